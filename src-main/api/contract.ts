@@ -1,0 +1,192 @@
+// The one contract between UI and core. Every call and event that crosses the
+// boundary is declared here once, with schemas that the dispatcher enforces on the
+// way in (input) and on the way out (output: unknown keys are stripped, so a
+// secret column can never leak by accident). Both transports, Electron IPC and
+// the browser host's WebSocket, carry exactly these messages.
+import { z } from 'zod';
+
+// ── shared shapes ────────────────────────────────────────────────────────────
+
+/** 岗位角色: window clerk (窗口人员), supervisor (审核督查), installer (运维部署). */
+export const Role = z.enum(['clerk', 'supervisor', 'installer']);
+export type Role = z.infer<typeof Role>;
+
+export const Username = z
+  .string()
+  .trim()
+  .min(2)
+  .max(32)
+  .regex(/^[A-Za-z0-9_.-]+$/);
+export const DisplayName = z.string().trim().min(1).max(40);
+/** Strength is judged by the auth service, so the message can say what is missing. */
+export const Password = z.string().min(1).max(128);
+
+export const UserSummary = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  displayName: z.string(),
+  role: Role,
+  disabled: z.boolean(),
+  /** Epoch ms until which the account is locked after failed logins, or null. */
+  lockedUntil: z.number().nullable(),
+  createdAt: z.number(),
+});
+export type UserSummary = z.infer<typeof UserSummary>;
+
+export const SessionInfo = z.object({
+  user: UserSummary.nullable(),
+  /** Idle lock: the user stays signed in but must re-enter the password. */
+  locked: z.boolean(),
+  idleLockMinutes: z.number(),
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;
+
+export const HealthState = z.enum(['ready', 'busy', 'absent', 'error']);
+export type HealthState = z.infer<typeof HealthState>;
+
+export const HealthEntry = z.object({
+  /** Stable id, e.g. `store`, `device.idCardReader`, `sync`. */
+  id: z.string(),
+  kind: z.enum(['store', 'device', 'sync']),
+  state: HealthState,
+  /** i18n key under `health.reasons` explaining a state other than ready. */
+  reason: z.string().optional(),
+  /** English detail for installers. */
+  detail: z.string().optional(),
+  since: z.number(),
+});
+export type HealthEntry = z.infer<typeof HealthEntry>;
+
+export const HealthSnapshot = z.object({ entries: z.array(HealthEntry) });
+export type HealthSnapshot = z.infer<typeof HealthSnapshot>;
+
+export const AppInfo = z.object({
+  version: z.string(),
+  hallName: z.string(),
+  windowName: z.string(),
+  profile: z.enum(['demo', 'configured']),
+  host: z.enum(['electron', 'browser']),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const ChainVerification = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), stream: z.string(), count: z.number(), headHash: z.string() }),
+  z.object({
+    ok: z.literal(false),
+    stream: z.string(),
+    /** Sequence number of the first event whose link is broken. */
+    firstBadSeq: z.number(),
+    reason: z.enum(['hash_mismatch', 'link_mismatch', 'sequence_gap', 'head_mismatch']),
+  }),
+]);
+export type ChainVerification = z.infer<typeof ChainVerification>;
+
+// ── methods ──────────────────────────────────────────────────────────────────
+
+/**
+ * Who may call: `public` anyone on the connection; `session` a signed-in user even
+ * while idle-locked (to unlock or sign out); `user` a signed-in, unlocked user of
+ * any role; a role list restricts further.
+ */
+export type Access = 'public' | 'session' | 'user' | readonly Role[];
+
+export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  access: Access;
+  input: I;
+  output: O;
+}
+
+const method = <I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>) => spec;
+const none = z.object({}).strict();
+
+export const methods = {
+  'app.info': method({ access: 'public', input: none, output: AppInfo }),
+
+  'auth.session': method({ access: 'public', input: none, output: SessionInfo }),
+  'auth.setupState': method({
+    access: 'public',
+    input: none,
+    output: z.object({ needsFirstInstaller: z.boolean() }),
+  }),
+  'auth.createFirstInstaller': method({
+    access: 'public',
+    input: z.object({ username: Username, displayName: DisplayName, password: Password }).strict(),
+    output: SessionInfo,
+  }),
+  'auth.login': method({
+    access: 'public',
+    input: z.object({ username: Username, password: Password }).strict(),
+    output: SessionInfo,
+  }),
+  'auth.logout': method({ access: 'session', input: none, output: SessionInfo }),
+  'auth.lock': method({ access: 'session', input: none, output: SessionInfo }),
+  'auth.unlock': method({
+    access: 'session',
+    input: z.object({ password: Password }).strict(),
+    output: SessionInfo,
+  }),
+
+  'users.list': method({
+    access: ['installer'],
+    input: none,
+    output: z.object({ users: z.array(UserSummary) }),
+  }),
+  'users.create': method({
+    access: ['installer'],
+    input: z
+      .object({ username: Username, displayName: DisplayName, role: Role, password: Password })
+      .strict(),
+    output: UserSummary,
+  }),
+  'users.update': method({
+    access: ['installer'],
+    input: z
+      .object({
+        id: z.number().int().positive(),
+        displayName: DisplayName.optional(),
+        role: Role.optional(),
+        disabled: z.boolean().optional(),
+      })
+      .strict(),
+    output: UserSummary,
+  }),
+  'users.resetPassword': method({
+    access: ['installer'],
+    input: z.object({ id: z.number().int().positive(), password: Password }).strict(),
+    output: UserSummary,
+  }),
+  'users.unlock': method({
+    access: ['installer'],
+    input: z.object({ id: z.number().int().positive() }).strict(),
+    output: UserSummary,
+  }),
+
+  'health.snapshot': method({ access: 'user', input: none, output: HealthSnapshot }),
+
+  'eventLog.verify': method({
+    access: ['supervisor', 'installer'],
+    input: z.object({ stream: z.string().min(1).max(64) }).strict(),
+    output: ChainVerification,
+  }),
+} as const satisfies Record<string, MethodSpec>;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+
+// ── events (core → UI) ───────────────────────────────────────────────────────
+
+export const events = {
+  'health.changed': HealthSnapshot,
+  /** The core changed this connection's session on its own (idle lock, account disabled). */
+  'session.changed': SessionInfo,
+} as const satisfies Record<string, z.ZodType>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}

@@ -1,0 +1,114 @@
+// The boundary between transports and the core: every incoming message passes
+// through `dispatch`, which validates the envelope and the input, checks access,
+// runs the handler and validates the output. Whatever a caller sends, the answer
+// is a typed result; nothing a caller sends can take the core down.
+import type { z } from 'zod';
+import { AppError, isAppError } from './errors.ts';
+import {
+  type Access,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+  type Role,
+  isMethodName,
+  methods,
+} from './contract.ts';
+import { CallMessage, type ResultMessage } from './wire.ts';
+
+/** What the dispatcher knows of the caller; the auth service keeps it current. */
+export interface Caller {
+  role: Role | null;
+  locked: boolean;
+}
+
+export type Handlers<Ctx> = {
+  [M in MethodName]: (input: MethodOutputOfInput<M>, ctx: Ctx) => MethodOutput<M> | Promise<MethodOutput<M>>;
+};
+
+/** Handlers receive the parsed input (defaults applied, strings trimmed). */
+type MethodOutputOfInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
+
+export interface DispatcherOptions<Ctx> {
+  handlers: Handlers<Ctx>;
+  caller: (ctx: Ctx) => Caller;
+  /** Called for failures that are not AppErrors: bugs, to be logged with their stack. */
+  onInternalError: (method: string, error: unknown) => void;
+}
+
+export interface Dispatcher<Ctx> {
+  dispatch(message: unknown, ctx: Ctx): Promise<ResultMessage>;
+}
+
+export function createDispatcher<Ctx>(options: DispatcherOptions<Ctx>): Dispatcher<Ctx> {
+  const { handlers, caller, onInternalError } = options;
+
+  async function dispatch(message: unknown, ctx: Ctx): Promise<ResultMessage> {
+    const envelope = CallMessage.safeParse(message);
+    if (!envelope.success) {
+      const id = idOf(message);
+      return failure(id, new AppError('request.malformed', 'message is not a call envelope'));
+    }
+    const { id, method: name, input } = envelope.data;
+    try {
+      if (!isMethodName(name)) throw new AppError('request.unknownMethod', `unknown method ${truncate(name)}`);
+      const spec = methods[name];
+      checkAccess(spec.access, caller(ctx));
+      const parsed = spec.input.safeParse(input);
+      if (!parsed.success) {
+        throw new AppError('request.invalidInput', describeIssues(parsed.error), {
+          fields: fieldList(parsed.error),
+        });
+      }
+      const handler = handlers[name] as (input: unknown, ctx: Ctx) => unknown;
+      const value = spec.output.parse(await handler(parsed.data, ctx));
+      return { type: 'result', id, ok: true, value };
+    } catch (error) {
+      if (isAppError(error)) return failure(id, error);
+      onInternalError(name, error);
+      return failure(id, new AppError('internal', 'the core failed while handling the call'));
+    }
+  }
+
+  return { dispatch };
+}
+
+function checkAccess(access: Access, caller: Caller): void {
+  if (access === 'public') return;
+  if (caller.role === null) throw new AppError('auth.required', 'sign in first');
+  if (access === 'session') return;
+  if (caller.locked) throw new AppError('auth.locked', 'session is idle-locked');
+  if (access === 'user') return;
+  if (!access.includes(caller.role)) {
+    throw new AppError('auth.forbidden', `role ${caller.role} may not call this method`);
+  }
+}
+
+function failure(id: number, error: AppError): ResultMessage {
+  return { type: 'result', id, ok: false, error: error.toWire() };
+}
+
+/** Best effort: answer a malformed message under its id if it has a usable one. */
+function idOf(message: unknown): number {
+  if (typeof message === 'object' && message !== null && 'id' in message) {
+    const id = (message as { id: unknown }).id;
+    if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) return id;
+  }
+  return 0;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`)
+    .join('; ');
+}
+
+function fieldList(error: z.ZodError): string {
+  return [...new Set(error.issues.map((issue) => issue.path.join('.') || '(input)'))].slice(0, 5).join(', ');
+}
+
+function truncate(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+export type { MethodInput };

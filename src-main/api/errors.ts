@@ -1,0 +1,69 @@
+// Errors are values: a stable code the UI turns into a Chinese message (the i18n
+// catalog's `errors` section), optional params for that message, and an English
+// detail for logs and installers. No personal data goes into `detail`.
+
+export const ERROR_CODES = [
+  // contract boundary
+  'request.malformed',
+  'request.unknownMethod',
+  'request.invalidInput',
+  'request.tooLarge',
+  'internal',
+  // auth
+  'auth.required',
+  'auth.forbidden',
+  'auth.locked',
+  'auth.invalidCredentials',
+  'auth.accountLocked',
+  'auth.accountDisabled',
+  'auth.setupDone',
+  'auth.weakPassword',
+  'auth.usernameTaken',
+  'auth.userNotFound',
+  'auth.lastInstaller',
+  // start-up and store
+  'config.invalid',
+  'config.unreadable',
+  'store.cannotOpen',
+  'store.newerVersion',
+  'store.keyMissing',
+  'store.migrationFailed',
+  'store.diskFull',
+  'store.blobMissing',
+  'store.blobCorrupt',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+export type ErrorParams = Record<string, string | number>;
+
+export interface WireError {
+  code: ErrorCode;
+  detail: string;
+  params?: ErrorParams;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string;
+  readonly params: ErrorParams | undefined;
+
+  constructor(code: ErrorCode, detail: string, params?: ErrorParams, options?: { cause?: unknown }) {
+    super(`${code}: ${detail}`, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.detail = detail;
+    this.params = params;
+  }
+
+  toWire(): WireError {
+    return this.params ? { code: this.code, detail: this.detail, params: this.params } : { code: this.code, detail: this.detail };
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
