@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'request.invalidInput',
   'request.tooLarge',
   'internal',
+  // renderer side: the transport to the core is gone (core stopped, socket closed)
+  'transport.disconnected',
   // auth
   'auth.required',
   'auth.forbidden',
