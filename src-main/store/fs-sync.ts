@@ -1,0 +1,46 @@
+// Durability helpers: a rename or a new file is only crash-safe once the directory
+// entry itself is flushed.
+import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+// Windows cannot open a directory as a file; NTFS journals metadata, so skip there.
+const canSyncDirs = process.platform !== 'win32';
+
+export function fsyncDirSync(dir: string): void {
+  if (!canSyncDirs) return;
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function fsyncDir(dir: string): Promise<void> {
+  if (!canSyncDirs) return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Flushes an existing file's content (opened r+ because Windows refuses fsync on read-only handles). */
+export function fsyncFileSync(file: string): void {
+  const fd = openSync(file, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Node error code of a system or SQLite error, if any. */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,27 @@
+// The master key never touches data directly: each store gets its own derived key,
+// so a leak of one (e.g. a blob key in a crash dump) does not expose the other.
+import { hkdfSync } from 'node:crypto';
+
+const KEY_BYTES = 32;
+// The master key is uniformly random, so HKDF needs no salt; the info strings
+// separate the purposes and carry a version for future rotation.
+const EMPTY_SALT = Buffer.alloc(0);
+
+export interface StoreKeys {
+  databaseKey: Buffer;
+  blobKey: Buffer;
+}
+
+export function deriveStoreKeys(masterKey: Buffer): StoreKeys {
+  if (masterKey.length !== KEY_BYTES) {
+    throw new RangeError(`master key must be ${KEY_BYTES} bytes, got ${masterKey.length}`);
+  }
+  return {
+    databaseKey: derive(masterKey, 'tongban/db/v1'),
+    blobKey: derive(masterKey, 'tongban/blob/v1'),
+  };
+}
+
+function derive(masterKey: Buffer, info: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, EMPTY_SALT, info, KEY_BYTES));
+}

@@ -1,0 +1,5 @@
+// Every schema migration, in order. Append only: a shipped migration is never edited.
+import type { Migration } from '../database.ts';
+import { initial } from './001-initial.ts';
+
+export const migrations: Migration[] = [initial];
