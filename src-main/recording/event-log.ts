@@ -1,0 +1,186 @@
+// The hash-chained event log (全过程记录的事件链). Every step of a counter session,
+// and every audit-relevant act of the app, is appended to a stream; each event's
+// hash covers the previous hash and the event's canonical JSON, so a changed,
+// removed or reordered event is found by `verify`, which names the first broken link.
+import { createHash, randomUUID } from 'node:crypto';
+import canonicalizeModule from 'canonicalize';
+import type { ChainVerification } from '../api/contract.ts';
+import type { Database } from '../store/database.ts';
+import type { Clock } from '../core/platform.ts';
+
+// canonicalize (RFC 8785 JSON canonicalization) is CommonJS whose typings claim a
+// default export; under Node's ESM interop the module itself is the function.
+const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
+
+/** Audit stream for app-level acts (logins, user management, start-ups). */
+export const AUDIT_STREAM = 'audit';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface NewEvent {
+  stream: string;
+  /** Username of who acted, or 'system'. */
+  actor: string;
+  /** Dotted verb, e.g. `auth.login`, `intake.itemChosen`. */
+  kind: string;
+  payload?: { [key: string]: JsonValue };
+}
+
+export interface LoggedEvent extends Required<NewEvent> {
+  seq: number;
+  /** Identifies the process run; `monoMs` is only comparable within one run. */
+  runId: string;
+  monoMs: number;
+  wallMs: number;
+  prevHash: string;
+  hash: string;
+}
+
+interface EventRow {
+  stream: string;
+  seq: number;
+  run_id: string;
+  mono_ms: number;
+  wall_ms: number;
+  actor: string;
+  kind: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The first link of every stream, so chains of different streams never collide. */
+export function genesisHash(stream: string): string {
+  return sha256Hex(`tongban-event-log/v1/${stream}`);
+}
+
+/** What the hash covers: every field of the event except its own hash. */
+export function eventHash(event: Omit<LoggedEvent, 'hash'>): string {
+  const canonical = canonicalize({
+    stream: event.stream,
+    seq: event.seq,
+    runId: event.runId,
+    monoMs: event.monoMs,
+    wallMs: event.wallMs,
+    actor: event.actor,
+    kind: event.kind,
+    payload: event.payload,
+  });
+  if (canonical === undefined) throw new Error('event is not serialisable');
+  return createHash('sha256').update(Buffer.from(event.prevHash, 'hex')).update(canonical, 'utf8').digest('hex');
+}
+
+export class EventLog {
+  private readonly runId = randomUUID();
+  private readonly appendTx: (event: NewEvent) => LoggedEvent;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {
+    const head = db.prepare<[string], { head_seq: number; head_hash: string }>(
+      'SELECT head_seq, head_hash FROM event_streams WHERE stream = ?',
+    );
+    const insert = db.prepare(
+      `INSERT INTO event_log (stream, seq, run_id, mono_ms, wall_ms, actor, kind, payload, prev_hash, hash)
+       VALUES (@stream, @seq, @run_id, @mono_ms, @wall_ms, @actor, @kind, @payload, @prev_hash, @hash)`,
+    );
+    const moveHead = db.prepare(
+      `INSERT INTO event_streams (stream, head_seq, head_hash) VALUES (?, ?, ?)
+       ON CONFLICT (stream) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash`,
+    );
+    // Read-head, insert and move-head in one transaction: the chain cannot fork.
+    this.appendTx = db.transaction((input: NewEvent): LoggedEvent => {
+      const current = head.get(input.stream);
+      const partial = {
+        stream: input.stream,
+        seq: (current?.head_seq ?? 0) + 1,
+        runId: this.runId,
+        monoMs: this.clock.monotonic(),
+        wallMs: this.clock.now(),
+        actor: input.actor,
+        kind: input.kind,
+        payload: input.payload ?? {},
+        prevHash: current?.head_hash ?? genesisHash(input.stream),
+      };
+      const event: LoggedEvent = { ...partial, hash: eventHash(partial) };
+      insert.run(toRow(event));
+      moveHead.run(event.stream, event.seq, event.hash);
+      return event;
+    });
+  }
+
+  append(event: NewEvent): LoggedEvent {
+    return this.appendTx(event);
+  }
+
+  *read(stream: string, afterSeq = 0): Generator<LoggedEvent> {
+    const rows = this.db
+      .prepare<[string, number], EventRow>('SELECT * FROM event_log WHERE stream = ? AND seq > ? ORDER BY seq')
+      .iterate(stream, afterSeq);
+    for (const row of rows) yield fromRow(row);
+  }
+
+  /** Walks the stream from its genesis and reports the first event whose link is broken. */
+  verify(stream: string): ChainVerification {
+    let expectedSeq = 1;
+    let prevHash = genesisHash(stream);
+    for (const event of this.read(stream)) {
+      const broken = (reason: 'hash_mismatch' | 'link_mismatch' | 'sequence_gap'): ChainVerification => ({
+        ok: false,
+        stream,
+        firstBadSeq: Math.min(expectedSeq, event.seq),
+        reason,
+      });
+      if (event.seq !== expectedSeq) return broken('sequence_gap');
+      if (event.prevHash !== prevHash) return broken('link_mismatch');
+      if (eventHash(event) !== event.hash) return broken('hash_mismatch');
+      prevHash = event.hash;
+      expectedSeq += 1;
+    }
+    const count = expectedSeq - 1;
+    const head = this.db
+      .prepare<[string], { head_seq: number; head_hash: string }>(
+        'SELECT head_seq, head_hash FROM event_streams WHERE stream = ?',
+      )
+      .get(stream);
+    // The head record catches events removed from the end, which leave no gap.
+    const headMatches = head ? head.head_seq === count && head.head_hash === prevHash : count === 0;
+    if (!headMatches) return { ok: false, stream, firstBadSeq: count + 1, reason: 'head_mismatch' };
+    return { ok: true, stream, count, headHash: prevHash };
+  }
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function toRow(event: LoggedEvent): EventRow {
+  return {
+    stream: event.stream,
+    seq: event.seq,
+    run_id: event.runId,
+    mono_ms: event.monoMs,
+    wall_ms: event.wallMs,
+    actor: event.actor,
+    kind: event.kind,
+    payload: canonicalize(event.payload) ?? '{}',
+    prev_hash: event.prevHash,
+    hash: event.hash,
+  };
+}
+
+function fromRow(row: EventRow): LoggedEvent {
+  return {
+    stream: row.stream,
+    seq: row.seq,
+    runId: row.run_id,
+    monoMs: row.mono_ms,
+    wallMs: row.wall_ms,
+    actor: row.actor,
+    kind: row.kind,
+    payload: JSON.parse(row.payload) as { [key: string]: JsonValue },
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}

@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EventLog, eventHash, genesisHash } from '../../../src-main/recording/event-log.ts';
+import { openDatabase } from '../../../src-main/store/database.ts';
+import { TestClock, tempDir } from '../helpers.ts';
+
+function openLog() {
+  const dir = tempDir();
+  const db = openDatabase({ file: join(dir, 'test.db'), key: Buffer.alloc(32, 7), backupDir: join(dir, 'backups') });
+  const clock = new TestClock();
+  const log = new EventLog(db, clock);
+  for (let i = 1; i <= 5; i++) {
+    clock.advance(1000);
+    log.append({ stream: 'session-1', actor: 'clerk1', kind: 'intake.step', payload: { step: i } });
+  }
+  // Tampering needs the append-only guard gone, as an attacker with the file would do.
+  const tamper = (sql: string, ...params: unknown[]) => {
+    db.exec('DROP TRIGGER IF EXISTS event_log_append_only_update; DROP TRIGGER IF EXISTS event_log_append_only_delete;');
+    db.prepare(sql).run(...params);
+  };
+  return { db, log, clock, tamper };
+}
+
+describe('event log', () => {
+  it('chains each event to the one before it, starting from the stream genesis', () => {
+    const { log } = openLog();
+    const events = [...log.read('session-1')];
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(events[0]!.prevHash).toBe(genesisHash('session-1'));
+    for (let i = 1; i < events.length; i++) expect(events[i]!.prevHash).toBe(events[i - 1]!.hash);
+    expect(events[2]!.monoMs).toBeGreaterThan(events[1]!.monoMs);
+    expect(log.verify('session-1')).toEqual({ ok: true, stream: 'session-1', count: 5, headHash: events[4]!.hash });
+  });
+
+  it('keeps streams apart: each has its own sequence and chain', () => {
+    const { log } = openLog();
+    const other = log.append({ stream: 'session-2', actor: 'clerk2', kind: 'intake.step' });
+    expect(other.seq).toBe(1);
+    expect(other.prevHash).toBe(genesisHash('session-2'));
+    expect(log.verify('session-2').ok).toBe(true);
+    expect(log.verify('session-1').ok).toBe(true);
+  });
+
+  it('refuses updates and deletes through the database while the guard is in place', () => {
+    const { db } = openLog();
+    expect(() => db.prepare("UPDATE event_log SET kind = 'x' WHERE seq = 1").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM event_log WHERE seq = 1').run()).toThrow(/append-only/);
+  });
+
+  it('detects a changed event and names it', () => {
+    const { log, tamper } = openLog();
+    tamper("UPDATE event_log SET payload = '{\"step\":99}' WHERE stream = 'session-1' AND seq = 3");
+    expect(log.verify('session-1')).toEqual({ ok: false, stream: 'session-1', firstBadSeq: 3, reason: 'hash_mismatch' });
+  });
+
+  it('detects a changed event whose own hash was recomputed, at the next link', () => {
+    const { log, tamper } = openLog();
+    const third = [...log.read('session-1')][2]!;
+    const forged = { ...third, payload: { step: 99 } };
+    tamper("UPDATE event_log SET payload = '{\"step\":99}', hash = ? WHERE stream = 'session-1' AND seq = 3", eventHash(forged));
+    expect(log.verify('session-1')).toEqual({ ok: false, stream: 'session-1', firstBadSeq: 4, reason: 'link_mismatch' });
+  });
+
+  it('detects a removed event in the middle', () => {
+    const { log, tamper } = openLog();
+    tamper("DELETE FROM event_log WHERE stream = 'session-1' AND seq = 2");
+    expect(log.verify('session-1')).toEqual({ ok: false, stream: 'session-1', firstBadSeq: 2, reason: 'sequence_gap' });
+  });
+
+  it('detects the last event removed, through the stream head', () => {
+    const { log, tamper } = openLog();
+    tamper("DELETE FROM event_log WHERE stream = 'session-1' AND seq = 5");
+    expect(log.verify('session-1')).toEqual({ ok: false, stream: 'session-1', firstBadSeq: 5, reason: 'head_mismatch' });
+  });
+
+  it('detects reordered events', () => {
+    const { log, tamper } = openLog();
+    // Swap events 2 and 4 wholesale, hashes included: the links no longer fit.
+    tamper("UPDATE event_log SET seq = -2 WHERE stream = 'session-1' AND seq = 2");
+    tamper("UPDATE event_log SET seq = 2 WHERE stream = 'session-1' AND seq = 4");
+    tamper("UPDATE event_log SET seq = 4 WHERE stream = 'session-1' AND seq = -2");
+    expect(log.verify('session-1')).toEqual({ ok: false, stream: 'session-1', firstBadSeq: 2, reason: 'link_mismatch' });
+  });
+
+  it('detects reordered timestamps (an event moved in time)', () => {
+    const { log, tamper } = openLog();
+    tamper("UPDATE event_log SET wall_ms = wall_ms - 10000 WHERE stream = 'session-1' AND seq = 4");
+    expect(log.verify('session-1')).toMatchObject({ ok: false, firstBadSeq: 4, reason: 'hash_mismatch' });
+  });
+
+  it('continues the chain across restarts', () => {
+    const dir = tempDir();
+    const file = join(dir, 'test.db');
+    const key = Buffer.alloc(32, 9);
+    const first = openDatabase({ file, key, backupDir: dir });
+    new EventLog(first, new TestClock()).append({ stream: 's', actor: 'a', kind: 'k' });
+    first.close();
+    const second = openDatabase({ file, key, backupDir: dir });
+    const log = new EventLog(second, new TestClock());
+    const event = log.append({ stream: 's', actor: 'a', kind: 'k' });
+    expect(event.seq).toBe(2);
+    expect(log.verify('s')).toMatchObject({ ok: true, count: 2 });
+    second.close();
+  });
+});
