@@ -4,7 +4,10 @@ import globals from 'globals';
 import type { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 
-/** The core runs under plain Node: only the Electron shell may import electron. */
+const ELECTRON_MESSAGE =
+  'Only src-main/app/** (the Electron shell) may import electron; the core must run under plain Node.';
+
+/** The core runs under plain Node: only the Electron shell may import electron, in any form. */
 export const noElectronOutsideShell: Linter.RulesRecord = {
   'no-restricted-imports': [
     'error',
@@ -12,10 +15,15 @@ export const noElectronOutsideShell: Linter.RulesRecord = {
       paths: [
         {
           name: 'electron',
-          message: 'Only src-main/app/** (the Electron shell) may import electron; the core must run under plain Node.',
+          message: ELECTRON_MESSAGE,
         },
       ],
     },
+  ],
+  'no-restricted-syntax': [
+    'error',
+    { selector: "CallExpression[callee.name='require'][arguments.0.value='electron']", message: ELECTRON_MESSAGE },
+    { selector: "ImportExpression[source.value='electron']", message: ELECTRON_MESSAGE },
   ],
 };
 
@@ -30,7 +38,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  { files: ['src-main/**/*.ts', 'dept-inbox/**/*.ts'], ignores: ['src-main/app/**'], rules: noElectronOutsideShell },
+  {
+    files: ['src-main/**/*.{ts,cts,mts}', 'dept-inbox/**/*.ts'],
+    ignores: ['src-main/app/**'],
+    rules: noElectronOutsideShell,
+  },
   {
     files: ['src-main/app/preload.cts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -2,9 +2,24 @@
 // directory, the config and the host's platform services. Both hosts (Electron
 // shell, browser host) boot the core through `bootHallCore` and talk to it only
 // through connections that carry contract messages.
+import { existsSync } from 'node:fs';
 import type { AppInfo } from '../api/contract.ts';
+import { createDispatcher } from '../api/dispatcher.ts';
+import { AppError } from '../api/errors.ts';
 import type { EventMessage, ResultMessage } from '../api/wire.ts';
-import type { Clock, Platform } from './platform.ts';
+import { AUDIT_STREAM, EventLog } from '../recording/event-log.ts';
+import { BlobStore } from '../store/blob-store.ts';
+import { type Database, openDatabase } from '../store/database.ts';
+import { checkBlobIntegrity } from '../store/integrity.ts';
+import { deriveStoreKeys } from '../store/keys.ts';
+import { createHandlers, type ConnectionContext } from './api-handlers.ts';
+import { appVersion } from './app-paths.ts';
+import { AuthService, Session } from './auth/auth-service.ts';
+import { type HallConfig, loadConfig } from './config.ts';
+import { prepareDataDir, type DataPaths } from './data-dir.ts';
+import { HealthBoard } from './health.ts';
+import { createFileLogger, type Logger } from './log.ts';
+import { type Clock, type KeyProvider, type Platform, systemClock } from './platform.ts';
 
 /** One UI attached to the core: a BrowserWindow or a browser tab's WebSocket. */
 export interface Connection {
@@ -16,7 +31,9 @@ export interface Connection {
 
 export interface HallCore {
   readonly info: AppInfo;
-  readonly dataDir: string;
+  readonly config: HallConfig;
+  readonly paths: DataPaths;
+  readonly logger: Logger;
   /** `send` receives the core's events for this connection. */
   openConnection(send: (event: EventMessage) => void): Connection;
   close(): Promise<void>;
@@ -26,4 +43,117 @@ export interface BootOptions {
   dataDir: string;
   platform: Platform;
   clock?: Clock;
+  /** Defaults to rotating files in the data directory. */
+  logger?: Logger;
+}
+
+/** Opens everything in order; throws an AppError an installer can act on, having changed nothing it should not. */
+export async function bootHallCore(options: BootOptions): Promise<HallCore> {
+  const clock = options.clock ?? systemClock;
+  const paths = prepareDataDir(options.dataDir);
+  const config = loadConfig(paths.root);
+  const logger = options.logger ?? createFileLogger({ dir: paths.logs, keepFiles: config.logs.keepFiles });
+
+  let db: Database | undefined;
+  try {
+    const keys = deriveStoreKeys(masterKey(options.platform.keys, paths));
+    db = openDatabase({ file: paths.database, key: keys.databaseKey, backupDir: paths.backups, now: clock.now });
+    const blobs = new BlobStore(paths.blobs, keys.blobKey);
+    const integrity = checkBlobIntegrity(db, blobs, { repair: true });
+
+    const info: AppInfo = {
+      version: appVersion(),
+      hallName: config.hall.name,
+      windowName: config.window.name,
+      profile: config.profile,
+      host: options.platform.host,
+    };
+    const events = new EventLog(db, clock);
+    events.append({
+      stream: AUDIT_STREAM,
+      actor: 'system',
+      kind: 'app.started',
+      payload: {
+        version: info.version,
+        host: info.host,
+        profile: info.profile,
+        blobsMissing: integrity.missing.length,
+        blobsQuarantined: integrity.orphaned.length,
+        tempFilesRemoved: integrity.tempRemoved,
+      },
+    });
+
+    const health = new HealthBoard(clock);
+    health.report(
+      integrity.missing.length === 0
+        ? { id: 'store', kind: 'store', state: 'ready' }
+        : {
+            id: 'store',
+            kind: 'store',
+            state: 'error',
+            reason: 'blobsMissing',
+            detail: `${integrity.missing.length} stored files are missing`,
+          },
+    );
+    if (integrity.missing.length > 0 || integrity.orphaned.length > 0) {
+      logger.warn({ missing: integrity.missing.length, quarantined: integrity.orphaned.length }, 'blob integrity');
+    }
+
+    const auth = new AuthService(db, events, clock, config.security);
+    const dispatcher = createDispatcher<ConnectionContext>({
+      handlers: createHandlers({ info, auth, health, events }),
+      caller: ({ session }) => auth.caller(session),
+      onInternalError: (method, error) => logger.error({ err: error, method }, 'handler failed'),
+    });
+    logger.info({ version: info.version, host: info.host, profile: info.profile }, 'hall core started');
+
+    const openDb = db;
+    return {
+      info,
+      config,
+      paths,
+      logger,
+      openConnection(send) {
+        const ctx: ConnectionContext = { session: new Session() };
+        const unsubscribe = health.subscribe((snapshot) =>
+          send({ type: 'event', name: 'health.changed', payload: snapshot }),
+        );
+        return {
+          async handle(message) {
+            const result = await dispatcher.dispatch(message, ctx);
+            if (result.ok) auth.touch(ctx.session);
+            return result;
+          },
+          close() {
+            unsubscribe();
+            if (ctx.session.userId !== null) auth.logout(ctx.session);
+          },
+        };
+      },
+      async close() {
+        events.append({ stream: AUDIT_STREAM, actor: 'system', kind: 'app.stopped', payload: {} });
+        openDb.close();
+        logger.info('hall core stopped');
+        await new Promise<void>((resolve) => logger.flush(() => resolve()));
+      },
+    };
+  } catch (error) {
+    db?.close();
+    logger.error({ err: error }, 'start-up failed');
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+    throw error;
+  }
+}
+
+/**
+ * The master key, created on first run. A database without its key is never
+ * met with a fresh key: that would look like a wrong key and invite overwriting.
+ */
+function masterKey(keys: KeyProvider, paths: DataPaths): Buffer {
+  const existing = keys.load();
+  if (existing) return existing;
+  if (existsSync(paths.database)) {
+    throw new AppError('store.keyMissing', `database exists but no master key was found (${keys.description})`);
+  }
+  return keys.create();
 }

@@ -1,0 +1,53 @@
+// Structured logs (pino) written to rotating files in the data directory. No
+// personal data is logged by design; the redaction list is the safety net for
+// field names that would carry it.
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+export const REDACTED_FIELDS = [
+  'password',
+  'passwordHash',
+  'token',
+  'idNumber',
+  'name',
+  'address',
+  'photo',
+  'phone',
+  '*.password',
+  '*.passwordHash',
+  '*.token',
+  '*.idNumber',
+  '*.name',
+  '*.address',
+  '*.photo',
+  '*.phone',
+];
+
+export interface LogOptions {
+  dir: string;
+  keepFiles: number;
+  level?: string;
+}
+
+/** Daily files, also cut at 10 MB, keeping the newest `keepFiles` (网络安全法: ≥ 6 months). */
+export function createFileLogger(options: LogOptions): Logger {
+  const transport = pino.transport({
+    target: 'pino-roll',
+    options: {
+      file: join(options.dir, 'tongban'),
+      extension: '.log',
+      frequency: 'daily',
+      size: '10m',
+      mkdir: true,
+      limit: { count: options.keepFiles },
+    },
+  });
+  return pino({ level: options.level ?? 'info', redact: { paths: REDACTED_FIELDS, censor: '[redacted]' } }, transport);
+}
+
+/** For tests and tools: logs to a given stream synchronously. */
+export function createStreamLogger(stream: NodeJS.WritableStream, level = 'info'): Logger {
+  return pino({ level, redact: { paths: REDACTED_FIELDS, censor: '[redacted]' } }, stream);
+}

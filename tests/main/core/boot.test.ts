@@ -1,0 +1,131 @@
+// Start-up with what installers meet in halls: a lost or wrong key, a database
+// from a newer app, a broken config. Each stops with an actionable error and
+// leaves every file as it was.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AppError } from '../../../src-main/api/errors.ts';
+import { bootHallCore } from '../../../src-main/core/hall-core.ts';
+import { createStreamLogger } from '../../../src-main/core/log.ts';
+import { KeyFileProvider } from '../../../src-main/host/key-file.ts';
+import { deriveStoreKeys } from '../../../src-main/store/keys.ts';
+import { openDatabase } from '../../../src-main/store/database.ts';
+import { LogCapture, bootTestCore, tempDir } from '../helpers.ts';
+
+const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+async function bootError(dataDir: string): Promise<AppError> {
+  try {
+    const core = await bootHallCore({
+      dataDir,
+      logger: createStreamLogger(new LogCapture()),
+      platform: { host: 'browser', keys: new KeyFileProvider(join(dataDir, 'keys')) },
+    });
+    await core.close();
+  } catch (error) {
+    return error as AppError;
+  }
+  throw new Error('boot succeeded');
+}
+
+/** A data dir that has run once, with its database closed cleanly. */
+async function usedDataDir(): Promise<{ dataDir: string; dbFile: string; keyFile: string }> {
+  const { core, dataDir } = await bootTestCore();
+  await core.close();
+  return { dataDir, dbFile: core.paths.database, keyFile: join(dataDir, 'keys', 'master.key') };
+}
+
+describe('boot', () => {
+  it('creates the data directory, key (0600), encrypted database and audit entry on first run', async () => {
+    const { core, dataDir } = await bootTestCore();
+    expect(core.info).toMatchObject({ profile: 'demo', host: 'browser', hallName: '演示政务服务中心' });
+    const keyFile = join(dataDir, 'keys', 'master.key');
+    expect(readFileSync(keyFile)).toHaveLength(32);
+    expect((await import('node:fs')).statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(core.paths.database).subarray(0, 15).toString()).not.toBe('SQLite format 3');
+  });
+
+  it('reopens its own data on the next start', async () => {
+    const { dataDir } = await usedDataDir();
+    const { core } = await bootTestCore({ dataDir });
+    const connection = core.openConnection(() => undefined);
+    const verify = await connection.handle({ type: 'call', id: 1, method: 'auth.setupState', input: {} });
+    expect(verify).toMatchObject({ ok: true });
+  });
+
+  it('stops with store.cannotOpen on a wrong key and leaves the database untouched', async () => {
+    const { dataDir, dbFile, keyFile } = await usedDataDir();
+    const before = sha(dbFile);
+    writeFileSync(keyFile, Buffer.alloc(32, 1), { mode: 0o600 });
+    const error = await bootError(dataDir);
+    expect(error.code).toBe('store.cannotOpen');
+    expect(sha(dbFile)).toBe(before);
+  });
+
+  it('stops with store.keyMissing when the database exists but the key is gone, and creates no new key', async () => {
+    const { dataDir, dbFile, keyFile } = await usedDataDir();
+    const before = sha(dbFile);
+    rmSync(keyFile);
+    const error = await bootError(dataDir);
+    expect(error.code).toBe('store.keyMissing');
+    expect(existsSync(keyFile)).toBe(false);
+    expect(sha(dbFile)).toBe(before);
+  });
+
+  it('refuses a key file others can read', async () => {
+    const { dataDir, keyFile } = await usedDataDir();
+    (await import('node:fs')).chmodSync(keyFile, 0o644);
+    const error = await bootError(dataDir);
+    expect(error.code).toBe('store.keyMissing');
+    expect(error.detail).toContain('chmod 600');
+  });
+
+  it('stops with store.newerVersion on a database from a newer app, untouched', async () => {
+    const { dataDir, dbFile, keyFile } = await usedDataDir();
+    const { databaseKey } = deriveStoreKeys(readFileSync(keyFile));
+    const db = openDatabase({ file: dbFile, key: databaseKey, backupDir: tempDir() });
+    db.pragma('user_version = 999');
+    db.close();
+    const before = sha(dbFile);
+    const error = await bootError(dataDir);
+    expect(error.code).toBe('store.newerVersion');
+    expect(error.params).toMatchObject({ found: 999 });
+    expect(sha(dbFile)).toBe(before);
+  });
+
+  it('stops with store.cannotOpen on a corrupt database file, untouched', async () => {
+    const { dataDir, dbFile } = await usedDataDir();
+    const bytes = readFileSync(dbFile);
+    bytes.fill(0x5a, 0, 4096);
+    writeFileSync(dbFile, bytes);
+    const before = sha(dbFile);
+    const error = await bootError(dataDir);
+    expect(error.code).toBe('store.cannotOpen');
+    expect(sha(dbFile)).toBe(before);
+  });
+
+  it('stops with config.invalid on a broken config and says where', async () => {
+    const dataDir = tempDir();
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ hall: { id: 'x' } }));
+    const error = await bootError(dataDir);
+    expect(error.code).toBe('config.invalid');
+    expect(error.detail).toContain('hall.name');
+  });
+
+  it('writes no personal data or passwords to the log', async () => {
+    const { core, log } = await bootTestCore();
+    const connection = core.openConnection(() => undefined);
+    await connection.handle({
+      type: 'call',
+      id: 1,
+      method: 'auth.createFirstInstaller',
+      input: { username: 'admin', displayName: '王运维', password: 'Secret#2026' },
+    });
+    await connection.handle({ type: 'call', id: 2, method: 'auth.login', input: { username: 'admin', password: 'Wrong#2026x' } });
+    expect(log.text).toContain('hall core started');
+    expect(log.text).not.toContain('Secret#2026');
+    expect(log.text).not.toContain('Wrong#2026x');
+    expect(log.text).not.toContain('王运维');
+  });
+});

@@ -1,0 +1,63 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../src-main/api/errors.ts';
+import { loadConfig } from '../../../src-main/core/config.ts';
+import { tempDir } from '../helpers.ts';
+
+const valid = {
+  hall: { id: 'hz-xh', name: '西湖区政务服务中心' },
+  window: { id: 'W07', name: '跨省通办专窗 7 号' },
+  regionCode: '330106',
+  departments: [
+    { id: 'sc-cd-rsj', name: '成都市人社局', regionCodes: ['5101'], endpoint: 'https://dept.example.cn/inbox' },
+  ],
+  devices: { idCardReader: { transport: 'serial', serial: { path: '/dev/ttyACM0' } } },
+};
+
+function configError(config: unknown): AppError {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'config.json'), typeof config === 'string' ? config : JSON.stringify(config));
+  try {
+    loadConfig(dir);
+  } catch (error) {
+    return error as AppError;
+  }
+  throw new Error('config was accepted');
+}
+
+describe('config', () => {
+  it('runs the demo profile when there is no config file', () => {
+    const config = loadConfig(tempDir());
+    expect(config.profile).toBe('demo');
+    expect(config.devices.idCardReader.transport).toBe('simulated');
+    expect(config.departments[0]?.endpoint).toBe('embedded');
+  });
+
+  it('reads a valid config and fills defaults', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(valid));
+    const config = loadConfig(dir);
+    expect(config.profile).toBe('configured');
+    expect(config.devices.idCardReader).toEqual({ transport: 'serial', serial: { path: '/dev/ttyACM0', baudRate: 115200 } });
+    expect(config.devices.receiptPrinter).toEqual({ transport: 'none' });
+    expect(config.security).toEqual({ maxFailedAttempts: 5, lockoutMinutes: 15, idleLockMinutes: 10 });
+    expect(config.departments[0]?.signature).toBe('ed25519');
+  });
+
+  it('names every problem of an invalid config by its path', () => {
+    const error = configError({ ...valid, regionCode: '33', window: { id: '' }, surprise: 1 });
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.code).toBe('config.invalid');
+    expect(error.detail).toContain('regionCode');
+    expect(error.detail).toContain('window.id');
+    expect(error.detail).toContain('window.name');
+    expect(error.params?.problems).toContain('surprise');
+  });
+
+  it('says so when the file is not JSON', () => {
+    const error = configError('{ hall: ');
+    expect(error.code).toBe('config.invalid');
+    expect(error.detail).toMatch(/not valid JSON/);
+  });
+});
