@@ -1,0 +1,57 @@
+// The browser host's key provider: the master key in a file only its owner can
+// read (0600), inside the 0700 data directory. Electron uses safeStorage instead.
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { AppError } from '../api/errors.ts';
+import type { KeyProvider } from '../core/platform.ts';
+
+export const MASTER_KEY_BYTES = 32;
+
+export class KeyFileProvider implements KeyProvider {
+  readonly file: string;
+  readonly description: string;
+
+  constructor(keysDir: string) {
+    this.file = join(keysDir, 'master.key');
+    this.description = `key file ${this.file}`;
+  }
+
+  load(): Buffer | null {
+    let key: Buffer;
+    try {
+      key = readFileSync(this.file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new AppError('store.keyMissing', `cannot read ${this.file}: ${(error as Error).message}`);
+    }
+    if (key.length !== MASTER_KEY_BYTES) {
+      throw new AppError('store.keyMissing', `${this.file} holds ${key.length} bytes, expected ${MASTER_KEY_BYTES}`);
+    }
+    if (process.platform !== 'win32' && (statSync(this.file).mode & 0o077) !== 0) {
+      throw new AppError('store.keyMissing', `${this.file} is readable by others; run chmod 600 on it`);
+    }
+    return key;
+  }
+
+  create(): Buffer {
+    const key = randomBytes(MASTER_KEY_BYTES);
+    const temp = `${this.file}.tmp`;
+    const fd = openSync(temp, 'w', 0o600);
+    try {
+      writeSync(fd, key);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    // link-free exclusive create: refuse to replace a key that appeared meanwhile
+    try {
+      statSync(this.file);
+      throw new AppError('store.keyMissing', `${this.file} exists already; refusing to replace a master key`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    renameSync(temp, this.file);
+    return key;
+  }
+}
