@@ -33,6 +33,19 @@ export const ERROR_CODES = [
   'store.diskFull',
   'store.blobMissing',
   'store.blobCorrupt',
+  // service-item catalog (事项目录)
+  'catalog.invalid',
+  'catalog.badSignature',
+  'catalog.untrustedKey',
+  'catalog.notNewer',
+  'catalog.noneActive',
+  'catalog.itemNotFound',
+  // working-day calendar
+  'calendar.yearMissing',
+  'calendar.invalid',
+  // formal review (形式审查)
+  'review.overrideReasonTooShort',
+  'review.notOverridable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -111,10 +111,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): HallConfig {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new AppError('config.invalid', `${file} is not valid JSON: ${(error as Error).message}`, {
-      file,
-      problems: 'JSON 格式错误',
-    });
+    throw new AppError('config.invalid', `${file} is not valid JSON: ${(error as Error).message}`, { file });
   }
   const result = HallConfig.safeParse(json);
   if (!result.success) {

@@ -1,0 +1,234 @@
+// The two ways the renderer reaches the core. In Electron the preload exposes
+// `window.tongbanBridge` over IPC; in a plain browser the page talks to the browser
+// host's loopback WebSocket with the per-start token it was opened with.
+import {
+  decodeMessage,
+  encodeMessage,
+  type CallMessage,
+  type EventMessage,
+  type ResultMessage,
+} from '../../src-main/api/wire.ts';
+import type { ConnectionState, Transport } from './client.ts';
+
+/** What the Electron preload exposes through contextBridge. */
+export interface TongbanBridge {
+  call(message: CallMessage): Promise<ResultMessage>;
+  onEvent(listener: (event: EventMessage) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    tongbanBridge?: TongbanBridge;
+  }
+}
+
+export function ipcTransport(bridge: TongbanBridge): Transport {
+  return {
+    async call(message) {
+      try {
+        return await bridge.call(message);
+      } catch (error) {
+        return disconnected(message.id, error instanceof Error ? error.message : String(error));
+      }
+    },
+    onEvent: (listener) => bridge.onEvent(listener),
+  };
+}
+
+// ── token ────────────────────────────────────────────────────────────────────
+
+export const TOKEN_STORAGE_KEY = 'tongban.hostToken';
+
+/**
+ * The browser host opens the page as `http://127.0.0.1:PORT/#token=…`. On first load
+ * the token moves from the fragment into sessionStorage (so a reload of this tab
+ * still works) and leaves the address bar, history and anything copied from it.
+ */
+export function takeHostToken(
+  where: Pick<Location, 'hash' | 'pathname' | 'search'> = window.location,
+  storage: Pick<Storage, 'getItem' | 'setItem'> = window.sessionStorage,
+  browserHistory: Pick<History, 'replaceState' | 'state'> = window.history,
+): string | null {
+  const fragment = new URLSearchParams(where.hash.replace(/^#/, ''));
+  const fromHash = fragment.get('token');
+  if (fromHash) {
+    storage.setItem(TOKEN_STORAGE_KEY, fromHash);
+    fragment.delete('token');
+    const rest = fragment.toString();
+    browserHistory.replaceState(browserHistory.state, '', `${where.pathname}${where.search}${rest ? `#${rest}` : ''}`);
+    return fromHash;
+  }
+  return storage.getItem(TOKEN_STORAGE_KEY);
+}
+
+export function hostSocketUrl(
+  token: string | null,
+  where: Pick<Location, 'protocol' | 'host'> = window.location,
+): string {
+  const scheme = where.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${where.host}/api?token=${encodeURIComponent(token ?? '')}`;
+}
+
+// ── WebSocket ────────────────────────────────────────────────────────────────
+
+export interface WebSocketTransportOptions {
+  /** For tests: a WebSocket-compatible class. */
+  WebSocketImpl?: new (url: string) => WebSocket;
+  /** First reconnect delay; doubles up to `maxDelayMs`. */
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export interface WebSocketTransport extends Transport {
+  /** Stops reconnecting and closes the socket; pending calls fail. */
+  close(): void;
+}
+
+/**
+ * Calls made while the socket is connecting wait for it to open; when a socket
+ * closes every waiting or sent call fails with `transport.disconnected`, and the
+ * transport reconnects with exponential backoff.
+ */
+export function webSocketTransport(url: string, options: WebSocketTransportOptions = {}): WebSocketTransport {
+  const SocketClass = options.WebSocketImpl ?? WebSocket;
+  const initialDelay = options.initialDelayMs ?? 250;
+  const maxDelay = options.maxDelayMs ?? 5000;
+
+  const waiting: CallMessage[] = [];
+  const pending = new Map<number, (result: ResultMessage) => void>();
+  const eventListeners = new Set<(event: EventMessage) => void>();
+  const connectionListeners = new Set<(state: ConnectionState) => void>();
+
+  let socket: WebSocket | null = null;
+  let isOpen = false;
+  let delay = initialDelay;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  let reported: ConnectionState | null = null;
+
+  function report(state: ConnectionState): void {
+    if (reported === state) return;
+    reported = state;
+    for (const listener of [...connectionListeners]) listener(state);
+  }
+
+  function connect(): void {
+    retryTimer = undefined;
+    const ws = new SocketClass(url);
+    ws.binaryType = 'arraybuffer';
+    socket = ws;
+    ws.onopen = () => {
+      if (socket !== ws) return;
+      isOpen = true;
+      delay = initialDelay;
+      for (const message of waiting.splice(0)) send(ws, message);
+      report('up');
+    };
+    ws.onmessage = (event: MessageEvent) => {
+      if (socket === ws) receive(event.data);
+    };
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      socket = null;
+      isOpen = false;
+      failAll('the connection to the core closed');
+      report('down');
+      if (!stopped) {
+        retryTimer = setTimeout(connect, delay);
+        delay = Math.min(delay * 2, maxDelay);
+      }
+    };
+  }
+
+  function receive(data: unknown): void {
+    const bytes = toBytes(data);
+    if (!bytes) return;
+    let message: unknown;
+    try {
+      message = decodeMessage(bytes);
+    } catch {
+      return;
+    }
+    if (!isRecord(message)) return;
+    if (message.type === 'result' && typeof message.id === 'number') {
+      const resolve = pending.get(message.id);
+      if (!resolve) return;
+      pending.delete(message.id);
+      resolve(message as unknown as ResultMessage);
+    } else if (message.type === 'event' && typeof message.name === 'string') {
+      const event: EventMessage = { type: 'event', name: message.name, payload: message.payload };
+      for (const listener of [...eventListeners]) listener(event);
+    }
+  }
+
+  function failAll(detail: string): void {
+    const callbacks = [...pending];
+    pending.clear();
+    waiting.length = 0;
+    for (const [id, resolve] of callbacks) resolve(disconnected(id, detail));
+  }
+
+  connect();
+
+  return {
+    call(message) {
+      return new Promise<ResultMessage>((resolve) => {
+        if (stopped) {
+          resolve(disconnected(message.id, 'the transport is closed'));
+          return;
+        }
+        pending.set(message.id, resolve);
+        if (socket && isOpen) send(socket, message);
+        else waiting.push(message);
+      });
+    },
+    onEvent(listener) {
+      eventListeners.add(listener);
+      return () => {
+        eventListeners.delete(listener);
+      };
+    },
+    onConnectionChange(listener) {
+      connectionListeners.add(listener);
+      return () => {
+        connectionListeners.delete(listener);
+      };
+    },
+    close() {
+      stopped = true;
+      if (retryTimer !== undefined) clearTimeout(retryTimer);
+      const ws = socket;
+      socket = null;
+      isOpen = false;
+      failAll('the transport was closed');
+      ws?.close();
+    },
+  };
+}
+
+/** IPC in Electron, the browser host's WebSocket elsewhere. */
+export function pickTransport(): Transport {
+  const bridge = window.tongbanBridge;
+  if (bridge) return ipcTransport(bridge);
+  return webSocketTransport(hostSocketUrl(takeHostToken()));
+}
+
+function send(ws: WebSocket, message: CallMessage): void {
+  // encode() returns a fresh copy over a plain ArrayBuffer.
+  ws.send(encodeMessage(message) as Uint8Array<ArrayBuffer>);
+}
+
+function disconnected(id: number, detail: string): ResultMessage {
+  return { type: 'result', id, ok: false, error: { code: 'transport.disconnected', detail } };
+}
+
+function toBytes(data: unknown): Uint8Array | null {
+  if (data instanceof Uint8Array) return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return new Uint8Array(data as ArrayBuffer);
+  return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}

@@ -1,0 +1,108 @@
+// The frame after sign-in: where this window is, who works at it, the areas the
+// user's role may open (Alt+1, Alt+2, … in order), and the status bar.
+import { useEffect, useRef, useState } from 'react';
+import type { AppInfo, Role, UserSummary } from '../../src-main/api/contract.ts';
+import { useIdleLock } from '../app/use-idle-lock.ts';
+import { StatusBar } from '../components/StatusBar.tsx';
+import { t } from '../i18n/index.ts';
+import { ClerkQueue } from './ClerkQueue.tsx';
+import { DeploymentArea } from './DeploymentArea.tsx';
+import { SupervisionArea } from './SupervisionArea.tsx';
+import { UserManagement } from './UserManagement.tsx';
+
+export type AreaId = 'queue' | 'supervision' | 'deployment' | 'users';
+
+export const AREAS_BY_ROLE: Readonly<Record<Role, readonly AreaId[]>> = {
+  clerk: ['queue'],
+  supervisor: ['supervision'],
+  installer: ['deployment', 'users'],
+};
+
+interface ShellProps {
+  info: AppInfo | null;
+  user: UserSummary;
+  idleLockMinutes: number;
+  /** The lock screen is showing: no idle timer, no shortcuts. */
+  locked: boolean;
+  onLock: () => void;
+  onSignOut: () => void;
+}
+
+export function Shell({ info, user, idleLockMinutes, locked, onLock, onSignOut }: ShellProps) {
+  const areas = AREAS_BY_ROLE[user.role];
+  const [area, setArea] = useState<AreaId>(areas[0] ?? 'queue');
+  const mainRef = useRef<HTMLElement>(null);
+  const focusHeading = useRef(false);
+
+  useIdleLock(idleLockMinutes, !locked, onLock);
+
+  useEffect(() => {
+    if (locked) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      const digit = /^(?:Digit|Numpad)([1-9])$/.exec(event.code)?.[1];
+      const target = digit === undefined ? undefined : areas[Number(digit) - 1];
+      if (!target) return;
+      event.preventDefault();
+      focusHeading.current = true;
+      setArea(target);
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [areas, locked]);
+
+  useEffect(() => {
+    // After a switch by keyboard, land on the area's heading so the next Tab
+    // starts inside it.
+    if (!focusHeading.current) return;
+    focusHeading.current = false;
+    mainRef.current?.querySelector<HTMLElement>('h2')?.focus();
+  }, [area]);
+
+  return (
+    <div className="shell">
+      <header className="shell-header">
+        <div className="shell-place">
+          <span className="shell-app">{t('app.name')}</span>
+          {info && <span>{t('shell.place', { hall: info.hallName, window: info.windowName })}</span>}
+          {info?.profile === 'demo' && <span className="badge">{t('shell.demoProfile')}</span>}
+        </div>
+        <div className="shell-user">
+          <span>{t('shell.signedInAs', { name: user.displayName, role: t(`roles.${user.role}`) })}</span>
+          <button type="button" onClick={onLock}>
+            {t('shell.lock')}
+          </button>
+          <button type="button" onClick={onSignOut}>
+            {t('shell.signOut')}
+          </button>
+        </div>
+      </header>
+      <div className="shell-body">
+        <nav className="shell-nav" aria-label={t('shell.navigation')}>
+          <ul>
+            {areas.map((id, index) => (
+              <li key={id}>
+                <button
+                  type="button"
+                  aria-current={id === area ? 'page' : undefined}
+                  aria-keyshortcuts={`Alt+${index + 1}`}
+                  onClick={() => setArea(id)}
+                >
+                  {t(`areas.${id}`)}
+                  <kbd aria-hidden="true">Alt+{index + 1}</kbd>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main className="shell-main" ref={mainRef}>
+          {area === 'queue' && <ClerkQueue />}
+          {area === 'supervision' && <SupervisionArea />}
+          {area === 'deployment' && <DeploymentArea />}
+          {area === 'users' && <UserManagement currentUserId={user.id} />}
+        </main>
+      </div>
+      <StatusBar />
+    </div>
+  );
+}

@@ -1,0 +1,14 @@
+// 督查: session review for supervisors; the list and player come in later issues.
+import { EmptyState } from '../components/Notice.tsx';
+import { t } from '../i18n/index.ts';
+
+export function SupervisionArea() {
+  return (
+    <section className="area" aria-labelledby="area-supervision">
+      <h2 id="area-supervision" tabIndex={-1}>
+        {t('areas.supervision')}
+      </h2>
+      <EmptyState title={t('supervision.empty')} hint={t('supervision.emptyHint')} />
+    </section>
+  );
+}

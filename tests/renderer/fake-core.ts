@@ -1,0 +1,240 @@
+// An in-memory core behind a Transport, for component tests. It answers through
+// the real dispatcher of the contract (envelope, input schemas, access rules,
+// output schemas); only the handlers behind it are small stand-ins for the
+// services of src-main/core.
+import type { HealthSnapshot, Role, SessionInfo, UserSummary } from '../../src-main/api/contract.ts';
+import { createDispatcher, type Handlers } from '../../src-main/api/dispatcher.ts';
+import { AppError } from '../../src-main/api/errors.ts';
+import type { CallMessage, EventMessage, ResultMessage } from '../../src-main/api/wire.ts';
+import type { Transport } from '../../src-renderer/api/client.ts';
+
+interface FakeUser extends UserSummary {
+  password: string;
+  failedAttempts: number;
+}
+
+export interface FakeUserSeed {
+  username: string;
+  displayName?: string;
+  role: Role;
+  password: string;
+  disabled?: boolean;
+  lockedUntil?: number | null;
+}
+
+export interface FakeCoreOptions {
+  /** Accounts to start with; none means first run. */
+  users?: FakeUserSeed[];
+  /** Sign this user in on the connection from the start. */
+  signedIn?: string;
+  locked?: boolean;
+  idleLockMinutes?: number;
+  health?: HealthSnapshot;
+}
+
+const NOW = Date.UTC(2025, 0, 6, 1, 0, 0);
+const MAX_FAILED = 5;
+const LOCKOUT_MINUTES = 15;
+
+export class FakeCore {
+  readonly users: FakeUser[] = [];
+  readonly session: { userId: number | null; locked: boolean } = { userId: null, locked: false };
+  readonly calls: CallMessage[] = [];
+  idleLockMinutes: number;
+  health: HealthSnapshot;
+  private readonly listeners = new Set<(event: EventMessage) => void>();
+  private nextUserId = 1;
+
+  readonly transport: Transport;
+
+  constructor(options: FakeCoreOptions = {}) {
+    this.idleLockMinutes = options.idleLockMinutes ?? 10;
+    this.health = options.health ?? { entries: [] };
+    for (const user of options.users ?? []) this.addUser(user);
+    if (options.signedIn) {
+      this.session.userId = this.byUsername(options.signedIn)?.id ?? null;
+      this.session.locked = options.locked ?? false;
+    }
+
+    const dispatcher = createDispatcher<null>({
+      handlers: this.handlers(),
+      caller: () => {
+        const user = this.currentUser();
+        return { role: user?.role ?? null, locked: user ? this.session.locked : false };
+      },
+      onInternalError: (method, error) => {
+        throw new Error(`fake core failed in ${method}: ${String(error)}`);
+      },
+    });
+
+    this.transport = {
+      call: async (message: CallMessage): Promise<ResultMessage> => {
+        this.calls.push(message);
+        return dispatcher.dispatch(structuredClone(message), null);
+      },
+      onEvent: (listener) => {
+        this.listeners.add(listener);
+        return () => {
+          this.listeners.delete(listener);
+        };
+      },
+    };
+  }
+
+  /** Pushes an event to the UI as the core would. */
+  emit(name: string, payload: unknown): void {
+    for (const listener of [...this.listeners]) listener({ type: 'event', name, payload });
+  }
+
+  methodsCalled(): string[] {
+    return this.calls.map((call) => call.method);
+  }
+
+  byUsername(username: string): FakeUser | undefined {
+    return this.users.find((user) => user.username === username);
+  }
+
+  sessionInfo(): SessionInfo {
+    const user = this.currentUser();
+    return {
+      user: user ? summary(user) : null,
+      locked: user ? this.session.locked : false,
+      idleLockMinutes: this.idleLockMinutes,
+    };
+  }
+
+  private addUser(input: FakeUserSeed) {
+    const user: FakeUser = {
+      id: this.nextUserId++,
+      username: input.username,
+      displayName: input.displayName ?? input.username,
+      role: input.role,
+      disabled: input.disabled ?? false,
+      lockedUntil: input.lockedUntil ?? null,
+      createdAt: NOW,
+      password: input.password,
+      failedAttempts: 0,
+    };
+    this.users.push(user);
+    return user;
+  }
+
+  private currentUser(): FakeUser | undefined {
+    const user = this.users.find((u) => u.id === this.session.userId);
+    return user && !user.disabled ? user : undefined;
+  }
+
+  private requireUser(id: number): FakeUser {
+    const user = this.users.find((u) => u.id === id);
+    if (!user) throw new AppError('auth.userNotFound', `no user ${id}`);
+    return user;
+  }
+
+  private checkPassword(user: FakeUser, password: string): void {
+    if (user.disabled) throw new AppError('auth.accountDisabled', 'account is disabled');
+    if (user.lockedUntil !== null && user.lockedUntil > Date.now()) {
+      throw new AppError('auth.accountLocked', 'locked', { minutes: LOCKOUT_MINUTES });
+    }
+    if (user.password !== password) {
+      user.failedAttempts++;
+      if (user.failedAttempts >= MAX_FAILED) {
+        user.failedAttempts = 0;
+        user.lockedUntil = Date.now() + LOCKOUT_MINUTES * 60_000;
+        throw new AppError('auth.accountLocked', 'locked', { minutes: LOCKOUT_MINUTES });
+      }
+      throw new AppError('auth.invalidCredentials', 'wrong username or password');
+    }
+    user.failedAttempts = 0;
+  }
+
+  private handlers(): Handlers<null> {
+    return {
+      'app.info': () => ({
+        version: '0.1.0-test',
+        hallName: '杭州市西湖区政务服务中心',
+        windowName: '跨省通办 3 号窗口',
+        profile: 'demo',
+        host: 'browser',
+      }),
+      'auth.session': () => this.sessionInfo(),
+      'auth.setupState': () => ({ needsFirstInstaller: this.users.length === 0 }),
+      'auth.createFirstInstaller': (input) => {
+        if (this.users.length > 0) throw new AppError('auth.setupDone', 'set up already');
+        requireStrong(input.password);
+        const user = this.addUser({ ...input, role: 'installer' });
+        this.session.userId = user.id;
+        this.session.locked = false;
+        return this.sessionInfo();
+      },
+      'auth.login': (input) => {
+        const user = this.byUsername(input.username);
+        if (!user) throw new AppError('auth.invalidCredentials', 'wrong username or password');
+        this.checkPassword(user, input.password);
+        this.session.userId = user.id;
+        this.session.locked = false;
+        return this.sessionInfo();
+      },
+      'auth.logout': () => {
+        this.session.userId = null;
+        this.session.locked = false;
+        return this.sessionInfo();
+      },
+      'auth.lock': () => {
+        this.session.locked = true;
+        return this.sessionInfo();
+      },
+      'auth.unlock': (input) => {
+        const user = this.currentUser();
+        if (!user) throw new AppError('auth.required', 'sign in first');
+        this.checkPassword(user, input.password);
+        this.session.locked = false;
+        return this.sessionInfo();
+      },
+      'users.list': () => ({ users: this.users.map(summary) }),
+      'users.create': (input) => {
+        requireStrong(input.password);
+        if (this.byUsername(input.username)) {
+          throw new AppError('auth.usernameTaken', 'taken', { username: input.username });
+        }
+        return summary(this.addUser(input));
+      },
+      'users.update': (input) => {
+        const user = this.requireUser(input.id);
+        const activeInstallers = this.users.filter((u) => u.role === 'installer' && !u.disabled).length;
+        const losesInstaller =
+          user.role === 'installer' &&
+          !user.disabled &&
+          (input.disabled === true || (input.role ?? 'installer') !== 'installer');
+        if (losesInstaller && activeInstallers <= 1) throw new AppError('auth.lastInstaller', 'last installer');
+        if (input.displayName !== undefined) user.displayName = input.displayName;
+        if (input.role !== undefined) user.role = input.role;
+        if (input.disabled !== undefined) user.disabled = input.disabled;
+        return summary(user);
+      },
+      'users.resetPassword': (input) => {
+        const user = this.requireUser(input.id);
+        requireStrong(input.password);
+        user.password = input.password;
+        user.lockedUntil = null;
+        return summary(user);
+      },
+      'users.unlock': (input) => {
+        const user = this.requireUser(input.id);
+        user.lockedUntil = null;
+        user.failedAttempts = 0;
+        return summary(user);
+      },
+      'health.snapshot': () => this.health,
+      'eventLog.verify': (input) => ({ ok: true, stream: input.stream, count: 0, headHash: '' }),
+    };
+  }
+}
+
+function requireStrong(password: string): void {
+  if (password.length < 8) throw new AppError('auth.weakPassword', 'too short', { rule: 'length' });
+}
+
+function summary(user: FakeUser): UserSummary {
+  const { password: _password, failedAttempts: _failed, ...rest } = user;
+  return rest;
+}

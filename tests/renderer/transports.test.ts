@@ -1,0 +1,232 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { decodeMessage, encodeMessage, type CallMessage, type ServerMessage } from '../../src-main/api/wire.ts';
+import { createApiClient } from '../../src-renderer/api/client.ts';
+import {
+  TOKEN_STORAGE_KEY,
+  hostSocketUrl,
+  ipcTransport,
+  pickTransport,
+  takeHostToken,
+  webSocketTransport,
+} from '../../src-renderer/api/transports.ts';
+
+describe('the browser host token', () => {
+  beforeEach(() => {
+    window.history.replaceState(null, '', '/');
+  });
+
+  it('moves from the address bar into sessionStorage on first load', () => {
+    window.history.replaceState(null, '', '/#token=s3cr%2Bt-42');
+    const historyLength = window.history.length;
+
+    expect(takeHostToken()).toBe('s3cr+t-42');
+    expect(window.sessionStorage.getItem(TOKEN_STORAGE_KEY)).toBe('s3cr+t-42');
+    expect(window.location.hash).toBe('');
+    expect(window.location.href).not.toContain('s3cr');
+    expect(window.history.length).toBe(historyLength);
+  });
+
+  it('keeps other fragment parameters and the path', () => {
+    window.history.replaceState(null, '', '/app/?mode=kiosk#token=abc&view=queue');
+    expect(takeHostToken()).toBe('abc');
+    expect(window.location.pathname).toBe('/app/');
+    expect(window.location.search).toBe('?mode=kiosk');
+    expect(window.location.hash).toBe('#view=queue');
+  });
+
+  it('comes from sessionStorage after a reload of the tab', () => {
+    window.history.replaceState(null, '', '/#token=first');
+    takeHostToken();
+    window.history.replaceState(null, '', '/');
+    expect(takeHostToken()).toBe('first');
+  });
+
+  it('is null when the page was opened without one', () => {
+    expect(takeHostToken()).toBeNull();
+  });
+
+  it('goes into the WebSocket URL of the page host', () => {
+    expect(hostSocketUrl('a b+c', { protocol: 'http:', host: '127.0.0.1:43117' })).toBe(
+      'ws://127.0.0.1:43117/api?token=a%20b%2Bc',
+    );
+  });
+});
+
+/** Stands in for the browser's WebSocket; the test plays the host. */
+class FakeSocket {
+  static instances: FakeSocket[] = [];
+  binaryType = 'blob';
+  readonly sent: Uint8Array[] = [];
+  onopen: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onclose: ((event: unknown) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+
+  constructor(readonly url: string) {
+    FakeSocket.instances.push(this);
+  }
+  send(data: Uint8Array) {
+    this.sent.push(data);
+  }
+  close() {
+    this.onclose?.({ code: 1000 });
+  }
+  // host side
+  accept() {
+    this.onopen?.({});
+  }
+  drop() {
+    this.onclose?.({ code: 1006 });
+  }
+  reply(message: ServerMessage) {
+    const bytes = encodeMessage(message);
+    this.onmessage?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
+  }
+  calls(): CallMessage[] {
+    return this.sent.map((frame) => decodeMessage(frame) as CallMessage);
+  }
+  static last(): FakeSocket {
+    const socket = FakeSocket.instances.at(-1);
+    if (!socket) throw new Error('no socket opened');
+    return socket;
+  }
+}
+
+const asWebSocket = FakeSocket as unknown as new (url: string) => WebSocket;
+
+describe('the WebSocket transport', () => {
+  beforeEach(() => {
+    FakeSocket.instances = [];
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('sends calls as binary MessagePack once open and matches results by id', async () => {
+    const transport = webSocketTransport('ws://127.0.0.1:1/api?token=t', { WebSocketImpl: asWebSocket });
+    const api = createApiClient(transport);
+    const socket = FakeSocket.last();
+    expect(socket.url).toBe('ws://127.0.0.1:1/api?token=t');
+    expect(socket.binaryType).toBe('arraybuffer');
+
+    const first = api.call('auth.setupState', {});
+    const second = api.call('app.info', {});
+    expect(socket.sent).toHaveLength(0);
+    socket.accept();
+
+    const [a, b] = socket.calls();
+    expect(a).toEqual({ type: 'call', id: 1, method: 'auth.setupState', input: {} });
+    expect(b).toMatchObject({ id: 2, method: 'app.info' });
+
+    socket.reply({
+      type: 'result',
+      id: 2,
+      ok: true,
+      value: { version: '1', hallName: '大厅', windowName: '1号窗口', profile: 'demo', host: 'browser' },
+    });
+    socket.reply({ type: 'result', id: 1, ok: false, error: { code: 'auth.required', detail: 'sign in' } });
+
+    await expect(second).resolves.toMatchObject({ hallName: '大厅' });
+    await expect(first).rejects.toMatchObject({ code: 'auth.required' });
+    transport.close();
+  });
+
+  it('delivers events from the host', () => {
+    const transport = webSocketTransport('ws://x/api', { WebSocketImpl: asWebSocket });
+    const api = createApiClient(transport);
+    const seen = vi.fn();
+    api.on('session.changed', seen);
+    const socket = FakeSocket.last();
+    socket.accept();
+
+    const payload = { user: null, locked: false, idleLockMinutes: 10 };
+    socket.reply({ type: 'event', name: 'session.changed', payload });
+    expect(seen).toHaveBeenCalledWith(payload);
+    transport.close();
+  });
+
+  it('fails pending calls with transport.disconnected when the socket closes, then reconnects with backoff', async () => {
+    vi.useFakeTimers();
+    const transport = webSocketTransport('ws://x/api', {
+      WebSocketImpl: asWebSocket,
+      initialDelayMs: 100,
+      maxDelayMs: 400,
+    });
+    const api = createApiClient(transport);
+    const states: string[] = [];
+    api.onConnection((state) => states.push(state));
+
+    FakeSocket.last().accept();
+    const pending = api.call('auth.session', {});
+    FakeSocket.last().drop();
+    await expect(pending).rejects.toMatchObject({ code: 'transport.disconnected' });
+    expect(states).toEqual(['up', 'down']);
+
+    // Reconnect attempts wait 100, 200, 400, 400 ms while the host stays away.
+    expect(FakeSocket.instances).toHaveLength(1);
+    vi.advanceTimersByTime(100);
+    expect(FakeSocket.instances).toHaveLength(2);
+    FakeSocket.last().drop();
+    vi.advanceTimersByTime(199);
+    expect(FakeSocket.instances).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    expect(FakeSocket.instances).toHaveLength(3);
+    FakeSocket.last().drop();
+    vi.advanceTimersByTime(400);
+    expect(FakeSocket.instances).toHaveLength(4);
+
+    const later = api.call('auth.session', {});
+    FakeSocket.last().accept();
+    expect(states).toEqual(['up', 'down', 'up']);
+    const [call] = FakeSocket.last().calls();
+    expect(call?.id).toBe(2);
+    FakeSocket.last().reply({
+      type: 'result',
+      id: 2,
+      ok: true,
+      value: { user: null, locked: false, idleLockMinutes: 10 },
+    });
+    await expect(later).resolves.toMatchObject({ user: null });
+    transport.close();
+  });
+
+  it('stops reconnecting when closed', () => {
+    vi.useFakeTimers();
+    const transport = webSocketTransport('ws://x/api', { WebSocketImpl: asWebSocket, initialDelayMs: 10 });
+    FakeSocket.last().accept();
+    transport.close();
+    vi.advanceTimersByTime(10_000);
+    expect(FakeSocket.instances).toHaveLength(1);
+  });
+});
+
+describe('pickTransport', () => {
+  afterEach(() => {
+    delete window.tongbanBridge;
+  });
+
+  it('uses the Electron bridge when the preload exposed one', async () => {
+    const bridge = {
+      call: vi.fn(async (message: CallMessage) => ({
+        type: 'result' as const,
+        id: message.id,
+        ok: true as const,
+        value: { needsFirstInstaller: false },
+      })),
+      onEvent: vi.fn(() => () => {}),
+    };
+    window.tongbanBridge = bridge;
+
+    const api = createApiClient(pickTransport());
+    await expect(api.call('auth.setupState', {})).resolves.toEqual({ needsFirstInstaller: false });
+    expect(bridge.call).toHaveBeenCalledWith({ type: 'call', id: 1, method: 'auth.setupState', input: {} });
+    expect(bridge.onEvent).toHaveBeenCalled();
+  });
+
+  it('reports a bridge that fails as transport.disconnected', async () => {
+    const api = createApiClient(
+      ipcTransport({ call: () => Promise.reject(new Error('render frame disposed')), onEvent: () => () => {} }),
+    );
+    await expect(api.call('app.info', {})).rejects.toMatchObject({ code: 'transport.disconnected' });
+  });
+});
