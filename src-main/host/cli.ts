@@ -10,7 +10,7 @@ import { isAppError } from '../api/errors.ts';
 import { rendererDir } from '../core/app-paths.ts';
 import { bootHallCore } from '../core/hall-core.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
-import { errorMessage } from '../../src-renderer/i18n/index.ts';
+import { errorMessage, t } from '../../src-renderer/i18n/index.ts';
 import { KeyFileProvider } from './key-file.ts';
 import { startBrowserHost } from './server.ts';
 
@@ -35,7 +35,7 @@ async function main(): Promise<number> {
     });
   } catch (error) {
     if (!isAppError(error)) throw error;
-    console.error(`启动失败：${errorMessage(error.code, error.params)}`);
+    console.error(`${t('app.startupFailed')}：${errorMessage(error.code, error.params)}`);
     console.error(`(${error.code}) ${error.detail}`);
     return 1;
   }

@@ -1,0 +1,230 @@
+// The Electron main process: a thin shell around the hall core. It boots the core,
+// serves the renderer from app://renderer, locks the window down, and relays
+// contract messages over one IPC channel. Every decision lives in policy.ts.
+import './before-ready.ts';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, type WebContents } from 'electron';
+import { errorMessage, t } from '../../src-renderer/i18n/index.ts';
+import { type ErrorCode, isAppError } from '../api/errors.ts';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type ResultMessage } from '../api/wire.ts';
+import { rendererDir } from '../core/app-paths.ts';
+import { bootHallCore, type Connection, type HallCore } from '../core/hall-core.ts';
+import type { Logger } from '../core/log.ts';
+import {
+  APP_SCHEME,
+  RENDERER_ENTRY_URL,
+  checkIpcSender,
+  exceedsMessageLimit,
+  isAllowedNavigation,
+  isPermissionAllowed,
+  tooLargeResult,
+} from './policy.ts';
+import { createRendererHandler } from './renderer-protocol.ts';
+import { SafeStorageKeyProvider } from './safe-storage-keys.ts';
+
+/** tsc emits preload.cts as preload.cjs next to this file. */
+const PRELOAD_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'preload.cjs');
+
+/** Our windows' webContents, each with its one core connection. */
+const connections = new Map<WebContents, Connection>();
+let mainWindow: BrowserWindow | null = null;
+
+if (app.requestSingleInstanceLock()) {
+  app.on('second-instance', () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => harden(contents));
+  app.on('window-all-closed', () => app.quit());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+  void start();
+} else {
+  // Another instance owns the data directory; it has been asked to come forward.
+  app.quit();
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  const dataDir = app.getPath('userData');
+
+  let core: HallCore;
+  try {
+    core = await bootHallCore({
+      dataDir,
+      platform: { host: 'electron', keys: new SafeStorageKeyProvider(dataDir, safeStorage) },
+    });
+  } catch (error) {
+    reportBootFailure(error);
+    app.exit(1);
+    return;
+  }
+
+  if (app.isPackaged) Menu.setApplicationMenu(null);
+  lockDownSession();
+  protocol.handle(APP_SCHEME, createRendererHandler(rendererDir()));
+  serveIpc(core.logger);
+  closeCoreOnQuit(core);
+  mainWindow = createWindow(core);
+}
+
+/** The clerk sees the Chinese message; the English detail is for the installer. */
+function reportBootFailure(error: unknown): void {
+  console.error('tongban: start-up failed:', error);
+  const code: ErrorCode = isAppError(error) ? error.code : 'internal';
+  const detail = isAppError(error) ? error.detail : error instanceof Error ? error.message : String(error);
+  const params = isAppError(error) ? error.params : undefined;
+  dialog.showErrorBox(t('app.startupFailed'), `${errorMessage(code, params)}\n\n${detail}`);
+}
+
+function lockDownSession(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
+    const securityOrigin = 'securityOrigin' in details ? details.securityOrigin : undefined;
+    callback(
+      isPermissionAllowed({
+        permission,
+        origins: [securityOrigin, details.requestingUrl],
+        isMainFrame: details.isMainFrame,
+        mediaTypes,
+      }),
+    );
+  });
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isPermissionAllowed({
+      permission,
+      origins: [requestingOrigin, details.securityOrigin, details.embeddingOrigin, details.requestingUrl],
+      isMainFrame: details.isMainFrame,
+      mediaType: details.mediaType,
+    }),
+  );
+  // Devices belong to the core; pages get no WebHID, WebSerial or WebUSB devices.
+  ses.setDevicePermissionHandler(() => false);
+  // Pages never talk to the network (the core does); the CSP says so too.
+  ses.webRequest.onBeforeRequest(
+    { urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] },
+    (details, callback) => {
+      callback({ cancel: details.webContentsId !== undefined });
+    },
+  );
+}
+
+/** Applied to every webContents, ours included. */
+function harden(contents: WebContents): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  const stayHome = (event: { url: string; preventDefault(): void }): void => {
+    if (!isAllowedNavigation(event.url)) event.preventDefault();
+  };
+  contents.on('will-navigate', stayHome);
+  contents.on('will-frame-navigate', stayHome);
+  contents.on('will-redirect', stayHome);
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+function serveIpc(logger: Logger): void {
+  ipcMain.handle(IPC_CALL_CHANNEL, async (event, message: unknown): Promise<ResultMessage> => {
+    const contents = event.sender;
+    const connection = contents.isDestroyed() ? undefined : connections.get(contents);
+    const frame = connection ? event.senderFrame : null;
+    const verdict = checkIpcSender({
+      fromOurWindow: connection !== undefined,
+      frame: frame && {
+        url: frame.url,
+        origin: frame.origin,
+        isMainFrame: frame.parent === null && frame.frameTreeNodeId === contents.mainFrame.frameTreeNodeId,
+      },
+    });
+    if (!verdict.ok || !connection) {
+      const reason = verdict.ok ? 'no connection' : verdict.reason;
+      logger.warn({ reason }, 'IPC call refused');
+      throw new Error(`call refused: ${reason}`);
+    }
+    if (exceedsMessageLimit(message)) return tooLargeResult(message);
+    return connection.handle(message);
+  });
+}
+
+function closeCoreOnQuit(core: HallCore): void {
+  let state: 'open' | 'closing' | 'closed' = 'open';
+  app.on('before-quit', (event) => {
+    if (state === 'closed') return;
+    event.preventDefault();
+    if (state === 'closing') return;
+    state = 'closing';
+    for (const connection of connections.values()) connection.close();
+    connections.clear();
+    core
+      .close()
+      .catch((error: unknown) => {
+        // The logger is closed with the core; stderr is what is left.
+        console.error('tongban: closing the core failed:', error);
+      })
+      .finally(() => {
+        state = 'closed';
+        app.quit();
+      });
+  });
+}
+
+function createWindow(core: HallCore): BrowserWindow {
+  const window = new BrowserWindow({
+    title: t('app.name'),
+    show: false,
+    width: 1366,
+    height: 768,
+    minWidth: 1024,
+    minHeight: 700,
+    backgroundColor: '#ffffff',
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: PRELOAD_PATH,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      devTools: !app.isPackaged,
+    },
+  });
+  const contents = window.webContents;
+  connections.set(
+    contents,
+    core.openConnection((event) => {
+      if (!contents.isDestroyed()) contents.send(IPC_EVENT_CHANNEL, event);
+    }),
+  );
+  contents.once('destroyed', () => {
+    connections.get(contents)?.close();
+    connections.delete(contents);
+  });
+  window.once('ready-to-show', () => {
+    window.maximize();
+    window.show();
+  });
+  reloadAfterCrash(contents, core.logger);
+  window
+    .loadURL(RENDERER_ENTRY_URL)
+    .catch((error: unknown) => core.logger.error({ err: error }, 'loading the renderer failed'));
+  return window;
+}
+
+/** A crashed renderer comes back by itself, but a crash loop is left for the installer to see. */
+function reloadAfterCrash(contents: WebContents, logger: Logger): void {
+  const recent: number[] = [];
+  contents.on('render-process-gone', (_event, details) => {
+    logger.error({ reason: details.reason, exitCode: details.exitCode }, 'renderer process gone');
+    if (details.reason === 'clean-exit' || contents.isDestroyed()) return;
+    const now = Date.now();
+    while (recent.length > 0 && now - (recent[0] ?? now) > 60_000) recent.shift();
+    if (recent.length >= 3) return;
+    recent.push(now);
+    contents.reload();
+  });
+}

@@ -1,0 +1,317 @@
+// main.ts wired to a stand-in for Electron's API (the real module would try to
+// download the binary), booting the real hall core in a temp data directory:
+// what the window is allowed, who may call the core, and that quitting closes it.
+import type { EventEmitter } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ResultMessage } from '../../../src-main/api/wire.ts';
+import { tempDir } from '../helpers.ts';
+
+type Handler = (...args: never[]) => unknown;
+
+/** Everything main.ts touched, for the assertions. */
+const fake = vi.hoisted(() => ({
+  state: {} as Record<string, unknown>,
+}));
+
+vi.mock('electron', async () => {
+  const { EventEmitter: Emitter } = await import('node:events');
+  const s = fake.state;
+
+  class FakeFrame {
+    constructor(
+      public url: string,
+      public origin: string,
+      public parent: FakeFrame | null,
+      public frameTreeNodeId: number,
+    ) {}
+  }
+
+  class FakeWebContents extends Emitter {
+    destroyed = false;
+    sent: unknown[][] = [];
+    windowOpenHandler: Handler | undefined;
+    mainFrame = new FakeFrame('app://renderer/index.html', 'app://renderer', null, 1);
+    isDestroyed = () => this.destroyed;
+    send = (...args: unknown[]) => this.sent.push(args);
+    setWindowOpenHandler = (handler: Handler) => {
+      this.windowOpenHandler = handler;
+    };
+    reload = () => undefined;
+    destroy() {
+      this.destroyed = true;
+      this.emit('destroyed');
+    }
+  }
+
+  class FakeBrowserWindow extends Emitter {
+    webContents = new FakeWebContents();
+    loaded: string[] = [];
+    constructor(public options: Record<string, unknown>) {
+      super();
+      (s.windows as FakeBrowserWindow[]).push(this);
+      (s.app as EventEmitter).emit('web-contents-created', {}, this.webContents);
+    }
+    loadURL = async (url: string) => {
+      this.loaded.push(url);
+    };
+    isDestroyed = () => false;
+    isMinimized = () => false;
+    maximize = () => undefined;
+    show = () => undefined;
+    focus = () => undefined;
+    restore = () => undefined;
+  }
+
+  const app = Object.assign(new Emitter(), {
+    isPackaged: false,
+    enableSandbox: vi.fn(),
+    requestSingleInstanceLock: vi.fn(() => s.lock as boolean),
+    whenReady: () => Promise.resolve(),
+    getPath: (name: string) => (name === 'userData' ? (s.userData as string) : '/nonexistent'),
+    quit: vi.fn(() => {
+      const event = { defaultPrevented: false, preventDefault: () => (event.defaultPrevented = true) };
+      app.emit('before-quit', event);
+      if (!event.defaultPrevented) s.quitted = true;
+    }),
+    exit: vi.fn(),
+  });
+  s.app = app;
+  s.windows = [];
+  s.ipcHandlers = new Map<string, Handler>();
+  s.FakeFrame = FakeFrame;
+  s.FakeWebContents = FakeWebContents;
+  const ses = {
+    setPermissionRequestHandler: (handler: Handler) => (s.permissionRequest = handler),
+    setPermissionCheckHandler: (handler: Handler) => (s.permissionCheck = handler),
+    setDevicePermissionHandler: (handler: Handler) => (s.devicePermission = handler),
+    webRequest: { onBeforeRequest: (_filter: unknown, handler: Handler) => (s.beforeRequest = handler) },
+  };
+  return {
+    app,
+    BrowserWindow: FakeBrowserWindow,
+    dialog: { showErrorBox: vi.fn((title: string, content: string) => (s.errorBox = { title, content })) },
+    ipcMain: {
+      handle: (channel: string, handler: Handler) => (s.ipcHandlers as Map<string, Handler>).set(channel, handler),
+    },
+    Menu: { setApplicationMenu: vi.fn() },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: unknown) => (s.privileged = schemes),
+      handle: (scheme: string, handler: Handler) => (s.protocolHandler = { scheme, handler }),
+    },
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      encryptString: (text: string) => Buffer.from(`enc:${text}`),
+      decryptString: (buffer: Buffer) => {
+        const text = buffer.toString();
+        if (!text.startsWith('enc:')) throw new Error('Error while decrypting');
+        return text.slice(4);
+      },
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+    },
+    session: { defaultSession: ses },
+  };
+});
+
+interface FakeWindow {
+  options: { title: string; webPreferences: Record<string, unknown> };
+  loaded: string[];
+  webContents: FakeContents;
+}
+interface FakeContents extends EventEmitter {
+  sent: unknown[][];
+  mainFrame: unknown;
+  windowOpenHandler: Handler;
+  destroy(): void;
+}
+
+const s = fake.state;
+const until = async (check: () => boolean): Promise<void> => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(check()).toBe(true);
+};
+
+async function startMain(options: { lock?: boolean; userData?: string } = {}): Promise<void> {
+  s.lock = options.lock ?? true;
+  s.userData = options.userData ?? tempDir();
+  s.quitted = false;
+  await import('../../../src-main/app/main.ts');
+}
+
+function window(): FakeWindow {
+  return (s.windows as FakeWindow[])[0]!;
+}
+
+function ipcCall(message: unknown, sender: { contents?: unknown; frame?: unknown } = {}): Promise<ResultMessage> {
+  const handler = (s.ipcHandlers as Map<string, Handler>).get('tongban:call') as (
+    event: unknown,
+    message: unknown,
+  ) => Promise<ResultMessage>;
+  const contents = (sender.contents ?? window().webContents) as FakeContents;
+  const frame = 'frame' in sender ? sender.frame : contents.mainFrame;
+  return handler({ sender: contents, senderFrame: frame }, message);
+}
+
+const infoCall = { type: 'call', id: 1, method: 'app.info', input: {} };
+
+const signalListeners = new Map<string, unknown[]>();
+
+beforeEach(() => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) signalListeners.set(signal, process.listeners(signal));
+  // The stand-in module is created once; main.ts is loaded afresh for every test.
+  vi.resetModules();
+  vi.clearAllMocks();
+  if (s.app) (s.app as EventEmitter).removeAllListeners();
+  (s.windows as unknown[] | undefined)?.splice(0);
+  (s.ipcHandlers as Map<string, Handler> | undefined)?.clear();
+  for (const key of ['errorBox', 'privileged', 'protocolHandler', 'permissionRequest', 'permissionCheck'])
+    delete s[key];
+});
+
+afterEach(async () => {
+  // Close a core left open so its database and log files are released.
+  if (s.app && !s.quitted && (s.ipcHandlers as Map<string, Handler>).size > 0) {
+    (s.app as { quit(): void }).quit();
+    await until(() => s.quitted === true);
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (!signalListeners.get(signal)?.includes(listener)) process.off(signal, listener);
+    }
+  }
+});
+
+describe('Electron main', () => {
+  it('registers the app scheme as privileged and sandboxes every renderer before ready', async () => {
+    await startMain();
+    expect(s.privileged).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+    ]);
+    await until(() => (s.windows as unknown[]).length === 1);
+  });
+
+  it('opens one locked-down, Chinese-titled window on app://renderer', async () => {
+    await startMain();
+    await until(() => (s.windows as unknown[]).length === 1);
+    const { options, loaded } = window();
+    expect(options.title).toBe('通办专窗');
+    expect(options.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    });
+    expect(path.basename(options.webPreferences.preload as string)).toBe('preload.cjs');
+    expect(loaded).toEqual(['app://renderer/index.html']);
+    expect((s.protocolHandler as { scheme: string }).scheme).toBe('app');
+    expect(window().webContents.windowOpenHandler()).toEqual({ action: 'deny' });
+  });
+
+  it('keeps navigation home', async () => {
+    await startMain();
+    await until(() => (s.windows as unknown[]).length === 1);
+    const contents = window().webContents;
+    const navigate = (url: string) => {
+      const event = { url, prevented: false, preventDefault: () => (event.prevented = true) };
+      contents.emit('will-navigate', event);
+      return event.prevented;
+    };
+    expect(navigate('https://evil.example/')).toBe(true);
+    expect(navigate('app://renderer/index.html')).toBe(false);
+  });
+
+  it('grants camera and microphone to our origin only', async () => {
+    await startMain();
+    await until(() => (s.windows as unknown[]).length === 1);
+    const request = s.permissionRequest as (...args: unknown[]) => void;
+    const answers: boolean[] = [];
+    const ask = (permission: string, details: Record<string, unknown>) =>
+      request({}, permission, (granted: boolean) => answers.push(granted), details);
+    ask('media', {
+      isMainFrame: true,
+      requestingUrl: 'app://renderer/index.html',
+      securityOrigin: 'app://renderer',
+      mediaTypes: ['video', 'audio'],
+    });
+    ask('media', {
+      isMainFrame: true,
+      requestingUrl: 'https://evil.example/',
+      securityOrigin: 'https://evil.example',
+      mediaTypes: ['video'],
+    });
+    ask('geolocation', { isMainFrame: true, requestingUrl: 'app://renderer/index.html' });
+    expect(answers).toEqual([true, false, false]);
+    const check = s.permissionCheck as (...args: unknown[]) => boolean;
+    expect(check({}, 'media', 'app://renderer', { isMainFrame: true, mediaType: 'video' })).toBe(true);
+    expect(check({}, 'notifications', 'app://renderer', { isMainFrame: true })).toBe(false);
+    expect((s.devicePermission as () => boolean)()).toBe(false);
+  });
+
+  it('relays calls from our main frame to the core', async () => {
+    await startMain();
+    await until(() => (s.windows as unknown[]).length === 1);
+    const result = await ipcCall(infoCall);
+    expect(result).toMatchObject({ type: 'result', id: 1, ok: true, value: { host: 'electron' } });
+  });
+
+  it('refuses calls from other origins, subframes, vanished frames and foreign webContents', async () => {
+    await startMain();
+    await until(() => (s.windows as unknown[]).length === 1);
+    const FakeFrame = s.FakeFrame as new (...args: unknown[]) => unknown;
+    const FakeWebContents = s.FakeWebContents as new () => FakeContents;
+    const main = window().webContents.mainFrame;
+    await expect(ipcCall(infoCall, { frame: new FakeFrame('http://evil/', 'http://evil', null, 1) })).rejects.toThrow(
+      /origin http:\/\/evil/,
+    );
+    await expect(
+      ipcCall(infoCall, { frame: new FakeFrame('app://renderer/x.html', 'app://renderer', main, 2) }),
+    ).rejects.toThrow(/subframe/);
+    await expect(ipcCall(infoCall, { frame: null })).rejects.toThrow(/frame is gone/);
+    await expect(ipcCall(infoCall, { contents: new FakeWebContents() })).rejects.toThrow(/not a window of this app/);
+  });
+
+  it('answers an oversized call with request.tooLarge without reaching the core', async () => {
+    await startMain();
+    await until(() => (s.windows as unknown[]).length === 1);
+    const result = await ipcCall({ ...infoCall, id: 9, input: { blob: new Uint8Array(33 * 1024 * 1024) } });
+    expect(result).toMatchObject({ id: 9, ok: false, error: { code: 'request.tooLarge' } });
+  });
+
+  it('drops the connection with its webContents and closes the core before quitting', async () => {
+    await startMain();
+    await until(() => (s.windows as unknown[]).length === 1);
+    const contents = window().webContents;
+    contents.destroy();
+    await expect(ipcCall(infoCall, { contents })).rejects.toThrow(/not a window of this app/);
+
+    (s.app as { quit(): void }).quit();
+    expect(s.quitted).toBe(false); // held back until the core has closed
+    await until(() => s.quitted === true);
+  });
+
+  it('shows the Chinese message and the English detail when start-up fails, and exits non-zero', async () => {
+    const userData = tempDir();
+    mkdirSync(path.join(userData, 'db'), { recursive: true });
+    writeFileSync(path.join(userData, 'db', 'tongban.db'), 'a database whose key is gone');
+    await startMain({ userData });
+    const app = s.app as { exit: ReturnType<typeof vi.fn> };
+    await until(() => app.exit.mock.calls.length > 0);
+    expect(app.exit).toHaveBeenCalledWith(1);
+    const box = s.errorBox as { title: string; content: string };
+    expect(box.title).toBe('通办专窗无法启动');
+    expect(box.content).toContain('找不到数据加密密钥');
+    expect(box.content).toContain('database exists but no master key was found');
+    expect(s.windows).toEqual([]);
+  });
+
+  it('leaves the data to the instance that holds the lock', async () => {
+    await startMain({ lock: false });
+    const app = s.app as { quit: ReturnType<typeof vi.fn> };
+    expect(app.quit).toHaveBeenCalled();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(s.windows).toEqual([]);
+    expect((s.ipcHandlers as Map<string, Handler>).size).toBe(0);
+  });
+});

@@ -1,0 +1,76 @@
+// The app:// handler against real files in a temp directory, as Electron's
+// protocol.handle would call it.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../../../src-main/app/policy.ts';
+import { createRendererHandler, type RendererRequest } from '../../../src-main/app/renderer-protocol.ts';
+import { tempDir } from '../helpers.ts';
+
+let root: string;
+let outside: string;
+let handle: (request: RendererRequest) => Promise<Response>;
+
+beforeEach(() => {
+  const base = tempDir();
+  root = path.join(base, 'renderer');
+  outside = path.join(base, 'secret.txt');
+  mkdirSync(path.join(root, 'assets'), { recursive: true });
+  writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>通办专窗</title>');
+  writeFileSync(path.join(root, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(outside, 'not for the renderer');
+  handle = createRendererHandler(root);
+});
+
+const get = (url: string, extra: Partial<RendererRequest> = {}): Promise<Response> =>
+  handle({ url, method: 'GET', ...extra });
+
+describe('app:// handler', () => {
+  it('serves index.html with the CSP and security headers', async () => {
+    const response = await get('app://renderer/index.html');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await response.text()).toContain('通办专窗');
+  });
+
+  it('serves scripts as JavaScript, and answers HEAD without a body', async () => {
+    const response = await get('app://renderer/assets/app.js', { initiatorOrigin: 'app://renderer' });
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await response.text()).toBe('console.log(1)');
+    const head = await handle({ url: 'app://renderer/assets/app.js', method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+  });
+
+  it('falls back to index.html for client-side routes, 404 for missing files', async () => {
+    expect(await (await get('app://renderer/supervisor/sessions')).text()).toContain('<title>');
+    expect((await get('app://renderer/assets/missing.js')).status).toBe(404);
+    expect((await get('app://renderer/assets.css')).status).toBe(404);
+  });
+
+  it('never hands out a file outside the root', async () => {
+    for (const url of [
+      'app://renderer/../secret.txt',
+      'app://renderer/%2e%2e/secret.txt',
+      'app://renderer/assets/..%2f..%2fsecret.txt',
+      'app://renderer/..%5csecret.txt',
+    ]) {
+      const response = await get(url);
+      expect(await response.text(), url).not.toContain('not for the renderer');
+      expect(response.status, url).not.toBe(200);
+    }
+  });
+
+  it('refuses other methods and foreign initiators', async () => {
+    expect((await handle({ url: 'app://renderer/index.html', method: 'POST' })).status).toBe(405);
+    expect((await get('app://renderer/index.html', { initiatorOrigin: 'https://evil.example' })).status).toBe(403);
+    expect((await get('app://renderer/index.html', { initiatorOrigin: 'null' })).status).toBe(403);
+  });
+
+  it('refuses directories', async () => {
+    mkdirSync(path.join(root, 'dir.d'));
+    expect((await get('app://renderer/dir.d')).status).toBe(404);
+  });
+});
