@@ -43,6 +43,11 @@ export const ERROR_CODES = [
   // working-day calendar
   'calendar.yearMissing',
   'calendar.invalid',
+  // intake (收件)
+  'intake.draftNotFound',
+  'intake.packetNotFound',
+  'intake.notCorrectable',
+  'intake.unsupportedFile',
   // formal review (形式审查)
   'review.overrideReasonTooShort',
   'review.notOverridable',

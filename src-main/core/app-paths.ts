@@ -29,5 +29,14 @@ function packageInfo(): PackageInfo {
 
 export const appVersion = (): string => packageInfo().version;
 export const appRoot = (): string => packageInfo().root;
+/**
+ * Data shipped with the app (catalog, calendar, fonts): `assets/` in the source
+ * tree, `resources/assets` in a packaged Electron app (electron-builder extraResources).
+ */
+export const assetsDir = (): string => {
+  const packaged = (process as { resourcesPath?: string }).resourcesPath;
+  return packaged && !packaged.includes('node_modules') ? join(packaged, 'assets') : join(appRoot(), 'assets');
+};
+
 /** The built renderer (vite output). */
 export const rendererDir = (): string => join(appRoot(), 'dist', 'renderer');

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../api/errors.ts';
+import { CalendarOverrides } from '../calendar/calendar-data.ts';
+import { TrustedKey } from '../catalog/catalog-file.ts';
 
 const RegionCode = z.string().regex(/^\d{6}$/, 'must be a 6-digit administrative region code (GB/T 2260)');
 
@@ -68,6 +70,14 @@ export const HallConfig = z
     logs: z
       .object({ keepFiles: z.number().int().min(7).max(400).default(200) })
       .default({ keepFiles: 200 }),
+    /** Keys whose signed catalog files this hall accepts, besides the shipped catalog's. */
+    catalog: z.object({ trustedKeys: z.array(TrustedKey).default([]) }).default({ trustedKeys: [] }),
+    /** Local holidays and make-up workdays on top of the shipped national arrangement. */
+    calendar: CalendarOverrides.optional(),
+    /** 补正期限 in working days when an item sets none. */
+    review: z
+      .object({ correctionDays: z.number().int().min(1).max(60).default(5) })
+      .default({ correctionDays: 5 }),
   })
   .strict();
 export type HallConfig = z.infer<typeof HallConfig>;

@@ -1,5 +1,6 @@
 // Every schema migration, in order. Append only: a shipped migration is never edited.
 import type { Migration } from '../database.ts';
 import { initial } from './001-initial.ts';
+import { catalog } from './002-catalog.ts';
 
-export const migrations: Migration[] = [initial];
+export const migrations: Migration[] = [initial, catalog];

@@ -55,9 +55,10 @@ describe('openDatabase', () => {
     const { file, backupDir, key } = setup();
     withDb(openDatabase({ file, key, backupDir }), (db) => {
       expect(version(db)).toBe(migrations.length);
-      expect(tableNames(db)).toEqual(['blobs', 'event_log', 'event_streams', 'users']);
+      // Later migrations add tables of their own; the foundation's must all be there.
+      expect(tableNames(db)).toEqual(expect.arrayContaining(['blobs', 'event_log', 'event_streams', 'users']));
       const triggers = db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").pluck().all();
-      expect(triggers).toEqual(['event_log_append_only_delete', 'event_log_append_only_update']);
+      expect(triggers).toEqual(expect.arrayContaining(['event_log_append_only_delete', 'event_log_append_only_update']));
     });
     // Nothing to back up for a new database.
     expect(existsSync(backupDir)).toBe(false);

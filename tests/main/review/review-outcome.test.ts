@@ -1,0 +1,178 @@
+// What formal review proposes — 受理, 补正 or 不予受理 — with the deadline and texts
+// the notices print, and how a clerk's written override changes the proposal.
+import { describe, expect, it } from 'vitest';
+import { verifyCatalogFile } from '../../../src-main/catalog/catalog-file.ts';
+import { ApplicationDraft } from '../../../src-main/review/application.ts';
+import {
+  CORRECTION_LEGAL_BASIS,
+  DEFAULT_CORRECTION_DAYS,
+  MIN_OVERRIDE_REASON_LENGTH,
+  reviewApplication,
+} from '../../../src-main/review/review.ts';
+import { appErrorOf } from '../store/helpers.ts';
+import { demoKey, seedText } from '../catalog/fixtures.ts';
+import { APPLICANT_ID, calendar, completeDraft, items, review } from './drafts.ts';
+
+/** Three problems at once: a missing certificate, an empty phone, an unconfirmed condition. */
+function draftWithThreeProblems() {
+  const draft = completeDraft();
+  draft.materials = draft.materials.filter((m) => m.materialId !== 'marriage-certificate');
+  draft.answers.phone = '';
+  delete draft.conditions.policy;
+  return draft;
+}
+
+describe('补正: one notice listing every problem', () => {
+  it('lists every problem at once, each with what to supply, under 行政许可法 §32', () => {
+    const result = review(draftWithThreeProblems());
+    expect(result.outcome).toBe('correction');
+    expect(result.correction?.items.map((i) => [i.ruleId, i.supply])).toEqual([
+      ['acceptance.unconfirmed', '能够证明“符合迁入地落户政策”的材料或说明'],
+      ['material.missing', '《结婚证》原件1份、复印件1份、电子件1份'],
+      ['field.required', '正确填写“联系电话”'],
+    ]);
+    expect(result.correction?.legalBasis).toBe(CORRECTION_LEGAL_BASIS);
+    expect(result.correction?.lapse).toContain('视为放弃');
+  });
+
+  it('gives 5 working days by default to supply them, counted from the day after receipt', () => {
+    const result = review(draftWithThreeProblems());
+    expect(DEFAULT_CORRECTION_DAYS).toBe(5);
+    // Tuesday 10 March 2026 + 5 working days = Tuesday 17 March.
+    expect(result.correction?.deadline).toEqual({ date: '2026-03-17', workingDays: 5, provisional: false });
+  });
+
+  it('takes the hall’s period, and an item’s own period over the hall’s', () => {
+    expect(review(draftWithThreeProblems(), items().person, { correctionDays: 10 }).correction?.days).toBe(10);
+    const strict = items({ person: { correctionDays: 3 } }).person;
+    expect(review(draftWithThreeProblems(), strict, { correctionDays: 10 }).correction?.deadline.date).toBe(
+      '2026-03-13',
+    );
+  });
+
+  it('counts the period across the Spring Festival, make-up Saturday included', () => {
+    const result = review(draftWithThreeProblems(), items().person, { receivedAt: '2026-02-13' });
+    // 14 Feb (make-up Saturday), then 24, 25, 26, 27 Feb.
+    expect(result.correction?.deadline.date).toBe('2026-02-27');
+  });
+
+  it('does not list warnings on the notice', () => {
+    const draft = draftWithThreeProblems();
+    draft.materials.push({ materialId: 'old-form', original: 1, copy: 0, electronic: 0, files: [] });
+    const result = review(draft);
+    expect(result.findings.some((f) => f.severity === 'warning')).toBe(true);
+    expect(result.correction?.items.some((i) => i.ruleId === 'material.unknown')).toBe(false);
+  });
+});
+
+describe('不予受理: reasons, legal basis and remedies', () => {
+  it('refuses when a refusal ground exists, even if there is also something to correct, listing only the grounds', () => {
+    const draft = draftWithThreeProblems();
+    draft.homeRegionCode = '310115';
+    const result = review(draft);
+    expect(result.outcome).toBe('refuse');
+    expect(result.correction).toBeUndefined();
+    expect(result.refusal?.reasons).toEqual([
+      {
+        message: expect.stringContaining('不在本窗口“户口迁移（夫妻投靠）”的通办范围内'),
+        legalBasis: expect.stringContaining('《中华人民共和国行政许可法》第三十二条第一款第（二）项'),
+      },
+    ]);
+    expect(result.refusal?.remedies).toContain('六十日内依法申请行政复议');
+    expect(result.refusal?.remedies).toContain('六个月内依法向人民法院提起行政诉讼');
+  });
+
+  it('prints the item’s own legal basis for its refusal conditions', () => {
+    const draft = completeDraft();
+    draft.answers.doneElsewhere = true;
+    expect(review(draft).refusal?.reasons).toEqual([
+      { message: '同一事项已在其他窗口受理，不得重复申请。', legalBasis: '《中华人民共和国户口登记条例》第十条' },
+    ]);
+  });
+});
+
+describe('overriding a finding with a written reason', () => {
+  const reason = '结婚证原件已当面核验，电子证照库可查，复印件由窗口留存。';
+
+  it('sets the finding aside, keeps it in the result marked with the reason, and changes the proposal', () => {
+    const draft = completeDraft();
+    draft.materials.find((m) => m.materialId === 'marriage-certificate')!.copy = 0;
+    const key = 'material.count:marriage-certificate';
+    expect(review(draft).outcome).toBe('correction');
+
+    const result = review(draft, items().person, { overrides: [{ findingKey: key, reason }] });
+    expect(result.outcome).toBe('accept');
+    expect(result.overrides).toEqual([{ findingKey: key, ruleId: 'material.count', reason }]);
+    expect(result.findings.find((f) => f.key === key)?.override).toEqual({ findingKey: key, reason });
+  });
+
+  it('leaves the other findings standing', () => {
+    const result = review(draftWithThreeProblems(), items().person, {
+      overrides: [{ findingKey: 'field.required:phone', reason: '申请人无手机，留存其子女联系电话于备注。' }],
+    });
+    expect(result.outcome).toBe('correction');
+    expect(result.correction?.items.map((i) => i.findingKey)).toEqual([
+      'acceptance.unconfirmed:policy',
+      'material.missing:marriage-certificate',
+    ]);
+  });
+
+  it('refuses an override without a real reason', () => {
+    const error = appErrorOf(() =>
+      review(draftWithThreeProblems(), items().person, {
+        overrides: [{ findingKey: 'field.required:phone', reason: '  已核实  ' }],
+      }),
+    );
+    expect(error.code).toBe('review.overrideReasonTooShort');
+    expect(error.params).toEqual({ min: MIN_OVERRIDE_REASON_LENGTH });
+  });
+
+  it('refuses to override what the packet cannot carry or route', () => {
+    const draft = completeDraft();
+    draft.homeRegionCode = '310115';
+    const error = appErrorOf(() =>
+      review(draft, items().person, { overrides: [{ findingKey: 'scope.region:item', reason }] }),
+    );
+    expect(error.code).toBe('review.notOverridable');
+    expect(error.params).toEqual({ rule: 'scope.region' });
+  });
+
+  it('reports, without applying, an override that names no finding of this review', () => {
+    const result = review(completeDraft(), items().person, {
+      overrides: [{ findingKey: 'field.required:phone', reason }],
+    });
+    expect(result.outcome).toBe('accept');
+    expect(result.overrides).toEqual([]);
+    expect(result.unmatchedOverrides).toEqual([{ findingKey: 'field.required:phone', reason }]);
+  });
+});
+
+describe('review of a seed item', () => {
+  const seed = verifyCatalogFile(seedText(), [demoKey()]).catalog;
+  const item = seed.items.find((i) => i.name === '户口迁移（夫妻投靠）')!;
+
+  it('asks for the marriage certificate and the spouse’s household register, and an agent’s letter', () => {
+    const draft = ApplicationDraft.parse({
+      itemCode: item.code,
+      applicantKind: 'person',
+      applicant: { name: '张伟', idNumber: APPLICANT_ID, source: 'idCard' },
+      agent: { name: '李娜', idNumber: '440306198506124522', source: 'idCard' },
+      homeRegionCode: '440305',
+      answers: { applicantName: '张伟', applicantIdNumber: APPLICANT_ID, withChildren: false },
+    });
+    const result = reviewApplication(item, draft, { calendar, receivedAt: new Date(Date.UTC(2026, 2, 10, 2)) });
+    expect(result.receivedOn).toBe('2026-03-10');
+    expect(result.outcome).toBe('correction');
+    const supplies = result.correction!.items.map((i) => i.supply);
+    expect(supplies).toContain('《结婚证》原件1份、复印件1份、电子件1份');
+    expect(supplies).toContain('《配偶居民户口簿》原件1份、复印件1份');
+    expect(supplies).toContain('《授权委托书》原件1份、电子件1份');
+    expect(supplies.some((s) => s.includes('随迁子女'))).toBe(false);
+  });
+
+  it('refuses to review a draft against another item', () => {
+    expect(() => reviewApplication(item, completeDraft(), { calendar, receivedAt: '2026-03-10' })).toThrow(
+      /TEST-HK-0001/,
+    );
+  });
+});
