@@ -1,0 +1,345 @@
+// 审批人页面: a small server-rendered page at /approver/ where an approver signs in
+// with the token the CLI printed (`enroll-approver`), sees the packets with their
+// state, opens one (manifest, files, history) and decides. No script: plain forms,
+// a SameSite=Strict session cookie, a per-session CSRF field and a strict CSP.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PACKET_STATES, STATE_TRANSITIONS, type PacketState } from '../../src-main/sync/protocol.ts';
+import { decide, hashToken, type Decision } from './admin.ts';
+import type { InboxDb, PacketRow } from './db.ts';
+import { InboxError } from './errors.ts';
+import type { InboxStorage } from './storage.ts';
+
+export const STATE_LABELS: Record<PacketState, string> = {
+  receiving: '接收中',
+  delivered: '已送达',
+  accepted: '已受理',
+  correction_required: '需补正',
+  refused: '不予受理',
+  approved: '准予许可',
+  closed: '已办结',
+};
+
+const COOKIE = 'tb_approver';
+const SESSION_MS = 8 * 3600_000;
+
+interface Session {
+  approver: string;
+  csrf: string;
+  expires: number;
+}
+
+export interface ApproverPageOptions {
+  db: InboxDb;
+  storage: InboxStorage;
+  now: () => number;
+}
+
+export async function registerApproverPage(app: FastifyInstance, options: ApproverPageOptions): Promise<void> {
+  const { db, storage, now } = options;
+  const sessions = new Map<string, Session>();
+
+  const session = (request: FastifyRequest): Session | undefined => {
+    const id = readCookie(request.headers.cookie, COOKIE);
+    if (!id) return undefined;
+    const found = sessions.get(id);
+    if (!found || found.expires < now()) {
+      sessions.delete(id);
+      return undefined;
+    }
+    return found;
+  };
+  const requireSession = (request: FastifyRequest): Session => {
+    const found = session(request);
+    if (!found) throw new InboxError('approver.unauthorized', '请先登录');
+    return found;
+  };
+  const checkCsrf = (request: FastifyRequest, found: Session) => {
+    const sent = String((request.body as Record<string, unknown> | undefined)?.csrf ?? '');
+    const a = Buffer.from(sent);
+    const b = Buffer.from(found.csrf);
+    if (a.length !== b.length || !timingSafeEqual(a, b))
+      throw new InboxError('approver.badCsrf', '表单已过期，请刷新页面后重试');
+  };
+
+  await app.register(async (scope) => {
+    await scope.register(formbody, { bodyLimit: 64 * 1024 });
+    scope.addHook('onSend', async (_request, reply) => {
+      reply.header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      );
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('referrer-policy', 'no-referrer');
+      reply.header('cache-control', 'no-store');
+    });
+    scope.setErrorHandler((error, _request, reply) => {
+      const known = error instanceof InboxError;
+      if (!known) scope.log.error({ err: error }, 'approver page failed');
+      const status = known ? error.status : 500;
+      const message = known ? error.message : '服务器内部错误';
+      if (known && error.code === 'approver.unauthorized') {
+        html(reply.status(401), loginPage());
+        return;
+      }
+      html(
+        reply.status(status),
+        page('出错了', `<p class="error">${esc(message)}</p><p><a href="/approver/">返回列表</a></p>`),
+      );
+    });
+
+    scope.get('/approver', async (_request, reply) => reply.redirect('/approver/', 303));
+
+    scope.get('/approver/', async (request, reply) => {
+      const found = session(request);
+      if (!found) return html(reply, loginPage());
+      const stateParam = (request.query as Record<string, unknown>).state;
+      const state = PACKET_STATES.includes(stateParam as PacketState) ? (stateParam as PacketState) : undefined;
+      return html(reply, listPage(db.listPackets({ state, limit: 500 }), state, found));
+    });
+
+    scope.post('/approver/login', async (request, reply) => {
+      const token = String((request.body as Record<string, unknown> | undefined)?.token ?? '').trim();
+      const approver = token ? db.approverByTokenHash(hashToken(token)) : undefined;
+      if (!approver) return html(reply.status(401), loginPage('令牌无效'));
+      const id = randomBytes(32).toString('base64url');
+      sessions.set(id, {
+        approver: approver.name,
+        csrf: randomBytes(24).toString('base64url'),
+        expires: now() + SESSION_MS,
+      });
+      reply.header(
+        'set-cookie',
+        `${COOKIE}=${id}; Path=/approver; HttpOnly; SameSite=Strict; Max-Age=${SESSION_MS / 1000}`,
+      );
+      return reply.redirect('/approver/', 303);
+    });
+
+    scope.post('/approver/logout', async (request, reply) => {
+      const found = requireSession(request);
+      checkCsrf(request, found);
+      const id = readCookie(request.headers.cookie, COOKIE);
+      if (id) sessions.delete(id);
+      reply.header('set-cookie', `${COOKIE}=; Path=/approver; HttpOnly; SameSite=Strict; Max-Age=0`);
+      return reply.redirect('/approver/', 303);
+    });
+
+    scope.get('/approver/packets/:packetId/:version', async (request, reply) => {
+      const found = requireSession(request);
+      const packet = packetFrom(db, request.params);
+      return html(reply, detailPage(db, packet, found));
+    });
+
+    scope.post('/approver/packets/:packetId/:version/decide', async (request, reply) => {
+      const found = requireSession(request);
+      checkCsrf(request, found);
+      const packet = packetFrom(db, request.params);
+      const form = (request.body ?? {}) as Record<string, unknown>;
+      decide(
+        db,
+        {
+          packetId: packet.packet_id,
+          version: packet.version,
+          decision: decisionFrom(form),
+          decidedBy: found.approver,
+        },
+        now(),
+      );
+      return reply.redirect(`/approver/packets/${packet.packet_id}/${packet.version}`, 303);
+    });
+
+    scope.get('/approver/packets/:packetId/:version/files/:position', async (request, reply) => {
+      requireSession(request);
+      const packet = packetFrom(db, request.params);
+      const position = Number((request.params as Record<string, string>).position);
+      const entry = db.packetFiles(packet.packet_id, packet.version).find((f) => f.position === position);
+      const file = entry ? db.file(entry.sha256) : undefined;
+      if (!entry || !file) throw new InboxError('upload.notFound', '该文件尚未收到');
+      // Sent chunked: a stream with a fixed Content-Length kept its socket out of the idle set and held close() up.
+      return reply
+        .header('content-type', entry.media_type)
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(entry.name)}`)
+        .send(await storage.open(file.path));
+    });
+  });
+}
+
+function packetFrom(db: InboxDb, params: unknown): PacketRow {
+  const { packetId, version } = params as Record<string, string>;
+  const packet = /^[1-9][0-9]{0,5}$/.test(version ?? '') ? db.packet(packetId ?? '', Number(version)) : undefined;
+  if (!packet) throw new InboxError('packet.notFound', '没有这个收件');
+  return packet;
+}
+
+function decisionFrom(form: Record<string, unknown>): Decision {
+  const text = (key: string) => {
+    const value = form[key];
+    const s = (Array.isArray(value) ? value.join('\n') : String(value ?? '')).trim();
+    return s === '' ? undefined : s;
+  };
+  switch (form.kind) {
+    case 'accept':
+      return { kind: 'accept' };
+    case 'correction':
+      return {
+        kind: 'correction',
+        items: (text('items') ?? '')
+          .split(/\r?\n/)
+          .map((line) => line.trim())
+          .filter(Boolean),
+        ...(text('reason') ? { reason: text('reason') } : {}),
+      };
+    case 'refuse':
+      return { kind: 'refuse', reason: text('reason') ?? '' };
+    case 'approve':
+      return text('waybill') ? { kind: 'approve', waybill: text('waybill') } : { kind: 'approve' };
+    case 'close':
+      return text('reason') ? { kind: 'close', reason: text('reason') } : { kind: 'close' };
+    default:
+      throw new InboxError('decision.invalid', '未知的审批操作');
+  }
+}
+
+// ── pages ────────────────────────────────────────────────────────────────────
+
+function html(reply: FastifyReply, body: string): FastifyReply {
+  return reply.header('content-type', 'text/html; charset=utf-8').send(body);
+}
+
+function esc(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** China Standard Time (UTC+8, no daylight saving), minutes. */
+function cst(ms: number | null): string {
+  if (ms === null) return '—';
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+const STYLE = `
+  body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2rem; color: #1f2328; }
+  table { border-collapse: collapse; width: 100%; } th, td { border-bottom: 1px solid #d0d7de; padding: .4rem .6rem; text-align: left; }
+  .state { padding: .1rem .5rem; border-radius: .8rem; background: #eaeef2; white-space: nowrap; }
+  .error { color: #b42318; } form.decide { border: 1px solid #d0d7de; padding: .8rem; margin: .6rem 0; }
+  pre { background: #f6f8fa; padding: 1rem; overflow: auto; max-height: 30rem; } nav a { margin-right: .8rem; }
+  textarea, input[type=text], input[type=password] { width: 28rem; max-width: 100%; }`;
+
+function page(title: string, body: string, found?: Session): string {
+  const logout = found
+    ? `<form method="post" action="/approver/logout" style="float:right"><input type="hidden" name="csrf" value="${esc(found.csrf)}">` +
+      `${esc(found.approver)} <button>退出</button></form>`
+    : '';
+  return (
+    `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)} · 部门收件箱</title>` +
+    `<style>${STYLE}</style></head><body>${logout}<h1>${esc(title)}</h1>${body}</body></html>`
+  );
+}
+
+function loginPage(error?: string): string {
+  return page(
+    '审批人登录',
+    `${error ? `<p class="error">${esc(error)}</p>` : ''}<form method="post" action="/approver/login">` +
+      `<label>审批人令牌 <input type="password" name="token" autocomplete="off" required></label> <button>登录</button></form>` +
+      '<p>令牌由管理员运行 <code>enroll-approver</code> 生成。</p>',
+  );
+}
+
+function listPage(rows: PacketRow[], state: PacketState | undefined, found: Session): string {
+  const filters = [
+    `<a href="/approver/">全部</a>`,
+    ...PACKET_STATES.map((s) => `<a href="/approver/?state=${s}">${STATE_LABELS[s]}</a>`),
+  ];
+  const body = rows
+    .map(
+      (p) =>
+        `<tr><td>${esc(p.department_reference ?? '—')}</td><td><code>${esc(p.packet_id)}</code></td><td>${p.version}</td>` +
+        `<td>${esc(p.window_id)}</td><td>${esc(p.item_code)}</td><td><span class="state">${STATE_LABELS[p.state]}</span></td>` +
+        `<td>${cst(p.registered_at)}</td><td>${cst(p.received_at)}</td>` +
+        `<td><a href="/approver/packets/${esc(p.packet_id)}/${p.version}">查看与审批</a></td></tr>`,
+    )
+    .join('');
+  return page(
+    `收件列表${state ? ` · ${STATE_LABELS[state]}` : ''}`,
+    `<nav>${filters.join('')}</nav><table><thead><tr><th>收件编号</th><th>收件包</th><th>版本</th><th>窗口</th><th>事项编码</th>` +
+      `<th>状态</th><th>登记时间</th><th>送达时间</th><th></th></tr></thead><tbody>${body || '<tr><td colspan="9">暂无收件</td></tr>'}</tbody></table>`,
+    found,
+  );
+}
+
+function detailPage(db: InboxDb, packet: PacketRow, found: Session): string {
+  const files = db
+    .packetFiles(packet.packet_id, packet.version)
+    .map((f) => {
+      const held = db.file(f.sha256) !== undefined;
+      const name = held
+        ? `<a href="/approver/packets/${esc(packet.packet_id)}/${packet.version}/files/${f.position}">${esc(f.name)}</a>`
+        : `${esc(f.name)}（未收到）`;
+      return `<tr><td>${name}</td><td>${esc(f.media_type)}</td><td>${f.size.toLocaleString('zh-CN')} 字节</td><td><code>${esc(f.sha256.slice(0, 16))}…</code></td></tr>`;
+    })
+    .join('');
+  const history = db
+    .changesOfPacket(packet.packet_id)
+    .filter((c) => c.version === packet.version)
+    .map((c) => {
+      const items = c.correction_items
+        ? (JSON.parse(c.correction_items) as string[]).map((i) => `<li>${esc(i)}</li>`).join('')
+        : '';
+      return (
+        `<li>${cst(c.at)} <span class="state">${STATE_LABELS[c.state]}</span> ${esc(c.decided_by ?? '')} ${esc(c.reason ?? '')}` +
+        `${c.waybill ? ` 运单号 ${esc(c.waybill)}` : ''}${items ? `<ul>${items}</ul>` : ''}</li>`
+      );
+    })
+    .join('');
+  const csrf = `<input type="hidden" name="csrf" value="${esc(found.csrf)}">`;
+  const action = `/approver/packets/${esc(packet.packet_id)}/${packet.version}/decide`;
+  const form = (kind: string, fields: string, button: string) =>
+    `<form class="decide" method="post" action="${action}">${csrf}<input type="hidden" name="kind" value="${kind}">${fields}<button>${button}</button></form>`;
+  const forms = STATE_TRANSITIONS[packet.state]
+    .map((to) => {
+      switch (to) {
+        case 'accepted':
+          return form('accept', '', '受理');
+        case 'correction_required':
+          return form(
+            'correction',
+            '<p><label>需补正的材料（每行一项）<br><textarea name="items" rows="4" required></textarea></label></p>' +
+              '<p><label>说明（可选）<br><input type="text" name="reason"></label></p>',
+            '一次性告知补正',
+          );
+        case 'refused':
+          return form('refuse', '<p><label>理由<br><input type="text" name="reason" required></label></p>', '不予受理');
+        case 'approved':
+          return form(
+            'approve',
+            '<p><label>EMS 运单号（可选）<br><input type="text" name="waybill"></label></p>',
+            '准予许可',
+          );
+        case 'closed':
+          return form('close', '<p><label>说明（可选）<br><input type="text" name="reason"></label></p>', '办结');
+        default:
+          return '';
+      }
+    })
+    .join('');
+  const manifest = JSON.stringify(JSON.parse(packet.manifest), null, 2);
+  return page(
+    `收件 ${packet.department_reference ?? packet.packet_id} · 第 ${packet.version} 版`,
+    `<p><a href="/approver/">← 返回列表</a></p>` +
+      `<p>状态 <span class="state">${STATE_LABELS[packet.state]}</span> · 窗口 ${esc(packet.window_id)} · 事项编码 ${esc(packet.item_code)}` +
+      `${packet.previous_version ? ` · 补正第 ${packet.previous_version} 版` : ''}</p>` +
+      `<h2>审批</h2>${forms || '<p>此状态下无可用操作。</p>'}` +
+      `<h2>材料</h2><table><thead><tr><th>文件</th><th>类型</th><th>大小</th><th>SHA-256</th></tr></thead><tbody>${files || '<tr><td colspan="4">无文件</td></tr>'}</tbody></table>` +
+      `<h2>经过</h2><ul>${history || '<li>尚无记录</li>'}</ul>` +
+      `<h2>收件清单</h2><pre>${esc(manifest)}</pre>`,
+    found,
+  );
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return undefined;
+}

@@ -1,0 +1,202 @@
+// The department inbox's one command:
+//
+//   npx tsx dept-inbox/src/cli.ts serve [--data-dir DIR] [--port N] [--host H] [--upload-expiry-hours N]
+//                                       [--public-url URL] [--s3-bucket B --s3-endpoint URL --s3-region R]
+//   npx tsx dept-inbox/src/cli.ts enroll-window --window-id W01 --public-key HEX --scheme ed25519|sm2 [--label TEXT] [--replace]
+//   npx tsx dept-inbox/src/cli.ts enroll-approver --name 张三
+//   npx tsx dept-inbox/src/cli.ts decide <packetId> accept | correction --item "…" [--item …] | refuse --reason "…"
+//                                      | approve [--waybill EMS…] | close   [--version N] [--by NAME]
+//   npx tsx dept-inbox/src/cli.ts list [--state STATE]
+//
+// Every command takes --data-dir (default ./dept-inbox-data, or $TONGBAN_INBOX_DIR). The
+// admin commands work while the server runs: SQLite WAL lets both write, and the
+// server's long polls notice the change.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { decide, enrolApprover, enrolWindow, listPackets, type Decision } from './admin.ts';
+import { InboxDb } from './db.ts';
+import { InboxError } from './errors.ts';
+import { createInbox } from './server.ts';
+import type { StorageConfig } from './storage.ts';
+
+const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide | list> [options]
+  serve            --data-dir DIR --port N [--host 127.0.0.1] [--upload-expiry-hours 168] [--public-url URL]
+                   [--s3-bucket B [--s3-endpoint URL] [--s3-region R]]  (S3 keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)
+  enroll-window    --window-id W01 --public-key KEY --scheme ed25519|sm2 [--label TEXT] [--replace]
+  enroll-approver  --name NAME
+  decide <packetId> accept|correction|refuse|approve|close [--item TEXT]... [--reason TEXT] [--waybill NO] [--version N] [--by NAME]
+  list             [--state receiving|delivered|accepted|correction_required|refused|approved|closed]`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'upload-expiry-hours': { type: 'string' },
+      'public-url': { type: 'string' },
+      's3-bucket': { type: 'string' },
+      's3-endpoint': { type: 'string' },
+      's3-region': { type: 'string' },
+      'window-id': { type: 'string' },
+      'public-key': { type: 'string' },
+      scheme: { type: 'string', default: 'ed25519' },
+      label: { type: 'string' },
+      replace: { type: 'boolean', default: false },
+      name: { type: 'string' },
+      item: { type: 'string', multiple: true },
+      reason: { type: 'string' },
+      waybill: { type: 'string' },
+      version: { type: 'string' },
+      by: { type: 'string' },
+      state: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (!command || values.help) {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const dataDir = resolve(values['data-dir'] ?? process.env.TONGBAN_INBOX_DIR ?? 'dept-inbox-data');
+
+  if (command === 'serve') {
+    const storage: StorageConfig = values['s3-bucket']
+      ? {
+          s3: {
+            bucket: values['s3-bucket'],
+            ...(values['s3-endpoint'] ? { endpoint: values['s3-endpoint'] } : {}),
+            ...(values['s3-region'] ? { region: values['s3-region'] } : {}),
+            ...(process.env.AWS_ACCESS_KEY_ID && process.env.AWS_SECRET_ACCESS_KEY
+              ? { accessKeyId: process.env.AWS_ACCESS_KEY_ID, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY }
+              : {}),
+          },
+        }
+      : 'file';
+    const expiryHours = values['upload-expiry-hours'] === undefined ? undefined : Number(values['upload-expiry-hours']);
+    if (expiryHours !== undefined && !(expiryHours > 0))
+      throw new InboxError('request.invalid', '--upload-expiry-hours must be > 0');
+    const inbox = await createInbox({
+      dataDir,
+      port: Number(values.port ?? 8470),
+      host: values.host ?? '127.0.0.1',
+      storage,
+      logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
+      ...(expiryHours ? { uploadExpiryMs: expiryHours * 3600_000 } : {}),
+      ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+    });
+    console.log(`Department inbox on ${inbox.url} (data: ${dataDir}); approver page ${inbox.url}/approver/`);
+    await new Promise<void>((done) => {
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
+    });
+    await inbox.close();
+    return 0;
+  }
+
+  const db = InboxDb.open(`${dataDir}/inbox.db`);
+  try {
+    switch (command) {
+      case 'enroll-window': {
+        if (!values['window-id'] || !values['public-key'])
+          throw new InboxError('request.invalid', '--window-id and --public-key are required');
+        const enrolled = enrolWindow(db, {
+          windowId: values['window-id'],
+          publicKey: values['public-key'],
+          scheme: values.scheme ?? 'ed25519',
+          label: values.label,
+          replace: values.replace,
+        });
+        console.log(`window ${enrolled.windowId} enrolled (${enrolled.scheme}, key ${enrolled.keyId.slice(0, 16)}…)`);
+        console.log('token (shown once; give it to the window installer):');
+        console.log(enrolled.token);
+        return 0;
+      }
+      case 'enroll-approver': {
+        if (!values.name) throw new InboxError('request.invalid', '--name is required');
+        const approver = enrolApprover(db, values.name);
+        console.log(`approver ${approver.name} enrolled; sign in at /approver/ with this token (shown once):`);
+        console.log(approver.token);
+        return 0;
+      }
+      case 'decide': {
+        const [packetId, kind] = positionals;
+        if (!packetId || !kind) throw new InboxError('request.invalid', 'decide needs <packetId> and a decision');
+        const change = decide(db, {
+          packetId,
+          version: values.version === undefined ? undefined : Number(values.version),
+          decision: decisionFrom(kind, values),
+          decidedBy: values.by ?? process.env.USER ?? 'cli',
+        });
+        console.log(`${change.packet_id} v${change.version} → ${change.state} (change ${change.cursor})`);
+        return 0;
+      }
+      case 'list': {
+        const rows = listPackets(db, { state: values.state });
+        if (rows.length === 0) console.log('no packets');
+        for (const p of rows) {
+          console.log(
+            [
+              p.packetId,
+              `v${p.version}`,
+              p.windowId,
+              p.itemCode,
+              p.state,
+              p.departmentReference ?? '-',
+              `${p.files} file(s)`,
+              p.registeredAt,
+            ].join('  '),
+          );
+        }
+        return 0;
+      }
+      default:
+        console.error(USAGE);
+        return 2;
+    }
+  } finally {
+    db.close();
+  }
+}
+
+function decisionFrom(
+  kind: string,
+  values: { item?: string[] | undefined; reason?: string | undefined; waybill?: string | undefined },
+): Decision {
+  switch (kind) {
+    case 'accept':
+      return { kind: 'accept' };
+    case 'correction':
+      return { kind: 'correction', items: values.item ?? [], ...(values.reason ? { reason: values.reason } : {}) };
+    case 'refuse':
+      return { kind: 'refuse', reason: values.reason ?? '' };
+    case 'approve':
+      return values.waybill ? { kind: 'approve', waybill: values.waybill } : { kind: 'approve' };
+    case 'close':
+      return values.reason ? { kind: 'close', reason: values.reason } : { kind: 'close' };
+    default:
+      throw new InboxError(
+        'decision.invalid',
+        `unknown decision ${kind}: use accept, correction, refuse, approve or close`,
+      );
+  }
+}
+
+// Run only as a program, not when a test imports `main`.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof InboxError) {
+        console.error(`error (${error.code}): ${error.message}`);
+        process.exit(1);
+      }
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

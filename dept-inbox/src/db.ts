@@ -1,0 +1,485 @@
+// The inbox's SQLite database: enrolled windows and approvers, packet versions with
+// their manifests, the content-addressed file index, tus uploads, and the change feed.
+// Idempotency rests on UNIQUE constraints and guarded UPDATEs, never on read-then-write.
+// Plain SQLite (same driver as the app, no key): the department's own disk policy applies.
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
+import type { ChangeState, PacketState, SignatureScheme } from '../../src-main/sync/protocol.ts';
+
+export type Sqlite = BetterSqlite3.Database;
+
+interface Migration {
+  version: number;
+  name: string;
+  up(db: Sqlite): void;
+}
+
+// Append only: a shipped migration is never edited.
+const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    up(db) {
+      db.exec(`
+        CREATE TABLE windows (
+          window_id   TEXT PRIMARY KEY,
+          token_hash  TEXT NOT NULL UNIQUE,
+          scheme      TEXT NOT NULL CHECK (scheme IN ('ed25519', 'sm2')),
+          public_key  TEXT NOT NULL,
+          key_id      TEXT NOT NULL,
+          label       TEXT,
+          enrolled_at INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE approvers (
+          approver_id INTEGER PRIMARY KEY,
+          name        TEXT NOT NULL UNIQUE,
+          token_hash  TEXT NOT NULL UNIQUE,
+          created_at  INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE packets (
+          seq                  INTEGER PRIMARY KEY AUTOINCREMENT,
+          packet_id            TEXT NOT NULL,
+          version              INTEGER NOT NULL CHECK (version >= 1),
+          previous_version     INTEGER,
+          window_id            TEXT NOT NULL REFERENCES windows (window_id),
+          item_code            TEXT NOT NULL,
+          manifest_hash        TEXT NOT NULL,
+          manifest             TEXT NOT NULL,
+          signature            TEXT NOT NULL,
+          state                TEXT NOT NULL CHECK (state IN
+                                 ('receiving', 'delivered', 'accepted', 'correction_required', 'refused', 'approved', 'closed')),
+          registered_at        INTEGER NOT NULL,
+          received_at          INTEGER,
+          department_reference TEXT UNIQUE,
+          updated_at           INTEGER NOT NULL,
+          UNIQUE (packet_id, version),
+          FOREIGN KEY (packet_id, previous_version) REFERENCES packets (packet_id, version)
+        ) STRICT;
+        CREATE INDEX packets_state ON packets (state, seq);
+
+        -- The files each packet version lists, for "what is missing" and upload checks.
+        CREATE TABLE packet_files (
+          packet_id  TEXT NOT NULL,
+          version    INTEGER NOT NULL,
+          position   INTEGER NOT NULL,
+          sha256     TEXT NOT NULL,
+          size       INTEGER NOT NULL,
+          media_type TEXT NOT NULL,
+          name       TEXT NOT NULL,
+          PRIMARY KEY (packet_id, version, position),
+          FOREIGN KEY (packet_id, version) REFERENCES packets (packet_id, version)
+        ) STRICT;
+        CREATE INDEX packet_files_sha ON packet_files (sha256);
+
+        -- Content-addressed: one row per distinct content, whichever packet brought it.
+        CREATE TABLE files (
+          sha256      TEXT PRIMARY KEY,
+          size        INTEGER NOT NULL,
+          path        TEXT NOT NULL,
+          received_at INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE uploads (
+          upload_id  TEXT PRIMARY KEY,
+          window_id  TEXT NOT NULL REFERENCES windows (window_id),
+          packet_id  TEXT NOT NULL,
+          sha256     TEXT NOT NULL,
+          size       INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL,
+          state      TEXT NOT NULL CHECK (state IN ('open', 'complete', 'duplicate', 'refused', 'expired'))
+        ) STRICT;
+        CREATE INDEX uploads_open ON uploads (state, expires_at);
+
+        CREATE TABLE changes (
+          cursor           INTEGER PRIMARY KEY AUTOINCREMENT,
+          window_id        TEXT NOT NULL,
+          packet_id        TEXT NOT NULL,
+          version          INTEGER NOT NULL,
+          state            TEXT NOT NULL,
+          reason           TEXT,
+          correction_items TEXT,
+          waybill          TEXT,
+          decided_by       TEXT,
+          at               INTEGER NOT NULL,
+          FOREIGN KEY (packet_id, version) REFERENCES packets (packet_id, version)
+        ) STRICT;
+        CREATE INDEX changes_window ON changes (window_id, cursor);
+        CREATE INDEX changes_packet ON changes (packet_id, version, cursor);
+
+        -- The feed is history: it is appended to, never rewritten.
+        CREATE TRIGGER changes_no_update BEFORE UPDATE ON changes BEGIN SELECT RAISE(ABORT, 'changes are append-only'); END;
+        CREATE TRIGGER changes_no_delete BEFORE DELETE ON changes BEGIN SELECT RAISE(ABORT, 'changes are append-only'); END;
+      `);
+    },
+  },
+];
+
+export interface WindowRow {
+  window_id: string;
+  token_hash: string;
+  scheme: SignatureScheme;
+  public_key: string;
+  key_id: string;
+  label: string | null;
+  enrolled_at: number;
+}
+
+export interface ApproverRow {
+  approver_id: number;
+  name: string;
+  token_hash: string;
+  created_at: number;
+}
+
+export interface PacketRow {
+  seq: number;
+  packet_id: string;
+  version: number;
+  previous_version: number | null;
+  window_id: string;
+  item_code: string;
+  manifest_hash: string;
+  manifest: string;
+  signature: string;
+  state: PacketState;
+  registered_at: number;
+  received_at: number | null;
+  department_reference: string | null;
+  updated_at: number;
+}
+
+export interface PacketFileRow {
+  packet_id: string;
+  version: number;
+  position: number;
+  sha256: string;
+  size: number;
+  media_type: string;
+  name: string;
+}
+
+export interface FileRow {
+  sha256: string;
+  size: number;
+  path: string;
+  received_at: number;
+}
+
+export type UploadState = 'open' | 'complete' | 'duplicate' | 'refused' | 'expired';
+
+export interface UploadRow {
+  upload_id: string;
+  window_id: string;
+  packet_id: string;
+  sha256: string;
+  size: number;
+  created_at: number;
+  expires_at: number;
+  state: UploadState;
+}
+
+export interface ChangeRow {
+  cursor: number;
+  window_id: string;
+  packet_id: string;
+  version: number;
+  state: ChangeState;
+  reason: string | null;
+  correction_items: string | null;
+  waybill: string | null;
+  decided_by: string | null;
+  at: number;
+}
+
+export interface NewChange {
+  state: ChangeState;
+  reason?: string | undefined;
+  correctionItems?: string[] | undefined;
+  waybill?: string | undefined;
+  decidedBy?: string | undefined;
+}
+
+export class NewerSchemaError extends Error {
+  override readonly name = 'NewerSchemaError';
+}
+
+/** One connection, typed calls. Emits 'change' after a change row is committed. */
+export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
+  private constructor(readonly sqlite: Sqlite) {
+    super();
+  }
+
+  /** `busyTimeoutMs`: how long a write waits for another writer (the CLI) before SQLITE_BUSY. */
+  static open(file: string, options: { busyTimeoutMs?: number } = {}): InboxDb {
+    mkdirSync(dirname(file), { recursive: true });
+    const sqlite = new BetterSqlite3(file);
+    try {
+      const found = Number(sqlite.pragma('user_version', { simple: true }));
+      if (found > MIGRATIONS.length) {
+        throw new NewerSchemaError(
+          `inbox database schema ${found} is newer than this inbox supports (${MIGRATIONS.length}); install a newer version`,
+        );
+      }
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = FULL');
+      sqlite.pragma('foreign_keys = ON');
+      sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+      for (const migration of MIGRATIONS) {
+        if (migration.version <= found) continue;
+        sqlite.transaction(() => {
+          migration.up(sqlite);
+          sqlite.pragma(`user_version = ${migration.version}`);
+        })();
+      }
+      return new InboxDb(sqlite);
+    } catch (error) {
+      sqlite.close();
+      throw error;
+    }
+  }
+
+  close(): void {
+    if (this.sqlite.open) this.sqlite.close();
+  }
+
+  /** Runs `fn` in a BEGIN IMMEDIATE transaction (another process — the CLI — may write too). */
+  write<T>(fn: () => T): T {
+    return this.sqlite.transaction(fn).immediate();
+  }
+
+  /** Changes committed by other connections (the CLI in another process) bump this. */
+  dataVersion(): number {
+    return Number(this.sqlite.pragma('data_version', { simple: true }));
+  }
+
+  // ── windows and approvers ──────────────────────────────────────────────────
+
+  insertWindow(row: WindowRow): void {
+    this.sqlite
+      .prepare(
+        `INSERT INTO windows (window_id, token_hash, scheme, public_key, key_id, label, enrolled_at)
+         VALUES (@window_id, @token_hash, @scheme, @public_key, @key_id, @label, @enrolled_at)`,
+      )
+      .run(row);
+  }
+
+  replaceWindowCredentials(row: WindowRow): number {
+    return this.sqlite
+      .prepare(
+        `UPDATE windows SET token_hash = @token_hash, scheme = @scheme, public_key = @public_key, key_id = @key_id,
+           label = coalesce(@label, label), enrolled_at = @enrolled_at
+         WHERE window_id = @window_id`,
+      )
+      .run(row).changes;
+  }
+
+  windowByTokenHash(tokenHash: string): WindowRow | undefined {
+    return this.sqlite.prepare('SELECT * FROM windows WHERE token_hash = ?').get(tokenHash) as WindowRow | undefined;
+  }
+
+  windowById(windowId: string): WindowRow | undefined {
+    return this.sqlite.prepare('SELECT * FROM windows WHERE window_id = ?').get(windowId) as WindowRow | undefined;
+  }
+
+  listWindows(): WindowRow[] {
+    return this.sqlite.prepare('SELECT * FROM windows ORDER BY window_id').all() as WindowRow[];
+  }
+
+  insertApprover(row: Omit<ApproverRow, 'approver_id'>): void {
+    this.sqlite
+      .prepare('INSERT INTO approvers (name, token_hash, created_at) VALUES (@name, @token_hash, @created_at)')
+      .run(row);
+  }
+
+  approverByTokenHash(tokenHash: string): ApproverRow | undefined {
+    return this.sqlite.prepare('SELECT * FROM approvers WHERE token_hash = ?').get(tokenHash) as
+      ApproverRow | undefined;
+  }
+
+  // ── packets ────────────────────────────────────────────────────────────────
+
+  packet(packetId: string, version: number): PacketRow | undefined {
+    return this.sqlite.prepare('SELECT * FROM packets WHERE packet_id = ? AND version = ?').get(packetId, version) as
+      PacketRow | undefined;
+  }
+
+  latestVersion(packetId: string): PacketRow | undefined {
+    return this.sqlite
+      .prepare('SELECT * FROM packets WHERE packet_id = ? ORDER BY version DESC LIMIT 1')
+      .get(packetId) as PacketRow | undefined;
+  }
+
+  /** Inserts the version and its file list; a duplicate (packet_id, version) throws SQLITE_CONSTRAINT_UNIQUE. */
+  insertPacket(row: Omit<PacketRow, 'seq'>, files: Array<Omit<PacketFileRow, 'packet_id' | 'version'>>): void {
+    this.sqlite
+      .prepare(
+        `INSERT INTO packets (packet_id, version, previous_version, window_id, item_code, manifest_hash, manifest, signature,
+           state, registered_at, received_at, department_reference, updated_at)
+         VALUES (@packet_id, @version, @previous_version, @window_id, @item_code, @manifest_hash, @manifest, @signature,
+           @state, @registered_at, @received_at, @department_reference, @updated_at)`,
+      )
+      .run(row);
+    const insertFile = this.sqlite.prepare(
+      `INSERT INTO packet_files (packet_id, version, position, sha256, size, media_type, name)
+       VALUES (@packet_id, @version, @position, @sha256, @size, @media_type, @name)`,
+    );
+    for (const file of files) insertFile.run({ ...file, packet_id: row.packet_id, version: row.version });
+  }
+
+  packetFiles(packetId: string, version: number): PacketFileRow[] {
+    return this.sqlite
+      .prepare('SELECT * FROM packet_files WHERE packet_id = ? AND version = ? ORDER BY position')
+      .all(packetId, version) as PacketFileRow[];
+  }
+
+  /** Distinct files of a packet version that the department does not hold, in listed order. */
+  missingFiles(packetId: string, version: number): string[] {
+    const rows = this.sqlite
+      .prepare(
+        `SELECT pf.sha256 FROM packet_files pf LEFT JOIN files f ON f.sha256 = pf.sha256
+         WHERE pf.packet_id = ? AND pf.version = ? AND f.sha256 IS NULL
+         GROUP BY pf.sha256 ORDER BY min(pf.position)`,
+      )
+      .all(packetId, version) as Array<{ sha256: string }>;
+    return rows.map((r) => r.sha256);
+  }
+
+  /** Whether a window listed this content with this packet id (any version), and at what size. */
+  listedSize(windowId: string, packetId: string, sha256: string): number | undefined {
+    const row = this.sqlite
+      .prepare(
+        `SELECT pf.size FROM packet_files pf JOIN packets p ON p.packet_id = pf.packet_id AND p.version = pf.version
+         WHERE p.window_id = ? AND pf.packet_id = ? AND pf.sha256 = ? LIMIT 1`,
+      )
+      .get(windowId, packetId, sha256) as { size: number } | undefined;
+    return row?.size;
+  }
+
+  /** Moves a packet from one state to another; 0 when it was not in `from` any more. */
+  setState(
+    packetId: string,
+    version: number,
+    from: PacketState,
+    to: PacketState,
+    now: number,
+    extra: { received_at?: number; department_reference?: string } = {},
+  ): number {
+    return this.sqlite
+      .prepare(
+        `UPDATE packets SET state = @to, updated_at = @now,
+           received_at = coalesce(@received_at, received_at),
+           department_reference = coalesce(@department_reference, department_reference)
+         WHERE packet_id = @packetId AND version = @version AND state = @from`,
+      )
+      .run({
+        packetId,
+        version,
+        from,
+        to,
+        now,
+        received_at: extra.received_at ?? null,
+        department_reference: extra.department_reference ?? null,
+      }).changes;
+  }
+
+  listPackets(filter: { state?: PacketState | undefined; limit?: number | undefined } = {}): PacketRow[] {
+    const limit = filter.limit ?? 500;
+    if (filter.state) {
+      return this.sqlite
+        .prepare('SELECT * FROM packets WHERE state = ? ORDER BY seq DESC LIMIT ?')
+        .all(filter.state, limit) as PacketRow[];
+    }
+    return this.sqlite.prepare('SELECT * FROM packets ORDER BY seq DESC LIMIT ?').all(limit) as PacketRow[];
+  }
+
+  // ── files and uploads ──────────────────────────────────────────────────────
+
+  file(sha256: string): FileRow | undefined {
+    return this.sqlite.prepare('SELECT * FROM files WHERE sha256 = ?').get(sha256) as FileRow | undefined;
+  }
+
+  /** true when inserted, false when the content was already held. */
+  insertFileIfAbsent(row: FileRow): boolean {
+    return (
+      this.sqlite
+        .prepare(
+          'INSERT INTO files (sha256, size, path, received_at) VALUES (@sha256, @size, @path, @received_at) ON CONFLICT DO NOTHING',
+        )
+        .run(row).changes === 1
+    );
+  }
+
+  deleteFile(sha256: string): void {
+    this.sqlite.prepare('DELETE FROM files WHERE sha256 = ?').run(sha256);
+  }
+
+  insertUpload(row: UploadRow): void {
+    this.sqlite
+      .prepare(
+        `INSERT INTO uploads (upload_id, window_id, packet_id, sha256, size, created_at, expires_at, state)
+         VALUES (@upload_id, @window_id, @packet_id, @sha256, @size, @created_at, @expires_at, @state)`,
+      )
+      .run(row);
+  }
+
+  upload(uploadId: string): UploadRow | undefined {
+    return this.sqlite.prepare('SELECT * FROM uploads WHERE upload_id = ?').get(uploadId) as UploadRow | undefined;
+  }
+
+  setUploadState(uploadId: string, from: UploadState, to: UploadState): number {
+    return this.sqlite.prepare('UPDATE uploads SET state = ? WHERE upload_id = ? AND state = ?').run(to, uploadId, from)
+      .changes;
+  }
+
+  expiredOpenUploads(now: number, limit = 100): UploadRow[] {
+    return this.sqlite
+      .prepare(`SELECT * FROM uploads WHERE state = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?`)
+      .all(now, limit) as UploadRow[];
+  }
+
+  // ── change feed ────────────────────────────────────────────────────────────
+
+  /** Appends a change for a packet version (call inside `write`); listeners hear of it after commit. */
+  appendChange(
+    packet: Pick<PacketRow, 'packet_id' | 'version' | 'window_id'>,
+    change: NewChange,
+    at: number,
+  ): ChangeRow {
+    const row = this.sqlite
+      .prepare(
+        `INSERT INTO changes (window_id, packet_id, version, state, reason, correction_items, waybill, decided_by, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      )
+      .get(
+        packet.window_id,
+        packet.packet_id,
+        packet.version,
+        change.state,
+        change.reason ?? null,
+        change.correctionItems ? JSON.stringify(change.correctionItems) : null,
+        change.waybill ?? null,
+        change.decidedBy ?? null,
+        at,
+      ) as ChangeRow;
+    // Only a wake-up for long polls, which re-read the table; deferred past the surrounding transaction.
+    queueMicrotask(() => this.emit('change', row));
+    return row;
+  }
+
+  changesFor(windowId: string, after: number, limit: number): ChangeRow[] {
+    return this.sqlite
+      .prepare('SELECT * FROM changes WHERE window_id = ? AND cursor > ? ORDER BY cursor LIMIT ?')
+      .all(windowId, after, limit) as ChangeRow[];
+  }
+
+  changesOfPacket(packetId: string): ChangeRow[] {
+    return this.sqlite
+      .prepare('SELECT * FROM changes WHERE packet_id = ? ORDER BY cursor')
+      .all(packetId) as ChangeRow[];
+  }
+}

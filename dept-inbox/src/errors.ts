@@ -1,0 +1,50 @@
+// Errors are values with a stable code: the wire codes come from the protocol module;
+// the inbox adds a few for its own admin paths (CLI, approver page).
+import { PROTOCOL_ERRORS, type ProtocolErrorCode } from '../../src-main/sync/protocol.ts';
+
+export const ADMIN_ERRORS = {
+  'window.exists': 409,
+  'window.notFound': 404,
+  'window.invalidKey': 400,
+  'approver.exists': 409,
+  'decision.invalid': 400,
+  'decision.notAllowed': 409,
+  'approver.unauthorized': 401,
+  'approver.badCsrf': 403,
+} as const satisfies Record<string, number>;
+
+export type InboxErrorCode = ProtocolErrorCode | keyof typeof ADMIN_ERRORS;
+
+const STATUS: Record<InboxErrorCode, number> = { ...PROTOCOL_ERRORS, ...ADMIN_ERRORS };
+
+export class InboxError extends Error {
+  override readonly name = 'InboxError';
+  readonly status: number;
+
+  constructor(
+    readonly code: InboxErrorCode,
+    message: string,
+    readonly extra?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.status = STATUS[code];
+  }
+
+  toBody(): { error: { code: string; message: string } & Record<string, unknown> } {
+    return { error: { code: this.code, message: this.message, ...this.extra } };
+  }
+}
+
+/** SQLite or file-system codes that mean "try again later" rather than "you are wrong". */
+export function transientCode(
+  error: unknown,
+): { code: 'unavailable' | 'storage.full'; retryAfter: number } | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return { code: 'storage.full', retryAfter: 60 };
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code === 'EMFILE' || code === 'EAGAIN') {
+    return { code: 'unavailable', retryAfter: 1 };
+  }
+  return undefined;
+}

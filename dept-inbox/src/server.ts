@@ -1,0 +1,292 @@
+// The reference department inbox (部门收件箱): Fastify 5 serving the sync protocol
+// (src-main/sync/protocol.ts, docs/sync-protocol.md) — packet registration, tus file
+// uploads, commit, and the long-poll change feed — plus the approver page. One SQLite
+// file and one upload store per data directory; restarting on the same directory
+// keeps everything, including half-finished uploads.
+import { join } from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import {
+  CHANGES_PATH,
+  ChangesQuery,
+  FILES_PATH,
+  HEALTH_PATH,
+  PROTOCOL_VERSION,
+  WHOAMI_PATH,
+  type ChangesAnswer,
+} from '../../src-main/sync/protocol.ts';
+import { hashToken } from './admin.ts';
+import { registerApproverPage } from './approver-page.ts';
+import { ChangeNotifier, changeToWire } from './change-feed.ts';
+import { InboxDb, type WindowRow } from './db.ts';
+import { InboxError, transientCode } from './errors.ts';
+import { invalid, PacketService, parsePacketKey } from './packets.ts';
+import { createStorage, type InboxStorage, type StorageConfig } from './storage.ts';
+import { createTusServer, sweepExpiredUploads, TUS_PATH } from './tus.ts';
+
+export interface InboxOptions {
+  dataDir: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 'file' (`<dataDir>/uploads`). */
+  storage?: StorageConfig;
+  /** An unfinished upload expires this long after creation (410 afterwards). Default 7 days. */
+  uploadExpiryMs?: number;
+  /** Largest single file. Default 8 GiB. */
+  maxFileBytes?: number;
+  /** Largest JSON body (the manifest). Default 1 MiB. */
+  maxManifestBytes?: number;
+  /** pino logger; false for none. Default: info to stdout. */
+  logger?: Logger | false;
+  /** Base URL windows reach this inbox by, when it sits behind a proxy (upload URLs use it). */
+  publicUrl?: string;
+  /** Prefix of department references. Default `TB`. */
+  referencePrefix?: string;
+  /** How long a write waits for another writer before answering 503. Default 5000. */
+  busyTimeoutMs?: number;
+  /** Wall clock (tests). */
+  now?: () => number;
+}
+
+export interface Inbox {
+  /** e.g. http://127.0.0.1:41234 */
+  url: string;
+  port: number;
+  db: InboxDb;
+  storage: InboxStorage;
+  app: FastifyInstance;
+  /** Removes expired unfinished uploads now (also runs on a timer). */
+  sweepExpired(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const DAY_MS = 24 * 3600_000;
+
+export async function createInbox(options: InboxOptions): Promise<Inbox> {
+  const now = options.now ?? Date.now;
+  const uploadExpiryMs = options.uploadExpiryMs ?? 7 * DAY_MS;
+  const publicUrl = options.publicUrl?.replace(/\/+$/, '');
+  const db = InboxDb.open(join(options.dataDir, 'inbox.db'), { busyTimeoutMs: options.busyTimeoutMs });
+  let storage: InboxStorage;
+  try {
+    storage = await createStorage(options.storage ?? 'file', options.dataDir, uploadExpiryMs);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  const app = Fastify({
+    ...(options.logger === false
+      ? { logger: false }
+      : options.logger
+        ? { loggerInstance: options.logger as FastifyBaseLogger }
+        : { logger: true }),
+    bodyLimit: options.maxManifestBytes ?? 1024 * 1024,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+  });
+  // The API speaks JSON only; text bodies would otherwise reach the schemas as strings.
+  app.removeContentTypeParser('text/plain');
+  const warn = (message: string, fields: Record<string, unknown> = {}) => app.log.warn(fields, message);
+
+  const authenticate = (authorization: string | null | undefined): WindowRow => {
+    if (!authorization) throw new InboxError('auth.missingToken', 'Authorization: Bearer <window token> is required');
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw new InboxError('auth.invalidToken', 'Authorization must be "Bearer <token>"');
+    const window = db.windowByTokenHash(hashToken(match[1] as string));
+    if (!window) throw new InboxError('auth.invalidToken', 'unknown or revoked window token');
+    return window;
+  };
+
+  const packets = new PacketService({ db, storage, now, referencePrefix: options.referencePrefix ?? 'TB', warn });
+  const notifier = new ChangeNotifier(db);
+  const tus = createTusServer({
+    db,
+    storage,
+    authenticate,
+    now,
+    uploadExpiryMs,
+    maxFileBytes: options.maxFileBytes ?? 8 * 1024 ** 3,
+    publicUrl,
+    warn,
+  });
+
+  let closing = false;
+  const baseUrl = (request: FastifyRequest) => publicUrl ?? `${request.protocol}://${request.host}`;
+  const auth = (request: FastifyRequest) => authenticate(request.headers.authorization);
+
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) => {
+    sendError(
+      new InboxError('route.notFound', `no route ${request.method} ${request.url.split('?')[0]}`),
+      request,
+      reply,
+    );
+  });
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
+  });
+
+  app.get(HEALTH_PATH, async () => ({ ok: true, protocol: PROTOCOL_VERSION }));
+
+  app.get(WHOAMI_PATH, async (request) => {
+    const window = auth(request);
+    return { windowId: window.window_id, scheme: window.scheme, keyId: window.key_id };
+  });
+
+  app.put('/v1/packets/:packetId/versions/:version', async (request) => {
+    const window = auth(request);
+    return packets.register(window, parsePacketKey(request.params), request.body, `${baseUrl(request)}${FILES_PATH}`);
+  });
+
+  app.get('/v1/packets/:packetId/versions/:version', async (request) => {
+    const window = auth(request);
+    return packets.status(window, parsePacketKey(request.params), `${baseUrl(request)}${FILES_PATH}`);
+  });
+
+  app.post('/v1/packets/:packetId/versions/:version/commit', async (request) => {
+    const window = auth(request);
+    return packets.commit(window, parsePacketKey(request.params), request.body);
+  });
+
+  app.get(CHANGES_PATH, async (request, reply): Promise<ChangesAnswer> => {
+    const window = auth(request);
+    const query = ChangesQuery.safeParse(request.query);
+    if (!query.success) throw invalid(query.error.issues);
+    const { after, wait, limit } = query.data;
+    let rows = db.changesFor(window.window_id, after, limit + 1);
+    if (rows.length === 0 && wait > 0) {
+      // Long poll: answer as soon as a change for this window lands, or empty at the deadline.
+      const gone = new AbortController();
+      const onClose = () => gone.abort();
+      reply.raw.once('close', onClose);
+      const deadline = Date.now() + wait * 1000;
+      try {
+        while (rows.length === 0 && !gone.signal.aborted && !closing) {
+          const remaining = deadline - Date.now();
+          if (remaining <= 0) break;
+          await notifier.wait(remaining, gone.signal);
+          if (closing) break;
+          rows = db.changesFor(window.window_id, after, limit + 1);
+        }
+      } finally {
+        reply.raw.off('close', onClose);
+      }
+    }
+    const more = rows.length > limit;
+    const changes = rows.slice(0, limit).map(changeToWire);
+    return { changes, cursor: changes.at(-1)?.cursor ?? after, more };
+  });
+
+  // tus: leave the body stream untouched for @tus/server and let it answer directly.
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    const handle = (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.method === 'GET') {
+        throw new InboxError('route.methodNotAllowed', 'uploads cannot be read back over the protocol');
+      }
+      reply.hijack();
+      tus.handle(request.raw, reply.raw).catch((error: unknown) => {
+        request.log.error({ err: error }, 'tus handler failed');
+        if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json' });
+        reply.raw.end(JSON.stringify({ error: { code: 'internal', message: 'upload handler failed' } }));
+      });
+    };
+    scope.all(TUS_PATH, handle);
+    scope.all(`${TUS_PATH}/*`, handle);
+  });
+
+  await registerApproverPage(app, { db, storage, now });
+
+  const sweepExpired = async () => {
+    try {
+      return await sweepExpiredUploads(db, storage, now());
+    } catch (error) {
+      app.log.warn({ err: error }, 'sweeping expired uploads failed; will try again');
+      return 0;
+    }
+  };
+  const sweepTimer = setInterval(() => void sweepExpired(), Math.min(Math.max(uploadExpiryMs / 2, 1000), 600_000));
+  sweepTimer.unref();
+
+  try {
+    await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    clearInterval(sweepTimer);
+    notifier.close();
+    await app.close();
+    db.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  const host = options.host ?? '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    db,
+    storage,
+    app,
+    sweepExpired,
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        clearInterval(sweepTimer);
+        notifier.close(); // long polls answer now instead of holding the close
+        // In-flight requests get a moment to finish; then every connection goes, so a
+        // keep-alive socket that turns idle after close began cannot hold it for 72 s.
+        const force = setTimeout(() => app.server.closeAllConnections(), 2000);
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(force);
+        }
+        db.close();
+      })();
+      return closed;
+    },
+  };
+
+  function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    const mapped = toInboxError(error);
+    if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    const retryAfter = mapped.extra?.retryAfter;
+    if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+    const body = mapped.toBody();
+    delete body.error.retryAfter;
+    void reply.status(mapped.status).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+}
+
+/** Maps anything thrown in a route to a protocol error. */
+function toInboxError(error: unknown): InboxError {
+  if (error instanceof InboxError) return error;
+  const transient = transientCode(error);
+  if (transient) {
+    return new InboxError(transient.code, 'temporarily unavailable; retry later', { retryAfter: transient.retryAfter });
+  }
+  const fastify = error as { code?: string; statusCode?: number; message?: string };
+  switch (fastify.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new InboxError('request.malformedJson', 'body is not valid JSON');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new InboxError('request.unsupportedMediaType', 'send JSON with Content-Type: application/json');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new InboxError('request.tooLarge', 'body is larger than this inbox accepts');
+  }
+  if (error instanceof SyntaxError || fastify.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+    return new InboxError('request.malformedJson', 'body is not valid JSON');
+  }
+  if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+    return new InboxError('request.invalid', fastify.message ?? 'bad request');
+  }
+  return new InboxError('internal', 'internal error; the department has logged it', undefined, { cause: error });
+}

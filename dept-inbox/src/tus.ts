@@ -1,0 +1,195 @@
+// File uploads over tus (@tus/server) with the checks the stock stores do not make:
+// only enrolled windows, only files a window's manifest lists at the listed size, each
+// upload reachable only by the window that created it, expiry answered 410 so the
+// client restarts, and — when the last byte lands — the stored bytes hashed and a
+// mismatch refused (tus 460) and deleted.
+import { MemoryLocker, Server, type Upload } from '@tus/server';
+import { PacketId, Sha256Hex, UPLOAD_METADATA } from '../../src-main/sync/protocol.ts';
+import type { InboxDb, UploadRow, WindowRow } from './db.ts';
+import { InboxError, transientCode } from './errors.ts';
+import type { InboxStorage } from './storage.ts';
+
+export const TUS_PATH = '/v1/files';
+
+export interface TusOptions {
+  db: InboxDb;
+  storage: InboxStorage;
+  authenticate: (authorization: string | null | undefined) => WindowRow;
+  now: () => number;
+  uploadExpiryMs: number;
+  maxFileBytes: number;
+  publicUrl?: string | undefined;
+  warn: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** What the tus server sends for a thrown object. */
+interface TusFailure {
+  status_code: number;
+  body: string;
+}
+
+export function createTusServer(options: TusOptions): Server {
+  const { db, storage, authenticate, now } = options;
+
+  /** Records a fully written upload: hashes it, keeps it or refuses and deletes it. */
+  async function settle(row: UploadRow): Promise<void> {
+    const actual = await storage.digest(row.upload_id);
+    if (actual.sha256 !== row.sha256 || actual.size !== row.size) {
+      await storage.discard(row.upload_id);
+      db.write(() => db.setUploadState(row.upload_id, 'open', 'refused'));
+      options.warn('upload refused: stored bytes do not hash to the declared sha256', {
+        uploadId: row.upload_id,
+        declared: row.sha256,
+      });
+      throw new InboxError(
+        'upload.hashMismatch',
+        `the uploaded bytes hash to ${actual.sha256} (${actual.size} bytes), not the declared ${row.sha256}; ` +
+          'the upload was deleted — send the file again from an intact copy',
+      );
+    }
+    db.write(() => {
+      const fresh = db.insertFileIfAbsent({
+        sha256: row.sha256,
+        size: row.size,
+        path: row.upload_id,
+        received_at: now(),
+      });
+      // A duplicate keeps its bytes so its URL still answers HEAD as complete.
+      db.setUploadState(row.upload_id, 'open', fresh ? 'complete' : 'duplicate');
+    });
+  }
+
+  /** The upload row behind an id, if this window may touch it and it is not gone. */
+  function reachable(window: WindowRow, uploadId: string): UploadRow {
+    const row = db.upload(uploadId);
+    if (!row) throw new InboxError('upload.notFound', 'no such upload');
+    if (row.window_id !== window.window_id)
+      throw new InboxError('auth.windowMismatch', 'this upload belongs to another window');
+    if (row.state === 'refused')
+      throw new InboxError('upload.refused', 'this upload was refused (hash mismatch); start a new one');
+    if (row.state === 'expired' || (row.state === 'open' && now() >= row.expires_at)) {
+      throw new InboxError('upload.expired', 'this upload expired; start a new one');
+    }
+    return row;
+  }
+
+  return new Server({
+    path: TUS_PATH,
+    datastore: storage.datastore,
+    locker: new MemoryLocker(),
+    maxSize: options.maxFileBytes,
+    disableTerminationForFinishedUploads: true,
+    // Windows are programs, not web pages: no CORS header at all.
+    allowedOrigins: [],
+    ...(options.publicUrl
+      ? { generateUrl: (_req, { path, id }) => `${options.publicUrl}${path}/${encodeURIComponent(id)}` }
+      : {}),
+
+    onIncomingRequest: guard(async (req, uploadId) => {
+      const window = authenticate(req.headers.get('authorization'));
+      if (req.method === 'POST') return; // creation: checked in onUploadCreate
+      const row = reachable(window, uploadId);
+      // A HEAD on a complete upload that was never settled (the server stopped while
+      // hashing): settle it now, so the client's "already done" is true here too.
+      if (req.method === 'HEAD' && row.state === 'open') {
+        const stored = await storage.datastore.getUpload(uploadId).catch(() => undefined);
+        if (stored && stored.size !== undefined && stored.offset === stored.size) await settle(row);
+      }
+    }),
+
+    onUploadCreate: guard(async (req, upload: Upload) => {
+      const window = authenticate(req.headers.get('authorization'));
+      const sha256 = Sha256Hex.safeParse(upload.metadata?.[UPLOAD_METADATA.sha256]);
+      const packetId = PacketId.safeParse(upload.metadata?.[UPLOAD_METADATA.packetId]);
+      if (!sha256.success || !packetId.success) {
+        throw new InboxError('upload.invalid', 'Upload-Metadata must carry sha256 (64 hex) and packetId (UUIDv7)');
+      }
+      if (upload.size === undefined)
+        throw new InboxError('upload.lengthRequired', 'Upload-Length is required (no deferred length)');
+      const listed = db.listedSize(window.window_id, packetId.data, sha256.data);
+      if (listed === undefined) {
+        throw new InboxError(
+          'upload.notInManifest',
+          'no packet of this window with that packetId lists this sha256; PUT the manifest first',
+        );
+      }
+      if (listed !== upload.size) {
+        throw new InboxError(
+          'upload.sizeMismatch',
+          `Upload-Length ${upload.size} differs from the manifest's size ${listed}`,
+        );
+      }
+      const at = now();
+      db.write(() =>
+        db.insertUpload({
+          upload_id: upload.id,
+          window_id: window.window_id,
+          packet_id: packetId.data,
+          sha256: sha256.data,
+          size: upload.size as number,
+          created_at: at,
+          expires_at: at + options.uploadExpiryMs,
+          state: 'open',
+        }),
+      );
+      return { metadata: upload.metadata };
+    }),
+
+    onUploadFinish: guard(async (_req, upload: Upload) => {
+      const row = db.upload(upload.id);
+      if (row?.state === 'open') await settle(row);
+      return {};
+    }),
+
+    onResponseError: (_req, error) => {
+      const failure = error as Partial<TusFailure> & Error;
+      if (typeof failure.body === 'string' && failure.body.startsWith('{')) return undefined; // ours already
+      const status = typeof failure.status_code === 'number' ? failure.status_code : 500;
+      const code = TUS_STATUS_CODES[status] ?? (status >= 500 ? 'internal' : 'upload.invalid');
+      const message = (typeof failure.body === 'string' ? failure.body : (failure.message ?? 'error')).trim();
+      if (status >= 500) options.warn('tus request failed', { status, message });
+      return { status_code: status, body: JSON.stringify({ error: { code, message } }) };
+    },
+  });
+}
+
+const TUS_STATUS_CODES: Record<number, string> = {
+  404: 'upload.notFound',
+  409: 'upload.offsetConflict',
+  410: 'upload.expired',
+  413: 'upload.tooLarge',
+};
+
+/** tus expects thrown `{ status_code, body }`: turn our errors (and transient ones) into that. */
+function guard<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      return await fn(...args);
+    } catch (error) {
+      throw toTusFailure(error);
+    }
+  };
+}
+
+function toTusFailure(error: unknown): TusFailure | unknown {
+  if (error instanceof InboxError) return { status_code: error.status, body: JSON.stringify(error.toBody()) };
+  const transient = transientCode(error);
+  if (transient) {
+    return {
+      status_code: 503,
+      body: JSON.stringify({ error: { code: transient.code, message: 'temporarily unavailable; retry later' } }),
+    };
+  }
+  return error;
+}
+
+/** Removes uploads that expired unfinished; the rows stay so their URLs answer 410. */
+export async function sweepExpiredUploads(db: InboxDb, storage: InboxStorage, now: number): Promise<number> {
+  let swept = 0;
+  for (const row of db.expiredOpenUploads(now)) {
+    await storage.discard(row.upload_id);
+    db.write(() => db.setUploadState(row.upload_id, 'open', 'expired'));
+    swept += 1;
+  }
+  return swept;
+}

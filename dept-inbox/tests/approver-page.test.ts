@@ -1,0 +1,124 @@
+// The approver page and the CLI as a department's people use them: sign in with the
+// printed token, see the packets, decide through a form; enrol a window from the CLI.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { generateSigningKey } from '../../src-main/sync/signing.ts';
+import { enrolApprover } from '../src/admin.ts';
+import type { Inbox } from '../src/server.ts';
+import { bytes, call, commit, enrol, packet, putPacket, startInbox, tempDir, uploadAll } from './helpers.ts';
+
+const run = promisify(execFile);
+
+async function signIn(inbox: Inbox, token: string): Promise<string> {
+  const answer = await fetch(`${inbox.url}/approver/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token }),
+    redirect: 'manual',
+  });
+  expect(answer.status).toBe(303);
+  const cookie = answer.headers.get('set-cookie') ?? '';
+  expect(cookie).toMatch(/HttpOnly; SameSite=Strict/);
+  return cookie.split(';')[0]!;
+}
+
+describe('approver page', () => {
+  it('is closed without a token and decides through forms with one', async () => {
+    const inbox = await startInbox();
+    const window = enrol(inbox);
+    const p = packet(window, [bytes(500)], { extra: { applicant: { name: '<script>alert(1)</script>' } } });
+    await putPacket(inbox, window, p);
+    await uploadAll(inbox, window, p);
+    await commit(inbox, window, p);
+    const detailPath = `/approver/packets/${p.manifest.packetId}/1`;
+
+    const anonymous = await fetch(`${inbox.url}/approver/`);
+    expect(await anonymous.text()).toContain('审批人登录');
+    expect(anonymous.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect((await fetch(`${inbox.url}${detailPath}`)).status).toBe(401);
+    const badLogin = await fetch(`${inbox.url}/approver/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'token=tba_wrong',
+    });
+    expect(badLogin.status).toBe(401);
+
+    const { token } = enrolApprover(inbox.db, '王审批');
+    const cookie = await signIn(inbox, token);
+    const list = await (await fetch(`${inbox.url}/approver/`, { headers: { cookie } })).text();
+    expect(list).toContain(p.manifest.packetId);
+    expect(list).toContain('已送达');
+
+    const detail = await (await fetch(`${inbox.url}${detailPath}`, { headers: { cookie } })).text();
+    expect(detail).toContain('受理');
+    expect(detail).not.toContain('<script>alert(1)</script>');
+    expect(detail).toContain('&#60;script&#62;');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(detail)![1]!;
+
+    const forged = await fetch(`${inbox.url}${detailPath}/decide`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ kind: 'accept', csrf: 'guess' }),
+      redirect: 'manual',
+    });
+    expect(forged.status).toBe(403);
+    expect(inbox.db.packet(p.manifest.packetId, 1)!.state).toBe('delivered');
+
+    const decide = (form: Record<string, string>) =>
+      fetch(`${inbox.url}${detailPath}/decide`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...form, csrf }),
+        redirect: 'manual',
+      });
+    expect((await decide({ kind: 'approve', waybill: 'EA123456789CN' })).status).toBe(409); // not accepted yet
+    expect((await decide({ kind: 'accept' })).status).toBe(303);
+    expect((await decide({ kind: 'approve', waybill: 'ea123456789cn' })).status).toBe(303);
+
+    const feed = await call(inbox, 'GET', '/v1/changes', { token: window.token });
+    expect(feed.body.changes.map((c: { state: string }) => c.state)).toEqual(['delivered', 'accepted', 'approved']);
+    expect(feed.body.changes[2]).toMatchObject({ decidedBy: '王审批', waybill: 'EA123456789CN' });
+
+    const file = await fetch(`${inbox.url}${detailPath}/files/0`, { headers: { cookie } });
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(p.files[0]);
+  });
+});
+
+describe('CLI', () => {
+  it('enrols a window, printing its token once, and lists packets', async () => {
+    const dataDir = tempDir();
+    const key = generateSigningKey('sm2');
+    const cli = (...args: string[]) =>
+      run(process.execPath, ['--import', 'tsx', 'dept-inbox/src/cli.ts', ...args, '--data-dir', dataDir], {
+        cwd: process.cwd(),
+      });
+    const enrolled = await cli('enroll-window', '--window-id', 'W07', '--public-key', key.publicKey, '--scheme', 'sm2');
+    const token = enrolled.stdout.trim().split('\n').at(-1)!;
+    expect(token).toMatch(/^tbw_[A-Za-z0-9_-]{43}$/);
+    const again = await cli(
+      'enroll-window',
+      '--window-id',
+      'W07',
+      '--public-key',
+      key.publicKey,
+      '--scheme',
+      'sm2',
+    ).catch((e: { stderr: string }) => e);
+    expect((again as { stderr: string }).stderr).toContain('window.exists');
+    const badKey = await cli('enroll-window', '--window-id', 'W08', '--public-key', 'abc', '--scheme', 'sm2').catch(
+      (e: { stderr: string }) => e,
+    );
+    expect((badKey as { stderr: string }).stderr).toContain('window.invalidKey');
+
+    const inbox = await startInbox({ dataDir });
+    const me = await call(inbox, 'GET', '/v1/windows/me', { token });
+    expect(me.body).toEqual({ windowId: 'W07', scheme: 'sm2', keyId: key.keyId });
+    const p = packet({ windowId: 'W07', key, token }, [bytes(10)]);
+    expect((await putPacket(inbox, { windowId: 'W07', key, token }, p)).status).toBe(200);
+    const listed = await cli('list');
+    expect(listed.stdout).toContain(`${p.manifest.packetId}  v1  W07`);
+    expect(listed.stdout).toContain('receiving');
+  });
+});

@@ -1,0 +1,250 @@
+// Files over tus: the inbox hashes what it stored and refuses a mismatch, resumes a
+// cut upload from its offset, answers 410 for an expired one, and lets only the
+// window that listed a file upload it.
+import { readdirSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { Upload } from 'tus-js-client';
+import { describe, expect, it } from 'vitest';
+import {
+  bytes,
+  commit,
+  enrol,
+  packet,
+  putPacket,
+  sha256,
+  startInbox,
+  tempDir,
+  tusFailure,
+  tusOptions,
+  upload,
+  type TestWindow,
+} from './helpers.ts';
+import type { Inbox } from '../src/server.ts';
+
+const CHUNK = 64 * 1024;
+
+function head(url: string, token: string) {
+  return fetch(url, { method: 'HEAD', headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' } });
+}
+
+function headJson(url: string, token: string) {
+  // HEAD answers carry no body; a PATCH of zero bytes shows the JSON error instead.
+  return fetch(url, {
+    method: 'PATCH',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'tus-resumable': '1.0.0',
+      'upload-offset': '0',
+      'content-type': 'application/offset+octet-stream',
+    },
+    body: Buffer.alloc(0),
+  }).then(async (r) => ({ status: r.status, body: JSON.parse(await r.text()) as { error: { code: string } } }));
+}
+
+/** Starts a chunked upload and cuts it once `cutAt` bytes are acknowledged. */
+function startAndCut(
+  inbox: Inbox,
+  window: TestWindow,
+  data: Buffer,
+  packetId: string,
+  options: { chunkSize: number; cutAt: number },
+) {
+  return new Promise<string>((resolve, reject) => {
+    let cut = false;
+    const cutNow = () => {
+      if (cut) return;
+      cut = true;
+      void u.abort().then(() => resolve(u.url as string));
+    };
+    const u: Upload = new Upload(
+      data,
+      tusOptions(inbox, window.token, data, packetId, {
+        chunkSize: options.chunkSize,
+        onChunkComplete: (_size, accepted) => {
+          if (accepted >= options.cutAt) cutNow();
+        },
+        onSuccess: () => reject(new Error('upload finished before the cut')),
+        onError: reject,
+      }),
+    );
+    u.start();
+  });
+}
+
+describe('tus uploads', () => {
+  it('refuses bytes that do not hash to the declared sha256, and keeps none of them', async () => {
+    const dataDir = tempDir();
+    const inbox = await startInbox({ dataDir });
+    const window = enrol(inbox);
+    const real = bytes(50_000);
+    const p = packet(window, [real]);
+    await putPacket(inbox, window, p);
+
+    const impostor = bytes(50_000); // same size, other content
+    const error = await upload(inbox, window.token, impostor, p.manifest.packetId, {
+      metadata: { sha256: sha256(real), packetId: p.manifest.packetId },
+    }).catch((e: unknown) => e);
+    expect(tusFailure(error)).toEqual({ status: 460, code: 'upload.hashMismatch' });
+    expect(inbox.db.file(sha256(real))).toBeUndefined();
+    expect(readdirSync(join(dataDir, 'uploads'))).toEqual([]);
+    expect((await putPacket(inbox, window, p)).body.missingFiles).toEqual([sha256(real)]);
+
+    // The right bytes then go through.
+    await upload(inbox, window.token, real, p.manifest.packetId);
+    expect(inbox.db.file(sha256(real))).toMatchObject({ size: real.length });
+  });
+
+  it('resumes an upload cut after its first chunk from the stored offset', async () => {
+    const inbox = await startInbox();
+    const window = enrol(inbox);
+    const data = bytes(5 * CHUNK - 1000);
+    const p = packet(window, [data]);
+    await putPacket(inbox, window, p);
+
+    const url = await startAndCut(inbox, window, data, p.manifest.packetId, { chunkSize: CHUNK, cutAt: CHUNK });
+    expect((await head(url, window.token)).headers.get('upload-offset')).toBe(String(CHUNK));
+
+    const accepted: number[] = [];
+    await upload(inbox, window.token, data, p.manifest.packetId, {
+      uploadUrl: url,
+      chunkSize: CHUNK,
+      onChunkComplete: (_size, total) => accepted.push(total),
+    });
+    // Only the chunks after the cut were sent again.
+    expect(accepted).toEqual([2 * CHUNK, 3 * CHUNK, 4 * CHUNK, data.length]);
+    expect(inbox.db.file(sha256(data))).toMatchObject({ size: data.length });
+    expect((await inbox.storage.digest(inbox.db.file(sha256(data))!.path)).sha256).toBe(sha256(data));
+    expect((await commit(inbox, window, p)).body.state).toBe('delivered');
+  });
+
+  it('resumes an upload whose connection was cut in the middle of a request', async () => {
+    const inbox = await startInbox();
+    const window = enrol(inbox);
+    const data = bytes(1024 * 1024);
+    const p = packet(window, [data]);
+    await putPacket(inbox, window, p);
+
+    const metadata = `sha256 ${Buffer.from(sha256(data)).toString('base64')},packetId ${Buffer.from(p.manifest.packetId).toString('base64')}`;
+    const created = await fetch(`${inbox.url}/v1/files/`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${window.token}`,
+        'tus-resumable': '1.0.0',
+        'upload-length': String(data.length),
+        'upload-metadata': metadata,
+      },
+    });
+    expect(created.status).toBe(201);
+    const url = created.headers.get('location')!;
+
+    // Send the first 300 KiB of a request announcing the whole file, then drop the connection.
+    await new Promise<void>((resolve) => {
+      const request = httpRequest(url, {
+        method: 'PATCH',
+        headers: {
+          authorization: `Bearer ${window.token}`,
+          'tus-resumable': '1.0.0',
+          'upload-offset': '0',
+          'content-type': 'application/offset+octet-stream',
+          'content-length': String(data.length),
+        },
+      });
+      request.on('error', () => resolve());
+      request.write(data.subarray(0, 300 * 1024), () => setTimeout(() => request.destroy(), 100));
+    });
+
+    // The server keeps what arrived before the cut (once the aborted request lets go of its lock).
+    let offset = 0;
+    for (let i = 0; i < 100 && offset === 0; i++) {
+      const answer = await head(url, window.token);
+      if (answer.status === 200) offset = Number(answer.headers.get('upload-offset'));
+      if (offset === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(offset).toBeGreaterThan(0);
+    expect(offset).toBeLessThanOrEqual(300 * 1024);
+
+    let resentFrom: number | undefined;
+    await upload(inbox, window.token, data, p.manifest.packetId, {
+      uploadUrl: url,
+      onBeforeRequest: (req) => {
+        if (req.getMethod() === 'PATCH') resentFrom ??= Number(req.getHeader('Upload-Offset'));
+      },
+    });
+    expect(resentFrom).toBe(offset);
+    const stored = inbox.db.file(sha256(data))!;
+    expect(stored.size).toBe(data.length);
+    expect((await inbox.storage.digest(stored.path)).sha256).toBe(sha256(data));
+  });
+
+  it('answers 410 for an expired upload, before and after it is swept', async () => {
+    const dataDir = tempDir();
+    const inbox = await startInbox({ dataDir, uploadExpiryMs: 400 });
+    const window = enrol(inbox);
+    const data = bytes(3 * CHUNK);
+    const p = packet(window, [data]);
+    await putPacket(inbox, window, p);
+    const url = await startAndCut(inbox, window, data, p.manifest.packetId, { chunkSize: CHUNK, cutAt: CHUNK });
+    await new Promise((r) => setTimeout(r, 500));
+
+    expect((await head(url, window.token)).status).toBe(410);
+    expect(await headJson(url, window.token)).toEqual({
+      status: 410,
+      body: { error: expect.objectContaining({ code: 'upload.expired' }) },
+    });
+    expect(await inbox.sweepExpired()).toBe(1);
+    expect(readdirSync(join(dataDir, 'uploads'))).toEqual([]);
+    expect((await head(url, window.token)).status).toBe(410);
+
+    // The client restarts the file with a new upload.
+    await upload(inbox, window.token, data, p.manifest.packetId, { chunkSize: CHUNK });
+    expect(inbox.db.file(sha256(data))).toBeDefined();
+  });
+
+  it('only an enrolled window may upload, only files its manifest lists, only to its own uploads', async () => {
+    const inbox = await startInbox();
+    const w1 = enrol(inbox, 'W01');
+    const w2 = enrol(inbox, 'W02');
+    const data = bytes(3 * CHUNK);
+    const p = packet(w1, [data]);
+    await putPacket(inbox, w1, p);
+
+    const anonymous = await upload(inbox, 'tbw_nobody', data, p.manifest.packetId).catch((e: unknown) => e);
+    expect(tusFailure(anonymous)).toEqual({ status: 401, code: 'auth.invalidToken' });
+    const foreign = await upload(inbox, w2.token, data, p.manifest.packetId).catch((e: unknown) => e);
+    expect(tusFailure(foreign)).toEqual({ status: 422, code: 'upload.notInManifest' });
+    const unlisted = bytes(100);
+    const stray = await upload(inbox, w1.token, unlisted, p.manifest.packetId).catch((e: unknown) => e);
+    expect(tusFailure(stray)).toEqual({ status: 422, code: 'upload.notInManifest' });
+    const wrongSize = await upload(inbox, w1.token, data.subarray(0, 100), p.manifest.packetId, {
+      metadata: { sha256: sha256(data), packetId: p.manifest.packetId },
+    }).catch((e: unknown) => e);
+    expect(tusFailure(wrongSize)).toEqual({ status: 422, code: 'upload.sizeMismatch' });
+    const noMeta = await upload(inbox, w1.token, data, p.manifest.packetId, { metadata: {} }).catch((e: unknown) => e);
+    expect(tusFailure(noMeta)).toEqual({ status: 400, code: 'upload.invalid' });
+
+    const url = await startAndCut(inbox, w1, data, p.manifest.packetId, { chunkSize: CHUNK, cutAt: CHUNK });
+    expect((await head(url, w2.token)).status).toBe(403);
+    expect((await headJson(url, w2.token)).body.error.code).toBe('auth.windowMismatch');
+    expect((await head(url, w1.token)).status).toBe(200);
+  });
+});
+
+describe('storage choice', () => {
+  it('builds an S3-compatible store (MinIO) from configuration', async () => {
+    // Nothing listens there: only the wiring is checked here, no request reaches S3.
+    const inbox = await startInbox({
+      storage: { s3: { bucket: 'tongban', endpoint: 'http://127.0.0.1:9', accessKeyId: 'k', secretAccessKey: 's' } },
+    });
+    expect(inbox.storage.kind).toBe('s3');
+    expect((await fetch(`${inbox.url}/v1/health`)).status).toBe(200);
+  });
+
+  it('does not serve uploads back over the protocol', async () => {
+    const inbox = await startInbox();
+    const window = enrol(inbox);
+    const answer = await fetch(`${inbox.url}/v1/files/abc`, { headers: { authorization: `Bearer ${window.token}` } });
+    expect(answer.status).toBe(405);
+    expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('route.methodNotAllowed');
+  });
+});
