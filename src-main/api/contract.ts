@@ -4,6 +4,10 @@
 // secret column can never leak by accident). Both transports, Electron IPC and
 // the browser host's WebSocket, carry exactly these messages.
 import { z } from 'zod';
+import { ServiceItem } from '../catalog/schema.ts';
+import { DraftPatch, DraftView } from '../intake/draft.ts';
+import type { PacketSummary, SealedPacket } from '../intake/packet-store.ts';
+import type { ReviewResult } from '../review/review.ts';
 
 // ── shared shapes ────────────────────────────────────────────────────────────
 
@@ -80,6 +84,26 @@ export const ChainVerification = z.discriminatedUnion('ok', [
   }),
 ]);
 export type ChainVerification = z.infer<typeof ChainVerification>;
+
+/**
+ * Outputs built by core code from already-validated data, too rich to restate as a
+ * schema: typed for the UI, passed through as produced.
+ */
+const produced = <T>() => z.custom<T>(() => true);
+
+const DraftId = z.uuid();
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const MaterialId = z.string().min(1).max(64);
+/** Binary crosses both transports as Uint8Array (structured clone, MessagePack bin). */
+const Bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be bytes');
+
+export const FileContent = z.object({ bytes: Bytes, mediaType: z.string(), name: z.string() });
+export type FileContent = z.infer<typeof FileContent>;
+
+export const CatalogHit = z.object({ code: z.string(), name: z.string(), matchedBy: z.string() });
+export type CatalogHit = z.infer<typeof CatalogHit>;
+
+export type { DraftView, PacketSummary, ReviewResult, SealedPacket };
 
 // ── methods ──────────────────────────────────────────────────────────────────
 
@@ -162,6 +186,65 @@ export const methods = {
   }),
 
   'health.snapshot': method({ access: 'user', input: none, output: HealthSnapshot }),
+
+  // 收件: catalog, drafts (autosaved), review, sealing, the day's queue
+  'catalog.search': method({
+    access: ['clerk'],
+    input: z.object({ query: z.string().max(50), limit: z.number().int().min(1).max(50).optional() }).strict(),
+    output: z.object({ hits: z.array(CatalogHit) }),
+  }),
+  'catalog.item': method({
+    access: ['clerk', 'supervisor'],
+    input: z.object({ code: z.string().min(1).max(64) }).strict(),
+    output: ServiceItem,
+  }),
+  'drafts.list': method({ access: ['clerk'], input: none, output: z.object({ drafts: z.array(DraftView) }) }),
+  'drafts.create': method({
+    access: ['clerk'],
+    input: z.object({ itemCode: z.string().min(1).max(64) }).strict(),
+    output: DraftView,
+  }),
+  'drafts.get': method({ access: ['clerk'], input: z.object({ id: DraftId }).strict(), output: DraftView }),
+  'drafts.save': method({
+    access: ['clerk'],
+    input: z.object({ id: DraftId, patch: DraftPatch }).strict(),
+    output: DraftView,
+  }),
+  'drafts.addFile': method({
+    access: ['clerk'],
+    input: z
+      .object({ id: DraftId, materialId: MaterialId, name: z.string().min(1).max(255), bytes: Bytes })
+      .strict(),
+    output: DraftView,
+  }),
+  'drafts.removeFile': method({
+    access: ['clerk'],
+    input: z.object({ id: DraftId, materialId: MaterialId, sha256: Sha256 }).strict(),
+    output: DraftView,
+  }),
+  'drafts.fileContent': method({
+    access: ['clerk'],
+    input: z.object({ id: DraftId, sha256: Sha256 }).strict(),
+    output: FileContent,
+  }),
+  'drafts.review': method({ access: ['clerk'], input: z.object({ id: DraftId }).strict(), output: produced<ReviewResult>() }),
+  'drafts.seal': method({ access: ['clerk'], input: z.object({ id: DraftId }).strict(), output: produced<SealedPacket>() }),
+  'drafts.discard': method({ access: ['clerk'], input: z.object({ id: DraftId }).strict(), output: z.object({}) }),
+  'drafts.supplement': method({
+    access: ['clerk'],
+    input: z.object({ packetId: DraftId }).strict(),
+    output: DraftView,
+  }),
+  'packets.list': method({
+    access: ['clerk', 'supervisor'],
+    input: z.object({ scope: z.enum(['today', 'all']) }).strict(),
+    output: z.object({ packets: z.array(produced<PacketSummary>()) }),
+  }),
+  'documents.get': method({
+    access: ['clerk', 'supervisor'],
+    input: z.object({ sha256: Sha256 }).strict(),
+    output: FileContent,
+  }),
 
   'eventLog.verify': method({
     access: ['supervisor', 'installer'],

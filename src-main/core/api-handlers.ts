@@ -3,7 +3,11 @@
 // in the services.
 import type { AppInfo } from '../api/contract.ts';
 import type { Handlers } from '../api/dispatcher.ts';
+import { AppError } from '../api/errors.ts';
+import type { CatalogStore } from '../catalog/catalog-store.ts';
+import type { IntakeService } from '../intake/intake-service.ts';
 import type { EventLog } from '../recording/event-log.ts';
+import type { BlobStore } from '../store/blob-store.ts';
 import type { AuthService, Session } from './auth/auth-service.ts';
 import type { HealthBoard } from './health.ts';
 
@@ -16,9 +20,14 @@ export interface HandlerServices {
   auth: AuthService;
   health: HealthBoard;
   events: EventLog;
+  catalog: CatalogStore;
+  intake: IntakeService;
+  blobs: BlobStore;
 }
 
-export function createHandlers({ info, auth, health, events }: HandlerServices): Handlers<ConnectionContext> {
+export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
+  const { info, auth, health, events, catalog, intake, blobs } = services;
+  const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   return {
     'app.info': () => info,
 
@@ -37,6 +46,31 @@ export function createHandlers({ info, auth, health, events }: HandlerServices):
     'users.unlock': ({ id }, { session }) => auth.unlockUser(auth.actorOf(session), id),
 
     'health.snapshot': () => health.snapshot(),
+
+    'catalog.search': ({ query, limit }) => ({
+      hits: catalog.search(query, limit).map(({ code, name, matchedBy }) => ({ code, name, matchedBy })),
+    }),
+    'catalog.item': ({ code }) => catalog.item(code),
+    'drafts.list': (_input, ctx) => ({ drafts: intake.listDrafts(clerk(ctx)) }),
+    'drafts.create': ({ itemCode }, ctx) => intake.createDraft(clerk(ctx), itemCode),
+    'drafts.get': ({ id }, ctx) => intake.getDraft(clerk(ctx), id),
+    'drafts.save': ({ id, patch }, ctx) => intake.saveDraft(clerk(ctx), id, patch),
+    'drafts.addFile': ({ id, materialId, name, bytes }, ctx) => intake.addFile(clerk(ctx), id, materialId, name, bytes),
+    'drafts.removeFile': ({ id, materialId, sha256 }, ctx) => intake.removeFile(clerk(ctx), id, materialId, sha256),
+    'drafts.fileContent': ({ id, sha256 }, ctx) => intake.fileBytes(clerk(ctx), id, sha256),
+    'drafts.review': ({ id }, ctx) => intake.review(clerk(ctx), id),
+    'drafts.seal': ({ id }, ctx) => intake.seal(clerk(ctx), id),
+    'drafts.discard': ({ id }, ctx) => {
+      intake.discard(clerk(ctx), id);
+      return {};
+    },
+    'drafts.supplement': ({ packetId }, ctx) => intake.supplement(clerk(ctx), packetId),
+    'packets.list': ({ scope }) => ({ packets: intake.listPackets(scope) }),
+    'documents.get': async ({ sha256 }) => {
+      const file = intake.packets.hasFile(sha256);
+      if (!file) throw new AppError('store.blobMissing', `no packet file ${sha256.slice(0, 12)}`);
+      return { bytes: await blobs.read(sha256), mediaType: file.mediaType, name: file.name };
+    },
 
     'eventLog.verify': ({ stream }) => events.verify(stream),
   };

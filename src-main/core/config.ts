@@ -43,7 +43,16 @@ const Department = z.object({
 export const HallConfig = z
   .object({
     profile: z.enum(['demo', 'configured']).default('configured'),
-    hall: z.object({ id: z.string().min(1).max(64), name: z.string().min(1).max(60) }),
+    hall: z.object({
+      id: z.string().min(1).max(64),
+      name: z.string().min(1).max(60),
+      /** Printed on notices as the number applicants call; 12345 is the national service hotline. */
+      phone: z.string().min(1).max(30).default('12345'),
+      /** Named on 不予受理 notices as where to seek remedy. */
+      remedies: z
+        .object({ reconsiderationBody: z.string().min(1).max(80), court: z.string().min(1).max(80) })
+        .default({ reconsiderationBody: '本机关的本级人民政府或上一级主管部门', court: '有管辖权的人民法院' }),
+    }),
     window: z.object({ id: z.string().min(1).max(64), name: z.string().min(1).max(60) }),
     regionCode: RegionCode,
     departments: z.array(Department).default([]),

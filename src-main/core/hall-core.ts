@@ -2,18 +2,24 @@
 // directory, the config and the host's platform services. Both hosts (Electron
 // shell, browser host) boot the core through `bootHallCore` and talk to it only
 // through connections that carry contract messages.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AppInfo } from '../api/contract.ts';
 import { createDispatcher } from '../api/dispatcher.ts';
 import { AppError } from '../api/errors.ts';
 import type { EventMessage, ResultMessage } from '../api/wire.ts';
+import { WorkingCalendar } from '../calendar/working-calendar.ts';
+import { parseTrustedKeys } from '../catalog/catalog-file.ts';
+import { CatalogStore } from '../catalog/catalog-store.ts';
+import { IntakeService } from '../intake/intake-service.ts';
+import { PdfNoticeRenderer } from '../intake/notice-renderer.ts';
 import { AUDIT_STREAM, EventLog } from '../recording/event-log.ts';
 import { BlobStore } from '../store/blob-store.ts';
 import { type Database, openDatabase } from '../store/database.ts';
 import { checkBlobIntegrity } from '../store/integrity.ts';
 import { deriveStoreKeys } from '../store/keys.ts';
 import { createHandlers, type ConnectionContext } from './api-handlers.ts';
-import { appVersion } from './app-paths.ts';
+import { appVersion, assetsDir } from './app-paths.ts';
 import { AuthService, Session } from './auth/auth-service.ts';
 import { type HallConfig, loadConfig } from './config.ts';
 import { prepareDataDir, type DataPaths } from './data-dir.ts';
@@ -100,8 +106,21 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     }
 
     const auth = new AuthService(db, events, clock, config.security);
+    const catalog = openCatalog(db, config, clock, events);
+    const calendar = WorkingCalendar.fromDirectory(join(assetsDir(), 'calendar'), config.calendar);
+    const intake = new IntakeService({
+      db,
+      blobs,
+      events,
+      catalog,
+      calendar,
+      notices: new PdfNoticeRenderer(),
+      config,
+      clock,
+      correctionDays: config.review.correctionDays,
+    });
     const dispatcher = createDispatcher<ConnectionContext>({
-      handlers: createHandlers({ info, auth, health, events }),
+      handlers: createHandlers({ info, auth, health, events, catalog, intake, blobs }),
       caller: ({ session }) => auth.caller(session),
       onInternalError: (method, error) => logger.error({ err: error, method }, 'handler failed'),
     });
@@ -143,6 +162,18 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     await new Promise<void>((resolve) => logger.flush(() => resolve()));
     throw error;
   }
+}
+
+/**
+ * The service-item catalog: the shipped seed is installed when it is newer than the
+ * active catalog; updates signed by trusted department keys are installed later.
+ */
+function openCatalog(db: Database, config: HallConfig, clock: Clock, events: EventLog): CatalogStore {
+  const dir = join(assetsDir(), 'catalog');
+  const shippedKey = parseTrustedKeys([JSON.parse(readFileSync(join(dir, 'demo-signer.pub.json'), 'utf8'))]);
+  const catalog = new CatalogStore(db, { trustedKeys: [...shippedKey, ...config.catalog.trustedKeys], clock, events });
+  catalog.installBundled(readFileSync(join(dir, 'seed-catalog.json'), 'utf8'));
+  return catalog;
 }
 
 /**

@@ -186,6 +186,13 @@ export class AuthService {
     return toSummary(updated);
   }
 
+  /** The signed-in user of a session; the dispatcher has already checked there is one. */
+  userOf(session: Session): UserSummary {
+    const user = this.currentUser(session);
+    if (!user) throw new AppError('auth.required', 'no user on this session');
+    return toSummary(user);
+  }
+
   /** Username of the session's user, for audit records; 'anonymous' before sign-in. */
   actorOf(session: Session): string {
     return this.currentUser(session)?.username ?? 'anonymous';

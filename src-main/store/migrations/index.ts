@@ -2,5 +2,6 @@
 import type { Migration } from '../database.ts';
 import { initial } from './001-initial.ts';
 import { catalog } from './002-catalog.ts';
+import { intake } from './003-intake.ts';
 
-export const migrations: Migration[] = [initial, catalog];
+export const migrations: Migration[] = [initial, catalog, intake];

@@ -1,0 +1,107 @@
+// Intake figures: the time from the clerk pressing 封装 to the packet stored, for a
+// packet of 50 scanned pages (real PNG scans, encrypted blobs, PDF notices).
+import { rmSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
+import type { ResultMessage } from '../src-main/api/wire.ts';
+import type { Connection } from '../src-main/core/hall-core.ts';
+import { idCheckCharacter } from '../src-main/review/identifiers.ts';
+import { bootCore, record, workDir } from './support.ts';
+
+const PASSWORD = 'Bench#2026x';
+
+function caller(connection: Connection) {
+  let id = 0;
+  return async <T>(method: string, input: unknown = {}): Promise<T> => {
+    const result: ResultMessage = await connection.handle({ type: 'call', id: ++id, method, input });
+    if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.detail}`);
+    return result.value as T;
+  };
+}
+
+/** An A4 page scanned at 100 dpi in greyscale: white with specks of "text", as PNG. */
+function scannedPage(seed: number): Buffer {
+  const width = 827;
+  const height = 1169;
+  const rows = Buffer.alloc((width + 1) * height, 255);
+  let x = Math.imul(seed, 2654435761) >>> 0;
+  for (let y = 0; y < height; y++) {
+    rows[y * (width + 1)] = 0;
+    if (y % 24 < 14 && y > 80 && y < height - 80) {
+      for (let i = 60; i < width - 60; i++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        rows[y * (width + 1) + 1 + i] = 255 - ((x >>> 16) & 0x0f) * 12; // scanner noise and ink
+      }
+    }
+  }
+  const crc32 = (buf: Buffer) => {
+    let c = ~0;
+    for (const b of buf) {
+      c ^= b;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    }
+    return ~c >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 0, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+export async function benchIntake(): Promise<void> {
+  const dir = workDir();
+  const core = await bootCore(dir);
+  const admin = caller(core.openConnection(() => undefined));
+  await admin('auth.createFirstInstaller', { username: 'admin', displayName: '运维', password: PASSWORD });
+  await admin('users.create', { username: 'clerk', displayName: '窗口', role: 'clerk', password: PASSWORD });
+  const call = caller(core.openConnection(() => undefined));
+  await call('auth.login', { username: 'clerk', password: PASSWORD });
+
+  const first17 = '51010419900307124'; // even 17th digit: female
+  const idNumber = first17 + idCheckCharacter(first17);
+  const draft = await call<{ id: string }>('drafts.create', { itemCode: 'KSTB-RS-0001' });
+  await call('drafts.save', {
+    id: draft.id,
+    patch: {
+      applicant: { name: '李小梅', idNumber, sex: 'female', birthDate: '1990-03-07', ethnicity: '汉', source: 'manual' },
+      homeRegionCode: '510104',
+      answers: {
+        applicantName: '李小梅', applicantIdNumber: idNumber, phone: '13812345678', sex: 'female', ethnicity: '汉',
+        insuredRegion: '510104', minor: false, financial: false, delivery: 'pickup',
+      },
+      counts: { 'applicant-id-card': { original: 1, copy: 0, electronic: 49 }, photo: { original: 0, copy: 0, electronic: 1 } },
+      conditions: { insured: 'met', 'no-valid-card': 'met' },
+    },
+  });
+
+  let pageBytes = 0;
+  const addStarted = performance.now();
+  for (let page = 0; page < 50; page++) {
+    const bytes = scannedPage(page + 1);
+    pageBytes += bytes.length;
+    await call('drafts.addFile', { id: draft.id, materialId: page === 49 ? 'photo' : 'applicant-id-card', name: `第${page + 1}页.png`, bytes });
+  }
+  const addMs = performance.now() - addStarted;
+  record('add a scanned page to a draft', `${(addMs / 50).toFixed(1)} ms/page`, `50 pages, ${(pageBytes / 50 / 1024).toFixed(0)} KiB each`);
+
+  const sealStarted = performance.now();
+  const sealed = await call<{ outcome: string; documents: unknown[] }>('drafts.seal', { id: draft.id });
+  const sealMs = performance.now() - sealStarted;
+  record('seal → packet stored, 50-page packet', `${sealMs.toFixed(0)} ms`, `outcome ${sealed.outcome}, ${sealed.documents.length} PDF notices rendered`);
+
+  await core.close();
+  rmSync(dir, { recursive: true, force: true });
+}

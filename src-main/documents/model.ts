@@ -1,0 +1,170 @@
+// What the four documents a window issues (行政许可法 §32) say, as data. The intake
+// service fills these when it seals; render.ts turns one into a PDF. Everything here
+// is what gets printed: numbers, names and dates arrive ready (the numbering service,
+// the working-day calendar and formal review compute them elsewhere).
+import { z } from 'zod';
+import { CalendarDateSchema } from '../calendar/calendar-data.ts';
+
+const Text = (max: number) => z.string().trim().min(1).max(max);
+
+/** A person named on a document. The full ID number comes in; the renderer masks it. */
+export const Person = z
+  .object({
+    name: Text(50),
+    /** 证件类型, e.g. 居民身份证, 港澳居民居住证. */
+    idType: Text(20).default('居民身份证'),
+    idNumber: Text(32),
+  })
+  .strict();
+export type Person = z.output<typeof Person>;
+
+/** 事项: the service item applied for. */
+export const ItemRef = z.object({ name: Text(100), code: Text(40) }).strict();
+export type ItemRef = z.output<typeof ItemRef>;
+
+/** The hall issuing the document: its name stands above the seal. */
+export const Office = z
+  .object({
+    /** 出具单位, e.g. 北京市西城区政务服务中心 — the name on the seal. */
+    name: Text(60),
+    /** 窗口, e.g. 跨省通办专窗 1 号. */
+    window: Text(60),
+  })
+  .strict();
+export type Office = z.output<typeof Office>;
+
+/** 经办人 and the phone an applicant calls with questions. */
+export const Contact = z.object({ clerk: Text(30), phone: Text(30) }).strict();
+export type Contact = z.output<typeof Contact>;
+
+/** A due date from the working-day calendar (`provisional`: the year's holidays are not official yet). */
+export const DueDate = z
+  .object({
+    date: CalendarDateSchema,
+    workingDays: z.number().int().min(1).max(999).optional(),
+    provisional: z.boolean().default(false),
+  })
+  .strict();
+export type DueDate = z.output<typeof DueDate>;
+
+/** A count as printed: a number of copies (份), or a short phrase such as "原件1份、复印件1份". */
+const Count = z.union([z.number().int().min(0).max(999), Text(40)]);
+
+/** One row of a materials table. */
+export const MaterialRow = z
+  .object({
+    name: Text(200),
+    /** 应交份数 */
+    required: Count,
+    /** 实交份数 */
+    received: Count,
+    /** 备注 */
+    note: z.string().trim().max(200).optional(),
+  })
+  .strict();
+export type MaterialRow = z.output<typeof MaterialRow>;
+
+const Common = {
+  /** 编号, from the numbering service. */
+  number: Text(40),
+  office: Office,
+  applicant: Person,
+  /** 代办人 where someone applies for another. */
+  agent: Person.optional(),
+  item: ItemRef,
+  /** The day the window received the application. */
+  receivedOn: CalendarDateSchema,
+  /** The date printed under the seal. */
+  issuedOn: CalendarDateSchema,
+};
+
+/** 申请材料接收凭证 (收件凭证): printed twice — the applicant's copy and the window's. */
+export const ReceiptModel = z
+  .object({
+    kind: z.literal('receipt'),
+    ...Common,
+    materials: z.array(MaterialRow).min(1).max(500),
+    /** 收件人 (the clerk who received) and the contact phone. */
+    contact: Contact,
+    /** 承诺办结时限 */
+    committedDeadline: DueDate,
+    /** 查询号 and, when the hall has one, a tracking URL; the QR code carries the URL, else the number. */
+    tracking: z.object({ number: Text(64), url: z.url().max(300).optional() }).strict(),
+  })
+  .strict();
+export type ReceiptModel = z.output<typeof ReceiptModel>;
+
+/** 受理通知书 */
+export const AcceptanceModel = z
+  .object({
+    kind: z.literal('acceptance'),
+    ...Common,
+    materials: z.array(MaterialRow).min(1).max(500),
+    /** The deadline for the decision (作出决定的期限). */
+    decisionDeadline: DueDate,
+    /** 业务属地审批部门 that decides, when not the issuing office. */
+    decidingDepartment: Text(80).optional(),
+    contact: Contact.optional(),
+  })
+  .strict();
+export type AcceptanceModel = z.output<typeof AcceptanceModel>;
+
+/** 补正材料通知书 (一次性告知): every problem at once, and what to bring by when. */
+export const CorrectionModel = z
+  .object({
+    kind: z.literal('correction'),
+    ...Common,
+    /** Every problem found, each printed as a numbered line. */
+    problems: z.array(Text(500)).min(1).max(200),
+    /** 法律依据, e.g. 《中华人民共和国行政许可法》第三十二条第一款第（四）项. */
+    legalBasis: Text(300),
+    /** 需补正的材料 (may be empty when only the form needs correcting). */
+    toSupply: z.array(Text(300)).max(200),
+    /** 补正期限 */
+    supplyBy: DueDate,
+    contact: Contact,
+  })
+  .strict();
+export type CorrectionModel = z.output<typeof CorrectionModel>;
+
+/** 不予受理通知书: reasons with their legal articles, and the applicant's remedies. */
+export const RefusalModel = z
+  .object({
+    kind: z.literal('refusal'),
+    ...Common,
+    reasons: z
+      .array(z.object({ reason: Text(500), legalBasis: Text(300) }).strict())
+      .min(1)
+      .max(50),
+    /** Where the applicant may seek remedy (行政复议法 §20: 60 days; 行政诉讼法 §46: 6 months). */
+    remedies: z
+      .object({
+        /** 行政复议机关, e.g. 北京市西城区人民政府. */
+        reconsiderationBody: Text(80),
+        /** 人民法院, e.g. 北京市西城区人民法院. */
+        court: Text(80),
+      })
+      .strict(),
+    contact: Contact.optional(),
+  })
+  .strict();
+export type RefusalModel = z.output<typeof RefusalModel>;
+
+export const DocumentModel = z.discriminatedUnion('kind', [
+  ReceiptModel,
+  AcceptanceModel,
+  CorrectionModel,
+  RefusalModel,
+]);
+/** What callers write (defaults may be left out). */
+export type DocumentInput = z.input<typeof DocumentModel>;
+export type DocumentModel = z.output<typeof DocumentModel>;
+export type DocumentKind = DocumentModel['kind'];
+
+/** The title printed on each kind, also the name the packet lists the document under. */
+export const DOCUMENT_TITLES: Record<DocumentKind, string> = {
+  receipt: '申请材料接收凭证',
+  acceptance: '受理通知书',
+  correction: '补正材料通知书',
+  refusal: '不予受理通知书',
+};

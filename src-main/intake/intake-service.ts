@@ -1,0 +1,410 @@
+// The clerk's intake (收件): a draft per applicant, autosaved on every change, its
+// material files in the encrypted blob store, formal review on demand, and sealing
+// into an immutable packet with its notices. Each step is appended to the counter
+// session's stream of the event log.
+import { v7 as uuidv7 } from 'uuid';
+import { fileTypeFromBuffer } from 'file-type';
+import { AppError } from '../api/errors.ts';
+import type { CatalogStore } from '../catalog/catalog-store.ts';
+import type { ServiceItem } from '../catalog/schema.ts';
+import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import type { HallConfig } from '../core/config.ts';
+import type { Clock } from '../core/platform.ts';
+import type { EventLog, JsonValue } from '../recording/event-log.ts';
+import type { ApplicationDraft } from '../review/application.ts';
+import { reviewApplication, type ReviewResult } from '../review/review.ts';
+import { ACCEPTED_MEDIA_TYPES } from '../review/rules.ts';
+import type { BlobStore } from '../store/blob-store.ts';
+import type { Database } from '../store/database.ts';
+import {
+  applyPatch,
+  type DraftFile,
+  type DraftPatch,
+  DraftState,
+  type DraftView,
+  emptyDraftState,
+  type WizardStep,
+} from './draft.ts';
+import type { NoticeRenderer } from './notices.ts';
+import { PacketStore, type PacketSummary, type SealedPacket, type StoredNotice } from './packet-store.ts';
+
+export interface Clerk {
+  id: number;
+  username: string;
+  displayName: string;
+}
+
+export interface IntakeDeps {
+  db: Database;
+  blobs: BlobStore;
+  events: EventLog;
+  catalog: CatalogStore;
+  calendar: WorkingCalendar;
+  notices: NoticeRenderer;
+  config: HallConfig;
+  clock: Clock;
+  /** The hall's 补正期限 in working days when an item sets none. */
+  correctionDays: number;
+}
+
+interface DraftRow {
+  id: string;
+  clerk_id: number;
+  item_code: string;
+  catalog_version: number;
+  step: WizardStep;
+  state: string;
+  previous_packet_id: string | null;
+  previous_version: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The counter session's stream in the event log. */
+export const sessionStream = (draftId: string): string => `session:${draftId}`;
+
+export class IntakeService {
+  readonly packets: PacketStore;
+
+  constructor(private readonly deps: IntakeDeps) {
+    this.packets = new PacketStore(deps.db);
+  }
+
+  listDrafts(clerk: Clerk): DraftView[] {
+    const rows = this.deps.db
+      .prepare<[number], DraftRow>('SELECT * FROM drafts WHERE clerk_id = ? ORDER BY updated_at DESC')
+      .all(clerk.id);
+    return rows.map((row) => this.view(row));
+  }
+
+  getDraft(clerk: Clerk, id: string): DraftView {
+    return this.view(this.row(clerk, id));
+  }
+
+  createDraft(clerk: Clerk, itemCode: string): DraftView {
+    const item = this.deps.catalog.item(itemCode);
+    const version = this.deps.catalog.activeSummary()!.version;
+    const kind = item.serviceObjects.includes('person') ? 'person' : 'company';
+    return this.insertDraft(clerk, item, version, emptyDraftState(kind), null);
+  }
+
+  /** 补正 resubmission: a new draft carrying the first version's answers, to become version n+1. */
+  supplement(clerk: Clerk, packetId: string): DraftView {
+    const packet = this.packets.latest(packetId);
+    if (!packet) throw new AppError('intake.packetNotFound', `no packet ${packetId}`);
+    if (packet.outcome !== 'correction') {
+      throw new AppError('intake.notCorrectable', `packet ${packetId} v${packet.version} is ${packet.outcome}`);
+    }
+    const item = this.deps.catalog.item(packet.manifest.itemCode);
+    const version = this.deps.catalog.activeSummary()!.version;
+    const { manifest } = packet;
+    const state = DraftState.parse({
+      ...emptyDraftState(manifest.applicantKind),
+      applicant: manifest.applicant,
+      ...(manifest.company ? { company: manifest.company } : {}),
+      ...(manifest.agent ? { agent: manifest.agent } : {}),
+      homeRegionCode: manifest.homeRegionCode,
+      answers: manifest.form,
+      counts: Object.fromEntries(
+        manifest.materials.map((m) => [m.materialId, { original: m.original, copy: m.copy, electronic: m.electronic }]),
+      ),
+    });
+    const draft = this.insertDraft(clerk, item, version, state, { packetId, version: packet.version });
+    // Files already handed in stay with the resubmission; only what was missing is added.
+    const now = this.deps.clock.now();
+    const insert = this.deps.db.prepare(
+      `INSERT INTO draft_files (draft_id, material_id, sha256, name, media_type, size, added_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const file of manifest.files) {
+      if (file.materialId) insert.run(draft.id, file.materialId, file.sha256, file.name, file.mediaType, file.size, now);
+    }
+    return this.getDraft(clerk, draft.id);
+  }
+
+  /** Autosave: applies the change, stores it and logs what changed, in one transaction. */
+  saveDraft(clerk: Clerk, id: string, patch: DraftPatch): DraftView {
+    return this.deps.db.transaction(() => {
+      const row = this.row(clerk, id);
+      const { next, changed } = applyPatch(DraftState.parse(JSON.parse(row.state)), patch);
+      const step = patch.step ?? row.step;
+      if (changed.length === 0 && step === row.step) return this.view(row);
+      this.deps.db
+        .prepare('UPDATE drafts SET state = ?, step = ?, updated_at = ? WHERE id = ?')
+        .run(JSON.stringify(next), step, this.deps.clock.now(), id);
+      if (step !== row.step) this.log(clerk, id, 'intake.stepChanged', { from: row.step, to: step });
+      if (changed.length > 0) {
+        this.log(clerk, id, 'intake.draftChanged', { changed, values: valuesOf(next, changed) });
+      }
+      return this.view(this.row(clerk, id));
+    })();
+  }
+
+  /** Stores a captured or uploaded file for a material; only images and PDFs are taken. */
+  async addFile(clerk: Clerk, id: string, materialId: string, name: string, bytes: Uint8Array): Promise<DraftView> {
+    const row = this.row(clerk, id);
+    const item = this.deps.catalog.item(row.item_code);
+    if (!item.materials.some((m) => m.id === materialId)) {
+      throw new AppError('request.invalidInput', `item ${item.code} has no material ${materialId}`, { fields: 'materialId' });
+    }
+    const detected = await fileTypeFromBuffer(bytes);
+    if (!detected || !(ACCEPTED_MEDIA_TYPES as readonly string[]).includes(detected.mime)) {
+      throw new AppError('intake.unsupportedFile', `${detected?.mime ?? 'unknown type'} is not an image or PDF`, {
+        name,
+      });
+    }
+    const stored = await this.deps.blobs.put(bytes);
+    return this.deps.db.transaction(() => {
+      const now = this.deps.clock.now();
+      recordBlob(this.deps.db, stored, now);
+      this.deps.db
+        .prepare(
+          `INSERT OR IGNORE INTO draft_files (draft_id, material_id, sha256, name, media_type, size, added_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(id, materialId, stored.sha256, name, detected.mime, stored.size, now);
+      this.deps.db.prepare('UPDATE drafts SET updated_at = ? WHERE id = ?').run(now, id);
+      this.log(clerk, id, 'intake.materialAdded', {
+        materialId,
+        sha256: stored.sha256,
+        mediaType: detected.mime,
+        size: stored.size,
+      });
+      return this.view(this.row(clerk, id));
+    })();
+  }
+
+  removeFile(clerk: Clerk, id: string, materialId: string, sha256: string): DraftView {
+    return this.deps.db.transaction(() => {
+      this.row(clerk, id);
+      const { changes } = this.deps.db
+        .prepare('DELETE FROM draft_files WHERE draft_id = ? AND material_id = ? AND sha256 = ?')
+        .run(id, materialId, sha256);
+      if (changes > 0) this.log(clerk, id, 'intake.materialRemoved', { materialId, sha256 });
+      return this.view(this.row(clerk, id));
+    })();
+  }
+
+  async fileBytes(clerk: Clerk, id: string, sha256: string): Promise<{ bytes: Buffer; mediaType: string; name: string }> {
+    this.row(clerk, id);
+    const file = this.deps.db
+      .prepare<[string, string], { name: string; media_type: string }>(
+        'SELECT name, media_type FROM draft_files WHERE draft_id = ? AND sha256 = ?',
+      )
+      .get(id, sha256);
+    if (!file) throw new AppError('store.blobMissing', `draft ${id} has no file ${sha256.slice(0, 12)}`);
+    return { bytes: await this.deps.blobs.read(sha256), mediaType: file.media_type, name: file.name };
+  }
+
+  /** Formal review as of now; changes nothing in the draft, and is logged to the session. */
+  review(clerk: Clerk, id: string): ReviewResult {
+    const row = this.row(clerk, id);
+    const result = this.runReview(row, this.deps.catalog.item(row.item_code));
+    this.log(clerk, id, 'intake.reviewed', {
+      outcome: result.outcome,
+      findings: result.findings.map((f) => f.key),
+      overrides: result.overrides.map((o) => ({ findingKey: o.findingKey, reason: o.reason })),
+    });
+    return result;
+  }
+
+  discard(clerk: Clerk, id: string): void {
+    this.deps.db.transaction(() => {
+      this.row(clerk, id);
+      this.deps.db.prepare('DELETE FROM drafts WHERE id = ?').run(id);
+      this.log(clerk, id, 'intake.discarded', {});
+    })();
+  }
+
+  /**
+   * Seals the draft into a packet with the review's outcome: the notices are rendered
+   * and stored first, then packet, files, state and the draft's removal commit in one
+   * transaction. After this the packet never changes.
+   */
+  async seal(clerk: Clerk, id: string): Promise<SealedPacket> {
+    const row = this.row(clerk, id);
+    const item = this.deps.catalog.item(row.item_code);
+    const review = this.runReview(row, item);
+    const state = DraftState.parse(JSON.parse(row.state));
+    const files = this.files(id);
+    const packetId = row.previous_packet_id ?? id;
+    const version = (row.previous_version ?? 0) + 1;
+    const now = this.deps.clock.now();
+
+    const notices = await this.deps.notices.render({
+      item,
+      departments: this.deps.catalog.active().departments,
+      review,
+      state,
+      files,
+      packetId,
+      version,
+      clerk,
+      config: this.deps.config,
+      sealedAt: now,
+      numbers: (kinds) => this.packets.nextDocumentNumbers(this.deps.config.hall.id, kinds, review.receivedOn),
+    });
+    const storedNotices: StoredNotice[] = [];
+    for (const notice of notices) {
+      const stored = await this.deps.blobs.put(notice.bytes);
+      storedNotices.push({ kind: notice.kind, number: notice.number, title: notice.title, ...stored });
+    }
+
+    return this.deps.db.transaction(() => {
+      this.row(clerk, id); // still there: not sealed or discarded meanwhile
+      for (const notice of storedNotices) recordBlob(this.deps.db, notice, now);
+      const sealed = this.packets.insert({
+        packetId,
+        version,
+        previousVersion: row.previous_version,
+        item,
+        catalogVersion: row.catalog_version,
+        state,
+        files,
+        review,
+        notices: storedNotices,
+        clerk,
+        config: this.deps.config,
+        receivedAt: row.created_at,
+        sealedAt: now,
+      });
+      this.deps.db.prepare('DELETE FROM drafts WHERE id = ?').run(id);
+      this.log(clerk, id, 'intake.sealed', {
+        packetId,
+        version,
+        outcome: review.outcome,
+        manifestHash: sealed.manifestHash,
+        overrides: review.overrides.map((o) => ({ findingKey: o.findingKey, reason: o.reason })),
+        documents: storedNotices.map((n) => ({ kind: n.kind, number: n.number, sha256: n.sha256 })),
+      });
+      return sealed;
+    })();
+  }
+
+  listPackets(scope: 'today' | 'all'): PacketSummary[] {
+    const since = scope === 'today' ? startOfHallDay(this.deps.clock.now()) : 0;
+    return this.packets.list(since);
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────
+
+  private insertDraft(
+    clerk: Clerk,
+    item: ServiceItem,
+    catalogVersion: number,
+    state: DraftState,
+    previous: { packetId: string; version: number } | null,
+  ): DraftView {
+    const id = uuidv7();
+    const now = this.deps.clock.now();
+    this.deps.db.transaction(() => {
+      this.deps.db
+        .prepare(
+          `INSERT INTO drafts (id, clerk_id, item_code, catalog_version, step, state, previous_packet_id,
+             previous_version, created_at, updated_at)
+           VALUES (?, ?, ?, ?, 'applicant', ?, ?, ?, ?, ?)`,
+        )
+        .run(id, clerk.id, item.code, catalogVersion, JSON.stringify(state), previous?.packetId ?? null, previous?.version ?? null, now, now);
+      this.log(clerk, id, 'intake.started', {
+        itemCode: item.code,
+        catalogVersion,
+        ...(previous ? { supplements: `${previous.packetId}#${previous.version}` } : {}),
+      });
+    })();
+    return this.getDraft(clerk, id);
+  }
+
+  private runReview(row: DraftRow, item: ServiceItem): ReviewResult {
+    const state = DraftState.parse(JSON.parse(row.state));
+    const files = this.files(row.id);
+    const materialIds = new Set([...Object.keys(state.counts), ...files.map((f) => f.materialId)]);
+    const application: ApplicationDraft = {
+      itemCode: row.item_code,
+      applicantKind: state.applicantKind,
+      applicant: state.applicant,
+      ...(state.company ? { company: state.company } : {}),
+      ...(state.agent ? { agent: state.agent } : {}),
+      homeRegionCode: state.homeRegionCode,
+      answers: state.answers,
+      conditions: state.conditions,
+      materials: [...materialIds].map((materialId) => ({
+        materialId,
+        original: state.counts[materialId]?.original ?? 0,
+        copy: state.counts[materialId]?.copy ?? 0,
+        electronic: state.counts[materialId]?.electronic ?? 0,
+        files: files
+          .filter((f) => f.materialId === materialId)
+          .map((f) => ({ name: f.name, mediaType: f.mediaType, size: f.size })),
+      })),
+    };
+    return reviewApplication(item, application, {
+      calendar: this.deps.calendar,
+      receivedAt: this.deps.clock.now(),
+      correctionDays: this.deps.correctionDays,
+      overrides: state.overrides,
+    });
+  }
+
+  private row(clerk: Clerk, id: string): DraftRow {
+    const row = this.deps.db
+      .prepare<[string, number], DraftRow>('SELECT * FROM drafts WHERE id = ? AND clerk_id = ?')
+      .get(id, clerk.id);
+    if (!row) throw new AppError('intake.draftNotFound', `no draft ${id} for this clerk`);
+    return row;
+  }
+
+  private files(draftId: string): DraftFile[] {
+    return this.deps.db
+      .prepare<[string], { material_id: string; sha256: string; name: string; media_type: string; size: number }>(
+        'SELECT material_id, sha256, name, media_type, size FROM draft_files WHERE draft_id = ? ORDER BY added_at, sha256',
+      )
+      .all(draftId)
+      .map((f) => ({ materialId: f.material_id, sha256: f.sha256, name: f.name, mediaType: f.media_type, size: f.size }));
+  }
+
+  private view(row: DraftRow): DraftView {
+    let itemName = row.item_code;
+    try {
+      itemName = this.deps.catalog.item(row.item_code).name;
+    } catch {
+      // An item gone from the active catalog: the draft stays; sealing will say so.
+    }
+    return {
+      id: row.id,
+      itemCode: row.item_code,
+      itemName,
+      catalogVersion: row.catalog_version,
+      step: row.step,
+      state: DraftState.parse(JSON.parse(row.state)),
+      files: this.files(row.id),
+      previous: row.previous_packet_id ? { packetId: row.previous_packet_id, version: row.previous_version ?? 1 } : null,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  private log(clerk: Clerk, draftId: string, kind: string, payload: { [key: string]: JsonValue }): void {
+    this.deps.events.append({ stream: sessionStream(draftId), actor: clerk.username, kind, payload });
+  }
+}
+
+/** Registers a stored blob so the integrity check knows it (same transaction as its first use). */
+export function recordBlob(db: Database, blob: { sha256: string; size: number }, now: number): void {
+  db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, created_at) VALUES (?, ?, ?)').run(blob.sha256, blob.size, now);
+}
+
+function valuesOf(state: DraftState, changed: string[]): { [key: string]: JsonValue } {
+  const values: { [key: string]: JsonValue } = {};
+  for (const path of changed) {
+    const [head, key] = path.split('.') as [keyof DraftState, string | undefined];
+    const value = key ? (state[head] as Record<string, unknown>)[key] : state[head];
+    values[path] = (value ?? null) as JsonValue;
+  }
+  return values;
+}
+
+/** Midnight in the hall's time zone (Asia/Shanghai, UTC+8 all year). */
+function startOfHallDay(now: number): number {
+  const offset = 8 * 3_600_000;
+  return Math.floor((now + offset) / 86_400_000) * 86_400_000 - offset;
+}

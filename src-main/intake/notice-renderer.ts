@@ -1,0 +1,108 @@
+// Fills the documents module's models from a sealed review and renders them to
+// PDF: which notices an outcome issues, what each row and date says.
+import { isMaterialDue } from '../catalog/schema.ts';
+import { DOCUMENT_TITLES, type DocumentInput, type Person } from '../documents/model.ts';
+import { renderDocument } from '../documents/render.ts';
+import { describeCounts } from '../review/rules.ts';
+import type { DraftState } from './draft.ts';
+import { type NoticeInput, type NoticeRenderer, type RenderedNotice, noticesFor } from './notices.ts';
+
+/** What a notice prints for a value the clerk left empty (review has flagged it). */
+const NOT_GIVEN = '（未填写）';
+
+export class PdfNoticeRenderer implements NoticeRenderer {
+  async render(input: NoticeInput): Promise<RenderedNotice[]> {
+    const kinds = noticesFor(input.review.outcome);
+    const numbers = input.numbers(kinds);
+    const rendered: RenderedNotice[] = [];
+    for (const kind of kinds) {
+      const model = buildModel(kind, numbers[kind], input);
+      rendered.push({ kind, number: numbers[kind], title: DOCUMENT_TITLES[kind], bytes: await renderDocument(model) });
+    }
+    return rendered;
+  }
+}
+
+function buildModel(kind: RenderedNotice['kind'], number: string, input: NoticeInput): DocumentInput {
+  const { item, review, state, config, clerk } = input;
+  const common = {
+    number,
+    office: { name: config.hall.name, window: config.window.name },
+    applicant: applicantOf(state),
+    ...(state.agent ? { agent: person(state.agent.name, state.agent.idNumber) } : {}),
+    item: { name: item.name, code: item.code },
+    receivedOn: review.receivedOn,
+    issuedOn: review.receivedOn,
+  };
+  const contact = { clerk: clerk.displayName, phone: config.hall.phone };
+  switch (kind) {
+    case 'receipt':
+      return {
+        kind,
+        ...common,
+        materials: materialRows(input),
+        contact,
+        committedDeadline: review.acceptance!.decisionDeadline,
+        tracking: { number: input.packetId },
+      };
+    case 'acceptance':
+      return {
+        kind,
+        ...common,
+        materials: materialRows(input),
+        decisionDeadline: review.acceptance!.decisionDeadline,
+        ...(review.route ? { decidingDepartment: departmentName(input, review.route.departmentId) } : {}),
+        contact,
+      };
+    case 'correction':
+      return {
+        kind,
+        ...common,
+        problems: review.correction!.items.map((i) => i.message),
+        legalBasis: review.correction!.legalBasis,
+        toSupply: [...new Set(review.correction!.items.map((i) => i.supply).filter((s): s is string => Boolean(s)))],
+        supplyBy: review.correction!.deadline,
+        contact,
+      };
+    case 'refusal':
+      return {
+        kind,
+        ...common,
+        reasons: review.refusal!.reasons.map((r) => ({ reason: r.message, legalBasis: r.legalBasis })),
+        remedies: config.hall.remedies,
+        contact,
+      };
+  }
+}
+
+/** Every material due for this application, with what was asked and what was handed in. */
+function materialRows(input: NoticeInput) {
+  const { item, state, files } = input;
+  const context = { answers: state.answers, agent: Boolean(state.agent) };
+  return item.materials
+    .filter((m) => isMaterialDue(m, context) || state.counts[m.id] || files.some((f) => f.materialId === m.id))
+    .map((m) => {
+      const scanned = files.filter((f) => f.materialId === m.id).length;
+      return {
+        name: m.name,
+        required: describeCounts(m.counts),
+        received: describeCounts(state.counts[m.id] ?? {}),
+        ...(scanned > 0 ? { note: `已采集电子文件${scanned}个` } : {}),
+      };
+    });
+}
+
+function applicantOf(state: DraftState): Person {
+  if (state.applicantKind === 'company' && state.company) {
+    return { name: state.company.name || NOT_GIVEN, idType: '统一社会信用代码', idNumber: state.company.creditCode || NOT_GIVEN };
+  }
+  return person(state.applicant.name, state.applicant.idNumber);
+}
+
+function person(name: string, idNumber: string): Person {
+  return { name: name.trim() || NOT_GIVEN, idType: '居民身份证', idNumber: idNumber.trim() || NOT_GIVEN };
+}
+
+function departmentName(input: NoticeInput, departmentId: string): string {
+  return input.departments.find((d) => d.id === departmentId)?.name ?? departmentId;
+}

@@ -1,0 +1,187 @@
+// The clerk's intake end to end in the core: real seed catalog, real encrypted
+// SQLite and blob files, real review and real PDF notices.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { DraftView, PacketSummary, ReviewResult, SealedPacket } from '../../../src-main/api/contract.ts';
+import { bootTestCore, tempDir } from '../helpers.ts';
+import { SOCIAL_CARD, clerkOn, completeSocialCardPatch, pngBytes } from './fixtures.ts';
+
+function pdfText(bytes: Uint8Array): string {
+  const file = join(tempDir(), 'notice.pdf');
+  writeFileSync(file, bytes);
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+}
+
+describe('intake', () => {
+  it('finds items by pinyin initials, name and code', async () => {
+    const { core } = await bootTestCore();
+    const clerk = await clerkOn(core);
+    const byPinyin = await clerk.call<{ hits: Array<{ code: string; name: string }> }>('catalog.search', { query: 'sbk' });
+    expect(byPinyin.hits[0]).toMatchObject({ code: SOCIAL_CARD, name: '社会保障卡申领' });
+    const byName = await clerk.call<{ hits: Array<{ code: string }> }>('catalog.search', { query: '夫妻投靠' });
+    expect(byName.hits[0]?.code).toBe('KSTB-GA-0004');
+    const byCode = await clerk.call<{ hits: Array<{ code: string }> }>('catalog.search', { query: 'KSTB-GJJ-0001' });
+    expect(byCode.hits[0]?.code).toBe('KSTB-GJJ-0001');
+  });
+
+  it('autosaves every change; after a restart the clerk resumes at the same step with the same values', async () => {
+    const dataDir = tempDir();
+    const first = await bootTestCore({ dataDir });
+    const clerk = await clerkOn(first.core);
+    const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    expect(draft).toMatchObject({ itemName: '社会保障卡申领', step: 'applicant' });
+    await clerk.call('drafts.save', { id: draft.id, patch: { step: 'form', answers: { phone: '1381234' } } });
+    await first.core.close(); // as after a power cut: nothing else is written
+
+    const second = await bootTestCore({ dataDir });
+    const again = await clerkOn(second.core);
+    const { drafts } = await again.call<{ drafts: DraftView[] }>('drafts.list');
+    expect(drafts).toHaveLength(1);
+    expect(drafts[0]).toMatchObject({ id: draft.id, step: 'form', state: { answers: { phone: '1381234' } } });
+  });
+
+  it('takes only images and PDFs, and keeps everything else in the draft when it refuses a file', async () => {
+    const { core } = await bootTestCore();
+    const clerk = await clerkOn(core);
+    const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    await clerk.call('drafts.save', { id: draft.id, patch: { answers: { phone: '13812345678' } } });
+
+    const withPng = await clerk.call<DraftView>('drafts.addFile', {
+      id: draft.id,
+      materialId: 'photo',
+      name: '照片.png',
+      bytes: pngBytes(),
+    });
+    expect(withPng.files).toEqual([expect.objectContaining({ materialId: 'photo', mediaType: 'image/png', name: '照片.png' })]);
+
+    const error = await clerk.fail('drafts.addFile', {
+      id: draft.id,
+      materialId: 'photo',
+      name: '说明.txt',
+      bytes: new TextEncoder().encode('这不是图片'),
+    });
+    expect(error).toMatchObject({ code: 'intake.unsupportedFile', params: { name: '说明.txt' } });
+    const after = await clerk.call<DraftView>('drafts.get', { id: draft.id });
+    expect(after.files).toHaveLength(1);
+    expect(after.state.answers.phone).toBe('13812345678');
+
+    const content = await clerk.call<{ bytes: Uint8Array; mediaType: string }>('drafts.fileContent', {
+      id: draft.id,
+      sha256: withPng.files[0]!.sha256,
+    });
+    expect(Buffer.from(content.bytes).equals(Buffer.from(pngBytes()))).toBe(true);
+  });
+
+  it('keeps drafts to the clerk who made them', async () => {
+    const { core } = await bootTestCore();
+    const clerk = await clerkOn(core, 'clerk01');
+    const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    const other = await clerkOn(core, 'clerk02');
+    expect(await other.fail('drafts.get', { id: draft.id })).toMatchObject({ code: 'intake.draftNotFound' });
+    expect((await other.call<{ drafts: DraftView[] }>('drafts.list')).drafts).toEqual([]);
+  });
+
+  it('says so for an item code the catalog does not have', async () => {
+    const { core } = await bootTestCore();
+    const clerk = await clerkOn(core);
+    expect(await clerk.fail('drafts.create', { itemCode: 'KSTB-XX-9999' })).toMatchObject({
+      code: 'catalog.itemNotFound',
+      params: { code: 'KSTB-XX-9999' },
+    });
+  });
+
+  it('seals a complete application as 受理: an immutable packet with receipt and acceptance notice', async () => {
+    const { core, dataDir } = await bootTestCore();
+    const clerk = await clerkOn(core);
+    const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    await clerk.call('drafts.save', { id: draft.id, patch: completeSocialCardPatch() });
+    await clerk.call('drafts.addFile', { id: draft.id, materialId: 'applicant-id-card', name: '身份证.png', bytes: pngBytes(16, 10, 90) });
+    await clerk.call('drafts.addFile', { id: draft.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 180) });
+
+    const review = await clerk.call<ReviewResult>('drafts.review', { id: draft.id });
+    expect(review.findings.filter((f) => f.severity === 'blocking')).toEqual([]);
+    expect(review.outcome).toBe('accept');
+
+    const sealed = await clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
+    expect(sealed).toMatchObject({ packetId: draft.id, version: 1, outcome: 'accept', state: 'sealed' });
+    expect(sealed.documents.map((d) => d.kind)).toEqual(['receipt', 'acceptance']);
+    expect(sealed.deadline).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+
+    // The draft is gone; the packet is in today's queue.
+    expect((await clerk.call<{ drafts: DraftView[] }>('drafts.list')).drafts).toEqual([]);
+    const { packets } = await clerk.call<{ packets: PacketSummary[] }>('packets.list', { scope: 'today' });
+    expect(packets).toEqual([expect.objectContaining({ packetId: draft.id, applicantName: '李小梅', state: 'sealed' })]);
+
+    // The notices are real PDFs with the fields filled in.
+    const receipt = await clerk.call<{ bytes: Uint8Array; mediaType: string }>('documents.get', { sha256: sealed.documents[0]!.sha256 });
+    expect(receipt.mediaType).toBe('application/pdf');
+    const text = pdfText(receipt.bytes);
+    expect(text).toContain('李小梅');
+    expect(text).toContain('社会保障卡申领');
+    expect(text).toContain(sealed.documents[0]!.number);
+    expect(text).toContain('申请人居民身份证');
+    const acceptance = pdfText((await clerk.call<{ bytes: Uint8Array }>('documents.get', { sha256: sealed.documents[1]!.sha256 })).bytes);
+    expect(acceptance.replace(/\s/g, '')).toContain('材料齐全，符合法定形式，现予受理');
+
+    // Sealed means sealed: the database refuses changes, and the session chain verifies.
+    const { openDatabase } = await import('../../../src-main/store/database.ts');
+    const { deriveStoreKeys } = await import('../../../src-main/store/keys.ts');
+    const { readFileSync } = await import('node:fs');
+    await core.close();
+    const db = openDatabase({
+      file: join(dataDir, 'db', 'tongban.db'),
+      key: deriveStoreKeys(readFileSync(join(dataDir, 'keys', 'master.key'))).databaseKey,
+      backupDir: tempDir(),
+    });
+    expect(() => db.prepare("UPDATE packets SET applicant_name = 'x'").run()).toThrow(/never changes/);
+    expect(() => db.prepare('DELETE FROM packet_files').run()).toThrow(/never changes/);
+    const { EventLog } = await import('../../../src-main/recording/event-log.ts');
+    const { systemClock } = await import('../../../src-main/core/platform.ts');
+    const log = new EventLog(db, systemClock);
+    expect(log.verify(`session:${draft.id}`)).toMatchObject({ ok: true });
+    const kinds = [...log.read(`session:${draft.id}`)].map((e) => e.kind);
+    expect(kinds[0]).toBe('intake.started');
+    expect(kinds.at(-1)).toBe('intake.sealed');
+    expect(kinds.filter((k) => k === 'intake.materialAdded')).toHaveLength(2);
+    db.close();
+  });
+
+  it('issues a one-time 补正 notice listing every problem, then takes the resubmission as version 2', async () => {
+    const { core } = await bootTestCore();
+    const clerk = await clerkOn(core);
+    const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    const patch = completeSocialCardPatch();
+    // The photo is missing and the phone number is wrong.
+    await clerk.call('drafts.save', {
+      id: draft.id,
+      patch: { ...patch, answers: { ...patch.answers, phone: '12345' }, counts: { 'applicant-id-card': patch.counts['applicant-id-card'] } },
+    });
+    await clerk.call('drafts.addFile', { id: draft.id, materialId: 'applicant-id-card', name: '身份证.png', bytes: pngBytes() });
+
+    const review = await clerk.call<ReviewResult>('drafts.review', { id: draft.id });
+    expect(review.outcome).toBe('correction');
+    const items = review.correction!.items.map((i) => i.message).join('\n');
+    expect(items).toMatch(/照片/);
+    expect(items).toMatch(/电话/);
+
+    const sealed = await clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
+    expect(sealed).toMatchObject({ outcome: 'correction', state: 'correction_issued' });
+    expect(sealed.documents.map((d) => d.kind)).toEqual(['correction']);
+    const notice = pdfText((await clerk.call<{ bytes: Uint8Array }>('documents.get', { sha256: sealed.documents[0]!.sha256 })).bytes);
+    expect(notice).toContain('补正');
+    expect(notice).toContain('近期免冠彩色证件照片');
+    expect(notice.replace(/\s/g, '')).toContain('逾期');
+
+    // The applicant comes back with what was missing.
+    const second = await clerk.call<DraftView>('drafts.supplement', { packetId: sealed.packetId });
+    expect(second.previous).toEqual({ packetId: sealed.packetId, version: 1 });
+    expect(second.files).toHaveLength(1); // the ID card scan handed in the first time
+    // The clerk confirms the acceptance conditions afresh for the resubmission.
+    await clerk.call('drafts.save', { id: second.id, patch: { answers: { phone: '13812345678' }, counts: patch.counts, conditions: patch.conditions } });
+    await clerk.call('drafts.addFile', { id: second.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 30) });
+    const resealed = await clerk.call<SealedPacket>('drafts.seal', { id: second.id });
+    expect(resealed).toMatchObject({ packetId: sealed.packetId, version: 2, outcome: 'accept', state: 'sealed' });
+  });
+});
