@@ -108,13 +108,15 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     const auth = new AuthService(db, events, clock, config.security);
     const catalog = openCatalog(db, config, clock, events);
     const calendar = WorkingCalendar.fromDirectory(join(assetsDir(), 'calendar'), config.calendar);
+    const notices = new PdfNoticeRenderer();
+    notices.warmUp().catch((error: unknown) => logger.warn({ err: error }, 'notice font warm-up failed'));
     const intake = new IntakeService({
       db,
       blobs,
       events,
       catalog,
       calendar,
-      notices: new PdfNoticeRenderer(),
+      notices,
       config,
       clock,
       correctionDays: config.review.correctionDays,

@@ -1,6 +1,7 @@
 // Fills the documents module's models from a sealed review and renders them to
 // PDF: which notices an outcome issues, what each row and date says.
 import { isMaterialDue } from '../catalog/schema.ts';
+import { warmUpFonts } from '../documents/fonts.ts';
 import { DOCUMENT_TITLES, type DocumentInput, type Person } from '../documents/model.ts';
 import { renderDocument } from '../documents/render.ts';
 import { describeCounts } from '../review/rules.ts';
@@ -11,6 +12,28 @@ import { type NoticeInput, type NoticeRenderer, type RenderedNotice, noticesFor 
 const NOT_GIVEN = '（未填写）';
 
 export class PdfNoticeRenderer implements NoticeRenderer {
+  /**
+   * Renders one throwaway notice in the background at start: the first render pays
+   * for reading the font and warming pdf-lib (about 0.6 s), not the clerk's first 封装.
+   */
+  async warmUp(): Promise<void> {
+    await warmUpFonts();
+    await renderDocument({
+      kind: 'correction',
+      number: 'WARM-UP',
+      office: { name: '通办', window: '通办' },
+      applicant: { name: '通办', idNumber: '000000' },
+      item: { name: '通办', code: 'WARM' },
+      receivedOn: '2026-01-05',
+      issuedOn: '2026-01-05',
+      problems: ['通办专窗收件'],
+      legalBasis: '通办',
+      toSupply: [],
+      supplyBy: { date: '2026-01-12' },
+      contact: { clerk: '通办', phone: '12345' },
+    });
+  }
+
   async render(input: NoticeInput): Promise<RenderedNotice[]> {
     const kinds = noticesFor(input.review.outcome);
     const numbers = input.numbers(kinds);
