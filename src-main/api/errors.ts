@@ -51,6 +51,25 @@ export const ERROR_CODES = [
   // formal review (形式审查)
   'review.overrideReasonTooShort',
   'review.notOverridable',
+  // sync with the approving department (报送): calls, and why a packet waits or is blocked
+  'sync.manifestInvalid',
+  'sync.departmentUnknown',
+  'sync.departmentEmbedded',
+  'sync.packetNotQueued',
+  'sync.tokenMissing',
+  'sync.tokenRejected',
+  'sync.enrolmentMismatch',
+  'sync.windowMismatch',
+  'sync.signatureRejected',
+  'sync.conflict',
+  'sync.packetRefused',
+  'sync.blobDamaged',
+  'sync.hashMismatch',
+  'sync.unreachable',
+  'sync.departmentError',
+  'sync.departmentBusy',
+  'sync.uploadGone',
+  'sync.localError',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

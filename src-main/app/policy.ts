@@ -24,6 +24,7 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data: blob:",
   "media-src 'self' blob: mediastream:",
   "object-src 'none'",
+  "frame-src 'self' blob:", // the PDF preview of a notice or a scanned page
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",

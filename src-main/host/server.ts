@@ -40,6 +40,7 @@ export function contentSecurityPolicy(port: number): string {
     `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
     "worker-src 'self' blob:",
     "object-src 'none'",
+    "frame-src 'self' blob:", // the PDF preview of a notice or a scanned page
     "base-uri 'none'",
     "frame-ancestors 'none'",
     "form-action 'none'",

@@ -2,6 +2,7 @@
 // transaction, and never changed (the schema's triggers refuse it). Their state in
 // the queue lives in packet_state, with every move logged in packet_transitions.
 import type { ServiceItem } from '../catalog/schema.ts';
+import { DOCUMENT_TITLES } from '../documents/model.ts';
 import type { HallConfig } from '../core/config.ts';
 import type { ReviewResult } from '../review/review.ts';
 import type { Database } from '../store/database.ts';
@@ -188,7 +189,7 @@ export class PacketStore {
         itemName: manifest.itemName,
         applicantName: row.applicant_name,
         sealedAt: row.sealed_at,
-        documents: manifest.documents.map((d) => ({ ...d, title: d.kind })),
+        documents: manifest.documents.map((d) => ({ ...d, title: DOCUMENT_TITLES[d.kind] })),
       };
     });
   }

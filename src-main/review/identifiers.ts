@@ -2,7 +2,7 @@
 // 统一社会信用代码 (GB 32100-2015), 行政区划代码 (GB/T 2260), phone numbers and
 // postal codes. The check-digit algorithms are a few lines each, fixed by the
 // standards; no library we could use is better kept than the standards themselves.
-import { dayNumber } from '../calendar/calendar-data.ts';
+import { dayNumber } from '../calendar/dates.ts';
 
 /** Province-level codes of GB/T 2260 (incl. 71 台湾, 81 香港, 82 澳门). */
 const PROVINCES = new Set(

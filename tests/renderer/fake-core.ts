@@ -1,12 +1,20 @@
 // An in-memory core behind a Transport, for component tests. It answers through
 // the real dispatcher of the contract (envelope, input schemas, access rules,
-// output schemas); only the handlers behind it are small stand-ins for the
-// services of src-main/core.
+// output schemas), and every message crosses as MessagePack as on the browser
+// host; only the handlers behind it are small stand-ins for the services of
+// src-main/core (intake: fake-intake.ts).
 import type { HealthSnapshot, Role, SessionInfo, UserSummary } from '../../src-main/api/contract.ts';
 import { createDispatcher, type Handlers } from '../../src-main/api/dispatcher.ts';
 import { AppError } from '../../src-main/api/errors.ts';
-import type { CallMessage, EventMessage, ResultMessage } from '../../src-main/api/wire.ts';
+import {
+  type CallMessage,
+  type EventMessage,
+  type ResultMessage,
+  decodeMessage,
+  encodeMessage,
+} from '../../src-main/api/wire.ts';
 import type { Transport } from '../../src-renderer/api/client.ts';
+import { FakeIntake } from './fake-intake.ts';
 
 interface FakeUser extends UserSummary {
   password: string;
@@ -30,9 +38,18 @@ export interface FakeCoreOptions {
   locked?: boolean;
   idleLockMinutes?: number;
   health?: HealthSnapshot;
+  /** The core's clock for intake (review dates, today's packets); fixed unless given. */
+  now?: () => number;
 }
 
 const NOW = Date.UTC(2025, 0, 6, 1, 0, 0);
+/** 2026-03-10 10:00 in the hall (a Tuesday): the intake clock of the fake core. */
+export const INTAKE_NOW = Date.UTC(2026, 2, 10, 2, 0, 0);
+
+/** As the WebSocket carries it: MessagePack there and back (undefined becomes null, bytes stay bytes). */
+function overTheWire<T>(message: T): T {
+  return decodeMessage(encodeMessage(message as never)) as T;
+}
 const MAX_FAILED = 5;
 const LOCKOUT_MINUTES = 15;
 
@@ -42,6 +59,7 @@ export class FakeCore {
   readonly calls: CallMessage[] = [];
   idleLockMinutes: number;
   health: HealthSnapshot;
+  readonly intake: FakeIntake;
   private readonly listeners = new Set<(event: EventMessage) => void>();
   private nextUserId = 1;
 
@@ -50,6 +68,7 @@ export class FakeCore {
   constructor(options: FakeCoreOptions = {}) {
     this.idleLockMinutes = options.idleLockMinutes ?? 10;
     this.health = options.health ?? { entries: [] };
+    this.intake = new FakeIntake(options.now ?? (() => INTAKE_NOW));
     for (const user of options.users ?? []) this.addUser(user);
     if (options.signedIn) {
       this.session.userId = this.byUsername(options.signedIn)?.id ?? null;
@@ -70,7 +89,7 @@ export class FakeCore {
     this.transport = {
       call: async (message: CallMessage): Promise<ResultMessage> => {
         this.calls.push(message);
-        return dispatcher.dispatch(structuredClone(message), null);
+        return overTheWire(await dispatcher.dispatch(overTheWire(message), null));
       },
       onEvent: (listener) => {
         this.listeners.add(listener);
@@ -225,6 +244,11 @@ export class FakeCore {
         return summary(user);
       },
       'health.snapshot': () => this.health,
+      ...this.intake.handlers(() => {
+        const user = this.currentUser();
+        if (!user) throw new AppError('auth.required', 'sign in first');
+        return user;
+      }),
       'eventLog.verify': (input) => ({ ok: true, stream: input.stream, count: 0, headHash: '' }),
     };
   }

@@ -5,7 +5,11 @@ import { FakeCore, type FakeCoreOptions } from './fake-core.ts';
 
 /** Renders the whole app against an in-memory core; returns the core to inspect. */
 export function renderApp(options: FakeCoreOptions = {}) {
-  const core = new FakeCore(options);
+  return renderOn(new FakeCore(options));
+}
+
+/** Renders the app against a given core, as after a reload: the core keeps its state. */
+export function renderOn(core: FakeCore) {
   const view = render(<App client={createApiClient(core.transport)} />);
   return { core, ...view };
 }

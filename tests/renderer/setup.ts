@@ -7,3 +7,20 @@ afterEach(() => {
   cleanup();
   window.sessionStorage.clear();
 });
+
+// jsdom has no Blob.arrayBuffer and no object URLs; the browsers the app runs in have both.
+if (typeof Blob.prototype.arrayBuffer !== 'function') {
+  Blob.prototype.arrayBuffer = function arrayBuffer(this: Blob): Promise<ArrayBuffer> {
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result as ArrayBuffer);
+      reader.onerror = () => reject(reader.error ?? new Error('read failed'));
+      reader.readAsArrayBuffer(this);
+    });
+  };
+}
+if (typeof URL.createObjectURL !== 'function') {
+  let next = 0;
+  URL.createObjectURL = () => `blob:tongban-test/${++next}`;
+  URL.revokeObjectURL = () => {};
+}

@@ -1,4 +1,4 @@
-// Disk full, for real: a 256 KiB tmpfs. Needs root (or CAP_SYS_ADMIN) to mount; where
+// Disk full, for real: a 1 MiB tmpfs (room for a fresh database, not for much more). Needs root (or CAP_SYS_ADMIN) to mount; where
 // mounting is not allowed the suite is skipped and says why.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +17,7 @@ if (mountError) console.warn(`disk-full tests skipped: cannot mount a tmpfs (${m
 
 function tryMount(dir: string): string | undefined {
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k,mode=0700', 'tmpfs', dir], { stdio: 'pipe' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0700', 'tmpfs', dir], { stdio: 'pipe' });
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -54,11 +54,11 @@ function storedFiles(root: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-describe.skipIf(mountError !== undefined)('disk full (tmpfs of 256 KiB)', () => {
+describe.skipIf(mountError !== undefined)('disk full (tmpfs of 1 MiB)', () => {
   it('put of a buffer larger than the disk fails with store.diskFull and leaves no partial blob', async () => {
     const root = join(mountPoint, 'blobs');
     const store = new BlobStore(root, newKey());
-    const error = await asyncAppErrorOf(() => store.put(randomBytes(1024 * 1024)));
+    const error = await asyncAppErrorOf(() => store.put(randomBytes(2 * 1024 * 1024)));
     expectCode(error, 'store.diskFull');
     expect(storedFiles(root)).toEqual([]);
     expect([...store.list()]).toEqual([]);

@@ -1,0 +1,323 @@
+// 申请人: who applies (a person, or a company and the person acting for it), the
+// home region whose department decides, and an optional agent (代办人). Identity is
+// typed by hand until the ID-card reader is plugged in; its `source` says which.
+import { useId, useRef, useState } from 'react';
+import type { PersonIdentity } from '../../../src-main/review/application.ts';
+import { describeError } from '../../app/errors.ts';
+import { Field, SelectField } from '../../components/Field.tsx';
+import { ErrorNotice } from '../../components/Notice.tsx';
+import { t } from '../../i18n/index.ts';
+import {
+  creditCodeProblem,
+  derivedFromIdNumber,
+  ID_NUMBER_LENGTH,
+  identityProblems,
+  idNumberProblem,
+  regionCodeProblem,
+} from './checks.ts';
+import type { IdentitySources, StepProps } from './IntakeWizard.tsx';
+import { useTouched } from './use-touched.ts';
+import { cleanPerson, EMPTY_PERSON, homePlace } from './wizard-model.ts';
+
+type Who = 'applicant' | 'agent';
+
+export function ApplicantStep({
+  item,
+  state,
+  update,
+  flush,
+  today,
+  sources,
+}: StepProps & { sources: IdentitySources }) {
+  const agentId = useId();
+  const [touched, touch] = useTouched(() => {
+    const keys: string[] = [];
+    if (state.homeRegionCode) keys.push('homeRegionCode');
+    if (state.company?.creditCode) keys.push('company.creditCode');
+    return keys;
+  });
+  // Unticking the agent keeps what was typed for this visit, in case it was a slip.
+  const lastAgent = useRef<PersonIdentity | undefined>(state.agent);
+  const leave = (key: string) => {
+    touch(key);
+    void flush();
+  };
+
+  const company = state.company ?? { name: '', creditCode: '' };
+  const isCompany = state.applicantKind === 'company';
+  const agentAllowed = item.agentAllowed || state.agent !== undefined;
+  const place = homePlace(item);
+
+  return (
+    <div className="step-applicant">
+      {item.serviceObjects.length > 1 && (
+        <div className="form-grid">
+          <SelectField
+            label={t('intake.applicant.kind')}
+            value={state.applicantKind}
+            options={item.serviceObjects.map((kind) => ({ value: kind, label: t(`intake.applicant.kinds.${kind}`) }))}
+            onChange={(event) => {
+              const kind = event.target.value === 'company' ? 'company' : 'person';
+              update(kind === 'company' ? { applicantKind: kind } : { applicantKind: kind, company: null }, 'now');
+            }}
+          />
+        </div>
+      )}
+
+      {isCompany && (
+        <fieldset className="panel">
+          <legend>{t('intake.applicant.companyTitle')}</legend>
+          <div className="form-grid">
+            <Field
+              label={t('intake.applicant.companyName')}
+              requiredMark
+              maxLength={100}
+              value={company.name}
+              onChange={(event) => update({ company: { ...company, name: event.target.value } })}
+              onBlur={() => void flush()}
+            />
+            <Field
+              label={t('intake.applicant.creditCode')}
+              requiredMark
+              maxLength={32}
+              spellCheck={false}
+              autoComplete="off"
+              value={company.creditCode}
+              problem={
+                touched.has('company.creditCode') || company.creditCode.trim().length >= ID_NUMBER_LENGTH
+                  ? creditCodeProblem(company.creditCode)
+                  : undefined
+              }
+              onChange={(event) => update({ company: { ...company, creditCode: event.target.value } })}
+              onBlur={() => leave('company.creditCode')}
+            />
+          </div>
+        </fieldset>
+      )}
+
+      <PersonFields
+        who="applicant"
+        title={isCompany ? t('intake.applicant.operatorTitle') : t('intake.applicant.personTitle')}
+        person={state.applicant}
+        today={today}
+        readIdCard={sources.readIdCard}
+        onChange={(applicant, when) => update({ applicant }, when)}
+        onLeave={() => void flush()}
+      />
+
+      <div className="form-grid">
+        <Field
+          label={t('intake.applicant.homeRegion')}
+          requiredMark
+          inputMode="numeric"
+          maxLength={6}
+          autoComplete="off"
+          value={state.homeRegionCode}
+          hint={t('intake.applicant.homeRegionHint', { authority: item.implementingAuthority, place })}
+          problem={
+            touched.has('homeRegionCode') || state.homeRegionCode.length === 6
+              ? regionCodeProblem(state.homeRegionCode)
+              : undefined
+          }
+          onChange={(event) => update({ homeRegionCode: event.target.value.trim() })}
+          onBlur={() => leave('homeRegionCode')}
+        />
+      </div>
+
+      <fieldset className="panel">
+        <legend>{t('intake.applicant.agentTitle')}</legend>
+        {agentAllowed ? (
+          <>
+            <div className="check-field">
+              <input
+                id={agentId}
+                type="checkbox"
+                checked={state.agent !== undefined}
+                onChange={(event) => {
+                  if (event.target.checked) update({ agent: lastAgent.current ?? EMPTY_PERSON }, 'now');
+                  else {
+                    lastAgent.current = state.agent;
+                    update({ agent: null }, 'now');
+                  }
+                }}
+              />
+              <label htmlFor={agentId}>{t('intake.applicant.hasAgent')}</label>
+            </div>
+            {state.agent && (
+              <>
+                <p className="field-hint">{t('intake.applicant.agentHint')}</p>
+                <PersonFields
+                  who="agent"
+                  person={state.agent}
+                  today={today}
+                  readIdCard={sources.readIdCard}
+                  onChange={(agent, when) => {
+                    lastAgent.current = agent;
+                    update({ agent }, when);
+                  }}
+                  onLeave={() => void flush()}
+                />
+              </>
+            )}
+          </>
+        ) : (
+          <p className="muted">{t('intake.applicant.agentNotAllowed')}</p>
+        )}
+      </fieldset>
+    </div>
+  );
+}
+
+const LABELS = {
+  applicant: {
+    name: 'intake.applicant.name',
+    idNumber: 'intake.applicant.idNumber',
+    sex: 'intake.applicant.sex',
+    birthDate: 'intake.applicant.birthDate',
+    ethnicity: 'intake.applicant.ethnicity',
+    address: 'intake.applicant.address',
+  },
+  agent: {
+    name: 'intake.applicant.agentName',
+    idNumber: 'intake.applicant.agentIdNumber',
+    sex: 'intake.applicant.agentSex',
+    birthDate: 'intake.applicant.agentBirthDate',
+    ethnicity: 'intake.applicant.agentEthnicity',
+    address: 'intake.applicant.agentAddress',
+  },
+} as const;
+
+function PersonFields({
+  who,
+  title,
+  person,
+  today,
+  readIdCard,
+  onChange,
+  onLeave,
+}: {
+  who: Who;
+  title?: string;
+  person: PersonIdentity;
+  today: string;
+  readIdCard: (() => Promise<PersonIdentity>) | undefined;
+  onChange: (person: PersonIdentity, when: 'typing' | 'now') => void;
+  onLeave: () => void;
+}) {
+  const labels = LABELS[who];
+  const [reading, setReading] = useState(false);
+  const [readError, setReadError] = useState<string | null>(null);
+  const [touched, touch] = useTouched(() => (person.idNumber ? ['idNumber'] : []));
+
+  /** Any hand edit makes the identity a typed one; a valid ID number fills sex and birth date if empty. */
+  const edit = (changes: Partial<PersonIdentity>, when: 'typing' | 'now' = 'typing') => {
+    let next: PersonIdentity = { ...person, ...changes, source: 'manual' };
+    if (changes.idNumber !== undefined) next = { ...next, ...derivedFromIdNumber(next, today) };
+    onChange(cleanPerson(next), when);
+  };
+
+  const read = async () => {
+    if (!readIdCard) return;
+    setReading(true);
+    setReadError(null);
+    try {
+      onChange(cleanPerson({ ...(await readIdCard()), source: 'idCard' }), 'now');
+    } catch (failure) {
+      setReadError(describeError(failure));
+    } finally {
+      setReading(false);
+    }
+  };
+
+  const idShown = touched.has('idNumber') || person.idNumber.trim().length >= ID_NUMBER_LENGTH;
+  const consistency = identityProblems(person, today);
+
+  const body = (
+    <>
+      <div className="reader-row">
+        <button type="button" disabled={!readIdCard || reading} onClick={() => void read()}>
+          {reading ? t('intake.applicant.reading') : t('intake.applicant.readIdCard')}
+        </button>
+        {!readIdCard && <span className="muted">{t('intake.applicant.readerAbsent')}</span>}
+        <span className="muted">
+          {person.source === 'idCard' ? t('intake.applicant.sourceIdCard') : t('intake.applicant.sourceManual')}
+        </span>
+      </div>
+      <ErrorNotice message={readError} />
+      <div className="form-grid">
+        <Field
+          label={t(labels.name)}
+          requiredMark
+          maxLength={64}
+          autoComplete="off"
+          value={person.name}
+          onChange={(event) => edit({ name: event.target.value })}
+          onBlur={onLeave}
+        />
+        <Field
+          label={t(labels.idNumber)}
+          requiredMark
+          maxLength={32}
+          spellCheck={false}
+          autoComplete="off"
+          className="mono-input"
+          value={person.idNumber}
+          problem={idShown ? idNumberProblem(person.idNumber, today) : undefined}
+          onChange={(event) => edit({ idNumber: event.target.value })}
+          onBlur={() => {
+            touch('idNumber');
+            onLeave();
+          }}
+        />
+        <SelectField
+          label={t(labels.sex)}
+          placeholder={t('intake.form.choose')}
+          value={person.sex ?? ''}
+          options={[
+            { value: 'male', label: t('intake.applicant.sexes.male') },
+            { value: 'female', label: t('intake.applicant.sexes.female') },
+          ]}
+          problem={consistency.sex}
+          onChange={(event) => {
+            const value = event.target.value;
+            edit({ sex: value === 'male' || value === 'female' ? value : undefined }, 'now');
+          }}
+        />
+        <Field
+          label={t(labels.birthDate)}
+          type="date"
+          max={today}
+          value={person.birthDate ?? ''}
+          problem={consistency.birthDate}
+          onChange={(event) => edit({ birthDate: event.target.value })}
+          onBlur={onLeave}
+        />
+        <Field
+          label={t(labels.ethnicity)}
+          maxLength={16}
+          autoComplete="off"
+          hint={t('intake.applicant.ethnicityHint')}
+          value={person.ethnicity ?? ''}
+          onChange={(event) => edit({ ethnicity: event.target.value })}
+          onBlur={onLeave}
+        />
+        <Field
+          label={t(labels.address)}
+          maxLength={200}
+          autoComplete="off"
+          value={person.address ?? ''}
+          onChange={(event) => edit({ address: event.target.value })}
+          onBlur={onLeave}
+        />
+      </div>
+    </>
+  );
+
+  if (!title) return <div className="person-fields">{body}</div>;
+  return (
+    <fieldset className="panel person-fields">
+      <legend>{title}</legend>
+      {body}
+    </fieldset>
+  );
+}

@@ -1,0 +1,450 @@
+// The intake wizard for one draft: 申请人 · 填写表单 · 收取材料 · 形式审查, then
+// sealing. The draft as shown is the truth being typed; every change goes to the
+// core by autosave (only the changed part), so a reload resumes at the same step
+// with the same values. Alt+←/Alt+→ move between steps; Enter moves to the next
+// field, and from the last field to the next step.
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import type { DraftView, SealedPacket } from '../../../src-main/api/contract.ts';
+import type { ServiceItem } from '../../../src-main/catalog/schema.ts';
+import {
+  applyPatch,
+  type DraftFile,
+  type DraftPatch,
+  type DraftState,
+  WIZARD_STEPS,
+  type WizardStep,
+} from '../../../src-main/intake/draft.ts';
+import type { PersonIdentity } from '../../../src-main/review/application.ts';
+import { useApi } from '../../app/api-context.tsx';
+import { describeError } from '../../app/errors.ts';
+import { hallDate } from '../../app/hall-time.ts';
+import { ErrorNotice } from '../../components/Notice.tsx';
+import { t } from '../../i18n/index.ts';
+import { ApplicantStep } from './ApplicantStep.tsx';
+import { DraftSaver, type SaveStatus } from './draft-saver.ts';
+import { FormStep } from './FormStep.tsx';
+import { MaterialsStep } from './MaterialsStep.tsx';
+import { openDraft } from './open-draft.ts';
+import { ReviewStep } from './ReviewStep.tsx';
+import { SealedView } from './SealedView.tsx';
+import { stepAfter } from './wizard-model.ts';
+
+/** What every step gets: the item, the draft state as typed, and the way to change it. */
+export interface StepProps {
+  item: ServiceItem;
+  state: DraftState;
+  /** Applies a change on screen and queues it for autosave ('typing' waits for a pause). */
+  update: (patch: DraftPatch, when?: 'typing' | 'now') => void;
+  /** Saves whatever is queued now (on leaving a field). */
+  flush: () => Promise<boolean>;
+  /** The hall's date, for birth dates and the like. */
+  today: string;
+}
+
+/**
+ * Where identity comes from besides the keyboard. The ID-card reader plugs in here
+ * (a later issue); without it the button stays disabled and says why.
+ */
+export interface IdentitySources {
+  readIdCard?: () => Promise<PersonIdentity>;
+}
+
+const FIELD_SELECTOR =
+  'input:not([type="hidden"]):not([type="file"]):not(:disabled), select:not(:disabled), textarea:not(:disabled)';
+
+/** The step's fields in document order (some DOMs return a selector list's matches grouped by selector). */
+function fieldsIn(container: HTMLElement | null, selector = FIELD_SELECTOR): HTMLElement[] {
+  return [...(container?.querySelectorAll<HTMLElement>(selector) ?? [])].sort((a, b) =>
+    a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1,
+  );
+}
+
+interface WizardProps {
+  draftId: string;
+  initial?: DraftView | undefined;
+  locked: boolean;
+  onExit: () => void;
+  sources?: IdentitySources;
+}
+
+type Loaded = { kind: 'ready'; draft: DraftView; item: ServiceItem } | { kind: 'failed'; message: string };
+
+export function IntakeWizard({ draftId, initial, locked, onExit, sources = {} }: WizardProps) {
+  const api = useApi();
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const draft = initial ?? (await api.call('drafts.get', { id: draftId }));
+      const item = await api.call('catalog.item', { code: draft.itemCode });
+      return { draft, item };
+    })().then(
+      ({ draft, item }) => {
+        if (live) setLoaded({ kind: 'ready', draft, item });
+      },
+      (failure: unknown) => {
+        if (live) setLoaded({ kind: 'failed', message: describeError(failure) });
+      },
+    );
+    return () => {
+      live = false;
+    };
+    // The draft id is the wizard's identity (the queue keys it by id).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, draftId]);
+
+  if (!loaded) {
+    return (
+      <section className="area" aria-labelledby="intake-title">
+        <h2 id="intake-title" tabIndex={-1}>
+          {t('areas.queue')}
+        </h2>
+        <p className="muted">{t('intake.loading')}</p>
+      </section>
+    );
+  }
+  if (loaded.kind === 'failed') {
+    return (
+      <section className="area" aria-labelledby="intake-title">
+        <h2 id="intake-title" tabIndex={-1}>
+          {t('areas.queue')}
+        </h2>
+        <ErrorNotice message={loaded.message} />
+        <div className="actions">
+          <button type="button" className="primary" autoFocus onClick={onExit}>
+            {t('intake.leave')}
+          </button>
+        </div>
+      </section>
+    );
+  }
+  return <DraftEditor draft={loaded.draft} item={loaded.item} locked={locked} onExit={onExit} sources={sources} />;
+}
+
+function DraftEditor({
+  draft,
+  item,
+  locked,
+  onExit,
+  sources,
+}: {
+  draft: DraftView;
+  item: ServiceItem;
+  locked: boolean;
+  onExit: () => void;
+  sources: IdentitySources;
+}) {
+  const api = useApi();
+  const [step, setStep] = useState<WizardStep>(draft.step);
+  const [state, setState] = useState<DraftState>(draft.state);
+  const [files, setFiles] = useState<DraftFile[]>(draft.files);
+  const [saveStatus, setSaveStatus] = useState<SaveStatus>({ kind: 'idle' });
+  const [sealed, setSealed] = useState<SealedPacket | null>(null);
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [today] = useState(() => hallDate());
+  // Every change counts up, so review knows when its result went stale.
+  const [revision, setRevision] = useState(0);
+  const revisionRef = useRef(0);
+  const stateRef = useRef(state);
+  const saverRef = useRef<DraftSaver | null>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  // Opening the draft lands in its step, as does every step change.
+  const focusStep = useRef(true);
+
+  useEffect(() => {
+    stateRef.current = state;
+  }, [state]);
+
+  useEffect(() => {
+    const saver = new DraftSaver(
+      (patch) => api.call('drafts.save', { id: draft.id, patch }).then(() => undefined),
+      setSaveStatus,
+    );
+    saverRef.current = saver;
+    // Leaving the page (reload, window closed) sends what is still queued.
+    const onHide = () => void saver.flush();
+    window.addEventListener('pagehide', onHide);
+    return () => {
+      window.removeEventListener('pagehide', onHide);
+      saverRef.current = null;
+      void saver.dispose();
+    };
+  }, [api, draft.id]);
+
+  const update = useCallback((patch: DraftPatch, when: 'typing' | 'now' = 'typing') => {
+    const next = applyPatch(stateRef.current, patch).next;
+    stateRef.current = next;
+    setState(next);
+    revisionRef.current += 1;
+    setRevision(revisionRef.current);
+    saverRef.current?.change(patch, when);
+  }, []);
+
+  const flush = useCallback(async () => (await saverRef.current?.flush()) ?? false, []);
+
+  const goTo = useCallback(
+    (next: WizardStep | undefined) => {
+      if (!next || next === step) return;
+      focusStep.current = true;
+      setStep(next);
+      saverRef.current?.change({ step: next }, 'now');
+    },
+    [step],
+  );
+
+  useEffect(() => {
+    if (!focusStep.current) return;
+    focusStep.current = false;
+    const body = bodyRef.current;
+    const first = fieldsIn(body, `${FIELD_SELECTOR}, button:not(:disabled)`)[0];
+    (first ?? body?.querySelector<HTMLElement>('h3'))?.focus();
+  }, [step]);
+
+  useEffect(() => {
+    if (locked || sealed) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+      event.preventDefault();
+      goTo(stepAfter(step, event.key === 'ArrowRight' ? 1 : -1));
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [locked, sealed, step, goTo]);
+
+  /** Enter moves to the next field; from the step's last field to the next step. */
+  const onStepKeyDown = (event: ReactKeyboardEvent<HTMLDivElement>) => {
+    if (event.key !== 'Enter' || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (event.nativeEvent.isComposing) return;
+    const target = event.target;
+    if (!(target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) return;
+    if (target instanceof HTMLInputElement && (target.type === 'file' || target.type === 'search')) return;
+    const fields = fieldsIn(bodyRef.current).filter(
+      (field) =>
+        field === target ||
+        !(
+          field instanceof HTMLInputElement &&
+          field.type === 'radio' &&
+          field.name === (target as HTMLInputElement).name
+        ),
+    );
+    event.preventDefault();
+    const next = fields[fields.indexOf(target) + 1];
+    if (next) next.focus();
+    else goTo(stepAfter(step, 1));
+  };
+
+  // A failed save keeps the clerk here, with the save notice and its retry.
+  const leave = async () => {
+    setActionError(null);
+    if (await flush()) onExit();
+  };
+
+  const discard = async () => {
+    setActionError(null);
+    try {
+      await saverRef.current?.dispose();
+      await api.call('drafts.discard', { id: draft.id });
+      openDraft.clear();
+      onExit();
+    } catch (failure) {
+      setActionError(describeError(failure));
+    }
+  };
+
+  const onSealed = (packet: SealedPacket) => {
+    openDraft.clear();
+    setSealed(packet);
+  };
+
+  const heading = (
+    <div className="area-head">
+      <div>
+        <h2 id="intake-title" tabIndex={-1}>
+          {draft.itemName}
+        </h2>
+        <p className="muted">{t('intake.itemLine', { code: item.code })}</p>
+      </div>
+      {!sealed && <SaveIndicator status={saveStatus} onRetry={() => void flush()} />}
+    </div>
+  );
+
+  if (sealed) {
+    return (
+      <section className="area intake" aria-labelledby="intake-title">
+        {heading}
+        <SealedView packet={sealed} onBack={onExit} />
+      </section>
+    );
+  }
+
+  const stepProps: StepProps = { item, state, update, flush, today };
+  const index = WIZARD_STEPS.indexOf(step);
+  const prev = stepAfter(step, -1);
+  const next = stepAfter(step, 1);
+
+  return (
+    <section className="area intake" aria-labelledby="intake-title">
+      {heading}
+      {draft.previous && (
+        <p className="notice notice-info">
+          {t('intake.supplementBanner', { packetId: draft.previous.packetId, version: draft.previous.version })}
+        </p>
+      )}
+      <nav className="step-bar" aria-label={t('intake.stepNav')}>
+        <ol>
+          {WIZARD_STEPS.map((id, i) => (
+            <li key={id} className={i < index ? 'step-done' : undefined}>
+              <button type="button" aria-current={id === step ? 'step' : undefined} onClick={() => goTo(id)}>
+                <span className="step-number" aria-hidden="true">
+                  {i + 1}
+                </span>
+                {t(`intake.steps.${id}`)}
+              </button>
+            </li>
+          ))}
+        </ol>
+      </nav>
+
+      <div className="step-body" ref={bodyRef} onKeyDown={onStepKeyDown}>
+        <h3 id="intake-step" tabIndex={-1}>
+          {t(`intake.steps.${step}`)}
+        </h3>
+        {step === 'applicant' && <ApplicantStep {...stepProps} sources={sources} />}
+        {step === 'form' && <FormStep {...stepProps} />}
+        {step === 'materials' && (
+          <MaterialsStep
+            {...stepProps}
+            draftId={draft.id}
+            files={files}
+            onFiles={setFiles}
+            currentState={() => stateRef.current}
+          />
+        )}
+        {step === 'review' && (
+          <ReviewStep
+            {...stepProps}
+            draftId={draft.id}
+            revision={revision}
+            currentRevision={() => revisionRef.current}
+            onSealed={onSealed}
+          />
+        )}
+      </div>
+
+      <ErrorNotice message={actionError} />
+      <div className="wizard-actions">
+        <div className="actions">
+          <button type="button" disabled={!prev} aria-keyshortcuts="Alt+ArrowLeft" onClick={() => goTo(prev)}>
+            {t('intake.prev')}
+            <kbd aria-hidden="true">Alt+←</kbd>
+          </button>
+          {next && (
+            <button type="button" className="primary" aria-keyshortcuts="Alt+ArrowRight" onClick={() => goTo(next)}>
+              {t('intake.next')}
+              <kbd aria-hidden="true">Alt+→</kbd>
+            </button>
+          )}
+        </div>
+        <div className="actions">
+          <button type="button" onClick={() => void leave()}>
+            {t('intake.leave')}
+          </button>
+          <button type="button" className="danger" onClick={() => setConfirmDiscard(true)}>
+            {t('intake.discard')}
+          </button>
+        </div>
+      </div>
+      {confirmDiscard && (
+        <ConfirmPanel
+          message={t('intake.discardConfirm')}
+          confirm={t('intake.discardYes')}
+          danger
+          onConfirm={() => void discard()}
+          onCancel={() => setConfirmDiscard(false)}
+        />
+      )}
+    </section>
+  );
+}
+
+function SaveIndicator({ status, onRetry }: { status: SaveStatus; onRetry: () => void }) {
+  if (status.kind === 'failed') {
+    return (
+      <div className="save-state save-failed" role="alert">
+        <span>{t('intake.save.failed', { message: describeError(status.error) })}</span>
+        <button type="button" onClick={onRetry}>
+          {t('intake.save.retry')}
+        </button>
+      </div>
+    );
+  }
+  const text =
+    status.kind === 'saving'
+      ? t('intake.save.saving')
+      : status.kind === 'pending'
+        ? t('intake.save.pending')
+        : status.kind === 'saved'
+          ? t('intake.save.saved')
+          : '';
+  return (
+    <p className="save-state muted" role="status">
+      {text}
+    </p>
+  );
+}
+
+/** A confirmation in place (no modal): focus starts on the safe choice; Escape cancels. */
+export function ConfirmPanel({
+  message,
+  confirm,
+  danger = false,
+  busy = false,
+  onConfirm,
+  onCancel,
+}: {
+  message: string;
+  confirm: string;
+  danger?: boolean;
+  busy?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    (danger ? cancelRef : confirmRef).current?.focus();
+  }, [danger]);
+  return (
+    <div
+      className="confirm-panel"
+      role="alertdialog"
+      aria-label={confirm}
+      aria-describedby="confirm-message"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') {
+          event.preventDefault();
+          onCancel();
+        }
+      }}
+    >
+      <p id="confirm-message">{message}</p>
+      <div className="actions">
+        <button
+          type="button"
+          ref={confirmRef}
+          className={danger ? 'danger' : 'primary'}
+          disabled={busy}
+          onClick={onConfirm}
+        >
+          {confirm}
+        </button>
+        <button type="button" ref={cancelRef} disabled={busy} onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,319 @@
+// 收取材料: the checklist of every material due for the answers so far (conditional
+// ones evaluated live, agent ones when an agent applies), with 应交/实交 counts,
+// the review key points (审查要点) beside each, and its electronic files. Files come
+// in through `addCaptured`: the file picker today, the document camera later.
+import { useId, useState, type ChangeEvent } from 'react';
+import type { Material } from '../../../src-main/catalog/schema.ts';
+import type { DraftFile, DraftState, MaterialCount } from '../../../src-main/intake/draft.ts';
+import { ACCEPTED_MEDIA_TYPES } from '../../../src-main/review/rules.ts';
+import { useApi } from '../../app/api-context.tsx';
+import { describeError } from '../../app/errors.ts';
+import { FilePreview, useObjectUrl } from '../../components/FileView.tsx';
+import { t } from '../../i18n/index.ts';
+import type { StepProps } from './IntakeWizard.tsx';
+import {
+  clampCount,
+  COUNT_KINDS,
+  type CountKind,
+  countOf,
+  dueMaterials,
+  formatSize,
+  mediaLabel,
+  MAX_COUNT,
+} from './wizard-model.ts';
+
+/** A file as a capture source hands it over: a name and its bytes. */
+export interface CapturedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+const ACCEPT = [...ACCEPTED_MEDIA_TYPES, '.pdf'].join(',');
+
+interface MaterialsProps extends StepProps {
+  draftId: string;
+  files: DraftFile[];
+  onFiles: (files: DraftFile[]) => void;
+  /** The state as of now (after an upload finishes, the render's state may be old). */
+  currentState: () => DraftState;
+}
+
+export function MaterialsStep(props: MaterialsProps) {
+  const { item, state } = props;
+  const due = dueMaterials(item, state);
+  const dueIds = new Set(due.map((m) => m.id));
+  // Materials no longer due that already hold something stay visible, so nothing is kept unseen.
+  const held = item.materials.filter(
+    (m) => !dueIds.has(m.id) && (props.files.some((f) => f.materialId === m.id) || hasCounts(state.counts[m.id])),
+  );
+  const notDue = item.materials.filter(
+    (m) => m.requirement.kind === 'conditional' && !dueIds.has(m.id) && !held.includes(m),
+  );
+
+  return (
+    <div className="step-materials">
+      <p className="muted">{t('intake.materials.intro')}</p>
+      {due.length === 0 && <p className="muted">{t('intake.materials.none')}</p>}
+      {due.map((material) => (
+        <MaterialCard key={material.id} material={material} due {...props} />
+      ))}
+      {held.map((material) => (
+        <MaterialCard key={material.id} material={material} due={false} {...props} />
+      ))}
+      {notDue.length > 0 && (
+        <div className="not-due">
+          <h4>{t('intake.materials.notDueTitle')}</h4>
+          <ul>
+            {notDue.map((material) => (
+              <li key={material.id}>
+                {material.name}
+                {material.requirement.kind === 'conditional' && (
+                  <span className="muted">（{material.requirement.description}）</span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function hasCounts(count: MaterialCount | undefined): boolean {
+  return count !== undefined && count.original + count.copy + count.electronic > 0;
+}
+
+function requirementText(material: Material): string {
+  const r = material.requirement;
+  if (r.kind === 'conditional') return t('intake.materials.requirement.conditional', { description: r.description });
+  return t(`intake.materials.requirement.${r.kind}`);
+}
+
+function MaterialCard({
+  material,
+  due,
+  state,
+  update,
+  flush,
+  draftId,
+  files,
+  onFiles,
+  currentState,
+}: MaterialsProps & { material: Material; due: boolean }) {
+  const api = useApi();
+  const id = useId();
+  const [uploading, setUploading] = useState(false);
+  const [problems, setProblems] = useState<string[]>([]);
+  const count = countOf(state, material.id);
+  const mine = files.filter((f) => f.materialId === material.id);
+  const kinds = COUNT_KINDS.filter((kind) => material.counts[kind] > 0 || count[kind] > 0);
+
+  const setCount = (kind: CountKind, value: number, when: 'typing' | 'now') => {
+    const current = countOf(currentState(), material.id);
+    update({ counts: { [material.id]: { ...current, [kind]: value } } }, when);
+  };
+
+  /** Electronic copies received follow the files held, when electronic copies are due. */
+  const syncElectronic = (held: DraftFile[]) => {
+    if (material.counts.electronic === 0) return;
+    const n = Math.min(held.filter((f) => f.materialId === material.id).length, MAX_COUNT);
+    if (countOf(currentState(), material.id).electronic !== n) setCount('electronic', n, 'now');
+  };
+
+  /** Where every capture source delivers: the file picker now, the document camera later. */
+  const addCaptured = async (captured: CapturedFile[]) => {
+    setUploading(true);
+    setProblems([]);
+    const failed: string[] = [];
+    let latest: DraftFile[] | null = null;
+    for (const file of captured) {
+      try {
+        const view = await api.call('drafts.addFile', {
+          id: draftId,
+          materialId: material.id,
+          name: file.name.slice(0, 255) || material.name,
+          bytes: file.bytes,
+        });
+        latest = view.files;
+        onFiles(view.files);
+      } catch (failure) {
+        failed.push(describeError(failure));
+      }
+    }
+    setProblems(failed);
+    setUploading(false);
+    if (latest) syncElectronic(latest);
+  };
+
+  const onPick = async (event: ChangeEvent<HTMLInputElement>) => {
+    const picked = [...(event.target.files ?? [])];
+    event.target.value = '';
+    if (picked.length === 0) return;
+    const captured = await Promise.all(
+      picked.map(async (file) => ({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })),
+    );
+    await addCaptured(captured);
+  };
+
+  const remove = async (file: DraftFile) => {
+    setProblems([]);
+    try {
+      const view = await api.call('drafts.removeFile', { id: draftId, materialId: material.id, sha256: file.sha256 });
+      onFiles(view.files);
+      syncElectronic(view.files);
+    } catch (failure) {
+      setProblems([describeError(failure)]);
+    }
+  };
+
+  return (
+    <fieldset className={due ? 'material panel' : 'material panel material-not-due'}>
+      <legend>{material.name}</legend>
+      <p className="material-meta">
+        <span className={`tag tag-${material.requirement.kind}`}>
+          {due ? requirementText(material) : t('intake.materials.notDueTitle')}
+        </span>
+        <span>{t(`intake.materials.media.${material.medium}`)}</span>
+        {material.sourceNote && <span>{t('intake.materials.source', { source: material.sourceNote })}</span>}
+      </p>
+      <div className="material-body">
+        <div className="material-main">
+          <table className="counts">
+            <thead>
+              <tr>
+                <th scope="col">{t('intake.materials.counts.kind')}</th>
+                <th scope="col">{t('intake.materials.counts.due')}</th>
+                <th scope="col">{t('intake.materials.counts.got')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {kinds.map((kind) => {
+                const inputId = `${id}-${kind}`;
+                const short = count[kind] < material.counts[kind];
+                return (
+                  <tr key={kind} className={short ? 'count-short' : undefined}>
+                    <th scope="row">
+                      <label htmlFor={inputId}>{t(`intake.materials.counts.${kind}`)}</label>
+                    </th>
+                    <td>{t('intake.materials.counts.unit', { count: material.counts[kind] })}</td>
+                    <td>
+                      <input
+                        id={inputId}
+                        type="number"
+                        min={0}
+                        max={MAX_COUNT}
+                        step={1}
+                        inputMode="numeric"
+                        value={count[kind]}
+                        onChange={(event) => setCount(kind, clampCount(event.target.value), 'typing')}
+                        onFocus={(event) => event.target.select()}
+                        onBlur={() => void flush()}
+                      />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {due && (
+            <button type="button" onClick={() => update({ counts: { [material.id]: { ...material.counts } } }, 'now')}>
+              {t('intake.materials.fillDue')}
+            </button>
+          )}
+
+          <div className="material-files">
+            <h4>{t('intake.materials.files')}</h4>
+            {mine.length === 0 && <p className="muted">{t('intake.materials.noFiles')}</p>}
+            {mine.length > 0 && (
+              <ul className="file-list">
+                {mine.map((file) => (
+                  <FileRow key={file.sha256} draftId={draftId} file={file} onRemove={() => void remove(file)} />
+                ))}
+              </ul>
+            )}
+            <div className="field upload-field">
+              <div className="field-label">
+                <label htmlFor={`${id}-upload`}>{t('intake.materials.upload')}</label>
+              </div>
+              <input
+                id={`${id}-upload`}
+                type="file"
+                multiple
+                accept={ACCEPT}
+                disabled={uploading}
+                aria-describedby={`${id}-upload-hint`}
+                onChange={(event) => void onPick(event)}
+              />
+              <p id={`${id}-upload-hint`} className="field-hint">
+                {uploading ? t('intake.materials.uploading') : t('intake.materials.uploadHint')}
+              </p>
+            </div>
+            {problems.map((problem, index) => (
+              <p key={index} className="notice notice-error" role="alert">
+                {problem}
+              </p>
+            ))}
+          </div>
+        </div>
+        <aside className="review-points" aria-label={`${material.name} ${t('intake.materials.reviewPoints')}`}>
+          <h4>{t('intake.materials.reviewPoints')}</h4>
+          <ul>
+            {material.reviewPoints.map((point) => (
+              <li key={point}>{point}</li>
+            ))}
+          </ul>
+          {material.electronicLicence && (
+            <p className="muted">{t('intake.materials.licence', { name: material.electronicLicence.name })}</p>
+          )}
+          {material.sample && <p className="muted">{t('intake.materials.sample', { sample: material.sample })}</p>}
+        </aside>
+      </div>
+    </fieldset>
+  );
+}
+
+function FileRow({ draftId, file, onRemove }: { draftId: string; file: DraftFile; onRemove: () => void }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <li className="file-row">
+      <div className="file-line">
+        <span className="file-name">{file.name}</span>
+        <span className="muted">
+          {mediaLabel(file.mediaType)} · {formatSize(file.size)}
+        </span>
+        <button
+          type="button"
+          aria-expanded={open}
+          aria-label={t(open ? 'intake.materials.closePreview' : 'intake.materials.previewLabel', { name: file.name })}
+          onClick={() => setOpen(!open)}
+        >
+          {open ? t('intake.materials.closePreview') : t('intake.materials.preview')}
+        </button>
+        <button type="button" aria-label={t('intake.materials.removeLabel', { name: file.name })} onClick={onRemove}>
+          {t('intake.materials.remove')}
+        </button>
+      </div>
+      {open && <FileContentPreview draftId={draftId} file={file} />}
+    </li>
+  );
+}
+
+function FileContentPreview({ draftId, file }: { draftId: string; file: DraftFile }) {
+  const api = useApi();
+  const content = useObjectUrl(file.sha256, () => api.call('drafts.fileContent', { id: draftId, sha256: file.sha256 }));
+  if (content.kind === 'loading') return <p className="muted">{t('documents.loading')}</p>;
+  if (content.kind === 'failed') {
+    return (
+      <p className="notice notice-error" role="alert">
+        {content.message}
+      </p>
+    );
+  }
+  return (
+    <FilePreview
+      url={content.url}
+      mediaType={content.mediaType}
+      title={t('intake.materials.previewTitle', { name: file.name })}
+    />
+  );
+}

@@ -1,0 +1,368 @@
+// 形式审查: the clerk confirms the acceptance conditions, runs review in the core
+// and sees the proposed outcome with every finding, grouped by what it concerns.
+// A finding may be set aside only with a written reason (saved in the draft and
+// logged by the core); then review runs again. Sealing asks once more, naming the
+// outcome and the documents it will issue.
+import { useId, useState } from 'react';
+import type { ReviewResult, SealedPacket } from '../../../src-main/api/contract.ts';
+import { noticesFor } from '../../../src-main/intake/notices.ts';
+import { MIN_OVERRIDE_REASON_LENGTH } from '../../../src-main/review/review.ts';
+import type { FindingTarget } from '../../../src-main/review/rules.ts';
+import { useApi } from '../../app/api-context.tsx';
+import { describeError } from '../../app/errors.ts';
+import { documentTitle } from '../../components/FileView.tsx';
+import { TextAreaField } from '../../components/Field.tsx';
+import { ErrorNotice } from '../../components/Notice.tsx';
+import { t } from '../../i18n/index.ts';
+import { ConfirmPanel, type StepProps } from './IntakeWizard.tsx';
+
+type ReviewFinding = ReviewResult['findings'][number];
+
+interface ReviewProps extends StepProps {
+  draftId: string;
+  /** Changes so far; a review older than this is stale. */
+  revision: number;
+  currentRevision: () => number;
+  onSealed: (packet: SealedPacket) => void;
+}
+
+const reasonLength = (reason: string) => [...reason.trim()].length;
+
+export function ReviewStep({ item, state, update, flush, draftId, revision, currentRevision, onSealed }: ReviewProps) {
+  const api = useApi();
+  const [review, setReview] = useState<{ result: ReviewResult; revision: number } | null>(null);
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [sealing, setSealing] = useState(false);
+
+  const run = async () => {
+    setRunning(true);
+    setError(null);
+    setConfirming(false);
+    try {
+      if (!(await flush())) return; // the save notice says why; nothing was reviewed
+      const at = currentRevision();
+      const result = await api.call('drafts.review', { id: draftId });
+      setReview({ result, revision: at });
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  const seal = async () => {
+    setSealing(true);
+    setError(null);
+    try {
+      if (!(await flush())) return;
+      onSealed(await api.call('drafts.seal', { id: draftId }));
+    } catch (failure) {
+      setError(describeError(failure));
+      setConfirming(false);
+    } finally {
+      setSealing(false);
+    }
+  };
+
+  const setCondition = (id: string, value: 'met' | 'notMet') => {
+    update({ conditions: { [id]: value } }, 'now');
+    if (review) void run();
+  };
+
+  const setOverride = (findingKey: string, reason: string | null) => {
+    const others = state.overrides.filter((o) => o.findingKey !== findingKey);
+    update({ overrides: reason === null ? others : [...others, { findingKey, reason: reason.trim() }] }, 'now');
+    void run();
+  };
+
+  const stale = review !== null && review.revision !== revision;
+  const result = review?.result;
+
+  return (
+    <div className="step-review">
+      <fieldset className="panel">
+        <legend>{t('intake.review.conditionsTitle')}</legend>
+        {item.acceptanceConditions.length === 0 ? (
+          <p className="muted">{t('intake.review.noConditions')}</p>
+        ) : (
+          <>
+            <p className="field-hint">{t('intake.review.conditionsHint')}</p>
+            <ul className="conditions">
+              {item.acceptanceConditions.map((condition) => (
+                <ConditionRow
+                  key={condition.id}
+                  text={condition.text}
+                  value={state.conditions[condition.id]}
+                  onChange={(value) => setCondition(condition.id, value)}
+                />
+              ))}
+            </ul>
+          </>
+        )}
+      </fieldset>
+
+      <div className="actions">
+        <button type="button" className="primary" disabled={running || sealing} onClick={() => void run()}>
+          {t('intake.review.run')}
+        </button>
+      </div>
+      {running && (
+        <p className="muted" role="status">
+          {t('intake.review.running')}
+        </p>
+      )}
+      <ErrorNotice message={error} />
+      {stale && !running && <p className="notice notice-warn">{t('intake.review.stale')}</p>}
+
+      {result && (
+        <Outcome
+          result={result}
+          stale={stale}
+          onOverride={(key, reason) => setOverride(key, reason)}
+          onUndo={(key) => setOverride(key, null)}
+        />
+      )}
+
+      {result && !stale && (
+        <div className="seal-row">
+          {!confirming && (
+            <button
+              type="button"
+              className="primary seal-button"
+              disabled={running || sealing}
+              onClick={() => setConfirming(true)}
+            >
+              {t('intake.review.seal')}
+            </button>
+          )}
+          {confirming && (
+            <ConfirmPanel
+              message={t('intake.review.sealConfirm', {
+                outcome: t(`outcomes.${result.outcome}`),
+                documents: noticesFor(result.outcome)
+                  .map((kind) => `《${documentTitle(kind)}》`)
+                  .join('、'),
+              })}
+              confirm={t('intake.review.sealYes')}
+              busy={sealing}
+              onConfirm={() => void seal()}
+              onCancel={() => setConfirming(false)}
+            />
+          )}
+          {sealing && (
+            <p className="muted" role="status">
+              {t('intake.review.sealing')}
+            </p>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function ConditionRow({
+  text,
+  value,
+  onChange,
+}: {
+  text: string;
+  value: 'met' | 'notMet' | undefined;
+  onChange: (value: 'met' | 'notMet') => void;
+}) {
+  const id = useId();
+  return (
+    <li>
+      <div role="radiogroup" aria-labelledby={`${id}-text`} className="condition">
+        <span id={`${id}-text`} className="condition-text">
+          {text}
+        </span>
+        {(['met', 'notMet'] as const).map((option) => (
+          <span key={option} className="radio">
+            <input
+              id={`${id}-${option}`}
+              type="radio"
+              name={id}
+              checked={value === option}
+              onChange={() => onChange(option)}
+            />
+            <label htmlFor={`${id}-${option}`}>{t(`intake.review.${option}`)}</label>
+          </span>
+        ))}
+      </div>
+    </li>
+  );
+}
+
+/** Findings grouped by what they concern, in the order review lists them. */
+function groupFindings(
+  findings: readonly ReviewFinding[],
+): Array<{ key: string; title: string; findings: ReviewFinding[] }> {
+  const groups = new Map<string, { key: string; title: string; findings: ReviewFinding[] }>();
+  for (const finding of findings) {
+    const { key, title } = groupOf(finding.target);
+    const group = groups.get(key) ?? { key, title, findings: [] };
+    group.findings.push(finding);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+function groupOf(target: FindingTarget): { key: string; title: string } {
+  switch (target.kind) {
+    case 'item':
+      return { key: 'item', title: t('intake.review.groups.item') };
+    case 'condition':
+      return { key: 'condition', title: t('intake.review.groups.condition') };
+    case 'identity':
+      return { key: `identity:${target.who}`, title: t(`intake.review.groups.${target.who}`) };
+    case 'material':
+      return { key: `material:${target.id}`, title: t('intake.review.groups.material', { name: target.name }) };
+    case 'field':
+      return { key: `field:${target.key}`, title: t('intake.review.groups.field', { label: target.label }) };
+  }
+}
+
+function Outcome({
+  result,
+  stale,
+  onOverride,
+  onUndo,
+}: {
+  result: ReviewResult;
+  stale: boolean;
+  onOverride: (findingKey: string, reason: string) => void;
+  onUndo: (findingKey: string) => void;
+}) {
+  const id = useId();
+  const deadline = result.acceptance?.decisionDeadline ?? result.correction?.deadline;
+  return (
+    <section
+      className={`panel outcome-panel outcome-panel-${result.outcome}${stale ? ' outcome-stale' : ''}`}
+      aria-labelledby={`${id}-title`}
+    >
+      <h4 id={`${id}-title`}>{t('intake.review.outcomeTitle', { outcome: t(`outcomes.${result.outcome}`) })}</h4>
+      <p>{t(`intake.review.outcomeHints.${result.outcome}`)}</p>
+      {result.acceptance && (
+        <p className="deadline">
+          {t('intake.review.decisionDeadline', {
+            date: result.acceptance.decisionDeadline.date,
+            days: result.acceptance.committedDays,
+          })}
+        </p>
+      )}
+      {result.correction && (
+        <p className="deadline">
+          {t('intake.review.correctionDeadline', {
+            date: result.correction.deadline.date,
+            days: result.correction.days,
+          })}
+        </p>
+      )}
+      {deadline?.provisional && <p className="muted">{t('intake.review.provisional')}</p>}
+      {result.unmatchedOverrides.length > 0 && (
+        <p className="muted">{t('intake.review.unmatched', { count: result.unmatchedOverrides.length })}</p>
+      )}
+
+      <h4>{t('intake.review.findingsTitle', { count: result.findings.length })}</h4>
+      {result.findings.length === 0 && <p className="muted">{t('intake.review.noFindings')}</p>}
+      {groupFindings(result.findings).map((group) => (
+        <section key={group.key} className="finding-group" aria-label={group.title}>
+          <h5>{group.title}</h5>
+          <ul className="findings">
+            {group.findings.map((finding) => (
+              <FindingRow
+                key={finding.key}
+                finding={finding}
+                disabled={stale}
+                onOverride={(reason) => onOverride(finding.key, reason)}
+                onUndo={() => onUndo(finding.key)}
+              />
+            ))}
+          </ul>
+        </section>
+      ))}
+    </section>
+  );
+}
+
+function FindingRow({
+  finding,
+  disabled,
+  onOverride,
+  onUndo,
+}: {
+  finding: ReviewFinding;
+  disabled: boolean;
+  onOverride: (reason: string) => void;
+  onUndo: () => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const severity = finding.refusal ? 'refusal' : finding.severity;
+  const length = reasonLength(reason);
+  const enough = length >= MIN_OVERRIDE_REASON_LENGTH;
+
+  return (
+    <li className={`finding finding-${severity}${finding.override ? ' finding-overridden' : ''}`}>
+      <span className={`tag tag-${severity}`}>{t(`intake.review.severity.${severity}`)}</span>
+      <span className="finding-message">{finding.message}</span>
+      {finding.supply && !finding.refusal && !finding.override && (
+        <span className="finding-supply">{t('intake.review.supply', { supply: finding.supply })}</span>
+      )}
+      {finding.refusal && finding.legalBasis && <span className="finding-supply">{finding.legalBasis}</span>}
+      {finding.override && (
+        <div className="override">
+          <span>{t('intake.review.overridden', { reason: finding.override.reason })}</span>
+          <button type="button" disabled={disabled} onClick={onUndo}>
+            {t('intake.review.undoOverride')}
+          </button>
+        </div>
+      )}
+      {!finding.override && finding.overridable && finding.severity === 'blocking' && !open && (
+        <div className="override">
+          <button type="button" disabled={disabled} onClick={() => setOpen(true)}>
+            {t('intake.review.override')}
+          </button>
+        </div>
+      )}
+      {!finding.override && open && (
+        <div
+          className="override override-form"
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') {
+              event.preventDefault();
+              setOpen(false);
+            }
+          }}
+        >
+          <TextAreaField
+            label={t('intake.review.overrideReason')}
+            autoFocus
+            maxLength={500}
+            value={reason}
+            hint={t('intake.review.overrideHint', { min: MIN_OVERRIDE_REASON_LENGTH, count: length })}
+            onChange={(event) => setReason(event.target.value)}
+          />
+          <div className="actions">
+            <button
+              type="button"
+              className="primary"
+              disabled={!enough || disabled}
+              onClick={() => {
+                setOpen(false);
+                onOverride(reason);
+              }}
+            >
+              {t('intake.review.overrideConfirm')}
+            </button>
+            <button type="button" onClick={() => setOpen(false)}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </div>
+      )}
+    </li>
+  );
+}

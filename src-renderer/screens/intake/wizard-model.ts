@@ -1,0 +1,109 @@
+// Pure helpers of the intake wizard over the catalog item and the draft state.
+import {
+  type FormAnswers,
+  type Material,
+  type PrefillSource,
+  type ServiceItem,
+  fieldsInEffect,
+  isMaterialDue,
+} from '../../../src-main/catalog/schema.ts';
+import type { DraftState, MaterialCount, WizardStep } from '../../../src-main/intake/draft.ts';
+import { WIZARD_STEPS } from '../../../src-main/intake/draft.ts';
+import type { PersonIdentity } from '../../../src-main/review/application.ts';
+
+export const COUNT_KINDS = ['original', 'copy', 'electronic'] as const;
+export type CountKind = (typeof COUNT_KINDS)[number];
+export const MAX_COUNT = 99;
+
+export function stepAfter(step: WizardStep, by: 1 | -1): WizardStep | undefined {
+  return WIZARD_STEPS[WIZARD_STEPS.indexOf(step) + by];
+}
+
+/** The answers conditions see: those of the fields in effect (as formal review does). */
+export function answersInEffect(item: ServiceItem, state: DraftState): FormAnswers {
+  const answers: FormAnswers = {};
+  for (const field of fieldsInEffect(item, state.answers, state.agent !== undefined)) {
+    const value = state.answers[field.key];
+    if (value !== undefined) answers[field.key] = value;
+  }
+  return answers;
+}
+
+export function dueMaterials(item: ServiceItem, state: DraftState): Material[] {
+  const context = { answers: answersInEffect(item, state), agent: state.agent !== undefined };
+  return item.materials.filter((material) => isMaterialDue(material, context));
+}
+
+function prefillValue(source: PrefillSource, state: DraftState): string | undefined {
+  const person = state.applicant;
+  switch (source) {
+    case 'idCard.name':
+      return person.name.trim();
+    case 'idCard.idNumber':
+      return person.idNumber.trim().toUpperCase();
+    case 'idCard.sex':
+      return person.sex;
+    case 'idCard.ethnicity':
+      return person.ethnicity?.trim();
+    case 'idCard.birthDate':
+      return person.birthDate;
+    case 'idCard.address':
+      return person.address?.trim();
+    case 'company.name':
+      return state.company?.name.trim();
+    case 'company.creditCode':
+      return state.company?.creditCode.trim().toUpperCase();
+  }
+}
+
+/** Answers to fill from the applicant's identity: fields in effect that name a source and are still empty. */
+export function prefillAnswers(item: ServiceItem, state: DraftState): FormAnswers {
+  const filled: FormAnswers = {};
+  for (const field of fieldsInEffect(item, state.answers, state.agent !== undefined)) {
+    if (!field.prefill) continue;
+    const current = state.answers[field.key];
+    if (current !== undefined && current !== null && current !== '') continue;
+    const value = prefillValue(field.prefill, state);
+    if (value) filled[field.key] = value;
+  }
+  return filled;
+}
+
+/** 业务属地 as the item names it, e.g. 参保地 from "参保地社会保障卡服务机构". */
+export function homePlace(item: ServiceItem): string {
+  return /^(.+?地)/.exec(item.implementingAuthority)?.[1] ?? '业务属地';
+}
+
+export function countOf(state: DraftState, materialId: string): MaterialCount {
+  return state.counts[materialId] ?? { original: 0, copy: 0, electronic: 0 };
+}
+
+export function clampCount(text: string): number {
+  const n = Number.parseInt(text, 10);
+  if (!Number.isFinite(n) || n < 0) return 0;
+  return Math.min(n, MAX_COUNT);
+}
+
+/** A person as stored: empty optional parts left out (the wire has no `undefined`). */
+export function cleanPerson(person: PersonIdentity): PersonIdentity {
+  const clean: PersonIdentity = { name: person.name, idNumber: person.idNumber, source: person.source };
+  if (person.sex) clean.sex = person.sex;
+  if (person.birthDate) clean.birthDate = person.birthDate;
+  if (person.ethnicity) clean.ethnicity = person.ethnicity;
+  if (person.address) clean.address = person.address;
+  return clean;
+}
+
+export const EMPTY_PERSON: PersonIdentity = { name: '', idNumber: '', source: 'manual' };
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function mediaLabel(mediaType: string): string {
+  if (mediaType === 'application/pdf') return 'PDF';
+  if (mediaType.startsWith('image/')) return mediaType.slice(6).toUpperCase();
+  return mediaType;
+}

@@ -1,0 +1,372 @@
+// The intake side of the in-memory core: the real seed catalog and its search, the
+// real draft patching, the real formal review over the shipped working-day calendar,
+// and sealing into packets whose documents are small PDFs. Only storage (maps
+// instead of SQLite and blob files) and PDF rendering are stand-ins.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
+import { v7 as uuidv7 } from 'uuid';
+import type { Handlers } from '../../src-main/api/dispatcher.ts';
+import { AppError } from '../../src-main/api/errors.ts';
+import type { DraftView, PacketSummary, ReviewResult, SealedPacket } from '../../src-main/api/contract.ts';
+import { WorkingCalendar } from '../../src-main/calendar/working-calendar.ts';
+import { CatalogSearch } from '../../src-main/catalog/catalog-search.ts';
+import { Catalog, type ServiceItem } from '../../src-main/catalog/schema.ts';
+import {
+  applyPatch,
+  type DraftFile,
+  type DraftPatch,
+  DraftState,
+  emptyDraftState,
+  type WizardStep,
+} from '../../src-main/intake/draft.ts';
+import type { NoticeKind } from '../../src-main/intake/manifest.ts';
+import { noticesFor } from '../../src-main/intake/notices.ts';
+import type { ApplicationDraft } from '../../src-main/review/application.ts';
+import { reviewApplication } from '../../src-main/review/review.ts';
+import { ACCEPTED_MEDIA_TYPES } from '../../src-main/review/rules.ts';
+
+const root = process.cwd();
+/** The shipped seed catalog and calendar, read once for every test. */
+export const seedCatalog: Catalog = Catalog.parse(
+  (JSON.parse(readFileSync(resolve(root, 'assets/catalog/seed-catalog.json'), 'utf8')) as { catalog: unknown }).catalog,
+);
+const calendar = WorkingCalendar.fromDirectory(resolve(root, 'assets/calendar'));
+
+export function seedItem(code: string): ServiceItem {
+  const item = seedCatalog.items.find((i) => i.code === code);
+  if (!item) throw new Error(`no seed item ${code}`);
+  return item;
+}
+
+const TITLES: Record<NoticeKind, string> = {
+  receipt: '收件凭证',
+  acceptance: '受理通知书',
+  correction: '补正材料通知书',
+  refusal: '不予受理通知书',
+};
+const SERIES: Record<NoticeKind, string> = { receipt: 'SJ', acceptance: 'SL', correction: 'BZ', refusal: 'BY' };
+const INITIAL_STATE: Record<ReviewResult['outcome'], string> = {
+  accept: 'sealed',
+  correction: 'correction_issued',
+  refuse: 'refused_at_window',
+};
+
+export interface Clerk {
+  id: number;
+  username: string;
+  displayName: string;
+}
+
+interface FakeDraft {
+  id: string;
+  clerkId: number;
+  itemCode: string;
+  step: WizardStep;
+  state: DraftState;
+  files: DraftFile[];
+  previous: { packetId: string; version: number } | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface FakePacket extends PacketSummary {
+  state: string;
+  draftState: DraftState;
+  files: DraftFile[];
+}
+
+interface StoredFile {
+  bytes: Uint8Array;
+  mediaType: string;
+  name: string;
+}
+
+type IntakeMethods =
+  | 'catalog.search'
+  | 'catalog.item'
+  | 'drafts.list'
+  | 'drafts.create'
+  | 'drafts.get'
+  | 'drafts.save'
+  | 'drafts.addFile'
+  | 'drafts.removeFile'
+  | 'drafts.fileContent'
+  | 'drafts.review'
+  | 'drafts.seal'
+  | 'drafts.discard'
+  | 'drafts.supplement'
+  | 'packets.list'
+  | 'documents.get';
+
+export class FakeIntake {
+  readonly drafts = new Map<string, FakeDraft>();
+  readonly packets: FakePacket[] = [];
+  readonly blobs = new Map<string, StoredFile>();
+  /** Every patch `drafts.save` received, in order. */
+  readonly saves: DraftPatch[] = [];
+  /** Makes the next n saves fail as if the link dropped. */
+  failSaves = 0;
+  private readonly search = new CatalogSearch(seedCatalog.items);
+  private readonly counters = new Map<string, number>();
+
+  constructor(private readonly now: () => number) {}
+
+  /** A draft as a clerk left it earlier (for resume specs). */
+  seedDraft(clerk: Clerk, itemCode: string, changes: DraftPatch = {}): DraftView {
+    const draft = this.create(clerk, itemCode);
+    this.save(clerk, draft.id, changes);
+    return this.view(this.draft(clerk, draft.id));
+  }
+
+  /** A file already taken for a material, as an earlier upload would have left it. */
+  seedFile(draftId: string, materialId: string, name: string, bytes: Uint8Array, mediaType: string): void {
+    const draft = this.drafts.get(draftId);
+    if (!draft) throw new Error(`no draft ${draftId}`);
+    const sha256 = this.put(bytes, mediaType, name);
+    draft.files.push({ materialId, sha256, name, mediaType, size: bytes.length });
+  }
+
+  handlers(clerk: () => Clerk): Pick<Handlers<null>, IntakeMethods> {
+    return {
+      'catalog.search': ({ query, limit }) => ({
+        hits: this.search.search(query, limit).map(({ code, name, matchedBy }) => ({ code, name, matchedBy })),
+      }),
+      'catalog.item': ({ code }) => this.item(code),
+      'drafts.list': () => ({
+        drafts: [...this.drafts.values()]
+          .filter((d) => d.clerkId === clerk().id)
+          .sort((a, b) => b.updatedAt - a.updatedAt)
+          .map((d) => this.view(d)),
+      }),
+      'drafts.create': ({ itemCode }) => this.create(clerk(), itemCode),
+      'drafts.get': ({ id }) => this.view(this.draft(clerk(), id)),
+      'drafts.save': ({ id, patch }) => {
+        if (this.failSaves > 0) {
+          this.failSaves--;
+          throw new AppError('store.diskFull', 'simulated failure');
+        }
+        this.saves.push(patch);
+        return this.save(clerk(), id, patch);
+      },
+      'drafts.addFile': async ({ id, materialId, name, bytes }) => {
+        const draft = this.draft(clerk(), id);
+        const item = this.item(draft.itemCode);
+        if (!item.materials.some((m) => m.id === materialId)) {
+          throw new AppError('request.invalidInput', `no material ${materialId}`, { fields: 'materialId' });
+        }
+        const detected = await fileTypeFromBuffer(bytes);
+        if (!detected || !(ACCEPTED_MEDIA_TYPES as readonly string[]).includes(detected.mime)) {
+          throw new AppError('intake.unsupportedFile', `${detected?.mime ?? 'unknown type'} is not an image or PDF`, {
+            name,
+          });
+        }
+        const sha256 = this.put(bytes, detected.mime, name);
+        if (!draft.files.some((f) => f.materialId === materialId && f.sha256 === sha256)) {
+          draft.files.push({ materialId, sha256, name, mediaType: detected.mime, size: bytes.length });
+        }
+        draft.updatedAt = this.now();
+        return this.view(draft);
+      },
+      'drafts.removeFile': ({ id, materialId, sha256 }) => {
+        const draft = this.draft(clerk(), id);
+        draft.files = draft.files.filter((f) => !(f.materialId === materialId && f.sha256 === sha256));
+        return this.view(draft);
+      },
+      'drafts.fileContent': ({ id, sha256 }) => {
+        const draft = this.draft(clerk(), id);
+        const file = draft.files.find((f) => f.sha256 === sha256);
+        const blob = this.blobs.get(sha256);
+        if (!file || !blob) throw new AppError('store.blobMissing', `no file ${sha256.slice(0, 12)}`);
+        return { bytes: blob.bytes, mediaType: file.mediaType, name: file.name };
+      },
+      'drafts.review': ({ id }) => this.review(this.draft(clerk(), id)),
+      'drafts.seal': ({ id }) => this.seal(clerk(), this.draft(clerk(), id)),
+      'drafts.discard': ({ id }) => {
+        this.draft(clerk(), id);
+        this.drafts.delete(id);
+        return {};
+      },
+      'drafts.supplement': ({ packetId }) => this.supplement(clerk(), packetId),
+      'packets.list': ({ scope }) => {
+        const since = scope === 'today' ? startOfHallDay(this.now()) : 0;
+        return {
+          packets: this.packets
+            .filter((p) => p.sealedAt >= since)
+            .sort((a, b) => b.sealedAt - a.sealedAt)
+            .map(({ draftState: _state, files: _files, ...summary }) => summary),
+        };
+      },
+      'documents.get': ({ sha256 }) => {
+        const document = this.packets.flatMap((p) => p.documents).find((d) => d.sha256 === sha256);
+        const blob = this.blobs.get(sha256);
+        if (!document || !blob) throw new AppError('store.blobMissing', `no packet file ${sha256.slice(0, 12)}`);
+        return { bytes: blob.bytes, mediaType: blob.mediaType, name: blob.name };
+      },
+    };
+  }
+
+  item(code: string): ServiceItem {
+    const item = seedCatalog.items.find((i) => i.code === code);
+    if (!item) throw new AppError('catalog.itemNotFound', `no item ${code}`, { code });
+    return item;
+  }
+
+  private create(clerk: Clerk, itemCode: string): DraftView {
+    const item = this.item(itemCode);
+    const kind = item.serviceObjects.includes('person') ? 'person' : 'company';
+    return this.insert(clerk, item, emptyDraftState(kind), null);
+  }
+
+  private insert(
+    clerk: Clerk,
+    item: ServiceItem,
+    state: DraftState,
+    previous: FakeDraft['previous'],
+    files: DraftFile[] = [],
+  ): DraftView {
+    const now = this.now();
+    const draft: FakeDraft = {
+      id: uuidv7(),
+      clerkId: clerk.id,
+      itemCode: item.code,
+      step: 'applicant',
+      state,
+      files,
+      previous,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.drafts.set(draft.id, draft);
+    return this.view(draft);
+  }
+
+  private save(clerk: Clerk, id: string, patch: DraftPatch): DraftView {
+    const draft = this.draft(clerk, id);
+    const { next, changed } = applyPatch(draft.state, patch);
+    if (changed.length > 0 || (patch.step && patch.step !== draft.step)) {
+      draft.state = DraftState.parse(next);
+      draft.step = patch.step ?? draft.step;
+      draft.updatedAt = this.now();
+    }
+    return this.view(draft);
+  }
+
+  private draft(clerk: Clerk, id: string): FakeDraft {
+    const draft = this.drafts.get(id);
+    if (!draft || draft.clerkId !== clerk.id) throw new AppError('intake.draftNotFound', `no draft ${id}`);
+    return draft;
+  }
+
+  private view(draft: FakeDraft): DraftView {
+    return {
+      id: draft.id,
+      itemCode: draft.itemCode,
+      itemName: this.item(draft.itemCode).name,
+      catalogVersion: seedCatalog.version,
+      step: draft.step,
+      state: structuredClone(draft.state),
+      files: draft.files.map((f) => ({ ...f })),
+      previous: draft.previous,
+      createdAt: draft.createdAt,
+      updatedAt: draft.updatedAt,
+    };
+  }
+
+  private put(bytes: Uint8Array, mediaType: string, name: string): string {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (!this.blobs.has(sha256)) this.blobs.set(sha256, { bytes: Uint8Array.from(bytes), mediaType, name });
+    return sha256;
+  }
+
+  /** As IntakeService.runReview: the draft's materials are its counts and its files. */
+  private review(draft: FakeDraft): ReviewResult {
+    const { state } = draft;
+    const materialIds = new Set([...Object.keys(state.counts), ...draft.files.map((f) => f.materialId)]);
+    const application: ApplicationDraft = {
+      itemCode: draft.itemCode,
+      applicantKind: state.applicantKind,
+      applicant: state.applicant,
+      ...(state.company ? { company: state.company } : {}),
+      ...(state.agent ? { agent: state.agent } : {}),
+      homeRegionCode: state.homeRegionCode,
+      answers: state.answers,
+      conditions: state.conditions,
+      materials: [...materialIds].map((materialId) => ({
+        materialId,
+        original: state.counts[materialId]?.original ?? 0,
+        copy: state.counts[materialId]?.copy ?? 0,
+        electronic: state.counts[materialId]?.electronic ?? 0,
+        files: draft.files
+          .filter((f) => f.materialId === materialId)
+          .map((f) => ({ name: f.name, mediaType: f.mediaType, size: f.size })),
+      })),
+    };
+    return reviewApplication(this.item(draft.itemCode), application, {
+      calendar,
+      receivedAt: this.now(),
+      correctionDays: 5,
+      overrides: state.overrides,
+    });
+  }
+
+  private seal(_clerk: Clerk, draft: FakeDraft): SealedPacket {
+    const review = this.review(draft);
+    const packetId = draft.previous?.packetId ?? draft.id;
+    const version = (draft.previous?.version ?? 0) + 1;
+    const year = review.receivedOn.slice(0, 4);
+    const documents = noticesFor(review.outcome).map((kind) => {
+      const series = `${SERIES[kind]}/${year}`;
+      const n = (this.counters.get(series) ?? 0) + 1;
+      this.counters.set(series, n);
+      const number = `DEMO-HALL-${SERIES[kind]}-${year}-${String(n).padStart(6, '0')}`;
+      const bytes = new TextEncoder().encode(`%PDF-1.4\n% ${TITLES[kind]} ${number}\n%%EOF\n`);
+      const sha256 = this.put(Uint8Array.from(bytes), 'application/pdf', `${number}.pdf`);
+      return { kind, number, title: TITLES[kind], sha256 };
+    });
+    const item = this.item(draft.itemCode);
+    const deadline = review.acceptance?.decisionDeadline.date ?? review.correction?.deadline.date ?? null;
+    const sealed: SealedPacket = {
+      packetId,
+      version,
+      outcome: review.outcome,
+      state: INITIAL_STATE[review.outcome],
+      manifestHash: createHash('sha256').update(`${packetId}#${version}`).digest('hex'),
+      deadline,
+      documents,
+    };
+    this.packets.push({
+      ...sealed,
+      itemCode: item.code,
+      itemName: item.name,
+      applicantName: draft.state.company?.name || draft.state.applicant.name,
+      reason: null,
+      sealedAt: this.now(),
+      draftState: structuredClone(draft.state),
+      files: draft.files.map((f) => ({ ...f })),
+    });
+    this.drafts.delete(draft.id);
+    return sealed;
+  }
+
+  private supplement(clerk: Clerk, packetId: string): DraftView {
+    const packet = this.packets.filter((p) => p.packetId === packetId).sort((a, b) => b.version - a.version)[0];
+    if (!packet) throw new AppError('intake.packetNotFound', `no packet ${packetId}`);
+    if (packet.outcome !== 'correction') throw new AppError('intake.notCorrectable', `packet is ${packet.outcome}`);
+    const state: DraftState = { ...structuredClone(packet.draftState), conditions: {}, overrides: [] };
+    return this.insert(
+      clerk,
+      this.item(packet.itemCode),
+      state,
+      { packetId, version: packet.version },
+      packet.files.map((f) => ({ ...f })),
+    );
+  }
+}
+
+/** Midnight in the hall's time zone (UTC+8). */
+function startOfHallDay(now: number): number {
+  const offset = 8 * 3_600_000;
+  return Math.floor((now + offset) / 86_400_000) * 86_400_000 - offset;
+}

@@ -1,0 +1,442 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { createApiClient } from '../../src-renderer/api/client.ts';
+import type { FakeCore } from './fake-core.ts';
+import {
+  APPLICANT_ID,
+  APPLICANT_ID_TYPO,
+  AGENT_ID,
+  completeSocialCard,
+  pdfBytes,
+  pngBytes,
+  SOCIAL_CARD,
+} from './intake-fixtures.ts';
+import { CLERK, renderApp, renderOn } from './render-app.tsx';
+
+async function clerkHome(options: Parameters<typeof renderApp>[0] = {}) {
+  const user = userEvent.setup();
+  const app = renderApp({ users: [CLERK], signedIn: CLERK.username, ...options });
+  await screen.findByRole('button', { name: /新建收件/ });
+  return { user, ...app };
+}
+
+/** Starts a 社会保障卡申领 draft from the keyboard; lands on the applicant step. */
+async function startSocialCard() {
+  const app = await clerkHome();
+  await app.user.keyboard('{Alt>}n{/Alt}');
+  await screen.findByLabelText('搜索事项');
+  await app.user.keyboard('sbk');
+  await screen.findByRole('option', { name: /社会保障卡申领/ });
+  await app.user.keyboard('{Enter}');
+  await screen.findByRole('heading', { name: '社会保障卡申领', level: 2 });
+  return app;
+}
+
+function clerkOf(core: FakeCore) {
+  const user = core.byUsername(CLERK.username);
+  if (!user) throw new Error('no clerk');
+  return user;
+}
+
+function onlyDraft(core: FakeCore) {
+  const drafts = [...core.intake.drafts.values()];
+  expect(drafts).toHaveLength(1);
+  return drafts[0]!;
+}
+
+const field = (label: string) => screen.getByLabelText(label, { selector: 'input, select, textarea' });
+const valueOf = (label: string) => (field(label) as HTMLInputElement).value;
+
+describe('choosing the item', () => {
+  it('finds items by pinyin initials and takes one with ↑/↓ and Enter', async () => {
+    const { user, core } = await clerkHome();
+    await user.keyboard('{Alt>}n{/Alt}');
+    const search = await screen.findByLabelText('搜索事项');
+    expect(document.activeElement).toBe(search);
+
+    await user.keyboard('hkqy');
+    const list = screen.getByRole('listbox', { name: '事项搜索结果' });
+    await within(list).findByRole('option', { name: /户口迁移（父母投靠子女）/ });
+    const options = within(list).getAllByRole('option');
+    expect(options.map((o) => o.textContent)).toEqual([
+      '户口迁移（工作调动） KSTB-GA-0001',
+      '户口迁移（夫妻投靠） KSTB-GA-0004',
+      '户口迁移（父母投靠子女） KSTB-GA-0005',
+      '户口迁移（大中专院校录取） KSTB-GA-0002',
+      '户口迁移（大中专院校毕业生） KSTB-GA-0003',
+    ]);
+    expect(options[0]!.getAttribute('aria-selected')).toBe('true');
+
+    await user.keyboard('{ArrowDown}{ArrowDown}');
+    expect(search.getAttribute('aria-activedescendant')).toBe(options[2]!.id);
+    await user.keyboard('{Enter}');
+
+    expect(await screen.findByRole('heading', { name: '户口迁移（父母投靠子女）', level: 2 })).toBeTruthy();
+    expect(onlyDraft(core)).toMatchObject({ itemCode: 'KSTB-GA-0005', step: 'applicant' });
+    // The applicant step opens with the cursor in its first field.
+    expect(document.activeElement).toBe(field('姓名'));
+  });
+
+  it('takes the first hit when Enter comes right after typing', async () => {
+    const { user, core } = await clerkHome();
+    await user.click(screen.getByRole('button', { name: /新建收件/ }));
+    await user.type(await screen.findByLabelText('搜索事项'), 'sbk{Enter}');
+    await screen.findByRole('heading', { name: '社会保障卡申领', level: 2 });
+    expect(onlyDraft(core).itemCode).toBe(SOCIAL_CARD);
+  });
+
+  it('goes back to the queue with Escape', async () => {
+    const { user } = await clerkHome();
+    await user.keyboard('{Alt>}n{/Alt}');
+    await screen.findByLabelText('搜索事项');
+    await user.keyboard('{Escape}');
+    expect(await screen.findByRole('button', { name: /新建收件/ })).toBeTruthy();
+  });
+});
+
+describe('the applicant step', () => {
+  it('flags a wrong check digit beside the field and keeps what was typed', async () => {
+    const { user, core } = await startSocialCard();
+    await user.keyboard('张伟');
+    await user.type(field('公民身份号码'), APPLICANT_ID_TYPO);
+
+    const idField = field('公民身份号码');
+    expect(idField.getAttribute('aria-invalid')).toBe('true');
+    const message = screen.getByText('公民身份号码校验码不符，可能有数字录入错误，请与证件逐位核对。');
+    expect(idField.getAttribute('aria-describedby')).toContain(message.id);
+    expect(valueOf('公民身份号码')).toBe(APPLICANT_ID_TYPO);
+    // Saved as typed: a wrong value is review's finding, not a reason to lose it.
+    await waitFor(() => expect(onlyDraft(core).state.applicant.idNumber).toBe(APPLICANT_ID_TYPO));
+
+    await user.clear(idField);
+    await user.type(idField, APPLICANT_ID);
+    expect(screen.queryByText(/校验码不符/)).toBeNull();
+    expect(idField.getAttribute('aria-invalid')).toBeNull();
+    // A valid number fills sex and birth date that were still empty.
+    expect(valueOf('性别')).toBe('male');
+    expect(valueOf('出生日期')).toBe('1990-03-07');
+    await waitFor(() =>
+      expect(onlyDraft(core).state.applicant).toEqual({
+        name: '张伟',
+        idNumber: APPLICANT_ID,
+        sex: 'male',
+        birthDate: '1990-03-07',
+        source: 'manual',
+      }),
+    );
+  });
+
+  it('keeps the ID-card reader button disabled and says the reader is not connected', async () => {
+    await startSocialCard();
+    expect((screen.getByRole('button', { name: '读取身份证' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByText('身份证阅读器未连接，请核对证件后手工录入。')).toBeTruthy();
+    expect(screen.getByText('信息来源：手工录入')).toBeTruthy();
+  });
+
+  it('adds an agent with its own identity fields, and the agent materials with it', async () => {
+    const { user, core } = await startSocialCard();
+    await user.click(screen.getByLabelText('由代办人代为办理'));
+    await user.type(field('代办人姓名'), '李娜');
+    await user.type(field('代办人公民身份号码'), AGENT_ID);
+    await waitFor(() =>
+      expect(onlyDraft(core).state.agent).toMatchObject({ name: '李娜', idNumber: AGENT_ID, sex: 'female' }),
+    );
+
+    await user.keyboard('{Alt>}{ArrowRight}{ArrowRight}{/Alt}');
+    await screen.findByRole('heading', { name: '收取材料', level: 3 });
+    expect(screen.getByRole('group', { name: '授权委托书' })).toBeTruthy();
+    expect(screen.getByRole('group', { name: /代办人/ })).toBeTruthy();
+  });
+});
+
+describe('the form step', () => {
+  it('prefills from the identity and shows fields only when their condition holds', async () => {
+    const { user } = await startSocialCard();
+    await user.keyboard('张伟');
+    await user.type(field('公民身份号码'), APPLICANT_ID);
+    await user.keyboard('{Alt>}{ArrowRight}{/Alt}');
+    await screen.findByRole('heading', { name: '填写表单', level: 3 });
+
+    expect(valueOf('申请人姓名')).toBe('张伟');
+    expect(valueOf('公民身份号码')).toBe(APPLICANT_ID);
+    expect(valueOf('性别')).toBe('male');
+    expect(screen.getAllByText(/已按申请人身份信息预填/).length).toBe(3);
+
+    expect(screen.queryByLabelText('监护人姓名')).toBeNull();
+    await user.selectOptions(field('申请人未满16周岁'), '是');
+    expect(field('监护人姓名')).toBeTruthy();
+    expect(field('监护人公民身份号码')).toBeTruthy();
+  });
+
+  it('makes a conditional material due once its answer is given', async () => {
+    const { user } = await startSocialCard();
+    await user.keyboard('{Alt>}{ArrowRight}{ArrowRight}{/Alt}');
+    await screen.findByRole('heading', { name: '收取材料', level: 3 });
+    expect(screen.queryByRole('group', { name: '监护关系证明（户口簿或出生医学证明）' })).toBeNull();
+    expect(screen.getByText('（申请人未满16周岁的）')).toBeTruthy();
+
+    await user.keyboard('{Alt>}{ArrowLeft}{/Alt}');
+    await screen.findByRole('heading', { name: '填写表单', level: 3 });
+    await user.selectOptions(field('申请人未满16周岁'), '是');
+    await user.keyboard('{Alt>}{ArrowRight}{/Alt}');
+
+    const material = await screen.findByRole('group', { name: '监护关系证明（户口簿或出生医学证明）' });
+    expect(within(material).getByText('申请人未满16周岁的须交')).toBeTruthy();
+    // 应交 beside 实交
+    const original = within(material).getByLabelText('原件');
+    expect(original.closest('tr')?.textContent).toContain('1 份');
+  });
+
+  it('moves on with Enter from the last field', async () => {
+    const { user } = await startSocialCard();
+    // The step's last field is the agent tick box.
+    screen.getByLabelText('由代办人代为办理').focus();
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('heading', { name: '填写表单', level: 3 })).toBeTruthy();
+
+    // Enter in any other field goes to the next field.
+    expect(document.activeElement).toBe(field('申请人姓名'));
+    await user.keyboard('{Enter}');
+    expect(document.activeElement).toBe(field('公民身份号码'));
+  });
+});
+
+describe('autosave and resume', () => {
+  it('saves only what changed, and a reload resumes at the same step with the same values', async () => {
+    const { user, core, unmount } = await startSocialCard();
+    await user.keyboard('{Alt>}{ArrowRight}{/Alt}');
+    await screen.findByRole('heading', { name: '填写表单', level: 3 });
+    await waitFor(() => expect(onlyDraft(core).step).toBe('form'));
+    const before = core.intake.saves.length;
+
+    await user.type(field('联系电话'), '13812345678');
+    expect(await screen.findByText('已自动保存')).toBeTruthy();
+    await waitFor(() => expect(core.intake.saves.length).toBeGreaterThan(before));
+    // One pause, one save, carrying that one answer and nothing else.
+    expect(core.intake.saves.slice(before)).toEqual([{ answers: { phone: '13812345678' } }]);
+
+    await user.selectOptions(field('结果领取方式'), '邮寄到家（EMS）');
+    await waitFor(() => expect(core.intake.saves.at(-1)).toEqual({ answers: { delivery: 'mail' } }));
+    // Typing that was not yet saved rides along with the step change.
+    await user.type(field('邮寄地址'), '北京市西城区');
+    await user.keyboard('{Alt>}{ArrowRight}{/Alt}');
+    await waitFor(() => expect(onlyDraft(core).step).toBe('materials'));
+    expect(onlyDraft(core).state.answers.mailAddress).toBe('北京市西城区');
+
+    await user.keyboard('{Alt>}{ArrowLeft}{/Alt}');
+    await waitFor(() => expect(onlyDraft(core).step).toBe('form'));
+    unmount();
+
+    // As after a reload: the tab remembers the open draft, the core has its content.
+    renderOn(core);
+    expect(await screen.findByRole('heading', { name: '填写表单', level: 3 })).toBeTruthy();
+    expect(valueOf('联系电话')).toBe('13812345678');
+    expect(valueOf('结果领取方式')).toBe('mail');
+    expect(valueOf('邮寄地址')).toBe('北京市西城区');
+  });
+
+  it('lists unfinished drafts on the queue; 继续办理 opens one where it was left', async () => {
+    const { core, unmount } = await clerkHome();
+    const draft = core.intake.seedDraft(clerkOf(core), SOCIAL_CARD, {
+      step: 'materials',
+      applicant: { name: '王芳', idNumber: '', source: 'manual' },
+      counts: { photo: { original: 0, copy: 0, electronic: 0 } },
+    });
+    unmount();
+    const user = userEvent.setup();
+    renderOn(core);
+
+    const table = await screen.findByRole('table', { name: '未完成的收件' });
+    const row = within(table).getByRole('cell', { name: '王芳' }).closest('tr')!;
+    expect(within(row).getByRole('cell', { name: '社会保障卡申领' })).toBeTruthy();
+    expect(within(row).getByRole('cell', { name: '收取材料' })).toBeTruthy();
+    await user.click(within(row).getByRole('button', { name: '继续办理' }));
+
+    expect(await screen.findByRole('heading', { name: '收取材料', level: 3 })).toBeTruthy();
+    expect(screen.getByRole('button', { name: '收取材料' }).getAttribute('aria-current')).toBe('step');
+    expect(window.sessionStorage.getItem('tongban.intake.openDraft')).toBe(draft.id);
+  });
+
+  it('says when a save failed, keeps the typing and saves it on retry', async () => {
+    const { user, core } = await startSocialCard();
+    core.intake.failSaves = 1;
+    await user.keyboard('赵敏');
+    const alert = await screen.findByText(/自动保存失败：磁盘空间不足/);
+    expect(valueOf('姓名')).toBe('赵敏');
+    await user.click(within(alert.parentElement!).getByRole('button', { name: '重试保存' }));
+    expect(await screen.findByText('已自动保存')).toBeTruthy();
+    expect(onlyDraft(core).state.applicant.name).toBe('赵敏');
+  });
+
+  it('discards a draft only after confirmation', async () => {
+    const { user, core } = await startSocialCard();
+    await user.click(screen.getByRole('button', { name: '放弃草稿' }));
+    const dialog = screen.getByRole('alertdialog');
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: '取消' }));
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(core.intake.drafts.size).toBe(1);
+
+    await user.click(screen.getByRole('button', { name: '放弃草稿' }));
+    await user.click(screen.getByRole('button', { name: '确认放弃' }));
+    expect(await screen.findByRole('button', { name: /新建收件/ })).toBeTruthy();
+    expect(core.intake.drafts.size).toBe(0);
+  });
+});
+
+describe('materials', () => {
+  it('takes images and PDFs, refuses other files at that material, and counts the electronic copies', async () => {
+    const { core } = await startSocialCard();
+    const user = userEvent.setup({ applyAccept: false });
+    await user.keyboard('{Alt>}{ArrowRight}{ArrowRight}{/Alt}');
+    const idCard = await screen.findByRole('group', { name: '申请人居民身份证' });
+    expect(within(idCard).getByRole('complementary', { name: /审查要点/ }).textContent).toContain('证件在有效期内');
+
+    await user.click(within(idCard).getByRole('button', { name: '按应交份数收齐' }));
+    expect((within(idCard).getByLabelText('原件') as HTMLInputElement).value).toBe('1');
+
+    await user.upload(within(idCard).getByLabelText('上传文件'), [
+      new File([pngBytes() as Uint8Array<ArrayBuffer>], '身份证正面.png', { type: 'image/png' }),
+      new File(['这不是图片'], '说明.txt', { type: 'text/plain' }),
+    ]);
+    expect(
+      await within(idCard).findByText('文件“说明.txt”不是图片或 PDF，未收取。请扫描或上传图片、PDF 文件。'),
+    ).toBeTruthy();
+    expect(within(idCard).getByText('身份证正面.png')).toBeTruthy();
+    expect(within(idCard).getByText(/^PNG · /)).toBeTruthy();
+    expect((within(idCard).getByLabelText('原件') as HTMLInputElement).value).toBe('1');
+    expect((within(idCard).getByLabelText('电子件') as HTMLInputElement).value).toBe('1');
+    expect(onlyDraft(core).files.map((f) => f.name)).toEqual(['身份证正面.png']);
+
+    await user.click(within(idCard).getByRole('button', { name: '预览“身份证正面.png”' }));
+    const image = await within(idCard).findByRole('img', { name: '“身份证正面.png”预览' });
+    expect(image.getAttribute('src')).toMatch(/^blob:/);
+
+    const photo = screen.getByRole('group', { name: '近期免冠彩色证件照片' });
+    await user.upload(within(photo).getByLabelText('上传文件'), [
+      new File([pdfBytes() as Uint8Array<ArrayBuffer>], '照片.pdf', { type: 'application/pdf' }),
+    ]);
+    await within(photo).findByText('照片.pdf');
+    await user.click(within(photo).getByRole('button', { name: '预览“照片.pdf”' }));
+    expect((await within(photo).findByTitle('“照片.pdf”预览')).tagName).toBe('IFRAME');
+
+    await user.click(within(photo).getByRole('button', { name: '移除“照片.pdf”' }));
+    await waitFor(() => expect(within(photo).queryByText('照片.pdf')).toBeNull());
+    await waitFor(() => expect(onlyDraft(core).state.counts.photo?.electronic).toBe(0));
+  });
+});
+
+describe('formal review and sealing', () => {
+  async function draftInReview(changes: (patch: ReturnType<typeof completeSocialCard>) => void = () => {}) {
+    const app = await clerkHome();
+    const patch = completeSocialCard();
+    changes(patch);
+    const draft = app.core.intake.seedDraft(clerkOf(app.core), SOCIAL_CARD, patch);
+    app.core.intake.seedFile(draft.id, 'applicant-id-card', '身份证.png', pngBytes(), 'image/png');
+    app.unmount();
+    window.sessionStorage.setItem('tongban.intake.openDraft', draft.id);
+    renderOn(app.core);
+    await screen.findByRole('heading', { name: '形式审查', level: 3 });
+    return { ...app, draft };
+  }
+
+  it('lists every finding, grouped, and lets a finding be set aside only with a long enough reason', async () => {
+    const { user, core, draft } = await draftInReview((patch) => {
+      patch.conditions = { insured: 'met' };
+      patch.answers = { ...patch.answers, phone: '1381234' };
+    });
+    const expected = await createApiClient(core.transport).call('drafts.review', { id: draft.id });
+    expect(expected.outcome).toBe('correction');
+    expect(expected.findings.length).toBeGreaterThanOrEqual(3);
+
+    await user.click(screen.getByRole('button', { name: '开始审查' }));
+    expect(await screen.findByRole('heading', { name: '审查结论：补正' })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: `审查意见（共 ${expected.findings.length} 条）` })).toBeTruthy();
+    for (const finding of expected.findings) expect(screen.getByText(finding.message)).toBeTruthy();
+    expect(screen.getByText(/^补正期限：2026-03-17（5 个工作日）/)).toBeTruthy();
+
+    const photo = screen.getByRole('region', { name: '材料《近期免冠彩色证件照片》' });
+    expect(within(photo).getByText('缺少申请材料《近期免冠彩色证件照片》。')).toBeTruthy();
+    await user.click(within(photo).getByRole('button', { name: '忽略并说明理由' }));
+    const reason = within(photo).getByLabelText('忽略理由');
+    expect(document.activeElement).toBe(reason);
+    await user.keyboard('现场拍照');
+    const confirm = within(photo).getByRole('button', { name: '确认忽略' }) as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    expect(within(photo).getByText('写明依据或核实情况，至少 10 个字（已写 4 个字）。')).toBeTruthy();
+    await user.keyboard('，照片由窗口现场采集后补传');
+    expect(confirm.disabled).toBe(false);
+    await user.click(confirm);
+
+    expect(await within(photo).findByText('已忽略，理由：现场拍照，照片由窗口现场采集后补传')).toBeTruthy();
+    expect(onlyDraft(core).state.overrides).toEqual([
+      { findingKey: 'material.missing:photo', reason: '现场拍照，照片由窗口现场采集后补传' },
+    ]);
+    // Review ran again: the photo no longer stands in the way, the rest still does.
+    expect(screen.getByRole('heading', { name: '审查结论：补正' })).toBeTruthy();
+  });
+
+  it('asks before sealing, then shows the packet and its documents with preview and download', async () => {
+    const { user, core, draft } = await draftInReview();
+    core.intake.seedFile(draft.id, 'photo', '照片.png', pngBytes(), 'image/png');
+    await user.click(screen.getByRole('button', { name: '开始审查' }));
+    expect(await screen.findByRole('heading', { name: '审查结论：受理' })).toBeTruthy();
+    expect(screen.getByText('承诺办结期限：2026-03-24（10 个工作日）')).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: '封装' }));
+    const dialog = screen.getByRole('alertdialog');
+    expect(dialog.textContent).toContain('审查结论为“受理”，将出具：《收件凭证》、《受理通知书》');
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: '确认封装' }));
+    await user.keyboard('{Enter}');
+
+    const sealed = await screen.findByRole('heading', { name: '已封装', level: 3 });
+    expect(document.activeElement).toBe(sealed);
+    expect(screen.getByText(draft.id)).toBeTruthy();
+    const documents = within(screen.getByRole('list', { name: '出具的文书' })).getAllByRole('listitem');
+    expect(documents.map((d) => d.querySelector('.document-title')?.textContent)).toEqual([
+      '《收件凭证》',
+      '《受理通知书》',
+    ]);
+    const packet = core.intake.packets[0]!;
+    const download = await within(documents[1]!).findByRole('link', { name: '下载《受理通知书》' });
+    expect(download.getAttribute('download')).toBe(`${packet.documents[1]!.number}.pdf`);
+    expect(download.getAttribute('href')).toMatch(/^blob:/);
+    await user.click(within(documents[1]!).getByRole('button', { name: '预览《受理通知书》' }));
+    expect(within(documents[1]!).getByTitle(`受理通知书（${packet.documents[1]!.number}）预览`).tagName).toBe('IFRAME');
+    expect(core.intake.drafts.size).toBe(0);
+    expect(window.sessionStorage.getItem('tongban.intake.openDraft')).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: '返回今日队列' }));
+    const table = await screen.findByRole('table', { name: '今日已封装' });
+    const row = within(table).getByRole('cell', { name: '张伟' }).closest('tr')!;
+    expect(within(row).getByRole('cell', { name: '受理' })).toBeTruthy();
+    expect(within(row).getByRole('cell', { name: '已封装，待报送' })).toBeTruthy();
+    expect(within(row).getByRole('cell', { name: '2026-03-24' })).toBeTruthy();
+    expect(within(row).queryByRole('button', { name: '补正续办' })).toBeNull();
+  });
+
+  it('seals a 补正 with its notice; the queue offers 补正续办, which opens a new version', async () => {
+    const { user, core } = await draftInReview();
+    await user.click(screen.getByRole('button', { name: '开始审查' }));
+    await screen.findByRole('heading', { name: '审查结论：补正' });
+    await user.click(screen.getByRole('button', { name: '封装' }));
+    expect(screen.getByRole('alertdialog').textContent).toContain('《补正材料通知书》');
+    await user.click(screen.getByRole('button', { name: '确认封装' }));
+    await screen.findByRole('heading', { name: '已封装', level: 3 });
+    await user.click(screen.getByRole('button', { name: '返回今日队列' }));
+
+    const table = await screen.findByRole('table', { name: '今日已封装' });
+    const row = within(table).getByRole('cell', { name: '张伟' }).closest('tr')!;
+    expect(within(row).getByRole('cell', { name: '已出具补正告知' })).toBeTruthy();
+    await user.click(within(row).getByRole('button', { name: '查看《补正材料通知书》' }));
+    expect(await screen.findByRole('link', { name: '下载《补正材料通知书》' })).toBeTruthy();
+
+    await user.click(within(row).getByRole('button', { name: '补正续办' }));
+    expect(await screen.findByText(/^补正续办：原收件包/)).toBeTruthy();
+    expect(screen.getByRole('heading', { name: '申请人', level: 3 })).toBeTruthy();
+    expect(valueOf('姓名')).toBe('张伟');
+    const resubmission = onlyDraft(core);
+    expect(resubmission.previous).toEqual({ packetId: core.intake.packets[0]!.packetId, version: 1 });
+  });
+});
