@@ -175,7 +175,7 @@ export const zhCN = {
   },
   /** 文书 a window issues, by kind. */
   documentKinds: {
-    receipt: '收件凭证',
+    receipt: '申请材料接收凭证',
     acceptance: '受理通知书',
     correction: '补正材料通知书',
     refusal: '不予受理通知书',

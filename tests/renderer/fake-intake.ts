@@ -2,6 +2,7 @@
 // real draft patching, the real formal review over the shipped working-day calendar,
 // and sealing into packets whose documents are small PDFs. Only storage (maps
 // instead of SQLite and blob files) and PDF rendering are stand-ins.
+import { DOCUMENT_TITLES } from '../../src-main/documents/model.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -40,12 +41,7 @@ export function seedItem(code: string): ServiceItem {
   return item;
 }
 
-const TITLES: Record<NoticeKind, string> = {
-  receipt: '收件凭证',
-  acceptance: '受理通知书',
-  correction: '补正材料通知书',
-  refusal: '不予受理通知书',
-};
+const TITLES = DOCUMENT_TITLES;
 const SERIES: Record<NoticeKind, string> = { receipt: 'SJ', acceptance: 'SL', correction: 'BZ', refusal: 'BY' };
 const INITIAL_STATE: Record<ReviewResult['outcome'], string> = {
   accept: 'sealed',

@@ -386,7 +386,7 @@ describe('formal review and sealing', () => {
 
     await user.click(screen.getByRole('button', { name: '封装' }));
     const dialog = screen.getByRole('alertdialog');
-    expect(dialog.textContent).toContain('审查结论为“受理”，将出具：《收件凭证》、《受理通知书》');
+    expect(dialog.textContent).toContain('审查结论为“受理”，将出具：《申请材料接收凭证》、《受理通知书》');
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: '确认封装' }));
     await user.keyboard('{Enter}');
 
@@ -395,7 +395,7 @@ describe('formal review and sealing', () => {
     expect(screen.getByText(draft.id)).toBeTruthy();
     const documents = within(screen.getByRole('list', { name: '出具的文书' })).getAllByRole('listitem');
     expect(documents.map((d) => d.querySelector('.document-title')?.textContent)).toEqual([
-      '《收件凭证》',
+      '《申请材料接收凭证》',
       '《受理通知书》',
     ]);
     const packet = core.intake.packets[0]!;

@@ -1,51 +1,13 @@
 // Real inputs for intake tests: valid identities (check digit computed, not
 // hard-coded), small but genuine image and PDF files, and a connection helper.
-import { deflateSync } from 'node:zlib';
 import { expect } from 'vitest';
 import type { ResultMessage } from '../../../src-main/api/wire.ts';
 import type { Connection, HallCore } from '../../../src-main/core/hall-core.ts';
-import { idCheckCharacter } from '../../../src-main/review/identifiers.ts';
 
 export const STRONG = 'Counter#2026';
 
-export function idNumber(region: string, birth: string, sequence: string): string {
-  const first17 = `${region}${birth}${sequence}`;
-  return first17 + idCheckCharacter(first17);
-}
-
-/** A real PNG of the given size (solid colour), as a scanner might produce. */
-export function pngBytes(width = 8, height = 8, shade = 200): Uint8Array {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (bytes: Buffer) => {
-    let c = 0xffffffff;
-    for (const byte of bytes) c = crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc(body), body.length + 4);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
-  const rows = Buffer.alloc((width + 1) * height, shade);
-  for (let y = 0; y < height; y++) rows[y * (width + 1)] = 0; // filter byte per row
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+export { idNumber, pngBytes } from '../../fixtures/files.ts';
+import { idNumber } from '../../fixtures/files.ts';
 
 /** Calls through the real dispatcher, as a transport would; unwraps or fails the test. */
 export function client(connection: Connection) {

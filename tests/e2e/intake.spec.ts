@@ -1,0 +1,139 @@
+// A clerk at the window, in Chromium against the real core: choose the item by its
+// pinyin initials, type the identity, fill the form, hand in scanned files, review
+// and seal — once as 受理, once as 补正 — and read the issued PDFs' text.
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { idNumber, pngBytes } from '../fixtures/files.ts';
+import { startHost, type RunningHost } from './browser-host.ts';
+import { signInNewClerk } from './flows.ts';
+
+let host: RunningHost;
+
+test.beforeEach(async () => {
+  host = await startHost();
+});
+
+test.afterEach(async () => {
+  await host.stop();
+  rmSync(host.dataDir, { recursive: true, force: true });
+});
+
+const APPLICANT_ID = idNumber('510104', '19900307', '124'); // even 17th digit: female
+
+async function startSocialSecurityCard(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '新建收件' }).click();
+  await page.getByLabel('搜索事项').fill('sbk');
+  await expect(page.getByRole('listbox', { name: '事项搜索结果' }).getByRole('option').first()).toContainText('社会保障卡申领');
+  await page.getByLabel('搜索事项').press('Enter');
+  await expect(page.getByRole('heading', { level: 2, name: '社会保障卡申领' })).toBeVisible();
+}
+
+async function typeApplicant(page: Page): Promise<void> {
+  await page.getByLabel('姓名', { exact: true }).fill('李小梅');
+  await page.getByLabel('公民身份号码').fill(APPLICANT_ID);
+  await page.getByLabel('性别').selectOption({ label: '女' });
+  await page.getByLabel('出生日期').fill('1990-03-07');
+  await page.getByLabel('民族').fill('汉');
+  await page.getByLabel('住址').fill('四川省成都市锦江区红星路一段1号');
+  await page.getByLabel('业务属地行政区划代码').fill('510104');
+}
+
+async function fillForm(page: Page, phone: string): Promise<void> {
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByRole('heading', { level: 3, name: '填写表单' })).toBeVisible();
+  // Prefilled from the identity typed on the previous step.
+  await expect(page.getByLabel('申请人姓名')).toHaveValue('李小梅');
+  await page.getByLabel('联系电话').fill(phone);
+  await page.getByLabel('性别').selectOption({ label: '女' });
+  await page.getByLabel('民族').fill('汉');
+  await page.getByLabel('参保地').fill('510104');
+  await page.getByLabel('申请人未满16周岁').selectOption({ label: '否' });
+  await page.getByLabel('开通金融账户功能').selectOption({ label: '否' });
+  await page.getByLabel('结果领取方式').selectOption({ label: '到本窗口领取' });
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByRole('heading', { level: 3, name: '收取材料' })).toBeVisible();
+}
+
+async function handIn(page: Page, material: string, file: { name: string; buffer: Buffer }): Promise<void> {
+  const group = page.getByRole('group', { name: material });
+  await group.getByRole('button', { name: '按应交份数收齐' }).click();
+  await group.getByLabel('上传文件').setInputFiles({ ...file, mimeType: 'image/png' });
+  await expect(group.getByRole('button', { name: `移除“${file.name}”` })).toBeVisible();
+}
+
+async function review(page: Page, expected: '受理' | '补正'): Promise<void> {
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByRole('heading', { level: 3, name: '形式审查' })).toBeVisible();
+  for (const radio of await page.getByRole('radio', { name: '符合', exact: true }).all()) await radio.check();
+  await page.getByRole('button', { name: '开始审查' }).click();
+  await expect(page.getByRole('heading', { name: `审查结论：${expected}` })).toBeVisible();
+}
+
+async function seal(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '封装', exact: true }).click();
+  await page.getByRole('button', { name: '确认封装' }).click();
+  await expect(page.getByRole('heading', { name: '已封装' })).toBeVisible();
+}
+
+/** Downloads a notice through its link and returns the PDF's text. */
+async function downloadedText(page: Page, title: string): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: `下载《${title}》` }).click()]);
+  const file = await download.path();
+  expect(download.suggestedFilename()).toMatch(/^demo-hall-[A-Z]{2}-\d{4}-\d{6}\.pdf$/);
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+}
+
+const squeeze = (text: string) => text.replace(/\s+/g, '');
+
+test('a complete application is sealed as 受理 with a receipt and an acceptance notice', async ({ page }) => {
+  await signInNewClerk(page, host.url);
+  await startSocialSecurityCard(page);
+  await typeApplicant(page);
+  await fillForm(page, '13812345678');
+
+  // A file that is not a scan is refused at its material; nothing else is lost.
+  const idCard = page.getByRole('group', { name: '申请人居民身份证' });
+  await idCard.getByLabel('上传文件').setInputFiles({ name: '说明.txt', mimeType: 'text/plain', buffer: Buffer.from('不是图片') });
+  await expect(idCard.getByRole('alert')).toContainText('不是图片或 PDF');
+  await handIn(page, '申请人居民身份证', { name: '身份证正反面.png', buffer: Buffer.from(pngBytes(40, 25, 120)) });
+  await handIn(page, '近期免冠彩色证件照片', { name: '证件照.png', buffer: Buffer.from(pngBytes(36, 44, 200)) });
+
+  await review(page, '受理');
+  await seal(page);
+
+  const receipt = await downloadedText(page, '申请材料接收凭证');
+  expect(receipt).toContain('申请材料接收凭证');
+  expect(receipt).toContain('李小梅');
+  expect(receipt).toContain('社会保障卡申领');
+  expect(receipt).toContain('申请人居民身份证');
+  expect(receipt).toContain('近期免冠彩色证件照片');
+  expect(receipt).toContain('510104********'); // masked: first 6 and last 4 only
+  expect(receipt).not.toContain(APPLICANT_ID);
+  const acceptance = await downloadedText(page, '受理通知书');
+  expect(squeeze(acceptance)).toContain('材料齐全，符合法定形式，现予受理');
+  expect(acceptance).toContain('张窗口');
+
+  await page.getByRole('button', { name: '返回今日队列' }).click();
+  await expect(page.getByRole('table', { name: '今日已封装' })).toContainText('李小梅');
+});
+
+test('a missing photo and a wrong phone number give one 补正 notice listing both', async ({ page }) => {
+  await signInNewClerk(page, host.url);
+  await startSocialSecurityCard(page);
+  await typeApplicant(page);
+  await fillForm(page, '12345');
+  await handIn(page, '申请人居民身份证', { name: '身份证正反面.png', buffer: Buffer.from(pngBytes(40, 25, 120)) });
+
+  await review(page, '补正');
+  await seal(page);
+  const notice = await downloadedText(page, '补正材料通知书');
+  expect(notice).toContain('补正材料通知书');
+  expect(notice).toContain('李小梅');
+  expect(notice).toContain('近期免冠彩色证件照片');
+  expect(notice).toContain('联系电话');
+  expect(squeeze(notice)).toContain('逾期');
+
+  await page.getByRole('button', { name: '返回今日队列' }).click();
+  await expect(page.getByRole('button', { name: '补正续办' })).toBeVisible();
+});
