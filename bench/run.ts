@@ -3,8 +3,13 @@
 import { benchFoundation } from './foundation.ts';
 import { benchIntake } from './intake.ts';
 import { printFigures } from './support.ts';
+import { benchWizard } from './wizard.ts';
 
-const areas: Record<string, () => Promise<void>> = { foundation: benchFoundation, intake: benchIntake };
+const areas: Record<string, () => Promise<void>> = {
+  foundation: benchFoundation,
+  intake: benchIntake,
+  wizard: benchWizard,
+};
 const chosen = process.argv.slice(2).filter((a) => a in areas);
 for (const name of chosen.length > 0 ? chosen : Object.keys(areas)) await areas[name]!();
 printFigures();
