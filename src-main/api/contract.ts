@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ServiceItem } from '../catalog/schema.ts';
 import { DraftPatch, DraftView } from '../intake/draft.ts';
 import type { PacketSummary, SealedPacket } from '../intake/packet-store.ts';
+import type { CatalogSummary } from '../catalog/catalog-store.ts';
 import type { ReviewResult } from '../review/review.ts';
 
 // ── shared shapes ────────────────────────────────────────────────────────────
@@ -103,7 +104,7 @@ export type FileContent = z.infer<typeof FileContent>;
 export const CatalogHit = z.object({ code: z.string(), name: z.string(), matchedBy: z.string() });
 export type CatalogHit = z.infer<typeof CatalogHit>;
 
-export type { DraftView, PacketSummary, ReviewResult, SealedPacket };
+export type { CatalogSummary, DraftView, PacketSummary, ReviewResult, SealedPacket };
 
 // ── methods ──────────────────────────────────────────────────────────────────
 
@@ -197,6 +198,17 @@ export const methods = {
     access: ['clerk', 'supervisor'],
     input: z.object({ code: z.string().min(1).max(64) }).strict(),
     output: ServiceItem,
+  }),
+  'catalog.list': method({
+    access: ['installer', 'supervisor'],
+    input: none,
+    output: z.object({ catalogs: z.array(produced<CatalogSummary>()) }),
+  }),
+  /** A signed catalog file from the department side; refused files leave the active catalog in use. */
+  'catalog.install': method({
+    access: ['installer'],
+    input: z.object({ fileText: z.string().min(2).max(8 * 1024 * 1024) }).strict(),
+    output: produced<CatalogSummary>(),
   }),
   'drafts.list': method({ access: ['clerk'], input: none, output: z.object({ drafts: z.array(DraftView) }) }),
   'drafts.create': method({

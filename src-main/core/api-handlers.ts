@@ -51,6 +51,8 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       hits: catalog.search(query, limit).map(({ code, name, matchedBy }) => ({ code, name, matchedBy })),
     }),
     'catalog.item': ({ code }) => catalog.item(code),
+    'catalog.list': () => ({ catalogs: catalog.list() }),
+    'catalog.install': ({ fileText }, { session }) => catalog.install(fileText, auth.actorOf(session)),
     'drafts.list': (_input, ctx) => ({ drafts: intake.listDrafts(clerk(ctx)) }),
     'drafts.create': ({ itemCode }, ctx) => intake.createDraft(clerk(ctx), itemCode),
     'drafts.get': ({ id }, ctx) => intake.getDraft(clerk(ctx), id),

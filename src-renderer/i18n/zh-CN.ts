@@ -407,6 +407,17 @@ export const zhCN = {
     },
     empty: '暂无设备与服务的状态信息',
   },
+  catalogs: {
+    title: '事项目录',
+    hint: '审批部门下发的事项目录文件须带有受信任的签名；未通过校验的文件不会安装，当前目录继续使用。',
+    file: '导入事项目录文件',
+    installing: '正在校验并安装…',
+    installed: '已安装事项目录，版本 {version}，共 {items} 个事项。',
+    listTitle: '已安装的事项目录',
+    columns: { version: '版本', publisher: '发布单位', items: '事项数', installedAt: '安装时间', installedBy: '安装人', state: '状态' },
+    active: '当前使用',
+    previous: '历史版本',
+  },
   users: {
     listTitle: '用户列表',
     loading: '正在读取用户列表…',

@@ -3,6 +3,7 @@ import { useHealth } from '../components/StatusBar.tsx';
 import { EmptyState } from '../components/Notice.tsx';
 import { healthLabel, healthReason, healthStateLabel } from '../components/health.ts';
 import { t } from '../i18n/index.ts';
+import { CatalogPanel } from './CatalogPanel.tsx';
 
 const timeFormat = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'short', timeStyle: 'medium' });
 
@@ -44,6 +45,7 @@ export function DeploymentArea() {
           </tbody>
         </table>
       )}
+      <CatalogPanel />
     </section>
   );
 }

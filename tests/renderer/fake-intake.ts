@@ -10,7 +10,8 @@ import { fileTypeFromBuffer } from 'file-type';
 import { v7 as uuidv7 } from 'uuid';
 import type { Handlers } from '../../src-main/api/dispatcher.ts';
 import { AppError } from '../../src-main/api/errors.ts';
-import type { DraftView, PacketSummary, ReviewResult, SealedPacket } from '../../src-main/api/contract.ts';
+import type { CatalogSummary, DraftView, PacketSummary, ReviewResult, SealedPacket } from '../../src-main/api/contract.ts';
+import { parseTrustedKeys, verifyCatalogFile } from '../../src-main/catalog/catalog-file.ts';
 import { WorkingCalendar } from '../../src-main/calendar/working-calendar.ts';
 import { CatalogSearch } from '../../src-main/catalog/catalog-search.ts';
 import { Catalog, type ServiceItem } from '../../src-main/catalog/schema.ts';
@@ -34,6 +35,10 @@ export const seedCatalog: Catalog = Catalog.parse(
   (JSON.parse(readFileSync(resolve(root, 'assets/catalog/seed-catalog.json'), 'utf8')) as { catalog: unknown }).catalog,
 );
 const calendar = WorkingCalendar.fromDirectory(resolve(root, 'assets/calendar'));
+const trustedKeys = parseTrustedKeys(
+  JSON.parse(readFileSync(resolve(root, 'assets/catalog/demo-signer.pub.json'), 'utf8')),
+);
+
 
 export function seedItem(code: string): ServiceItem {
   const item = seedCatalog.items.find((i) => i.code === code);
@@ -80,6 +85,8 @@ interface StoredFile {
 }
 
 type IntakeMethods =
+  | 'catalog.list'
+  | 'catalog.install'
   | 'catalog.search'
   | 'catalog.item'
   | 'drafts.list'
@@ -96,6 +103,20 @@ type IntakeMethods =
   | 'packets.list'
   | 'documents.get';
 
+function catalogSummary(catalog: Catalog, installedBy: string, active: boolean): CatalogSummary {
+  return {
+    version: catalog.version,
+    publisher: catalog.publisher,
+    issuedAt: catalog.issuedAt,
+    signerKeyId: 'demo-dept-2026',
+    sha256: '0'.repeat(64),
+    itemCount: catalog.items.length,
+    installedAt: Date.UTC(2026, 2, 10),
+    installedBy,
+    active,
+  };
+}
+
 export class FakeIntake {
   readonly drafts = new Map<string, FakeDraft>();
   readonly packets: FakePacket[] = [];
@@ -105,6 +126,8 @@ export class FakeIntake {
   /** Makes the next n saves fail as if the link dropped. */
   failSaves = 0;
   private readonly search = new CatalogSearch(seedCatalog.items);
+  /** Installed catalog versions, newest first; verified with the real signature check. */
+  readonly catalogs: CatalogSummary[] = [catalogSummary(seedCatalog, 'system', true)];
   private readonly counters = new Map<string, number>();
 
   constructor(private readonly now: () => number) {}
@@ -126,6 +149,21 @@ export class FakeIntake {
 
   handlers(clerk: () => Clerk): Pick<Handlers<null>, IntakeMethods> {
     return {
+      'catalog.list': () => ({ catalogs: this.catalogs }),
+      'catalog.install': ({ fileText }) => {
+        const { catalog } = verifyCatalogFile(fileText, trustedKeys);
+        const active = this.catalogs.find((c) => c.active)!;
+        if (catalog.version <= active.version) {
+          throw new AppError('catalog.notNewer', `version ${catalog.version}`, {
+            version: catalog.version,
+            activeVersion: active.version,
+          });
+        }
+        active.active = false;
+        const summary = catalogSummary(catalog, 'installer', true);
+        this.catalogs.unshift(summary);
+        return summary;
+      },
       'catalog.search': ({ query, limit }) => ({
         hits: this.search.search(query, limit).map(({ code, name, matchedBy }) => ({ code, name, matchedBy })),
       }),

@@ -8,7 +8,7 @@ afterEach(() => {
   window.sessionStorage.clear();
 });
 
-// jsdom has no Blob.arrayBuffer and no object URLs; the browsers the app runs in have both.
+// jsdom has no Blob.arrayBuffer / Blob.text and no object URLs; the browsers the app runs in have them.
 if (typeof Blob.prototype.arrayBuffer !== 'function') {
   Blob.prototype.arrayBuffer = function arrayBuffer(this: Blob): Promise<ArrayBuffer> {
     return new Promise((resolve, reject) => {
@@ -17,6 +17,11 @@ if (typeof Blob.prototype.arrayBuffer !== 'function') {
       reader.onerror = () => reject(reader.error ?? new Error('read failed'));
       reader.readAsArrayBuffer(this);
     });
+  };
+}
+if (typeof Blob.prototype.text !== 'function') {
+  Blob.prototype.text = function text(this: Blob): Promise<string> {
+    return this.arrayBuffer().then((buffer) => new TextDecoder().decode(buffer));
   };
 }
 if (typeof URL.createObjectURL !== 'function') {
