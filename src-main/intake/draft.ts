@@ -3,7 +3,7 @@
 // refuse a save, so a crash or a bad value never loses work.
 import { z } from 'zod';
 import { ServiceObject } from '../catalog/schema.ts';
-import { CompanyIdentity, PersonIdentity } from '../review/application.ts';
+import { type ApplicationDraft, CompanyIdentity, PersonIdentity } from '../review/application.ts';
 
 export const WIZARD_STEPS = ['applicant', 'form', 'materials', 'review'] as const;
 export const WizardStep = z.enum(WIZARD_STEPS);
@@ -144,4 +144,26 @@ export function applyPatch(state: DraftState, patch: DraftPatch): { next: DraftS
     changed.push('overrides');
   }
   return { next, changed };
+}
+
+/** What formal review reads: the draft's materials are its counts together with its files. */
+export function applicationOf(itemCode: string, state: DraftState, files: readonly DraftFile[]): ApplicationDraft {
+  const materialIds = new Set([...Object.keys(state.counts), ...files.map((f) => f.materialId)]);
+  return {
+    itemCode,
+    applicantKind: state.applicantKind,
+    applicant: state.applicant,
+    ...(state.company ? { company: state.company } : {}),
+    ...(state.agent ? { agent: state.agent } : {}),
+    homeRegionCode: state.homeRegionCode,
+    answers: state.answers,
+    conditions: state.conditions,
+    materials: [...materialIds].map((materialId) => ({
+      materialId,
+      original: state.counts[materialId]?.original ?? 0,
+      copy: state.counts[materialId]?.copy ?? 0,
+      electronic: state.counts[materialId]?.electronic ?? 0,
+      files: files.filter((f) => f.materialId === materialId).map((f) => ({ name: f.name, mediaType: f.mediaType, size: f.size })),
+    })),
+  };
 }

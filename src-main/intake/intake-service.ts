@@ -11,12 +11,12 @@ import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { HallConfig } from '../core/config.ts';
 import type { Clock } from '../core/platform.ts';
 import type { EventLog, JsonValue } from '../recording/event-log.ts';
-import type { ApplicationDraft } from '../review/application.ts';
 import { reviewApplication, type ReviewResult } from '../review/review.ts';
 import { ACCEPTED_MEDIA_TYPES } from '../review/rules.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { Database } from '../store/database.ts';
 import {
+  applicationOf,
   applyPatch,
   type DraftFile,
   type DraftPatch,
@@ -317,26 +317,7 @@ export class IntakeService {
   private runReview(row: DraftRow, item: ServiceItem): ReviewResult {
     const state = DraftState.parse(JSON.parse(row.state));
     const files = this.files(row.id);
-    const materialIds = new Set([...Object.keys(state.counts), ...files.map((f) => f.materialId)]);
-    const application: ApplicationDraft = {
-      itemCode: row.item_code,
-      applicantKind: state.applicantKind,
-      applicant: state.applicant,
-      ...(state.company ? { company: state.company } : {}),
-      ...(state.agent ? { agent: state.agent } : {}),
-      homeRegionCode: state.homeRegionCode,
-      answers: state.answers,
-      conditions: state.conditions,
-      materials: [...materialIds].map((materialId) => ({
-        materialId,
-        original: state.counts[materialId]?.original ?? 0,
-        copy: state.counts[materialId]?.copy ?? 0,
-        electronic: state.counts[materialId]?.electronic ?? 0,
-        files: files
-          .filter((f) => f.materialId === materialId)
-          .map((f) => ({ name: f.name, mediaType: f.mediaType, size: f.size })),
-      })),
-    };
+    const application = applicationOf(row.item_code, state, files);
     return reviewApplication(item, application, {
       calendar: this.deps.calendar,
       receivedAt: this.deps.clock.now(),

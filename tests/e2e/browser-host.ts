@@ -1,6 +1,7 @@
 // Starts the real browser host (the built app, as `npm run start:browser` does)
 // in a child process with its own temporary data directory.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { test as base } from '@playwright/test';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,3 +44,15 @@ export async function startHost(options: { dataDir?: string } = {}): Promise<Run
       }),
   };
 }
+
+/** Playwright's test with a fresh browser host (own data dir) per test, removed after. */
+export const test = base.extend<{ host: RunningHost }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern
+  host: async ({}, use) => {
+    const host = await startHost();
+    await use(host);
+    await host.stop();
+    rmSync(host.dataDir, { recursive: true, force: true });
+  },
+});
+export { expect } from '@playwright/test';

@@ -1,21 +1,8 @@
 // The foundation's whole path in a real browser against the real core: the first
 // installer account, the installer creating a clerk, the clerk signing in to home.
-import { rmSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
-import { startHost, type RunningHost } from './browser-host.ts';
+import { expect, test } from './browser-host.ts';
 
-let host: RunningHost;
-
-test.beforeEach(async () => {
-  host = await startHost();
-});
-
-test.afterEach(async () => {
-  await host.stop();
-  rmSync(host.dataDir, { recursive: true, force: true });
-});
-
-test('installer sets up, creates a clerk, and the clerk signs in to home', async ({ page }) => {
+test('installer sets up, creates a clerk, and the clerk signs in to home', async ({ page, host }) => {
   const consoleErrors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
@@ -63,7 +50,7 @@ test('installer sets up, creates a clerk, and the clerk signs in to home', async
   expect(consoleErrors).toEqual([]);
 });
 
-test('a clerk can work the keyboard only: lock with the header button, unlock with Enter', async ({ page }) => {
+test('a clerk can work the keyboard only: lock with the header button, unlock with Enter', async ({ page, host }) => {
   await page.goto(host.url);
   await page.getByLabel('用户名').fill('admin');
   await page.getByLabel('姓名').fill('王运维');

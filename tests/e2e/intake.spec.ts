@@ -2,22 +2,10 @@
 // pinyin initials, type the identity, fill the form, hand in scanned files, review
 // and seal — once as 受理, once as 补正 — and read the issued PDFs' text.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { idNumber, pngBytes } from '../fixtures/files.ts';
-import { startHost, type RunningHost } from './browser-host.ts';
+import { expect, test } from './browser-host.ts';
 import { signInNewClerk } from './flows.ts';
-
-let host: RunningHost;
-
-test.beforeEach(async () => {
-  host = await startHost();
-});
-
-test.afterEach(async () => {
-  await host.stop();
-  rmSync(host.dataDir, { recursive: true, force: true });
-});
 
 const APPLICANT_ID = idNumber('510104', '19900307', '124'); // even 17th digit: female
 
@@ -86,7 +74,7 @@ async function downloadedText(page: Page, title: string): Promise<string> {
 
 const squeeze = (text: string) => text.replace(/\s+/g, '');
 
-test('a complete application is sealed as 受理 with a receipt and an acceptance notice', async ({ page }) => {
+test('a complete application is sealed as 受理 with a receipt and an acceptance notice', async ({ page, host }) => {
   await signInNewClerk(page, host.url);
   await startSocialSecurityCard(page);
   await typeApplicant(page);
@@ -118,7 +106,7 @@ test('a complete application is sealed as 受理 with a receipt and an acceptanc
   await expect(page.getByRole('table', { name: '今日已封装' })).toContainText('李小梅');
 });
 
-test('a missing photo and a wrong phone number give one 补正 notice listing both', async ({ page }) => {
+test('a missing photo and a wrong phone number give one 补正 notice listing both', async ({ page, host }) => {
   await signInNewClerk(page, host.url);
   await startSocialSecurityCard(page);
   await typeApplicant(page);

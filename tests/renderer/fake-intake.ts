@@ -16,6 +16,7 @@ import { WorkingCalendar } from '../../src-main/calendar/working-calendar.ts';
 import { CatalogSearch } from '../../src-main/catalog/catalog-search.ts';
 import { Catalog, type ServiceItem } from '../../src-main/catalog/schema.ts';
 import {
+  applicationOf,
   applyPatch,
   type DraftFile,
   type DraftPatch,
@@ -25,7 +26,6 @@ import {
 } from '../../src-main/intake/draft.ts';
 import type { NoticeKind } from '../../src-main/intake/manifest.ts';
 import { noticesFor } from '../../src-main/intake/notices.ts';
-import type { ApplicationDraft } from '../../src-main/review/application.ts';
 import { reviewApplication } from '../../src-main/review/review.ts';
 import { ACCEPTED_MEDIA_TYPES } from '../../src-main/review/rules.ts';
 
@@ -314,29 +314,10 @@ export class FakeIntake {
     return sha256;
   }
 
-  /** As IntakeService.runReview: the draft's materials are its counts and its files. */
+  /** As IntakeService.runReview. */
   private review(draft: FakeDraft): ReviewResult {
     const { state } = draft;
-    const materialIds = new Set([...Object.keys(state.counts), ...draft.files.map((f) => f.materialId)]);
-    const application: ApplicationDraft = {
-      itemCode: draft.itemCode,
-      applicantKind: state.applicantKind,
-      applicant: state.applicant,
-      ...(state.company ? { company: state.company } : {}),
-      ...(state.agent ? { agent: state.agent } : {}),
-      homeRegionCode: state.homeRegionCode,
-      answers: state.answers,
-      conditions: state.conditions,
-      materials: [...materialIds].map((materialId) => ({
-        materialId,
-        original: state.counts[materialId]?.original ?? 0,
-        copy: state.counts[materialId]?.copy ?? 0,
-        electronic: state.counts[materialId]?.electronic ?? 0,
-        files: draft.files
-          .filter((f) => f.materialId === materialId)
-          .map((f) => ({ name: f.name, mediaType: f.mediaType, size: f.size })),
-      })),
-    };
+    const application = applicationOf(draft.itemCode, state, draft.files);
     return reviewApplication(this.item(draft.itemCode), application, {
       calendar,
       receivedAt: this.now(),
