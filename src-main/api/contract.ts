@@ -106,6 +106,103 @@ export type CatalogHit = z.infer<typeof CatalogHit>;
 
 export type { CatalogSummary, DraftView, PacketSummary, ReviewResult, SealedPacket };
 
+// ── sync with the approving department (报送) ────────────────────────────────
+
+const PacketVersionNumber = z.number().int().min(1).max(1_000_000);
+const DepartmentId = z.string().min(1).max(64);
+
+/** Where a travelling packet version stands; null on packets that never travel (window 补正 / 不予受理). */
+export const PacketSync = z.object({
+  departmentId: z.string(),
+  departmentName: z.string().nullable(),
+  /** Protocol step: register (PUT) → upload (tus) → commit → done. */
+  step: z.enum(['register', 'upload', 'commit', 'done']),
+  /** Held for a person; `lastError.code` says why (an error code of the catalog). */
+  blocked: z.boolean(),
+  bytesSent: z.number(),
+  bytesTotal: z.number(),
+  attempts: z.number(),
+  /** Epoch ms of the next automatic try while waiting after a failure. */
+  nextAttemptAt: z.number().nullable(),
+  lastError: z
+    .object({
+      code: z.string(),
+      detail: z.string(),
+      params: z.record(z.string(), z.union([z.string(), z.number()])),
+      at: z.number(),
+    })
+    .nullable(),
+  /** 收件编号 on the department's receipt. */
+  departmentReference: z.string().nullable(),
+  receivedAt: z.string().nullable(),
+  /** The department's latest word on it (the change feed). */
+  decision: z
+    .object({
+      state: z.string(),
+      reason: z.string().nullable(),
+      correctionItems: z.array(z.string()),
+      waybill: z.string().nullable(),
+      decidedBy: z.string().nullable(),
+      at: z.string(),
+      cursor: z.number(),
+    })
+    .nullable(),
+});
+export type PacketSync = z.infer<typeof PacketSync>;
+
+/** A packet of the queue with its sync view (the core always sets `sync`, null when it does not travel). */
+export type QueuedPacket = PacketSummary & { sync?: PacketSync | null };
+
+export const SyncStatus = z.object({
+  paused: z.boolean(),
+  /** Packet versions not yet delivered; of those, held for a person, and waiting after a failure. */
+  waiting: z.number(),
+  blocked: z.number(),
+  retrying: z.number(),
+  departments: z.array(
+    z.object({
+      departmentId: z.string(),
+      name: z.string(),
+      embedded: z.boolean(),
+      tokenSet: z.boolean(),
+      state: z.enum(['ready', 'error', 'absent']),
+      problem: z.object({ code: z.string(), detail: z.string() }).nullable(),
+      cursor: z.number(),
+    }),
+  ),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/** What an installer gives the department to enrol this window. */
+export const EnrolmentInfo = z.object({
+  windowId: z.string(),
+  departments: z.array(
+    z.object({
+      departmentId: z.string(),
+      name: z.string(),
+      endpoint: z.string(),
+      embedded: z.boolean(),
+      scheme: z.enum(['ed25519', 'sm2']),
+      /** Hex: Ed25519 raw 32 bytes; SM2 uncompressed point 04‖x‖y. */
+      publicKey: z.string(),
+      keyId: z.string(),
+      tokenSet: z.boolean(),
+    }),
+  ),
+});
+export type EnrolmentInfo = z.infer<typeof EnrolmentInfo>;
+
+export const PacketStateChange = z.object({ packetId: z.string(), version: z.number(), state: z.string() });
+export type PacketStateChange = z.infer<typeof PacketStateChange>;
+
+export const UploadProgress = z.object({
+  packetId: z.string(),
+  version: z.number(),
+  bytesSent: z.number(),
+  bytesTotal: z.number(),
+});
+export type UploadProgress = z.infer<typeof UploadProgress>;
+
 // ── methods ──────────────────────────────────────────────────────────────────
 
 /**
@@ -250,12 +347,45 @@ export const methods = {
   'packets.list': method({
     access: ['clerk', 'supervisor'],
     input: z.object({ scope: z.enum(['today', 'all']) }).strict(),
-    output: z.object({ packets: z.array(produced<PacketSummary>()) }),
+    output: z.object({ packets: z.array(produced<QueuedPacket>()) }),
   }),
   'documents.get': method({
     access: ['clerk', 'supervisor'],
     input: z.object({ sha256: Sha256 }).strict(),
     output: FileContent,
+  }),
+
+  // 报送: the outbox to the approving departments
+  'sync.status': method({ access: 'user', input: none, output: SyncStatus }),
+  'sync.pause': method({ access: ['clerk', 'supervisor', 'installer'], input: none, output: SyncStatus }),
+  'sync.resume': method({ access: ['clerk', 'supervisor', 'installer'], input: none, output: SyncStatus }),
+  'sync.retryNow': method({
+    access: ['clerk', 'supervisor', 'installer'],
+    input: z.object({ packetId: DraftId, version: PacketVersionNumber }).strict(),
+    output: PacketSync,
+  }),
+  'sync.enrolment': method({ access: ['installer'], input: none, output: EnrolmentInfo }),
+  'sync.setDepartmentToken': method({
+    access: ['installer'],
+    input: z
+      .object({
+        departmentId: DepartmentId,
+        token: z
+          .string()
+          .trim()
+          .min(16)
+          .max(512)
+          .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+      })
+      .strict(),
+    output: z.object({
+      departmentId: z.string(),
+      tokenSet: z.literal(true),
+      /** The department answered and named this window and key. */
+      verified: z.boolean(),
+      /** Why it could not be verified (stored anyway), e.g. sync.unreachable. */
+      problem: z.string().nullable(),
+    }),
   }),
 
   'eventLog.verify': method({
@@ -276,6 +406,10 @@ export const events = {
   'health.changed': HealthSnapshot,
   /** The core changed this connection's session on its own (idle lock, account disabled). */
   'session.changed': SessionInfo,
+  /** Packets moved in the queue (sync steps, department decisions): refresh them. */
+  'packets.changed': z.object({ packets: z.array(PacketStateChange) }),
+  /** Upload progress of one packet version, at most a few times a second. */
+  'sync.progress': UploadProgress,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

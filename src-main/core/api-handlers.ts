@@ -8,6 +8,7 @@ import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { IntakeService } from '../intake/intake-service.ts';
 import type { EventLog } from '../recording/event-log.ts';
 import type { BlobStore } from '../store/blob-store.ts';
+import type { SyncService } from '../sync/sync-service.ts';
 import type { AuthService, Session } from './auth/auth-service.ts';
 import type { HealthBoard } from './health.ts';
 
@@ -23,10 +24,11 @@ export interface HandlerServices {
   catalog: CatalogStore;
   intake: IntakeService;
   blobs: BlobStore;
+  sync: SyncService;
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
-  const { info, auth, health, events, catalog, intake, blobs } = services;
+  const { info, auth, health, events, catalog, intake, blobs, sync } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   return {
     'app.info': () => info,
@@ -67,12 +69,20 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       return {};
     },
     'drafts.supplement': ({ packetId }, ctx) => intake.supplement(clerk(ctx), packetId),
-    'packets.list': ({ scope }) => ({ packets: intake.listPackets(scope) }),
+    'packets.list': ({ scope }) => ({ packets: sync.decorate(intake.listPackets(scope)) }),
     'documents.get': async ({ sha256 }) => {
       const file = intake.packets.hasFile(sha256);
       if (!file) throw new AppError('store.blobMissing', `no packet file ${sha256.slice(0, 12)}`);
       return { bytes: await blobs.read(sha256), mediaType: file.mediaType, name: file.name };
     },
+
+    'sync.status': () => sync.status(),
+    'sync.pause': (_input, { session }) => sync.pause(auth.actorOf(session)),
+    'sync.resume': (_input, { session }) => sync.resume(auth.actorOf(session)),
+    'sync.retryNow': ({ packetId, version }) => sync.retryNow(packetId, version),
+    'sync.enrolment': () => sync.enrolment(),
+    'sync.setDepartmentToken': ({ departmentId, token }, { session }) =>
+      sync.setDepartmentToken(auth.actorOf(session), departmentId, token),
 
     'eventLog.verify': ({ stream }) => events.verify(stream),
   };

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AppError } from '../api/errors.ts';
 import { CalendarOverrides } from '../calendar/calendar-data.ts';
 import { TrustedKey } from '../catalog/catalog-file.ts';
+import { WindowId } from '../sync/protocol.ts';
 
 const RegionCode = z.string().regex(/^\d{6}$/, 'must be a 6-digit administrative region code (GB/T 2260)');
 
@@ -88,7 +89,23 @@ export const HallConfig = z
       .object({ correctionDays: z.number().int().min(1).max(60).default(5) })
       .default({ correctionDays: 5 }),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    // The window id is what departments enrol and what every manifest names.
+    if (config.departments.length > 0 && !WindowId.safeParse(config.window.id).success) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['window', 'id'],
+        message: 'must be 1–64 of A-Z a-z 0-9 . _ - (it is the id the departments enrol)',
+      });
+    }
+    const ids = config.departments.map((d) => d.id);
+    ids.forEach((id, index) => {
+      if (ids.indexOf(id) !== index) {
+        ctx.addIssue({ code: 'custom', path: ['departments', index, 'id'], message: `department id ${id} is listed twice` });
+      }
+    });
+  });
 export type HallConfig = z.infer<typeof HallConfig>;
 
 export const CONFIG_FILE = 'config.json';

@@ -18,6 +18,7 @@ import { BlobStore } from '../store/blob-store.ts';
 import { type Database, openDatabase } from '../store/database.ts';
 import { checkBlobIntegrity } from '../store/integrity.ts';
 import { deriveStoreKeys } from '../store/keys.ts';
+import { SyncService, type SyncOptions } from '../sync/sync-service.ts';
 import { createHandlers, type ConnectionContext } from './api-handlers.ts';
 import { appVersion, assetsDir } from './app-paths.ts';
 import { AuthService, Session } from './auth/auth-service.ts';
@@ -40,6 +41,8 @@ export interface HallCore {
   readonly config: HallConfig;
   readonly paths: DataPaths;
   readonly logger: Logger;
+  /** The outbox to the approving departments (tests and benchmarks wait on it). */
+  readonly sync: SyncService;
   /** `send` receives the core's events for this connection. */
   openConnection(send: (event: EventMessage) => void): Connection;
   close(): Promise<void>;
@@ -51,6 +54,8 @@ export interface BootOptions {
   clock?: Clock;
   /** Defaults to rotating files in the data directory. */
   logger?: Logger;
+  /** Timers, chunk sizes and fault hooks for tests and benchmarks; defaults are the product's. */
+  sync?: SyncOptions;
 }
 
 /** Opens everything in order; throws an AppError an installer can act on, having changed nothing it should not. */
@@ -62,7 +67,8 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
 
   let db: Database | undefined;
   try {
-    const keys = deriveStoreKeys(masterKey(options.platform.keys, paths));
+    const master = masterKey(options.platform.keys, paths);
+    const keys = deriveStoreKeys(master);
     db = openDatabase({ file: paths.database, key: keys.databaseKey, backupDir: paths.backups, now: clock.now });
     const blobs = new BlobStore(paths.blobs, keys.blobKey);
     const integrity = checkBlobIntegrity(db, blobs, { repair: true });
@@ -108,6 +114,18 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     const auth = new AuthService(db, events, clock, config.security);
     const catalog = openCatalog(db, config, clock, events);
     const calendar = WorkingCalendar.fromDirectory(join(assetsDir(), 'calendar'), config.calendar);
+    const sync = new SyncService({
+      db,
+      blobs,
+      config,
+      dataDir: paths.root,
+      clock,
+      logger,
+      health,
+      events,
+      masterKey: master,
+      options: options.sync,
+    });
     const notices = new PdfNoticeRenderer();
     notices.warmUp().catch((error: unknown) => logger.warn({ err: error }, 'notice font warm-up failed'));
     const intake = new IntakeService({
@@ -120,12 +138,15 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       config,
       clock,
       correctionDays: config.review.correctionDays,
+      outbox: sync.outbox,
     });
     const dispatcher = createDispatcher<ConnectionContext>({
-      handlers: createHandlers({ info, auth, health, events, catalog, intake, blobs }),
+      handlers: createHandlers({ info, auth, health, events, catalog, intake, blobs, sync }),
       caller: ({ session }) => auth.caller(session),
       onInternalError: (method, error) => logger.error({ err: error, method }, 'handler failed'),
     });
+    // Background: the embedded inbox (demo), then the worker and the change feeds.
+    sync.start();
     logger.info({ version: info.version, host: info.host, profile: info.profile }, 'hall core started');
 
     const openDb = db;
@@ -134,11 +155,16 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       config,
       paths,
       logger,
+      sync,
       openConnection(send) {
         const ctx: ConnectionContext = { session: new Session() };
         const unsubscribe = health.subscribe((snapshot) =>
           send({ type: 'event', name: 'health.changed', payload: snapshot }),
         );
+        // Queue events only to signed-in users: packet ids are nobody else's business.
+        const unsubscribeSync = sync.subscribe((event) => {
+          if (ctx.session.userId !== null) send({ type: 'event', name: event.name, payload: event.payload });
+        });
         return {
           async handle(message) {
             const result = await dispatcher.dispatch(message, ctx);
@@ -147,11 +173,13 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
           },
           close() {
             unsubscribe();
+            unsubscribeSync();
             if (ctx.session.userId !== null) auth.logout(ctx.session);
           },
         };
       },
       async close() {
+        await sync.stop();
         events.append({ stream: AUDIT_STREAM, actor: 'system', kind: 'app.stopped', payload: {} });
         openDb.close();
         logger.info('hall core stopped');

@@ -15,6 +15,7 @@ import { reviewApplication, type ReviewResult } from '../review/review.ts';
 import { ACCEPTED_MEDIA_TYPES } from '../review/rules.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { Database } from '../store/database.ts';
+import type { SealingOutbox } from '../sync/sync-service.ts';
 import {
   applicationOf,
   applyPatch,
@@ -45,6 +46,8 @@ export interface IntakeDeps {
   clock: Clock;
   /** The hall's 补正期限 in working days when an item sets none. */
   correctionDays: number;
+  /** Where accepted packets go to travel to the department (sealed in the same transaction). */
+  outbox?: SealingOutbox;
 }
 
 interface DraftRow {
@@ -92,8 +95,12 @@ export class IntakeService {
   supplement(clerk: Clerk, packetId: string): DraftView {
     const packet = this.packets.latest(packetId);
     if (!packet) throw new AppError('intake.packetNotFound', `no packet ${packetId}`);
-    if (packet.outcome !== 'correction') {
-      throw new AppError('intake.notCorrectable', `packet ${packetId} v${packet.version} is ${packet.outcome}`);
+    // 补正 issued at the window, or asked for by the department through the change feed.
+    const queueState = this.deps.db
+      .prepare<[string, number], { state: string }>('SELECT state FROM packet_state WHERE packet_id = ? AND version = ?')
+      .get(packetId, packet.version)?.state;
+    if (packet.outcome !== 'correction' && queueState !== 'correction_required') {
+      throw new AppError('intake.notCorrectable', `packet ${packetId} v${packet.version} is ${queueState ?? packet.outcome}`);
     }
     const item = this.deps.catalog.item(packet.manifest.itemCode);
     const version = this.deps.catalog.activeSummary()!.version;
@@ -230,6 +237,8 @@ export class IntakeService {
     const packetId = row.previous_packet_id ?? id;
     const version = (row.previous_version ?? 0) + 1;
     const now = this.deps.clock.now();
+    // Before anything is rendered or numbered: what the department would refuse stays a draft.
+    if (review.outcome === 'accept') this.deps.outbox?.check({ itemCode: item.code, files });
 
     const notices = await this.deps.notices.render({
       item,
@@ -250,7 +259,7 @@ export class IntakeService {
       storedNotices.push({ kind: notice.kind, number: notice.number, title: notice.title, ...stored });
     }
 
-    return this.deps.db.transaction(() => {
+    const result = this.deps.db.transaction(() => {
       this.row(clerk, id); // still there: not sealed or discarded meanwhile
       for (const notice of storedNotices) recordBlob(this.deps.db, notice, now);
       const sealed = this.packets.insert({
@@ -268,6 +277,8 @@ export class IntakeService {
         receivedAt: row.created_at,
         sealedAt: now,
       });
+      // Signed manifest and outbox rows in the same transaction as the packet.
+      this.deps.outbox?.enqueue({ packetId, version, outcome: review.outcome });
       this.deps.db.prepare('DELETE FROM drafts WHERE id = ?').run(id);
       this.log(clerk, id, 'intake.sealed', {
         packetId,
@@ -279,6 +290,8 @@ export class IntakeService {
       });
       return sealed;
     })();
+    this.deps.outbox?.sealed({ packetId, version });
+    return result;
   }
 
   listPackets(scope: 'today' | 'all'): PacketSummary[] {

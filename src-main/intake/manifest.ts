@@ -27,7 +27,10 @@ export interface Manifest {
   format: typeof MANIFEST_FORMAT;
   packetId: string;
   version: number;
+  /** The latest earlier version the department received (the one it asked to correct). */
   previousVersion?: number;
+  /** The version supplemented when that was a 补正 issued at the window (never sent). */
+  windowCorrectionOf?: number;
   hallId: string;
   windowId: string;
   windowRegionCode: string;

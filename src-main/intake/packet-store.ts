@@ -79,7 +79,7 @@ export class PacketStore {
 
   /** Writes packet, files and first state; call inside the sealing transaction. */
   insert(input: NewPacket): SealedPacket {
-    const manifest = buildManifest(input);
+    const manifest = buildManifest(input, this.lineage(input));
     const hash = manifestHash(manifest);
     const { review } = input;
     const deadline = review.acceptance?.decisionDeadline.date ?? review.correction?.deadline.date ?? null;
@@ -122,6 +122,20 @@ export class PacketStore {
       manifestHash: hash,
       deadline,
       documents: input.notices.map(({ kind, number, title, sha256 }) => ({ kind, number, title, sha256 })),
+    };
+  }
+
+  private lineage(input: NewPacket): Lineage {
+    if (!input.previousVersion) return { previousVersion: null, windowCorrectionOf: null };
+    const earlier = this.db
+      .prepare<[string, number], { version: number; outcome: ReviewResult['outcome'] }>(
+        'SELECT version, outcome FROM packets WHERE packet_id = ? AND version < ? ORDER BY version DESC',
+      )
+      .all(input.packetId, input.version);
+    const supplemented = earlier.find((row) => row.version === input.previousVersion);
+    return {
+      previousVersion: earlier.find((row) => row.outcome === 'accept')?.version ?? null,
+      windowCorrectionOf: supplemented?.outcome === 'correction' ? supplemented.version : null,
     };
   }
 
@@ -214,14 +228,26 @@ export class PacketStore {
   }
 }
 
-function buildManifest(input: NewPacket): Manifest {
+/**
+ * How a later version names its predecessors for the department: `previousVersion` is
+ * the latest earlier version that travelled (the one the department asked to correct);
+ * `windowCorrectionOf` the version supplemented when that was a 补正 issued at the window,
+ * which the department never saw.
+ */
+interface Lineage {
+  previousVersion: number | null;
+  windowCorrectionOf: number | null;
+}
+
+function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
   const { item, state, review, config } = input;
   const files = dedupe(input.files);
   return {
     format: MANIFEST_FORMAT,
     packetId: input.packetId,
     version: input.version,
-    ...(input.previousVersion ? { previousVersion: input.previousVersion } : {}),
+    ...(lineage.previousVersion ? { previousVersion: lineage.previousVersion } : {}),
+    ...(lineage.windowCorrectionOf ? { windowCorrectionOf: lineage.windowCorrectionOf } : {}),
     hallId: config.hall.id,
     windowId: config.window.id,
     windowRegionCode: config.regionCode,

@@ -85,6 +85,12 @@ export const Manifest = z
     packetId: PacketId,
     version: PacketVersion,
     previousVersion: PacketVersion.optional(),
+    /**
+     * The version this one supplements when that one was a 补正 the window issued at the
+     * counter itself: it never reached the department. Lets a later version with no
+     * `previousVersion` be the department's first sight of the packet.
+     */
+    windowCorrectionOf: PacketVersion.optional(),
     windowId: WindowId,
     itemCode: ItemCode,
     files: z.array(ManifestFile).max(10_000),
@@ -93,15 +99,21 @@ export const Manifest = z
     if (manifest.version === 1 && manifest.previousVersion !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['previousVersion'], message: 'version 1 has no previous version' });
     }
-    if (manifest.version > 1 && manifest.previousVersion === undefined) {
+    if (manifest.version === 1 && manifest.windowCorrectionOf !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['windowCorrectionOf'], message: 'version 1 supplements nothing' });
+    }
+    if (manifest.version > 1 && manifest.previousVersion === undefined && manifest.windowCorrectionOf === undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['previousVersion'],
-        message: 'a version after 1 must name the version it corrects',
+        message: 'a version after 1 must name the version it corrects (or windowCorrectionOf)',
       });
     }
     if (manifest.previousVersion !== undefined && manifest.previousVersion >= manifest.version) {
       ctx.addIssue({ code: 'custom', path: ['previousVersion'], message: 'must be lower than version' });
+    }
+    if (manifest.windowCorrectionOf !== undefined && manifest.windowCorrectionOf >= manifest.version) {
+      ctx.addIssue({ code: 'custom', path: ['windowCorrectionOf'], message: 'must be lower than version' });
     }
     const sizes = new Map<string, number>();
     manifest.files.forEach((file, index) => {

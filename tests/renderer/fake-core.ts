@@ -15,6 +15,7 @@ import {
 } from '../../src-main/api/wire.ts';
 import type { Transport } from '../../src-renderer/api/client.ts';
 import { FakeIntake } from './fake-intake.ts';
+import { FakeSync, type FakeSyncOptions } from './fake-sync.ts';
 
 interface FakeUser extends UserSummary {
   password: string;
@@ -40,6 +41,8 @@ export interface FakeCoreOptions {
   health?: HealthSnapshot;
   /** The core's clock for intake (review dates, today's packets); fixed unless given. */
   now?: () => number;
+  /** The approving departments and this window's id (default: the embedded demo department). */
+  sync?: FakeSyncOptions;
 }
 
 const NOW = Date.UTC(2025, 0, 6, 1, 0, 0);
@@ -60,6 +63,7 @@ export class FakeCore {
   idleLockMinutes: number;
   health: HealthSnapshot;
   readonly intake: FakeIntake;
+  readonly sync: FakeSync;
   private readonly listeners = new Set<(event: EventMessage) => void>();
   private nextUserId = 1;
 
@@ -68,7 +72,9 @@ export class FakeCore {
   constructor(options: FakeCoreOptions = {}) {
     this.idleLockMinutes = options.idleLockMinutes ?? 10;
     this.health = options.health ?? { entries: [] };
-    this.intake = new FakeIntake(options.now ?? (() => INTAKE_NOW));
+    const now = options.now ?? (() => INTAKE_NOW);
+    this.intake = new FakeIntake(now);
+    this.sync = new FakeSync(this.intake, now, (name, payload) => this.emit(name, payload), options.sync);
     for (const user of options.users ?? []) this.addUser(user);
     if (options.signedIn) {
       this.session.userId = this.byUsername(options.signedIn)?.id ?? null;
@@ -167,6 +173,11 @@ export class FakeCore {
   }
 
   private handlers(): Handlers<null> {
+    const intake = this.intake.handlers(() => {
+      const user = this.currentUser();
+      if (!user) throw new AppError('auth.required', 'sign in first');
+      return user;
+    });
     return {
       'app.info': () => ({
         version: '0.1.0-test',
@@ -244,11 +255,13 @@ export class FakeCore {
         return summary(user);
       },
       'health.snapshot': () => this.health,
-      ...this.intake.handlers(() => {
-        const user = this.currentUser();
-        if (!user) throw new AppError('auth.required', 'sign in first');
-        return user;
-      }),
+      ...intake,
+      // As the core: the queue's packets carry their sync view.
+      'packets.list': async (input, ctx) => {
+        const { packets } = await intake['packets.list'](input, ctx);
+        return { packets: this.sync.decorate(packets) };
+      },
+      ...this.sync.handlers(),
       'eventLog.verify': (input) => ({ ok: true, stream: input.stream, count: 0, headHash: '' }),
     };
   }

@@ -72,7 +72,7 @@ interface FakeDraft {
   updatedAt: number;
 }
 
-interface FakePacket extends PacketSummary {
+export interface FakePacket extends PacketSummary {
   state: string;
   draftState: DraftState;
   files: DraftFile[];
@@ -129,6 +129,8 @@ export class FakeIntake {
   /** Installed catalog versions, newest first; verified with the real signature check. */
   readonly catalogs: CatalogSummary[] = [catalogSummary(seedCatalog, 'system', true)];
   private readonly counters = new Map<string, number>();
+  /** Called inside sealing with the new packet and the department its review routed it to (the outbox). */
+  onSealed: ((packet: FakePacket, departmentId: string | null) => void) | undefined;
 
   constructor(private readonly now: () => number) {}
 
@@ -145,6 +147,11 @@ export class FakeIntake {
     if (!draft) throw new Error(`no draft ${draftId}`);
     const sha256 = this.put(bytes, mediaType, name);
     draft.files.push({ materialId, sha256, name, mediaType, size: bytes.length });
+  }
+
+  /** Seals a seeded draft as `drafts.seal` would (for specs that start with packets in the queue). */
+  sealDraft(clerk: Clerk, id: string): SealedPacket {
+    return this.seal(clerk, this.draft(clerk, id));
   }
 
   handlers(clerk: () => Clerk): Pick<Handlers<null>, IntakeMethods> {
@@ -351,7 +358,7 @@ export class FakeIntake {
       deadline,
       documents,
     };
-    this.packets.push({
+    const packet: FakePacket = {
       ...sealed,
       itemCode: item.code,
       itemName: item.name,
@@ -360,7 +367,9 @@ export class FakeIntake {
       sealedAt: this.now(),
       draftState: structuredClone(draft.state),
       files: draft.files.map((f) => ({ ...f })),
-    });
+    };
+    this.packets.push(packet);
+    this.onSealed?.(packet, review.acceptance?.departmentId ?? review.route?.departmentId ?? null);
     this.drafts.delete(draft.id);
     return sealed;
   }
@@ -368,7 +377,10 @@ export class FakeIntake {
   private supplement(clerk: Clerk, packetId: string): DraftView {
     const packet = this.packets.filter((p) => p.packetId === packetId).sort((a, b) => b.version - a.version)[0];
     if (!packet) throw new AppError('intake.packetNotFound', `no packet ${packetId}`);
-    if (packet.outcome !== 'correction') throw new AppError('intake.notCorrectable', `packet is ${packet.outcome}`);
+    // 补正 issued at the window, or asked for by the department through the change feed.
+    if (packet.outcome !== 'correction' && packet.state !== 'correction_required') {
+      throw new AppError('intake.notCorrectable', `packet is ${packet.state}`);
+    }
     const state: DraftState = { ...structuredClone(packet.draftState), conditions: {}, overrides: [] };
     return this.insert(
       clerk,

@@ -3,5 +3,6 @@ import type { Migration } from '../database.ts';
 import { initial } from './001-initial.ts';
 import { catalog } from './002-catalog.ts';
 import { intake } from './003-intake.ts';
+import { sync } from './004-sync.ts';
 
-export const migrations: Migration[] = [initial, catalog, intake];
+export const migrations: Migration[] = [initial, catalog, intake, sync];

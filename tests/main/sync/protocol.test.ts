@@ -67,6 +67,14 @@ describe('Manifest', () => {
     expect(Manifest.safeParse(manifest({ version: 3, previousVersion: 1 })).success).toBe(true);
   });
 
+  it('lets a later version follow a 补正 issued at the window (windowCorrectionOf) instead of a sent version', () => {
+    expect(Manifest.safeParse(manifest({ version: 2, windowCorrectionOf: 1 })).success).toBe(true);
+    expect(Manifest.safeParse(manifest({ version: 3, previousVersion: 1, windowCorrectionOf: 2 })).success).toBe(true);
+    for (const bad of [{ windowCorrectionOf: 1 }, { version: 2, windowCorrectionOf: 2 }]) {
+      expect(Manifest.safeParse(manifest(bad)).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
   it('hashes the RFC 8785 canonical form, so key order and spacing do not matter', () => {
     const m = manifest({ applicant: { b: 1, a: '张' } });
     const reordered = JSON.parse(JSON.stringify({ applicant: { a: '张', b: 1 }, ...m }));

@@ -1,0 +1,745 @@
+// The outbox in SQLite: what is to be sent, how far each packet version got, who holds
+// it (leases), when to try again, and the change feed as applied. Every recording is
+// one transaction that moves the protocol step and the queue's visible state
+// (packet_state through PacketStore.moveTo) together, so a crash between any two
+// recordings leaves rows that the next run picks up from — a step is only ever
+// repeated, never skipped, and every step is idempotent at the department.
+import type { ErrorCode, ErrorParams } from '../api/errors.ts';
+import type { Database } from '../store/database.ts';
+import type { PacketStore } from '../intake/packet-store.ts';
+import type { ChangesAnswer, CommitReceipt, PacketStatus } from './protocol.ts';
+
+export type OutboxStep = 'register' | 'upload' | 'commit' | 'done';
+export type Lane = 'small' | 'bulk';
+
+/** Visible states of a packet on its way; department states (delivered and later) are never overwritten by these. */
+export const SENDING_STATES = ['sealed', 'uploading', 'submitted', 'retry_wait', 'blocked', 'upload_gone'] as const;
+export type SendingState = (typeof SENDING_STATES)[number];
+const SENDING = new Set<string>(SENDING_STATES);
+
+const STEP_STATE: Record<OutboxStep, SendingState | 'delivered'> = {
+  register: 'sealed',
+  upload: 'uploading',
+  commit: 'submitted',
+  done: 'delivered',
+};
+
+export interface OutboxPacketRow {
+  seq: number;
+  packet_id: string;
+  version: number;
+  department_id: string;
+  manifest_hash: string;
+  scheme: 'ed25519' | 'sm2' | null;
+  signature: string | null;
+  step: OutboxStep;
+  blocked: 0 | 1;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error_code: string | null;
+  last_error: string | null;
+  last_error_params: string | null;
+  last_error_at: number | null;
+  upload_endpoint: string | null;
+  department_reference: string | null;
+  received_at: string | null;
+  enqueued_at: number;
+  done_at: number | null;
+}
+
+export interface OutboxFileRow {
+  packet_id: string;
+  version: number;
+  position: number;
+  sha256: string;
+  size: number;
+  lane: Lane;
+  state: 'waiting' | 'pending' | 'uploading' | 'done';
+  upload_url: string | null;
+  bytes_sent: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+}
+
+export type Task =
+  | { kind: 'register' | 'commit'; packet: OutboxPacketRow }
+  | { kind: 'file'; packet: OutboxPacketRow; file: OutboxFileRow };
+
+export interface Problem {
+  code: ErrorCode;
+  detail: string;
+  params?: ErrorParams | undefined;
+}
+
+export interface NewOutboxEntry {
+  packetId: string;
+  version: number;
+  departmentId: string;
+  manifestHash: string;
+  scheme: 'ed25519' | 'sm2' | null;
+  signature: string | null;
+  files: Array<{ sha256: string; size: number }>;
+  bulkThresholdBytes: number;
+  /** Held for a person from the start (e.g. no such department configured). */
+  blocked?: Problem | undefined;
+}
+
+/** A change the feed brought, as the queue shows it. */
+export interface Decision {
+  state: string;
+  reason: string | null;
+  correctionItems: string[];
+  waybill: string | null;
+  decidedBy: string | null;
+  at: string;
+  cursor: number;
+}
+
+export interface PacketSyncRow {
+  packet: OutboxPacketRow;
+  bytesTotal: number;
+  bytesDone: number;
+  files: OutboxFileRow[];
+}
+
+/** Which packets changed visibly, for the `packets.changed` event. */
+export interface StateChange {
+  packetId: string;
+  version: number;
+  state: string;
+}
+
+export class OutboxStore {
+  constructor(
+    private readonly db: Database,
+    private readonly packets: PacketStore,
+    private readonly now: () => number,
+  ) {}
+
+  // ── writing the outbox (inside the sealing transaction) ───────────────────
+
+  enqueue(entry: NewOutboxEntry): StateChange[] {
+    const now = this.now();
+    this.db
+      .prepare(
+        `INSERT INTO outbox_packets (packet_id, version, department_id, manifest_hash, scheme, signature, step, blocked,
+           next_attempt_at, last_error_code, last_error, last_error_params, last_error_at, enqueued_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'register', ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        entry.packetId,
+        entry.version,
+        entry.departmentId,
+        entry.manifestHash,
+        entry.scheme,
+        entry.signature,
+        entry.blocked ? 1 : 0,
+        now,
+        entry.blocked?.code ?? null,
+        entry.blocked?.detail ?? null,
+        entry.blocked?.params ? JSON.stringify(entry.blocked.params) : null,
+        entry.blocked ? now : null,
+        now,
+      );
+    const insert = this.db.prepare(
+      `INSERT INTO outbox_files (packet_id, version, position, sha256, size, lane, state) VALUES (?, ?, ?, ?, ?, ?, 'waiting')`,
+    );
+    entry.files.forEach((file, position) => {
+      const lane: Lane = file.size > entry.bulkThresholdBytes ? 'bulk' : 'small';
+      insert.run(entry.packetId, entry.version, position, file.sha256, file.size, lane);
+    });
+    if (entry.blocked) return this.show(entry.packetId, entry.version, 'blocked', entry.blocked.code, now);
+    return [];
+  }
+
+  // ── claiming work ─────────────────────────────────────────────────────────
+
+  /** Takes the next due task of a lane and leases it to `owner`, or undefined when none is due. */
+  claim(lane: Lane, owner: string, leaseMs: number, exclude: ReadonlySet<string>): Task | undefined {
+    return this.db.transaction((): Task | undefined => {
+      const now = this.now();
+      const packetTask =
+        lane === 'small'
+          ? this.db
+              .prepare<[number, number], OutboxPacketRow>(
+                `SELECT * FROM outbox_packets
+                 WHERE step IN ('register', 'commit') AND blocked = 0 AND next_attempt_at <= ?
+                   AND (lease_until IS NULL OR lease_until <= ?)
+                 ORDER BY seq LIMIT 20`,
+              )
+              .all(now, now)
+              .find((row) => !exclude.has(taskKey({ kind: 'register', packet: row })))
+          : undefined;
+      const fileRows = this.db
+        .prepare<[number, string, number], OutboxFileRow & { seq: number }>(
+          `SELECT f.*, p.seq FROM outbox_files f JOIN outbox_packets p USING (packet_id, version)
+           WHERE p.step = 'upload' AND p.blocked = 0 AND p.next_attempt_at <= ?
+             AND f.lane = ? AND f.state IN ('pending', 'uploading')
+             AND (f.lease_until IS NULL OR f.lease_until <= ?)
+           ORDER BY p.seq, f.position LIMIT 20`,
+        )
+        .all(now, lane, now);
+      const fileRow = fileRows.find((row) => !exclude.has(fileKey(row)));
+      const until = now + leaseMs;
+      if (packetTask && (!fileRow || packetTask.seq <= fileRow.seq)) {
+        this.db
+          .prepare('UPDATE outbox_packets SET lease_owner = ?, lease_until = ? WHERE seq = ?')
+          .run(owner, until, packetTask.seq);
+        const packet = { ...packetTask, lease_owner: owner, lease_until: until };
+        return { kind: packet.step === 'commit' ? 'commit' : 'register', packet };
+      }
+      if (fileRow) {
+        this.db
+          .prepare(
+            'UPDATE outbox_files SET lease_owner = ?, lease_until = ? WHERE packet_id = ? AND version = ? AND sha256 = ?',
+          )
+          .run(owner, until, fileRow.packet_id, fileRow.version, fileRow.sha256);
+        const { seq: _seq, ...file } = fileRow;
+        return {
+          kind: 'file',
+          packet: this.packet(file.packet_id, file.version)!,
+          file: { ...file, lease_owner: owner, lease_until: until },
+        };
+      }
+      return undefined;
+    })();
+  }
+
+  /** Earliest time a task of this lane becomes due (now or later), or undefined when nothing waits. */
+  nextDue(lane: Lane): number | undefined {
+    const packets =
+      lane === 'small'
+        ? this.db
+            .prepare<[], { at: number | null }>(
+              `SELECT min(max(next_attempt_at, coalesce(lease_until, 0))) AS at FROM outbox_packets
+               WHERE step IN ('register', 'commit') AND blocked = 0`,
+            )
+            .get()?.at
+        : null;
+    const files = this.db
+      .prepare<[string], { at: number | null }>(
+        `SELECT min(max(p.next_attempt_at, coalesce(f.lease_until, 0))) AS at
+         FROM outbox_files f JOIN outbox_packets p USING (packet_id, version)
+         WHERE p.step = 'upload' AND p.blocked = 0 AND f.lane = ? AND f.state IN ('pending', 'uploading')`,
+      )
+      .get(lane)?.at;
+    const candidates = [packets, files].filter((value): value is number => typeof value === 'number');
+    return candidates.length > 0 ? Math.min(...candidates) : undefined;
+  }
+
+  renew(task: Task, owner: string, leaseMs: number): void {
+    const until = this.now() + leaseMs;
+    if (task.kind === 'file') {
+      this.db
+        .prepare(
+          'UPDATE outbox_files SET lease_until = ? WHERE packet_id = ? AND version = ? AND sha256 = ? AND lease_owner = ?',
+        )
+        .run(until, task.file.packet_id, task.file.version, task.file.sha256, owner);
+    } else {
+      this.db
+        .prepare('UPDATE outbox_packets SET lease_until = ? WHERE seq = ? AND lease_owner = ?')
+        .run(until, task.packet.seq, owner);
+    }
+  }
+
+  release(task: Task, owner: string): void {
+    if (task.kind === 'file') {
+      this.db
+        .prepare(
+          `UPDATE outbox_files SET lease_owner = NULL, lease_until = NULL
+           WHERE packet_id = ? AND version = ? AND sha256 = ? AND lease_owner = ?`,
+        )
+        .run(task.file.packet_id, task.file.version, task.file.sha256, owner);
+    } else {
+      this.db
+        .prepare('UPDATE outbox_packets SET lease_owner = NULL, lease_until = NULL WHERE seq = ? AND lease_owner = ?')
+        .run(task.packet.seq, owner);
+    }
+  }
+
+  /**
+   * At start: leases held by any other run are a dead run's (one core per data directory
+   * is the only writer), so its items are picked up now rather than when the lease ends.
+   */
+  releaseLeasesNotOwnedBy(owner: string): number {
+    return this.db.transaction(() => {
+      const a = this.db
+        .prepare(
+          'UPDATE outbox_packets SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL AND lease_owner != ?',
+        )
+        .run(owner).changes;
+      const b = this.db
+        .prepare(
+          'UPDATE outbox_files SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL AND lease_owner != ?',
+        )
+        .run(owner).changes;
+      return a + b;
+    })();
+  }
+
+  // ── reading ───────────────────────────────────────────────────────────────
+
+  packet(packetId: string, version: number): OutboxPacketRow | undefined {
+    return this.db
+      .prepare<[string, number], OutboxPacketRow>('SELECT * FROM outbox_packets WHERE packet_id = ? AND version = ?')
+      .get(packetId, version);
+  }
+
+  files(packetId: string, version: number): OutboxFileRow[] {
+    return this.db
+      .prepare<[string, number], OutboxFileRow>(
+        'SELECT * FROM outbox_files WHERE packet_id = ? AND version = ? ORDER BY position',
+      )
+      .all(packetId, version);
+  }
+
+  /** The manifest exactly as sealed (its hash is over these bytes' canonical form). */
+  manifestText(packetId: string, version: number): string {
+    const row = this.db
+      .prepare<[string, number], { manifest: string }>(
+        'SELECT manifest FROM packets WHERE packet_id = ? AND version = ?',
+      )
+      .get(packetId, version);
+    if (!row) throw new Error(`packet ${packetId} v${version} is in the outbox but not in packets`);
+    return row.manifest;
+  }
+
+  /** Sync view of the given packet versions (those that travel). */
+  syncRows(keys: ReadonlyArray<{ packetId: string; version: number }>): Map<string, PacketSyncRow> {
+    const out = new Map<string, PacketSyncRow>();
+    for (const { packetId, version } of keys) {
+      const packet = this.packet(packetId, version);
+      if (!packet) continue;
+      const files = this.files(packetId, version);
+      let total = 0;
+      let done = 0;
+      for (const file of files) {
+        total += file.size;
+        done += file.state === 'done' ? file.size : file.bytes_sent;
+      }
+      out.set(`${packetId}#${version}`, { packet, files, bytesTotal: total, bytesDone: done });
+    }
+    return out;
+  }
+
+  /** The latest change the department sent for a packet version. */
+  lastDecision(packetId: string, version: number): Decision | undefined {
+    const row = this.db
+      .prepare<
+        [string, number],
+        {
+          state: string;
+          reason: string | null;
+          correction_items: string | null;
+          waybill: string | null;
+          decided_by: string | null;
+          at: string;
+          cursor: number;
+        }
+      >(
+        `SELECT state, reason, correction_items, waybill, decided_by, at, cursor FROM sync_changes
+         WHERE packet_id = ? AND version = ? ORDER BY applied_at DESC, cursor DESC LIMIT 1`,
+      )
+      .get(packetId, version);
+    return (
+      row && {
+        state: row.state,
+        reason: row.reason,
+        correctionItems: row.correction_items ? (JSON.parse(row.correction_items) as string[]) : [],
+        waybill: row.waybill,
+        decidedBy: row.decided_by,
+        at: row.at,
+        cursor: row.cursor,
+      }
+    );
+  }
+
+  cursor(departmentId: string): number {
+    return (
+      this.db
+        .prepare<[string], { cursor: number }>('SELECT cursor FROM sync_cursors WHERE department_id = ?')
+        .get(departmentId)?.cursor ?? 0
+    );
+  }
+
+  /** Counts for the queue header and health. */
+  counts(): { waiting: number; blocked: number; retrying: number } {
+    const row = this.db
+      .prepare<[number], { waiting: number; blocked: number; retrying: number }>(
+        `SELECT count(*) FILTER (WHERE step != 'done') AS waiting,
+                count(*) FILTER (WHERE step != 'done' AND blocked = 1) AS blocked,
+                count(*) FILTER (WHERE step != 'done' AND blocked = 0 AND attempts > 0 AND next_attempt_at > ?) AS retrying
+         FROM outbox_packets`,
+      )
+      .get(this.now());
+    return row ?? { waiting: 0, blocked: 0, retrying: 0 };
+  }
+
+  // ── recording protocol steps ──────────────────────────────────────────────
+
+  /** Stores the signature made later (a department configured after sealing). */
+  setSignature(packet: OutboxPacketRow, scheme: 'ed25519' | 'sm2', signature: string): void {
+    this.db
+      .prepare('UPDATE outbox_packets SET scheme = ?, signature = ? WHERE seq = ?')
+      .run(scheme, signature, packet.seq);
+  }
+
+  /** PUT answered: the files the department holds are done, the rest to upload (or commit at once). */
+  recordRegistered(packet: OutboxPacketRow, status: PacketStatus): StateChange[] {
+    return this.db.transaction(() => {
+      const now = this.now();
+      const missing = new Set(status.missingFiles);
+      for (const file of this.files(packet.packet_id, packet.version)) {
+        if (missing.has(file.sha256)) {
+          // Keep a stored upload URL: that is what resumes a cut upload after a restart.
+          if (file.state === 'waiting' || file.state === 'done') this.resetFile(file);
+        } else if (file.state !== 'done') {
+          this.db
+            .prepare(
+              `UPDATE outbox_files SET state = 'done', bytes_sent = size WHERE packet_id = ? AND version = ? AND sha256 = ?`,
+            )
+            .run(file.packet_id, file.version, file.sha256);
+        }
+      }
+      const step: OutboxStep = status.state === 'receiving' && missing.size > 0 ? 'upload' : 'commit';
+      this.db
+        .prepare(
+          `UPDATE outbox_packets SET step = ?, upload_endpoint = ?, next_attempt_at = ?, attempts = 0,
+             last_error_code = NULL, last_error = NULL, last_error_params = NULL, last_error_at = NULL,
+             lease_owner = NULL, lease_until = NULL
+           WHERE seq = ?`,
+        )
+        .run(step, status.uploadEndpoint, now, packet.seq);
+      return this.show(packet.packet_id, packet.version, STEP_STATE[step], null, now);
+    })();
+  }
+
+  /** The upload URL, stored before the first byte goes out. */
+  recordUploadUrl(file: OutboxFileRow, url: string): StateChange[] {
+    return this.db.transaction(() => {
+      const { changes } = this.db
+        .prepare(
+          `UPDATE outbox_files SET upload_url = ?, state = 'uploading',
+             bytes_sent = CASE WHEN upload_url IS ? THEN bytes_sent ELSE 0 END
+           WHERE packet_id = ? AND version = ? AND sha256 = ?`,
+        )
+        .run(url, url, file.packet_id, file.version, file.sha256);
+      if (changes !== 1) throw new Error(`outbox file ${file.sha256.slice(0, 12)} vanished`);
+      return this.show(file.packet_id, file.version, 'uploading', null, this.now());
+    })();
+  }
+
+  recordChunk(file: OutboxFileRow, bytesAccepted: number, owner: string, leaseMs: number): void {
+    this.db
+      .prepare(
+        `UPDATE outbox_files SET bytes_sent = ?, lease_until = ?
+         WHERE packet_id = ? AND version = ? AND sha256 = ? AND lease_owner = ?`,
+      )
+      .run(bytesAccepted, this.now() + leaseMs, file.packet_id, file.version, file.sha256, owner);
+  }
+
+  /** The department has the file (and checked its SHA-256); the last one moves the packet to commit. */
+  recordFileDone(file: OutboxFileRow): StateChange[] {
+    return this.db.transaction(() => {
+      const now = this.now();
+      this.db
+        .prepare(
+          `UPDATE outbox_files SET state = 'done', bytes_sent = size, lease_owner = NULL, lease_until = NULL
+           WHERE packet_id = ? AND version = ? AND sha256 = ?`,
+        )
+        .run(file.packet_id, file.version, file.sha256);
+      const open = this.db
+        .prepare<[string, number], { n: number }>(
+          `SELECT count(*) AS n FROM outbox_files WHERE packet_id = ? AND version = ? AND state != 'done'`,
+        )
+        .get(file.packet_id, file.version)!.n;
+      this.db
+        .prepare(
+          `UPDATE outbox_packets SET attempts = 0, last_error_code = NULL, last_error = NULL, last_error_params = NULL,
+             last_error_at = NULL${open === 0 ? `, step = 'commit', next_attempt_at = ?` : ''}
+           WHERE packet_id = ? AND version = ? AND step = 'upload'`,
+        )
+        .run(...(open === 0 ? [now, file.packet_id, file.version] : [file.packet_id, file.version]));
+      return this.show(file.packet_id, file.version, open === 0 ? 'submitted' : 'uploading', null, now);
+    })();
+  }
+
+  /** 410/404 on an upload: its bytes are gone at the department; start the file again from the local blob. */
+  recordUploadGone(file: OutboxFileRow, problem: Problem, delayMs = 0): StateChange[] {
+    return this.db.transaction(() => {
+      const now = this.now();
+      this.resetFile(file);
+      if (delayMs > 0) {
+        this.db
+          .prepare(
+            'UPDATE outbox_packets SET attempts = attempts + 1, next_attempt_at = ? WHERE packet_id = ? AND version = ?',
+          )
+          .run(now + delayMs, file.packet_id, file.version);
+      }
+      this.db
+        .prepare(
+          `UPDATE outbox_files SET lease_owner = NULL, lease_until = NULL WHERE packet_id = ? AND version = ? AND sha256 = ?`,
+        )
+        .run(file.packet_id, file.version, file.sha256);
+      this.setError(file.packet_id, file.version, problem, now);
+      // Started again at once (upload_gone), or after a backoff (a hash mismatch may repeat).
+      return this.show(file.packet_id, file.version, delayMs > 0 ? 'retry_wait' : 'upload_gone', problem.code, now);
+    })();
+  }
+
+  /** Commit said files are missing (never arrived, or lost at the department): upload them again. */
+  recordFilesMissing(packet: OutboxPacketRow, missing: readonly string[]): StateChange[] {
+    return this.db.transaction(() => {
+      const now = this.now();
+      const wanted = new Set(missing);
+      let reset = 0;
+      for (const file of this.files(packet.packet_id, packet.version)) {
+        if (!wanted.has(file.sha256)) continue;
+        this.resetFile(file);
+        reset += 1;
+      }
+      // Nothing of ours is missing by the department's list: register again to ask afresh.
+      const step: OutboxStep = reset > 0 ? 'upload' : 'register';
+      this.db
+        .prepare(
+          'UPDATE outbox_packets SET step = ?, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL WHERE seq = ?',
+        )
+        .run(step, now, packet.seq);
+      return this.show(packet.packet_id, packet.version, STEP_STATE[step], null, now);
+    })();
+  }
+
+  /** Commit said the version was never registered: PUT again. */
+  recordNotRegistered(packet: OutboxPacketRow): StateChange[] {
+    return this.db.transaction(() => {
+      const now = this.now();
+      this.db
+        .prepare(
+          `UPDATE outbox_packets SET step = 'register', next_attempt_at = ?, lease_owner = NULL, lease_until = NULL WHERE seq = ?`,
+        )
+        .run(now, packet.seq);
+      return this.show(packet.packet_id, packet.version, 'sealed', null, now);
+    })();
+  }
+
+  recordDelivered(packet: OutboxPacketRow, receipt: CommitReceipt): StateChange[] {
+    return this.db.transaction(() => {
+      const now = this.now();
+      this.db
+        .prepare(
+          `UPDATE outbox_packets SET step = 'done', department_reference = ?, received_at = ?, done_at = ?, attempts = 0,
+             last_error_code = NULL, last_error = NULL, last_error_params = NULL, last_error_at = NULL,
+             lease_owner = NULL, lease_until = NULL
+           WHERE seq = ?`,
+        )
+        .run(receipt.departmentReference, receipt.receivedAt, now, packet.seq);
+      return this.show(packet.packet_id, packet.version, 'delivered', null, now);
+    })();
+  }
+
+  /** A transient failure: try again at `now + delayMs`. */
+  recordRetry(packet: OutboxPacketRow, problem: Problem, delayMs: number): StateChange[] {
+    return this.db.transaction(() => {
+      const now = this.now();
+      this.db
+        .prepare('UPDATE outbox_packets SET attempts = attempts + 1, next_attempt_at = ? WHERE seq = ?')
+        .run(now + delayMs, packet.seq);
+      this.setError(packet.packet_id, packet.version, problem, now);
+      return this.show(packet.packet_id, packet.version, 'retry_wait', problem.code, now);
+    })();
+  }
+
+  /** Needs a person: held until someone says "retry now" (or the cause is fixed, e.g. a new token). */
+  recordBlocked(packet: OutboxPacketRow, problem: Problem): StateChange[] {
+    return this.db.transaction(() => {
+      const now = this.now();
+      this.db.prepare('UPDATE outbox_packets SET blocked = 1, attempts = attempts + 1 WHERE seq = ?').run(packet.seq);
+      this.setError(packet.packet_id, packet.version, problem, now);
+      return this.show(packet.packet_id, packet.version, 'blocked', problem.code, now);
+    })();
+  }
+
+  /** "Retry now": due at once, backoff and any block cleared. */
+  retryNow(packetId: string, version: number): StateChange[] | undefined {
+    return this.db.transaction(() => {
+      const packet = this.packet(packetId, version);
+      if (!packet || packet.step === 'done') return undefined;
+      return this.unblockRow(packet);
+    })();
+  }
+
+  /** Makes packets waiting after one of `codes` due now (the cause went away, e.g. the network is back). */
+  releaseBackoff(departmentId: string, codes: readonly ErrorCode[]): number {
+    const now = this.now();
+    return this.db
+      .prepare(
+        `UPDATE outbox_packets SET next_attempt_at = ?
+         WHERE department_id = ? AND blocked = 0 AND step != 'done' AND next_attempt_at > ?
+           AND last_error_code IN (${codes.map(() => '?').join(', ')})`,
+      )
+      .run(now, departmentId, now, ...codes).changes;
+  }
+
+  /** Releases packets blocked for one of `codes` (their cause was fixed), for one department or all. */
+  unblockWhere(codes: readonly ErrorCode[], departmentId?: string): StateChange[] {
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare<[], OutboxPacketRow>(`SELECT * FROM outbox_packets WHERE blocked = 1 AND step != 'done'`)
+        .all()
+        .filter((row) => codes.includes(row.last_error_code as ErrorCode))
+        .filter((row) => departmentId === undefined || row.department_id === departmentId);
+      return rows.flatMap((row) => this.unblockRow(row));
+    })();
+  }
+
+  // ── the change feed ───────────────────────────────────────────────────────
+
+  /**
+   * Applies one answer of the change feed and moves the cursor, in one transaction:
+   * each change once (its cursor is a key), in order, with its state logged on the packet.
+   */
+  applyChanges(departmentId: string, answer: ChangesAnswer): StateChange[] {
+    return this.db.transaction(() => {
+      const now = this.now();
+      const changed: StateChange[] = [];
+      const current = this.cursor(departmentId);
+      for (const change of answer.changes) {
+        if (change.cursor <= current) continue;
+        const known =
+          this.db
+            .prepare('SELECT 1 FROM packets WHERE packet_id = ? AND version = ?')
+            .get(change.packetId, change.version) !== undefined;
+        const { changes } = this.db
+          .prepare(
+            `INSERT OR IGNORE INTO sync_changes (department_id, cursor, packet_id, version, state, reason, correction_items,
+               waybill, decided_by, at, applied_at, known)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            departmentId,
+            change.cursor,
+            change.packetId,
+            change.version,
+            change.state,
+            change.reason ?? null,
+            change.correctionItems ? JSON.stringify(change.correctionItems) : null,
+            change.waybill ?? null,
+            change.decidedBy ?? null,
+            change.at,
+            now,
+            known ? 1 : 0,
+          );
+        if (changes === 0 || !known) continue;
+        const reason = change.reason ?? (change.correctionItems?.length ? change.correctionItems.join('；') : null);
+        changed.push(...this.showDepartment(change.packetId, change.version, change.state, reason, now));
+        // The department has the whole packet: nothing is left to send but the receipt,
+        // which a commit replays (and which the display state no longer follows).
+        const outbox = this.packet(change.packetId, change.version);
+        if (outbox && outbox.step !== 'done' && (outbox.step !== 'commit' || outbox.blocked === 1)) {
+          this.db
+            .prepare(
+              `UPDATE outbox_packets SET step = 'commit', blocked = 0, next_attempt_at = ?, attempts = 0 WHERE seq = ?`,
+            )
+            .run(now, outbox.seq);
+        }
+      }
+      const next = Math.max(current, answer.cursor);
+      this.db
+        .prepare(
+          `INSERT INTO sync_cursors (department_id, cursor, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (department_id) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
+        )
+        .run(departmentId, next, now);
+      return changed;
+    })();
+  }
+
+  // ── settings ──────────────────────────────────────────────────────────────
+
+  setting(key: string): string | undefined {
+    return this.db.prepare<[string], { value: string }>('SELECT value FROM sync_settings WHERE key = ?').get(key)
+      ?.value;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.db
+      .prepare(
+        'INSERT INTO sync_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────────
+
+  private unblockRow(packet: OutboxPacketRow): StateChange[] {
+    const now = this.now();
+    this.db
+      .prepare('UPDATE outbox_packets SET blocked = 0, attempts = 0, next_attempt_at = ? WHERE seq = ?')
+      .run(now, packet.seq);
+    return this.show(packet.packet_id, packet.version, STEP_STATE[packet.step], null, now);
+  }
+
+  private resetFile(file: OutboxFileRow): void {
+    this.db
+      .prepare(
+        `UPDATE outbox_files SET state = 'pending', upload_url = NULL, bytes_sent = 0
+         WHERE packet_id = ? AND version = ? AND sha256 = ?`,
+      )
+      .run(file.packet_id, file.version, file.sha256);
+  }
+
+  private setError(packetId: string, version: number, problem: Problem, now: number): void {
+    this.db
+      .prepare(
+        `UPDATE outbox_packets SET last_error_code = ?, last_error = ?, last_error_params = ?, last_error_at = ?
+         WHERE packet_id = ? AND version = ?`,
+      )
+      .run(
+        problem.code,
+        problem.detail,
+        problem.params ? JSON.stringify(problem.params) : null,
+        now,
+        packetId,
+        version,
+      );
+  }
+
+  /** Moves the visible state while the packet is still on its way; never over a department's state. */
+  private show(packetId: string, version: number, state: string, reason: string | null, at: number): StateChange[] {
+    const current = this.stateOf(packetId, version);
+    if (current === undefined || !SENDING.has(current) || current === state) return [];
+    this.packets.moveTo(packetId, version, state, reason, at);
+    return [{ packetId, version, state }];
+  }
+
+  /** The department's word is final: applied over any state but itself. */
+  private showDepartment(
+    packetId: string,
+    version: number,
+    state: string,
+    reason: string | null,
+    at: number,
+  ): StateChange[] {
+    if (this.stateOf(packetId, version) === state) return [];
+    this.packets.moveTo(packetId, version, state, reason, at);
+    return [{ packetId, version, state }];
+  }
+
+  private stateOf(packetId: string, version: number): string | undefined {
+    return this.db
+      .prepare<[string, number], { state: string }>(
+        'SELECT state FROM packet_state WHERE packet_id = ? AND version = ?',
+      )
+      .get(packetId, version)?.state;
+  }
+}
+
+export function taskKey(task: Task): string {
+  return task.kind === 'file' ? fileKey(task.file) : `packet/${task.packet.packet_id}#${task.packet.version}`;
+}
+
+function fileKey(file: { packet_id: string; version: number; sha256: string }): string {
+  return `file/${file.packet_id}#${file.version}/${file.sha256}`;
+}

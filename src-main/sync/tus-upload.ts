@@ -1,0 +1,177 @@
+// One file to the department over tus (tus-js-client), read range by range from the
+// encrypted blob store — each chunk decrypted and authenticated as it is read, never
+// the whole file in memory and never a one-shot stream that cannot be re-read after a
+// cut. The upload URL is handed to the caller synchronously as soon as the server
+// creates it, before the first PATCH byte, so the caller can store it and a restarted
+// app resumes instead of starting over.
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import { DefaultHttpStack, Upload, type DetailedError, type UploadOptions } from 'tus-js-client';
+import { isAppError } from '../api/errors.ts';
+import type { BlobStore } from '../store/blob-store.ts';
+import { parseRetryAfter } from './backoff.ts';
+import { DepartmentError, Halt, StepAborted } from './failures.ts';
+import { ErrorBody, UPLOAD_METADATA } from './protocol.ts';
+
+export interface TusUploadInput {
+  blobs: BlobStore;
+  sha256: string;
+  size: number;
+  packetId: string;
+  /** tus creation URL (the PUT answer's uploadEndpoint). */
+  endpoint: string;
+  /** A stored upload URL to resume, or null to create a new upload. */
+  uploadUrl: string | null;
+  token: string;
+  chunkSize: number;
+  /** Must store the URL before returning; a throw here stops the upload before any byte. */
+  onUrl(url: string): void;
+  /** Bytes the server has confirmed (after each PATCH). */
+  onChunk(bytesAccepted: number): void;
+  onProgress(bytesSent: number): void;
+  /** Bytes handed to the transport, counted per chunk read (re-sent bytes count again). */
+  onRead?(bytes: number): void;
+  signal: AbortSignal;
+  /** Abort when no byte moves for this long. */
+  stallMs: number;
+  now: () => number;
+  /** The core's connection pool for the endpoint's scheme. */
+  agent: HttpAgent | HttpsAgent;
+}
+
+/**
+ * Resolves when the server has every byte and has checked the SHA-256 (the inbox hashes
+ * on the last PATCH and answers 460 on a mismatch). Rejects with a DepartmentError (the
+ * wire), an AppError (the local blob), a store error (the URL could not be stored), or
+ * StepAborted (the signal).
+ */
+export function tusUpload(input: TusUploadInput): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (input.signal.aborted) {
+      reject(new StepAborted('upload not started: stopping'));
+      return;
+    }
+    let settled = false;
+    let stall: NodeJS.Timeout | undefined;
+    const finish = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(stall);
+      input.signal.removeEventListener('abort', onAbort);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const abortWith = (error: unknown) => {
+      if (settled) return;
+      void upload.abort(false).catch(() => undefined);
+      finish(error);
+    };
+    const watch = () => {
+      // Real time on purpose: a stalled socket is a property of the network, not of the schedule.
+      clearTimeout(stall);
+      stall = setTimeout(
+        () => abortWith(new DepartmentError('timeout', `upload stalled: no progress for ${input.stallMs} ms`)),
+        input.stallMs,
+      );
+      stall.unref();
+    };
+    const onAbort = () => abortWith(new StepAborted('upload stopped'));
+
+    const options: UploadOptions = {
+      // Resuming: no endpoint, so a gone upload (404/410 on HEAD) is reported instead of
+      // silently replaced — the caller records it and starts the file again.
+      endpoint: input.uploadUrl ? null : input.endpoint,
+      uploadUrl: input.uploadUrl,
+      uploadSize: input.size,
+      chunkSize: input.chunkSize,
+      metadata: { [UPLOAD_METADATA.sha256]: input.sha256, [UPLOAD_METADATA.packetId]: input.packetId },
+      headers: { Authorization: `Bearer ${input.token}` },
+      // The outbox owns retries (backoff, Retry-After, leases); the library makes one try.
+      retryDelays: null,
+      uploadDataDuringCreation: false,
+      storeFingerprintForResuming: false,
+      removeFingerprintOnSuccess: false,
+      fingerprint: async () => null as unknown as string,
+      fileReader: blobReader(input),
+      httpStack: new DefaultHttpStack({ agent: input.agent }),
+      onUploadUrlAvailable: () => {
+        // Synchronous by design: tus-js-client sends the first PATCH only after this returns.
+        input.onUrl(upload.url as string);
+        watch();
+      },
+      onProgress: (bytesSent) => {
+        watch();
+        input.onProgress(bytesSent);
+      },
+      onChunkComplete: (_chunk, bytesAccepted) => {
+        watch();
+        input.onChunk(bytesAccepted);
+      },
+      onSuccess: () => finish(),
+      onError: (error) => finish(toFailure(error, input.now())),
+    };
+    const upload = new Upload({ sha256: input.sha256 } as unknown as Buffer, options);
+    input.signal.addEventListener('abort', onAbort, { once: true });
+    watch();
+    upload.start();
+  });
+}
+
+/** tus-js-client's file reader over the blob store: each slice is one decrypted, authenticated range. */
+function blobReader(input: TusUploadInput): NonNullable<UploadOptions['fileReader']> {
+  return {
+    async openFile() {
+      return {
+        size: input.size,
+        async slice(start: number, end: number) {
+          const length = Math.max(0, Math.min(end, input.size) - start);
+          const buffer = Buffer.allocUnsafe(length);
+          let filled = 0;
+          for await (const part of input.blobs.openRange(input.sha256, start, start + length)) {
+            part.copy(buffer, filled);
+            filled += part.length;
+          }
+          input.onRead?.(length);
+          // The http stack reads `size` for Content-Length.
+          return { value: Object.assign(buffer, { size: length }), done: start + length >= input.size };
+        },
+        close() {},
+      };
+    },
+  };
+}
+
+function toFailure(error: Error | DetailedError, now: number): unknown {
+  const detailed = error as Partial<DetailedError>;
+  const response = detailed.originalResponse ?? null;
+  if (response) {
+    const status = response.getStatus();
+    const retryAfterMs = parseRetryAfter(response.getHeader('Retry-After') ?? response.getHeader('retry-after'), now);
+    let code: string | undefined;
+    try {
+      const body = ErrorBody.safeParse(JSON.parse(response.getBody()));
+      if (body.success) code = body.data.error.code;
+    } catch {
+      code = undefined; // HEAD answers have no body; a proxy may send HTML
+    }
+    if (status >= 200 && status < 300) {
+      return new DepartmentError('garbage', `tus: unexpected answer ${status}`, { status, retryAfterMs });
+    }
+    return new DepartmentError(
+      'http',
+      `tus ${detailed.originalRequest?.getMethod() ?? ''}: ${status}${code ? ` ${code}` : ''}`,
+      {
+        status,
+        code,
+        retryAfterMs,
+      },
+    );
+  }
+  const cause = detailed.causingError ?? error;
+  // Our own failures surface here too: a damaged blob read, or the URL that could not be stored.
+  if (isAppError(cause) || cause instanceof Halt) return cause;
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) return cause;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new DepartmentError('network', `tus: ${typeof code === 'string' ? `${code} ` : ''}${message}`);
+}
