@@ -1,17 +1,18 @@
 // 今日队列: the clerk's home — start an intake (Alt+N), pick up an unfinished
-// draft where it was left, and today's sealed packets with their documents. The
-// draft open in this window is remembered for the tab, so a reload lands back in it.
+// draft where it was left, and the sealed packets on their way to the department
+// (queue/PacketQueue.tsx). The draft open in this window is remembered for the tab,
+// so a reload lands back in it.
 import { useCallback, useEffect, useState } from 'react';
-import type { DraftView, PacketSummary } from '../../src-main/api/contract.ts';
+import type { DraftView } from '../../src-main/api/contract.ts';
 import { useApi } from '../app/api-context.tsx';
 import { describeError } from '../app/errors.ts';
 import { hallTime } from '../app/hall-time.ts';
-import { DocumentItem, documentTitle } from '../components/FileView.tsx';
-import { EmptyState, ErrorNotice } from '../components/Notice.tsx';
-import { t, tryT } from '../i18n/index.ts';
+import { ErrorNotice } from '../components/Notice.tsx';
+import { t } from '../i18n/index.ts';
 import { IntakeWizard } from './intake/IntakeWizard.tsx';
 import { ItemPicker } from './intake/ItemPicker.tsx';
 import { openDraft } from './intake/open-draft.ts';
+import { PacketQueue } from './queue/PacketQueue.tsx';
 
 export const NEW_INTAKE_SHORTCUT = 'Alt+N';
 
@@ -39,11 +40,6 @@ export function ClerkQueue({ locked = false }: { locked?: boolean }) {
   return <QueueHome locked={locked} onNew={() => setView({ kind: 'choose' })} onOpen={open} />;
 }
 
-interface Lists {
-  drafts: DraftView[];
-  packets: PacketSummary[];
-}
-
 function QueueHome({
   locked,
   onNew,
@@ -54,20 +50,19 @@ function QueueHome({
   onOpen: (draft: DraftView) => void;
 }) {
   const api = useApi();
-  const [lists, setLists] = useState<Lists | null>(null);
+  const [drafts, setDrafts] = useState<DraftView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [shownDocument, setShownDocument] = useState<string | null>(null);
 
   const [readCount, setReadCount] = useState(0);
   const reload = useCallback(() => setReadCount((n) => n + 1), []);
 
   useEffect(() => {
     let live = true;
-    Promise.all([api.call('drafts.list', {}), api.call('packets.list', { scope: 'today' })]).then(
-      ([{ drafts }, { packets }]) => {
+    api.call('drafts.list', {}).then(
+      (result) => {
         if (!live) return;
-        setLists({ drafts, packets });
+        setDrafts(result.drafts);
         setError(null);
       },
       (failure: unknown) => {
@@ -101,14 +96,6 @@ function QueueHome({
     }
   };
 
-  // Only a packet's latest version can be resubmitted.
-  const latestVersion = new Map<string, number>();
-  for (const packet of lists?.packets ?? []) {
-    latestVersion.set(packet.packetId, Math.max(packet.version, latestVersion.get(packet.packetId) ?? 0));
-  }
-  const allDocuments = (lists?.packets ?? []).flatMap((p) => p.documents);
-  const documentShown = allDocuments.find((d) => d.sha256 === shownDocument);
-
   return (
     <section className="area" aria-labelledby="area-queue">
       <div className="area-head">
@@ -126,12 +113,9 @@ function QueueHome({
         </div>
       </div>
       <ErrorNotice message={error} />
-      {!lists && !error && <p className="muted">{t('queue.loading')}</p>}
-      {lists && lists.drafts.length === 0 && lists.packets.length === 0 && (
-        <EmptyState title={t('queue.empty')} hint={t('queue.emptyHint')} />
-      )}
+      {!drafts && !error && <p className="muted">{t('queue.loading')}</p>}
 
-      {lists && lists.drafts.length > 0 && (
+      {drafts && drafts.length > 0 && (
         <div className="panel">
           <h3 id="queue-drafts">{t('queue.draftsTitle')}</h3>
           <table className="table" aria-labelledby="queue-drafts">
@@ -145,7 +129,7 @@ function QueueHome({
               </tr>
             </thead>
             <tbody>
-              {lists.drafts.map((draft) => (
+              {drafts.map((draft) => (
                 <tr key={draft.id}>
                   <td>
                     {draft.itemName}
@@ -165,85 +149,14 @@ function QueueHome({
           </table>
         </div>
       )}
-      {lists && lists.drafts.length === 0 && lists.packets.length > 0 && (
-        <p className="muted">{t('queue.draftsEmpty')}</p>
-      )}
 
-      {lists && lists.packets.length > 0 && (
-        <div className="panel">
-          <h3 id="queue-packets">{t('queue.packetsTitle')}</h3>
-          <table className="table" aria-labelledby="queue-packets">
-            <thead>
-              <tr>
-                <th scope="col">{t('queue.columns.item')}</th>
-                <th scope="col">{t('queue.columns.applicant')}</th>
-                <th scope="col">{t('queue.columns.outcome')}</th>
-                <th scope="col">{t('queue.columns.state')}</th>
-                <th scope="col">{t('queue.columns.deadline')}</th>
-                <th scope="col">{t('queue.columns.sealedAt')}</th>
-                <th scope="col">{t('queue.columns.documents')}</th>
-                <th scope="col">{t('queue.columns.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {lists.packets.map((packet) => (
-                <tr key={`${packet.packetId}#${packet.version}`}>
-                  <td>
-                    {packet.itemName}
-                    {packet.version > 1 && (
-                      <span className="badge">{t('queue.versionTag', { version: packet.version })}</span>
-                    )}
-                  </td>
-                  <td>{packet.applicantName || t('queue.noApplicant')}</td>
-                  <td>
-                    <span className={`outcome outcome-${packet.outcome}`}>{t(`outcomes.${packet.outcome}`)}</span>
-                  </td>
-                  <td>{tryT(`packetStates.${packet.state}`) ?? packet.state}</td>
-                  <td>{packet.deadline ?? '—'}</td>
-                  <td>{hallTime(packet.sealedAt)}</td>
-                  <td>
-                    <ul className="plain-list">
-                      {packet.documents.map((document) => (
-                        <li key={document.sha256}>
-                          <button
-                            type="button"
-                            className="link-button"
-                            aria-expanded={shownDocument === document.sha256}
-                            onClick={() => setShownDocument(shownDocument === document.sha256 ? null : document.sha256)}
-                          >
-                            {t('documents.open', { title: documentTitle(document.kind) })}
-                          </button>
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td>
-                    {packet.outcome === 'correction' && latestVersion.get(packet.packetId) === packet.version && (
-                      <button
-                        type="button"
-                        disabled={busy}
-                        onClick={() => void run(() => api.call('drafts.supplement', { packetId: packet.packetId }))}
-                      >
-                        {t('queue.supplement')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {documentShown && (
-            <ul className="document-list">
-              <DocumentItem
-                key={documentShown.sha256}
-                document={documentShown}
-                initiallyOpen
-                load={() => api.call('documents.get', { sha256: documentShown.sha256 })}
-              />
-            </ul>
-          )}
-        </div>
-      )}
+      <PacketQueue
+        refreshToken={readCount}
+        busy={busy}
+        locked={locked}
+        noDrafts={drafts?.length === 0}
+        onSupplement={(packetId) => void run(() => api.call('drafts.supplement', { packetId }))}
+      />
     </section>
   );
 }

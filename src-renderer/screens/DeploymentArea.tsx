@@ -1,9 +1,11 @@
-// 部署与设备: for installers, every device and service with its technical detail.
+// 部署与设备: for installers, every device and service with its technical detail, the
+// approving departments this window sends to (enrolment, tokens), and the catalog.
 import { useHealth } from '../components/StatusBar.tsx';
 import { EmptyState } from '../components/Notice.tsx';
 import { healthLabel, healthReason, healthStateLabel } from '../components/health.ts';
 import { t } from '../i18n/index.ts';
 import { CatalogPanel } from './CatalogPanel.tsx';
+import { DepartmentsPanel } from './DepartmentsPanel.tsx';
 
 const timeFormat = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'short', timeStyle: 'medium' });
 
@@ -45,6 +47,7 @@ export function DeploymentArea() {
           </tbody>
         </table>
       )}
+      <DepartmentsPanel />
       <CatalogPanel />
     </section>
   );

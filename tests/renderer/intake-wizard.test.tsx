@@ -411,8 +411,11 @@ describe('formal review and sealing', () => {
     const table = await screen.findByRole('table', { name: '今日已封装' });
     const row = within(table).getByRole('cell', { name: '张伟' }).closest('tr')!;
     expect(within(row).getByRole('cell', { name: '受理' })).toBeTruthy();
-    expect(within(row).getByRole('cell', { name: '已封装，待报送' })).toBeTruthy();
-    expect(within(row).getByRole('cell', { name: '2026-03-24' })).toBeTruthy();
+    // Accepted: on its way to the department it was routed to, with the decision deadline.
+    expect(within(row).getByText('待报送')).toBeTruthy();
+    expect(within(row).getByText('报送至：演示审批部门')).toBeTruthy();
+    expect(within(row).getByText('2026-03-24')).toBeTruthy();
+    expect(core.sync.entries.map((e) => [e.packetId, e.departmentId])).toEqual([[packet.packetId, 'demo-dept']]);
     expect(within(row).queryByRole('button', { name: '补正续办' })).toBeNull();
   });
 
@@ -428,7 +431,8 @@ describe('formal review and sealing', () => {
 
     const table = await screen.findByRole('table', { name: '今日已封装' });
     const row = within(table).getByRole('cell', { name: '张伟' }).closest('tr')!;
-    expect(within(row).getByRole('cell', { name: '已出具补正告知' })).toBeTruthy();
+    expect(within(row).getByText('已出具补正告知')).toBeTruthy();
+    expect(core.sync.entries).toEqual([]); // a window 补正 never travels
     await user.click(within(row).getByRole('button', { name: '查看《补正材料通知书》' }));
     expect(await screen.findByRole('link', { name: '下载《补正材料通知书》' })).toBeTruthy();
 

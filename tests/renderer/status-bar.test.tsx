@@ -66,4 +66,30 @@ describe('StatusBar', () => {
       '上报同步故障网络不通',
     ]);
   });
+
+  it('shows the sync entry with each reason the core reports for it', async () => {
+    const { core } = renderApp({ users: [INSTALLER, CLERK], signedIn: CLERK.username, health: initial });
+    const bar = await statusBar();
+    await bar.findByText('缺纸');
+    // SyncService.reportHealth: ready, or absent/error with one of these reasons.
+    const cases = [
+      { state: 'ready', reason: undefined, text: '上报同步正常' },
+      { state: 'absent', reason: 'notConfigured', text: '上报同步未连接尚未配置' },
+      { state: 'error', reason: 'offline', text: '上报同步故障网络不通' },
+      { state: 'error', reason: 'rejected', text: '上报同步故障接收方拒收' },
+      { state: 'error', reason: 'retrying', text: '上报同步故障发送失败，稍后自动重试' },
+    ] as const;
+    for (const { state, reason, text } of cases) {
+      act(() =>
+        core.emit('health.changed', {
+          entries: [
+            { id: 'sync', kind: 'sync', state, ...(reason ? { reason } : {}), detail: 'demo-dept: …', since: 7 },
+          ],
+        }),
+      );
+      const item = bar.getByRole('listitem');
+      expect(item.textContent).toBe(text);
+      expect(item.dataset.state).toBe(state);
+    }
+  });
 });

@@ -1,0 +1,497 @@
+// Sealed packets on their way to the approving department: today's, all still open
+// (未办结), or those held for a person (需人工处理). Each row says where the packet
+// is in Chinese, with upload progress and time left, the department's reference and
+// decision, how near its deadline is, and what to do when it is held. Sending can be
+// paused and resumed; a held or waiting packet can be retried at once. The list
+// follows the core's events without taking the keyboard focus away.
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FocusEvent, type RefObject } from 'react';
+import type { PacketSync, QueuedPacket, SyncStatus } from '../../../src-main/api/contract.ts';
+import { useApi } from '../../app/api-context.tsx';
+import { describeError } from '../../app/errors.ts';
+import { hallTime } from '../../app/hall-time.ts';
+import { DocumentItem, documentTitle } from '../../components/FileView.tsx';
+import { EmptyState, ErrorNotice, StatusNotice } from '../../components/Notice.tsx';
+import { errorMessage, t, tryT } from '../../i18n/index.ts';
+import {
+  canRetry,
+  deadlineStatus,
+  formatBytes,
+  isUploading,
+  latestVersions,
+  packetKey,
+  packetsOf,
+  percentOf,
+  secondsLeft,
+  travelState,
+  type DeadlineStatus,
+  type ProgressSample,
+  type QueueScope,
+} from './queue-model.ts';
+import { useHallToday, useQueue } from './use-queue.ts';
+
+const SCOPES: readonly QueueScope[] = ['today', 'open', 'blocked'];
+/** Sending states during which "报送已暂停" is worth saying on the row. */
+const SENDING_STATES = new Set(['sealed', 'uploading', 'submitted', 'retry_wait', 'upload_gone']);
+
+const TITLES: Record<QueueScope, 'queue.packetsTitle' | 'queue.openTitle' | 'queue.blockedTitle'> = {
+  today: 'queue.packetsTitle',
+  open: 'queue.openTitle',
+  blocked: 'queue.blockedTitle',
+};
+const EMPTY: Record<QueueScope, 'queue.packetsEmpty' | 'queue.openEmpty' | 'queue.blockedEmpty'> = {
+  today: 'queue.packetsEmpty',
+  open: 'queue.openEmpty',
+  blocked: 'queue.blockedEmpty',
+};
+
+export function stateLabel(state: string): string {
+  return tryT(`packetStates.${state}`) ?? state;
+}
+
+export function PacketQueue({
+  busy,
+  locked = false,
+  noDrafts,
+  refreshToken,
+  onSupplement,
+}: {
+  busy: boolean;
+  /** Under the idle lock: hold reads until unlocked. */
+  locked?: boolean;
+  /** Changes when the clerk asks to refresh the whole queue. */
+  refreshToken: number;
+  /** No unfinished drafts either: today's empty queue gets the welcoming empty state. */
+  noDrafts: boolean;
+  onSupplement: (packetId: string) => void;
+}) {
+  const api = useApi();
+  const [scope, setScope] = useState<QueueScope>('today');
+  const queue = useQueue(scope, locked);
+  const today = useHallToday();
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [acting, setActing] = useState<string | null>(null);
+  const [shownDocument, setShownDocument] = useState<string | null>(null);
+  const panelRef = useRef<HTMLDivElement>(null);
+  const keepFocus = useFocusKeeper(panelRef);
+  const scopeName = useId();
+
+  const { refresh } = queue;
+  useEffect(() => {
+    if (refreshToken > 0) refresh();
+  }, [refreshToken, refresh]);
+
+  const status = queue.status;
+  const all = queue.packets;
+  const packets = all ? packetsOf(scope, all) : null;
+  // Only a packet's latest version can be resubmitted, and only it still has a deadline.
+  const latest = latestVersions(all ?? []);
+
+  async function togglePause() {
+    if (!status) return;
+    setActing('pause');
+    setActionError(null);
+    try {
+      queue.setStatus(status.paused ? await api.call('sync.resume', {}) : await api.call('sync.pause', {}));
+    } catch (failure) {
+      setActionError(describeError(failure));
+    } finally {
+      setActing(null);
+    }
+  }
+
+  async function retry(packet: QueuedPacket) {
+    const key = packetKey(packet);
+    setActing(key);
+    setActionError(null);
+    setNotice(null);
+    try {
+      await api.call('sync.retryNow', { packetId: packet.packetId, version: packet.version });
+      setNotice(t('queue.sync.retried', { item: packet.itemName }));
+    } catch (failure) {
+      setActionError(describeError(failure));
+    } finally {
+      setActing(null);
+      queue.refresh();
+    }
+  }
+
+  const documents = (packets ?? []).flatMap((p) => p.documents);
+  const documentShown = documents.find((d) => d.sha256 === shownDocument);
+  const showWelcome = scope === 'today' && noDrafts && packets?.length === 0;
+
+  return (
+    <div className="panel packet-queue" ref={panelRef} onFocus={keepFocus.onFocus} onBlur={keepFocus.onBlur}>
+      {status && <SyncBar status={status} acting={acting === 'pause'} onToggle={() => void togglePause()} />}
+
+      <fieldset className="scope-switch">
+        <legend>{t('queue.scope.legend')}</legend>
+        {SCOPES.map((each) => (
+          <span key={each} className="scope-choice">
+            <label className="radio">
+              <input
+                type="radio"
+                name={scopeName}
+                value={each}
+                checked={scope === each}
+                onChange={() => setScope(each)}
+                aria-describedby={each === 'blocked' && status ? `${scopeName}-blocked` : undefined}
+              />
+              {t(`queue.scope.${each}`)}
+            </label>
+            {each === 'blocked' && status && (
+              <span id={`${scopeName}-blocked`} className={`count${status.blocked > 0 ? ' count-alert' : ''}`}>
+                {t('queue.scope.blockedCount', { count: status.blocked })}
+              </span>
+            )}
+          </span>
+        ))}
+      </fieldset>
+
+      <h3 id="queue-packets" tabIndex={-1}>
+        {t(TITLES[scope])}
+      </h3>
+      <ErrorNotice message={queue.error ?? actionError} />
+      {notice && <StatusNotice message={notice} />}
+      {!packets && !queue.error && <p className="muted">{t('queue.loading')}</p>}
+      {showWelcome && <EmptyState title={t('queue.empty')} hint={t('queue.emptyHint')} />}
+      {packets && packets.length === 0 && !showWelcome && <p className="muted">{t(EMPTY[scope])}</p>}
+
+      {packets && packets.length > 0 && (
+        <table className="table packet-table" aria-labelledby="queue-packets">
+          <thead>
+            <tr>
+              <th scope="col">{t('queue.columns.item')}</th>
+              <th scope="col">{t('queue.columns.applicant')}</th>
+              <th scope="col">{t('queue.columns.outcome')}</th>
+              <th scope="col">{t('queue.columns.state')}</th>
+              <th scope="col">{t('queue.columns.deadline')}</th>
+              <th scope="col">{t('queue.columns.sealedAt')}</th>
+              <th scope="col">{t('queue.columns.documents')}</th>
+              <th scope="col">{t('queue.columns.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {packets.map((packet) => {
+              const key = packetKey(packet);
+              const state = travelState(packet);
+              const isLatest = latest.get(packet.packetId) === packet.version;
+              const supplementable =
+                isLatest && (packet.outcome === 'correction' || packet.state === 'correction_required');
+              return (
+                <tr
+                  key={key}
+                  data-row-key={key}
+                  data-state={state}
+                  className={state === 'blocked' ? 'row-blocked' : undefined}
+                >
+                  <th scope="row" tabIndex={-1}>
+                    {packet.itemName}
+                    {packet.version > 1 && (
+                      <span className="badge">{t('queue.versionTag', { version: packet.version })}</span>
+                    )}
+                  </th>
+                  <td className="nowrap">{packet.applicantName || t('queue.noApplicant')}</td>
+                  <td className="nowrap">
+                    <span className={`outcome outcome-${packet.outcome}`}>{t(`outcomes.${packet.outcome}`)}</span>
+                  </td>
+                  <td className="travel-cell">
+                    <TravelState
+                      packet={packet}
+                      state={state}
+                      paused={status?.paused ?? false}
+                      sample={queue.progress.get(key)}
+                    />
+                  </td>
+                  <td>
+                    <Deadline date={packet.deadline} status={deadlineStatus(packet, today, !isLatest)} />
+                  </td>
+                  <td>{hallTime(packet.sealedAt)}</td>
+                  <td className="documents-cell">
+                    <ul className="plain-list">
+                      {packet.documents.map((document) => (
+                        <li key={document.sha256}>
+                          <button
+                            type="button"
+                            className="link-button"
+                            data-focus-key={`${key}/document/${document.sha256}`}
+                            aria-expanded={shownDocument === document.sha256}
+                            onClick={() => setShownDocument(shownDocument === document.sha256 ? null : document.sha256)}
+                          >
+                            {t('documents.open', { title: documentTitle(document.kind) })}
+                          </button>
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                  <td>
+                    <div className="row-actions">
+                      {canRetry(packet, state) && (
+                        <button
+                          type="button"
+                          data-focus-key={`${key}/retry`}
+                          disabled={acting === key}
+                          onClick={() => void retry(packet)}
+                        >
+                          {t('queue.sync.retryNow')}
+                        </button>
+                      )}
+                      {supplementable && (
+                        <button
+                          type="button"
+                          data-focus-key={`${key}/supplement`}
+                          disabled={busy}
+                          onClick={() => onSupplement(packet.packetId)}
+                        >
+                          {t('queue.supplement')}
+                        </button>
+                      )}
+                    </div>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {documentShown && (
+        <ul className="document-list">
+          <DocumentItem
+            key={documentShown.sha256}
+            document={documentShown}
+            initiallyOpen
+            load={() => api.call('documents.get', { sha256: documentShown.sha256 })}
+          />
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** The queue header's line about sending: running or paused, what waits, and the switch. */
+function SyncBar({ status, acting, onToggle }: { status: SyncStatus; acting: boolean; onToggle: () => void }) {
+  const counts = [t('queue.sync.waiting', { count: status.waiting })];
+  if (status.retrying > 0) counts.push(t('queue.sync.retrying', { count: status.retrying }));
+  if (status.blocked > 0) counts.push(t('queue.sync.blocked', { count: status.blocked }));
+  return (
+    <div
+      className={`sync-bar${status.paused ? ' sync-bar-paused' : ''}`}
+      role="group"
+      aria-label={t('queue.sync.title')}
+    >
+      <p className="sync-bar-state" role="status">
+        <strong className="sync-bar-mode">{status.paused ? t('queue.sync.paused') : t('queue.sync.running')}</strong>
+        {status.paused && <span> {t('queue.sync.pausedHint')}</span>}
+        <span className="sync-bar-counts">{counts.join('，')}</span>
+      </p>
+      <button type="button" disabled={acting} onClick={onToggle}>
+        {status.paused ? t('queue.sync.resume') : t('queue.sync.pause')}
+      </button>
+    </div>
+  );
+}
+
+function TravelState({
+  packet,
+  state,
+  paused,
+  sample,
+}: {
+  packet: QueuedPacket;
+  state: string;
+  paused: boolean;
+  sample: ProgressSample | undefined;
+}) {
+  const sync = packet.sync ?? null;
+  const decision = sync?.decision && sync.decision.state !== 'delivered' ? sync.decision : null;
+  const troubled = sync?.lastError && (state === 'blocked' || state === 'retry_wait' || state === 'upload_gone');
+  return (
+    <div className="travel">
+      <span className={`travel-state travel-${state}`} data-state={state}>
+        {stateLabel(state)}
+      </span>
+      {paused && sync && sync.step !== 'done' && SENDING_STATES.has(state) && (
+        <span className="travel-paused">{t('queue.sync.pausedRow')}</span>
+      )}
+      {sync && isUploading(packet) && <UploadProgress sync={sync} sample={sample} live={state === 'uploading'} />}
+      {troubled && sync?.lastError && <Problem sync={sync} state={state} />}
+      {sync?.departmentName && (
+        <p className="travel-line muted">{t('queue.sync.department', { name: sync.departmentName })}</p>
+      )}
+      {sync?.departmentReference && (
+        <p className="travel-line">
+          {t('queue.sync.reference')}
+          <span className="mono">{sync.departmentReference}</span>
+        </p>
+      )}
+      {sync?.receivedAt && (
+        <p className="travel-line muted">{t('queue.sync.receivedAt', { time: isoTime(sync.receivedAt) })}</p>
+      )}
+      {decision && <Decision decision={decision} />}
+    </div>
+  );
+}
+
+function UploadProgress({
+  sync,
+  sample,
+  live,
+}: {
+  sync: PacketSync;
+  sample: ProgressSample | undefined;
+  live: boolean;
+}) {
+  const current = sample && sample.bytesTotal === sync.bytesTotal ? sample : undefined;
+  const sent = current ? current.bytesSent : sync.bytesSent;
+  const total = sync.bytesTotal;
+  const percent = percentOf(sent, total);
+  const amounts = t('queue.sync.progressText', { sent: formatBytes(sent), total: formatBytes(total), percent });
+  const left = live && current ? timeLeft(secondsLeft(current)) : null;
+  const text = left ? `${amounts}，${left}` : amounts;
+  return (
+    <div className="upload">
+      <progress
+        className="upload-bar"
+        max={total}
+        value={Math.min(sent, total)}
+        aria-label={t('queue.sync.progress')}
+        aria-valuetext={text}
+      />
+      <span className="upload-text">
+        {amounts}
+        {left && <span className="upload-left">{left}</span>}
+      </span>
+    </div>
+  );
+}
+
+function timeLeft(seconds: number | null): string {
+  if (seconds === null) return t('queue.sync.estimating');
+  if (seconds < 60) return t('queue.sync.secondsLeft', { seconds: Math.max(1, Math.ceil(seconds)) });
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return t('queue.sync.minutesLeft', { minutes });
+  return t('queue.sync.hoursLeft', { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
+}
+
+/** Why the packet waits or is held, in the clerk's words, and what to do. */
+function Problem({ sync, state }: { sync: PacketSync; state: string }) {
+  const error = sync.lastError!;
+  // The message names the department; its name reads better than its id.
+  const params = { ...error.params, departmentId: sync.departmentName ?? String(error.params.departmentId ?? '') };
+  return (
+    <div className={`travel-problem${state === 'blocked' ? ' travel-problem-blocked' : ''}`}>
+      <p>
+        {state === 'blocked' && <strong>{t('queue.sync.whatToDo')}</strong>}
+        {errorMessage(error.code, params)}
+      </p>
+      {state === 'blocked' && <p>{t('queue.sync.retryHint')}</p>}
+      {state !== 'blocked' && sync.nextAttemptAt !== null && (
+        <p className="muted">
+          {t('queue.sync.nextAttempt', { time: hallTime(sync.nextAttemptAt), attempts: sync.attempts })}
+        </p>
+      )}
+      <details className="technical">
+        <summary>{t('queue.sync.technical')}</summary>
+        <code className="mono">
+          {error.code}: {error.detail}
+        </code>
+      </details>
+    </div>
+  );
+}
+
+function Decision({ decision }: { decision: NonNullable<PacketSync['decision']> }) {
+  return (
+    <div className={`decision decision-${decision.state}`}>
+      <p className="decision-title">{t('queue.decision.title', { state: stateLabel(decision.state) })}</p>
+      {decision.reason && <p>{t('queue.decision.reason', { reason: decision.reason })}</p>}
+      {decision.correctionItems.length > 0 && (
+        <>
+          <p>{t('queue.decision.correctionItems')}</p>
+          <ul className="decision-items" aria-label={t('queue.decision.correctionItems')}>
+            {decision.correctionItems.map((item, index) => (
+              <li key={index}>{item}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {decision.waybill && (
+        <p>
+          {t('queue.decision.waybill')}
+          <span className="mono">{decision.waybill}</span>
+        </p>
+      )}
+      <p className="muted">
+        {decision.decidedBy && <span>{t('queue.decision.decidedBy', { name: decision.decidedBy })} </span>}
+        {t('queue.decision.at', { time: isoTime(decision.at) })}
+      </p>
+    </div>
+  );
+}
+
+function Deadline({ date, status }: { date: string | null; status: DeadlineStatus }) {
+  if (!date) return <span className="muted">—</span>;
+  let note: string | null = null;
+  if (status.kind === 'passed') note = t('queue.deadline.overdue', { days: status.daysOver });
+  else if (status.kind === 'near') {
+    note =
+      status.daysLeft === 0
+        ? t('queue.deadline.today')
+        : status.daysLeft === 1
+          ? t('queue.deadline.tomorrow')
+          : t('queue.deadline.inDays', { days: status.daysLeft });
+  }
+  return (
+    <span className={`deadline deadline-${status.kind}`} data-deadline={status.kind}>
+      <span className="deadline-date">{date}</span>
+      {note && <span className="deadline-note">{note}</span>}
+    </span>
+  );
+}
+
+/** An ISO 8601 instant from the department, as the hall reads it. */
+function isoTime(iso: string): string {
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? iso : hallTime(at);
+}
+
+/**
+ * Live updates re-render rows, and a button can vanish under the keyboard focus
+ * (a packet retried leaves the 需人工处理 list). When the element that had focus is
+ * gone and nothing else took it, focus goes back to the same control of the same
+ * row, else to that row's header, else to the list's heading — never to the page.
+ */
+function useFocusKeeper(panel: RefObject<HTMLDivElement | null>) {
+  const last = useRef<{ element: HTMLElement; key: string | undefined; row: string | undefined } | null>(null);
+  useLayoutEffect(() => {
+    const root = panel.current;
+    const seen = last.current;
+    if (!root || !seen || seen.element.isConnected) return;
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    const byKey = seen.key
+      ? [...root.querySelectorAll<HTMLElement>('[data-focus-key]')].find((e) => e.dataset.focusKey === seen.key)
+      : undefined;
+    const row = seen.row
+      ? [...root.querySelectorAll<HTMLElement>('tr[data-row-key]')].find((e) => e.dataset.rowKey === seen.row)
+      : undefined;
+    const target = byKey ?? row?.querySelector<HTMLElement>('th') ?? root.querySelector<HTMLElement>('h3');
+    last.current = null;
+    target?.focus();
+  });
+  return {
+    onFocus(event: FocusEvent<HTMLDivElement>) {
+      const element = event.target as HTMLElement;
+      last.current = {
+        element,
+        key: element.dataset.focusKey,
+        row: element.closest<HTMLElement>('tr[data-row-key]')?.dataset.rowKey,
+      };
+    },
+    onBlur(event: FocusEvent<HTMLDivElement>) {
+      // Moved on elsewhere on purpose: nothing to keep.
+      const to = event.relatedTarget as Node | null;
+      if (to && !event.currentTarget.contains(to)) last.current = null;
+    },
+  };
+}

@@ -1,0 +1,160 @@
+// What the queue shows about a packet, decided without React: its travel state as
+// the clerk reads it, whether it is still open (未办结), whether it needs a person,
+// how near its deadline is, and the smoothed upload rate behind "time left".
+import type { QueuedPacket } from '../../../src-main/api/contract.ts';
+
+/**
+ * A deadline turns yellow this many working days ahead (0 = only on the day itself).
+ * The working-day calendar lives in the core and the queue does not have it, so the
+ * UI approximates working days with calendar days: with 1, a deadline is "near" on the
+ * day before and on the day itself. Over a weekend or holiday that warns later than a
+ * working-day count would; the core's calendar would be needed to do better.
+ */
+export const DEADLINE_WARNING_DAYS = 1;
+
+/** Queue states the department set (never overwritten by the window's sending states). */
+const DEPARTMENT_STATES = new Set(['delivered', 'accepted', 'correction_required', 'refused', 'approved', 'closed']);
+/** Nothing more will happen to the packet at this window: 办结 or refused. */
+const FINISHED_STATES = new Set(['closed', 'refused', 'refused_at_window']);
+/** The deadline no longer binds anyone at the window or the department. */
+const DEADLINE_SETTLED = new Set([...FINISHED_STATES, 'approved', 'correction_required']);
+
+export function packetKey(packet: { packetId: string; version: number }): string {
+  return `${packet.packetId}#${packet.version}`;
+}
+
+/**
+ * The state to show: the core's queue state, except that a packet the outbox holds
+ * for a person reads "需人工处理" whatever step it stopped at.
+ */
+export function travelState(packet: QueuedPacket): string {
+  if (packet.sync?.blocked && packet.sync.step !== 'done' && !DEPARTMENT_STATES.has(packet.state)) return 'blocked';
+  return packet.state;
+}
+
+/** Held for a person: the outbox will not try again until someone acts. */
+export function needsPerson(packet: QueuedPacket): boolean {
+  return travelState(packet) === 'blocked';
+}
+
+/** "立即重试" makes sense: still to send, and held or waiting after a failure. */
+export function canRetry(packet: QueuedPacket, state = travelState(packet)): boolean {
+  const sync = packet.sync;
+  if (!sync || sync.step === 'done') return false;
+  return sync.blocked || sync.nextAttemptAt !== null || state === 'retry_wait' || state === 'upload_gone';
+}
+
+export function isUploading(packet: QueuedPacket): boolean {
+  const sync = packet.sync;
+  if (!sync || sync.step === 'done' || sync.bytesTotal <= 0) return false;
+  return sync.step === 'upload' || packet.state === 'uploading' || packet.state === 'upload_gone';
+}
+
+/** The latest version of each packet id among `packets`. */
+export function latestVersions(packets: readonly QueuedPacket[]): Map<string, number> {
+  const latest = new Map<string, number>();
+  for (const packet of packets) latest.set(packet.packetId, Math.max(packet.version, latest.get(packet.packetId) ?? 0));
+  return latest;
+}
+
+/**
+ * Still open (未办结): not closed or refused, and not replaced by a later version
+ * (a 补正 answered with a new version lives on in that version).
+ */
+export function isOpen(packet: QueuedPacket, latest: ReadonlyMap<string, number>): boolean {
+  if (FINISHED_STATES.has(packet.state)) return false;
+  return (latest.get(packet.packetId) ?? packet.version) === packet.version;
+}
+
+export type QueueScope = 'today' | 'open' | 'blocked';
+
+/** The packets of a scope, from what `packets.list` returned for it. */
+export function packetsOf(scope: QueueScope, packets: readonly QueuedPacket[]): QueuedPacket[] {
+  if (scope === 'today') return [...packets];
+  const latest = latestVersions(packets);
+  const open = packets.filter((packet) => isOpen(packet, latest));
+  return scope === 'open' ? open : open.filter(needsPerson);
+}
+
+export type DeadlineStatus =
+  { kind: 'none' } | { kind: 'ok' } | { kind: 'near'; daysLeft: number } | { kind: 'passed'; daysOver: number };
+
+/** Whole calendar days from `from` to `to`, both `YYYY-MM-DD`. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/**
+ * How a deadline (the last day, `YYYY-MM-DD` in the hall's zone) stands on `today`
+ * (also the hall's date): passed after its day, near within `warningDays` before it.
+ */
+export function deadlineStatus(
+  packet: Pick<QueuedPacket, 'deadline' | 'state'>,
+  today: string,
+  superseded = false,
+  warningDays = DEADLINE_WARNING_DAYS,
+): DeadlineStatus {
+  if (!packet.deadline || !/^\d{4}-\d{2}-\d{2}$/.test(packet.deadline)) return { kind: 'none' };
+  if (superseded || DEADLINE_SETTLED.has(packet.state)) return { kind: 'ok' };
+  const daysLeft = daysBetween(today, packet.deadline);
+  if (daysLeft < 0) return { kind: 'passed', daysOver: -daysLeft };
+  if (daysLeft <= warningDays) return { kind: 'near', daysLeft };
+  return { kind: 'ok' };
+}
+
+// ── upload progress ─────────────────────────────────────────────────────────
+
+/** Weight of the newest rate measurement (exponential smoothing). */
+const SMOOTHING = 0.3;
+
+export interface ProgressSample {
+  bytesSent: number;
+  bytesTotal: number;
+  /** Epoch ms the sample arrived. */
+  at: number;
+  /** Smoothed bytes per second, or null until two samples were seen. */
+  rate: number | null;
+}
+
+/** Folds one `sync.progress` event into the running sample of its packet version. */
+export function nextSample(
+  previous: ProgressSample | undefined,
+  bytesSent: number,
+  bytesTotal: number,
+  at: number,
+): ProgressSample {
+  // First event, or an upload that started over (expired at the department, restart).
+  if (!previous || bytesSent < previous.bytesSent || bytesTotal !== previous.bytesTotal) {
+    return { bytesSent, bytesTotal, at, rate: null };
+  }
+  const seconds = (at - previous.at) / 1000;
+  if (seconds <= 0) return { ...previous, bytesSent };
+  const instant = (bytesSent - previous.bytesSent) / seconds;
+  const rate = previous.rate === null ? instant : previous.rate + SMOOTHING * (instant - previous.rate);
+  return { bytesSent, bytesTotal, at, rate };
+}
+
+/** Seconds left at the smoothed rate, or null while there is no estimate. */
+export function secondsLeft(sample: Pick<ProgressSample, 'bytesSent' | 'bytesTotal' | 'rate'>): number | null {
+  if (sample.rate === null || sample.rate <= 0) return null;
+  return Math.max(0, (sample.bytesTotal - sample.bytesSent) / sample.rate);
+}
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
+
+/** 1536 → "1.5 KB" (binary multiples, as file managers show them). */
+export function formatBytes(bytes: number): string {
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+
+export function percentOf(sent: number, total: number): number {
+  if (total <= 0) return 0;
+  return Math.min(100, Math.floor((sent / total) * 100));
+}
