@@ -102,8 +102,11 @@ test('a complete application is sealed as 受理 with a receipt and an acceptanc
   expect(squeeze(acceptance)).toContain('材料齐全，符合法定形式，现予受理');
   expect(acceptance).toContain('张窗口');
 
+  // In the demo profile the packet travels to the embedded department inbox for real.
   await page.getByRole('button', { name: '返回今日队列' }).click();
-  await expect(page.getByRole('table', { name: '今日已封装' })).toContainText('李小梅');
+  const row = page.getByRole('table', { name: '今日已封装' }).getByRole('row').filter({ hasText: '李小梅' });
+  await expect(row).toContainText('已送达', { timeout: 20_000 });
+  await expect(row).toContainText('演示审批部门');
 });
 
 test('a missing photo and a wrong phone number give one 补正 notice listing both', async ({ page, host }) => {
