@@ -42,11 +42,23 @@ interface ReadableStore extends DataStore {
   read(id: string): Readable | Promise<Readable>;
 }
 
+/**
+ * @tus/file-store checks its directory with an async mkdir whose callback throws: had
+ * the data directory gone meanwhile (an uninstall, a test's temp dir), that would be
+ * an uncaught exception in the window's process. Here the check is synchronous, at
+ * construction, where a failure is an ordinary error.
+ */
+class FileStoreWithSyncDirectory extends FileStore {}
+Object.defineProperty(FileStoreWithSyncDirectory.prototype, 'checkOrCreateDirectory', {
+  value(this: { directory: string }) {
+    mkdirSync(this.directory, { recursive: true });
+  },
+});
+
 export async function createStorage(config: StorageConfig, dataDir: string, expiryMs: number): Promise<InboxStorage> {
   if (config === 'file') {
     const directory = join(dataDir, 'uploads');
-    mkdirSync(directory, { recursive: true });
-    const store = new FileStore({ directory, expirationPeriodInMilliseconds: expiryMs });
+    const store = new FileStoreWithSyncDirectory({ directory, expirationPeriodInMilliseconds: expiryMs });
     return wrap('file', store);
   }
   let module: S3StoreModule;
