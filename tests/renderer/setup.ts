@@ -1,7 +1,11 @@
 // Vitest runs without globals here, so testing-library cannot register its own
 // cleanup: unmount every rendered tree after each test.
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
+
+// find*/waitFor wait up to 1 s by default; a step change waits for a save round trip,
+// which on a loaded 2-core CI machine can take longer. Waiting longer costs nothing when green.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   cleanup();
