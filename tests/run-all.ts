@@ -1,6 +1,7 @@
-// `npm test`: every suite in one run — Vitest (core with real SQLite, renderer in
-// jsdom), then the build and Playwright end-to-end in Debian's Chromium — closing
-// with one plain line `N passed, N failed` summed over all of them.
+// `npm test`: every suite in one run — the build first (the kill -9 and end-to-end
+// tests run the built app as a real process), then Vitest (core with real SQLite,
+// renderer in jsdom), then Playwright in Debian's Chromium — closing with one plain
+// line `N passed, N failed` summed over all of them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,8 +19,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): numb
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-const vitestExit = run(npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
 const buildExit = run(npm, ['run', 'build']);
+const vitestExit = run(npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
 const playwrightExit =
   buildExit === 0
     ? run(npx, ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport })
