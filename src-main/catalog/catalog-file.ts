@@ -5,13 +5,10 @@
 // content does. Verification order: envelope, trusted key, signature, then schema
 // and consistency — content is judged only once we know who published it.
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import canonicalizeModule from 'canonicalize';
+import { canonicalJson } from '../core/canonical-json.ts';
 import { z } from 'zod';
 import { AppError } from '../api/errors.ts';
 import { Catalog } from './schema.ts';
-
-// CommonJS under Node's ESM interop: the module itself is the function (see event-log.ts).
-const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
 const Base64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64');
 
@@ -46,9 +43,7 @@ export type TrustedKey = z.infer<typeof TrustedKey>;
 
 /** The bytes that are signed: RFC 8785 canonical JSON of the catalog. */
 export function signedBytes(catalog: unknown): Buffer {
-  const canonical = canonicalize(catalog);
-  if (canonical === undefined) throw new Error('catalog is not serialisable');
-  return Buffer.from(canonical, 'utf8');
+  return Buffer.from(canonicalJson(catalog), 'utf8');
 }
 
 /** Signs a catalog as a department does (see sign-catalog.ts); checks it is valid first. */

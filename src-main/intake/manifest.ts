@@ -1,13 +1,10 @@
 // The packet manifest (报件清单): everything the approving department needs to know
 // about one sealed packet, with every file named by SHA-256 and size. Its hash is
-// taken over the RFC 8785 canonical JSON, so both sides compute the same bytes.
-import { createHash } from 'node:crypto';
-import canonicalizeModule from 'canonicalize';
+// taken over the RFC 8785 canonical JSON (`manifestHash` in src-main/sync/protocol.ts,
+// which both sides share).
 import type { ReviewResult } from '../review/review.ts';
 import type { DraftState } from './draft.ts';
 
-// canonicalize is CommonJS whose typings claim a default export (see event-log.ts).
-const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
 export const MANIFEST_FORMAT = 'tongban-packet/1';
 
@@ -64,14 +61,4 @@ export interface Manifest {
   sealedAt: string;
   /** 承诺办结时限 (accept) or 补正期限 (correction), YYYY-MM-DD. */
   deadline: string | null;
-}
-
-export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new Error('value has no JSON form');
-  return text;
-}
-
-export function manifestHash(manifest: Manifest): string {
-  return createHash('sha256').update(canonicalJson(manifest), 'utf8').digest('hex');
 }

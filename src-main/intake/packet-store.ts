@@ -7,7 +7,8 @@ import type { HallConfig } from '../core/config.ts';
 import type { ReviewResult } from '../review/review.ts';
 import type { Database } from '../store/database.ts';
 import type { DraftFile, DraftState } from './draft.ts';
-import { MANIFEST_FORMAT, type Manifest, type NoticeKind, manifestHash } from './manifest.ts';
+import { manifestHash } from '../sync/protocol.ts';
+import { MANIFEST_FORMAT, type Manifest, type NoticeKind } from './manifest.ts';
 
 export interface StoredNotice {
   kind: NoticeKind;

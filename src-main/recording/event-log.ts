@@ -3,14 +3,10 @@
 // hash covers the previous hash and the event's canonical JSON, so a changed,
 // removed or reordered event is found by `verify`, which names the first broken link.
 import { createHash, randomUUID } from 'node:crypto';
-import canonicalizeModule from 'canonicalize';
+import { canonicalJson } from '../core/canonical-json.ts';
 import type { ChainVerification } from '../api/contract.ts';
 import type { Database } from '../store/database.ts';
 import type { Clock } from '../core/platform.ts';
-
-// canonicalize (RFC 8785 JSON canonicalization) is CommonJS whose typings claim a
-// default export; under Node's ESM interop the module itself is the function.
-const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
 /** Audit stream for app-level acts (logins, user management, start-ups). */
 export const AUDIT_STREAM = 'audit';
@@ -56,7 +52,7 @@ export function genesisHash(stream: string): string {
 
 /** What the hash covers: every field of the event except its own hash. */
 export function eventHash(event: Omit<LoggedEvent, 'hash'>): string {
-  const canonical = canonicalize({
+  const canonical = canonicalJson({
     stream: event.stream,
     seq: event.seq,
     runId: event.runId,
@@ -66,7 +62,6 @@ export function eventHash(event: Omit<LoggedEvent, 'hash'>): string {
     kind: event.kind,
     payload: event.payload,
   });
-  if (canonical === undefined) throw new Error('event is not serialisable');
   return createHash('sha256').update(Buffer.from(event.prevHash, 'hex')).update(canonical, 'utf8').digest('hex');
 }
 
@@ -164,7 +159,7 @@ function toRow(event: LoggedEvent): EventRow {
     wall_ms: event.wallMs,
     actor: event.actor,
     kind: event.kind,
-    payload: canonicalize(event.payload) ?? '{}',
+    payload: canonicalJson(event.payload),
     prev_hash: event.prevHash,
     hash: event.hash,
   };

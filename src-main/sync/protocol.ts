@@ -4,12 +4,8 @@
 // so any change here is a protocol change — docs/sync-protocol.md describes it for
 // department integrators and must change with it.
 import { createHash } from 'node:crypto';
-import canonicalizeModule from 'canonicalize';
+import { canonicalJson } from '../core/canonical-json.ts';
 import { z } from 'zod';
-
-// canonicalize (RFC 8785) is CommonJS whose typings claim a default export; under
-// Node's ESM interop the module itself is the function.
-const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
 export const PROTOCOL_VERSION = 1;
 
@@ -128,9 +124,7 @@ export type Manifest = z.infer<typeof Manifest>;
 
 /** The exact bytes that are hashed and signed: RFC 8785 canonical JSON, UTF-8. */
 export function canonicalManifestBytes(manifest: unknown): Buffer {
-  const canonical = canonicalize(manifest);
-  if (canonical === undefined) throw new TypeError('manifest is not JSON-serialisable');
-  return Buffer.from(canonical, 'utf8');
+  return Buffer.from(canonicalJson(manifest), 'utf8');
 }
 
 /** SHA-256 hex of the canonical manifest: the manifest's identity within (packetId, version). */
