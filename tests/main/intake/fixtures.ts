@@ -4,10 +4,9 @@ import { expect } from 'vitest';
 import type { ResultMessage } from '../../../src-main/api/wire.ts';
 import type { Connection, HallCore } from '../../../src-main/core/hall-core.ts';
 
-export const STRONG = 'Counter#2026';
-
 export { idNumber, pngBytes } from '../../fixtures/files.ts';
-import { idNumber } from '../../fixtures/files.ts';
+export { completeSocialCardPatch, SOCIAL_CARD, STRONG } from '../../fixtures/applications.ts';
+import { STRONG } from '../../fixtures/applications.ts';
 
 /** Calls through the real dispatcher, as a transport would; unwraps or fails the test. */
 export function client(connection: Connection) {
@@ -44,32 +43,4 @@ export async function clerkOn(core: HallCore, username = 'clerk01') {
   const clerk = client(core.openConnection(() => undefined));
   await clerk.call('auth.login', { username, password: STRONG });
   return clerk;
-}
-
-export const SOCIAL_CARD = 'KSTB-RS-0001';
-
-/** Everything 社会保障卡申领 needs for 受理. */
-export function completeSocialCardPatch() {
-  const id = idNumber('510104', '19900307', '124');
-  return {
-    applicantKind: 'person' as const,
-    applicant: { name: '李小梅', idNumber: id, sex: 'female' as const, birthDate: '1990-03-07', ethnicity: '汉', address: '四川省成都市锦江区红星路一段1号', source: 'manual' as const },
-    homeRegionCode: '510104',
-    answers: {
-      applicantName: '李小梅',
-      applicantIdNumber: id,
-      phone: '13812345678',
-      sex: 'female',
-      ethnicity: '汉',
-      insuredRegion: '510104',
-      minor: false,
-      financial: false,
-      delivery: 'pickup',
-    },
-    counts: {
-      'applicant-id-card': { original: 1, copy: 0, electronic: 1 },
-      photo: { original: 0, copy: 0, electronic: 1 },
-    },
-    conditions: { insured: 'met' as const, 'no-valid-card': 'met' as const },
-  };
 }

@@ -1,227 +1,208 @@
-// kill -9 of the REAL app process (the built browser host, demo profile: the department
-// inbox runs inside the app under <data dir>/dept-inbox/ and keeps its port and token
-// across restarts) while packets with large files are sealed, uploaded and submitted.
-// Seeded random kill moments, a bounded number of cycles, then every sealed packet must
-// read `delivered`, exist exactly once at the department, and carry the same file hashes.
-import { createHash, randomBytes } from 'node:crypto';
+// kill -9 of the REAL app process (the built browser host) while packets travel, in two
+// set-ups: the demo profile (the inbox runs inside the app and dies with it), and a
+// department that is a process of its own behind a TCP link, which keeps running while
+// the app is killed alone. Seeded random moments for the soak (`KILL9_SEED`,
+// `KILL9_CYCLES`; the long soak is `npm run bench -- soak`), and exact moments for the
+// cases that must each be seen: mid-chunk, while registering, while committing, and
+// after the department committed but before the window heard it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createInbox } from '../../../dept-inbox/src/server.ts';
-import type { QueuedPacket, SealedPacket, DraftView } from '../../../src-main/api/contract.ts';
-import { completeSocialCardPatch, pngBytes, SOCIAL_CARD, STRONG } from '../intake/fixtures.ts';
-import { connectApp, seededRandom, startApp, type AppProcess, type ContractClient } from './process-harness.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QueuedPacket } from '../../../src-main/api/contract.ts';
+import {
+  clerkSession,
+  firstStart,
+  listPackets,
+  readDepartment,
+  runSoak,
+  sealBig,
+  type SoakReport,
+} from './kill-soak.ts';
+import {
+  startApp,
+  startDepartment,
+  writeHallConfig,
+  type AppProcess,
+  type ContractClient,
+  type DepartmentProcess,
+} from './process-harness.ts';
+import { startTcpLink, type TcpLink } from './tcp-link.ts';
 
 const SEED = Number(process.env.KILL9_SEED ?? 20261125);
 const CYCLES = Number(process.env.KILL9_CYCLES ?? 8);
 const MIB = 1024 * 1024;
 
-/** A real PNG followed by incompressible noise: unique content, several MiB. */
-function bigPng(bytes: number): Uint8Array {
-  return Buffer.concat([Buffer.from(pngBytes(16, 16, 90)), randomBytes(bytes)]);
-}
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-interface Sent {
-  packetId: string;
-  version: number;
-  hashes: string[];
-}
-
-const dataDir = mkdtempSync(join(tmpdir(), 'tongban-kill9-'));
-let app: AppProcess | undefined;
-afterAll(async () => {
-  await app?.kill9();
-  rmSync(dataDir, { recursive: true, force: true });
+const workDirs: string[] = [];
+const workDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tongban-kill9-'));
+  workDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function clerkSession(running: AppProcess): Promise<ContractClient> {
-  const clerk = await connectApp(running);
-  await clerk.call('auth.login', { username: 'clerk01', password: STRONG });
-  return clerk;
+function expectNothingLost(report: SoakReport): void {
+  const { payloadByPacket: _perPacket, ...summary } = report;
+  console.log(`kill-9 soak: ${JSON.stringify(summary)}`);
+  expect(report.sealedAcknowledged).toBeGreaterThanOrEqual(2);
+  expect(report.lost).toEqual([]);
+  expect(report.notDelivered).toEqual([]);
+  expect(report.duplicated).toBe(0);
+  expect(report.missingAtDepartment).toEqual([]);
+  expect(report.extraAtDepartment).toEqual([]);
+  expect(report.hashMismatches).toEqual([]);
 }
 
-/** Draft, two big material files, seal; returns what was sealed and the hashes it must arrive with. */
-async function sealBig(clerk: ContractClient, sizes: [number, number]): Promise<Sent> {
-  const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
-  await clerk.call('drafts.save', { id: draft.id, patch: completeSocialCardPatch() });
-  const idCard = bigPng(sizes[0]);
-  const photo = bigPng(sizes[1]);
-  await clerk.call('drafts.addFile', {
-    id: draft.id,
-    materialId: 'applicant-id-card',
-    name: '身份证.png',
-    bytes: idCard,
-  });
-  await clerk.call('drafts.addFile', { id: draft.id, materialId: 'photo', name: '照片.png', bytes: photo });
-  const sealed = await clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
-  expect(sealed).toMatchObject({ outcome: 'accept', state: 'sealed' });
-  return {
-    packetId: sealed.packetId,
-    version: sealed.version,
-    hashes: [sha256(idCard), sha256(photo), ...sealed.documents.map((d) => d.sha256)].sort(),
-  };
-}
-
-async function listPackets(clerk: ContractClient): Promise<QueuedPacket[]> {
-  return (await clerk.call<{ packets: QueuedPacket[] }>('packets.list', { scope: 'all' })).packets;
-}
-
-describe('kill -9 of the real app process while packets travel', () => {
-  it('loses no packet, delivers none twice, and keeps every hash', async () => {
-    const started = Date.now();
-    const random = seededRandom(SEED);
-    const sent: Sent[] = [];
-    const interrupted: string[] = [];
-    let kills = 0;
-    const inFlightAtKill: Record<string, number> = {};
-    const errorsSeen = new Set<string>();
-
-    app = await startApp(dataDir);
-    const installer = await connectApp(app);
-    await installer.call('auth.createFirstInstaller', { username: 'admin', displayName: '运维', password: STRONG });
-    await installer.call('users.create', {
-      username: 'clerk01',
-      displayName: '张窗口',
-      role: 'clerk',
-      password: STRONG,
-    });
-    installer.close();
-
-    // Two packets sealed before the first kill, so uploads are under way when it lands.
-    let clerk = await clerkSession(app);
-    for (let i = 0; i < 2; i++) sent.push(await sealBig(clerk, [4 * MIB, 2 * MIB]));
-
-    for (let cycle = 0; cycle < CYCLES; cycle++) {
-      // Each cycle seals a new packet while earlier ones travel. About a third of the kills land
-      // at a seeded moment while the draft is written or sealed; the rest a seeded moment after the
-      // seal answered, while that packet (and any older one) uploads, submits or awaits its answer.
-      const sealingKill = random() < 0.35;
-      const delay = Math.floor(random() * (sealingKill ? 1200 : 150));
-      const sealing = sealBig(clerk, [3 * MIB + Math.floor(random() * MIB), 2 * MIB]).then(
-        (packet) => (sent.push(packet), undefined),
-        (error: unknown) => interrupted.push(String(error)),
-      );
-      if (!sealingKill) await sealing;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      if (!sealingKill) {
-        // What was in flight at the kill (a snapshot taken a moment before it).
-        const states = await listPackets(clerk).then(
-          (list) =>
-            list
-              .filter((p) => p.state !== 'delivered')
-              .map((p) => {
-                const error = (p as { sync?: { lastError?: { code: string } | null } | null }).sync?.lastError;
-                if (error) errorsSeen.add(error.code);
-                return p.state;
-              }),
-          () => ['?'],
-        );
-        for (const state of states) inFlightAtKill[state] = (inFlightAtKill[state] ?? 0) + 1;
-      }
-      clerk.close();
-      await app.kill9();
-      kills++;
-      await sealing;
-      app = await startApp(dataDir);
-      clerk = await clerkSession(app);
-    }
-
-    // No more kills: everything the app holds must reach `delivered` on its own.
-    const drainStarted = Date.now();
-    const deadline = Date.now() + 30_000;
-    let packets = await listPackets(clerk);
-    while (Date.now() < deadline && packets.some((p) => p.state !== 'delivered')) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      packets = await listPackets(clerk);
-    }
-    const drainSeconds = Math.round((Date.now() - drainStarted) / 100) / 10;
-    clerk.close();
-    await app.stop();
-    app = undefined;
-
-    const notDelivered = packets
-      .filter((p) => p.state !== 'delivered')
-      .map((p) => `${p.packetId} v${p.version} ${p.state}`);
-    const lost = sent.filter((s) => !packets.some((p) => p.packetId === s.packetId && p.version === s.version));
-
-    // The department's side, read from its own database and files after the app is down.
-    const dept = new BetterSqlite3(join(dataDir, 'dept-inbox', 'inbox.db'), { readonly: true });
-    const rows = dept
-      .prepare('SELECT packet_id, version, state, COUNT(*) OVER (PARTITION BY packet_id, version) AS n FROM packets')
-      .all() as Array<{ packet_id: string; version: number; state: string; n: number }>;
-    const changes = dept
-      .prepare(
-        "SELECT packet_id, version, COUNT(*) AS n FROM changes WHERE state = 'delivered' GROUP BY packet_id, version",
-      )
-      .all() as Array<{ packet_id: string; version: number; n: number }>;
-    dept.close();
-    const duplicated = rows.filter((r) => r.n > 1).length + changes.filter((c) => c.n > 1).length;
-    const atDepartment = (p: { packetId: string; version: number }) =>
-      rows.find((r) => r.packet_id === p.packetId && r.version === p.version);
-    const missingAtDepartment = packets.filter((p) => atDepartment(p)?.state !== 'delivered');
-    const extraAtDepartment = rows.filter(
-      (r) => !packets.some((p) => p.packetId === r.packet_id && p.version === r.version),
-    );
-
-    const inbox = await createInbox({
-      dataDir: join(dataDir, 'dept-inbox'),
-      host: '127.0.0.1',
-      port: 0,
-      logger: false,
-    });
-    const hashMismatches: string[] = [];
-    try {
-      for (const packet of packets) {
-        const files = inbox.db.packetFiles(packet.packetId, packet.version);
-        for (const file of files) {
-          const stored = inbox.db.file(file.sha256);
-          const actual = stored ? await inbox.storage.digest(stored.path) : undefined;
-          if (actual?.sha256 !== file.sha256 || actual.size !== file.size)
-            hashMismatches.push(
-              `${packet.packetId} ${file.name}: listed ${file.sha256.slice(0, 12)}, held ${actual?.sha256.slice(0, 12)}`,
-            );
-        }
-        const mine = sent.find((s) => s.packetId === packet.packetId && s.version === packet.version);
-        if (mine) {
-          const theirs = files.map((f) => f.sha256).sort();
-          if (JSON.stringify(theirs) !== JSON.stringify(mine.hashes))
-            hashMismatches.push(`${packet.packetId}: department lists other files than were sealed`);
-        }
-      }
-    } finally {
-      await inbox.close();
-    }
-
-    const report = {
-      seed: SEED,
-      kills,
-      sealedAcknowledged: sent.length,
-      sealsInterrupted: interrupted.length,
-      inFlightAtKill,
-      errorsSeenInFlight: [...errorsSeen],
-      packetsInApp: packets.length,
-      atDepartment: rows.length,
-      lost: lost.length,
-      notDelivered,
-      duplicated,
-      missingAtDepartment: missingAtDepartment.length,
-      extraAtDepartment: extraAtDepartment.length,
-      hashMismatches,
-      drainSeconds,
-      seconds: Math.round((Date.now() - started) / 100) / 10,
-    };
-    console.log(`kill-9 soak: ${JSON.stringify(report)}`);
-
-    expect(kills).toBe(CYCLES);
-    expect(sent.length).toBeGreaterThanOrEqual(2);
-    expect(lost).toEqual([]);
-    expect(notDelivered).toEqual([]);
-    expect(duplicated).toBe(0);
-    expect(missingAtDepartment).toEqual([]);
-    expect(extraAtDepartment).toEqual([]);
-    expect(hashMismatches).toEqual([]);
+describe('kill -9 of the real app process at seeded random moments', () => {
+  it('demo profile (inbox inside the app): no packet lost, none twice, every hash kept', async () => {
+    const report = await runSoak(workDir(), { seed: SEED, cycles: CYCLES, department: 'embedded' });
+    expect(report.interruptions.appKill).toBe(CYCLES);
+    expectNothingLost(report);
   }, 120_000);
+
+  it('department as its own process: app kills, network cuts and department kills mixed', async () => {
+    const report = await runSoak(workDir(), {
+      seed: SEED + 1,
+      cycles: CYCLES,
+      department: 'process',
+      mix: { cut: 0.3, departmentKill: 0.2 },
+    });
+    expect(report.interruptions.appKill + report.interruptions.cut + report.interruptions.departmentKill).toBe(CYCLES);
+    expect(report.interruptions.appKill).toBeGreaterThan(0);
+    expectNothingLost(report);
+  }, 150_000);
+});
+
+describe('kill -9 of the app alone at exact moments, the department process running on', () => {
+  const dir = workDir();
+  const appDir = join(dir, 'window');
+  const departmentDir = join(dir, 'department');
+  let department: DepartmentProcess;
+  let link: TcpLink;
+  let app: AppProcess;
+  let clerk: ContractClient;
+
+  beforeAll(async () => {
+    department = await startDepartment(departmentDir);
+    link = await startTcpLink(department.url);
+    writeHallConfig(appDir, link.url);
+    app = await startApp(appDir);
+    await firstStart(app, departmentDir);
+    clerk = await clerkSession(app);
+  }, 60_000);
+  afterAll(async () => {
+    clerk?.close();
+    await app?.kill9();
+    await department?.kill9();
+    await link?.close();
+  });
+
+  async function killAndRestart(): Promise<void> {
+    clerk.close();
+    await app.kill9();
+    app = await startApp(appDir);
+    clerk = await clerkSession(app);
+  }
+
+  async function delivered(packetId: string): Promise<QueuedPacket> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const packet = (await listPackets(clerk)).find((p) => p.packetId === packetId);
+      if (packet?.state === 'delivered') return packet;
+      if (Date.now() > deadline) throw new Error(`packet ${packetId} still ${packet?.state ?? 'absent'}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** The department's row for the packet, read from its database while it runs (WAL lets a reader in). */
+  function departmentState(packetId: string): string | undefined {
+    const db = new BetterSqlite3(join(departmentDir, 'inbox.db'), { readonly: true });
+    try {
+      const row = db.prepare('SELECT state FROM packets WHERE packet_id = ?').get(packetId) as
+        { state: string } | undefined;
+      return row?.state;
+    } finally {
+      db.close();
+    }
+  }
+
+  it('mid-chunk: after the restart the upload resumes from the offset the department holds', async () => {
+    const before = link.upstreamBytes;
+    // The packet's big file is one 10 MiB tus chunk; hold the link once 6 MiB have passed.
+    const held = link.holdAfter(6 * MIB);
+    const sealed = await sealBig(clerk, [10 * MIB, 256 * 1024]);
+    await held;
+    await killAndRestart();
+    await delivered(sealed.packetId);
+
+    const { payloadByPacket } = await departmentFiles([sealed]);
+    const payloadBytes = payloadByPacket[sealed.packetId]!;
+    const sent = link.upstreamBytes - before;
+    const resent = sent - payloadBytes;
+    console.log(`kill mid-chunk: payload ${payloadBytes} B, sent ${sent} B, beyond payload ${resent} B`);
+    // Starting the file over would send the 6 MiB that had passed again; resuming sends only
+    // headers, the manifest and whatever was still in the socket buffers.
+    expect(resent).toBeLessThan(1 * MIB);
+  }, 60_000);
+
+  it('while the register (PUT) is in flight', async () => {
+    const held = link.hold('request', /^PUT \/v1\/packets\//);
+    const sealed = await sealBig(clerk, [1 * MIB, 256 * 1024]);
+    await held;
+    await killAndRestart();
+    await delivered(sealed.packetId);
+    await expectOnceWithHashes(sealed);
+  }, 60_000);
+
+  it('while the commit is in flight, before the department saw it', async () => {
+    const held = link.hold('request', /^POST \/v1\/packets\/\S+\/commit /);
+    const sealed = await sealBig(clerk, [1 * MIB, 256 * 1024]);
+    await held;
+    expect(departmentState(sealed.packetId)).toBe('receiving');
+    await killAndRestart();
+    await delivered(sealed.packetId);
+    await expectOnceWithHashes(sealed);
+  }, 60_000);
+
+  it('after the department committed, before its answer reached the window', async () => {
+    const held = link.hold('answer', /^POST \/v1\/packets\/\S+\/commit /);
+    const sealed = await sealBig(clerk, [1 * MIB, 256 * 1024]);
+    await held;
+    await waitFor(() => departmentState(sealed.packetId) === 'delivered');
+    const beforeKill = (await listPackets(clerk)).find((p) => p.packetId === sealed.packetId);
+    expect(beforeKill?.state).not.toBe('delivered');
+    await killAndRestart();
+    await delivered(sealed.packetId);
+    await expectOnceWithHashes(sealed);
+  }, 60_000);
+
+  async function waitFor(check: () => boolean): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error('condition not met in 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Reads the department's database and files with the department stopped, then starts it again in place. */
+  async function departmentFiles(sent: Parameters<typeof readDepartment>[2]) {
+    const packets = await listPackets(clerk);
+    await department.stop();
+    try {
+      return await readDepartment(departmentDir, packets, sent);
+    } finally {
+      department = await startDepartment(departmentDir, department.port);
+    }
+  }
+
+  async function expectOnceWithHashes(sealed: Parameters<typeof readDepartment>[2][number]): Promise<void> {
+    const found = await departmentFiles([sealed]);
+    expect(found.duplicated).toBe(0);
+    expect(found.missingAtDepartment).toEqual([]);
+    expect(found.extraAtDepartment).toEqual([]);
+    expect(found.hashMismatches).toEqual([]);
+  }
 });

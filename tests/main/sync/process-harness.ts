@@ -1,10 +1,12 @@
 // The real app as a child process (the built browser host, `node dist/src-main/host/cli.js`),
 // spoken to over its real WebSocket contract (MessagePack frames, token and Origin), and
-// killed with SIGKILL as a power cut or the task manager would.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+// killed with SIGKILL as a power cut or the task manager would; and the department inbox
+// as a process of its own (`dept-inbox/src/cli.ts serve`), as a department's server is.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { promisify } from 'node:util';
 import { decodeMessage, encodeMessage, type ResultMessage } from '../../../src-main/api/wire.ts';
 
 export interface AppProcess {
@@ -18,17 +20,49 @@ export interface AppProcess {
   stop(ms?: number): Promise<void>;
 }
 
+/** A configured hall (not the demo profile) whose one department for region 51 is at `endpoint`. */
+export function writeHallConfig(dataDir: string, endpoint: string, signature: 'ed25519' | 'sm2' = 'ed25519'): void {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(
+    join(dataDir, 'config.json'),
+    JSON.stringify({
+      profile: 'configured',
+      hall: { id: 'test-hall', name: '测试政务服务中心' },
+      window: { id: 'W01', name: '跨省通办专窗 1 号' },
+      regionCode: '110105',
+      departments: [{ id: 'demo-dept', name: '成都市人社局', regionCodes: ['51'], endpoint, signature }],
+    }),
+  );
+}
+
 export async function startApp(dataDir: string, timeoutMs = 20_000): Promise<AppProcess> {
   if (!existsSync('dist/src-main/host/cli.js')) {
     throw new Error('the app is not built: run `npm run build` (npm test builds first)');
   }
   const urlFile = join(dataDir, '.host-url');
   rmSync(urlFile, { force: true });
-  const child: ChildProcess = spawn(
-    process.execPath,
+  const child = spawnWatched(
     ['dist/src-main/host/cli.js', '--data-dir', dataDir, '--port', '0', '--no-open', '--url-file', urlFile],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' } },
+    { DISPLAY: '', WAYLAND_DISPLAY: '' },
   );
+  const written = await child.ready(
+    () => (existsSync(urlFile) ? readFileSync(urlFile, 'utf8') || undefined : undefined),
+    'app',
+    timeoutMs,
+  );
+  const url = new URL(written);
+  const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
+  return { pid: child.pid!, origin: url.origin, token, ...child.lifecycle };
+}
+
+type Lifecycle = Pick<AppProcess, 'output' | 'kill9' | 'stop'>;
+
+/** A node child process whose output is kept (the tail) for failure messages. */
+function spawnWatched(args: string[], env: Record<string, string>) {
+  const child: ChildProcess = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let output = '';
   const keep = (chunk: Buffer) => {
     output += chunk.toString();
@@ -36,25 +70,35 @@ export async function startApp(dataDir: string, timeoutMs = 20_000): Promise<App
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    pid: child.pid,
+    output: () => output,
+    lifecycle: lifecycle(child, () => output),
+    /** Polls `check` until it gives a value; fails if the process exits or time runs out. */
+    async ready<T>(check: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = check();
+        if (value !== undefined) return value;
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited early:\n${output}`);
+        if (Date.now() > deadline) {
+          child.kill('SIGKILL');
+          throw new Error(`${what} did not start:\n${output}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+  };
+}
 
-  const deadline = Date.now() + timeoutMs;
-  while (!existsSync(urlFile) || readFileSync(urlFile, 'utf8') === '') {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`app exited early:\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`app did not start:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  const url = new URL(readFileSync(urlFile, 'utf8'));
-  const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
+function lifecycle(child: ChildProcess, output: () => string): Lifecycle {
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
   const gone = () => child.exitCode !== null || child.signalCode !== null;
   return {
-    pid: child.pid!,
-    origin: url.origin,
-    token,
-    output: () => output,
+    output,
     kill9: async () => {
       if (gone()) return;
       child.kill('SIGKILL');
@@ -68,6 +112,49 @@ export async function startApp(dataDir: string, timeoutMs = 20_000): Promise<App
       clearTimeout(timer);
     },
   };
+}
+
+const INBOX_CLI = ['--import', 'tsx', 'dept-inbox/src/cli.ts'];
+
+export interface DepartmentProcess extends Lifecycle {
+  pid: number;
+  url: string;
+  port: number;
+}
+
+/** The department inbox as its own process on 127.0.0.1; `port` 0 picks a free one (pass the old one to restart in place). */
+export async function startDepartment(dataDir: string, port = 0, timeoutMs = 20_000): Promise<DepartmentProcess> {
+  const child = spawnWatched([...INBOX_CLI, 'serve', '--data-dir', dataDir, '--port', String(port)], {
+    LOG_LEVEL: 'warn',
+  });
+  const url = await child.ready(
+    () => /Department inbox on (http:\/\/\S+)/.exec(child.output())?.[1],
+    'department',
+    timeoutMs,
+  );
+  return { pid: child.pid!, url, port: Number(new URL(url).port), ...child.lifecycle };
+}
+
+/** The department administrator's enrolment, with the inbox's own CLI: the window's public key in, its token out. */
+export async function enrolWindowByCli(
+  departmentDir: string,
+  window: { windowId: string; publicKey: string; scheme: string },
+): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    ...INBOX_CLI,
+    'enroll-window',
+    '--data-dir',
+    departmentDir,
+    '--window-id',
+    window.windowId,
+    '--public-key',
+    window.publicKey,
+    '--scheme',
+    window.scheme,
+  ]);
+  const token = stdout.trim().split('\n').at(-1)?.trim();
+  if (!token || token.includes(' ')) throw new Error(`no token in the CLI's answer:\n${stdout}`);
+  return token;
 }
 
 export interface ContractClient {
