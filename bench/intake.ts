@@ -2,14 +2,14 @@
 // packet of 50 scanned pages (real PNG scans, encrypted blobs, PDF notices).
 import { rmSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
-import type { ResultMessage } from '../src-main/api/wire.ts';
-import type { Connection } from '../src-main/core/hall-core.ts';
+import type { EventMessage, ResultMessage } from '../src-main/api/wire.ts';
+import type { Connection, HallCore } from '../src-main/core/hall-core.ts';
 import { idCheckCharacter } from '../src-main/review/identifiers.ts';
 import { bootCore, record, workDir } from './support.ts';
 
 const PASSWORD = 'Bench#2026x';
 
-function caller(connection: Connection) {
+export function caller(connection: Connection) {
   let id = 0;
   return async <T>(method: string, input: unknown = {}): Promise<T> => {
     const result: ResultMessage = await connection.handle({ type: 'call', id: ++id, method, input });
@@ -19,7 +19,7 @@ function caller(connection: Connection) {
 }
 
 /** An A4 page scanned at 100 dpi in greyscale: white with specks of "text", as PNG. */
-function scannedPage(seed: number): Buffer {
+export function scannedPage(seed: number): Buffer {
   const width = 827;
   const height = 1169;
   const rows = Buffer.alloc((width + 1) * height, 255);
@@ -61,15 +61,24 @@ function scannedPage(seed: number): Buffer {
   ]);
 }
 
-export async function benchIntake(): Promise<void> {
-  const dir = workDir();
-  const core = await bootCore(dir);
+/** Calls through the real dispatcher; throws on an error answer. */
+export type Call = ReturnType<typeof caller>;
+
+/** The first installer and a signed-in clerk on a fresh core; the clerk's connection gets `onEvent`. */
+export async function openDesk(core: HallCore, onEvent: (event: EventMessage) => void = () => undefined) {
   const admin = caller(core.openConnection(() => undefined));
   await admin('auth.createFirstInstaller', { username: 'admin', displayName: '运维', password: PASSWORD });
   await admin('users.create', { username: 'clerk', displayName: '窗口', role: 'clerk', password: PASSWORD });
-  const call = caller(core.openConnection(() => undefined));
+  const call = caller(core.openConnection(onEvent));
   await call('auth.login', { username: 'clerk', password: PASSWORD });
+  return { admin, call };
+}
 
+/**
+ * A 社会保障卡申领 draft ready to seal as 受理 once its files are in: `idCardFiles`
+ * electronic ID-card pages and one photo are expected.
+ */
+export async function startDraft(call: Call, idCardFiles = 49): Promise<string> {
   const first17 = '51010419900307124'; // even 17th digit: female
   const idNumber = first17 + idCheckCharacter(first17);
   const draft = await call<{ id: string }>('drafts.create', { itemCode: 'KSTB-RS-0001' });
@@ -82,24 +91,45 @@ export async function benchIntake(): Promise<void> {
         applicantName: '李小梅', applicantIdNumber: idNumber, phone: '13812345678', sex: 'female', ethnicity: '汉',
         insuredRegion: '510104', minor: false, financial: false, delivery: 'pickup',
       },
-      counts: { 'applicant-id-card': { original: 1, copy: 0, electronic: 49 }, photo: { original: 0, copy: 0, electronic: 1 } },
+      counts: {
+        'applicant-id-card': { original: 1, copy: 0, electronic: idCardFiles },
+        photo: { original: 0, copy: 0, electronic: 1 },
+      },
       conditions: { insured: 'met', 'no-valid-card': 'met' },
     },
   });
+  return draft.id;
+}
 
-  let pageBytes = 0;
-  const addStarted = performance.now();
+/** Adds 50 scanned pages (49 ID-card pages and the photo) through drafts.addFile; `seed` makes them unique. */
+export async function addScannedPages(call: Call, draftId: string, seed = 1): Promise<{ bytes: number; ms: number }> {
+  let bytes = 0;
+  const started = performance.now();
   for (let page = 0; page < 50; page++) {
-    const bytes = scannedPage(page + 1);
-    pageBytes += bytes.length;
-    await call('drafts.addFile', { id: draft.id, materialId: page === 49 ? 'photo' : 'applicant-id-card', name: `第${page + 1}页.png`, bytes });
+    const png = scannedPage(seed + page);
+    bytes += png.length;
+    await call('drafts.addFile', {
+      id: draftId,
+      materialId: page === 49 ? 'photo' : 'applicant-id-card',
+      name: `第${page + 1}页.png`,
+      bytes: png,
+    });
   }
-  const addMs = performance.now() - addStarted;
-  record('add a scanned page to a draft', `${(addMs / 50).toFixed(1)} ms/page`, `50 pages, ${(pageBytes / 50 / 1024).toFixed(0)} KiB each`);
+  return { bytes, ms: performance.now() - started };
+}
+
+export async function benchIntake(): Promise<void> {
+  const dir = workDir();
+  const core = await bootCore(dir);
+  const { call } = await openDesk(core);
+
+  const draftId = await startDraft(call);
+  const pages = await addScannedPages(call, draftId);
+  record('add a scanned page to a draft', `${(pages.ms / 50).toFixed(1)} ms/page`, `50 pages, ${(pages.bytes / 50 / 1024).toFixed(0)} KiB each`);
 
   await new Promise((resolve) => setTimeout(resolve, 1500)); // the clerk reviews; the font warm-up finishes
   const sealStarted = performance.now();
-  const sealed = await call<{ outcome: string; documents: unknown[] }>('drafts.seal', { id: draft.id });
+  const sealed = await call<{ outcome: string; documents: unknown[] }>('drafts.seal', { id: draftId });
   const sealMs = performance.now() - sealStarted;
   record('seal → packet stored, 50-page packet', `${sealMs.toFixed(0)} ms`, `outcome ${sealed.outcome}, ${sealed.documents.length} PDF notices rendered`);
 

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { bootHallCore, type HallCore } from '../src-main/core/hall-core.ts';
 import { createStreamLogger } from '../src-main/core/log.ts';
 import { KeyFileProvider } from '../src-main/host/key-file.ts';
+import type { SyncOptions } from '../src-main/sync/sync-service.ts';
 
 export interface Figure {
   name: string;
@@ -24,7 +25,7 @@ export function workDir(): string {
   return mkdtempSync(join(tmpdir(), 'tongban-bench-'));
 }
 
-export function bootCore(dataDir: string): Promise<HallCore> {
+export function bootCore(dataDir: string, sync?: SyncOptions): Promise<HallCore> {
   const quiet = new Writable({
     write(_chunk, _encoding, done) {
       done();
@@ -34,6 +35,7 @@ export function bootCore(dataDir: string): Promise<HallCore> {
     dataDir,
     logger: createStreamLogger(quiet),
     platform: { host: 'browser', keys: new KeyFileProvider(join(dataDir, 'keys')) },
+    ...(sync ? { sync } : {}),
   });
 }
 

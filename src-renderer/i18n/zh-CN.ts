@@ -189,8 +189,7 @@ export const zhCN = {
     },
     deadline: {
       today: '今天到期',
-      tomorrow: '明天到期',
-      inDays: '{days} 天后到期',
+      inWorkingDays: '还剩 {days} 个工作日',
       overdue: '已逾期 {days} 天',
     },
     columns: {
