@@ -2,12 +2,16 @@
 // table; targets are read by people, not asserted. `npm run bench -- intake` runs one area.
 import { benchFoundation } from './foundation.ts';
 import { benchIntake } from './intake.ts';
+import { benchSoak } from './soak.ts';
 import { printFigures } from './support.ts';
+import { benchSync } from './sync.ts';
 import { benchWizard } from './wizard.ts';
 
 const areas: Record<string, () => Promise<void>> = {
   foundation: benchFoundation,
   intake: benchIntake,
+  sync: benchSync,
+  soak: benchSoak,
   wizard: benchWizard,
 };
 const chosen = process.argv.slice(2).filter((a) => a in areas);

@@ -1,0 +1,252 @@
+// The parts of the sync benchmark shared by the bench process and the sender it starts
+// for the memory run: a department inbox in its own process, a hall core configured to
+// send to it and enrolled there as an installer would do it (the inbox's CLI), and
+// large files streamed into a draft.
+//
+// Nothing here may import tsx-only or dept-inbox code: sync-sender.ts runs as compiled
+// JavaScript against dist/ (see sync.ts).
+import { execFile, spawn } from 'node:child_process';
+import { createCipheriv, createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { EventMessage } from '../src-main/api/wire.ts';
+import type { HallCore } from '../src-main/core/hall-core.ts';
+import { recordBlob } from '../src-main/intake/intake-service.ts';
+import { BlobStore } from '../src-main/store/blob-store.ts';
+import { openDatabase } from '../src-main/store/database.ts';
+import { deriveStoreKeys } from '../src-main/store/keys.ts';
+import type { SyncOptions } from '../src-main/sync/sync-service.ts';
+import { openDesk, scannedPage, startDraft, type Call } from './intake.ts';
+import { bootCore, MiB, workDir } from './support.ts';
+
+const run = promisify(execFile);
+const DEPARTMENT = 'demo-dept';
+
+/** Where a department inbox runs and keeps its data; `root` is the repository (for its CLI). */
+export interface InboxRef {
+  url: string;
+  dataDir: string;
+  root: string;
+}
+
+export interface InboxProcess extends InboxRef {
+  stop(): Promise<void>;
+}
+
+/** The reference inbox as the department runs it: `cli.ts serve`, in its own process. */
+export async function startInboxProcess(root: string): Promise<InboxProcess> {
+  const dataDir = workDir();
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'dept-inbox/src/cli.ts'), 'serve', '--data-dir', dataDir, '--port', String(port)],
+    { cwd: root, env: { ...process.env, LOG_LEVEL: 'error' }, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`department inbox exited with ${child.exitCode} at start`);
+    }
+    const ok = await fetch(`${url}/v1/health`).then(
+      (answer) => answer.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error('department inbox did not answer /v1/health within 30 s');
+    }
+    await sleep(100);
+  }
+  return { url, dataDir, root, stop };
+}
+
+export interface BenchHall {
+  core: HallCore;
+  dataDir: string;
+  admin: Call;
+  call: Call;
+  /** Resolves with performance.now() when the packet reached `state` (as the clerk's UI hears it). */
+  reach(packetId: string, state: string, ms: number): Promise<number>;
+  /** Bytes of every file the packet lists (what the outbox sends when the department has none of them). */
+  payloadBytes(packetId: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * A hall core whose department `demo-dept` (regions 51…) has its inbox at `endpoint`
+ * (the inbox itself, or a link in front of it), enrolled at `inbox`.
+ */
+export async function openHall(options: {
+  endpoint: string;
+  inbox: InboxRef;
+  sync?: SyncOptions;
+  dataDir?: string;
+}): Promise<BenchHall> {
+  const dataDir = options.dataDir ?? workDir();
+  writeFileSync(
+    join(dataDir, 'config.json'),
+    JSON.stringify({
+      profile: 'configured',
+      hall: { id: 'bench-hall', name: '基准测试政务服务中心' },
+      window: { id: 'W01', name: '跨省通办专窗 1 号' },
+      regionCode: '110105',
+      departments: [
+        { id: DEPARTMENT, name: '成都市人社局', regionCodes: ['51'], endpoint: options.endpoint, signature: 'ed25519' },
+      ],
+    }),
+  );
+  const core = await bootCore(dataDir, options.sync);
+  const seen = new Map<string, number>();
+  const waiting = new Map<string, () => void>();
+  const onEvent = (event: EventMessage) => {
+    if (event.name !== 'packets.changed') return;
+    const at = performance.now();
+    for (const change of (event.payload as { packets: Array<{ packetId: string; state: string }> }).packets) {
+      const key = `${change.packetId}/${change.state}`;
+      if (!seen.has(key)) seen.set(key, at);
+      waiting.get(key)?.();
+    }
+  };
+  try {
+    await core.sync.started();
+    const { admin, call } = await openDesk(core, onEvent);
+    await enrol(admin, options.inbox);
+    const hall: BenchHall = {
+      core,
+      dataDir,
+      admin,
+      call,
+      async reach(packetId, state, ms) {
+        const key = `${packetId}/${state}`;
+        if (!seen.has(key)) {
+          let timer: NodeJS.Timeout | undefined;
+          await new Promise<void>((resolve, reject) => {
+            waiting.set(key, resolve);
+            timer = setTimeout(() => reject(new Error(`packet ${packetId} not ${state} within ${ms} ms`)), ms);
+          }).finally(() => {
+            clearTimeout(timer);
+            waiting.delete(key);
+          });
+        }
+        return seen.get(key)!;
+      },
+      async payloadBytes(packetId) {
+        const { packets } = await call<{ packets: Array<{ packetId: string; sync: { bytesTotal: number } | null }> }>(
+          'packets.list',
+          { scope: 'all' },
+        );
+        return packets.find((p) => p.packetId === packetId)?.sync?.bytesTotal ?? 0;
+      },
+      async close() {
+        await core.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+    return hall;
+  } catch (error) {
+    await core.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Enrolment as installers do it: the window's public key to the inbox's CLI, the printed token back to the window. */
+async function enrol(admin: Call, inbox: InboxRef): Promise<void> {
+  const info = await admin<{ windowId: string; departments: Array<{ scheme: string; publicKey: string }> }>(
+    'sync.enrolment',
+  );
+  const department = info.departments[0]!;
+  const { stdout } = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(inbox.root, 'dept-inbox/src/cli.ts'),
+      'enroll-window',
+      '--data-dir',
+      inbox.dataDir,
+      '--window-id',
+      info.windowId,
+      '--public-key',
+      department.publicKey,
+      '--scheme',
+      department.scheme,
+      '--replace', // every bench hall is a new window key for the same window id
+    ],
+    { cwd: inbox.root, timeout: 30_000 },
+  );
+  const token = /tbw_\S+/.exec(stdout)?.[0];
+  if (!token) throw new Error(`enroll-window printed no token: ${stdout}`);
+  const answer = await admin<{ verified: boolean }>('sync.setDepartmentToken', { departmentId: DEPARTMENT, token });
+  if (!answer.verified) throw new Error('the inbox did not confirm the window token');
+}
+
+/** A draft (社会保障卡申领, ready to seal as 受理) with one ID-card "scan" of `bytes` bytes and a photo. */
+export async function draftWithLargeFile(hall: BenchHall, bytes: number, seed: number): Promise<string> {
+  const draftId = await startDraft(hall.call, 1);
+  await hall.call('drafts.addFile', { id: draftId, materialId: 'photo', name: '照片.png', bytes: scannedPage(seed) });
+  await addLargeFile(hall.core, draftId, bytes, seed);
+  return draftId;
+}
+
+/**
+ * Puts a large file into a draft without holding it in memory. drafts.addFile cannot
+ * carry it (a contract message is at most 32 MiB), so this does what addFile stores —
+ * the blob, its `blobs` row and its `draft_files` row — through the core's own
+ * BlobStore (which streams an AsyncIterable) and a second connection to its database.
+ * It skips addFile's type sniffing and session log entry; sealing and sending do not
+ * depend on either.
+ */
+async function addLargeFile(core: HallCore, draftId: string, bytes: number, seed: number): Promise<void> {
+  const { paths } = core;
+  const keys = deriveStoreKeys(readFileSync(join(paths.keys, 'master.key')));
+  const stored = await new BlobStore(paths.blobs, keys.blobKey).put(pseudoRandom(bytes, seed));
+  const db = openDatabase({ file: paths.database, key: keys.databaseKey, backupDir: paths.backups });
+  try {
+    db.transaction(() => {
+      const now = Date.now();
+      recordBlob(db, stored, now);
+      db.prepare(
+        `INSERT INTO draft_files (draft_id, material_id, sha256, name, media_type, size, added_at)
+         VALUES (?, 'applicant-id-card', ?, ?, 'application/pdf', ?, ?)`,
+      ).run(draftId, stored.sha256, `身份证扫描件-${seed}.pdf`, stored.size, now);
+    })();
+  } finally {
+    db.close();
+  }
+}
+
+/** `bytes` of incompressible, reproducible content (AES-CTR keystream), 1 MiB at a time. */
+async function* pseudoRandom(bytes: number, seed: number): AsyncGenerator<Buffer, void, undefined> {
+  const key = createHash('sha256').update(`tongban-bench-${seed}`).digest().subarray(0, 16);
+  const cipher = createCipheriv('aes-128-ctr', key, Buffer.alloc(16));
+  const zeros = Buffer.alloc(MiB);
+  for (let left = bytes; left > 0; left -= MiB) yield cipher.update(zeros.subarray(0, Math.min(MiB, left)));
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -1,0 +1,214 @@
+// Sync figures (issue #4): how much of a slow line an upload uses, what a cut line
+// costs in bytes sent twice, the window's memory while it sends 1 GiB, and how long a
+// 50-page packet takes from 封装 to 已送达 on loopback. Real parts throughout: the
+// department inbox runs as the department runs it (`cli.ts serve`, its own process),
+// the window is a hall core with the product's sync settings unless a figure says
+// otherwise, and the line between them is bench/link.ts.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_CHUNK_BYTES } from '../src-main/sync/sync-service.ts';
+import { addScannedPages, startDraft } from './intake.ts';
+import { startLink, type Link } from './link.ts';
+import type { SenderInput, SenderResult } from './sync-sender.ts';
+import { MiB, record, workDir } from './support.ts';
+import { draftWithLargeFile, openHall, sleep, startInboxProcess, type BenchHall, type InboxRef } from './sync-hall.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RTT_MS = 100;
+const CUTS = 5;
+const CUT_FILE_BYTES = 256 * MiB;
+const MEMORY_FILE_BYTES = 1024 * MiB;
+
+export async function benchSync(): Promise<void> {
+  const inbox = await startInboxProcess(ROOT);
+  try {
+    await linkFigures(inbox);
+    await sealToDelivered(inbox);
+    await memoryFigure(inbox);
+  } finally {
+    await inbox.stop();
+  }
+}
+
+/** Goodput at two line speeds, then bytes re-sent per cut, through one link. */
+async function linkFigures(inbox: InboxRef): Promise<void> {
+  const link = await startLink(inbox.url);
+  try {
+    // The product's settings: 16 MiB chunks, default timeouts and backoff.
+    const hall = await openHall({ endpoint: link.url, inbox });
+    try {
+      await goodput(hall, link, 1 * MiB, 20 * MiB, 11);
+      await goodput(hall, link, 4 * MiB, 80 * MiB, 12);
+    } finally {
+      await hall.close();
+    }
+    // Retries come sooner than in the product so five cuts fit in seconds; the backoff
+    // decides when bytes are sent again, not how many.
+    const cutHall = await openHall({ endpoint: link.url, inbox, sync: { backoff: { baseMs: 200 } } });
+    try {
+      await resentPerCut(cutHall, link);
+    } finally {
+      await cutHall.close();
+    }
+  } finally {
+    await link.close();
+  }
+}
+
+async function goodput(hall: BenchHall, link: Link, bytesPerSecond: number, fileBytes: number, seed: number) {
+  const draftId = await draftWithLargeFile(hall, fileBytes, seed);
+  link.shape({ bytesPerSecond, rttMs: RTT_MS });
+  let firstUpload: number | undefined;
+  link.onUpstream = (data) => {
+    if (firstUpload === undefined && data.includes('POST /v1/files')) firstUpload = performance.now();
+  };
+  try {
+    const sealed = await hall.call<{ packetId: string }>('drafts.seal', { id: draftId });
+    const deliveredAt = await hall.reach(
+      sealed.packetId,
+      'delivered',
+      (fileBytes / bytesPerSecond) * 1000 * 3 + 30_000,
+    );
+    if (firstUpload === undefined) throw new Error('no tus upload went through the link');
+    const payload = await hall.payloadBytes(sealed.packetId);
+    const seconds = (deliveredAt - firstUpload) / 1000;
+    const share = payload / seconds / bytesPerSecond;
+    record(
+      `sync goodput, ${bytesPerSecond / MiB} MiB/s line, ${RTT_MS} ms RTT`,
+      `${(share * 100).toFixed(1)} % of the line`,
+      `${(payload / MiB).toFixed(1)} MiB packet in ${seconds.toFixed(1)} s; goodput = bytes of the packet's files ÷ ` +
+        '(first tus POST reaching the line → packet recorded delivered) ÷ line rate; 16 MiB chunks, default timeouts',
+    );
+  } finally {
+    link.onUpstream = undefined;
+    link.shape({});
+  }
+}
+
+/**
+ * The same upload twice, once clean and once with every connection cut at seeded
+ * points; the difference in bytes the window put on the line is what the cuts cost.
+ */
+async function resentPerCut(hall: BenchHall, link: Link): Promise<void> {
+  const upstream = async (seed: number, cutFractions: number[]) => {
+    const draftId = await draftWithLargeFile(hall, CUT_FILE_BYTES, seed);
+    const before = link.upstreamBytes;
+    const cutsBefore = link.cuts;
+    link.cutAt(cutFractions.map((f) => before + Math.round(f * CUT_FILE_BYTES)));
+    const sealed = await hall.call<{ packetId: string }>('drafts.seal', { id: draftId });
+    await hall.reach(sealed.packetId, 'delivered', 120_000);
+    link.cutAt([]);
+    return { bytes: link.upstreamBytes - before, cuts: link.cuts - cutsBefore };
+  };
+  const clean = await upstream(21, []);
+  // One cut in each fifth of the file, at a seeded point in that fifth's middle half.
+  const random = mulberry32(4);
+  const fractions = Array.from({ length: CUTS }, (_, i) => (i + 0.25 + 0.5 * random()) / CUTS);
+  const cut = await upstream(22, fractions);
+  if (cut.cuts !== CUTS) throw new Error(`expected ${CUTS} cuts, the link made ${cut.cuts}`);
+  const perCut = (cut.bytes - clean.bytes) / cut.cuts;
+  record(
+    'sync bytes re-sent per cut',
+    `${(perCut / MiB).toFixed(2)} MiB (${((perCut / DEFAULT_CHUNK_BYTES) * 100).toFixed(0)} % of a 16 MiB chunk)`,
+    `${CUTS} cuts of every connection at seeded points of a ${CUT_FILE_BYTES / MiB} MiB upload on loopback; ` +
+      "(window's bytes on the line with cuts − the same upload without) ÷ cuts",
+  );
+}
+
+/** 50 scanned pages (intake's scans) straight to the inbox, no link in between. */
+async function sealToDelivered(inbox: InboxRef): Promise<void> {
+  const hall = await openHall({ endpoint: inbox.url, inbox });
+  try {
+    const draftId = await startDraft(hall.call);
+    await addScannedPages(hall.call, draftId, 101);
+    await sleep(1500); // the clerk reviews; the font warm-up finishes (as in the intake figure)
+    const started = performance.now();
+    const sealed = await hall.call<{ packetId: string }>('drafts.seal', { id: draftId });
+    const sealedAt = performance.now();
+    const deliveredAt = await hall.reach(sealed.packetId, 'delivered', 60_000);
+    const payload = await hall.payloadBytes(sealed.packetId);
+    record(
+      'sync seal → delivered, 50-page packet, loopback',
+      `${(deliveredAt - started).toFixed(0)} ms`,
+      `${(payload / MiB).toFixed(1)} MiB; the seal itself ${(sealedAt - started).toFixed(0)} ms`,
+    );
+  } finally {
+    await hall.close();
+  }
+}
+
+/** A 1 GiB upload from a sender in its own process, straight to the inbox. */
+async function memoryFigure(inbox: InboxRef): Promise<void> {
+  const script = await compileSender();
+  const dataDir = workDir();
+  try {
+    const input: SenderInput = { inbox, dataDir, bytes: MEMORY_FILE_BYTES, seed: 31, timeoutMs: 150_000 };
+    const result = await runSender(script, input, 180_000);
+    record(
+      'sync client memory, 1 GiB upload',
+      `peak RSS ${result.uploadPeakRssMiB.toFixed(0)} MiB`,
+      `sender process alone on the compiled core, sampled every 20 ms from seal to delivered ` +
+        `(${(result.sealToDeliveredMs / 1000).toFixed(1)} s); ${result.bootRssMiB.toFixed(0)} MiB after boot, ` +
+        `kernel max RSS ${result.maxRssBeforeSealMiB.toFixed(0)} MiB before sealing (file streamed in) and ` +
+        `${result.maxRssMiB.toFixed(0)} MiB over the whole process`,
+    );
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function runSender(script: string, input: SenderInput, ms: number): Promise<SenderResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, JSON.stringify(input)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (data: Buffer) => (out += data.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      const line = out.trim().split('\n').at(-1) ?? '';
+      if (code === 0) resolve(JSON.parse(line) as SenderResult);
+      else reject(new Error(`sender exited with ${code ?? signal}${signal === 'SIGKILL' ? ` after ${ms} ms` : ''}`));
+    });
+  });
+}
+
+/**
+ * The sender runs as the product does: JavaScript against the compiled core in dist/
+ * (`npm run bench` builds first). Its own few files are transpiled next to it, into
+ * dist/bench/, so their `../src-main/….ts` imports land on dist/src-main/….js.
+ */
+async function compileSender(): Promise<string> {
+  const { default: ts } = await import('typescript');
+  const out = join(ROOT, 'dist', 'bench');
+  mkdirSync(out, { recursive: true });
+  for (const name of ['support.ts', 'intake.ts', 'sync-hall.ts', 'sync-sender.ts']) {
+    const { outputText } = ts.transpileModule(readFileSync(join(ROOT, 'bench', name), 'utf8'), {
+      fileName: name,
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2023,
+        rewriteRelativeImportExtensions: true,
+        verbatimModuleSyntax: true,
+      },
+    });
+    writeFileSync(join(out, name.replace(/\.ts$/, '.js')), outputText);
+  }
+  return join(out, 'sync-sender.js');
+}
+
+/** A small seeded generator, so the cut points are the same on every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
