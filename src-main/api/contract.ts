@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ServiceItem } from '../catalog/schema.ts';
 import { DraftPatch, DraftView } from '../intake/draft.ts';
+import type { DeadlineStatus } from '../intake/deadline-status.ts';
 import type { PacketSummary, SealedPacket } from '../intake/packet-store.ts';
 import type { CatalogSummary } from '../catalog/catalog-store.ts';
 import type { ReviewResult } from '../review/review.ts';
@@ -104,7 +105,7 @@ export type FileContent = z.infer<typeof FileContent>;
 export const CatalogHit = z.object({ code: z.string(), name: z.string(), matchedBy: z.string() });
 export type CatalogHit = z.infer<typeof CatalogHit>;
 
-export type { CatalogSummary, DraftView, PacketSummary, ReviewResult, SealedPacket };
+export type { CatalogSummary, DeadlineStatus, DraftView, PacketSummary, ReviewResult, SealedPacket };
 
 // ── sync with the approving department (报送) ────────────────────────────────
 

@@ -88,6 +88,10 @@ export const HallConfig = z
     review: z
       .object({ correctionDays: z.number().int().min(1).max(60).default(5) })
       .default({ correctionDays: 5 }),
+    /** The queue shows a deadline in yellow this many working days before its day (0: on the day only). */
+    queue: z
+      .object({ deadlineWarningWorkingDays: z.number().int().min(0).max(20).default(1) })
+      .default({ deadlineWarningWorkingDays: 1 }),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -27,6 +27,7 @@ import {
   type WizardStep,
 } from './draft.ts';
 import type { NoticeRenderer } from './notices.ts';
+import { deadlineStatus } from './deadline-status.ts';
 import { PacketStore, type PacketSummary, type SealedPacket, type StoredNotice } from './packet-store.ts';
 
 export interface Clerk {
@@ -295,8 +296,13 @@ export class IntakeService {
   }
 
   listPackets(scope: 'today' | 'all'): PacketSummary[] {
-    const since = scope === 'today' ? startOfHallDay(this.deps.clock.now()) : 0;
-    return this.packets.list(since);
+    const now = this.deps.clock.now();
+    const since = scope === 'today' ? startOfHallDay(now) : 0;
+    const today = this.deps.calendar.localDate(now);
+    const warning = this.deps.config.queue.deadlineWarningWorkingDays;
+    return this.packets
+      .list(since)
+      .map((packet) => ({ ...packet, deadlineStatus: deadlineStatus(packet, today, this.deps.calendar, warning) }));
   }
 
   // ── internals ──────────────────────────────────────────────────────────────

@@ -7,6 +7,7 @@ import type { HallConfig } from '../core/config.ts';
 import type { ReviewResult } from '../review/review.ts';
 import type { Database } from '../store/database.ts';
 import type { DraftFile, DraftState } from './draft.ts';
+import type { DeadlineStatus } from './deadline-status.ts';
 import { manifestHash } from '../sync/protocol.ts';
 import { MANIFEST_FORMAT, type Manifest, type NoticeKind } from './manifest.ts';
 
@@ -34,6 +35,8 @@ export interface PacketSummary extends SealedPacket {
   applicantName: string;
   reason: string | null;
   sealedAt: number;
+  /** How the deadline stands on the hall's today (working days, see deadline-status.ts). */
+  deadlineStatus: DeadlineStatus;
 }
 
 export interface NewPacket {
@@ -181,7 +184,7 @@ export class PacketStore {
     return row && { name: row.name, mediaType: row.media_type };
   }
 
-  list(sealedSince: number): PacketSummary[] {
+  list(sealedSince: number): Array<Omit<PacketSummary, 'deadlineStatus'>> {
     const rows = this.db
       .prepare<[number], PacketRow>(
         `SELECT p.packet_id, p.version, p.item_code, p.outcome, p.applicant_name, p.manifest, p.manifest_hash,

@@ -13,6 +13,7 @@ import { AppError } from '../../src-main/api/errors.ts';
 import type { CatalogSummary, DraftView, PacketSummary, ReviewResult, SealedPacket } from '../../src-main/api/contract.ts';
 import { parseTrustedKeys, verifyCatalogFile } from '../../src-main/catalog/catalog-file.ts';
 import { WorkingCalendar } from '../../src-main/calendar/working-calendar.ts';
+import { deadlineStatus } from '../../src-main/intake/deadline-status.ts';
 import { CatalogSearch } from '../../src-main/catalog/catalog-search.ts';
 import { Catalog, type ServiceItem } from '../../src-main/catalog/schema.ts';
 import {
@@ -72,7 +73,7 @@ interface FakeDraft {
   updatedAt: number;
 }
 
-export interface FakePacket extends PacketSummary {
+export interface FakePacket extends Omit<PacketSummary, 'deadlineStatus'> {
   state: string;
   draftState: DraftState;
   files: DraftFile[];
@@ -232,11 +233,15 @@ export class FakeIntake {
       'drafts.supplement': ({ packetId }) => this.supplement(clerk(), packetId),
       'packets.list': ({ scope }) => {
         const since = scope === 'today' ? startOfHallDay(this.now()) : 0;
+        const today = calendar.localDate(this.now());
         return {
           packets: this.packets
             .filter((p) => p.sealedAt >= since)
             .sort((a, b) => b.sealedAt - a.sealedAt)
-            .map(({ draftState: _state, files: _files, ...summary }) => summary),
+            .map(({ draftState: _state, files: _files, ...summary }) => ({
+              ...summary,
+              deadlineStatus: deadlineStatus(summary, today, calendar, 1),
+            })),
         };
       },
       'documents.get': ({ sha256 }) => {

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueuedPacket } from '../../src-main/api/contract.ts';
 import {
   canRetry,
-  DEADLINE_WARNING_DAYS,
-  deadlineStatus,
+  deadlineOf,
   formatBytes,
   nextSample,
   packetsOf,
@@ -25,6 +24,7 @@ function packet(state: string, changes: Partial<QueuedPacket> = {}): QueuedPacke
     applicantName: '张伟',
     reason: null,
     sealedAt: 0,
+    deadlineStatus: { kind: 'near', workingDaysLeft: 1 },
     sync: null,
     ...changes,
   };
@@ -45,31 +45,17 @@ const SYNC = {
   decision: null,
 } as const;
 
-describe('deadlineStatus', () => {
-  it('is near from the day before (DEADLINE_WARNING_DAYS = 1) through the day, passed after it', () => {
-    expect(DEADLINE_WARNING_DAYS).toBe(1);
-    const p = packet('accepted');
-    expect(deadlineStatus(p, '2026-03-22')).toEqual({ kind: 'ok' });
-    expect(deadlineStatus(p, '2026-03-23')).toEqual({ kind: 'near', daysLeft: 1 });
-    expect(deadlineStatus(p, '2026-03-24')).toEqual({ kind: 'near', daysLeft: 0 });
-    expect(deadlineStatus(p, '2026-03-25')).toEqual({ kind: 'passed', daysOver: 1 });
-    // Across a month end.
-    expect(deadlineStatus(packet('sealed', { deadline: '2026-04-01' }), '2026-03-31')).toEqual({
-      kind: 'near',
-      daysLeft: 1,
-    });
+describe('deadlineOf', () => {
+  it("shows the core's working-day status for the latest version", () => {
+    expect(deadlineOf(packet('accepted'), false)).toEqual({ kind: 'near', workingDaysLeft: 1 });
+    const passed = packet('sealed', { deadlineStatus: { kind: 'passed', daysOver: 2 } });
+    expect(deadlineOf(passed, false)).toEqual({ kind: 'passed', daysOver: 2 });
   });
 
-  it('takes another warning window', () => {
-    expect(deadlineStatus(packet('accepted'), '2026-03-21', false, 3)).toEqual({ kind: 'near', daysLeft: 3 });
-  });
-
-  it('does not warn when decided, finished or superseded, or without a deadline', () => {
-    for (const state of ['approved', 'closed', 'refused', 'refused_at_window', 'correction_required']) {
-      expect(deadlineStatus(packet(state), '2026-04-30')).toEqual({ kind: 'ok' });
-    }
-    expect(deadlineStatus(packet('correction_issued'), '2026-04-30', true)).toEqual({ kind: 'ok' });
-    expect(deadlineStatus(packet('refused_at_window', { deadline: null }), '2026-04-30')).toEqual({ kind: 'none' });
+  it('drops the warning of a version a later one replaced, but not the absence of a deadline', () => {
+    expect(deadlineOf(packet('correction_issued'), true)).toEqual({ kind: 'ok' });
+    const none = packet('refused_at_window', { deadline: null, deadlineStatus: { kind: 'none' } });
+    expect(deadlineOf(none, true)).toEqual({ kind: 'none' });
   });
 });
 

@@ -2,7 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errorMessage } from '../../src-renderer/i18n/index.ts';
-import { FakeCore, type FakeCoreOptions } from './fake-core.ts';
+import { FakeCore, INTAKE_NOW, type FakeCoreOptions } from './fake-core.ts';
 import { completeSocialCard, pngBytes, SOCIAL_CARD } from './intake-fixtures.ts';
 import { CLERK, INSTALLER, renderOn } from './render-app.tsx';
 
@@ -193,13 +193,19 @@ describe('upload progress', () => {
 });
 
 describe('deadlines', () => {
+  /** Seals on 2026-03-10 (the fake core's intake day), then shows every open packet on `day`. */
   async function queueOn(day: string, decide?: (core: FakeCore, packetId: string) => void) {
-    const core = coreWith();
+    let now = INTAKE_NOW;
+    const core = coreWith({ now: () => now });
     const accepted = seal(core, '张伟'); // decides by 2026-03-24
     seal(core, '李娜', { photo: null }); // window 补正: the applicant has until 2026-03-17
     decide?.(core, accepted.packetId);
+    now = Date.parse(`${day}T09:00:00+08:00`);
     hallClock(`${day}T09:00:00`);
-    const { table } = await showQueue(core);
+    const user = userEvent.setup();
+    renderOn(core);
+    await user.click(await screen.findByRole('radio', { name: '全部未办结' }));
+    const table = await screen.findByRole('table', { name: '全部未办结' });
     const deadlineOf = (name: string) => rowOf(table, name).querySelector<HTMLElement>('.deadline')!;
     return { core, deadlineOf };
   }
@@ -211,9 +217,9 @@ describe('deadlines', () => {
     expect(deadlineOf('李娜').textContent).toBe('2026-03-17');
   });
 
-  it('turns yellow with words the day before', async () => {
+  it('turns yellow with words a working day before', async () => {
     const { deadlineOf } = await queueOn('2026-03-16');
-    expect(deadlineOf('李娜').textContent).toBe('2026-03-17明天到期');
+    expect(deadlineOf('李娜').textContent).toBe('2026-03-17还剩 1 个工作日');
     expect(deadlineOf('李娜').classList.contains('deadline-near')).toBe(true);
     expect(deadlineOf('张伟').classList.contains('deadline-ok')).toBe(true);
   });

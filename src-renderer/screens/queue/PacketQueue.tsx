@@ -14,7 +14,7 @@ import { EmptyState, ErrorNotice, StatusNotice } from '../../components/Notice.t
 import { errorMessage, t, tryT } from '../../i18n/index.ts';
 import {
   canRetry,
-  deadlineStatus,
+  deadlineOf,
   formatBytes,
   isUploading,
   latestVersions,
@@ -80,6 +80,11 @@ export function PacketQueue({
   useEffect(() => {
     if (refreshToken > 0) refresh();
   }, [refreshToken, refresh]);
+  // Deadlines are counted on the hall's date: a new day asks the core again.
+  const firstDay = useRef(today);
+  useEffect(() => {
+    if (today !== firstDay.current) refresh();
+  }, [today, refresh]);
 
   const status = queue.status;
   const all = queue.packets;
@@ -204,7 +209,7 @@ export function PacketQueue({
                     />
                   </td>
                   <td>
-                    <Deadline date={packet.deadline} status={deadlineStatus(packet, today, !isLatest)} />
+                    <Deadline date={packet.deadline} status={deadlineOf(packet, !isLatest)} />
                   </td>
                   <td>{hallTime(packet.sealedAt)}</td>
                   <td className="documents-cell">
@@ -435,11 +440,9 @@ function Deadline({ date, status }: { date: string | null; status: DeadlineStatu
   if (status.kind === 'passed') note = t('queue.deadline.overdue', { days: status.daysOver });
   else if (status.kind === 'near') {
     note =
-      status.daysLeft === 0
+      status.workingDaysLeft === 0
         ? t('queue.deadline.today')
-        : status.daysLeft === 1
-          ? t('queue.deadline.tomorrow')
-          : t('queue.deadline.inDays', { days: status.daysLeft });
+        : t('queue.deadline.inWorkingDays', { days: status.workingDaysLeft });
   }
   return (
     <span className={`deadline deadline-${status.kind}`} data-deadline={status.kind}>

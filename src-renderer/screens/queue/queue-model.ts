@@ -1,23 +1,14 @@
 // What the queue shows about a packet, decided without React: its travel state as
 // the clerk reads it, whether it is still open (未办结), whether it needs a person,
 // how near its deadline is, and the smoothed upload rate behind "time left".
-import type { QueuedPacket } from '../../../src-main/api/contract.ts';
+import type { DeadlineStatus, QueuedPacket } from '../../../src-main/api/contract.ts';
 
-/**
- * A deadline turns yellow this many working days ahead (0 = only on the day itself).
- * The working-day calendar lives in the core and the queue does not have it, so the
- * UI approximates working days with calendar days: with 1, a deadline is "near" on the
- * day before and on the day itself. Over a weekend or holiday that warns later than a
- * working-day count would; the core's calendar would be needed to do better.
- */
-export const DEADLINE_WARNING_DAYS = 1;
+export type { DeadlineStatus };
 
 /** Queue states the department set (never overwritten by the window's sending states). */
 const DEPARTMENT_STATES = new Set(['delivered', 'accepted', 'correction_required', 'refused', 'approved', 'closed']);
 /** Nothing more will happen to the packet at this window: 办结 or refused. */
 const FINISHED_STATES = new Set(['closed', 'refused', 'refused_at_window']);
-/** The deadline no longer binds anyone at the window or the department. */
-const DEADLINE_SETTLED = new Set([...FINISHED_STATES, 'approved', 'correction_required']);
 
 export function packetKey(packet: { packetId: string; version: number }): string {
   return `${packet.packetId}#${packet.version}`;
@@ -76,30 +67,13 @@ export function packetsOf(scope: QueueScope, packets: readonly QueuedPacket[]): 
   return scope === 'open' ? open : open.filter(needsPerson);
 }
 
-export type DeadlineStatus =
-  { kind: 'none' } | { kind: 'ok' } | { kind: 'near'; daysLeft: number } | { kind: 'passed'; daysOver: number };
-
-/** Whole calendar days from `from` to `to`, both `YYYY-MM-DD`. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
 /**
- * How a deadline (the last day, `YYYY-MM-DD` in the hall's zone) stands on `today`
- * (also the hall's date): passed after its day, near within `warningDays` before it.
+ * How the deadline stands: the core's answer (it counts working days on the hall's
+ * calendar, warning as many ahead as the hall configured), except that a version
+ * replaced by a later one no longer has a deadline of its own.
  */
-export function deadlineStatus(
-  packet: Pick<QueuedPacket, 'deadline' | 'state'>,
-  today: string,
-  superseded = false,
-  warningDays = DEADLINE_WARNING_DAYS,
-): DeadlineStatus {
-  if (!packet.deadline || !/^\d{4}-\d{2}-\d{2}$/.test(packet.deadline)) return { kind: 'none' };
-  if (superseded || DEADLINE_SETTLED.has(packet.state)) return { kind: 'ok' };
-  const daysLeft = daysBetween(today, packet.deadline);
-  if (daysLeft < 0) return { kind: 'passed', daysOver: -daysLeft };
-  if (daysLeft <= warningDays) return { kind: 'near', daysLeft };
-  return { kind: 'ok' };
+export function deadlineOf(packet: Pick<QueuedPacket, 'deadlineStatus'>, superseded: boolean): DeadlineStatus {
+  return superseded && packet.deadlineStatus.kind !== 'none' ? { kind: 'ok' } : packet.deadlineStatus;
 }
 
 // ── upload progress ─────────────────────────────────────────────────────────

@@ -113,6 +113,8 @@ describe('intake', () => {
     expect((await clerk.call<{ drafts: DraftView[] }>('drafts.list')).drafts).toEqual([]);
     const { packets } = await clerk.call<{ packets: PacketSummary[] }>('packets.list', { scope: 'today' });
     expect(packets).toEqual([expect.objectContaining({ packetId: draft.id, applicantName: '李小梅', state: 'sealed' })]);
+    // Weeks of working days ahead: no warning yet (the count itself is in deadline-status.test.ts).
+    expect(packets[0]!.deadlineStatus).toEqual({ kind: 'ok' });
 
     // The notices are real PDFs with the fields filled in.
     const receipt = await clerk.call<{ bytes: Uint8Array; mediaType: string }>('documents.get', { sha256: sealed.documents[0]!.sha256 });

@@ -1,0 +1,34 @@
+// How a packet's deadline (承诺时限, its last day) stands on the hall's today. The limit
+// itself counts working days, so the warning does too: a packet due on Monday is one
+// working day away on Friday, not three days. Once the day has passed, the overdue count
+// is in calendar days, a plain fact the clerk can check on any calendar.
+import { dayNumber, type CalendarDate } from '../calendar/dates.ts';
+import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+
+export type DeadlineStatus =
+  { kind: 'none' } | { kind: 'ok' } | { kind: 'near'; workingDaysLeft: number } | { kind: 'passed'; daysOver: number };
+
+/** States in which the deadline no longer binds anyone at the window or the department. */
+const SETTLED_STATES = new Set(['closed', 'refused', 'refused_at_window', 'approved', 'correction_required']);
+
+export function deadlineStatus(
+  packet: { deadline: string | null; state: string },
+  today: CalendarDate,
+  calendar: WorkingCalendar,
+  warningWorkingDays: number,
+): DeadlineStatus {
+  const due = packet.deadline === null ? null : dayNumber(packet.deadline);
+  const now = dayNumber(today);
+  if (due === null || now === null) return { kind: 'none' };
+  if (SETTLED_STATES.has(packet.state)) return { kind: 'ok' };
+  if (due < now) return { kind: 'passed', daysOver: now - due };
+  let workingDaysLeft: number;
+  try {
+    workingDaysLeft = calendar.workingDaysBetween(today, packet.deadline!);
+  } catch {
+    // A year without a holiday arrangement (refused when sealing, but an old hall may
+    // lack a new year's file): calendar days still warn, if a little early.
+    workingDaysLeft = due - now;
+  }
+  return workingDaysLeft <= warningWorkingDays ? { kind: 'near', workingDaysLeft } : { kind: 'ok' };
+}
