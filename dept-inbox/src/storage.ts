@@ -8,14 +8,18 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
-import type { DataStore } from '@tus/server';
+import { ERRORS, type DataStore } from '@tus/server';
 import type * as S3StoreModuleNs from '@tus/s3-store';
 
 type S3StoreModule = typeof S3StoreModuleNs;
+type S3StoreOptions = ConstructorParameters<S3StoreModule['S3Store']>[0];
 
 export interface S3StorageOptions {
   bucket: string;
-  /** e.g. http://127.0.0.1:9000 for MinIO; absent for AWS. */
+  /**
+   * e.g. http://127.0.0.1:9000 for MinIO; absent for AWS. With an endpoint the SDK sends
+   * checksums only where S3 requires them (see createStorage).
+   */
   endpoint?: string;
   region?: string;
   accessKeyId?: string;
@@ -71,9 +75,13 @@ export async function createStorage(config: StorageConfig, dataDir: string, expi
   }
   const s3 = config.s3;
   if (!s3.bucket) throw new Error('S3 storage needs a bucket');
-  const store = new module.S3Store({
+  const store = createS3Store(module, {
     ...(s3.partSize ? { partSize: s3.partSize } : {}),
     expirationPeriodInMilliseconds: expiryMs,
+    // The store's expiry tags (Tus-Completed=…) only serve a bucket lifecycle rule; the
+    // inbox sweeps expired uploads itself from its own rows. Servers without object
+    // tagging (OpenStack Swift's s3api, among others) refuse any PUT carrying them (501).
+    useTags: false,
     s3ClientConfig: {
       bucket: s3.bucket,
       region: s3.region ?? 'us-east-1',
@@ -82,13 +90,74 @@ export async function createStorage(config: StorageConfig, dataDir: string, expi
       ...(s3.accessKeyId && s3.secretAccessKey
         ? { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } }
         : {}),
+      // An S3-compatible server gets checksums only where S3 itself requires them. The
+      // SDK's default sends every streamed body aws-chunked with a CRC32 trailer, which
+      // many such servers refuse (Swift's s3api: 501 NotImplemented on every part); the
+      // inbox hashes each stored file with SHA-256 itself before accepting it.
+      ...(s3.endpoint
+        ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const }
+        : {}),
     },
   });
   return wrap('s3', store);
 }
 
+/** S3 error names that mean "this object or multipart upload does not exist" (not a missing bucket). */
+const S3_MISSING = new Set(['NoSuchKey', 'NotFound', 'NoSuchUpload']);
+
+function isS3Missing(error: unknown): boolean {
+  const { name, Code } = (error ?? {}) as { name?: unknown; Code?: unknown };
+  return S3_MISSING.has(name as string) || S3_MISSING.has(Code as string);
+}
+
+/**
+ * @tus/s3-store with a remove() that really removes. The stock one aborts the multipart
+ * upload first and gives up when there is none — which is every completed upload, so a
+ * refused (hash mismatch) or altered file kept its object and `.info` in the bucket —
+ * then deletes with DeleteObjects, which older S3 implementations accept only with a
+ * Content-MD5 the SDK no longer sends (Swift: 400 InvalidRequest), and never deletes the
+ * `.part` object of an unfinished upload. Here: abort if still open, then one
+ * DeleteObject per key, the `.info` last so an interrupted remove can run again.
+ */
+function createS3Store(module: S3StoreModule, options: S3StoreOptions): ReadableStore {
+  class InboxS3Store extends module.S3Store {
+    override async remove(id: string): Promise<void> {
+      let uploadId: string | undefined;
+      try {
+        uploadId = (await this.getMetadata(id))['upload-id'];
+      } catch (error) {
+        if (isS3Missing(error)) throw ERRORS.FILE_NOT_FOUND;
+        throw error;
+      }
+      if (uploadId) {
+        try {
+          await this.client.abortMultipartUpload({ Bucket: this.bucket, Key: id, UploadId: uploadId });
+        } catch (error) {
+          if (!isS3Missing(error)) throw error; // completed, or aborted before
+        }
+      }
+      for (const key of [id, this.partKey(id, true), this.infoKey(id)]) {
+        await this.client.deleteObject({ Bucket: this.bucket, Key: key });
+      }
+      await this.clearCache(id);
+    }
+  }
+  return new InboxS3Store(options);
+}
+
 function wrap(kind: 'file' | 's3', store: ReadableStore): InboxStorage {
-  const open = async (key: string): Promise<Readable> => store.read(key);
+  const open = async (key: string): Promise<Readable> => {
+    try {
+      return await store.read(key);
+    } catch (error) {
+      // A missing object reads as a missing file does (ENOENT), so callers need not know
+      // the store: a commit then asks the window for the file again instead of failing.
+      if (kind === 's3' && isS3Missing(error)) {
+        throw Object.assign(new Error(`no stored object ${key}`), { code: 'ENOENT', cause: error });
+      }
+      throw error;
+    }
+  };
   return {
     kind,
     datastore: store,
@@ -105,8 +174,10 @@ function wrap(kind: 'file' | 's3', store: ReadableStore): InboxStorage {
     async discard(key) {
       try {
         await store.remove(key);
-      } catch {
-        // already gone: nothing to discard
+      } catch (error) {
+        // Already gone is fine; a store that failed (S3 unreachable) must not pass for done.
+        const { status_code: status, code } = (error ?? {}) as { status_code?: number; code?: string };
+        if (status !== 404 && code !== 'ENOENT') throw error;
       }
     },
   };
