@@ -39,12 +39,18 @@ export class InboxError extends Error {
 /** SQLite or file-system codes that mean "try again later" rather than "you are wrong". */
 export function transientCode(
   error: unknown,
-): { code: 'unavailable' | 'storage.full'; retryAfter: number } | undefined {
+): { code: 'unavailable' | 'storage.full'; retryAfter: number; message: string } | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return undefined;
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return { code: 'storage.full', retryAfter: 60 };
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
+    return {
+      code: 'storage.full',
+      retryAfter: 60,
+      message: "the department's storage is full; retry later (what was received so far is kept)",
+    };
+  }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code === 'EMFILE' || code === 'EAGAIN') {
-    return { code: 'unavailable', retryAfter: 1 };
+    return { code: 'unavailable', retryAfter: 1, message: 'temporarily unavailable; retry later' };
   }
   return undefined;
 }

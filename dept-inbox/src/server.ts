@@ -270,7 +270,7 @@ function toInboxError(error: unknown): InboxError {
   if (error instanceof InboxError) return error;
   const transient = transientCode(error);
   if (transient) {
-    return new InboxError(transient.code, 'temporarily unavailable; retry later', { retryAfter: transient.retryAfter });
+    return new InboxError(transient.code, transient.message, { retryAfter: transient.retryAfter });
   }
   const fastify = error as { code?: string; statusCode?: number; message?: string };
   switch (fastify.code) {

@@ -4,12 +4,14 @@
 // and discarding a refused or expired upload. A received file keeps the storage key of
 // the upload that brought it; the `files` table maps content (sha256) to that key.
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { FileStore } from '@tus/file-store';
 import { ERRORS, type DataStore } from '@tus/server';
 import type * as S3StoreModuleNs from '@tus/s3-store';
+import { transientCode } from './errors.ts';
 
 type S3StoreModule = typeof S3StoreModuleNs;
 type S3StoreOptions = ConstructorParameters<S3StoreModule['S3Store']>[0];
@@ -52,7 +54,32 @@ interface ReadableStore extends DataStore {
  * an uncaught exception in the window's process. Here the check is synchronous, at
  * construction, where a failure is an ordinary error.
  */
-class FileStoreWithSyncDirectory extends FileStore {}
+class FileStoreWithSyncDirectory extends FileStore {
+  /**
+   * @tus/file-store's own write answers every failure with a generic 500 and drops the
+   * cause, so a full disk would reach the window as `internal`. This is the same write
+   * (same stream, same offset) keeping a transient cause — ENOSPC, EDQUOT, EMFILE — for
+   * the tus server's error mapping, which answers `storage.full` (503, Retry-After).
+   * The bytes written before the failure stay: the window resumes at the offset a HEAD
+   * reports.
+   */
+  override async write(readable: Readable, id: string, offset: number): Promise<number> {
+    const path = (this as unknown as { resolve(id: string): string }).resolve(id); // refuses paths outside
+    let received = 0;
+    const count = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        received += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(readable, count, createWriteStream(path, { flags: 'r+', start: offset }));
+    } catch (error) {
+      throw transientCode(error) ? error : ERRORS.FILE_WRITE_ERROR;
+    }
+    return offset + received;
+  }
+}
 Object.defineProperty(FileStoreWithSyncDirectory.prototype, 'checkOrCreateDirectory', {
   value(this: { directory: string }) {
     mkdirSync(this.directory, { recursive: true });

@@ -3,6 +3,7 @@
 // upload reachable only by the window that created it, expiry answered 410 so the
 // client restarts, and — when the last byte lands — the stored bytes hashed and a
 // mismatch refused (tus 460) and deleted.
+import type { ServerResponse } from 'node:http';
 import { MemoryLocker, Server, type Upload } from '@tus/server';
 import { PacketId, Sha256Hex, UPLOAD_METADATA } from '../../src-main/sync/protocol.ts';
 import type { InboxDb, UploadRow, WindowRow } from './db.ts';
@@ -26,6 +27,8 @@ export interface TusOptions {
 interface TusFailure {
   status_code: number;
   body: string;
+  /** Seconds for a Retry-After header (transient failures). */
+  retryAfter?: number;
 }
 
 export function createTusServer(options: TusOptions): Server {
@@ -141,9 +144,22 @@ export function createTusServer(options: TusOptions): Server {
       return {};
     }),
 
-    onResponseError: (_req, error) => {
-      const failure = error as Partial<TusFailure> & Error;
-      if (typeof failure.body === 'string' && failure.body.startsWith('{')) return undefined; // ours already
+    onResponseError: (req, error) => {
+      // Ours already, or a transient error from under the data store (a full disk while
+      // writing bytes or creating an upload): that is `storage.full`, not `internal`.
+      const failure = toTusFailure(error) as Partial<TusFailure> & Error;
+      if (typeof failure.retryAfter === 'number') {
+        // The tus server keeps its own headers; Node merges this one into them.
+        (req as { runtime?: { node?: { res?: ServerResponse } } }).runtime?.node?.res?.setHeader(
+          'retry-after',
+          String(failure.retryAfter),
+        );
+      }
+      if (typeof failure.body === 'string' && failure.body.startsWith('{')) {
+        if (failure.status_code === 503)
+          options.warn('tus request answered 503; the window retries', { body: failure.body });
+        return { status_code: failure.status_code ?? 500, body: failure.body };
+      }
       const status = typeof failure.status_code === 'number' ? failure.status_code : 500;
       const code = TUS_STATUS_CODES[status] ?? (status >= 500 ? 'internal' : 'upload.invalid');
       const message = (typeof failure.body === 'string' ? failure.body : (failure.message ?? 'error')).trim();
@@ -177,7 +193,8 @@ function toTusFailure(error: unknown): TusFailure | unknown {
   if (transient) {
     return {
       status_code: 503,
-      body: JSON.stringify({ error: { code: transient.code, message: 'temporarily unavailable; retry later' } }),
+      body: JSON.stringify({ error: { code: transient.code, message: transient.message } }),
+      retryAfter: transient.retryAfter,
     };
   }
   return error;

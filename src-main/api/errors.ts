@@ -68,6 +68,7 @@ export const ERROR_CODES = [
   'sync.unreachable',
   'sync.departmentError',
   'sync.departmentBusy',
+  'sync.departmentStorageFull',
   'sync.uploadGone',
   'sync.localError',
 ] as const;

@@ -84,6 +84,8 @@ function classifyDepartment(error: DepartmentError): Verdict {
       break;
   }
   if (status === undefined) return { action: 'retry', code: 'sync.departmentError', detail };
+  // The department's disk is full: only the department can free it; we wait and resume.
+  if (code === 'storage.full') return { action: 'retry', code: 'sync.departmentStorageFull', detail, retryAfterMs };
   if (isRetryableStatus(status)) {
     const busy = status === 503 || status === 429 || status === 408;
     return { action: 'retry', code: busy ? 'sync.departmentBusy' : 'sync.departmentError', detail, retryAfterMs };

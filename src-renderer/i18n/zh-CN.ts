@@ -61,6 +61,7 @@ const errors = {
   'sync.unreachable': '暂时无法连接审批部门，收件包已安全暂存，网络恢复后自动报送。',
   'sync.departmentError': '审批部门系统暂时异常，收件包已安全暂存，稍后自动重试。',
   'sync.departmentBusy': '审批部门系统繁忙，收件包已安全暂存，稍后自动重试。',
+  'sync.departmentStorageFull': '审批部门“{departmentId}”的收件存储空间已满，收件包已安全暂存本机，稍后自动续传（已上传的部分不必重传）。如长时间未恢复，请联系该部门清理存储空间。',
   'sync.uploadGone': '未完成的上传已在审批部门过期，将从本机文件重新上传。',
   'sync.localError': '本机保存报送进度时出错（如磁盘已满），稍后自动重试。如反复出现，请联系运维人员。',
 } as const satisfies Record<ErrorCode, string>;
