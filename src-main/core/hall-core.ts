@@ -180,7 +180,12 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       },
       async close() {
         await sync.stop();
-        events.append({ stream: AUDIT_STREAM, actor: 'system', kind: 'app.stopped', payload: {} });
+        try {
+          events.append({ stream: AUDIT_STREAM, actor: 'system', kind: 'app.stopped', payload: {} });
+        } catch (error) {
+          // A full disk must not keep the database open: only the stop goes unrecorded.
+          logger.warn({ err: error }, 'could not record app.stopped');
+        }
         openDb.close();
         logger.info('hall core stopped');
         await new Promise<void>((resolve) => logger.flush(() => resolve()));

@@ -44,6 +44,14 @@ export function createFileLogger(options: LogOptions): Logger {
       limit: { count: options.keepFiles },
     },
   });
+  // A full disk (ENOSPC) ends the writer thread; unhandled, its 'error' would end the
+  // whole app mid-work. The app goes on without file logs until its next start, and says so.
+  let reported = false;
+  transport.on('error', (error: Error) => {
+    if (reported) return;
+    reported = true;
+    process.stderr.write(`tongban: file logging stopped until restart: ${error.message}\n`);
+  });
   return pino({ level: options.level ?? 'info', redact: { paths: REDACTED_FIELDS, censor: '[redacted]' } }, transport);
 }
 
