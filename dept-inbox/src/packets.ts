@@ -78,6 +78,19 @@ export class PacketService {
         if (other && other.window_id !== window.window_id) {
           throw new InboxError('packet.conflict', 'this packet id belongs to another window');
         }
+        if (manifest.windowCorrectionOf !== undefined && manifest.previousVersion === undefined) {
+          // Registered like version 1, so only as the department's first sight of the packet.
+          const registered = db.sqlite
+            .prepare('SELECT version FROM packets WHERE packet_id = ? AND version != ? ORDER BY version LIMIT 1')
+            .get(key.packetId, key.version) as { version: number } | undefined;
+          if (registered) {
+            throw new InboxError(
+              'packet.windowCorrectionConflict',
+              `version ${registered.version} of this packet is already registered; a version answering a correction ` +
+                `issued at the window (windowCorrectionOf ${manifest.windowCorrectionOf}) must be the first one sent`,
+            );
+          }
+        }
         if (manifest.previousVersion !== undefined) {
           const previous = db.packet(key.packetId, manifest.previousVersion);
           if (!previous) {

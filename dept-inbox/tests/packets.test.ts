@@ -276,6 +276,75 @@ describe('corrections (补正)', () => {
     expect((await putPacket(inbox, window, v3)).body.error.code).toBe('packet.conflict');
     expect(inbox.db.packet(id, 2)!.previous_version).toBe(1);
   });
+
+  it('a version answering a 补正 issued at the window is taken only as the first version the department sees', async () => {
+    const inbox = await startInbox();
+    const window = enrol(inbox);
+    const versions = (id: string) =>
+      inbox.db.sqlite.prepare('SELECT version FROM packets WHERE packet_id = ? ORDER BY version').pluck().all(id);
+
+    // Version 1 was a 补正 handed over at the counter and never sent: version 2 is the first sight.
+    const first = packet(window, [bytes(10)], { version: 2, extra: { windowCorrectionOf: 1 } });
+    const id = first.manifest.packetId;
+    const put = await putPacket(inbox, window, first);
+    expect([put.status, put.body.state]).toEqual([200, 'receiving']);
+    expect(await putPacket(inbox, window, first)).toMatchObject({ status: 200, body: put.body }); // replayed
+    expect(inbox.db.packet(id, 2)!.previous_version).toBeNull();
+
+    // Another window correction of the same packet would be a second first sight: refused, nothing stored.
+    const second = packet(window, [bytes(10)], { packetId: id, version: 3, extra: { windowCorrectionOf: 2 } });
+    const refused = await putPacket(inbox, window, second);
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'packet.windowCorrectionConflict']);
+    expect(PROTOCOL_ERRORS['packet.windowCorrectionConflict']).toBe(409);
+    expect(versions(id)).toEqual([2]);
+
+    // Version 1 sent and registered: a later version may not claim to be the first one.
+    const v1 = packet(window, [bytes(10)]);
+    const other = v1.manifest.packetId;
+    await putPacket(inbox, window, v1);
+    const late = packet(window, [bytes(10)], { packetId: other, version: 2, extra: { windowCorrectionOf: 1 } });
+    const lateAnswer = await putPacket(inbox, window, late);
+    expect([lateAnswer.status, lateAnswer.body.error.code]).toEqual([409, 'packet.windowCorrectionConflict']);
+    expect(versions(other)).toEqual([1]);
+
+    // Once the department asks for a correction, the answer names it (previousVersion), even
+    // after a window correction in between (windowCorrectionOf as well).
+    await uploadAll(inbox, window, v1);
+    await commit(inbox, window, v1);
+    decide(inbox.db, { packetId: other, decision: { kind: 'correction', items: ['户口簿首页'] }, decidedBy: '王审批' });
+    expect((await putPacket(inbox, window, late)).body.error.code).toBe('packet.windowCorrectionConflict');
+    const answer = packet(window, [bytes(10)], {
+      packetId: other,
+      version: 3,
+      previousVersion: 1,
+      extra: { windowCorrectionOf: 2 },
+    });
+    expect((await putPacket(inbox, window, answer)).body.state).toBe('receiving');
+    expect(versions(other)).toEqual([1, 3]);
+  });
+
+  it('windowCorrectionOf names the version just before, above any previousVersion (else 400)', async () => {
+    const inbox = await startInbox();
+    const window = enrol(inbox);
+    const cases: Array<{ version: number; previousVersion?: number; windowCorrectionOf: number }> = [
+      { version: 3, windowCorrectionOf: 1 },
+      { version: 2, windowCorrectionOf: 2 },
+      { version: 3, previousVersion: 2, windowCorrectionOf: 2 },
+    ];
+    for (const { version, previousVersion, windowCorrectionOf } of cases) {
+      const p = packet(window, [bytes(10)], {
+        version,
+        ...(previousVersion ? { previousVersion } : {}),
+        extra: { windowCorrectionOf },
+      });
+      const answer = await putPacket(inbox, window, p);
+      expect([answer.status, answer.body.error.code], JSON.stringify({ version, previousVersion })).toEqual([
+        400,
+        'request.invalid',
+      ]);
+    }
+    expect(inbox.db.listPackets()).toEqual([]);
+  });
 });
 
 describe('transient trouble', () => {

@@ -62,6 +62,7 @@ export const ERROR_CODES = [
   'sync.windowMismatch',
   'sync.signatureRejected',
   'sync.conflict',
+  'sync.correctionConflict',
   'sync.packetRefused',
   'sync.blobDamaged',
   'sync.hashMismatch',

@@ -96,6 +96,7 @@ function classifyDepartment(error: DepartmentError): Verdict {
   if (status === 401) return { action: 'block', code: 'sync.tokenRejected', detail };
   if (status === 403) return { action: 'block', code: 'sync.windowMismatch', detail };
   if (code === 'packet.conflict') return { action: 'block', code: 'sync.conflict', detail };
+  if (code === 'packet.windowCorrectionConflict') return { action: 'block', code: 'sync.correctionConflict', detail };
   if (code?.startsWith('signature.'))
     return { action: 'block', code: 'sync.signatureRejected', detail, params: { code } };
   return { action: 'block', code: 'sync.packetRefused', detail, params: { code: code ?? `HTTP ${status}` } };

@@ -83,8 +83,10 @@ export const Manifest = z
     previousVersion: PacketVersion.optional(),
     /**
      * The version this one supplements when that one was a 补正 the window issued at the
-     * counter itself: it never reached the department. Lets a later version with no
-     * `previousVersion` be the department's first sight of the packet.
+     * counter itself: it never reached the department. Always `version - 1`. Lets a later
+     * version with no `previousVersion` be the department's first sight of the packet —
+     * only that: the inbox refuses it (`packet.windowCorrectionConflict`) once another
+     * version of the packet is registered.
      */
     windowCorrectionOf: PacketVersion.optional(),
     windowId: WindowId,
@@ -108,8 +110,16 @@ export const Manifest = z
     if (manifest.previousVersion !== undefined && manifest.previousVersion >= manifest.version) {
       ctx.addIssue({ code: 'custom', path: ['previousVersion'], message: 'must be lower than version' });
     }
-    if (manifest.windowCorrectionOf !== undefined && manifest.windowCorrectionOf >= manifest.version) {
-      ctx.addIssue({ code: 'custom', path: ['windowCorrectionOf'], message: 'must be lower than version' });
+    if (manifest.windowCorrectionOf !== undefined && manifest.windowCorrectionOf !== manifest.version - 1) {
+      // The 补正 the window issued is the version just before: it is what this one supplements.
+      ctx.addIssue({ code: 'custom', path: ['windowCorrectionOf'], message: 'must be the version just before' });
+    }
+    if (
+      manifest.windowCorrectionOf !== undefined &&
+      manifest.previousVersion !== undefined &&
+      manifest.previousVersion >= manifest.windowCorrectionOf
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['previousVersion'], message: 'must be lower than windowCorrectionOf' });
     }
     const sizes = new Map<string, number>();
     manifest.files.forEach((file, index) => {
@@ -304,6 +314,8 @@ export const PROTOCOL_ERRORS = {
   'packet.filesMissing': 409,
   'packet.previousVersionMissing': 422,
   'packet.correctionNotRequested': 422,
+  /** A version answering a 补正 issued at the window, when another version is already registered. */
+  'packet.windowCorrectionConflict': 409,
   'upload.invalid': 400,
   'upload.lengthRequired': 400,
   'upload.notInManifest': 422,

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DraftView, SealedPacket } from '../../../src-main/api/contract.ts';
+import { errorMessage } from '../../../src-renderer/i18n/index.ts';
 import { completeSocialCardPatch, SOCIAL_CARD } from '../intake/fixtures.ts';
 import { departmentCopy, Hall, startInbox, uniquePng, until } from './helpers.ts';
 
@@ -142,35 +143,7 @@ describe('sync: decisions come back', () => {
     const inbox = await startInbox();
     const hall = await Hall.open({ endpoint: inbox.url });
     await hall.enrolAt(inbox);
-    const draft = await hall.clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
-    const patch = completeSocialCardPatch();
-    await hall.clerk.call('drafts.save', {
-      id: draft.id,
-      patch: { ...patch, counts: { 'applicant-id-card': patch.counts['applicant-id-card'] } },
-    });
-    await hall.clerk.call('drafts.addFile', {
-      id: draft.id,
-      materialId: 'applicant-id-card',
-      name: '身份证.png',
-      bytes: uniquePng(500),
-    });
-    const v1 = await hall.clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
-    expect(v1).toMatchObject({ outcome: 'correction', state: 'correction_issued' });
-    expect((await hall.packet(v1.packetId)).sync).toBeNull(); // never travels
-
-    const again = await hall.clerk.call<DraftView>('drafts.supplement', { packetId: v1.packetId });
-    await hall.clerk.call('drafts.save', {
-      id: again.id,
-      patch: { counts: patch.counts, conditions: patch.conditions },
-    });
-    await hall.clerk.call('drafts.addFile', {
-      id: again.id,
-      materialId: 'photo',
-      name: '照片.png',
-      bytes: uniquePng(600),
-    });
-    const v2 = await hall.clerk.call<SealedPacket>('drafts.seal', { id: again.id });
-    expect(v2).toMatchObject({ version: 2, outcome: 'accept' });
+    const { v1 } = await correctionThenResubmission(hall);
 
     await hall.reach(v1.packetId, 'delivered', 2);
     expect(inbox.db.packet(v1.packetId, 1)).toBeUndefined();
@@ -179,7 +152,94 @@ describe('sync: decisions come back', () => {
     expect(JSON.parse(row.manifest)).toMatchObject({ version: 2, windowCorrectionOf: 1 });
     expect(JSON.parse(row.manifest).previousVersion).toBeUndefined();
   });
+
+  it('that resubmission is held with the reason when the department already holds another version', async () => {
+    const inbox = await startInbox();
+    const hall = await Hall.open({ endpoint: inbox.url });
+    await hall.enrolAt(inbox);
+    await hall.clerk.call('sync.pause');
+    const { v1 } = await correctionThenResubmission(hall);
+    // Version 1 reached the department all the same (sent by a restored copy of this window, say).
+    const db = hall.openDb();
+    const sealed = db
+      .prepare<[string], { manifest: string; manifest_hash: string }>(
+        'SELECT manifest, manifest_hash FROM packets WHERE packet_id = ? AND version = 1',
+      )
+      .get(v1.packetId)!;
+    db.close();
+    const at = Date.now();
+    inbox.db.insertPacket(
+      {
+        packet_id: v1.packetId,
+        version: 1,
+        previous_version: null,
+        window_id: 'W01',
+        item_code: SOCIAL_CARD,
+        manifest_hash: sealed.manifest_hash,
+        manifest: sealed.manifest,
+        signature: '{}',
+        state: 'receiving',
+        registered_at: at,
+        received_at: null,
+        department_reference: null,
+        updated_at: at,
+      },
+      [],
+    );
+
+    await hall.clerk.call('sync.resume');
+    const held = await hall.reach(v1.packetId, 'blocked', 2);
+    expect(held.sync).toMatchObject({ blocked: true, lastError: { code: 'sync.correctionConflict' } });
+    expect(held.sync!.lastError!.detail).toMatch(/409 packet\.windowCorrectionConflict/);
+    const shown = errorMessage(held.sync!.lastError!.code, {
+      ...held.sync!.lastError!.params,
+      departmentId: held.sync!.departmentName!,
+    });
+    expect(shown).toContain('成都市人社局');
+    expect(shown).toContain('已收到该件的其他版本');
+    expect(inbox.db.packet(v1.packetId, 2)).toBeUndefined();
+    // Held for a person: no timer sends it again.
+    await hall.core.sync.idle();
+    hall.timers.advance(9 * 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await hall.packet(v1.packetId, 2)).state).toBe('blocked');
+    expect(inbox.db.packet(v1.packetId, 2)).toBeUndefined();
+  });
 });
+
+/** Version 1 sealed as a 补正 at the window (photo missing, never sent), version 2 supplements it as 受理. */
+async function correctionThenResubmission(hall: Hall): Promise<{ v1: SealedPacket; v2: SealedPacket }> {
+  const draft = await hall.clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+  const patch = completeSocialCardPatch();
+  await hall.clerk.call('drafts.save', {
+    id: draft.id,
+    patch: { ...patch, counts: { 'applicant-id-card': patch.counts['applicant-id-card'] } },
+  });
+  await hall.clerk.call('drafts.addFile', {
+    id: draft.id,
+    materialId: 'applicant-id-card',
+    name: '身份证.png',
+    bytes: uniquePng(500),
+  });
+  const v1 = await hall.clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
+  expect(v1).toMatchObject({ outcome: 'correction', state: 'correction_issued' });
+  expect((await hall.packet(v1.packetId)).sync).toBeNull(); // never travels
+
+  const again = await hall.clerk.call<DraftView>('drafts.supplement', { packetId: v1.packetId });
+  await hall.clerk.call('drafts.save', {
+    id: again.id,
+    patch: { counts: patch.counts, conditions: patch.conditions },
+  });
+  await hall.clerk.call('drafts.addFile', {
+    id: again.id,
+    materialId: 'photo',
+    name: '照片.png',
+    bytes: uniquePng(600),
+  });
+  const v2 = await hall.clerk.call<SealedPacket>('drafts.seal', { id: again.id });
+  expect(v2).toMatchObject({ version: 2, outcome: 'accept' });
+  return { v1, v2 };
+}
 
 describe('sync: demo profile', () => {
   it('starts the reference inbox in-process, enrols the window itself, and keeps the token out of config and logs', async () => {
