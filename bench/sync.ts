@@ -18,7 +18,7 @@ import { draftWithLargeFile, openHall, sleep, startInboxProcess, type BenchHall,
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RTT_MS = 100;
 const CUTS = 5;
-const CUT_FILE_BYTES = 256 * MiB;
+const CUT_FILE_BYTES = 128 * MiB;
 const MEMORY_FILE_BYTES = 1024 * MiB;
 
 export async function benchSync(): Promise<void> {
