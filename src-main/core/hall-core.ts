@@ -15,7 +15,7 @@ import { IntakeService } from '../intake/intake-service.ts';
 import { PdfNoticeRenderer } from '../intake/notice-renderer.ts';
 import { AUDIT_STREAM, EventLog } from '../recording/event-log.ts';
 import { BlobStore } from '../store/blob-store.ts';
-import { type Database, openDatabase } from '../store/database.ts';
+import { type Database, mapStoreError, openDatabase } from '../store/database.ts';
 import { checkBlobIntegrity } from '../store/integrity.ts';
 import { deriveStoreKeys } from '../store/keys.ts';
 import { SyncService, type SyncOptions } from '../sync/sync-service.ts';
@@ -195,7 +195,8 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     db?.close();
     logger.error({ err: error }, 'start-up failed');
     await new Promise<void>((resolve) => logger.flush(() => resolve()));
-    throw error;
+    // A full disk at any start-up write (migration, audit, catalog) reads as one clear message.
+    throw mapStoreError(error);
   }
 }
 

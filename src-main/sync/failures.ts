@@ -4,6 +4,7 @@
 // 4xx: a token, signature or packet the department will never take as it is).
 import { AppError, isAppError, type ErrorCode, type ErrorParams } from '../api/errors.ts';
 import { isRetryableStatus } from './protocol.ts';
+import { mapStoreError } from '../store/database.ts';
 
 export type FailureKind = 'network' | 'timeout' | 'http' | 'garbage' | 'aborted';
 
@@ -42,11 +43,13 @@ export type Verdict =
 /** Decides between "try again later" and "a person must look" for any failure of a step. */
 export function classify(error: unknown): Verdict {
   if (error instanceof DepartmentError) return classifyDepartment(error);
+  // A full disk here is the installer's to fix, and the health board says so in its own words.
+  error = mapStoreError(error);
   if (isAppError(error)) {
     if (error.code === 'store.blobCorrupt' || error.code === 'store.blobMissing') {
       return { action: 'block', code: 'sync.blobDamaged', detail: error.detail };
     }
-    if (error.code === 'store.diskFull') return { action: 'retry', code: 'sync.localError', detail: error.detail };
+    if (error.code === 'store.diskFull') return { action: 'retry', code: 'store.diskFull', detail: error.detail };
     if (error.code.startsWith('sync.')) {
       return {
         action: 'block',

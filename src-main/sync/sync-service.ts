@@ -647,4 +647,5 @@ const HEALTH_REASON: Partial<Record<ErrorCode, string>> = {
   'sync.departmentError': 'retrying',
   'sync.departmentBusy': 'retrying',
   'sync.localError': 'retrying',
+  'store.diskFull': 'diskFull',
 };

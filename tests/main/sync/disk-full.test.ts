@@ -273,8 +273,8 @@ describe.skipIf(mountError !== undefined)('sync: the window’s disk fills (tmpf
 
     // Closing on a full disk closes the database (only the stop goes unrecorded) …
     await hall.close();
-    // … and starting on it fails before sync runs, changing nothing.
-    await expect(hall.boot()).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+    // … and starting on it fails before sync runs, changing nothing, with the message an installer acts on.
+    await expect(hall.boot()).rejects.toMatchObject({ code: 'store.diskFull' });
 
     rmSync(filler);
     await hall.boot();
@@ -313,6 +313,7 @@ describe.skipIf(mountError !== undefined)('sync: the window’s disk fills (tmpf
     );
     expect(entries.find((e) => e.id === 'sync')).toMatchObject({
       state: 'error',
+      reason: 'diskFull',
       detail: expect.stringMatching(/SQLITE_FULL/),
     });
 
