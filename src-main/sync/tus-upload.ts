@@ -117,25 +117,44 @@ export function tusUpload(input: TusUploadInput): Promise<void> {
   });
 }
 
-/** tus-js-client's file reader over the blob store: each slice is one decrypted, authenticated range. */
+/**
+ * tus-js-client's file reader over the blob store: each slice is one decrypted,
+ * authenticated range. While a range is on the wire the next one is read and decrypted,
+ * so the line does not idle between PATCHes (at most two ranges in memory).
+ */
 function blobReader(input: TusUploadInput): NonNullable<UploadOptions['fileReader']> {
+  const read = async (start: number, end: number): Promise<Buffer> => {
+    const buffer = Buffer.allocUnsafe(end - start);
+    let filled = 0;
+    for await (const part of input.blobs.openRange(input.sha256, start, end)) {
+      part.copy(buffer, filled);
+      filled += part.length;
+    }
+    return buffer;
+  };
   return {
     async openFile() {
+      let ahead: { start: number; end: number; data: Promise<Buffer> } | undefined;
       return {
         size: input.size,
         async slice(start: number, end: number) {
-          const length = Math.max(0, Math.min(end, input.size) - start);
-          const buffer = Buffer.allocUnsafe(length);
-          let filled = 0;
-          for await (const part of input.blobs.openRange(input.sha256, start, start + length)) {
-            part.copy(buffer, filled);
-            filled += part.length;
+          const stop = Math.max(start, Math.min(end, input.size));
+          const pending = ahead?.start === start && ahead.end === stop ? ahead.data : read(start, stop);
+          ahead = undefined;
+          const buffer = await pending;
+          if (stop < input.size) {
+            const next = { start: stop, end: Math.min(stop + input.chunkSize, input.size) };
+            ahead = { ...next, data: read(next.start, next.end) };
+            // Failures surface when the range is asked for; never as an unhandled rejection.
+            ahead.data.catch(() => undefined);
           }
-          input.onRead?.(length);
+          input.onRead?.(buffer.length);
           // The http stack reads `size` for Content-Length.
-          return { value: Object.assign(buffer, { size: length }), done: start + length >= input.size };
+          return { value: Object.assign(buffer, { size: buffer.length }), done: stop >= input.size };
         },
-        close() {},
+        close() {
+          ahead = undefined;
+        },
       };
     },
   };
