@@ -78,16 +78,24 @@ export class PacketService {
         if (other && other.window_id !== window.window_id) {
           throw new InboxError('packet.conflict', 'this packet id belongs to another window');
         }
-        if (manifest.windowCorrectionOf !== undefined && manifest.previousVersion === undefined) {
-          // Registered like version 1, so only as the department's first sight of the packet.
+        if (manifest.previousVersion === undefined) {
+          // Without previousVersion a version is the department's first sight of the packet
+          // (version 1, or the answer to a 补正 issued at the window): only one may be.
           const registered = db.sqlite
             .prepare('SELECT version FROM packets WHERE packet_id = ? AND version != ? ORDER BY version LIMIT 1')
             .get(key.packetId, key.version) as { version: number } | undefined;
-          if (registered) {
+          if (registered && manifest.windowCorrectionOf !== undefined) {
             throw new InboxError(
               'packet.windowCorrectionConflict',
               `version ${registered.version} of this packet is already registered; a version answering a correction ` +
                 `issued at the window (windowCorrectionOf ${manifest.windowCorrectionOf}) must be the first one sent`,
+            );
+          }
+          if (registered) {
+            throw new InboxError(
+              'packet.conflict',
+              `version ${registered.version} of this packet is already registered; a later version must name ` +
+                'the version it corrects (previousVersion)',
             );
           }
         }

@@ -297,6 +297,11 @@ describe('corrections (补正)', () => {
     expect([refused.status, refused.body.error.code]).toEqual([409, 'packet.windowCorrectionConflict']);
     expect(PROTOCOL_ERRORS['packet.windowCorrectionConflict']).toBe(409);
     expect(versions(id)).toEqual([2]);
+    // Nor may a late version 1 come after it: two first versions of one packet.
+    const lateFirst = packet(window, [bytes(10)], { packetId: id, version: 1 });
+    const lateFirstAnswer = await putPacket(inbox, window, lateFirst);
+    expect([lateFirstAnswer.status, lateFirstAnswer.body.error.code]).toEqual([409, 'packet.conflict']);
+    expect(versions(id)).toEqual([2]);
 
     // Version 1 sent and registered: a later version may not claim to be the first one.
     const v1 = packet(window, [bytes(10)]);
