@@ -5,10 +5,9 @@
 //
 // Nothing here may import tsx-only or dept-inbox code: sync-sender.ts runs as compiled
 // JavaScript against dist/ (see sync.ts).
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EventMessage } from '../src-main/api/wire.ts';
@@ -29,50 +28,6 @@ export interface InboxRef {
   url: string;
   dataDir: string;
   root: string;
-}
-
-export interface InboxProcess extends InboxRef {
-  stop(): Promise<void>;
-}
-
-/** The reference inbox as the department runs it: `cli.ts serve`, in its own process. */
-export async function startInboxProcess(root: string): Promise<InboxProcess> {
-  const dataDir = workDir();
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'dept-inbox/src/cli.ts'), 'serve', '--data-dir', dataDir, '--port', String(port)],
-    { cwd: root, env: { ...process.env, LOG_LEVEL: 'error' }, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`department inbox exited with ${child.exitCode} at start`);
-    }
-    const ok = await fetch(`${url}/v1/health`).then(
-      (answer) => answer.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error('department inbox did not answer /v1/health within 30 s');
-    }
-    await sleep(100);
-  }
-  return { url, dataDir, root, stop };
 }
 
 export interface BenchHall {
@@ -241,12 +196,4 @@ async function* pseudoRandom(bytes: number, seed: number): AsyncGenerator<Buffer
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

@@ -13,7 +13,8 @@ import { addScannedPages, startDraft } from './intake.ts';
 import { startLink, type Link } from './link.ts';
 import type { SenderInput, SenderResult } from './sync-sender.ts';
 import { MiB, record, workDir } from './support.ts';
-import { draftWithLargeFile, openHall, sleep, startInboxProcess, type BenchHall, type InboxRef } from './sync-hall.ts';
+import { draftWithLargeFile, openHall, sleep, type BenchHall, type InboxRef } from './sync-hall.ts';
+import { seededRandom, startDepartment } from '../tests/main/sync/process-harness.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RTT_MS = 100;
@@ -22,13 +23,17 @@ const CUT_FILE_BYTES = 128 * MiB;
 const MEMORY_FILE_BYTES = 1024 * MiB;
 
 export async function benchSync(): Promise<void> {
-  const inbox = await startInboxProcess(ROOT);
+  // The reference inbox as the department runs it: `cli.ts serve`, in its own process.
+  const dataDir = workDir();
+  const department = await startDepartment(dataDir);
+  const inbox: InboxRef = { url: department.url, dataDir, root: ROOT };
   try {
     await linkFigures(inbox);
     await sealToDelivered(inbox);
     await memoryFigure(inbox);
   } finally {
-    await inbox.stop();
+    await department.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -104,7 +109,7 @@ async function resentPerCut(hall: BenchHall, link: Link): Promise<void> {
   };
   const clean = await upstream(21, []);
   // One cut in each fifth of the file, at a seeded point in that fifth's middle half.
-  const random = mulberry32(4);
+  const random = seededRandom(4);
   const fractions = Array.from({ length: CUTS }, (_, i) => (i + 0.25 + 0.5 * random()) / CUTS);
   const cut = await upstream(22, fractions);
   if (cut.cuts !== CUTS) throw new Error(`expected ${CUTS} cuts, the link made ${cut.cuts}`);
@@ -199,16 +204,4 @@ async function compileSender(): Promise<string> {
     writeFileSync(join(out, name.replace(/\.ts$/, '.js')), outputText);
   }
   return join(out, 'sync-sender.js');
-}
-
-/** A small seeded generator, so the cut points are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -2,7 +2,7 @@
 // (encrypted SQLite, blobs, intake, notices) configured to send to it, the real
 // contract for clerk and installer, and timers the test moves by hand so retries and
 // backoff run deterministically while HTTP runs for real.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, expect } from 'vitest';
@@ -20,6 +20,7 @@ import type { SyncHooks } from '../../../src-main/sync/outbox-worker.ts';
 import type { SignatureScheme } from '../../../src-main/sync/protocol.ts';
 import type { SyncOptions } from '../../../src-main/sync/sync-service.ts';
 import { LogCapture, TestClock, tempDir } from '../helpers.ts';
+import { writeHallConfig } from './process-harness.ts';
 import { client, completeSocialCardPatch, pngBytes, SOCIAL_CARD, STRONG } from '../intake/fixtures.ts';
 
 export { tempDir, TestClock };
@@ -124,26 +125,7 @@ export class Hall {
   ) {}
 
   static async open(options: HallOptions = {}, dataDir = tempDir()): Promise<Hall> {
-    if (options.endpoint !== undefined) {
-      writeFileSync(
-        join(dataDir, 'config.json'),
-        JSON.stringify({
-          profile: 'configured',
-          hall: { id: 'test-hall', name: '测试政务服务中心' },
-          window: { id: 'W01', name: '跨省通办专窗 1 号' },
-          regionCode: '110105',
-          departments: [
-            {
-              id: 'demo-dept',
-              name: '成都市人社局',
-              regionCodes: ['51'],
-              endpoint: options.endpoint,
-              signature: options.scheme ?? 'ed25519',
-            },
-          ],
-        }),
-      );
-    }
+    if (options.endpoint !== undefined) writeHallConfig(dataDir, options.endpoint, options.scheme);
     const hall = new Hall(dataDir, new TestClock(), options);
     await hall.boot();
     return hall;
