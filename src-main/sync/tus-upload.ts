@@ -6,6 +6,7 @@
 // app resumes instead of starting over.
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
+import { Readable } from 'node:stream';
 import { DefaultHttpStack, Upload, type DetailedError, type UploadOptions } from 'tus-js-client';
 import { isAppError } from '../api/errors.ts';
 import type { BlobStore } from '../store/blob-store.ts';
@@ -92,7 +93,7 @@ export function tusUpload(input: TusUploadInput): Promise<void> {
       storeFingerprintForResuming: false,
       removeFingerprintOnSuccess: false,
       fingerprint: async () => null as unknown as string,
-      fileReader: blobReader(input),
+      fileReader: blobReader(input, (error) => abortWith(error)),
       httpStack: new DefaultHttpStack({ agent: input.agent }),
       onUploadUrlAvailable: () => {
         // Synchronous by design: tus-js-client sends the first PATCH only after this returns.
@@ -118,43 +119,35 @@ export function tusUpload(input: TusUploadInput): Promise<void> {
 }
 
 /**
- * tus-js-client's file reader over the blob store: each slice is one decrypted,
- * authenticated range. While a range is on the wire the next one is read and decrypted,
- * so the line does not idle between PATCHes (at most two ranges in memory).
+ * tus-js-client's file reader over the blob store. Each slice is a stream of decrypted,
+ * authenticated 64 KiB pieces of its range, with its length for Content-Length: a PATCH
+ * starts sending at once and memory stays small whatever the chunk size. A piece that
+ * fails to read (a blob damaged under way) ends the upload with that error.
  */
-function blobReader(input: TusUploadInput): NonNullable<UploadOptions['fileReader']> {
-  const read = async (start: number, end: number): Promise<Buffer> => {
-    const buffer = Buffer.allocUnsafe(end - start);
-    let filled = 0;
-    for await (const part of input.blobs.openRange(input.sha256, start, end)) {
-      part.copy(buffer, filled);
-      filled += part.length;
+function blobReader(
+  input: TusUploadInput,
+  onReadFailure: (error: unknown) => void,
+): NonNullable<UploadOptions['fileReader']> {
+  async function* pieces(start: number, end: number): AsyncGenerator<Buffer> {
+    for await (const piece of input.blobs.openRange(input.sha256, start, end)) {
+      input.onRead?.(piece.length);
+      yield piece;
     }
-    return buffer;
-  };
+  }
   return {
     async openFile() {
-      let ahead: { start: number; end: number; data: Promise<Buffer> } | undefined;
       return {
         size: input.size,
         async slice(start: number, end: number) {
           const stop = Math.max(start, Math.min(end, input.size));
-          const pending = ahead?.start === start && ahead.end === stop ? ahead.data : read(start, stop);
-          ahead = undefined;
-          const buffer = await pending;
-          if (stop < input.size) {
-            const next = { start: stop, end: Math.min(stop + input.chunkSize, input.size) };
-            ahead = { ...next, data: read(next.start, next.end) };
-            // Failures surface when the range is asked for; never as an unhandled rejection.
-            ahead.data.catch(() => undefined);
-          }
-          input.onRead?.(buffer.length);
-          // The http stack reads `size` for Content-Length.
-          return { value: Object.assign(buffer, { size: buffer.length }), done: stop >= input.size };
+          const done = stop >= input.size;
+          if (stop === start) return { value: Object.assign(Buffer.alloc(0), { size: 0 }), done };
+          const stream = Readable.from(pieces(start, stop), { objectMode: false });
+          // pipe() does not pass errors on: without this the request would wait for bytes that never come.
+          stream.once('error', onReadFailure);
+          return { value: Object.assign(stream, { size: stop - start }), done };
         },
-        close() {
-          ahead = undefined;
-        },
+        close() {},
       };
     },
   };

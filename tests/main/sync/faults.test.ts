@@ -303,6 +303,37 @@ describe('sync faults: what is caught at the window', () => {
     expect(proxy.seen.filter((s) => s.url.includes(bad.packetId))).toEqual([]);
   });
 
+  it('a large file damaged on disk while it uploads stops its upload at the damaged piece and holds the packet', async () => {
+    const inbox = await startInbox();
+    const hall = await Hall.open({ endpoint: inbox.url });
+    await hall.enrolAt(inbox);
+    await hall.clerk.call('sync.pause');
+    const sealed = await hall.sealAccepted({ idCardExtra: 1024 * 1024 }); // bulk lane, 16 chunks of 64 KiB
+    const db = hall.openDb();
+    const { sha256 } = db
+      .prepare<[string], { sha256: string }>("SELECT sha256 FROM outbox_files WHERE packet_id = ? AND lane = 'bulk'")
+      .get(sealed.packetId)!;
+    db.close();
+    // The file passed its check before the upload; it is damaged after its first chunk went.
+    let damaged = false;
+    hall.hooks.at = (point, info) => {
+      if (point !== 'upload.chunk' || info.sha256 !== sha256 || damaged) return;
+      damaged = true;
+      const file = join(hall.dataDir, 'blobs', sha256.slice(0, 2), sha256);
+      const bytes = readFileSync(file);
+      bytes[bytes.length - 40] = bytes[bytes.length - 40]! ^ 0xff;
+      writeFileSync(file, bytes);
+    };
+    await hall.clerk.call('sync.resume');
+    const blocked = await hall.reach(sealed.packetId, 'blocked');
+    expect(blocked.sync).toMatchObject({ blocked: true, lastError: { code: 'sync.blobDamaged' } });
+    // The department holds a part of the file at most, never the whole of it, and no delivered packet.
+    const uploads = inbox.db.sqlite.prepare('SELECT state FROM uploads WHERE sha256 = ?').pluck().all(sha256);
+    expect(uploads).toEqual(['open']);
+    expect(inbox.db.file(sha256)).toBeUndefined();
+    expect(inbox.db.packet(sealed.packetId, 1)?.state).toBe('receiving');
+  });
+
   it('a signature the department cannot verify holds the packet with the reason; after re-enrolment, "retry now" delivers', async () => {
     const inbox = await startInbox();
     const hall = await Hall.open({ endpoint: inbox.url });
