@@ -1,6 +1,6 @@
 // Misbehaving peers on 127.0.0.1 between the window and a real inbox: an HTTP proxy
 // that answers chosen requests itself (500, 503 + Retry-After, garbage, silence) or
-// holds them, and a TCP proxy that counts bytes and cuts every connection mid-stream.
+// holds them, and the TCP link (tcp-link.ts) that counts bytes and cuts every connection mid-stream.
 // They are network peers, not stand-ins for our code.
 import {
   createServer as createHttpServer,
@@ -8,8 +8,8 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
-import { createServer as createTcpServer, connect, type Socket } from 'node:net';
 import { afterEach } from 'vitest';
+import { startTcpLink, type TcpLink } from './tcp-link.ts';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -135,71 +135,9 @@ export const answer = {
   },
 };
 
-export interface CutProxy {
-  url: string;
-  /** Bytes passed from the window towards the inbox. */
-  readonly upstreamBytes: number;
-  /** Cuts every connection once this many upstream bytes have passed (once). */
-  cutAt(bytes: number): void;
-  readonly cuts: number;
-  close(): Promise<void>;
-}
-
-/** A TCP proxy that counts the window's bytes and cuts all connections mid-stream on cue. */
-export async function startCutProxy(target: string): Promise<CutProxy> {
-  const upstream = new URL(target);
-  const sockets = new Set<Socket>();
-  let bytes = 0;
-  let threshold: number | undefined;
-  let cuts = 0;
-  const cutAll = () => {
-    cuts += 1;
-    for (const socket of sockets) socket.destroy();
-    sockets.clear();
-  };
-  const server = createTcpServer((client) => {
-    const inbox = connect(Number(upstream.port), upstream.hostname);
-    sockets.add(client);
-    sockets.add(inbox);
-    client.on('data', (data: Buffer) => {
-      bytes += data.length;
-      inbox.write(data);
-      if (threshold !== undefined && bytes >= threshold) {
-        threshold = undefined;
-        cutAll();
-      }
-    });
-    inbox.on('data', (data: Buffer) => client.write(data));
-    const end = () => {
-      client.destroy();
-      inbox.destroy();
-      sockets.delete(client);
-      sockets.delete(inbox);
-    };
-    client.on('error', end);
-    inbox.on('error', end);
-    client.on('close', end);
-    inbox.on('close', end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as { port: number };
-  const proxy: CutProxy = {
-    url: `http://127.0.0.1:${address.port}`,
-    get upstreamBytes() {
-      return bytes;
-    },
-    get cuts() {
-      return cuts;
-    },
-    cutAt(at) {
-      threshold = at;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-  closers.push(() => proxy.close());
-  return proxy;
+/** The TCP link of the process tests (counts, cuts, holds), closed after each test. */
+export async function startCutProxy(target: string): Promise<TcpLink> {
+  const link = await startTcpLink(target);
+  closers.push(() => link.close());
+  return link;
 }

@@ -13,6 +13,8 @@ export interface TcpLink {
   readonly cuts: number;
   /** Destroys every connection at once (a cable pulled, a router rebooted). */
   cutAll(): void;
+  /** Cuts every connection once `upstreamBytes` reaches `bytes` (once). */
+  cutAt(bytes: number): void;
   /**
    * Holds the first request whose line matches (`request`), or the answer to it (`answer`),
    * and everything after it on that connection. Resolves once something is held; the held
@@ -51,6 +53,7 @@ export async function startTcpLink(target: string): Promise<TcpLink> {
   let cuts = 0;
   const holds: Array<{ direction: Direction; test: (pair: Pair) => boolean; done: () => void }> = [];
   let byteHold: { at: number; done: () => void } | undefined;
+  let cutMark: number | undefined;
 
   const takeHold = (pair: Pair, direction: Direction): boolean => {
     const index = holds.findIndex((h) => h.direction === direction && h.test(pair));
@@ -85,6 +88,10 @@ export async function startTcpLink(target: string): Promise<TcpLink> {
       }
       upstreamBytes += data.length;
       forward(department, window, data);
+      if (cutMark !== undefined && upstreamBytes >= cutMark) {
+        cutMark = undefined;
+        cutAll();
+      }
     });
     department.on('data', (data: Buffer) => {
       if (pair.held) return;
@@ -121,6 +128,7 @@ export async function startTcpLink(target: string): Promise<TcpLink> {
       return cuts;
     },
     cutAll,
+    cutAt: (bytes) => (cutMark = bytes),
     hold: (direction, requestLine) =>
       new Promise<void>((done) =>
         holds.push({ direction, test: (pair) => requestLine.test(pair.lastRequestLine), done }),
