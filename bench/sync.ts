@@ -3,14 +3,14 @@
 // 50-page packet takes from 封装 to 已送达 on loopback. Real parts throughout: the
 // department inbox runs as the department runs it (`cli.ts serve`, its own process),
 // the window is a hall core with the product's sync settings unless a figure says
-// otherwise, and the line between them is bench/link.ts.
+// otherwise, and the line between them is tests/main/sync/shaped-link.ts.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CHUNK_BYTES } from '../src-main/sync/sync-service.ts';
 import { addScannedPages, startDraft } from './intake.ts';
-import { startLink, type Link } from './link.ts';
+import { startLink, type Link } from '../tests/main/sync/shaped-link.ts';
 import type { SenderInput, SenderResult } from './sync-sender.ts';
 import { MiB, record, workDir } from './support.ts';
 import { draftWithLargeFile, openHall, sleep, type BenchHall, type InboxRef } from './sync-hall.ts';

@@ -10,8 +10,9 @@ import type { DraftView, PacketSync } from '../../../src-main/api/contract.ts';
 import { generateSigningKey } from '../../../src-main/sync/signing.ts';
 import type { SyncPoint } from '../../../src-main/sync/outbox-worker.ts';
 import { SOCIAL_CARD, completeSocialCardPatch } from '../intake/fixtures.ts';
-import { departmentCopy, Hall, startInbox, uniquePng, until } from './helpers.ts';
+import { cleanups, departmentCopy, Hall, startInbox, uniquePng, until } from './helpers.ts';
 import { answer, startCutProxy, startFaultProxy } from './peers.ts';
+import { startLink } from './shaped-link.ts';
 import type { Inbox } from '../../../dept-inbox/src/server.ts';
 
 const PUT = /^\/v1\/packets\/[^/]+\/versions\/1$/;
@@ -332,6 +333,26 @@ describe('sync faults: what is caught at the window', () => {
     expect(uploads).toEqual(['open']);
     expect(inbox.db.file(sha256)).toBeUndefined();
     expect(inbox.db.packet(sealed.packetId, 1)?.state).toBe('receiving');
+  });
+
+  it('a slow, distant line (2 MiB/s, 100 ms round trip) cut mid-upload: delivered once, at most one chunk re-sent', async () => {
+    const chunk = 256 * 1024;
+    const inbox = await startInbox();
+    const line = await startLink(inbox.url, { bytesPerSecond: 2 * 1024 * 1024, rttMs: 100 });
+    cleanups.push(() => line.close());
+    const hall = await Hall.open({ endpoint: line.url, sync: { chunkBytes: chunk } });
+    await hall.enrolAt(inbox);
+    line.cutAt([line.upstreamBytes + 1_200_000]);
+    const sealed = await hall.sealAccepted({ idCardExtra: 2 * 1024 * 1024 });
+
+    const waiting = await hall.reach(sealed.packetId, 'retry_wait');
+    expect(line.cuts).toBe(1);
+    expect(waiting.sync?.lastError?.code).toBe('sync.unreachable');
+    await toNextAttempt(hall, waiting.sync);
+    const delivered = await hall.reach(sealed.packetId, 'delivered', 1, 30_000);
+    const resent = hall.bytesRead - delivered.sync!.bytesTotal;
+    expect(resent).toBeLessThanOrEqual(chunk);
+    await expectIntactAtDepartment(inbox, sealed.packetId, sealed.manifestHash);
   });
 
   it('a signature the department cannot verify holds the packet with the reason; after re-enrolment, "retry now" delivers', async () => {

@@ -1,4 +1,4 @@
-// A network link for the sync benchmark: a TCP proxy on 127.0.0.1 between the window
+// A slow, distant line for the sync benchmark and tests: a TCP proxy on 127.0.0.1 between the window
 // and the department inbox that behaves like a slow, distant line — a bandwidth limit
 // per direction shared by every connection (as one access line is), a one-way delay of
 // RTT/2 each way, and on cue a cut of every connection mid-stream. It also counts the
