@@ -24,6 +24,8 @@ export interface SenderResult {
   maxRssMiB: number;
   /** The kernel's peak before sealing: above it, the peak belongs to sealing and sending. */
   maxRssBeforeSealMiB: number;
+  /** RSS the moment before drafts.seal: what sealing and sending add is measured from here. */
+  rssAtSealMiB: number;
   putMs: number;
   sealToDeliveredMs: number;
   payloadBytes: number;
@@ -41,7 +43,8 @@ async function main(input: SenderInput): Promise<SenderResult> {
     const putMs = performance.now() - putStarted;
     const maxRssBeforeSealMiB = maxRssMiB();
 
-    let uploadPeakRssMiB = rssMiB();
+    const rssAtSealMiB = rssMiB();
+    let uploadPeakRssMiB = rssAtSealMiB;
     const sampler = setInterval(() => (uploadPeakRssMiB = Math.max(uploadPeakRssMiB, rssMiB())), 20);
     const started = performance.now();
     const sealed = await hall.call<{ packetId: string }>('drafts.seal', { id: draftId });
@@ -53,6 +56,7 @@ async function main(input: SenderInput): Promise<SenderResult> {
       uploadPeakRssMiB,
       maxRssMiB: maxRssMiB(),
       maxRssBeforeSealMiB,
+      rssAtSealMiB,
       putMs,
       sealToDeliveredMs: deliveredAt - started,
       payloadBytes: await hall.payloadBytes(sealed.packetId),
