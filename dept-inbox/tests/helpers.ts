@@ -3,6 +3,7 @@
 // and tus-js-client for uploads.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Upload, type DetailedError, type UploadOptions } from 'tus-js-client';
@@ -188,4 +189,75 @@ export function tusFailure(error: unknown): { status: number | undefined; code: 
 
 export function bytes(size: number): Buffer {
   return randomBytes(size);
+}
+
+/** tus HEAD of an upload URL (the offset the inbox holds). */
+export function head(url: string, token: string) {
+  return fetch(url, { method: 'HEAD', headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' } });
+}
+
+/**
+ * Creates a tus upload of `data`, sends its first `sent` bytes in a PATCH announcing the
+ * whole file, drops the connection `lingerMs` later, and waits for the offset the inbox
+ * kept (once the aborted request lets go of the upload's lock).
+ */
+export async function uploadCutMidPatch(
+  inbox: Inbox,
+  window: TestWindow,
+  p: TestPacket,
+  data: Buffer,
+  sent: number,
+  lingerMs: number,
+): Promise<{ url: string; offset: number }> {
+  const metadata = `sha256 ${Buffer.from(sha256(data)).toString('base64')},packetId ${Buffer.from(p.manifest.packetId).toString('base64')}`;
+  const created = await fetch(`${inbox.url}/v1/files/`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${window.token}`,
+      'tus-resumable': '1.0.0',
+      'upload-length': String(data.length),
+      'upload-metadata': metadata,
+    },
+  });
+  if (created.status !== 201) throw new Error(`tus POST answered ${created.status}`);
+  const url = created.headers.get('location')!;
+  await new Promise<void>((resolve) => {
+    const request = httpRequest(url, {
+      method: 'PATCH',
+      headers: {
+        authorization: `Bearer ${window.token}`,
+        'tus-resumable': '1.0.0',
+        'upload-offset': '0',
+        'content-type': 'application/offset+octet-stream',
+        'content-length': String(data.length),
+      },
+    });
+    request.on('error', () => resolve());
+    request.write(data.subarray(0, sent), () => setTimeout(() => request.destroy(), lingerMs));
+  });
+  let offset = 0;
+  for (let i = 0; i < 100 && offset === 0; i++) {
+    const answer = await head(url, window.token);
+    if (answer.status === 200) offset = Number(answer.headers.get('upload-offset'));
+    if (offset === 0) await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, offset };
+}
+
+/** Finishes an upload at `url` with tus-js-client; returns the offset its first PATCH started from. */
+export async function resumeUpload(
+  inbox: Inbox,
+  window: TestWindow,
+  p: TestPacket,
+  data: Buffer,
+  url: string,
+): Promise<number | undefined> {
+  let resentFrom: number | undefined;
+  await upload(inbox, window.token, data, p.manifest.packetId, {
+    uploadUrl: url,
+    onBeforeRequest: (req) => {
+      if (req.getMethod() === 'PATCH') resentFrom ??= Number(req.getHeader('Upload-Offset'));
+    },
+  });
+  return resentFrom;
 }

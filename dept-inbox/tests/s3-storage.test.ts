@@ -6,7 +6,6 @@
 // bucket holds. Skipped, with a warning, only when the server cannot be started.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -19,13 +18,16 @@ import {
   bytes,
   commit,
   enrol,
+  head,
   packet,
   putPacket,
+  resumeUpload,
   sha256,
   startInbox,
   tusFailure,
   tusOptions,
   upload,
+  uploadCutMidPatch,
   type TestWindow,
 } from './helpers.ts';
 
@@ -146,10 +148,6 @@ async function openMultipartUploads(bucket: string): Promise<string[]> {
   return (listed.Uploads ?? []).map((u) => u.Key!);
 }
 
-function head(url: string, token: string) {
-  return fetch(url, { method: 'HEAD', headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' } });
-}
-
 /** Starts a chunked upload and stops it once `cutAt` bytes are acknowledged. */
 function startAndCut(
   inbox: Inbox,
@@ -222,53 +220,11 @@ describe.skipIf(!server)('S3-compatible storage (OpenStack Swift s3api)', () => 
     const p = packet(window, [data]);
     await putPacket(inbox, window, p);
 
-    const metadata = `sha256 ${Buffer.from(sha256(data)).toString('base64')},packetId ${Buffer.from(p.manifest.packetId).toString('base64')}`;
-    const created = await fetch(`${inbox.url}/v1/files/`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${window.token}`,
-        'tus-resumable': '1.0.0',
-        'upload-length': String(data.length),
-        'upload-metadata': metadata,
-      },
-    });
-    expect(created.status).toBe(201);
-    const url = created.headers.get('location')!;
-
-    // 7 MiB of a request announcing the whole file, then the connection drops.
-    await new Promise<void>((resolve) => {
-      const request = httpRequest(url, {
-        method: 'PATCH',
-        headers: {
-          authorization: `Bearer ${window.token}`,
-          'tus-resumable': '1.0.0',
-          'upload-offset': '0',
-          'content-type': 'application/offset+octet-stream',
-          'content-length': String(data.length),
-        },
-      });
-      request.on('error', () => resolve());
-      request.write(data.subarray(0, 7 * MiB), () => setTimeout(() => request.destroy(), 500));
-    });
-
-    // The server keeps what arrived before the cut (once the aborted request lets go of
-    // its lock): whole parts in the multipart upload, the rest as the `.part` object.
-    let offset = 0;
-    for (let i = 0; i < 100 && offset === 0; i++) {
-      const answer = await head(url, window.token);
-      if (answer.status === 200) offset = Number(answer.headers.get('upload-offset'));
-      if (offset === 0) await new Promise((r) => setTimeout(r, 100));
-    }
+    const { url, offset } = await uploadCutMidPatch(inbox, window, p, data, 7 * MiB, 500);
     expect(offset).toBeGreaterThan(0);
     expect(offset).toBeLessThanOrEqual(7 * MiB);
 
-    let resentFrom: number | undefined;
-    await upload(inbox, window.token, data, p.manifest.packetId, {
-      uploadUrl: url,
-      onBeforeRequest: (req) => {
-        if (req.getMethod() === 'PATCH') resentFrom ??= Number(req.getHeader('Upload-Offset'));
-      },
-    });
+    const resentFrom = await resumeUpload(inbox, window, p, data, url);
     expect(resentFrom).toBe(offset);
     const stored = inbox.db.file(sha256(data))!;
     expect(await inbox.storage.digest(stored.path)).toEqual({ sha256: sha256(data), size: data.length });

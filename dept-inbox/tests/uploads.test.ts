@@ -2,7 +2,6 @@
 // cut upload from its offset, answers 410 for an expired one, and lets only the
 // window that listed a file upload it.
 import { readdirSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { Upload } from 'tus-js-client';
 import { describe, expect, it } from 'vitest';
@@ -10,23 +9,22 @@ import {
   bytes,
   commit,
   enrol,
+  head,
   packet,
   putPacket,
+  resumeUpload,
   sha256,
   startInbox,
   tempDir,
   tusFailure,
   tusOptions,
   upload,
+  uploadCutMidPatch,
   type TestWindow,
 } from './helpers.ts';
 import type { Inbox } from '../src/server.ts';
 
 const CHUNK = 64 * 1024;
-
-function head(url: string, token: string) {
-  return fetch(url, { method: 'HEAD', headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' } });
-}
 
 function headJson(url: string, token: string) {
   // HEAD answers carry no body; a PATCH of zero bytes shows the JSON error instead.
@@ -125,52 +123,11 @@ describe('tus uploads', () => {
     const p = packet(window, [data]);
     await putPacket(inbox, window, p);
 
-    const metadata = `sha256 ${Buffer.from(sha256(data)).toString('base64')},packetId ${Buffer.from(p.manifest.packetId).toString('base64')}`;
-    const created = await fetch(`${inbox.url}/v1/files/`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${window.token}`,
-        'tus-resumable': '1.0.0',
-        'upload-length': String(data.length),
-        'upload-metadata': metadata,
-      },
-    });
-    expect(created.status).toBe(201);
-    const url = created.headers.get('location')!;
-
-    // Send the first 300 KiB of a request announcing the whole file, then drop the connection.
-    await new Promise<void>((resolve) => {
-      const request = httpRequest(url, {
-        method: 'PATCH',
-        headers: {
-          authorization: `Bearer ${window.token}`,
-          'tus-resumable': '1.0.0',
-          'upload-offset': '0',
-          'content-type': 'application/offset+octet-stream',
-          'content-length': String(data.length),
-        },
-      });
-      request.on('error', () => resolve());
-      request.write(data.subarray(0, 300 * 1024), () => setTimeout(() => request.destroy(), 100));
-    });
-
-    // The server keeps what arrived before the cut (once the aborted request lets go of its lock).
-    let offset = 0;
-    for (let i = 0; i < 100 && offset === 0; i++) {
-      const answer = await head(url, window.token);
-      if (answer.status === 200) offset = Number(answer.headers.get('upload-offset'));
-      if (offset === 0) await new Promise((r) => setTimeout(r, 100));
-    }
+    const { url, offset } = await uploadCutMidPatch(inbox, window, p, data, 300 * 1024, 100);
     expect(offset).toBeGreaterThan(0);
     expect(offset).toBeLessThanOrEqual(300 * 1024);
 
-    let resentFrom: number | undefined;
-    await upload(inbox, window.token, data, p.manifest.packetId, {
-      uploadUrl: url,
-      onBeforeRequest: (req) => {
-        if (req.getMethod() === 'PATCH') resentFrom ??= Number(req.getHeader('Upload-Offset'));
-      },
-    });
+    const resentFrom = await resumeUpload(inbox, window, p, data, url);
     expect(resentFrom).toBe(offset);
     const stored = inbox.db.file(sha256(data))!;
     expect(stored.size).toBe(data.length);
