@@ -91,8 +91,13 @@ export class OutboxWorker {
   /** Leases of dead runs are released, then both lanes look for work. */
   start(paused: boolean): void {
     this.paused = paused;
-    const released = this.o.store.releaseLeasesNotOwnedBy(this.o.runId);
-    if (released > 0) this.o.logger.info({ released }, 'outbox: picked up items a previous run held');
+    try {
+      const released = this.o.store.releaseLeasesNotOwnedBy(this.o.runId);
+      if (released > 0) this.o.logger.info({ released }, 'outbox: picked up items a previous run held');
+    } catch (error) {
+      // A full or busy disk at start must not stop sending: a dead run's leases run out on their own.
+      this.o.logger.error({ err: error }, 'outbox: could not release the leases of a previous run');
+    }
     this.wake();
   }
 
