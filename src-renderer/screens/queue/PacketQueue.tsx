@@ -81,9 +81,11 @@ export function PacketQueue({
     if (refreshToken > 0) refresh();
   }, [refreshToken, refresh]);
   // Deadlines are counted on the hall's date: a new day asks the core again.
-  const firstDay = useRef(today);
+  const shownDay = useRef(today);
   useEffect(() => {
-    if (today !== firstDay.current) refresh();
+    if (today === shownDay.current) return;
+    shownDay.current = today;
+    refresh();
   }, [today, refresh]);
 
   const status = queue.status;
