@@ -58,6 +58,7 @@ export function tusUpload(input: TusUploadInput): Promise<void> {
       if (settled) return;
       settled = true;
       clearTimeout(stall);
+      reader.release();
       input.signal.removeEventListener('abort', onAbort);
       if (error === undefined) resolve();
       else reject(error);
@@ -77,6 +78,7 @@ export function tusUpload(input: TusUploadInput): Promise<void> {
       stall.unref();
     };
     const onAbort = () => abortWith(new StepAborted('upload stopped'));
+    const reader = blobReader(input, (error) => abortWith(error));
 
     const options: UploadOptions = {
       // Resuming: no endpoint, so a gone upload (404/410 on HEAD) is reported instead of
@@ -93,7 +95,7 @@ export function tusUpload(input: TusUploadInput): Promise<void> {
       storeFingerprintForResuming: false,
       removeFingerprintOnSuccess: false,
       fingerprint: async () => null as unknown as string,
-      fileReader: blobReader(input, (error) => abortWith(error)),
+      fileReader: reader.fileReader,
       httpStack: new DefaultHttpStack({ agent: input.agent }),
       onUploadUrlAvailable: () => {
         // Synchronous by design: tus-js-client sends the first PATCH only after this returns.
@@ -127,28 +129,39 @@ export function tusUpload(input: TusUploadInput): Promise<void> {
 function blobReader(
   input: TusUploadInput,
   onReadFailure: (error: unknown) => void,
-): NonNullable<UploadOptions['fileReader']> {
+): { fileReader: NonNullable<UploadOptions['fileReader']>; release(): void } {
   async function* pieces(start: number, end: number): AsyncGenerator<Buffer> {
     for await (const piece of input.blobs.openRange(input.sha256, start, end)) {
       input.onRead?.(piece.length);
       yield piece;
     }
   }
+  // The range on the wire. A cut leaves it paused half-read, holding the blob file open;
+  // destroying it ends the generator, which closes the file.
+  let current: Readable | undefined;
+  const release = () => {
+    current?.destroy();
+    current = undefined;
+  };
   return {
-    async openFile() {
-      return {
-        size: input.size,
-        async slice(start: number, end: number) {
-          const stop = Math.max(start, Math.min(end, input.size));
-          const done = stop >= input.size;
-          if (stop === start) return { value: Object.assign(Buffer.alloc(0), { size: 0 }), done };
-          const stream = Readable.from(pieces(start, stop), { objectMode: false });
-          // pipe() does not pass errors on: without this the request would wait for bytes that never come.
-          stream.once('error', onReadFailure);
-          return { value: Object.assign(stream, { size: stop - start }), done };
-        },
-        close() {},
-      };
+    release,
+    fileReader: {
+      async openFile() {
+        return {
+          size: input.size,
+          async slice(start: number, end: number) {
+            release();
+            const stop = Math.max(start, Math.min(end, input.size));
+            const done = stop >= input.size;
+            if (stop === start) return { value: Object.assign(Buffer.alloc(0), { size: 0 }), done };
+            current = Readable.from(pieces(start, stop), { objectMode: false });
+            // pipe() does not pass errors on: without this the request would wait for bytes that never come.
+            current.once('error', onReadFailure);
+            return { value: Object.assign(current, { size: stop - start }), done };
+          },
+          close: release,
+        };
+      },
     },
   };
 }

@@ -2,7 +2,7 @@
 // silence; cut connections; expired uploads; crashes at every step boundary; local
 // damage and database errors. After each: nothing lost, nothing twice at the
 // department, the same bytes on both sides.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -335,6 +335,19 @@ describe('sync faults: what is caught at the window', () => {
     expect(inbox.db.packet(sealed.packetId, 1)?.state).toBe('receiving');
   });
 
+  it('a cut in the middle of a large chunk leaves no blob file open', async () => {
+    // One 8 MiB chunk streams from the blob as it is sent; the cut stops it half-way.
+    const inbox = await startInbox();
+    const cut = await startCutProxy(inbox.url);
+    const hall = await Hall.open({ endpoint: cut.url, sync: { chunkBytes: 8 * 1024 * 1024 } });
+    await hall.enrolAt(inbox);
+    cut.cutAt(cut.upstreamBytes + 2 * 1024 * 1024);
+    const sealed = await hall.sealAccepted({ idCardExtra: 6 * 1024 * 1024 });
+    await hall.reach(sealed.packetId, 'retry_wait');
+    expect(cut.cuts).toBe(1);
+    await until(() => openBlobFiles(hall).length === 0, 3000, 'blob files closed after the cut');
+  });
+
   it('a slow, distant line (2 MiB/s, 100 ms round trip) cut mid-upload: delivered once, at most one chunk re-sent', async () => {
     const chunk = 256 * 1024;
     const inbox = await startInbox();
@@ -517,4 +530,18 @@ describe('sync faults: what is caught at the window', () => {
 function inboxWithReplace(inbox: Inbox): Inbox {
   inbox.db.sqlite.prepare("DELETE FROM windows WHERE window_id = 'W01'").run();
   return inbox;
+}
+
+/** Blob files this process holds open (Linux: /proc/self/fd). */
+function openBlobFiles(hall: Hall): string[] {
+  const blobs = join(hall.dataDir, 'blobs');
+  return readdirSync('/proc/self/fd')
+    .map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    })
+    .filter((target) => target.startsWith(blobs));
 }
