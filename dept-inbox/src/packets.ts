@@ -84,22 +84,20 @@ export class PacketService {
           const registered = db.sqlite
             .prepare('SELECT version FROM packets WHERE packet_id = ? AND version != ? ORDER BY version LIMIT 1')
             .get(key.packetId, key.version) as { version: number } | undefined;
-          if (registered && manifest.windowCorrectionOf !== undefined) {
-            throw new InboxError(
-              'packet.windowCorrectionConflict',
-              `version ${registered.version} of this packet is already registered; a version answering a correction ` +
-                `issued at the window (windowCorrectionOf ${manifest.windowCorrectionOf}) must be the first one sent`,
-            );
-          }
           if (registered) {
-            throw new InboxError(
-              'packet.conflict',
-              `version ${registered.version} of this packet is already registered; a later version must name ` +
-                'the version it corrects (previousVersion)',
-            );
+            throw manifest.windowCorrectionOf !== undefined
+              ? new InboxError(
+                  'packet.windowCorrectionConflict',
+                  `version ${registered.version} of this packet is already registered; a version answering a correction ` +
+                    `issued at the window (windowCorrectionOf ${manifest.windowCorrectionOf}) must be the first one sent`,
+                )
+              : new InboxError(
+                  'packet.conflict',
+                  `version ${registered.version} of this packet is already registered; a later version must name ` +
+                    'the version it corrects (previousVersion)',
+                );
           }
-        }
-        if (manifest.previousVersion !== undefined) {
+        } else {
           const previous = db.packet(key.packetId, manifest.previousVersion);
           if (!previous) {
             throw new InboxError(
