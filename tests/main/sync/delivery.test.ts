@@ -115,20 +115,8 @@ describe('sync: decisions come back', () => {
       reason: '照片不清晰',
     });
 
-    const draft = await hall.clerk.call<DraftView>('drafts.supplement', { packetId: sealed.packetId });
+    const { draft, sealed: v2 } = await supplementWithPhoto(hall, sealed.packetId, '新照片.png', 3000);
     expect(draft.previous).toEqual({ packetId: sealed.packetId, version: 1 });
-    const patch = completeSocialCardPatch();
-    await hall.clerk.call('drafts.save', {
-      id: draft.id,
-      patch: { counts: patch.counts, conditions: patch.conditions },
-    });
-    await hall.clerk.call('drafts.addFile', {
-      id: draft.id,
-      materialId: 'photo',
-      name: '新照片.png',
-      bytes: uniquePng(3000),
-    });
-    const v2 = await hall.clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
     expect(v2).toMatchObject({ packetId: sealed.packetId, version: 2, outcome: 'accept', state: 'sealed' });
 
     await hall.reach(sealed.packetId, 'delivered', 2);
@@ -225,20 +213,26 @@ async function correctionThenResubmission(hall: Hall): Promise<{ v1: SealedPacke
   expect(v1).toMatchObject({ outcome: 'correction', state: 'correction_issued' });
   expect((await hall.packet(v1.packetId)).sync).toBeNull(); // never travels
 
-  const again = await hall.clerk.call<DraftView>('drafts.supplement', { packetId: v1.packetId });
-  await hall.clerk.call('drafts.save', {
-    id: again.id,
-    patch: { counts: patch.counts, conditions: patch.conditions },
-  });
-  await hall.clerk.call('drafts.addFile', {
-    id: again.id,
-    materialId: 'photo',
-    name: '照片.png',
-    bytes: uniquePng(600),
-  });
-  const v2 = await hall.clerk.call<SealedPacket>('drafts.seal', { id: again.id });
+  const { sealed: v2 } = await supplementWithPhoto(hall, v1.packetId, '照片.png', 600);
   expect(v2).toMatchObject({ version: 2, outcome: 'accept' });
   return { v1, v2 };
+}
+
+/** 补正续办: the next version of a packet with its counts and conditions complete and a new photo, sealed. */
+async function supplementWithPhoto(
+  hall: Hall,
+  packetId: string,
+  name: string,
+  photoExtra: number,
+): Promise<{ draft: DraftView; sealed: SealedPacket }> {
+  const draft = await hall.clerk.call<DraftView>('drafts.supplement', { packetId });
+  const patch = completeSocialCardPatch();
+  await hall.clerk.call('drafts.save', {
+    id: draft.id,
+    patch: { counts: patch.counts, conditions: patch.conditions },
+  });
+  await hall.clerk.call('drafts.addFile', { id: draft.id, materialId: 'photo', name, bytes: uniquePng(photoExtra) });
+  return { draft, sealed: await hall.clerk.call<SealedPacket>('drafts.seal', { id: draft.id }) };
 }
 
 describe('sync: demo profile', () => {
