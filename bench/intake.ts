@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import type { EventMessage, ResultMessage } from '../src-main/api/wire.ts';
 import type { Connection, HallCore } from '../src-main/core/hall-core.ts';
-import { idCheckCharacter } from '../src-main/review/identifiers.ts';
+import { idCheckCharacter } from '../src-main/common/review/identifiers.ts';
 import { bootCore, record, workDir } from './support.ts';
 
 const PASSWORD = 'Bench#2026x';

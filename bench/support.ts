@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { bootHallCore, type HallCore } from '../src-main/core/hall-core.ts';
 import { createStreamLogger } from '../src-main/core/log.ts';
 import { KeyFileProvider } from '../src-main/host/key-file.ts';
-import type { SyncOptions } from '../src-main/sync/sync-service.ts';
+import type { SyncOptions } from '../src-main/sync/sync-options.ts';
 
 export interface Figure {
   name: string;

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EventMessage } from '../src-main/api/wire.ts';
 import type { HallCore } from '../src-main/core/hall-core.ts';
-import { recordBlob } from '../src-main/intake/intake-service.ts';
+import { recordBlob } from '../src-main/store/blob-records.ts';
 import { BlobStore } from '../src-main/store/blob-store.ts';
 import { openDatabase } from '../src-main/store/database.ts';
 import { deriveStoreKeys } from '../src-main/store/keys.ts';
-import type { SyncOptions } from '../src-main/sync/sync-service.ts';
+import type { SyncOptions } from '../src-main/sync/sync-options.ts';
 import { openDesk, scannedPage, startDraft, type Call } from './intake.ts';
 import { bootCore, MiB, workDir } from './support.ts';
 

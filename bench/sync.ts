@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CHUNK_BYTES } from '../src-main/sync/sync-service.ts';
+import { DEFAULT_CHUNK_BYTES } from '../src-main/sync/sync-options.ts';
 import { addScannedPages, startDraft } from './intake.ts';
 import { startLink, type Link } from '../tests/main/sync/shaped-link.ts';
 import type { SenderInput, SenderResult } from './sync-sender.ts';

@@ -6,14 +6,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import {
-  canTransition,
+  canInboxTransition,
   PacketId,
-  PacketState,
+  InboxState,
   SignatureScheme,
-  STATE_TRANSITIONS,
+  INBOX_TRANSITIONS,
   WindowId,
-  type ChangeState,
-} from '../../src-main/sync/protocol.ts';
+  type DepartmentState,
+} from '../../src-main/common/sync-protocol.ts';
 import { KeyFormatError, keyIdOf, normalizePublicKey } from '../../src-main/sync/signing.ts';
 import type { ChangeRow, InboxDb, PacketRow } from './db.ts';
 import { InboxError } from './errors.ts';
@@ -121,7 +121,7 @@ export const Decision = z.discriminatedUnion('kind', [
 ]);
 export type Decision = z.input<typeof Decision>;
 
-const TARGET: Record<z.infer<typeof Decision>['kind'], ChangeState> = {
+const TARGET: Record<z.infer<typeof Decision>['kind'], DepartmentState> = {
   accept: 'accepted',
   correction: 'correction_required',
   refuse: 'refused',
@@ -157,8 +157,8 @@ export function decide(db: InboxDb, input: DecideInput, now = Date.now()): Chang
         'packet.notFound',
         `no packet ${input.packetId}${input.version ? ` version ${input.version}` : ''}`,
       );
-    if (!canTransition(packet.state, to)) {
-      const allowed = STATE_TRANSITIONS[packet.state].filter((s) => s !== 'delivered');
+    if (!canInboxTransition(packet.state, to)) {
+      const allowed = INBOX_TRANSITIONS[packet.state].filter((s) => s !== 'delivered');
       throw new InboxError(
         'decision.notAllowed',
         `packet ${packet.packet_id} v${packet.version} is ${packet.state}; it can become ${allowed.join(', ') || 'nothing further'}, not ${to}`,
@@ -187,7 +187,7 @@ export interface PacketSummary {
   version: number;
   windowId: string;
   itemCode: string;
-  state: PacketState;
+  state: InboxState;
   registeredAt: string;
   receivedAt: string | undefined;
   departmentReference: string | undefined;
@@ -198,9 +198,9 @@ export function listPackets(
   db: InboxDb,
   filter: { state?: string | undefined; limit?: number | undefined } = {},
 ): PacketSummary[] {
-  let state: PacketState | undefined;
+  let state: InboxState | undefined;
   if (filter.state !== undefined) {
-    const parsed = PacketState.safeParse(filter.state);
+    const parsed = InboxState.safeParse(filter.state);
     if (!parsed.success) throw new InboxError('decision.invalid', `unknown state ${filter.state}`);
     state = parsed.data;
   }

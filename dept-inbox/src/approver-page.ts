@@ -5,13 +5,13 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PACKET_STATES, STATE_TRANSITIONS, type PacketState } from '../../src-main/sync/protocol.ts';
+import { INBOX_STATES, INBOX_TRANSITIONS, type InboxState } from '../../src-main/common/sync-protocol.ts';
 import { decide, hashToken, type Decision } from './admin.ts';
 import type { InboxDb, PacketRow } from './db.ts';
 import { InboxError } from './errors.ts';
 import type { InboxStorage } from './storage.ts';
 
-export const STATE_LABELS: Record<PacketState, string> = {
+export const STATE_LABELS: Record<InboxState, string> = {
   receiving: '接收中',
   delivered: '已送达',
   accepted: '已受理',
@@ -95,7 +95,7 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
       const found = session(request);
       if (!found) return html(reply, loginPage());
       const stateParam = (request.query as Record<string, unknown>).state;
-      const state = PACKET_STATES.includes(stateParam as PacketState) ? (stateParam as PacketState) : undefined;
+      const state = INBOX_STATES.includes(stateParam as InboxState) ? (stateParam as InboxState) : undefined;
       return html(reply, listPage(db.listPackets({ state, limit: 500 }), state, found));
     });
 
@@ -245,10 +245,10 @@ function loginPage(error?: string): string {
   );
 }
 
-function listPage(rows: PacketRow[], state: PacketState | undefined, found: Session): string {
+function listPage(rows: PacketRow[], state: InboxState | undefined, found: Session): string {
   const filters = [
     `<a href="/approver/">全部</a>`,
-    ...PACKET_STATES.map((s) => `<a href="/approver/?state=${s}">${STATE_LABELS[s]}</a>`),
+    ...INBOX_STATES.map((s) => `<a href="/approver/?state=${s}">${STATE_LABELS[s]}</a>`),
   ];
   const body = rows
     .map(
@@ -295,7 +295,7 @@ function detailPage(db: InboxDb, packet: PacketRow, found: Session): string {
   const action = `/approver/packets/${esc(packet.packet_id)}/${packet.version}/decide`;
   const form = (kind: string, fields: string, button: string) =>
     `<form class="decide" method="post" action="${action}">${csrf}<input type="hidden" name="kind" value="${kind}">${fields}<button>${button}</button></form>`;
-  const forms = STATE_TRANSITIONS[packet.state]
+  const forms = INBOX_TRANSITIONS[packet.state]
     .map((to) => {
       switch (to) {
         case 'accepted':

@@ -2,7 +2,7 @@
 // connection are heard at once; changes written by another process (the CLI deciding
 // while the server runs) are noticed through SQLite's data_version, checked only while
 // someone is waiting.
-import type { Change } from '../../src-main/sync/protocol.ts';
+import type { Change } from '../../src-main/common/sync-protocol.ts';
 import type { ChangeRow, InboxDb } from './db.ts';
 
 export class ChangeNotifier {

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
-import type { ChangeState, PacketState, SignatureScheme } from '../../src-main/sync/protocol.ts';
+import type { DepartmentState, InboxState, SignatureScheme } from '../../src-main/common/sync-protocol.ts';
 
 export type Sqlite = BetterSqlite3.Database;
 
@@ -146,7 +146,7 @@ export interface PacketRow {
   manifest_hash: string;
   manifest: string;
   signature: string;
-  state: PacketState;
+  state: InboxState;
   registered_at: number;
   received_at: number | null;
   department_reference: string | null;
@@ -188,7 +188,7 @@ export interface ChangeRow {
   window_id: string;
   packet_id: string;
   version: number;
-  state: ChangeState;
+  state: DepartmentState;
   reason: string | null;
   correction_items: string | null;
   waybill: string | null;
@@ -197,7 +197,7 @@ export interface ChangeRow {
 }
 
 export interface NewChange {
-  state: ChangeState;
+  state: DepartmentState;
   reason?: string | undefined;
   correctionItems?: string[] | undefined;
   waybill?: string | undefined;
@@ -364,8 +364,8 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
   setState(
     packetId: string,
     version: number,
-    from: PacketState,
-    to: PacketState,
+    from: InboxState,
+    to: InboxState,
     now: number,
     extra: { received_at?: number; department_reference?: string } = {},
   ): number {
@@ -387,7 +387,7 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
       }).changes;
   }
 
-  listPackets(filter: { state?: PacketState | undefined; limit?: number | undefined } = {}): PacketRow[] {
+  listPackets(filter: { state?: InboxState | undefined; limit?: number | undefined } = {}): PacketRow[] {
     const limit = filter.limit ?? 500;
     if (filter.state) {
       return this.sqlite

@@ -1,6 +1,6 @@
 // Errors are values with a stable code: the wire codes come from the protocol module;
 // the inbox adds a few for its own admin paths (CLI, approver page).
-import { PROTOCOL_ERRORS, type ProtocolErrorCode } from '../../src-main/sync/protocol.ts';
+import { PROTOCOL_ERRORS, type ProtocolErrorCode } from '../../src-main/common/sync-protocol.ts';
 
 export const ADMIN_ERRORS = {
   'window.exists': 409,

@@ -10,7 +10,7 @@ import {
   type CommitReceipt,
   type ManifestSignature,
   type PacketStatus,
-} from '../../src-main/sync/protocol.ts';
+} from '../../src-main/common/sync-protocol.ts';
 import { verifyManifest } from '../../src-main/sync/signing.ts';
 import type { InboxDb, PacketRow, WindowRow } from './db.ts';
 import { InboxError } from './errors.ts';

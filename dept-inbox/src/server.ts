@@ -1,5 +1,5 @@
 // The reference department inbox (部门收件箱): Fastify 5 serving the sync protocol
-// (src-main/sync/protocol.ts, docs/sync-protocol.md) — packet registration, tus file
+// (src-main/common/sync-protocol.ts, docs/sync-protocol.md) — packet registration, tus file
 // uploads, commit, and the long-poll change feed — plus the approver page. One SQLite
 // file and one upload store per data directory; restarting on the same directory
 // keeps everything, including half-finished uploads.
@@ -14,7 +14,7 @@ import {
   PROTOCOL_VERSION,
   WHOAMI_PATH,
   type ChangesAnswer,
-} from '../../src-main/sync/protocol.ts';
+} from '../../src-main/common/sync-protocol.ts';
 import { hashToken } from './admin.ts';
 import { registerApproverPage } from './approver-page.ts';
 import { ChangeNotifier, changeToWire } from './change-feed.ts';

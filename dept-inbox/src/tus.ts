@@ -5,7 +5,7 @@
 // mismatch refused (tus 460) and deleted.
 import type { ServerResponse } from 'node:http';
 import { MemoryLocker, Server, type Upload } from '@tus/server';
-import { PacketId, Sha256Hex, UPLOAD_METADATA } from '../../src-main/sync/protocol.ts';
+import { PacketId, Sha256Hex, UPLOAD_METADATA } from '../../src-main/common/sync-protocol.ts';
 import type { InboxDb, UploadRow, WindowRow } from './db.ts';
 import { InboxError, transientCode } from './errors.ts';
 import type { InboxStorage } from './storage.ts';

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { CHANGES_PATH, ChangesAnswer, packetVersionPath } from '../../src-main/sync/protocol.ts';
+import { CHANGES_PATH, ChangesAnswer, packetVersionPath } from '../../src-main/common/sync-protocol.ts';
 import { decide, enrolApprover } from '../src/admin.ts';
 import type { Inbox } from '../src/server.ts';
 import {

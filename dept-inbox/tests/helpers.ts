@@ -14,9 +14,9 @@ import {
   FILES_PATH,
   packetVersionPath,
   type Change,
-  type Manifest,
+  type ReceivedManifest as Manifest,
   type SignatureScheme,
-} from '../../src-main/sync/protocol.ts';
+} from '../../src-main/common/sync-protocol.ts';
 import { generateSigningKey, signManifest, type SigningKey } from '../../src-main/sync/signing.ts';
 import { enrolWindow } from '../src/admin.ts';
 import { createInbox, type Inbox, type InboxOptions } from '../src/server.ts';

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
-import { commitPath, packetVersionPath, PROTOCOL_ERRORS } from '../../src-main/sync/protocol.ts';
+import { commitPath, packetVersionPath, PROTOCOL_ERRORS } from '../../src-main/common/sync-protocol.ts';
 import { signManifest } from '../../src-main/sync/signing.ts';
 import { decide } from '../src/admin.ts';
 import {

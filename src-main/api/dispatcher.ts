@@ -3,23 +3,12 @@
 // runs the handler and validates the output. Whatever a caller sends, the answer
 // is a typed result; nothing a caller sends can take the core down.
 import type { z } from 'zod';
-import { AppError, isAppError } from './errors.ts';
-import {
-  type Access,
-  type MethodInput,
-  type MethodName,
-  type MethodOutput,
-  type Role,
-  isMethodName,
-  methods,
-} from './contract.ts';
+import { AppError, isAppError } from '../common/errors.ts';
+import type { Caller } from '../common/users.ts';
+import { type Access, type MethodInput, type MethodName, type MethodOutput, isMethodName, methods } from './contract/index.ts';
 import { CallMessage, type ResultMessage } from './wire.ts';
 
-/** What the dispatcher knows of the caller; the auth service keeps it current. */
-export interface Caller {
-  role: Role | null;
-  locked: boolean;
-}
+export type { Caller } from '../common/users.ts';
 
 export type Handlers<Ctx> = {
   [M in MethodName]: (input: MethodOutputOfInput<M>, ctx: Ctx) => MethodOutput<M> | Promise<MethodOutput<M>>;

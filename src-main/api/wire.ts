@@ -3,7 +3,7 @@
 // MessagePack frames, so binary payloads (Uint8Array) cross either way unchanged.
 import { decode, encode } from '@msgpack/msgpack';
 import { z } from 'zod';
-import type { WireError } from './errors.ts';
+import type { WireError } from '../common/errors.ts';
 
 /** Largest message a transport accepts; binary-heavy methods stay under it. */
 export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;

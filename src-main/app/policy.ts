@@ -3,7 +3,7 @@
 // for `app://renderer/...` maps to. No `electron` import, so plain-Node tests cover
 // every decision; main.ts only wires them to Electron's hooks.
 import path from 'node:path';
-import { AppError } from '../api/errors.ts';
+import { AppError } from '../common/errors.ts';
 import { MAX_MESSAGE_BYTES, type ResultMessage } from '../api/wire.ts';
 
 /** The renderer is served from this privileged standard scheme, never from file://. */

@@ -17,7 +17,7 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../api/errors.ts';
+import { AppError } from '../common/errors.ts';
 import type { KeyProvider } from '../core/platform.ts';
 
 /** The part of Electron's `safeStorage` this provider uses. */

@@ -5,10 +5,12 @@
 // content does. Verification order: envelope, trusted key, signature, then schema
 // and consistency — content is judged only once we know who published it.
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import { canonicalJson } from '../core/canonical-json.ts';
+import { canonicalJson } from '../common/canonical-json.ts';
 import { z } from 'zod';
-import { AppError } from '../api/errors.ts';
-import { Catalog } from './schema.ts';
+import { AppError } from '../common/errors.ts';
+import { Catalog, TrustedKey } from '../common/catalog.ts';
+
+export { TrustedKey } from '../common/catalog.ts';
 
 const Base64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64');
 
@@ -27,19 +29,6 @@ const SignedCatalogEnvelope = z
   .object({ catalog: z.record(z.string(), z.unknown()), signature: CatalogSignature })
   .strict();
 export type SignedCatalogFile = z.infer<typeof SignedCatalogEnvelope>;
-
-/** A department's public key the hall trusts (shipped, or configured by an installer). */
-export const TrustedKey = z
-  .object({
-    keyId: z.string().min(1).max(128),
-    algorithm: z.literal('ed25519'),
-    /** Who holds the private key, e.g. 演示审批部门. */
-    owner: z.string().min(1),
-    publicKeyJwk: z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().min(1) }).strict(),
-    note: z.string().optional(),
-  })
-  .strict();
-export type TrustedKey = z.infer<typeof TrustedKey>;
 
 /** The bytes that are signed: RFC 8785 canonical JSON of the catalog. */
 export function signedBytes(catalog: unknown): Buffer {

@@ -4,7 +4,7 @@
 // separated by spaces must all match. Results are ranked: exact code, code prefix,
 // name, keyword, then pinyin, with matches at the start and unbroken matches first.
 import { match as pinyinMatch } from 'pinyin-pro';
-import type { ServiceItem } from './schema.ts';
+import type { ServiceItem } from '../common/catalog.ts';
 
 export type MatchKind = 'code' | 'name' | 'keyword' | 'pinyin' | 'all';
 

@@ -4,26 +4,15 @@
 // active one and the previous versions stay on record. A refused file changes
 // nothing and is noted in the audit stream with why.
 import { createHash } from 'node:crypto';
-import { AppError, isAppError } from '../api/errors.ts';
-import type { Clock } from '../core/platform.ts';
+import { AppError, isAppError } from '../common/errors.ts';
+import type { Clock } from '../common/hall-time.ts';
 import { AUDIT_STREAM, type EventLog } from '../recording/event-log.ts';
 import type { Database } from '../store/database.ts';
 import { type TrustedKey, verifyCatalogFile } from './catalog-file.ts';
 import { CatalogSearch, type SearchHit } from './catalog-search.ts';
-import { Catalog, type ServiceItem } from './schema.ts';
+import { Catalog, type CatalogSummary, type ServiceItem } from '../common/catalog.ts';
 
 /** 目录版本 as listed for installers and supervisors. */
-export interface CatalogSummary {
-  version: number;
-  publisher: string;
-  issuedAt: string;
-  signerKeyId: string;
-  sha256: string;
-  itemCount: number;
-  installedAt: number;
-  installedBy: string;
-  active: boolean;
-}
 
 interface CatalogRow {
   version: number;

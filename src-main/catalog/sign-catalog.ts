@@ -11,7 +11,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { isAppError } from '../api/errors.ts';
+import { isAppError } from '../common/errors.ts';
 import { parseTrustedKeys, readPrivateKey, signCatalog, type TrustedKey, verifyCatalogFile } from './catalog-file.ts';
 
 const USAGE = `usage:

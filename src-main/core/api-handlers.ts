@@ -1,15 +1,16 @@
 // Binds each contract method to the service that does the work. Nothing here
 // decides anything: access and validation happen in the dispatcher, domain rules
 // in the services.
-import type { AppInfo } from '../api/contract.ts';
+import type { AppInfo } from '../api/contract/index.ts';
 import type { Handlers } from '../api/dispatcher.ts';
-import { AppError } from '../api/errors.ts';
+import { AppError } from '../common/errors.ts';
 import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { IntakeService } from '../intake/intake-service.ts';
 import type { EventLog } from '../recording/event-log.ts';
 import type { BlobStore } from '../store/blob-store.ts';
-import type { SyncService } from '../sync/sync-service.ts';
-import type { AuthService, Session } from './auth/auth-service.ts';
+import type { PacketStore } from '../packets/packet-store.ts';
+import type { HallSync } from './sync-wiring.ts';
+import type { AuthService, Session } from '../auth/auth-service.ts';
 import type { HealthBoard } from './health.ts';
 
 export interface ConnectionContext {
@@ -24,11 +25,12 @@ export interface HandlerServices {
   catalog: CatalogStore;
   intake: IntakeService;
   blobs: BlobStore;
-  sync: SyncService;
+  packets: PacketStore;
+  sync: HallSync;
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
-  const { info, auth, health, events, catalog, intake, blobs, sync } = services;
+  const { info, auth, health, events, catalog, intake, packets, blobs, sync } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   return {
     'app.info': () => info,
@@ -69,20 +71,20 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       return {};
     },
     'drafts.supplement': ({ packetId }, ctx) => intake.supplement(clerk(ctx), packetId),
-    'packets.list': ({ scope }) => ({ packets: sync.decorate(intake.listPackets(scope)) }),
+    'packets.list': ({ scope }) => ({ packets: sync.queue.decorate(intake.listPackets(scope)) }),
     'documents.get': async ({ sha256 }) => {
-      const file = intake.packets.hasFile(sha256);
+      const file = packets.hasFile(sha256);
       if (!file) throw new AppError('store.blobMissing', `no packet file ${sha256.slice(0, 12)}`);
       return { bytes: await blobs.read(sha256), mediaType: file.mediaType, name: file.name };
     },
 
-    'sync.status': () => sync.status(),
-    'sync.pause': (_input, { session }) => sync.pause(auth.actorOf(session)),
-    'sync.resume': (_input, { session }) => sync.resume(auth.actorOf(session)),
-    'sync.retryNow': ({ packetId, version }) => sync.retryNow(packetId, version),
-    'sync.enrolment': () => sync.enrolment(),
+    'sync.status': () => sync.runner.status(),
+    'sync.pause': (_input, { session }) => sync.runner.pause(auth.actorOf(session)),
+    'sync.resume': (_input, { session }) => sync.runner.resume(auth.actorOf(session)),
+    'sync.retryNow': ({ packetId, version }) => sync.runner.retryNow(packetId, version),
+    'sync.enrolment': () => sync.enrolment.enrolment(),
     'sync.setDepartmentToken': ({ departmentId, token }, { session }) =>
-      sync.setDepartmentToken(auth.actorOf(session), departmentId, token),
+      sync.enrolment.setDepartmentToken(auth.actorOf(session), departmentId, token),
 
     'eventLog.verify': ({ stream }) => events.verify(stream),
   };

@@ -4,11 +4,11 @@
 // through connections that carry contract messages.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppInfo } from '../api/contract.ts';
+import type { AppInfo } from '../api/contract/index.ts';
 import { createDispatcher } from '../api/dispatcher.ts';
-import { AppError } from '../api/errors.ts';
+import { AppError } from '../common/errors.ts';
 import type { EventMessage, ResultMessage } from '../api/wire.ts';
-import { WorkingCalendar } from '../calendar/working-calendar.ts';
+import { loadWorkingCalendar } from '../calendar/calendar-files.ts';
 import { parseTrustedKeys } from '../catalog/catalog-file.ts';
 import { CatalogStore } from '../catalog/catalog-store.ts';
 import { IntakeService } from '../intake/intake-service.ts';
@@ -18,11 +18,16 @@ import { BlobStore } from '../store/blob-store.ts';
 import { type Database, mapStoreError, openDatabase } from '../store/database.ts';
 import { checkBlobIntegrity } from '../store/integrity.ts';
 import { deriveStoreKeys } from '../store/keys.ts';
-import { SyncService, type SyncOptions } from '../sync/sync-service.ts';
+import { startEmbeddedInbox } from '../demo/embedded-inbox.ts';
+import { PacketStore } from '../packets/packet-store.ts';
+import type { SyncOptions } from '../sync/sync-options.ts';
+import type { SyncRunner } from '../sync/sync-runner.ts';
+import { wireSync } from './sync-wiring.ts';
 import { createHandlers, type ConnectionContext } from './api-handlers.ts';
 import { appVersion, assetsDir } from './app-paths.ts';
-import { AuthService, Session } from './auth/auth-service.ts';
-import { type HallConfig, loadConfig } from './config.ts';
+import { AuthService, Session } from '../auth/auth-service.ts';
+import type { HallConfig } from '../common/hall-config.ts';
+import { loadConfig } from './config.ts';
 import { prepareDataDir, type DataPaths } from './data-dir.ts';
 import { HealthBoard } from './health.ts';
 import { createFileLogger, type Logger } from './log.ts';
@@ -42,7 +47,7 @@ export interface HallCore {
   readonly paths: DataPaths;
   readonly logger: Logger;
   /** The outbox to the approving departments (tests and benchmarks wait on it). */
-  readonly sync: SyncService;
+  readonly sync: SyncRunner;
   /** `send` receives the core's events for this connection. */
   openConnection(send: (event: EventMessage) => void): Connection;
   close(): Promise<void>;
@@ -113,10 +118,12 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
 
     const auth = new AuthService(db, events, clock, config.security);
     const catalog = openCatalog(db, config, clock, events);
-    const calendar = WorkingCalendar.fromDirectory(join(assetsDir(), 'calendar'), config.calendar);
-    const sync = new SyncService({
+    const calendar = loadWorkingCalendar(join(assetsDir(), 'calendar'), config.calendar);
+    const packets = new PacketStore(db);
+    const sync = wireSync({
       db,
       blobs,
+      packets,
       config,
       dataDir: paths.root,
       clock,
@@ -124,6 +131,8 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       health,
       events,
       masterKey: master,
+      // The demo profile's department runs in this process; the server loads only when configured so.
+      startEmbedded: (embedded) => startEmbeddedInbox({ ...embedded, logger }),
       options: options.sync,
     });
     const notices = new PdfNoticeRenderer();
@@ -138,15 +147,16 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       config,
       clock,
       correctionDays: config.review.correctionDays,
-      outbox: sync.outbox,
+      packets,
+      outbox: sync.sealing,
     });
     const dispatcher = createDispatcher<ConnectionContext>({
-      handlers: createHandlers({ info, auth, health, events, catalog, intake, blobs, sync }),
+      handlers: createHandlers({ info, auth, health, events, catalog, intake, packets, blobs, sync }),
       caller: ({ session }) => auth.caller(session),
       onInternalError: (method, error) => logger.error({ err: error, method }, 'handler failed'),
     });
     // Background: the embedded inbox (demo), then the worker and the change feeds.
-    sync.start();
+    sync.runner.start();
     logger.info({ version: info.version, host: info.host, profile: info.profile }, 'hall core started');
 
     const openDb = db;
@@ -155,14 +165,14 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       config,
       paths,
       logger,
-      sync,
+      sync: sync.runner,
       openConnection(send) {
         const ctx: ConnectionContext = { session: new Session() };
         const unsubscribe = health.subscribe((snapshot) =>
           send({ type: 'event', name: 'health.changed', payload: snapshot }),
         );
         // Queue events only to signed-in users: packet ids are nobody else's business.
-        const unsubscribeSync = sync.subscribe((event) => {
+        const unsubscribeSync = sync.runner.subscribe((event) => {
           if (ctx.session.userId !== null) send({ type: 'event', name: event.name, payload: event.payload });
         });
         return {
@@ -179,7 +189,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         };
       },
       async close() {
-        await sync.stop();
+        await sync.runner.stop();
         try {
           events.append({ stream: AUDIT_STREAM, actor: 'system', kind: 'app.stopped', payload: {} });
         } catch (error) {

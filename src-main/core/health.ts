@@ -1,9 +1,9 @@
 // The board of what is working: store, devices and sync each report their state
 // here, and every change is pushed to the UI's status bar as `health.changed`.
-import type { HealthEntry, HealthSnapshot } from '../api/contract.ts';
+import type { HealthEntry, HealthReporter, HealthSnapshot } from '../common/health.ts';
 import type { Clock } from './platform.ts';
 
-export class HealthBoard {
+export class HealthBoard implements HealthReporter {
   private readonly entries = new Map<string, HealthEntry>();
   private readonly listeners = new Set<(snapshot: HealthSnapshot) => void>();
 

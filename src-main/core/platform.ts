@@ -18,13 +18,9 @@ export interface Platform {
   keys: KeyProvider;
 }
 
-/** Wall and monotonic time, injectable so tests can move time. */
-export interface Clock {
-  /** Wall clock, epoch milliseconds. */
-  now(): number;
-  /** Monotonic milliseconds since this process started; never goes back. */
-  monotonic(): number;
-}
+import type { Clock } from '../common/hall-time.ts';
+
+export type { Clock } from '../common/hall-time.ts';
 
 export const systemClock: Clock = {
   now: () => Date.now(),

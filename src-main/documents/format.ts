@@ -1,5 +1,5 @@
 // How values read on paper: dates, masked ID numbers, counts, Chinese ordinals.
-import { dayNumber } from '../calendar/dates.ts';
+import { dayNumber } from '../common/dates.ts';
 import type { DueDate, Person } from './model.ts';
 
 /**

@@ -3,7 +3,7 @@
 // is what gets printed: numbers, names and dates arrive ready (the numbering service,
 // the working-day calendar and formal review compute them elsewhere).
 import { z } from 'zod';
-import { CalendarDateSchema } from '../calendar/dates.ts';
+import { CalendarDateSchema } from '../common/dates.ts';
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 

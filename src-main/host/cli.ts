@@ -6,11 +6,11 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isAppError } from '../api/errors.ts';
+import { isAppError } from '../common/errors.ts';
 import { rendererDir } from '../core/app-paths.ts';
 import { bootHallCore } from '../core/hall-core.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
-import { errorMessage, t } from '../../src-renderer/i18n/index.ts';
+import { errorMessage, t } from '../common/i18n/index.ts';
 import { KeyFileProvider } from './key-file.ts';
 import { startBrowserHost } from './server.ts';
 

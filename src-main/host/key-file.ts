@@ -3,7 +3,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { AppError } from '../api/errors.ts';
+import { AppError } from '../common/errors.ts';
 import type { KeyProvider } from '../core/platform.ts';
 
 export const MASTER_KEY_BYTES = 32;

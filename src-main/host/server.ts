@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import sirv from 'sirv';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { AppError } from '../api/errors.ts';
+import { AppError } from '../common/errors.ts';
 import { MAX_MESSAGE_BYTES, decodeMessage, encodeMessage, type ResultMessage } from '../api/wire.ts';
 import type { HallCore } from '../core/hall-core.ts';
 

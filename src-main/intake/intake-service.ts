@@ -4,18 +4,18 @@
 // session's stream of the event log.
 import { v7 as uuidv7 } from 'uuid';
 import { fileTypeFromBuffer } from 'file-type';
-import { AppError } from '../api/errors.ts';
+import { AppError } from '../common/errors.ts';
 import type { CatalogStore } from '../catalog/catalog-store.ts';
-import type { ServiceItem } from '../catalog/schema.ts';
-import type { WorkingCalendar } from '../calendar/working-calendar.ts';
-import type { HallConfig } from '../core/config.ts';
-import type { Clock } from '../core/platform.ts';
+import type { ServiceItem } from '../common/catalog.ts';
+import type { WorkingCalendar } from '../common/working-calendar.ts';
+import type { HallConfig } from '../common/hall-config.ts';
+import { startOfHallDay } from '../common/hall-time.ts';
+import type { Clock } from '../common/hall-time.ts';
 import type { EventLog, JsonValue } from '../recording/event-log.ts';
-import { reviewApplication, type ReviewResult } from '../review/review.ts';
-import { ACCEPTED_MEDIA_TYPES } from '../review/rules.ts';
+import { reviewApplication, type ReviewResult } from '../common/review/review.ts';
+import { ACCEPTED_MEDIA_TYPES } from '../common/review/rules.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { Database } from '../store/database.ts';
-import type { SealingOutbox } from '../sync/sync-service.ts';
 import {
   applicationOf,
   applyPatch,
@@ -25,10 +25,14 @@ import {
   type DraftView,
   emptyDraftState,
   type WizardStep,
-} from './draft.ts';
+} from '../common/draft.ts';
 import type { NoticeRenderer } from './notices.ts';
-import { deadlineStatus } from './deadline-status.ts';
-import { PacketStore, type PacketSummary, type SealedPacket, type StoredNotice } from './packet-store.ts';
+import { deadlineStatus } from '../common/deadline-status.ts';
+import type { PacketSummary, SealedPacket } from '../common/packets.ts';
+import type { StoredNotice } from '../packets/build-manifest.ts';
+import type { SealingOutbox } from '../packets/outbox.ts';
+import type { PacketStore } from '../packets/packet-store.ts';
+import { recordBlob } from '../store/blob-records.ts';
 
 export interface Clerk {
   id: number;
@@ -47,6 +51,7 @@ export interface IntakeDeps {
   clock: Clock;
   /** The hall's 补正期限 in working days when an item sets none. */
   correctionDays: number;
+  packets: PacketStore;
   /** Where accepted packets go to travel to the department (sealed in the same transaction). */
   outbox?: SealingOutbox;
 }
@@ -68,10 +73,10 @@ interface DraftRow {
 export const sessionStream = (draftId: string): string => `session:${draftId}`;
 
 export class IntakeService {
-  readonly packets: PacketStore;
+  private readonly packets: PacketStore;
 
   constructor(private readonly deps: IntakeDeps) {
-    this.packets = new PacketStore(deps.db);
+    this.packets = deps.packets;
   }
 
   listDrafts(clerk: Clerk): DraftView[] {
@@ -97,9 +102,7 @@ export class IntakeService {
     const packet = this.packets.latest(packetId);
     if (!packet) throw new AppError('intake.packetNotFound', `no packet ${packetId}`);
     // 补正 issued at the window, or asked for by the department through the change feed.
-    const queueState = this.deps.db
-      .prepare<[string, number], { state: string }>('SELECT state FROM packet_state WHERE packet_id = ? AND version = ?')
-      .get(packetId, packet.version)?.state;
+    const queueState = this.packets.state(packetId, packet.version);
     if (packet.outcome !== 'correction' && queueState !== 'correction_required') {
       throw new AppError('intake.notCorrectable', `packet ${packetId} v${packet.version} is ${queueState ?? packet.outcome}`);
     }
@@ -263,7 +266,7 @@ export class IntakeService {
     const result = this.deps.db.transaction(() => {
       this.row(clerk, id); // still there: not sealed or discarded meanwhile
       for (const notice of storedNotices) recordBlob(this.deps.db, notice, now);
-      const sealed = this.packets.insert({
+      const { packet: sealed, manifest } = this.packets.insert({
         packetId,
         version,
         previousVersion: row.previous_version,
@@ -279,7 +282,7 @@ export class IntakeService {
         sealedAt: now,
       });
       // Signed manifest and outbox rows in the same transaction as the packet.
-      this.deps.outbox?.enqueue({ packetId, version, outcome: review.outcome });
+      this.deps.outbox?.enqueue({ packetId, version, outcome: review.outcome, manifest, manifestHash: sealed.manifestHash });
       this.deps.db.prepare('DELETE FROM drafts WHERE id = ?').run(id);
       this.log(clerk, id, 'intake.sealed', {
         packetId,
@@ -388,11 +391,6 @@ export class IntakeService {
   }
 }
 
-/** Registers a stored blob so the integrity check knows it (same transaction as its first use). */
-export function recordBlob(db: Database, blob: { sha256: string; size: number }, now: number): void {
-  db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, created_at) VALUES (?, ?, ?)').run(blob.sha256, blob.size, now);
-}
-
 function valuesOf(state: DraftState, changed: string[]): { [key: string]: JsonValue } {
   const values: { [key: string]: JsonValue } = {};
   for (const path of changed) {
@@ -401,10 +399,4 @@ function valuesOf(state: DraftState, changed: string[]): { [key: string]: JsonVa
     values[path] = (value ?? null) as JsonValue;
   }
   return values;
-}
-
-/** Midnight in the hall's time zone (Asia/Shanghai, UTC+8 all year). */
-function startOfHallDay(now: number): number {
-  const offset = 8 * 3_600_000;
-  return Math.floor((now + offset) / 86_400_000) * 86_400_000 - offset;
 }

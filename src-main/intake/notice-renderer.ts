@@ -1,12 +1,13 @@
 // Fills the documents module's models from a sealed review and renders them to
 // PDF: which notices an outcome issues, what each row and date says.
-import { isMaterialDue } from '../catalog/schema.ts';
+import { isMaterialDue } from '../common/catalog.ts';
 import { warmUpFonts } from '../documents/fonts.ts';
 import { DOCUMENT_TITLES, type DocumentInput, type Person } from '../documents/model.ts';
 import { renderDocument } from '../documents/render.ts';
-import { describeCounts } from '../review/rules.ts';
-import type { DraftState } from './draft.ts';
-import { type NoticeInput, type NoticeRenderer, type RenderedNotice, noticesFor } from './notices.ts';
+import { describeCounts } from '../common/review/rules.ts';
+import type { DraftState } from '../common/draft.ts';
+import { noticesFor } from '../common/manifest.ts';
+import type { NoticeInput, NoticeRenderer, RenderedNotice } from './notices.ts';
 
 /** What a notice prints for a value the clerk left empty (review has flagged it). */
 const NOT_GIVEN = '（未填写）';

@@ -1,10 +1,10 @@
 // The notices a window issues when it seals (行政许可法 §32): which ones, and the
 // data that fills them. Rendering to PDF is the documents module's job.
-import type { Department, ServiceItem } from '../catalog/schema.ts';
-import type { HallConfig } from '../core/config.ts';
-import type { ReviewResult } from '../review/review.ts';
-import type { DraftFile, DraftState } from './draft.ts';
-import type { NoticeKind } from './manifest.ts';
+import type { Department, ServiceItem } from '../common/catalog.ts';
+import type { HallConfig } from '../common/hall-config.ts';
+import type { ReviewResult } from '../common/review/review.ts';
+import type { DraftFile, DraftState } from '../common/draft.ts';
+import type { NoticeKind } from '../common/manifest.ts';
 
 export interface NoticeInput {
   item: ServiceItem;
@@ -31,10 +31,4 @@ export interface RenderedNotice {
 
 export interface NoticeRenderer {
   render(input: NoticeInput): Promise<RenderedNotice[]>;
-}
-
-/** 受理 gives the receipt and the acceptance notice; 补正 and 不予受理 their own notice. */
-export function noticesFor(outcome: ReviewResult['outcome']): NoticeKind[] {
-  if (outcome === 'accept') return ['receipt', 'acceptance'];
-  return outcome === 'correction' ? ['correction'] : ['refusal'];
 }

@@ -3,10 +3,10 @@
 // hash covers the previous hash and the event's canonical JSON, so a changed,
 // removed or reordered event is found by `verify`, which names the first broken link.
 import { createHash, randomUUID } from 'node:crypto';
-import { canonicalJson } from '../core/canonical-json.ts';
-import type { ChainVerification } from '../api/contract.ts';
+import { canonicalJson } from '../common/canonical-json.ts';
+import type { ChainVerification } from '../common/event-chain.ts';
 import type { Database } from '../store/database.ts';
-import type { Clock } from '../core/platform.ts';
+import type { Clock } from '../common/hall-time.ts';
 
 /** Audit stream for app-level acts (logins, user management, start-ups). */
 export const AUDIT_STREAM = 'audit';

@@ -25,7 +25,7 @@ import {
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError } from '../api/errors.ts';
+import { AppError } from '../common/errors.ts';
 import { mapStoreError } from './database.ts';
 import { errorCode, fsyncDir, fsyncDirSync } from './fs-sync.ts';
 

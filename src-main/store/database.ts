@@ -4,7 +4,7 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
-import { AppError } from '../api/errors.ts';
+import { AppError } from '../common/errors.ts';
 import { errorCode, fsyncDirSync, fsyncFileSync } from './fs-sync.ts';
 import { migrations as appMigrations } from './migrations/index.ts';
 

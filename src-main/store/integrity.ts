@@ -1,7 +1,7 @@
 // Start-up check that the database and the blob files agree: never a blob the
 // database does not know, never a row whose blob is gone. Nothing is ever deleted:
 // unknown files go to quarantine, missing ones are reported for a person to act on.
-import { isAppError } from '../api/errors.ts';
+import { isAppError } from '../common/errors.ts';
 import type { BlobStore } from './blob-store.ts';
 import type { Database } from './database.ts';
 

@@ -3,20 +3,21 @@
 // is applied exactly once whatever happens between reading and writing; then the UI
 // hears `packets.changed`. Failures back off (full jitter, Retry-After honoured) on
 // the injectable timers.
-import type { Logger } from '../core/log.ts';
+import type { Logger } from '../common/logger.ts';
 import { backoffDelay, sleep, type BackoffPolicy, type Timers } from './backoff.ts';
 import type { DepartmentClient } from './department-client.ts';
 import type { Departments } from './departments.ts';
 import { classify, DepartmentError, Halt, type Verdict } from './failures.ts';
-import type { OutboxStore, StateChange } from './outbox-store.ts';
+import type { PacketStateChange } from '../common/sync.ts';
+import type { ChangeFeedStore } from './change-feed-store.ts';
 import type { SyncHooks } from './outbox-worker.ts';
-import { MAX_CHANGES_LIMIT } from './protocol.ts';
+import { MAX_CHANGES_LIMIT } from '../common/sync-protocol.ts';
 
 export interface ChangeFeedOptions {
   departmentId: string;
   departments: Departments;
   client: DepartmentClient;
-  store: OutboxStore;
+  store: ChangeFeedStore;
   timers: Timers;
   random: () => number;
   backoff: BackoffPolicy;
@@ -26,7 +27,7 @@ export interface ChangeFeedOptions {
   idleMs: number;
   logger: Logger;
   hooks?: SyncHooks | undefined;
-  onChanges(changes: StateChange[]): void;
+  onChanges(changes: PacketStateChange[]): void;
   /** Each poll's outcome, for the health board. */
   onStatus(departmentId: string, problem: Verdict | undefined): void;
 }

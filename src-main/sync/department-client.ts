@@ -19,7 +19,7 @@ import {
   WHOAMI_PATH,
   WhoAmI,
   type PutPacketRequest,
-} from './protocol.ts';
+} from '../common/sync-protocol.ts';
 
 /**
  * Connection pools of this core only (JSON calls and tus uploads share them), so a

@@ -2,11 +2,11 @@
 // inbox is (a URL, or the embedded demo inbox once it has started), which signature
 // scheme it requires, and the window's token for it (sealed in SQLite, set by an
 // installer or by the embedded inbox's automatic enrolment).
-import { AppError } from '../api/errors.ts';
-import type { HallConfig } from '../core/config.ts';
+import { AppError } from '../common/errors.ts';
+import type { HallConfig } from '../common/hall-config.ts';
 import type { DepartmentEndpoint } from './department-client.ts';
 import { DepartmentError } from './failures.ts';
-import type { SignatureScheme } from './protocol.ts';
+import type { SignatureScheme } from '../common/sync-protocol.ts';
 import type { Credentials } from './secrets.ts';
 
 export interface DepartmentInfo {

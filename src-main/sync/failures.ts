@@ -2,8 +2,8 @@
 // again later (network, timeouts, 5xx, 408/429, answers that are not the protocol's —
 // a captive portal or a broken proxy), or hold the packet for a person (any other
 // 4xx: a token, signature or packet the department will never take as it is).
-import { AppError, isAppError, type ErrorCode, type ErrorParams } from '../api/errors.ts';
-import { isRetryableStatus } from './protocol.ts';
+import { AppError, isAppError, type ErrorCode, type ErrorParams } from '../common/errors.ts';
+import { isRetryableStatus } from '../common/sync-protocol.ts';
 import { mapStoreError } from '../store/database.ts';
 
 export type FailureKind = 'network' | 'timeout' | 'http' | 'garbage' | 'aborted';

@@ -4,18 +4,17 @@
 // (packet_state through PacketStore.moveTo) together, so a crash between any two
 // recordings leaves rows that the next run picks up from — a step is only ever
 // repeated, never skipped, and every step is idempotent at the department.
-import type { ErrorCode, ErrorParams } from '../api/errors.ts';
+import type { ErrorCode, ErrorParams } from '../common/errors.ts';
 import type { Database } from '../store/database.ts';
-import type { PacketStore } from '../intake/packet-store.ts';
-import type { ChangesAnswer, CommitReceipt, PacketStatus } from './protocol.ts';
+import { isSendingState, type PacketState, type SendingState } from '../common/packet-states.ts';
+import type { OutboxStep, PacketStateChange } from '../common/sync.ts';
+import type { PacketStore } from '../packets/packet-store.ts';
 
-export type OutboxStep = 'register' | 'upload' | 'commit' | 'done';
+export type { OutboxStep } from '../common/sync.ts';
+import type { CommitReceipt, PacketStatus } from '../common/sync-protocol.ts';
+
 export type Lane = 'small' | 'bulk';
 
-/** Visible states of a packet on its way; department states (delivered and later) are never overwritten by these. */
-export const SENDING_STATES = ['sealed', 'uploading', 'submitted', 'retry_wait', 'blocked', 'upload_gone'] as const;
-export type SendingState = (typeof SENDING_STATES)[number];
-const SENDING = new Set<string>(SENDING_STATES);
 
 const STEP_STATE: Record<OutboxStep, SendingState | 'delivered'> = {
   register: 'sealed',
@@ -86,29 +85,11 @@ export interface NewOutboxEntry {
   blocked?: Problem | undefined;
 }
 
-/** A change the feed brought, as the queue shows it. */
-export interface Decision {
-  state: string;
-  reason: string | null;
-  correctionItems: string[];
-  waybill: string | null;
-  decidedBy: string | null;
-  at: string;
-  cursor: number;
-}
-
 export interface PacketSyncRow {
   packet: OutboxPacketRow;
   bytesTotal: number;
   bytesDone: number;
   files: OutboxFileRow[];
-}
-
-/** Which packets changed visibly, for the `packets.changed` event. */
-export interface StateChange {
-  packetId: string;
-  version: number;
-  state: string;
 }
 
 export class OutboxStore {
@@ -120,7 +101,7 @@ export class OutboxStore {
 
   // ── writing the outbox (inside the sealing transaction) ───────────────────
 
-  enqueue(entry: NewOutboxEntry): StateChange[] {
+  enqueue(entry: NewOutboxEntry): PacketStateChange[] {
     const now = this.now();
     this.db
       .prepare(
@@ -297,13 +278,9 @@ export class OutboxStore {
 
   /** The manifest exactly as sealed (its hash is over these bytes' canonical form). */
   manifestText(packetId: string, version: number): string {
-    const row = this.db
-      .prepare<[string, number], { manifest: string }>(
-        'SELECT manifest FROM packets WHERE packet_id = ? AND version = ?',
-      )
-      .get(packetId, version);
-    if (!row) throw new Error(`packet ${packetId} v${version} is in the outbox but not in packets`);
-    return row.manifest;
+    const text = this.packets.manifestText(packetId, version);
+    if (text === undefined) throw new Error(`packet ${packetId} v${version} is in the outbox but not in packets`);
+    return text;
   }
 
   /** Sync view of the given packet versions (those that travel). */
@@ -322,46 +299,6 @@ export class OutboxStore {
       out.set(`${packetId}#${version}`, { packet, files, bytesTotal: total, bytesDone: done });
     }
     return out;
-  }
-
-  /** The latest change the department sent for a packet version. */
-  lastDecision(packetId: string, version: number): Decision | undefined {
-    const row = this.db
-      .prepare<
-        [string, number],
-        {
-          state: string;
-          reason: string | null;
-          correction_items: string | null;
-          waybill: string | null;
-          decided_by: string | null;
-          at: string;
-          cursor: number;
-        }
-      >(
-        `SELECT state, reason, correction_items, waybill, decided_by, at, cursor FROM sync_changes
-         WHERE packet_id = ? AND version = ? ORDER BY applied_at DESC, cursor DESC LIMIT 1`,
-      )
-      .get(packetId, version);
-    return (
-      row && {
-        state: row.state,
-        reason: row.reason,
-        correctionItems: row.correction_items ? (JSON.parse(row.correction_items) as string[]) : [],
-        waybill: row.waybill,
-        decidedBy: row.decided_by,
-        at: row.at,
-        cursor: row.cursor,
-      }
-    );
-  }
-
-  cursor(departmentId: string): number {
-    return (
-      this.db
-        .prepare<[string], { cursor: number }>('SELECT cursor FROM sync_cursors WHERE department_id = ?')
-        .get(departmentId)?.cursor ?? 0
-    );
   }
 
   /** Counts for the queue header and health. */
@@ -387,7 +324,7 @@ export class OutboxStore {
   }
 
   /** PUT answered: the files the department holds are done, the rest to upload (or commit at once). */
-  recordRegistered(packet: OutboxPacketRow, status: PacketStatus): StateChange[] {
+  recordRegistered(packet: OutboxPacketRow, status: PacketStatus): PacketStateChange[] {
     return this.db.transaction(() => {
       const now = this.now();
       const missing = new Set(status.missingFiles);
@@ -417,7 +354,7 @@ export class OutboxStore {
   }
 
   /** The upload URL, stored before the first byte goes out. */
-  recordUploadUrl(file: OutboxFileRow, url: string): StateChange[] {
+  recordUploadUrl(file: OutboxFileRow, url: string): PacketStateChange[] {
     return this.db.transaction(() => {
       const { changes } = this.db
         .prepare(
@@ -441,7 +378,7 @@ export class OutboxStore {
   }
 
   /** The department has the file (and checked its SHA-256); the last one moves the packet to commit. */
-  recordFileDone(file: OutboxFileRow): StateChange[] {
+  recordFileDone(file: OutboxFileRow): PacketStateChange[] {
     return this.db.transaction(() => {
       const now = this.now();
       this.db
@@ -467,7 +404,7 @@ export class OutboxStore {
   }
 
   /** 410/404 on an upload: its bytes are gone at the department; start the file again from the local blob. */
-  recordUploadGone(file: OutboxFileRow, problem: Problem, delayMs = 0): StateChange[] {
+  recordUploadGone(file: OutboxFileRow, problem: Problem, delayMs = 0): PacketStateChange[] {
     return this.db.transaction(() => {
       const now = this.now();
       this.resetFile(file);
@@ -490,7 +427,7 @@ export class OutboxStore {
   }
 
   /** Commit said files are missing (never arrived, or lost at the department): upload them again. */
-  recordFilesMissing(packet: OutboxPacketRow, missing: readonly string[]): StateChange[] {
+  recordFilesMissing(packet: OutboxPacketRow, missing: readonly string[]): PacketStateChange[] {
     return this.db.transaction(() => {
       const now = this.now();
       const wanted = new Set(missing);
@@ -512,7 +449,7 @@ export class OutboxStore {
   }
 
   /** Commit said the version was never registered: PUT again. */
-  recordNotRegistered(packet: OutboxPacketRow): StateChange[] {
+  recordNotRegistered(packet: OutboxPacketRow): PacketStateChange[] {
     return this.db.transaction(() => {
       const now = this.now();
       this.db
@@ -524,7 +461,7 @@ export class OutboxStore {
     })();
   }
 
-  recordDelivered(packet: OutboxPacketRow, receipt: CommitReceipt): StateChange[] {
+  recordDelivered(packet: OutboxPacketRow, receipt: CommitReceipt): PacketStateChange[] {
     return this.db.transaction(() => {
       const now = this.now();
       this.db
@@ -540,7 +477,7 @@ export class OutboxStore {
   }
 
   /** A transient failure: try again at `now + delayMs`. */
-  recordRetry(packet: OutboxPacketRow, problem: Problem, delayMs: number): StateChange[] {
+  recordRetry(packet: OutboxPacketRow, problem: Problem, delayMs: number): PacketStateChange[] {
     return this.db.transaction(() => {
       const now = this.now();
       this.db
@@ -552,7 +489,7 @@ export class OutboxStore {
   }
 
   /** Needs a person: held until someone says "retry now" (or the cause is fixed, e.g. a new token). */
-  recordBlocked(packet: OutboxPacketRow, problem: Problem): StateChange[] {
+  recordBlocked(packet: OutboxPacketRow, problem: Problem): PacketStateChange[] {
     return this.db.transaction(() => {
       const now = this.now();
       this.db.prepare('UPDATE outbox_packets SET blocked = 1, attempts = attempts + 1 WHERE seq = ?').run(packet.seq);
@@ -562,7 +499,7 @@ export class OutboxStore {
   }
 
   /** "Retry now": due at once, backoff and any block cleared. */
-  retryNow(packetId: string, version: number): StateChange[] | undefined {
+  retryNow(packetId: string, version: number): PacketStateChange[] | undefined {
     return this.db.transaction(() => {
       const packet = this.packet(packetId, version);
       if (!packet || packet.step === 'done') return undefined;
@@ -583,7 +520,7 @@ export class OutboxStore {
   }
 
   /** Releases packets blocked for one of `codes` (their cause was fixed), for one department or all. */
-  unblockWhere(codes: readonly ErrorCode[], departmentId?: string): StateChange[] {
+  unblockWhere(codes: readonly ErrorCode[], departmentId?: string): PacketStateChange[] {
     return this.db.transaction(() => {
       const rows = this.db
         .prepare<[], OutboxPacketRow>(`SELECT * FROM outbox_packets WHERE blocked = 1 AND step != 'done'`)
@@ -594,86 +531,23 @@ export class OutboxStore {
     })();
   }
 
-  // ── the change feed ───────────────────────────────────────────────────────
-
   /**
-   * Applies one answer of the change feed and moves the cursor, in one transaction:
-   * each change once (its cursor is a key), in order, with its state logged on the packet.
+   * The department has the whole packet (its feed spoke of it): nothing is left to send
+   * but the receipt, which a commit replays (and which the display state no longer follows).
+   * Called inside the change feed's transaction.
    */
-  applyChanges(departmentId: string, answer: ChangesAnswer): StateChange[] {
-    return this.db.transaction(() => {
-      const now = this.now();
-      const changed: StateChange[] = [];
-      const current = this.cursor(departmentId);
-      for (const change of answer.changes) {
-        if (change.cursor <= current) continue;
-        const known =
-          this.db
-            .prepare('SELECT 1 FROM packets WHERE packet_id = ? AND version = ?')
-            .get(change.packetId, change.version) !== undefined;
-        const { changes } = this.db
-          .prepare(
-            `INSERT OR IGNORE INTO sync_changes (department_id, cursor, packet_id, version, state, reason, correction_items,
-               waybill, decided_by, at, applied_at, known)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            departmentId,
-            change.cursor,
-            change.packetId,
-            change.version,
-            change.state,
-            change.reason ?? null,
-            change.correctionItems ? JSON.stringify(change.correctionItems) : null,
-            change.waybill ?? null,
-            change.decidedBy ?? null,
-            change.at,
-            now,
-            known ? 1 : 0,
-          );
-        if (changes === 0 || !known) continue;
-        const reason = change.reason ?? (change.correctionItems?.length ? change.correctionItems.join('；') : null);
-        changed.push(...this.showDepartment(change.packetId, change.version, change.state, reason, now));
-        // The department has the whole packet: nothing is left to send but the receipt,
-        // which a commit replays (and which the display state no longer follows).
-        const outbox = this.packet(change.packetId, change.version);
-        if (outbox && outbox.step !== 'done' && (outbox.step !== 'commit' || outbox.blocked === 1)) {
-          this.db
-            .prepare(
-              `UPDATE outbox_packets SET step = 'commit', blocked = 0, next_attempt_at = ?, attempts = 0 WHERE seq = ?`,
-            )
-            .run(now, outbox.seq);
-        }
-      }
-      const next = Math.max(current, answer.cursor);
+  recordDecided(packetId: string, version: number): void {
+    const outbox = this.packet(packetId, version);
+    if (outbox && outbox.step !== 'done' && (outbox.step !== 'commit' || outbox.blocked === 1)) {
       this.db
-        .prepare(
-          `INSERT INTO sync_cursors (department_id, cursor, updated_at) VALUES (?, ?, ?)
-           ON CONFLICT (department_id) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
-        )
-        .run(departmentId, next, now);
-      return changed;
-    })();
-  }
-
-  // ── settings ──────────────────────────────────────────────────────────────
-
-  setting(key: string): string | undefined {
-    return this.db.prepare<[string], { value: string }>('SELECT value FROM sync_settings WHERE key = ?').get(key)
-      ?.value;
-  }
-
-  setSetting(key: string, value: string): void {
-    this.db
-      .prepare(
-        'INSERT INTO sync_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, value);
+        .prepare(`UPDATE outbox_packets SET step = 'commit', blocked = 0, next_attempt_at = ?, attempts = 0 WHERE seq = ?`)
+        .run(this.now(), outbox.seq);
+    }
   }
 
   // ── internals ─────────────────────────────────────────────────────────────
 
-  private unblockRow(packet: OutboxPacketRow): StateChange[] {
+  private unblockRow(packet: OutboxPacketRow): PacketStateChange[] {
     const now = this.now();
     this.db
       .prepare('UPDATE outbox_packets SET blocked = 0, attempts = 0, next_attempt_at = ? WHERE seq = ?')
@@ -707,32 +581,12 @@ export class OutboxStore {
   }
 
   /** Moves the visible state while the packet is still on its way; never over a department's state. */
-  private show(packetId: string, version: number, state: string, reason: string | null, at: number): StateChange[] {
-    const current = this.stateOf(packetId, version);
-    if (current === undefined || !SENDING.has(current) || current === state) return [];
+  private show(packetId: string, version: number, state: PacketState, reason: string | null, at: number): PacketStateChange[] {
+    const current = this.packets.state(packetId, version);
+    // Department states (delivered and later) are never overwritten by sending states.
+    if (current === undefined || !isSendingState(current) || current === state) return [];
     this.packets.moveTo(packetId, version, state, reason, at);
     return [{ packetId, version, state }];
-  }
-
-  /** The department's word is final: applied over any state but itself. */
-  private showDepartment(
-    packetId: string,
-    version: number,
-    state: string,
-    reason: string | null,
-    at: number,
-  ): StateChange[] {
-    if (this.stateOf(packetId, version) === state) return [];
-    this.packets.moveTo(packetId, version, state, reason, at);
-    return [{ packetId, version, state }];
-  }
-
-  private stateOf(packetId: string, version: number): string | undefined {
-    return this.db
-      .prepare<[string, number], { state: string }>(
-        'SELECT state FROM packet_state WHERE packet_id = ? AND version = ?',
-      )
-      .get(packetId, version)?.state;
   }
 }
 

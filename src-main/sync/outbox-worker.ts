@@ -6,14 +6,16 @@
 // packet waits on its own backoff or is held for a person; the lanes move on to the
 // others. It wakes at start, on its timer (the earliest due item), after each seal,
 // when the network comes back, and on resume or "retry now".
-import type { Logger } from '../core/log.ts';
+import type { Logger } from '../common/logger.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import { backoffDelay, type BackoffPolicy, type Timers } from './backoff.ts';
 import type { DepartmentClient, DepartmentEndpoint, HttpAgents } from './department-client.ts';
 import type { Departments } from './departments.ts';
 import { blockError, classify, DepartmentError, Halt, isAbort } from './failures.ts';
-import { taskKey, type Lane, type OutboxStore, type StateChange, type Task } from './outbox-store.ts';
-import type { Manifest, ManifestSignature } from './protocol.ts';
+import type { PacketStateChange, UploadProgress } from '../common/sync.ts';
+import { taskKey, type Lane, type OutboxStore, type Task } from './outbox-store.ts';
+import type { ManifestSignature } from '../common/sync-protocol.ts';
+import type { Manifest } from '../common/manifest.ts';
 import type { WindowKeys } from './secrets.ts';
 import { signManifest } from './signing.ts';
 import { tusUpload } from './tus-upload.ts';
@@ -37,12 +39,6 @@ export interface SyncHooks {
   at?(point: SyncPoint, info: SyncPointInfo): void;
 }
 
-export interface UploadProgress {
-  packetId: string;
-  version: number;
-  bytesSent: number;
-  bytesTotal: number;
-}
 
 export interface OutboxWorkerOptions {
   store: OutboxStore;
@@ -62,7 +58,7 @@ export interface OutboxWorkerOptions {
   runId: string;
   logger: Logger;
   hooks?: SyncHooks | undefined;
-  onChanges(changes: StateChange[]): void;
+  onChanges(changes: PacketStateChange[]): void;
   onProgress(progress: UploadProgress): void;
   /** Bytes read from blobs for sending (re-sends count again): for benchmarks and tests. */
   onBytesRead?(bytes: number): void;

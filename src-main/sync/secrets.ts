@@ -4,9 +4,9 @@
 // store/keys.ts derives the database and blob keys, so a database key leak alone
 // does not yield a key that signs packets.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { AppError } from '../api/errors.ts';
+import { AppError } from '../common/errors.ts';
 import type { Database } from '../store/database.ts';
-import type { SignatureScheme } from './protocol.ts';
+import type { SignatureScheme } from '../common/sync-protocol.ts';
 import { generateSigningKey, keyIdOf, publicKeyOf, type SigningKey } from './signing.ts';
 
 const KEY_BYTES = 32;

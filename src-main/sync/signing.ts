@@ -6,7 +6,7 @@
 // uncompressed point (04‖x‖y).
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import smCrypto from 'sm-crypto';
-import { canonicalManifestBytes, type ManifestSignature, type SignatureScheme } from './protocol.ts';
+import { canonicalManifestBytes, type ManifestSignature, type SignatureScheme } from '../common/sync-protocol.ts';
 
 /** GB/T 35276 default signer id for SM2 (the "1234567812345678" every vendor uses). */
 export const SM2_USER_ID = '1234567812345678';
@@ -137,7 +137,7 @@ export function verifyManifest(manifest: unknown, signature: ManifestSignature, 
   if (raw.length !== 64 || raw.toString('base64') !== signature.value) {
     return fail('signature.malformed', 'signature value must be base64 of 64 bytes');
   }
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
     bytes = canonicalManifestBytes(manifest);
   } catch {

@@ -8,11 +8,11 @@ import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import { DefaultHttpStack, Upload, type DetailedError, type UploadOptions } from 'tus-js-client';
-import { isAppError } from '../api/errors.ts';
+import { isAppError } from '../common/errors.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import { parseRetryAfter } from './backoff.ts';
 import { DepartmentError, Halt, StepAborted } from './failures.ts';
-import { ErrorBody, UPLOAD_METADATA } from './protocol.ts';
+import { ErrorBody, UPLOAD_METADATA } from '../common/sync-protocol.ts';
 
 export interface TusUploadInput {
   blobs: BlobStore;

@@ -1,8 +1,8 @@
 // The renderer's one way to the core: typed calls and events of the contract over
 // whichever transport the host provides (Electron IPC or the browser host's
 // WebSocket). Screens receive this client and never learn which transport it has.
-import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../src-main/api/contract.ts';
-import { isErrorCode, type ErrorCode, type ErrorParams } from '../../src-main/api/errors.ts';
+import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../src-main/api/contract/index.ts';
+import { isErrorCode, type ErrorCode, type ErrorParams } from '../../src-main/common/errors.ts';
 import type { CallMessage, EventMessage, ResultMessage } from '../../src-main/api/wire.ts';
 
 /** Whether the link to the core is up; only transports that can lose it report this. */

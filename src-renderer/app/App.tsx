@@ -2,9 +2,9 @@
 // the idle lock, or the shell. The core stays the truth: after a reconnect or a
 // refusal that says the session changed, the app asks it again.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppInfo, SessionInfo } from '../../src-main/api/contract.ts';
+import type { AppInfo, SessionInfo } from '../../src-main/api/contract/index.ts';
 import type { ApiClient } from '../api/client.ts';
-import { t } from '../i18n/index.ts';
+import { t } from '../../src-main/common/i18n/index.ts';
 import { LockScreen } from '../screens/LockScreen.tsx';
 import { LoginScreen } from '../screens/LoginScreen.tsx';
 import { SetupScreen } from '../screens/SetupScreen.tsx';

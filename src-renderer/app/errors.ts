@@ -1,5 +1,5 @@
 import { isApiCallError } from '../api/client.ts';
-import { errorMessage } from '../i18n/index.ts';
+import { errorMessage } from '../../src-main/common/i18n/index.ts';
 
 /** The Chinese message for anything a call can throw. */
 export function describeError(error: unknown): string {

@@ -3,9 +3,9 @@
 // `frame-src blob:`). Documents also get a real <a download> link, so the browser
 // saves the very bytes that were issued.
 import { useEffect, useState } from 'react';
-import type { FileContent } from '../../src-main/api/contract.ts';
+import type { FileContent } from '../../src-main/api/contract/index.ts';
 import { describeError } from '../app/errors.ts';
-import { t, tryT } from '../i18n/index.ts';
+import { t, tryT } from '../../src-main/common/i18n/index.ts';
 import { ErrorNotice } from './Notice.tsx';
 
 export type ObjectUrlState =

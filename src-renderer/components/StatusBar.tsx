@@ -1,9 +1,9 @@
 // The strip along the bottom: one entry per device and service (state colour,
 // Chinese name, state and reason), kept current by the core's `health.changed`.
 import { useEffect, useState } from 'react';
-import type { HealthEntry } from '../../src-main/api/contract.ts';
+import type { HealthEntry } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
-import { t } from '../i18n/index.ts';
+import { t } from '../../src-main/common/i18n/index.ts';
 import { healthLabel, healthReason, healthStateLabel } from './health.ts';
 
 export function useHealth(): HealthEntry[] | null {

@@ -1,5 +1,5 @@
-import type { HealthEntry } from '../../src-main/api/contract.ts';
-import { t, tryT } from '../i18n/index.ts';
+import type { HealthEntry } from '../../src-main/api/contract/index.ts';
+import { t, tryT } from '../../src-main/common/i18n/index.ts';
 
 /** The Chinese name of a health entry; an id the catalog does not know is shown as is. */
 export function healthLabel(entry: HealthEntry): string {

@@ -1,11 +1,11 @@
 // 事项目录 for installers: which catalog versions are installed, and importing a
 // signed catalog file from the department. A refused file changes nothing.
 import { useCallback, useEffect, useState, type ChangeEvent } from 'react';
-import type { CatalogSummary } from '../../src-main/api/contract.ts';
+import type { CatalogSummary } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
 import { describeError } from '../app/errors.ts';
 import { ErrorNotice, StatusNotice } from '../components/Notice.tsx';
-import { t } from '../i18n/index.ts';
+import { t } from '../../src-main/common/i18n/index.ts';
 
 const timeFormat = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Shanghai' });
 

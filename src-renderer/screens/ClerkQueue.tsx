@@ -3,12 +3,12 @@
 // (queue/PacketQueue.tsx). The draft open in this window is remembered for the tab,
 // so a reload lands back in it.
 import { useCallback, useEffect, useState } from 'react';
-import type { DraftView } from '../../src-main/api/contract.ts';
+import type { DraftView } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
 import { describeError } from '../app/errors.ts';
 import { hallTime } from '../app/hall-time.ts';
 import { ErrorNotice } from '../components/Notice.tsx';
-import { t } from '../i18n/index.ts';
+import { t } from '../../src-main/common/i18n/index.ts';
 import { IntakeWizard } from './intake/IntakeWizard.tsx';
 import { ItemPicker } from './intake/ItemPicker.tsx';
 import { openDraft } from './intake/open-draft.ts';

@@ -3,12 +3,12 @@
 // setting the access token it issued. The token goes to the core once and is never
 // shown again; a token the department refuses is not stored, and the reason is shown.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { EnrolmentInfo, SyncStatus } from '../../src-main/api/contract.ts';
+import type { EnrolmentInfo, SyncStatus } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
 import { describeError } from '../app/errors.ts';
 import { Field, TextAreaField } from '../components/Field.tsx';
 import { ErrorNotice, StatusNotice } from '../components/Notice.tsx';
-import { errorMessage, t } from '../i18n/index.ts';
+import { errorMessage, t } from '../../src-main/common/i18n/index.ts';
 
 /** As the contract checks it (sync.setDepartmentToken): the same rule, said before the round trip. */
 const TOKEN_PATTERN = /^[\x21-\x7e]{16,512}$/;

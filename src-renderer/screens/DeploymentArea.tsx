@@ -3,7 +3,7 @@
 import { useHealth } from '../components/StatusBar.tsx';
 import { EmptyState } from '../components/Notice.tsx';
 import { healthLabel, healthReason, healthStateLabel } from '../components/health.ts';
-import { t } from '../i18n/index.ts';
+import { t } from '../../src-main/common/i18n/index.ts';
 import { CatalogPanel } from './CatalogPanel.tsx';
 import { DepartmentsPanel } from './DepartmentsPanel.tsx';
 

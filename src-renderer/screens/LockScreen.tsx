@@ -1,12 +1,12 @@
 // Idle lock: the user stays signed in (and the work behind stays as it was) until
 // the password is entered again, or someone signs out.
 import { useState, type FormEvent } from 'react';
-import type { SessionInfo, UserSummary } from '../../src-main/api/contract.ts';
+import type { SessionInfo, UserSummary } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
 import { describeError } from '../app/errors.ts';
 import { Field } from '../components/Field.tsx';
 import { ErrorNotice } from '../components/Notice.tsx';
-import { t } from '../i18n/index.ts';
+import { t } from '../../src-main/common/i18n/index.ts';
 
 export function LockScreen({ user, onSession }: { user: UserSummary; onSession: (session: SessionInfo) => void }) {
   const api = useApi();

@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import type { AppInfo, SessionInfo } from '../../src-main/api/contract.ts';
+import type { AppInfo, SessionInfo } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
 import { describeError } from '../app/errors.ts';
 import { Field } from '../components/Field.tsx';
 import { ErrorNotice } from '../components/Notice.tsx';
-import { t } from '../i18n/index.ts';
+import { t } from '../../src-main/common/i18n/index.ts';
 
 export function LoginScreen({ info, onSession }: { info: AppInfo | null; onSession: (session: SessionInfo) => void }) {
   const api = useApi();

@@ -1,12 +1,12 @@
 // First run: the machine has no account yet, so the first installer (运维部署)
 // account is created here and signed in.
 import { useState, type FormEvent } from 'react';
-import type { SessionInfo } from '../../src-main/api/contract.ts';
+import type { SessionInfo } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
 import { describeError } from '../app/errors.ts';
 import { Field } from '../components/Field.tsx';
 import { ErrorNotice } from '../components/Notice.tsx';
-import { t } from '../i18n/index.ts';
+import { t } from '../../src-main/common/i18n/index.ts';
 
 export function SetupScreen({ onSession }: { onSession: (session: SessionInfo) => void }) {
   const api = useApi();

@@ -1,10 +1,10 @@
 // The frame after sign-in: where this window is, who works at it, the areas the
 // user's role may open (Alt+1, Alt+2, … in order), and the status bar.
 import { useEffect, useRef, useState } from 'react';
-import type { AppInfo, Role, UserSummary } from '../../src-main/api/contract.ts';
+import type { AppInfo, Role, UserSummary } from '../../src-main/api/contract/index.ts';
 import { useIdleLock } from '../app/use-idle-lock.ts';
 import { StatusBar } from '../components/StatusBar.tsx';
-import { t } from '../i18n/index.ts';
+import { t } from '../../src-main/common/i18n/index.ts';
 import { ClerkQueue } from './ClerkQueue.tsx';
 import { DeploymentArea } from './DeploymentArea.tsx';
 import { SupervisionArea } from './SupervisionArea.tsx';

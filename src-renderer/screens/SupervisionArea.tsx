@@ -1,6 +1,6 @@
 // 督查: session review for supervisors; the list and player come in later issues.
 import { EmptyState } from '../components/Notice.tsx';
-import { t } from '../i18n/index.ts';
+import { t } from '../../src-main/common/i18n/index.ts';
 
 export function SupervisionArea() {
   return (

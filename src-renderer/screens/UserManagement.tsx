@@ -1,12 +1,12 @@
 // 用户管理 (installers): list the accounts, create one, reset a password, lift a
 // lockout, disable or enable. Every refusal of the core is shown in Chinese inline.
 import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { Role, UserSummary } from '../../src-main/api/contract.ts';
+import type { Role, UserSummary } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
 import { describeError } from '../app/errors.ts';
 import { Field, SelectField } from '../components/Field.tsx';
 import { ErrorNotice, StatusNotice } from '../components/Notice.tsx';
-import { t } from '../i18n/index.ts';
+import { t } from '../../src-main/common/i18n/index.ts';
 
 const ROLES: readonly Role[] = ['clerk', 'supervisor', 'installer'];
 const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }));

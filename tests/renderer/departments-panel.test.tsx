@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { errorMessage } from '../../src-renderer/i18n/index.ts';
+import { errorMessage } from '../../src-main/common/i18n/index.ts';
 import { FakeCore } from './fake-core.ts';
 import { completeSocialCard, pngBytes, SOCIAL_CARD } from './intake-fixtures.ts';
 import { CLERK, INSTALLER, renderOn } from './render-app.tsx';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DraftPatch } from '../../src-main/intake/draft.ts';
+import type { DraftPatch } from '../../src-main/common/draft.ts';
 import {
   DraftSaver,
   mergePatch,

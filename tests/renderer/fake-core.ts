@@ -3,9 +3,9 @@
 // output schemas), and every message crosses as MessagePack as on the browser
 // host; only the handlers behind it are small stand-ins for the services of
 // src-main/core (intake: fake-intake.ts).
-import type { HealthSnapshot, Role, SessionInfo, UserSummary } from '../../src-main/api/contract.ts';
+import type { HealthSnapshot, Role, SessionInfo, UserSummary } from '../../src-main/api/contract/index.ts';
 import { createDispatcher, type Handlers } from '../../src-main/api/dispatcher.ts';
-import { AppError } from '../../src-main/api/errors.ts';
+import { AppError } from '../../src-main/common/errors.ts';
 import {
   type CallMessage,
   type EventMessage,

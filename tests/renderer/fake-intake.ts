@@ -9,13 +9,13 @@ import { resolve } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { v7 as uuidv7 } from 'uuid';
 import type { Handlers } from '../../src-main/api/dispatcher.ts';
-import { AppError } from '../../src-main/api/errors.ts';
-import type { CatalogSummary, DraftView, PacketSummary, ReviewResult, SealedPacket } from '../../src-main/api/contract.ts';
+import { AppError } from '../../src-main/common/errors.ts';
+import type { CatalogSummary, DraftView, PacketSummary, ReviewResult, SealedPacket } from '../../src-main/api/contract/index.ts';
 import { parseTrustedKeys, verifyCatalogFile } from '../../src-main/catalog/catalog-file.ts';
-import { WorkingCalendar } from '../../src-main/calendar/working-calendar.ts';
-import { deadlineStatus } from '../../src-main/intake/deadline-status.ts';
+import { loadWorkingCalendar } from '../../src-main/calendar/calendar-files.ts';
+import { deadlineStatus } from '../../src-main/common/deadline-status.ts';
 import { CatalogSearch } from '../../src-main/catalog/catalog-search.ts';
-import { Catalog, type ServiceItem } from '../../src-main/catalog/schema.ts';
+import { Catalog, type ServiceItem } from '../../src-main/common/catalog.ts';
 import {
   applicationOf,
   applyPatch,
@@ -24,18 +24,19 @@ import {
   DraftState,
   emptyDraftState,
   type WizardStep,
-} from '../../src-main/intake/draft.ts';
-import type { NoticeKind } from '../../src-main/intake/manifest.ts';
-import { noticesFor } from '../../src-main/intake/notices.ts';
-import { reviewApplication } from '../../src-main/review/review.ts';
-import { ACCEPTED_MEDIA_TYPES } from '../../src-main/review/rules.ts';
+} from '../../src-main/common/draft.ts';
+import type { NoticeKind } from '../../src-main/common/manifest.ts';
+import { INITIAL_STATE, type PacketState } from '../../src-main/common/packet-states.ts';
+import { noticesFor } from '../../src-main/common/manifest.ts';
+import { reviewApplication } from '../../src-main/common/review/review.ts';
+import { ACCEPTED_MEDIA_TYPES } from '../../src-main/common/review/rules.ts';
 
 const root = process.cwd();
 /** The shipped seed catalog and calendar, read once for every test. */
 export const seedCatalog: Catalog = Catalog.parse(
   (JSON.parse(readFileSync(resolve(root, 'assets/catalog/seed-catalog.json'), 'utf8')) as { catalog: unknown }).catalog,
 );
-const calendar = WorkingCalendar.fromDirectory(resolve(root, 'assets/calendar'));
+const calendar = loadWorkingCalendar(resolve(root, 'assets/calendar'));
 const trustedKeys = parseTrustedKeys(
   JSON.parse(readFileSync(resolve(root, 'assets/catalog/demo-signer.pub.json'), 'utf8')),
 );
@@ -49,11 +50,6 @@ export function seedItem(code: string): ServiceItem {
 
 const TITLES = DOCUMENT_TITLES;
 const SERIES: Record<NoticeKind, string> = { receipt: 'SJ', acceptance: 'SL', correction: 'BZ', refusal: 'BY' };
-const INITIAL_STATE: Record<ReviewResult['outcome'], string> = {
-  accept: 'sealed',
-  correction: 'correction_issued',
-  refuse: 'refused_at_window',
-};
 
 export interface Clerk {
   id: number;
@@ -74,7 +70,7 @@ interface FakeDraft {
 }
 
 export interface FakePacket extends Omit<PacketSummary, 'deadlineStatus'> {
-  state: string;
+  state: PacketState;
   draftState: DraftState;
   files: DraftFile[];
 }

@@ -9,10 +9,10 @@
 // move as the core moves them (PacketStore through OutboxStore.show / showDepartment).
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import smCrypto from 'sm-crypto';
-import type { EnrolmentInfo, PacketSync, SyncStatus } from '../../src-main/api/contract.ts';
+import type { EnrolmentInfo, PacketSync, SyncStatus } from '../../src-main/api/contract/index.ts';
 import type { Handlers } from '../../src-main/api/dispatcher.ts';
-import { AppError, type ErrorCode, type ErrorParams } from '../../src-main/api/errors.ts';
-import { canTransition, type PacketState } from '../../src-main/sync/protocol.ts';
+import { AppError, type ErrorCode, type ErrorParams } from '../../src-main/common/errors.ts';
+import { canInboxTransition, type DepartmentState, type InboxState, isSendingState, type PacketState } from '../../src-main/common/packet-states.ts';
 import type { FakeIntake, FakePacket } from './fake-intake.ts';
 
 export interface FakeDepartmentSeed {
@@ -25,13 +25,12 @@ export interface FakeDepartmentSeed {
 
 type Step = 'register' | 'upload' | 'commit' | 'done';
 
-const STEP_STATE: Record<Step, string> = {
+const STEP_STATE: Record<Step, PacketState> = {
   register: 'sealed',
   upload: 'uploading',
   commit: 'submitted',
   done: 'delivered',
 };
-const SENDING = new Set(['sealed', 'uploading', 'submitted', 'retry_wait', 'blocked', 'upload_gone']);
 /** Held packets the core releases when a token is set (SyncService TOKEN_CODES). */
 const TOKEN_CODES: readonly string[] = ['sync.tokenMissing', 'sync.tokenRejected', 'sync.windowMismatch'];
 const MAX_BACKOFF_MS = 15 * 60_000;
@@ -52,7 +51,7 @@ export class FakeDepartment {
   readonly feed: Array<{ cursor: number; packetId: string; version: number; decision: PacketSync['decision'] & {} }> =
     [];
   /** Packet versions it holds, with their state at the department. */
-  readonly held = new Map<string, PacketState>();
+  readonly held = new Map<string, InboxState>();
   private received = 0;
 
   constructor(
@@ -214,14 +213,14 @@ export class FakeSync {
   decide(
     packetId: string,
     version: number,
-    change: { state: PacketState; reason?: string; correctionItems?: string[]; waybill?: string; decidedBy?: string },
+    change: { state: DepartmentState; reason?: string; correctionItems?: string[]; waybill?: string; decidedBy?: string },
   ): void {
     const entry = this.entry(packetId, version);
     if (!entry) throw new Error(`packet ${packetId} v${version} never travelled`);
     const department = this.department(entry.departmentId);
     const key = `${packetId}#${version}`;
     const current = department.held.get(key);
-    if (!current || !canTransition(current, change.state)) {
+    if (!current || !canInboxTransition(current, change.state)) {
       throw new Error(`the department cannot move ${key} from ${current ?? 'nothing'} to ${change.state}`);
     }
     department.held.set(key, change.state);
@@ -333,15 +332,15 @@ export class FakeSync {
   }
 
   /** Moves the visible state while the packet is still on its way; never over a department's state. */
-  private show(entry: Entry, state: string, reason: string | null): void {
+  private show(entry: Entry, state: PacketState, reason: string | null): void {
     const packet = this.packet(entry);
-    if (!SENDING.has(packet.state) || packet.state === state) return;
+    if (!isSendingState(packet.state) || packet.state === state) return;
     packet.state = state;
     packet.reason = reason;
     this.changed(entry, state);
   }
 
-  private changed(entry: Entry, state: string): void {
+  private changed(entry: Entry, state: PacketState): void {
     this.emit('packets.changed', { packets: [{ packetId: entry.packetId, version: entry.version, state }] });
   }
 

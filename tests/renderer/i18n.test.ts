@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../src-main/api/errors.ts';
-import { errorMessage, format, t, tryT } from '../../src-renderer/i18n/index.ts';
-import { zhCN } from '../../src-renderer/i18n/zh-CN.ts';
+import { ERROR_CODES } from '../../src-main/common/errors.ts';
+import { errorMessage, format, t, tryT } from '../../src-main/common/i18n/index.ts';
+import { zhCN } from '../../src-main/common/i18n/zh-CN.ts';
 
 const HAN = /\p{Script=Han}/u;
 
@@ -23,7 +23,7 @@ describe('the zh-CN catalog', () => {
   });
 
   it('stays pure data that Node can load without a DOM (only type imports)', () => {
-    const source = readFileSync(resolve(process.cwd(), 'src-renderer/i18n/zh-CN.ts'), 'utf8');
+    const source = readFileSync(resolve(process.cwd(), 'src-main/common/i18n/zh-CN.ts'), 'utf8');
     const imports = source.split('\n').filter((line) => /^\s*import\b/.test(line));
     expect(imports.every((line) => /^\s*import type\b/.test(line))).toBe(true);
   });

@@ -1,7 +1,7 @@
 // Inputs for the intake specs: identities with computed check digits, genuine
 // small PNG and PDF files, and drafts of the seed catalog's 社会保障卡申领 that
 // nothing or one thing is wrong with.
-import type { DraftPatch } from '../../src-main/intake/draft.ts';
+import type { DraftPatch } from '../../src-main/common/draft.ts';
 import { idNumber as sharedIdNumber, pngBytes as sharedPng } from '../fixtures/files.ts';
 
 export const SOCIAL_CARD = 'KSTB-RS-0001';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { QueuedPacket } from '../../src-main/api/contract.ts';
+import type { QueuedPacket } from '../../src-main/api/contract/index.ts';
+import type { PacketState } from '../../src-main/common/packet-states.ts';
 import {
   canRetry,
   deadlineOf,
@@ -10,7 +11,7 @@ import {
   travelState,
 } from '../../src-renderer/screens/queue/queue-model.ts';
 
-function packet(state: string, changes: Partial<QueuedPacket> = {}): QueuedPacket {
+function packet(state: PacketState, changes: Partial<QueuedPacket> = {}): QueuedPacket {
   return {
     packetId: '01900000-0000-7000-8000-000000000001',
     version: 1,

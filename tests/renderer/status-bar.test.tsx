@@ -1,6 +1,6 @@
 import { act, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { HealthSnapshot } from '../../src-main/api/contract.ts';
+import type { HealthSnapshot } from '../../src-main/api/contract/index.ts';
 import { CLERK, INSTALLER, renderApp } from './render-app.tsx';
 
 const initial: HealthSnapshot = {

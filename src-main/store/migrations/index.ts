@@ -4,5 +4,6 @@ import { initial } from './001-initial.ts';
 import { catalog } from './002-catalog.ts';
 import { intake } from './003-intake.ts';
 import { sync } from './004-sync.ts';
+import { packetStates } from './005-packet-states.ts';
 
-export const migrations: Migration[] = [initial, catalog, intake, sync];
+export const migrations: Migration[] = [initial, catalog, intake, sync, packetStates];

@@ -2,11 +2,11 @@
 // home region whose department decides, and an optional agent (代办人). Identity is
 // typed by hand until the ID-card reader is plugged in; its `source` says which.
 import { useId, useRef, useState } from 'react';
-import type { PersonIdentity } from '../../../src-main/review/application.ts';
+import type { PersonIdentity } from '../../../src-main/common/application.ts';
 import { describeError } from '../../app/errors.ts';
 import { Field, SelectField } from '../../components/Field.tsx';
 import { ErrorNotice } from '../../components/Notice.tsx';
-import { t } from '../../i18n/index.ts';
+import { t } from '../../../src-main/common/i18n/index.ts';
 import {
   creditCodeProblem,
   derivedFromIdNumber,

@@ -2,10 +2,10 @@
 // effect for the answers so far are shown (`when`); fields that name a prefill
 // source take the applicant's identity when still empty.
 import { useEffect, useState } from 'react';
-import type { AnswerValue, FormField } from '../../../src-main/catalog/schema.ts';
-import { fieldsInEffect } from '../../../src-main/catalog/schema.ts';
+import type { AnswerValue, FormField } from '../../../src-main/common/catalog.ts';
+import { fieldsInEffect } from '../../../src-main/common/catalog.ts';
 import { Field, SelectField, TextAreaField } from '../../components/Field.tsx';
-import { t } from '../../i18n/index.ts';
+import { t } from '../../../src-main/common/i18n/index.ts';
 import { answerProblem, ID_NUMBER_LENGTH, parseNumberAnswer } from './checks.ts';
 import type { StepProps } from './IntakeWizard.tsx';
 import { useTouched } from './use-touched.ts';

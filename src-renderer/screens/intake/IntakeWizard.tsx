@@ -4,8 +4,8 @@
 // with the same values. Alt+←/Alt+→ move between steps; Enter moves to the next
 // field, and from the last field to the next step.
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import type { DraftView, SealedPacket } from '../../../src-main/api/contract.ts';
-import type { ServiceItem } from '../../../src-main/catalog/schema.ts';
+import type { DraftView, SealedPacket } from '../../../src-main/api/contract/index.ts';
+import type { ServiceItem } from '../../../src-main/common/catalog.ts';
 import {
   applyPatch,
   type DraftFile,
@@ -13,13 +13,13 @@ import {
   type DraftState,
   WIZARD_STEPS,
   type WizardStep,
-} from '../../../src-main/intake/draft.ts';
-import type { PersonIdentity } from '../../../src-main/review/application.ts';
+} from '../../../src-main/common/draft.ts';
+import type { PersonIdentity } from '../../../src-main/common/application.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { describeError } from '../../app/errors.ts';
 import { hallDate } from '../../app/hall-time.ts';
 import { ErrorNotice } from '../../components/Notice.tsx';
-import { t } from '../../i18n/index.ts';
+import { t } from '../../../src-main/common/i18n/index.ts';
 import { ApplicantStep } from './ApplicantStep.tsx';
 import { DraftSaver, type SaveStatus } from './draft-saver.ts';
 import { FormStep } from './FormStep.tsx';

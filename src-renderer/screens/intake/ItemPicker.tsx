@@ -2,11 +2,11 @@
 // name, code or pinyin initials (sbk) — with ↑/↓ through the results and Enter
 // to start the draft; Escape goes back to the queue.
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import type { CatalogHit, DraftView } from '../../../src-main/api/contract.ts';
+import type { CatalogHit, DraftView } from '../../../src-main/api/contract/index.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { describeError } from '../../app/errors.ts';
 import { ErrorNotice } from '../../components/Notice.tsx';
-import { t } from '../../i18n/index.ts';
+import { t } from '../../../src-main/common/i18n/index.ts';
 
 const SEARCH_DEBOUNCE_MS = 120;
 const SEARCH_LIMIT = 30;

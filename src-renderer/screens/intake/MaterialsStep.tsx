@@ -3,13 +3,13 @@
 // the review key points (审查要点) beside each, and its electronic files. Files come
 // in through `addCaptured`: the file picker today, the document camera later.
 import { useId, useState, type ChangeEvent } from 'react';
-import type { Material } from '../../../src-main/catalog/schema.ts';
-import type { DraftFile, DraftState, MaterialCount } from '../../../src-main/intake/draft.ts';
-import { ACCEPTED_MEDIA_TYPES } from '../../../src-main/review/rules.ts';
+import type { Material } from '../../../src-main/common/catalog.ts';
+import type { DraftFile, DraftState, MaterialCount } from '../../../src-main/common/draft.ts';
+import { ACCEPTED_MEDIA_TYPES } from '../../../src-main/common/review/rules.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { describeError } from '../../app/errors.ts';
 import { FilePreview, useObjectUrl } from '../../components/FileView.tsx';
-import { t } from '../../i18n/index.ts';
+import { t } from '../../../src-main/common/i18n/index.ts';
 import type { StepProps } from './IntakeWizard.tsx';
 import {
   clampCount,

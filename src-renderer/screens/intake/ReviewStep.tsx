@@ -4,16 +4,16 @@
 // logged by the core); then review runs again. Sealing asks once more, naming the
 // outcome and the documents it will issue.
 import { useId, useState } from 'react';
-import type { ReviewResult, SealedPacket } from '../../../src-main/api/contract.ts';
-import { noticesFor } from '../../../src-main/intake/notices.ts';
-import { MIN_OVERRIDE_REASON_LENGTH } from '../../../src-main/review/review.ts';
-import type { FindingTarget } from '../../../src-main/review/rules.ts';
+import type { ReviewResult, SealedPacket } from '../../../src-main/api/contract/index.ts';
+import { noticesFor } from '../../../src-main/common/manifest.ts';
+import { MIN_OVERRIDE_REASON_LENGTH } from '../../../src-main/common/review/review.ts';
+import type { FindingTarget } from '../../../src-main/common/review/rules.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { describeError } from '../../app/errors.ts';
 import { documentTitle } from '../../components/FileView.tsx';
 import { TextAreaField } from '../../components/Field.tsx';
 import { ErrorNotice } from '../../components/Notice.tsx';
-import { t } from '../../i18n/index.ts';
+import { t } from '../../../src-main/common/i18n/index.ts';
 import { ConfirmPanel, type StepProps } from './IntakeWizard.tsx';
 
 type ReviewFinding = ReviewResult['findings'][number];

@@ -1,10 +1,10 @@
 // After sealing: the packet's id and outcome, and the documents issued — each with
 // a preview and a download of the very PDF stored with the packet.
 import { useEffect, useRef } from 'react';
-import type { SealedPacket } from '../../../src-main/api/contract.ts';
+import type { SealedPacket } from '../../../src-main/api/contract/index.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { DocumentItem } from '../../components/FileView.tsx';
-import { t } from '../../i18n/index.ts';
+import { t } from '../../../src-main/common/i18n/index.ts';
 
 export function SealedView({ packet, onBack }: { packet: SealedPacket; onBack: () => void }) {
   const api = useApi();

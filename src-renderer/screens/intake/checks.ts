@@ -1,8 +1,8 @@
 // Instant, gentle feedback while the clerk types: the same checks formal review
 // makes (src-main/review), worded for the field at hand. They only advise: the
 // value is kept as typed, and review is what decides.
-import type { AnswerValue, FormField } from '../../../src-main/catalog/schema.ts';
-import type { PersonIdentity } from '../../../src-main/review/application.ts';
+import type { AnswerValue, FormField } from '../../../src-main/common/catalog.ts';
+import type { PersonIdentity } from '../../../src-main/common/application.ts';
 import {
   checkIdNumber,
   isCalendarDate,
@@ -10,8 +10,8 @@ import {
   isPhoneNumber,
   isPostalCode,
   isRegionCode,
-} from '../../../src-main/review/identifiers.ts';
-import { t } from '../../i18n/index.ts';
+} from '../../../src-main/common/review/identifiers.ts';
+import { t } from '../../../src-main/common/i18n/index.ts';
 
 /** Length of a complete 公民身份号码: checked as soon as it is reached, not only on leaving the field. */
 export const ID_NUMBER_LENGTH = 18;

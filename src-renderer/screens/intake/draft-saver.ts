@@ -2,7 +2,7 @@
 // `drafts.save` after a short pause in typing, or at once (blur, a choice, a step
 // change). Only what changed travels; a failed save keeps its patch, merged under
 // anything typed since, and tries again — nothing the clerk typed is dropped.
-import type { DraftPatch } from '../../../src-main/intake/draft.ts';
+import type { DraftPatch } from '../../../src-main/common/draft.ts';
 
 export type SaveStatus =
   | { kind: 'idle' }

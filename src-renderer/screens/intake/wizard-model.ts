@@ -6,10 +6,10 @@ import {
   type ServiceItem,
   fieldsInEffect,
   isMaterialDue,
-} from '../../../src-main/catalog/schema.ts';
-import type { DraftState, MaterialCount, WizardStep } from '../../../src-main/intake/draft.ts';
-import { WIZARD_STEPS } from '../../../src-main/intake/draft.ts';
-import type { PersonIdentity } from '../../../src-main/review/application.ts';
+} from '../../../src-main/common/catalog.ts';
+import type { DraftState, MaterialCount, WizardStep } from '../../../src-main/common/draft.ts';
+import { WIZARD_STEPS } from '../../../src-main/common/draft.ts';
+import type { PersonIdentity } from '../../../src-main/common/application.ts';
 
 export const COUNT_KINDS = ['original', 'copy', 'electronic'] as const;
 export type CountKind = (typeof COUNT_KINDS)[number];

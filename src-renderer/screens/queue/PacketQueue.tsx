@@ -5,13 +5,13 @@
 // paused and resumed; a held or waiting packet can be retried at once. The list
 // follows the core's events without taking the keyboard focus away.
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FocusEvent, type RefObject } from 'react';
-import type { PacketSync, QueuedPacket, SyncStatus } from '../../../src-main/api/contract.ts';
+import type { PacketSync, QueuedPacket, SyncStatus } from '../../../src-main/api/contract/index.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { describeError } from '../../app/errors.ts';
 import { hallTime } from '../../app/hall-time.ts';
 import { DocumentItem, documentTitle } from '../../components/FileView.tsx';
 import { EmptyState, ErrorNotice, StatusNotice } from '../../components/Notice.tsx';
-import { errorMessage, t, tryT } from '../../i18n/index.ts';
+import { errorMessage, t, tryT } from '../../../src-main/common/i18n/index.ts';
 import {
   canRetry,
   deadlineOf,

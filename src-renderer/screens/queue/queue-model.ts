@@ -1,7 +1,7 @@
 // What the queue shows about a packet, decided without React: its travel state as
 // the clerk reads it, whether it is still open (未办结), whether it needs a person,
 // how near its deadline is, and the smoothed upload rate behind "time left".
-import type { DeadlineStatus, QueuedPacket } from '../../../src-main/api/contract.ts';
+import type { DeadlineStatus, QueuedPacket } from '../../../src-main/api/contract/index.ts';
 
 export type { DeadlineStatus };
 

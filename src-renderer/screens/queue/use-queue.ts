@@ -3,7 +3,7 @@
 // `packets.changed` triggers a re-read; reads coalesce, so a burst of changes costs
 // at most one read in flight and one after it.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { QueuedPacket, SyncStatus } from '../../../src-main/api/contract.ts';
+import type { QueuedPacket, SyncStatus } from '../../../src-main/api/contract/index.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { describeError } from '../../app/errors.ts';
 import { hallDate } from '../../app/hall-time.ts';

@@ -2,8 +2,8 @@
 // typed result and the core keeps serving.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../../src-main/api/errors.ts';
-import { methods } from '../../../src-main/api/contract.ts';
+import { ERROR_CODES } from '../../../src-main/common/errors.ts';
+import { methods } from '../../../src-main/api/contract/index.ts';
 import type { ResultMessage } from '../../../src-main/api/wire.ts';
 import { bootTestCore } from '../helpers.ts';
 

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../src-main/api/errors.ts';
+import { AppError } from '../../../src-main/common/errors.ts';
 import { SafeStorageKeyProvider, type SafeStorageLike } from '../../../src-main/app/safe-storage-keys.ts';
 import { bootHallCore } from '../../../src-main/core/hall-core.ts';
 import { createStreamLogger } from '../../../src-main/core/log.ts';

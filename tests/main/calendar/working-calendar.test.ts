@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../src-main/api/errors.ts';
-import { type CalendarYear, parseCalendarYear } from '../../../src-main/calendar/calendar-data.ts';
-import { WorkingCalendar } from '../../../src-main/calendar/working-calendar.ts';
+import { AppError } from '../../../src-main/common/errors.ts';
+import { type CalendarYear, parseCalendarYear } from '../../../src-main/common/calendar-data.ts';
+import { WorkingCalendar } from '../../../src-main/common/working-calendar.ts';
 import { appErrorOf } from '../store/helpers.ts';
 import { ASSETS, shippedCalendar } from '../catalog/fixtures.ts';
 

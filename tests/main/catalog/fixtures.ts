@@ -5,13 +5,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signCatalog, type TrustedKey } from '../../../src-main/catalog/catalog-file.ts';
-import { WorkingCalendar } from '../../../src-main/calendar/working-calendar.ts';
+import type { WorkingCalendar } from '../../../src-main/common/working-calendar.ts';
+import { loadWorkingCalendar } from '../../../src-main/calendar/calendar-files.ts';
 
 export const ASSETS = fileURLToPath(new URL('../../../assets', import.meta.url));
 export const SEED_FILE = join(ASSETS, 'catalog', 'seed-catalog.json');
 export const DEMO_KEY_FILE = join(ASSETS, 'catalog', 'demo-signer.pub.json');
 
-export const shippedCalendar = (): WorkingCalendar => WorkingCalendar.fromDirectory(join(ASSETS, 'calendar'));
+export const shippedCalendar = (): WorkingCalendar => loadWorkingCalendar(join(ASSETS, 'calendar'));
 export const seedText = (): string => readFileSync(SEED_FILE, 'utf8');
 export const demoKey = (): TrustedKey => JSON.parse(readFileSync(DEMO_KEY_FILE, 'utf8')) as TrustedKey;
 

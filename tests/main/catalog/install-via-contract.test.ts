@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { signCatalog } from '../../../src-main/catalog/catalog-file.ts';
-import { demoConfig } from '../../../src-main/core/config.ts';
+import { demoConfig } from '../../../src-main/common/hall-config.ts';
 import { bootTestCore, tempDir } from '../helpers.ts';
 import { client, STRONG } from '../intake/fixtures.ts';
 

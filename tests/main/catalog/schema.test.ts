@@ -6,7 +6,7 @@ import {
   fieldsInEffect,
   isMaterialDue,
   routeFor,
-} from '../../../src-main/catalog/schema.ts';
+} from '../../../src-main/common/catalog.ts';
 import { catalogJson, companyItem, personItem } from './fixtures.ts';
 
 const answers = { married: true, children: 0, purpose: 'work', spouseName: '', note: '  ' };

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { verifyCatalogFile } from '../../../src-main/catalog/catalog-file.ts';
-import type { Catalog, ServiceItem } from '../../../src-main/catalog/schema.ts';
-import { ApplicationDraft } from '../../../src-main/review/application.ts';
-import { reviewApplication } from '../../../src-main/review/review.ts';
+import type { Catalog, ServiceItem } from '../../../src-main/common/catalog.ts';
+import { ApplicationDraft } from '../../../src-main/common/application.ts';
+import { reviewApplication } from '../../../src-main/common/review/review.ts';
 import { tempDir } from '../helpers.ts';
 import { catalogJson, demoKey, seedText, shippedCalendar } from './fixtures.ts';
 

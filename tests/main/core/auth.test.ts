@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResultMessage } from '../../../src-main/api/wire.ts';
 import type { Connection } from '../../../src-main/core/hall-core.ts';
-import { passwordWeakness } from '../../../src-main/core/auth/password.ts';
+import { passwordWeakness } from '../../../src-main/auth/password.ts';
 import { bootTestCore } from '../helpers.ts';
 
 const STRONG = 'Counter#2026';

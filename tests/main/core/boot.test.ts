@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AppError } from '../../../src-main/api/errors.ts';
+import type { AppError } from '../../../src-main/common/errors.ts';
 import { bootHallCore } from '../../../src-main/core/hall-core.ts';
 import { createStreamLogger } from '../../../src-main/core/log.ts';
 import { KeyFileProvider } from '../../../src-main/host/key-file.ts';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../src-main/api/errors.ts';
+import { AppError } from '../../../src-main/common/errors.ts';
 import { loadConfig } from '../../../src-main/core/config.ts';
 import { tempDir } from '../helpers.ts';
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { WorkingCalendar } from '../../../src-main/calendar/working-calendar.ts';
-import { deadlineStatus } from '../../../src-main/intake/deadline-status.ts';
+import { WorkingCalendar } from '../../../src-main/common/working-calendar.ts';
+import { deadlineStatus } from '../../../src-main/common/deadline-status.ts';
+import type { PacketState } from '../../../src-main/common/packet-states.ts';
 import { shippedCalendar } from '../catalog/fixtures.ts';
 
 const calendar = shippedCalendar();
-const due = (deadline: string | null, state = 'delivered') => ({ deadline, state });
+const due = (deadline: string | null, state: PacketState = 'delivered') => ({ deadline, state });
 
 describe('deadline status on the hall calendar', () => {
   it('warns one working day ahead by default: Friday for a Monday deadline, not Thursday', () => {
@@ -34,7 +35,7 @@ describe('deadline status on the hall calendar', () => {
   });
 
   it('does not warn once decided or finished, nor without a deadline', () => {
-    for (const state of ['approved', 'closed', 'refused', 'refused_at_window', 'correction_required'])
+    for (const state of ['approved', 'closed', 'refused', 'refused_at_window', 'correction_required'] as const)
       expect(deadlineStatus(due('2026-03-17', state), '2026-03-30', calendar, 1)).toEqual({ kind: 'ok' });
     expect(deadlineStatus(due(null), '2026-03-30', calendar, 1)).toEqual({ kind: 'none' });
   });

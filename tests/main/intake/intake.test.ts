@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DraftView, PacketSummary, ReviewResult, SealedPacket } from '../../../src-main/api/contract.ts';
+import type { DraftView, PacketSummary, ReviewResult, SealedPacket } from '../../../src-main/api/contract/index.ts';
 import { bootTestCore, tempDir } from '../helpers.ts';
 import { SOCIAL_CARD, clerkOn, completeSocialCardPatch, pngBytes } from './fixtures.ts';
 

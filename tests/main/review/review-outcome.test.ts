@@ -2,13 +2,13 @@
 // the notices print, and how a clerk's written override changes the proposal.
 import { describe, expect, it } from 'vitest';
 import { verifyCatalogFile } from '../../../src-main/catalog/catalog-file.ts';
-import { ApplicationDraft } from '../../../src-main/review/application.ts';
+import { ApplicationDraft } from '../../../src-main/common/application.ts';
 import {
   CORRECTION_LEGAL_BASIS,
   DEFAULT_CORRECTION_DAYS,
   MIN_OVERRIDE_REASON_LENGTH,
   reviewApplication,
-} from '../../../src-main/review/review.ts';
+} from '../../../src-main/common/review/review.ts';
 import { appErrorOf } from '../store/helpers.ts';
 import { demoKey, seedText } from '../catalog/fixtures.ts';
 import { APPLICANT_ID, calendar, completeDraft, items, review } from './drafts.ts';

@@ -2,9 +2,9 @@
 // every rule; each row breaks the application in one way and names the rule that
 // must catch it, the outcome it leads to and what the finding says.
 import { describe, expect, it } from 'vitest';
-import type { ServiceItem } from '../../../src-main/catalog/schema.ts';
-import type { ApplicationDraft } from '../../../src-main/review/application.ts';
-import { REVIEW_RULES, type ReviewRuleId } from '../../../src-main/review/rules.ts';
+import type { ServiceItem } from '../../../src-main/common/catalog.ts';
+import type { ApplicationDraft } from '../../../src-main/common/application.ts';
+import { REVIEW_RULES, type ReviewRuleId } from '../../../src-main/common/review/rules.ts';
 import { personItem } from '../catalog/fixtures.ts';
 import {
   AGENT_ID,

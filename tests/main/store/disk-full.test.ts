@@ -6,7 +6,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src-main/api/errors.ts';
+import { AppError } from '../../../src-main/common/errors.ts';
 import { BlobStore } from '../../../src-main/store/blob-store.ts';
 import { mapStoreError, openDatabase } from '../../../src-main/store/database.ts';
 import { asyncAppErrorOf, expectCode, newKey } from './helpers.ts';

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { AppError } from '../../../src-main/api/errors.ts';
-import type { ErrorCode } from '../../../src-main/api/errors.ts';
+import { AppError } from '../../../src-main/common/errors.ts';
+import type { ErrorCode } from '../../../src-main/common/errors.ts';
 
 const made: string[] = [];
 afterAll(() => {

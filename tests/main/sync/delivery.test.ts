@@ -4,10 +4,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DraftView, SealedPacket } from '../../../src-main/api/contract.ts';
-import { errorMessage } from '../../../src-renderer/i18n/index.ts';
+import type { DraftView, SealedPacket } from '../../../src-main/api/contract/index.ts';
+import { errorMessage } from '../../../src-main/common/i18n/index.ts';
 import { completeSocialCardPatch, SOCIAL_CARD } from '../intake/fixtures.ts';
 import { departmentCopy, Hall, startInbox, uniquePng, until } from './helpers.ts';
+import type { EmbeddedInbox } from '../../../src-main/demo/embedded-inbox.ts';
 
 describe('sync: sealed packets reach the department', () => {
   it.each(['ed25519', 'sm2'] as const)('seals → delivered with equal hashes on both sides (%s)', async (scheme) => {
@@ -239,7 +240,7 @@ describe('sync: demo profile', () => {
   it('starts the reference inbox in-process, enrols the window itself, and keeps the token out of config and logs', async () => {
     const { decide } = await import('../../../dept-inbox/src/admin.ts');
     const hall = await Hall.open(); // no config.json: demo profile
-    const embedded = hall.core.sync.embeddedInbox!;
+    const embedded = hall.core.sync.embeddedInbox! as EmbeddedInbox;
     expect(embedded.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const sealed = await hall.sealAccepted();
     await hall.reach(sealed.packetId, 'delivered');
@@ -263,7 +264,7 @@ describe('sync: demo profile', () => {
     // The same enrolment and port after a restart: stored upload URLs keep working.
     expect(hall.core.sync.embeddedInbox!.token).toBe(token);
     expect(hall.core.sync.embeddedInbox!.port).toBe(port);
-    decide(hall.core.sync.embeddedInbox!.inbox.db, {
+    decide((hall.core.sync.embeddedInbox! as EmbeddedInbox).inbox.db, {
       packetId: sealed.packetId,
       decision: { kind: 'accept' },
       decidedBy: '演示审批',

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Inbox } from '../../../dept-inbox/src/server.ts';
 import { createFileLogger } from '../../../src-main/core/log.ts';
 import type { SyncPoint } from '../../../src-main/sync/outbox-worker.ts';
-import { errorMessage } from '../../../src-renderer/i18n/index.ts';
+import { errorMessage } from '../../../src-main/common/i18n/index.ts';
 import { cleanups, departmentCopy, Hall, startInbox, until } from './helpers.ts';
 
 const mounts = {

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DraftView, PacketSync } from '../../../src-main/api/contract.ts';
+import type { DraftView, PacketSync } from '../../../src-main/api/contract/index.ts';
 import { generateSigningKey } from '../../../src-main/sync/signing.ts';
 import type { SyncPoint } from '../../../src-main/sync/outbox-worker.ts';
 import { SOCIAL_CARD, completeSocialCardPatch } from '../intake/fixtures.ts';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QueuedPacket } from '../../../src-main/api/contract.ts';
+import type { QueuedPacket } from '../../../src-main/api/contract/index.ts';
 import {
   clerkSession,
   firstStart,

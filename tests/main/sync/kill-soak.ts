@@ -15,7 +15,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { createInbox } from '../../../dept-inbox/src/server.ts';
-import type { DraftView, QueuedPacket, SealedPacket } from '../../../src-main/api/contract.ts';
+import type { DraftView, QueuedPacket, SealedPacket } from '../../../src-main/api/contract/index.ts';
 import { completeSocialCardPatch, SOCIAL_CARD, STRONG } from '../../fixtures/applications.ts';
 import { pngBytes } from '../../fixtures/files.ts';
 import {

@@ -4,18 +4,18 @@ import { v7 as uuidv7 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalManifestBytes,
-  canTransition,
+  canInboxTransition,
   ChangesQuery,
   commitPath,
   distinctFiles,
   isRetryableStatus,
-  Manifest,
+  ReceivedManifest as Manifest,
   manifestHash,
   packetVersionPath,
-  PACKET_STATES,
+  INBOX_STATES,
   PROTOCOL_ERRORS,
-  STATE_TRANSITIONS,
-} from '../../../src-main/sync/protocol.ts';
+  INBOX_TRANSITIONS,
+} from '../../../src-main/common/sync-protocol.ts';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -80,7 +80,7 @@ describe('Manifest', () => {
     const reordered = JSON.parse(JSON.stringify({ applicant: { a: '张', b: 1 }, ...m }));
     expect(manifestHash(reordered)).toBe(manifestHash(m));
     expect(manifestHash(m)).toBe(createHash('sha256').update(canonicalManifestBytes(m)).digest('hex'));
-    expect(canonicalManifestBytes({ b: 1, a: [1, 'é'] }).toString('utf8')).toBe('{"a":[1,"é"],"b":1}');
+    expect(Buffer.from(canonicalManifestBytes({ b: 1, a: [1, 'é'] })).toString('utf8')).toBe('{"a":[1,"é"],"b":1}');
     expect(manifestHash({ ...m, version: 2 })).not.toBe(manifestHash(m));
   });
 
@@ -95,11 +95,11 @@ describe('Manifest', () => {
 
 describe('states and errors', () => {
   it('approve only after accept; closed is final; every state is known', () => {
-    expect(canTransition('delivered', 'approved')).toBe(false);
-    expect(canTransition('accepted', 'approved')).toBe(true);
-    expect(canTransition('delivered', 'correction_required')).toBe(true);
-    expect(STATE_TRANSITIONS.closed).toEqual([]);
-    for (const targets of Object.values(STATE_TRANSITIONS)) for (const t of targets) expect(PACKET_STATES).toContain(t);
+    expect(canInboxTransition('delivered', 'approved')).toBe(false);
+    expect(canInboxTransition('accepted', 'approved')).toBe(true);
+    expect(canInboxTransition('delivered', 'correction_required')).toBe(true);
+    expect(INBOX_TRANSITIONS.closed).toEqual([]);
+    for (const targets of Object.values(INBOX_TRANSITIONS)) for (const t of targets) expect(INBOX_STATES).toContain(t);
   });
 
   it('4xx are not retried (except 408/429), 5xx are', () => {

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AppError } from '../../../src-main/api/errors.ts';
+import type { AppError } from '../../../src-main/common/errors.ts';
 import { loadConfig } from '../../../src-main/core/config.ts';
 import { backoffDelay, MAX_BACKOFF_MS, parseRetryAfter } from '../../../src-main/sync/backoff.ts';
 import { Hall, startInbox, tempDir } from './helpers.ts';

@@ -2,7 +2,7 @@
 import { createPublicKey, verify } from 'node:crypto';
 import smCrypto from 'sm-crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalManifestBytes } from '../../../src-main/sync/protocol.ts';
+import { canonicalManifestBytes } from '../../../src-main/common/sync-protocol.ts';
 import {
   generateSigningKey,
   KeyFormatError,

@@ -1,0 +1,68 @@
+// The one contract between UI and core. Every call and event that crosses the
+// boundary is declared once, in the area files beside this one, with schemas that the
+// dispatcher enforces on the way in (input) and on the way out (output: unknown keys
+// are stripped, so a secret column can never leak by accident). Both transports,
+// Electron IPC and the browser host's WebSocket, carry exactly these messages. The
+// contract imports only common/: the shapes it carries are the domain's own.
+import { z } from 'zod';
+import { HealthSnapshot } from '../../common/health.ts';
+import { PacketStateChange, UploadProgress } from '../../common/sync.ts';
+import { SessionInfo } from '../../common/users.ts';
+import { appMethods } from './app.ts';
+import { authMethods } from './auth.ts';
+import { catalogMethods } from './catalog.ts';
+import { intakeMethods } from './intake.ts';
+import type { MethodSpec } from './method.ts';
+import { packetMethods } from './packets.ts';
+import { recordingMethods } from './recording.ts';
+import { syncMethods } from './sync.ts';
+
+export const methods = {
+  ...appMethods,
+  ...authMethods,
+  ...catalogMethods,
+  ...intakeMethods,
+  ...packetMethods,
+  ...syncMethods,
+  ...recordingMethods,
+} as const satisfies Record<string, MethodSpec>;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+// ── events (core → UI) ───────────────────────────────────────────────────────
+
+export const events = {
+  'health.changed': HealthSnapshot,
+  /** The core changed this connection's session on its own (idle lock, account disabled). */
+  'session.changed': SessionInfo,
+  /** Packets moved in the queue (sync steps, department decisions): refresh them. */
+  'packets.changed': z.object({ packets: z.array(PacketStateChange) }),
+  /** Upload progress of one packet version, at most a few times a second. */
+  'sync.progress': UploadProgress,
+} as const satisfies Record<string, z.ZodType>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+// What the UI names when it speaks of these shapes.
+export type { Access, FileContent, MethodSpec } from './method.ts';
+export type { AppInfo } from './app.ts';
+export type { CatalogHit } from './catalog.ts';
+export type { QueuedPacket } from './packets.ts';
+export type { CatalogSummary } from '../../common/catalog.ts';
+export type { DeadlineStatus } from '../../common/deadline-status.ts';
+export type { DraftView } from '../../common/draft.ts';
+export type { ChainVerification } from '../../common/event-chain.ts';
+export type { HealthEntry, HealthSnapshot, HealthState } from '../../common/health.ts';
+export type { PacketSummary, SealedPacket } from '../../common/packets.ts';
+export type { ReviewResult } from '../../common/review/review.ts';
+export type { EnrolmentInfo, PacketStateChange, PacketSync, SyncStatus, UploadProgress } from '../../common/sync.ts';
+export type { Role, SessionInfo, UserSummary } from '../../common/users.ts';

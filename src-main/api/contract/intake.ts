@@ -1,0 +1,51 @@
+// 收件: drafts (autosaved on every change), their material files, formal review and sealing.
+import { z } from 'zod';
+import { DraftPatch, DraftView } from '../../common/draft.ts';
+import { SealedPacket } from '../../common/packets.ts';
+import { ReviewResult } from '../../common/review/review.ts';
+import { Bytes, FileContent, method, none, Sha256 } from './method.ts';
+
+export const DraftId = z.uuid();
+const MaterialId = z.string().min(1).max(64);
+const byId = z.object({ id: DraftId }).strict();
+
+export const intakeMethods = {
+  'drafts.list': method({ access: ['clerk'], input: none, output: z.object({ drafts: z.array(DraftView) }) }),
+  'drafts.create': method({
+    access: ['clerk'],
+    input: z.object({ itemCode: z.string().min(1).max(64) }).strict(),
+    output: DraftView,
+  }),
+  'drafts.get': method({ access: ['clerk'], input: byId, output: DraftView }),
+  'drafts.save': method({
+    access: ['clerk'],
+    input: z.object({ id: DraftId, patch: DraftPatch }).strict(),
+    output: DraftView,
+  }),
+  'drafts.addFile': method({
+    access: ['clerk'],
+    input: z
+      .object({ id: DraftId, materialId: MaterialId, name: z.string().min(1).max(255), bytes: Bytes })
+      .strict(),
+    output: DraftView,
+  }),
+  'drafts.removeFile': method({
+    access: ['clerk'],
+    input: z.object({ id: DraftId, materialId: MaterialId, sha256: Sha256 }).strict(),
+    output: DraftView,
+  }),
+  'drafts.fileContent': method({
+    access: ['clerk'],
+    input: z.object({ id: DraftId, sha256: Sha256 }).strict(),
+    output: FileContent,
+  }),
+  'drafts.review': method({ access: ['clerk'], input: byId, output: ReviewResult }),
+  'drafts.seal': method({ access: ['clerk'], input: byId, output: SealedPacket }),
+  'drafts.discard': method({ access: ['clerk'], input: byId, output: z.object({}) }),
+  /** 补正 resubmission: a draft for version n+1 of a packet. */
+  'drafts.supplement': method({
+    access: ['clerk'],
+    input: z.object({ packetId: z.uuid() }).strict(),
+    output: DraftView,
+  }),
+};

@@ -1,0 +1,29 @@
+// How a method of the contract is declared: who may call it, and the schemas of its
+// input and output, which the dispatcher enforces on every call.
+import { z } from 'zod';
+import type { Role } from '../../common/users.ts';
+
+/**
+ * Who may call: `public` anyone on the connection; `session` a signed-in user even
+ * while idle-locked (to unlock or sign out); `user` a signed-in, unlocked user of
+ * any role; a role list restricts further.
+ */
+export type Access = 'public' | 'session' | 'user' | readonly Role[];
+
+export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  access: Access;
+  input: I;
+  output: O;
+}
+
+export const method = <I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>) => spec;
+
+/** The input of a method that takes nothing. */
+export const none = z.object({}).strict();
+
+/** Binary crosses both transports as Uint8Array (structured clone, MessagePack bin). */
+export const Bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be bytes');
+export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const FileContent = z.object({ bytes: Bytes, mediaType: z.string(), name: z.string() });
+export type FileContent = z.infer<typeof FileContent>;

@@ -1,0 +1,34 @@
+// 报送: the outbox to the approving departments, and their tokens.
+import { z } from 'zod';
+import { EnrolmentInfo, PacketSync, SyncStatus, TokenResult } from '../../common/sync.ts';
+import { method, none } from './method.ts';
+
+const PacketVersionNumber = z.number().int().min(1).max(1_000_000);
+const DepartmentId = z.string().min(1).max(64);
+
+export const syncMethods = {
+  'sync.status': method({ access: 'user', input: none, output: SyncStatus }),
+  'sync.pause': method({ access: ['clerk', 'supervisor', 'installer'], input: none, output: SyncStatus }),
+  'sync.resume': method({ access: ['clerk', 'supervisor', 'installer'], input: none, output: SyncStatus }),
+  'sync.retryNow': method({
+    access: ['clerk', 'supervisor', 'installer'],
+    input: z.object({ packetId: z.uuid(), version: PacketVersionNumber }).strict(),
+    output: PacketSync,
+  }),
+  'sync.enrolment': method({ access: ['installer'], input: none, output: EnrolmentInfo }),
+  'sync.setDepartmentToken': method({
+    access: ['installer'],
+    input: z
+      .object({
+        departmentId: DepartmentId,
+        token: z
+          .string()
+          .trim()
+          .min(16)
+          .max(512)
+          .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+      })
+      .strict(),
+    output: TokenResult,
+  }),
+};

@@ -1,0 +1,263 @@
+// Sign-in, idle lock, lockout after failed attempts, and user management.
+// A Session belongs to one connection (one window or browser tab); the user
+// record in the database stays the truth, so disabling an account takes effect
+// on that user's open sessions at their next call.
+import { AppError } from '../common/errors.ts';
+import type { Caller, Role, SessionInfo, UserSummary } from '../common/users.ts';
+import type { Database } from '../store/database.ts';
+import { AUDIT_STREAM, type EventLog, type JsonValue } from '../recording/event-log.ts';
+import type { Clock } from '../common/hall-time.ts';
+import { DECOY_HASH, hashPassword, passwordWeakness, verifyPassword } from './password.ts';
+import { UserStore, toSummary, type UserRecord } from './user-store.ts';
+
+export interface AuthPolicy {
+  maxFailedAttempts: number;
+  lockoutMinutes: number;
+  idleLockMinutes: number;
+}
+
+export class Session {
+  userId: number | null = null;
+  locked = false;
+  lastActivity = 0;
+}
+
+export class AuthService {
+  private readonly users: UserStore;
+
+  constructor(
+    private readonly db: Database,
+    private readonly events: EventLog,
+    private readonly clock: Clock,
+    private readonly policy: AuthPolicy,
+  ) {
+    this.users = new UserStore(db);
+  }
+
+  /** The dispatcher's view of a session; applies the idle lock as time passes. */
+  caller(session: Session): Caller {
+    const user = this.currentUser(session);
+    if (!user) return { role: null, locked: false };
+    if (!session.locked && this.clock.now() - session.lastActivity > this.policy.idleLockMinutes * 60_000) {
+      session.locked = true;
+    }
+    return { role: user.role, locked: session.locked };
+  }
+
+  /** Counts a call as activity for the idle lock. */
+  touch(session: Session): void {
+    if (session.userId !== null && !session.locked) session.lastActivity = this.clock.now();
+  }
+
+  info(session: Session): SessionInfo {
+    const user = this.currentUser(session);
+    return {
+      user: user ? toSummary(user) : null,
+      locked: user ? session.locked : false,
+      idleLockMinutes: this.policy.idleLockMinutes,
+    };
+  }
+
+  needsFirstInstaller(): boolean {
+    return this.users.count() === 0;
+  }
+
+  async createFirstInstaller(
+    session: Session,
+    input: { username: string; displayName: string; password: string },
+  ): Promise<SessionInfo> {
+    this.requireStrong(input.password);
+    const passwordHash = await hashPassword(input.password);
+    const user = this.db.transaction(() => {
+      if (this.users.count() > 0) throw new AppError('auth.setupDone', 'the first installer account exists already');
+      const created = this.users.insert({ ...input, role: 'installer', passwordHash }, this.clock.now());
+      this.audit(created.username, 'users.firstInstallerCreated', { userId: created.id });
+      return created;
+    })();
+    this.begin(session, user);
+    return this.info(session);
+  }
+
+  async login(session: Session, username: string, password: string): Promise<SessionInfo> {
+    const user = this.users.byUsername(username);
+    if (!user) {
+      await verifyPassword(password, DECOY_HASH);
+      this.audit(username, 'auth.loginFailed', { reason: 'unknown_user' });
+      throw new AppError('auth.invalidCredentials', 'wrong username or password');
+    }
+    this.refuseUnusable(user);
+    if (!(await verifyPassword(password, user.passwordHash))) {
+      this.failAttempt(user, 'auth.loginFailed');
+    }
+    this.users.update(user.id, { failedAttempts: 0, lockedUntil: null }, this.clock.now());
+    this.audit(user.username, 'auth.login', { userId: user.id, role: user.role });
+    this.begin(session, user);
+    return this.info(session);
+  }
+
+  logout(session: Session): SessionInfo {
+    const user = this.currentUser(session);
+    if (user) this.audit(user.username, 'auth.logout', { userId: user.id });
+    session.userId = null;
+    session.locked = false;
+    return this.info(session);
+  }
+
+  lock(session: Session): SessionInfo {
+    session.locked = true;
+    return this.info(session);
+  }
+
+  async unlock(session: Session, password: string): Promise<SessionInfo> {
+    const user = this.currentUser(session);
+    if (!user) throw new AppError('auth.required', 'no user on this session');
+    this.refuseUnusable(user, session);
+    if (!(await verifyPassword(password, user.passwordHash))) {
+      this.failAttempt(user, 'auth.unlockFailed', session);
+    }
+    this.users.update(user.id, { failedAttempts: 0, lockedUntil: null }, this.clock.now());
+    session.locked = false;
+    session.lastActivity = this.clock.now();
+    this.audit(user.username, 'auth.unlock', { userId: user.id });
+    return this.info(session);
+  }
+
+  // ── user management (installers) ───────────────────────────────────────────
+
+  listUsers(): UserSummary[] {
+    return this.users.list().map(toSummary);
+  }
+
+  async createUser(
+    actor: string,
+    input: { username: string; displayName: string; role: Role; password: string },
+  ): Promise<UserSummary> {
+    this.requireStrong(input.password);
+    const passwordHash = await hashPassword(input.password);
+    const user = this.db.transaction(() => {
+      if (this.users.byUsername(input.username)) {
+        throw new AppError('auth.usernameTaken', `username ${input.username} exists`, { username: input.username });
+      }
+      const created = this.users.insert({ ...input, passwordHash }, this.clock.now());
+      this.audit(actor, 'users.created', { userId: created.id, username: created.username, role: created.role });
+      return created;
+    })();
+    return toSummary(user);
+  }
+
+  updateUser(
+    actor: string,
+    input: { id: number; displayName?: string | undefined; role?: Role | undefined; disabled?: boolean | undefined },
+  ): UserSummary {
+    return this.db.transaction(() => {
+      const user = this.requireUser(input.id);
+      const losesInstaller =
+        user.role === 'installer' &&
+        !user.disabled &&
+        ((input.role !== undefined && input.role !== 'installer') || input.disabled === true);
+      if (losesInstaller && this.users.countActiveInstallers() <= 1) {
+        throw new AppError('auth.lastInstaller', 'at least one active installer account must remain');
+      }
+      const updated = this.users.update(input.id, input, this.clock.now());
+      this.audit(actor, 'users.updated', {
+        userId: user.id,
+        role: updated.role,
+        disabled: updated.disabled,
+        displayNameChanged: updated.displayName !== user.displayName,
+      });
+      return toSummary(updated);
+    })();
+  }
+
+  async resetPassword(actor: string, id: number, password: string): Promise<UserSummary> {
+    this.requireUser(id);
+    this.requireStrong(password);
+    const passwordHash = await hashPassword(password);
+    const updated = this.users.update(id, { passwordHash, failedAttempts: 0, lockedUntil: null }, this.clock.now());
+    this.audit(actor, 'users.passwordReset', { userId: id });
+    return toSummary(updated);
+  }
+
+  unlockUser(actor: string, id: number): UserSummary {
+    this.requireUser(id);
+    const updated = this.users.update(id, { failedAttempts: 0, lockedUntil: null }, this.clock.now());
+    this.audit(actor, 'users.unlocked', { userId: id });
+    return toSummary(updated);
+  }
+
+  /** The signed-in user of a session; the dispatcher has already checked there is one. */
+  userOf(session: Session): UserSummary {
+    const user = this.currentUser(session);
+    if (!user) throw new AppError('auth.required', 'no user on this session');
+    return toSummary(user);
+  }
+
+  /** Username of the session's user, for audit records; 'anonymous' before sign-in. */
+  actorOf(session: Session): string {
+    return this.currentUser(session)?.username ?? 'anonymous';
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────
+
+  private currentUser(session: Session): UserRecord | undefined {
+    if (session.userId === null) return undefined;
+    const user = this.users.byId(session.userId);
+    if (!user || user.disabled) {
+      session.userId = null;
+      session.locked = false;
+      return undefined;
+    }
+    return user;
+  }
+
+  private begin(session: Session, user: UserRecord): void {
+    session.userId = user.id;
+    session.locked = false;
+    session.lastActivity = this.clock.now();
+  }
+
+  private refuseUnusable(user: UserRecord, session?: Session): void {
+    if (user.disabled) throw new AppError('auth.accountDisabled', 'account is disabled');
+    const remaining = (user.lockedUntil ?? 0) - this.clock.now();
+    if (remaining > 0) {
+      if (session) this.logout(session);
+      throw new AppError('auth.accountLocked', 'account is locked after failed attempts', {
+        minutes: Math.ceil(remaining / 60_000),
+      });
+    }
+  }
+
+  /** Counts a wrong password; the attempt that reaches the limit locks the account. */
+  private failAttempt(user: UserRecord, kind: string, session?: Session): never {
+    const attempts = user.failedAttempts + 1;
+    const now = this.clock.now();
+    if (attempts >= this.policy.maxFailedAttempts) {
+      this.users.update(user.id, { failedAttempts: 0, lockedUntil: now + this.policy.lockoutMinutes * 60_000 }, now);
+      this.audit(user.username, kind, { userId: user.id, attempts, locked: true });
+      if (session) this.logout(session);
+      throw new AppError('auth.accountLocked', `locked after ${attempts} failed attempts`, {
+        minutes: this.policy.lockoutMinutes,
+      });
+    }
+    this.users.update(user.id, { failedAttempts: attempts }, now);
+    this.audit(user.username, kind, { userId: user.id, attempts, locked: false });
+    throw new AppError('auth.invalidCredentials', 'wrong username or password', {
+      remaining: this.policy.maxFailedAttempts - attempts,
+    });
+  }
+
+  private requireUser(id: number): UserRecord {
+    const user = this.users.byId(id);
+    if (!user) throw new AppError('auth.userNotFound', `no user ${id}`);
+    return user;
+  }
+
+  private requireStrong(password: string): void {
+    const weakness = passwordWeakness(password);
+    if (weakness) throw new AppError('auth.weakPassword', `password fails rule ${weakness}`, { rule: weakness });
+  }
+
+  private audit(actor: string, kind: string, payload: { [key: string]: JsonValue }): void {
+    this.events.append({ stream: AUDIT_STREAM, actor, kind, payload });
+  }
+}

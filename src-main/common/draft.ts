@@ -1,0 +1,169 @@
+// A draft (收件草稿) as the clerk builds it, step by step. Everything typed is kept
+// even when it is wrong: validity is formal review's finding, not a reason to
+// refuse a save, so a crash or a bad value never loses work.
+import { z } from 'zod';
+import { ServiceObject } from './catalog.ts';
+import { type ApplicationDraft, CompanyIdentity, PersonIdentity } from './application.ts';
+
+export const WIZARD_STEPS = ['applicant', 'form', 'materials', 'review'] as const;
+export const WizardStep = z.enum(WIZARD_STEPS);
+export type WizardStep = z.infer<typeof WizardStep>;
+
+const AnswerValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
+
+export const MaterialCount = z
+  .object({
+    original: z.number().int().min(0).max(99),
+    copy: z.number().int().min(0).max(99),
+    electronic: z.number().int().min(0).max(99),
+  })
+  .strict();
+export type MaterialCount = z.infer<typeof MaterialCount>;
+
+export const FindingOverride = z
+  .object({ findingKey: z.string().min(1).max(200), reason: z.string().max(500) })
+  .strict();
+
+/** What a draft holds besides its files (which live in draft_files and the blob store). */
+export const DraftState = z
+  .object({
+    applicantKind: ServiceObject,
+    applicant: PersonIdentity,
+    company: CompanyIdentity.optional(),
+    agent: PersonIdentity.optional(),
+    homeRegionCode: z.string().max(6),
+    answers: z.record(z.string().max(64), AnswerValue),
+    counts: z.record(z.string().max(64), MaterialCount),
+    conditions: z.record(z.string().max(64), z.enum(['met', 'notMet'])),
+    overrides: z.array(FindingOverride).max(100),
+  })
+  .strict();
+export type DraftState = z.infer<typeof DraftState>;
+
+/** A change the wizard saves; absent keys stay as they are, `agent: null` removes the agent. */
+export const DraftPatch = z
+  .object({
+    step: WizardStep.optional(),
+    applicantKind: ServiceObject.optional(),
+    applicant: PersonIdentity.optional(),
+    company: CompanyIdentity.nullable().optional(),
+    agent: PersonIdentity.nullable().optional(),
+    homeRegionCode: z.string().max(6).optional(),
+    answers: z.record(z.string().max(64), AnswerValue).optional(),
+    counts: z.record(z.string().max(64), MaterialCount).optional(),
+    conditions: z.record(z.string().max(64), z.enum(['met', 'notMet'])).optional(),
+    overrides: z.array(FindingOverride).max(100).optional(),
+  })
+  .strict();
+export type DraftPatch = z.infer<typeof DraftPatch>;
+
+export const DraftFile = z.object({
+  materialId: z.string(),
+  sha256: z.string(),
+  name: z.string(),
+  mediaType: z.string(),
+  size: z.number(),
+});
+export type DraftFile = z.infer<typeof DraftFile>;
+
+export const DraftView = z.object({
+  id: z.string(),
+  itemCode: z.string(),
+  itemName: z.string(),
+  catalogVersion: z.number(),
+  step: WizardStep,
+  state: DraftState,
+  files: z.array(DraftFile),
+  /** Set when this draft is the 补正 resubmission of a packet. */
+  previous: z.object({ packetId: z.string(), version: z.number() }).nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type DraftView = z.infer<typeof DraftView>;
+
+export function emptyDraftState(applicantKind: 'person' | 'company'): DraftState {
+  return {
+    applicantKind,
+    applicant: { name: '', idNumber: '', source: 'manual' },
+    homeRegionCode: '',
+    answers: {},
+    counts: {},
+    conditions: {},
+    overrides: [],
+  };
+}
+
+/** Applies a patch; returns the new state and the names of what changed, for the event log. */
+export function applyPatch(state: DraftState, patch: DraftPatch): { next: DraftState; changed: string[] } {
+  const next: DraftState = structuredClone(state);
+  const changed: string[] = [];
+  const differs = (a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify(b);
+
+  if (patch.applicantKind && patch.applicantKind !== state.applicantKind) {
+    next.applicantKind = patch.applicantKind;
+    changed.push('applicantKind');
+  }
+  if (patch.applicant && differs(patch.applicant, state.applicant)) {
+    next.applicant = patch.applicant;
+    changed.push('applicant');
+  }
+  if (patch.company !== undefined && differs(patch.company ?? undefined, state.company)) {
+    if (patch.company === null) delete next.company;
+    else next.company = patch.company;
+    changed.push('company');
+  }
+  if (patch.agent !== undefined && differs(patch.agent ?? undefined, state.agent)) {
+    if (patch.agent === null) delete next.agent;
+    else next.agent = patch.agent;
+    changed.push('agent');
+  }
+  if (patch.homeRegionCode !== undefined && patch.homeRegionCode !== state.homeRegionCode) {
+    next.homeRegionCode = patch.homeRegionCode;
+    changed.push('homeRegionCode');
+  }
+  for (const [key, value] of Object.entries(patch.answers ?? {})) {
+    if (differs(value, state.answers[key])) {
+      next.answers[key] = value;
+      changed.push(`answers.${key}`);
+    }
+  }
+  for (const [key, value] of Object.entries(patch.counts ?? {})) {
+    if (differs(value, state.counts[key])) {
+      next.counts[key] = value;
+      changed.push(`counts.${key}`);
+    }
+  }
+  for (const [key, value] of Object.entries(patch.conditions ?? {})) {
+    if (value !== state.conditions[key]) {
+      next.conditions[key] = value;
+      changed.push(`conditions.${key}`);
+    }
+  }
+  if (patch.overrides && differs(patch.overrides, state.overrides)) {
+    next.overrides = patch.overrides;
+    changed.push('overrides');
+  }
+  return { next, changed };
+}
+
+/** What formal review reads: the draft's materials are its counts together with its files. */
+export function applicationOf(itemCode: string, state: DraftState, files: readonly DraftFile[]): ApplicationDraft {
+  const materialIds = new Set([...Object.keys(state.counts), ...files.map((f) => f.materialId)]);
+  return {
+    itemCode,
+    applicantKind: state.applicantKind,
+    applicant: state.applicant,
+    ...(state.company ? { company: state.company } : {}),
+    ...(state.agent ? { agent: state.agent } : {}),
+    homeRegionCode: state.homeRegionCode,
+    answers: state.answers,
+    conditions: state.conditions,
+    materials: [...materialIds].map((materialId) => ({
+      materialId,
+      original: state.counts[materialId]?.original ?? 0,
+      copy: state.counts[materialId]?.copy ?? 0,
+      electronic: state.counts[materialId]?.electronic ?? 0,
+      files: files.filter((f) => f.materialId === materialId).map((f) => ({ name: f.name, mediaType: f.mediaType, size: f.size })),
+    })),
+  };
+}

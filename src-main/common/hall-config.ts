@@ -1,0 +1,147 @@
+// The hall's configuration: which hall and window this PC is, its region, the
+// approving departments it sends to, and its devices. Read from
+// `<dataDir>/config.json`; with no file the app runs the demo profile, in which
+// every device is simulated and a local department inbox stands in.
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+import { CalendarOverrides } from './calendar-data.ts';
+import { TrustedKey } from './catalog.ts';
+import { WindowId } from './sync-protocol.ts';
+
+const RegionCode = z.string().regex(/^\d{6}$/, 'must be a 6-digit administrative region code (GB/T 2260)');
+
+const SerialPort = z.object({
+  path: z.string().min(1),
+  baudRate: z.number().int().positive().default(115200),
+});
+
+const Device = z.discriminatedUnion('transport', [
+  z.object({ transport: z.literal('simulated') }),
+  z.object({ transport: z.literal('serial'), serial: SerialPort }),
+  z.object({ transport: z.literal('tcp'), host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
+  z.object({ transport: z.literal('usb-device-file'), path: z.string().min(1) }),
+  z.object({ transport: z.literal('vendor-sdk'), library: z.string().min(1), port: z.number().int() }),
+  z.object({ transport: z.literal('uvc'), deviceLabel: z.string().optional() }),
+  z.object({ transport: z.literal('none') }),
+]);
+export type DeviceConfig = z.infer<typeof Device>;
+
+/** An approving department (业务属地审批部门) this window forwards packets to. */
+const Department = z.object({
+  id: z.string().min(1).max(64),
+  name: z.string().min(1),
+  /** Region codes (or prefixes) whose items route to this department. */
+  regionCodes: z.array(z.string().regex(/^\d{2,6}$/)).min(1),
+  /** Base URL of the department inbox; `embedded` means the demo inbox on loopback. */
+  endpoint: z.union([z.url(), z.literal('embedded')]),
+  /** Name of the credential held by the key provider, never the token itself. */
+  credential: z.string().optional(),
+  signature: z.enum(['ed25519', 'sm2']).default('ed25519'),
+});
+
+export const HallConfig = z
+  .object({
+    profile: z.enum(['demo', 'configured']).default('configured'),
+    hall: z.object({
+      id: z.string().min(1).max(64),
+      name: z.string().min(1).max(60),
+      /** Printed on notices as the number applicants call; 12345 is the national service hotline. */
+      phone: z.string().min(1).max(30).default('12345'),
+      /** Named on 不予受理 notices as where to seek remedy. */
+      remedies: z
+        .object({ reconsiderationBody: z.string().min(1).max(80), court: z.string().min(1).max(80) })
+        .default({ reconsiderationBody: '本机关的本级人民政府或上一级主管部门', court: '有管辖权的人民法院' }),
+    }),
+    window: z.object({ id: z.string().min(1).max(64), name: z.string().min(1).max(60) }),
+    regionCode: RegionCode,
+    departments: z.array(Department).default([]),
+    devices: z
+      .object({
+        idCardReader: Device.default({ transport: 'none' }),
+        receiptPrinter: Device.default({ transport: 'none' }),
+        documentCamera: Device.default({ transport: 'none' }),
+        counterCamera: Device.default({ transport: 'none' }),
+      })
+      .default({
+        idCardReader: { transport: 'none' },
+        receiptPrinter: { transport: 'none' },
+        documentCamera: { transport: 'none' },
+        counterCamera: { transport: 'none' },
+      }),
+    security: z
+      .object({
+        maxFailedAttempts: z.number().int().min(3).max(10).default(5),
+        lockoutMinutes: z.number().int().min(1).max(24 * 60).default(15),
+        idleLockMinutes: z.number().int().min(1).max(120).default(10),
+      })
+      .default({ maxFailedAttempts: 5, lockoutMinutes: 15, idleLockMinutes: 10 }),
+    logs: z
+      .object({ keepFiles: z.number().int().min(7).max(400).default(200) })
+      .default({ keepFiles: 200 }),
+    /** Keys whose signed catalog files this hall accepts, besides the shipped catalog's. */
+    catalog: z.object({ trustedKeys: z.array(TrustedKey).default([]) }).default({ trustedKeys: [] }),
+    /** Local holidays and make-up workdays on top of the shipped national arrangement. */
+    calendar: CalendarOverrides.optional(),
+    /** 补正期限 in working days when an item sets none. */
+    review: z
+      .object({ correctionDays: z.number().int().min(1).max(60).default(5) })
+      .default({ correctionDays: 5 }),
+    /** The queue shows a deadline in yellow this many working days before its day (0: on the day only). */
+    queue: z
+      .object({ deadlineWarningWorkingDays: z.number().int().min(0).max(20).default(1) })
+      .default({ deadlineWarningWorkingDays: 1 }),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    // The window id is what departments enrol and what every manifest names.
+    if (config.departments.length > 0 && !WindowId.safeParse(config.window.id).success) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['window', 'id'],
+        message: 'must be 1–64 of A-Z a-z 0-9 . _ - (it is the id the departments enrol)',
+      });
+    }
+    const ids = config.departments.map((d) => d.id);
+    ids.forEach((id, index) => {
+      if (ids.indexOf(id) !== index) {
+        ctx.addIssue({ code: 'custom', path: ['departments', index, 'id'], message: `department id ${id} is listed twice` });
+      }
+    });
+  });
+export type HallConfig = z.infer<typeof HallConfig>;
+
+export const CONFIG_FILE = 'config.json';
+
+/** Runs everything on this PC with simulated devices and an embedded department. */
+export function demoConfig(): HallConfig {
+  return HallConfig.parse({
+    profile: 'demo',
+    hall: { id: 'demo-hall', name: '演示政务服务中心' },
+    window: { id: 'W01', name: '跨省通办专窗 1 号' },
+    regionCode: '110105',
+    departments: [
+      { id: 'demo-dept', name: '演示审批部门', regionCodes: ['11', '12', '13', '31', '44', '51', '15'], endpoint: 'embedded' },
+    ],
+    devices: {
+      idCardReader: { transport: 'simulated' },
+      receiptPrinter: { transport: 'simulated' },
+      documentCamera: { transport: 'uvc' },
+      counterCamera: { transport: 'uvc' },
+    },
+  });
+}
+
+export function parseConfig(text: string, file = CONFIG_FILE): HallConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new AppError('config.invalid', `${file} is not valid JSON: ${(error as Error).message}`, { file });
+  }
+  const result = HallConfig.safeParse(json);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new AppError('config.invalid', `${file}: ${problems.join('; ')}`, { file, problems: problems.join('；') });
+  }
+  return result.data;
+}

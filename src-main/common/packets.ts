@@ -1,0 +1,39 @@
+// How a sealed packet (收件包) looks from outside the packets module: what sealing
+// answers and what the queue lists. The manifest itself is in manifest.ts.
+import { z } from 'zod';
+import { DeadlineStatus } from './deadline-status.ts';
+import { NoticeKind, ReviewOutcome } from './manifest.ts';
+import { PacketState } from './packet-states.ts';
+
+/** A notice issued with the packet (收件凭证, 受理/补正/不予受理通知书), stored as a PDF blob. */
+export const PacketDocument = z.object({
+  kind: NoticeKind,
+  number: z.string(),
+  title: z.string(),
+  sha256: z.string(),
+});
+export type PacketDocument = z.infer<typeof PacketDocument>;
+
+export const SealedPacket = z.object({
+  packetId: z.string(),
+  version: z.number(),
+  outcome: ReviewOutcome,
+  state: PacketState,
+  manifestHash: z.string(),
+  /** 承诺办结时限 or 补正期限, YYYY-MM-DD. */
+  deadline: z.string().nullable(),
+  documents: z.array(PacketDocument),
+});
+export type SealedPacket = z.infer<typeof SealedPacket>;
+
+export const PacketSummary = SealedPacket.extend({
+  itemCode: z.string(),
+  itemName: z.string(),
+  applicantName: z.string(),
+  /** Why the packet is in its state (a department's reason, a sync error code), or null. */
+  reason: z.string().nullable(),
+  sealedAt: z.number(),
+  /** How the deadline stands on the hall's today (working days, see deadline-status.ts). */
+  deadlineStatus: DeadlineStatus,
+});
+export type PacketSummary = z.infer<typeof PacketSummary>;

@@ -1,0 +1,80 @@
+// Checks of the identifiers people write on forms: 公民身份号码 (GB 11643-1999),
+// 统一社会信用代码 (GB 32100-2015), 行政区划代码 (GB/T 2260), phone numbers and
+// postal codes. The check-digit algorithms are a few lines each, fixed by the
+// standards; no library we could use is better kept than the standards themselves.
+import { dayNumber } from '../dates.ts';
+
+/** Province-level codes of GB/T 2260 (incl. 71 台湾, 81 香港, 82 澳门). */
+const PROVINCES = new Set(
+  '11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82'.split(' '),
+);
+/** Residence permits of 港澳台居民 carry 81/82/83 in place of a region. */
+const ID_PREFIXES = new Set([...PROVINCES, '83']);
+
+export type Sex = 'male' | 'female';
+
+export type IdNumberProblem = 'format' | 'region' | 'birthDate' | 'futureBirthDate' | 'checkDigit';
+
+export type IdNumberCheck =
+  | { ok: true; idNumber: string; regionCode: string; birthDate: string; sex: Sex }
+  | { ok: false; problem: IdNumberProblem };
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+/** The GB 11643 check character of the first 17 digits. */
+export function idCheckCharacter(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i]!;
+  return ID_CHECK[sum % 11]!;
+}
+
+/** 18-character 公民身份号码; `today` bounds the birth date (YYYY-MM-DD). A lowercase x is accepted. */
+export function checkIdNumber(input: string, today: string): IdNumberCheck {
+  const idNumber = input.trim().toUpperCase();
+  if (!/^\d{17}[\dX]$/.test(idNumber)) return { ok: false, problem: 'format' };
+  if (!ID_PREFIXES.has(idNumber.slice(0, 2))) return { ok: false, problem: 'region' };
+  const birthDate = `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`;
+  if (dayNumber(birthDate) === null || birthDate < '1900-01-01') return { ok: false, problem: 'birthDate' };
+  if (birthDate > today) return { ok: false, problem: 'futureBirthDate' };
+  if (idCheckCharacter(idNumber) !== idNumber[17]) return { ok: false, problem: 'checkDigit' };
+  return {
+    ok: true,
+    idNumber,
+    regionCode: idNumber.slice(0, 6),
+    birthDate,
+    sex: Number(idNumber[16]) % 2 === 1 ? 'male' : 'female',
+  };
+}
+
+const CREDIT_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/** 统一社会信用代码: 18 characters of the GB 32100 alphabet with a valid check character. */
+export function isCreditCode(input: string): boolean {
+  const code = input.trim().toUpperCase();
+  if (!/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/.test(code)) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += CREDIT_CHARS.indexOf(code[i]!) * CREDIT_WEIGHTS[i]!;
+  return CREDIT_CHARS[(31 - (sum % 31)) % 31] === code[17];
+}
+
+/** Six digits whose first two name a province (the full list of counties changes yearly). */
+export function isRegionCode(input: string): boolean {
+  return /^\d{6}$/.test(input) && PROVINCES.has(input.slice(0, 2));
+}
+
+/** A mainland mobile number, or a landline with its area code (extension allowed). */
+export function isPhoneNumber(input: string): boolean {
+  const phone = input.trim().replace(/\s+/g, '');
+  return /^1[3-9]\d{9}$/.test(phone) || /^0\d{2,3}-?\d{7,8}(-\d{1,6})?$/.test(phone);
+}
+
+export function isPostalCode(input: string): boolean {
+  return /^\d{6}$/.test(input.trim());
+}
+
+/** A real `YYYY-MM-DD` date. */
+export function isCalendarDate(input: string): boolean {
+  return dayNumber(input) !== null;
+}

@@ -1,0 +1,193 @@
+// Formal review (形式审查): runs every rule over an item and a draft and proposes
+// the outcome — 受理 and forward, 补正 (one notice listing every problem at once,
+// with the date to supply them by), or 不予受理 (with legal basis and remedies).
+// Pure: no database, no clock of its own; the caller logs the result and any
+// override in the session's event log.
+import { z } from 'zod';
+import { AppError } from '../errors.ts';
+import { fieldsInEffect, type FormAnswers, Route, routeFor, type ServiceItem } from '../catalog.ts';
+import { ReviewOutcome } from '../manifest.ts';
+import type { DateInput, WorkingCalendar } from '../working-calendar.ts';
+import type { ApplicationDraft } from '../application.ts';
+import { checkIdNumber } from './identifiers.ts';
+import { Finding, ReviewRuleId, RULES } from './rules.ts';
+
+/**
+ * 补正期限 when neither the item nor the hall sets one. 行政许可法 §32 gives the
+ * office 5 days to issue the one-time notice; it sets no period for the applicant.
+ * We give the applicant the same 5 working days by default — halls and items that
+ * follow a local rule configure theirs.
+ */
+export const DEFAULT_CORRECTION_DAYS = 5;
+
+/** A written reason shorter than this is not a reason. */
+export const MIN_OVERRIDE_REASON_LENGTH = 10;
+
+export const CORRECTION_LEGAL_BASIS = '《中华人民共和国行政许可法》第三十二条第一款第（四）项';
+export const CORRECTION_LAPSE = '逾期未补正的，视为放弃本次申请。';
+export const REFUSAL_REMEDIES =
+  '申请人如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，或者自收到本通知书之日起六个月内依法向人民法院提起行政诉讼。';
+
+/** The clerk sets a finding aside, in writing. */
+export const FindingOverride = z.object({ findingKey: z.string(), reason: z.string() });
+export type FindingOverride = z.infer<typeof FindingOverride>;
+
+export const AppliedOverride = FindingOverride.extend({ ruleId: ReviewRuleId });
+export type AppliedOverride = z.infer<typeof AppliedOverride>;
+
+export interface ReviewOptions {
+  calendar: WorkingCalendar;
+  /** When the window received the application; periods count from the next day. */
+  receivedAt: DateInput;
+  /** The hall's 补正期限 in working days; an item's own period wins. */
+  correctionDays?: number;
+  overrides?: readonly FindingOverride[];
+}
+
+export { ReviewOutcome } from '../manifest.ts';
+
+export const CorrectionItem = z.object({
+  findingKey: z.string(),
+  ruleId: ReviewRuleId,
+  message: z.string(),
+  supply: z.string(),
+});
+export type CorrectionItem = z.infer<typeof CorrectionItem>;
+
+const Deadline = z.object({ date: z.string(), workingDays: z.number(), provisional: z.boolean() });
+
+/** 审查结论 */
+export const ReviewResult = z.object({
+  itemCode: z.string(),
+  /** The day of receipt in the hall's time zone. */
+  receivedOn: z.string(),
+  outcome: ReviewOutcome,
+  /** Every finding, overridden ones included (each marked by `override`). */
+  findings: z.array(Finding.extend({ override: FindingOverride.optional() })),
+  overrides: z.array(AppliedOverride),
+  /** Overrides naming no finding of this review (the draft changed since); not applied. */
+  unmatchedOverrides: z.array(FindingOverride),
+  /** The department that decides, by the applicant's home region; null when none does. */
+  route: Route.nullable(),
+  acceptance: z
+    .object({ departmentId: z.string(), legalDays: z.number(), committedDays: z.number(), decisionDeadline: Deadline })
+    .optional(),
+  correction: z
+    .object({
+      items: z.array(CorrectionItem),
+      days: z.number(),
+      deadline: Deadline,
+      legalBasis: z.string(),
+      lapse: z.string(),
+    })
+    .optional(),
+  refusal: z
+    .object({ reasons: z.array(z.object({ message: z.string(), legalBasis: z.string() })), remedies: z.string() })
+    .optional(),
+});
+export type ReviewResult = z.infer<typeof ReviewResult>;
+
+export function reviewApplication(item: ServiceItem, draft: ApplicationDraft, options: ReviewOptions): ReviewResult {
+  if (draft.itemCode !== item.code) {
+    throw new Error(`draft is for item ${draft.itemCode}, not ${item.code}`);
+  }
+  const { calendar } = options;
+  const receivedOn =
+    typeof options.receivedAt === 'string' ? options.receivedAt : calendar.localDate(options.receivedAt);
+  const agent = draft.agent !== undefined;
+  const fields = fieldsInEffect(item, draft.answers, agent);
+  // Conditions and rules see only the answers of fields in effect: a hidden field's old answer counts for nothing.
+  const answers: FormAnswers = {};
+  for (const field of fields) {
+    const value = draft.answers[field.key];
+    if (value !== undefined) answers[field.key] = value;
+  }
+  const context = {
+    item,
+    draft,
+    today: receivedOn,
+    fields,
+    answers,
+    conditions: { answers, agent },
+    applicantId: checkIdNumber(draft.applicant.idNumber, receivedOn),
+  };
+  const findings = RULES.flatMap((rule) => rule(context));
+
+  const { applied, unmatched } = applyOverrides(findings, options.overrides ?? []);
+  const overridden = new Map(applied.map((o) => [o.findingKey, o]));
+  const marked = findings.map((f) => {
+    const override = overridden.get(f.key);
+    return override ? { ...f, override: { findingKey: override.findingKey, reason: override.reason } } : f;
+  });
+  const standing = findings.filter((f) => f.severity === 'blocking' && !overridden.has(f.key));
+  const route = routeFor(item, draft.homeRegionCode);
+
+  const result: ReviewResult = {
+    itemCode: item.code,
+    receivedOn,
+    outcome: 'accept',
+    findings: marked,
+    overrides: applied,
+    unmatchedOverrides: unmatched,
+    route,
+  };
+  const refusals = standing.filter((f) => f.refusal);
+  if (refusals.length > 0) {
+    result.outcome = 'refuse';
+    result.refusal = {
+      reasons: refusals.map((f) => ({ message: f.message, legalBasis: f.legalBasis ?? '' })),
+      remedies: REFUSAL_REMEDIES,
+    };
+  } else if (standing.length > 0) {
+    const days = item.correctionDays ?? options.correctionDays ?? DEFAULT_CORRECTION_DAYS;
+    result.outcome = 'correction';
+    result.correction = {
+      items: standing.map((f) => ({ findingKey: f.key, ruleId: f.ruleId, message: f.message, supply: f.supply ?? '' })),
+      days,
+      deadline: calendar.deadline(receivedOn, days),
+      legalBasis: CORRECTION_LEGAL_BASIS,
+      lapse: CORRECTION_LAPSE,
+    };
+  } else {
+    // Scope findings cannot be overridden, so an accepted application always has a route.
+    const accepted = route!;
+    result.acceptance = {
+      departmentId: accepted.departmentId,
+      legalDays: item.timeLimits.legalDays,
+      committedDays: item.timeLimits.committedDays,
+      decisionDeadline: calendar.deadline(receivedOn, item.timeLimits.committedDays),
+    };
+  }
+  return result;
+}
+
+function applyOverrides(
+  findings: readonly Finding[],
+  overrides: readonly FindingOverride[],
+): { applied: AppliedOverride[]; unmatched: FindingOverride[] } {
+  const byKey = new Map(findings.map((f) => [f.key, f]));
+  const applied: AppliedOverride[] = [];
+  const unmatched: FindingOverride[] = [];
+  for (const override of overrides) {
+    const reason = override.reason.trim();
+    if ([...reason].length < MIN_OVERRIDE_REASON_LENGTH) {
+      throw new AppError(
+        'review.overrideReasonTooShort',
+        `override of ${override.findingKey} has a reason of ${[...reason].length} characters`,
+        { min: MIN_OVERRIDE_REASON_LENGTH },
+      );
+    }
+    const target = byKey.get(override.findingKey);
+    if (!target) {
+      unmatched.push({ findingKey: override.findingKey, reason });
+      continue;
+    }
+    if (!target.overridable) {
+      throw new AppError('review.notOverridable', `finding ${target.key} cannot be overridden`, {
+        rule: target.ruleId,
+      });
+    }
+    applied.push({ findingKey: target.key, ruleId: target.ruleId, reason });
+  }
+  return { applied, unmatched };
+}

@@ -1,0 +1,579 @@
+// The rules of formal review (形式审查): completeness and form only, never the
+// substance, which the approving department judges. Each rule looks at the item and
+// the draft and returns findings worded for the clerk and the applicant alike; a
+// finding names what it concerns and, for 补正, what to bring.
+import { z } from 'zod';
+import {
+  type ConditionContext,
+  evaluateCondition,
+  type FormAnswers,
+  type FormField,
+  type Material,
+  type MaterialCounts,
+  isMaterialDue,
+  routeFor,
+  type ServiceItem,
+} from '../catalog.ts';
+import type { ApplicationDraft, CollectedMaterial, PersonIdentity } from '../application.ts';
+import {
+  checkIdNumber,
+  type IdNumberCheck,
+  type IdNumberProblem,
+  isCalendarDate,
+  isCreditCode,
+  isPhoneNumber,
+  isPostalCode,
+  isRegionCode,
+} from './identifiers.ts';
+
+/** Every rule, with the title a supervisor sees in lists. */
+export const REVIEW_RULES = {
+  'scope.homeRegion': '业务属地已确定',
+  'scope.region': '业务属地在通办范围内',
+  'scope.serviceObject': '申请人属于服务对象',
+  'scope.refusalCondition': '不属于不予受理情形',
+  'acceptance.unconfirmed': '受理条件已逐项确认',
+  'acceptance.notMet': '符合受理条件',
+  'material.missing': '必要材料齐全',
+  'material.count': '材料份数符合要求',
+  'material.fileType': '电子件为图片或 PDF',
+  'material.unknown': '材料属于本事项',
+  'field.required': '必填项已填写',
+  'field.format': '填写内容格式正确',
+  'field.pattern': '填写内容符合规定格式',
+  'field.length': '填写内容长度符合要求',
+  'field.range': '数值在规定范围内',
+  'field.notFuture': '日期不晚于今天',
+  'field.idNumber': '公民身份号码有效',
+  'field.phone': '联系电话有效',
+  'field.regionCode': '行政区划代码有效',
+  'field.postalCode': '邮政编码有效',
+  'field.creditCode': '统一社会信用代码有效',
+  'identity.name': '申请人姓名已登记',
+  'identity.idNumber': '申请人公民身份号码有效',
+  'identity.consistency': '身份证件信息与号码一致',
+  'identity.company': '市场主体信息有效',
+  'consistency.name': '表单姓名与身份证件一致',
+  'consistency.idNumber': '表单身份号码与身份证件一致',
+  'consistency.sex': '表单性别与身份号码一致',
+  'consistency.birthDate': '表单出生日期与身份号码一致',
+  'consistency.company': '表单市场主体信息与登记信息一致',
+  'agent.notAllowed': '本事项允许代办',
+  'agent.identity': '代办人身份有效',
+  'agent.authorisation': '代办人已提交授权委托书',
+  'agent.identityDocument': '代办人已提交身份证件',
+} as const;
+export type ReviewRuleId = keyof typeof REVIEW_RULES;
+export const ReviewRuleId = z.enum(Object.keys(REVIEW_RULES) as [ReviewRuleId, ...ReviewRuleId[]]);
+
+export const FindingTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('item') }),
+  z.object({ kind: z.literal('condition'), id: z.string(), text: z.string() }),
+  z.object({ kind: z.literal('material'), id: z.string(), name: z.string() }),
+  z.object({ kind: z.literal('field'), key: z.string(), label: z.string() }),
+  z.object({ kind: z.literal('identity'), who: z.enum(['applicant', 'agent', 'company']) }),
+]);
+export type FindingTarget = z.infer<typeof FindingTarget>;
+
+/** 审查意见 */
+export const Finding = z.object({
+  /** Stable within a review: `ruleId:subject`; an override names it. */
+  key: z.string(),
+  ruleId: ReviewRuleId,
+  /** Blocking findings stop acceptance; warnings are shown and recorded only. */
+  severity: z.enum(['blocking', 'warning']),
+  /** A ground for 不予受理 rather than for 补正. */
+  refusal: z.boolean(),
+  target: FindingTarget,
+  message: z.string(),
+  /** 补正: what the applicant is to supply or fix. */
+  supply: z.string().optional(),
+  /** For refusals: the legal basis printed on the notice. */
+  legalBasis: z.string().optional(),
+  /** Whether a clerk may set the finding aside with a written reason. */
+  overridable: z.boolean(),
+});
+export type Finding = z.infer<typeof Finding>;
+
+export interface RuleContext {
+  item: ServiceItem;
+  draft: ApplicationDraft;
+  /** The day of review in the hall's time zone, YYYY-MM-DD. */
+  today: string;
+  /** The fields in effect, in form order, and the answers they hold. */
+  fields: FormField[];
+  answers: FormAnswers;
+  conditions: ConditionContext;
+  applicantId: IdNumberCheck;
+}
+
+export type Rule = (ctx: RuleContext) => Finding[];
+
+/** 补正 refers to 行政许可法 §32(4); scope refusals to §32(2). */
+export const SCOPE_LEGAL_BASIS =
+  '《中华人民共和国行政许可法》第三十二条第一款第（二）项；《国务院办公厅关于加快推进政务服务“跨省通办”的指导意见》（国办发〔2020〕35号）';
+
+/** Media types a department's systems take for scanned materials. */
+export const ACCEPTED_MEDIA_TYPES = [
+  'application/pdf',
+  'image/jpeg',
+  'image/png',
+  'image/tiff',
+  'image/webp',
+  'image/bmp',
+] as const;
+
+// ── helpers ──────────────────────────────────────────────────────────────────
+
+interface FindingOptions {
+  severity?: Finding['severity'];
+  refusal?: boolean;
+  supply?: string;
+  legalBasis?: string;
+  overridable?: boolean;
+}
+
+function finding(
+  ruleId: ReviewRuleId,
+  subject: string,
+  target: FindingTarget,
+  message: string,
+  options: FindingOptions = {},
+): Finding {
+  const result: Finding = {
+    key: `${ruleId}:${subject}`,
+    ruleId,
+    severity: options.severity ?? 'blocking',
+    refusal: options.refusal ?? false,
+    target,
+    message,
+    overridable: options.overridable ?? true,
+  };
+  if (options.supply !== undefined) result.supply = options.supply;
+  if (options.legalBasis !== undefined) result.legalBasis = options.legalBasis;
+  return result;
+}
+
+const SEX = { male: '男', female: '女' } as const;
+const SERVICE_OBJECT = { person: '自然人', company: '法人或其他组织' } as const;
+
+const ID_PROBLEM: Record<IdNumberProblem, string> = {
+  format: '应为18位，最后一位是数字或X',
+  region: '前两位地区码无效',
+  birthDate: '其中的出生日期无效',
+  futureBirthDate: '其中的出生日期晚于今天',
+  checkDigit: '校验码不符，可能有数字录入错误',
+};
+
+export function describeCounts(counts: Partial<MaterialCounts>): string {
+  const parts: string[] = [];
+  if (counts.original) parts.push(`原件${counts.original}份`);
+  if (counts.copy) parts.push(`复印件${counts.copy}份`);
+  if (counts.electronic) parts.push(`电子件${counts.electronic}份`);
+  return parts.join('、') || '0份';
+}
+
+/** Electronic copies count only when a file was captured for them. */
+function provided(collected: CollectedMaterial | undefined): MaterialCounts {
+  if (!collected) return { original: 0, copy: 0, electronic: 0 };
+  return {
+    original: collected.original,
+    copy: collected.copy,
+    electronic: collected.files.length > 0 ? collected.electronic : 0,
+  };
+}
+
+function shortfall(due: MaterialCounts, got: MaterialCounts): MaterialCounts | null {
+  const missing = {
+    original: Math.max(0, due.original - got.original),
+    copy: Math.max(0, due.copy - got.copy),
+    electronic: Math.max(0, due.electronic - got.electronic),
+  };
+  return missing.original + missing.copy + missing.electronic > 0 ? missing : null;
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+const sameName = (a: string, b: string) => a.replace(/\s+/g, '') === b.replace(/\s+/g, '');
+
+/**
+ * Missing or short materials: one finding per material, under the given rule. The
+ * finding says what is due in full, so the notice lists it whole.
+ */
+function materialFindings(
+  ruleIds: { missing: ReviewRuleId; count: ReviewRuleId },
+  material: Material,
+  collected: CollectedMaterial | undefined,
+  why: string,
+): Finding[] {
+  const target: FindingTarget = { kind: 'material', id: material.id, name: material.name };
+  const got = provided(collected);
+  const due = material.counts;
+  if (got.original + got.copy + got.electronic === 0) {
+    return [
+      finding(ruleIds.missing, material.id, target, `缺少申请材料《${material.name}》${why}。`, {
+        supply: `《${material.name}》${describeCounts(due)}`,
+      }),
+    ];
+  }
+  const missing = shortfall(due, got);
+  if (!missing) return [];
+  const electronicNote =
+    collected && collected.electronic > 0 && collected.files.length === 0 ? '（电子件尚未采集）' : '';
+  return [
+    finding(
+      ruleIds.count,
+      material.id,
+      target,
+      `《${material.name}》份数不足：应交${describeCounts(due)}，实交${describeCounts(got)}${electronicNote}。`,
+      { supply: `《${material.name}》${describeCounts(missing)}` },
+    ),
+  ];
+}
+
+// ── rules ────────────────────────────────────────────────────────────────────
+
+const scope: Rule = ({ item, draft, conditions }) => {
+  const out: Finding[] = [];
+  const itemTarget: FindingTarget = { kind: 'item' };
+  if (!isRegionCode(draft.homeRegionCode)) {
+    out.push(
+      finding(
+        'scope.homeRegion',
+        'item',
+        itemTarget,
+        '业务属地（户籍地、参保地等）的行政区划代码未填写或不正确，无法确定承办部门。',
+        {
+          supply: '申请人户籍地或参保地等业务属地的准确信息',
+          overridable: false,
+        },
+      ),
+    );
+  } else if (!routeFor(item, draft.homeRegionCode)) {
+    out.push(
+      finding(
+        'scope.region',
+        'item',
+        itemTarget,
+        `申请人的业务属地（${draft.homeRegionCode}）不在本窗口“${item.name}”的通办范围内，请向业务属地的有权部门或其他通办窗口申请。`,
+        { refusal: true, legalBasis: SCOPE_LEGAL_BASIS, overridable: false },
+      ),
+    );
+  }
+  if (!item.serviceObjects.includes(draft.applicantKind)) {
+    const objects = item.serviceObjects.map((o) => SERVICE_OBJECT[o]).join('、');
+    out.push(
+      finding(
+        'scope.serviceObject',
+        'item',
+        itemTarget,
+        `本事项的服务对象为${objects}，申请人为${SERVICE_OBJECT[draft.applicantKind]}，不属于本事项的受理范围。`,
+        { refusal: true, legalBasis: SCOPE_LEGAL_BASIS },
+      ),
+    );
+  }
+  for (const condition of item.refusalConditions) {
+    if (!evaluateCondition(condition.when, conditions)) continue;
+    out.push(
+      finding('scope.refusalCondition', condition.id, itemTarget, condition.reason, {
+        refusal: true,
+        legalBasis: condition.legalBasis,
+      }),
+    );
+  }
+  return out;
+};
+
+const acceptance: Rule = ({ item, draft }) =>
+  item.acceptanceConditions.flatMap((condition) => {
+    const target: FindingTarget = { kind: 'condition', id: condition.id, text: condition.text };
+    const state = draft.conditions[condition.id];
+    if (state === 'met') return [];
+    if (state === 'notMet') {
+      return [
+        finding('acceptance.notMet', condition.id, target, `不符合受理条件：${condition.text}`, {
+          refusal: true,
+          legalBasis: `“${item.name}”办事指南所列受理条件；${item.legalBasis[0]}`,
+        }),
+      ];
+    }
+    return [
+      finding('acceptance.unconfirmed', condition.id, target, `受理条件“${condition.text}”尚未经窗口人员确认。`, {
+        supply: `能够证明“${condition.text}”的材料或说明`,
+      }),
+    ];
+  });
+
+const materials: Rule = ({ item, draft, conditions }) => {
+  const out: Finding[] = [];
+  const collected = new Map(draft.materials.map((m) => [m.materialId, m]));
+  for (const material of item.materials) {
+    // Agent materials are judged by the agent rules, which say why they are due.
+    if (material.requirement.kind === 'agent' || !isMaterialDue(material, conditions)) continue;
+    const why = material.requirement.kind === 'conditional' ? `（${material.requirement.description}须提交）` : '';
+    out.push(
+      ...materialFindings(
+        { missing: 'material.missing', count: 'material.count' },
+        material,
+        collected.get(material.id),
+        why,
+      ),
+    );
+  }
+  const known = new Map(item.materials.map((m) => [m.id, m]));
+  for (const got of draft.materials) {
+    const material = known.get(got.materialId);
+    if (!material) {
+      out.push(
+        finding(
+          'material.unknown',
+          got.materialId,
+          { kind: 'material', id: got.materialId, name: got.materialId },
+          `收取的材料（${got.materialId}）不在本事项的材料清单中，可能是事项目录已更新，请核对。`,
+          { severity: 'warning' },
+        ),
+      );
+    }
+    got.files.forEach((file, index) => {
+      if ((ACCEPTED_MEDIA_TYPES as readonly string[]).includes(file.mediaType)) return;
+      const name = material?.name ?? got.materialId;
+      out.push(
+        finding(
+          'material.fileType',
+          `${got.materialId}#${index}`,
+          { kind: 'material', id: got.materialId, name },
+          `《${name}》的电子件“${file.name}”不是图片或 PDF 文件，无法随件报送。`,
+          { supply: `《${name}》的图片或 PDF 格式电子件`, overridable: false },
+        ),
+      );
+    });
+  }
+  return out;
+};
+
+const fields: Rule = ({ fields: inEffect, answers, today }) => {
+  const out: Finding[] = [];
+  for (const field of inEffect) {
+    const value = answers[field.key];
+    const target: FindingTarget = { kind: 'field', key: field.key, label: field.label };
+    const add = (ruleId: ReviewRuleId, message: string) =>
+      out.push(finding(ruleId, field.key, target, message, { supply: `正确填写“${field.label}”` }));
+    if (isEmpty(value)) {
+      if (field.required) add('field.required', `“${field.label}”为必填项，尚未填写。`);
+      continue;
+    }
+    const formatProblem = typeProblem(field, value);
+    if (formatProblem) {
+      add('field.format', `“${field.label}”${formatProblem}。`);
+      continue;
+    }
+    const v = field.validation;
+    if (typeof value === 'string') {
+      const text = value.trim();
+      if (v?.pattern && !new RegExp(`^(?:${v.pattern})$`, 'u').test(text)) {
+        add(
+          'field.pattern',
+          `“${field.label}”${v.patternMessage ? `填写有误：${v.patternMessage}` : '不符合规定格式'}。`,
+        );
+      }
+      const length = [...text].length;
+      if (v?.maxLength !== undefined && length > v.maxLength) {
+        add('field.length', `“${field.label}”不能超过${v.maxLength}个字（现为${length}个字）。`);
+      } else if (v?.minLength !== undefined && length < v.minLength) {
+        add('field.length', `“${field.label}”至少需要${v.minLength}个字。`);
+      }
+      if (field.type === 'date' && v?.notFuture && text > today)
+        add('field.notFuture', `“${field.label}”不能晚于今天。`);
+      if (field.type === 'idNumber') {
+        const check = checkIdNumber(text, today);
+        if (!check.ok) add('field.idNumber', `“${field.label}”不是有效的公民身份号码：${ID_PROBLEM[check.problem]}。`);
+      }
+      if (field.type === 'phone' && !isPhoneNumber(text)) {
+        add('field.phone', `“${field.label}”不是有效的电话号码（手机号码为11位，固定电话请带区号）。`);
+      }
+      if (field.type === 'regionCode' && !isRegionCode(text)) {
+        add('field.regionCode', `“${field.label}”不是有效的6位行政区划代码。`);
+      }
+      if (field.type === 'postalCode' && !isPostalCode(text))
+        add('field.postalCode', `“${field.label}”应为6位数字邮政编码。`);
+      if (field.type === 'creditCode' && !isCreditCode(text)) {
+        add('field.creditCode', `“${field.label}”不是有效的18位统一社会信用代码。`);
+      }
+    }
+    if (typeof value === 'number') {
+      if (v?.min !== undefined && value < v.min) add('field.range', `“${field.label}”不能小于${v.min}。`);
+      if (v?.max !== undefined && value > v.max) add('field.range', `“${field.label}”不能大于${v.max}。`);
+    }
+  }
+  return out;
+};
+
+/** What is wrong with the value's kind for the field type, or null. */
+function typeProblem(field: FormField, value: unknown): string | null {
+  switch (field.type) {
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? null : '应填写数字';
+    case 'boolean':
+      return typeof value === 'boolean' ? null : '应选择“是”或“否”';
+    case 'date':
+      return typeof value === 'string' && isCalendarDate(value.trim()) ? null : '应为有效日期（年-月-日）';
+    case 'select':
+      return typeof value === 'string' && field.options?.some((o) => o.value === value) ? null : '应从给定选项中选择';
+    default:
+      return typeof value === 'string' ? null : '应填写文字';
+  }
+}
+
+const identity: Rule = ({ draft, applicantId }) => {
+  const out: Finding[] = [];
+  const target: FindingTarget = { kind: 'identity', who: 'applicant' };
+  const { applicant } = draft;
+  if (applicant.name.trim() === '') {
+    out.push(finding('identity.name', 'applicant', target, '申请人姓名未登记。', { supply: '申请人有效身份证件' }));
+  }
+  if (!applicantId.ok) {
+    out.push(
+      finding(
+        'identity.idNumber',
+        'applicant',
+        target,
+        `申请人的公民身份号码无效：${ID_PROBLEM[applicantId.problem]}。`,
+        {
+          supply: '申请人有效身份证件',
+        },
+      ),
+    );
+  } else {
+    const mismatches: string[] = [];
+    if (applicant.sex && applicant.sex !== applicantId.sex) mismatches.push('性别');
+    if (applicant.birthDate && applicant.birthDate !== applicantId.birthDate) mismatches.push('出生日期');
+    if (mismatches.length > 0) {
+      out.push(
+        finding(
+          'identity.consistency',
+          'applicant',
+          target,
+          `申请人身份证件登记的${mismatches.join('、')}与公民身份号码不符，请核验证件真伪或重新读卡。`,
+          { supply: '申请人有效身份证件' },
+        ),
+      );
+    }
+  }
+  if (draft.applicantKind === 'company') {
+    const company = draft.company;
+    const problem =
+      !company || company.name.trim() === ''
+        ? '名称未登记'
+        : !isCreditCode(company.creditCode)
+          ? '统一社会信用代码无效'
+          : null;
+    if (problem) {
+      out.push(
+        finding('identity.company', 'company', { kind: 'identity', who: 'company' }, `申请单位${problem}。`, {
+          supply: '申请单位营业执照或登记证书',
+        }),
+      );
+    }
+  }
+  return out;
+};
+
+const formMatchesIdentity: Rule = ({ fields: inEffect, answers, draft, applicantId }) => {
+  const out: Finding[] = [];
+  for (const field of inEffect) {
+    const value = answers[field.key];
+    if (!field.prefill || typeof value !== 'string' || value.trim() === '') continue;
+    const target: FindingTarget = { kind: 'field', key: field.key, label: field.label };
+    const add = (ruleId: ReviewRuleId, message: string) =>
+      out.push(finding(ruleId, field.key, target, message, { supply: `按身份证件更正“${field.label}”` }));
+    const text = value.trim();
+    switch (field.prefill) {
+      case 'idCard.name':
+        if (draft.applicant.name.trim() !== '' && !sameName(text, draft.applicant.name)) {
+          add(
+            'consistency.name',
+            `表单“${field.label}”（${text}）与申请人身份证件上的姓名（${draft.applicant.name}）不一致。`,
+          );
+        }
+        break;
+      case 'idCard.idNumber':
+        if (
+          draft.applicant.idNumber.trim() !== '' &&
+          text.toUpperCase() !== draft.applicant.idNumber.trim().toUpperCase()
+        ) {
+          add('consistency.idNumber', `表单“${field.label}”与申请人身份证件上的公民身份号码不一致。`);
+        }
+        break;
+      case 'idCard.sex':
+        if (applicantId.ok && text !== applicantId.sex) {
+          add('consistency.sex', `表单“${field.label}”与公民身份号码所示性别（${SEX[applicantId.sex]}）不一致。`);
+        }
+        break;
+      case 'idCard.birthDate':
+        if (applicantId.ok && text !== applicantId.birthDate) {
+          add(
+            'consistency.birthDate',
+            `表单“${field.label}”与公民身份号码所示出生日期（${applicantId.birthDate}）不一致。`,
+          );
+        }
+        break;
+      case 'company.name':
+        if (draft.company && !sameName(text, draft.company.name)) {
+          add('consistency.company', `表单“${field.label}”与申请单位登记名称（${draft.company.name}）不一致。`);
+        }
+        break;
+      case 'company.creditCode':
+        if (draft.company && text.toUpperCase() !== draft.company.creditCode.trim().toUpperCase()) {
+          add('consistency.company', `表单“${field.label}”与申请单位的统一社会信用代码不一致。`);
+        }
+        break;
+      default:
+        // Addresses and ethnicity may rightly differ from the card (current address, later change).
+        break;
+    }
+  }
+  return out;
+};
+
+const agent: Rule = ({ item, draft, today }) => {
+  const person = draft.agent;
+  if (!person) return [];
+  const target: FindingTarget = { kind: 'identity', who: 'agent' };
+  if (!item.agentAllowed) {
+    return [
+      finding('agent.notAllowed', 'agent', target, `“${item.name}”须由申请人本人办理，不接受他人代办。`, {
+        supply: '申请人本人到场办理',
+      }),
+    ];
+  }
+  const out: Finding[] = [];
+  const problem = agentIdentityProblem(person, draft.applicant, today);
+  if (problem) out.push(finding('agent.identity', 'agent', target, problem, { supply: '代办人有效身份证件' }));
+  const collected = new Map(draft.materials.map((m) => [m.materialId, m]));
+  for (const material of item.materials) {
+    if (material.requirement.kind !== 'agent') continue;
+    const ruleId: ReviewRuleId = material.role === 'authorisation' ? 'agent.authorisation' : 'agent.identityDocument';
+    out.push(
+      ...materialFindings(
+        { missing: ruleId, count: ruleId },
+        material,
+        collected.get(material.id),
+        '（由代办人代为申请的须提交）',
+      ),
+    );
+  }
+  return out;
+};
+
+function agentIdentityProblem(agent: PersonIdentity, applicant: PersonIdentity, today: string): string | null {
+  if (agent.name.trim() === '') return '代办人姓名未登记。';
+  const check = checkIdNumber(agent.idNumber, today);
+  if (!check.ok) return `代办人的公民身份号码无效：${ID_PROBLEM[check.problem]}。`;
+  if (check.idNumber === applicant.idNumber.trim().toUpperCase()) return '代办人与申请人为同一人，请按本人申请办理。';
+  return null;
+}
+
+/** In the order findings are listed on a notice: scope, conditions, materials, form, identity, agent. */
+export const RULES: readonly Rule[] = [scope, acceptance, materials, fields, identity, formMatchesIdentity, agent];

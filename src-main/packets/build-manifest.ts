@@ -1,0 +1,119 @@
+// Builds the manifest (收件清单) of a packet version from the sealed draft: the one
+// place that knows how a draft, its review and its notices become the manifest.
+import type { ServiceItem } from '../common/catalog.ts';
+import type { DraftFile, DraftState } from '../common/draft.ts';
+import type { HallConfig } from '../common/hall-config.ts';
+import { MANIFEST_FORMAT, type Manifest, type NoticeKind } from '../common/manifest.ts';
+import type { ReviewResult } from '../common/review/review.ts';
+
+export interface StoredNotice {
+  kind: NoticeKind;
+  number: string;
+  title: string;
+  sha256: string;
+  size: number;
+}
+
+export interface NewPacket {
+  packetId: string;
+  version: number;
+  previousVersion: number | null;
+  item: ServiceItem;
+  catalogVersion: number;
+  state: DraftState;
+  files: DraftFile[];
+  review: ReviewResult;
+  notices: StoredNotice[];
+  clerk: { id: number; username: string; displayName: string };
+  config: HallConfig;
+  receivedAt: number;
+  sealedAt: number;
+}
+
+/**
+ * How a later version names its predecessors for the department: `previousVersion` is
+ * the latest earlier version that travelled (the one the department asked to correct);
+ * `windowCorrectionOf` the version supplemented when that was a 补正 issued at the window,
+ * which the department never saw.
+ */
+export interface Lineage {
+  previousVersion: number | null;
+  windowCorrectionOf: number | null;
+}
+
+/** 承诺办结时限 (accept) or 补正期限 (correction), YYYY-MM-DD. */
+export function deadlineOf(review: ReviewResult): string | null {
+  return review.acceptance?.decisionDeadline.date ?? review.correction?.deadline.date ?? null;
+}
+
+export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
+  const { item, state, review, config } = input;
+  const files = distinctMaterialFiles(input.files);
+  return {
+    format: MANIFEST_FORMAT,
+    packetId: input.packetId,
+    version: input.version,
+    ...(lineage.previousVersion ? { previousVersion: lineage.previousVersion } : {}),
+    ...(lineage.windowCorrectionOf ? { windowCorrectionOf: lineage.windowCorrectionOf } : {}),
+    hallId: config.hall.id,
+    windowId: config.window.id,
+    windowRegionCode: config.regionCode,
+    itemCode: item.code,
+    itemName: item.name,
+    catalogVersion: input.catalogVersion,
+    departmentId: review.route?.departmentId ?? null,
+    homeRegionCode: state.homeRegionCode,
+    applicantKind: state.applicantKind,
+    applicant: state.applicant,
+    ...(state.company ? { company: state.company } : {}),
+    ...(state.agent ? { agent: state.agent } : {}),
+    form: state.answers,
+    materials: item.materials
+      .filter((m) => state.counts[m.id] || files.some((f) => f.materialId === m.id))
+      .map((m) => ({
+        materialId: m.id,
+        name: m.name,
+        original: state.counts[m.id]?.original ?? 0,
+        copy: state.counts[m.id]?.copy ?? 0,
+        electronic: state.counts[m.id]?.electronic ?? 0,
+        files: files.filter((f) => f.materialId === m.id).map((f) => f.sha256),
+      })),
+    files: [
+      ...files.map((f) => ({ sha256: f.sha256, size: f.size, mediaType: f.mediaType, name: f.name, materialId: f.materialId })),
+      ...input.notices.map((n) => ({
+        sha256: n.sha256,
+        size: n.size,
+        mediaType: 'application/pdf',
+        name: `${n.number}.pdf`,
+        document: n.kind,
+      })),
+    ],
+    review: {
+      outcome: review.outcome,
+      findings: review.findings.map((f) => ({
+        key: f.key,
+        ruleId: f.ruleId,
+        severity: f.severity,
+        message: f.message,
+        overridden: Boolean(f.override),
+      })),
+      overrides: review.overrides.map((o) => ({ findingKey: o.findingKey, ruleId: o.ruleId, reason: o.reason })),
+    },
+    documents: input.notices.map((n) => ({ kind: n.kind, number: n.number, sha256: n.sha256 })),
+    clerk: { username: input.clerk.username, displayName: input.clerk.displayName },
+    receivedAt: new Date(input.receivedAt).toISOString(),
+    sealedAt: new Date(input.sealedAt).toISOString(),
+    deadline: deadlineOf(review),
+  };
+}
+
+/** The same file may be given for a material twice; the packet lists it once per material. */
+export function distinctMaterialFiles(files: DraftFile[]): DraftFile[] {
+  const seen = new Set<string>();
+  return files.filter((f) => {
+    const key = `${f.materialId}/${f.sha256}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,200 @@
+// Sealed packets (收件包) and their files: written once, in the sealing transaction,
+// and never changed (the schema's triggers refuse it). Their state in the queue lives
+// in packet_state, moved only through `moveTo`, which refuses a move the state machine
+// (common/packet-states.ts) does not allow and logs every move in packet_transitions.
+// No other module reads or writes these tables.
+import { AppError } from '../common/errors.ts';
+import { type Manifest, manifestHash, type NoticeKind, type ReviewOutcome } from '../common/manifest.ts';
+import { canMove, INITIAL_STATE, type PacketState } from '../common/packet-states.ts';
+import type { PacketSummary, SealedPacket } from '../common/packets.ts';
+import { DOCUMENT_TITLES } from '../documents/model.ts';
+import type { Database } from '../store/database.ts';
+import { buildManifest, deadlineOf, distinctMaterialFiles, type Lineage, type NewPacket } from './build-manifest.ts';
+
+const SERIES_CODE: Record<NoticeKind, string> = { receipt: 'SJ', acceptance: 'SL', correction: 'BZ', refusal: 'BY' };
+
+interface PacketRow {
+  packet_id: string;
+  version: number;
+  item_code: string;
+  outcome: ReviewOutcome;
+  applicant_name: string;
+  manifest: string;
+  manifest_hash: string;
+  sealed_at: number;
+  deadline: string | null;
+  state: PacketState;
+  reason: string | null;
+}
+
+export class PacketStore {
+  constructor(private readonly db: Database) {}
+
+  /** Writes packet, files and first state; call inside the sealing transaction. */
+  insert(input: NewPacket): { packet: SealedPacket; manifest: Manifest } {
+    const manifest = buildManifest(input, this.lineage(input));
+    const hash = manifestHash(manifest);
+    const { review } = input;
+    const deadline = deadlineOf(review);
+    this.db
+      .prepare(
+        `INSERT INTO packets (packet_id, version, previous_version, item_code, outcome, applicant_name, manifest,
+           manifest_hash, clerk_id, sealed_at, deadline)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        input.packetId,
+        input.version,
+        input.previousVersion,
+        input.item.code,
+        review.outcome,
+        input.state.company?.name || input.state.applicant.name,
+        JSON.stringify(manifest),
+        hash,
+        input.clerk.id,
+        input.sealedAt,
+        deadline,
+      );
+    const insertFile = this.db.prepare(
+      `INSERT INTO packet_files (packet_id, version, sha256, role, material_id, document_kind, name, media_type, size)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const file of distinctMaterialFiles(input.files)) {
+      insertFile.run(input.packetId, input.version, file.sha256, 'material', file.materialId, null, file.name, file.mediaType, file.size);
+    }
+    for (const notice of input.notices) {
+      insertFile.run(input.packetId, input.version, notice.sha256, 'document', null, notice.kind, `${notice.number}.pdf`, 'application/pdf', notice.size);
+    }
+    const state = INITIAL_STATE[review.outcome];
+    this.moveTo(input.packetId, input.version, state, null, input.sealedAt);
+    const packet: SealedPacket = {
+      packetId: input.packetId,
+      version: input.version,
+      outcome: review.outcome,
+      state,
+      manifestHash: hash,
+      deadline,
+      documents: input.notices.map(({ kind, number, title, sha256 }) => ({ kind, number, title, sha256 })),
+    };
+    return { packet, manifest };
+  }
+
+  private lineage(input: NewPacket): Lineage {
+    if (!input.previousVersion) return { previousVersion: null, windowCorrectionOf: null };
+    const earlier = this.db
+      .prepare<[string, number], { version: number; outcome: ReviewOutcome }>(
+        'SELECT version, outcome FROM packets WHERE packet_id = ? AND version < ? ORDER BY version DESC',
+      )
+      .all(input.packetId, input.version);
+    const supplemented = earlier.find((row) => row.version === input.previousVersion);
+    return {
+      previousVersion: earlier.find((row) => row.outcome === 'accept')?.version ?? null,
+      windowCorrectionOf: supplemented?.outcome === 'correction' ? supplemented.version : null,
+    };
+  }
+
+  /** Records a state change and its transition row; refuses a move the state machine does not allow. */
+  moveTo(packetId: string, version: number, state: PacketState, reason: string | null, at: number): void {
+    const current = this.state(packetId, version) ?? null;
+    if (!canMove(current, state)) {
+      throw new AppError('internal', `packet ${packetId} v${version} cannot move from ${current ?? '(none)'} to ${state}`);
+    }
+    this.db
+      .prepare(
+        `INSERT INTO packet_state (packet_id, version, state, reason, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (packet_id, version) DO UPDATE SET state = excluded.state, reason = excluded.reason,
+           updated_at = excluded.updated_at`,
+      )
+      .run(packetId, version, state, reason, at);
+    this.db
+      .prepare('INSERT INTO packet_transitions (packet_id, version, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(packetId, version, current, state, reason, at);
+  }
+
+  /** The state of a packet version in the queue, or undefined when there is no such version. */
+  state(packetId: string, version: number): PacketState | undefined {
+    return this.db
+      .prepare<[string, number], { state: PacketState }>('SELECT state FROM packet_state WHERE packet_id = ? AND version = ?')
+      .get(packetId, version)?.state;
+  }
+
+  exists(packetId: string, version: number): boolean {
+    return this.db.prepare('SELECT 1 FROM packets WHERE packet_id = ? AND version = ?').get(packetId, version) !== undefined;
+  }
+
+  /** The manifest exactly as sealed (its hash is over these bytes' canonical form). */
+  manifestText(packetId: string, version: number): string | undefined {
+    return this.db
+      .prepare<[string, number], { manifest: string }>('SELECT manifest FROM packets WHERE packet_id = ? AND version = ?')
+      .get(packetId, version)?.manifest;
+  }
+
+  latest(packetId: string): { version: number; outcome: ReviewOutcome; manifest: Manifest } | undefined {
+    const row = this.db
+      .prepare<[string], { version: number; outcome: ReviewOutcome; manifest: string }>(
+        'SELECT version, outcome, manifest FROM packets WHERE packet_id = ? ORDER BY version DESC LIMIT 1',
+      )
+      .get(packetId);
+    return row && { version: row.version, outcome: row.outcome, manifest: JSON.parse(row.manifest) as Manifest };
+  }
+
+  manifest(packetId: string, version: number): Manifest | undefined {
+    const text = this.manifestText(packetId, version);
+    return text === undefined ? undefined : (JSON.parse(text) as Manifest);
+  }
+
+  /** Whether a blob belongs to any packet (documents and materials may be read by staff). */
+  hasFile(sha256: string): { name: string; mediaType: string } | undefined {
+    const row = this.db
+      .prepare<[string], { name: string; media_type: string }>('SELECT name, media_type FROM packet_files WHERE sha256 = ? LIMIT 1')
+      .get(sha256);
+    return row && { name: row.name, mediaType: row.media_type };
+  }
+
+  list(sealedSince: number): Array<Omit<PacketSummary, 'deadlineStatus'>> {
+    const rows = this.db
+      .prepare<[number], PacketRow>(
+        `SELECT p.packet_id, p.version, p.item_code, p.outcome, p.applicant_name, p.manifest, p.manifest_hash,
+                p.sealed_at, p.deadline, s.state, s.reason
+         FROM packets p JOIN packet_state s USING (packet_id, version)
+         WHERE p.sealed_at >= ? ORDER BY p.sealed_at DESC`,
+      )
+      .all(sealedSince);
+    return rows.map((row) => {
+      const manifest = JSON.parse(row.manifest) as Manifest;
+      return {
+        packetId: row.packet_id,
+        version: row.version,
+        outcome: row.outcome,
+        state: row.state,
+        reason: row.reason,
+        manifestHash: row.manifest_hash,
+        deadline: row.deadline,
+        itemCode: row.item_code,
+        itemName: manifest.itemName,
+        applicantName: row.applicant_name,
+        sealedAt: row.sealed_at,
+        documents: manifest.documents.map((d) => ({ ...d, title: DOCUMENT_TITLES[d.kind] })),
+      };
+    });
+  }
+
+  /** Allocates the next number of each series; numbers are never reused. */
+  nextDocumentNumbers(hallId: string, kinds: readonly NoticeKind[], day: string): Record<NoticeKind, string> {
+    const year = day.slice(0, 4);
+    return this.db.transaction(() => {
+      const numbers = {} as Record<NoticeKind, string>;
+      for (const kind of kinds) {
+        const series = `${hallId}/${SERIES_CODE[kind]}/${year}`;
+        const { last } = this.db
+          .prepare<[string], { last: number }>(
+            `INSERT INTO document_counters (series, last) VALUES (?, 1)
+             ON CONFLICT (series) DO UPDATE SET last = last + 1 RETURNING last`,
+          )
+          .get(series)!;
+        numbers[kind] = `${hallId}-${SERIES_CODE[kind]}-${year}-${String(last).padStart(6, '0')}`;
+      }
+      return numbers;
+    })();
+  }
+}
