@@ -1,6 +1,7 @@
 // 收件: drafts (autosaved on every change), their material files, formal review and sealing.
 import { z } from 'zod';
 import { DraftPatch, DraftView } from '../../common/draft.ts';
+import { PacketId } from '../../common/manifest.ts';
 import { SealedPacket } from '../../common/packets.ts';
 import { ReviewResult } from '../../common/review/review.ts';
 import { Bytes, FileContent, method, none, Sha256 } from './method.ts';
@@ -45,7 +46,7 @@ export const intakeMethods = {
   /** 补正 resubmission: a draft for version n+1 of a packet. */
   'drafts.supplement': method({
     access: ['clerk'],
-    input: z.object({ packetId: z.uuid() }).strict(),
+    input: z.object({ packetId: PacketId }).strict(),
     output: DraftView,
   }),
 };

@@ -1,9 +1,9 @@
 // 报送: the outbox to the approving departments, and their tokens.
 import { z } from 'zod';
+import { PacketId, PacketVersion } from '../../common/manifest.ts';
 import { EnrolmentInfo, PacketSync, SyncStatus, TokenResult } from '../../common/sync.ts';
 import { method, none } from './method.ts';
 
-const PacketVersionNumber = z.number().int().min(1).max(1_000_000);
 const DepartmentId = z.string().min(1).max(64);
 
 export const syncMethods = {
@@ -12,7 +12,7 @@ export const syncMethods = {
   'sync.resume': method({ access: ['clerk', 'supervisor', 'installer'], input: none, output: SyncStatus }),
   'sync.retryNow': method({
     access: ['clerk', 'supervisor', 'installer'],
-    input: z.object({ packetId: z.uuid(), version: PacketVersionNumber }).strict(),
+    input: z.object({ packetId: PacketId, version: PacketVersion }).strict(),
     output: PacketSync,
   }),
   'sync.enrolment': method({ access: ['installer'], input: none, output: EnrolmentInfo }),
