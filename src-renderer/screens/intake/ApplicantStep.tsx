@@ -15,7 +15,7 @@ import {
   idNumberProblem,
   regionCodeProblem,
 } from './checks.ts';
-import type { IdentitySources, StepProps } from './IntakeWizard.tsx';
+import type { IdentitySources, StepProps } from './step-props.ts';
 import { useTouched } from './use-touched.ts';
 import { cleanPerson, EMPTY_PERSON, homePlace } from './wizard-model.ts';
 

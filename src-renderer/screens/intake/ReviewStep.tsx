@@ -14,7 +14,8 @@ import { documentTitle } from '../../components/FileView.tsx';
 import { TextAreaField } from '../../components/Field.tsx';
 import { ErrorNotice } from '../../components/Notice.tsx';
 import { t } from '../../i18n/index.ts';
-import { ConfirmPanel, type StepProps } from './IntakeWizard.tsx';
+import { ConfirmPanel } from './ConfirmPanel.tsx';
+import type { StepProps } from './step-props.ts';
 
 type ReviewFinding = ReviewResult['findings'][number];
 
