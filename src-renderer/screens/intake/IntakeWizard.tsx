@@ -17,6 +17,7 @@ import {
 import { useApi } from '../../app/api-context.tsx';
 import { describeError } from '../../app/errors.ts';
 import { hallDate } from '../../app/hall-time.ts';
+import { useAction } from '../../app/use-action.ts';
 import { ErrorNotice } from '../../components/Notice.tsx';
 import { t } from '../../i18n/index.ts';
 import { ApplicantStep } from './ApplicantStep.tsx';
@@ -123,7 +124,7 @@ function DraftEditor({
   const [saveStatus, setSaveStatus] = useState<SaveStatus>({ kind: 'idle' });
   const [sealed, setSealed] = useState<SealedPacket | null>(null);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
-  const [actionError, setActionError] = useState<string | null>(null);
+  const action = useAction();
   const [today] = useState(() => hallDate());
   // Every change counts up, so review knows when its result went stale.
   const [revision, setRevision] = useState(0);
@@ -219,21 +220,17 @@ function DraftEditor({
 
   // A failed save keeps the clerk here, with the save notice and its retry.
   const leave = async () => {
-    setActionError(null);
+    action.clearError();
     if (await flush()) onExit();
   };
 
-  const discard = async () => {
-    setActionError(null);
-    try {
+  const discard = () =>
+    action.run(async () => {
       await saverRef.current?.dispose();
       await api.call('drafts.discard', { id: draft.id });
       openDraft.clear();
       onExit();
-    } catch (failure) {
-      setActionError(describeError(failure));
-    }
-  };
+    });
 
   const onSealed = (packet: SealedPacket) => {
     openDraft.clear();
@@ -315,7 +312,7 @@ function DraftEditor({
         )}
       </div>
 
-      <ErrorNotice message={actionError} />
+      <ErrorNotice message={action.error} />
       <div className="wizard-actions">
         <div className="actions">
           <button type="button" disabled={!prev} aria-keyshortcuts="Alt+ArrowLeft" onClick={() => goTo(prev)}>
