@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState, type ChangeEvent } from 'react';
 import type { CatalogSummary } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
-import { describeError } from '../app/errors.ts';
+import { useAction } from '../app/use-action.ts';
 import { ErrorNotice, StatusNotice } from '../components/Notice.tsx';
 import { t } from '../../src-main/common/i18n/index.ts';
 
@@ -12,35 +12,25 @@ const timeFormat = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'short', timeSt
 export function CatalogPanel() {
   const api = useApi();
   const [catalogs, setCatalogs] = useState<CatalogSummary[] | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error, showFailure } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
 
   const reload = useCallback(() => {
-    api.call('catalog.list', {}).then(
-      (result) => setCatalogs(result.catalogs),
-      (failure: unknown) => setError(describeError(failure)),
-    );
-  }, [api]);
+    api.call('catalog.list', {}).then((result) => setCatalogs(result.catalogs), showFailure);
+  }, [api, showFailure]);
   useEffect(reload, [reload]);
 
   async function install(event: ChangeEvent<HTMLInputElement>) {
     const input = event.currentTarget;
     const file = input.files?.[0];
     if (!file) return;
-    setBusy(true);
     setNotice(null);
-    setError(null);
-    try {
+    await run(async () => {
       const summary = await api.call('catalog.install', { fileText: await file.text() });
       setNotice(t('catalogs.installed', { version: summary.version, items: summary.itemCount }));
       reload();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-      input.value = '';
-    }
+    });
+    input.value = '';
   }
 
   return (

@@ -5,8 +5,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { DraftView } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
-import { describeError } from '../app/errors.ts';
-import { hallTime } from '../app/hall-time.ts';
+import { hallTime } from '../../src-main/common/hall-time.ts';
+import { useAction } from '../app/use-action.ts';
 import { ErrorNotice } from '../components/Notice.tsx';
 import { t } from '../../src-main/common/i18n/index.ts';
 import { IntakeWizard } from './intake/IntakeWizard.tsx';
@@ -51,8 +51,7 @@ function QueueHome({
 }) {
   const api = useApi();
   const [drafts, setDrafts] = useState<DraftView[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error, showFailure, clearError } = useAction();
 
   const [readCount, setReadCount] = useState(0);
   const reload = useCallback(() => setReadCount((n) => n + 1), []);
@@ -63,16 +62,16 @@ function QueueHome({
       (result) => {
         if (!live) return;
         setDrafts(result.drafts);
-        setError(null);
+        clearError();
       },
       (failure: unknown) => {
-        if (live) setError(describeError(failure));
+        if (live) showFailure(failure);
       },
     );
     return () => {
       live = false;
     };
-  }, [api, readCount]);
+  }, [api, readCount, clearError, showFailure]);
 
   useEffect(() => {
     if (locked) return;
@@ -85,15 +84,8 @@ function QueueHome({
     return () => window.removeEventListener('keydown', onKeyDown);
   }, [locked, onNew]);
 
-  const run = async (action: () => Promise<DraftView>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      onOpen(await action());
-    } catch (failure) {
-      setError(describeError(failure));
-      setBusy(false);
-    }
+  const supplement = (packetId: string) => {
+    void run(async () => onOpen(await api.call('drafts.supplement', { packetId })));
   };
 
   return (
@@ -155,7 +147,7 @@ function QueueHome({
         busy={busy}
         locked={locked}
         noDrafts={drafts?.length === 0}
-        onSupplement={(packetId) => void run(() => api.call('drafts.supplement', { packetId }))}
+        onSupplement={supplement}
       />
     </section>
   );

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { EnrolmentInfo, SyncStatus } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
 import { describeError } from '../app/errors.ts';
+import { useAction } from '../app/use-action.ts';
 import { Field, TextAreaField } from '../components/Field.tsx';
 import { ErrorNotice, StatusNotice } from '../components/Notice.tsx';
 import { errorMessage, t } from '../../src-main/common/i18n/index.ts';
@@ -159,23 +160,21 @@ function TokenForm({ department, onSaved }: { department: Department; onSaved: (
   const input = useRef<HTMLInputElement>(null);
   const [token, setToken] = useState('');
   const [problem, setProblem] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error, clearError } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const value = token.trim();
     setNotice(null);
-    setError(null);
+    clearError();
     if (!TOKEN_PATTERN.test(value)) {
       setProblem(t('departments.tokenInvalid'));
       input.current?.focus();
       return;
     }
     setProblem(undefined);
-    setBusy(true);
-    try {
+    await run(async () => {
       const result = await api.call('sync.setDepartmentToken', { departmentId: department.departmentId, token: value });
       setNotice(
         result.verified
@@ -185,14 +184,10 @@ function TokenForm({ department, onSaved }: { department: Department; onSaved: (
             }),
       );
       onSaved();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      // Never kept on screen, whatever the answer.
-      setToken('');
-      setBusy(false);
-      input.current?.focus();
-    }
+    });
+    // Never kept on screen, whatever the answer.
+    setToken('');
+    input.current?.focus();
   }
 
   return (

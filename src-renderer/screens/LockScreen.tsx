@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import type { SessionInfo, UserSummary } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
-import { describeError } from '../app/errors.ts';
+import { useAction } from '../app/use-action.ts';
 import { Field } from '../components/Field.tsx';
 import { ErrorNotice } from '../components/Notice.tsx';
 import { t } from '../../src-main/common/i18n/index.ts';
@@ -11,25 +11,15 @@ import { t } from '../../src-main/common/i18n/index.ts';
 export function LockScreen({ user, onSession }: { user: UserSummary; onSession: (session: SessionInfo) => void }) {
   const api = useApi();
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction();
 
-  async function run(action: () => Promise<SessionInfo>) {
-    if (busy) return;
-    setError(null);
-    setBusy(true);
-    try {
-      onSession(await action());
-    } catch (failure) {
-      setError(describeError(failure));
-      setPassword('');
-      setBusy(false);
-    }
+  function send(call: () => Promise<SessionInfo>) {
+    void run(async () => onSession(await call()), { onFailure: () => setPassword('') });
   }
 
   function unlock(event: FormEvent) {
     event.preventDefault();
-    void run(() => api.call('auth.unlock', { password }));
+    send(() => api.call('auth.unlock', { password }));
   }
 
   return (
@@ -52,7 +42,7 @@ export function LockScreen({ user, onSession }: { user: UserSummary; onSession: 
           <button type="submit" className="primary" disabled={busy}>
             {t('lock.submit')}
           </button>
-          <button type="button" disabled={busy} onClick={() => void run(() => api.call('auth.logout', {}))}>
+          <button type="button" disabled={busy} onClick={() => send(() => api.call('auth.logout', {}))}>
             {t('lock.signOut')}
           </button>
         </div>

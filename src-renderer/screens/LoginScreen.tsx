@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { AppInfo, SessionInfo } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
-import { describeError } from '../app/errors.ts';
+import { useAction } from '../app/use-action.ts';
 import { Field } from '../components/Field.tsx';
 import { ErrorNotice } from '../components/Notice.tsx';
 import { t } from '../../src-main/common/i18n/index.ts';
@@ -10,21 +10,13 @@ export function LoginScreen({ info, onSession }: { info: AppInfo | null; onSessi
   const api = useApi();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction();
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    if (busy) return;
-    setError(null);
-    setBusy(true);
-    try {
-      onSession(await api.call('auth.login', { username, password }));
-    } catch (failure) {
-      setError(describeError(failure));
-      setPassword('');
-      setBusy(false);
-    }
+    void run(async () => onSession(await api.call('auth.login', { username, password })), {
+      onFailure: () => setPassword(''),
+    });
   }
 
   return (

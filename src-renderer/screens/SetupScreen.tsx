@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import type { SessionInfo } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
-import { describeError } from '../app/errors.ts';
+import { useAction } from '../app/use-action.ts';
 import { Field } from '../components/Field.tsx';
 import { ErrorNotice } from '../components/Notice.tsx';
 import { t } from '../../src-main/common/i18n/index.ts';
@@ -15,25 +15,18 @@ export function SetupScreen({ onSession }: { onSession: (session: SessionInfo) =
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [mismatch, setMismatch] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error, clearError } = useAction();
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
     if (busy) return;
-    setError(null);
+    clearError();
     if (password !== confirm) {
       setMismatch(true);
       return;
     }
     setMismatch(false);
-    setBusy(true);
-    try {
-      onSession(await api.call('auth.createFirstInstaller', { username, displayName, password }));
-    } catch (failure) {
-      setError(describeError(failure));
-      setBusy(false);
-    }
+    void run(async () => onSession(await api.call('auth.createFirstInstaller', { username, displayName, password })));
   }
 
   return (

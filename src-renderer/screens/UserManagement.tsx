@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent, type Keyboard
 import type { Role, UserSummary } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
 import { describeError } from '../app/errors.ts';
+import { useAction } from '../app/use-action.ts';
 import { Field, SelectField } from '../components/Field.tsx';
 import { ErrorNotice, StatusNotice } from '../components/Notice.tsx';
 import { t } from '../../src-main/common/i18n/index.ts';
@@ -24,7 +25,7 @@ export function UserManagement({ currentUserId }: { currentUserId: number }) {
   const [listing, setListing] = useState<Listing | null>(null);
   const [listError, setListError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<string | null>(null);
+  const action = useAction();
   const [resetFor, setResetFor] = useState<UserSummary | null>(null);
 
   const [readCount, setReadCount] = useState(0);
@@ -53,16 +54,17 @@ export function UserManagement({ currentUserId }: { currentUserId: number }) {
     );
   }, []);
 
-  async function act(run: () => Promise<UserSummary>, message: (u: UserSummary) => string) {
-    setActionError(null);
+  /** A row button: a double click sends once, while the other rows' buttons stay free (one tag each). */
+  function act(tag: string, call: () => Promise<UserSummary>, message: (u: UserSummary) => string) {
     setNotice(null);
-    try {
-      const updated = await run();
-      replace(updated);
-      setNotice(message(updated));
-    } catch (failure) {
-      setActionError(describeError(failure));
-    }
+    void action.run(
+      async () => {
+        const updated = await call();
+        replace(updated);
+        setNotice(message(updated));
+      },
+      { tag },
+    );
   }
 
   return (
@@ -73,7 +75,7 @@ export function UserManagement({ currentUserId }: { currentUserId: number }) {
 
       <CreateUserForm
         onCreated={(user) => {
-          setActionError(null);
+          action.clearError();
           setNotice(t('users.created', { username: user.username }));
           reload();
         }}
@@ -83,7 +85,7 @@ export function UserManagement({ currentUserId }: { currentUserId: number }) {
 
       <h3 id="users-list-title">{t('users.listTitle')}</h3>
       <ErrorNotice message={listError} />
-      <ErrorNotice message={actionError} />
+      <ErrorNotice message={action.error} />
       {!listing && !listError && <p className="muted">{t('users.loading')}</p>}
       {listing && listing.users.length === 0 && <p className="muted">{t('users.empty')}</p>}
       {listing && listing.users.length > 0 && (
@@ -127,7 +129,8 @@ export function UserManagement({ currentUserId }: { currentUserId: number }) {
                         <button
                           type="button"
                           onClick={() =>
-                            void act(
+                            act(
+                              `unlock:${user.id}`,
                               () => api.call('users.unlock', { id: user.id }),
                               (u) => t('users.unlocked', { username: u.username }),
                             )
@@ -140,7 +143,8 @@ export function UserManagement({ currentUserId }: { currentUserId: number }) {
                         <button
                           type="button"
                           onClick={() =>
-                            void act(
+                            act(
+                              `update:${user.id}`,
                               () => api.call('users.update', { id: user.id, disabled: !user.disabled }),
                               (u) => t(u.disabled ? 'users.disabled' : 'users.enabled', { username: u.username }),
                             )
@@ -166,7 +170,7 @@ export function UserManagement({ currentUserId }: { currentUserId: number }) {
             setResetFor(null);
             if (updated) {
               replace(updated);
-              setActionError(null);
+              action.clearError();
               setNotice(t('users.passwordReset', { username: updated.username }));
             }
           }}
@@ -182,16 +186,12 @@ function CreateUserForm({ onCreated }: { onCreated: (user: UserSummary) => void 
   const [displayName, setDisplayName] = useState('');
   const [role, setRole] = useState<Role>('clerk');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction();
   const firstField = useRef<HTMLInputElement>(null);
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    if (busy) return;
-    setError(null);
-    setBusy(true);
-    try {
+    void run(async () => {
       const user = await api.call('users.create', { username, displayName, role, password });
       setUsername('');
       setDisplayName('');
@@ -199,11 +199,7 @@ function CreateUserForm({ onCreated }: { onCreated: (user: UserSummary) => void 
       setPassword('');
       onCreated(user);
       firstField.current?.focus();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -253,8 +249,7 @@ function CreateUserForm({ onCreated }: { onCreated: (user: UserSummary) => void 
 function ResetPasswordForm({ user, onDone }: { user: UserSummary; onDone: (updated: UserSummary | null) => void }) {
   const api = useApi();
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction();
   // Focus goes back where it came from (the row's button) when the form closes.
   const [returnTo] = useState(() => document.activeElement as HTMLElement | null);
 
@@ -263,17 +258,9 @@ function ResetPasswordForm({ user, onDone }: { user: UserSummary; onDone: (updat
     returnTo?.focus();
   }
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    if (busy) return;
-    setError(null);
-    setBusy(true);
-    try {
-      close(await api.call('users.resetPassword', { id: user.id, password }));
-    } catch (failure) {
-      setError(describeError(failure));
-      setBusy(false);
-    }
+    void run(async () => close(await api.call('users.resetPassword', { id: user.id, password })));
   }
 
   function onKeyDown(event: KeyboardEvent) {

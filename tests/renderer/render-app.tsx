@@ -1,6 +1,6 @@
 import { render } from '@testing-library/react';
 import { createApiClient } from '../../src-renderer/api/client.ts';
-import { App } from '../../src-renderer/app/App.tsx';
+import { App } from '../../src-renderer/App.tsx';
 import { FakeCore, type FakeCoreOptions } from './fake-core.ts';
 
 /** Renders the whole app against an in-memory core; returns the core to inspect. */

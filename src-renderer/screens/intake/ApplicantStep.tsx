@@ -1,9 +1,9 @@
 // 申请人: who applies (a person, or a company and the person acting for it), the
 // home region whose department decides, and an optional agent (代办人). Identity is
 // typed by hand until the ID-card reader is plugged in; its `source` says which.
-import { useId, useRef, useState } from 'react';
+import { useId, useRef } from 'react';
 import type { PersonIdentity } from '../../../src-main/common/application.ts';
-import { describeError } from '../../app/errors.ts';
+import { useAction } from '../../app/use-action.ts';
 import { Field, SelectField } from '../../components/Field.tsx';
 import { ErrorNotice } from '../../components/Notice.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
@@ -15,7 +15,7 @@ import {
   idNumberProblem,
   regionCodeProblem,
 } from './checks.ts';
-import type { IdentitySources, StepProps } from './IntakeWizard.tsx';
+import type { IdentitySources, StepProps } from './step-props.ts';
 import { useTouched } from './use-touched.ts';
 import { cleanPerson, EMPTY_PERSON, homePlace } from './wizard-model.ts';
 
@@ -205,8 +205,7 @@ function PersonFields({
   onLeave: () => void;
 }) {
   const labels = LABELS[who];
-  const [reading, setReading] = useState(false);
-  const [readError, setReadError] = useState<string | null>(null);
+  const { run, busy: reading, error: readError } = useAction();
   const [touched, touch] = useTouched(() => (person.idNumber ? ['idNumber'] : []));
 
   /** Any hand edit makes the identity a typed one; a valid ID number fills sex and birth date if empty. */
@@ -218,15 +217,7 @@ function PersonFields({
 
   const read = async () => {
     if (!readIdCard) return;
-    setReading(true);
-    setReadError(null);
-    try {
-      onChange(cleanPerson({ ...(await readIdCard()), source: 'idCard' }), 'now');
-    } catch (failure) {
-      setReadError(describeError(failure));
-    } finally {
-      setReading(false);
-    }
+    await run(async () => onChange(cleanPerson({ ...(await readIdCard()), source: 'idCard' }), 'now'));
   };
 
   const idShown = touched.has('idNumber') || person.idNumber.trim().length >= ID_NUMBER_LENGTH;

@@ -7,7 +7,7 @@ import { fieldsInEffect } from '../../../src-main/common/catalog.ts';
 import { Field, SelectField, TextAreaField } from '../../components/Field.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
 import { answerProblem, ID_NUMBER_LENGTH, parseNumberAnswer } from './checks.ts';
-import type { StepProps } from './IntakeWizard.tsx';
+import type { StepProps } from './step-props.ts';
 import { useTouched } from './use-touched.ts';
 import { prefillAnswers } from './wizard-model.ts';
 

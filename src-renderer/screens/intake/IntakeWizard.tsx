@@ -14,40 +14,22 @@ import {
   WIZARD_STEPS,
   type WizardStep,
 } from '../../../src-main/common/draft.ts';
-import type { PersonIdentity } from '../../../src-main/common/application.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { describeError } from '../../app/errors.ts';
-import { hallDate } from '../../app/hall-time.ts';
+import { hallDate } from '../../../src-main/common/hall-time.ts';
+import { useAction } from '../../app/use-action.ts';
 import { ErrorNotice } from '../../components/Notice.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
 import { ApplicantStep } from './ApplicantStep.tsx';
+import { ConfirmPanel } from './ConfirmPanel.tsx';
 import { DraftSaver, type SaveStatus } from './draft-saver.ts';
 import { FormStep } from './FormStep.tsx';
 import { MaterialsStep } from './MaterialsStep.tsx';
 import { openDraft } from './open-draft.ts';
 import { ReviewStep } from './ReviewStep.tsx';
 import { SealedView } from './SealedView.tsx';
+import type { IdentitySources, StepProps } from './step-props.ts';
 import { stepAfter } from './wizard-model.ts';
-
-/** What every step gets: the item, the draft state as typed, and the way to change it. */
-export interface StepProps {
-  item: ServiceItem;
-  state: DraftState;
-  /** Applies a change on screen and queues it for autosave ('typing' waits for a pause). */
-  update: (patch: DraftPatch, when?: 'typing' | 'now') => void;
-  /** Saves whatever is queued now (on leaving a field). */
-  flush: () => Promise<boolean>;
-  /** The hall's date, for birth dates and the like. */
-  today: string;
-}
-
-/**
- * Where identity comes from besides the keyboard. The ID-card reader plugs in here
- * (a later issue); without it the button stays disabled and says why.
- */
-export interface IdentitySources {
-  readIdCard?: () => Promise<PersonIdentity>;
-}
 
 const FIELD_SELECTOR =
   'input:not([type="hidden"]):not([type="file"]):not(:disabled), select:not(:disabled), textarea:not(:disabled)';
@@ -142,7 +124,7 @@ function DraftEditor({
   const [saveStatus, setSaveStatus] = useState<SaveStatus>({ kind: 'idle' });
   const [sealed, setSealed] = useState<SealedPacket | null>(null);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
-  const [actionError, setActionError] = useState<string | null>(null);
+  const action = useAction();
   const [today] = useState(() => hallDate());
   // Every change counts up, so review knows when its result went stale.
   const [revision, setRevision] = useState(0);
@@ -238,21 +220,17 @@ function DraftEditor({
 
   // A failed save keeps the clerk here, with the save notice and its retry.
   const leave = async () => {
-    setActionError(null);
+    action.clearError();
     if (await flush()) onExit();
   };
 
-  const discard = async () => {
-    setActionError(null);
-    try {
+  const discard = () =>
+    action.run(async () => {
       await saverRef.current?.dispose();
       await api.call('drafts.discard', { id: draft.id });
       openDraft.clear();
       onExit();
-    } catch (failure) {
-      setActionError(describeError(failure));
-    }
-  };
+    });
 
   const onSealed = (packet: SealedPacket) => {
     openDraft.clear();
@@ -334,7 +312,7 @@ function DraftEditor({
         )}
       </div>
 
-      <ErrorNotice message={actionError} />
+      <ErrorNotice message={action.error} />
       <div className="wizard-actions">
         <div className="actions">
           <button type="button" disabled={!prev} aria-keyshortcuts="Alt+ArrowLeft" onClick={() => goTo(prev)}>
@@ -393,58 +371,5 @@ function SaveIndicator({ status, onRetry }: { status: SaveStatus; onRetry: () =>
     <p className="save-state muted" role="status">
       {text}
     </p>
-  );
-}
-
-/** A confirmation in place (no modal): focus starts on the safe choice; Escape cancels. */
-export function ConfirmPanel({
-  message,
-  confirm,
-  danger = false,
-  busy = false,
-  onConfirm,
-  onCancel,
-}: {
-  message: string;
-  confirm: string;
-  danger?: boolean;
-  busy?: boolean;
-  onConfirm: () => void;
-  onCancel: () => void;
-}) {
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    (danger ? cancelRef : confirmRef).current?.focus();
-  }, [danger]);
-  return (
-    <div
-      className="confirm-panel"
-      role="alertdialog"
-      aria-label={confirm}
-      aria-describedby="confirm-message"
-      onKeyDown={(event) => {
-        if (event.key === 'Escape') {
-          event.preventDefault();
-          onCancel();
-        }
-      }}
-    >
-      <p id="confirm-message">{message}</p>
-      <div className="actions">
-        <button
-          type="button"
-          ref={confirmRef}
-          className={danger ? 'danger' : 'primary'}
-          disabled={busy}
-          onClick={onConfirm}
-        >
-          {confirm}
-        </button>
-        <button type="button" ref={cancelRef} disabled={busy} onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </div>
   );
 }

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { CatalogHit, DraftView } from '../../../src-main/api/contract/index.ts';
 import { useApi } from '../../app/api-context.tsx';
-import { describeError } from '../../app/errors.ts';
+import { useAction } from '../../app/use-action.ts';
 import { ErrorNotice } from '../../components/Notice.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
 
@@ -22,8 +22,8 @@ export function ItemPicker({ onCreated, onCancel }: { onCreated: (draft: DraftVi
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<Results | null>(null);
   const [active, setActive] = useState(0);
-  const [creating, setCreating] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // Creating the draft; search failures show in the same place.
+  const { run, busy: creating, error, showFailure, clearError } = useAction();
   const inputRef = useRef<HTMLInputElement>(null);
   const generation = useRef(0);
 
@@ -47,26 +47,19 @@ export function ItemPicker({ onCreated, onCancel }: { onCreated: (draft: DraftVi
           if (mine !== generation.current) return;
           setResults(found);
           setActive(0);
-          setError(null);
+          clearError();
         },
         (failure: unknown) => {
-          if (mine === generation.current) setError(describeError(failure));
+          if (mine === generation.current) showFailure(failure);
         },
       );
     }, SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [query, search]);
+  }, [query, search, clearError, showFailure]);
 
   async function choose(hit: CatalogHit | undefined) {
-    if (!hit || creating) return;
-    setCreating(true);
-    setError(null);
-    try {
-      onCreated(await api.call('drafts.create', { itemCode: hit.code }));
-    } catch (failure) {
-      setError(describeError(failure));
-      setCreating(false);
-    }
+    if (!hit) return;
+    await run(async () => onCreated(await api.call('drafts.create', { itemCode: hit.code })));
   }
 
   async function chooseActive() {
@@ -79,7 +72,7 @@ export function ItemPicker({ onCreated, onCancel }: { onCreated: (draft: DraftVi
       setActive(0);
       await choose(fresh.hits[0]);
     } catch (failure) {
-      setError(describeError(failure));
+      showFailure(failure);
     }
   }
 

@@ -10,7 +10,7 @@ import { useApi } from '../../app/api-context.tsx';
 import { describeError } from '../../app/errors.ts';
 import { FilePreview, useObjectUrl } from '../../components/FileView.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
-import type { StepProps } from './IntakeWizard.tsx';
+import type { StepProps } from './step-props.ts';
 import {
   clampCount,
   COUNT_KINDS,

@@ -9,12 +9,13 @@ import { noticesFor } from '../../../src-main/common/manifest.ts';
 import { MIN_OVERRIDE_REASON_LENGTH } from '../../../src-main/common/review/review.ts';
 import type { FindingTarget } from '../../../src-main/common/review/rules.ts';
 import { useApi } from '../../app/api-context.tsx';
-import { describeError } from '../../app/errors.ts';
+import { useAction } from '../../app/use-action.ts';
 import { documentTitle } from '../../components/FileView.tsx';
 import { TextAreaField } from '../../components/Field.tsx';
 import { ErrorNotice } from '../../components/Notice.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
-import { ConfirmPanel, type StepProps } from './IntakeWizard.tsx';
+import { ConfirmPanel } from './ConfirmPanel.tsx';
+import type { StepProps } from './step-props.ts';
 
 type ReviewFinding = ReviewResult['findings'][number];
 
@@ -31,40 +32,34 @@ const reasonLength = (reason: string) => [...reason.trim()].length;
 export function ReviewStep({ item, state, update, flush, draftId, revision, currentRevision, onSealed }: ReviewProps) {
   const api = useApi();
   const [review, setReview] = useState<{ result: ReviewResult; revision: number } | null>(null);
-  const [running, setRunning] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // Reviewing and sealing share one error line. A change while a review runs starts
+  // another at once (concurrent); each answer keeps the revision it saw, so an older one shows as stale.
+  const action = useAction();
+  const running = action.busyWith('review');
+  const sealing = action.busyWith('seal');
+  const error = action.error;
   const [confirming, setConfirming] = useState(false);
-  const [sealing, setSealing] = useState(false);
 
-  const run = async () => {
-    setRunning(true);
-    setError(null);
-    setConfirming(false);
-    try {
-      if (!(await flush())) return; // the save notice says why; nothing was reviewed
-      const at = currentRevision();
-      const result = await api.call('drafts.review', { id: draftId });
-      setReview({ result, revision: at });
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setRunning(false);
-    }
-  };
+  const run = () =>
+    action.run(
+      async () => {
+        setConfirming(false);
+        if (!(await flush())) return; // the save notice says why; nothing was reviewed
+        const at = currentRevision();
+        const result = await api.call('drafts.review', { id: draftId });
+        setReview({ result, revision: at });
+      },
+      { tag: 'review', concurrent: true },
+    );
 
-  const seal = async () => {
-    setSealing(true);
-    setError(null);
-    try {
-      if (!(await flush())) return;
-      onSealed(await api.call('drafts.seal', { id: draftId }));
-    } catch (failure) {
-      setError(describeError(failure));
-      setConfirming(false);
-    } finally {
-      setSealing(false);
-    }
-  };
+  const seal = () =>
+    action.run(
+      async () => {
+        if (!(await flush())) return;
+        onSealed(await api.call('drafts.seal', { id: draftId }));
+      },
+      { tag: 'seal', onFailure: () => setConfirming(false) },
+    );
 
   const setCondition = (id: string, value: 'met' | 'notMet') => {
     update({ conditions: { [id]: value } }, 'now');

@@ -7,8 +7,9 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FocusEvent, type RefObject } from 'react';
 import type { PacketSync, QueuedPacket, SyncStatus } from '../../../src-main/api/contract/index.ts';
 import { useApi } from '../../app/api-context.tsx';
-import { describeError } from '../../app/errors.ts';
-import { hallTime } from '../../app/hall-time.ts';
+import { hallTime } from '../../../src-main/common/hall-time.ts';
+import { isSendingState, type PacketState } from '../../../src-main/common/packet-states.ts';
+import { useAction } from '../../app/use-action.ts';
 import { DocumentItem, documentTitle } from '../../components/FileView.tsx';
 import { EmptyState, ErrorNotice, StatusNotice } from '../../components/Notice.tsx';
 import { errorMessage, t, tryT } from '../../../src-main/common/i18n/index.ts';
@@ -30,8 +31,8 @@ import {
 import { useHallToday, useQueue } from './use-queue.ts';
 
 const SCOPES: readonly QueueScope[] = ['today', 'open', 'blocked'];
-/** Sending states during which "报送已暂停" is worth saying on the row. */
-const SENDING_STATES = new Set(['sealed', 'uploading', 'submitted', 'retry_wait', 'upload_gone']);
+/** "报送已暂停" is worth saying on a row still being sent; a held row says why it is held instead. */
+const pausedMatters = (state: PacketState) => isSendingState(state) && state !== 'blocked';
 
 const TITLES: Record<QueueScope, 'queue.packetsTitle' | 'queue.openTitle' | 'queue.blockedTitle'> = {
   today: 'queue.packetsTitle',
@@ -68,9 +69,9 @@ export function PacketQueue({
   const [scope, setScope] = useState<QueueScope>('today');
   const queue = useQueue(scope, locked);
   const today = useHallToday();
-  const [actionError, setActionError] = useState<string | null>(null);
+  // One action per button: 'pause' for the sync bar, the packet's key for its retry.
+  const action = useAction();
   const [notice, setNotice] = useState<string | null>(null);
-  const [acting, setActing] = useState<string | null>(null);
   const [shownDocument, setShownDocument] = useState<string | null>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const keepFocus = useFocusKeeper(panelRef);
@@ -94,33 +95,27 @@ export function PacketQueue({
   // Only a packet's latest version can be resubmitted, and only it still has a deadline.
   const latest = latestVersions(all ?? []);
 
-  async function togglePause() {
+  function togglePause() {
     if (!status) return;
-    setActing('pause');
-    setActionError(null);
-    try {
-      queue.setStatus(status.paused ? await api.call('sync.resume', {}) : await api.call('sync.pause', {}));
-    } catch (failure) {
-      setActionError(describeError(failure));
-    } finally {
-      setActing(null);
-    }
+    void action.run(
+      async () => queue.setStatus(status.paused ? await api.call('sync.resume', {}) : await api.call('sync.pause', {})),
+      { tag: 'pause' },
+    );
   }
 
-  async function retry(packet: QueuedPacket) {
-    const key = packetKey(packet);
-    setActing(key);
-    setActionError(null);
-    setNotice(null);
-    try {
-      await api.call('sync.retryNow', { packetId: packet.packetId, version: packet.version });
-      setNotice(t('queue.sync.retried', { item: packet.itemName }));
-    } catch (failure) {
-      setActionError(describeError(failure));
-    } finally {
-      setActing(null);
-      queue.refresh();
-    }
+  function retry(packet: QueuedPacket) {
+    void action.run(
+      async () => {
+        setNotice(null);
+        try {
+          await api.call('sync.retryNow', { packetId: packet.packetId, version: packet.version });
+          setNotice(t('queue.sync.retried', { item: packet.itemName }));
+        } finally {
+          queue.refresh();
+        }
+      },
+      { tag: packetKey(packet) },
+    );
   }
 
   const documents = (packets ?? []).flatMap((p) => p.documents);
@@ -129,7 +124,7 @@ export function PacketQueue({
 
   return (
     <div className="panel packet-queue" ref={panelRef} onFocus={keepFocus.onFocus} onBlur={keepFocus.onBlur}>
-      {status && <SyncBar status={status} acting={acting === 'pause'} onToggle={() => void togglePause()} />}
+      {status && <SyncBar status={status} acting={action.busyWith('pause')} onToggle={togglePause} />}
 
       <fieldset className="scope-switch">
         <legend>{t('queue.scope.legend')}</legend>
@@ -158,7 +153,7 @@ export function PacketQueue({
       <h3 id="queue-packets" tabIndex={-1}>
         {t(TITLES[scope])}
       </h3>
-      <ErrorNotice message={queue.error ?? actionError} />
+      <ErrorNotice message={queue.error ?? action.error} />
       {notice && <StatusNotice message={notice} />}
       {!packets && !queue.error && <p className="muted">{t('queue.loading')}</p>}
       {showWelcome && <EmptyState title={t('queue.empty')} hint={t('queue.emptyHint')} />}
@@ -237,8 +232,8 @@ export function PacketQueue({
                         <button
                           type="button"
                           data-focus-key={`${key}/retry`}
-                          disabled={acting === key}
-                          onClick={() => void retry(packet)}
+                          disabled={action.busyWith(key)}
+                          onClick={() => retry(packet)}
                         >
                           {t('queue.sync.retryNow')}
                         </button>
@@ -305,7 +300,7 @@ function TravelState({
   sample,
 }: {
   packet: QueuedPacket;
-  state: string;
+  state: PacketState;
   paused: boolean;
   sample: ProgressSample | undefined;
 }) {
@@ -317,7 +312,7 @@ function TravelState({
       <span className={`travel-state travel-${state}`} data-state={state}>
         {stateLabel(state)}
       </span>
-      {paused && sync && sync.step !== 'done' && SENDING_STATES.has(state) && (
+      {paused && sync && sync.step !== 'done' && pausedMatters(state) && (
         <span className="travel-paused">{t('queue.sync.pausedRow')}</span>
       )}
       {sync && isUploading(packet) && <UploadProgress sync={sync} sample={sample} live={state === 'uploading'} />}

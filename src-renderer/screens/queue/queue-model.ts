@@ -2,13 +2,12 @@
 // the clerk reads it, whether it is still open (未办结), whether it needs a person,
 // how near its deadline is, and the smoothed upload rate behind "time left".
 import type { DeadlineStatus, QueuedPacket } from '../../../src-main/api/contract/index.ts';
+import { DEPARTMENT_STATES, FINISHED_STATES, type PacketState } from '../../../src-main/common/packet-states.ts';
 
 export type { DeadlineStatus };
 
 /** Queue states the department set (never overwritten by the window's sending states). */
-const DEPARTMENT_STATES = new Set(['delivered', 'accepted', 'correction_required', 'refused', 'approved', 'closed']);
-/** Nothing more will happen to the packet at this window: 办结 or refused. */
-const FINISHED_STATES = new Set(['closed', 'refused', 'refused_at_window']);
+const DEPARTMENT_STATE_SET: ReadonlySet<string> = new Set(DEPARTMENT_STATES);
 
 export function packetKey(packet: { packetId: string; version: number }): string {
   return `${packet.packetId}#${packet.version}`;
@@ -18,8 +17,8 @@ export function packetKey(packet: { packetId: string; version: number }): string
  * The state to show: the core's queue state, except that a packet the outbox holds
  * for a person reads "需人工处理" whatever step it stopped at.
  */
-export function travelState(packet: QueuedPacket): string {
-  if (packet.sync?.blocked && packet.sync.step !== 'done' && !DEPARTMENT_STATES.has(packet.state)) return 'blocked';
+export function travelState(packet: QueuedPacket): PacketState {
+  if (packet.sync?.blocked && packet.sync.step !== 'done' && !DEPARTMENT_STATE_SET.has(packet.state)) return 'blocked';
   return packet.state;
 }
 

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { QueuedPacket, SyncStatus } from '../../../src-main/api/contract/index.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { describeError } from '../../app/errors.ts';
-import { hallDate } from '../../app/hall-time.ts';
+import { hallDate } from '../../../src-main/common/hall-time.ts';
 import { nextSample, packetKey, type ProgressSample, type QueueScope } from './queue-model.ts';
 
 /** What `packets.list` is asked for: today's, or all (open and blocked are filtered from all). */

@@ -2,15 +2,15 @@
 // the idle lock, or the shell. The core stays the truth: after a reconnect or a
 // refusal that says the session changed, the app asks it again.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppInfo, SessionInfo } from '../../src-main/api/contract/index.ts';
-import type { ApiClient } from '../api/client.ts';
-import { t } from '../../src-main/common/i18n/index.ts';
-import { LockScreen } from '../screens/LockScreen.tsx';
-import { LoginScreen } from '../screens/LoginScreen.tsx';
-import { SetupScreen } from '../screens/SetupScreen.tsx';
-import { Shell } from '../screens/Shell.tsx';
-import { ApiProvider, useApi } from './api-context.tsx';
-import { describeError } from './errors.ts';
+import type { AppInfo, SessionInfo } from '../src-main/api/contract/index.ts';
+import type { ApiClient } from './api/client.ts';
+import { ApiProvider, useApi } from './app/api-context.tsx';
+import { describeError } from './app/errors.ts';
+import { t } from '../src-main/common/i18n/index.ts';
+import { LockScreen } from './screens/LockScreen.tsx';
+import { LoginScreen } from './screens/LoginScreen.tsx';
+import { SetupScreen } from './screens/SetupScreen.tsx';
+import { Shell } from './screens/Shell.tsx';
 
 export function App({ client }: { client: ApiClient }) {
   return (
