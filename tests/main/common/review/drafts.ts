@@ -1,9 +1,9 @@
 // Applications for the review specs: complete ones that pass every rule, to be
 // broken one way at a time, over the test catalog's items and the shipped calendar.
-import { Catalog, type ServiceItem } from '../../../src-main/common/catalog.ts';
-import { ApplicationDraft } from '../../../src-main/common/application.ts';
-import { reviewApplication, type ReviewOptions, type ReviewResult } from '../../../src-main/common/review/review.ts';
-import { catalogJson, companyItem, personItem, shippedCalendar } from '../catalog/fixtures.ts';
+import { Catalog, type ServiceItem } from '../../../../src-main/common/catalog.ts';
+import { ApplicationDraft } from '../../../../src-main/common/application.ts';
+import { reviewApplication, type ReviewOptions, type ReviewResult } from '../../../../src-main/common/review/review.ts';
+import { catalogJson, companyItem, personItem, shippedCalendar } from '../../catalog/fixtures.ts';
 
 export const calendar = shippedCalendar();
 export const RECEIVED = '2026-03-10'; // a Tuesday

@@ -5,7 +5,7 @@ import {
   isPhoneNumber,
   isPostalCode,
   isRegionCode,
-} from '../../../src-main/common/review/identifiers.ts';
+} from '../../../../src-main/common/review/identifiers.ts';
 
 const TODAY = '2026-03-10';
 

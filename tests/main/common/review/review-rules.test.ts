@@ -2,10 +2,10 @@
 // every rule; each row breaks the application in one way and names the rule that
 // must catch it, the outcome it leads to and what the finding says.
 import { describe, expect, it } from 'vitest';
-import type { ServiceItem } from '../../../src-main/common/catalog.ts';
-import type { ApplicationDraft } from '../../../src-main/common/application.ts';
-import { REVIEW_RULES, type ReviewRuleId } from '../../../src-main/common/review/rules.ts';
-import { personItem } from '../catalog/fixtures.ts';
+import type { ServiceItem } from '../../../../src-main/common/catalog.ts';
+import type { ApplicationDraft } from '../../../../src-main/common/application.ts';
+import { REVIEW_RULES, type ReviewRuleId } from '../../../../src-main/common/review/rules.ts';
+import { personItem } from '../../catalog/fixtures.ts';
 import {
   AGENT_ID,
   APPLICANT_ID,

@@ -7,7 +7,7 @@ import {
   isMaterialDue,
   routeFor,
 } from '../../../src-main/common/catalog.ts';
-import { catalogJson, companyItem, personItem } from './fixtures.ts';
+import { catalogJson, companyItem, personItem } from '../catalog/fixtures.ts';
 
 const answers = { married: true, children: 0, purpose: 'work', spouseName: '', note: '  ' };
 const holds = (condition: Condition, agent = false) => evaluateCondition(condition, { answers, agent });

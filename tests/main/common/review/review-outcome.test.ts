@@ -1,16 +1,16 @@
 // What formal review proposes — 受理, 补正 or 不予受理 — with the deadline and texts
 // the notices print, and how a clerk's written override changes the proposal.
 import { describe, expect, it } from 'vitest';
-import { verifyCatalogFile } from '../../../src-main/catalog/catalog-file.ts';
-import { ApplicationDraft } from '../../../src-main/common/application.ts';
+import { verifyCatalogFile } from '../../../../src-main/catalog/catalog-file.ts';
+import { ApplicationDraft } from '../../../../src-main/common/application.ts';
 import {
   CORRECTION_LEGAL_BASIS,
   DEFAULT_CORRECTION_DAYS,
   MIN_OVERRIDE_REASON_LENGTH,
   reviewApplication,
-} from '../../../src-main/common/review/review.ts';
-import { appErrorOf } from '../store/helpers.ts';
-import { demoKey, seedText } from '../catalog/fixtures.ts';
+} from '../../../../src-main/common/review/review.ts';
+import { appErrorOf } from '../../store/helpers.ts';
+import { demoKey, seedText } from '../../catalog/fixtures.ts';
 import { APPLICANT_ID, calendar, completeDraft, items, review } from './drafts.ts';
 
 /** Three problems at once: a missing certificate, an empty phone, an unconfirmed condition. */
