@@ -140,3 +140,13 @@ describe('layers: the real tree', () => {
     expect(violations.map(describeViolation).sort()).toEqual([]);
   }, 60_000);
 });
+
+describe('layers: the map in docs/architecture.md', () => {
+  // Fails when a change adds or drops an import between layer folders and nobody ran
+  // `npm run arch` (which redraws the diagram) before committing.
+  it('is the diagram the code gives (npm run arch -- --check)', () => {
+    const run = spawnSync('node_modules/.bin/tsx', ['docs/arch.ts', '--check'], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  }, 60_000);
+});
