@@ -16,7 +16,7 @@
 const TREE = '^(|.+/)';
 
 /** Domain modules: the hall's business, below the composition root and above the store. */
-const DOMAIN = '(catalog|calendar|review|documents|intake|packets|sync|recording|auth)';
+const DOMAIN = '(catalog|calendar|documents|intake|packets|sync|recording|auth)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
@@ -82,7 +82,7 @@ export default {
       name: 'domain-not-to-outer-layers',
       severity: 'error',
       comment:
-        'Domain modules (catalog, calendar, review, documents, intake, packets, sync, recording, auth) ' +
+        'Domain modules (catalog, calendar, documents, intake, packets, sync, recording, auth) ' +
         'build on common/, store/ and each other; they never reach up into the composition root (core), ' +
         'the shells (app, host), the demo wiring, the contract (api), the renderer or dept-inbox.',
       from: { path: `${TREE}src-main/${DOMAIN}/` },
@@ -141,6 +141,15 @@ export default {
         'imports a shell (app, host) or the renderer.',
       from: { path: `${TREE}src-main/core/` },
       to: { path: '^$1(src-main/(app|host)/|src-renderer/)' },
+    },
+    {
+      name: 'main-not-to-renderer',
+      severity: 'error',
+      comment:
+        'The main process (core, shells, domain) never takes code from the renderer: what both sides ' +
+        'need (messages, schemas, rules) lives in src-main/common.',
+      from: { path: `${TREE}src-main/` },
+      to: { path: '^$1src-renderer/' },
     },
     {
       name: 'host-not-to-app',

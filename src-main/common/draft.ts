@@ -95,7 +95,8 @@ export function emptyDraftState(applicantKind: 'person' | 'company'): DraftState
 
 /** Applies a patch; returns the new state and the names of what changed, for the event log. */
 export function applyPatch(state: DraftState, patch: DraftPatch): { next: DraftState; changed: string[] } {
-  const next: DraftState = structuredClone(state);
+  // A draft's state is plain JSON (it is stored as JSON), so a JSON copy is a deep copy.
+  const next = JSON.parse(JSON.stringify(state)) as DraftState;
   const changed: string[] = [];
   const differs = (a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify(b);
 

@@ -7,16 +7,11 @@ import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../common/errors.ts';
 import { errorCode, fsyncDirSync, fsyncFileSync } from './fs-sync.ts';
 import { migrations as appMigrations } from './migrations/index.ts';
+import type { Migration } from './migrations/migration.ts';
 
 export type Database = BetterSqlite3.Database;
 
-export interface Migration {
-  /** 1, 2, 3 … in order; stored in PRAGMA user_version once applied. */
-  version: number;
-  /** Short English name for logs and error details. */
-  name: string;
-  up(db: Database): void;
-}
+export type { Migration } from './migrations/migration.ts';
 
 export interface OpenDatabaseOptions {
   file: string;

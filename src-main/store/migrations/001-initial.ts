@@ -1,6 +1,6 @@
 // The first schema. Services are written against these exact tables: change them
 // only through a new migration, never by editing this one.
-import type { Migration } from '../database.ts';
+import type { Migration } from './migration.ts';
 
 const SQL = `
 CREATE TABLE users (

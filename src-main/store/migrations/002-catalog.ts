@@ -1,7 +1,7 @@
 // Installed service-item catalogs (事项目录): every accepted version is kept, as the
 // signed file it arrived in, so a packet can always name the catalog it was taken
 // under and the signature can be checked again. Exactly one version is active.
-import type { Migration } from '../database.ts';
+import type { Migration } from './migration.ts';
 
 const SQL = `
 CREATE TABLE catalogs (

@@ -1,7 +1,7 @@
 // Intake: drafts the clerk is working on (autosaved, so a crash or power cut
 // resumes exactly where it was) and sealed packets (收件包), which never change.
 // A packet's sync state lives apart from it, so the packet rows stay immutable.
-import type { Migration } from '../database.ts';
+import type { Migration } from './migration.ts';
 
 const SQL = `
 CREATE TABLE drafts (

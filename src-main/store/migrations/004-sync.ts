@@ -2,7 +2,7 @@
 // tokens (both sealed with a key derived from the master key), the outbox (one row
 // per packet version that travels, one per distinct file of it), and the change feed
 // as applied (cursor per department, every change kept).
-import type { Migration } from '../database.ts';
+import type { Migration } from './migration.ts';
 
 const SQL = `
 CREATE TABLE sync_keys (

@@ -3,7 +3,7 @@
 // adds a CHECK only by rebuilding the table. The list is written out here, not imported:
 // a shipped migration never changes, and a test holds it equal to PACKET_STATES, so a new
 // state needs a new migration.
-import type { Migration } from '../database.ts';
+import type { Migration } from './migration.ts';
 
 export const PACKET_STATES_V5 = [
   'sealed',

@@ -1,5 +1,5 @@
 // Every schema migration, in order. Append only: a shipped migration is never edited.
-import type { Migration } from '../database.ts';
+import type { Migration } from './migration.ts';
 import { initial } from './001-initial.ts';
 import { catalog } from './002-catalog.ts';
 import { intake } from './003-intake.ts';
