@@ -51,6 +51,8 @@ export const ERROR_CODES = [
   // formal review (形式审查)
   'review.overrideReasonTooShort',
   'review.notOverridable',
+  // the event log
+  'eventLog.streamUnknown',
   // sync with the approving department (报送): calls, and why a packet waits or is blocked
   'sync.manifestInvalid',
   'sync.departmentUnknown',

@@ -111,6 +111,12 @@ const WINDOW_FIELDS = {
   }),
   documents: z.array(z.object({ kind: NoticeKind, number: z.string(), sha256: z.string() })),
   clerk: z.object({ username: z.string(), displayName: z.string() }),
+  /**
+   * The counter session's event chain as it stood when the packet was sealed: its stream,
+   * last sequence number and hash. The department keeps it, so the window's record of the
+   * session cannot be rewritten or deleted later without the two disagreeing.
+   */
+  session: z.object({ stream: z.string(), seq: z.number().int().min(1), hash: Sha256Hex }).nullable(),
   /** ISO 8601 UTC. */
   receivedAt: z.string(),
   sealedAt: z.string(),

@@ -266,6 +266,7 @@ export class IntakeService {
     const result = this.deps.db.transaction(() => {
       this.row(clerk, id); // still there: not sealed or discarded meanwhile
       for (const notice of storedNotices) recordBlob(this.deps.db, notice, now);
+      const head = this.deps.events.head(sessionStream(id));
       const { packet: sealed, manifest } = this.packets.insert({
         packetId,
         version,
@@ -280,6 +281,7 @@ export class IntakeService {
         config: this.deps.config,
         receivedAt: row.created_at,
         sealedAt: now,
+        session: head ? { stream: sessionStream(id), ...head } : null,
       });
       // Signed manifest and outbox rows in the same transaction as the packet.
       this.deps.outbox?.enqueue({ packetId, version, outcome: review.outcome, manifest, manifestHash: sealed.manifestHash });

@@ -28,6 +28,8 @@ export interface NewPacket {
   config: HallConfig;
   receivedAt: number;
   sealedAt: number;
+  /** The head of the counter session's event chain at sealing (see Manifest.session). */
+  session: { stream: string; seq: number; hash: string } | null;
 }
 
 /**
@@ -101,6 +103,7 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
     },
     documents: input.notices.map((n) => ({ kind: n.kind, number: n.number, sha256: n.sha256 })),
     clerk: { username: input.clerk.username, displayName: input.clerk.displayName },
+    session: input.session,
     receivedAt: new Date(input.receivedAt).toISOString(),
     sealedAt: new Date(input.sealedAt).toISOString(),
     deadline: deadlineOf(review),

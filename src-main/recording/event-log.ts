@@ -4,6 +4,7 @@
 // removed or reordered event is found by `verify`, which names the first broken link.
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from '../common/canonical-json.ts';
+import { AppError } from '../common/errors.ts';
 import type { ChainVerification } from '../common/event-chain.ts';
 import type { Database } from '../store/database.ts';
 import type { Clock } from '../common/hall-time.ts';
@@ -116,8 +117,22 @@ export class EventLog {
     for (const row of rows) yield fromRow(row);
   }
 
-  /** Walks the stream from its genesis and reports the first event whose link is broken. */
+  /** Where a stream's chain ends now: its last sequence number and hash, or undefined for a stream never written. */
+  head(stream: string): { seq: number; hash: string } | undefined {
+    const row = this.db
+      .prepare<[string], { head_seq: number; head_hash: string }>('SELECT head_seq, head_hash FROM event_streams WHERE stream = ?')
+      .get(stream);
+    return row && { seq: row.head_seq, hash: row.head_hash };
+  }
+
+  /**
+   * Walks the stream from its genesis and reports the first event whose link is broken.
+   * A stream that was never written (or whose every trace was deleted) is not "empty and
+   * fine": it is an error, so a removed session cannot pass for one that never happened.
+   */
   verify(stream: string): ChainVerification {
+    const known = this.db.prepare('SELECT 1 FROM event_streams WHERE stream = ? UNION SELECT 1 FROM event_log WHERE stream = ? LIMIT 1').get(stream, stream);
+    if (!known) throw new AppError('eventLog.streamUnknown', `no event stream ${stream}`, { stream });
     let expectedSeq = 1;
     let prevHash = genesisHash(stream);
     for (const event of this.read(stream)) {

@@ -45,6 +45,7 @@ const errors = {
   'intake.unsupportedFile': '文件“{name}”不是图片或 PDF，未收取。请扫描或上传图片、PDF 文件。',
   'review.overrideReasonTooShort': '忽略审查意见须写明理由，至少 {min} 个字。',
   'review.notOverridable': '该审查意见不允许忽略。',
+  'eventLog.streamUnknown': '没有名为“{stream}”的记录链：它从未写入，或已被删除。如确有此次办件，请立即报告督查人员。',
   'sync.manifestInvalid': '收件包不符合报送格式（{fields}），未封装，草稿保持不变。请修正后重新封装；如反复出现，请联系运维人员。',
   'sync.departmentUnknown': '本机未配置审批部门“{departmentId}”，收件包暂存本机，不会丢失。请联系运维人员在配置中添加该部门。',
   'sync.departmentEmbedded': '演示模式的审批部门由本机自动登记，无需设置令牌。',

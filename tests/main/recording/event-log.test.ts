@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isAppError } from '../../../src-main/common/errors.ts';
 import { EventLog, eventHash, genesisHash } from '../../../src-main/recording/event-log.ts';
 import { openDatabase } from '../../../src-main/store/database.ts';
 import { TestClock, tempDir } from '../helpers.ts';
@@ -101,5 +102,23 @@ describe('event log', () => {
     expect(event.seq).toBe(2);
     expect(log.verify('s')).toMatchObject({ ok: true, count: 2 });
     second.close();
+  });
+
+  it('refuses to call a stream that was never written, or was deleted whole, verified', () => {
+    const { log, tamper } = openLog();
+    const unknown = (stream: string) => {
+      try {
+        log.verify(stream);
+      } catch (error) {
+        return isAppError(error) ? error.code : String(error);
+      }
+      return 'verified';
+    };
+    expect(unknown('session-9')).toBe('eventLog.streamUnknown');
+    expect(log.head('session-1')).toMatchObject({ seq: 5 });
+    tamper("DELETE FROM event_log WHERE stream = 'session-1'");
+    tamper("DELETE FROM event_streams WHERE stream = 'session-1'");
+    expect(unknown('session-1')).toBe('eventLog.streamUnknown');
+    expect(log.head('session-1')).toBeUndefined();
   });
 });
