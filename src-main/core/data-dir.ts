@@ -1,7 +1,7 @@
 // One data directory holds everything the app keeps: database, blobs, keys, logs,
 // backups and the config. Electron passes its userData path; the browser host
 // takes --data-dir or the platform default.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -32,6 +32,8 @@ export function prepareDataDir(root: string): DataPaths {
   };
   for (const dir of [paths.root, join(paths.root, 'db'), paths.blobs, paths.keys, paths.logs, paths.backups]) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // mkdir's mode applies only to what it creates: a folder that existed keeps its mode otherwise.
+    if (process.platform !== 'win32') chmodSync(dir, 0o700);
   }
   return paths;
 }

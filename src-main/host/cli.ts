@@ -1,7 +1,7 @@
 // `npm run start:browser`: boots the hall core with the key-file provider, starts
 // the browser host on loopback and opens the page in the system browser.
 //
-//   node dist/src-main/host/cli.js [--data-dir DIR] [--port N] [--no-open] [--url-file FILE]
+//   node dist/src-main/host/cli.js [--data-dir DIR] [--key-file FILE] [--port N] [--no-open] [--url-file FILE]
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       'data-dir': { type: 'string' },
+      'key-file': { type: 'string' },
       port: { type: 'string', default: '0' },
       open: { type: 'boolean', default: true },
       'no-open': { type: 'boolean', default: false },
@@ -26,12 +27,20 @@ async function main(): Promise<number> {
     allowNegative: true,
   });
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  const keys = values['key-file'] ? KeyFileProvider.at(values['key-file']) : new KeyFileProvider(join(dataDir, 'keys'));
+  if (keys.isInside(dataDir)) {
+    // Said at every start, in English like the other start-up lines: it is for installers.
+    console.warn(
+      `warning: the master key (${keys.file}) is inside the data directory; a copy of that directory ` +
+        'reads every record. Keep the key elsewhere with --key-file FILE.',
+    );
+  }
 
   let core;
   try {
     core = await bootHallCore({
       dataDir,
-      platform: { host: 'browser', keys: new KeyFileProvider(join(dataDir, 'keys')) },
+      platform: { host: 'browser', keys },
     });
   } catch (error) {
     if (!isAppError(error)) throw error;

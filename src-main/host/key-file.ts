@@ -1,8 +1,11 @@
 // The browser host's key provider: the master key in a file only its owner can
-// read (0600), inside the 0700 data directory. Electron uses safeStorage instead.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+// read (0600). By default it sits in the data directory's keys/ folder; a hall that can
+// keep it elsewhere (another disk, a removable key, a path only the service account
+// reaches) names the file with --key-file, so a copy of the data directory alone reads
+// nothing. Electron uses safeStorage instead.
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { AppError } from '../common/errors.ts';
 import type { KeyProvider } from '../core/platform.ts';
 
@@ -12,9 +15,20 @@ export class KeyFileProvider implements KeyProvider {
   readonly file: string;
   readonly description: string;
 
-  constructor(keysDir: string) {
-    this.file = join(keysDir, 'master.key');
+  constructor(keysDir: string, file = join(keysDir, 'master.key')) {
+    this.file = resolve(file);
     this.description = `key file ${this.file}`;
+  }
+
+  /** A key file at a path of the installer's choosing. */
+  static at(file: string): KeyFileProvider {
+    return new KeyFileProvider(dirname(resolve(file)), file);
+  }
+
+  /** Whether the key lies inside `dir` (then whoever copies that folder has the key too). */
+  isInside(dir: string): boolean {
+    const path = relative(resolve(dir), this.file);
+    return !path.startsWith('..') && !path.startsWith('/') && path !== '';
   }
 
   load(): Buffer | null {
@@ -36,6 +50,7 @@ export class KeyFileProvider implements KeyProvider {
 
   create(): Buffer {
     const key = randomBytes(MASTER_KEY_BYTES);
+    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     const temp = `${this.file}.tmp`;
     const fd = openSync(temp, 'w', 0o600);
     try {

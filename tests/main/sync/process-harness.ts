@@ -35,14 +35,14 @@ export function writeHallConfig(dataDir: string, endpoint: string, signature: 'e
   );
 }
 
-export async function startApp(dataDir: string, timeoutMs = 20_000): Promise<AppProcess> {
+export async function startApp(dataDir: string, timeoutMs = 20_000, args: string[] = []): Promise<AppProcess> {
   if (!existsSync('dist/src-main/host/cli.js')) {
     throw new Error('the app is not built: run `npm run build` (npm test builds first)');
   }
   const urlFile = join(dataDir, '.host-url');
   rmSync(urlFile, { force: true });
   const child = spawnWatched(
-    ['dist/src-main/host/cli.js', '--data-dir', dataDir, '--port', '0', '--no-open', '--url-file', urlFile],
+    ['dist/src-main/host/cli.js', '--data-dir', dataDir, '--port', '0', '--no-open', '--url-file', urlFile, ...args],
     { DISPLAY: '', WAYLAND_DISPLAY: '' },
   );
   const written = await child.ready(
