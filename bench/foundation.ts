@@ -28,7 +28,7 @@ async function benchBoot(): Promise<void> {
 function benchEventLog(): void {
   const dir = workDir();
   const db = openDatabase({ file: join(dir, 'bench.db'), key: Buffer.alloc(32, 3), backupDir: dir });
-  const log = new EventLog(db, systemClock);
+  const log = new EventLog(db, systemClock, Buffer.alloc(32, 4));
   const count = 5000;
   const payload = { field: 'applicant.phone', value: '13800000000', step: 'form' };
   let started = performance.now();

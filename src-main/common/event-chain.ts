@@ -8,7 +8,8 @@ export const ChainVerification = z.discriminatedUnion('ok', [
     stream: z.string(),
     /** Sequence number of the first event whose link is broken. */
     firstBadSeq: z.number(),
-    reason: z.enum(['hash_mismatch', 'link_mismatch', 'sequence_gap', 'head_mismatch']),
+    /** `head_unsealed`: the head's MAC does not match — the chain was rewritten without the key. */
+    reason: z.enum(['hash_mismatch', 'link_mismatch', 'sequence_gap', 'head_mismatch', 'head_unsealed']),
   }),
 ]);
 export type ChainVerification = z.infer<typeof ChainVerification>;

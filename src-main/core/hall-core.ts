@@ -85,7 +85,9 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       profile: config.profile,
       host: options.platform.host,
     };
-    const events = new EventLog(db, clock);
+    const events = new EventLog(db, clock, keys.evidenceKey);
+    // A stream the audit register names but the log no longer holds was deleted whole.
+    const streamsMissing = events.missingStreams();
     events.append({
       stream: AUDIT_STREAM,
       actor: 'system',
@@ -97,21 +99,31 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         blobsMissing: integrity.missing.length,
         blobsQuarantined: integrity.orphaned.length,
         tempFilesRemoved: integrity.tempRemoved,
+        streamsMissing,
       },
     });
 
     const health = new HealthBoard(clock);
     health.report(
-      integrity.missing.length === 0
-        ? { id: 'store', kind: 'store', state: 'ready' }
-        : {
+      integrity.missing.length > 0
+        ? {
             id: 'store',
             kind: 'store',
             state: 'error',
             reason: 'blobsMissing',
             detail: `${integrity.missing.length} stored files are missing`,
-          },
+          }
+        : streamsMissing.length > 0
+          ? {
+              id: 'store',
+              kind: 'store',
+              state: 'error',
+              reason: 'evidenceMissing',
+              detail: `event streams deleted: ${streamsMissing.slice(0, 5).join(', ')}`,
+            }
+          : { id: 'store', kind: 'store', state: 'ready' },
     );
+    if (streamsMissing.length > 0) logger.error({ streams: streamsMissing }, 'event streams missing from the log');
     if (integrity.missing.length > 0 || integrity.orphaned.length > 0) {
       logger.warn({ missing: integrity.missing.length, quarantined: integrity.orphaned.length }, 'blob integrity');
     }

@@ -2,7 +2,11 @@
 // and every audit-relevant act of the app, is appended to a stream; each event's
 // hash covers the previous hash and the event's canonical JSON, so a changed,
 // removed or reordered event is found by `verify`, which names the first broken link.
-import { createHash, randomUUID } from 'node:crypto';
+// Two more guards against someone who holds the database: each stream's head is sealed
+// with a MAC under a key derived from the master key (recomputing a chain is not enough
+// to make it verify), and the first event of every stream is registered in the audit
+// stream, so a stream deleted whole is missed (`missingStreams`).
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { canonicalJson } from '../common/canonical-json.ts';
 import { AppError } from '../common/errors.ts';
 import type { ChainVerification } from '../common/event-chain.ts';
@@ -66,13 +70,18 @@ export function eventHash(event: Omit<LoggedEvent, 'hash'>): string {
   return createHash('sha256').update(Buffer.from(event.prevHash, 'hex')).update(canonical, 'utf8').digest('hex');
 }
 
+/** The audit event that registers a new stream (its first event was just written). */
+export const STREAM_OPENED = 'eventLog.streamOpened';
+
 export class EventLog {
   private readonly runId = randomUUID();
   private readonly appendTx: (event: NewEvent) => LoggedEvent;
 
+  /** `headKey` seals stream heads (store/keys.ts `evidenceKey`). */
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly headKey: Buffer,
   ) {
     const head = db.prepare<[string], { head_seq: number; head_hash: string }>(
       'SELECT head_seq, head_hash FROM event_streams WHERE stream = ?',
@@ -82,11 +91,24 @@ export class EventLog {
        VALUES (@stream, @seq, @run_id, @mono_ms, @wall_ms, @actor, @kind, @payload, @prev_hash, @hash)`,
     );
     const moveHead = db.prepare(
-      `INSERT INTO event_streams (stream, head_seq, head_hash) VALUES (?, ?, ?)
-       ON CONFLICT (stream) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash`,
+      `INSERT INTO event_streams (stream, head_seq, head_hash, head_mac) VALUES (?, ?, ?, ?)
+       ON CONFLICT (stream) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash,
+         head_mac = excluded.head_mac`,
     );
+    // Heads written before heads were sealed (an older database) are sealed as found.
+    const unsealed = db
+      .prepare<[], { stream: string; head_seq: number; head_hash: string }>(
+        'SELECT stream, head_seq, head_hash FROM event_streams WHERE head_mac IS NULL',
+      )
+      .all();
+    for (const row of unsealed) {
+      db.prepare('UPDATE event_streams SET head_mac = ? WHERE stream = ?').run(
+        this.headMac(row.stream, row.head_seq, row.head_hash),
+        row.stream,
+      );
+    }
     // Read-head, insert and move-head in one transaction: the chain cannot fork.
-    this.appendTx = db.transaction((input: NewEvent): LoggedEvent => {
+    const appendOne = (input: NewEvent): LoggedEvent => {
       const current = head.get(input.stream);
       const partial = {
         stream: input.stream,
@@ -101,9 +123,32 @@ export class EventLog {
       };
       const event: LoggedEvent = { ...partial, hash: eventHash(partial) };
       insert.run(toRow(event));
-      moveHead.run(event.stream, event.seq, event.hash);
+      moveHead.run(event.stream, event.seq, event.hash, this.headMac(event.stream, event.seq, event.hash));
+      return event;
+    };
+    this.appendTx = db.transaction((input: NewEvent): LoggedEvent => {
+      const event = appendOne(input);
+      if (event.seq === 1 && event.stream !== AUDIT_STREAM) {
+        appendOne({ stream: AUDIT_STREAM, actor: 'system', kind: STREAM_OPENED, payload: { stream: event.stream } });
+      }
       return event;
     });
+  }
+
+  /**
+   * Streams the audit stream says were opened but that no longer exist: deleted whole.
+   * The audit stream itself is always expected once anything was written.
+   */
+  missingStreams(): string[] {
+    const present = new Set(
+      this.db.prepare<[], { stream: string }>('SELECT stream FROM event_streams').all().map((row) => row.stream),
+    );
+    const missing = new Set<string>();
+    for (const event of this.read(AUDIT_STREAM)) {
+      const stream = event.kind === STREAM_OPENED ? event.payload.stream : undefined;
+      if (typeof stream === 'string' && !present.has(stream)) missing.add(stream);
+    }
+    return [...missing];
   }
 
   append(event: NewEvent): LoggedEvent {
@@ -154,11 +199,26 @@ export class EventLog {
         'SELECT head_seq, head_hash FROM event_streams WHERE stream = ?',
       )
       .get(stream);
-    // The head record catches events removed from the end, which leave no gap.
+    // The head record catches events removed from the end, which leave no gap; its MAC,
+    // a chain recomputed by someone without the key.
     const headMatches = head ? head.head_seq === count && head.head_hash === prevHash : count === 0;
     if (!headMatches) return { ok: false, stream, firstBadSeq: count + 1, reason: 'head_mismatch' };
+    const mac = this.db
+      .prepare<[string], { head_mac: string | null }>('SELECT head_mac FROM event_streams WHERE stream = ?')
+      .get(stream)?.head_mac;
+    if (!mac || !sameHex(mac, this.headMac(stream, count, prevHash))) {
+      return { ok: false, stream, firstBadSeq: count, reason: 'head_unsealed' };
+    }
     return { ok: true, stream, count, headHash: prevHash };
   }
+
+  private headMac(stream: string, seq: number, hash: string): string {
+    return createHmac('sha256', this.headKey).update(canonicalJson({ stream, seq, hash }), 'utf8').digest('hex');
+  }
+}
+
+function sameHex(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
 }
 
 function sha256Hex(text: string): string {

@@ -10,6 +10,8 @@ const EMPTY_SALT = Buffer.alloc(0);
 export interface StoreKeys {
   databaseKey: Buffer;
   blobKey: Buffer;
+  /** Seals the event log's stream heads (HMAC), so holding the database is not enough to rewrite a chain. */
+  evidenceKey: Buffer;
 }
 
 export function deriveStoreKeys(masterKey: Buffer): StoreKeys {
@@ -19,6 +21,7 @@ export function deriveStoreKeys(masterKey: Buffer): StoreKeys {
   return {
     databaseKey: derive(masterKey, 'tongban/db/v1'),
     blobKey: derive(masterKey, 'tongban/blob/v1'),
+    evidenceKey: derive(masterKey, 'tongban/evidence/v1'),
   };
 }
 

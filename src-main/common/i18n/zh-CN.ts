@@ -577,6 +577,7 @@ export const zhCN = {
     /** Why an entry is not ready; the key is `HealthEntry.reason`. */
     reasons: {
       blobsMissing: '部分已保存文件缺失',
+      evidenceMissing: '部分办件记录被删除，请立即报告督查人员',
       diskLow: '磁盘空间即将用尽',
       diskFull: '磁盘空间已满',
       notConfigured: '尚未配置',

@@ -15,7 +15,7 @@ const KEY = Buffer.alloc(32, 3);
 function openStore(dir = tempDir(), trustedKeys: readonly TrustedKey[] = [department.trusted]) {
   const db = openDatabase({ file: join(dir, 'tongban.db'), key: KEY, backupDir: join(dir, 'backups') });
   const clock = new TestClock();
-  const events = new EventLog(db, clock);
+  const events = new EventLog(db, clock, Buffer.alloc(32, 5));
   const store = new CatalogStore(db, { trustedKeys, clock, events });
   const audit = () => [...events.read(AUDIT_STREAM)].map((e) => ({ kind: e.kind, payload: e.payload }));
   return { db, dir, store, audit, close: () => db.close() };

@@ -132,16 +132,17 @@ describe('intake', () => {
     const { deriveStoreKeys } = await import('../../../src-main/store/keys.ts');
     const { readFileSync } = await import('node:fs');
     await core.close();
+    const storeKeys = deriveStoreKeys(readFileSync(join(dataDir, 'keys', 'master.key')));
     const db = openDatabase({
       file: join(dataDir, 'db', 'tongban.db'),
-      key: deriveStoreKeys(readFileSync(join(dataDir, 'keys', 'master.key'))).databaseKey,
+      key: storeKeys.databaseKey,
       backupDir: tempDir(),
     });
     expect(() => db.prepare("UPDATE packets SET applicant_name = 'x'").run()).toThrow(/never changes/);
     expect(() => db.prepare('DELETE FROM packet_files').run()).toThrow(/never changes/);
     const { EventLog } = await import('../../../src-main/recording/event-log.ts');
     const { systemClock } = await import('../../../src-main/core/platform.ts');
-    const log = new EventLog(db, systemClock);
+    const log = new EventLog(db, systemClock, storeKeys.evidenceKey);
     expect(log.verify(`session:${draft.id}`)).toMatchObject({ ok: true });
     const kinds = [...log.read(`session:${draft.id}`)].map((e) => e.kind);
     expect(kinds[0]).toBe('intake.started');
