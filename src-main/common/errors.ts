@@ -71,6 +71,7 @@ export const ERROR_CODES = [
   'sync.departmentBusy',
   'sync.departmentStorageFull',
   'sync.uploadGone',
+  'sync.uploadOriginMismatch',
   'sync.localError',
 ] as const;
 

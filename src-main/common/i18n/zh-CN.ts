@@ -64,6 +64,8 @@ const errors = {
   'sync.departmentBusy': '审批部门系统繁忙，收件包已安全暂存，稍后自动重试。',
   'sync.departmentStorageFull': '审批部门“{departmentId}”的收件存储空间已满，收件包已安全暂存本机，稍后自动续传（已上传的部分不必重传）。如长时间未恢复，请联系该部门清理存储空间。',
   'sync.uploadGone': '未完成的上传已在审批部门过期，将从本机文件重新上传。',
+  'sync.uploadOriginMismatch':
+    '审批部门“{departmentId}”给出的上传地址（{origin}）不在该部门配置的接入地址上，本窗口未向该地址发送接入令牌和文件，已暂停报送。请运维人员与审批部门核对其对外地址（public URL）配置，核对无误后点“立即重试”。',
   'sync.localError': '本机保存报送进度时出错（如磁盘已满），稍后自动重试。如反复出现，请联系运维人员。',
 } as const satisfies Record<ErrorCode, string>;
 
