@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   // start-up and store
   'config.invalid',
   'config.unreadable',
+  'config.profileMismatch',
   'store.cannotOpen',
   'store.newerVersion',
   'store.keyMissing',

@@ -5,5 +5,6 @@ import { catalog } from './002-catalog.ts';
 import { intake } from './003-intake.ts';
 import { sync } from './004-sync.ts';
 import { packetStates } from './005-packet-states.ts';
+import { hallProfile } from './006-hall-profile.ts';
 
-export const migrations: Migration[] = [initial, catalog, intake, sync, packetStates];
+export const migrations: Migration[] = [initial, catalog, intake, sync, packetStates, hallProfile];
