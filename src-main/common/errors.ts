@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   'intake.packetNotFound',
   'intake.notCorrectable',
   'intake.unsupportedFile',
+  'intake.draftTooLarge',
   // formal review (形式审查)
   'review.overrideReasonTooShort',
   'review.notOverridable',

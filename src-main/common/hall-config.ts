@@ -127,6 +127,20 @@ export const HallConfig = z
     review: z
       .object({ correctionDays: z.number().int().min(1).max(60).default(5) })
       .default({ correctionDays: 5 }),
+    /**
+     * A draft's files together may not pass this many bytes (default 1 GiB): one applicant's
+     * packet must fit the window's disk and the department's inbox, and travel in hours.
+     */
+    intake: z
+      .object({
+        maxDraftBytes: z
+          .number()
+          .int()
+          .min(2 ** 20)
+          .max(64 * 2 ** 30)
+          .default(2 ** 30),
+      })
+      .default({ maxDraftBytes: 2 ** 30 }),
     /** The queue shows a deadline in yellow this many working days before its day (0: on the day only). */
     queue: z
       .object({ deadlineWarningWorkingDays: z.number().int().min(0).max(20).default(1) })

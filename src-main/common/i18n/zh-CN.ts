@@ -45,6 +45,8 @@ const errors = {
   'intake.packetNotFound': '找不到该收件包，请刷新列表后重试。',
   'intake.notCorrectable': '该收件包不是补正告知状态，不能补正续办。',
   'intake.unsupportedFile': '文件“{name}”不是图片或 PDF，未收取。请扫描或上传图片、PDF 文件。',
+  'intake.draftTooLarge':
+    '文件“{name}”未收取：本件收件材料的文件合计将超过本机上限 {limitMB} MB。请降低扫描分辨率或删去重复的文件后重试；如确需更大上限，请联系运维人员调整配置项 intake.maxDraftBytes。',
   'review.overrideReasonTooShort': '忽略审查意见须写明理由，至少 {min} 个字。',
   'review.notOverridable': '该审查意见不允许忽略。',
   'sync.manifestInvalid': '收件包不符合报送格式（{fields}），未封装，草稿保持不变。请修正后重新封装；如反复出现，请联系运维人员。',
