@@ -56,8 +56,24 @@ export class CatalogStore {
    * catalog.invalid / untrustedKey / badSignature / notNewer, leaving the active one in place.
    */
   install(fileText: string, installedBy: string): CatalogSummary {
+    return this.installWith(fileText, installedBy, this.options.trustedKeys);
+  }
+
+  /**
+   * The catalog shipped with the app, verified with the keys shipped beside it (which
+   * need not be trusted for updates): installed when it is newer than the active one,
+   * else left alone.
+   */
+  installBundled(fileText: string, shippedKeys: readonly TrustedKey[]): CatalogSummary | null {
+    const active = this.activeSummary();
+    const { catalog } = verifyCatalogFile(fileText, shippedKeys);
+    if (active && catalog.version <= active.version) return null;
+    return this.installWith(fileText, 'system', shippedKeys);
+  }
+
+  private installWith(fileText: string, installedBy: string, keys: readonly TrustedKey[]): CatalogSummary {
     try {
-      return this.installVerified(fileText, installedBy);
+      return this.installVerified(fileText, installedBy, keys);
     } catch (error) {
       if (isAppError(error)) {
         this.options.events.append({
@@ -69,14 +85,6 @@ export class CatalogStore {
       }
       throw error;
     }
-  }
-
-  /** The catalog shipped with the app: installed when it is newer than the active one, else left alone. */
-  installBundled(fileText: string): CatalogSummary | null {
-    const active = this.activeSummary();
-    const { catalog } = verifyCatalogFile(fileText, this.options.trustedKeys);
-    if (active && catalog.version <= active.version) return null;
-    return this.install(fileText, 'system');
   }
 
   /** Every installed version, newest first. */
@@ -112,8 +120,8 @@ export class CatalogStore {
     return this.requireActive().search.search(query, limit);
   }
 
-  private installVerified(fileText: string, installedBy: string): CatalogSummary {
-    const { catalog, signerKeyId } = verifyCatalogFile(fileText, this.options.trustedKeys);
+  private installVerified(fileText: string, installedBy: string, keys: readonly TrustedKey[]): CatalogSummary {
+    const { catalog, signerKeyId } = verifyCatalogFile(fileText, keys);
     const sha256 = createHash('sha256').update(fileText, 'utf8').digest('hex');
     const installedAt = this.options.clock.now();
     this.db.transaction(() => {

@@ -24,6 +24,21 @@ export const FindingOverride = z
   .object({ findingKey: z.string().min(1).max(200), reason: z.string().max(500) })
   .strict();
 
+/**
+ * Keys a draft's answers, counts or conditions may hold. An item has a few dozen fields
+ * and materials at most; the cap keeps a faulty or hostile client from growing a draft
+ * (stored and logged on every save) without bound.
+ */
+export const MAX_DRAFT_RECORD_KEYS = 200;
+
+function capped<T extends z.ZodType>(value: T) {
+  return z
+    .record(z.string().max(64), value)
+    .refine((record) => Object.keys(record).length <= MAX_DRAFT_RECORD_KEYS, {
+      message: `at most ${MAX_DRAFT_RECORD_KEYS} entries`,
+    });
+}
+
 /** What a draft holds besides its files (which live in draft_files and the blob store). */
 export const DraftState = z
   .object({
@@ -32,9 +47,9 @@ export const DraftState = z
     company: CompanyIdentity.optional(),
     agent: PersonIdentity.optional(),
     homeRegionCode: z.string().max(6),
-    answers: z.record(z.string().max(64), AnswerValue),
-    counts: z.record(z.string().max(64), MaterialCount),
-    conditions: z.record(z.string().max(64), z.enum(['met', 'notMet'])),
+    answers: capped(AnswerValue),
+    counts: capped(MaterialCount),
+    conditions: capped(z.enum(['met', 'notMet'])),
     overrides: z.array(FindingOverride).max(100),
   })
   .strict();
@@ -49,9 +64,9 @@ export const DraftPatch = z
     company: CompanyIdentity.nullable().optional(),
     agent: PersonIdentity.nullable().optional(),
     homeRegionCode: z.string().max(6).optional(),
-    answers: z.record(z.string().max(64), AnswerValue).optional(),
-    counts: z.record(z.string().max(64), MaterialCount).optional(),
-    conditions: z.record(z.string().max(64), z.enum(['met', 'notMet'])).optional(),
+    answers: capped(AnswerValue).optional(),
+    counts: capped(MaterialCount).optional(),
+    conditions: capped(z.enum(['met', 'notMet'])).optional(),
     overrides: z.array(FindingOverride).max(100).optional(),
   })
   .strict();

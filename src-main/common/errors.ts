@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   // start-up and store
   'config.invalid',
   'config.unreadable',
+  'config.profileMismatch',
   'store.cannotOpen',
   'store.newerVersion',
   'store.keyMissing',
@@ -48,6 +49,7 @@ export const ERROR_CODES = [
   'intake.packetNotFound',
   'intake.notCorrectable',
   'intake.unsupportedFile',
+  'intake.draftTooLarge',
   // formal review (形式审查)
   'review.overrideReasonTooShort',
   'review.notOverridable',
@@ -73,6 +75,7 @@ export const ERROR_CODES = [
   'sync.departmentBusy',
   'sync.departmentStorageFull',
   'sync.uploadGone',
+  'sync.uploadOriginMismatch',
   'sync.localError',
 ] as const;
 

@@ -26,6 +26,47 @@ const Device = z.discriminatedUnion('transport', [
 ]);
 export type DeviceConfig = z.infer<typeof Device>;
 
+/**
+ * The scheme and host of a URL as written, without the WHATWG parser (common/ has no
+ * `URL`): userinfo, backslashes and anything unusual leave no host, so such an endpoint
+ * can only pass as https — the rule fails closed.
+ */
+function schemeAndHost(url: string): { scheme: string; host: string | undefined } {
+  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/\\?#]*)/i.exec(url);
+  const scheme = (match?.[1] ?? '').toLowerCase();
+  const authority = match?.[2] ?? '';
+  if (authority.includes('@')) return { scheme, host: undefined };
+  const host = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i.exec(authority)?.[1]?.toLowerCase();
+  return { scheme, host };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: a department inbox on this very PC (tests, a local relay). */
+function isLoopbackHost(host: string | undefined): boolean {
+  if (host === undefined) return false;
+  if (host === 'localhost' || host === '[::1]') return true;
+  const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
+}
+
+/**
+ * A department endpoint carries the window's token and the applicants' files: https,
+ * except on loopback where nothing crosses a wire (and `embedded`, the demo's inbox).
+ */
+export const DepartmentEndpoint = z.string().superRefine((endpoint, ctx) => {
+  if (endpoint === 'embedded') return;
+  const { scheme, host } = schemeAndHost(endpoint);
+  if (z.url().safeParse(endpoint).success) {
+    if (scheme === 'https' && host !== undefined) return;
+    if (scheme === 'http' && isLoopbackHost(host)) return;
+  }
+  // One message for every way it fails: a union would only say "Invalid input".
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      'must be "embedded" or an https:// URL without user name or password (plain http:// only for an inbox on this PC: 127.0.0.0/8, [::1] or localhost)',
+  });
+});
+
 /** An approving department (业务属地审批部门) this window forwards packets to. */
 const Department = z.object({
   id: z.string().min(1).max(64),
@@ -33,7 +74,7 @@ const Department = z.object({
   /** Region codes (or prefixes) whose items route to this department. */
   regionCodes: z.array(z.string().regex(/^\d{2,6}$/)).min(1),
   /** Base URL of the department inbox; `embedded` means the demo inbox on loopback. */
-  endpoint: z.union([z.url(), z.literal('embedded')]),
+  endpoint: DepartmentEndpoint,
   /** Name of the credential held by the key provider, never the token itself. */
   credential: z.string().optional(),
   signature: z.enum(['ed25519', 'sm2']).default('ed25519'),
@@ -86,6 +127,20 @@ export const HallConfig = z
     review: z
       .object({ correctionDays: z.number().int().min(1).max(60).default(5) })
       .default({ correctionDays: 5 }),
+    /**
+     * A draft's files together may not pass this many bytes (default 1 GiB): one applicant's
+     * packet must fit the window's disk and the department's inbox, and travel in hours.
+     */
+    intake: z
+      .object({
+        maxDraftBytes: z
+          .number()
+          .int()
+          .min(2 ** 20)
+          .max(64 * 2 ** 30)
+          .default(2 ** 30),
+      })
+      .default({ maxDraftBytes: 2 ** 30 }),
     /** The queue shows a deadline in yellow this many working days before its day (0: on the day only). */
     queue: z
       .object({ deadlineWarningWorkingDays: z.number().int().min(0).max(20).default(1) })

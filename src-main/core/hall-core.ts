@@ -26,8 +26,9 @@ import { wireSync } from './sync-wiring.ts';
 import { createHandlers, type ConnectionContext } from './api-handlers.ts';
 import { appVersion, assetsDir } from './app-paths.ts';
 import { AuthService, Session } from '../auth/auth-service.ts';
-import type { HallConfig } from '../common/hall-config.ts';
+import { CONFIG_FILE, type HallConfig } from '../common/hall-config.ts';
 import { loadConfig } from './config.ts';
+import { guardProfile } from './hall-profile.ts';
 import { prepareDataDir, type DataPaths } from './data-dir.ts';
 import { HealthBoard } from './health.ts';
 import { createFileLogger, type Logger } from './log.ts';
@@ -75,6 +76,8 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     const master = masterKey(options.platform.keys, paths);
     const keys = deriveStoreKeys(master);
     db = openDatabase({ file: paths.database, key: keys.databaseKey, backupDir: paths.backups, now: clock.now });
+    // Before anything else writes (the integrity repair, the audit): a mismatch changes no file.
+    guardProfile(db, config, join(paths.root, CONFIG_FILE), clock.now());
     const blobs = new BlobStore(paths.blobs, keys.blobKey);
     const integrity = checkBlobIntegrity(db, blobs, { repair: true });
 
@@ -225,12 +228,20 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
 /**
  * The service-item catalog: the shipped seed is installed when it is newer than the
  * active catalog; updates signed by trusted department keys are installed later.
+ *
+ * The demo signer signs the seed, and its private key is not a secret kept by anyone
+ * (a new one is made whenever the seed changes): in a configured hall it must not
+ * sign updates. So it verifies the seed file shipped inside the app — which is as
+ * trusted as the app's code beside it, and for its install only — while updates
+ * through the contract need a key of the hall's config; the demo trusts both.
  */
 function openCatalog(db: Database, config: HallConfig, clock: Clock, events: EventLog): CatalogStore {
   const dir = join(assetsDir(), 'catalog');
   const shippedKey = parseTrustedKeys([JSON.parse(readFileSync(join(dir, 'demo-signer.pub.json'), 'utf8'))]);
-  const catalog = new CatalogStore(db, { trustedKeys: [...shippedKey, ...config.catalog.trustedKeys], clock, events });
-  catalog.installBundled(readFileSync(join(dir, 'seed-catalog.json'), 'utf8'));
+  const trustedKeys =
+    config.profile === 'demo' ? [...shippedKey, ...config.catalog.trustedKeys] : config.catalog.trustedKeys;
+  const catalog = new CatalogStore(db, { trustedKeys, clock, events });
+  catalog.installBundled(readFileSync(join(dir, 'seed-catalog.json'), 'utf8'), shippedKey);
   return catalog;
 }
 

@@ -138,6 +138,12 @@ export class IntakeService {
     return this.deps.db.transaction(() => {
       const row = this.row(clerk, id);
       const { next, changed } = applyPatch(DraftState.parse(JSON.parse(row.state)), patch);
+      // Each patch is within the caps; what they add up to must be too.
+      const merged = DraftState.safeParse(next);
+      if (!merged.success) {
+        const fields = [...new Set(merged.error.issues.map((issue) => issue.path.join('.')))].join(', ');
+        throw new AppError('request.invalidInput', `draft ${id} would exceed its limits: ${fields}`, { fields });
+      }
       const step = patch.step ?? row.step;
       if (changed.length === 0 && step === row.step) return this.view(row);
       this.deps.db
@@ -164,8 +170,11 @@ export class IntakeService {
         name,
       });
     }
+    // Checked before the bytes are stored, and again where they are recorded (another call may have added some).
+    this.checkDraftSize(id, bytes.length, name);
     const stored = await this.deps.blobs.put(bytes);
     return this.deps.db.transaction(() => {
+      this.checkDraftSize(id, stored.size, name);
       const now = this.deps.clock.now();
       recordBlob(this.deps.db, stored, now);
       this.deps.db
@@ -183,6 +192,22 @@ export class IntakeService {
       });
       return this.view(this.row(clerk, id));
     })();
+  }
+
+  /** intake.draftTooLarge when `adding` more bytes would take the draft's files over the configured limit. */
+  private checkDraftSize(id: string, adding: number, name: string): void {
+    const limit = this.deps.config.intake.maxDraftBytes;
+    const held =
+      this.deps.db
+        .prepare<[string], { total: number | null }>('SELECT sum(size) AS total FROM draft_files WHERE draft_id = ?')
+        .get(id)?.total ?? 0;
+    if (held + adding > limit) {
+      throw new AppError(
+        'intake.draftTooLarge',
+        `draft ${id} holds ${held} bytes; ${adding} more would pass the limit of ${limit} (intake.maxDraftBytes)`,
+        { name, limitMB: Math.floor(limit / 2 ** 20) },
+      );
+    }
   }
 
   removeFile(clerk: Clerk, id: string, materialId: string, sha256: string): DraftView {

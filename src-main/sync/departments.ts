@@ -19,6 +19,30 @@ export interface DepartmentInfo {
   credential: string;
 }
 
+/**
+ * The window's token goes only to its department's origin (scheme, host, port). An upload
+ * URL the department hands back (the PUT answer's uploadEndpoint, a tus Location) that
+ * points elsewhere — a wrong public URL, a proxy, a compromised answer — holds the packet
+ * instead: sending the token there would hand it to whoever listens.
+ */
+export function requireDepartmentOrigin(url: string, endpoint: DepartmentEndpoint): string {
+  const origin = new URL(endpoint.baseUrl).origin;
+  let found: string;
+  try {
+    found = new URL(url, endpoint.baseUrl).origin;
+  } catch {
+    found = 'null';
+  }
+  if (found !== origin) {
+    throw new AppError(
+      'sync.uploadOriginMismatch',
+      `upload URL ${found === 'null' ? JSON.stringify(url.slice(0, 200)) : found} is not on the department's origin ${origin}`,
+      { departmentId: endpoint.departmentId, origin: found === 'null' ? url.slice(0, 200) : found },
+    );
+  }
+  return url;
+}
+
 export class Departments {
   private readonly byId = new Map<string, DepartmentInfo>();
   private readonly tokens = new Map<string, string>();

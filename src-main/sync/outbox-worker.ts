@@ -10,7 +10,7 @@ import type { Logger } from '../common/logger.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import { backoffDelay, type BackoffPolicy, type Timers } from './backoff.ts';
 import type { DepartmentClient, DepartmentEndpoint, HttpAgents } from './department-client.ts';
-import type { Departments } from './departments.ts';
+import { requireDepartmentOrigin, type Departments } from './departments.ts';
 import { blockError, classify, DepartmentError, Halt, isAbort } from './failures.ts';
 import type { PacketStateChange, UploadProgress } from '../common/sync.ts';
 import { taskKey, type Lane, type OutboxStore, type Task } from './outbox-store.ts';
@@ -262,7 +262,14 @@ export class OutboxWorker {
     }
     await this.verifyBlob(file.sha256);
     const liveKey = `${packet.packet_id}#${packet.version}/${file.sha256}`;
-    const uploadEndpoint = this.o.departments.rebase(packet.department_id, packet.upload_endpoint);
+    // Checked before the token leaves: the creation URL, a stored URL, and (in tusUpload) the Location.
+    const uploadEndpoint = requireDepartmentOrigin(
+      this.o.departments.rebase(packet.department_id, packet.upload_endpoint),
+      endpoint,
+    );
+    const storedUrl = file.upload_url
+      ? requireDepartmentOrigin(this.o.departments.rebase(packet.department_id, file.upload_url), endpoint)
+      : null;
     try {
       await tusUpload({
         agent: this.o.agents.for(uploadEndpoint),
@@ -271,8 +278,9 @@ export class OutboxWorker {
         size: file.size,
         packetId: packet.packet_id,
         endpoint: uploadEndpoint,
-        uploadUrl: file.upload_url ? this.o.departments.rebase(packet.department_id, file.upload_url) : null,
+        uploadUrl: storedUrl,
         token: endpoint.token,
+        checkUrl: (url) => requireDepartmentOrigin(url, endpoint),
         chunkSize: this.o.chunkSize,
         stallMs: this.o.stallMs,
         now: this.o.now,

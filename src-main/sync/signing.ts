@@ -4,7 +4,16 @@
 // departments that require national algorithms. Keys travel as hex: Ed25519 as the
 // 32-byte seed and 32-byte public key, SM2 as the 32-byte scalar and the 65-byte
 // uncompressed point (04‖x‖y).
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto';
+import { createRequire } from 'node:module';
 import smCrypto from 'sm-crypto';
 import { canonicalManifestBytes, type ManifestSignature, type SignatureScheme } from '../common/sync-protocol.ts';
 
@@ -17,7 +26,7 @@ interface Sm2Module {
   doSignature(
     msg: number[],
     privateKey: string,
-    options: { hash: true; der: false; publicKey: string; userId: string },
+    options: { hash: true; der: false; publicKey: string; userId: string; pointPool: PointPool },
   ): string;
   doVerifySignature(
     msg: number[],
@@ -29,6 +38,55 @@ interface Sm2Module {
   verifyPublicKey(publicKey: string): boolean;
 }
 const sm2 = (smCrypto as unknown as { sm2: Sm2Module }).sm2;
+
+// sm-crypto draws private keys and signing nonces from its own RC4 generator, seeded once
+// per process. Ours come from crypto.randomBytes instead: keys are made here, and nonces
+// reach doSignature through its `pointPool` (points k·G it takes before its own), which
+// needs jsbn integers — from the jsbn sm-crypto itself depends on.
+interface JsbnInteger {
+  toString(radix: number): string;
+}
+const { BigInteger } = createRequire(createRequire(import.meta.url).resolve('sm-crypto'))('jsbn') as {
+  BigInteger: new (value: string, radix: number) => JsbnInteger;
+};
+interface SignPoint {
+  k: JsbnInteger;
+  x1: JsbnInteger;
+}
+/** What doSignature reads of its pool: `length` (truthy: use it) and `pop()`. */
+interface PointPool {
+  readonly length: number;
+  pop(): SignPoint;
+}
+
+/** Random bytes for SM2 scalars; tests pass their own to see where a key or nonce comes from. */
+export type RandomSource = (size: number) => Uint8Array;
+
+/** The order n of the SM2 curve (GB/T 32918.5). */
+const SM2_N = BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123');
+
+/** A uniform scalar in [1, n-1], as 64 hex digits: 32 random bytes, drawn again when out of range. */
+export function sm2Scalar(random: RandomSource = randomBytes): string {
+  for (;;) {
+    const bytes = random(32);
+    if (bytes.length !== 32) throw new RangeError(`random source gave ${bytes.length} bytes, expected 32`);
+    const hex = Buffer.from(bytes).toString('hex');
+    const value = BigInt(`0x${hex}`);
+    if (value >= 1n && value < SM2_N) return hex;
+  }
+}
+
+/** A pool that never runs dry: every k doSignature uses — a redraw too, when r or s come out 0 — is ours. */
+function noncePool(random: RandomSource): PointPool {
+  return {
+    length: 1,
+    pop() {
+      const k = sm2Scalar(random);
+      const kG = sm2.getPublicKeyFromPrivateKey(k); // 04 ‖ x1 ‖ y1
+      return { k: new BigInteger(k, 16), x1: new BigInteger(kG.slice(2, 66), 16) };
+    },
+  };
+}
 
 /** A window's signing key pair. The private half is wrapped by the key provider at rest. */
 export interface SigningKey {
@@ -55,10 +113,12 @@ export class KeyFormatError extends Error {
   override readonly name = 'KeyFormatError';
 }
 
-export function generateSigningKey(scheme: SignatureScheme = 'ed25519'): SigningKey {
+/** A fresh key pair; `random` (SM2 only) defaults to crypto.randomBytes. */
+export function generateSigningKey(scheme: SignatureScheme = 'ed25519', random: RandomSource = randomBytes): SigningKey {
   if (scheme === 'sm2') {
-    const pair = sm2.generateKeyPairHex();
-    return { scheme, privateKey: pair.privateKey, publicKey: pair.publicKey, keyId: keyIdOf(pair.publicKey) };
+    const privateKey = sm2Scalar(random);
+    const publicKey = sm2.getPublicKeyFromPrivateKey(privateKey);
+    return { scheme, privateKey, publicKey, keyId: keyIdOf(publicKey) };
   }
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const jwk = privateKey.export({ format: 'jwk' });
@@ -106,8 +166,8 @@ export function normalizePublicKey(scheme: SignatureScheme, input: string): stri
   throw new KeyFormatError('Ed25519 public key must be 64 hex digits, base64 of 32 bytes, or SPKI (PEM or base64 DER)');
 }
 
-/** Signs the canonical manifest bytes. */
-export function signManifest(manifest: unknown, key: SigningKey): ManifestSignature {
+/** Signs the canonical manifest bytes; `random` (SM2's nonce) defaults to crypto.randomBytes. */
+export function signManifest(manifest: unknown, key: SigningKey, random: RandomSource = randomBytes): ManifestSignature {
   const bytes = canonicalManifestBytes(manifest);
   if (key.scheme === 'sm2') {
     const hex = sm2.doSignature(Array.from(bytes), key.privateKey, {
@@ -115,6 +175,7 @@ export function signManifest(manifest: unknown, key: SigningKey): ManifestSignat
       der: false,
       publicKey: key.publicKey,
       userId: SM2_USER_ID,
+      pointPool: noncePool(random),
     });
     return { scheme: 'sm2', keyId: keyIdOf(key.publicKey), value: Buffer.from(hex, 'hex').toString('base64') };
   }

@@ -25,6 +25,8 @@ export interface TusUploadInput {
   uploadUrl: string | null;
   token: string;
   chunkSize: number;
+  /** Refuses (throws) an upload URL the token must not go to; called before it is stored or used. */
+  checkUrl(url: string): void;
   /** Must store the URL before returning; a throw here stops the upload before any byte. */
   onUrl(url: string): void;
   /** Bytes the server has confirmed (after each PATCH). */
@@ -98,7 +100,9 @@ export function tusUpload(input: TusUploadInput): Promise<void> {
       fileReader: reader.fileReader,
       httpStack: new DefaultHttpStack({ agent: input.agent }),
       onUploadUrlAvailable: () => {
-        // Synchronous by design: tus-js-client sends the first PATCH only after this returns.
+        // Synchronous by design: tus-js-client sends the first PATCH only after this returns,
+        // and a throw here ends the upload with that error before any byte or token goes out.
+        input.checkUrl(upload.url as string);
         input.onUrl(upload.url as string);
         watch();
       },

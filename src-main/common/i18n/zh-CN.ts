@@ -24,6 +24,8 @@ const errors = {
   'auth.lastInstaller': '这是最后一个可用的运维部署账户，不能停用或更改其岗位。',
   'config.invalid': '配置文件内容有误，程序未启动。请联系运维人员检查配置文件。',
   'config.unreadable': '无法读取配置文件，请联系运维人员检查文件是否存在及其访问权限。',
+  'config.profileMismatch':
+    '本机数据记录的运行方式（演示模式或正式配置）与当前配置不一致：常见原因是正式窗口的配置文件（{file}）丢失或被替换，程序若照常启动会进入演示模式，把收件包发往内置的演示审批部门。为此程序未启动，未做任何修改。请运维人员恢复原配置文件后重新启动；如确要改变本机用途（如演示机转为正式使用），请将原数据目录整体移出留存，再以新的数据目录启动。',
   'store.cannotOpen': '数据库无法打开：密钥不匹配或文件已损坏。未做任何修改，请联系运维人员恢复密钥文件或备份。',
   'store.newerVersion': '数据库由更新版本的程序创建，当前程序无法使用。未做任何修改，请安装最新版本。',
   'store.keyMissing': '找不到数据加密密钥，而本机已有加密数据。未做任何修改，请联系运维人员恢复密钥文件。',
@@ -43,6 +45,8 @@ const errors = {
   'intake.packetNotFound': '找不到该收件包，请刷新列表后重试。',
   'intake.notCorrectable': '该收件包不是补正告知状态，不能补正续办。',
   'intake.unsupportedFile': '文件“{name}”不是图片或 PDF，未收取。请扫描或上传图片、PDF 文件。',
+  'intake.draftTooLarge':
+    '文件“{name}”未收取：本件收件材料的文件合计将超过本机上限 {limitMB} MB。请降低扫描分辨率或删去重复的文件后重试；如确需更大上限，请联系运维人员调整配置项 intake.maxDraftBytes。',
   'review.overrideReasonTooShort': '忽略审查意见须写明理由，至少 {min} 个字。',
   'review.notOverridable': '该审查意见不允许忽略。',
   'eventLog.streamUnknown': '没有名为“{stream}”的记录链：它从未写入，或已被删除。如确有此次办件，请立即报告督查人员。',
@@ -65,6 +69,8 @@ const errors = {
   'sync.departmentBusy': '审批部门系统繁忙，收件包已安全暂存，稍后自动重试。',
   'sync.departmentStorageFull': '审批部门“{departmentId}”的收件存储空间已满，收件包已安全暂存本机，稍后自动续传（已上传的部分不必重传）。如长时间未恢复，请联系该部门清理存储空间。',
   'sync.uploadGone': '未完成的上传已在审批部门过期，将从本机文件重新上传。',
+  'sync.uploadOriginMismatch':
+    '审批部门“{departmentId}”给出的上传地址（{origin}）不在该部门配置的接入地址上，本窗口未向该地址发送接入令牌和文件，已暂停报送。请运维人员与审批部门核对其对外地址（public URL）配置，核对无误后点“立即重试”。',
   'sync.localError': '本机保存报送进度时出错（如磁盘已满），稍后自动重试。如反复出现，请联系运维人员。',
 } as const satisfies Record<ErrorCode, string>;
 

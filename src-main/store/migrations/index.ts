@@ -5,6 +5,7 @@ import { catalog } from './002-catalog.ts';
 import { intake } from './003-intake.ts';
 import { sync } from './004-sync.ts';
 import { packetStates } from './005-packet-states.ts';
-import { sealedHeads } from './006-sealed-heads.ts';
+import { hallProfile } from './006-hall-profile.ts';
+import { sealedHeads } from './007-sealed-heads.ts';
 
-export const migrations: Migration[] = [initial, catalog, intake, sync, packetStates, sealedHeads];
+export const migrations: Migration[] = [initial, catalog, intake, sync, packetStates, hallProfile, sealedHeads];

@@ -192,16 +192,24 @@ describe('catalog store: lookups', () => {
 
   it('installs the shipped seed once, and only while it is newer than the active catalog', () => {
     const { store } = openStore(tempDir(), [demoKey()]);
-    expect(store.installBundled(seedText())?.signerKeyId).toBe('demo-dept-2026');
-    expect(store.installBundled(seedText())).toBeNull();
+    expect(store.installBundled(seedText(), [demoKey()])?.signerKeyId).toBe('demo-dept-2026');
+    expect(store.installBundled(seedText(), [demoKey()])).toBeNull();
     expect(store.list()).toHaveLength(1);
+  });
+
+  it('verifies the seed with the shipped key alone, which signs no update unless trusted', () => {
+    const { store } = openStore(tempDir(), [department.trusted]);
+    expect(store.installBundled(seedText(), [demoKey()])?.signerKeyId).toBe('demo-dept-2026');
+    const next = JSON.parse(seedText()) as { catalog: { version: number } };
+    expect(appErrorOf(() => store.install(seedText(), 'installer1')).code).toBe('catalog.untrustedKey');
+    expect(store.activeSummary()?.version).toBe(next.catalog.version);
   });
 });
 
 describe('catalog search over the seed catalog', () => {
   const seeded = () => {
     const opened = openStore(tempDir(), [demoKey()]);
-    opened.store.installBundled(seedText());
+    opened.store.installBundled(seedText(), [demoKey()]);
     return opened.store;
   };
   const names = (store: CatalogStore, query: string) => store.search(query).map((hit) => hit.name);

@@ -2,8 +2,8 @@
 // from a newer app, a broken config. Each stops with an actionable error and
 // leaves every file as it was.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppError } from '../../../src-main/common/errors.ts';
 import { bootHallCore } from '../../../src-main/core/hall-core.ts';
@@ -12,8 +12,20 @@ import { KeyFileProvider } from '../../../src-main/host/key-file.ts';
 import { deriveStoreKeys } from '../../../src-main/store/keys.ts';
 import { openDatabase } from '../../../src-main/store/database.ts';
 import { LogCapture, bootTestCore, tempDir } from '../helpers.ts';
+import { client, STRONG } from '../intake/fixtures.ts';
+import { writeHallConfig } from '../sync/process-harness.ts';
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+/** Every file of a data directory but the logs, with its hash. */
+function snapshot(dataDir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(dataDir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (entry.isFile() && !relative(dataDir, path).startsWith('logs')) files[relative(dataDir, path)] = sha(path);
+  }
+  return files;
+}
 
 async function bootError(dataDir: string): Promise<AppError> {
   try {
@@ -111,6 +123,53 @@ describe('boot', () => {
     const error = await bootError(dataDir);
     expect(error.code).toBe('config.invalid');
     expect(error.detail).toContain('hall.name');
+  });
+
+  it('stops with config.profileMismatch when a configured hall loses its config.json, and changes no file', async () => {
+    const dataDir = tempDir();
+    writeHallConfig(dataDir, 'https://dept.example.cn/inbox');
+    const first = await bootTestCore({ dataDir });
+    expect(first.core.info.profile).toBe('configured');
+    await first.core.close();
+
+    rmSync(join(dataDir, 'config.json'));
+    const before = snapshot(dataDir);
+    const error = await bootError(dataDir);
+    expect(error.code).toBe('config.profileMismatch');
+    expect(error.params).toMatchObject({ recorded: 'configured', configured: 'demo' });
+    expect(error.detail).toContain('restore');
+    expect(snapshot(dataDir)).toEqual(before);
+    expect(existsSync(join(dataDir, 'config.json'))).toBe(false);
+
+    // Restored, the hall starts again as it was.
+    writeHallConfig(dataDir, 'https://dept.example.cn/inbox');
+    const again = await bootTestCore({ dataDir });
+    expect(again.core.info.profile).toBe('configured');
+  });
+
+  it('stops with config.profileMismatch when a demo data directory is given a hall config', async () => {
+    const { dataDir } = await usedDataDir();
+    writeHallConfig(dataDir, 'https://dept.example.cn/inbox');
+    const before = snapshot(dataDir);
+    const error = await bootError(dataDir);
+    expect(error.code).toBe('config.profileMismatch');
+    expect(error.params).toMatchObject({ recorded: 'demo', configured: 'configured' });
+    expect(snapshot(dataDir)).toEqual(before);
+  });
+
+  it('installs the shipped seed in a configured hall, whose updates need a key of its own config', async () => {
+    const dataDir = tempDir();
+    writeHallConfig(dataDir, 'https://dept.example.cn/inbox');
+    const { core } = await bootTestCore({ dataDir });
+    const installer = client(core.openConnection(() => undefined));
+    await installer.call('auth.createFirstInstaller', { username: 'admin', displayName: '运维', password: STRONG });
+    const { catalogs } = await installer.call<{ catalogs: Array<{ signerKeyId: string; active: boolean }> }>(
+      'catalog.list',
+    );
+    expect(catalogs).toEqual([expect.objectContaining({ signerKeyId: 'demo-dept-2026', active: true })]);
+    // The demo signer's signature is checked before the version: in a configured hall it is not trusted.
+    const seed = readFileSync('assets/catalog/seed-catalog.json', 'utf8');
+    expect(await installer.fail('catalog.install', { fileText: seed })).toMatchObject({ code: 'catalog.untrustedKey' });
   });
 
   it('writes no personal data or passwords to the log', async () => {

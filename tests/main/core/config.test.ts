@@ -55,6 +55,39 @@ describe('config', () => {
     expect(error.params?.problems).toContain('surprise');
   });
 
+  it('takes department endpoints over https, plain http only on loopback, and embedded', () => {
+    const withEndpoint = (endpoint: string) => ({ ...valid, departments: [{ ...valid.departments[0], endpoint }] });
+    for (const endpoint of [
+      'https://dept.example.cn/inbox',
+      'HTTPS://DEPT.EXAMPLE.CN:8443',
+      'http://127.0.0.1:41234',
+      'http://127.8.9.10/inbox',
+      'http://localhost:8080',
+      'http://[::1]:8080',
+      'embedded',
+    ]) {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'config.json'), JSON.stringify(withEndpoint(endpoint)));
+      expect(loadConfig(dir).departments[0]?.endpoint, endpoint).toBe(endpoint);
+    }
+    for (const endpoint of [
+      'http://dept.example.cn/inbox',
+      'http://10.0.0.5:8080',
+      'http://127.0.0.1.evil.example/inbox',
+      'http://localhost@dept.example.cn',
+      'http://dept.example.cn\\@127.0.0.1',
+      'https://user:secret@dept.example.cn',
+      'ftp://dept.example.cn',
+      'http://128.0.0.1',
+      'http://127.0.0.256',
+      'dept.example.cn',
+    ]) {
+      const error = configError(withEndpoint(endpoint));
+      expect(error.code, endpoint).toBe('config.invalid');
+      expect(error.detail, endpoint).toContain('departments.0.endpoint: must be "embedded" or an https:// URL');
+    }
+  });
+
   it('says so when the file is not JSON', () => {
     const error = configError('{ hall: ');
     expect(error.code).toBe('config.invalid');

@@ -1,10 +1,12 @@
 // The clerk's intake end to end in the core: real seed catalog, real encrypted
 // SQLite and blob files, real review and real PDF notices.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DraftView, PacketSummary, ReviewResult, SealedPacket } from '../../../src-main/api/contract/index.ts';
+import { demoConfig } from '../../../src-main/common/hall-config.ts';
 import { bootTestCore, tempDir } from '../helpers.ts';
 import { SOCIAL_CARD, clerkOn, completeSocialCardPatch, pngBytes } from './fixtures.ts';
 
@@ -186,5 +188,51 @@ describe('intake', () => {
     await clerk.call('drafts.addFile', { id: second.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 30) });
     const resealed = await clerk.call<SealedPacket>('drafts.seal', { id: second.id });
     expect(resealed).toMatchObject({ packetId: sealed.packetId, version: 2, outcome: 'accept', state: 'sealed' });
+  });
+});
+
+describe('draft limits', () => {
+  it('refuses a file that would take the draft past intake.maxDraftBytes, naming the file and the limit', async () => {
+    const dataDir = tempDir();
+    writeFileSync(
+      join(dataDir, 'config.json'),
+      JSON.stringify({ ...demoConfig(), intake: { maxDraftBytes: 2 ** 20 } }),
+    );
+    const { core } = await bootTestCore({ dataDir });
+    const clerk = await clerkOn(core);
+    const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    const file = () => Buffer.concat([Buffer.from(pngBytes()), randomBytes(600 * 1024)]);
+    await clerk.call('drafts.addFile', { id: draft.id, materialId: 'photo', name: '照片.png', bytes: file() });
+    const error = await clerk.fail('drafts.addFile', {
+      id: draft.id,
+      materialId: 'applicant-id-card',
+      name: '身份证.png',
+      bytes: file(),
+    });
+    expect(error).toMatchObject({ code: 'intake.draftTooLarge', params: { name: '身份证.png', limitMB: 1 } });
+    const after = await clerk.call<DraftView>('drafts.get', { id: draft.id });
+    expect(after.files.map((f) => f.name)).toEqual(['照片.png']);
+  });
+
+  it('caps the keys of answers and conditions (counts alike), also when patches add up', async () => {
+    const { core } = await bootTestCore();
+    const clerk = await clerkOn(core);
+    const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    const answers = (from: number, n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`field${from + i}`, 'x']));
+    expect(await clerk.fail('drafts.save', { id: draft.id, patch: { answers: answers(0, 201) } })).toMatchObject({
+      code: 'request.invalidInput',
+    });
+    expect(
+      await clerk.fail('drafts.save', {
+        id: draft.id,
+        patch: { conditions: Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`c${i}`, 'met'])) },
+      }),
+    ).toMatchObject({ code: 'request.invalidInput' });
+    await clerk.call('drafts.save', { id: draft.id, patch: { answers: answers(0, 150) } });
+    const error = await clerk.fail('drafts.save', { id: draft.id, patch: { answers: answers(150, 100) } });
+    expect(error).toMatchObject({ code: 'request.invalidInput', params: { fields: 'answers' } });
+    const after = await clerk.call<DraftView>('drafts.get', { id: draft.id });
+    expect(Object.keys(after.state.answers)).toHaveLength(150);
   });
 });

@@ -157,7 +157,7 @@ describe('event log', () => {
     const dir = tempDir();
     const file = join(dir, 'old.db');
     const key = Buffer.alloc(32, 7);
-    const old = openDatabase({ file, key, backupDir: dir, migrations: migrations.slice(0, 5) });
+    const old = openDatabase({ file, key, backupDir: dir, migrations: migrations.slice(0, 6) });
     const partial = { stream: 's', seq: 1, runId: 'r', monoMs: 1, wallMs: 2, actor: 'a', kind: 'k', payload: {}, prevHash: genesisHash('s') };
     const hash = eventHash(partial);
     old

@@ -106,3 +106,46 @@ describe('normalizePublicKey', () => {
     expect(() => normalizePublicKey('ed25519', key.publicKey)).toThrow(KeyFormatError);
   });
 });
+
+describe('SM2 randomness comes from crypto.randomBytes, not sm-crypto’s generator', () => {
+  const N = BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123');
+  const mod = (a: bigint) => ((a % N) + N) % N;
+  /** A random source that hands out the given 32-byte draws in order, and counts them. */
+  const draws = (...hexes: string[]) => {
+    const source = (size: number) => {
+      expect(size).toBe(32);
+      const next = hexes[source.used++];
+      if (next === undefined) throw new Error('no more draws');
+      return Buffer.from(next, 'hex');
+    };
+    source.used = 0;
+    return source;
+  };
+  const D = '1f'.repeat(32);
+  const K = '2a'.repeat(32);
+
+  it('makes the private key the scalar drawn, drawing again outside [1, n-1]', () => {
+    const random = draws('ff'.repeat(32), '00'.repeat(32), N.toString(16), D);
+    const key = generateSigningKey('sm2', random);
+    expect(random.used).toBe(4);
+    expect(key.privateKey).toBe(D);
+    expect(key.publicKey).toBe(publicKeyOf('sm2', D));
+    expect(key.keyId).toBe(keyIdOf(key.publicKey));
+  });
+
+  it('signs with the nonce drawn: k recovered from (r, s) and the key is the one supplied', () => {
+    const key = generateSigningKey('sm2', draws(D));
+    const random = draws(K);
+    const signature = signManifest(manifest, key, random);
+    expect(random.used).toBe(1);
+    expect(verifyManifest(manifest, signature, { scheme: 'sm2', publicKey: key.publicKey })).toEqual({ ok: true });
+    // SM2: s = (1 + d)^-1 (k - r d) mod n, so k = s (1 + d) + r d mod n.
+    const raw = Buffer.from(signature.value, 'base64').toString('hex');
+    const r = BigInt(`0x${raw.slice(0, 64)}`);
+    const s = BigInt(`0x${raw.slice(64)}`);
+    const d = BigInt(`0x${D}`);
+    expect(mod(s * (1n + d) + r * d)).toBe(BigInt(`0x${K}`));
+    // The same nonce gives the same signature: nothing else random went in.
+    expect(signManifest(manifest, key, draws(K))).toEqual(signature);
+  });
+});

@@ -4,7 +4,7 @@
 import type { Migration } from './migration.ts';
 
 export const sealedHeads: Migration = {
-  version: 6,
+  version: 7,
   name: 'sealed stream heads',
   up(db) {
     db.exec('ALTER TABLE event_streams ADD COLUMN head_mac TEXT');
