@@ -327,6 +327,27 @@ describe('materials', () => {
   });
 });
 
+describe('previews by keyboard', () => {
+  it('closes a file preview with Escape and lands back on its button', async () => {
+    const { user } = await startSocialCard();
+    await user.keyboard('{Alt>}{ArrowRight}{ArrowRight}{/Alt}');
+    const idCard = await screen.findByRole('group', { name: '申请人居民身份证' });
+    await user.upload(within(idCard).getByLabelText('上传文件'), [
+      new File([pngBytes() as Uint8Array<ArrayBuffer>], '身份证正面.png', { type: 'image/png' }),
+    ]);
+    const open = await within(idCard).findByRole('button', { name: '预览“身份证正面.png”' });
+    open.focus();
+    await user.keyboard('{Enter}');
+    expect(await within(idCard).findByRole('img', { name: '“身份证正面.png”预览' })).toBeTruthy();
+    const close = within(idCard).getByRole('button', { name: '关闭预览' });
+    expect(close.getAttribute('aria-keyshortcuts')).toBe('Escape');
+
+    await user.keyboard('{Escape}');
+    expect(within(idCard).queryByRole('img', { name: '“身份证正面.png”预览' })).toBeNull();
+    expect(document.activeElement).toBe(within(idCard).getByRole('button', { name: '预览“身份证正面.png”' }));
+  });
+});
+
 describe('formal review and sealing', () => {
   async function draftInReview(changes: (patch: ReturnType<typeof completeSocialCard>) => void = () => {}) {
     const app = await clerkHome();
@@ -404,6 +425,9 @@ describe('formal review and sealing', () => {
     expect(download.getAttribute('href')).toMatch(/^blob:/);
     await user.click(within(documents[1]!).getByRole('button', { name: '预览《受理通知书》' }));
     expect(within(documents[1]!).getByTitle(`受理通知书（${packet.documents[1]!.number}）预览`).tagName).toBe('IFRAME');
+    await user.keyboard('{Escape}');
+    expect(within(documents[1]!).queryByTitle(`受理通知书（${packet.documents[1]!.number}）预览`)).toBeNull();
+    expect(document.activeElement).toBe(within(documents[1]!).getByRole('button', { name: '预览《受理通知书》' }));
     expect(core.intake.drafts.size).toBe(0);
     expect(window.sessionStorage.getItem('tongban.intake.openDraft')).toBeNull();
 

@@ -241,6 +241,7 @@ export const zhCN = {
   documents: {
     preview: '预览',
     closePreview: '关闭预览',
+    closeHint: '按 Esc 关闭预览',
     download: '下载',
     loading: '正在读取文书…',
     frameTitle: '{title}（{number}）预览',

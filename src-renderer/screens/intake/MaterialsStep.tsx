@@ -8,7 +8,7 @@ import type { DraftFile, DraftState, MaterialCount } from '../../../src-main/com
 import { ACCEPTED_MEDIA_TYPES } from '../../../src-main/common/review/rules.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { describeError } from '../../app/errors.ts';
-import { FilePreview, useObjectUrl } from '../../components/FileView.tsx';
+import { FilePreview, useObjectUrl, usePreviewToggle } from '../../components/FileView.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
 import type { StepProps } from './step-props.ts';
 import {
@@ -273,9 +273,9 @@ function MaterialCard({
 }
 
 function FileRow({ draftId, file, onRemove }: { draftId: string; file: DraftFile; onRemove: () => void }) {
-  const [open, setOpen] = useState(false);
+  const { open, toggle, toggleRef, onKeyDown } = usePreviewToggle();
   return (
-    <li className="file-row">
+    <li className="file-row" onKeyDown={onKeyDown}>
       <div className="file-line">
         <span className="file-name">{file.name}</span>
         <span className="muted">
@@ -283,9 +283,12 @@ function FileRow({ draftId, file, onRemove }: { draftId: string; file: DraftFile
         </span>
         <button
           type="button"
+          ref={toggleRef}
           aria-expanded={open}
+          aria-keyshortcuts={open ? 'Escape' : undefined}
           aria-label={t(open ? 'intake.materials.closePreview' : 'intake.materials.previewLabel', { name: file.name })}
-          onClick={() => setOpen(!open)}
+          title={open ? t('documents.closeHint') : undefined}
+          onClick={toggle}
         >
           {open ? t('intake.materials.closePreview') : t('intake.materials.preview')}
         </button>
