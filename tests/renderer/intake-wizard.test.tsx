@@ -327,6 +327,37 @@ describe('materials', () => {
   });
 });
 
+describe('focus after an upload', () => {
+  it('moves to the next material’s upload, and from the last one to 下一步', async () => {
+    const { user } = await startSocialCard();
+    await user.keyboard('{Alt>}{ArrowRight}{ArrowRight}{/Alt}');
+    const idCard = await screen.findByRole('group', { name: '申请人居民身份证' });
+    const uploads = screen.getAllByLabelText('上传文件');
+    expect(uploads.length).toBeGreaterThan(1);
+    const png = (name: string) => new File([pngBytes() as Uint8Array<ArrayBuffer>], name, { type: 'image/png' });
+
+    await user.upload(within(idCard).getByLabelText('上传文件'), [png('身份证正面.png')]);
+    await within(idCard).findByText('身份证正面.png');
+    await waitFor(() => expect(document.activeElement).toBe(uploads[1]));
+
+    await user.upload(uploads.at(-1)!, [png('最后一份.png')]);
+    await screen.findByText('最后一份.png');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: '下一步' })));
+  });
+
+  it('stays on the material when the file was refused', async () => {
+    const { core } = await startSocialCard();
+    const user = userEvent.setup({ applyAccept: false });
+    await user.keyboard('{Alt>}{ArrowRight}{ArrowRight}{/Alt}');
+    const idCard = await screen.findByRole('group', { name: '申请人居民身份证' });
+    const upload = within(idCard).getByLabelText('上传文件');
+    await user.upload(upload, [new File(['这不是图片'], '说明.txt', { type: 'text/plain' })]);
+    await within(idCard).findByText(/不是图片或 PDF/);
+    expect(document.activeElement).toBe(upload);
+    expect(onlyDraft(core).files).toEqual([]);
+  });
+});
+
 describe('previews by keyboard', () => {
   it('closes a file preview with Escape and lands back on its button', async () => {
     const { user } = await startSocialCard();

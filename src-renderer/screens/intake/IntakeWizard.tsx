@@ -132,6 +132,8 @@ function DraftEditor({
   const stateRef = useRef(state);
   const saverRef = useRef<DraftSaver | null>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
+  const nextRef = useRef<HTMLButtonElement>(null);
+  const focusNext = useCallback(() => nextRef.current?.focus(), []);
   // Opening the draft lands in its step, as does every step change.
   const focusStep = useRef(true);
 
@@ -299,6 +301,7 @@ function DraftEditor({
             files={files}
             onFiles={setFiles}
             currentState={() => stateRef.current}
+            focusAfterLast={focusNext}
           />
         )}
         {step === 'review' && (
@@ -320,7 +323,13 @@ function DraftEditor({
             <kbd aria-hidden="true">Alt+←</kbd>
           </button>
           {next && (
-            <button type="button" className="primary" aria-keyshortcuts="Alt+ArrowRight" onClick={() => goTo(next)}>
+            <button
+              type="button"
+              ref={nextRef}
+              className="primary"
+              aria-keyshortcuts="Alt+ArrowRight"
+              onClick={() => goTo(next)}
+            >
               {t('intake.next')}
               <kbd aria-hidden="true">Alt+→</kbd>
             </button>
