@@ -188,6 +188,22 @@ describe('the form step', () => {
     expect(original.closest('tr')?.textContent).toContain('1 份');
   });
 
+  it('goes to a step with Alt and its number, also from inside a field, and says so on the step', async () => {
+    const { user } = await startSocialCard();
+    expect(document.activeElement).toBe(field('姓名'));
+    const steps = within(screen.getByRole('navigation', { name: '收件步骤' }));
+    expect(steps.getByRole('button', { name: /收取材料/ }).getAttribute('aria-keyshortcuts')).toBe('Alt+3');
+    expect(steps.getByRole('button', { name: /收取材料/ }).getAttribute('title')).toContain('Alt+3');
+
+    await user.keyboard('{Alt>}3{/Alt}');
+    expect(await screen.findByRole('heading', { name: '收取材料', level: 3 })).toBeTruthy();
+    await user.keyboard('{Alt>}4{/Alt}');
+    expect(await screen.findByRole('heading', { name: '形式审查', level: 3 })).toBeTruthy();
+    await user.keyboard('{Alt>}1{/Alt}');
+    expect(await screen.findByRole('heading', { name: '申请人', level: 3 })).toBeTruthy();
+    expect(document.activeElement).toBe(field('姓名'));
+  });
+
   it('moves on with Enter from the last field', async () => {
     const { user } = await startSocialCard();
     // The step's last field is the agent tick box.
@@ -427,6 +443,41 @@ describe('formal review and sealing', () => {
     ]);
     // Review ran again: the photo no longer stands in the way, the rest still does.
     expect(screen.getByRole('heading', { name: '审查结论：补正' })).toBeTruthy();
+  });
+
+  it('after review lands on the first finding still standing, and on 封装 when none is left', async () => {
+    const { user, core, draft } = await draftInReview();
+    await user.click(screen.getByRole('button', { name: '开始审查' }));
+    await screen.findByRole('heading', { name: '审查结论：补正' });
+    const photo = screen.getByRole('region', { name: '材料《近期免冠彩色证件照片》' });
+    await waitFor(() => expect(document.activeElement).toBe(within(photo).getByRole('listitem')));
+
+    core.intake.seedFile(draft.id, 'photo', '照片.png', pngBytes(), 'image/png');
+    await user.click(screen.getByRole('button', { name: '开始审查' }));
+    await screen.findByRole('heading', { name: '审查结论：受理' });
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: '封装' })));
+  });
+
+  it('reviews with Alt+R from any step, even typing in a field, and seals with Alt+S then Enter', async () => {
+    const { user, core, draft } = await draftInReview();
+    core.intake.seedFile(draft.id, 'photo', '照片.png', pngBytes(), 'image/png');
+    const run = screen.getByRole('button', { name: '开始审查' });
+    expect(run.getAttribute('aria-keyshortcuts')).toBe('Alt+R');
+    expect(run.textContent).toContain('Alt+R');
+
+    await user.keyboard('{Alt>}2{/Alt}');
+    await screen.findByRole('heading', { name: '填写表单', level: 3 });
+    expect(document.activeElement?.tagName).toBe('INPUT');
+    await user.keyboard('{Alt>}r{/Alt}');
+    expect(await screen.findByRole('heading', { name: '审查结论：受理' })).toBeTruthy();
+    const seal = screen.getByRole('button', { name: '封装' });
+    expect(seal.getAttribute('aria-keyshortcuts')).toBe('Alt+S');
+
+    await user.keyboard('{Alt>}s{/Alt}');
+    const dialog = screen.getByRole('alertdialog');
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: '确认封装' }));
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('heading', { name: '已封装', level: 3 })).toBeTruthy();
   });
 
   it('asks before sealing, then shows the packet and its documents with preview and download', async () => {

@@ -267,6 +267,7 @@ export const zhCN = {
       review: '形式审查',
     },
     stepNav: '收件步骤',
+    stepShortcut: '转到“{step}”：{keys}',
     stepCurrent: '（当前）',
     prev: '上一步',
     next: '下一步',
