@@ -38,6 +38,11 @@ export function hallTime(at: number, now: number = Date.now()): string {
   return hallDate(at) === hallDate(now) ? time : `${hallDate(at)} ${time}`;
 }
 
+/** `YYYY-MM-DD HH:MM` in the hall's zone, the date always shown (lists of past events). */
+export function hallDateTime(at: number): string {
+  return `${hallDate(at)} ${timeFormat.format(at)}`;
+}
+
 /** Midnight of the hall's day that contains `now`, epoch milliseconds. */
 export function startOfHallDay(now: number): number {
   return Math.floor((now + HALL_UTC_OFFSET_MS) / 86_400_000) * 86_400_000 - HALL_UTC_OFFSET_MS;

@@ -2,7 +2,7 @@
 // when no longer shown); images in <img>, PDFs in an <iframe> (the CSP allows
 // `frame-src blob:`). Documents also get a real <a download> link, so the browser
 // saves the very bytes that were issued.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { FileContent } from '../../src-main/api/contract/index.ts';
 import { describeError } from '../app/errors.ts';
 import { t, tryT } from '../../src-main/common/i18n/index.ts';
@@ -47,6 +47,24 @@ export function FilePreview({ url, mediaType, title }: { url: string; mediaType:
   return <iframe className="file-preview file-preview-pdf" src={url} title={title} />;
 }
 
+/**
+ * An inline preview opened by a toggle button: Escape anywhere in its row closes it
+ * and puts the focus back on the toggle (a PDF frame keeps its own keys, so Escape
+ * works from the toggle and the rest of the row).
+ */
+export function usePreviewToggle(initiallyOpen = false) {
+  const [open, setOpen] = useState(initiallyOpen);
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || !open) return;
+    event.preventDefault();
+    event.stopPropagation();
+    setOpen(false);
+    toggleRef.current?.focus();
+  };
+  return { open, toggle: () => setOpen(!open), toggleRef, onKeyDown };
+}
+
 export interface IssuedDocument {
   kind: string;
   number: string;
@@ -71,10 +89,10 @@ export function DocumentItem({
   initiallyOpen?: boolean;
 }) {
   const file = useObjectUrl(document.sha256, load);
-  const [open, setOpen] = useState(initiallyOpen);
+  const { open, toggle, toggleRef, onKeyDown } = usePreviewToggle(initiallyOpen);
   const title = documentTitle(document.kind);
   return (
-    <li className="document-item">
+    <li className="document-item" onKeyDown={onKeyDown}>
       <div className="document-line">
         <span className="document-title">《{title}》</span>
         <span className="mono">{document.number}</span>
@@ -83,9 +101,12 @@ export function DocumentItem({
           <span className="document-actions">
             <button
               type="button"
+              ref={toggleRef}
               aria-expanded={open}
+              aria-keyshortcuts={open ? 'Escape' : undefined}
               aria-label={`${open ? t('documents.closePreview') : t('documents.preview')}《${title}》`}
-              onClick={() => setOpen(!open)}
+              title={open ? t('documents.closeHint') : undefined}
+              onClick={toggle}
             >
               {open ? t('documents.closePreview') : t('documents.preview')}
             </button>

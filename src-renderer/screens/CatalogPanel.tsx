@@ -5,9 +5,8 @@ import type { CatalogSummary } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
 import { useAction } from '../app/use-action.ts';
 import { ErrorNotice, StatusNotice } from '../components/Notice.tsx';
+import { hallDateTime } from '../../src-main/common/hall-time.ts';
 import { t } from '../../src-main/common/i18n/index.ts';
-
-const timeFormat = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Shanghai' });
 
 export function CatalogPanel() {
   const api = useApi();
@@ -62,7 +61,7 @@ export function CatalogPanel() {
                 </th>
                 <td>{catalog.publisher}</td>
                 <td>{catalog.itemCount}</td>
-                <td>{timeFormat.format(catalog.installedAt)}</td>
+                <td>{hallDateTime(catalog.installedAt)}</td>
                 <td>{catalog.installedBy}</td>
                 <td>{catalog.active ? t('catalogs.active') : t('catalogs.previous')}</td>
               </tr>

@@ -3,11 +3,10 @@
 import { useHealth } from '../components/StatusBar.tsx';
 import { EmptyState } from '../components/Notice.tsx';
 import { healthLabel, healthReason, healthStateLabel } from '../components/health.ts';
+import { hallTime } from '../../src-main/common/hall-time.ts';
 import { t } from '../../src-main/common/i18n/index.ts';
 import { CatalogPanel } from './CatalogPanel.tsx';
 import { DepartmentsPanel } from './DepartmentsPanel.tsx';
-
-const timeFormat = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'short', timeStyle: 'medium' });
 
 export function DeploymentArea() {
   const entries = useHealth();
@@ -41,7 +40,7 @@ export function DeploymentArea() {
                 </td>
                 <td>{healthReason(entry) ?? ''}</td>
                 <td className="mono">{entry.detail ?? ''}</td>
-                <td>{timeFormat.format(entry.since)}</td>
+                <td>{hallTime(entry.since)}</td>
               </tr>
             ))}
           </tbody>

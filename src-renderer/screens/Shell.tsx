@@ -39,7 +39,8 @@ export function Shell({ info, user, idleLockMinutes, locked, onLock, onSignOut }
   useEffect(() => {
     if (locked) return;
     const onKeyDown = (event: KeyboardEvent) => {
-      if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      // defaultPrevented: a screen took the key first (a draft's Alt+digit is its step).
+      if (event.defaultPrevented || !event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
       const digit = /^(?:Digit|Numpad)([1-9])$/.exec(event.code)?.[1];
       const target = digit === undefined ? undefined : areas[Number(digit) - 1];
       if (!target) return;

@@ -7,12 +7,11 @@ import { describeError } from '../app/errors.ts';
 import { useAction } from '../app/use-action.ts';
 import { Field, SelectField } from '../components/Field.tsx';
 import { ErrorNotice, StatusNotice } from '../components/Notice.tsx';
+import { hallDateTime, hallTime } from '../../src-main/common/hall-time.ts';
 import { t } from '../../src-main/common/i18n/index.ts';
 
 const ROLES: readonly Role[] = ['clerk', 'supervisor', 'installer'];
 const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }));
-const dateTime = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'short', timeStyle: 'short' });
-const timeOnly = new Intl.DateTimeFormat('zh-CN', { hour: '2-digit', minute: '2-digit' });
 
 interface Listing {
   users: UserSummary[];
@@ -116,10 +115,10 @@ export function UserManagement({ currentUserId }: { currentUserId: number }) {
                     {user.disabled
                       ? t('users.status.disabled')
                       : locked
-                        ? t('users.status.locked', { time: timeOnly.format(user.lockedUntil ?? 0) })
+                        ? t('users.status.locked', { time: hallTime(user.lockedUntil ?? 0, listing.at) })
                         : t('users.status.active')}
                   </td>
-                  <td>{dateTime.format(user.createdAt)}</td>
+                  <td>{hallDateTime(user.createdAt)}</td>
                   <td>
                     <div className="row-actions">
                       <button type="button" onClick={() => setResetFor(user)}>

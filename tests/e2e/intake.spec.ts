@@ -1,8 +1,9 @@
 // A clerk at the window, in Chromium against the real core: choose the item by its
 // pinyin initials, type the identity, fill the form, hand in scanned files, review
-// and seal — once as 受理, once as 补正 — and read the issued PDFs' text.
+// and seal — once as 受理, once as 补正 — and read the issued PDFs' text; and once
+// the whole intake by keyboard alone at the window's 1366×768.
 import { execFileSync } from 'node:child_process';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { idNumber, pngBytes } from '../fixtures/files.ts';
 import { expect, test } from './browser-host.ts';
 import { signInNewClerk } from './flows.ts';
@@ -127,4 +128,121 @@ test('a missing photo and a wrong phone number give one 补正 notice listing bo
 
   await page.getByRole('button', { name: '返回今日队列' }).click();
   await expect(page.getByRole('button', { name: '补正续办' })).toBeVisible();
+});
+
+/** Tab (forward) until the control has the focus: how a clerk gets somewhere without the mouse. */
+async function tabTo(page: Page, target: Locator, limit = 30): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  await expect(target).toBeFocused();
+}
+
+/** Picks an option of the focused select with the arrow keys (Chromium changes it in place). */
+async function arrowTo(page: Page, select: Locator, option: string): Promise<void> {
+  await expect(select).toBeFocused();
+  for (let i = 0; i < 6; i++) {
+    if ((await select.evaluate((el: HTMLSelectElement) => el.selectedOptions[0]?.textContent ?? '')) === option) return;
+    await page.keyboard.press('ArrowDown');
+  }
+  await expect(select.locator('option:checked')).toHaveText(option);
+}
+
+/** The field has the focus (Enter brought it there): type into it and go on with Enter. */
+async function enterInto(page: Page, field: Locator, text: string): Promise<void> {
+  await expect(field).toBeFocused();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(text);
+  await page.keyboard.press('Enter');
+}
+
+test('a whole intake by keyboard alone, at the window’s 1366×768', async ({ page, host }) => {
+  test.setTimeout(120_000); // every step waits for its key's effect; slow on a loaded 2-core machine
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await signInNewClerk(page, host.url);
+
+  // From here on: keys only.
+  await page.keyboard.press('Alt+n');
+  await expect(page.getByLabel('搜索事项')).toBeFocused();
+  await page.keyboard.type('sbk');
+  await expect(page.getByRole('listbox', { name: '事项搜索结果' }).getByRole('option').first()).toContainText('社会保障卡申领');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 2, name: '社会保障卡申领' })).toBeVisible();
+
+  // 申请人: the cursor starts in 姓名; Enter goes from field to field.
+  await enterInto(page, page.getByLabel('姓名', { exact: true }), '李小梅');
+  await enterInto(page, page.getByLabel('公民身份号码'), APPLICANT_ID);
+  await expect(page.getByLabel('性别')).toHaveValue('female'); // from the ID number
+  await expect(page.getByLabel('出生日期')).toHaveValue('1990-03-07');
+  await page.keyboard.press('Enter'); // 性别 as read from the number
+  await page.keyboard.press('Enter'); // 出生日期 likewise
+  await enterInto(page, page.getByLabel('民族'), '汉');
+  await enterInto(page, page.getByLabel('住址'), '四川省成都市锦江区红星路一段1号');
+  await enterInto(page, page.getByLabel('业务属地行政区划代码'), '510104');
+
+  // 填写表单, by its step key from wherever the cursor is.
+  await page.keyboard.press('Alt+2');
+  await expect(page.getByRole('heading', { level: 3, name: '填写表单' })).toBeVisible();
+  await expect(page.getByLabel('申请人姓名')).toBeFocused();
+  await expect(page.getByLabel('申请人姓名')).toHaveValue('李小梅');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await enterInto(page, page.getByLabel('联系电话'), '13812345678');
+  await page.keyboard.press('Enter'); // 性别, prefilled
+  await page.keyboard.press('Enter'); // 民族, prefilled
+  await enterInto(page, page.getByLabel('参保地'), '510104');
+  await arrowTo(page, page.getByLabel('申请人未满16周岁'), '否');
+  await page.keyboard.press('Enter');
+  await arrowTo(page, page.getByLabel('开通金融账户功能'), '否');
+  await page.keyboard.press('Enter');
+  await arrowTo(page, page.getByLabel('结果领取方式'), '到本窗口领取');
+
+  // 收取材料: counts as due, then each scan; after a file the focus goes on by itself.
+  await page.keyboard.press('Alt+3');
+  await expect(page.getByRole('heading', { level: 3, name: '收取材料' })).toBeVisible();
+  const idCard = page.getByRole('group', { name: '申请人居民身份证' });
+  const photo = page.getByRole('group', { name: '近期免冠彩色证件照片' });
+  for (const group of [idCard, photo]) {
+    await tabTo(page, group.getByRole('button', { name: '按应交份数收齐' }));
+    await page.keyboard.press('Enter');
+  }
+  await tabTo(page, idCard.getByLabel('上传文件'), 60);
+  const scan = async (name: string, seed: [number, number, number]) => {
+    const chooser = page.waitForEvent('filechooser');
+    await page.keyboard.press('Space');
+    await (await chooser).setFiles({ name, mimeType: 'image/png', buffer: Buffer.from(pngBytes(...seed)) });
+  };
+  await scan('身份证正反面.png', [40, 25, 120]);
+  await expect(idCard.getByText('身份证正反面.png')).toBeVisible();
+  await expect(photo.getByLabel('上传文件')).toBeFocused();
+  await scan('证件照.png', [36, 44, 200]);
+  await expect(photo.getByText('证件照.png')).toBeVisible();
+  await expect(page.getByRole('button', { name: '下一步' })).toBeFocused();
+  await page.keyboard.press('Enter');
+
+  // 形式审查: the conditions with Space, review with Alt+R, seal with Alt+S and Enter.
+  await expect(page.getByRole('heading', { level: 3, name: '形式审查' })).toBeVisible();
+  for (const radio of await page.getByRole('radio', { name: '符合', exact: true }).all()) {
+    await tabTo(page, radio);
+    await page.keyboard.press('Space');
+    await expect(radio).toBeChecked();
+  }
+  await page.keyboard.press('Alt+r');
+  await expect(page.getByRole('heading', { name: '审查结论：受理' })).toBeVisible();
+  await expect(page.getByRole('button', { name: '封装', exact: true })).toBeFocused();
+  await page.screenshot({ path: test.info().outputPath('keyboard-review-1366x768.png') });
+  await page.keyboard.press('Alt+s');
+  await expect(page.getByRole('button', { name: '确认封装' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: '已封装' })).toBeFocused();
+
+  // A document opened and closed again from the keyboard.
+  await tabTo(page, page.getByRole('button', { name: '预览《受理通知书》' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByTitle(/^受理通知书（.*）预览$/)).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('keyboard-sealed-1366x768.png') });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTitle(/^受理通知书（.*）预览$/)).toHaveCount(0);
+  await expect(page.getByRole('button', { name: '预览《受理通知书》' })).toBeFocused();
 });

@@ -188,6 +188,22 @@ describe('the form step', () => {
     expect(original.closest('tr')?.textContent).toContain('1 份');
   });
 
+  it('goes to a step with Alt and its number, also from inside a field, and says so on the step', async () => {
+    const { user } = await startSocialCard();
+    expect(document.activeElement).toBe(field('姓名'));
+    const steps = within(screen.getByRole('navigation', { name: '收件步骤' }));
+    expect(steps.getByRole('button', { name: /收取材料/ }).getAttribute('aria-keyshortcuts')).toBe('Alt+3');
+    expect(steps.getByRole('button', { name: /收取材料/ }).getAttribute('title')).toContain('Alt+3');
+
+    await user.keyboard('{Alt>}3{/Alt}');
+    expect(await screen.findByRole('heading', { name: '收取材料', level: 3 })).toBeTruthy();
+    await user.keyboard('{Alt>}4{/Alt}');
+    expect(await screen.findByRole('heading', { name: '形式审查', level: 3 })).toBeTruthy();
+    await user.keyboard('{Alt>}1{/Alt}');
+    expect(await screen.findByRole('heading', { name: '申请人', level: 3 })).toBeTruthy();
+    expect(document.activeElement).toBe(field('姓名'));
+  });
+
   it('moves on with Enter from the last field', async () => {
     const { user } = await startSocialCard();
     // The step's last field is the agent tick box.
@@ -327,6 +343,58 @@ describe('materials', () => {
   });
 });
 
+describe('focus after an upload', () => {
+  it('moves to the next material’s upload, and from the last one to 下一步', async () => {
+    const { user } = await startSocialCard();
+    await user.keyboard('{Alt>}{ArrowRight}{ArrowRight}{/Alt}');
+    const idCard = await screen.findByRole('group', { name: '申请人居民身份证' });
+    const uploads = screen.getAllByLabelText('上传文件');
+    expect(uploads.length).toBeGreaterThan(1);
+    const png = (name: string) => new File([pngBytes() as Uint8Array<ArrayBuffer>], name, { type: 'image/png' });
+
+    await user.upload(within(idCard).getByLabelText('上传文件'), [png('身份证正面.png')]);
+    await within(idCard).findByText('身份证正面.png');
+    await waitFor(() => expect(document.activeElement).toBe(uploads[1]));
+
+    await user.upload(uploads.at(-1)!, [png('最后一份.png')]);
+    await screen.findByText('最后一份.png');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: '下一步' })));
+  });
+
+  it('stays on the material when the file was refused', async () => {
+    const { core } = await startSocialCard();
+    const user = userEvent.setup({ applyAccept: false });
+    await user.keyboard('{Alt>}{ArrowRight}{ArrowRight}{/Alt}');
+    const idCard = await screen.findByRole('group', { name: '申请人居民身份证' });
+    const upload = within(idCard).getByLabelText('上传文件');
+    await user.upload(upload, [new File(['这不是图片'], '说明.txt', { type: 'text/plain' })]);
+    await within(idCard).findByText(/不是图片或 PDF/);
+    expect(document.activeElement).toBe(upload);
+    expect(onlyDraft(core).files).toEqual([]);
+  });
+});
+
+describe('previews by keyboard', () => {
+  it('closes a file preview with Escape and lands back on its button', async () => {
+    const { user } = await startSocialCard();
+    await user.keyboard('{Alt>}{ArrowRight}{ArrowRight}{/Alt}');
+    const idCard = await screen.findByRole('group', { name: '申请人居民身份证' });
+    await user.upload(within(idCard).getByLabelText('上传文件'), [
+      new File([pngBytes() as Uint8Array<ArrayBuffer>], '身份证正面.png', { type: 'image/png' }),
+    ]);
+    const open = await within(idCard).findByRole('button', { name: '预览“身份证正面.png”' });
+    open.focus();
+    await user.keyboard('{Enter}');
+    expect(await within(idCard).findByRole('img', { name: '“身份证正面.png”预览' })).toBeTruthy();
+    const close = within(idCard).getByRole('button', { name: '关闭预览' });
+    expect(close.getAttribute('aria-keyshortcuts')).toBe('Escape');
+
+    await user.keyboard('{Escape}');
+    expect(within(idCard).queryByRole('img', { name: '“身份证正面.png”预览' })).toBeNull();
+    expect(document.activeElement).toBe(within(idCard).getByRole('button', { name: '预览“身份证正面.png”' }));
+  });
+});
+
 describe('formal review and sealing', () => {
   async function draftInReview(changes: (patch: ReturnType<typeof completeSocialCard>) => void = () => {}) {
     const app = await clerkHome();
@@ -377,6 +445,41 @@ describe('formal review and sealing', () => {
     expect(screen.getByRole('heading', { name: '审查结论：补正' })).toBeTruthy();
   });
 
+  it('after review lands on the first finding still standing, and on 封装 when none is left', async () => {
+    const { user, core, draft } = await draftInReview();
+    await user.click(screen.getByRole('button', { name: '开始审查' }));
+    await screen.findByRole('heading', { name: '审查结论：补正' });
+    const photo = screen.getByRole('region', { name: '材料《近期免冠彩色证件照片》' });
+    await waitFor(() => expect(document.activeElement).toBe(within(photo).getByRole('listitem')));
+
+    core.intake.seedFile(draft.id, 'photo', '照片.png', pngBytes(), 'image/png');
+    await user.click(screen.getByRole('button', { name: '开始审查' }));
+    await screen.findByRole('heading', { name: '审查结论：受理' });
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: '封装' })));
+  });
+
+  it('reviews with Alt+R from any step, even typing in a field, and seals with Alt+S then Enter', async () => {
+    const { user, core, draft } = await draftInReview();
+    core.intake.seedFile(draft.id, 'photo', '照片.png', pngBytes(), 'image/png');
+    const run = screen.getByRole('button', { name: '开始审查' });
+    expect(run.getAttribute('aria-keyshortcuts')).toBe('Alt+R');
+    expect(run.textContent).toContain('Alt+R');
+
+    await user.keyboard('{Alt>}2{/Alt}');
+    await screen.findByRole('heading', { name: '填写表单', level: 3 });
+    expect(document.activeElement?.tagName).toBe('INPUT');
+    await user.keyboard('{Alt>}r{/Alt}');
+    expect(await screen.findByRole('heading', { name: '审查结论：受理' })).toBeTruthy();
+    const seal = screen.getByRole('button', { name: '封装' });
+    expect(seal.getAttribute('aria-keyshortcuts')).toBe('Alt+S');
+
+    await user.keyboard('{Alt>}s{/Alt}');
+    const dialog = screen.getByRole('alertdialog');
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: '确认封装' }));
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('heading', { name: '已封装', level: 3 })).toBeTruthy();
+  });
+
   it('asks before sealing, then shows the packet and its documents with preview and download', async () => {
     const { user, core, draft } = await draftInReview();
     core.intake.seedFile(draft.id, 'photo', '照片.png', pngBytes(), 'image/png');
@@ -404,6 +507,9 @@ describe('formal review and sealing', () => {
     expect(download.getAttribute('href')).toMatch(/^blob:/);
     await user.click(within(documents[1]!).getByRole('button', { name: '预览《受理通知书》' }));
     expect(within(documents[1]!).getByTitle(`受理通知书（${packet.documents[1]!.number}）预览`).tagName).toBe('IFRAME');
+    await user.keyboard('{Escape}');
+    expect(within(documents[1]!).queryByTitle(`受理通知书（${packet.documents[1]!.number}）预览`)).toBeNull();
+    expect(document.activeElement).toBe(within(documents[1]!).getByRole('button', { name: '预览《受理通知书》' }));
     expect(core.intake.drafts.size).toBe(0);
     expect(window.sessionStorage.getItem('tongban.intake.openDraft')).toBeNull();
 

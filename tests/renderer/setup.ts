@@ -3,6 +3,11 @@
 import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
+// The PC's zone is not the hall's: every displayed time must come from
+// src-main/common/hall-time.ts (hall-time-display.test.tsx checks that this took).
+// Node applies a TZ change at once, for Date and for Intl alike.
+process.env.TZ = 'America/New_York';
+
 // find*/waitFor wait up to 1 s by default; a step change waits for a save round trip,
 // which on a loaded 2-core CI machine can take longer. Waiting longer costs nothing when green.
 configure({ asyncUtilTimeout: 5000 });

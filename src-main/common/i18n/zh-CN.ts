@@ -248,6 +248,7 @@ export const zhCN = {
   documents: {
     preview: '预览',
     closePreview: '关闭预览',
+    closeHint: '按 Esc 关闭预览',
     download: '下载',
     loading: '正在读取文书…',
     frameTitle: '{title}（{number}）预览',
@@ -273,6 +274,7 @@ export const zhCN = {
       review: '形式审查',
     },
     stepNav: '收件步骤',
+    stepShortcut: '转到“{step}”：{keys}',
     stepCurrent: '（当前）',
     prev: '上一步',
     next: '下一步',

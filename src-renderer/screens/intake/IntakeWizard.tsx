@@ -1,7 +1,8 @@
 // The intake wizard for one draft: 申请人 · 填写表单 · 收取材料 · 形式审查, then
 // sealing. The draft as shown is the truth being typed; every change goes to the
 // core by autosave (only the changed part), so a reload resumes at the same step
-// with the same values. Alt+←/Alt+→ move between steps; Enter moves to the next
+// with the same values. Alt+←/Alt+→ and Alt+1…4 move between steps, Alt+R reviews
+// and Alt+S seals (after a confirmation), from any field; Enter moves to the next
 // field, and from the last field to the next step.
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { DraftView, SealedPacket } from '../../../src-main/api/contract/index.ts';
@@ -29,6 +30,7 @@ import { openDraft } from './open-draft.ts';
 import { ReviewStep } from './ReviewStep.tsx';
 import { SealedView } from './SealedView.tsx';
 import type { IdentitySources, StepProps } from './step-props.ts';
+import { REVIEW_SHORTCUT, type ReviewCommands, SEAL_SHORTCUT, stepOfKey, stepShortcut } from './shortcuts.ts';
 import { stepAfter } from './wizard-model.ts';
 
 const FIELD_SELECTOR =
@@ -132,6 +134,16 @@ function DraftEditor({
   const stateRef = useRef(state);
   const saverRef = useRef<DraftSaver | null>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
+  const nextRef = useRef<HTMLButtonElement>(null);
+  const focusNext = useCallback(() => nextRef.current?.focus(), []);
+  const reviewCommands = useRef<ReviewCommands | null>(null);
+  // Alt+R from another step: review runs once the review step is there.
+  const reviewOnArrival = useRef(false);
+  const consumeReviewOnArrival = useCallback(() => {
+    const pending = reviewOnArrival.current;
+    reviewOnArrival.current = false;
+    return pending;
+  }, []);
   // Opening the draft lands in its step, as does every step change.
   const focusStep = useRef(true);
 
@@ -187,13 +199,27 @@ function DraftEditor({
   useEffect(() => {
     if (locked || sealed) return;
     const onKeyDown = (event: KeyboardEvent) => {
-      if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-      if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+      if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || event.isComposing) return;
+      const stepKey = stepOfKey(event.code);
+      if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
+        goTo(stepAfter(step, event.key === 'ArrowRight' ? 1 : -1));
+      } else if (stepKey) {
+        goTo(stepKey);
+      } else if (event.code === REVIEW_SHORTCUT.code) {
+        if (step === 'review') reviewCommands.current?.review();
+        else {
+          reviewOnArrival.current = true;
+          goTo('review');
+        }
+      } else if (event.code === SEAL_SHORTCUT.code) {
+        if (step === 'review') reviewCommands.current?.seal();
+        else goTo('review');
+      } else return;
+      // Taken here, before the shell's Alt+digit (areas) sees it.
       event.preventDefault();
-      goTo(stepAfter(step, event.key === 'ArrowRight' ? 1 : -1));
     };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
+    window.addEventListener('keydown', onKeyDown, true);
+    return () => window.removeEventListener('keydown', onKeyDown, true);
   }, [locked, sealed, step, goTo]);
 
   /** Enter moves to the next field; from the step's last field to the next step. */
@@ -275,7 +301,13 @@ function DraftEditor({
         <ol>
           {WIZARD_STEPS.map((id, i) => (
             <li key={id} className={i < index ? 'step-done' : undefined}>
-              <button type="button" aria-current={id === step ? 'step' : undefined} onClick={() => goTo(id)}>
+              <button
+                type="button"
+                aria-current={id === step ? 'step' : undefined}
+                aria-keyshortcuts={stepShortcut(id)}
+                title={t('intake.stepShortcut', { step: t(`intake.steps.${id}`), keys: stepShortcut(id) })}
+                onClick={() => goTo(id)}
+              >
                 <span className="step-number" aria-hidden="true">
                   {i + 1}
                 </span>
@@ -299,6 +331,7 @@ function DraftEditor({
             files={files}
             onFiles={setFiles}
             currentState={() => stateRef.current}
+            focusAfterLast={focusNext}
           />
         )}
         {step === 'review' && (
@@ -308,6 +341,8 @@ function DraftEditor({
             revision={revision}
             currentRevision={() => revisionRef.current}
             onSealed={onSealed}
+            commandsRef={reviewCommands}
+            consumeReviewOnArrival={consumeReviewOnArrival}
           />
         )}
       </div>
@@ -320,7 +355,13 @@ function DraftEditor({
             <kbd aria-hidden="true">Alt+←</kbd>
           </button>
           {next && (
-            <button type="button" className="primary" aria-keyshortcuts="Alt+ArrowRight" onClick={() => goTo(next)}>
+            <button
+              type="button"
+              ref={nextRef}
+              className="primary"
+              aria-keyshortcuts="Alt+ArrowRight"
+              onClick={() => goTo(next)}
+            >
               {t('intake.next')}
               <kbd aria-hidden="true">Alt+→</kbd>
             </button>

@@ -2,13 +2,13 @@
 // ones evaluated live, agent ones when an agent applies), with 应交/实交 counts,
 // the review key points (审查要点) beside each, and its electronic files. Files come
 // in through `addCaptured`: the file picker today, the document camera later.
-import { useId, useState, type ChangeEvent } from 'react';
+import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import type { Material } from '../../../src-main/common/catalog.ts';
 import type { DraftFile, DraftState, MaterialCount } from '../../../src-main/common/draft.ts';
 import { ACCEPTED_MEDIA_TYPES } from '../../../src-main/common/review/rules.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { describeError } from '../../app/errors.ts';
-import { FilePreview, useObjectUrl } from '../../components/FileView.tsx';
+import { FilePreview, useObjectUrl, usePreviewToggle } from '../../components/FileView.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
 import type { StepProps } from './step-props.ts';
 import {
@@ -36,6 +36,20 @@ interface MaterialsProps extends StepProps {
   onFiles: (files: DraftFile[]) => void;
   /** The state as of now (after an upload finishes, the render's state may be old). */
   currentState: () => DraftState;
+  /** Puts the focus on what follows the last material (the next step's button). */
+  focusAfterLast: () => void;
+}
+
+/**
+ * Where the focus goes once a material holds the files it is due: the next material's
+ * upload control, or after the last one whatever follows the step.
+ */
+function focusAfter(upload: HTMLInputElement, focusAfterLast: () => void) {
+  const step = upload.closest('.step-materials');
+  const uploads = [...(step?.querySelectorAll<HTMLInputElement>('input[type="file"]:not(:disabled)') ?? [])];
+  const next = uploads[uploads.indexOf(upload) + 1];
+  if (next) next.focus();
+  else focusAfterLast();
 }
 
 export function MaterialsStep(props: MaterialsProps) {
@@ -99,10 +113,15 @@ function MaterialCard({
   files,
   onFiles,
   currentState,
+  focusAfterLast,
 }: MaterialsProps & { material: Material; due: boolean }) {
   const api = useApi();
   const id = useId();
   const [uploading, setUploading] = useState(false);
+  const uploadRef = useRef<HTMLInputElement>(null);
+  // Set when an upload ended well: where the focus goes once that has rendered (counted,
+  // since a quick upload may start and end between two renders).
+  const [moveOn, setMoveOn] = useState<{ to: 'stay' | 'next'; n: number } | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
   const count = countOf(state, material.id);
   const mine = files.filter((f) => f.materialId === material.id);
@@ -143,7 +162,24 @@ function MaterialCard({
     setProblems(failed);
     setUploading(false);
     if (latest) syncElectronic(latest);
+    if (latest && failed.length === 0) {
+      const held = latest.filter((f) => f.materialId === material.id).length;
+      setMoveOn((last) => ({ to: held >= material.counts.electronic ? 'next' : 'stay', n: (last?.n ?? 0) + 1 }));
+    }
   };
+
+  useEffect(() => {
+    const upload = uploadRef.current;
+    if (!moveOn || !upload) return;
+    // Only when the focus is still here (disabling the control drops it to the page);
+    // a clerk who went on to type elsewhere meanwhile keeps their place.
+    const active = document.activeElement;
+    if (active !== upload && active !== document.body && active !== null) return;
+    if (moveOn.to === 'stay') upload.focus();
+    else focusAfter(upload, focusAfterLast);
+    // Once per finished upload; a new focusAfterLast is no reason to move again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [moveOn]);
 
   const onPick = async (event: ChangeEvent<HTMLInputElement>) => {
     const picked = [...(event.target.files ?? [])];
@@ -237,6 +273,7 @@ function MaterialCard({
               </div>
               <input
                 id={`${id}-upload`}
+                ref={uploadRef}
                 type="file"
                 multiple
                 accept={ACCEPT}
@@ -273,9 +310,9 @@ function MaterialCard({
 }
 
 function FileRow({ draftId, file, onRemove }: { draftId: string; file: DraftFile; onRemove: () => void }) {
-  const [open, setOpen] = useState(false);
+  const { open, toggle, toggleRef, onKeyDown } = usePreviewToggle();
   return (
-    <li className="file-row">
+    <li className="file-row" onKeyDown={onKeyDown}>
       <div className="file-line">
         <span className="file-name">{file.name}</span>
         <span className="muted">
@@ -283,9 +320,12 @@ function FileRow({ draftId, file, onRemove }: { draftId: string; file: DraftFile
         </span>
         <button
           type="button"
+          ref={toggleRef}
           aria-expanded={open}
+          aria-keyshortcuts={open ? 'Escape' : undefined}
           aria-label={t(open ? 'intake.materials.closePreview' : 'intake.materials.previewLabel', { name: file.name })}
-          onClick={() => setOpen(!open)}
+          title={open ? t('documents.closeHint') : undefined}
+          onClick={toggle}
         >
           {open ? t('intake.materials.closePreview') : t('intake.materials.preview')}
         </button>

@@ -3,7 +3,7 @@
 // A finding may be set aside only with a written reason (saved in the draft and
 // logged by the core); then review runs again. Sealing asks once more, naming the
 // outcome and the documents it will issue.
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState, type RefObject } from 'react';
 import type { ReviewResult, SealedPacket } from '../../../src-main/api/contract/index.ts';
 import { noticesFor } from '../../../src-main/common/manifest.ts';
 import { MIN_OVERRIDE_REASON_LENGTH } from '../../../src-main/common/review/review.ts';
@@ -15,6 +15,7 @@ import { TextAreaField } from '../../components/Field.tsx';
 import { ErrorNotice } from '../../components/Notice.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
 import { ConfirmPanel } from './ConfirmPanel.tsx';
+import { REVIEW_SHORTCUT, type ReviewCommands, SEAL_SHORTCUT } from './shortcuts.ts';
 import type { StepProps } from './step-props.ts';
 
 type ReviewFinding = ReviewResult['findings'][number];
@@ -25,11 +26,26 @@ interface ReviewProps extends StepProps {
   revision: number;
   currentRevision: () => number;
   onSealed: (packet: SealedPacket) => void;
+  /** Set here for the draft's Alt+R / Alt+S. */
+  commandsRef: RefObject<ReviewCommands | null>;
+  /** True once when Alt+R brought the clerk here from another step. */
+  consumeReviewOnArrival: () => boolean;
 }
 
 const reasonLength = (reason: string) => [...reason.trim()].length;
 
-export function ReviewStep({ item, state, update, flush, draftId, revision, currentRevision, onSealed }: ReviewProps) {
+export function ReviewStep({
+  item,
+  state,
+  update,
+  flush,
+  draftId,
+  revision,
+  currentRevision,
+  onSealed,
+  commandsRef,
+  consumeReviewOnArrival,
+}: ReviewProps) {
   const api = useApi();
   const [review, setReview] = useState<{ result: ReviewResult; revision: number } | null>(null);
   // Reviewing and sealing share one error line. A change while a review runs starts
@@ -39,14 +55,18 @@ export function ReviewStep({ item, state, update, flush, draftId, revision, curr
   const sealing = action.busyWith('seal');
   const error = action.error;
   const [confirming, setConfirming] = useState(false);
+  const rootRef = useRef<HTMLDivElement>(null);
+  // A review the clerk asked for ends with the focus on what comes next.
+  const focusOutcome = useRef(false);
 
-  const run = () =>
+  const run = (moveFocus = false) =>
     action.run(
       async () => {
         setConfirming(false);
         if (!(await flush())) return; // the save notice says why; nothing was reviewed
         const at = currentRevision();
         const result = await api.call('drafts.review', { id: draftId });
+        focusOutcome.current = moveFocus;
         setReview({ result, revision: at });
       },
       { tag: 'review', concurrent: true },
@@ -61,6 +81,38 @@ export function ReviewStep({ item, state, update, flush, draftId, revision, curr
       { tag: 'seal', onFailure: () => setConfirming(false) },
     );
 
+  const stale = review !== null && review.revision !== revision;
+  const result = review?.result;
+  const canSeal = result !== undefined && !stale && !running && !sealing;
+
+  useEffect(() => {
+    commandsRef.current = {
+      review: () => {
+        if (!running && !sealing) void run(true);
+      },
+      seal: () => {
+        if (canSeal) setConfirming(true);
+      },
+    };
+    return () => {
+      commandsRef.current = null;
+    };
+  });
+
+  useEffect(() => {
+    if (consumeReviewOnArrival()) void run(true);
+    // Once, on arriving at the step.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // After review: the first finding still in the way, else 封装.
+  useEffect(() => {
+    if (!focusOutcome.current || !review) return;
+    focusOutcome.current = false;
+    const root = rootRef.current;
+    (root?.querySelector<HTMLElement>('.finding-standing') ?? root?.querySelector<HTMLElement>('.seal-button'))?.focus();
+  }, [review]);
+
   const setCondition = (id: string, value: 'met' | 'notMet') => {
     update({ conditions: { [id]: value } }, 'now');
     if (review) void run();
@@ -69,14 +121,12 @@ export function ReviewStep({ item, state, update, flush, draftId, revision, curr
   const setOverride = (findingKey: string, reason: string | null) => {
     const others = state.overrides.filter((o) => o.findingKey !== findingKey);
     update({ overrides: reason === null ? others : [...others, { findingKey, reason: reason.trim() }] }, 'now');
-    void run();
+    // Setting one aside closes its form, which held the focus: move on from there.
+    void run(reason !== null);
   };
 
-  const stale = review !== null && review.revision !== revision;
-  const result = review?.result;
-
   return (
-    <div className="step-review">
+    <div className="step-review" ref={rootRef}>
       <fieldset className="panel">
         <legend>{t('intake.review.conditionsTitle')}</legend>
         {item.acceptanceConditions.length === 0 ? (
@@ -99,8 +149,15 @@ export function ReviewStep({ item, state, update, flush, draftId, revision, curr
       </fieldset>
 
       <div className="actions">
-        <button type="button" className="primary" disabled={running || sealing} onClick={() => void run()}>
+        <button
+          type="button"
+          className="primary"
+          disabled={running || sealing}
+          aria-keyshortcuts={REVIEW_SHORTCUT.label}
+          onClick={() => void run(true)}
+        >
           {t('intake.review.run')}
+          <kbd aria-hidden="true">{REVIEW_SHORTCUT.label}</kbd>
         </button>
       </div>
       {running && (
@@ -127,9 +184,11 @@ export function ReviewStep({ item, state, update, flush, draftId, revision, curr
               type="button"
               className="primary seal-button"
               disabled={running || sealing}
+              aria-keyshortcuts={SEAL_SHORTCUT.label}
               onClick={() => setConfirming(true)}
             >
               {t('intake.review.seal')}
+              <kbd aria-hidden="true">{SEAL_SHORTCUT.label}</kbd>
             </button>
           )}
           {confirming && (
@@ -296,11 +355,16 @@ function FindingRow({
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const severity = finding.refusal ? 'refusal' : finding.severity;
+  // Still in the way of 受理: where the focus lands after review.
+  const standing = finding.severity === 'blocking' && !finding.override;
   const length = reasonLength(reason);
   const enough = length >= MIN_OVERRIDE_REASON_LENGTH;
 
   return (
-    <li className={`finding finding-${severity}${finding.override ? ' finding-overridden' : ''}`}>
+    <li
+      className={`finding finding-${severity}${finding.override ? ' finding-overridden' : ''}${standing ? ' finding-standing' : ''}`}
+      tabIndex={standing ? -1 : undefined}
+    >
       <span className={`tag tag-${severity}`}>{t(`intake.review.severity.${severity}`)}</span>
       <span className="finding-message">{finding.message}</span>
       {finding.supply && !finding.refusal && !finding.override && (
