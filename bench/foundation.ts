@@ -70,7 +70,15 @@ async function benchWebSocketCalls(): Promise<void> {
   const dir = workDir();
   const core = await bootCore(dir);
   const host = await startBrowserHost({ core, rendererDir: dir });
-  const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/api?token=${host.token}`, { origin: host.origin });
+  // The token as the page gets it: the one-time code of the page URL, traded once.
+  const code = new URL(host.openUrl()).hash.replace('#code=', '');
+  const traded = await fetch(`${host.origin}/api/session`, {
+    method: 'POST',
+    headers: { origin: host.origin, 'content-type': 'application/json' },
+    body: JSON.stringify({ code }),
+  });
+  const { token } = (await traded.json()) as { token: string };
+  const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/api?token=${token}`, { origin: host.origin });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const latencies: number[] = [];
   for (let id = 1; id <= 2000; id++) {

@@ -3,12 +3,17 @@ import { createRoot } from 'react-dom/client';
 import { createApiClient } from './api/client.ts';
 import { pickTransport } from './api/transports.ts';
 import { App } from './App.tsx';
+import { OpenLinkRefused } from './screens/OpenLinkRefused.tsx';
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root');
+const element = document.getElementById('root');
+if (!element) throw new Error('index.html has no #root');
+const root = createRoot(element);
 
-createRoot(root).render(
-  <StrictMode>
-    <App client={createApiClient(pickTransport())} />
-  </StrictMode>,
-);
+// Outside React: the one-time code is traded exactly once, whatever StrictMode replays.
+void pickTransport().then((picked) => {
+  root.render(
+    <StrictMode>
+      {picked.ok ? <App client={createApiClient(picked.transport)} /> : <OpenLinkRefused refused={picked.refused} />}
+    </StrictMode>,
+  );
+});

@@ -114,8 +114,9 @@ function lockDownSession(): void {
 /** Applied to every webContents, ours included. */
 function harden(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  const stayHome = (event: { url: string; preventDefault(): void }): void => {
-    if (!isAllowedNavigation(event.url)) event.preventDefault();
+  // An event without isMainFrame counts as the window's own: the stricter rule.
+  const stayHome = (event: { url: string; isMainFrame?: boolean; preventDefault(): void }): void => {
+    if (!isAllowedNavigation({ url: event.url, isMainFrame: event.isMainFrame ?? true })) event.preventDefault();
   };
   contents.on('will-navigate', stayHome);
   contents.on('will-frame-navigate', stayHome);

@@ -48,9 +48,34 @@ export function isRendererUrl(value: string | null | undefined): boolean {
   );
 }
 
-/** Navigation stays inside our origin; everything else is cancelled. */
-export function isAllowedNavigation(url: string): boolean {
-  return isRendererUrl(url);
+export interface NavigationQuery {
+  url: string;
+  /** The window's own frame; Electron sets it on every navigation event. */
+  isMainFrame: boolean;
+}
+
+/**
+ * Navigation stays inside our origin; everything else is cancelled. One exception:
+ * a subframe may show a `blob:` URL our own pages minted (the PDF preview's iframe,
+ * FileView.tsx). Only our origin's scripts can mint such a URL, and it holds bytes
+ * the core already handed us; the window itself never becomes a blob: document,
+ * and data:/javascript: or another origin's blob: stay refused in every frame.
+ */
+export function isAllowedNavigation(query: NavigationQuery): boolean {
+  if (isRendererUrl(query.url)) return true;
+  return !query.isMainFrame && isRendererBlobUrl(query.url);
+}
+
+/** `blob:app://renderer/<uuid>`: a Blob URL created by a page of our origin. */
+function isRendererBlobUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  // A blob: URL's path is the serialized origin that created it, then the id.
+  return url.protocol === 'blob:' && isRendererUrl(url.pathname) && new URL(url.pathname).pathname.length > 1;
 }
 
 // ── permissions ──────────────────────────────────────────────────────────────

@@ -1,10 +1,13 @@
 // `npm run start:browser`: boots the hall core with the key-file provider, starts
 // the browser host on loopback and opens the page in the system browser.
+// The page URL carries a one-time code, never the host's token (see server.ts); in
+// a terminal, Enter gives a fresh URL when the first one was spent or went stale.
 //
 //   node dist/src-main/host/cli.js [--data-dir DIR] [--key-file FILE] [--port N] [--no-open] [--url-file FILE]
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { isAppError } from '../common/errors.ts';
 import { rendererDir } from '../core/app-paths.ts';
@@ -12,7 +15,7 @@ import { bootHallCore } from '../core/hall-core.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import { errorMessage, t } from '../common/i18n/index.ts';
 import { KeyFileProvider } from './key-file.ts';
-import { startBrowserHost } from './server.ts';
+import { OPEN_CODE_TTL_MS, startBrowserHost, type BrowserHost } from './server.ts';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -50,10 +53,15 @@ async function main(): Promise<number> {
   }
 
   const host = await startBrowserHost({ core, rendererDir: rendererDir(), port: Number(values.port) });
-  if (values['url-file']) writeFileSync(values['url-file'], host.url, { mode: 0o600 });
+  // For automation: a code of its own, in an owner-only file, for whoever starts us.
+  if (values['url-file']) writeFileSync(values['url-file'], host.openUrl(), { mode: 0o600 });
   console.log(`Tongban Desk browser host on ${host.origin} (data: ${core.paths.root})`);
-  console.log(`Open: ${host.url}`);
-  if (values.open && !values['no-open']) openInBrowser(host.url);
+  const opening = values.open && !values['no-open'];
+  offerPage(host, opening);
+  if (process.stdin.isTTY) {
+    const lines = createInterface({ input: process.stdin });
+    lines.on('line', () => offerPage(host, opening));
+  }
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -62,6 +70,14 @@ async function main(): Promise<number> {
   await host.close();
   await core.close();
   return 0;
+}
+
+/** Prints (and opens) a fresh page URL: a spent or stale code is all a reader of the terminal or `ps` can find. */
+function offerPage(host: BrowserHost, opening: boolean): void {
+  const url = host.openUrl();
+  const seconds = OPEN_CODE_TTL_MS / 1000;
+  console.log(`Open: ${url}  (opens once, within ${seconds} s; press Enter here for a new link)`);
+  if (opening) openInBrowser(url);
 }
 
 function openInBrowser(url: string): void {

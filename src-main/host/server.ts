@@ -1,8 +1,11 @@
 // The browser host: serves the built renderer and carries the contract over a
-// WebSocket, on loopback only. A per-start token (handed to the page in the URL
-// fragment, never sent in a request line) plus Origin and Host checks keep other
-// pages and other machines out.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// WebSocket, on loopback only. A per-start token plus Origin and Host checks keep
+// other pages and other machines out. The token never leaves in a URL: the page is
+// opened with a one-time code (in the fragment, so never in a request line) that it
+// trades for the token over a same-origin POST. A URL lands in the opener's command
+// line (readable by every local user while the browser runs), in shell history and
+// in logs; a code found there is spent or stale.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import sirv from 'sirv';
@@ -12,6 +15,12 @@ import { MAX_MESSAGE_BYTES, decodeMessage, encodeMessage, type ResultMessage } f
 import type { HallCore } from '../core/hall-core.ts';
 
 export const API_PATH = '/api';
+/** POST `{ code }` here, get `{ token }` back once. */
+export const SESSION_PATH = '/api/session';
+/** Long enough for a browser to start and load the page, short enough that a leaked code is stale. */
+export const OPEN_CODE_TTL_MS = 30_000;
+/** A code's body is `{"code":"<22 chars>"}`; anything much bigger is not one. */
+const SESSION_BODY_LIMIT = 1024;
 /** Frames above MAX_MESSAGE_BYTES get a typed refusal; above this the socket is closed. */
 const HARD_FRAME_LIMIT = 2 * MAX_MESSAGE_BYTES;
 
@@ -20,15 +29,19 @@ export interface BrowserHostOptions {
   rendererDir: string;
   /** 0 picks a free port. */
   port?: number;
+  /** For tests: the clock the one-time codes expire by. */
+  now?: () => number;
 }
 
 export interface BrowserHost {
-  /** What to open: the page, with the token in the fragment. */
-  url: string;
   origin: string;
-  token: string;
+  /** A fresh page URL with a one-time code (`/#code=…`): one exchange, within OPEN_CODE_TTL_MS. */
+  openUrl(): string;
   close(): Promise<void>;
 }
+
+/** Why a code was not exchanged; the page says which in Chinese. */
+export type OpenCodeRefusal = 'used' | 'expired';
 
 export function contentSecurityPolicy(port: number): string {
   return [
@@ -50,6 +63,7 @@ export function contentSecurityPolicy(port: number): string {
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const { core } = options;
   const token = randomBytes(32).toString('base64url');
+  const codes = new OpenCodes(options.now ?? Date.now);
   const serveStatic = sirv(options.rendererDir, { single: true, dev: false, etag: true, gzip: false });
   let port = 0;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
@@ -59,6 +73,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     // Host check defeats DNS rebinding: a foreign name pointed at 127.0.0.1.
     if (!allowedHosts().has(req.headers.host ?? '')) {
       res.writeHead(421, { 'content-type': 'text/plain' }).end('misdirected request');
+      return;
+    }
+    if (new URL(req.url ?? '/', 'http://placeholder').pathname === SESSION_PATH) {
+      exchangeCode(req, res, codes, token, allowedOrigins());
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -94,9 +112,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const origin = `http://127.0.0.1:${port}`;
 
   return {
-    url: `${origin}/#token=${token}`,
     origin,
-    token,
+    openUrl: () => `${origin}/#code=${codes.issue()}`,
     async close() {
       for (const client of sockets.clients) client.terminate();
       sockets.close();
@@ -104,6 +121,85 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * One-time codes, held by their SHA-256 so a lookup's timing says nothing about a
+ * code. A spent or expired code is remembered for one more TTL, so the page can say
+ * "already used" rather than just "invalid"; then it is forgotten (and reads as
+ * expired). Only the host issues codes, so the map stays small.
+ */
+class OpenCodes {
+  private readonly entries = new Map<string, { expiresAt: number; used: boolean }>();
+
+  constructor(private readonly now: () => number) {}
+
+  issue(): string {
+    const now = this.now();
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt + OPEN_CODE_TTL_MS <= now) this.entries.delete(key);
+    }
+    const code = randomBytes(16).toString('base64url'); // 128 bits
+    this.entries.set(digest(code), { expiresAt: now + OPEN_CODE_TTL_MS, used: false });
+    return code;
+  }
+
+  redeem(code: string): { ok: true } | { ok: false; refused: OpenCodeRefusal } {
+    const entry = this.entries.get(digest(code));
+    if (!entry || this.now() >= entry.expiresAt) return { ok: false, refused: 'expired' };
+    if (entry.used) return { ok: false, refused: 'used' };
+    entry.used = true;
+    return { ok: true };
+  }
+}
+
+function digest(code: string): string {
+  return createHash('sha256').update(code).digest('base64url');
+}
+
+/** `POST /api/session {code}` → 200 `{token}`, or 410 `{refused}`; only from our own pages. */
+function exchangeCode(
+  req: IncomingMessage,
+  res: ServerResponse,
+  codes: OpenCodes,
+  token: string,
+  origins: Set<string>,
+): void {
+  const answer = (status: number, body: unknown, extra: Record<string, string> = {}) => {
+    res
+      .writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        ...extra,
+      })
+      .end(JSON.stringify(body));
+  };
+  if (req.method !== 'POST') return answer(405, { error: 'method' }, { allow: 'POST' });
+  // Browsers send Origin on every POST; another site's page cannot forge ours.
+  if (!origins.has(req.headers.origin ?? '')) return answer(403, { error: 'origin' });
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return answer(415, { error: 'type' });
+  let body = '';
+  let tooLarge = false;
+  req.setEncoding('utf8');
+  req.on('data', (chunk: string) => {
+    if (tooLarge) return;
+    body += chunk;
+    if (body.length > SESSION_BODY_LIMIT) tooLarge = true;
+  });
+  req.on('end', () => {
+    if (tooLarge) return answer(413, { error: 'size' });
+    let code: unknown;
+    try {
+      code = (JSON.parse(body) as { code?: unknown } | null)?.code;
+    } catch {
+      code = undefined;
+    }
+    if (typeof code !== 'string' || code === '') return answer(400, { error: 'code' });
+    const verdict = codes.redeem(code);
+    if (!verdict.ok) return answer(410, { refused: verdict.refused });
+    answer(200, { token });
+  });
 }
 
 function refuseUpgrade(

@@ -1,6 +1,6 @@
 // The two ways the renderer reaches the core. In Electron the preload exposes
 // `window.tongbanBridge` over IPC; in a plain browser the page talks to the browser
-// host's loopback WebSocket with the per-start token it was opened with.
+// host's loopback WebSocket with the per-start token it traded its one-time code for.
 import {
   decodeMessage,
   encodeMessage,
@@ -38,27 +38,64 @@ export function ipcTransport(bridge: TongbanBridge): Transport {
 // ── token ────────────────────────────────────────────────────────────────────
 
 export const TOKEN_STORAGE_KEY = 'tongban.hostToken';
+/** Where the page trades its one-time code for the token (src-main/host/server.ts). */
+export const HOST_SESSION_PATH = '/api/session';
+
+/** Why the page has no token; the gate says which, in Chinese. */
+export type HostTokenRefusal = 'used' | 'expired' | 'missing' | 'unreachable';
+export type HostTokenResult = { ok: true; token: string } | { ok: false; refused: HostTokenRefusal };
+
+export interface HostTokenDeps {
+  where: Pick<Location, 'hash' | 'pathname' | 'search'>;
+  storage: Pick<Storage, 'getItem' | 'setItem'>;
+  browserHistory: Pick<History, 'replaceState' | 'state'>;
+  fetchImpl: (url: string, init: RequestInit) => Promise<Pick<Response, 'status' | 'json'>>;
+}
 
 /**
- * The browser host opens the page as `http://127.0.0.1:PORT/#token=…`. On first load
- * the token moves from the fragment into sessionStorage (so a reload of this tab
- * still works) and leaves the address bar, history and anything copied from it.
+ * The browser host opens the page as `http://127.0.0.1:PORT/#code=…`. The code
+ * leaves the address bar at once (history, bookmarks, a copied URL never hold it)
+ * and is traded, once, for the host's token, which stays in this tab's
+ * sessionStorage so a reload still works. Without a code the tab's stored token
+ * is used; a code the host refuses is reported, never silently replaced.
  */
-export function takeHostToken(
-  where: Pick<Location, 'hash' | 'pathname' | 'search'> = window.location,
-  storage: Pick<Storage, 'getItem' | 'setItem'> = window.sessionStorage,
-  browserHistory: Pick<History, 'replaceState' | 'state'> = window.history,
-): string | null {
+export async function takeHostToken(deps: Partial<HostTokenDeps> = {}): Promise<HostTokenResult> {
+  const where = deps.where ?? window.location;
+  const storage = deps.storage ?? window.sessionStorage;
+  const browserHistory = deps.browserHistory ?? window.history;
+  const fetchImpl = deps.fetchImpl ?? ((url, init) => fetch(url, init));
+
   const fragment = new URLSearchParams(where.hash.replace(/^#/, ''));
-  const fromHash = fragment.get('token');
-  if (fromHash) {
-    storage.setItem(TOKEN_STORAGE_KEY, fromHash);
-    fragment.delete('token');
-    const rest = fragment.toString();
-    browserHistory.replaceState(browserHistory.state, '', `${where.pathname}${where.search}${rest ? `#${rest}` : ''}`);
-    return fromHash;
+  const code = fragment.get('code');
+  if (!code) {
+    const stored = storage.getItem(TOKEN_STORAGE_KEY);
+    return stored ? { ok: true, token: stored } : { ok: false, refused: 'missing' };
   }
-  return storage.getItem(TOKEN_STORAGE_KEY);
+  fragment.delete('code');
+  const rest = fragment.toString();
+  browserHistory.replaceState(browserHistory.state, '', `${where.pathname}${where.search}${rest ? `#${rest}` : ''}`);
+
+  let status: number;
+  let body: unknown;
+  try {
+    const response = await fetchImpl(HOST_SESSION_PATH, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+    status = response.status;
+    body = await response.json();
+  } catch {
+    return { ok: false, refused: 'unreachable' };
+  }
+  const fields = isRecord(body) ? body : {};
+  if (status === 200 && typeof fields.token === 'string' && fields.token !== '') {
+    storage.setItem(TOKEN_STORAGE_KEY, fields.token);
+    return { ok: true, token: fields.token };
+  }
+  return { ok: false, refused: fields.refused === 'used' ? 'used' : 'expired' };
 }
 
 export function hostSocketUrl(
@@ -206,11 +243,15 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
   };
 }
 
-/** IPC in Electron, the browser host's WebSocket elsewhere. */
-export function pickTransport(): Transport {
+/** IPC in Electron, the browser host's WebSocket elsewhere, once the page holds the token. */
+export async function pickTransport(
+  deps: Partial<HostTokenDeps> = {},
+): Promise<{ ok: true; transport: Transport } | { ok: false; refused: HostTokenRefusal }> {
   const bridge = window.tongbanBridge;
-  if (bridge) return ipcTransport(bridge);
-  return webSocketTransport(hostSocketUrl(takeHostToken()));
+  if (bridge) return { ok: true, transport: ipcTransport(bridge) };
+  const token = await takeHostToken(deps);
+  if (!token.ok) return token;
+  return { ok: true, transport: webSocketTransport(hostSocketUrl(token.token)) };
 }
 
 function send(ws: WebSocket, message: CallMessage): void {

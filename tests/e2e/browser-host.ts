@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface RunningHost {
+  /** The page URL of the --url-file: its one-time code opens the page once. */
   url: string;
   dataDir: string;
   output: () => string;

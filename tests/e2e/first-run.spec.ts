@@ -9,8 +9,8 @@ test('installer sets up, creates a clerk, and the clerk signs in to home', async
   });
 
   await page.goto(host.url);
-  // The token leaves the address bar once the page has it.
-  await expect(page).not.toHaveURL(/token=/);
+  // The one-time code leaves the address bar at once; the token never was in it.
+  await expect(page).not.toHaveURL(/code=/);
 
   await expect(page.getByRole('heading', { name: '首次使用：创建运维管理员账户' })).toBeVisible();
   await expect(page.getByLabel('用户名')).toBeFocused();
@@ -67,4 +67,19 @@ test('a clerk can work the keyboard only: lock with the header button, unlock wi
   await expect(page.getByRole('heading', { name: '屏幕已锁定' })).toHaveCount(0);
   await page.keyboard.press('Alt+2');
   await expect(page.getByRole('table', { name: '用户列表' })).toBeVisible();
+});
+
+test('the link the host opens works once: a second tab with it is refused, in Chinese', async ({ page, host, browser }) => {
+  await page.goto(host.url);
+  await expect(page.getByRole('heading', { name: '首次使用：创建运维管理员账户' })).toBeVisible();
+  // A reload keeps the tab's token.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: '首次使用：创建运维管理员账户' })).toBeVisible();
+
+  const other = await browser.newContext();
+  const stranger = await other.newPage();
+  await stranger.goto(host.url);
+  await expect(stranger.getByRole('alert')).toContainText('此打开链接已经使用过');
+  await expect(stranger.getByRole('heading', { name: '无法打开通办专窗' })).toBeVisible();
+  await other.close();
 });

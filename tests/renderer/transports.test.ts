@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeMessage, encodeMessage, type CallMessage, type ServerMessage } from '../../src-main/api/wire.ts';
 import { createApiClient } from '../../src-renderer/api/client.ts';
 import {
+  HOST_SESSION_PATH,
   TOKEN_STORAGE_KEY,
   hostSocketUrl,
   ipcTransport,
@@ -13,36 +14,73 @@ import {
 describe('the browser host token', () => {
   beforeEach(() => {
     window.history.replaceState(null, '', '/');
+    window.sessionStorage.clear();
   });
 
-  it('moves from the address bar into sessionStorage on first load', () => {
-    window.history.replaceState(null, '', '/#token=s3cr%2Bt-42');
-    const historyLength = window.history.length;
+  /** Plays the host's /api/session: one answer, and the requests it saw. */
+  function host(status: number, body: unknown) {
+    const seen: Array<{ url: string; init: RequestInit }> = [];
+    const fetchImpl = vi.fn(async (url: string, init: RequestInit) => {
+      seen.push({ url, init });
+      return { status, json: async () => body };
+    });
+    return { seen, fetchImpl };
+  }
 
-    expect(takeHostToken()).toBe('s3cr+t-42');
+  it('trades the one-time code of the address bar for the token, which stays in sessionStorage', async () => {
+    window.history.replaceState(null, '', '/#code=c0de-1');
+    const historyLength = window.history.length;
+    const { seen, fetchImpl } = host(200, { token: 's3cr+t-42' });
+
+    expect(await takeHostToken({ fetchImpl })).toEqual({ ok: true, token: 's3cr+t-42' });
+    expect(seen).toEqual([
+      {
+        url: HOST_SESSION_PATH,
+        init: expect.objectContaining({ method: 'POST', body: JSON.stringify({ code: 'c0de-1' }) }) as RequestInit,
+      },
+    ]);
     expect(window.sessionStorage.getItem(TOKEN_STORAGE_KEY)).toBe('s3cr+t-42');
     expect(window.location.hash).toBe('');
-    expect(window.location.href).not.toContain('s3cr');
+    expect(window.location.href).not.toContain('c0de');
     expect(window.history.length).toBe(historyLength);
   });
 
-  it('keeps other fragment parameters and the path', () => {
-    window.history.replaceState(null, '', '/app/?mode=kiosk#token=abc&view=queue');
-    expect(takeHostToken()).toBe('abc');
+  it('takes the code out of the address bar before asking, and keeps other fragment parameters and the path', async () => {
+    window.history.replaceState(null, '', '/app/?mode=kiosk#code=abc&view=queue');
+    const fetchImpl = vi.fn(async () => {
+      expect(window.location.hash).toBe('#view=queue');
+      return { status: 200, json: async () => ({ token: 't' }) };
+    });
+    expect(await takeHostToken({ fetchImpl })).toEqual({ ok: true, token: 't' });
     expect(window.location.pathname).toBe('/app/');
     expect(window.location.search).toBe('?mode=kiosk');
-    expect(window.location.hash).toBe('#view=queue');
   });
 
-  it('comes from sessionStorage after a reload of the tab', () => {
-    window.history.replaceState(null, '', '/#token=first');
-    takeHostToken();
-    window.history.replaceState(null, '', '/');
-    expect(takeHostToken()).toBe('first');
+  it('comes from sessionStorage after a reload of the tab, without asking the host again', async () => {
+    window.history.replaceState(null, '', '/#code=first');
+    await takeHostToken(host(200, { token: 'first-token' }));
+    const again = host(200, { token: 'other' });
+    expect(await takeHostToken(again)).toEqual({ ok: true, token: 'first-token' });
+    expect(again.fetchImpl).not.toHaveBeenCalled();
   });
 
-  it('is null when the page was opened without one', () => {
-    expect(takeHostToken()).toBeNull();
+  it('says why when the host refuses the code, and keeps no token', async () => {
+    for (const [answer, refused] of [
+      [{ refused: 'used' }, 'used'],
+      [{ refused: 'expired' }, 'expired'],
+      [{ whatever: true }, 'expired'],
+    ] as const) {
+      window.history.replaceState(null, '', '/#code=spent');
+      expect(await takeHostToken(host(410, answer))).toEqual({ ok: false, refused });
+    }
+    expect(window.sessionStorage.getItem(TOKEN_STORAGE_KEY)).toBeNull();
+    window.history.replaceState(null, '', '/#code=x');
+    const down = vi.fn(() => Promise.reject(new TypeError('Failed to fetch')));
+    expect(await takeHostToken({ fetchImpl: down })).toEqual({ ok: false, refused: 'unreachable' });
+  });
+
+  it('is missing when the page was opened without a code and the tab holds none', async () => {
+    expect(await takeHostToken(host(200, { token: 'never asked' }))).toEqual({ ok: false, refused: 'missing' });
   });
 
   it('goes into the WebSocket URL of the page host', () => {
@@ -217,7 +255,9 @@ describe('pickTransport', () => {
     };
     window.tongbanBridge = bridge;
 
-    const api = createApiClient(pickTransport());
+    const picked = await pickTransport();
+    if (!picked.ok) throw new Error('expected the bridge');
+    const api = createApiClient(picked.transport);
     await expect(api.call('auth.setupState', {})).resolves.toEqual({ needsFirstInstaller: false });
     expect(bridge.call).toHaveBeenCalledWith({ type: 'call', id: 1, method: 'auth.setupState', input: {} });
     expect(bridge.onEvent).toHaveBeenCalled();

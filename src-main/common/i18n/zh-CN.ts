@@ -90,6 +90,15 @@ export const zhCN = {
     unreachableTitle: '无法连接到核心服务',
     unreachableHint: '请确认本机的通办专窗服务已启动。如在浏览器中使用，请用服务启动时给出的完整地址打开本页面。',
   },
+  // The browser host's page link: a one-time code traded for the connection.
+  openLink: {
+    title: '无法打开通办专窗',
+    used: '此打开链接已经使用过。为安全起见，每个链接只能打开一次。',
+    expired: '此打开链接已失效：链接须在生成后 30 秒内打开。',
+    missing: '本页面地址中没有一次性打开码，无法连接本机的通办专窗服务。',
+    unreachable: '无法连接本机的通办专窗服务，请确认服务仍在运行。',
+    hint: '请在运行通办专窗服务的终端窗口中按回车键获取新的打开链接，或重新启动服务。',
+  },
   setup: {
     title: '首次使用：创建运维管理员账户',
     intro: '本机尚无任何账户。请先创建一个运维部署账户，之后用它为窗口人员和督查人员建立账户。',

@@ -32,6 +32,9 @@ const config = yaml.load(readFileSync(path.resolve('electron-builder.yml'), 'utf
   deb: { depends: string[] };
   win: { target: Target[] };
   nsis: { oneClick: boolean; perMachine: boolean };
+  asar?: boolean;
+  disableAsarIntegrity?: boolean;
+  electronFuses: Record<string, boolean>;
 };
 const pkg = JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')) as { main: string; productName: string };
 
@@ -75,5 +78,21 @@ describe('electron-builder.yml', () => {
     expect(config.deb.depends).toContain('libsecret-1-0');
     expect(config.win.target).toEqual([{ target: 'nsis', arch: ['x64'] }]);
     expect(config.nsis).toMatchObject({ oneClick: false, perMachine: true });
+  });
+
+  it('flips the fuses that keep the packaged binary from running anything but our checked asar', () => {
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    // The integrity fuse checks the hash electron-builder embeds; with asar off or the
+    // hash turned off there is nothing to check against.
+    expect(config.asar).not.toBe(false);
+    expect(config.disableAsarIntegrity).not.toBe(true);
   });
 });

@@ -222,6 +222,32 @@ describe('Electron main', () => {
     expect(navigate('app://renderer/index.html')).toBe(false);
   });
 
+  it('lets the PDF preview iframe show our blob: URL, and keeps every other frame and the window off it', async () => {
+    await startMain();
+    await until(() => (s.windows as unknown[]).length === 1);
+    const contents = window().webContents;
+    // Electron's event objects: `will-navigate` is the main frame's, `will-frame-navigate`
+    // any frame's, both with isMainFrame.
+    const refused = (name: string, url: string, isMainFrame: boolean) => {
+      const event = { url, isMainFrame, prevented: false, preventDefault: () => (event.prevented = true) };
+      contents.emit(name, event);
+      return event.prevented;
+    };
+    const ours = 'blob:app://renderer/6f1c2d3e-0a4b-4c5d-8e9f-0123456789ab';
+    expect(refused('will-frame-navigate', ours, false)).toBe(false);
+    expect(refused('will-frame-navigate', ours, true)).toBe(true);
+    expect(refused('will-navigate', ours, true)).toBe(true);
+    expect(refused('will-redirect', ours, true)).toBe(true);
+    expect(refused('will-frame-navigate', 'blob:https://evil.example/6f1c2d3e', false)).toBe(true);
+    expect(refused('will-frame-navigate', 'data:application/pdf;base64,JVBERi0=', false)).toBe(true);
+    expect(refused('will-frame-navigate', 'javascript:alert(1)', false)).toBe(true);
+    expect(refused('will-frame-navigate', 'https://evil.example/a.pdf', false)).toBe(true);
+    // An event without isMainFrame is taken for the window's own.
+    const bare = { url: ours, prevented: false, preventDefault: () => (bare.prevented = true) };
+    contents.emit('will-frame-navigate', bare);
+    expect(bare.prevented).toBe(true);
+  });
+
   it('grants camera and microphone to our origin only', async () => {
     await startMain();
     await until(() => (s.windows as unknown[]).length === 1);

@@ -49,9 +49,39 @@ describe('renderer origin', () => {
   });
 
   it('bounds navigation', () => {
-    expect(isAllowedNavigation('app://renderer/index.html#/review')).toBe(true);
-    expect(isAllowedNavigation('https://example.com/')).toBe(false);
-    expect(isAllowedNavigation('file:///etc/passwd')).toBe(false);
+    const top = (url: string) => isAllowedNavigation({ url, isMainFrame: true });
+    expect(top('app://renderer/index.html#/review')).toBe(true);
+    expect(top('https://example.com/')).toBe(false);
+    expect(top('file:///etc/passwd')).toBe(false);
+  });
+
+  it('lets a subframe show a blob: URL of our origin (the PDF preview), nothing more', () => {
+    const sub = (url: string) => isAllowedNavigation({ url, isMainFrame: false });
+    const top = (url: string) => isAllowedNavigation({ url, isMainFrame: true });
+    const ours = 'blob:app://renderer/6f1c2d3e-0a4b-4c5d-8e9f-0123456789ab';
+    expect(sub(ours)).toBe(true);
+    expect(sub(`${ours}#page=2`)).toBe(true);
+    expect(sub('app://renderer/index.html')).toBe(true);
+    // The window itself never becomes a blob: document.
+    expect(top(ours)).toBe(false);
+    for (const url of [
+      'blob:https://evil.example/6f1c2d3e',
+      'blob:null/6f1c2d3e',
+      'blob:app://renderer.evil/6f1c2d3e',
+      'blob:app://renderer@evil/6f1c2d3e',
+      'blob:app://renderer:8080/6f1c2d3e',
+      'blob:app://other/6f1c2d3e',
+      'blob:blob:app://renderer/6f1c2d3e',
+      'blob:',
+      'data:application/pdf;base64,JVBERi0=',
+      'data:text/html,<script>1</script>',
+      'javascript:alert(1)',
+      'about:blank',
+      'https://example.com/a.pdf',
+      'file:///tmp/a.pdf',
+    ]) {
+      expect(sub(url), url).toBe(false);
+    }
   });
 });
 

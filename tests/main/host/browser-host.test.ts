@@ -1,20 +1,30 @@
-// The browser host on a real loopback port, spoken to by a real WebSocket client.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// The browser host on a real loopback port, spoken to by a real WebSocket client,
+// and the built CLI as a process: the page is opened with a one-time code, never
+// with the token.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MAX_MESSAGE_BYTES, decodeMessage, encodeMessage, type ResultMessage } from '../../../src-main/api/wire.ts';
-import { startBrowserHost, type BrowserHost } from '../../../src-main/host/server.ts';
+import { OPEN_CODE_TTL_MS, startBrowserHost, type BrowserHost } from '../../../src-main/host/server.ts';
 import { bootTestCore, tempDir } from '../helpers.ts';
+import { redeemOpenUrl, startApp } from '../sync/process-harness.ts';
 
-async function startHost(): Promise<BrowserHost> {
+interface TestHost extends BrowserHost {
+  token: string;
+}
+
+/** A host and its token, traded for a code the way the page does it. */
+async function startHost(options: { now?: () => number } = {}): Promise<TestHost> {
   const { core } = await bootTestCore();
   const rendererDir = join(tempDir(), 'renderer');
   mkdirSync(rendererDir, { recursive: true });
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>通办</title>');
-  const host = await startBrowserHost({ core, rendererDir });
-  return host;
+  const host = await startBrowserHost({ core, rendererDir, ...options });
+  const traded = await redeemOpenUrl(host.openUrl());
+  expect(traded.status).toBe(200);
+  return Object.assign(host, { token: traded.body.token as string });
 }
 
 function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
@@ -52,13 +62,13 @@ function nextResult(ws: WebSocket): Promise<ResultMessage> {
   });
 }
 
-const apiUrl = (host: BrowserHost, token = host.token) => `${host.origin.replace('http', 'ws')}/api?token=${token}`;
+const apiUrl = (host: TestHost, token = host.token) => `${host.origin.replace('http', 'ws')}/api?token=${token}`;
 
 describe('browser host', () => {
   it('listens on loopback only and serves the renderer with a strict CSP', async () => {
     const host = await startHost();
     expect(host.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(host.url).toBe(`${host.origin}/#token=${host.token}`);
+    expect(host.openUrl()).toMatch(new RegExp(`^${host.origin}/#code=[\\w-]{22}$`));
     const page = await get(`${host.origin}/`);
     expect(page.status).toBe(200);
     expect(page.body).toContain('通办');
@@ -113,5 +123,53 @@ describe('browser host', () => {
     expect(await answer).toMatchObject({ id: 12, ok: true });
     ws.close();
     await host.close();
+  });
+
+  it('opens the page with a one-time code: it buys the token once, never twice', async () => {
+    const host = await startHost();
+    const url = host.openUrl();
+    expect(url).not.toContain(host.token);
+    expect(host.openUrl()).not.toBe(url); // 128 random bits each
+    const first = await redeemOpenUrl(url);
+    expect(first).toEqual({ status: 200, body: { token: host.token } });
+    expect(await redeemOpenUrl(url)).toEqual({ status: 410, body: { refused: 'used' } });
+    // A code never issued reads as stale, as one long forgotten does.
+    expect(await redeemOpenUrl(url, { code: 'A'.repeat(22) })).toEqual({ status: 410, body: { refused: 'expired' } });
+    await host.close();
+  });
+
+  it('refuses a code after its 30 seconds', async () => {
+    let now = 1_000_000;
+    const host = await startHost({ now: () => now });
+    const late = host.openUrl();
+    const justInTime = host.openUrl();
+    now += OPEN_CODE_TTL_MS - 1;
+    expect((await redeemOpenUrl(justInTime)).status).toBe(200);
+    now += 1;
+    expect(await redeemOpenUrl(late)).toEqual({ status: 410, body: { refused: 'expired' } });
+    await host.close();
+  });
+
+  it('trades codes only with its own pages: another origin, or none, gets 403 and the code stays good', async () => {
+    const host = await startHost();
+    const url = host.openUrl();
+    expect((await redeemOpenUrl(url, { origin: 'http://evil.example' })).status).toBe(403);
+    expect((await redeemOpenUrl(url, { origin: null })).status).toBe(403);
+    expect((await redeemOpenUrl(url, { origin: host.origin.replace('127.0.0.1', 'localhost') })).status).toBe(200);
+    await host.close();
+  });
+});
+
+describe.skipIf(process.platform === 'win32')('the browser host CLI', () => {
+  it('writes a one-time code to --url-file and never prints the token', async () => {
+    const dataDir = tempDir();
+    const app = await startApp(dataDir);
+    const urlFile = readFileSync(join(dataDir, '.host-url'), 'utf8');
+    // startApp traded the file's code already: it is spent.
+    expect(await redeemOpenUrl(urlFile)).toEqual({ status: 410, body: { refused: 'used' } });
+    await app.stop();
+    expect(app.token).toMatch(/^[\w-]{43}$/);
+    expect(app.output()).toContain(`Open: ${app.origin}/#code=`);
+    expect(app.output()).not.toContain(app.token);
   });
 });

@@ -1,9 +1,11 @@
 // The real app as a child process (the built browser host, `node dist/src-main/host/cli.js`),
-// spoken to over its real WebSocket contract (MessagePack frames, token and Origin), and
+// spoken to over its real WebSocket contract (MessagePack frames, token and Origin; the
+// token traded for the one-time code of the --url-file, as the page does), and
 // killed with SIGKILL as a power cut or the task manager would; and the department inbox
 // as a process of its own (`dept-inbox/src/cli.ts serve`), as a department's server is.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { promisify } from 'node:util';
@@ -51,8 +53,52 @@ export async function startApp(dataDir: string, timeoutMs = 20_000, args: string
     timeoutMs,
   );
   const url = new URL(written);
-  const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
-  return { pid: child.pid!, origin: url.origin, token, ...child.lifecycle };
+  const traded = await redeemOpenUrl(written);
+  if (traded.status !== 200 || typeof traded.body.token !== 'string') {
+    await child.lifecycle.stop();
+    throw new Error(`the host refused its own --url-file code (${traded.status}):\n${child.lifecycle.output()}`);
+  }
+  return { pid: child.pid!, origin: url.origin, token: traded.body.token, ...child.lifecycle };
+}
+
+/**
+ * Trades the one-time code of a page URL (`…/#code=…`) for the host's token, as the
+ * page does: a same-origin JSON POST to /api/session. `origin` stands in for the
+ * page's Origin header.
+ */
+export function redeemOpenUrl(
+  pageUrl: string,
+  options: { origin?: string | null; code?: string } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const url = new URL(pageUrl);
+  const code = options.code ?? new URLSearchParams(url.hash.slice(1)).get('code') ?? '';
+  const origin = options.origin === undefined ? url.origin : options.origin;
+  const payload = JSON.stringify({ code });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      new URL('/api/session', url.origin),
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(origin === null ? {} : { origin }) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          let body: Record<string, unknown>;
+          try {
+            body = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            body = { text };
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 type Lifecycle = Pick<AppProcess, 'output' | 'kill9' | 'stop'>;
