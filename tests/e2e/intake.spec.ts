@@ -1,9 +1,9 @@
 // A clerk at the window, in Chromium against the real core: choose the item by its
 // pinyin initials, type the identity, fill the form, hand in scanned files, review
 // and seal — once as 受理, once as 补正 — and read the issued PDFs' text.
-import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import { idNumber, pngBytes } from '../fixtures/files.ts';
+import { pdfText } from '../fixtures/pdf.ts';
 import { expect, test } from './browser-host.ts';
 import { signInNewClerk } from './flows.ts';
 
@@ -69,7 +69,7 @@ async function downloadedText(page: Page, title: string): Promise<string> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: `下载《${title}》` }).click()]);
   const file = await download.path();
   expect(download.suggestedFilename()).toMatch(/^demo-hall-[A-Z]{2}-\d{4}-\d{6}\.pdf$/);
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  return pdfText(file);
 }
 
 const squeeze = (text: string) => text.replace(/\s+/g, '');
