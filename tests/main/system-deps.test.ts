@@ -74,7 +74,12 @@ describe('system dependencies check', () => {
     const elsewhere = fakeSystem({ executables: everything, swift: true, isRoot: false, env });
     expect(ensureSystemDeps(elsewhere)).toBe(1);
     expect(elsewhere.printed[0]).toContain('install -y chromium');
-    const there = fakeSystem({ executables: ['/opt/chromium/chrome', '/usr/bin/python3'], swift: true, isRoot: false, env });
+    const there = fakeSystem({
+      executables: ['/opt/chromium/chrome', '/usr/bin/python3'],
+      swift: true,
+      isRoot: false,
+      env,
+    });
     expect(ensureSystemDeps(there)).toBe(0);
   });
 
@@ -95,7 +100,12 @@ describe('system dependencies check', () => {
   });
 
   it('as root when apt-get fails: stops with the one message', () => {
-    const system = fakeSystem({ executables: ['/usr/bin/python3', 'apt-get'], swift: true, isRoot: true, aptExit: 100 });
+    const system = fakeSystem({
+      executables: ['/usr/bin/python3', 'apt-get'],
+      swift: true,
+      isRoot: true,
+      aptExit: 100,
+    });
     expect(ensureSystemDeps(system)).toBe(1);
     expect(system.printed.at(-1)).toContain('apt-get update && apt-get install -y chromium');
     expect(system.printed.at(-1)).not.toContain('sudo');
