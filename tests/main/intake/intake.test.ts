@@ -1,5 +1,6 @@
 // The clerk's intake end to end in the core: real seed catalog, real encrypted
 // SQLite and blob files, real review and real PDF notices.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DraftView, PacketSummary, ReviewResult, SealedPacket } from '../../../src-main/api/contract/index.ts';
 import { pdfText } from '../../fixtures/pdf.ts';
