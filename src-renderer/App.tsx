@@ -105,10 +105,20 @@ function Root() {
   }, [api, adopt]);
 
   const signOut = useCallback(async () => {
+    // The login form comes up at once, not when the core answers: under load that
+    // answer can come late, and a clerk who starts typing meanwhile would type into the
+    // shell (user management has its own 用户名 field) and then meet an empty login
+    // form. Signed out here is newer than any refresh in flight, so none brings the
+    // shell back; the answer keeps the same form mounted, and is dropped if the clerk
+    // has signed in again since.
+    const mine = ++sessionGeneration.current;
+    setNeedsSetup(false);
+    setSession((current) => current && { ...current, user: null, locked: false });
     try {
-      adopt(await api.call('auth.logout', {}));
+      const next = await api.call('auth.logout', {});
+      if (mine === sessionGeneration.current) adopt(next);
     } catch {
-      setSession((current) => current && { ...current, user: null, locked: false });
+      // Already shown signed out; the next call that needs a session asks again.
     }
   }, [api, adopt]);
 

@@ -1,10 +1,16 @@
-// `npm test`: every suite in one run — the build first (the kill -9 and end-to-end
+// `npm test`: every suite in one run — first the check that the system has what the
+// tests need beyond npm (tests/system-deps.ts: installs it as root on Debian, else
+// stops with one message), then the build (the kill -9 and end-to-end
 // tests run the built app as a real process), then Vitest (core with real SQLite,
 // renderer in jsdom), then Playwright in Debian's Chromium — closing with one plain
 // line `N passed, N failed` summed over all of them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureSystemDeps, realSystem } from './system-deps.ts';
+
+const systemExit = ensureSystemDeps(realSystem());
+if (systemExit !== 0) process.exit(systemExit);
 
 const reportDir = join('test-results');
 mkdirSync(reportDir, { recursive: true });

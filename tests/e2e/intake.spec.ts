@@ -2,9 +2,9 @@
 // pinyin initials, type the identity, fill the form, hand in scanned files, review
 // and seal — once as 受理, once as 补正 — and read the issued PDFs' text; and once
 // the whole intake by keyboard alone at the window's 1366×768.
-import { execFileSync } from 'node:child_process';
 import type { Locator, Page } from '@playwright/test';
 import { idNumber, pngBytes } from '../fixtures/files.ts';
+import { pdfText } from '../fixtures/pdf.ts';
 import { expect, test } from './browser-host.ts';
 import { signInNewClerk } from './flows.ts';
 
@@ -70,7 +70,7 @@ async function downloadedText(page: Page, title: string): Promise<string> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: `下载《${title}》` }).click()]);
   const file = await download.path();
   expect(download.suggestedFilename()).toMatch(/^demo-hall-[A-Z]{2}-\d{4}-\d{6}\.pdf$/);
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  return pdfText(file);
 }
 
 const squeeze = (text: string) => text.replace(/\s+/g, '');

@@ -1,7 +1,8 @@
 import { screen } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { CLERK, INSTALLER, renderApp } from './render-app.tsx';
+import { FakeCore } from './fake-core.ts';
+import { CLERK, INSTALLER, renderApp, renderOn } from './render-app.tsx';
 
 describe('LoginScreen', () => {
   it('names the hall and window, with the cursor in the username field', async () => {
@@ -55,4 +56,32 @@ describe('LoginScreen', () => {
     expect(await screen.findByRole('heading', { name: '登录' })).toBeTruthy();
     expect(core.session.userId).toBeNull();
   });
+
+  it('keeps what is typed right after sign-out, while the core has not answered yet', async () => {
+    // Under load the answer to auth.logout comes late. The installer's user management
+    // has its own 用户名 field: a clerk who starts typing at once must be typing into
+    // the login form, and the late answer must not remount or clear it.
+    const user = userEvent.setup();
+    const core = new FakeCore({ users: [INSTALLER, CLERK], signedIn: INSTALLER.username });
+    const answer = core.transport.call;
+    let release!: () => void;
+    const late = new Promise<void>((resolve) => (release = resolve));
+    core.transport.call = async (message) => {
+      const result = await answer(message);
+      if (message.method === 'auth.logout') await late;
+      return result;
+    };
+    renderOn(core);
+    await user.click(await screen.findByRole('button', { name: '用户管理' }));
+    expect(await screen.findByLabelText('用户名')).toBeTruthy(); // the form that creates accounts
+
+    await user.click(screen.getByRole('button', { name: '退出登录' }));
+    await user.type(screen.getByLabelText('用户名'), CLERK.username);
+    release(); // the answer arrives while the clerk is typing
+    await user.type(await screen.findByLabelText('密码'), CLERK.password);
+
+    expect((screen.getByLabelText('用户名') as HTMLInputElement).value).toBe(CLERK.username);
+    await user.keyboard('{Enter}');
+    expect(await screen.findByText('张丽 · 窗口人员')).toBeTruthy();
+  }, 20_000); // much typing in jsdom: slow on a loaded machine
 });

@@ -1,5 +1,5 @@
 // The embedded subset draws the same glyphs as the whole face. @pdf-lib/fontkit's
-// subsetter loses Han glyphs silently (pdftotext still reads them, the page shows
+// subsetter loses Han glyphs silently (the text still reads back, the page shows
 // blanks), so this compares pixels, not text.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { documentFontkit, loadFontBytes } from '../../../src-main/documents/fonts.ts';
 import { tempDir } from '../helpers.ts';
-import { darkPixels, pagePng } from './pdf-tools.ts';
+import { darkPixels, pagePixels } from './pdf-tools.ts';
 
 const SAMPLE = [
   '申请材料接收凭证受理通知书补正材料通知书不予受理通知书',
@@ -32,8 +32,8 @@ describe('document font', () => {
   it.each(['regular', 'bold'] as const)(
     'draws the same pixels from the subset as from the whole %s face',
     async (face) => {
-      const full = pagePng(await samplePdf(face, false), 1, 100);
-      const subset = pagePng(await samplePdf(face, true), 1, 100);
+      const full = await pagePixels(await samplePdf(face, false), 1, 100);
+      const subset = await pagePixels(await samplePdf(face, true), 1, 100);
       const ink = darkPixels(full);
       expect(ink).toBeGreaterThan(5000);
       let differing = 0;

@@ -7,9 +7,9 @@ import { flat, pageCount, pdfText, renderToFile } from './pdf-tools.ts';
 describe('acceptance notice (受理通知书)', () => {
   it('states the acceptance, the decision deadline and the materials received', async () => {
     const { file } = await renderToFile(acceptance());
-    const text = pdfText(file);
+    const text = await pdfText(file);
     const all = flat(text);
-    expect(pageCount(file)).toBe(1);
+    expect(await pageCount(file)).toBe(1);
     expect(all).toContain('受理通知书');
     expect(all).toContain('编号：SL-110102-20261125-0003');
     expect(all).toContain('欧阳晓燕：');
@@ -30,14 +30,14 @@ describe('acceptance notice (受理通知书)', () => {
     const { file } = await renderToFile(
       acceptance({ decisionDeadline: { date: '2027-01-08', workingDays: 20, provisional: true } }),
     );
-    expect(flat(pdfText(file))).toContain('2027年1月8日（20个工作日）（按预排节假日计算，以正式公布为准）');
+    expect(flat(await pdfText(file))).toContain('2027年1月8日（20个工作日）（按预排节假日计算，以正式公布为准）');
   });
 });
 
 describe('correction notice (补正材料通知书, 一次性告知)', () => {
   it('lists every problem and every material to supply, the legal basis, deadline, lapse, contact and signatures', async () => {
     const { file } = await renderToFile(correction());
-    const text = pdfText(file);
+    const text = await pdfText(file);
     const all = flat(text);
     expect(all).toContain('补正材料通知书（一次性告知）');
     expect(all).toContain('编号：BZ-110102-20261125-0002');
@@ -66,13 +66,13 @@ describe('correction notice (补正材料通知书, 一次性告知)', () => {
       (_, i) => `第${i + 1}个问题：材料页面模糊，无法辨认签字和日期，请重新提交清晰的原件扫描件`,
     );
     const { file } = await renderToFile(correction({ problems }));
-    const pages = pageCount(file);
+    const pages = await pageCount(file);
     expect(pages).toBeGreaterThanOrEqual(2);
     for (let p = 1; p <= pages; p++)
-      expect(pdfText(file, p)).toMatch(new RegExp(`第\\s*${p}\\s*页\\s*共\\s*${pages}\\s*页`));
-    const all = flat(pdfText(file));
+      expect(await pdfText(file, p)).toMatch(new RegExp(`第\\s*${p}\\s*页\\s*共\\s*${pages}\\s*页`));
+    const all = flat(await pdfText(file));
     for (let i = 1; i <= 45; i++) expect(all).toContain(`${i}．第${i}个问题`);
-    expect(flat(pdfText(file, pages))).toContain('（盖章）');
+    expect(flat(await pdfText(file, pages))).toContain('（盖章）');
   });
 });
 
@@ -88,7 +88,7 @@ describe('refusal notice (不予受理通知书)', () => {
       ],
     });
     const { file } = await renderToFile(model);
-    const all = flat(pdfText(file));
+    const all = flat(await pdfText(file));
     expect(all).toContain('不予受理通知书');
     expect(all).toContain('编号：BSL-110102-20261125-0001');
     expect(all).toContain('欧阳晓燕：');

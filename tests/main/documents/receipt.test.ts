@@ -1,4 +1,4 @@
-// 申请材料接收凭证, read back from the real PDF with poppler and a QR decoder.
+// 申请材料接收凭证, read back from the real PDF with PDF.js and a QR decoder.
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FONT_FILES } from '../../../src-main/documents/fonts.ts';
@@ -12,8 +12,8 @@ describe('receipt (申请材料接收凭证)', () => {
   it('prints every field of both copies, with the cut line between them on one sheet', async () => {
     const model = receipt({ agent: { name: '李建国', idType: '居民身份证', idNumber: '130102197905061233' } });
     const { file } = await renderToFile(model);
-    expect(pageCount(file)).toBe(1);
-    const text = pdfText(file);
+    expect(await pageCount(file)).toBe(1);
+    const text = await pdfText(file);
     const all = flat(text);
 
     expect(text.match(/申请材料接收凭证/g)).toHaveLength(2);
@@ -49,22 +49,22 @@ describe('receipt (申请材料接收凭证)', () => {
   it('carries on each copy a QR code that scans back to the tracking number', async () => {
     const model = receipt();
     const { file } = await renderToFile(model);
-    expect(decodeQr(file, 1, 'top')).toBe(model.tracking.number);
-    expect(decodeQr(file, 1, 'bottom')).toBe(model.tracking.number);
+    expect(await decodeQr(file, 1, 'top')).toBe(model.tracking.number);
+    expect(await decodeQr(file, 1, 'bottom')).toBe(model.tracking.number);
   });
 
   it('puts the tracking URL in the QR code when the hall has one', async () => {
     const url = 'https://zwfw.example.gov.cn/track?no=0196f3a2-7c41-7d2e-9b0a-5e8f2c1d4a67';
     const { file } = await renderToFile(receipt({ tracking: { number: '0196f3a2-7c41-7d2e-9b0a-5e8f2c1d4a67', url } }));
-    expect(decodeQr(file, 1, 'top')).toBe(url);
+    expect(await decodeQr(file, 1, 'top')).toBe(url);
   });
 
   it('flows a 30-material list onto a second page with the table header repeated, each copy numbered on its own', async () => {
     const model = receipt({ materials: manyMaterials(30) });
     const { file } = await renderToFile(model);
-    expect(pageCount(file)).toBe(4);
+    expect(await pageCount(file)).toBe(4);
 
-    const pages = [1, 2, 3, 4].map((p) => pdfText(file, p));
+    const pages = await Promise.all([1, 2, 3, 4].map((p) => pdfText(file, p)));
     for (const page of pages) expect(page).toMatch(HEADER);
     expect(pages[0]).toMatch(/第一联\s*申请人留存\s+第\s*1\s*页\s*共\s*2\s*页/);
     expect(pages[1]).toMatch(/第一联\s*申请人留存\s+第\s*2\s*页\s*共\s*2\s*页/);
@@ -85,8 +85,8 @@ describe('receipt (申请材料接收凭证)', () => {
     expect(pages[0]).not.toContain('（盖章）');
     expect(flat(pages[2]!)).toContain('编号：SJ-110102-20261125-0007');
     // One QR code per page that starts a copy.
-    expect(decodeQr(file, 1)).toBe(model.tracking.number);
-    expect(decodeQr(file, 3)).toBe(model.tracking.number);
+    expect(await decodeQr(file, 1)).toBe(model.tracking.number);
+    expect(await decodeQr(file, 3)).toBe(model.tracking.number);
   });
 
   it('stays small because only the glyphs used are embedded', async () => {

@@ -1,20 +1,15 @@
 // The clerk's intake end to end in the core: real seed catalog, real encrypted
 // SQLite and blob files, real review and real PDF notices.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DraftView, PacketSummary, ReviewResult, SealedPacket } from '../../../src-main/api/contract/index.ts';
 import { demoConfig } from '../../../src-main/common/hall-config.ts';
+import { pdfText } from '../../fixtures/pdf.ts';
 import { bootTestCore, tempDir } from '../helpers.ts';
 import { SOCIAL_CARD, clerkOn, completeSocialCardPatch, pngBytes } from './fixtures.ts';
 
-function pdfText(bytes: Uint8Array): string {
-  const file = join(tempDir(), 'notice.pdf');
-  writeFileSync(file, bytes);
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-}
 
 describe('intake', () => {
   it('finds items by pinyin initials, name and code', async () => {
@@ -121,12 +116,12 @@ describe('intake', () => {
     // The notices are real PDFs with the fields filled in.
     const receipt = await clerk.call<{ bytes: Uint8Array; mediaType: string }>('documents.get', { sha256: sealed.documents[0]!.sha256 });
     expect(receipt.mediaType).toBe('application/pdf');
-    const text = pdfText(receipt.bytes);
+    const text = await pdfText(receipt.bytes);
     expect(text).toContain('李小梅');
     expect(text).toContain('社会保障卡申领');
     expect(text).toContain(sealed.documents[0]!.number);
     expect(text).toContain('申请人居民身份证');
-    const acceptance = pdfText((await clerk.call<{ bytes: Uint8Array }>('documents.get', { sha256: sealed.documents[1]!.sha256 })).bytes);
+    const acceptance = await pdfText((await clerk.call<{ bytes: Uint8Array }>('documents.get', { sha256: sealed.documents[1]!.sha256 })).bytes);
     expect(acceptance.replace(/\s/g, '')).toContain('材料齐全，符合法定形式，现予受理');
 
     // Sealed means sealed: the database refuses changes, and the session chain verifies.
@@ -174,7 +169,7 @@ describe('intake', () => {
     const sealed = await clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
     expect(sealed).toMatchObject({ outcome: 'correction', state: 'correction_issued' });
     expect(sealed.documents.map((d) => d.kind)).toEqual(['correction']);
-    const notice = pdfText((await clerk.call<{ bytes: Uint8Array }>('documents.get', { sha256: sealed.documents[0]!.sha256 })).bytes);
+    const notice = await pdfText((await clerk.call<{ bytes: Uint8Array }>('documents.get', { sha256: sealed.documents[0]!.sha256 })).bytes);
     expect(notice).toContain('补正');
     expect(notice).toContain('近期免冠彩色证件照片');
     expect(notice.replace(/\s/g, '')).toContain('逾期');

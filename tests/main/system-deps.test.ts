@@ -1,0 +1,120 @@
+// The check npm test runs first (tests/system-deps.ts), against a fake system: the
+// probes are parameters, so nothing here looks at or changes the real machine.
+import { describe, expect, it } from 'vitest';
+import { ensureSystemDeps, type System } from '../system-deps.ts';
+
+interface Fake extends System {
+  printed: string[];
+  ran: Array<{ command: string; args: string[]; env: NodeJS.ProcessEnv }>;
+}
+
+/**
+ * A machine with these executables; python3 can import Swift when `swift` is true.
+ * `install` (the fake apt-get) adds executables and may bring Swift.
+ */
+function fakeSystem(options: {
+  executables: string[];
+  swift: boolean;
+  isRoot: boolean;
+  env?: NodeJS.ProcessEnv;
+  aptExit?: number;
+  install?: { executables?: string[]; swift?: boolean };
+}): Fake {
+  const executables = new Set(options.executables);
+  let swift = options.swift;
+  const fake: Fake = {
+    env: options.env ?? { PATH: '/usr/bin:/bin' },
+    printed: [],
+    ran: [],
+    which: (command) => (executables.has(command) ? command : undefined),
+    succeeds: (command, args) => executables.has(command) && args.join(' ').includes('swift') && swift,
+    isRoot: options.isRoot,
+    run(command, args, env) {
+      fake.ran.push({ command, args, env });
+      if (options.aptExit) return options.aptExit;
+      if (args[0] === 'install') {
+        for (const added of options.install?.executables ?? []) executables.add(added);
+        swift ||= options.install?.swift ?? false;
+      }
+      return 0;
+    },
+    print: (message) => fake.printed.push(message),
+  };
+  return fake;
+}
+
+const everything = ['/usr/bin/chromium', '/usr/bin/python3', 'apt-get'];
+
+describe('system dependencies check', () => {
+  it('does nothing when everything is there', () => {
+    const system = fakeSystem({ executables: everything, swift: true, isRoot: false });
+    expect(ensureSystemDeps(system)).toBe(0);
+    expect(system.printed).toEqual([]);
+    expect(system.ran).toEqual([]);
+  });
+
+  it('not root and Chromium missing: one message naming the command, non-zero, nothing run', () => {
+    const system = fakeSystem({ executables: ['/usr/bin/python3', 'apt-get'], swift: true, isRoot: false });
+    expect(ensureSystemDeps(system)).not.toBe(0);
+    expect(system.ran).toEqual([]);
+    expect(system.printed).toHaveLength(1);
+    expect(system.printed[0]).toMatch(/sudo apt-get update && sudo apt-get install -y chromium$/);
+    expect(system.printed[0]).not.toContain('python3-swift');
+  });
+
+  it('names every missing package in the one message (no python3 at all counts as no Swift)', () => {
+    const system = fakeSystem({ executables: [], swift: false, isRoot: false });
+    expect(ensureSystemDeps(system)).toBe(1);
+    expect(system.printed).toHaveLength(1);
+    expect(system.printed[0]).toMatch(/apt-get install -y chromium python3-swift$/);
+  });
+
+  it('looks for the browser where Playwright will: CHROMIUM_PATH when set', () => {
+    const env = { PATH: '/usr/bin', CHROMIUM_PATH: '/opt/chromium/chrome' };
+    const elsewhere = fakeSystem({ executables: everything, swift: true, isRoot: false, env });
+    expect(ensureSystemDeps(elsewhere)).toBe(1);
+    expect(elsewhere.printed[0]).toContain('install -y chromium');
+    const there = fakeSystem({
+      executables: ['/opt/chromium/chrome', '/usr/bin/python3'],
+      swift: true,
+      isRoot: false,
+      env,
+    });
+    expect(ensureSystemDeps(there)).toBe(0);
+  });
+
+  it('as root with apt-get: installs only what is missing, unattended, then carries on', () => {
+    const system = fakeSystem({
+      executables: ['/usr/bin/chromium', '/usr/bin/python3', 'apt-get'],
+      swift: false,
+      isRoot: true,
+      install: { swift: true },
+    });
+    expect(ensureSystemDeps(system)).toBe(0);
+    expect(system.ran.map(({ command, args }) => [command, ...args].join(' '))).toEqual([
+      'apt-get update -qq',
+      'apt-get install -y -qq python3-swift',
+    ]);
+    expect(system.ran.every(({ env }) => env.DEBIAN_FRONTEND === 'noninteractive')).toBe(true);
+    expect(system.printed).toHaveLength(1); // what it installs, no more
+  });
+
+  it('as root when apt-get fails: stops with the one message', () => {
+    const system = fakeSystem({
+      executables: ['/usr/bin/python3', 'apt-get'],
+      swift: true,
+      isRoot: true,
+      aptExit: 100,
+    });
+    expect(ensureSystemDeps(system)).toBe(1);
+    expect(system.printed.at(-1)).toContain('apt-get update && apt-get install -y chromium');
+    expect(system.printed.at(-1)).not.toContain('sudo');
+  });
+
+  it('as root without apt-get (not Debian): asks, installs nothing', () => {
+    const system = fakeSystem({ executables: ['/usr/bin/python3'], swift: true, isRoot: true });
+    expect(ensureSystemDeps(system)).toBe(1);
+    expect(system.ran).toEqual([]);
+    expect(system.printed).toHaveLength(1);
+  });
+});
