@@ -2,6 +2,7 @@
 // so the cost can be raised later without breaking existing accounts.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { Semaphore } from './one-at-a-time.ts';
 
 const scryptAsync = promisify(scrypt) as (
   password: string,
@@ -40,6 +41,14 @@ export function passwordWeakness(password: string): string | null {
   return classes < 3 ? 'classes' : null;
 }
 
+/**
+ * scrypt runs on libuv's thread pool (4 threads), which the core's file I/O shares: a
+ * burst of sign-ins must not hold all of it. Two at a time keeps the rest free.
+ */
+const hashing = new Semaphore(2);
+
 function derive(password: string, salt: Buffer, cost: { N: number; r: number; p: number }): Promise<Buffer> {
-  return scryptAsync(password.normalize('NFC'), salt, KEY_LENGTH, { ...cost, maxmem: 128 * cost.N * cost.r * 2 });
+  return hashing.run(() =>
+    scryptAsync(password.normalize('NFC'), salt, KEY_LENGTH, { ...cost, maxmem: 128 * cost.N * cost.r * 2 }),
+  );
 }
