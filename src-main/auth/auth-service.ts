@@ -7,7 +7,7 @@ import type { Caller, Role, SessionInfo, UserSummary } from '../common/users.ts'
 import type { Database } from '../store/database.ts';
 import { AUDIT_STREAM, type EventLog, type JsonValue } from '../recording/event-log.ts';
 import type { Clock } from '../common/hall-time.ts';
-import { DECOY_HASH, hashPassword, passwordWeakness, verifyPassword } from './password.ts';
+import { DECOY_HASH, hashPassword, needsRehash, passwordWeakness, verifyPassword } from './password.ts';
 import { KeyedQueue } from './one-at-a-time.ts';
 import { UserStore, toSummary, type UserRecord } from './user-store.ts';
 
@@ -112,6 +112,9 @@ export class AuthService {
       }
       if (current.disabled) throw new AppError('auth.accountDisabled', 'account is disabled');
       this.users.update(user.id, { failedAttempts: 0, lockedUntil: null }, this.clock.now());
+      if (needsRehash(current.passwordHash)) {
+        this.users.replaceHash(user.id, current.passwordHash, await hashPassword(password), this.clock.now());
+      }
       this.audit(user.username, 'auth.login', { userId: user.id, role: user.role });
       this.begin(session, current);
       return this.info(session);

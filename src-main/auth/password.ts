@@ -11,7 +11,12 @@ const scryptAsync = promisify(scrypt) as (
   options: { N: number; r: number; p: number; maxmem: number },
 ) => Promise<Buffer>;
 
-const COST = { N: 1 << 15, r: 8, p: 1 };
+/**
+ * OWASP's current guidance for scrypt: N=2^17, r=8, p=1, which needs 128 MiB per
+ * hash (128·N·r bytes). Hashes stored with an older cost still verify with their own
+ * parameters and are re-hashed at this cost on the next successful sign-in.
+ */
+const COST = { N: 1 << 17, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 
 export async function hashPassword(password: string): Promise<string> {
@@ -26,6 +31,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const expected = Buffer.from(key, 'base64');
   const actual = await derive(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** Whether a stored hash was made with other parameters than today's (then re-hash it). */
+export function needsRehash(stored: string): boolean {
+  const [scheme, n, r, p] = stored.split('$');
+  return scheme !== 'scrypt' || Number(n) !== COST.N || Number(r) !== COST.r || Number(p) !== COST.p;
 }
 
 /** A hash to verify against when the username is unknown, so timing does not reveal it. */
@@ -49,6 +60,7 @@ const hashing = new Semaphore(2);
 
 function derive(password: string, salt: Buffer, cost: { N: number; r: number; p: number }): Promise<Buffer> {
   return hashing.run(() =>
-    scryptAsync(password.normalize('NFC'), salt, KEY_LENGTH, { ...cost, maxmem: 128 * cost.N * cost.r * 2 }),
+    // Node refuses scrypt above maxmem (32 MiB by default): allow what the cost needs, with headroom.
+    scryptAsync(password.normalize('NFC'), salt, KEY_LENGTH, { ...cost, maxmem: 2 * 128 * cost.N * cost.r }),
   );
 }

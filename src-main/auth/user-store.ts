@@ -94,6 +94,13 @@ export class UserStore {
     return this.byId(id)!;
   }
 
+  /** Replaces a password hash unless it changed meanwhile (a reset wins over a re-hash). */
+  replaceHash(id: number, previous: string, next: string, now: number): void {
+    this.db
+      .prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? AND password_hash = ?')
+      .run(next, now, id, previous);
+  }
+
   /**
    * Counts one wrong password in a single statement, so concurrent attempts cannot
    * overwrite each other's count; the attempt that reaches `maxAttempts` locks the

@@ -55,7 +55,8 @@ const lockedUntilOf = async (local: (method: string) => Promise<ResultMessage>, 
   return users.find((user) => user.username === username)?.lockedUntil ?? null;
 };
 
-describe('lockout over the browser host', () => {
+// Each password check is a full-cost scrypt (about a second on a busy machine), one after another.
+describe('lockout over the browser host', { timeout: 120_000 }, () => {
   it('locks after exactly maxFailedAttempts even when 40 guesses arrive in one batch', async () => {
     const { core, local, send, close } = await hallOverHost();
     const max = core.config.security.maxFailedAttempts;
