@@ -6,6 +6,7 @@ import { healthLabel, healthReason, healthStateLabel } from '../components/healt
 import { t } from '../../src-main/common/i18n/index.ts';
 import { CatalogPanel } from './CatalogPanel.tsx';
 import { DepartmentsPanel } from './DepartmentsPanel.tsx';
+import { SyncPauseControl } from './queue/SyncBar.tsx';
 
 const timeFormat = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'short', timeStyle: 'medium' });
 
@@ -47,6 +48,7 @@ export function DeploymentArea() {
           </tbody>
         </table>
       )}
+      <SyncPauseControl />
       <DepartmentsPanel />
       <CatalogPanel />
     </section>

@@ -16,6 +16,11 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
   output: O;
 }
 
+/** Whether a signed-in, unlocked user of `role` may call a method with this access (the UI's buttons ask). */
+export function roleMayCall(access: Access, role: Role): boolean {
+  return typeof access === 'string' || access.includes(role);
+}
+
 export const method = <I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>) => spec;
 
 /** The input of a method that takes nothing. */

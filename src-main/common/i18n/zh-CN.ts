@@ -562,6 +562,7 @@ export const zhCN = {
       ready: '正常',
       busy: '工作中',
       absent: '未连接',
+      paused: '已暂停',
       error: '故障',
     },
     /** Names of health entries by their stable id; an unknown id is shown as is. */
@@ -591,6 +592,7 @@ export const zhCN = {
       retrying: '发送失败，稍后自动重试',
       rejected: '接收方拒收',
       uploading: '正在上传',
+      paused: '报送已由值班负责人或运维人员暂停，收件包暂存本机；恢复后继续报送',
     },
   },
   errors,
