@@ -41,13 +41,19 @@ export class AuthService {
   caller(session: Session): Caller {
     const user = this.currentUser(session);
     if (!user) return { role: null, locked: false };
-    if (!session.locked && this.clock.now() - session.lastActivity > this.policy.idleLockMinutes * 60_000) {
-      session.locked = true;
-    }
+    this.lockIfIdle(session);
     return { role: user.role, locked: session.locked };
   }
 
-  /** Counts a call as activity for the idle lock. */
+  /** Applies the idle lock as time passes; true when this check is what locked the session. */
+  lockIfIdle(session: Session): boolean {
+    if (session.userId === null || session.locked) return false;
+    if (this.clock.now() - session.lastActivity <= this.policy.idleLockMinutes * 60_000) return false;
+    session.locked = true;
+    return true;
+  }
+
+  /** Counts a call the user made as activity for the idle lock. */
   touch(session: Session): void {
     if (session.userId !== null && !session.locked) session.lastActivity = this.clock.now();
   }

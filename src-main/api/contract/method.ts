@@ -12,6 +12,11 @@ export type Access = 'public' | 'session' | 'user' | readonly Role[];
 
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   access: Access;
+  /**
+   * A read the UI makes on its own (on a timer, on an event, on reconnecting), not on
+   * the user's request: it does not count as activity for the idle lock.
+   */
+  background?: true;
   input: I;
   output: O;
 }
