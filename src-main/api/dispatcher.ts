@@ -20,6 +20,8 @@ type MethodOutputOfInput<M extends MethodName> = z.output<(typeof methods)[M]['i
 export interface DispatcherOptions<Ctx> {
   handlers: Handlers<Ctx>;
   caller: (ctx: Ctx) => Caller;
+  /** After each successful call the user made: a method not marked `background` (the idle lock's activity). */
+  onUserCall?: (ctx: Ctx) => void;
   /** Called for failures that are not AppErrors: bugs, to be logged with their stack. */
   onInternalError: (method: string, error: unknown) => void;
 }
@@ -29,7 +31,7 @@ export interface Dispatcher<Ctx> {
 }
 
 export function createDispatcher<Ctx>(options: DispatcherOptions<Ctx>): Dispatcher<Ctx> {
-  const { handlers, caller, onInternalError } = options;
+  const { handlers, caller, onUserCall, onInternalError } = options;
 
   async function dispatch(message: unknown, ctx: Ctx): Promise<ResultMessage> {
     const envelope = CallMessage.safeParse(message);
@@ -50,6 +52,7 @@ export function createDispatcher<Ctx>(options: DispatcherOptions<Ctx>): Dispatch
       }
       const handler = handlers[name] as (input: unknown, ctx: Ctx) => unknown;
       const value = spec.output.parse(await handler(parsed.data, ctx));
+      if (!('background' in spec && spec.background)) onUserCall?.(ctx);
       return { type: 'result', id, ok: true, value };
     } catch (error) {
       if (isAppError(error)) return failure(id, error);

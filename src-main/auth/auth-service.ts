@@ -7,7 +7,8 @@ import type { Caller, Role, SessionInfo, UserSummary } from '../common/users.ts'
 import type { Database } from '../store/database.ts';
 import { AUDIT_STREAM, type EventLog, type JsonValue } from '../recording/event-log.ts';
 import type { Clock } from '../common/hall-time.ts';
-import { DECOY_HASH, hashPassword, passwordWeakness, verifyPassword } from './password.ts';
+import { DECOY_HASH, hashPassword, needsRehash, passwordWeakness, verifyPassword } from './password.ts';
+import { KeyedQueue } from './one-at-a-time.ts';
 import { UserStore, toSummary, type UserRecord } from './user-store.ts';
 
 export interface AuthPolicy {
@@ -24,6 +25,8 @@ export class Session {
 
 export class AuthService {
   private readonly users: UserStore;
+  private readonly perConnection = new KeyedQueue<Session>();
+  private readonly perAccount = new KeyedQueue<string>();
 
   constructor(
     private readonly db: Database,
@@ -38,13 +41,19 @@ export class AuthService {
   caller(session: Session): Caller {
     const user = this.currentUser(session);
     if (!user) return { role: null, locked: false };
-    if (!session.locked && this.clock.now() - session.lastActivity > this.policy.idleLockMinutes * 60_000) {
-      session.locked = true;
-    }
+    this.lockIfIdle(session);
     return { role: user.role, locked: session.locked };
   }
 
-  /** Counts a call as activity for the idle lock. */
+  /** Applies the idle lock as time passes; true when this check is what locked the session. */
+  lockIfIdle(session: Session): boolean {
+    if (session.userId === null || session.locked) return false;
+    if (this.clock.now() - session.lastActivity <= this.policy.idleLockMinutes * 60_000) return false;
+    session.locked = true;
+    return true;
+  }
+
+  /** Counts a call the user made as activity for the idle lock. */
   touch(session: Session): void {
     if (session.userId !== null && !session.locked) session.lastActivity = this.clock.now();
   }
@@ -78,21 +87,44 @@ export class AuthService {
     return this.info(session);
   }
 
+  /**
+   * Unknown user, wrong password and locked account get the same answer, so a guess
+   * does not tell which accounts exist. Only the holder of the right password learns
+   * that an account is disabled.
+   */
   async login(session: Session, username: string, password: string): Promise<SessionInfo> {
-    const user = this.users.byUsername(username);
-    if (!user) {
-      await verifyPassword(password, DECOY_HASH);
-      this.audit(username, 'auth.loginFailed', { reason: 'unknown_user' });
-      throw new AppError('auth.invalidCredentials', 'wrong username or password');
-    }
-    this.refuseUnusable(user);
-    if (!(await verifyPassword(password, user.passwordHash))) {
-      this.failAttempt(user, 'auth.loginFailed');
-    }
-    this.users.update(user.id, { failedAttempts: 0, lockedUntil: null }, this.clock.now());
-    this.audit(user.username, 'auth.login', { userId: user.id, role: user.role });
-    this.begin(session, user);
-    return this.info(session);
+    return this.oneAtATime(session, username, async () => {
+      const user = this.users.byUsername(username);
+      if (!user) {
+        // Costs what a real account's check costs, so timing does not reveal the name either.
+        await verifyPassword(password, DECOY_HASH);
+        this.audit(username, 'auth.loginFailed', { reason: 'unknown_user' });
+        throw this.invalidCredentials();
+      }
+      if (this.lockedFor(user) > 0) {
+        // Refused before hashing: guessing against a locked account costs the core nothing.
+        this.audit(user.username, 'auth.loginFailed', { userId: user.id, reason: 'locked' });
+        throw this.invalidCredentials();
+      }
+      if (!(await verifyPassword(password, user.passwordHash))) {
+        this.countFailure(user, 'auth.loginFailed');
+        throw this.invalidCredentials();
+      }
+      // Hashing took a while: the account may have been locked or disabled meanwhile.
+      const current = this.users.byId(user.id);
+      if (!current || this.lockedFor(current) > 0) {
+        this.audit(user.username, 'auth.loginFailed', { userId: user.id, reason: 'locked' });
+        throw this.invalidCredentials();
+      }
+      if (current.disabled) throw new AppError('auth.accountDisabled', 'account is disabled');
+      this.users.update(user.id, { failedAttempts: 0, lockedUntil: null }, this.clock.now());
+      if (needsRehash(current.passwordHash)) {
+        this.users.replaceHash(user.id, current.passwordHash, await hashPassword(password), this.clock.now());
+      }
+      this.audit(user.username, 'auth.login', { userId: user.id, role: user.role });
+      this.begin(session, current);
+      return this.info(session);
+    });
   }
 
   logout(session: Session): SessionInfo {
@@ -108,18 +140,25 @@ export class AuthService {
     return this.info(session);
   }
 
+  /** The session's own user: no one learns of an account here, so the lock is named. */
   async unlock(session: Session, password: string): Promise<SessionInfo> {
     const user = this.currentUser(session);
     if (!user) throw new AppError('auth.required', 'no user on this session');
-    this.refuseUnusable(user, session);
-    if (!(await verifyPassword(password, user.passwordHash))) {
-      this.failAttempt(user, 'auth.unlockFailed', session);
-    }
-    this.users.update(user.id, { failedAttempts: 0, lockedUntil: null }, this.clock.now());
-    session.locked = false;
-    session.lastActivity = this.clock.now();
-    this.audit(user.username, 'auth.unlock', { userId: user.id });
-    return this.info(session);
+    return this.oneAtATime(session, user.username, async () => {
+      this.refuseLocked(this.currentUser(session), session);
+      if (!(await verifyPassword(password, user.passwordHash))) {
+        this.countFailure(user, 'auth.unlockFailed');
+        // The attempt that reached the limit signs the session out.
+        this.refuseLocked(this.users.byId(user.id), session);
+        throw this.invalidCredentials();
+      }
+      this.refuseLocked(this.currentUser(session), session);
+      this.users.update(user.id, { failedAttempts: 0, lockedUntil: null }, this.clock.now());
+      session.locked = false;
+      session.lastActivity = this.clock.now();
+      this.audit(user.username, 'auth.unlock', { userId: user.id });
+      return this.info(session);
+    });
   }
 
   // ── user management (installers) ───────────────────────────────────────────
@@ -216,33 +255,50 @@ export class AuthService {
     session.lastActivity = this.clock.now();
   }
 
-  private refuseUnusable(user: UserRecord, session?: Session): void {
-    if (user.disabled) throw new AppError('auth.accountDisabled', 'account is disabled');
-    const remaining = (user.lockedUntil ?? 0) - this.clock.now();
-    if (remaining > 0) {
-      if (session) this.logout(session);
-      throw new AppError('auth.accountLocked', 'account is locked after failed attempts', {
-        minutes: Math.ceil(remaining / 60_000),
-      });
-    }
+  /**
+   * One password check at a time per connection and per account: a batch of guesses
+   * is answered one by one, each seeing the count the one before left, so the lock
+   * takes hold at exactly the limit. Usernames compare without case, as in the table.
+   */
+  private oneAtATime<T>(session: Session, username: string, task: () => Promise<T>): Promise<T> {
+    return this.perConnection.run(session, () => this.perAccount.run(username.toLowerCase(), task));
   }
 
-  /** Counts a wrong password; the attempt that reaches the limit locks the account. */
-  private failAttempt(user: UserRecord, kind: string, session?: Session): never {
-    const attempts = user.failedAttempts + 1;
+  /** Milliseconds the account stays locked; 0 when it is not. */
+  private lockedFor(user: UserRecord): number {
+    return Math.max(0, (user.lockedUntil ?? 0) - this.clock.now());
+  }
+
+  /** Signs the session out and refuses while its user's account is locked (or gone). */
+  private refuseLocked(user: UserRecord | undefined, session: Session): void {
+    if (!user) throw new AppError('auth.required', 'no user on this session');
+    const remaining = this.lockedFor(user);
+    if (remaining === 0) return;
+    this.logout(session);
+    throw new AppError('auth.accountLocked', 'account is locked after failed attempts', {
+      minutes: Math.ceil(remaining / 60_000),
+    });
+  }
+
+  /** Counts a wrong password in the database; the attempt that reaches the limit locks the account. */
+  private countFailure(user: UserRecord, kind: string): void {
     const now = this.clock.now();
-    if (attempts >= this.policy.maxFailedAttempts) {
-      this.users.update(user.id, { failedAttempts: 0, lockedUntil: now + this.policy.lockoutMinutes * 60_000 }, now);
-      this.audit(user.username, kind, { userId: user.id, attempts, locked: true });
-      if (session) this.logout(session);
-      throw new AppError('auth.accountLocked', `locked after ${attempts} failed attempts`, {
-        minutes: this.policy.lockoutMinutes,
-      });
-    }
-    this.users.update(user.id, { failedAttempts: attempts }, now);
-    this.audit(user.username, kind, { userId: user.id, attempts, locked: false });
-    throw new AppError('auth.invalidCredentials', 'wrong username or password', {
-      remaining: this.policy.maxFailedAttempts - attempts,
+    const failure = this.users.recordFailure(
+      user.id,
+      { maxAttempts: this.policy.maxFailedAttempts, lockUntil: now + this.policy.lockoutMinutes * 60_000 },
+      now,
+    );
+    this.audit(user.username, kind, {
+      userId: user.id,
+      ...(failure ? { attempts: failure.attempts, locked: failure.locked } : { reason: 'locked' }),
+    });
+  }
+
+  /** The same for every failed sign-in: it says what happens next, not what went wrong. */
+  private invalidCredentials(): AppError {
+    return new AppError('auth.invalidCredentials', 'wrong username or password, or the account is locked', {
+      attempts: this.policy.maxFailedAttempts,
+      minutes: this.policy.lockoutMinutes,
     });
   }
 

@@ -2,6 +2,7 @@
 // so the cost can be raised later without breaking existing accounts.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { Semaphore } from './one-at-a-time.ts';
 
 const scryptAsync = promisify(scrypt) as (
   password: string,
@@ -10,7 +11,12 @@ const scryptAsync = promisify(scrypt) as (
   options: { N: number; r: number; p: number; maxmem: number },
 ) => Promise<Buffer>;
 
-const COST = { N: 1 << 15, r: 8, p: 1 };
+/**
+ * OWASP's current guidance for scrypt: N=2^17, r=8, p=1, which needs 128 MiB per
+ * hash (128·N·r bytes). Hashes stored with an older cost still verify with their own
+ * parameters and are re-hashed at this cost on the next successful sign-in.
+ */
+const COST = { N: 1 << 17, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 
 export async function hashPassword(password: string): Promise<string> {
@@ -27,6 +33,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+/** Whether a stored hash was made with other parameters than today's (then re-hash it). */
+export function needsRehash(stored: string): boolean {
+  const [scheme, n, r, p] = stored.split('$');
+  return scheme !== 'scrypt' || Number(n) !== COST.N || Number(r) !== COST.r || Number(p) !== COST.p;
+}
+
 /** A hash to verify against when the username is unknown, so timing does not reveal it. */
 export const DECOY_HASH = `scrypt$${COST.N}$${COST.r}$${COST.p}$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`;
 
@@ -40,6 +52,15 @@ export function passwordWeakness(password: string): string | null {
   return classes < 3 ? 'classes' : null;
 }
 
+/**
+ * scrypt runs on libuv's thread pool (4 threads), which the core's file I/O shares: a
+ * burst of sign-ins must not hold all of it. Two at a time keeps the rest free.
+ */
+const hashing = new Semaphore(2);
+
 function derive(password: string, salt: Buffer, cost: { N: number; r: number; p: number }): Promise<Buffer> {
-  return scryptAsync(password.normalize('NFC'), salt, KEY_LENGTH, { ...cost, maxmem: 128 * cost.N * cost.r * 2 });
+  return hashing.run(() =>
+    // Node refuses scrypt above maxmem (32 MiB by default): allow what the cost needs, with headroom.
+    scryptAsync(password.normalize('NFC'), salt, KEY_LENGTH, { ...cost, maxmem: 2 * 128 * cost.N * cost.r }),
+  );
 }

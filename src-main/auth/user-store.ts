@@ -93,6 +93,37 @@ export class UserStore {
       .run({ ...Object.fromEntries(set), updated_at: now, id });
     return this.byId(id)!;
   }
+
+  /** Replaces a password hash unless it changed meanwhile (a reset wins over a re-hash). */
+  replaceHash(id: number, previous: string, next: string, now: number): void {
+    this.db
+      .prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? AND password_hash = ?')
+      .run(next, now, id, previous);
+  }
+
+  /**
+   * Counts one wrong password in a single statement, so concurrent attempts cannot
+   * overwrite each other's count; the attempt that reaches `maxAttempts` locks the
+   * account until `lockUntil`. An account locked already is not counted: undefined.
+   */
+  recordFailure(
+    id: number,
+    limits: { maxAttempts: number; lockUntil: number },
+    now: number,
+  ): { attempts: number; locked: boolean } | undefined {
+    const row = this.db
+      .prepare<[{ id: number; max: number; until: number; now: number }], { attempts: number; locked: 0 | 1 }>(
+        `UPDATE users SET
+           failed_attempts = CASE WHEN failed_attempts + 1 >= @max THEN 0 ELSE failed_attempts + 1 END,
+           locked_until = CASE WHEN failed_attempts + 1 >= @max THEN @until ELSE locked_until END,
+           updated_at = @now
+         WHERE id = @id AND (locked_until IS NULL OR locked_until <= @now)
+         RETURNING CASE WHEN locked_until = @until THEN @max ELSE failed_attempts END AS attempts,
+                   locked_until = @until AS locked`,
+      )
+      .get({ id, max: limits.maxAttempts, until: limits.lockUntil, now });
+    return row && { attempts: row.attempts, locked: row.locked === 1 };
+  }
 }
 
 export function toSummary(user: UserRecord): UserSummary {

@@ -2,7 +2,8 @@
 // status bar shows them (reasons are i18n keys under `health.reasons`).
 import { z } from 'zod';
 
-export const HealthState = z.enum(['ready', 'busy', 'absent', 'error']);
+/** `paused`: stopped on purpose by a person (sending paused), not broken. */
+export const HealthState = z.enum(['ready', 'busy', 'absent', 'paused', 'error']);
 export type HealthState = z.infer<typeof HealthState>;
 
 export const HealthEntry = z.object({

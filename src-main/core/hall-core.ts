@@ -34,6 +34,9 @@ import { HealthBoard } from './health.ts';
 import { createFileLogger, type Logger } from './log.ts';
 import { type Clock, type KeyProvider, type Platform, systemClock } from './platform.ts';
 
+/** How often each connection checks its session's idle lock (at most this late). */
+const IDLE_CHECK_MS = 15_000;
+
 /** One UI attached to the core: a BrowserWindow or a browser tab's WebSocket. */
 export interface Connection {
   /** Handles one contract message (already decoded) and answers with a result. */
@@ -168,6 +171,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     const dispatcher = createDispatcher<ConnectionContext>({
       handlers: createHandlers({ info, auth, health, events, catalog, intake, packets, blobs, sync }),
       caller: ({ session }) => auth.caller(session),
+      onUserCall: ({ session }) => auth.touch(session),
       onInternalError: (method, error) => logger.error({ err: error, method }, 'handler failed'),
     });
     // Background: the embedded inbox (demo), then the worker and the change feeds.
@@ -183,6 +187,14 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       sync: sync.runner,
       openConnection(send) {
         const ctx: ConnectionContext = { session: new Session() };
+        // The idle lock is told to the UI when it happens, not at the UI's next call.
+        const checkIdle = () => {
+          if (auth.lockIfIdle(ctx.session)) {
+            send({ type: 'event', name: 'session.changed', payload: auth.info(ctx.session) });
+          }
+        };
+        const idleTimer = setInterval(checkIdle, IDLE_CHECK_MS);
+        idleTimer.unref();
         const unsubscribe = health.subscribe((snapshot) =>
           send({ type: 'event', name: 'health.changed', payload: snapshot }),
         );
@@ -192,11 +204,11 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         });
         return {
           async handle(message) {
-            const result = await dispatcher.dispatch(message, ctx);
-            if (result.ok) auth.touch(ctx.session);
-            return result;
+            checkIdle();
+            return dispatcher.dispatch(message, ctx);
           },
           close() {
+            clearInterval(idleTimer);
             unsubscribe();
             unsubscribeSync();
             if (ctx.session.userId !== null) auth.logout(ctx.session);

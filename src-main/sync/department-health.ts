@@ -28,6 +28,7 @@ export class DepartmentHealth {
   /** Departments the change feed (the probe) found unreachable. */
   private readonly offline = new Set<string>();
   private embeddedProblem: string | undefined;
+  private paused = false;
 
   constructor(
     private readonly departments: Departments,
@@ -58,6 +59,12 @@ export class DepartmentHealth {
     this.report();
   }
 
+  /** Sending paused by a supervisor or installer (or resumed): the board says so until resumed. */
+  sendingPaused(paused: boolean): void {
+    this.paused = paused;
+    this.report();
+  }
+
   problemOf(departmentId: string): DepartmentProblem | undefined {
     const department = this.departments.info(departmentId);
     if (department?.endpoint === 'embedded' && this.embeddedProblem) {
@@ -85,6 +92,21 @@ export class DepartmentHealth {
     const problems = departments
       .map((d) => ({ id: d.id, problem: this.problemOf(d.id) }))
       .filter((entry): entry is { id: string; problem: DepartmentProblem } => entry.problem !== undefined);
+    const details = problems
+      .map((p) => `${p.id}: ${p.problem.code} ${p.problem.detail}`)
+      .join('; ')
+      .slice(0, 500);
+    if (this.paused) {
+      // Nothing is sent while paused, whatever else stands: that is what the hall must see first.
+      this.health.report({
+        id: 'sync',
+        kind: 'sync',
+        state: 'paused',
+        reason: 'paused',
+        detail: details ? `sending paused; ${details}` : 'sending paused',
+      });
+      return;
+    }
     if (problems.length === 0) {
       this.health.report({ id: 'sync', kind: 'sync', state: 'ready' });
       return;
@@ -95,10 +117,7 @@ export class DepartmentHealth {
       kind: 'sync',
       state: first.code === 'sync.tokenMissing' && problems.length === departments.length ? 'absent' : 'error',
       reason: HEALTH_REASON[first.code] ?? 'retrying',
-      detail: problems
-        .map((p) => `${p.id}: ${p.problem.code} ${p.problem.detail}`)
-        .join('; ')
-        .slice(0, 500),
+      detail: details,
     });
   }
 }

@@ -55,7 +55,7 @@ export class SyncRunner {
   start(): void {
     if (this.starting) return;
     const { departments, store, health, logger } = this.deps;
-    health.report();
+    health.sendingPaused(this.deps.settings.get('paused') === '1');
     this.starting = (async () => {
       try {
         // Held for a cause that may have been fixed since the last run (config edited, token set).
@@ -143,6 +143,7 @@ export class SyncRunner {
   pause(actor: string): SyncStatus {
     this.deps.settings.set('paused', '1');
     this.deps.worker.pause();
+    this.deps.health.sendingPaused(true);
     this.deps.events.append({ stream: AUDIT_STREAM, actor, kind: 'sync.paused', payload: {} });
     return this.status();
   }
@@ -150,6 +151,7 @@ export class SyncRunner {
   resume(actor: string): SyncStatus {
     this.deps.settings.set('paused', '0');
     this.deps.worker.resume();
+    this.deps.health.sendingPaused(false);
     this.deps.events.append({ stream: AUDIT_STREAM, actor, kind: 'sync.resumed', payload: {} });
     return this.status();
   }

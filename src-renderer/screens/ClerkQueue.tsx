@@ -3,7 +3,7 @@
 // (queue/PacketQueue.tsx). The draft open in this window is remembered for the tab,
 // so a reload lands back in it.
 import { useCallback, useEffect, useState } from 'react';
-import type { DraftView } from '../../src-main/api/contract/index.ts';
+import type { DraftView, Role } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
 import { hallTime } from '../../src-main/common/hall-time.ts';
 import { useAction } from '../app/use-action.ts';
@@ -18,7 +18,7 @@ export const NEW_INTAKE_SHORTCUT = 'Alt+N';
 
 type View = { kind: 'home' } | { kind: 'choose' } | { kind: 'draft'; id: string; initial?: DraftView };
 
-export function ClerkQueue({ locked = false }: { locked?: boolean }) {
+export function ClerkQueue({ locked = false, role }: { locked?: boolean; role: Role }) {
   const [view, setView] = useState<View>(() => {
     const open = openDraft.get();
     return open ? { kind: 'draft', id: open } : { kind: 'home' };
@@ -37,15 +37,17 @@ export function ClerkQueue({ locked = false }: { locked?: boolean }) {
   if (view.kind === 'draft') {
     return <IntakeWizard key={view.id} draftId={view.id} initial={view.initial} locked={locked} onExit={goHome} />;
   }
-  return <QueueHome locked={locked} onNew={() => setView({ kind: 'choose' })} onOpen={open} />;
+  return <QueueHome locked={locked} role={role} onNew={() => setView({ kind: 'choose' })} onOpen={open} />;
 }
 
 function QueueHome({
   locked,
+  role,
   onNew,
   onOpen,
 }: {
   locked: boolean;
+  role: Role;
   onNew: () => void;
   onOpen: (draft: DraftView) => void;
 }) {
@@ -148,6 +150,7 @@ function QueueHome({
         locked={locked}
         noDrafts={drafts?.length === 0}
         onSupplement={supplement}
+        role={role}
       />
     </section>
   );

@@ -7,6 +7,7 @@ import { hallTime } from '../../src-main/common/hall-time.ts';
 import { t } from '../../src-main/common/i18n/index.ts';
 import { CatalogPanel } from './CatalogPanel.tsx';
 import { DepartmentsPanel } from './DepartmentsPanel.tsx';
+import { SyncPauseControl } from './queue/SyncBar.tsx';
 
 export function DeploymentArea() {
   const entries = useHealth();
@@ -46,6 +47,7 @@ export function DeploymentArea() {
           </tbody>
         </table>
       )}
+      <SyncPauseControl />
       <DepartmentsPanel />
       <CatalogPanel />
     </section>

@@ -1,6 +1,8 @@
-// 督查: session review for supervisors; the list and player come in later issues.
+// 督查: session review for supervisors (the list and player come in later issues), and
+// the switch that pauses the hall's sending.
 import { EmptyState } from '../components/Notice.tsx';
 import { t } from '../../src-main/common/i18n/index.ts';
+import { SyncPauseControl } from './queue/SyncBar.tsx';
 
 export function SupervisionArea() {
   return (
@@ -8,6 +10,7 @@ export function SupervisionArea() {
       <h2 id="area-supervision" tabIndex={-1}>
         {t('areas.supervision')}
       </h2>
+      <SyncPauseControl />
       <EmptyState title={t('supervision.empty')} hint={t('supervision.emptyHint')} />
     </section>
   );

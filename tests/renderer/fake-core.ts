@@ -55,6 +55,8 @@ function overTheWire<T>(message: T): T {
 }
 const MAX_FAILED = 5;
 const LOCKOUT_MINUTES = 15;
+/** What the core answers for every failed sign-in: the limit and the lockout, the same for everyone. */
+const FAILED_SIGN_IN = { attempts: MAX_FAILED, minutes: LOCKOUT_MINUTES };
 
 export class FakeCore {
   readonly users: FakeUser[] = [];
@@ -167,7 +169,7 @@ export class FakeCore {
         user.lockedUntil = Date.now() + LOCKOUT_MINUTES * 60_000;
         throw new AppError('auth.accountLocked', 'locked', { minutes: LOCKOUT_MINUTES });
       }
-      throw new AppError('auth.invalidCredentials', 'wrong username or password');
+      throw new AppError('auth.invalidCredentials', 'wrong username or password', FAILED_SIGN_IN);
     }
     user.failedAttempts = 0;
   }
@@ -198,7 +200,7 @@ export class FakeCore {
       },
       'auth.login': (input) => {
         const user = this.byUsername(input.username);
-        if (!user) throw new AppError('auth.invalidCredentials', 'wrong username or password');
+        if (!user) throw new AppError('auth.invalidCredentials', 'wrong username or password', FAILED_SIGN_IN);
         this.checkPassword(user, input.password);
         this.session.userId = user.id;
         this.session.locked = false;

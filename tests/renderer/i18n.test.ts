@@ -42,7 +42,9 @@ describe('t', () => {
 
   it('finds keys that contain dots themselves', () => {
     expect(tryT('health.labels.device.idCardReader')).toBe('身份证阅读器');
-    expect(tryT('errors.auth.invalidCredentials')).toBe('用户名或密码错误。');
+    expect(tryT('errors.auth.invalidCredentials', { attempts: 5, minutes: 15 })).toBe(
+      '用户名或密码错误。连续输错 5 次后账户将被锁定 15 分钟；已锁定时请到时再试，或联系运维人员解锁。',
+    );
     expect(tryT('health.labels.device.unknownThing')).toBeUndefined();
   });
 });

@@ -22,7 +22,7 @@ describe('LockScreen', () => {
     const { core } = renderApp({ users: [INSTALLER, CLERK], signedIn: CLERK.username, locked: true });
 
     await user.type(await screen.findByLabelText('密码'), 'wrong{Enter}');
-    expect((await screen.findByRole('alert')).textContent).toBe('用户名或密码错误。');
+    expect((await screen.findByRole('alert')).textContent).toBe('用户名或密码错误。连续输错 5 次后账户将被锁定 15 分钟；已锁定时请到时再试，或联系运维人员解锁。');
 
     await user.type(screen.getByLabelText('密码'), `${CLERK.password}{Enter}`);
     expect(await screen.findByRole('heading', { name: '今日队列' })).toBeTruthy();

@@ -19,7 +19,7 @@ describe('LoginScreen', () => {
     await user.type(await screen.findByLabelText('用户名'), CLERK.username);
     await user.type(screen.getByLabelText('密码'), 'wrong-password{Enter}');
 
-    expect((await screen.findByRole('alert')).textContent).toBe('用户名或密码错误。');
+    expect((await screen.findByRole('alert')).textContent).toBe('用户名或密码错误。连续输错 5 次后账户将被锁定 15 分钟；已锁定时请到时再试，或联系运维人员解锁。');
     expect((screen.getByLabelText('密码') as HTMLInputElement).value).toBe('');
   });
 

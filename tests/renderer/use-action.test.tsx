@@ -52,7 +52,7 @@ function Panel({
 }
 
 const busy = () => screen.getByTestId('busy').textContent;
-const wrongPassword = () => new ApiCallError('auth.invalidCredentials', 'no such user');
+const wrongPassword = () => new ApiCallError('auth.invalidCredentials', 'no such user', { attempts: 5, minutes: 15 });
 
 describe('useAction', () => {
   afterEach(() => {
@@ -79,7 +79,7 @@ describe('useAction', () => {
     render(<Panel work={() => Promise.reject(wrongPassword())} onSettled={settled} />);
 
     await user.click(screen.getByRole('button', { name: '保存' }));
-    expect((await screen.findByRole('alert')).textContent).toBe('用户名或密码错误。');
+    expect((await screen.findByRole('alert')).textContent).toBe('用户名或密码错误。连续输错 5 次后账户将被锁定 15 分钟；已锁定时请到时再试，或联系运维人员解锁。');
     expect(busy()).toBe('闲');
     expect(settled).toHaveBeenCalledWith(false);
   });

@@ -13,6 +13,6 @@ export const AppInfo = z.object({
 export type AppInfo = z.infer<typeof AppInfo>;
 
 export const appMethods = {
-  'app.info': method({ access: 'public', input: none, output: AppInfo }),
-  'health.snapshot': method({ access: 'user', input: none, output: HealthSnapshot }),
+  'app.info': method({ access: 'public', background: true, input: none, output: AppInfo }),
+  'health.snapshot': method({ access: 'user', background: true, input: none, output: HealthSnapshot }),
 };

@@ -16,9 +16,10 @@ export const Password = z.string().min(1).max(128);
 const UserId = z.number().int().positive();
 
 export const authMethods = {
-  'auth.session': method({ access: 'public', input: none, output: SessionInfo }),
+  'auth.session': method({ access: 'public', background: true, input: none, output: SessionInfo }),
   'auth.setupState': method({
     access: 'public',
+    background: true,
     input: none,
     output: z.object({ needsFirstInstaller: z.boolean() }),
   }),

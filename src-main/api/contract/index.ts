@@ -54,6 +54,7 @@ export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
 // What the UI names when it speaks of these shapes.
 export type { Access, FileContent, MethodSpec } from './method.ts';
+export { roleMayCall } from './method.ts';
 export type { AppInfo } from './app.ts';
 export type { CatalogHit } from './catalog.ts';
 export type { QueuedPacket } from './packets.ts';

@@ -11,7 +11,7 @@ const MaterialId = z.string().min(1).max(64);
 const byId = z.object({ id: DraftId }).strict();
 
 export const intakeMethods = {
-  'drafts.list': method({ access: ['clerk'], input: none, output: z.object({ drafts: z.array(DraftView) }) }),
+  'drafts.list': method({ access: ['clerk'], background: true, input: none, output: z.object({ drafts: z.array(DraftView) }) }),
   'drafts.create': method({
     access: ['clerk'],
     input: z.object({ itemCode: z.string().min(1).max(64) }).strict(),

@@ -12,8 +12,18 @@ export type Access = 'public' | 'session' | 'user' | readonly Role[];
 
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   access: Access;
+  /**
+   * A read the UI makes on its own (on a timer, on an event, on reconnecting), not on
+   * the user's request: it does not count as activity for the idle lock.
+   */
+  background?: true;
   input: I;
   output: O;
+}
+
+/** Whether a signed-in, unlocked user of `role` may call a method with this access (the UI's buttons ask). */
+export function roleMayCall(access: Access, role: Role): boolean {
+  return typeof access === 'string' || access.includes(role);
 }
 
 export const method = <I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>) => spec;

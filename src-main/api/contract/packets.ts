@@ -11,6 +11,7 @@ export type QueuedPacket = z.infer<typeof QueuedPacket>;
 export const packetMethods = {
   'packets.list': method({
     access: ['clerk', 'supervisor'],
+    background: true,
     input: z.object({ scope: z.enum(['today', 'all']) }).strict(),
     output: z.object({ packets: z.array(QueuedPacket) }),
   }),

@@ -7,9 +7,10 @@ import { method, none } from './method.ts';
 const DepartmentId = z.string().min(1).max(64);
 
 export const syncMethods = {
-  'sync.status': method({ access: 'user', input: none, output: SyncStatus }),
-  'sync.pause': method({ access: ['clerk', 'supervisor', 'installer'], input: none, output: SyncStatus }),
-  'sync.resume': method({ access: ['clerk', 'supervisor', 'installer'], input: none, output: SyncStatus }),
+  'sync.status': method({ access: 'user', background: true, input: none, output: SyncStatus }),
+  // Pausing stops sending for the whole hall and outlives a restart: the lead's call, not a clerk's.
+  'sync.pause': method({ access: ['supervisor', 'installer'], input: none, output: SyncStatus }),
+  'sync.resume': method({ access: ['supervisor', 'installer'], input: none, output: SyncStatus }),
   'sync.retryNow': method({
     access: ['clerk', 'supervisor', 'installer'],
     input: z.object({ packetId: PacketId, version: PacketVersion }).strict(),

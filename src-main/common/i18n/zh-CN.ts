@@ -14,7 +14,8 @@ const errors = {
   'auth.required': '登录已失效，请重新登录。',
   'auth.forbidden': '当前岗位无权进行此操作。',
   'auth.locked': '屏幕已锁定，请输入密码解锁后继续。',
-  'auth.invalidCredentials': '用户名或密码错误。',
+  'auth.invalidCredentials':
+    '用户名或密码错误。连续输错 {attempts} 次后账户将被锁定 {minutes} 分钟；已锁定时请到时再试，或联系运维人员解锁。',
   'auth.accountLocked': '连续输错密码次数过多，账户已锁定，请 {minutes} 分钟后再试或联系运维人员解锁',
   'auth.accountDisabled': '该账户已停用，请联系运维人员。',
   'auth.setupDone': '本机已完成初始设置，请直接登录。',
@@ -579,6 +580,7 @@ export const zhCN = {
       ready: '正常',
       busy: '工作中',
       absent: '未连接',
+      paused: '已暂停',
       error: '故障',
     },
     /** Names of health entries by their stable id; an unknown id is shown as is. */
@@ -609,6 +611,7 @@ export const zhCN = {
       retrying: '发送失败，稍后自动重试',
       rejected: '接收方拒收',
       uploading: '正在上传',
+      paused: '报送已由值班负责人或运维人员暂停，收件包暂存本机；恢复后继续报送',
     },
   },
   errors,

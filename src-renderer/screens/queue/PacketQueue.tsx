@@ -1,11 +1,12 @@
 // Sealed packets on their way to the approving department: today's, all still open
 // (未办结), or those held for a person (需人工处理). Each row says where the packet
 // is in Chinese, with upload progress and time left, the department's reference and
-// decision, how near its deadline is, and what to do when it is held. Sending can be
-// paused and resumed; a held or waiting packet can be retried at once. The list
+// decision, how near its deadline is, and what to do when it is held. Whether sending
+// is paused is shown to all; a held or waiting packet can be retried at once. The list
 // follows the core's events without taking the keyboard focus away.
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FocusEvent, type RefObject } from 'react';
-import type { PacketSync, QueuedPacket, SyncStatus } from '../../../src-main/api/contract/index.ts';
+import type { PacketSync, QueuedPacket, Role } from '../../../src-main/api/contract/index.ts';
+import { methods, roleMayCall } from '../../../src-main/api/contract/index.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { hallTime } from '../../../src-main/common/hall-time.ts';
 import { isSendingState, type PacketState } from '../../../src-main/common/packet-states.ts';
@@ -28,6 +29,7 @@ import {
   type ProgressSample,
   type QueueScope,
 } from './queue-model.ts';
+import { SyncBar } from './SyncBar.tsx';
 import { useHallToday, useQueue } from './use-queue.ts';
 
 const SCOPES: readonly QueueScope[] = ['today', 'open', 'blocked'];
@@ -55,8 +57,11 @@ export function PacketQueue({
   noDrafts,
   refreshToken,
   onSupplement,
+  role,
 }: {
   busy: boolean;
+  /** The signed-in user's role: which of the queue's switches they may use. */
+  role: Role;
   /** Under the idle lock: hold reads until unlocked. */
   locked?: boolean;
   /** Changes when the clerk asks to refresh the whole queue. */
@@ -95,6 +100,9 @@ export function PacketQueue({
   // Only a packet's latest version can be resubmitted, and only it still has a deadline.
   const latest = latestVersions(all ?? []);
 
+  // Pausing is the lead's call (the contract says who); a clerk sees the state, not the switch.
+  const mayPause = roleMayCall(methods['sync.pause'].access, role);
+
   function togglePause() {
     if (!status) return;
     void action.run(
@@ -124,7 +132,9 @@ export function PacketQueue({
 
   return (
     <div className="panel packet-queue" ref={panelRef} onFocus={keepFocus.onFocus} onBlur={keepFocus.onBlur}>
-      {status && <SyncBar status={status} acting={action.busyWith('pause')} onToggle={togglePause} />}
+      {status && (
+        <SyncBar status={status} acting={action.busyWith('pause')} onToggle={mayPause ? togglePause : undefined} />
+      )}
 
       <fieldset className="scope-switch">
         <legend>{t('queue.scope.legend')}</legend>
@@ -266,29 +276,6 @@ export function PacketQueue({
           />
         </ul>
       )}
-    </div>
-  );
-}
-
-/** The queue header's line about sending: running or paused, what waits, and the switch. */
-function SyncBar({ status, acting, onToggle }: { status: SyncStatus; acting: boolean; onToggle: () => void }) {
-  const counts = [t('queue.sync.waiting', { count: status.waiting })];
-  if (status.retrying > 0) counts.push(t('queue.sync.retrying', { count: status.retrying }));
-  if (status.blocked > 0) counts.push(t('queue.sync.blocked', { count: status.blocked }));
-  return (
-    <div
-      className={`sync-bar${status.paused ? ' sync-bar-paused' : ''}`}
-      role="group"
-      aria-label={t('queue.sync.title')}
-    >
-      <p className="sync-bar-state" role="status">
-        <strong className="sync-bar-mode">{status.paused ? t('queue.sync.paused') : t('queue.sync.running')}</strong>
-        {status.paused && <span> {t('queue.sync.pausedHint')}</span>}
-        <span className="sync-bar-counts">{counts.join('，')}</span>
-      </p>
-      <button type="button" disabled={acting} onClick={onToggle}>
-        {status.paused ? t('queue.sync.resume') : t('queue.sync.pause')}
-      </button>
     </div>
   );
 }

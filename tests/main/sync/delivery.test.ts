@@ -146,7 +146,7 @@ describe('sync: decisions come back', () => {
     const inbox = await startInbox();
     const hall = await Hall.open({ endpoint: inbox.url });
     await hall.enrolAt(inbox);
-    await hall.clerk.call('sync.pause');
+    await hall.installer.call('sync.pause');
     const { v1 } = await correctionThenResubmission(hall);
     // Version 1 reached the department all the same (sent by a restored copy of this window, say).
     const db = hall.openDb();
@@ -176,7 +176,7 @@ describe('sync: decisions come back', () => {
       [],
     );
 
-    await hall.clerk.call('sync.resume');
+    await hall.installer.call('sync.resume');
     const held = await hall.reach(v1.packetId, 'blocked', 2);
     expect(held.sync).toMatchObject({ blocked: true, lastError: { code: 'sync.correctionConflict' } });
     expect(held.sync!.lastError!.detail).toMatch(/409 packet\.windowCorrectionConflict/);

@@ -276,7 +276,7 @@ describe('sync faults: what is caught at the window', () => {
     const proxy = await startFaultProxy(inbox.url);
     const hall = await Hall.open({ endpoint: proxy.url });
     await hall.enrolAt(inbox);
-    await hall.clerk.call('sync.pause');
+    await hall.installer.call('sync.pause');
     const bad = await hall.sealAccepted();
     const good = await hall.sealAccepted();
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -295,7 +295,7 @@ describe('sync faults: what is caught at the window', () => {
     bytes[at] = bytes[at]! ^ 0xff; // same size, so the start-up check cannot tell; the content check can
     writeFileSync(file, bytes);
 
-    expect((await hall.clerk.call<{ paused: boolean }>('sync.resume')).paused).toBe(false);
+    expect((await hall.installer.call<{ paused: boolean }>('sync.resume')).paused).toBe(false);
     const blocked = await hall.reach(bad.packetId, 'blocked');
     expect(blocked.sync).toMatchObject({ blocked: true, lastError: { code: 'sync.blobDamaged' } });
     await hall.reach(good.packetId, 'delivered');
@@ -308,7 +308,7 @@ describe('sync faults: what is caught at the window', () => {
     const inbox = await startInbox();
     const hall = await Hall.open({ endpoint: inbox.url });
     await hall.enrolAt(inbox);
-    await hall.clerk.call('sync.pause');
+    await hall.installer.call('sync.pause');
     const sealed = await hall.sealAccepted({ idCardExtra: 1024 * 1024 }); // bulk lane, 16 chunks of 64 KiB
     const db = hall.openDb();
     const { sha256 } = db
@@ -325,7 +325,7 @@ describe('sync faults: what is caught at the window', () => {
       bytes[bytes.length - 40] = bytes[bytes.length - 40]! ^ 0xff;
       writeFileSync(file, bytes);
     };
-    await hall.clerk.call('sync.resume');
+    await hall.installer.call('sync.resume');
     const blocked = await hall.reach(sealed.packetId, 'blocked');
     expect(blocked.sync).toMatchObject({ blocked: true, lastError: { code: 'sync.blobDamaged' } });
     // The department holds a part of the file at most, never the whole of it, and no delivered packet.

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppError } from '../../../src-main/common/errors.ts';
 import { loadConfig } from '../../../src-main/core/config.ts';
 import { backoffDelay, MAX_BACKOFF_MS, parseRetryAfter } from '../../../src-main/sync/backoff.ts';
+import { client, STRONG } from '../intake/fixtures.ts';
 import { Hall, startInbox, tempDir } from './helpers.ts';
 
 describe('backoff', () => {
@@ -69,7 +70,7 @@ describe('sync service', () => {
     });
     expect(await hall.clerk.fail('sync.enrolment')).toMatchObject({ code: 'auth.forbidden' });
 
-    await hall.clerk.call('sync.pause');
+    await hall.installer.call('sync.pause');
     await hall.restart();
     const again = await hall.installer.call<{ departments: Array<{ publicKey: string }> }>('sync.enrolment');
     expect(again.departments[0]?.publicKey).toBe(first.departments[0]?.publicKey);
@@ -86,5 +87,29 @@ describe('sync service', () => {
     expect(
       await hall.clerk.fail('sync.retryNow', { packetId: '01234567-89ab-7def-8123-456789abcdef', version: 1 }),
     ).toMatchObject({ code: 'sync.packetNotQueued' });
+  });
+
+  it('lets a supervisor or installer pause sending for the hall, not a clerk, and shows the pause in health', async () => {
+    const hall = await Hall.open();
+    const syncHealth = async () =>
+      (await hall.clerk.call<{ entries: Array<{ id: string; state: string; reason?: string }> }>('health.snapshot')).entries.find(
+        (entry) => entry.id === 'sync',
+      );
+    expect(await hall.clerk.fail('sync.pause')).toMatchObject({ code: 'auth.forbidden' });
+    expect(await hall.clerk.fail('sync.resume')).toMatchObject({ code: 'auth.forbidden' });
+    expect((await hall.clerk.call<{ paused: boolean }>('sync.status')).paused).toBe(false);
+    expect((await syncHealth())?.state).not.toBe('paused');
+
+    await hall.installer.call('users.create', { username: 'lead01', displayName: '值班长', role: 'supervisor', password: STRONG });
+    const lead = client(hall.core.openConnection(() => undefined));
+    await lead.call('auth.login', { username: 'lead01', password: STRONG });
+    expect((await lead.call<{ paused: boolean }>('sync.pause')).paused).toBe(true);
+    expect(await syncHealth()).toMatchObject({ state: 'paused', reason: 'paused' });
+
+    // Paused outlives a restart, and the board says so from the start.
+    await hall.restart();
+    expect(await syncHealth()).toMatchObject({ state: 'paused', reason: 'paused' });
+    expect((await hall.installer.call<{ paused: boolean }>('sync.resume')).paused).toBe(false);
+    expect((await syncHealth())?.state).not.toBe('paused');
   });
 });

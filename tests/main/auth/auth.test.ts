@@ -95,6 +95,8 @@ describe('roles', () => {
     await clerk('auth.login', { username: 'clerk1', password: STRONG });
     await call('users.update', { id, disabled: true });
     expectError(await clerk('health.snapshot'), 'auth.required');
+    // Only the right password learns that the account is disabled; a guess does not.
+    expectError(await clerk('auth.login', { username: 'clerk1', password: 'Wrong#pass1' }), 'auth.invalidCredentials');
     expectError(await clerk('auth.login', { username: 'clerk1', password: STRONG }), 'auth.accountDisabled');
   });
 });
@@ -103,18 +105,35 @@ describe('lockout after failed attempts', () => {
   it('locks the account on the fifth wrong password, for the configured minutes', async () => {
     const { core, call, clock } = await withInstaller();
     await call('users.create', { username: 'clerk1', displayName: '张', role: 'clerk', password: STRONG });
+    const lockedUntil = async () => {
+      const list = await call('users.list');
+      const users = list.ok ? (list.value as { users: Array<{ username: string; lockedUntil: number | null }> }).users : [];
+      return users.find((user) => user.username === 'clerk1')?.lockedUntil ?? null;
+    };
     const clerk = caller(core.openConnection(() => undefined));
     for (let attempt = 1; attempt <= 4; attempt++) {
       const error = expectError(await clerk('auth.login', { username: 'clerk1', password: 'wrong' }), 'auth.invalidCredentials');
-      expect(error?.params).toEqual({ remaining: 5 - attempt });
+      // What comes next, the same for every failure: no count that tells the account exists.
+      expect(error?.params).toEqual({ attempts: 5, minutes: 15 });
     }
-    expectError(await clerk('auth.login', { username: 'clerk1', password: 'wrong' }), 'auth.accountLocked');
-    // Even the right password is refused while locked.
-    const locked = expectError(await clerk('auth.login', { username: 'clerk1', password: STRONG }), 'auth.accountLocked');
-    expect(locked?.params).toEqual({ minutes: 15 });
+    expect(await lockedUntil()).toBeNull();
+    expectError(await clerk('auth.login', { username: 'clerk1', password: 'wrong' }), 'auth.invalidCredentials');
+    expect(await lockedUntil()).toBe(clock.now() + 15 * 60_000);
+    // Even the right password is refused while locked, with the same answer.
+    const locked = expectError(await clerk('auth.login', { username: 'clerk1', password: STRONG }), 'auth.invalidCredentials');
+    expect(locked?.params).toEqual({ attempts: 5, minutes: 15 });
 
     clock.advance(15 * 60_000 + 1);
     expect((await clerk('auth.login', { username: 'clerk1', password: STRONG })).ok).toBe(true);
+  });
+
+  it('names the lock to the signed-in user who fails to unlock', async () => {
+    const { call } = await withInstaller();
+    await call('auth.lock');
+    for (let i = 0; i < 4; i++) expectError(await call('auth.unlock', { password: 'Wrong#pass1' }), 'auth.invalidCredentials');
+    const locked = expectError(await call('auth.unlock', { password: 'Wrong#pass1' }), 'auth.accountLocked');
+    expect(locked?.params).toEqual({ minutes: 15 });
+    expect(await call('auth.session')).toMatchObject({ ok: true, value: { user: null } });
   });
 
   it('lets an installer unlock the account at once', async () => {
@@ -133,7 +152,7 @@ describe('lockout after failed attempts', () => {
     await call('auth.logout');
     const unknown = expectError(await call('auth.login', { username: 'nobody', password: STRONG }), 'auth.invalidCredentials');
     const wrong = expectError(await call('auth.login', { username: 'admin', password: 'Wrong#pass1' }), 'auth.invalidCredentials');
-    expect(unknown?.detail).toBe(wrong?.detail);
+    expect(unknown).toEqual(wrong);
   });
 
   it('records logins and failures in the audit chain, without passwords', async () => {
