@@ -30,6 +30,7 @@ import type { HallConfig } from '../common/hall-config.ts';
 import { loadConfig } from './config.ts';
 import { prepareDataDir, type DataPaths } from './data-dir.ts';
 import { HealthBoard } from './health.ts';
+import { SessionOwners } from './session-owners.ts';
 import { createFileLogger, type Logger } from './log.ts';
 import { type Clock, type KeyProvider, type Platform, systemClock } from './platform.ts';
 
@@ -159,6 +160,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     sync.runner.start();
     logger.info({ version: info.version, host: info.host, profile: info.profile }, 'hall core started');
 
+    const owners = new SessionOwners();
     const openDb = db;
     return {
       info,
@@ -167,7 +169,13 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       logger,
       sync: sync.runner,
       openConnection(send) {
-        const ctx: ConnectionContext = { session: new Session() };
+        const ctx: ConnectionContext & { displaced(): void } = {
+          session: new Session(),
+          adopt: (session) => owners.hand(session, ctx),
+          // Its tab (or a replayed ticket) resumed the session elsewhere: this one shows sign-in.
+          displaced: () => send({ type: 'event', name: 'session.changed', payload: auth.info(ctx.session) }),
+        };
+        owners.attach(ctx);
         const unsubscribe = health.subscribe((snapshot) =>
           send({ type: 'event', name: 'health.changed', payload: snapshot }),
         );
@@ -184,7 +192,9 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
           close() {
             unsubscribe();
             unsubscribeSync();
-            if (ctx.session.userId !== null) auth.logout(ctx.session);
+            owners.detach(ctx);
+            // A session its tab may resume (reload, dropped socket) is parked, not signed out.
+            auth.release(ctx.session);
           },
         };
       },

@@ -22,6 +22,7 @@ const errors = {
   'auth.usernameTaken': '用户名 {username} 已被使用，请换一个。',
   'auth.userNotFound': '找不到该用户，请刷新列表后重试。',
   'auth.lastInstaller': '这是最后一个可用的运维部署账户，不能停用或更改其岗位。',
+  'auth.resumeRefused': '登录已失效，请重新登录。',
   'config.invalid': '配置文件内容有误，程序未启动。请联系运维人员检查配置文件。',
   'config.unreadable': '无法读取配置文件，请联系运维人员检查文件是否存在及其访问权限。',
   'store.cannotOpen': '数据库无法打开：密钥不匹配或文件已损坏。未做任何修改，请联系运维人员恢复密钥文件或备份。',
