@@ -25,7 +25,7 @@ export class Session {
 
 export class AuthService {
   private readonly users: UserStore;
-  private readonly tickets: ResumeTickets;
+  private readonly tickets: ResumeTickets<Session>;
 
   constructor(
     private readonly db: Database,

@@ -12,19 +12,24 @@
 // from the session's own lastActivity, which a parked session keeps).
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../common/errors.ts';
-import type { Session } from './auth-service.ts';
+
+/** What the tickets need of a session (the auth service's Session). */
+export interface ResumableSession {
+  userId: number | null;
+  lastActivity: number;
+}
 
 /** How long a session without a connection can still be resumed (locked past the idle limit): a working day. */
 export const RESUME_LIMIT_MS = 8 * 3600_000;
 
-interface Entry {
+interface Entry<Session> {
   session: Session;
   /** The user the ticket was issued for: a session reused for someone else never matches. */
   userId: number;
 }
 
-export class ResumeTickets {
-  private readonly byHash = new Map<string, Entry>();
+export class ResumeTickets<Session extends ResumableSession> {
+  private readonly byHash = new Map<string, Entry<Session>>();
   private readonly hashOf = new WeakMap<Session, string>();
 
   constructor(private readonly now: () => number) {}
