@@ -2,6 +2,8 @@
 // the browser host on loopback and opens the page in the system browser.
 //
 //   node dist/src-main/host/cli.js [--data-dir DIR] [--key-file FILE] [--port N] [--no-open] [--url-file FILE]
+//
+// Without --port the host takes the port it had last time when free (host-port.ts).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { rendererDir } from '../core/app-paths.ts';
 import { bootHallCore } from '../core/hall-core.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import { errorMessage, t } from '../common/i18n/index.ts';
+import { onPreferredPort, rememberPort, rememberedPort } from './host-port.ts';
 import { KeyFileProvider } from './key-file.ts';
 import { startBrowserHost } from './server.ts';
 
@@ -19,7 +22,7 @@ async function main(): Promise<number> {
     options: {
       'data-dir': { type: 'string' },
       'key-file': { type: 'string' },
-      port: { type: 'string', default: '0' },
+      port: { type: 'string' },
       open: { type: 'boolean', default: true },
       'no-open': { type: 'boolean', default: false },
       'url-file': { type: 'string' },
@@ -49,7 +52,13 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const host = await startBrowserHost({ core, rendererDir: rendererDir(), port: Number(values.port) });
+  const host =
+    values.port === undefined
+      ? await onPreferredPort(rememberedPort(core.paths.root), (port) =>
+          startBrowserHost({ core, rendererDir: rendererDir(), port }),
+        )
+      : await startBrowserHost({ core, rendererDir: rendererDir(), port: Number(values.port) });
+  rememberPort(core.paths.root, Number(new URL(host.origin).port));
   if (values['url-file']) writeFileSync(values['url-file'], host.url, { mode: 0o600 });
   console.log(`Tongban Desk browser host on ${host.origin} (data: ${core.paths.root})`);
   console.log(`Open: ${host.url}`);
