@@ -29,6 +29,8 @@ function Root() {
   const [session, setSession] = useState<SessionInfo | null>(null);
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [linkDown, setLinkDown] = useState(false);
+  // The browser host restarted under this page: no retry can help, only reopening it.
+  const [hostRestarted, setHostRestarted] = useState(false);
   // A newer refresh supersedes an older one; a session the core handed back since
   // (sign-in, unlock, event) is newer than any refresh still in flight.
   const refreshGeneration = useRef(0);
@@ -85,7 +87,8 @@ function Root() {
     });
     const offConnection = api.onConnection((state) => {
       setLinkDown(state === 'down');
-      // A new connection is a new session on the core's side: ask who we are.
+      if (state === 'stale') setHostRestarted(true);
+      // A new connection resumed this tab's session if it could (api/session-resume.ts): ask who we are.
       if (state === 'up') void refresh();
     });
     return () => {
@@ -94,6 +97,15 @@ function Root() {
       offConnection();
     };
   }, [api, adopt, refresh]);
+
+  useEffect(() => {
+    if (!hostRestarted) return;
+    // The host's new address pasted into this tab differs only after '#': the browser
+    // would not load the page again by itself.
+    const reopen = () => window.location.reload();
+    window.addEventListener('hashchange', reopen);
+    return () => window.removeEventListener('hashchange', reopen);
+  }, [hostRestarted]);
 
   const lock = useCallback(async () => {
     try {
@@ -122,8 +134,23 @@ function Root() {
     }
   }, [api, adopt]);
 
+  // The user whose shell has been shown unlocked since sign-in (see the shell below).
+  const signedInUser = session?.user?.id ?? null;
+  const unlocked = signedInUser !== null && !session?.locked;
+  const [shellUser, setShellUser] = useState<number | null>(null);
+  if (unlocked && shellUser !== signedInUser) setShellUser(signedInUser);
+
   let screen;
-  if (boot.phase === 'loading') {
+  if (hostRestarted) {
+    screen = (
+      <main className="gate">
+        <div className="gate-card" role="alert">
+          <h1>{t('connection.restartedTitle')}</h1>
+          <p>{t('connection.restartedHint')}</p>
+        </div>
+      </main>
+    );
+  } else if (boot.phase === 'loading') {
     screen = (
       <main className="gate">
         <p className="gate-card muted" role="status">
@@ -149,20 +176,24 @@ function Root() {
   } else if (!session?.user) {
     screen = <LoginScreen info={info} onSession={adopt} />;
   } else {
-    // The shell stays mounted under the lock, so work in progress survives it.
+    // The shell stays mounted under the lock, so work in progress survives it. A session
+    // that arrives locked (a reload resumed it past the idle limit) has nothing on screen
+    // yet: its shell mounts at unlock, as everything it would load is refused until then.
     screen = (
       <>
-        <div className="shell-frame" hidden={session.locked} inert={session.locked}>
-          <Shell
-            key={session.user.id}
-            info={info}
-            user={session.user}
-            idleLockMinutes={session.idleLockMinutes}
-            locked={session.locked}
-            onLock={() => void lock()}
-            onSignOut={() => void signOut()}
-          />
-        </div>
+        {shellUser === session.user.id && (
+          <div className="shell-frame" hidden={session.locked} inert={session.locked}>
+            <Shell
+              key={session.user.id}
+              info={info}
+              user={session.user}
+              idleLockMinutes={session.idleLockMinutes}
+              locked={session.locked}
+              onLock={() => void lock()}
+              onSignOut={() => void signOut()}
+            />
+          </div>
+        )}
         {session.locked && <LockScreen user={session.user} onSession={adopt} />}
       </>
     );

@@ -22,7 +22,10 @@ export const STATE_LABELS: Record<InboxState, string> = {
 };
 
 const COOKIE = 'tb_approver';
+const CLEAR_COOKIE = `${COOKIE}=; Path=/approver; HttpOnly; SameSite=Strict; Max-Age=0`;
 const SESSION_MS = 8 * 3600_000;
+const STALE_NOTICE = '登录已失效：部门收件箱已重新启动（演示模式下随通办专窗一起重启），或距登录已超过 8 小时。请重新输入审批人令牌登录。';
+const NOT_DONE_NOTICE = '刚才提交的操作未执行，登录后请重新提交。';
 
 interface Session {
   approver: string;
@@ -50,6 +53,13 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
     }
     return found;
   };
+  /**
+   * A cookie the inbox no longer knows: sessions live in memory, so a restart of the
+   * inbox (in the demo profile: of the app) or the 8 hours ending signs the approver
+   * out. The page then says so, instead of a bare login form.
+   */
+  const staleCookie = (request: FastifyRequest): boolean =>
+    readCookie(request.headers.cookie, COOKIE) !== undefined && session(request) === undefined;
   const requireSession = (request: FastifyRequest): Session => {
     const found = session(request);
     if (!found) throw new InboxError('approver.unauthorized', '请先登录');
@@ -74,13 +84,21 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
       reply.header('referrer-policy', 'no-referrer');
       reply.header('cache-control', 'no-store');
     });
-    scope.setErrorHandler((error, _request, reply) => {
+    scope.setErrorHandler((error, request, reply) => {
       const known = error instanceof InboxError;
       if (!known) scope.log.error({ err: error }, 'approver page failed');
       const status = known ? error.status : 500;
       const message = known ? error.message : '服务器内部错误';
       if (known && error.code === 'approver.unauthorized') {
-        html(reply.status(401), loginPage());
+        const stale = readCookie(request.headers.cookie, COOKIE) !== undefined;
+        if (stale) reply.header('set-cookie', CLEAR_COOKIE);
+        html(
+          reply.status(401),
+          loginPage(undefined, {
+            notice: stale ? (request.method === 'POST' ? `${STALE_NOTICE}${NOT_DONE_NOTICE}` : STALE_NOTICE) : undefined,
+            next: returnPath(request.url),
+          }),
+        );
         return;
       }
       html(
@@ -93,16 +111,21 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
 
     scope.get('/approver/', async (request, reply) => {
       const found = session(request);
-      if (!found) return html(reply, loginPage());
+      if (!found) {
+        if (!staleCookie(request)) return html(reply, loginPage());
+        return html(reply.header('set-cookie', CLEAR_COOKIE), loginPage(undefined, { notice: STALE_NOTICE }));
+      }
       const stateParam = (request.query as Record<string, unknown>).state;
       const state = INBOX_STATES.includes(stateParam as InboxState) ? (stateParam as InboxState) : undefined;
       return html(reply, listPage(db.listPackets({ state, limit: 500 }), state, found));
     });
 
     scope.post('/approver/login', async (request, reply) => {
-      const token = String((request.body as Record<string, unknown> | undefined)?.token ?? '').trim();
+      const form = (request.body ?? {}) as Record<string, unknown>;
+      const token = String(form.token ?? '').trim();
+      const next = returnPath(String(form.next ?? ''));
       const approver = token ? db.approverByTokenHash(hashToken(token)) : undefined;
-      if (!approver) return html(reply.status(401), loginPage('令牌无效'));
+      if (!approver) return html(reply.status(401), loginPage('令牌无效', { next }));
       const id = randomBytes(32).toString('base64url');
       sessions.set(id, {
         approver: approver.name,
@@ -113,7 +136,8 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
         'set-cookie',
         `${COOKIE}=${id}; Path=/approver; HttpOnly; SameSite=Strict; Max-Age=${SESSION_MS / 1000}`,
       );
-      return reply.redirect('/approver/', 303);
+      // Back where the approver was when the session ran out (the packet page), or the list.
+      return reply.redirect(next ?? '/approver/', 303);
     });
 
     scope.post('/approver/logout', async (request, reply) => {
@@ -121,7 +145,7 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
       checkCsrf(request, found);
       const id = readCookie(request.headers.cookie, COOKIE);
       if (id) sessions.delete(id);
-      reply.header('set-cookie', `${COOKIE}=; Path=/approver; HttpOnly; SameSite=Strict; Max-Age=0`);
+      reply.header('set-cookie', CLEAR_COOKIE);
       return reply.redirect('/approver/', 303);
     });
 
@@ -236,10 +260,18 @@ function page(title: string, body: string, found?: Session): string {
   );
 }
 
-function loginPage(error?: string): string {
+/** A packet page to return to after signing in again; anything else is not followed. */
+function returnPath(url: string): string | undefined {
+  const match = /^(\/approver\/packets\/[A-Za-z0-9-]{1,64}\/[1-9][0-9]{0,5})(?:\/decide)?$/.exec(url);
+  return match?.[1];
+}
+
+function loginPage(error?: string, options: { notice?: string | undefined; next?: string | undefined } = {}): string {
+  const next = options.next ? `<input type="hidden" name="next" value="${esc(options.next)}">` : '';
   return page(
     '审批人登录',
-    `${error ? `<p class="error">${esc(error)}</p>` : ''}<form method="post" action="/approver/login">` +
+    `${options.notice ? `<p class="error" role="alert">${esc(options.notice)}</p>` : ''}` +
+      `${error ? `<p class="error">${esc(error)}</p>` : ''}<form method="post" action="/approver/login">${next}` +
       `<label>审批人令牌 <input type="password" name="token" autocomplete="off" required></label> <button>登录</button></form>` +
       '<p>令牌由管理员运行 <code>enroll-approver</code> 生成。</p>',
   );

@@ -86,6 +86,64 @@ describe('approver page', () => {
   });
 });
 
+describe('approver page across a restart of the inbox', () => {
+  it('says the sign-in ran out and that a submitted decision was not made, then returns to the packet', async () => {
+    const dataDir = tempDir();
+    const first = await startInbox({ dataDir });
+    const window = enrol(first);
+    const p = packet(window, [bytes(100)]);
+    await putPacket(first, window, p);
+    await uploadAll(first, window, p);
+    await commit(first, window, p);
+    const { token } = enrolApprover(first.db, '王审批');
+    const cookie = await signIn(first, token);
+    const detailPath = `/approver/packets/${p.manifest.packetId}/1`;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(
+      await (await fetch(`${first.url}${detailPath}`, { headers: { cookie } })).text(),
+    )![1]!;
+    await first.close();
+    await new Promise((r) => setTimeout(r, 200));
+    // In the demo profile the app restarts its embedded inbox on the same port: the browser keeps the cookie.
+    const second = await startInbox({ dataDir, port: first.port });
+
+    const list = await fetch(`${second.url}/approver/`, { headers: { cookie } });
+    const listText = await list.text();
+    expect(listText).toContain('审批人登录');
+    expect(listText).toContain('登录已失效：部门收件箱已重新启动');
+    expect(list.headers.get('set-cookie')).toContain('Max-Age=0');
+
+    const decide = await fetch(`${second.url}${detailPath}/decide`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ kind: 'accept', csrf }),
+      redirect: 'manual',
+    });
+    expect(decide.status).toBe(401);
+    const decideText = await decide.text();
+    expect(decideText).toContain('刚才提交的操作未执行');
+    expect(decideText).toContain(`name="next" value="${detailPath}"`);
+    expect(second.db.packet(p.manifest.packetId, 1)!.state).toBe('delivered');
+
+    const login = await fetch(`${second.url}/approver/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, next: detailPath }),
+      redirect: 'manual',
+    });
+    expect(login.status).toBe(303);
+    expect(login.headers.get('location')).toBe(detailPath);
+    // Only a packet page is followed after sign-in.
+    const elsewhere = await fetch(`${second.url}/approver/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, next: 'https://evil.example/' }),
+      redirect: 'manual',
+    });
+    expect(elsewhere.headers.get('location')).toBe('/approver/');
+    await second.close();
+  });
+});
+
 describe('CLI', () => {
   it('enrols a window, printing its token once, and lists packets', async () => {
     const dataDir = tempDir();

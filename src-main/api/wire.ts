@@ -6,6 +6,14 @@ import { z } from 'zod';
 import type { WireError } from '../common/errors.ts';
 
 /** Largest message a transport accepts; binary-heavy methods stay under it. */
+/**
+ * WebSocket close code the browser host sends to a page whose token is not this
+ * start's: the host restarted (new token) or the page was opened without one. A
+ * browser cannot read the status of a refused upgrade, but it reads a close code, so
+ * the page can tell "restarted, open me again" from "unreachable, keep trying".
+ */
+export const CLOSE_STALE_TOKEN = 4401;
+
 export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 /** The single Electron IPC channel names; the preload repeats them (it cannot import). */

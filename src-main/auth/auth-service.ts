@@ -9,6 +9,7 @@ import { AUDIT_STREAM, type EventLog, type JsonValue } from '../recording/event-
 import type { Clock } from '../common/hall-time.ts';
 import { DECOY_HASH, hashPassword, needsRehash, passwordWeakness, verifyPassword } from './password.ts';
 import { KeyedQueue } from './one-at-a-time.ts';
+import { ResumeTickets } from './resume-tickets.ts';
 import { UserStore, toSummary, type UserRecord } from './user-store.ts';
 
 export interface AuthPolicy {
@@ -27,6 +28,7 @@ export class AuthService {
   private readonly users: UserStore;
   private readonly perConnection = new KeyedQueue<Session>();
   private readonly perAccount = new KeyedQueue<string>();
+  private readonly tickets: ResumeTickets<Session>;
 
   constructor(
     private readonly db: Database,
@@ -35,6 +37,7 @@ export class AuthService {
     private readonly policy: AuthPolicy,
   ) {
     this.users = new UserStore(db);
+    this.tickets = new ResumeTickets(() => this.clock.now());
   }
 
   /** The dispatcher's view of a session; applies the idle lock as time passes. */
@@ -130,6 +133,7 @@ export class AuthService {
   logout(session: Session): SessionInfo {
     const user = this.currentUser(session);
     if (user) this.audit(user.username, 'auth.logout', { userId: user.id });
+    this.tickets.revoke(session);
     session.userId = null;
     session.locked = false;
     return this.info(session);
@@ -159,6 +163,39 @@ export class AuthService {
       this.audit(user.username, 'auth.unlock', { userId: user.id });
       return this.info(session);
     });
+  }
+
+  // ── resumption (a browser tab's new connection after a reload) ────────────
+
+  /** A ticket that lets a later connection of the same tab take this session over; voids the previous one. */
+  issueResumeTicket(session: Session): string {
+    if (!this.currentUser(session)) throw new AppError('auth.required', 'no user on this session');
+    return this.tickets.issue(session);
+  }
+
+  /**
+   * The parked or still-connected session a ticket stands for, checked for the
+   * connection `current` that presents it. It comes back locked when it has been idle
+   * past the limit; the ticket is spent, the caller issues the next one.
+   */
+  resume(current: Session, ticket: string): Session {
+    const session = this.tickets.take(ticket);
+    const user = this.currentUser(session);
+    if (!user) throw new AppError('auth.resumeRefused', 'the account of this session is gone or disabled');
+    if (current !== session && current.userId !== null && current.userId !== user.id) {
+      throw new AppError('auth.resumeRefused', 'this connection is signed in as another user');
+    }
+    this.caller(session); // applies the idle lock from the session's own last activity
+    this.audit(user.username, 'auth.resumed', { userId: user.id, locked: session.locked });
+    return session;
+  }
+
+  /**
+   * A connection closed: a session that can still be resumed is kept for its tab's
+   * next connection; any other is signed out as before.
+   */
+  release(session: Session): void {
+    if (session.userId !== null && !this.tickets.has(session)) this.logout(session);
   }
 
   // ── user management (installers) ───────────────────────────────────────────

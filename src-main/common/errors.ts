@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'auth.usernameTaken',
   'auth.userNotFound',
   'auth.lastInstaller',
+  'auth.resumeRefused',
   // start-up and store
   'config.invalid',
   'config.unreadable',

@@ -15,6 +15,8 @@ import type { HealthBoard } from './health.ts';
 
 export interface ConnectionContext {
   session: Session;
+  /** Makes `session` this connection's, taking it from the connection that held it (auth.resume). */
+  adopt(session: Session): void;
 }
 
 export interface HandlerServices {
@@ -39,6 +41,12 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'auth.setupState': () => ({ needsFirstInstaller: auth.needsFirstInstaller() }),
     'auth.createFirstInstaller': (input, { session }) => auth.createFirstInstaller(session, input),
     'auth.login': ({ username, password }, { session }) => auth.login(session, username, password),
+    'auth.resume': ({ ticket }, ctx) => {
+      const session = auth.resume(ctx.session, ticket);
+      ctx.adopt(session);
+      return { session: auth.info(session), ticket: auth.issueResumeTicket(session) };
+    },
+    'auth.resumeTicket': (_input, { session }) => ({ ticket: auth.issueResumeTicket(session) }),
     'auth.logout': (_input, { session }) => auth.logout(session),
     'auth.lock': (_input, { session }) => auth.lock(session),
     'auth.unlock': ({ password }, { session }) => auth.unlock(session, password),

@@ -31,6 +31,7 @@ import { loadConfig } from './config.ts';
 import { guardProfile } from './hall-profile.ts';
 import { prepareDataDir, type DataPaths } from './data-dir.ts';
 import { HealthBoard } from './health.ts';
+import { SessionOwners } from './session-owners.ts';
 import { createFileLogger, type Logger } from './log.ts';
 import { type Clock, type KeyProvider, type Platform, systemClock } from './platform.ts';
 
@@ -178,6 +179,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     sync.runner.start();
     logger.info({ version: info.version, host: info.host, profile: info.profile }, 'hall core started');
 
+    const owners = new SessionOwners();
     const openDb = db;
     return {
       info,
@@ -186,7 +188,13 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       logger,
       sync: sync.runner,
       openConnection(send) {
-        const ctx: ConnectionContext = { session: new Session() };
+        const ctx: ConnectionContext & { displaced(): void } = {
+          session: new Session(),
+          adopt: (session) => owners.hand(session, ctx),
+          // Its tab (or a replayed ticket) resumed the session elsewhere: this one shows sign-in.
+          displaced: () => send({ type: 'event', name: 'session.changed', payload: auth.info(ctx.session) }),
+        };
+        owners.attach(ctx);
         // The idle lock is told to the UI when it happens, not at the UI's next call.
         const checkIdle = () => {
           if (auth.lockIfIdle(ctx.session)) {
@@ -211,7 +219,9 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
             clearInterval(idleTimer);
             unsubscribe();
             unsubscribeSync();
-            if (ctx.session.userId !== null) auth.logout(ctx.session);
+            owners.detach(ctx);
+            // A session its tab may resume (reload, dropped socket) is parked, not signed out.
+            auth.release(ctx.session);
           },
         };
       },

@@ -4,6 +4,8 @@
 // a terminal, Enter gives a fresh URL when the first one was spent or went stale.
 //
 //   node dist/src-main/host/cli.js [--data-dir DIR] [--key-file FILE] [--port N] [--no-open] [--url-file FILE]
+//
+// Without --port the host takes the port it had last time when free (host-port.ts).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import { rendererDir } from '../core/app-paths.ts';
 import { bootHallCore } from '../core/hall-core.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import { errorMessage, t } from '../common/i18n/index.ts';
+import { onPreferredPort, rememberPort, rememberedPort } from './host-port.ts';
 import { KeyFileProvider } from './key-file.ts';
 import { OPEN_CODE_TTL_MS, startBrowserHost, type BrowserHost } from './server.ts';
 
@@ -22,7 +25,7 @@ async function main(): Promise<number> {
     options: {
       'data-dir': { type: 'string' },
       'key-file': { type: 'string' },
-      port: { type: 'string', default: '0' },
+      port: { type: 'string' },
       open: { type: 'boolean', default: true },
       'no-open': { type: 'boolean', default: false },
       'url-file': { type: 'string' },
@@ -52,7 +55,13 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const host = await startBrowserHost({ core, rendererDir: rendererDir(), port: Number(values.port) });
+  const host =
+    values.port === undefined
+      ? await onPreferredPort(rememberedPort(core.paths.root), (port) =>
+          startBrowserHost({ core, rendererDir: rendererDir(), port }),
+        )
+      : await startBrowserHost({ core, rendererDir: rendererDir(), port: Number(values.port) });
+  rememberPort(core.paths.root, Number(new URL(host.origin).port));
   // For automation: a code of its own, in an owner-only file, for whoever starts us.
   if (values['url-file']) writeFileSync(values['url-file'], host.openUrl(), { mode: 0o600 });
   console.log(`Tongban Desk browser host on ${host.origin} (data: ${core.paths.root})`);

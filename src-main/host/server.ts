@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import sirv from 'sirv';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AppError } from '../common/errors.ts';
-import { MAX_MESSAGE_BYTES, decodeMessage, encodeMessage, type ResultMessage } from '../api/wire.ts';
+import { CLOSE_STALE_TOKEN, MAX_MESSAGE_BYTES, decodeMessage, encodeMessage, type ResultMessage } from '../api/wire.ts';
 import type { HallCore } from '../core/hall-core.ts';
 
 export const API_PATH = '/api';
@@ -97,6 +97,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const sockets = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const refusal = refuseUpgrade(req, token, allowedHosts(), allowedOrigins());
+    if (refusal === STALE_TOKEN) {
+      // Our own page (Origin checked) with another start's token: a browser cannot read
+      // a refused upgrade's status, so accept and close with a code that says why. The
+      // socket never reaches the core.
+      sockets.handleUpgrade(req, socket, head, (ws) => ws.close(CLOSE_STALE_TOKEN, 'token of another start'));
+      return;
+    }
     if (refusal) {
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
@@ -202,17 +209,19 @@ function exchangeCode(
   });
 }
 
+const STALE_TOKEN = 'stale token';
+
 function refuseUpgrade(
   req: IncomingMessage,
   token: string,
   hosts: Set<string>,
   origins: Set<string>,
-): string | null {
+): string | typeof STALE_TOKEN | null {
   const url = new URL(req.url ?? '/', 'http://placeholder');
   if (url.pathname !== API_PATH) return '404 Not Found';
   if (!hosts.has(req.headers.host ?? '')) return '421 Misdirected Request';
   if (!origins.has(req.headers.origin ?? '')) return '403 Forbidden';
-  if (!sameSecret(url.searchParams.get('token') ?? '', token)) return '401 Unauthorized';
+  if (!sameSecret(url.searchParams.get('token') ?? '', token)) return STALE_TOKEN;
   return null;
 }
 

@@ -5,8 +5,12 @@ import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } f
 import { isErrorCode, type ErrorCode, type ErrorParams } from '../../src-main/common/errors.ts';
 import type { CallMessage, EventMessage, ResultMessage } from '../../src-main/api/wire.ts';
 
-/** Whether the link to the core is up; only transports that can lose it report this. */
-export type ConnectionState = 'up' | 'down';
+/**
+ * Whether the link to the core is up; only transports that can lose it report this.
+ * `stale`: the browser host no longer knows this page's token (it restarted); the
+ * transport has stopped, only opening the page again from the host's address helps.
+ */
+export type ConnectionState = 'up' | 'down' | 'stale';
 
 export interface Transport {
   /** Sends one call; resolves with its result (a failure result if the link dropped). */

@@ -2,6 +2,7 @@
 // `window.tongbanBridge` over IPC; in a plain browser the page talks to the browser
 // host's loopback WebSocket with the per-start token it traded its one-time code for.
 import {
+  CLOSE_STALE_TOKEN,
   decodeMessage,
   encodeMessage,
   type CallMessage,
@@ -9,6 +10,7 @@ import {
   type ResultMessage,
 } from '../../src-main/api/wire.ts';
 import type { ConnectionState, Transport } from './client.ts';
+import { sessionResume } from './session-resume.ts';
 
 /** What the Electron preload exposes through contextBridge. */
 export interface TongbanBridge {
@@ -114,6 +116,11 @@ export interface WebSocketTransportOptions {
   /** First reconnect delay; doubles up to `maxDelayMs`. */
   initialDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * Runs on each new socket before the calls waiting for it go out (session
+   * resumption: session-resume.ts); `call` sends on that socket directly.
+   */
+  onOpen?: (call: (message: CallMessage) => Promise<ResultMessage>) => Promise<void>;
 }
 
 export interface WebSocketTransport extends Transport {
@@ -137,6 +144,7 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
   const connectionListeners = new Set<(state: ConnectionState) => void>();
 
   let socket: WebSocket | null = null;
+  /** Open and past `onOpen`: calls go straight out. */
   let isOpen = false;
   let delay = initialDelay;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -156,25 +164,51 @@ export function webSocketTransport(url: string, options: WebSocketTransportOptio
     socket = ws;
     ws.onopen = () => {
       if (socket !== ws) return;
-      isOpen = true;
       delay = initialDelay;
-      for (const message of waiting.splice(0)) send(ws, message);
-      report('up');
+      const ready = () => {
+        if (socket !== ws) return;
+        isOpen = true;
+        for (const message of waiting.splice(0)) send(ws, message);
+        report('up');
+      };
+      if (!options.onOpen) return ready();
+      options
+        .onOpen((message) => direct(ws, message))
+        .catch(() => undefined) // a failed opening step leaves the session as the core has it
+        .then(ready);
     };
     ws.onmessage = (event: MessageEvent) => {
       if (socket === ws) receive(event.data);
     };
-    ws.onclose = () => {
+    ws.onclose = (event: CloseEvent) => {
       if (socket !== ws) return;
       socket = null;
       isOpen = false;
       failAll('the connection to the core closed');
+      if (event.code === CLOSE_STALE_TOKEN) {
+        // Retrying with the same token can never succeed: say so instead of "reconnecting" forever.
+        stopped = true;
+        report('stale');
+        return;
+      }
       report('down');
       if (!stopped) {
         retryTimer = setTimeout(connect, delay);
         delay = Math.min(delay * 2, maxDelay);
       }
     };
+  }
+
+  /** A call on this socket ahead of the waiting ones (the opening step's own calls). */
+  function direct(ws: WebSocket, message: CallMessage): Promise<ResultMessage> {
+    return new Promise<ResultMessage>((resolve) => {
+      if (socket !== ws) {
+        resolve(disconnected(message.id, 'the connection to the core closed'));
+        return;
+      }
+      pending.set(message.id, resolve);
+      send(ws, message);
+    });
   }
 
   function receive(data: unknown): void {
@@ -251,7 +285,9 @@ export async function pickTransport(
   if (bridge) return { ok: true, transport: ipcTransport(bridge) };
   const token = await takeHostToken(deps);
   if (!token.ok) return token;
-  return { ok: true, transport: webSocketTransport(hostSocketUrl(token.token)) };
+  // A reload or a reconnect is a new connection: the tab resumes its session on it.
+  const resume = sessionResume();
+  return { ok: true, transport: resume.wrap(webSocketTransport(hostSocketUrl(token.token), { onOpen: resume.onOpen })) };
 }
 
 function send(ws: WebSocket, message: CallMessage): void {

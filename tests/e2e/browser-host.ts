@@ -14,13 +14,22 @@ export interface RunningHost {
   stop(): Promise<void>;
 }
 
-export async function startHost(options: { dataDir?: string } = {}): Promise<RunningHost> {
+/** Without `port` the host takes its data directory's port of last time when free, as in use. */
+export async function startHost(options: { dataDir?: string; port?: number } = {}): Promise<RunningHost> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tongban-e2e-'));
   const urlFile = join(dataDir, '.host-url');
   rmSync(urlFile, { force: true });
   const child: ChildProcess = spawn(
     process.execPath,
-    ['dist/src-main/host/cli.js', '--data-dir', dataDir, '--port', '0', '--no-open', '--url-file', urlFile],
+    [
+      'dist/src-main/host/cli.js',
+      '--data-dir',
+      dataDir,
+      ...(options.port === undefined ? [] : ['--port', String(options.port)]),
+      '--no-open',
+      '--url-file',
+      urlFile,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -206,6 +206,11 @@ export class FakeCore {
         this.session.locked = false;
         return this.sessionInfo();
       },
+      // One connection that never reconnects: nothing to resume (the real rules: tests/main/core/resume.test.ts).
+      'auth.resume': () => {
+        throw new AppError('auth.resumeRefused', 'the fake core has no parked sessions');
+      },
+      'auth.resumeTicket': () => ({ ticket: 'fake-resume-ticket-0123456789' }),
       'auth.logout': () => {
         this.session.userId = null;
         this.session.locked = false;

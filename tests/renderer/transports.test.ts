@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { decodeMessage, encodeMessage, type CallMessage, type ServerMessage } from '../../src-main/api/wire.ts';
+import {
+  CLOSE_STALE_TOKEN,
+  decodeMessage,
+  encodeMessage,
+  type CallMessage,
+  type ServerMessage,
+} from '../../src-main/api/wire.ts';
 import { createApiClient } from '../../src-renderer/api/client.ts';
+import { RESUME_TICKET_KEY, sessionResume } from '../../src-renderer/api/session-resume.ts';
 import {
   HOST_SESSION_PATH,
   TOKEN_STORAGE_KEY,
@@ -113,8 +120,8 @@ class FakeSocket {
   accept() {
     this.onopen?.({});
   }
-  drop() {
-    this.onclose?.({ code: 1006 });
+  drop(code = 1006) {
+    this.onclose?.({ code });
   }
   reply(message: ServerMessage) {
     const bytes = encodeMessage(message);
@@ -226,6 +233,74 @@ describe('the WebSocket transport', () => {
     });
     await expect(later).resolves.toMatchObject({ user: null });
     transport.close();
+  });
+
+  it('stops and reports stale when the host closes with the stale-token code (it restarted)', async () => {
+    vi.useFakeTimers();
+    const transport = webSocketTransport('ws://x/api', { WebSocketImpl: asWebSocket, initialDelayMs: 10 });
+    const api = createApiClient(transport);
+    const states: string[] = [];
+    api.onConnection((state) => states.push(state));
+    FakeSocket.last().accept();
+    FakeSocket.last().drop();
+    vi.advanceTimersByTime(10);
+    FakeSocket.last().drop(CLOSE_STALE_TOKEN);
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.instances).toHaveLength(2);
+    expect(states).toEqual(['up', 'down', 'stale']);
+    await expect(api.call('auth.session', {})).rejects.toMatchObject({ code: 'transport.disconnected' });
+  });
+
+  it('resumes the tab\'s session on each new socket before any waiting call goes out', async () => {
+    window.sessionStorage.clear();
+    const resume = sessionResume();
+    const transport = resume.wrap(
+      webSocketTransport('ws://x/api', { WebSocketImpl: asWebSocket, onOpen: resume.onOpen }),
+    );
+    const api = createApiClient(transport);
+    const socket = FakeSocket.last();
+    socket.accept();
+
+    // Sign-in asks for a ticket and keeps it for the tab.
+    const signIn = api.call('auth.login', { username: 'clerk1', password: 'Clerk#2026a' });
+    const session = { user: null, locked: false, idleLockMinutes: 10 };
+    socket.reply({ type: 'result', id: 1, ok: true, value: session });
+    await vi.waitFor(() => expect(socket.calls()).toHaveLength(2));
+    const ask = socket.calls()[1]!;
+    expect(ask).toMatchObject({ method: 'auth.resumeTicket' });
+    socket.reply({ type: 'result', id: ask.id, ok: true, value: { ticket: 'ticket-1-abcdefghijklmnop' } });
+    await signIn;
+    expect(window.sessionStorage.getItem(RESUME_TICKET_KEY)).toBe('ticket-1-abcdefghijklmnop');
+
+    // A reload: a new transport, a new socket. Waiting calls go out after auth.resume is answered.
+    transport.close();
+    const again = resume.wrap(webSocketTransport('ws://x/api', { WebSocketImpl: asWebSocket, onOpen: resume.onOpen }));
+    const waiting = createApiClient(again).call('auth.session', {});
+    const next = FakeSocket.last();
+    next.accept();
+    expect(next.calls()).toHaveLength(1);
+    const resumeCall = next.calls()[0]!;
+    expect(resumeCall).toMatchObject({ method: 'auth.resume', input: { ticket: 'ticket-1-abcdefghijklmnop' } });
+    next.reply({ type: 'result', id: resumeCall.id, ok: true, value: { session, ticket: 'ticket-2-abcdefghijklmnop' } });
+    await vi.waitFor(() => expect(next.calls()).toHaveLength(2));
+    expect(next.calls()[1]).toMatchObject({ method: 'auth.session' });
+    expect(window.sessionStorage.getItem(RESUME_TICKET_KEY)).toBe('ticket-2-abcdefghijklmnop');
+    next.reply({ type: 'result', id: next.calls()[1]!.id, ok: true, value: session });
+    await waiting;
+
+    // A refused ticket is dropped: the next socket signs in as usual.
+    again.close();
+    const third = resume.wrap(webSocketTransport('ws://x/api', { WebSocketImpl: asWebSocket, onOpen: resume.onOpen }));
+    const last = FakeSocket.last();
+    last.accept();
+    last.reply({
+      type: 'result',
+      id: last.calls()[0]!.id,
+      ok: false,
+      error: { code: 'auth.resumeRefused', detail: 'spent' },
+    });
+    await vi.waitFor(() => expect(window.sessionStorage.getItem(RESUME_TICKET_KEY)).toBeNull());
+    third.close();
   });
 
   it('stops reconnecting when closed', () => {

@@ -14,6 +14,8 @@ export const DisplayName = z.string().trim().min(1).max(40);
 export const Password = z.string().min(1).max(128);
 
 const UserId = z.number().int().positive();
+/** 32 random bytes, base64url: 43 characters. */
+const ResumeTicket = z.string().min(16).max(128);
 
 export const authMethods = {
   'auth.session': method({ access: 'public', background: true, input: none, output: SessionInfo }),
@@ -33,6 +35,18 @@ export const authMethods = {
     input: z.object({ username: Username, password: Password }).strict(),
     output: SessionInfo,
   }),
+  /**
+   * A browser tab's new connection (reload, reconnect) takes its session back with the
+   * ticket it kept; the ticket is spent and the answer carries the next one. The
+   * connection that held the session before is signed out of it.
+   */
+  'auth.resume': method({
+    access: 'public',
+    input: z.object({ ticket: ResumeTicket }).strict(),
+    output: z.object({ session: SessionInfo, ticket: ResumeTicket }),
+  }),
+  /** A ticket for this session (asked after sign-in); the previous one stops working. Allowed while locked. */
+  'auth.resumeTicket': method({ access: 'session', input: none, output: z.object({ ticket: ResumeTicket }) }),
   'auth.logout': method({ access: 'session', input: none, output: SessionInfo }),
   'auth.lock': method({ access: 'session', input: none, output: SessionInfo }),
   'auth.unlock': method({

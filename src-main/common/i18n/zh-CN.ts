@@ -23,6 +23,7 @@ const errors = {
   'auth.usernameTaken': '用户名 {username} 已被使用，请换一个。',
   'auth.userNotFound': '找不到该用户，请刷新列表后重试。',
   'auth.lastInstaller': '这是最后一个可用的运维部署账户，不能停用或更改其岗位。',
+  'auth.resumeRefused': '登录已失效，请重新登录。',
   'config.invalid': '配置文件内容有误，程序未启动。请联系运维人员检查配置文件。',
   'config.unreadable': '无法读取配置文件，请联系运维人员检查文件是否存在及其访问权限。',
   'config.profileMismatch':
@@ -90,6 +91,9 @@ export const zhCN = {
     lost: '与核心服务的连接已断开，正在重新连接…',
     unreachableTitle: '无法连接到核心服务',
     unreachableHint: '请确认本机的通办专窗服务已启动。如在浏览器中使用，请用服务启动时给出的完整地址打开本页面。',
+    restartedTitle: '服务已重新启动',
+    restartedHint:
+      '本页面属于重新启动之前的服务，已不能再用。请从桌面快捷方式（或服务启动时给出的完整地址）重新打开本页面并登录；已保存的收件草稿不会丢失。',
   },
   // The browser host's page link: a one-time code traded for the connection.
   openLink: {

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { decodeMessage, encodeMessage, type ResultMessage } from '../../../src-main/api/wire.ts';
 import { startBrowserHost } from '../../../src-main/host/server.ts';
 import { bootTestCore, tempDir } from '../helpers.ts';
+import { redeemOpenUrl } from '../sync/process-harness.ts';
 
 const STRONG = 'Counter#2026';
 const WRONG = 'Wrong#pass1';
@@ -23,7 +24,8 @@ async function hallOverHost() {
   mkdirSync(rendererDir, { recursive: true });
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>通办</title>');
   const host = await startBrowserHost({ core, rendererDir });
-  const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/api?token=${host.token}`, { origin: host.origin });
+  const { body } = await redeemOpenUrl(host.openUrl());
+  const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/api?token=${body.token as string}`, { origin: host.origin });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const waiting = new Map<number, (result: { message: ResultMessage; bytes: Buffer }) => void>();
   ws.on('message', (data: Buffer) => {

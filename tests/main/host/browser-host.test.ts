@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { MAX_MESSAGE_BYTES, decodeMessage, encodeMessage, type ResultMessage } from '../../../src-main/api/wire.ts';
+import { CLOSE_STALE_TOKEN, MAX_MESSAGE_BYTES, decodeMessage, encodeMessage, type ResultMessage } from '../../../src-main/api/wire.ts';
 import { OPEN_CODE_TTL_MS, startBrowserHost, type BrowserHost } from '../../../src-main/host/server.ts';
 import { bootTestCore, tempDir } from '../helpers.ts';
 import { redeemOpenUrl, startApp } from '../sync/process-harness.ts';
@@ -49,6 +49,18 @@ function connect(url: string, origin?: string): Promise<WebSocket> {
   });
 }
 
+/** Connects and waits for the host to close: the close code and how many frames came before it. */
+function closedWith(url: string, origin: string): Promise<{ code: number; frames: number }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { origin });
+    let frames = 0;
+    ws.on('message', () => frames++);
+    ws.once('close', (code) => resolve({ code, frames }));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
 function nextResult(ws: WebSocket): Promise<ResultMessage> {
   return new Promise((resolve) => {
     const onMessage = (data: Buffer) => {
@@ -85,8 +97,13 @@ describe('browser host', () => {
 
   it('refuses a WebSocket without the token, with a wrong token, or from another origin', async () => {
     const host = await startHost();
-    await expect(connect(apiUrl(host, ''), host.origin)).rejects.toThrow('HTTP 401');
-    await expect(connect(apiUrl(host, 'x'.repeat(host.token.length)), host.origin)).rejects.toThrow('HTTP 401');
+    // Our page with another start's token (or none) learns why, by a close code a browser can read;
+    // nothing of the core reaches it first.
+    expect(await closedWith(apiUrl(host, ''), host.origin)).toEqual({ code: CLOSE_STALE_TOKEN, frames: 0 });
+    expect(await closedWith(apiUrl(host, 'x'.repeat(host.token.length)), host.origin)).toEqual({
+      code: CLOSE_STALE_TOKEN,
+      frames: 0,
+    });
     await expect(connect(apiUrl(host), 'http://evil.example')).rejects.toThrow('HTTP 403');
     await expect(connect(apiUrl(host))).rejects.toThrow('HTTP 403');
     await host.close();
