@@ -6,6 +6,7 @@ import type { EventMessage, ResultMessage } from '../src-main/api/wire.ts';
 import type { Connection, HallCore } from '../src-main/core/hall-core.ts';
 import { idCheckCharacter } from '../src-main/common/review/identifiers.ts';
 import { bootCore, record, workDir } from './support.ts';
+import { addFileBytes } from '../tests/fixtures/uploads.ts';
 
 const PASSWORD = 'Bench#2026x';
 
@@ -108,7 +109,7 @@ export async function addScannedPages(call: Call, draftId: string, seed = 1): Pr
   for (let page = 0; page < 50; page++) {
     const png = scannedPage(seed + page);
     bytes += png.length;
-    await call('drafts.addFile', {
+    await addFileBytes(call, {
       id: draftId,
       materialId: page === 49 ? 'photo' : 'applicant-id-card',
       name: `第${page + 1}页.png`,

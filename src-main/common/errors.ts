@@ -48,6 +48,12 @@ export const ERROR_CODES = [
   'intake.packetNotFound',
   'intake.notCorrectable',
   'intake.unsupportedFile',
+  // chunked uploads (files larger than one message)
+  'upload.tooLarge',
+  'upload.notFound',
+  'upload.wrongOffset',
+  'upload.incomplete',
+  'upload.tooMany',
   // formal review (形式审查)
   'review.overrideReasonTooShort',
   'review.notOverridable',

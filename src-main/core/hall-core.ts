@@ -30,6 +30,7 @@ import type { HallConfig } from '../common/hall-config.ts';
 import { loadConfig } from './config.ts';
 import { prepareDataDir, type DataPaths } from './data-dir.ts';
 import { HealthBoard } from './health.ts';
+import { Uploads } from './uploads.ts';
 import { createFileLogger, type Logger } from './log.ts';
 import { type Clock, type KeyProvider, type Platform, systemClock } from './platform.ts';
 
@@ -150,8 +151,12 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       packets,
       outbox: sync.sealing,
     });
+    const uploads = new Uploads({
+      blobs,
+      limits: { material: { maxBytes: config.uploads.maxFileMiB * 1024 * 1024 } },
+    });
     const dispatcher = createDispatcher<ConnectionContext>({
-      handlers: createHandlers({ info, auth, health, events, catalog, intake, packets, blobs, sync }),
+      handlers: createHandlers({ info, auth, health, events, catalog, intake, packets, blobs, sync, uploads }),
       caller: ({ session }) => auth.caller(session),
       onInternalError: (method, error) => logger.error({ err: error, method }, 'handler failed'),
     });
@@ -167,7 +172,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       logger,
       sync: sync.runner,
       openConnection(send) {
-        const ctx: ConnectionContext = { session: new Session() };
+        const ctx: ConnectionContext = { session: new Session(), uploads: uploads.forConnection() };
         const unsubscribe = health.subscribe((snapshot) =>
           send({ type: 'event', name: 'health.changed', payload: snapshot }),
         );
@@ -184,12 +189,17 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
           close() {
             unsubscribe();
             unsubscribeSync();
+            ctx.uploads
+              .close()
+              .catch((error: unknown) => logger.warn({ err: error }, 'dropping the uploads of a closed connection failed'));
             if (ctx.session.userId !== null) auth.logout(ctx.session);
           },
         };
       },
       async close() {
         await sync.runner.stop();
+        // Before the store closes: half-received files leave no temp file behind.
+        await uploads.closeAll();
         try {
           events.append({ stream: AUDIT_STREAM, actor: 'system', kind: 'app.stopped', payload: {} });
         } catch (error) {
