@@ -19,6 +19,7 @@ import { deriveStoreKeys } from '../src-main/store/keys.ts';
 import type { SyncOptions } from '../src-main/sync/sync-options.ts';
 import { openDesk, scannedPage, startDraft, type Call } from './intake.ts';
 import { bootCore, MiB, workDir } from './support.ts';
+import { addFileBytes } from '../tests/fixtures/uploads.ts';
 
 const run = promisify(execFile);
 const DEPARTMENT = 'demo-dept';
@@ -154,7 +155,7 @@ async function enrol(admin: Call, inbox: InboxRef): Promise<void> {
 /** A draft (社会保障卡申领, ready to seal as 受理) with one ID-card "scan" of `bytes` bytes and a photo. */
 export async function draftWithLargeFile(hall: BenchHall, bytes: number, seed: number): Promise<string> {
   const draftId = await startDraft(hall.call, 1);
-  await hall.call('drafts.addFile', { id: draftId, materialId: 'photo', name: '照片.png', bytes: scannedPage(seed) });
+  await addFileBytes(hall.call, { id: draftId, materialId: 'photo', name: '照片.png', bytes: scannedPage(seed) });
   await addLargeFile(hall.core, draftId, bytes, seed);
   return draftId;
 }

@@ -51,6 +51,12 @@ export const ERROR_CODES = [
   'intake.notCorrectable',
   'intake.unsupportedFile',
   'intake.draftTooLarge',
+  // chunked uploads (files larger than one message)
+  'upload.tooLarge',
+  'upload.notFound',
+  'upload.wrongOffset',
+  'upload.incomplete',
+  'upload.tooMany',
   // formal review (形式审查)
   'review.overrideReasonTooShort',
   'review.notOverridable',

@@ -145,6 +145,13 @@ export const HallConfig = z
     queue: z
       .object({ deadlineWarningWorkingDays: z.number().int().min(0).max(20).default(1) })
       .default({ deadlineWarningWorkingDays: 1 }),
+    /**
+     * Files sent in chunks (scans, multi-page PDFs): the largest one file may be, in MiB.
+     * Stated to the clerk before an upload and refused before its first byte.
+     */
+    uploads: z
+      .object({ maxFileMiB: z.number().int().min(1).max(16 * 1024).default(1024) })
+      .default({ maxFileMiB: 1024 }),
   })
   .strict()
   .superRefine((config, ctx) => {

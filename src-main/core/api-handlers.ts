@@ -12,11 +12,14 @@ import type { PacketStore } from '../packets/packet-store.ts';
 import type { HallSync } from './sync-wiring.ts';
 import type { AuthService, Session } from '../auth/auth-service.ts';
 import type { HealthBoard } from './health.ts';
+import type { ConnectionUploads, Uploads } from './uploads.ts';
 
 export interface ConnectionContext {
   session: Session;
   /** Makes `session` this connection's, taking it from the connection that held it (auth.resume). */
   adopt(session: Session): void;
+  /** The chunked uploads begun on this connection; they end with it. */
+  uploads: ConnectionUploads;
 }
 
 export interface HandlerServices {
@@ -29,10 +32,11 @@ export interface HandlerServices {
   blobs: BlobStore;
   packets: PacketStore;
   sync: HallSync;
+  uploads: Uploads;
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
-  const { info, auth, health, events, catalog, intake, packets, blobs, sync } = services;
+  const { info, auth, health, events, catalog, intake, packets, blobs, sync, uploads } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   return {
     'app.info': () => info,
@@ -69,7 +73,15 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'drafts.create': ({ itemCode }, ctx) => intake.createDraft(clerk(ctx), itemCode),
     'drafts.get': ({ id }, ctx) => intake.getDraft(clerk(ctx), id),
     'drafts.save': ({ id, patch }, ctx) => intake.saveDraft(clerk(ctx), id, patch),
-    'drafts.addFile': ({ id, materialId, name, bytes }, ctx) => intake.addFile(clerk(ctx), id, materialId, name, bytes),
+    'drafts.addFile': async ({ id, materialId, uploadId }, ctx) => {
+      const file = ctx.uploads.take(clerk(ctx).id, uploadId, 'material');
+      try {
+        return await intake.addFile(clerk(ctx), id, materialId, file);
+      } finally {
+        // Refused (not an image, no such draft): the temp file goes; stored: nothing to do.
+        file.discard();
+      }
+    },
     'drafts.removeFile': ({ id, materialId, sha256 }, ctx) => intake.removeFile(clerk(ctx), id, materialId, sha256),
     'drafts.fileContent': ({ id, sha256 }, ctx) => intake.fileBytes(clerk(ctx), id, sha256),
     'drafts.review': ({ id }, ctx) => intake.review(clerk(ctx), id),
@@ -93,6 +105,14 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'sync.enrolment': () => sync.enrolment.enrolment(),
     'sync.setDepartmentToken': ({ departmentId, token }, { session }) =>
       sync.enrolment.setDepartmentToken(auth.actorOf(session), departmentId, token),
+
+    'uploads.limits': ({ purpose }) => uploads.limits(purpose),
+    'uploads.begin': (input, ctx) => ctx.uploads.begin(clerk(ctx).id, input),
+    'uploads.chunk': ({ uploadId, offset, bytes }, ctx) => ctx.uploads.chunk(clerk(ctx).id, uploadId, offset, bytes),
+    'uploads.abort': async ({ uploadId }, ctx) => {
+      await ctx.uploads.abort(clerk(ctx).id, uploadId);
+      return {};
+    },
 
     'eventLog.verify': ({ stream }) => events.verify(stream),
   };

@@ -32,6 +32,7 @@ import { guardProfile } from './hall-profile.ts';
 import { prepareDataDir, type DataPaths } from './data-dir.ts';
 import { HealthBoard } from './health.ts';
 import { SessionOwners } from './session-owners.ts';
+import { Uploads } from './uploads.ts';
 import { createFileLogger, type Logger } from './log.ts';
 import { type Clock, type KeyProvider, type Platform, systemClock } from './platform.ts';
 
@@ -169,8 +170,12 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       packets,
       outbox: sync.sealing,
     });
+    const uploads = new Uploads({
+      blobs,
+      limits: { material: { maxBytes: config.uploads.maxFileMiB * 1024 * 1024 } },
+    });
     const dispatcher = createDispatcher<ConnectionContext>({
-      handlers: createHandlers({ info, auth, health, events, catalog, intake, packets, blobs, sync }),
+      handlers: createHandlers({ info, auth, health, events, catalog, intake, packets, blobs, sync, uploads }),
       caller: ({ session }) => auth.caller(session),
       onUserCall: ({ session }) => auth.touch(session),
       onInternalError: (method, error) => logger.error({ err: error, method }, 'handler failed'),
@@ -190,6 +195,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       openConnection(send) {
         const ctx: ConnectionContext & { displaced(): void } = {
           session: new Session(),
+          uploads: uploads.forConnection(),
           adopt: (session) => owners.hand(session, ctx),
           // Its tab (or a replayed ticket) resumed the session elsewhere: this one shows sign-in.
           displaced: () => send({ type: 'event', name: 'session.changed', payload: auth.info(ctx.session) }),
@@ -219,6 +225,9 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
             clearInterval(idleTimer);
             unsubscribe();
             unsubscribeSync();
+            ctx.uploads
+              .close()
+              .catch((error: unknown) => logger.warn({ err: error }, 'dropping the uploads of a closed connection failed'));
             owners.detach(ctx);
             // A session its tab may resume (reload, dropped socket) is parked, not signed out.
             auth.release(ctx.session);
@@ -227,6 +236,8 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       },
       async close() {
         await sync.runner.stop();
+        // Before the store closes: half-received files leave no temp file behind.
+        await uploads.closeAll();
         try {
           events.append({ stream: AUDIT_STREAM, actor: 'system', kind: 'app.stopped', payload: {} });
         } catch (error) {

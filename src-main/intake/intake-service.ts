@@ -34,6 +34,16 @@ import type { SealingOutbox } from '../packets/outbox.ts';
 import type { PacketStore } from '../packets/packet-store.ts';
 import { recordBlob } from '../store/blob-records.ts';
 
+/** A file received in full but not stored yet (a finished chunked upload). */
+export interface IncomingFile {
+  name: string;
+  size: number;
+  /** Its first bytes, enough to sniff the type. */
+  head: Uint8Array;
+  /** Commits it to the blob store. */
+  store(): Promise<{ sha256: string; size: number }>;
+}
+
 export interface Clerk {
   id: number;
   username: string;
@@ -157,22 +167,27 @@ export class IntakeService {
     })();
   }
 
-  /** Stores a captured or uploaded file for a material; only images and PDFs are taken. */
-  async addFile(clerk: Clerk, id: string, materialId: string, name: string, bytes: Uint8Array): Promise<DraftView> {
+  /**
+   * Stores a captured or uploaded file for a material; only images and PDFs are taken.
+   * The file arrived in chunks and is not stored yet: it is checked first (type sniffed
+   * from its first bytes), so a refused file leaves no blob behind.
+   */
+  async addFile(clerk: Clerk, id: string, materialId: string, file: IncomingFile): Promise<DraftView> {
+    const { name } = file;
     const row = this.row(clerk, id);
     const item = this.deps.catalog.item(row.item_code);
     if (!item.materials.some((m) => m.id === materialId)) {
       throw new AppError('request.invalidInput', `item ${item.code} has no material ${materialId}`, { fields: 'materialId' });
     }
-    const detected = await fileTypeFromBuffer(bytes);
+    const detected = await fileTypeFromBuffer(file.head);
     if (!detected || !(ACCEPTED_MEDIA_TYPES as readonly string[]).includes(detected.mime)) {
       throw new AppError('intake.unsupportedFile', `${detected?.mime ?? 'unknown type'} is not an image or PDF`, {
         name,
       });
     }
     // Checked before the bytes are stored, and again where they are recorded (another call may have added some).
-    this.checkDraftSize(id, bytes.length, name);
-    const stored = await this.deps.blobs.put(bytes);
+    this.checkDraftSize(id, file.size, name);
+    const stored = await file.store();
     return this.deps.db.transaction(() => {
       this.checkDraftSize(id, stored.size, name);
       const now = this.deps.clock.now();

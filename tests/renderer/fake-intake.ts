@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { v7 as uuidv7 } from 'uuid';
 import type { Handlers } from '../../src-main/api/dispatcher.ts';
+import { UPLOAD_CHUNK_BYTES } from '../../src-main/api/contract/index.ts';
 import { AppError } from '../../src-main/common/errors.ts';
 import type { CatalogSummary, DraftView, PacketSummary, ReviewResult, SealedPacket } from '../../src-main/api/contract/index.ts';
 import { parseTrustedKeys, verifyCatalogFile } from '../../src-main/catalog/catalog-file.ts';
@@ -75,6 +76,14 @@ export interface FakePacket extends Omit<PacketSummary, 'deadlineStatus'> {
   files: DraftFile[];
 }
 
+interface FakeUpload {
+  clerkId: number;
+  name: string;
+  size: number;
+  parts: Uint8Array[];
+  received: number;
+}
+
 interface StoredFile {
   bytes: Uint8Array;
   mediaType: string;
@@ -91,6 +100,10 @@ type IntakeMethods =
   | 'drafts.get'
   | 'drafts.save'
   | 'drafts.addFile'
+  | 'uploads.limits'
+  | 'uploads.begin'
+  | 'uploads.chunk'
+  | 'uploads.abort'
   | 'drafts.removeFile'
   | 'drafts.fileContent'
   | 'drafts.review'
@@ -122,6 +135,14 @@ export class FakeIntake {
   readonly saves: DraftPatch[] = [];
   /** Makes the next n saves fail as if the link dropped. */
   failSaves = 0;
+  /** The per-file limit and chunk size `uploads.*` answer with (the core's come from its config). */
+  uploadLimit = 1024 * 1024 * 1024;
+  uploadChunkBytes = UPLOAD_CHUNK_BYTES;
+  /** While set, each chunk's answer waits for it: lets a spec see an upload half-way. */
+  chunkGate: Promise<void> | null = null;
+  /** Every chunk call's offset and length, in order. */
+  readonly chunks: Array<{ offset: number; length: number }> = [];
+  private readonly uploads = new Map<string, FakeUpload>();
   private readonly search = new CatalogSearch(seedCatalog.items);
   /** Installed catalog versions, newest first; verified with the real signature check. */
   readonly catalogs: CatalogSummary[] = [catalogSummary(seedCatalog, 'system', true)];
@@ -188,7 +209,43 @@ export class FakeIntake {
         this.saves.push(patch);
         return this.save(clerk(), id, patch);
       },
-      'drafts.addFile': async ({ id, materialId, name, bytes }) => {
+      'uploads.limits': () => ({ maxBytes: this.uploadLimit, chunkBytes: this.uploadChunkBytes }),
+      'uploads.begin': ({ name, size }) => {
+        if (size > this.uploadLimit) {
+          throw new AppError('upload.tooLarge', `${size} bytes`, { name, size: String(size), limit: String(this.uploadLimit) });
+        }
+        const uploadId = uuidv7();
+        this.uploads.set(uploadId, { clerkId: clerk().id, name, size, parts: [], received: 0 });
+        return { uploadId, maxBytes: this.uploadLimit, chunkBytes: this.uploadChunkBytes };
+      },
+      'uploads.chunk': async ({ uploadId, offset, bytes }) => {
+        const upload = this.upload(clerk(), uploadId);
+        this.chunks.push({ offset, length: bytes.byteLength });
+        if (offset !== upload.received) {
+          throw new AppError('upload.wrongOffset', `at ${offset}`, { expected: upload.received });
+        }
+        upload.parts.push(Uint8Array.from(bytes));
+        upload.received += bytes.byteLength;
+        await this.chunkGate;
+        return { received: upload.received, complete: upload.received === upload.size };
+      },
+      'uploads.abort': ({ uploadId }) => {
+        this.upload(clerk(), uploadId);
+        this.uploads.delete(uploadId);
+        return {};
+      },
+      'drafts.addFile': async ({ id, materialId, uploadId }) => {
+        const upload = this.upload(clerk(), uploadId);
+        this.uploads.delete(uploadId);
+        if (upload.received !== upload.size) throw new AppError('upload.incomplete', 'not all bytes');
+        const { name } = upload;
+        // Not Buffer.concat: under jsdom a Buffer is not the Uint8Array file-type checks for.
+        const bytes = new Uint8Array(upload.size);
+        let at = 0;
+        for (const part of upload.parts) {
+          bytes.set(part, at);
+          at += part.byteLength;
+        }
         const draft = this.draft(clerk(), id);
         const item = this.item(draft.itemCode);
         if (!item.materials.some((m) => m.id === materialId)) {
@@ -293,6 +350,12 @@ export class FakeIntake {
       draft.updatedAt = this.now();
     }
     return this.view(draft);
+  }
+
+  private upload(clerk: Clerk, id: string): FakeUpload {
+    const upload = this.uploads.get(id);
+    if (!upload || upload.clerkId !== clerk.id) throw new AppError('upload.notFound', `no upload ${id}`);
+    return upload;
   }
 
   private draft(clerk: Clerk, id: string): FakeDraft {

@@ -395,6 +395,56 @@ describe('previews by keyboard', () => {
   });
 });
 
+describe('materials: chunked uploads', () => {
+  function deferred() {
+    let resolve!: () => void;
+    const promise = new Promise<void>((done) => (resolve = done));
+    return { promise, resolve };
+  }
+
+  it('states the per-file limit, refuses a larger file before sending a byte, and shows each file’s progress', async () => {
+    const { core } = await startSocialCard();
+    core.intake.uploadLimit = 5 * 1024 * 1024;
+    core.intake.uploadChunkBytes = 1024;
+    const user = userEvent.setup({ applyAccept: false });
+    await user.keyboard('{Alt>}{ArrowRight}{ArrowRight}{/Alt}');
+    const idCard = await screen.findByRole('group', { name: '申请人居民身份证' });
+    await within(idCard).findByText(/单个文件不超过 5\.0 MB。/);
+
+    const tooBig = new File([new Uint8Array(6 * 1024 * 1024)], '全本.png', { type: 'image/png' });
+    await user.upload(within(idCard).getByLabelText('上传文件'), [tooBig]);
+    expect(
+      await within(idCard).findByText('文件“全本.png”大小为 6.0 MB，超过单个文件上限 5.0 MB，未上传。请分成多个文件或降低扫描分辨率后再上传。'),
+    ).toBeTruthy();
+    expect(core.methodsCalled()).not.toContain('uploads.begin');
+
+    const bytes = new Uint8Array(4096);
+    bytes.set(pngBytes(), 0);
+    const first = deferred();
+    core.intake.chunkGate = first.promise;
+    await user.upload(within(idCard).getByLabelText('上传文件'), [
+      new File([bytes], '身份证正面.png', { type: 'image/png' }),
+    ]);
+    const bar = await within(idCard).findByRole('progressbar', { name: '正在上传“身份证正面.png”' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('0');
+    expect(bar.tabIndex).toBe(0);
+
+    const second = deferred();
+    core.intake.chunkGate = second.promise;
+    first.resolve();
+    await waitFor(() => expect(bar.getAttribute('aria-valuenow')).toBe('25'));
+    expect(bar.getAttribute('aria-valuetext')).toBe('1.0 KB / 4.0 KB（25%）');
+
+    core.intake.chunkGate = null;
+    second.resolve();
+    await within(idCard).findByText('身份证正面.png');
+    expect(within(idCard).queryByRole('progressbar')).toBeNull();
+    // Read and sent in slices of the chunk size the core named, in order.
+    expect(core.intake.chunks).toEqual([0, 1024, 2048, 3072].map((offset) => ({ offset, length: 1024 })));
+    expect(onlyDraft(core).files).toEqual([expect.objectContaining({ name: '身份证正面.png', size: 4096 })]);
+  });
+});
+
 describe('formal review and sealing', () => {
   async function draftInReview(changes: (patch: ReturnType<typeof completeSocialCard>) => void = () => {}) {
     const app = await clerkHome();

@@ -16,6 +16,7 @@ import type { MethodSpec } from './method.ts';
 import { packetMethods } from './packets.ts';
 import { recordingMethods } from './recording.ts';
 import { syncMethods } from './sync.ts';
+import { uploadMethods } from './uploads.ts';
 
 export const methods = {
   ...appMethods,
@@ -25,6 +26,7 @@ export const methods = {
   ...packetMethods,
   ...syncMethods,
   ...recordingMethods,
+  ...uploadMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Methods = typeof methods;
@@ -56,6 +58,8 @@ export type EventPayload<E extends EventName> = z.output<Events[E]>;
 export type { Access, FileContent, MethodSpec } from './method.ts';
 export { roleMayCall } from './method.ts';
 export type { AppInfo } from './app.ts';
+export { UPLOAD_CHUNK_BYTES } from './uploads.ts';
+export type { UploadLimits, UploadPurpose } from './uploads.ts';
 export type { CatalogHit } from './catalog.ts';
 export type { QueuedPacket } from './packets.ts';
 export type { CatalogSummary } from '../../common/catalog.ts';

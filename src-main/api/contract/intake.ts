@@ -4,7 +4,8 @@ import { DraftPatch, DraftView } from '../../common/draft.ts';
 import { PacketId } from '../../common/manifest.ts';
 import { SealedPacket } from '../../common/packets.ts';
 import { ReviewResult } from '../../common/review/review.ts';
-import { Bytes, FileContent, method, none, Sha256 } from './method.ts';
+import { FileContent, method, none, Sha256 } from './method.ts';
+import { UploadId } from './uploads.ts';
 
 export const DraftId = z.uuid();
 const MaterialId = z.string().min(1).max(64);
@@ -23,11 +24,10 @@ export const intakeMethods = {
     input: z.object({ id: DraftId, patch: DraftPatch }).strict(),
     output: DraftView,
   }),
+  /** Takes a finished upload (`uploads.*`, purpose `material`) as a file of the material; the name is the upload's. */
   'drafts.addFile': method({
     access: ['clerk'],
-    input: z
-      .object({ id: DraftId, materialId: MaterialId, name: z.string().min(1).max(255), bytes: Bytes })
-      .strict(),
+    input: z.object({ id: DraftId, materialId: MaterialId, uploadId: UploadId }).strict(),
     output: DraftView,
   }),
   'drafts.removeFile': method({

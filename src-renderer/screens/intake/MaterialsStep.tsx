@@ -1,15 +1,19 @@
 // 收取材料: the checklist of every material due for the answers so far (conditional
 // ones evaluated live, agent ones when an agent applies), with 应交/实交 counts,
 // the review key points (审查要点) beside each, and its electronic files. Files come
-// in through `addCaptured`: the file picker today, the document camera later.
+// in through `addCaptured`: the file picker today, the document camera later. Each
+// file travels in chunks (uploads.*) with a progress bar; the per-file limit is stated
+// before the clerk picks, and a file above it is refused before any byte is sent.
 import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import type { Material } from '../../../src-main/common/catalog.ts';
 import type { DraftFile, DraftState, MaterialCount } from '../../../src-main/common/draft.ts';
 import { ACCEPTED_MEDIA_TYPES } from '../../../src-main/common/review/rules.ts';
+import type { UploadLimits } from '../../../src-main/api/contract/index.ts';
+import { uploadBlob, type UploadProgress } from '../../api/upload.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { describeError } from '../../app/errors.ts';
 import { FilePreview, useObjectUrl, usePreviewToggle } from '../../components/FileView.tsx';
-import { t } from '../../../src-main/common/i18n/index.ts';
+import { errorMessage, t } from '../../../src-main/common/i18n/index.ts';
 import type { StepProps } from './step-props.ts';
 import {
   clampCount,
@@ -22,10 +26,10 @@ import {
   MAX_COUNT,
 } from './wizard-model.ts';
 
-/** A file as a capture source hands it over: a name and its bytes. */
+/** A file as a capture source hands it over: a name and its content, read in slices as it is sent. */
 export interface CapturedFile {
   name: string;
-  bytes: Uint8Array;
+  content: Blob;
 }
 
 const ACCEPT = [...ACCEPTED_MEDIA_TYPES, '.pdf'].join(',');
@@ -54,6 +58,7 @@ function focusAfter(upload: HTMLInputElement, focusAfterLast: () => void) {
 
 export function MaterialsStep(props: MaterialsProps) {
   const { item, state } = props;
+  const limits = useUploadLimits();
   const due = dueMaterials(item, state);
   const dueIds = new Set(due.map((m) => m.id));
   // Materials no longer due that already hold something stay visible, so nothing is kept unseen.
@@ -69,10 +74,10 @@ export function MaterialsStep(props: MaterialsProps) {
       <p className="muted">{t('intake.materials.intro')}</p>
       {due.length === 0 && <p className="muted">{t('intake.materials.none')}</p>}
       {due.map((material) => (
-        <MaterialCard key={material.id} material={material} due {...props} />
+        <MaterialCard key={material.id} material={material} due limits={limits} {...props} />
       ))}
       {held.map((material) => (
-        <MaterialCard key={material.id} material={material} due={false} {...props} />
+        <MaterialCard key={material.id} material={material} due={false} limits={limits} {...props} />
       ))}
       {notDue.length > 0 && (
         <div className="not-due">
@@ -91,6 +96,23 @@ export function MaterialsStep(props: MaterialsProps) {
       )}
     </div>
   );
+}
+
+/** The core's per-file limit, asked once; until it answers the hint goes without it. */
+function useUploadLimits(): UploadLimits | null {
+  const api = useApi();
+  const [limits, setLimits] = useState<UploadLimits | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.call('uploads.limits', { purpose: 'material' }).then(
+      (answer) => live && setLimits(answer),
+      () => undefined, // uploads.begin still refuses what is too large
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
+  return limits;
 }
 
 function hasCounts(count: MaterialCount | undefined): boolean {
@@ -114,10 +136,12 @@ function MaterialCard({
   onFiles,
   currentState,
   focusAfterLast,
-}: MaterialsProps & { material: Material; due: boolean }) {
+  limits,
+}: MaterialsProps & { material: Material; due: boolean; limits: UploadLimits | null }) {
   const api = useApi();
   const id = useId();
   const [uploading, setUploading] = useState(false);
+  const [progress, setProgress] = useState<(UploadProgress & { name: string }) | null>(null);
   const uploadRef = useRef<HTMLInputElement>(null);
   // Set when an upload ended well: where the focus goes once that has rendered (counted,
   // since a quick upload may start and end between two renders).
@@ -146,19 +170,27 @@ function MaterialCard({
     const failed: string[] = [];
     let latest: DraftFile[] | null = null;
     for (const file of captured) {
+      const name = file.name.slice(0, 255) || material.name;
+      const size = file.content.size;
+      if (limits && size > limits.maxBytes) {
+        // Said here, before a byte is sent; the core would refuse the same at uploads.begin.
+        failed.push(errorMessage('upload.tooLarge', { name, size: formatSize(size), limit: formatSize(limits.maxBytes) }));
+        continue;
+      }
       try {
-        const view = await api.call('drafts.addFile', {
-          id: draftId,
-          materialId: material.id,
-          name: file.name.slice(0, 255) || material.name,
-          bytes: file.bytes,
+        const uploadId = await uploadBlob(api, file.content, {
+          purpose: 'material',
+          name,
+          onProgress: (sample) => setProgress({ name, ...sample }),
         });
+        const view = await api.call('drafts.addFile', { id: draftId, materialId: material.id, uploadId });
         latest = view.files;
         onFiles(view.files);
       } catch (failure) {
         failed.push(describeError(failure));
       }
     }
+    setProgress(null);
     setProblems(failed);
     setUploading(false);
     if (latest) syncElectronic(latest);
@@ -185,10 +217,8 @@ function MaterialCard({
     const picked = [...(event.target.files ?? [])];
     event.target.value = '';
     if (picked.length === 0) return;
-    const captured = await Promise.all(
-      picked.map(async (file) => ({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })),
-    );
-    await addCaptured(captured);
+    // The File itself: it is read slice by slice while it is sent, never whole.
+    await addCaptured(picked.map((file) => ({ name: file.name, content: file })));
   };
 
   const remove = async (file: DraftFile) => {
@@ -283,7 +313,9 @@ function MaterialCard({
               />
               <p id={`${id}-upload-hint`} className="field-hint">
                 {uploading ? t('intake.materials.uploading') : t('intake.materials.uploadHint')}
+                {limits && ` ${t('intake.materials.uploadLimit', { limit: formatSize(limits.maxBytes) })}`}
               </p>
+              {progress && <FileProgress {...progress} />}
             </div>
             {problems.map((problem, index) => (
               <p key={index} className="notice notice-error" role="alert">
@@ -306,6 +338,31 @@ function MaterialCard({
         </aside>
       </div>
     </fieldset>
+  );
+}
+
+/** One file on its way: focusable, so a keyboard or screen-reader user can reach and read it. */
+function FileProgress({ name, sent, total }: UploadProgress & { name: string }) {
+  const labelId = useId();
+  const percent = total === 0 ? 100 : Math.floor((sent / total) * 100);
+  const text = t('intake.materials.progressText', { sent: formatSize(sent), total: formatSize(total), percent });
+  return (
+    <div className="file-progress">
+      <span id={labelId}>{t('intake.materials.progressLabel', { name })}</span>
+      <div
+        className="file-progress-bar"
+        role="progressbar"
+        tabIndex={0}
+        aria-labelledby={labelId}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        aria-valuetext={text}
+      >
+        <div className="file-progress-fill" style={{ width: `${percent}%` }} />
+      </div>
+      <span className="upload-text">{text}</span>
+    </div>
   );
 }
 

@@ -10,6 +10,7 @@ import {
 import type { DraftState, MaterialCount, WizardStep } from '../../../src-main/common/draft.ts';
 import { WIZARD_STEPS } from '../../../src-main/common/draft.ts';
 import type { PersonIdentity } from '../../../src-main/common/application.ts';
+import { formatByteSize } from '../../../src-main/common/byte-size.ts';
 
 export const COUNT_KINDS = ['original', 'copy', 'electronic'] as const;
 export type CountKind = (typeof COUNT_KINDS)[number];
@@ -96,11 +97,8 @@ export function cleanPerson(person: PersonIdentity): PersonIdentity {
 
 export const EMPTY_PERSON: PersonIdentity = { name: '', idNumber: '', source: 'manual' };
 
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
+/** The same units as the core's refusals, so a limit reads alike in the hint and the error. */
+export const formatSize = formatByteSize;
 
 export function mediaLabel(mediaType: string): string {
   if (mediaType === 'application/pdf') return 'PDF';

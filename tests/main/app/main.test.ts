@@ -2,10 +2,15 @@
 // download the binary), booting the real hall core in a temp data directory:
 // what the window is allowed, who may call the core, and that quitting closes it.
 import type { EventEmitter } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ResultMessage } from '../../../src-main/api/wire.ts';
+import type { DraftView } from '../../../src-main/api/contract/index.ts';
+import { MAX_MESSAGE_BYTES } from '../../../src-main/api/wire.ts';
+import { pngBytes } from '../../fixtures/files.ts';
+import { SOCIAL_CARD, STRONG } from '../../fixtures/applications.ts';
 import { tempDir } from '../helpers.ts';
 
 type Handler = (...args: never[]) => unknown;
@@ -303,6 +308,45 @@ describe('Electron main', () => {
     await until(() => (s.windows as unknown[]).length === 1);
     const result = await ipcCall({ ...infoCall, id: 9, input: { blob: new Uint8Array(33 * 1024 * 1024) } });
     expect(result).toMatchObject({ id: 9, ok: false, error: { code: 'request.tooLarge' } });
+  });
+
+  it('carries a file larger than one message in chunks, and drops a half-sent one with its window', async () => {
+    await startMain();
+    await until(() => (s.windows as unknown[]).length === 1);
+    let id = 100;
+    const call = async <T>(method: string, input: unknown): Promise<T> => {
+      const result = await ipcCall({ type: 'call', id: ++id, method, input });
+      expect(result, method).toMatchObject({ ok: true });
+      return (result as { value: T }).value;
+    };
+    await call('auth.createFirstInstaller', { username: 'admin', displayName: '运维', password: STRONG });
+    await call('users.create', { username: 'clerk01', displayName: '张窗口', role: 'clerk', password: STRONG });
+    await call('auth.logout', {});
+    await call('auth.login', { username: 'clerk01', password: STRONG });
+    const draft = await call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+
+    // Over the message limit IPC enforces, so it can only have come in chunks.
+    const file = Buffer.concat([pngBytes(), randomBytes(MAX_MESSAGE_BYTES + 1024)]);
+    const { uploadId, chunkBytes } = await call<{ uploadId: string; chunkBytes: number }>('uploads.begin', {
+      purpose: 'material',
+      name: '身份证.png',
+      size: file.length,
+    });
+    for (let offset = 0; offset < file.length; offset += chunkBytes) {
+      // A fresh buffer per chunk, as the renderer's File slices are (structured clone copies the whole buffer).
+      await call('uploads.chunk', { uploadId, offset, bytes: Uint8Array.from(file.subarray(offset, offset + chunkBytes)) });
+    }
+    const view = await call<DraftView>('drafts.addFile', { id: draft.id, materialId: 'applicant-id-card', uploadId });
+    expect(view.files).toEqual([
+      expect.objectContaining({ size: file.length, sha256: createHash('sha256').update(file).digest('hex') }),
+    ]);
+
+    const half = await call<{ uploadId: string }>('uploads.begin', { purpose: 'material', name: '照片.png', size: file.length });
+    await call('uploads.chunk', { uploadId: half.uploadId, offset: 0, bytes: Uint8Array.from(file.subarray(0, chunkBytes)) });
+    const tmp = path.join(s.userData as string, 'blobs', 'tmp');
+    expect(readdirSync(tmp)).toHaveLength(1);
+    window().webContents.destroy();
+    await until(() => !existsSync(tmp) || readdirSync(tmp).length === 0);
   });
 
   it('drops the connection with its webContents and closes the core before quitting', async () => {

@@ -9,6 +9,7 @@ import { demoConfig } from '../../../src-main/common/hall-config.ts';
 import { pdfText } from '../../fixtures/pdf.ts';
 import { bootTestCore, tempDir } from '../helpers.ts';
 import { SOCIAL_CARD, clerkOn, completeSocialCardPatch, pngBytes } from './fixtures.ts';
+import { addFileBytes, uploadBytes } from '../../fixtures/uploads.ts';
 
 
 describe('intake', () => {
@@ -45,7 +46,7 @@ describe('intake', () => {
     const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
     await clerk.call('drafts.save', { id: draft.id, patch: { answers: { phone: '13812345678' } } });
 
-    const withPng = await clerk.call<DraftView>('drafts.addFile', {
+    const withPng = await addFileBytes<DraftView>(clerk.call, {
       id: draft.id,
       materialId: 'photo',
       name: '照片.png',
@@ -56,8 +57,7 @@ describe('intake', () => {
     const error = await clerk.fail('drafts.addFile', {
       id: draft.id,
       materialId: 'photo',
-      name: '说明.txt',
-      bytes: new TextEncoder().encode('这不是图片'),
+      uploadId: await uploadBytes(clerk.call, '说明.txt', new TextEncoder().encode('这不是图片')),
     });
     expect(error).toMatchObject({ code: 'intake.unsupportedFile', params: { name: '说明.txt' } });
     const after = await clerk.call<DraftView>('drafts.get', { id: draft.id });
@@ -94,8 +94,8 @@ describe('intake', () => {
     const clerk = await clerkOn(core);
     const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
     await clerk.call('drafts.save', { id: draft.id, patch: completeSocialCardPatch() });
-    await clerk.call('drafts.addFile', { id: draft.id, materialId: 'applicant-id-card', name: '身份证.png', bytes: pngBytes(16, 10, 90) });
-    await clerk.call('drafts.addFile', { id: draft.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 180) });
+    await addFileBytes(clerk.call, { id: draft.id, materialId: 'applicant-id-card', name: '身份证.png', bytes: pngBytes(16, 10, 90) });
+    await addFileBytes(clerk.call, { id: draft.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 180) });
 
     const review = await clerk.call<ReviewResult>('drafts.review', { id: draft.id });
     expect(review.findings.filter((f) => f.severity === 'blocking')).toEqual([]);
@@ -158,7 +158,7 @@ describe('intake', () => {
       id: draft.id,
       patch: { ...patch, answers: { ...patch.answers, phone: '12345' }, counts: { 'applicant-id-card': patch.counts['applicant-id-card'] } },
     });
-    await clerk.call('drafts.addFile', { id: draft.id, materialId: 'applicant-id-card', name: '身份证.png', bytes: pngBytes() });
+    await addFileBytes(clerk.call, { id: draft.id, materialId: 'applicant-id-card', name: '身份证.png', bytes: pngBytes() });
 
     const review = await clerk.call<ReviewResult>('drafts.review', { id: draft.id });
     expect(review.outcome).toBe('correction');
@@ -180,7 +180,7 @@ describe('intake', () => {
     expect(second.files).toHaveLength(1); // the ID card scan handed in the first time
     // The clerk confirms the acceptance conditions afresh for the resubmission.
     await clerk.call('drafts.save', { id: second.id, patch: { answers: { phone: '13812345678' }, counts: patch.counts, conditions: patch.conditions } });
-    await clerk.call('drafts.addFile', { id: second.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 30) });
+    await addFileBytes(clerk.call, { id: second.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 30) });
     const resealed = await clerk.call<SealedPacket>('drafts.seal', { id: second.id });
     expect(resealed).toMatchObject({ packetId: sealed.packetId, version: 2, outcome: 'accept', state: 'sealed' });
   });

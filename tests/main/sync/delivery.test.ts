@@ -9,6 +9,7 @@ import { errorMessage } from '../../../src-main/common/i18n/index.ts';
 import { completeSocialCardPatch, SOCIAL_CARD } from '../intake/fixtures.ts';
 import { departmentCopy, Hall, startInbox, uniquePng, until } from './helpers.ts';
 import type { EmbeddedInbox } from '../../../src-main/demo/embedded-inbox.ts';
+import { addFileBytes } from '../../fixtures/uploads.ts';
 
 describe('sync: sealed packets reach the department', () => {
   it.each(['ed25519', 'sm2'] as const)('seals → delivered with equal hashes on both sides (%s)', async (scheme) => {
@@ -204,7 +205,7 @@ async function correctionThenResubmission(hall: Hall): Promise<{ v1: SealedPacke
     id: draft.id,
     patch: { ...patch, counts: { 'applicant-id-card': patch.counts['applicant-id-card'] } },
   });
-  await hall.clerk.call('drafts.addFile', {
+  await addFileBytes(hall.clerk.call, {
     id: draft.id,
     materialId: 'applicant-id-card',
     name: '身份证.png',
@@ -232,7 +233,7 @@ async function supplementWithPhoto(
     id: draft.id,
     patch: { counts: patch.counts, conditions: patch.conditions },
   });
-  await hall.clerk.call('drafts.addFile', { id: draft.id, materialId: 'photo', name, bytes: uniquePng(photoExtra) });
+  await addFileBytes(hall.clerk.call, { id: draft.id, materialId: 'photo', name, bytes: uniquePng(photoExtra) });
   return { draft, sealed: await hall.clerk.call<SealedPacket>('drafts.seal', { id: draft.id }) };
 }
 

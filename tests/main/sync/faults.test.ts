@@ -14,6 +14,7 @@ import { cleanups, departmentCopy, Hall, startInbox, uniquePng, until } from './
 import { answer, startCutProxy, startFaultProxy } from './peers.ts';
 import { startLink } from './shaped-link.ts';
 import type { Inbox } from '../../../dept-inbox/src/server.ts';
+import { addFileBytes } from '../../fixtures/uploads.ts';
 
 const PUT = /^\/v1\/packets\/[^/]+\/versions\/1$/;
 
@@ -504,13 +505,13 @@ describe('sync faults: what is caught at the window', () => {
     const hall = await Hall.open({ endpoint: inbox.url });
     const draft = await hall.clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
     await hall.clerk.call('drafts.save', { id: draft.id, patch: completeSocialCardPatch() });
-    await hall.clerk.call('drafts.addFile', {
+    await addFileBytes(hall.clerk.call, {
       id: draft.id,
       materialId: 'applicant-id-card',
       name: '身份证\u0007.png',
       bytes: uniquePng(10),
     });
-    await hall.clerk.call('drafts.addFile', {
+    await addFileBytes(hall.clerk.call, {
       id: draft.id,
       materialId: 'photo',
       name: '照片.png',

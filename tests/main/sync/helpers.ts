@@ -22,6 +22,7 @@ import type { SyncOptions } from '../../../src-main/sync/sync-options.ts';
 import { LogCapture, TestClock, tempDir } from '../helpers.ts';
 import { writeHallConfig } from './process-harness.ts';
 import { client, completeSocialCardPatch, pngBytes, SOCIAL_CARD, STRONG } from '../intake/fixtures.ts';
+import { addFileBytes } from '../../fixtures/uploads.ts';
 
 export { tempDir, TestClock };
 
@@ -205,13 +206,13 @@ export class Hall {
   async sealAccepted(options: { idCardExtra?: number; photoExtra?: number } = {}): Promise<SealedPacket> {
     const draft = await this.clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
     await this.clerk.call('drafts.save', { id: draft.id, patch: completeSocialCardPatch() });
-    await this.clerk.call('drafts.addFile', {
+    await addFileBytes(this.clerk.call, {
       id: draft.id,
       materialId: 'applicant-id-card',
       name: '身份证.png',
       bytes: uniquePng(options.idCardExtra ?? 2000),
     });
-    await this.clerk.call('drafts.addFile', {
+    await addFileBytes(this.clerk.call, {
       id: draft.id,
       materialId: 'photo',
       name: '照片.png',

@@ -30,6 +30,7 @@ import {
   type DepartmentProcess,
 } from './process-harness.ts';
 import { startTcpLink, type TcpLink } from './tcp-link.ts';
+import { addFileBytes } from '../../fixtures/uploads.ts';
 
 const MIB = 1024 * 1024;
 
@@ -89,13 +90,13 @@ export async function sealBig(clerk: ContractClient, sizes: [number, number]): P
   await clerk.call('drafts.save', { id: draft.id, patch: completeSocialCardPatch() });
   const idCard = bigPng(sizes[0]);
   const photo = bigPng(sizes[1]);
-  await clerk.call('drafts.addFile', {
+  await addFileBytes(clerk.call, {
     id: draft.id,
     materialId: 'applicant-id-card',
     name: '身份证.png',
     bytes: idCard,
   });
-  await clerk.call('drafts.addFile', { id: draft.id, materialId: 'photo', name: '照片.png', bytes: photo });
+  await addFileBytes(clerk.call, { id: draft.id, materialId: 'photo', name: '照片.png', bytes: photo });
   const sealed = await clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
   if (sealed.outcome !== 'accept' || sealed.state !== 'sealed')
     throw new Error(`sealed as ${sealed.outcome}/${sealed.state}, not accept/sealed`);
