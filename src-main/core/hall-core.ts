@@ -151,7 +151,23 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       options: options.sync,
     });
     const notices = new PdfNoticeRenderer();
-    notices.warmUp().catch((error: unknown) => logger.warn({ err: error }, 'notice font warm-up failed'));
+    // The libraries of the clerk's path load when someone first signs in, not at start: a
+    // core nobody works on stays small, and sign-in comes minutes before a first seal, so
+    // that seal does not pay for the loading. A seal that comes sooner awaits the same load.
+    let warmed = false;
+    const warmUpClerkPath = () => {
+      if (warmed) return;
+      warmed = true;
+      notices.warmUp().catch((error: unknown) => logger.warn({ err: error }, 'notice font warm-up failed'));
+      // After the answer that signed the user in has gone: the load blocks for a moment.
+      setImmediate(() => {
+        try {
+          catalog.warmUpSearch();
+        } catch (error) {
+          logger.warn({ err: error }, 'search warm-up failed');
+        }
+      });
+    };
     const intake = new IntakeService({
       db,
       blobs,
@@ -194,6 +210,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
           async handle(message) {
             const result = await dispatcher.dispatch(message, ctx);
             if (result.ok) auth.touch(ctx.session);
+            if (ctx.session.userId !== null) warmUpClerkPath();
             return result;
           },
           close() {
