@@ -34,6 +34,8 @@ export interface InboxRef {
 export interface BenchHall {
   core: HallCore;
   dataDir: string;
+  /** Resident memory once the core is up and its sync started, before anyone signs in (the idle core). */
+  idleRssMiB: number;
   admin: Call;
   call: Call;
   /** Resolves with performance.now() when the packet reached `state` (as the clerk's UI hears it). */
@@ -80,11 +82,13 @@ export async function openHall(options: {
   };
   try {
     await core.sync.started();
+    const idleRssMiB = process.memoryUsage.rss() / MiB;
     const { admin, call } = await openDesk(core, onEvent);
     await enrol(admin, options.inbox);
     const hall: BenchHall = {
       core,
       dataDir,
+      idleRssMiB,
       admin,
       call,
       async reach(packetId, state, ms) {

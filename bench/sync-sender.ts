@@ -16,7 +16,9 @@ export interface SenderInput {
 }
 
 export interface SenderResult {
-  /** RSS once the core is up and the window enrolled. */
+  /** RSS once the core is up, before anyone signs in: the idle core (configured profile). */
+  idleRssMiB: number;
+  /** RSS once the window is enrolled (an installer and a clerk signed in: the clerk's libraries warming). */
   bootRssMiB: number;
   /** Peak RSS from drafts.seal to delivered, sampled every 20 ms. */
   uploadPeakRssMiB: number;
@@ -52,6 +54,7 @@ async function main(input: SenderInput): Promise<SenderResult> {
     clearInterval(sampler);
     uploadPeakRssMiB = Math.max(uploadPeakRssMiB, rssMiB());
     return {
+      idleRssMiB: hall.idleRssMiB,
       bootRssMiB,
       uploadPeakRssMiB,
       maxRssMiB: maxRssMiB(),

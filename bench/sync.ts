@@ -152,6 +152,11 @@ async function memoryFigure(inbox: InboxRef): Promise<void> {
     const input: SenderInput = { inbox, dataDir, bytes: MEMORY_FILE_BYTES, seed: 31, timeoutMs: 150_000 };
     const result = await runSender(script, input, 180_000);
     record(
+      'hall core idle after boot (configured profile)',
+      `RSS ${result.idleRssMiB.toFixed(0)} MiB`,
+      'the sender process once the core is up and its sync started, before anyone signs in',
+    );
+    record(
       'sync client memory added by sealing and sending 1 GiB',
       `${(result.uploadPeakRssMiB - result.rssAtSealMiB).toFixed(0)} MiB`,
       `peak RSS from seal to delivered − RSS just before the seal (${result.rssAtSealMiB.toFixed(0)} MiB); ` +
@@ -161,7 +166,7 @@ async function memoryFigure(inbox: InboxRef): Promise<void> {
       'sync client memory, 1 GiB upload (whole process)',
       `peak RSS ${result.uploadPeakRssMiB.toFixed(0)} MiB`,
       `sender process alone on the compiled core, sampled every 20 ms from seal to delivered ` +
-        `(${(result.sealToDeliveredMs / 1000).toFixed(1)} s); ${result.bootRssMiB.toFixed(0)} MiB after boot, ` +
+        `(${(result.sealToDeliveredMs / 1000).toFixed(1)} s); ${result.bootRssMiB.toFixed(0)} MiB once signed in and enrolled, ` +
         `kernel max RSS ${result.maxRssBeforeSealMiB.toFixed(0)} MiB before sealing (file streamed in) and ` +
         `${result.maxRssMiB.toFixed(0)} MiB over the whole process`,
     );

@@ -9,7 +9,7 @@ import type { Clock } from '../common/hall-time.ts';
 import { AUDIT_STREAM, type EventLog } from '../recording/event-log.ts';
 import type { Database } from '../store/database.ts';
 import { type TrustedKey, verifyCatalogFile } from './catalog-file.ts';
-import { CatalogSearch, type SearchHit } from './catalog-search.ts';
+import { CatalogSearch, type SearchHit, warmUpPinyin } from './catalog-search.ts';
 import { Catalog, type CatalogSummary, type ServiceItem } from '../common/catalog.ts';
 
 /** 目录版本 as listed for installers and supervisors. */
@@ -118,6 +118,11 @@ export class CatalogStore {
 
   search(query: string, limit?: number): SearchHit[] {
     return this.requireActive().search.search(query, limit);
+  }
+
+  /** Loads the pinyin matcher ahead of the first search (it loads on first use otherwise). */
+  warmUpSearch(): void {
+    warmUpPinyin();
   }
 
   private installVerified(fileText: string, installedBy: string, keys: readonly TrustedKey[]): CatalogSummary {

@@ -156,7 +156,23 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       options: options.sync,
     });
     const notices = new PdfNoticeRenderer();
-    notices.warmUp().catch((error: unknown) => logger.warn({ err: error }, 'notice font warm-up failed'));
+    // The libraries of the clerk's path load when someone first signs in, not at start: a
+    // core nobody works on stays small, and sign-in comes minutes before a first seal, so
+    // that seal does not pay for the loading. A seal that comes sooner awaits the same load.
+    let warmed = false;
+    const warmUpClerkPath = () => {
+      if (warmed) return;
+      warmed = true;
+      notices.warmUp().catch((error: unknown) => logger.warn({ err: error }, 'notice font warm-up failed'));
+      // After the answer that signed the user in has gone: the load blocks for a moment.
+      setImmediate(() => {
+        try {
+          catalog.warmUpSearch();
+        } catch (error) {
+          logger.warn({ err: error }, 'search warm-up failed');
+        }
+      });
+    };
     const intake = new IntakeService({
       db,
       blobs,
@@ -219,7 +235,9 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         return {
           async handle(message) {
             checkIdle();
-            return dispatcher.dispatch(message, ctx);
+            const result = await dispatcher.dispatch(message, ctx);
+            if (ctx.session.userId !== null) warmUpClerkPath();
+            return result;
           },
           close() {
             clearInterval(idleTimer);

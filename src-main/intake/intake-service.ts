@@ -3,7 +3,6 @@
 // into an immutable packet with its notices. Each step is appended to the counter
 // session's stream of the event log.
 import { v7 as uuidv7 } from 'uuid';
-import { fileTypeFromBuffer } from 'file-type';
 import { AppError } from '../common/errors.ts';
 import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { ServiceItem } from '../common/catalog.ts';
@@ -179,6 +178,8 @@ export class IntakeService {
     if (!item.materials.some((m) => m.id === materialId)) {
       throw new AppError('request.invalidInput', `item ${item.code} has no material ${materialId}`, { fields: 'materialId' });
     }
+    // file-type loads with the first file, not at start (a few MiB a core that takes no files need not hold).
+    const { fileTypeFromBuffer } = await import('file-type');
     const detected = await fileTypeFromBuffer(file.head);
     if (!detected || !(ACCEPTED_MEDIA_TYPES as readonly string[]).includes(detected.mime)) {
       throw new AppError('intake.unsupportedFile', `${detected?.mime ?? 'unknown type'} is not an image or PDF`, {

@@ -1,9 +1,9 @@
 // Fills the documents module's models from a sealed review and renders them to
 // PDF: which notices an outcome issues, what each row and date says.
 import { isMaterialDue } from '../common/catalog.ts';
-import { warmUpFonts } from '../documents/fonts.ts';
+import type * as Fonts from '../documents/fonts.ts';
 import { DOCUMENT_TITLES, type DocumentInput, type Person } from '../documents/model.ts';
-import { renderDocument } from '../documents/render.ts';
+import type * as Render from '../documents/render.ts';
 import { describeCounts } from '../common/review/rules.ts';
 import type { DraftState } from '../common/draft.ts';
 import { noticesFor } from '../common/manifest.ts';
@@ -12,12 +12,37 @@ import type { NoticeInput, NoticeRenderer, RenderedNotice } from './notices.ts';
 /** What a notice prints for a value the clerk left empty (review has flagged it). */
 const NOT_GIVEN = '（未填写）';
 
+interface Documents {
+  warmUpFonts: typeof Fonts.warmUpFonts;
+  renderDocument: typeof Render.renderDocument;
+}
+
+let documents: Promise<Documents> | undefined;
+
+/**
+ * The PDF side — pdf-lib, fontkit, qrcode — loads on first use, not at start: with the
+ * font bytes it is about 60 MiB resident, which a core nobody seals on (a night, a
+ * supervisor's session) need not carry. `warmUp` loads it ahead of the first seal.
+ */
+function loadDocuments(): Promise<Documents> {
+  documents ??= Promise.all([import('../documents/fonts.ts'), import('../documents/render.ts')]).then(
+    ([fonts, render]) => ({ warmUpFonts: fonts.warmUpFonts, renderDocument: render.renderDocument }),
+    (error: unknown) => {
+      documents = undefined; // let the next notice try again
+      throw error;
+    },
+  );
+  return documents;
+}
+
 export class PdfNoticeRenderer implements NoticeRenderer {
   /**
-   * Renders one throwaway notice in the background at start: the first render pays
-   * for reading the font and warming pdf-lib (about 0.6 s), not the clerk's first 封装.
+   * Renders one throwaway notice in the background ahead of the first seal (the core
+   * calls it when someone signs in): that render pays for loading the PDF libraries,
+   * reading the font and warming pdf-lib (about 0.6 s), not the clerk's first 封装.
    */
   async warmUp(): Promise<void> {
+    const { warmUpFonts, renderDocument } = await loadDocuments();
     await warmUpFonts();
     await renderDocument({
       kind: 'correction',
@@ -38,6 +63,7 @@ export class PdfNoticeRenderer implements NoticeRenderer {
   async render(input: NoticeInput): Promise<RenderedNotice[]> {
     const kinds = noticesFor(input.review.outcome);
     const numbers = input.numbers(kinds);
+    const { renderDocument } = await loadDocuments();
     const rendered: RenderedNotice[] = [];
     for (const kind of kinds) {
       const model = buildModel(kind, numbers[kind], input);

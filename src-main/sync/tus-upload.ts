@@ -7,7 +7,8 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
-import { DefaultHttpStack, Upload, type DetailedError, type UploadOptions } from 'tus-js-client';
+import type * as Tus from 'tus-js-client';
+import type { DetailedError, UploadOptions } from 'tus-js-client';
 import { isAppError } from '../common/errors.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import { parseRetryAfter } from './backoff.ts';
@@ -42,13 +43,28 @@ export interface TusUploadInput {
   agent: HttpAgent | HttpsAgent;
 }
 
+let tus: Promise<typeof Tus> | undefined;
+
+/**
+ * tus-js-client loads with the first upload, not at start: a core with nothing to send
+ * (no seal since it started, the queue delivered) need not hold it.
+ */
+function loadTus(): Promise<typeof Tus> {
+  tus ??= import('tus-js-client').catch((error: unknown) => {
+    tus = undefined;
+    throw error;
+  });
+  return tus;
+}
+
 /**
  * Resolves when the server has every byte and has checked the SHA-256 (the inbox hashes
  * on the last PATCH and answers 460 on a mismatch). Rejects with a DepartmentError (the
  * wire), an AppError (the local blob), a store error (the URL could not be stored), or
  * StepAborted (the signal).
  */
-export function tusUpload(input: TusUploadInput): Promise<void> {
+export async function tusUpload(input: TusUploadInput): Promise<void> {
+  const { DefaultHttpStack, Upload } = await loadTus();
   return new Promise<void>((resolve, reject) => {
     if (input.signal.aborted) {
       reject(new StepAborted('upload not started: stopping'));
