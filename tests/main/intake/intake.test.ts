@@ -197,12 +197,11 @@ describe('draft limits', () => {
     const clerk = await clerkOn(core);
     const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
     const file = () => Buffer.concat([Buffer.from(pngBytes()), randomBytes(600 * 1024)]);
-    await clerk.call('drafts.addFile', { id: draft.id, materialId: 'photo', name: '照片.png', bytes: file() });
+    await addFileBytes(clerk.call, { id: draft.id, materialId: 'photo', name: '照片.png', bytes: file() });
     const error = await clerk.fail('drafts.addFile', {
       id: draft.id,
       materialId: 'applicant-id-card',
-      name: '身份证.png',
-      bytes: file(),
+      uploadId: await uploadBytes(clerk.call, '身份证.png', file()),
     });
     expect(error).toMatchObject({ code: 'intake.draftTooLarge', params: { name: '身份证.png', limitMB: 1 } });
     const after = await clerk.call<DraftView>('drafts.get', { id: draft.id });
