@@ -197,6 +197,9 @@ function MaterialCard({
     if (latest && failed.length === 0) {
       const held = latest.filter((f) => f.materialId === material.id).length;
       setMoveOn((last) => ({ to: held >= material.counts.electronic ? 'next' : 'stay', n: (last?.n ?? 0) + 1 }));
+    } else if (failed.length > 0) {
+      // Refused: back to this material's upload (disabling it while sending dropped the focus).
+      setMoveOn((last) => ({ to: 'stay', n: (last?.n ?? 0) + 1 }));
     }
   };
 
