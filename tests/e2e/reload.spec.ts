@@ -11,6 +11,7 @@ import { expect, startHost, test } from './browser-host.ts';
 import { CLERK_PASSWORD, signInNewClerk } from './flows.ts';
 
 const TICKET_KEY = 'tongban.resumeTicket';
+const HOST_TOKEN_KEY = 'tongban.hostToken';
 
 /** Opens 社会保障卡申领 and types the applicant's name; waits for the autosave. */
 async function startDraft(page: Page): Promise<void> {
@@ -53,16 +54,27 @@ test('a spent ticket replayed by another tab is refused; the live one moves the 
   const live = (await page.evaluate((key) => sessionStorage.getItem(key), TICKET_KEY)) ?? '';
   expect(live).not.toBe(spent);
 
-  const thief = await context.newPage();
-  await thief.addInitScript(([key, value]) => sessionStorage.setItem(key, value), [TICKET_KEY, spent] as const);
-  await thief.goto(host.url);
+  // The page's link was single-use: other tabs come as a duplicated tab does, with the
+  // tab's sessionStorage (the host token) copied, here with a ticket of our choosing.
+  const hostToken = (await page.evaluate((key) => sessionStorage.getItem(key), HOST_TOKEN_KEY)) ?? '';
+  const tabWith = async (ticket: string) => {
+    const tab = await context.newPage();
+    await tab.addInitScript(
+      ([tokenKey, token, ticketKey, value]) => {
+        sessionStorage.setItem(tokenKey, token);
+        sessionStorage.setItem(ticketKey, value);
+      },
+      [HOST_TOKEN_KEY, hostToken, TICKET_KEY, ticket] as const,
+    );
+    await tab.goto(new URL(host.url).origin + '/');
+    return tab;
+  };
+  const thief = await tabWith(spent);
   await expect(thief.getByRole('heading', { name: '登录' })).toBeVisible();
   await expect(page.getByRole('button', { name: '新建收件' })).toBeVisible();
 
   // The live ticket in another tab takes the session: one session, one tab. The first tab is signed out.
-  const second = await context.newPage();
-  await second.addInitScript(([key, value]) => sessionStorage.setItem(key, value), [TICKET_KEY, live] as const);
-  await second.goto(host.url);
+  const second = await tabWith(live);
   await expect(second.getByRole('button', { name: '新建收件' })).toBeVisible();
   await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
 });
