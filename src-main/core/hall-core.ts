@@ -202,6 +202,10 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
 
     const owners = new SessionOwners();
     const openDb = db;
+    // Connections may outlive the core (a socket closing after shutdown, a test's leftovers):
+    // once it closes, their timers stop and their ends touch nothing.
+    let coreClosed = false;
+    const idleTimers = new Set<ReturnType<typeof setInterval>>();
     return {
       info,
       config,
@@ -219,12 +223,14 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         owners.attach(ctx);
         // The idle lock is told to the UI when it happens, not at the UI's next call.
         const checkIdle = () => {
+          if (coreClosed) return;
           if (auth.lockIfIdle(ctx.session)) {
             send({ type: 'event', name: 'session.changed', payload: auth.info(ctx.session) });
           }
         };
         const idleTimer = setInterval(checkIdle, IDLE_CHECK_MS);
         idleTimer.unref();
+        idleTimers.add(idleTimer);
         const unsubscribe = health.subscribe((snapshot) =>
           send({ type: 'event', name: 'health.changed', payload: snapshot }),
         );
@@ -241,8 +247,10 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
           },
           close() {
             clearInterval(idleTimer);
+            idleTimers.delete(idleTimer);
             unsubscribe();
             unsubscribeSync();
+            if (coreClosed) return;
             ctx.uploads
               .close()
               .catch((error: unknown) => logger.warn({ err: error }, 'dropping the uploads of a closed connection failed'));
@@ -253,6 +261,9 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         };
       },
       async close() {
+        coreClosed = true;
+        for (const timer of idleTimers) clearInterval(timer);
+        idleTimers.clear();
         await sync.runner.stop();
         // Before the store closes: half-received files leave no temp file behind.
         await uploads.closeAll();

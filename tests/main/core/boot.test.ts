@@ -188,3 +188,19 @@ describe('boot', () => {
     expect(log.text).not.toContain('王运维');
   });
 });
+
+describe('connections that outlive the core', () => {
+  it('close without touching the closed store (a socket closing after shutdown)', async () => {
+    const { core } = await bootTestCore();
+    const connection = core.openConnection(() => undefined);
+    const created = await connection.handle({
+      type: 'call',
+      id: 1,
+      method: 'auth.createFirstInstaller',
+      input: { username: 'admin', displayName: '运维', password: 'Zz9!passwordx' },
+    });
+    expect(created).toMatchObject({ ok: true });
+    await core.close();
+    expect(() => connection.close()).not.toThrow();
+  });
+});
