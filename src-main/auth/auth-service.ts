@@ -29,6 +29,7 @@ export class AuthService {
   private readonly perConnection = new KeyedQueue<Session>();
   private readonly perAccount = new KeyedQueue<string>();
   private readonly tickets: ResumeTickets<Session>;
+  private readonly accountListeners = new Set<(userId: number) => void>();
 
   constructor(
     private readonly db: Database,
@@ -68,6 +69,15 @@ export class AuthService {
       locked: user ? session.locked : false,
       idleLockMinutes: this.policy.idleLockMinutes,
     };
+  }
+
+  /**
+   * Called after an account was disabled or changed role, so that its signed-in
+   * connections are told at once rather than at their next call.
+   */
+  onAccountChanged(listener: (userId: number) => void): () => void {
+    this.accountListeners.add(listener);
+    return () => this.accountListeners.delete(listener);
   }
 
   needsFirstInstaller(): boolean {
@@ -225,7 +235,8 @@ export class AuthService {
     actor: string,
     input: { id: number; displayName?: string | undefined; role?: Role | undefined; disabled?: boolean | undefined },
   ): UserSummary {
-    return this.db.transaction(() => {
+    const before = this.requireUser(input.id);
+    const updated = this.db.transaction(() => {
       const user = this.requireUser(input.id);
       const losesInstaller =
         user.role === 'installer' &&
@@ -241,8 +252,12 @@ export class AuthService {
         disabled: updated.disabled,
         displayNameChanged: updated.displayName !== user.displayName,
       });
-      return toSummary(updated);
+      return updated;
     })();
+    if (updated.disabled !== before.disabled || updated.role !== before.role) {
+      for (const listener of this.accountListeners) listener(updated.id);
+    }
+    return toSummary(updated);
   }
 
   async resetPassword(actor: string, id: number, password: string): Promise<UserSummary> {

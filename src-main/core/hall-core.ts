@@ -31,7 +31,7 @@ import { loadConfig } from './config.ts';
 import { guardProfile } from './hall-profile.ts';
 import { prepareDataDir, type DataPaths } from './data-dir.ts';
 import { HealthBoard } from './health.ts';
-import { SessionOwners } from './session-owners.ts';
+import { SessionOwners, type SessionHolder } from './session-owners.ts';
 import { Uploads } from './uploads.ts';
 import { createFileLogger, type Logger } from './log.ts';
 import { type Clock, type KeyProvider, type Platform, systemClock } from './platform.ts';
@@ -201,6 +201,9 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     logger.info({ version: info.version, host: info.host, profile: info.profile }, 'hall core started');
 
     const owners = new SessionOwners();
+    auth.onAccountChanged((userId) => {
+      for (const holder of owners.holdersOf(userId)) holder.sessionChanged();
+    });
     const openDb = db;
     // Connections may outlive the core (a socket closing after shutdown, a test's leftovers):
     // once it closes, their timers stop and their ends touch nothing.
@@ -213,12 +216,12 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       logger,
       sync: sync.runner,
       openConnection(send) {
-        const ctx: ConnectionContext & { displaced(): void } = {
+        const ctx: ConnectionContext & SessionHolder = {
           session: new Session(),
           uploads: uploads.forConnection(),
           adopt: (session) => owners.hand(session, ctx),
-          // Its tab (or a replayed ticket) resumed the session elsewhere: this one shows sign-in.
-          displaced: () => send({ type: 'event', name: 'session.changed', payload: auth.info(ctx.session) }),
+          // Resumed elsewhere (this one shows sign-in), or the account was disabled or changed role.
+          sessionChanged: () => send({ type: 'event', name: 'session.changed', payload: auth.info(ctx.session) }),
         };
         owners.attach(ctx);
         // The idle lock is told to the UI when it happens, not at the UI's next call.

@@ -6,8 +6,11 @@ import { Session } from '../auth/auth-service.ts';
 
 export interface SessionHolder {
   session: Session;
-  /** Called after the holder's session was handed to another connection (it now holds a fresh one). */
-  displaced(): void;
+  /**
+   * Tells the connection its session as it now stands: after the session was handed to
+   * another connection (it now holds a fresh one), or after its account changed.
+   */
+  sessionChanged(): void;
 }
 
 export class SessionOwners {
@@ -21,6 +24,11 @@ export class SessionOwners {
     if (this.holders.get(holder.session) === holder) this.holders.delete(holder.session);
   }
 
+  /** The connections whose session is signed in as `userId`. */
+  holdersOf(userId: number): SessionHolder[] {
+    return [...this.holders.values()].filter((holder) => holder.session.userId === userId);
+  }
+
   /** `holder` takes `session`; a connection that held it gets a fresh, signed-out session and is told. */
   hand(session: Session, holder: SessionHolder): void {
     if (holder.session === session) return;
@@ -31,7 +39,7 @@ export class SessionOwners {
     if (previous && previous !== holder) {
       previous.session = new Session();
       this.holders.set(previous.session, previous);
-      previous.displaced();
+      previous.sessionChanged();
     }
   }
 }
