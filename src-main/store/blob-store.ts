@@ -1,6 +1,10 @@
 // Content-addressed, encrypted file store for scans, PDFs, video segments and receipts.
 //
-// A blob is stored at `root/ab/<sha256>` where the id is the SHA-256 of the PLAINTEXT.
+// A blob's id is the SHA-256 of its PLAINTEXT; its file is `root/ab/<name>`, where
+// name = HMAC-SHA256(nameKey, id) and nameKey is derived from the blob key. So a copy of
+// the directory does not confirm that a known document is stored: hashing the document
+// gives its id, but only the key gives its file name. (Stores made before names were
+// keyed used `root/ab/<id>`; such a file is renamed when its id is first looked up.)
 // File format (chunked AEAD, so any byte range can be read and authenticated alone):
 //   header  = "TBB1" | salt (16 bytes) | plaintext chunk size (u32 BE)
 //   chunk i = AES-256-GCM(plaintext[i*C, (i+1)*C)) | tag (16 bytes)
@@ -10,7 +14,7 @@
 // AAD   = the header, so the salt and chunk size cannot be altered.
 // There is always at least one chunk (an empty blob has one empty final chunk) and
 // the last one is never empty otherwise, so the plaintext size follows from the file size.
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -24,7 +28,7 @@ import {
 } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AppError } from '../common/errors.ts';
 import { mapStoreError } from './database.ts';
 import { errorCode, fsyncDir, fsyncDirSync } from './fs-sync.ts';
@@ -37,6 +41,7 @@ const CHUNK_SIZE = 65536;
 // Readers accept other chunk sizes (a future writer may change it) but cap memory.
 const MAX_CHUNK_SIZE = 16 * 1024 * 1024;
 const ID_PATTERN = /^[0-9a-f]{64}$/;
+const NAME_PATTERN = ID_PATTERN;
 const PREFIX_PATTERN = /^[0-9a-f]{2}$/;
 
 export interface PutResult {
@@ -57,6 +62,7 @@ interface OpenBlob {
 export class BlobStore {
   readonly rootDir: string;
   readonly #key: Buffer;
+  readonly #nameKey: Buffer;
   readonly #tmpDir: string;
   readonly #orphanedDir: string;
   // Temp files of puts still running, which cleanTemp must not delete.
@@ -66,6 +72,7 @@ export class BlobStore {
     if (key.length !== 32) throw new RangeError(`blob key must be 32 bytes, got ${key.length}`);
     this.rootDir = rootDir;
     this.#key = key;
+    this.#nameKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'tongban/blob-name/v1', 32));
     this.#tmpDir = join(rootDir, 'tmp');
     this.#orphanedDir = join(rootDir, 'orphaned');
     mkdirSync(rootDir, { recursive: true, mode: 0o700 });
@@ -212,37 +219,58 @@ export class BlobStore {
   }
 
   has(sha256: string): boolean {
-    return ID_PATTERN.test(sha256) && existsSync(this.#finalPath(sha256));
+    return ID_PATTERN.test(sha256) && existsSync(this.#pathOf(sha256));
   }
 
-  /** Ids of the stored blobs (not those in quarantine or temp). */
-  *list(): Generator<string, void, undefined> {
+  /** The file name a blob id is stored under (ids are not names: see the top of this file). */
+  fileNameOf(sha256: string): string {
+    if (!ID_PATTERN.test(sha256)) throw missing(sha256, 'not a valid blob id');
+    return createHmac('sha256', this.#nameKey).update(sha256).digest('hex');
+  }
+
+  /** The path of a blob's file, for tools and tests that inspect the disk. */
+  filePath(sha256: string): string {
+    return this.#pathOf(sha256);
+  }
+
+  /** File names of the stored blobs (not those in quarantine or temp); `fileNameOf` maps ids to them. */
+  *listFileNames(): Generator<string, void, undefined> {
     for (const prefix of listDir(this.rootDir)) {
       if (!PREFIX_PATTERN.test(prefix)) continue;
       for (const name of listDir(join(this.rootDir, prefix))) {
-        if (ID_PATTERN.test(name) && name.startsWith(prefix)) yield name;
+        if (NAME_PATTERN.test(name) && name.startsWith(prefix)) yield name;
       }
     }
   }
 
-  /** Ids of the blobs in quarantine. */
-  *listQuarantined(): Generator<string, void, undefined> {
+  /** File names of the blobs in quarantine. */
+  *listQuarantinedFileNames(): Generator<string, void, undefined> {
     for (const name of listDir(this.#orphanedDir)) {
-      if (ID_PATTERN.test(name)) yield name;
+      if (NAME_PATTERN.test(name)) yield name;
     }
   }
 
-  /** Moves a stored blob to `orphaned/`, where nothing reads it and nothing deletes it. */
-  quarantine(sha256: string): void {
-    const from = this.#pathOf(sha256);
+  /**
+   * Moves a stored file (by its file name: an orphan's id is not known) to `orphaned/`,
+   * where nothing reads it and nothing deletes it.
+   */
+  quarantineFile(name: string): void {
+    if (!NAME_PATTERN.test(name)) throw missing(name, 'not a valid blob file name');
+    const dir = join(this.rootDir, name.slice(0, 2));
     mkdirSync(this.#orphanedDir, { recursive: true, mode: 0o700 });
     try {
-      renameSync(from, join(this.#orphanedDir, sha256));
+      renameSync(join(dir, name), join(this.#orphanedDir, name));
     } catch (error) {
-      throw errorCode(error) === 'ENOENT' ? missing(sha256) : error;
+      throw errorCode(error) === 'ENOENT' ? missing(name) : error;
     }
     fsyncDirSync(this.#orphanedDir);
-    fsyncDirSync(join(this.rootDir, sha256.slice(0, 2)));
+    fsyncDirSync(dir);
+  }
+
+  /** Moves a stored blob to quarantine. */
+  quarantine(sha256: string): void {
+    this.#adoptLegacy(sha256);
+    this.quarantineFile(this.fileNameOf(sha256));
   }
 
   /**
@@ -251,10 +279,11 @@ export class BlobStore {
    */
   restore(sha256: string): boolean {
     const to = this.#pathOf(sha256);
-    const from = join(this.#orphanedDir, sha256);
-    if (!existsSync(from)) throw missing(sha256);
+    const name = this.fileNameOf(sha256);
+    const from = [name, sha256].map((each) => join(this.#orphanedDir, each)).find((each) => existsSync(each));
+    if (!from) throw missing(sha256);
     if (existsSync(to)) return false;
-    const dir = join(this.rootDir, sha256.slice(0, 2));
+    const dir = join(this.rootDir, name.slice(0, 2));
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     renameSync(from, to);
     fsyncDirSync(dir);
@@ -275,8 +304,9 @@ export class BlobStore {
   }
 
   async #commit(tempPath: string, sha256: string, fileSize: number): Promise<void> {
-    const dir = join(this.rootDir, sha256.slice(0, 2));
-    const final = join(dir, sha256);
+    this.#adoptLegacy(sha256);
+    const final = this.#finalPath(sha256);
+    const dir = dirname(final);
     const dirExisted = existsSync(dir);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     if (!dirExisted) await fsyncDir(this.rootDir);
@@ -314,11 +344,30 @@ export class BlobStore {
   #pathOf(sha256: string): string {
     // Also keeps arbitrary strings from becoming paths outside the store.
     if (!ID_PATTERN.test(sha256)) throw missing(sha256, 'not a valid blob id');
+    this.#adoptLegacy(sha256);
     return this.#finalPath(sha256);
   }
 
   #finalPath(sha256: string): string {
-    return join(this.rootDir, sha256.slice(0, 2), sha256);
+    const name = this.fileNameOf(sha256);
+    return join(this.rootDir, name.slice(0, 2), name);
+  }
+
+  /**
+   * A file stored before names were keyed sits at `ab/<id>`: it moves to its keyed name
+   * the first time its id is looked up (start-up's integrity check looks up every id the
+   * database knows). Renaming is atomic, so an interrupted move is simply done again.
+   */
+  #adoptLegacy(sha256: string): void {
+    const legacy = join(this.rootDir, sha256.slice(0, 2), sha256);
+    if (!existsSync(legacy)) return;
+    const target = this.#finalPath(sha256);
+    if (existsSync(target)) return;
+    const dir = dirname(target);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    renameSync(legacy, target);
+    fsyncDirSync(dir);
+    fsyncDirSync(dirname(legacy));
   }
 }
 

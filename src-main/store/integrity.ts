@@ -11,7 +11,10 @@ export interface BlobIntegrityReport {
    * does not match the row (truncated or damaged files are reported here too).
    */
   missing: string[];
-  /** Ids of files with no row; moved to quarantine when repairing. */
+  /**
+   * File names (not ids: a file's id cannot be read from its keyed name) of files with
+   * no row; moved to quarantine when repairing.
+   */
   orphaned: string[];
   /** Leftovers of interrupted writes that were deleted. */
   tempRemoved: number;
@@ -32,24 +35,31 @@ export function checkBlobIntegrity(db: Database, blobs: BlobStore, options: { re
     rows.set(row.sha256, Number(row.size));
   }
 
+  const names = new Map<string, string>();
+  for (const id of rows.keys()) names.set(blobs.fileNameOf(id), id);
+
   // A quarantined file that the database does know (a row came back, e.g. from a
   // restored database) belongs in the store again.
   if (options.repair) {
-    for (const id of blobs.listQuarantined()) {
-      if (rows.has(id) && !blobs.has(id)) blobs.restore(id);
+    for (const name of blobs.listQuarantinedFileNames()) {
+      // (A file quarantined before names were keyed is named by its id.)
+      const id = names.get(name) ?? (rows.has(name) ? name : undefined);
+      if (id !== undefined && !blobs.has(id)) blobs.restore(id);
     }
   }
 
+  // Looking each id up also moves a file stored under its id (before names were keyed)
+  // to its keyed name, so none of those is taken for an orphan below.
   const missing: string[] = [];
   for (const [id, expected] of rows) {
     if (!blobs.has(id) || sizeOf(blobs, id) !== expected) missing.push(id);
   }
 
   const orphaned: string[] = [];
-  for (const id of [...blobs.list()]) {
-    if (rows.has(id)) continue;
-    orphaned.push(id);
-    if (options.repair) blobs.quarantine(id);
+  for (const name of [...blobs.listFileNames()]) {
+    if (names.has(name)) continue;
+    orphaned.push(name);
+    if (options.repair) blobs.quarantineFile(name);
   }
 
   return { missing: missing.sort(), orphaned: orphaned.sort(), tempRemoved };

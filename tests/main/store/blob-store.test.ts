@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { BlobStore } from '../../../src-main/store/blob-store.ts';
@@ -14,10 +14,6 @@ function newStore(): { root: string; store: BlobStore; key: Buffer } {
   const root = join(tempDir(), 'blobs');
   const key = newKey();
   return { root, store: new BlobStore(root, key), key };
-}
-
-function blobPath(root: string, id: string): string {
-  return join(root, id.slice(0, 2), id);
 }
 
 function sealedOffset(index: number): number {
@@ -43,7 +39,7 @@ describe('BlobStore round trip', () => {
       const result = await store.put(data);
       expect(result).toEqual({ sha256: sha256(data), size });
 
-      const file = blobPath(root, result.sha256);
+      const file = store.filePath(result.sha256);
       const chunks = Math.max(1, Math.ceil(size / CHUNK));
       expect(statSync(file).size).toBe(HEADER + chunks * TAG + size);
       expect(readFileSync(file).subarray(0, 4).toString('latin1')).toBe('TBB1');
@@ -54,13 +50,13 @@ describe('BlobStore round trip', () => {
       await store.verify(result.sha256);
       expect(store.size(result.sha256)).toBe(size);
       expect(store.has(result.sha256)).toBe(true);
-      expect([...store.list()]).toEqual([result.sha256]);
+      expect([...store.listFileNames()]).toEqual([store.fileNameOf(result.sha256)]);
       expect(readdirSync(join(root, 'tmp'))).toEqual([]);
     });
   }
 
   it('accepts async iterables (uneven pieces, empty pieces, Node streams) with the same result', async () => {
-    const { root, store } = newStore();
+    const { store } = newStore();
     const data = randomBytes(3 * CHUNK + 5);
     const direct = await store.put(data);
     const fromGenerator = await store.put(inPieces(data, [1, 100, CHUNK + 7, 0, CHUNK, 3]));
@@ -68,27 +64,27 @@ describe('BlobStore round trip', () => {
     expect(fromGenerator).toEqual(direct);
     expect(fromStream).toEqual(direct);
     expect((await store.read(direct.sha256)).equals(data)).toBe(true);
-    expect(readdirSync(join(root, direct.sha256.slice(0, 2)))).toEqual([direct.sha256]);
+    expect([...store.listFileNames()]).toEqual([store.fileNameOf(direct.sha256)]);
   });
 
   it('stores identical content once', async () => {
     const { root, store } = newStore();
     const data = randomBytes(1000);
     const a = await store.put(data);
-    const before = readFileSync(blobPath(root, a.sha256));
+    const before = readFileSync(store.filePath(a.sha256));
     const b = await store.put(Buffer.from(data));
     expect(b).toEqual(a);
-    expect(readdirSync(join(root, a.sha256.slice(0, 2)))).toEqual([a.sha256]);
+    expect([...store.listFileNames()]).toEqual([store.fileNameOf(a.sha256)]);
     // The first copy is kept as it was.
-    expect(readFileSync(blobPath(root, a.sha256)).equals(before)).toBe(true);
+    expect(readFileSync(store.filePath(a.sha256)).equals(before)).toBe(true);
     expect(readdirSync(join(root, 'tmp'))).toEqual([]);
   });
 
   it('replaces a damaged (wrong-size) copy when the same content is stored again', async () => {
-    const { root, store } = newStore();
+    const { store } = newStore();
     const data = randomBytes(CHUNK + 10);
     const { sha256: id } = await store.put(data);
-    truncateSync(blobPath(root, id), 100);
+    truncateSync(store.filePath(id), 100);
     await store.put(data);
     expect((await store.read(id)).equals(data)).toBe(true);
   });
@@ -154,10 +150,10 @@ describe('BlobStore ranges', () => {
   });
 
   it('decrypts only the chunks a range needs', async () => {
-    const { root, store } = newStore();
+    const { store } = newStore();
     const data = randomBytes(4 * CHUNK);
     const { sha256: id } = await store.put(data);
-    const file = blobPath(root, id);
+    const file = store.filePath(id);
     const bytes = readFileSync(file);
     bytes[sealedOffset(3) + 10]! ^= 0xff;
     writeFileSync(file, bytes);
@@ -172,10 +168,10 @@ describe('BlobStore ranges', () => {
 
 describe('BlobStore damage detection', () => {
   async function damaged(damage: (file: string, bytes: Buffer) => void): Promise<void> {
-    const { root, store } = newStore();
+    const { store } = newStore();
     const data = randomBytes(3 * CHUNK + 500);
     const { sha256: id } = await store.put(data);
-    const file = blobPath(root, id);
+    const file = store.filePath(id);
     damage(file, readFileSync(file));
     const error = await asyncAppErrorOf(() => store.read(id));
     expectCode(error, 'store.blobCorrupt');
@@ -227,10 +223,10 @@ describe('BlobStore damage detection', () => {
   it('catches a file shorter than its header', () => damaged((file) => truncateSync(file, 10)));
 
   it('catches another blob’s file under this id', async () => {
-    const { root, store } = newStore();
+    const { store } = newStore();
     const a = await store.put(randomBytes(500));
     const b = await store.put(randomBytes(500));
-    writeFileSync(blobPath(root, a.sha256), readFileSync(blobPath(root, b.sha256)));
+    writeFileSync(store.filePath(a.sha256), readFileSync(store.filePath(b.sha256)));
     expectCode(await asyncAppErrorOf(() => store.read(a.sha256)), 'store.blobCorrupt');
   });
 
@@ -238,6 +234,9 @@ describe('BlobStore damage detection', () => {
     const { root, store } = newStore();
     const { sha256: id } = await store.put(randomBytes(500));
     const other = new BlobStore(root, newKey());
+    // Under another key the file has another name; put it there, and its chunks still fail.
+    mkdirSync(dirname(other.filePath(id)), { recursive: true });
+    copyFileSync(store.filePath(id), other.filePath(id));
     expectCode(await asyncAppErrorOf(() => other.read(id)), 'store.blobCorrupt');
   });
 });
@@ -296,7 +295,7 @@ describe('BlobStore housekeeping', () => {
     }
     await expect(store.put(broken())).rejects.toThrow('camera unplugged');
     expect(readdirSync(join(root, 'tmp'))).toEqual([]);
-    expect([...store.list()]).toEqual([]);
+    expect([...store.listFileNames()]).toEqual([]);
   });
 
   it('quarantines and restores without deleting', async () => {
@@ -305,16 +304,16 @@ describe('BlobStore housekeeping', () => {
     const { sha256: id } = await store.put(data);
     store.quarantine(id);
     expect(store.has(id)).toBe(false);
-    expect([...store.list()]).toEqual([]);
-    expect([...store.listQuarantined()]).toEqual([id]);
-    expect(existsSync(join(root, 'orphaned', id))).toBe(true);
+    expect([...store.listFileNames()]).toEqual([]);
+    expect([...store.listQuarantinedFileNames()]).toEqual([store.fileNameOf(id)]);
+    expect(existsSync(join(root, 'orphaned', store.fileNameOf(id)))).toBe(true);
     expectCode(
       appErrorOf(() => store.quarantine(id)),
       'store.blobMissing',
     );
     expect(store.restore(id)).toBe(true);
     expect((await store.read(id)).equals(data)).toBe(true);
-    expect([...store.listQuarantined()]).toEqual([]);
+    expect([...store.listQuarantinedFileNames()]).toEqual([]);
   });
 
   it('lists only stored blobs', async () => {
@@ -323,6 +322,33 @@ describe('BlobStore housekeeping', () => {
     for (let i = 0; i < 5; i++) ids.push((await store.put(randomBytes(10))).sha256);
     writeFileSync(join(root, 'tmp', 'x.part'), 'x');
     writeFileSync(join(root, 'README'), 'not a blob');
-    expect([...store.list()].sort()).toEqual(ids.sort());
+    expect([...store.listFileNames()].sort()).toEqual(ids.map((id) => store.fileNameOf(id)).sort());
+  });
+
+  it('names files by a keyed hash of the id, so a copy of the directory does not tell which documents it holds', async () => {
+    const { root, store, key } = newStore();
+    const data = randomBytes(1000);
+    const { sha256: id } = await store.put(data);
+    const everything = readdirSync(root, { recursive: true }).map(String);
+    expect(everything.some((path) => path.includes(id))).toBe(false);
+    // Another key gives other names: the name depends on the key, not only on the content.
+    const other = new BlobStore(join(tempDir(), 'blobs'), newKey());
+    expect(other.fileNameOf(id)).not.toBe(store.fileNameOf(id));
+    expect(new BlobStore(root, key).fileNameOf(id)).toBe(store.fileNameOf(id));
+  });
+
+  it('moves a file stored under its plain id (before names were keyed) to its keyed name when it is looked up', async () => {
+    const { root, store, key } = newStore();
+    const data = randomBytes(CHUNK + 3);
+    const { sha256: id } = await store.put(data);
+    const legacy = join(root, id.slice(0, 2), id);
+    mkdirSync(dirname(legacy), { recursive: true });
+    renameSync(store.filePath(id), legacy);
+
+    const reopened = new BlobStore(root, key);
+    expect(reopened.has(id)).toBe(true);
+    expect(existsSync(legacy)).toBe(false);
+    expect((await reopened.read(id)).equals(data)).toBe(true);
+    expect([...reopened.listFileNames()]).toEqual([reopened.fileNameOf(id)]);
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BlobStore } from '../../../src-main/store/blob-store.ts';
@@ -23,7 +23,7 @@ async function scenario() {
   addRow(db, ok.sha256, ok.size);
   addRow(db, damaged.sha256, damaged.size);
   addRow(db, gone, 42);
-  truncateSync(join(root, damaged.sha256.slice(0, 2), damaged.sha256), 1000);
+  truncateSync(blobs.filePath(damaged.sha256), 1000);
   writeFileSync(join(root, 'tmp', 'interrupted.part'), randomBytes(64));
   return { db, root, blobs, ok, damaged, orphan, gone };
 }
@@ -35,7 +35,7 @@ describe('checkBlobIntegrity', () => {
       const report = checkBlobIntegrity(db, blobs, { repair: false });
       expect(report).toEqual({
         missing: [damaged.sha256, gone].sort(),
-        orphaned: [orphan.sha256],
+        orphaned: [blobs.fileNameOf(orphan.sha256)],
         tempRemoved: 1,
       });
       expect(blobs.has(orphan.sha256)).toBe(true);
@@ -54,11 +54,11 @@ describe('checkBlobIntegrity', () => {
       const report = checkBlobIntegrity(db, blobs, { repair: true });
       expect(report).toEqual({
         missing: [damaged.sha256, gone].sort(),
-        orphaned: [orphan.sha256],
+        orphaned: [blobs.fileNameOf(orphan.sha256)],
         tempRemoved: 1,
       });
       expect(blobs.has(orphan.sha256)).toBe(false);
-      expect(existsSync(join(root, 'orphaned', orphan.sha256))).toBe(true);
+      expect(existsSync(join(root, 'orphaned', blobs.fileNameOf(orphan.sha256)))).toBe(true);
       // The damaged file has a row: it is reported, left in place for a person to look at.
       expect(blobs.has(damaged.sha256)).toBe(true);
       expect(blobs.has(ok.sha256)).toBe(true);
@@ -91,7 +91,7 @@ describe('checkBlobIntegrity', () => {
       expect(report.missing).not.toContain(orphan.sha256);
       expect(report.orphaned).toEqual([]);
       expect(blobs.has(orphan.sha256)).toBe(true);
-      expect([...blobs.listQuarantined()]).toEqual([]);
+      expect([...blobs.listQuarantinedFileNames()]).toEqual([]);
       await blobs.verify(orphan.sha256);
     } finally {
       db.close();
@@ -104,6 +104,28 @@ describe('checkBlobIntegrity', () => {
     try {
       const blobs = new BlobStore(join(dir, 'blobs'), newKey());
       expect(checkBlobIntegrity(db, blobs, { repair: true })).toEqual({ missing: [], orphaned: [], tempRemoved: 0 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('gives files stored under their plain id (before names were keyed) their keyed names, quarantined ones too', async () => {
+    const { db, root, blobs, ok, orphan } = await scenario();
+    try {
+      checkBlobIntegrity(db, blobs, { repair: true }); // the orphan goes to quarantine
+      addRow(db, orphan.sha256, orphan.size);
+      // As an older version left them: one stored file and one quarantined file named by id.
+      mkdirSync(join(root, ok.sha256.slice(0, 2)), { recursive: true });
+      renameSync(blobs.filePath(ok.sha256), join(root, ok.sha256.slice(0, 2), ok.sha256));
+      renameSync(join(root, 'orphaned', blobs.fileNameOf(orphan.sha256)), join(root, 'orphaned', orphan.sha256));
+
+      const report = checkBlobIntegrity(db, blobs, { repair: true });
+      expect(report.orphaned).toEqual([]);
+      expect(report.missing).not.toContain(ok.sha256);
+      expect(report.missing).not.toContain(orphan.sha256);
+      await blobs.verify(ok.sha256);
+      await blobs.verify(orphan.sha256);
+      expect(readdirSync(root, { recursive: true }).map(String).filter((path) => path.includes(ok.sha256))).toEqual([]);
     } finally {
       db.close();
     }

@@ -290,7 +290,7 @@ describe('sync faults: what is caught at the window', () => {
       )
       .get(bad.packetId)!;
     db.close();
-    const file = join(hall.dataDir, 'blobs', sha256.slice(0, 2), sha256);
+    const file = hall.blobFile(sha256);
     const bytes = readFileSync(file);
     const at = bytes.length - 40;
     bytes[at] = bytes[at]! ^ 0xff; // same size, so the start-up check cannot tell; the content check can
@@ -321,7 +321,7 @@ describe('sync faults: what is caught at the window', () => {
     hall.hooks.at = (point, info) => {
       if (point !== 'upload.chunk' || info.sha256 !== sha256 || damaged) return;
       damaged = true;
-      const file = join(hall.dataDir, 'blobs', sha256.slice(0, 2), sha256);
+      const file = hall.blobFile(sha256);
       const bytes = readFileSync(file);
       bytes[bytes.length - 40] = bytes[bytes.length - 40]! ^ 0xff;
       writeFileSync(file, bytes);

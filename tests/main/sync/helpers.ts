@@ -13,6 +13,7 @@ import type { EventMessage } from '../../../src-main/api/wire.ts';
 import { bootHallCore, type HallCore } from '../../../src-main/core/hall-core.ts';
 import { createStreamLogger } from '../../../src-main/core/log.ts';
 import { KeyFileProvider } from '../../../src-main/host/key-file.ts';
+import { BlobStore } from '../../../src-main/store/blob-store.ts';
 import { openDatabase, type Database } from '../../../src-main/store/database.ts';
 import { deriveStoreKeys } from '../../../src-main/store/keys.ts';
 import type { Timers } from '../../../src-main/sync/backoff.ts';
@@ -250,6 +251,12 @@ export class Hall {
       ms,
       `packet ${packetId.slice(-6)} v${version} ${state}`,
     );
+  }
+
+  /** Where the core keeps a blob's (encrypted, key-named) file. */
+  blobFile(sha256: string): string {
+    const key = deriveStoreKeys(readFileSync(join(this.dataDir, 'keys', 'master.key'))).blobKey;
+    return new BlobStore(join(this.dataDir, 'blobs'), key).filePath(sha256);
   }
 
   /** A second connection to the encrypted database (read what the core wrote). */
