@@ -178,6 +178,7 @@ async function benchUploadOverHost(core: HallCore): Promise<void> {
   const started = performance.now();
   const { uploadId, chunkBytes } = await call<{ uploadId: string; chunkBytes: number }>('uploads.begin', {
     purpose: 'material',
+    draftId,
     name: '长卷扫描.png',
     size,
   });

@@ -8,7 +8,7 @@ import type { Database } from '../store/database.ts';
 import { AUDIT_STREAM, type EventLog, type JsonValue } from '../recording/event-log.ts';
 import type { Clock } from '../common/hall-time.ts';
 import { DECOY_HASH, hashPassword, needsRehash, passwordWeakness, verifyPassword } from './password.ts';
-import { KeyedQueue } from './one-at-a-time.ts';
+import { KeyedQueue } from '../common/one-at-a-time.ts';
 import { ResumeTickets } from './resume-tickets.ts';
 import { UserStore, toSummary, type UserRecord } from './user-store.ts';
 

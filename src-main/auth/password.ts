@@ -2,7 +2,7 @@
 // so the cost can be raised later without breaking existing accounts.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import { Semaphore } from './one-at-a-time.ts';
+import { Semaphore } from '../common/one-at-a-time.ts';
 
 const scryptAsync = promisify(scrypt) as (
   password: string,

@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { ServiceObject } from './catalog.ts';
 import { type ApplicationDraft, CompanyIdentity, PersonIdentity } from './application.ts';
 
+/** A draft's id (a UUIDv7, so drafts sort by when they were started). */
+export const DraftId = z.uuid();
+
 export const WIZARD_STEPS = ['applicant', 'form', 'materials', 'review'] as const;
 export const WizardStep = z.enum(WIZARD_STEPS);
 export type WizardStep = z.infer<typeof WizardStep>;

@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'calendar.invalid',
   // intake (收件)
   'intake.draftNotFound',
+  'intake.draftSealed',
+  'intake.uploadInProgress',
   'intake.packetNotFound',
   'intake.notCorrectable',
   'intake.unsupportedFile',

@@ -76,6 +76,9 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'drafts.addFile': async ({ id, materialId, uploadId }, ctx) => {
       const file = ctx.uploads.take(clerk(ctx).id, uploadId, 'material');
       try {
+        if (file.draftId !== id) {
+          throw new AppError('request.invalidInput', `upload ${uploadId} was begun for another draft`, { fields: 'uploadId' });
+        }
         return await intake.addFile(clerk(ctx), id, materialId, file);
       } finally {
         // Refused (not an image, no such draft): the temp file goes; stored: nothing to do.
@@ -86,8 +89,8 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'drafts.fileContent': ({ id, sha256 }, ctx) => intake.fileBytes(clerk(ctx), id, sha256),
     'drafts.review': ({ id }, ctx) => intake.review(clerk(ctx), id),
     'drafts.seal': ({ id }, ctx) => intake.seal(clerk(ctx), id),
-    'drafts.discard': ({ id }, ctx) => {
-      intake.discard(clerk(ctx), id);
+    'drafts.discard': async ({ id }, ctx) => {
+      await intake.discard(clerk(ctx), id);
       return {};
     },
     'drafts.supplement': ({ packetId }, ctx) => intake.supplement(clerk(ctx), packetId),
@@ -107,7 +110,10 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       sync.enrolment.setDepartmentToken(auth.actorOf(session), departmentId, token),
 
     'uploads.limits': ({ purpose }) => uploads.limits(purpose),
-    'uploads.begin': (input, ctx) => ctx.uploads.begin(clerk(ctx).id, input),
+    'uploads.begin': (input, ctx) => {
+      intake.getDraft(clerk(ctx), input.draftId); // refused now, not after the last chunk, when it is sealed or gone
+      return ctx.uploads.begin(clerk(ctx).id, input);
+    },
     'uploads.chunk': ({ uploadId, offset, bytes }, ctx) => ctx.uploads.chunk(clerk(ctx).id, uploadId, offset, bytes),
     'uploads.abort': async ({ uploadId }, ctx) => {
       await ctx.uploads.abort(clerk(ctx).id, uploadId);

@@ -173,6 +173,10 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         }
       });
     };
+    const uploads = new Uploads({
+      blobs,
+      limits: { material: { maxBytes: config.uploads.maxFileMiB * 1024 * 1024 } },
+    });
     const intake = new IntakeService({
       db,
       blobs,
@@ -185,10 +189,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       correctionDays: config.review.correctionDays,
       packets,
       outbox: sync.sealing,
-    });
-    const uploads = new Uploads({
-      blobs,
-      limits: { material: { maxBytes: config.uploads.maxFileMiB * 1024 * 1024 } },
+      uploadsInProgress: (draftId) => uploads.inProgressFor(draftId),
     });
     const dispatcher = createDispatcher<ConnectionContext>({
       handlers: createHandlers({ info, auth, health, events, catalog, intake, packets, blobs, sync, uploads }),

@@ -5,6 +5,7 @@
 // so a refused or abandoned upload leaves nothing behind: its temp file is removed on
 // abort, on refusal, when its connection closes, and after it lies idle too long.
 import { randomUUID } from 'node:crypto';
+import type { MethodInput } from '../api/contract/index.ts';
 import { UPLOAD_CHUNK_BYTES, type UploadLimits, type UploadPurpose } from '../api/contract/uploads.ts';
 import { formatByteSize } from '../common/byte-size.ts';
 import { AppError } from '../common/errors.ts';
@@ -24,6 +25,8 @@ export interface UploadOptions {
 
 /** A finished upload handed to its taker, which checks it, then stores or discards it. */
 export interface ReceivedFile {
+  /** The draft the upload was begun for. */
+  draftId: string;
   name: string;
   size: number;
   /** The first bytes (up to SNIFF_BYTES), for sniffing the type before anything is stored. */
@@ -33,6 +36,8 @@ export interface ReceivedFile {
   /** Removes the temp file; a no-op once stored. */
   discard(): void;
 }
+
+type BeginInput = MethodInput<'uploads.begin'>;
 
 export class Uploads {
   readonly #blobs: BlobStore;
@@ -60,8 +65,16 @@ export class Uploads {
     await Promise.all([...this.#open].map((upload) => upload.drop()));
   }
 
+  /** Uploads for this draft still receiving or handed over but not stored yet: a seal waits for none. */
+  inProgressFor(draftId: string): number {
+    let count = 0;
+    for (const upload of this.#open) if (upload.draftId === draftId) count++;
+    return count;
+  }
+
   /** @internal */
-  start(userId: number, purpose: UploadPurpose, name: string, size: number, onGone: (u: Upload) => void): Upload {
+  start(userId: number, input: BeginInput, onGone: (u: Upload) => void): Upload {
+    const { purpose, name, size } = input;
     const { maxBytes } = this.#limits[purpose];
     if (size > maxBytes) {
       throw new AppError('upload.tooLarge', `file of ${size} bytes is over the ${purpose} limit of ${maxBytes}`, {
@@ -70,7 +83,7 @@ export class Uploads {
         limit: formatByteSize(maxBytes),
       });
     }
-    const upload = new Upload(this.#blobs, userId, purpose, name, size, this.#idleMs, (gone) => {
+    const upload = new Upload(this.#blobs, userId, input, this.#idleMs, (gone) => {
       this.#open.delete(gone);
       onGone(gone);
     });
@@ -84,11 +97,11 @@ export class ConnectionUploads {
 
   constructor(private readonly registry: Uploads) {}
 
-  begin(userId: number, input: { purpose: UploadPurpose; name: string; size: number }): UploadLimits & { uploadId: string } {
+  begin(userId: number, input: BeginInput): UploadLimits & { uploadId: string } {
     if (this.#uploads.size >= MAX_OPEN_PER_CONNECTION) {
       throw new AppError('upload.tooMany', `${this.#uploads.size} uploads are open on this connection`);
     }
-    const upload = this.registry.start(userId, input.purpose, input.name, input.size, (gone) =>
+    const upload = this.registry.start(userId, input, (gone) =>
       this.#uploads.delete(gone.id),
     );
     this.#uploads.set(upload.id, upload);
@@ -137,16 +150,23 @@ class Upload {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #state: 'receiving' | 'taken' | 'gone' = 'receiving';
 
+  readonly purpose: UploadPurpose;
+  readonly draftId: string;
+  readonly name: string;
+  readonly size: number;
+
   constructor(
     blobs: BlobStore,
     readonly userId: number,
-    readonly purpose: UploadPurpose,
-    readonly name: string,
-    readonly size: number,
+    input: BeginInput,
     private readonly idleMs: number,
     private readonly onGone: (upload: Upload) => void,
   ) {
-    this.#head = Buffer.alloc(Math.min(size, SNIFF_BYTES));
+    this.purpose = input.purpose;
+    this.draftId = input.draftId;
+    this.name = input.name;
+    this.size = input.size;
+    this.#head = Buffer.alloc(Math.min(input.size, SNIFF_BYTES));
     this.#stored = blobs.put(this.#pipe);
     // A failed write (disk full) fails the chunk waiting on it; nothing else awaits this yet.
     this.#stored.catch((error: unknown) => this.#pipe.fail(error));
@@ -201,6 +221,7 @@ class Upload {
     this.#forget();
     let stored = false;
     return {
+      draftId: this.draftId,
       name: this.name,
       size: this.size,
       head: this.#head,

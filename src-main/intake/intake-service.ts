@@ -13,7 +13,7 @@ import type { Clock } from '../common/hall-time.ts';
 import type { EventLog, JsonValue } from '../recording/event-log.ts';
 import { reviewApplication, type ReviewResult } from '../common/review/review.ts';
 import { ACCEPTED_MEDIA_TYPES } from '../common/review/rules.ts';
-import type { BlobStore } from '../store/blob-store.ts';
+import type { BlobStore, PutResult } from '../store/blob-store.ts';
 import type { Database } from '../store/database.ts';
 import {
   applicationOf,
@@ -31,7 +31,8 @@ import type { PacketSummary, SealedPacket } from '../common/packets.ts';
 import type { StoredNotice } from '../packets/build-manifest.ts';
 import type { SealingOutbox } from '../packets/outbox.ts';
 import type { PacketStore } from '../packets/packet-store.ts';
-import { recordBlob } from '../store/blob-records.ts';
+import { isRecorded, recordBlob } from '../store/blob-records.ts';
+import { KeyedQueue } from '../common/one-at-a-time.ts';
 
 /** A file received in full but not stored yet (a finished chunked upload). */
 export interface IncomingFile {
@@ -63,6 +64,8 @@ export interface IntakeDeps {
   packets: PacketStore;
   /** Where accepted packets go to travel to the department (sealed in the same transaction). */
   outbox?: SealingOutbox;
+  /** How many files are still being uploaded for a draft (a seal waits for none). */
+  uploadsInProgress?: (draftId: string) => number;
 }
 
 interface DraftRow {
@@ -83,6 +86,11 @@ export const sessionStream = (draftId: string): string => `session:${draftId}`;
 
 export class IntakeService {
   private readonly packets: PacketStore;
+  // One writer per draft: its changing calls (save, add or remove a file, review, seal,
+  // discard) run one after another, each on what the one before left. So a seal waits
+  // for a file being stored and reviews the draft with it, and a change that arrives
+  // after the seal is refused as `intake.draftSealed` instead of being lost with the draft.
+  private readonly writers = new KeyedQueue<string>();
 
   constructor(private readonly deps: IntakeDeps) {
     this.packets = deps.packets;
@@ -143,9 +151,8 @@ export class IntakeService {
   }
 
   /** Autosave: applies the change, stores it and logs what changed, in one transaction. */
-  saveDraft(clerk: Clerk, id: string, patch: DraftPatch): DraftView {
-    return this.deps.db.transaction(() => {
-      const row = this.row(clerk, id);
+  saveDraft(clerk: Clerk, id: string, patch: DraftPatch): Promise<DraftView> {
+    return this.write(clerk, id, (row) => {
       const { next, changed } = applyPatch(DraftState.parse(JSON.parse(row.state)), patch);
       // Each patch is within the caps; what they add up to must be too.
       const merged = DraftState.safeParse(next);
@@ -163,7 +170,7 @@ export class IntakeService {
         this.log(clerk, id, 'intake.draftChanged', { changed, values: valuesOf(next, changed) });
       }
       return this.view(this.row(clerk, id));
-    })();
+    });
   }
 
   /**
@@ -171,9 +178,16 @@ export class IntakeService {
    * The file arrived in chunks and is not stored yet: it is checked first (type sniffed
    * from its first bytes), so a refused file leaves no blob behind.
    */
-  async addFile(clerk: Clerk, id: string, materialId: string, file: IncomingFile): Promise<DraftView> {
+  addFile(clerk: Clerk, id: string, materialId: string, file: IncomingFile): Promise<DraftView> {
+    return this.writers.run(id, async () => {
+      const row = this.row(clerk, id);
+      return this.storeFile(clerk, row, materialId, file);
+    });
+  }
+
+  private async storeFile(clerk: Clerk, row: DraftRow, materialId: string, file: IncomingFile): Promise<DraftView> {
+    const { id } = row;
     const { name } = file;
-    const row = this.row(clerk, id);
     const item = this.deps.catalog.item(row.item_code);
     if (!item.materials.some((m) => m.id === materialId)) {
       throw new AppError('request.invalidInput', `item ${item.code} has no material ${materialId}`, { fields: 'materialId' });
@@ -186,11 +200,9 @@ export class IntakeService {
         name,
       });
     }
-    // Checked before the bytes are stored, and again where they are recorded (another call may have added some).
     this.checkDraftSize(id, file.size, name);
     const stored = await file.store();
-    return this.deps.db.transaction(() => {
-      this.checkDraftSize(id, stored.size, name);
+    return this.recordStored([stored], () => {
       const now = this.deps.clock.now();
       recordBlob(this.deps.db, stored, now);
       this.deps.db
@@ -207,7 +219,33 @@ export class IntakeService {
         size: stored.size,
       });
       return this.view(this.row(clerk, id));
-    })();
+    });
+  }
+
+  /**
+   * Records blobs this call has just stored, in one transaction with `record`. When the
+   * transaction fails (a full disk) the blobs are removed at once (see `forget`).
+   */
+  private recordStored<T>(stored: PutResult[], record: () => T): T {
+    let result: T;
+    try {
+      result = this.deps.db.transaction(record)();
+    } catch (error) {
+      this.forget(stored);
+      throw error;
+    }
+    for (const blob of stored) this.deps.blobs.settle(blob.sha256);
+    return result;
+  }
+
+  /**
+   * Blobs this call stored and will not record go now, not at the next start's check —
+   * unless something records them or another call storing the same content is under way.
+   */
+  private forget(stored: PutResult[]): void {
+    for (const blob of stored) {
+      this.deps.blobs.removeUnrecorded(blob.sha256, () => isRecorded(this.deps.db, blob.sha256));
+    }
   }
 
   /** intake.draftTooLarge when `adding` more bytes would take the draft's files over the configured limit. */
@@ -226,15 +264,14 @@ export class IntakeService {
     }
   }
 
-  removeFile(clerk: Clerk, id: string, materialId: string, sha256: string): DraftView {
-    return this.deps.db.transaction(() => {
-      this.row(clerk, id);
+  removeFile(clerk: Clerk, id: string, materialId: string, sha256: string): Promise<DraftView> {
+    return this.write(clerk, id, () => {
       const { changes } = this.deps.db
         .prepare('DELETE FROM draft_files WHERE draft_id = ? AND material_id = ? AND sha256 = ?')
         .run(id, materialId, sha256);
       if (changes > 0) this.log(clerk, id, 'intake.materialRemoved', { materialId, sha256 });
       return this.view(this.row(clerk, id));
-    })();
+    });
   }
 
   async fileBytes(clerk: Clerk, id: string, sha256: string): Promise<{ bytes: Buffer; mediaType: string; name: string }> {
@@ -249,23 +286,23 @@ export class IntakeService {
   }
 
   /** Formal review as of now; changes nothing in the draft, and is logged to the session. */
-  review(clerk: Clerk, id: string): ReviewResult {
-    const row = this.row(clerk, id);
-    const result = this.runReview(row, this.deps.catalog.item(row.item_code));
-    this.log(clerk, id, 'intake.reviewed', {
-      outcome: result.outcome,
-      findings: result.findings.map((f) => f.key),
-      overrides: result.overrides.map((o) => ({ findingKey: o.findingKey, reason: o.reason })),
+  review(clerk: Clerk, id: string): Promise<ReviewResult> {
+    return this.write(clerk, id, (row) => {
+      const result = this.runReview(row, this.deps.catalog.item(row.item_code));
+      this.log(clerk, id, 'intake.reviewed', {
+        outcome: result.outcome,
+        findings: result.findings.map((f) => f.key),
+        overrides: result.overrides.map((o) => ({ findingKey: o.findingKey, reason: o.reason })),
+      });
+      return result;
     });
-    return result;
   }
 
-  discard(clerk: Clerk, id: string): void {
-    this.deps.db.transaction(() => {
-      this.row(clerk, id);
+  discard(clerk: Clerk, id: string): Promise<void> {
+    return this.write(clerk, id, () => {
       this.deps.db.prepare('DELETE FROM drafts WHERE id = ?').run(id);
       this.log(clerk, id, 'intake.discarded', {});
-    })();
+    });
   }
 
   /**
@@ -273,8 +310,19 @@ export class IntakeService {
    * and stored first, then packet, files, state and the draft's removal commit in one
    * transaction. After this the packet never changes.
    */
-  async seal(clerk: Clerk, id: string): Promise<SealedPacket> {
-    const row = this.row(clerk, id);
+  seal(clerk: Clerk, id: string): Promise<SealedPacket> {
+    return this.writers.run(id, () => this.sealNow(clerk, this.row(clerk, id)));
+  }
+
+  private async sealNow(clerk: Clerk, row: DraftRow): Promise<SealedPacket> {
+    const { id } = row;
+    // A file the clerk saw being added must be in the packet: no seal while one is on its way.
+    const uploading = this.deps.uploadsInProgress?.(id) ?? 0;
+    if (uploading > 0) {
+      throw new AppError('intake.uploadInProgress', `${uploading} file(s) of draft ${id} are still uploading`, {
+        count: uploading,
+      });
+    }
     const item = this.deps.catalog.item(row.item_code);
     const review = this.runReview(row, item);
     const state = DraftState.parse(JSON.parse(row.state));
@@ -299,13 +347,17 @@ export class IntakeService {
       numbers: (kinds) => this.packets.nextDocumentNumbers(this.deps.config.hall.id, kinds, review.receivedOn),
     });
     const storedNotices: StoredNotice[] = [];
-    for (const notice of notices) {
-      const stored = await this.deps.blobs.put(notice.bytes);
-      storedNotices.push({ kind: notice.kind, number: notice.number, title: notice.title, ...stored });
+    try {
+      for (const notice of notices) {
+        const stored = await this.deps.blobs.put(notice.bytes);
+        storedNotices.push({ kind: notice.kind, number: notice.number, title: notice.title, ...stored });
+      }
+    } catch (error) {
+      this.forget(storedNotices);
+      throw error;
     }
 
-    const result = this.deps.db.transaction(() => {
-      this.row(clerk, id); // still there: not sealed or discarded meanwhile
+    const result = this.recordStored(storedNotices, () => {
       for (const notice of storedNotices) recordBlob(this.deps.db, notice, now);
       const head = this.deps.events.head(sessionStream(id));
       const { packet: sealed, manifest } = this.packets.insert({
@@ -336,7 +388,7 @@ export class IntakeService {
         documents: storedNotices.map((n) => ({ kind: n.kind, number: n.number, sha256: n.sha256 })),
       });
       return sealed;
-    })();
+    });
     this.deps.outbox?.sealed({ packetId, version });
     return result;
   }
@@ -391,12 +443,23 @@ export class IntakeService {
     });
   }
 
+  /** Runs a change of the draft as its only writer, on the row as it stands when its turn comes. */
+  private write<T>(clerk: Clerk, id: string, change: (row: DraftRow) => T): Promise<T> {
+    return this.writers.run(id, async () => this.deps.db.transaction(() => change(this.row(clerk, id)))());
+  }
+
   private row(clerk: Clerk, id: string): DraftRow {
     const row = this.deps.db
       .prepare<[string, number], DraftRow>('SELECT * FROM drafts WHERE id = ? AND clerk_id = ?')
       .get(id, clerk.id);
-    if (!row) throw new AppError('intake.draftNotFound', `no draft ${id} for this clerk`);
-    return row;
+    if (row) return row;
+    // Gone: sealed (say so, and into which packet) or discarded, or never this clerk's.
+    const last = this.deps.events.last(sessionStream(id));
+    if (last?.kind === 'intake.sealed' && last.actor === clerk.username) {
+      const packetId = String(last.payload['packetId']);
+      throw new AppError('intake.draftSealed', `draft ${id} was sealed into packet ${packetId}`, { packetId });
+    }
+    throw new AppError('intake.draftNotFound', `no draft ${id} for this clerk`);
   }
 
   private files(draftId: string): DraftFile[] {

@@ -162,6 +162,16 @@ export class EventLog {
     for (const row of rows) yield fromRow(row);
   }
 
+  /** The last event of a stream, or undefined for a stream never written. */
+  last(stream: string): LoggedEvent | undefined {
+    const row = this.db
+      .prepare<[string], EventRow>(
+        'SELECT e.* FROM event_log e JOIN event_streams s ON s.stream = e.stream AND s.head_seq = e.seq WHERE s.stream = ?',
+      )
+      .get(stream);
+    return row && fromRow(row);
+  }
+
   /** Where a stream's chain ends now: its last sequence number and hash, or undefined for a stream never written. */
   head(stream: string): { seq: number; hash: string } | undefined {
     const row = this.db

@@ -67,6 +67,9 @@ export class BlobStore {
   readonly #orphanedDir: string;
   // Temp files of puts still running, which cleanTemp must not delete.
   readonly #inFlight = new Set<string>();
+  // Blobs a put has committed whose caller has not settled them yet (recorded them in
+  // the database, or given up): removeUnrecorded never takes those away.
+  readonly #unsettled = new Map<string, number>();
 
   constructor(rootDir: string, key: Buffer) {
     if (key.length !== 32) throw new RangeError(`blob key must be 32 bytes, got ${key.length}`);
@@ -303,7 +306,45 @@ export class BlobStore {
     return removed;
   }
 
+  /** The caller of `put` has recorded the blob in the database (or given up on it). */
+  settle(sha256: string): void {
+    const count = this.#unsettled.get(sha256) ?? 0;
+    if (count <= 1) this.#unsettled.delete(sha256);
+    else this.#unsettled.set(sha256, count - 1);
+  }
+
+  /**
+   * For a caller that stored a blob and then could not record it: settles it and removes
+   * the file at once — unless `isRecorded` says the database does reference it, or another
+   * put of the same content has not settled yet (that caller is about to record it).
+   * Synchronous from the check to the unlink, so no put can slip in between.
+   */
+  removeUnrecorded(sha256: string, isRecorded: () => boolean): boolean {
+    this.settle(sha256);
+    if (this.#unsettled.has(sha256) || isRecorded()) return false;
+    const path = this.#pathOf(sha256);
+    try {
+      rmSync(path);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return false;
+      throw error;
+    }
+    fsyncDirSync(dirname(path));
+    return true;
+  }
+
   async #commit(tempPath: string, sha256: string, fileSize: number): Promise<void> {
+    // Held from before the file is in place until the caller settles it.
+    this.#unsettled.set(sha256, (this.#unsettled.get(sha256) ?? 0) + 1);
+    try {
+      await this.#place(tempPath, sha256, fileSize);
+    } catch (error) {
+      this.settle(sha256);
+      throw error;
+    }
+  }
+
+  async #place(tempPath: string, sha256: string, fileSize: number): Promise<void> {
     this.#adoptLegacy(sha256);
     const final = this.#finalPath(sha256);
     const dir = dirname(final);

@@ -1,7 +1,7 @@
 // Sends a file to the core in chunks (`uploads.*`), reading it slice by slice so a
 // file of hundreds of MiB never sits in the page's memory whole. The next slice is
 // read while the current chunk travels. Either transport carries it the same way.
-import type { UploadPurpose } from '../../src-main/api/contract/index.ts';
+import type { MethodInput } from '../../src-main/api/contract/index.ts';
 import type { ApiClient } from './client.ts';
 
 export interface UploadProgress {
@@ -10,7 +10,8 @@ export interface UploadProgress {
 }
 
 export interface UploadOptions {
-  purpose: UploadPurpose;
+  /** What the upload is for: its purpose and what takes it (a material's draft). */
+  target: Omit<MethodInput<'uploads.begin'>, 'name' | 'size'>;
   name: string;
   onProgress?: (progress: UploadProgress) => void;
 }
@@ -23,7 +24,7 @@ export interface UploadOptions {
 export async function uploadBlob(api: ApiClient, blob: Blob, options: UploadOptions): Promise<string> {
   const total = blob.size;
   const { uploadId, chunkBytes } = await api.call('uploads.begin', {
-    purpose: options.purpose,
+    ...options.target,
     name: options.name,
     size: total,
   });

@@ -1,6 +1,6 @@
 // Real parts for tests: temporary data directories, a clock tests can move, and
 // a hall core booted with the browser host's key-file provider.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -9,6 +9,9 @@ import { bootHallCore, type HallCore } from '../../src-main/core/hall-core.ts';
 import { createStreamLogger } from '../../src-main/core/log.ts';
 import type { Clock } from '../../src-main/core/platform.ts';
 import { KeyFileProvider } from '../../src-main/host/key-file.ts';
+import { BlobStore } from '../../src-main/store/blob-store.ts';
+import { type Database, openDatabase } from '../../src-main/store/database.ts';
+import { deriveStoreKeys } from '../../src-main/store/keys.ts';
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
@@ -74,4 +77,17 @@ export async function bootTestCore(options: { dataDir?: string; clock?: TestCloc
   };
   cleanups.push(() => core.close());
   return { core, dataDir, clock, log };
+}
+
+/**
+ * A second view of a core's store (opened with the key file the test core uses), to
+ * read what the core wrote: its database connection and its blob files. Closed after the test.
+ */
+export function openCoreStore(dataDir: string): { db: Database; blobs: BlobStore } {
+  const keys = deriveStoreKeys(readFileSync(join(dataDir, 'keys', 'master.key')));
+  const db = openDatabase({ file: join(dataDir, 'db', 'tongban.db'), key: keys.databaseKey, backupDir: tempDir() });
+  cleanups.push(() => {
+    db.close();
+  });
+  return { db, blobs: new BlobStore(join(dataDir, 'blobs'), keys.blobKey) };
 }

@@ -45,6 +45,13 @@ function onlyDraft(core: FakeCore) {
   return drafts[0]!;
 }
 
+/** A promise the test resolves when it wants (to hold an upload's chunks). */
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
 const field = (label: string) => screen.getByLabelText(label, { selector: 'input, select, textarea' });
 const valueOf = (label: string) => (field(label) as HTMLInputElement).value;
 
@@ -396,12 +403,6 @@ describe('previews by keyboard', () => {
 });
 
 describe('materials: chunked uploads', () => {
-  function deferred() {
-    let resolve!: () => void;
-    const promise = new Promise<void>((done) => (resolve = done));
-    return { promise, resolve };
-  }
-
   it('states the per-file limit, refuses a larger file before sending a byte, and shows each file’s progress', async () => {
     const { core } = await startSocialCard();
     core.intake.uploadLimit = 5 * 1024 * 1024;
@@ -528,6 +529,40 @@ describe('formal review and sealing', () => {
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: '确认封装' }));
     await user.keyboard('{Enter}');
     expect(await screen.findByRole('heading', { name: '已封装', level: 3 })).toBeTruthy();
+  });
+
+  it('holds 封装 while a material file is still uploading, says why, and a finished upload asks for a new review', async () => {
+    const { user, core, draft } = await draftInReview();
+    core.intake.seedFile(draft.id, 'photo', '照片.png', pngBytes(), 'image/png');
+    core.intake.uploadChunkBytes = 1024;
+    await user.keyboard('{Alt>}3{/Alt}');
+    const photo = await screen.findByRole('group', { name: '近期免冠彩色证件照片' });
+    const bytes = new Uint8Array(4096);
+    bytes.set(pngBytes(), 0);
+    const gate = deferred();
+    core.intake.chunkGate = gate.promise;
+    await user.upload(within(photo).getByLabelText('上传文件'), [new File([bytes], '照片背面.png', { type: 'image/png' })]);
+    await within(photo).findByRole('progressbar');
+
+    // On to review while it travels: the review runs, 封装 waits and says why.
+    await user.keyboard('{Alt>}4{/Alt}');
+    await user.click(await screen.findByRole('button', { name: '开始审查' }));
+    await screen.findByRole('heading', { name: '审查结论：受理' });
+    const seal = screen.getByRole('button', { name: '封装' });
+    expect((seal as HTMLButtonElement).disabled).toBe(true);
+    const why = screen.getByText('还有 1 个材料文件正在上传，上传完成后才能封装。');
+    expect(seal.getAttribute('aria-describedby')).toBe(why.id);
+    await user.keyboard('{Alt>}s{/Alt}');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+
+    core.intake.chunkGate = null;
+    gate.resolve();
+    // The new file makes the review stale; reviewed again, 封装 is free.
+    await screen.findByText('审查之后信息已有更改，请重新审查。');
+    expect(screen.queryByText(/正在上传，上传完成后才能封装/)).toBeNull();
+    await user.click(screen.getByRole('button', { name: '开始审查' }));
+    await waitFor(() => expect((screen.getByRole('button', { name: '封装' }) as HTMLButtonElement).disabled).toBe(false));
+    expect(onlyDraft(core).files.map((f) => f.name).sort()).toEqual(['照片.png', '照片背面.png', '身份证.png']);
   });
 
   it('asks before sealing, then shows the packet and its documents with preview and download', async () => {

@@ -1,13 +1,13 @@
 // 收件: drafts (autosaved on every change), their material files, formal review and sealing.
 import { z } from 'zod';
-import { DraftPatch, DraftView } from '../../common/draft.ts';
+import { DraftId, DraftPatch, DraftView } from '../../common/draft.ts';
 import { PacketId } from '../../common/manifest.ts';
 import { SealedPacket } from '../../common/packets.ts';
 import { ReviewResult } from '../../common/review/review.ts';
 import { FileContent, method, none, Sha256 } from './method.ts';
 import { UploadId } from './uploads.ts';
 
-export const DraftId = z.uuid();
+export { DraftId };
 const MaterialId = z.string().min(1).max(64);
 const byId = z.object({ id: DraftId }).strict();
 

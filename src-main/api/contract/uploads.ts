@@ -4,6 +4,7 @@
 // takes it (`drafts.addFile` today, recordings later). An upload belongs to the
 // connection and user that began it and ends with the connection.
 import { z } from 'zod';
+import { DraftId } from '../../common/draft.ts';
 import { Bytes, method } from './method.ts';
 
 /**
@@ -37,11 +38,16 @@ export const uploadMethods = {
     input: z.object({ purpose: UploadPurpose }).strict(),
     output: UploadLimits,
   }),
+  /**
+   * A material's upload names its draft: the draft must be open, and it cannot be
+   * sealed while the upload is under way (`intake.uploadInProgress`).
+   */
   'uploads.begin': method({
     access: ['clerk'],
     input: z
       .object({
-        purpose: UploadPurpose,
+        purpose: z.literal('material'),
+        draftId: DraftId,
         name: z.string().min(1).max(255),
         size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
       })

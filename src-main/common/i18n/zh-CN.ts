@@ -43,7 +43,9 @@ const errors = {
   'catalog.itemNotFound': '当前事项目录中没有编码为 {code} 的事项，可能已调整，请重新选择。',
   'calendar.yearMissing': '缺少 {year} 年的节假日安排，无法计算办理期限。请联系运维人员补充。',
   'calendar.invalid': '节假日数据有误：{problems}',
-  'intake.draftNotFound': '找不到该收件草稿，可能已封装或已删除，请刷新后重试。',
+  'intake.draftNotFound': '找不到该收件草稿，可能已删除，请刷新后重试。',
+  'intake.draftSealed': '该收件草稿已封装为收件包 {packetId}，不能再修改。如需补充材料，请在收件记录中对该件办理补正续办。',
+  'intake.uploadInProgress': '还有 {count} 个材料文件正在上传，暂不能封装。请等上传完成（或取消上传）后再封装。',
   'intake.packetNotFound': '找不到该收件包，请刷新列表后重试。',
   'intake.notCorrectable': '该收件包不是补正告知状态，不能补正续办。',
   'intake.unsupportedFile': '文件“{name}”不是图片或 PDF，未收取。请扫描或上传图片、PDF 文件。',
@@ -469,6 +471,7 @@ export const zhCN = {
       sealConfirm: '确认封装？审查结论为“{outcome}”，将出具：{documents}。封装后收件包不可更改。',
       sealYes: '确认封装',
       sealing: '正在封装并生成文书…',
+      sealWaitsForUploads: '还有 {count} 个材料文件正在上传，上传完成后才能封装。',
     },
     sealed: {
       title: '已封装',

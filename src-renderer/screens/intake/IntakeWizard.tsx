@@ -123,6 +123,9 @@ function DraftEditor({
   const [step, setStep] = useState<WizardStep>(draft.step);
   const [state, setState] = useState<DraftState>(draft.state);
   const [files, setFiles] = useState<DraftFile[]>(draft.files);
+  // Files still on their way into the draft: 封装 waits for them (the core refuses it too).
+  const [uploading, setUploading] = useState(0);
+  const onUploading = useCallback((delta: 1 | -1) => setUploading((n) => n + delta), []);
   const [saveStatus, setSaveStatus] = useState<SaveStatus>({ kind: 'idle' });
   const [sealed, setSealed] = useState<SealedPacket | null>(null);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
@@ -167,14 +170,30 @@ function DraftEditor({
     };
   }, [api, draft.id]);
 
-  const update = useCallback((patch: DraftPatch, when: 'typing' | 'now' = 'typing') => {
-    const next = applyPatch(stateRef.current, patch).next;
-    stateRef.current = next;
-    setState(next);
+  const bumpRevision = useCallback(() => {
     revisionRef.current += 1;
     setRevision(revisionRef.current);
-    saverRef.current?.change(patch, when);
   }, []);
+
+  const update = useCallback(
+    (patch: DraftPatch, when: 'typing' | 'now' = 'typing') => {
+      const next = applyPatch(stateRef.current, patch).next;
+      stateRef.current = next;
+      setState(next);
+      bumpRevision();
+      saverRef.current?.change(patch, when);
+    },
+    [bumpRevision],
+  );
+
+  // A file added or removed makes an earlier review stale, as a typed change does.
+  const onFiles = useCallback(
+    (next: DraftFile[]) => {
+      setFiles(next);
+      bumpRevision();
+    },
+    [bumpRevision],
+  );
 
   const flush = useCallback(async () => (await saverRef.current?.flush()) ?? false, []);
 
@@ -329,9 +348,10 @@ function DraftEditor({
             {...stepProps}
             draftId={draft.id}
             files={files}
-            onFiles={setFiles}
+            onFiles={onFiles}
             currentState={() => stateRef.current}
             focusAfterLast={focusNext}
+            onUploading={onUploading}
           />
         )}
         {step === 'review' && (
@@ -340,6 +360,7 @@ function DraftEditor({
             draftId={draft.id}
             revision={revision}
             currentRevision={() => revisionRef.current}
+            uploading={uploading}
             onSealed={onSealed}
             commandsRef={reviewCommands}
             consumeReviewOnArrival={consumeReviewOnArrival}

@@ -42,6 +42,8 @@ interface MaterialsProps extends StepProps {
   currentState: () => DraftState;
   /** Puts the focus on what follows the last material (the next step's button). */
   focusAfterLast: () => void;
+  /** Told when an upload starts (+1) and ends (-1), so the wizard holds 封装 meanwhile. */
+  onUploading: (delta: 1 | -1) => void;
 }
 
 /**
@@ -136,6 +138,7 @@ function MaterialCard({
   onFiles,
   currentState,
   focusAfterLast,
+  onUploading,
   limits,
 }: MaterialsProps & { material: Material; due: boolean; limits: UploadLimits | null }) {
   const api = useApi();
@@ -168,28 +171,8 @@ function MaterialCard({
     setUploading(true);
     setProblems([]);
     const failed: string[] = [];
-    let latest: DraftFile[] | null = null;
-    for (const file of captured) {
-      const name = file.name.slice(0, 255) || material.name;
-      const size = file.content.size;
-      if (limits && size > limits.maxBytes) {
-        // Said here, before a byte is sent; the core would refuse the same at uploads.begin.
-        failed.push(errorMessage('upload.tooLarge', { name, size: formatSize(size), limit: formatSize(limits.maxBytes) }));
-        continue;
-      }
-      try {
-        const uploadId = await uploadBlob(api, file.content, {
-          purpose: 'material',
-          name,
-          onProgress: (sample) => setProgress({ name, ...sample }),
-        });
-        const view = await api.call('drafts.addFile', { id: draftId, materialId: material.id, uploadId });
-        latest = view.files;
-        onFiles(view.files);
-      } catch (failure) {
-        failed.push(describeError(failure));
-      }
-    }
+    onUploading(1);
+    const latest = await addEach(captured, failed).finally(() => onUploading(-1));
     setProgress(null);
     setProblems(failed);
     setUploading(false);
@@ -201,6 +184,36 @@ function MaterialCard({
       // Refused: back to this material's upload (disabling it while sending dropped the focus).
       setMoveOn((last) => ({ to: 'stay', n: (last?.n ?? 0) + 1 }));
     }
+  };
+
+  /**
+   * Sends the files one by one; each refusal is added to `failed`, the others go on.
+   * Answers the draft's files after the last one taken, or null when none was.
+   */
+  const addEach = async (captured: CapturedFile[], failed: string[]): Promise<DraftFile[] | null> => {
+    let latest: DraftFile[] | null = null;
+    for (const file of captured) {
+      const name = file.name.slice(0, 255) || material.name;
+      const size = file.content.size;
+      if (limits && size > limits.maxBytes) {
+        // Said here, before a byte is sent; the core would refuse the same at uploads.begin.
+        failed.push(errorMessage('upload.tooLarge', { name, size: formatSize(size), limit: formatSize(limits.maxBytes) }));
+        continue;
+      }
+      try {
+        const uploadId = await uploadBlob(api, file.content, {
+          target: { purpose: 'material', draftId },
+          name,
+          onProgress: (sample) => setProgress({ name, ...sample }),
+        });
+        const view = await api.call('drafts.addFile', { id: draftId, materialId: material.id, uploadId });
+        latest = view.files;
+        onFiles(view.files);
+      } catch (failure) {
+        failed.push(describeError(failure));
+      }
+    }
+    return latest;
   };
 
   useEffect(() => {

@@ -25,6 +25,8 @@ interface ReviewProps extends StepProps {
   /** Changes so far; a review older than this is stale. */
   revision: number;
   currentRevision: () => number;
+  /** Material files still uploading: no seal until they are in. */
+  uploading: number;
   onSealed: (packet: SealedPacket) => void;
   /** Set here for the draft's Alt+R / Alt+S. */
   commandsRef: RefObject<ReviewCommands | null>;
@@ -42,6 +44,7 @@ export function ReviewStep({
   draftId,
   revision,
   currentRevision,
+  uploading,
   onSealed,
   commandsRef,
   consumeReviewOnArrival,
@@ -83,7 +86,8 @@ export function ReviewStep({
 
   const stale = review !== null && review.revision !== revision;
   const result = review?.result;
-  const canSeal = result !== undefined && !stale && !running && !sealing;
+  const canSeal = result !== undefined && !stale && !running && !sealing && uploading === 0;
+  const uploadsHintId = useId();
 
   useEffect(() => {
     commandsRef.current = {
@@ -183,7 +187,8 @@ export function ReviewStep({
             <button
               type="button"
               className="primary seal-button"
-              disabled={running || sealing}
+              disabled={running || sealing || uploading > 0}
+              aria-describedby={uploading > 0 ? uploadsHintId : undefined}
               aria-keyshortcuts={SEAL_SHORTCUT.label}
               onClick={() => setConfirming(true)}
             >
@@ -208,6 +213,11 @@ export function ReviewStep({
           {sealing && (
             <p className="muted" role="status">
               {t('intake.review.sealing')}
+            </p>
+          )}
+          {uploading > 0 && !sealing && (
+            <p className="muted" role="status" id={uploadsHintId}>
+              {t('intake.review.sealWaitsForUploads', { count: uploading })}
             </p>
           )}
         </div>

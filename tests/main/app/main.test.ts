@@ -329,6 +329,7 @@ describe('Electron main', () => {
     const file = Buffer.concat([pngBytes(), randomBytes(MAX_MESSAGE_BYTES + 1024)]);
     const { uploadId, chunkBytes } = await call<{ uploadId: string; chunkBytes: number }>('uploads.begin', {
       purpose: 'material',
+      draftId: draft.id,
       name: '身份证.png',
       size: file.length,
     });
@@ -341,7 +342,7 @@ describe('Electron main', () => {
       expect.objectContaining({ size: file.length, sha256: createHash('sha256').update(file).digest('hex') }),
     ]);
 
-    const half = await call<{ uploadId: string }>('uploads.begin', { purpose: 'material', name: '照片.png', size: file.length });
+    const half = await call<{ uploadId: string }>('uploads.begin', { purpose: 'material', draftId: draft.id, name: '照片.png', size: file.length });
     await call('uploads.chunk', { uploadId: half.uploadId, offset: 0, bytes: Uint8Array.from(file.subarray(0, chunkBytes)) });
     const tmp = path.join(s.userData as string, 'blobs', 'tmp');
     expect(readdirSync(tmp)).toHaveLength(1);

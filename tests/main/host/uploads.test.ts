@@ -107,6 +107,7 @@ describe('chunked uploads over the browser host', () => {
     expect(size).toBeGreaterThan(2 * MAX_MESSAGE_BYTES); // more than the socket would take in one frame
     const begun = await clerk.call<{ uploadId: string; chunkBytes: number; maxBytes: number }>('uploads.begin', {
       purpose: 'material',
+      draftId: draft.id,
       name: '户口簿全本.png',
       size,
     });
@@ -155,7 +156,7 @@ describe('chunked uploads over the browser host', () => {
     const other = await signIn('clerk02');
     const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
 
-    const tooBig = await clerk.fail('uploads.begin', { purpose: 'material', name: '全本.pdf', size: 1536 * MiB });
+    const tooBig = await clerk.fail('uploads.begin', { purpose: 'material', draftId: draft.id, name: '全本.pdf', size: 1536 * MiB });
     expect(tooBig).toMatchObject({ code: 'upload.tooLarge', params: { name: '全本.pdf', limit: '1 GB' } });
     expect(errorMessage(tooBig.code, tooBig.params)).toBe(
       '文件“全本.pdf”大小为 1.5 GB，超过单个文件上限 1 GB，未上传。请分成多个文件或降低扫描分辨率后再上传。',
@@ -165,6 +166,7 @@ describe('chunked uploads over the browser host', () => {
     const file = Buffer.concat([pngBytes(), randomBytes(10_000)]);
     const { uploadId } = await clerk.call<{ uploadId: string }>('uploads.begin', {
       purpose: 'material',
+      draftId: draft.id,
       name: '照片.png',
       size: file.length,
     });
@@ -194,6 +196,7 @@ describe('chunked uploads over the browser host', () => {
     // An early take does not consume the upload: the rest still completes it.
     const { uploadId: second } = await clerk.call<{ uploadId: string }>('uploads.begin', {
       purpose: 'material',
+      draftId: draft.id,
       name: '照片.png',
       size: file.length,
     });
@@ -214,6 +217,7 @@ describe('chunked uploads over the browser host', () => {
     const text = Buffer.from('这不是图片'.repeat(1000));
     const { uploadId } = await clerk.call<{ uploadId: string }>('uploads.begin', {
       purpose: 'material',
+      draftId: draft.id,
       name: '说明.txt',
       size: text.length,
     });
@@ -229,8 +233,10 @@ describe('chunked uploads over the browser host', () => {
   it('removes the half-received file when the connection closes mid-upload', async () => {
     const { host, signIn, tempFiles } = await hallWithHost();
     const clerk = await signIn();
+    const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
     const { uploadId } = await clerk.call<{ uploadId: string }>('uploads.begin', {
       purpose: 'material',
+      draftId: draft.id,
       name: '扫描件.pdf',
       size: 40 * MiB,
     });

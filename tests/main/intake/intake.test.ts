@@ -57,7 +57,7 @@ describe('intake', () => {
     const error = await clerk.fail('drafts.addFile', {
       id: draft.id,
       materialId: 'photo',
-      uploadId: await uploadBytes(clerk.call, '说明.txt', new TextEncoder().encode('这不是图片')),
+      uploadId: await uploadBytes(clerk.call, draft.id, '说明.txt', new TextEncoder().encode('这不是图片')),
     });
     expect(error).toMatchObject({ code: 'intake.unsupportedFile', params: { name: '说明.txt' } });
     const after = await clerk.call<DraftView>('drafts.get', { id: draft.id });
@@ -201,7 +201,7 @@ describe('draft limits', () => {
     const error = await clerk.fail('drafts.addFile', {
       id: draft.id,
       materialId: 'applicant-id-card',
-      uploadId: await uploadBytes(clerk.call, '身份证.png', file()),
+      uploadId: await uploadBytes(clerk.call, draft.id, '身份证.png', file()),
     });
     expect(error).toMatchObject({ code: 'intake.draftTooLarge', params: { name: '身份证.png', limitMB: 1 } });
     const after = await clerk.call<DraftView>('drafts.get', { id: draft.id });

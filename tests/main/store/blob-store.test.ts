@@ -351,4 +351,22 @@ describe('BlobStore housekeeping', () => {
     expect((await reopened.read(id)).equals(data)).toBe(true);
     expect([...reopened.listFileNames()]).toEqual([reopened.fileNameOf(id)]);
   });
+
+  it('removes an unrecorded blob at once, but never one the database records or another put has not settled', async () => {
+    const { store } = newStore();
+    const data = randomBytes(2000);
+    const { sha256: id } = await store.put(data);
+    expect(store.removeUnrecorded(id, () => true)).toBe(false); // recorded meanwhile: stays
+    expect(store.has(id)).toBe(true);
+
+    // Two calls stored the same content; the first gives up while the second is still recording.
+    await store.put(data);
+    await store.put(Buffer.from(data));
+    expect(store.removeUnrecorded(id, () => false)).toBe(false);
+    expect(store.has(id)).toBe(true);
+    // The second gives up too: now nothing needs it.
+    expect(store.removeUnrecorded(id, () => false)).toBe(true);
+    expect(store.has(id)).toBe(false);
+    expect([...store.listFileNames()]).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
-// Small concurrency limits for password work. Both are plain promise bookkeeping:
-// nothing here knows about users or scrypt.
+// Small concurrency limits: password work in auth, one writer per draft in intake.
+// Both are plain promise bookkeeping: nothing here knows about users or drafts.
 
 /** Runs tasks with the same key one after another, in the order they arrived. */
 export class KeyedQueue<K> {

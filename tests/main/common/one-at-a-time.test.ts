@@ -1,7 +1,7 @@
 // The limits that keep a burst of sign-ins in line: one check at a time per key, and a
 // bounded number of scrypt runs on libuv's thread pool.
 import { describe, expect, it } from 'vitest';
-import { KeyedQueue, Semaphore } from '../../../src-main/auth/one-at-a-time.ts';
+import { KeyedQueue, Semaphore } from '../../../src-main/common/one-at-a-time.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
