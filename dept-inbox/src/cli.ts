@@ -22,7 +22,8 @@ import { createInbox } from './server.ts';
 import type { StorageConfig } from './storage.ts';
 
 const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide | list> [options]
-  serve            --data-dir DIR --port N [--host 127.0.0.1] [--upload-expiry-hours 168] [--public-url URL]
+  serve            --data-dir DIR --port N [--host 127.0.0.1] [--upload-expiry-hours 168]
+                   [--public-url URL]  (required unless --host is a loopback address)
                    [--s3-bucket B [--s3-endpoint URL] [--s3-region R]]  (S3 keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)
   enroll-window    --window-id W01 --public-key KEY --scheme ed25519|sm2 [--label TEXT] [--replace]
   enroll-approver  --name NAME
@@ -89,7 +90,8 @@ export async function main(argv: string[]): Promise<number> {
       ...(expiryHours ? { uploadExpiryMs: expiryHours * 3600_000 } : {}),
       ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
     });
-    console.log(`Department inbox on ${inbox.url} (data: ${dataDir}); approver page ${inbox.url}/approver/`);
+    const reach = values['public-url']?.replace(/\/+$/, '') ?? inbox.url;
+    console.log(`Department inbox on ${inbox.url} (data: ${dataDir}); approver page ${reach}/approver/`);
     await new Promise<void>((done) => {
       process.once('SIGINT', done);
       process.once('SIGTERM', done);

@@ -40,7 +40,11 @@ export interface InboxOptions {
   maxManifestBytes?: number;
   /** pino logger; false for none. Default: info to stdout. */
   logger?: Logger | false;
-  /** Base URL windows reach this inbox by, when it sits behind a proxy (upload URLs use it). */
+  /**
+   * Base URL windows reach this inbox by (http: or https:, a path prefix allowed): upload
+   * URLs are built from it. Required when `host` is not a loopback address; on loopback it
+   * defaults to the listen address. Never taken from a request's Host header.
+   */
   publicUrl?: string;
   /** Prefix of department references. Default `TB`. */
   referencePrefix?: string;
@@ -67,7 +71,16 @@ const DAY_MS = 24 * 3600_000;
 export async function createInbox(options: InboxOptions): Promise<Inbox> {
   const now = options.now ?? Date.now;
   const uploadExpiryMs = options.uploadExpiryMs ?? 7 * DAY_MS;
-  const publicUrl = options.publicUrl?.replace(/\/+$/, '');
+  const listenHost = options.host ?? '127.0.0.1';
+  // Checked before anything is opened: a refused start leaves the data directory untouched.
+  const configuredUrl = options.publicUrl === undefined ? undefined : parsePublicUrl(options.publicUrl);
+  if (configuredUrl === undefined && !isLoopback(listenHost)) {
+    throw new InboxError(
+      'config.invalid',
+      `--public-url is required when the inbox listens on ${listenHost} (not a loopback address): ` +
+        'upload URLs are built from it, never from the Host header a request names',
+    );
+  }
   const db = InboxDb.open(join(options.dataDir, 'inbox.db'), { busyTimeoutMs: options.busyTimeoutMs });
   let storage: InboxStorage;
   try {
@@ -103,6 +116,8 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
 
   const packets = new PacketService({ db, storage, now, referencePrefix: options.referencePrefix ?? 'TB', warn });
   const notifier = new ChangeNotifier(db);
+  // Known once listening (port 0 picks one); no request is served before that.
+  let origin = configuredUrl ?? '';
   const tus = createTusServer({
     db,
     storage,
@@ -110,12 +125,11 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     now,
     uploadExpiryMs,
     maxFileBytes: options.maxFileBytes ?? 8 * 1024 ** 3,
-    publicUrl,
+    origin: () => origin,
     warn,
   });
 
   let closing = false;
-  const baseUrl = (request: FastifyRequest) => publicUrl ?? `${request.protocol}://${request.host}`;
   const auth = (request: FastifyRequest) => authenticate(request.headers.authorization);
 
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
@@ -139,12 +153,12 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
 
   app.put('/v1/packets/:packetId/versions/:version', async (request) => {
     const window = auth(request);
-    return packets.register(window, parsePacketKey(request.params), request.body, `${baseUrl(request)}${FILES_PATH}`);
+    return packets.register(window, parsePacketKey(request.params), request.body, `${origin}${FILES_PATH}`);
   });
 
   app.get('/v1/packets/:packetId/versions/:version', async (request) => {
     const window = auth(request);
-    return packets.status(window, parsePacketKey(request.params), `${baseUrl(request)}${FILES_PATH}`);
+    return packets.status(window, parsePacketKey(request.params), `${origin}${FILES_PATH}`);
   });
 
   app.post('/v1/packets/:packetId/versions/:version/commit', async (request) => {
@@ -214,7 +228,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   sweepTimer.unref();
 
   try {
-    await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+    await app.listen({ port: options.port ?? 0, host: listenHost });
   } catch (error) {
     clearInterval(sweepTimer);
     notifier.close();
@@ -224,8 +238,8 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
-  const host = options.host ?? '127.0.0.1';
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `http://${listenHost.includes(':') ? `[${listenHost}]` : listenHost}:${port}`;
+  origin = configuredUrl ?? url;
 
   let closed: Promise<void> | undefined;
   return {
@@ -263,6 +277,29 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     delete body.error.retryAfter;
     void reply.status(mapped.status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
+}
+
+/** Whether a listen address is reachable from this machine only. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\./.test(h);
+}
+
+/** The public URL without a trailing slash; only http: or https:, nothing after the path. */
+function parsePublicUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InboxError('config.invalid', `the public URL ${JSON.stringify(value)} is not a URL`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username) {
+    throw new InboxError(
+      'config.invalid',
+      `the public URL must be http:// or https:// with at most a path, got ${JSON.stringify(value)}`,
+    );
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
 /** Maps anything thrown in a route to a protocol error. */

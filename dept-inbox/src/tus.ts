@@ -19,7 +19,8 @@ export interface TusOptions {
   now: () => number;
   uploadExpiryMs: number;
   maxFileBytes: number;
-  publicUrl?: string | undefined;
+  /** Where windows reach the inbox (public URL or loopback listen address); upload URLs start with it. */
+  origin: () => string;
   warn: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -84,9 +85,9 @@ export function createTusServer(options: TusOptions): Server {
     disableTerminationForFinishedUploads: true,
     // Windows are programs, not web pages: no CORS header at all.
     allowedOrigins: [],
-    ...(options.publicUrl
-      ? { generateUrl: (_req, { path, id }) => `${options.publicUrl}${path}/${encodeURIComponent(id)}` }
-      : {}),
+    // Never from the request's Host (or X-Forwarded-*) header: a forged one would send the
+    // window's token and file to whoever it names.
+    generateUrl: (_req, { path, id }) => `${options.origin()}${path}/${encodeURIComponent(id)}`,
 
     onIncomingRequest: guard(async (req, uploadId) => {
       const window = authenticate(req.headers.get('authorization'));

@@ -156,8 +156,9 @@ export async function runSoak(workDir: string, options: SoakOptions): Promise<So
 
   try {
     if (separate) {
-      department = await startDepartment(departmentDir);
-      link = await startTcpLink(department.url);
+      // The window reaches the department through the link: the link's URL is the department's public URL.
+      link = await startTcpLink(() => department!.url);
+      department = await startDepartment(departmentDir, 0, { publicUrl: link.url });
       writeHallConfig(appDir, link.url);
     }
     app = await startApp(appDir);
@@ -196,7 +197,7 @@ export async function runSoak(workDir: string, options: SoakOptions): Promise<So
       } else if (kind === 'departmentKill') {
         await department!.kill9();
         await sleep(Math.floor(random() * 500));
-        department = await startDepartment(departmentDir, department!.port);
+        department = await startDepartment(departmentDir, department!.port, { publicUrl: link!.url });
       } else {
         clerk.close();
         await app.kill9();
