@@ -1,46 +1,59 @@
 // 审批人页面: a small server-rendered page at /approver/ where an approver signs in
 // with the token the CLI printed (`enroll-approver`), sees the packets with their
 // state, opens one (manifest, files, history) and decides. No script: plain forms,
-// a SameSite=Strict session cookie, a per-session CSRF field and a strict CSP.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// a SameSite=Strict session cookie (Secure when the page is served over TLS), a
+// per-session CSRF field and a strict CSP. Sign-in is rate-limited per remote address.
+import { timingSafeEqual } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { INBOX_STATES, INBOX_TRANSITIONS, type InboxState } from '../../src-main/common/sync-protocol.ts';
 import { decide, hashToken, type Decision } from './admin.ts';
+import {
+  ApproverSessions,
+  LoginThrottle,
+  type ApproverSession as Session,
+  type ThrottlePolicy,
+} from './approver-sessions.ts';
 import type { InboxDb, PacketRow } from './db.ts';
 import { InboxError } from './errors.ts';
 import { zh } from './i18n.ts';
 import type { InboxStorage } from './storage.ts';
 
 const COOKIE = 'tb_approver';
-const CLEAR_COOKIE = `${COOKIE}=; Path=/approver; HttpOnly; SameSite=Strict; Max-Age=0`;
 const SESSION_MS = 8 * 3600_000;
-
-interface Session {
-  approver: string;
-  csrf: string;
-  expires: number;
-}
+/** How often expired sessions and forgotten sign-in failures are swept (they also go when met). */
+const PRUNE_MS = 10 * 60_000;
 
 export interface ApproverPageOptions {
   db: InboxDb;
   storage: InboxStorage;
   now: () => number;
+  /** Mark the cookie Secure: the page is reached over https (the public URL says so). */
+  secureCookies: boolean;
+  /** Sign-in throttling; the default locks an address after 5 failures. */
+  throttle?: ThrottlePolicy | undefined;
 }
 
-export async function registerApproverPage(app: FastifyInstance, options: ApproverPageOptions): Promise<void> {
+export interface ApproverPage {
+  readonly sessions: ApproverSessions;
+}
+
+export async function registerApproverPage(app: FastifyInstance, options: ApproverPageOptions): Promise<ApproverPage> {
   const { db, storage, now } = options;
-  const sessions = new Map<string, Session>();
+  const sessions = new ApproverSessions(now, SESSION_MS);
+  const throttle = new LoginThrottle(now, options.throttle);
+  const attributes = `Path=/approver; HttpOnly; SameSite=Strict${options.secureCookies ? '; Secure' : ''}`;
+  const clearCookie = `${COOKIE}=; ${attributes}; Max-Age=0`;
+  const pruner = setInterval(() => {
+    sessions.prune();
+    throttle.prune();
+  }, PRUNE_MS);
+  pruner.unref();
+  app.addHook('onClose', async () => clearInterval(pruner));
 
   const session = (request: FastifyRequest): Session | undefined => {
     const id = readCookie(request.headers.cookie, COOKIE);
-    if (!id) return undefined;
-    const found = sessions.get(id);
-    if (!found || found.expires < now()) {
-      sessions.delete(id);
-      return undefined;
-    }
-    return found;
+    return id ? sessions.get(id) : undefined;
   };
   /**
    * A cookie the inbox no longer knows: sessions live in memory, so a restart of the
@@ -80,7 +93,7 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
       const message = known ? error.message : zh.errors.internal;
       if (known && error.code === 'approver.unauthorized') {
         const stale = readCookie(request.headers.cookie, COOKIE) !== undefined;
-        if (stale) reply.header('set-cookie', CLEAR_COOKIE);
+        if (stale) reply.header('set-cookie', clearCookie);
         html(
           reply.status(401),
           loginPage(undefined, {
@@ -109,7 +122,7 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
       const found = session(request);
       if (!found) {
         if (!staleCookie(request)) return html(reply, loginPage());
-        return html(reply.header('set-cookie', CLEAR_COOKIE), loginPage(undefined, { notice: zh.login.staleNotice }));
+        return html(reply.header('set-cookie', clearCookie), loginPage(undefined, { notice: zh.login.staleNotice }));
       }
       const stateParam = (request.query as Record<string, unknown>).state;
       const state = INBOX_STATES.includes(stateParam as InboxState) ? (stateParam as InboxState) : undefined;
@@ -120,18 +133,26 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
       const form = (request.body ?? {}) as Record<string, unknown>;
       const token = String(form.token ?? '').trim();
       const next = returnPath(String(form.next ?? ''));
+      // Per remote address (the socket's: no forwarded header is believed). There is no
+      // user name to count by: the token is the whole credential, and a wrong one and an
+      // unknown one are the same thing, answered the same way.
+      const from = `addr:${request.ip}`;
+      const lockedMs = throttle.lockedFor(from);
+      if (lockedMs > 0) {
+        const minutes = Math.ceil(lockedMs / 60_000);
+        return html(
+          reply.status(429).header('retry-after', String(Math.ceil(lockedMs / 1000))),
+          loginPage(zh.login.tooManyAttempts(minutes), { next }),
+        );
+      }
       const approver = token ? db.approverByTokenHash(hashToken(token)) : undefined;
-      if (!approver) return html(reply.status(401), loginPage(zh.login.invalidToken, { next }));
-      const id = randomBytes(32).toString('base64url');
-      sessions.set(id, {
-        approver: approver.name,
-        csrf: randomBytes(24).toString('base64url'),
-        expires: now() + SESSION_MS,
-      });
-      reply.header(
-        'set-cookie',
-        `${COOKIE}=${id}; Path=/approver; HttpOnly; SameSite=Strict; Max-Age=${SESSION_MS / 1000}`,
-      );
+      if (!approver) {
+        throttle.failed(from);
+        return html(reply.status(401), loginPage(zh.login.invalidToken, { next }));
+      }
+      throttle.succeeded(from);
+      const { id } = sessions.create(approver.name);
+      reply.header('set-cookie', `${COOKIE}=${id}; ${attributes}; Max-Age=${SESSION_MS / 1000}`);
       // Back where the approver was when the session ran out (the packet page), or the list.
       return reply.redirect(next ?? '/approver/', 303);
     });
@@ -141,7 +162,7 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
       checkCsrf(request, found);
       const id = readCookie(request.headers.cookie, COOKIE);
       if (id) sessions.delete(id);
-      reply.header('set-cookie', CLEAR_COOKIE);
+      reply.header('set-cookie', clearCookie);
       return reply.redirect('/approver/', 303);
     });
 
@@ -183,6 +204,7 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
         .send(await storage.open(file.path));
     });
   });
+  return { sessions };
 }
 
 function packetFrom(db: InboxDb, params: unknown): PacketRow {

@@ -17,6 +17,7 @@ import {
 } from '../../src-main/common/sync-protocol.ts';
 import { hashToken } from './admin.ts';
 import { registerApproverPage } from './approver-page.ts';
+import type { ApproverSessions } from './approver-sessions.ts';
 import { ChangeNotifier, changeToWire } from './change-feed.ts';
 import { InboxDb, type WindowRow } from './db.ts';
 import { InboxError, transientCode } from './errors.ts';
@@ -61,6 +62,8 @@ export interface Inbox {
   db: InboxDb;
   storage: InboxStorage;
   app: FastifyInstance;
+  /** Who is signed in on the approver page (in memory; a restart signs everyone out). */
+  approverSessions: ApproverSessions;
   /** Removes expired unfinished uploads now (also runs on a timer). */
   sweepExpired(): Promise<number>;
   close(): Promise<void>;
@@ -214,7 +217,13 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     scope.all(`${TUS_PATH}/*`, handle);
   });
 
-  await registerApproverPage(app, { db, storage, now });
+  const approverPage = await registerApproverPage(app, {
+    db,
+    storage,
+    now,
+    // Behind TLS (the public URL says https): the session cookie never goes over plain http.
+    secureCookies: configuredUrl?.startsWith('https:') ?? false,
+  });
 
   const sweepExpired = async () => {
     try {
@@ -248,6 +257,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     db,
     storage,
     app,
+    approverSessions: approverPage.sessions,
     sweepExpired,
     close() {
       closed ??= (async () => {
