@@ -117,6 +117,31 @@ const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'window files',
+    up(db) {
+      // What each window has sent itself. The bytes are stored once per content (files),
+      // but a window is told a file is held only when IT uploaded it: telling it about
+      // another window's upload would confirm that a document exists elsewhere.
+      db.exec(`
+        CREATE TABLE window_files (
+          window_id   TEXT NOT NULL REFERENCES windows (window_id),
+          sha256      TEXT NOT NULL,
+          received_at INTEGER NOT NULL,
+          PRIMARY KEY (window_id, sha256)
+        ) STRICT, WITHOUT ROWID;
+
+        INSERT OR IGNORE INTO window_files (window_id, sha256, received_at)
+          SELECT window_id, sha256, created_at FROM uploads WHERE state IN ('complete', 'duplicate');
+        -- A committed version had every file it lists, whoever had uploaded them then.
+        INSERT OR IGNORE INTO window_files (window_id, sha256, received_at)
+          SELECT p.window_id, pf.sha256, coalesce(p.received_at, p.updated_at)
+          FROM packet_files pf JOIN packets p ON p.packet_id = pf.packet_id AND p.version = pf.version
+          WHERE p.state != 'receiving';
+      `);
+    },
+  },
 ];
 
 export interface WindowRow {
@@ -337,12 +362,19 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
       .all(packetId, version) as PacketFileRow[];
   }
 
-  /** Distinct files of a packet version that the department does not hold, in listed order. */
+  /**
+   * Distinct files of a packet version that its window has not sent the department (or
+   * whose stored bytes are gone), in listed order. Another window's upload of the same
+   * content does not count.
+   */
   missingFiles(packetId: string, version: number): string[] {
     const rows = this.sqlite
       .prepare(
-        `SELECT pf.sha256 FROM packet_files pf LEFT JOIN files f ON f.sha256 = pf.sha256
-         WHERE pf.packet_id = ? AND pf.version = ? AND f.sha256 IS NULL
+        `SELECT pf.sha256 FROM packet_files pf
+         JOIN packets p ON p.packet_id = pf.packet_id AND p.version = pf.version
+         LEFT JOIN files f ON f.sha256 = pf.sha256
+         LEFT JOIN window_files wf ON wf.window_id = p.window_id AND wf.sha256 = pf.sha256
+         WHERE pf.packet_id = ? AND pf.version = ? AND (f.sha256 IS NULL OR wf.sha256 IS NULL)
          GROUP BY pf.sha256 ORDER BY min(pf.position)`,
       )
       .all(packetId, version) as Array<{ sha256: string }>;
@@ -414,8 +446,27 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
     );
   }
 
+  /** The stored content is gone: every window that had sent it must send it again. */
   deleteFile(sha256: string): void {
     this.sqlite.prepare('DELETE FROM files WHERE sha256 = ?').run(sha256);
+    this.sqlite.prepare('DELETE FROM window_files WHERE sha256 = ?').run(sha256);
+  }
+
+  /** The window uploaded this content itself (call inside `write`, with the upload's settling). */
+  insertWindowFile(windowId: string, sha256: string, receivedAt: number): void {
+    this.sqlite
+      .prepare('INSERT OR IGNORE INTO window_files (window_id, sha256, received_at) VALUES (?, ?, ?)')
+      .run(windowId, sha256, receivedAt);
+  }
+
+  /** The stored file of this content, if this window has sent it itself. */
+  fileSentBy(windowId: string, sha256: string): FileRow | undefined {
+    return this.sqlite
+      .prepare(
+        `SELECT f.* FROM files f JOIN window_files wf ON wf.sha256 = f.sha256
+         WHERE wf.window_id = ? AND f.sha256 = ?`,
+      )
+      .get(windowId, sha256) as FileRow | undefined;
   }
 
   insertUpload(row: UploadRow): void {

@@ -184,7 +184,8 @@ export class PacketService {
 
     const missing: string[] = [];
     for (const { sha256, size } of distinctFiles(manifest)) {
-      const file = db.file(sha256);
+      // Only what this window sent: committing would otherwise tell it what others hold.
+      const file = db.fileSentBy(window.window_id, sha256);
       if (!file || file.size !== size) {
         missing.push(sha256);
         continue;

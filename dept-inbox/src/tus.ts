@@ -60,6 +60,7 @@ export function createTusServer(options: TusOptions): Server {
       });
       // A duplicate keeps its bytes so its URL still answers HEAD as complete.
       db.setUploadState(row.upload_id, 'open', fresh ? 'complete' : 'duplicate');
+      db.insertWindowFile(row.window_id, row.sha256, now());
     });
   }
 

@@ -83,7 +83,7 @@ export const PacketStatus = z.strictObject({
   version: PacketVersion,
   manifestHash: Sha256Hex,
   state: InboxState,
-  /** Files the department does not hold yet (content-addressed: any packet's upload counts). */
+  /** Files this window has not sent yet (content-addressed per window: any of its own packets' uploads counts). */
   missingFiles: z.array(Sha256Hex),
   /** Absolute tus creation URL. */
   uploadEndpoint: z.string(),
