@@ -487,6 +487,16 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
       .changes;
   }
 
+  /** Uploads of a window still open and not expired at `now` (finished, refused and expired ones do not count). */
+  openUploadCount(windowId: string, now: number): number {
+    return Number(
+      this.sqlite
+        .prepare(`SELECT count(*) FROM uploads WHERE window_id = ? AND state = 'open' AND expires_at > ?`)
+        .pluck()
+        .get(windowId, now),
+    );
+  }
+
   expiredOpenUploads(now: number, limit = 100): UploadRow[] {
     return this.sqlite
       .prepare(`SELECT * FROM uploads WHERE state = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?`)

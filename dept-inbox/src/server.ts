@@ -35,6 +35,11 @@ export interface InboxOptions {
   storage?: StorageConfig;
   /** An unfinished upload expires this long after creation (410 afterwards). Default 7 days. */
   uploadExpiryMs?: number;
+  /**
+   * Unfinished, unexpired uploads one window may hold; the next creation answers 429
+   * `upload.tooManyOpen` (Retry-After 60). Default 16.
+   */
+  maxOpenUploadsPerWindow?: number;
   /** Largest single file. Default 8 GiB. */
   maxFileBytes?: number;
   /** Largest JSON body (the manifest). Default 1 MiB. */
@@ -128,6 +133,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     now,
     uploadExpiryMs,
     maxFileBytes: options.maxFileBytes ?? 8 * 1024 ** 3,
+    maxOpenUploads: options.maxOpenUploadsPerWindow ?? 16,
     origin: () => origin,
     warn,
   });

@@ -1,7 +1,7 @@
 // File uploads over tus (@tus/server) with the checks the stock stores do not make:
 // only enrolled windows, only files a window's manifest lists at the listed size, each
-// upload reachable only by the window that created it, expiry answered 410 so the
-// client restarts, and — when the last byte lands — the stored bytes hashed and a
+// upload reachable only by the window that created it, at most so many unfinished
+// uploads per window (429 past that), expiry answered 410 so the client restarts, and — when the last byte lands — the stored bytes hashed and a
 // mismatch refused (tus 460) and deleted.
 import type { ServerResponse } from 'node:http';
 import { MemoryLocker, Server, type Upload } from '@tus/server';
@@ -19,6 +19,8 @@ export interface TusOptions {
   now: () => number;
   uploadExpiryMs: number;
   maxFileBytes: number;
+  /** Unfinished, unexpired uploads one window may hold at once. */
+  maxOpenUploads: number;
   /** Where windows reach the inbox (public URL or loopback listen address); upload URLs start with it. */
   origin: () => string;
   warn: (message: string, fields?: Record<string, unknown>) => void;
@@ -125,7 +127,17 @@ export function createTusServer(options: TusOptions): Server {
         );
       }
       const at = now();
-      db.write(() =>
+      db.write(() => {
+        // Counted and inserted in one write transaction: parallel creations cannot slip past.
+        // Each open upload holds a file (or a multipart upload) until it finishes or expires.
+        if (db.openUploadCount(window.window_id, at) >= options.maxOpenUploads) {
+          throw new InboxError(
+            'upload.tooManyOpen',
+            `this window already has ${options.maxOpenUploads} unfinished uploads; finish them or retry later ` +
+              '(an unfinished upload stops counting when it expires)',
+            { retryAfter: 60 },
+          );
+        }
         db.insertUpload({
           upload_id: upload.id,
           window_id: window.window_id,
@@ -135,8 +147,8 @@ export function createTusServer(options: TusOptions): Server {
           created_at: at,
           expires_at: at + options.uploadExpiryMs,
           state: 'open',
-        }),
-      );
+        });
+      });
       return { metadata: upload.metadata };
     }),
 
@@ -190,7 +202,16 @@ function guard<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args
 }
 
 function toTusFailure(error: unknown): TusFailure | unknown {
-  if (error instanceof InboxError) return { status_code: error.status, body: JSON.stringify(error.toBody()) };
+  if (error instanceof InboxError) {
+    const body = error.toBody();
+    const retryAfter = body.error.retryAfter;
+    delete body.error.retryAfter; // a header, not a field
+    return {
+      status_code: error.status,
+      body: JSON.stringify(body),
+      ...(typeof retryAfter === 'number' ? { retryAfter } : {}),
+    };
+  }
   const transient = transientCode(error);
   if (transient) {
     return {

@@ -183,6 +183,8 @@ export const PROTOCOL_ERRORS = {
   'upload.tooLarge': 413,
   'upload.notFound': 404,
   'upload.offsetConflict': 409,
+  /** The window has as many unfinished uploads as the department allows; retry after Retry-After. */
+  'upload.tooManyOpen': 429,
   'upload.expired': 410,
   'upload.refused': 410,
   /** tus checksum extension's "Checksum Mismatch". */

@@ -220,6 +220,40 @@ describe('sync faults: the department misbehaves', () => {
   });
 });
 
+describe('sync faults: the department limits the window', () => {
+  it('at its cap of open uploads (429 upload.tooManyOpen) the window waits Retry-After, holds nothing, then delivers', async () => {
+    let inboxNow = Date.now();
+    const inbox = await startInbox({ uploadExpiryMs: 60_000, maxOpenUploadsPerWindow: 2, now: () => inboxNow });
+    const hall = await Hall.open({ endpoint: inbox.url });
+    const { token } = await hall.enrolAt(inbox);
+    const first = await hall.sealAccepted();
+    await hall.reach(first.packetId, 'delivered');
+    // Two uploads of this window that nobody will finish (as after lost upload URLs) fill its allowance.
+    for (const file of inbox.db.packetFiles(first.packetId, 1).slice(0, 2)) {
+      const created = await fetch(`${inbox.url}/v1/files/`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'tus-resumable': '1.0.0',
+          'upload-length': String(file.size),
+          'upload-metadata': `sha256 ${btoa(file.sha256)},packetId ${btoa(first.packetId)}`,
+        },
+      });
+      expect(created.status).toBe(201);
+    }
+
+    const sealed = await hall.sealAccepted();
+    const waiting = await hall.reach(sealed.packetId, 'retry_wait');
+    expect(waiting.sync).toMatchObject({ blocked: false, lastError: { code: 'sync.departmentBusy' } });
+    expect(waiting.sync!.nextAttemptAt).toBe(hall.clock.now() + 60_000); // Retry-After, not the backoff
+
+    inboxNow += 61_000; // the abandoned uploads expire at the department
+    await toNextAttempt(hall, waiting.sync);
+    await hall.reach(sealed.packetId, 'delivered');
+    await expectIntactAtDepartment(inbox, sealed.packetId, sealed.manifestHash);
+  });
+});
+
 describe('sync faults: crashes at every step boundary', () => {
   const points: SyncPoint[] = [
     'put.answered',
@@ -345,7 +379,9 @@ describe('sync faults: what is caught at the window', () => {
 
   it('a slow, distant line (2 MiB/s, 100 ms round trip) cut mid-upload: delivered once, at most one chunk re-sent', async () => {
     const chunk = 256 * 1024;
-    const [inbox, line] = await inboxBehind((target) => startLink(target, { bytesPerSecond: 2 * 1024 * 1024, rttMs: 100 }));
+    const [inbox, line] = await inboxBehind((target) =>
+      startLink(target, { bytesPerSecond: 2 * 1024 * 1024, rttMs: 100 }),
+    );
     cleanups.push(() => line.close());
     const hall = await Hall.open({ endpoint: line.url, sync: { chunkBytes: chunk } });
     await hall.enrolAt(inbox);
