@@ -16,6 +16,7 @@ import {
   type ChangesAnswer,
 } from '../../src-main/common/sync-protocol.ts';
 import { hashToken } from './admin.ts';
+import { deriveAtRestKeys, ownerOnlyDirectory } from './at-rest.ts';
 import { registerApproverPage } from './approver-page.ts';
 import type { ApproverSessions } from './approver-sessions.ts';
 import { ChangeNotifier, changeToWire } from './change-feed.ts';
@@ -33,6 +34,13 @@ export interface InboxOptions {
   host?: string;
   /** Default 'file' (`<dataDir>/uploads`). */
   storage?: StorageConfig;
+  /**
+   * Encrypts what the inbox keeps — the database and every stored upload — under keys
+   * derived from this 32-byte key, and keeps its folders 0700 and files 0600. The demo
+   * profile's embedded inbox always has one; a department's own may (`--key-file`).
+   * File storage only.
+   */
+  atRest?: { key: Buffer } | undefined;
   /** An unfinished upload expires this long after creation (410 afterwards). Default 7 days. */
   uploadExpiryMs?: number;
   /**
@@ -89,10 +97,18 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
         'upload URLs are built from it, never from the Host header a request names',
     );
   }
-  const db = InboxDb.open(join(options.dataDir, 'inbox.db'), { busyTimeoutMs: options.busyTimeoutMs });
+  const atRest = options.atRest ? deriveAtRestKeys(options.atRest.key) : undefined;
+  if (atRest && (options.storage ?? 'file') !== 'file') {
+    throw new InboxError('config.invalid', 'an at-rest key applies to file storage; encrypt an S3 bucket server-side');
+  }
+  if (atRest) ownerOnlyDirectory(options.dataDir);
+  const db = InboxDb.open(join(options.dataDir, 'inbox.db'), {
+    busyTimeoutMs: options.busyTimeoutMs,
+    key: atRest?.database,
+  });
   let storage: InboxStorage;
   try {
-    storage = await createStorage(options.storage ?? 'file', options.dataDir, uploadExpiryMs);
+    storage = await createStorage(options.storage ?? 'file', options.dataDir, uploadExpiryMs, atRest?.files);
   } catch (error) {
     db.close();
     throw error;

@@ -8,6 +8,7 @@ import { MemoryLocker, Server, type Upload } from '@tus/server';
 import { PacketId, Sha256Hex, UPLOAD_METADATA } from '../../src-main/common/sync-protocol.ts';
 import type { InboxDb, UploadRow, WindowRow } from './db.ts';
 import { InboxError, transientCode } from './errors.ts';
+import { STORED_BYTES_ALTERED } from './sealed-file-store.ts';
 import type { InboxStorage } from './storage.ts';
 
 export const TUS_PATH = '/v1/files';
@@ -39,7 +40,11 @@ export function createTusServer(options: TusOptions): Server {
 
   /** Records a fully written upload: hashes it, keeps it or refuses and deletes it. */
   async function settle(row: UploadRow): Promise<void> {
-    const actual = await storage.digest(row.upload_id);
+    const actual = await storage.digest(row.upload_id).catch((error: unknown) => {
+      // Stored encrypted and failing authentication: refused as a mismatch is.
+      if ((error as { code?: string }).code === STORED_BYTES_ALTERED) return { sha256: '', size: -1 };
+      throw error;
+    });
     if (actual.sha256 !== row.sha256 || actual.size !== row.size) {
       await storage.discard(row.upload_id);
       db.write(() => db.setUploadState(row.upload_id, 'open', 'refused'));
