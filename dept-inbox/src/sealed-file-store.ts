@@ -11,8 +11,9 @@
 // Every record but the last holds exactly C bytes, so the plaintext size follows from
 // the file size. A PATCH that ends inside a chunk seals what it has as a short last
 // record; the next PATCH opens that record, drops it and seals it again, longer, under a
-// new random nonce (a nonce is never reused under a key). A record torn by a crash
-// fails authentication and does not count: the offset a HEAD reports is what was
+// new random nonce (a nonce is never reused under a key). So a short record is only ever
+// the last thing in the file, and a record torn by a crash (it can only follow whole
+// ones) fails authentication and does not count: the offset a HEAD reports is what was
 // sealed whole, and the window resumes from there. The upload's info (size, metadata)
 // is sealed too. Files 0600 in a 0700 directory.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
@@ -161,12 +162,10 @@ export class SealedFileStore extends DataStore {
     MAGIC.copy(header, 0);
     salt.copy(header, MAGIC.length);
     header.writeUInt32BE(CHUNK_SIZE, MAGIC.length + SALT_BYTES);
-    const handle = await open(path, 'wx', 0o600);
-    try {
-      await handle.writeFile(header);
-    } finally {
-      await handle.close();
-    }
+    // Whole or not at all: a file without its header could never be opened again.
+    const temp = `${path}.tmp`;
+    await writeFile(temp, header, { mode: 0o600, flag: 'wx' });
+    await rename(temp, path);
     await this.#info.set(file.id, file);
     file.storage = { type: 'file', path };
     return file;
