@@ -127,9 +127,11 @@ export default {
       severity: 'error',
       comment:
         'dept-inbox/src runs as its own server: from src-main it may import only common/ and the ' +
-        'packet signing (src-main/sync/signing.ts), the two things both ends must agree on.',
+        'packet signing (src-main/sync/signing.ts), the two things both ends must agree on, and how an ' +
+        'SQLite file is keyed (src-main/store/sqlite-cipher.ts), so the embedded demo inbox is ' +
+        'encrypted exactly as the app database is.',
       from: { path: `${TREE}dept-inbox/src/` },
-      to: { path: '^$1src-main/', pathNot: '^$1src-main/(common/|sync/signing\\.ts$)' },
+      to: { path: '^$1src-main/', pathNot: '^$1src-main/(common/|sync/signing\\.ts$|store/sqlite-cipher\\.ts$)' },
     },
 
     // ── core/ and the shells ──

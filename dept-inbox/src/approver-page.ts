@@ -1,57 +1,59 @@
 // 审批人页面: a small server-rendered page at /approver/ where an approver signs in
 // with the token the CLI printed (`enroll-approver`), sees the packets with their
 // state, opens one (manifest, files, history) and decides. No script: plain forms,
-// a SameSite=Strict session cookie, a per-session CSRF field and a strict CSP.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// a SameSite=Strict session cookie (Secure when the page is served over TLS), a
+// per-session CSRF field and a strict CSP. Sign-in is rate-limited per remote address.
+import { timingSafeEqual } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { INBOX_STATES, INBOX_TRANSITIONS, type InboxState } from '../../src-main/common/sync-protocol.ts';
 import { decide, hashToken, type Decision } from './admin.ts';
+import {
+  ApproverSessions,
+  LoginThrottle,
+  type ApproverSession as Session,
+  type ThrottlePolicy,
+} from './approver-sessions.ts';
 import type { InboxDb, PacketRow } from './db.ts';
 import { InboxError } from './errors.ts';
+import { zh } from './i18n.ts';
 import type { InboxStorage } from './storage.ts';
 
-export const STATE_LABELS: Record<InboxState, string> = {
-  receiving: '接收中',
-  delivered: '已送达',
-  accepted: '已受理',
-  correction_required: '需补正',
-  refused: '不予受理',
-  approved: '准予许可',
-  closed: '已办结',
-};
-
 const COOKIE = 'tb_approver';
-const CLEAR_COOKIE = `${COOKIE}=; Path=/approver; HttpOnly; SameSite=Strict; Max-Age=0`;
 const SESSION_MS = 8 * 3600_000;
-const STALE_NOTICE = '登录已失效：部门收件箱已重新启动（演示模式下随通办专窗一起重启），或距登录已超过 8 小时。请重新输入审批人令牌登录。';
-const NOT_DONE_NOTICE = '刚才提交的操作未执行，登录后请重新提交。';
-
-interface Session {
-  approver: string;
-  csrf: string;
-  expires: number;
-}
+/** How often expired sessions and forgotten sign-in failures are swept (they also go when met). */
+const PRUNE_MS = 10 * 60_000;
 
 export interface ApproverPageOptions {
   db: InboxDb;
   storage: InboxStorage;
   now: () => number;
+  /** Mark the cookie Secure: the page is reached over https (the public URL says so). */
+  secureCookies: boolean;
+  /** Sign-in throttling; the default locks an address after 5 failures. */
+  throttle?: ThrottlePolicy | undefined;
 }
 
-export async function registerApproverPage(app: FastifyInstance, options: ApproverPageOptions): Promise<void> {
+export interface ApproverPage {
+  readonly sessions: ApproverSessions;
+}
+
+export async function registerApproverPage(app: FastifyInstance, options: ApproverPageOptions): Promise<ApproverPage> {
   const { db, storage, now } = options;
-  const sessions = new Map<string, Session>();
+  const sessions = new ApproverSessions(now, SESSION_MS);
+  const throttle = new LoginThrottle(now, options.throttle);
+  const attributes = `Path=/approver; HttpOnly; SameSite=Strict${options.secureCookies ? '; Secure' : ''}`;
+  const clearCookie = `${COOKIE}=; ${attributes}; Max-Age=0`;
+  const pruner = setInterval(() => {
+    sessions.prune();
+    throttle.prune();
+  }, PRUNE_MS);
+  pruner.unref();
+  app.addHook('onClose', async () => clearInterval(pruner));
 
   const session = (request: FastifyRequest): Session | undefined => {
     const id = readCookie(request.headers.cookie, COOKIE);
-    if (!id) return undefined;
-    const found = sessions.get(id);
-    if (!found || found.expires < now()) {
-      sessions.delete(id);
-      return undefined;
-    }
-    return found;
+    return id ? sessions.get(id) : undefined;
   };
   /**
    * A cookie the inbox no longer knows: sessions live in memory, so a restart of the
@@ -62,7 +64,7 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
     readCookie(request.headers.cookie, COOKIE) !== undefined && session(request) === undefined;
   const requireSession = (request: FastifyRequest): Session => {
     const found = session(request);
-    if (!found) throw new InboxError('approver.unauthorized', '请先登录');
+    if (!found) throw new InboxError('approver.unauthorized', zh.errors.signInFirst);
     return found;
   };
   const checkCsrf = (request: FastifyRequest, found: Session) => {
@@ -70,7 +72,7 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
     const a = Buffer.from(sent);
     const b = Buffer.from(found.csrf);
     if (a.length !== b.length || !timingSafeEqual(a, b))
-      throw new InboxError('approver.badCsrf', '表单已过期，请刷新页面后重试');
+      throw new InboxError('approver.badCsrf', zh.errors.formExpired);
   };
 
   await app.register(async (scope) => {
@@ -88,14 +90,18 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
       const known = error instanceof InboxError;
       if (!known) scope.log.error({ err: error }, 'approver page failed');
       const status = known ? error.status : 500;
-      const message = known ? error.message : '服务器内部错误';
+      const message = known ? error.message : zh.errors.internal;
       if (known && error.code === 'approver.unauthorized') {
         const stale = readCookie(request.headers.cookie, COOKIE) !== undefined;
-        if (stale) reply.header('set-cookie', CLEAR_COOKIE);
+        if (stale) reply.header('set-cookie', clearCookie);
         html(
           reply.status(401),
           loginPage(undefined, {
-            notice: stale ? (request.method === 'POST' ? `${STALE_NOTICE}${NOT_DONE_NOTICE}` : STALE_NOTICE) : undefined,
+            notice: stale
+              ? request.method === 'POST'
+                ? `${zh.login.staleNotice}${zh.login.notDoneNotice}`
+                : zh.login.staleNotice
+              : undefined,
             next: returnPath(request.url),
           }),
         );
@@ -103,7 +109,10 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
       }
       html(
         reply.status(status),
-        page('出错了', `<p class="error">${esc(message)}</p><p><a href="/approver/">返回列表</a></p>`),
+        page(
+          zh.page.errorTitle,
+          `<p class="error">${esc(message)}</p><p><a href="/approver/">${zh.page.backToList}</a></p>`,
+        ),
       );
     });
 
@@ -113,7 +122,7 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
       const found = session(request);
       if (!found) {
         if (!staleCookie(request)) return html(reply, loginPage());
-        return html(reply.header('set-cookie', CLEAR_COOKIE), loginPage(undefined, { notice: STALE_NOTICE }));
+        return html(reply.header('set-cookie', clearCookie), loginPage(undefined, { notice: zh.login.staleNotice }));
       }
       const stateParam = (request.query as Record<string, unknown>).state;
       const state = INBOX_STATES.includes(stateParam as InboxState) ? (stateParam as InboxState) : undefined;
@@ -124,18 +133,26 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
       const form = (request.body ?? {}) as Record<string, unknown>;
       const token = String(form.token ?? '').trim();
       const next = returnPath(String(form.next ?? ''));
+      // Per remote address (the socket's: no forwarded header is believed). There is no
+      // user name to count by: the token is the whole credential, and a wrong one and an
+      // unknown one are the same thing, answered the same way.
+      const from = `addr:${request.ip}`;
+      const lockedMs = throttle.lockedFor(from);
+      if (lockedMs > 0) {
+        const minutes = Math.ceil(lockedMs / 60_000);
+        return html(
+          reply.status(429).header('retry-after', String(Math.ceil(lockedMs / 1000))),
+          loginPage(zh.login.tooManyAttempts(minutes), { next }),
+        );
+      }
       const approver = token ? db.approverByTokenHash(hashToken(token)) : undefined;
-      if (!approver) return html(reply.status(401), loginPage('令牌无效', { next }));
-      const id = randomBytes(32).toString('base64url');
-      sessions.set(id, {
-        approver: approver.name,
-        csrf: randomBytes(24).toString('base64url'),
-        expires: now() + SESSION_MS,
-      });
-      reply.header(
-        'set-cookie',
-        `${COOKIE}=${id}; Path=/approver; HttpOnly; SameSite=Strict; Max-Age=${SESSION_MS / 1000}`,
-      );
+      if (!approver) {
+        throttle.failed(from);
+        return html(reply.status(401), loginPage(zh.login.invalidToken, { next }));
+      }
+      throttle.succeeded(from);
+      const { id } = sessions.create(approver.name);
+      reply.header('set-cookie', `${COOKIE}=${id}; ${attributes}; Max-Age=${SESSION_MS / 1000}`);
       // Back where the approver was when the session ran out (the packet page), or the list.
       return reply.redirect(next ?? '/approver/', 303);
     });
@@ -145,7 +162,7 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
       checkCsrf(request, found);
       const id = readCookie(request.headers.cookie, COOKIE);
       if (id) sessions.delete(id);
-      reply.header('set-cookie', CLEAR_COOKIE);
+      reply.header('set-cookie', clearCookie);
       return reply.redirect('/approver/', 303);
     });
 
@@ -179,7 +196,7 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
       const position = Number((request.params as Record<string, string>).position);
       const entry = db.packetFiles(packet.packet_id, packet.version).find((f) => f.position === position);
       const file = entry ? db.file(entry.sha256) : undefined;
-      if (!entry || !file) throw new InboxError('upload.notFound', '该文件尚未收到');
+      if (!entry || !file) throw new InboxError('upload.notFound', zh.errors.fileNotReceived);
       // Sent chunked: a stream with a fixed Content-Length kept its socket out of the idle set and held close() up.
       return reply
         .header('content-type', entry.media_type)
@@ -187,12 +204,13 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
         .send(await storage.open(file.path));
     });
   });
+  return { sessions };
 }
 
 function packetFrom(db: InboxDb, params: unknown): PacketRow {
   const { packetId, version } = params as Record<string, string>;
   const packet = /^[1-9][0-9]{0,5}$/.test(version ?? '') ? db.packet(packetId ?? '', Number(version)) : undefined;
-  if (!packet) throw new InboxError('packet.notFound', '没有这个收件');
+  if (!packet) throw new InboxError('packet.notFound', zh.errors.noSuchPacket);
   return packet;
 }
 
@@ -221,7 +239,7 @@ function decisionFrom(form: Record<string, unknown>): Decision {
     case 'close':
       return text('reason') ? { kind: 'close', reason: text('reason') } : { kind: 'close' };
     default:
-      throw new InboxError('decision.invalid', '未知的审批操作');
+      throw new InboxError('decision.invalid', zh.errors.unknownDecision);
   }
 }
 
@@ -252,10 +270,10 @@ const STYLE = `
 function page(title: string, body: string, found?: Session): string {
   const logout = found
     ? `<form method="post" action="/approver/logout" style="float:right"><input type="hidden" name="csrf" value="${esc(found.csrf)}">` +
-      `${esc(found.approver)} <button>退出</button></form>`
+      `${esc(found.approver)} <button>${zh.page.logout}</button></form>`
     : '';
   return (
-    `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)} · 部门收件箱</title>` +
+    `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)} · ${zh.page.suffix}</title>` +
     `<style>${STYLE}</style></head><body>${logout}<h1>${esc(title)}</h1>${body}</body></html>`
   );
 }
@@ -269,32 +287,32 @@ function returnPath(url: string): string | undefined {
 function loginPage(error?: string, options: { notice?: string | undefined; next?: string | undefined } = {}): string {
   const next = options.next ? `<input type="hidden" name="next" value="${esc(options.next)}">` : '';
   return page(
-    '审批人登录',
+    zh.login.title,
     `${options.notice ? `<p class="error" role="alert">${esc(options.notice)}</p>` : ''}` +
       `${error ? `<p class="error">${esc(error)}</p>` : ''}<form method="post" action="/approver/login">${next}` +
-      `<label>审批人令牌 <input type="password" name="token" autocomplete="off" required></label> <button>登录</button></form>` +
-      '<p>令牌由管理员运行 <code>enroll-approver</code> 生成。</p>',
+      `<label>${zh.login.tokenLabel} <input type="password" name="token" autocomplete="off" required></label> ` +
+      `<button>${zh.login.submit}</button></form><p>${zh.login.hint('<code>enroll-approver</code>')}</p>`,
   );
 }
 
 function listPage(rows: PacketRow[], state: InboxState | undefined, found: Session): string {
   const filters = [
-    `<a href="/approver/">全部</a>`,
-    ...INBOX_STATES.map((s) => `<a href="/approver/?state=${s}">${STATE_LABELS[s]}</a>`),
+    `<a href="/approver/">${zh.list.all}</a>`,
+    ...INBOX_STATES.map((s) => `<a href="/approver/?state=${s}">${zh.states[s]}</a>`),
   ];
   const body = rows
     .map(
       (p) =>
         `<tr><td>${esc(p.department_reference ?? '—')}</td><td><code>${esc(p.packet_id)}</code></td><td>${p.version}</td>` +
-        `<td>${esc(p.window_id)}</td><td>${esc(p.item_code)}</td><td><span class="state">${STATE_LABELS[p.state]}</span></td>` +
+        `<td>${esc(p.window_id)}</td><td>${esc(p.item_code)}</td><td><span class="state">${zh.states[p.state]}</span></td>` +
         `<td>${cst(p.registered_at)}</td><td>${cst(p.received_at)}</td>` +
-        `<td><a href="/approver/packets/${esc(p.packet_id)}/${p.version}">查看与审批</a></td></tr>`,
+        `<td><a href="/approver/packets/${esc(p.packet_id)}/${p.version}">${zh.list.open}</a></td></tr>`,
     )
     .join('');
   return page(
-    `收件列表${state ? ` · ${STATE_LABELS[state]}` : ''}`,
-    `<nav>${filters.join('')}</nav><table><thead><tr><th>收件编号</th><th>收件包</th><th>版本</th><th>窗口</th><th>事项编码</th>` +
-      `<th>状态</th><th>登记时间</th><th>送达时间</th><th></th></tr></thead><tbody>${body || '<tr><td colspan="9">暂无收件</td></tr>'}</tbody></table>`,
+    `${zh.list.title}${state ? ` · ${zh.states[state]}` : ''}`,
+    `<nav>${filters.join('')}</nav><table><thead><tr>${zh.list.columns.map((c) => `<th>${c}</th>`).join('')}</tr></thead>` +
+      `<tbody>${body || `<tr><td colspan="${zh.list.columns.length}">${zh.list.empty}</td></tr>`}</tbody></table>`,
     found,
   );
 }
@@ -306,8 +324,8 @@ function detailPage(db: InboxDb, packet: PacketRow, found: Session): string {
       const held = db.file(f.sha256) !== undefined;
       const name = held
         ? `<a href="/approver/packets/${esc(packet.packet_id)}/${packet.version}/files/${f.position}">${esc(f.name)}</a>`
-        : `${esc(f.name)}（未收到）`;
-      return `<tr><td>${name}</td><td>${esc(f.media_type)}</td><td>${f.size.toLocaleString('zh-CN')} 字节</td><td><code>${esc(f.sha256.slice(0, 16))}…</code></td></tr>`;
+        : `${esc(f.name)}${zh.detail.notReceived}`;
+      return `<tr><td>${name}</td><td>${esc(f.media_type)}</td><td>${zh.detail.bytes(f.size)}</td><td><code>${esc(f.sha256.slice(0, 16))}…</code></td></tr>`;
     })
     .join('');
   const history = db
@@ -318,8 +336,8 @@ function detailPage(db: InboxDb, packet: PacketRow, found: Session): string {
         ? (JSON.parse(c.correction_items) as string[]).map((i) => `<li>${esc(i)}</li>`).join('')
         : '';
       return (
-        `<li>${cst(c.at)} <span class="state">${STATE_LABELS[c.state]}</span> ${esc(c.decided_by ?? '')} ${esc(c.reason ?? '')}` +
-        `${c.waybill ? ` 运单号 ${esc(c.waybill)}` : ''}${items ? `<ul>${items}</ul>` : ''}</li>`
+        `<li>${cst(c.at)} <span class="state">${zh.states[c.state]}</span> ${esc(c.decided_by ?? '')} ${esc(c.reason ?? '')}` +
+        `${c.waybill ? ` ${zh.detail.waybill} ${esc(c.waybill)}` : ''}${items ? `<ul>${items}</ul>` : ''}</li>`
       );
     })
     .join('');
@@ -331,24 +349,32 @@ function detailPage(db: InboxDb, packet: PacketRow, found: Session): string {
     .map((to) => {
       switch (to) {
         case 'accepted':
-          return form('accept', '', '受理');
+          return form('accept', '', zh.decide.accept);
         case 'correction_required':
           return form(
             'correction',
-            '<p><label>需补正的材料（每行一项）<br><textarea name="items" rows="4" required></textarea></label></p>' +
-              '<p><label>说明（可选）<br><input type="text" name="reason"></label></p>',
-            '一次性告知补正',
+            `<p><label>${zh.decide.correctionItems}<br><textarea name="items" rows="4" required></textarea></label></p>` +
+              `<p><label>${zh.decide.correctionReason}<br><input type="text" name="reason"></label></p>`,
+            zh.decide.correction,
           );
         case 'refused':
-          return form('refuse', '<p><label>理由<br><input type="text" name="reason" required></label></p>', '不予受理');
+          return form(
+            'refuse',
+            `<p><label>${zh.decide.refuseReason}<br><input type="text" name="reason" required></label></p>`,
+            zh.decide.refuse,
+          );
         case 'approved':
           return form(
             'approve',
-            '<p><label>EMS 运单号（可选）<br><input type="text" name="waybill"></label></p>',
-            '准予许可',
+            `<p><label>${zh.decide.waybill}<br><input type="text" name="waybill"></label></p>`,
+            zh.decide.approve,
           );
         case 'closed':
-          return form('close', '<p><label>说明（可选）<br><input type="text" name="reason"></label></p>', '办结');
+          return form(
+            'close',
+            `<p><label>${zh.decide.closeReason}<br><input type="text" name="reason"></label></p>`,
+            zh.decide.close,
+          );
         default:
           return '';
       }
@@ -356,14 +382,16 @@ function detailPage(db: InboxDb, packet: PacketRow, found: Session): string {
     .join('');
   const manifest = JSON.stringify(JSON.parse(packet.manifest), null, 2);
   return page(
-    `收件 ${packet.department_reference ?? packet.packet_id} · 第 ${packet.version} 版`,
-    `<p><a href="/approver/">← 返回列表</a></p>` +
-      `<p>状态 <span class="state">${STATE_LABELS[packet.state]}</span> · 窗口 ${esc(packet.window_id)} · 事项编码 ${esc(packet.item_code)}` +
-      `${packet.previous_version ? ` · 补正第 ${packet.previous_version} 版` : ''}</p>` +
-      `<h2>审批</h2>${forms || '<p>此状态下无可用操作。</p>'}` +
-      `<h2>材料</h2><table><thead><tr><th>文件</th><th>类型</th><th>大小</th><th>SHA-256</th></tr></thead><tbody>${files || '<tr><td colspan="4">无文件</td></tr>'}</tbody></table>` +
-      `<h2>经过</h2><ul>${history || '<li>尚无记录</li>'}</ul>` +
-      `<h2>收件清单</h2><pre>${esc(manifest)}</pre>`,
+    zh.detail.title(packet.department_reference ?? packet.packet_id, packet.version),
+    `<p><a href="/approver/">${zh.detail.back}</a></p>` +
+      `<p>${zh.detail.state} <span class="state">${zh.states[packet.state]}</span> · ${zh.detail.window} ${esc(packet.window_id)}` +
+      ` · ${zh.detail.itemCode} ${esc(packet.item_code)}` +
+      `${packet.previous_version ? ` · ${zh.detail.corrects(packet.previous_version)}` : ''}</p>` +
+      `<h2>${zh.detail.decideHeading}</h2>${forms || `<p>${zh.detail.noActions}</p>`}` +
+      `<h2>${zh.detail.filesHeading}</h2><table><thead><tr>${zh.detail.fileColumns.map((c) => `<th>${c}</th>`).join('')}</tr></thead>` +
+      `<tbody>${files || `<tr><td colspan="${zh.detail.fileColumns.length}">${zh.detail.noFiles}</td></tr>`}</tbody></table>` +
+      `<h2>${zh.detail.historyHeading}</h2><ul>${history || `<li>${zh.detail.noHistory}</li>`}</ul>` +
+      `<h2>${zh.detail.manifestHeading}</h2><pre>${esc(manifest)}</pre>`,
     found,
   );
 }

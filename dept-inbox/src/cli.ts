@@ -8,7 +8,8 @@
 //                                      | approve [--waybill EMS…] | close   [--version N] [--by NAME]
 //   npx tsx dept-inbox/src/cli.ts list [--state STATE]
 //
-// Every command takes --data-dir (default ./dept-inbox-data, or $TONGBAN_INBOX_DIR). The
+// Every command takes --data-dir (default ./dept-inbox-data, or $TONGBAN_INBOX_DIR), and
+// --key-file FILE for an inbox encrypted at rest (32 bytes, raw or hex, mode 0600). The
 // admin commands work while the server runs: SQLite WAL lets both write, and the
 // server's long polls notice the change.
 import { resolve } from 'node:path';
@@ -16,20 +17,27 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { decide, enrolApprover, enrolWindow, listPackets, type Decision } from './admin.ts';
-import { InboxDb } from './db.ts';
+import { deriveAtRestKeys, readKeyFile } from './at-rest.ts';
+import { InboxAtRestError, InboxDb } from './db.ts';
 import { InboxError } from './errors.ts';
 import { createInbox } from './server.ts';
 import type { StorageConfig } from './storage.ts';
 
 const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide | list> [options]
-  serve            --data-dir DIR --port N [--host 127.0.0.1] [--upload-expiry-hours 168] [--public-url URL]
+  serve            --data-dir DIR --port N [--host 127.0.0.1] [--upload-expiry-hours 168]
+                   [--public-url URL]  (required unless --host is a loopback address)
                    [--s3-bucket B [--s3-endpoint URL] [--s3-region R]]  (S3 keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)
   enroll-window    --window-id W01 --public-key KEY --scheme ed25519|sm2 [--label TEXT] [--replace]
   enroll-approver  --name NAME
   decide <packetId> accept|correction|refuse|approve|close [--item TEXT]... [--reason TEXT] [--waybill NO] [--version N] [--by NAME]
-  list             [--state receiving|delivered|accepted|correction_required|refused|approved|closed]`;
+  list             [--state receiving|delivered|accepted|correction_required|refused|approved|closed]
+every command      [--data-dir DIR] [--key-file FILE]  (FILE: the key the inbox is encrypted with)`;
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * `atRestKey`: the key of an inbox encrypted at rest, given by a program that holds it
+ * (the demo profile's wrapper, src-main/demo/inbox-cli.ts) instead of --key-file.
+ */
+export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -40,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       'upload-expiry-hours': { type: 'string' },
       'public-url': { type: 'string' },
+      'key-file': { type: 'string' },
       's3-bucket': { type: 'string' },
       's3-endpoint': { type: 'string' },
       's3-region': { type: 'string' },
@@ -63,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const dataDir = resolve(values['data-dir'] ?? process.env.TONGBAN_INBOX_DIR ?? 'dept-inbox-data');
+  const atRestKey = values['key-file'] ? readKeyFile(values['key-file']) : given.atRestKey;
 
   if (command === 'serve') {
     const storage: StorageConfig = values['s3-bucket']
@@ -88,8 +98,10 @@ export async function main(argv: string[]): Promise<number> {
       logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
       ...(expiryHours ? { uploadExpiryMs: expiryHours * 3600_000 } : {}),
       ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+      ...(atRestKey ? { atRest: { key: atRestKey } } : {}),
     });
-    console.log(`Department inbox on ${inbox.url} (data: ${dataDir}); approver page ${inbox.url}/approver/`);
+    const reach = values['public-url']?.replace(/\/+$/, '') ?? inbox.url;
+    console.log(`Department inbox on ${inbox.url} (data: ${dataDir}); approver page ${reach}/approver/`);
     await new Promise<void>((done) => {
       process.once('SIGINT', done);
       process.once('SIGTERM', done);
@@ -98,7 +110,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const db = InboxDb.open(`${dataDir}/inbox.db`);
+  const db = InboxDb.open(`${dataDir}/inbox.db`, {
+    key: atRestKey ? deriveAtRestKeys(atRestKey).database : undefined,
+  });
   try {
     switch (command) {
       case 'enroll-window': {
@@ -193,6 +207,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     (error: unknown) => {
       if (error instanceof InboxError) {
         console.error(`error (${error.code}): ${error.message}`);
+        process.exit(1);
+      }
+      if (error instanceof InboxAtRestError) {
+        console.error(`error (atRest.${error.reason}): ${error.message}`);
         process.exit(1);
       }
       console.error(error);

@@ -1,12 +1,15 @@
 // The inbox's SQLite database: enrolled windows and approvers, packet versions with
 // their manifests, the content-addressed file index, tus uploads, and the change feed.
 // Idempotency rests on UNIQUE constraints and guarded UPDATEs, never on read-then-write.
-// Plain SQLite (same driver as the app, no key): the department's own disk policy applies.
+// Plain SQLite by default (the department's own disk policy applies); with a key, the
+// file is encrypted as the app's own database is (src-main/store/sqlite-cipher.ts) and
+// kept owner-only.
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { DepartmentState, InboxState, SignatureScheme } from '../../src-main/common/sync-protocol.ts';
+import { isPlaintextSqlite, isWrongKey, keySqlite } from '../../src-main/store/sqlite-cipher.ts';
 
 export type Sqlite = BetterSqlite3.Database;
 
@@ -117,6 +120,31 @@ const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'window files',
+    up(db) {
+      // What each window has sent itself. The bytes are stored once per content (files),
+      // but a window is told a file is held only when IT uploaded it: telling it about
+      // another window's upload would confirm that a document exists elsewhere.
+      db.exec(`
+        CREATE TABLE window_files (
+          window_id   TEXT NOT NULL REFERENCES windows (window_id),
+          sha256      TEXT NOT NULL,
+          received_at INTEGER NOT NULL,
+          PRIMARY KEY (window_id, sha256)
+        ) STRICT, WITHOUT ROWID;
+
+        INSERT OR IGNORE INTO window_files (window_id, sha256, received_at)
+          SELECT window_id, sha256, created_at FROM uploads WHERE state IN ('complete', 'duplicate');
+        -- A committed version had every file it lists, whoever had uploaded them then.
+        INSERT OR IGNORE INTO window_files (window_id, sha256, received_at)
+          SELECT p.window_id, pf.sha256, coalesce(p.received_at, p.updated_at)
+          FROM packet_files pf JOIN packets p ON p.packet_id = pf.packet_id AND p.version = pf.version
+          WHERE p.state != 'receiving';
+      `);
+    },
+  },
 ];
 
 export interface WindowRow {
@@ -208,18 +236,68 @@ export class NewerSchemaError extends Error {
   override readonly name = 'NewerSchemaError';
 }
 
+/**
+ * The database cannot be opened as asked: `plaintext` — a key was given but the file is
+ * stored in the clear (an inbox that ran without one); `unreadable` — the key does not
+ * open it (another key, or not an inbox database); `encrypted` — no key was given but
+ * the file needs one.
+ */
+export class InboxAtRestError extends Error {
+  override readonly name = 'InboxAtRestError';
+
+  constructor(
+    readonly reason: 'plaintext' | 'unreadable' | 'encrypted',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** One connection, typed calls. Emits 'change' after a change row is committed. */
 export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
   private constructor(readonly sqlite: Sqlite) {
     super();
   }
 
-  /** `busyTimeoutMs`: how long a write waits for another writer (the CLI) before SQLITE_BUSY. */
-  static open(file: string, options: { busyTimeoutMs?: number } = {}): InboxDb {
-    mkdirSync(dirname(file), { recursive: true });
+  /**
+   * `busyTimeoutMs`: how long a write waits for another writer (the CLI) before SQLITE_BUSY.
+   * `key` (32 bytes): the file is encrypted with it, and it and its WAL are owner-only.
+   */
+  static open(file: string, options: { busyTimeoutMs?: number; key?: Buffer | undefined } = {}): InboxDb {
+    const { key } = options;
+    mkdirSync(dirname(file), { recursive: true, ...(key ? { mode: 0o700 } : {}) });
+    if (key) {
+      if (isPlaintextSqlite(file)) {
+        throw new InboxAtRestError('plaintext', `${file} is not encrypted; it cannot be opened with a key`);
+      }
+      // Created owner-only before SQLite sees it: its WAL and shared-memory files take the same mode.
+      if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+      if (process.platform !== 'win32') {
+        for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
+      }
+    }
     const sqlite = new BetterSqlite3(file);
     try {
-      const found = Number(sqlite.pragma('user_version', { simple: true }));
+      if (key) {
+        try {
+          keySqlite(sqlite, key);
+        } catch (error) {
+          if (!isWrongKey(error)) throw error;
+          throw new InboxAtRestError('unreadable', `${file} cannot be read with this key`, { cause: error });
+        }
+      }
+      let found: number;
+      try {
+        found = Number(sqlite.pragma('user_version', { simple: true }));
+      } catch (error) {
+        if (key || !isWrongKey(error)) throw error;
+        throw new InboxAtRestError(
+          'encrypted',
+          `${file} is encrypted (or not an inbox database): give its key (--key-file)`,
+          { cause: error },
+        );
+      }
       if (found > MIGRATIONS.length) {
         throw new NewerSchemaError(
           `inbox database schema ${found} is newer than this inbox supports (${MIGRATIONS.length}); install a newer version`,
@@ -250,6 +328,23 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
   /** Runs `fn` in a BEGIN IMMEDIATE transaction (another process — the CLI — may write too). */
   write<T>(fn: () => T): T {
     return this.sqlite.transaction(fn).immediate();
+  }
+
+  /**
+   * Makes the change feed's next cursor come after `cursor`: a fresh inbox that replaces
+   * one a window has read from (the demo's) must not hand out cursors the window has
+   * already passed, or it would skip those changes.
+   */
+  continueChangesAfter(cursor: number): void {
+    this.write(() => {
+      const updated = this.sqlite
+        .prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'changes' AND seq < ?`)
+        .run(cursor, cursor).changes;
+      const known = this.sqlite.prepare(`SELECT 1 FROM sqlite_sequence WHERE name = 'changes'`).get();
+      if (updated === 0 && !known && cursor > 0) {
+        this.sqlite.prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES ('changes', ?)`).run(cursor);
+      }
+    });
   }
 
   /** Changes committed by other connections (the CLI in another process) bump this. */
@@ -337,12 +432,19 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
       .all(packetId, version) as PacketFileRow[];
   }
 
-  /** Distinct files of a packet version that the department does not hold, in listed order. */
+  /**
+   * Distinct files of a packet version that its window has not sent the department (or
+   * whose stored bytes are gone), in listed order. Another window's upload of the same
+   * content does not count.
+   */
   missingFiles(packetId: string, version: number): string[] {
     const rows = this.sqlite
       .prepare(
-        `SELECT pf.sha256 FROM packet_files pf LEFT JOIN files f ON f.sha256 = pf.sha256
-         WHERE pf.packet_id = ? AND pf.version = ? AND f.sha256 IS NULL
+        `SELECT pf.sha256 FROM packet_files pf
+         JOIN packets p ON p.packet_id = pf.packet_id AND p.version = pf.version
+         LEFT JOIN files f ON f.sha256 = pf.sha256
+         LEFT JOIN window_files wf ON wf.window_id = p.window_id AND wf.sha256 = pf.sha256
+         WHERE pf.packet_id = ? AND pf.version = ? AND (f.sha256 IS NULL OR wf.sha256 IS NULL)
          GROUP BY pf.sha256 ORDER BY min(pf.position)`,
       )
       .all(packetId, version) as Array<{ sha256: string }>;
@@ -414,8 +516,27 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
     );
   }
 
+  /** The stored content is gone: every window that had sent it must send it again. */
   deleteFile(sha256: string): void {
     this.sqlite.prepare('DELETE FROM files WHERE sha256 = ?').run(sha256);
+    this.sqlite.prepare('DELETE FROM window_files WHERE sha256 = ?').run(sha256);
+  }
+
+  /** The window uploaded this content itself (call inside `write`, with the upload's settling). */
+  insertWindowFile(windowId: string, sha256: string, receivedAt: number): void {
+    this.sqlite
+      .prepare('INSERT OR IGNORE INTO window_files (window_id, sha256, received_at) VALUES (?, ?, ?)')
+      .run(windowId, sha256, receivedAt);
+  }
+
+  /** The stored file of this content, if this window has sent it itself. */
+  fileSentBy(windowId: string, sha256: string): FileRow | undefined {
+    return this.sqlite
+      .prepare(
+        `SELECT f.* FROM files f JOIN window_files wf ON wf.sha256 = f.sha256
+         WHERE wf.window_id = ? AND f.sha256 = ?`,
+      )
+      .get(windowId, sha256) as FileRow | undefined;
   }
 
   insertUpload(row: UploadRow): void {
@@ -434,6 +555,16 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
   setUploadState(uploadId: string, from: UploadState, to: UploadState): number {
     return this.sqlite.prepare('UPDATE uploads SET state = ? WHERE upload_id = ? AND state = ?').run(to, uploadId, from)
       .changes;
+  }
+
+  /** Uploads of a window still open and not expired at `now` (finished, refused and expired ones do not count). */
+  openUploadCount(windowId: string, now: number): number {
+    return Number(
+      this.sqlite
+        .prepare(`SELECT count(*) FROM uploads WHERE window_id = ? AND state = 'open' AND expires_at > ?`)
+        .pluck()
+        .get(windowId, now),
+    );
   }
 
   expiredOpenUploads(now: number, limit = 100): UploadRow[] {

@@ -11,6 +11,8 @@ export const ADMIN_ERRORS = {
   'decision.notAllowed': 409,
   'approver.unauthorized': 401,
   'approver.badCsrf': 403,
+  /** The inbox's own configuration (a start refused); never an answer to a request. */
+  'config.invalid': 500,
 } as const satisfies Record<string, number>;
 
 export type InboxErrorCode = ProtocolErrorCode | keyof typeof ADMIN_ERRORS;

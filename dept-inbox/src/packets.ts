@@ -14,6 +14,7 @@ import {
 import { verifyManifest } from '../../src-main/sync/signing.ts';
 import type { InboxDb, PacketRow, WindowRow } from './db.ts';
 import { InboxError } from './errors.ts';
+import { STORED_BYTES_ALTERED } from './sealed-file-store.ts';
 import type { InboxStorage } from './storage.ts';
 
 export interface PacketServiceOptions {
@@ -184,7 +185,8 @@ export class PacketService {
 
     const missing: string[] = [];
     for (const { sha256, size } of distinctFiles(manifest)) {
-      const file = db.file(sha256);
+      // Only what this window sent: committing would otherwise tell it what others hold.
+      const file = db.fileSentBy(window.window_id, sha256);
       if (!file || file.size !== size) {
         missing.push(sha256);
         continue;
@@ -194,8 +196,9 @@ export class PacketService {
       try {
         actual = await storage.digest(file.path);
       } catch (error) {
-        if ((error as { code?: string }).code !== 'ENOENT' && (error as { status_code?: number }).status_code !== 404)
-          throw error;
+        const { code, status_code: status } = error as { code?: string; status_code?: number };
+        // Gone, or (encrypted at rest) failing authentication: as good as altered.
+        if (code !== 'ENOENT' && code !== STORED_BYTES_ALTERED && status !== 404) throw error;
         actual = { sha256: '', size: -1 };
       }
       if (actual.sha256 !== sha256 || actual.size !== size) {

@@ -16,7 +16,9 @@ import {
   type ChangesAnswer,
 } from '../../src-main/common/sync-protocol.ts';
 import { hashToken } from './admin.ts';
+import { deriveAtRestKeys, ownerOnlyDirectory } from './at-rest.ts';
 import { registerApproverPage } from './approver-page.ts';
+import type { ApproverSessions } from './approver-sessions.ts';
 import { ChangeNotifier, changeToWire } from './change-feed.ts';
 import { InboxDb, type WindowRow } from './db.ts';
 import { InboxError, transientCode } from './errors.ts';
@@ -32,15 +34,31 @@ export interface InboxOptions {
   host?: string;
   /** Default 'file' (`<dataDir>/uploads`). */
   storage?: StorageConfig;
+  /**
+   * Encrypts what the inbox keeps — the database and every stored upload — under keys
+   * derived from this 32-byte key, and keeps its folders 0700 and files 0600. The demo
+   * profile's embedded inbox always has one; a department's own may (`--key-file`).
+   * File storage only.
+   */
+  atRest?: { key: Buffer } | undefined;
   /** An unfinished upload expires this long after creation (410 afterwards). Default 7 days. */
   uploadExpiryMs?: number;
+  /**
+   * Unfinished, unexpired uploads one window may hold; the next creation answers 429
+   * `upload.tooManyOpen` (Retry-After 60). Default 16.
+   */
+  maxOpenUploadsPerWindow?: number;
   /** Largest single file. Default 8 GiB. */
   maxFileBytes?: number;
   /** Largest JSON body (the manifest). Default 1 MiB. */
   maxManifestBytes?: number;
   /** pino logger; false for none. Default: info to stdout. */
   logger?: Logger | false;
-  /** Base URL windows reach this inbox by, when it sits behind a proxy (upload URLs use it). */
+  /**
+   * Base URL windows reach this inbox by (http: or https:, a path prefix allowed): upload
+   * URLs are built from it. Required when `host` is not a loopback address; on loopback it
+   * defaults to the listen address. Never taken from a request's Host header.
+   */
   publicUrl?: string;
   /** Prefix of department references. Default `TB`. */
   referencePrefix?: string;
@@ -57,6 +75,8 @@ export interface Inbox {
   db: InboxDb;
   storage: InboxStorage;
   app: FastifyInstance;
+  /** Who is signed in on the approver page (in memory; a restart signs everyone out). */
+  approverSessions: ApproverSessions;
   /** Removes expired unfinished uploads now (also runs on a timer). */
   sweepExpired(): Promise<number>;
   close(): Promise<void>;
@@ -67,11 +87,28 @@ const DAY_MS = 24 * 3600_000;
 export async function createInbox(options: InboxOptions): Promise<Inbox> {
   const now = options.now ?? Date.now;
   const uploadExpiryMs = options.uploadExpiryMs ?? 7 * DAY_MS;
-  const publicUrl = options.publicUrl?.replace(/\/+$/, '');
-  const db = InboxDb.open(join(options.dataDir, 'inbox.db'), { busyTimeoutMs: options.busyTimeoutMs });
+  const listenHost = options.host ?? '127.0.0.1';
+  // Checked before anything is opened: a refused start leaves the data directory untouched.
+  const configuredUrl = options.publicUrl === undefined ? undefined : parsePublicUrl(options.publicUrl);
+  if (configuredUrl === undefined && !isLoopback(listenHost)) {
+    throw new InboxError(
+      'config.invalid',
+      `--public-url is required when the inbox listens on ${listenHost} (not a loopback address): ` +
+        'upload URLs are built from it, never from the Host header a request names',
+    );
+  }
+  const atRest = options.atRest ? deriveAtRestKeys(options.atRest.key) : undefined;
+  if (atRest && (options.storage ?? 'file') !== 'file') {
+    throw new InboxError('config.invalid', 'an at-rest key applies to file storage; encrypt an S3 bucket server-side');
+  }
+  if (atRest) ownerOnlyDirectory(options.dataDir);
+  const db = InboxDb.open(join(options.dataDir, 'inbox.db'), {
+    busyTimeoutMs: options.busyTimeoutMs,
+    key: atRest?.database,
+  });
   let storage: InboxStorage;
   try {
-    storage = await createStorage(options.storage ?? 'file', options.dataDir, uploadExpiryMs);
+    storage = await createStorage(options.storage ?? 'file', options.dataDir, uploadExpiryMs, atRest?.files);
   } catch (error) {
     db.close();
     throw error;
@@ -103,6 +140,8 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
 
   const packets = new PacketService({ db, storage, now, referencePrefix: options.referencePrefix ?? 'TB', warn });
   const notifier = new ChangeNotifier(db);
+  // Known once listening (port 0 picks one); no request is served before that.
+  let origin = configuredUrl ?? '';
   const tus = createTusServer({
     db,
     storage,
@@ -110,12 +149,12 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     now,
     uploadExpiryMs,
     maxFileBytes: options.maxFileBytes ?? 8 * 1024 ** 3,
-    publicUrl,
+    maxOpenUploads: options.maxOpenUploadsPerWindow ?? 16,
+    origin: () => origin,
     warn,
   });
 
   let closing = false;
-  const baseUrl = (request: FastifyRequest) => publicUrl ?? `${request.protocol}://${request.host}`;
   const auth = (request: FastifyRequest) => authenticate(request.headers.authorization);
 
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
@@ -139,12 +178,12 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
 
   app.put('/v1/packets/:packetId/versions/:version', async (request) => {
     const window = auth(request);
-    return packets.register(window, parsePacketKey(request.params), request.body, `${baseUrl(request)}${FILES_PATH}`);
+    return packets.register(window, parsePacketKey(request.params), request.body, `${origin}${FILES_PATH}`);
   });
 
   app.get('/v1/packets/:packetId/versions/:version', async (request) => {
     const window = auth(request);
-    return packets.status(window, parsePacketKey(request.params), `${baseUrl(request)}${FILES_PATH}`);
+    return packets.status(window, parsePacketKey(request.params), `${origin}${FILES_PATH}`);
   });
 
   app.post('/v1/packets/:packetId/versions/:version/commit', async (request) => {
@@ -200,7 +239,13 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     scope.all(`${TUS_PATH}/*`, handle);
   });
 
-  await registerApproverPage(app, { db, storage, now });
+  const approverPage = await registerApproverPage(app, {
+    db,
+    storage,
+    now,
+    // Behind TLS (the public URL says https): the session cookie never goes over plain http.
+    secureCookies: configuredUrl?.startsWith('https:') ?? false,
+  });
 
   const sweepExpired = async () => {
     try {
@@ -214,7 +259,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   sweepTimer.unref();
 
   try {
-    await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+    await app.listen({ port: options.port ?? 0, host: listenHost });
   } catch (error) {
     clearInterval(sweepTimer);
     notifier.close();
@@ -224,8 +269,8 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
-  const host = options.host ?? '127.0.0.1';
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `http://${listenHost.includes(':') ? `[${listenHost}]` : listenHost}:${port}`;
+  origin = configuredUrl ?? url;
 
   let closed: Promise<void> | undefined;
   return {
@@ -234,6 +279,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     db,
     storage,
     app,
+    approverSessions: approverPage.sessions,
     sweepExpired,
     close() {
       closed ??= (async () => {
@@ -263,6 +309,29 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     delete body.error.retryAfter;
     void reply.status(mapped.status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
+}
+
+/** Whether a listen address is reachable from this machine only. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\./.test(h);
+}
+
+/** The public URL without a trailing slash; only http: or https:, nothing after the path. */
+function parsePublicUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InboxError('config.invalid', `the public URL ${JSON.stringify(value)} is not a URL`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username) {
+    throw new InboxError(
+      'config.invalid',
+      `the public URL must be http:// or https:// with at most a path, got ${JSON.stringify(value)}`,
+    );
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
 /** Maps anything thrown in a route to a protocol error. */

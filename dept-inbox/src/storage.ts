@@ -12,6 +12,7 @@ import { FileStore } from '@tus/file-store';
 import { ERRORS, type DataStore } from '@tus/server';
 import type * as S3StoreModuleNs from '@tus/s3-store';
 import { transientCode } from './errors.ts';
+import { SealedFileStore } from './sealed-file-store.ts';
 
 type S3StoreModule = typeof S3StoreModuleNs;
 type S3StoreOptions = ConstructorParameters<S3StoreModule['S3Store']>[0];
@@ -86,7 +87,18 @@ Object.defineProperty(FileStoreWithSyncDirectory.prototype, 'checkOrCreateDirect
   },
 });
 
-export async function createStorage(config: StorageConfig, dataDir: string, expiryMs: number): Promise<InboxStorage> {
+/** `fileKey`: uploads are stored encrypted (file storage only; see sealed-file-store.ts). */
+export async function createStorage(
+  config: StorageConfig,
+  dataDir: string,
+  expiryMs: number,
+  fileKey?: Buffer,
+): Promise<InboxStorage> {
+  if (config === 'file' && fileKey) {
+    const directory = join(dataDir, 'uploads');
+    return wrap('file', new SealedFileStore({ directory, fileKey, expirationPeriodInMilliseconds: expiryMs }));
+  }
+  if (fileKey) throw new Error('an at-rest key applies to file storage only; encrypt the bucket server-side');
   if (config === 'file') {
     const directory = join(dataDir, 'uploads');
     const store = new FileStoreWithSyncDirectory({ directory, expirationPeriodInMilliseconds: expiryMs });

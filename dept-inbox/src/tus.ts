@@ -1,13 +1,14 @@
 // File uploads over tus (@tus/server) with the checks the stock stores do not make:
 // only enrolled windows, only files a window's manifest lists at the listed size, each
-// upload reachable only by the window that created it, expiry answered 410 so the
-// client restarts, and — when the last byte lands — the stored bytes hashed and a
+// upload reachable only by the window that created it, at most so many unfinished
+// uploads per window (429 past that), expiry answered 410 so the client restarts, and — when the last byte lands — the stored bytes hashed and a
 // mismatch refused (tus 460) and deleted.
 import type { ServerResponse } from 'node:http';
 import { MemoryLocker, Server, type Upload } from '@tus/server';
 import { PacketId, Sha256Hex, UPLOAD_METADATA } from '../../src-main/common/sync-protocol.ts';
 import type { InboxDb, UploadRow, WindowRow } from './db.ts';
 import { InboxError, transientCode } from './errors.ts';
+import { STORED_BYTES_ALTERED } from './sealed-file-store.ts';
 import type { InboxStorage } from './storage.ts';
 
 export const TUS_PATH = '/v1/files';
@@ -19,7 +20,10 @@ export interface TusOptions {
   now: () => number;
   uploadExpiryMs: number;
   maxFileBytes: number;
-  publicUrl?: string | undefined;
+  /** Unfinished, unexpired uploads one window may hold at once. */
+  maxOpenUploads: number;
+  /** Where windows reach the inbox (public URL or loopback listen address); upload URLs start with it. */
+  origin: () => string;
   warn: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -36,7 +40,11 @@ export function createTusServer(options: TusOptions): Server {
 
   /** Records a fully written upload: hashes it, keeps it or refuses and deletes it. */
   async function settle(row: UploadRow): Promise<void> {
-    const actual = await storage.digest(row.upload_id);
+    const actual = await storage.digest(row.upload_id).catch((error: unknown) => {
+      // Stored encrypted and failing authentication: refused as a mismatch is.
+      if ((error as { code?: string }).code === STORED_BYTES_ALTERED) return { sha256: '', size: -1 };
+      throw error;
+    });
     if (actual.sha256 !== row.sha256 || actual.size !== row.size) {
       await storage.discard(row.upload_id);
       db.write(() => db.setUploadState(row.upload_id, 'open', 'refused'));
@@ -59,6 +67,7 @@ export function createTusServer(options: TusOptions): Server {
       });
       // A duplicate keeps its bytes so its URL still answers HEAD as complete.
       db.setUploadState(row.upload_id, 'open', fresh ? 'complete' : 'duplicate');
+      db.insertWindowFile(row.window_id, row.sha256, now());
     });
   }
 
@@ -84,9 +93,9 @@ export function createTusServer(options: TusOptions): Server {
     disableTerminationForFinishedUploads: true,
     // Windows are programs, not web pages: no CORS header at all.
     allowedOrigins: [],
-    ...(options.publicUrl
-      ? { generateUrl: (_req, { path, id }) => `${options.publicUrl}${path}/${encodeURIComponent(id)}` }
-      : {}),
+    // Never from the request's Host (or X-Forwarded-*) header: a forged one would send the
+    // window's token and file to whoever it names.
+    generateUrl: (_req, { path, id }) => `${options.origin()}${path}/${encodeURIComponent(id)}`,
 
     onIncomingRequest: guard(async (req, uploadId) => {
       const window = authenticate(req.headers.get('authorization'));
@@ -123,7 +132,17 @@ export function createTusServer(options: TusOptions): Server {
         );
       }
       const at = now();
-      db.write(() =>
+      db.write(() => {
+        // Counted and inserted in one write transaction: parallel creations cannot slip past.
+        // Each open upload holds a file (or a multipart upload) until it finishes or expires.
+        if (db.openUploadCount(window.window_id, at) >= options.maxOpenUploads) {
+          throw new InboxError(
+            'upload.tooManyOpen',
+            `this window already has ${options.maxOpenUploads} unfinished uploads; finish them or retry later ` +
+              '(an unfinished upload stops counting when it expires)',
+            { retryAfter: 60 },
+          );
+        }
         db.insertUpload({
           upload_id: upload.id,
           window_id: window.window_id,
@@ -133,8 +152,8 @@ export function createTusServer(options: TusOptions): Server {
           created_at: at,
           expires_at: at + options.uploadExpiryMs,
           state: 'open',
-        }),
-      );
+        });
+      });
       return { metadata: upload.metadata };
     }),
 
@@ -188,7 +207,16 @@ function guard<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args
 }
 
 function toTusFailure(error: unknown): TusFailure | unknown {
-  if (error instanceof InboxError) return { status_code: error.status, body: JSON.stringify(error.toBody()) };
+  if (error instanceof InboxError) {
+    const body = error.toBody();
+    const retryAfter = body.error.retryAfter;
+    delete body.error.retryAfter; // a header, not a field
+    return {
+      status_code: error.status,
+      body: JSON.stringify(body),
+      ...(typeof retryAfter === 'number' ? { retryAfter } : {}),
+    };
+  }
   const transient = transientCode(error);
   if (transient) {
     return {

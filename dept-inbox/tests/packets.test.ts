@@ -131,6 +131,79 @@ describe('delivering a packet', () => {
   });
 });
 
+describe('what a window learns about other windows', () => {
+  it('a file another window uploaded counts as missing until this window uploads it itself', async () => {
+    const inbox = await startInbox();
+    const w1 = enrol(inbox, 'W01');
+    const w2 = enrol(inbox, 'W02');
+    const shared = bytes(5_000);
+    const first = packet(w1, [shared]);
+    await putPacket(inbox, w1, first);
+    await uploadAll(inbox, w1, first);
+    expect((await commit(inbox, w1, first)).body.state).toBe('delivered');
+
+    // W02 lists the same bytes: nothing in any answer may say the department holds them.
+    const other = packet(w2, [shared, bytes(10)]);
+    const all = [sha256(shared), sha256(other.files[1]!)];
+    expect((await putPacket(inbox, w2, other)).body.missingFiles).toEqual(all);
+    expect(
+      (await call(inbox, 'GET', packetVersionPath(other.manifest.packetId, 1), { token: w2.token })).body,
+    ).toMatchObject({ missingFiles: all });
+    const early = await commit(inbox, w2, other);
+    expect(early.status).toBe(409);
+    expect(early.body.error.missingFiles).toEqual(all);
+
+    // W02 sends the bytes itself, as for any file; then it holds them for its later packets too.
+    await uploadAll(inbox, w2, other);
+    expect((await commit(inbox, w2, other)).body.state).toBe('delivered');
+    expect((await putPacket(inbox, w2, packet(w2, [shared]))).body.missingFiles).toEqual([]);
+    // W01 still counts what it uploaded itself.
+    expect((await putPacket(inbox, w1, packet(w1, [shared]))).body.missingFiles).toEqual([]);
+  });
+
+  it('an inbox upgraded from schema 1 keeps counting what each window had sent', async () => {
+    const dataDir = tempDir();
+    const before = await startInbox({ dataDir });
+    const window = enrol(before);
+    const p = packet(window, [bytes(300), bytes(400)]);
+    await putPacket(before, window, p);
+    await uploadAll(before, window, p);
+    await before.close();
+    const old = new BetterSqlite3(join(dataDir, 'inbox.db'));
+    old.exec('DROP TABLE window_files; PRAGMA user_version = 1;');
+    old.close();
+
+    const after = await startInbox({ dataDir });
+    expect((await putPacket(after, window, p)).body.missingFiles).toEqual([]);
+    expect((await commit(after, window, p)).body.state).toBe('delivered');
+  });
+
+  it('a stored file found altered at commit is asked for again from every window that had sent it', async () => {
+    const dataDir = tempDir();
+    const inbox = await startInbox({ dataDir });
+    const w1 = enrol(inbox, 'W01');
+    const w2 = enrol(inbox, 'W02');
+    const shared = bytes(2_000);
+    const a = packet(w1, [shared]);
+    const b = packet(w2, [shared]);
+    for (const [w, p] of [
+      [w1, a],
+      [w2, b],
+    ] as const) {
+      await putPacket(inbox, w, p);
+      await uploadAll(inbox, w, p);
+    }
+    const stored = inbox.db.file(sha256(shared))!;
+    writeFileSync(join(dataDir, 'uploads', stored.path), bytes(2_000));
+    expect((await commit(inbox, w1, a)).body.error.missingFiles).toEqual([sha256(shared)]);
+    // W02's copy went with it: W02 is asked again too, and a W01 upload does not count for W02.
+    await uploadAll(inbox, w1, a);
+    expect((await putPacket(inbox, w2, b)).body.missingFiles).toEqual([sha256(shared)]);
+    await uploadAll(inbox, w2, b);
+    expect((await commit(inbox, w2, b)).body.state).toBe('delivered');
+  });
+});
+
 describe('signatures', () => {
   for (const scheme of ['ed25519', 'sm2'] as const) {
     it(`a bad ${scheme} signature → 422 signature.invalid and nothing stored`, async () => {

@@ -83,7 +83,7 @@ export const PacketStatus = z.strictObject({
   version: PacketVersion,
   manifestHash: Sha256Hex,
   state: InboxState,
-  /** Files the department does not hold yet (content-addressed: any packet's upload counts). */
+  /** Files this window has not sent yet (content-addressed per window: any of its own packets' uploads counts). */
   missingFiles: z.array(Sha256Hex),
   /** Absolute tus creation URL. */
   uploadEndpoint: z.string(),
@@ -183,6 +183,8 @@ export const PROTOCOL_ERRORS = {
   'upload.tooLarge': 413,
   'upload.notFound': 404,
   'upload.offsetConflict': 409,
+  /** The window has as many unfinished uploads as the department allows; retry after Retry-After. */
+  'upload.tooManyOpen': 429,
   'upload.expired': 410,
   'upload.refused': 410,
   /** tus checksum extension's "Checksum Mismatch". */

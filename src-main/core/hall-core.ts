@@ -152,7 +152,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       events,
       masterKey: master,
       // The demo profile's department runs in this process; the server loads only when configured so.
-      startEmbedded: (embedded) => startEmbeddedInbox({ ...embedded, logger }),
+      startEmbedded: (embedded) => startEmbeddedInbox({ ...embedded, logger, atRestKey: keys.demoInboxKey }),
       options: options.sync,
     });
     const notices = new PdfNoticeRenderer();

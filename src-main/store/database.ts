@@ -6,6 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../common/errors.ts';
 import { errorCode, fsyncDirSync, fsyncFileSync } from './fs-sync.ts';
+import { isWrongKey, keySqlite } from './sqlite-cipher.ts';
 import { migrations as appMigrations } from './migrations/index.ts';
 import type { Migration } from './migrations/migration.ts';
 
@@ -49,15 +50,11 @@ export function openDatabase(options: OpenDatabaseOptions): Database {
   }
 
   try {
-    // Pin the cipher so a change of the library's default can never orphan a database.
-    db.pragma(`cipher='chacha20'`);
-    db.pragma(`hexkey='${key.toString('hex')}'`);
     // Nothing has been written yet: a wrong key or a foreign file fails here, untouched.
     try {
-      db.prepare('SELECT count(*) FROM sqlite_master').get();
+      keySqlite(db, key);
     } catch (error) {
-      const code = errorCode(error) ?? '';
-      if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')) {
+      if (isWrongKey(error)) {
         throw new AppError(
           'store.cannotOpen',
           'database file cannot be read with this key (wrong key, or not a Tongban database)',

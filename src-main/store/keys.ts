@@ -12,6 +12,8 @@ export interface StoreKeys {
   blobKey: Buffer;
   /** Seals the event log's stream heads (HMAC), so holding the database is not enough to rewrite a chain. */
   evidenceKey: Buffer;
+  /** Encrypts the demo profile's embedded department inbox (its database and stored uploads). */
+  demoInboxKey: Buffer;
 }
 
 export function deriveStoreKeys(masterKey: Buffer): StoreKeys {
@@ -22,6 +24,7 @@ export function deriveStoreKeys(masterKey: Buffer): StoreKeys {
     databaseKey: derive(masterKey, 'tongban/db/v1'),
     blobKey: derive(masterKey, 'tongban/blob/v1'),
     evidenceKey: derive(masterKey, 'tongban/evidence/v1'),
+    demoInboxKey: derive(masterKey, 'tongban/demo-inbox/v1'),
   };
 }
 

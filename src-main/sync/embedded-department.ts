@@ -14,6 +14,11 @@ export interface EmbeddedDepartmentOptions {
   storedToken: string | undefined;
   /** Port of the earlier start: stored upload URLs keep working when it is free again. */
   preferredPort: number | undefined;
+  /**
+   * How far this window has read the department's change feed: a department that starts
+   * afresh must number its changes after it, or the window would skip them.
+   */
+  feedCursor: number;
   logger: Logger;
 }
 

@@ -218,6 +218,7 @@ export class SyncRunner {
         publicKey: key.publicKey,
         storedToken: departments.token(department.id),
         preferredPort: Number.isInteger(preferred) && preferred > 0 ? preferred : undefined,
+        feedCursor: this.deps.feedStore.cursor(department.id),
         logger,
       });
       if (this.stopped) return;

@@ -15,6 +15,12 @@ describe('deriveStoreKeys', () => {
     expect(a.blobKey.equals(b.blobKey)).toBe(true);
   });
 
+  it('gives each purpose its own key: database, blobs, evidence, the demo inbox', () => {
+    const keys = Object.values(deriveStoreKeys(randomBytes(32)));
+    expect(keys).toHaveLength(4);
+    expect(new Set(keys.map((key) => key.toString('hex'))).size).toBe(4);
+  });
+
   it('gives other keys for another master key', () => {
     const a = deriveStoreKeys(randomBytes(32));
     const b = deriveStoreKeys(randomBytes(32));

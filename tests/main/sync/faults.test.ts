@@ -10,7 +10,7 @@ import type { DraftView, PacketSync } from '../../../src-main/api/contract/index
 import { generateSigningKey } from '../../../src-main/sync/signing.ts';
 import type { SyncPoint } from '../../../src-main/sync/outbox-worker.ts';
 import { SOCIAL_CARD, completeSocialCardPatch } from '../intake/fixtures.ts';
-import { cleanups, departmentCopy, Hall, startInbox, uniquePng, until } from './helpers.ts';
+import { cleanups, departmentCopy, Hall, inboxBehind, startInbox, uniquePng, until } from './helpers.ts';
 import { answer, startCutProxy, startFaultProxy } from './peers.ts';
 import { startLink } from './shaped-link.ts';
 import type { Inbox } from '../../../dept-inbox/src/server.ts';
@@ -42,8 +42,7 @@ async function toNextAttempt(hall: Hall, sync: PacketSync | null): Promise<void>
 
 describe('sync faults: the department misbehaves', () => {
   it('retries 500, honours 503 Retry-After, retries garbage and timeouts, then delivers once', async () => {
-    const inbox = await startInbox();
-    const proxy = await startFaultProxy(inbox.url);
+    const [inbox, proxy] = await inboxBehind(startFaultProxy);
     const hall = await Hall.open({ endpoint: proxy.url, sync: { requestTimeoutMs: 300 } });
     await hall.enrolAt(inbox);
     const attempt = (n: number) =>
@@ -98,8 +97,7 @@ describe('sync faults: the department misbehaves', () => {
   });
 
   it('when the network comes back, what waited for it goes at once; the health board says offline meanwhile', async () => {
-    const inbox = await startInbox();
-    const proxy = await startFaultProxy(inbox.url);
+    const [inbox, proxy] = await inboxBehind(startFaultProxy);
     const hall = await Hall.open({ endpoint: proxy.url, sync: { pollWaitSeconds: 0.3 } });
     await hall.enrolAt(inbox);
     const reset = (request: IncomingMessage) => request.socket.destroy();
@@ -141,8 +139,7 @@ describe('sync faults: the department misbehaves', () => {
 
   it('a connection cut mid-upload resumes from the stored URL, re-sending at most one chunk', async () => {
     const chunk = 256 * 1024;
-    const inbox = await startInbox();
-    const cut = await startCutProxy(inbox.url);
+    const [inbox, cut] = await inboxBehind(startCutProxy);
     const hall = await Hall.open({ endpoint: cut.url, sync: { chunkBytes: chunk } });
     await hall.enrolAt(inbox);
     cut.cutAt(cut.upstreamBytes + 1_200_000); // inside the 2 MiB scan's fifth chunk
@@ -174,8 +171,7 @@ describe('sync faults: the department misbehaves', () => {
   });
 
   it('bytes altered on the way fail the department’s hash check (460); the intact local file is sent again', async () => {
-    const inbox = await startInbox();
-    const proxy = await startFaultProxy(inbox.url);
+    const [inbox, proxy] = await inboxBehind(startFaultProxy);
     const hall = await Hall.open({ endpoint: proxy.url });
     await hall.enrolAt(inbox);
     proxy.rules.push({
@@ -220,6 +216,40 @@ describe('sync faults: the department misbehaves', () => {
     const uploads = uploadsOf(inbox, sealed.packetId);
     const twice = uploads.filter((u) => uploads.filter((v) => v.sha256 === u.sha256).length === 2);
     expect(twice.map((u) => u.state)).toEqual([expect.stringMatching(/^(open|expired)$/), 'complete']);
+    await expectIntactAtDepartment(inbox, sealed.packetId, sealed.manifestHash);
+  });
+});
+
+describe('sync faults: the department limits the window', () => {
+  it('at its cap of open uploads (429 upload.tooManyOpen) the window waits Retry-After, holds nothing, then delivers', async () => {
+    let inboxNow = Date.now();
+    const inbox = await startInbox({ uploadExpiryMs: 60_000, maxOpenUploadsPerWindow: 2, now: () => inboxNow });
+    const hall = await Hall.open({ endpoint: inbox.url });
+    const { token } = await hall.enrolAt(inbox);
+    const first = await hall.sealAccepted();
+    await hall.reach(first.packetId, 'delivered');
+    // Two uploads of this window that nobody will finish (as after lost upload URLs) fill its allowance.
+    for (const file of inbox.db.packetFiles(first.packetId, 1).slice(0, 2)) {
+      const created = await fetch(`${inbox.url}/v1/files/`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'tus-resumable': '1.0.0',
+          'upload-length': String(file.size),
+          'upload-metadata': `sha256 ${btoa(file.sha256)},packetId ${btoa(first.packetId)}`,
+        },
+      });
+      expect(created.status).toBe(201);
+    }
+
+    const sealed = await hall.sealAccepted();
+    const waiting = await hall.reach(sealed.packetId, 'retry_wait');
+    expect(waiting.sync).toMatchObject({ blocked: false, lastError: { code: 'sync.departmentBusy' } });
+    expect(waiting.sync!.nextAttemptAt).toBe(hall.clock.now() + 60_000); // Retry-After, not the backoff
+
+    inboxNow += 61_000; // the abandoned uploads expire at the department
+    await toNextAttempt(hall, waiting.sync);
+    await hall.reach(sealed.packetId, 'delivered');
     await expectIntactAtDepartment(inbox, sealed.packetId, sealed.manifestHash);
   });
 });
@@ -273,8 +303,7 @@ describe('sync faults: crashes at every step boundary', () => {
 
 describe('sync faults: what is caught at the window', () => {
   it('a blob altered on disk blocks its packet unsent; the next packet goes on', async () => {
-    const inbox = await startInbox();
-    const proxy = await startFaultProxy(inbox.url);
+    const [inbox, proxy] = await inboxBehind(startFaultProxy);
     const hall = await Hall.open({ endpoint: proxy.url });
     await hall.enrolAt(inbox);
     await hall.installer.call('sync.pause');
@@ -338,8 +367,7 @@ describe('sync faults: what is caught at the window', () => {
 
   it('a cut in the middle of a large chunk leaves no blob file open', async () => {
     // One 8 MiB chunk streams from the blob as it is sent; the cut stops it half-way.
-    const inbox = await startInbox();
-    const cut = await startCutProxy(inbox.url);
+    const [inbox, cut] = await inboxBehind(startCutProxy);
     const hall = await Hall.open({ endpoint: cut.url, sync: { chunkBytes: 8 * 1024 * 1024 } });
     await hall.enrolAt(inbox);
     cut.cutAt(cut.upstreamBytes + 2 * 1024 * 1024);
@@ -351,8 +379,9 @@ describe('sync faults: what is caught at the window', () => {
 
   it('a slow, distant line (2 MiB/s, 100 ms round trip) cut mid-upload: delivered once, at most one chunk re-sent', async () => {
     const chunk = 256 * 1024;
-    const inbox = await startInbox();
-    const line = await startLink(inbox.url, { bytesPerSecond: 2 * 1024 * 1024, rttMs: 100 });
+    const [inbox, line] = await inboxBehind((target) =>
+      startLink(target, { bytesPerSecond: 2 * 1024 * 1024, rttMs: 100 }),
+    );
     cleanups.push(() => line.close());
     const hall = await Hall.open({ endpoint: line.url, sync: { chunkBytes: chunk } });
     await hall.enrolAt(inbox);
@@ -440,8 +469,7 @@ describe('sync faults: what is caught at the window', () => {
   });
 
   it('one packet stuck in a long upload does not hold up the next applicant’s small packet', async () => {
-    const inbox = await startInbox();
-    const proxy = await startFaultProxy(inbox.url);
+    const [inbox, proxy] = await inboxBehind(startFaultProxy);
     const hall = await Hall.open({ endpoint: proxy.url, sync: { bulkThresholdBytes: 512 * 1024 } });
     await hall.enrolAt(inbox);
     let bigUpload: string | undefined;

@@ -101,6 +101,24 @@ export async function startInbox(options: Partial<InboxOptions> = {}): Promise<I
   return inbox;
 }
 
+/**
+ * An inbox that windows reach through `front` (a proxy or link on 127.0.0.1), as behind a
+ * department's reverse proxy: the front's URL is the inbox's public URL, so upload URLs name it.
+ */
+export async function inboxBehind<F extends { url: string }>(
+  front: (target: () => string) => Promise<F>,
+  options: Partial<InboxOptions> = {},
+): Promise<[Inbox, F]> {
+  const behind: { inbox?: Inbox } = {};
+  const door = await front(() => {
+    if (!behind.inbox) throw new Error('the inbox behind this front has not started yet');
+    return behind.inbox.url;
+  });
+  const inbox = await startInbox({ ...options, publicUrl: door.url });
+  behind.inbox = inbox;
+  return [inbox, door];
+}
+
 export interface HallOptions {
   /** Department endpoint: a URL, or 'embedded'; undefined = demo profile (no config.json). */
   endpoint?: string;

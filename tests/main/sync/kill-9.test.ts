@@ -86,8 +86,8 @@ describe('kill -9 of the app alone at exact moments, the department process runn
   let clerk: ContractClient;
 
   beforeAll(async () => {
-    department = await startDepartment(departmentDir);
-    link = await startTcpLink(department.url);
+    link = await startTcpLink(() => department.url);
+    department = await startDepartment(departmentDir, 0, { publicUrl: link.url });
     writeHallConfig(appDir, link.url);
     app = await startApp(appDir);
     await firstStart(app, departmentDir);
@@ -194,7 +194,7 @@ describe('kill -9 of the app alone at exact moments, the department process runn
     try {
       return await readDepartment(departmentDir, packets, sent);
     } finally {
-      department = await startDepartment(departmentDir, department.port);
+      department = await startDepartment(departmentDir, department.port, { publicUrl: link.url });
     }
   }
 

@@ -11,10 +11,10 @@
 //   link on 127.0.0.1; the app is killed alone while the department keeps running.
 // This file must not import vitest: the bench runs it too.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { createInbox } from '../../../dept-inbox/src/server.ts';
+import { deriveStoreKeys } from '../../../src-main/store/keys.ts';
 import type { DraftView, QueuedPacket, SealedPacket } from '../../../src-main/api/contract/index.ts';
 import { completeSocialCardPatch, SOCIAL_CARD, STRONG } from '../../fixtures/applications.ts';
 import { pngBytes } from '../../fixtures/files.ts';
@@ -156,8 +156,9 @@ export async function runSoak(workDir: string, options: SoakOptions): Promise<So
 
   try {
     if (separate) {
-      department = await startDepartment(departmentDir);
-      link = await startTcpLink(department.url);
+      // The window reaches the department through the link: the link's URL is the department's public URL.
+      link = await startTcpLink(() => department!.url);
+      department = await startDepartment(departmentDir, 0, { publicUrl: link.url });
       writeHallConfig(appDir, link.url);
     }
     app = await startApp(appDir);
@@ -196,7 +197,7 @@ export async function runSoak(workDir: string, options: SoakOptions): Promise<So
       } else if (kind === 'departmentKill') {
         await department!.kill9();
         await sleep(Math.floor(random() * 500));
-        department = await startDepartment(departmentDir, department!.port);
+        department = await startDepartment(departmentDir, department!.port, { publicUrl: link!.url });
       } else {
         clerk.close();
         await app.kill9();
@@ -222,7 +223,11 @@ export async function runSoak(workDir: string, options: SoakOptions): Promise<So
     await department?.stop();
     department = undefined;
 
-    const department_ = await readDepartment(departmentDir, packets, sent);
+    // The embedded inbox is encrypted with a key derived from the app's master key (its key file).
+    const atRestKey = separate
+      ? undefined
+      : deriveStoreKeys(readFileSync(join(appDir, 'keys', 'master.key'))).demoInboxKey;
+    const department_ = await readDepartment(departmentDir, packets, sent, atRestKey);
     const lost = sent
       .filter((s) => !packets.some((p) => p.packetId === s.packetId && p.version === s.version))
       .map((s) => `${s.packetId} v${s.version}`);
@@ -256,9 +261,16 @@ export async function runSoak(workDir: string, options: SoakOptions): Promise<So
   }
 }
 
-/** The department's side, read from its own database and files while no process runs. */
-export async function readDepartment(departmentDir: string, packets: QueuedPacket[], sent: Sent[]) {
-  const db = new BetterSqlite3(join(departmentDir, 'inbox.db'), { readonly: true });
+/** The department's side, read from its own database and files while no process runs (`atRestKey`: the demo's). */
+export async function readDepartment(departmentDir: string, packets: QueuedPacket[], sent: Sent[], atRestKey?: Buffer) {
+  const inbox = await createInbox({
+    dataDir: departmentDir,
+    host: '127.0.0.1',
+    port: 0,
+    logger: false,
+    ...(atRestKey ? { atRest: { key: atRestKey } } : {}),
+  });
+  const db = inbox.db.sqlite;
   const rows = db
     .prepare('SELECT packet_id, version, state, COUNT(*) OVER (PARTITION BY packet_id, version) AS n FROM packets')
     .all() as Array<{ packet_id: string; version: number; state: string; n: number }>;
@@ -267,7 +279,6 @@ export async function readDepartment(departmentDir: string, packets: QueuedPacke
       "SELECT packet_id, version, COUNT(*) AS n FROM changes WHERE state = 'delivered' GROUP BY packet_id, version",
     )
     .all() as Array<{ packet_id: string; version: number; n: number }>;
-  db.close();
   const duplicated = rows.filter((r) => r.n > 1).length + changes.filter((c) => c.n > 1).length;
   const row = (p: { packetId: string; version: number }) =>
     rows.find((r) => r.packet_id === p.packetId && r.version === p.version);
@@ -279,7 +290,6 @@ export async function readDepartment(departmentDir: string, packets: QueuedPacke
     .map((r) => `${r.packet_id} v${r.version}`);
 
   // Files: hashed again from what the department stores, and compared with what was sealed.
-  const inbox = await createInbox({ dataDir: departmentDir, host: '127.0.0.1', port: 0, logger: false });
   const hashMismatches: string[] = [];
   const payload = new Map<string, number>();
   const payloadByPacket: Record<string, number> = {};

@@ -43,13 +43,17 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** An HTTP proxy to `target` that lets rules answer first. The Host header passes unchanged, so tus Locations name the proxy. */
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
-  const upstream = new URL(target);
+/**
+ * An HTTP proxy to `target` that lets rules answer first. `target` may be read late (a
+ * function), so the inbox can start after its front door, with the proxy's URL as its public URL.
+ */
+export async function startFaultProxy(target: string | (() => string)): Promise<FaultProxy> {
+  const upstreamOf = () => new URL(typeof target === 'function' ? target() : target);
   const seen: Seen[] = [];
   const rules: Rule[] = [];
   const server = createHttpServer((request, response) => {
     const forward = (alter?: (body: Buffer) => Buffer) => {
+      const upstream = upstreamOf();
       seen.push({ method: request.method ?? '', url: request.url ?? '', answeredBy: 'inbox' });
       const out = httpRequest(
         {
@@ -136,7 +140,7 @@ export const answer = {
 };
 
 /** The TCP link of the process tests (counts, cuts, holds), closed after each test. */
-export async function startCutProxy(target: string): Promise<TcpLink> {
+export async function startCutProxy(target: string | (() => string)): Promise<TcpLink> {
   const link = await startTcpLink(target);
   closers.push(() => link.close());
   return link;

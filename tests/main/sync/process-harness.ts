@@ -166,19 +166,38 @@ export interface DepartmentProcess extends Lifecycle {
   pid: number;
   url: string;
   port: number;
+  /** The URL windows reach it by, when not `url` (a link in front of it). */
+  publicUrl: string | undefined;
 }
 
-/** The department inbox as its own process on 127.0.0.1; `port` 0 picks a free one (pass the old one to restart in place). */
-export async function startDepartment(dataDir: string, port = 0, timeoutMs = 20_000): Promise<DepartmentProcess> {
-  const child = spawnWatched([...INBOX_CLI, 'serve', '--data-dir', dataDir, '--port', String(port)], {
-    LOG_LEVEL: 'warn',
-  });
+/**
+ * The department inbox as its own process on 127.0.0.1; `port` 0 picks a free one (pass the
+ * old one to restart in place). `publicUrl`: where windows reach it, when that is a link in front.
+ */
+export async function startDepartment(
+  dataDir: string,
+  port = 0,
+  options: { publicUrl?: string; timeoutMs?: number } = {},
+): Promise<DepartmentProcess> {
+  const { publicUrl, timeoutMs = 20_000 } = options;
+  const child = spawnWatched(
+    [
+      ...INBOX_CLI,
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--port',
+      String(port),
+      ...(publicUrl ? ['--public-url', publicUrl] : []),
+    ],
+    { LOG_LEVEL: 'warn' },
+  );
   const url = await child.ready(
     () => /Department inbox on (http:\/\/\S+)/.exec(child.output())?.[1],
     'department',
     timeoutMs,
   );
-  return { pid: child.pid!, url, port: Number(new URL(url).port), ...child.lifecycle };
+  return { pid: child.pid!, url, port: Number(new URL(url).port), publicUrl, ...child.lifecycle };
 }
 
 /** The department administrator's enrolment, with the inbox's own CLI: the window's public key in, its token out. */

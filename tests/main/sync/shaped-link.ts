@@ -164,9 +164,12 @@ class Pipe {
   }
 }
 
-/** Starts a link on 127.0.0.1 in front of `target` (an http://127.0.0.1:port URL). */
-export async function startLink(target: string, initial: LinkShape = {}): Promise<Link> {
-  const upstream = new URL(target);
+/**
+ * Starts a link on 127.0.0.1 in front of `target` (an http://127.0.0.1:port URL, or a
+ * function read at each connection, so the inbox can start after its link).
+ */
+export async function startLink(target: string | (() => string), initial: LinkShape = {}): Promise<Link> {
+  const upstreamOf = () => new URL(typeof target === 'function' ? target() : target);
   let current = shaping(initial);
   let bytes = 0;
   let marks: number[] = [];
@@ -183,6 +186,7 @@ export async function startLink(target: string, initial: LinkShape = {}): Promis
   };
 
   const server = createServer({ allowHalfOpen: true }, (client) => {
+    const upstream = upstreamOf();
     const inbox = connect({ port: Number(upstream.port), host: upstream.hostname, allowHalfOpen: true });
     const connection = { sockets: [client, inbox], pipes: [] as Pipe[] };
     connections.add(connection);

@@ -46,8 +46,9 @@ function forward(to: Socket, from: Socket, data: Buffer): void {
   }
 }
 
-export async function startTcpLink(target: string): Promise<TcpLink> {
-  const upstream = new URL(target);
+/** `target` may be a function, read at each connection: the department can start after its link. */
+export async function startTcpLink(target: string | (() => string)): Promise<TcpLink> {
+  const upstreamOf = () => new URL(typeof target === 'function' ? target() : target);
   const pairs = new Set<Pair>();
   let upstreamBytes = 0;
   let cuts = 0;
@@ -65,6 +66,7 @@ export async function startTcpLink(target: string): Promise<TcpLink> {
   };
 
   const server = createServer((window) => {
+    const upstream = upstreamOf();
     const department = connect(Number(upstream.port), upstream.hostname);
     const pair: Pair = { window, department, lastRequestLine: '', held: undefined };
     pairs.add(pair);

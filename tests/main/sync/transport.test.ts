@@ -3,7 +3,7 @@
 // on another origin — gets the packet held, and the other origin never hears from us.
 import { createServer, type IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { Hall, startInbox } from './helpers.ts';
+import { Hall, inboxBehind, startInbox } from './helpers.ts';
 import { cleanups } from './helpers.ts';
 import { startFaultProxy } from './peers.ts';
 
@@ -47,8 +47,7 @@ describe('upload URLs stay on the department origin', () => {
 
   it('holds the packet when the tus creation answer points its Location at another origin', async () => {
     const trap = await startTrap();
-    const inbox = await startInbox();
-    const proxy = await startFaultProxy(inbox.url);
+    const [inbox, proxy] = await inboxBehind(startFaultProxy);
     // The proxy is the department's front door; it rewrites where the created upload lives.
     proxy.observe = (request, answer) => {
       if (request.method === 'POST' && typeof answer.headers.location === 'string') {

@@ -1,0 +1,90 @@
+// Every string the department inbox shows its people (简体中文), in one place: the
+// approver page's labels, notices and error texts. The department's own words — it is
+// a separate program and does not share the window's catalog
+// (src-main/common/i18n/zh-CN.ts). Protocol answers to windows stay English; the
+// window shows its own Chinese text per error code.
+import type { InboxState } from '../../src-main/common/sync-protocol.ts';
+
+export const zh = {
+  /** The packet states as the department names them. */
+  states: {
+    receiving: '接收中',
+    delivered: '已送达',
+    accepted: '已受理',
+    correction_required: '需补正',
+    refused: '不予受理',
+    approved: '准予许可',
+    closed: '已办结',
+  } satisfies Record<InboxState, string>,
+
+  page: {
+    suffix: '部门收件箱',
+    logout: '退出',
+    errorTitle: '出错了',
+    backToList: '返回列表',
+  },
+
+  login: {
+    title: '审批人登录',
+    tokenLabel: '审批人令牌',
+    submit: '登录',
+    /** `command` arrives marked up (the CLI command that prints tokens). */
+    hint: (command: string) => `令牌由管理员运行 ${command} 生成。`,
+    invalidToken: '令牌无效',
+    tooManyAttempts: (minutes: number) => `登录失败次数过多，请 ${minutes} 分钟后再试。`,
+    staleNotice:
+      '登录已失效：部门收件箱已重新启动（演示模式下随通办专窗一起重启），或距登录已超过 8 小时。请重新输入审批人令牌登录。',
+    notDoneNotice: '刚才提交的操作未执行，登录后请重新提交。',
+  },
+
+  list: {
+    title: '收件列表',
+    all: '全部',
+    columns: ['收件编号', '收件包', '版本', '窗口', '事项编码', '状态', '登记时间', '送达时间', ''],
+    open: '查看与审批',
+    empty: '暂无收件',
+  },
+
+  detail: {
+    title: (reference: string, version: number) => `收件 ${reference} · 第 ${version} 版`,
+    back: '← 返回列表',
+    state: '状态',
+    window: '窗口',
+    itemCode: '事项编码',
+    corrects: (previous: number) => `补正第 ${previous} 版`,
+    decideHeading: '审批',
+    noActions: '此状态下无可用操作。',
+    filesHeading: '材料',
+    fileColumns: ['文件', '类型', '大小', 'SHA-256'],
+    notReceived: '（未收到）',
+    bytes: (size: number) => `${size.toLocaleString('zh-CN')} 字节`,
+    noFiles: '无文件',
+    historyHeading: '经过',
+    waybill: '运单号',
+    noHistory: '尚无记录',
+    manifestHeading: '收件清单',
+  },
+
+  /** The decision forms: field labels and the button of each. */
+  decide: {
+    accept: '受理',
+    correctionItems: '需补正的材料（每行一项）',
+    correctionReason: '说明（可选）',
+    correction: '一次性告知补正',
+    refuseReason: '理由',
+    refuse: '不予受理',
+    waybill: 'EMS 运单号（可选）',
+    approve: '准予许可',
+    closeReason: '说明（可选）',
+    close: '办结',
+  },
+
+  errors: {
+    signInFirst: '请先登录',
+    formExpired: '表单已过期，请刷新页面后重试',
+    internal: '服务器内部错误',
+    fileNotReceived: '该文件尚未收到',
+    noSuchPacket: '没有这个收件',
+    unknownDecision: '未知的审批操作',
+  },
+} as const;
