@@ -650,6 +650,7 @@ export const zhCN = {
       noCard: '未放置证件',
       reading: '正在读卡',
       cardPresent: '证件已读取',
+      cardUnreadable: '证件无法读取，请重新放置',
       samFault: '读卡器安全模块故障',
       portBusy: '端口被其他程序占用',
       notSupported: '本版本不支持该接入方式',
