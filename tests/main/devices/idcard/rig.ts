@@ -32,15 +32,21 @@ export interface Rig {
   port: string;
 }
 
+/** The simulator on one end of a pty pair; the other end (`port`) left for whoever opens it. */
+export async function simulatorOnPty(options: { baudRate?: number; emulator?: EmulatorOptions } = {}) {
+  const pty = await openPtyPair();
+  onCleanup(() => pty.close());
+  const deviceEnd = await openSerialTransport(pty.paths[0], { baudRate: options.baudRate ?? 115200 });
+  const emulator = new CardReaderEmulator(deviceEnd, { unplug: () => void pty.close(), ...options.emulator });
+  onCleanup(() => emulator.close());
+  return { pty, emulator, port: pty.paths[1] };
+}
+
 export async function ptyRig(
   options: { baudRate?: number; reader?: ReaderOptions; emulator?: EmulatorOptions } = {},
 ): Promise<Rig> {
   const baudRate = options.baudRate ?? 115200;
-  const pty = await openPtyPair();
-  onCleanup(() => pty.close());
-  const deviceEnd = await openSerialTransport(pty.paths[0], { baudRate });
-  const emulator = new CardReaderEmulator(deviceEnd, { unplug: () => void pty.close(), ...options.emulator });
-  onCleanup(() => emulator.close());
+  const { pty, emulator } = await simulatorOnPty(options);
   const hostEnd = await openSerialTransport(pty.paths[1], { baudRate, device: 'idCardReader' });
   const reader = new IdCardReader(hostEnd, options.reader);
   onCleanup(() => reader.close());
