@@ -23,7 +23,6 @@ import { type CardCheck, checkCard } from '../common/review/card-checks.ts';
 import { IdCardReader, type ReaderOptions } from '../devices/idcard/driver.ts';
 import { CardPresence, type PresenceOptions } from '../devices/idcard/presence.ts';
 import { CardReaderEmulator } from '../devices/idcard/simulator.ts';
-import { listPorts, openSerialTransport } from '../devices/serial-transport.ts';
 import { createTransportPair } from '../devices/transport.ts';
 
 export const ID_CARD_READER = 'device.idCardReader';
@@ -81,10 +80,17 @@ function healthOf(error: unknown): Health {
   }
 }
 
+/**
+ * node-serialport (a native binding) loads with the first serial device: a hall without
+ * one, and the demo profile, never load it.
+ */
+const serial = () => import('../devices/serial-transport.ts');
+
 async function systemPortPresent(path: string): Promise<boolean> {
   // A pty or a udev symlink (/dev/serial/by-id/…) is not listed, but its file is there.
   if (path.startsWith('/') && existsSync(path)) return true;
   try {
+    const { listPorts } = await serial();
     return (await listPorts()).some((port) => port.path === path);
   } catch {
     return false;
@@ -169,6 +175,7 @@ class IdCardReaderSlot {
     }
     this.connecting = true;
     try {
+      const { openSerialTransport } = await serial();
       const transport = await openSerialTransport(path, { baudRate, device: 'idCardReader' });
       if (this.closed) {
         await transport.close();
