@@ -27,14 +27,6 @@ export const SEX_CODES = {
 export const CardSex = z.enum(['unknown', 'male', 'female', 'unspecified']);
 export type CardSex = z.infer<typeof CardSex>;
 
-/** How the card and the UI name each sex (the card prints 男 / 女). */
-export const SEX_NAMES: Readonly<Record<CardSex, string>> = {
-  unknown: '未知',
-  male: '男',
-  female: '女',
-  unspecified: '未说明',
-};
-
 /**
  * 民族 by the two-digit code of GB/T 3304, named as the card prints them (without 族);
  * 97 其他 and 98 外国血统中国籍人士 are the two codes beyond the 56 nations.

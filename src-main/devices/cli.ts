@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { AppError } from '../common/errors.ts';
 import { hallDate } from '../common/hall-time.ts';
-import { type CardIdentity, LONG_TERM, SEX_NAMES } from '../common/id-card.ts';
+import { type CardIdentity, LONG_TERM } from '../common/id-card.ts';
 import { errorMessage, t } from '../common/i18n/index.ts';
 import type { Catalog } from '../common/i18n/zh-CN.ts';
 import { checkCard } from '../common/review/card-checks.ts';
@@ -95,7 +95,7 @@ function describeCard(identity: CardIdentity, today: string): string[] {
     ...f('cardType', t(`idCard.cardTypes.${identity.cardType}`)),
     ...f('name', identity.name || undefined),
     ...f('englishName', identity.englishName),
-    ...f('sex', SEX_NAMES[identity.sex]),
+    ...f('sex', t(`idCard.sex.${identity.sex}`)),
     ...f('nation', identity.nation?.name),
     ...f('nationality', identity.nationality),
     ...f('birthDate', identity.birthDate),

@@ -670,6 +670,8 @@ export const zhCN = {
       foreignPermanent2023: '外国人永久居留身份证（2023版）',
     },
     longTerm: '长期',
+    /** Sex as the card prints it (codes of GB/T 2261.1). */
+    sex: { unknown: '未知', male: '男', female: '女', unspecified: '未说明' },
     /** Findings on a card just read (rules `card.*` of formal review). */
     findings: {
       number: '证件号码校验未通过：{problem}。证件信息可能读取有误，请重新读卡；如仍不通过，请人工核验证件。',
@@ -685,6 +687,7 @@ export const zhCN = {
       expired: '证件已于 {validTo} 过期，不能作为有效身份证件。请申请人出示有效证件（如临时居民身份证）。',
       notYetValid: '证件有效期自 {validFrom} 起，今天尚未生效，请人工核验证件。',
       minor: '证件持有人未满十八周岁（{age} 周岁），请确认本事项是否须由监护人陪同或代为申请。',
+      supply: '有效身份证件',
     },
   },
   /** `npm run device` (installers, in a terminal). */

@@ -74,7 +74,7 @@ export function checkCard(card: CardIdentity, today: string, holder: CardHolder 
       refusal: false,
       target,
       message,
-      supply: '有效身份证件',
+      supply: t('idCard.findings.supply'),
       overridable: true,
     });
 

@@ -130,7 +130,7 @@ export class CardReaderEmulator {
         const { cmd, para } = decodeCommand(event.payload);
         const name = NAMES.get(`${cmd}:${para}`);
         this.received.push(name ?? 'unknown');
-        this.enqueue(name, 10 + event.payload.length);
+        this.enqueue(name, event.size);
       } else if (event.kind === 'rejected' && event.reason === 'checksum') {
         // The SAM received a damaged frame: it says so (10) rather than keep silent.
         this.received.push('damaged');
