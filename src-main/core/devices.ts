@@ -107,6 +107,7 @@ class IdCardReaderSlot {
   private closed = false;
   /** What lies on the reader, as the health board says it between reads. */
   private card: 'none' | 'read' | 'unreadable' = 'none';
+  private lastReported: string | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   /** The in-process simulator of the demo profile. */
   simulator: CardReaderEmulator | undefined;
@@ -183,7 +184,9 @@ class IdCardReaderSlot {
       }
       this.run(new IdCardReader(transport, this.options.reader));
     } catch (error) {
-      this.report(healthOf(error));
+      // A port that keeps failing the same way is logged once, not at every poll.
+      if (this.report(healthOf(error)))
+        this.options.logger.warn({ device: ID_CARD_READER, err: error }, 'ID card reader port');
     } finally {
       this.connecting = false;
     }
@@ -209,8 +212,9 @@ class IdCardReaderSlot {
         await this.presence.run();
       } catch (error) {
         if (this.closed) return;
-        this.report(healthOf(error));
-        logger.warn({ device: ID_CARD_READER, port: reader.description, err: error }, 'ID card reader stopped');
+        if (this.report(healthOf(error))) {
+          logger.warn({ device: ID_CARD_READER, port: reader.description, err: error }, 'ID card reader stopped');
+        }
       } finally {
         this.presence = undefined;
         this.reader = undefined;
@@ -254,12 +258,17 @@ class IdCardReaderSlot {
     }
   }
 
-  private report(health: Health): void {
-    if (this.closed) return;
+  /** Reports to the board; answers whether the state or reason changed (worth a log line). */
+  private report(health: Health): boolean {
+    if (this.closed) return false;
+    const key = `${health.state}:${health.reason ?? ''}`;
+    const changed = key !== this.lastReported;
+    this.lastReported = key;
     const entry: Omit<HealthEntry, 'since'> = { id: ID_CARD_READER, kind: 'device', state: health.state };
     if (health.reason !== undefined) entry.reason = health.reason;
     if (health.detail !== undefined) entry.detail = health.detail;
     this.options.health.report(entry);
+    return changed;
   }
 }
 
