@@ -86,6 +86,27 @@ export const ERROR_CODES = [
   'sync.uploadGone',
   'sync.uploadOriginMismatch',
   'sync.localError',
+  // hall devices: opening a port, a device that stops answering or goes away
+  'device.portNotFound',
+  'device.permissionDenied',
+  'device.portBusy',
+  'device.openFailed',
+  'device.gone',
+  'device.timeout',
+  'device.notSupported',
+  'device.socatMissing',
+  // the ID card reader (GA 467 SAM): status codes and what the bytes said
+  'idcard.noCard',
+  'idcard.selectFailed',
+  'idcard.readFailed',
+  'idcard.cardAuthFailed',
+  'idcard.unknownCardType',
+  'idcard.samSelfTestFailed',
+  'idcard.samNotAuthorised',
+  'idcard.transmission',
+  'idcard.readerFault',
+  'idcard.badResponse',
+  'idcard.textInvalid',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

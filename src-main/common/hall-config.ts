@@ -27,6 +27,19 @@ const Device = z.discriminatedUnion('transport', [
 export type DeviceConfig = z.infer<typeof Device>;
 
 /**
+ * The ID card reader (二代证阅读器): its GA 467 frames over a serial port (USB-CDC or
+ * RS-232), the card-reader simulator in this process (the demo profile), or a vendor SDK
+ * library (not in this version: the reader reports itself unsupported).
+ */
+const IdCardReaderDevice = z.discriminatedUnion('transport', [
+  z.object({ transport: z.literal('simulated') }),
+  z.object({ transport: z.literal('serial'), serial: SerialPort }),
+  z.object({ transport: z.literal('vendor-sdk'), library: z.string().min(1), port: z.number().int() }),
+  z.object({ transport: z.literal('none') }),
+]);
+export type IdCardReaderConfig = z.infer<typeof IdCardReaderDevice>;
+
+/**
  * The scheme and host of a URL as written, without the WHATWG parser (common/ has no
  * `URL`): userinfo, backslashes and anything unusual leave no host, so such an endpoint
  * can only pass as https — the rule fails closed.
@@ -98,7 +111,7 @@ export const HallConfig = z
     departments: z.array(Department).default([]),
     devices: z
       .object({
-        idCardReader: Device.default({ transport: 'none' }),
+        idCardReader: IdCardReaderDevice.default({ transport: 'none' }),
         receiptPrinter: Device.default({ transport: 'none' }),
         documentCamera: Device.default({ transport: 'none' }),
         counterCamera: Device.default({ transport: 'none' }),

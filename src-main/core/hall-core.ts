@@ -31,6 +31,7 @@ import { loadConfig } from './config.ts';
 import { guardProfile } from './hall-profile.ts';
 import { prepareDataDir, type DataPaths } from './data-dir.ts';
 import { HealthBoard } from './health.ts';
+import { DeviceRegistry, type DeviceRegistryOptions } from './devices.ts';
 import { SessionOwners, type SessionHolder } from './session-owners.ts';
 import { Uploads } from './uploads.ts';
 import { createFileLogger, type Logger } from './log.ts';
@@ -54,6 +55,8 @@ export interface HallCore {
   readonly logger: Logger;
   /** The outbox to the approving departments (tests and benchmarks wait on it). */
   readonly sync: SyncRunner;
+  /** The hall's devices (the ID card reader; the demo profile's simulator is reached through it). */
+  readonly devices: DeviceRegistry;
   /** `send` receives the core's events for this connection. */
   openConnection(send: (event: EventMessage) => void): Connection;
   close(): Promise<void>;
@@ -67,6 +70,8 @@ export interface BootOptions {
   logger?: Logger;
   /** Timers, chunk sizes and fault hooks for tests and benchmarks; defaults are the product's. */
   sync?: SyncOptions;
+  /** Device polling and timeouts for tests; defaults are the product's. */
+  devices?: Pick<DeviceRegistryOptions, 'pollMs' | 'presence' | 'reader' | 'portPresent'>;
 }
 
 /** Opens everything in order; throws an AppError an installer can act on, having changed nothing it should not. */
@@ -197,7 +202,9 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       onUserCall: ({ session }) => auth.touch(session),
       onInternalError: (method, error) => logger.error({ err: error, method }, 'handler failed'),
     });
-    // Background: the embedded inbox (demo), then the worker and the change feeds.
+    // Background: the devices of the config (polled, reconnected), the embedded inbox (demo),
+    // then the worker and the change feeds.
+    const devices = DeviceRegistry.start({ config: config.devices, health, logger, clock, ...options.devices });
     sync.runner.start();
     logger.info({ version: info.version, host: info.host, profile: info.profile }, 'hall core started');
 
@@ -216,6 +223,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       paths,
       logger,
       sync: sync.runner,
+      devices,
       openConnection(send) {
         const ctx: ConnectionContext & SessionHolder = {
           session: new Session(),
@@ -268,6 +276,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         coreClosed = true;
         for (const timer of idleTimers) clearInterval(timer);
         idleTimers.clear();
+        await devices.close();
         await sync.runner.stop();
         // Before the store closes: half-received files leave no temp file behind.
         await uploads.closeAll();

@@ -43,7 +43,7 @@ function fakeSystem(options: {
   return fake;
 }
 
-const everything = ['/usr/bin/chromium', '/usr/bin/python3', 'apt-get'];
+const everything = ['/usr/bin/chromium', '/usr/bin/python3', 'socat', 'apt-get'];
 
 describe('system dependencies check', () => {
   it('does nothing when everything is there', () => {
@@ -54,7 +54,7 @@ describe('system dependencies check', () => {
   });
 
   it('not root and Chromium missing: one message naming the command, non-zero, nothing run', () => {
-    const system = fakeSystem({ executables: ['/usr/bin/python3', 'apt-get'], swift: true, isRoot: false });
+    const system = fakeSystem({ executables: ['/usr/bin/python3', 'socat', 'apt-get'], swift: true, isRoot: false });
     expect(ensureSystemDeps(system)).not.toBe(0);
     expect(system.ran).toEqual([]);
     expect(system.printed).toHaveLength(1);
@@ -66,7 +66,14 @@ describe('system dependencies check', () => {
     const system = fakeSystem({ executables: [], swift: false, isRoot: false });
     expect(ensureSystemDeps(system)).toBe(1);
     expect(system.printed).toHaveLength(1);
-    expect(system.printed[0]).toMatch(/apt-get install -y chromium python3-swift$/);
+    expect(system.printed[0]).toMatch(/apt-get install -y chromium python3-swift socat$/);
+  });
+
+  it('asks for socat alone when only the card-reader tests would miss it', () => {
+    const system = fakeSystem({ executables: ['/usr/bin/chromium', '/usr/bin/python3'], swift: true, isRoot: false });
+    expect(ensureSystemDeps(system)).toBe(1);
+    expect(system.printed[0]).toContain('socat (the pseudo-terminal pairs of the ID card reader tests');
+    expect(system.printed[0]).toMatch(/sudo apt-get install -y socat$/);
   });
 
   it('looks for the browser where Playwright will: CHROMIUM_PATH when set', () => {
@@ -75,7 +82,7 @@ describe('system dependencies check', () => {
     expect(ensureSystemDeps(elsewhere)).toBe(1);
     expect(elsewhere.printed[0]).toContain('install -y chromium');
     const there = fakeSystem({
-      executables: ['/opt/chromium/chrome', '/usr/bin/python3'],
+      executables: ['/opt/chromium/chrome', '/usr/bin/python3', 'socat'],
       swift: true,
       isRoot: false,
       env,
@@ -85,7 +92,7 @@ describe('system dependencies check', () => {
 
   it('as root with apt-get: installs only what is missing, unattended, then carries on', () => {
     const system = fakeSystem({
-      executables: ['/usr/bin/chromium', '/usr/bin/python3', 'apt-get'],
+      executables: ['/usr/bin/chromium', '/usr/bin/python3', 'socat', 'apt-get'],
       swift: false,
       isRoot: true,
       install: { swift: true },
@@ -101,7 +108,7 @@ describe('system dependencies check', () => {
 
   it('as root when apt-get fails: stops with the one message', () => {
     const system = fakeSystem({
-      executables: ['/usr/bin/python3', 'apt-get'],
+      executables: ['/usr/bin/python3', 'socat', 'apt-get'],
       swift: true,
       isRoot: true,
       aptExit: 100,

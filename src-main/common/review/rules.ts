@@ -62,6 +62,13 @@ export const REVIEW_RULES = {
   'agent.identity': '代办人身份有效',
   'agent.authorisation': '代办人已提交授权委托书',
   'agent.identityDocument': '代办人已提交身份证件',
+  // A card just read (review/card-checks.ts); the reader reports them beside the identity.
+  'card.number': '证件号码校验通过',
+  'card.birthDate': '证件出生日期与号码一致',
+  'card.sex': '证件性别与号码一致',
+  'card.expired': '证件在有效期内',
+  'card.notYetValid': '证件已生效',
+  'card.minor': '证件持有人已成年',
 } as const;
 export type ReviewRuleId = keyof typeof REVIEW_RULES;
 export const ReviewRuleId = z.enum(Object.keys(REVIEW_RULES) as [ReviewRuleId, ...ReviewRuleId[]]);

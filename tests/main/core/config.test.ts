@@ -88,6 +88,19 @@ describe('config', () => {
     }
   });
 
+  it('takes for the ID card reader only what can drive one: serial (with a baud rate), simulated, vendor SDK or none', () => {
+    const withReader = (idCardReader: unknown) => ({ ...valid, devices: { idCardReader } });
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify(withReader({ transport: 'serial', serial: { path: 'COM3', baudRate: 9600 } })),
+    );
+    expect(loadConfig(dir).devices.idCardReader).toEqual({ transport: 'serial', serial: { path: 'COM3', baudRate: 9600 } });
+    for (const wrong of [{ transport: 'uvc' }, { transport: 'tcp', host: 'x', port: 9100 }, { transport: 'serial' }]) {
+      expect(configError(withReader(wrong)).detail).toContain('devices.idCardReader');
+    }
+  });
+
   it('says so when the file is not JSON', () => {
     const error = configError('{ hall: ');
     expect(error.code).toBe('config.invalid');

@@ -392,9 +392,10 @@ describe('formal review: a complete application', () => {
     expect(review(companyDraft(), items().company).outcome).toBe('accept');
   });
 
-  it('every rule has a specification below', () => {
+  it('every rule has a specification below (the card rules, card.*, in card-checks.test.ts)', () => {
     const covered = new Set(cases.map((c) => c.rule));
-    expect(Object.keys(REVIEW_RULES).filter((rule) => !covered.has(rule as ReviewRuleId))).toEqual([]);
+    const draftRules = Object.keys(REVIEW_RULES).filter((rule) => !rule.startsWith('card.'));
+    expect(draftRules.filter((rule) => !covered.has(rule as ReviewRuleId))).toEqual([]);
   });
 });
 

@@ -1,0 +1,102 @@
+// Checks of a card just read (证件核验), as findings of formal review: the number's
+// check character (GB 11643 MOD 11-2, `X` included), the birth date and sex the number
+// encodes against what the card says, the validity on the hall's day, and the holder's
+// age. The chip's text is signed by the card and checked by the reader's SAM, so a
+// failure here means a misread or a card to inspect by hand — the clerk decides, and the
+// finding travels with the application like any other.
+import { t } from '../i18n/index.ts';
+import { dayNumber } from '../dates.ts';
+import { type CardIdentity, LONG_TERM } from '../id-card.ts';
+import { checkIdNumber, type IdNumberProblem, idCheckCharacter } from './identifiers.ts';
+import type { Finding, FindingTarget, ReviewRuleId } from './rules.ts';
+
+export type CardHolder = 'applicant' | 'agent';
+
+/** Age of full majority (民法典 §17). */
+export const ADULT_AGE = 18;
+
+export interface CardCheck {
+  /** Full years on `today`. */
+  age: number;
+  findings: Finding[];
+}
+
+/** What the number of a card encodes, or why it does not pass. */
+type NumberReading =
+  | { ok: true; birthDate: string | undefined; sex: 'male' | 'female' | undefined }
+  | { ok: false; problem: IdNumberProblem };
+
+/**
+ * Resident cards and 港澳台 permits carry a 公民身份号码-shaped number (permits with
+ * 810000 / 820000 / 830000); the 2023 foreigners' card a `9` then the same pattern with
+ * the same check character; the 2017 foreigners' card 3 letters and 12 digits without a
+ * check the standards publish, so only its shape is checked.
+ */
+function readNumber(card: CardIdentity, today: string): NumberReading {
+  const number = card.idNumber;
+  switch (card.cardType) {
+    case 'resident':
+    case 'hkMacauTaiwan': {
+      if (card.cardType === 'hkMacauTaiwan' && !/^8[123]0000/.test(number)) return { ok: false, problem: 'format' };
+      const check = checkIdNumber(number, today);
+      return check.ok ? { ok: true, birthDate: check.birthDate, sex: check.sex } : check;
+    }
+    case 'foreignPermanent2023': {
+      if (!/^9\d{16}[\dX]$/.test(number)) return { ok: false, problem: 'format' };
+      const birthDate = `${number.slice(6, 10)}-${number.slice(10, 12)}-${number.slice(12, 14)}`;
+      if (dayNumber(birthDate) === null || birthDate < '1900-01-01') return { ok: false, problem: 'birthDate' };
+      if (birthDate > today) return { ok: false, problem: 'futureBirthDate' };
+      if (idCheckCharacter(number) !== number[17]) return { ok: false, problem: 'checkDigit' };
+      return { ok: true, birthDate, sex: Number(number[16]) % 2 === 1 ? 'male' : 'female' };
+    }
+    case 'foreignPermanent':
+      return /^[A-Z]{3}\d{12}$/.test(number)
+        ? { ok: true, birthDate: undefined, sex: undefined }
+        : { ok: false, problem: 'format' };
+  }
+}
+
+/** Full years from `birthDate` to `today` (both YYYY-MM-DD); a 29 February birthday comes on 1 March. */
+export function ageOn(birthDate: string, today: string): number {
+  const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  return today.slice(5) >= birthDate.slice(5) ? years : years - 1;
+}
+
+/** The findings on a card read for the applicant or the agent, on the hall's day `today` (YYYY-MM-DD). */
+export function checkCard(card: CardIdentity, today: string, holder: CardHolder = 'applicant'): CardCheck {
+  const target: FindingTarget = { kind: 'identity', who: holder };
+  const findings: Finding[] = [];
+  const add = (ruleId: ReviewRuleId, message: string, options: { severity?: Finding['severity'] } = {}) =>
+    findings.push({
+      key: `${ruleId}:${holder}`,
+      ruleId,
+      severity: options.severity ?? 'blocking',
+      refusal: false,
+      target,
+      message,
+      supply: t('idCard.findings.supply'),
+      overridable: true,
+    });
+
+  const number = readNumber(card, today);
+  if (!number.ok) {
+    add('card.number', t('idCard.findings.number', { problem: t(`idCard.findings.numberProblems.${number.problem}`) }));
+  } else {
+    if (number.birthDate !== undefined && number.birthDate !== card.birthDate) {
+      add(
+        'card.birthDate',
+        t('idCard.findings.birthDate', { cardBirthDate: card.birthDate, numberBirthDate: number.birthDate }),
+      );
+    }
+    if (number.sex !== undefined && (card.sex === 'male' || card.sex === 'female') && number.sex !== card.sex) {
+      add('card.sex', t('idCard.findings.sex'));
+    }
+  }
+  if (today < card.validFrom) add('card.notYetValid', t('idCard.findings.notYetValid', { validFrom: card.validFrom }));
+  if (card.validTo !== LONG_TERM && today > card.validTo) {
+    add('card.expired', t('idCard.findings.expired', { validTo: card.validTo }));
+  }
+  const age = ageOn(card.birthDate, today);
+  if (age < ADULT_AGE) add('card.minor', t('idCard.findings.minor', { age }), { severity: 'warning' });
+  return { age, findings };
+}

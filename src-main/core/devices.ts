@@ -1,0 +1,303 @@
+// The device registry: owns the devices the hall config names, keeps each one's health
+// on the board (ready / busy / absent / error, with a reason the status bar says in
+// Chinese and an English detail for installers), and hands on what they read. Today it
+// holds the ID card reader; the printer and cameras join it the same way.
+//
+// A serial reader is looked for every couple of seconds (its port listed by the system,
+// or its device file there): when it appears it is opened and its SAM asked for its
+// status, then the presence loop runs until the reader goes away or fails; then the
+// registry waits for the port again. Plugging and unplugging need no restart. The demo
+// profile's reader is the simulator in this process.
+//
+// Invariants (tests/main/core/devices.test.ts): every state change reaches the board;
+// a reader that vanishes mid-read is `absent` at once and comes back by itself; after
+// `close` no timer is left and nothing is reported.
+import { existsSync } from 'node:fs';
+import { AppError, type ErrorCode, type WireError } from '../common/errors.ts';
+import type { HallConfig, IdCardReaderConfig } from '../common/hall-config.ts';
+import { type Clock, hallDate } from '../common/hall-time.ts';
+import type { HealthEntry, HealthReporter } from '../common/health.ts';
+import type { CardIdentity } from '../common/id-card.ts';
+import type { Logger } from '../common/logger.ts';
+import { type CardCheck, checkCard } from '../common/review/card-checks.ts';
+import { IdCardReader, type ReaderOptions } from '../devices/idcard/driver.ts';
+import { CardPresence, type PresenceOptions } from '../devices/idcard/presence.ts';
+import { CardReaderEmulator } from '../devices/idcard/simulator.ts';
+import { createTransportPair } from '../devices/transport.ts';
+
+export const ID_CARD_READER = 'device.idCardReader';
+/** How often a serial reader's port is looked for. */
+export const PORT_POLL_MS = 2000;
+
+/** What the ID card reader tells its listeners (the identity panel's step will carry these to the UI). */
+export type IdCardEvent =
+  | {
+      kind: 'read';
+      at: number;
+      identity: CardIdentity;
+      /** Findings of formal review on the card, on the hall's day of reading. */
+      checks: CardCheck;
+      /** The WLT bytes, kept apart from the identity (no decoder yet). */
+      photo: Uint8Array | undefined;
+    }
+  | { kind: 'removed'; at: number }
+  | { kind: 'unreadable'; at: number; error: WireError };
+
+export interface DeviceRegistryOptions {
+  config: HallConfig['devices'];
+  health: HealthReporter;
+  logger: Logger;
+  clock: Clock;
+  /** Port polling interval, ms (tests make it short). */
+  pollMs?: number;
+  presence?: PresenceOptions;
+  reader?: ReaderOptions;
+  /** Whether a port is there: by default the system lists it or its device file exists. */
+  portPresent?: (path: string) => Promise<boolean>;
+}
+
+type Health = Pick<HealthEntry, 'state' | 'reason' | 'detail'>;
+
+/** Health reasons (health.reasons in the catalog) for the errors that end a reader's run. */
+function healthOf(error: unknown): Health {
+  const code: ErrorCode | undefined = error instanceof AppError ? error.code : undefined;
+  const detail = error instanceof AppError ? error.detail : String(error);
+  switch (code) {
+    case 'device.gone':
+    case 'device.portNotFound':
+      return { state: 'absent', reason: 'notConnected', detail };
+    case 'device.permissionDenied':
+      return { state: 'error', reason: 'permissionDenied', detail };
+    case 'device.portBusy':
+      return { state: 'error', reason: 'portBusy', detail };
+    case 'device.timeout':
+      return { state: 'error', reason: 'timeout', detail };
+    case 'idcard.samSelfTestFailed':
+    case 'idcard.samNotAuthorised':
+      return { state: 'error', reason: 'samFault', detail };
+    default:
+      return { state: 'error', reason: 'protocolError', detail };
+  }
+}
+
+/**
+ * node-serialport (a native binding) loads with the first serial device: a hall without
+ * one, and the demo profile, never load it.
+ */
+const serial = () => import('../devices/serial-transport.ts');
+
+async function systemPortPresent(path: string): Promise<boolean> {
+  // A pty or a udev symlink (/dev/serial/by-id/…) is not listed, but its file is there.
+  if (path.startsWith('/') && existsSync(path)) return true;
+  try {
+    const { listPorts } = await serial();
+    return (await listPorts()).some((port) => port.path === path);
+  } catch {
+    return false;
+  }
+}
+
+/** One ID card reader and its life: connect, probe, watch for cards, notice it going. */
+class IdCardReaderSlot {
+  private readonly listeners = new Set<(event: IdCardEvent) => void>();
+  private reader: IdCardReader | undefined;
+  private presence: CardPresence | undefined;
+  private running: Promise<void> | undefined;
+  private connecting = false;
+  private closed = false;
+  /** What lies on the reader, as the health board says it between reads. */
+  private card: 'none' | 'read' | 'unreadable' = 'none';
+  private lastReported: string | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  /** The in-process simulator of the demo profile. */
+  simulator: CardReaderEmulator | undefined;
+
+  constructor(
+    private readonly config: IdCardReaderConfig,
+    private readonly options: DeviceRegistryOptions,
+  ) {}
+
+  start(): void {
+    switch (this.config.transport) {
+      case 'none':
+        this.report({ state: 'absent', reason: 'notConfigured' });
+        return;
+      case 'vendor-sdk':
+        this.report({
+          state: 'error',
+          reason: 'notSupported',
+          detail: 'the vendor SDK driver is not in this version; configure the reader as serial',
+        });
+        return;
+      case 'simulated': {
+        const pair = createTransportPair({ baudRate: 115200, device: 'idCardReader' });
+        this.simulator = new CardReaderEmulator(pair.device, { unplug: () => pair.unplug() });
+        this.run(new IdCardReader(pair.host, this.options.reader));
+        return;
+      }
+      case 'serial': {
+        this.report({ state: 'absent', reason: 'notConnected', detail: `waiting for ${this.config.serial.path}` });
+        this.timer = setInterval(() => void this.check(), this.options.pollMs ?? PORT_POLL_MS);
+        this.timer.unref();
+        void this.check();
+        return;
+      }
+    }
+  }
+
+  on(listener: (event: IdCardEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    this.presence?.stop();
+    await this.reader?.close().catch(() => undefined);
+    await this.running;
+    await this.simulator?.close().catch(() => undefined);
+  }
+
+  /** One poll: connect when the port is there and nothing runs, drop the reader when it is gone. */
+  private async check(): Promise<void> {
+    if (this.closed || this.connecting || this.config.transport !== 'serial') return;
+    const { path, baudRate } = this.config.serial;
+    const present = await (this.options.portPresent ?? systemPortPresent)(path);
+    if (this.closed) return;
+    if (this.running) {
+      // The transport tells a vanished port itself; this catches one that went quietly.
+      if (!present) await this.reader?.close().catch(() => undefined);
+      return;
+    }
+    if (!present) {
+      this.report({ state: 'absent', reason: 'notConnected', detail: `${path} is not there` });
+      return;
+    }
+    this.connecting = true;
+    try {
+      const { openSerialTransport } = await serial();
+      const transport = await openSerialTransport(path, { baudRate, device: 'idCardReader' });
+      if (this.closed) {
+        await transport.close();
+        return;
+      }
+      this.run(new IdCardReader(transport, this.options.reader));
+    } catch (error) {
+      // A port that keeps failing the same way is logged once, not at every poll.
+      if (this.report(healthOf(error)))
+        this.options.logger.warn({ device: ID_CARD_READER, err: error }, 'ID card reader port');
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  /** Probes the SAM, then watches for cards until the reader ends; the next poll connects again. */
+  private run(reader: IdCardReader): void {
+    this.reader = reader;
+    const { logger } = this.options;
+    this.running = (async () => {
+      try {
+        await reader.samStatus();
+        this.card = 'none';
+        this.reportIdle();
+        logger.info({ device: ID_CARD_READER, port: reader.description }, 'ID card reader ready');
+        this.presence = new CardPresence(reader, (event) => this.cardEvent(event), {
+          ...this.options.presence,
+          onBusy: (busy) => {
+            if (busy) this.report({ state: 'busy', reason: 'reading' });
+            else this.reportIdle();
+          },
+        });
+        await this.presence.run();
+      } catch (error) {
+        if (this.closed) return;
+        if (this.report(healthOf(error))) {
+          logger.warn({ device: ID_CARD_READER, port: reader.description, err: error }, 'ID card reader stopped');
+        }
+      } finally {
+        this.presence = undefined;
+        this.reader = undefined;
+        this.running = undefined;
+        await reader.close().catch(() => undefined);
+      }
+    })();
+  }
+
+  private cardEvent(event: Parameters<ConstructorParameters<typeof CardPresence>[1]>[0]): void {
+    const at = this.options.clock.now();
+    if (event.kind === 'placed') {
+      const { identity, photo } = event.card;
+      this.card = 'read';
+      this.options.logger.info({ device: ID_CARD_READER, cardType: identity.cardType }, 'ID card read');
+      this.emit({ kind: 'read', at, identity, checks: checkCard(identity, hallDate(at)), photo });
+    } else if (event.kind === 'removed') {
+      this.card = 'none';
+      this.emit({ kind: 'removed', at });
+    } else {
+      this.card = 'unreadable';
+      this.options.logger.warn({ device: ID_CARD_READER, err: event.error }, 'ID card unreadable');
+      this.emit({ kind: 'unreadable', at, error: event.error.toWire() });
+    }
+    this.reportIdle();
+  }
+
+  /** Ready, saying what lies on the reader. */
+  private reportIdle(): void {
+    const reason = { none: 'noCard', read: 'cardPresent', unreadable: 'cardUnreadable' }[this.card];
+    this.report({ state: 'ready', reason });
+  }
+
+  private emit(event: IdCardEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'ID card listener failed');
+      }
+    }
+  }
+
+  /** Reports to the board; answers whether the state or reason changed (worth a log line). */
+  private report(health: Health): boolean {
+    if (this.closed) return false;
+    const key = `${health.state}:${health.reason ?? ''}`;
+    const changed = key !== this.lastReported;
+    this.lastReported = key;
+    const entry: Omit<HealthEntry, 'since'> = { id: ID_CARD_READER, kind: 'device', state: health.state };
+    if (health.reason !== undefined) entry.reason = health.reason;
+    if (health.detail !== undefined) entry.detail = health.detail;
+    this.options.health.report(entry);
+    return changed;
+  }
+}
+
+export class DeviceRegistry {
+  private readonly idCard: IdCardReaderSlot;
+
+  private constructor(options: DeviceRegistryOptions) {
+    this.idCard = new IdCardReaderSlot(options.config.idCardReader, options);
+  }
+
+  /** Builds the devices of the config and starts looking after them (in the background). */
+  static start(options: DeviceRegistryOptions): DeviceRegistry {
+    const registry = new DeviceRegistry(options);
+    registry.idCard.start();
+    return registry;
+  }
+
+  /** Cards read, removed or unreadable at the ID card reader. */
+  onIdCard(listener: (event: IdCardEvent) => void): () => void {
+    return this.idCard.on(listener);
+  }
+
+  /** The demo profile's card-reader simulator (place and remove cards); undefined with a real reader. */
+  get idCardSimulator(): CardReaderEmulator | undefined {
+    return this.idCard.simulator;
+  }
+
+  /** Stops polling and closes every device; nothing is reported after. */
+  async close(): Promise<void> {
+    await this.idCard.close();
+  }
+}

@@ -1,0 +1,187 @@
+// The device registry (core/devices.ts) with the ID card reader on a real pty that comes
+// and goes: socat makes the pair at fixed link paths, the simulator answers on one end,
+// and the registry, configured with the other end's path, finds it, reads cards, notices
+// it vanish and finds it again — all on the health board, without a restart.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { demoConfig, type HallConfig } from '../../../src-main/common/hall-config.ts';
+import type { HealthSnapshot } from '../../../src-main/common/health.ts';
+import { createStreamLogger } from '../../../src-main/core/log.ts';
+import { DeviceRegistry, ID_CARD_READER, type IdCardEvent } from '../../../src-main/core/devices.ts';
+import { HealthBoard } from '../../../src-main/core/health.ts';
+import { CardReaderEmulator } from '../../../src-main/devices/idcard/simulator.ts';
+import { openPtyPair } from '../../../src-main/devices/pty-pair.ts';
+import { openSerialTransport } from '../../../src-main/devices/serial-transport.ts';
+import { bootTestCore, LogCapture, tempDir, TestClock } from '../helpers.ts';
+import { onCleanup } from '../devices/idcard/rig.ts';
+
+const none = { transport: 'none' } as const;
+const devicesWith = (idCardReader: HallConfig['devices']['idCardReader']): HallConfig['devices'] => ({
+  idCardReader,
+  receiptPrinter: none,
+  documentCamera: none,
+  counterCamera: none,
+});
+
+async function eventually(what: () => boolean, ms = 5000): Promise<void> {
+  const end = performance.now() + ms;
+  while (!what()) {
+    if (performance.now() > end) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function startRegistry(idCardReader: HallConfig['devices']['idCardReader'], reader?: { samStatus: number }) {
+  const health = new HealthBoard(new TestClock());
+  const states: string[] = [];
+  health.subscribe((snapshot) => {
+    const entry = snapshot.entries.find((e) => e.id === ID_CARD_READER);
+    if (entry) states.push(`${entry.state}:${entry.reason ?? ''}`);
+  });
+  const events: IdCardEvent[] = [];
+  const registry = DeviceRegistry.start({
+    config: devicesWith(idCardReader),
+    health,
+    logger: createStreamLogger(new LogCapture(), 'debug'),
+    clock: new TestClock(),
+    pollMs: 100,
+    presence: { intervalMs: 40 },
+    ...(reader ? { reader: { timeouts: reader } } : {}),
+  });
+  registry.onIdCard((event) => events.push(event));
+  onCleanup(() => registry.close());
+  const last = () => states.at(-1);
+  return { registry, health, states, events, last };
+}
+
+/** A socat pair at fixed paths with the simulator on the `sim` end. */
+async function plugIn(dir: string) {
+  const pty = await openPtyPair({ links: [join(dir, 'reader'), join(dir, 'sim')] });
+  onCleanup(() => pty.close());
+  const emulator = new CardReaderEmulator(await openSerialTransport(pty.paths[1]), { unplug: () => void pty.close() });
+  onCleanup(() => emulator.close());
+  return { pty, emulator };
+}
+
+const names = (events: IdCardEvent[]) =>
+  events.map((e) =>
+    e.kind === 'read' ? `read:${e.identity.name}` : e.kind === 'unreadable' ? `unreadable:${e.error.code}` : e.kind,
+  );
+
+describe('the device registry', () => {
+  it('finds a serial reader when its port appears, reads cards, and finds it again after it is pulled out', async () => {
+    const dir = tempDir();
+    const port = join(dir, 'reader');
+    const { states, events, last } = startRegistry({ transport: 'serial', serial: { path: port, baudRate: 115200 } });
+    await eventually(() => last() === 'absent:notConnected');
+
+    const first = await plugIn(dir);
+    await eventually(() => last() === 'ready:noCard');
+    first.emulator.place(2);
+    await eventually(() => events.length === 1);
+    const [read] = events;
+    expect(read).toMatchObject({
+      kind: 'read',
+      identity: { name: '李秀英', cardType: 'resident' },
+      checks: { findings: [] },
+    });
+    expect(read!.kind === 'read' && read!.photo).toEqual(first.emulator.card!.photo);
+    await eventually(() => last() === 'ready:cardPresent');
+    expect(states).toContain('busy:reading');
+
+    // Pulled out: absent at once, not after a timeout.
+    const pulled = performance.now();
+    await first.pty.close();
+    await eventually(() => last() === 'absent:notConnected');
+    expect(performance.now() - pulled).toBeLessThan(1000);
+
+    // Plugged in again at the same path: found by the next poll, no restart.
+    const second = await plugIn(dir);
+    await eventually(() => last() === 'ready:noCard');
+    second.emulator.place(3);
+    await eventually(() => events.length === 2);
+    expect(names(events)).toEqual(['read:李秀英', 'read:陈小明']);
+    // The hall's day is the clock's (2026-11-25): this card expired in 2021.
+    expect(events[1]!.kind === 'read' && events[1]!.checks.findings.map((f) => f.ruleId)).toEqual(['card.expired']);
+    second.emulator.remove();
+    await eventually(() => events.length === 3);
+    expect(names(events).at(-1)).toBe('removed');
+    await eventually(() => last() === 'ready:noCard');
+  });
+
+  it('shows a SAM that fails its self-test as an error, and recovers when it passes again', async () => {
+    const dir = tempDir();
+    const { last } = startRegistry({ transport: 'serial', serial: { path: join(dir, 'reader'), baudRate: 115200 } });
+    const { emulator } = await plugIn(dir);
+    await eventually(() => last() === 'ready:noCard');
+    emulator.inject({ kind: 'samFailure' });
+    await eventually(() => last() === 'error:samFault');
+    emulator.clearFaults();
+    await eventually(() => last() === 'ready:noCard');
+  });
+
+  it('shows a port where nothing answers as an error (timeout), and a missing one as absent', async () => {
+    const dir = tempDir();
+    const pty = await openPtyPair({ links: [join(dir, 'reader'), join(dir, 'nothing')] });
+    onCleanup(() => pty.close());
+    const { health, last } = startRegistry(
+      { transport: 'serial', serial: { path: join(dir, 'reader'), baudRate: 115200 } },
+      { samStatus: 100 },
+    );
+    await eventually(() => last() === 'error:timeout');
+    expect(health.snapshot().entries.find((e) => e.id === ID_CARD_READER)?.detail).toContain('samStatus');
+  });
+
+  it('says what it cannot drive: no reader configured, a vendor SDK (not in this version)', async () => {
+    expect(startRegistry(none).last()).toBe('absent:notConfigured');
+    expect(startRegistry({ transport: 'vendor-sdk', library: '/opt/termb.so', port: 1001 }).last()).toBe(
+      'error:notSupported',
+    );
+  });
+
+  it('reports nothing and leaves no timer after close', async () => {
+    const dir = tempDir();
+    const { registry, states } = startRegistry({
+      transport: 'serial',
+      serial: { path: join(dir, 'reader'), baudRate: 115200 },
+    });
+    await eventually(() => states.length > 0);
+    await registry.close();
+    const count = states.length;
+    await plugIn(dir);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(states).toHaveLength(count);
+  });
+
+  it('the demo profile reads from the simulator in this process, placed and removed through the registry', async () => {
+    expect(demoConfig().devices.idCardReader).toEqual({ transport: 'simulated' });
+    const { registry, events, last } = startRegistry({ transport: 'simulated' });
+    await eventually(() => last() === 'ready:noCard');
+    registry.idCardSimulator!.place(8);
+    await eventually(() => events.length === 1);
+    expect(events[0]).toMatchObject({
+      kind: 'read',
+      identity: { cardType: 'foreignPermanent2023', nationality: 'DEU' },
+    });
+    registry.idCardSimulator!.remove();
+    await eventually(() => events.length === 2);
+  });
+
+  it('the hall core runs it: the demo reader on the health board, closed with the core', async () => {
+    const { core } = await bootTestCore();
+    const events: IdCardEvent[] = [];
+    const board: string[] = [];
+    core.devices.onIdCard((event) => events.push(event));
+    const connection = core.openConnection((message) => {
+      if (message.name !== 'health.changed') return;
+      const entry = (message.payload as HealthSnapshot).entries.find((e) => e.id === ID_CARD_READER);
+      if (entry) board.push(`${entry.state}:${entry.reason ?? ''}`);
+    });
+    core.devices.idCardSimulator!.place(4);
+    await eventually(() => events.length === 1, 8000);
+    expect(events[0]).toMatchObject({ kind: 'read', identity: { name: '阿依古丽·买买提' } });
+    await eventually(() => board.at(-1) === 'ready:cardPresent');
+    connection.close();
+    await core.close();
+  });
+});
