@@ -76,8 +76,3 @@ export function unprintableCharacters(text: string): string[] {
   }
   return found;
 }
-
-/** `U+20BB7`: how a character is named where it may not display. */
-export function codePointLabel(char: string): string {
-  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-}

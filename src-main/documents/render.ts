@@ -8,13 +8,10 @@ import { Composer, type Fonts, paint } from './layout.ts';
 import { DOCUMENT_TITLES, type DocumentInput, DocumentModel, modelTexts } from './model.ts';
 import { layoutAcceptance, layoutCorrection, layoutRefusal } from './notices.ts';
 import { layoutReceipt } from './receipt.ts';
+import type { RenderedDocument } from './render-protocol.ts';
 import { Typeface } from './typeface.ts';
 
-export interface RenderedDocument {
-  bytes: Uint8Array;
-  /** Characters of the model no font has, each printed as an empty box (distinct, in order of printing). */
-  unprintable: string[];
-}
+export type { RenderedDocument } from './render-protocol.ts';
 
 /** The document as PDF bytes (see `renderDocumentWithReport`). */
 export async function renderDocument(input: DocumentInput): Promise<Uint8Array> {

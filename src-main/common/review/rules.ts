@@ -62,6 +62,7 @@ export const REVIEW_RULES = {
   'agent.identity': '代办人身份有效',
   'agent.authorisation': '代办人已提交授权委托书',
   'agent.identityDocument': '代办人已提交身份证件',
+  'print.characters': '文书中的字符均可打印',
 } as const;
 export type ReviewRuleId = keyof typeof REVIEW_RULES;
 export const ReviewRuleId = z.enum(Object.keys(REVIEW_RULES) as [ReviewRuleId, ...ReviewRuleId[]]);
@@ -92,6 +93,8 @@ export const Finding = z.object({
   legalBasis: z.string().optional(),
   /** Whether a clerk may set the finding aside with a written reason. */
   overridable: z.boolean(),
+  /** `print.characters`: the characters no font of the documents has (the clerk confirms them when sealing). */
+  characters: z.array(z.string()).optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 

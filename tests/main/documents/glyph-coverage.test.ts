@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { codePointLabel } from '../../../src-main/common/review/printing.ts';
 import {
-  codePointLabel,
   glyphSource,
   MAIN_FACE,
   NO_FACE,
