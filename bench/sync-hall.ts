@@ -17,7 +17,7 @@ import { BlobStore } from '../src-main/store/blob-store.ts';
 import { openDatabase } from '../src-main/store/database.ts';
 import { deriveStoreKeys } from '../src-main/store/keys.ts';
 import type { SyncOptions } from '../src-main/sync/sync-options.ts';
-import { openDesk, scannedPage, startDraft, type Call } from './intake.ts';
+import { openDesk, scannedPage, startDraft, type Call } from './desk.ts';
 import { bootCore, MiB, workDir } from './support.ts';
 import { addFileBytes } from '../tests/fixtures/uploads.ts';
 
@@ -36,6 +36,8 @@ export interface BenchHall {
   dataDir: string;
   /** Resident memory once the core is up and its sync started, before anyone signs in (the idle core). */
   idleRssMiB: number;
+  /** process.memoryUsage() in MiB at the same moment. */
+  idleUsage: { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
   admin: Call;
   call: Call;
   /** Resolves with performance.now() when the packet reached `state` (as the clerk's UI hears it). */
@@ -83,12 +85,22 @@ export async function openHall(options: {
   try {
     await core.sync.started();
     const idleRssMiB = process.memoryUsage.rss() / MiB;
+    const u = process.memoryUsage();
+    const mib = (n: number) => Math.round((n / MiB) * 10) / 10;
+    const idleUsage = {
+      rss: mib(u.rss),
+      heapTotal: mib(u.heapTotal),
+      heapUsed: mib(u.heapUsed),
+      external: mib(u.external),
+      arrayBuffers: mib(u.arrayBuffers),
+    };
     const { admin, call } = await openDesk(core, onEvent);
     await enrol(admin, options.inbox);
     const hall: BenchHall = {
       core,
       dataDir,
       idleRssMiB,
+      idleUsage,
       admin,
       call,
       async reach(packetId, state, ms) {
