@@ -74,6 +74,9 @@ async function main(input: SenderInput): Promise<SenderResult> {
     const putMs = performance.now() - putStarted;
     const maxRssBeforeSealMiB = maxRssMiB();
 
+    // SYNC_GC_BEFORE_SEAL (a diagnostic; sync.ts then starts the sender with --expose-gc): a
+    // full collection first, so the figures that follow hold no garbage of streaming the file in.
+    if (process.env.SYNC_GC_BEFORE_SEAL) (globalThis as { gc?: () => void }).gc?.();
     const beforeSeal = usage();
     const rssAtSealMiB = rssMiB();
     let sealing = true;

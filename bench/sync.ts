@@ -186,7 +186,8 @@ async function memoryFigure(inbox: InboxRef): Promise<void> {
 
 function runSender(script: string, input: SenderInput, ms: number): Promise<SenderResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, JSON.stringify(input)], {
+    const flags = process.env.SYNC_GC_BEFORE_SEAL ? ['--expose-gc'] : [];
+    const child = spawn(process.execPath, [...flags, script, JSON.stringify(input)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });

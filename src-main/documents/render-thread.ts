@@ -35,8 +35,8 @@ interface Pending {
 interface Thread {
   worker: Worker;
   pending: Map<number, Pending>;
-  /** Set once the thread failed or was ended: it takes no more requests. */
-  done: boolean;
+  /** Set once the thread failed or was ended (it takes no more requests): resolves when the worker is gone. */
+  ended?: Promise<void>;
 }
 
 const failed = (detail: string) => new AppError('documents.renderFailed', detail);
@@ -99,10 +99,13 @@ export class RenderThread {
     });
   }
 
-  /** Ends the worker now unless a render is under way (a seal's documents are done). */
-  release(): void {
+  /**
+   * Ends the worker now unless a render is under way (a seal's documents are done), and
+   * resolves once it is gone: its memory is back before the packet starts to travel.
+   */
+  async release(): Promise<void> {
     const thread = this.thread;
-    if (thread && thread.pending.size === 0) this.end(thread);
+    if (thread && thread.pending.size === 0) await this.end(thread);
   }
 
   /** Ends the worker, failing what it still had (the core is closing). */
@@ -110,13 +113,13 @@ export class RenderThread {
     const thread = this.thread;
     if (!thread) return;
     this.fail(thread, 'the core closed while a document was being rendered');
-    await thread.worker.terminate();
+    await thread.ended;
   }
 
   private current(): Thread {
     if (this.thread) return this.thread;
     const worker = startWorker();
-    const thread: Thread = { worker, pending: new Map(), done: false };
+    const thread: Thread = { worker, pending: new Map() };
     worker.on('message', (reply: RenderReply) => this.answer(thread, reply));
     worker.on('error', (error) => this.fail(thread, `the render worker failed: ${error.name}: ${error.message}`));
     worker.on('messageerror', (error) =>
@@ -142,7 +145,7 @@ export class RenderThread {
     thread.worker.unref();
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
-      if (thread.pending.size === 0) this.end(thread);
+      if (thread.pending.size === 0) void this.end(thread);
     }, this.idleMs);
     this.idleTimer.unref();
   }
@@ -155,16 +158,15 @@ export class RenderThread {
       clearTimeout(p.timer);
       p.reject(failed(detail));
     }
-    this.end(thread);
+    void this.end(thread);
   }
 
-  private end(thread: Thread): void {
+  private end(thread: Thread): Promise<void> {
     if (this.thread === thread) {
       this.thread = undefined;
       clearTimeout(this.idleTimer);
     }
-    if (thread.done) return;
-    thread.done = true;
-    void thread.worker.terminate();
+    thread.ended ??= thread.worker.terminate().then(() => undefined);
+    return thread.ended;
   }
 }

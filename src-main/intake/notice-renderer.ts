@@ -46,8 +46,9 @@ export class PdfNoticeRenderer implements NoticeRenderer {
       }
       return rendered;
     } finally {
-      // The seal's documents are done: the worker's memory goes back at once, not after the idle wait.
-      this.thread.release();
+      // The seal's documents are done: the worker's memory goes back now, before the packet
+      // starts to travel, not after the idle wait.
+      await this.thread.release();
     }
   }
 

@@ -42,7 +42,7 @@ describe('render worker', () => {
     expect(unprintable).toEqual(['\u{F0000}']);
     expect(flat(await pdfText(bytes))).toContain('受理通知书');
     expect(renderer.running).toBe(true);
-    renderer.release();
+    await renderer.release();
     expect(renderer.running).toBe(false);
   });
 
