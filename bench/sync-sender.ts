@@ -13,6 +13,8 @@ export interface SenderInput {
   bytes: number;
   seed: number;
   timeoutMs: number;
+  /** The large file is written by a process of its own (large-file.ts), not by the sender. */
+  fileInChild?: boolean;
 }
 
 export interface SenderResult {
@@ -28,6 +30,8 @@ export interface SenderResult {
   sendingPeakRssMiB: number;
   /** RSS right after the seal's answer. */
   rssAfterSealMiB: number;
+  /** Peak of process.memoryUsage().arrayBuffers while sending: Buffers not yet collected. */
+  sendingPeakArrayBuffersMiB: number;
   sealMs: number;
   /** process.memoryUsage() in MiB at the moments named. */
   usage: Record<'idle' | 'signedIn' | 'beforeSeal' | 'afterSeal' | 'delivered', Usage>;
@@ -70,7 +74,7 @@ async function main(input: SenderInput): Promise<SenderResult> {
     const bootRssMiB = rssMiB();
     const signedIn = usage();
     const putStarted = performance.now();
-    const draftId = await draftWithLargeFile(hall, input.bytes, input.seed);
+    const draftId = await draftWithLargeFile(hall, input.bytes, input.seed, { inChild: input.fileInChild ?? false });
     const putMs = performance.now() - putStarted;
     const maxRssBeforeSealMiB = maxRssMiB();
 
@@ -82,10 +86,14 @@ async function main(input: SenderInput): Promise<SenderResult> {
     let sealing = true;
     let sealPeakRssMiB = rssAtSealMiB;
     let sendingPeakRssMiB = 0;
+    let sendingPeakArrayBuffersMiB = 0;
     const sample = () => {
       const rss = rssMiB();
       if (sealing) sealPeakRssMiB = Math.max(sealPeakRssMiB, rss);
-      else sendingPeakRssMiB = Math.max(sendingPeakRssMiB, rss);
+      else {
+        sendingPeakRssMiB = Math.max(sendingPeakRssMiB, rss);
+        sendingPeakArrayBuffersMiB = Math.max(sendingPeakArrayBuffersMiB, process.memoryUsage().arrayBuffers / MiB);
+      }
     };
     const sampler = setInterval(sample, 20);
     const started = performance.now();
@@ -106,6 +114,7 @@ async function main(input: SenderInput): Promise<SenderResult> {
       sealPeakRssMiB,
       sendingPeakRssMiB,
       rssAfterSealMiB,
+      sendingPeakArrayBuffersMiB,
       sealMs,
       usage: { idle: hall.idleUsage, signedIn, beforeSeal, afterSeal, delivered },
       maxRssMiB: maxRssMiB(),
