@@ -6,18 +6,14 @@
 // Nothing here may import tsx-only or dept-inbox code: sync-sender.ts runs as compiled
 // JavaScript against dist/ (see sync.ts).
 import { execFile } from 'node:child_process';
-import { createCipheriv, createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EventMessage } from '../src-main/api/wire.ts';
 import type { HallCore } from '../src-main/core/hall-core.ts';
-import { recordBlob } from '../src-main/store/blob-records.ts';
-import { BlobStore } from '../src-main/store/blob-store.ts';
-import { openDatabase } from '../src-main/store/database.ts';
-import { deriveStoreKeys } from '../src-main/store/keys.ts';
 import type { SyncOptions } from '../src-main/sync/sync-options.ts';
-import { openDesk, scannedPage, startDraft, type Call } from './intake.ts';
+import { openDesk, scannedPage, startDraft, type Call } from './desk.ts';
+import { type LargeFileJob, putLargeFile } from './large-file.ts';
 import { bootCore, MiB, workDir } from './support.ts';
 import { addFileBytes } from '../tests/fixtures/uploads.ts';
 
@@ -36,6 +32,8 @@ export interface BenchHall {
   dataDir: string;
   /** Resident memory once the core is up and its sync started, before anyone signs in (the idle core). */
   idleRssMiB: number;
+  /** process.memoryUsage() in MiB at the same moment. */
+  idleUsage: { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
   admin: Call;
   call: Call;
   /** Resolves with performance.now() when the packet reached `state` (as the clerk's UI hears it). */
@@ -83,12 +81,22 @@ export async function openHall(options: {
   try {
     await core.sync.started();
     const idleRssMiB = process.memoryUsage.rss() / MiB;
+    const u = process.memoryUsage();
+    const mib = (n: number) => Math.round((n / MiB) * 10) / 10;
+    const idleUsage = {
+      rss: mib(u.rss),
+      heapTotal: mib(u.heapTotal),
+      heapUsed: mib(u.heapUsed),
+      external: mib(u.external),
+      arrayBuffers: mib(u.arrayBuffers),
+    };
     const { admin, call } = await openDesk(core, onEvent);
     await enrol(admin, options.inbox);
     const hall: BenchHall = {
       core,
       dataDir,
       idleRssMiB,
+      idleUsage,
       admin,
       call,
       async reach(packetId, state, ms) {
@@ -156,47 +164,24 @@ async function enrol(admin: Call, inbox: InboxRef): Promise<void> {
   if (!answer.verified) throw new Error('the inbox did not confirm the window token');
 }
 
-/** A draft (社会保障卡申领, ready to seal as 受理) with one ID-card "scan" of `bytes` bytes and a photo. */
-export async function draftWithLargeFile(hall: BenchHall, bytes: number, seed: number): Promise<string> {
+/**
+ * A draft (社会保障卡申领, ready to seal as 受理) with one ID-card "scan" of `bytes` bytes and
+ * a photo. `inChild`: the large file is written by a short-lived process of its own
+ * (large-file.ts), so this process's memory shows none of streaming it in.
+ */
+export async function draftWithLargeFile(
+  hall: BenchHall,
+  bytes: number,
+  seed: number,
+  options: { inChild?: boolean } = {},
+): Promise<string> {
   const draftId = await startDraft(hall.call, 1);
   await addFileBytes(hall.call, { id: draftId, materialId: 'photo', name: '照片.png', bytes: scannedPage(seed) });
-  await addLargeFile(hall.core, draftId, bytes, seed);
+  const job: LargeFileJob = { paths: hall.core.paths, draftId, bytes, seed };
+  if (options.inChild) {
+    await run(process.execPath, [join(import.meta.dirname, 'large-file.js'), JSON.stringify(job)], { timeout: 600_000 });
+  } else await putLargeFile(job);
   return draftId;
-}
-
-/**
- * Puts a large file into a draft without holding it in memory. drafts.addFile cannot
- * carry it (a contract message is at most 32 MiB), so this does what addFile stores —
- * the blob, its `blobs` row and its `draft_files` row — through the core's own
- * BlobStore (which streams an AsyncIterable) and a second connection to its database.
- * It skips addFile's type sniffing and session log entry; sealing and sending do not
- * depend on either.
- */
-async function addLargeFile(core: HallCore, draftId: string, bytes: number, seed: number): Promise<void> {
-  const { paths } = core;
-  const keys = deriveStoreKeys(readFileSync(join(paths.keys, 'master.key')));
-  const stored = await new BlobStore(paths.blobs, keys.blobKey).put(pseudoRandom(bytes, seed));
-  const db = openDatabase({ file: paths.database, key: keys.databaseKey, backupDir: paths.backups });
-  try {
-    db.transaction(() => {
-      const now = Date.now();
-      recordBlob(db, stored, now);
-      db.prepare(
-        `INSERT INTO draft_files (draft_id, material_id, sha256, name, media_type, size, added_at)
-         VALUES (?, 'applicant-id-card', ?, ?, 'application/pdf', ?, ?)`,
-      ).run(draftId, stored.sha256, `身份证扫描件-${seed}.pdf`, stored.size, now);
-    })();
-  } finally {
-    db.close();
-  }
-}
-
-/** `bytes` of incompressible, reproducible content (AES-CTR keystream), 1 MiB at a time. */
-async function* pseudoRandom(bytes: number, seed: number): AsyncGenerator<Buffer, void, undefined> {
-  const key = createHash('sha256').update(`tongban-bench-${seed}`).digest().subarray(0, 16);
-  const cipher = createCipheriv('aes-128-ctr', key, Buffer.alloc(16));
-  const zeros = Buffer.alloc(MiB);
-  for (let left = bytes; left > 0; left -= MiB) yield cipher.update(zeros.subarray(0, Math.min(MiB, left)));
 }
 
 export function sleep(ms: number): Promise<void> {

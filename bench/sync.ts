@@ -6,7 +6,7 @@
 // otherwise, and the line between them is tests/main/sync/shaped-link.ts.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CHUNK_BYTES } from '../src-main/sync/sync-options.ts';
 import { addScannedPages, startDraft } from './intake.ts';
@@ -26,11 +26,13 @@ export async function benchSync(): Promise<void> {
   // The reference inbox as the department runs it: `cli.ts serve`, in its own process.
   const dataDir = workDir();
   try {
-    await linkFigures(dataDir);
+    // SYNC_FIGURES=memory measures the memory figure alone (about a minute instead of three).
+    const all = process.env.SYNC_FIGURES !== 'memory';
+    if (all) await linkFigures(dataDir);
     const department = await startDepartment(dataDir);
     const inbox: InboxRef = { url: department.url, dataDir, root: ROOT };
     try {
-      await sealToDelivered(inbox);
+      if (all) await sealToDelivered(inbox);
       await memoryFigure(inbox);
     } finally {
       await department.stop();
@@ -153,40 +155,54 @@ async function sealToDelivered(inbox: InboxRef): Promise<void> {
   }
 }
 
-/** A 1 GiB upload from a sender in its own process, straight to the inbox. */
+/**
+ * A 1 GiB upload from a sender in its own process, straight to the inbox: once with the
+ * file streamed into the draft by the sender itself (the whole window's life: the bench
+ * step leaves its allocations behind), once with the file written by another process
+ * (the sender boots, signs in, seals and sends, as a window whose file came in earlier).
+ */
 async function memoryFigure(inbox: InboxRef): Promise<void> {
   const script = await compileSender();
-  const dataDir = workDir();
-  try {
-    const input: SenderInput = { inbox, dataDir, bytes: MEMORY_FILE_BYTES, seed: 31, timeoutMs: 150_000 };
-    const result = await runSender(script, input, 180_000);
-    record(
-      'hall core idle after boot (configured profile)',
-      `RSS ${result.idleRssMiB.toFixed(0)} MiB`,
-      'the sender process once the core is up and its sync started, before anyone signs in',
-    );
-    record(
-      'sync client memory added by sealing and sending 1 GiB',
-      `${(result.uploadPeakRssMiB - result.rssAtSealMiB).toFixed(0)} MiB`,
-      `peak RSS from seal to delivered − RSS just before the seal (${result.rssAtSealMiB.toFixed(0)} MiB); ` +
-        'the whole process is the next figure',
-    );
-    record(
-      'sync client memory, 1 GiB upload (whole process)',
-      `peak RSS ${result.uploadPeakRssMiB.toFixed(0)} MiB`,
-      `sender process alone on the compiled core, sampled every 20 ms from seal to delivered ` +
-        `(${(result.sealToDeliveredMs / 1000).toFixed(1)} s); ${result.bootRssMiB.toFixed(0)} MiB once signed in and enrolled, ` +
-        `kernel max RSS ${result.maxRssBeforeSealMiB.toFixed(0)} MiB before sealing (file streamed in) and ` +
-        `${result.maxRssMiB.toFixed(0)} MiB over the whole process`,
-    );
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+  for (const fileInChild of [false, true]) {
+    const dataDir = workDir();
+    try {
+      // Each run's own content: the inbox would not take a file it already holds again.
+      const seed = fileInChild ? 32 : 31;
+      const input: SenderInput = { inbox, dataDir, bytes: MEMORY_FILE_BYTES, seed, timeoutMs: 150_000, fileInChild };
+      const result = await runSender(script, input, 240_000);
+      const how = fileInChild ? 'file written by another process' : 'file streamed in by the sender';
+      if (!fileInChild) {
+        record(
+          'hall core idle after boot (configured profile)',
+          `RSS ${result.idleRssMiB.toFixed(0)} MiB`,
+          'the sender process once the core is up and its sync started, before anyone signs in',
+        );
+      }
+      record(
+        `sync client memory while sending 1 GiB (whole process; ${how})`,
+        `peak RSS ${result.sendingPeakRssMiB.toFixed(0)} MiB`,
+        `sampled every 20 ms from the seal's answer to delivered (${(result.sealToDeliveredMs / 1000).toFixed(1)} s from ` +
+          `the seal); ${result.bootRssMiB.toFixed(0)} MiB once signed in and enrolled, ${result.rssAtSealMiB.toFixed(0)} MiB ` +
+          `before the seal, ${result.rssAfterSealMiB.toFixed(0)} MiB right after it; Buffers awaiting collection ` +
+          `peaked at ${result.sendingPeakArrayBuffersMiB.toFixed(0)} MiB`,
+      );
+      record(
+        `the seal itself (notices rendered in the worker thread; ${how})`,
+        `peak RSS ${result.sealPeakRssMiB.toFixed(0)} MiB`,
+        `${result.sealMs.toFixed(0)} ms; kernel max RSS ${result.maxRssBeforeSealMiB.toFixed(0)} MiB before sealing ` +
+          `and ${result.maxRssMiB.toFixed(0)} MiB over the whole process`,
+      );
+      console.log(`memory breakdown, ${how} (MiB): ${JSON.stringify(result.usage)}`);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }
 }
 
 function runSender(script: string, input: SenderInput, ms: number): Promise<SenderResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, JSON.stringify(input)], {
+    const flags = process.env.SYNC_GC_BEFORE_SEAL ? ['--expose-gc'] : [];
+    const child = spawn(process.execPath, [...flags, script, JSON.stringify(input)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -209,10 +225,14 @@ function runSender(script: string, input: SenderInput, ms: number): Promise<Send
  */
 async function compileSender(): Promise<string> {
   const { default: ts } = await import('typescript');
-  const out = join(ROOT, 'dist', 'bench');
-  mkdirSync(out, { recursive: true });
-  for (const name of ['support.ts', 'intake.ts', 'sync-hall.ts', 'sync-sender.ts']) {
-    const { outputText } = ts.transpileModule(readFileSync(join(ROOT, 'bench', name), 'utf8'), {
+  // sync-hall.ts adds files through the test fixture that sends them in chunks (uploads.*).
+  const files = ['support.ts', 'desk.ts', 'large-file.ts', 'sync-hall.ts', 'sync-sender.ts'].map((name) => join('bench', name));
+  files.push(join('tests', 'fixtures', 'uploads.ts'));
+  for (const file of files) {
+    const out = join(ROOT, 'dist', dirname(file));
+    mkdirSync(out, { recursive: true });
+    const name = basename(file);
+    const { outputText } = ts.transpileModule(readFileSync(join(ROOT, file), 'utf8'), {
       fileName: name,
       compilerOptions: {
         module: ts.ModuleKind.ESNext,
@@ -223,5 +243,5 @@ async function compileSender(): Promise<string> {
     });
     writeFileSync(join(out, name.replace(/\.ts$/, '.js')), outputText);
   }
-  return join(out, 'sync-sender.js');
+  return join(ROOT, 'dist', 'bench', 'sync-sender.js');
 }

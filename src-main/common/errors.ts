@@ -53,6 +53,9 @@ export const ERROR_CODES = [
   'intake.notCorrectable',
   'intake.unsupportedFile',
   'intake.draftTooLarge',
+  'intake.unprintableCharacters',
+  // the PDF documents (rendered in a worker thread)
+  'documents.renderFailed',
   // chunked uploads (files larger than one message)
   'upload.tooLarge',
   'upload.notFound',

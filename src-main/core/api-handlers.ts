@@ -88,7 +88,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'drafts.removeFile': ({ id, materialId, sha256 }, ctx) => intake.removeFile(clerk(ctx), id, materialId, sha256),
     'drafts.fileContent': ({ id, sha256 }, ctx) => intake.fileBytes(clerk(ctx), id, sha256),
     'drafts.review': ({ id }, ctx) => intake.review(clerk(ctx), id),
-    'drafts.seal': ({ id }, ctx) => intake.seal(clerk(ctx), id),
+    'drafts.seal': ({ id, confirmUnprintable }, ctx) => intake.seal(clerk(ctx), id, confirmUnprintable),
     'drafts.discard': async ({ id }, ctx) => {
       await intake.discard(clerk(ctx), id);
       return {};

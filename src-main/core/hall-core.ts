@@ -12,7 +12,7 @@ import { loadWorkingCalendar } from '../calendar/calendar-files.ts';
 import { parseTrustedKeys } from '../catalog/catalog-file.ts';
 import { CatalogStore } from '../catalog/catalog-store.ts';
 import { IntakeService } from '../intake/intake-service.ts';
-import { PdfNoticeRenderer } from '../intake/notice-renderer.ts';
+import { type NoticeRendererOptions, PdfNoticeRenderer } from '../intake/notice-renderer.ts';
 import { AUDIT_STREAM, EventLog } from '../recording/event-log.ts';
 import { BlobStore } from '../store/blob-store.ts';
 import { type Database, mapStoreError, openDatabase } from '../store/database.ts';
@@ -72,6 +72,8 @@ export interface BootOptions {
   sync?: SyncOptions;
   /** Device polling and timeouts for tests; defaults are the product's. */
   devices?: Pick<DeviceRegistryOptions, 'pollMs' | 'presence' | 'reader' | 'portPresent'>;
+  /** The render worker's idle time and timeout, and a test seam; defaults are the product's. */
+  documents?: NoticeRendererOptions;
 }
 
 /** Opens everything in order; throws an AppError an installer can act on, having changed nothing it should not. */
@@ -160,15 +162,16 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       startEmbedded: (embedded) => startEmbeddedInbox({ ...embedded, logger, atRestKey: keys.demoInboxKey }),
       options: options.sync,
     });
-    const notices = new PdfNoticeRenderer();
-    // The libraries of the clerk's path load when someone first signs in, not at start: a
-    // core nobody works on stays small, and sign-in comes minutes before a first seal, so
-    // that seal does not pay for the loading. A seal that comes sooner awaits the same load.
+    // Notices render in a worker thread that runs around a seal only (started when the
+    // clerk asks for review, ended once the seal's documents are done): the core never
+    // holds the PDF libraries or the fonts.
+    const notices = new PdfNoticeRenderer(options.documents);
+    // The search's pinyin table loads when someone first signs in, not at start: a core
+    // nobody works on stays small, and sign-in comes well before a first search.
     let warmed = false;
     const warmUpClerkPath = () => {
       if (warmed) return;
       warmed = true;
-      notices.warmUp().catch((error: unknown) => logger.warn({ err: error }, 'notice font warm-up failed'));
       // After the answer that signed the user in has gone: the load blocks for a moment.
       setImmediate(() => {
         try {
@@ -278,6 +281,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         idleTimers.clear();
         await devices.close();
         await sync.runner.stop();
+        await notices.close();
         // Before the store closes: half-received files leave no temp file behind.
         await uploads.closeAll();
         try {

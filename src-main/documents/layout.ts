@@ -2,9 +2,10 @@
 // composer measures with the embedded fonts and records what goes where on which
 // page (so a layout can be tried and thrown away, as the two-up receipt does),
 // then `paint` draws the recorded pages with pdf-lib and numbers them.
-import { grayscale, type PDFDocument, type PDFFont, type PDFPage } from 'pdf-lib';
+import { grayscale, type PDFDocument, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { wrapText } from './line-break.ts';
+import type { Typeface } from './typeface.ts';
 
 /** A4 in points. */
 export const PAGE_WIDTH = 595.28;
@@ -24,8 +25,8 @@ const EM_TOP = 0.88;
 export type Face = 'regular' | 'bold';
 
 export interface Fonts {
-  regular: PDFFont;
-  bold: PDFFont;
+  regular: Typeface;
+  bold: Typeface;
 }
 
 /** A band of a page that content flows into, in PDF coordinates (y grows upwards). */
@@ -95,7 +96,7 @@ export class Composer {
   }
 
   width(text: string, style: TextStyle): number {
-    return this.fonts[style.face ?? 'regular'].widthOfTextAtSize(text, style.size);
+    return this.fonts[style.face ?? 'regular'].width(text, style.size);
   }
 
   lineHeight(size: number): number {
@@ -329,15 +330,15 @@ export function paint(doc: PDFDocument, fonts: Fonts, pages: readonly LaidOutPag
     seen.set(laid.section, n);
     const pageNumber = `第 ${n} 页 共 ${counts.get(laid.section)} 页`;
     const footer = laid.label === undefined ? pageNumber : `${laid.label}${FOOTER_GAP}${pageNumber}`;
-    const w = fonts.regular.widthOfTextAtSize(footer, FOOTER_SIZE);
-    page.drawText(footer, { x: (PAGE_WIDTH - w) / 2, y: FOOTER_BASELINE, size: FOOTER_SIZE, font: fonts.regular });
+    const w = fonts.regular.width(footer, FOOTER_SIZE);
+    fonts.regular.draw(page, footer, { x: (PAGE_WIDTH - w) / 2, y: FOOTER_BASELINE, size: FOOTER_SIZE });
   }
 }
 
 function drawOp(page: PDFPage, fonts: Fonts, op: Op): void {
   switch (op.op) {
     case 'text':
-      page.drawText(op.text, { x: op.x, y: op.y, size: op.size, font: fonts[op.face] });
+      fonts[op.face].draw(page, op.text, { x: op.x, y: op.y, size: op.size });
       return;
     case 'line':
       page.drawLine({

@@ -8,6 +8,12 @@ const NO_LINE_START = new Set([...'，。、；：？！）》」』】〕〉’
 /** Punctuation that may not end a line: it moves down with the character after it. */
 const NO_LINE_END = new Set([...'（《「『【〔〈‘“([{']);
 
+/**
+ * Marks and default-ignorable code points (variation selectors, zero-width joiners)
+ * belong to the character before them: a line never starts with one.
+ */
+const ATTACHED = /^[\p{M}\p{Default_Ignorable_Code_Point}]/u;
+
 /** A run kept on one line: letters, digits and the joiners found in codes, dates and URLs. */
 const WORD = /[A-Za-z0-9\u00C0-\u024F@#$&*+\-./:=_?~%]+/y;
 
@@ -34,7 +40,8 @@ function units(paragraph: string): Unit[] {
       continue;
     }
     const last = out.at(-1);
-    const glue = last !== undefined && !last.space && (glueNext || NO_LINE_START.has([...atom][0]!));
+    const glue =
+      last !== undefined && !last.space && (glueNext || NO_LINE_START.has([...atom][0]!) || ATTACHED.test(atom));
     if (glue) last.text += atom;
     else out.push({ text: atom, space: false });
     glueNext = NO_LINE_END.has(atom);
@@ -46,8 +53,9 @@ function units(paragraph: string): Unit[] {
 function hardBreak(text: string, maxWidth: number, measure: (s: string) => number): string[] {
   const lines: string[] = [];
   let line = '';
+  // By code point, so a character outside the BMP (a surrogate pair) is never cut in two.
   for (const ch of text) {
-    if (line !== '' && measure(line + ch) > maxWidth) {
+    if (line !== '' && !ATTACHED.test(ch) && measure(line + ch) > maxWidth) {
       lines.push(line);
       line = '';
     }

@@ -168,3 +168,17 @@ export const DOCUMENT_TITLES: Record<DocumentKind, string> = {
   correction: '补正材料通知书',
   refusal: '不予受理通知书',
 };
+
+/** Every string of a model with its path (`applicant.name`, `materials[2].name`), in document order. */
+export function modelTexts(
+  value: unknown,
+  path = '',
+  out: Array<{ path: string; text: string }> = [],
+): Array<{ path: string; text: string }> {
+  if (typeof value === 'string') out.push({ path, text: value });
+  else if (Array.isArray(value)) value.forEach((v, i) => modelTexts(v, `${path}[${i}]`, out));
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) modelTexts(v, path === '' ? key : `${path}.${key}`, out);
+  }
+  return out;
+}

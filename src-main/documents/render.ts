@@ -1,18 +1,30 @@
 // renderDocument: one of the four documents a window issues, as an A4 PDF with
-// the font embedded (only the glyphs used), ready to preview, print and store.
+// its fonts embedded (only the glyphs used), ready to preview, print and store.
+// Runs in the render worker (render-worker.ts), never in the core.
 import { PDFDocument } from 'pdf-lib';
-import { documentFontkit, loadFontBytes } from './fonts.ts';
+import { documentFontkit, loadFallbackBytes, loadFontBytes } from './fonts.ts';
+import { fallbackFile, glyphSource, MAIN_FACE, NO_FACE } from './glyph-coverage.ts';
 import { Composer, type Fonts, paint } from './layout.ts';
-import { DOCUMENT_TITLES, type DocumentInput, DocumentModel } from './model.ts';
+import { DOCUMENT_TITLES, type DocumentInput, DocumentModel, modelTexts } from './model.ts';
 import { layoutAcceptance, layoutCorrection, layoutRefusal } from './notices.ts';
 import { layoutReceipt } from './receipt.ts';
+import type { RenderedDocument } from './render-protocol.ts';
+import { Typeface } from './typeface.ts';
+
+export type { RenderedDocument } from './render-protocol.ts';
+
+/** The document as PDF bytes (see `renderDocumentWithReport`). */
+export async function renderDocument(input: DocumentInput): Promise<Uint8Array> {
+  return (await renderDocumentWithReport(input)).bytes;
+}
 
 /**
- * The document as PDF bytes. The model is checked first: one that does not parse
- * is a bug in the caller and throws. The same model gives the same bytes (the
- * PDF's dates are the issue date), so a stored document can be rendered again and compared.
+ * The document as PDF bytes and the characters it could not draw. The model is checked
+ * first: one that does not parse is a bug in the caller and throws. The same model gives
+ * the same bytes (the PDF's dates are the issue date), so a stored document can be
+ * rendered again and compared.
  */
-export async function renderDocument(input: DocumentInput): Promise<Uint8Array> {
+export async function renderDocumentWithReport(input: DocumentInput): Promise<RenderedDocument> {
   const parsed = DocumentModel.safeParse(input);
   if (!parsed.success) {
     const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
@@ -23,9 +35,15 @@ export async function renderDocument(input: DocumentInput): Promise<Uint8Array> 
   const bytes = await loadFontBytes();
   const doc = await PDFDocument.create();
   doc.registerFontkit(documentFontkit);
+  // The fallback files this model's text needs, embedded before layout (which is
+  // synchronous); the fixed wording of the documents is all in the main face.
+  const fallbacks = new Map<number, Awaited<ReturnType<PDFDocument['embedFont']>>>();
+  for (const source of fallbackSources(model)) {
+    fallbacks.set(source, await doc.embedFont(await loadFallbackBytes(fallbackFile(source)), { subset: true }));
+  }
   const fonts: Fonts = {
-    regular: await doc.embedFont(bytes.regular, { subset: true }),
-    bold: await doc.embedFont(bytes.bold, { subset: true }),
+    regular: new Typeface(await doc.embedFont(bytes.regular, { subset: true }), fallbacks),
+    bold: new Typeface(await doc.embedFont(bytes.bold, { subset: true }), fallbacks),
   };
 
   const c = new Composer(fonts);
@@ -54,5 +72,18 @@ export async function renderDocument(input: DocumentInput): Promise<Uint8Array> 
   doc.setLanguage('zh-CN');
   doc.setCreationDate(issued);
   doc.setModificationDate(issued);
-  return doc.save();
+  const unprintable = [...new Set([...fonts.regular.unprintable, ...fonts.bold.unprintable])];
+  return { bytes: await doc.save(), unprintable };
+}
+
+/** The fallback sources the model's characters need, in order. */
+function fallbackSources(model: DocumentModel): number[] {
+  const sources = new Set<number>();
+  for (const { text } of modelTexts(model)) {
+    for (const char of text) {
+      const source = glyphSource(char.codePointAt(0)!);
+      if (source !== MAIN_FACE && source !== NO_FACE) sources.add(source);
+    }
+  }
+  return [...sources].sort((a, b) => a - b);
 }

@@ -13,6 +13,7 @@ import type { Clock } from '../common/hall-time.ts';
 import type { EventLog, JsonValue } from '../recording/event-log.ts';
 import { reviewApplication, type ReviewResult } from '../common/review/review.ts';
 import { ACCEPTED_MEDIA_TYPES } from '../common/review/rules.ts';
+import { codePointLabel, describeCharacters, printFindings, unprintableOf } from '../common/review/printing.ts';
 import type { BlobStore, PutResult } from '../store/blob-store.ts';
 import type { Database } from '../store/database.ts';
 import {
@@ -288,7 +289,9 @@ export class IntakeService {
   /** Formal review as of now; changes nothing in the draft, and is logged to the session. */
   review(clerk: Clerk, id: string): Promise<ReviewResult> {
     return this.write(clerk, id, (row) => {
-      const result = this.runReview(row, this.deps.catalog.item(row.item_code));
+      const result = this.runReview(clerk, row, this.deps.catalog.item(row.item_code));
+      // A seal may follow: the render worker starts reading its fonts now.
+      this.deps.notices.warmUp();
       this.log(clerk, id, 'intake.reviewed', {
         outcome: result.outcome,
         findings: result.findings.map((f) => f.key),
@@ -308,13 +311,15 @@ export class IntakeService {
   /**
    * Seals the draft into a packet with the review's outcome: the notices are rendered
    * and stored first, then packet, files, state and the draft's removal commit in one
-   * transaction. After this the packet never changes.
+   * transaction. After this the packet never changes. Characters the notices cannot
+   * print (review's `print.characters` warnings) must be among `confirmUnprintable`,
+   * the clerk's confirmation, or nothing is numbered or rendered.
    */
-  seal(clerk: Clerk, id: string): Promise<SealedPacket> {
-    return this.writers.run(id, () => this.sealNow(clerk, this.row(clerk, id)));
+  seal(clerk: Clerk, id: string, confirmUnprintable: readonly string[] = []): Promise<SealedPacket> {
+    return this.writers.run(id, () => this.sealNow(clerk, this.row(clerk, id), confirmUnprintable));
   }
 
-  private async sealNow(clerk: Clerk, row: DraftRow): Promise<SealedPacket> {
+  private async sealNow(clerk: Clerk, row: DraftRow, confirmUnprintable: readonly string[]): Promise<SealedPacket> {
     const { id } = row;
     // A file the clerk saw being added must be in the packet: no seal while one is on its way.
     const uploading = this.deps.uploadsInProgress?.(id) ?? 0;
@@ -324,7 +329,9 @@ export class IntakeService {
       });
     }
     const item = this.deps.catalog.item(row.item_code);
-    const review = this.runReview(row, item);
+    const review = this.runReview(clerk, row, item);
+    const unprintable = unprintableOf(review.findings);
+    this.checkConfirmed(unprintable, confirmUnprintable);
     const state = DraftState.parse(JSON.parse(row.state));
     const files = this.files(id);
     const packetId = row.previous_packet_id ?? id;
@@ -346,6 +353,11 @@ export class IntakeService {
       sealedAt: now,
       numbers: (kinds) => this.packets.nextDocumentNumbers(this.deps.config.hall.id, kinds, review.receivedOn),
     });
+    // The worker's word on what it drew as boxes; the table the check used should have said the same.
+    this.checkConfirmed(
+      notices.flatMap((n) => n.unprintable),
+      confirmUnprintable,
+    );
     const storedNotices: StoredNotice[] = [];
     try {
       for (const notice of notices) {
@@ -386,6 +398,7 @@ export class IntakeService {
         manifestHash: sealed.manifestHash,
         overrides: review.overrides.map((o) => ({ findingKey: o.findingKey, reason: o.reason })),
         documents: storedNotices.map((n) => ({ kind: n.kind, number: n.number, sha256: n.sha256 })),
+        ...(unprintable.length > 0 ? { unprintableConfirmed: unprintable.map(codePointLabel) } : {}),
       });
       return sealed;
     });
@@ -431,16 +444,43 @@ export class IntakeService {
     return this.getDraft(clerk, id);
   }
 
-  private runReview(row: DraftRow, item: ServiceItem): ReviewResult {
+  /**
+   * Formal review, and what its documents could not print: warnings that leave the
+   * outcome as it is (the same documents are issued either way).
+   */
+  private runReview(clerk: Clerk, row: DraftRow, item: ServiceItem): ReviewResult {
     const state = DraftState.parse(JSON.parse(row.state));
     const files = this.files(row.id);
     const application = applicationOf(row.item_code, state, files);
-    return reviewApplication(item, application, {
+    const review = reviewApplication(item, application, {
       calendar: this.deps.calendar,
       receivedAt: this.deps.clock.now(),
       correctionDays: this.deps.correctionDays,
       overrides: state.overrides,
     });
+    const unprintable = this.deps.notices.check({
+      item,
+      departments: this.deps.catalog.active().departments,
+      review,
+      state,
+      files,
+      packetId: row.previous_packet_id ?? row.id,
+      clerk,
+      config: this.deps.config,
+    });
+    review.findings.push(...printFindings(unprintable, state.applicantKind));
+    return review;
+  }
+
+  /** intake.unprintableCharacters unless the clerk confirmed every character the documents print as a box. */
+  private checkConfirmed(unprintable: readonly string[], confirmed: readonly string[]): void {
+    const open = [...new Set(unprintable)].filter((c) => !confirmed.includes(c));
+    if (open.length === 0) return;
+    throw new AppError(
+      'intake.unprintableCharacters',
+      `${open.length} characters the documents print as empty boxes were not confirmed`,
+      { characters: describeCharacters(open) },
+    );
   }
 
   /** Runs a change of the draft as its only writer, on the row as it stands when its turn comes. */

@@ -1,79 +1,94 @@
 // Fills the documents module's models from a sealed review and renders them to
-// PDF: which notices an outcome issues, what each row and date says.
+// PDF: which notices an outcome issues, what each row and date says. The rendering
+// itself runs in the documents' worker thread (documents/render-thread.ts): the core
+// holds no PDF library and no font, only the small table of which characters the
+// fonts have (documents/glyph-coverage.ts), to tell before sealing what would not print.
 import { isMaterialDue } from '../common/catalog.ts';
-import type * as Fonts from '../documents/fonts.ts';
-import { DOCUMENT_TITLES, type DocumentInput, type Person } from '../documents/model.ts';
-import type * as Render from '../documents/render.ts';
+import type { PrintedField, UnprintableText } from '../common/review/printing.ts';
+import { unprintableCharacters } from '../documents/glyph-coverage.ts';
+import { DOCUMENT_TITLES, type DocumentInput, modelTexts, type Person } from '../documents/model.ts';
+import { RenderThread, type RenderThreadOptions } from '../documents/render-thread.ts';
 import { describeCounts } from '../common/review/rules.ts';
 import type { DraftState } from '../common/draft.ts';
-import { noticesFor } from '../common/manifest.ts';
-import type { NoticeInput, NoticeRenderer, RenderedNotice } from './notices.ts';
+import { type NoticeKind, noticesFor } from '../common/manifest.ts';
+import type { NoticeCheckInput, NoticeInput, NoticeRenderer, RenderedNotice } from './notices.ts';
 
 /** What a notice prints for a value the clerk left empty (review has flagged it). */
 const NOT_GIVEN = '（未填写）';
 
-interface Documents {
-  warmUpFonts: typeof Fonts.warmUpFonts;
-  renderDocument: typeof Render.renderDocument;
-}
-
-let documents: Promise<Documents> | undefined;
-
-/**
- * The PDF side — pdf-lib, fontkit, qrcode — loads on first use, not at start: with the
- * font bytes it is about 60 MiB resident, which a core nobody seals on (a night, a
- * supervisor's session) need not carry. `warmUp` loads it ahead of the first seal.
- */
-function loadDocuments(): Promise<Documents> {
-  documents ??= Promise.all([import('../documents/fonts.ts'), import('../documents/render.ts')]).then(
-    ([fonts, render]) => ({ warmUpFonts: fonts.warmUpFonts, renderDocument: render.renderDocument }),
-    (error: unknown) => {
-      documents = undefined; // let the next notice try again
-      throw error;
-    },
-  );
-  return documents;
-}
+export type NoticeRendererOptions = RenderThreadOptions;
 
 export class PdfNoticeRenderer implements NoticeRenderer {
-  /**
-   * Renders one throwaway notice in the background ahead of the first seal (the core
-   * calls it when someone signs in): that render pays for loading the PDF libraries,
-   * reading the font and warming pdf-lib (about 0.6 s), not the clerk's first 封装.
-   */
-  async warmUp(): Promise<void> {
-    const { warmUpFonts, renderDocument } = await loadDocuments();
-    await warmUpFonts();
-    await renderDocument({
-      kind: 'correction',
-      number: 'WARM-UP',
-      office: { name: '通办', window: '通办' },
-      applicant: { name: '通办', idNumber: '000000' },
-      item: { name: '通办', code: 'WARM' },
-      receivedOn: '2026-01-05',
-      issuedOn: '2026-01-05',
-      problems: ['通办专窗收件'],
-      legalBasis: '通办',
-      toSupply: [],
-      supplyBy: { date: '2026-01-12' },
-      contact: { clerk: '通办', phone: '12345' },
-    });
+  private readonly thread: RenderThread;
+
+  constructor(options: NoticeRendererOptions = {}) {
+    this.thread = new RenderThread(options);
+  }
+
+  /** Whether the render worker is running (tests and the bench look). */
+  get working(): boolean {
+    return this.thread.running;
+  }
+
+  /** Starts the render worker ahead of a seal (it reads the fonts meanwhile); it ends by itself when unused. */
+  warmUp(): void {
+    this.thread.warmUp();
   }
 
   async render(input: NoticeInput): Promise<RenderedNotice[]> {
     const kinds = noticesFor(input.review.outcome);
     const numbers = input.numbers(kinds);
-    const { renderDocument } = await loadDocuments();
-    const rendered: RenderedNotice[] = [];
-    for (const kind of kinds) {
-      const model = buildModel(kind, numbers[kind], input);
-      rendered.push({ kind, number: numbers[kind], title: DOCUMENT_TITLES[kind], bytes: await renderDocument(model) });
+    try {
+      const rendered: RenderedNotice[] = [];
+      for (const kind of kinds) {
+        const { bytes, unprintable } = await this.thread.render(buildModel(kind, numbers[kind], input));
+        rendered.push({ kind, number: numbers[kind], title: DOCUMENT_TITLES[kind], bytes, unprintable });
+      }
+      return rendered;
+    } finally {
+      // The seal's documents are done: the worker's memory goes back now, before the packet
+      // starts to travel, not after the idle wait.
+      await this.thread.release();
     }
-    return rendered;
+  }
+
+  check(input: NoticeCheckInput): UnprintableText[] {
+    const kinds = noticesFor(input.review.outcome);
+    const found = new Map<PrintedField, string[]>();
+    for (const kind of kinds) {
+      // Document numbers are ASCII: the check needs none allocated.
+      for (const { path, text } of modelTexts(buildModel(kind, 'N', input))) {
+        const characters = unprintableCharacters(text);
+        if (characters.length === 0) continue;
+        const field = printedField(path);
+        const list = found.get(field) ?? [];
+        for (const c of characters) if (!list.includes(c)) list.push(c);
+        found.set(field, list);
+      }
+    }
+    return [...found].map(([field, characters]) => ({ field, characters }));
+  }
+
+  close(): Promise<void> {
+    return this.thread.close();
   }
 }
 
-function buildModel(kind: RenderedNotice['kind'], number: string, input: NoticeInput): DocumentInput {
+function printedField(path: string): PrintedField {
+  switch (path) {
+    case 'applicant.name':
+    case 'applicant.idNumber':
+    case 'agent.name':
+    case 'agent.idNumber':
+      return path;
+    case 'contact.clerk':
+      return 'clerk';
+    default:
+      return 'other';
+  }
+}
+
+function buildModel(kind: NoticeKind, number: string, input: NoticeCheckInput): DocumentInput {
   const { item, review, state, config, clerk } = input;
   const common = {
     number,
@@ -126,7 +141,7 @@ function buildModel(kind: RenderedNotice['kind'], number: string, input: NoticeI
 }
 
 /** Every material due for this application, with what was asked and what was handed in. */
-function materialRows(input: NoticeInput) {
+function materialRows(input: NoticeCheckInput) {
   const { item, state, files } = input;
   const context = { answers: state.answers, agent: Boolean(state.agent) };
   return item.materials
@@ -153,6 +168,6 @@ function person(name: string, idNumber: string): Person {
   return { name: name.trim() || NOT_GIVEN, idType: '居民身份证', idNumber: idNumber.trim() || NOT_GIVEN };
 }
 
-function departmentName(input: NoticeInput, departmentId: string): string {
+function departmentName(input: NoticeCheckInput, departmentId: string): string {
   return input.departments.find((d) => d.id === departmentId)?.name ?? departmentId;
 }

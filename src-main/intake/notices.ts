@@ -5,6 +5,7 @@ import type { HallConfig } from '../common/hall-config.ts';
 import type { ReviewResult } from '../common/review/review.ts';
 import type { DraftFile, DraftState } from '../common/draft.ts';
 import type { NoticeKind } from '../common/manifest.ts';
+import type { UnprintableText } from '../common/review/printing.ts';
 
 export interface NoticeInput {
   item: ServiceItem;
@@ -22,13 +23,22 @@ export interface NoticeInput {
   numbers(kinds: readonly NoticeKind[]): Record<NoticeKind, string>;
 }
 
+/** What the documents would print, before anything is numbered. */
+export type NoticeCheckInput = Omit<NoticeInput, 'numbers' | 'version' | 'sealedAt'>;
+
 export interface RenderedNotice {
   kind: NoticeKind;
   number: string;
   title: string;
   bytes: Uint8Array;
+  /** Characters no font had, printed as empty boxes. */
+  unprintable: string[];
 }
 
 export interface NoticeRenderer {
   render(input: NoticeInput): Promise<RenderedNotice[]>;
+  /** The characters the outcome's documents would print as empty boxes, by where they stand. */
+  check(input: NoticeCheckInput): UnprintableText[];
+  /** A seal may follow soon: get ready to render (cheap; may do nothing). */
+  warmUp(): void;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach } from 'vitest';
-import { bootHallCore, type HallCore } from '../../src-main/core/hall-core.ts';
+import { type BootOptions, bootHallCore, type HallCore } from '../../src-main/core/hall-core.ts';
 import { createStreamLogger } from '../../src-main/core/log.ts';
 import type { Clock } from '../../src-main/core/platform.ts';
 import { KeyFileProvider } from '../../src-main/host/key-file.ts';
@@ -58,7 +58,9 @@ export interface TestCore {
 }
 
 /** Boots a real hall core in a temp data dir; closed after the test. */
-export async function bootTestCore(options: { dataDir?: string; clock?: TestClock } = {}): Promise<TestCore> {
+export async function bootTestCore(
+  options: { dataDir?: string; clock?: TestClock; documents?: BootOptions['documents'] } = {},
+): Promise<TestCore> {
   const dataDir = options.dataDir ?? tempDir();
   const clock = options.clock ?? new TestClock();
   const log = new LogCapture();
@@ -67,6 +69,7 @@ export async function bootTestCore(options: { dataDir?: string; clock?: TestCloc
     clock,
     logger: createStreamLogger(log, 'debug'),
     platform: { host: 'browser', keys: new KeyFileProvider(join(dataDir, 'keys')) },
+    ...(options.documents ? { documents: options.documents } : {}),
   });
   let closed = false;
   const close = core.close.bind(core);

@@ -30,6 +30,8 @@ import type { NoticeKind } from '../../src-main/common/manifest.ts';
 import { INITIAL_STATE, type PacketState } from '../../src-main/common/packet-states.ts';
 import { noticesFor } from '../../src-main/common/manifest.ts';
 import { reviewApplication } from '../../src-main/common/review/review.ts';
+import { describeCharacters, printFindings, unprintableOf } from '../../src-main/common/review/printing.ts';
+import { unprintableCharacters } from '../../src-main/documents/glyph-coverage.ts';
 import { ACCEPTED_MEDIA_TYPES } from '../../src-main/common/review/rules.ts';
 
 const root = process.cwd();
@@ -142,6 +144,8 @@ export class FakeIntake {
   chunkGate: Promise<void> | null = null;
   /** Every chunk call's offset and length, in order. */
   readonly chunks: Array<{ offset: number; length: number }> = [];
+  /** What each drafts.seal asked, in order. */
+  readonly sealInputs: Array<{ id: string; confirmUnprintable?: string[] }> = [];
   private readonly uploads = new Map<string, FakeUpload>();
   private readonly search = new CatalogSearch(seedCatalog.items);
   /** Installed catalog versions, newest first; verified with the real signature check. */
@@ -277,7 +281,10 @@ export class FakeIntake {
         return { bytes: blob.bytes, mediaType: file.mediaType, name: file.name };
       },
       'drafts.review': ({ id }) => this.review(this.draft(clerk(), id)),
-      'drafts.seal': ({ id }) => this.seal(clerk(), this.draft(clerk(), id)),
+      'drafts.seal': ({ id, confirmUnprintable }) => {
+        this.sealInputs.push({ id, ...(confirmUnprintable ? { confirmUnprintable } : {}) });
+        return this.seal(clerk(), this.draft(clerk(), id), confirmUnprintable ?? []);
+      },
       'drafts.discard': ({ id }) => {
         this.draft(clerk(), id);
         this.drafts.delete(id);
@@ -389,16 +396,28 @@ export class FakeIntake {
   private review(draft: FakeDraft): ReviewResult {
     const { state } = draft;
     const application = applicationOf(draft.itemCode, state, draft.files);
-    return reviewApplication(this.item(draft.itemCode), application, {
+    const review = reviewApplication(this.item(draft.itemCode), application, {
       calendar,
       receivedAt: this.now(),
       correctionDays: 5,
       overrides: state.overrides,
     });
+    // As the core does, for the applicant's name only (the fixtures' other texts all print).
+    const characters = unprintableCharacters(state.applicant.name);
+    if (characters.length > 0) {
+      review.findings.push(...printFindings([{ field: 'applicant.name', characters }], state.applicantKind));
+    }
+    return review;
   }
 
-  private seal(_clerk: Clerk, draft: FakeDraft): SealedPacket {
+  private seal(_clerk: Clerk, draft: FakeDraft, confirmUnprintable: readonly string[] = []): SealedPacket {
     const review = this.review(draft);
+    const open = unprintableOf(review.findings).filter((c) => !confirmUnprintable.includes(c));
+    if (open.length > 0) {
+      throw new AppError('intake.unprintableCharacters', `${open.length} not confirmed`, {
+        characters: describeCharacters(open),
+      });
+    }
     const packetId = draft.previous?.packetId ?? draft.id;
     const version = (draft.previous?.version ?? 0) + 1;
     const year = review.receivedOn.slice(0, 4);

@@ -610,6 +610,31 @@ describe('formal review and sealing', () => {
     expect(within(row).queryByRole('button', { name: '补正续办' })).toBeNull();
   });
 
+  it('warns of a name character the documents cannot print and seals only once the clerk confirms it', async () => {
+    const name = '张\u{F0000}';
+    const { user, core, draft } = await draftInReview((patch) => {
+      patch.applicant = { ...patch.applicant!, name };
+      patch.answers = { ...patch.answers, applicantName: name };
+    });
+    core.intake.seedFile(draft.id, 'photo', '照片.png', pngBytes(), 'image/png');
+    await user.click(screen.getByRole('button', { name: '开始审查' }));
+    expect(await screen.findByRole('heading', { name: '审查结论：受理' })).toBeTruthy();
+    const applicant = screen.getByRole('region', { name: '申请人身份' });
+    expect(applicant.textContent).toContain('提示');
+    expect(applicant.textContent).toContain(
+      '申请人姓名中的“\u{F0000}”（U+F0000）在文书字体中没有字形，打印出的文书上将是空白方框',
+    );
+
+    await user.click(screen.getByRole('button', { name: '封装' }));
+    const dialog = screen.getByRole('alertdialog');
+    expect(dialog.textContent).toContain('注意：“\u{F0000}”（U+F0000）在文书字体中没有字形');
+    // A wrong document is at stake: the safe choice has the focus.
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: '取消' }));
+    await user.click(within(dialog).getByRole('button', { name: '确认封装' }));
+    expect(await screen.findByRole('heading', { name: '已封装', level: 3 })).toBeTruthy();
+    expect(core.intake.sealInputs).toEqual([{ id: draft.id, confirmUnprintable: ['\u{F0000}'] }]);
+  });
+
   it('seals a 补正 with its notice; the queue offers 补正续办, which opens a new version', async () => {
     const { user, core } = await draftInReview();
     await user.click(screen.getByRole('button', { name: '开始审查' }));

@@ -41,7 +41,21 @@ export const intakeMethods = {
     output: FileContent,
   }),
   'drafts.review': method({ access: ['clerk'], input: byId, output: ReviewResult }),
-  'drafts.seal': method({ access: ['clerk'], input: byId, output: SealedPacket }),
+  /**
+   * `confirmUnprintable`: the characters review reported the documents cannot print
+   * (its `print.characters` warnings), confirmed by the clerk; sealing refuses while one is missing.
+   */
+  'drafts.seal': method({
+    access: ['clerk'],
+    input: z
+      .object({
+        id: DraftId,
+        // One character each: a code point is at most two UTF-16 units.
+        confirmUnprintable: z.array(z.string().min(1).max(2)).max(100).optional(),
+      })
+      .strict(),
+    output: SealedPacket,
+  }),
   'drafts.discard': method({ access: ['clerk'], input: byId, output: z.object({}) }),
   /** 补正 resubmission: a draft for version n+1 of a packet. */
   'drafts.supplement': method({

@@ -51,6 +51,9 @@ const errors = {
   'intake.unsupportedFile': '文件“{name}”不是图片或 PDF，未收取。请扫描或上传图片、PDF 文件。',
   'intake.draftTooLarge':
     '文件“{name}”未收取：本件收件材料的文件合计将超过本机上限 {limitMB} MB。请降低扫描分辨率或删去重复的文件后重试；如确需更大上限，请联系运维人员调整配置项 intake.maxDraftBytes。',
+  'intake.unprintableCharacters':
+    '未封装：文书中有字体无法显示的字符{characters}，打印出来将是空白方框。请核对录入是否有误；如确为这些字，请重新审查，在封装时确认后再封装。',
+  'documents.renderFailed': '生成文书失败，未封装，收件草稿保持原样。请重试封装；如反复失败，请联系运维人员。',
   'upload.tooLarge': '文件“{name}”大小为 {size}，超过单个文件上限 {limit}，未上传。请分成多个文件或降低扫描分辨率后再上传。',
   'upload.notFound': '上传已中断（连接断开、超时未续传或已取消），文件未收取。请重新选择文件上传。',
   'upload.wrongOffset': '上传数据的顺序有误，文件未收取。请重新选择文件上传。',
@@ -495,6 +498,8 @@ export const zhCN = {
       unmatched: '有 {count} 条忽略说明对应的问题已不存在，不再生效。',
       seal: '封装',
       sealConfirm: '确认封装？审查结论为“{outcome}”，将出具：{documents}。封装后收件包不可更改。',
+      sealConfirmUnprintable:
+        '注意：{characters}在文书字体中没有字形，打印出的文书上将是空白方框，请在打印件上手写补正。确认这些字录入无误吗？',
       sealYes: '确认封装',
       sealing: '正在封装并生成文书…',
       sealWaitsForUploads: '还有 {count} 个材料文件正在上传，上传完成后才能封装。',

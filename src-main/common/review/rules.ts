@@ -69,6 +69,7 @@ export const REVIEW_RULES = {
   'card.expired': '证件在有效期内',
   'card.notYetValid': '证件已生效',
   'card.minor': '证件持有人已成年',
+  'print.characters': '文书中的字符均可打印',
 } as const;
 export type ReviewRuleId = keyof typeof REVIEW_RULES;
 export const ReviewRuleId = z.enum(Object.keys(REVIEW_RULES) as [ReviewRuleId, ...ReviewRuleId[]]);
@@ -99,6 +100,8 @@ export const Finding = z.object({
   legalBasis: z.string().optional(),
   /** Whether a clerk may set the finding aside with a written reason. */
   overridable: z.boolean(),
+  /** `print.characters`: the characters no font of the documents has (the clerk confirms them when sealing). */
+  characters: z.array(z.string()).optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 

@@ -2,10 +2,13 @@
 // and sees the proposed outcome with every finding, grouped by what it concerns.
 // A finding may be set aside only with a written reason (saved in the draft and
 // logged by the core); then review runs again. Sealing asks once more, naming the
-// outcome and the documents it will issue.
+// outcome and the documents it will issue — and, when review found characters the
+// documents cannot print, naming those too: the clerk confirms them (the core refuses
+// to seal without), with the focus on 取消.
 import { useEffect, useId, useRef, useState, type RefObject } from 'react';
 import type { ReviewResult, SealedPacket } from '../../../src-main/api/contract/index.ts';
 import { noticesFor } from '../../../src-main/common/manifest.ts';
+import { describeCharacters, unprintableOf } from '../../../src-main/common/review/printing.ts';
 import { MIN_OVERRIDE_REASON_LENGTH } from '../../../src-main/common/review/review.ts';
 import type { FindingTarget } from '../../../src-main/common/review/rules.ts';
 import { useApi } from '../../app/api-context.tsx';
@@ -75,11 +78,16 @@ export function ReviewStep({
       { tag: 'review', concurrent: true },
     );
 
-  const seal = () =>
+  const seal = (confirmUnprintable: string[]) =>
     action.run(
       async () => {
         if (!(await flush())) return;
-        onSealed(await api.call('drafts.seal', { id: draftId }));
+        onSealed(
+          await api.call('drafts.seal', {
+            id: draftId,
+            ...(confirmUnprintable.length > 0 ? { confirmUnprintable } : {}),
+          }),
+        );
       },
       { tag: 'seal', onFailure: () => setConfirming(false) },
     );
@@ -88,6 +96,7 @@ export function ReviewStep({
   const result = review?.result;
   const canSeal = result !== undefined && !stale && !running && !sealing && uploading === 0;
   const uploadsHintId = useId();
+  const unprintable = result ? unprintableOf(result.findings) : [];
 
   useEffect(() => {
     commandsRef.current = {
@@ -198,15 +207,21 @@ export function ReviewStep({
           )}
           {confirming && (
             <ConfirmPanel
-              message={t('intake.review.sealConfirm', {
-                outcome: t(`outcomes.${result.outcome}`),
-                documents: noticesFor(result.outcome)
-                  .map((kind) => `《${documentTitle(kind)}》`)
-                  .join('、'),
-              })}
+              message={[
+                t('intake.review.sealConfirm', {
+                  outcome: t(`outcomes.${result.outcome}`),
+                  documents: noticesFor(result.outcome)
+                    .map((kind) => `《${documentTitle(kind)}》`)
+                    .join('、'),
+                }),
+                ...(unprintable.length > 0
+                  ? [t('intake.review.sealConfirmUnprintable', { characters: describeCharacters(unprintable) })]
+                  : []),
+              ].join('')}
               confirm={t('intake.review.sealYes')}
+              danger={unprintable.length > 0}
               busy={sealing}
-              onConfirm={() => void seal()}
+              onConfirm={() => void seal(unprintable)}
               onCancel={() => setConfirming(false)}
             />
           )}

@@ -23,6 +23,21 @@ describe('wrapText', () => {
     expect(wrap('一二三四）', 4)).toEqual(['一二三', '四）']);
   });
 
+  it('breaks characters outside the BMP as whole characters, never between the two halves of a pair', () => {
+    const name = '𠮷𬌗𫖯𬣙𬇙𫭢𬬿𠀀𪜀';
+    const lines = wrap(name, 4);
+    expect(lines).toEqual(['𠮷𬌗𫖯𬣙', '𬇙𫭢𬬿𠀀', '𪜀']);
+    // No lone surrogate anywhere (a u-regex matches one as category Cs, a pair never).
+    expect(lines.some((line) => /\p{Cs}/u.test(line))).toBe(false);
+    expect(wrap(`申请人${name}：`, 5)).toEqual(['申请人𠮷𬌗', '𫖯𬣙𬇙𫭢𬬿', '𠀀𪜀：']);
+  });
+
+  it('keeps a variation selector with the character it selects', () => {
+    // 葛 with an ideographic variation selector (U+E0100) is one character on paper
+    // (2 wide by this metric: the selector counts too).
+    expect(wrap('诸葛\u{E0100}亮明', 2)).toEqual(['诸', '葛\u{E0100}', '亮明']);
+  });
+
   it('never ends a line with opening punctuation', () => {
     expect(wrap('一二三（夫妻投靠）', 4)).toEqual(['一二三', '（夫妻投', '靠）']);
     expect(wrap('依据《行政许可法》', 3)).toEqual(['依据', '《行政', '许可', '法》']);

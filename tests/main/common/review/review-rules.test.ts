@@ -1,6 +1,7 @@
 // Each rule of formal review, as a specification: a complete application passes
 // every rule; each row breaks the application in one way and names the rule that
 // must catch it, the outcome it leads to and what the finding says.
+import { printFindings, unprintableOf } from '../../../../src-main/common/review/printing.ts';
 import { describe, expect, it } from 'vitest';
 import type { ServiceItem } from '../../../../src-main/common/catalog.ts';
 import type { ApplicationDraft } from '../../../../src-main/common/application.ts';
@@ -394,8 +395,35 @@ describe('formal review: a complete application', () => {
 
   it('every rule has a specification below (the card rules, card.*, in card-checks.test.ts)', () => {
     const covered = new Set(cases.map((c) => c.rule));
+    // print.characters is the core's, which knows the fonts: specified under 'characters the documents cannot print'.
+    covered.add('print.characters');
+    // card.* are checks of a card just read: specified in card-checks.test.ts.
     const draftRules = Object.keys(REVIEW_RULES).filter((rule) => !rule.startsWith('card.'));
     expect(draftRules.filter((rule) => !covered.has(rule as ReviewRuleId))).toEqual([]);
+  });
+});
+
+describe('characters the documents cannot print (print.characters, added by the core)', () => {
+  it('warns once per place, names each character with its code point, and leaves the outcome alone', () => {
+    const findings = printFindings(
+      [
+        { field: 'applicant.name', characters: ['\u{F0000}', '\u{30EDE}'] },
+        { field: 'clerk', characters: ['\u{F0000}'] },
+      ],
+      'company',
+    );
+    expect(findings).toEqual([
+      expect.objectContaining({
+        key: 'print.characters:applicant.name',
+        severity: 'warning',
+        refusal: false,
+        overridable: false,
+        target: { kind: 'identity', who: 'company' },
+        message: '申请单位名称中的“\u{F0000}”（U+F0000）、“\u{30EDE}”（U+30EDE）在文书字体中没有字形，打印出的文书上将是空白方框',
+      }),
+      expect.objectContaining({ key: 'print.characters:clerk', target: { kind: 'item' } }),
+    ]);
+    expect(unprintableOf(findings)).toEqual(['\u{F0000}', '\u{30EDE}']);
   });
 });
 
