@@ -1,6 +1,7 @@
 // `npm run bench`: speed and memory figures measured on the real parts. Prints a
 // table; targets are read by people, not asserted. `npm run bench -- intake` runs one area.
 import { benchFoundation } from './foundation.ts';
+import { benchFuzz } from './fuzz.ts';
 import { benchIntake } from './intake.ts';
 import { benchSoak } from './soak.ts';
 import { printFigures } from './support.ts';
@@ -13,6 +14,7 @@ const areas: Record<string, () => Promise<void>> = {
   sync: benchSync,
   soak: benchSoak,
   wizard: benchWizard,
+  fuzz: benchFuzz,
 };
 const chosen = process.argv.slice(2).filter((a) => a in areas);
 for (const name of chosen.length > 0 ? chosen : Object.keys(areas)) await areas[name]!();
