@@ -2,6 +2,7 @@
 // table; targets are read by people, not asserted. `npm run bench -- intake` runs one area.
 import { benchFoundation } from './foundation.ts';
 import { benchIdCard } from './idcard.ts';
+import { benchFuzz } from './fuzz.ts';
 import { benchIntake } from './intake.ts';
 import { benchSoak } from './soak.ts';
 import { printFigures } from './support.ts';
@@ -15,6 +16,7 @@ const areas: Record<string, () => Promise<void>> = {
   soak: benchSoak,
   wizard: benchWizard,
   idcard: benchIdCard,
+  fuzz: benchFuzz,
 };
 const chosen = process.argv.slice(2).filter((a) => a in areas);
 for (const name of chosen.length > 0 ? chosen : Object.keys(areas)) await areas[name]!();

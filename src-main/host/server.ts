@@ -11,7 +11,14 @@ import type { AddressInfo, Socket } from 'node:net';
 import sirv from 'sirv';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AppError } from '../common/errors.ts';
-import { CLOSE_STALE_TOKEN, MAX_MESSAGE_BYTES, decodeMessage, encodeMessage, type ResultMessage } from '../api/wire.ts';
+import {
+  CLOSE_STALE_TOKEN,
+  MAX_MESSAGE_BYTES,
+  decodeMessage,
+  encodeMessage,
+  peekCallId,
+  type ResultMessage,
+} from '../api/wire.ts';
 import type { HallCore } from '../core/hall-core.ts';
 
 export const API_PATH = '/api';
@@ -246,7 +253,9 @@ function attach(ws: WebSocket, core: HallCore): void {
       if (!isBinary) throw new Error('text frame');
       message = decodeMessage(bytes);
     } catch {
-      reply(refusal(0, new AppError('request.malformed', 'frame is not a MessagePack contract message')));
+      // A call the decoder refuses (a `__proto__` key, bytes after it) is refused under its own id when it has one.
+      const id = isBinary ? (peekCallId(bytes) ?? 0) : 0;
+      reply(refusal(id, new AppError('request.malformed', 'frame is not a MessagePack contract message')));
       return;
     }
     if (bytes.byteLength > MAX_MESSAGE_BYTES) {

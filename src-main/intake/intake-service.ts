@@ -337,6 +337,8 @@ export class IntakeService {
     const packetId = row.previous_packet_id ?? id;
     const version = (row.previous_version ?? 0) + 1;
     const now = this.deps.clock.now();
+    // Two 补正 drafts of one packet would both become version n+1: the first sealed takes it.
+    this.refuseSealedVersion(packetId, version);
     // Before anything is rendered or numbered: what the department would refuse stays a draft.
     if (review.outcome === 'accept') this.deps.outbox?.check({ itemCode: item.code, files });
 
@@ -370,6 +372,7 @@ export class IntakeService {
     }
 
     const result = this.recordStored(storedNotices, () => {
+      this.refuseSealedVersion(packetId, version); // nor its version sealed from another 补正 draft
       for (const notice of storedNotices) recordBlob(this.deps.db, notice, now);
       const head = this.deps.events.head(sessionStream(id));
       const { packet: sealed, manifest } = this.packets.insert({
@@ -442,6 +445,13 @@ export class IntakeService {
       });
     })();
     return this.getDraft(clerk, id);
+  }
+
+  /** intake.notCorrectable when this version of the packet exists (sealed from another 补正 draft). */
+  private refuseSealedVersion(packetId: string, version: number): void {
+    if (this.packets.exists(packetId, version)) {
+      throw new AppError('intake.notCorrectable', `packet ${packetId} v${version} was sealed from another draft already`);
+    }
   }
 
   /**

@@ -142,6 +142,27 @@ describe('browser host', () => {
     await host.close();
   });
 
+  it('refuses a call whose frame does not decode under the call’s own id, so the caller is not left waiting', async () => {
+    const host = await startHost();
+    const ws = await connect(apiUrl(host), host.origin);
+    // MessagePack allows any key; the decoder refuses `__proto__` (prototype pollution) wholesale.
+    let answer = nextResult(ws);
+    ws.send(encodeMessage(JSON.parse('{"type":"call","id":21,"method":"auth.setupState","input":{"__proto__":{"x":1}}}')));
+    expect(await answer).toMatchObject({ id: 21, ok: false, error: { code: 'request.malformed' } });
+
+    answer = nextResult(ws);
+    ws.send(Buffer.concat([encodeMessage({ type: 'call', id: 22, method: 'auth.setupState', input: {} }), Buffer.from([0x00])]));
+    expect(await answer).toMatchObject({ id: 22, ok: false, error: { code: 'request.malformed' } });
+
+    // The id comes after a value nested deeper than any decoder recursion would go.
+    answer = nextResult(ws);
+    const deep = Buffer.concat([Buffer.from([0x82, 0xa5]), Buffer.from('input'), Buffer.alloc(100_000, 0x91), Buffer.from([0xc1])]);
+    ws.send(Buffer.concat([deep, Buffer.from([0xa2]), Buffer.from('id'), Buffer.from([0x17])]));
+    expect(await answer).toMatchObject({ id: 0, ok: false, error: { code: 'request.malformed' } }); // 0xc1 is no value: no id to be had
+    ws.close();
+    await host.close();
+  });
+
   it('opens the page with a one-time code: it buys the token once, never twice', async () => {
     const host = await startHost();
     const url = host.openUrl();

@@ -184,6 +184,22 @@ describe('intake', () => {
     const resealed = await clerk.call<SealedPacket>('drafts.seal', { id: second.id });
     expect(resealed).toMatchObject({ packetId: sealed.packetId, version: 2, outcome: 'accept', state: 'sealed' });
   });
+
+  it('seals one 补正 resubmission per version: a second draft for the same version is refused and stays a draft', async () => {
+    const { core } = await bootTestCore();
+    const clerk = await clerkOn(core);
+    const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    const sealed = await clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
+    expect(sealed.outcome).toBe('correction');
+    // Two resubmissions begun for version 2 (two tabs, or a second press of 补正续办).
+    const first = await clerk.call<DraftView>('drafts.supplement', { packetId: sealed.packetId });
+    const second = await clerk.call<DraftView>('drafts.supplement', { packetId: sealed.packetId });
+    expect(await clerk.call<SealedPacket>('drafts.seal', { id: first.id })).toMatchObject({ version: 2 });
+    expect(await clerk.fail('drafts.seal', { id: second.id })).toMatchObject({ code: 'intake.notCorrectable' });
+    expect(await clerk.call<DraftView>('drafts.get', { id: second.id })).toMatchObject({ previous: { version: 1 } });
+    const { packets } = await clerk.call<{ packets: PacketSummary[] }>('packets.list', { scope: 'all' });
+    expect(packets.filter((p) => p.packetId === sealed.packetId).map((p) => p.version)).toEqual([2, 1]);
+  });
 });
 
 describe('draft limits', () => {
