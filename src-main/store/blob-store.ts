@@ -57,6 +57,11 @@ interface OpenBlob {
   chunkSize: number;
   chunkCount: number;
   plainSize: number;
+  /**
+   * Where each sealed chunk is read, reused for the next: decryption copies the plaintext
+   * out, so sending a large blob makes half the short-lived Buffers it would otherwise.
+   */
+  sealed: Buffer;
 }
 
 export class BlobStore {
@@ -375,7 +380,8 @@ export class BlobStore {
       const chunkSize = parseHeader(sha256, header);
       const { plainSize, chunkCount } = layout(sha256, (await handle.stat()).size, chunkSize);
       const key = chunkKey(this.#key, header.subarray(MAGIC.length, MAGIC.length + SALT_BYTES));
-      return { id: sha256, handle, header, key, chunkSize, chunkCount, plainSize };
+      const sealed = Buffer.allocUnsafe(Math.min(chunkSize, plainSize) + TAG_BYTES);
+      return { id: sha256, handle, header, key, chunkSize, chunkCount, plainSize, sealed };
     } catch (error) {
       await handle.close();
       throw error;
@@ -467,14 +473,15 @@ function seal(key: Buffer, header: Buffer, index: number, final: boolean, plain:
 async function readChunk(blob: OpenBlob, index: number): Promise<Buffer> {
   const final = index === blob.chunkCount - 1;
   const plainLength = final ? blob.plainSize - index * blob.chunkSize : blob.chunkSize;
-  const sealed = Buffer.alloc(plainLength + TAG_BYTES);
+  const sealed = blob.sealed.subarray(0, plainLength + TAG_BYTES);
   await readFully(blob.id, blob.handle, sealed, HEADER_BYTES + index * (blob.chunkSize + TAG_BYTES));
   const decipher = createDecipheriv('aes-256-gcm', blob.key, nonce(index, final), { authTagLength: TAG_BYTES });
   decipher.setAAD(blob.header);
   decipher.setAuthTag(sealed.subarray(plainLength));
   try {
     const body = decipher.update(sealed.subarray(0, plainLength));
-    return Buffer.concat([body, decipher.final()]);
+    const tail = decipher.final(); // empty for GCM: then no copy of the body
+    return tail.length === 0 ? body : Buffer.concat([body, tail]);
   } catch (error) {
     throw corrupt(blob.id, `chunk ${index} failed authentication`, error);
   }
