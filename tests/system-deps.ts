@@ -1,8 +1,9 @@
 // What `npm test` needs from the system rather than from npm, checked in this one place
 // before anything is built: Debian's Chromium (Playwright drives it and never downloads
 // a browser), OpenStack Swift (python3-swift, the real S3 server of
-// dept-inbox/tests/s3-storage.test.ts) and socat (the pseudo-terminal pairs between the
-// ID card reader's driver and its simulator). Everything else the tests use comes with
+// dept-inbox/tests/s3-storage.test.ts), socat (the pseudo-terminal pairs between the
+// ID card reader's driver and its simulator) and a CJK font (without one the end-to-end
+// screenshots show the UI's Chinese as boxes). Everything else the tests use comes with
 // `npm install`. As root on a Debian-family system the missing packages are installed
 // with apt-get, as CI needs; anywhere else the run stops at once with one message naming
 // the command to run — rather than a build and a dozen scattered test failures later.
@@ -63,6 +64,11 @@ export const REQUIREMENTS: readonly Requirement[] = [
     debian: 'socat',
     purpose: 'the pseudo-terminal pairs of the ID card reader tests (tests/main/devices/)',
     present: (system) => system.which('socat') !== undefined,
+  },
+  {
+    debian: 'fonts-noto-cjk',
+    purpose: "Chinese glyphs for Chromium, so the end-to-end tests' screenshots can be read",
+    present: (system) => system.succeeds('sh', ['-c', 'fc-list :lang=zh family | grep -q .']),
   },
 ];
 

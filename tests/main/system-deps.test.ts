@@ -9,25 +9,32 @@ interface Fake extends System {
 }
 
 /**
- * A machine with these executables; python3 can import Swift when `swift` is true.
+ * A machine with these executables; python3 can import Swift when `swift` is true, and
+ * fontconfig lists a Chinese font unless `fonts` is false.
  * `install` (the fake apt-get) adds executables and may bring Swift.
  */
 function fakeSystem(options: {
   executables: string[];
   swift: boolean;
+  fonts?: boolean;
   isRoot: boolean;
   env?: NodeJS.ProcessEnv;
   aptExit?: number;
-  install?: { executables?: string[]; swift?: boolean };
+  install?: { executables?: string[]; swift?: boolean; fonts?: boolean };
 }): Fake {
   const executables = new Set(options.executables);
   let swift = options.swift;
+  let fonts = options.fonts ?? true;
   const fake: Fake = {
     env: options.env ?? { PATH: '/usr/bin:/bin' },
     printed: [],
     ran: [],
     which: (command) => (executables.has(command) ? command : undefined),
-    succeeds: (command, args) => executables.has(command) && args.join(' ').includes('swift') && swift,
+    succeeds: (command, args) => {
+      const line = args.join(' ');
+      if (line.includes('fc-list')) return fonts;
+      return executables.has(command) && line.includes('swift') && swift;
+    },
     isRoot: options.isRoot,
     run(command, args, env) {
       fake.ran.push({ command, args, env });
@@ -35,6 +42,7 @@ function fakeSystem(options: {
       if (args[0] === 'install') {
         for (const added of options.install?.executables ?? []) executables.add(added);
         swift ||= options.install?.swift ?? false;
+        fonts ||= options.install?.fonts ?? false;
       }
       return 0;
     },
@@ -67,6 +75,16 @@ describe('system dependencies check', () => {
     expect(ensureSystemDeps(system)).toBe(1);
     expect(system.printed).toHaveLength(1);
     expect(system.printed[0]).toMatch(/apt-get install -y chromium python3-swift socat$/);
+  });
+
+  it('asks for a CJK font when fontconfig knows no Chinese one, and as root installs it', () => {
+    const user = fakeSystem({ executables: everything, swift: true, fonts: false, isRoot: false });
+    expect(ensureSystemDeps(user)).toBe(1);
+    expect(user.printed[0]).toContain("fonts-noto-cjk (Chinese glyphs for Chromium, so the end-to-end tests' screenshots can be read)");
+    expect(user.printed[0]).toMatch(/sudo apt-get install -y fonts-noto-cjk$/);
+    const root = fakeSystem({ executables: everything, swift: true, fonts: false, isRoot: true, install: { fonts: true } });
+    expect(ensureSystemDeps(root)).toBe(0);
+    expect(root.ran.map((r) => r.args.join(' '))).toContain('install -y -qq fonts-noto-cjk');
   });
 
   it('asks for socat alone when only the card-reader tests would miss it', () => {
