@@ -196,6 +196,20 @@ export function head(url: string, token: string) {
   return fetch(url, { method: 'HEAD', headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' } });
 }
 
+/** A tus creation by hand (no bytes sent), answering the inbox's response. */
+export function createUpload(inbox: Inbox, window: TestWindow, packetId: string, data: Buffer) {
+  const metadata = `sha256 ${Buffer.from(sha256(data)).toString('base64')},packetId ${Buffer.from(packetId).toString('base64')}`;
+  return fetch(`${inbox.url}/v1/files/`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${window.token}`,
+      'tus-resumable': '1.0.0',
+      'upload-length': String(data.length),
+      'upload-metadata': metadata,
+    },
+  });
+}
+
 /**
  * Creates a tus upload of `data`, sends its first `sent` bytes in a PATCH announcing the
  * whole file, drops the connection `lingerMs` later, and waits for the offset the inbox
@@ -209,16 +223,7 @@ export async function uploadCutMidPatch(
   sent: number,
   lingerMs: number,
 ): Promise<{ url: string; offset: number }> {
-  const metadata = `sha256 ${Buffer.from(sha256(data)).toString('base64')},packetId ${Buffer.from(p.manifest.packetId).toString('base64')}`;
-  const created = await fetch(`${inbox.url}/v1/files/`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${window.token}`,
-      'tus-resumable': '1.0.0',
-      'upload-length': String(data.length),
-      'upload-metadata': metadata,
-    },
-  });
+  const created = await createUpload(inbox, window, p.manifest.packetId, data);
   if (created.status !== 201) throw new Error(`tus POST answered ${created.status}`);
   const url = created.headers.get('location')!;
   await new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@ import { Upload } from 'tus-js-client';
 import { describe, expect, it } from 'vitest';
 import {
   bytes,
+  createUpload,
   commit,
   enrol,
   head,
@@ -207,20 +208,6 @@ describe('storage choice', () => {
 });
 
 describe('open uploads per window', () => {
-  /** tus creation by hand (no bytes sent), as a window that never finishes would. */
-  function create(inbox: Inbox, window: TestWindow, packetId: string, data: Buffer) {
-    const metadata = `sha256 ${Buffer.from(sha256(data)).toString('base64')},packetId ${Buffer.from(packetId).toString('base64')}`;
-    return fetch(`${inbox.url}/v1/files/`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${window.token}`,
-        'tus-resumable': '1.0.0',
-        'upload-length': String(data.length),
-        'upload-metadata': metadata,
-      },
-    });
-  }
-
   it('are capped at 16: the next creation answers 429 upload.tooManyOpen; finished and expired ones do not count', async () => {
     let now = Date.now();
     const inbox = await startInbox({ uploadExpiryMs: 60_000, now: () => now });
@@ -231,12 +218,12 @@ describe('open uploads per window', () => {
     await putPacket(inbox, w1, p);
     const urls: string[] = [];
     for (const data of files.slice(0, 16)) {
-      const created = await create(inbox, w1, p.manifest.packetId, data);
+      const created = await createUpload(inbox, w1, p.manifest.packetId, data);
       expect(created.status).toBe(201);
       urls.push(created.headers.get('location')!);
     }
 
-    const refused = await create(inbox, w1, p.manifest.packetId, files[16]!);
+    const refused = await createUpload(inbox, w1, p.manifest.packetId, files[16]!);
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('60');
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('upload.tooManyOpen');
@@ -245,15 +232,15 @@ describe('open uploads per window', () => {
     // Another window has its own allowance.
     const q = packet(w2, [files[16]!]);
     await putPacket(inbox, w2, q);
-    expect((await create(inbox, w2, q.manifest.packetId, files[16]!)).status).toBe(201);
+    expect((await createUpload(inbox, w2, q.manifest.packetId, files[16]!)).status).toBe(201);
 
     // A finished upload frees its place.
     await resumeUpload(inbox, w1, p, files[0]!, urls[0]!);
-    expect((await create(inbox, w1, p.manifest.packetId, files[16]!)).status).toBe(201);
-    expect((await create(inbox, w1, p.manifest.packetId, files[17]!)).status).toBe(429);
+    expect((await createUpload(inbox, w1, p.manifest.packetId, files[16]!)).status).toBe(201);
+    expect((await createUpload(inbox, w1, p.manifest.packetId, files[17]!)).status).toBe(429);
 
     // Expired ones free theirs at once, before any sweep.
     now += 61_000;
-    expect((await create(inbox, w1, p.manifest.packetId, files[17]!)).status).toBe(201);
+    expect((await createUpload(inbox, w1, p.manifest.packetId, files[17]!)).status).toBe(201);
   });
 });
