@@ -5,10 +5,32 @@
 // input error, so nothing the clerk typed is lost.
 import { z } from 'zod';
 import { ServiceObject } from './catalog.ts';
+import { type CardIdentity, CardType, CardValidTo } from './id-card.ts';
+import { CalendarDateSchema } from './dates.ts';
 
 const AnswerValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
-/** 身份信息 of a natural person, read from the ID card (二代证) or typed by hand. */
+/**
+ * What a person's identity keeps of the card it was read from: the card's kind and
+ * validity, which formal review checks on the day it reviews (a card may expire
+ * between reading and sealing), and when it was read. Only the core sets it.
+ */
+export const CardFacts = z
+  .object({
+    cardType: CardType,
+    validFrom: CalendarDateSchema,
+    validTo: CardValidTo,
+    /** When the reader read it (ms since the epoch). */
+    readAt: z.number().int().min(0),
+  })
+  .strict();
+export type CardFacts = z.infer<typeof CardFacts>;
+
+/**
+ * 身份信息 of a natural person, read from the ID card (二代证) or typed by hand. `source`
+ * says which; the core keeps `idCard` only for exactly what the reader read (an edit
+ * makes it `manual`), and only then `card`.
+ */
 export const PersonIdentity = z
   .object({
     name: z.string().max(64),
@@ -19,9 +41,28 @@ export const PersonIdentity = z
     ethnicity: z.string().max(16).optional(),
     address: z.string().max(200).optional(),
     source: z.enum(['idCard', 'manual']),
+    card: CardFacts.optional(),
   })
   .strict();
 export type PersonIdentity = z.infer<typeof PersonIdentity>;
+
+/**
+ * The identity a card gives: the name as the card has it (the Chinese name, or on a
+ * foreigner's card without one the English name), the nation for 民族, and its facts.
+ */
+export function personFromCard(card: CardIdentity, readAt: number): PersonIdentity {
+  const person: PersonIdentity = {
+    name: card.name || (card.englishName ?? ''),
+    idNumber: card.idNumber,
+    birthDate: card.birthDate,
+    source: 'idCard',
+    card: { cardType: card.cardType, validFrom: card.validFrom, validTo: card.validTo, readAt },
+  };
+  if (card.sex === 'male' || card.sex === 'female') person.sex = card.sex;
+  if (card.nation) person.ethnicity = card.nation.name;
+  if (card.address) person.address = card.address;
+  return person;
+}
 
 /** 市场主体: for company applicants, besides the person at the window. */
 export const CompanyIdentity = z.object({ name: z.string().max(100), creditCode: z.string().max(32) }).strict();

@@ -1,6 +1,7 @@
 // Errors are values: a stable code the UI turns into a Chinese message (the i18n
 // catalog's `errors` section), optional params for that message, and an English
 // detail for logs and installers. No personal data goes into `detail`.
+import { z } from 'zod';
 
 export const ERROR_CODES = [
   // contract boundary
@@ -54,6 +55,8 @@ export const ERROR_CODES = [
   'intake.unsupportedFile',
   'intake.draftTooLarge',
   'intake.unprintableCharacters',
+  'intake.cardReadingGone',
+  'demo.notAvailable',
   // the PDF documents (rendered in a worker thread)
   'documents.renderFailed',
   // chunked uploads (files larger than one message)
@@ -120,6 +123,13 @@ export interface WireError {
   detail: string;
   params?: ErrorParams;
 }
+
+/** A WireError carried inside a contract payload (a device's problem, say). */
+export const WireErrorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  detail: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
 
 export class AppError extends Error {
   readonly code: ErrorCode;

@@ -13,6 +13,9 @@ import type { HallSync } from './sync-wiring.ts';
 import type { AuthService, Session } from '../auth/auth-service.ts';
 import type { HealthBoard } from './health.ts';
 import type { ConnectionUploads, Uploads } from './uploads.ts';
+import type { DeviceRegistry } from './devices.ts';
+import type { IdCardDesk } from './id-card-desk.ts';
+import { DECK } from '../devices/idcard/deck.ts';
 
 export interface ConnectionContext {
   session: Session;
@@ -33,11 +36,18 @@ export interface HandlerServices {
   packets: PacketStore;
   sync: HallSync;
   uploads: Uploads;
+  devices: DeviceRegistry;
+  cards: IdCardDesk;
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
-  const { info, auth, health, events, catalog, intake, packets, blobs, sync, uploads } = services;
+  const { info, auth, health, events, catalog, intake, packets, blobs, sync, uploads, devices, cards } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
+  const simulator = () => {
+    const reader = devices.idCardSimulator;
+    if (!reader) throw new AppError('demo.notAvailable', 'no simulated ID card reader (demo profile only)');
+    return reader;
+  };
   return {
     'app.info': () => info,
 
@@ -87,6 +97,17 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     },
     'drafts.removeFile': ({ id, materialId, sha256 }, ctx) => intake.removeFile(clerk(ctx), id, materialId, sha256),
     'drafts.fileContent': ({ id, sha256 }, ctx) => intake.fileBytes(clerk(ctx), id, sha256),
+    'drafts.useIdCard': async ({ id, who, readId }, ctx) => {
+      const reading = cards.held(readId);
+      const view = await intake.useCard(clerk(ctx), id, who, {
+        readId,
+        readAt: reading.readAt,
+        identity: reading.identity,
+        findingRules: reading.findings.map((finding) => finding.ruleId),
+      });
+      cards.markUsed(readId, id);
+      return view;
+    },
     'drafts.review': ({ id }, ctx) => intake.review(clerk(ctx), id),
     'drafts.seal': ({ id, confirmUnprintable }, ctx) => intake.seal(clerk(ctx), id, confirmUnprintable),
     'drafts.discard': async ({ id }, ctx) => {
@@ -121,5 +142,24 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     },
 
     'eventLog.verify': ({ stream }) => events.verify(stream),
+
+    'idCard.state': () => cards.state(),
+    'demo.idCard.deck': () => {
+      const placed = simulator().card;
+      return {
+        cards: DECK.map((card, i) => ({ index: i + 1, name: card.text.name || card.text.englishName || '', cardType: card.text.cardType })),
+        placed: placed ? DECK.indexOf(placed) + 1 : null,
+      };
+    },
+    'demo.idCard.place': ({ index }) => {
+      const card = DECK[index - 1];
+      if (!card) throw new AppError('request.invalidInput', `the deck has ${DECK.length} cards`, { fields: 'index' });
+      simulator().place(card);
+      return {};
+    },
+    'demo.idCard.remove': () => {
+      simulator().remove();
+      return {};
+    },
   };
 }

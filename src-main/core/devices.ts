@@ -37,8 +37,12 @@ export type IdCardEvent =
       identity: CardIdentity;
       /** Findings of formal review on the card, on the hall's day of reading. */
       checks: CardCheck;
-      /** The WLT bytes, kept apart from the identity (no decoder yet). */
+      /** The WLT bytes, kept apart from the identity. */
       photo: Uint8Array | undefined;
+      /** The photo decoded by the hall's licensed decoder, when one is configured and it worked. */
+      photoImage?: { mediaType: 'image/bmp'; bytes: Uint8Array; width: number; height: number };
+      /** Why a photo the card holds was not decoded. */
+      photoProblem?: WireError;
     }
   | { kind: 'removed'; at: number }
   | { kind: 'unreadable'; at: number; error: WireError };

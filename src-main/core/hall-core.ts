@@ -32,6 +32,7 @@ import { guardProfile } from './hall-profile.ts';
 import { prepareDataDir, type DataPaths } from './data-dir.ts';
 import { HealthBoard } from './health.ts';
 import { DeviceRegistry, type DeviceRegistryOptions } from './devices.ts';
+import { IdCardDesk } from './id-card-desk.ts';
 import { SessionOwners, type SessionHolder } from './session-owners.ts';
 import { Uploads } from './uploads.ts';
 import { createFileLogger, type Logger } from './log.ts';
@@ -199,15 +200,30 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       outbox: sync.sealing,
       uploadsInProgress: (draftId) => uploads.inProgressFor(draftId),
     });
+    // The devices of the config (polled, reconnected in the background), and the card desk
+    // that keeps what the ID card reader read for the clerk's screens.
+    const devices = DeviceRegistry.start({ config: config.devices, health, logger, clock, ...options.devices });
+    const cards = new IdCardDesk(devices);
     const dispatcher = createDispatcher<ConnectionContext>({
-      handlers: createHandlers({ info, auth, health, events, catalog, intake, packets, blobs, sync, uploads }),
+      handlers: createHandlers({
+        info,
+        auth,
+        health,
+        events,
+        catalog,
+        intake,
+        packets,
+        blobs,
+        sync,
+        uploads,
+        devices,
+        cards,
+      }),
       caller: ({ session }) => auth.caller(session),
       onUserCall: ({ session }) => auth.touch(session),
       onInternalError: (method, error) => logger.error({ err: error, method }, 'handler failed'),
     });
-    // Background: the devices of the config (polled, reconnected), the embedded inbox (demo),
-    // then the worker and the change feeds.
-    const devices = DeviceRegistry.start({ config: config.devices, health, logger, clock, ...options.devices });
+    // Background: the embedded inbox (demo), then the worker and the change feeds.
     sync.runner.start();
     logger.info({ version: info.version, host: info.host, profile: info.profile }, 'hall core started');
 
@@ -253,6 +269,12 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         const unsubscribeSync = sync.runner.subscribe((event) => {
           if (ctx.session.userId !== null) send({ type: 'event', name: event.name, payload: event.payload });
         });
+        // A card's identity only to a clerk at work (not to a locked screen: it asks again on unlocking).
+        const unsubscribeCards = cards.subscribe((state) => {
+          if (ctx.session.userId === null || coreClosed) return;
+          const caller = auth.caller(ctx.session);
+          if (caller.role === 'clerk' && !caller.locked) send({ type: 'event', name: 'idCard.changed', payload: state });
+        });
         return {
           async handle(message) {
             checkIdle();
@@ -265,6 +287,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
             idleTimers.delete(idleTimer);
             unsubscribe();
             unsubscribeSync();
+            unsubscribeCards();
             if (coreClosed) return;
             ctx.uploads
               .close()
@@ -279,6 +302,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         coreClosed = true;
         for (const timer of idleTimers) clearInterval(timer);
         idleTimers.clear();
+        cards.close();
         await devices.close();
         await sync.runner.stop();
         await notices.close();

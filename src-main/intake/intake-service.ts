@@ -2,7 +2,11 @@
 // material files in the encrypted blob store, formal review on demand, and sealing
 // into an immutable packet with its notices. Each step is appended to the counter
 // session's stream of the event log.
+import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
+import { type PersonIdentity, personFromCard } from '../common/application.ts';
+import { canonicalJson } from '../common/canonical-json.ts';
+import type { CardIdentity } from '../common/id-card.ts';
 import { AppError } from '../common/errors.ts';
 import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { ServiceItem } from '../common/catalog.ts';
@@ -154,7 +158,12 @@ export class IntakeService {
   /** Autosave: applies the change, stores it and logs what changed, in one transaction. */
   saveDraft(clerk: Clerk, id: string, patch: DraftPatch): Promise<DraftView> {
     return this.write(clerk, id, (row) => {
-      const { next, changed } = applyPatch(DraftState.parse(JSON.parse(row.state)), patch);
+      const stored = DraftState.parse(JSON.parse(row.state));
+      const { next, changed } = applyPatch(stored, {
+        ...patch,
+        ...(patch.applicant ? { applicant: asSaved(patch.applicant, stored.applicant) } : {}),
+        ...(patch.agent ? { agent: asSaved(patch.agent, stored.agent) } : {}),
+      });
       // Each patch is within the caps; what they add up to must be too.
       const merged = DraftState.safeParse(next);
       if (!merged.success) {
@@ -170,6 +179,32 @@ export class IntakeService {
       if (changed.length > 0) {
         this.log(clerk, id, 'intake.draftChanged', { changed, values: valuesOf(next, changed) });
       }
+      return this.view(this.row(clerk, id));
+    });
+  }
+
+  /**
+   * Fills the applicant's or the agent's identity from a card the reader read, and logs the
+   * reading in the session: the card's kind, the hash of its fields, never the photo.
+   */
+  useCard(clerk: Clerk, id: string, who: 'applicant' | 'agent', card: CardReadingFacts): Promise<DraftView> {
+    return this.write(clerk, id, (row) => {
+      const stored = DraftState.parse(JSON.parse(row.state));
+      const person = personFromCard(card.identity, card.readAt);
+      const { next, changed } = applyPatch(stored, { [who]: person });
+      this.deps.db
+        .prepare('UPDATE drafts SET state = ?, updated_at = ? WHERE id = ?')
+        .run(JSON.stringify(next), this.deps.clock.now(), id);
+      this.log(clerk, id, 'identity.cardRead', {
+        who,
+        readId: card.readId,
+        readAt: card.readAt,
+        cardType: card.identity.cardType,
+        fieldsSha256: createHash('sha256').update(canonicalJson(card.identity)).digest('hex'),
+        photo: card.identity.photo.present,
+        findings: card.findingRules,
+      });
+      if (changed.length > 0) this.log(clerk, id, 'intake.draftChanged', { changed, values: valuesOf(next, changed) });
       return this.view(this.row(clerk, id));
     });
   }
@@ -545,6 +580,27 @@ export class IntakeService {
   private log(clerk: Clerk, draftId: string, kind: string, payload: { [key: string]: JsonValue }): void {
     this.deps.events.append({ stream: sessionStream(draftId), actor: clerk.username, kind, payload });
   }
+}
+
+/** A card reading as the intake takes it (the card desk holds it). */
+export interface CardReadingFacts {
+  readId: string;
+  readAt: number;
+  identity: CardIdentity;
+  /** The rules of formal review the card's checks found (logged with the reading). */
+  findingRules: string[];
+}
+
+/**
+ * A person as a save may store it: `idCard` only for exactly the identity the card filled
+ * in (the UI resending it unchanged); anything else is typed by hand, whatever it claims.
+ */
+function asSaved(person: PersonIdentity, stored: PersonIdentity | undefined): PersonIdentity {
+  if (person.source === 'idCard' && stored?.source === 'idCard' && canonicalJson(person) === canonicalJson(stored)) {
+    return person;
+  }
+  const { card: _card, ...typed } = person;
+  return { ...typed, source: 'manual' };
 }
 
 function valuesOf(state: DraftState, changed: string[]): { [key: string]: JsonValue } {

@@ -18,7 +18,7 @@ export const NEW_INTAKE_SHORTCUT = 'Alt+N';
 
 type View = { kind: 'home' } | { kind: 'choose' } | { kind: 'draft'; id: string; initial?: DraftView };
 
-export function ClerkQueue({ locked = false, role }: { locked?: boolean; role: Role }) {
+export function ClerkQueue({ locked = false, role, demo = false }: { locked?: boolean; role: Role; demo?: boolean }) {
   const [view, setView] = useState<View>(() => {
     const open = openDraft.get();
     return open ? { kind: 'draft', id: open } : { kind: 'home' };
@@ -35,7 +35,9 @@ export function ClerkQueue({ locked = false, role }: { locked?: boolean; role: R
 
   if (view.kind === 'choose') return <ItemPicker onCreated={open} onCancel={goHome} />;
   if (view.kind === 'draft') {
-    return <IntakeWizard key={view.id} draftId={view.id} initial={view.initial} locked={locked} onExit={goHome} />;
+    return (
+      <IntakeWizard key={view.id} draftId={view.id} initial={view.initial} locked={locked} onExit={goHome} demo={demo} />
+    );
   }
   return <QueueHome locked={locked} role={role} onNew={() => setView({ kind: 'choose' })} onOpen={open} />;
 }

@@ -97,7 +97,7 @@ export function Shell({ info, user, idleLockMinutes, locked, onLock, onSignOut }
           </ul>
         </nav>
         <main className="shell-main" ref={mainRef}>
-          {area === 'queue' && <ClerkQueue locked={locked} role={user.role} />}
+          {area === 'queue' && <ClerkQueue locked={locked} role={user.role} demo={info?.profile === 'demo'} />}
           {area === 'supervision' && <SupervisionArea />}
           {area === 'deployment' && <DeploymentArea />}
           {area === 'users' && <UserManagement currentUserId={user.id} />}

@@ -15,6 +15,10 @@ import {
 } from '../../src-main/api/wire.ts';
 import type { Transport } from '../../src-renderer/api/client.ts';
 import { FakeIntake } from './fake-intake.ts';
+import type { CardDeskState } from '../../src-main/api/contract/devices.ts';
+import { personFromCard } from '../../src-main/common/application.ts';
+import { checkCard } from '../../src-main/common/review/card-checks.ts';
+import { DECK } from '../../src-main/devices/idcard/deck.ts';
 import { FakeSync, type FakeSyncOptions } from './fake-sync.ts';
 
 interface FakeUser extends UserSummary {
@@ -68,6 +72,10 @@ export class FakeCore {
   readonly sync: FakeSync;
   private readonly listeners = new Set<(event: EventMessage) => void>();
   private nextUserId = 1;
+  /** The card desk (the demo reader's deck places cards on it). */
+  cards: CardDeskState = { reading: null, onReader: false, unreadable: null };
+  private placed: number | null = null;
+  private nextReadId = 1;
 
   readonly transport: Transport;
 
@@ -111,6 +119,34 @@ export class FakeCore {
   /** Pushes an event to the UI as the core would. */
   emit(name: string, payload: unknown): void {
     for (const listener of [...this.listeners]) listener({ type: 'event', name, payload });
+  }
+
+  /** Places card `index` of the simulator's deck on the reader, as the core's card desk tells it. */
+  placeCard(index: number, today = '2026-03-10'): void {
+    const card = DECK[index - 1]!;
+    const identity = { ...card.text, photo: { present: true }, fingerprint: { present: false } };
+    const checks = checkCard(identity, today);
+    this.placed = index;
+    this.cards = {
+      reading: {
+        readId: `read-${this.nextReadId++}`,
+        readAt: INTAKE_NOW,
+        identity,
+        photo: { present: true },
+        findings: checks.findings,
+        age: checks.age,
+        usedBy: [],
+      },
+      onReader: true,
+      unreadable: null,
+    };
+    this.emit('idCard.changed', this.cards);
+  }
+
+  removeCard(): void {
+    this.placed = null;
+    this.cards = { ...this.cards, onReader: false };
+    this.emit('idCard.changed', this.cards);
   }
 
   methodsCalled(): string[] {
@@ -270,6 +306,27 @@ export class FakeCore {
       },
       ...this.sync.handlers(),
       'eventLog.verify': (input) => ({ ok: true, stream: input.stream, count: 0, headHash: '' }),
+      'idCard.state': () => this.cards,
+      'drafts.useIdCard': async ({ id, who, readId }, ctx) => {
+        const reading = this.cards.reading;
+        if (reading?.readId !== readId) throw new AppError('intake.cardReadingGone', `no reading ${readId}`);
+        const view = await intake['drafts.save']({ id, patch: { [who]: personFromCard(reading.identity, reading.readAt) } }, ctx);
+        this.cards = { ...this.cards, reading: { ...reading, usedBy: [...reading.usedBy, id] } };
+        this.emit('idCard.changed', this.cards);
+        return view;
+      },
+      'demo.idCard.deck': () => ({
+        cards: DECK.map((card, i) => ({ index: i + 1, name: card.text.name || (card.text.englishName ?? ''), cardType: card.text.cardType })),
+        placed: this.placed,
+      }),
+      'demo.idCard.place': ({ index }) => {
+        this.placeCard(index);
+        return {};
+      },
+      'demo.idCard.remove': () => {
+        this.removeCard();
+        return {};
+      },
     };
   }
 }

@@ -134,10 +134,9 @@ describe('the applicant step', () => {
     );
   });
 
-  it('keeps the ID-card reader button disabled and says the reader is not connected', async () => {
+  it('without a card, says how the reader is used and marks a typed identity as typed', async () => {
     await startSocialCard();
-    expect((screen.getByRole('button', { name: '读取身份证' }) as HTMLButtonElement).disabled).toBe(true);
-    expect(screen.getByText('身份证阅读器未连接，请核对证件后手工录入。')).toBeTruthy();
+    expect(screen.getByText(/请申请人将身份证件放在读卡器上/)).toBeTruthy();
     expect(screen.getByText('信息来源：手工录入')).toBeTruthy();
   });
 
@@ -154,6 +153,74 @@ describe('the applicant step', () => {
     await screen.findByRole('heading', { name: '收取材料', level: 3 });
     expect(screen.getByRole('group', { name: '授权委托书' })).toBeTruthy();
     expect(screen.getByRole('group', { name: /代办人/ })).toBeTruthy();
+  });
+});
+
+describe('the identity panel (ID card reader)', () => {
+  it('fills the applicant from a card placed on the reader: number masked, checks shown, logged as read', async () => {
+    const { user, core } = await startSocialCard();
+    core.placeCard(1);
+    const panel = await screen.findByTestId('id-card-applicant');
+    expect(within(panel).getByText('王建国')).toBeTruthy();
+    expect(screen.getByTestId('id-number-applicant').textContent).toBe('110105********1219');
+    expect(within(panel).getByText('2012-05-20 至 长期')).toBeTruthy();
+    expect(within(panel).getByText(/证件核验通过/)).toBeTruthy();
+    expect(onlyDraft(core).state.applicant).toMatchObject({
+      name: '王建国',
+      idNumber: '110105196003151219',
+      sex: 'male',
+      birthDate: '1960-03-15',
+      source: 'idCard',
+      card: { cardType: 'resident', validTo: 'longTerm' },
+    });
+    expect(core.methodsCalled()).toContain('drafts.useIdCard');
+
+    await user.click(within(panel).getByRole('button', { name: '显示完整号码' }));
+    expect(screen.getByTestId('id-number-applicant').textContent).toBe('110105196003151219');
+
+    // Typing by hand stays possible: the fields come back filled, and the identity is typed from then on.
+    await user.click(within(panel).getByRole('button', { name: '改为手工录入' }));
+    expect(valueOf('姓名')).toBe('王建国');
+    expect(valueOf('公民身份号码')).toBe('110105196003151219');
+    await waitFor(() => expect(onlyDraft(core).state.applicant.source).toBe('manual'));
+    expect(onlyDraft(core).state.applicant.card).toBeUndefined();
+  });
+
+  it('shows an expired card as a blocking finding', async () => {
+    const { core } = await startSocialCard();
+    core.placeCard(3);
+    const panel = await screen.findByTestId('id-card-applicant');
+    expect(within(panel).getByText(/证件已于 2021-02-10 过期/)).toBeTruthy();
+  });
+
+  it("fills a ticked agent from the next card, and offers a card instead of overwriting a filled identity", async () => {
+    const { user, core } = await startSocialCard();
+    core.placeCard(1);
+    await screen.findByTestId('id-card-applicant');
+    await user.click(screen.getByLabelText('由代办人代为办理'));
+    core.placeCard(2);
+    const agent = await screen.findByTestId('id-card-agent');
+    expect(within(agent).getByText('李秀英')).toBeTruthy();
+    expect(onlyDraft(core).state.agent).toMatchObject({ name: '李秀英', source: 'idCard' });
+
+    // Both filled: a third card is offered, never put over what is there.
+    core.placeCard(4);
+    const offers = await screen.findAllByText('读卡器上的证件：阿依古丽·买买提（居民身份证）');
+    expect(offers).toHaveLength(2);
+    expect(onlyDraft(core).state.applicant.name).toBe('王建国');
+    await user.click(screen.getByRole('button', { name: '用此证件填入代办人' }));
+    await waitFor(() => expect(onlyDraft(core).state.agent?.name).toBe('阿依古丽·买买提'));
+  });
+
+  it('says when the card on the reader cannot be read', async () => {
+    const { core } = await startSocialCard();
+    core.cards = {
+      reading: null,
+      onReader: false,
+      unreadable: { code: 'idcard.readFailed', detail: 'moved while reading' },
+    };
+    core.emit('idCard.changed', core.cards);
+    expect(await screen.findByText(/读卡器上的证件无法读取：读取证件信息失败/)).toBeTruthy();
   });
 });
 

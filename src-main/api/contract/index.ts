@@ -11,6 +11,7 @@ import { SessionInfo } from '../../common/users.ts';
 import { appMethods } from './app.ts';
 import { authMethods } from './auth.ts';
 import { catalogMethods } from './catalog.ts';
+import { CardDeskState, deviceMethods } from './devices.ts';
 import { intakeMethods } from './intake.ts';
 import type { MethodSpec } from './method.ts';
 import { packetMethods } from './packets.ts';
@@ -27,6 +28,7 @@ export const methods = {
   ...syncMethods,
   ...recordingMethods,
   ...uploadMethods,
+  ...deviceMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Methods = typeof methods;
@@ -48,6 +50,8 @@ export const events = {
   'packets.changed': z.object({ packets: z.array(PacketStateChange) }),
   /** Upload progress of one packet version, at most a few times a second. */
   'sync.progress': UploadProgress,
+  /** The ID card reader read a card, or the card was taken away or cannot be read (signed-in clerks only). */
+  'idCard.changed': CardDeskState,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;
@@ -61,6 +65,7 @@ export type { AppInfo } from './app.ts';
 export { UPLOAD_CHUNK_BYTES } from './uploads.ts';
 export type { UploadLimits, UploadPurpose } from './uploads.ts';
 export type { CatalogHit } from './catalog.ts';
+export type { CardDeskState, CardPhoto, CardReading, DemoCard } from './devices.ts';
 export type { QueuedPacket } from './packets.ts';
 export type { CatalogSummary } from '../../common/catalog.ts';
 export type { DeadlineStatus } from '../../common/deadline-status.ts';

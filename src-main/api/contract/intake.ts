@@ -6,6 +6,7 @@ import { SealedPacket } from '../../common/packets.ts';
 import { ReviewResult } from '../../common/review/review.ts';
 import { FileContent, method, none, Sha256 } from './method.ts';
 import { UploadId } from './uploads.ts';
+import { CardReadId } from './devices.ts';
 
 export { DraftId };
 const MaterialId = z.string().min(1).max(64);
@@ -39,6 +40,15 @@ export const intakeMethods = {
     access: ['clerk'],
     input: z.object({ id: DraftId, sha256: Sha256 }).strict(),
     output: FileContent,
+  }),
+  /**
+   * Fills the applicant's or the agent's identity from a card the reader read (`idCard.state`);
+   * only this makes an identity `source: 'idCard'`, and it logs the reading in the session.
+   */
+  'drafts.useIdCard': method({
+    access: ['clerk'],
+    input: z.object({ id: DraftId, who: z.enum(['applicant', 'agent']), readId: CardReadId }).strict(),
+    output: DraftView,
   }),
   'drafts.review': method({ access: ['clerk'], input: byId, output: ReviewResult }),
   /**

@@ -5,15 +5,19 @@
 // failure here means a misread or a card to inspect by hand — the clerk decides, and the
 // finding travels with the application like any other.
 import { t } from '../i18n/index.ts';
+import type { PersonIdentity } from '../application.ts';
 import { dayNumber } from '../dates.ts';
 import { type CardIdentity, LONG_TERM } from '../id-card.ts';
 import { checkIdNumber, type IdNumberProblem, idCheckCharacter } from './identifiers.ts';
-import type { Finding, FindingTarget, ReviewRuleId } from './rules.ts';
+import type { Finding, FindingTarget, ReviewRuleId } from './findings.ts';
 
 export type CardHolder = 'applicant' | 'agent';
 
 /** Age of full majority (民法典 §17). */
 export const ADULT_AGE = 18;
+
+/** What the checks look at: the card's number, the dates and sex it states, and its kind. */
+export type CardFields = Pick<CardIdentity, 'cardType' | 'idNumber' | 'birthDate' | 'sex' | 'validFrom' | 'validTo'>;
 
 export interface CardCheck {
   /** Full years on `today`. */
@@ -32,7 +36,7 @@ type NumberReading =
  * the same check character; the 2017 foreigners' card 3 letters and 12 digits without a
  * check the standards publish, so only its shape is checked.
  */
-function readNumber(card: CardIdentity, today: string): NumberReading {
+function readNumber(card: CardFields, today: string): NumberReading {
   const number = card.idNumber;
   switch (card.cardType) {
     case 'resident':
@@ -63,7 +67,7 @@ export function ageOn(birthDate: string, today: string): number {
 }
 
 /** The findings on a card read for the applicant or the agent, on the hall's day `today` (YYYY-MM-DD). */
-export function checkCard(card: CardIdentity, today: string, holder: CardHolder = 'applicant'): CardCheck {
+export function checkCard(card: CardFields, today: string, holder: CardHolder = 'applicant'): CardCheck {
   const target: FindingTarget = { kind: 'identity', who: holder };
   const findings: Finding[] = [];
   const add = (ruleId: ReviewRuleId, message: string, options: { severity?: Finding['severity'] } = {}) =>
@@ -99,4 +103,25 @@ export function checkCard(card: CardIdentity, today: string, holder: CardHolder 
   const age = ageOn(card.birthDate, today);
   if (age < ADULT_AGE) add('card.minor', t('idCard.findings.minor', { age }), { severity: 'warning' });
   return { age, findings };
+}
+
+/**
+ * The card checks of a person whose identity was read from a card (`source: 'idCard'`
+ * with its `card` facts), on the review's day; undefined for an identity typed by hand,
+ * which the number checks of formal review look at instead.
+ */
+export function checkCardHolder(person: PersonIdentity, today: string, holder: CardHolder): CardCheck | undefined {
+  if (person.source !== 'idCard' || !person.card || !person.birthDate) return undefined;
+  return checkCard(
+    {
+      cardType: person.card.cardType,
+      idNumber: person.idNumber,
+      birthDate: person.birthDate,
+      sex: person.sex ?? 'unknown',
+      validFrom: person.card.validFrom,
+      validTo: person.card.validTo,
+    },
+    today,
+    holder,
+  );
 }

@@ -2,7 +2,6 @@
 // substance, which the approving department judges. Each rule looks at the item and
 // the draft and returns findings worded for the clerk and the applicant alike; a
 // finding names what it concerns and, for 补正, what to bring.
-import { z } from 'zod';
 import {
   type ConditionContext,
   evaluateCondition,
@@ -15,6 +14,7 @@ import {
   type ServiceItem,
 } from '../catalog.ts';
 import type { ApplicationDraft, CollectedMaterial, PersonIdentity } from '../application.ts';
+import { checkCardHolder } from './card-checks.ts';
 import {
   checkIdNumber,
   type IdNumberCheck,
@@ -26,84 +26,8 @@ import {
   isRegionCode,
 } from './identifiers.ts';
 
-/** Every rule, with the title a supervisor sees in lists. */
-export const REVIEW_RULES = {
-  'scope.homeRegion': '业务属地已确定',
-  'scope.region': '业务属地在通办范围内',
-  'scope.serviceObject': '申请人属于服务对象',
-  'scope.refusalCondition': '不属于不予受理情形',
-  'acceptance.unconfirmed': '受理条件已逐项确认',
-  'acceptance.notMet': '符合受理条件',
-  'material.missing': '必要材料齐全',
-  'material.count': '材料份数符合要求',
-  'material.fileType': '电子件为图片或 PDF',
-  'material.unknown': '材料属于本事项',
-  'field.required': '必填项已填写',
-  'field.format': '填写内容格式正确',
-  'field.pattern': '填写内容符合规定格式',
-  'field.length': '填写内容长度符合要求',
-  'field.range': '数值在规定范围内',
-  'field.notFuture': '日期不晚于今天',
-  'field.idNumber': '公民身份号码有效',
-  'field.phone': '联系电话有效',
-  'field.regionCode': '行政区划代码有效',
-  'field.postalCode': '邮政编码有效',
-  'field.creditCode': '统一社会信用代码有效',
-  'identity.name': '申请人姓名已登记',
-  'identity.idNumber': '申请人公民身份号码有效',
-  'identity.consistency': '身份证件信息与号码一致',
-  'identity.company': '市场主体信息有效',
-  'consistency.name': '表单姓名与身份证件一致',
-  'consistency.idNumber': '表单身份号码与身份证件一致',
-  'consistency.sex': '表单性别与身份号码一致',
-  'consistency.birthDate': '表单出生日期与身份号码一致',
-  'consistency.company': '表单市场主体信息与登记信息一致',
-  'agent.notAllowed': '本事项允许代办',
-  'agent.identity': '代办人身份有效',
-  'agent.authorisation': '代办人已提交授权委托书',
-  'agent.identityDocument': '代办人已提交身份证件',
-  // A card just read (review/card-checks.ts); the reader reports them beside the identity.
-  'card.number': '证件号码校验通过',
-  'card.birthDate': '证件出生日期与号码一致',
-  'card.sex': '证件性别与号码一致',
-  'card.expired': '证件在有效期内',
-  'card.notYetValid': '证件已生效',
-  'card.minor': '证件持有人已成年',
-  'print.characters': '文书中的字符均可打印',
-} as const;
-export type ReviewRuleId = keyof typeof REVIEW_RULES;
-export const ReviewRuleId = z.enum(Object.keys(REVIEW_RULES) as [ReviewRuleId, ...ReviewRuleId[]]);
-
-export const FindingTarget = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('item') }),
-  z.object({ kind: z.literal('condition'), id: z.string(), text: z.string() }),
-  z.object({ kind: z.literal('material'), id: z.string(), name: z.string() }),
-  z.object({ kind: z.literal('field'), key: z.string(), label: z.string() }),
-  z.object({ kind: z.literal('identity'), who: z.enum(['applicant', 'agent', 'company']) }),
-]);
-export type FindingTarget = z.infer<typeof FindingTarget>;
-
-/** 审查意见 */
-export const Finding = z.object({
-  /** Stable within a review: `ruleId:subject`; an override names it. */
-  key: z.string(),
-  ruleId: ReviewRuleId,
-  /** Blocking findings stop acceptance; warnings are shown and recorded only. */
-  severity: z.enum(['blocking', 'warning']),
-  /** A ground for 不予受理 rather than for 补正. */
-  refusal: z.boolean(),
-  target: FindingTarget,
-  message: z.string(),
-  /** 补正: what the applicant is to supply or fix. */
-  supply: z.string().optional(),
-  /** For refusals: the legal basis printed on the notice. */
-  legalBasis: z.string().optional(),
-  /** Whether a clerk may set the finding aside with a written reason. */
-  overridable: z.boolean(),
-  /** `print.characters`: the characters no font of the documents has (the clerk confirms them when sealing). */
-  characters: z.array(z.string()).optional(),
-});
-export type Finding = z.infer<typeof Finding>;
+export { Finding, FindingTarget, REVIEW_RULES, ReviewRuleId } from './findings.ts';
+import type { Finding, FindingTarget, ReviewRuleId } from './findings.ts';
 
 export interface RuleContext {
   item: ServiceItem;
@@ -436,14 +360,19 @@ function typeProblem(field: FormField, value: unknown): string | null {
   }
 }
 
-const identity: Rule = ({ draft, applicantId }) => {
+const identity: Rule = ({ draft, applicantId, today }) => {
   const out: Finding[] = [];
   const target: FindingTarget = { kind: 'identity', who: 'applicant' };
   const { applicant } = draft;
   if (applicant.name.trim() === '') {
     out.push(finding('identity.name', 'applicant', target, '申请人姓名未登记。', { supply: '申请人有效身份证件' }));
   }
-  if (!applicantId.ok) {
+  // A card read by the reader is checked as the card it is (its kind's number, its validity
+  // on the day of review); a number typed by hand as a citizen number.
+  const card = checkCardHolder(applicant, today, 'applicant');
+  if (card) {
+    out.push(...card.findings);
+  } else if (!applicantId.ok) {
     out.push(
       finding(
         'identity.idNumber',
@@ -561,6 +490,7 @@ const agent: Rule = ({ item, draft, today }) => {
   const out: Finding[] = [];
   const problem = agentIdentityProblem(person, draft.applicant, today);
   if (problem) out.push(finding('agent.identity', 'agent', target, problem, { supply: '代办人有效身份证件' }));
+  out.push(...(checkCardHolder(person, today, 'agent')?.findings ?? []));
   const collected = new Map(draft.materials.map((m) => [m.materialId, m]));
   for (const material of item.materials) {
     if (material.requirement.kind !== 'agent') continue;
@@ -579,9 +509,12 @@ const agent: Rule = ({ item, draft, today }) => {
 
 function agentIdentityProblem(agent: PersonIdentity, applicant: PersonIdentity, today: string): string | null {
   if (agent.name.trim() === '') return '代办人姓名未登记。';
+  const sameAsApplicant = agent.idNumber.trim().toUpperCase() === applicant.idNumber.trim().toUpperCase();
+  // A card's own checks come as card findings (the agent rule adds them).
+  if (checkCardHolder(agent, today, 'agent')) return sameAsApplicant ? '代办人与申请人为同一人，请按本人申请办理。' : null;
   const check = checkIdNumber(agent.idNumber, today);
   if (!check.ok) return `代办人的公民身份号码无效：${ID_PROBLEM[check.problem]}。`;
-  if (check.idNumber === applicant.idNumber.trim().toUpperCase()) return '代办人与申请人为同一人，请按本人申请办理。';
+  if (sameAsApplicant) return '代办人与申请人为同一人，请按本人申请办理。';
   return null;
 }
 

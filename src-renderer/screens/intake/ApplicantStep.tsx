@@ -1,12 +1,13 @@
 // 申请人: who applies (a person, or a company and the person acting for it), the
-// home region whose department decides, and an optional agent (代办人). Identity is
-// typed by hand until the ID-card reader is plugged in; its `source` says which.
+// home region whose department decides, and an optional agent (代办人). An identity
+// comes from the ID card reader (the card panel) or is typed by hand; its `source`
+// says which, and the core keeps `idCard` only for exactly what the card said.
 import { useId, useRef } from 'react';
+import type { CardPhoto, CardReading } from '../../../src-main/api/contract/index.ts';
 import type { PersonIdentity } from '../../../src-main/common/application.ts';
-import { useAction } from '../../app/use-action.ts';
 import { Field, SelectField } from '../../components/Field.tsx';
-import { ErrorNotice } from '../../components/Notice.tsx';
-import { t } from '../../../src-main/common/i18n/index.ts';
+import { errorMessage, t } from '../../../src-main/common/i18n/index.ts';
+import { CardPanel, CardOffer, DemoCardReader } from './IdentityCard.tsx';
 import {
   creditCodeProblem,
   derivedFromIdNumber,
@@ -15,7 +16,7 @@ import {
   idNumberProblem,
   regionCodeProblem,
 } from './checks.ts';
-import type { IdentitySources, StepProps } from './step-props.ts';
+import type { CardSources, StepProps } from './step-props.ts';
 import { useTouched } from './use-touched.ts';
 import { cleanPerson, EMPTY_PERSON, homePlace } from './wizard-model.ts';
 
@@ -27,8 +28,8 @@ export function ApplicantStep({
   update,
   flush,
   today,
-  sources,
-}: StepProps & { sources: IdentitySources }) {
+  cards,
+}: StepProps & { cards: CardSources }) {
   const agentId = useId();
   const [touched, touch] = useTouched(() => {
     const keys: string[] = [];
@@ -47,9 +48,31 @@ export function ApplicantStep({
   const isCompany = state.applicantKind === 'company';
   const agentAllowed = item.agentAllowed || state.agent !== undefined;
   const place = homePlace(item);
+  const { desk } = cards;
+  const reading = desk.reading;
+  // A card is offered while it lies on the reader, or before it filled any draft (read, then
+  // handed back while the item was being chosen); never one that already fills this draft.
+  const offer =
+    reading &&
+    (desk.onReader || reading.usedBy.length === 0) &&
+    !isFromReading(state.applicant, reading) &&
+    !(state.agent && isFromReading(state.agent, reading))
+      ? reading
+      : null;
+  const photoFor = (person: PersonIdentity) => (reading && isFromReading(person, reading) ? reading.photo : undefined);
 
   return (
     <div className="step-applicant">
+      <div className="reader-row" role="status">
+        {desk.unreadable ? (
+          <span className="notice notice-warn">
+            {t('intake.applicant.cardUnreadable', { message: errorMessage(desk.unreadable.code, desk.unreadable.params) })}
+          </span>
+        ) : (
+          <span className="muted">{t('intake.applicant.readerHint')}</span>
+        )}
+      </div>
+      {cards.demo && <DemoCardReader />}
       {item.serviceObjects.length > 1 && (
         <div className="form-grid">
           <SelectField
@@ -100,7 +123,9 @@ export function ApplicantStep({
         title={isCompany ? t('intake.applicant.operatorTitle') : t('intake.applicant.personTitle')}
         person={state.applicant}
         today={today}
-        readIdCard={sources.readIdCard}
+        offer={offer}
+        photo={photoFor(state.applicant)}
+        fill={cards.fill}
         onChange={(applicant, when) => update({ applicant }, when)}
         onLeave={() => void flush()}
       />
@@ -150,7 +175,9 @@ export function ApplicantStep({
                   who="agent"
                   person={state.agent}
                   today={today}
-                  readIdCard={sources.readIdCard}
+                  offer={offer}
+                  photo={photoFor(state.agent)}
+                  fill={cards.fill}
                   onChange={(agent, when) => {
                     lastAgent.current = agent;
                     update({ agent }, when);
@@ -192,7 +219,9 @@ function PersonFields({
   title,
   person,
   today,
-  readIdCard,
+  offer,
+  photo,
+  fill,
   onChange,
   onLeave,
 }: {
@@ -200,12 +229,15 @@ function PersonFields({
   title?: string;
   person: PersonIdentity;
   today: string;
-  readIdCard: (() => Promise<PersonIdentity>) | undefined;
+  /** A card on the reader that could fill this identity. */
+  offer: CardReading | null;
+  /** The photo of the card this identity was read from, while the card desk holds it. */
+  photo: CardPhoto | undefined;
+  fill: CardSources['fill'];
   onChange: (person: PersonIdentity, when: 'typing' | 'now') => void;
   onLeave: () => void;
 }) {
   const labels = LABELS[who];
-  const { run, busy: reading, error: readError } = useAction();
   const [touched, touch] = useTouched(() => (person.idNumber ? ['idNumber'] : []));
 
   /** Any hand edit makes the identity a typed one; a valid ID number fills sex and birth date if empty. */
@@ -215,26 +247,31 @@ function PersonFields({
     onChange(cleanPerson(next), when);
   };
 
-  const read = async () => {
-    if (!readIdCard) return;
-    await run(async () => onChange(cleanPerson({ ...(await readIdCard()), source: 'idCard' }), 'now'));
-  };
+  // The card panel: what the reader read, shown as the card says it (editing turns it into typing).
+  if (person.source === 'idCard') {
+    const body = (
+      <>
+        {offer && <CardOffer reading={offer} who={who} fill={fill} />}
+        <CardPanel who={who} person={person} today={today} photo={photo} onTypeByHand={() => edit({}, 'now')} />
+      </>
+    );
+    return title ? (
+      <fieldset className="panel person-fields">
+        <legend>{title}</legend>
+        {body}
+      </fieldset>
+    ) : (
+      <div className="person-fields">{body}</div>
+    );
+  }
 
   const idShown = touched.has('idNumber') || person.idNumber.trim().length >= ID_NUMBER_LENGTH;
   const consistency = identityProblems(person, today);
 
   const body = (
     <>
-      <div className="reader-row">
-        <button type="button" disabled={!readIdCard || reading} onClick={() => void read()}>
-          {reading ? t('intake.applicant.reading') : t('intake.applicant.readIdCard')}
-        </button>
-        {!readIdCard && <span className="muted">{t('intake.applicant.readerAbsent')}</span>}
-        <span className="muted">
-          {person.source === 'idCard' ? t('intake.applicant.sourceIdCard') : t('intake.applicant.sourceManual')}
-        </span>
-      </div>
-      <ErrorNotice message={readError} />
+      {offer && <CardOffer reading={offer} who={who} fill={fill} />}
+      <p className="muted">{t('intake.applicant.sourceManual')}</p>
       <div className="form-grid">
         <Field
           label={t(labels.name)}
@@ -310,5 +347,14 @@ function PersonFields({
       <legend>{title}</legend>
       {body}
     </fieldset>
+  );
+}
+
+/** Whether `person` is the identity `reading` filled in (the same card, read at the same moment). */
+function isFromReading(person: PersonIdentity, reading: CardReading): boolean {
+  return (
+    person.source === 'idCard' &&
+    person.card?.readAt === reading.readAt &&
+    person.idNumber === reading.identity.idNumber
   );
 }

@@ -29,9 +29,10 @@ import { MaterialsStep } from './MaterialsStep.tsx';
 import { openDraft } from './open-draft.ts';
 import { ReviewStep } from './ReviewStep.tsx';
 import { SealedView } from './SealedView.tsx';
-import type { IdentitySources, StepProps } from './step-props.ts';
+import type { CardSources, StepProps } from './step-props.ts';
+import { useCardDesk } from './use-card-desk.ts';
 import { REVIEW_SHORTCUT, type ReviewCommands, SEAL_SHORTCUT, stepOfKey, stepShortcut } from './shortcuts.ts';
-import { stepAfter } from './wizard-model.ts';
+import { isEmptyPerson, stepAfter } from './wizard-model.ts';
 
 const FIELD_SELECTOR =
   'input:not([type="hidden"]):not([type="file"]):not(:disabled), select:not(:disabled), textarea:not(:disabled)';
@@ -48,12 +49,13 @@ interface WizardProps {
   initial?: DraftView | undefined;
   locked: boolean;
   onExit: () => void;
-  sources?: IdentitySources;
+  /** The demo profile (its simulated card reader can be used from the screen). */
+  demo?: boolean;
 }
 
 type Loaded = { kind: 'ready'; draft: DraftView; item: ServiceItem } | { kind: 'failed'; message: string };
 
-export function IntakeWizard({ draftId, initial, locked, onExit, sources = {} }: WizardProps) {
+export function IntakeWizard({ draftId, initial, locked, onExit, demo = false }: WizardProps) {
   const api = useApi();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
 
@@ -103,7 +105,7 @@ export function IntakeWizard({ draftId, initial, locked, onExit, sources = {} }:
       </section>
     );
   }
-  return <DraftEditor draft={loaded.draft} item={loaded.item} locked={locked} onExit={onExit} sources={sources} />;
+  return <DraftEditor draft={loaded.draft} item={loaded.item} locked={locked} onExit={onExit} demo={demo} />;
 }
 
 function DraftEditor({
@@ -111,13 +113,13 @@ function DraftEditor({
   item,
   locked,
   onExit,
-  sources,
+  demo,
 }: {
   draft: DraftView;
   item: ServiceItem;
   locked: boolean;
   onExit: () => void;
-  sources: IdentitySources;
+  demo: boolean;
 }) {
   const api = useApi();
   const [step, setStep] = useState<WizardStep>(draft.step);
@@ -196,6 +198,40 @@ function DraftEditor({
   );
 
   const flush = useCallback(async () => (await saverRef.current?.flush()) ?? false, []);
+
+  // The ID card reader: a card read fills the identity through the core (which logs the
+  // reading); what was typed is saved first so the card's identity lands on top of it.
+  const desk = useCardDesk(locked);
+  const fillFromCard = useCallback(
+    async (who: 'applicant' | 'agent', readId: string) => {
+      await flush();
+      const view = await api.call('drafts.useIdCard', { id: draft.id, who, readId });
+      const person = view.state[who];
+      const next = { ...stateRef.current, [who]: person };
+      stateRef.current = next;
+      setState(next);
+      bumpRevision();
+    },
+    [api, draft.id, flush, bumpRevision],
+  );
+  // A card read that no draft has used yet fills the first empty identity on its own:
+  // the applicant's, else an agent's the clerk has ticked.
+  const autoFilled = useRef<string | null>(null);
+  const { run: runAutoFill, error: autoFillError } = useAction();
+  useEffect(() => {
+    const reading = desk.reading;
+    if (!reading || locked || reading.usedBy.length > 0 || autoFilled.current === reading.readId) return;
+    const current = stateRef.current;
+    const who = isEmptyPerson(current.applicant)
+      ? 'applicant'
+      : current.agent && isEmptyPerson(current.agent)
+        ? 'agent'
+        : null;
+    if (!who) return;
+    autoFilled.current = reading.readId;
+    void runAutoFill(() => fillFromCard(who, reading.readId));
+  }, [desk, locked, fillFromCard, runAutoFill]);
+  const cards: CardSources = { desk, fill: fillFromCard, demo };
 
   const goTo = useCallback(
     (next: WizardStep | undefined) => {
@@ -341,7 +377,7 @@ function DraftEditor({
         <h3 id="intake-step" tabIndex={-1}>
           {t(`intake.steps.${step}`)}
         </h3>
-        {step === 'applicant' && <ApplicantStep {...stepProps} sources={sources} />}
+        {step === 'applicant' && <ApplicantStep {...stepProps} cards={cards} />}
         {step === 'form' && <FormStep {...stepProps} />}
         {step === 'materials' && (
           <MaterialsStep
@@ -368,7 +404,7 @@ function DraftEditor({
         )}
       </div>
 
-      <ErrorNotice message={action.error} />
+      <ErrorNotice message={action.error ?? autoFillError} />
       <div className="wizard-actions">
         <div className="actions">
           <button type="button" disabled={!prev} aria-keyshortcuts="Alt+ArrowLeft" onClick={() => goTo(prev)}>

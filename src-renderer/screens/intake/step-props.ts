@@ -1,8 +1,8 @@
 // What the wizard hands each of its steps, in a file of its own so the steps need
 // nothing from the wizard that renders them.
+import type { CardDeskState } from '../../../src-main/api/contract/index.ts';
 import type { ServiceItem } from '../../../src-main/common/catalog.ts';
 import type { DraftPatch, DraftState } from '../../../src-main/common/draft.ts';
-import type { PersonIdentity } from '../../../src-main/common/application.ts';
 
 /** What every step gets: the item, the draft state as typed, and the way to change it. */
 export interface StepProps {
@@ -16,10 +16,12 @@ export interface StepProps {
   today: string;
 }
 
-/**
- * Where identity comes from besides the keyboard. The ID-card reader plugs in here
- * (a later issue); without it the button stays disabled and says why.
- */
-export interface IdentitySources {
-  readIdCard?: () => Promise<PersonIdentity>;
+/** The ID card reader, as the applicant step uses it. */
+export interface CardSources {
+  /** What the card desk holds (the last card read, what lies on the reader). */
+  desk: CardDeskState;
+  /** Fills the applicant's or the agent's identity from a reading (the core logs it). */
+  fill: (who: 'applicant' | 'agent', readId: string) => Promise<void>;
+  /** The demo profile: the simulated reader's cards can be placed from the screen. */
+  demo: boolean;
 }

@@ -92,10 +92,26 @@ export function cleanPerson(person: PersonIdentity): PersonIdentity {
   if (person.birthDate) clean.birthDate = person.birthDate;
   if (person.ethnicity) clean.ethnicity = person.ethnicity;
   if (person.address) clean.address = person.address;
+  // What the card said stays with a read identity only; typing drops it.
+  if (person.source === 'idCard' && person.card) clean.card = person.card;
   return clean;
 }
 
 export const EMPTY_PERSON: PersonIdentity = { name: '', idNumber: '', source: 'manual' };
+
+/** Nothing typed or read yet: a card read now may fill it on its own. */
+export function isEmptyPerson(person: PersonIdentity): boolean {
+  return person.name.trim() === '' && person.idNumber.trim() === '';
+}
+
+/**
+ * A card number as the screen shows it by default: the region and the last four kept
+ * (enough to compare with the card in hand), the birth date and sequence hidden.
+ */
+export function maskIdNumber(idNumber: string): string {
+  if (idNumber.length <= 10) return idNumber;
+  return `${idNumber.slice(0, 6)}${'*'.repeat(idNumber.length - 10)}${idNumber.slice(-4)}`;
+}
 
 /** The same units as the core's refusals, so a limit reads alike in the hint and the error. */
 export const formatSize = formatByteSize;

@@ -1,0 +1,82 @@
+// What formal review finds (审查意见) and the rules it can name, apart from the rules
+// themselves so that checks elsewhere (a card just read) speak the same findings.
+import { z } from 'zod';
+
+/** Every rule, with the title a supervisor sees in lists. */
+export const REVIEW_RULES = {
+  'scope.homeRegion': '业务属地已确定',
+  'scope.region': '业务属地在通办范围内',
+  'scope.serviceObject': '申请人属于服务对象',
+  'scope.refusalCondition': '不属于不予受理情形',
+  'acceptance.unconfirmed': '受理条件已逐项确认',
+  'acceptance.notMet': '符合受理条件',
+  'material.missing': '必要材料齐全',
+  'material.count': '材料份数符合要求',
+  'material.fileType': '电子件为图片或 PDF',
+  'material.unknown': '材料属于本事项',
+  'field.required': '必填项已填写',
+  'field.format': '填写内容格式正确',
+  'field.pattern': '填写内容符合规定格式',
+  'field.length': '填写内容长度符合要求',
+  'field.range': '数值在规定范围内',
+  'field.notFuture': '日期不晚于今天',
+  'field.idNumber': '公民身份号码有效',
+  'field.phone': '联系电话有效',
+  'field.regionCode': '行政区划代码有效',
+  'field.postalCode': '邮政编码有效',
+  'field.creditCode': '统一社会信用代码有效',
+  'identity.name': '申请人姓名已登记',
+  'identity.idNumber': '申请人公民身份号码有效',
+  'identity.consistency': '身份证件信息与号码一致',
+  'identity.company': '市场主体信息有效',
+  'consistency.name': '表单姓名与身份证件一致',
+  'consistency.idNumber': '表单身份号码与身份证件一致',
+  'consistency.sex': '表单性别与身份号码一致',
+  'consistency.birthDate': '表单出生日期与身份号码一致',
+  'consistency.company': '表单市场主体信息与登记信息一致',
+  'agent.notAllowed': '本事项允许代办',
+  'agent.identity': '代办人身份有效',
+  'agent.authorisation': '代办人已提交授权委托书',
+  'agent.identityDocument': '代办人已提交身份证件',
+  // A card just read (review/card-checks.ts); the reader reports them beside the identity.
+  'card.number': '证件号码校验通过',
+  'card.birthDate': '证件出生日期与号码一致',
+  'card.sex': '证件性别与号码一致',
+  'card.expired': '证件在有效期内',
+  'card.notYetValid': '证件已生效',
+  'card.minor': '证件持有人已成年',
+  'print.characters': '文书中的字符均可打印',
+} as const;
+export type ReviewRuleId = keyof typeof REVIEW_RULES;
+export const ReviewRuleId = z.enum(Object.keys(REVIEW_RULES) as [ReviewRuleId, ...ReviewRuleId[]]);
+
+export const FindingTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('item') }),
+  z.object({ kind: z.literal('condition'), id: z.string(), text: z.string() }),
+  z.object({ kind: z.literal('material'), id: z.string(), name: z.string() }),
+  z.object({ kind: z.literal('field'), key: z.string(), label: z.string() }),
+  z.object({ kind: z.literal('identity'), who: z.enum(['applicant', 'agent', 'company']) }),
+]);
+export type FindingTarget = z.infer<typeof FindingTarget>;
+
+/** 审查意见 */
+export const Finding = z.object({
+  /** Stable within a review: `ruleId:subject`; an override names it. */
+  key: z.string(),
+  ruleId: ReviewRuleId,
+  /** Blocking findings stop acceptance; warnings are shown and recorded only. */
+  severity: z.enum(['blocking', 'warning']),
+  /** A ground for 不予受理 rather than for 补正. */
+  refusal: z.boolean(),
+  target: FindingTarget,
+  message: z.string(),
+  /** 补正: what the applicant is to supply or fix. */
+  supply: z.string().optional(),
+  /** For refusals: the legal basis printed on the notice. */
+  legalBasis: z.string().optional(),
+  /** Whether a clerk may set the finding aside with a written reason. */
+  overridable: z.boolean(),
+  /** `print.characters`: the characters no font of the documents has (the clerk confirms them when sealing). */
+  characters: z.array(z.string()).optional(),
+});
+export type Finding = z.infer<typeof Finding>;
