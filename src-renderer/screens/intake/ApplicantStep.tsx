@@ -72,7 +72,6 @@ export function ApplicantStep({
           <span className="muted">{t('intake.applicant.readerHint')}</span>
         )}
       </div>
-      {cards.demo && <DemoCardReader />}
       {item.serviceObjects.length > 1 && (
         <div className="form-grid">
           <SelectField
@@ -191,6 +190,8 @@ export function ApplicantStep({
           <p className="muted">{t('intake.applicant.agentNotAllowed')}</p>
         )}
       </fieldset>
+      {/* Last: the form's own fields come first for the keyboard. */}
+      {cards.demo && <DemoCardReader />}
     </div>
   );
 }

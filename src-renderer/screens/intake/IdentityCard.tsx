@@ -1,7 +1,7 @@
 // The identity panel's card parts: an identity as the card reader read it (photo,
 // fields, validity, the checks on the card), the offer of a card lying on the reader,
 // and in the demo profile the simulated reader's deck.
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { CardPhoto, CardReading, DemoCard } from '../../../src-main/api/contract/index.ts';
 import type { PersonIdentity } from '../../../src-main/common/application.ts';
 import { hallTime } from '../../../src-main/common/hall-time.ts';
@@ -30,12 +30,18 @@ export function CardPanel({
   onTypeByHand: () => void;
 }) {
   const [numberShown, setNumberShown] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  // A card read while the clerk is further down the step comes into view.
+  const readAt = person.card?.readAt;
+  useEffect(() => {
+    ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [readAt]);
   const findings = checkCardHolder(person, today, who)?.findings ?? [];
   const card = person.card;
   const validTo = card ? (card.validTo === LONG_TERM ? t('idCard.longTerm') : card.validTo) : '';
 
   return (
-    <div className="id-card" data-testid={`id-card-${who}`}>
+    <div className="id-card" ref={ref} data-testid={`id-card-${who}`}>
       <CardPhotoView photo={photo} />
       <div className="id-card-body">
         <dl className="id-card-fields">
