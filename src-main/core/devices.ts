@@ -28,6 +28,8 @@ import { createTransportPair } from '../devices/transport.ts';
 export const ID_CARD_READER = 'device.idCardReader';
 /** How often a serial reader's port is looked for. */
 export const PORT_POLL_MS = 2000;
+/** The longest wait between tries at a port that is there but keeps failing (doubling from the poll interval). */
+export const MAX_RETRY_MS = 30_000;
 
 /** What the ID card reader tells its listeners (the identity panel's step will carry these to the UI). */
 export type IdCardEvent =
@@ -113,6 +115,9 @@ class IdCardReaderSlot {
   private card: 'none' | 'read' | 'unreadable' = 'none';
   private lastReported: string | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** Tries in a row that failed at a port that is there, and when the next may start (monotonic ms). */
+  private failures = 0;
+  private retryAt = 0;
   /** The in-process simulator of the demo profile. */
   simulator: CardReaderEmulator | undefined;
 
@@ -175,9 +180,15 @@ class IdCardReaderSlot {
       return;
     }
     if (!present) {
+      // Plugged in again later, it is tried at once.
+      this.failures = 0;
+      this.retryAt = 0;
       this.report({ state: 'absent', reason: 'notConnected', detail: `${path} is not there` });
       return;
     }
+    // A port that is there but fails (another device on it, a reader in a bad state) is
+    // tried less and less often, so the app does not hammer whatever listens there.
+    if (performance.now() < this.retryAt) return;
     this.connecting = true;
     try {
       const { openSerialTransport } = await serial();
@@ -188,6 +199,7 @@ class IdCardReaderSlot {
       }
       this.run(new IdCardReader(transport, this.options.reader));
     } catch (error) {
+      this.backOff(error);
       // A port that keeps failing the same way is logged once, not at every poll.
       if (this.report(healthOf(error)))
         this.options.logger.warn({ device: ID_CARD_READER, err: error }, 'ID card reader port');
@@ -203,6 +215,7 @@ class IdCardReaderSlot {
     this.running = (async () => {
       try {
         await reader.samStatus();
+        this.failures = 0;
         this.card = 'none';
         this.reportIdle();
         logger.info({ device: ID_CARD_READER, port: reader.description }, 'ID card reader ready');
@@ -216,6 +229,7 @@ class IdCardReaderSlot {
         await this.presence.run();
       } catch (error) {
         if (this.closed) return;
+        this.backOff(error);
         if (this.report(healthOf(error))) {
           logger.warn({ device: ID_CARD_READER, port: reader.description, err: error }, 'ID card reader stopped');
         }
@@ -244,6 +258,15 @@ class IdCardReaderSlot {
       this.emit({ kind: 'unreadable', at, error: event.error.toWire() });
     }
     this.reportIdle();
+  }
+
+  /** After a failure at a port that is there: wait the poll interval, then twice as long each time, up to MAX_RETRY_MS. */
+  private backOff(error: unknown): void {
+    // A reader pulled out is looked for again at every poll.
+    if (error instanceof AppError && (error.code === 'device.gone' || error.code === 'device.portNotFound')) return;
+    this.failures++;
+    const pollMs = this.options.pollMs ?? PORT_POLL_MS;
+    this.retryAt = performance.now() + Math.min(MAX_RETRY_MS, pollMs * 2 ** (this.failures - 1));
   }
 
   /** Ready, saying what lies on the reader. */

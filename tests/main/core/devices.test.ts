@@ -132,6 +132,37 @@ describe('the device registry', () => {
     expect(health.snapshot().entries.find((e) => e.id === ID_CARD_READER)?.detail).toContain('samStatus');
   });
 
+  it('tries a port that is there but keeps failing less and less often, and at once when it is plugged in again', async () => {
+    const dir = tempDir();
+    const pty = await openPtyPair({ links: [join(dir, 'reader'), join(dir, 'other')] });
+    onCleanup(() => pty.close());
+    // Whatever is on the other end (not a reader) counts the frames it is sent: 10 bytes each.
+    const other = await openSerialTransport(join(dir, 'other'), { baudRate: 115200 });
+    onCleanup(() => other.close());
+    let bytes = 0;
+    other.onData((chunk) => (bytes += chunk.length));
+    const { last } = startRegistry(
+      { transport: 'serial', serial: { path: join(dir, 'reader'), baudRate: 115200 } },
+      { samStatus: 100 },
+    );
+    await eventually(() => last() === 'error:timeout');
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    // Each try is the status command and its two resends (~330 ms). Polled every 100 ms, 5 s
+    // would hold about 12 tries; waiting 100, 200, 400, 800, 1600 ms … holds at most 6.
+    const tries = bytes / 30;
+    expect(tries).toBeGreaterThanOrEqual(3);
+    expect(tries).toBeLessThanOrEqual(7);
+
+    // Pulled out and a reader plugged in at the same path: found by the next poll, not after the wait.
+    await other.close();
+    await pty.close();
+    await eventually(() => last() === 'absent:notConnected');
+    await plugIn(dir);
+    const plugged = performance.now();
+    await eventually(() => last() === 'ready:noCard');
+    expect(performance.now() - plugged).toBeLessThan(1500);
+  });
+
   it('says what it cannot drive: no reader configured, a vendor SDK (not in this version)', async () => {
     expect(startRegistry(none).last()).toBe('absent:notConfigured');
     expect(startRegistry({ transport: 'vendor-sdk', library: '/opt/termb.so', port: 1001 }).last()).toBe(
