@@ -76,7 +76,9 @@ export function imageFromBmp(bytes: Uint8Array): PhotoImage {
   if (width <= 0 || width > 4096 || height === 0 || height > 4096) throw fail(`size ${width}×${height}`);
   const end = offset + rowStride(width) * height;
   if (end > bytes.length) throw fail(`${bytes.length} bytes where ${end} are needed`);
-  return { mediaType: 'image/bmp', width, height, bytes: bytes.slice(0, end) };
+  const copy = new Uint8Array(end);
+  copy.set(bytes.subarray(0, end));
+  return { mediaType: 'image/bmp', width, height, bytes: copy };
 }
 
 export interface PhotoDecoderOptions {
