@@ -67,10 +67,13 @@ const result = spawnSync(process.execPath, args, {
 });
 if (result.error) giveUp(`node-gyp could not run: ${result.error.message}`);
 if (result.status !== 0) {
+  // node-gyp's own boilerplate (versions, cwd, the command) says nothing about the cause.
+  const boilerplate = /^gyp (info|http|verb)|^gyp ERR! (node -v|node-gyp -v|cwd|command|System|\$npm|not ok)/;
   const tail = String(result.stderr ?? '')
-    .trim()
     .split('\n')
-    .slice(-5)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !boilerplate.test(line))
+    .slice(-4)
     .join(' | ');
   giveUp(`node-gyp exited ${result.status ?? result.signal}${tail ? `: ${tail}` : ''}`);
 }
