@@ -95,7 +95,10 @@ export interface PhotoDecoderOptions {
 export function loadPhotoDecoder(library: string, options: PhotoDecoderOptions = {}): PhotoDecoder {
   let vendor: VendorLibrary;
   try {
-    vendor = VendorLibrary.open(library, { device: 'idCardReader', ...(options.addon ? { addon: options.addon } : {}) });
+    vendor = VendorLibrary.open(library, {
+      device: 'idCardReader',
+      ...(options.addon ? { addon: options.addon } : {}),
+    });
     vendor.requireSymbols([UNPACK_SYMBOL]);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;

@@ -167,7 +167,8 @@ export class VendorSdkReader {
 
   /** The SDK selects while it finds and tells no serial: zeros (the presence loop then tells a card by its key). */
   async selectCard(): Promise<Uint8Array> {
-    if (this.selectFailed) throw new AppError('idcard.selectFailed', `${TERMB.authenticate} returned 3 (select failed)`);
+    if (this.selectFailed)
+      throw new AppError('idcard.selectFailed', `${TERMB.authenticate} returned 3 (select failed)`);
     return new Uint8Array(8);
   }
 
@@ -225,7 +226,8 @@ export class VendorSdkReader {
       throw error;
     });
     const type = CERT_TYPES[code.toUpperCase()];
-    if (type === undefined) throw new AppError('idcard.unknownCardType', `${TERMB.certType}: type code of ${code.length} characters`);
+    if (type === undefined)
+      throw new AppError('idcard.unknownCardType', `${TERMB.certType}: type code of ${code.length} characters`);
     return type;
   }
 
@@ -246,7 +248,9 @@ export class VendorSdkReader {
     hash: ReturnType<typeof createHash>,
   ): Promise<{ photoImage?: PhotoImage; photoProblem?: AppError }> {
     if (!this.library.has(TERMB.photo)) {
-      return { photoProblem: new AppError('idcard.photoDecodeFailed', `${this.options.library} has no ${TERMB.photo}`) };
+      return {
+        photoProblem: new AppError('idcard.photoDecodeFailed', `${this.options.library} has no ${TERMB.photo}`),
+      };
     }
     try {
       const { result, length, bytes } = await this.library.callOut(TERMB.photo, PHOTO_CAPACITY, this.timeouts.photo);

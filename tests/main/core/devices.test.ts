@@ -204,7 +204,10 @@ describe('the device registry', () => {
   });
 
   it('a vendor SDK that cannot be loaded is an error the installer can act on', async () => {
-    const missing = startRegistry({ transport: 'vendor-sdk', vendorSdk: { library: '/opt/none/libtermb.so', port: 1001 } });
+    const missing = startRegistry({
+      transport: 'vendor-sdk',
+      vendorSdk: { library: '/opt/none/libtermb.so', port: 1001 },
+    });
     await eventually(() => missing.last() === 'error:driverUnavailable');
     expect(missing.health.snapshot().entries.find((e) => e.id === ID_CARD_READER)?.detail).toContain(
       '/opt/none/libtermb.so',
@@ -217,7 +220,10 @@ describe('the device registry', () => {
   });
 
   it('decodes the photo with the hall’s decoder; without one, or with a broken one, says why and reads on', async () => {
-    const decoded = startRegistry({ transport: 'simulated', photoDecoder: { library: compileLibrary('fake-wlt'), unpackFlag: 0 } });
+    const decoded = startRegistry({
+      transport: 'simulated',
+      photoDecoder: { library: compileLibrary('fake-wlt'), unpackFlag: 0 },
+    });
     await eventually(() => decoded.last() === 'ready:noCard');
     decoded.registry.idCardSimulator!.place(1);
     await eventually(() => decoded.events.length === 1);
@@ -237,7 +243,10 @@ describe('the device registry', () => {
     expect(plain.events[0]).toMatchObject({ kind: 'read', photoProblem: { code: 'idcard.photoDecoderNotConfigured' } });
     expect(plain.events[0]!.kind === 'read' && plain.events[0]!.photoImage).toBeUndefined();
 
-    const broken = startRegistry({ transport: 'simulated', photoDecoder: { library: '/opt/none/libwlt.so', unpackFlag: 0 } });
+    const broken = startRegistry({
+      transport: 'simulated',
+      photoDecoder: { library: '/opt/none/libwlt.so', unpackFlag: 0 },
+    });
     await eventually(() => broken.last() === 'ready:noCard');
     expect(broken.health.snapshot().entries.find((e) => e.id === ID_CARD_READER)?.detail).toMatch(
       /^photo decoder unusable, photos are not shown: .*libwlt\.so/,

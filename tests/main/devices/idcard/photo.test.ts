@@ -63,7 +63,9 @@ describe('the photo as a BMP', () => {
 
   it('a BMP from elsewhere is checked: not one, not 24-bit, cut short', () => {
     const bmp = bmpFromBgr(new Uint8Array(BGR_BYTES), PHOTO_WIDTH, PHOTO_HEIGHT);
-    expect(() => imageFromBmp(new Uint8Array(100))).toThrow(expect.objectContaining({ code: 'idcard.photoDecodeFailed' }));
+    expect(() => imageFromBmp(new Uint8Array(100))).toThrow(
+      expect.objectContaining({ code: 'idcard.photoDecodeFailed' }),
+    );
     const eightBit = bmp.slice();
     eightBit[28] = 8;
     expect(() => imageFromBmp(eightBit)).toThrow(/bits per pixel/);
@@ -98,10 +100,7 @@ describe('the photo decoder library', () => {
     const cases: Array<[() => unknown, RegExp]> = [
       [() => loadPhotoDecoder('/nonexistent/libwlt.so'), /device\.libraryLoadFailed/],
       [() => loadPhotoDecoder(compileLibrary('fake-wlt', ['WITHOUT_UNPACK'])), /device\.librarySymbolMissing.*unpack/],
-      [
-        () => loadPhotoDecoder(compileLibrary('fake-wlt'), { addon: () => loadAddonFrom([]) }),
-        /device\.addonMissing/,
-      ],
+      [() => loadPhotoDecoder(compileLibrary('fake-wlt'), { addon: () => loadAddonFrom([]) }), /device\.addonMissing/],
     ];
     for (const [load, detail] of cases) {
       let error: { code?: string; detail?: string } | undefined;

@@ -27,7 +27,11 @@ async function openSdk(termb: FakeTermb, options: Partial<VendorSdkOptions> = {}
 
 /** A photo BMP for GetBMPData to hand out. */
 function bmpFile(termb: FakeTermb): { path: string; bytes: Uint8Array } {
-  const bytes = bmpFromBgr(new Uint8Array(102 * 126 * 3).map((_, i) => (i * 7) % 256), 102, 126);
+  const bytes = bmpFromBgr(
+    new Uint8Array(102 * 126 * 3).map((_, i) => (i * 7) % 256),
+    102,
+    126,
+  );
   const path = join(termb.dir, 'zp.bmp');
   writeFileSync(path, bytes);
   return { path, bytes };
@@ -196,4 +200,3 @@ describe('the vendor-SDK reader', () => {
     expect(events[2]).toMatchObject({ kind: 'unreadable', error: { code: 'idcard.readFailed' } });
   });
 });
-

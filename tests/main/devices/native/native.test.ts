@@ -65,7 +65,10 @@ describe('a vendor library through the addon', () => {
     const decoder = open(compileLibrary('fake-wlt'));
     expect(decoder.has('unpack')).toBe(true);
     expect(() => decoder.requireSymbols(['unpack', 'CVR_InitComm'])).toThrow(
-      expect.objectContaining({ code: 'device.librarySymbolMissing', params: expect.objectContaining({ symbol: 'CVR_InitComm' }) }),
+      expect.objectContaining({
+        code: 'device.librarySymbolMissing',
+        params: expect.objectContaining({ symbol: 'CVR_InitComm' }),
+      }),
     );
   });
 

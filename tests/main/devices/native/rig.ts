@@ -42,7 +42,15 @@ export function ensureAddon(): void {
 /** A stand-in library compiled from tests/main/devices/native/<source>.c into a fresh temp dir. */
 export function compileLibrary(source: 'fake-wlt' | 'fake-termb', defines: string[] = [], dir = tempDir()): string {
   const out = join(dir, `lib${source}.so`);
-  execFileSync('gcc', ['-shared', '-fPIC', '-O1', ...defines.map((d) => `-D${d}`), '-o', out, join(HERE, `${source}.c`)]);
+  execFileSync('gcc', [
+    '-shared',
+    '-fPIC',
+    '-O1',
+    ...defines.map((d) => `-D${d}`),
+    '-o',
+    out,
+    join(HERE, `${source}.c`),
+  ]);
   return out;
 }
 
