@@ -158,6 +158,7 @@ export class VendorSdkReader {
 
   /** CVR_Authenticate: whether a card is on the reader. */
   async findCard(): Promise<boolean> {
+    this.ensureOpen();
     const status = await this.library.callInt(TERMB.authenticate, [], this.timeouts.find);
     this.selectFailed = status === 3;
     if (status === 1 || status === 3) return true;
@@ -174,6 +175,7 @@ export class VendorSdkReader {
 
   /** CVR_Read_Content, then the fields one by one, checked as the text block's are. */
   async readSelected(serial: Uint8Array, _options: ReadOptions = {}): Promise<CardRead> {
+    this.ensureOpen();
     const status = await this.library.callInt(TERMB.read, [READ_CONTENT_ACTIVE], this.timeouts.read);
     if (status !== 1) throw new AppError('idcard.readFailed', `${TERMB.read} returned ${status}`);
     const hash = createHash('sha256');
@@ -205,6 +207,11 @@ export class VendorSdkReader {
   async readCard(options: ReadOptions = {}): Promise<CardRead> {
     if (!(await this.findCard())) throw new AppError('idcard.noCard', `${TERMB.authenticate} returned 2 (no card)`);
     return this.readSelected(await this.selectCard(), options);
+  }
+
+  /** After close, as a closed serial line does: device.gone. */
+  private ensureOpen(): void {
+    if (this.closed) throw new AppError('device.gone', `${this.description}: closed`, { device: 'idCardReader' });
   }
 
   /** CVR_CloseComm; the library stays loaded. */

@@ -58,6 +58,7 @@ describe('the vendor-SDK reader', () => {
     expect(termb.calls()).toContain('CVR_Read_Content 1');
     await reader.close();
     expect(termb.calls().at(-1)).toBe('CVR_CloseComm 0');
+    expect(await rejection(reader.findCard())).toMatchObject({ code: 'device.gone' });
   });
 
   it('reads the words and forms SDKs use: 汉族, dates with dashes, a length that counts the NUL', async () => {
