@@ -2,7 +2,8 @@
 // before anything is built: Debian's Chromium (Playwright drives it and never downloads
 // a browser), OpenStack Swift (python3-swift, the real S3 server of
 // dept-inbox/tests/s3-storage.test.ts), socat (the pseudo-terminal pairs between the
-// ID card reader's driver and its simulator) and a CJK font (without one the end-to-end
+// ID card reader's driver and its simulator), a C/C++ compiler (build-essential: the
+// native addon and the stand-in vendor libraries the device tests compile) and a CJK font (without one the end-to-end
 // screenshots show the UI's Chinese as boxes). Everything else the tests use comes with
 // `npm install`. As root on a Debian-family system the missing packages are installed
 // with apt-get, as CI needs; anywhere else the run stops at once with one message naming
@@ -64,6 +65,11 @@ export const REQUIREMENTS: readonly Requirement[] = [
     debian: 'socat',
     purpose: 'the pseudo-terminal pairs of the ID card reader tests (tests/main/devices/)',
     present: (system) => system.which('socat') !== undefined,
+  },
+  {
+    debian: 'build-essential',
+    purpose: 'a C and C++ compiler: the native addon (native/) and the stand-in vendor libraries of the device tests',
+    present: (system) => ['gcc', 'g++', 'make'].every((command) => system.which(command) !== undefined),
   },
   {
     debian: 'fonts-noto-cjk',

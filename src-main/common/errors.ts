@@ -101,6 +101,10 @@ export const ERROR_CODES = [
   'device.timeout',
   'device.notSupported',
   'device.socatMissing',
+  // a device driven through its vendor's library (native addon, library, entry points)
+  'device.addonMissing',
+  'device.libraryLoadFailed',
+  'device.librarySymbolMissing',
   // the ID card reader (GA 467 SAM): status codes and what the bytes said
   'idcard.noCard',
   'idcard.selectFailed',
@@ -113,6 +117,12 @@ export const ERROR_CODES = [
   'idcard.readerFault',
   'idcard.badResponse',
   'idcard.textInvalid',
+  // the ID card reader through its vendor SDK (termb), and the card's photo
+  'idcard.sdkPortFailed',
+  'idcard.sdkCardTypeUnsupported',
+  'idcard.photoDecoderNotConfigured',
+  'idcard.photoDecoderMissing',
+  'idcard.photoDecodeFailed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

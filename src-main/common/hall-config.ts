@@ -27,14 +27,33 @@ const Device = z.discriminatedUnion('transport', [
 export type DeviceConfig = z.infer<typeof Device>;
 
 /**
+ * The hall's licensed decoder of the card's WLT photo: a vendor's shared library with
+ * `int unpack(char *src, char *dst, int bmpSave)`. Without one the photo is not shown.
+ */
+const PhotoDecoder = z.object({
+  /** Path to the library (.so on Linux, .dll on Windows). */
+  library: z.string().min(1),
+  /** unpack's third argument (bmpSave): vendor-specific, 0 unless the vendor's documentation says otherwise. */
+  unpackFlag: z.number().int().default(0),
+});
+export type PhotoDecoderConfig = z.infer<typeof PhotoDecoder>;
+
+/** A reader's vendor SDK (华视 termb-style `CVR_*` API): its library and its port number. */
+const VendorSdk = z.object({
+  library: z.string().min(1),
+  /** The SDK's numbering: 1001–1016 for USB readers, 1–16 for COM1–COM16. */
+  port: z.number().int().min(1).max(9999),
+});
+
+/**
  * The ID card reader (二代证阅读器): its GA 467 frames over a serial port (USB-CDC or
- * RS-232), the card-reader simulator in this process (the demo profile), or a vendor SDK
- * library (not in this version: the reader reports itself unsupported).
+ * RS-232), the card-reader simulator in this process (the demo profile), or the reader's
+ * vendor SDK (a library that decodes the photo itself).
  */
 const IdCardReaderDevice = z.discriminatedUnion('transport', [
-  z.object({ transport: z.literal('simulated') }),
-  z.object({ transport: z.literal('serial'), serial: SerialPort }),
-  z.object({ transport: z.literal('vendor-sdk'), library: z.string().min(1), port: z.number().int() }),
+  z.object({ transport: z.literal('simulated'), photoDecoder: PhotoDecoder.optional() }),
+  z.object({ transport: z.literal('serial'), serial: SerialPort, photoDecoder: PhotoDecoder.optional() }),
+  z.object({ transport: z.literal('vendor-sdk'), vendorSdk: VendorSdk }),
   z.object({ transport: z.literal('none') }),
 ]);
 export type IdCardReaderConfig = z.infer<typeof IdCardReaderDevice>;

@@ -7,7 +7,8 @@
 // or its device file there): when it appears it is opened and its SAM asked for its
 // status, then the presence loop runs until the reader goes away or fails; then the
 // registry waits for the port again. Plugging and unplugging need no restart. The demo
-// profile's reader is the simulator in this process.
+// profile's reader is the simulator in this process. A reader driven through its vendor's
+// SDK is opened the same way: tried every couple of seconds until its port opens.
 //
 // Invariants (tests/main/core/devices.test.ts): every state change reaches the board;
 // a reader that vanishes mid-read is `absent` at once and comes back by itself; after
@@ -21,8 +22,10 @@ import type { CardIdentity } from '../common/id-card.ts';
 import type { Logger } from '../common/logger.ts';
 import { type CardCheck, checkCard } from '../common/review/card-checks.ts';
 import { IdCardReader, type ReaderOptions } from '../devices/idcard/driver.ts';
-import { CardPresence, type PresenceOptions } from '../devices/idcard/presence.ts';
+import { loadPhotoDecoder, type PhotoDecoder, unavailablePhotoDecoder } from '../devices/idcard/photo.ts';
+import { CardPresence, type CardSource, type PresenceOptions } from '../devices/idcard/presence.ts';
 import { CardReaderEmulator } from '../devices/idcard/simulator.ts';
+import type { VendorSdkOptions } from '../devices/idcard/vendor-sdk.ts';
 import { createTransportPair } from '../devices/transport.ts';
 
 export const ID_CARD_READER = 'device.idCardReader';
@@ -58,6 +61,8 @@ export interface DeviceRegistryOptions {
   pollMs?: number;
   presence?: PresenceOptions;
   reader?: ReaderOptions;
+  /** The vendor SDK's call timeouts (tests make them short). */
+  vendorSdk?: Pick<VendorSdkOptions, 'timeouts'>;
   /** Whether a port is there: by default the system lists it or its device file exists. */
   portPresent?: (path: string) => Promise<boolean>;
 }
@@ -71,7 +76,12 @@ function healthOf(error: unknown): Health {
   switch (code) {
     case 'device.gone':
     case 'device.portNotFound':
+    case 'idcard.sdkPortFailed':
       return { state: 'absent', reason: 'notConnected', detail };
+    case 'device.addonMissing':
+    case 'device.libraryLoadFailed':
+    case 'device.librarySymbolMissing':
+      return { state: 'error', reason: 'driverUnavailable', detail };
     case 'device.permissionDenied':
       return { state: 'error', reason: 'permissionDenied', detail };
     case 'device.portBusy':
@@ -91,6 +101,11 @@ function healthOf(error: unknown): Health {
  * one, and the demo profile, never load it.
  */
 const serial = () => import('../devices/serial-transport.ts');
+/** The vendor-SDK driver (and its GBK decoder) loads only for a reader configured so. */
+const vendorSdk = () => import('../devices/idcard/vendor-sdk.ts');
+
+/** What the slot needs of a reader: the GA 467 driver or the vendor-SDK one. */
+type SlotReader = CardSource & Pick<IdCardReader, 'samStatus' | 'close' | 'description'>;
 
 async function systemPortPresent(path: string): Promise<boolean> {
   // A pty or a udev symlink (/dev/serial/by-id/…) is not listed, but its file is there.
@@ -106,7 +121,7 @@ async function systemPortPresent(path: string): Promise<boolean> {
 /** One ID card reader and its life: connect, probe, watch for cards, notice it going. */
 class IdCardReaderSlot {
   private readonly listeners = new Set<(event: IdCardEvent) => void>();
-  private reader: IdCardReader | undefined;
+  private reader: SlotReader | undefined;
   private presence: CardPresence | undefined;
   private running: Promise<void> | undefined;
   private connecting = false;
@@ -120,6 +135,10 @@ class IdCardReaderSlot {
   private retryAt = 0;
   /** The in-process simulator of the demo profile. */
   simulator: CardReaderEmulator | undefined;
+  /** The hall's photo decoder (undefined: none configured). */
+  private photoDecoder: PhotoDecoder | undefined;
+  /** Why the configured photo decoder cannot be used, for the health detail. */
+  private photoDetail: string | undefined;
 
   constructor(
     private readonly config: IdCardReaderConfig,
@@ -127,21 +146,25 @@ class IdCardReaderSlot {
   ) {}
 
   start(): void {
+    if (this.config.transport === 'simulated' || this.config.transport === 'serial') {
+      this.loadPhotoDecoder(this.config.photoDecoder);
+    }
     switch (this.config.transport) {
       case 'none':
         this.report({ state: 'absent', reason: 'notConfigured' });
         return;
-      case 'vendor-sdk':
-        this.report({
-          state: 'error',
-          reason: 'notSupported',
-          detail: 'the vendor SDK driver is not in this version; configure the reader as serial',
-        });
+      case 'vendor-sdk': {
+        const { library, port } = this.config.vendorSdk;
+        this.report({ state: 'absent', reason: 'notConnected', detail: `opening ${library} port ${port}` });
+        this.timer = setInterval(() => void this.check(), this.options.pollMs ?? PORT_POLL_MS);
+        this.timer.unref();
+        void this.check();
         return;
+      }
       case 'simulated': {
         const pair = createTransportPair({ baudRate: 115200, device: 'idCardReader' });
         this.simulator = new CardReaderEmulator(pair.device, { unplug: () => pair.unplug() });
-        this.run(new IdCardReader(pair.host, this.options.reader));
+        this.run(new IdCardReader(pair.host, this.readerOptions()));
         return;
       }
       case 'serial': {
@@ -168,9 +191,51 @@ class IdCardReaderSlot {
     await this.simulator?.close().catch(() => undefined);
   }
 
+  /**
+   * The hall's photo decoder, loaded once: a decoder that cannot be used leaves the reader
+   * working, every photo undecoded with the reason, and the reason in the health detail.
+   */
+  private loadPhotoDecoder(config: { library: string; unpackFlag: number } | undefined): void {
+    if (!config) return;
+    try {
+      this.photoDecoder = loadPhotoDecoder(config.library, { unpackFlag: config.unpackFlag });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      this.photoDecoder = unavailablePhotoDecoder(error);
+      this.photoDetail = `photo decoder unusable, photos are not shown: ${error.detail}`;
+      this.options.logger.warn({ device: ID_CARD_READER, err: error }, 'ID card photo decoder');
+    }
+  }
+
+  private readerOptions(): ReaderOptions {
+    return this.photoDecoder ? { ...this.options.reader, photoDecoder: this.photoDecoder } : { ...this.options.reader };
+  }
+
+  /** A vendor SDK's reader: opened when nothing runs (the SDK's own calls tell when it goes). */
+  private async openSdk(config: { library: string; port: number }): Promise<void> {
+    if (this.running) return;
+    this.connecting = true;
+    try {
+      const { VendorSdkReader } = await vendorSdk();
+      const reader = await VendorSdkReader.open({ ...config, ...this.options.vendorSdk });
+      if (this.closed) {
+        await reader.close();
+        return;
+      }
+      this.run(reader);
+    } catch (error) {
+      if (this.report(healthOf(error)))
+        this.options.logger.warn({ device: ID_CARD_READER, err: error }, 'ID card reader SDK');
+    } finally {
+      this.connecting = false;
+    }
+  }
+
   /** One poll: connect when the port is there and nothing runs, drop the reader when it is gone. */
   private async check(): Promise<void> {
-    if (this.closed || this.connecting || this.config.transport !== 'serial') return;
+    if (this.closed || this.connecting) return;
+    if (this.config.transport === 'vendor-sdk') return this.openSdk(this.config.vendorSdk);
+    if (this.config.transport !== 'serial') return;
     const { path, baudRate } = this.config.serial;
     const present = await (this.options.portPresent ?? systemPortPresent)(path);
     if (this.closed) return;
@@ -197,7 +262,7 @@ class IdCardReaderSlot {
         await transport.close();
         return;
       }
-      this.run(new IdCardReader(transport, this.options.reader));
+      this.run(new IdCardReader(transport, this.readerOptions()));
     } catch (error) {
       this.backOff(error);
       // A port that keeps failing the same way is logged once, not at every poll.
@@ -209,7 +274,7 @@ class IdCardReaderSlot {
   }
 
   /** Probes the SAM, then watches for cards until the reader ends; the next poll connects again. */
-  private run(reader: IdCardReader): void {
+  private run(reader: SlotReader): void {
     this.reader = reader;
     const { logger } = this.options;
     this.running = (async () => {
@@ -238,6 +303,12 @@ class IdCardReaderSlot {
         this.reader = undefined;
         this.running = undefined;
         await reader.close().catch(() => undefined);
+        // The reader that saw the card is gone: whatever lay on it is no longer known to be
+        // there (the next reader's loop starts afresh and would never tell its removal).
+        if (!this.closed && this.card !== 'none') {
+          this.card = 'none';
+          this.emit({ kind: 'removed', at: this.options.clock.now() });
+        }
       }
     })();
   }
@@ -245,10 +316,18 @@ class IdCardReaderSlot {
   private cardEvent(event: Parameters<ConstructorParameters<typeof CardPresence>[1]>[0]): void {
     const at = this.options.clock.now();
     if (event.kind === 'placed') {
-      const { identity, photo } = event.card;
+      const { identity, photo, photoImage, photoProblem } = event.card;
       this.card = 'read';
       this.options.logger.info({ device: ID_CARD_READER, cardType: identity.cardType }, 'ID card read');
-      this.emit({ kind: 'read', at, identity, checks: checkCard(identity, hallDate(at)), photo });
+      this.emit({
+        kind: 'read',
+        at,
+        identity,
+        checks: checkCard(identity, hallDate(at)),
+        photo,
+        ...(photoImage ? { photoImage } : {}),
+        ...(photoProblem ? { photoProblem: photoProblem.toWire() } : {}),
+      });
     } else if (event.kind === 'removed') {
       this.card = 'none';
       this.emit({ kind: 'removed', at });
@@ -272,7 +351,7 @@ class IdCardReaderSlot {
   /** Ready, saying what lies on the reader. */
   private reportIdle(): void {
     const reason = { none: 'noCard', read: 'cardPresent', unreadable: 'cardUnreadable' }[this.card];
-    this.report({ state: 'ready', reason });
+    this.report({ state: 'ready', reason, ...(this.photoDetail ? { detail: this.photoDetail } : {}) });
   }
 
   private emit(event: IdCardEvent): void {

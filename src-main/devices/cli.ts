@@ -4,12 +4,14 @@
 // failure; exits non-zero on any failure (2 for a command line that is not understood).
 //
 //   npm run device -- list [--json]
-//   npm run device -- idcard probe --port PATH [--baud N]
-//   npm run device -- idcard read --port PATH [--baud N] [--json] [--timeout S] [--fingerprint] [--appended-address]
+//   npm run device -- idcard probe (--port PATH [--baud N] | --sdk LIB --sdk-port N)
+//   npm run device -- idcard read (--port PATH [--baud N] | --sdk LIB --sdk-port N) [--json] [--timeout S]
+//                                 [--fingerprint] [--appended-address] [--photo-decoder LIB] [--photo-out FILE.bmp]
 //   npm run device -- idcard simulate [--card N] [--fault F] [--baud N]
 //
 // With --json, stdout carries one JSON object (use `npm run -s device …` to keep npm's own
 // lines out of it); prompts and messages go to stderr.
+import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -21,15 +23,18 @@ import type { Catalog } from '../common/i18n/zh-CN.ts';
 import { checkCard } from '../common/review/card-checks.ts';
 import { DECK } from './idcard/deck.ts';
 import { type CardRead, IdCardReader } from './idcard/driver.ts';
+import { loadPhotoDecoder } from './idcard/photo.ts';
 import { CardPresence } from './idcard/presence.ts';
 import { CardReaderEmulator, type Fault } from './idcard/simulator.ts';
+import type { VendorSdkReader } from './idcard/vendor-sdk.ts';
 import { openPtyPair } from './pty-pair.ts';
 import { DEFAULT_BAUD_RATE, listPorts, openSerialTransport } from './serial-transport.ts';
 
 const USAGE = `usage:
   npm run device -- list [--json]
-  npm run device -- idcard probe --port PATH [--baud N]
-  npm run device -- idcard read --port PATH [--baud N] [--json] [--timeout S] [--fingerprint] [--appended-address]
+  npm run device -- idcard probe (--port PATH [--baud N] | --sdk LIB --sdk-port N)
+  npm run device -- idcard read (--port PATH [--baud N] | --sdk LIB --sdk-port N) [--json] [--timeout S]
+                                [--fingerprint] [--appended-address] [--photo-decoder LIB] [--photo-out FILE.bmp]
   npm run device -- idcard simulate [--card N] [--fault F] [--baud N]
 faults: ${['no-card', 'checksum', 'torn', 'slow', 'silent', 'garbage', 'stale', 'unplug', 'sam-failure'].join(', ')}`;
 
@@ -56,6 +61,10 @@ const options = {
   'appended-address': { type: 'boolean' },
   card: { type: 'string' },
   fault: { type: 'string' },
+  sdk: { type: 'string' },
+  'sdk-port': { type: 'string' },
+  'photo-decoder': { type: 'string' },
+  'photo-out': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -69,7 +78,9 @@ function positiveNumber(text: string | undefined, name: string, fallback: number
 }
 
 function portOf(values: Options): string {
-  if (!values.port) throw new UsageError('--port PATH is required (see: npm run device -- list)');
+  if (!values.port) {
+    throw new UsageError('--port PATH (see: npm run device -- list) or --sdk LIB --sdk-port N is required');
+  }
   return values.port;
 }
 
@@ -86,7 +97,8 @@ const FAULTS: Readonly<Record<string, Fault | undefined>> = {
 };
 
 /** The card as a table for the installer's eyes. */
-function describeCard(identity: CardIdentity, today: string): string[] {
+function describeCard(read: CardRead, today: string): string[] {
+  const { identity, photoImage, photoProblem } = read;
   const f = (key: Parameters<typeof fieldLabel>[0], value: string | undefined) =>
     value === undefined ? [] : [`${fieldLabel(key)}：${value}`];
   const to = identity.validTo === LONG_TERM ? t('idCard.longTerm') : identity.validTo;
@@ -107,10 +119,17 @@ function describeCard(identity: CardIdentity, today: string): string[] {
     ...f('passNumber', identity.passNumber),
     ...f('issueCount', identity.issueCount),
     ...f('renewalCount', identity.renewalCount),
-    ...f('photo', identity.photo.present ? t('deviceCli.photoNotDecoded') : t('deviceCli.absent')),
+    ...f('photo', photoLine(identity, photoImage, photoProblem)),
     ...f('fingerprint', identity.fingerprint.present ? t('deviceCli.present') : t('deviceCli.absent')),
     ...f('findings', findings.length === 0 ? t('deviceCli.findingsNone') : findings.map((x) => x.message).join('；')),
   ];
+}
+
+function photoLine(identity: CardIdentity, image: CardRead['photoImage'], problem: AppError | undefined): string {
+  if (!identity.photo.present) return t('deviceCli.absent');
+  if (image) return t('deviceCli.photoDecoded', { width: image.width, height: image.height });
+  if (!problem || problem.code === 'idcard.photoDecoderNotConfigured') return t('deviceCli.photoNotDecoded');
+  return t('deviceCli.photoDecodeProblem', { message: errorMessage(problem.code, problem.params) });
 }
 
 function fieldLabel(key: keyof Catalog['deviceCli']['fields']): string {
@@ -122,14 +141,36 @@ export function cardJson(read: CardRead, today: string): Record<string, unknown>
   const { findings } = checkCard(read.identity, today);
   return {
     ...read.identity,
-    photo: { present: read.identity.photo.present, decoded: false },
+    photo: {
+      present: read.identity.photo.present,
+      decoded: read.photoImage !== undefined,
+      ...(read.photoProblem ? { problem: read.photoProblem.code } : {}),
+    },
     findings: findings.map((x) => ({ rule: x.ruleId, severity: x.severity, message: x.message })),
   };
 }
 
-async function openReader(values: Options): Promise<IdCardReader> {
+type Reader = IdCardReader | VendorSdkReader;
+
+/** The serial reader at --port, or the vendor SDK's at --sdk and --sdk-port. */
+async function openReader(values: Options): Promise<Reader> {
+  if (values.sdk !== undefined) {
+    if (values.port !== undefined) throw new UsageError('--port and --sdk do not go together');
+    if (values['photo-decoder'] !== undefined) {
+      throw new UsageError('--photo-decoder is for serial readers: the vendor SDK decodes the photo itself');
+    }
+    const port = positiveNumber(values['sdk-port'], 'sdk-port', Number.NaN);
+    if (!Number.isInteger(port)) throw new UsageError('--sdk-port N is required with --sdk (1001 for USB, 1–16 for COM)');
+    const { VendorSdkReader } = await import('./idcard/vendor-sdk.ts');
+    return VendorSdkReader.open({ library: values.sdk, port });
+  }
   const baudRate = positiveNumber(values.baud, 'baud', DEFAULT_BAUD_RATE);
-  return new IdCardReader(await openSerialTransport(portOf(values), { baudRate, device: 'idCardReader' }));
+  const path = portOf(values);
+  const library = values['photo-decoder'];
+  const photoDecoder = library === undefined ? undefined : loadPhotoDecoder(library);
+  return new IdCardReader(await openSerialTransport(path, { baudRate, device: 'idCardReader' }), {
+    ...(photoDecoder ? { photoDecoder } : {}),
+  });
 }
 
 async function list(values: Options, io: Output): Promise<void> {
@@ -153,6 +194,11 @@ async function probe(values: Options, io: Output): Promise<void> {
   const reader = await openReader(values);
   try {
     await reader.samStatus();
+    if (!(reader instanceof IdCardReader)) {
+      const opened = { library: values.sdk ?? '', port: Number(values['sdk-port']) };
+      io.out(values.json ? JSON.stringify(opened) : t('deviceCli.sdkOpened', opened));
+      return;
+    }
     const samId = await reader.samId();
     io.out(values.json ? JSON.stringify({ samId }) : `${t('deviceCli.samId')}：${samId}`);
   } finally {
@@ -188,8 +234,15 @@ async function read(values: Options, io: Output): Promise<void> {
     if (!outcome) throw new AppError('idcard.noCard', `no card placed within ${seconds} s`);
     if ('error' in outcome) throw outcome.error;
     const today = hallDate();
-    if (values.json) io.out(JSON.stringify(cardJson(outcome.card, today)));
-    else for (const line of describeCard(outcome.card.identity, today)) io.out(line);
+    const { card } = outcome;
+    if (values.json) io.out(JSON.stringify(cardJson(card, today)));
+    else for (const line of describeCard(card, today)) io.out(line);
+    const photoOut = values['photo-out'];
+    if (photoOut !== undefined) {
+      if (!card.photoImage) throw card.photoProblem ?? new AppError('idcard.photoDecodeFailed', 'the card gave no photo');
+      await writeFile(photoOut, card.photoImage.bytes);
+      io.err(t('deviceCli.photoWritten', { file: photoOut }));
+    }
   } finally {
     await reader.close();
   }

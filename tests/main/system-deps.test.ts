@@ -9,20 +9,22 @@ interface Fake extends System {
 }
 
 /**
- * A machine with these executables; python3 can import Swift when `swift` is true, and
- * fontconfig lists a Chinese font unless `fonts` is false.
+ * A machine with these executables; python3 can import Swift when `swift` is true,
+ * fontconfig lists a Chinese font unless `fonts` is false, and gcc, g++ and make are there
+ * unless `compiler` is false.
  * `install` (the fake apt-get) adds executables and may bring Swift.
  */
 function fakeSystem(options: {
   executables: string[];
   swift: boolean;
   fonts?: boolean;
+  compiler?: boolean;
   isRoot: boolean;
   env?: NodeJS.ProcessEnv;
   aptExit?: number;
   install?: { executables?: string[]; swift?: boolean; fonts?: boolean };
 }): Fake {
-  const executables = new Set(options.executables);
+  const executables = new Set([...options.executables, ...(options.compiler === false ? [] : ['gcc', 'g++', 'make'])]);
   let swift = options.swift;
   let fonts = options.fonts ?? true;
   const fake: Fake = {
@@ -85,6 +87,13 @@ describe('system dependencies check', () => {
     const root = fakeSystem({ executables: everything, swift: true, fonts: false, isRoot: true, install: { fonts: true } });
     expect(ensureSystemDeps(root)).toBe(0);
     expect(root.ran.map((r) => r.args.join(' '))).toContain('install -y -qq fonts-noto-cjk');
+  });
+
+  it('asks for a C/C++ compiler when gcc, g++ or make is missing', () => {
+    const system = fakeSystem({ executables: everything, swift: true, compiler: false, isRoot: false });
+    expect(ensureSystemDeps(system)).toBe(1);
+    expect(system.printed[0]).toContain('build-essential (a C and C++ compiler: the native addon');
+    expect(system.printed[0]).toMatch(/sudo apt-get install -y build-essential$/);
   });
 
   it('asks for socat alone when only the card-reader tests would miss it', () => {

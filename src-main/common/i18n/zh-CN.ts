@@ -96,6 +96,12 @@ const errors = {
   'device.timeout': '{device}没有应答。请检查电源和连线，并请运维人员确认端口和波特率设置正确。',
   'device.notSupported': '配置的接入方式（{transport}）本版本尚不支持，{device}未启用。请联系运维人员。',
   'device.socatMissing': '未找到 socat 程序，无法启动读卡器模拟。请先安装：sudo apt-get install -y socat',
+  'device.addonMissing':
+    '本机缺少设备接口组件（tongban_native），无法通过厂商驱动库使用{device}。请联系运维人员：安装编译工具后运行 npm run build:native，或重新安装完整的安装包；也可改用串口方式连接。',
+  'device.libraryLoadFailed':
+    '无法加载{device}的厂商驱动库 {library}：文件不存在、与本机系统不符（如 32 位与 64 位），或缺少它所依赖的其他库文件。请运维人员核对配置中的库文件路径，并按厂商说明安装完整的驱动。',
+  'device.librarySymbolMissing':
+    '厂商驱动库 {library} 中没有所需的函数 {symbol}，可能不是{device}的接口库，或版本不符。请运维人员核对库文件。',
   'idcard.noCard': '未检测到证件。请将身份证（或居住证、永久居留身份证）平放在读卡器感应区上，不要移动。',
   'idcard.selectFailed': '检测到证件但未能选中。请将证件拿开，再平放在读卡器感应区上。',
   'idcard.readFailed': '读取证件信息失败，可能是读取时证件被移动。请将证件重新平放在读卡器上，保持不动，再读一次。',
@@ -112,7 +118,24 @@ const errors = {
     '读卡器的应答无法识别：该端口上的设备可能不是身份证读卡器，或波特率设置不对。请运维人员核对端口和波特率。',
   'idcard.textInvalid':
     '证件信息读取不完整或有误（{field}），未予采用。请将证件重新平放后再读；如反复出现，请人工核验证件并手工录入。',
+  'idcard.sdkPortFailed':
+    '读卡器未连接，或厂商驱动库的端口号 {port} 设置有误（USB 读卡器一般为 1001，串口读卡器为 1–16）。请检查读卡器的电源和连线；如仍不行，请运维人员核对端口号配置。',
+  'idcard.sdkCardTypeUnsupported':
+    '该证件（{cardType}）无法通过读卡器的厂商驱动库读取，目前只支持居民身份证。请人工核验证件后手工录入；如常办理此类证件，请运维人员改用串口方式连接读卡器。',
+  'idcard.photoDecoderNotConfigured': '本机未配置证件照片解码库，证件照片不显示；证件信息照常读取，不影响办理。',
+  'idcard.photoDecoderMissing':
+    '证件照片解码库无法使用，证件照片不显示；证件信息照常读取，不影响办理。请运维人员用 npm run device -- idcard read --photo-decoder <库文件> 查看原因。',
+  'idcard.photoDecodeFailed':
+    '证件照片解码失败，照片不显示；证件信息照常读取，不影响办理。可重新放置证件再读；如每张证件都失败，请运维人员检查照片解码库是否已获授权。',
 } as const satisfies Record<ErrorCode, string>;
+
+/** The kinds of card, named once: the identity panel, the device CLI and the card errors' {cardType}. */
+const CARD_TYPE_NAMES = {
+  resident: '居民身份证',
+  hkMacauTaiwan: '港澳台居民居住证',
+  foreignPermanent: '外国人永久居留身份证（2017版）',
+  foreignPermanent2023: '外国人永久居留身份证（2023版）',
+} as const;
 
 /** The fields of an ID card, named once: the device CLI's lines and the card errors' {field}. */
 const CARD_FIELDS = {
@@ -685,6 +708,7 @@ export const zhCN = {
       samFault: '读卡器安全模块故障',
       portBusy: '端口被其他程序占用',
       notSupported: '本版本不支持该接入方式',
+      driverUnavailable: '读卡器驱动库无法加载',
       offline: '网络不通',
       retrying: '发送失败，稍后自动重试',
       rejected: '接收方拒收',
@@ -694,12 +718,7 @@ export const zhCN = {
   },
   /** The ID card reader: card kinds, what review says about a card, the installers' terminal test. */
   idCard: {
-    cardTypes: {
-      resident: '居民身份证',
-      hkMacauTaiwan: '港澳台居民居住证',
-      foreignPermanent: '外国人永久居留身份证（2017版）',
-      foreignPermanent2023: '外国人永久居留身份证（2023版）',
-    },
+    cardTypes: CARD_TYPE_NAMES,
     longTerm: '长期',
     fields: CARD_FIELDS,
     /** The identity panel of the intake's applicant step. */
@@ -762,6 +781,10 @@ export const zhCN = {
     fields: CARD_FIELDS,
     findingsNone: '未发现问题',
     photoNotDecoded: '有（未解码：本机未配置照片解码库）',
+    photoDecoded: '有（已解码，{width}×{height}）',
+    photoDecodeProblem: '有（未解码：{message}）',
+    photoWritten: '照片已保存到 {file}',
+    sdkOpened: '读卡器已连接（厂商驱动库 {library}，端口 {port}）',
     present: '有',
     absent: '无',
   },
@@ -799,6 +822,7 @@ export const zhCN = {
       serialDevice: '串口设备',
     },
     field: CARD_FIELDS,
+    cardType: CARD_TYPE_NAMES,
   },
   /** For an error code this version of the UI does not know. */
   errorFallback: '操作失败（错误代码 {code}）。请重试；如反复出现，请联系运维人员。',

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../../common/errors.ts';
 import type { CardIdentity } from '../../common/id-card.ts';
 import type { ByteTransport } from '../transport.ts';
+import { decodePhoto, type PhotoDecoder, type PhotoImage } from './photo.ts';
 import {
   decodeResponse,
   encodeCommand,
@@ -87,6 +88,8 @@ export interface ReaderOptions {
   timeouts?: Partial<Record<CommandName, number>>;
   /** Sends after the first, for a silent, damaged or foreign answer (default 2). */
   retries?: number;
+  /** The hall's licensed photo decoder; without one a read says the photo was not decoded and why. */
+  photoDecoder?: PhotoDecoder;
 }
 
 /** What one card gave: the identity, and the bytes that are not text. */
@@ -100,6 +103,10 @@ export interface CardRead {
   serial: Uint8Array;
   /** SHA-256 of text and photo: the same card reads to the same key. */
   key: string;
+  /** The photo decoded (by the hall's decoder, or by the reader's SDK). */
+  photoImage?: PhotoImage;
+  /** Why a photo the card holds was not decoded. */
+  photoProblem?: AppError;
 }
 
 export interface ReadOptions {
@@ -180,6 +187,7 @@ export class IdCardReader {
   private readonly parser = new FrameParser({ minLen: MIN_RESPONSE_LEN });
   private readonly timeouts: Record<CommandName, number>;
   private readonly retries: number;
+  private readonly photoDecoder: PhotoDecoder | undefined;
   private waiter: Waiter | undefined;
   private gone: AppError | undefined;
   private tail: Promise<unknown> = Promise.resolve();
@@ -192,6 +200,7 @@ export class IdCardReader {
   ) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.retries = options.retries ?? 2;
+    this.photoDecoder = options.photoDecoder;
     this.unsubscribe.push(
       transport.onData((chunk) => {
         this.stats.bytesRead += chunk.length;
@@ -269,6 +278,7 @@ export class IdCardReader {
       fingerprints: prints.length > 0 ? prints.slice() : undefined,
       serial,
       key,
+      ...(photo.length > 0 ? await decodePhoto(this.photoDecoder, photo) : {}),
     };
   }
 

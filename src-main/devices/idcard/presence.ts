@@ -16,6 +16,9 @@ import { AppError } from '../../common/errors.ts';
 import type { CardRead, IdCardReader, ReadOptions } from './driver.ts';
 import { CARD_ERRORS } from './status.ts';
 
+/** What the loop needs of a reader: the GA 467 driver, or a vendor SDK's (vendor-sdk.ts). */
+export type CardSource = Pick<IdCardReader, 'findCard' | 'selectCard' | 'readSelected'>;
+
 export type CardEvent =
   | { kind: 'placed'; card: CardRead }
   | { kind: 'removed' }
@@ -59,7 +62,7 @@ export class CardPresence {
   private readonly attemptsPerCard: number;
 
   constructor(
-    private readonly reader: IdCardReader,
+    private readonly reader: CardSource,
     private readonly listener: (event: CardEvent) => void,
     private readonly options: PresenceOptions = {},
   ) {

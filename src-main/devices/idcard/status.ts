@@ -94,5 +94,6 @@ export function isResendStatus(status: number): boolean {
 /** Error codes that are about the card on the reader, not the reader: reading may go on. */
 export const CARD_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'idcard.textInvalid',
+  'idcard.sdkCardTypeUnsupported',
   ...Object.values(MEANINGS).flatMap((m) => (m.card ? [m.code] : [])),
 ] as ErrorCode[]);

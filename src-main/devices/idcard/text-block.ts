@@ -47,6 +47,9 @@ type FieldName =
   | 'type'
   | 'reserved';
 
+/** The fields that hold text (all but the type code unit and the reserved bytes). */
+export type TextField = Exclude<FieldName, 'type' | 'reserved'>;
+
 /** Field widths in bytes, in block order (../shared/reference/id-card-reader.md). */
 export const LAYOUTS: Readonly<Record<CardType, ReadonlyArray<readonly [FieldName, number]>>> = {
   resident: [
@@ -167,6 +170,21 @@ export function decodeUcs2(bytes: Uint8Array, field: string): string {
   return text;
 }
 
+/**
+ * A field decoded from another encoding (a vendor SDK's GBK): padding (spaces, NULs) cut
+ * from both ends, and only text inside — a replacement character means bytes that were
+ * no text in that encoding.
+ */
+export function checkedText(decoded: string, field: string): string {
+  const text = decoded.replace(/^[\s\0]+|[\s\0]+$/g, '');
+  for (const char of text) {
+    if (!printable(char.codePointAt(0)!)) {
+      throw invalid(field, `code point U+${char.codePointAt(0)!.toString(16).toUpperCase()} is not text`);
+    }
+  }
+  return text;
+}
+
 /** `YYYYMMDD` → `YYYY-MM-DD`, a real date or an error. */
 function cardDate(text: string, field: string): string {
   if (!/^\d{8}$/.test(text)) throw invalid(field, 'not 8 digits');
@@ -192,22 +210,32 @@ export function parseTextBlock(block: Uint8Array): CardText {
     const unit = block[TYPE_OFFSET]! | (block[TYPE_OFFSET + 1]! << 8);
     throw new AppError('idcard.unknownCardType', `type code unit 0x${unit.toString(16).padStart(4, '0')} at byte 248`);
   }
-  const raw = new Map<FieldName, string>();
+  const raw: Partial<Record<TextField, string>> = {};
   let offset = 0;
   for (const [field, width] of LAYOUTS[cardType]) {
     if (field !== 'reserved' && field !== 'type') {
       const named = field === 'englishNameMore' ? 'englishName' : field;
-      raw.set(field, decodeUcs2(block.subarray(offset, offset + width), named));
+      raw[field] = decodeUcs2(block.subarray(offset, offset + width), named);
     }
     offset += width;
   }
-  const text = (field: FieldName) => raw.get(field) ?? '';
-  const required = (field: FieldName) => {
+  return cardFromFields(cardType, raw);
+}
+
+/**
+ * A card's text from its fields as text (padding cut), each checked against its form:
+ * the text block's fields, or the same fields a vendor SDK hands out one by one. Codes
+ * as the card stores them: sex a GB/T 2261.1 digit, nation a GB/T 3304 code, dates
+ * `YYYYMMDD`, `长期` for a validity without end.
+ */
+export function cardFromFields(cardType: CardType, raw: Partial<Record<TextField, string>>): CardText {
+  const text = (field: TextField) => raw[field] ?? '';
+  const required = (field: TextField) => {
     const value = text(field);
     if (value === '') throw invalid(field, 'empty');
     return value;
   };
-  const optional = (field: FieldName) => (text(field) === '' ? undefined : text(field));
+  const optional = (field: TextField) => (text(field) === '' ? undefined : text(field));
 
   const sexCode = text('sex');
   if (!Object.prototype.hasOwnProperty.call(SEX_CODES, sexCode)) throw invalid('sex', 'not a GB/T 2261.1 code');

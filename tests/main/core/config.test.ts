@@ -96,9 +96,30 @@ describe('config', () => {
       JSON.stringify(withReader({ transport: 'serial', serial: { path: 'COM3', baudRate: 9600 } })),
     );
     expect(loadConfig(dir).devices.idCardReader).toEqual({ transport: 'serial', serial: { path: 'COM3', baudRate: 9600 } });
-    for (const wrong of [{ transport: 'uvc' }, { transport: 'tcp', host: 'x', port: 9100 }, { transport: 'serial' }]) {
+    for (const wrong of [
+      { transport: 'uvc' },
+      { transport: 'tcp', host: 'x', port: 9100 },
+      { transport: 'serial' },
+      { transport: 'vendor-sdk', vendorSdk: { library: '/opt/termb/libtermb.so' } },
+      { transport: 'serial', serial: { path: 'COM3' }, photoDecoder: { library: '' } },
+    ]) {
       expect(configError(withReader(wrong)).detail).toContain('devices.idCardReader');
     }
+  });
+
+  it('takes a vendor SDK (library and port) and a photo decoder library for the ID card reader', () => {
+    const withReader = (idCardReader: unknown) => ({ ...valid, devices: { idCardReader } });
+    const dir = tempDir();
+    const sdk = { transport: 'vendor-sdk', vendorSdk: { library: 'C:\\termb\\termb.dll', port: 1001 } };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(withReader(sdk)));
+    expect(loadConfig(dir).devices.idCardReader).toEqual(sdk);
+    const decoded = { transport: 'serial', serial: { path: '/dev/ttyACM0' }, photoDecoder: { library: '/opt/wlt/libwlt.so' } };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(withReader(decoded)));
+    expect(loadConfig(dir).devices.idCardReader).toEqual({
+      transport: 'serial',
+      serial: { path: '/dev/ttyACM0', baudRate: 115200 },
+      photoDecoder: { library: '/opt/wlt/libwlt.so', unpackFlag: 0 },
+    });
   });
 
   it('says so when the file is not JSON', () => {

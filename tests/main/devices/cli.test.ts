@@ -1,14 +1,20 @@
 // The installers' terminal test, `npm run device -- …`, run as installers run it: a
 // process started with npm, against the card-reader simulator on a real pty.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runDeviceCli, type Output } from '../../../src-main/devices/cli.ts';
 import { DECK } from '../../../src-main/devices/idcard/deck.ts';
 import { IdCardReader } from '../../../src-main/devices/idcard/driver.ts';
+import { bmpFromBgr } from '../../../src-main/devices/idcard/photo.ts';
 import { SIMULATOR_SAM_ID } from '../../../src-main/devices/idcard/simulator.ts';
 import { openSerialTransport } from '../../../src-main/devices/serial-transport.ts';
+import { tempDir } from '../helpers.ts';
 import { onCleanup, simulatorOnPty } from './idcard/rig.ts';
+import { compileLibrary, ensureAddon, expectedBgr, FakeTermb } from './native/rig.ts';
+
+beforeAll(ensureAddon, 600_000);
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
@@ -97,6 +103,81 @@ describe('npm run device', () => {
       expect(io.errLines[1]).toMatch(/^error: /);
     }
   });
+
+  it('idcard read --photo-decoder LIB --photo-out FILE decodes the photo and writes it as a BMP', async () => {
+    const { emulator, port } = await simulatorOnPty();
+    const decoder = compileLibrary('fake-wlt');
+    const out = join(tempDir(), 'photo.bmp');
+    emulator.place(2);
+    const run = await device(['idcard', 'read', '--port', port, '--json', '--photo-decoder', decoder, '--photo-out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(jsonOf(run.stdout).photo).toEqual({ present: true, decoded: true });
+    expect(run.stderr).toContain(`照片已保存到 ${out}`);
+    expect(new Uint8Array(readFileSync(out))).toEqual(bmpFromBgr(expectedBgr(DECK[1]!.photo), 102, 126));
+
+    // The same in Chinese lines.
+    const io = capture();
+    expect(await runDeviceCli(['idcard', 'read', '--port', port, '--photo-decoder', decoder], io)).toBe(0);
+    expect(io.outLines).toContain('照片：有（已解码，102×126）');
+  }, 60_000);
+
+  it('without a decoder the photo is said undecoded; --photo-out then fails; a decoder that does not load fails at once', async () => {
+    const { emulator, port } = await simulatorOnPty();
+    emulator.place(1);
+    let io = capture();
+    expect(await runDeviceCli(['idcard', 'read', '--port', port, '--json'], io)).toBe(0);
+    expect(JSON.parse(io.outLines[0]!).photo).toEqual({
+      present: true,
+      decoded: false,
+      problem: 'idcard.photoDecoderNotConfigured',
+    });
+
+    io = capture();
+    const out = join(tempDir(), 'photo.bmp');
+    expect(await runDeviceCli(['idcard', 'read', '--port', port, '--photo-out', out], io)).toBe(1);
+    expect(io.outLines).toContain('照片：有（未解码：本机未配置照片解码库）');
+    expect(io.errLines.at(-1)).toMatch(/^error: idcard\.photoDecoderNotConfigured: /);
+    expect(existsSync(out)).toBe(false);
+
+    io = capture();
+    expect(await runDeviceCli(['idcard', 'read', '--port', port, '--photo-decoder', '/nonexistent/libwlt.so'], io)).toBe(1);
+    expect(io.errLines[0]).toMatch(/^失败：证件照片解码库无法使用/);
+    expect(io.errLines[1]).toMatch(/^error: idcard\.photoDecoderMissing: .*device\.libraryLoadFailed/);
+  });
+
+  it('idcard read --sdk LIB --sdk-port N reads through the vendor SDK, with its photo', async () => {
+    const termb = new FakeTermb();
+    const card = DECK[3]!;
+    const bmp = bmpFromBgr(new Uint8Array(102 * 126 * 3).fill(0x40), 102, 126);
+    writeFileSync(join(termb.dir, 'zp.bmp'), bmp);
+    termb.place(card.text, { bmpFile: join(termb.dir, 'zp.bmp') });
+    const out = join(termb.dir, 'out.bmp');
+    const args = ['idcard', 'read', '--sdk', termb.library, '--sdk-port', '1001', '--json', '--photo-out', out];
+    const run = await device(args);
+    expect(run.code, run.stderr).toBe(0);
+    const { validFrom, validTo, ...rest } = card.text;
+    expect(jsonOf(run.stdout)).toMatchObject({ ...rest, validFrom, validTo, photo: { present: true, decoded: true } });
+    expect(new Uint8Array(readFileSync(out))).toEqual(bmp);
+    expect(termb.calls()[0]).toBe('CVR_InitComm 1001');
+
+    let io = capture();
+    expect(await runDeviceCli(['idcard', 'probe', '--sdk', termb.library, '--sdk-port', '1001'], io)).toBe(0);
+    expect(io.outLines).toEqual([`读卡器已连接（厂商驱动库 ${termb.library}，端口 1001）`]);
+
+    termb.set({ init: 0 });
+    io = capture();
+    expect(await runDeviceCli(['idcard', 'read', '--sdk', termb.library, '--sdk-port', '5'], io)).toBe(1);
+    expect(io.errLines[0]).toMatch(/^失败：读卡器未连接，或厂商驱动库的端口号 5 设置有误/);
+
+    for (const wrong of [
+      ['idcard', 'read', '--sdk', termb.library],
+      ['idcard', 'read', '--sdk', termb.library, '--sdk-port', '1001', '--port', '/dev/ttyACM0'],
+      ['idcard', 'read', '--sdk', termb.library, '--sdk-port', '1001', '--photo-decoder', '/x.so'],
+    ]) {
+      io = capture();
+      expect(await runDeviceCli(wrong, io)).toBe(2);
+    }
+  }, 60_000);
 
   it('list prints the serial ports (or says there are none)', async () => {
     const io = capture();

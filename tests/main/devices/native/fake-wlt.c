@@ -1,0 +1,32 @@
+/*
+ * A stand-in for a licensed WLT photo decoder, for the tests: the same entry point as the
+ * vendors' (int unpack(char *src, char *dst, int bmpSave), 1 on success) and a picture
+ * that follows from the input bytes, so a test can compute what it must get.
+ *
+ *   blue  = src[(x + y) % 1024] + x      first byte 0xEE: returns -5 (vendors: "not licensed")
+ *   green = src[(x * y) % 1024] + y      first byte 0xDD: sleeps 2 s first (a decoder that hangs)
+ *   red   = bmpSave + x + y
+ *
+ * Built with -DWITHOUT_UNPACK it has no unpack at all (a library that is not a decoder).
+ */
+#include <unistd.h>
+
+#ifndef WITHOUT_UNPACK
+int unpack(char *src, char *dst, int bmpSave) {
+  const unsigned char *in = (const unsigned char *)src;
+  unsigned char *out = (unsigned char *)dst;
+  if (in[0] == 0xEE) return -5;
+  if (in[0] == 0xDD) usleep(2000 * 1000);
+  for (int y = 0; y < 126; y++) {
+    for (int x = 0; x < 102; x++) {
+      unsigned char *pixel = out + (y * 102 + x) * 3;
+      pixel[0] = (unsigned char)(in[(x + y) % 1024] + x);
+      pixel[1] = (unsigned char)(in[(x * y) % 1024] + y);
+      pixel[2] = (unsigned char)(bmpSave + x + y);
+    }
+  }
+  return 1;
+}
+#else
+int GetBmp(char *file, int intf) { return file && intf ? 1 : 0; }
+#endif
