@@ -2,8 +2,13 @@
 // simulator (the real GA 467 driver and presence loop in the core, fed by the emulator)
 // is given a card from the screen, the applicant's identity fills itself, and the next
 // applicant's intake starts empty until their own card is placed. At the window's 1366×768.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, test } from './browser-host.ts';
+import { demoConfig } from '../../src-main/common/hall-config.ts';
+import { expect, startHost, test } from './browser-host.ts';
 import { signInNewClerk } from './flows.ts';
 
 /** The reader's entry on the status bar. */
@@ -50,7 +55,7 @@ test('a card placed on the reader fills the identity panel; the next applicant s
   await expect(panel.getByText(/至 长期/)).toBeVisible();
   await expect(panel.getByText(/证件核验通过/)).toBeVisible();
   // The demo has no licensed photo decoder: it says so and works on.
-  await expect(panel.getByRole('img', { name: /照片未解码/ })).toBeVisible();
+  await expect(panel.getByRole('img', { name: /本机未配置证件照片解码库/ })).toBeVisible();
   await expect(readerHealth(page)).toContainText('证件已读取');
   await page.screenshot({ path: test.info().outputPath('identity-card-read-1366x768.png') });
 
@@ -72,4 +77,30 @@ test('a card placed on the reader fills the identity panel; the next applicant s
   await expect(page.getByTestId('id-card-applicant').getByText('李秀英')).toBeVisible();
   await expect(page.getByTestId('id-number-applicant')).toHaveText('310115********048X');
   await page.screenshot({ path: test.info().outputPath('identity-next-applicant-1366x768.png') });
+});
+
+test('with the hall’s photo decoder configured, the panel shows the card’s photo', async ({ page }) => {
+  // The demo profile as config.json, its simulated reader given a decoder: the stand-in C
+  // library of the device tests (same entry point as the vendors', unpack), built here.
+  const dataDir = mkdtempSync(join(tmpdir(), 'tongban-e2e-photo-'));
+  const library = join(dataDir, 'libfake-wlt.so');
+  execFileSync('gcc', ['-shared', '-fPIC', '-O1', '-o', library, join('tests', 'main', 'devices', 'native', 'fake-wlt.c')]);
+  const config = demoConfig();
+  config.devices.idCardReader = { transport: 'simulated', photoDecoder: { library, unpackFlag: 0 } };
+  writeFileSync(join(dataDir, 'config.json'), JSON.stringify(config, null, 2));
+  const host = await startHost({ dataDir });
+  try {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await signInNewClerk(page, host.url);
+    await newSocialSecurityCardIntake(page);
+    await placeCard(page, /阿依古丽/);
+    const photo = page.getByTestId('id-card-applicant').getByRole('img', { name: '证件照片' });
+    await expect(photo).toBeVisible();
+    // The decoder's 102×126 picture, shown as the BMP the core made of it.
+    await expect.poll(() => photo.evaluate((img: HTMLImageElement) => `${img.naturalWidth}×${img.naturalHeight}`)).toBe('102×126');
+    await page.screenshot({ path: test.info().outputPath('identity-photo-1366x768.png') });
+  } finally {
+    await host.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

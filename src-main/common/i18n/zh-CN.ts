@@ -726,6 +726,7 @@ export const zhCN = {
       photo: '证件照片',
       noPhoto: '证件内无照片',
       photoNotDecoded: '照片未解码：本机未配置照片解码库',
+      photoNotShown: '照片未显示（详见提示）',
       photoOnlyWhileRead: '照片仅在读卡后短时显示',
       showNumber: '显示完整号码',
       hideNumber: '隐藏号码',

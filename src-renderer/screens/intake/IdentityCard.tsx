@@ -124,16 +124,18 @@ function CardPhotoView({ photo }: { photo: CardPhoto | undefined }) {
   }, [url]);
 
   if (url) return <img className="id-card-photo" src={url} alt={t('idCard.panel.photo')} width={102} height={126} />;
-  const why = !photo
-    ? t('idCard.panel.photoOnlyWhileRead')
+  // The box says it briefly; why (a decoder's problem can be long) is its accessible name and tooltip.
+  const [short, why] = !photo
+    ? [t('idCard.panel.photoOnlyWhileRead'), t('idCard.panel.photoOnlyWhileRead')]
     : !photo.present
-      ? t('idCard.panel.noPhoto')
-      : photo.problem
-        ? errorMessage(photo.problem.code, photo.problem.params)
-        : t('idCard.panel.photoNotDecoded');
+      ? [t('idCard.panel.noPhoto'), t('idCard.panel.noPhoto')]
+      : [
+          t('idCard.panel.photoNotShown'),
+          photo.problem ? errorMessage(photo.problem.code, photo.problem.params) : t('idCard.panel.photoNotDecoded'),
+        ];
   return (
     <div className="id-card-photo id-card-photo-missing" role="img" aria-label={why} title={why}>
-      <span>{why}</span>
+      <span aria-hidden="true">{short}</span>
     </div>
   );
 }
