@@ -29,6 +29,7 @@ import {
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { AppError } from '../common/errors.ts';
 import { mapStoreError } from './database.ts';
 import { errorCode, fsyncDir, fsyncDirSync } from './fs-sync.ts';
@@ -57,12 +58,15 @@ interface OpenBlob {
   chunkSize: number;
   chunkCount: number;
   plainSize: number;
-  /**
-   * Where each sealed chunk is read, reused for the next: decryption copies the plaintext
-   * out, so sending a large blob makes half the short-lived Buffers it would otherwise.
-   */
+  /** Where each sealed chunk is read, reused for the next. */
   sealed: Buffer;
 }
+
+/**
+ * The decrypted chunks `openRange` handed out that `release` may give back: only the
+ * store's own, each the whole of its ArrayBuffer.
+ */
+const releasable = new WeakSet<ArrayBufferLike>();
 
 export class BlobStore {
   readonly rootDir: string;
@@ -108,6 +112,7 @@ export class BlobStore {
       await write(header);
       // A full chunk is sealed only once more data arrives, since only then is it known not to be the last.
       const pending = Buffer.allocUnsafe(CHUNK_SIZE);
+      const sealed = Buffer.allocUnsafe(CHUNK_SIZE + TAG_BYTES);
       let fill = 0;
       let index = 0;
       let size = 0;
@@ -118,7 +123,7 @@ export class BlobStore {
         let offset = 0;
         while (offset < piece.length) {
           if (fill === CHUNK_SIZE) {
-            await write(seal(key, header, index++, false, pending));
+            await write(seal(key, header, index++, false, pending, sealed));
             fill = 0;
           }
           const n = Math.min(CHUNK_SIZE - fill, piece.length - offset);
@@ -127,7 +132,7 @@ export class BlobStore {
           offset += n;
         }
       }
-      await write(seal(key, header, index, true, pending.subarray(0, fill)));
+      await write(seal(key, header, index, true, pending.subarray(0, fill), sealed));
       await file.sync();
       await file.close();
       handle = undefined;
@@ -167,7 +172,11 @@ export class BlobStore {
     const blob = await this.#open(sha256);
     try {
       const hash = createHash('sha256');
-      for (let i = 0; i < blob.chunkCount; i++) hash.update(await readChunk(blob, i));
+      for (let i = 0; i < blob.chunkCount; i++) {
+        const plain = await readChunk(blob, i);
+        hash.update(plain);
+        freeBuffer(plain);
+      }
       if (hash.digest('hex') !== sha256) throw corrupt(sha256, 'content does not match its id');
     } finally {
       await blob.handle.close();
@@ -198,12 +207,23 @@ export class BlobStore {
       const last = Math.floor((endExclusive - 1) / blob.chunkSize);
       for (let i = first; i <= last; i++) {
         const plain = await readChunk(blob, i);
+        if (plain.byteOffset === 0 && plain.byteLength === plain.buffer.byteLength) releasable.add(plain.buffer);
         const base = i * blob.chunkSize;
         yield plain.subarray(Math.max(0, start - base), Math.min(plain.length, endExclusive - base));
       }
     } finally {
       await blob.handle.close();
     }
+  }
+
+  /**
+   * Gives back the memory of a piece `openRange` yielded, at once instead of at the next
+   * garbage collection; the piece (and every view of its chunk) is empty afterwards. Only
+   * for a piece nothing reads any more — a socket write that has completed, not one in
+   * flight. Anything else is left alone; not calling it is fine (the collector frees it).
+   */
+  release(piece: Uint8Array): void {
+    if (releasable.delete(piece.buffer)) freeArrayBuffer(piece.buffer);
   }
 
   /** Plaintext size, from the file size (the header is read, no chunk is decrypted). */
@@ -462,12 +482,17 @@ function nonce(index: number, final: boolean): Buffer {
   return iv;
 }
 
-function seal(key: Buffer, header: Buffer, index: number, final: boolean, plain: Buffer): Buffer {
+/** Seals one chunk into `out` (reused from chunk to chunk) and returns the part written. */
+function seal(key: Buffer, header: Buffer, index: number, final: boolean, plain: Buffer, out: Buffer): Buffer {
   const cipher = createCipheriv('aes-256-gcm', key, nonce(index, final), { authTagLength: TAG_BYTES });
   cipher.setAAD(header);
-  const body = cipher.update(plain);
-  const tail = cipher.final();
-  return Buffer.concat([body, tail, cipher.getAuthTag()]);
+  let length = 0;
+  for (const part of [cipher.update(plain), cipher.final()]) {
+    length += part.copy(out, length);
+    freeBuffer(part);
+  }
+  length += cipher.getAuthTag().copy(out, length);
+  return out.subarray(0, length);
 }
 
 async function readChunk(blob: OpenBlob, index: number): Promise<Buffer> {
@@ -485,6 +510,40 @@ async function readChunk(blob: OpenBlob, index: number): Promise<Buffer> {
   } catch (error) {
     throw corrupt(blob.id, `chunk ${index} failed authentication`, error);
   }
+}
+
+/**
+ * Frees a Buffer's memory now rather than at a garbage collection: for the Buffers the
+ * ciphers return, which Node allocates anew for every chunk (it has no way to decrypt
+ * into a Buffer of the caller's). Without this, sending or verifying 1 GiB leaves 1 GiB of
+ * 64 KiB Buffers to the collector, which takes them once 32 MiB of young ones have piled
+ * up — and glibc keeps part of what it then frees. Only for a Buffer that is the whole
+ * of its ArrayBuffer (never a slice of Node's shared pool) and that nothing reads any more.
+ *
+ * Transferring an ArrayBuffer detaches it: its memory goes with the message and every
+ * view of it becomes empty. A port that is closed drops the message, memory and all.
+ */
+function freeBuffer(buffer: Uint8Array): void {
+  if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength) freeArrayBuffer(buffer.buffer);
+}
+
+function freeArrayBuffer(memory: ArrayBufferLike): void {
+  if (memory.byteLength === 0) return;
+  try {
+    drop().postMessage(null, [memory as ArrayBuffer]);
+  } catch {
+    // Not transferable after all (a SharedArrayBuffer, say): the collector frees it.
+  }
+}
+
+let closedPort: MessagePort | undefined;
+function drop(): MessagePort {
+  if (!closedPort) {
+    const { port1 } = new MessageChannel();
+    port1.close();
+    closedPort = port1;
+  }
+  return closedPort;
 }
 
 async function writeFully(handle: FileHandle, buffer: Buffer, position: number): Promise<void> {

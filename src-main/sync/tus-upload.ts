@@ -6,12 +6,12 @@
 // app resumes instead of starting over.
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
-import { Readable } from 'node:stream';
 import type * as Tus from 'tus-js-client';
 import type { DetailedError, UploadOptions } from 'tus-js-client';
 import { isAppError } from '../common/errors.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import { parseRetryAfter } from './backoff.ts';
+import { NodeTusStack, type StreamedBody } from './tus-http.ts';
 import { DepartmentError, Halt, StepAborted } from './failures.ts';
 import { ErrorBody, UPLOAD_METADATA } from '../common/sync-protocol.ts';
 
@@ -64,7 +64,7 @@ function loadTus(): Promise<typeof Tus> {
  * StepAborted (the signal).
  */
 export async function tusUpload(input: TusUploadInput): Promise<void> {
-  const { DefaultHttpStack, Upload } = await loadTus();
+  const { Upload } = await loadTus();
   return new Promise<void>((resolve, reject) => {
     if (input.signal.aborted) {
       reject(new StepAborted('upload not started: stopping'));
@@ -114,7 +114,7 @@ export async function tusUpload(input: TusUploadInput): Promise<void> {
       removeFingerprintOnSuccess: false,
       fingerprint: async () => null as unknown as string,
       fileReader: reader.fileReader,
-      httpStack: new DefaultHttpStack({ agent: input.agent }),
+      httpStack: new NodeTusStack(input.agent),
       onUploadUrlAvailable: () => {
         // Synchronous by design: tus-js-client sends the first PATCH only after this returns,
         // and a throw here ends the upload with that error before any byte or token goes out.
@@ -141,9 +141,11 @@ export async function tusUpload(input: TusUploadInput): Promise<void> {
 }
 
 /**
- * tus-js-client's file reader over the blob store. Each slice is a stream of decrypted,
- * authenticated 64 KiB pieces of its range, with its length for Content-Length: a PATCH
- * starts sending at once and memory stays small whatever the chunk size. A piece that
+ * tus-js-client's file reader over the blob store. Each slice is the decrypted,
+ * authenticated 64 KiB pieces of its range, read as the request sends them, with its
+ * length for Content-Length: a PATCH starts sending at once and memory stays small
+ * whatever the chunk size. Each piece goes back to the blob store once the socket has
+ * taken it (see tus-http.ts), so a large file leaves no garbage behind. A piece that
  * fails to read (a blob damaged under way) ends the upload with that error.
  */
 function blobReader(
@@ -151,16 +153,21 @@ function blobReader(
   onReadFailure: (error: unknown) => void,
 ): { fileReader: NonNullable<UploadOptions['fileReader']>; release(): void } {
   async function* pieces(start: number, end: number): AsyncGenerator<Buffer> {
-    for await (const piece of input.blobs.openRange(input.sha256, start, end)) {
-      input.onRead?.(piece.length);
-      yield piece;
+    try {
+      for await (const piece of input.blobs.openRange(input.sha256, start, end)) {
+        input.onRead?.(piece.length);
+        yield piece;
+      }
+    } catch (error) {
+      onReadFailure(error);
+      throw error;
     }
   }
-  // The range on the wire. A cut leaves it paused half-read, holding the blob file open;
-  // destroying it ends the generator, which closes the file.
-  let current: Readable | undefined;
+  // The range on the wire. A cut leaves it half-read, holding the blob file open; ending
+  // the generator closes the file.
+  let current: AsyncGenerator<Buffer> | undefined;
   const release = () => {
-    current?.destroy();
+    void current?.return(undefined).catch(() => undefined);
     current = undefined;
   };
   return {
@@ -174,10 +181,13 @@ function blobReader(
             const stop = Math.max(start, Math.min(end, input.size));
             const done = stop >= input.size;
             if (stop === start) return { value: Object.assign(Buffer.alloc(0), { size: 0 }), done };
-            current = Readable.from(pieces(start, stop), { objectMode: false });
-            // pipe() does not pass errors on: without this the request would wait for bytes that never come.
-            current.once('error', onReadFailure);
-            return { value: Object.assign(current, { size: stop - start }), done };
+            current = pieces(start, stop);
+            const body: StreamedBody = {
+              size: stop - start,
+              pieces: current,
+              written: (piece) => input.blobs.release(piece),
+            };
+            return { value: body, done };
           },
           close: release,
         };

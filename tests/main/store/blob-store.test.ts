@@ -135,6 +135,42 @@ describe('BlobStore ranges', () => {
     }
   });
 
+  it('gives back a range piece on release, and nothing that is not its own', async () => {
+    const { store } = newStore();
+    const data = randomBytes(3 * CHUNK + 100);
+    const { sha256: id } = await store.put(data);
+    // A range starting and ending inside chunks: the pieces are views of whole decrypted chunks.
+    const start = 10;
+    const end = 3 * CHUNK + 50;
+    let offset = start;
+    let pieces = 0;
+    for await (const piece of store.openRange(id, start, end)) {
+      expect(piece.equals(data.subarray(offset, offset + piece.length))).toBe(true);
+      offset += piece.length;
+      const whole = piece.buffer;
+      store.release(piece);
+      // Its memory is gone: the piece and every view of its chunk are empty now.
+      expect(piece.length).toBe(0);
+      expect(whole.byteLength).toBe(0);
+      store.release(piece); // twice: nothing happens
+      pieces++;
+    }
+    expect(offset).toBe(end);
+    expect(pieces).toBe(4);
+
+    // A Buffer the store did not hand out, a slice of Node's shared pool or not, is left alone.
+    const pooled = Buffer.from('kept');
+    const own = Buffer.alloc(CHUNK, 7);
+    store.release(pooled);
+    store.release(own);
+    expect(pooled.toString()).toBe('kept');
+    expect(own.length).toBe(CHUNK);
+    // Pieces read without release are whole, and the blob reads and verifies as before.
+    expect((await collect(store.openRange(id, 0, data.length))).equals(data)).toBe(true);
+    await store.verify(id);
+    expect((await store.read(id)).equals(data)).toBe(true);
+  });
+
   it('works on an empty blob', async () => {
     const { store } = newStore();
     const { sha256: id } = await store.put(new Uint8Array(0));
