@@ -190,7 +190,7 @@ export function DemoCardReader() {
 
   if (cards.length === 0) return null;
   return (
-    <fieldset className="panel demo-reader">
+    <fieldset className="panel demo-reader" data-not-a-field>
       <legend>{t('idCard.demo.title')}</legend>
       <div className="reader-row">
         <label htmlFor={selectId}>{t('idCard.demo.card')}</label>

@@ -37,11 +37,15 @@ import { isEmptyPerson, stepAfter } from './wizard-model.ts';
 const FIELD_SELECTOR =
   'input:not([type="hidden"]):not([type="file"]):not(:disabled), select:not(:disabled), textarea:not(:disabled)';
 
-/** The step's fields in document order (some DOMs return a selector list's matches grouped by selector). */
+/**
+ * The step's fields in document order (some DOMs return a selector list's matches grouped
+ * by selector), without those of a part marked `data-not-a-field` (the demo's simulated
+ * card reader): Enter never walks into them, nor does a step land there.
+ */
 function fieldsIn(container: HTMLElement | null, selector = FIELD_SELECTOR): HTMLElement[] {
-  return [...(container?.querySelectorAll<HTMLElement>(selector) ?? [])].sort((a, b) =>
-    a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1,
-  );
+  return [...(container?.querySelectorAll<HTMLElement>(selector) ?? [])]
+    .filter((field) => !field.closest('[data-not-a-field]'))
+    .sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
 }
 
 interface WizardProps {
