@@ -388,7 +388,12 @@ export class IntakeService {
       clerk,
       config: this.deps.config,
       sealedAt: now,
-      numbers: (kinds) => this.packets.nextDocumentNumbers(this.deps.config.hall.id, kinds, review.receivedOn),
+      numbers: (kinds) =>
+        this.packets.nextDocumentNumbers(
+          { hallId: this.deps.config.hall.id, windowId: this.deps.config.window.id },
+          kinds,
+          review.receivedOn,
+        ),
     });
     // The worker's word on what it drew as boxes; the table the check used should have said the same.
     this.checkConfirmed(

@@ -179,22 +179,39 @@ export class PacketStore {
     });
   }
 
-  /** Allocates the next number of each series; numbers are never reused. */
-  nextDocumentNumbers(hallId: string, kinds: readonly NoticeKind[], day: string): Record<NoticeKind, string> {
+  /**
+   * Allocates the next number of each series; numbers are never reused. A series is
+   * (hall, window, kind, year): each window PC keeps its own counters, so the window's id
+   * in the number is what keeps two windows of one hall from issuing the same number.
+   * Series from before the window was part of them (keyed hall/kind/year) stay in the
+   * table unused; the new numbers cannot repeat theirs, which had no window part.
+   */
+  nextDocumentNumbers(
+    issuer: { hallId: string; windowId: string },
+    kinds: readonly NoticeKind[],
+    day: string,
+  ): Record<NoticeKind, string> {
     const year = day.slice(0, 4);
+    const { hallId, windowId } = issuer;
     return this.db.transaction(() => {
       const numbers = {} as Record<NoticeKind, string>;
       for (const kind of kinds) {
-        const series = `${hallId}/${SERIES_CODE[kind]}/${year}`;
+        // A JSON array: ids may hold any character, and no two series may share a key.
+        const series = JSON.stringify([hallId, windowId, SERIES_CODE[kind], year]);
         const { last } = this.db
           .prepare<[string], { last: number }>(
             `INSERT INTO document_counters (series, last) VALUES (?, 1)
              ON CONFLICT (series) DO UPDATE SET last = last + 1 RETURNING last`,
           )
           .get(series)!;
-        numbers[kind] = `${hallId}-${SERIES_CODE[kind]}-${year}-${String(last).padStart(6, '0')}`;
+        numbers[kind] = documentNumber(hallId, windowId, SERIES_CODE[kind], year, last);
       }
       return numbers;
     })();
   }
+}
+
+/** `{hall}-{window}-{kind code}-{year}-{000001}`: at most 64 + 64 + 2 + 4 + 7 + 4 characters (MAX_DOCUMENT_NUMBER). */
+export function documentNumber(hallId: string, windowId: string, code: string, year: string, seq: number): string {
+  return `${hallId}-${windowId}-${code}-${year}-${String(seq).padStart(6, '0')}`;
 }
