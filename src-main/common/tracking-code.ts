@@ -96,3 +96,19 @@ export function isTrackingCode(value: string): boolean {
 export function trackingUrl(template: string, code: string): string {
   return template.split('{code}').join(code);
 }
+
+/** The reference department inbox's public status page: `GET /track/:code`. */
+export const TRACKING_PAGE_PATH = '/track';
+
+/**
+ * The tracking URL template a config's `tracking.urlTemplate` names: itself, or for
+ * `embedded` the status page of the demo inbox at `embeddedBaseUrl` (undefined while it is
+ * not running: the receipt then carries the bare code).
+ */
+export function resolveTrackingTemplate(
+  configured: string | undefined,
+  embeddedBaseUrl: string | undefined,
+): string | undefined {
+  if (configured !== 'embedded') return configured;
+  return embeddedBaseUrl === undefined ? undefined : `${embeddedBaseUrl}${TRACKING_PAGE_PATH}/{code}`;
+}
