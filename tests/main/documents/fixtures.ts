@@ -33,7 +33,7 @@ export function receipt(overrides: Partial<ReceiptModel> = {}): ReceiptModel {
     materials: CARD_MATERIALS,
     contact,
     committedDeadline: { date: '2026-12-09', workingDays: 10, provisional: false },
-    tracking: { number: '7K3M-Q9XD-4RT6' },
+    tracking: { number: '7K3M-Q9XD-4RW1' },
     ...overrides,
   };
 }

@@ -25,7 +25,7 @@ describe('receipt (申请材料接收凭证)', () => {
     expect(text.indexOf('沿此线剪开')).toBeLessThan(text.indexOf('第二联'));
 
     expect(all).toContain('编号：xc-zwfw-W03-SJ-2026-000007');
-    expect(all).toContain('查询号：7K3M-Q9XD-4RT6');
+    expect(all).toContain('查询号：7K3M-Q9XD-4RW1');
     expect(all).toContain('申请人：欧阳晓燕（居民身份证：110102********242X）');
     expect(all).toContain('代办人：李建国（居民身份证：130102********1233）');
     // The full ID numbers are not on paper.
@@ -54,8 +54,8 @@ describe('receipt (申请材料接收凭证)', () => {
   });
 
   it('puts the tracking URL in the QR code when the hall has one, and says it can be scanned', async () => {
-    const url = 'https://zwfw.example.gov.cn/track/7K3M-Q9XD-4RT6';
-    const { file } = await renderToFile(receipt({ tracking: { number: '7K3M-Q9XD-4RT6', url } }));
+    const url = 'https://zwfw.example.gov.cn/track/7K3M-Q9XD-4RW1';
+    const { file } = await renderToFile(receipt({ tracking: { number: '7K3M-Q9XD-4RW1', url } }));
     expect(await decodeQr(file, 1, 'top')).toBe(url);
     const all = flat(await pdfText(file));
     expect(all.match(/扫码查询办理进度/g)).toHaveLength(2);
