@@ -77,15 +77,7 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
 
   await app.register(async (scope) => {
     await scope.register(formbody, { bodyLimit: 64 * 1024 });
-    scope.addHook('onSend', async (_request, reply) => {
-      reply.header(
-        'content-security-policy',
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-      );
-      reply.header('x-content-type-options', 'nosniff');
-      reply.header('referrer-policy', 'no-referrer');
-      reply.header('cache-control', 'no-store');
-    });
+    scope.addHook('onSend', async (_request, reply) => pageHeaders(reply));
     scope.setErrorHandler((error, request, reply) => {
       const known = error instanceof InboxError;
       if (!known) scope.log.error({ err: error }, 'approver page failed');
@@ -245,16 +237,27 @@ function decisionFrom(form: Record<string, unknown>): Decision {
 
 // ── pages ────────────────────────────────────────────────────────────────────
 
-function html(reply: FastifyReply, body: string): FastifyReply {
+/** Every page's headers: no script, no framing, nothing cached, no referrer. */
+export function pageHeaders(reply: FastifyReply): void {
+  reply.header(
+    'content-security-policy',
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  );
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('referrer-policy', 'no-referrer');
+  reply.header('cache-control', 'no-store');
+}
+
+export function html(reply: FastifyReply, body: string): FastifyReply {
   return reply.header('content-type', 'text/html; charset=utf-8').send(body);
 }
 
-function esc(value: unknown): string {
+export function esc(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** China Standard Time (UTC+8, no daylight saving), minutes. */
-function cst(ms: number | null): string {
+export function cst(ms: number | null): string {
   if (ms === null) return '—';
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
@@ -267,7 +270,7 @@ const STYLE = `
   pre { background: #f6f8fa; padding: 1rem; overflow: auto; max-height: 30rem; } nav a { margin-right: .8rem; }
   textarea, input[type=text], input[type=password] { width: 28rem; max-width: 100%; }`;
 
-function page(title: string, body: string, found?: Session): string {
+export function page(title: string, body: string, found?: Session): string {
   const logout = found
     ? `<form method="post" action="/approver/logout" style="float:right"><input type="hidden" name="csrf" value="${esc(found.csrf)}">` +
       `${esc(found.approver)} <button>${zh.page.logout}</button></form>`

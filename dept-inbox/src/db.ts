@@ -145,7 +145,25 @@ const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'tracking codes',
+    up(db) {
+      // The 查询号 a window put in the manifest (optional in the protocol), for the public
+      // status page. Not UNIQUE: every version of a packet carries its code.
+      db.exec(`
+        ALTER TABLE packets ADD COLUMN tracking_code TEXT;
+        UPDATE packets SET tracking_code = ${trackingCodeOf('manifest')};
+        CREATE INDEX packets_tracking_code ON packets (tracking_code) WHERE tracking_code IS NOT NULL;
+      `);
+    },
+  },
 ];
+
+/** SQL for the manifest's `trackingCode` when it is a string (the protocol checked its form). */
+function trackingCodeOf(manifest: string): string {
+  return `CASE WHEN json_type(${manifest}, '$.trackingCode') = 'text' THEN json_extract(${manifest}, '$.trackingCode') END`;
+}
 
 export interface WindowRow {
   window_id: string;
@@ -179,6 +197,8 @@ export interface PacketRow {
   received_at: number | null;
   department_reference: string | null;
   updated_at: number;
+  /** 查询号 from the manifest, when the window gave one. */
+  tracking_code: string | null;
 }
 
 export interface PacketFileRow {
@@ -409,14 +429,17 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
       .get(packetId) as PacketRow | undefined;
   }
 
-  /** Inserts the version and its file list; a duplicate (packet_id, version) throws SQLITE_CONSTRAINT_UNIQUE. */
-  insertPacket(row: Omit<PacketRow, 'seq'>, files: Array<Omit<PacketFileRow, 'packet_id' | 'version'>>): void {
+  /**
+   * Inserts the version and its file list; a duplicate (packet_id, version) throws
+   * SQLITE_CONSTRAINT_UNIQUE. The 查询号 is read from the manifest.
+   */
+  insertPacket(row: Omit<PacketRow, 'seq' | 'tracking_code'>, files: Array<Omit<PacketFileRow, 'packet_id' | 'version'>>): void {
     this.sqlite
       .prepare(
         `INSERT INTO packets (packet_id, version, previous_version, window_id, item_code, manifest_hash, manifest, signature,
-           state, registered_at, received_at, department_reference, updated_at)
+           state, registered_at, received_at, department_reference, updated_at, tracking_code)
          VALUES (@packet_id, @version, @previous_version, @window_id, @item_code, @manifest_hash, @manifest, @signature,
-           @state, @registered_at, @received_at, @department_reference, @updated_at)`,
+           @state, @registered_at, @received_at, @department_reference, @updated_at, ${trackingCodeOf('@manifest')})`,
       )
       .run(row);
     const insertFile = this.sqlite.prepare(
@@ -424,6 +447,26 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
        VALUES (@packet_id, @version, @position, @sha256, @size, @media_type, @name)`,
     );
     for (const file of files) insertFile.run({ ...file, packet_id: row.packet_id, version: row.version });
+  }
+
+  /**
+   * The packet ids registered under a 查询号, first registered first — at most two: one is
+   * the answer, two mean windows drew the same code (55 random bits; see
+   * src-main/common/tracking-code.ts) and neither may be shown for the other.
+   */
+  packetIdsByTrackingCode(code: string): string[] {
+    return (
+      this.sqlite
+        .prepare(
+          `SELECT packet_id FROM packets WHERE tracking_code = ? GROUP BY packet_id ORDER BY min(seq) LIMIT 2`,
+        )
+        .all(code) as Array<{ packet_id: string }>
+    ).map((r) => r.packet_id);
+  }
+
+  /** Every registered version of a packet, first first. */
+  versionsOf(packetId: string): PacketRow[] {
+    return this.sqlite.prepare('SELECT * FROM packets WHERE packet_id = ? ORDER BY version').all(packetId) as PacketRow[];
   }
 
   packetFiles(packetId: string, version: number): PacketFileRow[] {

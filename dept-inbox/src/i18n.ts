@@ -79,6 +79,37 @@ export const zh = {
     close: '办结',
   },
 
+  /** 办理进度查询: the public status page an applicant reaches with the 查询号 (no sign-in). */
+  track: {
+    title: '办理进度查询',
+    codeLabel: '查询号',
+    codeHint: '查询号印在申请材料接收凭证上，共12位，如 7K3M-Q9XD-4RW1；不区分大小写，短横线可不输入。',
+    submit: '查询',
+    item: '申请事项',
+    receivedAt: '收件时间',
+    state: '当前状态',
+    updatedAt: '状态更新时间',
+    deadline: '承诺办结时限',
+    privacy: '本页只显示办理进度，不显示申请人的姓名、证件号码等个人信息。',
+    notFoundTitle: '未查到该查询号',
+    /** A code whose form or check symbol is wrong: never looked up. */
+    malformed: '查询号有误：请核对接收凭证上的12位查询号（字母和数字，不含 I、L、O、U），可能有字抄错或前后颠倒。',
+    unknown:
+      '没有查到该查询号的办件。材料由收件窗口报送到审批部门，一般在收件后1个工作日内可以查到；如超过时间仍查不到，请致电接收凭证上的联系电话。',
+    ambiguous: '该查询号暂不能在网上查询，请致电接收凭证上的联系电话查询办理进度。',
+    tooMany: (minutes: number) => `查询失败次数过多，请 ${minutes} 分钟后再试。`,
+    /** What each state tells the applicant. */
+    states: {
+      receiving: { label: '报送中', detail: '收件窗口正在把材料报送审批部门。' },
+      delivered: { label: '已接收', detail: '审批部门已收到材料，正在审查是否受理。' },
+      accepted: { label: '已受理', detail: '审批部门已受理，正在办理。' },
+      correction_required: { label: '需补正', detail: '审批部门要求补正材料，请按收到的补正告知办理，或致电收件窗口。' },
+      refused: { label: '不予受理', detail: '审批部门决定不予受理，书面决定由收件窗口或审批部门送达。' },
+      approved: { label: '准予许可', detail: '审批部门已作出准予许可的决定，请按约定的方式领取结果。' },
+      closed: { label: '已办结', detail: '本件已办结。' },
+    } satisfies Record<InboxState, { label: string; detail: string }>,
+  },
+
   errors: {
     signInFirst: '请先登录',
     formExpired: '表单已过期，请刷新页面后重试',

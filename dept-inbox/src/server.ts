@@ -18,7 +18,8 @@ import {
 import { hashToken } from './admin.ts';
 import { deriveAtRestKeys, ownerOnlyDirectory } from './at-rest.ts';
 import { registerApproverPage } from './approver-page.ts';
-import type { ApproverSessions } from './approver-sessions.ts';
+import { registerTrackPage } from './track-page.ts';
+import type { ApproverSessions, ThrottlePolicy } from './approver-sessions.ts';
 import { ChangeNotifier, changeToWire } from './change-feed.ts';
 import { InboxDb, type WindowRow } from './db.ts';
 import { InboxError, transientCode } from './errors.ts';
@@ -66,6 +67,8 @@ export interface InboxOptions {
   busyTimeoutMs?: number;
   /** Wall clock (tests). */
   now?: () => number;
+  /** Throttling of failed lookups on the public status page (/track); default TRACK_THROTTLE. */
+  trackThrottle?: ThrottlePolicy | undefined;
 }
 
 export interface Inbox {
@@ -246,6 +249,9 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     // Behind TLS (the public URL says https): the session cookie never goes over plain http.
     secureCookies: configuredUrl?.startsWith('https:') ?? false,
   });
+
+  // The public 办理进度查询 page: the receipts' QR codes and typed 查询号 land here.
+  await registerTrackPage(app, { db, now, throttle: options.trackThrottle });
 
   const sweepExpired = async () => {
     try {

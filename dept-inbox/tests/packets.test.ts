@@ -170,7 +170,10 @@ describe('what a window learns about other windows', () => {
     await uploadAll(before, window, p);
     await before.close();
     const old = new BetterSqlite3(join(dataDir, 'inbox.db'));
-    old.exec('DROP TABLE window_files; PRAGMA user_version = 1;');
+    // Back to schema 1: without what schemas 2 (window_files) and 3 (tracking_code) added.
+    old.exec(
+      'DROP TABLE window_files; DROP INDEX packets_tracking_code; ALTER TABLE packets DROP COLUMN tracking_code; PRAGMA user_version = 1;',
+    );
     old.close();
 
     const after = await startInbox({ dataDir });

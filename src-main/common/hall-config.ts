@@ -99,6 +99,28 @@ export const DepartmentEndpoint = z.string().superRefine((endpoint, ctx) => {
   });
 });
 
+/**
+ * Where an applicant follows a packet: a URL with `{code}` where the 查询号 goes, e.g.
+ * `https://zwfw.example.gov.cn/track/{code}` — https, or http on loopback (a status page on
+ * this PC: the demo) — or `embedded`: the status page of the embedded demo inbox.
+ */
+export const TrackingUrlTemplate = z.string().superRefine((template, ctx) => {
+  if (template === 'embedded') return;
+  const problems: string[] = [];
+  if (!template.includes('{code}')) problems.push('must contain {code}, where the 查询号 goes');
+  // The host comes from the template itself: a `{code}` there leaves none, and is refused.
+  const { scheme, host } = schemeAndHost(template);
+  const filled = template.split('{code}').join('ABCD-EFGH-JKMN');
+  const isUrl = z.url().safeParse(filled).success && !/[\s"<>]/.test(template);
+  if (!(isUrl && ((scheme === 'https' && host !== undefined) || (scheme === 'http' && isLoopbackHost(host))))) {
+    problems.push(
+      'must be "embedded" or an https:// URL without user name or password (plain http:// only on this PC: 127.0.0.0/8, [::1] or localhost)',
+    );
+  }
+  if (template.length > 200) problems.push('must be at most 200 characters');
+  for (const message of problems) ctx.addIssue({ code: 'custom', message });
+});
+
 /** An approving department (业务属地审批部门) this window forwards packets to. */
 const Department = z.object({
   id: z.string().min(1).max(64),
@@ -173,6 +195,11 @@ export const HallConfig = z
           .default(2 ** 30),
       })
       .default({ maxDraftBytes: 2 ** 30 }),
+    /**
+     * The receipt's QR code carries the tracking URL (the template with the 查询号 filled
+     * in); without one it carries the bare 查询号 and the receipt does not promise 扫码查询.
+     */
+    tracking: z.object({ urlTemplate: TrackingUrlTemplate.optional() }).strict().default({}),
     /** The queue shows a deadline in yellow this many working days before its day (0: on the day only). */
     queue: z
       .object({ deadlineWarningWorkingDays: z.number().int().min(0).max(20).default(1) })
@@ -193,6 +220,13 @@ export const HallConfig = z
         code: 'custom',
         path: ['window', 'id'],
         message: 'must be 1–64 of A-Z a-z 0-9 . _ - (it is the id the departments enrol)',
+      });
+    }
+    if (config.tracking.urlTemplate === 'embedded' && !config.departments.some((d) => d.endpoint === 'embedded')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tracking', 'urlTemplate'],
+        message: '"embedded" needs a department with endpoint "embedded" (the demo inbox) to serve the status page',
       });
     }
     const ids = config.departments.map((d) => d.id);
@@ -222,6 +256,8 @@ export function demoConfig(): HallConfig {
       documentCamera: { transport: 'uvc' },
       counterCamera: { transport: 'uvc' },
     },
+    // The embedded inbox's public status page (GET /track/:code).
+    tracking: { urlTemplate: 'embedded' },
   });
 }
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { CompanyIdentity, PersonIdentity } from './application.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { ServiceObject } from './catalog.ts';
+import { isTrackingCode } from './tracking-code.ts';
 
 export const MANIFEST_FORMAT = 'tongban-packet/1';
 
@@ -22,6 +23,8 @@ export const WindowId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'm
 /** GB/T 39554.1 事项编码 or the publisher's own code (same shape as the catalog's ItemCode). */
 export const ItemCode = z.string().regex(/^[0-9A-Z][0-9A-Z-]{3,63}$/, 'must be 4–64 of 0-9 A-Z and -');
 export const PacketVersion = z.number().int().min(1).max(1_000_000);
+/** A 查询号 in its printed form (`XXXX-XXXX-XXXX`) with a correct check symbol. */
+export const TrackingCode = z.string().refine(isTrackingCode, 'must be a 查询号 XXXX-XXXX-XXXX with a correct check symbol');
 
 /** The notices a window issues: 收件凭证, 受理通知书, 补正材料通知书, 不予受理通知书. */
 export const NOTICE_KINDS = ['receipt', 'acceptance', 'correction', 'refusal'] as const;
@@ -75,6 +78,12 @@ const PROTOCOL_FIELDS = {
   windowCorrectionOf: PacketVersion.optional(),
   windowId: WindowId,
   itemCode: ItemCode,
+  /**
+   * 查询号 (common/tracking-code.ts): what the applicant quotes and the department's
+   * public status page resolves. Optional in the protocol: windows of other makes, and
+   * packets sealed before windows issued codes, carry none.
+   */
+  trackingCode: TrackingCode.optional(),
   files: z.array(ManifestFile).max(10_000),
 };
 

@@ -22,6 +22,8 @@ export const SealedPacket = z.object({
   manifestHash: z.string(),
   /** 承诺办结时限 or 补正期限, YYYY-MM-DD. */
   deadline: z.string().nullable(),
+  /** 查询号 (common/tracking-code.ts); null for a packet sealed before packets had one. */
+  trackingCode: z.string().nullable(),
   documents: z.array(PacketDocument),
 });
 export type SealedPacket = z.infer<typeof SealedPacket>;

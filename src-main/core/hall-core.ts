@@ -27,6 +27,7 @@ import { createHandlers, type ConnectionContext } from './api-handlers.ts';
 import { appVersion, assetsDir } from './app-paths.ts';
 import { AuthService, Session } from '../auth/auth-service.ts';
 import { CONFIG_FILE, type HallConfig } from '../common/hall-config.ts';
+import { resolveTrackingTemplate } from '../common/tracking-code.ts';
 import { loadConfig } from './config.ts';
 import { guardProfile } from './hall-profile.ts';
 import { prepareDataDir, type DataPaths } from './data-dir.ts';
@@ -198,6 +199,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       correctionDays: config.review.correctionDays,
       packets,
       outbox: sync.sealing,
+      trackingUrlTemplate: () => resolveTrackingTemplate(config.tracking.urlTemplate, sync.embeddedUrl()),
       uploadsInProgress: (draftId) => uploads.inProgressFor(draftId),
     });
     // The devices of the config (polled, reconnected in the background), and the card desk

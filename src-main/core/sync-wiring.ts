@@ -50,6 +50,8 @@ export interface HallSync {
   readonly enrolment: Enrolment;
   /** Start, stop, pause, retry, status and events. */
   readonly runner: SyncRunner;
+  /** The embedded demo inbox's base URL while it runs. */
+  embeddedUrl(): string | undefined;
 }
 
 export function wireSync(deps: SyncWiringDeps): HallSync {
@@ -146,5 +148,5 @@ export function wireSync(deps: SyncWiringDeps): HallSync {
     events: deps.events,
     onTokenSet: (departmentId) => runner.tokenSet(departmentId),
   });
-  return { sealing, queue, enrolment, runner };
+  return { sealing, queue, enrolment, runner, embeddedUrl: () => departments.embeddedBaseUrl() };
 }

@@ -64,9 +64,17 @@ export const MaterialRow = z
   .strict();
 export type MaterialRow = z.output<typeof MaterialRow>;
 
+/**
+ * The longest 编号: `{hall id}-{window id}-{kind code}-{year}-{sequence}` with both ids at
+ * the 64 characters the hall config allows (64 + 64 + 2 + 4 + 7 digits + 4 dashes = 145).
+ * Was 40 when numbers had no window part; a real hall's ids are short, but no valid
+ * config may make sealing fail.
+ */
+export const MAX_DOCUMENT_NUMBER = 150;
+
 const Common = {
-  /** 编号, from the numbering service. */
-  number: Text(40),
+  /** 编号, from the numbering service (packets/packet-store.ts). */
+  number: Text(MAX_DOCUMENT_NUMBER),
   office: Office,
   applicant: Person,
   /** 代办人 where someone applies for another. */

@@ -8,6 +8,13 @@ import { materialsTable, sealArea } from './parts.ts';
 
 export const RECEIPT_COPIES = ['第一联　申请人留存', '第二联　窗口存档'] as const;
 export const CUT_LINE_LABEL = '沿此线剪开';
+/** Under the QR code: what scanning it gives. */
+export const QR_HINT = { url: '扫码查询办理进度', code: '查询号' } as const;
+/** The last line of a copy: how the applicant follows the application, only what is true for this hall. */
+export const KEEP_NOTE = {
+  url: '本凭证证明窗口已收到上述申请材料，请妥善保管；凭查询号或扫描二维码可在网上查询办理进度。',
+  code: '本凭证证明窗口已收到上述申请材料，请妥善保管；凭查询号可拨打上列联系电话或到收件窗口查询办理进度。',
+} as const;
 
 const FIELD: TextStyle = { size: 10.5 };
 const SMALL: TextStyle = { size: 9 };
@@ -34,10 +41,11 @@ function layoutCopy(c: Composer, m: ReceiptModel, copy: string): void {
   c.textAt(copy, c.left, top, SMALL);
   c.space(c.lineHeight(SMALL.size));
 
-  // QR code at the top right; the fields beside it keep clear of it.
+  // QR code at the top right; the fields beside it keep clear of it. It promises online
+  // tracking only when it carries a tracking URL; else it is the 查询号 for the window to scan.
   const qrPayload = m.tracking.url ?? m.tracking.number;
   c.qr(qrPayload, c.right - QR_SIZE, top, QR_SIZE);
-  const hint = '扫码查询办理进度';
+  const hint = m.tracking.url ? QR_HINT.url : QR_HINT.code;
   c.textAt(hint, c.right - QR_SIZE + (QR_SIZE - c.width(hint, { size: 7 })) / 2, top - QR_SIZE, { size: 7 });
   c.paragraph(DOCUMENT_TITLES.receipt, { ...TITLE, align: 'center' });
   c.reserveRight(QR_SIZE + 10, QR_SIZE + 14 - (top - c.y));
@@ -67,7 +75,7 @@ function layoutCopy(c: Composer, m: ReceiptModel, copy: string): void {
     ],
     FIELD,
   );
-  c.paragraph('本凭证证明窗口已收到上述申请材料，请妥善保管；凭查询号或扫描二维码可查询办理进度。', SMALL);
+  c.paragraph(m.tracking.url ? KEEP_NOTE.url : KEEP_NOTE.code, SMALL);
   sealArea(c, m.office.name, m.issuedOn, FIELD);
 }
 

@@ -30,7 +30,7 @@ import {
   emptyDraftState,
   type WizardStep,
 } from '../common/draft.ts';
-import type { NoticeRenderer } from './notices.ts';
+import { type NoticeRenderer, trackingOf } from './notices.ts';
 import { deadlineStatus } from '../common/deadline-status.ts';
 import type { PacketSummary, SealedPacket } from '../common/packets.ts';
 import type { StoredNotice } from '../packets/build-manifest.ts';
@@ -69,6 +69,8 @@ export interface IntakeDeps {
   packets: PacketStore;
   /** Where accepted packets go to travel to the department (sealed in the same transaction). */
   outbox?: SealingOutbox;
+  /** The tracking URL template (`{code}` for the 查询号) at this moment, or undefined for none. */
+  trackingUrlTemplate?: () => string | undefined;
   /** How many files are still being uploaded for a draft (a seal waits for none). */
   uploadsInProgress?: (draftId: string) => number;
 }
@@ -377,6 +379,8 @@ export class IntakeService {
     // Before anything is rendered or numbered: what the department would refuse stays a draft.
     if (review.outcome === 'accept') this.deps.outbox?.check({ itemCode: item.code, files });
 
+    // The 查询号 the receipt prints and the manifest carries; kept for a seal tried again.
+    const trackingCode = this.packets.trackingCode(packetId, now);
     const notices = await this.deps.notices.render({
       item,
       departments: this.deps.catalog.active().departments,
@@ -384,11 +388,17 @@ export class IntakeService {
       state,
       files,
       packetId,
+      tracking: trackingOf(trackingCode, this.deps.trackingUrlTemplate?.()),
       version,
       clerk,
       config: this.deps.config,
       sealedAt: now,
-      numbers: (kinds) => this.packets.nextDocumentNumbers(this.deps.config.hall.id, kinds, review.receivedOn),
+      numbers: (kinds) =>
+        this.packets.nextDocumentNumbers(
+          { hallId: this.deps.config.hall.id, windowId: this.deps.config.window.id },
+          kinds,
+          review.receivedOn,
+        ),
     });
     // The worker's word on what it drew as boxes; the table the check used should have said the same.
     this.checkConfirmed(
@@ -424,6 +434,7 @@ export class IntakeService {
         config: this.deps.config,
         receivedAt: row.created_at,
         sealedAt: now,
+        trackingCode,
         session: head ? { stream: sessionStream(id), ...head } : null,
       });
       // Signed manifest and outbox rows in the same transaction as the packet.
@@ -432,6 +443,7 @@ export class IntakeService {
       this.log(clerk, id, 'intake.sealed', {
         packetId,
         version,
+        trackingCode,
         outcome: review.outcome,
         manifestHash: sealed.manifestHash,
         overrides: review.overrides.map((o) => ({ findingKey: o.findingKey, reason: o.reason })),

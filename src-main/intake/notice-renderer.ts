@@ -11,7 +11,7 @@ import { RenderThread, type RenderThreadOptions } from '../documents/render-thre
 import { describeCounts } from '../common/review/rules.ts';
 import type { DraftState } from '../common/draft.ts';
 import { type NoticeKind, noticesFor } from '../common/manifest.ts';
-import type { NoticeCheckInput, NoticeInput, NoticeRenderer, RenderedNotice } from './notices.ts';
+import type { NoticeCheckInput, NoticeInput, NoticeRenderer, NoticeTracking, RenderedNotice } from './notices.ts';
 
 /** What a notice prints for a value the clerk left empty (review has flagged it). */
 const NOT_GIVEN = '（未填写）';
@@ -41,7 +41,7 @@ export class PdfNoticeRenderer implements NoticeRenderer {
     try {
       const rendered: RenderedNotice[] = [];
       for (const kind of kinds) {
-        const { bytes, unprintable } = await this.thread.render(buildModel(kind, numbers[kind], input));
+        const { bytes, unprintable } = await this.thread.render(buildModel(kind, numbers[kind], input, input.tracking));
         rendered.push({ kind, number: numbers[kind], title: DOCUMENT_TITLES[kind], bytes, unprintable });
       }
       return rendered;
@@ -56,8 +56,8 @@ export class PdfNoticeRenderer implements NoticeRenderer {
     const kinds = noticesFor(input.review.outcome);
     const found = new Map<PrintedField, string[]>();
     for (const kind of kinds) {
-      // Document numbers are ASCII: the check needs none allocated.
-      for (const { path, text } of modelTexts(buildModel(kind, 'N', input))) {
+      // Document numbers and 查询号 are ASCII: the check needs none allocated.
+      for (const { path, text } of modelTexts(buildModel(kind, 'N', input, { code: '0000-0000-0000' }))) {
         const characters = unprintableCharacters(text);
         if (characters.length === 0) continue;
         const field = printedField(path);
@@ -88,7 +88,7 @@ function printedField(path: string): PrintedField {
   }
 }
 
-function buildModel(kind: NoticeKind, number: string, input: NoticeCheckInput): DocumentInput {
+function buildModel(kind: NoticeKind, number: string, input: NoticeCheckInput, tracking: NoticeTracking): DocumentInput {
   const { item, review, state, config, clerk } = input;
   const common = {
     number,
@@ -108,7 +108,7 @@ function buildModel(kind: NoticeKind, number: string, input: NoticeCheckInput): 
         materials: materialRows(input),
         contact,
         committedDeadline: review.acceptance!.decisionDeadline,
-        tracking: { number: input.packetId },
+        tracking: { number: tracking.code, ...(tracking.url ? { url: tracking.url } : {}) },
       };
     case 'acceptance':
       return {

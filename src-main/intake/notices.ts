@@ -6,6 +6,17 @@ import type { ReviewResult } from '../common/review/review.ts';
 import type { DraftFile, DraftState } from '../common/draft.ts';
 import type { NoticeKind } from '../common/manifest.ts';
 import type { UnprintableText } from '../common/review/printing.ts';
+import { trackingUrl } from '../common/tracking-code.ts';
+
+/** The 查询号 and, when the hall has a tracking URL template, the URL with it filled in. */
+export interface NoticeTracking {
+  code: string;
+  url?: string;
+}
+
+export function trackingOf(code: string, template: string | undefined): NoticeTracking {
+  return template === undefined ? { code } : { code, url: trackingUrl(template, code) };
+}
 
 export interface NoticeInput {
   item: ServiceItem;
@@ -15,6 +26,8 @@ export interface NoticeInput {
   state: DraftState;
   files: DraftFile[];
   packetId: string;
+  /** The packet's 查询号 and tracking URL: the receipt prints the code, its QR code carries the URL, else the code. */
+  tracking: NoticeTracking;
   version: number;
   clerk: { username: string; displayName: string };
   config: HallConfig;
@@ -24,7 +37,7 @@ export interface NoticeInput {
 }
 
 /** What the documents would print, before anything is numbered. */
-export type NoticeCheckInput = Omit<NoticeInput, 'numbers' | 'version' | 'sealedAt'>;
+export type NoticeCheckInput = Omit<NoticeInput, 'numbers' | 'version' | 'sealedAt' | 'tracking'>;
 
 export interface RenderedNotice {
   kind: NoticeKind;

@@ -28,6 +28,8 @@ export interface NewPacket {
   config: HallConfig;
   receivedAt: number;
   sealedAt: number;
+  /** 查询号, reserved before the notices were rendered (PacketStore.trackingCode). */
+  trackingCode: string;
   /** The head of the counter session's event chain at sealing (see Manifest.session). */
   session: { stream: string; seq: number; hash: string } | null;
 }
@@ -57,6 +59,7 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
     version: input.version,
     ...(lineage.previousVersion ? { previousVersion: lineage.previousVersion } : {}),
     ...(lineage.windowCorrectionOf ? { windowCorrectionOf: lineage.windowCorrectionOf } : {}),
+    trackingCode: input.trackingCode,
     hallId: config.hall.id,
     windowId: config.window.id,
     windowRegionCode: config.regionCode,

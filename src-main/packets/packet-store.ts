@@ -3,10 +3,12 @@
 // in packet_state, moved only through `moveTo`, which refuses a move the state machine
 // (common/packet-states.ts) does not allow and logs every move in packet_transitions.
 // No other module reads or writes these tables.
+import { randomBytes } from 'node:crypto';
 import { AppError } from '../common/errors.ts';
 import { type Manifest, manifestHash, type NoticeKind, type ReviewOutcome } from '../common/manifest.ts';
 import { canMove, INITIAL_STATE, type PacketState } from '../common/packet-states.ts';
 import type { PacketSummary, SealedPacket } from '../common/packets.ts';
+import { newTrackingCode } from '../common/tracking-code.ts';
 import { DOCUMENT_TITLES } from '../documents/model.ts';
 import type { Database } from '../store/database.ts';
 import { buildManifest, deadlineOf, distinctMaterialFiles, type Lineage, type NewPacket } from './build-manifest.ts';
@@ -25,10 +27,43 @@ interface PacketRow {
   deadline: string | null;
   state: PacketState;
   reason: string | null;
+  tracking_code: string | null;
 }
 
 export class PacketStore {
-  constructor(private readonly db: Database) {}
+  /** `random`: n → n random bytes (tests may fix it); the OS's CSPRNG by default. */
+  constructor(
+    private readonly db: Database,
+    private readonly random: (n: number) => Uint8Array = randomBytes,
+  ) {}
+
+  /**
+   * The packet's 查询号, reserved on first call: every version of a packet shares it, and
+   * a seal tried again after a failed render gets the same code. Drawn at random (55 bits)
+   * and checked unique among this window's codes.
+   */
+  trackingCode(packetId: string, at: number): string {
+    return this.db.transaction(() => {
+      const known = this.trackingCodeOf(packetId);
+      if (known) return known;
+      for (;;) {
+        const code = newTrackingCode(this.random);
+        const { changes } = this.db
+          .prepare('INSERT INTO tracking_codes (packet_id, code, reserved_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+          .run(packetId, code, at);
+        if (changes === 1) return code;
+      }
+    })();
+  }
+
+  /** The packet's 查询号, or null for a packet sealed before packets had one. */
+  trackingCodeOf(packetId: string): string | null {
+    return (
+      this.db
+        .prepare<[string], { code: string }>('SELECT code FROM tracking_codes WHERE packet_id = ?')
+        .get(packetId)?.code ?? null
+    );
+  }
 
   /** Writes packet, files and first state; call inside the sealing transaction. */
   insert(input: NewPacket): { packet: SealedPacket; manifest: Manifest } {
@@ -74,6 +109,7 @@ export class PacketStore {
       state,
       manifestHash: hash,
       deadline,
+      trackingCode: input.trackingCode,
       documents: input.notices.map(({ kind, number, title, sha256 }) => ({ kind, number, title, sha256 })),
     };
     return { packet, manifest };
@@ -155,8 +191,9 @@ export class PacketStore {
     const rows = this.db
       .prepare<[number], PacketRow>(
         `SELECT p.packet_id, p.version, p.item_code, p.outcome, p.applicant_name, p.manifest, p.manifest_hash,
-                p.sealed_at, p.deadline, s.state, s.reason
+                p.sealed_at, p.deadline, s.state, s.reason, t.code AS tracking_code
          FROM packets p JOIN packet_state s USING (packet_id, version)
+         LEFT JOIN tracking_codes t USING (packet_id)
          WHERE p.sealed_at >= ? ORDER BY p.sealed_at DESC`,
       )
       .all(sealedSince);
@@ -170,6 +207,7 @@ export class PacketStore {
         reason: row.reason,
         manifestHash: row.manifest_hash,
         deadline: row.deadline,
+        trackingCode: row.tracking_code,
         itemCode: row.item_code,
         itemName: manifest.itemName,
         applicantName: row.applicant_name,
@@ -179,22 +217,39 @@ export class PacketStore {
     });
   }
 
-  /** Allocates the next number of each series; numbers are never reused. */
-  nextDocumentNumbers(hallId: string, kinds: readonly NoticeKind[], day: string): Record<NoticeKind, string> {
+  /**
+   * Allocates the next number of each series; numbers are never reused. A series is
+   * (hall, window, kind, year): each window PC keeps its own counters, so the window's id
+   * in the number is what keeps two windows of one hall from issuing the same number.
+   * Series from before the window was part of them (keyed hall/kind/year) stay in the
+   * table unused; the new numbers cannot repeat theirs, which had no window part.
+   */
+  nextDocumentNumbers(
+    issuer: { hallId: string; windowId: string },
+    kinds: readonly NoticeKind[],
+    day: string,
+  ): Record<NoticeKind, string> {
     const year = day.slice(0, 4);
+    const { hallId, windowId } = issuer;
     return this.db.transaction(() => {
       const numbers = {} as Record<NoticeKind, string>;
       for (const kind of kinds) {
-        const series = `${hallId}/${SERIES_CODE[kind]}/${year}`;
+        // A JSON array: ids may hold any character, and no two series may share a key.
+        const series = JSON.stringify([hallId, windowId, SERIES_CODE[kind], year]);
         const { last } = this.db
           .prepare<[string], { last: number }>(
             `INSERT INTO document_counters (series, last) VALUES (?, 1)
              ON CONFLICT (series) DO UPDATE SET last = last + 1 RETURNING last`,
           )
           .get(series)!;
-        numbers[kind] = `${hallId}-${SERIES_CODE[kind]}-${year}-${String(last).padStart(6, '0')}`;
+        numbers[kind] = documentNumber(hallId, windowId, SERIES_CODE[kind], year, last);
       }
       return numbers;
     })();
   }
+}
+
+/** `{hall}-{window}-{kind code}-{year}-{000001}`: at most 64 + 64 + 2 + 4 + 7 + 4 characters (MAX_DOCUMENT_NUMBER). */
+export function documentNumber(hallId: string, windowId: string, code: string, year: string, seq: number): string {
+  return `${hallId}-${windowId}-${code}-${year}-${String(seq).padStart(6, '0')}`;
 }

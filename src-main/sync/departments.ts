@@ -82,6 +82,11 @@ export class Departments {
     this.embeddedProblem = problem;
   }
 
+  /** The embedded inbox's base URL while it runs (its port may change between starts). */
+  embeddedBaseUrl(): string | undefined {
+    return this.embeddedUrl;
+  }
+
   token(id: string): string | undefined {
     const info = this.byId.get(id);
     if (!info) return undefined;

@@ -69,7 +69,7 @@ async function seal(page: Page): Promise<void> {
 async function downloadedText(page: Page, title: string): Promise<string> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: `下载《${title}》` }).click()]);
   const file = await download.path();
-  expect(download.suggestedFilename()).toMatch(/^demo-hall-[A-Z]{2}-\d{4}-\d{6}\.pdf$/);
+  expect(download.suggestedFilename()).toMatch(/^demo-hall-W01-[A-Z]{2}-\d{4}-\d{6}\.pdf$/);
   return pdfText(file);
 }
 

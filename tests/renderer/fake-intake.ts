@@ -2,6 +2,7 @@
 // real draft patching, the real formal review over the shipped working-day calendar,
 // and sealing into packets whose documents are small PDFs. Only storage (maps
 // instead of SQLite and blob files) and PDF rendering are stand-ins.
+import { newTrackingCode } from '../../src-main/common/tracking-code.ts';
 import { DOCUMENT_TITLES } from '../../src-main/documents/model.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -439,6 +440,7 @@ export class FakeIntake {
       state: INITIAL_STATE[review.outcome],
       manifestHash: createHash('sha256').update(`${packetId}#${version}`).digest('hex'),
       deadline,
+      trackingCode: fakeTrackingCode(packetId),
       documents,
     };
     const packet: FakePacket = {
@@ -479,4 +481,10 @@ export class FakeIntake {
 function startOfHallDay(now: number): number {
   const offset = 8 * 3_600_000;
   return Math.floor((now + offset) / 86_400_000) * 86_400_000 - offset;
+}
+
+/** A 查询号 fixed by the packet id, drawn as the core draws one (from hashed bytes instead of the CSPRNG). */
+function fakeTrackingCode(packetId: string): string {
+  let draw = 0;
+  return newTrackingCode((n) => createHash('sha256').update(`${packetId}#${draw++}`).digest().subarray(0, n));
 }

@@ -654,6 +654,8 @@ describe('formal review and sealing', () => {
       '《受理通知书》',
     ]);
     const packet = core.intake.packets[0]!;
+    // The 查询号 the clerk reads out to the applicant, beside the packet's id.
+    expect(screen.getByText('查询号', { selector: 'dt' }).nextElementSibling!.textContent).toBe(packet.trackingCode);
     const download = await within(documents[1]!).findByRole('link', { name: '下载《受理通知书》' });
     expect(download.getAttribute('download')).toBe(`${packet.documents[1]!.number}.pdf`);
     expect(download.getAttribute('href')).toMatch(/^blob:/);

@@ -19,6 +19,7 @@ function packet(state: PacketState, changes: Partial<QueuedPacket> = {}): Queued
     state,
     manifestHash: '0'.repeat(64),
     deadline: '2026-03-24',
+    trackingCode: 'ABCD-EFGH-JKM4',
     documents: [],
     itemCode: 'KSTB-RS-0001',
     itemName: '社会保障卡申领',

@@ -280,7 +280,8 @@ describe('packets that need a person', () => {
     const rows = within(blocked).getAllByRole('row').slice(1);
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
-    expect(within(row).getByRole('rowheader').textContent).toBe('社会保障卡申领');
+    // The item, and under it the 查询号 the applicant quotes.
+    expect(within(row).getByRole('rowheader').textContent).toMatch(/^社会保障卡申领查询号：[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     expect(within(row).getByText('张伟')).toBeTruthy();
     expect(within(row).getByText('需人工处理', { selector: '.travel-state' })).toBeTruthy();
     expect(within(row).getByText('处理办法：').parentElement!.textContent).toBe(

@@ -251,6 +251,7 @@ export const zhCN = {
     supplementTag: '补正续办',
     noApplicant: '（未填写）',
     versionTag: '第 {version} 版',
+    trackingCode: '查询号：',
     openTitle: '全部未办结',
     openEmpty: '没有未办结的收件包。',
     blockedTitle: '需人工处理',
@@ -555,6 +556,7 @@ export const zhCN = {
     },
     sealed: {
       title: '已封装',
+      trackingCode: '查询号',
       packetId: '收件包编号',
       version: '版本',
       outcome: '审查结论',

@@ -7,5 +7,6 @@ import { sync } from './004-sync.ts';
 import { packetStates } from './005-packet-states.ts';
 import { hallProfile } from './006-hall-profile.ts';
 import { sealedHeads } from './007-sealed-heads.ts';
+import { trackingCodes } from './008-tracking-codes.ts';
 
-export const migrations: Migration[] = [initial, catalog, intake, sync, packetStates, hallProfile, sealedHeads];
+export const migrations: Migration[] = [initial, catalog, intake, sync, packetStates, hallProfile, sealedHeads, trackingCodes];

@@ -1,4 +1,4 @@
-// After sealing: the packet's id and outcome, and the documents issued — each with
+// After sealing: the packet's 查询号, id and outcome, and the documents issued — each with
 // a preview and a download of the very PDF stored with the packet.
 import { useEffect, useRef } from 'react';
 import type { SealedPacket } from '../../../src-main/api/contract/index.ts';
@@ -19,6 +19,12 @@ export function SealedView({ packet, onBack }: { packet: SealedPacket; onBack: (
         {t('intake.sealed.title')}
       </h3>
       <dl className="facts">
+        {packet.trackingCode && (
+          <>
+            <dt>{t('intake.sealed.trackingCode')}</dt>
+            <dd className="mono tracking-code">{packet.trackingCode}</dd>
+          </>
+        )}
         <dt>{t('intake.sealed.packetId')}</dt>
         <dd className="mono">{packet.packetId}</dd>
         <dt>{t('intake.sealed.version')}</dt>

@@ -202,6 +202,12 @@ export function PacketQueue({
                     {packet.version > 1 && (
                       <span className="badge">{t('queue.versionTag', { version: packet.version })}</span>
                     )}
+                    {packet.trackingCode && (
+                      <span className="tracking-code-line">
+                        {t('queue.trackingCode')}
+                        <span className="mono">{packet.trackingCode}</span>
+                      </span>
+                    )}
                   </th>
                   <td className="nowrap">{packet.applicantName || t('queue.noApplicant')}</td>
                   <td className="nowrap">

@@ -71,7 +71,8 @@ describe('the contract', () => {
       state: 'sealed',
       manifestHash: '0'.repeat(64),
       deadline: null,
-      documents: [{ kind: 'receipt', number: 'H-SJ-2026-000001', title: '收件凭证', sha256: '1'.repeat(64), path: '/x' }],
+      trackingCode: '0000-0000-0000',
+      documents: [{ kind: 'receipt', number: 'H-W01-SJ-2026-000001', title: '收件凭证', sha256: '1'.repeat(64), path: '/x' }],
     };
     const parsed = SealedPacket.parse(sealed);
     expect(parsed.documents[0]).not.toHaveProperty('path');

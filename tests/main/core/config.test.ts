@@ -32,6 +32,8 @@ describe('config', () => {
     expect(config.profile).toBe('demo');
     expect(config.devices.idCardReader.transport).toBe('simulated');
     expect(config.departments[0]?.endpoint).toBe('embedded');
+    // The demo inbox's status page resolves the receipts' codes.
+    expect(config.tracking.urlTemplate).toBe('embedded');
   });
 
   it('reads a valid config and fills defaults', () => {
@@ -120,6 +122,36 @@ describe('config', () => {
       serial: { path: '/dev/ttyACM0', baudRate: 115200 },
       photoDecoder: { library: '/opt/wlt/libwlt.so', unpackFlag: 0 },
     });
+  });
+
+  it('takes a tracking URL template over https (http only on loopback) with {code} in its path or query', () => {
+    const withTemplate = (urlTemplate: string) => ({ ...valid, tracking: { urlTemplate } });
+    const dir = tempDir();
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(valid));
+    expect(loadConfig(dir).tracking).toEqual({});
+    for (const template of [
+      'https://zwfw.example.gov.cn/track/{code}',
+      'https://zwfw.example.gov.cn/query?no={code}&from=qr',
+      'http://127.0.0.1:8080/track/{code}',
+    ]) {
+      writeFileSync(join(dir, 'config.json'), JSON.stringify(withTemplate(template)));
+      expect(loadConfig(dir).tracking.urlTemplate, template).toBe(template);
+    }
+    const problems: Array<[string, string]> = [
+      ['https://zwfw.example.gov.cn/track/', 'must contain {code}'],
+      ['http://zwfw.example.gov.cn/track/{code}', 'must be "embedded" or an https:// URL'],
+      ['https://{code}.example.gov.cn/track', 'must be "embedded" or an https:// URL'],
+      ['https://user:pw@zwfw.example.gov.cn/{code}', 'must be "embedded" or an https:// URL'],
+      ['zwfw.example.gov.cn/track/{code}', 'must be "embedded" or an https:// URL'],
+      ['https://zwfw.example.gov.cn/track /{code}', 'must be "embedded" or an https:// URL'],
+      // The demo inbox's page only where a department is the demo inbox.
+      ['embedded', '"embedded" needs a department with endpoint "embedded"'],
+    ];
+    for (const [template, message] of problems) {
+      const error = configError(withTemplate(template));
+      expect(error.code, template).toBe('config.invalid');
+      expect(error.detail, template).toContain(`tracking.urlTemplate: ${message}`);
+    }
   });
 
   it('says so when the file is not JSON', () => {

@@ -24,7 +24,7 @@ export const CARD_MATERIALS: MaterialRow[] = [
 export function receipt(overrides: Partial<ReceiptModel> = {}): ReceiptModel {
   return {
     kind: 'receipt',
-    number: 'SJ-110102-20261125-0007',
+    number: 'xc-zwfw-W03-SJ-2026-000007',
     office,
     applicant,
     item: SOCIAL_SECURITY_CARD,
@@ -33,7 +33,7 @@ export function receipt(overrides: Partial<ReceiptModel> = {}): ReceiptModel {
     materials: CARD_MATERIALS,
     contact,
     committedDeadline: { date: '2026-12-09', workingDays: 10, provisional: false },
-    tracking: { number: '0196f3a2-7c41-7d2e-9b0a-5e8f2c1d4a67' },
+    tracking: { number: '7K3M-Q9XD-4RW1' },
     ...overrides,
   };
 }

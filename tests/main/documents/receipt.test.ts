@@ -24,8 +24,8 @@ describe('receipt (申请材料接收凭证)', () => {
     expect(text.indexOf('第一联')).toBeLessThan(text.indexOf('沿此线剪开'));
     expect(text.indexOf('沿此线剪开')).toBeLessThan(text.indexOf('第二联'));
 
-    expect(all).toContain('编号：SJ-110102-20261125-0007');
-    expect(all).toContain('查询号：0196f3a2-7c41-7d2e-9b0a-5e8f2c1d4a67');
+    expect(all).toContain('编号：xc-zwfw-W03-SJ-2026-000007');
+    expect(all).toContain('查询号：7K3M-Q9XD-4RW1');
     expect(all).toContain('申请人：欧阳晓燕（居民身份证：110102********242X）');
     expect(all).toContain('代办人：李建国（居民身份证：130102********1233）');
     // The full ID numbers are not on paper.
@@ -53,10 +53,21 @@ describe('receipt (申请材料接收凭证)', () => {
     expect(await decodeQr(file, 1, 'bottom')).toBe(model.tracking.number);
   });
 
-  it('puts the tracking URL in the QR code when the hall has one', async () => {
-    const url = 'https://zwfw.example.gov.cn/track?no=0196f3a2-7c41-7d2e-9b0a-5e8f2c1d4a67';
-    const { file } = await renderToFile(receipt({ tracking: { number: '0196f3a2-7c41-7d2e-9b0a-5e8f2c1d4a67', url } }));
+  it('puts the tracking URL in the QR code when the hall has one, and says it can be scanned', async () => {
+    const url = 'https://zwfw.example.gov.cn/track/7K3M-Q9XD-4RW1';
+    const { file } = await renderToFile(receipt({ tracking: { number: '7K3M-Q9XD-4RW1', url } }));
     expect(await decodeQr(file, 1, 'top')).toBe(url);
+    const all = flat(await pdfText(file));
+    expect(all.match(/扫码查询办理进度/g)).toHaveLength(2);
+    expect(all).toContain('凭查询号或扫描二维码可在网上查询办理进度');
+  });
+
+  it('without a tracking URL promises no scanning: the QR code is the 查询号, asked about by phone or at the window', async () => {
+    const { file } = await renderToFile(receipt());
+    const all = flat(await pdfText(file));
+    expect(all).not.toContain('扫码');
+    expect(all).not.toContain('扫描二维码');
+    expect(all).toContain('凭查询号可拨打上列联系电话或到收件窗口查询办理进度');
   });
 
   it('flows a 30-material list onto a second page with the table header repeated, each copy numbered on its own', async () => {
@@ -83,7 +94,7 @@ describe('receipt (申请材料接收凭证)', () => {
     expect(pages[1]).toMatch(/复印件1份\s+复印件1份/);
     expect(pages[1]).toContain('（盖章）');
     expect(pages[0]).not.toContain('（盖章）');
-    expect(flat(pages[2]!)).toContain('编号：SJ-110102-20261125-0007');
+    expect(flat(pages[2]!)).toContain('编号：xc-zwfw-W03-SJ-2026-000007');
     // One QR code per page that starts a copy.
     expect(await decodeQr(file, 1)).toBe(model.tracking.number);
     expect(await decodeQr(file, 3)).toBe(model.tracking.number);
