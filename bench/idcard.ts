@@ -8,10 +8,8 @@ import { IdCardReader, wireMs } from '../src-main/devices/idcard/driver.ts';
 import { openPtyPair } from '../src-main/devices/pty-pair.ts';
 import { openSerialTransport } from '../src-main/devices/serial-transport.ts';
 import { createTransportPair } from '../src-main/devices/transport.ts';
-import { bootCore, record, workDir } from './support.ts';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { bootCore, hostPage, record, workDir } from './support.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { ResultMessage } from '../src-main/api/wire.ts';
 import { DECK } from '../src-main/devices/idcard/deck.ts';
 import { tmpdir } from 'node:os';
@@ -150,7 +148,6 @@ const PASSWORD = 'Bench#2026x';
  * read, `idCard.changed` over the WebSocket, the panel's `drafts.useIdCard` and the render.
  */
 async function placedToPanel(count: number): Promise<void> {
-  if (!existsSync('dist/src-main/host/cli.js')) throw new Error('run `npm run build` first');
   const dataDir = workDir();
   const core = await bootCore(dataDir);
   const connection = core.openConnection(() => undefined);
@@ -164,18 +161,8 @@ async function placedToPanel(count: number): Promise<void> {
   connection.close();
   await core.close();
 
-  const urlFile = join(dataDir, '.url');
-  const host = spawn(process.execPath, ['dist/src-main/host/cli.js', '--data-dir', dataDir, '--no-open', '--url-file', urlFile], {
-    stdio: 'ignore',
-  });
+  const { page, close } = await hostPage(dataDir);
   try {
-    while (!existsSync(urlFile)) await new Promise((resolve) => setTimeout(resolve, 50));
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(readFileSync(urlFile, 'utf8'));
     await page.getByLabel('用户名').fill('clerk');
     await page.getByLabel('密码').fill(PASSWORD);
     await page.getByLabel('密码').press('Enter');
@@ -218,10 +205,8 @@ async function placedToPanel(count: number): Promise<void> {
       `p50 ${quantile(ms, 0.5).toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms`,
       `${count} cards, each on a new intake; up to 300 ms of it is the wait for the next poll`,
     );
-    await browser.close();
   } finally {
-    host.kill('SIGTERM');
-    await new Promise((resolve) => host.once('exit', resolve));
+    await close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

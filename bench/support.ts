@@ -1,8 +1,10 @@
 // Shared by the benchmark files: a figure table, temp dirs, a quiet core.
-import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { chromium, type Page } from 'playwright-core';
 import { bootHallCore, type HallCore } from '../src-main/core/hall-core.ts';
 import { createStreamLogger } from '../src-main/core/log.ts';
 import { KeyFileProvider } from '../src-main/host/key-file.ts';
@@ -37,6 +39,42 @@ export function bootCore(dataDir: string, sync?: SyncOptions): Promise<HallCore>
     platform: { host: 'browser', keys: new KeyFileProvider(join(dataDir, 'keys')) },
     ...(sync ? { sync } : {}),
   });
+}
+
+/**
+ * The built browser host (as `npm run start:browser` runs it) on `dataDir`, and a Chromium
+ * page at the window's 1366×768 on its one-time URL. `close` ends both.
+ */
+export async function hostPage(dataDir: string): Promise<{ page: Page; close: () => Promise<void> }> {
+  if (!existsSync('dist/src-main/host/cli.js')) throw new Error('run `npm run build` first');
+  const urlFile = join(dataDir, '.url');
+  const host = spawn(process.execPath, ['dist/src-main/host/cli.js', '--data-dir', dataDir, '--no-open', '--url-file', urlFile], {
+    stdio: 'ignore',
+  });
+  const stopHost = async () => {
+    if (host.exitCode !== null) return;
+    host.kill('SIGTERM');
+    await new Promise((resolve) => host.once('exit', resolve));
+  };
+  try {
+    while (!existsSync(urlFile)) await new Promise((resolve) => setTimeout(resolve, 50));
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(readFileSync(urlFile, 'utf8'));
+    return {
+      page,
+      close: async () => {
+        await browser.close();
+        await stopHost();
+      },
+    };
+  } catch (error) {
+    await stopHost();
+    throw error;
+  }
 }
 
 export function printFigures(): void {

@@ -1,11 +1,8 @@
 // The wizard's keystroke-to-paint latency in Chromium with 1,000 drafts in the
 // database: from a key's event time to the frame after React has handled it.
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { existsSync, rmSync } from 'node:fs';
 import type { ResultMessage } from '../src-main/api/wire.ts';
-import { bootCore, record, workDir } from './support.ts';
+import { bootCore, hostPage, record, workDir } from './support.ts';
 
 const PASSWORD = 'Bench#2026x';
 const DRAFTS = 1000;
@@ -32,24 +29,15 @@ async function seed(dataDir: string): Promise<void> {
 }
 
 export async function benchWizard(): Promise<void> {
+  // Before the seed, which takes a while: the host runs from the build.
   if (!existsSync('dist/src-main/host/cli.js')) throw new Error('run `npm run build` first');
   const dataDir = workDir();
   const seedStarted = performance.now();
   await seed(dataDir);
   record('seed 1,000 drafts through the contract', `${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
 
-  const urlFile = join(dataDir, '.url');
-  const host = spawn(process.execPath, ['dist/src-main/host/cli.js', '--data-dir', dataDir, '--no-open', '--url-file', urlFile], {
-    stdio: 'ignore',
-  });
+  const { page, close } = await hostPage(dataDir);
   try {
-    while (!existsSync(urlFile)) await new Promise((resolve) => setTimeout(resolve, 50));
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(readFileSync(urlFile, 'utf8'));
     await page.getByLabel('用户名').fill('clerk');
     await page.getByLabel('密码').fill(PASSWORD);
     const homeStarted = performance.now();
@@ -87,10 +75,8 @@ export async function benchWizard(): Promise<void> {
       `p50 ${pct(0.5)} ms, p95 ${pct(0.95)} ms`,
       `${samples.length} keys; includes up to one frame of vsync wait`,
     );
-    await browser.close();
   } finally {
-    host.kill('SIGTERM');
-    await new Promise((resolve) => host.once('exit', resolve));
+    await close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -25,3 +25,12 @@ export async function signInNewClerk(page: Page, url: string): Promise<void> {
   await page.getByLabel('密码').press('Enter');
   await expect(page.getByRole('button', { name: '新建收件' })).toBeVisible();
 }
+
+/** From the clerk's home: a new intake of 社会保障卡申领, chosen by its pinyin initials; lands on its applicant step. */
+export async function startSocialSecurityCard(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '新建收件' }).click();
+  await page.getByLabel('搜索事项').fill('sbk');
+  await expect(page.getByRole('listbox', { name: '事项搜索结果' }).getByRole('option').first()).toContainText('社会保障卡申领');
+  await page.getByLabel('搜索事项').press('Enter');
+  await expect(page.getByRole('heading', { level: 2, name: '社会保障卡申领' })).toBeVisible();
+}

@@ -9,19 +9,11 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { demoConfig } from '../../src-main/common/hall-config.ts';
 import { expect, startHost, test } from './browser-host.ts';
-import { signInNewClerk } from './flows.ts';
+import { signInNewClerk, startSocialSecurityCard } from './flows.ts';
 
 /** The reader's entry on the status bar. */
 const readerHealth = (page: Page) =>
   page.getByRole('contentinfo', { name: '设备与服务状态' }).getByRole('listitem').filter({ hasText: '身份证阅读器' });
-
-async function newSocialSecurityCardIntake(page: Page): Promise<void> {
-  await page.getByRole('button', { name: '新建收件' }).click();
-  await page.getByLabel('搜索事项').fill('sbk');
-  await expect(page.getByRole('listbox', { name: '事项搜索结果' }).getByRole('option').first()).toContainText('社会保障卡申领');
-  await page.getByLabel('搜索事项').press('Enter');
-  await expect(page.getByRole('heading', { level: 3, name: '申请人' })).toBeVisible();
-}
 
 async function placeCard(page: Page, label: RegExp): Promise<void> {
   const reader = page.getByRole('group', { name: '模拟读卡器（演示模式）' });
@@ -41,7 +33,7 @@ async function optionLabel(page: Page, label: RegExp): Promise<string | undefine
 test('a card placed on the reader fills the identity panel; the next applicant starts empty', async ({ page, host }) => {
   await page.setViewportSize({ width: 1366, height: 768 });
   await signInNewClerk(page, host.url);
-  await newSocialSecurityCardIntake(page);
+  await startSocialSecurityCard(page);
 
   // Nothing read yet: the clerk is told how the reader is used, and may type.
   await expect(page.getByText(/请申请人将身份证件放在读卡器上/)).toBeVisible();
@@ -68,7 +60,7 @@ test('a card placed on the reader fills the identity panel; the next applicant s
   await page.getByRole('group', { name: '模拟读卡器（演示模式）' }).getByRole('button', { name: '取走证件' }).click();
   await expect(readerHealth(page)).toContainText('未放置证件');
   await page.getByRole('button', { name: '返回今日队列' }).click();
-  await newSocialSecurityCardIntake(page);
+  await startSocialSecurityCard(page);
   await expect(page.getByLabel('姓名', { exact: true })).toHaveValue('');
   await expect(page.getByTestId('id-card-applicant')).toHaveCount(0);
   await expect(page.getByText(/读卡器上的证件/)).toHaveCount(0);
@@ -92,7 +84,7 @@ test('with the hall’s photo decoder configured, the panel shows the card’s p
   try {
     await page.setViewportSize({ width: 1366, height: 768 });
     await signInNewClerk(page, host.url);
-    await newSocialSecurityCardIntake(page);
+    await startSocialSecurityCard(page);
     await placeCard(page, /阿依古丽/);
     const photo = page.getByTestId('id-card-applicant').getByRole('img', { name: '证件照片' });
     await expect(photo).toBeVisible();

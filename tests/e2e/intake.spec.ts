@@ -6,17 +6,9 @@ import type { Locator, Page } from '@playwright/test';
 import { idNumber, pngBytes } from '../fixtures/files.ts';
 import { pdfText } from '../fixtures/pdf.ts';
 import { expect, test } from './browser-host.ts';
-import { signInNewClerk } from './flows.ts';
+import { signInNewClerk, startSocialSecurityCard } from './flows.ts';
 
 const APPLICANT_ID = idNumber('510104', '19900307', '124'); // even 17th digit: female
-
-async function startSocialSecurityCard(page: Page): Promise<void> {
-  await page.getByRole('button', { name: '新建收件' }).click();
-  await page.getByLabel('搜索事项').fill('sbk');
-  await expect(page.getByRole('listbox', { name: '事项搜索结果' }).getByRole('option').first()).toContainText('社会保障卡申领');
-  await page.getByLabel('搜索事项').press('Enter');
-  await expect(page.getByRole('heading', { level: 2, name: '社会保障卡申领' })).toBeVisible();
-}
 
 async function typeApplicant(page: Page): Promise<void> {
   await page.getByLabel('姓名', { exact: true }).fill('李小梅');

@@ -8,18 +8,14 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { demoConfig } from '../../src-main/common/hall-config.ts';
 import { expect, startHost, test } from './browser-host.ts';
-import { CLERK_PASSWORD, signInNewClerk } from './flows.ts';
+import { CLERK_PASSWORD, signInNewClerk, startSocialSecurityCard } from './flows.ts';
 
 const TICKET_KEY = 'tongban.resumeTicket';
 const HOST_TOKEN_KEY = 'tongban.hostToken';
 
 /** Opens 社会保障卡申领 and types the applicant's name; waits for the autosave. */
 async function startDraft(page: Page): Promise<void> {
-  await page.getByRole('button', { name: '新建收件' }).click();
-  await page.getByLabel('搜索事项').fill('sbk');
-  await expect(page.getByRole('listbox', { name: '事项搜索结果' }).getByRole('option').first()).toContainText('社会保障卡申领');
-  await page.getByLabel('搜索事项').press('Enter');
-  await expect(page.getByRole('heading', { level: 2, name: '社会保障卡申领' })).toBeVisible();
+  await startSocialSecurityCard(page);
   await page.getByLabel('姓名', { exact: true }).fill('李小梅');
   await expect(page.getByText('已自动保存')).toBeVisible();
 }
