@@ -85,6 +85,28 @@ describe('choosing the item', () => {
     expect(document.activeElement).toBe(field('姓名'));
   });
 
+  it('shows the highlighted item\'s guide: time limits with their unit, fees case by case, result, who does what', async () => {
+    const { user } = await clerkHome();
+    await user.keyboard('{Alt>}n{/Alt}');
+    await screen.findByLabelText('搜索事项');
+    await user.keyboard('jmsfz');
+    const guide = await screen.findByRole('region', { name: '办事指南' });
+    await within(guide).findByRole('heading', { name: /居民身份证换领补领/ });
+    expect(guide.textContent).toContain('法定 60 个自然日，承诺 30 个自然日');
+    expect(within(guide).getByText('换领工本费 40 元（证件损坏换领的）')).toBeTruthy();
+    expect(within(guide).getByText('补领工本费 40 元（丢失补领的）')).toBeTruthy();
+    expect(guide.textContent).toContain('居民身份证（窗口领取、邮寄送达）');
+    expect(within(guide).getByRole('heading', { name: '窗口（收件）负责' })).toBeTruthy();
+    expect(within(guide).getByRole('heading', { name: '业务属地部门负责' })).toBeTruthy();
+
+    // Arrowing to another hit shows its guide: working days, no fee.
+    await user.clear(screen.getByLabelText('搜索事项'));
+    await user.keyboard('hkqy');
+    await screen.findByRole('heading', { name: /户口迁移（工作调动）/, level: 3 });
+    expect(screen.getByRole('region', { name: '办事指南' }).textContent).toContain('个工作日');
+    expect(screen.getByRole('region', { name: '办事指南' }).textContent).toContain('迁入地调查核实');
+  });
+
   it('takes the first hit when Enter comes right after typing', async () => {
     const { user, core } = await clerkHome();
     await user.click(screen.getByRole('button', { name: /新建收件/ }));
