@@ -14,7 +14,8 @@ export function ItemGuide({ item }: { item: ServiceItem }) {
   const commitment = waived(item.notificationCommitment);
 
   return (
-    <section className="item-guide" aria-label={t('intake.guide.title')}>
+    // Focusable so a keyboard can scroll it (Tab from the search box, then the arrows).
+    <section className="item-guide" aria-label={t('intake.guide.title')} tabIndex={0}>
       <h3>
         {item.name} <span className="badge">{t(`intake.guide.handling.${item.handling}`)}</span>
       </h3>
