@@ -216,6 +216,14 @@ export type MaterialRole = z.infer<typeof MaterialRole>;
 export const SourceChannel = z.enum(['applicant', 'government', 'intermediary', 'other']);
 export type SourceChannel = z.infer<typeof SourceChannel>;
 
+/**
+ * What becomes of a material's originals once checked: 核验后退还 (handed back at the
+ * counter), 窗口留存 (kept at the window), or 寄递 (posted to the department with the
+ * day's mailing list).
+ */
+export const OriginalHandling = z.enum(['returned', 'kept', 'posted']);
+export type OriginalHandling = z.infer<typeof OriginalHandling>;
+
 /** 申请材料 */
 export const Material = z
   .object({
@@ -224,6 +232,8 @@ export const Material = z
     requirement: MaterialRequirement,
     role: MaterialRole.optional(),
     counts: MaterialCounts,
+    /** Where its originals go after the check; only meaningful when originals are due. */
+    originalHandling: OriginalHandling.default('returned'),
     /** 纸质 / 电子 / 均可 */
     medium: z.enum(['paper', 'electronic', 'either']),
     sourceChannel: SourceChannel,

@@ -8,6 +8,7 @@ import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { IntakeService } from '../intake/intake-service.ts';
 import type { EventLog } from '../recording/event-log.ts';
 import type { BlobStore } from '../store/blob-store.ts';
+import type { MailingList } from '../packets/mailing-list.ts';
 import type { PacketStore } from '../packets/packet-store.ts';
 import type { HallSync } from './sync-wiring.ts';
 import type { AuthService, Session } from '../auth/auth-service.ts';
@@ -34,6 +35,7 @@ export interface HandlerServices {
   intake: IntakeService;
   blobs: BlobStore;
   packets: PacketStore;
+  mailing: MailingList;
   sync: HallSync;
   uploads: Uploads;
   devices: DeviceRegistry;
@@ -41,7 +43,7 @@ export interface HandlerServices {
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
-  const { info, auth, health, events, catalog, intake, packets, blobs, sync, uploads, devices, cards } = services;
+  const { info, auth, health, events, catalog, intake, packets, mailing, blobs, sync, uploads, devices, cards } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   const simulator = () => {
     const reader = devices.idCardSimulator;
@@ -121,6 +123,12 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       if (!file) throw new AppError('store.blobMissing', `no packet file ${sha256.slice(0, 12)}`);
       return { bytes: await blobs.read(sha256), mediaType: file.mediaType, name: file.name };
     },
+    'mailing.list': ({ day }) => {
+      const today = mailing.today();
+      return { day: day ?? today, today, entries: mailing.list(day ?? today) };
+    },
+    'mailing.recordWaybill': ({ packetId, version, waybill }, ctx) =>
+      mailing.recordWaybill({ packetId, version }, waybill, clerk(ctx).username),
 
     'sync.status': () => sync.runner.status(),
     'sync.pause': (_input, { session }) => sync.runner.pause(auth.actorOf(session)),

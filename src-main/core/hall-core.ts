@@ -19,6 +19,7 @@ import { type Database, mapStoreError, openDatabase } from '../store/database.ts
 import { checkBlobIntegrity } from '../store/integrity.ts';
 import { deriveStoreKeys } from '../store/keys.ts';
 import { startEmbeddedInbox } from '../demo/embedded-inbox.ts';
+import { MailingList } from '../packets/mailing-list.ts';
 import { PacketStore } from '../packets/packet-store.ts';
 import type { SyncOptions } from '../sync/sync-options.ts';
 import type { SyncRunner } from '../sync/sync-runner.ts';
@@ -215,6 +216,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         catalog,
         intake,
         packets,
+        mailing: new MailingList(db, calendar, clock, events),
         blobs,
         sync,
         uploads,

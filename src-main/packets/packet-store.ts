@@ -2,7 +2,8 @@
 // and never changed (the schema's triggers refuse it). Their state in the queue lives
 // in packet_state, moved only through `moveTo`, which refuses a move the state machine
 // (common/packet-states.ts) does not allow and logs every move in packet_transitions.
-// No other module reads or writes these tables.
+// Sealing also enters a packet with originals to post in original_postings, which the
+// mailing list (mailing-list.ts) reads and completes. No other module touches these tables.
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../common/errors.ts';
 import { type Manifest, manifestHash, type NoticeKind, type ReviewOutcome } from '../common/manifest.ts';
@@ -11,7 +12,14 @@ import type { PacketSummary, SealedPacket } from '../common/packets.ts';
 import { newTrackingCode } from '../common/tracking-code.ts';
 import { DOCUMENT_TITLES } from '../documents/model.ts';
 import type { Database } from '../store/database.ts';
-import { buildManifest, deadlineOf, distinctMaterialFiles, type Lineage, type NewPacket } from './build-manifest.ts';
+import {
+  buildManifest,
+  deadlineOf,
+  distinctMaterialFiles,
+  type Lineage,
+  type NewPacket,
+  postedOriginals,
+} from './build-manifest.ts';
 
 const SERIES_CODE: Record<NoticeKind, string> = { receipt: 'SJ', acceptance: 'SL', correction: 'BZ', refusal: 'BY' };
 
@@ -102,6 +110,12 @@ export class PacketStore {
     }
     const state = INITIAL_STATE[review.outcome];
     this.moveTo(input.packetId, input.version, state, null, input.sealedAt);
+    // A packet that travels with originals to post goes on the mailing list (mailing-list.ts).
+    if (state === 'sealed' && postedOriginals(manifest).length > 0) {
+      this.db
+        .prepare('INSERT INTO original_postings (packet_id, version, sealed_at) VALUES (?, ?, ?)')
+        .run(input.packetId, input.version, input.sealedAt);
+    }
     const packet: SealedPacket = {
       packetId: input.packetId,
       version: input.version,

@@ -20,6 +20,7 @@ import { personFromCard } from '../../src-main/common/application.ts';
 import { checkCard } from '../../src-main/common/review/card-checks.ts';
 import { DECK } from '../../src-main/devices/idcard/deck.ts';
 import { FakeSync, type FakeSyncOptions } from './fake-sync.ts';
+import { type MailingEntry, normaliseWaybill, waybillProblem } from '../../src-main/common/mailing.ts';
 
 interface FakeUser extends UserSummary {
   password: string;
@@ -74,6 +75,8 @@ export class FakeCore {
   private nextUserId = 1;
   /** The card desk (the demo reader's deck places cards on it). */
   cards: CardDeskState = { reading: null, onReader: false, unreadable: null };
+  /** The 原件寄递清单 the core would list (specs put entries in). */
+  mailing: MailingEntry[] = [];
   private placed: number | null = null;
   private nextReadId = 1;
 
@@ -305,6 +308,16 @@ export class FakeCore {
         return { packets: this.sync.decorate(packets) };
       },
       ...this.sync.handlers(),
+      'mailing.list': ({ day }) => ({ day: day ?? '2026-12-07', today: '2026-12-07', entries: this.mailing }),
+      'mailing.recordWaybill': ({ packetId, version, waybill }) => {
+        const entry = this.mailing.find((e) => e.packetId === packetId && e.version === version);
+        if (!entry) throw new AppError('mailing.notOnList', 'not on the list');
+        const normalised = normaliseWaybill(waybill);
+        const problem = waybillProblem(normalised);
+        if (problem) throw new AppError(`mailing.waybill.${problem}`, 'bad waybill', { waybill });
+        Object.assign(entry, { waybill: normalised, recordedAt: Date.now(), recordedBy: this.currentUser()?.username ?? null, late: false });
+        return entry;
+      },
       'eventLog.verify': (input) => ({ ok: true, stream: input.stream, count: 0, headHash: '' }),
       'idCard.state': () => this.cards,
       'drafts.useIdCard': async ({ id, who, readId }, ctx) => {

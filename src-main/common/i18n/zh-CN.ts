@@ -57,6 +57,11 @@ const errors = {
     '未封装：文书中有字体无法显示的字符{characters}，打印出来将是空白方框。请核对录入是否有误；如确为这些字，请重新审查，在封装时确认后再封装。',
   'intake.cardReadingGone': '该证件的读卡信息已失效（证件已取走或已读取下一张证件）。请将证件重新放在读卡器上。',
   'demo.notAvailable': '只有演示模式才能模拟放置证件。',
+  'mailing.waybill.format':
+    '“{waybill}”不是 EMS 邮件号：应为 13 位数字，或 2 位字母 + 9 位数字 + 2 位字母（如 EA123456785CN）。请核对面单后重新录入或扫描。',
+  'mailing.waybill.checkDigit': '邮件号“{waybill}”的校验位不对，可能录错了一位。请核对面单后重新录入或扫描条码。',
+  'mailing.notOnList': '该收件包没有需要寄递的原件，无需录入邮件号。',
+  'mailing.badDay': '日期无效，请重新选择。',
   'documents.renderFailed': '生成文书失败，未封装，收件草稿保持原样。请重试封装；如反复失败，请联系运维人员。',
   'upload.tooLarge':
     '文件“{name}”大小为 {size}，超过单个文件上限 {limit}，未上传。请分成多个文件或降低扫描分辨率后再上传。',
