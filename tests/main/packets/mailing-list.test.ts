@@ -6,6 +6,8 @@ import type { DraftView, ReviewResult, SealedPacket } from '../../../src-main/ap
 import type { MailingEntry } from '../../../src-main/common/mailing.ts';
 import { addFileBytes } from '../../fixtures/uploads.ts';
 import { PacketStore } from '../../../src-main/packets/packet-store.ts';
+import { pdfText } from '../../fixtures/pdf.ts';
+import { flat } from '../documents/pdf-tools.ts';
 import { bootTestCore, openCoreStore } from '../helpers.ts';
 import { SOCIAL_CARD, clerkOn, completeSocialCardPatch, idNumber, pngBytes } from '../intake/fixtures.ts';
 
@@ -21,7 +23,8 @@ async function seal(clerk: Clerk, withAgent: boolean): Promise<SealedPacket> {
       counts: {
         ...patch.counts,
         'authorisation-letter': { original: 1, copy: 0, electronic: 1 },
-        'agent-id-card': { original: 1, copy: 0, electronic: 1 },
+        // A copy of the agent's card, made at the counter from the card shown.
+        'agent-id-card': { original: 1, copy: 1, electronic: 1 },
       },
     });
   }
@@ -103,6 +106,31 @@ describe('the mailing list of originals', () => {
     expect(audited.map((e) => [e.actor, JSON.parse(e.payload)])).toEqual([
       ['clerk01', { packetId: byAgent.packetId, version: 1, waybill: 'EA123456785CN' }],
     ]);
+  });
+
+  it('prints on the receipt where each original went, and that copies were checked against them', async () => {
+    const { core } = await bootTestCore();
+    const clerk = await clerkOn(core);
+    const sealed = await seal(clerk, true);
+    const receipt = sealed.documents.find((d) => d.kind === 'receipt')!;
+    const { bytes } = await clerk.call<{ bytes: Uint8Array }>('documents.get', { sha256: receipt.sha256 });
+    const text = flat(await pdfText(bytes));
+    // Table cells wrap, so a row's text is read between its number and the next row's.
+    const table = text.slice(text.indexOf('序号材料名称'), text.indexOf('收件人：'));
+    const row = (n: number) =>
+      table.slice(table.indexOf(`${n}`, 1), table.indexOf(`${n + 1}`, table.indexOf(`${n}`, 1) + 1));
+    const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
+    // The applicant's ID card was checked and handed back: due as 原件1份, not received, and the note says so.
+    expect(row(1)).toMatch(/^1申请人居民身份证/);
+    expect(count(row(1), '原件1份')).toBe(1);
+    expect(row(1)).toContain('原件核验后已退');
+    // The letter of authority is kept, to go by post.
+    expect(row(3)).toMatch(/^3授权委托书/);
+    expect(count(row(3), '原件1份')).toBe(2);
+    expect(row(3)).toContain('原件寄递审批部');
+    // The copy of the agent's card was checked against the card itself.
+    expect(row(4)).toMatch(/^4代办人居民身份证/);
+    expect(row(4)).toContain('复印件经与原件核对无误');
   });
 
   it('refuses a waybill for a packet with nothing to post', async () => {
