@@ -8,6 +8,7 @@ import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { IntakeService } from '../intake/intake-service.ts';
 import type { EventLog } from '../recording/event-log.ts';
 import type { BlobStore } from '../store/blob-store.ts';
+import type { DutyBoardService } from '../packets/duty-board.ts';
 import type { MailingList } from '../packets/mailing-list.ts';
 import type { PacketStore } from '../packets/packet-store.ts';
 import type { HallSync } from './sync-wiring.ts';
@@ -36,6 +37,7 @@ export interface HandlerServices {
   blobs: BlobStore;
   packets: PacketStore;
   mailing: MailingList;
+  duties: DutyBoardService;
   sync: HallSync;
   uploads: Uploads;
   devices: DeviceRegistry;
@@ -43,7 +45,22 @@ export interface HandlerServices {
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
-  const { info, auth, health, events, catalog, intake, packets, mailing, blobs, sync, uploads, devices, cards } = services;
+  const {
+    info,
+    auth,
+    health,
+    events,
+    catalog,
+    intake,
+    packets,
+    mailing,
+    duties,
+    blobs,
+    sync,
+    uploads,
+    devices,
+    cards,
+  } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   const simulator = () => {
     const reader = devices.idCardSimulator;
@@ -89,7 +106,9 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       const file = ctx.uploads.take(clerk(ctx).id, uploadId, 'material');
       try {
         if (file.draftId !== id) {
-          throw new AppError('request.invalidInput', `upload ${uploadId} was begun for another draft`, { fields: 'uploadId' });
+          throw new AppError('request.invalidInput', `upload ${uploadId} was begun for another draft`, {
+            fields: 'uploadId',
+          });
         }
         return await intake.addFile(clerk(ctx), id, materialId, file);
       } finally {
@@ -127,6 +146,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       const today = mailing.today();
       return { day: day ?? today, today, entries: mailing.list(day ?? today) };
     },
+    'duties.board': () => duties.board(),
     'mailing.recordWaybill': ({ packetId, version, waybill }, ctx) =>
       mailing.recordWaybill({ packetId, version }, waybill, clerk(ctx).username),
 
@@ -155,7 +175,11 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'demo.idCard.deck': () => {
       const placed = simulator().card;
       return {
-        cards: DECK.map((card, i) => ({ index: i + 1, name: card.text.name || card.text.englishName || '', cardType: card.text.cardType })),
+        cards: DECK.map((card, i) => ({
+          index: i + 1,
+          name: card.text.name || card.text.englishName || '',
+          cardType: card.text.cardType,
+        })),
         placed: placed ? DECK.indexOf(placed) + 1 : null,
       };
     },

@@ -1,6 +1,7 @@
 // Sealed packets: the queue (with each packet's way to the department) and their documents.
 import { z } from 'zod';
 import { CalendarDateSchema } from '../../common/dates.ts';
+import { DutyBoard } from '../../common/duty-board.ts';
 import { MailingEntry } from '../../common/mailing.ts';
 import { PacketSummary } from '../../common/packets.ts';
 import { PacketSync } from '../../common/sync.ts';
@@ -28,11 +29,22 @@ export const packetMethods = {
     input: z.object({ day: CalendarDateSchema.optional() }).strict(),
     output: z.object({ day: z.string(), today: z.string(), entries: z.array(MailingEntry) }),
   }),
+  /** 时限看板: the window's duties and the departments' deadlines in yellow and red, clerk by clerk. */
+  'duties.board': method({
+    access: ['supervisor'],
+    background: true,
+    input: z.object({}).strict(),
+    output: DutyBoard,
+  }),
   /** The EMS waybill of a parcel of originals, typed or scanned; again to correct it. */
   'mailing.recordWaybill': method({
     access: ['clerk'],
     input: z
-      .object({ packetId: z.string().min(1).max(64), version: z.number().int().min(1), waybill: z.string().min(1).max(40) })
+      .object({
+        packetId: z.string().min(1).max(64),
+        version: z.number().int().min(1),
+        waybill: z.string().min(1).max(40),
+      })
       .strict(),
     output: MailingEntry,
   }),

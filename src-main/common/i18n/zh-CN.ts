@@ -249,6 +249,19 @@ export const zhCN = {
     deployment: '部署与设备',
     users: '用户管理',
   },
+  duties: {
+    title: '时限看板',
+    intro:
+      '窗口应在封装后 1 个工作日内推送、2 个工作日内寄出原件；审批部门按承诺时限办结。黄色为今日到期或临近，红色为已超期。申请人逾期未补正的视为放弃，不计入超期。',
+    loading: '正在读取时限看板…',
+    empty: '没有临近或超期的办件。',
+    refresh: '刷新',
+    clerk: '{name}：红色 {red} 件，黄色 {yellow} 件',
+    table: '{name} 的临近与超期办件',
+    col: { level: '状态', duty: '时限', tracking: '查询号', applicant: '申请人', item: '事项', due: '期限' },
+    level: { yellow: '临近', red: '超期' },
+    duty: { push: '窗口推送（1 个工作日）', post: '原件寄出（2 个工作日）', decision: '部门承诺时限' },
+  },
   mailing: {
     title: '原件寄递清单',
     intro: '需寄递业务属地部门的纸质原件，应在封装后 2 个工作日内寄出。未寄出的件会一直列在此处，直到录入邮件号。',

@@ -9,5 +9,6 @@ import { hallProfile } from './006-hall-profile.ts';
 import { sealedHeads } from './007-sealed-heads.ts';
 import { trackingCodes } from './008-tracking-codes.ts';
 import { originalPostings } from './009-original-postings.ts';
+import { dutyWarnings } from './010-duty-warnings.ts';
 
-export const migrations: Migration[] = [initial, catalog, intake, sync, packetStates, hallProfile, sealedHeads, trackingCodes, originalPostings];
+export const migrations: Migration[] = [initial, catalog, intake, sync, packetStates, hallProfile, sealedHeads, trackingCodes, originalPostings, dutyWarnings];
