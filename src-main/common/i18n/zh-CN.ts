@@ -364,6 +364,7 @@ export const zhCN = {
       today: '今天到期',
       inWorkingDays: '还剩 {days} 个工作日',
       overdue: '已逾期 {days} 天',
+      lapsed: '逾期未补正，视为放弃',
     },
     columns: {
       item: '事项',
