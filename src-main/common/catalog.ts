@@ -216,6 +216,14 @@ export type MaterialRole = z.infer<typeof MaterialRole>;
 export const SourceChannel = z.enum(['applicant', 'government', 'intermediary', 'other']);
 export type SourceChannel = z.infer<typeof SourceChannel>;
 
+/**
+ * What becomes of a material's originals once checked: 核验后退还 (handed back at the
+ * counter), 窗口留存 (kept at the window), or 寄递 (posted to the department with the
+ * day's mailing list).
+ */
+export const OriginalHandling = z.enum(['returned', 'kept', 'posted']);
+export type OriginalHandling = z.infer<typeof OriginalHandling>;
+
 /** 申请材料 */
 export const Material = z
   .object({
@@ -224,6 +232,8 @@ export const Material = z
     requirement: MaterialRequirement,
     role: MaterialRole.optional(),
     counts: MaterialCounts,
+    /** Where its originals go after the check; only meaningful when originals are due. */
+    originalHandling: OriginalHandling.default('returned'),
     /** 纸质 / 电子 / 均可 */
     medium: z.enum(['paper', 'electronic', 'either']),
     sourceChannel: SourceChannel,
@@ -247,13 +257,21 @@ export type Material = z.output<typeof Material>;
 /** GB/T 39554.1 事项编码, or the publisher's own code where one is not yet assigned. */
 export const ItemCode = z.string().regex(/^[0-9A-Z][0-9A-Z-]{3,63}$/, 'must be 4–64 of 0-9 A-Z and -');
 
-/** 办理时限 in working days (工作日); 0 means 即办. */
+/**
+ * What a time limit counts: 工作日 (the default) or 自然日 — the housing fund's "3日"
+ * and the ID card's "60日" are calendar days.
+ */
+export const DayUnit = z.enum(['working', 'calendar']);
+export type DayUnit = z.infer<typeof DayUnit>;
+
+/** 办理时限, in `unit` days; 0 means 即办. */
 export const TimeLimits = z
   .object({
     /** 法定办结时限 */
     legalDays: z.number().int().min(0),
     /** 承诺办结时限 */
     committedDays: z.number().int().min(0),
+    unit: DayUnit.default('working'),
   })
   .strict()
   .refine((t) => t.committedDays <= t.legalDays, {
@@ -287,6 +305,58 @@ export const RefusalCondition = z
   })
   .strict();
 export type RefusalCondition = z.infer<typeof RefusalCondition>;
+
+/** One fee and the case it applies to: the ID card's 换领 costs 20元, its 损坏换领 40元. */
+export const Fee = z
+  .object({
+    /** e.g. 到期换领工本费 */
+    name: z.string().min(1),
+    amountYuan: z.number().min(0).max(1_000_000),
+    /** When it applies, in words, e.g. "证件损坏换领的". */
+    condition: z.string().min(1).optional(),
+    legalBasis: z.string().min(1).optional(),
+  })
+  .strict();
+export type Fee = z.infer<typeof Fee>;
+
+/** 收费: `description` is what the guide prints; `items` the fees one by one, where fixed. */
+export const Fees = z
+  .object({ charged: z.boolean(), description: z.string().min(1), items: z.array(Fee).default([]) })
+  .strict()
+  .refine((fees) => fees.charged || fees.items.every((fee) => fee.amountYuan === 0), {
+    message: 'an item that charges nothing lists no fee above 0',
+    path: ['items'],
+  });
+export type Fees = z.output<typeof Fees>;
+
+/** 办件类型: 即办件 decided on receipt, 承诺件 within the committed time limit. */
+export const Handling = z.enum(['immediate', 'promised']);
+export type Handling = z.infer<typeof Handling>;
+
+/** How a result reaches the applicant: 窗口领取, 邮寄 (EMS), 电子送达. */
+export const ResultDelivery = z.enum(['window', 'post', 'electronic']);
+export type ResultDelivery = z.infer<typeof ResultDelivery>;
+
+/** 办理结果: what the applicant finally receives and how it may be delivered. */
+export const ItemResult = z
+  .object({
+    /** e.g. 社会保障卡, 准予迁入证明, 不动产登记证明 */
+    name: z.string().min(1),
+    delivery: z.array(ResultDelivery).min(1),
+  })
+  .strict();
+export type ItemResult = z.infer<typeof ItemResult>;
+
+/** 特别程序 (检验、检测、鉴定、专家评审、听证 …): time not counted in the time limit. */
+export const SpecialProcedure = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().min(1).optional(),
+    /** The longest it may take, in calendar days, when the catalog states one. */
+    maxDays: z.number().int().min(1).max(365).optional(),
+  })
+  .strict();
+export type SpecialProcedure = z.infer<typeof SpecialProcedure>;
 
 export const ServiceObject = z.enum(['person', 'company']);
 export type ServiceObject = z.infer<typeof ServiceObject>;
@@ -322,7 +392,34 @@ export const ServiceItem = z
     /** 补正期限 in working days, when the item sets one; otherwise the hall's default. */
     correctionDays: z.number().int().min(1).max(60).optional(),
     /** 收费 */
-    fees: z.object({ charged: z.boolean(), description: z.string().min(1) }).strict(),
+    fees: Fees,
+    /** 即办 / 承诺; agrees with the committed time limit (即办: 0 days). */
+    handling: Handling.default('promised'),
+    /** 办理结果 and its delivery. */
+    result: ItemResult.optional(),
+    /**
+     * Who does what under 收受分离: the receiving window's tasks and the competent
+     * department's, as the guide shows them to the clerk.
+     */
+    duties: z
+      .object({ window: z.array(z.string().min(1)).min(1), department: z.array(z.string().min(1)).min(1) })
+      .strict()
+      .optional(),
+    /**
+     * 容缺受理: these secondary materials may be missing at intake when the applicant
+     * commits in writing to supply them (the department's list).
+     */
+    tolerantAcceptance: z
+      .object({ materials: z.array(z.string().min(1)).min(1), note: z.string().min(1).optional() })
+      .strict()
+      .optional(),
+    /** 告知承诺制: the applicant's written commitment replaces these proofs. */
+    notificationCommitment: z
+      .object({ materials: z.array(z.string().min(1)).min(1), note: z.string().min(1).optional() })
+      .strict()
+      .optional(),
+    /** 特别程序, outside the time limit. */
+    specialProcedures: z.array(SpecialProcedure).default([]),
     /** 到办事现场次数 */
     visits: z.number().int().min(0).max(5),
     /** 是否可委托代办 */
@@ -459,6 +556,19 @@ function consistencyProblems(catalog: z.output<typeof CatalogShape>): Problem[] 
     item.refusalConditions.forEach((condition, c) => {
       checkCondition(condition.when, at('refusalConditions', c, 'when'), allFields);
     });
+    if ((item.handling === 'immediate') !== (item.timeLimits.committedDays === 0)) {
+      add(at('handling'), `${label}: 即办 (immediate) items and only they have a committed time limit of 0 days`);
+    }
+    const materialIds = new Map(item.materials.map((m) => [m.id, m]));
+    for (const key of ['tolerantAcceptance', 'notificationCommitment'] as const) {
+      item[key]?.materials.forEach((id, k) => {
+        const material = materialIds.get(id);
+        if (!material) add(at(key, 'materials', k), `${label}: ${key} names unknown material ${id}`);
+        else if (material.role !== undefined) {
+          add(at(key, 'materials', k), `${label}: ${key} may not waive an agent's material (${id})`);
+        }
+      });
+    }
     if (item.agentAllowed && !item.materials.some((m) => m.role === 'authorisation')) {
       add(at('materials'), `${label}: allows an agent but lists no authorisation letter (role "authorisation")`);
     }

@@ -1,7 +1,9 @@
 // How a packet's deadline (承诺时限, its last day) stands on the hall's today. The limit
 // itself counts working days, so the warning does too: a packet due on Monday is one
 // working day away on Friday, not three days. Once the day has passed, the overdue count
-// is in calendar days, a plain fact the clerk can check on any calendar.
+// is in calendar days, a plain fact the clerk can check on any calendar. A 补正 the
+// window issued runs on the applicant's clock: once its day has passed the application
+// is 视为放弃 (lapsed), not overdue — nobody at the window or the department overran.
 import { z } from 'zod';
 import { dayNumber, type CalendarDate } from './dates.ts';
 import { type PacketState, SETTLED_STATES } from './packet-states.ts';
@@ -12,6 +14,7 @@ export const DeadlineStatus = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ok') }),
   z.object({ kind: z.literal('near'), workingDaysLeft: z.number() }),
   z.object({ kind: z.literal('passed'), daysOver: z.number() }),
+  z.object({ kind: z.literal('lapsed') }),
 ]);
 export type DeadlineStatus = z.infer<typeof DeadlineStatus>;
 
@@ -25,7 +28,8 @@ export function deadlineStatus(
   const now = dayNumber(today);
   if (due === null || now === null) return { kind: 'none' };
   if (SETTLED_STATES.has(packet.state)) return { kind: 'ok' };
-  if (due < now) return { kind: 'passed', daysOver: now - due };
+  if (due < now)
+    return packet.state === 'correction_issued' ? { kind: 'lapsed' } : { kind: 'passed', daysOver: now - due };
   let workingDaysLeft: number;
   try {
     workingDaysLeft = calendar.workingDaysBetween(today, packet.deadline!);

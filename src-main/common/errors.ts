@@ -57,6 +57,10 @@ export const ERROR_CODES = [
   'intake.unprintableCharacters',
   'intake.cardReadingGone',
   'demo.notAvailable',
+  'mailing.waybill.format',
+  'mailing.waybill.checkDigit',
+  'mailing.notOnList',
+  'mailing.badDay',
   // the PDF documents (rendered in a worker thread)
   'documents.renderFailed',
   // chunked uploads (files larger than one message)

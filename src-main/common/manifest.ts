@@ -8,7 +8,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import { CompanyIdentity, PersonIdentity } from './application.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { ServiceObject } from './catalog.ts';
+import { OriginalHandling, ServiceObject } from './catalog.ts';
 import { isTrackingCode } from './tracking-code.ts';
 
 export const MANIFEST_FORMAT = 'tongban-packet/1';
@@ -108,6 +108,8 @@ const WINDOW_FIELDS = {
       original: z.number(),
       copy: z.number(),
       electronic: z.number(),
+      /** Where the originals went (absent in packets sealed before windows said). */
+      originalHandling: OriginalHandling.optional(),
       files: z.array(z.string()),
     }),
   ),

@@ -8,6 +8,8 @@ import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { IntakeService } from '../intake/intake-service.ts';
 import type { EventLog } from '../recording/event-log.ts';
 import type { BlobStore } from '../store/blob-store.ts';
+import type { DutyBoardService } from '../packets/duty-board.ts';
+import type { MailingList } from '../packets/mailing-list.ts';
 import type { PacketStore } from '../packets/packet-store.ts';
 import type { HallSync } from './sync-wiring.ts';
 import type { AuthService, Session } from '../auth/auth-service.ts';
@@ -34,6 +36,8 @@ export interface HandlerServices {
   intake: IntakeService;
   blobs: BlobStore;
   packets: PacketStore;
+  mailing: MailingList;
+  duties: DutyBoardService;
   sync: HallSync;
   uploads: Uploads;
   devices: DeviceRegistry;
@@ -41,7 +45,22 @@ export interface HandlerServices {
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
-  const { info, auth, health, events, catalog, intake, packets, blobs, sync, uploads, devices, cards } = services;
+  const {
+    info,
+    auth,
+    health,
+    events,
+    catalog,
+    intake,
+    packets,
+    mailing,
+    duties,
+    blobs,
+    sync,
+    uploads,
+    devices,
+    cards,
+  } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   const simulator = () => {
     const reader = devices.idCardSimulator;
@@ -87,7 +106,9 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       const file = ctx.uploads.take(clerk(ctx).id, uploadId, 'material');
       try {
         if (file.draftId !== id) {
-          throw new AppError('request.invalidInput', `upload ${uploadId} was begun for another draft`, { fields: 'uploadId' });
+          throw new AppError('request.invalidInput', `upload ${uploadId} was begun for another draft`, {
+            fields: 'uploadId',
+          });
         }
         return await intake.addFile(clerk(ctx), id, materialId, file);
       } finally {
@@ -121,6 +142,13 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       if (!file) throw new AppError('store.blobMissing', `no packet file ${sha256.slice(0, 12)}`);
       return { bytes: await blobs.read(sha256), mediaType: file.mediaType, name: file.name };
     },
+    'mailing.list': ({ day }) => {
+      const today = mailing.today();
+      return { day: day ?? today, today, entries: mailing.list(day ?? today) };
+    },
+    'duties.board': () => duties.board(),
+    'mailing.recordWaybill': ({ packetId, version, waybill }, ctx) =>
+      mailing.recordWaybill({ packetId, version }, waybill, clerk(ctx).username),
 
     'sync.status': () => sync.runner.status(),
     'sync.pause': (_input, { session }) => sync.runner.pause(auth.actorOf(session)),
@@ -147,7 +175,11 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'demo.idCard.deck': () => {
       const placed = simulator().card;
       return {
-        cards: DECK.map((card, i) => ({ index: i + 1, name: card.text.name || card.text.englishName || '', cardType: card.text.cardType })),
+        cards: DECK.map((card, i) => ({
+          index: i + 1,
+          name: card.text.name || card.text.englishName || '',
+          cardType: card.text.cardType,
+        })),
         placed: placed ? DECK.indexOf(placed) + 1 : null,
       };
     },

@@ -19,6 +19,9 @@ import { type Database, mapStoreError, openDatabase } from '../store/database.ts
 import { checkBlobIntegrity } from '../store/integrity.ts';
 import { deriveStoreKeys } from '../store/keys.ts';
 import { startEmbeddedInbox } from '../demo/embedded-inbox.ts';
+import { UserStore } from '../auth/user-store.ts';
+import { DutyBoardService } from '../packets/duty-board.ts';
+import { MailingList } from '../packets/mailing-list.ts';
 import { PacketStore } from '../packets/packet-store.ts';
 import type { SyncOptions } from '../sync/sync-options.ts';
 import type { SyncRunner } from '../sync/sync-runner.ts';
@@ -41,6 +44,8 @@ import { type Clock, type KeyProvider, type Platform, systemClock } from './plat
 
 /** How often each connection checks its session's idle lock (at most this late). */
 const IDLE_CHECK_MS = 15_000;
+/** How often the duty board records warnings nobody looked at. */
+const DUTY_SWEEP_MS = 10 * 60_000;
 
 /** One UI attached to the core: a BrowserWindow or a browser tab's WebSocket. */
 export interface Connection {
@@ -206,6 +211,29 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     // that keeps what the ID card reader read for the clerk's screens.
     const devices = DeviceRegistry.start({ config: config.devices, health, logger, clock, ...options.devices });
     const cards = new IdCardDesk(devices);
+    // The duty board records each warning once when first seen; a sweep every few minutes
+    // records them even when no supervisor has the board open.
+    const users = new UserStore(db);
+    const duties = new DutyBoardService({
+      db,
+      packets,
+      calendar,
+      clock,
+      events,
+      warningWorkingDays: config.queue.deadlineWarningWorkingDays,
+      clerkOf: (id) => {
+        const user = users.byId(id);
+        return { username: user?.username ?? `#${id}`, displayName: user?.displayName ?? `#${id}` };
+      },
+    });
+    const dutySweep = setInterval(() => {
+      try {
+        duties.sweep();
+      } catch (error) {
+        logger.warn({ err: error }, 'duty sweep failed');
+      }
+    }, DUTY_SWEEP_MS);
+    dutySweep.unref();
     const dispatcher = createDispatcher<ConnectionContext>({
       handlers: createHandlers({
         info,
@@ -215,6 +243,8 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         catalog,
         intake,
         packets,
+        mailing: new MailingList(db, calendar, clock, events),
+        duties,
         blobs,
         sync,
         uploads,
@@ -275,7 +305,8 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         const unsubscribeCards = cards.subscribe((state) => {
           if (ctx.session.userId === null || coreClosed) return;
           const caller = auth.caller(ctx.session);
-          if (caller.role === 'clerk' && !caller.locked) send({ type: 'event', name: 'idCard.changed', payload: state });
+          if (caller.role === 'clerk' && !caller.locked)
+            send({ type: 'event', name: 'idCard.changed', payload: state });
         });
         return {
           async handle(message) {
@@ -293,7 +324,9 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
             if (coreClosed) return;
             ctx.uploads
               .close()
-              .catch((error: unknown) => logger.warn({ err: error }, 'dropping the uploads of a closed connection failed'));
+              .catch((error: unknown) =>
+                logger.warn({ err: error }, 'dropping the uploads of a closed connection failed'),
+              );
             owners.detach(ctx);
             // A session its tab may resume (reload, dropped socket) is parked, not signed out.
             auth.release(ctx.session);
@@ -302,6 +335,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       },
       async close() {
         coreClosed = true;
+        clearInterval(dutySweep);
         for (const timer of idleTimers) clearInterval(timer);
         idleTimers.clear();
         cards.close();

@@ -3,7 +3,7 @@
 // itself runs in the documents' worker thread (documents/render-thread.ts): the core
 // holds no PDF library and no font, only the small table of which characters the
 // fonts have (documents/glyph-coverage.ts), to tell before sealing what would not print.
-import { isMaterialDue } from '../common/catalog.ts';
+import { isMaterialDue, type MaterialCounts, type OriginalHandling } from '../common/catalog.ts';
 import type { PrintedField, UnprintableText } from '../common/review/printing.ts';
 import { unprintableCharacters } from '../documents/glyph-coverage.ts';
 import { DOCUMENT_TITLES, type DocumentInput, modelTexts, type Person } from '../documents/model.ts';
@@ -140,19 +140,39 @@ function buildModel(kind: NoticeKind, number: string, input: NoticeCheckInput, t
   }
 }
 
-/** Every material due for this application, with what was asked and what was handed in. */
+/** 备注 for originals shown at the counter, by what became of them (catalog `originalHandling`). */
+export const ORIGINAL_NOTES: Record<OriginalHandling, string> = {
+  returned: '原件核验后已退还',
+  kept: '原件窗口留存',
+  posted: '原件寄递审批部门',
+};
+/** A copy handed in with its original beside it is checked against it (trust level B). */
+export const COPY_CHECKED_NOTE = '复印件经与原件核对无误';
+
+/**
+ * Every material due for this application, with what was asked and what the window
+ * holds: an original checked and handed back is not counted as received, and the note
+ * says where each original went.
+ */
 function materialRows(input: NoticeCheckInput) {
   const { item, state, files } = input;
   const context = { answers: state.answers, agent: Boolean(state.agent) };
   return item.materials
     .filter((m) => isMaterialDue(m, context) || state.counts[m.id] || files.some((f) => f.materialId === m.id))
     .map((m) => {
+      const got: Partial<MaterialCounts> = state.counts[m.id] ?? {};
+      const originals = got.original ?? 0;
       const scanned = files.filter((f) => f.materialId === m.id).length;
+      const notes = [
+        originals > 0 ? ORIGINAL_NOTES[m.originalHandling] : '',
+        originals > 0 && (got.copy ?? 0) > 0 ? COPY_CHECKED_NOTE : '',
+        scanned > 0 ? `已采集电子文件${scanned}个` : '',
+      ].filter(Boolean);
       return {
         name: m.name,
         required: describeCounts(m.counts),
-        received: describeCounts(state.counts[m.id] ?? {}),
-        ...(scanned > 0 ? { note: `已采集电子文件${scanned}个` } : {}),
+        received: describeCounts(m.originalHandling === 'returned' ? { ...got, original: 0 } : got),
+        ...(notes.length > 0 ? { note: notes.join('；') } : {}),
       };
     });
 }

@@ -81,6 +81,7 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
         original: state.counts[m.id]?.original ?? 0,
         copy: state.counts[m.id]?.copy ?? 0,
         electronic: state.counts[m.id]?.electronic ?? 0,
+        originalHandling: m.originalHandling,
         files: files.filter((f) => f.materialId === m.id).map((f) => f.sha256),
       })),
     files: [
@@ -111,6 +112,13 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
     sealedAt: new Date(input.sealedAt).toISOString(),
     deadline: deadlineOf(review),
   };
+}
+
+/** The originals this packet version sends by post, material by material. */
+export function postedOriginals(manifest: Pick<Manifest, 'materials'>): Array<{ materialId: string; name: string; count: number }> {
+  return manifest.materials
+    .filter((m) => m.originalHandling === 'posted' && m.original > 0)
+    .map((m) => ({ materialId: m.materialId, name: m.name, count: m.original }));
 }
 
 /** The same file may be given for a material twice; the packet lists it once per material. */

@@ -2,16 +2,24 @@
 // and never changed (the schema's triggers refuse it). Their state in the queue lives
 // in packet_state, moved only through `moveTo`, which refuses a move the state machine
 // (common/packet-states.ts) does not allow and logs every move in packet_transitions.
-// No other module reads or writes these tables.
+// Sealing also enters a packet with originals to post in original_postings, which the
+// mailing list (mailing-list.ts) reads and completes. No other module touches these tables.
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../common/errors.ts';
 import { type Manifest, manifestHash, type NoticeKind, type ReviewOutcome } from '../common/manifest.ts';
-import { canMove, INITIAL_STATE, type PacketState } from '../common/packet-states.ts';
+import { canMove, FINISHED_STATES, INITIAL_STATE, type PacketState } from '../common/packet-states.ts';
 import type { PacketSummary, SealedPacket } from '../common/packets.ts';
 import { newTrackingCode } from '../common/tracking-code.ts';
 import { DOCUMENT_TITLES } from '../documents/model.ts';
 import type { Database } from '../store/database.ts';
-import { buildManifest, deadlineOf, distinctMaterialFiles, type Lineage, type NewPacket } from './build-manifest.ts';
+import {
+  buildManifest,
+  deadlineOf,
+  distinctMaterialFiles,
+  type Lineage,
+  type NewPacket,
+  postedOriginals,
+} from './build-manifest.ts';
 
 const SERIES_CODE: Record<NoticeKind, string> = { receipt: 'SJ', acceptance: 'SL', correction: 'BZ', refusal: 'BY' };
 
@@ -28,6 +36,20 @@ interface PacketRow {
   state: PacketState;
   reason: string | null;
   tracking_code: string | null;
+}
+
+/** A packet version some clock still runs for (PacketStore.openForDuties). */
+export interface OpenPacket {
+  packetId: string;
+  version: number;
+  clerkId: number;
+  sealedAt: number;
+  deadline: string | null;
+  state: PacketState;
+  applicantName: string;
+  itemName: string;
+  trackingCode: string | null;
+  originalsUnposted: boolean;
 }
 
 export class PacketStore {
@@ -59,9 +81,8 @@ export class PacketStore {
   /** The packet's 查询号, or null for a packet sealed before packets had one. */
   trackingCodeOf(packetId: string): string | null {
     return (
-      this.db
-        .prepare<[string], { code: string }>('SELECT code FROM tracking_codes WHERE packet_id = ?')
-        .get(packetId)?.code ?? null
+      this.db.prepare<[string], { code: string }>('SELECT code FROM tracking_codes WHERE packet_id = ?').get(packetId)
+        ?.code ?? null
     );
   }
 
@@ -95,13 +116,39 @@ export class PacketStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const file of distinctMaterialFiles(input.files)) {
-      insertFile.run(input.packetId, input.version, file.sha256, 'material', file.materialId, null, file.name, file.mediaType, file.size);
+      insertFile.run(
+        input.packetId,
+        input.version,
+        file.sha256,
+        'material',
+        file.materialId,
+        null,
+        file.name,
+        file.mediaType,
+        file.size,
+      );
     }
     for (const notice of input.notices) {
-      insertFile.run(input.packetId, input.version, notice.sha256, 'document', null, notice.kind, `${notice.number}.pdf`, 'application/pdf', notice.size);
+      insertFile.run(
+        input.packetId,
+        input.version,
+        notice.sha256,
+        'document',
+        null,
+        notice.kind,
+        `${notice.number}.pdf`,
+        'application/pdf',
+        notice.size,
+      );
     }
     const state = INITIAL_STATE[review.outcome];
     this.moveTo(input.packetId, input.version, state, null, input.sealedAt);
+    // A packet that travels with originals to post goes on the mailing list (mailing-list.ts).
+    if (state === 'sealed' && postedOriginals(manifest).length > 0) {
+      this.db
+        .prepare('INSERT INTO original_postings (packet_id, version, sealed_at) VALUES (?, ?, ?)')
+        .run(input.packetId, input.version, input.sealedAt);
+    }
     const packet: SealedPacket = {
       packetId: input.packetId,
       version: input.version,
@@ -133,7 +180,10 @@ export class PacketStore {
   moveTo(packetId: string, version: number, state: PacketState, reason: string | null, at: number): void {
     const current = this.state(packetId, version) ?? null;
     if (!canMove(current, state)) {
-      throw new AppError('internal', `packet ${packetId} v${version} cannot move from ${current ?? '(none)'} to ${state}`);
+      throw new AppError(
+        'internal',
+        `packet ${packetId} v${version} cannot move from ${current ?? '(none)'} to ${state}`,
+      );
     }
     this.db
       .prepare(
@@ -143,25 +193,33 @@ export class PacketStore {
       )
       .run(packetId, version, state, reason, at);
     this.db
-      .prepare('INSERT INTO packet_transitions (packet_id, version, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO packet_transitions (packet_id, version, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(packetId, version, current, state, reason, at);
   }
 
   /** The state of a packet version in the queue, or undefined when there is no such version. */
   state(packetId: string, version: number): PacketState | undefined {
     return this.db
-      .prepare<[string, number], { state: PacketState }>('SELECT state FROM packet_state WHERE packet_id = ? AND version = ?')
+      .prepare<[string, number], { state: PacketState }>(
+        'SELECT state FROM packet_state WHERE packet_id = ? AND version = ?',
+      )
       .get(packetId, version)?.state;
   }
 
   exists(packetId: string, version: number): boolean {
-    return this.db.prepare('SELECT 1 FROM packets WHERE packet_id = ? AND version = ?').get(packetId, version) !== undefined;
+    return (
+      this.db.prepare('SELECT 1 FROM packets WHERE packet_id = ? AND version = ?').get(packetId, version) !== undefined
+    );
   }
 
   /** The manifest exactly as sealed (its hash is over these bytes' canonical form). */
   manifestText(packetId: string, version: number): string | undefined {
     return this.db
-      .prepare<[string, number], { manifest: string }>('SELECT manifest FROM packets WHERE packet_id = ? AND version = ?')
+      .prepare<[string, number], { manifest: string }>(
+        'SELECT manifest FROM packets WHERE packet_id = ? AND version = ?',
+      )
       .get(packetId, version)?.manifest;
   }
 
@@ -182,7 +240,9 @@ export class PacketStore {
   /** Whether a blob belongs to any packet (documents and materials may be read by staff). */
   hasFile(sha256: string): { name: string; mediaType: string } | undefined {
     const row = this.db
-      .prepare<[string], { name: string; media_type: string }>('SELECT name, media_type FROM packet_files WHERE sha256 = ? LIMIT 1')
+      .prepare<[string], { name: string; media_type: string }>(
+        'SELECT name, media_type FROM packet_files WHERE sha256 = ? LIMIT 1',
+      )
       .get(sha256);
     return row && { name: row.name, mediaType: row.media_type };
   }
@@ -215,6 +275,27 @@ export class PacketStore {
         documents: manifest.documents.map((d) => ({ ...d, title: DOCUMENT_TITLES[d.kind] })),
       };
     });
+  }
+
+  /**
+   * Packet versions still open for some clock (not finished), with who sealed them and
+   * whether originals wait to be posted: what the duty board (duty-board.ts) reads.
+   */
+  openForDuties(): OpenPacket[] {
+    return this.db
+      .prepare<[], OpenPacket>(
+        `SELECT p.packet_id AS packetId, p.version, p.clerk_id AS clerkId, p.sealed_at AS sealedAt, p.deadline,
+                s.state, p.applicant_name AS applicantName, json_extract(p.manifest, '$.itemName') AS itemName,
+                t.code AS trackingCode,
+                (o.packet_id IS NOT NULL AND o.waybill IS NULL) AS originalsUnposted
+         FROM packets p JOIN packet_state s USING (packet_id, version)
+         LEFT JOIN tracking_codes t USING (packet_id)
+         LEFT JOIN original_postings o USING (packet_id, version)
+         WHERE s.state NOT IN (${[...FINISHED_STATES].map((state) => `'${state}'`).join(', ')})
+         ORDER BY p.sealed_at`,
+      )
+      .all()
+      .map((row) => ({ ...row, originalsUnposted: Boolean(row.originalsUnposted) }));
   }
 
   /**

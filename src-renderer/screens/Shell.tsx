@@ -7,13 +7,14 @@ import { StatusBar } from '../components/StatusBar.tsx';
 import { t } from '../../src-main/common/i18n/index.ts';
 import { ClerkQueue } from './ClerkQueue.tsx';
 import { DeploymentArea } from './DeploymentArea.tsx';
+import { MailingList } from './MailingList.tsx';
 import { SupervisionArea } from './SupervisionArea.tsx';
 import { UserManagement } from './UserManagement.tsx';
 
-export type AreaId = 'queue' | 'supervision' | 'deployment' | 'users';
+export type AreaId = 'queue' | 'mailing' | 'supervision' | 'deployment' | 'users';
 
 export const AREAS_BY_ROLE: Readonly<Record<Role, readonly AreaId[]>> = {
-  clerk: ['queue'],
+  clerk: ['queue', 'mailing'],
   supervisor: ['supervision'],
   installer: ['deployment', 'users'],
 };
@@ -98,6 +99,7 @@ export function Shell({ info, user, idleLockMinutes, locked, onLock, onSignOut }
         </nav>
         <main className="shell-main" ref={mainRef}>
           {area === 'queue' && <ClerkQueue locked={locked} role={user.role} demo={info?.profile === 'demo'} />}
+          {area === 'mailing' && <MailingList />}
           {area === 'supervision' && <SupervisionArea />}
           {area === 'deployment' && <DeploymentArea />}
           {area === 'users' && <UserManagement currentUserId={user.id} />}

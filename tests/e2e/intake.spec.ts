@@ -159,6 +159,12 @@ test('a whole intake by keyboard alone, at the window’s 1366×768', async ({ p
   await expect(page.getByLabel('搜索事项')).toBeFocused();
   await page.keyboard.type('sbk');
   await expect(page.getByRole('listbox', { name: '事项搜索结果' }).getByRole('option').first()).toContainText('社会保障卡申领');
+  // Beside the hits, the highlighted item's guide, whole on the screen.
+  const guide = page.getByRole('region', { name: '办事指南' });
+  await expect(guide.getByRole('heading', { name: /社会保障卡申领/ })).toBeVisible();
+  await expect(guide).toContainText('个工作日');
+  await expect(guide).toBeInViewport({ ratio: 1 });
+  await page.screenshot({ path: test.info().outputPath('item-guide-1366x768.png') });
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 2, name: '社会保障卡申领' })).toBeVisible();
 

@@ -20,6 +20,8 @@ import { personFromCard } from '../../src-main/common/application.ts';
 import { checkCard } from '../../src-main/common/review/card-checks.ts';
 import { DECK } from '../../src-main/devices/idcard/deck.ts';
 import { FakeSync, type FakeSyncOptions } from './fake-sync.ts';
+import { type MailingEntry, normaliseWaybill, waybillProblem } from '../../src-main/common/mailing.ts';
+import type { DutyBoard } from '../../src-main/common/duty-board.ts';
 
 interface FakeUser extends UserSummary {
   password: string;
@@ -74,6 +76,10 @@ export class FakeCore {
   private nextUserId = 1;
   /** The card desk (the demo reader's deck places cards on it). */
   cards: CardDeskState = { reading: null, onReader: false, unreadable: null };
+  /** The 原件寄递清单 the core would list (specs put entries in). */
+  mailing: MailingEntry[] = [];
+  /** The 时限看板 the core would compute (specs set it). */
+  dutyBoard: DutyBoard = { today: '2026-12-07', clerks: [] };
   private placed: number | null = null;
   private nextReadId = 1;
 
@@ -305,18 +311,41 @@ export class FakeCore {
         return { packets: this.sync.decorate(packets) };
       },
       ...this.sync.handlers(),
+      'duties.board': () => this.dutyBoard,
+      'mailing.list': ({ day }) => ({ day: day ?? '2026-12-07', today: '2026-12-07', entries: this.mailing }),
+      'mailing.recordWaybill': ({ packetId, version, waybill }) => {
+        const entry = this.mailing.find((e) => e.packetId === packetId && e.version === version);
+        if (!entry) throw new AppError('mailing.notOnList', 'not on the list');
+        const normalised = normaliseWaybill(waybill);
+        const problem = waybillProblem(normalised);
+        if (problem) throw new AppError(`mailing.waybill.${problem}`, 'bad waybill', { waybill });
+        Object.assign(entry, {
+          waybill: normalised,
+          recordedAt: Date.now(),
+          recordedBy: this.currentUser()?.username ?? null,
+          late: false,
+        });
+        return entry;
+      },
       'eventLog.verify': (input) => ({ ok: true, stream: input.stream, count: 0, headHash: '' }),
       'idCard.state': () => this.cards,
       'drafts.useIdCard': async ({ id, who, readId }, ctx) => {
         const reading = this.cards.reading;
         if (reading?.readId !== readId) throw new AppError('intake.cardReadingGone', `no reading ${readId}`);
-        const view = await intake['drafts.save']({ id, patch: { [who]: personFromCard(reading.identity, reading.readAt) } }, ctx);
+        const view = await intake['drafts.save'](
+          { id, patch: { [who]: personFromCard(reading.identity, reading.readAt) } },
+          ctx,
+        );
         this.cards = { ...this.cards, reading: { ...reading, usedBy: [...reading.usedBy, id] } };
         this.emit('idCard.changed', this.cards);
         return view;
       },
       'demo.idCard.deck': () => ({
-        cards: DECK.map((card, i) => ({ index: i + 1, name: card.text.name || (card.text.englishName ?? ''), cardType: card.text.cardType })),
+        cards: DECK.map((card, i) => ({
+          index: i + 1,
+          name: card.text.name || (card.text.englishName ?? ''),
+          cardType: card.text.cardType,
+        })),
         placed: this.placed,
       }),
       'demo.idCard.place': ({ index }) => {

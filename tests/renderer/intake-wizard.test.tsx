@@ -85,6 +85,28 @@ describe('choosing the item', () => {
     expect(document.activeElement).toBe(field('姓名'));
   });
 
+  it("shows the highlighted item's guide: time limits with their unit, fees case by case, result, who does what", async () => {
+    const { user } = await clerkHome();
+    await user.keyboard('{Alt>}n{/Alt}');
+    await screen.findByLabelText('搜索事项');
+    await user.keyboard('jmsfz');
+    const guide = await screen.findByRole('region', { name: '办事指南' });
+    await within(guide).findByRole('heading', { name: /居民身份证换领补领/ });
+    expect(guide.textContent).toContain('法定 60 个自然日，承诺 30 个自然日');
+    expect(within(guide).getByText('换领工本费 40 元（证件损坏换领的）')).toBeTruthy();
+    expect(within(guide).getByText('补领工本费 40 元（丢失补领的）')).toBeTruthy();
+    expect(guide.textContent).toContain('居民身份证（窗口领取、邮寄送达）');
+    expect(within(guide).getByRole('heading', { name: '窗口（收件）负责' })).toBeTruthy();
+    expect(within(guide).getByRole('heading', { name: '业务属地部门负责' })).toBeTruthy();
+
+    // Arrowing to another hit shows its guide: working days, no fee.
+    await user.clear(screen.getByLabelText('搜索事项'));
+    await user.keyboard('hkqy');
+    await screen.findByRole('heading', { name: /户口迁移（工作调动）/, level: 3 });
+    expect(screen.getByRole('region', { name: '办事指南' }).textContent).toContain('个工作日');
+    expect(screen.getByRole('region', { name: '办事指南' }).textContent).toContain('迁入地调查核实');
+  });
+
   it('takes the first hit when Enter comes right after typing', async () => {
     const { user, core } = await clerkHome();
     await user.click(screen.getByRole('button', { name: /新建收件/ }));
@@ -193,7 +215,7 @@ describe('the identity panel (ID card reader)', () => {
     expect(within(panel).getByText(/证件已于 2021-02-10 过期/)).toBeTruthy();
   });
 
-  it("fills a ticked agent from the next card, and offers a card instead of overwriting a filled identity", async () => {
+  it('fills a ticked agent from the next card, and offers a card instead of overwriting a filled identity', async () => {
     const { user, core } = await startSocialCard();
     core.placeCard(1);
     await screen.findByTestId('id-card-applicant');
@@ -482,7 +504,9 @@ describe('materials: chunked uploads', () => {
     const tooBig = new File([new Uint8Array(6 * 1024 * 1024)], '全本.png', { type: 'image/png' });
     await user.upload(within(idCard).getByLabelText('上传文件'), [tooBig]);
     expect(
-      await within(idCard).findByText('文件“全本.png”大小为 6.0 MB，超过单个文件上限 5.0 MB，未上传。请分成多个文件或降低扫描分辨率后再上传。'),
+      await within(idCard).findByText(
+        '文件“全本.png”大小为 6.0 MB，超过单个文件上限 5.0 MB，未上传。请分成多个文件或降低扫描分辨率后再上传。',
+      ),
     ).toBeTruthy();
     expect(core.methodsCalled()).not.toContain('uploads.begin');
 
@@ -608,7 +632,9 @@ describe('formal review and sealing', () => {
     bytes.set(pngBytes(), 0);
     const gate = deferred();
     core.intake.chunkGate = gate.promise;
-    await user.upload(within(photo).getByLabelText('上传文件'), [new File([bytes], '照片背面.png', { type: 'image/png' })]);
+    await user.upload(within(photo).getByLabelText('上传文件'), [
+      new File([bytes], '照片背面.png', { type: 'image/png' }),
+    ]);
     await within(photo).findByRole('progressbar');
 
     // On to review while it travels: the review runs, 封装 waits and says why.
@@ -628,8 +654,14 @@ describe('formal review and sealing', () => {
     await screen.findByText('审查之后信息已有更改，请重新审查。');
     expect(screen.queryByText(/正在上传，上传完成后才能封装/)).toBeNull();
     await user.click(screen.getByRole('button', { name: '开始审查' }));
-    await waitFor(() => expect((screen.getByRole('button', { name: '封装' }) as HTMLButtonElement).disabled).toBe(false));
-    expect(onlyDraft(core).files.map((f) => f.name).sort()).toEqual(['照片.png', '照片背面.png', '身份证.png']);
+    await waitFor(() =>
+      expect((screen.getByRole('button', { name: '封装' }) as HTMLButtonElement).disabled).toBe(false),
+    );
+    expect(
+      onlyDraft(core)
+        .files.map((f) => f.name)
+        .sort(),
+    ).toEqual(['照片.png', '照片背面.png', '身份证.png']);
   });
 
   it('asks before sealing, then shows the packet and its documents with preview and download', async () => {

@@ -14,10 +14,10 @@ describe('Shell', () => {
     expect(screen.getByText('张丽 · 窗口人员')).toBeTruthy();
   });
 
-  it('gives a clerk today’s queue and no user management', async () => {
+  it('gives a clerk today’s queue, the mailing list of originals and no user management', async () => {
     renderApp({ users: [INSTALLER, CLERK], signedIn: CLERK.username });
     const nav = await navigation();
-    expect(nav.getAllByRole('button').map((b) => b.textContent)).toEqual(['今日队列Alt+1']);
+    expect(nav.getAllByRole('button').map((b) => b.textContent)).toEqual(['今日队列Alt+1', '原件寄递Alt+2']);
     expect(nav.queryByRole('button', { name: '用户管理' })).toBeNull();
   });
 

@@ -231,10 +231,16 @@ describe('deadlines', () => {
   });
 
   it('turns red with the days overdue once passed', async () => {
+    const { deadlineOf } = await queueOn('2026-03-26');
+    expect(deadlineOf('张伟').textContent).toBe('2026-03-24已逾期 2 天');
+    expect(deadlineOf('张伟').classList.contains('deadline-passed')).toBe(true);
+    expect(within(deadlineOf('张伟')).getByText('已逾期 2 天')).toBeTruthy();
+  });
+
+  it('calls a window 补正 the applicant let pass 视为放弃, not overdue', async () => {
     const { deadlineOf } = await queueOn('2026-03-19');
-    expect(deadlineOf('李娜').textContent).toBe('2026-03-17已逾期 2 天');
-    expect(deadlineOf('李娜').classList.contains('deadline-passed')).toBe(true);
-    expect(within(deadlineOf('李娜')).getByText('已逾期 2 天')).toBeTruthy();
+    expect(deadlineOf('李娜').textContent).toBe('2026-03-17逾期未补正，视为放弃');
+    expect(deadlineOf('李娜').classList.contains('deadline-lapsed')).toBe(true);
   });
 
   it('does not warn once the department has decided', async () => {
@@ -244,7 +250,7 @@ describe('deadlines', () => {
       core.sync.decide(packetId, 1, { state: 'approved', waybill: 'EA123456789CN' });
     });
     expect(deadlineOf('张伟').textContent).toBe('2026-03-24');
-    expect(deadlineOf('李娜').textContent).toBe('2026-03-17已逾期 13 天');
+    expect(deadlineOf('李娜').textContent).toBe('2026-03-17逾期未补正，视为放弃');
   });
 });
 
@@ -281,7 +287,9 @@ describe('packets that need a person', () => {
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     // The item, and under it the 查询号 the applicant quotes.
-    expect(within(row).getByRole('rowheader').textContent).toMatch(/^社会保障卡申领查询号：[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(within(row).getByRole('rowheader').textContent).toMatch(
+      /^社会保障卡申领查询号：[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/,
+    );
     expect(within(row).getByText('张伟')).toBeTruthy();
     expect(within(row).getByText('需人工处理', { selector: '.travel-state' })).toBeTruthy();
     expect(within(row).getByText('处理办法：').parentElement!.textContent).toBe(

@@ -1,5 +1,8 @@
 // Sealed packets: the queue (with each packet's way to the department) and their documents.
 import { z } from 'zod';
+import { CalendarDateSchema } from '../../common/dates.ts';
+import { DutyBoard } from '../../common/duty-board.ts';
+import { MailingEntry } from '../../common/mailing.ts';
 import { PacketSummary } from '../../common/packets.ts';
 import { PacketSync } from '../../common/sync.ts';
 import { FileContent, method, Sha256 } from './method.ts';
@@ -19,5 +22,30 @@ export const packetMethods = {
     access: ['clerk', 'supervisor'],
     input: z.object({ sha256: Sha256 }).strict(),
     output: FileContent,
+  }),
+  /** 原件寄递清单 of a day (today by default): that day's parcels and every earlier one still unposted. */
+  'mailing.list': method({
+    access: ['clerk', 'supervisor'],
+    input: z.object({ day: CalendarDateSchema.optional() }).strict(),
+    output: z.object({ day: z.string(), today: z.string(), entries: z.array(MailingEntry) }),
+  }),
+  /** 时限看板: the window's duties and the departments' deadlines in yellow and red, clerk by clerk. */
+  'duties.board': method({
+    access: ['supervisor'],
+    background: true,
+    input: z.object({}).strict(),
+    output: DutyBoard,
+  }),
+  /** The EMS waybill of a parcel of originals, typed or scanned; again to correct it. */
+  'mailing.recordWaybill': method({
+    access: ['clerk'],
+    input: z
+      .object({
+        packetId: z.string().min(1).max(64),
+        version: z.number().int().min(1),
+        waybill: z.string().min(1).max(40),
+      })
+      .strict(),
+    output: MailingEntry,
   }),
 };

@@ -1,15 +1,20 @@
 // 选择事项: the first step, before a draft exists. A combobox over the catalog —
 // name, code or pinyin initials (sbk) — with ↑/↓ through the results and Enter
-// to start the draft; Escape goes back to the queue.
+// to start the draft; Escape goes back to the queue. Beside the results, the
+// highlighted item's guide (办事指南), so the clerk can answer "how long, how much".
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { CatalogHit, DraftView } from '../../../src-main/api/contract/index.ts';
+import type { ServiceItem } from '../../../src-main/common/catalog.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { useAction } from '../../app/use-action.ts';
 import { ErrorNotice } from '../../components/Notice.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
+import { ItemGuide } from './ItemGuide.tsx';
 
 const SEARCH_DEBOUNCE_MS = 120;
 const SEARCH_LIMIT = 30;
+/** Arrowing through the results reads only the guide the clerk stops on. */
+const GUIDE_DEBOUNCE_MS = 150;
 
 interface Results {
   query: string;
@@ -101,6 +106,25 @@ export function ItemPicker({ onCreated, onCancel }: { onCreated: (draft: DraftVi
     document.getElementById(`${id}-option-${active}`)?.scrollIntoView?.({ block: 'nearest' });
   }, [id, active, results]);
 
+  // Guides read so far, by item code; arrowing back shows them at once.
+  const [guides, setGuides] = useState<ReadonlyMap<string, ServiceItem | 'failed'>>(new Map());
+  const guideCode = activeHit?.code;
+  const guide = guideCode === undefined ? undefined : guides.get(guideCode);
+  const guideWanted = guideCode !== undefined && guide === undefined;
+  useEffect(() => {
+    if (!guideWanted) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      const settle = (entry: ServiceItem | 'failed') =>
+        live && setGuides((known) => new Map(known).set(guideCode, entry));
+      api.call('catalog.item', { code: guideCode }).then(settle, () => settle('failed'));
+    }, GUIDE_DEBOUNCE_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [api, guideCode, guideWanted]);
+
   return (
     <section className="area" aria-labelledby="intake-choose">
       <div className="area-head">
@@ -148,24 +172,35 @@ export function ItemPicker({ onCreated, onCancel }: { onCreated: (draft: DraftVi
           </p>
         )}
         {results && hits.length === 0 && <p className="muted">{t('intake.choose.noHits')}</p>}
-        <ul id={listId} role="listbox" className="item-results" aria-label={t('intake.choose.results')}>
-          {hits.map((hit, index) => (
-            <li
-              key={hit.code}
-              id={optionId(index)}
-              role="option"
-              aria-selected={index === active}
-              className={index === active ? 'item-result active' : 'item-result'}
-              onMouseDown={(event) => event.preventDefault()}
-              onClick={() => {
-                setActive(index);
-                void choose(hit);
-              }}
-            >
-              <span className="item-result-name">{hit.name}</span> <span className="mono">{hit.code}</span>
-            </li>
-          ))}
-        </ul>
+        <div className="item-picker-body">
+          <ul id={listId} role="listbox" className="item-results" aria-label={t('intake.choose.results')}>
+            {hits.map((hit, index) => (
+              <li
+                key={hit.code}
+                id={optionId(index)}
+                role="option"
+                aria-selected={index === active}
+                className={index === active ? 'item-result active' : 'item-result'}
+                onMouseDown={(event) => event.preventDefault()}
+                onClick={() => {
+                  setActive(index);
+                  void choose(hit);
+                }}
+              >
+                <span className="item-result-name">{hit.name}</span> <span className="mono">{hit.code}</span>
+              </li>
+            ))}
+          </ul>
+          {guide !== undefined && guide !== 'failed' ? (
+            <ItemGuide item={guide} />
+          ) : (
+            guideCode !== undefined && (
+              <p className="item-guide muted" role="status">
+                {guide === 'failed' ? t('intake.guide.failed') : t('intake.guide.loading')}
+              </p>
+            )
+          )}
+        </div>
       </div>
     </section>
   );

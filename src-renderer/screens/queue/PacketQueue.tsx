@@ -428,6 +428,7 @@ function Deadline({ date, status }: { date: string | null; status: DeadlineStatu
   if (!date) return <span className="muted">—</span>;
   let note: string | null = null;
   if (status.kind === 'passed') note = t('queue.deadline.overdue', { days: status.daysOver });
+  else if (status.kind === 'lapsed') note = t('queue.deadline.lapsed');
   else if (status.kind === 'near') {
     note =
       status.workingDaysLeft === 0

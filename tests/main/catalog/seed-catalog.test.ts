@@ -51,6 +51,35 @@ describe('the shipped seed catalog', () => {
     );
   });
 
+  it("counts the housing fund's 3日 and the ID card's 60日 in calendar days, and prices the ID card by case", () => {
+    expect(item('正常退休提取住房公积金').timeLimits.unit).toBe('calendar');
+    expect(item('居民身份证换领补领').timeLimits).toMatchObject({ legalDays: 60, unit: 'calendar' });
+    expect(item('户口迁移（工作调动）').timeLimits.unit).toBe('working');
+    const fees = item('居民身份证换领补领').fees.items;
+    expect(fees.find((f) => f.condition?.includes('损坏'))?.amountYuan).toBe(40);
+    expect(fees.find((f) => f.condition?.includes('丢失'))?.amountYuan).toBe(40);
+    expect(fees.find((f) => f.condition?.includes('有效期满'))?.amountYuan).toBe(20);
+  });
+
+  it('says for every item what the window does and what the department does, the result and how it is delivered', () => {
+    for (const entry of seed().items) {
+      expect(entry.duties?.window.length, entry.name).toBeGreaterThan(0);
+      expect(entry.duties?.department.length, entry.name).toBeGreaterThan(0);
+      expect(entry.result?.delivery.length, entry.name).toBeGreaterThan(0);
+      expect(entry.process.length, entry.name).toBeGreaterThan(0);
+    }
+  });
+
+  it("lists a company's officers' and shareholders' documents, and carries the two newer transfer and withdrawal items", () => {
+    const company = item('内资企业及分支机构设立登记');
+    const names = company.materials.map((m) => m.name).join('；');
+    expect(names).toMatch(/法定代表人、董事、监事和高级管理人员的任职文件/);
+    expect(names).toMatch(/股东（发起人）的主体资格证明/);
+    expect(company.notificationCommitment?.materials).toEqual(['domicile-proof']);
+    expect(item('基本医疗保险关系转移接续').materials.some((m) => m.name === '基本医疗保险参保凭证')).toBe(true);
+    expect(item('偿还购房贷款本息提取住房公积金').keywords).toContain('公积金偿还贷款提取');
+  });
+
   it('gives every material its review key points and every item a legal basis and time limits', () => {
     for (const entry of seed().items) {
       expect(entry.legalBasis.length, entry.name).toBeGreaterThan(0);

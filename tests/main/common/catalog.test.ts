@@ -180,6 +180,64 @@ describe('catalog schema', () => {
     expect(problems).toContain('pattern is not a valid regular expression');
   });
 
+  it('counts time limits in working days unless the item says calendar days', () => {
+    const parsed = Catalog.parse(
+      catalogJson(1, [
+        personItem(),
+        companyItem({ timeLimits: { legalDays: 60, committedDays: 30, unit: 'calendar' } }),
+      ]),
+    );
+    expect(parsed.items.map((i) => i.timeLimits.unit)).toEqual(['working', 'calendar']);
+    expect(
+      Catalog.safeParse(catalogJson(1, [personItem({ timeLimits: { legalDays: 3, committedDays: 3, unit: 'hours' } })]))
+        .success,
+    ).toBe(false);
+  });
+
+  it('keeps fees, 即办 / 承诺, the result and the special procedures, and checks them against the item', () => {
+    const fees = {
+      charged: true,
+      description: '到期换领20元；损坏换领40元',
+      items: [
+        { name: '换领工本费', amountYuan: 20, condition: '到期换领的' },
+        { name: '换领工本费', amountYuan: 40, condition: '证件损坏换领的' },
+      ],
+    };
+    const parsed = Catalog.parse(
+      catalogJson(1, [
+        personItem({
+          fees,
+          result: { name: '居民身份证', delivery: ['window', 'post'] },
+          specialProcedures: [{ name: '调查核实', maxDays: 30 }],
+        }),
+        companyItem(),
+      ]),
+    );
+    const [person, company] = parsed.items;
+    expect(person!.fees.items.map((f) => f.amountYuan)).toEqual([20, 40]);
+    expect(person!.handling).toBe('promised');
+    expect(person!.result?.delivery).toEqual(['window', 'post']);
+    expect(person!.specialProcedures[0]!.name).toBe('调查核实');
+    expect(company!.fees.items).toEqual([]);
+
+    const problems = (item: Record<string, unknown>) =>
+      (Catalog.safeParse(catalogJson(1, [personItem(item)])).error?.issues ?? []).map((i) => i.message).join('\n');
+    expect(
+      problems({ fees: { charged: false, description: '不收费', items: [{ name: '工本费', amountYuan: 20 }] } }),
+    ).toMatch(/charges nothing/);
+    expect(problems({ handling: 'immediate' })).toMatch(/即办/);
+    expect(problems({ result: { name: '证明', delivery: [] } })).not.toBe('');
+  });
+
+  it("lets 容缺受理 and 告知承诺 name only real materials, never an agent's", () => {
+    const problems = (item: Record<string, unknown>) =>
+      (Catalog.safeParse(catalogJson(1, [personItem(item)])).error?.issues ?? []).map((i) => i.message).join('\n');
+    expect(problems({ tolerantAcceptance: { materials: ['no-such-material'] } })).toMatch(
+      /unknown material no-such-material/,
+    );
+    expect(problems({ notificationCommitment: { materials: ['authorisation-letter'] } })).toMatch(/agent's material/);
+  });
+
   it('refuses a material with nothing due', () => {
     const item = companyItem();
     const materials = (item.materials as Array<Record<string, unknown>>).map((m) =>

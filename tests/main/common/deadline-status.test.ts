@@ -34,6 +34,12 @@ describe('deadline status on the hall calendar', () => {
     expect(deadlineStatus(due('2026-03-17'), '2026-03-30', calendar, 1)).toEqual({ kind: 'passed', daysOver: 13 });
   });
 
+  it('calls a window 补正 whose day has passed 视为放弃 (lapsed), not overdue: the applicant let it go', () => {
+    const correction = due('2026-03-20', 'correction_issued');
+    expect(deadlineStatus(correction, '2026-03-20', calendar, 1)).toEqual({ kind: 'near', workingDaysLeft: 0 });
+    expect(deadlineStatus(correction, '2026-03-23', calendar, 1)).toEqual({ kind: 'lapsed' });
+  });
+
   it('does not warn once decided or finished, nor without a deadline', () => {
     for (const state of ['approved', 'closed', 'refused', 'refused_at_window', 'correction_required'] as const)
       expect(deadlineStatus(due('2026-03-17', state), '2026-03-30', calendar, 1)).toEqual({ kind: 'ok' });

@@ -27,8 +27,8 @@ export function client(connection: Connection) {
   return { call, fail, raw };
 }
 
-/** An installer and a signed-in clerk on a fresh core. */
-export async function clerkOn(core: HallCore, username = 'clerk01') {
+/** An installer and a signed-in clerk (or supervisor) on a fresh core. */
+export async function clerkOn(core: HallCore, username = 'clerk01', role: 'clerk' | 'supervisor' = 'clerk') {
   const admin = client(core.openConnection(() => undefined));
   const setup = await admin.raw('auth.setupState');
   if ((setup as { value: { needsFirstInstaller: boolean } }).value.needsFirstInstaller) {
@@ -38,7 +38,8 @@ export async function clerkOn(core: HallCore, username = 'clerk01') {
   }
   const users = await admin.call<{ users: Array<{ username: string }> }>('users.list');
   if (!users.users.some((u) => u.username === username)) {
-    await admin.call('users.create', { username, displayName: '张窗口', role: 'clerk', password: STRONG });
+    const displayName = role === 'clerk' ? '张窗口' : '刘督查';
+    await admin.call('users.create', { username, displayName, role, password: STRONG });
   }
   const clerk = client(core.openConnection(() => undefined));
   await clerk.call('auth.login', { username, password: STRONG });
