@@ -3,7 +3,8 @@
 // a browser), OpenStack Swift (python3-swift, the real S3 server of
 // dept-inbox/tests/s3-storage.test.ts), socat (the pseudo-terminal pairs between the
 // ID card reader's driver and its simulator), a C/C++ compiler (build-essential: the
-// native addon and the stand-in vendor libraries the device tests compile) and a CJK font (without one the end-to-end
+// native addon and the stand-in vendor libraries the device tests compile), faketime (an
+// end-to-end test restarts the host weeks later) and a CJK font (without one the end-to-end
 // screenshots show the UI's Chinese as boxes). Everything else the tests use comes with
 // `npm install`. As root on a Debian-family system the missing packages are installed
 // with apt-get, as CI needs; anywhere else the run stops at once with one message naming
@@ -70,6 +71,11 @@ export const REQUIREMENTS: readonly Requirement[] = [
     debian: 'build-essential',
     purpose: 'a C and C++ compiler: the native addon (native/) and the stand-in vendor libraries of the device tests',
     present: (system) => ['gcc', 'g++', 'make'].every((command) => system.which(command) !== undefined),
+  },
+  {
+    debian: 'faketime',
+    purpose: 'libfaketime: an end-to-end test restarts the browser host weeks later (a 补正 that lapses into 视为放弃)',
+    present: (system) => system.which('faketime') !== undefined,
   },
   {
     debian: 'fonts-noto-cjk',

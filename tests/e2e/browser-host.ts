@@ -2,7 +2,7 @@
 // in a child process with its own temporary data directory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { test as base } from '@playwright/test';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,24 +14,44 @@ export interface RunningHost {
   stop(): Promise<void>;
 }
 
-/** Without `port` the host takes its data directory's port of last time when free, as in use. */
-export async function startHost(options: { dataDir?: string; port?: number } = {}): Promise<RunningHost> {
+/**
+ * libfaketime in the host itself (not the `faketime` wrapper, which would stand between
+ * the test and the host's signals): the multi-threaded library, as the host runs worker
+ * threads; timers keep the real monotonic clock.
+ */
+function daysLaterEnv(days: number): NodeJS.ProcessEnv {
+  const library = readdirSync('/usr/lib', { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join('/usr/lib', entry.name, 'faketime', 'libfaketimeMT.so.1'))
+    .find((path) => existsSync(path));
+  if (!library) throw new Error('libfaketime is missing: apt-get install -y faketime');
+  return { LD_PRELOAD: library, FAKETIME: `+${days}d`, FAKETIME_DONT_FAKE_MONOTONIC: '1' };
+}
+
+/**
+ * Without `port` the host takes its data directory's port of last time when free, as in
+ * use. `daysLater` runs the host's clock that many days ahead (libfaketime), for what
+ * happens when days have passed: the same host, started on a later day.
+ */
+export async function startHost(
+  options: { dataDir?: string; port?: number; daysLater?: number } = {},
+): Promise<RunningHost> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tongban-e2e-'));
   const urlFile = join(dataDir, '.host-url');
   rmSync(urlFile, { force: true });
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      'dist/src-main/host/cli.js',
-      '--data-dir',
-      dataDir,
-      ...(options.port === undefined ? [] : ['--port', String(options.port)]),
-      '--no-open',
-      '--url-file',
-      urlFile,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const hostArgs = [
+    'dist/src-main/host/cli.js',
+    '--data-dir',
+    dataDir,
+    ...(options.port === undefined ? [] : ['--port', String(options.port)]),
+    '--no-open',
+    '--url-file',
+    urlFile,
+  ];
+  const child: ChildProcess = spawn(process.execPath, hostArgs, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.daysLater === undefined ? process.env : { ...process.env, ...daysLaterEnv(options.daysLater) },
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
