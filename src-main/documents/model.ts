@@ -102,7 +102,10 @@ export const ReceiptModel = z
   .strict();
 export type ReceiptModel = z.output<typeof ReceiptModel>;
 
-/** 受理通知书 */
+/**
+ * 受理通知书. A window issues it only under the department's written 委托受理 (`entrustedBy`):
+ * it then accepts "受<department>委托"; without entrustment 受理 is the department's own.
+ */
 export const AcceptanceModel = z
   .object({
     kind: z.literal('acceptance'),
@@ -112,6 +115,11 @@ export const AcceptanceModel = z
     decisionDeadline: DueDate,
     /** 业务属地审批部门 that decides, when not the issuing office. */
     decidingDepartment: Text(80).optional(),
+    /** 委托受理: the department that entrusted the issuing window, and the instrument. */
+    entrustedBy: z
+      .object({ department: Text(80), document: Text(100) })
+      .strict()
+      .optional(),
     contact: Contact.optional(),
   })
   .strict();

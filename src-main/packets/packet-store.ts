@@ -5,7 +5,7 @@
 // No other module reads or writes these tables.
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../common/errors.ts';
-import { type Manifest, manifestHash, type NoticeKind, type ReviewOutcome } from '../common/manifest.ts';
+import { type Manifest, manifestHash, type NoticeKind, type SealedOutcome, travels } from '../common/manifest.ts';
 import { canMove, INITIAL_STATE, type PacketState } from '../common/packet-states.ts';
 import type { PacketSummary, SealedPacket } from '../common/packets.ts';
 import { newTrackingCode } from '../common/tracking-code.ts';
@@ -15,11 +15,22 @@ import { buildManifest, deadlineOf, distinctMaterialFiles, type Lineage, type Ne
 
 const SERIES_CODE: Record<NoticeKind, string> = { receipt: 'SJ', acceptance: 'SL', correction: 'BZ', refusal: 'BY' };
 
+/**
+ * packets.outcome's codes (migration 003's CHECK, on an immutable table) predate 收受分离:
+ * `accept` there means "travels to the department". The manifest keeps the outcome by
+ * its name (`receive`, `accept_entrusted`); the queue reads it from there.
+ */
+type StoredOutcome = 'accept' | 'correction' | 'refuse';
+function storedOutcome(outcome: SealedOutcome): StoredOutcome {
+  if (travels(outcome)) return 'accept';
+  return outcome === 'refuse' ? 'refuse' : 'correction';
+}
+
 interface PacketRow {
   packet_id: string;
   version: number;
   item_code: string;
-  outcome: ReviewOutcome;
+  outcome: StoredOutcome;
   applicant_name: string;
   manifest: string;
   manifest_hash: string;
@@ -59,9 +70,8 @@ export class PacketStore {
   /** The packet's 查询号, or null for a packet sealed before packets had one. */
   trackingCodeOf(packetId: string): string | null {
     return (
-      this.db
-        .prepare<[string], { code: string }>('SELECT code FROM tracking_codes WHERE packet_id = ?')
-        .get(packetId)?.code ?? null
+      this.db.prepare<[string], { code: string }>('SELECT code FROM tracking_codes WHERE packet_id = ?').get(packetId)
+        ?.code ?? null
     );
   }
 
@@ -82,7 +92,7 @@ export class PacketStore {
         input.version,
         input.previousVersion,
         input.item.code,
-        review.outcome,
+        storedOutcome(review.outcome),
         input.state.company?.name || input.state.applicant.name,
         JSON.stringify(manifest),
         hash,
@@ -95,10 +105,30 @@ export class PacketStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const file of distinctMaterialFiles(input.files)) {
-      insertFile.run(input.packetId, input.version, file.sha256, 'material', file.materialId, null, file.name, file.mediaType, file.size);
+      insertFile.run(
+        input.packetId,
+        input.version,
+        file.sha256,
+        'material',
+        file.materialId,
+        null,
+        file.name,
+        file.mediaType,
+        file.size,
+      );
     }
     for (const notice of input.notices) {
-      insertFile.run(input.packetId, input.version, notice.sha256, 'document', null, notice.kind, `${notice.number}.pdf`, 'application/pdf', notice.size);
+      insertFile.run(
+        input.packetId,
+        input.version,
+        notice.sha256,
+        'document',
+        null,
+        notice.kind,
+        `${notice.number}.pdf`,
+        'application/pdf',
+        notice.size,
+      );
     }
     const state = INITIAL_STATE[review.outcome];
     this.moveTo(input.packetId, input.version, state, null, input.sealedAt);
@@ -118,7 +148,7 @@ export class PacketStore {
   private lineage(input: NewPacket): Lineage {
     if (!input.previousVersion) return { previousVersion: null, windowCorrectionOf: null };
     const earlier = this.db
-      .prepare<[string, number], { version: number; outcome: ReviewOutcome }>(
+      .prepare<[string, number], { version: number; outcome: StoredOutcome }>(
         'SELECT version, outcome FROM packets WHERE packet_id = ? AND version < ? ORDER BY version DESC',
       )
       .all(input.packetId, input.version);
@@ -133,7 +163,10 @@ export class PacketStore {
   moveTo(packetId: string, version: number, state: PacketState, reason: string | null, at: number): void {
     const current = this.state(packetId, version) ?? null;
     if (!canMove(current, state)) {
-      throw new AppError('internal', `packet ${packetId} v${version} cannot move from ${current ?? '(none)'} to ${state}`);
+      throw new AppError(
+        'internal',
+        `packet ${packetId} v${version} cannot move from ${current ?? '(none)'} to ${state}`,
+      );
     }
     this.db
       .prepare(
@@ -143,35 +176,45 @@ export class PacketStore {
       )
       .run(packetId, version, state, reason, at);
     this.db
-      .prepare('INSERT INTO packet_transitions (packet_id, version, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO packet_transitions (packet_id, version, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(packetId, version, current, state, reason, at);
   }
 
   /** The state of a packet version in the queue, or undefined when there is no such version. */
   state(packetId: string, version: number): PacketState | undefined {
     return this.db
-      .prepare<[string, number], { state: PacketState }>('SELECT state FROM packet_state WHERE packet_id = ? AND version = ?')
+      .prepare<[string, number], { state: PacketState }>(
+        'SELECT state FROM packet_state WHERE packet_id = ? AND version = ?',
+      )
       .get(packetId, version)?.state;
   }
 
   exists(packetId: string, version: number): boolean {
-    return this.db.prepare('SELECT 1 FROM packets WHERE packet_id = ? AND version = ?').get(packetId, version) !== undefined;
+    return (
+      this.db.prepare('SELECT 1 FROM packets WHERE packet_id = ? AND version = ?').get(packetId, version) !== undefined
+    );
   }
 
   /** The manifest exactly as sealed (its hash is over these bytes' canonical form). */
   manifestText(packetId: string, version: number): string | undefined {
     return this.db
-      .prepare<[string, number], { manifest: string }>('SELECT manifest FROM packets WHERE packet_id = ? AND version = ?')
+      .prepare<[string, number], { manifest: string }>(
+        'SELECT manifest FROM packets WHERE packet_id = ? AND version = ?',
+      )
       .get(packetId, version)?.manifest;
   }
 
-  latest(packetId: string): { version: number; outcome: ReviewOutcome; manifest: Manifest } | undefined {
+  latest(packetId: string): { version: number; outcome: SealedOutcome; manifest: Manifest } | undefined {
     const row = this.db
-      .prepare<[string], { version: number; outcome: ReviewOutcome; manifest: string }>(
-        'SELECT version, outcome, manifest FROM packets WHERE packet_id = ? ORDER BY version DESC LIMIT 1',
+      .prepare<[string], { version: number; manifest: string }>(
+        'SELECT version, manifest FROM packets WHERE packet_id = ? ORDER BY version DESC LIMIT 1',
       )
       .get(packetId);
-    return row && { version: row.version, outcome: row.outcome, manifest: JSON.parse(row.manifest) as Manifest };
+    if (!row) return undefined;
+    const manifest = JSON.parse(row.manifest) as Manifest;
+    return { version: row.version, outcome: manifest.review.outcome, manifest };
   }
 
   manifest(packetId: string, version: number): Manifest | undefined {
@@ -182,7 +225,9 @@ export class PacketStore {
   /** Whether a blob belongs to any packet (documents and materials may be read by staff). */
   hasFile(sha256: string): { name: string; mediaType: string } | undefined {
     const row = this.db
-      .prepare<[string], { name: string; media_type: string }>('SELECT name, media_type FROM packet_files WHERE sha256 = ? LIMIT 1')
+      .prepare<[string], { name: string; media_type: string }>(
+        'SELECT name, media_type FROM packet_files WHERE sha256 = ? LIMIT 1',
+      )
       .get(sha256);
     return row && { name: row.name, mediaType: row.media_type };
   }
@@ -202,7 +247,7 @@ export class PacketStore {
       return {
         packetId: row.packet_id,
         version: row.version,
-        outcome: row.outcome,
+        outcome: manifest.review.outcome,
         state: row.state,
         reason: row.reason,
         manifestHash: row.manifest_hash,

@@ -12,7 +12,14 @@ import smCrypto from 'sm-crypto';
 import type { EnrolmentInfo, PacketSync, SyncStatus } from '../../src-main/api/contract/index.ts';
 import type { Handlers } from '../../src-main/api/dispatcher.ts';
 import { AppError, type ErrorCode, type ErrorParams } from '../../src-main/common/errors.ts';
-import { canInboxTransition, type DepartmentState, type InboxState, isSendingState, type PacketState } from '../../src-main/common/packet-states.ts';
+import { travels } from '../../src-main/common/manifest.ts';
+import {
+  canInboxTransition,
+  type DepartmentState,
+  type InboxState,
+  isSendingState,
+  type PacketState,
+} from '../../src-main/common/packet-states.ts';
 import type { FakeIntake, FakePacket } from './fake-intake.ts';
 
 export interface FakeDepartmentSeed {
@@ -213,7 +220,13 @@ export class FakeSync {
   decide(
     packetId: string,
     version: number,
-    change: { state: DepartmentState; reason?: string; correctionItems?: string[]; waybill?: string; decidedBy?: string },
+    change: {
+      state: DepartmentState;
+      reason?: string;
+      correctionItems?: string[];
+      waybill?: string;
+      decidedBy?: string;
+    },
   ): void {
     const entry = this.entry(packetId, version);
     if (!entry) throw new Error(`packet ${packetId} v${version} never travelled`);
@@ -353,8 +366,8 @@ export class FakeSync {
   // ── sealing ───────────────────────────────────────────────────────────────
 
   private enqueue(packet: FakePacket, departmentId: string | null): void {
-    // Window 补正 and 不予受理 never travel.
-    if (packet.outcome !== 'accept') return;
+    // A window 补正 (or an old 不予受理) never travels.
+    if (!travels(packet.outcome)) return;
     const sizes = new Map<string, number>();
     for (const file of packet.files) sizes.set(file.sha256, file.size);
     for (const document of packet.documents) {

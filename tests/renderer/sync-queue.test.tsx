@@ -68,7 +68,7 @@ describe('travel states and department decisions', () => {
     expect(within(row).getByText('待报送')).toBeTruthy();
     expect(within(row).getByText('报送至：演示审批部门')).toBeTruthy();
 
-    const documentButton = within(row).getByRole('button', { name: '查看《受理通知书》' });
+    const documentButton = within(row).getByRole('button', { name: '查看《申请材料接收凭证》' });
     documentButton.focus();
     await user.keyboard('{Enter}');
     expect(documentButton.getAttribute('aria-expanded')).toBe('true');
@@ -281,7 +281,9 @@ describe('packets that need a person', () => {
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     // The item, and under it the 查询号 the applicant quotes.
-    expect(within(row).getByRole('rowheader').textContent).toMatch(/^社会保障卡申领查询号：[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(within(row).getByRole('rowheader').textContent).toMatch(
+      /^社会保障卡申领查询号：[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/,
+    );
     expect(within(row).getByText('张伟')).toBeTruthy();
     expect(within(row).getByText('需人工处理', { selector: '.travel-state' })).toBeTruthy();
     expect(within(row).getByText('处理办法：').parentElement!.textContent).toBe(

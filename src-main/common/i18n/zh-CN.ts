@@ -37,17 +37,21 @@ const errors = {
   'store.blobCorrupt': '一份已保存的文件校验失败（可能已损坏或被改动），请联系运维人员。',
   'catalog.invalid': '事项目录文件内容有误，未安装，当前目录继续使用。问题：{problems}',
   'catalog.badSignature': '事项目录文件签名校验未通过（文件可能被改动或并非审批部门签发），未安装，当前目录继续使用。',
-  'catalog.untrustedKey': '事项目录的签名密钥（{keyId}）不在本机信任列表中，未安装，当前目录继续使用。请联系运维人员核实来源。',
+  'catalog.untrustedKey':
+    '事项目录的签名密钥（{keyId}）不在本机信任列表中，未安装，当前目录继续使用。请联系运维人员核实来源。',
   'catalog.notNewer': '该事项目录版本（{version}）不比本机已安装的版本（{activeVersion}）新，未安装。',
   'catalog.noneActive': '本机尚未安装事项目录，暂不能收件。请联系运维人员导入目录。',
   'catalog.itemNotFound': '当前事项目录中没有编码为 {code} 的事项，可能已调整，请重新选择。',
   'calendar.yearMissing': '缺少 {year} 年的节假日安排，无法计算办理期限。请联系运维人员补充。',
   'calendar.invalid': '节假日数据有误：{problems}',
   'intake.draftNotFound': '找不到该收件草稿，可能已删除，请刷新后重试。',
-  'intake.draftSealed': '该收件草稿已封装为收件包 {packetId}，不能再修改。如需补充材料，请在收件记录中对该件办理补正续办。',
+  'intake.draftSealed':
+    '该收件草稿已封装为收件包 {packetId}，不能再修改。如需补充材料，请在收件记录中对该件办理补正续办。',
   'intake.uploadInProgress': '还有 {count} 个材料文件正在上传，暂不能封装。请等上传完成（或取消上传）后再封装。',
   'intake.packetNotFound': '找不到该收件包，请刷新列表后重试。',
   'intake.notCorrectable': '该收件包不是补正告知状态，不能补正续办。',
+  'intake.notReceivable':
+    '本窗口不收此件：{reasons}。不出具任何文书；草稿已保留，可改正后重新审查，或放弃草稿并引导申请人向有权部门或其他通办窗口申请。',
   'intake.unsupportedFile': '文件“{name}”不是图片或 PDF，未收取。请扫描或上传图片、PDF 文件。',
   'intake.draftTooLarge':
     '文件“{name}”未收取：本件收件材料的文件合计将超过本机上限 {limitMB} MB。请降低扫描分辨率或删去重复的文件后重试；如确需更大上限，请联系运维人员调整配置项 intake.maxDraftBytes。',
@@ -56,7 +60,8 @@ const errors = {
   'intake.cardReadingGone': '该证件的读卡信息已失效（证件已取走或已读取下一张证件）。请将证件重新放在读卡器上。',
   'demo.notAvailable': '只有演示模式才能模拟放置证件。',
   'documents.renderFailed': '生成文书失败，未封装，收件草稿保持原样。请重试封装；如反复失败，请联系运维人员。',
-  'upload.tooLarge': '文件“{name}”大小为 {size}，超过单个文件上限 {limit}，未上传。请分成多个文件或降低扫描分辨率后再上传。',
+  'upload.tooLarge':
+    '文件“{name}”大小为 {size}，超过单个文件上限 {limit}，未上传。请分成多个文件或降低扫描分辨率后再上传。',
   'upload.notFound': '上传已中断（连接断开、超时未续传或已取消），文件未收取。请重新选择文件上传。',
   'upload.wrongOffset': '上传数据的顺序有误，文件未收取。请重新选择文件上传。',
   'upload.incomplete': '文件尚未上传完毕，未收取。请等上传完成；如已中断，请重新选择文件上传。',
@@ -64,24 +69,32 @@ const errors = {
   'review.overrideReasonTooShort': '忽略审查意见须写明理由，至少 {min} 个字。',
   'review.notOverridable': '该审查意见不允许忽略。',
   'eventLog.streamUnknown': '没有名为“{stream}”的记录链：它从未写入，或已被删除。如确有此次办件，请立即报告督查人员。',
-  'sync.manifestInvalid': '收件包不符合报送格式（{fields}），未封装，草稿保持不变。请修正后重新封装；如反复出现，请联系运维人员。',
-  'sync.departmentUnknown': '本机未配置审批部门“{departmentId}”，收件包暂存本机，不会丢失。请联系运维人员在配置中添加该部门。',
+  'sync.manifestInvalid':
+    '收件包不符合报送格式（{fields}），未封装，草稿保持不变。请修正后重新封装；如反复出现，请联系运维人员。',
+  'sync.departmentUnknown':
+    '本机未配置审批部门“{departmentId}”，收件包暂存本机，不会丢失。请联系运维人员在配置中添加该部门。',
   'sync.departmentEmbedded': '演示模式的审批部门由本机自动登记，无需设置令牌。',
   'sync.packetNotQueued': '该收件包不在报送队列中（可能无需报送或已送达）。',
-  'sync.tokenMissing': '尚未设置审批部门“{departmentId}”的接入令牌，收件包暂存本机。请运维人员在“部署与设备”中设置令牌。',
-  'sync.tokenRejected': '审批部门不认可本窗口的接入令牌（可能已失效或被撤销），收件包暂存本机。请运维人员重新设置令牌。',
-  'sync.enrolmentMismatch': '该令牌在审批部门登记的窗口编号、签名算法或公钥与本机不一致，未保存。请核对后在审批部门重新登记本窗口的公钥。',
+  'sync.tokenMissing':
+    '尚未设置审批部门“{departmentId}”的接入令牌，收件包暂存本机。请运维人员在“部署与设备”中设置令牌。',
+  'sync.tokenRejected':
+    '审批部门不认可本窗口的接入令牌（可能已失效或被撤销），收件包暂存本机。请运维人员重新设置令牌。',
+  'sync.enrolmentMismatch':
+    '该令牌在审批部门登记的窗口编号、签名算法或公钥与本机不一致，未保存。请核对后在审批部门重新登记本窗口的公钥。',
   'sync.windowMismatch': '审批部门认为本收件包或令牌属于其他窗口，已暂停报送。请运维人员核对窗口编号与令牌。',
-  'sync.signatureRejected': '审批部门未能验证收件包的签名（本机密钥与登记的公钥不一致），已暂停报送。请运维人员核对登记的公钥后重试。',
+  'sync.signatureRejected':
+    '审批部门未能验证收件包的签名（本机密钥与登记的公钥不一致），已暂停报送。请运维人员核对登记的公钥后重试。',
   'sync.conflict': '审批部门已收到同一收件包的不同内容，已暂停报送，不会重复发送。请联系运维人员核查。',
-  'sync.correctionConflict': '审批部门“{departmentId}”已收到该件的其他版本，本窗口补正后重新封装的收件包不能再作为首次报送，已暂停报送，不会重复发送。请联系运维人员与审批部门核实该件的办理情况。',
+  'sync.correctionConflict':
+    '审批部门“{departmentId}”已收到该件的其他版本，本窗口补正后重新封装的收件包不能再作为首次报送，已暂停报送，不会重复发送。请联系运维人员与审批部门核实该件的办理情况。',
   'sync.packetRefused': '审批部门拒收该收件包（{code}），已暂停报送。请联系运维人员核查后重试。',
   'sync.blobDamaged': '收件包中的文件在本机校验未通过（可能已损坏或被改动），未发送。请联系运维人员检查数据完整性。',
   'sync.hashMismatch': '文件上传后审批部门校验不一致，将重新上传。',
   'sync.unreachable': '暂时无法连接审批部门，收件包已安全暂存，网络恢复后自动报送。',
   'sync.departmentError': '审批部门系统暂时异常，收件包已安全暂存，稍后自动重试。',
   'sync.departmentBusy': '审批部门系统繁忙，收件包已安全暂存，稍后自动重试。',
-  'sync.departmentStorageFull': '审批部门“{departmentId}”的收件存储空间已满，收件包已安全暂存本机，稍后自动续传（已上传的部分不必重传）。如长时间未恢复，请联系该部门清理存储空间。',
+  'sync.departmentStorageFull':
+    '审批部门“{departmentId}”的收件存储空间已满，收件包已安全暂存本机，稍后自动续传（已上传的部分不必重传）。如长时间未恢复，请联系该部门清理存储空间。',
   'sync.uploadGone': '未完成的上传已在审批部门过期，将从本机文件重新上传。',
   'sync.uploadOriginMismatch':
     '审批部门“{departmentId}”给出的上传地址（{origin}）不在该部门配置的接入地址上，本窗口未向该地址发送接入令牌和文件，已暂停报送。请运维人员与审批部门核对其对外地址（public URL）配置，核对无误后点“立即重试”。',
@@ -109,7 +122,8 @@ const errors = {
     '证件未通过读卡器的安全认证，无法读取。请重新放置再试；如仍失败，证件可能损坏或不是有效证件，请按规定人工核验。',
   'idcard.unknownCardType':
     '无法识别该证件的类型。本机可读取居民身份证、港澳台居民居住证和外国人永久居留身份证；其他证件请人工核验后手工录入。',
-  'idcard.samSelfTestFailed': '读卡器安全模块自检失败，无法读卡。请重新插拔读卡器；如仍失败，请联系运维人员检修或更换读卡器。',
+  'idcard.samSelfTestFailed':
+    '读卡器安全模块自检失败，无法读卡。请重新插拔读卡器；如仍失败，请联系运维人员检修或更换读卡器。',
   'idcard.samNotAuthorised': '读卡器安全模块未获授权，无法读卡。请联系运维人员检查读卡器。',
   'idcard.transmission':
     '与读卡器通信时数据多次出错。请检查读卡器连线是否松动；如反复出现，请运维人员核对波特率设置或更换连线。',
@@ -316,11 +330,17 @@ export const zhCN = {
       actions: '操作',
     },
   },
-  /** 审查结论 */
+  /**
+   * 审查结论 — what the window does (收受分离: it receives; 受理 is the department's, or the
+   * window's only as entrusted). `accept` / `refuse`: packets sealed before, shown as they were.
+   */
   outcomes: {
-    accept: '受理',
+    receive: '收件',
+    accept_entrusted: '受托受理',
     correction: '补正',
-    refuse: '不予受理',
+    decline: '本窗口不收件',
+    accept: '受理（旧版）',
+    refuse: '不予受理（旧版）',
   },
   /** A packet's state in the queue (and a department decision's state); an unknown state is shown as is. */
   packetStates: {
@@ -515,10 +535,14 @@ export const zhCN = {
       stale: '审查之后信息已有更改，请重新审查。',
       outcomeTitle: '审查结论：{outcome}',
       outcomeHints: {
-        accept: '材料齐全，符合法定形式，可以受理并报送业务属地审批部门。',
-        correction: '存在须补正的问题，封装后出具一次性补正告知。',
-        refuse: '不属于受理范围或不符合受理条件，封装后出具不予受理通知书。',
+        receive: '材料齐全，符合法定形式。封装后出具申请材料接收凭证，报送业务属地审批部门受理并作出决定。',
+        accept_entrusted:
+          '材料齐全，符合法定形式。本窗口受审批部门书面委托受理，封装后出具申请材料接收凭证和受理通知书（受委托）。',
+        correction: '存在须补正的形式问题，封装后出具一次性补正告知。',
+        decline:
+          '本窗口不办理此件（事项、业务属地或申请人不在本窗口通办范围内），不收件、不出具任何文书。请引导申请人向有权部门或其他通办窗口申请。',
       },
+      forwardedTitle: '以下事项属实质审查，由审批部门判断，本窗口记录后随件报送（共 {count} 项）：',
       decisionDeadline: '承诺办结期限：{date}（{days} 个工作日）',
       correctionDeadline: '补正期限：{date}（{days} 个工作日），逾期视为放弃。',
       provisional: '（节假日安排尚未正式公布，期限为暂定）',
@@ -527,7 +551,8 @@ export const zhCN = {
       severity: {
         blocking: '须补正',
         warning: '提示',
-        refusal: '不予受理',
+        forwarded: '转审批部门',
+        declines: '不收件',
       },
       groups: {
         item: '事项与受理范围',
@@ -588,7 +613,14 @@ export const zhCN = {
     installing: '正在校验并安装…',
     installed: '已安装事项目录，版本 {version}，共 {items} 个事项。',
     listTitle: '已安装的事项目录',
-    columns: { version: '版本', publisher: '发布单位', items: '事项数', installedAt: '安装时间', installedBy: '安装人', state: '状态' },
+    columns: {
+      version: '版本',
+      publisher: '发布单位',
+      items: '事项数',
+      installedAt: '安装时间',
+      installedBy: '安装人',
+      state: '状态',
+    },
     active: '当前使用',
     previous: '历史版本',
   },
@@ -759,7 +791,8 @@ export const zhCN = {
         futureBirthDate: '号码中的出生日期晚于今天',
         checkDigit: '校验码不符',
       },
-      birthDate: '证件上的出生日期（{cardBirthDate}）与证件号码所示出生日期（{numberBirthDate}）不一致，请人工核验证件。',
+      birthDate:
+        '证件上的出生日期（{cardBirthDate}）与证件号码所示出生日期（{numberBirthDate}）不一致，请人工核验证件。',
       sex: '证件上的性别与证件号码所示性别不一致，请人工核验证件。',
       expired: '证件已于 {validTo} 过期，不能作为有效身份证件。请申请人出示有效证件（如临时居民身份证）。',
       notYetValid: '证件有效期自 {validFrom} 起，今天尚未生效，请人工核验证件。',

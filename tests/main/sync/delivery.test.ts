@@ -119,7 +119,7 @@ describe('sync: decisions come back', () => {
 
     const { draft, sealed: v2 } = await supplementWithPhoto(hall, sealed.packetId, '新照片.png', 3000);
     expect(draft.previous).toEqual({ packetId: sealed.packetId, version: 1 });
-    expect(v2).toMatchObject({ packetId: sealed.packetId, version: 2, outcome: 'accept', state: 'sealed' });
+    expect(v2).toMatchObject({ packetId: sealed.packetId, version: 2, outcome: 'receive', state: 'sealed' });
 
     await hall.reach(sealed.packetId, 'delivered', 2);
     const copy = await departmentCopy(inbox, sealed.packetId, 2);
@@ -216,7 +216,7 @@ async function correctionThenResubmission(hall: Hall): Promise<{ v1: SealedPacke
   expect((await hall.packet(v1.packetId)).sync).toBeNull(); // never travels
 
   const { sealed: v2 } = await supplementWithPhoto(hall, v1.packetId, '照片.png', 600);
-  expect(v2).toMatchObject({ version: 2, outcome: 'accept' });
+  expect(v2).toMatchObject({ version: 2, outcome: 'receive' });
   return { v1, v2 };
 }
 

@@ -238,7 +238,7 @@ export class Hall {
       bytes: uniquePng(options.photoExtra ?? 1000),
     });
     const sealed = await this.clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
-    expect(sealed).toMatchObject({ outcome: 'accept', state: 'sealed' });
+    expect(sealed).toMatchObject({ outcome: 'receive', state: 'sealed' });
     return sealed;
   }
 
