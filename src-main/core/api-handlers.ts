@@ -17,6 +17,8 @@ import type { DeviceRegistry } from './devices.ts';
 import type { IdCardDesk } from './id-card-desk.ts';
 import { DECK } from '../devices/idcard/deck.ts';
 
+import type { DepartmentDocuments } from '../sync/department-documents.ts';
+
 export interface ConnectionContext {
   session: Session;
   /** Makes `session` this connection's, taking it from the connection that held it (auth.resume). */
@@ -35,13 +37,28 @@ export interface HandlerServices {
   blobs: BlobStore;
   packets: PacketStore;
   sync: HallSync;
+  departmentDocuments: DepartmentDocuments;
   uploads: Uploads;
   devices: DeviceRegistry;
   cards: IdCardDesk;
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
-  const { info, auth, health, events, catalog, intake, packets, blobs, sync, uploads, devices, cards } = services;
+  const {
+    info,
+    auth,
+    health,
+    events,
+    catalog,
+    intake,
+    packets,
+    blobs,
+    sync,
+    departmentDocuments,
+    uploads,
+    devices,
+    cards,
+  } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   const simulator = () => {
     const reader = devices.idCardSimulator;
@@ -87,7 +104,9 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       const file = ctx.uploads.take(clerk(ctx).id, uploadId, 'material');
       try {
         if (file.draftId !== id) {
-          throw new AppError('request.invalidInput', `upload ${uploadId} was begun for another draft`, { fields: 'uploadId' });
+          throw new AppError('request.invalidInput', `upload ${uploadId} was begun for another draft`, {
+            fields: 'uploadId',
+          });
         }
         return await intake.addFile(clerk(ctx), id, materialId, file);
       } finally {
@@ -115,7 +134,10 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       return {};
     },
     'drafts.supplement': ({ packetId }, ctx) => intake.supplement(clerk(ctx), packetId),
-    'packets.list': ({ scope }) => ({ packets: sync.queue.decorate(intake.listPackets(scope)) }),
+    'packets.list': ({ scope }) => ({
+      packets: departmentDocuments.decorate(sync.queue.decorate(intake.listPackets(scope))),
+    }),
+    'documents.department': ({ packetId, version, cursor }) => departmentDocuments.render(packetId, version, cursor),
     'documents.get': async ({ sha256 }) => {
       const file = packets.hasFile(sha256);
       if (!file) throw new AppError('store.blobMissing', `no packet file ${sha256.slice(0, 12)}`);
@@ -147,7 +169,11 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'demo.idCard.deck': () => {
       const placed = simulator().card;
       return {
-        cards: DECK.map((card, i) => ({ index: i + 1, name: card.text.name || card.text.englishName || '', cardType: card.text.cardType })),
+        cards: DECK.map((card, i) => ({
+          index: i + 1,
+          name: card.text.name || card.text.englishName || '',
+          cardType: card.text.cardType,
+        })),
         placed: placed ? DECK.indexOf(placed) + 1 : null,
       };
     },

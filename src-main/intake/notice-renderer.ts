@@ -53,6 +53,15 @@ export class PdfNoticeRenderer implements NoticeRenderer {
     }
   }
 
+  /** One document on its own (a department's document printed at the window), the worker released after. */
+  async renderDocument(input: DocumentInput): Promise<Uint8Array> {
+    try {
+      return (await this.thread.render(input)).bytes;
+    } finally {
+      await this.thread.release();
+    }
+  }
+
   check(input: NoticeCheckInput): UnprintableText[] {
     const { review } = input;
     if (!isSealable(review)) return [];

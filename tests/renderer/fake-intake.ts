@@ -119,7 +119,8 @@ type IntakeMethods =
   | 'drafts.discard'
   | 'drafts.supplement'
   | 'packets.list'
-  | 'documents.get';
+  | 'documents.get'
+  | 'documents.department';
 
 function catalogSummary(catalog: Catalog, installedBy: string, active: boolean): CatalogSummary {
   return {
@@ -320,6 +321,12 @@ export class FakeIntake {
         if (!document || !blob) throw new AppError('store.blobMissing', `no packet file ${sha256.slice(0, 12)}`);
         return { bytes: blob.bytes, mediaType: blob.mediaType, name: blob.name };
       },
+      // The real core renders the department's document from the change feed (sync/department-documents.ts).
+      'documents.department': ({ packetId, version, cursor }) => ({
+        bytes: new TextEncoder().encode(`%PDF-1.4\n% department ${packetId} v${version} #${cursor}\n%%EOF\n`),
+        mediaType: 'application/pdf',
+        name: `department-${cursor}.pdf`,
+      }),
     };
   }
 

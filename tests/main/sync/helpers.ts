@@ -222,7 +222,7 @@ export class Hall {
   }
 
   /** A complete 社会保障卡申领 sealed as 受理; extra bytes make files bigger (and unique). */
-  async sealAccepted(options: { idCardExtra?: number; photoExtra?: number } = {}): Promise<SealedPacket> {
+  async sealReceived(options: { idCardExtra?: number; photoExtra?: number } = {}): Promise<SealedPacket> {
     const draft = await this.clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
     await this.clerk.call('drafts.save', { id: draft.id, patch: completeSocialCardPatch() });
     await addFileBytes(this.clerk.call, {
