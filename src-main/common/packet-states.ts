@@ -7,7 +7,9 @@ import type { SealedOutcome } from './manifest.ts';
 /**
  * The department's word on a packet version, as its change feed reports it: `delivered`
  * (commit verified) → `accepted` 已受理 | `correction_required` 需补正 | `refused` 不予受理
- * → `approved` 准予许可 → `closed` 办结.
+ * → `approved` 准予 (许可, 办结 … by item type) | `refused` after 受理, which is the outcome
+ * (不予许可 / 不予办理), not 不予受理: the window's documents tell them apart by the history
+ * (common/department-documents.ts) → `closed` 办结.
  */
 export const DEPARTMENT_STATES = [
   'delivered',

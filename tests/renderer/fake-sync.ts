@@ -14,6 +14,11 @@ import type { Handlers } from '../../src-main/api/dispatcher.ts';
 import { AppError, type ErrorCode, type ErrorParams } from '../../src-main/common/errors.ts';
 import { travels } from '../../src-main/common/manifest.ts';
 import {
+  type DepartmentDocumentRef,
+  departmentDocumentKind,
+  departmentDocumentTitle,
+} from '../../src-main/common/department-documents.ts';
+import {
   canInboxTransition,
   type DepartmentState,
   type InboxState,
@@ -192,8 +197,36 @@ export class FakeSync {
   }
 
   /** Adds the sync view to packets of the queue, as SyncService.decorate. */
-  decorate<T extends { packetId: string; version: number }>(packets: T[]): Array<T & { sync: PacketSync | null }> {
-    return packets.map((packet) => ({ ...packet, sync: this.view(this.entry(packet.packetId, packet.version)) }));
+  decorate<T extends { packetId: string; version: number }>(
+    packets: T[],
+  ): Array<T & { sync: PacketSync | null; departmentDocuments: DepartmentDocumentRef[] }> {
+    return packets.map((packet) => ({
+      ...packet,
+      sync: this.view(this.entry(packet.packetId, packet.version)),
+      departmentDocuments: this.departmentDocuments(packet.packetId, packet.version),
+    }));
+  }
+
+  /** As sync/department-documents.ts lists them (the fake catalog's items are public services). */
+  private departmentDocuments(packetId: string, version: number): DepartmentDocumentRef[] {
+    const out: DepartmentDocumentRef[] = [];
+    let accepted = false;
+    for (const department of this.departments) {
+      for (const change of department.feed) {
+        if (change.packetId !== packetId || change.version !== version) continue;
+        const kind = departmentDocumentKind(change.decision.state, accepted);
+        if (change.decision.state === 'accepted') accepted = true;
+        if (!kind) continue;
+        out.push({
+          cursor: change.cursor,
+          state: change.decision.state,
+          kind,
+          title: departmentDocumentTitle(kind, 'publicService'),
+          waybill: change.decision.waybill,
+        });
+      }
+    }
+    return out;
   }
 
   // ── the worker ────────────────────────────────────────────────────────────

@@ -355,7 +355,7 @@ export const zhCN = {
     accepted: '已受理',
     correction_required: '需补正',
     refused: '不予受理',
-    approved: '准予许可',
+    approved: '准予许可/办结',
     closed: '已办结',
     correction_issued: '已出具补正告知',
     refused_at_window: '窗口不予受理',
@@ -375,6 +375,8 @@ export const zhCN = {
     loading: '正在读取文书…',
     frameTitle: '{title}（{number}）预览',
     open: '查看《{title}》',
+    /** A department's document the window prints for it (统一窗口出件). */
+    openDepartment: '查看审批部门《{title}》',
   },
   intake: {
     itemLine: '事项编码：{code}',
