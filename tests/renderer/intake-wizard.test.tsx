@@ -529,6 +529,29 @@ describe('formal review and sealing', () => {
     return { ...app, draft };
   }
 
+  it('says plainly when the window does not receive, and offers no 封装 and no notice', async () => {
+    const { user } = await draftInReview((patch) => {
+      patch.homeRegionCode = '710101'; // a home region no route of the item serves
+    });
+    await user.click(screen.getByRole('button', { name: '开始审查' }));
+    expect(await screen.findByRole('heading', { name: '审查结论：本窗口不收件' })).toBeTruthy();
+    expect(screen.getByText(/不收件、不出具任何文书/)).toBeTruthy();
+    expect(screen.getAllByText('不收件').length).toBeGreaterThan(0); // the finding's tag
+    expect(screen.queryByRole('button', { name: '封装' })).toBeNull();
+  });
+
+  it('receives with a 受理条件 the clerk found unmet, listing it as forwarded to the department', async () => {
+    const { user, core, draft } = await draftInReview((patch) => {
+      patch.conditions = { ...patch.conditions, insured: 'notMet' };
+    });
+    core.intake.seedFile(draft.id, 'photo', '照片.png', pngBytes(), 'image/png');
+    await user.click(screen.getByRole('button', { name: '开始审查' }));
+    expect(await screen.findByRole('heading', { name: '审查结论：收件' })).toBeTruthy();
+    expect(screen.getByText(/以下事项属实质审查，由审批部门判断，本窗口记录后随件报送（共 1 项）/)).toBeTruthy();
+    expect(screen.getAllByText('转审批部门').length).toBeGreaterThan(0);
+    expect(screen.getByRole('button', { name: '封装' })).toBeTruthy();
+  });
+
   it('lists every finding, grouped, and lets a finding be set aside only with a long enough reason', async () => {
     const { user, core, draft } = await draftInReview((patch) => {
       patch.conditions = { insured: 'met' };
