@@ -76,7 +76,7 @@ export async function openDesk(core: HallCore, onEvent: (event: EventMessage) =>
 }
 
 /**
- * A 社会保障卡申领 draft ready to seal as 受理 once its files are in: `idCardFiles`
+ * A 社会保障卡申领 draft ready to seal as 收件 once its files are in: `idCardFiles`
  * electronic ID-card pages and one photo are expected.
  */
 export async function startDraft(call: Call, idCardFiles = 49): Promise<string> {
@@ -86,11 +86,25 @@ export async function startDraft(call: Call, idCardFiles = 49): Promise<string> 
   await call('drafts.save', {
     id: draft.id,
     patch: {
-      applicant: { name: '李小梅', idNumber, sex: 'female', birthDate: '1990-03-07', ethnicity: '汉', source: 'manual' },
+      applicant: {
+        name: '李小梅',
+        idNumber,
+        sex: 'female',
+        birthDate: '1990-03-07',
+        ethnicity: '汉',
+        source: 'manual',
+      },
       homeRegionCode: '510104',
       answers: {
-        applicantName: '李小梅', applicantIdNumber: idNumber, phone: '13812345678', sex: 'female', ethnicity: '汉',
-        insuredRegion: '510104', minor: false, financial: false, delivery: 'pickup',
+        applicantName: '李小梅',
+        applicantIdNumber: idNumber,
+        phone: '13812345678',
+        sex: 'female',
+        ethnicity: '汉',
+        insuredRegion: '510104',
+        minor: false,
+        financial: false,
+        delivery: 'pickup',
       },
       counts: {
         'applicant-id-card': { original: 1, copy: 0, electronic: idCardFiles },

@@ -165,7 +165,7 @@ async function enrol(admin: Call, inbox: InboxRef): Promise<void> {
 }
 
 /**
- * A draft (社会保障卡申领, ready to seal as 受理) with one ID-card "scan" of `bytes` bytes and
+ * A draft (社会保障卡申领, ready to seal as 收件) with one ID-card "scan" of `bytes` bytes and
  * a photo. `inChild`: the large file is written by a short-lived process of its own
  * (large-file.ts), so this process's memory shows none of streaming it in.
  */
@@ -179,7 +179,9 @@ export async function draftWithLargeFile(
   await addFileBytes(hall.call, { id: draftId, materialId: 'photo', name: '照片.png', bytes: scannedPage(seed) });
   const job: LargeFileJob = { paths: hall.core.paths, draftId, bytes, seed };
   if (options.inChild) {
-    await run(process.execPath, [join(import.meta.dirname, 'large-file.js'), JSON.stringify(job)], { timeout: 600_000 });
+    await run(process.execPath, [join(import.meta.dirname, 'large-file.js'), JSON.stringify(job)], {
+      timeout: 600_000,
+    });
   } else await putLargeFile(job);
   return draftId;
 }

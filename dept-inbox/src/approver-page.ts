@@ -364,7 +364,7 @@ function detailPage(db: InboxDb, packet: PacketRow, found: Session): string {
           return form(
             'refuse',
             `<p><label>${zh.decide.refuseReason}<br><input type="text" name="reason" required></label></p>`,
-            zh.decide.refuse,
+            packet.state === 'accepted' ? zh.decide.deny : zh.decide.refuse,
           );
         case 'approved':
           return form(

@@ -74,6 +74,10 @@ describe('approver page', () => {
       });
     expect((await decide({ kind: 'approve', waybill: 'EA123456789CN' })).status).toBe(409); // not accepted yet
     expect((await decide({ kind: 'accept' })).status).toBe(303);
+    // After 受理 a refusal is the outcome of the matter, and the page names it so.
+    const accepted = await (await fetch(`${inbox.url}${detailPath}`, { headers: { cookie } })).text();
+    expect(accepted).toContain('<button>不予许可/不予办理</button>');
+    expect(accepted).not.toContain('<button>不予受理</button>');
     expect((await decide({ kind: 'approve', waybill: 'ea123456789cn' })).status).toBe(303);
 
     const feed = await call(inbox, 'GET', '/v1/changes', { token: window.token });

@@ -295,7 +295,11 @@ export const AcceptanceCondition = z
   .strict();
 export type AcceptanceCondition = z.infer<typeof AcceptanceCondition>;
 
-/** 不予受理情形 that the answers reveal, with the legal basis printed on the refusal notice. */
+/**
+ * 不予受理情形 that the answers may reveal. Judging them is substantive, the department's
+ * call (收受分离): the window records a matching one in the manifest with its legal basis
+ * and forwards the packet, never refusing on it.
+ */
 export const RefusalCondition = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/),
@@ -361,6 +365,26 @@ export type SpecialProcedure = z.infer<typeof SpecialProcedure>;
 export const ServiceObject = z.enum(['person', 'company']);
 export type ServiceObject = z.infer<typeof ServiceObject>;
 
+/**
+ * 事项类型: names the department's outcome after 受理 — 行政许可 准予 / 不予许可, 行政确认
+ * 予以 / 不予确认, 行政给付 准予 / 不予给付, 公共服务 (and other) 办结 / 不予办理.
+ */
+export const ITEM_TYPES = ['permit', 'confirmation', 'payment', 'publicService', 'other'] as const;
+export const ItemType = z.enum(ITEM_TYPES);
+export type ItemType = z.infer<typeof ItemType>;
+
+/**
+ * 委托受理: the department's written authorisation for the window to accept in its name
+ * (the window then issues the 受理通知书 "受…委托"). Without one the window only receives.
+ */
+export const Entrustment = z
+  .object({
+    /** The authorising instrument as printed, e.g. 委托书文号 or agreement name. */
+    document: z.string().min(1).max(100),
+  })
+  .strict();
+export type Entrustment = z.infer<typeof Entrustment>;
+
 /** 通办模式: 异地代收代办 (proxy) or 多地联办 (joint). */
 export const ServiceMode = z.enum(['proxy', 'joint']);
 export type ServiceMode = z.infer<typeof ServiceMode>;
@@ -383,6 +407,10 @@ export const ServiceItem = z
     /** 实施主体, e.g. 参保地社会保险经办机构 */
     implementingAuthority: z.string().min(1),
     mode: ServiceMode,
+    /** 事项类型; a catalog from before it was listed reads as 公共服务 (办结 / 不予办理). */
+    itemType: ItemType.default('publicService'),
+    /** 委托受理 for this item, whichever department its route names; a department's own entrustment covers all its items. */
+    entrustedAcceptance: Entrustment.optional(),
     /** 服务对象 */
     serviceObjects: z.array(ServiceObject).min(1),
     routing: z.array(Route).min(1),
@@ -437,7 +465,14 @@ export const ServiceItem = z
 export type ServiceItem = z.output<typeof ServiceItem>;
 
 /** 审批部门 a route may name; its endpoint lives in the hall config under the same id. */
-export const Department = z.object({ id: z.string().min(1).max(64), name: z.string().min(1) }).strict();
+export const Department = z
+  .object({
+    id: z.string().min(1).max(64),
+    name: z.string().min(1),
+    /** 委托受理 for every item this department decides. */
+    entrustedAcceptance: Entrustment.optional(),
+  })
+  .strict();
 export type Department = z.infer<typeof Department>;
 
 export const CATALOG_FORMAT = 1;
@@ -641,3 +676,12 @@ export const CatalogSummary = z.object({
   active: z.boolean(),
 });
 export type CatalogSummary = z.infer<typeof CatalogSummary>;
+
+/** The 委托受理 under which the window may accept for this item and department: the item's own, else the department's. */
+export function entrustmentFor(
+  item: ServiceItem,
+  departments: readonly Department[],
+  departmentId: string,
+): Entrustment | undefined {
+  return item.entrustedAcceptance ?? departments.find((d) => d.id === departmentId)?.entrustedAcceptance;
+}

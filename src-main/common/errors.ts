@@ -52,6 +52,7 @@ export const ERROR_CODES = [
   'intake.uploadInProgress',
   'intake.packetNotFound',
   'intake.notCorrectable',
+  'intake.notReceivable',
   'intake.unsupportedFile',
   'intake.draftTooLarge',
   'intake.unprintableCharacters',
@@ -159,7 +160,9 @@ export class AppError extends Error {
   }
 
   toWire(): WireError {
-    return this.params ? { code: this.code, detail: this.detail, params: this.params } : { code: this.code, detail: this.detail };
+    return this.params
+      ? { code: this.code, detail: this.detail, params: this.params }
+      : { code: this.code, detail: this.detail };
   }
 }
 

@@ -24,20 +24,61 @@ export const WindowId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'm
 export const ItemCode = z.string().regex(/^[0-9A-Z][0-9A-Z-]{3,63}$/, 'must be 4–64 of 0-9 A-Z and -');
 export const PacketVersion = z.number().int().min(1).max(1_000_000);
 /** A 查询号 in its printed form (`XXXX-XXXX-XXXX`) with a correct check symbol. */
-export const TrackingCode = z.string().refine(isTrackingCode, 'must be a 查询号 XXXX-XXXX-XXXX with a correct check symbol');
+export const TrackingCode = z
+  .string()
+  .refine(isTrackingCode, 'must be a 查询号 XXXX-XXXX-XXXX with a correct check symbol');
 
-/** The notices a window issues: 收件凭证, 受理通知书, 补正材料通知书, 不予受理通知书. */
+/**
+ * The documents a window prints with a sealed packet: 收件凭证 (`receipt`), 补正材料通知书
+ * (`correction`), and the 受理通知书 (`acceptance`) only where the department entrusted the
+ * window (委托受理). `refusal` (不予受理通知书) is only in packets sealed before 收受分离 was
+ * modelled: it still parses and shows, and is never issued again.
+ */
 export const NOTICE_KINDS = ['receipt', 'acceptance', 'correction', 'refusal'] as const;
 export const NoticeKind = z.enum(NOTICE_KINDS);
 export type NoticeKind = z.infer<typeof NoticeKind>;
 
-export const ReviewOutcome = z.enum(['accept', 'correction', 'refuse']);
+/**
+ * What the window does with an application it sealed (收受分离: the window receives, the
+ * department decides): `receive` 收件 and forward, `accept_entrusted` 受理 in the
+ * department's name where it entrusted the window in writing, `correction` the window's
+ * one-time 补正 for a formal deficiency.
+ */
+export const WINDOW_OUTCOMES = ['receive', 'accept_entrusted', 'correction'] as const;
+export type WindowOutcome = (typeof WINDOW_OUTCOMES)[number];
+/** Outcomes of packets sealed before: `accept` (受理通知书 in the window's name) and `refuse` (不予受理). Read, never issued. */
+export const LEGACY_OUTCOMES = ['accept', 'refuse'] as const;
+
+/** The outcome a sealed packet records, old packets' included. */
+export const SealedOutcome = z.enum([...WINDOW_OUTCOMES, ...LEGACY_OUTCOMES]);
+export type SealedOutcome = z.infer<typeof SealedOutcome>;
+
+/**
+ * What formal review proposes: one of the window's outcomes, or `decline` — the window
+ * does not serve this item, region or applicant and simply does not receive. Nothing is
+ * sealed or issued then: no notice in the window's name.
+ */
+export const ReviewOutcome = z.enum([...WINDOW_OUTCOMES, 'decline']);
 export type ReviewOutcome = z.infer<typeof ReviewOutcome>;
 
-/** 受理 gives the receipt and the acceptance notice; 补正 and 不予受理 their own notice. */
-export function noticesFor(outcome: ReviewOutcome): NoticeKind[] {
-  if (outcome === 'accept') return ['receipt', 'acceptance'];
-  return outcome === 'correction' ? ['correction'] : ['refusal'];
+/** The documents each outcome prints (a legacy outcome: what it printed then). */
+export function noticesFor(outcome: SealedOutcome): NoticeKind[] {
+  switch (outcome) {
+    case 'receive':
+      return ['receipt'];
+    case 'accept_entrusted':
+    case 'accept':
+      return ['receipt', 'acceptance'];
+    case 'correction':
+      return ['correction'];
+    case 'refuse':
+      return ['refusal'];
+  }
+}
+
+/** Whether a packet sealed with this outcome travels to the department (a window 补正 stays with the applicant). */
+export function travels(outcome: SealedOutcome): boolean {
+  return outcome === 'receive' || outcome === 'accept_entrusted' || outcome === 'accept';
 }
 
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
@@ -114,9 +155,18 @@ const WINDOW_FIELDS = {
     }),
   ),
   review: z.object({
-    outcome: ReviewOutcome,
+    outcome: SealedOutcome,
     findings: z.array(
-      z.object({ key: z.string(), ruleId: z.string(), severity: z.string(), message: z.string(), overridden: z.boolean() }),
+      z.object({
+        key: z.string(),
+        ruleId: z.string(),
+        /** `forwarded`: a matter of substance recorded for the department to judge (a catalog 不予受理情形, an unmet 受理条件). */
+        severity: z.string(),
+        message: z.string(),
+        overridden: z.boolean(),
+        /** The provision the catalog names for a forwarded matter. */
+        legalBasis: z.string().optional(),
+      }),
     ),
     overrides: z.array(z.object({ findingKey: z.string(), ruleId: z.string(), reason: z.string() })),
   }),
@@ -131,13 +181,18 @@ const WINDOW_FIELDS = {
   /** ISO 8601 UTC. */
   receivedAt: z.string(),
   sealedAt: z.string(),
-  /** 承诺办结时限 (accept) or 补正期限 (correction), YYYY-MM-DD. */
+  /** 承诺办结时限 (received) or 补正期限 (correction), YYYY-MM-DD. */
   deadline: z.string().nullable(),
 };
 
 /** The rules of the protocol between the fields: versions and their lineage, one size per file. */
 function checkLineage(
-  manifest: { version: number; previousVersion?: number | undefined; windowCorrectionOf?: number | undefined; files: ManifestFile[] },
+  manifest: {
+    version: number;
+    previousVersion?: number | undefined;
+    windowCorrectionOf?: number | undefined;
+    files: ManifestFile[];
+  },
   ctx: z.RefinementCtx,
 ): void {
   if (manifest.version === 1 && manifest.previousVersion !== undefined) {

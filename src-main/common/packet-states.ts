@@ -2,14 +2,23 @@
 // follow which. The one list: the queue, the deadline rules, the sync outbox, the
 // database's CHECK and the department inbox all take their states from here.
 import { z } from 'zod';
-import type { ReviewOutcome } from './manifest.ts';
+import type { SealedOutcome } from './manifest.ts';
 
 /**
  * The department's word on a packet version, as its change feed reports it: `delivered`
  * (commit verified) → `accepted` 已受理 | `correction_required` 需补正 | `refused` 不予受理
- * → `approved` 准予许可 → `closed` 办结.
+ * → `approved` 准予 (许可, 办结 … by item type) | `refused` after 受理, which is the outcome
+ * (不予许可 / 不予办理), not 不予受理: the window's documents tell them apart by the history
+ * (common/department-documents.ts) → `closed` 办结.
  */
-export const DEPARTMENT_STATES = ['delivered', 'accepted', 'correction_required', 'refused', 'approved', 'closed'] as const;
+export const DEPARTMENT_STATES = [
+  'delivered',
+  'accepted',
+  'correction_required',
+  'refused',
+  'approved',
+  'closed',
+] as const;
 export const DepartmentState = z.enum(DEPARTMENT_STATES);
 export type DepartmentState = z.infer<typeof DepartmentState>;
 
@@ -41,7 +50,11 @@ export function canInboxTransition(from: InboxState, to: InboxState): boolean {
 export const SENDING_STATES = ['sealed', 'uploading', 'submitted', 'retry_wait', 'blocked', 'upload_gone'] as const;
 export type SendingState = (typeof SENDING_STATES)[number];
 
-/** Packets that never travel: the window issued a 补正 or a 不予受理 at the counter, on paper. */
+/**
+ * Packets that never travel: the window issued its 补正 at the counter, on paper.
+ * `refused_at_window` only for packets sealed before 收受分离 was modelled (the window no
+ * longer issues a 不予受理): read and shown, never entered again.
+ */
 export const WINDOW_ISSUED_STATES = ['correction_issued', 'refused_at_window'] as const;
 
 /** Every state a packet version can be in at the window. */
@@ -49,12 +62,17 @@ export const PACKET_STATES = [...SENDING_STATES, ...WINDOW_ISSUED_STATES, ...DEP
 export const PacketState = z.enum(PACKET_STATES);
 export type PacketState = z.infer<typeof PacketState>;
 
-/** Where a packet starts in the queue: only accepted packets travel to the department. */
-export const INITIAL_STATE: Readonly<Record<ReviewOutcome, PacketState>> = {
-  accept: 'sealed',
+/** Where a packet starts in the queue: what the window received travels to the department. */
+export const INITIAL_STATE: Readonly<Record<SealedOutcome, PacketState>> = {
+  receive: 'sealed',
+  accept_entrusted: 'sealed',
   correction: 'correction_issued',
+  accept: 'sealed',
   refuse: 'refused_at_window',
 };
+
+/** Outcomes a packet is sealed with today; canMove(null, …) admits only their states. */
+const ISSUED_OUTCOMES = ['receive', 'accept_entrusted', 'correction'] as const;
 
 const DECIDED = DEPARTMENT_STATES;
 const ON_THE_WAY = [...SENDING_STATES, ...DEPARTMENT_STATES] as const;
@@ -87,7 +105,7 @@ export const PACKET_TRANSITIONS: Readonly<Record<PacketState, readonly PacketSta
 
 /** Whether a packet version may move from `from` (null: not yet in the queue) to `to`. */
 export function canMove(from: PacketState | null, to: PacketState): boolean {
-  if (from === null) return Object.values(INITIAL_STATE).includes(to);
+  if (from === null) return ISSUED_OUTCOMES.some((outcome) => INITIAL_STATE[outcome] === to);
   return PACKET_TRANSITIONS[from].includes(to);
 }
 

@@ -2,7 +2,7 @@
 // answers and what the queue lists. The manifest itself is in manifest.ts.
 import { z } from 'zod';
 import { DeadlineStatus } from './deadline-status.ts';
-import { NoticeKind, ReviewOutcome } from './manifest.ts';
+import { NoticeKind, SealedOutcome } from './manifest.ts';
 import { PacketState } from './packet-states.ts';
 
 /** A notice issued with the packet (收件凭证, 受理/补正/不予受理通知书), stored as a PDF blob. */
@@ -17,7 +17,7 @@ export type PacketDocument = z.infer<typeof PacketDocument>;
 export const SealedPacket = z.object({
   packetId: z.string(),
   version: z.number(),
-  outcome: ReviewOutcome,
+  outcome: SealedOutcome,
   state: PacketState,
   manifestHash: z.string(),
   /** 承诺办结时限 or 补正期限, YYYY-MM-DD. */

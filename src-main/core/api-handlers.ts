@@ -19,6 +19,8 @@ import type { DeviceRegistry } from './devices.ts';
 import type { IdCardDesk } from './id-card-desk.ts';
 import { DECK } from '../devices/idcard/deck.ts';
 
+import type { DepartmentDocuments } from '../sync/department-documents.ts';
+
 export interface ConnectionContext {
   session: Session;
   /** Makes `session` this connection's, taking it from the connection that held it (auth.resume). */
@@ -39,6 +41,7 @@ export interface HandlerServices {
   mailing: MailingList;
   duties: DutyBoardService;
   sync: HallSync;
+  departmentDocuments: DepartmentDocuments;
   uploads: Uploads;
   devices: DeviceRegistry;
   cards: IdCardDesk;
@@ -57,6 +60,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     duties,
     blobs,
     sync,
+    departmentDocuments,
     uploads,
     devices,
     cards,
@@ -136,7 +140,10 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       return {};
     },
     'drafts.supplement': ({ packetId }, ctx) => intake.supplement(clerk(ctx), packetId),
-    'packets.list': ({ scope }) => ({ packets: sync.queue.decorate(intake.listPackets(scope)) }),
+    'packets.list': ({ scope }) => ({
+      packets: departmentDocuments.decorate(sync.queue.decorate(intake.listPackets(scope))),
+    }),
+    'documents.department': ({ packetId, version, cursor }) => departmentDocuments.render(packetId, version, cursor),
     'documents.get': async ({ sha256 }) => {
       const file = packets.hasFile(sha256);
       if (!file) throw new AppError('store.blobMissing', `no packet file ${sha256.slice(0, 12)}`);

@@ -13,6 +13,7 @@ import { parseTrustedKeys } from '../catalog/catalog-file.ts';
 import { CatalogStore } from '../catalog/catalog-store.ts';
 import { IntakeService } from '../intake/intake-service.ts';
 import { type NoticeRendererOptions, PdfNoticeRenderer } from '../intake/notice-renderer.ts';
+import { DepartmentDocuments } from '../sync/department-documents.ts';
 import { AUDIT_STREAM, EventLog } from '../recording/event-log.ts';
 import { BlobStore } from '../store/blob-store.ts';
 import { type Database, mapStoreError, openDatabase } from '../store/database.ts';
@@ -173,6 +174,14 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     // clerk asks for review, ended once the seal's documents are done): the core never
     // holds the PDF libraries or the fonts.
     const notices = new PdfNoticeRenderer(options.documents);
+    const departmentDocuments = new DepartmentDocuments({
+      feed: sync.feed,
+      packets,
+      catalog,
+      calendar,
+      config,
+      render: (input) => notices.renderDocument(input),
+    });
     // The search's pinyin table loads when someone first signs in, not at start: a core
     // nobody works on stays small, and sign-in comes well before a first search.
     let warmed = false;
@@ -247,6 +256,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         duties,
         blobs,
         sync,
+        departmentDocuments,
         uploads,
         devices,
         cards,

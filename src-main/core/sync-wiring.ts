@@ -47,6 +47,8 @@ export interface HallSync {
   /** What sealing calls, in and around its transaction. */
   readonly sealing: SyncSealing;
   readonly queue: QueueView;
+  /** The department's decisions as applied (the department's documents are printed from them). */
+  readonly feed: ChangeFeedStore;
   readonly enrolment: Enrolment;
   /** Start, stop, pause, retry, status and events. */
   readonly runner: SyncRunner;
@@ -148,5 +150,5 @@ export function wireSync(deps: SyncWiringDeps): HallSync {
     events: deps.events,
     onTokenSet: (departmentId) => runner.tokenSet(departmentId),
   });
-  return { sealing, queue, enrolment, runner, embeddedUrl: () => departments.embeddedBaseUrl() };
+  return { sealing, queue, feed: feedStore, enrolment, runner, embeddedUrl: () => departments.embeddedBaseUrl() };
 }

@@ -102,7 +102,10 @@ export const ReceiptModel = z
   .strict();
 export type ReceiptModel = z.output<typeof ReceiptModel>;
 
-/** 受理通知书 */
+/**
+ * 受理通知书. A window issues it only under the department's written 委托受理 (`entrustedBy`):
+ * it then accepts "受<department>委托"; without entrustment 受理 is the department's own.
+ */
 export const AcceptanceModel = z
   .object({
     kind: z.literal('acceptance'),
@@ -112,6 +115,11 @@ export const AcceptanceModel = z
     decisionDeadline: DueDate,
     /** 业务属地审批部门 that decides, when not the issuing office. */
     decidingDepartment: Text(80).optional(),
+    /** 委托受理: the department that entrusted the issuing window, and the instrument. */
+    entrustedBy: z
+      .object({ department: Text(80), document: Text(100) })
+      .strict()
+      .optional(),
     contact: Contact.optional(),
   })
   .strict();
@@ -158,19 +166,47 @@ export const RefusalModel = z
   .strict();
 export type RefusalModel = z.output<typeof RefusalModel>;
 
+/**
+ * A department's document printed at the window (统一窗口出件): 受理, its 补正, 不予受理, or
+ * the outcome after 受理. `office.name` is the department (it stands above the seal);
+ * the window that prints it is named under the text. `number` is the packet's 查询号 or
+ * receipt number: the department's own numbering does not travel in the change feed.
+ */
+export const DepartmentDocumentModel = z
+  .object({
+    kind: z.literal('department'),
+    ...Common,
+    decision: z.enum(['acceptance', 'correction', 'refusal', 'grant', 'denial']),
+    /** As printed, e.g. 不予行政许可决定书 (common/department-documents.ts names it by item type). */
+    title: Text(40),
+    /** The window that prints and hands it over, e.g. 北京市西城区政务服务中心 跨省通办专窗. */
+    printedBy: Text(130),
+    /** The decision's name after 受理, e.g. 准予行政许可 / 办结. */
+    outcomeName: Text(20).optional(),
+    reason: Text(500).optional(),
+    /** A department 补正: every item and the date to supply them by. */
+    correctionItems: z.array(Text(500)).max(200).default([]),
+    supplyBy: DueDate.optional(),
+    /** EMS waybill of the posted result. */
+    waybill: Text(40).optional(),
+  })
+  .strict();
+export type DepartmentDocumentModel = z.output<typeof DepartmentDocumentModel>;
+
 export const DocumentModel = z.discriminatedUnion('kind', [
   ReceiptModel,
   AcceptanceModel,
   CorrectionModel,
   RefusalModel,
+  DepartmentDocumentModel,
 ]);
 /** What callers write (defaults may be left out). */
 export type DocumentInput = z.input<typeof DocumentModel>;
 export type DocumentModel = z.output<typeof DocumentModel>;
 export type DocumentKind = DocumentModel['kind'];
 
-/** The title printed on each kind, also the name the packet lists the document under. */
-export const DOCUMENT_TITLES: Record<DocumentKind, string> = {
+/** The title printed on each window kind, also the name the packet lists the document under. */
+export const DOCUMENT_TITLES: Record<Exclude<DocumentKind, 'department'>, string> = {
   receipt: '申请材料接收凭证',
   acceptance: '受理通知书',
   correction: '补正材料通知书',

@@ -34,7 +34,9 @@ export function layoutAcceptance(c: Composer, m: AcceptanceModel): void {
   title(c, DOCUMENT_TITLES.acceptance);
   numberLine(c, m.number);
   salutation(c, m.applicant);
-  body(c, `${applicationPhrase(m)}，经审查，申请${ACCEPTANCE_SENTENCE}。`);
+  // 收受分离: a window accepts only as entrusted, and says in whose name.
+  const entrusted = m.entrustedBy ? `受${m.entrustedBy.department}委托（${m.entrustedBy.document}），` : '';
+  body(c, `${applicationPhrase(m)}，${entrusted}经审查，申请${ACCEPTANCE_SENTENCE}。`);
   const who = m.decidingDepartment ? `${m.decidingDepartment}将` : '审批部门将';
   body(c, `${who}依法于${formatDueDate(m.decisionDeadline)}前作出决定，请留意办理结果通知。`);
   body(c, `已收到的申请材料如下（共${m.materials.length}项）：`);

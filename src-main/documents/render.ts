@@ -1,4 +1,4 @@
-// renderDocument: one of the four documents a window issues, as an A4 PDF with
+// renderDocument: a document a window issues or prints for the department, as an A4 PDF with
 // its fonts embedded (only the glyphs used), ready to preview, print and store.
 // Runs in the render worker (render-worker.ts), never in the core.
 import { PDFDocument } from 'pdf-lib';
@@ -8,6 +8,7 @@ import { Composer, type Fonts, paint } from './layout.ts';
 import { DOCUMENT_TITLES, type DocumentInput, DocumentModel, modelTexts } from './model.ts';
 import { layoutAcceptance, layoutCorrection, layoutRefusal } from './notices.ts';
 import { layoutReceipt } from './receipt.ts';
+import { layoutDepartmentDocument } from './department.ts';
 import type { RenderedDocument } from './render-protocol.ts';
 import { Typeface } from './typeface.ts';
 
@@ -60,11 +61,15 @@ export async function renderDocumentWithReport(input: DocumentInput): Promise<Re
     case 'refusal':
       layoutRefusal(c, model);
       break;
+    case 'department':
+      layoutDepartmentDocument(c, model);
+      break;
   }
   paint(doc, fonts, c.pages);
 
   const issued = new Date(`${model.issuedOn}T00:00:00+08:00`);
-  doc.setTitle(`${DOCUMENT_TITLES[model.kind]} ${model.number}`, { showInWindowTitleBar: true });
+  const documentTitle = model.kind === 'department' ? model.title : DOCUMENT_TITLES[model.kind];
+  doc.setTitle(`${documentTitle} ${model.number}`, { showInWindowTitleBar: true });
   doc.setSubject(model.item.name);
   doc.setAuthor(model.office.name);
   doc.setCreator('Tongban Desk');

@@ -15,7 +15,7 @@ import type { HallConfig } from '../common/hall-config.ts';
 import { startOfHallDay } from '../common/hall-time.ts';
 import type { Clock } from '../common/hall-time.ts';
 import type { EventLog, JsonValue } from '../recording/event-log.ts';
-import { reviewApplication, type ReviewResult } from '../common/review/review.ts';
+import { isSealable, reviewApplication, type ReviewResult } from '../common/review/review.ts';
 import { ACCEPTED_MEDIA_TYPES } from '../common/review/rules.ts';
 import { codePointLabel, describeCharacters, printFindings, unprintableOf } from '../common/review/printing.ts';
 import type { BlobStore, PutResult } from '../store/blob-store.ts';
@@ -33,6 +33,7 @@ import {
 import { type NoticeRenderer, trackingOf } from './notices.ts';
 import { deadlineStatus } from '../common/deadline-status.ts';
 import type { PacketSummary, SealedPacket } from '../common/packets.ts';
+import { travels } from '../common/manifest.ts';
 import type { StoredNotice } from '../packets/build-manifest.ts';
 import type { SealingOutbox } from '../packets/outbox.ts';
 import type { PacketStore } from '../packets/packet-store.ts';
@@ -128,7 +129,10 @@ export class IntakeService {
     // 补正 issued at the window, or asked for by the department through the change feed.
     const queueState = this.packets.state(packetId, packet.version);
     if (packet.outcome !== 'correction' && queueState !== 'correction_required') {
-      throw new AppError('intake.notCorrectable', `packet ${packetId} v${packet.version} is ${queueState ?? packet.outcome}`);
+      throw new AppError(
+        'intake.notCorrectable',
+        `packet ${packetId} v${packet.version} is ${queueState ?? packet.outcome}`,
+      );
     }
     const item = this.deps.catalog.item(packet.manifest.itemCode);
     const version = this.deps.catalog.activeSummary()!.version;
@@ -152,7 +156,8 @@ export class IntakeService {
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const file of manifest.files) {
-      if (file.materialId) insert.run(draft.id, file.materialId, file.sha256, file.name, file.mediaType, file.size, now);
+      if (file.materialId)
+        insert.run(draft.id, file.materialId, file.sha256, file.name, file.mediaType, file.size, now);
     }
     return this.getDraft(clerk, draft.id);
   }
@@ -228,7 +233,9 @@ export class IntakeService {
     const { name } = file;
     const item = this.deps.catalog.item(row.item_code);
     if (!item.materials.some((m) => m.id === materialId)) {
-      throw new AppError('request.invalidInput', `item ${item.code} has no material ${materialId}`, { fields: 'materialId' });
+      throw new AppError('request.invalidInput', `item ${item.code} has no material ${materialId}`, {
+        fields: 'materialId',
+      });
     }
     // file-type loads with the first file, not at start (a few MiB a core that takes no files need not hold).
     const { fileTypeFromBuffer } = await import('file-type');
@@ -312,7 +319,11 @@ export class IntakeService {
     });
   }
 
-  async fileBytes(clerk: Clerk, id: string, sha256: string): Promise<{ bytes: Buffer; mediaType: string; name: string }> {
+  async fileBytes(
+    clerk: Clerk,
+    id: string,
+    sha256: string,
+  ): Promise<{ bytes: Buffer; mediaType: string; name: string }> {
     this.row(clerk, id);
     const file = this.deps.db
       .prepare<[string, string], { name: string; media_type: string }>(
@@ -367,6 +378,17 @@ export class IntakeService {
     }
     const item = this.deps.catalog.item(row.item_code);
     const review = this.runReview(clerk, row, item);
+    // The window does not serve this: it does not receive, and issues nothing in its own name.
+    if (!isSealable(review)) {
+      const reasons = review.decline?.reasons ?? [];
+      throw new AppError(
+        'intake.notReceivable',
+        `draft ${id} is outside what this window serves (${reasons.length} reasons)`,
+        {
+          reasons: reasons.join('；'),
+        },
+      );
+    }
     const unprintable = unprintableOf(review.findings);
     this.checkConfirmed(unprintable, confirmUnprintable);
     const state = DraftState.parse(JSON.parse(row.state));
@@ -377,7 +399,7 @@ export class IntakeService {
     // Two 补正 drafts of one packet would both become version n+1: the first sealed takes it.
     this.refuseSealedVersion(packetId, version);
     // Before anything is rendered or numbered: what the department would refuse stays a draft.
-    if (review.outcome === 'accept') this.deps.outbox?.check({ itemCode: item.code, files });
+    if (travels(review.outcome)) this.deps.outbox?.check({ itemCode: item.code, files });
 
     // The 查询号 the receipt prints and the manifest carries; kept for a seal tried again.
     const trackingCode = this.packets.trackingCode(packetId, now);
@@ -438,7 +460,13 @@ export class IntakeService {
         session: head ? { stream: sessionStream(id), ...head } : null,
       });
       // Signed manifest and outbox rows in the same transaction as the packet.
-      this.deps.outbox?.enqueue({ packetId, version, outcome: review.outcome, manifest, manifestHash: sealed.manifestHash });
+      this.deps.outbox?.enqueue({
+        packetId,
+        version,
+        outcome: review.outcome,
+        manifest,
+        manifestHash: sealed.manifestHash,
+      });
       this.deps.db.prepare('DELETE FROM drafts WHERE id = ?').run(id);
       this.log(clerk, id, 'intake.sealed', {
         packetId,
@@ -484,7 +512,17 @@ export class IntakeService {
              previous_version, created_at, updated_at)
            VALUES (?, ?, ?, ?, 'applicant', ?, ?, ?, ?, ?)`,
         )
-        .run(id, clerk.id, item.code, catalogVersion, JSON.stringify(state), previous?.packetId ?? null, previous?.version ?? null, now, now);
+        .run(
+          id,
+          clerk.id,
+          item.code,
+          catalogVersion,
+          JSON.stringify(state),
+          previous?.packetId ?? null,
+          previous?.version ?? null,
+          now,
+          now,
+        );
       this.log(clerk, id, 'intake.started', {
         itemCode: item.code,
         catalogVersion,
@@ -497,7 +535,10 @@ export class IntakeService {
   /** intake.notCorrectable when this version of the packet exists (sealed from another 补正 draft). */
   private refuseSealedVersion(packetId: string, version: number): void {
     if (this.packets.exists(packetId, version)) {
-      throw new AppError('intake.notCorrectable', `packet ${packetId} v${version} was sealed from another draft already`);
+      throw new AppError(
+        'intake.notCorrectable',
+        `packet ${packetId} v${version} was sealed from another draft already`,
+      );
     }
   }
 
@@ -514,6 +555,7 @@ export class IntakeService {
       receivedAt: this.deps.clock.now(),
       correctionDays: this.deps.correctionDays,
       overrides: state.overrides,
+      departments: this.deps.catalog.active().departments,
     });
     const unprintable = this.deps.notices.check({
       item,
@@ -565,7 +607,13 @@ export class IntakeService {
         'SELECT material_id, sha256, name, media_type, size FROM draft_files WHERE draft_id = ? ORDER BY added_at, sha256',
       )
       .all(draftId)
-      .map((f) => ({ materialId: f.material_id, sha256: f.sha256, name: f.name, mediaType: f.media_type, size: f.size }));
+      .map((f) => ({
+        materialId: f.material_id,
+        sha256: f.sha256,
+        name: f.name,
+        mediaType: f.media_type,
+        size: f.size,
+      }));
   }
 
   private view(row: DraftRow): DraftView {
@@ -583,7 +631,9 @@ export class IntakeService {
       step: row.step,
       state: DraftState.parse(JSON.parse(row.state)),
       files: this.files(row.id),
-      previous: row.previous_packet_id ? { packetId: row.previous_packet_id, version: row.previous_version ?? 1 } : null,
+      previous: row.previous_packet_id
+        ? { packetId: row.previous_packet_id, version: row.previous_version ?? 1 }
+        : null,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };

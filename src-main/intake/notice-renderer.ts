@@ -11,6 +11,7 @@ import { RenderThread, type RenderThreadOptions } from '../documents/render-thre
 import { describeCounts } from '../common/review/rules.ts';
 import type { DraftState } from '../common/draft.ts';
 import { type NoticeKind, noticesFor } from '../common/manifest.ts';
+import { isSealable, type SealableReview } from '../common/review/review.ts';
 import type { NoticeCheckInput, NoticeInput, NoticeRenderer, NoticeTracking, RenderedNotice } from './notices.ts';
 
 /** What a notice prints for a value the clerk left empty (review has flagged it). */
@@ -52,12 +53,24 @@ export class PdfNoticeRenderer implements NoticeRenderer {
     }
   }
 
+  /** One document on its own (a department's document printed at the window), the worker released after. */
+  async renderDocument(input: DocumentInput): Promise<Uint8Array> {
+    try {
+      return (await this.thread.render(input)).bytes;
+    } finally {
+      await this.thread.release();
+    }
+  }
+
   check(input: NoticeCheckInput): UnprintableText[] {
-    const kinds = noticesFor(input.review.outcome);
+    const { review } = input;
+    if (!isSealable(review)) return [];
+    const sealable = { ...input, review };
+    const kinds = noticesFor(review.outcome);
     const found = new Map<PrintedField, string[]>();
     for (const kind of kinds) {
       // Document numbers and 查询号 are ASCII: the check needs none allocated.
-      for (const { path, text } of modelTexts(buildModel(kind, 'N', input, { code: '0000-0000-0000' }))) {
+      for (const { path, text } of modelTexts(buildModel(kind, 'N', sealable, { code: '0000-0000-0000' }))) {
         const characters = unprintableCharacters(text);
         if (characters.length === 0) continue;
         const field = printedField(path);
@@ -88,7 +101,12 @@ function printedField(path: string): PrintedField {
   }
 }
 
-function buildModel(kind: NoticeKind, number: string, input: NoticeCheckInput, tracking: NoticeTracking): DocumentInput {
+function buildModel(
+  kind: NoticeKind,
+  number: string,
+  input: NoticeCheckInput & { review: SealableReview },
+  tracking: NoticeTracking,
+): DocumentInput {
   const { item, review, state, config, clerk } = input;
   const common = {
     number,
@@ -107,18 +125,22 @@ function buildModel(kind: NoticeKind, number: string, input: NoticeCheckInput, t
         ...common,
         materials: materialRows(input),
         contact,
-        committedDeadline: review.acceptance!.decisionDeadline,
+        committedDeadline: review.decision!.decisionDeadline,
         tracking: { number: tracking.code, ...(tracking.url ? { url: tracking.url } : {}) },
       };
-    case 'acceptance':
+    case 'acceptance': {
+      const decision = review.decision!;
+      const department = departmentName(input, decision.departmentId);
       return {
         kind,
         ...common,
         materials: materialRows(input),
-        decisionDeadline: review.acceptance!.decisionDeadline,
-        ...(review.route ? { decidingDepartment: departmentName(input, review.route.departmentId) } : {}),
+        decisionDeadline: decision.decisionDeadline,
+        decidingDepartment: department,
+        ...(decision.entrustment ? { entrustedBy: { department, document: decision.entrustment.document } } : {}),
         contact,
       };
+    }
     case 'correction':
       return {
         kind,
@@ -130,13 +152,8 @@ function buildModel(kind: NoticeKind, number: string, input: NoticeCheckInput, t
         contact,
       };
     case 'refusal':
-      return {
-        kind,
-        ...common,
-        reasons: review.refusal!.reasons.map((r) => ({ reason: r.message, legalBasis: r.legalBasis })),
-        remedies: config.hall.remedies,
-        contact,
-      };
+      // Only old packets list a 不予受理通知书; the window issues none now (收受分离).
+      throw new Error('the window issues no 不予受理通知书');
   }
 }
 
@@ -179,7 +196,11 @@ function materialRows(input: NoticeCheckInput) {
 
 function applicantOf(state: DraftState): Person {
   if (state.applicantKind === 'company' && state.company) {
-    return { name: state.company.name || NOT_GIVEN, idType: '统一社会信用代码', idNumber: state.company.creditCode || NOT_GIVEN };
+    return {
+      name: state.company.name || NOT_GIVEN,
+      idType: '统一社会信用代码',
+      idNumber: state.company.creditCode || NOT_GIVEN,
+    };
   }
   return person(state.applicant.name, state.applicant.idNumber);
 }

@@ -1,8 +1,9 @@
-// The notices a window issues when it seals (行政许可法 §32): which ones, and the
-// data that fills them. Rendering to PDF is the documents module's job.
+// The notices a window issues when it seals (行政许可法 §32, under 收受分离: the 收件凭证,
+// its own 补正, a 受理通知书 only as entrusted): which ones, and the data that fills them.
+// Rendering to PDF is the documents module's job.
 import type { Department, ServiceItem } from '../common/catalog.ts';
 import type { HallConfig } from '../common/hall-config.ts';
-import type { ReviewResult } from '../common/review/review.ts';
+import type { ReviewResult, SealableReview } from '../common/review/review.ts';
 import type { DraftFile, DraftState } from '../common/draft.ts';
 import type { NoticeKind } from '../common/manifest.ts';
 import type { UnprintableText } from '../common/review/printing.ts';
@@ -22,7 +23,7 @@ export interface NoticeInput {
   item: ServiceItem;
   /** The active catalog's departments, to name the one that decides. */
   departments: readonly Department[];
-  review: ReviewResult;
+  review: SealableReview;
   state: DraftState;
   files: DraftFile[];
   packetId: string;
@@ -36,8 +37,10 @@ export interface NoticeInput {
   numbers(kinds: readonly NoticeKind[]): Record<NoticeKind, string>;
 }
 
-/** What the documents would print, before anything is numbered. */
-export type NoticeCheckInput = Omit<NoticeInput, 'numbers' | 'version' | 'sealedAt' | 'tracking'>;
+/** What the documents would print, before anything is numbered (a declined review prints nothing). */
+export type NoticeCheckInput = Omit<NoticeInput, 'numbers' | 'version' | 'sealedAt' | 'tracking' | 'review'> & {
+  review: ReviewResult;
+};
 
 export interface RenderedNotice {
   kind: NoticeKind;

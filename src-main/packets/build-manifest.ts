@@ -4,7 +4,7 @@ import type { ServiceItem } from '../common/catalog.ts';
 import type { DraftFile, DraftState } from '../common/draft.ts';
 import type { HallConfig } from '../common/hall-config.ts';
 import { MANIFEST_FORMAT, type Manifest, type NoticeKind } from '../common/manifest.ts';
-import type { ReviewResult } from '../common/review/review.ts';
+import type { ReviewResult, SealableReview } from '../common/review/review.ts';
 
 export interface StoredNotice {
   kind: NoticeKind;
@@ -22,7 +22,7 @@ export interface NewPacket {
   catalogVersion: number;
   state: DraftState;
   files: DraftFile[];
-  review: ReviewResult;
+  review: SealableReview;
   notices: StoredNotice[];
   clerk: { id: number; username: string; displayName: string };
   config: HallConfig;
@@ -45,9 +45,9 @@ export interface Lineage {
   windowCorrectionOf: number | null;
 }
 
-/** 承诺办结时限 (accept) or 补正期限 (correction), YYYY-MM-DD. */
+/** 承诺办结时限 (received) or 补正期限 (correction), YYYY-MM-DD. */
 export function deadlineOf(review: ReviewResult): string | null {
-  return review.acceptance?.decisionDeadline.date ?? review.correction?.deadline.date ?? null;
+  return review.decision?.decisionDeadline.date ?? review.correction?.deadline.date ?? null;
 }
 
 export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
@@ -85,7 +85,13 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
         files: files.filter((f) => f.materialId === m.id).map((f) => f.sha256),
       })),
     files: [
-      ...files.map((f) => ({ sha256: f.sha256, size: f.size, mediaType: f.mediaType, name: f.name, materialId: f.materialId })),
+      ...files.map((f) => ({
+        sha256: f.sha256,
+        size: f.size,
+        mediaType: f.mediaType,
+        name: f.name,
+        materialId: f.materialId,
+      })),
       ...input.notices.map((n) => ({
         sha256: n.sha256,
         size: n.size,
@@ -102,6 +108,7 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
         severity: f.severity,
         message: f.message,
         overridden: Boolean(f.override),
+        ...(f.severity === 'forwarded' && f.legalBasis !== undefined ? { legalBasis: f.legalBasis } : {}),
       })),
       overrides: review.overrides.map((o) => ({ findingKey: o.findingKey, ruleId: o.ruleId, reason: o.reason })),
     },

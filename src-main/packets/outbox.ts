@@ -1,11 +1,11 @@
 // What sealing asks of whatever sends packets to the approving department. The packets
 // module declares it; sync implements it; intake calls it around the sealing transaction.
-import type { Manifest, ReviewOutcome } from '../common/manifest.ts';
+import type { Manifest, SealedOutcome } from '../common/manifest.ts';
 
 export interface SealedVersion {
   packetId: string;
   version: number;
-  outcome: ReviewOutcome;
+  outcome: SealedOutcome;
   /** The manifest as sealed, and the SHA-256 of its canonical JSON. */
   manifest: Manifest;
   manifestHash: string;

@@ -6,7 +6,7 @@
 // mailing list (mailing-list.ts) reads and completes. No other module touches these tables.
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../common/errors.ts';
-import { type Manifest, manifestHash, type NoticeKind, type ReviewOutcome } from '../common/manifest.ts';
+import { type Manifest, manifestHash, type NoticeKind, type SealedOutcome, travels } from '../common/manifest.ts';
 import { canMove, FINISHED_STATES, INITIAL_STATE, type PacketState } from '../common/packet-states.ts';
 import type { PacketSummary, SealedPacket } from '../common/packets.ts';
 import { newTrackingCode } from '../common/tracking-code.ts';
@@ -23,11 +23,22 @@ import {
 
 const SERIES_CODE: Record<NoticeKind, string> = { receipt: 'SJ', acceptance: 'SL', correction: 'BZ', refusal: 'BY' };
 
+/**
+ * packets.outcome's codes (migration 003's CHECK, on an immutable table) predate 收受分离:
+ * `accept` there means "travels to the department". The manifest keeps the outcome by
+ * its name (`receive`, `accept_entrusted`); the queue reads it from there.
+ */
+type StoredOutcome = 'accept' | 'correction' | 'refuse';
+function storedOutcome(outcome: SealedOutcome): StoredOutcome {
+  if (travels(outcome)) return 'accept';
+  return outcome === 'refuse' ? 'refuse' : 'correction';
+}
+
 interface PacketRow {
   packet_id: string;
   version: number;
   item_code: string;
-  outcome: ReviewOutcome;
+  outcome: StoredOutcome;
   applicant_name: string;
   manifest: string;
   manifest_hash: string;
@@ -103,7 +114,7 @@ export class PacketStore {
         input.version,
         input.previousVersion,
         input.item.code,
-        review.outcome,
+        storedOutcome(review.outcome),
         input.state.company?.name || input.state.applicant.name,
         JSON.stringify(manifest),
         hash,
@@ -165,7 +176,7 @@ export class PacketStore {
   private lineage(input: NewPacket): Lineage {
     if (!input.previousVersion) return { previousVersion: null, windowCorrectionOf: null };
     const earlier = this.db
-      .prepare<[string, number], { version: number; outcome: ReviewOutcome }>(
+      .prepare<[string, number], { version: number; outcome: StoredOutcome }>(
         'SELECT version, outcome FROM packets WHERE packet_id = ? AND version < ? ORDER BY version DESC',
       )
       .all(input.packetId, input.version);
@@ -223,13 +234,15 @@ export class PacketStore {
       .get(packetId, version)?.manifest;
   }
 
-  latest(packetId: string): { version: number; outcome: ReviewOutcome; manifest: Manifest } | undefined {
+  latest(packetId: string): { version: number; outcome: SealedOutcome; manifest: Manifest } | undefined {
     const row = this.db
-      .prepare<[string], { version: number; outcome: ReviewOutcome; manifest: string }>(
-        'SELECT version, outcome, manifest FROM packets WHERE packet_id = ? ORDER BY version DESC LIMIT 1',
+      .prepare<[string], { version: number; manifest: string }>(
+        'SELECT version, manifest FROM packets WHERE packet_id = ? ORDER BY version DESC LIMIT 1',
       )
       .get(packetId);
-    return row && { version: row.version, outcome: row.outcome, manifest: JSON.parse(row.manifest) as Manifest };
+    if (!row) return undefined;
+    const manifest = JSON.parse(row.manifest) as Manifest;
+    return { version: row.version, outcome: manifest.review.outcome, manifest };
   }
 
   manifest(packetId: string, version: number): Manifest | undefined {
@@ -262,7 +275,7 @@ export class PacketStore {
       return {
         packetId: row.packet_id,
         version: row.version,
-        outcome: row.outcome,
+        outcome: manifest.review.outcome,
         state: row.state,
         reason: row.reason,
         manifestHash: row.manifest_hash,

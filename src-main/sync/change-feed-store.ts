@@ -76,33 +76,23 @@ export class ChangeFeedStore {
   /** The latest change the department sent for a packet version. */
   lastDecision(packetId: string, version: number): Decision | undefined {
     const row = this.db
-      .prepare<
-        [string, number],
-        {
-          state: DepartmentState;
-          reason: string | null;
-          correction_items: string | null;
-          waybill: string | null;
-          decided_by: string | null;
-          at: string;
-          cursor: number;
-        }
-      >(
+      .prepare<[string, number], DecisionRow>(
         `SELECT state, reason, correction_items, waybill, decided_by, at, cursor FROM sync_changes
          WHERE packet_id = ? AND version = ? ORDER BY applied_at DESC, cursor DESC LIMIT 1`,
       )
       .get(packetId, version);
-    return (
-      row && {
-        state: row.state,
-        reason: row.reason,
-        correctionItems: row.correction_items ? (JSON.parse(row.correction_items) as string[]) : [],
-        waybill: row.waybill,
-        decidedBy: row.decided_by,
-        at: row.at,
-        cursor: row.cursor,
-      }
-    );
+    return row && decisionOf(row);
+  }
+
+  /** Every change the department sent for a packet version, in the order it sent them. */
+  decisions(packetId: string, version: number): Decision[] {
+    return this.db
+      .prepare<[string, number], DecisionRow>(
+        `SELECT state, reason, correction_items, waybill, decided_by, at, cursor FROM sync_changes
+         WHERE packet_id = ? AND version = ? ORDER BY applied_at, cursor`,
+      )
+      .all(packetId, version)
+      .map(decisionOf);
   }
 
   /** The department's word is final: applied over any state but itself. */
@@ -117,4 +107,26 @@ export class ChangeFeedStore {
     this.packets.moveTo(packetId, version, state, reason, at);
     return [{ packetId, version, state }];
   }
+}
+
+interface DecisionRow {
+  state: DepartmentState;
+  reason: string | null;
+  correction_items: string | null;
+  waybill: string | null;
+  decided_by: string | null;
+  at: string;
+  cursor: number;
+}
+
+function decisionOf(row: DecisionRow): Decision {
+  return {
+    state: row.state,
+    reason: row.reason,
+    correctionItems: row.correction_items ? (JSON.parse(row.correction_items) as string[]) : [],
+    waybill: row.waybill,
+    decidedBy: row.decided_by,
+    at: row.at,
+    cursor: row.cursor,
+  };
 }

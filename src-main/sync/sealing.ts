@@ -3,7 +3,7 @@
 // transaction it signs the manifest and writes the outbox rows; after the commit it
 // wakes the worker.
 import { AppError } from '../common/errors.ts';
-import { distinctFiles, ItemCode, Manifest, ManifestFile, WindowId } from '../common/manifest.ts';
+import { distinctFiles, ItemCode, Manifest, ManifestFile, travels, WindowId } from '../common/manifest.ts';
 import type { SignatureScheme } from '../common/sync-protocol.ts';
 import type { SealedVersion, SealingOutbox } from '../packets/outbox.ts';
 import type { Departments } from './departments.ts';
@@ -45,8 +45,8 @@ export class SyncSealing implements SealingOutbox {
   }
 
   enqueue(sealed: SealedVersion): void {
-    // 补正 and 不予受理 issued at the window never travel: the applicant has them in hand.
-    if (sealed.outcome !== 'accept') return;
+    // A 补正 (or, in old packets, a 不予受理) issued at the window never travels: the applicant has it in hand.
+    if (!travels(sealed.outcome)) return;
     // The manifest as built, checked against the protocol's rules before it is signed.
     const parsed = Manifest.safeParse(sealed.manifest);
     if (!parsed.success) {

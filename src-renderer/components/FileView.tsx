@@ -68,7 +68,10 @@ export function usePreviewToggle(initiallyOpen = false) {
 export interface IssuedDocument {
   kind: string;
   number: string;
+  /** Identifies the file (a blob's SHA-256, or a key of a document rendered on request). */
   sha256: string;
+  /** As printed, where the kind alone does not name it (a department's document). */
+  title?: string;
 }
 
 export function documentTitle(kind: string): string {
@@ -90,7 +93,7 @@ export function DocumentItem({
 }) {
   const file = useObjectUrl(document.sha256, load);
   const { open, toggle, toggleRef, onKeyDown } = usePreviewToggle(initiallyOpen);
-  const title = documentTitle(document.kind);
+  const title = document.title ?? documentTitle(document.kind);
   return (
     <li className="document-item" onKeyDown={onKeyDown}>
       <div className="document-line">

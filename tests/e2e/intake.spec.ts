@@ -1,7 +1,10 @@
 // A clerk at the window, in Chromium against the real core: choose the item by its
 // pinyin initials, type the identity, fill the form, hand in scanned files, review
-// and seal — once as 受理, once as 补正 — and read the issued PDFs' text; and once
+// and seal — once as 收件 (then the department decides and the window prints its documents),
+// once as 补正 — and read the issued PDFs' text; and once
 // the whole intake by keyboard alone at the window's 1366×768.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Locator, Page } from '@playwright/test';
 import { idNumber, pngBytes } from '../fixtures/files.ts';
 import { pdfText } from '../fixtures/pdf.ts';
@@ -43,7 +46,7 @@ async function handIn(page: Page, material: string, file: { name: string; buffer
   await expect(group.getByRole('button', { name: `移除“${file.name}”` })).toBeVisible();
 }
 
-async function review(page: Page, expected: '受理' | '补正'): Promise<void> {
+async function review(page: Page, expected: '收件' | '补正'): Promise<void> {
   await page.getByRole('button', { name: '下一步' }).click();
   await expect(page.getByRole('heading', { level: 3, name: '形式审查' })).toBeVisible();
   for (const radio of await page.getByRole('radio', { name: '符合', exact: true }).all()) await radio.check();
@@ -59,15 +62,22 @@ async function seal(page: Page): Promise<void> {
 
 /** Downloads a notice through its link and returns the PDF's text. */
 async function downloadedText(page: Page, title: string): Promise<string> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: `下载《${title}》` }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: `下载《${title}》` }).click(),
+  ]);
   const file = await download.path();
   expect(download.suggestedFilename()).toMatch(/^demo-hall-W01-[A-Z]{2}-\d{4}-\d{6}\.pdf$/);
   return pdfText(file);
 }
 
 const squeeze = (text: string) => text.replace(/\s+/g, '');
+const run = promisify(execFile);
 
-test('a complete application is sealed as 受理 with a receipt and an acceptance notice', async ({ page, host }) => {
+test('收受分离: the window receives, the department accepts and posts the result, the window prints its documents', async ({
+  page,
+  host,
+}) => {
   await signInNewClerk(page, host.url);
   await startSocialSecurityCard(page);
   await typeApplicant(page);
@@ -75,12 +85,14 @@ test('a complete application is sealed as 受理 with a receipt and an acceptanc
 
   // A file that is not a scan is refused at its material; nothing else is lost.
   const idCard = page.getByRole('group', { name: '申请人居民身份证' });
-  await idCard.getByLabel('上传文件').setInputFiles({ name: '说明.txt', mimeType: 'text/plain', buffer: Buffer.from('不是图片') });
+  await idCard
+    .getByLabel('上传文件')
+    .setInputFiles({ name: '说明.txt', mimeType: 'text/plain', buffer: Buffer.from('不是图片') });
   await expect(idCard.getByRole('alert')).toContainText('不是图片或 PDF');
   await handIn(page, '申请人居民身份证', { name: '身份证正反面.png', buffer: Buffer.from(pngBytes(40, 25, 120)) });
   await handIn(page, '近期免冠彩色证件照片', { name: '证件照.png', buffer: Buffer.from(pngBytes(36, 44, 200)) });
 
-  await review(page, '受理');
+  await review(page, '收件');
   await seal(page);
 
   const receipt = await downloadedText(page, '申请材料接收凭证');
@@ -91,16 +103,64 @@ test('a complete application is sealed as 受理 with a receipt and an acceptanc
   expect(receipt).toContain('近期免冠彩色证件照片');
   expect(receipt).toContain('510104********'); // masked: first 6 and last 4 only
   expect(receipt).not.toContain(APPLICANT_ID);
-  const acceptance = await downloadedText(page, '受理通知书');
-  expect(squeeze(acceptance)).toContain('材料齐全，符合法定形式，现予受理');
-  expect(acceptance).toContain('张窗口');
+  // 受理 is the department's: the window issues no 受理通知书 in its own name.
+  await expect(page.getByRole('link', { name: '下载《受理通知书》' })).toHaveCount(0);
 
   // In the demo profile the packet travels to the embedded department inbox for real.
   await page.getByRole('button', { name: '返回今日队列' }).click();
   const row = page.getByRole('table', { name: '今日已封装' }).getByRole('row').filter({ hasText: '李小梅' });
   await expect(row).toContainText('已送达', { timeout: 20_000 });
   await expect(row).toContainText('演示审批部门');
+
+  // The department accepts; its 受理通知书 comes back through the change feed and is printed here.
+  const packetId = await deliveredPacketId(host.dataDir);
+  await inboxCli(host.dataDir, 'decide', packetId, 'accept', '--by', '演示审批');
+  await expect(row).toContainText('已受理', { timeout: 20_000 });
+  const acceptance = squeeze(await departmentDocumentText(page, row, '受理通知书'));
+  expect(acceptance).toContain('李小梅');
+  expect(acceptance).toContain('现予受理');
+  expect(acceptance).toContain('演示审批部门（盖章）');
+  expect(acceptance).toContain('统一窗口出件');
+
+  // The result is posted: the waybill shows in the queue and on the department's document.
+  await inboxCli(host.dataDir, 'decide', packetId, 'approve', '--waybill', 'EA123456789CN', '--by', '演示审批');
+  await expect(row).toContainText('EA123456789CN', { timeout: 20_000 });
+  const result = squeeze(await departmentDocumentText(page, row, '办结通知书'));
+  expect(result).toContain('决定办结');
+  expect(result).toContain('寄递单号：EA123456789CN');
 });
+
+/** The department inbox's command line on the host's embedded demo inbox (as a department's staff would decide). */
+async function inboxCli(dataDir: string, ...args: string[]): Promise<string> {
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', 'src-main/demo/inbox-cli.ts', ...args, '--app-data-dir', dataDir],
+    {
+      cwd: process.cwd(),
+    },
+  );
+  return stdout;
+}
+
+async function deliveredPacketId(dataDir: string): Promise<string> {
+  const listed = await inboxCli(dataDir, 'list', '--state', 'delivered');
+  const id = /[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}/.exec(listed)?.[0];
+  if (!id) throw new Error(`no delivered packet in the inbox:\n${listed}`);
+  return id;
+}
+
+/** Opens a department document from the queue row and downloads it; returns the PDF's text. */
+async function departmentDocumentText(page: Page, row: Locator, title: string): Promise<string> {
+  await row.getByRole('button', { name: `查看审批部门《${title}》` }).click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: `下载《${title}》` }).click(),
+  ]);
+  const text = await pdfText(await download.path());
+  // Closed again, so the next document's link is the only one of its name.
+  await row.getByRole('button', { name: `查看审批部门《${title}》` }).click();
+  return text;
+}
 
 test('a missing photo and a wrong phone number give one 补正 notice listing both', async ({ page, host }) => {
   await signInNewClerk(page, host.url);
@@ -227,7 +287,7 @@ test('a whole intake by keyboard alone, at the window’s 1366×768', async ({ p
     await expect(radio).toBeChecked();
   }
   await page.keyboard.press('Alt+r');
-  await expect(page.getByRole('heading', { name: '审查结论：受理' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '审查结论：收件' })).toBeVisible();
   await expect(page.getByRole('button', { name: '封装', exact: true })).toBeFocused();
   await page.screenshot({ path: test.info().outputPath('keyboard-review-1366x768.png') });
   await page.keyboard.press('Alt+s');
@@ -236,11 +296,11 @@ test('a whole intake by keyboard alone, at the window’s 1366×768', async ({ p
   await expect(page.getByRole('heading', { name: '已封装' })).toBeFocused();
 
   // A document opened and closed again from the keyboard.
-  await tabTo(page, page.getByRole('button', { name: '预览《受理通知书》' }));
+  await tabTo(page, page.getByRole('button', { name: '预览《申请材料接收凭证》' }));
   await page.keyboard.press('Enter');
-  await expect(page.getByTitle(/^受理通知书（.*）预览$/)).toBeVisible();
+  await expect(page.getByTitle(/^申请材料接收凭证（.*）预览$/)).toBeVisible();
   await page.screenshot({ path: test.info().outputPath('keyboard-sealed-1366x768.png') });
   await page.keyboard.press('Escape');
-  await expect(page.getByTitle(/^受理通知书（.*）预览$/)).toHaveCount(0);
-  await expect(page.getByRole('button', { name: '预览《受理通知书》' })).toBeFocused();
+  await expect(page.getByTitle(/^申请材料接收凭证（.*）预览$/)).toHaveCount(0);
+  await expect(page.getByRole('button', { name: '预览《申请材料接收凭证》' })).toBeFocused();
 });

@@ -12,7 +12,13 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Handlers } from '../../src-main/api/dispatcher.ts';
 import { UPLOAD_CHUNK_BYTES } from '../../src-main/api/contract/index.ts';
 import { AppError } from '../../src-main/common/errors.ts';
-import type { CatalogSummary, DraftView, PacketSummary, ReviewResult, SealedPacket } from '../../src-main/api/contract/index.ts';
+import type {
+  CatalogSummary,
+  DraftView,
+  PacketSummary,
+  ReviewResult,
+  SealedPacket,
+} from '../../src-main/api/contract/index.ts';
 import { parseTrustedKeys, verifyCatalogFile } from '../../src-main/catalog/catalog-file.ts';
 import { loadWorkingCalendar } from '../../src-main/calendar/calendar-files.ts';
 import { deadlineStatus } from '../../src-main/common/deadline-status.ts';
@@ -30,7 +36,7 @@ import {
 import type { NoticeKind } from '../../src-main/common/manifest.ts';
 import { INITIAL_STATE, type PacketState } from '../../src-main/common/packet-states.ts';
 import { noticesFor } from '../../src-main/common/manifest.ts';
-import { reviewApplication } from '../../src-main/common/review/review.ts';
+import { isSealable, reviewApplication } from '../../src-main/common/review/review.ts';
 import { describeCharacters, printFindings, unprintableOf } from '../../src-main/common/review/printing.ts';
 import { unprintableCharacters } from '../../src-main/documents/glyph-coverage.ts';
 import { ACCEPTED_MEDIA_TYPES } from '../../src-main/common/review/rules.ts';
@@ -44,7 +50,6 @@ const calendar = loadWorkingCalendar(resolve(root, 'assets/calendar'));
 const trustedKeys = parseTrustedKeys(
   JSON.parse(readFileSync(resolve(root, 'assets/catalog/demo-signer.pub.json'), 'utf8')),
 );
-
 
 export function seedItem(code: string): ServiceItem {
   const item = seedCatalog.items.find((i) => i.code === code);
@@ -114,7 +119,8 @@ type IntakeMethods =
   | 'drafts.discard'
   | 'drafts.supplement'
   | 'packets.list'
-  | 'documents.get';
+  | 'documents.get'
+  | 'documents.department';
 
 function catalogSummary(catalog: Catalog, installedBy: string, active: boolean): CatalogSummary {
   return {
@@ -217,7 +223,11 @@ export class FakeIntake {
       'uploads.limits': () => ({ maxBytes: this.uploadLimit, chunkBytes: this.uploadChunkBytes }),
       'uploads.begin': ({ name, size }) => {
         if (size > this.uploadLimit) {
-          throw new AppError('upload.tooLarge', `${size} bytes`, { name, size: String(size), limit: String(this.uploadLimit) });
+          throw new AppError('upload.tooLarge', `${size} bytes`, {
+            name,
+            size: String(size),
+            limit: String(this.uploadLimit),
+          });
         }
         const uploadId = uuidv7();
         this.uploads.set(uploadId, { clerkId: clerk().id, name, size, parts: [], received: 0 });
@@ -311,6 +321,12 @@ export class FakeIntake {
         if (!document || !blob) throw new AppError('store.blobMissing', `no packet file ${sha256.slice(0, 12)}`);
         return { bytes: blob.bytes, mediaType: blob.mediaType, name: blob.name };
       },
+      // The real core renders the department's document from the change feed (sync/department-documents.ts).
+      'documents.department': ({ packetId, version, cursor }) => ({
+        bytes: new TextEncoder().encode(`%PDF-1.4\n% department ${packetId} v${version} #${cursor}\n%%EOF\n`),
+        mediaType: 'application/pdf',
+        name: `department-${cursor}.pdf`,
+      }),
     };
   }
 
@@ -413,6 +429,11 @@ export class FakeIntake {
 
   private seal(_clerk: Clerk, draft: FakeDraft, confirmUnprintable: readonly string[] = []): SealedPacket {
     const review = this.review(draft);
+    if (!isSealable(review)) {
+      throw new AppError('intake.notReceivable', 'outside what this window serves', {
+        reasons: (review.decline?.reasons ?? []).join('；'),
+      });
+    }
     const open = unprintableOf(review.findings).filter((c) => !confirmUnprintable.includes(c));
     if (open.length > 0) {
       throw new AppError('intake.unprintableCharacters', `${open.length} not confirmed`, {
@@ -432,7 +453,7 @@ export class FakeIntake {
       return { kind, number, title: TITLES[kind], sha256 };
     });
     const item = this.item(draft.itemCode);
-    const deadline = review.acceptance?.decisionDeadline.date ?? review.correction?.deadline.date ?? null;
+    const deadline = review.decision?.decisionDeadline.date ?? review.correction?.deadline.date ?? null;
     const sealed: SealedPacket = {
       packetId,
       version,
@@ -454,7 +475,7 @@ export class FakeIntake {
       files: draft.files.map((f) => ({ ...f })),
     };
     this.packets.push(packet);
-    this.onSealed?.(packet, review.acceptance?.departmentId ?? review.route?.departmentId ?? null);
+    this.onSealed?.(packet, review.decision?.departmentId ?? review.route?.departmentId ?? null);
     this.drafts.delete(draft.id);
     return sealed;
   }

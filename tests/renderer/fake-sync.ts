@@ -12,7 +12,19 @@ import smCrypto from 'sm-crypto';
 import type { EnrolmentInfo, PacketSync, SyncStatus } from '../../src-main/api/contract/index.ts';
 import type { Handlers } from '../../src-main/api/dispatcher.ts';
 import { AppError, type ErrorCode, type ErrorParams } from '../../src-main/common/errors.ts';
-import { canInboxTransition, type DepartmentState, type InboxState, isSendingState, type PacketState } from '../../src-main/common/packet-states.ts';
+import { travels } from '../../src-main/common/manifest.ts';
+import {
+  type DepartmentDocumentRef,
+  departmentDocumentKind,
+  departmentDocumentTitle,
+} from '../../src-main/common/department-documents.ts';
+import {
+  canInboxTransition,
+  type DepartmentState,
+  type InboxState,
+  isSendingState,
+  type PacketState,
+} from '../../src-main/common/packet-states.ts';
 import type { FakeIntake, FakePacket } from './fake-intake.ts';
 
 export interface FakeDepartmentSeed {
@@ -185,8 +197,36 @@ export class FakeSync {
   }
 
   /** Adds the sync view to packets of the queue, as SyncService.decorate. */
-  decorate<T extends { packetId: string; version: number }>(packets: T[]): Array<T & { sync: PacketSync | null }> {
-    return packets.map((packet) => ({ ...packet, sync: this.view(this.entry(packet.packetId, packet.version)) }));
+  decorate<T extends { packetId: string; version: number }>(
+    packets: T[],
+  ): Array<T & { sync: PacketSync | null; departmentDocuments: DepartmentDocumentRef[] }> {
+    return packets.map((packet) => ({
+      ...packet,
+      sync: this.view(this.entry(packet.packetId, packet.version)),
+      departmentDocuments: this.departmentDocuments(packet.packetId, packet.version),
+    }));
+  }
+
+  /** As sync/department-documents.ts lists them (the fake catalog's items are public services). */
+  private departmentDocuments(packetId: string, version: number): DepartmentDocumentRef[] {
+    const out: DepartmentDocumentRef[] = [];
+    let accepted = false;
+    for (const department of this.departments) {
+      for (const change of department.feed) {
+        if (change.packetId !== packetId || change.version !== version) continue;
+        const kind = departmentDocumentKind(change.decision.state, accepted);
+        if (change.decision.state === 'accepted') accepted = true;
+        if (!kind) continue;
+        out.push({
+          cursor: change.cursor,
+          state: change.decision.state,
+          kind,
+          title: departmentDocumentTitle(kind, 'publicService'),
+          waybill: change.decision.waybill,
+        });
+      }
+    }
+    return out;
   }
 
   // ── the worker ────────────────────────────────────────────────────────────
@@ -213,7 +253,13 @@ export class FakeSync {
   decide(
     packetId: string,
     version: number,
-    change: { state: DepartmentState; reason?: string; correctionItems?: string[]; waybill?: string; decidedBy?: string },
+    change: {
+      state: DepartmentState;
+      reason?: string;
+      correctionItems?: string[];
+      waybill?: string;
+      decidedBy?: string;
+    },
   ): void {
     const entry = this.entry(packetId, version);
     if (!entry) throw new Error(`packet ${packetId} v${version} never travelled`);
@@ -353,8 +399,8 @@ export class FakeSync {
   // ── sealing ───────────────────────────────────────────────────────────────
 
   private enqueue(packet: FakePacket, departmentId: string | null): void {
-    // Window 补正 and 不予受理 never travel.
-    if (packet.outcome !== 'accept') return;
+    // A window 补正 (or an old 不予受理) never travels.
+    if (!travels(packet.outcome)) return;
     const sizes = new Map<string, number>();
     for (const file of packet.files) sizes.set(file.sha256, file.size);
     for (const document of packet.documents) {

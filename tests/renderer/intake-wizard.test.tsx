@@ -551,6 +551,29 @@ describe('formal review and sealing', () => {
     return { ...app, draft };
   }
 
+  it('says plainly when the window does not receive, and offers no 封装 and no notice', async () => {
+    const { user } = await draftInReview((patch) => {
+      patch.homeRegionCode = '710101'; // a home region no route of the item serves
+    });
+    await user.click(screen.getByRole('button', { name: '开始审查' }));
+    expect(await screen.findByRole('heading', { name: '审查结论：本窗口不收件' })).toBeTruthy();
+    expect(screen.getByText(/不收件、不出具任何文书/)).toBeTruthy();
+    expect(screen.getAllByText('不收件').length).toBeGreaterThan(0); // the finding's tag
+    expect(screen.queryByRole('button', { name: '封装' })).toBeNull();
+  });
+
+  it('receives with a 受理条件 the clerk found unmet, listing it as forwarded to the department', async () => {
+    const { user, core, draft } = await draftInReview((patch) => {
+      patch.conditions = { ...patch.conditions, insured: 'notMet' };
+    });
+    core.intake.seedFile(draft.id, 'photo', '照片.png', pngBytes(), 'image/png');
+    await user.click(screen.getByRole('button', { name: '开始审查' }));
+    expect(await screen.findByRole('heading', { name: '审查结论：收件' })).toBeTruthy();
+    expect(screen.getByText(/以下事项属实质审查，由审批部门判断，本窗口记录后随件报送（共 1 项）/)).toBeTruthy();
+    expect(screen.getAllByText('转审批部门').length).toBeGreaterThan(0);
+    expect(screen.getByRole('button', { name: '封装' })).toBeTruthy();
+  });
+
   it('lists every finding, grouped, and lets a finding be set aside only with a long enough reason', async () => {
     const { user, core, draft } = await draftInReview((patch) => {
       patch.conditions = { insured: 'met' };
@@ -596,7 +619,7 @@ describe('formal review and sealing', () => {
 
     core.intake.seedFile(draft.id, 'photo', '照片.png', pngBytes(), 'image/png');
     await user.click(screen.getByRole('button', { name: '开始审查' }));
-    await screen.findByRole('heading', { name: '审查结论：受理' });
+    await screen.findByRole('heading', { name: '审查结论：收件' });
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: '封装' })));
   });
 
@@ -611,7 +634,7 @@ describe('formal review and sealing', () => {
     await screen.findByRole('heading', { name: '填写表单', level: 3 });
     expect(document.activeElement?.tagName).toBe('INPUT');
     await user.keyboard('{Alt>}r{/Alt}');
-    expect(await screen.findByRole('heading', { name: '审查结论：受理' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: '审查结论：收件' })).toBeTruthy();
     const seal = screen.getByRole('button', { name: '封装' });
     expect(seal.getAttribute('aria-keyshortcuts')).toBe('Alt+S');
 
@@ -640,7 +663,7 @@ describe('formal review and sealing', () => {
     // On to review while it travels: the review runs, 封装 waits and says why.
     await user.keyboard('{Alt>}4{/Alt}');
     await user.click(await screen.findByRole('button', { name: '开始审查' }));
-    await screen.findByRole('heading', { name: '审查结论：受理' });
+    await screen.findByRole('heading', { name: '审查结论：收件' });
     const seal = screen.getByRole('button', { name: '封装' });
     expect((seal as HTMLButtonElement).disabled).toBe(true);
     const why = screen.getByText('还有 1 个材料文件正在上传，上传完成后才能封装。');
@@ -668,12 +691,14 @@ describe('formal review and sealing', () => {
     const { user, core, draft } = await draftInReview();
     core.intake.seedFile(draft.id, 'photo', '照片.png', pngBytes(), 'image/png');
     await user.click(screen.getByRole('button', { name: '开始审查' }));
-    expect(await screen.findByRole('heading', { name: '审查结论：受理' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: '审查结论：收件' })).toBeTruthy();
     expect(screen.getByText('承诺办结期限：2026-03-24（10 个工作日）')).toBeTruthy();
 
     await user.click(screen.getByRole('button', { name: '封装' }));
     const dialog = screen.getByRole('alertdialog');
-    expect(dialog.textContent).toContain('审查结论为“受理”，将出具：《申请材料接收凭证》、《受理通知书》');
+    // 收受分离: the window receives; 受理 is the department's (no 委托受理 in the fake catalog).
+    expect(dialog.textContent).toContain('审查结论为“收件”，将出具：《申请材料接收凭证》');
+    expect(dialog.textContent).not.toContain('受理通知书');
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: '确认封装' }));
     await user.keyboard('{Enter}');
 
@@ -681,29 +706,30 @@ describe('formal review and sealing', () => {
     expect(document.activeElement).toBe(sealed);
     expect(screen.getByText(draft.id)).toBeTruthy();
     const documents = within(screen.getByRole('list', { name: '出具的文书' })).getAllByRole('listitem');
-    expect(documents.map((d) => d.querySelector('.document-title')?.textContent)).toEqual([
-      '《申请材料接收凭证》',
-      '《受理通知书》',
-    ]);
+    expect(documents.map((d) => d.querySelector('.document-title')?.textContent)).toEqual(['《申请材料接收凭证》']);
     const packet = core.intake.packets[0]!;
     // The 查询号 the clerk reads out to the applicant, beside the packet's id.
     expect(screen.getByText('查询号', { selector: 'dt' }).nextElementSibling!.textContent).toBe(packet.trackingCode);
-    const download = await within(documents[1]!).findByRole('link', { name: '下载《受理通知书》' });
-    expect(download.getAttribute('download')).toBe(`${packet.documents[1]!.number}.pdf`);
+    const download = await within(documents[0]!).findByRole('link', { name: '下载《申请材料接收凭证》' });
+    expect(download.getAttribute('download')).toBe(`${packet.documents[0]!.number}.pdf`);
     expect(download.getAttribute('href')).toMatch(/^blob:/);
-    await user.click(within(documents[1]!).getByRole('button', { name: '预览《受理通知书》' }));
-    expect(within(documents[1]!).getByTitle(`受理通知书（${packet.documents[1]!.number}）预览`).tagName).toBe('IFRAME');
+    await user.click(within(documents[0]!).getByRole('button', { name: '预览《申请材料接收凭证》' }));
+    expect(within(documents[0]!).getByTitle(`申请材料接收凭证（${packet.documents[0]!.number}）预览`).tagName).toBe(
+      'IFRAME',
+    );
     await user.keyboard('{Escape}');
-    expect(within(documents[1]!).queryByTitle(`受理通知书（${packet.documents[1]!.number}）预览`)).toBeNull();
-    expect(document.activeElement).toBe(within(documents[1]!).getByRole('button', { name: '预览《受理通知书》' }));
+    expect(within(documents[0]!).queryByTitle(`申请材料接收凭证（${packet.documents[0]!.number}）预览`)).toBeNull();
+    expect(document.activeElement).toBe(
+      within(documents[0]!).getByRole('button', { name: '预览《申请材料接收凭证》' }),
+    );
     expect(core.intake.drafts.size).toBe(0);
     expect(window.sessionStorage.getItem('tongban.intake.openDraft')).toBeNull();
 
     await user.click(screen.getByRole('button', { name: '返回今日队列' }));
     const table = await screen.findByRole('table', { name: '今日已封装' });
     const row = within(table).getByRole('cell', { name: '张伟' }).closest('tr')!;
-    expect(within(row).getByRole('cell', { name: '受理' })).toBeTruthy();
-    // Accepted: on its way to the department it was routed to, with the decision deadline.
+    expect(within(row).getByRole('cell', { name: '收件' })).toBeTruthy();
+    // Received: on its way to the department it was routed to, with the decision deadline.
     expect(within(row).getByText('待报送')).toBeTruthy();
     expect(within(row).getByText('报送至：演示审批部门')).toBeTruthy();
     expect(within(row).getByText('2026-03-24')).toBeTruthy();
@@ -719,7 +745,7 @@ describe('formal review and sealing', () => {
     });
     core.intake.seedFile(draft.id, 'photo', '照片.png', pngBytes(), 'image/png');
     await user.click(screen.getByRole('button', { name: '开始审查' }));
-    expect(await screen.findByRole('heading', { name: '审查结论：受理' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: '审查结论：收件' })).toBeTruthy();
     const applicant = screen.getByRole('region', { name: '申请人身份' });
     expect(applicant.textContent).toContain('提示');
     expect(applicant.textContent).toContain(

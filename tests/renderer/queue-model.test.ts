@@ -15,7 +15,7 @@ function packet(state: PacketState, changes: Partial<QueuedPacket> = {}): Queued
   return {
     packetId: '01900000-0000-7000-8000-000000000001',
     version: 1,
-    outcome: 'accept',
+    outcome: 'receive',
     state,
     manifestHash: '0'.repeat(64),
     deadline: '2026-03-24',

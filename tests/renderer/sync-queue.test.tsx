@@ -68,7 +68,7 @@ describe('travel states and department decisions', () => {
     expect(within(row).getByText('待报送')).toBeTruthy();
     expect(within(row).getByText('报送至：演示审批部门')).toBeTruthy();
 
-    const documentButton = within(row).getByRole('button', { name: '查看《受理通知书》' });
+    const documentButton = within(row).getByRole('button', { name: '查看《申请材料接收凭证》' });
     documentButton.focus();
     await user.keyboard('{Enter}');
     expect(documentButton.getAttribute('aria-expanded')).toBe('true');
@@ -113,10 +113,18 @@ describe('travel states and department decisions', () => {
     const { table } = await showQueue(core);
 
     const first = rowOf(table, '张伟');
-    expect(within(first).getByText('准予许可')).toBeTruthy();
-    expect(within(first).getByText('审批部门意见：准予许可')).toBeTruthy();
+    expect(within(first).getByText('准予许可/办结')).toBeTruthy();
+    expect(within(first).getByText('审批部门意见：准予许可/办结')).toBeTruthy();
     expect(within(first).getByText('1151234567890').closest('p')!.textContent).toBe('EMS 邮件号：1151234567890');
     expect(within(first).getByText(/^经办人：赵审批/)).toBeTruthy();
+    // 统一窗口出件: the department's documents are printed here, named by the item's type.
+    expect(within(first).getByRole('button', { name: '查看审批部门《受理通知书》' })).toBeTruthy();
+    const result = within(first).getByRole('button', { name: '查看审批部门《办结通知书》' });
+    await userEvent.setup().click(result);
+    expect(result.getAttribute('aria-expanded')).toBe('true');
+    const shown = await screen.findByText('《办结通知书》');
+    expect(shown.closest('li')!.querySelector('.mono')!.textContent).toBe(approved.trackingCode);
+    await waitFor(() => expect(core.methodsCalled()).toContain('documents.department'));
 
     const second = rowOf(table, '李娜');
     expect(within(second).getByText('需补正')).toBeTruthy();

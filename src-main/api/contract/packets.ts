@@ -3,12 +3,17 @@ import { z } from 'zod';
 import { CalendarDateSchema } from '../../common/dates.ts';
 import { DutyBoard } from '../../common/duty-board.ts';
 import { MailingEntry } from '../../common/mailing.ts';
+import { DepartmentDocumentRef } from '../../common/department-documents.ts';
 import { PacketSummary } from '../../common/packets.ts';
 import { PacketSync } from '../../common/sync.ts';
 import { FileContent, method, Sha256 } from './method.ts';
 
 /** A packet of the queue with its sync view (the core always sets `sync`, null when it does not travel). */
-export const QueuedPacket = PacketSummary.extend({ sync: PacketSync.nullable().optional() });
+export const QueuedPacket = PacketSummary.extend({
+  sync: PacketSync.nullable().optional(),
+  /** The department's documents printed at the window (统一窗口出件), in the order they came. */
+  departmentDocuments: z.array(DepartmentDocumentRef).optional(),
+});
 export type QueuedPacket = z.infer<typeof QueuedPacket>;
 
 export const packetMethods = {
@@ -47,5 +52,17 @@ export const packetMethods = {
       })
       .strict(),
     output: MailingEntry,
+  }),
+  /** A department's document (受理, 补正, 不予受理, the outcome) as a PDF, by the change it prints. */
+  'documents.department': method({
+    access: ['clerk', 'supervisor'],
+    input: z
+      .object({
+        packetId: z.string().max(64),
+        version: z.number().int().min(1).max(1_000_000),
+        cursor: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+      })
+      .strict(),
+    output: FileContent,
   }),
 };

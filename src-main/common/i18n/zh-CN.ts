@@ -50,6 +50,8 @@ const errors = {
   'intake.uploadInProgress': '还有 {count} 个材料文件正在上传，暂不能封装。请等上传完成（或取消上传）后再封装。',
   'intake.packetNotFound': '找不到该收件包，请刷新列表后重试。',
   'intake.notCorrectable': '该收件包不是补正告知状态，不能补正续办。',
+  'intake.notReceivable':
+    '本窗口不收此件：{reasons}。不出具任何文书；草稿已保留，可改正后重新审查，或放弃草稿并引导申请人向有权部门或其他通办窗口申请。',
   'intake.unsupportedFile': '文件“{name}”不是图片或 PDF，未收取。请扫描或上传图片、PDF 文件。',
   'intake.draftTooLarge':
     '文件“{name}”未收取：本件收件材料的文件合计将超过本机上限 {limitMB} MB。请降低扫描分辨率或删去重复的文件后重试；如确需更大上限，请联系运维人员调整配置项 intake.maxDraftBytes。',
@@ -379,11 +381,17 @@ export const zhCN = {
       actions: '操作',
     },
   },
-  /** 审查结论 */
+  /**
+   * 审查结论 — what the window does (收受分离: it receives; 受理 is the department's, or the
+   * window's only as entrusted). `accept` / `refuse`: packets sealed before, shown as they were.
+   */
   outcomes: {
-    accept: '受理',
+    receive: '收件',
+    accept_entrusted: '受托受理',
     correction: '补正',
-    refuse: '不予受理',
+    decline: '本窗口不收件',
+    accept: '受理（旧版）',
+    refuse: '不予受理（旧版）',
   },
   /** A packet's state in the queue (and a department decision's state); an unknown state is shown as is. */
   packetStates: {
@@ -398,7 +406,7 @@ export const zhCN = {
     accepted: '已受理',
     correction_required: '需补正',
     refused: '不予受理',
-    approved: '准予许可',
+    approved: '准予许可/办结',
     closed: '已办结',
     correction_issued: '已出具补正告知',
     refused_at_window: '窗口不予受理',
@@ -418,6 +426,8 @@ export const zhCN = {
     loading: '正在读取文书…',
     frameTitle: '{title}（{number}）预览',
     open: '查看《{title}》',
+    /** A department's document the window prints for it (统一窗口出件). */
+    openDepartment: '查看审批部门《{title}》',
   },
   intake: {
     itemLine: '事项编码：{code}',
@@ -607,10 +617,14 @@ export const zhCN = {
       stale: '审查之后信息已有更改，请重新审查。',
       outcomeTitle: '审查结论：{outcome}',
       outcomeHints: {
-        accept: '材料齐全，符合法定形式，可以受理并报送业务属地审批部门。',
-        correction: '存在须补正的问题，封装后出具一次性补正告知。',
-        refuse: '不属于受理范围或不符合受理条件，封装后出具不予受理通知书。',
+        receive: '材料齐全，符合法定形式。封装后出具申请材料接收凭证，报送业务属地审批部门受理并作出决定。',
+        accept_entrusted:
+          '材料齐全，符合法定形式。本窗口受审批部门书面委托受理，封装后出具申请材料接收凭证和受理通知书（受委托）。',
+        correction: '存在须补正的形式问题，封装后出具一次性补正告知。',
+        decline:
+          '本窗口不办理此件（事项、业务属地或申请人不在本窗口通办范围内），不收件、不出具任何文书。请引导申请人向有权部门或其他通办窗口申请。',
       },
+      forwardedTitle: '以下事项属实质审查，由审批部门判断，本窗口记录后随件报送（共 {count} 项）：',
       decisionDeadline: '承诺办结期限：{date}（{days} 个工作日）',
       correctionDeadline: '补正期限：{date}（{days} 个工作日），逾期视为放弃。',
       provisional: '（节假日安排尚未正式公布，期限为暂定）',
@@ -619,7 +633,8 @@ export const zhCN = {
       severity: {
         blocking: '须补正',
         warning: '提示',
-        refusal: '不予受理',
+        forwarded: '转审批部门',
+        declines: '不收件',
       },
       groups: {
         item: '事项与受理范围',

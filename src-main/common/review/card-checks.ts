@@ -75,7 +75,7 @@ export function checkCard(card: CardFields, today: string, holder: CardHolder = 
       key: `${ruleId}:${holder}`,
       ruleId,
       severity: options.severity ?? 'blocking',
-      refusal: false,
+      declines: false,
       target,
       message,
       supply: t('idCard.findings.supply'),

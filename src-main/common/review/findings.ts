@@ -7,9 +7,9 @@ export const REVIEW_RULES = {
   'scope.homeRegion': '业务属地已确定',
   'scope.region': '业务属地在通办范围内',
   'scope.serviceObject': '申请人属于服务对象',
-  'scope.refusalCondition': '不属于不予受理情形',
+  'scope.refusalCondition': '不予受理情形已记录并转审批部门判断',
   'acceptance.unconfirmed': '受理条件已逐项确认',
-  'acceptance.notMet': '符合受理条件',
+  'acceptance.notMet': '受理条件存疑已记录并转审批部门判断',
   'material.missing': '必要材料齐全',
   'material.count': '材料份数符合要求',
   'material.fileType': '电子件为图片或 PDF',
@@ -64,15 +64,22 @@ export const Finding = z.object({
   /** Stable within a review: `ruleId:subject`; an override names it. */
   key: z.string(),
   ruleId: ReviewRuleId,
-  /** Blocking findings stop acceptance; warnings are shown and recorded only. */
-  severity: z.enum(['blocking', 'warning']),
-  /** A ground for 不予受理 rather than for 补正. */
-  refusal: z.boolean(),
+  /**
+   * Blocking findings stop the window from receiving (补正, or `declines`); warnings are
+   * shown and recorded only; `forwarded` is substance the department judges (收受分离):
+   * recorded in the manifest and shown, it never blocks and never becomes a window refusal.
+   */
+  severity: z.enum(['blocking', 'warning', 'forwarded']),
+  /**
+   * The window does not serve this (item, region, kind of applicant): it does not receive,
+   * and issues nothing in its own name. Otherwise a blocking finding is a 补正.
+   */
+  declines: z.boolean(),
   target: FindingTarget,
   message: z.string(),
   /** 补正: what the applicant is to supply or fix. */
   supply: z.string().optional(),
-  /** For refusals: the legal basis printed on the notice. */
+  /** For forwarded matters: the provision the catalog names, recorded for the department. */
   legalBasis: z.string().optional(),
   /** Whether a clerk may set the finding aside with a written reason. */
   overridable: z.boolean(),

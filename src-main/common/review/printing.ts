@@ -54,7 +54,7 @@ export function printFindings(texts: readonly UnprintableText[], applicantKind: 
       key: `print.characters:${field}`,
       ruleId: 'print.characters',
       severity: 'warning',
-      refusal: false,
+      declines: false,
       target,
       message: `${where[applicantKind]}中的${describeCharacters(characters)}在文书字体中没有字形，打印出的文书上将是空白方框`,
       overridable: false,

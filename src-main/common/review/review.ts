@@ -1,12 +1,23 @@
 // Formal review (形式审查): runs every rule over an item and a draft and proposes
-// the outcome — 受理 and forward, 补正 (one notice listing every problem at once,
-// with the date to supply them by), or 不予受理 (with legal basis and remedies).
+// what the window does under 收受分离 — receive and forward (收件凭证; with the 受理通知书
+// "受…委托" only where the department entrusted the window), 补正 (one notice listing
+// every formal problem at once, with the date to supply them by), or decline (the window
+// does not serve this: it does not receive and issues nothing). Substance is never the
+// window's call: what the catalog lists as 不予受理情形 and unmet 受理条件 are forwarded.
 // Pure: no database, no clock of its own; the caller logs the result and any
 // override in the session's event log.
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
-import { fieldsInEffect, type FormAnswers, Route, routeFor, type ServiceItem } from '../catalog.ts';
-import { ReviewOutcome } from '../manifest.ts';
+import {
+  type Department,
+  entrustmentFor,
+  fieldsInEffect,
+  type FormAnswers,
+  Route,
+  routeFor,
+  type ServiceItem,
+} from '../catalog.ts';
+import { ReviewOutcome, type WindowOutcome } from '../manifest.ts';
 import type { DateInput, WorkingCalendar } from '../working-calendar.ts';
 import type { ApplicationDraft } from '../application.ts';
 import { checkIdNumber } from './identifiers.ts';
@@ -25,8 +36,6 @@ export const MIN_OVERRIDE_REASON_LENGTH = 10;
 
 export const CORRECTION_LEGAL_BASIS = '《中华人民共和国行政许可法》第三十二条第一款第（四）项';
 export const CORRECTION_LAPSE = '逾期未补正的，视为放弃本次申请。';
-export const REFUSAL_REMEDIES =
-  '申请人如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，或者自收到本通知书之日起六个月内依法向人民法院提起行政诉讼。';
 
 /** The clerk sets a finding aside, in writing. */
 export const FindingOverride = z.object({ findingKey: z.string(), reason: z.string() });
@@ -42,6 +51,8 @@ export interface ReviewOptions {
   /** The hall's 补正期限 in working days; an item's own period wins. */
   correctionDays?: number;
   overrides?: readonly FindingOverride[];
+  /** The active catalog's departments: whose 委托受理 lets the window accept in their name. */
+  departments?: readonly Department[];
 }
 
 export { ReviewOutcome } from '../manifest.ts';
@@ -69,8 +80,15 @@ export const ReviewResult = z.object({
   unmatchedOverrides: z.array(FindingOverride),
   /** The department that decides, by the applicant's home region; null when none does. */
   route: Route.nullable(),
-  acceptance: z
-    .object({ departmentId: z.string(), legalDays: z.number(), committedDays: z.number(), decisionDeadline: Deadline })
+  /** Received: the department that decides, its time limits, and the window's 委托受理 when it has one. */
+  decision: z
+    .object({
+      departmentId: z.string(),
+      legalDays: z.number(),
+      committedDays: z.number(),
+      decisionDeadline: Deadline,
+      entrustment: z.object({ document: z.string() }).optional(),
+    })
     .optional(),
   correction: z
     .object({
@@ -81,11 +99,19 @@ export const ReviewResult = z.object({
       lapse: z.string(),
     })
     .optional(),
-  refusal: z
-    .object({ reasons: z.array(z.object({ message: z.string(), legalBasis: z.string() })), remedies: z.string() })
-    .optional(),
+  /** Why the window does not receive (it does not serve this); nothing is sealed or issued. */
+  decline: z.object({ reasons: z.array(z.string()) }).optional(),
+  /** Substance recorded for the department to judge: listed to the clerk and in the manifest. */
+  forwarded: z.array(z.object({ message: z.string(), legalBasis: z.string().optional() })),
 });
 export type ReviewResult = z.infer<typeof ReviewResult>;
+
+/** A review the window can seal: it receives, accepts as entrusted, or issues its 补正. */
+export type SealableReview = ReviewResult & { outcome: WindowOutcome };
+
+export function isSealable(review: ReviewResult): review is SealableReview {
+  return review.outcome !== 'decline';
+}
 
 export function reviewApplication(item: ServiceItem, draft: ApplicationDraft, options: ReviewOptions): ReviewResult {
   if (draft.itemCode !== item.code) {
@@ -125,19 +151,21 @@ export function reviewApplication(item: ServiceItem, draft: ApplicationDraft, op
   const result: ReviewResult = {
     itemCode: item.code,
     receivedOn,
-    outcome: 'accept',
+    outcome: 'receive',
     findings: marked,
     overrides: applied,
     unmatchedOverrides: unmatched,
     route,
+    forwarded: findings
+      .filter((f) => f.severity === 'forwarded')
+      .map((f) =>
+        f.legalBasis === undefined ? { message: f.message } : { message: f.message, legalBasis: f.legalBasis },
+      ),
   };
-  const refusals = standing.filter((f) => f.refusal);
-  if (refusals.length > 0) {
-    result.outcome = 'refuse';
-    result.refusal = {
-      reasons: refusals.map((f) => ({ message: f.message, legalBasis: f.legalBasis ?? '' })),
-      remedies: REFUSAL_REMEDIES,
-    };
+  const declines = standing.filter((f) => f.declines);
+  if (declines.length > 0) {
+    result.outcome = 'decline';
+    result.decline = { reasons: declines.map((f) => f.message) };
   } else if (standing.length > 0) {
     const days = item.correctionDays ?? options.correctionDays ?? DEFAULT_CORRECTION_DAYS;
     result.outcome = 'correction';
@@ -149,13 +177,16 @@ export function reviewApplication(item: ServiceItem, draft: ApplicationDraft, op
       lapse: CORRECTION_LAPSE,
     };
   } else {
-    // Scope findings cannot be overridden, so an accepted application always has a route.
-    const accepted = route!;
-    result.acceptance = {
-      departmentId: accepted.departmentId,
+    // Region findings cannot be overridden, so a received application always has a route.
+    const received = route!;
+    const entrustment = entrustmentFor(item, options.departments ?? [], received.departmentId);
+    result.outcome = entrustment ? 'accept_entrusted' : 'receive';
+    result.decision = {
+      departmentId: received.departmentId,
       legalDays: item.timeLimits.legalDays,
       committedDays: item.timeLimits.committedDays,
       decisionDeadline: calendar.deadline(receivedOn, item.timeLimits.committedDays),
+      ...(entrustment ? { entrustment: { document: entrustment.document } } : {}),
     };
   }
   return result;

@@ -43,10 +43,6 @@ export interface RuleContext {
 
 export type Rule = (ctx: RuleContext) => Finding[];
 
-/** 补正 refers to 行政许可法 §32(4); scope refusals to §32(2). */
-export const SCOPE_LEGAL_BASIS =
-  '《中华人民共和国行政许可法》第三十二条第一款第（二）项；《国务院办公厅关于加快推进政务服务“跨省通办”的指导意见》（国办发〔2020〕35号）';
-
 /** Media types a department's systems take for scanned materials. */
 export const ACCEPTED_MEDIA_TYPES = [
   'application/pdf',
@@ -61,7 +57,7 @@ export const ACCEPTED_MEDIA_TYPES = [
 
 interface FindingOptions {
   severity?: Finding['severity'];
-  refusal?: boolean;
+  declines?: boolean;
   supply?: string;
   legalBasis?: string;
   overridable?: boolean;
@@ -78,7 +74,7 @@ function finding(
     key: `${ruleId}:${subject}`,
     ruleId,
     severity: options.severity ?? 'blocking',
-    refusal: options.refusal ?? false,
+    declines: options.declines ?? false,
     target,
     message,
     overridable: options.overridable ?? true,
@@ -191,8 +187,8 @@ const scope: Rule = ({ item, draft, conditions }) => {
         'scope.region',
         'item',
         itemTarget,
-        `申请人的业务属地（${draft.homeRegionCode}）不在本窗口“${item.name}”的通办范围内，请向业务属地的有权部门或其他通办窗口申请。`,
-        { refusal: true, legalBasis: SCOPE_LEGAL_BASIS, overridable: false },
+        `申请人的业务属地（${draft.homeRegionCode}）不在本窗口“${item.name}”的通办范围内，本窗口不收件，请引导申请人向业务属地的有权部门或其他通办窗口申请。`,
+        { declines: true, overridable: false },
       ),
     );
   }
@@ -203,18 +199,26 @@ const scope: Rule = ({ item, draft, conditions }) => {
         'scope.serviceObject',
         'item',
         itemTarget,
-        `本事项的服务对象为${objects}，申请人为${SERVICE_OBJECT[draft.applicantKind]}，不属于本事项的受理范围。`,
-        { refusal: true, legalBasis: SCOPE_LEGAL_BASIS },
+        `本事项的服务对象为${objects}，申请人为${SERVICE_OBJECT[draft.applicantKind]}，本窗口不收件，请引导申请人选择对应事项或向有权部门申请。`,
+        { declines: true },
       ),
     );
   }
+  // Substance: recorded for the department, which alone may refuse on it (收受分离).
   for (const condition of item.refusalConditions) {
     if (!evaluateCondition(condition.when, conditions)) continue;
     out.push(
-      finding('scope.refusalCondition', condition.id, itemTarget, condition.reason, {
-        refusal: true,
-        legalBasis: condition.legalBasis,
-      }),
+      finding(
+        'scope.refusalCondition',
+        condition.id,
+        itemTarget,
+        `窗口记录：${condition.reason}是否属于不予受理情形，由审批部门审查决定。`,
+        {
+          severity: 'forwarded',
+          legalBasis: condition.legalBasis,
+          overridable: false,
+        },
+      ),
     );
   }
   return out;
@@ -227,10 +231,17 @@ const acceptance: Rule = ({ item, draft }) =>
     if (state === 'met') return [];
     if (state === 'notMet') {
       return [
-        finding('acceptance.notMet', condition.id, target, `不符合受理条件：${condition.text}`, {
-          refusal: true,
-          legalBasis: `“${item.name}”办事指南所列受理条件；${item.legalBasis[0]}`,
-        }),
+        finding(
+          'acceptance.notMet',
+          condition.id,
+          target,
+          `窗口核对认为可能不符合受理条件“${condition.text}”，由审批部门审查决定。`,
+          {
+            severity: 'forwarded',
+            legalBasis: `“${item.name}”办事指南所列受理条件；${item.legalBasis[0]}`,
+            overridable: false,
+          },
+        ),
       ];
     }
     return [
@@ -511,7 +522,8 @@ function agentIdentityProblem(agent: PersonIdentity, applicant: PersonIdentity, 
   if (agent.name.trim() === '') return '代办人姓名未登记。';
   const sameAsApplicant = agent.idNumber.trim().toUpperCase() === applicant.idNumber.trim().toUpperCase();
   // A card's own checks come as card findings (the agent rule adds them).
-  if (checkCardHolder(agent, today, 'agent')) return sameAsApplicant ? '代办人与申请人为同一人，请按本人申请办理。' : null;
+  if (checkCardHolder(agent, today, 'agent'))
+    return sameAsApplicant ? '代办人与申请人为同一人，请按本人申请办理。' : null;
   const check = checkIdNumber(agent.idNumber, today);
   if (!check.ok) return `代办人的公民身份号码无效：${ID_PROBLEM[check.problem]}。`;
   if (sameAsApplicant) return '代办人与申请人为同一人，请按本人申请办理。';

@@ -9,7 +9,7 @@ import { useEffect, useId, useRef, useState, type RefObject } from 'react';
 import type { ReviewResult, SealedPacket } from '../../../src-main/api/contract/index.ts';
 import { noticesFor } from '../../../src-main/common/manifest.ts';
 import { describeCharacters, unprintableOf } from '../../../src-main/common/review/printing.ts';
-import { MIN_OVERRIDE_REASON_LENGTH } from '../../../src-main/common/review/review.ts';
+import { isSealable, MIN_OVERRIDE_REASON_LENGTH } from '../../../src-main/common/review/review.ts';
 import type { FindingTarget } from '../../../src-main/common/review/rules.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { useAction } from '../../app/use-action.ts';
@@ -123,7 +123,9 @@ export function ReviewStep({
     if (!focusOutcome.current || !review) return;
     focusOutcome.current = false;
     const root = rootRef.current;
-    (root?.querySelector<HTMLElement>('.finding-standing') ?? root?.querySelector<HTMLElement>('.seal-button'))?.focus();
+    (
+      root?.querySelector<HTMLElement>('.finding-standing') ?? root?.querySelector<HTMLElement>('.seal-button')
+    )?.focus();
   }, [review]);
 
   const setCondition = (id: string, value: 'met' | 'notMet') => {
@@ -190,7 +192,8 @@ export function ReviewStep({
         />
       )}
 
-      {result && !stale && (
+      {/* A declined application is not received: nothing to seal, no document to issue. */}
+      {result && !stale && isSealable(result) && (
         <div className="seal-row">
           {!confirming && (
             <button
@@ -315,7 +318,7 @@ function Outcome({
   onUndo: (findingKey: string) => void;
 }) {
   const id = useId();
-  const deadline = result.acceptance?.decisionDeadline ?? result.correction?.deadline;
+  const deadline = result.decision?.decisionDeadline ?? result.correction?.deadline;
   return (
     <section
       className={`panel outcome-panel outcome-panel-${result.outcome}${stale ? ' outcome-stale' : ''}`}
@@ -323,13 +326,23 @@ function Outcome({
     >
       <h4 id={`${id}-title`}>{t('intake.review.outcomeTitle', { outcome: t(`outcomes.${result.outcome}`) })}</h4>
       <p>{t(`intake.review.outcomeHints.${result.outcome}`)}</p>
-      {result.acceptance && (
+      {result.decision && (
         <p className="deadline">
           {t('intake.review.decisionDeadline', {
-            date: result.acceptance.decisionDeadline.date,
-            days: result.acceptance.committedDays,
+            date: result.decision.decisionDeadline.date,
+            days: result.decision.committedDays,
           })}
         </p>
+      )}
+      {result.forwarded.length > 0 && (
+        <>
+          <p>{t('intake.review.forwardedTitle', { count: result.forwarded.length })}</p>
+          <ul className="forwarded">
+            {result.forwarded.map((f) => (
+              <li key={f.message}>{f.message}</li>
+            ))}
+          </ul>
+        </>
       )}
       {result.correction && (
         <p className="deadline">
@@ -379,7 +392,7 @@ function FindingRow({
 }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const severity = finding.refusal ? 'refusal' : finding.severity;
+  const severity = finding.declines ? 'declines' : finding.severity;
   // Still in the way of 受理: where the focus lands after review.
   const standing = finding.severity === 'blocking' && !finding.override;
   const length = reasonLength(reason);
@@ -392,10 +405,12 @@ function FindingRow({
     >
       <span className={`tag tag-${severity}`}>{t(`intake.review.severity.${severity}`)}</span>
       <span className="finding-message">{finding.message}</span>
-      {finding.supply && !finding.refusal && !finding.override && (
+      {finding.supply && !finding.declines && !finding.override && (
         <span className="finding-supply">{t('intake.review.supply', { supply: finding.supply })}</span>
       )}
-      {finding.refusal && finding.legalBasis && <span className="finding-supply">{finding.legalBasis}</span>}
+      {finding.severity === 'forwarded' && finding.legalBasis && (
+        <span className="finding-supply">{finding.legalBasis}</span>
+      )}
       {finding.override && (
         <div className="override">
           <span>{t('intake.review.overridden', { reason: finding.override.reason })}</span>

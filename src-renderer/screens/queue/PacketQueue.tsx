@@ -5,13 +5,13 @@
 // is paused is shown to all; a held or waiting packet can be retried at once. The list
 // follows the core's events without taking the keyboard focus away.
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FocusEvent, type RefObject } from 'react';
-import type { PacketSync, QueuedPacket, Role } from '../../../src-main/api/contract/index.ts';
+import type { FileContent, PacketSync, QueuedPacket, Role } from '../../../src-main/api/contract/index.ts';
 import { methods, roleMayCall } from '../../../src-main/api/contract/index.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { hallTime } from '../../../src-main/common/hall-time.ts';
 import { isSendingState, type PacketState } from '../../../src-main/common/packet-states.ts';
 import { useAction } from '../../app/use-action.ts';
-import { DocumentItem, documentTitle } from '../../components/FileView.tsx';
+import { DocumentItem, documentTitle, type IssuedDocument } from '../../components/FileView.tsx';
 import { EmptyState, ErrorNotice, StatusNotice } from '../../components/Notice.tsx';
 import { errorMessage, t, tryT } from '../../../src-main/common/i18n/index.ts';
 import {
@@ -126,7 +126,18 @@ export function PacketQueue({
     );
   }
 
-  const documents = (packets ?? []).flatMap((p) => p.documents);
+  // The department's documents are rendered on request: keyed by packet version and change.
+  const departmentKey = (p: QueuedPacket, cursor: number) => `department/${p.packetId}/${p.version}/${cursor}`;
+  const documents: Array<IssuedDocument & { load: () => Promise<FileContent> }> = (packets ?? []).flatMap((p) => [
+    ...p.documents.map((d) => ({ ...d, load: () => api.call('documents.get', { sha256: d.sha256 }) })),
+    ...(p.departmentDocuments ?? []).map((d) => ({
+      kind: d.kind,
+      title: d.title,
+      number: p.trackingCode ?? p.packetId,
+      sha256: departmentKey(p, d.cursor),
+      load: () => api.call('documents.department', { packetId: p.packetId, version: p.version, cursor: d.cursor }),
+    })),
+  ]);
   const documentShown = documents.find((d) => d.sha256 === shownDocument);
   const showWelcome = scope === 'today' && noDrafts && packets?.length === 0;
 
@@ -240,6 +251,22 @@ export function PacketQueue({
                           </button>
                         </li>
                       ))}
+                      {(packet.departmentDocuments ?? []).map((document) => {
+                        const shownKey = departmentKey(packet, document.cursor);
+                        return (
+                          <li key={shownKey}>
+                            <button
+                              type="button"
+                              className="link-button"
+                              data-focus-key={`${key}/${shownKey}`}
+                              aria-expanded={shownDocument === shownKey}
+                              onClick={() => setShownDocument(shownDocument === shownKey ? null : shownKey)}
+                            >
+                              {t('documents.openDepartment', { title: document.title })}
+                            </button>
+                          </li>
+                        );
+                      })}
                     </ul>
                   </td>
                   <td>
@@ -274,12 +301,7 @@ export function PacketQueue({
       )}
       {documentShown && (
         <ul className="document-list">
-          <DocumentItem
-            key={documentShown.sha256}
-            document={documentShown}
-            initiallyOpen
-            load={() => api.call('documents.get', { sha256: documentShown.sha256 })}
-          />
+          <DocumentItem key={documentShown.sha256} document={documentShown} initiallyOpen load={documentShown.load} />
         </ul>
       )}
     </div>

@@ -26,6 +26,16 @@ describe('acceptance notice (受理通知书)', () => {
     expect(all).toContain('北京市西城区政务服务中心（盖章）2026年11月25日');
   });
 
+  it('under 委托受理 says in whose name the window accepts, and by which instrument', async () => {
+    const { file } = await renderToFile(
+      acceptance({ entrustedBy: { department: '河北省石家庄市公安局长安分局', document: '长公委〔2026〕3号' } }),
+    );
+    const all = flat(await pdfText(file));
+    expect(all).toContain(
+      '受河北省石家庄市公安局长安分局委托（长公委〔2026〕3号），经审查，申请材料齐全，符合法定形式，现予受理',
+    );
+  });
+
   it('says when a deadline rests on holidays not yet published', async () => {
     const { file } = await renderToFile(
       acceptance({ decisionDeadline: { date: '2027-01-08', workingDays: 20, provisional: true } }),

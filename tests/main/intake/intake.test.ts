@@ -11,12 +11,13 @@ import { bootTestCore, tempDir } from '../helpers.ts';
 import { SOCIAL_CARD, clerkOn, completeSocialCardPatch, pngBytes } from './fixtures.ts';
 import { addFileBytes, uploadBytes } from '../../fixtures/uploads.ts';
 
-
 describe('intake', () => {
   it('finds items by pinyin initials, name and code', async () => {
     const { core } = await bootTestCore();
     const clerk = await clerkOn(core);
-    const byPinyin = await clerk.call<{ hits: Array<{ code: string; name: string }> }>('catalog.search', { query: 'sbk' });
+    const byPinyin = await clerk.call<{ hits: Array<{ code: string; name: string }> }>('catalog.search', {
+      query: 'sbk',
+    });
     expect(byPinyin.hits[0]).toMatchObject({ code: SOCIAL_CARD, name: '社会保障卡申领' });
     const byName = await clerk.call<{ hits: Array<{ code: string }> }>('catalog.search', { query: '夫妻投靠' });
     expect(byName.hits[0]?.code).toBe('KSTB-GA-0004');
@@ -52,7 +53,9 @@ describe('intake', () => {
       name: '照片.png',
       bytes: pngBytes(),
     });
-    expect(withPng.files).toEqual([expect.objectContaining({ materialId: 'photo', mediaType: 'image/png', name: '照片.png' })]);
+    expect(withPng.files).toEqual([
+      expect.objectContaining({ materialId: 'photo', mediaType: 'image/png', name: '照片.png' }),
+    ]);
 
     const error = await clerk.fail('drafts.addFile', {
       id: draft.id,
@@ -89,40 +92,54 @@ describe('intake', () => {
     });
   });
 
-  it('seals a complete application as 受理: an immutable packet with receipt and acceptance notice', async () => {
+  it('seals a complete application as 收件: an immutable packet with the receipt, and no 受理通知书 in the window’s name', async () => {
     const { core, dataDir } = await bootTestCore();
     const clerk = await clerkOn(core);
     const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
     await clerk.call('drafts.save', { id: draft.id, patch: completeSocialCardPatch() });
-    await addFileBytes(clerk.call, { id: draft.id, materialId: 'applicant-id-card', name: '身份证.png', bytes: pngBytes(16, 10, 90) });
-    await addFileBytes(clerk.call, { id: draft.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 180) });
+    await addFileBytes(clerk.call, {
+      id: draft.id,
+      materialId: 'applicant-id-card',
+      name: '身份证.png',
+      bytes: pngBytes(16, 10, 90),
+    });
+    await addFileBytes(clerk.call, {
+      id: draft.id,
+      materialId: 'photo',
+      name: '照片.png',
+      bytes: pngBytes(12, 14, 180),
+    });
 
     const review = await clerk.call<ReviewResult>('drafts.review', { id: draft.id });
     expect(review.findings.filter((f) => f.severity === 'blocking')).toEqual([]);
-    expect(review.outcome).toBe('accept');
+    expect(review.outcome).toBe('receive');
 
     const sealed = await clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
-    expect(sealed).toMatchObject({ packetId: draft.id, version: 1, outcome: 'accept', state: 'sealed' });
-    expect(sealed.documents.map((d) => d.kind)).toEqual(['receipt', 'acceptance']);
+    expect(sealed).toMatchObject({ packetId: draft.id, version: 1, outcome: 'receive', state: 'sealed' });
+    // 收受分离: 受理 is the department's; the seed's departments entrust no window.
+    expect(sealed.documents.map((d) => d.kind)).toEqual(['receipt']);
     expect(sealed.deadline).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
     // The draft is gone; the packet is in today's queue.
     expect((await clerk.call<{ drafts: DraftView[] }>('drafts.list')).drafts).toEqual([]);
     const { packets } = await clerk.call<{ packets: PacketSummary[] }>('packets.list', { scope: 'today' });
-    expect(packets).toEqual([expect.objectContaining({ packetId: draft.id, applicantName: '李小梅', state: 'sealed' })]);
+    expect(packets).toEqual([
+      expect.objectContaining({ packetId: draft.id, applicantName: '李小梅', state: 'sealed' }),
+    ]);
     // Weeks of working days ahead: no warning yet (the count itself is in deadline-status.test.ts).
     expect(packets[0]!.deadlineStatus).toEqual({ kind: 'ok' });
 
     // The notices are real PDFs with the fields filled in.
-    const receipt = await clerk.call<{ bytes: Uint8Array; mediaType: string }>('documents.get', { sha256: sealed.documents[0]!.sha256 });
+    const receipt = await clerk.call<{ bytes: Uint8Array; mediaType: string }>('documents.get', {
+      sha256: sealed.documents[0]!.sha256,
+    });
     expect(receipt.mediaType).toBe('application/pdf');
     const text = await pdfText(receipt.bytes);
     expect(text).toContain('李小梅');
     expect(text).toContain('社会保障卡申领');
     expect(text).toContain(sealed.documents[0]!.number);
     expect(text).toContain('申请人居民身份证');
-    const acceptance = await pdfText((await clerk.call<{ bytes: Uint8Array }>('documents.get', { sha256: sealed.documents[1]!.sha256 })).bytes);
-    expect(acceptance.replace(/\s/g, '')).toContain('材料齐全，符合法定形式，现予受理');
+    expect(text.replace(/\s/g, '')).not.toContain('现予受理');
 
     // Sealed means sealed: the database refuses changes, and the session chain verifies.
     const { openDatabase } = await import('../../../src-main/store/database.ts');
@@ -156,9 +173,18 @@ describe('intake', () => {
     // The photo is missing and the phone number is wrong.
     await clerk.call('drafts.save', {
       id: draft.id,
-      patch: { ...patch, answers: { ...patch.answers, phone: '12345' }, counts: { 'applicant-id-card': patch.counts['applicant-id-card'] } },
+      patch: {
+        ...patch,
+        answers: { ...patch.answers, phone: '12345' },
+        counts: { 'applicant-id-card': patch.counts['applicant-id-card'] },
+      },
     });
-    await addFileBytes(clerk.call, { id: draft.id, materialId: 'applicant-id-card', name: '身份证.png', bytes: pngBytes() });
+    await addFileBytes(clerk.call, {
+      id: draft.id,
+      materialId: 'applicant-id-card',
+      name: '身份证.png',
+      bytes: pngBytes(),
+    });
 
     const review = await clerk.call<ReviewResult>('drafts.review', { id: draft.id });
     expect(review.outcome).toBe('correction');
@@ -169,7 +195,9 @@ describe('intake', () => {
     const sealed = await clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
     expect(sealed).toMatchObject({ outcome: 'correction', state: 'correction_issued' });
     expect(sealed.documents.map((d) => d.kind)).toEqual(['correction']);
-    const notice = await pdfText((await clerk.call<{ bytes: Uint8Array }>('documents.get', { sha256: sealed.documents[0]!.sha256 })).bytes);
+    const notice = await pdfText(
+      (await clerk.call<{ bytes: Uint8Array }>('documents.get', { sha256: sealed.documents[0]!.sha256 })).bytes,
+    );
     expect(notice).toContain('补正');
     expect(notice).toContain('近期免冠彩色证件照片');
     expect(notice.replace(/\s/g, '')).toContain('逾期');
@@ -179,10 +207,40 @@ describe('intake', () => {
     expect(second.previous).toEqual({ packetId: sealed.packetId, version: 1 });
     expect(second.files).toHaveLength(1); // the ID card scan handed in the first time
     // The clerk confirms the acceptance conditions afresh for the resubmission.
-    await clerk.call('drafts.save', { id: second.id, patch: { answers: { phone: '13812345678' }, counts: patch.counts, conditions: patch.conditions } });
-    await addFileBytes(clerk.call, { id: second.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 30) });
+    await clerk.call('drafts.save', {
+      id: second.id,
+      patch: { answers: { phone: '13812345678' }, counts: patch.counts, conditions: patch.conditions },
+    });
+    await addFileBytes(clerk.call, {
+      id: second.id,
+      materialId: 'photo',
+      name: '照片.png',
+      bytes: pngBytes(12, 14, 30),
+    });
     const resealed = await clerk.call<SealedPacket>('drafts.seal', { id: second.id });
-    expect(resealed).toMatchObject({ packetId: sealed.packetId, version: 2, outcome: 'accept', state: 'sealed' });
+    expect(resealed).toMatchObject({ packetId: sealed.packetId, version: 2, outcome: 'receive', state: 'sealed' });
+  });
+
+  it('does not receive what the window does not serve: no packet, no notice in its name, the draft kept', async () => {
+    const { core } = await bootTestCore();
+    const clerk = await clerkOn(core);
+    const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    // A home region no route of the item serves.
+    await clerk.call('drafts.save', {
+      id: draft.id,
+      patch: { ...completeSocialCardPatch(), homeRegionCode: '710101' },
+    });
+
+    const review = await clerk.call<ReviewResult>('drafts.review', { id: draft.id });
+    expect(review.outcome).toBe('decline');
+    expect(review.decline?.reasons.join('')).toContain('本窗口不收件');
+    const refused = await clerk.fail('drafts.seal', { id: draft.id });
+    expect(refused).toMatchObject({
+      code: 'intake.notReceivable',
+      params: { reasons: expect.stringContaining('710101') },
+    });
+    expect((await clerk.call<DraftView>('drafts.get', { id: draft.id })).id).toBe(draft.id);
+    expect((await clerk.call<{ packets: PacketSummary[] }>('packets.list', { scope: 'all' })).packets).toEqual([]);
   });
 
   it('seals one 补正 resubmission per version: a second draft for the same version is refused and stays a draft', async () => {

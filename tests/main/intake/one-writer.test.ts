@@ -19,7 +19,12 @@ async function readyDraft() {
   const otherTab = await clerkOn(test.core);
   const draft = await tab.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
   await tab.call('drafts.save', { id: draft.id, patch: completeSocialCardPatch() });
-  await addFileBytes(tab.call, { id: draft.id, materialId: 'applicant-id-card', name: '身份证.png', bytes: pngBytes(16, 10, 90) });
+  await addFileBytes(tab.call, {
+    id: draft.id,
+    materialId: 'applicant-id-card',
+    name: '身份证.png',
+    bytes: pngBytes(16, 10, 90),
+  });
   await addFileBytes(tab.call, { id: draft.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 180) });
   return { ...test, tab, otherTab, draft };
 }
@@ -44,7 +49,11 @@ describe('one writer per draft', () => {
     });
     const send = async (from: number, to: number) => {
       for (let offset = from; offset < to; offset += chunkBytes) {
-        await tab.call('uploads.chunk', { uploadId, offset, bytes: page.subarray(offset, Math.min(to, offset + chunkBytes)) });
+        await tab.call('uploads.chunk', {
+          uploadId,
+          offset,
+          bytes: page.subarray(offset, Math.min(to, offset + chunkBytes)),
+        });
       }
     };
     await send(0, 6 * chunkBytes);
@@ -64,7 +73,7 @@ describe('one writer per draft', () => {
     const sealing = otherTab.raw('drafts.seal', { id: draft.id });
     const [added, sealed] = await Promise.all([adding, sealing]);
     expect(added).toMatchObject({ ok: true });
-    expect(sealed).toMatchObject({ ok: true, value: { packetId: draft.id, outcome: 'accept' } });
+    expect(sealed).toMatchObject({ ok: true, value: { packetId: draft.id, outcome: 'receive' } });
     const pageSha = (added as { value: DraftView }).value.files.find((f) => f.name === '户口簿.png')!.sha256;
     expect(packetFiles(dataDir, draft.id)).toContain(pageSha);
   }, 60_000);
@@ -83,9 +92,13 @@ describe('one writer per draft', () => {
     expect(await seal).toMatchObject({ ok: true, value: { packetId: draft.id } });
     after.push(await otherTab.raw('drafts.get', { id: draft.id }));
     for (const answer of after) {
-      expect(answer).toMatchObject({ ok: false, error: { code: 'intake.draftSealed', params: { packetId: draft.id } } });
+      expect(answer).toMatchObject({
+        ok: false,
+        error: { code: 'intake.draftSealed', params: { packetId: draft.id } },
+      });
     }
-    const { code, params } = (after[0] as { error: { code: 'intake.draftSealed'; params: Record<string, string> } }).error;
+    const { code, params } = (after[0] as { error: { code: 'intake.draftSealed'; params: Record<string, string> } })
+      .error;
     expect(errorMessage(code, params)).toContain(`已封装为收件包 ${draft.id}`);
     // Another clerk is not told that the draft ever existed.
     const stranger = await clerkOn(core, 'clerk02');
@@ -103,7 +116,9 @@ describe('one writer per draft', () => {
     expect(await adding).toMatchObject({ ok: false, error: { code: 'intake.draftNotFound' } });
     expect([...blobs.listFileNames()].sort()).toEqual(before);
     // And no new upload can begin for it.
-    expect(await tab.fail('uploads.begin', { purpose: 'material', draftId: draft.id, name: 'x.png', size: 10 })).toMatchObject({
+    expect(
+      await tab.fail('uploads.begin', { purpose: 'material', draftId: draft.id, name: 'x.png', size: 10 }),
+    ).toMatchObject({
       code: 'intake.draftNotFound',
     });
   });
@@ -113,7 +128,9 @@ describe('one writer per draft', () => {
     const { db, blobs } = openCoreStore(dataDir);
     const before = [...blobs.listFileNames()].sort();
     // A real failure in the recording transaction, after the blob was written.
-    db.exec("CREATE TRIGGER test_refuse BEFORE INSERT ON draft_files BEGIN SELECT RAISE(ABORT, 'refused by test'); END");
+    db.exec(
+      "CREATE TRIGGER test_refuse BEFORE INSERT ON draft_files BEGIN SELECT RAISE(ABORT, 'refused by test'); END",
+    );
     const answer = await tab.raw('drafts.addFile', {
       id: draft.id,
       materialId: 'photo',
@@ -124,6 +141,6 @@ describe('one writer per draft', () => {
     db.exec('DROP TRIGGER test_refuse');
     const still = await tab.call<DraftView>('drafts.get', { id: draft.id });
     expect(still.files.map((f) => f.name).sort()).toEqual(['照片.png', '身份证.png']);
-    expect(await tab.call<SealedPacket>('drafts.seal', { id: draft.id })).toMatchObject({ outcome: 'accept' });
+    expect(await tab.call<SealedPacket>('drafts.seal', { id: draft.id })).toMatchObject({ outcome: 'receive' });
   });
 });

@@ -45,7 +45,7 @@ describe('sealing with characters the documents cannot print', () => {
     const id = await readyDraft(clerk, '张\u{F0000}明');
 
     const review = await clerk.call<ReviewResult>('drafts.review', { id });
-    expect(review.outcome).toBe('accept'); // the application is complete: only the paper is wrong
+    expect(review.outcome).toBe('receive'); // the application is complete: only the paper is wrong
     expect(review.findings).toEqual([
       expect.objectContaining({
         key: 'print.characters:applicant.name',
@@ -69,7 +69,7 @@ describe('sealing with characters the documents cannot print', () => {
     });
 
     const sealed = await clerk.call<SealedPacket>('drafts.seal', { id, confirmUnprintable: ['\u{F0000}'] });
-    expect(sealed.documents.map((d) => d.kind)).toEqual(['receipt', 'acceptance']);
+    expect(sealed.documents.map((d) => d.kind)).toEqual(['receipt']);
     const { packets } = await clerk.call<{ packets: PacketSummary[] }>('packets.list', { scope: 'today' });
     expect(packets.map((p) => p.packetId)).toEqual([id]);
   });

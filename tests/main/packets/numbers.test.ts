@@ -33,14 +33,19 @@ async function windowCore(windowId: string, extra: Record<string, unknown> = {})
   return { ...booted, clerk: await clerkOn(booted.core) };
 }
 
-/** Seals a complete 社会保障卡申领 (受理: receipt and acceptance notice). */
+/** Seals a complete 社会保障卡申领 (收件: the receipt). */
 async function sealComplete(clerk: Clerk): Promise<SealedPacket> {
   const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
   await clerk.call('drafts.save', { id: draft.id, patch: completeSocialCardPatch() });
-  await addFileBytes(clerk.call, { id: draft.id, materialId: 'applicant-id-card', name: '身份证.png', bytes: pngBytes(16, 10, 90) });
+  await addFileBytes(clerk.call, {
+    id: draft.id,
+    materialId: 'applicant-id-card',
+    name: '身份证.png',
+    bytes: pngBytes(16, 10, 90),
+  });
   await addFileBytes(clerk.call, { id: draft.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 180) });
   const review = await clerk.call<ReviewResult>('drafts.review', { id: draft.id });
-  expect(review.outcome).toBe('accept');
+  expect(review.outcome).toBe('receive');
   return clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
 }
 
@@ -50,11 +55,11 @@ describe('document numbers', () => {
     const w2 = await windowCore('W02');
     const first = await sealComplete(w1.clerk);
     const other = await sealComplete(w2.clerk);
-    expect(first.documents.map((d) => d.number)).toEqual(['hz-xh-W01-SJ-2026-000001', 'hz-xh-W01-SL-2026-000001']);
-    expect(other.documents.map((d) => d.number)).toEqual(['hz-xh-W02-SJ-2026-000001', 'hz-xh-W02-SL-2026-000001']);
+    expect(first.documents.map((d) => d.number)).toEqual(['hz-xh-W01-SJ-2026-000001']);
+    expect(other.documents.map((d) => d.number)).toEqual(['hz-xh-W02-SJ-2026-000001']);
     // The window's own series goes on.
     const second = await sealComplete(w1.clerk);
-    expect(second.documents.map((d) => d.number)).toEqual(['hz-xh-W01-SJ-2026-000002', 'hz-xh-W01-SL-2026-000002']);
+    expect(second.documents.map((d) => d.number)).toEqual(['hz-xh-W01-SJ-2026-000002']);
   });
 
   it('fit on the notices with hall and window ids as long as the config allows', async () => {
@@ -86,7 +91,9 @@ describe('查询号 (tracking code)', () => {
     expect(packets[0]).toMatchObject({ packetId: sealed.packetId, trackingCode: code });
     const { db } = openCoreStore(w.dataDir);
     const manifest = JSON.parse(
-      db.prepare<[string], { manifest: string }>('SELECT manifest FROM packets WHERE packet_id = ?').get(sealed.packetId)!.manifest,
+      db
+        .prepare<[string], { manifest: string }>('SELECT manifest FROM packets WHERE packet_id = ?')
+        .get(sealed.packetId)!.manifest,
     ) as Manifest;
     expect(manifest.trackingCode).toBe(code);
     expect(db.prepare('SELECT packet_id FROM tracking_codes WHERE code = ?').pluck().get(code)).toBe(sealed.packetId);

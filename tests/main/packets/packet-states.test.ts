@@ -2,7 +2,13 @@
 // PacketStore.moveTo, which refuses a move the transition table does not allow.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canMove, INITIAL_STATE, PACKET_STATES, PACKET_TRANSITIONS, type PacketState } from '../../../src-main/common/packet-states.ts';
+import {
+  canMove,
+  INITIAL_STATE,
+  PACKET_STATES,
+  PACKET_TRANSITIONS,
+  type PacketState,
+} from '../../../src-main/common/packet-states.ts';
 import { PacketStore } from '../../../src-main/packets/packet-store.ts';
 import { type Database, openDatabase } from '../../../src-main/store/database.ts';
 import { PACKET_STATES_V5 } from '../../../src-main/store/migrations/005-packet-states.ts';
@@ -33,7 +39,9 @@ function insertPacket(db: Database, version = 1): void {
 
 function transitions(db: Database): Array<{ from_state: string | null; to_state: string }> {
   return db
-    .prepare<[], { from_state: string | null; to_state: string }>('SELECT from_state, to_state FROM packet_transitions ORDER BY id')
+    .prepare<[], { from_state: string | null; to_state: string }>(
+      'SELECT from_state, to_state FROM packet_transitions ORDER BY id',
+    )
     .all();
 }
 
@@ -44,7 +52,17 @@ describe('packet states', () => {
   });
 
   it('start where the review put them and never leave what the window issued on paper', () => {
-    expect(INITIAL_STATE).toEqual({ accept: 'sealed', correction: 'correction_issued', refuse: 'refused_at_window' });
+    expect(INITIAL_STATE).toEqual({
+      receive: 'sealed',
+      accept_entrusted: 'sealed',
+      correction: 'correction_issued',
+      accept: 'sealed',
+      refuse: 'refused_at_window',
+    });
+    // The window issues no 不予受理 any more: an old packet may stand there, a new one never starts there.
+    expect(canMove(null, 'refused_at_window')).toBe(false);
+    expect(canMove(null, 'sealed')).toBe(true);
+    expect(canMove(null, 'correction_issued')).toBe(true);
     for (const state of PACKET_STATES) {
       expect(canMove('correction_issued', state)).toBe(false);
       expect(canMove('refused_at_window', state)).toBe(false);
@@ -75,7 +93,17 @@ describe('packet states', () => {
     const db = open(tempDir(), newKey());
     insertPacket(db);
     const packets = new PacketStore(db);
-    const path: PacketState[] = ['sealed', 'uploading', 'retry_wait', 'uploading', 'submitted', 'delivered', 'accepted', 'approved', 'closed'];
+    const path: PacketState[] = [
+      'sealed',
+      'uploading',
+      'retry_wait',
+      'uploading',
+      'submitted',
+      'delivered',
+      'accepted',
+      'approved',
+      'closed',
+    ];
     path.forEach((state, at) => packets.moveTo(PACKET_ID, 1, state, null, at));
     expect(packets.state(PACKET_ID, 1)).toBe('closed');
     const logged = transitions(db);
@@ -99,10 +127,12 @@ describe('packet states', () => {
     before.close();
 
     const after = open(dir, key);
-    expect(after.prepare('SELECT version, state, reason, updated_at FROM packet_state ORDER BY version').all()).toEqual([
-      { version: 1, state: 'delivered', reason: null, updated_at: 5 },
-      { version: 2, state: 'retry_wait', reason: 'sync.unreachable', updated_at: 6 },
-    ]);
+    expect(after.prepare('SELECT version, state, reason, updated_at FROM packet_state ORDER BY version').all()).toEqual(
+      [
+        { version: 1, state: 'delivered', reason: null, updated_at: 5 },
+        { version: 2, state: 'retry_wait', reason: 'sync.unreachable', updated_at: 6 },
+      ],
+    );
     expect(new PacketStore(after).state(PACKET_ID, 2)).toBe('retry_wait');
     after.close();
   });

@@ -20,7 +20,7 @@ describe('evidence anchored at the department', () => {
     const inbox = await startInbox();
     const hall = await Hall.open({ endpoint: inbox.url });
     await hall.enrolAt(inbox);
-    const sealed = await hall.sealAccepted();
+    const sealed = await hall.sealReceived();
     await hall.reach(sealed.packetId, 'delivered');
 
     const atDepartment = JSON.parse(inbox.db.packet(sealed.packetId, 1)!.manifest) as Manifest;
@@ -40,7 +40,9 @@ describe('evidence anchored at the department', () => {
     expect(await hall.installer.call('eventLog.verify', { stream: anchor.stream })).toMatchObject({ ok: true });
 
     // Someone with the database deletes the whole session: it no longer passes as "empty and fine".
-    db.exec('DROP TRIGGER IF EXISTS event_log_append_only_update; DROP TRIGGER IF EXISTS event_log_append_only_delete;');
+    db.exec(
+      'DROP TRIGGER IF EXISTS event_log_append_only_update; DROP TRIGGER IF EXISTS event_log_append_only_delete;',
+    );
     db.prepare('DELETE FROM event_log WHERE stream = ?').run(anchor.stream);
     db.prepare('DELETE FROM event_streams WHERE stream = ?').run(anchor.stream);
     db.close();

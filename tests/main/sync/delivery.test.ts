@@ -21,7 +21,7 @@ describe('sync: sealed packets reach the department', () => {
       return entries.find((e) => e.id === 'sync')?.state === 'ready';
     });
 
-    const sealed = await hall.sealAccepted({ idCardExtra: 300_000 });
+    const sealed = await hall.sealReceived({ idCardExtra: 300_000 });
     const delivered = await hall.reach(sealed.packetId, 'delivered');
     expect(delivered.sync).toMatchObject({ step: 'done', blocked: false, lastError: null });
     expect(delivered.sync!.departmentReference).toMatch(/^TB\d{8}\d{6}$/);
@@ -30,7 +30,7 @@ describe('sync: sealed packets reach the department', () => {
     const copy = await departmentCopy(inbox, sealed.packetId);
     expect(copy?.row.state).toBe('delivered');
     expect(copy?.row.manifest_hash).toBe(sealed.manifestHash);
-    expect(copy?.files.length).toBeGreaterThanOrEqual(4); // two materials, receipt, acceptance notice
+    expect(copy?.files.length).toBeGreaterThanOrEqual(3); // two materials and the receipt (受理 is the department's)
     for (const digest of copy!.digests) expect(digest.sha256).toBe(digest.listed);
 
     // The queue heard every step, and progress on the way.
@@ -49,7 +49,7 @@ describe('sync: decisions come back', () => {
     const inbox = await startInbox();
     const hall = await Hall.open({ endpoint: inbox.url });
     await hall.enrolAt(inbox);
-    const sealed = await hall.sealAccepted();
+    const sealed = await hall.sealReceived();
     await hall.reach(sealed.packetId, 'delivered');
 
     decide(inbox.db, { packetId: sealed.packetId, decision: { kind: 'accept' }, decidedBy: '王审批' });
@@ -103,7 +103,7 @@ describe('sync: decisions come back', () => {
     const inbox = await startInbox();
     const hall = await Hall.open({ endpoint: inbox.url });
     await hall.enrolAt(inbox);
-    const sealed = await hall.sealAccepted();
+    const sealed = await hall.sealReceived();
     await hall.reach(sealed.packetId, 'delivered');
 
     decide(inbox.db, {
@@ -119,7 +119,7 @@ describe('sync: decisions come back', () => {
 
     const { draft, sealed: v2 } = await supplementWithPhoto(hall, sealed.packetId, '新照片.png', 3000);
     expect(draft.previous).toEqual({ packetId: sealed.packetId, version: 1 });
-    expect(v2).toMatchObject({ packetId: sealed.packetId, version: 2, outcome: 'accept', state: 'sealed' });
+    expect(v2).toMatchObject({ packetId: sealed.packetId, version: 2, outcome: 'receive', state: 'sealed' });
 
     await hall.reach(sealed.packetId, 'delivered', 2);
     const copy = await departmentCopy(inbox, sealed.packetId, 2);
@@ -216,7 +216,7 @@ async function correctionThenResubmission(hall: Hall): Promise<{ v1: SealedPacke
   expect((await hall.packet(v1.packetId)).sync).toBeNull(); // never travels
 
   const { sealed: v2 } = await supplementWithPhoto(hall, v1.packetId, '照片.png', 600);
-  expect(v2).toMatchObject({ version: 2, outcome: 'accept' });
+  expect(v2).toMatchObject({ version: 2, outcome: 'receive' });
   return { v1, v2 };
 }
 
@@ -243,7 +243,7 @@ describe('sync: demo profile', () => {
     const hall = await Hall.open(); // no config.json: demo profile
     const embedded = hall.core.sync.embeddedInbox! as EmbeddedInbox;
     expect(embedded.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const sealed = await hall.sealAccepted();
+    const sealed = await hall.sealReceived();
     await hall.reach(sealed.packetId, 'delivered');
     const copy = await departmentCopy(embedded.inbox, sealed.packetId);
     for (const digest of copy!.digests) expect(digest.sha256).toBe(digest.listed);

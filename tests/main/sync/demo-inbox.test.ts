@@ -48,7 +48,7 @@ describe('the demo inbox at rest', () => {
     chmodSync(join(dataDir, 'dept-inbox'), 0o755);
     const hall = await Hall.open({}, dataDir);
     const inbox = (hall.core.sync.embeddedInbox as EmbeddedInbox).inbox;
-    const sealed = await hall.sealAccepted({ idCardExtra: 200_000 });
+    const sealed = await hall.sealReceived({ idCardExtra: 200_000 });
     await hall.reach(sealed.packetId, 'delivered');
 
     // Approvers see the packet and get every file back, byte for byte.
@@ -100,7 +100,7 @@ describe('the demo inbox at rest', () => {
     const { decide } = await import('../../../dept-inbox/src/admin.ts');
     const dataDir = join(tempDir(), 'app');
     const hall = await Hall.open({}, dataDir);
-    const first = await hall.sealAccepted();
+    const first = await hall.sealReceived();
     await hall.reach(first.packetId, 'delivered');
     const embedded = () => (hall.core.sync.embeddedInbox as EmbeddedInbox).inbox;
     decide(embedded().db, { packetId: first.packetId, decision: { kind: 'accept' }, decidedBy: '演示审批' });
@@ -128,7 +128,7 @@ describe('the demo inbox at rest', () => {
     expect(hall.log.text).toContain('unencrypted demo department inbox set aside');
 
     // The fresh inbox's feed goes on after what the window has read, so its decisions are not skipped.
-    const second = await hall.sealAccepted();
+    const second = await hall.sealReceived();
     await hall.reach(second.packetId, 'delivered');
     decide(embedded().db, { packetId: second.packetId, decision: { kind: 'accept' }, decidedBy: '演示审批' });
     await hall.reach(second.packetId, 'accepted');
@@ -137,7 +137,7 @@ describe('the demo inbox at rest', () => {
   it('is decided on from the command line through the demo wrapper, which derives its key from the app’s', async () => {
     const dataDir = join(tempDir(), 'app');
     const hall = await Hall.open({}, dataDir);
-    const sealed = await hall.sealAccepted();
+    const sealed = await hall.sealReceived();
     await hall.reach(sealed.packetId, 'delivered');
     const cli = (...args: string[]) =>
       run(process.execPath, ['--import', 'tsx', 'src-main/demo/inbox-cli.ts', ...args, '--app-data-dir', dataDir], {

@@ -139,7 +139,7 @@ describe.skipIf(mountError !== undefined)('sync: the department’s disk fills (
     await hall.enrolAt(inbox);
 
     // A 6 MiB scan for a 4 MiB disk: the department runs out part-way through it.
-    const sealed = await hall.sealAccepted({ idCardExtra: 6 * 1024 * 1024 });
+    const sealed = await hall.sealReceived({ idCardExtra: 6 * 1024 * 1024 });
     const waiting = await hall.reach(sealed.packetId, 'retry_wait');
     const firstAt = hall.clock.now(); // the clock stands still until the test moves it
     expect(waiting.sync).toMatchObject({
@@ -222,7 +222,7 @@ describe.skipIf(mountError !== undefined)('sync: the window’s disk fills (tmpf
         filled = true;
         fillDisk(filler);
       };
-      const sealed = await hall.sealAccepted({ idCardExtra: 2 * 1024 * 1024 });
+      const sealed = await hall.sealReceived({ idCardExtra: 2 * 1024 * 1024 });
       // The next recording of the worker finds the disk full.
       await until(() => hall.log.text.includes('SQLITE_FULL'), 15_000, 'a write refused with SQLITE_FULL');
       await hall.core.sync.idle();
@@ -258,7 +258,7 @@ describe.skipIf(mountError !== undefined)('sync: the window’s disk fills (tmpf
         fillDisk(filler);
       }
     };
-    const sealed = await hall.sealAccepted({ idCardExtra: 2 * 1024 * 1024 });
+    const sealed = await hall.sealReceived({ idCardExtra: 2 * 1024 * 1024 });
     await until(() => hall.log.text.includes('SQLITE_FULL'), 15_000, 'a write refused with SQLITE_FULL');
     await hall.core.sync.idle();
     const db = hall.openDb();
@@ -294,7 +294,7 @@ describe.skipIf(mountError !== undefined)('sync: the window’s disk fills (tmpf
     const inbox = await startInbox();
     const hall = await Hall.open({ endpoint: inbox.url }, onMount(mounts.hall, 'hall'));
     await hall.enrolAt(inbox);
-    const sealed = await hall.sealAccepted();
+    const sealed = await hall.sealReceived();
     await hall.reach(sealed.packetId, 'delivered');
     let answered = 0;
     hall.hooks.at = (at, info) => {

@@ -56,7 +56,7 @@ describe('sync faults: the department misbehaves', () => {
       path: PUT,
       act: answer.status(500, { error: { code: 'internal', message: 'boom' } }),
     });
-    const sealed = await hall.sealAccepted();
+    const sealed = await hall.sealReceived();
     let p = await attempt(1);
     expect(p.sync?.lastError?.code).toBe('sync.departmentError');
     expect(p.sync?.nextAttemptAt).toBe(hall.clock.now() + 500); // full jitter: 0.5 × 1 s
@@ -102,7 +102,7 @@ describe('sync faults: the department misbehaves', () => {
     await hall.enrolAt(inbox);
     const reset = (request: IncomingMessage) => request.socket.destroy();
     proxy.rules.push({ method: 'PUT', path: PUT, times: 3, act: reset });
-    const sealed = await hall.sealAccepted();
+    const sealed = await hall.sealReceived();
     let p = await until(async () => {
       const x = await hall.packet(sealed.packetId);
       return x.sync?.attempts === 1 ? x : undefined;
@@ -143,7 +143,7 @@ describe('sync faults: the department misbehaves', () => {
     const hall = await Hall.open({ endpoint: cut.url, sync: { chunkBytes: chunk } });
     await hall.enrolAt(inbox);
     cut.cutAt(cut.upstreamBytes + 1_200_000); // inside the 2 MiB scan's fifth chunk
-    const sealed = await hall.sealAccepted({ idCardExtra: 2 * 1024 * 1024 });
+    const sealed = await hall.sealReceived({ idCardExtra: 2 * 1024 * 1024 });
 
     const waiting = await hall.reach(sealed.packetId, 'retry_wait');
     expect(cut.cuts).toBe(1);
@@ -183,7 +183,7 @@ describe('sync faults: the department misbehaves', () => {
           return altered;
         }),
     });
-    const sealed = await hall.sealAccepted();
+    const sealed = await hall.sealReceived();
     const waiting = await hall.reach(sealed.packetId, 'retry_wait');
     expect(waiting.sync?.lastError?.code).toBe('sync.hashMismatch');
     await toNextAttempt(hall, waiting.sync);
@@ -205,7 +205,7 @@ describe('sync faults: the department misbehaves', () => {
         throw new Error('power cut after the first chunk');
       }
     };
-    const sealed = await hall.sealAccepted({ idCardExtra: 400_000 });
+    const sealed = await hall.sealReceived({ idCardExtra: 400_000 });
     await until(() => hall.core.sync.halted);
     inboxNow += 120_000; // the half-done upload expires at the department meanwhile
     await hall.restart();
@@ -226,7 +226,7 @@ describe('sync faults: the department limits the window', () => {
     const inbox = await startInbox({ uploadExpiryMs: 60_000, maxOpenUploadsPerWindow: 2, now: () => inboxNow });
     const hall = await Hall.open({ endpoint: inbox.url });
     const { token } = await hall.enrolAt(inbox);
-    const first = await hall.sealAccepted();
+    const first = await hall.sealReceived();
     await hall.reach(first.packetId, 'delivered');
     // Two uploads of this window that nobody will finish (as after lost upload URLs) fill its allowance.
     for (const file of inbox.db.packetFiles(first.packetId, 1).slice(0, 2)) {
@@ -242,7 +242,7 @@ describe('sync faults: the department limits the window', () => {
       expect(created.status).toBe(201);
     }
 
-    const sealed = await hall.sealAccepted();
+    const sealed = await hall.sealReceived();
     const waiting = await hall.reach(sealed.packetId, 'retry_wait');
     expect(waiting.sync).toMatchObject({ blocked: false, lastError: { code: 'sync.departmentBusy' } });
     expect(waiting.sync!.nextAttemptAt).toBe(hall.clock.now() + 60_000); // Retry-After, not the backoff
@@ -275,7 +275,7 @@ describe('sync faults: crashes at every step boundary', () => {
       crashed = true;
       throw new Error(`crash at ${point}`);
     };
-    const sealed = await hall.sealAccepted({ idCardExtra: 200_000 });
+    const sealed = await hall.sealReceived({ idCardExtra: 200_000 });
     await until(() => hall.core.sync.halted, 15_000, `halt at ${point}`);
     await hall.restart();
 
@@ -307,8 +307,8 @@ describe('sync faults: what is caught at the window', () => {
     const hall = await Hall.open({ endpoint: proxy.url });
     await hall.enrolAt(inbox);
     await hall.installer.call('sync.pause');
-    const bad = await hall.sealAccepted();
-    const good = await hall.sealAccepted();
+    const bad = await hall.sealReceived();
+    const good = await hall.sealReceived();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(proxy.seen.filter((s) => s.method === 'PUT')).toHaveLength(0); // paused: nothing sent
 
@@ -339,7 +339,7 @@ describe('sync faults: what is caught at the window', () => {
     const hall = await Hall.open({ endpoint: inbox.url });
     await hall.enrolAt(inbox);
     await hall.installer.call('sync.pause');
-    const sealed = await hall.sealAccepted({ idCardExtra: 1024 * 1024 }); // bulk lane, 16 chunks of 64 KiB
+    const sealed = await hall.sealReceived({ idCardExtra: 1024 * 1024 }); // bulk lane, 16 chunks of 64 KiB
     const db = hall.openDb();
     const { sha256 } = db
       .prepare<[string], { sha256: string }>("SELECT sha256 FROM outbox_files WHERE packet_id = ? AND lane = 'bulk'")
@@ -371,7 +371,7 @@ describe('sync faults: what is caught at the window', () => {
     const hall = await Hall.open({ endpoint: cut.url, sync: { chunkBytes: 8 * 1024 * 1024 } });
     await hall.enrolAt(inbox);
     cut.cutAt(cut.upstreamBytes + 2 * 1024 * 1024);
-    const sealed = await hall.sealAccepted({ idCardExtra: 6 * 1024 * 1024 });
+    const sealed = await hall.sealReceived({ idCardExtra: 6 * 1024 * 1024 });
     await hall.reach(sealed.packetId, 'retry_wait');
     expect(cut.cuts).toBe(1);
     await until(() => openBlobFiles(hall).length === 0, 3000, 'blob files closed after the cut');
@@ -386,7 +386,7 @@ describe('sync faults: what is caught at the window', () => {
     const hall = await Hall.open({ endpoint: line.url, sync: { chunkBytes: chunk } });
     await hall.enrolAt(inbox);
     line.cutAt([line.upstreamBytes + 1_200_000]);
-    const sealed = await hall.sealAccepted({ idCardExtra: 2 * 1024 * 1024 });
+    const sealed = await hall.sealReceived({ idCardExtra: 2 * 1024 * 1024 });
 
     const waiting = await hall.reach(sealed.packetId, 'retry_wait');
     expect(line.cuts).toBe(1);
@@ -406,7 +406,7 @@ describe('sync faults: what is caught at the window', () => {
     const other = generateSigningKey('ed25519');
     inbox.db.replaceWindowCredentials({ ...enrolled, public_key: other.publicKey, key_id: other.keyId });
 
-    const sealed = await hall.sealAccepted();
+    const sealed = await hall.sealReceived();
     const blocked = await hall.reach(sealed.packetId, 'blocked');
     expect(blocked.sync?.lastError).toMatchObject({
       code: 'sync.signatureRejected',
@@ -434,7 +434,7 @@ describe('sync faults: what is caught at the window', () => {
     const { enrolWindow } = await import('../../../dept-inbox/src/admin.ts');
     const inbox = await startInbox();
     const hall = await Hall.open({ endpoint: inbox.url });
-    const sealed = await hall.sealAccepted();
+    const sealed = await hall.sealReceived();
     const held = await hall.reach(sealed.packetId, 'blocked');
     expect(held.sync?.lastError).toMatchObject({ code: 'sync.tokenMissing', params: { departmentId: 'demo-dept' } });
 
@@ -491,9 +491,9 @@ describe('sync faults: what is caught at the window', () => {
       act: (_request, _response, forward) => void held.then(() => forward()),
     });
 
-    const big = await hall.sealAccepted({ idCardExtra: 1024 * 1024 });
+    const big = await hall.sealReceived({ idCardExtra: 1024 * 1024 });
     await until(() => bigUpload !== undefined);
-    const small = await hall.sealAccepted();
+    const small = await hall.sealReceived();
     await hall.reach(small.packetId, 'delivered');
     expect((await hall.packet(big.packetId)).state).toBe('uploading');
 
@@ -510,7 +510,7 @@ describe('sync faults: what is caught at the window', () => {
     const db = hall.openDb();
     db.exec(`CREATE TRIGGER test_disk_full BEFORE UPDATE OF step ON outbox_packets
              BEGIN SELECT RAISE(ABORT, 'database or disk is full (simulated)'); END;`);
-    const sealed = await hall.sealAccepted();
+    const sealed = await hall.sealReceived();
     const waiting = await hall.reach(sealed.packetId, 'retry_wait');
     expect(waiting.sync).toMatchObject({ step: 'register', lastError: { code: 'sync.localError' } });
     expect(

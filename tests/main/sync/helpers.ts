@@ -222,7 +222,7 @@ export class Hall {
   }
 
   /** A complete 社会保障卡申领 sealed as 受理; extra bytes make files bigger (and unique). */
-  async sealAccepted(options: { idCardExtra?: number; photoExtra?: number } = {}): Promise<SealedPacket> {
+  async sealReceived(options: { idCardExtra?: number; photoExtra?: number } = {}): Promise<SealedPacket> {
     const draft = await this.clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
     await this.clerk.call('drafts.save', { id: draft.id, patch: completeSocialCardPatch() });
     await addFileBytes(this.clerk.call, {
@@ -238,7 +238,7 @@ export class Hall {
       bytes: uniquePng(options.photoExtra ?? 1000),
     });
     const sealed = await this.clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
-    expect(sealed).toMatchObject({ outcome: 'accept', state: 'sealed' });
+    expect(sealed).toMatchObject({ outcome: 'receive', state: 'sealed' });
     return sealed;
   }
 

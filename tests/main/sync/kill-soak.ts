@@ -98,7 +98,7 @@ export async function sealBig(clerk: ContractClient, sizes: [number, number]): P
   });
   await addFileBytes(clerk.call, { id: draft.id, materialId: 'photo', name: '照片.png', bytes: photo });
   const sealed = await clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
-  if (sealed.outcome !== 'accept' || sealed.state !== 'sealed')
+  if (sealed.outcome !== 'receive' || sealed.state !== 'sealed')
     throw new Error(`sealed as ${sealed.outcome}/${sealed.state}, not accept/sealed`);
   return {
     packetId: sealed.packetId,

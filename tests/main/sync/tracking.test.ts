@@ -13,10 +13,12 @@ describe('tracking a demo packet', () => {
   it('scans from the receipt to the embedded inbox status page, which shows the state', async () => {
     const hall = await Hall.open(); // no config.json: the demo profile
     const inbox = (hall.core.sync.embeddedInbox as EmbeddedInbox).inbox;
-    const sealed = await hall.sealAccepted();
+    const sealed = await hall.sealReceived();
     const code = sealed.trackingCode!;
 
-    const { bytes } = await hall.clerk.call<{ bytes: Uint8Array }>('documents.get', { sha256: sealed.documents[0]!.sha256 });
+    const { bytes } = await hall.clerk.call<{ bytes: Uint8Array }>('documents.get', {
+      sha256: sealed.documents[0]!.sha256,
+    });
     const file = join(tempDir(), 'receipt.pdf');
     writeFileSync(file, bytes);
     const url = await decodeQr(file, 1, 'top');

@@ -33,7 +33,7 @@ describe('upload URLs stay on the department origin', () => {
     const hall = await Hall.open({ endpoint: inbox.url });
     await hall.enrolAt(inbox);
 
-    const sealed = await hall.sealAccepted();
+    const sealed = await hall.sealReceived();
     const held = await hall.reach(sealed.packetId, 'blocked');
     expect(held.sync).toMatchObject({
       blocked: true,
@@ -57,7 +57,7 @@ describe('upload URLs stay on the department origin', () => {
     const hall = await Hall.open({ endpoint: proxy.url });
     await hall.enrolAt(inbox);
 
-    const sealed = await hall.sealAccepted();
+    const sealed = await hall.sealReceived();
     const held = await hall.reach(sealed.packetId, 'blocked');
     expect(held.sync).toMatchObject({
       blocked: true,

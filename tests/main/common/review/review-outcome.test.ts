@@ -1,17 +1,21 @@
-// What formal review proposes — 受理, 补正 or 不予受理 — with the deadline and texts
-// the notices print, and how a clerk's written override changes the proposal.
+// What formal review proposes under 收受分离 — receive (or accept as entrusted), 补正,
+// or decline to receive — with the deadline and texts the notices print, what is
+// forwarded to the department as substance, and how a clerk's written override changes
+// the proposal.
 import { describe, expect, it } from 'vitest';
 import { verifyCatalogFile } from '../../../../src-main/catalog/catalog-file.ts';
 import { ApplicationDraft } from '../../../../src-main/common/application.ts';
+import { noticesFor, ReviewOutcome, SealedOutcome } from '../../../../src-main/common/manifest.ts';
 import {
   CORRECTION_LEGAL_BASIS,
   DEFAULT_CORRECTION_DAYS,
+  isSealable,
   MIN_OVERRIDE_REASON_LENGTH,
   reviewApplication,
 } from '../../../../src-main/common/review/review.ts';
 import { appErrorOf } from '../../store/helpers.ts';
 import { demoKey, seedText } from '../../catalog/fixtures.ts';
-import { APPLICANT_ID, calendar, completeDraft, items, review } from './drafts.ts';
+import { APPLICANT_ID, calendar, companyDraft, completeDraft, items, review } from './drafts.ts';
 
 /** Three problems at once: a missing certificate, an empty phone, an unconfirmed condition. */
 function draftWithThreeProblems() {
@@ -65,29 +69,100 @@ describe('补正: one notice listing every problem', () => {
   });
 });
 
-describe('不予受理: reasons, legal basis and remedies', () => {
-  it('refuses when a refusal ground exists, even if there is also something to correct, listing only the grounds', () => {
+describe('the window receives; substance goes to the department (收受分离)', () => {
+  it('receives a complete application and names the department that decides, issuing no 受理 of its own', () => {
+    const result = review(completeDraft());
+    expect(result.outcome).toBe('receive');
+    expect(noticesFor('receive')).toEqual(['receipt']);
+    expect(result.decision).toMatchObject({ departmentId: 'sz', committedDays: expect.any(Number) });
+    expect(result.decision?.entrustment).toBeUndefined();
+  });
+
+  it('accepts in the department’s name only where the department entrusted the window in writing', () => {
+    const departments = [
+      { id: 'sz', name: '深圳市公安局', entrustedAcceptance: { document: '深公委〔2026〕3号' } },
+      { id: 'bj', name: '北京市公安局' },
+    ];
+    const result = review(completeDraft(), items().person, { departments });
+    expect(result.outcome).toBe('accept_entrusted');
+    expect(result.decision?.entrustment).toEqual({ document: '深公委〔2026〕3号' });
+    expect(noticesFor('accept_entrusted')).toEqual(['receipt', 'acceptance']);
+
+    // Another department's entrustment does not cover this application (routed to sz).
+    expect(review(completeDraft(), items().person, { departments: [departments[1]!] }).outcome).toBe('receive');
+  });
+
+  it('takes an entrustment set on the item, whichever department it routes to', () => {
+    const item = items({ person: { entrustedAcceptance: { document: '委托受理协议第7号' } } }).person;
+    const result = review(completeDraft(), item);
+    expect(result.outcome).toBe('accept_entrusted');
+    expect(result.decision?.entrustment).toEqual({ document: '委托受理协议第7号' });
+  });
+
+  it('records a catalog 不予受理情形 and forwards it with its legal basis, never refusing on it', () => {
+    const draft = completeDraft();
+    draft.answers.doneElsewhere = true;
+    const result = review(draft);
+    expect(result.outcome).toBe('receive');
+    expect(result.decline).toBeUndefined();
+    expect(result.forwarded).toEqual([
+      {
+        message: expect.stringContaining('同一事项已在其他窗口受理'),
+        legalBasis: '《中华人民共和国户口登记条例》第十条',
+      },
+    ]);
+    const finding = result.findings.find((f) => f.ruleId === 'scope.refusalCondition');
+    expect(finding).toMatchObject({ severity: 'forwarded', declines: false, overridable: false });
+  });
+
+  it('forwards a 受理条件 the clerk found unmet, for the department to judge', () => {
+    const draft = completeDraft();
+    draft.conditions.policy = 'notMet';
+    const result = review(draft);
+    expect(result.outcome).toBe('receive');
+    expect(result.forwarded).toEqual([
+      {
+        message: expect.stringContaining('符合迁入地落户政策'),
+        legalBasis: expect.stringContaining('办事指南所列受理条件'),
+      },
+    ]);
+  });
+
+  it('still asks for formal corrections beside a forwarded matter', () => {
+    const draft = draftWithThreeProblems();
+    draft.answers.doneElsewhere = true;
+    const result = review(draft);
+    expect(result.outcome).toBe('correction');
+    expect(result.correction?.items.some((i) => i.ruleId === 'scope.refusalCondition')).toBe(false);
+    expect(result.forwarded).toHaveLength(1);
+  });
+
+  it('declines to receive for a region the window does not serve, with no legal notice and nothing to correct', () => {
     const draft = draftWithThreeProblems();
     draft.homeRegionCode = '310115';
     const result = review(draft);
-    expect(result.outcome).toBe('refuse');
+    expect(result.outcome).toBe('decline');
+    expect(isSealable(result)).toBe(false);
     expect(result.correction).toBeUndefined();
-    expect(result.refusal?.reasons).toEqual([
-      {
-        message: expect.stringContaining('不在本窗口“户口迁移（夫妻投靠）”的通办范围内'),
-        legalBasis: expect.stringContaining('《中华人民共和国行政许可法》第三十二条第一款第（二）项'),
-      },
-    ]);
-    expect(result.refusal?.remedies).toContain('六十日内依法申请行政复议');
-    expect(result.refusal?.remedies).toContain('六个月内依法向人民法院提起行政诉讼');
+    expect(result.decision).toBeUndefined();
+    expect(result.decline?.reasons).toEqual([expect.stringContaining('不在本窗口“户口迁移（夫妻投靠）”的通办范围内')]);
+    expect(result.decline?.reasons[0]).toContain('本窗口不收件');
+    expect(result.decline?.reasons[0]).not.toContain('行政许可法');
   });
 
-  it('prints the item’s own legal basis for its refusal conditions', () => {
-    const draft = completeDraft();
-    draft.answers.doneElsewhere = true;
-    expect(review(draft).refusal?.reasons).toEqual([
-      { message: '同一事项已在其他窗口受理，不得重复申请。', legalBasis: '《中华人民共和国户口登记条例》第十条' },
-    ]);
+  it('declines an applicant of a kind the item does not serve', () => {
+    const draft = companyDraft();
+    const result = review({ ...draft, itemCode: 'TEST-HK-0001' });
+    expect(result.outcome).toBe('decline');
+    expect(result.decline?.reasons.some((r) => r.includes('服务对象'))).toBe(true);
+  });
+
+  it('keeps the outcomes of packets sealed before readable, with the documents they printed', () => {
+    expect(SealedOutcome.parse('accept')).toBe('accept');
+    expect(SealedOutcome.parse('refuse')).toBe('refuse');
+    expect(noticesFor('accept')).toEqual(['receipt', 'acceptance']);
+    expect(noticesFor('refuse')).toEqual(['refusal']);
+    expect(ReviewOutcome.safeParse('refuse').success).toBe(false);
   });
 });
 
@@ -101,7 +176,7 @@ describe('overriding a finding with a written reason', () => {
     expect(review(draft).outcome).toBe('correction');
 
     const result = review(draft, items().person, { overrides: [{ findingKey: key, reason }] });
-    expect(result.outcome).toBe('accept');
+    expect(result.outcome).toBe('receive');
     expect(result.overrides).toEqual([{ findingKey: key, ruleId: 'material.count', reason }]);
     expect(result.findings.find((f) => f.key === key)?.override).toEqual({ findingKey: key, reason });
   });
@@ -141,7 +216,7 @@ describe('overriding a finding with a written reason', () => {
     const result = review(completeDraft(), items().person, {
       overrides: [{ findingKey: 'field.required:phone', reason }],
     });
-    expect(result.outcome).toBe('accept');
+    expect(result.outcome).toBe('receive');
     expect(result.overrides).toEqual([]);
     expect(result.unmatchedOverrides).toEqual([{ findingKey: 'field.required:phone', reason }]);
   });

@@ -30,7 +30,9 @@ interface RuleCase {
   rule: ReviewRuleId;
   when: string;
   change: (draft: ApplicationDraft) => void;
-  outcome: 'correction' | 'refuse' | 'accept';
+  outcome: 'correction' | 'decline' | 'receive';
+  /** Warnings by default when the application is still received, else blocking; forwarded substance says so. */
+  severity?: 'forwarded';
   says: string;
   supply?: string;
   item?: () => ServiceItem;
@@ -49,7 +51,7 @@ const cases: RuleCase[] = [
     rule: 'scope.region',
     when: 'no department of the item serves the home region',
     change: (d) => void (d.homeRegionCode = '310115'),
-    outcome: 'refuse',
+    outcome: 'decline',
     says: '不在本窗口“户口迁移（夫妻投靠）”的通办范围内',
   },
   {
@@ -59,15 +61,16 @@ const cases: RuleCase[] = [
       d.applicantKind = 'company';
       d.company = { name: '某公司', creditCode: COMPANY_CODE };
     },
-    outcome: 'refuse',
+    outcome: 'decline',
     says: '本事项的服务对象为自然人',
   },
   {
     rule: 'scope.refusalCondition',
-    when: 'the answers reveal a refusal condition of the item',
+    when: 'the answers reveal a refusal condition of the item (substance: forwarded, not refused)',
     change: answer('doneElsewhere', true),
-    outcome: 'refuse',
-    says: '不得重复申请',
+    outcome: 'receive',
+    severity: 'forwarded',
+    says: '不得重复申请。是否属于不予受理情形，由审批部门审查决定',
   },
   {
     rule: 'acceptance.unconfirmed',
@@ -78,10 +81,11 @@ const cases: RuleCase[] = [
   },
   {
     rule: 'acceptance.notMet',
-    when: 'the clerk found an acceptance condition not met',
+    when: 'the clerk found an acceptance condition not met (substance: forwarded, not refused)',
     change: (d) => void (d.conditions.policy = 'notMet'),
-    outcome: 'refuse',
-    says: '不符合受理条件：符合迁入地落户政策',
+    outcome: 'receive',
+    severity: 'forwarded',
+    says: '可能不符合受理条件“符合迁入地落户政策”，由审批部门审查决定',
   },
   {
     rule: 'material.missing',
@@ -127,7 +131,7 @@ const cases: RuleCase[] = [
     rule: 'material.unknown',
     when: 'a material is handed in that the item does not list (a warning only)',
     change: (d) => void d.materials.push({ materialId: 'old-form', original: 1, copy: 0, electronic: 0, files: [] }),
-    outcome: 'accept',
+    outcome: 'receive',
     says: '不在本事项的材料清单中',
   },
   {
@@ -374,13 +378,13 @@ const cases: RuleCase[] = [
 ];
 
 describe('formal review: a complete application', () => {
-  it('passes every rule and is proposed for acceptance, routed by the longest region prefix', () => {
+  it('passes every rule and is received for the department, routed by the longest region prefix', () => {
     const result = review(completeDraft());
     expect(result.findings).toEqual([]);
-    expect(result.outcome).toBe('accept');
+    expect(result.outcome).toBe('receive');
     expect(result.route).toEqual({ regionPrefix: '4403', departmentId: 'sz' });
     // Committed 10 working days from Tuesday 10 March, the day of receipt not counted.
-    expect(result.acceptance).toEqual({
+    expect(result.decision).toEqual({
       departmentId: 'sz',
       legalDays: 20,
       committedDays: 10,
@@ -390,7 +394,7 @@ describe('formal review: a complete application', () => {
 
   it('passes as well with an agent who brings the letter and their ID, and for a company applicant', () => {
     expect(review(withAgent(completeDraft())).findings).toEqual([]);
-    expect(review(companyDraft(), items().company).outcome).toBe('accept');
+    expect(review(companyDraft(), items().company).outcome).toBe('receive');
   });
 
   it('every rule has a specification below (the card rules, card.*, in card-checks.test.ts)', () => {
@@ -416,10 +420,11 @@ describe('characters the documents cannot print (print.characters, added by the 
       expect.objectContaining({
         key: 'print.characters:applicant.name',
         severity: 'warning',
-        refusal: false,
+        declines: false,
         overridable: false,
         target: { kind: 'identity', who: 'company' },
-        message: '申请单位名称中的“\u{F0000}”（U+F0000）、“\u{30EDE}”（U+30EDE）在文书字体中没有字形，打印出的文书上将是空白方框',
+        message:
+          '申请单位名称中的“\u{F0000}”（U+F0000）、“\u{30EDE}”（U+30EDE）在文书字体中没有字形，打印出的文书上将是空白方框',
       }),
       expect.objectContaining({ key: 'print.characters:clerk', target: { kind: 'item' } }),
     ]);
@@ -436,7 +441,7 @@ describe.each(cases)('formal review rule $rule', (spec) => {
     expect(found.length, JSON.stringify(result.findings, null, 1)).toBeGreaterThan(0);
     expect(found.map((f) => f.message).join('\n')).toContain(spec.says);
     if (spec.supply) expect(found.map((f) => f.supply)).toContain(spec.supply);
-    expect(found[0]!.severity).toBe(spec.outcome === 'accept' ? 'warning' : 'blocking');
+    expect(found[0]!.severity).toBe(spec.severity ?? (spec.outcome === 'receive' ? 'warning' : 'blocking'));
     expect(result.outcome).toBe(spec.outcome);
   });
 });

@@ -1,0 +1,130 @@
+// The department's documents at the window (统一窗口出件): every change the department
+// sent that is a decision — 受理, its 补正, 不予受理, the outcome — is printed at the window
+// in the department's name, from the change as stored (append-only) and the packet's
+// sealed manifest. Rendered when the clerk opens or prints one: both sources never change.
+import { type Catalog, type ItemType } from '../common/catalog.ts';
+import {
+  departmentDocumentKind,
+  type DepartmentDocumentRef,
+  departmentDocumentTitle,
+  OUTCOME_NAMES,
+} from '../common/department-documents.ts';
+import { AppError } from '../common/errors.ts';
+import type { HallConfig } from '../common/hall-config.ts';
+import type { Manifest } from '../common/manifest.ts';
+import type { Decision } from '../common/sync.ts';
+import type { WorkingCalendar } from '../common/working-calendar.ts';
+import type { DocumentInput, Person } from '../documents/model.ts';
+import type { PacketStore } from '../packets/packet-store.ts';
+import type { ChangeFeedStore } from './change-feed-store.ts';
+
+export interface DepartmentDocumentsDeps {
+  feed: ChangeFeedStore;
+  packets: PacketStore;
+  catalog: { active(): Catalog };
+  calendar: WorkingCalendar;
+  config: HallConfig;
+  render(input: DocumentInput): Promise<Uint8Array>;
+}
+
+export class DepartmentDocuments {
+  constructor(private readonly deps: DepartmentDocumentsDeps) {}
+
+  /** The department's documents of a packet version, in the order they came. */
+  list(packetId: string, version: number, itemCode: string): DepartmentDocumentRef[] {
+    const itemType = this.itemType(itemCode);
+    return documented(this.deps.feed.decisions(packetId, version)).map(({ decision, kind }) => ({
+      cursor: decision.cursor,
+      state: decision.state,
+      kind,
+      title: departmentDocumentTitle(kind, itemType),
+      waybill: decision.waybill,
+    }));
+  }
+
+  /** Adds each packet's department documents to the queue's rows. */
+  decorate<T extends { packetId: string; version: number; itemCode: string }>(
+    packets: T[],
+  ): Array<T & { departmentDocuments: DepartmentDocumentRef[] }> {
+    return packets.map((p) => ({ ...p, departmentDocuments: this.list(p.packetId, p.version, p.itemCode) }));
+  }
+
+  /** The model of one department document (tests read it; `render` prints it). */
+  model(packetId: string, version: number, cursor: number): DocumentInput {
+    const manifest = this.deps.packets.manifest(packetId, version);
+    const found = documented(this.deps.feed.decisions(packetId, version)).find((d) => d.decision.cursor === cursor);
+    if (!manifest || !found) {
+      throw new AppError(
+        'intake.packetNotFound',
+        `no department document ${cursor} for packet ${packetId} v${version}`,
+      );
+    }
+    const { decision, kind } = found;
+    const { config, calendar } = this.deps;
+    const catalog = this.deps.catalog.active();
+    const itemType = this.itemType(manifest.itemCode);
+    const department =
+      catalog.departments.find((d) => d.id === manifest.departmentId)?.name ?? manifest.departmentId ?? '审批部门';
+    const decidedOn = calendar.localDate(new Date(decision.at));
+    const receipt = manifest.documents.find((d) => d.kind === 'receipt');
+    const item = catalog.items.find((i) => i.code === manifest.itemCode);
+    const correctionDays = item?.correctionDays ?? config.review.correctionDays;
+    return {
+      kind: 'department',
+      decision: kind,
+      title: departmentDocumentTitle(kind, itemType),
+      number: manifest.trackingCode ?? receipt?.number ?? `${packetId}-${version}`,
+      office: { name: department, window: config.window.name },
+      printedBy: `${config.hall.name}${config.window.name}`,
+      applicant: applicantOf(manifest),
+      ...(manifest.agent ? { agent: person(manifest.agent.name, manifest.agent.idNumber) } : {}),
+      item: { name: manifest.itemName, code: manifest.itemCode },
+      receivedOn: calendar.localDate(new Date(manifest.receivedAt)),
+      issuedOn: decidedOn,
+      ...(kind === 'grant' || kind === 'denial' ? { outcomeName: OUTCOME_NAMES[itemType][kind] } : {}),
+      ...(decision.reason ? { reason: decision.reason } : {}),
+      correctionItems: decision.correctionItems,
+      // The department's 补正 period runs from its decision; the feed carries no date of its own.
+      ...(kind === 'correction' ? { supplyBy: calendar.deadline(decidedOn, correctionDays) } : {}),
+      ...(decision.waybill ? { waybill: decision.waybill } : {}),
+    };
+  }
+
+  async render(
+    packetId: string,
+    version: number,
+    cursor: number,
+  ): Promise<{ bytes: Uint8Array; mediaType: string; name: string }> {
+    const model = this.model(packetId, version, cursor);
+    const bytes = await this.deps.render(model);
+    const title = model.kind === 'department' ? model.title : '';
+    return { bytes, mediaType: 'application/pdf', name: `${title}-${model.number}.pdf` };
+  }
+
+  private itemType(itemCode: string): ItemType {
+    return this.deps.catalog.active().items.find((i) => i.code === itemCode)?.itemType ?? 'publicService';
+  }
+}
+
+/** The changes that are decisions with a document, each with its kind. */
+function documented(decisions: readonly Decision[]) {
+  const out: Array<{ decision: Decision; kind: NonNullable<ReturnType<typeof departmentDocumentKind>> }> = [];
+  let accepted = false;
+  for (const decision of decisions) {
+    const kind = departmentDocumentKind(decision.state, accepted);
+    if (decision.state === 'accepted') accepted = true;
+    if (kind) out.push({ decision, kind });
+  }
+  return out;
+}
+
+function applicantOf(manifest: Manifest): Person {
+  if (manifest.applicantKind === 'company' && manifest.company) {
+    return { name: manifest.company.name, idType: '统一社会信用代码', idNumber: manifest.company.creditCode };
+  }
+  return person(manifest.applicant.name, manifest.applicant.idNumber);
+}
+
+function person(name: string, idNumber: string): Person {
+  return { name: name.trim() || '（未填写）', idType: '居民身份证', idNumber: idNumber.trim() || '（未填写）' };
+}
