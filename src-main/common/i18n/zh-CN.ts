@@ -46,6 +46,8 @@ const errors = {
   'intake.draftNotFound': '找不到该收件草稿，可能已删除，请刷新后重试。',
   'intake.draftSealed': '该收件草稿已封装为收件包 {packetId}，不能再修改。如需补充材料，请在收件记录中对该件办理补正续办。',
   'intake.uploadInProgress': '还有 {count} 个材料文件正在上传，暂不能封装。请等上传完成（或取消上传）后再封装。',
+  'intake.fixAtWindow':
+    '未封装：以下 {count} 项是窗口录入或采集的问题，须由窗口当场更正，不能列入补正告知：{items}请回到相应步骤更正后重新审查。',
   'intake.packetNotFound': '找不到该收件包，请刷新列表后重试。',
   'intake.notCorrectable': '该收件包不是补正告知状态，不能补正续办。',
   'intake.unsupportedFile': '文件“{name}”不是图片或 PDF，未收取。请扫描或上传图片、PDF 文件。',
