@@ -7,6 +7,7 @@ import {
   CORRECTION_LEGAL_BASIS,
   DEFAULT_CORRECTION_DAYS,
   MIN_OVERRIDE_REASON_LENGTH,
+  assertNoWindowFixes,
   reviewApplication,
 } from '../../../../src-main/common/review/review.ts';
 import { appErrorOf } from '../../store/helpers.ts';
@@ -33,6 +34,24 @@ describe('补正: one notice listing every problem', () => {
     expect(result.windowFixes).toEqual(['acceptance.unconfirmed:policy', 'field.required:phone']);
     expect(result.correction?.legalBasis).toBe(CORRECTION_LEGAL_BASIS);
     expect(result.correction?.lapse).toContain('视为放弃');
+  });
+
+  it('holds the seal back while the window has something to fix, saying what in Chinese', () => {
+    const error = appErrorOf(() => assertNoWindowFixes(review(draftWithThreeProblems())));
+    expect(error.code).toBe('intake.fixAtWindow');
+    expect(error.params).toEqual({
+      count: 2,
+      items: '受理条件“符合迁入地落户政策”尚未经窗口人员确认。“联系电话”为必填项，尚未填写。',
+    });
+    expect(() => assertNoWindowFixes(review(completeDraft()))).not.toThrow();
+  });
+
+  it('lets a refusal be sealed with the form unfinished, but not with the applicant’s identity wrong', () => {
+    const draft = draftWithThreeProblems();
+    draft.homeRegionCode = '310115'; // not served: 不予受理
+    expect(review(draft)).toMatchObject({ outcome: 'refuse', windowFixes: [] });
+    draft.applicant = { ...draft.applicant, name: '' };
+    expect(review(draft).windowFixes).toEqual(['identity.name:applicant']);
   });
 
   it('gives 5 working days by default to supply them, counted from the day after receipt', () => {
