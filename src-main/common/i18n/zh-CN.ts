@@ -453,6 +453,8 @@ export const zhCN = {
       minLength: '至少需要 {min} 个字。',
       maxLength: '不能超过 {max} 个字。',
       pattern: '格式不符合要求。',
+      required: '此项必填，请填写。',
+      stepBlocked: '本步骤还有 {count} 处需要更正（已在相应栏目下标出），更正后才能进入下一步。',
     },
     form: {
       required: '必填',
@@ -530,7 +532,9 @@ export const zhCN = {
         blocking: '须补正',
         warning: '提示',
         refusal: '不予受理',
+        window: '窗口更正',
       },
+      windowFixes: '有 {count} 项是窗口录入、确认或扫描的问题（标为“窗口更正”），须当场更正后才能封装，不会列入补正告知。',
       groups: {
         item: '事项与受理范围',
         condition: '受理条件',

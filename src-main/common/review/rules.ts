@@ -147,8 +147,7 @@ function materialFindings(
   const got = provided(collected);
   const due = material.counts;
   const paperDue = due.original + due.copy > 0;
-  const handed = got.original + got.copy + (collected?.electronic ?? 0) + (collected?.files.length ?? 0);
-  if (handed === 0) {
+  if (got.original + got.copy + got.electronic === 0) {
     return [
       finding(ruleIds.missing, material.id, target, `缺少申请材料《${material.name}》${why}。`, {
         supply: `《${material.name}》${paperDue ? describePaper(due) : ''}`,

@@ -15,10 +15,12 @@ import {
   identityProblems,
   idNumberProblem,
   regionCodeProblem,
+  stepProblems,
 } from './checks.ts';
 import type { CardSources, StepProps } from './step-props.ts';
 import { useTouched } from './use-touched.ts';
 import { cleanPerson, EMPTY_PERSON, homePlace } from './wizard-model.ts';
+import { normaliseCreditCode, normaliseIdNumber } from '../../../src-main/common/review/identifiers.ts';
 
 type Who = 'applicant' | 'agent';
 
@@ -28,9 +30,14 @@ export function ApplicantStep({
   update,
   flush,
   today,
+  showAll,
   cards,
 }: StepProps & { cards: CardSources }) {
   const agentId = useId();
+  // Once the clerk tried to move on: every problem of the step, by where it is.
+  const problems: ReadonlyMap<string, string> = showAll
+    ? new Map(stepProblems('applicant', item, state, today).map((p) => [p.key, p.message]))
+    : new Map();
   const [touched, touch] = useTouched(() => {
     const keys: string[] = [];
     if (state.homeRegionCode) keys.push('homeRegionCode');
@@ -95,6 +102,7 @@ export function ApplicantStep({
               requiredMark
               maxLength={100}
               value={company.name}
+              problem={problems.get('company.name')}
               onChange={(event) => update({ company: { ...company, name: event.target.value } })}
               onBlur={() => void flush()}
             />
@@ -106,11 +114,14 @@ export function ApplicantStep({
               autoComplete="off"
               value={company.creditCode}
               problem={
-                touched.has('company.creditCode') || company.creditCode.trim().length >= ID_NUMBER_LENGTH
+                problems.get('company.creditCode') ??
+                (touched.has('company.creditCode') || company.creditCode.trim().length >= ID_NUMBER_LENGTH
                   ? creditCodeProblem(company.creditCode)
-                  : undefined
+                  : undefined)
               }
-              onChange={(event) => update({ company: { ...company, creditCode: event.target.value } })}
+              onChange={(event) =>
+                update({ company: { ...company, creditCode: normaliseCreditCode(event.target.value) } })
+              }
               onBlur={() => leave('company.creditCode')}
             />
           </div>
@@ -125,6 +136,7 @@ export function ApplicantStep({
         offer={offer}
         photo={photoFor(state.applicant)}
         fill={cards.fill}
+        problems={problems}
         onChange={(applicant, when) => update({ applicant }, when)}
         onLeave={() => void flush()}
       />
@@ -139,9 +151,10 @@ export function ApplicantStep({
           value={state.homeRegionCode}
           hint={t('intake.applicant.homeRegionHint', { authority: item.implementingAuthority, place })}
           problem={
-            touched.has('homeRegionCode') || state.homeRegionCode.length === 6
+            problems.get('homeRegionCode') ??
+            (touched.has('homeRegionCode') || state.homeRegionCode.length === 6
               ? regionCodeProblem(state.homeRegionCode)
-              : undefined
+              : undefined)
           }
           onChange={(event) => update({ homeRegionCode: event.target.value.trim() })}
           onBlur={() => leave('homeRegionCode')}
@@ -177,6 +190,7 @@ export function ApplicantStep({
                   offer={offer}
                   photo={photoFor(state.agent)}
                   fill={cards.fill}
+                  problems={problems}
                   onChange={(agent, when) => {
                     lastAgent.current = agent;
                     update({ agent }, when);
@@ -223,6 +237,7 @@ function PersonFields({
   offer,
   photo,
   fill,
+  problems,
   onChange,
   onLeave,
 }: {
@@ -235,6 +250,8 @@ function PersonFields({
   /** The photo of the card this identity was read from, while the card desk holds it. */
   photo: CardPhoto | undefined;
   fill: CardSources['fill'];
+  /** The step's problems by key (`applicant.name` …), once the clerk tried to move on. */
+  problems: ReadonlyMap<string, string>;
   onChange: (person: PersonIdentity, when: 'typing' | 'now') => void;
   onLeave: () => void;
 }) {
@@ -268,6 +285,7 @@ function PersonFields({
 
   const idShown = touched.has('idNumber') || person.idNumber.trim().length >= ID_NUMBER_LENGTH;
   const consistency = identityProblems(person, today);
+  const problemOf = (key: string) => problems.get(`${who}.${key}`);
 
   const body = (
     <>
@@ -280,6 +298,7 @@ function PersonFields({
           maxLength={64}
           autoComplete="off"
           value={person.name}
+          problem={problemOf('name')}
           onChange={(event) => edit({ name: event.target.value })}
           onBlur={onLeave}
         />
@@ -291,8 +310,9 @@ function PersonFields({
           autoComplete="off"
           className="mono-input"
           value={person.idNumber}
-          problem={idShown ? idNumberProblem(person.idNumber, today) : undefined}
-          onChange={(event) => edit({ idNumber: event.target.value })}
+          problem={problemOf('idNumber') ?? (idShown ? idNumberProblem(person.idNumber, today) : undefined)}
+          // A lowercase x is the same number: shown and kept as X at once.
+          onChange={(event) => edit({ idNumber: normaliseIdNumber(event.target.value) })}
           onBlur={() => {
             touch('idNumber');
             onLeave();

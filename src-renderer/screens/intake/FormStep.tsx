@@ -6,14 +6,15 @@ import type { AnswerValue, FormField } from '../../../src-main/common/catalog.ts
 import { fieldsInEffect } from '../../../src-main/common/catalog.ts';
 import { Field, SelectField, TextAreaField } from '../../components/Field.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
-import { answerProblem, ID_NUMBER_LENGTH, parseNumberAnswer } from './checks.ts';
+import { answerProblem, fieldProblem, ID_NUMBER_LENGTH, parseNumberAnswer } from './checks.ts';
 import type { StepProps } from './step-props.ts';
+import { normaliseIdNumber } from '../../../src-main/common/review/identifiers.ts';
 import { useTouched } from './use-touched.ts';
 import { prefillAnswers } from './wizard-model.ts';
 
 const MAX_ANSWER_LENGTH = 2000;
 
-export function FormStep({ item, state, update, flush, today }: StepProps) {
+export function FormStep({ item, state, update, flush, today, showAll }: StepProps) {
   const fields = fieldsInEffect(item, state.answers, state.agent !== undefined);
   const [touched, touch] = useTouched(() =>
     Object.entries(state.answers)
@@ -46,7 +47,8 @@ export function FormStep({ item, state, update, flush, today }: StepProps) {
           field={field}
           value={state.answers[field.key]}
           prefilled={prefilled.has(field.key)}
-          problemShown={touched.has(field.key)}
+          problemShown={touched.has(field.key) || showAll}
+          showRequired={showAll}
           today={today}
           onChange={(value, when) => set(field, value, when)}
           onLeave={() => leave(field)}
@@ -61,6 +63,7 @@ function AnswerField({
   value,
   prefilled,
   problemShown,
+  showRequired,
   today,
   onChange,
   onLeave,
@@ -69,13 +72,16 @@ function AnswerField({
   value: AnswerValue | undefined;
   prefilled: boolean;
   problemShown: boolean;
+  /** An empty required field is a problem too (the clerk tried to leave the step). */
+  showRequired: boolean;
   today: string;
   onChange: (value: AnswerValue, when: 'typing' | 'now') => void;
   onLeave: () => void;
 }) {
   const text = value === undefined || value === null ? '' : String(value);
   const complete = field.type === 'idNumber' && text.trim().length >= ID_NUMBER_LENGTH;
-  const problem = problemShown || complete ? answerProblem(field, value, today) : undefined;
+  const check = showRequired ? fieldProblem : answerProblem;
+  const problem = problemShown || complete ? check(field, value, today) : undefined;
   const hint = [field.hint, prefilled ? t('intake.form.prefilled') : undefined].filter(Boolean).join(' ') || undefined;
   const common = {
     label: field.label,
@@ -159,7 +165,9 @@ function AnswerField({
                 : MAX_ANSWER_LENGTH
           }
           value={text}
-          onChange={(event) => onChange(event.target.value, 'typing')}
+          onChange={(event) =>
+            onChange(field.type === 'idNumber' ? normaliseIdNumber(event.target.value) : event.target.value, 'typing')
+          }
         />
       );
   }
