@@ -207,6 +207,48 @@ describe('the clerk’s slips are caught on the step', () => {
   });
 });
 
+describe('regions, 民族 and age on the applicant step', () => {
+  it('picks the home region by pinyin initials with ↓ and Enter, and shows its full name', async () => {
+    const { user, core } = await startSocialCard();
+    const region = field('业务属地行政区划代码');
+    await user.click(region);
+    await user.keyboard('cy');
+    const list = screen.getByRole('listbox', { name: '业务属地行政区划代码的候选地区' });
+    expect(within(list).getAllByRole('option')[0]!.textContent).toContain('北京市朝阳区');
+    expect(region.getAttribute('aria-expanded')).toBe('true');
+    await user.keyboard('{ArrowDown}{ArrowUp}{Enter}');
+    await waitFor(() => expect(onlyDraft(core).state.homeRegionCode).toBe('110105'));
+    expect(valueOf('业务属地行政区划代码')).toBe('110105');
+    expect(screen.getByText('北京市朝阳区')).toBeTruthy();
+    // The pick did not move on: Enter now goes to the next field as ever.
+    expect(document.activeElement).toBe(region);
+    expect(within(list).queryByRole('option')).toBeNull();
+  });
+
+  it('flags a home region the window does not serve for the item as soon as it is entered', async () => {
+    const { user } = await startSocialCard();
+    await user.type(field('业务属地行政区划代码'), '350203');
+    expect(
+      screen.getByText(/本窗口的“社会保障卡申领”不受理业务属地为福建省厦门市思明区的申请/),
+    ).toBeTruthy();
+    await user.clear(field('业务属地行政区划代码'));
+    await user.type(field('业务属地行政区划代码'), '110102');
+    expect(screen.queryByText(/不受理业务属地/)).toBeNull();
+    expect(screen.getByText('北京市西城区')).toBeTruthy();
+  });
+
+  it('chooses 民族 from the list of 56 and shows the age the ID number gives', async () => {
+    const { user, core } = await startSocialCard();
+    const ethnicity = field('民族') as HTMLSelectElement;
+    expect([...ethnicity.options].map((o) => o.textContent)).toContain('基诺族');
+    expect(ethnicity.options.length).toBe(1 + 58);
+    await user.selectOptions(ethnicity, '蒙古族');
+    await waitFor(() => expect(onlyDraft(core).state.applicant.ethnicity).toBe('蒙古'));
+    await user.type(field('公民身份号码'), APPLICANT_ID);
+    expect(screen.getByText(/^按公民身份号码，今天 \d+ 周岁。$/)).toBeTruthy();
+  });
+});
+
 describe('the identity panel (ID card reader)', () => {
   it('fills the applicant from a card placed on the reader: number masked, checks shown, logged as read', async () => {
     const { user, core } = await startSocialCard();

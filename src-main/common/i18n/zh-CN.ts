@@ -416,10 +416,12 @@ export const zhCN = {
       },
       birthDate: '出生日期',
       ethnicity: '民族',
-      ethnicityHint: '如：汉',
+      ethnicityHint: '按 GB/T 3304 民族代码选择；读卡时自动填入。',
+      ethnicityTyped: '{name}（原录入，不在民族代码表中）',
+      age: '按公民身份号码，今天 {age} 周岁。',
       address: '住址',
       homeRegion: '业务属地行政区划代码',
-      homeRegionHint: '6 位行政区划代码。本事项由{authority}办理，请填写申请人的{place}。',
+      homeRegionHint: '本事项由{authority}办理，请填写申请人的{place}。',
       agentTitle: '代办人',
       hasAgent: '由代办人代为办理',
       agentNotAllowed: '本事项须由申请人本人办理，不接受代办。',
@@ -571,6 +573,16 @@ export const zhCN = {
       noDocuments: '未出具文书。',
       back: '返回今日队列',
     },
+  },
+  /** The region lookup (行政区划代码, GB/T 2260). */
+  region: {
+    hint: '可输入代码，或输入名称、拼音、拼音首字母（如“朝阳”“chaoyang”“cy”）后用 ↑/↓ 选择、回车确认。',
+    results: '{label}的候选地区',
+    named: '{name}',
+    unknown: '行政区划代码表中没有 {code}（数据：{source}），请核对；如为新设地区，可继续办理。',
+    noMatch: '没有找到匹配的地区，请换个写法或直接输入 6 位代码。',
+    notServed:
+      '本窗口的“{item}”不受理业务属地为{name}的申请（不在通办范围内）。请核对属地；确属该地的，请引导申请人到属地或其他通办窗口办理。',
   },
   supervision: {
     empty: '暂无待督查的办件',

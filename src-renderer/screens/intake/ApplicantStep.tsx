@@ -6,6 +6,12 @@ import { useId, useRef } from 'react';
 import type { CardPhoto, CardReading } from '../../../src-main/api/contract/index.ts';
 import type { PersonIdentity } from '../../../src-main/common/application.ts';
 import { Field, SelectField } from '../../components/Field.tsx';
+import { RegionField } from '../../components/RegionField.tsx';
+import { routeFor, type ServiceItem } from '../../../src-main/common/catalog.ts';
+import { regionByCode } from '../../../src-main/common/regions.ts';
+import { isRegionCode } from '../../../src-main/common/review/identifiers.ts';
+import { ageFromIdNumber } from '../../../src-main/common/review/card-checks.ts';
+import { nationalityOf } from '../../../src-main/common/nationalities.ts';
 import { errorMessage, t } from '../../../src-main/common/i18n/index.ts';
 import { CardPanel, CardOffer, DemoCardReader } from './IdentityCard.tsx';
 import {
@@ -19,7 +25,7 @@ import {
 } from './checks.ts';
 import type { CardSources, StepProps } from './step-props.ts';
 import { useTouched } from './use-touched.ts';
-import { cleanPerson, EMPTY_PERSON, homePlace } from './wizard-model.ts';
+import { cleanPerson, EMPTY_PERSON, ethnicityOptions, homePlace } from './wizard-model.ts';
 import { normaliseCreditCode, normaliseIdNumber } from '../../../src-main/common/review/identifiers.ts';
 
 type Who = 'applicant' | 'agent';
@@ -142,12 +148,9 @@ export function ApplicantStep({
       />
 
       <div className="form-grid">
-        <Field
+        <RegionField
           label={t('intake.applicant.homeRegion')}
           requiredMark
-          inputMode="numeric"
-          maxLength={6}
-          autoComplete="off"
           value={state.homeRegionCode}
           hint={t('intake.applicant.homeRegionHint', { authority: item.implementingAuthority, place })}
           problem={
@@ -156,7 +159,8 @@ export function ApplicantStep({
               ? regionCodeProblem(state.homeRegionCode)
               : undefined)
           }
-          onChange={(event) => update({ homeRegionCode: event.target.value.trim() })}
+          warning={notServed(item, state.homeRegionCode)}
+          onChange={(code) => update({ homeRegionCode: code })}
           onBlur={() => leave('homeRegionCode')}
         />
       </div>
@@ -208,6 +212,12 @@ export function ApplicantStep({
       {cards.demo && <DemoCardReader />}
     </div>
   );
+}
+
+/** Said as soon as a whole home region is entered that no route of the item serves (review refuses it too). */
+function notServed(item: ServiceItem, code: string): string | undefined {
+  if (!isRegionCode(code) || routeFor(item, code)) return undefined;
+  return t('region.notServed', { item: item.name, name: regionByCode(code)?.fullName ?? code });
 }
 
 const LABELS = {
@@ -286,6 +296,7 @@ function PersonFields({
   const idShown = touched.has('idNumber') || person.idNumber.trim().length >= ID_NUMBER_LENGTH;
   const consistency = identityProblems(person, today);
   const problemOf = (key: string) => problems.get(`${who}.${key}`);
+  const age = ageFromIdNumber(person.idNumber, today);
 
   const body = (
     <>
@@ -311,6 +322,7 @@ function PersonFields({
           className="mono-input"
           value={person.idNumber}
           problem={problemOf('idNumber') ?? (idShown ? idNumberProblem(person.idNumber, today) : undefined)}
+          hint={age !== undefined ? t('intake.applicant.age', { age }) : undefined}
           // A lowercase x is the same number: shown and kept as X at once.
           onChange={(event) => edit({ idNumber: normaliseIdNumber(event.target.value) })}
           onBlur={() => {
@@ -341,14 +353,13 @@ function PersonFields({
           onChange={(event) => edit({ birthDate: event.target.value })}
           onBlur={onLeave}
         />
-        <Field
+        <SelectField
           label={t(labels.ethnicity)}
-          maxLength={16}
-          autoComplete="off"
+          placeholder={t('intake.form.choose')}
           hint={t('intake.applicant.ethnicityHint')}
-          value={person.ethnicity ?? ''}
-          onChange={(event) => edit({ ethnicity: event.target.value })}
-          onBlur={onLeave}
+          options={ethnicityOptions(person.ethnicity)}
+          value={nationalityOf(person.ethnicity ?? '')?.name ?? person.ethnicity ?? ''}
+          onChange={(event) => edit({ ethnicity: event.target.value === '' ? undefined : event.target.value }, 'now')}
         />
         <Field
           label={t(labels.address)}

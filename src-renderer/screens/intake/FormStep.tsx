@@ -10,7 +10,9 @@ import { answerProblem, fieldProblem, ID_NUMBER_LENGTH, parseNumberAnswer } from
 import type { StepProps } from './step-props.ts';
 import { normaliseIdNumber } from '../../../src-main/common/review/identifiers.ts';
 import { useTouched } from './use-touched.ts';
-import { prefillAnswers } from './wizard-model.ts';
+import { ethnicityOptions, prefillAnswers } from './wizard-model.ts';
+import { RegionField } from '../../components/RegionField.tsx';
+import { nationalityOf } from '../../../src-main/common/nationalities.ts';
 
 const MAX_ANSWER_LENGTH = 2000;
 
@@ -91,7 +93,31 @@ function AnswerField({
     onBlur: onLeave,
   };
 
+  // 民族 is chosen from the list, whatever type the catalog gives it.
+  if (field.prefill === 'idCard.ethnicity') {
+    return (
+      <SelectField
+        {...common}
+        placeholder={t('intake.form.choose')}
+        options={ethnicityOptions(text)}
+        value={nationalityOf(text)?.name ?? text}
+        onChange={(event) => onChange(event.target.value === '' ? null : event.target.value, 'now')}
+      />
+    );
+  }
   switch (field.type) {
+    case 'regionCode':
+      return (
+        <RegionField
+          label={field.label}
+          requiredMark={field.required}
+          hint={hint}
+          problem={problem}
+          value={text}
+          onChange={(code) => onChange(code === '' ? null : code, 'typing')}
+          onBlur={onLeave}
+        />
+      );
     case 'textarea':
       return (
         <TextAreaField
@@ -154,11 +180,11 @@ function AnswerField({
         <Field
           {...common}
           type={field.type === 'phone' ? 'tel' : 'text'}
-          inputMode={field.type === 'regionCode' || field.type === 'postalCode' ? 'numeric' : undefined}
+          inputMode={field.type === 'postalCode' ? 'numeric' : undefined}
           spellCheck={field.type === 'text' ? undefined : false}
           autoComplete="off"
           maxLength={
-            field.type === 'regionCode' || field.type === 'postalCode'
+            field.type === 'postalCode'
               ? 6
               : field.type === 'idNumber' || field.type === 'creditCode'
                 ? 32
