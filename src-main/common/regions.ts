@@ -24,8 +24,10 @@ interface Entry extends Region {
   pinyin: string;
   /** Their first letters, e.g. cyq. */
   initials: string;
-  /** The syllables of the full name (bei jing shi chao yang qu), for bjcy. */
+  /** The syllables of the full name, those of 省/市/区/县 above left out (bei jing chao yang qu), for bjcy. */
   fullSyllables: string[];
+  /** The same from the prefecture down (cheng du jin jiang qu), for cdjj. */
+  citySyllables: string[];
   /** The full name without 省/市/区/县 (北京朝阳), for 北京朝阳. */
   fullBare: string;
 }
@@ -42,10 +44,9 @@ function load(): Entry[] {
   const known = new Map(rows.map((r) => [r.code, r]));
   entries = rows.map(({ code, name, syllables }) => {
     const level: RegionLevel = code.endsWith('0000') ? 'province' : code.endsWith('00') ? 'prefecture' : 'county';
-    const above = [
-      level === 'province' ? undefined : known.get(`${code.slice(0, 2)}0000`),
-      level === 'county' ? known.get(`${code.slice(0, 4)}00`) : undefined,
-    ].filter((r) => r !== undefined);
+    const province = level === 'province' ? undefined : known.get(`${code.slice(0, 2)}0000`);
+    const prefecture = level === 'county' ? known.get(`${code.slice(0, 4)}00`) : undefined;
+    const above = [province, prefecture].filter((r) => r !== undefined);
     const fullName = [...above.map((r) => r.name), name].join('');
     return {
       code,
@@ -56,6 +57,7 @@ function load(): Entry[] {
       pinyin: syllables.join(''),
       initials: syllables.map((s) => s[0]).join(''),
       fullSyllables: [...above.flatMap((r) => bareSyllables(r.name, r.syllables)), ...syllables],
+      citySyllables: [...(prefecture ? bareSyllables(prefecture.name, prefecture.syllables) : []), ...syllables],
       fullBare: bare(fullName),
     };
   });
@@ -108,7 +110,7 @@ function rank(entry: Entry, query: string): number | null {
   if (entry.pinyin.startsWith(query)) return 0;
   if (entry.initials.startsWith(query)) return 1;
   if (spells(entry.syllables, query)) return 2;
-  return spells(entry.fullSyllables, query) ? 3 : null;
+  return spells(entry.fullSyllables, query) || spells(entry.citySyllables, query) ? 3 : null;
 }
 
 /**

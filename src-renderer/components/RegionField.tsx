@@ -110,7 +110,7 @@ export function RegionField({ label, value, onChange, onBlur, hint, problem, war
           onBlur?.();
         }}
       />
-      <ul id={listId} role="listbox" className="region-results" aria-label={t('region.results', { label })}>
+      <ul id={listId} role="listbox" className="region-results" aria-label={t('region.results')}>
         {shown.map((hit, index) => (
           <li
             key={hit.code}

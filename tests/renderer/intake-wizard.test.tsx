@@ -213,7 +213,7 @@ describe('regions, 民族 and age on the applicant step', () => {
     const region = field('业务属地行政区划代码');
     await user.click(region);
     await user.keyboard('cy');
-    const list = screen.getByRole('listbox', { name: '业务属地行政区划代码的候选地区' });
+    const list = screen.getByRole('listbox', { name: '候选地区' });
     expect(within(list).getAllByRole('option')[0]!.textContent).toContain('北京市朝阳区');
     expect(region.getAttribute('aria-expanded')).toBe('true');
     await user.keyboard('{ArrowDown}{ArrowUp}{Enter}');

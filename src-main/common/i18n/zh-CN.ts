@@ -577,7 +577,7 @@ export const zhCN = {
   /** The region lookup (行政区划代码, GB/T 2260). */
   region: {
     hint: '可输入代码，或输入名称、拼音、拼音首字母（如“朝阳”“chaoyang”“cy”）后用 ↑/↓ 选择、回车确认。',
-    results: '{label}的候选地区',
+    results: '候选地区',
     named: '{name}',
     unknown: '行政区划代码表中没有 {code}（数据：{source}），请核对；如为新设地区，可继续办理。',
     noMatch: '没有找到匹配的地区，请换个写法或直接输入 6 位代码。',

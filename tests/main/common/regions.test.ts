@@ -25,9 +25,11 @@ describe('region lookup', () => {
     expect(codes('朝阳', 4)).toEqual(['110105', '211300', '211321', '220104']);
   });
 
-  it('finds by the place above too: 北京朝阳, bjcy, lncy', () => {
+  it('finds by the place above too: 北京朝阳, bjcy, cdjj, lncy', () => {
     expect(codes('北京朝阳')).toEqual(['110105']);
     expect(codes('bjcy')).toEqual(['110105']);
+    expect(codes('cdjj')).toEqual(['510104']);
+    expect(codes('sccdjj')).toEqual(['510104']);
     expect(codes('lncy')).toContain('211321');
   });
 
