@@ -41,7 +41,10 @@ export function buildRegionTable(): string {
     .filter((r) => r.n !== '市辖区' && !r.n.includes('-') && !r.n.endsWith('直辖县级行政区划'))
     .sort((a, b) => (a.c < b.c ? -1 : 1));
   return rows
-    .map((r) => `${r.c}|${r.n}|${READINGS[r.n] ?? pinyin(r.n, { toneType: 'none', type: 'array', nonZh: 'removed' }).join(' ')}`)
+    .map(
+      (r) =>
+        `${r.c}|${r.n}|${READINGS[r.n] ?? pinyin(r.n, { toneType: 'none', type: 'array', nonZh: 'removed' }).join(' ')}`,
+    )
     .join('\n');
 }
 

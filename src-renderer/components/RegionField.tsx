@@ -22,7 +22,16 @@ interface RegionFieldProps {
   requiredMark?: boolean | undefined;
 }
 
-export function RegionField({ label, value, onChange, onBlur, hint, problem, warning, requiredMark }: RegionFieldProps) {
+export function RegionField({
+  label,
+  value,
+  onChange,
+  onBlur,
+  hint,
+  problem,
+  warning,
+  requiredMark,
+}: RegionFieldProps) {
   const id = useId();
   // What is typed while searching by name or pinyin; null while the field shows the code.
   const [search, setSearch] = useState<string | null>(null);
@@ -40,7 +49,12 @@ export function RegionField({ label, value, onChange, onBlur, hint, problem, war
     : /^\d{6}$/.test(value)
       ? t('region.unknown', { code: value, source: REGION_SOURCE })
       : undefined;
-  const describedBy = [`${id}-hint`, named ? `${id}-name` : '', problem ? `${id}-problem` : '', warning ? `${id}-warning` : '']
+  const describedBy = [
+    `${id}-hint`,
+    named ? `${id}-name` : '',
+    problem ? `${id}-problem` : '',
+    warning ? `${id}-warning` : '',
+  ]
     .filter(Boolean)
     .join(' ');
 

@@ -2,7 +2,12 @@
 // makes (src-main/common/review), worded for the field at hand. The value is always
 // kept as typed; what is wrong on a step holds the clerk there (`stepProblems`), and
 // the core's review refuses to seal it all the same (the law; this is convenience).
-import { type AnswerValue, type FormField, fieldsInEffect, type ServiceItem } from '../../../src-main/common/catalog.ts';
+import {
+  type AnswerValue,
+  type FormField,
+  fieldsInEffect,
+  type ServiceItem,
+} from '../../../src-main/common/catalog.ts';
 import type { PersonIdentity } from '../../../src-main/common/application.ts';
 import type { DraftState, WizardStep } from '../../../src-main/common/draft.ts';
 import {
@@ -152,7 +157,8 @@ export function stepProblems(step: WizardStep, item: ServiceItem, state: DraftSt
       if (state.applicantKind === 'company') {
         const company = state.company ?? { name: '', creditCode: '' };
         if (company.name.trim() === '') out.push({ key: 'company.name', message: t('intake.checks.required') });
-        const code = company.creditCode.trim() === '' ? t('intake.checks.required') : creditCodeProblem(company.creditCode);
+        const code =
+          company.creditCode.trim() === '' ? t('intake.checks.required') : creditCodeProblem(company.creditCode);
         if (code) out.push({ key: 'company.creditCode', message: code });
       }
       out.push(...personProblems('applicant', state.applicant, today));
