@@ -50,6 +50,7 @@ export const ERROR_CODES = [
   'intake.draftNotFound',
   'intake.draftSealed',
   'intake.uploadInProgress',
+  'intake.fixAtWindow',
   'intake.packetNotFound',
   'intake.notCorrectable',
   'intake.notReceivable',

@@ -15,7 +15,8 @@ import type { HallConfig } from '../common/hall-config.ts';
 import { startOfHallDay } from '../common/hall-time.ts';
 import type { Clock } from '../common/hall-time.ts';
 import type { EventLog, JsonValue } from '../recording/event-log.ts';
-import { isSealable, reviewApplication, type ReviewResult } from '../common/review/review.ts';
+import { assertNoWindowFixes, isSealable, reviewApplication, type ReviewResult } from '../common/review/review.ts';
+import { normaliseCreditCode, normaliseIdNumber } from '../common/review/identifiers.ts';
 import { ACCEPTED_MEDIA_TYPES } from '../common/review/rules.ts';
 import { codePointLabel, describeCharacters, printFindings, unprintableOf } from '../common/review/printing.ts';
 import type { BlobStore, PutResult } from '../store/blob-store.ts';
@@ -166,10 +167,11 @@ export class IntakeService {
   saveDraft(clerk: Clerk, id: string, patch: DraftPatch): Promise<DraftView> {
     return this.write(clerk, id, (row) => {
       const stored = DraftState.parse(JSON.parse(row.state));
+      const typed = normalised(patch, this.itemOrNull(row.item_code));
       const { next, changed } = applyPatch(stored, {
-        ...patch,
-        ...(patch.applicant ? { applicant: asSaved(patch.applicant, stored.applicant) } : {}),
-        ...(patch.agent ? { agent: asSaved(patch.agent, stored.agent) } : {}),
+        ...typed,
+        ...(typed.applicant ? { applicant: asSaved(typed.applicant, stored.applicant) } : {}),
+        ...(typed.agent ? { agent: asSaved(typed.agent, stored.agent) } : {}),
       });
       // Each patch is within the caps; what they add up to must be too.
       const merged = DraftState.safeParse(next);
@@ -389,6 +391,8 @@ export class IntakeService {
         },
       );
     }
+    // What the clerk typed, ticked or scanned wrong is fixed at the window, never issued as 补正.
+    assertNoWindowFixes(review);
     const unprintable = unprintableOf(review.findings);
     this.checkConfirmed(unprintable, confirmUnprintable);
     const state = DraftState.parse(JSON.parse(row.state));
@@ -616,6 +620,14 @@ export class IntakeService {
       }));
   }
 
+  private itemOrNull(code: string): ServiceItem | null {
+    try {
+      return this.deps.catalog.item(code);
+    } catch {
+      return null; // gone from the active catalog: the draft stays, sealing will say so
+    }
+  }
+
   private view(row: DraftRow): DraftView {
     let itemName = row.item_code;
     try {
@@ -663,6 +675,29 @@ function asSaved(person: PersonIdentity, stored: PersonIdentity | undefined): Pe
   }
   const { card: _card, ...typed } = person;
   return { ...typed, source: 'manual' };
+}
+
+/**
+ * A change as it is kept: identifiers in their written form (a lowercase x of an ID number
+ * as X, a credit code in capitals), so review, notices and the department see one spelling.
+ */
+function normalised(patch: DraftPatch, item: ServiceItem | null): DraftPatch {
+  const person = (p: PersonIdentity): PersonIdentity => ({ ...p, idNumber: normaliseIdNumber(p.idNumber) });
+  const out: DraftPatch = { ...patch };
+  if (patch.applicant) out.applicant = person(patch.applicant);
+  if (patch.agent) out.agent = person(patch.agent);
+  if (patch.company) out.company = { ...patch.company, creditCode: normaliseCreditCode(patch.company.creditCode) };
+  if (patch.answers && item) {
+    const answers = { ...patch.answers };
+    for (const field of item.fields) {
+      const value = answers[field.key];
+      if (typeof value !== 'string') continue;
+      if (field.type === 'idNumber') answers[field.key] = normaliseIdNumber(value);
+      if (field.type === 'creditCode') answers[field.key] = normaliseCreditCode(value);
+    }
+    out.answers = answers;
+  }
+  return out;
 }
 
 function valuesOf(state: DraftState, changed: string[]): { [key: string]: JsonValue } {

@@ -18,23 +18,28 @@ async function typeApplicant(page: Page): Promise<void> {
   await page.getByLabel('公民身份号码').fill(APPLICANT_ID);
   await page.getByLabel('性别').selectOption({ label: '女' });
   await page.getByLabel('出生日期').fill('1990-03-07');
-  await page.getByLabel('民族').fill('汉');
+  await page.getByLabel('民族').selectOption({ label: '汉族' });
   await page.getByLabel('住址').fill('四川省成都市锦江区红星路一段1号');
   await page.getByLabel('业务属地行政区划代码').fill('510104');
 }
 
-async function fillForm(page: Page, phone: string): Promise<void> {
+/** 下一步 to the form and fill it, staying there. */
+async function fillFormFields(page: Page, phone: string): Promise<void> {
   await page.getByRole('button', { name: '下一步' }).click();
   await expect(page.getByRole('heading', { level: 3, name: '填写表单' })).toBeVisible();
   // Prefilled from the identity typed on the previous step.
   await expect(page.getByLabel('申请人姓名')).toHaveValue('李小梅');
+  await expect(page.getByLabel('民族')).toHaveValue('汉');
   await page.getByLabel('联系电话').fill(phone);
   await page.getByLabel('性别').selectOption({ label: '女' });
-  await page.getByLabel('民族').fill('汉');
   await page.getByLabel('参保地').fill('510104');
   await page.getByLabel('申请人未满16周岁').selectOption({ label: '否' });
   await page.getByLabel('开通金融账户功能').selectOption({ label: '否' });
   await page.getByLabel('结果领取方式').selectOption({ label: '到本窗口领取' });
+}
+
+async function fillForm(page: Page, phone: string): Promise<void> {
+  await fillFormFields(page, phone);
   await page.getByRole('button', { name: '下一步' }).click();
   await expect(page.getByRole('heading', { level: 3, name: '收取材料' })).toBeVisible();
 }
@@ -162,11 +167,22 @@ async function departmentDocumentText(page: Page, row: Locator, title: string): 
   return text;
 }
 
-test('a missing photo and a wrong phone number give one 补正 notice listing both', async ({ page, host }) => {
+test('a wrong phone number is caught on the form step; the 补正 notice lists only what the applicant must bring', async ({
+  page,
+  host,
+}) => {
   await signInNewClerk(page, host.url);
   await startSocialSecurityCard(page);
   await typeApplicant(page);
-  await fillForm(page, '12345');
+  await fillFormFields(page, '12345');
+  // The clerk's slip holds the step, at the field, with the focus on it.
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByRole('heading', { level: 3, name: '填写表单' })).toBeVisible();
+  await expect(page.getByText('请填写有效电话号码：手机 11 位，固定电话请带区号。')).toBeVisible();
+  await expect(page.getByLabel('联系电话')).toBeFocused();
+  await page.getByLabel('联系电话').fill('13812345678');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByRole('heading', { level: 3, name: '收取材料' })).toBeVisible();
   await handIn(page, '申请人居民身份证', { name: '身份证正反面.png', buffer: Buffer.from(pngBytes(40, 25, 120)) });
 
   await review(page, '补正');
@@ -175,8 +191,11 @@ test('a missing photo and a wrong phone number give one 补正 notice listing bo
   expect(notice).toContain('补正材料通知书');
   expect(notice).toContain('李小梅');
   expect(notice).toContain('近期免冠彩色证件照片');
-  expect(notice).toContain('联系电话');
   expect(squeeze(notice)).toContain('逾期');
+  // Only what the applicant must bring: not the window's typing, never a scan.
+  expect(squeeze(notice)).toContain('存在的问题（共1项）');
+  expect(squeeze(notice)).not.toContain('电话号码');
+  expect(notice).not.toContain('电子件');
 
   await page.getByRole('button', { name: '返回今日队列' }).click();
   await expect(page.getByRole('button', { name: '补正续办' })).toBeVisible();
@@ -235,9 +254,20 @@ test('a whole intake by keyboard alone, at the window’s 1366×768', async ({ p
   await expect(page.getByLabel('出生日期')).toHaveValue('1990-03-07');
   await page.keyboard.press('Enter'); // 性别 as read from the number
   await page.keyboard.press('Enter'); // 出生日期 likewise
-  await enterInto(page, page.getByLabel('民族'), '汉');
+  await arrowTo(page, page.getByLabel('民族'), '汉族');
+  await page.keyboard.press('Enter');
   await enterInto(page, page.getByLabel('住址'), '四川省成都市锦江区红星路一段1号');
-  await enterInto(page, page.getByLabel('业务属地行政区划代码'), '510104');
+  // The home region by the pinyin initials of 成都锦江, picked with Enter, its full name shown.
+  const home = page.getByLabel('业务属地行政区划代码');
+  await expect(home).toBeFocused();
+  await page.keyboard.type('cdjj');
+  await expect(page.getByRole('listbox', { name: '候选地区' }).getByRole('option').first()).toContainText(
+    '四川省成都市锦江区',
+  );
+  await page.keyboard.press('Enter');
+  await expect(home).toHaveValue('510104');
+  await expect(page.getByText('四川省成都市锦江区', { exact: true })).toBeVisible();
+  await page.keyboard.press('Enter');
 
   // 填写表单, by its step key from wherever the cursor is.
   await page.keyboard.press('Alt+2');

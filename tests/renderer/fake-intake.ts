@@ -36,7 +36,7 @@ import {
 import type { NoticeKind } from '../../src-main/common/manifest.ts';
 import { INITIAL_STATE, type PacketState } from '../../src-main/common/packet-states.ts';
 import { noticesFor } from '../../src-main/common/manifest.ts';
-import { isSealable, reviewApplication } from '../../src-main/common/review/review.ts';
+import { assertNoWindowFixes, isSealable, reviewApplication } from '../../src-main/common/review/review.ts';
 import { describeCharacters, printFindings, unprintableOf } from '../../src-main/common/review/printing.ts';
 import { unprintableCharacters } from '../../src-main/documents/glyph-coverage.ts';
 import { ACCEPTED_MEDIA_TYPES } from '../../src-main/common/review/rules.ts';
@@ -294,7 +294,10 @@ export class FakeIntake {
       'drafts.review': ({ id }) => this.review(this.draft(clerk(), id)),
       'drafts.seal': ({ id, confirmUnprintable }) => {
         this.sealInputs.push({ id, ...(confirmUnprintable ? { confirmUnprintable } : {}) });
-        return this.seal(clerk(), this.draft(clerk(), id), confirmUnprintable ?? []);
+        const draft = this.draft(clerk(), id);
+        // As the core: the window's own slips are fixed before anything is sealed.
+        assertNoWindowFixes(this.review(draft));
+        return this.seal(clerk(), draft, confirmUnprintable ?? []);
       },
       'drafts.discard': ({ id }) => {
         this.draft(clerk(), id);

@@ -48,6 +48,8 @@ const errors = {
   'intake.draftSealed':
     '该收件草稿已封装为收件包 {packetId}，不能再修改。如需补充材料，请在收件记录中对该件办理补正续办。',
   'intake.uploadInProgress': '还有 {count} 个材料文件正在上传，暂不能封装。请等上传完成（或取消上传）后再封装。',
+  'intake.fixAtWindow':
+    '未封装：以下 {count} 项是窗口录入或采集的问题，须由窗口当场更正，不能列入补正告知：{items}请回到相应步骤更正后重新审查。',
   'intake.packetNotFound': '找不到该收件包，请刷新列表后重试。',
   'intake.notCorrectable': '该收件包不是补正告知状态，不能补正续办。',
   'intake.notReceivable':
@@ -516,10 +518,12 @@ export const zhCN = {
       },
       birthDate: '出生日期',
       ethnicity: '民族',
-      ethnicityHint: '如：汉',
+      ethnicityHint: '按 GB/T 3304 民族代码选择；读卡时自动填入。',
+      ethnicityTyped: '{name}（原录入，不在民族代码表中）',
+      age: '按公民身份号码，今天 {age} 周岁。',
       address: '住址',
       homeRegion: '业务属地行政区划代码',
-      homeRegionHint: '6 位行政区划代码。本事项由{authority}办理，请填写申请人的{place}。',
+      homeRegionHint: '本事项由{authority}办理，请填写申请人的{place}。',
       agentTitle: '代办人',
       hasAgent: '由代办人代为办理',
       agentNotAllowed: '本事项须由申请人本人办理，不接受代办。',
@@ -553,6 +557,8 @@ export const zhCN = {
       minLength: '至少需要 {min} 个字。',
       maxLength: '不能超过 {max} 个字。',
       pattern: '格式不符合要求。',
+      required: '此项必填，请填写。',
+      stepBlocked: '本步骤还有 {count} 处需要更正（已在相应栏目下标出），更正后才能进入下一步。',
     },
     form: {
       required: '必填',
@@ -635,7 +641,9 @@ export const zhCN = {
         warning: '提示',
         forwarded: '转审批部门',
         declines: '不收件',
+        window: '窗口更正',
       },
+      windowFixes: '有 {count} 项是窗口录入、确认或扫描的问题（标为“窗口更正”），须当场更正后才能封装，不会列入补正告知。',
       groups: {
         item: '事项与受理范围',
         condition: '受理条件',
@@ -672,6 +680,16 @@ export const zhCN = {
       noDocuments: '未出具文书。',
       back: '返回今日队列',
     },
+  },
+  /** The region lookup (行政区划代码, GB/T 2260). */
+  region: {
+    hint: '可输入代码，或输入名称、拼音、拼音首字母（如“朝阳”“chaoyang”“cy”）后用 ↑/↓ 选择、回车确认。',
+    results: '候选地区',
+    named: '{name}',
+    unknown: '行政区划代码表中没有 {code}（数据：{source}），请核对；如为新设地区，可继续办理。',
+    noMatch: '没有找到匹配的地区，请换个写法或直接输入 6 位代码。',
+    notServed:
+      '本窗口的“{item}”不受理业务属地为{name}的申请（不在通办范围内）。请核对属地；确属该地的，请引导申请人到属地或其他通办窗口办理。',
   },
   supervision: {
     empty: '暂无待督查的办件',

@@ -66,6 +66,12 @@ export function ageOn(birthDate: string, today: string): number {
   return today.slice(5) >= birthDate.slice(5) ? years : years - 1;
 }
 
+/** The age in full years a valid 公民身份号码 gives on `today`, or undefined for an invalid one. */
+export function ageFromIdNumber(idNumber: string, today: string): number | undefined {
+  const check = checkIdNumber(idNumber, today);
+  return check.ok ? ageOn(check.birthDate, today) : undefined;
+}
+
 /** The findings on a card read for the applicant or the agent, on the hall's day `today` (YYYY-MM-DD). */
 export function checkCard(card: CardFields, today: string, holder: CardHolder = 'applicant'): CardCheck {
   const target: FindingTarget = { kind: 'identity', who: holder };

@@ -13,6 +13,7 @@ export const REVIEW_RULES = {
   'material.missing': '必要材料齐全',
   'material.count': '材料份数符合要求',
   'material.fileType': '电子件为图片或 PDF',
+  'material.scan': '电子件已由窗口采集',
   'material.unknown': '材料属于本事项',
   'field.required': '必填项已填写',
   'field.format': '填写内容格式正确',
@@ -49,6 +50,43 @@ export const REVIEW_RULES = {
 } as const;
 export type ReviewRuleId = keyof typeof REVIEW_RULES;
 export const ReviewRuleId = z.enum(Object.keys(REVIEW_RULES) as [ReviewRuleId, ...ReviewRuleId[]]);
+
+/**
+ * Rules whose findings are the window's own to fix: what the clerk typed, ticked or
+ * scanned. They are shown where they were made and hold the seal back; they never
+ * reach a 补正 notice, which lists only what the applicant must bring.
+ */
+export const WINDOW_RULES: ReadonlySet<ReviewRuleId> = new Set<ReviewRuleId>([
+  'scope.homeRegion',
+  'acceptance.unconfirmed',
+  'material.fileType',
+  'material.scan',
+  'field.required',
+  'field.format',
+  'field.pattern',
+  'field.length',
+  'field.range',
+  'field.notFuture',
+  'field.idNumber',
+  'field.phone',
+  'field.regionCode',
+  'field.postalCode',
+  'field.creditCode',
+  'identity.name',
+  'identity.idNumber',
+  'identity.consistency',
+  'identity.company',
+  'consistency.name',
+  'consistency.idNumber',
+  'consistency.sex',
+  'consistency.birthDate',
+  'consistency.company',
+]);
+
+/** Whether the window fixes this finding itself (never the applicant, never on a notice). */
+export function isWindowFinding(finding: { ruleId: ReviewRuleId }): boolean {
+  return WINDOW_RULES.has(finding.ruleId);
+}
 
 export const FindingTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('item') }),

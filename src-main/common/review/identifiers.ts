@@ -47,6 +47,19 @@ export function checkIdNumber(input: string, today: string): IdNumberCheck {
   };
 }
 
+/**
+ * A 公民身份号码 as it is kept: a lowercase check character x becomes X (GB 11643 writes X;
+ * typing it in lowercase is no error to reject). Anything else is left as typed.
+ */
+export function normaliseIdNumber(input: string): string {
+  return /^\s*\d{17}x\s*$/.test(input) ? input.replace('x', 'X') : input;
+}
+
+/** A 统一社会信用代码 as it is kept: its letters are capitals. */
+export function normaliseCreditCode(input: string): string {
+  return input.toUpperCase();
+}
+
 const CREDIT_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 

@@ -21,7 +21,7 @@ import { ReviewOutcome, type WindowOutcome } from '../manifest.ts';
 import type { DateInput, WorkingCalendar } from '../working-calendar.ts';
 import type { ApplicationDraft } from '../application.ts';
 import { checkIdNumber } from './identifiers.ts';
-import { Finding, ReviewRuleId, RULES } from './rules.ts';
+import { Finding, isWindowFinding, ReviewRuleId, RULES } from './rules.ts';
 
 /**
  * 补正期限 when neither the item nor the hall sets one. 行政许可法 §32 gives the
@@ -78,6 +78,12 @@ export const ReviewResult = z.object({
   overrides: z.array(AppliedOverride),
   /** Overrides naming no finding of this review (the draft changed since); not applied. */
   unmatchedOverrides: z.array(FindingOverride),
+  /**
+   * Keys of the standing findings the window must fix before sealing (what the clerk
+   * typed, ticked or scanned; `isWindowFinding`). The outcome is what the applicant's
+   * side calls for; these never go on a notice.
+   */
+  windowFixes: z.array(z.string()),
   /** The department that decides, by the applicant's home region; null when none does. */
   route: Route.nullable(),
   /** Received: the department that decides, its time limits, and the window's 委托受理 when it has one. */
@@ -145,7 +151,9 @@ export function reviewApplication(item: ServiceItem, draft: ApplicationDraft, op
     const override = overridden.get(f.key);
     return override ? { ...f, override: { findingKey: override.findingKey, reason: override.reason } } : f;
   });
-  const standing = findings.filter((f) => f.severity === 'blocking' && !overridden.has(f.key));
+  const blocking = findings.filter((f) => f.severity === 'blocking' && !overridden.has(f.key));
+  // The window's own slips hold the seal back; only the applicant's side decides the outcome.
+  const standing = blocking.filter((f) => !isWindowFinding(f));
   const route = routeFor(item, draft.homeRegionCode);
 
   const result: ReviewResult = {
@@ -155,6 +163,7 @@ export function reviewApplication(item: ServiceItem, draft: ApplicationDraft, op
     findings: marked,
     overrides: applied,
     unmatchedOverrides: unmatched,
+    windowFixes: [],
     route,
     forwarded: findings
       .filter((f) => f.severity === 'forwarded')
@@ -176,13 +185,17 @@ export function reviewApplication(item: ServiceItem, draft: ApplicationDraft, op
       legalBasis: CORRECTION_LEGAL_BASIS,
       lapse: CORRECTION_LAPSE,
     };
-  } else {
-    // Region findings cannot be overridden, so a received application always has a route.
-    const received = route!;
-    const entrustment = entrustmentFor(item, options.departments ?? [], received.departmentId);
+  }
+  // A decline needs only who is declined to be right; every other outcome the whole application.
+  result.windowFixes = blocking
+    .filter((f) => isWindowFinding(f) && (result.outcome !== 'decline' || f.target.kind === 'identity'))
+    .map((f) => f.key);
+  // Without a route only the home region is wrong (a window fix, so no seal before it is right).
+  const entrustment = route && entrustmentFor(item, options.departments ?? [], route.departmentId);
+  if (result.outcome === 'receive' && route) {
     result.outcome = entrustment ? 'accept_entrusted' : 'receive';
     result.decision = {
-      departmentId: received.departmentId,
+      departmentId: route.departmentId,
       legalDays: item.timeLimits.legalDays,
       committedDays: item.timeLimits.committedDays,
       decisionDeadline: calendar.deadline(receivedOn, item.timeLimits.committedDays),
@@ -190,6 +203,20 @@ export function reviewApplication(item: ServiceItem, draft: ApplicationDraft, op
     };
   }
   return result;
+}
+
+/**
+ * intake.fixAtWindow while a finding the window must fix stands: the clerk corrects
+ * what was typed, ticked or scanned first, and nothing is numbered or sealed before.
+ */
+export function assertNoWindowFixes(review: ReviewResult): void {
+  if (review.windowFixes.length === 0) return;
+  const open = new Set(review.windowFixes);
+  const messages = review.findings.filter((f) => open.has(f.key)).map((f) => f.message);
+  throw new AppError('intake.fixAtWindow', `${open.size} finding(s) for the window to fix: ${[...open].join(', ')}`, {
+    count: open.size,
+    items: messages.join(''),
+  });
 }
 
 function applyOverrides(

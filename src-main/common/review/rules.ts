@@ -26,7 +26,7 @@ import {
   isRegionCode,
 } from './identifiers.ts';
 
-export { Finding, FindingTarget, REVIEW_RULES, ReviewRuleId } from './findings.ts';
+export { Finding, FindingTarget, isWindowFinding, REVIEW_RULES, ReviewRuleId, WINDOW_RULES } from './findings.ts';
 import type { Finding, FindingTarget, ReviewRuleId } from './findings.ts';
 
 export interface RuleContext {
@@ -103,6 +103,14 @@ export function describeCounts(counts: Partial<MaterialCounts>): string {
   return parts.join('、') || '0份';
 }
 
+/**
+ * What the applicant hands over: originals and copies. Electronic copies are the
+ * window's scans of them, so nothing addressed to the applicant counts 电子件.
+ */
+export function describePaper(counts: Partial<MaterialCounts>): string {
+  return describeCounts({ original: counts.original ?? 0, copy: counts.copy ?? 0 });
+}
+
 /** Electronic copies count only when a file was captured for them. */
 function provided(collected: CollectedMaterial | undefined): MaterialCounts {
   if (!collected) return { original: 0, copy: 0, electronic: 0 };
@@ -113,15 +121,6 @@ function provided(collected: CollectedMaterial | undefined): MaterialCounts {
   };
 }
 
-function shortfall(due: MaterialCounts, got: MaterialCounts): MaterialCounts | null {
-  const missing = {
-    original: Math.max(0, due.original - got.original),
-    copy: Math.max(0, due.copy - got.copy),
-    electronic: Math.max(0, due.electronic - got.electronic),
-  };
-  return missing.original + missing.copy + missing.electronic > 0 ? missing : null;
-}
-
 function isEmpty(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
@@ -129,8 +128,10 @@ function isEmpty(value: unknown): boolean {
 const sameName = (a: string, b: string) => a.replace(/\s+/g, '') === b.replace(/\s+/g, '');
 
 /**
- * Missing or short materials: one finding per material, under the given rule. The
- * finding says what is due in full, so the notice lists it whole.
+ * Missing or short materials: one finding per material, under the given rule. What the
+ * applicant must bring (the paper, or the thing itself for a material due only as a scan)
+ * is the applicant's; a scan not yet made of what was handed in is the window's
+ * (`material.scan`), never on a notice.
  */
 function materialFindings(
   ruleIds: { missing: ReviewRuleId; count: ReviewRuleId },
@@ -141,26 +142,39 @@ function materialFindings(
   const target: FindingTarget = { kind: 'material', id: material.id, name: material.name };
   const got = provided(collected);
   const due = material.counts;
+  const paperDue = due.original + due.copy > 0;
   if (got.original + got.copy + got.electronic === 0) {
     return [
       finding(ruleIds.missing, material.id, target, `缺少申请材料《${material.name}》${why}。`, {
-        supply: `《${material.name}》${describeCounts(due)}`,
+        supply: `《${material.name}》${paperDue ? describePaper(due) : ''}`,
       }),
     ];
   }
-  const missing = shortfall(due, got);
-  if (!missing) return [];
-  const electronicNote =
-    collected && collected.electronic > 0 && collected.files.length === 0 ? '（电子件尚未采集）' : '';
-  return [
-    finding(
-      ruleIds.count,
-      material.id,
-      target,
-      `《${material.name}》份数不足：应交${describeCounts(due)}，实交${describeCounts(got)}${electronicNote}。`,
-      { supply: `《${material.name}》${describeCounts(missing)}` },
-    ),
-  ];
+  const out: Finding[] = [];
+  const missingOriginal = Math.max(0, due.original - got.original);
+  const missingCopy = Math.max(0, due.copy - got.copy);
+  if (missingOriginal + missingCopy > 0) {
+    out.push(
+      finding(
+        ruleIds.count,
+        material.id,
+        target,
+        `《${material.name}》份数不足：应交${describePaper(due)}，实交${describePaper(got)}。`,
+        { supply: `《${material.name}》${describePaper({ original: missingOriginal, copy: missingCopy })}` },
+      ),
+    );
+  }
+  if (got.electronic < due.electronic) {
+    out.push(
+      finding(
+        'material.scan',
+        material.id,
+        target,
+        `《${material.name}》的电子件尚未采集齐全：应采集${due.electronic}份，已采集${got.electronic}份。请用高拍仪扫描或上传后再封装。`,
+      ),
+    );
+  }
+  return out;
 }
 
 // ── rules ────────────────────────────────────────────────────────────────────
@@ -175,10 +189,7 @@ const scope: Rule = ({ item, draft, conditions }) => {
         'item',
         itemTarget,
         '业务属地（户籍地、参保地等）的行政区划代码未填写或不正确，无法确定承办部门。',
-        {
-          supply: '申请人户籍地或参保地等业务属地的准确信息',
-          overridable: false,
-        },
+        { overridable: false },
       ),
     );
   } else if (!routeFor(item, draft.homeRegionCode)) {
@@ -245,9 +256,7 @@ const acceptance: Rule = ({ item, draft }) =>
       ];
     }
     return [
-      finding('acceptance.unconfirmed', condition.id, target, `受理条件“${condition.text}”尚未经窗口人员确认。`, {
-        supply: `能够证明“${condition.text}”的材料或说明`,
-      }),
+      finding('acceptance.unconfirmed', condition.id, target, `受理条件“${condition.text}”尚未经窗口人员确认。`),
     ];
   });
 
@@ -290,7 +299,7 @@ const materials: Rule = ({ item, draft, conditions }) => {
           `${got.materialId}#${index}`,
           { kind: 'material', id: got.materialId, name },
           `《${name}》的电子件“${file.name}”不是图片或 PDF 文件，无法随件报送。`,
-          { supply: `《${name}》的图片或 PDF 格式电子件`, overridable: false },
+          { overridable: false },
         ),
       );
     });
@@ -304,7 +313,7 @@ const fields: Rule = ({ fields: inEffect, answers, today }) => {
     const value = answers[field.key];
     const target: FindingTarget = { kind: 'field', key: field.key, label: field.label };
     const add = (ruleId: ReviewRuleId, message: string) =>
-      out.push(finding(ruleId, field.key, target, message, { supply: `正确填写“${field.label}”` }));
+      out.push(finding(ruleId, field.key, target, message));
     if (isEmpty(value)) {
       if (field.required) add('field.required', `“${field.label}”为必填项，尚未填写。`);
       continue;

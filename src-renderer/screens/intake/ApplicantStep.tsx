@@ -6,6 +6,12 @@ import { useId, useRef } from 'react';
 import type { CardPhoto, CardReading } from '../../../src-main/api/contract/index.ts';
 import type { PersonIdentity } from '../../../src-main/common/application.ts';
 import { Field, SelectField } from '../../components/Field.tsx';
+import { RegionField } from '../../components/RegionField.tsx';
+import { routeFor, type ServiceItem } from '../../../src-main/common/catalog.ts';
+import { regionByCode } from '../../../src-main/common/regions.ts';
+import { isRegionCode } from '../../../src-main/common/review/identifiers.ts';
+import { ageFromIdNumber } from '../../../src-main/common/review/card-checks.ts';
+import { nationalityOf } from '../../../src-main/common/nationalities.ts';
 import { errorMessage, t } from '../../../src-main/common/i18n/index.ts';
 import { CardPanel, CardOffer, DemoCardReader } from './IdentityCard.tsx';
 import {
@@ -15,10 +21,12 @@ import {
   identityProblems,
   idNumberProblem,
   regionCodeProblem,
+  stepProblems,
 } from './checks.ts';
 import type { CardSources, StepProps } from './step-props.ts';
 import { useTouched } from './use-touched.ts';
-import { cleanPerson, EMPTY_PERSON, homePlace } from './wizard-model.ts';
+import { cleanPerson, EMPTY_PERSON, ethnicityOptions, homePlace } from './wizard-model.ts';
+import { normaliseCreditCode, normaliseIdNumber } from '../../../src-main/common/review/identifiers.ts';
 
 type Who = 'applicant' | 'agent';
 
@@ -28,9 +36,14 @@ export function ApplicantStep({
   update,
   flush,
   today,
+  showAll,
   cards,
 }: StepProps & { cards: CardSources }) {
   const agentId = useId();
+  // Once the clerk tried to move on: every problem of the step, by where it is.
+  const problems: ReadonlyMap<string, string> = showAll
+    ? new Map(stepProblems('applicant', item, state, today).map((p) => [p.key, p.message]))
+    : new Map();
   const [touched, touch] = useTouched(() => {
     const keys: string[] = [];
     if (state.homeRegionCode) keys.push('homeRegionCode');
@@ -95,6 +108,7 @@ export function ApplicantStep({
               requiredMark
               maxLength={100}
               value={company.name}
+              problem={problems.get('company.name')}
               onChange={(event) => update({ company: { ...company, name: event.target.value } })}
               onBlur={() => void flush()}
             />
@@ -106,11 +120,14 @@ export function ApplicantStep({
               autoComplete="off"
               value={company.creditCode}
               problem={
-                touched.has('company.creditCode') || company.creditCode.trim().length >= ID_NUMBER_LENGTH
+                problems.get('company.creditCode') ??
+                (touched.has('company.creditCode') || company.creditCode.trim().length >= ID_NUMBER_LENGTH
                   ? creditCodeProblem(company.creditCode)
-                  : undefined
+                  : undefined)
               }
-              onChange={(event) => update({ company: { ...company, creditCode: event.target.value } })}
+              onChange={(event) =>
+                update({ company: { ...company, creditCode: normaliseCreditCode(event.target.value) } })
+              }
               onBlur={() => leave('company.creditCode')}
             />
           </div>
@@ -125,25 +142,25 @@ export function ApplicantStep({
         offer={offer}
         photo={photoFor(state.applicant)}
         fill={cards.fill}
+        problems={problems}
         onChange={(applicant, when) => update({ applicant }, when)}
         onLeave={() => void flush()}
       />
 
       <div className="form-grid">
-        <Field
+        <RegionField
           label={t('intake.applicant.homeRegion')}
           requiredMark
-          inputMode="numeric"
-          maxLength={6}
-          autoComplete="off"
           value={state.homeRegionCode}
           hint={t('intake.applicant.homeRegionHint', { authority: item.implementingAuthority, place })}
           problem={
-            touched.has('homeRegionCode') || state.homeRegionCode.length === 6
+            problems.get('homeRegionCode') ??
+            (touched.has('homeRegionCode') || state.homeRegionCode.length === 6
               ? regionCodeProblem(state.homeRegionCode)
-              : undefined
+              : undefined)
           }
-          onChange={(event) => update({ homeRegionCode: event.target.value.trim() })}
+          warning={notServed(item, state.homeRegionCode)}
+          onChange={(code) => update({ homeRegionCode: code })}
           onBlur={() => leave('homeRegionCode')}
         />
       </div>
@@ -177,6 +194,7 @@ export function ApplicantStep({
                   offer={offer}
                   photo={photoFor(state.agent)}
                   fill={cards.fill}
+                  problems={problems}
                   onChange={(agent, when) => {
                     lastAgent.current = agent;
                     update({ agent }, when);
@@ -194,6 +212,12 @@ export function ApplicantStep({
       {cards.demo && <DemoCardReader />}
     </div>
   );
+}
+
+/** Said as soon as a whole home region is entered that no route of the item serves (review refuses it too). */
+function notServed(item: ServiceItem, code: string): string | undefined {
+  if (!isRegionCode(code) || routeFor(item, code)) return undefined;
+  return t('region.notServed', { item: item.name, name: regionByCode(code)?.fullName ?? code });
 }
 
 const LABELS = {
@@ -223,6 +247,7 @@ function PersonFields({
   offer,
   photo,
   fill,
+  problems,
   onChange,
   onLeave,
 }: {
@@ -235,6 +260,8 @@ function PersonFields({
   /** The photo of the card this identity was read from, while the card desk holds it. */
   photo: CardPhoto | undefined;
   fill: CardSources['fill'];
+  /** The step's problems by key (`applicant.name` …), once the clerk tried to move on. */
+  problems: ReadonlyMap<string, string>;
   onChange: (person: PersonIdentity, when: 'typing' | 'now') => void;
   onLeave: () => void;
 }) {
@@ -268,6 +295,8 @@ function PersonFields({
 
   const idShown = touched.has('idNumber') || person.idNumber.trim().length >= ID_NUMBER_LENGTH;
   const consistency = identityProblems(person, today);
+  const problemOf = (key: string) => problems.get(`${who}.${key}`);
+  const age = ageFromIdNumber(person.idNumber, today);
 
   const body = (
     <>
@@ -280,6 +309,7 @@ function PersonFields({
           maxLength={64}
           autoComplete="off"
           value={person.name}
+          problem={problemOf('name')}
           onChange={(event) => edit({ name: event.target.value })}
           onBlur={onLeave}
         />
@@ -291,8 +321,10 @@ function PersonFields({
           autoComplete="off"
           className="mono-input"
           value={person.idNumber}
-          problem={idShown ? idNumberProblem(person.idNumber, today) : undefined}
-          onChange={(event) => edit({ idNumber: event.target.value })}
+          problem={problemOf('idNumber') ?? (idShown ? idNumberProblem(person.idNumber, today) : undefined)}
+          hint={age !== undefined ? t('intake.applicant.age', { age }) : undefined}
+          // A lowercase x is the same number: shown and kept as X at once.
+          onChange={(event) => edit({ idNumber: normaliseIdNumber(event.target.value) })}
           onBlur={() => {
             touch('idNumber');
             onLeave();
@@ -321,14 +353,13 @@ function PersonFields({
           onChange={(event) => edit({ birthDate: event.target.value })}
           onBlur={onLeave}
         />
-        <Field
+        <SelectField
           label={t(labels.ethnicity)}
-          maxLength={16}
-          autoComplete="off"
+          placeholder={t('intake.form.choose')}
           hint={t('intake.applicant.ethnicityHint')}
-          value={person.ethnicity ?? ''}
-          onChange={(event) => edit({ ethnicity: event.target.value })}
-          onBlur={onLeave}
+          options={ethnicityOptions(person.ethnicity)}
+          value={nationalityOf(person.ethnicity ?? '')?.name ?? person.ethnicity ?? ''}
+          onChange={(event) => edit({ ethnicity: event.target.value === '' ? undefined : event.target.value }, 'now')}
         />
         <Field
           label={t(labels.address)}

@@ -6,14 +6,17 @@ import type { AnswerValue, FormField } from '../../../src-main/common/catalog.ts
 import { fieldsInEffect } from '../../../src-main/common/catalog.ts';
 import { Field, SelectField, TextAreaField } from '../../components/Field.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
-import { answerProblem, ID_NUMBER_LENGTH, parseNumberAnswer } from './checks.ts';
+import { answerProblem, fieldProblem, ID_NUMBER_LENGTH, parseNumberAnswer } from './checks.ts';
 import type { StepProps } from './step-props.ts';
+import { normaliseIdNumber } from '../../../src-main/common/review/identifiers.ts';
 import { useTouched } from './use-touched.ts';
-import { prefillAnswers } from './wizard-model.ts';
+import { ethnicityOptions, prefillAnswers } from './wizard-model.ts';
+import { RegionField } from '../../components/RegionField.tsx';
+import { nationalityOf } from '../../../src-main/common/nationalities.ts';
 
 const MAX_ANSWER_LENGTH = 2000;
 
-export function FormStep({ item, state, update, flush, today }: StepProps) {
+export function FormStep({ item, state, update, flush, today, showAll }: StepProps) {
   const fields = fieldsInEffect(item, state.answers, state.agent !== undefined);
   const [touched, touch] = useTouched(() =>
     Object.entries(state.answers)
@@ -46,7 +49,8 @@ export function FormStep({ item, state, update, flush, today }: StepProps) {
           field={field}
           value={state.answers[field.key]}
           prefilled={prefilled.has(field.key)}
-          problemShown={touched.has(field.key)}
+          problemShown={touched.has(field.key) || showAll}
+          showRequired={showAll}
           today={today}
           onChange={(value, when) => set(field, value, when)}
           onLeave={() => leave(field)}
@@ -61,6 +65,7 @@ function AnswerField({
   value,
   prefilled,
   problemShown,
+  showRequired,
   today,
   onChange,
   onLeave,
@@ -69,13 +74,16 @@ function AnswerField({
   value: AnswerValue | undefined;
   prefilled: boolean;
   problemShown: boolean;
+  /** An empty required field is a problem too (the clerk tried to leave the step). */
+  showRequired: boolean;
   today: string;
   onChange: (value: AnswerValue, when: 'typing' | 'now') => void;
   onLeave: () => void;
 }) {
   const text = value === undefined || value === null ? '' : String(value);
   const complete = field.type === 'idNumber' && text.trim().length >= ID_NUMBER_LENGTH;
-  const problem = problemShown || complete ? answerProblem(field, value, today) : undefined;
+  const check = showRequired ? fieldProblem : answerProblem;
+  const problem = problemShown || complete ? check(field, value, today) : undefined;
   const hint = [field.hint, prefilled ? t('intake.form.prefilled') : undefined].filter(Boolean).join(' ') || undefined;
   const common = {
     label: field.label,
@@ -85,7 +93,31 @@ function AnswerField({
     onBlur: onLeave,
   };
 
+  // 民族 is chosen from the list, whatever type the catalog gives it.
+  if (field.prefill === 'idCard.ethnicity') {
+    return (
+      <SelectField
+        {...common}
+        placeholder={t('intake.form.choose')}
+        options={ethnicityOptions(text)}
+        value={nationalityOf(text)?.name ?? text}
+        onChange={(event) => onChange(event.target.value === '' ? null : event.target.value, 'now')}
+      />
+    );
+  }
   switch (field.type) {
+    case 'regionCode':
+      return (
+        <RegionField
+          label={field.label}
+          requiredMark={field.required}
+          hint={hint}
+          problem={problem}
+          value={text}
+          onChange={(code) => onChange(code === '' ? null : code, 'typing')}
+          onBlur={onLeave}
+        />
+      );
     case 'textarea':
       return (
         <TextAreaField
@@ -148,18 +180,20 @@ function AnswerField({
         <Field
           {...common}
           type={field.type === 'phone' ? 'tel' : 'text'}
-          inputMode={field.type === 'regionCode' || field.type === 'postalCode' ? 'numeric' : undefined}
+          inputMode={field.type === 'postalCode' ? 'numeric' : undefined}
           spellCheck={field.type === 'text' ? undefined : false}
           autoComplete="off"
           maxLength={
-            field.type === 'regionCode' || field.type === 'postalCode'
+            field.type === 'postalCode'
               ? 6
               : field.type === 'idNumber' || field.type === 'creditCode'
                 ? 32
                 : MAX_ANSWER_LENGTH
           }
           value={text}
-          onChange={(event) => onChange(event.target.value, 'typing')}
+          onChange={(event) =>
+            onChange(field.type === 'idNumber' ? normaliseIdNumber(event.target.value) : event.target.value, 'typing')
+          }
         />
       );
   }

@@ -33,6 +33,7 @@ import type { CardSources, StepProps } from './step-props.ts';
 import { useCardDesk } from './use-card-desk.ts';
 import { REVIEW_SHORTCUT, type ReviewCommands, SEAL_SHORTCUT, stepOfKey, stepShortcut } from './shortcuts.ts';
 import { isEmptyPerson, stepAfter } from './wizard-model.ts';
+import { stepProblems } from './checks.ts';
 
 const FIELD_SELECTOR =
   'input:not([type="hidden"]):not([type="file"]):not(:disabled), select:not(:disabled), textarea:not(:disabled)';
@@ -237,15 +238,40 @@ function DraftEditor({
   }, [desk, locked, fillFromCard, runAutoFill]);
   const cards: CardSources = { desk, fill: fillFromCard, demo };
 
+  // Steps the clerk tried to leave with something to fix: their problems all show.
+  const [checked, setChecked] = useState<ReadonlySet<WizardStep>>(() => new Set());
+  // Counts up on each refused move, so the focus goes to the first problem each time.
+  const [refusals, setRefusals] = useState(0);
+
+  /**
+   * Moves to `next`. 下一步 (the button, Alt+→, Enter from the last field) leaves a step only
+   * when it has nothing to fix, else stays and shows every problem; a jump (the step bar,
+   * Alt+1…4, review) goes where it was sent, and the steps it passed show theirs on return.
+   * Review and sealing check it all again. Returns false when it stayed.
+   */
   const goTo = useCallback(
-    (next: WizardStep | undefined) => {
-      if (!next || next === step) return;
+    (next: WizardStep | undefined, how: 'next' | 'jump' = 'jump'): boolean => {
+      if (!next || next === step) return false;
+      const passed = WIZARD_STEPS.slice(WIZARD_STEPS.indexOf(step), Math.max(0, WIZARD_STEPS.indexOf(next)));
+      const wrong = passed.filter((at) => stepProblems(at, item, stateRef.current, today).length > 0);
+      if (wrong.length > 0) setChecked((current) => new Set([...current, ...wrong]));
+      if (how === 'next' && wrong.includes(step)) {
+        setRefusals((n) => n + 1);
+        return false;
+      }
       focusStep.current = true;
       setStep(next);
       saverRef.current?.change({ step: next }, 'now');
+      return true;
     },
-    [step],
+    [step, item, today],
   );
+
+  // A refused move: the focus goes to the first field marked wrong.
+  useEffect(() => {
+    if (refusals === 0) return;
+    bodyRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [refusals]);
 
   useEffect(() => {
     if (!focusStep.current) return;
@@ -261,14 +287,14 @@ function DraftEditor({
       if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || event.isComposing) return;
       const stepKey = stepOfKey(event.code);
       if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
-        goTo(stepAfter(step, event.key === 'ArrowRight' ? 1 : -1));
+        goTo(stepAfter(step, event.key === 'ArrowRight' ? 1 : -1), 'next');
       } else if (stepKey) {
         goTo(stepKey);
       } else if (event.code === REVIEW_SHORTCUT.code) {
         if (step === 'review') reviewCommands.current?.review();
         else {
           reviewOnArrival.current = true;
-          goTo('review');
+          if (!goTo('review')) reviewOnArrival.current = false;
         }
       } else if (event.code === SEAL_SHORTCUT.code) {
         if (step === 'review') reviewCommands.current?.seal();
@@ -300,7 +326,7 @@ function DraftEditor({
     event.preventDefault();
     const next = fields[fields.indexOf(target) + 1];
     if (next) next.focus();
-    else goTo(stepAfter(step, 1));
+    else goTo(stepAfter(step, 1), 'next');
   };
 
   // A failed save keeps the clerk here, with the save notice and its retry.
@@ -343,7 +369,9 @@ function DraftEditor({
     );
   }
 
-  const stepProps: StepProps = { item, state, update, flush, today };
+  const showAll = checked.has(step);
+  const stepProps: StepProps = { item, state, update, flush, today, showAll };
+  const toFix = showAll ? stepProblems(step, item, state, today).length : 0;
   const index = WIZARD_STEPS.indexOf(step);
   const prev = stepAfter(step, -1);
   const next = stepAfter(step, 1);
@@ -408,6 +436,11 @@ function DraftEditor({
         )}
       </div>
 
+      {toFix > 0 && (
+        <p className="notice notice-error" role="alert">
+          {t('intake.checks.stepBlocked', { count: toFix })}
+        </p>
+      )}
       <ErrorNotice message={action.error ?? autoFillError} />
       <div className="wizard-actions">
         <div className="actions">
@@ -421,7 +454,7 @@ function DraftEditor({
               ref={nextRef}
               className="primary"
               aria-keyshortcuts="Alt+ArrowRight"
-              onClick={() => goTo(next)}
+              onClick={() => goTo(next, 'next')}
             >
               {t('intake.next')}
               <kbd aria-hidden="true">Alt+→</kbd>

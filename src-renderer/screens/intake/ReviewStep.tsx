@@ -10,7 +10,7 @@ import type { ReviewResult, SealedPacket } from '../../../src-main/api/contract/
 import { noticesFor } from '../../../src-main/common/manifest.ts';
 import { describeCharacters, unprintableOf } from '../../../src-main/common/review/printing.ts';
 import { isSealable, MIN_OVERRIDE_REASON_LENGTH } from '../../../src-main/common/review/review.ts';
-import type { FindingTarget } from '../../../src-main/common/review/rules.ts';
+import { type FindingTarget, isWindowFinding } from '../../../src-main/common/review/rules.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { useAction } from '../../app/use-action.ts';
 import { documentTitle } from '../../components/FileView.tsx';
@@ -94,7 +94,9 @@ export function ReviewStep({
 
   const stale = review !== null && review.revision !== revision;
   const result = review?.result;
-  const canSeal = result !== undefined && !stale && !running && !sealing && uploading === 0;
+  // The window's own slips are fixed before sealing (the core refuses it too).
+  const windowFixes = result?.windowFixes.length ?? 0;
+  const canSeal = result !== undefined && !stale && !running && !sealing && uploading === 0 && windowFixes === 0;
   const uploadsHintId = useId();
   const unprintable = result ? unprintableOf(result.findings) : [];
 
@@ -192,6 +194,11 @@ export function ReviewStep({
         />
       )}
 
+      {result && !stale && windowFixes > 0 && (
+        <p className="notice notice-warn" role="status">
+          {t('intake.review.windowFixes', { count: windowFixes })}
+        </p>
+      )}
       {/* A declined application is not received: nothing to seal, no document to issue. */}
       {result && !stale && isSealable(result) && (
         <div className="seal-row">
@@ -199,7 +206,7 @@ export function ReviewStep({
             <button
               type="button"
               className="primary seal-button"
-              disabled={running || sealing || uploading > 0}
+              disabled={running || sealing || uploading > 0 || windowFixes > 0}
               aria-describedby={uploading > 0 ? uploadsHintId : undefined}
               aria-keyshortcuts={SEAL_SHORTCUT.label}
               onClick={() => setConfirming(true)}
@@ -392,7 +399,8 @@ function FindingRow({
 }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const severity = finding.declines ? 'declines' : finding.severity;
+  const atWindow = finding.severity === 'blocking' && isWindowFinding(finding);
+  const severity = finding.declines ? 'declines' : atWindow ? 'window' : finding.severity;
   // Still in the way of 受理: where the focus lands after review.
   const standing = finding.severity === 'blocking' && !finding.override;
   const length = reasonLength(reason);
@@ -405,7 +413,7 @@ function FindingRow({
     >
       <span className={`tag tag-${severity}`}>{t(`intake.review.severity.${severity}`)}</span>
       <span className="finding-message">{finding.message}</span>
-      {finding.supply && !finding.declines && !finding.override && (
+      {finding.supply && !finding.declines && !atWindow && !finding.override && (
         <span className="finding-supply">{t('intake.review.supply', { supply: finding.supply })}</span>
       )}
       {finding.severity === 'forwarded' && finding.legalBasis && (

@@ -1,8 +1,15 @@
 // Instant, gentle feedback while the clerk types: the same checks formal review
-// makes (src-main/review), worded for the field at hand. They only advise: the
-// value is kept as typed, and review is what decides.
-import type { AnswerValue, FormField } from '../../../src-main/common/catalog.ts';
+// makes (src-main/common/review), worded for the field at hand. The value is always
+// kept as typed; what is wrong on a step holds the clerk there (`stepProblems`), and
+// the core's review refuses to seal it all the same (the law; this is convenience).
+import {
+  type AnswerValue,
+  type FormField,
+  fieldsInEffect,
+  type ServiceItem,
+} from '../../../src-main/common/catalog.ts';
 import type { PersonIdentity } from '../../../src-main/common/application.ts';
+import type { DraftState, WizardStep } from '../../../src-main/common/draft.ts';
 import {
   checkIdNumber,
   isCalendarDate,
@@ -104,4 +111,69 @@ export function parseNumberAnswer(text: string): AnswerValue {
   const trimmed = text.trim();
   if (trimmed === '') return null;
   return /^-?(0|[1-9]\d*)(\.\d+)?$/.test(trimmed) ? Number(trimmed) : text;
+}
+
+const isBlank = (value: AnswerValue | undefined) =>
+  value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+/** What a field shows once it has been left (or the step was tried): its format problem, or that it is required. */
+export function fieldProblem(field: FormField, value: AnswerValue | undefined, today: string): string | undefined {
+  if (isBlank(value)) return field.required ? t('intake.checks.required') : undefined;
+  return answerProblem(field, value, today);
+}
+
+/** A problem the clerk must fix before leaving a step, and where it is (the field's key). */
+export interface StepProblem {
+  key: string;
+  message: string;
+}
+
+function personProblems(prefix: string, person: PersonIdentity, today: string): StepProblem[] {
+  const out: StepProblem[] = [];
+  const required = t('intake.checks.required');
+  if (person.name.trim() === '') out.push({ key: `${prefix}.name`, message: required });
+  // A card the reader read is checked as the card it is (its own findings, shown on the panel).
+  if (person.source === 'idCard') return out;
+  if (person.idNumber.trim() === '') out.push({ key: `${prefix}.idNumber`, message: required });
+  else {
+    const id = idNumberProblem(person.idNumber, today);
+    if (id) out.push({ key: `${prefix}.idNumber`, message: id });
+  }
+  const consistency = identityProblems(person, today);
+  if (consistency.sex) out.push({ key: `${prefix}.sex`, message: consistency.sex });
+  if (consistency.birthDate) out.push({ key: `${prefix}.birthDate`, message: consistency.birthDate });
+  return out;
+}
+
+/**
+ * What the clerk typed wrong or left empty on a step: the wizard does not move on from
+ * it until these are fixed. Only the window's own input — what the applicant must
+ * bring (materials) is never a reason to hold the clerk.
+ */
+export function stepProblems(step: WizardStep, item: ServiceItem, state: DraftState, today: string): StepProblem[] {
+  switch (step) {
+    case 'applicant': {
+      const out: StepProblem[] = [];
+      if (state.applicantKind === 'company') {
+        const company = state.company ?? { name: '', creditCode: '' };
+        if (company.name.trim() === '') out.push({ key: 'company.name', message: t('intake.checks.required') });
+        const code =
+          company.creditCode.trim() === '' ? t('intake.checks.required') : creditCodeProblem(company.creditCode);
+        if (code) out.push({ key: 'company.creditCode', message: code });
+      }
+      out.push(...personProblems('applicant', state.applicant, today));
+      const region =
+        state.homeRegionCode === '' ? t('intake.checks.required') : regionCodeProblem(state.homeRegionCode);
+      if (region) out.push({ key: 'homeRegionCode', message: region });
+      if (state.agent) out.push(...personProblems('agent', state.agent, today));
+      return out;
+    }
+    case 'form':
+      return fieldsInEffect(item, state.answers, state.agent !== undefined).flatMap((field) => {
+        const message = fieldProblem(field, state.answers[field.key], today);
+        return message ? [{ key: `answers.${field.key}`, message }] : [];
+      });
+    default:
+      return [];
+  }
 }

@@ -14,6 +14,8 @@ export interface StepProps {
   flush: () => Promise<boolean>;
   /** The hall's date, for birth dates and the like. */
   today: string;
+  /** The clerk tried to leave the step: every problem shows, empty required fields too. */
+  showAll: boolean;
 }
 
 /** The ID card reader, as the applicant step uses it. */

@@ -11,6 +11,8 @@ import type { DraftState, MaterialCount, WizardStep } from '../../../src-main/co
 import { WIZARD_STEPS } from '../../../src-main/common/draft.ts';
 import type { PersonIdentity } from '../../../src-main/common/application.ts';
 import { formatByteSize } from '../../../src-main/common/byte-size.ts';
+import { NATIONALITIES, nationalityOf } from '../../../src-main/common/nationalities.ts';
+import { t } from '../../../src-main/common/i18n/index.ts';
 
 export const COUNT_KINDS = ['original', 'copy', 'electronic'] as const;
 export type CountKind = (typeof COUNT_KINDS)[number];
@@ -120,4 +122,12 @@ export function mediaLabel(mediaType: string): string {
   if (mediaType === 'application/pdf') return 'PDF';
   if (mediaType.startsWith('image/')) return mediaType.slice(6).toUpperCase();
   return mediaType;
+}
+
+/** The nationality list, and a value typed before it (kept, never dropped). */
+export function ethnicityOptions(current: string | undefined): Array<{ value: string; label: string }> {
+  const options = NATIONALITIES.map((n) => ({ value: n.name, label: n.label }));
+  const typed = current?.trim();
+  if (typed && !nationalityOf(typed)) options.unshift({ value: typed, label: t('intake.applicant.ethnicityTyped', { name: typed }) });
+  return options;
 }

@@ -165,12 +165,12 @@ describe('intake', () => {
     db.close();
   });
 
-  it('issues a one-time 补正 notice listing every problem, then takes the resubmission as version 2', async () => {
+  it('issues a one-time 补正 notice listing what the applicant must bring, then takes the resubmission as version 2', async () => {
     const { core } = await bootTestCore();
     const clerk = await clerkOn(core);
     const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
     const patch = completeSocialCardPatch();
-    // The photo is missing and the phone number is wrong.
+    // The photo is missing, the ID card is counted but not scanned yet, and the clerk typed the phone wrong.
     await clerk.call('drafts.save', {
       id: draft.id,
       patch: {
@@ -188,35 +188,37 @@ describe('intake', () => {
 
     const review = await clerk.call<ReviewResult>('drafts.review', { id: draft.id });
     expect(review.outcome).toBe('correction');
-    const items = review.correction!.items.map((i) => i.message).join('\n');
-    expect(items).toMatch(/照片/);
-    expect(items).toMatch(/电话/);
+    expect(review.correction!.items.map((i) => i.findingKey)).toEqual(['material.missing:photo']);
+    expect(review.windowFixes).toEqual(['material.scan:applicant-id-card', 'field.phone:phone']);
+    // The window's slips hold the seal back, with what to fix in Chinese; nothing is sealed or numbered.
+    const refused = await clerk.fail('drafts.seal', { id: draft.id });
+    expect(refused).toMatchObject({ code: 'intake.fixAtWindow', params: { count: 2 } });
+    expect(String(refused.params?.['items'])).toMatch(/联系电话/);
+    expect(await clerk.call<DraftView>('drafts.get', { id: draft.id })).toMatchObject({ id: draft.id });
 
+    // The clerk scans the card and corrects the phone: what is left is the applicant's.
+    await addFileBytes(clerk.call, { id: draft.id, materialId: 'applicant-id-card', name: '身份证.png', bytes: pngBytes() });
+    await clerk.call('drafts.save', { id: draft.id, patch: { answers: { phone: '13812345678' } } });
     const sealed = await clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
     expect(sealed).toMatchObject({ outcome: 'correction', state: 'correction_issued' });
     expect(sealed.documents.map((d) => d.kind)).toEqual(['correction']);
-    const notice = await pdfText(
-      (await clerk.call<{ bytes: Uint8Array }>('documents.get', { sha256: sealed.documents[0]!.sha256 })).bytes,
-    );
+    const notice = await pdfText((await clerk.call<{ bytes: Uint8Array }>('documents.get', { sha256: sealed.documents[0]!.sha256 })).bytes);
+    const flat = notice.replace(/\s/g, '');
     expect(notice).toContain('补正');
-    expect(notice).toContain('近期免冠彩色证件照片');
-    expect(notice.replace(/\s/g, '')).toContain('逾期');
+    expect(flat).toContain('《近期免冠彩色证件照片》');
+    expect(flat).toContain('逾期');
+    expect(flat).toContain('存在的问题（共1项）');
+    // Scanning is the window's job; the clerk's typing is not the applicant's to correct.
+    expect(flat).not.toContain('电子件');
+    expect(flat).not.toContain('电话号码');
 
     // The applicant comes back with what was missing.
     const second = await clerk.call<DraftView>('drafts.supplement', { packetId: sealed.packetId });
     expect(second.previous).toEqual({ packetId: sealed.packetId, version: 1 });
     expect(second.files).toHaveLength(1); // the ID card scan handed in the first time
     // The clerk confirms the acceptance conditions afresh for the resubmission.
-    await clerk.call('drafts.save', {
-      id: second.id,
-      patch: { answers: { phone: '13812345678' }, counts: patch.counts, conditions: patch.conditions },
-    });
-    await addFileBytes(clerk.call, {
-      id: second.id,
-      materialId: 'photo',
-      name: '照片.png',
-      bytes: pngBytes(12, 14, 30),
-    });
+    await clerk.call('drafts.save', { id: second.id, patch: { counts: patch.counts, conditions: patch.conditions } });
+    await addFileBytes(clerk.call, { id: second.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 30) });
     const resealed = await clerk.call<SealedPacket>('drafts.seal', { id: second.id });
     expect(resealed).toMatchObject({ packetId: sealed.packetId, version: 2, outcome: 'receive', state: 'sealed' });
   });
@@ -247,16 +249,42 @@ describe('intake', () => {
     const { core } = await bootTestCore();
     const clerk = await clerkOn(core);
     const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    // Everything but the applicant's photo.
+    const patch = completeSocialCardPatch();
+    await clerk.call('drafts.save', { id: draft.id, patch: { ...patch, counts: { 'applicant-id-card': patch.counts['applicant-id-card'] } } });
+    await addFileBytes(clerk.call, { id: draft.id, materialId: 'applicant-id-card', name: '身份证.png', bytes: pngBytes() });
     const sealed = await clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
     expect(sealed.outcome).toBe('correction');
     // Two resubmissions begun for version 2 (two tabs, or a second press of 补正续办).
     const first = await clerk.call<DraftView>('drafts.supplement', { packetId: sealed.packetId });
     const second = await clerk.call<DraftView>('drafts.supplement', { packetId: sealed.packetId });
+    for (const resubmission of [first, second]) {
+      await clerk.call('drafts.save', { id: resubmission.id, patch: { conditions: patch.conditions } });
+    }
     expect(await clerk.call<SealedPacket>('drafts.seal', { id: first.id })).toMatchObject({ version: 2 });
     expect(await clerk.fail('drafts.seal', { id: second.id })).toMatchObject({ code: 'intake.notCorrectable' });
     expect(await clerk.call<DraftView>('drafts.get', { id: second.id })).toMatchObject({ previous: { version: 1 } });
     const { packets } = await clerk.call<{ packets: PacketSummary[] }>('packets.list', { scope: 'all' });
     expect(packets.filter((p) => p.packetId === sealed.packetId).map((p) => p.version)).toEqual([2, 1]);
+  });
+});
+
+describe('what the clerk types', () => {
+  it('keeps a lowercase x of an ID number as X, in the identity and in ID-number answers', async () => {
+    const { core } = await bootTestCore();
+    const clerk = await clerkOn(core);
+    const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    const patch = completeSocialCardPatch();
+    const lower = '11010519491231002x';
+    const saved = await clerk.call<DraftView>('drafts.save', {
+      id: draft.id,
+      patch: { applicant: { ...patch.applicant, idNumber: lower }, answers: { applicantIdNumber: lower } },
+    });
+    expect(saved.state.applicant.idNumber).toBe('11010519491231002X');
+    expect(saved.state.answers['applicantIdNumber']).toBe('11010519491231002X');
+    expect((await clerk.call<DraftView>('drafts.get', { id: draft.id })).state.applicant.idNumber).toBe(
+      '11010519491231002X',
+    );
   });
 });
 

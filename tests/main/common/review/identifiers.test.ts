@@ -5,6 +5,8 @@ import {
   isPhoneNumber,
   isPostalCode,
   isRegionCode,
+  normaliseCreditCode,
+  normaliseIdNumber,
 } from '../../../../src-main/common/review/identifiers.ts';
 
 const TODAY = '2026-03-10';
@@ -27,6 +29,15 @@ describe('公民身份号码 (GB 11643)', () => {
 
   it('accepts a lowercase x and surrounding spaces as typed by hand', () => {
     expect(checkIdNumber(' 11010519491231002x ', TODAY)).toMatchObject({ ok: true, idNumber: '11010519491231002X' });
+  });
+
+  it('keeps a lowercase check character as X, and leaves anything that is not a whole number alone', () => {
+    expect(normaliseIdNumber('11010519491231002x')).toBe('11010519491231002X');
+    expect(normaliseIdNumber(' 11010519491231002x ')).toBe(' 11010519491231002X ');
+    // Mid-typing, or not an ID number at all: the clerk sees what was typed.
+    expect(normaliseIdNumber('1101051949x')).toBe('1101051949x');
+    expect(normaliseIdNumber('x1010519491231002')).toBe('x1010519491231002');
+    expect(normaliseCreditCode('91350100m000100y43')).toBe('91350100M000100Y43');
   });
 
   it('names what is wrong', () => {

@@ -11,6 +11,7 @@ import {
   DEFAULT_CORRECTION_DAYS,
   isSealable,
   MIN_OVERRIDE_REASON_LENGTH,
+  assertNoWindowFixes,
   reviewApplication,
 } from '../../../../src-main/common/review/review.ts';
 import { appErrorOf } from '../../store/helpers.ts';
@@ -27,16 +28,34 @@ function draftWithThreeProblems() {
 }
 
 describe('补正: one notice listing every problem', () => {
-  it('lists every problem at once, each with what to supply, under 行政许可法 §32', () => {
+  it('lists what the applicant must bring, under 行政许可法 §32; the clerk’s own slips are the window’s to fix', () => {
     const result = review(draftWithThreeProblems());
     expect(result.outcome).toBe('correction');
     expect(result.correction?.items.map((i) => [i.ruleId, i.supply])).toEqual([
-      ['acceptance.unconfirmed', '能够证明“符合迁入地落户政策”的材料或说明'],
-      ['material.missing', '《结婚证》原件1份、复印件1份、电子件1份'],
-      ['field.required', '正确填写“联系电话”'],
+      ['material.missing', '《结婚证》原件1份、复印件1份'],
     ]);
+    // An unticked condition and an empty phone are fixed at the counter, before sealing.
+    expect(result.windowFixes).toEqual(['acceptance.unconfirmed:policy', 'field.required:phone']);
     expect(result.correction?.legalBasis).toBe(CORRECTION_LEGAL_BASIS);
     expect(result.correction?.lapse).toContain('视为放弃');
+  });
+
+  it('holds the seal back while the window has something to fix, saying what in Chinese', () => {
+    const error = appErrorOf(() => assertNoWindowFixes(review(draftWithThreeProblems())));
+    expect(error.code).toBe('intake.fixAtWindow');
+    expect(error.params).toEqual({
+      count: 2,
+      items: '受理条件“符合迁入地落户政策”尚未经窗口人员确认。“联系电话”为必填项，尚未填写。',
+    });
+    expect(() => assertNoWindowFixes(review(completeDraft()))).not.toThrow();
+  });
+
+  it('declines a region it does not serve with the form unfinished, but not with the applicant’s identity wrong', () => {
+    const draft = draftWithThreeProblems();
+    draft.homeRegionCode = '310115'; // not served: the window does not receive
+    expect(review(draft)).toMatchObject({ outcome: 'decline', windowFixes: [] });
+    draft.applicant = { ...draft.applicant, name: '' };
+    expect(review(draft).windowFixes).toEqual(['identity.name:applicant']);
   });
 
   it('gives 5 working days by default to supply them, counted from the day after receipt', () => {
@@ -186,10 +205,8 @@ describe('overriding a finding with a written reason', () => {
       overrides: [{ findingKey: 'field.required:phone', reason: '申请人无手机，留存其子女联系电话于备注。' }],
     });
     expect(result.outcome).toBe('correction');
-    expect(result.correction?.items.map((i) => i.findingKey)).toEqual([
-      'acceptance.unconfirmed:policy',
-      'material.missing:marriage-certificate',
-    ]);
+    expect(result.correction?.items.map((i) => i.findingKey)).toEqual(['material.missing:marriage-certificate']);
+    expect(result.windowFixes).toEqual(['acceptance.unconfirmed:policy']);
   });
 
   it('refuses an override without a real reason', () => {
@@ -239,9 +256,11 @@ describe('review of a seed item', () => {
     expect(result.receivedOn).toBe('2026-03-10');
     expect(result.outcome).toBe('correction');
     const supplies = result.correction!.items.map((i) => i.supply);
-    expect(supplies).toContain('《结婚证》原件1份、复印件1份、电子件1份');
+    expect(supplies).toContain('《结婚证》原件1份、复印件1份');
     expect(supplies).toContain('《配偶居民户口簿》原件1份、复印件1份');
-    expect(supplies).toContain('《授权委托书》原件1份、电子件1份');
+    expect(supplies).toContain('《授权委托书》原件1份');
+    // Scanning is the window's job: nothing the applicant is asked for is an 电子件.
+    expect(supplies.filter((s) => s.includes('电子件'))).toEqual([]);
     expect(supplies.some((s) => s.includes('随迁子女'))).toBe(false);
   });
 
