@@ -8,7 +8,8 @@ import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { IntakeService } from '../intake/intake-service.ts';
 import type { EventLog } from '../recording/event-log.ts';
 import type { BlobStore } from '../store/blob-store.ts';
-import type { PacketStore } from '../packets/packet-store.ts';
+import { decodeCursor, encodeCursor, type PacketStore } from '../packets/packet-store.ts';
+import { DEFAULT_PAGE_SIZE } from '../api/contract/packets.ts';
 import type { HallSync } from './sync-wiring.ts';
 import type { AuthService, Session } from '../auth/auth-service.ts';
 import type { HealthBoard } from './health.ts';
@@ -115,7 +116,20 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       return {};
     },
     'drafts.supplement': ({ packetId }, ctx) => intake.supplement(clerk(ctx), packetId),
-    'packets.list': ({ scope }) => ({ packets: sync.queue.decorate(intake.listPackets(scope)) }),
+    'packets.list': ({ scope, query, cursor, limit }) => {
+      const page = intake.listPackets({
+        filter: scope,
+        query: query ?? '',
+        after: cursor === undefined ? null : decodeCursor(cursor),
+        limit: limit ?? DEFAULT_PAGE_SIZE,
+        held: sync.queue.held(),
+      });
+      return {
+        packets: sync.queue.decorate(page.packets),
+        nextCursor: page.next && encodeCursor(page.next),
+        counts: page.counts,
+      };
+    },
     'documents.get': async ({ sha256 }) => {
       const file = packets.hasFile(sha256);
       if (!file) throw new AppError('store.blobMissing', `no packet file ${sha256.slice(0, 12)}`);

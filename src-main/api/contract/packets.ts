@@ -1,6 +1,6 @@
 // Sealed packets: the queue (with each packet's way to the department) and their documents.
 import { z } from 'zod';
-import { PacketSummary } from '../../common/packets.ts';
+import { PacketSummary, QueueCounts, QueueFilter } from '../../common/packets.ts';
 import { PacketSync } from '../../common/sync.ts';
 import { FileContent, method, Sha256 } from './method.ts';
 
@@ -8,12 +8,30 @@ import { FileContent, method, Sha256 } from './method.ts';
 export const QueuedPacket = PacketSummary.extend({ sync: PacketSync.nullable().optional() });
 export type QueuedPacket = z.infer<typeof QueuedPacket>;
 
+/** At most this many packets a page. */
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+/** A search is a name, an ID number, a document number or a 查询号: never longer than this. */
+export const MAX_QUEUE_QUERY = 160;
+
 export const packetMethods = {
+  /**
+   * One page of the queue, newest first. `scope` is the filter; `query` searches by name,
+   * ID number, document number or 查询号 (any case, dashes optional) within it; `cursor`
+   * is the `nextCursor` of the page before. `counts` are every filter's, with the search.
+   */
   'packets.list': method({
     access: ['clerk', 'supervisor'],
     background: true,
-    input: z.object({ scope: z.enum(['today', 'all']) }).strict(),
-    output: z.object({ packets: z.array(QueuedPacket) }),
+    input: z
+      .object({
+        scope: QueueFilter,
+        query: z.string().max(MAX_QUEUE_QUERY).optional(),
+        cursor: z.string().max(400).optional(),
+        limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+      })
+      .strict(),
+    output: z.object({ packets: z.array(QueuedPacket), nextCursor: z.string().nullable(), counts: QueueCounts }),
   }),
   'documents.get': method({
     access: ['clerk', 'supervisor'],

@@ -8,5 +8,6 @@ import { packetStates } from './005-packet-states.ts';
 import { hallProfile } from './006-hall-profile.ts';
 import { sealedHeads } from './007-sealed-heads.ts';
 import { trackingCodes } from './008-tracking-codes.ts';
+import { packetSearch } from './009-packet-search.ts';
 
-export const migrations: Migration[] = [initial, catalog, intake, sync, packetStates, hallProfile, sealedHeads, trackingCodes];
+export const migrations: Migration[] = [initial, catalog, intake, sync, packetStates, hallProfile, sealedHeads, trackingCodes, packetSearch];
