@@ -130,6 +130,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
         counts: page.counts,
       };
     },
+    'packets.decision': ({ packetId, version }) => ({ decision: sync.queue.info(packetId, version)?.decision ?? null }),
     'documents.get': async ({ sha256 }) => {
       const file = packets.hasFile(sha256);
       if (!file) throw new AppError('store.blobMissing', `no packet file ${sha256.slice(0, 12)}`);

@@ -1,7 +1,7 @@
 // Sealed packets: the queue (with each packet's way to the department) and their documents.
 import { z } from 'zod';
 import { PacketSummary, QueueCounts, QueueFilter } from '../../common/packets.ts';
-import { PacketSync } from '../../common/sync.ts';
+import { Decision, PacketSync } from '../../common/sync.ts';
 import { FileContent, method, Sha256 } from './method.ts';
 
 /** A packet of the queue with its sync view (the core always sets `sync`, null when it does not travel). */
@@ -32,6 +32,15 @@ export const packetMethods = {
       })
       .strict(),
     output: z.object({ packets: z.array(QueuedPacket), nextCursor: z.string().nullable(), counts: QueueCounts }),
+  }),
+  /**
+   * The department's latest word on a packet version (its reason, what to correct), or
+   * null: shown at the top of a 补正续办 draft, so the clerk sees what was asked for.
+   */
+  'packets.decision': method({
+    access: ['clerk', 'supervisor'],
+    input: z.object({ packetId: z.string().max(64), version: z.number().int().min(1) }).strict(),
+    output: z.object({ decision: Decision.nullable() }),
   }),
   'documents.get': method({
     access: ['clerk', 'supervisor'],
