@@ -4,6 +4,7 @@ import { benchFoundation } from './foundation.ts';
 import { benchIdCard } from './idcard.ts';
 import { benchFuzz } from './fuzz.ts';
 import { benchIntake } from './intake.ts';
+import { benchQueue } from './queue.ts';
 import { benchSoak } from './soak.ts';
 import { printFigures } from './support.ts';
 import { benchSync } from './sync.ts';
@@ -17,6 +18,7 @@ const areas: Record<string, () => Promise<void>> = {
   wizard: benchWizard,
   idcard: benchIdCard,
   fuzz: benchFuzz,
+  queue: benchQueue,
 };
 const chosen = process.argv.slice(2).filter((a) => a in areas);
 for (const name of chosen.length > 0 ? chosen : Object.keys(areas)) await areas[name]!();

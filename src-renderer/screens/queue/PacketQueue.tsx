@@ -17,7 +17,7 @@ import { DocumentItem, documentTitle } from '../../components/FileView.tsx';
 import { EmptyState, ErrorNotice, StatusNotice } from '../../components/Notice.tsx';
 import { errorMessage, t, tryT } from '../../../src-main/common/i18n/index.ts';
 import { QUEUE_FILTERS } from '../../../src-main/common/packets.ts';
-import { MAX_QUEUE_QUERY } from '../../../src-main/api/contract/packets.ts';
+import { DEFAULT_PAGE_SIZE, MAX_QUEUE_QUERY } from '../../../src-main/api/contract/packets.ts';
 import {
   canRetry,
   deadlineOf,
@@ -367,7 +367,8 @@ export function PacketQueue({
           </tbody>
         </table>
       )}
-      {packets && (pageNumber > 1 || queue.nextCursor) && (
+      {/* Shown by the count, not the page: it stays put (and keeps the focus) while a page loads. */}
+      {packets && (pageNumber > 1 || (counts?.[scope] ?? 0) > DEFAULT_PAGE_SIZE) && (
         <nav className="pager" aria-label={t('queue.pager.label')}>
           <button type="button" aria-disabled={!canPrevious} onClick={previousPage}>
             {t('queue.pager.previous')}

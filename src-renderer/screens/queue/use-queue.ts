@@ -5,6 +5,7 @@
 // changes costs at most one read in flight and one after it.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { QueueCounts, QueuedPacket, SyncStatus } from '../../../src-main/api/contract/index.ts';
+import { DEFAULT_PAGE_SIZE } from '../../../src-main/api/contract/packets.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { describeError } from '../../app/errors.ts';
 import { hallDate } from '../../../src-main/common/hall-time.ts';
@@ -78,6 +79,7 @@ export function useQueue(request: QueuePageRequest, locked = false): QueueData {
         const [list, sync] = await Promise.allSettled([
           api.call('packets.list', {
             scope: asked.scope,
+            limit: DEFAULT_PAGE_SIZE,
             ...(asked.query ? { query: asked.query } : {}),
             ...(asked.cursor ? { cursor: asked.cursor } : {}),
           }),
