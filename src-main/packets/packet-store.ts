@@ -10,7 +10,7 @@ import { canMove, FINISHED_STATES, INITIAL_STATE, PACKET_STATES, SENDING_STATES,
 import { CLERK_ATTENTION_STATES, type PacketSummary, type QueueCounts, type QueueFilter, type SealedPacket } from '../common/packets.ts';
 import { newTrackingCode } from '../common/tracking-code.ts';
 import { DOCUMENT_TITLES } from '../documents/model.ts';
-import type { Database } from '../store/database.ts';
+import type { Database, Statement } from '../store/database.ts';
 import { buildManifest, deadlineOf, distinctMaterialFiles, type Lineage, type NewPacket } from './build-manifest.ts';
 import { SearchTerms, type Searchable } from './packet-search.ts';
 
@@ -63,21 +63,27 @@ const ATTENTION_STATES = quoted(CLERK_ATTENTION_STATES);
 const SENDING = quoted(SENDING_STATES);
 /** A later version replaces this one (a 补正 answered lives on in the new version). */
 const LATEST = 'NOT EXISTS (SELECT 1 FROM packets n WHERE n.packet_id = p.packet_id AND n.version > p.version)';
+// Each filter in a form the planner can drive by an index: the page order for all and
+// today, the state index for open and 需人工处理 (whose sending states are only the recent).
 const FILTERS: Record<QueueFilter, string> = {
   all: '1',
   today: 'p.sealed_at >= @todayFrom',
   open: `s.state IN (${OPEN_STATES}) AND ${LATEST}`,
-  attention: `${LATEST} AND (s.state IN (${ATTENTION_STATES}) OR (s.state IN (${SENDING}) AND (p.packet_id, p.version) IN
-    (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@held))))`,
+  attention: `s.state IN (${ATTENTION_STATES}, ${SENDING}) AND ${LATEST} AND (s.state IN (${ATTENTION_STATES}) OR
+    (p.packet_id, p.version) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@held)))`,
 };
-const MATCHES = `(p.packet_id, p.version) IN (
-  SELECT packet_id, version FROM packet_search WHERE term IN (SELECT value FROM json_each(@terms))
-  UNION SELECT m.packet_id, m.version FROM tracking_codes c JOIN packets m USING (packet_id) WHERE c.code = @code)`;
+/** Every sealed version has its state row (written in the sealing transaction): these filters count without it. */
+const STATELESS: ReadonlySet<QueueFilter> = new Set(['all', 'today']);
+/** A search's hits, small enough to drive the query: its terms, and every version of a packet by its 查询号. */
+const HITS = `SELECT packet_id, version FROM packet_search WHERE term IN (SELECT value FROM json_each(@terms))
+  UNION SELECT m.packet_id, m.version FROM tracking_codes c JOIN packets m USING (packet_id) WHERE c.code = @code`;
 const ROW_COLUMNS = `p.packet_id, p.version, p.item_code, p.outcome, p.applicant_name, p.manifest, p.manifest_hash,
   p.sealed_at, p.deadline, s.state, s.reason, t.code AS tracking_code`;
 
 export class PacketStore {
   private readonly terms: SearchTerms;
+  /** The queue's statements, compiled once: a page runs five, several times a minute. */
+  private readonly statements = new Map<string, Statement>();
 
   /**
    * `searchKey`: keys the search index (store/keys.ts); `random`: n → n random bytes
@@ -257,27 +263,38 @@ export class PacketStore {
       ...(query.after ? { afterAt: query.after.sealedAt, afterId: query.after.packetId, afterVersion: query.after.version } : {}),
       limit: query.limit + 1,
     };
-    const where = (filter: QueueFilter) => [FILTERS[filter], ...(searching ? [MATCHES] : [])].join(' AND ');
-    const rows = this.db
-      .prepare<typeof params, PacketRow>(
-        `SELECT ${ROW_COLUMNS}
-         FROM packets p JOIN packet_state s USING (packet_id, version)
+    // A search drives from its hits; without one the filter's index does.
+    // CROSS JOIN fixes the order (SQLite keeps its left side outer): the hits, a handful,
+    // lead even where no ANALYZE has told the planner how few they are.
+    const from = (filter: QueueFilter, joins: string) =>
+      `${searching ? `(${HITS}) h CROSS JOIN packets p USING (packet_id, version)` : 'packets p'} ${joins}
+       WHERE ${FILTERS[filter]}`;
+    const STATE = `${searching ? 'CROSS ' : ''}JOIN packet_state s USING (packet_id, version)`;
+    // The page's keys first (indexes only), then its rows: a filter driven by state sorts
+    // its candidates by time without reading a manifest it will not show.
+    const keys = this.cached<typeof params, { packet_id: string; version: number; sealed_at: number }>(
+      `SELECT p.packet_id, p.version, p.sealed_at FROM ${from(query.filter, STATE)}
+         ${query.after ? 'AND (p.sealed_at, p.packet_id, p.version) < (@afterAt, @afterId, @afterVersion)' : ''}
+       ORDER BY p.sealed_at DESC, p.packet_id DESC, p.version DESC LIMIT @limit`,
+    ).all(params);
+    const byKey = new Map(
+      this.cached<{ keys: string }, PacketRow>(
+        `SELECT ${ROW_COLUMNS} FROM packets p JOIN packet_state s USING (packet_id, version)
          LEFT JOIN tracking_codes t USING (packet_id)
-         WHERE ${where(query.filter)}
-           ${query.after ? 'AND (p.sealed_at, p.packet_id, p.version) < (@afterAt, @afterId, @afterVersion)' : ''}
-         ORDER BY p.sealed_at DESC, p.packet_id DESC, p.version DESC LIMIT @limit`,
+         WHERE (p.packet_id, p.version) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@keys))`,
       )
-      .all(params);
+        .all({ keys: JSON.stringify(keys.map((k) => [k.packet_id, k.version])) })
+        .map((row) => [`${row.packet_id}#${row.version}`, row]),
+    );
+    const rows = keys.map((k) => byKey.get(`${k.packet_id}#${k.version}`)!);
     const more = rows.length > query.limit;
     const shown = more ? rows.slice(0, query.limit) : rows;
     const last = shown.at(-1);
     const counts = {} as QueueCounts;
     for (const filter of Object.keys(FILTERS) as QueueFilter[]) {
-      const { n } = this.db
-        .prepare<typeof params, { n: number }>(
-          `SELECT count(*) AS n FROM packets p JOIN packet_state s USING (packet_id, version) WHERE ${where(filter)}`,
-        )
-        .get(params)!;
+      const { n } = this.cached<typeof params, { n: number }>(
+        `SELECT count(*) AS n FROM ${from(filter, STATELESS.has(filter) ? '' : STATE)}`,
+      ).get(params)!;
       counts[filter] = n;
     }
     return {
@@ -285,6 +302,15 @@ export class PacketStore {
       next: more && last ? { sealedAt: last.sealed_at, packetId: last.packet_id, version: last.version } : null,
       counts,
     };
+  }
+
+  private cached<P extends object, R>(sql: string): Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as Statement<P, R>;
   }
 
   /** The search rows of a version; call inside the transaction that writes the packet. */

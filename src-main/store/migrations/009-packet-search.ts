@@ -16,7 +16,9 @@ CREATE TABLE packet_search (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX packet_search_by_packet ON packet_search (packet_id, version);
 CREATE INDEX packets_by_page ON packets (sealed_at DESC, packet_id DESC, version DESC);
-CREATE INDEX packet_state_by_state ON packet_state (state);
+-- Covering: a filter driven by state reaches sealed_at without reading the manifest.
+CREATE INDEX packets_by_key_time ON packets (packet_id, version, sealed_at);
+CREATE INDEX packet_state_by_state ON packet_state (state, packet_id, version);
 `;
 
 export const packetSearch: Migration = {
