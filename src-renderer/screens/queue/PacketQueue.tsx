@@ -317,7 +317,17 @@ export function PacketQueue({
                   <td>
                     <Deadline date={packet.deadline} status={deadlineOf(packet, !isLatest)} />
                   </td>
-                  <td className="sealed-cell">{hallTime(packet.sealedAt)}</td>
+                  <td className="sealed-cell">
+                    {/* Date and time each whole: the column breaks between them, never inside a date. */}
+                    {hallTime(packet.sealedAt)
+                      .split(' ')
+                      .map((part, index) => (
+                        <span key={index} className="nowrap">
+                          {index > 0 ? ' ' : ''}
+                          {part}
+                        </span>
+                      ))}
+                  </td>
                   <td className="documents-cell">
                     <ul className="plain-list">
                       {packet.documents.map((document) => (
