@@ -4,6 +4,7 @@ import { benchFoundation } from './foundation.ts';
 import { benchIdCard } from './idcard.ts';
 import { benchFuzz } from './fuzz.ts';
 import { benchIntake } from './intake.ts';
+import { benchQueue } from './queue.ts';
 import { benchRegions } from './regions.ts';
 import { benchSoak } from './soak.ts';
 import { printFigures } from './support.ts';
@@ -18,6 +19,7 @@ const areas: Record<string, () => Promise<void>> = {
   wizard: benchWizard,
   idcard: benchIdCard,
   fuzz: benchFuzz,
+  queue: benchQueue,
   regions: benchRegions,
 };
 const chosen = process.argv.slice(2).filter((a) => a in areas);

@@ -116,7 +116,7 @@ export async function openHall(options: {
       async payloadBytes(packetId) {
         const { packets } = await call<{ packets: Array<{ packetId: string; sync: { bytesTotal: number } | null }> }>(
           'packets.list',
-          { scope: 'all' },
+          { scope: 'all', limit: 200 },
         );
         return packets.find((p) => p.packetId === packetId)?.sync?.bytesTotal ?? 0;
       },

@@ -39,3 +39,21 @@ export const PacketSummary = SealedPacket.extend({
   deadlineStatus: DeadlineStatus,
 });
 export type PacketSummary = z.infer<typeof PacketSummary>;
+
+/**
+ * The queue's filters: today's, still open (未办结), needing the clerk (需人工处理), all.
+ * `packets.list` pages through one of them and counts each.
+ */
+export const QUEUE_FILTERS = ['today', 'open', 'attention', 'all'] as const;
+export const QueueFilter = z.enum(QUEUE_FILTERS);
+export type QueueFilter = z.infer<typeof QueueFilter>;
+export const QueueCounts = z.object({ today: z.number(), open: z.number(), attention: z.number(), all: z.number() });
+export type QueueCounts = z.infer<typeof QueueCounts>;
+
+/**
+ * Department decisions the clerk must act on (需人工处理) on a packet's latest version: a
+ * 补正 to take in (`correction_required`), a refusal and a result to hand to the applicant.
+ * They leave the list when a new version answers the 补正 or the department closes the
+ * packet. Besides these, a version the outbox holds for a person needs the clerk.
+ */
+export const CLERK_ATTENTION_STATES: readonly PacketState[] = ['correction_required', 'refused', 'approved'];

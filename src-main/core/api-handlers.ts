@@ -10,7 +10,8 @@ import type { EventLog } from '../recording/event-log.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { DutyBoardService } from '../packets/duty-board.ts';
 import type { MailingList } from '../packets/mailing-list.ts';
-import type { PacketStore } from '../packets/packet-store.ts';
+import { decodeCursor, encodeCursor, type PacketStore } from '../packets/packet-store.ts';
+import { DEFAULT_PAGE_SIZE } from '../api/contract/packets.ts';
 import type { HallSync } from './sync-wiring.ts';
 import type { AuthService, Session } from '../auth/auth-service.ts';
 import type { HealthBoard } from './health.ts';
@@ -140,9 +141,21 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       return {};
     },
     'drafts.supplement': ({ packetId }, ctx) => intake.supplement(clerk(ctx), packetId),
-    'packets.list': ({ scope }) => ({
-      packets: departmentDocuments.decorate(sync.queue.decorate(intake.listPackets(scope))),
-    }),
+    'packets.list': ({ scope, query, cursor, limit }) => {
+      const page = intake.listPackets({
+        filter: scope,
+        query: query ?? '',
+        after: cursor === undefined ? null : decodeCursor(cursor),
+        limit: limit ?? DEFAULT_PAGE_SIZE,
+        held: sync.queue.held(),
+      });
+      return {
+        packets: departmentDocuments.decorate(sync.queue.decorate(page.packets)),
+        nextCursor: page.next && encodeCursor(page.next),
+        counts: page.counts,
+      };
+    },
+    'packets.decision': ({ packetId, version }) => ({ decision: sync.queue.info(packetId, version)?.decision ?? null }),
     'documents.department': ({ packetId, version, cursor }) => departmentDocuments.render(packetId, version, cursor),
     'documents.get': async ({ sha256 }) => {
       const file = packets.hasFile(sha256);

@@ -154,7 +154,10 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     const auth = new AuthService(db, events, clock, config.security);
     const catalog = openCatalog(db, config, clock, events);
     const calendar = loadWorkingCalendar(join(assetsDir(), 'calendar'), config.calendar);
-    const packets = new PacketStore(db);
+    const packets = new PacketStore(db, keys.searchKey);
+    // Packets sealed before the search index existed are indexed once, here: its key is not the migration's.
+    const indexed = packets.indexMissing();
+    if (indexed > 0) logger.info({ indexed }, 'packets indexed for search');
     const sync = wireSync({
       db,
       blobs,

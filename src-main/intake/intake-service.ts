@@ -33,11 +33,11 @@ import {
 } from '../common/draft.ts';
 import { type NoticeRenderer, trackingOf } from './notices.ts';
 import { deadlineStatus } from '../common/deadline-status.ts';
-import type { PacketSummary, SealedPacket } from '../common/packets.ts';
+import type { PacketSummary, QueueCounts, SealedPacket } from '../common/packets.ts';
 import { travels } from '../common/manifest.ts';
 import type { StoredNotice } from '../packets/build-manifest.ts';
 import type { SealingOutbox } from '../packets/outbox.ts';
-import type { PacketStore } from '../packets/packet-store.ts';
+import type { PacketStore, PageCursor, PageQuery } from '../packets/packet-store.ts';
 import { isRecorded, recordBlob } from '../store/blob-records.ts';
 import { KeyedQueue } from '../common/one-at-a-time.ts';
 
@@ -488,14 +488,19 @@ export class IntakeService {
     return result;
   }
 
-  listPackets(scope: 'today' | 'all'): PacketSummary[] {
+  /** A page of the queue with each packet's deadline counted on the hall's calendar today. */
+  listPackets(query: Omit<PageQuery, 'todayFrom'>): { packets: PacketSummary[]; next: PageCursor | null; counts: QueueCounts } {
     const now = this.deps.clock.now();
-    const since = scope === 'today' ? startOfHallDay(now) : 0;
     const today = this.deps.calendar.localDate(now);
     const warning = this.deps.config.queue.deadlineWarningWorkingDays;
-    return this.packets
-      .list(since)
-      .map((packet) => ({ ...packet, deadlineStatus: deadlineStatus(packet, today, this.deps.calendar, warning) }));
+    const page = this.packets.page({ ...query, todayFrom: startOfHallDay(now) });
+    return {
+      ...page,
+      packets: page.packets.map((packet) => ({
+        ...packet,
+        deadlineStatus: deadlineStatus(packet, today, this.deps.calendar, warning),
+      })),
+    };
   }
 
   // ── internals ──────────────────────────────────────────────────────────────

@@ -7,11 +7,24 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../common/errors.ts';
 import { type Manifest, manifestHash, type NoticeKind, type SealedOutcome, travels } from '../common/manifest.ts';
-import { canMove, FINISHED_STATES, INITIAL_STATE, type PacketState } from '../common/packet-states.ts';
-import type { PacketSummary, SealedPacket } from '../common/packets.ts';
+import {
+  canMove,
+  FINISHED_STATES,
+  INITIAL_STATE,
+  PACKET_STATES,
+  SENDING_STATES,
+  type PacketState,
+} from '../common/packet-states.ts';
+import {
+  CLERK_ATTENTION_STATES,
+  type PacketSummary,
+  type QueueCounts,
+  type QueueFilter,
+  type SealedPacket,
+} from '../common/packets.ts';
 import { newTrackingCode } from '../common/tracking-code.ts';
 import { DOCUMENT_TITLES } from '../documents/model.ts';
-import type { Database } from '../store/database.ts';
+import type { Database, Statement } from '../store/database.ts';
 import {
   buildManifest,
   deadlineOf,
@@ -20,6 +33,7 @@ import {
   type NewPacket,
   postedOriginals,
 } from './build-manifest.ts';
+import { SearchTerms, type Searchable } from './packet-search.ts';
 
 const SERIES_CODE: Record<NoticeKind, string> = { receipt: 'SJ', acceptance: 'SL', correction: 'BZ', refusal: 'BY' };
 
@@ -63,12 +77,71 @@ export interface OpenPacket {
   originalsUnposted: boolean;
 }
 
+/** Where a page ends: the last row's place in the queue's order (newest first). */
+export interface PageCursor {
+  sealedAt: number;
+  packetId: string;
+  version: number;
+}
+
+export interface PageQuery {
+  filter: QueueFilter;
+  /** Epoch ms the hall's today began (the `today` filter). */
+  todayFrom: number;
+  /** Typed by the clerk: a name, an ID number, a document number or a 查询号; empty for none. */
+  query: string;
+  after: PageCursor | null;
+  limit: number;
+  /** Versions the outbox holds for a person (sync's, not this store's, knowledge). */
+  held: ReadonlyArray<{ packetId: string; version: number }>;
+}
+
+export interface Page {
+  packets: Array<Omit<PacketSummary, 'deadlineStatus'>>;
+  next: PageCursor | null;
+  /** How many packets each filter holds, with the same search. */
+  counts: QueueCounts;
+}
+
+const quoted = (states: Iterable<string>) => [...states].map((state) => `'${state}'`).join(', ');
+const OPEN_STATES = quoted(PACKET_STATES.filter((state) => !FINISHED_STATES.has(state)));
+const ATTENTION_STATES = quoted(CLERK_ATTENTION_STATES);
+const SENDING = quoted(SENDING_STATES);
+/** A later version replaces this one (a 补正 answered lives on in the new version). */
+const LATEST = 'NOT EXISTS (SELECT 1 FROM packets n WHERE n.packet_id = p.packet_id AND n.version > p.version)';
+// Each filter in a form the planner can drive by an index: the page order for all and
+// today, the state index for open and 需人工处理 (whose sending states are only the recent).
+const FILTERS: Record<QueueFilter, string> = {
+  all: '1',
+  today: 'p.sealed_at >= @todayFrom',
+  open: `s.state IN (${OPEN_STATES}) AND ${LATEST}`,
+  attention: `s.state IN (${ATTENTION_STATES}, ${SENDING}) AND ${LATEST} AND (s.state IN (${ATTENTION_STATES}) OR
+    (p.packet_id, p.version) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@held)))`,
+};
+/** Every sealed version has its state row (written in the sealing transaction): these filters count without it. */
+const STATELESS: ReadonlySet<QueueFilter> = new Set(['all', 'today']);
+/** A search's hits, small enough to drive the query: its terms, and every version of a packet by its 查询号. */
+const HITS = `SELECT packet_id, version FROM packet_search WHERE term IN (SELECT value FROM json_each(@terms))
+  UNION SELECT m.packet_id, m.version FROM tracking_codes c JOIN packets m USING (packet_id) WHERE c.code = @code`;
+const ROW_COLUMNS = `p.packet_id, p.version, p.item_code, p.outcome, p.applicant_name, p.manifest, p.manifest_hash,
+  p.sealed_at, p.deadline, s.state, s.reason, t.code AS tracking_code`;
+
 export class PacketStore {
-  /** `random`: n → n random bytes (tests may fix it); the OS's CSPRNG by default. */
+  private readonly terms: SearchTerms;
+  /** The queue's statements, compiled once: a page runs five, several times a minute. */
+  private readonly statements = new Map<string, Statement>();
+
+  /**
+   * `searchKey`: keys the search index (store/keys.ts); `random`: n → n random bytes
+   * (tests may fix it), the OS's CSPRNG by default.
+   */
   constructor(
     private readonly db: Database,
+    searchKey: Buffer,
     private readonly random: (n: number) => Uint8Array = randomBytes,
-  ) {}
+  ) {
+    this.terms = new SearchTerms(searchKey);
+  }
 
   /**
    * The packet's 查询号, reserved on first call: every version of a packet shares it, and
@@ -152,6 +225,7 @@ export class PacketStore {
         notice.size,
       );
     }
+    this.index(input.packetId, input.version, manifest);
     const state = INITIAL_STATE[review.outcome];
     this.moveTo(input.packetId, input.version, state, null, input.sealedAt);
     // A packet that travels with originals to post goes on the mailing list (mailing-list.ts).
@@ -260,34 +334,92 @@ export class PacketStore {
     return row && { name: row.name, mediaType: row.media_type };
   }
 
-  list(sealedSince: number): Array<Omit<PacketSummary, 'deadlineStatus'>> {
-    const rows = this.db
-      .prepare<[number], PacketRow>(
-        `SELECT p.packet_id, p.version, p.item_code, p.outcome, p.applicant_name, p.manifest, p.manifest_hash,
-                p.sealed_at, p.deadline, s.state, s.reason, t.code AS tracking_code
-         FROM packets p JOIN packet_state s USING (packet_id, version)
+  /**
+   * One page of the queue, newest first, after `after` (keyset paging: a deep page costs
+   * what the first does), with the count of every filter under the same search.
+   */
+  page(query: PageQuery): Page {
+    const search = this.terms.query(query.query);
+    const searching = query.query.trim() !== '';
+    const params = {
+      todayFrom: query.todayFrom,
+      held: JSON.stringify(query.held.map((h) => [h.packetId, h.version])),
+      terms: JSON.stringify(search.terms),
+      code: search.trackingCode,
+      ...(query.after ? { afterAt: query.after.sealedAt, afterId: query.after.packetId, afterVersion: query.after.version } : {}),
+      limit: query.limit + 1,
+    };
+    // A search drives from its hits; without one the filter's index does.
+    // CROSS JOIN fixes the order (SQLite keeps its left side outer): the hits, a handful,
+    // lead even where no ANALYZE has told the planner how few they are.
+    const from = (filter: QueueFilter, joins: string) =>
+      `${searching ? `(${HITS}) h CROSS JOIN packets p USING (packet_id, version)` : 'packets p'} ${joins}
+       WHERE ${FILTERS[filter]}`;
+    const STATE = `${searching ? 'CROSS ' : ''}JOIN packet_state s USING (packet_id, version)`;
+    // The page's keys first (indexes only), then its rows: a filter driven by state sorts
+    // its candidates by time without reading a manifest it will not show.
+    const keys = this.cached<typeof params, { packet_id: string; version: number; sealed_at: number }>(
+      `SELECT p.packet_id, p.version, p.sealed_at FROM ${from(query.filter, STATE)}
+         ${query.after ? 'AND (p.sealed_at, p.packet_id, p.version) < (@afterAt, @afterId, @afterVersion)' : ''}
+       ORDER BY p.sealed_at DESC, p.packet_id DESC, p.version DESC LIMIT @limit`,
+    ).all(params);
+    const byKey = new Map(
+      this.cached<{ keys: string }, PacketRow>(
+        `SELECT ${ROW_COLUMNS} FROM packets p JOIN packet_state s USING (packet_id, version)
          LEFT JOIN tracking_codes t USING (packet_id)
-         WHERE p.sealed_at >= ? ORDER BY p.sealed_at DESC`,
+         WHERE (p.packet_id, p.version) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@keys))`,
       )
-      .all(sealedSince);
-    return rows.map((row) => {
-      const manifest = JSON.parse(row.manifest) as Manifest;
-      return {
-        packetId: row.packet_id,
-        version: row.version,
-        outcome: manifest.review.outcome,
-        state: row.state,
-        reason: row.reason,
-        manifestHash: row.manifest_hash,
-        deadline: row.deadline,
-        trackingCode: row.tracking_code,
-        itemCode: row.item_code,
-        itemName: manifest.itemName,
-        applicantName: row.applicant_name,
-        sealedAt: row.sealed_at,
-        documents: manifest.documents.map((d) => ({ ...d, title: DOCUMENT_TITLES[d.kind] })),
-      };
-    });
+        .all({ keys: JSON.stringify(keys.map((k) => [k.packet_id, k.version])) })
+        .map((row) => [`${row.packet_id}#${row.version}`, row]),
+    );
+    const rows = keys.map((k) => byKey.get(`${k.packet_id}#${k.version}`)!);
+    const more = rows.length > query.limit;
+    const shown = more ? rows.slice(0, query.limit) : rows;
+    const last = shown.at(-1);
+    const counts = {} as QueueCounts;
+    for (const filter of Object.keys(FILTERS) as QueueFilter[]) {
+      const { n } = this.cached<typeof params, { n: number }>(
+        `SELECT count(*) AS n FROM ${from(filter, STATELESS.has(filter) ? '' : STATE)}`,
+      ).get(params)!;
+      counts[filter] = n;
+    }
+    return {
+      packets: shown.map(summaryOf),
+      next: more && last ? { sealedAt: last.sealed_at, packetId: last.packet_id, version: last.version } : null,
+      counts,
+    };
+  }
+
+  private cached<P extends object, R>(sql: string): Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as Statement<P, R>;
+  }
+
+  /** The search rows of a version; call inside the transaction that writes the packet. */
+  private index(packetId: string, version: number, manifest: Manifest): void {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO packet_search (term, packet_id, version) VALUES (?, ?, ?)');
+    for (const term of this.terms.of(searchableOf(manifest))) insert.run(term, packetId, version);
+  }
+
+  /**
+   * Indexes versions sealed before the search index existed (its key is not the
+   * migration's to hold). Every sealed version has a receipt, so an indexed one has a row.
+   */
+  indexMissing(): number {
+    const missing = this.db
+      .prepare<[], { packet_id: string; version: number; manifest: string }>(
+        `SELECT p.packet_id, p.version, p.manifest FROM packets p
+         WHERE NOT EXISTS (SELECT 1 FROM packet_search x WHERE x.packet_id = p.packet_id AND x.version = p.version)`,
+      )
+      .all();
+    this.db.transaction(() => {
+      for (const row of missing) this.index(row.packet_id, row.version, JSON.parse(row.manifest) as Manifest);
+    })();
+    return missing.length;
   }
 
   /**
@@ -343,7 +475,61 @@ export class PacketStore {
   }
 }
 
+function summaryOf(row: PacketRow): Omit<PacketSummary, 'deadlineStatus'> {
+  const manifest = JSON.parse(row.manifest) as Manifest;
+  return {
+    packetId: row.packet_id,
+    version: row.version,
+    // The column keeps the old codes (`accept`: travels); the manifest names the outcome.
+    outcome: manifest.review.outcome,
+    state: row.state,
+    reason: row.reason,
+    manifestHash: row.manifest_hash,
+    deadline: row.deadline,
+    trackingCode: row.tracking_code,
+    itemCode: row.item_code,
+    itemName: manifest.itemName,
+    applicantName: row.applicant_name,
+    sealedAt: row.sealed_at,
+    documents: manifest.documents.map((d) => ({ ...d, title: DOCUMENT_TITLES[d.kind] })),
+  };
+}
+
+/** Whom and what a packet is found by: applicant, agent and company, and its document numbers. */
+function searchableOf(manifest: Manifest): Searchable {
+  const people = [manifest.applicant, manifest.agent].filter((person) => person !== undefined);
+  return {
+    names: [...people.map((person) => person.name), ...(manifest.company ? [manifest.company.name] : [])],
+    idNumbers: [...people.map((person) => person.idNumber), ...(manifest.company ? [manifest.company.creditCode] : [])],
+    documentNumbers: manifest.documents.map((document) => document.number),
+  };
+}
+
 /** `{hall}-{window}-{kind code}-{year}-{000001}`: at most 64 + 64 + 2 + 4 + 7 + 4 characters (MAX_DOCUMENT_NUMBER). */
 export function documentNumber(hallId: string, windowId: string, code: string, year: string, seq: number): string {
   return `${hallId}-${windowId}-${code}-${year}-${String(seq).padStart(6, '0')}`;
+}
+
+/** The cursor as the contract carries it: opaque to the UI, checked when it comes back. */
+export function encodeCursor(cursor: PageCursor): string {
+  return Buffer.from(JSON.stringify([cursor.sealedAt, cursor.packetId, cursor.version])).toString('base64url');
+}
+
+export function decodeCursor(text: string): PageCursor {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    value = undefined;
+  }
+  if (
+    Array.isArray(value) &&
+    value.length === 3 &&
+    Number.isSafeInteger(value[0]) &&
+    typeof value[1] === 'string' &&
+    Number.isSafeInteger(value[2])
+  ) {
+    return { sealedAt: value[0] as number, packetId: value[1], version: value[2] as number };
+  }
+  throw new AppError('request.invalidInput', 'packets.list: the cursor is not one this core gave', { fields: 'cursor' });
 }

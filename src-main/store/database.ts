@@ -11,6 +11,7 @@ import { migrations as appMigrations } from './migrations/index.ts';
 import type { Migration } from './migrations/migration.ts';
 
 export type Database = BetterSqlite3.Database;
+export type Statement<P extends unknown[] | object = unknown[], R = unknown> = BetterSqlite3.Statement<P, R>;
 
 export type { Migration } from './migrations/migration.ts';
 

@@ -14,6 +14,8 @@ export interface StoreKeys {
   evidenceKey: Buffer;
   /** Encrypts the demo profile's embedded department inbox (its database and stored uploads). */
   demoInboxKey: Buffer;
+  /** Keys the queue's search index (HMAC of names and ID numbers), see packets/packet-search.ts. */
+  searchKey: Buffer;
 }
 
 export function deriveStoreKeys(masterKey: Buffer): StoreKeys {
@@ -25,6 +27,7 @@ export function deriveStoreKeys(masterKey: Buffer): StoreKeys {
     blobKey: derive(masterKey, 'tongban/blob/v1'),
     evidenceKey: derive(masterKey, 'tongban/evidence/v1'),
     demoInboxKey: derive(masterKey, 'tongban/demo-inbox/v1'),
+    searchKey: derive(masterKey, 'tongban/search/v1'),
   };
 }
 

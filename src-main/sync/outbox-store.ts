@@ -301,6 +301,15 @@ export class OutboxStore {
     return out;
   }
 
+  /** Versions held for a person (blocked, not yet delivered): few, so the queue can name them. */
+  heldForPerson(): Array<{ packetId: string; version: number }> {
+    return this.db
+      .prepare<[], { packetId: string; version: number }>(
+        `SELECT packet_id AS packetId, version FROM outbox_packets WHERE blocked = 1 AND step != 'done'`,
+      )
+      .all();
+  }
+
   /** Counts for the queue header and health. */
   counts(): { waiting: number; blocked: number; retrying: number } {
     const row = this.db

@@ -23,6 +23,11 @@ export class QueueView {
     return this.decorate([{ packetId, version }])[0]?.sync ?? undefined;
   }
 
+  /** Packet versions the outbox holds for a person (需人工处理), for the queue's filter. */
+  held(): Array<{ packetId: string; version: number }> {
+    return this.deps.store.heldForPerson();
+  }
+
   /** Adds the sync view to packets of the queue. */
   decorate<T extends { packetId: string; version: number }>(packets: T[]): Array<T & { sync: PacketSync | null }> {
     const rows = this.deps.store.syncRows(packets);

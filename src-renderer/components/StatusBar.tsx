@@ -31,10 +31,14 @@ export function useHealth(): HealthEntry[] | null {
   return entries;
 }
 
-export function StatusBar() {
+/** `alert`: work waiting for the user (packets that need the clerk), shown first and announced. */
+export function StatusBar({ alert }: { alert?: string | undefined } = {}) {
   const entries = useHealth();
   return (
     <footer className="status-bar" aria-label={t('health.title')}>
+      <span role="status" className={alert ? 'status-alert' : 'visually-hidden'}>
+        {alert ?? ''}
+      </span>
       {entries && entries.length === 0 && <span className="status-bar-none">{t('health.none')}</span>}
       <ul>
         {entries?.map((entry) => {

@@ -10,6 +10,7 @@ import { DeploymentArea } from './DeploymentArea.tsx';
 import { MailingList } from './MailingList.tsx';
 import { SupervisionArea } from './SupervisionArea.tsx';
 import { UserManagement } from './UserManagement.tsx';
+import { useAttentionCount } from './queue/use-attention.ts';
 
 export type AreaId = 'queue' | 'mailing' | 'supervision' | 'deployment' | 'users';
 
@@ -36,6 +37,8 @@ export function Shell({ info, user, idleLockMinutes, locked, onLock, onSignOut }
   const focusHeading = useRef(false);
 
   useIdleLock(idleLockMinutes, !locked, onLock);
+  // Decisions and held packets that need the clerk: an alert wherever the clerk is working.
+  const attention = useAttentionCount(areas.includes('queue'), locked);
 
   useEffect(() => {
     if (locked) return;
@@ -91,6 +94,15 @@ export function Shell({ info, user, idleLockMinutes, locked, onLock, onSignOut }
                   onClick={() => setArea(id)}
                 >
                   {t(`areas.${id}`)}
+                  {id === 'queue' && attention !== null && attention > 0 && (
+                    <span
+                      className="count count-alert"
+                      data-testid="attention-badge"
+                      title={t('queue.attention.alert', { count: attention })}
+                    >
+                      {attention}
+                    </span>
+                  )}
                   <kbd aria-hidden="true">Alt+{index + 1}</kbd>
                 </button>
               </li>
@@ -105,7 +117,9 @@ export function Shell({ info, user, idleLockMinutes, locked, onLock, onSignOut }
           {area === 'users' && <UserManagement currentUserId={user.id} />}
         </main>
       </div>
-      <StatusBar />
+      <StatusBar
+        alert={attention !== null && attention > 0 ? t('queue.attention.alert', { count: attention }) : undefined}
+      />
     </div>
   );
 }

@@ -15,6 +15,8 @@ import {
 } from '../../src-main/api/wire.ts';
 import type { Transport } from '../../src-renderer/api/client.ts';
 import { FakeIntake } from './fake-intake.ts';
+import { fakeQueuePage } from './fake-queue.ts';
+import { startOfHallDay } from '../../src-main/common/hall-time.ts';
 import type { CardDeskState } from '../../src-main/api/contract/devices.ts';
 import { personFromCard } from '../../src-main/common/application.ts';
 import { checkCard } from '../../src-main/common/review/card-checks.ts';
@@ -84,11 +86,13 @@ export class FakeCore {
   private nextReadId = 1;
 
   readonly transport: Transport;
+  private readonly now: () => number;
 
   constructor(options: FakeCoreOptions = {}) {
     this.idleLockMinutes = options.idleLockMinutes ?? 10;
     this.health = options.health ?? { entries: [] };
     const now = options.now ?? (() => INTAKE_NOW);
+    this.now = now;
     this.intake = new FakeIntake(now);
     this.sync = new FakeSync(this.intake, now, (name, payload) => this.emit(name, payload), options.sync);
     for (const user of options.users ?? []) this.addUser(user);
@@ -307,8 +311,9 @@ export class FakeCore {
       ...intake,
       // As the core: the queue's packets carry their sync view.
       'packets.list': async (input, ctx) => {
-        const { packets } = await intake['packets.list'](input, ctx);
-        return { packets: this.sync.decorate(packets) };
+        const { packets } = await intake['packets.list']({ scope: 'all', limit: 200 }, ctx);
+        const withIds = this.sync.decorate(packets).map((packet) => ({ ...packet, idNumbers: this.intake.idNumbersOf(packet.packetId, packet.version) }));
+        return fakeQueuePage(withIds, input, startOfHallDay(this.now()));
       },
       ...this.sync.handlers(),
       'duties.board': () => this.dutyBoard,
@@ -327,6 +332,9 @@ export class FakeCore {
         });
         return entry;
       },
+      'packets.decision': ({ packetId, version }) => ({
+        decision: this.sync.decorate([{ packetId, version }])[0]?.sync?.decision ?? null,
+      }),
       'eventLog.verify': (input) => ({ ok: true, stream: input.stream, count: 0, headHash: '' }),
       'idCard.state': () => this.cards,
       'drafts.useIdCard': async ({ id, who, readId }, ctx) => {

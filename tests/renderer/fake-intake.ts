@@ -305,10 +305,13 @@ export class FakeIntake {
         return {};
       },
       'drafts.supplement': ({ packetId }) => this.supplement(clerk(), packetId),
+      // Every packet of the scope, newest first; the fake core pages and searches them (fake-queue.ts).
       'packets.list': ({ scope }) => {
         const since = scope === 'today' ? startOfHallDay(this.now()) : 0;
         const today = calendar.localDate(this.now());
         return {
+          nextCursor: null,
+          counts: { today: 0, open: 0, attention: 0, all: this.packets.length },
           packets: this.packets
             .filter((p) => p.sealedAt >= since)
             .sort((a, b) => b.sealedAt - a.sealedAt)
@@ -331,6 +334,13 @@ export class FakeIntake {
         name: `department-${cursor}.pdf`,
       }),
     };
+  }
+
+  /** The ID numbers a packet is found by: applicant's and agent's. */
+  idNumbersOf(packetId: string, version: number): string[] {
+    const packet = this.packets.find((p) => p.packetId === packetId && p.version === version);
+    if (!packet) return [];
+    return [packet.draftState.applicant.idNumber, ...(packet.draftState.agent ? [packet.draftState.agent.idNumber] : [])];
   }
 
   item(code: string): ServiceItem {

@@ -6,7 +6,10 @@ import {
   deadlineOf,
   formatBytes,
   nextSample,
-  packetsOf,
+  isOpen,
+  latestVersions,
+  needsClerk,
+  needsPerson,
   secondsLeft,
   travelState,
 } from '../../src-renderer/screens/queue/queue-model.ts';
@@ -87,9 +90,14 @@ describe('travel state and filters', () => {
       packet('approved', { packetId: id(5) }),
       packet('blocked', { packetId: id(6), sync: { ...SYNC, blocked: true } }),
     ];
-    expect(packetsOf('open', all).map((p) => `${p.packetId.slice(-1)}v${p.version}`)).toEqual(['4v2', '5v1', '6v1']);
-    expect(packetsOf('blocked', all).map((p) => p.packetId.slice(-1))).toEqual(['6']);
-    expect(packetsOf('today', all)).toHaveLength(all.length);
+    const latest = latestVersions(all);
+    expect(all.filter((p) => isOpen(p, latest)).map((p) => `${p.packetId.slice(-1)}v${p.version}`)).toEqual(['4v2', '5v1', '6v1']);
+    expect(all.filter(needsPerson).map((p) => p.packetId.slice(-1))).toEqual(['6']);
+    // 需人工处理 also holds the department's refusal and result to hand over, on the latest version.
+    const clerk = all.filter((p) => needsClerk(p, latest.get(p.packetId) === p.version));
+    expect(clerk.map((p) => p.packetId.slice(-1))).toEqual(['2', '5', '6']);
+    expect(needsClerk(packet('correction_required', { packetId: id(7) }), true)).toBe(true);
+    expect(needsClerk(packet('correction_required', { packetId: id(7) }), false)).toBe(false);
   });
 });
 

@@ -72,7 +72,7 @@ export type { DeadlineStatus } from '../../common/deadline-status.ts';
 export type { DraftView } from '../../common/draft.ts';
 export type { ChainVerification } from '../../common/event-chain.ts';
 export type { HealthEntry, HealthSnapshot, HealthState } from '../../common/health.ts';
-export type { PacketSummary, SealedPacket } from '../../common/packets.ts';
+export type { PacketSummary, QueueCounts, QueueFilter, SealedPacket } from '../../common/packets.ts';
 export type { ReviewResult } from '../../common/review/review.ts';
 export type { EnrolmentInfo, PacketStateChange, PacketSync, SyncStatus, UploadProgress } from '../../common/sync.ts';
 export type { Role, SessionInfo, UserSummary } from '../../common/users.ts';

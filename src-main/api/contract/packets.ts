@@ -1,11 +1,11 @@
 // Sealed packets: the queue (with each packet's way to the department) and their documents.
 import { z } from 'zod';
 import { CalendarDateSchema } from '../../common/dates.ts';
+import { DepartmentDocumentRef } from '../../common/department-documents.ts';
 import { DutyBoard } from '../../common/duty-board.ts';
 import { MailingEntry } from '../../common/mailing.ts';
-import { DepartmentDocumentRef } from '../../common/department-documents.ts';
-import { PacketSummary } from '../../common/packets.ts';
-import { PacketSync } from '../../common/sync.ts';
+import { PacketSummary, QueueCounts, QueueFilter } from '../../common/packets.ts';
+import { Decision, PacketSync } from '../../common/sync.ts';
 import { FileContent, method, Sha256 } from './method.ts';
 
 /** A packet of the queue with its sync view (the core always sets `sync`, null when it does not travel). */
@@ -16,12 +16,39 @@ export const QueuedPacket = PacketSummary.extend({
 });
 export type QueuedPacket = z.infer<typeof QueuedPacket>;
 
+/** At most this many packets a page. */
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+/** A search is a name, an ID number, a document number or a 查询号: never longer than this. */
+export const MAX_QUEUE_QUERY = 160;
+
 export const packetMethods = {
+  /**
+   * One page of the queue, newest first. `scope` is the filter; `query` searches by name,
+   * ID number, document number or 查询号 (any case, dashes optional) within it; `cursor`
+   * is the `nextCursor` of the page before. `counts` are every filter's, with the search.
+   */
   'packets.list': method({
     access: ['clerk', 'supervisor'],
     background: true,
-    input: z.object({ scope: z.enum(['today', 'all']) }).strict(),
-    output: z.object({ packets: z.array(QueuedPacket) }),
+    input: z
+      .object({
+        scope: QueueFilter,
+        query: z.string().max(MAX_QUEUE_QUERY).optional(),
+        cursor: z.string().max(400).optional(),
+        limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+      })
+      .strict(),
+    output: z.object({ packets: z.array(QueuedPacket), nextCursor: z.string().nullable(), counts: QueueCounts }),
+  }),
+  /**
+   * The department's latest word on a packet version (its reason, what to correct), or
+   * null: shown at the top of a 补正续办 draft, so the clerk sees what was asked for.
+   */
+  'packets.decision': method({
+    access: ['clerk', 'supervisor'],
+    input: z.object({ packetId: z.string().max(64), version: z.number().int().min(1) }).strict(),
+    output: z.object({ decision: Decision.nullable() }),
   }),
   'documents.get': method({
     access: ['clerk', 'supervisor'],

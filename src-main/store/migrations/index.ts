@@ -8,7 +8,20 @@ import { packetStates } from './005-packet-states.ts';
 import { hallProfile } from './006-hall-profile.ts';
 import { sealedHeads } from './007-sealed-heads.ts';
 import { trackingCodes } from './008-tracking-codes.ts';
-import { originalPostings } from './009-original-postings.ts';
-import { dutyWarnings } from './010-duty-warnings.ts';
+import { packetSearch } from './009-packet-search.ts';
+import { originalPostings } from './010-original-postings.ts';
+import { dutyWarnings } from './011-duty-warnings.ts';
 
-export const migrations: Migration[] = [initial, catalog, intake, sync, packetStates, hallProfile, sealedHeads, trackingCodes, originalPostings, dutyWarnings];
+export const migrations: Migration[] = [
+  initial,
+  catalog,
+  intake,
+  sync,
+  packetStates,
+  hallProfile,
+  sealedHeads,
+  trackingCodes,
+  packetSearch,
+  originalPostings,
+  dutyWarnings,
+];

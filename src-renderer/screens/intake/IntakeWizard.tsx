@@ -34,6 +34,7 @@ import { useCardDesk } from './use-card-desk.ts';
 import { REVIEW_SHORTCUT, type ReviewCommands, SEAL_SHORTCUT, stepOfKey, stepShortcut } from './shortcuts.ts';
 import { isEmptyPerson, stepAfter } from './wizard-model.ts';
 import { stepProblems } from './checks.ts';
+import { SupplementRequest } from './SupplementRequest.tsx';
 
 const FIELD_SELECTOR =
   'input:not([type="hidden"]):not([type="file"]):not(:disabled), select:not(:disabled), textarea:not(:disabled)';
@@ -379,11 +380,7 @@ function DraftEditor({
   return (
     <section className="area intake" aria-labelledby="intake-title">
       {heading}
-      {draft.previous && (
-        <p className="notice notice-info">
-          {t('intake.supplementBanner', { packetId: draft.previous.packetId, version: draft.previous.version })}
-        </p>
-      )}
+      {draft.previous && <SupplementRequest previous={draft.previous} />}
       <nav className="step-bar" aria-label={t('intake.stepNav')}>
         <ol>
           {WIZARD_STEPS.map((id, i) => (

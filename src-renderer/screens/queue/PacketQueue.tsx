@@ -1,10 +1,21 @@
 // Sealed packets on their way to the approving department: today's, all still open
-// (未办结), or those held for a person (需人工处理). Each row says where the packet
+// (未办结), those that need the clerk (需人工处理: held for a person, or a department
+// decision to act on), or all, each with its count; a search by name, ID number,
+// document number or 查询号 within the filter; keyset pages. Each row says where the packet
 // is in Chinese, with upload progress and time left, the department's reference and
 // decision, how near its deadline is, and what to do when it is held. Whether sending
 // is paused is shown to all; a held or waiting packet can be retried at once. The list
 // follows the core's events without taking the keyboard focus away.
-import { useEffect, useId, useLayoutEffect, useRef, useState, type FocusEvent, type RefObject } from 'react';
+import {
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type FocusEvent,
+  type FormEvent,
+  type RefObject,
+} from 'react';
 import type { FileContent, PacketSync, QueuedPacket, Role } from '../../../src-main/api/contract/index.ts';
 import { methods, roleMayCall } from '../../../src-main/api/contract/index.ts';
 import { useApi } from '../../app/api-context.tsx';
@@ -14,14 +25,16 @@ import { useAction } from '../../app/use-action.ts';
 import { DocumentItem, documentTitle, type IssuedDocument } from '../../components/FileView.tsx';
 import { EmptyState, ErrorNotice, StatusNotice } from '../../components/Notice.tsx';
 import { errorMessage, t, tryT } from '../../../src-main/common/i18n/index.ts';
+import { QUEUE_FILTERS } from '../../../src-main/common/packets.ts';
+import { DEFAULT_PAGE_SIZE, MAX_QUEUE_QUERY } from '../../../src-main/api/contract/packets.ts';
 import {
   canRetry,
   deadlineOf,
   formatBytes,
   isUploading,
   latestVersions,
+  needsClerk,
   packetKey,
-  packetsOf,
   percentOf,
   secondsLeft,
   travelState,
@@ -32,20 +45,22 @@ import {
 import { SyncBar } from './SyncBar.tsx';
 import { useHallToday, useQueue } from './use-queue.ts';
 
-const SCOPES: readonly QueueScope[] = ['today', 'open', 'blocked'];
+const SCOPES: readonly QueueScope[] = QUEUE_FILTERS;
 /** "报送已暂停" is worth saying on a row still being sent; a held row says why it is held instead. */
 const pausedMatters = (state: PacketState) => isSendingState(state) && state !== 'blocked';
 
-const TITLES: Record<QueueScope, 'queue.packetsTitle' | 'queue.openTitle' | 'queue.blockedTitle'> = {
+const TITLES = {
   today: 'queue.packetsTitle',
   open: 'queue.openTitle',
-  blocked: 'queue.blockedTitle',
-};
-const EMPTY: Record<QueueScope, 'queue.packetsEmpty' | 'queue.openEmpty' | 'queue.blockedEmpty'> = {
+  attention: 'queue.attentionTitle',
+  all: 'queue.allTitle',
+} as const satisfies Record<QueueScope, string>;
+const EMPTY = {
   today: 'queue.packetsEmpty',
   open: 'queue.openEmpty',
-  blocked: 'queue.blockedEmpty',
-};
+  attention: 'queue.attentionEmpty',
+  all: 'queue.allEmpty',
+} as const satisfies Record<QueueScope, string>;
 
 export function stateLabel(state: string): string {
   return tryT(`packetStates.${state}`) ?? state;
@@ -72,7 +87,13 @@ export function PacketQueue({
 }) {
   const api = useApi();
   const [scope, setScope] = useState<QueueScope>('today');
-  const queue = useQueue(scope, locked);
+  // The search asked (on Enter) and the text being typed; the cursors of the pages before this one.
+  const [query, setQuery] = useState('');
+  const [typed, setTyped] = useState('');
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const cursor = cursors.at(-1);
+  const queue = useQueue({ scope, query, cursor }, locked);
+  const searchId = useId();
   const today = useHallToday();
   // One action per button: 'pause' for the sync bar, the packet's key for its retry.
   const action = useAction();
@@ -95,10 +116,48 @@ export function PacketQueue({
   }, [today, refresh]);
 
   const status = queue.status;
-  const all = queue.packets;
-  const packets = all ? packetsOf(scope, all) : null;
+  const packets = queue.packets;
+  const counts = queue.counts;
   // Only a packet's latest version can be resubmitted, and only it still has a deadline.
-  const latest = latestVersions(all ?? []);
+  // A page may hold an older version without its successor (on another page): the core's
+  // filters already know, and a version counts as latest unless a later one is in view.
+  const latest = latestVersions(packets ?? []);
+
+  function choose(next: QueueScope) {
+    setScope(next);
+    setCursors([undefined]);
+  }
+
+  function search(event: FormEvent) {
+    event.preventDefault();
+    setQuery(typed.trim());
+    setCursors([undefined]);
+  }
+
+  function clearSearch() {
+    setTyped('');
+    setQuery('');
+    setCursors([undefined]);
+  }
+
+  const pageNumber = cursors.length;
+  // aria-disabled, not disabled: a button that turns disabled loses the keyboard focus, and
+  // the clerk paging with Enter would land on the page's body.
+  const canNext = !queue.loading && queue.nextCursor !== null;
+  const canPrevious = !queue.loading && pageNumber > 1;
+  const nextPage = () => {
+    if (canNext && queue.nextCursor) setCursors([...cursors, queue.nextCursor]);
+  };
+  const previousPage = () => {
+    if (canPrevious) setCursors(cursors.slice(0, -1));
+  };
+  // Found elsewhere: a search with nothing in this filter names the filters that have some.
+  const elsewhere =
+    query && counts && counts[scope] === 0
+      ? SCOPES.filter((each) => each !== scope && counts[each] > 0)
+          .map((each) => `${t(`queue.scope.${each}`)} ${t('queue.scope.count', { count: counts[each] })}`)
+          .join('，')
+      : '';
 
   // Pausing is the lead's call (the contract says who); a clerk sees the state, not the switch.
   const mayPause = roleMayCall(methods['sync.pause'].access, role);
@@ -139,7 +198,7 @@ export function PacketQueue({
     })),
   ]);
   const documentShown = documents.find((d) => d.sha256 === shownDocument);
-  const showWelcome = scope === 'today' && noDrafts && packets?.length === 0;
+  const showWelcome = scope === 'today' && !query && noDrafts && packets?.length === 0;
 
   return (
     <div className="panel packet-queue" ref={panelRef} onFocus={keepFocus.onFocus} onBlur={keepFocus.onBlur}>
@@ -147,38 +206,78 @@ export function PacketQueue({
         <SyncBar status={status} acting={action.busyWith('pause')} onToggle={mayPause ? togglePause : undefined} />
       )}
 
-      <fieldset className="scope-switch">
-        <legend>{t('queue.scope.legend')}</legend>
-        {SCOPES.map((each) => (
-          <span key={each} className="scope-choice">
-            <label className="radio">
-              <input
-                type="radio"
-                name={scopeName}
-                value={each}
-                checked={scope === each}
-                onChange={() => setScope(each)}
-                aria-describedby={each === 'blocked' && status ? `${scopeName}-blocked` : undefined}
-              />
-              {t(`queue.scope.${each}`)}
-            </label>
-            {each === 'blocked' && status && (
-              <span id={`${scopeName}-blocked`} className={`count${status.blocked > 0 ? ' count-alert' : ''}`}>
-                {t('queue.scope.blockedCount', { count: status.blocked })}
-              </span>
-            )}
+      <div className="queue-controls">
+        <fieldset className="scope-switch">
+          <legend>{t('queue.scope.legend')}</legend>
+          {SCOPES.map((each) => (
+            <span key={each} className="scope-choice">
+              <label className="radio">
+                <input
+                  type="radio"
+                  name={scopeName}
+                  value={each}
+                  checked={scope === each}
+                  onChange={() => choose(each)}
+                  aria-describedby={counts ? `${scopeName}-${each}` : undefined}
+                />
+                {t(`queue.scope.${each}`)}
+              </label>
+              {counts && (
+                <span
+                  id={`${scopeName}-${each}`}
+                  data-count={each}
+                  className={`count${each === 'attention' && counts.attention > 0 ? ' count-alert' : ''}`}
+                >
+                  {t('queue.scope.count', { count: counts[each] })}
+                </span>
+              )}
+            </span>
+          ))}
+        </fieldset>
+        <form role="search" className="queue-search" onSubmit={search} aria-label={t('queue.search.label')}>
+          <label htmlFor={searchId} className="visually-hidden">
+            {t('queue.search.label')}
+          </label>
+          <input
+            id={searchId}
+            type="search"
+            value={typed}
+            maxLength={MAX_QUEUE_QUERY}
+            placeholder={t('queue.search.placeholder')}
+            aria-describedby={`${searchId}-hint`}
+            onChange={(event) => setTyped(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape' && (typed || query)) {
+                event.preventDefault();
+                clearSearch();
+              }
+            }}
+          />
+          <button type="submit">{t('queue.search.submit')}</button>
+          {query && (
+            <button type="button" onClick={clearSearch}>
+              {t('queue.search.clear')}
+            </button>
+          )}
+          <span id={`${searchId}-hint`} className="visually-hidden">
+            {t('queue.search.hint')}
           </span>
-        ))}
-      </fieldset>
+        </form>
+      </div>
 
       <h3 id="queue-packets" tabIndex={-1}>
-        {t(TITLES[scope])}
+        {query ? t('queue.search.title', { query, scope: t(`queue.scope.${scope}`) }) : t(TITLES[scope])}
       </h3>
       <ErrorNotice message={queue.error ?? action.error} />
       {notice && <StatusNotice message={notice} />}
       {!packets && !queue.error && <p className="muted">{t('queue.loading')}</p>}
       {showWelcome && <EmptyState title={t('queue.empty')} hint={t('queue.emptyHint')} />}
-      {packets && packets.length === 0 && !showWelcome && <p className="muted">{t(EMPTY[scope])}</p>}
+      {packets && packets.length === 0 && !showWelcome && (
+        <p className="muted">
+          {query ? t('queue.search.empty', { query, scope: t(`queue.scope.${scope}`) }) : t(EMPTY[scope])}
+        </p>
+      )}
+      {elsewhere && <p>{t('queue.search.elsewhere', { where: elsewhere })}</p>}
 
       {packets && packets.length > 0 && (
         <table className="table packet-table" aria-labelledby="queue-packets">
@@ -201,12 +300,14 @@ export function PacketQueue({
               const isLatest = latest.get(packet.packetId) === packet.version;
               const supplementable =
                 isLatest && (packet.outcome === 'correction' || packet.state === 'correction_required');
+              const attention = needsClerk(packet, isLatest);
               return (
                 <tr
                   key={key}
                   data-row-key={key}
                   data-state={state}
-                  className={state === 'blocked' ? 'row-blocked' : undefined}
+                  data-attention={attention || undefined}
+                  className={state === 'blocked' ? 'row-blocked' : attention ? 'row-attention' : undefined}
                 >
                   <th scope="row" tabIndex={-1}>
                     {packet.itemName}
@@ -227,6 +328,7 @@ export function PacketQueue({
                   <td className="travel-cell">
                     <TravelState
                       packet={packet}
+                      attention={attention}
                       state={state}
                       paused={status?.paused ?? false}
                       sample={queue.progress.get(key)}
@@ -235,7 +337,17 @@ export function PacketQueue({
                   <td>
                     <Deadline date={packet.deadline} status={deadlineOf(packet, !isLatest)} />
                   </td>
-                  <td>{hallTime(packet.sealedAt)}</td>
+                  <td className="sealed-cell">
+                    {/* Date and time each whole: the column breaks between them, never inside a date. */}
+                    {hallTime(packet.sealedAt)
+                      .split(' ')
+                      .map((part, index) => (
+                        <span key={index} className="nowrap">
+                          {index > 0 ? ' ' : ''}
+                          {part}
+                        </span>
+                      ))}
+                  </td>
                   <td className="documents-cell">
                     <ul className="plain-list">
                       {packet.documents.map((document) => (
@@ -245,9 +357,11 @@ export function PacketQueue({
                             className="link-button"
                             data-focus-key={`${key}/document/${document.sha256}`}
                             aria-expanded={shownDocument === document.sha256}
+                            aria-label={t('documents.open', { title: documentTitle(document.kind) })}
+                            title={`${documentTitle(document.kind)} ${document.number}`}
                             onClick={() => setShownDocument(shownDocument === document.sha256 ? null : document.sha256)}
                           >
-                            {t('documents.open', { title: documentTitle(document.kind) })}
+                            {tryT(`documents.short.${document.kind}`) ?? documentTitle(document.kind)}
                           </button>
                         </li>
                       ))}
@@ -299,6 +413,18 @@ export function PacketQueue({
           </tbody>
         </table>
       )}
+      {/* Shown by the count, not the page: it stays put (and keeps the focus) while a page loads. */}
+      {packets && (pageNumber > 1 || (counts?.[scope] ?? 0) > DEFAULT_PAGE_SIZE) && (
+        <nav className="pager" aria-label={t('queue.pager.label')}>
+          <button type="button" aria-disabled={!canPrevious} onClick={previousPage}>
+            {t('queue.pager.previous')}
+          </button>
+          <span aria-live="polite">{t('queue.pager.page', { page: pageNumber, count: counts?.[scope] ?? 0 })}</span>
+          <button type="button" aria-disabled={!canNext} onClick={nextPage}>
+            {t('queue.pager.next')}
+          </button>
+        </nav>
+      )}
       {documentShown && (
         <ul className="document-list">
           <DocumentItem key={documentShown.sha256} document={documentShown} initiallyOpen load={documentShown.load} />
@@ -308,13 +434,21 @@ export function PacketQueue({
   );
 }
 
+const TO_DO: Partial<Record<PacketState, 'queue.attention.correction' | 'queue.attention.refused' | 'queue.attention.approved'>> = {
+  correction_required: 'queue.attention.correction',
+  refused: 'queue.attention.refused',
+  approved: 'queue.attention.approved',
+};
+
 function TravelState({
   packet,
+  attention,
   state,
   paused,
   sample,
 }: {
   packet: QueuedPacket;
+  attention: boolean;
   state: PacketState;
   paused: boolean;
   sample: ProgressSample | undefined;
@@ -344,6 +478,7 @@ function TravelState({
       {sync?.receivedAt && (
         <p className="travel-line muted">{t('queue.sync.receivedAt', { time: isoTime(sync.receivedAt) })}</p>
       )}
+      {attention && TO_DO[state] && <p className="travel-todo">{t(TO_DO[state])}</p>}
       {decision && <Decision decision={decision} />}
     </div>
   );

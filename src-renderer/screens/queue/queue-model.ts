@@ -1,8 +1,10 @@
 // What the queue shows about a packet, decided without React: its travel state as
 // the clerk reads it, whether it is still open (未办结), whether it needs a person,
 // how near its deadline is, and the smoothed upload rate behind "time left".
+// Which packets a filter holds is the core's (packets.list pages and counts them).
 import type { DeadlineStatus, QueuedPacket } from '../../../src-main/api/contract/index.ts';
 import { DEPARTMENT_STATES, FINISHED_STATES, type PacketState } from '../../../src-main/common/packet-states.ts';
+import { CLERK_ATTENTION_STATES, type QueueFilter } from '../../../src-main/common/packets.ts';
 
 export type { DeadlineStatus };
 
@@ -25,6 +27,14 @@ export function travelState(packet: QueuedPacket): PacketState {
 /** Held for a person: the outbox will not try again until someone acts. */
 export function needsPerson(packet: QueuedPacket): boolean {
   return travelState(packet) === 'blocked';
+}
+
+/**
+ * 需人工处理: held for a person, or (on the latest version) a department decision the
+ * clerk must act on — a 补正 to take in, a refusal or a result to hand over.
+ */
+export function needsClerk(packet: QueuedPacket, isLatest: boolean): boolean {
+  return needsPerson(packet) || (isLatest && CLERK_ATTENTION_STATES.includes(packet.state));
 }
 
 /** "立即重试" makes sense: still to send, and held or waiting after a failure. */
@@ -56,15 +66,7 @@ export function isOpen(packet: QueuedPacket, latest: ReadonlyMap<string, number>
   return (latest.get(packet.packetId) ?? packet.version) === packet.version;
 }
 
-export type QueueScope = 'today' | 'open' | 'blocked';
-
-/** The packets of a scope, from what `packets.list` returned for it. */
-export function packetsOf(scope: QueueScope, packets: readonly QueuedPacket[]): QueuedPacket[] {
-  if (scope === 'today') return [...packets];
-  const latest = latestVersions(packets);
-  const open = packets.filter((packet) => isOpen(packet, latest));
-  return scope === 'open' ? open : open.filter(needsPerson);
-}
+export type QueueScope = QueueFilter;
 
 /**
  * How the deadline stands: the core's answer (it counts working days on the hall's

@@ -1,24 +1,35 @@
-// The queue's data, kept live: the packets of the chosen scope with their sync view,
-// the outbox's status (paused, counts), and upload progress from `sync.progress`.
-// `packets.changed` triggers a re-read; reads coalesce, so a burst of changes costs
-// at most one read in flight and one after it.
+// The queue's data, kept live: one page of the chosen filter and search with their sync
+// view, the count of every filter, the outbox's status (paused, counts), and upload
+// progress from `sync.progress`. `packets.changed` re-reads the page shown (same
+// cursor: keyset pages stay put as packets arrive); reads coalesce, so a burst of
+// changes costs at most one read in flight and one after it.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { QueuedPacket, SyncStatus } from '../../../src-main/api/contract/index.ts';
+import type { QueueCounts, QueuedPacket, SyncStatus } from '../../../src-main/api/contract/index.ts';
+import { DEFAULT_PAGE_SIZE } from '../../../src-main/api/contract/packets.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { describeError } from '../../app/errors.ts';
 import { hallDate } from '../../../src-main/common/hall-time.ts';
 import { nextSample, packetKey, type ProgressSample, type QueueScope } from './queue-model.ts';
 
-/** What `packets.list` is asked for: today's, or all (open and blocked are filtered from all). */
-type Source = 'today' | 'all';
-
-function sourceOf(scope: QueueScope): Source {
-  return scope === 'today' ? 'today' : 'all';
+/** The page asked for: a filter, a search (empty for none) and where the page starts. */
+export interface QueuePageRequest {
+  scope: QueueScope;
+  query: string;
+  /** `nextCursor` of the page before; undefined for the first page. */
+  cursor: string | undefined;
 }
 
+const keyOf = (request: QueuePageRequest) => JSON.stringify([request.scope, request.query, request.cursor ?? null]);
+
 export interface QueueData {
-  /** The packets as read for `scope` (null until the first read of that scope). */
+  /** The packets of the page asked for (null until the first read of that request). */
   packets: QueuedPacket[] | null;
+  /** The page asked for is still being read (`packets` may be the page before). */
+  loading: boolean;
+  /** Where the next page starts, or null on the last one (and while loading). */
+  nextCursor: string | null;
+  /** Every filter's count under the same search (the last read). */
+  counts: QueueCounts | null;
   status: SyncStatus | null;
   error: string | null;
   /** Live upload progress by `packetId#version`. */
@@ -31,14 +42,20 @@ export interface QueueData {
  * `locked`: the idle lock is showing. Calls would be refused then, so changes only
  * mark the list stale, and it is read again on unlock.
  */
-export function useQueue(scope: QueueScope, locked = false): QueueData {
+export function useQueue(request: QueuePageRequest, locked = false): QueueData {
   const api = useApi();
-  const [read, setRead] = useState<{ source: Source; packets: QueuedPacket[] } | null>(null);
+  const [read, setRead] = useState<{
+    key: string;
+    request: QueuePageRequest;
+    packets: QueuedPacket[];
+    nextCursor: string | null;
+    counts: QueueCounts;
+  } | null>(null);
   const [status, setStatus] = useState<SyncStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [progress, setProgress] = useState<ReadonlyMap<string, ProgressSample>>(() => new Map());
 
-  const scopeRef = useRef(scope);
+  const requestRef = useRef(request);
   const inFlight = useRef(false);
   const again = useRef(false);
   const live = useRef(true);
@@ -58,18 +75,23 @@ export function useQueue(scope: QueueScope, locked = false): QueueData {
     try {
       do {
         again.current = false;
-        const asked = sourceOf(scopeRef.current);
+        const asked = requestRef.current;
         const [list, sync] = await Promise.allSettled([
-          api.call('packets.list', { scope: asked }),
+          api.call('packets.list', {
+            scope: asked.scope,
+            limit: DEFAULT_PAGE_SIZE,
+            ...(asked.query ? { query: asked.query } : {}),
+            ...(asked.cursor ? { cursor: asked.cursor } : {}),
+          }),
           api.call('sync.status', {}),
         ]);
         if (!live.current) return;
         if (sync.status === 'fulfilled') setStatus(sync.value);
         if (list.status === 'fulfilled') {
-          // A read for a scope since left is not shown; the loop reads the new one.
-          if (asked === sourceOf(scopeRef.current)) {
-            const { packets } = list.value;
-            setRead({ source: asked, packets });
+          // A read for a page since left is not shown; the loop reads the new one.
+          if (keyOf(asked) === keyOf(requestRef.current)) {
+            const { packets, nextCursor, counts } = list.value;
+            setRead({ key: keyOf(asked), request: asked, packets, nextCursor, counts });
             setError(null);
             // Progress of packets that finished uploading (or left the list) is done with.
             const uploading = new Set(packets.filter((p) => p.sync && p.sync.step !== 'done').map(packetKey));
@@ -99,10 +121,13 @@ export function useQueue(scope: QueueScope, locked = false): QueueData {
     };
   }, []);
 
+  const requestKey = keyOf(request);
   useEffect(() => {
-    scopeRef.current = scope;
+    requestRef.current = request;
     void load();
-  }, [scope, load]);
+    // The key stands for the request: a new object with the same fields is not a new read.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [requestKey, load]);
 
   useEffect(() => {
     lockedRef.current = locked;
@@ -134,8 +159,14 @@ export function useQueue(scope: QueueScope, locked = false): QueueData {
     };
   }, [api, load]);
 
+  // Turning a page keeps the page before in view until the new one arrives (no flicker,
+  // and the pager the clerk is on stays where it is); a new filter or search starts empty.
+  const samePages = read !== null && read.request.scope === request.scope && read.request.query === request.query;
   return {
-    packets: read?.source === sourceOf(scope) ? read.packets : null,
+    packets: samePages ? read.packets : null,
+    loading: read?.key !== requestKey,
+    nextCursor: read?.key === requestKey ? read.nextCursor : null,
+    counts: read?.counts ?? null,
     status,
     error,
     progress,

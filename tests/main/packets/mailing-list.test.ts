@@ -91,7 +91,7 @@ describe('the mailing list of originals', () => {
     // The manifest tells the department which originals come by post and which went back;
     // the waybill is in the audit log.
     const { db } = openCoreStore(dataDir);
-    const manifest = new PacketStore(db).manifest(byAgent.packetId, 1)!;
+    const manifest = new PacketStore(db, Buffer.alloc(32, 1)).manifest(byAgent.packetId, 1)!;
     expect(manifest.materials.map((m) => [m.materialId, m.originalHandling])).toEqual([
       ['applicant-id-card', 'returned'],
       ['photo', 'returned'],

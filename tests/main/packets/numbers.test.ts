@@ -120,7 +120,7 @@ describe('查询号 (tracking code)', () => {
     try {
       // The same 7 bytes twice, then others: the second packet's first draw collides.
       const draws = [new Uint8Array(7), new Uint8Array(7), new Uint8Array([1, 2, 3, 4, 5, 6, 7])];
-      const store = new PacketStore(db, (n) => draws.shift() ?? new Uint8Array(n).fill(9));
+      const store = new PacketStore(db, Buffer.alloc(32, 1), (n) => draws.shift() ?? new Uint8Array(n).fill(9));
       const a = store.trackingCode('01900000-0000-7000-8000-000000000001', 0);
       expect(a).toBe('0000-0000-0000');
       expect(store.trackingCode('01900000-0000-7000-8000-000000000001', 1)).toBe(a);

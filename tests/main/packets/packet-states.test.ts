@@ -92,18 +92,8 @@ describe('packet states', () => {
   it('move only along the table: an illegal move throws and changes nothing', () => {
     const db = open(tempDir(), newKey());
     insertPacket(db);
-    const packets = new PacketStore(db);
-    const path: PacketState[] = [
-      'sealed',
-      'uploading',
-      'retry_wait',
-      'uploading',
-      'submitted',
-      'delivered',
-      'accepted',
-      'approved',
-      'closed',
-    ];
+    const packets = new PacketStore(db, Buffer.alloc(32, 1));
+    const path: PacketState[] = ['sealed', 'uploading', 'retry_wait', 'uploading', 'submitted', 'delivered', 'accepted', 'approved', 'closed'];
     path.forEach((state, at) => packets.moveTo(PACKET_ID, 1, state, null, at));
     expect(packets.state(PACKET_ID, 1)).toBe('closed');
     const logged = transitions(db);
@@ -127,13 +117,11 @@ describe('packet states', () => {
     before.close();
 
     const after = open(dir, key);
-    expect(after.prepare('SELECT version, state, reason, updated_at FROM packet_state ORDER BY version').all()).toEqual(
-      [
-        { version: 1, state: 'delivered', reason: null, updated_at: 5 },
-        { version: 2, state: 'retry_wait', reason: 'sync.unreachable', updated_at: 6 },
-      ],
-    );
-    expect(new PacketStore(after).state(PACKET_ID, 2)).toBe('retry_wait');
+    expect(after.prepare('SELECT version, state, reason, updated_at FROM packet_state ORDER BY version').all()).toEqual([
+      { version: 1, state: 'delivered', reason: null, updated_at: 5 },
+      { version: 2, state: 'retry_wait', reason: 'sync.unreachable', updated_at: 6 },
+    ]);
+    expect(new PacketStore(after, Buffer.alloc(32, 1)).state(PACKET_ID, 2)).toBe('retry_wait');
     after.close();
   });
 });

@@ -15,10 +15,10 @@ describe('deriveStoreKeys', () => {
     expect(a.blobKey.equals(b.blobKey)).toBe(true);
   });
 
-  it('gives each purpose its own key: database, blobs, evidence, the demo inbox', () => {
+  it('gives each purpose its own key: database, blobs, evidence, the demo inbox, the queue search index', () => {
     const keys = Object.values(deriveStoreKeys(randomBytes(32)));
-    expect(keys).toHaveLength(4);
-    expect(new Set(keys.map((key) => key.toString('hex'))).size).toBe(4);
+    expect(keys).toHaveLength(5);
+    expect(new Set(keys.map((key) => key.toString('hex'))).size).toBe(5);
   });
 
   it('gives other keys for another master key', () => {

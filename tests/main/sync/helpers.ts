@@ -245,9 +245,8 @@ export class Hall {
   async packet(packetId: string, version = 1): Promise<QueuedPacket & { sync: PacketSync | null }> {
     const { packets } = await this.clerk.call<{ packets: Array<QueuedPacket & { sync: PacketSync | null }> }>(
       'packets.list',
-      {
-        scope: 'all',
-      },
+      // The newest 200: more than any of these tests seals.
+      { scope: 'all', limit: 200 },
     );
     const found = packets.find((p) => p.packetId === packetId && p.version === version);
     if (!found) throw new Error(`packet ${packetId} v${version} not in the queue`);

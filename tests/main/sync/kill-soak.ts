@@ -107,8 +107,20 @@ export async function sealBig(clerk: ContractClient, sizes: [number, number]): P
   };
 }
 
+/** Every packet of the queue, page by page (`packets.list` answers at most 200 at a time). */
 export async function listPackets(clerk: ContractClient): Promise<QueuedPacket[]> {
-  return (await clerk.call<{ packets: QueuedPacket[] }>('packets.list', { scope: 'all' })).packets;
+  const all: QueuedPacket[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { packets: QueuedPacket[]; nextCursor: string | null } = await clerk.call('packets.list', {
+      scope: 'all',
+      limit: 200,
+      ...(cursor ? { cursor } : {}),
+    });
+    all.push(...page.packets);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
 }
 
 export async function clerkSession(app: AppProcess): Promise<ContractClient> {

@@ -16,7 +16,7 @@ CREATE TABLE duty_warnings (
 `;
 
 export const dutyWarnings: Migration = {
-  version: 10,
+  version: 11,
   name: 'duty warnings',
   up(db) {
     db.exec(SQL);

@@ -20,7 +20,7 @@ CREATE INDEX original_postings_open ON original_postings (sealed_at) WHERE waybi
 `;
 
 export const originalPostings: Migration = {
-  version: 9,
+  version: 10,
   name: 'original postings',
   up(db) {
     db.exec(SQL);
