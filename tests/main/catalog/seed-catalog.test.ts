@@ -61,6 +61,13 @@ describe('the shipped seed catalog', () => {
     expect(fees.find((f) => f.condition?.includes('有效期满'))?.amountYuan).toBe(20);
   });
 
+  it("names each item's type, which names the department's decision after 受理", () => {
+    expect(item('户口迁移（夫妻投靠）').itemType).toBe('permit');
+    expect(item('内资企业及分支机构设立登记').itemType).toBe('permit');
+    expect(item('社会保障卡申领').itemType).toBe('publicService');
+    expect(item('学历公证').itemType).toBe('other');
+  });
+
   it('says for every item what the window does and what the department does, the result and how it is delivered', () => {
     for (const entry of seed().items) {
       expect(entry.duties?.window.length, entry.name).toBeGreaterThan(0);
