@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 import type { Locator, Page } from '@playwright/test';
 import { idNumber, pngBytes } from '../fixtures/files.ts';
 import { pdfText } from '../fixtures/pdf.ts';
-import { expect, test } from './browser-host.ts';
-import { signInNewClerk, startSocialSecurityCard } from './flows.ts';
+import { expect, startHost, test } from './browser-host.ts';
+import { CLERK_PASSWORD, signInNewClerk, startSocialSecurityCard } from './flows.ts';
 
 const APPLICANT_ID = idNumber('510104', '19900307', '124'); // even 17th digit: female
 
@@ -202,6 +202,36 @@ test('a wrong phone number is caught on the form step; the 补正 notice lists o
 });
 
 /** Tab (forward) until the control has the focus: how a clerk gets somewhere without the mouse. */
+test('a 补正 the applicant lets pass reads 视为放弃 weeks later, not overdue', async ({ page, host }) => {
+  test.setTimeout(180_000); // two starts of the host and a seal, on a loaded 2-core machine
+  await signInNewClerk(page, host.url);
+  await startSocialSecurityCard(page);
+  await typeApplicant(page);
+  await fillForm(page, '13812345678');
+  await handIn(page, '申请人居民身份证', { name: '身份证正反面.png', buffer: Buffer.from(pngBytes(40, 25, 120)) });
+  await review(page, '补正'); // no photo: a window 补正, 5 working days to bring it
+  await seal(page);
+  await page.getByRole('button', { name: '返回今日队列' }).click();
+  await expect(page.getByRole('button', { name: '补正续办' })).toBeVisible();
+
+  // The same window four weeks later: nobody came back with the photo.
+  await host.stop();
+  const later = await startHost({ dataDir: host.dataDir, daysLater: 28 });
+  try {
+    await page.goto(later.url);
+    await page.getByLabel('用户名').fill('clerk01');
+    await page.getByLabel('密码').fill(CLERK_PASSWORD);
+    await page.getByLabel('密码').press('Enter');
+    await page.getByRole('radio', { name: '全部', exact: true }).check();
+    const row = page.getByRole('table', { name: '全部收件包' }).getByRole('row').filter({ hasText: '李小梅' });
+    await expect(row.locator('[data-deadline="lapsed"]')).toHaveText(/逾期未补正，视为放弃/);
+    await expect(row.locator('[data-deadline="passed"]')).toHaveCount(0);
+    await page.screenshot({ path: test.info().outputPath('lapsed-correction.png') });
+  } finally {
+    await later.stop();
+  }
+});
+
 async function tabTo(page: Page, target: Locator, limit = 30): Promise<void> {
   for (let i = 0; i < limit; i++) {
     if (await target.evaluate((el) => el === document.activeElement)) return;

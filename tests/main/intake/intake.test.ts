@@ -179,12 +179,6 @@ describe('intake', () => {
         counts: { 'applicant-id-card': patch.counts['applicant-id-card'] },
       },
     });
-    await addFileBytes(clerk.call, {
-      id: draft.id,
-      materialId: 'applicant-id-card',
-      name: '身份证.png',
-      bytes: pngBytes(),
-    });
 
     const review = await clerk.call<ReviewResult>('drafts.review', { id: draft.id });
     expect(review.outcome).toBe('correction');
