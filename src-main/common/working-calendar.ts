@@ -21,14 +21,16 @@ import {
 export type { CalendarDate } from './calendar-data.ts';
 import { HALL_TIME_ZONE } from './hall-time.ts';
 
-
 /** A calendar date `YYYY-MM-DD`, or an instant (turned into the hall's local date). */
 export type DateInput = CalendarDate | Date | number;
 
 /** A due date and whether it rests on a year whose arrangement is not official yet. */
 export interface Deadline {
   date: CalendarDate;
+  /** Working days from the start to the date (for a calendar-day period, as counted after). */
   workingDays: number;
+  /** Set for a period of calendar days (自然日): how many. */
+  calendarDays?: number;
   provisional: boolean;
 }
 
@@ -95,6 +97,28 @@ export class WorkingCalendar {
     const from = this.day(start);
     const { day, provisional } = this.advance(from, workingDays);
     return { date: fromDayNumber(day), workingDays, provisional };
+  }
+
+  /**
+   * Due date of a period of calendar days (自然日), starting from (and not counting) the
+   * day of receipt. When its last day is a day off, the period ends on the next working
+   * day (民法典 §203: a period whose last day is a statutory holiday ends the day after).
+   */
+  calendarDeadline(start: DateInput, calendarDays: number): Deadline {
+    if (!Number.isInteger(calendarDays) || calendarDays < 0) {
+      throw new RangeError(`calendar days must be a whole number ≥ 0, got ${calendarDays}`);
+    }
+    const from = this.day(start);
+    let day = from + calendarDays;
+    while (!this.working(day)) day += 1;
+    let provisional = false;
+    for (let d = from; d <= day; d++) if (this.yearOf(d).status === 'provisional') provisional = true;
+    return { date: fromDayNumber(day), workingDays: this.countWorking(from, day), calendarDays, provisional };
+  }
+
+  /** The due date of a catalog time limit in its unit. */
+  deadlineIn(start: DateInput, days: number, unit: 'working' | 'calendar'): Deadline {
+    return unit === 'calendar' ? this.calendarDeadline(start, days) : this.deadline(start, days);
   }
 
   private apply(holidays: CalendarYear['holidays'], workdays: CalendarYear['workdays']): void {

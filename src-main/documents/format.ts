@@ -15,7 +15,8 @@ export function formatDate(date: string): string {
 /** A due date with its working days, and a warning when the year's holidays are not official yet. */
 export function formatDueDate(due: DueDate): string {
   let text = formatDate(due.date);
-  if (due.workingDays !== undefined) text += `（${due.workingDays}个工作日）`;
+  if (due.calendarDays !== undefined) text += `（${due.calendarDays}日）`;
+  else if (due.workingDays !== undefined) text += `（${due.workingDays}个工作日）`;
   if (due.provisional) text += '（按预排节假日计算，以正式公布为准）';
   return text;
 }

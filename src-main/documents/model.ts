@@ -42,6 +42,8 @@ export const DueDate = z
   .object({
     date: CalendarDateSchema,
     workingDays: z.number().int().min(1).max(999).optional(),
+    /** A period of calendar days (自然日): printed as such instead of the working days. */
+    calendarDays: z.number().int().min(1).max(999).optional(),
     provisional: z.boolean().default(false),
   })
   .strict();

@@ -672,6 +672,7 @@ export const zhCN = {
       },
       forwardedTitle: '以下事项属实质审查，由审批部门判断，本窗口记录后随件报送（共 {count} 项）：',
       decisionDeadline: '承诺办结期限：{date}（{days} 个工作日）',
+      decisionDeadlineCalendar: '承诺办结期限：{date}（{days} 日，自然日）',
       correctionDeadline: '补正期限：{date}（{days} 个工作日），逾期视为放弃。',
       provisional: '（节假日安排尚未正式公布，期限为暂定）',
       noFindings: '未发现问题。',
@@ -683,7 +684,8 @@ export const zhCN = {
         declines: '不收件',
         window: '窗口更正',
       },
-      windowFixes: '有 {count} 项是窗口录入、确认或扫描的问题（标为“窗口更正”），须当场更正后才能封装，不会列入补正告知。',
+      windowFixes:
+        '有 {count} 项是窗口录入、确认或扫描的问题（标为“窗口更正”），须当场更正后才能封装，不会列入补正告知。',
       groups: {
         item: '事项与受理范围',
         condition: '受理条件',

@@ -65,7 +65,12 @@ export const CorrectionItem = z.object({
 });
 export type CorrectionItem = z.infer<typeof CorrectionItem>;
 
-const Deadline = z.object({ date: z.string(), workingDays: z.number(), provisional: z.boolean() });
+const Deadline = z.object({
+  date: z.string(),
+  workingDays: z.number(),
+  calendarDays: z.number().optional(),
+  provisional: z.boolean(),
+});
 
 /** 审查结论 */
 export const ReviewResult = z.object({
@@ -198,7 +203,7 @@ export function reviewApplication(item: ServiceItem, draft: ApplicationDraft, op
       departmentId: route.departmentId,
       legalDays: item.timeLimits.legalDays,
       committedDays: item.timeLimits.committedDays,
-      decisionDeadline: calendar.deadline(receivedOn, item.timeLimits.committedDays),
+      decisionDeadline: calendar.deadlineIn(receivedOn, item.timeLimits.committedDays, item.timeLimits.unit),
       ...(entrustment ? { entrustment: { document: entrustment.document } } : {}),
     };
   }

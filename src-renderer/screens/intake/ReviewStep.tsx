@@ -335,10 +335,12 @@ function Outcome({
       <p>{t(`intake.review.outcomeHints.${result.outcome}`)}</p>
       {result.decision && (
         <p className="deadline">
-          {t('intake.review.decisionDeadline', {
-            date: result.decision.decisionDeadline.date,
-            days: result.decision.committedDays,
-          })}
+          {t(
+            result.decision.decisionDeadline.calendarDays === undefined
+              ? 'intake.review.decisionDeadline'
+              : 'intake.review.decisionDeadlineCalendar',
+            { date: result.decision.decisionDeadline.date, days: result.decision.committedDays },
+          )}
         </p>
       )}
       {result.forwarded.length > 0 && (

@@ -187,3 +187,27 @@ function loadShippedYears(): CalendarYear[] {
 function readShipped(name: string): string {
   return readFileSync(join(ASSETS, 'calendar', name), 'utf8');
 }
+
+describe('periods of calendar days (自然日)', () => {
+  it('end on the n-th calendar day when that is a working day, and say how many working days that is', () => {
+    // 2026-08-03 (Monday) + 30 days = 2026-09-02 (Wednesday).
+    expect(calendar.calendarDeadline('2026-08-03', 30)).toEqual({
+      date: '2026-09-02',
+      workingDays: 22,
+      calendarDays: 30,
+      provisional: false,
+    });
+  });
+
+  it('move a last day that falls on a holiday to the next working day (民法典 §203)', () => {
+    // 2026-09-01 + 30 days = 2026-10-01, in the National Day holiday; the 8th is the next working day.
+    expect(calendar.calendarDeadline('2026-09-01', 30).date).toBe('2026-10-08');
+    // Saturday 2026-08-08 → Monday 2026-08-10.
+    expect(calendar.calendarDeadline('2026-08-01', 7).date).toBe('2026-08-10');
+  });
+
+  it('are what a catalog time limit in calendar days gives', () => {
+    expect(calendar.deadlineIn('2026-08-03', 30, 'calendar').date).toBe('2026-09-02');
+    expect(calendar.deadlineIn('2026-08-03', 30, 'working')).toEqual(calendar.deadline('2026-08-03', 30));
+  });
+});

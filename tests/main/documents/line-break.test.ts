@@ -65,6 +65,10 @@ describe('printed values', () => {
     expect(formatDueDate({ date: '2026-12-09', workingDays: 10, provisional: false })).toBe(
       '2026年12月9日（10个工作日）',
     );
+    // A period of calendar days says so, not the working days it happens to span.
+    expect(formatDueDate({ date: '2026-04-09', workingDays: 20, calendarDays: 30, provisional: false })).toBe(
+      '2026年4月9日（30日）',
+    );
   });
 
   it('masks ID numbers to the first 6 and last 4, but not a company credit code', () => {

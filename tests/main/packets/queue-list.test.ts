@@ -26,7 +26,7 @@ async function seal(clerk: Clerk, name: string, id: string): Promise<SealedPacke
     bytes: pngBytes(16, 10, 90),
   });
   await addFileBytes(clerk.call, { id: draft.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 180) });
-  expect((await clerk.call<ReviewResult>('drafts.review', { id: draft.id })).outcome).toBe('accept');
+  expect((await clerk.call<ReviewResult>('drafts.review', { id: draft.id })).outcome).toBe('receive');
   return clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
 }
 

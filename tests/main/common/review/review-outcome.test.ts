@@ -97,6 +97,17 @@ describe('the window receives; substance goes to the department (收受分离)',
     expect(result.decision?.entrustment).toBeUndefined();
   });
 
+  it('counts the committed time limit in calendar days where the catalog says so', () => {
+    const working = review(completeDraft()).decision!.decisionDeadline;
+    expect(working.calendarDays).toBeUndefined();
+    const person = items({ person: { timeLimits: { legalDays: 60, committedDays: 30, unit: 'calendar' } } }).person;
+    // Received Tuesday 2026-03-10: 30 calendar days on is Thursday 2026-04-09.
+    expect(review(completeDraft(), person).decision!.decisionDeadline).toMatchObject({
+      date: '2026-04-09',
+      calendarDays: 30,
+    });
+  });
+
   it('accepts in the department’s name only where the department entrusted the window in writing', () => {
     const departments = [
       { id: 'sz', name: '深圳市公安局', entrustedAcceptance: { document: '深公委〔2026〕3号' } },
