@@ -28,7 +28,7 @@ export interface Searchable {
 }
 
 /** Width and case folded (NFKC), spaces and the name dots of 少数民族 and foreign names removed, lower case. */
-export function normaliseName(name: string): string {
+function searchFormOfName(name: string): string {
   return name
     .normalize('NFKC')
     .replace(/[\s·•・‧.]/gu, '')
@@ -36,17 +36,17 @@ export function normaliseName(name: string): string {
 }
 
 /** Full-width digits folded, spaces and dashes removed, `x` as `X` (the check digit). */
-export function normaliseIdNumber(idNumber: string): string {
+function searchFormOfIdNumber(idNumber: string): string {
   return idNumber.normalize('NFKC').replace(/[\s-]/g, '').toUpperCase();
 }
 
-export function normaliseDocumentNumber(number: string): string {
+function searchFormOfDocumentNumber(number: string): string {
   return number.normalize('NFKC').replace(/\s/g, '').toUpperCase();
 }
 
 /** `{hall}-{window}-SJ-2026-000123` → `SJ-2026-000123`: the part that differs between packets of one window. */
 export function documentNumberTail(number: string): string | undefined {
-  return /[A-Z]{2}-\d{4}-\d{6,}$/.exec(normaliseDocumentNumber(number))?.[0];
+  return /[A-Z]{2}-\d{4}-\d{6,}$/.exec(searchFormOfDocumentNumber(number))?.[0];
 }
 
 export class SearchTerms {
@@ -62,15 +62,15 @@ export class SearchTerms {
   of(packet: Searchable): string[] {
     const terms = new Set<string>();
     for (const name of packet.names) {
-      const value = normaliseName(name);
+      const value = searchFormOfName(name);
       if (value) terms.add(this.mac(NAME, value));
     }
     for (const idNumber of packet.idNumbers) {
-      const value = normaliseIdNumber(idNumber);
+      const value = searchFormOfIdNumber(idNumber);
       if (value) terms.add(this.mac(ID_NUMBER, value));
     }
     for (const number of packet.documentNumbers) {
-      terms.add(DOCUMENT + normaliseDocumentNumber(number));
+      terms.add(DOCUMENT + searchFormOfDocumentNumber(number));
       const tail = documentNumberTail(number);
       if (tail) terms.add(DOCUMENT + tail);
     }
@@ -85,11 +85,11 @@ export class SearchTerms {
     const trimmed = text.trim();
     if (!trimmed) return { terms: [], trackingCode: null };
     const terms = new Set<string>();
-    const name = normaliseName(trimmed);
+    const name = searchFormOfName(trimmed);
     if (name) terms.add(this.mac(NAME, name));
-    const idNumber = normaliseIdNumber(trimmed);
+    const idNumber = searchFormOfIdNumber(trimmed);
     if (idNumber) terms.add(this.mac(ID_NUMBER, idNumber));
-    const document = normaliseDocumentNumber(trimmed);
+    const document = searchFormOfDocumentNumber(trimmed);
     if (document) terms.add(DOCUMENT + document);
     const tracking = parseTrackingCode(trimmed);
     return { terms: [...terms], trackingCode: tracking.ok ? tracking.code : null };
