@@ -53,7 +53,7 @@ function fakeSystem(options: {
   return fake;
 }
 
-const everything = ['/usr/bin/chromium', '/usr/bin/python3', 'socat', 'apt-get'];
+const everything = ['/usr/bin/chromium', '/usr/bin/python3', 'socat', 'faketime', 'apt-get'];
 
 describe('system dependencies check', () => {
   it('does nothing when everything is there', () => {
@@ -64,7 +64,11 @@ describe('system dependencies check', () => {
   });
 
   it('not root and Chromium missing: one message naming the command, non-zero, nothing run', () => {
-    const system = fakeSystem({ executables: ['/usr/bin/python3', 'socat', 'apt-get'], swift: true, isRoot: false });
+    const system = fakeSystem({
+      executables: ['/usr/bin/python3', 'socat', 'faketime', 'apt-get'],
+      swift: true,
+      isRoot: false,
+    });
     expect(ensureSystemDeps(system)).not.toBe(0);
     expect(system.ran).toEqual([]);
     expect(system.printed).toHaveLength(1);
@@ -76,15 +80,23 @@ describe('system dependencies check', () => {
     const system = fakeSystem({ executables: [], swift: false, isRoot: false });
     expect(ensureSystemDeps(system)).toBe(1);
     expect(system.printed).toHaveLength(1);
-    expect(system.printed[0]).toMatch(/apt-get install -y chromium python3-swift socat$/);
+    expect(system.printed[0]).toMatch(/apt-get install -y chromium python3-swift socat faketime$/);
   });
 
   it('asks for a CJK font when fontconfig knows no Chinese one, and as root installs it', () => {
     const user = fakeSystem({ executables: everything, swift: true, fonts: false, isRoot: false });
     expect(ensureSystemDeps(user)).toBe(1);
-    expect(user.printed[0]).toContain("fonts-noto-cjk (Chinese glyphs for Chromium, so the end-to-end tests' screenshots can be read)");
+    expect(user.printed[0]).toContain(
+      "fonts-noto-cjk (Chinese glyphs for Chromium, so the end-to-end tests' screenshots can be read)",
+    );
     expect(user.printed[0]).toMatch(/sudo apt-get install -y fonts-noto-cjk$/);
-    const root = fakeSystem({ executables: everything, swift: true, fonts: false, isRoot: true, install: { fonts: true } });
+    const root = fakeSystem({
+      executables: everything,
+      swift: true,
+      fonts: false,
+      isRoot: true,
+      install: { fonts: true },
+    });
     expect(ensureSystemDeps(root)).toBe(0);
     expect(root.ran.map((r) => r.args.join(' '))).toContain('install -y -qq fonts-noto-cjk');
   });
@@ -97,7 +109,11 @@ describe('system dependencies check', () => {
   });
 
   it('asks for socat alone when only the card-reader tests would miss it', () => {
-    const system = fakeSystem({ executables: ['/usr/bin/chromium', '/usr/bin/python3'], swift: true, isRoot: false });
+    const system = fakeSystem({
+      executables: ['/usr/bin/chromium', '/usr/bin/python3', 'faketime'],
+      swift: true,
+      isRoot: false,
+    });
     expect(ensureSystemDeps(system)).toBe(1);
     expect(system.printed[0]).toContain('socat (the pseudo-terminal pairs of the ID card reader tests');
     expect(system.printed[0]).toMatch(/sudo apt-get install -y socat$/);
@@ -109,7 +125,7 @@ describe('system dependencies check', () => {
     expect(ensureSystemDeps(elsewhere)).toBe(1);
     expect(elsewhere.printed[0]).toContain('install -y chromium');
     const there = fakeSystem({
-      executables: ['/opt/chromium/chrome', '/usr/bin/python3', 'socat'],
+      executables: ['/opt/chromium/chrome', '/usr/bin/python3', 'socat', 'faketime'],
       swift: true,
       isRoot: false,
       env,
@@ -119,7 +135,7 @@ describe('system dependencies check', () => {
 
   it('as root with apt-get: installs only what is missing, unattended, then carries on', () => {
     const system = fakeSystem({
-      executables: ['/usr/bin/chromium', '/usr/bin/python3', 'socat', 'apt-get'],
+      executables: ['/usr/bin/chromium', '/usr/bin/python3', 'socat', 'faketime', 'apt-get'],
       swift: false,
       isRoot: true,
       install: { swift: true },
@@ -131,6 +147,17 @@ describe('system dependencies check', () => {
     ]);
     expect(system.ran.every(({ env }) => env.DEBIAN_FRONTEND === 'noninteractive')).toBe(true);
     expect(system.printed).toHaveLength(1); // what it installs, no more
+  });
+
+  it('asks for faketime when only the end-to-end test that starts the host weeks later would miss it', () => {
+    const system = fakeSystem({
+      executables: ['/usr/bin/chromium', '/usr/bin/python3', 'socat'],
+      swift: true,
+      isRoot: false,
+    });
+    expect(ensureSystemDeps(system)).toBe(1);
+    expect(system.printed[0]).toContain('faketime (libfaketime');
+    expect(system.printed[0]).toMatch(/sudo apt-get install -y faketime$/);
   });
 
   it('as root when apt-get fails: stops with the one message', () => {
