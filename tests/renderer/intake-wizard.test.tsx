@@ -704,7 +704,7 @@ describe('formal review and sealing', () => {
     ]);
     // Review ran again: nothing is left for the applicant to bring; the clerk's own slips
     // (an unticked condition, a short phone number) hold 封装 back and are marked as the window's.
-    expect(await screen.findByRole('heading', { name: '审查结论：受理' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: '审查结论：收件' })).toBeTruthy();
     expect(screen.getByText(/有 2 项是窗口录入、确认或扫描的问题/)).toBeTruthy();
     expect((screen.getByRole('button', { name: /^封装/ }) as HTMLButtonElement).disabled).toBe(true);
     const phone = screen.getByRole('region', { name: '表单“联系电话”' });
