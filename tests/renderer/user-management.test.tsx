@@ -43,7 +43,7 @@ describe('UserManagement', () => {
     await user.selectOptions(screen.getByLabelText('岗位角色'), '审核督查');
     await user.type(screen.getByLabelText('初始密码'), 'Check#2025x{Enter}');
 
-    expect(await screen.findByText('已创建用户 wangfang', { selector: '[role=\"status\"]' })).toBeTruthy();
+    expect(await screen.findByText('已创建用户 wangfang', { selector: '[role="status"]' })).toBeTruthy();
     expect(await screen.findByRole('cell', { name: 'wangfang' })).toBeTruthy();
     expect(core.byUsername('wangfang')).toMatchObject({ displayName: '王芳', role: 'supervisor' });
     expect((screen.getByLabelText('用户名') as HTMLInputElement).value).toBe('');
@@ -70,7 +70,7 @@ describe('UserManagement', () => {
     expect(document.activeElement).toBe(screen.getByLabelText('新密码'));
     await user.keyboard('Fresh#2025q{Enter}');
 
-    expect(await screen.findByText('已重置 zhangli 的密码', { selector: '[role=\"status\"]' })).toBeTruthy();
+    expect(await screen.findByText('已重置 zhangli 的密码', { selector: '[role="status"]' })).toBeTruthy();
     expect(screen.queryByLabelText('新密码')).toBeNull();
     expect(core.byUsername(CLERK.username)?.password).toBe('Fresh#2025q');
   });
@@ -94,7 +94,7 @@ describe('UserManagement', () => {
 
     await user.click(rowOf(CLERK.username).getByRole('button', { name: '解锁' }));
 
-    expect(await screen.findByText('已解锁 zhangli', { selector: '[role=\"status\"]' })).toBeTruthy();
+    expect(await screen.findByText('已解锁 zhangli', { selector: '[role="status"]' })).toBeTruthy();
     expect(rowOf(CLERK.username).getByRole('cell', { name: '正常' })).toBeTruthy();
     expect(core.byUsername(CLERK.username)?.lockedUntil).toBeNull();
   });
@@ -102,12 +102,12 @@ describe('UserManagement', () => {
   it('disables and enables an account', async () => {
     const { user, core } = await openUserManagement();
     await user.click(rowOf(CLERK.username).getByRole('button', { name: '停用' }));
-    expect(await screen.findByText('已停用 zhangli', { selector: '[role=\"status\"]' })).toBeTruthy();
+    expect(await screen.findByText('已停用 zhangli', { selector: '[role="status"]' })).toBeTruthy();
     expect(rowOf(CLERK.username).getByRole('cell', { name: '已停用' })).toBeTruthy();
     expect(core.byUsername(CLERK.username)?.disabled).toBe(true);
 
     await user.click(rowOf(CLERK.username).getByRole('button', { name: '启用' }));
-    expect(await screen.findByText('已启用 zhangli', { selector: '[role=\"status\"]' })).toBeTruthy();
+    expect(await screen.findByText('已启用 zhangli', { selector: '[role="status"]' })).toBeTruthy();
     expect(core.byUsername(CLERK.username)?.disabled).toBe(false);
   });
 });
