@@ -31,12 +31,13 @@ export class DutyBoardService {
 
   /** The board as of now; new warnings are recorded on the way. */
   board(): DutyBoard {
-    const { calendar, clock } = this.deps;
-    const today = calendar.localDate(clock.now());
-    const items = this.deps.packets.openForDuties().flatMap((packet) => this.itemsOf(packet, today));
-    this.record(items);
+    const { today, items } = this.current();
     const byClerk = new Map<number, DutyItem[]>();
-    for (const { clerkId, item } of items) byClerk.set(clerkId, [...(byClerk.get(clerkId) ?? []), item]);
+    for (const { clerkId, item } of items) {
+      const list = byClerk.get(clerkId);
+      if (list) list.push(item);
+      else byClerk.set(clerkId, [item]);
+    }
     const clerks = [...byClerk].map(([id, list]) => ({
       ...this.deps.clerkOf(id),
       yellow: list.filter((i) => i.level === 'yellow').length,
@@ -50,7 +51,16 @@ export class DutyBoardService {
 
   /** Records the warnings without building the board (the periodic sweep). */
   sweep(): void {
-    this.board();
+    this.current();
+  }
+
+  /** Today's warnings, each recorded the first time it is seen. */
+  private current(): { today: string; items: Array<{ clerkId: number; item: DutyItem }> } {
+    const { calendar, clock } = this.deps;
+    const today = calendar.localDate(clock.now());
+    const items = this.deps.packets.openForDuties().flatMap((packet) => this.itemsOf(packet, today));
+    this.record(items);
+    return { today, items };
   }
 
   private itemsOf(packet: OpenPacket, today: string): Array<{ clerkId: number; item: DutyItem }> {

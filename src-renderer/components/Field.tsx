@@ -20,6 +20,28 @@ interface FrameProps {
   requiredMark?: boolean | undefined;
 }
 
+/** A field's label with the 必填 mark beside it (outside the label, so the name stays the label). */
+export function FieldLabel({
+  htmlFor,
+  label,
+  requiredMark,
+}: {
+  htmlFor: string;
+  label: string;
+  requiredMark?: boolean | undefined;
+}) {
+  return (
+    <div className="field-label">
+      <label htmlFor={htmlFor}>{label}</label>
+      {requiredMark && (
+        <span className="required-mark" aria-hidden="true">
+          {t('intake.form.required')}
+        </span>
+      )}
+    </div>
+  );
+}
+
 /** Ids and the shared frame (label, mark, hint, problem) around one control. */
 function useFrame({ label, hint, problem, requiredMark }: FrameProps) {
   const id = useId();
@@ -28,14 +50,7 @@ function useFrame({ label, hint, problem, requiredMark }: FrameProps) {
   const describedBy = [hint ? hintId : '', problem ? problemId : ''].filter(Boolean).join(' ') || undefined;
   const wrap = (control: ReactNode) => (
     <div className="field">
-      <div className="field-label">
-        <label htmlFor={id}>{label}</label>
-        {requiredMark && (
-          <span className="required-mark" aria-hidden="true">
-            {t('intake.form.required')}
-          </span>
-        )}
-      </div>
+      <FieldLabel htmlFor={id} label={label} requiredMark={requiredMark} />
       {control}
       {hint && (
         <p id={hintId} className="field-hint">

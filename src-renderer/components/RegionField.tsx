@@ -6,6 +6,7 @@
 import { useId, useMemo, useState, type KeyboardEvent } from 'react';
 import { regionByCode, REGION_SOURCE, searchRegions } from '../../src-main/common/regions.ts';
 import { t } from '../../src-main/common/i18n/index.ts';
+import { FieldLabel } from './Field.tsx';
 
 const LIST_LIMIT = 8;
 
@@ -84,14 +85,7 @@ export function RegionField({
 
   return (
     <div className="field region-field">
-      <div className="field-label">
-        <label htmlFor={id}>{label}</label>
-        {requiredMark && (
-          <span className="required-mark" aria-hidden="true">
-            {t('intake.form.required')}
-          </span>
-        )}
-      </div>
+      <FieldLabel htmlFor={id} label={label} requiredMark={requiredMark} />
       <input
         id={id}
         type="text"

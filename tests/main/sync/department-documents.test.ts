@@ -22,23 +22,28 @@ async function printed(hall: Hall, packet: QueuedPacket, title: string): Promise
   return flat(await pdfText(file.bytes));
 }
 
+/** A hall enrolled at a real inbox, and the department's approver deciding there. */
+async function enrolledHall() {
+  const { decide: decideAtInbox } = await import('../../../dept-inbox/src/admin.ts');
+  const inbox = await startInbox();
+  const hall = await Hall.open({ endpoint: inbox.url });
+  await hall.enrolAt(inbox);
+  type Decision = Parameters<typeof decideAtInbox>[1]['decision'];
+  const decide = (packetId: string, decision: Decision) =>
+    decideAtInbox(inbox.db, { packetId, decision, decidedBy: '王审批' });
+  return { hall, decide };
+}
+
 describe('the department’s documents printed at the window', () => {
   it('受理 then a posted result: the acceptance and the outcome named by item type, with the waybill', async () => {
-    const { decide } = await import('../../../dept-inbox/src/admin.ts');
-    const inbox = await startInbox();
-    const hall = await Hall.open({ endpoint: inbox.url });
-    await hall.enrolAt(inbox);
+    const { hall, decide } = await enrolledHall();
     const sealed = await hall.sealReceived();
     await hall.reach(sealed.packetId, 'delivered');
     // Nothing decided yet, nothing of the department's to print.
     expect((await hall.packet(sealed.packetId)).departmentDocuments).toEqual([]);
 
-    decide(inbox.db, { packetId: sealed.packetId, decision: { kind: 'accept' }, decidedBy: '王审批' });
-    decide(inbox.db, {
-      packetId: sealed.packetId,
-      decision: { kind: 'approve', waybill: 'EA123456789CN' },
-      decidedBy: '王审批',
-    });
+    decide(sealed.packetId, { kind: 'accept' });
+    decide(sealed.packetId, { kind: 'approve', waybill: 'EA123456789CN' });
     await hall.reach(sealed.packetId, 'approved');
     const packet = await hall.packet(sealed.packetId);
     // 社会保障卡申领 is a public service: 办结, never 准予许可.
@@ -62,18 +67,11 @@ describe('the department’s documents printed at the window', () => {
   });
 
   it('a refusal after 受理 is the outcome (不予办理) with the remedies, never 不予受理', async () => {
-    const { decide } = await import('../../../dept-inbox/src/admin.ts');
-    const inbox = await startInbox();
-    const hall = await Hall.open({ endpoint: inbox.url });
-    await hall.enrolAt(inbox);
+    const { hall, decide } = await enrolledHall();
     const sealed = await hall.sealReceived();
     await hall.reach(sealed.packetId, 'delivered');
-    decide(inbox.db, { packetId: sealed.packetId, decision: { kind: 'accept' }, decidedBy: '王审批' });
-    decide(inbox.db, {
-      packetId: sealed.packetId,
-      decision: { kind: 'refuse', reason: '申请人已在参保地持有有效社会保障卡' },
-      decidedBy: '王审批',
-    });
+    decide(sealed.packetId, { kind: 'accept' });
+    decide(sealed.packetId, { kind: 'refuse', reason: '申请人已在参保地持有有效社会保障卡' });
     await hall.reach(sealed.packetId, 'refused');
     const packet = await hall.packet(sealed.packetId);
     expect(packet.departmentDocuments?.map((d) => d.title)).toEqual(['受理通知书', '不予办理通知书']);
@@ -86,16 +84,13 @@ describe('the department’s documents printed at the window', () => {
   });
 
   it('a department 补正 is printed with every item and the date, and a 不予受理 with its reason and remedies', async () => {
-    const { decide } = await import('../../../dept-inbox/src/admin.ts');
-    const inbox = await startInbox();
-    const hall = await Hall.open({ endpoint: inbox.url });
-    await hall.enrolAt(inbox);
+    const { hall, decide } = await enrolledHall();
     const first = await hall.sealReceived();
     await hall.reach(first.packetId, 'delivered');
-    decide(inbox.db, {
-      packetId: first.packetId,
-      decision: { kind: 'correction', items: ['照片背景不是白色', '缺少参保证明'], reason: '材料不符合制卡要求' },
-      decidedBy: '王审批',
+    decide(first.packetId, {
+      kind: 'correction',
+      items: ['照片背景不是白色', '缺少参保证明'],
+      reason: '材料不符合制卡要求',
     });
     await hall.reach(first.packetId, 'correction_required');
     const corrected = await hall.packet(first.packetId);
@@ -110,11 +105,7 @@ describe('the department’s documents printed at the window', () => {
 
     const second = await hall.sealReceived();
     await hall.reach(second.packetId, 'delivered');
-    decide(inbox.db, {
-      packetId: second.packetId,
-      decision: { kind: 'refuse', reason: '申请事项不属于本机关职权范围' },
-      decidedBy: '王审批',
-    });
+    decide(second.packetId, { kind: 'refuse', reason: '申请事项不属于本机关职权范围' });
     await hall.reach(second.packetId, 'refused');
     const refused = await hall.packet(second.packetId);
     expect(refused.departmentDocuments?.map((d) => d.kind)).toEqual(['refusal']);
