@@ -14,6 +14,8 @@ import {
   WindowId,
   type DepartmentState,
 } from '../../src-main/common/sync-protocol.ts';
+import { CalendarDateSchema } from '../../src-main/common/dates.ts';
+import { hallDate } from '../../src-main/common/hall-time.ts';
 import { KeyFormatError, keyIdOf, normalizePublicKey } from '../../src-main/sync/signing.ts';
 import type { ChangeRow, InboxDb, PacketRow } from './db.ts';
 import { InboxError } from './errors.ts';
@@ -111,10 +113,19 @@ const Waybill = z
   .toUpperCase()
   .regex(/^[0-9A-Z]{8,30}$/, 'waybill must be 8–30 of 0-9 A-Z (e.g. an EMS number)');
 
+/** A 补正's last day, China time; not before the day it is decided on. */
+const SupplyBy = CalendarDateSchema;
+
 /** A department decision on a delivered packet version. */
 export const Decision = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('accept') }),
-  z.strictObject({ kind: z.literal('correction'), items: z.array(Text).min(1).max(100), reason: Text.optional() }),
+  z.strictObject({
+    kind: z.literal('correction'),
+    items: z.array(Text).min(1).max(100),
+    reason: Text.optional(),
+    /** The department's own period for the applicant; windows count one from the hall's rules without it. */
+    supplyBy: SupplyBy.optional(),
+  }),
   z.strictObject({ kind: z.literal('refuse'), reason: Text }),
   z.strictObject({ kind: z.literal('approve'), waybill: Waybill.optional() }),
   z.strictObject({ kind: z.literal('close'), reason: Text.optional() }),
@@ -148,6 +159,9 @@ export function decide(db: InboxDb, input: DecideInput, now = Date.now()): Chang
     throw new InboxError('decision.invalid', 'packet id must be a UUIDv7');
   const decidedBy = input.decidedBy.trim() || 'unknown';
   const d = decision.data;
+  if (d.kind === 'correction' && d.supplyBy !== undefined && d.supplyBy < hallDate(now)) {
+    throw new InboxError('decision.invalid', `supplyBy ${d.supplyBy} is before today (${hallDate(now)})`);
+  }
   const to = TARGET[d.kind];
   return db.write(() => {
     const packet =
@@ -173,6 +187,7 @@ export function decide(db: InboxDb, input: DecideInput, now = Date.now()): Chang
         reason: 'reason' in d ? d.reason : undefined,
         correctionItems: d.kind === 'correction' ? d.items : undefined,
         waybill: d.kind === 'approve' ? d.waybill : undefined,
+        supplyBy: d.kind === 'correction' ? d.supplyBy : undefined,
         decidedBy,
       },
       now,

@@ -223,6 +223,7 @@ function decisionFrom(form: Record<string, unknown>): Decision {
           .map((line) => line.trim())
           .filter(Boolean),
         ...(text('reason') ? { reason: text('reason') } : {}),
+        ...(text('supplyBy') ? { supplyBy: text('supplyBy') } : {}),
       };
     case 'refuse':
       return { kind: 'refuse', reason: text('reason') ?? '' };
@@ -340,7 +341,8 @@ function detailPage(db: InboxDb, packet: PacketRow, found: Session): string {
         : '';
       return (
         `<li>${cst(c.at)} <span class="state">${zh.states[c.state]}</span> ${esc(c.decided_by ?? '')} ${esc(c.reason ?? '')}` +
-        `${c.waybill ? ` ${zh.detail.waybill} ${esc(c.waybill)}` : ''}${items ? `<ul>${items}</ul>` : ''}</li>`
+        `${c.waybill ? ` ${zh.detail.waybill} ${esc(c.waybill)}` : ''}` +
+        `${c.supply_by ? ` ${zh.detail.supplyBy} ${esc(c.supply_by)}` : ''}${items ? `<ul>${items}</ul>` : ''}</li>`
       );
     })
     .join('');
@@ -357,7 +359,8 @@ function detailPage(db: InboxDb, packet: PacketRow, found: Session): string {
           return form(
             'correction',
             `<p><label>${zh.decide.correctionItems}<br><textarea name="items" rows="4" required></textarea></label></p>` +
-              `<p><label>${zh.decide.correctionReason}<br><input type="text" name="reason"></label></p>`,
+              `<p><label>${zh.decide.correctionReason}<br><input type="text" name="reason"></label></p>` +
+              `<p><label>${zh.decide.supplyBy}<br><input type="date" name="supplyBy"></label></p>`,
             zh.decide.correction,
           );
         case 'refused':

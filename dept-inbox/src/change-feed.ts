@@ -83,5 +83,6 @@ export function changeToWire(row: ChangeRow): Change {
   if (row.correction_items !== null) change.correctionItems = JSON.parse(row.correction_items) as string[];
   if (row.waybill !== null) change.waybill = row.waybill;
   if (row.decided_by !== null) change.decidedBy = row.decided_by;
+  if (row.supply_by !== null) change.supplyBy = row.supply_by;
   return change;
 }

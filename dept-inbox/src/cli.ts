@@ -29,7 +29,7 @@ const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide |
                    [--s3-bucket B [--s3-endpoint URL] [--s3-region R]]  (S3 keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)
   enroll-window    --window-id W01 --public-key KEY --scheme ed25519|sm2 [--label TEXT] [--replace]
   enroll-approver  --name NAME
-  decide <packetId> accept|correction|refuse|approve|close [--item TEXT]... [--reason TEXT] [--waybill NO] [--version N] [--by NAME]
+  decide <packetId> accept|correction|refuse|approve|close [--item TEXT]... [--reason TEXT] [--supply-by YYYY-MM-DD] [--waybill NO] [--version N] [--by NAME]
   list             [--state receiving|delivered|accepted|correction_required|refused|approved|closed]
 every command      [--data-dir DIR] [--key-file FILE]  (FILE: the key the inbox is encrypted with)`;
 
@@ -61,6 +61,7 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
       item: { type: 'string', multiple: true },
       reason: { type: 'string' },
       waybill: { type: 'string' },
+      'supply-by': { type: 'string' },
       version: { type: 'string' },
       by: { type: 'string' },
       state: { type: 'string' },
@@ -179,13 +180,23 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
 
 function decisionFrom(
   kind: string,
-  values: { item?: string[] | undefined; reason?: string | undefined; waybill?: string | undefined },
+  values: {
+    item?: string[] | undefined;
+    reason?: string | undefined;
+    waybill?: string | undefined;
+    'supply-by'?: string | undefined;
+  },
 ): Decision {
   switch (kind) {
     case 'accept':
       return { kind: 'accept' };
     case 'correction':
-      return { kind: 'correction', items: values.item ?? [], ...(values.reason ? { reason: values.reason } : {}) };
+      return {
+        kind: 'correction',
+        items: values.item ?? [],
+        ...(values.reason ? { reason: values.reason } : {}),
+        ...(values['supply-by'] ? { supplyBy: values['supply-by'] } : {}),
+      };
     case 'refuse':
       return { kind: 'refuse', reason: values.reason ?? '' };
     case 'approve':

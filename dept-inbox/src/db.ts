@@ -158,6 +158,14 @@ const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'correction periods',
+    up(db) {
+      // The day a department's 补正 must be answered by (its own period, set when it decides).
+      db.exec('ALTER TABLE changes ADD COLUMN supply_by TEXT;');
+    },
+  },
 ];
 
 /** SQL for the manifest's `trackingCode` when it is a string (the protocol checked its form). */
@@ -242,6 +250,8 @@ export interface ChangeRow {
   waybill: string | null;
   decided_by: string | null;
   at: number;
+  /** A 补正's last day (YYYY-MM-DD, China time), when the department set one. */
+  supply_by: string | null;
 }
 
 export interface NewChange {
@@ -250,6 +260,7 @@ export interface NewChange {
   correctionItems?: string[] | undefined;
   waybill?: string | undefined;
   decidedBy?: string | undefined;
+  supplyBy?: string | undefined;
 }
 
 export class NewerSchemaError extends Error {
@@ -626,8 +637,9 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
   ): ChangeRow {
     const row = this.sqlite
       .prepare(
-        `INSERT INTO changes (window_id, packet_id, version, state, reason, correction_items, waybill, decided_by, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        `INSERT INTO changes (window_id, packet_id, version, state, reason, correction_items, waybill, decided_by, at,
+           supply_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       )
       .get(
         packet.window_id,
@@ -639,6 +651,7 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
         change.waybill ?? null,
         change.decidedBy ?? null,
         at,
+        change.supplyBy ?? null,
       ) as ChangeRow;
     // Only a wake-up for long polls, which re-read the table; deferred past the surrounding transaction.
     queueMicrotask(() => this.emit('change', row));

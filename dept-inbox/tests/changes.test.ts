@@ -88,17 +88,34 @@ describe('change feed', () => {
     expect(() => decide(inbox.db, { packetId: id, decision: { kind: 'refuse', reason: ' ' }, decidedBy: 'x' })).toThrow(
       expect.objectContaining({ code: 'decision.invalid' }),
     );
-    decide(inbox.db, {
-      packetId: id,
-      decision: { kind: 'correction', items: ['户口簿首页', '近期免冠照片'] },
-      decidedBy: 'x',
-    });
+    // A 补正's own last day must be a real date, not before the day it is decided on (China time).
+    const decidedAt = Date.UTC(2026, 11, 6, 17, 0); // 2026-12-07 01:00 in China
+    for (const supplyBy of ['2026-12-06', '2026-02-30', '12/20/2026']) {
+      expect(() =>
+        decide(
+          inbox.db,
+          { packetId: id, decision: { kind: 'correction', items: ['户口簿首页'], supplyBy }, decidedBy: 'x' },
+          decidedAt,
+        ),
+      ).toThrow(expect.objectContaining({ code: 'decision.invalid' }));
+    }
+    decide(
+      inbox.db,
+      {
+        packetId: id,
+        decision: { kind: 'correction', items: ['户口簿首页', '近期免冠照片'], supplyBy: '2026-12-14' },
+        decidedBy: 'x',
+      },
+      decidedAt,
+    );
     expect(() => decide(inbox.db, { packetId: id, decision: { kind: 'accept' }, decidedBy: 'x' })).toThrow(
       expect.objectContaining({ code: 'decision.notAllowed' }),
     );
     const feed = await changes(inbox, window);
     expect(feed.changes.map((c) => c.state)).toEqual(['delivered', 'correction_required']);
     expect(feed.changes[1]!.correctionItems).toEqual(['户口簿首页', '近期免冠照片']);
+    expect(feed.changes[1]!.supplyBy).toBe('2026-12-14');
+    expect(feed.changes[0]!.supplyBy).toBeUndefined();
   });
 
   it('a long poll answers as soon as a change lands, and empty at its deadline', async () => {

@@ -27,12 +27,41 @@ export function deadlineStatus(
   const due = packet.deadline === null ? null : dayNumber(packet.deadline);
   const now = dayNumber(today);
   if (due === null || now === null) return { kind: 'none' };
+  if (packet.state === 'correction_issued')
+    return applicantDeadlineStatus(packet.deadline!, today, calendar, warningWorkingDays);
   if (SETTLED_STATES.has(packet.state)) return { kind: 'ok' };
-  if (due < now)
-    return packet.state === 'correction_issued' ? { kind: 'lapsed' } : { kind: 'passed', daysOver: now - due };
+  if (due < now) return { kind: 'passed', daysOver: now - due };
+  return nearOrOk(packet.deadline!, today, calendar, warningWorkingDays);
+}
+
+/**
+ * A 补正's last day, the window's or the department's: the applicant's clock. Past it the
+ * application is 视为放弃 (lapsed), not overdue; before it the clerk is warned to call.
+ */
+export function applicantDeadlineStatus(
+  supplyBy: CalendarDate,
+  today: CalendarDate,
+  calendar: WorkingCalendar,
+  warningWorkingDays: number,
+): DeadlineStatus {
+  const due = dayNumber(supplyBy);
+  const now = dayNumber(today);
+  if (due === null || now === null) return { kind: 'none' };
+  if (due < now) return { kind: 'lapsed' };
+  return nearOrOk(supplyBy, today, calendar, warningWorkingDays);
+}
+
+function nearOrOk(
+  deadline: CalendarDate,
+  today: CalendarDate,
+  calendar: WorkingCalendar,
+  warningWorkingDays: number,
+): DeadlineStatus {
+  const due = dayNumber(deadline)!;
+  const now = dayNumber(today)!;
   let workingDaysLeft: number;
   try {
-    workingDaysLeft = calendar.workingDaysBetween(today, packet.deadline!);
+    workingDaysLeft = calendar.workingDaysBetween(today, deadline);
   } catch {
     // A year without a holiday arrangement (refused when sealing, but an old hall may
     // lack a new year's file): calendar days still warn, if a little early.

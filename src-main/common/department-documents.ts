@@ -21,6 +21,8 @@ export const DepartmentDocumentRef = z.object({
   state: DepartmentState,
   kind: DepartmentDocumentKind,
   title: z.string(),
+  /** The outcome after 受理 as the item's type names it (准予行政许可, 不予办理 …); null for the other documents. */
+  outcome: z.string().nullable(),
   /** EMS waybill of a posted result (寄递单号). */
   waybill: z.string().nullable(),
 });

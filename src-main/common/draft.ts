@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ServiceObject } from './catalog.ts';
 import { type ApplicationDraft, CompanyIdentity, PersonIdentity } from './application.ts';
+import { CalendarDateSchema } from './dates.ts';
 
 /** A draft's id (a UUIDv7, so drafts sort by when they were started). */
 export const DraftId = z.uuid();
@@ -26,6 +27,15 @@ export type MaterialCount = z.infer<typeof MaterialCount>;
 export const FindingOverride = z
   .object({ findingKey: z.string().min(1).max(200), reason: z.string().max(500) })
   .strict();
+
+/**
+ * A 补正 answered after its last day is 视为放弃 unless someone decides to go on (the
+ * department extended it, the applicant was prevented …): the clerk records why.
+ */
+export const LateSupplement = z
+  .object({ due: CalendarDateSchema, reason: z.string().min(1).max(500) })
+  .strict();
+export type LateSupplement = z.infer<typeof LateSupplement>;
 
 /**
  * Keys a draft's answers, counts or conditions may hold. An item has a few dozen fields
@@ -54,6 +64,8 @@ export const DraftState = z
     counts: capped(MaterialCount),
     conditions: capped(z.enum(['met', 'notMet'])),
     overrides: z.array(FindingOverride).max(100),
+    /** Set by the core only: a 补正 answered after its last day, and why the window took it. */
+    lateSupplement: LateSupplement.optional(),
   })
   .strict();
 export type DraftState = z.infer<typeof DraftState>;

@@ -53,6 +53,7 @@ export const ERROR_CODES = [
   'intake.fixAtWindow',
   'intake.packetNotFound',
   'intake.notCorrectable',
+  'intake.supplementLate',
   'intake.notReceivable',
   'intake.unsupportedFile',
   'intake.draftTooLarge',

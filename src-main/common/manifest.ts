@@ -183,6 +183,8 @@ const WINDOW_FIELDS = {
   sealedAt: z.string(),
   /** 承诺办结时限 (received) or 补正期限 (correction), YYYY-MM-DD. */
   deadline: z.string().nullable(),
+  /** A 补正 answered after its last day (`due`), and why the window took it. */
+  lateSupplement: z.object({ due: z.string(), reason: z.string() }).optional(),
 };
 
 /** The rules of the protocol between the fields: versions and their lineage, one size per file. */

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { PacketId, PacketVersion, ReceivedManifest, Sha256Hex, WindowId } from './manifest.ts';
 import { DepartmentState, InboxState } from './packet-states.ts';
+import { CalendarDateSchema } from './dates.ts';
 
 // The protocol's identifiers, manifest and states are declared with the manifest and the
 // packet states; the protocol names them here too, for the inbox and its clients.
@@ -106,7 +107,11 @@ export const CommitReceipt = z.strictObject({
 export type CommitReceipt = z.infer<typeof CommitReceipt>;
 
 /** One entry of the change feed. `cursor` grows strictly; a window sees only its own packets. */
-export const Change = z.strictObject({
+/**
+ * One change of the feed. Read leniently: a newer department may add optional fields,
+ * which a window ignores rather than stopping its feed over.
+ */
+export const Change = z.object({
   cursor: z.number().int().min(1),
   packetId: PacketId,
   version: PacketVersion,
@@ -118,6 +123,8 @@ export const Change = z.strictObject({
   waybill: z.string().optional(),
   /** Who decided (the approver's name); absent for `delivered`. */
   decidedBy: z.string().optional(),
+  /** A 补正's last day (YYYY-MM-DD, China time), when the department set its period. */
+  supplyBy: CalendarDateSchema.optional(),
   /** ISO 8601 UTC. */
   at: z.string(),
 });

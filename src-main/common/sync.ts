@@ -16,6 +16,8 @@ export const Decision = z.object({
   decidedBy: z.string().nullable(),
   at: z.string(),
   cursor: z.number(),
+  /** A 补正's last day as the department set it; null when it set none (the window counts one). */
+  supplyBy: z.string().nullable(),
 });
 export type Decision = z.infer<typeof Decision>;
 

@@ -140,7 +140,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       await intake.discard(clerk(ctx), id);
       return {};
     },
-    'drafts.supplement': ({ packetId }, ctx) => intake.supplement(clerk(ctx), packetId),
+    'drafts.supplement': ({ packetId, late }, ctx) => intake.supplement(clerk(ctx), packetId, late),
     'packets.list': ({ scope, query, cursor, limit }) => {
       const page = intake.listPackets({
         filter: scope,
@@ -150,7 +150,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
         held: sync.queue.held(),
       });
       return {
-        packets: departmentDocuments.decorate(sync.queue.decorate(page.packets)),
+        packets: departmentDocuments.decorate(sync.queue.decorate(page.packets), page.today),
         nextCursor: page.next && encodeCursor(page.next),
         counts: page.counts,
       };

@@ -218,6 +218,8 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       outbox: sync.sealing,
       trackingUrlTemplate: () => resolveTrackingTemplate(config.tracking.urlTemplate, sync.embeddedUrl()),
       uploadsInProgress: (draftId) => uploads.inProgressFor(draftId),
+      departmentCorrectionDue: (packetId, version, itemCode) =>
+        departmentDocuments.correctionDue(packetId, version, itemCode),
     });
     // The devices of the config (polled, reconnected in the background), and the card desk
     // that keeps what the ID card reader read for the clerk's screens.

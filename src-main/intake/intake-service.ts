@@ -15,7 +15,13 @@ import type { HallConfig } from '../common/hall-config.ts';
 import { startOfHallDay } from '../common/hall-time.ts';
 import type { Clock } from '../common/hall-time.ts';
 import type { EventLog, JsonValue } from '../recording/event-log.ts';
-import { assertNoWindowFixes, isSealable, reviewApplication, type ReviewResult } from '../common/review/review.ts';
+import {
+  assertNoWindowFixes,
+  isSealable,
+  MIN_OVERRIDE_REASON_LENGTH,
+  reviewApplication,
+  type ReviewResult,
+} from '../common/review/review.ts';
 import { normaliseCreditCode, normaliseIdNumber } from '../common/review/identifiers.ts';
 import { ACCEPTED_MEDIA_TYPES } from '../common/review/rules.ts';
 import { codePointLabel, describeCharacters, printFindings, unprintableOf } from '../common/review/printing.ts';
@@ -29,10 +35,12 @@ import {
   DraftState,
   type DraftView,
   emptyDraftState,
+  type LateSupplement,
   type WizardStep,
 } from '../common/draft.ts';
 import { type NoticeRenderer, trackingOf } from './notices.ts';
 import { deadlineStatus } from '../common/deadline-status.ts';
+import type { CalendarDate } from '../common/dates.ts';
 import type { PacketSummary, QueueCounts, SealedPacket } from '../common/packets.ts';
 import { travels } from '../common/manifest.ts';
 import type { StoredNotice } from '../packets/build-manifest.ts';
@@ -75,6 +83,8 @@ export interface IntakeDeps {
   trackingUrlTemplate?: () => string | undefined;
   /** How many files are still being uploaded for a draft (a seal waits for none). */
   uploadsInProgress?: (draftId: string) => number;
+  /** The last day of the 补正 the department asked for on a packet version (sync/department-documents.ts). */
+  departmentCorrectionDue?: (packetId: string, version: number, itemCode: string) => CalendarDate | null;
 }
 
 interface DraftRow {
@@ -123,8 +133,12 @@ export class IntakeService {
     return this.insertDraft(clerk, item, version, emptyDraftState(kind), null);
   }
 
-  /** 补正 resubmission: a new draft carrying the first version's answers, to become version n+1. */
-  supplement(clerk: Clerk, packetId: string): DraftView {
+  /**
+   * 补正 resubmission: a new draft carrying the first version's answers, to become version
+   * n+1. After the 补正's last day the application is 视为放弃: going on needs a decision,
+   * the clerk's written reason (`late`), which the draft and the manifest carry.
+   */
+  supplement(clerk: Clerk, packetId: string, late?: { reason: string }): DraftView {
     const packet = this.packets.latest(packetId);
     if (!packet) throw new AppError('intake.packetNotFound', `no packet ${packetId}`);
     // 补正 issued at the window, or asked for by the department through the change feed.
@@ -138,6 +152,11 @@ export class IntakeService {
     const item = this.deps.catalog.item(packet.manifest.itemCode);
     const version = this.deps.catalog.activeSummary()!.version;
     const { manifest } = packet;
+    const due =
+      queueState === 'correction_required'
+        ? (this.deps.departmentCorrectionDue?.(packetId, packet.version, manifest.itemCode) ?? null)
+        : manifest.deadline;
+    const lateSupplement = due === null ? undefined : this.lateSupplement(due, late);
     const state = DraftState.parse({
       ...emptyDraftState(manifest.applicantKind),
       applicant: manifest.applicant,
@@ -148,6 +167,7 @@ export class IntakeService {
       counts: Object.fromEntries(
         manifest.materials.map((m) => [m.materialId, { original: m.original, copy: m.copy, electronic: m.electronic }]),
       ),
+      ...(lateSupplement ? { lateSupplement } : {}),
     });
     const draft = this.insertDraft(clerk, item, version, state, { packetId, version: packet.version });
     // Files already handed in stay with the resubmission; only what was missing is added.
@@ -489,13 +509,20 @@ export class IntakeService {
   }
 
   /** A page of the queue with each packet's deadline counted on the hall's calendar today. */
-  listPackets(query: Omit<PageQuery, 'todayFrom'>): { packets: PacketSummary[]; next: PageCursor | null; counts: QueueCounts } {
+  listPackets(query: Omit<PageQuery, 'todayFrom'>): {
+    packets: PacketSummary[];
+    next: PageCursor | null;
+    counts: QueueCounts;
+    /** The hall's day the deadlines were counted on. */
+    today: CalendarDate;
+  } {
     const now = this.deps.clock.now();
     const today = this.deps.calendar.localDate(now);
     const warning = this.deps.config.queue.deadlineWarningWorkingDays;
     const page = this.packets.page({ ...query, todayFrom: startOfHallDay(now) });
     return {
       ...page,
+      today,
       packets: page.packets.map((packet) => ({
         ...packet,
         deadlineStatus: deadlineStatus(packet, today, this.deps.calendar, warning),
@@ -536,9 +563,27 @@ export class IntakeService {
         itemCode: item.code,
         catalogVersion,
         ...(previous ? { supplements: `${previous.packetId}#${previous.version}` } : {}),
+        ...(state.lateSupplement ? { lateSupplement: state.lateSupplement } : {}),
       });
     })();
     return this.getDraft(clerk, id);
+  }
+
+  /**
+   * A 补正 whose last day (`due`) has passed needs the clerk's reason to go on
+   * (intake.supplementLate asks for it); before that day nothing is recorded.
+   */
+  private lateSupplement(due: CalendarDate, late: { reason: string } | undefined): LateSupplement | undefined {
+    const today = this.deps.calendar.localDate(this.deps.clock.now());
+    if (due >= today) return undefined;
+    if (!late) throw new AppError('intake.supplementLate', `the 补正 was due on ${due}`, { due });
+    const reason = late.reason.trim();
+    if ([...reason].length < MIN_OVERRIDE_REASON_LENGTH) {
+      throw new AppError('review.overrideReasonTooShort', `late supplement reason of ${[...reason].length} characters`, {
+        min: MIN_OVERRIDE_REASON_LENGTH,
+      });
+    }
+    return { due, reason };
   }
 
   /** intake.notCorrectable when this version of the packet exists (sealed from another 补正 draft). */

@@ -118,6 +118,7 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
     receivedAt: new Date(input.receivedAt).toISOString(),
     sealedAt: new Date(input.sealedAt).toISOString(),
     deadline: deadlineOf(review),
+    ...(state.lateSupplement ? { lateSupplement: state.lateSupplement } : {}),
   };
 }
 

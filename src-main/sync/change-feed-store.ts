@@ -32,8 +32,8 @@ export class ChangeFeedStore {
         const { changes } = this.db
           .prepare(
             `INSERT OR IGNORE INTO sync_changes (department_id, cursor, packet_id, version, state, reason, correction_items,
-               waybill, decided_by, at, applied_at, known)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               waybill, decided_by, at, applied_at, known, supply_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             departmentId,
@@ -48,6 +48,7 @@ export class ChangeFeedStore {
             change.at,
             now,
             known ? 1 : 0,
+            change.supplyBy ?? null,
           );
         if (changes === 0 || !known) continue;
         const reason = change.reason ?? (change.correctionItems?.length ? change.correctionItems.join('；') : null);
@@ -77,7 +78,7 @@ export class ChangeFeedStore {
   lastDecision(packetId: string, version: number): Decision | undefined {
     const row = this.db
       .prepare<[string, number], DecisionRow>(
-        `SELECT state, reason, correction_items, waybill, decided_by, at, cursor FROM sync_changes
+        `SELECT state, reason, correction_items, waybill, decided_by, at, cursor, supply_by FROM sync_changes
          WHERE packet_id = ? AND version = ? ORDER BY applied_at DESC, cursor DESC LIMIT 1`,
       )
       .get(packetId, version);
@@ -88,7 +89,7 @@ export class ChangeFeedStore {
   decisions(packetId: string, version: number): Decision[] {
     return this.db
       .prepare<[string, number], DecisionRow>(
-        `SELECT state, reason, correction_items, waybill, decided_by, at, cursor FROM sync_changes
+        `SELECT state, reason, correction_items, waybill, decided_by, at, cursor, supply_by FROM sync_changes
          WHERE packet_id = ? AND version = ? ORDER BY applied_at, cursor`,
       )
       .all(packetId, version)
@@ -117,6 +118,7 @@ interface DecisionRow {
   decided_by: string | null;
   at: string;
   cursor: number;
+  supply_by: string | null;
 }
 
 function decisionOf(row: DecisionRow): Decision {
@@ -128,5 +130,6 @@ function decisionOf(row: DecisionRow): Decision {
     decidedBy: row.decided_by,
     at: row.at,
     cursor: row.cursor,
+    supplyBy: row.supply_by,
   };
 }

@@ -9,12 +9,15 @@ import {
   departmentDocumentTitle,
   OUTCOME_NAMES,
 } from '../common/department-documents.ts';
+import type { CalendarDate } from '../common/dates.ts';
+import { applicantDeadlineStatus, type DeadlineStatus } from '../common/deadline-status.ts';
 import { AppError } from '../common/errors.ts';
 import type { HallConfig } from '../common/hall-config.ts';
 import type { Manifest } from '../common/manifest.ts';
+import type { PacketState } from '../common/packet-states.ts';
 import type { Decision } from '../common/sync.ts';
 import type { WorkingCalendar } from '../common/working-calendar.ts';
-import type { DocumentInput, Person } from '../documents/model.ts';
+import type { DocumentInput, DueDate, Person } from '../documents/model.ts';
 import type { PacketStore } from '../packets/packet-store.ts';
 import type { ChangeFeedStore } from './change-feed-store.ts';
 
@@ -38,15 +41,49 @@ export class DepartmentDocuments {
       state: decision.state,
       kind,
       title: departmentDocumentTitle(kind, itemType),
+      outcome: kind === 'grant' || kind === 'denial' ? OUTCOME_NAMES[itemType][kind] : null,
       waybill: decision.waybill,
     }));
   }
 
-  /** Adds each packet's department documents to the queue's rows. */
-  decorate<T extends { packetId: string; version: number; itemCode: string }>(
+  /**
+   * Adds each packet's department documents to the queue's rows. A packet the department
+   * sent back for 补正 runs on the applicant's clock: its deadline is the 补正's last day.
+   */
+  decorate<T extends QueueRow>(
     packets: T[],
+    today: CalendarDate,
   ): Array<T & { departmentDocuments: DepartmentDocumentRef[] }> {
-    return packets.map((p) => ({ ...p, departmentDocuments: this.list(p.packetId, p.version, p.itemCode) }));
+    const warning = this.deps.config.queue.deadlineWarningWorkingDays;
+    return packets.map((p) => {
+      const row = { ...p, departmentDocuments: this.list(p.packetId, p.version, p.itemCode) };
+      const supplyBy = p.state === 'correction_required' ? this.correctionDue(p.packetId, p.version, p.itemCode) : null;
+      if (supplyBy === null) return row;
+      return {
+        ...row,
+        deadline: supplyBy,
+        deadlineStatus: applicantDeadlineStatus(supplyBy, today, this.deps.calendar, warning),
+      };
+    });
+  }
+
+  /** The last day of the 补正 the department asked for on this version, or null when it asked for none. */
+  correctionDue(packetId: string, version: number, itemCode: string): CalendarDate | null {
+    const asked = this.deps.feed.lastDecision(packetId, version);
+    return asked?.state === 'correction_required' ? this.supplyBy(asked, itemCode).date : null;
+  }
+
+  /**
+   * The last day of a department's 补正: the department's own when it set one; else the
+   * item's (or the hall's) 补正期限 counted from the day it decided, as the window's own
+   * 补正 would be.
+   */
+  supplyBy(decision: Decision, itemCode: string): DueDate {
+    const decidedOn = this.deps.calendar.localDate(new Date(decision.at));
+    // The department's own day is printed as it set it, with no period we did not set.
+    if (decision.supplyBy) return { date: decision.supplyBy, provisional: false };
+    const item = this.deps.catalog.active().items.find((i) => i.code === itemCode);
+    return this.deps.calendar.deadline(decidedOn, item?.correctionDays ?? this.deps.config.review.correctionDays);
   }
 
   /** The model of one department document (tests read it; `render` prints it). */
@@ -67,8 +104,6 @@ export class DepartmentDocuments {
       catalog.departments.find((d) => d.id === manifest.departmentId)?.name ?? manifest.departmentId ?? '审批部门';
     const decidedOn = calendar.localDate(new Date(decision.at));
     const receipt = manifest.documents.find((d) => d.kind === 'receipt');
-    const item = catalog.items.find((i) => i.code === manifest.itemCode);
-    const correctionDays = item?.correctionDays ?? config.review.correctionDays;
     return {
       kind: 'department',
       decision: kind,
@@ -84,8 +119,7 @@ export class DepartmentDocuments {
       ...(kind === 'grant' || kind === 'denial' ? { outcomeName: OUTCOME_NAMES[itemType][kind] } : {}),
       ...(decision.reason ? { reason: decision.reason } : {}),
       correctionItems: decision.correctionItems,
-      // The department's 补正 period runs from its decision; the feed carries no date of its own.
-      ...(kind === 'correction' ? { supplyBy: calendar.deadline(decidedOn, correctionDays) } : {}),
+      ...(kind === 'correction' ? { supplyBy: this.supplyBy(decision, manifest.itemCode) } : {}),
       ...(decision.waybill ? { waybill: decision.waybill } : {}),
     };
   }
@@ -104,6 +138,16 @@ export class DepartmentDocuments {
   private itemType(itemCode: string): ItemType {
     return this.deps.catalog.active().items.find((i) => i.code === itemCode)?.itemType ?? 'publicService';
   }
+}
+
+/** What the queue's rows give the decoration. */
+interface QueueRow {
+  packetId: string;
+  version: number;
+  itemCode: string;
+  state: PacketState;
+  deadline: string | null;
+  deadlineStatus: DeadlineStatus;
 }
 
 /** The changes that are decisions with a document, each with its kind. */

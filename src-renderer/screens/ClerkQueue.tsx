@@ -8,10 +8,13 @@ import { useApi } from '../app/api-context.tsx';
 import { hallTime } from '../../src-main/common/hall-time.ts';
 import { useAction } from '../app/use-action.ts';
 import { ErrorNotice } from '../components/Notice.tsx';
+import { isApiCallError } from '../api/client.ts';
+import { describeError } from '../app/errors.ts';
 import { t } from '../../src-main/common/i18n/index.ts';
 import { IntakeWizard } from './intake/IntakeWizard.tsx';
 import { ItemPicker } from './intake/ItemPicker.tsx';
 import { openDraft } from './intake/open-draft.ts';
+import { LateSupplementPanel } from './queue/LateSupplementPanel.tsx';
 import { PacketQueue } from './queue/PacketQueue.tsx';
 
 export const NEW_INTAKE_SHORTCUT = 'Alt+N';
@@ -88,8 +91,24 @@ function QueueHome({
     return () => window.removeEventListener('keydown', onKeyDown);
   }, [locked, onNew]);
 
+  // A 补正 past its last day is 视为放弃: going on needs the clerk's written reason.
+  const [late, setLate] = useState<{ packetId: string; message: string } | null>(null);
   const supplement = (packetId: string) => {
-    void run(async () => onOpen(await api.call('drafts.supplement', { packetId })));
+    void run(async () => {
+      try {
+        onOpen(await api.call('drafts.supplement', { packetId }));
+      } catch (failure) {
+        if (!isApiCallError(failure) || failure.code !== 'intake.supplementLate') throw failure;
+        setLate({ packetId, message: describeError(failure) });
+      }
+    });
+  };
+  const supplementLate = (reason: string) => {
+    if (!late) return;
+    void run(async () => {
+      onOpen(await api.call('drafts.supplement', { packetId: late.packetId, late: { reason } }));
+      setLate(null);
+    });
   };
 
   return (
@@ -108,6 +127,17 @@ function QueueHome({
           </button>
         </div>
       </div>
+      {late && (
+        <LateSupplementPanel
+          message={late.message}
+          busy={busy}
+          onConfirm={supplementLate}
+          onCancel={() => {
+            setLate(null);
+            clearError();
+          }}
+        />
+      )}
       <ErrorNotice message={error} />
       {!drafts && !error && <p className="muted">{t('queue.loading')}</p>}
 

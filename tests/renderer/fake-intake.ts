@@ -304,7 +304,7 @@ export class FakeIntake {
         this.drafts.delete(id);
         return {};
       },
-      'drafts.supplement': ({ packetId }) => this.supplement(clerk(), packetId),
+      'drafts.supplement': ({ packetId, late }) => this.supplement(clerk(), packetId, late),
       // Every packet of the scope, newest first; the fake core pages and searches them (fake-queue.ts).
       'packets.list': ({ scope }) => {
         const since = scope === 'today' ? startOfHallDay(this.now()) : 0;
@@ -493,14 +493,23 @@ export class FakeIntake {
     return sealed;
   }
 
-  private supplement(clerk: Clerk, packetId: string): DraftView {
+  private supplement(clerk: Clerk, packetId: string, late?: { reason: string }): DraftView {
     const packet = this.packets.filter((p) => p.packetId === packetId).sort((a, b) => b.version - a.version)[0];
     if (!packet) throw new AppError('intake.packetNotFound', `no packet ${packetId}`);
     // 补正 issued at the window, or asked for by the department through the change feed.
     if (packet.outcome !== 'correction' && packet.state !== 'correction_required') {
       throw new AppError('intake.notCorrectable', `packet is ${packet.state}`);
     }
-    const state: DraftState = { ...structuredClone(packet.draftState), conditions: {}, overrides: [] };
+    // As the core: a window 补正 past its last day needs the clerk's reason (not the department's, in this fake).
+    const due = packet.outcome === 'correction' ? packet.deadline : null;
+    const lapsed = due !== null && due < calendar.localDate(this.now());
+    if (lapsed && !late) throw new AppError('intake.supplementLate', `due ${due}`, { due });
+    const state: DraftState = {
+      ...structuredClone(packet.draftState),
+      conditions: {},
+      overrides: [],
+      ...(lapsed && late ? { lateSupplement: { due, reason: late.reason.trim() } } : {}),
+    };
     return this.insert(
       clerk,
       this.item(packet.itemCode),

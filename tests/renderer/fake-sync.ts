@@ -17,6 +17,7 @@ import {
   type DepartmentDocumentRef,
   departmentDocumentKind,
   departmentDocumentTitle,
+  OUTCOME_NAMES,
 } from '../../src-main/common/department-documents.ts';
 import {
   canInboxTransition,
@@ -222,6 +223,7 @@ export class FakeSync {
           state: change.decision.state,
           kind,
           title: departmentDocumentTitle(kind, 'publicService'),
+          outcome: kind === 'grant' || kind === 'denial' ? OUTCOME_NAMES.publicService[kind] : null,
           waybill: change.decision.waybill,
         });
       }
@@ -259,6 +261,7 @@ export class FakeSync {
       correctionItems?: string[];
       waybill?: string;
       decidedBy?: string;
+      supplyBy?: string;
     },
   ): void {
     const entry = this.entry(packetId, version);
@@ -276,6 +279,7 @@ export class FakeSync {
       correctionItems: change.correctionItems ?? [],
       waybill: change.waybill ?? null,
       decidedBy: change.decidedBy ?? null,
+      supplyBy: change.supplyBy ?? null,
     });
   }
 
@@ -333,6 +337,7 @@ export class FakeSync {
       correctionItems: [],
       waybill: null,
       decidedBy: null,
+      supplyBy: null,
     });
   }
 

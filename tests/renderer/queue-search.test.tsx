@@ -143,6 +143,49 @@ describe('what needs the clerk', () => {
     expect(screen.getByText('有 1 件收件包需要您处理')).toBeTruthy();
   }, 20_000);
 
+  it('asks why before a lapsed 补正 goes on, and shows the reason on the resubmission', async () => {
+    let now = Date.UTC(2026, 2, 10, 2, 0); // Tuesday 2026-03-10, 10:00 in the hall
+    const core = new FakeCore({ users: [INSTALLER, CLERK], signedIn: CLERK.username, now: () => now });
+    const clerk = core.byUsername(CLERK.username)!;
+    const draft = core.intake.seedDraft(clerk, SOCIAL_CARD, completeSocialCard());
+    core.intake.seedFile(draft.id, 'applicant-id-card', '身份证.png', pngBytes(), 'image/png');
+    const sealed = core.intake.sealDraft(clerk, draft.id);
+    expect(sealed.outcome).toBe('correction');
+    now += 30 * 86_400_000;
+    const user = userEvent.setup();
+    renderOn(core);
+    await screen.findByRole('radio', { name: '全部未办结' });
+    await user.click(screen.getByRole('radio', { name: '全部未办结' }));
+    const table = await screen.findByRole('table', { name: '全部未办结' });
+    // The row says the 补正 lapsed (视为放弃), not that anyone is overdue.
+    expect(within(table).getByText('逾期未补正，视为放弃')).toBeTruthy();
+    await user.click(within(table).getByRole('button', { name: '补正续办' }));
+    const panel = await screen.findByRole('alertdialog', { name: '记录理由并补正续办' });
+    expect(panel.textContent).toContain(`补正期限已于 ${sealed.deadline} 届满`);
+    const reason = within(panel).getByRole('textbox', { name: '继续办理的理由' });
+    expect(document.activeElement).toBe(reason);
+    const confirm = within(panel).getByRole('button', { name: '记录理由并补正续办' });
+    expect((confirm as HTMLButtonElement).disabled).toBe(true);
+    // Escape leaves it without a draft; the button asks again.
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    await user.click(within(table).getByRole('button', { name: '补正续办' }));
+    await user.type(await screen.findByRole('textbox', { name: '继续办理的理由' }), '申请人住院未能按期补正，科长同意');
+    await user.tab(); // to the confirm button, by keyboard alone
+    expect(document.activeElement?.textContent).toBe('记录理由并补正续办');
+    await user.keyboard('{Enter}');
+    const banner = await screen.findByTestId('supplement-request');
+    expect(banner.textContent).toContain(
+      `逾期补正（补正期限 ${sealed.deadline} 已过），继续办理的理由：申请人住院未能按期补正，科长同意`,
+    );
+    const calls = core.calls.filter((c) => c.method === 'drafts.supplement');
+    expect(calls.map((c) => c.input)).toEqual([
+      { packetId: sealed.packetId },
+      { packetId: sealed.packetId },
+      { packetId: sealed.packetId, late: { reason: '申请人住院未能按期补正，科长同意' } },
+    ]);
+  }, 20_000);
+
   it('opens a 补正续办 of a window-issued 补正 without a department request', async () => {
     const core = coreWith();
     const clerk = core.byUsername(CLERK.username)!;

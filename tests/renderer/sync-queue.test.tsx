@@ -101,6 +101,7 @@ describe('travel states and department decisions', () => {
     const approved = seal(core, '张伟');
     const corrected = seal(core, '李娜');
     const refused = seal(core, '王芳');
+    const denied = seal(core, '赵敏');
     core.sync.drain();
     core.sync.decide(approved.packetId, 1, { state: 'accepted', decidedBy: '赵审批' });
     core.sync.decide(approved.packetId, 1, { state: 'approved', waybill: '1151234567890', decidedBy: '赵审批' });
@@ -110,11 +111,14 @@ describe('travel states and department decisions', () => {
       decidedBy: '钱审批',
     });
     core.sync.decide(refused.packetId, 1, { state: 'refused', reason: '申请人已在参保地办理过社会保障卡' });
+    core.sync.decide(denied.packetId, 1, { state: 'accepted', decidedBy: '赵审批' });
+    core.sync.decide(denied.packetId, 1, { state: 'refused', reason: '参保关系已转出', decidedBy: '赵审批' });
     const { table } = await showQueue(core);
 
+    // The outcome after 受理 is named by the item's type (a public service: 办结).
     const first = rowOf(table, '张伟');
-    expect(within(first).getByText('准予许可/办结')).toBeTruthy();
-    expect(within(first).getByText('审批部门意见：准予许可/办结')).toBeTruthy();
+    expect(within(first).getByText('办结')).toBeTruthy();
+    expect(within(first).getByText('审批部门意见：办结')).toBeTruthy();
     expect(within(first).getByText('1151234567890').closest('p')!.textContent).toBe('EMS 邮件号：1151234567890');
     expect(within(first).getByText(/^经办人：赵审批/)).toBeTruthy();
     // 统一窗口出件: the department's documents are printed here, named by the item's type.
@@ -137,6 +141,11 @@ describe('travel states and department decisions', () => {
 
     const third = rowOf(table, '王芳');
     expect(within(third).getByText('不予受理')).toBeTruthy();
+    // Refused after 受理: the outcome (不予办理), never 不予受理.
+    const fourth = rowOf(table, '赵敏');
+    expect(within(fourth).getByText('不予办理')).toBeTruthy();
+    expect(within(fourth).getByText('审批部门意见：不予办理')).toBeTruthy();
+    expect(within(fourth).queryByText('不予受理')).toBeNull();
     expect(within(third).getByText('理由：申请人已在参保地办理过社会保障卡')).toBeTruthy();
     // Only a department 补正 offers 补正续办.
     expect(within(first).queryByRole('button', { name: '补正续办' })).toBeNull();

@@ -70,7 +70,8 @@ export const intakeMethods = {
   /** 补正 resubmission: a draft for version n+1 of a packet. */
   'drafts.supplement': method({
     access: ['clerk'],
-    input: z.object({ packetId: PacketId }).strict(),
+    /** `late`: why a 补正 past its last day is taken all the same (intake.supplementLate asks). */
+    input: z.object({ packetId: PacketId, late: z.object({ reason: z.string().max(500) }).strict().optional() }).strict(),
     output: DraftView,
   }),
 };

@@ -52,6 +52,8 @@ const errors = {
     '未封装：以下 {count} 项是窗口录入或采集的问题，须由窗口当场更正，不能列入补正告知：{items}请回到相应步骤更正后重新审查。',
   'intake.packetNotFound': '找不到该收件包，请刷新列表后重试。',
   'intake.notCorrectable': '该收件包不是补正告知状态，不能补正续办。',
+  'intake.supplementLate':
+    '补正期限已于 {due} 届满，逾期未补正视为放弃本次申请。如确需继续办理（如审批部门同意延期），请写明理由后再补正续办。',
   'intake.notReceivable':
     '本窗口不收此件：{reasons}。不出具任何文书；草稿已保留，可改正后重新审查，或放弃草稿并引导申请人向有权部门或其他通办窗口申请。',
   'intake.unsupportedFile': '文件“{name}”不是图片或 PDF，未收取。请扫描或上传图片、PDF 文件。',
@@ -315,6 +317,11 @@ export const zhCN = {
     packetsEmpty: '今日尚未封装收件包。',
     supplement: '补正续办',
     supplementTag: '补正续办',
+    lateSupplement: {
+      reason: '继续办理的理由',
+      hint: '如：审批部门同意延长补正期限（注明经办人和日期），或申请人因不可抗力未能按期补正。理由将随件报送审批部门。',
+      confirm: '记录理由并补正续办',
+    },
     noApplicant: '（未填写）',
     versionTag: '第 {version} 版',
     trackingCode: '查询号：',
@@ -352,7 +359,7 @@ export const zhCN = {
       alert: '有 {count} 件收件包需要您处理',
       show: '查看',
       correction: '审批部门要求补正，请联系申请人补正续办',
-      refused: '审批部门不予受理，请将决定告知申请人',
+      refused: '审批部门已作出决定，请打印决定文书并告知申请人',
       approved: '审批部门已出结果，请通知申请人领取',
     },
     sync: {
@@ -384,6 +391,7 @@ export const zhCN = {
     },
     decision: {
       title: '审批部门意见：{state}',
+      supplyBy: '补正期限：{date}',
       reason: '理由：{reason}',
       correctionItems: '需补正的内容',
       waybill: 'EMS 邮件号：',
@@ -469,6 +477,8 @@ export const zhCN = {
     supplementBanner: '补正续办：原收件包 {packetId} 第 {version} 版。已交材料保留，请补齐补正告知所列内容。',
     supplementRequest: {
       title: '审批部门要求补正',
+      supplyBy: '补正期限：{date}',
+      late: '逾期补正（补正期限 {due} 已过），继续办理的理由：{reason}',
       reason: '理由：{reason}',
       items: '需补正的内容',
       decidedBy: '经办人：{name}',

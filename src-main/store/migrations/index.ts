@@ -11,6 +11,7 @@ import { trackingCodes } from './008-tracking-codes.ts';
 import { packetSearch } from './009-packet-search.ts';
 import { originalPostings } from './010-original-postings.ts';
 import { dutyWarnings } from './011-duty-warnings.ts';
+import { correctionPeriods } from './012-correction-periods.ts';
 
 export const migrations: Migration[] = [
   initial,
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
   packetSearch,
   originalPostings,
   dutyWarnings,
+  correctionPeriods,
 ];

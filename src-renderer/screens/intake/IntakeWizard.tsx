@@ -380,7 +380,7 @@ function DraftEditor({
   return (
     <section className="area intake" aria-labelledby="intake-title">
       {heading}
-      {draft.previous && <SupplementRequest previous={draft.previous} />}
+      {draft.previous && <SupplementRequest previous={draft.previous} late={draft.state.lateSupplement} />}
       <nav className="step-bar" aria-label={t('intake.stepNav')}>
         <ol>
           {WIZARD_STEPS.map((id, i) => (

@@ -3,13 +3,21 @@
 // takes in exactly that without going back to the queue.
 import { useEffect, useState } from 'react';
 import type { PacketSync } from '../../../src-main/api/contract/index.ts';
+import type { LateSupplement } from '../../../src-main/common/draft.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { hallTime } from '../../../src-main/common/hall-time.ts';
 import { t } from '../../../src-main/common/i18n/index.ts';
 
 type Decision = NonNullable<PacketSync['decision']>;
 
-export function SupplementRequest({ previous }: { previous: { packetId: string; version: number } }) {
+export function SupplementRequest({
+  previous,
+  late,
+}: {
+  previous: { packetId: string; version: number };
+  /** Set when the 补正 came after its last day and the clerk recorded why it goes on. */
+  late?: LateSupplement | undefined;
+}) {
   const api = useApi();
   const [decision, setDecision] = useState<Decision | null>(null);
   const { packetId, version } = previous;
@@ -30,9 +38,11 @@ export function SupplementRequest({ previous }: { previous: { packetId: string; 
   return (
     <div className="notice notice-info supplement-request" data-testid="supplement-request">
       <p>{t('intake.supplementBanner', { packetId, version })}</p>
+      {late && <p>{t('intake.supplementRequest.late', { due: late.due, reason: late.reason })}</p>}
       {asked && (
         <section aria-labelledby="supplement-request-title">
           <h3 id="supplement-request-title">{t('intake.supplementRequest.title')}</h3>
+          {asked.supplyBy && <p>{t('intake.supplementRequest.supplyBy', { date: asked.supplyBy })}</p>}
           {asked.reason && <p>{t('intake.supplementRequest.reason', { reason: asked.reason })}</p>}
           {asked.correctionItems.length > 0 && (
             <>

@@ -434,7 +434,9 @@ export function PacketQueue({
   );
 }
 
-const TO_DO: Partial<Record<PacketState, 'queue.attention.correction' | 'queue.attention.refused' | 'queue.attention.approved'>> = {
+const TO_DO: Partial<
+  Record<PacketState, 'queue.attention.correction' | 'queue.attention.refused' | 'queue.attention.approved'>
+> = {
   correction_required: 'queue.attention.correction',
   refused: 'queue.attention.refused',
   approved: 'queue.attention.approved',
@@ -455,11 +457,12 @@ function TravelState({
 }) {
   const sync = packet.sync ?? null;
   const decision = sync?.decision && sync.decision.state !== 'delivered' ? sync.decision : null;
+  const outcome = outcomeOf(packet, state);
   const troubled = sync?.lastError && (state === 'blocked' || state === 'retry_wait' || state === 'upload_gone');
   return (
     <div className="travel">
       <span className={`travel-state travel-${state}`} data-state={state}>
-        {stateLabel(state)}
+        {outcome ?? stateLabel(state)}
       </span>
       {paused && sync && sync.step !== 'done' && pausedMatters(state) && (
         <span className="travel-paused">{t('queue.sync.pausedRow')}</span>
@@ -479,7 +482,7 @@ function TravelState({
         <p className="travel-line muted">{t('queue.sync.receivedAt', { time: isoTime(sync.receivedAt) })}</p>
       )}
       {attention && TO_DO[state] && <p className="travel-todo">{t(TO_DO[state])}</p>}
-      {decision && <Decision decision={decision} />}
+      {decision && <Decision decision={decision} label={outcome} />}
     </div>
   );
 }
@@ -552,10 +555,21 @@ function Problem({ sync, state }: { sync: PacketSync; state: string }) {
   );
 }
 
-function Decision({ decision }: { decision: NonNullable<PacketSync['decision']> }) {
+/**
+ * The department's outcome after 受理 as the item's type names it (不予行政许可, 办结 …):
+ * a refusal after 受理 is never 不予受理. Null before the outcome.
+ */
+function outcomeOf(packet: QueuedPacket, state: PacketState): string | null {
+  const documents = packet.departmentDocuments ?? [];
+  const last = documents[documents.length - 1];
+  return last && last.state === state ? last.outcome : null;
+}
+
+function Decision({ decision, label }: { decision: NonNullable<PacketSync['decision']>; label: string | null }) {
   return (
     <div className={`decision decision-${decision.state}`}>
-      <p className="decision-title">{t('queue.decision.title', { state: stateLabel(decision.state) })}</p>
+      <p className="decision-title">{t('queue.decision.title', { state: label ?? stateLabel(decision.state) })}</p>
+      {decision.supplyBy && <p>{t('queue.decision.supplyBy', { date: decision.supplyBy })}</p>}
       {decision.reason && <p>{t('queue.decision.reason', { reason: decision.reason })}</p>}
       {decision.correctionItems.length > 0 && (
         <>

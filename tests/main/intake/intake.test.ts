@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { DraftView, PacketSummary, ReviewResult, SealedPacket } from '../../../src-main/api/contract/index.ts';
 import { demoConfig } from '../../../src-main/common/hall-config.ts';
 import { pdfText } from '../../fixtures/pdf.ts';
-import { bootTestCore, tempDir } from '../helpers.ts';
+import { bootTestCore, openCoreStore, tempDir, TestClock } from '../helpers.ts';
+import { PacketStore } from '../../../src-main/packets/packet-store.ts';
 import { SOCIAL_CARD, clerkOn, completeSocialCardPatch, pngBytes } from './fixtures.ts';
 import { addFileBytes, uploadBytes } from '../../fixtures/uploads.ts';
 
@@ -260,6 +261,46 @@ describe('intake', () => {
     expect(await clerk.call<DraftView>('drafts.get', { id: second.id })).toMatchObject({ previous: { version: 1 } });
     const { packets } = await clerk.call<{ packets: PacketSummary[] }>('packets.list', { scope: 'all' });
     expect(packets.filter((p) => p.packetId === sealed.packetId).map((p) => p.version)).toEqual([2, 1]);
+  });
+
+  it('a 补正 answered after its last day needs the clerk’s reason, which the resubmission carries to the department', async () => {
+    const clock = new TestClock();
+    const { core, dataDir } = await bootTestCore({ clock });
+    let clerk = await clerkOn(core);
+    const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    const patch = completeSocialCardPatch();
+    await clerk.call('drafts.save', { id: draft.id, patch: { ...patch, counts: { 'applicant-id-card': patch.counts['applicant-id-card'] } } });
+    await addFileBytes(clerk.call, { id: draft.id, materialId: 'applicant-id-card', name: '身份证.png', bytes: pngBytes() });
+    const sealed = await clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
+    expect(sealed.outcome).toBe('correction');
+    const due = sealed.deadline!;
+
+    // Three weeks later the 补正 has lapsed (视为放弃): going on is a decision, not a click.
+    clock.advance(21 * 86_400_000);
+    clerk = await clerkOn(core);
+    expect(await clerk.fail('drafts.supplement', { packetId: sealed.packetId })).toMatchObject({
+      code: 'intake.supplementLate',
+      params: { due },
+    });
+    expect(await clerk.fail('drafts.supplement', { packetId: sealed.packetId, late: { reason: ' 同意 ' } })).toMatchObject({
+      code: 'review.overrideReasonTooShort',
+    });
+    const reason = '申请人住院治疗未能按期补正，经科长同意继续办理';
+    const late = await clerk.call<DraftView>('drafts.supplement', { packetId: sealed.packetId, late: { reason } });
+    expect(late.state.lateSupplement).toEqual({ due, reason });
+    // The clerk cannot write it himself: a save carrying it is refused as an unknown key.
+    expect(
+      (await clerk.raw('drafts.save', { id: late.id, patch: { lateSupplement: { due, reason: 'x' } } })) as { ok: boolean },
+    ).toMatchObject({ ok: false });
+
+    await clerk.call('drafts.save', { id: late.id, patch: { counts: patch.counts, conditions: patch.conditions } });
+    await addFileBytes(clerk.call, { id: late.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 30) });
+    const resealed = await clerk.call<SealedPacket>('drafts.seal', { id: late.id });
+    expect(resealed).toMatchObject({ version: 2, outcome: 'receive' });
+    const { db } = openCoreStore(dataDir);
+    const manifest = new PacketStore(db, Buffer.alloc(32, 1)).manifest(sealed.packetId, 2)!;
+    expect(manifest.lateSupplement).toEqual({ due, reason });
+    expect(new PacketStore(db, Buffer.alloc(32, 1)).manifest(sealed.packetId, 1)!.lateSupplement).toBeUndefined();
   });
 });
 

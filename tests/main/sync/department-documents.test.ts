@@ -3,8 +3,9 @@
 // department inbox on 127.0.0.1; the decisions come back through the change feed and the
 // PDFs are read back as text.
 import { describe, expect, it } from 'vitest';
-import type { QueuedPacket } from '../../../src-main/api/contract/index.ts';
+import type { DraftView, QueuedPacket } from '../../../src-main/api/contract/index.ts';
 import { pdfText } from '../../fixtures/pdf.ts';
+import { STRONG } from '../intake/fixtures.ts';
 import { Hall, startInbox } from './helpers.ts';
 
 const flat = (text: string) => text.replace(/\s/g, '');
@@ -29,8 +30,9 @@ async function enrolledHall() {
   const hall = await Hall.open({ endpoint: inbox.url });
   await hall.enrolAt(inbox);
   type Decision = Parameters<typeof decideAtInbox>[1]['decision'];
+  // The department decides on the hall's (test) day, so dates on both sides agree.
   const decide = (packetId: string, decision: Decision) =>
-    decideAtInbox(inbox.db, { packetId, decision, decidedBy: '王审批' });
+    decideAtInbox(inbox.db, { packetId, decision, decidedBy: '王审批' }, hall.clock.now());
   return { hall, decide };
 }
 
@@ -75,6 +77,8 @@ describe('the department’s documents printed at the window', () => {
     await hall.reach(sealed.packetId, 'refused');
     const packet = await hall.packet(sealed.packetId);
     expect(packet.departmentDocuments?.map((d) => d.title)).toEqual(['受理通知书', '不予办理通知书']);
+    // The queue names the state by the outcome too: 不予办理, not 不予受理.
+    expect(packet.departmentDocuments?.map((d) => d.outcome)).toEqual([null, '不予办理']);
 
     const denial = await printed(hall, packet, '不予办理通知书');
     expect(denial).toContain('经本机关审查，决定不予办理。理由：申请人已在参保地持有有效社会保障卡。');
@@ -113,5 +117,52 @@ describe('the department’s documents printed at the window', () => {
     expect(refusal).toContain('经本机关审查，决定不予受理。理由：申请事项不属于本机关职权范围。');
     expect(refusal).toContain('六十日内依法申请行政复议');
     expect(refusal).toContain('演示审批部门（盖章）');
+  });
+
+  it('a department 补正 runs on its own date: printed as set, the queue’s deadline, and 视为放弃 after it unless the clerk records why', async () => {
+    const { hall, decide } = await enrolledHall();
+    const sealed = await hall.sealReceived();
+    await hall.reach(sealed.packetId, 'delivered');
+    // The hall's day is Wednesday 2026-11-25; the department gives until Monday the 30th.
+    decide(sealed.packetId, { kind: 'correction', items: ['缺少参保证明'], supplyBy: '2026-11-30' });
+    const asked = await hall.reach(sealed.packetId, 'correction_required');
+    expect(asked.sync?.decision?.supplyBy).toBe('2026-11-30');
+    expect(asked.deadline).toBe('2026-11-30');
+    expect(asked.deadlineStatus).toEqual({ kind: 'ok' });
+    const notice = await printed(hall, asked, '补正材料通知书');
+    expect(notice).toContain('请于2026年11月30日前到原收件窗口补正');
+
+    // A day past it: 视为放弃, not overdue; going on needs the clerk's reason.
+    hall.clock.advance(6 * 86_400_000);
+    await hall.clerk.call('auth.unlock', { password: STRONG }); // idle-locked over the days
+    expect((await hall.packet(sealed.packetId)).deadlineStatus).toEqual({ kind: 'lapsed' });
+    expect(await hall.clerk.raw('drafts.supplement', { packetId: sealed.packetId })).toMatchObject({
+      ok: false,
+      error: { code: 'intake.supplementLate', params: { due: '2026-11-30' } },
+    });
+    expect(
+      await hall.clerk.raw('drafts.supplement', { packetId: sealed.packetId, late: { reason: '部门同意' } }),
+    ).toMatchObject({ ok: false, error: { code: 'review.overrideReasonTooShort' } });
+    const reason = '审批部门王审批电话同意延长补正期限至12月4日';
+    const draft = await hall.clerk.call<DraftView>('drafts.supplement', {
+      packetId: sealed.packetId,
+      late: { reason },
+    });
+    expect(draft.state.lateSupplement).toEqual({ due: '2026-11-30', reason });
+    expect(draft.previous).toEqual({ packetId: sealed.packetId, version: 1 });
+  });
+
+  it('without a date of the department’s, the window counts the item’s 补正期限 from the decision', async () => {
+    const { hall, decide } = await enrolledHall();
+    const sealed = await hall.sealReceived();
+    await hall.reach(sealed.packetId, 'delivered');
+    decide(sealed.packetId, { kind: 'correction', items: ['缺少参保证明'] });
+    const asked = await hall.reach(sealed.packetId, 'correction_required');
+    expect(asked.sync?.decision?.supplyBy).toBeNull();
+    // 5 working days from Wednesday 2026-11-25.
+    expect(asked.deadline).toBe('2026-12-02');
+    // Before the day, no reason is asked and none recorded.
+    const draft = await hall.clerk.call<DraftView>('drafts.supplement', { packetId: sealed.packetId });
+    expect(draft.state.lateSupplement).toBeUndefined();
   });
 });
