@@ -54,6 +54,7 @@ export const ERROR_CODES = [
   'intake.packetNotFound',
   'intake.notCorrectable',
   'intake.supplementLate',
+  'packets.nothingToHandOver',
   'intake.notReceivable',
   'intake.unsupportedFile',
   'intake.draftTooLarge',

@@ -28,6 +28,14 @@ export const SealedPacket = z.object({
 });
 export type SealedPacket = z.infer<typeof SealedPacket>;
 
+/** 交付: how a department's refusal or result reached the applicant, by whom and when. */
+export const HANDOVER_WAYS = ['window', 'post'] as const;
+export const Handover = z.object({ how: z.enum(HANDOVER_WAYS), by: z.string(), at: z.number() });
+export type Handover = z.infer<typeof Handover>;
+
+/** Decisions the clerk hands to the applicant (交付); a 补正 is answered by a new version instead. */
+export const HANDED_OVER_STATES: readonly PacketState[] = ['refused', 'approved'];
+
 export const PacketSummary = SealedPacket.extend({
   itemCode: z.string(),
   itemName: z.string(),
@@ -37,6 +45,8 @@ export const PacketSummary = SealedPacket.extend({
   sealedAt: z.number(),
   /** How the deadline stands on the hall's today (working days, see deadline-status.ts). */
   deadlineStatus: DeadlineStatus,
+  /** The department's decision in the current state (a refusal, a result) reached the applicant. */
+  handedOver: Handover.nullable(),
 });
 export type PacketSummary = z.infer<typeof PacketSummary>;
 
@@ -53,7 +63,7 @@ export type QueueCounts = z.infer<typeof QueueCounts>;
 /**
  * Department decisions the clerk must act on (需人工处理) on a packet's latest version: a
  * 补正 to take in (`correction_required`), a refusal and a result to hand to the applicant.
- * They leave the list when a new version answers the 补正 or the department closes the
- * packet. Besides these, a version the outbox holds for a person needs the clerk.
+ * They leave the list when a new version answers the 补正, the clerk records the decision
+ * handed over (交付), or the department closes the packet. Besides these, a version the outbox holds for a person needs the clerk.
  */
 export const CLERK_ATTENTION_STATES: readonly PacketState[] = ['correction_required', 'refused', 'approved'];

@@ -9,6 +9,7 @@ import type { IntakeService } from '../intake/intake-service.ts';
 import type { EventLog } from '../recording/event-log.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { DutyBoardService } from '../packets/duty-board.ts';
+import type { Handovers } from '../packets/handovers.ts';
 import type { MailingList } from '../packets/mailing-list.ts';
 import { decodeCursor, encodeCursor, type PacketStore } from '../packets/packet-store.ts';
 import { DEFAULT_PAGE_SIZE } from '../api/contract/packets.ts';
@@ -40,6 +41,7 @@ export interface HandlerServices {
   blobs: BlobStore;
   packets: PacketStore;
   mailing: MailingList;
+  handovers: Handovers;
   duties: DutyBoardService;
   sync: HallSync;
   departmentDocuments: DepartmentDocuments;
@@ -58,6 +60,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     intake,
     packets,
     mailing,
+    handovers,
     duties,
     blobs,
     sync,
@@ -167,6 +170,8 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       return { day: day ?? today, today, entries: mailing.list(day ?? today) };
     },
     'duties.board': () => duties.board(),
+    'packets.handOver': ({ packetId, version, how }, ctx) =>
+      handovers.record({ packetId, version }, how, clerk(ctx).username),
     'mailing.recordWaybill': ({ packetId, version, waybill }, ctx) =>
       mailing.recordWaybill({ packetId, version }, waybill, clerk(ctx).username),
 

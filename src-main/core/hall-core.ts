@@ -22,6 +22,7 @@ import { deriveStoreKeys } from '../store/keys.ts';
 import { startEmbeddedInbox } from '../demo/embedded-inbox.ts';
 import { UserStore } from '../auth/user-store.ts';
 import { DutyBoardService } from '../packets/duty-board.ts';
+import { Handovers } from '../packets/handovers.ts';
 import { MailingList } from '../packets/mailing-list.ts';
 import { PacketStore } from '../packets/packet-store.ts';
 import type { SyncOptions } from '../sync/sync-options.ts';
@@ -258,6 +259,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         intake,
         packets,
         mailing: new MailingList(db, calendar, clock, events),
+        handovers: new Handovers(db, clock, events),
         duties,
         blobs,
         sync,

@@ -17,6 +17,7 @@ import {
 } from '../common/packet-states.ts';
 import {
   CLERK_ATTENTION_STATES,
+  type Handover,
   type PacketSummary,
   type QueueCounts,
   type QueueFilter,
@@ -61,6 +62,9 @@ interface PacketRow {
   state: PacketState;
   reason: string | null;
   tracking_code: string | null;
+  handed_how: Handover['how'] | null;
+  handed_by: string | null;
+  handed_at: number | null;
 }
 
 /** A packet version some clock still runs for (PacketStore.openForDuties). */
@@ -116,7 +120,8 @@ const FILTERS: Record<QueueFilter, string> = {
   today: 'p.sealed_at >= @todayFrom',
   open: `s.state IN (${OPEN_STATES}) AND ${LATEST}`,
   attention: `s.state IN (${ATTENTION_STATES}, ${SENDING}) AND ${LATEST} AND (s.state IN (${ATTENTION_STATES}) OR
-    (p.packet_id, p.version) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@held)))`,
+    (p.packet_id, p.version) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@held)))
+    AND NOT EXISTS (SELECT 1 FROM handovers x WHERE x.packet_id = p.packet_id AND x.version = p.version AND x.state = s.state)`,
 };
 /** Every sealed version has its state row (written in the sealing transaction): these filters count without it. */
 const STATELESS: ReadonlySet<QueueFilter> = new Set(['all', 'today']);
@@ -124,7 +129,8 @@ const STATELESS: ReadonlySet<QueueFilter> = new Set(['all', 'today']);
 const HITS = `SELECT packet_id, version FROM packet_search WHERE term IN (SELECT value FROM json_each(@terms))
   UNION SELECT m.packet_id, m.version FROM tracking_codes c JOIN packets m USING (packet_id) WHERE c.code = @code`;
 const ROW_COLUMNS = `p.packet_id, p.version, p.item_code, p.outcome, p.applicant_name, p.manifest, p.manifest_hash,
-  p.sealed_at, p.deadline, s.state, s.reason, t.code AS tracking_code`;
+  p.sealed_at, p.deadline, s.state, s.reason, t.code AS tracking_code, h.how AS handed_how, h.handed_by,
+  h.handed_at`;
 
 export class PacketStore {
   private readonly terms: SearchTerms;
@@ -367,6 +373,7 @@ export class PacketStore {
       this.cached<{ keys: string }, PacketRow>(
         `SELECT ${ROW_COLUMNS} FROM packets p JOIN packet_state s USING (packet_id, version)
          LEFT JOIN tracking_codes t USING (packet_id)
+         LEFT JOIN handovers h ON h.packet_id = p.packet_id AND h.version = p.version AND h.state = s.state
          WHERE (p.packet_id, p.version) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@keys))`,
       )
         .all({ keys: JSON.stringify(keys.map((k) => [k.packet_id, k.version])) })
@@ -492,6 +499,7 @@ function summaryOf(row: PacketRow): Omit<PacketSummary, 'deadlineStatus'> {
     applicantName: row.applicant_name,
     sealedAt: row.sealed_at,
     documents: manifest.documents.map((d) => ({ ...d, title: DOCUMENT_TITLES[d.kind] })),
+    handedOver: row.handed_how ? { how: row.handed_how, by: row.handed_by!, at: row.handed_at! } : null,
   };
 }
 

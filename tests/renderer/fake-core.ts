@@ -24,6 +24,7 @@ import { DECK } from '../../src-main/devices/idcard/deck.ts';
 import { FakeSync, type FakeSyncOptions } from './fake-sync.ts';
 import { type MailingEntry, normaliseWaybill, waybillProblem } from '../../src-main/common/mailing.ts';
 import type { DutyBoard } from '../../src-main/common/duty-board.ts';
+import { HANDED_OVER_STATES } from '../../src-main/common/packets.ts';
 
 interface FakeUser extends UserSummary {
   password: string;
@@ -331,6 +332,14 @@ export class FakeCore {
           late: false,
         });
         return entry;
+      },
+      'packets.handOver': ({ packetId, version, how }) => {
+        const packet = this.intake.packets.find((p) => p.packetId === packetId && p.version === version);
+        if (!packet || !HANDED_OVER_STATES.includes(packet.state)) {
+          throw new AppError('packets.nothingToHandOver', `${packetId} v${version}`);
+        }
+        packet.handedOver ??= { how, by: this.currentUser()?.username ?? '', at: this.now() };
+        return packet.handedOver;
       },
       'packets.decision': ({ packetId, version }) => ({
         decision: this.sync.decorate([{ packetId, version }])[0]?.sync?.decision ?? null,

@@ -484,6 +484,7 @@ export class FakeIntake {
       applicantName: draft.state.company?.name || draft.state.applicant.name,
       reason: null,
       sealedAt: this.now(),
+      handedOver: null,
       draftState: structuredClone(draft.state),
       files: draft.files.map((f) => ({ ...f })),
     };

@@ -45,7 +45,7 @@ export function fakeQueuePage(
     all: () => true,
     today: (p) => p.sealedAt >= todayFrom,
     open: (p) => !FINISHED_STATES.has(p.state) && isLatest(p),
-    attention: (p) => isLatest(p) && (CLERK_ATTENTION_STATES.includes(p.state) || held(p)),
+    attention: (p) => isLatest(p) && ((CLERK_ATTENTION_STATES.includes(p.state) && p.handedOver === null) || held(p)),
   };
   const found = sorted.filter((p) => matches(p, input.query ?? ''));
   const counts = Object.fromEntries(QUEUE_FILTERS.map((f) => [f, found.filter(holds[f]).length])) as QueueCounts;

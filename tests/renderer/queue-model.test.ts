@@ -30,6 +30,7 @@ function packet(state: PacketState, changes: Partial<QueuedPacket> = {}): Queued
     reason: null,
     sealedAt: 0,
     deadlineStatus: { kind: 'near', workingDaysLeft: 1 },
+    handedOver: null,
     sync: null,
     ...changes,
   };

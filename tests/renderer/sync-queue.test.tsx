@@ -150,7 +150,20 @@ describe('travel states and department decisions', () => {
     // Only a department 补正 offers 补正续办.
     expect(within(first).queryByRole('button', { name: '补正续办' })).toBeNull();
     expect(within(third).queryByRole('button', { name: '补正续办' })).toBeNull();
-  });
+
+    // 交付: a result posted with a waybill is registered as posted, a refusal as handed over here.
+    expect(within(second).queryByRole('button', { name: /^登记已/ })).toBeNull();
+    await userEvent.setup().click(within(first).getByRole('button', { name: '登记已邮寄送达' }));
+    expect(await within(rowOf(table, '张伟')).findByText(/已登记邮寄送达$/)).toBeTruthy();
+    expect(within(rowOf(table, '张伟')).queryByRole('button', { name: /^登记已/ })).toBeNull();
+    expect(rowOf(table, '张伟').getAttribute('data-attention')).toBeNull();
+    await userEvent.setup().click(within(rowOf(table, '赵敏')).getByRole('button', { name: '登记已交付申请人' }));
+    expect(await within(rowOf(table, '赵敏')).findByText(/已在窗口交付申请人$/)).toBeTruthy();
+    expect(core.calls.filter((c) => c.method === 'packets.handOver').map((c) => c.input)).toEqual([
+      { packetId: approved.packetId, version: 1, how: 'post' },
+      { packetId: denied.packetId, version: 1, how: 'window' },
+    ]);
+  }, 20_000);
 
   it('picks up a decision pushed while the queue is open, and offers 补正续办 for a department 补正', async () => {
     const core = coreWith();

@@ -4,7 +4,7 @@ import { CalendarDateSchema } from '../../common/dates.ts';
 import { DepartmentDocumentRef } from '../../common/department-documents.ts';
 import { DutyBoard } from '../../common/duty-board.ts';
 import { MailingEntry } from '../../common/mailing.ts';
-import { PacketSummary, QueueCounts, QueueFilter } from '../../common/packets.ts';
+import { Handover, HANDOVER_WAYS, PacketSummary, QueueCounts, QueueFilter } from '../../common/packets.ts';
 import { Decision, PacketSync } from '../../common/sync.ts';
 import { FileContent, method, Sha256 } from './method.ts';
 
@@ -79,6 +79,18 @@ export const packetMethods = {
       })
       .strict(),
     output: MailingEntry,
+  }),
+  /** 交付: the department's refusal or result reached the applicant; it leaves 需人工处理. */
+  'packets.handOver': method({
+    access: ['clerk'],
+    input: z
+      .object({
+        packetId: z.string().min(1).max(64),
+        version: z.number().int().min(1),
+        how: z.enum(HANDOVER_WAYS),
+      })
+      .strict(),
+    output: Handover,
   }),
   /** A department's document (受理, 补正, 不予受理, the outcome) as a PDF, by the change it prints. */
   'documents.department': method({

@@ -52,6 +52,7 @@ const errors = {
     '未封装：以下 {count} 项是窗口录入或采集的问题，须由窗口当场更正，不能列入补正告知：{items}请回到相应步骤更正后重新审查。',
   'intake.packetNotFound': '找不到该收件包，请刷新列表后重试。',
   'intake.notCorrectable': '该收件包不是补正告知状态，不能补正续办。',
+  'packets.nothingToHandOver': '该收件包当前没有待交付申请人的审批决定（可能已办结或状态已变化），请刷新队列后再试。',
   'intake.supplementLate':
     '补正期限已于 {due} 届满，逾期未补正视为放弃本次申请。如确需继续办理（如审批部门同意延期），请写明理由后再补正续办。',
   'intake.notReceivable':
@@ -317,6 +318,13 @@ export const zhCN = {
     packetsEmpty: '今日尚未封装收件包。',
     supplement: '补正续办',
     supplementTag: '补正续办',
+    handOver: {
+      window: '登记已交付申请人',
+      posted: '登记已邮寄送达',
+      done: '已登记：《{item}》的审批决定已交付{name}。',
+      windowLine: '{time} 已在窗口交付申请人',
+      postLine: '{time} 已登记邮寄送达',
+    },
     lateSupplement: {
       reason: '继续办理的理由',
       hint: '如：审批部门同意延长补正期限（注明经办人和日期），或申请人因不可抗力未能按期补正。理由将随件报送审批部门。',

@@ -12,6 +12,7 @@ import { packetSearch } from './009-packet-search.ts';
 import { originalPostings } from './010-original-postings.ts';
 import { dutyWarnings } from './011-duty-warnings.ts';
 import { correctionPeriods } from './012-correction-periods.ts';
+import { handovers } from './013-handovers.ts';
 
 export const migrations: Migration[] = [
   initial,
@@ -26,4 +27,5 @@ export const migrations: Migration[] = [
   originalPostings,
   dutyWarnings,
   correctionPeriods,
+  handovers,
 ];

@@ -25,7 +25,7 @@ import { useAction } from '../../app/use-action.ts';
 import { DocumentItem, documentTitle, type IssuedDocument } from '../../components/FileView.tsx';
 import { EmptyState, ErrorNotice, StatusNotice } from '../../components/Notice.tsx';
 import { errorMessage, t, tryT } from '../../../src-main/common/i18n/index.ts';
-import { QUEUE_FILTERS } from '../../../src-main/common/packets.ts';
+import { HANDED_OVER_STATES, QUEUE_FILTERS } from '../../../src-main/common/packets.ts';
 import { DEFAULT_PAGE_SIZE, MAX_QUEUE_QUERY } from '../../../src-main/api/contract/packets.ts';
 import {
   canRetry,
@@ -170,6 +170,24 @@ export function PacketQueue({
     );
   }
 
+  // 交付: the department's refusal or result reached the applicant (posted when the
+  // department sent it with a waybill, else handed over here); it leaves 需人工处理.
+  function handOver(packet: QueuedPacket) {
+    const how = packet.sync?.decision?.waybill ? 'post' : 'window';
+    void action.run(
+      async () => {
+        setNotice(null);
+        try {
+          await api.call('packets.handOver', { packetId: packet.packetId, version: packet.version, how });
+          setNotice(t('queue.handOver.done', { item: packet.itemName, name: packet.applicantName }));
+        } finally {
+          queue.refresh();
+        }
+      },
+      { tag: packetKey(packet) },
+    );
+  }
+
   function retry(packet: QueuedPacket) {
     void action.run(
       async () => {
@@ -301,6 +319,7 @@ export function PacketQueue({
               const supplementable =
                 isLatest && (packet.outcome === 'correction' || packet.state === 'correction_required');
               const attention = needsClerk(packet, isLatest);
+              const handable = isLatest && HANDED_OVER_STATES.includes(packet.state) && packet.handedOver === null;
               return (
                 <tr
                   key={key}
@@ -395,6 +414,16 @@ export function PacketQueue({
                           {t('queue.sync.retryNow')}
                         </button>
                       )}
+                      {handable && (
+                        <button
+                          type="button"
+                          data-focus-key={`${key}/handOver`}
+                          disabled={action.busyWith(key)}
+                          onClick={() => handOver(packet)}
+                        >
+                          {t(packet.sync?.decision?.waybill ? 'queue.handOver.posted' : 'queue.handOver.window')}
+                        </button>
+                      )}
                       {supplementable && (
                         <button
                           type="button"
@@ -482,6 +511,11 @@ function TravelState({
         <p className="travel-line muted">{t('queue.sync.receivedAt', { time: isoTime(sync.receivedAt) })}</p>
       )}
       {attention && TO_DO[state] && <p className="travel-todo">{t(TO_DO[state])}</p>}
+      {packet.handedOver && (
+        <p className="travel-line muted">
+          {t(`queue.handOver.${packet.handedOver.how}Line`, { time: hallTime(packet.handedOver.at) })}
+        </p>
+      )}
       {decision && <Decision decision={decision} label={outcome} />}
     </div>
   );

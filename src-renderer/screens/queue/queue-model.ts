@@ -34,7 +34,9 @@ export function needsPerson(packet: QueuedPacket): boolean {
  * clerk must act on — a 补正 to take in, a refusal or a result to hand over.
  */
 export function needsClerk(packet: QueuedPacket, isLatest: boolean): boolean {
-  return needsPerson(packet) || (isLatest && CLERK_ATTENTION_STATES.includes(packet.state));
+  return (
+    needsPerson(packet) || (isLatest && CLERK_ATTENTION_STATES.includes(packet.state) && packet.handedOver === null)
+  );
 }
 
 /** "立即重试" makes sense: still to send, and held or waiting after a failure. */

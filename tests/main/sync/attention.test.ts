@@ -1,7 +1,8 @@
 // What needs the clerk, from a real department inbox over HTTP through the change feed to
 // the queue: a department 补正 and a refusal count in 需人工处理 and are listed there; the
 // 补正's request (reason and items) is what `packets.decision` gives the 补正续办 draft;
-// answered by version 2, the 补正 leaves the list.
+// answered by version 2, the 补正 leaves the list; a refusal or result handed to the
+// applicant (交付) leaves it too.
 import { describe, expect, it } from 'vitest';
 import type { DraftView, QueuedPacket, SealedPacket } from '../../../src-main/api/contract/index.ts';
 import type { QueueCounts } from '../../../src-main/common/packets.ts';
@@ -72,5 +73,42 @@ describe('decisions that need the clerk', () => {
     const after = await attention();
     expect(after.packets.map((p) => p.packetId)).toEqual([refused.packetId]);
     expect(after.counts.attention).toBe(1);
+
+    // 交付: the refusal handed to the applicant at the window leaves the list, recorded once.
+    expect(
+      await hall.clerk.raw('packets.handOver', { packetId: accepted.packetId, version: 1, how: 'window' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'packets.nothingToHandOver' },
+    });
+    const handed = await hall.clerk.call<{ how: string; by: string; at: number }>('packets.handOver', {
+      packetId: refused.packetId,
+      version: 1,
+      how: 'window',
+    });
+    expect(handed).toEqual({ how: 'window', by: 'clerk01', at: hall.clock.now() });
+    hall.clock.advance(60_000);
+    expect(await hall.clerk.call('packets.handOver', { packetId: refused.packetId, version: 1, how: 'post' })).toEqual(
+      handed,
+    );
+    const handedOver = await attention();
+    expect(handedOver.counts.attention).toBe(0);
+    expect((await hall.packet(refused.packetId)).handedOver).toEqual(handed);
+    const audited = hall
+      .openDb()
+      .prepare<[], { actor: string; payload: string }>(
+        "SELECT actor, payload FROM event_log WHERE kind = 'packets.handedOver'",
+      )
+      .all();
+    expect(audited.map((e) => [e.actor, JSON.parse(e.payload)])).toEqual([
+      ['clerk01', { packetId: refused.packetId, version: 1, state: 'refused', how: 'window' }],
+    ]);
+
+    // A result handed over is its own record: the approval after 受理 needs the clerk again.
+    decide(inbox.db, { packetId: accepted.packetId, decision: { kind: 'approve' }, decidedBy: '王审批' });
+    await hall.reach(accepted.packetId, 'approved');
+    expect((await attention()).packets.map((p) => p.packetId)).toEqual([accepted.packetId]);
+    await hall.clerk.call('packets.handOver', { packetId: accepted.packetId, version: 1, how: 'window' });
+    expect((await attention()).counts.attention).toBe(0);
   });
 });
