@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ServiceObject } from './catalog.ts';
 import { type ApplicationDraft, CompanyIdentity, PersonIdentity } from './application.ts';
+import { Countersign } from './review/findings.ts';
 
 /** A draft's id (a UUIDv7, so drafts sort by when they were started). */
 export const DraftId = z.uuid();
@@ -54,6 +55,8 @@ export const DraftState = z
     counts: capped(MaterialCount),
     conditions: capped(z.enum(['met', 'notMet'])),
     overrides: z.array(FindingOverride).max(100),
+    /** Supervisors' countersigns (主管会签): written by the core's `drafts.countersign` only, never by a save. */
+    countersigns: z.array(Countersign).max(100).optional(),
   })
   .strict();
 export type DraftState = z.infer<typeof DraftState>;
