@@ -709,6 +709,29 @@ export const zhCN = {
       overridden: '已忽略，理由：{reason}',
       undoOverride: '撤销忽略',
       unmatched: '有 {count} 条忽略说明对应的问题已不存在，不再生效。',
+      neverOverridable: '此项不得忽略（如身份号码无效、证件已过期或尚未生效），须当场更正或由申请人提供有效证件。',
+      needsCountersign: '忽略此项须审核督查人员当场会签。',
+      missedInNotice:
+        '上次补正告知书未列此项（一次性告知遗漏），须由审核督查人员当场确认后才能封装；此记录随件报送并留存备查。',
+      missedTag: '告知遗漏',
+      countersigned: '已由审核督查人员 {name}（{username}）会签，{time}',
+      awaitingCountersign: '有 {count} 项须由审核督查人员当场会签后才能封装。',
+      countersign: {
+        open: '主管会签',
+        title: '审核督查人员会签',
+        hint: '请审核督查人员核对后输入本人用户名和密码：{finding}',
+        username: '督查人员用户名',
+        password: '密码',
+        submit: '确认会签',
+      },
+      supplement: {
+        title: '第 {version} 版补正告知书所列事项的补正情况',
+        status: {
+          supplied: '已补正',
+          open: '尚未补正',
+          overridden: '已忽略',
+        },
+      },
       seal: '封装',
       sealConfirm: '确认封装？审查结论为“{outcome}”，将出具：{documents}。封装后收件包不可更改。',
       sealConfirmUnprintable:
