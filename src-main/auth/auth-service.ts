@@ -187,7 +187,12 @@ export class AuthService {
         throw new AppError('auth.notSupervisor', `user ${current.id} is not an active supervisor`);
       }
       this.audit(current.username, 'auth.countersigned', { userId: current.id, clerkId: clerk.id });
-      return { supervisorId: current.id, username: current.username, displayName: current.displayName, at: this.clock.now() };
+      return {
+        supervisorId: current.id,
+        username: current.username,
+        displayName: current.displayName,
+        at: this.clock.now(),
+      };
     });
   }
 

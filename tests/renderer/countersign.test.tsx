@@ -7,7 +7,7 @@ import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src-renderer/api/client.ts';
 import type { FakeCore } from './fake-core.ts';
-import { completeSocialCard, pngBytes, SOCIAL_CARD } from './intake-fixtures.ts';
+import { APPLICANT_ID_TYPO, completeSocialCard, pngBytes, SOCIAL_CARD } from './intake-fixtures.ts';
 import { CLERK, renderApp, renderOn, SUPERVISOR } from './render-app.tsx';
 
 const PHOTO = 'material.missing:photo';
@@ -61,7 +61,11 @@ describe('主管会签 at the review step', () => {
     expect(screen.queryByText(/须由审核督查人员当场会签后才能封装/)).toBeNull();
     expect(sealButton().disabled).toBe(false);
     expect(core.intake.drafts.get(draft.id)!.state.countersigns).toEqual([
-      expect.objectContaining({ findingKey: PHOTO, reason: REASON, by: expect.objectContaining({ username: 'liuqiang' }) }),
+      expect.objectContaining({
+        findingKey: PHOTO,
+        reason: REASON,
+        by: expect.objectContaining({ username: 'liuqiang' }),
+      }),
     ]);
     // The clerk is still the one signed in.
     expect(core.sessionInfo().user?.username).toBe(CLERK.username);
@@ -97,10 +101,9 @@ describe('主管会签 at the review step', () => {
     const app = renderApp({ users: [CLERK, SUPERVISOR], signedIn: CLERK.username });
     await screen.findByRole('button', { name: /新建收件/ });
     const patch = completeSocialCard();
-    const bad = `${patch.applicant.idNumber.slice(0, 17)}${patch.applicant.idNumber.endsWith('0') ? '1' : '0'}`;
     const draft = app.core.intake.seedDraft(clerkOf(app.core), SOCIAL_CARD, {
       ...patch,
-      applicant: { ...patch.applicant, idNumber: bad },
+      applicant: { name: '张伟', idNumber: APPLICANT_ID_TYPO, source: 'manual' },
     });
     app.unmount();
     window.sessionStorage.setItem('tongban.intake.openDraft', draft.id);
@@ -139,7 +142,10 @@ describe('a 补正 resubmission at the review step', () => {
     const v1 = await api.call('drafts.seal', { id: first.id });
     expect(v1.outcome).toBe('correction');
     const second = await api.call('drafts.supplement', { packetId: v1.packetId });
-    await api.call('drafts.save', { id: second.id, patch: { step: 'review', counts: { photo: patch.counts.photo } } });
+    await api.call('drafts.save', {
+      id: second.id,
+      patch: { step: 'review', counts: { photo: { original: 0, copy: 0, electronic: 1 } } },
+    });
     app.core.intake.seedFile(second.id, 'photo', '照片.png', pngBytes(), 'image/png');
 
     app.unmount();

@@ -100,7 +100,9 @@ export const ReviewResult = z.object({
   receivedOn: z.string(),
   outcome: ReviewOutcome,
   /** Every finding, overridden ones included (each marked by `override`, and `countersignedBy` when signed). */
-  findings: z.array(Finding.extend({ override: FindingOverride.optional(), countersignedBy: CountersignedBy.optional() })),
+  findings: z.array(
+    Finding.extend({ override: FindingOverride.optional(), countersignedBy: CountersignedBy.optional() }),
+  ),
   overrides: z.array(AppliedOverride),
   /**
    * Keys of the findings still waiting for a supervisor's countersign: a countersign-level
@@ -189,7 +191,10 @@ export function reviewApplication(item: ServiceItem, draft: ApplicationDraft, op
     conditions: { answers, agent },
     applicantId: checkIdNumber(draft.applicant.idNumber, receivedOn),
   };
-  const findings = markMissed(RULES.flatMap((rule) => rule(context)), options.previous);
+  const findings = markMissed(
+    RULES.flatMap((rule) => rule(context)),
+    options.previous,
+  );
 
   const { applied, unmatched } = applyOverrides(findings, options.overrides ?? []);
   const overridden = new Map(applied.map((o) => [o.findingKey, o]));

@@ -34,7 +34,10 @@ export function CountersignDialog({
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void run(
-      async () => onSigned(await api.call('drafts.countersign', { id: draftId, findingKey, username: username.trim(), password })),
+      async () =>
+        onSigned(
+          await api.call('drafts.countersign', { id: draftId, findingKey, username: username.trim(), password }),
+        ),
       { onFailure: () => setPassword('') },
     );
   };

@@ -33,7 +33,12 @@ async function setUp() {
     id: draft.id,
     patch: { ...patch, counts: { 'applicant-id-card': patch.counts['applicant-id-card'] } },
   });
-  await addFileBytes(clerk.call, { id: draft.id, materialId: 'applicant-id-card', name: '身份证.png', bytes: pngBytes() });
+  await addFileBytes(clerk.call, {
+    id: draft.id,
+    materialId: 'applicant-id-card',
+    name: '身份证.png',
+    bytes: pngBytes(),
+  });
   return { ...booted, clerk, draft, patch };
 }
 
@@ -54,7 +59,11 @@ function readBack(dataDir: string) {
   return {
     manifest: (packetId: string, version: number) =>
       JSON.parse(
-        db.prepare<[string, number], { manifest: string }>('SELECT manifest FROM packets WHERE packet_id = ? AND version = ?').get(packetId, version)!.manifest,
+        db
+          .prepare<[string, number], { manifest: string }>(
+            'SELECT manifest FROM packets WHERE packet_id = ? AND version = ?',
+          )
+          .get(packetId, version)!.manifest,
       ) as Manifest,
     events: (stream: string) => [...log.read(stream)],
   };
@@ -191,7 +200,12 @@ describe('a 补正 resubmission', () => {
     expect(second.state.countersigns ?? []).toEqual([]);
 
     await clerk.call('drafts.save', { id: second.id, patch: { counts: { photo: patch.counts.photo } } });
-    await addFileBytes(clerk.call, { id: second.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 30) });
+    await addFileBytes(clerk.call, {
+      id: second.id,
+      materialId: 'photo',
+      name: '照片.png',
+      bytes: pngBytes(12, 14, 30),
+    });
     const review = await clerk.call<ReviewResult>('drafts.review', { id: second.id });
     expect(review.supplement).toEqual({
       previousVersion: 1,

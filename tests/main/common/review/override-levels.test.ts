@@ -41,7 +41,10 @@ describe('three levels of override', () => {
       ['card.number', 'never'],
       ['card.expired', 'never'],
     ]);
-    const notYet = checkCard({ ...card, idNumber: '110105199003071239', validFrom: '2026-04-01', validTo: '2046-04-01' }, '2026-03-10');
+    const notYet = checkCard(
+      { ...card, idNumber: '110105199003071239', validFrom: '2026-04-01', validTo: '2046-04-01' },
+      '2026-03-10',
+    );
     expect(notYet.findings.map((f) => [f.ruleId, overrideLevel(f)])).toEqual([['card.notYetValid', 'never']]);
 
     const typed = completeDraft();
@@ -153,7 +156,9 @@ describe('一次性告知: a 补正 resubmission and the first version’s notic
     expect(result.awaitingCountersign).toEqual([COUNT_KEY]);
     expect(result.supplement).toEqual({
       previousVersion: 1,
-      items: [{ findingKey: 'material.missing:other', message: '缺少其他材料。', supply: '其他材料', status: 'supplied' }],
+      items: [
+        { findingKey: 'material.missing:other', message: '缺少其他材料。', supply: '其他材料', status: 'supplied' },
+      ],
     });
 
     const confirmed = review(shortOfCopies(), items().person, {
