@@ -140,6 +140,62 @@ export class AuthService {
     });
   }
 
+  /**
+   * A supervisor countersigns at the clerk's window (主管会签): the password is checked as a
+   * sign-in checks it — the same answer for an unknown user, a wrong password and a locked
+   * account, and a wrong password counts toward the lockout — but no session begins: the
+   * clerk's connection stays the clerk's. Only the holder of the right password learns
+   * that the account is not an active supervisor's, or is the clerk's own.
+   */
+  async countersigner(
+    session: Session,
+    username: string,
+    password: string,
+  ): Promise<{ supervisorId: number; username: string; displayName: string; at: number }> {
+    const clerk = this.currentUser(session);
+    if (!clerk) throw new AppError('auth.required', 'no user on this session');
+    return this.oneAtATime(session, username, async () => {
+      const user = this.users.byUsername(username);
+      if (!user) {
+        await verifyPassword(password, DECOY_HASH);
+        this.audit(clerk.username, 'auth.countersignFailed', { username, reason: 'unknown_user' });
+        throw this.invalidCredentials();
+      }
+      if (this.lockedFor(user) > 0) {
+        this.audit(user.username, 'auth.countersignFailed', { userId: user.id, reason: 'locked' });
+        throw this.invalidCredentials();
+      }
+      if (!(await verifyPassword(password, user.passwordHash))) {
+        this.countFailure(user, 'auth.countersignFailed');
+        throw this.invalidCredentials();
+      }
+      const current = this.users.byId(user.id);
+      if (!current || this.lockedFor(current) > 0) {
+        this.audit(user.username, 'auth.countersignFailed', { userId: user.id, reason: 'locked' });
+        throw this.invalidCredentials();
+      }
+      this.users.update(user.id, { failedAttempts: 0, lockedUntil: null }, this.clock.now());
+      if (current.id === clerk.id) {
+        this.audit(current.username, 'auth.countersignRefused', { userId: current.id, reason: 'self' });
+        throw new AppError('auth.countersignSelf', 'the clerk cannot countersign his own override');
+      }
+      if (current.disabled || current.role !== 'supervisor') {
+        this.audit(current.username, 'auth.countersignRefused', {
+          userId: current.id,
+          reason: current.disabled ? 'disabled' : 'role',
+        });
+        throw new AppError('auth.notSupervisor', `user ${current.id} is not an active supervisor`);
+      }
+      this.audit(current.username, 'auth.countersigned', { userId: current.id, clerkId: clerk.id });
+      return {
+        supervisorId: current.id,
+        username: current.username,
+        displayName: current.displayName,
+        at: this.clock.now(),
+      };
+    });
+  }
+
   logout(session: Session): SessionInfo {
     const user = this.currentUser(session);
     if (user) this.audit(user.username, 'auth.logout', { userId: user.id });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ServiceObject } from './catalog.ts';
 import { type ApplicationDraft, CompanyIdentity, PersonIdentity } from './application.ts';
 import { CalendarDateSchema } from './dates.ts';
+import { Countersign } from './review/findings.ts';
 
 /** A draft's id (a UUIDv7, so drafts sort by when they were started). */
 export const DraftId = z.uuid();
@@ -66,6 +67,8 @@ export const DraftState = z
     overrides: z.array(FindingOverride).max(100),
     /** Set by the core only: a 补正 answered after its last day, and why the window took it. */
     lateSupplement: LateSupplement.optional(),
+    /** Supervisors' countersigns (主管会签): written by the core's `drafts.countersign` only, never by a save. */
+    countersigns: z.array(Countersign).max(100).optional(),
   })
   .strict();
 export type DraftState = z.infer<typeof DraftState>;

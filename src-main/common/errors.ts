@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'auth.userNotFound',
   'auth.lastInstaller',
   'auth.resumeRefused',
+  'auth.notSupervisor',
+  'auth.countersignSelf',
   // start-up and store
   'config.invalid',
   'config.unreadable',
@@ -60,6 +62,8 @@ export const ERROR_CODES = [
   'intake.draftTooLarge',
   'intake.unprintableCharacters',
   'intake.cardReadingGone',
+  'intake.countersignRequired',
+  'intake.countersignNotNeeded',
   'demo.notAvailable',
   'mailing.waybill.format',
   'mailing.waybill.checkDigit',

@@ -100,6 +100,9 @@ export type ManifestFile = z.infer<typeof ManifestFile>;
 
 const AnswerValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
+/** A supervisor's countersign (主管会签) as the manifest records it; `at` ISO 8601 UTC. */
+const ManifestCountersign = z.object({ username: z.string(), displayName: z.string(), at: z.string() });
+
 /**
  * The fields the department inbox reads and the protocol constrains; a window of
  * another make may carry other fields beside them, which the inbox stores as they are.
@@ -142,6 +145,8 @@ const WINDOW_FIELDS = {
   company: CompanyIdentity.optional(),
   agent: PersonIdentity.optional(),
   form: z.record(z.string(), AnswerValue),
+  /** The clerk's confirmations of the acceptance conditions (absent in packets sealed before windows said). */
+  conditions: z.record(z.string(), z.enum(['met', 'notMet'])).optional(),
   materials: z.array(
     z.object({
       materialId: z.string(),
@@ -166,9 +171,22 @@ const WINDOW_FIELDS = {
         overridden: z.boolean(),
         /** The provision the catalog names for a forwarded matter. */
         legalBasis: z.string().optional(),
+        /** 一次性告知: the previous version's review found it, its notice did not list it (the window's miss). */
+        missedInNotice: z.boolean().optional(),
+        /** The supervisor who countersigned its override or confirmed the miss. */
+        countersignedBy: ManifestCountersign.optional(),
       }),
     ),
-    overrides: z.array(z.object({ findingKey: z.string(), ruleId: z.string(), reason: z.string() })),
+    overrides: z.array(
+      z.object({
+        findingKey: z.string(),
+        ruleId: z.string(),
+        reason: z.string(),
+        countersignedBy: ManifestCountersign.optional(),
+      }),
+    ),
+    /** What the window's 补正 notice listed (outcome `correction`; absent in packets sealed before). */
+    correctionItems: z.array(z.object({ findingKey: z.string(), message: z.string(), supply: z.string() })).optional(),
   }),
   documents: z.array(z.object({ kind: NoticeKind, number: z.string(), sha256: z.string() })),
   clerk: z.object({ username: z.string(), displayName: z.string() }),

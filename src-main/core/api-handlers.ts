@@ -138,6 +138,10 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       return view;
     },
     'drafts.review': ({ id }, ctx) => intake.review(clerk(ctx), id),
+    'drafts.countersign': async ({ id, findingKey, username, password }, ctx) => {
+      const supervisor = await auth.countersigner(ctx.session, username, password);
+      return intake.countersign(clerk(ctx), id, findingKey, supervisor);
+    },
     'drafts.seal': ({ id, confirmUnprintable }, ctx) => intake.seal(clerk(ctx), id, confirmUnprintable),
     'drafts.discard': async ({ id }, ctx) => {
       await intake.discard(clerk(ctx), id);

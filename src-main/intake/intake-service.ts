@@ -16,12 +16,15 @@ import { startOfHallDay } from '../common/hall-time.ts';
 import type { Clock } from '../common/hall-time.ts';
 import type { EventLog, JsonValue } from '../recording/event-log.ts';
 import {
+  assertCountersigned,
   assertNoWindowFixes,
   isSealable,
   MIN_OVERRIDE_REASON_LENGTH,
   reviewApplication,
+  type PreviousReview,
   type ReviewResult,
 } from '../common/review/review.ts';
+import type { Countersign, CountersignedBy } from '../common/review/findings.ts';
 import { normaliseCreditCode, normaliseIdNumber } from '../common/review/identifiers.ts';
 import { ACCEPTED_MEDIA_TYPES } from '../common/review/rules.ts';
 import { codePointLabel, describeCharacters, printFindings, unprintableOf } from '../common/review/printing.ts';
@@ -43,7 +46,7 @@ import { deadlineStatus } from '../common/deadline-status.ts';
 import type { CalendarDate } from '../common/dates.ts';
 import type { PacketSummary, QueueCounts, SealedPacket } from '../common/packets.ts';
 import { travels } from '../common/manifest.ts';
-import type { StoredNotice } from '../packets/build-manifest.ts';
+import { previousReviewOf, type StoredNotice } from '../packets/build-manifest.ts';
 import type { SealingOutbox } from '../packets/outbox.ts';
 import type { PacketStore, PageCursor, PageQuery } from '../packets/packet-store.ts';
 import { isRecorded, recordBlob } from '../store/blob-records.ts';
@@ -164,6 +167,8 @@ export class IntakeService {
       ...(manifest.agent ? { agent: manifest.agent } : {}),
       homeRegionCode: manifest.homeRegionCode,
       answers: manifest.form,
+      // What the clerk confirmed for the first version stands (packets sealed before manifests said: none).
+      conditions: manifest.conditions ?? {},
       counts: Object.fromEntries(
         manifest.materials.map((m) => [m.materialId, { original: m.original, copy: m.copy, electronic: m.electronic }]),
       ),
@@ -366,8 +371,48 @@ export class IntakeService {
         outcome: result.outcome,
         findings: result.findings.map((f) => f.key),
         overrides: result.overrides.map((o) => ({ findingKey: o.findingKey, reason: o.reason })),
+        ...missedOf(result),
       });
       return result;
+    });
+  }
+
+  /**
+   * Records a supervisor's countersign (主管会签) of one finding, as review stands now: a
+   * countersign-level override with its reason, or a finding the previous version's notice
+   * missed. The caller has verified the supervisor's password (AuthService.countersigner).
+   * It holds for this draft, this finding as shown and this reason only (see Countersign).
+   */
+  countersign(clerk: Clerk, id: string, findingKey: string, supervisor: CountersignedBy): Promise<ReviewResult> {
+    return this.write(clerk, id, (row) => {
+      const item = this.deps.catalog.item(row.item_code);
+      const before = this.runReview(clerk, row, item);
+      const finding = before.findings.find((f) => f.key === findingKey);
+      if (!finding || !before.awaitingCountersign.includes(findingKey)) {
+        throw new AppError('intake.countersignNotNeeded', `finding ${findingKey} of draft ${id} awaits no countersign`);
+      }
+      const state = DraftState.parse(JSON.parse(row.state));
+      const signed: Countersign = {
+        findingKey,
+        reason: finding.override?.reason ?? '',
+        message: finding.message,
+        by: supervisor,
+      };
+      const countersigns = [...(state.countersigns ?? []).filter((c) => c.findingKey !== findingKey), signed];
+      this.deps.db
+        .prepare('UPDATE drafts SET state = ?, updated_at = ? WHERE id = ?')
+        .run(JSON.stringify({ ...state, countersigns }), this.deps.clock.now(), id);
+      this.log(clerk, id, 'intake.countersigned', {
+        findingKey,
+        ruleId: finding.ruleId,
+        reason: signed.reason,
+        overridden: finding.override !== undefined,
+        missedInNotice: finding.missedInNotice === true,
+        supervisor: supervisor.username,
+        supervisorId: supervisor.supervisorId,
+        at: supervisor.at,
+      });
+      return this.runReview(clerk, this.row(clerk, id), item);
     });
   }
 
@@ -413,6 +458,8 @@ export class IntakeService {
     }
     // What the clerk typed, ticked or scanned wrong is fixed at the window, never issued as 补正.
     assertNoWindowFixes(review);
+    // An override beyond the clerk's say, or the window's own miss in the last notice, waits for a supervisor.
+    assertCountersigned(review);
     const unprintable = unprintableOf(review.findings);
     this.checkConfirmed(unprintable, confirmUnprintable);
     const state = DraftState.parse(JSON.parse(row.state));
@@ -498,7 +545,12 @@ export class IntakeService {
         trackingCode,
         outcome: review.outcome,
         manifestHash: sealed.manifestHash,
-        overrides: review.overrides.map((o) => ({ findingKey: o.findingKey, reason: o.reason })),
+        overrides: review.overrides.map((o) => ({
+          findingKey: o.findingKey,
+          reason: o.reason,
+          ...(o.countersignedBy ? { countersignedBy: o.countersignedBy.username } : {}),
+        })),
+        ...missedOf(review),
         documents: storedNotices.map((n) => ({ kind: n.kind, number: n.number, sha256: n.sha256 })),
         ...(unprintable.length > 0 ? { unprintableConfirmed: unprintable.map(codePointLabel) } : {}),
       });
@@ -610,6 +662,8 @@ export class IntakeService {
       correctionDays: this.deps.correctionDays,
       overrides: state.overrides,
       departments: this.deps.catalog.active().departments,
+      countersigns: state.countersigns ?? [],
+      ...this.previousReview(row),
     });
     const unprintable = this.deps.notices.check({
       item,
@@ -623,6 +677,13 @@ export class IntakeService {
     });
     review.findings.push(...printFindings(unprintable, state.applicantKind));
     return review;
+  }
+
+  /** For a 补正 resubmission: the review of the version it supplements, as its manifest records it. */
+  private previousReview(row: DraftRow): { previous?: PreviousReview } {
+    if (row.previous_packet_id === null || row.previous_version === null) return {};
+    const manifest = this.packets.manifest(row.previous_packet_id, row.previous_version);
+    return manifest ? { previous: previousReviewOf(manifest) } : {};
   }
 
   /** intake.unprintableCharacters unless the clerk confirmed every character the documents print as a box. */
@@ -748,6 +809,18 @@ function normalised(patch: DraftPatch, item: ServiceItem | null): DraftPatch {
     out.answers = answers;
   }
   return out;
+}
+
+/** The findings the previous version's notice missed, for the event log (absent when none). */
+function missedOf(review: ReviewResult): { missedInNotice?: JsonValue } {
+  const missed = review.findings.filter((f) => f.missedInNotice);
+  if (missed.length === 0) return {};
+  return {
+    missedInNotice: missed.map((f) => ({
+      findingKey: f.key,
+      countersignedBy: f.countersignedBy?.username ?? null,
+    })),
+  };
 }
 
 function valuesOf(state: DraftState, changed: string[]): { [key: string]: JsonValue } {

@@ -4,7 +4,9 @@ import type { ServiceItem } from '../common/catalog.ts';
 import type { DraftFile, DraftState } from '../common/draft.ts';
 import type { HallConfig } from '../common/hall-config.ts';
 import { MANIFEST_FORMAT, type Manifest, type NoticeKind } from '../common/manifest.ts';
-import type { ReviewResult, SealableReview } from '../common/review/review.ts';
+import type { CountersignedBy } from '../common/review/findings.ts';
+import { isWindowFinding, type ReviewRuleId } from '../common/review/rules.ts';
+import type { PreviousReview, ReviewResult, SealableReview } from '../common/review/review.ts';
 
 export interface StoredNotice {
   kind: NoticeKind;
@@ -73,6 +75,7 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
     ...(state.company ? { company: state.company } : {}),
     ...(state.agent ? { agent: state.agent } : {}),
     form: state.answers,
+    conditions: state.conditions,
     materials: item.materials
       .filter((m) => state.counts[m.id] || files.some((f) => f.materialId === m.id))
       .map((m) => ({
@@ -109,8 +112,24 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
         message: f.message,
         overridden: Boolean(f.override),
         ...(f.severity === 'forwarded' && f.legalBasis !== undefined ? { legalBasis: f.legalBasis } : {}),
+        ...(f.missedInNotice ? { missedInNotice: true } : {}),
+        ...(f.countersignedBy ? { countersignedBy: countersignOf(f.countersignedBy) } : {}),
       })),
-      overrides: review.overrides.map((o) => ({ findingKey: o.findingKey, ruleId: o.ruleId, reason: o.reason })),
+      overrides: review.overrides.map((o) => ({
+        findingKey: o.findingKey,
+        ruleId: o.ruleId,
+        reason: o.reason,
+        ...(o.countersignedBy ? { countersignedBy: countersignOf(o.countersignedBy) } : {}),
+      })),
+      ...(review.correction
+        ? {
+            correctionItems: review.correction.items.map((i) => ({
+              findingKey: i.findingKey,
+              message: i.message,
+              supply: i.supply,
+            })),
+          }
+        : {}),
     },
     documents: input.notices.map((n) => ({ kind: n.kind, number: n.number, sha256: n.sha256 })),
     clerk: { username: input.clerk.username, displayName: input.clerk.displayName },
@@ -120,6 +139,28 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
     deadline: deadlineOf(review),
     ...(state.lateSupplement ? { lateSupplement: state.lateSupplement } : {}),
   };
+}
+
+function countersignOf(by: CountersignedBy): { username: string; displayName: string; at: string } {
+  return { username: by.username, displayName: by.displayName, at: new Date(by.at).toISOString() };
+}
+
+/**
+ * What a 补正 resubmission's review needs of the version it supplements: its blocking
+ * findings on the applicant's side and its notice's items — none when the window issued
+ * no notice (the department asked for the 补正). Packets sealed before manifests listed
+ * the items: the blocking findings not set aside, which is what their notice listed.
+ */
+export function previousReviewOf(manifest: Pick<Manifest, 'version' | 'review'>): PreviousReview {
+  const blocking = manifest.review.findings.filter(
+    (f) => f.severity === 'blocking' && !isWindowFinding({ ruleId: f.ruleId as ReviewRuleId }),
+  );
+  const notice =
+    manifest.review.outcome !== 'correction'
+      ? null
+      : (manifest.review.correctionItems ??
+        blocking.filter((f) => !f.overridden).map((f) => ({ findingKey: f.key, message: f.message, supply: '' })));
+  return { version: manifest.version, blockingKeys: blocking.map((f) => f.key), notice };
 }
 
 /** The originals this packet version sends by post, material by material. */

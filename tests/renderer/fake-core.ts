@@ -222,11 +222,21 @@ export class FakeCore {
   }
 
   private handlers(): Handlers<null> {
-    const intake = this.intake.handlers(() => {
+    const signedIn = () => {
       const user = this.currentUser();
       if (!user) throw new AppError('auth.required', 'sign in first');
       return user;
-    });
+    };
+    // As AuthService.countersigner: a sign-in's password check, no session, an active supervisor not the clerk.
+    const countersigner = (username: string, password: string) => {
+      const user = this.byUsername(username);
+      if (!user) throw new AppError('auth.invalidCredentials', 'wrong username or password', FAILED_SIGN_IN);
+      this.checkPassword(user, password);
+      if (user.id === signedIn().id) throw new AppError('auth.countersignSelf', 'own override');
+      if (user.role !== 'supervisor') throw new AppError('auth.notSupervisor', 'not a supervisor');
+      return { supervisorId: user.id, username: user.username, displayName: user.displayName, at: INTAKE_NOW };
+    };
+    const intake = this.intake.handlers(signedIn, countersigner);
     return {
       'app.info': () => ({
         version: '0.1.0-test',

@@ -36,7 +36,15 @@ import {
 import type { NoticeKind } from '../../src-main/common/manifest.ts';
 import { INITIAL_STATE, type PacketState } from '../../src-main/common/packet-states.ts';
 import { noticesFor } from '../../src-main/common/manifest.ts';
-import { assertNoWindowFixes, isSealable, reviewApplication } from '../../src-main/common/review/review.ts';
+import {
+  assertCountersigned,
+  assertNoWindowFixes,
+  isSealable,
+  type PreviousReview,
+  reviewApplication,
+  type ReviewResult as FullReview,
+} from '../../src-main/common/review/review.ts';
+import { type CountersignedBy, isWindowFinding } from '../../src-main/common/review/findings.ts';
 import { describeCharacters, printFindings, unprintableOf } from '../../src-main/common/review/printing.ts';
 import { unprintableCharacters } from '../../src-main/documents/glyph-coverage.ts';
 import { ACCEPTED_MEDIA_TYPES } from '../../src-main/common/review/rules.ts';
@@ -74,6 +82,8 @@ interface FakeDraft {
   state: DraftState;
   files: DraftFile[];
   previous: { packetId: string; version: number } | null;
+  /** 补正 resubmission: the review of the version it supplements (the core reads it from the manifest). */
+  previousReview?: PreviousReview;
   createdAt: number;
   updatedAt: number;
 }
@@ -115,6 +125,7 @@ type IntakeMethods =
   | 'drafts.removeFile'
   | 'drafts.fileContent'
   | 'drafts.review'
+  | 'drafts.countersign'
   | 'drafts.seal'
   | 'drafts.discard'
   | 'drafts.supplement'
@@ -183,7 +194,14 @@ export class FakeIntake {
     return this.seal(clerk, this.draft(clerk, id));
   }
 
-  handlers(clerk: () => Clerk): Pick<Handlers<null>, IntakeMethods> {
+  /** Each sealed version's review, by `packetId#version` (the core keeps it in the manifest). */
+  private readonly sealedReviews = new Map<string, FullReview>();
+
+  /** `countersigner` checks a supervisor's password as the auth service would (the fake core's accounts). */
+  handlers(
+    clerk: () => Clerk,
+    countersigner: (username: string, password: string) => CountersignedBy,
+  ): Pick<Handlers<null>, IntakeMethods> {
     return {
       'catalog.list': () => ({ catalogs: this.catalogs }),
       'catalog.install': ({ fileText }) => {
@@ -292,11 +310,26 @@ export class FakeIntake {
         return { bytes: blob.bytes, mediaType: file.mediaType, name: file.name };
       },
       'drafts.review': ({ id }) => this.review(this.draft(clerk(), id)),
+      'drafts.countersign': ({ id, findingKey, username, password }) => {
+        const draft = this.draft(clerk(), id);
+        const by = countersigner(username, password);
+        const finding = this.review(draft).findings.find((f) => f.key === findingKey);
+        if (!finding || !this.review(draft).awaitingCountersign.includes(findingKey)) {
+          throw new AppError('intake.countersignNotNeeded', `${findingKey} awaits no countersign`);
+        }
+        const signed = { findingKey, reason: finding.override?.reason ?? '', message: finding.message, by };
+        draft.state = {
+          ...draft.state,
+          countersigns: [...(draft.state.countersigns ?? []).filter((c) => c.findingKey !== findingKey), signed],
+        };
+        return this.review(draft);
+      },
       'drafts.seal': ({ id, confirmUnprintable }) => {
         this.sealInputs.push({ id, ...(confirmUnprintable ? { confirmUnprintable } : {}) });
         const draft = this.draft(clerk(), id);
-        // As the core: the window's own slips are fixed before anything is sealed.
+        // As the core: the window's own slips are fixed before anything is sealed, and countersigns are in.
         assertNoWindowFixes(this.review(draft));
+        assertCountersigned(this.review(draft));
         return this.seal(clerk(), draft, confirmUnprintable ?? []);
       },
       'drafts.discard': ({ id }) => {
@@ -431,6 +464,8 @@ export class FakeIntake {
       receivedAt: this.now(),
       correctionDays: 5,
       overrides: state.overrides,
+      countersigns: state.countersigns ?? [],
+      ...(draft.previousReview ? { previous: draft.previousReview } : {}),
     });
     // As the core does, for the applicant's name only (the fixtures' other texts all print).
     const characters = unprintableCharacters(state.applicant.name);
@@ -489,6 +524,7 @@ export class FakeIntake {
       files: draft.files.map((f) => ({ ...f })),
     };
     this.packets.push(packet);
+    this.sealedReviews.set(`${packetId}#${version}`, review);
     this.onSealed?.(packet, review.decision?.departmentId ?? review.route?.departmentId ?? null);
     this.drafts.delete(draft.id);
     return sealed;
@@ -505,19 +541,30 @@ export class FakeIntake {
     const due = packet.outcome === 'correction' ? packet.deadline : null;
     const lapsed = due !== null && due < calendar.localDate(this.now());
     if (lapsed && !late) throw new AppError('intake.supplementLate', `due ${due}`, { due });
+    // As the core: the clerk's confirmations carry over; overrides, countersigns and an earlier lateness do not.
+    const { countersigns: _signed, lateSupplement: _late, ...kept } = structuredClone(packet.draftState);
     const state: DraftState = {
-      ...structuredClone(packet.draftState),
-      conditions: {},
+      ...kept,
       overrides: [],
       ...(lapsed && late ? { lateSupplement: { due, reason: late.reason.trim() } } : {}),
     };
-    return this.insert(
+    const view = this.insert(
       clerk,
       this.item(packet.itemCode),
       state,
       { packetId, version: packet.version },
       packet.files.map((f) => ({ ...f })),
     );
+    const sealed = this.sealedReviews.get(`${packetId}#${packet.version}`);
+    if (sealed) {
+      const blocking = sealed.findings.filter((f) => f.severity === 'blocking' && !isWindowFinding(f));
+      this.drafts.get(view.id)!.previousReview = {
+        version: packet.version,
+        blockingKeys: blocking.map((f) => f.key),
+        notice: sealed.correction?.items ?? null,
+      };
+    }
+    return view;
   }
 }
 

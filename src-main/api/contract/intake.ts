@@ -7,6 +7,7 @@ import { ReviewResult } from '../../common/review/review.ts';
 import { FileContent, method, none, Sha256 } from './method.ts';
 import { UploadId } from './uploads.ts';
 import { CardReadId } from './devices.ts';
+import { Password, Username } from './auth.ts';
 
 export { DraftId };
 const MaterialId = z.string().min(1).max(64);
@@ -51,6 +52,18 @@ export const intakeMethods = {
     output: DraftView,
   }),
   'drafts.review': method({ access: ['clerk'], input: byId, output: ReviewResult }),
+  /**
+   * 主管会签: a supervisor at the window countersigns one finding awaiting it (review's
+   * `awaitingCountersign`) with username and password. No session begins for the supervisor;
+   * a wrong password counts toward the account's lockout. Answers the review as it now stands.
+   */
+  'drafts.countersign': method({
+    access: ['clerk'],
+    input: z
+      .object({ id: DraftId, findingKey: z.string().min(1).max(200), username: Username, password: Password })
+      .strict(),
+    output: ReviewResult,
+  }),
   /**
    * `confirmUnprintable`: the characters review reported the documents cannot print
    * (its `print.characters` warnings), confirmed by the clerk; sealing refuses while one is missing.

@@ -24,6 +24,8 @@ const errors = {
   'auth.userNotFound': '找不到该用户，请刷新列表后重试。',
   'auth.lastInstaller': '这是最后一个可用的运维部署账户，不能停用或更改其岗位。',
   'auth.resumeRefused': '登录已失效，请重新登录。',
+  'auth.notSupervisor': '该账户不是在岗的审核督查人员，不能会签。请由审核督查岗位的人员输入其用户名和密码。',
+  'auth.countersignSelf': '不能由窗口人员本人会签，请由在场的审核督查人员输入其用户名和密码。',
   'config.invalid': '配置文件内容有误，程序未启动。请联系运维人员检查配置文件。',
   'config.unreadable': '无法读取配置文件，请联系运维人员检查文件是否存在及其访问权限。',
   'config.profileMismatch':
@@ -62,6 +64,10 @@ const errors = {
     '文件“{name}”未收取：本件收件材料的文件合计将超过本机上限 {limitMB} MB。请降低扫描分辨率或删去重复的文件后重试；如确需更大上限，请联系运维人员调整配置项 intake.maxDraftBytes。',
   'intake.unprintableCharacters':
     '未封装：文书中有字体无法显示的字符{characters}，打印出来将是空白方框。请核对录入是否有误；如确为这些字，请重新审查，在封装时确认后再封装。',
+  'intake.countersignRequired':
+    '未封装：以下 {count} 项须由审核督查人员当场会签后才能封装：{items}请审核督查人员在相应审查意见处输入用户名和密码确认。草稿已保留。',
+  'intake.countersignNotNeeded':
+    '该审查意见当前无须会签（可能已撤销忽略、忽略理由已改动或审查意见已变化），未记录会签。请重新审查后再试。',
   'intake.cardReadingGone': '该证件的读卡信息已失效（证件已取走或已读取下一张证件）。请将证件重新放在读卡器上。',
   'demo.notAvailable': '只有演示模式才能模拟放置证件。',
   'mailing.waybill.format':
@@ -721,6 +727,29 @@ export const zhCN = {
       overridden: '已忽略，理由：{reason}',
       undoOverride: '撤销忽略',
       unmatched: '有 {count} 条忽略说明对应的问题已不存在，不再生效。',
+      neverOverridable: '此项不得忽略（如身份号码无效、证件已过期或尚未生效），须当场更正或由申请人提供有效证件。',
+      needsCountersign: '忽略此项须审核督查人员当场会签。',
+      missedInNotice:
+        '上次补正告知书未列此项（一次性告知遗漏），须由审核督查人员当场确认后才能封装；此记录随件报送并留存备查。',
+      missedTag: '告知遗漏',
+      countersigned: '已由审核督查人员 {name}（{username}）会签，{time}',
+      awaitingCountersign: '有 {count} 项须由审核督查人员当场会签后才能封装。',
+      countersign: {
+        open: '主管会签',
+        title: '审核督查人员会签',
+        hint: '请审核督查人员核对后输入本人用户名和密码：{finding}',
+        username: '督查人员用户名',
+        password: '密码',
+        submit: '确认会签',
+      },
+      supplement: {
+        title: '第 {version} 版补正告知书所列事项的补正情况',
+        status: {
+          supplied: '已补正',
+          open: '尚未补正',
+          overridden: '已忽略',
+        },
+      },
       seal: '封装',
       sealConfirm: '确认封装？审查结论为“{outcome}”，将出具：{documents}。封装后收件包不可更改。',
       sealConfirmUnprintable:

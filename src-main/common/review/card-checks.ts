@@ -2,14 +2,15 @@
 // check character (GB 11643 MOD 11-2, `X` included), the birth date and sex the number
 // encodes against what the card says, the validity on the hall's day, and the holder's
 // age. The chip's text is signed by the card and checked by the reader's SAM, so a
-// failure here means a misread or a card to inspect by hand — the clerk decides, and the
-// finding travels with the application like any other.
+// failure here means a misread or a card to inspect by hand. A number failing its check
+// and a card out of its validity are never set aside; a birth date or sex at odds with
+// the number only with a supervisor's countersign (findings.ts).
 import { t } from '../i18n/index.ts';
 import type { PersonIdentity } from '../application.ts';
 import { dayNumber } from '../dates.ts';
 import { type CardIdentity, LONG_TERM } from '../id-card.ts';
 import { checkIdNumber, type IdNumberProblem, idCheckCharacter } from './identifiers.ts';
-import type { Finding, FindingTarget, ReviewRuleId } from './findings.ts';
+import { type Finding, type FindingTarget, overrideFlags, type ReviewRuleId } from './findings.ts';
 
 export type CardHolder = 'applicant' | 'agent';
 
@@ -76,17 +77,20 @@ export function ageFromIdNumber(idNumber: string, today: string): number | undef
 export function checkCard(card: CardFields, today: string, holder: CardHolder = 'applicant'): CardCheck {
   const target: FindingTarget = { kind: 'identity', who: holder };
   const findings: Finding[] = [];
-  const add = (ruleId: ReviewRuleId, message: string, options: { severity?: Finding['severity'] } = {}) =>
+  // An invalid number or a card out of its validity is never set aside (ABSOLUTE_RULES).
+  const add = (ruleId: ReviewRuleId, message: string, options: { severity?: Finding['severity'] } = {}) => {
+    const severity = options.severity ?? 'blocking';
     findings.push({
       key: `${ruleId}:${holder}`,
       ruleId,
-      severity: options.severity ?? 'blocking',
+      severity,
       declines: false,
       target,
       message,
       supply: t('idCard.findings.supply'),
-      overridable: true,
+      ...overrideFlags(ruleId, severity),
     });
+  };
 
   const number = readNumber(card, today);
   if (!number.ok) {

@@ -83,6 +83,58 @@ export const WINDOW_RULES: ReadonlySet<ReviewRuleId> = new Set<ReviewRuleId>([
   'consistency.company',
 ]);
 
+/**
+ * Never set aside, whoever asks: a number that fails its check digit is no one's number,
+ * and a card out of its validity is no identity document (see also each finding's
+ * `overridable`, which rules set to false for their own absolute cases).
+ */
+export const ABSOLUTE_RULES: ReadonlySet<ReviewRuleId> = new Set<ReviewRuleId>([
+  'identity.idNumber',
+  'field.idNumber',
+  'card.number',
+  'card.expired',
+  'card.notYetValid',
+]);
+
+/**
+ * Blocking findings of these rules are set aside only with a supervisor's countersign on
+ * the spot: receiving without a required material, or against what the item says of who
+ * may apply and on whose behalf. Warnings stay the clerk's.
+ */
+export const COUNTERSIGN_RULES: ReadonlySet<ReviewRuleId> = new Set<ReviewRuleId>([
+  'scope.serviceObject',
+  'material.missing',
+  'material.count',
+  'agent.notAllowed',
+  'agent.identity',
+  'agent.authorisation',
+  'agent.identityDocument',
+  'card.birthDate',
+  'card.sex',
+]);
+
+/** How a new finding of a rule may be set aside (`finding()` and the card checks use it). */
+export function overrideFlags(
+  ruleId: ReviewRuleId,
+  severity: 'blocking' | 'warning' | 'forwarded',
+): { overridable: boolean; countersign?: true } {
+  if (ABSOLUTE_RULES.has(ruleId)) return { overridable: false };
+  return severity === 'blocking' && COUNTERSIGN_RULES.has(ruleId)
+    ? { overridable: true, countersign: true }
+    : { overridable: true };
+}
+
+/**
+ * Who may set a finding aside: `never` no one, `clerk` the clerk with a written reason,
+ * `supervisor` the clerk with a reason and a supervisor's countersign on the spot.
+ */
+export type OverrideLevel = 'never' | 'clerk' | 'supervisor';
+
+export function overrideLevel(finding: Pick<Finding, 'overridable' | 'countersign' | 'missedInNotice'>): OverrideLevel {
+  if (!finding.overridable) return 'never';
+  return finding.countersign || finding.missedInNotice ? 'supervisor' : 'clerk';
+}
+
 /** Whether the window fixes this finding itself (never the applicant, never on a notice). */
 export function isWindowFinding(finding: { ruleId: ReviewRuleId }): boolean {
   return WINDOW_RULES.has(finding.ruleId);
@@ -119,9 +171,43 @@ export const Finding = z.object({
   supply: z.string().optional(),
   /** For forwarded matters: the provision the catalog names, recorded for the department. */
   legalBasis: z.string().optional(),
-  /** Whether a clerk may set the finding aside with a written reason. */
+  /** Whether a clerk may set the finding aside with a written reason (false: never, see ABSOLUTE_RULES). */
   overridable: z.boolean(),
+  /** Setting it aside needs a supervisor's countersign as well (COUNTERSIGN_RULES); absent: false. */
+  countersign: z.boolean().optional(),
+  /**
+   * 一次性告知: a 补正 resubmission still has a problem the first version's review found
+   * but its notice did not list — the window's miss. A supervisor confirms it before sealing,
+   * whether it is set aside or goes on this version's notice; the manifest flags it.
+   */
+  missedInNotice: z.boolean().optional(),
   /** `print.characters`: the characters no font of the documents has (the clerk confirms them when sealing). */
   characters: z.array(z.string()).optional(),
 });
 export type Finding = z.infer<typeof Finding>;
+
+/** Who countersigned and when (主管会签), as the review and the manifest show it. */
+export const CountersignedBy = z.object({
+  supervisorId: z.number().int(),
+  username: z.string().max(64),
+  displayName: z.string().max(64),
+  /** Epoch ms. */
+  at: z.number(),
+});
+export type CountersignedBy = z.infer<typeof CountersignedBy>;
+
+/**
+ * A supervisor's countersign on the spot, kept in the draft by the core alone (a save
+ * cannot write it). It holds for exactly what was signed: this draft's finding, its
+ * message as shown, and the override's reason ('' for a missed finding that stands and
+ * goes on this version's notice). Changing any of them voids it.
+ */
+export const Countersign = z
+  .object({
+    findingKey: z.string().min(1).max(200),
+    reason: z.string().max(500),
+    message: z.string().max(2000),
+    by: CountersignedBy,
+  })
+  .strict();
+export type Countersign = z.infer<typeof Countersign>;

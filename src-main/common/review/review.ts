@@ -22,6 +22,7 @@ import type { DateInput, WorkingCalendar } from '../working-calendar.ts';
 import type { ApplicationDraft } from '../application.ts';
 import { checkIdNumber } from './identifiers.ts';
 import { Finding, isWindowFinding, ReviewRuleId, RULES } from './rules.ts';
+import { type Countersign, CountersignedBy, overrideLevel } from './findings.ts';
 
 /**
  * 补正期限 when neither the item nor the hall sets one. 行政许可法 §32 gives the
@@ -41,8 +42,24 @@ export const CORRECTION_LAPSE = '逾期未补正的，视为放弃本次申请�
 export const FindingOverride = z.object({ findingKey: z.string(), reason: z.string() });
 export type FindingOverride = z.infer<typeof FindingOverride>;
 
-export const AppliedOverride = FindingOverride.extend({ ruleId: ReviewRuleId });
+export const AppliedOverride = FindingOverride.extend({
+  ruleId: ReviewRuleId,
+  /** The supervisor's countersign, for findings that need one (`overrideLevel` 'supervisor'). */
+  countersignedBy: CountersignedBy.optional(),
+});
 export type AppliedOverride = z.infer<typeof AppliedOverride>;
+
+/**
+ * 补正 resubmission: what the version it supplements found and what its notice listed.
+ * `notice` is null when the window issued none (the department asked for the 补正):
+ * then no finding is the window's miss.
+ */
+export interface PreviousReview {
+  version: number;
+  /** Keys of that version's blocking findings on the applicant's side (set aside or not). */
+  blockingKeys: readonly string[];
+  notice: ReadonlyArray<{ findingKey: string; message: string; supply: string }> | null;
+}
 
 export interface ReviewOptions {
   calendar: WorkingCalendar;
@@ -53,6 +70,10 @@ export interface ReviewOptions {
   overrides?: readonly FindingOverride[];
   /** The active catalog's departments: whose 委托受理 lets the window accept in their name. */
   departments?: readonly Department[];
+  /** Supervisors' countersigns kept in the draft (matched to what they signed). */
+  countersigns?: readonly Countersign[];
+  /** 补正 resubmission: the review of the version it supplements. */
+  previous?: PreviousReview;
 }
 
 export { ReviewOutcome } from '../manifest.ts';
@@ -78,9 +99,31 @@ export const ReviewResult = z.object({
   /** The day of receipt in the hall's time zone. */
   receivedOn: z.string(),
   outcome: ReviewOutcome,
-  /** Every finding, overridden ones included (each marked by `override`). */
-  findings: z.array(Finding.extend({ override: FindingOverride.optional() })),
+  /** Every finding, overridden ones included (each marked by `override`, and `countersignedBy` when signed). */
+  findings: z.array(
+    Finding.extend({ override: FindingOverride.optional(), countersignedBy: CountersignedBy.optional() }),
+  ),
   overrides: z.array(AppliedOverride),
+  /**
+   * Keys of the findings still waiting for a supervisor's countersign: a countersign-level
+   * override, or a finding missed in the previous version's notice. Sealing refuses until none.
+   */
+  awaitingCountersign: z.array(z.string()),
+  /** 补正 resubmission: each item of the previous version's notice, and how it stands now. */
+  supplement: z
+    .object({
+      previousVersion: z.number(),
+      items: z.array(
+        z.object({
+          findingKey: z.string(),
+          message: z.string(),
+          supply: z.string(),
+          /** `supplied`: the finding is gone; `open`: it stands; `overridden`: set aside in this version. */
+          status: z.enum(['supplied', 'open', 'overridden']),
+        }),
+      ),
+    })
+    .optional(),
   /** Overrides naming no finding of this review (the draft changed since); not applied. */
   unmatchedOverrides: z.array(FindingOverride),
   /**
@@ -148,13 +191,30 @@ export function reviewApplication(item: ServiceItem, draft: ApplicationDraft, op
     conditions: { answers, agent },
     applicantId: checkIdNumber(draft.applicant.idNumber, receivedOn),
   };
-  const findings = RULES.flatMap((rule) => rule(context));
+  const findings = markMissed(
+    RULES.flatMap((rule) => rule(context)),
+    options.previous,
+  );
 
   const { applied, unmatched } = applyOverrides(findings, options.overrides ?? []);
   const overridden = new Map(applied.map((o) => [o.findingKey, o]));
+  const awaitingCountersign: string[] = [];
   const marked = findings.map((f) => {
     const override = overridden.get(f.key);
-    return override ? { ...f, override: { findingKey: override.findingKey, reason: override.reason } } : f;
+    const out: ReviewResult['findings'][number] = override
+      ? { ...f, override: { findingKey: override.findingKey, reason: override.reason } }
+      : { ...f };
+    if (!needsCountersign(f, override)) return out;
+    const signed = (options.countersigns ?? []).find(
+      (c) => c.findingKey === f.key && c.reason === (override?.reason ?? '') && c.message === f.message,
+    );
+    if (signed) {
+      out.countersignedBy = signed.by;
+      if (override) override.countersignedBy = signed.by;
+    } else {
+      awaitingCountersign.push(f.key);
+    }
+    return out;
   });
   const blocking = findings.filter((f) => f.severity === 'blocking' && !overridden.has(f.key));
   // The window's own slips hold the seal back; only the applicant's side decides the outcome.
@@ -169,6 +229,7 @@ export function reviewApplication(item: ServiceItem, draft: ApplicationDraft, op
     overrides: applied,
     unmatchedOverrides: unmatched,
     windowFixes: [],
+    awaitingCountersign,
     route,
     forwarded: findings
       .filter((f) => f.severity === 'forwarded')
@@ -189,6 +250,20 @@ export function reviewApplication(item: ServiceItem, draft: ApplicationDraft, op
       deadline: calendar.deadline(receivedOn, days),
       legalBasis: CORRECTION_LEGAL_BASIS,
       lapse: CORRECTION_LAPSE,
+    };
+  }
+  if (options.previous?.notice) {
+    const standingKeys = new Set(standing.map((f) => f.key));
+    result.supplement = {
+      previousVersion: options.previous.version,
+      items: options.previous.notice.map((item) => ({
+        ...item,
+        status: standingKeys.has(item.findingKey)
+          ? 'open'
+          : overridden.has(item.findingKey)
+            ? 'overridden'
+            : 'supplied',
+      })),
     };
   }
   // A decline needs only who is declined to be right; every other outcome the whole application.
@@ -222,6 +297,43 @@ export function assertNoWindowFixes(review: ReviewResult): void {
     count: open.size,
     items: messages.join(''),
   });
+}
+
+/**
+ * 一次性告知: in a 补正 resubmission, a blocking finding on the applicant's side that the
+ * previous version's review found but its notice did not list is the window's miss (it was
+ * set aside, or the notice left it out). A problem new in this version is not.
+ */
+function markMissed(findings: Finding[], previous: PreviousReview | undefined): Finding[] {
+  if (!previous?.notice) return findings;
+  const before = new Set(previous.blockingKeys);
+  const noticed = new Set(previous.notice.map((item) => item.findingKey));
+  return findings.map((f) =>
+    f.severity === 'blocking' && !isWindowFinding(f) && before.has(f.key) && !noticed.has(f.key)
+      ? { ...f, missedInNotice: true }
+      : f,
+  );
+}
+
+/** A countersign-level override, or a missed finding whether set aside or not. */
+function needsCountersign(finding: Finding, override: AppliedOverride | undefined): boolean {
+  if (finding.missedInNotice) return true;
+  return override !== undefined && overrideLevel(finding) === 'supervisor';
+}
+
+/**
+ * intake.countersignRequired while a finding waits for a supervisor's countersign: a
+ * countersign-level override, or a problem the previous version's notice missed.
+ */
+export function assertCountersigned(review: ReviewResult): void {
+  if (review.awaitingCountersign.length === 0) return;
+  const open = new Set(review.awaitingCountersign);
+  const messages = review.findings.filter((f) => open.has(f.key)).map((f) => f.message);
+  throw new AppError(
+    'intake.countersignRequired',
+    `${open.size} finding(s) await a supervisor's countersign: ${[...open].join(', ')}`,
+    { count: open.size, items: messages.join('') },
+  );
 }
 
 function applyOverrides(

@@ -27,7 +27,7 @@ import {
 } from './identifiers.ts';
 
 export { Finding, FindingTarget, isWindowFinding, REVIEW_RULES, ReviewRuleId, WINDOW_RULES } from './findings.ts';
-import type { Finding, FindingTarget, ReviewRuleId } from './findings.ts';
+import { type Finding, type FindingTarget, overrideFlags, type ReviewRuleId } from './findings.ts';
 
 export interface RuleContext {
   item: ServiceItem;
@@ -60,6 +60,7 @@ interface FindingOptions {
   declines?: boolean;
   supply?: string;
   legalBasis?: string;
+  /** false: never set aside (besides the ABSOLUTE_RULES, which never are). */
   overridable?: boolean;
 }
 
@@ -70,15 +71,21 @@ function finding(
   message: string,
   options: FindingOptions = {},
 ): Finding {
+  const severity = options.severity ?? 'blocking';
+  const flags = overrideFlags(ruleId, severity);
   const result: Finding = {
     key: `${ruleId}:${subject}`,
     ruleId,
-    severity: options.severity ?? 'blocking',
+    severity,
     declines: options.declines ?? false,
     target,
     message,
-    overridable: options.overridable ?? true,
+    ...flags,
   };
+  if (options.overridable === false) {
+    result.overridable = false;
+    delete result.countersign;
+  }
   if (options.supply !== undefined) result.supply = options.supply;
   if (options.legalBasis !== undefined) result.legalBasis = options.legalBasis;
   return result;
@@ -509,7 +516,14 @@ const agent: Rule = ({ item, draft, today }) => {
   }
   const out: Finding[] = [];
   const problem = agentIdentityProblem(person, draft.applicant, today);
-  if (problem) out.push(finding('agent.identity', 'agent', target, problem, { supply: '代办人有效身份证件' }));
+  if (problem) {
+    out.push(
+      finding('agent.identity', 'agent', target, problem.message, {
+        supply: '代办人有效身份证件',
+        ...(problem.invalidNumber ? { overridable: false } : {}),
+      }),
+    );
+  }
   out.push(...(checkCardHolder(person, today, 'agent')?.findings ?? []));
   const collected = new Map(draft.materials.map((m) => [m.materialId, m]));
   for (const material of item.materials) {
@@ -527,15 +541,20 @@ const agent: Rule = ({ item, draft, today }) => {
   return out;
 };
 
-function agentIdentityProblem(agent: PersonIdentity, applicant: PersonIdentity, today: string): string | null {
-  if (agent.name.trim() === '') return '代办人姓名未登记。';
+/** What is wrong with the agent's identity; an invalid number is never set aside (like the applicant's). */
+function agentIdentityProblem(
+  agent: PersonIdentity,
+  applicant: PersonIdentity,
+  today: string,
+): { message: string; invalidNumber?: true } | null {
+  if (agent.name.trim() === '') return { message: '代办人姓名未登记。' };
   const sameAsApplicant = agent.idNumber.trim().toUpperCase() === applicant.idNumber.trim().toUpperCase();
+  const same = { message: '代办人与申请人为同一人，请按本人申请办理。' };
   // A card's own checks come as card findings (the agent rule adds them).
-  if (checkCardHolder(agent, today, 'agent'))
-    return sameAsApplicant ? '代办人与申请人为同一人，请按本人申请办理。' : null;
+  if (checkCardHolder(agent, today, 'agent')) return sameAsApplicant ? same : null;
   const check = checkIdNumber(agent.idNumber, today);
-  if (!check.ok) return `代办人的公民身份号码无效：${ID_PROBLEM[check.problem]}。`;
-  if (sameAsApplicant) return '代办人与申请人为同一人，请按本人申请办理。';
+  if (!check.ok) return { message: `代办人的公民身份号码无效：${ID_PROBLEM[check.problem]}。`, invalidNumber: true };
+  if (sameAsApplicant) return same;
   return null;
 }
 

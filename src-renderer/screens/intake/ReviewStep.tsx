@@ -1,7 +1,9 @@
 // 形式审查: the clerk confirms the acceptance conditions, runs review in the core
 // and sees the proposed outcome with every finding, grouped by what it concerns.
 // A finding may be set aside only with a written reason (saved in the draft and
-// logged by the core); then review runs again. Sealing asks once more, naming the
+// logged by the core); then review runs again. Some never may be (an invalid ID number,
+// a card out of its validity); some only with a supervisor's countersign on the spot
+// (CountersignDialog), as must a problem the last 补正 notice missed (一次性告知). Sealing asks once more, naming the
 // outcome and the documents it will issue — and, when review found characters the
 // documents cannot print, naming those too: the clerk confirms them (the core refuses
 // to seal without), with the focus on 取消.
@@ -11,6 +13,9 @@ import { noticesFor } from '../../../src-main/common/manifest.ts';
 import { describeCharacters, unprintableOf } from '../../../src-main/common/review/printing.ts';
 import { isSealable, MIN_OVERRIDE_REASON_LENGTH } from '../../../src-main/common/review/review.ts';
 import { type FindingTarget, isWindowFinding } from '../../../src-main/common/review/rules.ts';
+import { overrideLevel } from '../../../src-main/common/review/findings.ts';
+import { hallDateTime } from '../../../src-main/common/hall-time.ts';
+import { CountersignDialog } from './CountersignDialog.tsx';
 import { useApi } from '../../app/api-context.tsx';
 import { useAction } from '../../app/use-action.ts';
 import { documentTitle } from '../../components/FileView.tsx';
@@ -96,7 +101,10 @@ export function ReviewStep({
   const result = review?.result;
   // The window's own slips are fixed before sealing (the core refuses it too).
   const windowFixes = result?.windowFixes.length ?? 0;
-  const canSeal = result !== undefined && !stale && !running && !sealing && uploading === 0 && windowFixes === 0;
+  // So does an override or a missed notice item without its supervisor's countersign.
+  const awaiting = result?.awaitingCountersign.length ?? 0;
+  const canSeal =
+    result !== undefined && !stale && !running && !sealing && uploading === 0 && windowFixes === 0 && awaiting === 0;
   const uploadsHintId = useId();
   const unprintable = result ? unprintableOf(result.findings) : [];
 
@@ -189,14 +197,21 @@ export function ReviewStep({
         <Outcome
           result={result}
           stale={stale}
+          draftId={draftId}
           onOverride={(key, reason) => setOverride(key, reason)}
           onUndo={(key) => setOverride(key, null)}
+          onCountersigned={(signed) => setReview({ result: signed, revision: currentRevision() })}
         />
       )}
 
       {result && !stale && windowFixes > 0 && (
         <p className="notice notice-warn" role="status">
           {t('intake.review.windowFixes', { count: windowFixes })}
+        </p>
+      )}
+      {result && !stale && awaiting > 0 && (
+        <p className="notice notice-warn" role="status">
+          {t('intake.review.awaitingCountersign', { count: awaiting })}
         </p>
       )}
       {/* A declined application is not received: nothing to seal, no document to issue. */}
@@ -206,7 +221,7 @@ export function ReviewStep({
             <button
               type="button"
               className="primary seal-button"
-              disabled={running || sealing || uploading > 0 || windowFixes > 0}
+              disabled={running || sealing || uploading > 0 || windowFixes > 0 || awaiting > 0}
               aria-describedby={uploading > 0 ? uploadsHintId : undefined}
               aria-keyshortcuts={SEAL_SHORTCUT.label}
               onClick={() => setConfirming(true)}
@@ -316,13 +331,17 @@ function groupOf(target: FindingTarget): { key: string; title: string } {
 function Outcome({
   result,
   stale,
+  draftId,
   onOverride,
   onUndo,
+  onCountersigned,
 }: {
   result: ReviewResult;
   stale: boolean;
+  draftId: string;
   onOverride: (findingKey: string, reason: string) => void;
   onUndo: (findingKey: string) => void;
+  onCountersigned: (review: ReviewResult) => void;
 }) {
   const id = useId();
   const deadline = result.decision?.decisionDeadline ?? result.correction?.deadline;
@@ -362,6 +381,7 @@ function Outcome({
         </p>
       )}
       {deadline?.provisional && <p className="muted">{t('intake.review.provisional')}</p>}
+      {result.supplement && <SupplementItems supplement={result.supplement} />}
       {result.unmatchedOverrides.length > 0 && (
         <p className="muted">{t('intake.review.unmatched', { count: result.unmatchedOverrides.length })}</p>
       )}
@@ -377,8 +397,11 @@ function Outcome({
                 key={finding.key}
                 finding={finding}
                 disabled={stale}
+                draftId={draftId}
+                awaitingCountersign={result.awaitingCountersign.includes(finding.key)}
                 onOverride={(reason) => onOverride(finding.key, reason)}
                 onUndo={() => onUndo(finding.key)}
+                onCountersigned={onCountersigned}
               />
             ))}
           </ul>
@@ -388,18 +411,46 @@ function Outcome({
   );
 }
 
+/** 补正 resubmission: each item the last notice listed, and whether it is supplied now. */
+function SupplementItems({ supplement }: { supplement: NonNullable<ReviewResult['supplement']> }) {
+  const id = useId();
+  return (
+    <section className="supplement-items" aria-labelledby={`${id}-title`}>
+      <h5 id={`${id}-title`}>{t('intake.review.supplement.title', { version: supplement.previousVersion })}</h5>
+      <ul>
+        {supplement.items.map((item) => (
+          <li key={item.findingKey} className={`supplement-${item.status}`}>
+            <span className={`tag tag-${item.status === 'open' ? 'blocking' : 'warning'}`}>
+              {t(`intake.review.supplement.status.${item.status}`)}
+            </span>{' '}
+            {item.supply || item.message}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function FindingRow({
   finding,
   disabled,
+  draftId,
+  awaitingCountersign,
   onOverride,
   onUndo,
+  onCountersigned,
 }: {
   finding: ReviewFinding;
   disabled: boolean;
+  draftId: string;
+  awaitingCountersign: boolean;
   onOverride: (reason: string) => void;
   onUndo: () => void;
+  onCountersigned: (review: ReviewResult) => void;
 }) {
   const [open, setOpen] = useState(false);
+  const [signing, setSigning] = useState(false);
+  const level = overrideLevel(finding);
   const [reason, setReason] = useState('');
   const atWindow = finding.severity === 'blocking' && isWindowFinding(finding);
   const severity = finding.declines ? 'declines' : atWindow ? 'window' : finding.severity;
@@ -414,7 +465,12 @@ function FindingRow({
       tabIndex={standing ? -1 : undefined}
     >
       <span className={`tag tag-${severity}`}>{t(`intake.review.severity.${severity}`)}</span>
+      {finding.missedInNotice && <span className="tag tag-missed">{t('intake.review.missedTag')}</span>}
       <span className="finding-message">{finding.message}</span>
+      {finding.missedInNotice && <span className="finding-supply">{t('intake.review.missedInNotice')}</span>}
+      {finding.severity === 'blocking' && level === 'never' && !finding.declines && (
+        <span className="finding-supply">{t('intake.review.neverOverridable')}</span>
+      )}
       {finding.supply && !finding.declines && !atWindow && !finding.override && (
         <span className="finding-supply">{t('intake.review.supply', { supply: finding.supply })}</span>
       )}
@@ -434,7 +490,36 @@ function FindingRow({
           <button type="button" disabled={disabled} onClick={() => setOpen(true)}>
             {t('intake.review.override')}
           </button>
+          {level === 'supervisor' && <span className="muted">{t('intake.review.needsCountersign')}</span>}
         </div>
+      )}
+      {finding.countersignedBy && (
+        <p className="countersigned">
+          {t('intake.review.countersigned', {
+            name: finding.countersignedBy.displayName,
+            username: finding.countersignedBy.username,
+            time: hallDateTime(finding.countersignedBy.at),
+          })}
+        </p>
+      )}
+      {awaitingCountersign && !signing && (
+        <div className="override">
+          <button type="button" disabled={disabled} onClick={() => setSigning(true)}>
+            {t('intake.review.countersign.open')}
+          </button>
+        </div>
+      )}
+      {awaitingCountersign && signing && (
+        <CountersignDialog
+          draftId={draftId}
+          findingKey={finding.key}
+          message={finding.message}
+          onSigned={(review) => {
+            setSigning(false);
+            onCountersigned(review);
+          }}
+          onCancel={() => setSigning(false)}
+        />
       )}
       {!finding.override && open && (
         <div

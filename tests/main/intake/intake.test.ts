@@ -211,8 +211,9 @@ describe('intake', () => {
     const second = await clerk.call<DraftView>('drafts.supplement', { packetId: sealed.packetId });
     expect(second.previous).toEqual({ packetId: sealed.packetId, version: 1 });
     expect(second.files).toHaveLength(1); // the ID card scan handed in the first time
-    // The clerk confirms the acceptance conditions afresh for the resubmission.
-    await clerk.call('drafts.save', { id: second.id, patch: { counts: patch.counts, conditions: patch.conditions } });
+    // The conditions the clerk confirmed for version 1 carry over; the counts are brought up to date.
+    expect(second.state.conditions).toEqual(patch.conditions);
+    await clerk.call('drafts.save', { id: second.id, patch: { counts: patch.counts } });
     await addFileBytes(clerk.call, { id: second.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 30) });
     const resealed = await clerk.call<SealedPacket>('drafts.seal', { id: second.id });
     expect(resealed).toMatchObject({ packetId: sealed.packetId, version: 2, outcome: 'receive', state: 'sealed' });
