@@ -690,6 +690,7 @@ export const zhCN = {
         item: '事项与受理范围',
         condition: '受理条件',
         applicant: '申请人身份',
+        guardian: '监护人身份',
         agent: '代办人身份',
         company: '申请单位',
         material: '材料《{name}》',
@@ -893,6 +894,46 @@ export const zhCN = {
     },
   },
   /** The ID card reader: card kinds, what review says about a card, the installers' terminal test. */
+  /** 身份证件: the kinds of identity document, their numbers, and the roles people hold in an application. */
+  identity: {
+    documents: {
+      resident: '居民身份证',
+      hkMacauTaiwan: '港澳台居民居住证',
+      foreignPermanent: '外国人永久居留身份证（2017 版）',
+      foreignPermanent2023: '外国人永久居留身份证（2023 版）',
+      passport: '护照',
+      hkMacauPass: '港澳居民来往内地通行证',
+      taiwanPass: '台湾居民来往大陆通行证',
+    },
+    numberNames: {
+      resident: '公民身份号码',
+      hkMacauTaiwan: '居住证号码',
+      foreignPermanent: '永久居留身份证号码',
+      foreignPermanent2023: '永久居留身份证号码',
+      passport: '护照号码',
+      hkMacauPass: '通行证号码',
+      taiwanPass: '通行证号码',
+    },
+    /** What a number of the kind looks like, said when it does not. */
+    numberShapes: {
+      resident: '应为 18 位，最后一位是数字或 X',
+      hkMacauTaiwan: '应为 18 位，以 810000（香港）、820000（澳门）或 830000（台湾）开头',
+      foreignPermanent: '应为 3 位字母（国家代码）加 12 位数字，共 15 位',
+      foreignPermanent2023: '应为 18 位，以 9 开头，最后一位是数字或 X',
+      passport: '应为 5 至 17 位字母或数字',
+      hkMacauPass: '应为 H（香港）或 M（澳门）加 8 位数字',
+      taiwanPass: '应为 8 位数字',
+    },
+    numberProblems: {
+      region: '前两位地区码无效',
+      birthDate: '其中的出生日期无效',
+      futureBirthDate: '其中的出生日期晚于今天',
+      checkDigit: '校验码不符，可能有录入错误',
+    },
+    relations: { parent: '父母', other: '其他监护人' },
+    operatorRoles: { legalRepresentative: '法定代表人', handler: '经办人' },
+    longTerm: '长期',
+  },
   idCard: {
     cardTypes: CARD_TYPE_NAMES,
     longTerm: '长期',
@@ -938,7 +979,7 @@ export const zhCN = {
       sex: '证件上的性别与证件号码所示性别不一致，请人工核验证件。',
       expired: '证件已于 {validTo} 过期，不能作为有效身份证件。请申请人出示有效证件（如临时居民身份证）。',
       notYetValid: '证件有效期自 {validFrom} 起，今天尚未生效，请人工核验证件。',
-      minor: '证件持有人未满十八周岁（{age} 周岁），请确认本事项是否须由监护人陪同或代为申请。',
+      minor: '证件持有人未满十八周岁（{age} 周岁），未成年申请人须由监护人陪同办理，请登记监护人。',
       supply: '有效身份证件',
     },
   },

@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { DraftView, SealedPacket } from '../../../src-main/api/contract/index.ts';
 import type { ServiceItem } from '../../../src-main/common/catalog.ts';
+import type { IdentityHolder } from '../../../src-main/common/application.ts';
 import {
   applyPatch,
   type DraftFile,
@@ -209,11 +210,10 @@ function DraftEditor({
   // reading); what was typed is saved first so the card's identity lands on top of it.
   const desk = useCardDesk(locked);
   const fillFromCard = useCallback(
-    async (who: 'applicant' | 'agent', readId: string) => {
+    async (who: IdentityHolder, readId: string) => {
       await flush();
       const view = await api.call('drafts.useIdCard', { id: draft.id, who, readId });
-      const person = view.state[who];
-      const next = { ...stateRef.current, [who]: person };
+      const next = { ...stateRef.current, [who]: view.state[who] };
       stateRef.current = next;
       setState(next);
       bumpRevision();

@@ -9,7 +9,7 @@ import {
 } from '../../../src-main/common/catalog.ts';
 import type { DraftState, MaterialCount, WizardStep } from '../../../src-main/common/draft.ts';
 import { WIZARD_STEPS } from '../../../src-main/common/draft.ts';
-import type { PersonIdentity } from '../../../src-main/common/application.ts';
+import { isHandler, type PersonIdentity } from '../../../src-main/common/application.ts';
 import { formatByteSize } from '../../../src-main/common/byte-size.ts';
 import { NATIONALITIES, nationalityOf } from '../../../src-main/common/nationalities.ts';
 import { t } from '../../../src-main/common/i18n/index.ts';
@@ -33,7 +33,11 @@ export function answersInEffect(item: ServiceItem, state: DraftState): FormAnswe
 }
 
 export function dueMaterials(item: ServiceItem, state: DraftState): Material[] {
-  const context = { answers: answersInEffect(item, state), agent: state.agent !== undefined };
+  const context = {
+    answers: answersInEffect(item, state),
+    agent: state.agent !== undefined,
+    handler: isHandler(state),
+  };
   return item.materials.filter((material) => isMaterialDue(material, context));
 }
 
