@@ -98,6 +98,11 @@ export function cleanPerson(person: PersonIdentity): PersonIdentity {
   if (person.birthDate) clean.birthDate = person.birthDate;
   if (person.ethnicity) clean.ethnicity = person.ethnicity;
   if (person.address) clean.address = person.address;
+  // An identity saved before documents had kinds is a resident card: it stays without one until changed.
+  if (person.document) clean.document = person.document;
+  if (person.nationality) clean.nationality = person.nationality;
+  if (person.authority) clean.authority = person.authority;
+  if (person.validTo) clean.validTo = person.validTo;
   // What the card said stays with a read identity only; typing drops it.
   if (person.source === 'idCard' && person.card) clean.card = person.card;
   return clean;
