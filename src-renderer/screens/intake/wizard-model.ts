@@ -11,6 +11,8 @@ import type { DraftState, MaterialCount, WizardStep } from '../../../src-main/co
 import { WIZARD_STEPS } from '../../../src-main/common/draft.ts';
 import { isHandler, type PersonIdentity } from '../../../src-main/common/application.ts';
 import { formatByteSize } from '../../../src-main/common/byte-size.ts';
+import { ADULT_AGE } from '../../../src-main/common/review/card-checks.ts';
+import { ageOf } from '../../../src-main/common/review/rules.ts';
 import { NATIONALITIES, nationalityOf } from '../../../src-main/common/nationalities.ts';
 import { t } from '../../../src-main/common/i18n/index.ts';
 
@@ -109,6 +111,13 @@ export function cleanPerson(person: PersonIdentity): PersonIdentity {
 }
 
 export const EMPTY_PERSON: PersonIdentity = { name: '', idNumber: '', source: 'manual' };
+
+/** A person's applicant under 18 by the identity acts through a guardian (review's `guardian.missing`). */
+export function needsGuardian(state: DraftState, today: string): boolean {
+  if (state.applicantKind !== 'person') return false;
+  const age = ageOf(state.applicant, today);
+  return age !== undefined && age < ADULT_AGE;
+}
 
 /** Nothing typed or read yet: a card read now may fill it on its own. */
 export function isEmptyPerson(person: PersonIdentity): boolean {

@@ -99,7 +99,9 @@ describe('PersonIdentity', () => {
 
 describe('persons on paper', () => {
   it('names each person by the document shown, masked as that document’s number', () => {
-    expect(describePerson(personOnPaper(PersonIdentity.parse(OLD_SHAPE)))).toBe('张伟（居民身份证：110105********1239）');
+    expect(describePerson(personOnPaper(PersonIdentity.parse(OLD_SHAPE)))).toBe(
+      '张伟（居民身份证：110105********1239）',
+    );
     const passport = { name: 'John Smith', idNumber: 'E12345678', document: 'passport', source: 'manual' } as const;
     expect(describePerson(personOnPaper(passport))).toBe('John Smith（护照：E1*****78）');
     const pass = { name: '陈大文', idNumber: 'H12345678', document: 'hkMacauPass', source: 'manual' } as const;
