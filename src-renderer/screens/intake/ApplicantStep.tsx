@@ -462,32 +462,6 @@ function PersonFields({
             onBlur={onLeave}
           />
         )}
-        <Field
-          label={t('intake.applicant.authority')}
-          maxLength={64}
-          autoComplete="off"
-          value={person.authority ?? ''}
-          onChange={(event) => edit({ authority: event.target.value || undefined })}
-          onBlur={onLeave}
-        />
-        <Field
-          label={t('intake.applicant.validTo')}
-          type="date"
-          disabled={longTerm}
-          value={longTerm ? '' : (person.validTo ?? '')}
-          problem={validToProblem(person, today)}
-          onChange={(event) => edit({ validTo: event.target.value || undefined })}
-          onBlur={onLeave}
-        />
-        <div className="check-field">
-          <input
-            id={longTermId}
-            type="checkbox"
-            checked={longTerm}
-            onChange={(event) => edit({ validTo: event.target.checked ? LONG_TERM : undefined }, 'now')}
-          />
-          <label htmlFor={longTermId}>{t('intake.applicant.longTerm')}</label>
-        </div>
         <SelectField
           label={t(labels.sex)}
           placeholder={t('intake.form.choose')}
@@ -529,6 +503,33 @@ function PersonFields({
           onChange={(event) => edit({ address: event.target.value })}
           onBlur={onLeave}
         />
+        {/* The back of the card last: the front's fields come in the order it prints them. */}
+        <Field
+          label={t('intake.applicant.authority')}
+          maxLength={64}
+          autoComplete="off"
+          value={person.authority ?? ''}
+          onChange={(event) => edit({ authority: event.target.value || undefined })}
+          onBlur={onLeave}
+        />
+        <Field
+          label={t('intake.applicant.validTo')}
+          type="date"
+          disabled={longTerm}
+          value={longTerm ? '' : (person.validTo ?? '')}
+          problem={validToProblem(person, today)}
+          onChange={(event) => edit({ validTo: event.target.value || undefined })}
+          onBlur={onLeave}
+        />
+        <div className="check-field">
+          <input
+            id={longTermId}
+            type="checkbox"
+            checked={longTerm}
+            onChange={(event) => edit({ validTo: event.target.checked ? LONG_TERM : undefined }, 'now')}
+          />
+          <label htmlFor={longTermId}>{t('intake.applicant.longTerm')}</label>
+        </div>
       </div>
     </>
   );
