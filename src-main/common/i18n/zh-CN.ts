@@ -550,7 +550,6 @@ export const zhCN = {
       cardUnreadable: '读卡器上的证件无法读取：{message}',
       sourceManual: '信息来源：手工录入',
       name: '姓名',
-      idNumber: '公民身份号码',
       sex: '性别',
       sexes: {
         male: '男',
@@ -568,7 +567,6 @@ export const zhCN = {
       hasAgent: '由代办人代为办理',
       agentNotAllowed: '本事项须由申请人本人办理，不接受代办。',
       agentName: '代办人姓名',
-      agentIdNumber: '代办人公民身份号码',
       agentSex: '代办人性别',
       agentBirthDate: '代办人出生日期',
       agentEthnicity: '代办人民族',
@@ -958,8 +956,6 @@ export const zhCN = {
       checkDigit: '校验码不符，可能有录入错误',
     },
     relations: { parent: '父母', other: '其他监护人' },
-    operatorRoles: { legalRepresentative: '法定代表人', handler: '经办人' },
-    longTerm: '长期',
   },
   idCard: {
     cardTypes: CARD_TYPE_NAMES,

@@ -88,6 +88,18 @@ export function CardPanel({
               <dd>{t('idCard.panel.validity', { from: card.validFrom, to: validTo })}</dd>
             </>
           )}
+          {person.nationality && (
+            <>
+              <dt>{t('idCard.fields.nationality')}</dt>
+              <dd>{person.nationality}</dd>
+            </>
+          )}
+          {person.authority && (
+            <>
+              <dt>{t('idCard.fields.authority')}</dt>
+              <dd>{person.authority}</dd>
+            </>
+          )}
         </dl>
         {findings.length === 0 ? (
           <p className="id-card-ok">{t('idCard.panel.checksPassed')}</p>
