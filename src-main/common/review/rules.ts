@@ -399,46 +399,7 @@ const identity: Rule = ({ draft, applicantId, today }) => {
   // A card read by the reader is checked as the card it is (its kind's number, its validity
   // on the day of review); a typed identity by its document's own number rule and expiry.
   const card = checkCardHolder(applicant, today, 'applicant');
-  const document = documentOf(applicant);
-  if (card) {
-    out.push(...card.findings);
-  } else if (document !== 'resident') {
-    const problem = typedIdentityProblem(applicant, today);
-    if (problem) {
-      out.push(
-        finding('identity.idNumber', 'applicant', target, `申请人的${problem}。`, { supply: '申请人有效身份证件' }),
-      );
-    }
-    out.push(...typedIdentityFindings(applicant, today, 'applicant'));
-  } else if (!applicantId.ok) {
-    out.push(
-      finding(
-        'identity.idNumber',
-        'applicant',
-        target,
-        `申请人的公民身份号码无效：${ID_PROBLEM[applicantId.problem]}。`,
-        {
-          supply: '申请人有效身份证件',
-        },
-      ),
-    );
-  } else {
-    const mismatches: string[] = [];
-    if (applicant.sex && applicant.sex !== applicantId.sex) mismatches.push('性别');
-    if (applicant.birthDate && applicant.birthDate !== applicantId.birthDate) mismatches.push('出生日期');
-    if (mismatches.length > 0) {
-      out.push(
-        finding(
-          'identity.consistency',
-          'applicant',
-          target,
-          `申请人身份证件登记的${mismatches.join('、')}与公民身份号码不符，请核验证件真伪或重新读卡。`,
-          { supply: '申请人有效身份证件' },
-        ),
-      );
-    }
-    out.push(...typedIdentityFindings(applicant, today, 'applicant'));
-  }
+  out.push(...(card ? card.findings : typedApplicantFindings(applicant, applicantId, today)));
   if (draft.applicantKind === 'company') {
     const company = draft.company;
     const problem =
@@ -589,22 +550,11 @@ const guardian: Rule = ({ draft, today }) => {
     ];
   }
   const out: Finding[] = [];
-  const problem =
-    person.name.trim() === ''
-      ? '监护人姓名未登记。'
-      : checkCardHolder(person, today, 'guardian')
-        ? null
-        : typedIdentityProblem(person, today);
-  if (problem) {
-    out.push(
-      finding('guardian.identity', 'guardian', target, problem.endsWith('。') ? problem : `监护人的${problem}。`, {
-        supply: '监护人有效身份证件',
-      }),
-    );
-  }
-  out.push(
-    ...(checkCardHolder(person, today, 'guardian')?.findings ?? typedIdentityFindings(person, today, 'guardian')),
-  );
+  const card = checkCardHolder(person, today, 'guardian');
+  const typedProblem = card ? null : typedIdentityProblem(person, today);
+  const problem = person.name.trim() === '' ? '监护人姓名未登记。' : typedProblem && `监护人的${typedProblem}。`;
+  if (problem) out.push(finding('guardian.identity', 'guardian', target, problem, { supply: '监护人有效身份证件' }));
+  out.push(...(card ? card.findings : typedIdentityFindings(person, today, 'guardian')));
   const age = ageOf(person, today);
   if (age !== undefined && age < ADULT_AGE) {
     out.push(
@@ -654,6 +604,29 @@ const companyOperator: Rule = ({ item, draft }) => {
 };
 
 // ── identities ───────────────────────────────────────────────────────────────
+
+/** A typed applicant's identity: its number by its document's rule, what a citizen number states, its expiry. */
+function typedApplicantFindings(applicant: PersonIdentity, applicantId: IdNumberCheck, today: string): Finding[] {
+  const target: FindingTarget = { kind: 'identity', who: 'applicant' };
+  const supply = '申请人有效身份证件';
+  const out = typedIdentityFindings(applicant, today, 'applicant');
+  if (documentOf(applicant) !== 'resident') {
+    const problem = typedIdentityProblem(applicant, today);
+    if (problem) out.unshift(finding('identity.idNumber', 'applicant', target, `申请人的${problem}。`, { supply }));
+  } else if (!applicantId.ok) {
+    const message = `申请人的公民身份号码无效：${ID_PROBLEM[applicantId.problem]}。`;
+    out.unshift(finding('identity.idNumber', 'applicant', target, message, { supply }));
+  } else {
+    const mismatches: string[] = [];
+    if (applicant.sex && applicant.sex !== applicantId.sex) mismatches.push('性别');
+    if (applicant.birthDate && applicant.birthDate !== applicantId.birthDate) mismatches.push('出生日期');
+    if (mismatches.length > 0) {
+      const message = `申请人身份证件登记的${mismatches.join('、')}与公民身份号码不符，请核验证件真伪或重新读卡。`;
+      out.unshift(finding('identity.consistency', 'applicant', target, message, { supply }));
+    }
+  }
+  return out;
+}
 
 /**
  * What is wrong with a typed identity's document number (by its kind's rule) or, for a
