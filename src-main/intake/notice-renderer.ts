@@ -93,6 +93,8 @@ function printedField(path: string): PrintedField {
   switch (path) {
     case 'applicant.name':
     case 'applicant.idNumber':
+    case 'guardian.name':
+    case 'guardian.idNumber':
     case 'agent.name':
     case 'agent.idNumber':
       return path;

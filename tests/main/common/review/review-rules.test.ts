@@ -475,6 +475,16 @@ describe('formal review: a complete application', () => {
 });
 
 describe('characters the documents cannot print (print.characters, added by the core)', () => {
+  it('names the guardian’s name as where a character stands, under the guardian', () => {
+    expect(printFindings([{ field: 'guardian.name', characters: ['\u{30EDE}'] }], 'person')).toEqual([
+      expect.objectContaining({
+        key: 'print.characters:guardian.name',
+        target: { kind: 'identity', who: 'guardian' },
+        message: expect.stringMatching(/^监护人姓名中的“\u{30EDE}”（U\+30EDE）/u),
+      }),
+    ]);
+  });
+
   it('warns once per place, names each character with its code point, and leaves the outcome alone', () => {
     const findings = printFindings(
       [
