@@ -234,9 +234,10 @@ describe('identity documents and guardians on the applicant step', () => {
 });
 
 describe('a company at the window', () => {
-  it('records whether its legal representative or an 经办人 came; an 经办人 brings the company’s 授权委托书', async () => {
+  /** 内资企业及分支机构设立登记 for a company, everything but who came filled in (pasted: the tests are about that choice). */
+  async function startCompany() {
     const app = await clerkHome();
-    const { user, core } = app;
+    const { user } = app;
     await user.keyboard('{Alt>}n{/Alt}');
     await screen.findByLabelText('搜索事项');
     await user.keyboard('KSTB-SC-0002');
@@ -244,23 +245,34 @@ describe('a company at the window', () => {
     await user.keyboard('{Enter}');
     await screen.findByRole('heading', { name: '内资企业及分支机构设立登记', level: 2 });
     await user.selectOptions(field('申请人类型'), '企业或其他组织');
-    await user.type(field('单位名称'), '北京某某科技有限公司');
-    await user.type(field('统一社会信用代码'), '91350100M000100Y43');
-    await user.type(field('姓名'), '王芳');
-    await user.type(field('公民身份号码'), AGENT_ID);
-    await user.type(field('业务属地行政区划代码'), '110105');
+    for (const [label, text] of [
+      ['单位名称', '北京某某科技有限公司'],
+      ['统一社会信用代码', '91350100M000100Y43'],
+      ['姓名', '王芳'],
+      ['公民身份号码', AGENT_ID],
+      ['业务属地行政区划代码', '110105'],
+    ] as const) {
+      await user.click(field(label));
+      await user.paste(text);
+    }
+    return app;
+  }
+
+  it('holds the step until it is said whether the legal representative or an 经办人 came', async () => {
+    const { user } = await startCompany();
     await user.keyboard('{Alt>}{ArrowRight}{/Alt}');
-    // Not said yet: the step holds the clerk at the choice.
     expect(screen.getByRole('heading', { name: '申请人', level: 3 })).toBeTruthy();
     expect(screen.getByText('请选择一项。')).toBeTruthy();
+  });
 
+  it('asks an 经办人 for the company’s 授权委托书 among the materials, and no agent’s identity card', async () => {
+    const { user, core } = await startCompany();
     await user.selectOptions(field('到场办理人员'), '经办人（持单位授权委托书）');
     expect(screen.getByText('经办人须提交申请单位出具的授权委托书，材料清单会自动列出。')).toBeTruthy();
     await waitFor(() => expect(onlyDraft(core).state.operatorRole).toBe('handler'));
     await user.keyboard('{Alt>}3{/Alt}');
     await screen.findByRole('heading', { name: '收取材料', level: 3 });
     expect(screen.getByRole('group', { name: '授权委托书' })).toBeTruthy();
-    // The company's letter, not an agent's identity card: no one else acts for the company.
     expect(screen.queryByRole('group', { name: /代办人/ })).toBeNull();
   });
 });
