@@ -47,6 +47,11 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
 export interface ConditionContext {
   answers: FormAnswers;
   agent: boolean;
+  /**
+   * A company's 经办人 (not its legal representative) applies for it: the item's
+   * 授权委托书 (the agent material with the role `authorisation`) is due as well.
+   */
+  handler?: boolean;
 }
 
 /** An empty string, null, absent, false and 0 are falsy; everything else is truthy. */
@@ -646,7 +651,7 @@ export function isMaterialDue(material: Material, context: ConditionContext): bo
     case 'conditional':
       return evaluateCondition(material.requirement.when, context);
     case 'agent':
-      return context.agent;
+      return context.agent || (material.role === 'authorisation' && context.handler === true);
   }
 }
 

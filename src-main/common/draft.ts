@@ -3,7 +3,7 @@
 // refuse a save, so a crash or a bad value never loses work.
 import { z } from 'zod';
 import { ServiceObject } from './catalog.ts';
-import { type ApplicationDraft, CompanyIdentity, PersonIdentity } from './application.ts';
+import { type ApplicationDraft, CompanyIdentity, Guardian, OperatorRole, PersonIdentity } from './application.ts';
 import { CalendarDateSchema } from './dates.ts';
 import { Countersign } from './review/findings.ts';
 
@@ -59,6 +59,8 @@ export const DraftState = z
     applicantKind: ServiceObject,
     applicant: PersonIdentity,
     company: CompanyIdentity.optional(),
+    operatorRole: OperatorRole.optional(),
+    guardian: Guardian.optional(),
     agent: PersonIdentity.optional(),
     homeRegionCode: z.string().max(6),
     answers: capped(AnswerValue),
@@ -73,13 +75,15 @@ export const DraftState = z
   .strict();
 export type DraftState = z.infer<typeof DraftState>;
 
-/** A change the wizard saves; absent keys stay as they are, `agent: null` removes the agent. */
+/** A change the wizard saves; absent keys stay as they are, `agent: null` removes the agent (and so on). */
 export const DraftPatch = z
   .object({
     step: WizardStep.optional(),
     applicantKind: ServiceObject.optional(),
     applicant: PersonIdentity.optional(),
     company: CompanyIdentity.nullable().optional(),
+    operatorRole: OperatorRole.nullable().optional(),
+    guardian: Guardian.nullable().optional(),
     agent: PersonIdentity.nullable().optional(),
     homeRegionCode: z.string().max(6).optional(),
     answers: capped(AnswerValue).optional(),
@@ -146,6 +150,16 @@ export function applyPatch(state: DraftState, patch: DraftPatch): { next: DraftS
     else next.company = patch.company;
     changed.push('company');
   }
+  if (patch.operatorRole !== undefined && patch.operatorRole !== (state.operatorRole ?? null)) {
+    if (patch.operatorRole === null) delete next.operatorRole;
+    else next.operatorRole = patch.operatorRole;
+    changed.push('operatorRole');
+  }
+  if (patch.guardian !== undefined && differs(patch.guardian ?? undefined, state.guardian)) {
+    if (patch.guardian === null) delete next.guardian;
+    else next.guardian = patch.guardian;
+    changed.push('guardian');
+  }
   if (patch.agent !== undefined && differs(patch.agent ?? undefined, state.agent)) {
     if (patch.agent === null) delete next.agent;
     else next.agent = patch.agent;
@@ -188,6 +202,8 @@ export function applicationOf(itemCode: string, state: DraftState, files: readon
     applicantKind: state.applicantKind,
     applicant: state.applicant,
     ...(state.company ? { company: state.company } : {}),
+    ...(state.operatorRole ? { operatorRole: state.operatorRole } : {}),
+    ...(state.guardian ? { guardian: state.guardian } : {}),
     ...(state.agent ? { agent: state.agent } : {}),
     homeRegionCode: state.homeRegionCode,
     answers: state.answers,

@@ -6,7 +6,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
-import { CompanyIdentity, PersonIdentity } from './application.ts';
+import { CompanyIdentity, Guardian, OperatorRole, PersonIdentity } from './application.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { OriginalHandling, ServiceObject } from './catalog.ts';
 import { isTrackingCode } from './tracking-code.ts';
@@ -143,6 +143,9 @@ const WINDOW_FIELDS = {
   applicantKind: ServiceObject,
   applicant: PersonIdentity,
   company: CompanyIdentity.optional(),
+  /** Absent in packets sealed before windows recorded them. */
+  operatorRole: OperatorRole.optional(),
+  guardian: Guardian.optional(),
   agent: PersonIdentity.optional(),
   form: z.record(z.string(), AnswerValue),
   /** The clerk's confirmations of the acceptance conditions (absent in packets sealed before windows said). */

@@ -1,5 +1,7 @@
 // How values read on paper: dates, masked ID numbers, counts, Chinese ordinals.
+import { documentOf, type PersonIdentity } from '../common/application.ts';
 import { dayNumber } from '../common/dates.ts';
+import { t } from '../common/i18n/index.ts';
 import type { DueDate, Person } from './model.ts';
 
 /**
@@ -40,6 +42,15 @@ export function maskIdNumber(idNumber: string, idType = '居民身份证'): stri
 }
 
 const UNIFIED_CREDIT_CODE = '统一社会信用代码';
+
+/** A person of the application as the documents name them: by the kind of document they showed (护照, 通行证 …). */
+export function personOnPaper(identity: PersonIdentity, notGiven = '（未填写）'): Person {
+  return {
+    name: identity.name.trim() || notGiven,
+    idType: t(`identity.documents.${documentOf(identity)}`),
+    idNumber: identity.idNumber.trim() || notGiven,
+  };
+}
 
 export function describePerson(person: Person): string {
   return `${person.name}（${person.idType}：${maskIdNumber(person.idNumber, person.idType)}）`;

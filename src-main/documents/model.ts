@@ -11,7 +11,7 @@ const Text = (max: number) => z.string().trim().min(1).max(max);
 export const Person = z
   .object({
     name: Text(50),
-    /** 证件类型, e.g. 居民身份证, 港澳居民居住证. */
+    /** 证件类型, e.g. 居民身份证, 护照 (format.ts `personOnPaper`). */
     idType: Text(20).default('居民身份证'),
     idNumber: Text(32),
   })
@@ -79,6 +79,8 @@ const Common = {
   number: Text(MAX_DOCUMENT_NUMBER),
   office: Office,
   applicant: Person,
+  /** 监护人 of a minor applicant. */
+  guardian: Person.optional(),
   /** 代办人 where someone applies for another. */
   agent: Person.optional(),
   item: ItemRef,

@@ -53,6 +53,7 @@ function layoutCopy(c: Composer, m: ReceiptModel, copy: string): void {
   c.fieldRow([['编号：', m.number]], FIELD);
   c.fieldRow([['查询号：', m.tracking.number]], FIELD);
   c.fieldRow([['申请人：', describePerson(m.applicant)]], FIELD);
+  if (m.guardian) c.fieldRow([['监护人：', describePerson(m.guardian)]], FIELD);
   if (m.agent) c.fieldRow([['代办人：', describePerson(m.agent)]], FIELD);
   c.fieldRow([['申请事项：', `${m.item.name}（事项编码：${m.item.code}）`]], FIELD);
   c.fieldRow([['收件地点：', `${m.office.name}${WIDE_SPACE}${m.office.window}`]], FIELD);

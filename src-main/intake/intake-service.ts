@@ -4,7 +4,7 @@
 // session's stream of the event log.
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { type PersonIdentity, personFromCard } from '../common/application.ts';
+import { type IdentityHolder, type PersonIdentity, personFromCard } from '../common/application.ts';
 import { canonicalJson } from '../common/canonical-json.ts';
 import type { CardIdentity } from '../common/id-card.ts';
 import { AppError } from '../common/errors.ts';
@@ -164,6 +164,8 @@ export class IntakeService {
       ...emptyDraftState(manifest.applicantKind),
       applicant: manifest.applicant,
       ...(manifest.company ? { company: manifest.company } : {}),
+      ...(manifest.operatorRole ? { operatorRole: manifest.operatorRole } : {}),
+      ...(manifest.guardian ? { guardian: manifest.guardian } : {}),
       ...(manifest.agent ? { agent: manifest.agent } : {}),
       homeRegionCode: manifest.homeRegionCode,
       answers: manifest.form,
@@ -197,6 +199,9 @@ export class IntakeService {
         ...typed,
         ...(typed.applicant ? { applicant: asSaved(typed.applicant, stored.applicant) } : {}),
         ...(typed.agent ? { agent: asSaved(typed.agent, stored.agent) } : {}),
+        ...(typed.guardian
+          ? { guardian: { ...typed.guardian, person: asSaved(typed.guardian.person, stored.guardian?.person) } }
+          : {}),
       });
       // Each patch is within the caps; what they add up to must be too.
       const merged = DraftState.safeParse(next);
@@ -218,14 +223,17 @@ export class IntakeService {
   }
 
   /**
-   * Fills the applicant's or the agent's identity from a card the reader read, and logs the
+   * Fills the applicant's, the guardian's or the agent's identity from a card the reader read, and logs the
    * reading in the session: the card's kind, the hash of its fields, never the photo.
    */
-  useCard(clerk: Clerk, id: string, who: 'applicant' | 'agent', card: CardReadingFacts): Promise<DraftView> {
+  useCard(clerk: Clerk, id: string, who: IdentityHolder, card: CardReadingFacts): Promise<DraftView> {
     return this.write(clerk, id, (row) => {
       const stored = DraftState.parse(JSON.parse(row.state));
       const person = personFromCard(card.identity, card.readAt);
-      const { next, changed } = applyPatch(stored, { [who]: person });
+      const { next, changed } = applyPatch(
+        stored,
+        who === 'guardian' ? { guardian: { relation: stored.guardian?.relation ?? 'parent', person } } : { [who]: person },
+      );
       this.deps.db
         .prepare('UPDATE drafts SET state = ?, updated_at = ? WHERE id = ?')
         .run(JSON.stringify(next), this.deps.clock.now(), id);
@@ -797,6 +805,7 @@ function normalised(patch: DraftPatch, item: ServiceItem | null): DraftPatch {
   const out: DraftPatch = { ...patch };
   if (patch.applicant) out.applicant = person(patch.applicant);
   if (patch.agent) out.agent = person(patch.agent);
+  if (patch.guardian) out.guardian = { ...patch.guardian, person: person(patch.guardian.person) };
   if (patch.company) out.company = { ...patch.company, creditCode: normaliseCreditCode(patch.company.creditCode) };
   if (patch.answers && item) {
     const answers = { ...patch.answers };

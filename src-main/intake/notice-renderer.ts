@@ -7,9 +7,11 @@ import { isMaterialDue, type MaterialCounts, type OriginalHandling } from '../co
 import type { PrintedField, UnprintableText } from '../common/review/printing.ts';
 import { unprintableCharacters } from '../documents/glyph-coverage.ts';
 import { DOCUMENT_TITLES, type DocumentInput, modelTexts, type Person } from '../documents/model.ts';
+import { personOnPaper } from '../documents/format.ts';
 import { RenderThread, type RenderThreadOptions } from '../documents/render-thread.ts';
 import { describeCounts } from '../common/review/rules.ts';
 import type { DraftState } from '../common/draft.ts';
+import { isHandler } from '../common/application.ts';
 import { type NoticeKind, noticesFor } from '../common/manifest.ts';
 import { isSealable, type SealableReview } from '../common/review/review.ts';
 import type { NoticeCheckInput, NoticeInput, NoticeRenderer, NoticeTracking, RenderedNotice } from './notices.ts';
@@ -91,6 +93,8 @@ function printedField(path: string): PrintedField {
   switch (path) {
     case 'applicant.name':
     case 'applicant.idNumber':
+    case 'guardian.name':
+    case 'guardian.idNumber':
     case 'agent.name':
     case 'agent.idNumber':
       return path;
@@ -112,7 +116,8 @@ function buildModel(
     number,
     office: { name: config.hall.name, window: config.window.name },
     applicant: applicantOf(state),
-    ...(state.agent ? { agent: person(state.agent.name, state.agent.idNumber) } : {}),
+    ...(state.guardian ? { guardian: personOnPaper(state.guardian.person, NOT_GIVEN) } : {}),
+    ...(state.agent ? { agent: personOnPaper(state.agent, NOT_GIVEN) } : {}),
     item: { name: item.name, code: item.code },
     receivedOn: review.receivedOn,
     issuedOn: review.receivedOn,
@@ -173,7 +178,7 @@ export const COPY_CHECKED_NOTE = '复印件经与原件核对无误';
  */
 function materialRows(input: NoticeCheckInput) {
   const { item, state, files } = input;
-  const context = { answers: state.answers, agent: Boolean(state.agent) };
+  const context = { answers: state.answers, agent: Boolean(state.agent), handler: isHandler(state) };
   return item.materials
     .filter((m) => isMaterialDue(m, context) || state.counts[m.id] || files.some((f) => f.materialId === m.id))
     .map((m) => {
@@ -202,11 +207,7 @@ function applicantOf(state: DraftState): Person {
       idNumber: state.company.creditCode || NOT_GIVEN,
     };
   }
-  return person(state.applicant.name, state.applicant.idNumber);
-}
-
-function person(name: string, idNumber: string): Person {
-  return { name: name.trim() || NOT_GIVEN, idType: '居民身份证', idNumber: idNumber.trim() || NOT_GIVEN };
+  return personOnPaper(state.applicant, NOT_GIVEN);
 }
 
 function departmentName(input: NoticeCheckInput, departmentId: string): string {

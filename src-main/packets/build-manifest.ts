@@ -73,6 +73,8 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
     applicantKind: state.applicantKind,
     applicant: state.applicant,
     ...(state.company ? { company: state.company } : {}),
+    ...(state.operatorRole ? { operatorRole: state.operatorRole } : {}),
+    ...(state.guardian ? { guardian: state.guardian } : {}),
     ...(state.agent ? { agent: state.agent } : {}),
     form: state.answers,
     conditions: state.conditions,

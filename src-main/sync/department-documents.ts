@@ -18,6 +18,7 @@ import type { PacketState } from '../common/packet-states.ts';
 import type { Decision } from '../common/sync.ts';
 import type { WorkingCalendar } from '../common/working-calendar.ts';
 import type { DocumentInput, DueDate, Person } from '../documents/model.ts';
+import { personOnPaper } from '../documents/format.ts';
 import type { PacketStore } from '../packets/packet-store.ts';
 import type { ChangeFeedStore } from './change-feed-store.ts';
 
@@ -112,7 +113,8 @@ export class DepartmentDocuments {
       office: { name: department, window: config.window.name },
       printedBy: `${config.hall.name}${config.window.name}`,
       applicant: applicantOf(manifest),
-      ...(manifest.agent ? { agent: person(manifest.agent.name, manifest.agent.idNumber) } : {}),
+      ...(manifest.guardian ? { guardian: personOnPaper(manifest.guardian.person) } : {}),
+      ...(manifest.agent ? { agent: personOnPaper(manifest.agent) } : {}),
       item: { name: manifest.itemName, code: manifest.itemCode },
       receivedOn: calendar.localDate(new Date(manifest.receivedAt)),
       issuedOn: decidedOn,
@@ -166,9 +168,5 @@ function applicantOf(manifest: Manifest): Person {
   if (manifest.applicantKind === 'company' && manifest.company) {
     return { name: manifest.company.name, idType: '统一社会信用代码', idNumber: manifest.company.creditCode };
   }
-  return person(manifest.applicant.name, manifest.applicant.idNumber);
-}
-
-function person(name: string, idNumber: string): Person {
-  return { name: name.trim() || '（未填写）', idType: '居民身份证', idNumber: idNumber.trim() || '（未填写）' };
+  return personOnPaper(manifest.applicant);
 }

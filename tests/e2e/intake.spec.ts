@@ -282,6 +282,8 @@ test('a whole intake by keyboard alone, at the window’s 1366×768', async ({ p
 
   // 申请人: the cursor starts in 姓名; Enter goes from field to field.
   await enterInto(page, page.getByLabel('姓名', { exact: true }), '李小梅');
+  await expect(page.getByLabel('证件类型')).toHaveValue('resident');
+  await page.keyboard.press('Enter'); // 证件类型: 居民身份证
   await enterInto(page, page.getByLabel('公民身份号码'), APPLICANT_ID);
   await expect(page.getByLabel('性别')).toHaveValue('female'); // from the ID number
   await expect(page.getByLabel('出生日期')).toHaveValue('1990-03-07');
@@ -290,6 +292,14 @@ test('a whole intake by keyboard alone, at the window’s 1366×768', async ({ p
   await arrowTo(page, page.getByLabel('民族'), '汉族');
   await page.keyboard.press('Enter');
   await enterInto(page, page.getByLabel('住址'), '四川省成都市锦江区红星路一段1号');
+  // The back of the card: 签发机关 and 有效期 (长期, ticked with Space).
+  await enterInto(page, page.getByLabel('签发机关'), '成都市公安局锦江区分局');
+  await expect(page.getByLabel('有效期至')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('长期有效')).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(page.getByLabel('有效期至')).toBeDisabled();
+  await page.keyboard.press('Enter');
   // The home region by the pinyin initials of 成都锦江, picked with Enter, its full name shown.
   const home = page.getByLabel('业务属地行政区划代码');
   await expect(home).toBeFocused();

@@ -360,7 +360,13 @@ export class FakeCore {
         const reading = this.cards.reading;
         if (reading?.readId !== readId) throw new AppError('intake.cardReadingGone', `no reading ${readId}`);
         const view = await intake['drafts.save'](
-          { id, patch: { [who]: personFromCard(reading.identity, reading.readAt) } },
+          {
+            id,
+            patch:
+              who === 'guardian'
+                ? { guardian: { relation: 'parent', person: personFromCard(reading.identity, reading.readAt) } }
+                : { [who]: personFromCard(reading.identity, reading.readAt) },
+          },
           ctx,
         );
         this.cards = { ...this.cards, reading: { ...reading, usedBy: [...reading.usedBy, id] } };

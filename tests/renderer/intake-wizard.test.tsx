@@ -178,6 +178,105 @@ describe('the applicant step', () => {
   });
 });
 
+describe('identity documents and guardians on the applicant step', () => {
+  it('takes a passport typed by hand: its own number rule, the issuing country, authority and expiry', async () => {
+    const { user, core } = await startSocialCard();
+    await user.keyboard('John Smith');
+    await user.selectOptions(field('证件类型'), '护照');
+    // The number field is named by the document, and checked by its rule.
+    await user.type(field('护照号码'), 'e12-34');
+    await user.tab();
+    expect(screen.getByText('护照号码应为 5 至 17 位字母或数字。')).toBeTruthy();
+    await user.clear(field('护照号码'));
+    await user.type(field('护照号码'), 'e12345678');
+    expect(valueOf('护照号码')).toBe('E12345678');
+    expect(screen.queryByText(/护照号码应为/)).toBeNull();
+    expect(screen.queryByLabelText('民族', { selector: 'select' })).toBeNull();
+    await user.type(field('国籍（签发国）'), 'gbr');
+    await user.type(field('签发机关'), 'HM Passport Office');
+    await user.type(field('有效期至'), '2020-01-01');
+    expect(screen.getByText('证件已于 2020-01-01 过期，不能作为有效身份证件，请申请人出示有效证件。')).toBeTruthy();
+    await user.clear(field('有效期至'));
+    await user.type(field('有效期至'), '2034-05-06');
+    await waitFor(() =>
+      expect(onlyDraft(core).state.applicant).toEqual({
+        name: 'John Smith',
+        idNumber: 'E12345678',
+        document: 'passport',
+        nationality: 'GBR',
+        authority: 'HM Passport Office',
+        validTo: '2034-05-06',
+        source: 'manual',
+      }),
+    );
+    await user.click(screen.getByLabelText('长期有效'));
+    await waitFor(() => expect(onlyDraft(core).state.applicant.validTo).toBe('longTerm'));
+    expect((field('有效期至') as HTMLInputElement).disabled).toBe(true);
+  });
+
+  it('shows the guardian section for a minor applicant, with the guardian’s own identity fields', async () => {
+    const { user, core } = await startSocialCard();
+    expect(screen.queryByRole('group', { name: '监护人' })).toBeNull();
+    await user.keyboard('李小明');
+    await user.type(field('公民身份号码'), '510104201503071233');
+    const section = await screen.findByRole('group', { name: '监护人' });
+    expect(within(section).getByText(/申请人未满十八周岁（\d+ 周岁），须由监护人陪同办理/)).toBeTruthy();
+    await user.selectOptions(within(section).getByLabelText('与申请人关系'), '其他监护人');
+    await user.type(within(section).getByLabelText('监护人姓名'), '李强');
+    await user.type(within(section).getByLabelText('监护人公民身份号码'), '510104198503071247');
+    await waitFor(() =>
+      expect(onlyDraft(core).state.guardian).toEqual({
+        relation: 'other',
+        person: { name: '李强', idNumber: '510104198503071247', sex: 'female', birthDate: '1985-03-07', source: 'manual' },
+      }),
+    );
+  });
+});
+
+describe('a company at the window', () => {
+  /** 内资企业及分支机构设立登记 for a company, everything but who came filled in (pasted: the tests are about that choice). */
+  async function startCompany() {
+    const app = await clerkHome();
+    const { user } = app;
+    await user.keyboard('{Alt>}n{/Alt}');
+    await screen.findByLabelText('搜索事项');
+    await user.keyboard('KSTB-SC-0002');
+    await screen.findByRole('option', { name: /内资企业及分支机构设立登记/ });
+    await user.keyboard('{Enter}');
+    await screen.findByRole('heading', { name: '内资企业及分支机构设立登记', level: 2 });
+    await user.selectOptions(field('申请人类型'), '企业或其他组织');
+    for (const [label, text] of [
+      ['单位名称', '北京某某科技有限公司'],
+      ['统一社会信用代码', '91350100M000100Y43'],
+      ['姓名', '王芳'],
+      ['公民身份号码', AGENT_ID],
+      ['业务属地行政区划代码', '110105'],
+    ] as const) {
+      await user.click(field(label));
+      await user.paste(text);
+    }
+    return app;
+  }
+
+  it('holds the step until it is said whether the legal representative or an 经办人 came', async () => {
+    const { user } = await startCompany();
+    await user.keyboard('{Alt>}{ArrowRight}{/Alt}');
+    expect(screen.getByRole('heading', { name: '申请人', level: 3 })).toBeTruthy();
+    expect(screen.getByText('请选择一项。')).toBeTruthy();
+  });
+
+  it('asks an 经办人 for the company’s 授权委托书 among the materials, and no agent’s identity card', async () => {
+    const { user, core } = await startCompany();
+    await user.selectOptions(field('到场办理人员'), '经办人（持单位授权委托书）');
+    expect(screen.getByText('经办人须提交申请单位出具的授权委托书，材料清单会自动列出。')).toBeTruthy();
+    await waitFor(() => expect(onlyDraft(core).state.operatorRole).toBe('handler'));
+    await user.keyboard('{Alt>}3{/Alt}');
+    await screen.findByRole('heading', { name: '收取材料', level: 3 });
+    expect(screen.getByRole('group', { name: '授权委托书' })).toBeTruthy();
+    expect(screen.queryByRole('group', { name: /代办人/ })).toBeNull();
+  });
+});
+
 describe('the clerk’s slips are caught on the step', () => {
   it('holds the applicant step with 下一步 while something typed is wrong or missing, at the field, until fixed', async () => {
     const { user, core } = await startSocialCard();

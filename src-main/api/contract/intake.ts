@@ -1,5 +1,6 @@
 // 收件: drafts (autosaved on every change), their material files, formal review and sealing.
 import { z } from 'zod';
+import { IDENTITY_HOLDERS } from '../../common/application.ts';
 import { DraftId, DraftPatch, DraftView } from '../../common/draft.ts';
 import { PacketId } from '../../common/manifest.ts';
 import { SealedPacket } from '../../common/packets.ts';
@@ -43,12 +44,12 @@ export const intakeMethods = {
     output: FileContent,
   }),
   /**
-   * Fills the applicant's or the agent's identity from a card the reader read (`idCard.state`);
+   * Fills the applicant's, the guardian's or the agent's identity from a card the reader read (`idCard.state`);
    * only this makes an identity `source: 'idCard'`, and it logs the reading in the session.
    */
   'drafts.useIdCard': method({
     access: ['clerk'],
-    input: z.object({ id: DraftId, who: z.enum(['applicant', 'agent']), readId: CardReadId }).strict(),
+    input: z.object({ id: DraftId, who: z.enum(IDENTITY_HOLDERS), readId: CardReadId }).strict(),
     output: DraftView,
   }),
   'drafts.review': method({ access: ['clerk'], input: byId, output: ReviewResult }),

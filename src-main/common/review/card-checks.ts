@@ -7,12 +7,11 @@
 // the number only with a supervisor's countersign (findings.ts).
 import { t } from '../i18n/index.ts';
 import type { PersonIdentity } from '../application.ts';
-import { dayNumber } from '../dates.ts';
 import { type CardIdentity, LONG_TERM } from '../id-card.ts';
-import { checkIdNumber, type IdNumberProblem, idCheckCharacter } from './identifiers.ts';
+import { checkDocumentNumber, checkIdNumber } from './identifiers.ts';
 import { type Finding, type FindingTarget, overrideFlags, type ReviewRuleId } from './findings.ts';
 
-export type CardHolder = 'applicant' | 'agent';
+export type CardHolder = 'applicant' | 'guardian' | 'agent';
 
 /** Age of full majority (民法典 §17). */
 export const ADULT_AGE = 18;
@@ -24,41 +23,6 @@ export interface CardCheck {
   /** Full years on `today`. */
   age: number;
   findings: Finding[];
-}
-
-/** What the number of a card encodes, or why it does not pass. */
-type NumberReading =
-  | { ok: true; birthDate: string | undefined; sex: 'male' | 'female' | undefined }
-  | { ok: false; problem: IdNumberProblem };
-
-/**
- * Resident cards and 港澳台 permits carry a 公民身份号码-shaped number (permits with
- * 810000 / 820000 / 830000); the 2023 foreigners' card a `9` then the same pattern with
- * the same check character; the 2017 foreigners' card 3 letters and 12 digits without a
- * check the standards publish, so only its shape is checked.
- */
-function readNumber(card: CardFields, today: string): NumberReading {
-  const number = card.idNumber;
-  switch (card.cardType) {
-    case 'resident':
-    case 'hkMacauTaiwan': {
-      if (card.cardType === 'hkMacauTaiwan' && !/^8[123]0000/.test(number)) return { ok: false, problem: 'format' };
-      const check = checkIdNumber(number, today);
-      return check.ok ? { ok: true, birthDate: check.birthDate, sex: check.sex } : check;
-    }
-    case 'foreignPermanent2023': {
-      if (!/^9\d{16}[\dX]$/.test(number)) return { ok: false, problem: 'format' };
-      const birthDate = `${number.slice(6, 10)}-${number.slice(10, 12)}-${number.slice(12, 14)}`;
-      if (dayNumber(birthDate) === null || birthDate < '1900-01-01') return { ok: false, problem: 'birthDate' };
-      if (birthDate > today) return { ok: false, problem: 'futureBirthDate' };
-      if (idCheckCharacter(number) !== number[17]) return { ok: false, problem: 'checkDigit' };
-      return { ok: true, birthDate, sex: Number(number[16]) % 2 === 1 ? 'male' : 'female' };
-    }
-    case 'foreignPermanent':
-      return /^[A-Z]{3}\d{12}$/.test(number)
-        ? { ok: true, birthDate: undefined, sex: undefined }
-        : { ok: false, problem: 'format' };
-  }
 }
 
 /** Full years from `birthDate` to `today` (both YYYY-MM-DD); a 29 February birthday comes on 1 March. */
@@ -73,7 +37,7 @@ export function ageFromIdNumber(idNumber: string, today: string): number | undef
   return check.ok ? ageOn(check.birthDate, today) : undefined;
 }
 
-/** The findings on a card read for the applicant or the agent, on the hall's day `today` (YYYY-MM-DD). */
+/** The findings on a card read for the applicant, the guardian or the agent, on the hall's day `today` (YYYY-MM-DD). */
 export function checkCard(card: CardFields, today: string, holder: CardHolder = 'applicant'): CardCheck {
   const target: FindingTarget = { kind: 'identity', who: holder };
   const findings: Finding[] = [];
@@ -92,7 +56,7 @@ export function checkCard(card: CardFields, today: string, holder: CardHolder = 
     });
   };
 
-  const number = readNumber(card, today);
+  const number = checkDocumentNumber(card.cardType, card.idNumber, today);
   if (!number.ok) {
     add('card.number', t('idCard.findings.number', { problem: t(`idCard.findings.numberProblems.${number.problem}`) }));
   } else {
@@ -111,7 +75,11 @@ export function checkCard(card: CardFields, today: string, holder: CardHolder = 
     add('card.expired', t('idCard.findings.expired', { validTo: card.validTo }));
   }
   const age = ageOn(card.birthDate, today);
-  if (age < ADULT_AGE) add('card.minor', t('idCard.findings.minor', { age }), { severity: 'warning' });
+  // A minor applicant acts through a guardian (review requires one); a guardian or an agent
+  // must be of age, which review finds under their own rules.
+  if (age < ADULT_AGE && holder === 'applicant') {
+    add('card.minor', t('idCard.findings.minor', { age }), { severity: 'warning' });
+  }
   return { age, findings };
 }
 

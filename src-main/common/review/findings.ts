@@ -30,6 +30,11 @@ export const REVIEW_RULES = {
   'identity.idNumber': '申请人公民身份号码有效',
   'identity.consistency': '身份证件信息与号码一致',
   'identity.company': '市场主体信息有效',
+  'company.operatorRole': '已登记到场人员为法定代表人或经办人',
+  'company.authorisation': '经办人已提交单位授权委托书',
+  'guardian.missing': '未成年申请人由监护人陪同办理',
+  'guardian.identity': '监护人身份有效',
+  'guardian.minor': '监护人已成年',
   'consistency.name': '表单姓名与身份证件一致',
   'consistency.idNumber': '表单身份号码与身份证件一致',
   'consistency.sex': '表单性别与身份号码一致',
@@ -37,6 +42,7 @@ export const REVIEW_RULES = {
   'consistency.company': '表单市场主体信息与登记信息一致',
   'agent.notAllowed': '本事项允许代办',
   'agent.identity': '代办人身份有效',
+  'agent.minor': '代办人已成年',
   'agent.authorisation': '代办人已提交授权委托书',
   'agent.identityDocument': '代办人已提交身份证件',
   // A card just read (review/card-checks.ts); the reader reports them beside the identity.
@@ -76,6 +82,7 @@ export const WINDOW_RULES: ReadonlySet<ReviewRuleId> = new Set<ReviewRuleId>([
   'identity.idNumber',
   'identity.consistency',
   'identity.company',
+  'company.operatorRole',
   'consistency.name',
   'consistency.idNumber',
   'consistency.sex',
@@ -109,6 +116,11 @@ export const COUNTERSIGN_RULES: ReadonlySet<ReviewRuleId> = new Set<ReviewRuleId
   'agent.identity',
   'agent.authorisation',
   'agent.identityDocument',
+  'agent.minor',
+  'guardian.missing',
+  'guardian.identity',
+  'guardian.minor',
+  'company.authorisation',
   'card.birthDate',
   'card.sex',
 ]);
@@ -145,7 +157,7 @@ export const FindingTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('condition'), id: z.string(), text: z.string() }),
   z.object({ kind: z.literal('material'), id: z.string(), name: z.string() }),
   z.object({ kind: z.literal('field'), key: z.string(), label: z.string() }),
-  z.object({ kind: z.literal('identity'), who: z.enum(['applicant', 'agent', 'company']) }),
+  z.object({ kind: z.literal('identity'), who: z.enum(['applicant', 'guardian', 'agent', 'company']) }),
 ]);
 export type FindingTarget = z.infer<typeof FindingTarget>;
 

@@ -3,6 +3,7 @@
 // postal codes. The check-digit algorithms are a few lines each, fixed by the
 // standards; no library we could use is better kept than the standards themselves.
 import { dayNumber } from '../dates.ts';
+import type { IdentityDocument } from '../application.ts';
 
 /** Province-level codes of GB/T 2260 (incl. 71 台湾, 81 香港, 82 澳门). */
 const PROVINCES = new Set(
@@ -45,6 +46,52 @@ export function checkIdNumber(input: string, today: string): IdNumberCheck {
     birthDate,
     sex: Number(idNumber[16]) % 2 === 1 ? 'male' : 'female',
   };
+}
+
+/** What a document's number encodes (where it encodes them), or why it does not pass. */
+export type DocumentNumberCheck =
+  { ok: true; birthDate: string | undefined; sex: Sex | undefined } | { ok: false; problem: IdNumberProblem };
+
+/**
+ * The number of an identity document, checked by its kind's own rule:
+ * - 居民身份证: GB 11643 (`checkIdNumber`); 港澳台居民居住证 the same with 810000 / 820000 / 830000;
+ * - 外国人永久居留身份证 2023: `9`, the province and the country as digits, the birth date,
+ *   sequence and the same MOD 11-2 check character; 2017: 3 letters (the country) and 12
+ *   digits, with no published check;
+ * - 护照: 5 to 17 letters and digits (a Chinese passport: E or G and 8 characters; foreign
+ *   passports differ by country, so only the shape is checked);
+ * - 港澳居民来往内地通行证: H (香港) or M (澳门) and 8 digits (10 on the booklets before 2013);
+ * - 台湾居民来往大陆通行证: 8 digits (10 on the booklets before 2015).
+ * Lowercase letters pass as their capitals.
+ */
+export function checkDocumentNumber(document: IdentityDocument, input: string, today: string): DocumentNumberCheck {
+  const number = input.trim().toUpperCase();
+  const shape = (pattern: RegExp): DocumentNumberCheck =>
+    pattern.test(number) ? { ok: true, birthDate: undefined, sex: undefined } : { ok: false, problem: 'format' };
+  switch (document) {
+    case 'resident':
+    case 'hkMacauTaiwan': {
+      if (document === 'hkMacauTaiwan' && !/^8[123]0000/.test(number)) return { ok: false, problem: 'format' };
+      const check = checkIdNumber(number, today);
+      return check.ok ? { ok: true, birthDate: check.birthDate, sex: check.sex } : check;
+    }
+    case 'foreignPermanent2023': {
+      if (!/^9\d{16}[\dX]$/.test(number)) return { ok: false, problem: 'format' };
+      const birthDate = `${number.slice(6, 10)}-${number.slice(10, 12)}-${number.slice(12, 14)}`;
+      if (dayNumber(birthDate) === null || birthDate < '1900-01-01') return { ok: false, problem: 'birthDate' };
+      if (birthDate > today) return { ok: false, problem: 'futureBirthDate' };
+      if (idCheckCharacter(number) !== number[17]) return { ok: false, problem: 'checkDigit' };
+      return { ok: true, birthDate, sex: Number(number[16]) % 2 === 1 ? 'male' : 'female' };
+    }
+    case 'foreignPermanent':
+      return shape(/^[A-Z]{3}\d{12}$/);
+    case 'passport':
+      return shape(/^[A-Z0-9]{5,17}$/);
+    case 'hkMacauPass':
+      return shape(/^[HM](\d{8}|\d{10})$/);
+    case 'taiwanPass':
+      return shape(/^(\d{8}|\d{10})$/);
+  }
 }
 
 /**

@@ -11,7 +11,14 @@ import type { Finding, FindingTarget } from './rules.ts';
 
 /** Where on the documents an unprintable character stands. */
 export type PrintedField =
-  'applicant.name' | 'applicant.idNumber' | 'agent.name' | 'agent.idNumber' | 'clerk' | 'other';
+  | 'applicant.name'
+  | 'applicant.idNumber'
+  | 'guardian.name'
+  | 'guardian.idNumber'
+  | 'agent.name'
+  | 'agent.idNumber'
+  | 'clerk'
+  | 'other';
 
 export interface UnprintableText {
   field: PrintedField;
@@ -35,6 +42,12 @@ const WHERE: Record<PrintedField, { person: string; company: string; target: Fin
     person: '申请人证件号码',
     company: '统一社会信用代码',
     target: { kind: 'identity', who: 'applicant' },
+  },
+  'guardian.name': { person: '监护人姓名', company: '监护人姓名', target: { kind: 'identity', who: 'guardian' } },
+  'guardian.idNumber': {
+    person: '监护人证件号码',
+    company: '监护人证件号码',
+    target: { kind: 'identity', who: 'guardian' },
   },
   'agent.name': { person: '代办人姓名', company: '代办人姓名', target: { kind: 'identity', who: 'agent' } },
   'agent.idNumber': { person: '代办人证件号码', company: '代办人证件号码', target: { kind: 'identity', who: 'agent' } },

@@ -19,7 +19,7 @@ import {
 } from '../catalog.ts';
 import { ReviewOutcome, type WindowOutcome } from '../manifest.ts';
 import type { DateInput, WorkingCalendar } from '../working-calendar.ts';
-import type { ApplicationDraft } from '../application.ts';
+import { type ApplicationDraft, isHandler } from '../application.ts';
 import { checkIdNumber } from './identifiers.ts';
 import { Finding, isWindowFinding, ReviewRuleId, RULES } from './rules.ts';
 import { type Countersign, CountersignedBy, overrideLevel } from './findings.ts';
@@ -188,7 +188,7 @@ export function reviewApplication(item: ServiceItem, draft: ApplicationDraft, op
     today: receivedOn,
     fields,
     answers,
-    conditions: { answers, agent },
+    conditions: { answers, agent, handler: isHandler(draft) },
     applicantId: checkIdNumber(draft.applicant.idNumber, receivedOn),
   };
   const findings = markMissed(

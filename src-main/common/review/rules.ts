@@ -13,9 +13,18 @@ import {
   routeFor,
   type ServiceItem,
 } from '../catalog.ts';
-import type { ApplicationDraft, CollectedMaterial, PersonIdentity } from '../application.ts';
-import { checkCardHolder } from './card-checks.ts';
 import {
+  type ApplicationDraft,
+  type CollectedMaterial,
+  documentOf,
+  type PersonIdentity,
+  validToOf,
+} from '../application.ts';
+import { LONG_TERM } from '../id-card.ts';
+import { t } from '../i18n/index.ts';
+import { ADULT_AGE, ageOn, checkCardHolder } from './card-checks.ts';
+import {
+  checkDocumentNumber,
   checkIdNumber,
   type IdNumberCheck,
   type IdNumberProblem,
@@ -395,38 +404,9 @@ const identity: Rule = ({ draft, applicantId, today }) => {
     out.push(finding('identity.name', 'applicant', target, '申请人姓名未登记。', { supply: '申请人有效身份证件' }));
   }
   // A card read by the reader is checked as the card it is (its kind's number, its validity
-  // on the day of review); a number typed by hand as a citizen number.
+  // on the day of review); a typed identity by its document's own number rule and expiry.
   const card = checkCardHolder(applicant, today, 'applicant');
-  if (card) {
-    out.push(...card.findings);
-  } else if (!applicantId.ok) {
-    out.push(
-      finding(
-        'identity.idNumber',
-        'applicant',
-        target,
-        `申请人的公民身份号码无效：${ID_PROBLEM[applicantId.problem]}。`,
-        {
-          supply: '申请人有效身份证件',
-        },
-      ),
-    );
-  } else {
-    const mismatches: string[] = [];
-    if (applicant.sex && applicant.sex !== applicantId.sex) mismatches.push('性别');
-    if (applicant.birthDate && applicant.birthDate !== applicantId.birthDate) mismatches.push('出生日期');
-    if (mismatches.length > 0) {
-      out.push(
-        finding(
-          'identity.consistency',
-          'applicant',
-          target,
-          `申请人身份证件登记的${mismatches.join('、')}与公民身份号码不符，请核验证件真伪或重新读卡。`,
-          { supply: '申请人有效身份证件' },
-        ),
-      );
-    }
-  }
+  out.push(...(card ? card.findings : typedApplicantFindings(applicant, applicantId, today)));
   if (draft.applicantKind === 'company') {
     const company = draft.company;
     const problem =
@@ -524,7 +504,15 @@ const agent: Rule = ({ item, draft, today }) => {
       }),
     );
   }
-  out.push(...(checkCardHolder(person, today, 'agent')?.findings ?? []));
+  out.push(...(checkCardHolder(person, today, 'agent')?.findings ?? typedIdentityFindings(person, today, 'agent')));
+  const age = ageOf(person, today);
+  if (age !== undefined && age < ADULT_AGE) {
+    out.push(
+      finding('agent.minor', 'agent', target, `代办人未满十八周岁（${age} 周岁），不能代为办理，请由成年人代办。`, {
+        supply: '成年代办人及其有效身份证件',
+      }),
+    );
+  }
   const collected = new Map(draft.materials.map((m) => [m.materialId, m]));
   for (const material of item.materials) {
     if (material.requirement.kind !== 'agent') continue;
@@ -552,11 +540,183 @@ function agentIdentityProblem(
   const same = { message: '代办人与申请人为同一人，请按本人申请办理。' };
   // A card's own checks come as card findings (the agent rule adds them).
   if (checkCardHolder(agent, today, 'agent')) return sameAsApplicant ? same : null;
-  const check = checkIdNumber(agent.idNumber, today);
-  if (!check.ok) return { message: `代办人的公民身份号码无效：${ID_PROBLEM[check.problem]}。`, invalidNumber: true };
+  const problem = typedIdentityProblem(agent, today);
+  if (problem) return { message: `代办人的${problem}。`, invalidNumber: true };
   if (sameAsApplicant) return same;
   return null;
 }
 
-/** In the order findings are listed on a notice: scope, conditions, materials, form, identity, agent. */
-export const RULES: readonly Rule[] = [scope, acceptance, materials, fields, identity, formMatchesIdentity, agent];
+/**
+ * 监护人: a minor applicant of a person's item applies through a guardian (民法典 §§19–20,
+ * 23), who must be of age and show a valid identity and the guardianship (户口簿, 出生医学
+ * 证明 or the document that appointed him). Missing, it is the applicant's to bring.
+ */
+const guardian: Rule = ({ draft, today }) => {
+  if (draft.applicantKind !== 'person') return [];
+  const target: FindingTarget = { kind: 'identity', who: 'guardian' };
+  const person = draft.guardian?.person;
+  if (!person) {
+    const age = ageOf(draft.applicant, today);
+    if (age === undefined || age >= ADULT_AGE) return [];
+    return [
+      finding(
+        'guardian.missing',
+        'guardian',
+        target,
+        `申请人未满十八周岁（${age} 周岁），应由其监护人陪同办理，监护人未登记。`,
+        { supply: '监护人有效身份证件及监护关系证明（户口簿、出生医学证明或监护人指定文书）' },
+      ),
+    ];
+  }
+  const out: Finding[] = [];
+  const card = checkCardHolder(person, today, 'guardian');
+  const typedProblem = card ? null : typedIdentityProblem(person, today);
+  const problem = person.name.trim() === '' ? '监护人姓名未登记。' : typedProblem && `监护人的${typedProblem}。`;
+  if (problem) {
+    // A number that fails its document's rule is never set aside, like the applicant's.
+    const absolute = typedProblem !== null && person.name.trim() !== '';
+    out.push(
+      finding('guardian.identity', 'guardian', target, problem, {
+        supply: '监护人有效身份证件',
+        ...(absolute ? { overridable: false } : {}),
+      }),
+    );
+  }
+  out.push(...(card ? card.findings : typedIdentityFindings(person, today, 'guardian')));
+  const age = ageOf(person, today);
+  if (age !== undefined && age < ADULT_AGE) {
+    out.push(
+      finding('guardian.minor', 'guardian', target, `登记的监护人未满十八周岁（${age} 周岁），不能担任监护人。`, {
+        supply: '成年监护人有效身份证件及监护关系证明',
+      }),
+    );
+  }
+  return out;
+};
+
+/**
+ * The person at the window for a company: its legal representative, or an 经办人 who
+ * shows the company's 授权委托书 — the item's material with the role `authorisation`. An
+ * item that lists none takes no one acting for the applicant (`agentAllowed` false, which
+ * the catalog ties to it), so only the legal representative may apply.
+ */
+const companyOperator: Rule = ({ item, draft }) => {
+  if (draft.applicantKind !== 'company') return [];
+  const target: FindingTarget = { kind: 'identity', who: 'applicant' };
+  if (draft.operatorRole === undefined) {
+    return [
+      finding(
+        'company.operatorRole',
+        'applicant',
+        target,
+        '未登记到场办理人员是申请单位的法定代表人还是经办人。',
+      ),
+    ];
+  }
+  if (draft.operatorRole === 'legalRepresentative') return [];
+  const authorisation = item.materials.find((m) => m.role === 'authorisation');
+  if (!authorisation) {
+    return [
+      finding('agent.notAllowed', 'handler', target, `“${item.name}”须由申请单位的法定代表人本人办理，不接受经办人代为办理。`, {
+        supply: '法定代表人本人到场办理',
+      }),
+    ];
+  }
+  const collected = draft.materials.find((m) => m.materialId === authorisation.id);
+  return materialFindings(
+    { missing: 'company.authorisation', count: 'company.authorisation' },
+    authorisation,
+    collected,
+    '（经办人不是法定代表人的，须提交申请单位出具的授权委托书）',
+  );
+};
+
+// ── identities ───────────────────────────────────────────────────────────────
+
+/** A typed applicant's identity: its number by its document's rule, what a citizen number states, its expiry. */
+function typedApplicantFindings(applicant: PersonIdentity, applicantId: IdNumberCheck, today: string): Finding[] {
+  const target: FindingTarget = { kind: 'identity', who: 'applicant' };
+  const supply = '申请人有效身份证件';
+  const out = typedIdentityFindings(applicant, today, 'applicant');
+  if (documentOf(applicant) !== 'resident') {
+    const problem = typedIdentityProblem(applicant, today);
+    if (problem) out.unshift(finding('identity.idNumber', 'applicant', target, `申请人的${problem}。`, { supply }));
+  } else if (!applicantId.ok) {
+    const message = `申请人的公民身份号码无效：${ID_PROBLEM[applicantId.problem]}。`;
+    out.unshift(finding('identity.idNumber', 'applicant', target, message, { supply }));
+  } else {
+    const mismatches: string[] = [];
+    if (applicant.sex && applicant.sex !== applicantId.sex) mismatches.push('性别');
+    if (applicant.birthDate && applicant.birthDate !== applicantId.birthDate) mismatches.push('出生日期');
+    if (mismatches.length > 0) {
+      const message = `申请人身份证件登记的${mismatches.join('、')}与公民身份号码不符，请核验证件真伪或重新读卡。`;
+      out.unshift(finding('identity.consistency', 'applicant', target, message, { supply }));
+    }
+  }
+  return out;
+}
+
+/**
+ * What is wrong with a typed identity's document number (by its kind's rule) or, for a
+ * passport, its issuing country; worded to follow "申请人的" / "代办人的". Null when nothing is.
+ */
+function typedIdentityProblem(person: PersonIdentity, today: string): string | null {
+  const document = documentOf(person);
+  const numberName = t(`identity.numberNames.${document}`);
+  if (person.idNumber.trim() === '') return `${numberName}未登记`;
+  const check = checkDocumentNumber(document, person.idNumber, today);
+  if (!check.ok) {
+    const why =
+      document === 'resident'
+        ? ID_PROBLEM[check.problem]
+        : check.problem === 'format'
+          ? t(`identity.numberShapes.${document}`)
+          : t(`identity.numberProblems.${check.problem}`);
+    return `${numberName}无效：${why}`;
+  }
+  if (document === 'passport' && !person.nationality) return '护照签发国（国籍）未登记';
+  return null;
+}
+
+/**
+ * The expiry of a document typed by hand, on the day of review: an expired document is no
+ * valid identity. The rule is the card's (`card.expired`), so both weigh the same.
+ */
+function typedIdentityFindings(person: PersonIdentity, today: string, who: 'applicant' | 'guardian' | 'agent'): Finding[] {
+  const validTo = validToOf(person);
+  if (validTo === undefined || validTo === LONG_TERM || validTo >= today) return [];
+  return [
+    finding(
+      'card.expired',
+      who,
+      { kind: 'identity', who },
+      t('idCard.findings.expired', { validTo }),
+      { supply: t('idCard.findings.supply') },
+    ),
+  ];
+}
+
+/**
+ * A person's age in full years on `today`: from the birth date the identity states, else
+ * from its number where the number encodes one; undefined when neither says.
+ */
+export function ageOf(person: PersonIdentity, today: string): number | undefined {
+  if (person.birthDate && isCalendarDate(person.birthDate) && person.birthDate <= today) {
+    return ageOn(person.birthDate, today);
+  }
+  const check = checkDocumentNumber(documentOf(person), person.idNumber, today);
+  return check.ok && check.birthDate ? ageOn(check.birthDate, today) : undefined;
+}
+
+/** In the order findings are listed on a notice: scope, conditions, materials, form, identity, guardian, agent. */
+export const RULES: readonly Rule[] = [
+  scope,
+  acceptance,
+  materials,
+  fields,
+  identity,
+  companyOperator,
+  formMatchesIdentity,
+  guardian,
+  agent,
+];

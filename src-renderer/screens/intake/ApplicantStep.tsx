@@ -1,34 +1,46 @@
-// 申请人: who applies (a person, or a company and the person acting for it), the
-// home region whose department decides, and an optional agent (代办人). An identity
-// comes from the ID card reader (the card panel) or is typed by hand; its `source`
-// says which, and the core keeps `idCard` only for exactly what the card said.
+// 申请人: who applies (a person, or a company and the person acting for it: its legal
+// representative or an 经办人), the guardian (监护人) of a minor, the home region whose
+// department decides, and an optional agent (代办人). An identity comes from the ID card
+// reader (the card panel) or is typed by hand with its document's kind, number, issuing
+// authority and expiry; its `source` says which, and the core keeps `idCard` only for
+// exactly what the card said.
 import { useId, useRef } from 'react';
 import type { CardPhoto, CardReading } from '../../../src-main/api/contract/index.ts';
-import type { PersonIdentity } from '../../../src-main/common/application.ts';
+import {
+  documentOf,
+  type Guardian,
+  IDENTITY_DOCUMENTS,
+  type IdentityDocument,
+  type IdentityHolder,
+  type PersonIdentity,
+} from '../../../src-main/common/application.ts';
+import { LONG_TERM } from '../../../src-main/common/id-card.ts';
 import { Field, SelectField } from '../../components/Field.tsx';
 import { RegionField } from '../../components/RegionField.tsx';
 import { routeFor, type ServiceItem } from '../../../src-main/common/catalog.ts';
 import { regionByCode } from '../../../src-main/common/regions.ts';
 import { isRegionCode } from '../../../src-main/common/review/identifiers.ts';
-import { ageFromIdNumber } from '../../../src-main/common/review/card-checks.ts';
+import { ADULT_AGE } from '../../../src-main/common/review/card-checks.ts';
+import { ageOf } from '../../../src-main/common/review/rules.ts';
 import { nationalityOf } from '../../../src-main/common/nationalities.ts';
 import { errorMessage, t } from '../../../src-main/common/i18n/index.ts';
 import { CardPanel, CardOffer, DemoCardReader } from './IdentityCard.tsx';
 import {
   creditCodeProblem,
   derivedFromIdNumber,
+  documentNumberProblem,
   ID_NUMBER_LENGTH,
   identityProblems,
-  idNumberProblem,
   regionCodeProblem,
   stepProblems,
+  validToProblem,
 } from './checks.ts';
 import type { CardSources, StepProps } from './step-props.ts';
 import { useTouched } from './use-touched.ts';
 import { cleanPerson, EMPTY_PERSON, ethnicityOptions, homePlace } from './wizard-model.ts';
 import { normaliseCreditCode, normaliseIdNumber } from '../../../src-main/common/review/identifiers.ts';
 
-type Who = 'applicant' | 'agent';
+type Who = IdentityHolder;
 
 export function ApplicantStep({
   item,
@@ -69,17 +81,25 @@ export function ApplicantStep({
     reading &&
     (desk.onReader || reading.usedBy.length === 0) &&
     !isFromReading(state.applicant, reading) &&
-    !(state.agent && isFromReading(state.agent, reading))
+    !(state.agent && isFromReading(state.agent, reading)) &&
+    !(state.guardian && isFromReading(state.guardian.person, reading))
       ? reading
       : null;
   const photoFor = (person: PersonIdentity) => (reading && isFromReading(person, reading) ? reading.photo : undefined);
+  // A minor applicant acts through a guardian; one recorded stays shown until removed.
+  const applicantAge = isCompany ? undefined : ageOf(state.applicant, today);
+  const minor = applicantAge !== undefined && applicantAge < ADULT_AGE;
+  const guardian: Guardian | undefined =
+    state.guardian ?? (minor ? { relation: 'parent', person: EMPTY_PERSON } : undefined);
 
   return (
     <div className="step-applicant">
       <div className="reader-row" role="status">
         {desk.unreadable ? (
           <span className="notice notice-warn">
-            {t('intake.applicant.cardUnreadable', { message: errorMessage(desk.unreadable.code, desk.unreadable.params) })}
+            {t('intake.applicant.cardUnreadable', {
+              message: errorMessage(desk.unreadable.code, desk.unreadable.params),
+            })}
           </span>
         ) : (
           <span className="muted">{t('intake.applicant.readerHint')}</span>
@@ -130,6 +150,22 @@ export function ApplicantStep({
               }
               onBlur={() => leave('company.creditCode')}
             />
+            <SelectField
+              label={t('intake.applicant.operatorRole')}
+              requiredMark
+              placeholder={t('intake.form.choose')}
+              value={state.operatorRole ?? ''}
+              options={(['legalRepresentative', 'handler'] as const).map((role) => ({
+                value: role,
+                label: t(`intake.applicant.operatorRoles.${role}`),
+              }))}
+              hint={state.operatorRole === 'handler' ? t('intake.applicant.handlerHint') : undefined}
+              problem={problems.get('operatorRole')}
+              onChange={(event) => {
+                const role = event.target.value;
+                update({ operatorRole: role === 'legalRepresentative' || role === 'handler' ? role : null }, 'now');
+              }}
+            />
           </div>
         </fieldset>
       )}
@@ -146,6 +182,49 @@ export function ApplicantStep({
         onChange={(applicant, when) => update({ applicant }, when)}
         onLeave={() => void flush()}
       />
+
+      {guardian && (
+        <fieldset className="panel" data-testid="guardian">
+          <legend>{t('intake.applicant.guardianTitle')}</legend>
+          {minor ? (
+            <p className="field-hint">{t('intake.applicant.guardianHint', { age: applicantAge })}</p>
+          ) : (
+            <p className="muted">
+              {t('intake.applicant.guardianKept')}{' '}
+              <button type="button" onClick={() => update({ guardian: null }, 'now')}>
+                {t('intake.applicant.removeGuardian')}
+              </button>
+            </p>
+          )}
+          <div className="form-grid">
+            <SelectField
+              label={t('intake.applicant.relation')}
+              value={guardian.relation}
+              options={(['parent', 'other'] as const).map((relation) => ({
+                value: relation,
+                label: t(`identity.relations.${relation}`),
+              }))}
+              onChange={(event) =>
+                update(
+                  { guardian: { ...guardian, relation: event.target.value === 'other' ? 'other' : 'parent' } },
+                  'now',
+                )
+              }
+            />
+          </div>
+          <PersonFields
+            who="guardian"
+            person={guardian.person}
+            today={today}
+            offer={offer}
+            photo={photoFor(guardian.person)}
+            fill={cards.fill}
+            problems={problems}
+            onChange={(person, when) => update({ guardian: { ...guardian, person } }, when)}
+            onLeave={() => void flush()}
+          />
+        </fieldset>
+      )}
 
       <div className="form-grid">
         <RegionField
@@ -223,21 +302,35 @@ function notServed(item: ServiceItem, code: string): string | undefined {
 const LABELS = {
   applicant: {
     name: 'intake.applicant.name',
-    idNumber: 'intake.applicant.idNumber',
     sex: 'intake.applicant.sex',
     birthDate: 'intake.applicant.birthDate',
     ethnicity: 'intake.applicant.ethnicity',
     address: 'intake.applicant.address',
   },
+  guardian: {
+    name: 'intake.applicant.guardianName',
+    sex: 'intake.applicant.guardianSex',
+    birthDate: 'intake.applicant.guardianBirthDate',
+    ethnicity: 'intake.applicant.guardianEthnicity',
+    address: 'intake.applicant.guardianAddress',
+  },
   agent: {
     name: 'intake.applicant.agentName',
-    idNumber: 'intake.applicant.agentIdNumber',
     sex: 'intake.applicant.agentSex',
     birthDate: 'intake.applicant.agentBirthDate',
     ethnicity: 'intake.applicant.agentEthnicity',
     address: 'intake.applicant.agentAddress',
   },
 } as const;
+
+/** The number field is named by the document: 公民身份号码, 护照号码 …; the applicant's plain, the others' with their role. */
+function numberLabel(who: Who, document: IdentityDocument): string {
+  const number = t(`identity.numberNames.${document}`);
+  return who === 'applicant' ? number : `${t(`intake.applicant.${who}Title`)}${number}`;
+}
+
+/** Kinds whose holders are foreigners or carry a passport: their nationality (签发国) is asked. */
+const FOREIGN_DOCUMENTS: readonly IdentityDocument[] = ['passport', 'foreignPermanent', 'foreignPermanent2023'];
 
 function PersonFields({
   who,
@@ -266,6 +359,7 @@ function PersonFields({
   onLeave: () => void;
 }) {
   const labels = LABELS[who];
+  const longTermId = useId();
   const [touched, touch] = useTouched(() => (person.idNumber ? ['idNumber'] : []));
 
   /** Any hand edit makes the identity a typed one; a valid ID number fills sex and birth date if empty. */
@@ -293,10 +387,12 @@ function PersonFields({
     );
   }
 
+  const document = documentOf(person);
   const idShown = touched.has('idNumber') || person.idNumber.trim().length >= ID_NUMBER_LENGTH;
   const consistency = identityProblems(person, today);
   const problemOf = (key: string) => problems.get(`${who}.${key}`);
-  const age = ageFromIdNumber(person.idNumber, today);
+  const age = ageOf(person, today);
+  const longTerm = person.validTo === LONG_TERM;
 
   const body = (
     <>
@@ -313,23 +409,59 @@ function PersonFields({
           onChange={(event) => edit({ name: event.target.value })}
           onBlur={onLeave}
         />
+        <SelectField
+          label={t('intake.applicant.document')}
+          value={document}
+          options={IDENTITY_DOCUMENTS.map((kind) => ({ value: kind, label: t(`identity.documents.${kind}`) }))}
+          onChange={(event) => {
+            const kind = IDENTITY_DOCUMENTS.find((k) => k === event.target.value) ?? 'resident';
+            edit({ document: kind }, 'now');
+          }}
+        />
         <Field
-          label={t(labels.idNumber)}
+          label={numberLabel(who, document)}
           requiredMark
           maxLength={32}
           spellCheck={false}
           autoComplete="off"
           className="mono-input"
           value={person.idNumber}
-          problem={problemOf('idNumber') ?? (idShown ? idNumberProblem(person.idNumber, today) : undefined)}
+          problem={
+            problemOf('idNumber') ?? (idShown ? documentNumberProblem(document, person.idNumber, today) : undefined)
+          }
           hint={age !== undefined ? t('intake.applicant.age', { age }) : undefined}
-          // A lowercase x is the same number: shown and kept as X at once.
-          onChange={(event) => edit({ idNumber: normaliseIdNumber(event.target.value) })}
+          // A lowercase letter is the same number: shown and kept in capitals at once (passports too).
+          onChange={(event) =>
+            edit({
+              idNumber:
+                document === 'resident' ? normaliseIdNumber(event.target.value) : event.target.value.toUpperCase(),
+            })
+          }
           onBlur={() => {
             touch('idNumber');
             onLeave();
           }}
         />
+        {FOREIGN_DOCUMENTS.includes(document) && (
+          <Field
+            label={t('intake.applicant.nationality')}
+            requiredMark={document === 'passport'}
+            maxLength={3}
+            spellCheck={false}
+            autoComplete="off"
+            className="mono-input"
+            value={person.nationality ?? ''}
+            hint={t('intake.applicant.nationalityHint')}
+            problem={
+              problemOf('nationality') ??
+              (person.nationality && !/^[A-Z]{3}$/.test(person.nationality)
+                ? t('intake.checks.nationality')
+                : undefined)
+            }
+            onChange={(event) => edit({ nationality: event.target.value.toUpperCase() || undefined })}
+            onBlur={onLeave}
+          />
+        )}
         <SelectField
           label={t(labels.sex)}
           placeholder={t('intake.form.choose')}
@@ -353,14 +485,16 @@ function PersonFields({
           onChange={(event) => edit({ birthDate: event.target.value })}
           onBlur={onLeave}
         />
-        <SelectField
-          label={t(labels.ethnicity)}
-          placeholder={t('intake.form.choose')}
-          hint={t('intake.applicant.ethnicityHint')}
-          options={ethnicityOptions(person.ethnicity)}
-          value={nationalityOf(person.ethnicity ?? '')?.name ?? person.ethnicity ?? ''}
-          onChange={(event) => edit({ ethnicity: event.target.value === '' ? undefined : event.target.value }, 'now')}
-        />
+        {document === 'resident' && (
+          <SelectField
+            label={t(labels.ethnicity)}
+            placeholder={t('intake.form.choose')}
+            hint={t('intake.applicant.ethnicityHint')}
+            options={ethnicityOptions(person.ethnicity)}
+            value={nationalityOf(person.ethnicity ?? '')?.name ?? person.ethnicity ?? ''}
+            onChange={(event) => edit({ ethnicity: event.target.value === '' ? undefined : event.target.value }, 'now')}
+          />
+        )}
         <Field
           label={t(labels.address)}
           maxLength={200}
@@ -369,6 +503,33 @@ function PersonFields({
           onChange={(event) => edit({ address: event.target.value })}
           onBlur={onLeave}
         />
+        {/* The back of the card last: the front's fields come in the order it prints them. */}
+        <Field
+          label={t('intake.applicant.authority')}
+          maxLength={64}
+          autoComplete="off"
+          value={person.authority ?? ''}
+          onChange={(event) => edit({ authority: event.target.value || undefined })}
+          onBlur={onLeave}
+        />
+        <Field
+          label={t('intake.applicant.validTo')}
+          type="date"
+          disabled={longTerm}
+          value={longTerm ? '' : (person.validTo ?? '')}
+          problem={validToProblem(person, today)}
+          onChange={(event) => edit({ validTo: event.target.value || undefined })}
+          onBlur={onLeave}
+        />
+        <div className="check-field">
+          <input
+            id={longTermId}
+            type="checkbox"
+            checked={longTerm}
+            onChange={(event) => edit({ validTo: event.target.checked ? LONG_TERM : undefined }, 'now')}
+          />
+          <label htmlFor={longTermId}>{t('intake.applicant.longTerm')}</label>
+        </div>
       </div>
     </>
   );

@@ -3,7 +3,7 @@
 // and in the demo profile the simulated reader's deck.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { CardPhoto, CardReading, DemoCard } from '../../../src-main/api/contract/index.ts';
-import type { PersonIdentity } from '../../../src-main/common/application.ts';
+import type { IdentityHolder, PersonIdentity } from '../../../src-main/common/application.ts';
 import { hallTime } from '../../../src-main/common/hall-time.ts';
 import { LONG_TERM } from '../../../src-main/common/id-card.ts';
 import { errorMessage, t } from '../../../src-main/common/i18n/index.ts';
@@ -13,7 +13,7 @@ import { useAction } from '../../app/use-action.ts';
 import { ErrorNotice } from '../../components/Notice.tsx';
 import { maskIdNumber } from './wizard-model.ts';
 
-type Who = 'applicant' | 'agent';
+type Who = IdentityHolder;
 
 /** An identity read from a card: shown as the card states it; 改为手工录入 makes it typed. */
 export function CardPanel({
@@ -86,6 +86,18 @@ export function CardPanel({
               <dd>{t(`idCard.cardTypes.${card.cardType}`)}</dd>
               <dt>{t('idCard.fields.validity')}</dt>
               <dd>{t('idCard.panel.validity', { from: card.validFrom, to: validTo })}</dd>
+            </>
+          )}
+          {person.nationality && (
+            <>
+              <dt>{t('idCard.fields.nationality')}</dt>
+              <dd>{person.nationality}</dd>
+            </>
+          )}
+          {person.authority && (
+            <>
+              <dt>{t('idCard.fields.authority')}</dt>
+              <dd>{person.authority}</dd>
             </>
           )}
         </dl>

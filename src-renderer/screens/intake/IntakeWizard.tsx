@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { DraftView, SealedPacket } from '../../../src-main/api/contract/index.ts';
 import type { ServiceItem } from '../../../src-main/common/catalog.ts';
+import type { IdentityHolder } from '../../../src-main/common/application.ts';
 import {
   applyPatch,
   type DraftFile,
@@ -32,7 +33,7 @@ import { SealedView } from './SealedView.tsx';
 import type { CardSources, StepProps } from './step-props.ts';
 import { useCardDesk } from './use-card-desk.ts';
 import { REVIEW_SHORTCUT, type ReviewCommands, SEAL_SHORTCUT, stepOfKey, stepShortcut } from './shortcuts.ts';
-import { isEmptyPerson, stepAfter } from './wizard-model.ts';
+import { EMPTY_PERSON, isEmptyPerson, needsGuardian, stepAfter } from './wizard-model.ts';
 import { stepProblems } from './checks.ts';
 import { SupplementRequest } from './SupplementRequest.tsx';
 
@@ -209,11 +210,10 @@ function DraftEditor({
   // reading); what was typed is saved first so the card's identity lands on top of it.
   const desk = useCardDesk(locked);
   const fillFromCard = useCallback(
-    async (who: 'applicant' | 'agent', readId: string) => {
+    async (who: IdentityHolder, readId: string) => {
       await flush();
       const view = await api.call('drafts.useIdCard', { id: draft.id, who, readId });
-      const person = view.state[who];
-      const next = { ...stateRef.current, [who]: person };
+      const next = { ...stateRef.current, [who]: view.state[who] };
       stateRef.current = next;
       setState(next);
       bumpRevision();
@@ -221,7 +221,7 @@ function DraftEditor({
     [api, draft.id, flush, bumpRevision],
   );
   // A card read that no draft has used yet fills the first empty identity on its own:
-  // the applicant's, else an agent's the clerk has ticked.
+  // the applicant's, else a minor applicant's guardian's, else an agent's the clerk has ticked.
   const autoFilled = useRef<string | null>(null);
   const { run: runAutoFill, error: autoFillError } = useAction();
   useEffect(() => {
@@ -230,13 +230,15 @@ function DraftEditor({
     const current = stateRef.current;
     const who = isEmptyPerson(current.applicant)
       ? 'applicant'
-      : current.agent && isEmptyPerson(current.agent)
-        ? 'agent'
-        : null;
+      : needsGuardian(current, today) && isEmptyPerson(current.guardian?.person ?? EMPTY_PERSON)
+        ? 'guardian'
+        : current.agent && isEmptyPerson(current.agent)
+          ? 'agent'
+          : null;
     if (!who) return;
     autoFilled.current = reading.readId;
     void runAutoFill(() => fillFromCard(who, reading.readId));
-  }, [desk, locked, fillFromCard, runAutoFill]);
+  }, [desk, locked, fillFromCard, runAutoFill, today]);
   const cards: CardSources = { desk, fill: fillFromCard, demo };
 
   // Steps the clerk tried to leave with something to fix: their problems all show.

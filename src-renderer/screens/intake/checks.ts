@@ -8,9 +8,11 @@ import {
   fieldsInEffect,
   type ServiceItem,
 } from '../../../src-main/common/catalog.ts';
-import type { PersonIdentity } from '../../../src-main/common/application.ts';
+import { documentOf, type IdentityDocument, type PersonIdentity } from '../../../src-main/common/application.ts';
+import { LONG_TERM } from '../../../src-main/common/id-card.ts';
 import type { DraftState, WizardStep } from '../../../src-main/common/draft.ts';
 import {
+  checkDocumentNumber,
   checkIdNumber,
   isCalendarDate,
   isCreditCode,
@@ -29,15 +31,35 @@ export function idNumberProblem(value: string, today: string): string | undefine
   return check.ok ? undefined : t(`intake.checks.idNumber.${check.problem}`);
 }
 
-/** Sex and birth date typed beside an ID number must agree with it. */
+/** The number of a document of any kind, by its kind's own rule (a resident card's as `idNumberProblem`). */
+export function documentNumberProblem(document: IdentityDocument, value: string, today: string): string | undefined {
+  if (document === 'resident') return idNumberProblem(value, today);
+  if (value.trim() === '') return undefined;
+  const check = checkDocumentNumber(document, value, today);
+  if (check.ok) return undefined;
+  const numberName = t(`identity.numberNames.${document}`);
+  return check.problem === 'format'
+    ? t('intake.checks.documentNumber', { number: numberName, shape: t(`identity.numberShapes.${document}`) })
+    : t('intake.checks.documentNumberProblem', {
+        number: numberName,
+        problem: t(`identity.numberProblems.${check.problem}`),
+      });
+}
+
+/** Documents whose number states the holder's birth date and sex. */
+const ENCODING_DOCUMENTS: readonly IdentityDocument[] = ['resident', 'hkMacauTaiwan', 'foreignPermanent2023'];
+
+/** Sex and birth date typed beside a number that states them must agree with it. */
 export function identityProblems(person: PersonIdentity, today: string): { sex?: string; birthDate?: string } {
   const problems: { sex?: string; birthDate?: string } = {};
   if (person.birthDate) {
     if (!isCalendarDate(person.birthDate)) problems.birthDate = t('intake.checks.date');
     else if (person.birthDate > today) problems.birthDate = t('intake.checks.futureDate');
   }
-  const check = checkIdNumber(person.idNumber, today);
-  if (!check.ok) return problems;
+  const document = documentOf(person);
+  if (!ENCODING_DOCUMENTS.includes(document)) return problems;
+  const check = checkDocumentNumber(document, person.idNumber, today);
+  if (!check.ok || !check.sex || !check.birthDate) return problems;
   if (person.sex && person.sex !== check.sex) {
     problems.sex = t('intake.checks.sexMismatch', { sex: t(`intake.applicant.sexes.${check.sex}`) });
   }
@@ -47,14 +69,22 @@ export function identityProblems(person: PersonIdentity, today: string): { sex?:
   return problems;
 }
 
-/** What a valid ID number says about sex and birth date, for fields still empty. */
+/** What a valid number says about sex and birth date (where it says them), for fields still empty. */
 export function derivedFromIdNumber(person: PersonIdentity, today: string): Partial<PersonIdentity> {
-  const check = checkIdNumber(person.idNumber, today);
+  const check = checkDocumentNumber(documentOf(person), person.idNumber, today);
   if (!check.ok) return {};
   return {
-    ...(person.sex ? {} : { sex: check.sex }),
-    ...(person.birthDate ? {} : { birthDate: check.birthDate }),
+    ...(person.sex || !check.sex ? {} : { sex: check.sex }),
+    ...(person.birthDate || !check.birthDate ? {} : { birthDate: check.birthDate }),
   };
+}
+
+/** An expiry typed by hand: a real date, and the document not expired (review finds that too, as the applicant's). */
+export function validToProblem(person: PersonIdentity, today: string): string | undefined {
+  const validTo = person.validTo;
+  if (validTo === undefined || validTo === LONG_TERM) return undefined;
+  if (!isCalendarDate(validTo)) return t('intake.checks.date');
+  return validTo < today ? t('intake.checks.expired', { date: validTo }) : undefined;
 }
 
 export function regionCodeProblem(value: string): string | undefined {
@@ -134,11 +164,13 @@ function personProblems(prefix: string, person: PersonIdentity, today: string): 
   if (person.name.trim() === '') out.push({ key: `${prefix}.name`, message: required });
   // A card the reader read is checked as the card it is (its own findings, shown on the panel).
   if (person.source === 'idCard') return out;
+  const document = documentOf(person);
   if (person.idNumber.trim() === '') out.push({ key: `${prefix}.idNumber`, message: required });
   else {
-    const id = idNumberProblem(person.idNumber, today);
+    const id = documentNumberProblem(document, person.idNumber, today);
     if (id) out.push({ key: `${prefix}.idNumber`, message: id });
   }
+  if (document === 'passport' && !person.nationality) out.push({ key: `${prefix}.nationality`, message: required });
   const consistency = identityProblems(person, today);
   if (consistency.sex) out.push({ key: `${prefix}.sex`, message: consistency.sex });
   if (consistency.birthDate) out.push({ key: `${prefix}.birthDate`, message: consistency.birthDate });
@@ -160,11 +192,13 @@ export function stepProblems(step: WizardStep, item: ServiceItem, state: DraftSt
         const code =
           company.creditCode.trim() === '' ? t('intake.checks.required') : creditCodeProblem(company.creditCode);
         if (code) out.push({ key: 'company.creditCode', message: code });
+        if (!state.operatorRole) out.push({ key: 'operatorRole', message: t('intake.checks.chooseOne') });
       }
       out.push(...personProblems('applicant', state.applicant, today));
       const region =
         state.homeRegionCode === '' ? t('intake.checks.required') : regionCodeProblem(state.homeRegionCode);
       if (region) out.push({ key: 'homeRegionCode', message: region });
+      if (state.guardian) out.push(...personProblems('guardian', state.guardian.person, today));
       if (state.agent) out.push(...personProblems('agent', state.agent, today));
       return out;
     }

@@ -3,6 +3,7 @@
 import type { CardDeskState } from '../../../src-main/api/contract/index.ts';
 import type { ServiceItem } from '../../../src-main/common/catalog.ts';
 import type { DraftPatch, DraftState } from '../../../src-main/common/draft.ts';
+import type { IdentityHolder } from '../../../src-main/common/application.ts';
 
 /** What every step gets: the item, the draft state as typed, and the way to change it. */
 export interface StepProps {
@@ -23,7 +24,7 @@ export interface CardSources {
   /** What the card desk holds (the last card read, what lies on the reader). */
   desk: CardDeskState;
   /** Fills the applicant's or the agent's identity from a reading (the core logs it). */
-  fill: (who: 'applicant' | 'agent', readId: string) => Promise<void>;
+  fill: (who: IdentityHolder, readId: string) => Promise<void>;
   /** The demo profile: the simulated reader's cards can be placed from the screen. */
   demo: boolean;
 }

@@ -9,8 +9,10 @@ import {
 } from '../../../src-main/common/catalog.ts';
 import type { DraftState, MaterialCount, WizardStep } from '../../../src-main/common/draft.ts';
 import { WIZARD_STEPS } from '../../../src-main/common/draft.ts';
-import type { PersonIdentity } from '../../../src-main/common/application.ts';
+import { isHandler, type PersonIdentity } from '../../../src-main/common/application.ts';
 import { formatByteSize } from '../../../src-main/common/byte-size.ts';
+import { ADULT_AGE } from '../../../src-main/common/review/card-checks.ts';
+import { ageOf } from '../../../src-main/common/review/rules.ts';
 import { NATIONALITIES, nationalityOf } from '../../../src-main/common/nationalities.ts';
 import { t } from '../../../src-main/common/i18n/index.ts';
 
@@ -33,7 +35,11 @@ export function answersInEffect(item: ServiceItem, state: DraftState): FormAnswe
 }
 
 export function dueMaterials(item: ServiceItem, state: DraftState): Material[] {
-  const context = { answers: answersInEffect(item, state), agent: state.agent !== undefined };
+  const context = {
+    answers: answersInEffect(item, state),
+    agent: state.agent !== undefined,
+    handler: isHandler(state),
+  };
   return item.materials.filter((material) => isMaterialDue(material, context));
 }
 
@@ -94,12 +100,24 @@ export function cleanPerson(person: PersonIdentity): PersonIdentity {
   if (person.birthDate) clean.birthDate = person.birthDate;
   if (person.ethnicity) clean.ethnicity = person.ethnicity;
   if (person.address) clean.address = person.address;
+  // An identity saved before documents had kinds is a resident card: it stays without one until changed.
+  if (person.document) clean.document = person.document;
+  if (person.nationality) clean.nationality = person.nationality;
+  if (person.authority) clean.authority = person.authority;
+  if (person.validTo) clean.validTo = person.validTo;
   // What the card said stays with a read identity only; typing drops it.
   if (person.source === 'idCard' && person.card) clean.card = person.card;
   return clean;
 }
 
 export const EMPTY_PERSON: PersonIdentity = { name: '', idNumber: '', source: 'manual' };
+
+/** A person's applicant under 18 by the identity acts through a guardian (review's `guardian.missing`). */
+export function needsGuardian(state: DraftState, today: string): boolean {
+  if (state.applicantKind !== 'person') return false;
+  const age = ageOf(state.applicant, today);
+  return age !== undefined && age < ADULT_AGE;
+}
 
 /** Nothing typed or read yet: a card read now may fill it on its own. */
 export function isEmptyPerson(person: PersonIdentity): boolean {

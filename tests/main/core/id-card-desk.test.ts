@@ -60,10 +60,21 @@ describe('the card desk over the contract', () => {
       birthDate: '1960-03-15',
       ethnicity: '汉',
       address: DECK[0]!.text.address,
+      document: 'resident',
+      authority: DECK[0]!.text.authority,
+      validTo: 'longTerm',
       source: 'idCard',
       card: { cardType: 'resident', validFrom: DECK[0]!.text.validFrom, validTo: 'longTerm', readAt: reading!.readAt },
     });
     await eventually(() => heard.at(-1)!.reading!.usedBy.includes(draft.id));
+    // The same card may fill a guardian, as a parent.
+    const other = await api.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    const forGuardian = await api.call<DraftView>('drafts.useIdCard', {
+      id: other.id,
+      who: 'guardian',
+      readId: reading!.readId,
+    });
+    expect(forGuardian.state.guardian).toEqual({ relation: 'parent', person: view.state.applicant });
 
     const { db } = openCoreStore(dataDir);
     const logged = db

@@ -4,7 +4,7 @@
 // are in review-rules.test.ts).
 import { describe, expect, it } from 'vitest';
 import { type CardIdentity, CardIdentity as CardIdentitySchema } from '../../../../src-main/common/id-card.ts';
-import { ageOn, checkCard } from '../../../../src-main/common/review/card-checks.ts';
+import { ageOn, type CardHolder, checkCard } from '../../../../src-main/common/review/card-checks.ts';
 import { idCheckCharacter } from '../../../../src-main/common/review/identifiers.ts';
 import { Finding, REVIEW_RULES, type ReviewRuleId } from '../../../../src-main/common/review/rules.ts';
 
@@ -35,6 +35,8 @@ interface CardCase {
   card: CardIdentity;
   says: string;
   severity?: 'blocking' | 'warning';
+  /** Whose card it is; the agent's unless said. */
+  holder?: CardHolder;
 }
 
 const cases: CardCase[] = [
@@ -89,8 +91,9 @@ const cases: CardCase[] = [
     rule: 'card.minor',
     when: 'the holder turns 18 tomorrow',
     card: resident({ birthDate: '2008-11-26', idNumber: withCheck('11010520081126123') }),
-    says: '未满十八周岁（17 周岁）',
+    says: '未满十八周岁（17 周岁），未成年申请人须由监护人陪同办理',
     severity: 'warning',
+    holder: 'applicant',
   },
 ];
 
@@ -123,16 +126,23 @@ describe('checks of a card just read', () => {
 
   for (const c of cases) {
     it(`${c.rule}: ${c.when}`, () => {
-      const { findings } = checkCard(c.card, TODAY, 'agent');
+      const holder = c.holder ?? 'agent';
+      const { findings } = checkCard(c.card, TODAY, holder);
       expect(findings.map((f) => f.ruleId)).toEqual([c.rule]);
       const [finding] = findings;
       expect(Finding.parse(finding)).toEqual(finding);
       expect(finding!.message).toContain(c.says);
       expect(finding!.severity).toBe(c.severity ?? 'blocking');
-      expect(finding!.key).toBe(`${c.rule}:agent`);
-      expect(finding!.target).toEqual({ kind: 'identity', who: 'agent' });
+      expect(finding!.key).toBe(`${c.rule}:${holder}`);
+      expect(finding!.target).toEqual({ kind: 'identity', who: holder });
     });
   }
+
+  it('warns of a minor only for the applicant: a guardian or an agent must be of age, which review finds itself', () => {
+    const minor = resident({ birthDate: '2008-11-26', idNumber: withCheck('11010520081126123') });
+    expect(checkCard(minor, TODAY, 'guardian').findings).toEqual([]);
+    expect(checkCard(minor, TODAY, 'agent').findings).toEqual([]);
+  });
 
   it('every card rule has a specification above', () => {
     const covered = new Set(cases.map((c) => c.rule));

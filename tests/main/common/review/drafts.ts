@@ -59,6 +59,7 @@ export function companyDraft(): ApplicationDraft {
     applicantKind: 'company',
     applicant: { name: '王芳', idNumber: AGENT_ID, source: 'manual' },
     company: { name: '北京市朝阳区王芳便利店', creditCode: COMPANY_CODE },
+    operatorRole: 'legalRepresentative',
     homeRegionCode: '110105',
     answers: { businessName: '北京市朝阳区王芳便利店', creditCode: COMPANY_CODE },
     materials: [{ materialId: 'business-licence', original: 1 }],

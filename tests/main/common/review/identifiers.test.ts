@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkDocumentNumber,
   checkIdNumber,
   isCreditCode,
   isPhoneNumber,
@@ -72,5 +73,68 @@ describe('other identifiers', () => {
     expect(isRegionCode('4403')).toBe(false);
     expect(isPostalCode('518000')).toBe(true);
     expect(isPostalCode('51800')).toBe(false);
+  });
+});
+
+describe('the number of each kind of identity document', () => {
+  const passes = (document: Parameters<typeof checkDocumentNumber>[0], number: string) =>
+    checkDocumentNumber(document, number, TODAY).ok;
+  const problem = (document: Parameters<typeof checkDocumentNumber>[0], number: string) => {
+    const check = checkDocumentNumber(document, number, TODAY);
+    return check.ok ? null : check.problem;
+  };
+
+  it('居民身份证: GB 11643, reading birth date and sex', () => {
+    expect(checkDocumentNumber('resident', '11010519491231002x', TODAY)).toEqual({
+      ok: true,
+      birthDate: '1949-12-31',
+      sex: 'female',
+    });
+    expect(problem('resident', '110105199003071230')).toBe('checkDigit');
+  });
+
+  it('港澳台居民居住证: the citizen number’s form with 810000, 820000 or 830000', () => {
+    expect(passes('hkMacauTaiwan', '810000199001010027')).toBe(true);
+    expect(problem('hkMacauTaiwan', '110105199003071239')).toBe('format');
+    expect(problem('hkMacauTaiwan', '810000199001010028')).toBe('checkDigit');
+  });
+
+  it('外国人永久居留身份证: 2017, 3 letters and 12 digits; 2023, 9 … with the MOD 11-2 check', () => {
+    expect(passes('foreignPermanent', 'USA110085061201')).toBe(true);
+    expect(problem('foreignPermanent', 'US1110085061201')).toBe('format');
+    expect(checkDocumentNumber('foreignPermanent2023', '911840198506120015', TODAY)).toEqual({
+      ok: true,
+      birthDate: '1985-06-12',
+      sex: 'male',
+    });
+    expect(problem('foreignPermanent2023', '911840198506120016')).toBe('checkDigit');
+    expect(problem('foreignPermanent2023', '110105199003071239')).toBe('format');
+    expect(problem('foreignPermanent2023', '911840198513120015')).toBe('birthDate');
+  });
+
+  it('护照: 5 to 17 letters and digits (Chinese E/G passports and foreign ones alike)', () => {
+    for (const number of ['E12345678', 'EA1234567', 'G12345678', 'X1234567', '123456789', 'p1234567']) {
+      expect(passes('passport', number), number).toBe(true);
+    }
+    for (const number of ['E123', 'E1234-5678', '护照12345', 'A'.repeat(18)]) {
+      expect(problem('passport', number), number).toBe('format');
+    }
+  });
+
+  it('港澳居民来往内地通行证: H or M and 8 digits (10 on the older booklets)', () => {
+    expect(passes('hkMacauPass', 'H12345678')).toBe(true);
+    expect(passes('hkMacauPass', 'm12345678')).toBe(true);
+    expect(passes('hkMacauPass', 'H1234567801')).toBe(true);
+    for (const number of ['H1234567', 'K12345678', '12345678', 'H123456789']) {
+      expect(problem('hkMacauPass', number), number).toBe('format');
+    }
+  });
+
+  it('台湾居民来往大陆通行证: 8 digits (10 on the older booklets)', () => {
+    expect(passes('taiwanPass', '12345678')).toBe(true);
+    expect(passes('taiwanPass', '1234567890')).toBe(true);
+    for (const number of ['1234567', 'T1234567', '123456789']) {
+      expect(problem('taiwanPass', number), number).toBe('format');
+    }
   });
 });

@@ -40,6 +40,22 @@ interface RuleCase {
   base?: () => ApplicationDraft;
 }
 
+/** A 14-year-old applicant (born 2012-03-07), the form saying the same. */
+const MINOR_ID = '110105201203071233';
+const minorApplicant = (d: ApplicationDraft) => {
+  d.applicant = { name: '张小伟', idNumber: MINOR_ID, sex: 'male', birthDate: '2012-03-07', source: 'manual' };
+  Object.assign(d.answers, { applicantName: '张小伟', applicantIdNumber: MINOR_ID, birthDate: '2012-03-07' });
+};
+const withGuardian =
+  (person: Partial<ApplicationDraft['applicant']> = {}) =>
+  (d: ApplicationDraft) => {
+    minorApplicant(d);
+    d.guardian = {
+      relation: 'parent',
+      person: { name: '张伟', idNumber: APPLICANT_ID, validTo: 'longTerm', source: 'manual', ...person },
+    };
+  };
+
 const cases: RuleCase[] = [
   {
     rule: 'scope.homeRegion',
@@ -61,6 +77,7 @@ const cases: RuleCase[] = [
     change: (d) => {
       d.applicantKind = 'company';
       d.company = { name: '某公司', creditCode: COMPANY_CODE };
+      d.operatorRole = 'legalRepresentative';
     },
     outcome: 'decline',
     says: '本事项的服务对象为自然人',
@@ -375,6 +392,56 @@ const cases: RuleCase[] = [
     outcome: 'correction',
     says: '缺少申请材料《代办人居民身份证》',
   },
+  {
+    rule: 'agent.minor',
+    when: 'the agent is not of age',
+    base: () => withAgent(completeDraft()),
+    change: (d) => void (d.agent = { name: '李小娜', idNumber: '11010520090307123X', source: 'manual' }),
+    outcome: 'correction',
+    says: '代办人未满十八周岁（17 周岁），不能代为办理',
+    supply: '成年代办人及其有效身份证件',
+  },
+  {
+    rule: 'guardian.missing',
+    when: 'a minor applies without a guardian',
+    change: minorApplicant,
+    outcome: 'correction',
+    says: '申请人未满十八周岁（14 周岁），应由其监护人陪同办理',
+    supply: '监护人有效身份证件及监护关系证明（户口簿、出生医学证明或监护人指定文书）',
+  },
+  {
+    rule: 'guardian.identity',
+    when: 'the guardian’s ID number is invalid',
+    change: withGuardian({ idNumber: '110105199003071230' }),
+    outcome: 'correction',
+    says: '监护人的公民身份号码无效：校验码不符',
+  },
+  {
+    rule: 'guardian.minor',
+    when: 'the guardian is not of age',
+    change: withGuardian({ idNumber: '11010520090307123X' }),
+    outcome: 'correction',
+    says: '登记的监护人未满十八周岁（17 周岁）',
+  },
+  {
+    rule: 'company.operatorRole',
+    when: 'it is not said whether the company’s legal representative or an 经办人 is at the window',
+    base: companyDraft,
+    item: () => items().company,
+    change: (d) => void delete d.operatorRole,
+    outcome: 'window',
+    says: '未登记到场办理人员是申请单位的法定代表人还是经办人',
+  },
+  {
+    rule: 'company.authorisation',
+    when: 'a company’s 经办人 applies without the company’s authorisation letter',
+    base: companyDraft,
+    item: () => items().company,
+    change: (d) => void (d.operatorRole = 'handler'),
+    outcome: 'correction',
+    says: '缺少申请材料《授权委托书》（经办人不是法定代表人的，须提交申请单位出具的授权委托书）',
+    supply: '《授权委托书》原件1份',
+  },
 ];
 
 describe('formal review: a complete application', () => {
@@ -408,6 +475,16 @@ describe('formal review: a complete application', () => {
 });
 
 describe('characters the documents cannot print (print.characters, added by the core)', () => {
+  it('names the guardian’s name as where a character stands, under the guardian', () => {
+    expect(printFindings([{ field: 'guardian.name', characters: ['\u{30EDE}'] }], 'person')).toEqual([
+      expect.objectContaining({
+        key: 'print.characters:guardian.name',
+        target: { kind: 'identity', who: 'guardian' },
+        message: expect.stringMatching(/^监护人姓名中的“\u{30EDE}”（U\+30EDE）/u),
+      }),
+    ]);
+  });
+
   it('warns once per place, names each character with its code point, and leaves the outcome alone', () => {
     const findings = printFindings(
       [
@@ -490,3 +567,94 @@ describe('formal review: what does not trigger a rule', () => {
     expect(result.findings.some((f) => f.ruleId.startsWith('agent.'))).toBe(false);
   });
 });
+
+describe('formal review: identity documents other than the resident card', () => {
+  // The form's own ID number fields are for resident cards; these look at the identity rules only.
+  const identityFindings = (person: ApplicationDraft['applicant']) => {
+    const draft = completeDraft();
+    draft.applicant = person;
+    return review(draft).findings.filter((f) => f.target.kind === 'identity');
+  };
+  const typed = (document: ApplicationDraft['applicant']['document'], idNumber: string, more = {}) =>
+    ({ name: 'John Smith', idNumber, document, source: 'manual', validTo: '2030-01-01', ...more }) as const;
+
+  it('takes a passport with its issuing country, a 通行证 of either kind and a 2023 permanent residence card', () => {
+    expect(identityFindings(typed('passport', 'E12345678', { nationality: 'CHN' }))).toEqual([]);
+    expect(identityFindings(typed('passport', 'X1234567', { nationality: 'USA' }))).toEqual([]);
+    expect(identityFindings(typed('hkMacauPass', 'H12345678'))).toEqual([]);
+    expect(identityFindings(typed('hkMacauPass', 'M1234567801'))).toEqual([]);
+    expect(identityFindings(typed('taiwanPass', '12345678'))).toEqual([]);
+    expect(identityFindings(typed('foreignPermanent2023', '911840198506120015'))).toEqual([]);
+    expect(identityFindings(typed('foreignPermanent', 'USA110085061201'))).toEqual([]);
+  });
+
+  it('checks each number by its own rule and says what the number should look like', () => {
+    const says = (person: ApplicationDraft['applicant']) => identityFindings(person).map((f) => f.message);
+    expect(says(typed('passport', 'E1-2345', { nationality: 'CHN' }))).toEqual([
+      '申请人的护照号码无效：应为 5 至 17 位字母或数字。',
+    ]);
+    expect(says(typed('hkMacauPass', 'H1234567'))).toEqual([
+      '申请人的通行证号码无效：应为 H（香港）或 M（澳门）加 8 位数字。',
+    ]);
+    expect(says(typed('taiwanPass', 'T1234567'))).toEqual(['申请人的通行证号码无效：应为 8 位数字。']);
+    expect(says(typed('foreignPermanent2023', '911840198506120016'))).toEqual([
+      '申请人的永久居留身份证号码无效：校验码不符，可能有录入错误。',
+    ]);
+    expect(says(typed('hkMacauTaiwan', APPLICANT_ID))).toEqual([
+      '申请人的居住证号码无效：应为 18 位，以 810000（香港）、820000（澳门）或 830000（台湾）开头。',
+    ]);
+    expect(says(typed('passport', 'E12345678'))).toEqual(['申请人的护照签发国（国籍）未登记。']);
+  });
+
+  it('finds an expired typed document blocking, under the card’s rule; 长期 never expires', () => {
+    const expired = identityFindings(typed('passport', 'E12345678', { nationality: 'CHN', validTo: '2026-03-09' }));
+    expect(expired).toEqual([
+      expect.objectContaining({
+        key: 'card.expired:applicant',
+        ruleId: 'card.expired',
+        severity: 'blocking',
+        message: expect.stringContaining('证件已于 2026-03-09 过期'),
+      }),
+    ]);
+    expect(identityFindings(typed('taiwanPass', '12345678', { validTo: RECEIVED }))).toEqual([]);
+    expect(identityFindings(typed('taiwanPass', '12345678', { validTo: 'longTerm' }))).toEqual([]);
+  });
+
+  it('takes a guardian or an agent with a passport, and needs no guardian for an adult or a company’s operator', () => {
+    const draft = completeDraft();
+    draft.applicant = { name: '张小伟', idNumber: MINOR_ID, source: 'manual' };
+    draft.guardian = {
+      relation: 'parent',
+      person: { name: 'Anna Smith', idNumber: 'P1234567', document: 'passport', nationality: 'GBR', source: 'manual' },
+    };
+    expect(review(draft).findings.filter((f) => f.ruleId.startsWith('guardian.'))).toEqual([]);
+    expect(review(completeDraft()).findings.some((f) => f.ruleId.startsWith('guardian.'))).toBe(false);
+    const company = companyDraft();
+    company.applicant = { name: '张小伟', idNumber: MINOR_ID, source: 'manual' };
+    expect(review(company, items().company).findings.some((f) => f.ruleId.startsWith('guardian.'))).toBe(false);
+  });
+
+  it('lets only the legal representative apply for a company when the item takes no one acting for it', () => {
+    const item = items({ company: { agentAllowed: false, materials: [companyMaterial()] } }).company;
+    const draft = { ...companyDraft(), operatorRole: 'handler' as const };
+    expect(review(draft, item).findings).toEqual([
+      expect.objectContaining({
+        key: 'agent.notAllowed:handler',
+        message: '“个体工商户变更登记”须由申请单位的法定代表人本人办理，不接受经办人代为办理。',
+      }),
+    ]);
+    expect(review({ ...draft, operatorRole: 'legalRepresentative' }, item).outcome).toBe('receive');
+  });
+});
+
+function companyMaterial() {
+  return {
+    id: 'business-licence',
+    name: '营业执照',
+    requirement: { kind: 'required' },
+    counts: { original: 1 },
+    medium: 'paper',
+    sourceChannel: 'government',
+    reviewPoints: ['统一社会信用代码一致'],
+  };
+}
