@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ServiceObject } from './catalog.ts';
 import { type ApplicationDraft, CompanyIdentity, PersonIdentity } from './application.ts';
+import { DeliveryChoice } from './delivery.ts';
 
 /** A draft's id (a UUIDv7, so drafts sort by when they were started). */
 export const DraftId = z.uuid();
@@ -54,6 +55,8 @@ export const DraftState = z
     counts: capped(MaterialCount),
     conditions: capped(z.enum(['met', 'notMet'])),
     overrides: z.array(FindingOverride).max(100),
+    /** 办理结果送达方式, once chosen. */
+    delivery: DeliveryChoice.optional(),
   })
   .strict();
 export type DraftState = z.infer<typeof DraftState>;
@@ -71,6 +74,7 @@ export const DraftPatch = z
     counts: capped(MaterialCount).optional(),
     conditions: capped(z.enum(['met', 'notMet'])).optional(),
     overrides: z.array(FindingOverride).max(100).optional(),
+    delivery: DeliveryChoice.optional(),
   })
   .strict();
 export type DraftPatch = z.infer<typeof DraftPatch>;
@@ -162,6 +166,10 @@ export function applyPatch(state: DraftState, patch: DraftPatch): { next: DraftS
     next.overrides = patch.overrides;
     changed.push('overrides');
   }
+  if (patch.delivery && differs(patch.delivery, state.delivery)) {
+    next.delivery = patch.delivery;
+    changed.push('delivery');
+  }
   return { next, changed };
 }
 
@@ -184,5 +192,6 @@ export function applicationOf(itemCode: string, state: DraftState, files: readon
       electronic: state.counts[materialId]?.electronic ?? 0,
       files: files.filter((f) => f.materialId === materialId).map((f) => ({ name: f.name, mediaType: f.mediaType, size: f.size })),
     })),
+    ...(state.delivery ? { delivery: state.delivery } : {}),
   };
 }

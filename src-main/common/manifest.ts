@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { CompanyIdentity, PersonIdentity } from './application.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { OriginalHandling, ServiceObject } from './catalog.ts';
+import { DeliveryChoice } from './delivery.ts';
 import { isTrackingCode } from './tracking-code.ts';
 
 export const MANIFEST_FORMAT = 'tongban-packet/1';
@@ -183,6 +184,8 @@ const WINDOW_FIELDS = {
   sealedAt: z.string(),
   /** 承诺办结时限 (received) or 补正期限 (correction), YYYY-MM-DD. */
   deadline: z.string().nullable(),
+  /** 办理结果送达方式 as chosen at the window (absent in packets sealed before windows asked). */
+  delivery: DeliveryChoice.optional(),
 };
 
 /** The rules of the protocol between the fields: versions and their lineage, one size per file. */

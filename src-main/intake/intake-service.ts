@@ -148,6 +148,7 @@ export class IntakeService {
       counts: Object.fromEntries(
         manifest.materials.map((m) => [m.materialId, { original: m.original, copy: m.copy, electronic: m.electronic }]),
       ),
+      ...(manifest.delivery ? { delivery: manifest.delivery } : {}),
     });
     const draft = this.insertDraft(clerk, item, version, state, { packetId, version: packet.version });
     // Files already handed in stay with the resubmission; only what was missing is added.

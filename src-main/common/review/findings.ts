@@ -47,6 +47,7 @@ export const REVIEW_RULES = {
   'card.notYetValid': '证件已生效',
   'card.minor': '证件持有人已成年',
   'print.characters': '文书中的字符均可打印',
+  'delivery.choice': '办理结果送达方式已选定',
 } as const;
 export type ReviewRuleId = keyof typeof REVIEW_RULES;
 export const ReviewRuleId = z.enum(Object.keys(REVIEW_RULES) as [ReviewRuleId, ...ReviewRuleId[]]);
@@ -81,6 +82,7 @@ export const WINDOW_RULES: ReadonlySet<ReviewRuleId> = new Set<ReviewRuleId>([
   'consistency.sex',
   'consistency.birthDate',
   'consistency.company',
+  'delivery.choice',
 ]);
 
 /** Whether the window fixes this finding itself (never the applicant, never on a notice). */

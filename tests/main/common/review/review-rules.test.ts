@@ -375,6 +375,14 @@ const cases: RuleCase[] = [
     outcome: 'correction',
     says: '缺少申请材料《代办人居民身份证》',
   },
+  {
+    rule: 'delivery.choice',
+    when: 'the item offers more than one delivery of its result and none is chosen',
+    item: () => items({ person: { result: { name: '准予迁入证明', delivery: ['window', 'post'] } } }).person,
+    change: (d) => void delete d.delivery,
+    outcome: 'window',
+    says: '请询问申请人办理结果的送达方式（窗口领取、邮寄送达）并选定',
+  },
 ];
 
 describe('formal review: a complete application', () => {
