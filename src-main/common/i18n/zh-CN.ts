@@ -607,6 +607,18 @@ export const zhCN = {
       no: '否',
       prefilled: '已按申请人身份信息预填，请核对。',
       noFields: '本事项无需填写表单。',
+      delivery: {
+        title: '办理结果送达方式',
+        label: '送达方式',
+        hint: '请询问申请人，办理结果“{result}”可{options}。',
+        notChosen: '请选定送达方式。',
+        recipient: '收件人',
+        phone: '收件人联系电话',
+        address: '邮寄地址',
+        addressHint: '省、市、县（区）、街道及门牌号，审批部门按此地址寄递。',
+        missing: '邮寄送达须填写{part}。',
+        invalidPhone: '请填写有效的手机号码或固定电话。',
+      },
     },
     materials: {
       intro: '按清单逐项收取材料，核对审查要点，扫描或上传电子件。',
