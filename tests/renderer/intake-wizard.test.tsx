@@ -821,6 +821,8 @@ describe('formal review and sealing', () => {
     const download = await within(documents[0]!).findByRole('link', { name: '下载《申请材料接收凭证》' });
     expect(download.getAttribute('download')).toBe(`${packet.documents[0]!.number}.pdf`);
     expect(download.getAttribute('href')).toMatch(/^blob:/);
+    // 打印 beside them (tests/renderer/print-documents.test.tsx follows the print itself).
+    expect(within(documents[0]!).getByRole('button', { name: '打印《申请材料接收凭证》' }).textContent).toBe('打印');
     await user.click(within(documents[0]!).getByRole('button', { name: '预览《申请材料接收凭证》' }));
     expect(within(documents[0]!).getByTitle(`申请材料接收凭证（${packet.documents[0]!.number}）预览`).tagName).toBe(
       'IFRAME',
