@@ -104,8 +104,8 @@ export async function startDraft(call: Call, idCardFiles = 49): Promise<string> 
         insuredRegion: '510104',
         minor: false,
         financial: false,
-        delivery: 'pickup',
       },
+      delivery: { method: 'window' as const },
       counts: {
         'applicant-id-card': { original: 1, copy: 0, electronic: idCardFiles },
         photo: { original: 0, copy: 0, electronic: 1 },

@@ -386,13 +386,16 @@ function detailPage(db: InboxDb, packet: PacketRow, found: Session): string {
       }
     })
     .join('');
-  const manifest = JSON.stringify(JSON.parse(packet.manifest), null, 2);
+  const parsed = JSON.parse(packet.manifest) as Record<string, unknown>;
+  const manifest = JSON.stringify(parsed, null, 2);
+  const delivery = deliveryLine(parsed.delivery);
   return page(
     zh.detail.title(packet.department_reference ?? packet.packet_id, packet.version),
     `<p><a href="/approver/">${zh.detail.back}</a></p>` +
       `<p>${zh.detail.state} <span class="state">${zh.states[packet.state]}</span> · ${zh.detail.window} ${esc(packet.window_id)}` +
       ` · ${zh.detail.itemCode} ${esc(packet.item_code)}` +
       `${packet.previous_version ? ` · ${zh.detail.corrects(packet.previous_version)}` : ''}</p>` +
+      (delivery ? `<p>${zh.detail.delivery} ${delivery}</p>` : '') +
       `<h2>${zh.detail.decideHeading}</h2>${forms || `<p>${zh.detail.noActions}</p>`}` +
       `<h2>${zh.detail.filesHeading}</h2><table><thead><tr>${zh.detail.fileColumns.map((c) => `<th>${c}</th>`).join('')}</tr></thead>` +
       `<tbody>${files || `<tr><td colspan="${zh.detail.fileColumns.length}">${zh.detail.noFiles}</td></tr>`}</tbody></table>` +
@@ -400,6 +403,20 @@ function detailPage(db: InboxDb, packet: PacketRow, found: Session): string {
       `<h2>${zh.detail.manifestHeading}</h2><pre>${esc(manifest)}</pre>`,
     found,
   );
+}
+
+/**
+ * How the applicant chose to receive the result (a manifest's `delivery`, from windows
+ * that ask): the full postal address, which the department posts to. Anything else a
+ * window of another make sends is left to the manifest below.
+ */
+function deliveryLine(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { method, post } = value as { method?: unknown; post?: Record<string, unknown> };
+  if (method === 'window' || method === 'electronic') return zh.detail.deliveryMethods[method];
+  if (method !== 'post' || typeof post !== 'object' || post === null) return undefined;
+  const text = (key: string) => (typeof post[key] === 'string' ? esc(post[key]) : '');
+  return `${zh.detail.deliveryMethods.post}：${zh.detail.postTo(text('recipient'), text('phone'), text('address'))}`;
 }
 
 function readCookie(header: string | undefined, name: string): string | undefined {

@@ -64,6 +64,10 @@ export const zh = {
     supplyBy: '补正期限',
     noHistory: '尚无记录',
     manifestHeading: '收件清单',
+    delivery: '办理结果送达方式：',
+    deliveryMethods: { window: '窗口领取（原收件窗口）', post: '邮寄送达', electronic: '电子送达' },
+    postTo: (recipient: string, phone: string, address: string) =>
+      `收件人 ${recipient}，电话 ${phone}，地址 ${address}`,
   },
 
   /** The decision forms: field labels and the button of each. */

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ServiceObject } from './catalog.ts';
 import { CARD_TYPES, type CardIdentity, CardType, CardValidTo } from './id-card.ts';
 import { CalendarDateSchema } from './dates.ts';
+import { DeliveryChoice } from './delivery.ts';
 
 const AnswerValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -175,6 +176,8 @@ export const ApplicationDraft = z
     materials: z.array(CollectedMaterial).default([]),
     /** The clerk's answer per acceptance condition id; an absent id is not yet confirmed. */
     conditions: z.record(z.string(), z.enum(['met', 'notMet'])).default({}),
+    /** How the result reaches the applicant, when chosen (办理结果送达方式). */
+    delivery: DeliveryChoice.optional(),
   })
   .strict();
 export type ApplicationDraft = z.output<typeof ApplicationDraft>;

@@ -469,6 +469,16 @@ export const ServiceItem = z
   .strict();
 export type ServiceItem = z.output<typeof ServiceItem>;
 
+/**
+ * 救济途径 against the department's decisions: the 行政复议机关 (since the 2023 行政复议法,
+ * normally the people's government at the department's level, e.g. 成都市锦江区人民政府)
+ * and the court with jurisdiction.
+ */
+export const Remedies = z
+  .object({ reconsiderationBody: z.string().min(1).max(80), court: z.string().min(1).max(80) })
+  .strict();
+export type Remedies = z.infer<typeof Remedies>;
+
 /** 审批部门 a route may name; its endpoint lives in the hall config under the same id. */
 export const Department = z
   .object({
@@ -476,6 +486,10 @@ export const Department = z
     name: z.string().min(1),
     /** 委托受理 for every item this department decides. */
     entrustedAcceptance: Entrustment.optional(),
+    /** The department's consultation phone (咨询电话), printed on the receipt before the item's and the hall's. */
+    consultPhone: z.string().min(1).max(30).optional(),
+    /** Where its decisions may be challenged; catalogs before it was listed name none. */
+    remedies: Remedies.optional(),
   })
   .strict();
 export type Department = z.infer<typeof Department>;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ServiceObject } from './catalog.ts';
 import { type ApplicationDraft, CompanyIdentity, Guardian, OperatorRole, PersonIdentity } from './application.ts';
 import { CalendarDateSchema } from './dates.ts';
+import { DeliveryChoice } from './delivery.ts';
 import { Countersign } from './review/findings.ts';
 
 /** A draft's id (a UUIDv7, so drafts sort by when they were started). */
@@ -71,6 +72,8 @@ export const DraftState = z
     lateSupplement: LateSupplement.optional(),
     /** Supervisors' countersigns (主管会签): written by the core's `drafts.countersign` only, never by a save. */
     countersigns: z.array(Countersign).max(100).optional(),
+    /** 办理结果送达方式, once chosen. */
+    delivery: DeliveryChoice.optional(),
   })
   .strict();
 export type DraftState = z.infer<typeof DraftState>;
@@ -90,6 +93,7 @@ export const DraftPatch = z
     counts: capped(MaterialCount).optional(),
     conditions: capped(z.enum(['met', 'notMet'])).optional(),
     overrides: z.array(FindingOverride).max(100).optional(),
+    delivery: DeliveryChoice.optional(),
   })
   .strict();
 export type DraftPatch = z.infer<typeof DraftPatch>;
@@ -191,6 +195,10 @@ export function applyPatch(state: DraftState, patch: DraftPatch): { next: DraftS
     next.overrides = patch.overrides;
     changed.push('overrides');
   }
+  if (patch.delivery && differs(patch.delivery, state.delivery)) {
+    next.delivery = patch.delivery;
+    changed.push('delivery');
+  }
   return { next, changed };
 }
 
@@ -215,5 +223,6 @@ export function applicationOf(itemCode: string, state: DraftState, files: readon
       electronic: state.counts[materialId]?.electronic ?? 0,
       files: files.filter((f) => f.materialId === materialId).map((f) => ({ name: f.name, mediaType: f.mediaType, size: f.size })),
     })),
+    ...(state.delivery ? { delivery: state.delivery } : {}),
   };
 }

@@ -121,10 +121,52 @@ export const TrackingUrlTemplate = z.string().superRefine((template, ctx) => {
   for (const message of problems) ctx.addIssue({ code: 'custom', message });
 });
 
+/**
+ * Words that mark text still waiting for an installer: the documents print names, phones and
+ * remedies as they are, so a notice must never say 本机关的本级人民政府 or XX市人民政府.
+ */
+const PLACEHOLDER_MARKS = ['本机关', '某某', '待填写', '请填写', '示例', 'XX', 'ＸＸ', 'TODO', 'TBD', '…', '...'];
+
+/** The placeholder mark a text holds, if any (case-insensitive for the Latin ones). */
+export function placeholderIn(text: string): string | undefined {
+  const upper = text.toUpperCase();
+  return PLACEHOLDER_MARKS.find((mark) => upper.includes(mark));
+}
+
+/** Printed text an installer writes: non-empty, at most `max`, never placeholder wording. */
+const PrintedText = (max: number, example: string) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .superRefine((text, ctx) => {
+      const mark = placeholderIn(text);
+      if (mark !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `is placeholder text ("${mark}" in "${text}"): write what the documents should print, e.g. ${example}`,
+        });
+      }
+    });
+
+/** A phone printed for applicants to call: digits, with - ( ) spaces or 转 for an extension. */
+const PrintedPhone = PrintedText(30, '12345 or 010-12345678').refine((phone) => /^[0-9()（）\- 转]{3,30}$/.test(phone), {
+  message: 'must be a phone number applicants can dial: digits, optionally with - ( ) spaces or 转 (extension)',
+});
+
+/** Where the department's decisions may be challenged, when the catalog names none for a department. */
+export const ConfigRemedies = z
+  .object({
+    reconsiderationBody: PrintedText(80, '北京市西城区人民政府'),
+    court: PrintedText(80, '北京市西城区人民法院'),
+  })
+  .strict();
+
 /** An approving department (业务属地审批部门) this window forwards packets to. */
 const Department = z.object({
   id: z.string().min(1).max(64),
-  name: z.string().min(1),
+  name: PrintedText(80, '成都市锦江区医疗保障局'),
   /** Region codes (or prefixes) whose items route to this department. */
   regionCodes: z.array(z.string().regex(/^\d{2,6}$/)).min(1),
   /** Base URL of the department inbox; `embedded` means the demo inbox on loopback. */
@@ -139,15 +181,16 @@ export const HallConfig = z
     profile: z.enum(['demo', 'configured']).default('configured'),
     hall: z.object({
       id: z.string().min(1).max(64),
-      name: z.string().min(1).max(60),
+      name: PrintedText(60, '北京市西城区政务服务中心'),
       /** Printed on notices as the number applicants call; 12345 is the national service hotline. */
-      phone: z.string().min(1).max(30).default('12345'),
-      /** Named on 不予受理 notices as where to seek remedy. */
-      remedies: z
-        .object({ reconsiderationBody: z.string().min(1).max(80), court: z.string().min(1).max(80) })
-        .default({ reconsiderationBody: '本机关的本级人民政府或上一级主管部门', court: '有管辖权的人民法院' }),
+      phone: PrintedPhone.default('12345'),
+      /**
+       * The remedies a department's document names when the catalog gives none for the
+       * department; without either it names no body (依法申请行政复议 … 向人民法院提起行政诉讼).
+       */
+      remedies: ConfigRemedies.optional(),
     }),
-    window: z.object({ id: z.string().min(1).max(64), name: z.string().min(1).max(60) }),
+    window: z.object({ id: z.string().min(1).max(64), name: PrintedText(60, '跨省通办专窗 1 号') }),
     regionCode: RegionCode,
     departments: z.array(Department).default([]),
     devices: z

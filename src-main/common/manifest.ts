@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { CompanyIdentity, Guardian, OperatorRole, PersonIdentity } from './application.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { OriginalHandling, ServiceObject } from './catalog.ts';
+import { DeliveryChoice } from './delivery.ts';
 import { isTrackingCode } from './tracking-code.ts';
 
 export const MANIFEST_FORMAT = 'tongban-packet/1';
@@ -206,6 +207,8 @@ const WINDOW_FIELDS = {
   deadline: z.string().nullable(),
   /** A 补正 answered after its last day (`due`), and why the window took it. */
   lateSupplement: z.object({ due: z.string(), reason: z.string() }).optional(),
+  /** 办理结果送达方式 as chosen at the window (absent in packets sealed before windows asked). */
+  delivery: DeliveryChoice.optional(),
 };
 
 /** The rules of the protocol between the fields: versions and their lineage, one size per file. */

@@ -4,13 +4,24 @@
 // (行政复议 within 60 days, 行政诉讼 within 6 months) and the waybill of a posted result.
 import { formatDueDate, sentence } from './format.ts';
 import type { Composer } from './layout.ts';
-import type { DepartmentDocumentModel } from './model.ts';
+import type { DepartmentDocumentModel, Remedies } from './model.ts';
 import { ACCEPTANCE_SENTENCE, CORRECTION_LAPSE } from './notices.ts';
 import { applicationPhrase, body, numberLine, numbered, salutation, sealArea, title } from './parts.ts';
 
-/** 行政复议法 §20 (60 days) and 行政诉讼法 §46 (6 months), counted from receipt of the decision. */
+/**
+ * 行政复议法 §20 (60 days) and 行政诉讼法 §46 (6 months), counted from receipt of the decision.
+ * Without the bodies configured (catalog or hall) it names none rather than a placeholder.
+ */
 export const DECISION_REMEDIES =
   '如对本决定不服，可以自收到本决定之日起六十日内依法申请行政复议，或者自收到本决定之日起六个月内依法向人民法院提起行政诉讼。';
+
+function decisionRemedies(remedies: Remedies | undefined): string {
+  if (!remedies) return DECISION_REMEDIES;
+  return (
+    `如对本决定不服，可以自收到本决定之日起六十日内依法向${remedies.reconsiderationBody}申请行政复议，` +
+    `或者自收到本决定之日起六个月内依法向${remedies.court}提起行政诉讼。`
+  );
+}
 
 export function layoutDepartmentDocument(c: Composer, m: DepartmentDocumentModel): void {
   title(c, m.title);
@@ -34,14 +45,14 @@ export function layoutDepartmentDocument(c: Composer, m: DepartmentDocumentModel
       break;
     case 'refusal':
       body(c, `${opening}，经本机关审查，决定不予受理。${because}`);
-      body(c, DECISION_REMEDIES);
+      body(c, decisionRemedies(m.remedies));
       break;
     case 'grant':
       body(c, `${opening}，经本机关审查，决定${m.outcomeName ?? '办结'}。`);
       break;
     case 'denial':
       body(c, `${opening}，经本机关审查，决定${m.outcomeName ?? '不予办理'}。${because}`);
-      body(c, DECISION_REMEDIES);
+      body(c, decisionRemedies(m.remedies));
       break;
   }
   if (m.waybill) body(c, `办理结果已通过邮政寄递送达，寄递单号：${m.waybill}。`);

@@ -37,6 +37,17 @@ export type Office = z.output<typeof Office>;
 export const Contact = z.object({ clerk: Text(30), phone: Text(30) }).strict();
 export type Contact = z.output<typeof Contact>;
 
+/** 救济途径: where a decision may be challenged (行政复议法 §20: 60 days; 行政诉讼法 §46: 6 months). */
+export const Remedies = z
+  .object({
+    /** 行政复议机关, e.g. 北京市西城区人民政府. */
+    reconsiderationBody: Text(80),
+    /** 人民法院, e.g. 北京市西城区人民法院. */
+    court: Text(80),
+  })
+  .strict();
+export type Remedies = z.output<typeof Remedies>;
+
 /** A due date from the working-day calendar (`provisional`: the year's holidays are not official yet). */
 export const DueDate = z
   .object({
@@ -102,6 +113,16 @@ export const ReceiptModel = z
     committedDeadline: DueDate,
     /** 查询号 and, when the hall has one, a tracking URL; the QR code carries the URL, else the number. */
     tracking: z.object({ number: Text(64), url: z.url().max(300).optional() }).strict(),
+    /** 审批部门: the department the packet is forwarded to, which decides. */
+    department: Text(80),
+    /** 办理结果 (when the catalog names it) and how it reaches the applicant, e.g. 邮寄送达（address masked）. */
+    result: z.object({ name: Text(100).optional(), delivery: Text(200) }).strict(),
+    /** 收费 as printed: 不收费, or the catalog's description of the fees. */
+    fees: Text(300),
+    /** 咨询电话: the department's, else the item's, else the hall's. */
+    consultPhone: Text(30),
+    /** 救济途径 against the department's decision, when the catalog or the hall names the bodies. */
+    remedies: Remedies.optional(),
   })
   .strict();
 export type ReceiptModel = z.output<typeof ReceiptModel>;
@@ -157,14 +178,7 @@ export const RefusalModel = z
       .min(1)
       .max(50),
     /** Where the applicant may seek remedy (行政复议法 §20: 60 days; 行政诉讼法 §46: 6 months). */
-    remedies: z
-      .object({
-        /** 行政复议机关, e.g. 北京市西城区人民政府. */
-        reconsiderationBody: Text(80),
-        /** 人民法院, e.g. 北京市西城区人民法院. */
-        court: Text(80),
-      })
-      .strict(),
+    remedies: Remedies,
     contact: Contact.optional(),
   })
   .strict();
@@ -193,6 +207,8 @@ export const DepartmentDocumentModel = z
     supplyBy: DueDate.optional(),
     /** EMS waybill of the posted result. */
     waybill: Text(40).optional(),
+    /** The bodies named in the remedies against a refusal, when the catalog or the hall names them. */
+    remedies: Remedies.optional(),
   })
   .strict();
 export type DepartmentDocumentModel = z.output<typeof DepartmentDocumentModel>;

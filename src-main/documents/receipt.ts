@@ -3,7 +3,7 @@
 // sheet with a cut line between; a longer one prints each copy on its own pages.
 import { WIDE_SPACE, describePerson, formatDate, formatDueDate } from './format.ts';
 import { Composer, FULL_PAGE, type Fonts, PAGE_HEIGHT, PAGE_WIDTH, type Region, type TextStyle } from './layout.ts';
-import { DOCUMENT_TITLES, type ReceiptModel } from './model.ts';
+import { DOCUMENT_TITLES, type ReceiptModel, type Remedies } from './model.ts';
 import { materialsTable, sealArea } from './parts.ts';
 
 export const RECEIPT_COPIES = ['第一联　申请人留存', '第二联　窗口存档'] as const;
@@ -16,12 +16,12 @@ export const KEEP_NOTE = {
   code: '本凭证证明窗口已收到上述申请材料，请妥善保管；凭查询号可拨打上列联系电话或到收件窗口查询办理进度。',
 } as const;
 
-const FIELD: TextStyle = { size: 10.5 };
-const SMALL: TextStyle = { size: 9 };
+const FIELD: TextStyle = { size: 10 };
+const SMALL: TextStyle = { size: 8.5 };
 const TITLE: TextStyle = { size: 18, face: 'bold' };
 const QR_SIZE = 66;
 /** The receipt is set tighter than the notices so a short one fits twice on a sheet. */
-const LEADING = 1.6;
+const LEADING = 1.45;
 
 /** The two half-page bands of the two-up layout, with room between them for the cut line. */
 const CUT_GAP = 30;
@@ -50,8 +50,14 @@ function layoutCopy(c: Composer, m: ReceiptModel, copy: string): void {
   c.paragraph(DOCUMENT_TITLES.receipt, { ...TITLE, align: 'center' });
   c.reserveRight(QR_SIZE + 10, QR_SIZE + 14 - (top - c.y));
 
-  c.fieldRow([['编号：', m.number]], FIELD);
-  c.fieldRow([['查询号：', m.tracking.number]], FIELD);
+  c.fieldRow(
+    [
+      ['编号：', m.number],
+      ['查询号：', m.tracking.number],
+    ],
+    FIELD,
+    [3, 2],
+  );
   c.fieldRow([['申请人：', describePerson(m.applicant)]], FIELD);
   if (m.guardian) c.fieldRow([['监护人：', describePerson(m.guardian)]], FIELD);
   if (m.agent) c.fieldRow([['代办人：', describePerson(m.agent)]], FIELD);
@@ -60,11 +66,27 @@ function layoutCopy(c: Composer, m: ReceiptModel, copy: string): void {
   c.clearFloat();
   c.fieldRow(
     [
+      ['审批部门：', m.department],
+      ['咨询电话：', m.consultPhone],
+    ],
+    FIELD,
+    [3, 2],
+  );
+  c.fieldRow(
+    [
       ['收件日期：', formatDate(m.receivedOn)],
       ['承诺办结时限：', formatDueDate(m.committedDeadline)],
     ],
     FIELD,
     [2, 3],
+  );
+  c.fieldRow(
+    [
+      ['办理结果及送达方式：', resultLine(m)],
+      ['收费：', m.fees],
+    ],
+    FIELD,
+    [3, 2],
   );
   c.space(3);
   materialsTable(c, m.materials, FIELD);
@@ -76,8 +98,20 @@ function layoutCopy(c: Composer, m: ReceiptModel, copy: string): void {
     ],
     FIELD,
   );
-  c.paragraph(m.tracking.url ? KEEP_NOTE.url : KEEP_NOTE.code, SMALL);
+  // One paragraph, so that a short receipt still fits twice on a sheet.
+  const keep = m.tracking.url ? KEEP_NOTE.url : KEEP_NOTE.code;
+  c.paragraph(m.remedies ? `${keep}${remediesNote(m.remedies)}` : keep, SMALL);
   sealArea(c, m.office.name, m.issuedOn, FIELD);
+}
+
+/** 社会保障卡，邮寄送达（address masked）; only the delivery when the catalog names no result. */
+function resultLine(m: ReceiptModel): string {
+  return m.result.name ? `${m.result.name}，${m.result.delivery}` : m.result.delivery;
+}
+
+/** 救济途径: the bodies that hear a challenge to the department's decision (not to this receipt). */
+export function remediesNote(remedies: Remedies): string {
+  return `不服审批部门决定的，可依法向${remedies.reconsiderationBody}申请行政复议或者向${remedies.court}提起行政诉讼。`;
 }
 
 /** Whether one copy fits in a half-page band: lay it out and look. */

@@ -27,6 +27,10 @@ const WARM_UP: DocumentInput = {
   contact: { clerk: '通办', phone: '12345' },
   committedDeadline: { date: '2026-01-12' },
   tracking: { number: 'WARM-UP' },
+  department: '通办',
+  result: { delivery: '通办' },
+  fees: '通办',
+  consultPhone: '12345',
 };
 
 // A failed warm-up is not fatal here: the first real render tries again and reports.

@@ -174,6 +174,7 @@ export class IntakeService {
       counts: Object.fromEntries(
         manifest.materials.map((m) => [m.materialId, { original: m.original, copy: m.copy, electronic: m.electronic }]),
       ),
+      ...(manifest.delivery ? { delivery: manifest.delivery } : {}),
       ...(lateSupplement ? { lateSupplement } : {}),
     });
     const draft = this.insertDraft(clerk, item, version, state, { packetId, version: packet.version });

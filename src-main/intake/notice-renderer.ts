@@ -10,6 +10,7 @@ import { DOCUMENT_TITLES, type DocumentInput, modelTexts, type Person } from '..
 import { personOnPaper } from '../documents/format.ts';
 import { RenderThread, type RenderThreadOptions } from '../documents/render-thread.ts';
 import { describeCounts } from '../common/review/rules.ts';
+import { deliveryInEffect, describeDelivery } from '../common/delivery.ts';
 import type { DraftState } from '../common/draft.ts';
 import { isHandler } from '../common/application.ts';
 import { type NoticeKind, noticesFor } from '../common/manifest.ts';
@@ -18,6 +19,8 @@ import type { NoticeCheckInput, NoticeInput, NoticeRenderer, NoticeTracking, Ren
 
 /** What a notice prints for a value the clerk left empty (review has flagged it). */
 const NOT_GIVEN = '（未填写）';
+/** 收费 of an item that charges nothing. */
+export const NO_FEES = '不收费';
 
 export type NoticeRendererOptions = RenderThreadOptions;
 
@@ -124,15 +127,28 @@ function buildModel(
   };
   const contact = { clerk: clerk.displayName, phone: config.hall.phone };
   switch (kind) {
-    case 'receipt':
+    case 'receipt': {
+      const decision = review.decision!;
+      const department = input.departments.find((d) => d.id === decision.departmentId);
+      const delivery = deliveryInEffect(item, state.delivery);
+      const remedies = department?.remedies ?? config.hall.remedies;
       return {
         kind,
         ...common,
         materials: materialRows(input),
         contact,
-        committedDeadline: review.decision!.decisionDeadline,
+        committedDeadline: decision.decisionDeadline,
         tracking: { number: tracking.code, ...(tracking.url ? { url: tracking.url } : {}) },
+        department: department?.name ?? decision.departmentId,
+        result: {
+          ...(item.result ? { name: item.result.name } : {}),
+          delivery: delivery ? describeDelivery(delivery) : NOT_GIVEN,
+        },
+        fees: item.fees.charged ? item.fees.description : NO_FEES,
+        consultPhone: department?.consultPhone ?? item.contact?.consultPhone ?? config.hall.phone,
+        ...(remedies ? { remedies } : {}),
       };
+    }
     case 'acceptance': {
       const decision = review.decision!;
       const department = departmentName(input, decision.departmentId);

@@ -1,6 +1,7 @@
 // Builds the manifest (收件清单) of a packet version from the sealed draft: the one
 // place that knows how a draft, its review and its notices become the manifest.
 import type { ServiceItem } from '../common/catalog.ts';
+import { deliveryInEffect } from '../common/delivery.ts';
 import type { DraftFile, DraftState } from '../common/draft.ts';
 import type { HallConfig } from '../common/hall-config.ts';
 import { MANIFEST_FORMAT, type Manifest, type NoticeKind } from '../common/manifest.ts';
@@ -55,6 +56,7 @@ export function deadlineOf(review: ReviewResult): string | null {
 export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
   const { item, state, review, config } = input;
   const files = distinctMaterialFiles(input.files);
+  const delivery = deliveryInEffect(item, state.delivery);
   return {
     format: MANIFEST_FORMAT,
     packetId: input.packetId,
@@ -139,6 +141,7 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
     receivedAt: new Date(input.receivedAt).toISOString(),
     sealedAt: new Date(input.sealedAt).toISOString(),
     deadline: deadlineOf(review),
+    ...(delivery ? { delivery } : {}),
     ...(state.lateSupplement ? { lateSupplement: state.lateSupplement } : {}),
   };
 }

@@ -101,8 +101,10 @@ export class DepartmentDocuments {
     const { config, calendar } = this.deps;
     const catalog = this.deps.catalog.active();
     const itemType = this.itemType(manifest.itemCode);
-    const department =
-      catalog.departments.find((d) => d.id === manifest.departmentId)?.name ?? manifest.departmentId ?? '审批部门';
+    const deciding = catalog.departments.find((d) => d.id === manifest.departmentId);
+    const department = deciding?.name ?? manifest.departmentId ?? '审批部门';
+    // The bodies named against a refusal: the catalog's for the department, else the hall's; else none is named.
+    const remedies = deciding?.remedies ?? config.hall.remedies;
     const decidedOn = calendar.localDate(new Date(decision.at));
     const receipt = manifest.documents.find((d) => d.kind === 'receipt');
     return {
@@ -123,6 +125,7 @@ export class DepartmentDocuments {
       correctionItems: decision.correctionItems,
       ...(kind === 'correction' ? { supplyBy: this.supplyBy(decision, manifest.itemCode) } : {}),
       ...(decision.waybill ? { waybill: decision.waybill } : {}),
+      ...((kind === 'refusal' || kind === 'denial') && remedies ? { remedies } : {}),
     };
   }
 

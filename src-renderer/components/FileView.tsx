@@ -7,6 +7,7 @@ import type { FileContent } from '../../src-main/api/contract/index.ts';
 import { describeError } from '../app/errors.ts';
 import { t, tryT } from '../../src-main/common/i18n/index.ts';
 import { ErrorNotice } from './Notice.tsx';
+import { PrintButton } from './PrintButton.tsx';
 
 export type ObjectUrlState =
   | { kind: 'loading' }
@@ -79,8 +80,8 @@ export function documentTitle(kind: string): string {
 }
 
 /**
- * One issued document (文书): number and title, a download link and an on-demand
- * preview. The bytes are read at once so that the link is a plain `<a download>`.
+ * One issued document (文书): number and title, a download link, a print button and an
+ * on-demand preview. The bytes are read at once so that the link is a plain `<a download>`.
  */
 export function DocumentItem({
   document,
@@ -121,6 +122,7 @@ export function DocumentItem({
             >
               {t('documents.download')}
             </a>
+            <PrintButton title={title} load={load} />
           </span>
         )}
       </div>

@@ -35,7 +35,7 @@ async function fillFormFields(page: Page, phone: string): Promise<void> {
   await page.getByLabel('参保地').fill('510104');
   await page.getByLabel('申请人未满16周岁').selectOption({ label: '否' });
   await page.getByLabel('开通金融账户功能').selectOption({ label: '否' });
-  await page.getByLabel('结果领取方式').selectOption({ label: '到本窗口领取' });
+  await page.getByLabel('送达方式').selectOption({ label: '窗口领取' });
 }
 
 async function fillForm(page: Page, phone: string): Promise<void> {
@@ -327,7 +327,7 @@ test('a whole intake by keyboard alone, at the window’s 1366×768', async ({ p
   await page.keyboard.press('Enter');
   await arrowTo(page, page.getByLabel('开通金融账户功能'), '否');
   await page.keyboard.press('Enter');
-  await arrowTo(page, page.getByLabel('结果领取方式'), '到本窗口领取');
+  await arrowTo(page, page.getByLabel('送达方式'), '窗口领取');
 
   // 收取材料: counts as due, then each scan; after a file the focus goes on by itself.
   await page.keyboard.press('Alt+3');

@@ -362,7 +362,8 @@ export class FakeIntake {
       },
       // The real core renders the department's document from the change feed (sync/department-documents.ts).
       'documents.department': ({ packetId, version, cursor }) => ({
-        bytes: new TextEncoder().encode(`%PDF-1.4\n% department ${packetId} v${version} #${cursor}\n%%EOF\n`),
+        // A copy in this realm's Uint8Array: jsdom's TextEncoder gives another realm's, which the contract refuses.
+        bytes: new Uint8Array(new TextEncoder().encode(`%PDF-1.4\n% department ${packetId} v${version} #${cursor}\n%%EOF\n`)),
         mediaType: 'application/pdf',
         name: `department-${cursor}.pdf`,
       }),

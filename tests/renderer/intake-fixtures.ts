@@ -40,8 +40,8 @@ export function completeSocialCard(): DraftPatch {
       insuredRegion: '110102',
       minor: false,
       financial: false,
-      delivery: 'pickup',
     },
+    delivery: { method: 'window' as const },
     counts: {
       'applicant-id-card': { original: 1, copy: 0, electronic: 1 },
       photo: { original: 0, copy: 0, electronic: 1 },

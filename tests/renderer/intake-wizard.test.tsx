@@ -523,13 +523,18 @@ describe('autosave and resume', () => {
     // One pause, one save, carrying that one answer and nothing else.
     expect(core.intake.saves.slice(before)).toEqual([{ answers: { phone: '13812345678' } }]);
 
-    await user.selectOptions(field('结果领取方式'), '邮寄到家（EMS）');
-    await waitFor(() => expect(core.intake.saves.at(-1)).toEqual({ answers: { delivery: 'mail' } }));
+    // The result's delivery: a choice of the draft, the post's phone taken from the form's to check.
+    await user.selectOptions(field('送达方式'), '邮寄送达');
+    await waitFor(() =>
+      expect(core.intake.saves.at(-1)).toEqual({
+        delivery: { method: 'post', post: { recipient: expect.any(String), phone: '13812345678', address: '' } },
+      }),
+    );
     // Typing that was not yet saved rides along with the step change.
     await user.type(field('邮寄地址'), '北京市西城区');
     await user.keyboard('{Alt>}3{/Alt}');
     await waitFor(() => expect(onlyDraft(core).step).toBe('materials'));
-    expect(onlyDraft(core).state.answers.mailAddress).toBe('北京市西城区');
+    expect(onlyDraft(core).state.delivery).toMatchObject({ method: 'post', post: { address: '北京市西城区' } });
 
     await user.keyboard('{Alt>}{ArrowLeft}{/Alt}');
     await waitFor(() => expect(onlyDraft(core).step).toBe('form'));
@@ -539,8 +544,9 @@ describe('autosave and resume', () => {
     renderOn(core);
     expect(await screen.findByRole('heading', { name: '填写表单', level: 3 })).toBeTruthy();
     expect(valueOf('联系电话')).toBe('13812345678');
-    expect(valueOf('结果领取方式')).toBe('mail');
+    expect(valueOf('送达方式')).toBe('post');
     expect(valueOf('邮寄地址')).toBe('北京市西城区');
+    expect(valueOf('收件人联系电话')).toBe('13812345678');
   });
 
   it('lists unfinished drafts on the queue; 继续办理 opens one where it was left', async () => {
@@ -914,6 +920,8 @@ describe('formal review and sealing', () => {
     const download = await within(documents[0]!).findByRole('link', { name: '下载《申请材料接收凭证》' });
     expect(download.getAttribute('download')).toBe(`${packet.documents[0]!.number}.pdf`);
     expect(download.getAttribute('href')).toMatch(/^blob:/);
+    // 打印 beside them (tests/renderer/print-documents.test.tsx follows the print itself).
+    expect(within(documents[0]!).getByRole('button', { name: '打印《申请材料接收凭证》' }).textContent).toBe('打印');
     await user.click(within(documents[0]!).getByRole('button', { name: '预览《申请材料接收凭证》' }));
     expect(within(documents[0]!).getByTitle(`申请材料接收凭证（${packet.documents[0]!.number}）预览`).tagName).toBe(
       'IFRAME',

@@ -53,6 +53,7 @@ export const REVIEW_RULES = {
   'card.notYetValid': '证件已生效',
   'card.minor': '证件持有人已成年',
   'print.characters': '文书中的字符均可打印',
+  'delivery.choice': '办理结果送达方式已选定',
 } as const;
 export type ReviewRuleId = keyof typeof REVIEW_RULES;
 export const ReviewRuleId = z.enum(Object.keys(REVIEW_RULES) as [ReviewRuleId, ...ReviewRuleId[]]);
@@ -88,6 +89,7 @@ export const WINDOW_RULES: ReadonlySet<ReviewRuleId> = new Set<ReviewRuleId>([
   'consistency.sex',
   'consistency.birthDate',
   'consistency.company',
+  'delivery.choice',
 ]);
 
 /**

@@ -13,6 +13,7 @@ import {
   routeFor,
   type ServiceItem,
 } from '../catalog.ts';
+import { DELIVERY_NAMES, deliveryOptions, missingPostalParts, type PostalAddress } from '../delivery.ts';
 import {
   type ApplicationDraft,
   type CollectedMaterial,
@@ -708,7 +709,35 @@ export function ageOf(person: PersonIdentity, today: string): number | undefined
   return check.ok && check.birthDate ? ageOn(check.birthDate, today) : undefined;
 }
 
-/** In the order findings are listed on a notice: scope, conditions, materials, form, identity, guardian, agent. */
+const POSTAL_PARTS: Record<keyof PostalAddress, string> = { recipient: '收件人', phone: '联系电话', address: '邮寄地址' };
+
+/**
+ * 办理结果送达方式: chosen among what the item offers when it offers more than one, and a
+ * posted result needs a whole address. The clerk asks and fills it in: a window finding.
+ */
+const resultDelivery: Rule = ({ item, draft }) => {
+  const options = deliveryOptions(item);
+  const target: FindingTarget = { kind: 'item' };
+  const chosen = draft.delivery && options.includes(draft.delivery.method) ? draft.delivery : undefined;
+  if (!chosen) {
+    if (options.length === 1 && options[0] !== 'post') return [];
+    const names = options.map((o) => DELIVERY_NAMES[o]).join('、');
+    return [
+      finding('delivery.choice', 'method', target, `请询问申请人办理结果的送达方式（${names}）并选定。`, {
+        overridable: false,
+      }),
+    ];
+  }
+  if (chosen.method !== 'post') return [];
+  const missing = missingPostalParts(chosen.post).map((part) => POSTAL_PARTS[part]);
+  if (chosen.post.phone.trim() !== '' && !isPhoneNumber(chosen.post.phone.trim())) missing.push('有效的联系电话');
+  if (missing.length === 0) return [];
+  return [
+    finding('delivery.choice', 'post', target, `邮寄送达需填写${missing.join('、')}。`, { overridable: false }),
+  ];
+};
+
+/** In the order findings are listed on a notice: scope, conditions, materials, form, identity, guardian, agent, delivery. */
 export const RULES: readonly Rule[] = [
   scope,
   acceptance,
@@ -719,4 +748,5 @@ export const RULES: readonly Rule[] = [
   formMatchesIdentity,
   guardian,
   agent,
+  resultDelivery,
 ];

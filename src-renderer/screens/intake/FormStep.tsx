@@ -10,13 +10,15 @@ import { answerProblem, fieldProblem, ID_NUMBER_LENGTH, parseNumberAnswer } from
 import type { StepProps } from './step-props.ts';
 import { normaliseIdNumber } from '../../../src-main/common/review/identifiers.ts';
 import { useTouched } from './use-touched.ts';
+import { DeliveryFields } from './DeliveryFields.tsx';
 import { ethnicityOptions, prefillAnswers } from './wizard-model.ts';
 import { RegionField } from '../../components/RegionField.tsx';
 import { nationalityOf } from '../../../src-main/common/nationalities.ts';
 
 const MAX_ANSWER_LENGTH = 2000;
 
-export function FormStep({ item, state, update, flush, today, showAll }: StepProps) {
+export function FormStep(props: StepProps) {
+  const { item, state, update, flush, today, showAll } = props;
   const fields = fieldsInEffect(item, state.answers, state.agent !== undefined);
   const [touched, touch] = useTouched(() =>
     Object.entries(state.answers)
@@ -56,6 +58,7 @@ export function FormStep({ item, state, update, flush, today, showAll }: StepPro
           onLeave={() => leave(field)}
         />
       ))}
+      <DeliveryFields {...props} />
     </div>
   );
 }

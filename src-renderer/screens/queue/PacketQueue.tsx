@@ -24,6 +24,7 @@ import { isSendingState, type PacketState } from '../../../src-main/common/packe
 import { useAction } from '../../app/use-action.ts';
 import { DocumentItem, documentTitle, type IssuedDocument } from '../../components/FileView.tsx';
 import { EmptyState, ErrorNotice, StatusNotice } from '../../components/Notice.tsx';
+import { PrintButton } from '../../components/PrintButton.tsx';
 import { errorMessage, t, tryT } from '../../../src-main/common/i18n/index.ts';
 import { HANDED_OVER_STATES, QUEUE_FILTERS } from '../../../src-main/common/packets.ts';
 import { DEFAULT_PAGE_SIZE, MAX_QUEUE_QUERY } from '../../../src-main/api/contract/packets.ts';
@@ -382,6 +383,12 @@ export function PacketQueue({
                           >
                             {tryT(`documents.short.${document.kind}`) ?? documentTitle(document.kind)}
                           </button>
+                          <PrintButton
+                            className="link-button"
+                            focusKey={`${key}/print/${document.sha256}`}
+                            title={documentTitle(document.kind)}
+                            load={() => api.call('documents.get', { sha256: document.sha256 })}
+                          />
                         </li>
                       ))}
                       {(packet.departmentDocuments ?? []).map((document) => {
@@ -397,6 +404,18 @@ export function PacketQueue({
                             >
                               {t('documents.openDepartment', { title: document.title })}
                             </button>
+                            <PrintButton
+                              className="link-button"
+                              focusKey={`${key}/print/${shownKey}`}
+                              title={document.title}
+                              load={() =>
+                                api.call('documents.department', {
+                                  packetId: packet.packetId,
+                                  version: packet.version,
+                                  cursor: document.cursor,
+                                })
+                              }
+                            />
                           </li>
                         );
                       })}

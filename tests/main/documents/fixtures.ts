@@ -34,6 +34,11 @@ export function receipt(overrides: Partial<ReceiptModel> = {}): ReceiptModel {
     contact,
     committedDeadline: { date: '2026-12-09', workingDays: 10, provisional: false },
     tracking: { number: '7K3M-Q9XD-4RW1' },
+    department: '成都市锦江区医疗保障局',
+    result: { name: '社会保障卡', delivery: '邮寄送达（四川省成都市锦江区红星路一段****，李**，尾号5678）' },
+    fees: '不收费',
+    consultPhone: '028-86661234',
+    remedies: { reconsiderationBody: '成都市锦江区人民政府', court: '成都市锦江区人民法院' },
     ...overrides,
   };
 }

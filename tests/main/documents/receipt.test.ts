@@ -39,11 +39,32 @@ describe('receipt (申请材料接收凭证)', () => {
     expect(all).toContain('联系电话：010-66012345');
     expect(text.match(/北京市西城区政务服务中心（盖章）/g)).toHaveLength(2);
 
+    expect(all).toContain('审批部门：成都市锦江区医疗保障局');
+    // The result's cell wraps beside the fees: its lines come out on either side of them.
+    expect(all).toContain('办理结果及送达方式：社会保障卡，邮寄送达（四川省成都市收费：不收费锦江区红星路一段****，李**，尾号5678）');
+    expect(all).toContain('咨询电话：028-86661234');
+    expect(all).toContain(
+      '不服审批部门决定的，可依法向成都市锦江区人民政府申请行政复议或者向成都市锦江区人民法院提起行政诉讼。',
+    );
+    expect(all.match(/审批部门：/g)).toHaveLength(2);
+
     expect(text.match(new RegExp(HEADER, 'g'))).toHaveLength(2);
     expect(text).toMatch(/1\s+居民身份证\s+原件1份\s+原件1份\s+核验后退还/);
-    expect(text).toMatch(/2\s+近期免冠彩色证件照（白底，\s+1\s+1\s+358×441像素）/);
+    expect(text).toMatch(/2\s+近期免冠彩色证件照（白底，358×441\s+1\s+1\s+像素）/);
     expect(text).toMatch(/3\s+社会保障卡申领登记表\s+1\s+1/);
     expect(text).toMatch(/第\s*1\s*页\s*共\s*1\s*页/);
+  });
+
+  it('prints the fees as the catalog describes them and names no remedies body when none is configured', async () => {
+    const { file } = await renderToFile(
+      receipt({ fees: '到期换领工本费20元', remedies: undefined, result: { delivery: '窗口领取' } }),
+    );
+    expect(await pageCount(file)).toBe(1);
+    const all = flat(await pdfText(file));
+    expect(all).toContain('收费：到期换领工本费20元');
+    expect(all).toContain('办理结果及送达方式：窗口领取');
+    expect(all).not.toContain('行政复议');
+    expect(all).not.toContain('本机关');
   });
 
   it('carries on each copy a QR code that scans back to the tracking number', async () => {

@@ -55,6 +55,11 @@ describe('the demo inbox at rest', () => {
     const cookie = await approverCookie(inbox);
     const list = await (await fetch(`${inbox.url}/approver/`, { headers: { cookie } })).text();
     expect(list).toContain(sealed.packetId);
+    // The result's delivery the applicant chose at the window, for the department to send it by.
+    const detail = await (
+      await fetch(`${inbox.url}/approver/packets/${sealed.packetId}/1`, { headers: { cookie } })
+    ).text();
+    expect(detail).toContain('办理结果送达方式： 窗口领取（原收件窗口）');
     const files = inbox.db.packetFiles(sealed.packetId, 1);
     const plain: Buffer[] = [];
     for (const file of files) {

@@ -82,8 +82,10 @@ describe('the department’s documents printed at the window', () => {
 
     const denial = await printed(hall, packet, '不予办理通知书');
     expect(denial).toContain('经本机关审查，决定不予办理。理由：申请人已在参保地持有有效社会保障卡。');
-    expect(denial).toContain('六十日内依法申请行政复议');
-    expect(denial).toContain('六个月内依法向人民法院提起行政诉讼');
+    // The bodies the catalog names for the department (行政复议法 2023: 本级人民政府).
+    expect(denial).toContain('六十日内依法向北京市朝阳区人民政府申请行政复议');
+    expect(denial).toContain('六个月内依法向北京市朝阳区人民法院提起行政诉讼');
+    expect(denial).not.toContain('本机关的本级人民政府');
     expect(denial).not.toContain('不予受理');
   });
 
@@ -115,7 +117,7 @@ describe('the department’s documents printed at the window', () => {
     expect(refused.departmentDocuments?.map((d) => d.kind)).toEqual(['refusal']);
     const refusal = await printed(hall, refused, '不予受理通知书');
     expect(refusal).toContain('经本机关审查，决定不予受理。理由：申请事项不属于本机关职权范围。');
-    expect(refusal).toContain('六十日内依法申请行政复议');
+    expect(refusal).toContain('六十日内依法向北京市朝阳区人民政府申请行政复议');
     expect(refusal).toContain('演示审批部门（盖章）');
   });
 

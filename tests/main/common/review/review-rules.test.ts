@@ -442,6 +442,14 @@ const cases: RuleCase[] = [
     says: '缺少申请材料《授权委托书》（经办人不是法定代表人的，须提交申请单位出具的授权委托书）',
     supply: '《授权委托书》原件1份',
   },
+  {
+    rule: 'delivery.choice',
+    when: 'the item offers more than one delivery of its result and none is chosen',
+    item: () => items({ person: { result: { name: '准予迁入证明', delivery: ['window', 'post'] } } }).person,
+    change: (d) => void delete d.delivery,
+    outcome: 'window',
+    says: '请询问申请人办理结果的送达方式（窗口领取、邮寄送达）并选定',
+  },
 ];
 
 describe('formal review: a complete application', () => {
