@@ -150,6 +150,19 @@ const errors = {
     '证件照片解码库无法使用，证件照片不显示；证件信息照常读取，不影响办理。请运维人员用 npm run device -- idcard read --photo-decoder <库文件> 查看原因。',
   'idcard.photoDecodeFailed':
     '证件照片解码失败，照片不显示；证件信息照常读取，不影响办理。可重新放置证件再读；如每张证件都失败，请运维人员检查照片解码库是否已获授权。',
+  'printer.unreachable':
+    '无法连接网络打印机 {address}。请确认打印机已开机、网线已插好；如仍不行，请运维人员核对打印机的 IP 地址（可按住进纸键开机打印自检页查看）。',
+  'printer.noAnswer':
+    '回执打印机没有应答。请确认打印机已开机、连线已插好；如仍不行，请运维人员用 npm run device -- printer status 检查。',
+  'printer.badStatus':
+    '回执打印机的状态应答无法识别：连接的设备可能不是 ESC/POS 打印机，或串口波特率设置不对。请运维人员核对打印机设置。',
+  'printer.paperOut': '打印机缺纸，请装入热敏纸后重试。',
+  'printer.coverOpen': '打印机纸仓盖未合上，请合好纸仓盖后重试。',
+  'printer.offline': '打印机处于离线状态（可能正在进纸或刚出错）。请稍候几秒后重试；如仍不行，请关闭打印机电源再打开。',
+  'printer.fault':
+    '打印机报告故障（{reason}）。请关闭打印机电源，检查切刀处是否卡纸，再打开电源后重试；如反复出现，请联系运维人员。',
+  'printer.jobIncomplete':
+    '回执未能打印完整：打印时{reason}。请处理后重新打印这张回执，已打出的部分请作废。',
 } as const satisfies Record<ErrorCode, string>;
 
 /** The kinds of card, named once: the identity panel, the device CLI and the card errors' {cardType}. */
@@ -1007,7 +1020,18 @@ export const zhCN = {
     },
     device: {
       idCardReader: '身份证阅读器',
+      receiptPrinter: '回执打印机',
       serialDevice: '串口设备',
+    },
+    /** Why a printer stopped, for printer.fault's and printer.jobIncomplete's {reason}. */
+    reason: {
+      paperOut: '打印机缺纸',
+      coverOpen: '纸仓盖被打开',
+      offline: '打印机离线',
+      cutter: '切刀故障',
+      unrecoverable: '打印机出现不可恢复的故障',
+      recoverable: '打印机出现故障（如打印头过热）',
+      gone: '打印机连接断开',
     },
     field: CARD_FIELDS,
     cardType: CARD_TYPE_NAMES,
