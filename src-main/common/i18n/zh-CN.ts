@@ -988,6 +988,29 @@ export const zhCN = {
     sdkOpened: '读卡器已连接（厂商驱动库 {library}，端口 {port}）',
     present: '有',
     absent: '无',
+    /** `npm run device -- printer …` */
+    printer: {
+      status: '打印机状态',
+      ready: '就绪，可以打印',
+      states: {
+        paperOut: '缺纸',
+        paperNearEnd: '纸将尽（请准备更换纸卷）',
+        coverOpen: '纸仓盖打开',
+        offline: '离线',
+        cutterError: '切刀故障',
+        unrecoverable: '不可恢复的故障',
+        recoverable: '可恢复的故障（如打印头过热）',
+      },
+      printing: '正在打印测试页（{width} 毫米纸，每行 {columns} 个英文字符或 {half} 个汉字）…',
+      printed:
+        '测试页已打印。请核对：标题“打印测试页”、给出的文字完整无误、两行标尺各自正好排满一行、二维码能扫出 TEST、纸已切断。',
+      simulatorTcp: '打印机模拟已启动，网络端口 {port}。另开一个终端测试：npm run device -- printer test --tcp 127.0.0.1:{port}',
+      simulatorPty: '打印机模拟已启动，串口 {port}。另开一个终端测试：npm run device -- printer test --serial {port}',
+      simulatorHelp: '输入 paper-out（缺纸）、cover-open（开盖）、near-end（纸将尽）、offline（离线）或 ready（就绪）并回车切换状态，输入 q 退出。',
+      simulatorState: '模拟打印机状态：{state}',
+      simulatorPrinted: '模拟打印机收到 {bytes} 字节，打印出 {lines} 行。',
+      simulatorWritten: '打印内容已保存：{files}',
+    },
   },
   errors,
   /** Parameter values that are codes themselves, translated before they fill a message. */
