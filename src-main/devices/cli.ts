@@ -183,7 +183,8 @@ async function openReader(values: Options): Promise<Reader> {
       throw new UsageError('--photo-decoder is for serial readers: the vendor SDK decodes the photo itself');
     }
     const port = positiveNumber(values['sdk-port'], 'sdk-port', Number.NaN);
-    if (!Number.isInteger(port)) throw new UsageError('--sdk-port N is required with --sdk (1001 for USB, 1–16 for COM)');
+    if (!Number.isInteger(port))
+      throw new UsageError('--sdk-port N is required with --sdk (1001 for USB, 1–16 for COM)');
     const { VendorSdkReader } = await import('./idcard/vendor-sdk.ts');
     return VendorSdkReader.open({ library: values.sdk, port });
   }
@@ -262,7 +263,8 @@ async function read(values: Options, io: Output): Promise<void> {
     else for (const line of describeCard(card, today)) io.out(line);
     const photoOut = values['photo-out'];
     if (photoOut !== undefined) {
-      if (!card.photoImage) throw card.photoProblem ?? new AppError('idcard.photoDecodeFailed', 'the card gave no photo');
+      if (!card.photoImage)
+        throw card.photoProblem ?? new AppError('idcard.photoDecodeFailed', 'the card gave no photo');
       await writeFile(photoOut, card.photoImage.bytes);
       io.err(t('deviceCli.photoWritten', { file: photoOut }));
     }
@@ -332,7 +334,8 @@ async function simulate(values: Options, io: Output): Promise<void> {
 
 function paperOf(values: Options): PaperWidth {
   if (values.width === undefined) return 80;
-  if (values.width !== '58' && values.width !== '80') throw new UsageError(`--width must be 58 or 80, not ${values.width}`);
+  if (values.width !== '58' && values.width !== '80')
+    throw new UsageError(`--width must be 58 or 80, not ${values.width}`);
   return Number(values.width) as PaperWidth;
 }
 
@@ -355,17 +358,32 @@ async function openPrinter(values: Options): Promise<ReceiptPrinter> {
   return new ReceiptPrinter(transport);
 }
 
-const STATE_FLAGS = ['paperOut', 'paperNearEnd', 'coverOpen', 'offline', 'cutterError', 'unrecoverable', 'recoverable'] as const;
+const STATE_FLAGS = [
+  'paperOut',
+  'paperNearEnd',
+  'coverOpen',
+  'offline',
+  'cutterError',
+  'unrecoverable',
+  'recoverable',
+] as const;
 
 function describeStatus(status: PrinterStatus): string {
   const flags = STATE_FLAGS.filter((flag) => status[flag]);
-  const words = flags.length === 0 ? t('deviceCli.printer.ready') : flags.map((flag) => t(`deviceCli.printer.states.${flag}`)).join('、');
+  const words =
+    flags.length === 0
+      ? t('deviceCli.printer.ready')
+      : flags.map((flag) => t(`deviceCli.printer.states.${flag}`)).join('、');
   return `${t('deviceCli.printer.status')}：${words}`;
 }
 
 function statusJson(status: PrinterStatus): Record<string, unknown> {
   const { raw, ...flags } = status;
-  return { ready: stopReason(status) === undefined, ...flags, raw: raw.map((b) => b.toString(16).padStart(2, '0')).join(' ') };
+  return {
+    ready: stopReason(status) === undefined,
+    ...flags,
+    raw: raw.map((b) => b.toString(16).padStart(2, '0')).join(' '),
+  };
 }
 
 /** DLE EOT alone: exit 0 when the printer can print, 1 (with what to do) when it cannot. */
@@ -390,9 +408,18 @@ async function printerTest(values: Options, io: Output): Promise<void> {
   const printer = await openPrinter(values);
   try {
     io.err(t('deviceCli.printer.printing', { width: paper, columns: COLUMNS[paper], half: COLUMNS[paper] / 2 }));
-    const outcome = await printer.print(testPage({ paper, ...(values.text !== undefined ? { text: values.text } : {}) }));
+    const outcome = await printer.print(
+      testPage({ paper, ...(values.text !== undefined ? { text: values.text } : {}) }),
+    );
     if (values.json) {
-      io.out(JSON.stringify({ printed: true, bytes: outcome.bytes, before: statusJson(outcome.before), after: statusJson(outcome.after) }));
+      io.out(
+        JSON.stringify({
+          printed: true,
+          bytes: outcome.bytes,
+          before: statusJson(outcome.before),
+          after: statusJson(outcome.after),
+        }),
+      );
       return;
     }
     io.out(t('deviceCli.printer.printed'));
@@ -422,7 +449,8 @@ async function printerSimulate(values: Options, io: Output): Promise<void> {
   let tcpPort: number | undefined;
   if (wantTcp) {
     tcpPort = values.tcp === undefined ? RAW_PRINT_PORT : Number(values.tcp);
-    if (!Number.isInteger(tcpPort) || tcpPort < 0 || tcpPort > 65535) throw new UsageError(`--tcp must be a port, not ${values.tcp}`);
+    if (!Number.isInteger(tcpPort) || tcpPort < 0 || tcpPort > 65535)
+      throw new UsageError(`--tcp must be a port, not ${values.tcp}`);
   }
   const exited: Array<Promise<void>> = [];
   try {
@@ -463,12 +491,21 @@ async function printerSimulate(values: Options, io: Output): Promise<void> {
   } finally {
     await simulator.close();
   }
-  io.err(t('deviceCli.printer.simulatorPrinted', { bytes: simulator.received().length, lines: simulator.printed.filter((e) => e.kind === 'line').length }));
+  io.err(
+    t('deviceCli.printer.simulatorPrinted', {
+      bytes: simulator.received().length,
+      lines: simulator.printed.filter((e) => e.kind === 'line').length,
+    }),
+  );
   if (values.out !== undefined) {
     await writeFile(`${values.out}.txt`, `${simulator.text()}\n`);
     await writeFile(`${values.out}.png`, simulator.png());
     await writeFile(`${values.out}.bin`, simulator.received());
-    io.err(t('deviceCli.printer.simulatorWritten', { files: ['txt', 'png', 'bin'].map((x) => `${values.out}.${x}`).join(', ') }));
+    io.err(
+      t('deviceCli.printer.simulatorWritten', {
+        files: ['txt', 'png', 'bin'].map((x) => `${values.out}.${x}`).join(', '),
+      }),
+    );
   }
 }
 

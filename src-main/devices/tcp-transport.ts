@@ -65,7 +65,11 @@ class SocketTransport extends TransportEvents implements ByteTransport {
 }
 
 /** An accepted or connected socket as a transport (the simulator's side uses it too). */
-export function socketTransport(socket: Socket, description: string, device: DeviceWord = 'receiptPrinter'): ByteTransport {
+export function socketTransport(
+  socket: Socket,
+  description: string,
+  device: DeviceWord = 'receiptPrinter',
+): ByteTransport {
   return new SocketTransport(socket, description, device);
 }
 
@@ -85,7 +89,10 @@ export function openTcpTransport(host: string, port: number, options: TcpOptions
           : new AppError('device.openFailed', detail, { port: address }, cause ? { cause } : undefined),
       );
     };
-    const timer = setTimeout(() => fail(`no answer within ${options.connectTimeoutMs ?? 3000} ms`), options.connectTimeoutMs ?? 3000);
+    const timer = setTimeout(
+      () => fail(`no answer within ${options.connectTimeoutMs ?? 3000} ms`),
+      options.connectTimeoutMs ?? 3000,
+    );
     socket.once('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message, error));
     socket.once('connect', () => {
       clearTimeout(timer);

@@ -28,7 +28,8 @@ function openError(path: string, error: NodeJS.ErrnoException): AppError {
   if (error.code === 'ENOENT' || error.code === 'ENODEV' || error.code === 'ENXIO') {
     return new AppError('device.portNotFound', detail, { port: path });
   }
-  if (error.code === 'EACCES' || error.code === 'EPERM') return new AppError('device.permissionDenied', detail, { port: path });
+  if (error.code === 'EACCES' || error.code === 'EPERM')
+    return new AppError('device.permissionDenied', detail, { port: path });
   if (error.code === 'EBUSY') return new AppError('device.portBusy', detail, { port: path });
   return new AppError('device.openFailed', detail, { port: path }, { cause: error });
 }
@@ -70,7 +71,8 @@ class DeviceFileTransport extends TransportEvents implements ByteTransport {
         if (bytesRead > 0 && !this.closing) this.emitData(this.buffer.subarray(0, bytesRead).slice());
       })
       .catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EAGAIN' && error.code !== 'EWOULDBLOCK') this.gone(`read failed: ${error.code ?? error.message}`);
+        if (error.code !== 'EAGAIN' && error.code !== 'EWOULDBLOCK')
+          this.gone(`read failed: ${error.code ?? error.message}`);
       })
       .finally(() => {
         this.reading = false;
@@ -93,9 +95,13 @@ class DeviceFileTransport extends TransportEvents implements ByteTransport {
           throw gone;
         }
         if (Date.now() > deadline) {
-          throw new AppError('device.timeout', `${this.description}: the printer took no bytes for ${this.writeTimeoutMs} ms`, {
-            device: this.device,
-          });
+          throw new AppError(
+            'device.timeout',
+            `${this.description}: the printer took no bytes for ${this.writeTimeoutMs} ms`,
+            {
+              device: this.device,
+            },
+          );
         }
         await sleep(10);
       }

@@ -161,8 +161,7 @@ const errors = {
   'printer.offline': '打印机处于离线状态（可能正在进纸或刚出错）。请稍候几秒后重试；如仍不行，请关闭打印机电源再打开。',
   'printer.fault':
     '打印机报告故障（{reason}）。请关闭打印机电源，检查切刀处是否卡纸，再打开电源后重试；如反复出现，请联系运维人员。',
-  'printer.jobIncomplete':
-    '回执未能打印完整：打印时{reason}。请处理后重新打印这张回执，已打出的部分请作废。',
+  'printer.jobIncomplete': '回执未能打印完整：打印时{reason}。请处理后重新打印这张回执，已打出的部分请作废。',
 } as const satisfies Record<ErrorCode, string>;
 
 /** The kinds of card, named once: the identity panel, the device CLI and the card errors' {cardType}. */
@@ -1004,9 +1003,11 @@ export const zhCN = {
       printing: '正在打印测试页（{width} 毫米纸，每行 {columns} 个英文字符或 {half} 个汉字）…',
       printed:
         '测试页已打印。请核对：标题“打印测试页”、给出的文字完整无误、两行标尺各自正好排满一行、二维码能扫出 TEST、纸已切断。',
-      simulatorTcp: '打印机模拟已启动，网络端口 {port}。另开一个终端测试：npm run device -- printer test --tcp 127.0.0.1:{port}',
+      simulatorTcp:
+        '打印机模拟已启动，网络端口 {port}。另开一个终端测试：npm run device -- printer test --tcp 127.0.0.1:{port}',
       simulatorPty: '打印机模拟已启动，串口 {port}。另开一个终端测试：npm run device -- printer test --serial {port}',
-      simulatorHelp: '输入 paper-out（缺纸）、cover-open（开盖）、near-end（纸将尽）、offline（离线）或 ready（就绪）并回车切换状态，输入 q 退出。',
+      simulatorHelp:
+        '输入 paper-out（缺纸）、cover-open（开盖）、near-end（纸将尽）、offline（离线）或 ready（就绪）并回车切换状态，输入 q 退出。',
       simulatorState: '模拟打印机状态：{state}',
       simulatorPrinted: '模拟打印机收到 {bytes} 字节，打印出 {lines} 行。',
       simulatorWritten: '打印内容已保存：{files}',

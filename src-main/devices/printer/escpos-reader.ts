@@ -6,7 +6,19 @@
 // request. The simulator prints with it and the tests read the encoder's bytes with it.
 // Commands it does not know become `unknown` events of their bytes, never an exception.
 import iconv from 'iconv-lite';
-import { type Align, COLUMNS, DLE, ESC, FS, GS, LF, type PaperWidth, type QrErrorLevel, type RasterImage, textColumns } from './escpos.ts';
+import {
+  type Align,
+  COLUMNS,
+  DLE,
+  ESC,
+  FS,
+  GS,
+  LF,
+  type PaperWidth,
+  type QrErrorLevel,
+  type RasterImage,
+  textColumns,
+} from './escpos.ts';
 
 export interface LineStyle {
   align: Align;
@@ -21,7 +33,15 @@ export type ReaderEvent =
   | { kind: 'chineseMode'; on: boolean }
   | { kind: 'line'; text: string; bytes: Uint8Array; style: LineStyle }
   | { kind: 'qr'; data: string; moduleSize: number; errorLevel: QrErrorLevel; model: number; align: Align }
-  | { kind: 'barcode'; symbology: number; data: string; height: number; moduleWidth: number; hri: boolean; align: Align }
+  | {
+      kind: 'barcode';
+      symbology: number;
+      data: string;
+      height: number;
+      moduleWidth: number;
+      hri: boolean;
+      align: Align;
+    }
   | { kind: 'image'; image: RasterImage; align: Align }
   | { kind: 'feed'; lines: number }
   | { kind: 'cut'; partial: boolean; feed: number }
@@ -33,7 +53,27 @@ const QR_LEVELS: readonly QrErrorLevel[] = ['L', 'M', 'Q', 'H'];
 
 /** Commands of a fixed length by their first two bytes. */
 const FIXED: Readonly<Record<number, Readonly<Record<number, number>>>> = {
-  [ESC]: { 0x40: 2, 0x61: 3, 0x45: 3, 0x2d: 3, 0x21: 3, 0x64: 3, 0x4a: 3, 0x32: 2, 0x33: 3, 0x74: 3, 0x4d: 3, 0x52: 3, 0x70: 5, 0x47: 3, 0x56: 3, 0x7b: 3, 0x20: 3, 0x24: 4, 0x5c: 4 },
+  [ESC]: {
+    0x40: 2,
+    0x61: 3,
+    0x45: 3,
+    0x2d: 3,
+    0x21: 3,
+    0x64: 3,
+    0x4a: 3,
+    0x32: 2,
+    0x33: 3,
+    0x74: 3,
+    0x4d: 3,
+    0x52: 3,
+    0x70: 5,
+    0x47: 3,
+    0x56: 3,
+    0x7b: 3,
+    0x20: 3,
+    0x24: 4,
+    0x5c: 4,
+  },
   [FS]: { 0x26: 2, 0x2e: 2, 0x21: 3, 0x2d: 3, 0x43: 3, 0x57: 3, 0x53: 4 },
   [GS]: { 0x21: 3, 0x68: 3, 0x77: 3, 0x48: 3, 0x66: 3, 0x4c: 4, 0x57: 4, 0x72: 3, 0x61: 3, 0x42: 3, 0x49: 3 },
   [DLE]: { 0x04: 3, 0x05: 3, 0x14: 5 },

@@ -201,7 +201,8 @@ export function qrCommands(data: string, moduleSize = 6, errorLevel: QrErrorLeve
 /** CODE128 in code set B (printable ASCII); '{' is written '{{' as the command wants. */
 export function code128Commands(data: string, height = 80, moduleWidth = 2, hri = true): Uint8Array {
   if (!/^[\x20-\x7e]+$/.test(data)) throw new RangeError('CODE128 (set B) takes printable ASCII only');
-  if (!Number.isInteger(height) || height < 1 || height > 255) throw new RangeError(`barcode height 1–255, not ${height}`);
+  if (!Number.isInteger(height) || height < 1 || height > 255)
+    throw new RangeError(`barcode height 1–255, not ${height}`);
   if (!Number.isInteger(moduleWidth) || moduleWidth < 2 || moduleWidth > 6) {
     throw new RangeError(`barcode module width 2–6, not ${moduleWidth}`);
   }

@@ -65,7 +65,14 @@ export class PrinterSimulator {
 
   constructor(options: SimulatorOptions = {}) {
     this.paper = options.paper ?? 80;
-    this.state = { paperOut: false, paperNearEnd: false, coverOpen: false, offline: false, cutterError: false, ...options.state };
+    this.state = {
+      paperOut: false,
+      paperNearEnd: false,
+      coverOpen: false,
+      offline: false,
+      cutterError: false,
+      ...options.state,
+    };
     this.faults = [...(options.faults ?? [])];
   }
 
@@ -133,7 +140,9 @@ export class PrinterSimulator {
       this.dropped.push(event);
       return;
     }
-    const runsOut = this.faults.find((f): f is Extract<PrinterFault, { kind: 'paperRunsOut' }> => f.kind === 'paperRunsOut');
+    const runsOut = this.faults.find(
+      (f): f is Extract<PrinterFault, { kind: 'paperRunsOut' }> => f.kind === 'paperRunsOut',
+    );
     if (runsOut && event.kind === 'line') {
       if (runsOut.afterLines <= 0) {
         this.state.paperOut = true;
@@ -177,9 +186,14 @@ export class PrinterSimulator {
   }
 
   /** Listens on one end of a pty pair; answers the other end's path (the printer's "port"). */
-  async listenPty(options: { baudRate?: number } = {}): Promise<{ path: string; pty: PtyPair; close(): Promise<void> }> {
+  async listenPty(
+    options: { baudRate?: number } = {},
+  ): Promise<{ path: string; pty: PtyPair; close(): Promise<void> }> {
     const pty = await openPtyPair();
-    const transport = await openSerialTransport(pty.paths[0], { baudRate: options.baudRate ?? 115200, device: 'receiptPrinter' });
+    const transport = await openSerialTransport(pty.paths[0], {
+      baudRate: options.baudRate ?? 115200,
+      device: 'receiptPrinter',
+    });
     this.attach(transport);
     const close = async () => {
       await transport.close().catch(() => undefined);
@@ -201,12 +215,19 @@ export function renderPng(events: readonly ReaderEvent[], paper: PaperWidth): Bu
   const ops: Array<(canvas: Canvas, top: number) => void> = [];
   let height = 8;
   const place = (boxWidth: number, align: 'left' | 'center' | 'right') =>
-    align === 'center' ? Math.max(0, Math.floor((width - boxWidth) / 2)) : align === 'right' ? Math.max(0, width - boxWidth) : 0;
+    align === 'center'
+      ? Math.max(0, Math.floor((width - boxWidth) / 2))
+      : align === 'right'
+        ? Math.max(0, width - boxWidth)
+        : 0;
   for (const event of events) {
     const top = height;
     if (event.kind === 'line') {
       const { width: sx, height: sy, align, bold } = event.style;
-      const cells = [...event.text].map((char) => ({ char, w: (charColumns(char) === 1 ? FONT_A.ascii : FONT_A.cjk) * sx }));
+      const cells = [...event.text].map((char) => ({
+        char,
+        w: (charColumns(char) === 1 ? FONT_A.ascii : FONT_A.cjk) * sx,
+      }));
       const lineWidth = cells.reduce((sum, c) => sum + c.w, 0);
       const rowHeight = Math.max(LINE_DOTS, FONT_A.height * sy + 6);
       let x = place(lineWidth, align);
@@ -229,7 +250,13 @@ export function renderPng(events: readonly ReaderEvent[], paper: PaperWidth): Bu
       ops.push((canvas) => {
         for (let r = 0; r < size; r++) {
           for (let c = 0; c < size; c++) {
-            if (code.modules.get(r, c)) canvas.fill(x0 + c * event.moduleSize, top + margin + r * event.moduleSize, event.moduleSize, event.moduleSize);
+            if (code.modules.get(r, c))
+              canvas.fill(
+                x0 + c * event.moduleSize,
+                top + margin + r * event.moduleSize,
+                event.moduleSize,
+                event.moduleSize,
+              );
           }
         }
       });

@@ -67,7 +67,8 @@ export function statusAnswers(state: {
   paperNearEnd?: boolean;
   cutterError?: boolean;
 }): [number, number, number, number] {
-  const stopped = state.offline === true || state.coverOpen === true || state.paperOut === true || state.cutterError === true;
+  const stopped =
+    state.offline === true || state.coverOpen === true || state.paperOut === true || state.cutterError === true;
   const printer = 0x12 | (stopped ? 0x08 : 0);
   const offline = 0x12 | (state.coverOpen ? 0x04 : 0) | (state.paperOut ? 0x20 : 0) | (state.cutterError ? 0x40 : 0);
   const error = 0x12 | (state.cutterError ? 0x08 : 0);

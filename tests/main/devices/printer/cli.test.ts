@@ -30,9 +30,13 @@ describe('npm run device -- printer', () => {
     const { port } = await sim.listenTcp(0);
     const text = '任意文字 𠮷龘 "quoted"';
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn('npm', ['run', '-s', 'device', '--', 'printer', 'test', '--tcp', `127.0.0.1:${port}`, '--width', '58', '--text', text], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        'npm',
+        ['run', '-s', 'device', '--', 'printer', 'test', '--tcp', `127.0.0.1:${port}`, '--width', '58', '--text', text],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -10,7 +10,12 @@ import {
   textColumns,
   wrapText,
 } from '../../../../src-main/devices/printer/escpos.ts';
-import { EscPosReader, printedLines, readEscPos, renderText } from '../../../../src-main/devices/printer/escpos-reader.ts';
+import {
+  EscPosReader,
+  printedLines,
+  readEscPos,
+  renderText,
+} from '../../../../src-main/devices/printer/escpos-reader.ts';
 
 function lines(document: PrintDocument): string[] {
   return printedLines(readEscPos(encodeDocument(document)));
@@ -66,7 +71,9 @@ describe('ESC/POS encoder', () => {
   });
 
   it('halves the columns at double width', () => {
-    const out = readEscPos(encodeDocument({ paper: 58, blocks: [{ kind: 'text', text: '收'.repeat(10), width: 2, height: 2 }] }));
+    const out = readEscPos(
+      encodeDocument({ paper: 58, blocks: [{ kind: 'text', text: '收'.repeat(10), width: 2, height: 2 }] }),
+    );
     const printed = out.filter((e) => e.kind === 'line');
     expect(printed.map((e) => (e.kind === 'line' ? [...e.text].length : 0))).toEqual([8, 2]);
     expect(printed[0]!.kind === 'line' && printed[0]!.style).toMatchObject({ width: 2, height: 2 });
@@ -109,7 +116,9 @@ describe('ESC/POS encoder', () => {
     const width = 64;
     const height = 300;
     const bits = new Uint8Array((width / 8) * height).map((_, i) => (i * 37) & 0xff);
-    const events = readEscPos(encodeDocument({ paper: 58, blocks: [{ kind: 'image', image: { width, height, bits } }] }));
+    const events = readEscPos(
+      encodeDocument({ paper: 58, blocks: [{ kind: 'image', image: { width, height, bits } }] }),
+    );
     const bands = events.flatMap((e) => (e.kind === 'image' ? [e.image] : []));
     expect(bands.map((b) => b.height)).toEqual([128, 128, 44]);
     const joined = new Uint8Array(bits.length);

@@ -58,7 +58,8 @@ describe('PrinterSimulator', () => {
     const width = 40;
     const height = 24;
     const bits = new Uint8Array((width / 8) * height);
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if ((x + y) % 3 === 0) bits[y * 5 + (x >> 3)]! |= 0x80 >> (x & 7);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) if ((x + y) % 3 === 0) bits[y * 5 + (x >> 3)]! |= 0x80 >> (x & 7);
     const events = readEscPos(
       encodeDocument({
         paper: 58,
