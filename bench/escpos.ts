@@ -32,7 +32,7 @@ export async function benchEscpos(): Promise<void> {
     for (let i = 0; i < 20; i++) encodeDocument(document);
     const runs = 200;
     let started = performance.now();
-    let bytes = new Uint8Array(0);
+    let bytes: Uint8Array = new Uint8Array(0);
     for (let i = 0; i < runs; i++) bytes = encodeDocument(document);
     const encodeMs = (performance.now() - started) / runs;
     started = performance.now();
