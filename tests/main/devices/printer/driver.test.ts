@@ -2,11 +2,14 @@
 // 127.0.0.1, a socat pty pair opened as a serial port, and the same pty opened as a device
 // file (as /dev/usb/lp0 is). Faults broken on purpose: paper out before and during a job,
 // a cover open, a printer that never answers, one that answers garbage, a reset connection.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src-main/common/errors.ts';
 import { errorMessage } from '../../../../src-main/common/i18n/index.ts';
 import { ReceiptPrinter } from '../../../../src-main/devices/printer/driver.ts';
-import type { PrintDocument } from '../../../../src-main/devices/printer/escpos.ts';
+import { encodeDocument, type PrintDocument } from '../../../../src-main/devices/printer/escpos.ts';
 import { printedLines, readEscPos } from '../../../../src-main/devices/printer/escpos-reader.ts';
 import { PrinterSimulator, type SimulatorOptions } from '../../../../src-main/devices/printer/simulator.ts';
 import { openSerialTransport } from '../../../../src-main/devices/serial-transport.ts';
@@ -168,6 +171,22 @@ describe('ReceiptPrinter over a device file (as /dev/usb/lp0)', () => {
     await pty.close();
     expect((await gone).code).toBe('device.gone');
     expect((await rejection(driver.status())).code).toBe('device.gone');
+  });
+
+  it('writes to a plain file as to a printer that never answers: the bytes land, the status is printer.noAnswer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tongban-lp-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'lp0');
+    writeFileSync(file, '');
+    const transport = await openDeviceFileTransport(file);
+    const driver = new ReceiptPrinter(transport, { statusTimeoutMs: 150 });
+    cleanups.push(() => driver.close());
+    const bytes = encodeDocument(RECEIPT);
+    await transport.write(bytes);
+    expect(new Uint8Array(readFileSync(file))).toEqual(bytes);
+    expect((await rejection(driver.print(RECEIPT))).code).toBe('printer.noAnswer');
+    // Only the first status question reached the file after the job's bytes: no job without a status.
+    expect(readFileSync(file).length).toBe(bytes.length + 3);
   });
 
   it('says so when there is no such file', async () => {
