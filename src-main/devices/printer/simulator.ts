@@ -9,9 +9,9 @@
 // some lines (paper out during a job), a printer that never answers DLE EOT, one that
 // answers garbage, and (TCP) a connection reset after some bytes.
 //
-// The PNG draws QR codes, raster images and cuts dot for dot (jsQR decodes the QR codes);
-// text glyphs are drawn as boxes of the character's cell (a CJK character a square, an
-// ASCII one half of it), not as letters: the text rendering is the text preview's job.
+// The PNG draws QR codes, raster images and cuts dot for dot (jsQR decodes the QR codes),
+// and text with the outlines of Noto Serif SC (glyphs.ts) in font A's cells (24 × 24 dots
+// a CJK character, 12 × 24 an ASCII one); a character the face lacks is its cell's box.
 import { createServer, type Server, type Socket } from 'node:net';
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
@@ -21,6 +21,7 @@ import { socketTransport } from '../tcp-transport.ts';
 import type { ByteTransport } from '../transport.ts';
 import { charColumns, DOTS, type PaperWidth } from './escpos.ts';
 import { EscPosReader, type ReaderEvent, renderText } from './escpos-reader.ts';
+import { drawGlyph } from './glyphs.ts';
 import { statusAnswers } from './status.ts';
 
 export interface PrinterState {
@@ -235,7 +236,10 @@ export function renderPng(events: readonly ReaderEvent[], paper: PaperWidth): Bu
       ops.push((canvas) => {
         x = left;
         for (const cell of cells) {
-          if (cell.char !== ' ') canvas.box(x + 1, top + 2, cell.w - 2, FONT_A.height * sy - 4, bold);
+          const box = { x, y: top, w: cell.w, h: FONT_A.height * sy };
+          if (cell.char !== ' ' && !drawGlyph(cell.char, box, (px, py) => canvas.set(px, py), bold)) {
+            canvas.box(x + 1, top + 2, cell.w - 2, box.h - 4, bold);
+          }
           x += cell.w;
         }
       });
@@ -302,6 +306,10 @@ class Canvas {
     readonly height: number,
   ) {
     this.pixels = new Uint8Array(width * height).fill(255);
+  }
+
+  set(x: number, y: number): void {
+    if (x >= 0 && x < this.width && y >= 0 && y < this.height) this.pixels[y * this.width + x] = 0;
   }
 
   fill(x: number, y: number, w: number, h: number): void {

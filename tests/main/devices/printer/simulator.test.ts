@@ -54,6 +54,23 @@ describe('PrinterSimulator', () => {
     });
   }
 
+  it('draws text with the outlines of the face (一 is one stroke, not a box), and a character the face lacks as a box', () => {
+    const inkRows = (char: string) => {
+      const image = PNG.sync.read(
+        renderPng(readEscPos(encodeDocument({ paper: 58, blocks: [{ kind: 'text', text: char }] })), 58),
+      );
+      const rows = new Set<number>();
+      for (let y = 0; y < image.height; y++) {
+        for (let x = 0; x < 24; x++) if (image.data[(y * image.width + x) * 4] === 0) rows.add(y);
+      }
+      return rows.size;
+    };
+    expect(inkRows('一')).toBeGreaterThan(0);
+    expect(inkRows('一')).toBeLessThanOrEqual(4);
+    expect(inkRows('中')).toBeGreaterThan(15);
+    expect(inkRows('\u{2B820}')).toBe(20); // CJK Extension E: not in the face, its cell's box
+  });
+
   it('renders a QR code with non-ASCII payload and a raster logo faithfully', () => {
     const width = 40;
     const height = 24;
