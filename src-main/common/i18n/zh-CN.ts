@@ -1056,6 +1056,7 @@ export const zhCN = {
       unrecoverable: '打印机出现不可恢复的故障',
       recoverable: '打印机出现故障（如打印头过热）',
       gone: '打印机连接断开',
+      stalled: '打印机长时间不接收数据（可能缺纸、卡纸或缓存已满）',
     },
     field: CARD_FIELDS,
     cardType: CARD_TYPE_NAMES,

@@ -9,11 +9,12 @@
 //   error before the job gets no bytes, and one that stops during it makes the job fail
 //   with printer.jobIncomplete (the clerk reprints; the torn receipt is void);
 // - every status question ends within its timeout: a silent printer is printer.noAnswer,
-//   never a hang; a byte that is no status answer is printer.badStatus;
+//   never a hang; a byte that is no status answer is printer.badStatus; a printer that
+//   stops taking the job's bytes fails the job after writeTimeoutMs;
 // - a connection that goes away (reset, unplugged) fails what is pending at once;
 // - one thing at a time: a status read never interleaves with a job's bytes.
 import { AppError } from '../../common/errors.ts';
-import type { ByteTransport } from '../transport.ts';
+import { type ByteTransport, goneError } from '../transport.ts';
 import { encodeDocument, type PrintDocument } from './escpos.ts';
 import {
   isStatusByte,
@@ -34,6 +35,12 @@ export interface PrinterOptions {
    * status after a job says what happened only once the printer had time to print it.
    */
   settleMs?: number;
+  /**
+   * How long the job's bytes may take to be handed to the line, ms, on top of their time
+   * on a serial line (default 10 000): a printer that stops taking bytes (its buffer full,
+   * flow control held) fails the job instead of hanging it.
+   */
+  writeTimeoutMs?: number;
 }
 
 /** A printed job: the status before and after, and what the clerk should know. */
@@ -50,6 +57,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class ReceiptPrinter {
   private readonly statusTimeoutMs: number;
   private readonly settleMs: number;
+  private readonly writeTimeoutMs: number;
   private waiter: ((byte: number) => void) | undefined;
   private goneError: AppError | undefined;
   private readonly goneListeners = new Set<(error: AppError) => void>();
@@ -62,6 +70,7 @@ export class ReceiptPrinter {
   ) {
     this.statusTimeoutMs = options.statusTimeoutMs ?? 1000;
     this.settleMs = options.settleMs ?? 300;
+    this.writeTimeoutMs = options.writeTimeoutMs ?? 10_000;
     this.unsubscribe = [
       transport.onData((chunk) => {
         // Only the first byte after a question is its answer; the rest is dropped.
@@ -98,10 +107,18 @@ export class ReceiptPrinter {
       const stopped = stopReason(before);
       if (stopped) throw stoppedError(stopped, before);
       try {
-        await this.guard(this.transport.write(bytes));
+        await this.guard(this.timed(this.transport.write(bytes), this.writeMs(bytes.length)));
         await this.guard(sleep(this.settleMs));
       } catch (error) {
-        throw incomplete('gone', error);
+        if (!(error instanceof AppError && error.code === 'device.timeout')) throw incomplete('gone', error);
+        // The job's unsent bytes would come before any later question: this connection is done.
+        this.goneError = goneError(
+          'receiptPrinter',
+          this.transport.description,
+          'closed after the printer stopped taking bytes',
+        );
+        await this.transport.close().catch(() => undefined);
+        throw incomplete('stalled', error);
       }
       let after: PrinterStatus;
       try {
@@ -134,6 +151,31 @@ export class ReceiptPrinter {
       const onGone = (error: AppError) => reject(error);
       this.goneListeners.add(onGone);
       promise.then(resolve, reject).finally(() => this.goneListeners.delete(onGone));
+    });
+  }
+
+  /** The write timeout plus the bytes' time on a serial line (10 bits a byte). */
+  private writeMs(bytes: number): number {
+    const baudRate = this.transport.baudRate;
+    return this.writeTimeoutMs + (baudRate ? (bytes * 10 * 1000) / baudRate : 0);
+  }
+
+  private timed<T>(promise: Promise<T>, ms: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new AppError(
+              'device.timeout',
+              `${this.transport.description}: the printer took no more bytes for ${Math.round(ms)} ms`,
+              {
+                device: 'receiptPrinter',
+              },
+            ),
+          ),
+        ms,
+      );
+      promise.then(resolve, reject).finally(() => clearTimeout(timer));
     });
   }
 

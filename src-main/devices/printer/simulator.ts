@@ -40,7 +40,9 @@ export type PrinterFault =
   /** DLE EOT is answered with bytes that are no status. */
   | { kind: 'garbage' }
   /** The TCP connection is reset once this many bytes came in on it. */
-  | { kind: 'reset'; afterBytes: number };
+  | { kind: 'reset'; afterBytes: number }
+  /** The TCP connection stops being read once this many bytes came in on it (a full buffer). */
+  | { kind: 'stall'; afterBytes: number };
 
 export interface SimulatorOptions {
   paper?: PaperWidth;
@@ -170,6 +172,8 @@ export class PrinterSimulator {
           this.faults = this.faults.filter((f) => f !== reset);
           socket.resetAndDestroy();
         }
+        const stall = this.faults.find((f): f is Extract<PrinterFault, { kind: 'stall' }> => f.kind === 'stall');
+        if (stall && count >= stall.afterBytes) socket.pause();
       });
       this.attach(socketTransport(socket, `${socket.remoteAddress}:${socket.remotePort}`));
     });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src-main/common/errors.ts';
 import { errorMessage } from '../../../../src-main/common/i18n/index.ts';
-import { ReceiptPrinter } from '../../../../src-main/devices/printer/driver.ts';
+import { type PrinterOptions, ReceiptPrinter } from '../../../../src-main/devices/printer/driver.ts';
 import { encodeDocument, type PrintDocument } from '../../../../src-main/devices/printer/escpos.ts';
 import { printedLines, readEscPos } from '../../../../src-main/devices/printer/escpos-reader.ts';
 import { PrinterSimulator, type SimulatorOptions } from '../../../../src-main/devices/printer/simulator.ts';
@@ -31,7 +31,7 @@ const RECEIPT: PrintDocument = {
   ],
 };
 
-async function tcpRig(options: SimulatorOptions = {}, printer: { statusTimeoutMs?: number } = {}) {
+async function tcpRig(options: SimulatorOptions = {}, printer: PrinterOptions = {}) {
   const simulator = new PrinterSimulator({ paper: 58, ...options });
   cleanups.push(() => simulator.close());
   const { port } = await simulator.listenTcp(0);
@@ -121,6 +121,18 @@ describe('ReceiptPrinter over TCP 9100 (simulator on 127.0.0.1)', () => {
     expect(error.code).toBe('printer.jobIncomplete');
     expect(error.params).toEqual({ reason: 'gone' });
     expect(errorMessage(error.code, error.params)).toContain('打印机连接断开');
+    expect((await rejection(driver.status())).code).toBe('device.gone');
+  });
+
+  it('fails the job, not hangs, when the printer stops taking bytes (its buffer full)', async () => {
+    // Reading stops after the four status questions; 32 MB overflow every socket buffer.
+    const { driver } = await tcpRig({ faults: [{ kind: 'stall', afterBytes: 12 }] }, { writeTimeoutMs: 300 });
+    const started = Date.now();
+    const error = await rejection(driver.print(new Uint8Array(32 * 1024 * 1024)));
+    expect(error.code).toBe('printer.jobIncomplete');
+    expect(error.params).toEqual({ reason: 'stalled' });
+    expect(Date.now() - started).toBeLessThan(3000);
+    // The connection is closed: its unsent bytes would precede any later question.
     expect((await rejection(driver.status())).code).toBe('device.gone');
   });
 
