@@ -132,6 +132,7 @@ export const ERROR_CODES = [
   'idcard.photoDecodeFailed',
   // the receipt printer (ESC/POS): its real-time status (DLE EOT) and the job
   'printer.unreachable',
+  'printer.permissionDenied',
   'printer.noAnswer',
   'printer.badStatus',
   'printer.paperOut',

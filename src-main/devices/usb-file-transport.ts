@@ -23,13 +23,16 @@ export interface DeviceFileOptions {
 
 const GONE_CODES = new Set(['EIO', 'ENODEV', 'ENXIO', 'EBADF', 'ESHUTDOWN']);
 
-function openError(path: string, error: NodeJS.ErrnoException): AppError {
+function openError(path: string, error: NodeJS.ErrnoException, device: DeviceWord): AppError {
   const detail = `cannot open ${path}: ${error.message}`;
   if (error.code === 'ENOENT' || error.code === 'ENODEV' || error.code === 'ENXIO') {
     return new AppError('device.portNotFound', detail, { port: path });
   }
-  if (error.code === 'EACCES' || error.code === 'EPERM')
-    return new AppError('device.permissionDenied', detail, { port: path });
+  if (error.code === 'EACCES' || error.code === 'EPERM') {
+    // A printer's device file belongs to group lp, not dialout.
+    const code = device === 'receiptPrinter' ? 'printer.permissionDenied' : 'device.permissionDenied';
+    return new AppError(code, detail, { port: path });
+  }
   if (error.code === 'EBUSY') return new AppError('device.portBusy', detail, { port: path });
   return new AppError('device.openFailed', detail, { port: path }, { cause: error });
 }
@@ -130,7 +133,7 @@ export async function openDeviceFileTransport(path: string, options: DeviceFileO
   try {
     file = await open(path, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (error) {
-    throw openError(path, error as NodeJS.ErrnoException);
+    throw openError(path, error as NodeJS.ErrnoException, options.device ?? 'receiptPrinter');
   }
   return new DeviceFileTransport(
     file,

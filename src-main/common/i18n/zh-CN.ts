@@ -152,6 +152,8 @@ const errors = {
     '证件照片解码失败，照片不显示；证件信息照常读取，不影响办理。可重新放置证件再读；如每张证件都失败，请运维人员检查照片解码库是否已获授权。',
   'printer.unreachable':
     '无法连接网络打印机 {address}。请确认打印机已开机、网线已插好；如仍不行，请运维人员核对打印机的 IP 地址（可按住进纸键开机打印自检页查看）。',
+  'printer.permissionDenied':
+    '没有使用打印机设备 {port} 的权限。请运维人员把运行本程序的系统用户加入 lp 组（sudo usermod -aG lp 用户名），重新登录后再试；或按安装说明添加打印机的 udev 规则。',
   'printer.noAnswer':
     '回执打印机没有应答。请确认打印机已开机、连线已插好；如仍不行，请运维人员用 npm run device -- printer status 检查。',
   'printer.badStatus':
