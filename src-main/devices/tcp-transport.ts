@@ -55,11 +55,18 @@ class SocketTransport extends TransportEvents implements ByteTransport {
   close(): Promise<void> {
     if (this.closing) return Promise.resolve();
     this.closing = true;
+    if (this.socket.destroyed) return Promise.resolve();
     return new Promise((resolve) => {
-      this.socket.once('close', () => resolve());
+      const timer = setTimeout(() => {
+        // A peer that never finishes its side (or bytes it never takes) is not waited for.
+        this.socket.destroy();
+        resolve();
+      }, 1000);
+      this.socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
       this.socket.end();
-      // A peer that never finishes its side is not waited for.
-      setTimeout(() => this.socket.destroy(), 1000).unref();
     });
   }
 }
