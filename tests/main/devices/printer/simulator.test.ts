@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ReceiptPrinter } from '../../../../src-main/devices/printer/driver.ts';
 import { COLUMNS, encodeDocument, textColumns } from '../../../../src-main/devices/printer/escpos.ts';
 import { printedLines } from '../../../../src-main/devices/printer/escpos-reader.ts';
+import { rasterFromPng } from '../../../../src-main/devices/printer/raster.ts';
 import { PrinterSimulator, renderPng } from '../../../../src-main/devices/printer/simulator.ts';
 import { asciiRuler, cjkRuler, testPage, TEST_PAGE_TITLE } from '../../../../src-main/devices/printer/test-page.ts';
 import { openTcpTransport } from '../../../../src-main/devices/tcp-transport.ts';
@@ -96,5 +97,30 @@ describe('PrinterSimulator', () => {
         expect(black).toBe((x + y) % 3 === 0);
       }
     }
+  });
+});
+
+describe('rasterFromPng', () => {
+  it('turns a PNG logo into dots that print back as the same picture, scaled to the paper', () => {
+    const source = new PNG({ width: 800, height: 200 });
+    for (let y = 0; y < 200; y++) {
+      for (let x = 0; x < 800; x++) {
+        const i = (y * 800 + x) * 4;
+        const black = x < 400; // left half black, right half transparent
+        source.data[i] = black ? 0 : 255;
+        source.data[i + 1] = black ? 0 : 255;
+        source.data[i + 2] = black ? 0 : 255;
+        source.data[i + 3] = black ? 255 : 0;
+      }
+    }
+    const image = rasterFromPng(PNG.sync.write(source), { maxWidth: 384 });
+    expect([image.width, image.height]).toEqual([384, 96]);
+    const png = PNG.sync.read(
+      renderPng(readEscPos(encodeDocument({ paper: 58, blocks: [{ kind: 'image', image }] })), 58),
+    );
+    const top = 8;
+    const black = (x: number, y: number) => png.data[((top + y) * png.width + x) * 4] === 0;
+    expect(black(0, 0) && black(191, 95)).toBe(true);
+    expect(black(192, 0) || black(383, 95)).toBe(false);
   });
 });
