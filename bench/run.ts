@@ -1,5 +1,6 @@
 // `npm run bench`: speed and memory figures measured on the real parts. Prints a
 // table; targets are read by people, not asserted. `npm run bench -- intake` runs one area.
+import { benchEscpos } from './escpos.ts';
 import { benchFoundation } from './foundation.ts';
 import { benchIdCard } from './idcard.ts';
 import { benchFuzz } from './fuzz.ts';
@@ -21,6 +22,7 @@ const areas: Record<string, () => Promise<void>> = {
   fuzz: benchFuzz,
   queue: benchQueue,
   regions: benchRegions,
+  escpos: benchEscpos,
 };
 const chosen = process.argv.slice(2).filter((a) => a in areas);
 for (const name of chosen.length > 0 ? chosen : Object.keys(areas)) await areas[name]!();

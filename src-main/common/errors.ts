@@ -135,6 +135,16 @@ export const ERROR_CODES = [
   'idcard.photoDecoderNotConfigured',
   'idcard.photoDecoderMissing',
   'idcard.photoDecodeFailed',
+  // the receipt printer (ESC/POS): its real-time status (DLE EOT) and the job
+  'printer.unreachable',
+  'printer.permissionDenied',
+  'printer.noAnswer',
+  'printer.badStatus',
+  'printer.paperOut',
+  'printer.coverOpen',
+  'printer.offline',
+  'printer.fault',
+  'printer.jobIncomplete',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

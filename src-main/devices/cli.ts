@@ -8,10 +8,22 @@
 //   npm run device -- idcard read (--port PATH [--baud N] | --sdk LIB --sdk-port N) [--json] [--timeout S]
 //                                 [--fingerprint] [--appended-address] [--photo-decoder LIB] [--photo-out FILE.bmp]
 //   npm run device -- idcard simulate [--card N] [--fault F] [--baud N]
+//   npm run device -- printer test (--tcp HOST[:PORT] | --serial PATH [--baud N] | --usb PATH) [--width 58|80] [--text T] [--json]
+//   npm run device -- printer status (--tcp HOST[:PORT] | --serial PATH [--baud N] | --usb PATH) [--json]
+//   npm run device -- printer simulate [--tcp PORT] [--pty] [--state S] [--width 58|80] [--out PREFIX]
 //
 // With --json, stdout carries one JSON object (use `npm run -s device …` to keep npm's own
 // lines out of it); prompts and messages go to stderr.
 import { writeFile } from 'node:fs/promises';
+import { ReceiptPrinter } from './printer/driver.ts';
+import type { PaperWidth } from './printer/escpos.ts';
+import { COLUMNS } from './printer/escpos.ts';
+import { PrinterSimulator, type PrinterState } from './printer/simulator.ts';
+import { type PrinterStatus, stoppedError, stopReason } from './printer/status.ts';
+import { testPage } from './printer/test-page.ts';
+import { openTcpTransport, RAW_PRINT_PORT } from './tcp-transport.ts';
+import type { ByteTransport } from './transport.ts';
+import { openDeviceFileTransport } from './usb-file-transport.ts';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -36,6 +48,9 @@ const USAGE = `usage:
   npm run device -- idcard read (--port PATH [--baud N] | --sdk LIB --sdk-port N) [--json] [--timeout S]
                                 [--fingerprint] [--appended-address] [--photo-decoder LIB] [--photo-out FILE.bmp]
   npm run device -- idcard simulate [--card N] [--fault F] [--baud N]
+  npm run device -- printer test (--tcp HOST[:PORT] | --serial PATH [--baud N] | --usb PATH) [--width 58|80] [--text T] [--json]
+  npm run device -- printer status (--tcp HOST[:PORT] | --serial PATH [--baud N] | --usb PATH) [--json]
+  npm run device -- printer simulate [--tcp PORT] [--pty] [--state paper-out|cover-open|near-end|offline] [--width 58|80] [--out PREFIX]
 faults: ${['no-card', 'checksum', 'torn', 'slow', 'silent', 'garbage', 'stale', 'unplug', 'sam-failure'].join(', ')}`;
 
 /** A command line that is not understood: exit 2. */
@@ -65,6 +80,14 @@ const options = {
   'sdk-port': { type: 'string' },
   'photo-decoder': { type: 'string' },
   'photo-out': { type: 'string' },
+  tcp: { type: 'string' },
+  serial: { type: 'string' },
+  usb: { type: 'string' },
+  pty: { type: 'boolean' },
+  width: { type: 'string' },
+  text: { type: 'string' },
+  state: { type: 'string' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -160,7 +183,8 @@ async function openReader(values: Options): Promise<Reader> {
       throw new UsageError('--photo-decoder is for serial readers: the vendor SDK decodes the photo itself');
     }
     const port = positiveNumber(values['sdk-port'], 'sdk-port', Number.NaN);
-    if (!Number.isInteger(port)) throw new UsageError('--sdk-port N is required with --sdk (1001 for USB, 1–16 for COM)');
+    if (!Number.isInteger(port))
+      throw new UsageError('--sdk-port N is required with --sdk (1001 for USB, 1–16 for COM)');
     const { VendorSdkReader } = await import('./idcard/vendor-sdk.ts');
     return VendorSdkReader.open({ library: values.sdk, port });
   }
@@ -239,7 +263,8 @@ async function read(values: Options, io: Output): Promise<void> {
     else for (const line of describeCard(card, today)) io.out(line);
     const photoOut = values['photo-out'];
     if (photoOut !== undefined) {
-      if (!card.photoImage) throw card.photoProblem ?? new AppError('idcard.photoDecodeFailed', 'the card gave no photo');
+      if (!card.photoImage)
+        throw card.photoProblem ?? new AppError('idcard.photoDecodeFailed', 'the card gave no photo');
       await writeFile(photoOut, card.photoImage.bytes);
       io.err(t('deviceCli.photoWritten', { file: photoOut }));
     }
@@ -307,6 +332,183 @@ async function simulate(values: Options, io: Output): Promise<void> {
   await pty.close();
 }
 
+function paperOf(values: Options): PaperWidth {
+  if (values.width === undefined) return 80;
+  if (values.width !== '58' && values.width !== '80')
+    throw new UsageError(`--width must be 58 or 80, not ${values.width}`);
+  return Number(values.width) as PaperWidth;
+}
+
+/** The printer at --tcp, --serial or --usb (exactly one). */
+async function openPrinter(values: Options): Promise<ReceiptPrinter> {
+  const given = [values.tcp, values.serial, values.usb].filter((x) => x !== undefined);
+  if (given.length !== 1) throw new UsageError('give one of --tcp HOST[:PORT], --serial PATH or --usb PATH');
+  let transport: ByteTransport;
+  if (values.tcp !== undefined) {
+    const match = /^(.+?)(?::(\d+))?$/.exec(values.tcp);
+    const port = match?.[2] === undefined ? RAW_PRINT_PORT : Number(match[2]);
+    if (!match || port < 1 || port > 65535) throw new UsageError(`--tcp must be HOST or HOST:PORT, not ${values.tcp}`);
+    transport = await openTcpTransport(match[1]!, port);
+  } else if (values.serial !== undefined) {
+    const baudRate = positiveNumber(values.baud, 'baud', DEFAULT_BAUD_RATE);
+    transport = await openSerialTransport(values.serial, { baudRate, device: 'receiptPrinter' });
+  } else {
+    transport = await openDeviceFileTransport(values.usb!);
+  }
+  return new ReceiptPrinter(transport);
+}
+
+const STATE_FLAGS = [
+  'paperOut',
+  'paperNearEnd',
+  'coverOpen',
+  'offline',
+  'cutterError',
+  'unrecoverable',
+  'recoverable',
+] as const;
+
+function describeStatus(status: PrinterStatus): string {
+  const flags = STATE_FLAGS.filter((flag) => status[flag]);
+  const words =
+    flags.length === 0
+      ? t('deviceCli.printer.ready')
+      : flags.map((flag) => t(`deviceCli.printer.states.${flag}`)).join('、');
+  return `${t('deviceCli.printer.status')}：${words}`;
+}
+
+function statusJson(status: PrinterStatus): Record<string, unknown> {
+  const { raw, ...flags } = status;
+  return {
+    ready: stopReason(status) === undefined,
+    ...flags,
+    raw: raw.map((b) => b.toString(16).padStart(2, '0')).join(' '),
+  };
+}
+
+/** DLE EOT alone: exit 0 when the printer can print, 1 (with what to do) when it cannot. */
+async function printerStatus(values: Options, io: Output): Promise<number> {
+  const printer = await openPrinter(values);
+  try {
+    const status = await printer.status();
+    if (values.json) io.out(JSON.stringify(statusJson(status)));
+    else io.out(describeStatus(status));
+    const reason = stopReason(status);
+    if (reason === undefined) return 0;
+    const error = stoppedError(reason, status);
+    io.err(`${t('deviceCli.failed')}：${errorMessage(error.code, error.params)}`);
+    return 1;
+  } finally {
+    await printer.close();
+  }
+}
+
+async function printerTest(values: Options, io: Output): Promise<void> {
+  const paper = paperOf(values);
+  const printer = await openPrinter(values);
+  try {
+    io.err(t('deviceCli.printer.printing', { width: paper, columns: COLUMNS[paper], half: COLUMNS[paper] / 2 }));
+    const outcome = await printer.print(
+      testPage({ paper, ...(values.text !== undefined ? { text: values.text } : {}) }),
+    );
+    if (values.json) {
+      io.out(
+        JSON.stringify({
+          printed: true,
+          bytes: outcome.bytes,
+          before: statusJson(outcome.before),
+          after: statusJson(outcome.after),
+        }),
+      );
+      return;
+    }
+    io.out(t('deviceCli.printer.printed'));
+    io.out(describeStatus(outcome.after));
+  } finally {
+    await printer.close();
+  }
+}
+
+const SIMULATED_STATES: Readonly<Record<string, Partial<PrinterState>>> = {
+  ready: { paperOut: false, paperNearEnd: false, coverOpen: false, offline: false, cutterError: false },
+  'paper-out': { paperOut: true, paperNearEnd: true },
+  'cover-open': { coverOpen: true },
+  'near-end': { paperNearEnd: true },
+  offline: { offline: true },
+};
+
+async function printerSimulate(values: Options, io: Output): Promise<void> {
+  const paper = paperOf(values);
+  const stateName = values.state ?? 'ready';
+  const state = SIMULATED_STATES[stateName];
+  if (!Object.prototype.hasOwnProperty.call(SIMULATED_STATES, stateName) || !state) {
+    throw new UsageError(`--state must be one of ${Object.keys(SIMULATED_STATES).join(', ')}`);
+  }
+  const simulator = new PrinterSimulator({ paper, state });
+  const wantTcp = values.tcp !== undefined || !values.pty;
+  let tcpPort: number | undefined;
+  if (wantTcp) {
+    tcpPort = values.tcp === undefined ? RAW_PRINT_PORT : Number(values.tcp);
+    if (!Number.isInteger(tcpPort) || tcpPort < 0 || tcpPort > 65535)
+      throw new UsageError(`--tcp must be a port, not ${values.tcp}`);
+  }
+  const exited: Array<Promise<void>> = [];
+  try {
+    if (tcpPort !== undefined) {
+      const { port } = await simulator.listenTcp(tcpPort);
+      io.err(t('deviceCli.printer.simulatorTcp', { port }));
+      io.out(`127.0.0.1:${port}`);
+    }
+    if (values.pty) {
+      const { path, pty } = await simulator.listenPty();
+      exited.push(pty.exited);
+      io.err(t('deviceCli.printer.simulatorPty', { port: path }));
+      io.out(path);
+    }
+    io.err(t('deviceCli.printer.simulatorState', { state: stateName }));
+    io.err(t('deviceCli.printer.simulatorHelp'));
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      for (const gone of exited) void gone.then(stop);
+      if (process.stdin.isTTY || process.env.TONGBAN_SIMULATOR_STDIN === '1') {
+        const lines = createInterface({ input: process.stdin });
+        lines.on('line', (line) => {
+          const command = line.trim();
+          if (command === 'q') {
+            lines.close();
+            return stop();
+          }
+          const next = SIMULATED_STATES[command];
+          if (next && Object.prototype.hasOwnProperty.call(SIMULATED_STATES, command)) {
+            simulator.setState(command === 'ready' ? next : { ...SIMULATED_STATES.ready, ...next });
+            io.err(t('deviceCli.printer.simulatorState', { state: command }));
+          }
+        });
+      }
+    });
+  } finally {
+    await simulator.close();
+  }
+  io.err(
+    t('deviceCli.printer.simulatorPrinted', {
+      bytes: simulator.received().length,
+      lines: simulator.printed.filter((e) => e.kind === 'line').length,
+    }),
+  );
+  if (values.out !== undefined) {
+    await writeFile(`${values.out}.txt`, `${simulator.text()}\n`);
+    await writeFile(`${values.out}.png`, simulator.png());
+    await writeFile(`${values.out}.bin`, simulator.received());
+    io.err(
+      t('deviceCli.printer.simulatorWritten', {
+        files: ['txt', 'png', 'bin'].map((x) => `${values.out}.${x}`).join(', '),
+      }),
+    );
+  }
+}
+
 /** Runs one command line; answers the exit code. */
 export async function runDeviceCli(argv: readonly string[], io: Output = consoleOutput): Promise<number> {
   try {
@@ -320,6 +522,9 @@ export async function runDeviceCli(argv: readonly string[], io: Output = console
     else if (device === 'idcard' && action === 'probe') await probe(values, io);
     else if (device === 'idcard' && action === 'read') await read(values, io);
     else if (device === 'idcard' && action === 'simulate') await simulate(values, io);
+    else if (device === 'printer' && action === 'status') return await printerStatus(values, io);
+    else if (device === 'printer' && action === 'test') await printerTest(values, io);
+    else if (device === 'printer' && action === 'simulate') await printerSimulate(values, io);
     else throw new UsageError(`unknown command: ${positionals.join(' ')}`);
     return 0;
   } catch (error) {

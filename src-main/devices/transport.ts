@@ -23,7 +23,7 @@ export interface ByteTransport {
 }
 
 /** Which device a transport serves, for the `{device}` of device.* messages (errorParams.device). */
-export type DeviceWord = 'idCardReader' | 'serialDevice';
+export type DeviceWord = 'idCardReader' | 'receiptPrinter' | 'serialDevice';
 
 /** The listener bookkeeping every transport shares. */
 export class TransportEvents {

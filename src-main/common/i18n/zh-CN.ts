@@ -157,6 +157,20 @@ const errors = {
     '证件照片解码库无法使用，证件照片不显示；证件信息照常读取，不影响办理。请运维人员用 npm run device -- idcard read --photo-decoder <库文件> 查看原因。',
   'idcard.photoDecodeFailed':
     '证件照片解码失败，照片不显示；证件信息照常读取，不影响办理。可重新放置证件再读；如每张证件都失败，请运维人员检查照片解码库是否已获授权。',
+  'printer.unreachable':
+    '无法连接网络打印机 {address}。请确认打印机已开机、网线已插好；如仍不行，请运维人员核对打印机的 IP 地址（可按住进纸键开机打印自检页查看）。',
+  'printer.permissionDenied':
+    '没有使用打印机设备 {port} 的权限。请运维人员把运行本程序的系统用户加入 lp 组（sudo usermod -aG lp 用户名），重新登录后再试；或按安装说明添加打印机的 udev 规则。',
+  'printer.noAnswer':
+    '回执打印机没有应答。请确认打印机已开机、连线已插好；如仍不行，请运维人员用 npm run device -- printer status 检查。',
+  'printer.badStatus':
+    '回执打印机的状态应答无法识别：连接的设备可能不是 ESC/POS 打印机，或串口波特率设置不对。请运维人员核对打印机设置。',
+  'printer.paperOut': '打印机缺纸，请装入热敏纸后重试。',
+  'printer.coverOpen': '打印机纸仓盖未合上，请合好纸仓盖后重试。',
+  'printer.offline': '打印机处于离线状态（可能正在进纸或刚出错）。请稍候几秒后重试；如仍不行，请关闭打印机电源再打开。',
+  'printer.fault':
+    '打印机报告故障（{reason}）。请关闭打印机电源，检查切刀处是否卡纸，再打开电源后重试；如反复出现，请联系运维人员。',
+  'printer.jobIncomplete': '回执未能打印完整：打印时{reason}。请处理后重新打印这张回执，已打出的部分请作废。',
 } as const satisfies Record<ErrorCode, string>;
 
 /** The kinds of card, named once: the identity panel, the device CLI and the card errors' {cardType}. */
@@ -1091,6 +1105,31 @@ export const zhCN = {
     sdkOpened: '读卡器已连接（厂商驱动库 {library}，端口 {port}）',
     present: '有',
     absent: '无',
+    /** `npm run device -- printer …` */
+    printer: {
+      status: '打印机状态',
+      ready: '就绪，可以打印',
+      states: {
+        paperOut: '缺纸',
+        paperNearEnd: '纸将尽（请准备更换纸卷）',
+        coverOpen: '纸仓盖打开',
+        offline: '离线',
+        cutterError: '切刀故障',
+        unrecoverable: '不可恢复的故障',
+        recoverable: '可恢复的故障（如打印头过热）',
+      },
+      printing: '正在打印测试页（{width} 毫米纸，每行 {columns} 个英文字符或 {half} 个汉字）…',
+      printed:
+        '测试页已打印。请核对：标题“打印测试页”、给出的文字完整无误、两行标尺各自正好排满一行、二维码能扫出 TEST、纸已切断。',
+      simulatorTcp:
+        '打印机模拟已启动，网络端口 {port}。另开一个终端测试：npm run device -- printer test --tcp 127.0.0.1:{port}',
+      simulatorPty: '打印机模拟已启动，串口 {port}。另开一个终端测试：npm run device -- printer test --serial {port}',
+      simulatorHelp:
+        '输入 paper-out（缺纸）、cover-open（开盖）、near-end（纸将尽）、offline（离线）或 ready（就绪）并回车切换状态，输入 q 退出。',
+      simulatorState: '模拟打印机状态：{state}',
+      simulatorPrinted: '模拟打印机收到 {bytes} 字节，打印出 {lines} 行。',
+      simulatorWritten: '打印内容已保存：{files}',
+    },
   },
   errors,
   /** Parameter values that are codes themselves, translated before they fill a message. */
@@ -1123,7 +1162,19 @@ export const zhCN = {
     },
     device: {
       idCardReader: '身份证阅读器',
+      receiptPrinter: '回执打印机',
       serialDevice: '串口设备',
+    },
+    /** Why a printer stopped, for printer.fault's and printer.jobIncomplete's {reason}. */
+    reason: {
+      paperOut: '打印机缺纸',
+      coverOpen: '纸仓盖被打开',
+      offline: '打印机离线',
+      cutter: '切刀故障',
+      unrecoverable: '打印机出现不可恢复的故障',
+      recoverable: '打印机出现故障（如打印头过热）',
+      gone: '打印机连接断开',
+      stalled: '打印机长时间不接收数据（可能缺纸、卡纸或缓存已满）',
     },
     field: CARD_FIELDS,
     cardType: CARD_TYPE_NAMES,
