@@ -416,7 +416,7 @@ function deliveryLine(value: unknown): string | undefined {
   if (method === 'window' || method === 'electronic') return zh.detail.deliveryMethods[method];
   if (method !== 'post' || typeof post !== 'object' || post === null) return undefined;
   const text = (key: string) => (typeof post[key] === 'string' ? esc(post[key]) : '');
-  return `${zh.detail.deliveryMethods.post}：${zh.detail.postTo(text('recipient'), text('phone'), text('address'))}`;
+  return zh.detail.postedTo(text('recipient'), text('phone'), text('address'));
 }
 
 function readCookie(header: string | undefined, name: string): string | undefined {

@@ -66,8 +66,9 @@ export const zh = {
     manifestHeading: '收件清单',
     delivery: '办理结果送达方式：',
     deliveryMethods: { window: '窗口领取（原收件窗口）', post: '邮寄送达', electronic: '电子送达' },
-    postTo: (recipient: string, phone: string, address: string) =>
-      `收件人 ${recipient}，电话 ${phone}，地址 ${address}`,
+    /** A posted result: the method, then whom and where it goes. */
+    postedTo: (recipient: string, phone: string, address: string) =>
+      `邮寄送达：收件人 ${recipient}，电话 ${phone}，地址 ${address}`,
   },
 
   /** The decision forms: field labels and the button of each. */

@@ -170,9 +170,10 @@ describe('what a window learns about other windows', () => {
     await uploadAll(before, window, p);
     await before.close();
     const old = new BetterSqlite3(join(dataDir, 'inbox.db'));
-    // Back to schema 1: without what schemas 2 (window_files) and 3 (tracking_code) added.
+    // Back to schema 1: without what schemas 2 (window_files), 3 (tracking_code) and 4 (supply_by) added.
     old.exec(
-      'DROP TABLE window_files; DROP INDEX packets_tracking_code; ALTER TABLE packets DROP COLUMN tracking_code; PRAGMA user_version = 1;',
+      'DROP TABLE window_files; DROP INDEX packets_tracking_code; ALTER TABLE packets DROP COLUMN tracking_code; ' +
+        'ALTER TABLE changes DROP COLUMN supply_by; PRAGMA user_version = 1;',
     );
     old.close();
 

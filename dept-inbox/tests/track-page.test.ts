@@ -132,7 +132,10 @@ describe('the public status page (/track/:code)', () => {
     await first.close();
     // Back to schema 2, as an inbox of the earlier version left it: the manifest has the code, no column does.
     const old = InboxDb.open(join(dataDir, 'inbox.db'));
-    old.sqlite.exec('DROP INDEX packets_tracking_code; ALTER TABLE packets DROP COLUMN tracking_code; PRAGMA user_version = 2');
+    old.sqlite.exec(
+      'DROP INDEX packets_tracking_code; ALTER TABLE packets DROP COLUMN tracking_code; ' +
+        'ALTER TABLE changes DROP COLUMN supply_by; PRAGMA user_version = 2',
+    );
     old.close();
 
     const again = await startInbox({ dataDir });
