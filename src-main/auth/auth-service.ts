@@ -107,34 +107,15 @@ export class AuthService {
    */
   async login(session: Session, username: string, password: string): Promise<SessionInfo> {
     return this.oneAtATime(session, username, async () => {
-      const user = this.users.byUsername(username);
-      if (!user) {
-        // Costs what a real account's check costs, so timing does not reveal the name either.
-        await verifyPassword(password, DECOY_HASH);
-        this.audit(username, 'auth.loginFailed', { reason: 'unknown_user' });
-        throw this.invalidCredentials();
-      }
-      if (this.lockedFor(user) > 0) {
-        // Refused before hashing: guessing against a locked account costs the core nothing.
-        this.audit(user.username, 'auth.loginFailed', { userId: user.id, reason: 'locked' });
-        throw this.invalidCredentials();
-      }
-      if (!(await verifyPassword(password, user.passwordHash))) {
-        this.countFailure(user, 'auth.loginFailed');
-        throw this.invalidCredentials();
-      }
-      // Hashing took a while: the account may have been locked or disabled meanwhile.
-      const current = this.users.byId(user.id);
-      if (!current || this.lockedFor(current) > 0) {
-        this.audit(user.username, 'auth.loginFailed', { userId: user.id, reason: 'locked' });
-        throw this.invalidCredentials();
-      }
+      const current = await this.checkPassword(username, password, 'auth.loginFailed', () =>
+        this.audit(username, 'auth.loginFailed', { reason: 'unknown_user' }),
+      );
       if (current.disabled) throw new AppError('auth.accountDisabled', 'account is disabled');
-      this.users.update(user.id, { failedAttempts: 0, lockedUntil: null }, this.clock.now());
+      this.users.update(current.id, { failedAttempts: 0, lockedUntil: null }, this.clock.now());
       if (needsRehash(current.passwordHash)) {
-        this.users.replaceHash(user.id, current.passwordHash, await hashPassword(password), this.clock.now());
+        this.users.replaceHash(current.id, current.passwordHash, await hashPassword(password), this.clock.now());
       }
-      this.audit(user.username, 'auth.login', { userId: user.id, role: user.role });
+      this.audit(current.username, 'auth.login', { userId: current.id, role: current.role });
       this.begin(session, current);
       return this.info(session);
     });
@@ -155,26 +136,10 @@ export class AuthService {
     const clerk = this.currentUser(session);
     if (!clerk) throw new AppError('auth.required', 'no user on this session');
     return this.oneAtATime(session, username, async () => {
-      const user = this.users.byUsername(username);
-      if (!user) {
-        await verifyPassword(password, DECOY_HASH);
-        this.audit(clerk.username, 'auth.countersignFailed', { username, reason: 'unknown_user' });
-        throw this.invalidCredentials();
-      }
-      if (this.lockedFor(user) > 0) {
-        this.audit(user.username, 'auth.countersignFailed', { userId: user.id, reason: 'locked' });
-        throw this.invalidCredentials();
-      }
-      if (!(await verifyPassword(password, user.passwordHash))) {
-        this.countFailure(user, 'auth.countersignFailed');
-        throw this.invalidCredentials();
-      }
-      const current = this.users.byId(user.id);
-      if (!current || this.lockedFor(current) > 0) {
-        this.audit(user.username, 'auth.countersignFailed', { userId: user.id, reason: 'locked' });
-        throw this.invalidCredentials();
-      }
-      this.users.update(user.id, { failedAttempts: 0, lockedUntil: null }, this.clock.now());
+      const current = await this.checkPassword(username, password, 'auth.countersignFailed', () =>
+        this.audit(clerk.username, 'auth.countersignFailed', { username, reason: 'unknown_user' }),
+      );
+      this.users.update(current.id, { failedAttempts: 0, lockedUntil: null }, this.clock.now());
       if (current.id === clerk.id) {
         this.audit(current.username, 'auth.countersignRefused', { userId: current.id, reason: 'self' });
         throw new AppError('auth.countersignSelf', 'the clerk cannot countersign his own override');
@@ -389,6 +354,43 @@ export class AuthService {
   }
 
   /** Counts a wrong password in the database; the attempt that reaches the limit locks the account. */
+  /**
+   * The password check a sign-in and a countersign share. Unknown user, locked account and
+   * wrong password are answered alike (auth.invalidCredentials) and audited as `failed`
+   * (an unknown name by `auditUnknown`); a wrong password counts toward the lockout.
+   * Answers the account as it stands after hashing; failures are not yet reset.
+   */
+  private async checkPassword(
+    username: string,
+    password: string,
+    failed: 'auth.loginFailed' | 'auth.countersignFailed',
+    auditUnknown: () => void,
+  ): Promise<UserRecord> {
+    const user = this.users.byUsername(username);
+    if (!user) {
+      // Costs what a real account's check costs, so timing does not reveal the name either.
+      await verifyPassword(password, DECOY_HASH);
+      auditUnknown();
+      throw this.invalidCredentials();
+    }
+    if (this.lockedFor(user) > 0) {
+      // Refused before hashing: guessing against a locked account costs the core nothing.
+      this.audit(user.username, failed, { userId: user.id, reason: 'locked' });
+      throw this.invalidCredentials();
+    }
+    if (!(await verifyPassword(password, user.passwordHash))) {
+      this.countFailure(user, failed);
+      throw this.invalidCredentials();
+    }
+    // Hashing took a while: the account may have been locked or disabled meanwhile.
+    const current = this.users.byId(user.id);
+    if (!current || this.lockedFor(current) > 0) {
+      this.audit(user.username, failed, { userId: user.id, reason: 'locked' });
+      throw this.invalidCredentials();
+    }
+    return current;
+  }
+
   private countFailure(user: UserRecord, kind: string): void {
     const now = this.clock.now();
     const failure = this.users.recordFailure(
