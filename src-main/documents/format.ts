@@ -14,6 +14,16 @@ export function formatDate(date: string): string {
   return `${y}年${m}月${d}日`;
 }
 
+/**
+ * `2026-11-25 14:32` (hall-local, as the seal and the print queue write it) →
+ * `2026年11月25日 14:32`.
+ */
+export function formatDateTime(at: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2}) ([01]\d|2[0-3]):([0-5]\d)$/.exec(at);
+  if (!match) throw new Error(`not a hall-local time YYYY-MM-DD HH:mm: ${at}`);
+  return `${formatDate(match[1]!)} ${match[2]}:${match[3]}`;
+}
+
 /** A due date with its working days, and a warning when the year's holidays are not official yet. */
 export function formatDueDate(due: DueDate): string {
   let text = formatDate(due.date);

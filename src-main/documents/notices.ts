@@ -2,7 +2,13 @@
 // is a letter to the applicant: title, number, salutation, body, seal and date.
 import { WIDE_SPACE, chineseNumeral, formatDueDate, sentence } from './format.ts';
 import type { Composer } from './layout.ts';
-import { type AcceptanceModel, type CorrectionModel, DOCUMENT_TITLES, type RefusalModel } from './model.ts';
+import {
+  type AcceptanceModel,
+  type CorrectionModel,
+  DOCUMENT_TITLES,
+  type DueDate,
+  type RefusalModel,
+} from './model.ts';
 import {
   BODY,
   applicationPhrase,
@@ -21,6 +27,15 @@ import {
 export const ACCEPTANCE_SENTENCE = '材料齐全，符合法定形式，现予受理';
 /** What happens when the applicant does not supply the corrections in time. */
 export const CORRECTION_LAPSE = '逾期视为放弃';
+/** Under the 补正 title: every problem is told at once (行政许可法 §32 (四)). */
+export const CORRECTION_SUBTITLE = '（一次性告知）';
+/** The one item of 需补正的材料 when only the form needs correcting. */
+export const NOTHING_TO_SUPPLY = '无需补交材料，请按上述问题更正申请表内容。';
+
+/** By when, what to bring, and what a lapse means: the 补正 notice's closing sentence (PDF and thermal slip). */
+export function correctionDeadlineSentence(supplyBy: DueDate): string {
+  return `请于${formatDueDate(supplyBy)}前补正上述全部内容，补正时请携带本通知书。${CORRECTION_LAPSE}本次申请。`;
+}
 
 function contactLine(c: Composer, contact: { clerk: string; phone: string } | undefined): void {
   if (contact)
@@ -48,7 +63,7 @@ export function layoutAcceptance(c: Composer, m: AcceptanceModel): void {
 }
 
 export function layoutCorrection(c: Composer, m: CorrectionModel): void {
-  title(c, DOCUMENT_TITLES.correction, '（一次性告知）');
+  title(c, DOCUMENT_TITLES.correction, CORRECTION_SUBTITLE);
   numberLine(c, m.number);
   salutation(c, m.applicant);
   body(
@@ -59,9 +74,9 @@ export function layoutCorrection(c: Composer, m: CorrectionModel): void {
   heading(1, `存在的问题（共${m.problems.length}项）`);
   m.problems.forEach((p, i) => numbered(c, i + 1, sentence(p)));
   heading(2, '需补正的材料');
-  if (m.toSupply.length === 0) numbered(c, 1, '无需补交材料，请按上述问题更正申请表内容。');
+  if (m.toSupply.length === 0) numbered(c, 1, NOTHING_TO_SUPPLY);
   else m.toSupply.forEach((s, i) => numbered(c, i + 1, sentence(s)));
-  body(c, `请于${formatDueDate(m.supplyBy)}前补正上述全部内容，补正时请携带本通知书。${CORRECTION_LAPSE}本次申请。`);
+  body(c, correctionDeadlineSentence(m.supplyBy));
   contactLine(c, m.contact);
   signatures(c, ['窗口工作人员（签字）：', '申请人（签字）：'], '签收日期：');
   sealArea(c, m.office.name, m.issuedOn);
