@@ -5,6 +5,7 @@ import { benchFoundation } from './foundation.ts';
 import { benchIdCard } from './idcard.ts';
 import { benchFuzz } from './fuzz.ts';
 import { benchIntake } from './intake.ts';
+import { benchPrinter } from './printer.ts';
 import { benchQueue } from './queue.ts';
 import { benchRegions } from './regions.ts';
 import { benchSoak } from './soak.ts';
@@ -23,6 +24,7 @@ const areas: Record<string, () => Promise<void>> = {
   queue: benchQueue,
   regions: benchRegions,
   escpos: benchEscpos,
+  printer: benchPrinter,
 };
 const chosen = process.argv.slice(2).filter((a) => a in areas);
 for (const name of chosen.length > 0 ? chosen : Object.keys(areas)) await areas[name]!();

@@ -145,6 +145,12 @@ export const ERROR_CODES = [
   'printer.offline',
   'printer.fault',
   'printer.jobIncomplete',
+  'printer.notConfigured',
+  // the print queue of receipts and 补正 slips
+  'printing.jobNotFound',
+  'printing.reprintNotToday',
+  'printing.notPrintedYet',
+  'printing.alreadyPrinted',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

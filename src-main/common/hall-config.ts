@@ -58,6 +58,28 @@ const IdCardReaderDevice = z.discriminatedUnion('transport', [
 ]);
 export type IdCardReaderConfig = z.infer<typeof IdCardReaderDevice>;
 
+/** 58 or 80 mm thermal paper: what the receipt is laid out for. */
+const Paper = z.union([z.literal(58), z.literal(80)]).default(80);
+
+/**
+ * The receipt printer (ESC/POS): a network printer on raw TCP (port 9100), a serial one,
+ * or a USB one through its printer device file (`/dev/usb/lp0` on Linux). The Windows
+ * spooler path is designed for in docs/devices.md, not built.
+ */
+const ReceiptPrinterDevice = z.discriminatedUnion('transport', [
+  z.object({ transport: z.literal('simulated'), paper: Paper }),
+  z.object({
+    transport: z.literal('tcp'),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(9100),
+    paper: Paper,
+  }),
+  z.object({ transport: z.literal('serial'), serial: SerialPort, paper: Paper }),
+  z.object({ transport: z.literal('usb-device-file'), path: z.string().min(1), paper: Paper }),
+  z.object({ transport: z.literal('none') }),
+]);
+export type ReceiptPrinterConfig = z.infer<typeof ReceiptPrinterDevice>;
+
 /**
  * The scheme and host of a URL as written, without the WHATWG parser (common/ has no
  * `URL`): userinfo, backslashes and anything unusual leave no host, so such an endpoint
@@ -196,7 +218,7 @@ export const HallConfig = z
     devices: z
       .object({
         idCardReader: IdCardReaderDevice.default({ transport: 'none' }),
-        receiptPrinter: Device.default({ transport: 'none' }),
+        receiptPrinter: ReceiptPrinterDevice.default({ transport: 'none' }),
         documentCamera: Device.default({ transport: 'none' }),
         counterCamera: Device.default({ transport: 'none' }),
       })

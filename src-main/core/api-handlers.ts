@@ -20,6 +20,8 @@ import type { ConnectionUploads, Uploads } from './uploads.ts';
 import type { DeviceRegistry } from './devices.ts';
 import type { IdCardDesk } from './id-card-desk.ts';
 import { DECK } from '../devices/idcard/deck.ts';
+import { previewPng } from '../devices/printer/preview.ts';
+import type { PrintQueue } from '../packets/print-queue.ts';
 
 import type { DepartmentDocuments } from '../sync/department-documents.ts';
 
@@ -48,6 +50,7 @@ export interface HandlerServices {
   uploads: Uploads;
   devices: DeviceRegistry;
   cards: IdCardDesk;
+  printQueue: PrintQueue;
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
@@ -68,6 +71,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     uploads,
     devices,
     cards,
+    printQueue,
   } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   const simulator = () => {
@@ -221,6 +225,25 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'demo.idCard.remove': () => {
       simulator().remove();
       return {};
+    },
+
+    'printing.jobs': () => ({ enabled: printQueue.enabled, paper: devices.printer.paper, jobs: printQueue.list() }),
+    'printing.forPacket': ({ packetId, version }) => ({ jobs: printQueue.forPacket(packetId, version) }),
+    'printing.print': async ({ jobId }, ctx) => ({ job: await printQueue.print(jobId, clerk(ctx).username) }),
+    'printing.reprint': async ({ jobId }, ctx) => ({ job: await printQueue.reprint(jobId, clerk(ctx).username) }),
+    'printing.cancel': ({ jobId }, ctx) => ({ job: printQueue.cancel(jobId, clerk(ctx).username) }),
+    'printing.preview': ({ jobId }) => ({
+      bytes: previewPng(printQueue.document(jobId)),
+      mediaType: 'image/png',
+      name: `slip-${jobId}.png`,
+    }),
+    'demo.printer.last': () => {
+      const printer = devices.printer.simulator;
+      if (!printer) throw new AppError('demo.notAvailable', 'no simulated receipt printer (demo profile only)');
+      const slip = printer.lastCut();
+      return {
+        receipt: slip ? { image: { bytes: slip.png, mediaType: 'image/png', name: 'last-slip.png' }, text: slip.text } : null,
+      };
     },
   };
 }

@@ -1,7 +1,8 @@
 // The device registry: owns the devices the hall config names, keeps each one's health
 // on the board (ready / busy / absent / error, with a reason the status bar says in
 // Chinese and an English detail for installers), and hands on what they read. Today it
-// holds the ID card reader; the printer and cameras join it the same way.
+// holds the ID card reader and the receipt printer (printer-slot.ts); the cameras join it
+// the same way.
 //
 // A serial reader is looked for every couple of seconds (its port listed by the system,
 // or its device file there): when it appears it is opened and its SAM asked for its
@@ -26,7 +27,9 @@ import { loadPhotoDecoder, type PhotoDecoder, unavailablePhotoDecoder } from '..
 import { CardPresence, type CardSource, type PresenceOptions } from '../devices/idcard/presence.ts';
 import { CardReaderEmulator } from '../devices/idcard/simulator.ts';
 import type { VendorSdkOptions } from '../devices/idcard/vendor-sdk.ts';
+import type { PrinterOptions } from '../devices/printer/driver.ts';
 import { createTransportPair } from '../devices/transport.ts';
+import { PrinterSlot } from './printer-slot.ts';
 
 export const ID_CARD_READER = 'device.idCardReader';
 /** How often a serial reader's port is looked for. */
@@ -65,6 +68,8 @@ export interface DeviceRegistryOptions {
   vendorSdk?: Pick<VendorSdkOptions, 'timeouts'>;
   /** Whether a port is there: by default the system lists it or its device file exists. */
   portPresent?: (path: string) => Promise<boolean>;
+  /** The receipt printer driver's timeouts (tests make them short). */
+  printer?: PrinterOptions;
 }
 
 type Health = Pick<HealthEntry, 'state' | 'reason' | 'detail'>;
@@ -380,15 +385,24 @@ class IdCardReaderSlot {
 
 export class DeviceRegistry {
   private readonly idCard: IdCardReaderSlot;
+  /** The receipt printer (its slot reports `notConfigured` when the window has none). */
+  readonly printer: PrinterSlot;
 
   private constructor(options: DeviceRegistryOptions) {
     this.idCard = new IdCardReaderSlot(options.config.idCardReader, options);
+    this.printer = new PrinterSlot(options.config.receiptPrinter, {
+      health: options.health,
+      logger: options.logger,
+      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+      ...(options.printer ? { printer: options.printer } : {}),
+    });
   }
 
   /** Builds the devices of the config and starts looking after them (in the background). */
   static start(options: DeviceRegistryOptions): DeviceRegistry {
     const registry = new DeviceRegistry(options);
     registry.idCard.start();
+    registry.printer.start();
     return registry;
   }
 
@@ -404,6 +418,6 @@ export class DeviceRegistry {
 
   /** Stops polling and closes every device; nothing is reported after. */
   async close(): Promise<void> {
-    await this.idCard.close();
+    await Promise.all([this.idCard.close(), this.printer.close()]);
   }
 }

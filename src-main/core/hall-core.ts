@@ -25,6 +25,7 @@ import { DutyBoardService } from '../packets/duty-board.ts';
 import { Handovers } from '../packets/handovers.ts';
 import { MailingList } from '../packets/mailing-list.ts';
 import { PacketStore } from '../packets/packet-store.ts';
+import { PrintQueue } from '../packets/print-queue.ts';
 import type { SyncOptions } from '../sync/sync-options.ts';
 import type { SyncRunner } from '../sync/sync-runner.ts';
 import { wireSync } from './sync-wiring.ts';
@@ -80,7 +81,7 @@ export interface BootOptions {
   /** Timers, chunk sizes and fault hooks for tests and benchmarks; defaults are the product's. */
   sync?: SyncOptions;
   /** Device polling and timeouts for tests; defaults are the product's. */
-  devices?: Pick<DeviceRegistryOptions, 'pollMs' | 'presence' | 'reader' | 'portPresent'>;
+  devices?: Pick<DeviceRegistryOptions, 'pollMs' | 'presence' | 'reader' | 'portPresent' | 'printer'>;
   /** The render worker's idle time and timeout, and a test seam; defaults are the product's. */
   documents?: NoticeRendererOptions;
 }
@@ -205,6 +206,19 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       blobs,
       limits: { material: { maxBytes: config.uploads.maxFileMiB * 1024 * 1024 } },
     });
+    // The devices of the config (polled, reconnected in the background), before the services
+    // that use them: the receipt printer's queue is filled by the seal.
+    const devices = DeviceRegistry.start({ config: config.devices, health, logger, clock, ...options.devices });
+    const printQueue = new PrintQueue({
+      db,
+      events,
+      clock,
+      logger,
+      printer: devices.printer.configured ? devices.printer : undefined,
+    });
+    // A job the last run stopped in the middle of waits again; whatever waits prints once the printer can.
+    printQueue.recover();
+    devices.printer.onReady(() => printQueue.kick());
     const intake = new IntakeService({
       db,
       blobs,
@@ -221,10 +235,9 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       uploadsInProgress: (draftId) => uploads.inProgressFor(draftId),
       departmentCorrectionDue: (packetId, version, itemCode) =>
         departmentDocuments.correctionDue(packetId, version, itemCode),
+      printQueue,
     });
-    // The devices of the config (polled, reconnected in the background), and the card desk
-    // that keeps what the ID card reader read for the clerk's screens.
-    const devices = DeviceRegistry.start({ config: config.devices, health, logger, clock, ...options.devices });
+    // The card desk keeps what the ID card reader read for the clerk's screens.
     const cards = new IdCardDesk(devices);
     // The duty board records each warning once when first seen; a sweep every few minutes
     // records them even when no supervisor has the board open.
@@ -267,6 +280,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         uploads,
         devices,
         cards,
+        printQueue,
       }),
       caller: ({ session }) => auth.caller(session),
       onUserCall: ({ session }) => auth.touch(session),
@@ -319,6 +333,11 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
           if (ctx.session.userId !== null) send({ type: 'event', name: event.name, payload: event.payload });
         });
         // A card's identity only to a clerk at work (not to a locked screen: it asks again on unlocking).
+        const unsubscribePrinting = printQueue.onChange(() => {
+          if (ctx.session.userId !== null && !coreClosed) {
+            send({ type: 'event', name: 'printing.changed', payload: printQueue.summary() });
+          }
+        });
         const unsubscribeCards = cards.subscribe((state) => {
           if (ctx.session.userId === null || coreClosed) return;
           const caller = auth.caller(ctx.session);
@@ -338,6 +357,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
             unsubscribe();
             unsubscribeSync();
             unsubscribeCards();
+            unsubscribePrinting();
             if (coreClosed) return;
             ctx.uploads
               .close()

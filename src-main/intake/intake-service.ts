@@ -47,6 +47,7 @@ import type { CalendarDate } from '../common/dates.ts';
 import type { PacketSummary, QueueCounts, SealedPacket } from '../common/packets.ts';
 import { travels } from '../common/manifest.ts';
 import { previousReviewOf, type StoredNotice } from '../packets/build-manifest.ts';
+import type { PrintQueue, SealedSlip } from '../packets/print-queue.ts';
 import type { SealingOutbox } from '../packets/outbox.ts';
 import type { PacketStore, PageCursor, PageQuery } from '../packets/packet-store.ts';
 import { isRecorded, recordBlob } from '../store/blob-records.ts';
@@ -88,6 +89,8 @@ export interface IntakeDeps {
   uploadsInProgress?: (draftId: string) => number;
   /** The last day of the 补正 the department asked for on a packet version (sync/department-documents.ts). */
   departmentCorrectionDue?: (packetId: string, version: number, itemCode: string) => CalendarDate | null;
+  /** The receipt printer's queue: the seal's slips are queued with it and printed after it. */
+  printQueue?: Pick<PrintQueue, 'enqueue' | 'kick'>;
 }
 
 interface DraftRow {
@@ -507,6 +510,10 @@ export class IntakeService {
       notices.flatMap((n) => n.unprintable),
       confirmUnprintable,
     );
+    // The thermal slips print from the same models as the PDFs.
+    const slips: SealedSlip[] = notices.flatMap((n) =>
+      n.kind === 'receipt' || n.kind === 'correction' ? [{ document: n.kind, model: n.model }] : [],
+    );
     const storedNotices: StoredNotice[] = [];
     try {
       for (const notice of notices) {
@@ -547,6 +554,14 @@ export class IntakeService {
         manifest,
         manifestHash: sealed.manifestHash,
       });
+      this.deps.printQueue?.enqueue({
+        packetId,
+        version,
+        slips,
+        by: clerk.username,
+        sessionStream: sessionStream(id),
+        sealedAt: now,
+      });
       this.deps.db.prepare('DELETE FROM drafts WHERE id = ?').run(id);
       this.log(clerk, id, 'intake.sealed', {
         packetId,
@@ -566,6 +581,8 @@ export class IntakeService {
       return sealed;
     });
     this.deps.outbox?.sealed({ packetId, version });
+    // The packet is safe: the receipt prints now, and the seal does not wait for it.
+    this.deps.printQueue?.kick();
     return result;
   }
 

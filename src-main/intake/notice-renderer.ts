@@ -47,8 +47,9 @@ export class PdfNoticeRenderer implements NoticeRenderer {
     try {
       const rendered: RenderedNotice[] = [];
       for (const kind of kinds) {
-        const { bytes, unprintable } = await this.thread.render(buildModel(kind, numbers[kind], input, input.tracking));
-        rendered.push({ kind, number: numbers[kind], title: DOCUMENT_TITLES[kind], bytes, unprintable });
+        const model = buildModel(kind, numbers[kind], input, input.tracking);
+        const { bytes, unprintable } = await this.thread.render(model);
+        rendered.push({ kind, number: numbers[kind], title: DOCUMENT_TITLES[kind], bytes, unprintable, model });
       }
       return rendered;
     } finally {

@@ -6,6 +6,7 @@ import type { HallConfig } from '../common/hall-config.ts';
 import type { ReviewResult, SealableReview } from '../common/review/review.ts';
 import type { DraftFile, DraftState } from '../common/draft.ts';
 import type { NoticeKind } from '../common/manifest.ts';
+import type { DocumentInput } from '../documents/model.ts';
 import type { UnprintableText } from '../common/review/printing.ts';
 import { trackingUrl } from '../common/tracking-code.ts';
 
@@ -47,6 +48,8 @@ export interface RenderedNotice {
   number: string;
   title: string;
   bytes: Uint8Array;
+  /** What the document says (the receipt printer prints its slip from the same model). */
+  model: DocumentInput;
   /** Characters no font had, printed as empty boxes. */
   unprintable: string[];
 }

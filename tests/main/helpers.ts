@@ -59,7 +59,12 @@ export interface TestCore {
 
 /** Boots a real hall core in a temp data dir; closed after the test. */
 export async function bootTestCore(
-  options: { dataDir?: string; clock?: TestClock; documents?: BootOptions['documents'] } = {},
+  options: {
+    dataDir?: string;
+    clock?: TestClock;
+    documents?: BootOptions['documents'];
+    devices?: BootOptions['devices'];
+  } = {},
 ): Promise<TestCore> {
   const dataDir = options.dataDir ?? tempDir();
   const clock = options.clock ?? new TestClock();
@@ -70,6 +75,7 @@ export async function bootTestCore(
     logger: createStreamLogger(log, 'debug'),
     platform: { host: 'browser', keys: new KeyFileProvider(join(dataDir, 'keys')) },
     ...(options.documents ? { documents: options.documents } : {}),
+    ...(options.devices ? { devices: options.devices } : {}),
   });
   let closed = false;
   const close = core.close.bind(core);

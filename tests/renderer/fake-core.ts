@@ -389,8 +389,20 @@ export class FakeCore {
         this.removeCard();
         return {};
       },
+      // A window without a receipt printer: the real queue is tested in tests/main/packets/print-queue.test.ts.
+      'printing.jobs': () => ({ enabled: false, paper: 80 as const, jobs: [] }),
+      'printing.forPacket': () => ({ jobs: [] }),
+      'printing.print': noPrinter,
+      'printing.reprint': noPrinter,
+      'printing.cancel': noPrinter,
+      'printing.preview': noPrinter,
+      'demo.printer.last': () => ({ receipt: null }),
     };
   }
+}
+
+function noPrinter(): never {
+  throw new AppError('printer.notConfigured', 'the fake core has no receipt printer');
 }
 
 function requireStrong(password: string): void {

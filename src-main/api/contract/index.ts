@@ -6,6 +6,7 @@
 // contract imports only common/: the shapes it carries are the domain's own.
 import { z } from 'zod';
 import { HealthSnapshot } from '../../common/health.ts';
+import { PrintQueueSummary } from '../../common/printing.ts';
 import { PacketStateChange, UploadProgress } from '../../common/sync.ts';
 import { SessionInfo } from '../../common/users.ts';
 import { appMethods } from './app.ts';
@@ -15,6 +16,7 @@ import { CardDeskState, deviceMethods } from './devices.ts';
 import { intakeMethods } from './intake.ts';
 import type { MethodSpec } from './method.ts';
 import { packetMethods } from './packets.ts';
+import { printingMethods } from './printing.ts';
 import { recordingMethods } from './recording.ts';
 import { syncMethods } from './sync.ts';
 import { uploadMethods } from './uploads.ts';
@@ -29,6 +31,7 @@ export const methods = {
   ...recordingMethods,
   ...uploadMethods,
   ...deviceMethods,
+  ...printingMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Methods = typeof methods;
@@ -52,6 +55,8 @@ export const events = {
   'sync.progress': UploadProgress,
   /** The ID card reader read a card, or the card was taken away or cannot be read (signed-in clerks only). */
   'idCard.changed': CardDeskState,
+  /** The print queue changed (a slip queued, printed, failed or given up): how many the printer owes. */
+  'printing.changed': PrintQueueSummary,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;
@@ -67,6 +72,7 @@ export type { UploadLimits, UploadPurpose } from './uploads.ts';
 export type { CatalogHit } from './catalog.ts';
 export type { CardDeskState, CardPhoto, CardReading, DemoCard } from './devices.ts';
 export type { QueuedPacket } from './packets.ts';
+export type { PrintJob, PrintQueueSummary } from '../../common/printing.ts';
 export type { CatalogSummary } from '../../common/catalog.ts';
 export type { DeadlineStatus } from '../../common/deadline-status.ts';
 export type { DraftView } from '../../common/draft.ts';

@@ -171,6 +171,12 @@ const errors = {
   'printer.fault':
     '打印机报告故障（{reason}）。请关闭打印机电源，检查切刀处是否卡纸，再打开电源后重试；如反复出现，请联系运维人员。',
   'printer.jobIncomplete': '回执未能打印完整：打印时{reason}。请处理后重新打印这张回执，已打出的部分请作废。',
+  'printer.notConfigured':
+    '本窗口未配置回执打印机。请打印 PDF 回执交给申请人；如需使用热敏打印机，请运维人员在配置中设置回执打印机。',
+  'printing.jobNotFound': '找不到这张回执的打印记录，请刷新后重试。',
+  'printing.reprintNotToday': '只能补打当天的回执；往日的回执请在收件包详情中打印 PDF 版本。',
+  'printing.notPrintedYet': '这张回执还没有打印出来，请点“打印”，不必补打。',
+  'printing.alreadyPrinted': '这张回执已经打印。如申请人需要再要一张，请点“补打”。',
 } as const satisfies Record<ErrorCode, string>;
 
 /** The kinds of card, named once: the identity panel, the device CLI and the card errors' {cardType}. */
@@ -978,7 +984,11 @@ export const zhCN = {
       timeout: '设备无响应',
       protocolError: '设备通信异常',
       paperOut: '缺纸',
+      paperNearEnd: '纸将用尽，请准备换纸',
       coverOpen: '纸仓盖未关',
+      printing: '正在打印',
+      printerOffline: '打印机离线',
+      printerFault: '打印机故障',
       noCard: '未放置证件',
       reading: '正在读卡',
       cardPresent: '证件已读取',

@@ -13,15 +13,12 @@
 // and text with the outlines of Noto Serif SC (glyphs.ts) in font A's cells (24 × 24 dots
 // a CJK character, 12 × 24 an ASCII one); a character the face lacks is its cell's box.
 import { createServer, type Server, type Socket } from 'node:net';
-import { PNG } from 'pngjs';
-import QRCode from 'qrcode';
-import { openPtyPair, type PtyPair } from '../pty-pair.ts';
-import { openSerialTransport } from '../serial-transport.ts';
+import type { PtyPair } from '../pty-pair.ts';
 import { socketTransport } from '../tcp-transport.ts';
 import type { ByteTransport } from '../transport.ts';
-import { charColumns, DOTS, type PaperWidth } from './escpos.ts';
+import type { PaperWidth } from './escpos.ts';
 import { EscPosReader, type ReaderEvent, renderText } from './escpos-reader.ts';
-import { drawGlyph } from './glyphs.ts';
+import { renderPng } from './roll.ts';
 import { statusAnswers } from './status.ts';
 
 export interface PrinterState {
@@ -50,8 +47,6 @@ export interface SimulatorOptions {
   faults?: readonly PrinterFault[];
 }
 
-const FONT_A = { ascii: 12, cjk: 24, height: 24 };
-const LINE_DOTS = 30;
 
 export class PrinterSimulator {
   readonly paper: PaperWidth;
@@ -65,6 +60,7 @@ export class PrinterSimulator {
   /** DLE EOT questions answered (or not), in order. */
   readonly statusRequests: number[] = [];
   private readonly closers = new Set<() => Promise<void>>();
+  private readonly eventListeners = new Set<(event: ReaderEvent) => void>();
 
   constructor(options: SimulatorOptions = {}) {
     this.paper = options.paper ?? 80;
@@ -106,12 +102,30 @@ export class PrinterSimulator {
     return renderPng(this.printed, this.paper);
   }
 
+  /** What printed after the last cut but one, up to the last cut: the last whole slip, or undefined before any. */
+  lastCut(): { text: string; png: Buffer } | undefined {
+    const cuts = this.printed.flatMap((event, i) => (event.kind === 'cut' ? [i] : []));
+    const end = cuts.at(-1);
+    if (end === undefined) return undefined;
+    const slip = this.printed.slice((cuts.at(-2) ?? -1) + 1, end + 1);
+    return { text: renderText(slip, this.paper), png: renderPng(slip, this.paper) };
+  }
+
+  /** Hears every command as it arrives (the bench times the first byte of a job by it). */
+  onEvent(listener: (event: ReaderEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
   /** Serves one connection or port: its bytes are read, printed and answered. Answers the detach. */
   attach(transport: ByteTransport): () => void {
     const reader = new EscPosReader();
     const offData = transport.onData((chunk) => {
       this.chunks.push(chunk.slice());
-      for (const event of reader.push(chunk)) this.handle(event, transport);
+      for (const event of reader.push(chunk)) {
+        for (const listener of this.eventListeners) listener(event);
+        this.handle(event, transport);
+      }
     });
     const offGone = transport.onGone(() => offData());
     return () => {
@@ -194,6 +208,11 @@ export class PrinterSimulator {
   async listenPty(
     options: { baudRate?: number } = {},
   ): Promise<{ path: string; pty: PtyPair; close(): Promise<void> }> {
+    // node-serialport (a native binding) loads only here: the demo's in-process printer never needs it.
+    const [{ openPtyPair }, { openSerialTransport }] = await Promise.all([
+      import('../pty-pair.ts'),
+      import('../serial-transport.ts'),
+    ]);
     const pty = await openPtyPair();
     const transport = await openSerialTransport(pty.paths[0], {
       baudRate: options.baudRate ?? 115200,
@@ -211,134 +230,5 @@ export class PrinterSimulator {
   async close(): Promise<void> {
     for (const close of [...this.closers]) await close().catch(() => undefined);
     this.closers.clear();
-  }
-}
-
-/** One dot a pixel: draws the events onto a roll of the paper's printable width. */
-export function renderPng(events: readonly ReaderEvent[], paper: PaperWidth): Buffer {
-  const width = DOTS[paper];
-  const ops: Array<(canvas: Canvas, top: number) => void> = [];
-  let height = 8;
-  const place = (boxWidth: number, align: 'left' | 'center' | 'right') =>
-    align === 'center'
-      ? Math.max(0, Math.floor((width - boxWidth) / 2))
-      : align === 'right'
-        ? Math.max(0, width - boxWidth)
-        : 0;
-  for (const event of events) {
-    const top = height;
-    if (event.kind === 'line') {
-      const { width: sx, height: sy, align, bold } = event.style;
-      const cells = [...event.text].map((char) => ({
-        char,
-        w: (charColumns(char) === 1 ? FONT_A.ascii : FONT_A.cjk) * sx,
-      }));
-      const lineWidth = cells.reduce((sum, c) => sum + c.w, 0);
-      const rowHeight = Math.max(LINE_DOTS, FONT_A.height * sy + 6);
-      let x = place(lineWidth, align);
-      const left = x;
-      ops.push((canvas) => {
-        x = left;
-        for (const cell of cells) {
-          const box = { x, y: top, w: cell.w, h: FONT_A.height * sy };
-          if (cell.char !== ' ' && !drawGlyph(cell.char, box, (px, py) => canvas.set(px, py), bold)) {
-            canvas.box(x + 1, top + 2, cell.w - 2, box.h - 4, bold);
-          }
-          x += cell.w;
-        }
-      });
-      height += rowHeight;
-    } else if (event.kind === 'qr') {
-      const bytes = new TextEncoder().encode(event.data);
-      const code = QRCode.create([{ data: bytes, mode: 'byte' }], { errorCorrectionLevel: event.errorLevel });
-      const size = code.modules.size;
-      const dots = size * event.moduleSize;
-      const x0 = place(dots, event.align);
-      const margin = 4 * event.moduleSize;
-      ops.push((canvas) => {
-        for (let r = 0; r < size; r++) {
-          for (let c = 0; c < size; c++) {
-            if (code.modules.get(r, c))
-              canvas.fill(
-                x0 + c * event.moduleSize,
-                top + margin + r * event.moduleSize,
-                event.moduleSize,
-                event.moduleSize,
-              );
-          }
-        }
-      });
-      height += dots + 2 * margin;
-    } else if (event.kind === 'barcode') {
-      const dots = Math.min(width, (event.data.length + 3) * 11 * event.moduleWidth);
-      const x0 = place(dots, event.align);
-      ops.push((canvas) => canvas.box(x0, top, dots, event.height, false));
-      height += event.height + (event.hri ? LINE_DOTS : 0);
-    } else if (event.kind === 'image') {
-      const { image } = event;
-      const x0 = place(image.width, event.align);
-      const rowBytes = Math.ceil(image.width / 8);
-      ops.push((canvas) => {
-        for (let y = 0; y < image.height; y++) {
-          for (let x = 0; x < image.width; x++) {
-            if ((image.bits[y * rowBytes + (x >> 3)]! >> (7 - (x & 7))) & 1) canvas.fill(x0 + x, top + y, 1, 1);
-          }
-        }
-      });
-      height += image.height;
-    } else if (event.kind === 'feed') {
-      height += event.lines * LINE_DOTS;
-    } else if (event.kind === 'cut') {
-      height += event.feed * LINE_DOTS;
-      const at = height;
-      ops.push((canvas) => {
-        for (let x = 0; x < width; x += 8) canvas.fill(x, at, 4, 1);
-      });
-      height += 8;
-    }
-  }
-  const canvas = new Canvas(width, height + 8);
-  for (const op of ops) op(canvas, 0);
-  return canvas.png();
-}
-
-class Canvas {
-  private readonly pixels: Uint8Array;
-
-  constructor(
-    readonly width: number,
-    readonly height: number,
-  ) {
-    this.pixels = new Uint8Array(width * height).fill(255);
-  }
-
-  set(x: number, y: number): void {
-    if (x >= 0 && x < this.width && y >= 0 && y < this.height) this.pixels[y * this.width + x] = 0;
-  }
-
-  fill(x: number, y: number, w: number, h: number): void {
-    for (let yy = Math.max(0, y); yy < Math.min(this.height, y + h); yy++) {
-      for (let xx = Math.max(0, x); xx < Math.min(this.width, x + w); xx++) this.pixels[yy * this.width + xx] = 0;
-    }
-  }
-
-  box(x: number, y: number, w: number, h: number, filled: boolean): void {
-    if (filled) return this.fill(x, y, w, h);
-    this.fill(x, y, w, 1);
-    this.fill(x, y + h - 1, w, 1);
-    this.fill(x, y, 1, h);
-    this.fill(x + w - 1, y, 1, h);
-  }
-
-  png(): Buffer {
-    const png = new PNG({ width: this.width, height: this.height });
-    for (let i = 0; i < this.pixels.length; i++) {
-      const v = this.pixels[i]!;
-      png.data[i * 4] = v;
-      png.data[i * 4 + 1] = v;
-      png.data[i * 4 + 2] = v;
-      png.data[i * 4 + 3] = 255;
-    }
-    return PNG.sync.write(png);
   }
 }

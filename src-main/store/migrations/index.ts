@@ -13,6 +13,7 @@ import { originalPostings } from './010-original-postings.ts';
 import { dutyWarnings } from './011-duty-warnings.ts';
 import { correctionPeriods } from './012-correction-periods.ts';
 import { handovers } from './013-handovers.ts';
+import { printJobs } from './014-print-jobs.ts';
 
 export const migrations: Migration[] = [
   initial,
@@ -28,4 +29,5 @@ export const migrations: Migration[] = [
   dutyWarnings,
   correctionPeriods,
   handovers,
+  printJobs,
 ];

@@ -161,7 +161,8 @@ describe('intake', () => {
     expect(log.verify(`session:${draft.id}`)).toMatchObject({ ok: true });
     const kinds = [...log.read(`session:${draft.id}`)].map((e) => e.kind);
     expect(kinds[0]).toBe('intake.started');
-    expect(kinds.at(-1)).toBe('intake.sealed');
+    // The session's last act at the counter is the seal; the demo's printer may have logged the receipt since.
+    expect(kinds.filter((k) => k.startsWith('intake.')).at(-1)).toBe('intake.sealed');
     expect(kinds.filter((k) => k === 'intake.materialAdded')).toHaveLength(2);
     db.close();
   });
