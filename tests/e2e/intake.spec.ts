@@ -6,64 +6,21 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Locator, Page } from '@playwright/test';
-import { idNumber, pngBytes } from '../fixtures/files.ts';
+import { pngBytes } from '../fixtures/files.ts';
 import { pdfText } from '../fixtures/pdf.ts';
 import { expect, startHost, test } from './browser-host.ts';
-import { CLERK_PASSWORD, signInNewClerk, startSocialSecurityCard } from './flows.ts';
-
-const APPLICANT_ID = idNumber('510104', '19900307', '124'); // even 17th digit: female
-
-async function typeApplicant(page: Page): Promise<void> {
-  await page.getByLabel('姓名', { exact: true }).fill('李小梅');
-  await page.getByLabel('公民身份号码').fill(APPLICANT_ID);
-  await page.getByLabel('性别').selectOption({ label: '女' });
-  await page.getByLabel('出生日期').fill('1990-03-07');
-  await page.getByLabel('民族').selectOption({ label: '汉族' });
-  await page.getByLabel('住址').fill('四川省成都市锦江区红星路一段1号');
-  await page.getByLabel('业务属地行政区划代码').fill('510104');
-}
-
-/** 下一步 to the form and fill it, staying there. */
-async function fillFormFields(page: Page, phone: string): Promise<void> {
-  await page.getByRole('button', { name: '下一步' }).click();
-  await expect(page.getByRole('heading', { level: 3, name: '填写表单' })).toBeVisible();
-  // Prefilled from the identity typed on the previous step.
-  await expect(page.getByLabel('申请人姓名')).toHaveValue('李小梅');
-  await expect(page.getByLabel('民族')).toHaveValue('汉');
-  await page.getByLabel('联系电话').fill(phone);
-  await page.getByLabel('性别').selectOption({ label: '女' });
-  await page.getByLabel('参保地').fill('510104');
-  await page.getByLabel('申请人未满16周岁').selectOption({ label: '否' });
-  await page.getByLabel('开通金融账户功能').selectOption({ label: '否' });
-  await page.getByLabel('送达方式').selectOption({ label: '窗口领取' });
-}
-
-async function fillForm(page: Page, phone: string): Promise<void> {
-  await fillFormFields(page, phone);
-  await page.getByRole('button', { name: '下一步' }).click();
-  await expect(page.getByRole('heading', { level: 3, name: '收取材料' })).toBeVisible();
-}
-
-async function handIn(page: Page, material: string, file: { name: string; buffer: Buffer }): Promise<void> {
-  const group = page.getByRole('group', { name: material });
-  await group.getByRole('button', { name: '按应交份数收齐' }).click();
-  await group.getByLabel('上传文件').setInputFiles({ ...file, mimeType: 'image/png' });
-  await expect(group.getByRole('button', { name: `移除“${file.name}”` })).toBeVisible();
-}
-
-async function review(page: Page, expected: '收件' | '补正'): Promise<void> {
-  await page.getByRole('button', { name: '下一步' }).click();
-  await expect(page.getByRole('heading', { level: 3, name: '形式审查' })).toBeVisible();
-  for (const radio of await page.getByRole('radio', { name: '符合', exact: true }).all()) await radio.check();
-  await page.getByRole('button', { name: '开始审查' }).click();
-  await expect(page.getByRole('heading', { name: `审查结论：${expected}` })).toBeVisible();
-}
-
-async function seal(page: Page): Promise<void> {
-  await page.getByRole('button', { name: '封装', exact: true }).click();
-  await page.getByRole('button', { name: '确认封装' }).click();
-  await expect(page.getByRole('heading', { name: '已封装' })).toBeVisible();
-}
+import {
+  APPLICANT_ID,
+  CLERK_PASSWORD,
+  fillForm,
+  fillFormFields,
+  handIn,
+  review,
+  seal,
+  signInNewClerk,
+  startSocialSecurityCard,
+  typeApplicant,
+} from './flows.ts';
 
 /** Downloads a notice through its link and returns the PDF's text. */
 async function downloadedText(page: Page, title: string): Promise<string> {

@@ -1,0 +1,111 @@
+// The receipt printer, end to end: the app (the built browser host, in Chromium) is
+// configured with a network printer that is the printer simulator listening on a real TCP
+// port of this test. The clerk seals a packet through the UI; the printer receives the
+// 收件回执 as ESC/POS bytes, which our reader turns back into text and a drawn roll whose QR
+// code jsQR decodes: both must name the packet the UI shows. Out of paper first, the seal
+// still goes through, the status bar says 缺纸, and the receipt prints once paper is in.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import jsqr from 'jsqr';
+import { PNG } from 'pngjs';
+import { demoConfig } from '../../src-main/common/hall-config.ts';
+import { PrinterSimulator } from '../../src-main/devices/printer/simulator.ts';
+import { pngBytes } from '../fixtures/files.ts';
+import { expect, type RunningHost, startHost, test } from './browser-host.ts';
+import {
+  APPLICANT_ID,
+  fillForm,
+  handIn,
+  review,
+  seal,
+  signInNewClerk,
+  startSocialSecurityCard,
+  typeApplicant,
+} from './flows.ts';
+
+const jsQR = jsqr.default;
+
+function decodeQr(png: Buffer): string | undefined {
+  const image = PNG.sync.read(png);
+  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
+}
+
+const printerHealth = (page: Page) =>
+  page.getByRole('contentinfo', { name: '设备与服务状态' }).getByRole('listitem').filter({ hasText: '回执打印机' });
+
+/** A host whose config names the simulator on its TCP port as the window's 58 mm receipt printer. */
+async function hostWithPrinter(printer: PrinterSimulator): Promise<RunningHost> {
+  const { port } = await printer.listenTcp(0);
+  const dataDir = mkdtempSync(join(tmpdir(), 'tongban-e2e-printer-'));
+  const config = demoConfig();
+  config.devices.receiptPrinter = { transport: 'tcp', host: '127.0.0.1', port, paper: 58 };
+  writeFileSync(join(dataDir, 'config.json'), JSON.stringify(config, null, 2));
+  return startHost({ dataDir });
+}
+
+async function sealApplication(page: Page): Promise<string> {
+  await startSocialSecurityCard(page);
+  await typeApplicant(page);
+  await fillForm(page, '13812345678');
+  await handIn(page, '申请人居民身份证', { name: '身份证正反面.png', buffer: Buffer.from(pngBytes(40, 25, 120)) });
+  await handIn(page, '近期免冠彩色证件照片', { name: '证件照.png', buffer: Buffer.from(pngBytes(36, 44, 200)) });
+  await review(page, '收件');
+  await seal(page);
+  return (await page.locator('.tracking-code').textContent())!.trim();
+}
+
+test('the printer receives the receipt of the packet just sealed: its text and QR code name the packet', async ({
+  page,
+}) => {
+  const printer = new PrinterSimulator({ paper: 58 });
+  const host = await hostWithPrinter(printer);
+  try {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await signInNewClerk(page, host.url);
+    await expect(printerHealth(page)).toContainText('正常');
+    const trackingCode = await sealApplication(page);
+    expect(trackingCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4})+$/);
+
+    await expect.poll(() => printer.lastCut()?.text ?? '', { timeout: 15_000 }).toContain(trackingCode);
+    const slip = printer.lastCut()!;
+    expect(slip.text).toContain('申请材料接收凭证');
+    expect(slip.text).toContain('李小梅');
+    expect(slip.text).toContain('社会保障卡申领');
+    expect(slip.text).toContain('演示审批部门');
+    expect(slip.text).toContain(`${APPLICANT_ID.slice(0, 6)}********${APPLICANT_ID.slice(-4)}`);
+    expect(slip.text).not.toContain(APPLICANT_ID);
+    // The demo's tracking page of the embedded inbox, with this packet's 查询号.
+    expect(decodeQr(slip.png)).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/track/${trackingCode}$`));
+    writeFileSync(test.info().outputPath('receipt-58mm.png'), slip.png);
+    await page.screenshot({ path: test.info().outputPath('sealed-printed-1366x768.png') });
+  } finally {
+    await host.stop();
+    await printer.close();
+    rmSync(host.dataDir, { recursive: true, force: true });
+  }
+});
+
+test('out of paper: the seal goes through, the status bar says so, and the receipt prints once paper is in', async ({
+  page,
+}) => {
+  const printer = new PrinterSimulator({ paper: 58, state: { paperOut: true } });
+  const host = await hostWithPrinter(printer);
+  try {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await signInNewClerk(page, host.url);
+    await expect(printerHealth(page)).toContainText('缺纸');
+    const trackingCode = await sealApplication(page);
+    await page.screenshot({ path: test.info().outputPath('sealed-paper-out-1366x768.png') });
+    expect(printer.lastCut()).toBeUndefined();
+
+    printer.setState({ paperOut: false });
+    await expect(printerHealth(page)).toContainText('正常');
+    await expect.poll(() => printer.lastCut()?.text ?? '', { timeout: 15_000 }).toContain(trackingCode);
+  } finally {
+    await host.stop();
+    await printer.close();
+    rmSync(host.dataDir, { recursive: true, force: true });
+  }
+});
