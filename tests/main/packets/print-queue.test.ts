@@ -245,6 +245,31 @@ describe('the receipt after sealing', () => {
     expect(printer.lastCut()!.text).toContain(sealed.trackingCode!);
   });
 
+  it('a window 补正 prints its slip: what to bring and by when', async () => {
+    const { printer, dataDir } = await hallWithPrinter();
+    const { core } = await boot(dataDir);
+    const clerk = await clerkOn(core);
+    const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    // Everything but the photo: the applicant must bring it.
+    await clerk.call('drafts.save', { id: draft.id, patch: completeSocialCardPatch() });
+    await addFileBytes(clerk.call, {
+      id: draft.id,
+      materialId: 'applicant-id-card',
+      name: '身份证.png',
+      bytes: pngBytes(16, 10, 90),
+    });
+    const sealed = await clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
+    expect(sealed.outcome).toBe('correction');
+    await eventually(async () => (await jobsOf(clerk, sealed))[0]?.state === 'printed');
+    const [job] = await jobsOf(clerk, sealed);
+    expect(job!.document).toBe('correction');
+    const text = printer.lastCut()!.text;
+    expect(text).toContain(sealed.documents[0]!.number);
+    expect(text).toContain('近期免冠彩色证件照片');
+    const [y, m, d] = sealed.deadline!.split('-').map(Number);
+    expect(text).toContain(`${y}年${m}月${d}日`);
+  });
+
   it('the preview is the slip drawn from the bytes the printer gets: its QR code decodes to the same', async () => {
     const { printer, dataDir } = await hallWithPrinter({ paper: 80 });
     const { core } = await boot(dataDir);
