@@ -34,9 +34,7 @@ export const FindingOverride = z
  * A 补正 answered after its last day is 视为放弃 unless someone decides to go on (the
  * department extended it, the applicant was prevented …): the clerk records why.
  */
-export const LateSupplement = z
-  .object({ due: CalendarDateSchema, reason: z.string().min(1).max(500) })
-  .strict();
+export const LateSupplement = z.object({ due: CalendarDateSchema, reason: z.string().min(1).max(500) }).strict();
 export type LateSupplement = z.infer<typeof LateSupplement>;
 
 /**
@@ -47,11 +45,9 @@ export type LateSupplement = z.infer<typeof LateSupplement>;
 export const MAX_DRAFT_RECORD_KEYS = 200;
 
 function capped<T extends z.ZodType>(value: T) {
-  return z
-    .record(z.string().max(64), value)
-    .refine((record) => Object.keys(record).length <= MAX_DRAFT_RECORD_KEYS, {
-      message: `at most ${MAX_DRAFT_RECORD_KEYS} entries`,
-    });
+  return z.record(z.string().max(64), value).refine((record) => Object.keys(record).length <= MAX_DRAFT_RECORD_KEYS, {
+    message: `at most ${MAX_DRAFT_RECORD_KEYS} entries`,
+  });
 }
 
 /** What a draft holds besides its files (which live in draft_files and the blob store). */
@@ -97,6 +93,35 @@ export const DraftPatch = z
   })
   .strict();
 export type DraftPatch = z.infer<typeof DraftPatch>;
+
+/**
+ * How a page came to be (the session log keeps it with the page): taken on the document
+ * camera (高拍仪) — where the page's corners were found or set in the frame, the colour
+ * mode, the turn, what the quality check warned of — or added from a file.
+ */
+export const PageCapture = z
+  .object({
+    source: z.enum(['documentCamera', 'file']),
+    frame: z
+      .object({ width: z.number().int().min(1).max(20_000), height: z.number().int().min(1).max(20_000) })
+      .strict()
+      .optional(),
+    corners: z
+      .array(z.object({ x: z.number().finite(), y: z.number().finite() }).strict())
+      .length(4)
+      .optional(),
+    /** The clerk moved a corner the detector found (or set all four when it found none). */
+    adjusted: z.boolean().optional(),
+    mode: z.enum(['colour', 'grey', 'bw']).optional(),
+    rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).optional(),
+    /** What the quality check said, taken anyway. */
+    warnings: z
+      .array(z.enum(['blurred', 'glare']))
+      .max(2)
+      .optional(),
+  })
+  .strict();
+export type PageCapture = z.infer<typeof PageCapture>;
 
 export const DraftFile = z.object({
   materialId: z.string(),
@@ -221,7 +246,9 @@ export function applicationOf(itemCode: string, state: DraftState, files: readon
       original: state.counts[materialId]?.original ?? 0,
       copy: state.counts[materialId]?.copy ?? 0,
       electronic: state.counts[materialId]?.electronic ?? 0,
-      files: files.filter((f) => f.materialId === materialId).map((f) => ({ name: f.name, mediaType: f.mediaType, size: f.size })),
+      files: files
+        .filter((f) => f.materialId === materialId)
+        .map((f) => ({ name: f.name, mediaType: f.mediaType, size: f.size })),
     })),
     ...(state.delivery ? { delivery: state.delivery } : {}),
   };

@@ -64,6 +64,7 @@ export const ERROR_CODES = [
   'intake.cardReadingGone',
   'intake.countersignRequired',
   'intake.countersignNotNeeded',
+  'intake.fileNotFound',
   'demo.notAvailable',
   'mailing.waybill.format',
   'mailing.waybill.checkDigit',

@@ -114,7 +114,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'drafts.create': ({ itemCode }, ctx) => intake.createDraft(clerk(ctx), itemCode),
     'drafts.get': ({ id }, ctx) => intake.getDraft(clerk(ctx), id),
     'drafts.save': ({ id, patch }, ctx) => intake.saveDraft(clerk(ctx), id, patch),
-    'drafts.addFile': async ({ id, materialId, uploadId }, ctx) => {
+    'drafts.addFile': async ({ id, materialId, uploadId, capture, replacing }, ctx) => {
       const file = ctx.uploads.take(clerk(ctx).id, uploadId, 'material');
       try {
         if (file.draftId !== id) {
@@ -122,13 +122,17 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
             fields: 'uploadId',
           });
         }
-        return await intake.addFile(clerk(ctx), id, materialId, file);
+        return await intake.addFile(clerk(ctx), id, materialId, file, {
+          ...(capture ? { capture } : {}),
+          ...(replacing ? { replacing } : {}),
+        });
       } finally {
         // Refused (not an image, no such draft): the temp file goes; stored: nothing to do.
         file.discard();
       }
     },
     'drafts.removeFile': ({ id, materialId, sha256 }, ctx) => intake.removeFile(clerk(ctx), id, materialId, sha256),
+    'drafts.moveFile': ({ id, materialId, sha256, to }, ctx) => intake.moveFile(clerk(ctx), id, materialId, sha256, to),
     'drafts.fileContent': ({ id, sha256 }, ctx) => intake.fileBytes(clerk(ctx), id, sha256),
     'drafts.useIdCard': async ({ id, who, readId }, ctx) => {
       const reading = cards.held(readId);

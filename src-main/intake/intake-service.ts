@@ -39,6 +39,7 @@ import {
   type DraftView,
   emptyDraftState,
   type LateSupplement,
+  type PageCapture,
   type WizardStep,
 } from '../common/draft.ts';
 import { type NoticeRenderer, trackingOf } from './notices.ts';
@@ -183,13 +184,8 @@ export class IntakeService {
     const draft = this.insertDraft(clerk, item, version, state, { packetId, version: packet.version });
     // Files already handed in stay with the resubmission; only what was missing is added.
     const now = this.deps.clock.now();
-    const insert = this.deps.db.prepare(
-      `INSERT INTO draft_files (draft_id, material_id, sha256, name, media_type, size, added_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
     for (const file of manifest.files) {
-      if (file.materialId)
-        insert.run(draft.id, file.materialId, file.sha256, file.name, file.mediaType, file.size, now);
+      if (file.materialId) insertDraftFile(this.deps.db, draft.id, file.materialId, file, now);
     }
     return this.getDraft(clerk, draft.id);
   }
@@ -236,7 +232,9 @@ export class IntakeService {
       const person = personFromCard(card.identity, card.readAt);
       const { next, changed } = applyPatch(
         stored,
-        who === 'guardian' ? { guardian: { relation: stored.guardian?.relation ?? 'parent', person } } : { [who]: person },
+        who === 'guardian'
+          ? { guardian: { relation: stored.guardian?.relation ?? 'parent', person } }
+          : { [who]: person },
       );
       this.deps.db
         .prepare('UPDATE drafts SET state = ?, updated_at = ? WHERE id = ?')
@@ -260,14 +258,51 @@ export class IntakeService {
    * The file arrived in chunks and is not stored yet: it is checked first (type sniffed
    * from its first bytes), so a refused file leaves no blob behind.
    */
-  addFile(clerk: Clerk, id: string, materialId: string, file: IncomingFile): Promise<DraftView> {
+  addFile(
+    clerk: Clerk,
+    id: string,
+    materialId: string,
+    file: IncomingFile,
+    options: { capture?: PageCapture; replacing?: string } = {},
+  ): Promise<DraftView> {
     return this.writers.run(id, async () => {
       const row = this.row(clerk, id);
-      return this.storeFile(clerk, row, materialId, file);
+      return this.storeFile(clerk, row, materialId, file, options);
     });
   }
 
-  private async storeFile(clerk: Clerk, row: DraftRow, materialId: string, file: IncomingFile): Promise<DraftView> {
+  /** Moves a page of a material to `to` (0: first); the others keep their order around it. */
+  moveFile(clerk: Clerk, id: string, materialId: string, sha256: string, to: number): Promise<DraftView> {
+    return this.write(clerk, id, () => {
+      const pages = this.deps.db
+        .prepare<[string, string], { sha256: string }>(
+          'SELECT sha256 FROM draft_files WHERE draft_id = ? AND material_id = ? ORDER BY position, added_at, sha256',
+        )
+        .all(id, materialId)
+        .map((p) => p.sha256);
+      const from = pages.indexOf(sha256);
+      if (from < 0)
+        throw new AppError('intake.fileNotFound', `draft ${id} has no file ${sha256.slice(0, 12)} at ${materialId}`);
+      const target = Math.max(0, Math.min(pages.length - 1, to));
+      if (target !== from) {
+        pages.splice(target, 0, ...pages.splice(from, 1));
+        const update = this.deps.db.prepare(
+          'UPDATE draft_files SET position = ? WHERE draft_id = ? AND material_id = ? AND sha256 = ?',
+        );
+        pages.forEach((page, position) => update.run(position, id, materialId, page));
+        this.log(clerk, id, 'intake.materialMoved', { materialId, sha256, from, to: target });
+      }
+      return this.view(this.row(clerk, id));
+    });
+  }
+
+  private async storeFile(
+    clerk: Clerk,
+    row: DraftRow,
+    materialId: string,
+    file: IncomingFile,
+    { capture, replacing }: { capture?: PageCapture; replacing?: string },
+  ): Promise<DraftView> {
     const { id } = row;
     const { name } = file;
     const item = this.deps.catalog.item(row.item_code);
@@ -289,18 +324,34 @@ export class IntakeService {
     return this.recordStored([stored], () => {
       const now = this.deps.clock.now();
       recordBlob(this.deps.db, stored, now);
-      this.deps.db
-        .prepare(
-          `INSERT OR IGNORE INTO draft_files (draft_id, material_id, sha256, name, media_type, size, added_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(id, materialId, stored.sha256, name, detected.mime, stored.size, now);
+      const file = { sha256: stored.sha256, name, mediaType: detected.mime, size: stored.size };
+      if (replacing === undefined) {
+        insertDraftFile(this.deps.db, id, materialId, file, now);
+      } else {
+        // A page retaken takes the place of the one it replaces.
+        const old = this.deps.db
+          .prepare<[string, string, string], { position: number }>(
+            'SELECT position FROM draft_files WHERE draft_id = ? AND material_id = ? AND sha256 = ?',
+          )
+          .get(id, materialId, replacing);
+        if (!old)
+          throw new AppError(
+            'intake.fileNotFound',
+            `draft ${id} has no file ${replacing.slice(0, 12)} at ${materialId}`,
+          );
+        this.deps.db
+          .prepare('DELETE FROM draft_files WHERE draft_id = ? AND material_id = ? AND sha256 = ?')
+          .run(id, materialId, replacing);
+        insertDraftFile(this.deps.db, id, materialId, file, now, old.position);
+      }
       this.deps.db.prepare('UPDATE drafts SET updated_at = ? WHERE id = ?').run(now, id);
-      this.log(clerk, id, 'intake.materialAdded', {
+      this.log(clerk, id, replacing === undefined ? 'intake.materialAdded' : 'intake.materialRetaken', {
         materialId,
         sha256: stored.sha256,
         mediaType: detected.mime,
         size: stored.size,
+        ...(replacing === undefined ? {} : { replaced: replacing }),
+        ...(capture ? { capture: capture as unknown as JsonValue } : {}),
       });
       return this.view(this.row(clerk, id));
     });
@@ -657,9 +708,13 @@ export class IntakeService {
     if (!late) throw new AppError('intake.supplementLate', `the 补正 was due on ${due}`, { due });
     const reason = late.reason.trim();
     if ([...reason].length < MIN_OVERRIDE_REASON_LENGTH) {
-      throw new AppError('review.overrideReasonTooShort', `late supplement reason of ${[...reason].length} characters`, {
-        min: MIN_OVERRIDE_REASON_LENGTH,
-      });
+      throw new AppError(
+        'review.overrideReasonTooShort',
+        `late supplement reason of ${[...reason].length} characters`,
+        {
+          min: MIN_OVERRIDE_REASON_LENGTH,
+        },
+      );
     }
     return { due, reason };
   }
@@ -745,7 +800,10 @@ export class IntakeService {
   private files(draftId: string): DraftFile[] {
     return this.deps.db
       .prepare<[string], { material_id: string; sha256: string; name: string; media_type: string; size: number }>(
-        'SELECT material_id, sha256, name, media_type, size FROM draft_files WHERE draft_id = ? ORDER BY added_at, sha256',
+        // Materials in the order their first page came, each material's pages in the clerk's order.
+        `SELECT material_id, sha256, name, media_type, size FROM draft_files AS f WHERE draft_id = ?
+         ORDER BY (SELECT min(added_at) FROM draft_files AS m WHERE m.draft_id = f.draft_id AND m.material_id = f.material_id),
+           material_id, position, added_at, sha256`,
       )
       .all(draftId)
       .map((f) => ({
@@ -858,4 +916,30 @@ function valuesOf(state: DraftState, changed: string[]): { [key: string]: JsonVa
     values[path] = (value ?? null) as JsonValue;
   }
   return values;
+}
+
+/** Adds a page at the end of its material (or at `position`); the same content twice in a material is one page. */
+function insertDraftFile(
+  db: Database,
+  draftId: string,
+  materialId: string,
+  file: { sha256: string; name: string; mediaType: string; size: number },
+  now: number,
+  position?: number,
+): void {
+  db.prepare(
+    `INSERT OR IGNORE INTO draft_files (draft_id, material_id, sha256, name, media_type, size, added_at, position)
+     VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, (SELECT coalesce(max(position) + 1, 0) FROM draft_files WHERE draft_id = ? AND material_id = ?)))`,
+  ).run(
+    draftId,
+    materialId,
+    file.sha256,
+    file.name,
+    file.mediaType,
+    file.size,
+    now,
+    position ?? null,
+    draftId,
+    materialId,
+  );
 }

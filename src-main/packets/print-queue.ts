@@ -69,6 +69,7 @@ export class PrintQueue {
   /** The printer's work, one job after another. */
   private work: Promise<unknown> = Promise.resolve();
   private draining = false;
+  private kickedAgain = false;
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly deps: PrintQueueDeps) {}
@@ -109,11 +110,21 @@ export class PrintQueue {
     }
   }
 
-  /** After a seal committed (and at start, and when the printer is ready again): prints what waits. */
+  /** After a seal committed, and when the printer is ready again: prints what waits. */
   kick(): void {
-    if (!this.enabled || this.draining) return;
+    if (!this.enabled) return;
+    // A kick while the queue drains (a seal just now) is not lost: the drain runs once more.
+    if (this.draining) {
+      this.kickedAgain = true;
+      return;
+    }
     this.draining = true;
-    void this.serially(() => this.drain()).finally(() => {
+    void this.serially(async () => {
+      do {
+        this.kickedAgain = false;
+        await this.drain();
+      } while (this.kickedAgain);
+    }).finally(() => {
       this.draining = false;
     });
   }

@@ -123,6 +123,7 @@ type IntakeMethods =
   | 'uploads.chunk'
   | 'uploads.abort'
   | 'drafts.removeFile'
+  | 'drafts.moveFile'
   | 'drafts.fileContent'
   | 'drafts.review'
   | 'drafts.countersign'
@@ -300,6 +301,17 @@ export class FakeIntake {
       'drafts.removeFile': ({ id, materialId, sha256 }) => {
         const draft = this.draft(clerk(), id);
         draft.files = draft.files.filter((f) => !(f.materialId === materialId && f.sha256 === sha256));
+        return this.view(draft);
+      },
+      'drafts.moveFile': ({ id, materialId, sha256, to }) => {
+        const draft = this.draft(clerk(), id);
+        const page = draft.files.find((f) => f.materialId === materialId && f.sha256 === sha256);
+        if (!page) throw new AppError('intake.fileNotFound', `no file ${sha256.slice(0, 12)}`);
+        const others = draft.files.filter((f) => f !== page);
+        const ofMaterial = others.filter((f) => f.materialId === materialId);
+        const before = ofMaterial[Math.min(to, ofMaterial.length)];
+        const at = before ? others.indexOf(before) : others.length;
+        draft.files = [...others.slice(0, at), page, ...others.slice(at)];
         return this.view(draft);
       },
       'drafts.fileContent': ({ id, sha256 }) => {

@@ -1,7 +1,7 @@
 // 收件: drafts (autosaved on every change), their material files, formal review and sealing.
 import { z } from 'zod';
 import { IDENTITY_HOLDERS } from '../../common/application.ts';
-import { DraftId, DraftPatch, DraftView } from '../../common/draft.ts';
+import { DraftId, DraftPatch, DraftView, PageCapture } from '../../common/draft.ts';
 import { PacketId } from '../../common/manifest.ts';
 import { SealedPacket } from '../../common/packets.ts';
 import { ReviewResult } from '../../common/review/review.ts';
@@ -15,7 +15,12 @@ const MaterialId = z.string().min(1).max(64);
 const byId = z.object({ id: DraftId }).strict();
 
 export const intakeMethods = {
-  'drafts.list': method({ access: ['clerk'], background: true, input: none, output: z.object({ drafts: z.array(DraftView) }) }),
+  'drafts.list': method({
+    access: ['clerk'],
+    background: true,
+    input: none,
+    output: z.object({ drafts: z.array(DraftView) }),
+  }),
   'drafts.create': method({
     access: ['clerk'],
     input: z.object({ itemCode: z.string().min(1).max(64) }).strict(),
@@ -27,10 +32,30 @@ export const intakeMethods = {
     input: z.object({ id: DraftId, patch: DraftPatch }).strict(),
     output: DraftView,
   }),
-  /** Takes a finished upload (`uploads.*`, purpose `material`) as a file of the material; the name is the upload's. */
+  /**
+   * Takes a finished upload (`uploads.*`, purpose `material`) as a page of the material, at its
+   * end; the name is the upload's. `capture` says how the page was taken (the session log keeps it);
+   * `replacing` retakes a page: the new one takes its place.
+   */
   'drafts.addFile': method({
     access: ['clerk'],
-    input: z.object({ id: DraftId, materialId: MaterialId, uploadId: UploadId }).strict(),
+    input: z
+      .object({
+        id: DraftId,
+        materialId: MaterialId,
+        uploadId: UploadId,
+        capture: PageCapture.optional(),
+        replacing: Sha256.optional(),
+      })
+      .strict(),
+    output: DraftView,
+  }),
+  /** Moves a page of a material to position `to` (0: first). */
+  'drafts.moveFile': method({
+    access: ['clerk'],
+    input: z
+      .object({ id: DraftId, materialId: MaterialId, sha256: Sha256, to: z.number().int().min(0).max(10_000) })
+      .strict(),
     output: DraftView,
   }),
   'drafts.removeFile': method({
@@ -85,7 +110,15 @@ export const intakeMethods = {
   'drafts.supplement': method({
     access: ['clerk'],
     /** `late`: why a 补正 past its last day is taken all the same (intake.supplementLate asks). */
-    input: z.object({ packetId: PacketId, late: z.object({ reason: z.string().max(500) }).strict().optional() }).strict(),
+    input: z
+      .object({
+        packetId: PacketId,
+        late: z
+          .object({ reason: z.string().max(500) })
+          .strict()
+          .optional(),
+      })
+      .strict(),
     output: DraftView,
   }),
 };

@@ -14,6 +14,7 @@ import { dutyWarnings } from './011-duty-warnings.ts';
 import { correctionPeriods } from './012-correction-periods.ts';
 import { handovers } from './013-handovers.ts';
 import { printJobs } from './014-print-jobs.ts';
+import { pageOrder } from './015-page-order.ts';
 
 export const migrations: Migration[] = [
   initial,
@@ -30,4 +31,5 @@ export const migrations: Migration[] = [
   correctionPeriods,
   handovers,
   printJobs,
+  pageOrder,
 ];
