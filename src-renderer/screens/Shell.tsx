@@ -55,8 +55,8 @@ export function Shell({ info, user, idleLockMinutes, locked, onLock, onSignOut }
     setArea('printing');
   }, []);
   const printingStatus = useMemo(
-    () => ({ ...printing, openQueue: printing.enabled ? openPrintQueue : undefined }),
-    [printing, openPrintQueue],
+    () => ({ ...printing, locked, openQueue: printing.enabled ? openPrintQueue : undefined }),
+    [printing, locked, openPrintQueue],
   );
 
   useEffect(() => {

@@ -217,6 +217,23 @@ describe('the 回执打印 panel', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(document.activeElement).toBe(preview);
   });
+  it('reads nothing while the idle lock shows, and reads again on unlocking', async () => {
+    const { core, user } = withPrinter();
+    await openPanel(user);
+    await user.click(screen.getByRole('button', { name: '锁定' }));
+    await screen.findByRole('heading', { name: '屏幕已锁定' });
+    const reads = () => core.methodsCalled().filter((m) => m === 'printing.jobs').length;
+    const before = reads();
+
+    act(() => core.emit('printing.changed', { waiting: 2 }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(reads()).toBe(before);
+
+    await user.type(screen.getByLabelText('密码'), `${CLERK.password}{Enter}`);
+    await screen.findByRole('table', { name: '回执打印记录' });
+    await waitFor(() => expect(reads()).toBeGreaterThan(before));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
 });
 
 describe('the status bar’s 回执待打印', () => {

@@ -12,6 +12,8 @@ export interface PrintingStatus {
   enabled: boolean;
   /** Slips the printer still owes. */
   waiting: number;
+  /** The idle lock shows: the core refuses calls, reads wait for the unlock. */
+  locked?: boolean;
   /** Opens the 回执打印 panel (absent where the user has none). */
   openQueue?: (() => void) | undefined;
 }
@@ -25,7 +27,7 @@ export function usePrinting(): PrintingStatus {
 }
 
 /** `active`: the user works at the window (a clerk); `locked`: the idle lock shows (calls would be refused). */
-export function usePrintingStatus(active: boolean, locked: boolean): Omit<PrintingStatus, 'openQueue'> {
+export function usePrintingStatus(active: boolean, locked: boolean): Pick<PrintingStatus, 'enabled' | 'waiting'> {
   const api = useApi();
   const [status, setStatus] = useState(NO_PRINTER);
   useEffect(() => {
@@ -81,10 +83,13 @@ export interface LiveRead<T> {
  * Reads with `load` now and again whenever the print queue changes or the link comes back
  * (a packet's slips, the panel's list, the demo printer's paper). A burst of changes starts
  * reads that may answer out of order: only the latest one started is kept. `key` names what
- * `load` reads (a new key reads afresh).
+ * `load` reads (a new key reads afresh). Nothing is read while the idle lock shows (the core
+ * would refuse); the unlock reads again.
  */
 export function usePrintingRead<T>(load: () => Promise<T>, enabled: boolean, key: string): LiveRead<T> {
   const api = useApi();
+  const { locked } = usePrinting();
+  const active = enabled && !locked;
   const [state, setState] = useState<{ key: string; data: T | null; failure: unknown }>({
     key,
     data: null,
@@ -97,7 +102,7 @@ export function usePrintingRead<T>(load: () => Promise<T>, enabled: boolean, key
   const readRef = useRef<() => void>(() => {});
 
   useEffect(() => {
-    if (!enabled) return;
+    if (!active) return;
     let live = true;
     let started = 0;
     const read = () => {
@@ -124,7 +129,7 @@ export function usePrintingRead<T>(load: () => Promise<T>, enabled: boolean, key
       offChanged();
       offConnection();
     };
-  }, [api, enabled, key]);
+  }, [api, active, key]);
 
   const reload = useCallback(() => readRef.current(), []);
   const current = state.key === key;
