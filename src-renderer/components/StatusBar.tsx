@@ -31,14 +31,31 @@ export function useHealth(): HealthEntry[] | null {
   return entries;
 }
 
-/** `alert`: work waiting for the user (packets that need the clerk), shown first and announced. */
-export function StatusBar({ alert }: { alert?: string | undefined } = {}) {
+/**
+ * `alert`: work waiting for the user (packets that need the clerk), shown first and announced.
+ * `printQueue`: where the window has a receipt printer, the slips it owes — while there are
+ * any, 回执待打印 N, a button that opens 回执打印.
+ */
+export function StatusBar({
+  alert,
+  printQueue,
+}: { alert?: string | undefined; printQueue?: { waiting: number; open: () => void } | undefined } = {}) {
   const entries = useHealth();
   return (
     <footer className="status-bar" aria-label={t('health.title')}>
       <span role="status" className={alert ? 'status-alert' : 'visually-hidden'}>
         {alert ?? ''}
       </span>
+      {printQueue && printQueue.waiting > 0 && (
+        <button
+          type="button"
+          className="status-print"
+          aria-label={t('printing.statusButtonLabel', { count: printQueue.waiting })}
+          onClick={printQueue.open}
+        >
+          {t('printing.statusButton', { count: printQueue.waiting })}
+        </button>
+      )}
       {entries && entries.length === 0 && <span className="status-bar-none">{t('health.none')}</span>}
       <ul>
         {entries?.map((entry) => {

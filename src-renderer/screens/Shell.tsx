@@ -1,6 +1,8 @@
 // The frame after sign-in: where this window is, who works at it, the areas the
-// user's role may open (Alt+1, Alt+2, … in order), and the status bar.
-import { useEffect, useRef, useState } from 'react';
+// user's role may open (Alt+1, Alt+2, … in order), and the status bar. Where the window
+// has a thermal receipt printer, a clerk also gets 回执打印, opened from the status bar too
+// while the printer owes slips.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, Role, UserSummary } from '../../src-main/api/contract/index.ts';
 import { useIdleLock } from '../app/use-idle-lock.ts';
 import { StatusBar } from '../components/StatusBar.tsx';
@@ -10,9 +12,11 @@ import { DeploymentArea } from './DeploymentArea.tsx';
 import { MailingList } from './MailingList.tsx';
 import { SupervisionArea } from './SupervisionArea.tsx';
 import { UserManagement } from './UserManagement.tsx';
+import { PrintQueuePanel } from './printing/PrintQueuePanel.tsx';
+import { PrintingProvider, usePrintingStatus } from './printing/printing-context.tsx';
 import { useAttentionCount } from './queue/use-attention.ts';
 
-export type AreaId = 'queue' | 'mailing' | 'supervision' | 'deployment' | 'users';
+export type AreaId = 'queue' | 'mailing' | 'printing' | 'supervision' | 'deployment' | 'users';
 
 export const AREAS_BY_ROLE: Readonly<Record<Role, readonly AreaId[]>> = {
   clerk: ['queue', 'mailing'],
@@ -31,14 +35,29 @@ interface ShellProps {
 }
 
 export function Shell({ info, user, idleLockMinutes, locked, onLock, onSignOut }: ShellProps) {
-  const areas = AREAS_BY_ROLE[user.role];
+  const atWindow = AREAS_BY_ROLE[user.role].includes('queue');
+  // The receipt printer's queue: there only where the window has the printer.
+  const printing = usePrintingStatus(atWindow, locked);
+  const areas = useMemo<readonly AreaId[]>(
+    () => (atWindow && printing.enabled ? [...AREAS_BY_ROLE[user.role], 'printing'] : AREAS_BY_ROLE[user.role]),
+    [atWindow, printing.enabled, user.role],
+  );
   const [area, setArea] = useState<AreaId>(areas[0] ?? 'queue');
   const mainRef = useRef<HTMLElement>(null);
   const focusHeading = useRef(false);
 
   useIdleLock(idleLockMinutes, !locked, onLock);
   // Decisions and held packets that need the clerk: an alert wherever the clerk is working.
-  const attention = useAttentionCount(areas.includes('queue'), locked);
+  const attention = useAttentionCount(atWindow, locked);
+
+  const openPrintQueue = useCallback(() => {
+    focusHeading.current = true;
+    setArea('printing');
+  }, []);
+  const printingStatus = useMemo(
+    () => ({ ...printing, locked, openQueue: printing.enabled ? openPrintQueue : undefined }),
+    [printing, locked, openPrintQueue],
+  );
 
   useEffect(() => {
     if (locked) return;
@@ -110,15 +129,19 @@ export function Shell({ info, user, idleLockMinutes, locked, onLock, onSignOut }
           </ul>
         </nav>
         <main className="shell-main" ref={mainRef}>
-          {area === 'queue' && <ClerkQueue locked={locked} role={user.role} demo={info?.profile === 'demo'} />}
-          {area === 'mailing' && <MailingList />}
-          {area === 'supervision' && <SupervisionArea />}
-          {area === 'deployment' && <DeploymentArea />}
-          {area === 'users' && <UserManagement currentUserId={user.id} />}
+          <PrintingProvider value={printingStatus}>
+            {area === 'queue' && <ClerkQueue locked={locked} role={user.role} demo={info?.profile === 'demo'} />}
+            {area === 'mailing' && <MailingList />}
+            {area === 'printing' && <PrintQueuePanel demo={info?.profile === 'demo'} />}
+            {area === 'supervision' && <SupervisionArea />}
+            {area === 'deployment' && <DeploymentArea />}
+            {area === 'users' && <UserManagement currentUserId={user.id} />}
+          </PrintingProvider>
         </main>
       </div>
       <StatusBar
         alert={attention !== null && attention > 0 ? t('queue.attention.alert', { count: attention }) : undefined}
+        printQueue={printing.enabled ? { waiting: printing.waiting, open: openPrintQueue } : undefined}
       />
     </div>
   );

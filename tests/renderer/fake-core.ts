@@ -22,6 +22,7 @@ import { personFromCard } from '../../src-main/common/application.ts';
 import { checkCard } from '../../src-main/common/review/card-checks.ts';
 import { DECK } from '../../src-main/devices/idcard/deck.ts';
 import { FakeSync, type FakeSyncOptions } from './fake-sync.ts';
+import { FakePrinter, type FakePrinterOptions } from './fake-printer.ts';
 import { type MailingEntry, normaliseWaybill, waybillProblem } from '../../src-main/common/mailing.ts';
 import type { DutyBoard } from '../../src-main/common/duty-board.ts';
 import { HANDED_OVER_STATES } from '../../src-main/common/packets.ts';
@@ -52,6 +53,8 @@ export interface FakeCoreOptions {
   now?: () => number;
   /** The approving departments and this window's id (default: the embedded demo department). */
   sync?: FakeSyncOptions;
+  /** A thermal receipt printer at the window, with its print queue (fake-printer.ts); by default none. */
+  printer?: FakePrinterOptions;
 }
 
 const NOW = Date.UTC(2025, 0, 6, 1, 0, 0);
@@ -75,6 +78,8 @@ export class FakeCore {
   health: HealthSnapshot;
   readonly intake: FakeIntake;
   readonly sync: FakeSync;
+  /** The receipt printer's queue in the printer mode; null: a window without one (the default). */
+  readonly printer: FakePrinter | null;
   private readonly listeners = new Set<(event: EventMessage) => void>();
   private nextUserId = 1;
   /** The card desk (the demo reader's deck places cards on it). */
@@ -96,6 +101,23 @@ export class FakeCore {
     this.now = now;
     this.intake = new FakeIntake(now);
     this.sync = new FakeSync(this.intake, now, (name, payload) => this.emit(name, payload), options.sync);
+    this.printer = options.printer
+      ? new FakePrinter(
+          now,
+          (name, payload) => this.emit(name, payload),
+          () => this.currentUser()?.username ?? 'system',
+          options.printer,
+        )
+      : null;
+    if (this.printer) {
+      // As the core: a seal queues its slips (after the outbox entry) and prints them.
+      const printer = this.printer;
+      const toOutbox = this.intake.onSealed;
+      this.intake.onSealed = (packet, departmentId) => {
+        toOutbox?.(packet, departmentId);
+        printer.sealed(packet);
+      };
+    }
     for (const user of options.users ?? []) this.addUser(user);
     if (options.signedIn) {
       this.session.userId = this.byUsername(options.signedIn)?.id ?? null;
@@ -397,6 +419,7 @@ export class FakeCore {
       'printing.cancel': noPrinter,
       'printing.preview': noPrinter,
       'demo.printer.last': () => ({ receipt: null }),
+      ...this.printer?.handlers(),
     };
   }
 }

@@ -25,6 +25,7 @@ import { ageOf } from '../../../src-main/common/review/rules.ts';
 import { nationalityOf } from '../../../src-main/common/nationalities.ts';
 import { errorMessage, t } from '../../../src-main/common/i18n/index.ts';
 import { CardPanel, CardOffer, DemoCardReader } from './IdentityCard.tsx';
+import { DemoReceiptPrinter } from '../printing/DemoReceiptPrinter.tsx';
 import {
   creditCodeProblem,
   derivedFromIdNumber,
@@ -289,6 +290,7 @@ export function ApplicantStep({
       </fieldset>
       {/* Last: the form's own fields come first for the keyboard. */}
       {cards.demo && <DemoCardReader />}
+      {cards.demo && <DemoReceiptPrinter />}
     </div>
   );
 }

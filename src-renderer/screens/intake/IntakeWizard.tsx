@@ -30,6 +30,7 @@ import { MaterialsStep } from './MaterialsStep.tsx';
 import { openDraft } from './open-draft.ts';
 import { ReviewStep } from './ReviewStep.tsx';
 import { SealedView } from './SealedView.tsx';
+import { DemoReceiptPrinter } from '../printing/DemoReceiptPrinter.tsx';
 import type { CardSources, StepProps } from './step-props.ts';
 import { useCardDesk } from './use-card-desk.ts';
 import { REVIEW_SHORTCUT, type ReviewCommands, SEAL_SHORTCUT, stepOfKey, stepShortcut } from './shortcuts.ts';
@@ -368,6 +369,7 @@ function DraftEditor({
       <section className="area intake" aria-labelledby="intake-title">
         {heading}
         <SealedView packet={sealed} onBack={onExit} />
+        {demo && <DemoReceiptPrinter />}
       </section>
     );
   }

@@ -1,10 +1,12 @@
 // After sealing: the packet's 查询号, id and outcome, and the documents issued — each with
-// a preview and a download of the very PDF stored with the packet.
+// a preview and a download of the very PDF stored with the packet — and, where the window
+// has a receipt printer, whether the thermal slip printed (printing/SlipPrintStatus.tsx).
 import { useEffect, useRef } from 'react';
 import type { SealedPacket } from '../../../src-main/api/contract/index.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { DocumentItem } from '../../components/FileView.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
+import { SlipPrintStatus } from '../printing/SlipPrintStatus.tsx';
 
 export function SealedView({ packet, onBack }: { packet: SealedPacket; onBack: () => void }) {
   const api = useApi();
@@ -54,6 +56,7 @@ export function SealedView({ packet, onBack }: { packet: SealedPacket; onBack: (
           ))}
         </ul>
       )}
+      <SlipPrintStatus packetId={packet.packetId} version={packet.version} />
       <div className="actions">
         <button type="button" className="primary" onClick={onBack}>
           {t('intake.sealed.back')}
