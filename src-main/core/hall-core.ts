@@ -332,12 +332,13 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         const unsubscribeSync = sync.runner.subscribe((event) => {
           if (ctx.session.userId !== null) send({ type: 'event', name: event.name, payload: event.payload });
         });
-        // A card's identity only to a clerk at work (not to a locked screen: it asks again on unlocking).
+        // The print queue's count to signed-in users (a locked screen reads it again on unlocking).
         const unsubscribePrinting = printQueue.onChange(() => {
           if (ctx.session.userId !== null && !coreClosed) {
             send({ type: 'event', name: 'printing.changed', payload: printQueue.summary() });
           }
         });
+        // A card's identity only to a clerk at work (not to a locked screen: it asks again on unlocking).
         const unsubscribeCards = cards.subscribe((state) => {
           if (ctx.session.userId === null || coreClosed) return;
           const caller = auth.caller(ctx.session);
