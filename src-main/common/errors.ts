@@ -145,6 +145,9 @@ export const ERROR_CODES = [
   'printer.offline',
   'printer.fault',
   'printer.jobIncomplete',
+  // the document camera (高拍仪): a still that holds no page, a file that is not an image
+  'doccam.noPage',
+  'doccam.imageUnreadable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
