@@ -4,8 +4,12 @@
 //
 // Three things the package does that this file undoes or works around:
 // - the module object is a thenable whose `then` calls back with the module itself, so a
-//   promise resolved with it never settles (each resolution adopts it again); `then` is
-//   removed once the runtime is ready, and only then is the module handed out;
+//   promise resolved with it never settles: each resolution adopts it again, forever, in
+//   microtasks that starve the event loop. A module namespace that copies `then` (vitest's
+//   module runner does) hangs `import()` itself. Under Node the package is therefore loaded
+//   with `require` (reached through `process.getBuiltinModule`, not an import), which hands
+//   back the object without awaiting it; `then` is removed once the runtime is ready, and
+//   only then is the module handed out;
 // - under Node, its emscripten glue adds process listeners: `unhandledRejection` aborts
 //   the WebAssembly runtime (every later cv call would fail) and `uncaughtException`
 //   rethrows; both are removed, so loading opencv changes nothing in the host process;
@@ -38,8 +42,14 @@ export function loadOpenCv(): Promise<OpenCv> {
 async function load(): Promise<OpenCv> {
   const host = nodeProcess();
   const before = new Map(NODE_EVENTS.map((event) => [event, new Set(host?.listeners(event) ?? [])]));
-  const imported = (await import('@techstark/opencv-js')) as unknown as { default?: unknown };
-  const module = (imported.default ?? imported) as Record<string, unknown>;
+  const require = nodeRequire();
+  let module: Record<string, unknown>;
+  if (require) {
+    module = require('@techstark/opencv-js') as Record<string, unknown>;
+  } else {
+    const imported = (await import('@techstark/opencv-js')) as unknown as { default?: unknown };
+    module = (imported.default ?? imported) as Record<string, unknown>;
+  }
   if (host) {
     for (const event of NODE_EVENTS) {
       for (const listener of host.listeners(event)) {
@@ -61,6 +71,14 @@ async function load(): Promise<OpenCv> {
   });
   delete module.then;
   return module as unknown as OpenCv;
+}
+
+/** Node's `require` for this file, when running under Node (20.16+); undefined in a browser or worker. */
+function nodeRequire(): ((id: string) => unknown) | undefined {
+  const host = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const module = host?.getBuiltinModule?.('node:module') as
+    { createRequire(from: string): (id: string) => unknown } | undefined;
+  return module?.createRequire(import.meta.url);
 }
 
 function nodeProcess(): ListenerHost | undefined {
