@@ -76,7 +76,8 @@ export function rectify(cv: OpenCv, image: RgbaImage, corners: Quad, options: Re
 
 /**
  * Text on paper to black on white, in place. A global threshold fails under the uneven light
- * of a desk lamp; an adaptive one compares each pixel with its neighbourhood's weighted mean:
+ * of a desk lamp; an adaptive one compares each pixel with its neighbourhood's mean (a box
+ * filter, whose cost does not grow with the neighbourhood as a Gaussian's does):
  * the neighbourhood spans a few text lines (1/16 of the page's short side, wider than a
  * heading's strokes, so they stay solid), and a pixel
  * must be clearly darker than it (by C) to be ink, so the paper's grain stays white.
@@ -90,5 +91,5 @@ function binarise(
   cv.medianBlur(grey, smooth, 3);
   const short = Math.min(grey.cols, grey.rows);
   const block = Math.min(255, Math.max(25, Math.round(short / 16))) | 1;
-  cv.adaptiveThreshold(smooth, grey, 255, cv.ADAPTIVE_THRESH_GAUSSIAN_C, cv.THRESH_BINARY, block, 15);
+  cv.adaptiveThreshold(smooth, grey, 255, cv.ADAPTIVE_THRESH_MEAN_C, cv.THRESH_BINARY, block, 15);
 }
