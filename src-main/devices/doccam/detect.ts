@@ -207,7 +207,7 @@ export function polygonArea(points: readonly Point[]): number {
 }
 
 interface Line {
-  /** A point on the line and its unit direction; `nx, ny` the unit normal pointing away from the page. */
+  /** A point on the line, and its unit direction. */
   px: number;
   py: number;
   dx: number;
