@@ -152,6 +152,9 @@ export const ERROR_CODES = [
   'printing.reprintNotToday',
   'printing.notPrintedYet',
   'printing.alreadyPrinted',
+  // the document camera (高拍仪): a still that holds no page, a file that is not an image
+  'doccam.noPage',
+  'doccam.imageUnreadable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

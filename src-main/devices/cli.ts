@@ -11,6 +11,7 @@
 //   npm run device -- printer test (--tcp HOST[:PORT] | --serial PATH [--baud N] | --usb PATH) [--width 58|80] [--text T] [--json]
 //   npm run device -- printer status (--tcp HOST[:PORT] | --serial PATH [--baud N] | --usb PATH) [--json]
 //   npm run device -- printer simulate [--tcp PORT] [--pty] [--state S] [--width 58|80] [--out PREFIX]
+//   npm run device -- doccam rectify IN.(jpg|png) OUT.png [--mode colour|grey|bw] [--rotate 0|90|180|270] [--json]
 //
 // With --json, stdout carries one JSON object (use `npm run -s device …` to keep npm's own
 // lines out of it); prompts and messages go to stderr.
@@ -38,6 +39,11 @@ import { type CardRead, IdCardReader } from './idcard/driver.ts';
 import { loadPhotoDecoder } from './idcard/photo.ts';
 import { CardPresence } from './idcard/presence.ts';
 import { CardReaderEmulator, type Fault } from './idcard/simulator.ts';
+import { detectDocument } from './doccam/detect.ts';
+import { readImageFile, writePngFile } from './doccam/image-file.ts';
+import { loadOpenCv } from './doccam/opencv.ts';
+import { assessQuality } from './doccam/quality.ts';
+import { COLOUR_MODES, type ColourMode, rectify, type Rotation } from './doccam/rectify.ts';
 import type { VendorSdkReader } from './idcard/vendor-sdk.ts';
 import { openPtyPair } from './pty-pair.ts';
 import { DEFAULT_BAUD_RATE, listPorts, openSerialTransport } from './serial-transport.ts';
@@ -51,6 +57,7 @@ const USAGE = `usage:
   npm run device -- printer test (--tcp HOST[:PORT] | --serial PATH [--baud N] | --usb PATH) [--width 58|80] [--text T] [--json]
   npm run device -- printer status (--tcp HOST[:PORT] | --serial PATH [--baud N] | --usb PATH) [--json]
   npm run device -- printer simulate [--tcp PORT] [--pty] [--state paper-out|cover-open|near-end|offline] [--width 58|80] [--out PREFIX]
+  npm run device -- doccam rectify IN.(jpg|png) OUT.png [--mode colour|grey|bw] [--rotate 0|90|180|270] [--json]
 faults: ${['no-card', 'checksum', 'torn', 'slow', 'silent', 'garbage', 'stale', 'unplug', 'sam-failure'].join(', ')}`;
 
 /** A command line that is not understood: exit 2. */
@@ -88,6 +95,8 @@ const options = {
   text: { type: 'string' },
   state: { type: 'string' },
   out: { type: 'string' },
+  mode: { type: 'string' },
+  rotate: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -509,6 +518,72 @@ async function printerSimulate(values: Options, io: Output): Promise<void> {
   }
 }
 
+const ROTATIONS: readonly Rotation[] = [0, 90, 180, 270];
+
+/**
+ * A still from the document camera (or any photo of a page) straightened: the page's corners
+ * found, the page rectified into OUT.png, its sharpness and glare judged. No page: exit 1
+ * with doccam.noPage. A blurred or glaring page is still written (exit 0), with the warning.
+ */
+async function doccamRectify(values: Options, files: readonly string[], io: Output): Promise<void> {
+  const [input, output, ...extra] = files;
+  if (input === undefined || output === undefined || extra.length > 0) {
+    throw new UsageError('doccam rectify needs IN.(jpg|png) and OUT.png');
+  }
+  if (!/\.png$/i.test(output)) throw new UsageError(`OUT must be a .png file, not ${output}`);
+  const mode = (values.mode ?? 'colour') as ColourMode;
+  if (!COLOUR_MODES.includes(mode))
+    throw new UsageError(`--mode must be one of ${COLOUR_MODES.join(', ')}, not ${values.mode}`);
+  const rotate = Number(values.rotate ?? 0) as Rotation;
+  if (!ROTATIONS.includes(rotate))
+    throw new UsageError(`--rotate must be one of ${ROTATIONS.join(', ')}, not ${values.rotate}`);
+
+  const image = await readImageFile(input);
+  const cv = await loadOpenCv();
+  const found = detectDocument(cv, image);
+  if (!found) throw new AppError('doccam.noPage', `no page found in ${input} (${image.width}×${image.height})`);
+  const colour = rectify(cv, image, found.corners, { rotate });
+  const quality = assessQuality(cv, colour);
+  const page = mode === 'colour' ? colour : rectify(cv, image, found.corners, { mode, rotate });
+  await writePngFile(output, page);
+
+  const round = (x: number) => Math.round(x * 10) / 10;
+  if (values.json) {
+    io.out(
+      JSON.stringify({
+        input: { file: input, width: image.width, height: image.height },
+        corners: found.corners.map((p) => ({ x: round(p.x), y: round(p.y) })),
+        areaShare: Math.round(found.areaShare * 1000) / 1000,
+        confidence: Math.round(found.confidence * 1000) / 1000,
+        output: { file: output, width: page.width, height: page.height, mode, rotate },
+        quality: {
+          verdict: quality.verdict,
+          sharpness: Math.round(quality.sharpness * 1000) / 1000,
+          glare: Math.round(quality.glare * 10000) / 10000,
+        },
+      }),
+    );
+    return;
+  }
+  const corners = found.corners.map((p) => `(${round(p.x)}, ${round(p.y)})`).join(' ');
+  io.out(`${t('deviceCli.doccam.corners')}：${corners}`);
+  io.out(
+    t('deviceCli.doccam.areaShare', {
+      percent: (found.areaShare * 100).toFixed(1),
+      confidence: Math.round(found.confidence * 100),
+    }),
+  );
+  io.out(`${t('deviceCli.doccam.quality')}：${t(`deviceCli.doccam.verdicts.${quality.verdict}`)}`);
+  io.out(
+    t('deviceCli.doccam.output', {
+      file: output,
+      width: page.width,
+      height: page.height,
+      mode: t(`deviceCli.doccam.modes.${mode}`),
+    }),
+  );
+}
+
 /** Runs one command line; answers the exit code. */
 export async function runDeviceCli(argv: readonly string[], io: Output = consoleOutput): Promise<number> {
   try {
@@ -525,6 +600,7 @@ export async function runDeviceCli(argv: readonly string[], io: Output = console
     else if (device === 'printer' && action === 'status') return await printerStatus(values, io);
     else if (device === 'printer' && action === 'test') await printerTest(values, io);
     else if (device === 'printer' && action === 'simulate') await printerSimulate(values, io);
+    else if (device === 'doccam' && action === 'rectify') await doccamRectify(values, positionals.slice(2), io);
     else throw new UsageError(`unknown command: ${positionals.join(' ')}`);
     return 0;
   } catch (error) {

@@ -178,6 +178,9 @@ const errors = {
   'printing.reprintNotToday': '只能补打当天的回执；往日的回执请在收件包详情中打印 PDF 版本。',
   'printing.notPrintedYet': '这张回执还没有打印出来，请点“打印”，不必补打。',
   'printing.alreadyPrinted': '这张回执已经打印。如申请人需要再要一张，请点“补打”。',
+  'doccam.noPage':
+    '图像中没有找到材料页面。请把材料平放在高拍仪下方的深色台面上，四边都在画面内、不要被手或其他物品遮住，再拍一次。',
+  'doccam.imageUnreadable': '无法读取图像文件 {file}：文件不存在、无法打开，或不是 PNG、JPEG 图像（也可能已损坏）。',
 } as const satisfies Record<ErrorCode, string>;
 
 /** The kinds of card, named once: the identity panel, the device CLI and the card errors' {cardType}. */
@@ -1141,6 +1144,19 @@ export const zhCN = {
       simulatorState: '模拟打印机状态：{state}',
       simulatorPrinted: '模拟打印机收到 {bytes} 字节，打印出 {lines} 行。',
       simulatorWritten: '打印内容已保存：{files}',
+    },
+    /** `npm run device -- doccam …` */
+    doccam: {
+      corners: '页面四角（左上、右上、右下、左下）',
+      areaShare: '页面占画面 {percent}%，轮廓可信度 {confidence}%',
+      output: '已校正并保存：{file}（{width}×{height} 像素，{mode}）',
+      modes: { colour: '彩色', grey: '灰度', bw: '黑白' },
+      quality: '图像质量',
+      verdicts: {
+        ok: '清晰，无反光',
+        blurred: '模糊：请保持材料和高拍仪不动，对焦清楚后重拍',
+        glare: '有反光：请调整灯光或材料角度后重拍',
+      },
     },
   },
   // 回执打印: the thermal receipt printer's queue (the core's print queue, #12).
