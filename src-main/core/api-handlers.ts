@@ -231,7 +231,12 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       return {};
     },
 
-    'printing.jobs': () => ({ enabled: printQueue.enabled, paper: devices.printer.paper, jobs: printQueue.list() }),
+    'printing.jobs': () => ({
+      enabled: printQueue.enabled,
+      simulated: devices.printer.simulator !== undefined,
+      paper: devices.printer.paper,
+      jobs: printQueue.list(),
+    }),
     'printing.forPacket': ({ packetId, version }) => ({ jobs: printQueue.forPacket(packetId, version) }),
     'printing.print': async ({ jobId }, ctx) => ({ job: await printQueue.print(jobId, clerk(ctx).username) }),
     'printing.reprint': async ({ jobId }, ctx) => ({ job: await printQueue.reprint(jobId, clerk(ctx).username) }),

@@ -57,6 +57,9 @@ test('收受分离: the window receives, the department accepts and posts the re
   await review(page, '收件');
   await seal(page);
 
+  // The demo's simulated receipt printer printed the slip by itself; its paper shows on screen.
+  await expect(page.getByText(/回执已打印（/)).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('img', { name: /申请材料接收凭证[\s\S]*李小梅/ })).toBeVisible();
   const receipt = await downloadedText(page, '申请材料接收凭证');
   expect(receipt).toContain('申请材料接收凭证');
   expect(receipt).toContain('李小梅');

@@ -79,7 +79,13 @@ test('the printer receives the receipt of the packet just sealed: its text and Q
     // The demo's tracking page of the embedded inbox, with this packet's 查询号.
     expect(decodeQr(slip.png)).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/track/${trackingCode}$`));
     writeFileSync(test.info().outputPath('receipt-58mm.png'), slip.png);
+    // The sealed view says so; 补打 prints another copy marked as such.
+    await expect(page.getByText(/回执已打印（/)).toBeVisible();
     await page.screenshot({ path: test.info().outputPath('sealed-printed-1366x768.png') });
+    await page.getByRole('button', { name: '补打回执' }).click();
+    await expect(page.getByText(/回执已补打（/)).toBeVisible();
+    await expect.poll(() => printer.lastCut()?.text ?? '').toContain('补打');
+    expect(printer.lastCut()!.text).toContain(trackingCode);
   } finally {
     await host.stop();
     await printer.close();
@@ -97,12 +103,19 @@ test('out of paper: the seal goes through, the status bar says so, and the recei
     await signInNewClerk(page, host.url);
     await expect(printerHealth(page)).toContainText('缺纸');
     const trackingCode = await sealApplication(page);
+    // The seal is done; the slip waits, saying why, and the status bar counts it.
+    await expect(page.getByText(/回执未打印：打印机缺纸/)).toBeVisible();
+    await expect(page.getByRole('button', { name: /回执待打印 1/ })).toBeVisible();
     await page.screenshot({ path: test.info().outputPath('sealed-paper-out-1366x768.png') });
     expect(printer.lastCut()).toBeUndefined();
 
     printer.setState({ paperOut: false });
     await expect(printerHealth(page)).toContainText('正常');
     await expect.poll(() => printer.lastCut()?.text ?? '', { timeout: 15_000 }).toContain(trackingCode);
+    await expect(page.getByText(/回执已打印（/)).toBeVisible();
+    await expect(page.getByRole('button', { name: /回执待打印/ })).toHaveCount(0);
+    // A real printer's paper is at the window: the demo's simulated paper is not shown.
+    await expect(page.getByRole('heading', { name: '模拟回执打印机' })).toHaveCount(0);
   } finally {
     await host.stop();
     await printer.close();

@@ -412,7 +412,7 @@ export class FakeCore {
         return {};
       },
       // A window without a receipt printer: the real queue is tested in tests/main/packets/print-queue.test.ts.
-      'printing.jobs': () => ({ enabled: false, paper: 80 as const, jobs: [] }),
+      'printing.jobs': () => ({ enabled: false, simulated: false, paper: 80 as const, jobs: [] }),
       'printing.forPacket': () => ({ jobs: [] }),
       'printing.print': noPrinter,
       'printing.reprint': noPrinter,

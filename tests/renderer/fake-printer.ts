@@ -128,7 +128,12 @@ export class FakePrinter {
     | 'demo.printer.last'
   > {
     return {
-      'printing.jobs': () => ({ enabled: true, paper: this.paper, jobs: [...this.jobs].sort((a, b) => b.id - a.id) }),
+      'printing.jobs': () => ({
+        enabled: true,
+        simulated: true,
+        paper: this.paper,
+        jobs: [...this.jobs].sort((a, b) => b.id - a.id),
+      }),
       'printing.forPacket': ({ packetId, version }) => ({
         jobs: this.jobs.filter((j) => j.packetId === packetId && j.version === version).sort((a, b) => a.id - b.id),
       }),

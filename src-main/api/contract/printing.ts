@@ -8,12 +8,20 @@ import { FileContent, method, none } from './method.ts';
 const JobId = z.object({ jobId: z.number().int().min(1) }).strict();
 
 export const printingMethods = {
-  /** The day's jobs and every earlier one still waiting, newest first; `enabled` false: no receipt printer. */
+  /**
+   * The day's jobs and every earlier one still waiting, newest first; `enabled` false: no
+   * receipt printer; `simulated`: the demo profile's printer in the app (`demo.printer.last`).
+   */
   'printing.jobs': method({
     access: ['clerk', 'supervisor'],
     background: true,
     input: none,
-    output: z.object({ enabled: z.boolean(), paper: z.union([z.literal(58), z.literal(80)]), jobs: z.array(PrintJob) }),
+    output: z.object({
+      enabled: z.boolean(),
+      simulated: z.boolean(),
+      paper: z.union([z.literal(58), z.literal(80)]),
+      jobs: z.array(PrintJob),
+    }),
   }),
   /** The jobs of one packet version (the sealed view shows whether its receipt printed). */
   'printing.forPacket': method({

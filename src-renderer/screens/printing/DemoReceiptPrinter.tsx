@@ -9,7 +9,9 @@ import { usePrinting, usePrintingRead } from './printing-context.tsx';
 export function DemoReceiptPrinter() {
   const api = useApi();
   const id = useId();
-  const { enabled } = usePrinting();
+  // Only the simulated printer's paper can be shown: a real one's is at the window.
+  const { enabled: printing, simulated } = usePrinting();
+  const enabled = printing && simulated === true;
   const load = useCallback(() => api.call('demo.printer.last', {}), [api]);
   const last = usePrintingRead(load, enabled, 'demo-printer');
   const receipt = last.data?.receipt ?? null;

@@ -10,6 +10,8 @@ import { owedCount } from './print-model.ts';
 export interface PrintingStatus {
   /** False: no receipt printer here (PDFs are printed as always), or not known yet. */
   enabled: boolean;
+  /** The demo profile's printer in the app: its paper is shown on screen. */
+  simulated?: boolean;
   /** Slips the printer still owes. */
   waiting: number;
   /** The idle lock shows: the core refuses calls, reads wait for the unlock. */
@@ -27,7 +29,10 @@ export function usePrinting(): PrintingStatus {
 }
 
 /** `active`: the user works at the window (a clerk); `locked`: the idle lock shows (calls would be refused). */
-export function usePrintingStatus(active: boolean, locked: boolean): Pick<PrintingStatus, 'enabled' | 'waiting'> {
+export function usePrintingStatus(
+  active: boolean,
+  locked: boolean,
+): Pick<PrintingStatus, 'enabled' | 'simulated' | 'waiting'> {
   const api = useApi();
   const [status, setStatus] = useState(NO_PRINTER);
   useEffect(() => {
@@ -42,6 +47,7 @@ export function usePrintingStatus(active: boolean, locked: boolean): Pick<Printi
           if (!live) return;
           setStatus((current) => ({
             enabled: result.enabled,
+            simulated: result.simulated,
             waiting: pushes === seen ? owedCount(result.jobs) : current.waiting,
           }));
         },
