@@ -6,6 +6,7 @@ import { benchFoundation } from './foundation.ts';
 import { benchIdCard } from './idcard.ts';
 import { benchFuzz } from './fuzz.ts';
 import { benchIntake } from './intake.ts';
+import { benchPages } from './pages.ts';
 import { benchPrinter } from './printer.ts';
 import { benchQueue } from './queue.ts';
 import { benchRegions } from './regions.ts';
@@ -27,6 +28,7 @@ const areas: Record<string, () => Promise<void>> = {
   escpos: benchEscpos,
   printer: benchPrinter,
   doccam: benchDoccam,
+  pages: benchPages,
 };
 const chosen = process.argv.slice(2).filter((a) => a in areas);
 for (const name of chosen.length > 0 ? chosen : Object.keys(areas)) await areas[name]!();
