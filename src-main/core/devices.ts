@@ -18,8 +18,10 @@ import { existsSync } from 'node:fs';
 import { AppError, type ErrorCode, type WireError } from '../common/errors.ts';
 import type { HallConfig, IdCardReaderConfig } from '../common/hall-config.ts';
 import { type Clock, hallDate } from '../common/hall-time.ts';
-import type { HealthEntry, HealthReporter } from '../common/health.ts';
+import type { HealthReporter } from '../common/health.ts';
+import { type DeviceHealth, DeviceHealthEntry } from './device-health.ts';
 import type { CardIdentity } from '../common/id-card.ts';
+import { Listeners } from '../common/listeners.ts';
 import type { Logger } from '../common/logger.ts';
 import { type CardCheck, checkCard } from '../common/review/card-checks.ts';
 import { IdCardReader, type ReaderOptions } from '../devices/idcard/driver.ts';
@@ -72,7 +74,7 @@ export interface DeviceRegistryOptions {
   printer?: PrinterOptions;
 }
 
-type Health = Pick<HealthEntry, 'state' | 'reason' | 'detail'>;
+type Health = DeviceHealth;
 
 /** Health reasons (health.reasons in the catalog) for the errors that end a reader's run. */
 function healthOf(error: unknown): Health {
@@ -125,7 +127,6 @@ async function systemPortPresent(path: string): Promise<boolean> {
 
 /** One ID card reader and its life: connect, probe, watch for cards, notice it going. */
 class IdCardReaderSlot {
-  private readonly listeners = new Set<(event: IdCardEvent) => void>();
   private reader: SlotReader | undefined;
   private presence: CardPresence | undefined;
   private running: Promise<void> | undefined;
@@ -133,7 +134,6 @@ class IdCardReaderSlot {
   private closed = false;
   /** What lies on the reader, as the health board says it between reads. */
   private card: 'none' | 'read' | 'unreadable' = 'none';
-  private lastReported: string | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   /** Tries in a row that failed at a port that is there, and when the next may start (monotonic ms). */
   private failures = 0;
@@ -145,10 +145,16 @@ class IdCardReaderSlot {
   /** Why the configured photo decoder cannot be used, for the health detail. */
   private photoDetail: string | undefined;
 
+  private readonly health: DeviceHealthEntry;
+  private readonly listeners: Listeners<IdCardEvent>;
+
   constructor(
     private readonly config: IdCardReaderConfig,
     private readonly options: DeviceRegistryOptions,
-  ) {}
+  ) {
+    this.health = new DeviceHealthEntry(options.health, ID_CARD_READER);
+    this.listeners = new Listeners((error) => options.logger.error({ err: error }, 'ID card listener failed'));
+  }
 
   start(): void {
     if (this.config.transport === 'simulated' || this.config.transport === 'serial') {
@@ -183,8 +189,7 @@ class IdCardReaderSlot {
   }
 
   on(listener: (event: IdCardEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   async close(): Promise<void> {
@@ -360,26 +365,12 @@ class IdCardReaderSlot {
   }
 
   private emit(event: IdCardEvent): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.options.logger.error({ err: error }, 'ID card listener failed');
-      }
-    }
+    this.listeners.emit(event);
   }
 
-  /** Reports to the board; answers whether the state or reason changed (worth a log line). */
+  /** Reports to the board (nothing after close); answers whether the state or reason changed. */
   private report(health: Health): boolean {
-    if (this.closed) return false;
-    const key = `${health.state}:${health.reason ?? ''}`;
-    const changed = key !== this.lastReported;
-    this.lastReported = key;
-    const entry: Omit<HealthEntry, 'since'> = { id: ID_CARD_READER, kind: 'device', state: health.state };
-    if (health.reason !== undefined) entry.reason = health.reason;
-    if (health.detail !== undefined) entry.detail = health.detail;
-    this.options.health.report(entry);
-    return changed;
+    return !this.closed && this.health.report(health);
   }
 }
 

@@ -12,7 +12,9 @@
 import { existsSync } from 'node:fs';
 import { AppError, type ErrorCode } from '../common/errors.ts';
 import type { ReceiptPrinterConfig } from '../common/hall-config.ts';
-import type { HealthEntry, HealthReporter } from '../common/health.ts';
+import type { HealthReporter } from '../common/health.ts';
+import { type DeviceHealth, DeviceHealthEntry } from './device-health.ts';
+import { Listeners } from '../common/listeners.ts';
 import type { Logger } from '../common/logger.ts';
 import { type PrinterOptions, type PrintOutcome, ReceiptPrinter } from '../devices/printer/driver.ts';
 import type { PaperWidth, PrintDocument } from '../devices/printer/escpos.ts';
@@ -37,7 +39,7 @@ export interface PrinterSlotOptions {
   printer?: PrinterOptions;
 }
 
-type Health = Pick<HealthEntry, 'state' | 'reason' | 'detail'>;
+type Health = DeviceHealth;
 
 /** What the board says of a printer that answered its status. */
 function healthOfStatus(status: PrinterStatus): Health {
@@ -109,17 +111,23 @@ export class PrinterSlot {
   private printing = false;
   private polling = false;
   private canPrint = false;
-  private lastReported: string | undefined;
   private failures = 0;
   private retryAt = 0;
-  private readonly readyListeners = new Set<() => void>();
   /** The demo profile's printer, in this process. */
   simulator: PrinterSimulator | undefined;
+
+  private readonly health: DeviceHealthEntry;
+  private readonly readyListeners: Listeners;
 
   constructor(
     private readonly config: ReceiptPrinterConfig,
     private readonly options: PrinterSlotOptions,
-  ) {}
+  ) {
+    this.health = new DeviceHealthEntry(options.health, RECEIPT_PRINTER);
+    this.readyListeners = new Listeners((error) =>
+      options.logger.error({ err: error }, 'printer ready listener failed'),
+    );
+  }
 
   /** Whether a printer is configured at all (none: the clerk prints the PDFs). */
   get configured(): boolean {
@@ -147,8 +155,7 @@ export class PrinterSlot {
 
   /** Called whenever the printer goes from "cannot print" (or unknown) to "can print". */
   onReady(listener: () => void): () => void {
-    this.readyListeners.add(listener);
-    return () => this.readyListeners.delete(listener);
+    return this.readyListeners.add(listener);
   }
 
   /**
@@ -287,26 +294,11 @@ export class PrinterSlot {
     if (this.closed) return;
     const becameReady = canPrint && !this.canPrint;
     this.canPrint = canPrint;
-    if (!becameReady) return;
-    for (const listener of [...this.readyListeners]) {
-      try {
-        listener();
-      } catch (error) {
-        this.options.logger.error({ err: error }, 'printer ready listener failed');
-      }
-    }
+    if (becameReady) this.readyListeners.emit();
   }
 
-  /** Reports to the board; answers whether the state or reason changed (worth a log line). */
+  /** Reports to the board (nothing after close); answers whether the state or reason changed. */
   private report(health: Health): boolean {
-    if (this.closed) return false;
-    const key = `${health.state}:${health.reason ?? ''}`;
-    const changed = key !== this.lastReported;
-    this.lastReported = key;
-    const entry: Omit<HealthEntry, 'since'> = { id: RECEIPT_PRINTER, kind: 'device', state: health.state };
-    if (health.reason !== undefined) entry.reason = health.reason;
-    if (health.detail !== undefined) entry.detail = health.detail;
-    this.options.health.report(entry);
-    return changed;
+    return !this.closed && this.health.report(health);
   }
 }

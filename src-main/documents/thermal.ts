@@ -103,11 +103,7 @@ export function receiptSlip(model: ReceiptModel, options: SlipOptions): PrintDoc
   s.pair(L.tracking, model.tracking.number, true);
   s.pair(L.receivedAt, formatDateTime(options.receivedAt));
   s.rule();
-  s.person(L.applicant, model.applicant);
-  if (model.guardian) s.person(L.guardian, model.guardian);
-  if (model.agent) s.person(L.agent, model.agent);
-  s.field(L.item, model.item.name);
-  s.pair(L.itemCode, model.item.code);
+  s.parties(model);
   s.field(L.department, model.department);
   s.rule();
   s.materials(model.materials);
@@ -144,11 +140,7 @@ export function correctionSlip(model: CorrectionModel, options: SlipOptions): Pr
   s.pair(L.number, model.number);
   s.pair(L.receivedAt, formatDateTime(options.receivedAt));
   s.rule();
-  s.person(L.applicant, model.applicant);
-  if (model.guardian) s.person(L.guardian, model.guardian);
-  if (model.agent) s.person(L.agent, model.agent);
-  s.field(L.item, model.item.name);
-  s.pair(L.itemCode, model.item.code);
+  s.parties(model);
   s.rule();
   s.text(SLIP_HEADINGS.problems(model.problems.length), { bold: true });
   model.problems.forEach((problem, i) => s.numbered(i + 1, sentence(problem)));
@@ -255,6 +247,21 @@ class Slip {
 
   person(label: string, person: Person): void {
     this.field(label, describePerson(person));
+  }
+
+  /** Who applies (applicant, guardian, agent; ID numbers masked) and for what item. */
+  parties(model: {
+    applicant: Person;
+    guardian?: Person | undefined;
+    agent?: Person | undefined;
+    item: { name: string; code: string };
+  }): void {
+    const L = SLIP_LABELS;
+    this.person(L.applicant, model.applicant);
+    if (model.guardian) this.person(L.guardian, model.guardian);
+    if (model.agent) this.person(L.agent, model.agent);
+    this.field(L.item, model.item.name);
+    this.pair(L.itemCode, model.item.code);
   }
 
   numbered(n: number, text: string): void {

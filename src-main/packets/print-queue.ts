@@ -15,6 +15,7 @@
 // - a job found `printing` at start (the app stopped mid-job) waits again, its paper void.
 import { AppError, type WireError } from '../common/errors.ts';
 import { type Clock, hallDateTime, startOfHallDay } from '../common/hall-time.ts';
+import { Listeners } from '../common/listeners.ts';
 import type { Logger } from '../common/logger.ts';
 import type { PrintJob, PrintJobState, PrintQueueSummary, SlipDocument } from '../common/printing.ts';
 import type { PrintOutcome } from '../devices/printer/driver.ts';
@@ -70,9 +71,11 @@ export class PrintQueue {
   private work: Promise<unknown> = Promise.resolve();
   private draining = false;
   private kickedAgain = false;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners: Listeners;
 
-  constructor(private readonly deps: PrintQueueDeps) {}
+  constructor(private readonly deps: PrintQueueDeps) {
+    this.listeners = new Listeners((error) => deps.logger.error({ err: error }, 'print queue listener failed'));
+  }
 
   /** Whether slips are printed here at all. */
   get enabled(): boolean {
@@ -170,8 +173,7 @@ export class PrintQueue {
 
   /** Called when a job changes (queued, printed, failed, cancelled). */
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /**
@@ -340,13 +342,7 @@ export class PrintQueue {
   }
 
   private changed(): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener();
-      } catch (error) {
-        this.deps.logger.error({ err: error }, 'print queue listener failed');
-      }
-    }
+    this.listeners.emit();
   }
 }
 

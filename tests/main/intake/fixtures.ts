@@ -6,7 +6,10 @@ import type { Connection, HallCore } from '../../../src-main/core/hall-core.ts';
 
 export { idNumber, pngBytes } from '../../fixtures/files.ts';
 export { completeSocialCardPatch, SOCIAL_CARD, STRONG } from '../../fixtures/applications.ts';
-import { STRONG } from '../../fixtures/applications.ts';
+import { completeSocialCardPatch, SOCIAL_CARD, STRONG } from '../../fixtures/applications.ts';
+import { pngBytes } from '../../fixtures/files.ts';
+import { addFileBytes } from '../../fixtures/uploads.ts';
+import type { DraftView } from '../../../src-main/api/contract/index.ts';
 
 /** Calls through the real dispatcher, as a transport would; unwraps or fails the test. */
 export function client(connection: Connection) {
@@ -44,4 +47,21 @@ export async function clerkOn(core: HallCore, username = 'clerk01', role: 'clerk
   const clerk = client(core.openConnection(() => undefined));
   await clerk.call('auth.login', { username, password: STRONG });
   return clerk;
+}
+
+/** A draft of 社会保障卡申领 complete for 收件 (its ID card and photo scanned), its applicant named `name`. */
+export async function readyDraft(clerk: Awaited<ReturnType<typeof clerkOn>>, name = '李小梅'): Promise<string> {
+  const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+  const patch = completeSocialCardPatch();
+  patch.applicant.name = name;
+  patch.answers.applicantName = name;
+  await clerk.call('drafts.save', { id: draft.id, patch });
+  await addFileBytes(clerk.call, {
+    id: draft.id,
+    materialId: 'applicant-id-card',
+    name: '身份证.png',
+    bytes: pngBytes(16, 10, 90),
+  });
+  await addFileBytes(clerk.call, { id: draft.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 180) });
+  return draft.id;
 }

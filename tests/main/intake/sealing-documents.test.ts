@@ -5,27 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { DraftView, PacketSummary, ReviewResult, SealedPacket } from '../../../src-main/api/contract/index.ts';
 import { pdfText } from '../../fixtures/pdf.ts';
 import { bootTestCore } from '../helpers.ts';
-import { SOCIAL_CARD, clerkOn, completeSocialCardPatch, pngBytes } from './fixtures.ts';
-import { addFileBytes } from '../../fixtures/uploads.ts';
-
-type Clerk = Awaited<ReturnType<typeof clerkOn>>;
-
-/** A draft of 社会保障卡申领 complete for 受理, its applicant named `name`. */
-async function readyDraft(clerk: Clerk, name = '李小梅'): Promise<string> {
-  const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
-  const patch = completeSocialCardPatch();
-  patch.applicant.name = name;
-  patch.answers.applicantName = name;
-  await clerk.call('drafts.save', { id: draft.id, patch });
-  await addFileBytes(clerk.call, {
-    id: draft.id,
-    materialId: 'applicant-id-card',
-    name: '身份证.png',
-    bytes: pngBytes(16, 10, 90),
-  });
-  await addFileBytes(clerk.call, { id: draft.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 180) });
-  return draft.id;
-}
+import { clerkOn, readyDraft } from './fixtures.ts';
 
 describe('sealing with characters the documents cannot print', () => {
   it('prints 𠮷 and 𬌗 in the name without a word', async () => {

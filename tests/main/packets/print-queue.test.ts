@@ -12,7 +12,7 @@ import type { DraftView, PrintJob, SealedPacket } from '../../../src-main/api/co
 import { demoConfig, type HallConfig } from '../../../src-main/common/hall-config.ts';
 import { PrinterSimulator } from '../../../src-main/devices/printer/simulator.ts';
 import { bootTestCore, openCoreStore, tempDir, TestClock } from '../helpers.ts';
-import { clerkOn, completeSocialCardPatch, pngBytes, SOCIAL_CARD } from '../intake/fixtures.ts';
+import { clerkOn, completeSocialCardPatch, pngBytes, readyDraft, SOCIAL_CARD } from '../intake/fixtures.ts';
 import { addFileBytes } from '../../fixtures/uploads.ts';
 import { EventLog } from '../../../src-main/recording/event-log.ts';
 import { deriveStoreKeys } from '../../../src-main/store/keys.ts';
@@ -58,19 +58,7 @@ async function boot(dataDir: string, clock = new TestClock()) {
 type Clerk = Awaited<ReturnType<typeof clerkOn>>;
 
 async function sealOne(clerk: Clerk, name = '李小梅'): Promise<SealedPacket> {
-  const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
-  const patch = completeSocialCardPatch();
-  patch.applicant.name = name;
-  patch.answers.applicantName = name;
-  await clerk.call('drafts.save', { id: draft.id, patch });
-  await addFileBytes(clerk.call, {
-    id: draft.id,
-    materialId: 'applicant-id-card',
-    name: '身份证.png',
-    bytes: pngBytes(16, 10, 90),
-  });
-  await addFileBytes(clerk.call, { id: draft.id, materialId: 'photo', name: '照片.png', bytes: pngBytes(12, 14, 180) });
-  return clerk.call<SealedPacket>('drafts.seal', { id: draft.id });
+  return clerk.call<SealedPacket>('drafts.seal', { id: await readyDraft(clerk, name) });
 }
 
 const jobsOf = async (clerk: Clerk, packet: SealedPacket) =>
