@@ -4,7 +4,8 @@
 // printed one reprinted (补打, marked so on the paper); any one previewed as it prints. The
 // list follows `printing.changed` without taking the keyboard focus away: each row keeps one
 // main button (打印 / 补打 / 正在打印…) whose label follows the slip's state.
-import { useCallback, useLayoutEffect, useRef, useState, type FocusEvent, type RefObject } from 'react';
+import { useCallback, useRef, useState } from 'react';
+import { useFocusKeeper } from '../../app/use-focus-keeper.ts';
 import type { PrintJob } from '../../../src-main/api/contract/index.ts';
 import { hallTime } from '../../../src-main/common/hall-time.ts';
 import { t } from '../../../src-main/common/i18n/index.ts';
@@ -219,43 +220,4 @@ function JobRow({
       </td>
     </tr>
   );
-}
-
-/**
- * A button can vanish under the keyboard focus (不再自动打印 once the slip is given up).
- * When the focused element is gone and nothing else took the focus, it goes to the same
- * row's main button, else the row's header — never to the page.
- */
-function useFocusKeeper(panel: RefObject<HTMLDivElement | null>) {
-  const last = useRef<{ element: HTMLElement; key: string | undefined; row: string | undefined } | null>(null);
-  useLayoutEffect(() => {
-    const root = panel.current;
-    const seen = last.current;
-    if (!root || !seen || seen.element.isConnected) return;
-    const active = document.activeElement;
-    if (active && active !== document.body) return;
-    const row = seen.row
-      ? [...root.querySelectorAll<HTMLElement>('tr[data-row-key]')].find((e) => e.dataset.rowKey === seen.row)
-      : undefined;
-    const byKey = seen.key
-      ? [...root.querySelectorAll<HTMLElement>('[data-focus-key]')].find((e) => e.dataset.focusKey === seen.key)
-      : undefined;
-    const target = byKey ?? row?.querySelector<HTMLElement>('[data-main]') ?? row?.querySelector<HTMLElement>('th');
-    last.current = null;
-    target?.focus();
-  });
-  return {
-    onFocus(event: FocusEvent<HTMLDivElement>) {
-      const element = event.target as HTMLElement;
-      last.current = {
-        element,
-        key: element.dataset.focusKey,
-        row: element.closest<HTMLElement>('tr[data-row-key]')?.dataset.rowKey,
-      };
-    },
-    onBlur(event: FocusEvent<HTMLDivElement>) {
-      const to = event.relatedTarget as Node | null;
-      if (to && !event.currentTarget.contains(to)) last.current = null;
-    },
-  };
 }

@@ -6,16 +6,8 @@
 // decision, how near its deadline is, and what to do when it is held. Whether sending
 // is paused is shown to all; a held or waiting packet can be retried at once. The list
 // follows the core's events without taking the keyboard focus away.
-import {
-  useEffect,
-  useId,
-  useLayoutEffect,
-  useRef,
-  useState,
-  type FocusEvent,
-  type FormEvent,
-  type RefObject,
-} from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useFocusKeeper } from '../../app/use-focus-keeper.ts';
 import type { FileContent, PacketSync, QueuedPacket, Role } from '../../../src-main/api/contract/index.ts';
 import { methods, roleMayCall } from '../../../src-main/api/contract/index.ts';
 import { useApi } from '../../app/api-context.tsx';
@@ -671,45 +663,4 @@ function Deadline({ date, status }: { date: string | null; status: DeadlineStatu
 function isoTime(iso: string): string {
   const at = Date.parse(iso);
   return Number.isNaN(at) ? iso : hallTime(at);
-}
-
-/**
- * Live updates re-render rows, and a button can vanish under the keyboard focus
- * (a packet retried leaves the 需人工处理 list). When the element that had focus is
- * gone and nothing else took it, focus goes back to the same control of the same
- * row, else to that row's header, else to the list's heading — never to the page.
- */
-function useFocusKeeper(panel: RefObject<HTMLDivElement | null>) {
-  const last = useRef<{ element: HTMLElement; key: string | undefined; row: string | undefined } | null>(null);
-  useLayoutEffect(() => {
-    const root = panel.current;
-    const seen = last.current;
-    if (!root || !seen || seen.element.isConnected) return;
-    const active = document.activeElement;
-    if (active && active !== document.body) return;
-    const byKey = seen.key
-      ? [...root.querySelectorAll<HTMLElement>('[data-focus-key]')].find((e) => e.dataset.focusKey === seen.key)
-      : undefined;
-    const row = seen.row
-      ? [...root.querySelectorAll<HTMLElement>('tr[data-row-key]')].find((e) => e.dataset.rowKey === seen.row)
-      : undefined;
-    const target = byKey ?? row?.querySelector<HTMLElement>('th') ?? root.querySelector<HTMLElement>('h3');
-    last.current = null;
-    target?.focus();
-  });
-  return {
-    onFocus(event: FocusEvent<HTMLDivElement>) {
-      const element = event.target as HTMLElement;
-      last.current = {
-        element,
-        key: element.dataset.focusKey,
-        row: element.closest<HTMLElement>('tr[data-row-key]')?.dataset.rowKey,
-      };
-    },
-    onBlur(event: FocusEvent<HTMLDivElement>) {
-      // Moved on elsewhere on purpose: nothing to keep.
-      const to = event.relatedTarget as Node | null;
-      if (to && !event.currentTarget.contains(to)) last.current = null;
-    },
-  };
 }
