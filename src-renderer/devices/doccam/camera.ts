@@ -12,7 +12,9 @@ const PHOTO_TIMEOUT_MS = 3000;
 
 export type CameraFault = 'noCamera' | 'denied' | 'busy' | 'failed';
 
-export function rememberedLabel(storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage): string | null {
+export function rememberedLabel(
+  storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage,
+): string | null {
   try {
     return storage?.getItem(REMEMBERED) ?? null;
   } catch {
@@ -20,7 +22,10 @@ export function rememberedLabel(storage: Pick<Storage, 'getItem'> | undefined = 
   }
 }
 
-export function rememberLabel(label: string, storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage): void {
+export function rememberLabel(
+  label: string,
+  storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage,
+): void {
   try {
     storage?.setItem(REMEMBERED, label);
   } catch {
@@ -29,7 +34,10 @@ export function rememberLabel(label: string, storage: Pick<Storage, 'setItem'> |
 }
 
 /** The video input to open: the remembered one when present, else a 高拍仪-looking one, else the first. */
-export function chooseCamera(cameras: readonly MediaDeviceInfo[], remembered: string | null): MediaDeviceInfo | undefined {
+export function chooseCamera(
+  cameras: readonly MediaDeviceInfo[],
+  remembered: string | null,
+): MediaDeviceInfo | undefined {
   return (
     cameras.find((c) => remembered !== null && c.label === remembered) ??
     cameras.find((c) => /高拍|document|doc ?cam|visualizer|scanner/i.test(c.label)) ??
@@ -43,7 +51,8 @@ export async function videoInputs(): Promise<MediaDeviceInfo[]> {
 }
 
 export async function openCamera(deviceId: string | undefined): Promise<MediaStream> {
-  if (!navigator.mediaDevices?.getUserMedia) throw Object.assign(new Error('no mediaDevices'), { name: 'NotFoundError' });
+  if (!navigator.mediaDevices?.getUserMedia)
+    throw Object.assign(new Error('no mediaDevices'), { name: 'NotFoundError' });
   return navigator.mediaDevices.getUserMedia({
     audio: false,
     video: {
@@ -72,7 +81,8 @@ interface ImageCaptureLike {
  * (a camera may shoot stills larger than its video), else the video frame on a canvas.
  */
 export async function takeStill(video: HTMLVideoElement, track: MediaStreamTrack | undefined): Promise<RgbaImage> {
-  const ImageCaptureCtor = (globalThis as { ImageCapture?: new (track: MediaStreamTrack) => ImageCaptureLike }).ImageCapture;
+  const ImageCaptureCtor = (globalThis as { ImageCapture?: new (track: MediaStreamTrack) => ImageCaptureLike })
+    .ImageCapture;
   if (ImageCaptureCtor && track && track.readyState === 'live') {
     try {
       const photo = await withTimeout(new ImageCaptureCtor(track).takePhoto(), PHOTO_TIMEOUT_MS);

@@ -98,7 +98,9 @@ async function straighten(
   }
   const quality = module ? assessQuality(module, page) : null;
   const canvas = new OffscreenCanvas(page.width, page.height);
-  canvas.getContext('2d')!.putImageData(new ImageData(page.data as Uint8ClampedArray<ArrayBuffer>, page.width, page.height), 0, 0);
+  canvas
+    .getContext('2d')!
+    .putImageData(new ImageData(page.data as Uint8ClampedArray<ArrayBuffer>, page.width, page.height), 0, 0);
   const mediaType = mode === 'bw' ? 'image/png' : 'image/jpeg';
   const blob = await canvas.convertToBlob({ type: mediaType, quality: JPEG_QUALITY });
   const small = fitWithin(page, THUMBNAIL_SIZE);
@@ -136,7 +138,11 @@ function turn(image: RgbaImage, rotation: Rotation): RgbaImage {
   if (rotation === 0) return image;
   const { width, height } = image;
   const swap = rotation !== 180;
-  const out = { width: swap ? height : width, height: swap ? width : height, data: new Uint8ClampedArray(image.data.length) };
+  const out = {
+    width: swap ? height : width,
+    height: swap ? width : height,
+    data: new Uint8ClampedArray(image.data.length),
+  };
   const source = new Uint32Array(image.data.buffer, image.data.byteOffset, width * height);
   const target = new Uint32Array(out.data.buffer);
   for (let y = 0; y < height; y++) {

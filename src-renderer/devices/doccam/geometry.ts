@@ -52,7 +52,10 @@ export function moveCorner(quad: Quad, index: number, to: Point, size: Size): Qu
 export function nearestCorner(quad: Quad, point: Point): number {
   let best = 0;
   for (let i = 1; i < 4; i++) {
-    if (Math.hypot(quad[i]!.x - point.x, quad[i]!.y - point.y) < Math.hypot(quad[best]!.x - point.x, quad[best]!.y - point.y)) {
+    if (
+      Math.hypot(quad[i]!.x - point.x, quad[i]!.y - point.y) <
+      Math.hypot(quad[best]!.x - point.x, quad[best]!.y - point.y)
+    ) {
       best = i;
     }
   }

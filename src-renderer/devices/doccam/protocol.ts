@@ -40,5 +40,4 @@ export type DoccamResult =
 export type DoccamFailure = 'opencvUnavailable' | 'noStill' | 'failed';
 
 export type DoccamReply =
-  | { id: number; ok: true; result: DoccamResult }
-  | { id: number; ok: false; failure: DoccamFailure; detail: string };
+  { id: number; ok: true; result: DoccamResult } | { id: number; ok: false; failure: DoccamFailure; detail: string };

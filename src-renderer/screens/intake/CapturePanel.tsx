@@ -24,13 +24,7 @@ import {
 } from '../../devices/doccam/camera.ts';
 import { pageCapture, pageName } from '../../devices/doccam/capture-meta.ts';
 import { DoccamError, DoccamWorker } from '../../devices/doccam/doccam-client.ts';
-import {
-  fitWithin,
-  moveCorner,
-  nearestCorner,
-  svgPoints,
-  type Size,
-} from '../../devices/doccam/geometry.ts';
+import { fitWithin, moveCorner, nearestCorner, svgPoints, type Size } from '../../devices/doccam/geometry.ts';
 import type { RectifiedPage } from '../../devices/doccam/protocol.ts';
 import { greyOf, StillnessDetector } from '../../devices/doccam/stillness.ts';
 import type { CapturedFile } from './captured-file.ts';
@@ -185,7 +179,9 @@ export function CapturePanel({ material, retake, pageCount, file, onClose }: Cap
       });
       requestAnimationFrame(() => useRef_.current?.focus());
     } catch (error) {
-      setProblem(t('intake.capture.faults.rectify', { detail: error instanceof Error ? error.message : String(error) }));
+      setProblem(
+        t('intake.capture.faults.rectify', { detail: error instanceof Error ? error.message : String(error) }),
+      );
     } finally {
       if (mine === generation.current) setBusy(null);
     }
@@ -205,13 +201,17 @@ export function CapturePanel({ material, retake, pageCount, file, onClose }: Cap
       const frame = { width: still.width, height: still.height };
       const view = fitWithin(frame, STILL_VIEW_SIZE);
       const viewCanvas = new OffscreenCanvas(view.width, view.height);
-      viewCanvas.getContext('2d')!.drawImage(
-        await createImageBitmap(new ImageData(still.data as Uint8ClampedArray<ArrayBuffer>, still.width, still.height)),
-        0,
-        0,
-        view.width,
-        view.height,
-      );
+      viewCanvas
+        .getContext('2d')!
+        .drawImage(
+          await createImageBitmap(
+            new ImageData(still.data as Uint8ClampedArray<ArrayBuffer>, still.width, still.height),
+          ),
+          0,
+          0,
+          view.width,
+          view.height,
+        );
       const stillUrl = URL.createObjectURL(await viewCanvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 }));
       const { detection, opencv } = await worker.still(still);
       if (!opencv) setNoAutoCrop((current) => current ?? 'opencv');
@@ -232,7 +232,9 @@ export function CapturePanel({ material, retake, pageCount, file, onClose }: Cap
       if (detection || !opencv) await straighten(base);
     } catch (error) {
       setProblem(
-        error instanceof DoccamError ? t('intake.capture.faults.rectify', { detail: error.message }) : t('intake.capture.faults.still'),
+        error instanceof DoccamError
+          ? t('intake.capture.faults.rectify', { detail: error.message })
+          : t('intake.capture.faults.still'),
       );
     } finally {
       setBusy(null);
@@ -361,7 +363,11 @@ export function CapturePanel({ material, retake, pageCount, file, onClose }: Cap
         <div className="capture-bar">
           <label>
             {t('intake.capture.camera')}{' '}
-            <select value={cameraId} onChange={(event) => switchCamera(event.target.value)} disabled={cameras.length < 2}>
+            <select
+              value={cameraId}
+              onChange={(event) => switchCamera(event.target.value)}
+              disabled={cameras.length < 2}
+            >
               {cameras.length === 0 && <option value="">—</option>}
               {cameras.map((camera, index) => (
                 <option key={camera.deviceId || index} value={camera.deviceId}>
@@ -581,7 +587,8 @@ function TakenView({
         </div>
         <p id="capture-corners-hint" className="field-hint">
           {t('intake.capture.cornersHint')}{' '}
-          {taken.corners && t('intake.capture.cornerSelected', { corner: t(`intake.capture.cornerNames.${selected}` as MessageKey) })}
+          {taken.corners &&
+            t('intake.capture.cornerSelected', { corner: t(`intake.capture.cornerNames.${selected}` as MessageKey) })}
           {taken.adjusted && ` · ${t('intake.capture.adjusted')}`}
         </p>
       </div>
@@ -636,7 +643,11 @@ function TakenView({
           </>
         )}
         <p role="status" className="capture-state">
-          {busy === 'rectifying' ? t('intake.capture.rectifying') : busy === 'uploading' ? t('intake.capture.uploading') : ''}
+          {busy === 'rectifying'
+            ? t('intake.capture.rectifying')
+            : busy === 'uploading'
+              ? t('intake.capture.uploading')
+              : ''}
         </p>
         {problem && (
           <p className="notice notice-error" role="alert">

@@ -196,7 +196,9 @@ function MaterialCard({
       const size = file.content.size;
       if (limits && size > limits.maxBytes) {
         // Said here, before a byte is sent; the core would refuse the same at uploads.begin.
-        failed.push(errorMessage('upload.tooLarge', { name, size: formatSize(size), limit: formatSize(limits.maxBytes) }));
+        failed.push(
+          errorMessage('upload.tooLarge', { name, size: formatSize(size), limit: formatSize(limits.maxBytes) }),
+        );
         continue;
       }
       try {
@@ -459,7 +461,11 @@ function FileRow({
 }) {
   const { open, toggle, toggleRef, onKeyDown } = usePreviewToggle();
   return (
-    <li className="file-row" onKeyDown={onKeyDown} aria-label={t('intake.materials.pageLabel', { place, name: file.name })}>
+    <li
+      className="file-row"
+      onKeyDown={onKeyDown}
+      aria-label={t('intake.materials.pageLabel', { place, name: file.name })}
+    >
       <div className="file-line">
         {file.mediaType.startsWith('image/') && <PageThumbnail draftId={draftId} file={file} place={place} />}
         <span className="file-name">{file.name}</span>
