@@ -28,10 +28,17 @@ test.use({
   },
 });
 
+test.afterEach(({ host }, info) => {
+  if (info.status !== info.expectedStatus) console.log(host.output().slice(-4000));
+});
+
 test('a page on the document camera: outline, shutter, straightened, filed, counted; its QR reads', async ({
   page,
   host,
 }) => {
+  // Three captures, each starting opencv.js in a fresh worker, on 2 shared cores.
+  test.setTimeout(150_000);
+  page.on('pageerror', (error) => console.log('[pageerror]', error.message));
   await signInNewClerk(page, host.url);
   await startSocialSecurityCard(page);
   await typeApplicant(page);
@@ -87,4 +94,43 @@ test('a page on the document camera: outline, shutter, straightened, filed, coun
 
   const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
   expect(code?.data).toBe(video.qrText);
+
+  // A second page by the foot pedal's key, black and white, turned, a corner nudged by keyboard.
+  await material.getByRole('button', { name: '用高拍仪拍摄“申请人居民身份证”' }).click();
+  await expect(dialog.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
+  await page.keyboard.press('F9');
+  await expect(result).toBeVisible({ timeout: 20_000 });
+  await dialog.getByRole('radio', { name: '黑白' }).check();
+  await dialog.getByRole('button', { name: '旋转 90°' }).click();
+  // Turned: the page lies on its side now (its height across).
+  await expect(dialog.getByText(/^6\d\d×4\d\d 像素$/)).toBeVisible();
+  // Black and white is no glare: the verdict is the page's as captured.
+  await expect(dialog.getByText('有反光', { exact: false })).toHaveCount(0);
+  const corners = dialog.getByRole('group', { name: /调整页面四角/ });
+  await corners.focus();
+  await page.keyboard.press('2');
+  await page.keyboard.press('ArrowLeft');
+  await expect(dialog.getByText('已手动调整四角', { exact: false })).toBeVisible();
+  await dialog.getByRole('button', { name: /^(使用此页|仍然使用)$/ }).click();
+  await expect(dialog.getByText('已存为第 2 页')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(material.getByText('共 2 页')).toBeVisible();
+  const pages = material.getByRole('listitem');
+  await expect(pages.nth(1)).toHaveAccessibleName('第 2 页：申请人居民身份证_第2页.png');
+
+  // Moved up: the black-and-white page first.
+  await material.getByRole('button', { name: '上移第 2 页' }).click();
+  await expect(pages.nth(0)).toHaveAccessibleName('第 1 页：申请人居民身份证_第2页.png');
+  await expect(pages.nth(1)).toHaveAccessibleName('第 2 页：申请人居民身份证_第1页.jpg');
+
+  // Retaken in place: the panel closes once the new page stands where the old one stood.
+  await material.getByRole('button', { name: '重拍第 2 页' }).click();
+  const retake = page.getByRole('dialog', { name: '高拍仪重拍：申请人居民身份证 第 2 页' });
+  await expect(retake.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
+  await page.keyboard.press('PageDown');
+  await retake.getByRole('button', { name: /^(使用此页|仍然使用)$/ }).click();
+  await expect(retake).toBeHidden();
+  await expect(material.getByText('共 2 页')).toBeVisible();
+  await expect(pages.nth(0)).toHaveAccessibleName('第 1 页：申请人居民身份证_第2页.png');
+  await expect(pages.nth(1)).toHaveAccessibleName('第 2 页：申请人居民身份证_第2页.jpg');
 });

@@ -10,7 +10,7 @@
 import { detectDocument } from '../../../src-main/devices/doccam/detect.ts';
 import type { Quad, RgbaImage } from '../../../src-main/devices/doccam/image.ts';
 import type { OpenCv } from '../../../src-main/devices/doccam/opencv.ts';
-import { assessQuality } from '../../../src-main/devices/doccam/quality.ts';
+import { assessQuality, type Quality } from '../../../src-main/devices/doccam/quality.ts';
 import { type ColourMode, rectify, type Rotation } from '../../../src-main/devices/doccam/rectify.ts';
 import { fitWithin, fullFrameQuad, scaleQuad } from './geometry.ts';
 import type { DoccamReply, DoccamRequest, DoccamResult, RectifiedPage } from './protocol.ts';
@@ -29,6 +29,8 @@ class Unavailable extends Error {}
 
 let opencv: Promise<OpenCv> | undefined;
 let still: RgbaImage | undefined;
+/** The last quality verdict, for which still and corners. */
+let judged: { image: RgbaImage; key: string; quality: Quality } | undefined;
 
 function cv(): Promise<OpenCv> {
   opencv ??= import('./opencv-worker.ts').then((chunk) => chunk.openCvReady());
@@ -73,6 +75,7 @@ async function handle(request: DoccamRequest): Promise<{ result: DoccamResult; t
     }
     case 'release':
       still = undefined;
+      judged = undefined;
       return { result: { kind: 'release' }, transfer: [] };
   }
 }
@@ -96,7 +99,7 @@ async function straighten(
   } else {
     page = turn(recolour(image, mode), rotation);
   }
-  const quality = module ? assessQuality(module, page) : null;
+  const quality = module ? qualityOf(module, image, corners, mode, page) : null;
   const canvas = new OffscreenCanvas(page.width, page.height);
   canvas
     .getContext('2d')!
@@ -118,6 +121,20 @@ async function straighten(
     quality,
     ms: performance.now() - started,
   };
+}
+
+/**
+ * The quality verdict of the page as captured, in colour: black and white would read as
+ * glare (large white areas) and hide blur. Kept per corners, so a change of mode or turn
+ * does not straighten the page twice.
+ */
+function qualityOf(module: OpenCv, image: RgbaImage, corners: Quad | null, mode: ColourMode, page: RgbaImage): Quality {
+  const key = JSON.stringify(corners);
+  if (judged?.image === image && judged.key === key) return judged.quality;
+  const colour = mode === 'colour' ? page : rectify(module, image, corners ?? fullFrameQuad(image), { mode: 'colour' });
+  const quality = assessQuality(module, colour);
+  judged = { image, key, quality };
+  return quality;
 }
 
 /** Grey or black and white without opencv: luma, and a plain threshold for bw. */

@@ -163,21 +163,23 @@ export function CapturePanel({ material, retake, pageCount, file, onClose }: Cap
     return stopStream;
   }, [start]);
 
-  /** Rectifies the kept still as `next` says and shows the page. */
-  const straighten = async (next: Taken) => {
+  /** Rectifies the kept still as `next` says and shows the page; answers what is shown (null: superseded or failed). */
+  const straighten = async (next: Taken): Promise<Taken | null> => {
     const worker = workerRef.current;
-    if (!worker) return;
+    if (!worker) return null;
     const mine = ++generation.current;
     setBusy('rectifying');
     try {
       const page = await worker.rectify(next.whole ? null : next.corners, next.mode, next.rotation);
-      if (mine !== generation.current) return;
+      if (mine !== generation.current) return null;
       const pageUrl = URL.createObjectURL(new Blob([page.bytes], { type: page.mediaType }));
+      const shown = { ...next, page, pageUrl };
       setTaken((current) => {
         if (current?.pageUrl) URL.revokeObjectURL(current.pageUrl);
-        return { ...next, page, pageUrl };
+        return shown;
       });
       requestAnimationFrame(() => useRef_.current?.focus());
+      return shown;
     } catch (error) {
       setProblem(
         t('intake.capture.faults.rectify', { detail: error instanceof Error ? error.message : String(error) }),
@@ -185,9 +187,57 @@ export function CapturePanel({ material, retake, pageCount, file, onClose }: Cap
     } finally {
       if (mine === generation.current) setBusy(null);
     }
+    return null;
   };
 
-  const shutter = async () => {
+  const discard = () => {
+    generation.current++;
+    setTaken((current) => {
+      if (current) {
+        URL.revokeObjectURL(current.stillUrl);
+        if (current.pageUrl) URL.revokeObjectURL(current.pageUrl);
+      }
+      return null;
+    });
+    workerRef.current?.release();
+    setBusy(null);
+    requestAnimationFrame(() => shutterRef.current?.focus());
+  };
+
+  const fileIt = async (taken: Taken | null) => {
+    if (!taken?.page) return;
+    setBusy('uploading');
+    setProblem(null);
+    const place = retake?.place ?? pageCount + 1;
+    const page = taken.page;
+    const failure = await file({
+      name: pageName(material.name, place, page.mediaType),
+      content: new Blob([page.bytes], { type: page.mediaType }),
+      capture: pageCapture({
+        frame: taken.frame,
+        corners: taken.whole ? null : taken.corners,
+        adjusted: taken.adjusted,
+        mode: taken.mode,
+        rotation: taken.rotation,
+        verdict: page.quality?.verdict ?? null,
+      }),
+      replacing: retake?.sha256,
+    });
+    setBusy(null);
+    if (failure) {
+      setProblem(failure);
+      return;
+    }
+    if (retake) {
+      onClose();
+      return;
+    }
+    setFiled(place);
+    discard();
+  };
+
+  /** `automatic`: auto-capture took it, and a page without a quality warning is filed at once. */
+  const shutter = async (automatic = false) => {
     const video = videoRef.current;
     const worker = workerRef.current;
     if (phase !== 'live' || busy || taken || !video || !worker || video.videoWidth === 0) return;
@@ -229,7 +279,9 @@ export function CapturePanel({ material, retake, pageCount, file, onClose }: Cap
       if (mine !== generation.current) return;
       setTaken(base);
       setSelected(0);
-      if (detection || !opencv) await straighten(base);
+      const shown = detection || !opencv ? await straighten(base) : null;
+      const verdict = shown?.page?.quality?.verdict ?? 'ok';
+      if (automatic && shown && verdict === 'ok') await fileIt(shown);
     } catch (error) {
       setProblem(
         error instanceof DoccamError
@@ -246,50 +298,6 @@ export function CapturePanel({ material, retake, pageCount, file, onClose }: Cap
     shoot.current = shutter;
   });
 
-  const discard = () => {
-    generation.current++;
-    if (taken) {
-      URL.revokeObjectURL(taken.stillUrl);
-      if (taken.pageUrl) URL.revokeObjectURL(taken.pageUrl);
-    }
-    workerRef.current?.release();
-    setTaken(null);
-    setBusy(null);
-    requestAnimationFrame(() => shutterRef.current?.focus());
-  };
-
-  const fileIt = async () => {
-    if (!taken?.page || busy) return;
-    setBusy('uploading');
-    setProblem(null);
-    const place = retake?.place ?? pageCount + 1;
-    const page = taken.page;
-    const failure = await file({
-      name: pageName(material.name, place, page.mediaType),
-      content: new Blob([page.bytes], { type: page.mediaType }),
-      capture: pageCapture({
-        frame: taken.frame,
-        corners: taken.whole ? null : taken.corners,
-        adjusted: taken.adjusted,
-        mode: taken.mode,
-        rotation: taken.rotation,
-        verdict: page.quality?.verdict ?? null,
-      }),
-      replacing: retake?.sha256,
-    });
-    setBusy(null);
-    if (failure) {
-      setProblem(failure);
-      return;
-    }
-    if (retake) {
-      onClose();
-      return;
-    }
-    setFiled(place);
-    discard();
-  };
-
   // The live loop: the outline a few times a second, and auto-capture's stillness.
   useEffect(() => {
     if (phase !== 'live' || taken) return;
@@ -304,7 +312,7 @@ export function CapturePanel({ material, retake, pageCount, file, onClose }: Cap
       lastGrey.current = grey;
       const still = stillness.current.feed(grey, performance.now());
       if (noAutoCrop) {
-        if (auto && still) void shoot.current();
+        if (auto && still) void shoot.current(true);
         return;
       }
       const small = fitWithin(full, DETECT_SIZE);
@@ -316,7 +324,7 @@ export function CapturePanel({ material, retake, pageCount, file, onClose }: Cap
             setOutline(detection?.corners ?? null);
             setSearched(true);
             setLiveSize(full);
-            if (auto && still && detection) void shoot.current();
+            if (auto && still && detection) void shoot.current(true);
             else if (auto && still) stillness.current.taken(grey);
           },
           (error: unknown) => {
@@ -463,7 +471,9 @@ export function CapturePanel({ material, retake, pageCount, file, onClose }: Cap
               setTaken(next);
               if (now) void straighten(next);
             }}
-            onUse={() => void fileIt()}
+            onUse={() => {
+              if (!busy) void fileIt(taken);
+            }}
             onAgain={discard}
           />
         )}
