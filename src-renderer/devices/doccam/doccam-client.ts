@@ -55,6 +55,11 @@ export class DoccamWorker {
     return (result as Extract<DoccamResult, { kind: 'rectify' }>).page;
   }
 
+  /** True once the worker cannot answer any more (it failed to start, died, or was terminated). */
+  isDead(): boolean {
+    return this.dead !== undefined;
+  }
+
   release(): void {
     this.send({ kind: 'release' }, []).catch(() => undefined);
   }
@@ -88,6 +93,18 @@ export class DoccamWorker {
     for (const waiting of this.pending.values()) waiting.reject(new DoccamError('opencvUnavailable', detail));
     this.pending.clear();
   }
+}
+
+let shared: DoccamWorker | undefined;
+
+/**
+ * The one detection worker of this window, started on first use and kept: opencv.js takes
+ * seconds to start on a hall PC, and a clerk opens capture many times a session. The still
+ * it holds is released when a capture ends (`release`); a worker that died is replaced.
+ */
+export function sharedDoccamWorker(): DoccamWorker {
+  if (!shared || shared.isDead()) shared = new DoccamWorker();
+  return shared;
 }
 
 function defaultWorker(): Worker {

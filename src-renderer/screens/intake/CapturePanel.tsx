@@ -23,7 +23,7 @@ import {
   type CameraFault,
 } from '../../devices/doccam/camera.ts';
 import { pageCapture, pageName } from '../../devices/doccam/capture-meta.ts';
-import { DoccamError, DoccamWorker } from '../../devices/doccam/doccam-client.ts';
+import { DoccamError, type DoccamWorker, sharedDoccamWorker } from '../../devices/doccam/doccam-client.ts';
 import { fitWithin, moveCorner, nearestCorner, svgPoints, type Size } from '../../devices/doccam/geometry.ts';
 import type { RectifiedPage } from '../../devices/doccam/protocol.ts';
 import { greyOf, StillnessDetector } from '../../devices/doccam/stillness.ts';
@@ -95,9 +95,9 @@ export function CapturePanel({ material, retake, pageCount, file, onClose }: Cap
   const generation = useRef(0);
 
   useEffect(() => {
-    const worker = new DoccamWorker();
+    const worker = sharedDoccamWorker();
     workerRef.current = worker;
-    return () => worker.terminate();
+    return () => worker.release();
   }, []);
 
   const stopStream = () => {
