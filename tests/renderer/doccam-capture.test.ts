@@ -10,6 +10,7 @@ import { DoccamError, DoccamWorker } from '../../src-renderer/devices/doccam/doc
 import {
   fitWithin,
   fullFrameQuad,
+  insetQuad,
   moveCorner,
   nearestCorner,
   scaleQuad,
@@ -104,6 +105,8 @@ describe('corners between frames', () => {
     expect(moveCorner(quad, 1, { x: 500, y: -9 }, size)[1]).toEqual({ x: 399.5, y: -0.5 });
     expect(moveCorner(quad, 1, { x: 500, y: -9 }, size)[0]).toEqual(quad[0]);
     expect(nearestCorner(quad, { x: 280, y: 210 })).toBe(2);
+    expect(insetQuad(size)[0]).toEqual({ x: 40, y: 30 });
+    expect(insetQuad(size)[2]).toEqual({ x: 359, y: 269 });
     expect(fullFrameQuad(size)).toEqual([
       { x: -0.5, y: -0.5 },
       { x: 399.5, y: -0.5 },

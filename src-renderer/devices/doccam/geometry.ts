@@ -38,6 +38,18 @@ export function fullFrameQuad(size: Size): Quad {
   ];
 }
 
+/** A rectangle a share of the frame in from each side: where the clerk starts to set the corners by hand. */
+export function insetQuad(size: Size, share = 0.1): Quad {
+  const dx = size.width * share;
+  const dy = size.height * share;
+  return [
+    { x: dx, y: dy },
+    { x: size.width - 1 - dx, y: dy },
+    { x: size.width - 1 - dx, y: size.height - 1 - dy },
+    { x: dx, y: size.height - 1 - dy },
+  ];
+}
+
 /** One corner moved by (dx, dy), kept inside the frame. */
 export function moveCorner(quad: Quad, index: number, to: Point, size: Size): Quad {
   const next = [...quad] as Point[];

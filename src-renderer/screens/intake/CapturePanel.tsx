@@ -24,7 +24,7 @@ import {
 } from '../../devices/doccam/camera.ts';
 import { pageCapture, pageName } from '../../devices/doccam/capture-meta.ts';
 import { DoccamError, type DoccamWorker, sharedDoccamWorker } from '../../devices/doccam/doccam-client.ts';
-import { fitWithin, moveCorner, nearestCorner, svgPoints, type Size } from '../../devices/doccam/geometry.ts';
+import { fitWithin, insetQuad, moveCorner, nearestCorner, svgPoints, type Size } from '../../devices/doccam/geometry.ts';
 import type { RectifiedPage } from '../../devices/doccam/protocol.ts';
 import { greyOf, StillnessDetector } from '../../devices/doccam/stillness.ts';
 import type { CapturedFile } from './captured-file.ts';
@@ -609,6 +609,12 @@ function TakenView({
             <p>{t('intake.capture.noPage')}</p>
             <button type="button" onClick={() => onChange({ ...taken, whole: true }, true)}>
               {t('intake.capture.useWhole')}
+            </button>{' '}
+            <button
+              type="button"
+              onClick={() => onChange({ ...taken, corners: insetQuad(frame), adjusted: true }, true)}
+            >
+              {t('intake.capture.setCorners')}
             </button>{' '}
             <button type="button" onClick={onAgain}>
               {t('intake.capture.again')}
