@@ -133,4 +133,6 @@ test('a page on the document camera: outline, shutter, straightened, filed, coun
   await expect(material.getByText('共 2 页')).toBeVisible();
   await expect(pages.nth(0)).toHaveAccessibleName('第 1 页：申请人居民身份证_第2页.png');
   await expect(pages.nth(1)).toHaveAccessibleName('第 2 页：申请人居民身份证_第2页.jpg');
+  await material.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/e2e/doccam-pages.png' });
 });
