@@ -18,6 +18,13 @@ const TREE = '^(|.+/)';
 /** Domain modules: the hall's business, below the composition root and above the store. */
 const DOMAIN = '(catalog|calendar|documents|intake|packets|sync|recording|auth)';
 
+/**
+ * The pure document detector (#13): opencv.js and arithmetic, no Node. The renderer's
+ * detection worker runs these very files, so the renderer may import them (and only them
+ * of src-main/devices), and they must stay free of Node (rules below).
+ */
+const DOCCAM_PURE = 'src-main/devices/doccam/(detect|rectify|quality|image|opencv)\\.ts$';
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
   forbidden: [
@@ -180,7 +187,27 @@ export default {
         'The renderer talks to the core through the contract only: it may import itself, ' +
         'src-main/api and src-main/common, never a domain module, the store or the core.',
       from: { path: `${TREE}src-renderer/` },
-      to: { dependencyTypes: ['local'], pathNot: '^$1(src-renderer/|src-main/(api|common)/)' },
+      to: {
+        dependencyTypes: ['local'],
+        pathNot: `^$1(src-renderer/|src-main/(api|common)/|${DOCCAM_PURE})`,
+      },
+    },
+    {
+      name: 'doccam-detector-stays-pure',
+      severity: 'error',
+      comment:
+        'The document detector (detect, rectify, quality, image, opencv) runs in Node for the CLI, the tests ' +
+        'and the bench, and in the renderer\'s Web Worker on camera frames: the renderer may import exactly ' +
+        'these files (rule above), so they may import no Node builtin and nothing local but each other and common.',
+      from: { path: `${TREE}${DOCCAM_PURE}` },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'doccam-detector-imports-only-itself-and-common',
+      severity: 'error',
+      comment: 'See doccam-detector-stays-pure: what these files import, the renderer imports too.',
+      from: { path: `${TREE}${DOCCAM_PURE}` },
+      to: { dependencyTypes: ['local'], pathNot: `^$1(${DOCCAM_PURE}|src-main/common/)` },
     },
     {
       name: 'renderer-no-node-builtins',

@@ -9,6 +9,9 @@ export default defineConfig({
   root: `${here}/src-renderer`,
   base: './',
   plugins: [react()],
+  // The doccam worker imports opencv.js as a chunk of its own, on demand: code splitting
+  // needs ES module workers (`new Worker(…, { type: 'module' })`).
+  worker: { format: 'es' },
   build: {
     outDir: `${here}/dist/renderer`,
     emptyOutDir: true,

@@ -1,6 +1,7 @@
 // Serves the built renderer (dist/renderer) for `protocol.handle('app', …)`. Plain
 // Fetch API Request/Response, no `electron` import, so tests run it under Node.
 import { readFile, stat } from 'node:fs/promises';
+import { DOCCAM_WORKER_CONTENT_SECURITY_POLICY, isDoccamWorkerPath } from '../common/doccam-worker-policy.ts';
 import { CONTENT_SECURITY_POLICY, isAllowedInitiator, resolveRendererFile } from './policy.ts';
 
 /** What the handler reads from a request; Electron adds `initiatorOrigin` to Request. */
@@ -32,7 +33,10 @@ export function createRendererHandler(rendererRoot: string): (request: RendererR
     try {
       const info = await stat(resolved.filePath);
       if (!info.isFile()) return plain(404, 'not found');
-      const headers = { ...SECURITY_HEADERS, 'Content-Type': resolved.mimeType };
+      const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Content-Type': resolved.mimeType };
+      if (isDoccamWorkerPath(new URL(request.url).pathname)) {
+        headers['Content-Security-Policy'] = DOCCAM_WORKER_CONTENT_SECURITY_POLICY;
+      }
       if (request.method === 'HEAD') return new Response(null, { status: 200, headers });
       const body = await readFile(resolved.filePath);
       return new Response(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), { status: 200, headers });

@@ -11,6 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import sirv from 'sirv';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AppError } from '../common/errors.ts';
+import { DOCCAM_WORKER_CONTENT_SECURITY_POLICY, isDoccamWorkerPath } from '../common/doccam-worker-policy.ts';
 import {
   CLOSE_STALE_TOKEN,
   MAX_MESSAGE_BYTES,
@@ -90,7 +91,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    res.setHeader('content-security-policy', contentSecurityPolicy(port));
+    const pathname = new URL(req.url ?? '/', 'http://placeholder').pathname;
+    res.setHeader(
+      'content-security-policy',
+      isDoccamWorkerPath(pathname) ? DOCCAM_WORKER_CONTENT_SECURITY_POLICY : contentSecurityPolicy(port),
+    );
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     res.setHeader('x-frame-options', 'DENY');

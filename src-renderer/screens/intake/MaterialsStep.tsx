@@ -1,7 +1,8 @@
 // 收取材料: the checklist of every material due for the answers so far (conditional
 // ones evaluated live, agent ones when an agent applies), with 应交/实交 counts,
-// the review key points (审查要点) beside each, and its electronic files. Files come
-// in through `addCaptured`: the file picker today, the document camera later. Each
+// the review key points (审查要点) beside each, and its electronic files as pages (in the
+// clerk's order: moved, retaken, removed). Files come in through `addCaptured` (the file
+// picker) or page by page from the document camera (CapturePanel). Each
 // file travels in chunks (uploads.*) with a progress bar; the per-file limit is stated
 // before the clerk picks, and a file above it is refused before any byte is sent.
 import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
@@ -14,6 +15,8 @@ import { useApi } from '../../app/api-context.tsx';
 import { describeError } from '../../app/errors.ts';
 import { FilePreview, useObjectUrl, usePreviewToggle } from '../../components/FileView.tsx';
 import { errorMessage, t } from '../../../src-main/common/i18n/index.ts';
+import { CapturePanel } from './CapturePanel.tsx';
+import type { CapturedFile } from './captured-file.ts';
 import type { StepProps } from './step-props.ts';
 import {
   clampCount,
@@ -25,12 +28,6 @@ import {
   mediaLabel,
   MAX_COUNT,
 } from './wizard-model.ts';
-
-/** A file as a capture source hands it over: a name and its content, read in slices as it is sent. */
-export interface CapturedFile {
-  name: string;
-  content: Blob;
-}
 
 const ACCEPT = [...ACCEPTED_MEDIA_TYPES, '.pdf'].join(',');
 
@@ -150,6 +147,8 @@ function MaterialCard({
   // since a quick upload may start and end between two renders).
   const [moveOn, setMoveOn] = useState<{ to: 'stay' | 'next'; n: number } | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
+  /** The capture panel, open for new pages (place undefined) or a retake. */
+  const [capturing, setCapturing] = useState<{ retake?: { place: number; sha256: string } } | null>(null);
   const count = countOf(state, material.id);
   const mine = files.filter((f) => f.materialId === material.id);
   const kinds = COUNT_KINDS.filter((kind) => material.counts[kind] > 0 || count[kind] > 0);
@@ -166,7 +165,7 @@ function MaterialCard({
     if (countOf(currentState(), material.id).electronic !== n) setCount('electronic', n, 'now');
   };
 
-  /** Where every capture source delivers: the file picker now, the document camera later. */
+  /** Where the file picker delivers (the document camera files page by page: `fileCaptured`). */
   const addCaptured = async (captured: CapturedFile[]) => {
     setUploading(true);
     setProblems([]);
@@ -197,7 +196,9 @@ function MaterialCard({
       const size = file.content.size;
       if (limits && size > limits.maxBytes) {
         // Said here, before a byte is sent; the core would refuse the same at uploads.begin.
-        failed.push(errorMessage('upload.tooLarge', { name, size: formatSize(size), limit: formatSize(limits.maxBytes) }));
+        failed.push(
+          errorMessage('upload.tooLarge', { name, size: formatSize(size), limit: formatSize(limits.maxBytes) }),
+        );
         continue;
       }
       try {
@@ -206,7 +207,13 @@ function MaterialCard({
           name,
           onProgress: (sample) => setProgress({ name, ...sample }),
         });
-        const view = await api.call('drafts.addFile', { id: draftId, materialId: material.id, uploadId });
+        const view = await api.call('drafts.addFile', {
+          id: draftId,
+          materialId: material.id,
+          uploadId,
+          ...(file.capture ? { capture: file.capture } : {}),
+          ...(file.replacing ? { replacing: file.replacing } : {}),
+        });
         latest = view.files;
         onFiles(view.files);
       } catch (failure) {
@@ -235,6 +242,29 @@ function MaterialCard({
     if (picked.length === 0) return;
     // The File itself: it is read slice by slice while it is sent, never whole.
     await addCaptured(picked.map((file) => ({ name: file.name, content: file })));
+  };
+
+  /** The capture panel's way in: one page, its refusal as a message (null: filed). */
+  const fileCaptured = async (captured: CapturedFile): Promise<string | null> => {
+    setUploading(true);
+    setProblems([]);
+    const failed: string[] = [];
+    onUploading(1);
+    const latest = await addEach([captured], failed).finally(() => onUploading(-1));
+    setProgress(null);
+    setUploading(false);
+    if (latest) syncElectronic(latest);
+    return failed[0] ?? null;
+  };
+
+  const move = async (file: DraftFile, to: number) => {
+    setProblems([]);
+    try {
+      const view = await api.call('drafts.moveFile', { id: draftId, materialId: material.id, sha256: file.sha256, to });
+      onFiles(view.files);
+    } catch (failure) {
+      setProblems([describeError(failure)]);
+    }
   };
 
   const remove = async (file: DraftFile) => {
@@ -307,11 +337,41 @@ function MaterialCard({
             <h4>{t('intake.materials.files')}</h4>
             {mine.length === 0 && <p className="muted">{t('intake.materials.noFiles')}</p>}
             {mine.length > 0 && (
-              <ul className="file-list">
-                {mine.map((file) => (
-                  <FileRow key={file.sha256} draftId={draftId} file={file} onRemove={() => void remove(file)} />
-                ))}
-              </ul>
+              <>
+                <p className="muted page-count">{t('intake.materials.pages', { count: mine.length })}</p>
+                <ol className="file-list">
+                  {mine.map((file, index) => (
+                    <FileRow
+                      key={file.sha256}
+                      draftId={draftId}
+                      file={file}
+                      place={index + 1}
+                      last={index === mine.length - 1}
+                      onMove={(to) => void move(file, to)}
+                      onRetake={() => setCapturing({ retake: { place: index + 1, sha256: file.sha256 } })}
+                      onRemove={() => void remove(file)}
+                    />
+                  ))}
+                </ol>
+              </>
+            )}
+            <button
+              type="button"
+              className="capture-open"
+              disabled={uploading}
+              aria-label={t('intake.materials.captureLabel', { name: material.name })}
+              onClick={() => setCapturing({})}
+            >
+              {t('intake.materials.capture')}
+            </button>
+            {capturing && (
+              <CapturePanel
+                material={material}
+                retake={capturing.retake}
+                pageCount={mine.length}
+                file={fileCaptured}
+                onClose={() => setCapturing(null)}
+              />
             )}
             <div className="field upload-field">
               <div className="field-label">
@@ -382,11 +442,32 @@ function FileProgress({ name, sent, total }: UploadProgress & { name: string }) 
   );
 }
 
-function FileRow({ draftId, file, onRemove }: { draftId: string; file: DraftFile; onRemove: () => void }) {
+function FileRow({
+  draftId,
+  file,
+  place,
+  last,
+  onMove,
+  onRetake,
+  onRemove,
+}: {
+  draftId: string;
+  file: DraftFile;
+  place: number;
+  last: boolean;
+  onMove: (to: number) => void;
+  onRetake: () => void;
+  onRemove: () => void;
+}) {
   const { open, toggle, toggleRef, onKeyDown } = usePreviewToggle();
   return (
-    <li className="file-row" onKeyDown={onKeyDown}>
+    <li
+      className="file-row"
+      onKeyDown={onKeyDown}
+      aria-label={t('intake.materials.pageLabel', { place, name: file.name })}
+    >
       <div className="file-line">
+        {file.mediaType.startsWith('image/') && <PageThumbnail draftId={draftId} file={file} place={place} />}
         <span className="file-name">{file.name}</span>
         <span className="muted">
           {mediaLabel(file.mediaType)} · {formatSize(file.size)}
@@ -401,6 +482,25 @@ function FileRow({ draftId, file, onRemove }: { draftId: string; file: DraftFile
           onClick={toggle}
         >
           {open ? t('intake.materials.closePreview') : t('intake.materials.preview')}
+        </button>
+        <button
+          type="button"
+          disabled={place === 1}
+          aria-label={t('intake.materials.moveUpLabel', { place })}
+          onClick={() => onMove(place - 2)}
+        >
+          {t('intake.materials.moveUp')}
+        </button>
+        <button
+          type="button"
+          disabled={last}
+          aria-label={t('intake.materials.moveDownLabel', { place })}
+          onClick={() => onMove(place)}
+        >
+          {t('intake.materials.moveDown')}
+        </button>
+        <button type="button" aria-label={t('intake.materials.retakeLabel', { place })} onClick={onRetake}>
+          {t('intake.materials.retake')}
         </button>
         <button type="button" aria-label={t('intake.materials.removeLabel', { name: file.name })} onClick={onRemove}>
           {t('intake.materials.remove')}
@@ -429,4 +529,12 @@ function FileContentPreview({ draftId, file }: { draftId: string; file: DraftFil
       title={t('intake.materials.previewTitle', { name: file.name })}
     />
   );
+}
+
+/** A page's thumbnail: the stored image itself, drawn small. */
+function PageThumbnail({ draftId, file, place }: { draftId: string; file: DraftFile; place: number }) {
+  const api = useApi();
+  const content = useObjectUrl(file.sha256, () => api.call('drafts.fileContent', { id: draftId, sha256: file.sha256 }));
+  if (content.kind !== 'ready') return <span className="page-thumbnail" aria-hidden="true" />;
+  return <img className="page-thumbnail" src={content.url} alt={t('intake.materials.thumbnail', { place })} />;
 }

@@ -4,6 +4,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../../src-main/app/policy.ts';
+import {
+  DOCCAM_WORKER_CONTENT_SECURITY_POLICY,
+  isDoccamWorkerPath,
+} from '../../../src-main/common/doccam-worker-policy.ts';
 import { createRendererHandler, type RendererRequest } from '../../../src-main/app/renderer-protocol.ts';
 import { tempDir } from '../helpers.ts';
 
@@ -18,6 +22,7 @@ beforeEach(() => {
   mkdirSync(path.join(root, 'assets'), { recursive: true });
   writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>通办专窗</title>');
   writeFileSync(path.join(root, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(path.join(root, 'assets', 'doccam-worker-AbC_12-x.js'), 'onmessage = () => {}');
   writeFileSync(outside, 'not for the renderer');
   handle = createRendererHandler(root);
 });
@@ -33,6 +38,24 @@ describe('app:// handler', () => {
     expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await response.text()).toContain('通办专窗');
+  });
+
+  it('sends the document camera worker, and only it, the policy that lets opencv.js compile', async () => {
+    const worker = await get('app://renderer/assets/doccam-worker-AbC_12-x.js', { initiatorOrigin: 'app://renderer' });
+    expect(worker.status).toBe(200);
+    expect(worker.headers.get('content-security-policy')).toBe(DOCCAM_WORKER_CONTENT_SECURITY_POLICY);
+    expect(worker.headers.get('content-security-policy')).toContain("'wasm-unsafe-eval'");
+    const script = await get('app://renderer/assets/app.js', { initiatorOrigin: 'app://renderer' });
+    expect(script.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(isDoccamWorkerPath('/assets/doccam-worker-AbC_12-x.js')).toBe(true);
+    for (const other of [
+      '/doccam-worker-x.js',
+      '/assets/doccam-worker-x.js.map',
+      '/assets/x/doccam-worker-x.js',
+      '/assets/opencv-worker-x.js',
+    ]) {
+      expect(isDoccamWorkerPath(other), other).toBe(false);
+    }
   });
 
   it('serves scripts as JavaScript, and answers HEAD without a body', async () => {

@@ -1,6 +1,7 @@
 // The browser host on a real loopback port, spoken to by a real WebSocket client,
 // and the built CLI as a process: the page is opened with a one-time code, never
 // with the token.
+import { DOCCAM_WORKER_CONTENT_SECURITY_POLICY } from '../../../src-main/common/doccam-worker-policy.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -21,6 +22,9 @@ async function startHost(options: { now?: () => number } = {}): Promise<TestHost
   const rendererDir = join(tempDir(), 'renderer');
   mkdirSync(rendererDir, { recursive: true });
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>通办</title>');
+  mkdirSync(join(rendererDir, 'assets'));
+  writeFileSync(join(rendererDir, 'assets', 'doccam-worker-Ab1_2.js'), 'onmessage = () => {};');
+  writeFileSync(join(rendererDir, 'assets', 'index-Ab1_2.js'), 'console.log(1);');
   const host = await startBrowserHost({ core, rendererDir, ...options });
   const traded = await redeemOpenUrl(host.openUrl());
   expect(traded.status).toBe(200);
@@ -86,6 +90,18 @@ describe('browser host', () => {
     expect(page.body).toContain('通办');
     expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
     expect(page.headers['x-frame-options']).toBe('DENY');
+    await host.close();
+  });
+
+  it('lets only the document camera worker compile code (opencv.js), under a policy of its own', async () => {
+    const host = await startHost();
+    const worker = await get(`${host.origin}/assets/doccam-worker-Ab1_2.js`);
+    expect(worker.status).toBe(200);
+    expect(worker.headers['content-security-policy']).toBe(DOCCAM_WORKER_CONTENT_SECURITY_POLICY);
+    const script = await get(`${host.origin}/assets/index-Ab1_2.js`);
+    expect(String(script.headers['content-security-policy'])).not.toContain('unsafe-eval');
+    const page = await get(`${host.origin}/`);
+    expect(String(page.headers['content-security-policy'])).not.toContain('unsafe-eval');
     await host.close();
   });
 

@@ -1,0 +1,113 @@
+// The capture screen's handle on the detection worker: one promise per request, answers
+// matched by id. A worker that cannot start (no Worker in this environment, the script
+// refused) or dies answers every open and later request with `opencvUnavailable`, so the
+// screen goes on without auto-crop instead of waiting forever.
+import type { Detection } from '../../../src-main/devices/doccam/detect.ts';
+import type { Quad, RgbaImage } from '../../../src-main/devices/doccam/image.ts';
+import type { ColourMode, Rotation } from '../../../src-main/devices/doccam/rectify.ts';
+import type { Size } from './geometry.ts';
+import type { DoccamFailure, DoccamReply, DoccamRequest, DoccamResult, RectifiedPage } from './protocol.ts';
+
+export class DoccamError extends Error {
+  constructor(
+    readonly failure: DoccamFailure,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** A request without its id (distributed over the union, so each kind keeps its fields). */
+type Body = DoccamRequest extends infer R ? (R extends DoccamRequest ? Omit<R, 'id'> : never) : never;
+
+export class DoccamWorker {
+  private worker: Worker | undefined;
+  private next = 1;
+  private readonly pending = new Map<number, { resolve: (r: DoccamResult) => void; reject: (e: Error) => void }>();
+  private dead: string | undefined;
+
+  constructor(create: () => Worker = defaultWorker) {
+    try {
+      this.worker = create();
+      this.worker.onmessage = (event: MessageEvent<DoccamReply>) => this.answer(event.data);
+      this.worker.onerror = (event) => {
+        event.preventDefault();
+        this.fail(event.message || 'worker error');
+      };
+    } catch (error) {
+      this.dead = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  async detect(frame: RgbaImage, full: Size): Promise<Detection | null> {
+    const result = await this.send({ kind: 'detect', frame, full }, [frame.data.buffer as ArrayBuffer]);
+    return (result as Extract<DoccamResult, { kind: 'detect' }>).detection;
+  }
+
+  /** Hands the still over (its buffer moves to the worker) and answers where the page lies in it. */
+  async still(still: RgbaImage): Promise<{ detection: Detection | null; opencv: boolean }> {
+    const result = await this.send({ kind: 'still', still }, [still.data.buffer as ArrayBuffer]);
+    return result as Extract<DoccamResult, { kind: 'still' }>;
+  }
+
+  async rectify(corners: Quad | null, mode: ColourMode, rotation: Rotation): Promise<RectifiedPage> {
+    const result = await this.send({ kind: 'rectify', corners, mode, rotation }, []);
+    return (result as Extract<DoccamResult, { kind: 'rectify' }>).page;
+  }
+
+  /** True once the worker cannot answer any more (it failed to start, died, or was terminated). */
+  isDead(): boolean {
+    return this.dead !== undefined;
+  }
+
+  release(): void {
+    this.send({ kind: 'release' }, []).catch(() => undefined);
+  }
+
+  terminate(): void {
+    this.worker?.terminate();
+    this.fail('terminated');
+  }
+
+  private send(body: Body, transfer: Transferable[]): Promise<DoccamResult> {
+    if (this.dead !== undefined || !this.worker) {
+      return Promise.reject(new DoccamError('opencvUnavailable', this.dead ?? 'no worker'));
+    }
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker!.postMessage({ ...body, id } as DoccamRequest, transfer);
+    });
+  }
+
+  private answer(reply: DoccamReply): void {
+    const waiting = this.pending.get(reply.id);
+    if (!waiting) return;
+    this.pending.delete(reply.id);
+    if (reply.ok) waiting.resolve(reply.result);
+    else waiting.reject(new DoccamError(reply.failure, reply.detail));
+  }
+
+  private fail(detail: string): void {
+    this.dead ??= detail;
+    for (const waiting of this.pending.values()) waiting.reject(new DoccamError('opencvUnavailable', detail));
+    this.pending.clear();
+  }
+}
+
+let shared: DoccamWorker | undefined;
+
+/**
+ * The one detection worker of this window, started on first use and kept: opencv.js takes
+ * seconds to start on a hall PC, and a clerk opens capture many times a session. The still
+ * it holds is released when a capture ends (`release`); a worker that died is replaced.
+ */
+export function sharedDoccamWorker(): DoccamWorker {
+  if (!shared || shared.isDead()) shared = new DoccamWorker();
+  return shared;
+}
+
+function defaultWorker(): Worker {
+  if (typeof Worker === 'undefined') throw new Error('no Web Worker here');
+  return new Worker(new URL('./doccam-worker.ts', import.meta.url), { type: 'module', name: 'doccam' });
+}

@@ -1,0 +1,173 @@
+// The detection worker (高拍仪 auto-crop and deskew): holds opencv.js, finds the page in live
+// frames and in the still, straightens the still and encodes it, so the capture screen never
+// stalls. Runs the same detector as the CLI (src-main/devices/doccam). One request at a time
+// (a worker's messages queue up); the screen sends a live frame only once the last one
+// was answered.
+//
+// Without opencv (the chunk failed to load, the runtime did not start): `detect` fails with
+// `opencvUnavailable`, `still` finds no page, and `rectify` files the whole frame (turned,
+// grey or black and white in plain JavaScript) — capture goes on without auto-crop.
+import { detectDocument } from '../../../src-main/devices/doccam/detect.ts';
+import type { Quad, RgbaImage } from '../../../src-main/devices/doccam/image.ts';
+import type { OpenCv } from '../../../src-main/devices/doccam/opencv.ts';
+import { assessQuality, type Quality } from '../../../src-main/devices/doccam/quality.ts';
+import { type ColourMode, rectify, type Rotation } from '../../../src-main/devices/doccam/rectify.ts';
+import { fitWithin, fullFrameQuad, scaleQuad } from './geometry.ts';
+import type { DoccamReply, DoccamRequest, DoccamResult, RectifiedPage } from './protocol.ts';
+
+/** The long side of the thumbnail the result view and the pages list show. */
+const THUMBNAIL_SIZE = 320;
+const JPEG_QUALITY = 0.9;
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<DoccamRequest>) => void) | null;
+  postMessage(message: DoccamReply, transfer: Transferable[]): void;
+}
+const scope = self as unknown as WorkerScope;
+
+class Unavailable extends Error {}
+
+let opencv: Promise<OpenCv> | undefined;
+let still: RgbaImage | undefined;
+/** The last quality verdict, for which still and corners. */
+let judged: { image: RgbaImage; key: string; quality: Quality } | undefined;
+
+function cv(): Promise<OpenCv> {
+  opencv ??= import('./opencv-worker.ts').then((chunk) => chunk.openCvReady());
+  return opencv.catch((error: unknown) => {
+    throw new Unavailable(error instanceof Error ? error.message : String(error));
+  });
+}
+
+scope.onmessage = (event) => {
+  const request = event.data;
+  handle(request).then(
+    ({ result, transfer }) => scope.postMessage({ id: request.id, ok: true, result }, transfer),
+    (error: unknown) => {
+      const detail = error instanceof Error ? error.message : String(error);
+      const failure = error instanceof Unavailable ? 'opencvUnavailable' : detail === 'noStill' ? 'noStill' : 'failed';
+      scope.postMessage({ id: request.id, ok: false, failure, detail }, []);
+    },
+  );
+};
+
+async function handle(request: DoccamRequest): Promise<{ result: DoccamResult; transfer: Transferable[] }> {
+  switch (request.kind) {
+    case 'detect': {
+      const found = detectDocument(await cv(), request.frame, { workingSize: 640 });
+      const detection = found && { ...found, corners: scaleQuad(found.corners, request.frame, request.full) };
+      return { result: { kind: 'detect', detection }, transfer: [] };
+    }
+    case 'still': {
+      still = request.still;
+      let module: OpenCv;
+      try {
+        module = await cv();
+      } catch {
+        return { result: { kind: 'still', detection: null, opencv: false }, transfer: [] };
+      }
+      return { result: { kind: 'still', detection: detectDocument(module, still), opencv: true }, transfer: [] };
+    }
+    case 'rectify': {
+      if (!still) throw new Error('noStill');
+      const page = await straighten(still, request.corners, request.mode, request.rotation);
+      return { result: { kind: 'rectify', page }, transfer: [page.bytes, page.thumbnail] };
+    }
+    case 'release':
+      still = undefined;
+      judged = undefined;
+      return { result: { kind: 'release' }, transfer: [] };
+  }
+}
+
+async function straighten(
+  image: RgbaImage,
+  corners: Quad | null,
+  mode: ColourMode,
+  rotation: Rotation,
+): Promise<RectifiedPage> {
+  const started = performance.now();
+  let module: OpenCv | undefined;
+  try {
+    module = await cv();
+  } catch {
+    module = undefined;
+  }
+  let page: RgbaImage;
+  if (module) {
+    page = rectify(module, image, corners ?? fullFrameQuad(image), { mode, rotate: rotation });
+  } else {
+    page = turn(recolour(image, mode), rotation);
+  }
+  const quality = module ? qualityOf(module, image, corners, mode, page) : null;
+  const canvas = new OffscreenCanvas(page.width, page.height);
+  canvas
+    .getContext('2d')!
+    .putImageData(new ImageData(page.data as Uint8ClampedArray<ArrayBuffer>, page.width, page.height), 0, 0);
+  const mediaType = mode === 'bw' ? 'image/png' : 'image/jpeg';
+  const blob = await canvas.convertToBlob({ type: mediaType, quality: JPEG_QUALITY });
+  const small = fitWithin(page, THUMBNAIL_SIZE);
+  const thumbnailCanvas = new OffscreenCanvas(small.width, small.height);
+  const context = thumbnailCanvas.getContext('2d')!;
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(canvas, 0, 0, small.width, small.height);
+  const thumbnail = await thumbnailCanvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
+  return {
+    width: page.width,
+    height: page.height,
+    mediaType,
+    bytes: await blob.arrayBuffer(),
+    thumbnail: await thumbnail.arrayBuffer(),
+    quality,
+    ms: performance.now() - started,
+  };
+}
+
+/**
+ * The quality verdict of the page as captured, in colour: black and white would read as
+ * glare (large white areas) and hide blur. Kept per corners, so a change of mode or turn
+ * does not straighten the page twice.
+ */
+function qualityOf(module: OpenCv, image: RgbaImage, corners: Quad | null, mode: ColourMode, page: RgbaImage): Quality {
+  const key = JSON.stringify(corners);
+  if (judged?.image === image && judged.key === key) return judged.quality;
+  const colour = mode === 'colour' ? page : rectify(module, image, corners ?? fullFrameQuad(image), { mode: 'colour' });
+  const quality = assessQuality(module, colour);
+  judged = { image, key, quality };
+  return quality;
+}
+
+/** Grey or black and white without opencv: luma, and a plain threshold for bw. */
+function recolour(image: RgbaImage, mode: ColourMode): RgbaImage {
+  if (mode === 'colour') return image;
+  const data = new Uint8ClampedArray(image.data.length);
+  for (let i = 0; i < data.length; i += 4) {
+    const luma = (image.data[i]! * 77 + image.data[i + 1]! * 150 + image.data[i + 2]! * 29) >> 8;
+    const value = mode === 'bw' ? (luma < 128 ? 0 : 255) : luma;
+    data[i] = data[i + 1] = data[i + 2] = value;
+    data[i + 3] = 255;
+  }
+  return { width: image.width, height: image.height, data };
+}
+
+/** Quarter turns clockwise without opencv. */
+function turn(image: RgbaImage, rotation: Rotation): RgbaImage {
+  if (rotation === 0) return image;
+  const { width, height } = image;
+  const swap = rotation !== 180;
+  const out = {
+    width: swap ? height : width,
+    height: swap ? width : height,
+    data: new Uint8ClampedArray(image.data.length),
+  };
+  const source = new Uint32Array(image.data.buffer, image.data.byteOffset, width * height);
+  const target = new Uint32Array(out.data.buffer);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [tx, ty] =
+        rotation === 90 ? [height - 1 - y, x] : rotation === 180 ? [width - 1 - x, height - 1 - y] : [y, width - 1 - x];
+      target[ty * out.width + tx] = source[y * width + x]!;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,138 @@
+// The document camera (高拍仪) in Chromium, fed by the fake camera with a generated video of
+// a page lying askew on a desk: the clerk opens capture for a material, sees the page's
+// outline, presses the shutter, files the straightened page and sees it counted; the stored
+// page is the page — its size matches the true corners within a few pixels, its corners are
+// paper, and its QR code reads.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jsqr from 'jsqr';
+import { PNG } from 'pngjs';
+import { chromiumArgs } from '../../playwright.config.ts';
+import { rectifiedSize } from '../../src-main/devices/doccam/rectify.ts';
+import { expect, test } from './browser-host.ts';
+import { fillForm, signInNewClerk, startSocialSecurityCard, typeApplicant } from './flows.ts';
+import { writeDocumentVideo } from './fake-camera.ts';
+
+// jsqr is CommonJS typed with `export default`: under nodenext the function is `.default`.
+const jsQR = jsqr.default;
+
+// Written when the file loads, before the browser starts with it.
+const video = writeDocumentVideo(join(mkdtempSync(join(tmpdir(), 'tongban-doccam-')), 'page.y4m'));
+
+test.use({
+  viewport: { width: 1366, height: 768 },
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [...chromiumArgs, `--use-file-for-fake-video-capture=${video.file}`],
+  },
+});
+
+test.afterEach(({ host }, info) => {
+  if (info.status !== info.expectedStatus) console.log(host.output().slice(-4000));
+});
+
+test('a page on the document camera: outline, shutter, straightened, filed, counted; its QR reads', async ({
+  page,
+  host,
+}) => {
+  // Three captures, each starting opencv.js in a fresh worker, on 2 shared cores.
+  test.setTimeout(150_000);
+  page.on('pageerror', (error) => console.log('[pageerror]', error.message));
+  await signInNewClerk(page, host.url);
+  await startSocialSecurityCard(page);
+  await typeApplicant(page);
+  await fillForm(page, '13812345678');
+
+  const material = page.getByRole('group', { name: '申请人居民身份证' });
+  await material.getByRole('button', { name: '用高拍仪拍摄“申请人居民身份证”' }).click();
+  const dialog = page.getByRole('dialog', { name: '高拍仪拍摄：申请人居民身份证' });
+  await expect(dialog.getByText(`分辨率 ${video.width}×${video.height}`)).toBeVisible();
+  // opencv.js starts in the worker (≈ 10 MB): the first outline may take a few seconds.
+  await expect(dialog.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: 'test-results/e2e/doccam-live.png' });
+
+  await page.keyboard.press('Space');
+  const result = dialog.getByRole('img', { name: '校正后的页面' });
+  await expect(result).toBeVisible({ timeout: 20_000 });
+  await page.screenshot({ path: 'test-results/e2e/doccam-result.png' });
+  await dialog.getByRole('button', { name: /^(使用此页|仍然使用)$/ }).click();
+  await expect(dialog.getByText('已存为第 1 页')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(material.getByText('共 1 页')).toBeVisible();
+
+  // The stored page, as the page list shows it (the stored bytes, decoded by the browser).
+  const thumbnail = material.getByRole('img', { name: '第 1 页缩略图' });
+  await expect(thumbnail).toBeVisible();
+  const dataUrl = await thumbnail.evaluate(async (img: HTMLImageElement) => {
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    canvas.getContext('2d')!.drawImage(img, 0, 0);
+    return canvas.toDataURL('image/png');
+  });
+  const png = PNG.sync.read(Buffer.from(dataUrl.split(',')[1]!, 'base64'));
+  const truth = rectifiedSize(video.corners);
+  expect(Math.abs(png.width - truth.width)).toBeLessThanOrEqual(4);
+  expect(Math.abs(png.height - truth.height)).toBeLessThanOrEqual(4);
+
+  // Each corner of the page is paper, not desk: nothing of the desk was cut in.
+  const grey = (x: number, y: number) => {
+    const i = (y * png.width + x) * 4;
+    return (png.data[i]! + png.data[i + 1]! + png.data[i + 2]!) / 3;
+  };
+  for (const [x, y] of [
+    [1, 1],
+    [png.width - 2, 1],
+    [png.width - 2, png.height - 2],
+    [1, png.height - 2],
+  ] as const) {
+    expect(grey(x, y), `corner at ${x},${y}`).toBeGreaterThan(170);
+  }
+
+  const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  expect(code?.data).toBe(video.qrText);
+
+  // A second page by the foot pedal's key, black and white, turned, a corner nudged by keyboard.
+  await material.getByRole('button', { name: '用高拍仪拍摄“申请人居民身份证”' }).click();
+  await expect(dialog.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
+  await page.keyboard.press('F9');
+  await expect(result).toBeVisible({ timeout: 20_000 });
+  await dialog.getByRole('radio', { name: '黑白' }).check();
+  await dialog.getByRole('button', { name: '旋转 90°' }).click();
+  // Turned: the page lies on its side now (its height across).
+  await expect(dialog.getByText(/^6\d\d×4\d\d 像素$/)).toBeVisible();
+  // Black and white is no glare: the verdict is the page's as captured.
+  await expect(dialog.getByText('有反光', { exact: false })).toHaveCount(0);
+  const corners = dialog.getByRole('group', { name: /调整页面四角/ });
+  await corners.focus();
+  await page.keyboard.press('2');
+  await page.keyboard.press('ArrowLeft');
+  await expect(dialog.getByText('已手动调整四角', { exact: false })).toBeVisible();
+  await dialog.getByRole('button', { name: /^(使用此页|仍然使用)$/ }).click();
+  await expect(dialog.getByText('已存为第 2 页')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(material.getByText('共 2 页')).toBeVisible();
+  const pages = material.getByRole('listitem');
+  await expect(pages.nth(1)).toHaveAccessibleName('第 2 页：申请人居民身份证_第2页.png');
+
+  // Moved up: the black-and-white page first.
+  await material.getByRole('button', { name: '上移第 2 页' }).click();
+  await expect(pages.nth(0)).toHaveAccessibleName('第 1 页：申请人居民身份证_第2页.png');
+  await expect(pages.nth(1)).toHaveAccessibleName('第 2 页：申请人居民身份证_第1页.jpg');
+
+  // Retaken in place: the panel closes once the new page stands where the old one stood.
+  await material.getByRole('button', { name: '重拍第 2 页' }).click();
+  const retake = page.getByRole('dialog', { name: '高拍仪重拍：申请人居民身份证 第 2 页' });
+  await expect(retake.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
+  await page.keyboard.press('PageDown');
+  await retake.getByRole('button', { name: /^(使用此页|仍然使用)$/ }).click();
+  await expect(retake).toBeHidden();
+  await expect(material.getByText('共 2 页')).toBeVisible();
+  await expect(pages.nth(0)).toHaveAccessibleName('第 1 页：申请人居民身份证_第2页.png');
+  await expect(pages.nth(1)).toHaveAccessibleName('第 2 页：申请人居民身份证_第2页.jpg');
+  await material.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/e2e/doccam-pages.png' });
+});
