@@ -78,10 +78,14 @@ export async function startHost(
 /** Playwright's test with a fresh browser host (own data dir) per test, removed after. */
 export const test = base.extend<{ host: RunningHost }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern
-  host: async ({}, use) => {
+  host: async ({}, use, testInfo) => {
     const host = await startHost();
     await use(host);
     await host.stop();
+    // A failed test carries what the host process printed (a crash's stack, its last words).
+    if (testInfo.status !== testInfo.expectedStatus) {
+      await testInfo.attach('host-output', { body: host.output(), contentType: 'text/plain' });
+    }
     rmSync(host.dataDir, { recursive: true, force: true });
   },
 });
