@@ -55,6 +55,8 @@ export async function startHost(
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // A host that dies on its own (a crash, a signal) says how, for the failed test's attachment.
+  child.on('exit', (code, signal) => (output += `\n[host process exited: code ${code}, signal ${signal}]\n`));
 
   const deadline = Date.now() + 20_000;
   while (!existsSync(urlFile)) {
