@@ -20,7 +20,6 @@ import type { ConnectionUploads, Uploads } from './uploads.ts';
 import type { DeviceRegistry } from './devices.ts';
 import type { IdCardDesk } from './id-card-desk.ts';
 import { DECK } from '../devices/idcard/deck.ts';
-import { previewPng } from '../devices/printer/preview.ts';
 import type { PrintQueue } from '../packets/print-queue.ts';
 
 import type { DepartmentDocuments } from '../sync/department-documents.ts';
@@ -233,7 +232,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
 
     'printing.jobs': () => ({
       enabled: printQueue.enabled,
-      simulated: devices.printer.simulator !== undefined,
+      simulated: devices.printer.simulated,
       paper: devices.printer.paper,
       jobs: printQueue.list(),
     }),
@@ -241,17 +240,22 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'printing.print': async ({ jobId }, ctx) => ({ job: await printQueue.print(jobId, clerk(ctx).username) }),
     'printing.reprint': async ({ jobId }, ctx) => ({ job: await printQueue.reprint(jobId, clerk(ctx).username) }),
     'printing.cancel': ({ jobId }, ctx) => ({ job: printQueue.cancel(jobId, clerk(ctx).username) }),
-    'printing.preview': ({ jobId }) => ({
-      bytes: previewPng(printQueue.document(jobId)),
-      mediaType: 'image/png',
-      name: `slip-${jobId}.png`,
-    }),
+    'printing.preview': async ({ jobId }) => {
+      const document = printQueue.document(jobId);
+      // The roll's drawing (fonts, PNG) loads with the first preview, not at start.
+      const { previewPng } = await import('../devices/printer/preview.ts');
+      return { bytes: previewPng(document), mediaType: 'image/png', name: `slip-${jobId}.png` };
+    },
     'demo.printer.last': () => {
-      const printer = devices.printer.simulator;
-      if (!printer) throw new AppError('demo.notAvailable', 'no simulated receipt printer (demo profile only)');
-      const slip = printer.lastCut();
+      if (!devices.printer.simulated) {
+        throw new AppError('demo.notAvailable', 'no simulated receipt printer (demo profile only)');
+      }
+      // Not connected yet (it loads with the first status read): nothing printed.
+      const slip = devices.printer.simulator?.lastCut();
       return {
-        receipt: slip ? { image: { bytes: slip.png, mediaType: 'image/png', name: 'last-slip.png' }, text: slip.text } : null,
+        receipt: slip
+          ? { image: { bytes: slip.png, mediaType: 'image/png', name: 'last-slip.png' }, text: slip.text }
+          : null,
       };
     },
   };

@@ -18,7 +18,7 @@ import { Listeners } from '../common/listeners.ts';
 import type { Logger } from '../common/logger.ts';
 import { type PrinterOptions, type PrintOutcome, ReceiptPrinter } from '../devices/printer/driver.ts';
 import type { PaperWidth, PrintDocument } from '../devices/printer/escpos.ts';
-import { PrinterSimulator } from '../devices/printer/simulator.ts';
+import type { PrinterSimulator } from '../devices/printer/simulator.ts';
 import { type PrinterStatus, stopReason } from '../devices/printer/status.ts';
 import { openTcpTransport } from '../devices/tcp-transport.ts';
 import { type ByteTransport, createTransportPair } from '../devices/transport.ts';
@@ -134,6 +134,11 @@ export class PrinterSlot {
     return this.config.transport !== 'none';
   }
 
+  /** Whether the printer is the demo profile's simulator in this process. */
+  get simulated(): boolean {
+    return this.config.transport === 'simulated';
+  }
+
   /** The paper the slips are laid out for. */
   get paper(): PaperWidth {
     return this.config.transport === 'none' ? 80 : this.config.paper;
@@ -143,9 +148,6 @@ export class PrinterSlot {
     if (this.config.transport === 'none') {
       this.report({ state: 'absent', reason: 'notConfigured' });
       return;
-    }
-    if (this.config.transport === 'simulated') {
-      this.simulator = new PrinterSimulator({ paper: this.config.paper });
     }
     this.report({ state: 'absent', reason: 'notConnected', detail: `connecting to ${this.where()}` });
     this.timer = setInterval(() => void this.poll(), this.options.pollMs ?? PRINTER_POLL_MS);
@@ -240,8 +242,11 @@ export class PrinterSlot {
     const config = this.config;
     switch (config.transport) {
       case 'simulated': {
+        // The simulator (and the drawing of its roll) loads only in the demo profile.
+        const { PrinterSimulator } = await import('../devices/printer/simulator.ts');
+        this.simulator ??= new PrinterSimulator({ paper: config.paper });
         const pair = createTransportPair({ device: 'receiptPrinter' });
-        this.simulator!.attach(pair.device);
+        this.simulator.attach(pair.device);
         return pair.host;
       }
       case 'tcp':
