@@ -1,6 +1,6 @@
 // Shared by the benchmark files: a figure table, temp dirs, a quiet core.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -23,8 +23,16 @@ export function record(name: string, value: string, note?: string): void {
   figures.push(note ? { name, value, note } : { name, value });
 }
 
+const workDirs: string[] = [];
+// A bench that throws half-way leaves its directory behind; whatever is left goes at exit.
+process.on('exit', () => {
+  for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export function workDir(): string {
-  return mkdtempSync(join(tmpdir(), 'tongban-bench-'));
+  const dir = mkdtempSync(join(tmpdir(), 'tongban-bench-'));
+  workDirs.push(dir);
+  return dir;
 }
 
 export function bootCore(dataDir: string, sync?: SyncOptions): Promise<HallCore> {
@@ -48,9 +56,13 @@ export function bootCore(dataDir: string, sync?: SyncOptions): Promise<HallCore>
 export async function hostPage(dataDir: string): Promise<{ page: Page; close: () => Promise<void> }> {
   if (!existsSync('dist/src-main/host/cli.js')) throw new Error('run `npm run build` first');
   const urlFile = join(dataDir, '.url');
-  const host = spawn(process.execPath, ['dist/src-main/host/cli.js', '--data-dir', dataDir, '--no-open', '--url-file', urlFile], {
-    stdio: 'ignore',
-  });
+  const host = spawn(
+    process.execPath,
+    ['dist/src-main/host/cli.js', '--data-dir', dataDir, '--no-open', '--url-file', urlFile],
+    {
+      stdio: 'ignore',
+    },
+  );
   const stopHost = async () => {
     if (host.exitCode !== null) return;
     host.kill('SIGTERM');

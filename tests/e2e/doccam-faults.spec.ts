@@ -2,7 +2,7 @@
 // to do: no camera at all, permission denied, and the camera unplugged during the preview
 // (then plugged back in: 重试 brings the preview back).
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Page, PlaywrightWorkerArgs } from '@playwright/test';
 import { chromiumArgs } from '../../playwright.config.ts';
@@ -64,17 +64,26 @@ test('permission denied: says how to allow the camera', async ({ playwright, hos
 
 test('unplugged during the preview: said at once; 重试 brings the preview back', async ({ playwright, host }) => {
   test.setTimeout(120_000);
-  const video = writeDocumentVideo(join(mkdtempSync(join(tmpdir(), 'tongban-doccam-')), 'page.y4m'), { frames: 4 });
-  await withBrowser(playwright, [...chromiumArgs, `--use-file-for-fake-video-capture=${video.file}`], async (page) => {
-    const dialog = await openCapture(page, host.url);
-    await expect(dialog.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
-    // What the browser does when the USB cable is pulled: the track ends.
-    await page.evaluate(() => {
-      const stream = document.querySelector<HTMLVideoElement>('.capture-live video')!.srcObject as MediaStream;
-      stream.getVideoTracks()[0]!.dispatchEvent(new Event('ended'));
-    });
-    await expect(dialog.getByRole('alert')).toContainText('高拍仪已断开');
-    await dialog.getByRole('button', { name: '重试' }).click();
-    await expect(dialog.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
-  });
+  const dir = mkdtempSync(join(tmpdir(), 'tongban-doccam-'));
+  const video = writeDocumentVideo(join(dir, 'page.y4m'), { frames: 4 });
+  try {
+    await withBrowser(
+      playwright,
+      [...chromiumArgs, `--use-file-for-fake-video-capture=${video.file}`],
+      async (page) => {
+        const dialog = await openCapture(page, host.url);
+        await expect(dialog.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
+        // What the browser does when the USB cable is pulled: the track ends.
+        await page.evaluate(() => {
+          const stream = document.querySelector<HTMLVideoElement>('.capture-live video')!.srcObject as MediaStream;
+          stream.getVideoTracks()[0]!.dispatchEvent(new Event('ended'));
+        });
+        await expect(dialog.getByRole('alert')).toContainText('高拍仪已断开');
+        await dialog.getByRole('button', { name: '重试' }).click();
+        await expect(dialog.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
+      },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

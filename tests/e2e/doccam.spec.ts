@@ -3,9 +3,8 @@
 // outline, presses the shutter, files the straightened page and sees it counted; the stored
 // page is the page — its size matches the true corners within a few pixels, its corners are
 // paper, and its QR code reads.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import { chromiumArgs } from '../../playwright.config.ts';
@@ -17,8 +16,11 @@ import { writeDocumentVideo } from './fake-camera.ts';
 // jsqr is CommonJS typed with `export default`: under nodenext the function is `.default`.
 const jsQR = jsqr.default;
 
-// Written when the file loads, before the browser starts with it.
-const video = writeDocumentVideo(join(mkdtempSync(join(tmpdir(), 'tongban-doccam-')), 'page.y4m'));
+// Written when the file loads, before the browser starts with it. The test runner loads
+// this file too (to list the tests), so the video lives in the checkout's ignored
+// test-results/ under a fixed name rather than in a fresh temp dir left behind by each load.
+mkdirSync('test-results', { recursive: true });
+const video = writeDocumentVideo(resolve('test-results', 'doccam-page.y4m'));
 
 test.use({
   viewport: { width: 1366, height: 768 },

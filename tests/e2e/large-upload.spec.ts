@@ -9,6 +9,11 @@ import { pngBytes } from '../fixtures/files.ts';
 import { expect, test } from './browser-host.ts';
 import { signInNewClerk } from './flows.ts';
 
+// No trace for this one: Playwright's trace records every WebSocket frame, and 60 MB of
+// frames in it slowed the upload about 15-fold once other tests had run in the worker
+// (in the full suite it ran out of time at half-way). The host's output is still attached.
+test.use({ trace: 'off' });
+
 test('a 60 MB scan uploads in chunks with a progress bar and lands in the draft, the clerk still signed in', async ({
   page,
   host,
@@ -25,7 +30,9 @@ test('a 60 MB scan uploads in chunks with a progress bar and lands in the draft,
     await signInNewClerk(page, host.url);
     await page.getByRole('button', { name: '新建收件' }).click();
     await page.getByLabel('搜索事项').fill('sbk');
-    await expect(page.getByRole('listbox', { name: '事项搜索结果' }).getByRole('option').first()).toContainText('社会保障卡申领');
+    await expect(page.getByRole('listbox', { name: '事项搜索结果' }).getByRole('option').first()).toContainText(
+      '社会保障卡申领',
+    );
     await page.getByLabel('搜索事项').press('Enter');
     await expect(page.getByRole('heading', { level: 2, name: '社会保障卡申领' })).toBeVisible();
     // Straight to the materials (下一步 would hold on the empty applicant step).
