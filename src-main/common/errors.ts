@@ -65,6 +65,7 @@ export const ERROR_CODES = [
   'intake.countersignRequired',
   'intake.countersignNotNeeded',
   'intake.fileNotFound',
+  'intake.pageUnreadable',
   'demo.notAvailable',
   'mailing.waybill.format',
   'mailing.waybill.checkDigit',

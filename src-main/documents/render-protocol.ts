@@ -1,6 +1,7 @@
 // The messages between the core and the render worker (render-thread.ts ⇄
-// render-worker.ts). In: a document model. Out: the PDF and the characters no font
-// had, or the worker's error as text. Structured-cloned; the PDF's buffer is transferred.
+// render-worker.ts). In: a document model, or a material's camera pages to bind. Out:
+// the PDF (and, for a model, the characters no font had), or the worker's error as
+// text. Structured-cloned; the PDF's buffer is transferred.
 import type { DocumentInput } from './model.ts';
 
 export interface RenderedDocument {
@@ -9,10 +10,19 @@ export interface RenderedDocument {
   unprintable: string[];
 }
 
-export interface RenderRequest {
-  id: number;
-  model: DocumentInput;
+/** A page taken on the document camera, to be bound into its material's PDF. */
+export interface PageToBind {
+  bytes: Uint8Array;
+  mediaType: 'image/jpeg' | 'image/png';
 }
 
+/** The media types the binder takes (what the document camera stores). */
+export function isBindable(mediaType: string): mediaType is PageToBind['mediaType'] {
+  return mediaType === 'image/jpeg' || mediaType === 'image/png';
+}
+
+export type RenderRequest = { id: number; model: DocumentInput } | { id: number; pages: PageToBind[] };
+
 export type RenderReply =
-  { id: number; ok: true; bytes: Uint8Array; unprintable: string[] } | { id: number; ok: false; error: string };
+  | { id: number; ok: true; bytes: Uint8Array; unprintable: string[] }
+  | { id: number; ok: false; error: string; /** Binding: the unreadable page's index. */ page?: number };

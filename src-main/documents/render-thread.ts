@@ -13,7 +13,7 @@
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../common/errors.ts';
 import type { DocumentInput } from './model.ts';
-import type { RenderedDocument, RenderReply, RenderRequest } from './render-protocol.ts';
+import type { PageToBind, RenderedDocument, RenderReply, RenderRequest } from './render-protocol.ts';
 
 export type { RenderedDocument } from './render-protocol.ts';
 
@@ -28,7 +28,7 @@ export interface RenderThreadOptions {
 
 interface Pending {
   resolve(document: RenderedDocument): void;
-  reject(error: AppError): void;
+  reject(error: Error): void;
   timer: ReturnType<typeof setTimeout>;
 }
 
@@ -37,6 +37,17 @@ interface Thread {
   pending: Map<number, Pending>;
   /** Set once the thread failed or was ended (it takes no more requests): resolves when the worker is gone. */
   ended?: Promise<void>;
+}
+
+/** A page to bind could not be read (its index among the pages, from 0): the caller names it for the clerk. */
+export class PageUnreadableError extends Error {
+  constructor(
+    readonly index: number,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'PageUnreadableError';
+  }
 }
 
 const failed = (detail: string) => new AppError('documents.renderFailed', detail);
@@ -79,6 +90,15 @@ export class RenderThread {
   }
 
   render(model: DocumentInput): Promise<RenderedDocument> {
+    return this.request({ model });
+  }
+
+  /** Binds camera pages into one PDF (bind-pages.ts); the pages' bytes are copied to the worker. */
+  async bind(pages: PageToBind[]): Promise<Uint8Array> {
+    return (await this.request({ pages })).bytes;
+  }
+
+  private request(work: { model: DocumentInput } | { pages: PageToBind[] }): Promise<RenderedDocument> {
     const thread = this.current();
     clearTimeout(this.idleTimer);
     thread.worker.ref();
@@ -88,11 +108,11 @@ export class RenderThread {
         this.fail(thread, `the render worker did not answer within ${this.timeoutMs} ms`);
       }, this.timeoutMs);
       thread.pending.set(id, { resolve, reject, timer });
-      const request: RenderRequest = { id, model };
+      const request: RenderRequest = { id, ...work };
       try {
         thread.worker.postMessage(request);
       } catch (error) {
-        this.fail(thread, `could not send the model to the render worker: ${String(error)}`);
+        this.fail(thread, `could not send the work to the render worker: ${String(error)}`);
         return;
       }
       this.options.onPosted?.(thread.worker);
@@ -136,6 +156,7 @@ export class RenderThread {
     thread.pending.delete(reply.id);
     clearTimeout(pending.timer);
     if (reply.ok) pending.resolve({ bytes: reply.bytes, unprintable: reply.unprintable });
+    else if (reply.page !== undefined) pending.reject(new PageUnreadableError(reply.page, reply.error));
     else pending.reject(failed(`rendering failed in the worker: ${reply.error}`));
     if (thread.pending.size === 0) this.idle(thread);
   }

@@ -1,12 +1,14 @@
 // The render worker: a worker thread that holds the PDF libraries (pdf-lib, fontkit,
 // qrcode) and the fonts, so the core never loads them. Started by render-thread.ts for
 // a seal (or ahead of one, when the clerk asks for review) and ended soon after; it
-// answers each RenderRequest with the PDF or the error's text.
+// answers each RenderRequest (a notice to render, camera pages to bind) with the PDF or
+// the error's text.
 //
 // It warms up at once: reads and parses the fonts, then renders one throwaway receipt,
 // which compiles pdf-lib's and fontkit's hot paths (a cold first document takes about
 // 0.6 s more). A request that arrives meanwhile simply runs alongside.
 import { parentPort } from 'node:worker_threads';
+import { bindPages, PageUnreadable } from './bind-pages.ts';
 import { warmUpFonts } from './fonts.ts';
 import type { DocumentInput } from './model.ts';
 import type { RenderReply, RenderRequest } from './render-protocol.ts';
@@ -39,7 +41,11 @@ warmUpFonts()
   .catch(() => undefined);
 
 port.on('message', (request: RenderRequest) => {
-  renderDocumentWithReport(request.model).then(
+  const work =
+    'model' in request
+      ? renderDocumentWithReport(request.model)
+      : bindPages(request.pages).then((bytes) => ({ bytes, unprintable: [] }));
+  work.then(
     ({ bytes, unprintable }) => {
       const reply: RenderReply = { id: request.id, ok: true, bytes, unprintable };
       port.postMessage(reply, [bytes.buffer as ArrayBuffer]);
@@ -49,6 +55,7 @@ port.on('message', (request: RenderRequest) => {
         id: request.id,
         ok: false,
         error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        ...(error instanceof PageUnreadable ? { page: error.index } : {}),
       };
       port.postMessage(reply);
     },

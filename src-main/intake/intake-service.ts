@@ -52,6 +52,8 @@ import type { PrintQueue, SealedSlip } from '../packets/print-queue.ts';
 import type { SealingOutbox } from '../packets/outbox.ts';
 import type { PacketStore, PageCursor, PageQuery } from '../packets/packet-store.ts';
 import { isRecorded, recordBlob } from '../store/blob-records.ts';
+import { isBindable, type PageToBind } from '../documents/render-protocol.ts';
+import { PageUnreadableError } from '../documents/render-thread.ts';
 import { KeyedQueue } from '../common/one-at-a-time.ts';
 
 /** A file received in full but not stored yet (a finished chunked upload). */
@@ -325,8 +327,9 @@ export class IntakeService {
       const now = this.deps.clock.now();
       recordBlob(this.deps.db, stored, now);
       const file = { sha256: stored.sha256, name, mediaType: detected.mime, size: stored.size };
+      const source = capture?.source ?? 'file';
       if (replacing === undefined) {
-        insertDraftFile(this.deps.db, id, materialId, file, now);
+        insertDraftFile(this.deps.db, id, materialId, file, now, { source });
       } else {
         // A page retaken takes the place of the one it replaces.
         const old = this.deps.db
@@ -342,7 +345,7 @@ export class IntakeService {
         this.deps.db
           .prepare('DELETE FROM draft_files WHERE draft_id = ? AND material_id = ? AND sha256 = ?')
           .run(id, materialId, replacing);
-        insertDraftFile(this.deps.db, id, materialId, file, now, old.position);
+        insertDraftFile(this.deps.db, id, materialId, file, now, { position: old.position, source });
       }
       this.deps.db.prepare('UPDATE drafts SET updated_at = ? WHERE id = ?').run(now, id);
       this.log(clerk, id, replacing === undefined ? 'intake.materialAdded' : 'intake.materialRetaken', {
@@ -537,48 +540,55 @@ export class IntakeService {
 
     // The 查询号 the receipt prints and the manifest carries; kept for a seal tried again.
     const trackingCode = this.packets.trackingCode(packetId, now);
-    const notices = await this.deps.notices.render({
-      item,
-      departments: this.deps.catalog.active().departments,
-      review,
-      state,
-      files,
-      packetId,
-      tracking: trackingOf(trackingCode, this.deps.trackingUrlTemplate?.()),
-      version,
-      clerk,
-      config: this.deps.config,
-      sealedAt: now,
-      numbers: (kinds) =>
-        this.packets.nextDocumentNumbers(
-          { hallId: this.deps.config.hall.id, windowId: this.deps.config.window.id },
-          kinds,
-          review.receivedOn,
-        ),
-    });
-    // The worker's word on what it drew as boxes; the table the check used should have said the same.
-    this.checkConfirmed(
-      notices.flatMap((n) => n.unprintable),
-      confirmUnprintable,
-    );
-    // The thermal slips print from the same models as the PDFs.
-    const slips: SealedSlip[] = notices.flatMap((n) =>
-      n.kind === 'receipt' || n.kind === 'correction' ? [{ document: n.kind, model: n.model }] : [],
-    );
-    const storedNotices: StoredNotice[] = [];
-    try {
+    // Blobs this seal stores (bound pages, notices): removed again if it fails before the packet is recorded.
+    const stored: PutResult[] = [];
+    const prepare = async () => {
+      // Bound first: the worker that binds then renders the notices, and is released after them.
+      const packetFiles = await this.bindCameraPages(id, item, files, stored);
+      const notices = await this.deps.notices.render({
+        item,
+        departments: this.deps.catalog.active().departments,
+        review,
+        state,
+        files,
+        packetId,
+        tracking: trackingOf(trackingCode, this.deps.trackingUrlTemplate?.()),
+        version,
+        clerk,
+        config: this.deps.config,
+        sealedAt: now,
+        numbers: (kinds) =>
+          this.packets.nextDocumentNumbers(
+            { hallId: this.deps.config.hall.id, windowId: this.deps.config.window.id },
+            kinds,
+            review.receivedOn,
+          ),
+      });
+      // The worker's word on what it drew as boxes; the table the check used should have said the same.
+      this.checkConfirmed(
+        notices.flatMap((n) => n.unprintable),
+        confirmUnprintable,
+      );
+      // The thermal slips print from the same models as the PDFs.
+      const slips: SealedSlip[] = notices.flatMap((n) =>
+        n.kind === 'receipt' || n.kind === 'correction' ? [{ document: n.kind, model: n.model }] : [],
+      );
+      const storedNotices: StoredNotice[] = [];
       for (const notice of notices) {
-        const stored = await this.deps.blobs.put(notice.bytes);
-        storedNotices.push({ kind: notice.kind, number: notice.number, title: notice.title, ...stored });
+        const blob = await this.deps.blobs.put(notice.bytes);
+        stored.push(blob);
+        storedNotices.push({ kind: notice.kind, number: notice.number, title: notice.title, ...blob });
       }
-    } catch (error) {
-      this.forget(storedNotices);
+      return { packetFiles, slips, storedNotices };
+    };
+    const { packetFiles, slips, storedNotices } = await prepare().catch((error: unknown) => {
+      this.forget(stored);
       throw error;
-    }
+    });
 
-    const result = this.recordStored(storedNotices, () => {
+    const result = this.recordStored(stored, () => {
       this.refuseSealedVersion(packetId, version); // nor its version sealed from another 补正 draft
-      for (const notice of storedNotices) recordBlob(this.deps.db, notice, now);
+      for (const blob of stored) recordBlob(this.deps.db, blob, now);
       const head = this.deps.events.head(sessionStream(id));
       const { packet: sealed, manifest } = this.packets.insert({
         packetId,
@@ -587,7 +597,7 @@ export class IntakeService {
         item,
         catalogVersion: row.catalog_version,
         state,
-        files,
+        files: packetFiles,
         review,
         notices: storedNotices,
         clerk,
@@ -635,6 +645,67 @@ export class IntakeService {
     // The packet is safe: the receipt prints now, and the seal does not wait for it.
     this.deps.printQueue?.kick();
     return result;
+  }
+
+  /**
+   * The packet's files: each material's pages from the document camera bound into one PDF
+   * (stored, and added to `stored`), in the place of its first page; files the clerk
+   * picked travel unchanged (an applicant's signed PDF must stay byte for byte). The
+   * notices still count the pages the clerk took.
+   */
+  private async bindCameraPages(
+    draftId: string,
+    item: ServiceItem,
+    files: DraftFile[],
+    stored: PutResult[],
+  ): Promise<DraftFile[]> {
+    const camera = new Set(
+      this.deps.db
+        .prepare<[string], { material_id: string; sha256: string }>(
+          `SELECT material_id, sha256 FROM draft_files WHERE draft_id = ? AND source = 'documentCamera'`,
+        )
+        .all(draftId)
+        .map((f) => `${f.material_id}/${f.sha256}`),
+    );
+    const isPage = (f: DraftFile) => camera.has(`${f.materialId}/${f.sha256}`) && isBindable(f.mediaType);
+    const bound = new Map<string, DraftFile>();
+    for (const material of item.materials) {
+      const pages = files.filter((f) => f.materialId === material.id && isPage(f));
+      if (pages.length === 0) continue;
+      const bytes = await this.deps.notices
+        .bindPages(
+          await Promise.all(
+            pages.map(async (page) => ({
+              bytes: await this.deps.blobs.read(page.sha256),
+              mediaType: page.mediaType as PageToBind['mediaType'],
+            })),
+          ),
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof PageUnreadableError)) throw error;
+          const page = pages[error.index];
+          throw new AppError('intake.pageUnreadable', error.message, {
+            material: material.name,
+            page: error.index + 1,
+            name: page?.name ?? '',
+          });
+        });
+      const blob = await this.deps.blobs.put(bytes);
+      stored.push(blob);
+      bound.set(material.id, {
+        materialId: material.id,
+        name: `${material.name}（${pages.length}页）.pdf`,
+        mediaType: 'application/pdf',
+        ...blob,
+      });
+    }
+    return files.flatMap((f) => {
+      if (!isPage(f)) return [f];
+      const pdf = bound.get(f.materialId);
+      if (!pdf) return [];
+      bound.delete(f.materialId); // in the place of the material's first page, once
+      return [pdf];
+    });
   }
 
   /** A page of the queue with each packet's deadline counted on the hall's calendar today. */
@@ -925,11 +996,11 @@ function insertDraftFile(
   materialId: string,
   file: { sha256: string; name: string; mediaType: string; size: number },
   now: number,
-  position?: number,
+  { position, source = 'file' }: { position?: number; source?: PageCapture['source'] } = {},
 ): void {
   db.prepare(
-    `INSERT OR IGNORE INTO draft_files (draft_id, material_id, sha256, name, media_type, size, added_at, position)
-     VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, (SELECT coalesce(max(position) + 1, 0) FROM draft_files WHERE draft_id = ? AND material_id = ?)))`,
+    `INSERT OR IGNORE INTO draft_files (draft_id, material_id, sha256, name, media_type, size, added_at, position, source)
+     VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, (SELECT coalesce(max(position) + 1, 0) FROM draft_files WHERE draft_id = ? AND material_id = ?)), ?)`,
   ).run(
     draftId,
     materialId,
@@ -941,5 +1012,6 @@ function insertDraftFile(
     position ?? null,
     draftId,
     materialId,
+    source,
   );
 }

@@ -60,6 +60,7 @@ const errors = {
   'intake.notReceivable':
     '本窗口不收此件：{reasons}。不出具任何文书；草稿已保留，可改正后重新审查，或放弃草稿并引导申请人向有权部门或其他通办窗口申请。',
   'intake.unsupportedFile': '文件“{name}”不是图片或 PDF，未收取。请扫描或上传图片、PDF 文件。',
+  'intake.pageUnreadable': '“{material}”的第{page}页（{name}）无法读取，未封装。请重拍或删除这一页后再封装。',
   'intake.fileNotFound': '这一页已不在该材料下（可能已被删除或重拍），请刷新后再操作。',
   'intake.draftTooLarge':
     '文件“{name}”未收取：本件收件材料的文件合计将超过本机上限 {limitMB} MB。请降低扫描分辨率或删去重复的文件后重试；如确需更大上限，请联系运维人员调整配置项 intake.maxDraftBytes。',

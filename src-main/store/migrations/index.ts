@@ -15,6 +15,7 @@ import { correctionPeriods } from './012-correction-periods.ts';
 import { handovers } from './013-handovers.ts';
 import { printJobs } from './014-print-jobs.ts';
 import { pageOrder } from './015-page-order.ts';
+import { pageSource } from './016-page-source.ts';
 
 export const migrations: Migration[] = [
   initial,
@@ -32,4 +33,5 @@ export const migrations: Migration[] = [
   handovers,
   printJobs,
   pageOrder,
+  pageSource,
 ];
