@@ -6,18 +6,7 @@
 // not sent twice. JPEG pages are embedded as they are (no re-encoding, no loss); PNG
 // pages are embedded losslessly.
 import { PDFDocument } from 'pdf-lib';
-import type { PageToBind } from './render-protocol.ts';
-
-/** A page the binder could not read; `index` is its place among the pages, from 0. */
-export class PageUnreadable extends Error {
-  constructor(
-    readonly index: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'PageUnreadable';
-  }
-}
+import { PageUnreadable, type PageToBind } from './render-protocol.ts';
 
 /** The width of a portrait page in PDF points (A4); a landscape page is as tall. */
 const A4_SHORT_SIDE = 595.28;

@@ -21,6 +21,20 @@ export function isBindable(mediaType: string): mediaType is PageToBind['mediaTyp
   return mediaType === 'image/jpeg' || mediaType === 'image/png';
 }
 
+/**
+ * A page the binder could not read; `index` is its place among the pages, from 0. Thrown
+ * in the worker, carried over as the reply's `page`, and thrown again on the core's side.
+ */
+export class PageUnreadable extends Error {
+  constructor(
+    readonly index: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PageUnreadable';
+  }
+}
+
 export type RenderRequest = { id: number; model: DocumentInput } | { id: number; pages: PageToBind[] };
 
 export type RenderReply =

@@ -13,7 +13,13 @@
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../common/errors.ts';
 import type { DocumentInput } from './model.ts';
-import type { PageToBind, RenderedDocument, RenderReply, RenderRequest } from './render-protocol.ts';
+import {
+  PageUnreadable,
+  type PageToBind,
+  type RenderedDocument,
+  type RenderReply,
+  type RenderRequest,
+} from './render-protocol.ts';
 
 export type { RenderedDocument } from './render-protocol.ts';
 
@@ -37,17 +43,6 @@ interface Thread {
   pending: Map<number, Pending>;
   /** Set once the thread failed or was ended (it takes no more requests): resolves when the worker is gone. */
   ended?: Promise<void>;
-}
-
-/** A page to bind could not be read (its index among the pages, from 0): the caller names it for the clerk. */
-export class PageUnreadableError extends Error {
-  constructor(
-    readonly index: number,
-    detail: string,
-  ) {
-    super(detail);
-    this.name = 'PageUnreadableError';
-  }
 }
 
 const failed = (detail: string) => new AppError('documents.renderFailed', detail);
@@ -156,7 +151,7 @@ export class RenderThread {
     thread.pending.delete(reply.id);
     clearTimeout(pending.timer);
     if (reply.ok) pending.resolve({ bytes: reply.bytes, unprintable: reply.unprintable });
-    else if (reply.page !== undefined) pending.reject(new PageUnreadableError(reply.page, reply.error));
+    else if (reply.page !== undefined) pending.reject(new PageUnreadable(reply.page, reply.error));
     else pending.reject(failed(`rendering failed in the worker: ${reply.error}`));
     if (thread.pending.size === 0) this.idle(thread);
   }

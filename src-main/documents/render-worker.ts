@@ -8,10 +8,10 @@
 // which compiles pdf-lib's and fontkit's hot paths (a cold first document takes about
 // 0.6 s more). A request that arrives meanwhile simply runs alongside.
 import { parentPort } from 'node:worker_threads';
-import { bindPages, PageUnreadable } from './bind-pages.ts';
+import { bindPages } from './bind-pages.ts';
 import { warmUpFonts } from './fonts.ts';
 import type { DocumentInput } from './model.ts';
-import type { RenderReply, RenderRequest } from './render-protocol.ts';
+import { PageUnreadable, type RenderReply, type RenderRequest } from './render-protocol.ts';
 import { renderDocumentWithReport } from './render.ts';
 
 const port = parentPort;

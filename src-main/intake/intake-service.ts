@@ -52,8 +52,7 @@ import type { PrintQueue, SealedSlip } from '../packets/print-queue.ts';
 import type { SealingOutbox } from '../packets/outbox.ts';
 import type { PacketStore, PageCursor, PageQuery } from '../packets/packet-store.ts';
 import { isRecorded, recordBlob } from '../store/blob-records.ts';
-import { isBindable, type PageToBind } from '../documents/render-protocol.ts';
-import { PageUnreadableError } from '../documents/render-thread.ts';
+import { isBindable, PageUnreadable, type PageToBind } from '../documents/render-protocol.ts';
 import { KeyedQueue } from '../common/one-at-a-time.ts';
 
 /** A file received in full but not stored yet (a finished chunked upload). */
@@ -682,7 +681,7 @@ export class IntakeService {
           ),
         )
         .catch((error: unknown) => {
-          if (!(error instanceof PageUnreadableError)) throw error;
+          if (!(error instanceof PageUnreadable)) throw error;
           const page = pages[error.index];
           throw new AppError('intake.pageUnreadable', error.message, {
             material: material.name,
