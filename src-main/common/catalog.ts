@@ -248,6 +248,12 @@ export const Material = z
     reviewPoints: z.array(z.string().min(1)).min(1),
     /** 样表 / 模板 / 填写说明 */
     sample: z.string().optional(),
+    /**
+     * The material is an identity card (居民身份证 and the like). Where the item asks for a
+     * copy of it (`counts.copy` > 0), its front and back, taken on the document camera, are
+     * set on one page at true size; otherwise its pages are never laid out as a copy.
+     */
+    idCard: z.literal(true).optional(),
     /** 关联电子证照: when present, the licence may replace the paper material. */
     electronicLicence: z
       .object({ name: z.string().min(1), typeCode: z.string().optional() })

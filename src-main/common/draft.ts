@@ -50,6 +50,22 @@ function capped<T extends z.ZodType>(value: T) {
   });
 }
 
+/**
+ * 此件经与原件核对无误: the clerk checked a material's camera pages against the originals
+ * shown, on `on` (the hall's date); printed on each of its pages at seal. Written by the
+ * core's `drafts.certifyCopy` only, and dropped when the material's pages change.
+ */
+export const CopyCertification = z
+  .object({
+    username: z.string().max(64),
+    displayName: z.string().max(64),
+    on: CalendarDateSchema,
+    /** Epoch ms. */
+    at: z.number(),
+  })
+  .strict();
+export type CopyCertification = z.infer<typeof CopyCertification>;
+
 /** What a draft holds besides its files (which live in draft_files and the blob store). */
 export const DraftState = z
   .object({
@@ -68,6 +84,8 @@ export const DraftState = z
     lateSupplement: LateSupplement.optional(),
     /** Supervisors' countersigns (主管会签): written by the core's `drafts.countersign` only, never by a save. */
     countersigns: z.array(Countersign).max(100).optional(),
+    /** Materials checked against their originals, by material id (see CopyCertification). */
+    certifiedCopies: capped(CopyCertification).optional(),
     /** 办理结果送达方式, once chosen. */
     delivery: DeliveryChoice.optional(),
   })
@@ -129,6 +147,8 @@ export const DraftFile = z.object({
   name: z.string(),
   mediaType: z.string(),
   size: z.number(),
+  /** `documentCamera`: a page taken on the 高拍仪 (bound into its material's PDF at seal); absent: a file. */
+  source: z.enum(['documentCamera', 'file']).optional(),
 });
 export type DraftFile = z.infer<typeof DraftFile>;
 

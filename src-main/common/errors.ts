@@ -66,6 +66,7 @@ export const ERROR_CODES = [
   'intake.countersignNotNeeded',
   'intake.fileNotFound',
   'intake.pageUnreadable',
+  'intake.certifyNotApplicable',
   'demo.notAvailable',
   'mailing.waybill.format',
   'mailing.waybill.checkDigit',

@@ -132,6 +132,8 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     },
     'drafts.removeFile': ({ id, materialId, sha256 }, ctx) => intake.removeFile(clerk(ctx), id, materialId, sha256),
     'drafts.moveFile': ({ id, materialId, sha256, to }, ctx) => intake.moveFile(clerk(ctx), id, materialId, sha256, to),
+    'drafts.certifyCopy': ({ id, materialId, certified }, ctx) =>
+      intake.certifyCopy(clerk(ctx), id, materialId, certified),
     'drafts.fileContent': ({ id, sha256 }, ctx) => intake.fileBytes(clerk(ctx), id, sha256),
     'drafts.useIdCard': async ({ id, who, readId }, ctx) => {
       const reading = cards.held(readId);

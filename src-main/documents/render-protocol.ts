@@ -16,6 +16,25 @@ export interface PageToBind {
   mediaType: 'image/jpeg' | 'image/png';
 }
 
+/**
+ * 此件经与原件核对无误: the clerk who checked the pages against the originals shown, and
+ * the day (YYYY-MM-DD, the hall's date); printed on every page of the material.
+ */
+export interface CopyCertificate {
+  clerk: string;
+  on: string;
+}
+
+/**
+ * A material's camera pages to bind: one page each (`pages`), or an identity card's copy
+ * (`idCard`): front and back together on one A4 page, at the card's true size.
+ */
+export interface BindRequest {
+  pages: PageToBind[];
+  layout: 'pages' | 'idCard';
+  certificate?: CopyCertificate;
+}
+
 /** The media types the binder takes (what the document camera stores). */
 export function isBindable(mediaType: string): mediaType is PageToBind['mediaType'] {
   return mediaType === 'image/jpeg' || mediaType === 'image/png';
@@ -35,7 +54,7 @@ export class PageUnreadable extends Error {
   }
 }
 
-export type RenderRequest = { id: number; model: DocumentInput } | { id: number; pages: PageToBind[] };
+export type RenderRequest = { id: number; model: DocumentInput } | { id: number; bind: BindRequest };
 
 export type RenderReply =
   | { id: number; ok: true; bytes: Uint8Array; unprintable: string[] }

@@ -15,7 +15,7 @@ import { AppError } from '../common/errors.ts';
 import type { DocumentInput } from './model.ts';
 import {
   PageUnreadable,
-  type PageToBind,
+  type BindRequest,
   type RenderedDocument,
   type RenderReply,
   type RenderRequest,
@@ -89,11 +89,11 @@ export class RenderThread {
   }
 
   /** Binds camera pages into one PDF (bind-pages.ts); the pages' bytes are copied to the worker. */
-  async bind(pages: PageToBind[]): Promise<Uint8Array> {
-    return (await this.request({ pages })).bytes;
+  async bind(bind: BindRequest): Promise<Uint8Array> {
+    return (await this.request({ bind })).bytes;
   }
 
-  private request(work: { model: DocumentInput } | { pages: PageToBind[] }): Promise<RenderedDocument> {
+  private request(work: { model: DocumentInput } | { bind: BindRequest }): Promise<RenderedDocument> {
     const thread = this.current();
     clearTimeout(this.idleTimer);
     thread.worker.ref();

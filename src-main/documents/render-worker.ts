@@ -44,7 +44,7 @@ port.on('message', (request: RenderRequest) => {
   const work =
     'model' in request
       ? renderDocumentWithReport(request.model)
-      : bindPages(request.pages).then((bytes) => ({ bytes, unprintable: [] }));
+      : bindPages(request.bind).then((bytes) => ({ bytes, unprintable: [] }));
   work.then(
     ({ bytes, unprintable }) => {
       const reply: RenderReply = { id: request.id, ok: true, bytes, unprintable };

@@ -2,15 +2,14 @@
 // its fonts embedded (only the glyphs used), ready to preview, print and store.
 // Runs in the render worker (render-worker.ts), never in the core.
 import { PDFDocument } from 'pdf-lib';
-import { documentFontkit, loadFallbackBytes, loadFontBytes } from './fonts.ts';
-import { fallbackFile, glyphSource, MAIN_FACE, NO_FACE } from './glyph-coverage.ts';
+import { documentFontkit, loadFontBytes } from './fonts.ts';
 import { Composer, type Fonts, paint } from './layout.ts';
 import { DOCUMENT_TITLES, type DocumentInput, DocumentModel, modelTexts } from './model.ts';
 import { layoutAcceptance, layoutCorrection, layoutRefusal } from './notices.ts';
 import { layoutReceipt } from './receipt.ts';
 import { layoutDepartmentDocument } from './department.ts';
 import type { RenderedDocument } from './render-protocol.ts';
-import { Typeface } from './typeface.ts';
+import { embedFallbacks, Typeface } from './typeface.ts';
 
 export type { RenderedDocument } from './render-protocol.ts';
 
@@ -38,10 +37,10 @@ export async function renderDocumentWithReport(input: DocumentInput): Promise<Re
   doc.registerFontkit(documentFontkit);
   // The fallback files this model's text needs, embedded before layout (which is
   // synchronous); the fixed wording of the documents is all in the main face.
-  const fallbacks = new Map<number, Awaited<ReturnType<PDFDocument['embedFont']>>>();
-  for (const source of fallbackSources(model)) {
-    fallbacks.set(source, await doc.embedFont(await loadFallbackBytes(fallbackFile(source)), { subset: true }));
-  }
+  const fallbacks = await embedFallbacks(
+    doc,
+    modelTexts(model).map(({ text }) => text),
+  );
   const fonts: Fonts = {
     regular: new Typeface(await doc.embedFont(bytes.regular, { subset: true }), fallbacks),
     bold: new Typeface(await doc.embedFont(bytes.bold, { subset: true }), fallbacks),
@@ -79,16 +78,4 @@ export async function renderDocumentWithReport(input: DocumentInput): Promise<Re
   doc.setModificationDate(issued);
   const unprintable = [...new Set([...fonts.regular.unprintable, ...fonts.bold.unprintable])];
   return { bytes: await doc.save(), unprintable };
-}
-
-/** The fallback sources the model's characters need, in order. */
-function fallbackSources(model: DocumentModel): number[] {
-  const sources = new Set<number>();
-  for (const { text } of modelTexts(model)) {
-    for (const char of text) {
-      const source = glyphSource(char.codePointAt(0)!);
-      if (source !== MAIN_FACE && source !== NO_FACE) sources.add(source);
-    }
-  }
-  return [...sources].sort((a, b) => a - b);
 }

@@ -4,7 +4,8 @@
 // draws with every glyph present, and each run's font maps its glyphs back to the
 // right code points (pdf-lib writes a ToUnicode map per embedded font), so copying
 // or extracting the text gives the name as typed.
-import type { PDFFont, PDFPage } from 'pdf-lib';
+import type { Color, PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
+import { loadFallbackBytes } from './fonts.ts';
 import { fallbackFile, glyphSource, isInvisible, MAIN_FACE, NO_FACE } from './glyph-coverage.ts';
 
 export interface Run {
@@ -49,11 +50,11 @@ export class Typeface {
   }
 
   /** Draws one line with its baseline at (x, y). */
-  draw(page: PDFPage, text: string, at: { x: number; y: number; size: number }): void {
+  draw(page: PDFPage, text: string, at: { x: number; y: number; size: number; color?: Color }): void {
     let x = at.x;
     for (const run of this.runs(text)) {
       if (run.font === this.main) this.noteUnprintable(run.text);
-      page.drawText(run.text, { x, y: at.y, size: at.size, font: run.font });
+      page.drawText(run.text, { x, y: at.y, size: at.size, font: run.font, ...(at.color ? { color: at.color } : {}) });
       x += run.font.widthOfTextAtSize(run.text, at.size);
     }
   }
@@ -63,4 +64,24 @@ export class Typeface {
       if (glyphSource(char.codePointAt(0)!) === NO_FACE && !isInvisible(char)) this.unprintable.add(char);
     }
   }
+}
+
+/**
+ * Embeds the fallback font files the texts' characters need (only the glyphs used), by
+ * source number, in order: a Typeface draws with them behind the main face. Fonts are
+ * embedded before layout, which is synchronous.
+ */
+export async function embedFallbacks(doc: PDFDocument, texts: readonly string[]): Promise<Map<number, PDFFont>> {
+  const sources = new Set<number>();
+  for (const text of texts) {
+    for (const char of text) {
+      const source = glyphSource(char.codePointAt(0)!);
+      if (source !== MAIN_FACE && source !== NO_FACE) sources.add(source);
+    }
+  }
+  const fallbacks = new Map<number, PDFFont>();
+  for (const source of [...sources].sort((a, b) => a - b)) {
+    fallbacks.set(source, await doc.embedFont(await loadFallbackBytes(fallbackFile(source)), { subset: true }));
+  }
+  return fallbacks;
 }

@@ -297,6 +297,65 @@ export class IntakeService {
     });
   }
 
+  /**
+   * 此件经与原件核对无误: records (or takes back) that the clerk checked the material's camera
+   * pages against the originals shown, with the clerk and the hall's date. Only a material
+   * with camera pages and with originals or copies due can carry it.
+   */
+  certifyCopy(clerk: Clerk, id: string, materialId: string, certified: boolean): Promise<DraftView> {
+    return this.write(clerk, id, (row) => {
+      const material = this.deps.catalog.item(row.item_code).materials.find((m) => m.id === materialId);
+      if (!material) {
+        throw new AppError('request.invalidInput', `item ${row.item_code} has no material ${materialId}`, {
+          fields: 'materialId',
+        });
+      }
+      const state = DraftState.parse(JSON.parse(row.state));
+      const certifiedCopies = { ...state.certifiedCopies };
+      if (certified === materialId in certifiedCopies) return this.view(row);
+      if (certified) {
+        const pages = this.deps.db
+          .prepare<[string, string], { n: number }>(
+            `SELECT count(*) AS n FROM draft_files WHERE draft_id = ? AND material_id = ? AND source = 'documentCamera'`,
+          )
+          .get(id, materialId)!.n;
+        if (pages === 0 || material.counts.original + material.counts.copy === 0) {
+          throw new AppError(
+            'intake.certifyNotApplicable',
+            `material ${materialId} has ${pages} camera page(s) and ${material.counts.original + material.counts.copy} original(s) or copies due`,
+            { material: material.name },
+          );
+        }
+        const now = this.deps.clock.now();
+        certifiedCopies[materialId] = {
+          username: clerk.username,
+          displayName: clerk.displayName,
+          on: this.deps.calendar.localDate(now),
+          at: now,
+        };
+      } else {
+        delete certifiedCopies[materialId];
+      }
+      this.deps.db
+        .prepare('UPDATE drafts SET state = ?, updated_at = ? WHERE id = ?')
+        .run(JSON.stringify({ ...state, certifiedCopies }), this.deps.clock.now(), id);
+      this.log(clerk, id, certified ? 'intake.copyCertified' : 'intake.copyCertificationWithdrawn', { materialId });
+      return this.view(this.row(clerk, id));
+    });
+  }
+
+  /** A material's pages changed: a check against the originals no longer covers them. */
+  private dropCertification(clerk: Clerk, id: string, materialId: string): void {
+    const row = this.row(clerk, id);
+    const state = DraftState.parse(JSON.parse(row.state));
+    if (!state.certifiedCopies?.[materialId]) return;
+    const { [materialId]: _dropped, ...certifiedCopies } = state.certifiedCopies;
+    this.deps.db
+      .prepare('UPDATE drafts SET state = ? WHERE id = ?')
+      .run(JSON.stringify({ ...state, certifiedCopies }), id);
+    this.log(clerk, id, 'intake.copyCertificationWithdrawn', { materialId, reason: 'pagesChanged' });
+  }
+
   private async storeFile(
     clerk: Clerk,
     row: DraftRow,
@@ -347,6 +406,7 @@ export class IntakeService {
         insertDraftFile(this.deps.db, id, materialId, file, now, { position: old.position, source });
       }
       this.deps.db.prepare('UPDATE drafts SET updated_at = ? WHERE id = ?').run(now, id);
+      this.dropCertification(clerk, id, materialId);
       this.log(clerk, id, replacing === undefined ? 'intake.materialAdded' : 'intake.materialRetaken', {
         materialId,
         sha256: stored.sha256,
@@ -406,7 +466,10 @@ export class IntakeService {
       const { changes } = this.deps.db
         .prepare('DELETE FROM draft_files WHERE draft_id = ? AND material_id = ? AND sha256 = ?')
         .run(id, materialId, sha256);
-      if (changes > 0) this.log(clerk, id, 'intake.materialRemoved', { materialId, sha256 });
+      if (changes > 0) {
+        this.log(clerk, id, 'intake.materialRemoved', { materialId, sha256 });
+        this.dropCertification(clerk, id, materialId);
+      }
       return this.view(this.row(clerk, id));
     });
   }
@@ -543,7 +606,7 @@ export class IntakeService {
     const stored: PutResult[] = [];
     const prepare = async () => {
       // Bound first: the worker that binds then renders the notices, and is released after them.
-      const packetFiles = await this.bindCameraPages(id, item, files, stored);
+      const packetFiles = await this.bindCameraPages(item, state, files, stored);
       const notices = await this.deps.notices.render({
         item,
         departments: this.deps.catalog.active().departments,
@@ -653,33 +716,30 @@ export class IntakeService {
    * notices still count the pages the clerk took.
    */
   private async bindCameraPages(
-    draftId: string,
     item: ServiceItem,
+    state: DraftState,
     files: DraftFile[],
     stored: PutResult[],
   ): Promise<DraftFile[]> {
-    const camera = new Set(
-      this.deps.db
-        .prepare<[string], { material_id: string; sha256: string }>(
-          `SELECT material_id, sha256 FROM draft_files WHERE draft_id = ? AND source = 'documentCamera'`,
-        )
-        .all(draftId)
-        .map((f) => `${f.material_id}/${f.sha256}`),
-    );
-    const isPage = (f: DraftFile) => camera.has(`${f.materialId}/${f.sha256}`) && isBindable(f.mediaType);
+    const isPage = (f: DraftFile) => f.source === 'documentCamera' && isBindable(f.mediaType);
     const bound = new Map<string, DraftFile>();
     for (const material of item.materials) {
       const pages = files.filter((f) => f.materialId === material.id && isPage(f));
       if (pages.length === 0) continue;
+      const certified = state.certifiedCopies?.[material.id];
+      // A copy of an identity card only where the item asks for one (and so may be copied).
+      const copy = material.idCard === true && material.counts.copy > 0;
       const bytes = await this.deps.notices
-        .bindPages(
-          await Promise.all(
+        .bindPages({
+          pages: await Promise.all(
             pages.map(async (page) => ({
               bytes: await this.deps.blobs.read(page.sha256),
               mediaType: page.mediaType as PageToBind['mediaType'],
             })),
           ),
-        )
+          layout: copy ? 'idCard' : 'pages',
+          ...(certified ? { certificate: { clerk: certified.displayName, on: certified.on } } : {}),
+        })
         .catch((error: unknown) => {
           if (!(error instanceof PageUnreadable)) throw error;
           const page = pages[error.index];
@@ -693,7 +753,9 @@ export class IntakeService {
       stored.push(blob);
       bound.set(material.id, {
         materialId: material.id,
-        name: `${material.name}（${pages.length}页）.pdf`,
+        name: copy
+          ? `${material.name}复印件（${Math.ceil(pages.length / 2)}页）.pdf`
+          : `${material.name}（${pages.length}页）.pdf`,
         mediaType: 'application/pdf',
         ...blob,
       });
@@ -869,9 +931,19 @@ export class IntakeService {
 
   private files(draftId: string): DraftFile[] {
     return this.deps.db
-      .prepare<[string], { material_id: string; sha256: string; name: string; media_type: string; size: number }>(
+      .prepare<
+        [string],
+        {
+          material_id: string;
+          sha256: string;
+          name: string;
+          media_type: string;
+          size: number;
+          source: 'documentCamera' | 'file';
+        }
+      >(
         // Materials in the order their first page came, each material's pages in the clerk's order.
-        `SELECT material_id, sha256, name, media_type, size FROM draft_files AS f WHERE draft_id = ?
+        `SELECT material_id, sha256, name, media_type, size, source FROM draft_files AS f WHERE draft_id = ?
          ORDER BY (SELECT min(added_at) FROM draft_files AS m WHERE m.draft_id = f.draft_id AND m.material_id = f.material_id),
            material_id, position, added_at, sha256`,
       )
@@ -882,6 +954,7 @@ export class IntakeService {
         name: f.name,
         mediaType: f.media_type,
         size: f.size,
+        source: f.source,
       }));
   }
 

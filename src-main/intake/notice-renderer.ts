@@ -8,7 +8,7 @@ import type { PrintedField, UnprintableText } from '../common/review/printing.ts
 import { unprintableCharacters } from '../documents/glyph-coverage.ts';
 import { DOCUMENT_TITLES, type DocumentInput, modelTexts, type Person } from '../documents/model.ts';
 import { personOnPaper } from '../documents/format.ts';
-import type { PageToBind } from '../documents/render-protocol.ts';
+import type { BindRequest } from '../documents/render-protocol.ts';
 import { RenderThread, type RenderThreadOptions } from '../documents/render-thread.ts';
 import { describeCounts } from '../common/review/rules.ts';
 import { deliveryInEffect, describeDelivery } from '../common/delivery.ts';
@@ -61,8 +61,8 @@ export class PdfNoticeRenderer implements NoticeRenderer {
   }
 
   /** Binds pages in the worker; the seal's notices follow at once, and `render` releases the worker. */
-  bindPages(pages: PageToBind[]): Promise<Uint8Array> {
-    return this.thread.bind(pages);
+  bindPages(request: BindRequest): Promise<Uint8Array> {
+    return this.thread.bind(request);
   }
 
   /** One document on its own (a department's document printed at the window), the worker released after. */

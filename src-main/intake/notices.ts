@@ -6,7 +6,7 @@ import type { HallConfig } from '../common/hall-config.ts';
 import type { ReviewResult, SealableReview } from '../common/review/review.ts';
 import type { DraftFile, DraftState } from '../common/draft.ts';
 import type { NoticeKind } from '../common/manifest.ts';
-import type { PageToBind } from '../documents/render-protocol.ts';
+import type { BindRequest } from '../documents/render-protocol.ts';
 import type { DocumentInput } from '../documents/model.ts';
 import type { UnprintableText } from '../common/review/printing.ts';
 import { trackingUrl } from '../common/tracking-code.ts';
@@ -61,6 +61,6 @@ export interface NoticeRenderer {
   check(input: NoticeCheckInput): UnprintableText[];
   /** A seal may follow soon: get ready to render (cheap; may do nothing). */
   warmUp(): void;
-  /** One material's camera pages bound into one PDF, in order (the same pages give the same bytes). */
-  bindPages(pages: PageToBind[]): Promise<Uint8Array>;
+  /** One material's camera pages bound into one PDF, in order, laid out and certified as asked (the same request gives the same bytes). */
+  bindPages(request: BindRequest): Promise<Uint8Array>;
 }

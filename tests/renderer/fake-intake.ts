@@ -124,6 +124,7 @@ type IntakeMethods =
   | 'uploads.abort'
   | 'drafts.removeFile'
   | 'drafts.moveFile'
+  | 'drafts.certifyCopy'
   | 'drafts.fileContent'
   | 'drafts.review'
   | 'drafts.countersign'
@@ -268,7 +269,7 @@ export class FakeIntake {
         this.uploads.delete(uploadId);
         return {};
       },
-      'drafts.addFile': async ({ id, materialId, uploadId }) => {
+      'drafts.addFile': async ({ id, materialId, uploadId, capture }) => {
         const upload = this.upload(clerk(), uploadId);
         this.uploads.delete(uploadId);
         if (upload.received !== upload.size) throw new AppError('upload.incomplete', 'not all bytes');
@@ -293,14 +294,42 @@ export class FakeIntake {
         }
         const sha256 = this.put(bytes, detected.mime, name);
         if (!draft.files.some((f) => f.materialId === materialId && f.sha256 === sha256)) {
-          draft.files.push({ materialId, sha256, name, mediaType: detected.mime, size: bytes.length });
+          const source = capture?.source ?? 'file';
+          draft.files.push({ materialId, sha256, name, mediaType: detected.mime, size: bytes.length, source });
         }
+        dropCertification(draft, materialId);
         draft.updatedAt = this.now();
         return this.view(draft);
       },
       'drafts.removeFile': ({ id, materialId, sha256 }) => {
         const draft = this.draft(clerk(), id);
         draft.files = draft.files.filter((f) => !(f.materialId === materialId && f.sha256 === sha256));
+        dropCertification(draft, materialId);
+        return this.view(draft);
+      },
+      // As IntakeService.certifyCopy: camera pages and originals or copies due, or a refusal.
+      'drafts.certifyCopy': ({ id, materialId, certified }) => {
+        const draft = this.draft(clerk(), id);
+        const material = this.item(draft.itemCode).materials.find((m) => m.id === materialId);
+        if (!material)
+          throw new AppError('request.invalidInput', `no material ${materialId}`, { fields: 'materialId' });
+        const certifiedCopies = { ...draft.state.certifiedCopies };
+        if (!certified) delete certifiedCopies[materialId];
+        else {
+          const pages = draft.files.filter((f) => f.materialId === materialId && f.source === 'documentCamera');
+          if (pages.length === 0 || material.counts.original + material.counts.copy === 0) {
+            throw new AppError('intake.certifyNotApplicable', 'nothing to certify', { material: material.name });
+          }
+          const user = clerk();
+          certifiedCopies[materialId] = {
+            username: user.username,
+            displayName: user.displayName,
+            // The hall's date (UTC+8), as the core's calendar gives it.
+            on: new Date(this.now() + 8 * 3600_000).toISOString().slice(0, 10),
+            at: this.now(),
+          };
+        }
+        draft.state = { ...draft.state, certifiedCopies };
         return this.view(draft);
       },
       'drafts.moveFile': ({ id, materialId, sha256, to }) => {
@@ -375,7 +404,9 @@ export class FakeIntake {
       // The real core renders the department's document from the change feed (sync/department-documents.ts).
       'documents.department': ({ packetId, version, cursor }) => ({
         // A copy in this realm's Uint8Array: jsdom's TextEncoder gives another realm's, which the contract refuses.
-        bytes: new Uint8Array(new TextEncoder().encode(`%PDF-1.4\n% department ${packetId} v${version} #${cursor}\n%%EOF\n`)),
+        bytes: new Uint8Array(
+          new TextEncoder().encode(`%PDF-1.4\n% department ${packetId} v${version} #${cursor}\n%%EOF\n`),
+        ),
         mediaType: 'application/pdf',
         name: `department-${cursor}.pdf`,
       }),
@@ -386,7 +417,10 @@ export class FakeIntake {
   idNumbersOf(packetId: string, version: number): string[] {
     const packet = this.packets.find((p) => p.packetId === packetId && p.version === version);
     if (!packet) return [];
-    return [packet.draftState.applicant.idNumber, ...(packet.draftState.agent ? [packet.draftState.agent.idNumber] : [])];
+    return [
+      packet.draftState.applicant.idNumber,
+      ...(packet.draftState.agent ? [packet.draftState.agent.idNumber] : []),
+    ];
   }
 
   item(code: string): ServiceItem {
@@ -591,4 +625,11 @@ function startOfHallDay(now: number): number {
 function fakeTrackingCode(packetId: string): string {
   let draw = 0;
   return newTrackingCode((n) => createHash('sha256').update(`${packetId}#${draw++}`).digest().subarray(0, n));
+}
+
+/** As the core: a material's pages changed, so a check against its originals no longer covers them. */
+function dropCertification(draft: FakeDraft, materialId: string): void {
+  if (!draft.state.certifiedCopies?.[materialId]) return;
+  const { [materialId]: _dropped, ...rest } = draft.state.certifiedCopies;
+  draft.state = { ...draft.state, certifiedCopies: rest };
 }

@@ -63,6 +63,16 @@ export const intakeMethods = {
     input: z.object({ id: DraftId, materialId: MaterialId, sha256: Sha256 }).strict(),
     output: DraftView,
   }),
+  /**
+   * 此件经与原件核对无误: the signed-in clerk has checked the material's camera pages against
+   * the originals (`certified: false` takes it back). At seal each of its pages carries the
+   * mark with the clerk's name and the day; a page added, retaken or removed drops it.
+   */
+  'drafts.certifyCopy': method({
+    access: ['clerk'],
+    input: z.object({ id: DraftId, materialId: MaterialId, certified: z.boolean() }).strict(),
+    output: DraftView,
+  }),
   'drafts.fileContent': method({
     access: ['clerk'],
     input: z.object({ id: DraftId, sha256: Sha256 }).strict(),

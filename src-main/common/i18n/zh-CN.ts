@@ -60,6 +60,8 @@ const errors = {
   'intake.notReceivable':
     '本窗口不收此件：{reasons}。不出具任何文书；草稿已保留，可改正后重新审查，或放弃草稿并引导申请人向有权部门或其他通办窗口申请。',
   'intake.unsupportedFile': '文件“{name}”不是图片或 PDF，未收取。请扫描或上传图片、PDF 文件。',
+  'intake.certifyNotApplicable':
+    '“{material}”没有高拍仪拍摄的页面，或本事项不收它的原件和复印件，无法加注“此件经与原件核对无误”。',
   'intake.pageUnreadable': '“{material}”的第{page}页（{name}）无法读取，未封装。请重拍或删除这一页后再封装。',
   'intake.fileNotFound': '这一页已不在该材料下（可能已被删除或重拍），请刷新后再操作。',
   'intake.draftTooLarge':
@@ -632,7 +634,8 @@ export const zhCN = {
       validTo: '有效期至',
       longTerm: '长期有效',
       guardianTitle: '监护人',
-      guardianHint: '申请人未满十八周岁（{age} 周岁），须由监护人陪同办理；请登记监护人，并收取监护关系证明（户口簿、出生医学证明或监护人指定文书）。',
+      guardianHint:
+        '申请人未满十八周岁（{age} 周岁），须由监护人陪同办理；请登记监护人，并收取监护关系证明（户口簿、出生医学证明或监护人指定文书）。',
       guardianKept: '申请人已成年，无须监护人；如登记有误，可移除。',
       removeGuardian: '移除监护人',
       relation: '与申请人关系',
@@ -752,6 +755,11 @@ export const zhCN = {
       retake: '重拍',
       retakeLabel: '重拍第 {place} 页',
       thumbnail: '第 {place} 页缩略图',
+      idCardCopy: '依次拍摄正面、背面：封装时两面按原大合印在一页复印件上。',
+      certify: '已与原件核对无误',
+      certifyHint: '封装时在高拍仪拍摄的每一页上加注“此件经与原件核对无误”、核对人和日期。',
+      certifiedBy: '核对人：{name}，{date}',
+      certifyFailed: '核对标记未能保存：{detail}',
     },
     // 高拍仪拍摄: the document camera's capture panel (#13).
     capture: {

@@ -205,6 +205,19 @@ function DraftEditor({
     [bumpRevision],
   );
 
+  // Written by the core alone (drafts.certifyCopy, and dropped by it when pages change): taken as it says.
+  const onCertified = useCallback(
+    (certifiedCopies: DraftState['certifiedCopies']) => {
+      const { certifiedCopies: before, ...rest } = stateRef.current;
+      if (JSON.stringify(before ?? {}) === JSON.stringify(certifiedCopies ?? {})) return;
+      const next = certifiedCopies ? { ...rest, certifiedCopies } : rest;
+      stateRef.current = next;
+      setState(next);
+      bumpRevision();
+    },
+    [bumpRevision],
+  );
+
   const flush = useCallback(async () => (await saverRef.current?.flush()) ?? false, []);
 
   // The ID card reader: a card read fills the identity through the core (which logs the
@@ -421,6 +434,7 @@ function DraftEditor({
             currentState={() => stateRef.current}
             focusAfterLast={focusNext}
             onUploading={onUploading}
+            onCertified={onCertified}
           />
         )}
         {step === 'review' && (

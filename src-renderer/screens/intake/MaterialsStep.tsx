@@ -41,6 +41,8 @@ interface MaterialsProps extends StepProps {
   focusAfterLast: () => void;
   /** Told when an upload starts (+1) and ends (-1), so the wizard holds 封装 meanwhile. */
   onUploading: (delta: 1 | -1) => void;
+  /** The core's word on which materials are checked against their originals (it drops a mark when pages change). */
+  onCertified: (certified: DraftState['certifiedCopies']) => void;
 }
 
 /**
@@ -136,6 +138,7 @@ function MaterialCard({
   currentState,
   focusAfterLast,
   onUploading,
+  onCertified,
   limits,
 }: MaterialsProps & { material: Material; due: boolean; limits: UploadLimits | null }) {
   const api = useApi();
@@ -151,6 +154,11 @@ function MaterialCard({
   const [capturing, setCapturing] = useState<{ retake?: { place: number; sha256: string } } | null>(null);
   const count = countOf(state, material.id);
   const mine = files.filter((f) => f.materialId === material.id);
+  const certified = state.certifiedCopies?.[material.id];
+  // 此件经与原件核对无误 goes on camera pages of a material whose originals or copies are seen.
+  const certifiable =
+    material.counts.original + material.counts.copy > 0 && mine.some((f) => f.source === 'documentCamera');
+  const [certifying, setCertifying] = useState(false);
   const kinds = COUNT_KINDS.filter((kind) => material.counts[kind] > 0 || count[kind] > 0);
 
   const setCount = (kind: CountKind, value: number, when: 'typing' | 'now') => {
@@ -216,6 +224,7 @@ function MaterialCard({
         });
         latest = view.files;
         onFiles(view.files);
+        onCertified(view.state.certifiedCopies);
       } catch (failure) {
         failed.push(describeError(failure));
       }
@@ -262,6 +271,7 @@ function MaterialCard({
     try {
       const view = await api.call('drafts.moveFile', { id: draftId, materialId: material.id, sha256: file.sha256, to });
       onFiles(view.files);
+      onCertified(view.state.certifiedCopies);
     } catch (failure) {
       setProblems([describeError(failure)]);
     }
@@ -272,9 +282,23 @@ function MaterialCard({
     try {
       const view = await api.call('drafts.removeFile', { id: draftId, materialId: material.id, sha256: file.sha256 });
       onFiles(view.files);
+      onCertified(view.state.certifiedCopies);
       syncElectronic(view.files);
     } catch (failure) {
       setProblems([describeError(failure)]);
+    }
+  };
+
+  const certify = async (checked: boolean) => {
+    setProblems([]);
+    setCertifying(true);
+    try {
+      const view = await api.call('drafts.certifyCopy', { id: draftId, materialId: material.id, certified: checked });
+      onCertified(view.state.certifiedCopies);
+    } catch (failure) {
+      setProblems([t('intake.materials.certifyFailed', { detail: describeError(failure) })]);
+    } finally {
+      setCertifying(false);
     }
   };
 
@@ -354,6 +378,28 @@ function MaterialCard({
                   ))}
                 </ol>
               </>
+            )}
+            {material.idCard && material.counts.copy > 0 && (
+              <p className="field-hint">{t('intake.materials.idCardCopy')}</p>
+            )}
+            {certifiable && (
+              <div className="certify-copy">
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={certified !== undefined}
+                    disabled={certifying}
+                    aria-describedby={`${id}-certify-hint`}
+                    onChange={(event) => void certify(event.target.checked)}
+                  />
+                  {t('intake.materials.certify')}
+                </label>
+                <p id={`${id}-certify-hint`} className="field-hint">
+                  {certified
+                    ? t('intake.materials.certifiedBy', { name: certified.displayName, date: certified.on })
+                    : t('intake.materials.certifyHint')}
+                </p>
+              </div>
             )}
             <button
               type="button"
