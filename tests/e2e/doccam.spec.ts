@@ -135,6 +135,12 @@ test('a page on the document camera: outline, shutter, straightened, filed, coun
   await expect(material.getByText('共 2 页')).toBeVisible();
   await expect(pages.nth(0)).toHaveAccessibleName('第 1 页：申请人居民身份证_第2页.png');
   await expect(pages.nth(1)).toHaveAccessibleName('第 2 页：申请人居民身份证_第2页.jpg');
+  // Checked against the original: the core records the clerk and the day (the mark goes on each page at seal).
+  const certify = material.getByRole('checkbox', { name: '已与原件核对无误' });
+  await certify.focus();
+  await page.keyboard.press('Space');
+  await expect(certify).toBeChecked();
+  await expect(material.getByText(/^核对人：.+，\d{4}-\d{2}-\d{2}$/)).toBeVisible();
   await material.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/e2e/doccam-pages.png' });
 });

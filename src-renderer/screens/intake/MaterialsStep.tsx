@@ -384,7 +384,7 @@ function MaterialCard({
             )}
             {certifiable && (
               <div className="certify-copy">
-                <label>
+                <label className="check-field">
                   <input
                     type="checkbox"
                     checked={certified !== undefined}
