@@ -316,8 +316,8 @@ export async function benchCapture(): Promise<void> {
 
     // 2. 100 pages filed, stills from the video frame still (the fake camera's takePhoto
     //    takes seconds; what stays in memory is the same). Each page's corner is nudged by
-    //    keys (another corner, direction or distance each time), or the same picture would
-    //    be the same bytes: one page.
+    //    keys (another corner, direction or distance each time, inward), or the same
+    //    picture would be the same bytes: one page.
     const filing: Sample[] = [];
     const marks: { pages: number; memory: Memory }[] = [await memory(page, browser, hostPid)].map((m) => ({
       pages: 0,
@@ -325,7 +325,13 @@ export async function benchCapture(): Promise<void> {
     }));
     const corners = dialog.getByRole('group', { name: /调整页面四角/ });
     const use = dialog.getByRole('button', { name: /^(使用此页|仍然使用)$/ });
-    const arrows = ['ArrowLeft', 'ArrowUp', 'ArrowRight', 'ArrowDown'];
+    // Inward for each corner (左上, 右上, 右下, 左下): never clamped at the frame's edge.
+    const inward = [
+      ['ArrowRight', 'ArrowDown'],
+      ['ArrowLeft', 'ArrowDown'],
+      ['ArrowLeft', 'ArrowUp'],
+      ['ArrowRight', 'ArrowUp'],
+    ];
     const fileStarted = performance.now();
     for (let i = 0; i < PAGES; i++) {
       await found.waitFor({ timeout: 30_000 });
@@ -333,8 +339,8 @@ export async function benchCapture(): Promise<void> {
       const { images } = await benchState(page);
       await corners.focus();
       await page.keyboard.press(String((i % 4) + 1));
-      const arrow = arrows[Math.floor(i / 4) % 4]!;
-      for (let step = 0; step <= Math.floor(i / 16); step++) await page.keyboard.down(arrow);
+      const arrow = inward[i % 4]![Math.floor(i / 4) % 2]!;
+      for (let step = 0; step <= Math.floor(i / 8); step++) await page.keyboard.down(arrow);
       await page.keyboard.up(arrow); // straightens again, once
       await page.waitForFunction((n) => (window as unknown as BenchWindow).__bench.images > n, images, {
         timeout: 60_000,
