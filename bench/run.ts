@@ -1,5 +1,6 @@
 // `npm run bench`: speed and memory figures measured on the real parts. Prints a
 // table; targets are read by people, not asserted. `npm run bench -- intake` runs one area.
+import { benchCapture } from './capture.ts';
 import { benchDoccam } from './doccam.ts';
 import { benchEscpos } from './escpos.ts';
 import { benchFoundation } from './foundation.ts';
@@ -29,6 +30,7 @@ const areas: Record<string, () => Promise<void>> = {
   printer: benchPrinter,
   doccam: benchDoccam,
   pages: benchPages,
+  capture: benchCapture,
 };
 const chosen = process.argv.slice(2).filter((a) => a in areas);
 for (const name of chosen.length > 0 ? chosen : Object.keys(areas)) await areas[name]!();

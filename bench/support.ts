@@ -4,11 +4,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { bootHallCore, type HallCore } from '../src-main/core/hall-core.ts';
 import { createStreamLogger } from '../src-main/core/log.ts';
 import { KeyFileProvider } from '../src-main/host/key-file.ts';
 import type { SyncOptions } from '../src-main/sync/sync-options.ts';
+import type { NoticeRendererOptions } from '../src-main/intake/notice-renderer.ts';
 
 export interface Figure {
   name: string;
@@ -35,7 +36,7 @@ export function workDir(): string {
   return dir;
 }
 
-export function bootCore(dataDir: string, sync?: SyncOptions): Promise<HallCore> {
+export function bootCore(dataDir: string, sync?: SyncOptions, documents?: NoticeRendererOptions): Promise<HallCore> {
   const quiet = new Writable({
     write(_chunk, _encoding, done) {
       done();
@@ -46,14 +47,20 @@ export function bootCore(dataDir: string, sync?: SyncOptions): Promise<HallCore>
     logger: createStreamLogger(quiet),
     platform: { host: 'browser', keys: new KeyFileProvider(join(dataDir, 'keys')) },
     ...(sync ? { sync } : {}),
+    ...(documents ? { documents } : {}),
   });
 }
 
 /**
  * The built browser host (as `npm run start:browser` runs it) on `dataDir`, and a Chromium
- * page at the window's 1366×768 on its one-time URL. `close` ends both.
+ * page at the window's 1366×768 on its one-time URL. `close` ends both. `chromiumArgs` are
+ * added to Chromium's command line (a fake camera); `hostPid` is the host's process (the
+ * core runs in it), for its memory.
  */
-export async function hostPage(dataDir: string): Promise<{ page: Page; close: () => Promise<void> }> {
+export async function hostPage(
+  dataDir: string,
+  chromiumArgs: string[] = [],
+): Promise<{ page: Page; browser: Browser; hostPid: number; close: () => Promise<void> }> {
   if (!existsSync('dist/src-main/host/cli.js')) throw new Error('run `npm run build` first');
   const urlFile = join(dataDir, '.url');
   const host = spawn(
@@ -72,12 +79,14 @@ export async function hostPage(dataDir: string): Promise<{ page: Page; close: ()
     while (!existsSync(urlFile)) await new Promise((resolve) => setTimeout(resolve, 50));
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', ...chromiumArgs],
     });
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.goto(readFileSync(urlFile, 'utf8'));
     return {
       page,
+      browser,
+      hostPid: host.pid!,
       close: async () => {
         await browser.close();
         await stopHost();

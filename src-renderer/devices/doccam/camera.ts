@@ -55,11 +55,16 @@ export async function openCamera(deviceId: string | undefined): Promise<MediaStr
     throw Object.assign(new Error('no mediaDevices'), { name: 'NotFoundError' });
   return navigator.mediaDevices.getUserMedia({
     audio: false,
+    // resizeMode 'none': one of the camera's own modes, whole. By default Chromium crops and
+    // scales to come near the ideal: a 4:3 camera (3264×2448) was granted 3264×2160, the
+    // top and bottom of its picture cut off — and with them the ends of a portrait page.
+    // (Not in TypeScript's DOM types yet.)
     video: {
       ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
       width: { ideal: IDEAL_WIDTH },
       height: { ideal: IDEAL_HEIGHT },
-    },
+      resizeMode: 'none',
+    } as MediaTrackConstraints,
   });
 }
 
