@@ -8,7 +8,7 @@
 //
 // Failures are AppErrors (`documents.renderFailed`) with the worker's reason as detail:
 // an exception while rendering, a worker that died or exited mid-render, or one that
-// did not answer within `timeoutMs` (it is ended). A dead worker takes only its own
+// did not answer within `timeoutMs` (plus `bindMsPerPage` a page when binding; it is ended). A dead worker takes only its own
 // requests with it; the next render starts a new one.
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../common/errors.ts';
@@ -28,6 +28,12 @@ export interface RenderThreadOptions {
   idleMs?: number;
   /** A render not answered by then fails and its worker is ended; default 60 s. */
   timeoutMs?: number;
+  /**
+   * Binding has this much more per page; default 3 s. A hundred black-and-white PNG pages
+   * took 57 s on a loaded 2-core machine (pdf-lib re-encodes PNG in JavaScript): a long
+   * material is work, not a hung worker.
+   */
+  bindMsPerPage?: number;
   /** Test seam: called with the worker right after a request was posted to it. */
   onPosted?: (worker: Worker) => void;
 }
@@ -67,10 +73,12 @@ export class RenderThread {
   private nextId = 1;
   private readonly idleMs: number;
   private readonly timeoutMs: number;
+  private readonly bindMsPerPage: number;
 
   constructor(private readonly options: RenderThreadOptions = {}) {
     this.idleMs = options.idleMs ?? 30_000;
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.bindMsPerPage = options.bindMsPerPage ?? 3_000;
   }
 
   /** Whether a worker is running (tests and the bench look). */
@@ -98,10 +106,11 @@ export class RenderThread {
     clearTimeout(this.idleTimer);
     thread.worker.ref();
     const id = this.nextId++;
+    const timeoutMs = this.timeoutMs + ('bind' in work ? work.bind.pages.length * this.bindMsPerPage : 0);
     return new Promise<RenderedDocument>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.fail(thread, `the render worker did not answer within ${this.timeoutMs} ms`);
-      }, this.timeoutMs);
+        this.fail(thread, `the render worker did not answer within ${timeoutMs} ms`);
+      }, timeoutMs);
       thread.pending.set(id, { resolve, reject, timer });
       const request: RenderRequest = { id, ...work };
       try {

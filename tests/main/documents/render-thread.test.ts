@@ -3,6 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src-main/common/errors.ts';
 import { RenderThread, type RenderThreadOptions } from '../../../src-main/documents/render-thread.ts';
+import { PDFDocument } from 'pdf-lib';
+import { pngBytes } from '../../fixtures/files.ts';
 import { acceptance } from './fixtures.ts';
 import { flat, pdfText } from './pdf-tools.ts';
 
@@ -74,6 +76,17 @@ describe('render worker', () => {
     const error = await failure(renderer.render(acceptance()));
     expect(error.detail).toMatch(/did not answer within 1 ms/);
     expect(renderer.running).toBe(false);
+  });
+
+  it('gives binding time by the page: a long material is work, not a hung worker', async () => {
+    const renderer = thread({ timeoutMs: 1, bindMsPerPage: 20_000 });
+    const pages = [1, 2].map((shade) => ({ bytes: pngBytes(300, 400, shade * 80), mediaType: 'image/png' as const }));
+    const bytes = await renderer.bind({ pages, layout: 'pages' });
+    expect(await PDFDocument.load(bytes).then((pdf) => pdf.getPageCount())).toBe(2);
+    // Without the pages' allowance the same work times out.
+    const strict = thread({ timeoutMs: 1, bindMsPerPage: 0 });
+    const error = await failure(strict.bind({ pages, layout: 'pages' }));
+    expect(error.detail).toMatch(/did not answer within 1 ms/);
   });
 
   it('ends a warmed-up worker that gets no work', async () => {
