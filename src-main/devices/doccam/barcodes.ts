@@ -20,21 +20,8 @@ import {
   readBarcodes,
   type ReaderOptions,
 } from 'zxing-wasm/reader';
+import type { CodeKind, PageCode } from '../../common/page-codes.ts';
 import { checkImage, type RgbaImage } from './image.ts';
-
-/** qr: the QR family (二维码); matrix: other 2-D symbols (Data Matrix, PDF417, Aztec …); linear: 条形码. */
-export type CodeKind = 'qr' | 'matrix' | 'linear';
-
-/** One code read on a page. */
-export interface PageCode {
-  /** zxing's name of the symbology: QRCode, DataMatrix, PDF417, Code128, Code39, EAN13 … */
-  format: string;
-  /** Its usual printed name: QR Code, Data Matrix, Code 128, EAN-13 … */
-  label: string;
-  kind: CodeKind;
-  /** What it says, as text (UTF-8, or the character set the symbol declares). */
-  text: string;
-}
 
 export interface CodeReader {
   read(image: RgbaImage): Promise<PageCode[]>;
@@ -101,7 +88,7 @@ async function start(wasm: ArrayBuffer | Uint8Array): Promise<CodeReader> {
 async function readCodes(image: RgbaImage): Promise<PageCode[]> {
   checkImage(image);
   // An RgbaImage has ImageData's shape, which is all the reader looks at.
-  const results = await readBarcodes(image as unknown as ImageData, READER_OPTIONS);
+  const results = await readBarcodes(image as unknown as Parameters<typeof readBarcodes>[0], READER_OPTIONS);
   const seen = new Set<string>();
   const codes: Array<PageCode & { at: { x: number; y: number } }> = [];
   for (const result of results) {
