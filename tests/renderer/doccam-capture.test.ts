@@ -7,6 +7,7 @@ import type { Quad } from '../../src-main/devices/doccam/image.ts';
 import { cameraFault, chooseCamera, rememberedLabel, rememberLabel } from '../../src-renderer/devices/doccam/camera.ts';
 import { pageCapture, pageName } from '../../src-renderer/devices/doccam/capture-meta.ts';
 import { DoccamError, DoccamWorker } from '../../src-renderer/devices/doccam/doccam-client.ts';
+import type { DoccamReply, DoccamRequest, RectifiedPage } from '../../src-renderer/devices/doccam/protocol.ts';
 import {
   fitWithin,
   fullFrameQuad,
@@ -204,5 +205,40 @@ describe('the worker client', () => {
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(DoccamError);
     expect((failure as DoccamError).failure).toBe('opencvUnavailable');
+  });
+
+  it('hands the barcode reader over before the first page: rectify waits for it, and goes on without it', async () => {
+    /** The browser's Worker as far as the client sees it: it answers what it is sent, in order. */
+    class EchoWorker {
+      onmessage: ((event: MessageEvent<DoccamReply>) => void) | null = null;
+      onerror: ((event: ErrorEvent) => void) | null = null;
+      readonly seen: DoccamRequest[] = [];
+      postMessage(request: DoccamRequest): void {
+        this.seen.push(request);
+        const page = { width: 1, height: 1, codes: [] } as unknown as RectifiedPage;
+        const result = request.kind === 'rectify' ? { kind: 'rectify' as const, page } : { kind: request.kind };
+        queueMicrotask(() =>
+          this.onmessage?.({ data: { id: request.id, ok: true, result } } as MessageEvent<DoccamReply>),
+        );
+      }
+      terminate(): void {}
+    }
+    const worker = new EchoWorker();
+    const client = new DoccamWorker(() => worker as unknown as Worker);
+    let give!: (bytes: ArrayBuffer) => void;
+    client.giveCodeReader(new Promise<ArrayBuffer>((resolve) => (give = resolve)));
+    const rectified = client.rectify(null, 'colour', 0);
+    await Promise.resolve();
+    expect(worker.seen).toEqual([]);
+    give(new ArrayBuffer(8));
+    await rectified;
+    expect(worker.seen.map((request) => request.kind)).toEqual(['codeReader', 'rectify']);
+
+    // The wasm could not be fetched: pages are straightened all the same (their codes null).
+    const without = new EchoWorker();
+    const other = new DoccamWorker(() => without as unknown as Worker);
+    other.giveCodeReader(Promise.reject(new Error('HTTP 404')));
+    await other.rectify(null, 'grey', 90);
+    expect(without.seen.map((request) => request.kind)).toEqual(['rectify']);
   });
 });

@@ -637,7 +637,8 @@ export const zhCN = {
       validTo: '有效期至',
       longTerm: '长期有效',
       guardianTitle: '监护人',
-      guardianHint: '申请人未满十八周岁（{age} 周岁），须由监护人陪同办理；请登记监护人，并收取监护关系证明（户口簿、出生医学证明或监护人指定文书）。',
+      guardianHint:
+        '申请人未满十八周岁（{age} 周岁），须由监护人陪同办理；请登记监护人，并收取监护关系证明（户口簿、出生医学证明或监护人指定文书）。',
       guardianKept: '申请人已成年，无须监护人；如登记有误，可移除。',
       removeGuardian: '移除监护人',
       relation: '与申请人关系',
@@ -806,6 +807,18 @@ export const zhCN = {
         rectify: '页面校正失败：{detail}。请重拍。',
       },
       retry: '重试',
+      codes: {
+        title: '页面上的条码、二维码（{count} 个）',
+        none: '页面上没有读到条码或二维码。',
+        unavailable: '条码识别未能启动，本页未读取条码（不影响保存）。',
+        choose: '选择要填入的条码',
+        fillInto: '填入表单字段',
+        fill: '填入',
+        fieldNow: '{field}（现为：{value}）',
+        noFields: '本事项的表单没有可填入条码的文字栏目。',
+        filled: '已填入“{field}”。',
+        filledProblem: '已填入“{field}”，请核对：{problem}',
+      },
     },
     review: {
       conditionsTitle: '受理条件',

@@ -25,6 +25,8 @@ export class DoccamWorker {
   private next = 1;
   private readonly pending = new Map<number, { resolve: (r: DoccamResult) => void; reject: (e: Error) => void }>();
   private dead: string | undefined;
+  /** Settles once the barcode reader's wasm was handed over (or could not be): rectify waits for it. */
+  private codeReader: Promise<void> = Promise.resolve();
 
   constructor(create: () => Worker = defaultWorker) {
     try {
@@ -51,8 +53,23 @@ export class DoccamWorker {
   }
 
   async rectify(corners: Quad | null, mode: ColourMode, rotation: Rotation): Promise<RectifiedPage> {
+    await this.codeReader;
     const result = await this.send({ kind: 'rectify', corners, mode, rotation }, []);
     return (result as Extract<DoccamResult, { kind: 'rectify' }>).page;
+  }
+
+  /**
+   * Hands the worker the barcode reader's wasm (the worker has no network; the page fetches
+   * it from the app's own origin). Pages straightened after this carry their codes; a
+   * reader that cannot be fetched or started leaves them out (`codes: null`), quietly.
+   */
+  giveCodeReader(wasm: Promise<ArrayBuffer>): void {
+    this.codeReader = wasm
+      .then((bytes) => this.send({ kind: 'codeReader', wasm: bytes }, [bytes]))
+      .then(
+        () => undefined,
+        () => undefined, // said by the page: its codes are null
+      );
   }
 
   /** True once the worker cannot answer any more (it failed to start, died, or was terminated). */
@@ -99,11 +116,15 @@ let shared: DoccamWorker | undefined;
 
 /**
  * The one detection worker of this window, started on first use and kept: opencv.js takes
- * seconds to start on a hall PC, and a clerk opens capture many times a session. The still
- * it holds is released when a capture ends (`release`); a worker that died is replaced.
+ * seconds to start on a hall PC, and a clerk opens capture many times a session. It gets the
+ * barcode reader as it starts. The still it holds is released when a capture ends (`release`); a worker that died is replaced.
  */
 export function sharedDoccamWorker(): DoccamWorker {
-  if (!shared || shared.isDead()) shared = new DoccamWorker();
+  if (!shared || shared.isDead()) {
+    shared = new DoccamWorker();
+    // Imported when a worker starts, not with the capture screen: only a running worker needs the wasm.
+    if (!shared.isDead()) shared.giveCodeReader(import('./code-reader-wasm.ts').then((m) => m.fetchCodeReaderWasm()));
+  }
   return shared;
 }
 
