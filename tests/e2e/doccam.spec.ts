@@ -42,6 +42,10 @@ test('a page on the document camera: outline, shutter, straightened, its QR read
   // Three captures, each starting opencv.js in a fresh worker, on 2 shared cores.
   test.setTimeout(150_000);
   page.on('pageerror', (error) => console.log('[pageerror]', error.message));
+  // Everything comes from the app itself: the barcode reader's wasm too, never a CDN.
+  const origin = new URL(host.url).origin;
+  const requested: string[] = [];
+  page.context().on('request', (request) => requested.push(request.url()));
   await signInNewClerk(page, host.url);
   await startSocialSecurityCard(page);
   await typeApplicant(page);
@@ -147,6 +151,9 @@ test('a page on the document camera: outline, shutter, straightened, its QR read
   await expect(pages.nth(1)).toHaveAccessibleName('第 2 页：申请人居民身份证_第2页.jpg');
   await material.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/e2e/doccam-pages.png' });
+
+  expect(requested.filter((url) => /^https?:/.test(url) && !url.startsWith(`${origin}/`))).toEqual([]);
+  expect(requested.filter((url) => /\/assets\/zxing_reader-[\w-]+\.wasm$/.test(url))).toHaveLength(1);
 
   // The form holds the QR's text, as if the clerk had typed it.
   await page.getByRole('button', { name: '上一步' }).click();
