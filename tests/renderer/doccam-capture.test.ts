@@ -207,7 +207,7 @@ describe('the worker client', () => {
     expect((failure as DoccamError).failure).toBe('opencvUnavailable');
   });
 
-  it('hands the barcode reader over before the first page: rectify waits for it, and goes on without it', async () => {
+  it('hands the barcode reader over after the first live frame, or before the first page at the latest', async () => {
     /** The browser's Worker as far as the client sees it: it answers what it is sent, in order. */
     class EchoWorker {
       onmessage: ((event: MessageEvent<DoccamReply>) => void) | null = null;
@@ -216,29 +216,57 @@ describe('the worker client', () => {
       postMessage(request: DoccamRequest): void {
         this.seen.push(request);
         const page = { width: 1, height: 1, codes: [] } as unknown as RectifiedPage;
-        const result = request.kind === 'rectify' ? { kind: 'rectify' as const, page } : { kind: request.kind };
+        const result =
+          request.kind === 'rectify'
+            ? { kind: 'rectify' as const, page }
+            : request.kind === 'detect'
+              ? { kind: 'detect' as const, detection: null }
+              : { kind: request.kind };
         queueMicrotask(() =>
           this.onmessage?.({ data: { id: request.id, ok: true, result } } as MessageEvent<DoccamReply>),
         );
       }
       terminate(): void {}
     }
+    const kinds = (worker: EchoWorker) => worker.seen.map((request) => request.kind);
+    const frame = () => ({ width: 1, height: 1, data: new Uint8ClampedArray(4) });
+
+    // Straight to the shutter: the page waits for the wasm, then is straightened with the reader there.
     const worker = new EchoWorker();
     const client = new DoccamWorker(() => worker as unknown as Worker);
     let give!: (bytes: ArrayBuffer) => void;
-    client.giveCodeReader(new Promise<ArrayBuffer>((resolve) => (give = resolve)));
+    let fetched = 0;
+    client.giveCodeReader(() => {
+      fetched++;
+      return new Promise<ArrayBuffer>((resolve) => (give = resolve));
+    });
+    expect(fetched).toBe(0);
     const rectified = client.rectify(null, 'colour', 0);
     await Promise.resolve();
-    expect(worker.seen).toEqual([]);
+    expect(kinds(worker)).toEqual([]);
     give(new ArrayBuffer(8));
     await rectified;
-    expect(worker.seen.map((request) => request.kind)).toEqual(['codeReader', 'rectify']);
+    await client.rectify(null, 'grey', 0);
+    expect(kinds(worker)).toEqual(['codeReader', 'rectify', 'rectify']);
+    expect(fetched).toBe(1);
+
+    // The live preview first: handed over once the first frame is answered (opencv has started).
+    const live = new EchoWorker();
+    const previewing = new DoccamWorker(() => live as unknown as Worker);
+    previewing.giveCodeReader(() => Promise.resolve(new ArrayBuffer(8)));
+    expect(kinds(live)).toEqual([]);
+    await previewing.detect(frame(), { width: 1, height: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(kinds(live)).toEqual(['detect', 'codeReader']);
+    await previewing.detect(frame(), { width: 1, height: 1 });
+    await previewing.rectify(null, 'colour', 0);
+    expect(kinds(live)).toEqual(['detect', 'codeReader', 'detect', 'rectify']);
 
     // The wasm could not be fetched: pages are straightened all the same (their codes null).
     const without = new EchoWorker();
     const other = new DoccamWorker(() => without as unknown as Worker);
-    other.giveCodeReader(Promise.reject(new Error('HTTP 404')));
+    other.giveCodeReader(() => Promise.reject(new Error('HTTP 404')));
     await other.rectify(null, 'grey', 90);
-    expect(without.seen.map((request) => request.kind)).toEqual(['rectify']);
+    expect(kinds(without)).toEqual(['rectify']);
   });
 });
