@@ -34,11 +34,13 @@ import { type CardIdentity, LONG_TERM } from '../common/id-card.ts';
 import { errorMessage, t } from '../common/i18n/index.ts';
 import type { Catalog } from '../common/i18n/zh-CN.ts';
 import { checkCard } from '../common/review/card-checks.ts';
+import { codeName, isEmsWaybill, type PageCode } from '../common/page-codes.ts';
 import { DECK } from './idcard/deck.ts';
 import { type CardRead, IdCardReader } from './idcard/driver.ts';
 import { loadPhotoDecoder } from './idcard/photo.ts';
 import { CardPresence } from './idcard/presence.ts';
 import { CardReaderEmulator, type Fault } from './idcard/simulator.ts';
+import { loadCodeReaderFromPackage } from './doccam/barcodes.ts';
 import { detectDocument } from './doccam/detect.ts';
 import { readImageFile, writePngFile } from './doccam/image-file.ts';
 import { loadOpenCv } from './doccam/opencv.ts';
@@ -522,8 +524,10 @@ const ROTATIONS: readonly Rotation[] = [0, 90, 180, 270];
 
 /**
  * A still from the document camera (or any photo of a page) straightened: the page's corners
- * found, the page rectified into OUT.png, its sharpness and glare judged. No page: exit 1
- * with doccam.noPage. A blurred or glaring page is still written (exit 0), with the warning.
+ * found, the page rectified into OUT.png, its sharpness and glare judged, its barcodes and QR
+ * codes read (on the page in colour, as the capture screen reads them). No page: exit 1
+ * with doccam.noPage. A blurred or glaring page is still written (exit 0), with the warning;
+ * a barcode reader that cannot start is said, and the page is written all the same.
  */
 async function doccamRectify(values: Options, files: readonly string[], io: Output): Promise<void> {
   const [input, output, ...extra] = files;
@@ -546,6 +550,13 @@ async function doccamRectify(values: Options, files: readonly string[], io: Outp
   const quality = assessQuality(cv, colour);
   const page = mode === 'colour' ? colour : rectify(cv, image, found.corners, { mode, rotate });
   await writePngFile(output, page);
+  let codes: PageCode[] | null = null;
+  let codesFailure = '';
+  try {
+    codes = await (await loadCodeReaderFromPackage()).read(colour);
+  } catch (error) {
+    codesFailure = error instanceof Error ? error.message : String(error);
+  }
 
   const round = (x: number) => Math.round(x * 10) / 10;
   if (values.json) {
@@ -561,8 +572,10 @@ async function doccamRectify(values: Options, files: readonly string[], io: Outp
           sharpness: Math.round(quality.sharpness * 1000) / 1000,
           glare: Math.round(quality.glare * 10000) / 10000,
         },
+        codes: codes?.map((code) => ({ ...code, emsWaybill: isEmsWaybill(code) })) ?? null,
       }),
     );
+    if (!codes) io.err(`${t('deviceCli.doccam.codesUnavailable')}\nerror: ${codesFailure}`);
     return;
   }
   const corners = found.corners.map((p) => `(${round(p.x)}, ${round(p.y)})`).join(' ');
@@ -582,6 +595,12 @@ async function doccamRectify(values: Options, files: readonly string[], io: Outp
       mode: t(`deviceCli.doccam.modes.${mode}`),
     }),
   );
+  if (!codes) io.err(`${t('deviceCli.doccam.codesUnavailable')}\nerror: ${codesFailure}`);
+  else if (codes.length === 0) io.out(t('deviceCli.doccam.noCodes'));
+  else {
+    io.out(t('deviceCli.doccam.codes', { count: codes.length }));
+    for (const code of codes) io.out(`  ${codeName(code)}：${code.text}`);
+  }
 }
 
 /** Runs one command line; answers the exit code. */

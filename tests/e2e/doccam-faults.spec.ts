@@ -1,6 +1,7 @@
 // The document camera's faults in Chromium, each with the message that tells the clerk what
-// to do: no camera at all, permission denied, and the camera unplugged during the preview
-// (then plugged back in: 重试 brings the preview back).
+// to do: no camera at all, permission denied, the camera unplugged during the preview
+// (then plugged back in: 重试 brings the preview back), and a barcode reader that cannot be
+// had (the page files all the same).
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,6 +82,35 @@ test('unplugged during the preview: said at once; 重试 brings the preview back
         await expect(dialog.getByRole('alert')).toContainText('高拍仪已断开');
         await dialog.getByRole('button', { name: '重试' }).click();
         await expect(dialog.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
+      },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the barcode reader cannot be had: said quietly, and the page files without its codes', async ({
+  playwright,
+  host,
+}) => {
+  test.setTimeout(120_000);
+  const dir = mkdtempSync(join(tmpdir(), 'tongban-doccam-'));
+  const video = writeDocumentVideo(join(dir, 'page.y4m'), { frames: 4 });
+  try {
+    await withBrowser(
+      playwright,
+      [...chromiumArgs, `--use-file-for-fake-video-capture=${video.file}`],
+      async (page) => {
+        // The wasm file is missing from the install.
+        await page.route(/\/assets\/zxing_reader-[\w-]+\.wasm$/, (route) => route.fulfill({ status: 404 }));
+        const dialog = await openCapture(page, host.url);
+        await expect(dialog.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
+        await page.keyboard.press('Space');
+        await expect(dialog.getByRole('img', { name: '校正后的页面' })).toBeVisible({ timeout: 20_000 });
+        await expect(dialog.getByText('条码识别未能启动，本页未读取条码（不影响保存）。')).toBeVisible();
+        await expect(dialog.getByRole('button', { name: '填入', exact: true })).toHaveCount(0);
+        await dialog.getByRole('button', { name: /^(使用此页|仍然使用)$/ }).click();
+        await expect(dialog.getByText('已存为第 1 页')).toBeVisible();
       },
     );
   } finally {

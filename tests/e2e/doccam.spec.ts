@@ -1,8 +1,9 @@
 // The document camera (高拍仪) in Chromium, fed by the fake camera with a generated video of
 // a page lying askew on a desk: the clerk opens capture for a material, sees the page's
-// outline, presses the shutter, files the straightened page and sees it counted; the stored
-// page is the page — its size matches the true corners within a few pixels, its corners are
-// paper, and its QR code reads.
+// outline, presses the shutter, sees the page's QR code read by the app and fills it into a
+// form field, files the straightened page and sees it counted; the stored page is the page —
+// its size matches the true corners within a few pixels, its corners are paper, and its QR
+// code reads; the form field holds the QR's text.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import jsqr from 'jsqr';
@@ -34,13 +35,17 @@ test.afterEach(({ host }, info) => {
   if (info.status !== info.expectedStatus) console.log(host.output().slice(-4000));
 });
 
-test('a page on the document camera: outline, shutter, straightened, filed, counted; its QR reads', async ({
+test('a page on the document camera: outline, shutter, straightened, its QR read into the form, filed, counted', async ({
   page,
   host,
 }) => {
   // Three captures, each starting opencv.js in a fresh worker, on 2 shared cores.
   test.setTimeout(150_000);
   page.on('pageerror', (error) => console.log('[pageerror]', error.message));
+  // Everything comes from the app itself: the barcode reader's wasm too, never a CDN.
+  const origin = new URL(host.url).origin;
+  const requested: string[] = [];
+  page.context().on('request', (request) => requested.push(request.url()));
   await signInNewClerk(page, host.url);
   await startSocialSecurityCard(page);
   await typeApplicant(page);
@@ -57,6 +62,15 @@ test('a page on the document camera: outline, shutter, straightened, filed, coun
   await page.keyboard.press('Space');
   const result = dialog.getByRole('img', { name: '校正后的页面' });
   await expect(result).toBeVisible({ timeout: 20_000 });
+
+  // The app reads the page's QR code itself (zxing-wasm in the worker, its wasm served by the
+  // app) and offers it to the form: the first field it fits, filled from the keyboard.
+  const codes = dialog.getByRole('region', { name: '页面上的条码、二维码（1 个）' });
+  await expect(codes.getByText(`二维码：${video.qrText}`)).toBeVisible();
+  const field = codes.getByLabel('填入表单字段');
+  await expect(field).toHaveValue('applicantName');
+  await codes.getByRole('button', { name: '填入', exact: true }).press('Enter');
+  await expect(codes.getByText('已填入“申请人姓名”。')).toBeVisible();
   await page.screenshot({ path: 'test-results/e2e/doccam-result.png' });
   await dialog.getByRole('button', { name: /^(使用此页|仍然使用)$/ }).click();
   await expect(dialog.getByText('已存为第 1 页')).toBeVisible();
@@ -143,4 +157,12 @@ test('a page on the document camera: outline, shutter, straightened, filed, coun
   await expect(material.getByText(/^核对人：.+，\d{4}-\d{2}-\d{2}$/)).toBeVisible();
   await material.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/e2e/doccam-pages.png' });
+
+  expect(requested.filter((url) => /^https?:/.test(url) && !url.startsWith(`${origin}/`))).toEqual([]);
+  expect(requested.filter((url) => /\/assets\/zxing_reader-[\w-]+\.wasm$/.test(url))).toHaveLength(1);
+
+  // The form holds the QR's text, as if the clerk had typed it.
+  await page.getByRole('button', { name: '上一步' }).click();
+  await expect(page.getByRole('heading', { level: 3, name: '填写表单' })).toBeVisible();
+  await expect(page.getByLabel('申请人姓名')).toHaveValue(video.qrText);
 });

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import QRCode from 'qrcode';
 import type { Quad, RgbaImage } from '../../src-main/devices/doccam/image.ts';
-import { homography, placePage, renderScene } from '../main/devices/doccam/scenes.ts';
+import { paintCode, placePage, renderScene } from '../main/devices/doccam/scenes.ts';
 
 export interface FakeDocumentVideo {
   file: string;
@@ -38,40 +38,11 @@ export function writeDocumentVideo(
   return { file, width, height, corners, qrText };
 }
 
-/** The QR code's modules painted on the page (with its white quiet zone), through the page's homography. */
+/** The QR code's modules painted on the page (with its white quiet zone). */
 function drawQr(image: RgbaImage, corners: Quad, text: string): void {
   const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
-  const modules = qr.modules.size;
-  const quiet = 3;
-  const span = modules + 2 * quiet;
-  const toPage = homography(corners, [
-    { x: 0, y: 0 },
-    { x: 1, y: 0 },
-    { x: 1, y: 1 },
-    { x: 0, y: 1 },
-  ]);
-  // Page units: u across the page's width, v down its height; a square QR is √2 times less tall in v.
-  const sizeU = QR.size;
-  const sizeV = QR.size / Math.SQRT2;
-  const { width, height, data } = image;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const w = toPage[6]! * x + toPage[7]! * y + 1;
-      const u = (toPage[0]! * x + toPage[1]! * y + toPage[2]!) / w;
-      const v = (toPage[3]! * x + toPage[4]! * y + toPage[5]!) / w;
-      const cu = (u - QR.u) / sizeU;
-      const cv = (v - QR.v) / sizeV;
-      if (cu < 0 || cu >= 1 || cv < 0 || cv >= 1) continue;
-      const col = Math.floor(cu * span) - quiet;
-      const row = Math.floor(cv * span) - quiet;
-      const dark = col >= 0 && row >= 0 && col < modules && row < modules && qr.modules.get(row, col) === 1;
-      const level = dark ? 30 : 232;
-      const i = (y * width + x) * 4;
-      data[i] = level;
-      data[i + 1] = level;
-      data[i + 2] = level - 4;
-    }
-  }
+  const size = qr.modules.size;
+  paintCode(image, corners, { width: size, height: size, dark: (col, row) => qr.modules.get(row, col) === 1 }, QR);
 }
 
 /** RGBA to planar YUV 4:2:0 (BT.601, studio range, as Chromium reads it back). */

@@ -7,6 +7,7 @@ import type { Quad } from '../../src-main/devices/doccam/image.ts';
 import { cameraFault, chooseCamera, rememberedLabel, rememberLabel } from '../../src-renderer/devices/doccam/camera.ts';
 import { pageCapture, pageName } from '../../src-renderer/devices/doccam/capture-meta.ts';
 import { DoccamError, DoccamWorker } from '../../src-renderer/devices/doccam/doccam-client.ts';
+import type { DoccamReply, DoccamRequest, RectifiedPage } from '../../src-renderer/devices/doccam/protocol.ts';
 import {
   fitWithin,
   fullFrameQuad,
@@ -204,5 +205,68 @@ describe('the worker client', () => {
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(DoccamError);
     expect((failure as DoccamError).failure).toBe('opencvUnavailable');
+  });
+
+  it('hands the barcode reader over after the first live frame, or before the first page at the latest', async () => {
+    /** The browser's Worker as far as the client sees it: it answers what it is sent, in order. */
+    class EchoWorker {
+      onmessage: ((event: MessageEvent<DoccamReply>) => void) | null = null;
+      onerror: ((event: ErrorEvent) => void) | null = null;
+      readonly seen: DoccamRequest[] = [];
+      postMessage(request: DoccamRequest): void {
+        this.seen.push(request);
+        const page = { width: 1, height: 1, codes: [] } as unknown as RectifiedPage;
+        const result =
+          request.kind === 'rectify'
+            ? { kind: 'rectify' as const, page }
+            : request.kind === 'detect'
+              ? { kind: 'detect' as const, detection: null }
+              : { kind: request.kind };
+        queueMicrotask(() =>
+          this.onmessage?.({ data: { id: request.id, ok: true, result } } as MessageEvent<DoccamReply>),
+        );
+      }
+      terminate(): void {}
+    }
+    const kinds = (worker: EchoWorker) => worker.seen.map((request) => request.kind);
+    const frame = () => ({ width: 1, height: 1, data: new Uint8ClampedArray(4) });
+
+    // Straight to the shutter: the page waits for the wasm, then is straightened with the reader there.
+    const worker = new EchoWorker();
+    const client = new DoccamWorker(() => worker as unknown as Worker);
+    let give!: (bytes: ArrayBuffer) => void;
+    let fetched = 0;
+    client.giveCodeReader(() => {
+      fetched++;
+      return new Promise<ArrayBuffer>((resolve) => (give = resolve));
+    });
+    expect(fetched).toBe(0);
+    const rectified = client.rectify(null, 'colour', 0);
+    await Promise.resolve();
+    expect(kinds(worker)).toEqual([]);
+    give(new ArrayBuffer(8));
+    await rectified;
+    await client.rectify(null, 'grey', 0);
+    expect(kinds(worker)).toEqual(['codeReader', 'rectify', 'rectify']);
+    expect(fetched).toBe(1);
+
+    // The live preview first: handed over once the first frame is answered (opencv has started).
+    const live = new EchoWorker();
+    const previewing = new DoccamWorker(() => live as unknown as Worker);
+    previewing.giveCodeReader(() => Promise.resolve(new ArrayBuffer(8)));
+    expect(kinds(live)).toEqual([]);
+    await previewing.detect(frame(), { width: 1, height: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(kinds(live)).toEqual(['detect', 'codeReader']);
+    await previewing.detect(frame(), { width: 1, height: 1 });
+    await previewing.rectify(null, 'colour', 0);
+    expect(kinds(live)).toEqual(['detect', 'codeReader', 'detect', 'rectify']);
+
+    // The wasm could not be fetched: pages are straightened all the same (their codes null).
+    const without = new EchoWorker();
+    const other = new DoccamWorker(() => without as unknown as Worker);
+    other.giveCodeReader(() => Promise.reject(new Error('HTTP 404')));
+    await other.rectify(null, 'grey', 90);
+    expect(kinds(without)).toEqual(['rectify']);
   });
 });

@@ -334,6 +334,11 @@ export const zhCN = {
     recordedBy: '{by} 于 {time} 录入',
     noTracking: '（无）',
   },
+  // Barcodes and QR codes read on a captured page (src-main/common/page-codes.ts).
+  pageCodes: {
+    kinds: { qr: '二维码', matrix: '二维条码（{label}）', linear: '条形码（{label}）' },
+    waybill: 'EMS 邮件号（{label}）',
+  },
   roles: {
     clerk: '窗口人员',
     supervisor: '审核督查',
@@ -809,6 +814,18 @@ export const zhCN = {
         rectify: '页面校正失败：{detail}。请重拍。',
       },
       retry: '重试',
+      codes: {
+        title: '页面上的条码、二维码（{count} 个）',
+        none: '页面上没有读到条码或二维码。',
+        unavailable: '条码识别未能启动，本页未读取条码（不影响保存）。',
+        choose: '选择要填入的条码',
+        fillInto: '填入表单字段',
+        fill: '填入',
+        fieldNow: '{field}（现为：{value}）',
+        noFields: '本事项的表单没有可填入条码的文字栏目。',
+        filled: '已填入“{field}”。',
+        filledProblem: '已填入“{field}”，请核对：{problem}',
+      },
     },
     review: {
       conditionsTitle: '受理条件',
@@ -1226,6 +1243,9 @@ export const zhCN = {
         blurred: '模糊：请保持材料和高拍仪不动，对焦清楚后重拍',
         glare: '有反光：请调整灯光或材料角度后重拍',
       },
+      codes: '页面上的条码、二维码（{count} 个）：',
+      noCodes: '页面上没有读到条码或二维码',
+      codesUnavailable: '条码识别不可用，未读取页面上的条码',
     },
   },
   // 回执打印: the thermal receipt printer's queue (the core's print queue, #12).

@@ -25,6 +25,10 @@ export class DoccamWorker {
   private next = 1;
   private readonly pending = new Map<number, { resolve: (r: DoccamResult) => void; reject: (e: Error) => void }>();
   private dead: string | undefined;
+  /** Where the barcode reader's wasm comes from (giveCodeReader). */
+  private codeReaderWasm: (() => Promise<ArrayBuffer>) | undefined;
+  /** Settles once the wasm was handed over (or could not be): rectify waits for it. */
+  private codeReader: Promise<void> | undefined;
 
   constructor(create: () => Worker = defaultWorker) {
     try {
@@ -41,6 +45,7 @@ export class DoccamWorker {
 
   async detect(frame: RgbaImage, full: Size): Promise<Detection | null> {
     const result = await this.send({ kind: 'detect', frame, full }, [frame.data.buffer as ArrayBuffer]);
+    void this.handOverCodeReader();
     return (result as Extract<DoccamResult, { kind: 'detect' }>).detection;
   }
 
@@ -51,8 +56,33 @@ export class DoccamWorker {
   }
 
   async rectify(corners: Quad | null, mode: ColourMode, rotation: Rotation): Promise<RectifiedPage> {
+    await this.handOverCodeReader();
     const result = await this.send({ kind: 'rectify', corners, mode, rotation }, []);
     return (result as Extract<DoccamResult, { kind: 'rectify' }>).page;
+  }
+
+  /**
+   * Where the worker's barcode reader comes from: the worker has no network, so the page
+   * fetches the wasm from the app's own origin and hands the bytes over — once the worker
+   * has answered a first live frame (opencv.js has started: on a 2-core hall PC the two
+   * would otherwise compete), or before the first page at the latest. Pages straightened
+   * after that carry their codes; a reader that cannot be fetched or started leaves them
+   * out (`codes: null`), quietly.
+   */
+  giveCodeReader(wasm: () => Promise<ArrayBuffer>): void {
+    this.codeReaderWasm = wasm;
+  }
+
+  private handOverCodeReader(): Promise<void> {
+    const wasm = this.codeReaderWasm;
+    if (!wasm) return Promise.resolve();
+    this.codeReader ??= wasm()
+      .then((bytes) => this.send({ kind: 'codeReader', wasm: bytes }, [bytes]))
+      .then(
+        () => undefined,
+        () => undefined, // said by the page: its codes are null
+      );
+    return this.codeReader;
   }
 
   /** True once the worker cannot answer any more (it failed to start, died, or was terminated). */
@@ -99,11 +129,16 @@ let shared: DoccamWorker | undefined;
 
 /**
  * The one detection worker of this window, started on first use and kept: opencv.js takes
- * seconds to start on a hall PC, and a clerk opens capture many times a session. The still
- * it holds is released when a capture ends (`release`); a worker that died is replaced.
+ * seconds to start on a hall PC, and a clerk opens capture many times a session. It gets the
+ * barcode reader as it starts. The still it holds is released when a capture ends (`release`); a worker that died is replaced.
  */
 export function sharedDoccamWorker(): DoccamWorker {
-  if (!shared || shared.isDead()) shared = new DoccamWorker();
+  if (!shared || shared.isDead()) {
+    shared = new DoccamWorker();
+    // Imported when a worker starts, not with the capture screen: only a running worker needs the wasm.
+    if (!shared.isDead())
+      shared.giveCodeReader(() => import('./code-reader-wasm.ts').then((m) => m.fetchCodeReaderWasm()));
+  }
   return shared;
 }
 

@@ -1,12 +1,16 @@
 // The detection worker (高拍仪 auto-crop and deskew): holds opencv.js, finds the page in live
-// frames and in the still, straightens the still and encodes it, so the capture screen never
-// stalls. Runs the same detector as the CLI (src-main/devices/doccam). One request at a time
+// frames and in the still, straightens the still, reads its barcodes and QR codes (zxing-wasm,
+// on wasm bytes the page hands over) and encodes it, so the capture screen never stalls. Runs the same detector as the CLI (src-main/devices/doccam). One request at a time
 // (a worker's messages queue up); the screen sends a live frame only once the last one
 // was answered.
 //
 // Without opencv (the chunk failed to load, the runtime did not start): `detect` fails with
 // `opencvUnavailable`, `still` finds no page, and `rectify` files the whole frame (turned,
 // grey or black and white in plain JavaScript) — capture goes on without auto-crop.
+// Without the barcode reader (never handed over, or it failed to start): pages come back
+// with `codes: null` and file as ever.
+import type { PageCode } from '../../../src-main/common/page-codes.ts';
+import { type CodeReader, loadCodeReader } from '../../../src-main/devices/doccam/barcodes.ts';
 import { detectDocument } from '../../../src-main/devices/doccam/detect.ts';
 import type { Quad, RgbaImage } from '../../../src-main/devices/doccam/image.ts';
 import type { OpenCv } from '../../../src-main/devices/doccam/opencv.ts';
@@ -28,9 +32,10 @@ const scope = self as unknown as WorkerScope;
 class Unavailable extends Error {}
 
 let opencv: Promise<OpenCv> | undefined;
+let codeReader: Promise<CodeReader> | undefined;
 let still: RgbaImage | undefined;
-/** The last quality verdict, for which still and corners. */
-let judged: { image: RgbaImage; key: string; quality: Quality } | undefined;
+/** The last verdict and codes, for which still and corners. */
+let judged: { image: RgbaImage; key: string; quality: Quality | null; codes: PageCode[] | null } | undefined;
 
 function cv(): Promise<OpenCv> {
   opencv ??= import('./opencv-worker.ts').then((chunk) => chunk.openCvReady());
@@ -77,6 +82,10 @@ async function handle(request: DoccamRequest): Promise<{ result: DoccamResult; t
       still = undefined;
       judged = undefined;
       return { result: { kind: 'release' }, transfer: [] };
+    case 'codeReader':
+      codeReader = loadCodeReader(request.wasm);
+      await codeReader;
+      return { result: { kind: 'codeReader' }, transfer: [] };
   }
 }
 
@@ -99,7 +108,7 @@ async function straighten(
   } else {
     page = turn(recolour(image, mode), rotation);
   }
-  const quality = module ? qualityOf(module, image, corners, mode, page) : null;
+  const { quality, codes } = await judge(module, image, corners, mode, page);
   const canvas = new OffscreenCanvas(page.width, page.height);
   canvas
     .getContext('2d')!
@@ -119,22 +128,43 @@ async function straighten(
     bytes: await blob.arrayBuffer(),
     thumbnail: await thumbnail.arrayBuffer(),
     quality,
+    codes,
     ms: performance.now() - started,
   };
 }
 
 /**
- * The quality verdict of the page as captured, in colour: black and white would read as
- * glare (large white areas) and hide blur. Kept per corners, so a change of mode or turn
- * does not straighten the page twice.
+ * The quality verdict and the codes of the page as captured, in colour: black and white
+ * would read as glare (large white areas), hide blur and break thin bars. Kept per still
+ * and corners, so a change of mode or turn neither straightens the page twice nor reads
+ * its codes again. Without opencv the codes are read on the whole frame.
  */
-function qualityOf(module: OpenCv, image: RgbaImage, corners: Quad | null, mode: ColourMode, page: RgbaImage): Quality {
+async function judge(
+  module: OpenCv | undefined,
+  image: RgbaImage,
+  corners: Quad | null,
+  mode: ColourMode,
+  page: RgbaImage,
+): Promise<{ quality: Quality | null; codes: PageCode[] | null }> {
   const key = JSON.stringify(corners);
-  if (judged?.image === image && judged.key === key) return judged.quality;
-  const colour = mode === 'colour' ? page : rectify(module, image, corners ?? fullFrameQuad(image), { mode: 'colour' });
-  const quality = assessQuality(module, colour);
-  judged = { image, key, quality };
-  return quality;
+  if (judged?.image === image && judged.key === key) return judged;
+  let colour = image;
+  if (module)
+    colour = mode === 'colour' ? page : rectify(module, image, corners ?? fullFrameQuad(image), { mode: 'colour' });
+  const quality = module ? assessQuality(module, colour) : null;
+  const codes = await codesOn(colour);
+  judged = { image, key, quality, codes };
+  return judged;
+}
+
+/** The codes on a page; null when the reader is not there (capture goes on without it). */
+async function codesOn(page: RgbaImage): Promise<PageCode[] | null> {
+  if (!codeReader) return null;
+  try {
+    return await (await codeReader).read(page);
+  } catch {
+    return null;
+  }
 }
 
 /** Grey or black and white without opencv: luma, and a plain threshold for bw. */

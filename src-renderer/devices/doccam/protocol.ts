@@ -1,5 +1,6 @@
 // The messages between the capture screen and the detection worker (doccam-worker.ts).
 // Every pixel buffer crosses as a transferred ArrayBuffer, never copied.
+import type { PageCode } from '../../../src-main/common/page-codes.ts';
 import type { Detection } from '../../../src-main/devices/doccam/detect.ts';
 import type { Quad, RgbaImage } from '../../../src-main/devices/doccam/image.ts';
 import type { Quality } from '../../../src-main/devices/doccam/quality.ts';
@@ -14,7 +15,12 @@ export type DoccamRequest =
   /** The kept still, straightened along `corners` (null: the whole frame), encoded. */
   | { id: number; kind: 'rectify'; corners: Quad | null; mode: ColourMode; rotation: Rotation }
   /** Forget the kept still (its memory is the largest the worker holds). */
-  | { id: number; kind: 'release' };
+  | { id: number; kind: 'release' }
+  /**
+   * The barcode reader's WebAssembly, fetched by the page from the app's own origin: the
+   * worker has no network (doccam-worker-policy.ts). Answered once the reader has started.
+   */
+  | { id: number; kind: 'codeReader'; wasm: ArrayBuffer };
 
 export interface RectifiedPage {
   width: number;
@@ -26,6 +32,11 @@ export interface RectifiedPage {
   thumbnail: ArrayBuffer;
   /** Null when opencv is not there to judge. */
   quality: Quality | null;
+  /**
+   * The barcodes and QR codes read on the page in colour (on the whole frame without
+   * opencv); null when the barcode reader is not there (it could not start).
+   */
+  codes: PageCode[] | null;
   /** Worker time, ms. */
   ms: number;
 }
@@ -34,7 +45,8 @@ export type DoccamResult =
   | { kind: 'detect'; detection: Detection | null }
   | { kind: 'still'; detection: Detection | null; opencv: boolean }
   | { kind: 'rectify'; page: RectifiedPage }
-  | { kind: 'release' };
+  | { kind: 'release' }
+  | { kind: 'codeReader' };
 
 /** `opencvUnavailable`: the detector could not load; capture goes on without auto-crop. */
 export type DoccamFailure = 'opencvUnavailable' | 'noStill' | 'failed';

@@ -4,9 +4,11 @@
 // still at full resolution, straightened in the worker, shown with its quality warning,
 // colour mode, quarter turns and draggable corners; then filed as a page of the material.
 // Every fault (no camera, permission, unplugged, no page, no opencv) says what to do, and
-// pages already filed stay filed.
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+// pages already filed stay filed. The barcodes and QR codes read on the page are listed,
+// and one can be filled into a field of the item's form (`codeFill`, from the intake screen).
+import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Material } from '../../../src-main/common/catalog.ts';
+import { codeName, type PageCode } from '../../../src-main/common/page-codes.ts';
 import type { Point, Quad } from '../../../src-main/devices/doccam/image.ts';
 import type { ColourMode, Rotation } from '../../../src-main/devices/doccam/rectify.ts';
 import { t, type MessageKey } from '../../../src-main/common/i18n/index.ts';
@@ -24,10 +26,18 @@ import {
 } from '../../devices/doccam/camera.ts';
 import { pageCapture, pageName } from '../../devices/doccam/capture-meta.ts';
 import { DoccamError, type DoccamWorker, sharedDoccamWorker } from '../../devices/doccam/doccam-client.ts';
-import { fitWithin, insetQuad, moveCorner, nearestCorner, svgPoints, type Size } from '../../devices/doccam/geometry.ts';
+import {
+  fitWithin,
+  insetQuad,
+  moveCorner,
+  nearestCorner,
+  svgPoints,
+  type Size,
+} from '../../devices/doccam/geometry.ts';
 import type { RectifiedPage } from '../../devices/doccam/protocol.ts';
 import { greyOf, StillnessDetector } from '../../devices/doccam/stillness.ts';
 import type { CapturedFile } from './captured-file.ts';
+import { type CodeFill, suggestedField } from './code-fill.ts';
 
 /** How often the live frame is looked at. */
 const DETECT_EVERY_MS = 250;
@@ -65,10 +75,12 @@ export interface CapturePanelProps {
   pageCount: number;
   /** Files the page; answers an error message, or null when it is filed. */
   file: (captured: CapturedFile) => Promise<string | null>;
+  /** The form's fields a code read on the page may be filled into (none: codes are only listed). */
+  codeFill?: CodeFill;
   onClose: () => void;
 }
 
-export function CapturePanel({ material, retake, pageCount, file, onClose }: CapturePanelProps) {
+export function CapturePanel({ material, retake, pageCount, file, codeFill, onClose }: CapturePanelProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const streamRef = useRef<MediaStream | null>(null);
   const workerRef = useRef<DoccamWorker | null>(null);
@@ -466,6 +478,7 @@ export function CapturePanel({ material, retake, pageCount, file, onClose }: Cap
             problem={problem}
             selected={selected}
             onSelect={setSelected}
+            codeFill={codeFill}
             useRef={useRef_}
             onChange={(next, now) => {
               setTaken(next);
@@ -488,6 +501,7 @@ function TakenView({
   problem,
   selected,
   onSelect,
+  codeFill,
   useRef: useButton,
   onChange,
   onUse,
@@ -498,6 +512,7 @@ function TakenView({
   problem: string | null;
   selected: number;
   onSelect: (index: number) => void;
+  codeFill: CodeFill | undefined;
   useRef: React.RefObject<HTMLButtonElement | null>;
   onChange: (next: Taken, now: boolean) => void;
   onUse: () => void;
@@ -601,6 +616,8 @@ function TakenView({
             t('intake.capture.cornerSelected', { corner: t(`intake.capture.cornerNames.${selected}` as MessageKey) })}
           {taken.adjusted && ` · ${t('intake.capture.adjusted')}`}
         </p>
+        {/* Under the still, where the panel is wide: the result column keeps 使用此页 in view at 1366×768. */}
+        {page && <PageCodes codes={page.codes} codeFill={codeFill} />}
       </div>
       <div className="capture-result">
         <h3>{t('intake.capture.result')}</h3>
@@ -683,4 +700,95 @@ function TakenView({
       </div>
     </div>
   );
+}
+
+/**
+ * The codes read on the page, each named by kind (an EMS waybill as one), and the way to put
+ * one into a field of the form: the code (when there are several), the field (the first it
+ * fits is offered), 填入. The field then holds what typing the code would give, checked as
+ * typing is, and is saved; its problem, if any, is said here.
+ */
+function PageCodes({ codes, codeFill }: { codes: PageCode[] | null; codeFill: CodeFill | undefined }) {
+  const id = useId();
+  const [chosen, setChosen] = useState(0);
+  const [fieldKey, setFieldKey] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<{ label: string; problem: string | undefined } | null>(null);
+  if (codes === null) return <p className="page-codes muted">{t('intake.capture.codes.unavailable')}</p>;
+  if (codes.length === 0) return <p className="page-codes muted">{t('intake.capture.codes.none')}</p>;
+  const code = codes[Math.min(chosen, codes.length - 1)]!;
+  const fields = codeFill?.fields ?? [];
+  const field =
+    fields.find((f) => f.key === fieldKey) ??
+    (codeFill && suggestedField(fields, codeFill.answers, code.text, codeFill.today));
+
+  const fill = () => {
+    if (!codeFill || !field) return;
+    setOutcome({ label: field.label, problem: codeFill.fill(field, code.text) });
+  };
+
+  return (
+    <section className="page-codes capture-codes" aria-labelledby={`${id}-title`}>
+      <h4 id={`${id}-title`}>{t('intake.capture.codes.title', { count: codes.length })}</h4>
+      {codes.length === 1 ? (
+        <p className="capture-code">
+          {codeName(code)}：<span className="capture-code-text">{code.text}</span>
+        </p>
+      ) : (
+        <fieldset className="capture-code-choice">
+          <legend className="visually-hidden">{t('intake.capture.codes.choose')}</legend>
+          {codes.map((each, index) => (
+            <label key={index} className="capture-code">
+              <input
+                type="radio"
+                name={`${id}-code`}
+                checked={index === chosen}
+                onChange={() => {
+                  setChosen(index);
+                  setOutcome(null);
+                }}
+              />
+              {codeName(each)}：<span className="capture-code-text">{each.text}</span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {codeFill && fields.length === 0 && <p className="muted">{t('intake.capture.codes.noFields')}</p>}
+      {codeFill && field && (
+        <div className="capture-fill">
+          <label htmlFor={`${id}-field`}>{t('intake.capture.codes.fillInto')}</label>
+          <select
+            id={`${id}-field`}
+            value={field.key}
+            onChange={(event) => {
+              setFieldKey(event.target.value);
+              setOutcome(null);
+            }}
+          >
+            {fields.map((each) => (
+              <option key={each.key} value={each.key}>
+                {optionLabel(each.label, codeFill.answers[each.key])}
+              </option>
+            ))}
+          </select>
+          <button type="button" onClick={fill}>
+            {t('intake.capture.codes.fill')}
+          </button>
+          <span className={outcome?.problem ? 'capture-fill-problem' : 'capture-fill-done'} role="status">
+            {outcome &&
+              (outcome.problem
+                ? t('intake.capture.codes.filledProblem', { field: outcome.label, problem: outcome.problem })
+                : t('intake.capture.codes.filled', { field: outcome.label }))}
+          </span>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** A field in the list, with what it holds now (which filling replaces). */
+function optionLabel(label: string, value: unknown): string {
+  if (value === undefined || value === null || value === '') return label;
+  const text = String(value);
+  const shown = text.length > 16 ? `${text.slice(0, 15)}…` : text;
+  return t('intake.capture.codes.fieldNow', { field: label, value: shown });
 }

@@ -6,16 +6,13 @@ import type { AnswerValue, FormField } from '../../../src-main/common/catalog.ts
 import { fieldsInEffect } from '../../../src-main/common/catalog.ts';
 import { Field, SelectField, TextAreaField } from '../../components/Field.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
-import { answerProblem, fieldProblem, ID_NUMBER_LENGTH, parseNumberAnswer } from './checks.ts';
+import { answerMaxLength, answerProblem, fieldProblem, ID_NUMBER_LENGTH, typedAnswer } from './checks.ts';
 import type { StepProps } from './step-props.ts';
-import { normaliseIdNumber } from '../../../src-main/common/review/identifiers.ts';
 import { useTouched } from './use-touched.ts';
 import { DeliveryFields } from './DeliveryFields.tsx';
 import { ethnicityOptions, prefillAnswers } from './wizard-model.ts';
 import { RegionField } from '../../components/RegionField.tsx';
 import { nationalityOf } from '../../../src-main/common/nationalities.ts';
-
-const MAX_ANSWER_LENGTH = 2000;
 
 export function FormStep(props: StepProps) {
   const { item, state, update, flush, today, showAll } = props;
@@ -126,9 +123,9 @@ function AnswerField({
         <TextAreaField
           {...common}
           className="wide"
-          maxLength={MAX_ANSWER_LENGTH}
+          maxLength={answerMaxLength(field)}
           value={text}
-          onChange={(event) => onChange(event.target.value, 'typing')}
+          onChange={(event) => onChange(typedAnswer(field, event.target.value), 'typing')}
         />
       );
     case 'select':
@@ -163,9 +160,9 @@ function AnswerField({
           {...common}
           inputMode="decimal"
           autoComplete="off"
-          maxLength={30}
+          maxLength={answerMaxLength(field)}
           value={text}
-          onChange={(event) => onChange(parseNumberAnswer(event.target.value), 'typing')}
+          onChange={(event) => onChange(typedAnswer(field, event.target.value), 'typing')}
         />
       );
     case 'date':
@@ -186,17 +183,9 @@ function AnswerField({
           inputMode={field.type === 'postalCode' ? 'numeric' : undefined}
           spellCheck={field.type === 'text' ? undefined : false}
           autoComplete="off"
-          maxLength={
-            field.type === 'postalCode'
-              ? 6
-              : field.type === 'idNumber' || field.type === 'creditCode'
-                ? 32
-                : MAX_ANSWER_LENGTH
-          }
+          maxLength={answerMaxLength(field)}
           value={text}
-          onChange={(event) =>
-            onChange(field.type === 'idNumber' ? normaliseIdNumber(event.target.value) : event.target.value, 'typing')
-          }
+          onChange={(event) => onChange(typedAnswer(field, event.target.value), 'typing')}
         />
       );
   }

@@ -2,11 +2,12 @@
 // ones evaluated live, agent ones when an agent applies), with 应交/实交 counts,
 // the review key points (审查要点) beside each, and its electronic files as pages (in the
 // clerk's order: moved, retaken, removed). Files come in through `addCaptured` (the file
-// picker) or page by page from the document camera (CapturePanel). Each
+// picker) or page by page from the document camera (CapturePanel, which may also fill a
+// form field with a code read on a page: `codeFill`, typed as the form step types). Each
 // file travels in chunks (uploads.*) with a progress bar; the per-file limit is stated
 // before the clerk picks, and a file above it is refused before any byte is sent.
 import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
-import type { Material } from '../../../src-main/common/catalog.ts';
+import type { FormField, Material } from '../../../src-main/common/catalog.ts';
 import type { DraftFile, DraftState, MaterialCount } from '../../../src-main/common/draft.ts';
 import { ACCEPTED_MEDIA_TYPES } from '../../../src-main/common/review/rules.ts';
 import type { UploadLimits } from '../../../src-main/api/contract/index.ts';
@@ -17,6 +18,7 @@ import { FilePreview, useObjectUrl, usePreviewToggle } from '../../components/Fi
 import { errorMessage, t } from '../../../src-main/common/i18n/index.ts';
 import { CapturePanel } from './CapturePanel.tsx';
 import type { CapturedFile } from './captured-file.ts';
+import { type CodeFill, codeFillFields, fillFromCode } from './code-fill.ts';
 import type { StepProps } from './step-props.ts';
 import {
   clampCount,
@@ -129,6 +131,8 @@ function requirementText(material: Material): string {
 function MaterialCard({
   material,
   due,
+  item,
+  today,
   state,
   update,
   flush,
@@ -254,6 +258,18 @@ function MaterialCard({
   };
 
   /** The capture panel's way in: one page, its refusal as a message (null: filed). */
+  /** A code read on a page, into a field of the form: saved as the form step saves what is typed. */
+  const codeFill: CodeFill = {
+    fields: codeFillFields(item, state),
+    answers: state.answers,
+    today,
+    fill: (field: FormField, text: string) => {
+      const { value, problem } = fillFromCode(field, text, today);
+      update({ answers: { [field.key]: value } }, 'now');
+      return problem;
+    },
+  };
+
   const fileCaptured = async (captured: CapturedFile): Promise<string | null> => {
     setUploading(true);
     setProblems([]);
@@ -416,6 +432,7 @@ function MaterialCard({
                 retake={capturing.retake}
                 pageCount={mine.length}
                 file={fileCaptured}
+                codeFill={codeFill}
                 onClose={() => setCapturing(null)}
               />
             )}

@@ -19,6 +19,7 @@ import {
   isPhoneNumber,
   isPostalCode,
   isRegionCode,
+  normaliseIdNumber,
 } from '../../../src-main/common/review/identifiers.ts';
 import { t } from '../../../src-main/common/i18n/index.ts';
 
@@ -141,6 +142,31 @@ export function parseNumberAnswer(text: string): AnswerValue {
   const trimmed = text.trim();
   if (trimmed === '') return null;
   return /^-?(0|[1-9]\d*)(\.\d+)?$/.test(trimmed) ? Number(trimmed) : text;
+}
+
+/** The longest answer a form field's control takes (its `maxLength`). */
+export const MAX_ANSWER_LENGTH = 2000;
+
+/** The `maxLength` of a text-like field's control on the form. */
+export function answerMaxLength(field: FormField): number {
+  if (field.type === 'postalCode') return 6;
+  if (field.type === 'idNumber' || field.type === 'creditCode') return 32;
+  if (field.type === 'number') return 30;
+  return MAX_ANSWER_LENGTH;
+}
+
+/**
+ * What a text-like field holds once `text` is typed or pasted into its control: a single-line
+ * input drops line breaks and, as any, stops at its maxLength; then the field's own reading
+ * (a number when it is one, an ID number normalised). For what a clerk types, the control
+ * has done the first part already.
+ */
+export function typedAnswer(field: FormField, text: string): AnswerValue {
+  const lines = field.type === 'textarea' ? text.replace(/\r\n?/g, '\n') : text.replace(/[\r\n]/g, '');
+  const typed = lines.slice(0, answerMaxLength(field));
+  if (field.type === 'number') return parseNumberAnswer(typed);
+  if (field.type === 'idNumber') return normaliseIdNumber(typed);
+  return typed;
 }
 
 const isBlank = (value: AnswerValue | undefined) =>

@@ -1,14 +1,16 @@
 // `npm run device -- doccam rectify` as installers run it: a child process on files the
 // test writes (a JPEG and a PNG still drawn by scenes.ts), the corners and size it prints,
-// the PNG it writes, and the exits for a frame with no page and a file that is no image.
+// the PNG it writes, the codes it reads on the page, and the exits for a frame with no
+// page and a file that is no image.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Output, runDeviceCli } from '../../../../src-main/devices/cli.ts';
 import { decodeImage, encodeJpeg, encodePng } from '../../../../src-main/devices/doccam/image-file.ts';
+import QRCode from 'qrcode';
 import { tempDir } from '../../helpers.ts';
-import { A4, placePage, renderScene } from './scenes.ts';
+import { A4, type Modules, paintCode, placePage, renderScene } from './scenes.ts';
 
 interface Run {
   code: number | null;
@@ -37,18 +39,26 @@ function capture(): Output & { outLines: string[]; errLines: string[] } {
 
 const page = placePage({ width: 1600, height: 1200, angle: 8, tilt: 0.1 });
 
+function qrModules(text: string): Modules {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  return { width: qr.modules.size, height: qr.modules.size, dark: (col, row) => qr.modules.get(row, col) === 1 };
+}
+
 describe('npm run device -- doccam rectify', () => {
   it('straightens a JPEG still into a PNG and prints the corners, the size and the verdict (--json)', async () => {
     const dir = tempDir();
     const input = join(dir, 'still.jpg');
     const output = join(dir, 'page.png');
-    writeFileSync(input, encodeJpeg(renderScene(1600, 1200, { page, seed: 71 }), 92));
+    const still = renderScene(1600, 1200, { page, seed: 71 });
+    paintCode(still, page, qrModules('EA123456785CN'), { u: 0.5, v: 0.6, size: 0.4 });
+    writeFileSync(input, encodeJpeg(still, 92));
     const run = await device(['doccam', 'rectify', input, output, '--mode', 'grey', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const json = JSON.parse(run.stdout) as {
       corners: Array<{ x: number; y: number }>;
       output: { width: number; height: number; mode: string };
       quality: { verdict: string };
+      codes: Array<{ format: string; kind: string; text: string; emsWaybill: boolean }>;
     };
     json.corners.forEach((corner, i) => {
       expect(Math.hypot(corner.x - page[i]!.x, corner.y - page[i]!.y)).toBeLessThan(4);
@@ -58,17 +68,30 @@ describe('npm run device -- doccam rectify', () => {
     expect([written.width, written.height]).toEqual([json.output.width, json.output.height]);
     expect(written.height / written.width).toBeCloseTo(A4, 1);
     expect(json.output.mode).toBe('grey');
+    // Read on the page in colour, whatever mode is written.
+    expect(json.codes).toEqual([
+      { format: 'QRCode', label: 'QR Code', kind: 'qr', text: 'EA123456785CN', emsWaybill: true },
+    ]);
   }, 60_000);
 
   it('prints in Chinese without --json, and exits 1 with a clear message for a frame with no page', async () => {
     const dir = tempDir();
     const withPage = join(dir, 'still.png');
-    writeFileSync(withPage, encodePng(renderScene(1600, 1200, { page, seed: 72 })));
+    const still = renderScene(1600, 1200, { page, seed: 72 });
+    paintCode(still, page, qrModules('TB-FORM-2026-0001'), { u: 0.5, v: 0.6, size: 0.4 });
+    writeFileSync(withPage, encodePng(still));
     const io = capture();
     expect(await runDeviceCli(['doccam', 'rectify', withPage, join(dir, 'page.png'), '--rotate', '90'], io)).toBe(0);
     expect(io.outLines.join('\n')).toMatch(/页面四角（左上、右上、右下、左下）：\(\d/);
     expect(io.outLines.join('\n')).toMatch(/已校正并保存：.*（\d+×\d+ 像素，彩色）/);
     expect(io.outLines.join('\n')).toContain('图像质量：清晰');
+    expect(io.outLines.slice(-2)).toEqual(['页面上的条码、二维码（1 个）：', '  二维码：TB-FORM-2026-0001']);
+
+    const plain = join(dir, 'plain.png');
+    writeFileSync(plain, encodePng(renderScene(1600, 1200, { page, seed: 74 })));
+    const none = capture();
+    expect(await runDeviceCli(['doccam', 'rectify', plain, join(dir, 'plain-page.png')], none)).toBe(0);
+    expect(none.outLines.at(-1)).toBe('页面上没有读到条码或二维码');
 
     const desk = join(dir, 'desk.png');
     writeFileSync(desk, encodePng(renderScene(1200, 900, { seed: 73 })));

@@ -167,6 +167,57 @@ export function homography(from: readonly Point[], to: readonly Point[]): number
   return rows.map((row, i) => row[8]! / row[i]!);
 }
 
+/** A printed code's modules (QR, Data Matrix, the bars of a linear code): `dark(col, row)`. */
+export interface Modules {
+  width: number;
+  height: number;
+  dark(col: number, row: number): boolean;
+}
+
+/** Where a code is printed, in page units (0–1 across and down): its left, top and width across (quiet zone included). */
+export interface CodePlacement {
+  u: number;
+  v: number;
+  size: number;
+  /** The white margin around it, in modules (default 3). */
+  quiet?: number;
+}
+
+/**
+ * A code's modules painted onto the page lying at `page` in `image` (through the page's
+ * homography), with its white quiet zone; modules are square on a page of `aspect`
+ * (height / width, A4 by default). Ink 30, paper 232, as a laser print photographs.
+ */
+export function paintCode(image: RgbaImage, page: Quad, modules: Modules, at: CodePlacement, aspect = A4): void {
+  const quiet = at.quiet ?? 3;
+  const spanX = modules.width + 2 * quiet;
+  const moduleU = at.size / spanX;
+  const moduleV = moduleU / aspect;
+  const toPage = homography(page, [
+    { x: 0, y: 0 },
+    { x: 1, y: 0 },
+    { x: 1, y: 1 },
+    { x: 0, y: 1 },
+  ]);
+  const { width, height, data } = image;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const w = toPage[6]! * x + toPage[7]! * y + 1;
+      const u = (toPage[0]! * x + toPage[1]! * y + toPage[2]!) / w;
+      const v = (toPage[3]! * x + toPage[4]! * y + toPage[5]!) / w;
+      const col = Math.floor((u - at.u) / moduleU) - quiet;
+      const row = Math.floor((v - at.v) / moduleV) - quiet;
+      if (col < -quiet || row < -quiet || col >= modules.width + quiet || row >= modules.height + quiet) continue;
+      const inside = col >= 0 && row >= 0 && col < modules.width && row < modules.height;
+      const level = inside && modules.dark(col, row) ? 30 : 232;
+      const i = (y * width + x) * 4;
+      data[i] = level;
+      data[i + 1] = level;
+      data[i + 2] = level - 4;
+    }
+  }
+}
+
 /** A box blur of radius `r` (a (2r+1)² mean), the blurred copy a shaky hand gives. */
 export function boxBlur(image: RgbaImage, r: number): RgbaImage {
   const { width, height } = image;
