@@ -83,25 +83,22 @@ interface ImageCaptureLike {
 
 /**
  * A still at the camera's full resolution: ImageCapture.takePhoto where the browser has it
- * (a camera may shoot stills larger than its video), else the video frame on a canvas.
+ * (a camera may shoot stills larger than its video), else the video frame. As a bitmap:
+ * its pixels are read in the detection worker, not on this thread (reading 8 megapixels
+ * here took about a second of the shutter's time).
  */
-export async function takeStill(video: HTMLVideoElement, track: MediaStreamTrack | undefined): Promise<RgbaImage> {
+export async function takeStill(video: HTMLVideoElement, track: MediaStreamTrack | undefined): Promise<ImageBitmap> {
   const ImageCaptureCtor = (globalThis as { ImageCapture?: new (track: MediaStreamTrack) => ImageCaptureLike })
     .ImageCapture;
   if (ImageCaptureCtor && track && track.readyState === 'live') {
     try {
       const photo = await withTimeout(new ImageCaptureCtor(track).takePhoto(), PHOTO_TIMEOUT_MS);
-      const bitmap = await createImageBitmap(photo);
-      try {
-        return pixelsOf(bitmap, bitmap.width, bitmap.height);
-      } finally {
-        bitmap.close();
-      }
+      return await createImageBitmap(photo);
     } catch {
       // fall through to the frame on screen
     }
   }
-  return pixelsOf(video, video.videoWidth, video.videoHeight);
+  return createImageBitmap(video);
 }
 
 /** A picture's pixels, scaled to width × height. */

@@ -49,9 +49,9 @@ export class DoccamWorker {
     return (result as Extract<DoccamResult, { kind: 'detect' }>).detection;
   }
 
-  /** Hands the still over (its buffer moves to the worker) and answers where the page lies in it. */
-  async still(still: RgbaImage): Promise<{ detection: Detection | null; opencv: boolean }> {
-    const result = await this.send({ kind: 'still', still }, [still.data.buffer as ArrayBuffer]);
+  /** Hands the still over (the bitmap moves to the worker, which reads its pixels) and answers where the page lies in it. */
+  async still(still: ImageBitmap): Promise<{ detection: Detection | null; opencv: boolean }> {
+    const result = await this.send({ kind: 'still', still }, [still]);
     return result as Extract<DoccamResult, { kind: 'still' }>;
   }
 

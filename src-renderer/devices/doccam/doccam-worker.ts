@@ -64,7 +64,8 @@ async function handle(request: DoccamRequest): Promise<{ result: DoccamResult; t
       return { result: { kind: 'detect', detection }, transfer: [] };
     }
     case 'still': {
-      still = request.still;
+      still = pixelsOf(request.still);
+      request.still.close();
       let module: OpenCv;
       try {
         module = await cv();
@@ -165,6 +166,15 @@ async function codesOn(page: RgbaImage): Promise<PageCode[] | null> {
   } catch {
     return null;
   }
+}
+
+/** A bitmap's pixels, read here rather than on the page's thread. */
+function pixelsOf(bitmap: ImageBitmap): RgbaImage {
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext('2d', { willReadFrequently: true })!;
+  context.drawImage(bitmap, 0, 0);
+  const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+  return { width: bitmap.width, height: bitmap.height, data };
 }
 
 /** Grey or black and white without opencv: luma, and a plain threshold for bw. */

@@ -1,5 +1,5 @@
 // The messages between the capture screen and the detection worker (doccam-worker.ts).
-// Every pixel buffer crosses as a transferred ArrayBuffer, never copied.
+// Every pixel buffer crosses as a transferred ArrayBuffer or ImageBitmap, never copied.
 import type { PageCode } from '../../../src-main/common/page-codes.ts';
 import type { Detection } from '../../../src-main/devices/doccam/detect.ts';
 import type { Quad, RgbaImage } from '../../../src-main/devices/doccam/image.ts';
@@ -10,8 +10,8 @@ import type { Size } from './geometry.ts';
 export type DoccamRequest =
   /** A downscaled live frame; corners come back in the full frame's pixels (`full`). */
   | { id: number; kind: 'detect'; frame: RgbaImage; full: Size }
-  /** The full-resolution still: the worker keeps it (for rectify) and looks for the page in it. */
-  | { id: number; kind: 'still'; still: RgbaImage }
+  /** The full-resolution still: the worker reads its pixels, keeps them (for rectify) and looks for the page in them. */
+  | { id: number; kind: 'still'; still: ImageBitmap }
   /** The kept still, straightened along `corners` (null: the whole frame), encoded. */
   | { id: number; kind: 'rectify'; corners: Quad | null; mode: ColourMode; rotation: Rotation }
   /** Forget the kept still (its memory is the largest the worker holds). */

@@ -54,8 +54,8 @@ type Fault = CameraFault | 'unplugged';
 
 interface Taken {
   frame: Size;
-  /** A small JPEG of the whole still, for the corner view. */
-  stillUrl: string;
+  /** A small copy of the whole still, for the corner view (scaled by the browser, never encoded). */
+  stillView: ImageBitmap;
   /** Null: no page found; the clerk chooses the whole frame or a retake. */
   corners: Quad | null;
   adjusted: boolean;
@@ -206,7 +206,7 @@ export function CapturePanel({ material, retake, pageCount, file, codeFill, onCl
     generation.current++;
     setTaken((current) => {
       if (current) {
-        URL.revokeObjectURL(current.stillUrl);
+        current.stillView.close();
         if (current.pageUrl) URL.revokeObjectURL(current.pageUrl);
       }
       return null;
@@ -261,25 +261,18 @@ export function CapturePanel({ material, retake, pageCount, file, codeFill, onCl
       const still = await takeStill(video, streamRef.current?.getVideoTracks()[0]);
       stillness.current.taken(lastGrey.current);
       const frame = { width: still.width, height: still.height };
+      // The corner view's small copy, made before the still moves to the worker.
       const view = fitWithin(frame, STILL_VIEW_SIZE);
-      const viewCanvas = new OffscreenCanvas(view.width, view.height);
-      viewCanvas
-        .getContext('2d')!
-        .drawImage(
-          await createImageBitmap(
-            new ImageData(still.data as Uint8ClampedArray<ArrayBuffer>, still.width, still.height),
-          ),
-          0,
-          0,
-          view.width,
-          view.height,
-        );
-      const stillUrl = URL.createObjectURL(await viewCanvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 }));
+      const stillView = await createImageBitmap(still, {
+        resizeWidth: view.width,
+        resizeHeight: view.height,
+        resizeQuality: 'medium',
+      });
       const { detection, opencv } = await worker.still(still);
       if (!opencv) setNoAutoCrop((current) => current ?? 'opencv');
       const base: Taken = {
         frame,
-        stillUrl,
+        stillView,
         corners: detection?.corners ?? null,
         adjusted: false,
         mode: 'colour',
@@ -571,7 +564,7 @@ function TakenView({
             if (event.key.startsWith('Arrow')) onChange(taken, true);
           }}
         >
-          <img src={taken.stillUrl} alt={t('intake.capture.stillAlt')} />
+          <BitmapView bitmap={taken.stillView} label={t('intake.capture.stillAlt')} />
           {taken.corners && (
             <svg
               ref={svgRef}
@@ -791,4 +784,17 @@ function optionLabel(label: string, value: unknown): string {
   const text = String(value);
   const shown = text.length > 16 ? `${text.slice(0, 15)}…` : text;
   return t('intake.capture.codes.fieldNow', { field: label, value: shown });
+}
+
+/** A bitmap shown as a picture: drawn on a canvas of its own size, scaled by CSS like an <img>. */
+function BitmapView({ bitmap, label }: { bitmap: ImageBitmap; label: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const canvas = ref.current;
+    if (!canvas || bitmap.width === 0) return; // closed: the panel moved on
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+    canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
+  }, [bitmap]);
+  return <canvas ref={ref} className="capture-still-picture" role="img" aria-label={label} />;
 }
