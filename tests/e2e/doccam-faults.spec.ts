@@ -42,6 +42,20 @@ async function withBrowser(
   }
 }
 
+/** A browser whose fake camera plays a page on a desk (a short video in a temp dir of its own, removed after). */
+async function withPageVideo(
+  playwright: PlaywrightWorkerArgs['playwright'],
+  body: (page: Page) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tongban-doccam-'));
+  const video = writeDocumentVideo(join(dir, 'page.y4m'), { frames: 4 });
+  try {
+    await withBrowser(playwright, [...chromiumArgs, `--use-file-for-fake-video-capture=${video.file}`], body);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 test('no camera: said so, with 重试', async ({ playwright, host }) => {
   await withBrowser(playwright, [...withoutFakeDevice, '--use-fake-ui-for-media-stream'], async (page) => {
     const dialog = await openCapture(page, host.url);
@@ -65,28 +79,18 @@ test('permission denied: says how to allow the camera', async ({ playwright, hos
 
 test('unplugged during the preview: said at once; 重试 brings the preview back', async ({ playwright, host }) => {
   test.setTimeout(120_000);
-  const dir = mkdtempSync(join(tmpdir(), 'tongban-doccam-'));
-  const video = writeDocumentVideo(join(dir, 'page.y4m'), { frames: 4 });
-  try {
-    await withBrowser(
-      playwright,
-      [...chromiumArgs, `--use-file-for-fake-video-capture=${video.file}`],
-      async (page) => {
-        const dialog = await openCapture(page, host.url);
-        await expect(dialog.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
-        // What the browser does when the USB cable is pulled: the track ends.
-        await page.evaluate(() => {
-          const stream = document.querySelector<HTMLVideoElement>('.capture-live video')!.srcObject as MediaStream;
-          stream.getVideoTracks()[0]!.dispatchEvent(new Event('ended'));
-        });
-        await expect(dialog.getByRole('alert')).toContainText('高拍仪已断开');
-        await dialog.getByRole('button', { name: '重试' }).click();
-        await expect(dialog.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
-      },
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await withPageVideo(playwright, async (page) => {
+    const dialog = await openCapture(page, host.url);
+    await expect(dialog.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
+    // What the browser does when the USB cable is pulled: the track ends.
+    await page.evaluate(() => {
+      const stream = document.querySelector<HTMLVideoElement>('.capture-live video')!.srcObject as MediaStream;
+      stream.getVideoTracks()[0]!.dispatchEvent(new Event('ended'));
+    });
+    await expect(dialog.getByRole('alert')).toContainText('高拍仪已断开');
+    await dialog.getByRole('button', { name: '重试' }).click();
+    await expect(dialog.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
+  });
 });
 
 test('the barcode reader cannot be had: said quietly, and the page files without its codes', async ({
@@ -94,26 +98,16 @@ test('the barcode reader cannot be had: said quietly, and the page files without
   host,
 }) => {
   test.setTimeout(120_000);
-  const dir = mkdtempSync(join(tmpdir(), 'tongban-doccam-'));
-  const video = writeDocumentVideo(join(dir, 'page.y4m'), { frames: 4 });
-  try {
-    await withBrowser(
-      playwright,
-      [...chromiumArgs, `--use-file-for-fake-video-capture=${video.file}`],
-      async (page) => {
-        // The wasm file is missing from the install.
-        await page.route(/\/assets\/zxing_reader-[\w-]+\.wasm$/, (route) => route.fulfill({ status: 404 }));
-        const dialog = await openCapture(page, host.url);
-        await expect(dialog.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
-        await page.keyboard.press('Space');
-        await expect(dialog.getByRole('img', { name: '校正后的页面' })).toBeVisible({ timeout: 20_000 });
-        await expect(dialog.getByText('条码识别未能启动，本页未读取条码（不影响保存）。')).toBeVisible();
-        await expect(dialog.getByRole('button', { name: '填入', exact: true })).toHaveCount(0);
-        await dialog.getByRole('button', { name: /^(使用此页|仍然使用)$/ }).click();
-        await expect(dialog.getByText('已存为第 1 页')).toBeVisible();
-      },
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await withPageVideo(playwright, async (page) => {
+    // The wasm file is missing from the install.
+    await page.route(/\/assets\/zxing_reader-[\w-]+\.wasm$/, (route) => route.fulfill({ status: 404 }));
+    const dialog = await openCapture(page, host.url);
+    await expect(dialog.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
+    await page.keyboard.press('Space');
+    await expect(dialog.getByRole('img', { name: '校正后的页面' })).toBeVisible({ timeout: 20_000 });
+    await expect(dialog.getByText('条码识别未能启动，本页未读取条码（不影响保存）。')).toBeVisible();
+    await expect(dialog.getByRole('button', { name: '填入', exact: true })).toHaveCount(0);
+    await dialog.getByRole('button', { name: /^(使用此页|仍然使用)$/ }).click();
+    await expect(dialog.getByText('已存为第 1 页')).toBeVisible();
+  });
 });
