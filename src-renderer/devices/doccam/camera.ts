@@ -2,6 +2,8 @@
 // resolution it grants, the one chosen remembered on this window's PC (by label: device ids
 // change between browser profiles), stills at full resolution, and the faults named.
 import type { RgbaImage } from '../../../src-main/devices/doccam/image.ts';
+import { fitWithin, type Size } from './geometry.ts';
+import type { StillSource } from './protocol.ts';
 
 const REMEMBERED = 'tongban.doccam.camera';
 /** Asked as `ideal`: a camera grants its largest mode up to this. */
@@ -79,35 +81,89 @@ export function cameraFault(error: unknown): CameraFault {
 
 interface ImageCaptureLike {
   takePhoto(): Promise<Blob>;
+  getPhotoCapabilities(): Promise<{ imageWidth?: { max?: number } }>;
 }
 
+type ImageCaptureCtor = new (track: MediaStreamTrack) => ImageCaptureLike;
+
+const imageCapture = () => (globalThis as { ImageCapture?: ImageCaptureCtor }).ImageCapture;
+
 /**
- * A still at the camera's full resolution: ImageCapture.takePhoto where the browser has it
- * (a camera may shoot stills larger than its video), else the video frame. As a bitmap:
- * its pixels are read in the detection worker, not on this thread (reading 8 megapixels
- * here took about a second of the shutter's time).
+ * A still at the camera's full resolution. The frame on screen is already the camera's
+ * largest video mode (openCamera), so it is the still — taken at once, as a VideoFrame that
+ * moves to the detection worker without a copy. Only a camera whose photos are larger than
+ * its video (a separate still pin) is asked for a photo (ImageCapture.takePhoto): that
+ * takes seconds, the photo being encoded and decoded again.
  */
-export async function takeStill(video: HTMLVideoElement, track: MediaStreamTrack | undefined): Promise<ImageBitmap> {
-  const ImageCaptureCtor = (globalThis as { ImageCapture?: new (track: MediaStreamTrack) => ImageCaptureLike })
-    .ImageCapture;
-  if (ImageCaptureCtor && track && track.readyState === 'live') {
+export async function takeStill(video: HTMLVideoElement, track: MediaStreamTrack | undefined): Promise<StillSource> {
+  const ImageCapture = imageCapture();
+  if (ImageCapture && track?.readyState === 'live' && (await photoWidth(track)) > video.videoWidth) {
     try {
-      const photo = await withTimeout(new ImageCaptureCtor(track).takePhoto(), PHOTO_TIMEOUT_MS);
-      return await createImageBitmap(photo);
+      return await withTimeout(new ImageCapture(track).takePhoto(), PHOTO_TIMEOUT_MS);
     } catch {
       // fall through to the frame on screen
+    }
+  }
+  if (typeof VideoFrame === 'function') {
+    try {
+      return new VideoFrame(video);
+    } catch {
+      // no frame to wrap yet: a bitmap says so clearly or takes it
     }
   }
   return createImageBitmap(video);
 }
 
-/** A picture's pixels, scaled to width × height. */
-export function pixelsOf(source: CanvasImageSource, width: number, height: number): RgbaImage {
-  const canvas = new OffscreenCanvas(width, height);
-  const context = canvas.getContext('2d', { willReadFrequently: true })!;
-  context.drawImage(source, 0, 0, width, height);
-  const { data } = context.getImageData(0, 0, width, height);
-  return { width, height, data };
+const photoWidths = new WeakMap<MediaStreamTrack, Promise<number>>();
+
+/**
+ * The width of the camera's largest photo (0: unknown), asked once per opened camera; call
+ * it when the camera opens so the first shutter does not wait for the answer.
+ */
+export function photoWidth(track: MediaStreamTrack): Promise<number> {
+  let width = photoWidths.get(track);
+  if (!width) {
+    const ImageCapture = imageCapture();
+    width = ImageCapture
+      ? withTimeout(new ImageCapture(track).getPhotoCapabilities(), PHOTO_TIMEOUT_MS).then(
+          (capabilities) => capabilities.imageWidth?.max ?? 0,
+          () => 0,
+        )
+      : Promise.resolve(0);
+    photoWidths.set(track, width);
+  }
+  return width;
+}
+
+/**
+ * The live frame scaled so its long side is `longSide` (for the detector), and a copy of
+ * that scaled to `tinySide` (for stillness): the video is drawn once.
+ */
+export function liveFrame(
+  video: HTMLVideoElement,
+  longSide: number,
+  tinySide: number,
+): { small: RgbaImage; tiny: RgbaImage } {
+  const full = { width: video.videoWidth, height: video.videoHeight };
+  const smallCanvas = drawn(video, fitWithin(full, longSide));
+  const small = pixelsIn(smallCanvas);
+  const tiny = pixelsIn(drawn(smallCanvas, fitWithin(full, tinySide)));
+  return { small, tiny };
+}
+
+function drawn(source: CanvasImageSource, size: Size): OffscreenCanvas {
+  const canvas = new OffscreenCanvas(size.width, size.height);
+  canvas.getContext('2d', { willReadFrequently: true })!.drawImage(source, 0, 0, size.width, size.height);
+  return canvas;
+}
+
+function pixelsIn(canvas: OffscreenCanvas): RgbaImage {
+  const { width, height } = canvas;
+  return {
+    width,
+    height,
+    data: canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, width, height).data,
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -6,7 +6,16 @@ import type { Detection } from '../../../src-main/devices/doccam/detect.ts';
 import type { Quad, RgbaImage } from '../../../src-main/devices/doccam/image.ts';
 import type { ColourMode, Rotation } from '../../../src-main/devices/doccam/rectify.ts';
 import type { Size } from './geometry.ts';
-import type { DoccamFailure, DoccamReply, DoccamRequest, DoccamResult, RectifiedPage } from './protocol.ts';
+import type {
+  DoccamFailure,
+  DoccamReply,
+  DoccamRequest,
+  DoccamResult,
+  Preview,
+  RectifiedPage,
+  StillSource,
+  StillTaken,
+} from './protocol.ts';
 
 export class DoccamError extends Error {
   constructor(
@@ -49,9 +58,19 @@ export class DoccamWorker {
     return (result as Extract<DoccamResult, { kind: 'detect' }>).detection;
   }
 
-  /** Hands the still over (the bitmap moves to the worker, which reads its pixels) and answers where the page lies in it. */
-  async still(still: ImageBitmap): Promise<{ detection: Detection | null; opencv: boolean }> {
-    const result = await this.send({ kind: 'still', still }, [still]);
+  /** The page of the last live frame the worker looked at, straightened; null when it held no page. */
+  async preview(): Promise<Preview | null> {
+    const result = await this.send({ kind: 'preview' }, []);
+    return (result as Extract<DoccamResult, { kind: 'preview' }>).preview;
+  }
+
+  /**
+   * Hands the still over (a frame or bitmap moves to the worker, which reads its pixels;
+   * a photo is decoded there) and answers with a copy of it scaled to `viewSize` and where
+   * the page lies in it.
+   */
+  async still(still: StillSource, viewSize: number): Promise<StillTaken> {
+    const result = await this.send({ kind: 'still', still, viewSize }, still instanceof Blob ? [] : [still]);
     return result as Extract<DoccamResult, { kind: 'still' }>;
   }
 

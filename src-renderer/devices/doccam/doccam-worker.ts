@@ -1,8 +1,10 @@
 // The detection worker (高拍仪 auto-crop and deskew): holds opencv.js, finds the page in live
 // frames and in the still, straightens the still, reads its barcodes and QR codes (zxing-wasm,
-// on wasm bytes the page hands over) and encodes it, so the capture screen never stalls. Runs the same detector as the CLI (src-main/devices/doccam). One request at a time
-// (a worker's messages queue up); the screen sends a live frame only once the last one
-// was answered.
+// on wasm bytes the page hands over) and encodes it, so the capture screen never stalls.
+// Runs the same detector as the CLI (src-main/devices/doccam). One request at a time (a
+// worker's messages queue up); the screen sends a live frame only once the last one was
+// answered. At the shutter the page of the last live frame is straightened first (`preview`,
+// tens of milliseconds), so the clerk sees it while the still is read and straightened in full.
 //
 // Without opencv (the chunk failed to load, the runtime did not start): `detect` fails with
 // `opencvUnavailable`, `still` finds no page, and `rectify` files the whole frame (turned,
@@ -16,11 +18,11 @@ import type { Quad, RgbaImage } from '../../../src-main/devices/doccam/image.ts'
 import type { OpenCv } from '../../../src-main/devices/doccam/opencv.ts';
 import { assessQuality, type Quality } from '../../../src-main/devices/doccam/quality.ts';
 import { type ColourMode, rectify, type Rotation } from '../../../src-main/devices/doccam/rectify.ts';
-import { fitWithin, fullFrameQuad, scaleQuad } from './geometry.ts';
-import type { DoccamReply, DoccamRequest, DoccamResult, RectifiedPage } from './protocol.ts';
+import { fitWithin, fullFrameQuad, scaleQuad, type Size } from './geometry.ts';
+import type { DoccamReply, DoccamRequest, DoccamResult, RectifiedPage, StillTaken } from './protocol.ts';
 
-/** The long side of the thumbnail the result view and the pages list show. */
-const THUMBNAIL_SIZE = 320;
+/** The long side of the thumbnail stored with a page for the pages list (shown 3 × 4 rem). */
+const THUMBNAIL_SIZE = 160;
 const JPEG_QUALITY = 0.9;
 
 interface WorkerScope {
@@ -34,6 +36,8 @@ class Unavailable extends Error {}
 let opencv: Promise<OpenCv> | undefined;
 let codeReader: Promise<CodeReader> | undefined;
 let still: RgbaImage | undefined;
+/** The last live frame looked at, and the page's corners in it: the shutter's preview is straightened from it. */
+let live: { frame: RgbaImage; full: Size; corners: Quad | null } | undefined;
 /** The last verdict and codes, for which still and corners. */
 let judged: { image: RgbaImage; key: string; quality: Quality | null; codes: PageCode[] | null } | undefined;
 
@@ -44,15 +48,25 @@ function cv(): Promise<OpenCv> {
   });
 }
 
+/**
+ * Requests are handled strictly one after another, each answered before the next begins:
+ * an answer that waits for an encoder (the preview's JPEG) must not wait behind the next
+ * request's work (reading a still of 8 megapixels).
+ */
+let queue: Promise<void> = Promise.resolve();
+
 scope.onmessage = (event) => {
   const request = event.data;
-  handle(request).then(
-    ({ result, transfer }) => scope.postMessage({ id: request.id, ok: true, result }, transfer),
-    (error: unknown) => {
-      const detail = error instanceof Error ? error.message : String(error);
-      const failure = error instanceof Unavailable ? 'opencvUnavailable' : detail === 'noStill' ? 'noStill' : 'failed';
-      scope.postMessage({ id: request.id, ok: false, failure, detail }, []);
-    },
+  queue = queue.then(() =>
+    handle(request).then(
+      ({ result, transfer }) => scope.postMessage({ id: request.id, ok: true, result }, transfer),
+      (error: unknown) => {
+        const detail = error instanceof Error ? error.message : String(error);
+        const failure =
+          error instanceof Unavailable ? 'opencvUnavailable' : detail === 'noStill' ? 'noStill' : 'failed';
+        scope.postMessage({ id: request.id, ok: false, failure, detail }, []);
+      },
+    ),
   );
 };
 
@@ -60,19 +74,25 @@ async function handle(request: DoccamRequest): Promise<{ result: DoccamResult; t
   switch (request.kind) {
     case 'detect': {
       const found = detectDocument(await cv(), request.frame, { workingSize: 640 });
+      live = { frame: request.frame, full: request.full, corners: found?.corners ?? null };
       const detection = found && { ...found, corners: scaleQuad(found.corners, request.frame, request.full) };
       return { result: { kind: 'detect', detection }, transfer: [] };
     }
+    case 'preview': {
+      const held = live;
+      if (!held?.corners) return { result: { kind: 'preview', preview: null }, transfer: [] };
+      const bytes = await jpeg(rectify(await cv(), held.frame, held.corners, { mode: 'colour' }));
+      const corners = scaleQuad(held.corners, held.frame, held.full);
+      return { result: { kind: 'preview', preview: { jpeg: bytes, corners } }, transfer: [bytes] };
+    }
     case 'still': {
-      still = pixelsOf(request.still);
-      request.still.close();
-      let module: OpenCv;
-      try {
-        module = await cv();
-      } catch {
-        return { result: { kind: 'still', detection: null, opencv: false }, transfer: [] };
-      }
-      return { result: { kind: 'still', detection: detectDocument(module, still), opencv: true }, transfer: [] };
+      const source = request.still instanceof Blob ? await createImageBitmap(request.still) : request.still;
+      const { image, canvas } = readPixels(source);
+      source.close();
+      still = image;
+      judged = undefined;
+      const taken = await lookAt(canvas, image, request.viewSize);
+      return { result: { kind: 'still', ...taken }, transfer: [taken.view] };
     }
     case 'rectify': {
       if (!still) throw new Error('noStill');
@@ -82,6 +102,7 @@ async function handle(request: DoccamRequest): Promise<{ result: DoccamResult; t
     case 'release':
       still = undefined;
       judged = undefined;
+      live = undefined;
       return { result: { kind: 'release' }, transfer: [] };
     case 'codeReader':
       codeReader = loadCodeReader(request.wasm);
@@ -168,13 +189,51 @@ async function codesOn(page: RgbaImage): Promise<PageCode[] | null> {
   }
 }
 
-/** A bitmap's pixels, read here rather than on the page's thread. */
-function pixelsOf(bitmap: ImageBitmap): RgbaImage {
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+/**
+ * The still scaled to `viewSize` for the corner view, and where the page lies: found in
+ * that copy (the detector works on a copy of at most 1000 px whatever it is given, so the
+ * full frame would find the same), the corners in the full still's pixels.
+ */
+async function lookAt(full: OffscreenCanvas, image: RgbaImage, viewSize: number): Promise<StillTaken> {
+  const frame = { width: image.width, height: image.height };
+  const size = fitWithin(frame, viewSize);
+  const canvas = new OffscreenCanvas(size.width, size.height);
   const context = canvas.getContext('2d', { willReadFrequently: true })!;
-  context.drawImage(bitmap, 0, 0);
-  const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
-  return { width: bitmap.width, height: bitmap.height, data };
+  context.imageSmoothingQuality = 'medium';
+  context.drawImage(full, 0, 0, size.width, size.height);
+  const pixels = { ...size, data: context.getImageData(0, 0, size.width, size.height).data };
+  const view = canvas.transferToImageBitmap();
+  let module: OpenCv;
+  try {
+    module = await cv();
+  } catch {
+    return { frame, view, detection: null, opencv: false };
+  }
+  const found = detectDocument(module, pixels);
+  const detection = found && { ...found, corners: scaleQuad(found.corners, pixels, frame) };
+  return { frame, view, detection, opencv: true };
+}
+
+/** A JPEG of a page, for the shutter's preview. */
+async function jpeg(page: RgbaImage): Promise<ArrayBuffer> {
+  const canvas = new OffscreenCanvas(page.width, page.height);
+  canvas
+    .getContext('2d')!
+    .putImageData(new ImageData(page.data as Uint8ClampedArray<ArrayBuffer>, page.width, page.height), 0, 0);
+  return (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 })).arrayBuffer();
+}
+
+/**
+ * A picture's pixels, read here rather than on the page's thread (a frame's colours are
+ * converted once, here), with the canvas that holds them.
+ */
+function readPixels(source: VideoFrame | ImageBitmap): { image: RgbaImage; canvas: OffscreenCanvas } {
+  const { width, height } =
+    source instanceof ImageBitmap ? source : { width: source.displayWidth, height: source.displayHeight };
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d', { willReadFrequently: true })!;
+  context.drawImage(source, 0, 0, width, height);
+  return { image: { width, height, data: context.getImageData(0, 0, width, height).data }, canvas };
 }
 
 /** Grey or black and white without opencv: luma, and a plain threshold for bw. */

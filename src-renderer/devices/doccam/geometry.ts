@@ -78,3 +78,9 @@ export function nearestCorner(quad: Quad, point: Point): number {
 export function svgPoints(quad: Quad): string {
   return quad.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
 }
+
+/** The farthest any corner of `a` lies from the same corner of `b`, as a share of the frame's diagonal. */
+export function cornerShift(a: Quad, b: Quad, size: Size): number {
+  const diagonal = Math.hypot(size.width, size.height);
+  return Math.max(...a.map((p, i) => Math.hypot(p.x - b[i]!.x, p.y - b[i]!.y))) / diagonal;
+}

@@ -10,8 +10,16 @@ import type { Size } from './geometry.ts';
 export type DoccamRequest =
   /** A downscaled live frame; corners come back in the full frame's pixels (`full`). */
   | { id: number; kind: 'detect'; frame: RgbaImage; full: Size }
-  /** The full-resolution still: the worker reads its pixels, keeps them (for rectify) and looks for the page in them. */
-  | { id: number; kind: 'still'; still: ImageBitmap }
+  /**
+   * The page straightened from the last live frame looked at (`detect`), as a small JPEG:
+   * what the shutter shows at once, while the still is read and straightened in full.
+   */
+  | { id: number; kind: 'preview' }
+  /**
+   * The still at full resolution: the worker reads its pixels and keeps them (for
+   * `rectify`), and answers with a copy scaled to `viewSize` and where the page lies.
+   */
+  | { id: number; kind: 'still'; still: StillSource; viewSize: number }
   /** The kept still, straightened along `corners` (null: the whole frame), encoded. */
   | { id: number; kind: 'rectify'; corners: Quad | null; mode: ColourMode; rotation: Rotation }
   /** Forget the kept still (its memory is the largest the worker holds). */
@@ -22,13 +30,32 @@ export type DoccamRequest =
    */
   | { id: number; kind: 'codeReader'; wasm: ArrayBuffer };
 
+/** What the shutter hands over: the frame on screen (a VideoFrame, else a bitmap) or the camera's photo, still encoded. */
+export type StillSource = VideoFrame | ImageBitmap | Blob;
+
+/** The page of the last live frame, straightened: what the shutter shows at once. */
+export interface Preview {
+  jpeg: ArrayBuffer;
+  /** Where the page lay in that frame, in the full frame's pixels (to tell whether it moved at the shutter). */
+  corners: Quad;
+}
+
+export interface StillTaken {
+  /** The still's size; corners are in its pixels. */
+  frame: Size;
+  /** The still scaled to `viewSize`, for the corner view. */
+  view: ImageBitmap;
+  detection: Detection | null;
+  opencv: boolean;
+}
+
 export interface RectifiedPage {
   width: number;
   height: number;
   /** JPEG, or PNG for black and white. */
   mediaType: 'image/jpeg' | 'image/png';
   bytes: ArrayBuffer;
-  /** A small JPEG of the page, for the result view and the pages list. */
+  /** A small JPEG of the page, stored with it for the pages list. */
   thumbnail: ArrayBuffer;
   /** Null when opencv is not there to judge. */
   quality: Quality | null;
@@ -43,7 +70,8 @@ export interface RectifiedPage {
 
 export type DoccamResult =
   | { kind: 'detect'; detection: Detection | null }
-  | { kind: 'still'; detection: Detection | null; opencv: boolean }
+  | { kind: 'preview'; preview: Preview | null }
+  | ({ kind: 'still' } & StillTaken)
   | { kind: 'rectify'; page: RectifiedPage }
   | { kind: 'release' }
   | { kind: 'codeReader' };

@@ -17,7 +17,8 @@ import {
   cameraFault,
   chooseCamera,
   openCamera,
-  pixelsOf,
+  liveFrame,
+  photoWidth,
   rememberedLabel,
   rememberLabel,
   takeStill,
@@ -27,7 +28,7 @@ import {
 import { pageCapture, pageName } from '../../devices/doccam/capture-meta.ts';
 import { DoccamError, type DoccamWorker, sharedDoccamWorker } from '../../devices/doccam/doccam-client.ts';
 import {
-  fitWithin,
+  cornerShift,
   insetQuad,
   moveCorner,
   nearestCorner,
@@ -48,19 +49,29 @@ const STILLNESS_SIZE = 96;
 /** The long side of the still's copy shown for corner dragging. */
 const STILL_VIEW_SIZE = 1280;
 const MODES: readonly ColourMode[] = ['colour', 'grey', 'bw'];
+/** The shutter's preview comes from the last live frame only when it is this fresh… */
+const PREVIEW_MAX_AGE_MS = 2000;
+/** …and stays only while the still shows the page where the frame had it (a share of the diagonal). */
+const PREVIEW_MAX_SHIFT = 0.02;
+/** A taken page before the clerk changed anything. */
+const untouched = { adjusted: false, mode: 'colour', rotation: 0, page: null, pageUrl: null } as const;
 const SHUTTER_KEYS = new Set(['PageDown', 'F9']);
 
 type Fault = CameraFault | 'unplugged';
 
 interface Taken {
   frame: Size;
-  /** A small copy of the whole still, for the corner view (scaled by the browser, never encoded). */
-  stillView: ImageBitmap;
+  /** A small copy of the whole still, for the corner view (scaled by the browser, never encoded); null while it is read. */
+  stillView: ImageBitmap | null;
+  /** Shown at the shutter from the preview, before the still has been read: no corners yet. */
+  pending: boolean;
   /** Null: no page found; the clerk chooses the whole frame or a retake. */
   corners: Quad | null;
   adjusted: boolean;
   mode: ColourMode;
   rotation: Rotation;
+  /** The page straightened from the last live frame, shown until the full page is made. */
+  previewUrl: string | null;
   page: RectifiedPage | null;
   pageUrl: string | null;
   /** The clerk chose to keep the whole frame after no page was found. */
@@ -86,6 +97,8 @@ export function CapturePanel({ material, retake, pageCount, file, codeFill, onCl
   const workerRef = useRef<DoccamWorker | null>(null);
   const stillness = useRef(new StillnessDetector());
   const lastGrey = useRef<Uint8Array | undefined>(undefined);
+  /** When the live frame the worker looked at last was taken (performance.now()). */
+  const lastLookAt = useRef(-Infinity);
   const shutterRef = useRef<HTMLButtonElement>(null);
   const useRef_ = useRef<HTMLButtonElement>(null);
   const [cameras, setCameras] = useState<MediaDeviceInfo[]>([]);
@@ -149,6 +162,7 @@ export function CapturePanel({ material, retake, pageCount, file, codeFill, onCl
       setCameraId(settings.deviceId ?? id ?? '');
       setGranted(settings.width && settings.height ? { width: settings.width, height: settings.height } : null);
       if (track) {
+        void photoWidth(track); // asked now, not at the first shutter
         track.onended = () => {
           stopStream();
           setFault('unplugged');
@@ -206,12 +220,16 @@ export function CapturePanel({ material, retake, pageCount, file, codeFill, onCl
     generation.current++;
     setTaken((current) => {
       if (current) {
-        current.stillView.close();
+        current.stillView?.close();
         if (current.pageUrl) URL.revokeObjectURL(current.pageUrl);
+        if (current.previewUrl) URL.revokeObjectURL(current.previewUrl);
       }
       return null;
     });
     workerRef.current?.release();
+    // The outline was the last page's: the live view looks again before it says a page is there.
+    setOutline(null);
+    setSearched(false);
     setBusy(null);
     requestAnimationFrame(() => shutterRef.current?.focus());
   };
@@ -260,28 +278,46 @@ export function CapturePanel({ material, retake, pageCount, file, codeFill, onCl
     try {
       const still = await takeStill(video, streamRef.current?.getVideoTracks()[0]);
       stillness.current.taken(lastGrey.current);
-      const frame = { width: still.width, height: still.height };
-      // The corner view's small copy, made before the still moves to the worker.
-      const view = fitWithin(frame, STILL_VIEW_SIZE);
-      const stillView = await createImageBitmap(still, {
-        resizeWidth: view.width,
-        resizeHeight: view.height,
-        resizeQuality: 'medium',
-      });
-      const { detection, opencv } = await worker.still(still);
+      // At once: the page of the live frame the worker looked at last, straightened, while the
+      // still is read and straightened in full (a second or so on a 2-core hall PC).
+      const fresh = outline !== null && performance.now() - lastLookAt.current < PREVIEW_MAX_AGE_MS;
+      const previewing = fresh ? worker.preview().catch(() => null) : Promise.resolve(null);
+      const looking = worker.still(still, STILL_VIEW_SIZE);
+      const preview = await previewing;
+      let previewUrl = preview && URL.createObjectURL(new Blob([preview.jpeg], { type: 'image/jpeg' }));
+      if (previewUrl && mine === generation.current) {
+        setTaken({
+          ...untouched,
+          frame: { width: video.videoWidth, height: video.videoHeight },
+          stillView: null,
+          pending: true,
+          corners: null,
+          previewUrl,
+          whole: false,
+        });
+        setSelected(0);
+      }
+      const { frame, view, detection, opencv } = await looking;
+      if (mine !== generation.current) {
+        view.close();
+        if (previewUrl) URL.revokeObjectURL(previewUrl);
+        return;
+      }
       if (!opencv) setNoAutoCrop((current) => current ?? 'opencv');
+      if (previewUrl && (!detection || cornerShift(preview!.corners, detection.corners, frame) > PREVIEW_MAX_SHIFT)) {
+        // The page moved at the shutter (or is gone from the still): its preview would mislead.
+        URL.revokeObjectURL(previewUrl);
+        previewUrl = null;
+      }
       const base: Taken = {
+        ...untouched,
         frame,
-        stillView,
+        stillView: view,
+        pending: false,
         corners: detection?.corners ?? null,
-        adjusted: false,
-        mode: 'colour',
-        rotation: 0,
-        page: null,
-        pageUrl: null,
+        previewUrl,
         whole: !opencv,
       };
-      if (mine !== generation.current) return;
       setTaken(base);
       setSelected(0);
       const shown = detection || !opencv ? await straighten(base) : null;
@@ -312,18 +348,20 @@ export function CapturePanel({ material, retake, pageCount, file, codeFill, onCl
       const worker = workerRef.current;
       if (!video || !worker || video.readyState < 2 || video.videoWidth === 0 || inFlight) return;
       const full = { width: video.videoWidth, height: video.videoHeight };
-      const tiny = fitWithin(full, STILLNESS_SIZE);
-      const grey = greyOf(pixelsOf(video, tiny.width, tiny.height).data);
+      // The video frame is scaled once a tick (its colours are converted at full size: the
+      // costly part); stillness looks at a copy of that.
+      const frame = liveFrame(video, noAutoCrop ? STILLNESS_SIZE : DETECT_SIZE, STILLNESS_SIZE);
+      const grey = greyOf(frame.tiny.data);
       lastGrey.current = grey;
       const still = stillness.current.feed(grey, performance.now());
       if (noAutoCrop) {
         if (auto && still) void shoot.current(true);
         return;
       }
-      const small = fitWithin(full, DETECT_SIZE);
       inFlight = true;
+      lastLookAt.current = performance.now();
       worker
-        .detect(pixelsOf(video, small.width, small.height), full)
+        .detect(frame.small, full)
         .then(
           (detection) => {
             setOutline(detection?.corners ?? null);
@@ -515,7 +553,7 @@ function TakenView({
   const dragging = useRef(false);
   const { frame, page } = taken;
   const verdict = page?.quality?.verdict ?? 'ok';
-  const noPage = taken.corners === null && !taken.whole;
+  const noPage = taken.corners === null && !taken.whole && !taken.pending;
   const step = Math.max(1, Math.round(Math.max(frame.width, frame.height) / 500));
 
   const pointAt = (event: PointerEvent<SVGSVGElement>): Point | null => {
@@ -565,7 +603,7 @@ function TakenView({
           }}
         >
           <BitmapView bitmap={taken.stillView} label={t('intake.capture.stillAlt')} />
-          {taken.corners && (
+          {taken.corners && taken.stillView && (
             <svg
               ref={svgRef}
               className="capture-outline capture-editable"
@@ -631,12 +669,16 @@ function TakenView({
             </button>
           </div>
         )}
-        {page && taken.pageUrl && (
-          <>
-            <img className="capture-page" src={taken.pageUrl} alt={t('intake.capture.resultAlt')} />
-            <p className="muted">{t('intake.capture.size', { width: page.width, height: page.height })}</p>
-          </>
+        {/* The preview until the full page is made: the same place, the same picture, sharper once it comes. */}
+        {(taken.pageUrl ?? taken.previewUrl) && (
+          <img
+            className="capture-page"
+            src={(taken.pageUrl ?? taken.previewUrl)!}
+            data-preview={taken.pageUrl ? undefined : 'true'}
+            alt={t('intake.capture.resultAlt')}
+          />
         )}
+        {page && <p className="muted">{t('intake.capture.size', { width: page.width, height: page.height })}</p>}
         {page && verdict !== 'ok' && (
           <p className="notice notice-warning" role="alert">
             {t(`intake.capture.${verdict}`)}
@@ -653,6 +695,7 @@ function TakenView({
                     name="capture-mode"
                     value={mode}
                     checked={taken.mode === mode}
+                    disabled={taken.pending}
                     onChange={() => onChange({ ...taken, mode }, true)}
                   />
                   {t(`intake.capture.modes.${mode}`)}
@@ -787,11 +830,11 @@ function optionLabel(label: string, value: unknown): string {
 }
 
 /** A bitmap shown as a picture: drawn on a canvas of its own size, scaled by CSS like an <img>. */
-function BitmapView({ bitmap, label }: { bitmap: ImageBitmap; label: string }) {
+function BitmapView({ bitmap, label }: { bitmap: ImageBitmap | null; label: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
-    if (!canvas || bitmap.width === 0) return; // closed: the panel moved on
+    if (!canvas || !bitmap || bitmap.width === 0) return; // not read yet, or closed: the panel moved on
     canvas.width = bitmap.width;
     canvas.height = bitmap.height;
     canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
