@@ -59,6 +59,7 @@ export const ERROR_CODES = [
   'packets.nothingToHandOver',
   'intake.notReceivable',
   'intake.unsupportedFile',
+  'intake.badThumbnail',
   'intake.draftTooLarge',
   'intake.unprintableCharacters',
   'intake.cardReadingGone',

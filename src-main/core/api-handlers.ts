@@ -113,7 +113,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'drafts.create': ({ itemCode }, ctx) => intake.createDraft(clerk(ctx), itemCode),
     'drafts.get': ({ id }, ctx) => intake.getDraft(clerk(ctx), id),
     'drafts.save': ({ id, patch }, ctx) => intake.saveDraft(clerk(ctx), id, patch),
-    'drafts.addFile': async ({ id, materialId, uploadId, capture, replacing }, ctx) => {
+    'drafts.addFile': async ({ id, materialId, uploadId, capture, replacing, thumbnail }, ctx) => {
       const file = ctx.uploads.take(clerk(ctx).id, uploadId, 'material');
       try {
         if (file.draftId !== id) {
@@ -124,6 +124,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
         return await intake.addFile(clerk(ctx), id, materialId, file, {
           ...(capture ? { capture } : {}),
           ...(replacing ? { replacing } : {}),
+          ...(thumbnail ? { thumbnail } : {}),
         });
       } finally {
         // Refused (not an image, no such draft): the temp file goes; stored: nothing to do.
@@ -134,7 +135,8 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'drafts.moveFile': ({ id, materialId, sha256, to }, ctx) => intake.moveFile(clerk(ctx), id, materialId, sha256, to),
     'drafts.certifyCopy': ({ id, materialId, certified }, ctx) =>
       intake.certifyCopy(clerk(ctx), id, materialId, certified),
-    'drafts.fileContent': ({ id, sha256 }, ctx) => intake.fileBytes(clerk(ctx), id, sha256),
+    'drafts.fileContent': ({ id, sha256, thumbnail }, ctx) =>
+      intake.fileBytes(clerk(ctx), id, sha256, { thumbnail: thumbnail ?? false }),
     'drafts.useIdCard': async ({ id, who, readId }, ctx) => {
       const reading = cards.held(readId);
       const view = await intake.useCard(clerk(ctx), id, who, {

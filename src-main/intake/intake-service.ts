@@ -264,7 +264,7 @@ export class IntakeService {
     id: string,
     materialId: string,
     file: IncomingFile,
-    options: { capture?: PageCapture; replacing?: string } = {},
+    options: { capture?: PageCapture; replacing?: string; thumbnail?: Uint8Array } = {},
   ): Promise<DraftView> {
     return this.writers.run(id, async () => {
       const row = this.row(clerk, id);
@@ -361,7 +361,7 @@ export class IntakeService {
     row: DraftRow,
     materialId: string,
     file: IncomingFile,
-    { capture, replacing }: { capture?: PageCapture; replacing?: string },
+    { capture, replacing, thumbnail }: { capture?: PageCapture; replacing?: string; thumbnail?: Uint8Array },
   ): Promise<DraftView> {
     const { id } = row;
     const { name } = file;
@@ -379,12 +379,21 @@ export class IntakeService {
         name,
       });
     }
+    if (thumbnail) await checkThumbnail(thumbnail, fileTypeFromBuffer, name);
     this.checkDraftSize(id, file.size, name);
     const stored = await file.store();
-    return this.recordStored([stored], () => {
+    const small = thumbnail && (await this.deps.blobs.put(thumbnail).catch(this.forgetting([stored])));
+    return this.recordStored(small ? [stored, small] : [stored], () => {
       const now = this.deps.clock.now();
       recordBlob(this.deps.db, stored, now);
-      const file = { sha256: stored.sha256, name, mediaType: detected.mime, size: stored.size };
+      if (small) recordBlob(this.deps.db, small, now);
+      const file = {
+        sha256: stored.sha256,
+        name,
+        mediaType: detected.mime,
+        size: stored.size,
+        thumbnail: small ? small.sha256 : null,
+      };
       const source = capture?.source ?? 'file';
       if (replacing === undefined) {
         insertDraftFile(this.deps.db, id, materialId, file, now, { source });
@@ -435,6 +444,14 @@ export class IntakeService {
     return result;
   }
 
+  /** A catch that forgets what was stored before the step that failed, and fails on. */
+  private forgetting(stored: PutResult[]): (error: unknown) => never {
+    return (error) => {
+      this.forget(stored);
+      throw error;
+    };
+  }
+
   /**
    * Blobs this call stored and will not record go now, not at the next start's check —
    * unless something records them or another call storing the same content is under way.
@@ -474,18 +491,23 @@ export class IntakeService {
     });
   }
 
+  /** A file of the draft; `thumbnail`: its small picture where it has one (the file itself where not). */
   async fileBytes(
     clerk: Clerk,
     id: string,
     sha256: string,
+    { thumbnail = false }: { thumbnail?: boolean } = {},
   ): Promise<{ bytes: Buffer; mediaType: string; name: string }> {
     this.row(clerk, id);
     const file = this.deps.db
-      .prepare<[string, string], { name: string; media_type: string }>(
-        'SELECT name, media_type FROM draft_files WHERE draft_id = ? AND sha256 = ?',
+      .prepare<[string, string], { name: string; media_type: string; thumbnail_sha256: string | null }>(
+        'SELECT name, media_type, thumbnail_sha256 FROM draft_files WHERE draft_id = ? AND sha256 = ?',
       )
       .get(id, sha256);
     if (!file) throw new AppError('store.blobMissing', `draft ${id} has no file ${sha256.slice(0, 12)}`);
+    if (thumbnail && file.thumbnail_sha256) {
+      return { bytes: await this.deps.blobs.read(file.thumbnail_sha256), mediaType: 'image/jpeg', name: file.name };
+    }
     return { bytes: await this.deps.blobs.read(sha256), mediaType: file.media_type, name: file.name };
   }
 
@@ -1066,13 +1088,13 @@ function insertDraftFile(
   db: Database,
   draftId: string,
   materialId: string,
-  file: { sha256: string; name: string; mediaType: string; size: number },
+  file: { sha256: string; name: string; mediaType: string; size: number; thumbnail?: string | null },
   now: number,
   { position, source = 'file' }: { position?: number; source?: PageCapture['source'] } = {},
 ): void {
   db.prepare(
-    `INSERT OR IGNORE INTO draft_files (draft_id, material_id, sha256, name, media_type, size, added_at, position, source)
-     VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, (SELECT coalesce(max(position) + 1, 0) FROM draft_files WHERE draft_id = ? AND material_id = ?)), ?)`,
+    `INSERT OR IGNORE INTO draft_files (draft_id, material_id, sha256, name, media_type, size, added_at, position, source, thumbnail_sha256)
+     VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, (SELECT coalesce(max(position) + 1, 0) FROM draft_files WHERE draft_id = ? AND material_id = ?)), ?, ?)`,
   ).run(
     draftId,
     materialId,
@@ -1085,5 +1107,24 @@ function insertDraftFile(
     draftId,
     materialId,
     source,
+    file.thumbnail ?? null,
   );
+}
+
+/** A thumbnail must be a JPEG (what the screens make; its size is checked at the contract). */
+async function checkThumbnail(
+  bytes: Uint8Array,
+  sniff: (bytes: Uint8Array) => Promise<{ mime: string } | undefined>,
+  name: string,
+): Promise<void> {
+  const type = await sniff(bytes);
+  if (type?.mime !== 'image/jpeg') {
+    throw new AppError(
+      'intake.badThumbnail',
+      `thumbnail of ${name} is ${type?.mime ?? 'of no known type'}, not a JPEG`,
+      {
+        name,
+      },
+    );
+  }
 }

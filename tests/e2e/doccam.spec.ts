@@ -59,9 +59,21 @@ test('a page on the document camera: outline, shutter, straightened, its QR read
   await expect(dialog.getByText('已找到页面')).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: 'test-results/e2e/doccam-live.png' });
 
+  // The shutter shows the page of the live frame straightened at once, then the full page.
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __shown: string[] }).__shown = seen;
+    new MutationObserver(() => {
+      const img = document.querySelector<HTMLImageElement>('img.capture-page');
+      const kind = img ? (img.dataset.preview === 'true' ? 'preview' : 'page') : null;
+      if (kind && seen.at(-1) !== kind) seen.push(kind);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['src'] });
+  });
   await page.keyboard.press('Space');
   const result = dialog.getByRole('img', { name: '校正后的页面' });
   await expect(result).toBeVisible({ timeout: 20_000 });
+  await expect(dialog.getByText(/^\d+×\d+ 像素$/)).toBeVisible({ timeout: 20_000 });
+  expect(await page.evaluate(() => (window as unknown as { __shown: string[] }).__shown)).toEqual(['preview', 'page']);
 
   // The app reads the page's QR code itself (zxing-wasm in the worker, its wasm served by the
   // app) and offers it to the form: the first field it fits, filled from the keyboard.
@@ -78,10 +90,20 @@ test('a page on the document camera: outline, shutter, straightened, its QR read
   await expect(dialog).toBeHidden();
   await expect(material.getByText('共 1 页')).toBeVisible();
 
-  // The stored page, as the page list shows it (the stored bytes, decoded by the browser).
+  // The pages list shows the small picture stored with the page, not the page.
   const thumbnail = material.getByRole('img', { name: '第 1 页缩略图' });
   await expect(thumbnail).toBeVisible();
-  const dataUrl = await thumbnail.evaluate(async (img: HTMLImageElement) => {
+  const small = await thumbnail.evaluate(async (img: HTMLImageElement) => {
+    await img.decode();
+    return Math.max(img.naturalWidth, img.naturalHeight);
+  });
+  expect(small).toBe(160);
+
+  // The stored page, as its preview shows it (the stored bytes, decoded by the browser).
+  await material.getByRole('button', { name: '预览“申请人居民身份证_第1页.jpg”' }).click();
+  const stored = material.getByRole('img', { name: '“申请人居民身份证_第1页.jpg”预览' });
+  await expect(stored).toBeVisible();
+  const dataUrl = await stored.evaluate(async (img: HTMLImageElement) => {
     await img.decode();
     const canvas = document.createElement('canvas');
     canvas.width = img.naturalWidth;
@@ -110,6 +132,7 @@ test('a page on the document camera: outline, shutter, straightened, its QR read
 
   const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
   expect(code?.data).toBe(video.qrText);
+  await material.getByRole('button', { name: '关闭预览' }).click();
 
   // A second page by the foot pedal's key, black and white, turned, a corner nudged by keyboard.
   await material.getByRole('button', { name: '用高拍仪拍摄“申请人居民身份证”' }).click();

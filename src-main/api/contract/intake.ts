@@ -2,10 +2,11 @@
 import { z } from 'zod';
 import { IDENTITY_HOLDERS } from '../../common/application.ts';
 import { DraftId, DraftPatch, DraftView, PageCapture } from '../../common/draft.ts';
+import { MAX_THUMBNAIL_BYTES } from '../../common/thumbnails.ts';
 import { PacketId } from '../../common/manifest.ts';
 import { SealedPacket } from '../../common/packets.ts';
 import { ReviewResult } from '../../common/review/review.ts';
-import { FileContent, method, none, Sha256 } from './method.ts';
+import { Bytes, FileContent, method, none, Sha256 } from './method.ts';
 import { UploadId } from './uploads.ts';
 import { CardReadId } from './devices.ts';
 import { Password, Username } from './auth.ts';
@@ -35,7 +36,8 @@ export const intakeMethods = {
   /**
    * Takes a finished upload (`uploads.*`, purpose `material`) as a page of the material, at its
    * end; the name is the upload's. `capture` says how the page was taken (the session log keeps it);
-   * `replacing` retakes a page: the new one takes its place.
+   * `replacing` retakes a page: the new one takes its place. `thumbnail`: a small JPEG of an
+   * image, stored beside it for the pages list.
    */
   'drafts.addFile': method({
     access: ['clerk'],
@@ -46,6 +48,9 @@ export const intakeMethods = {
         uploadId: UploadId,
         capture: PageCapture.optional(),
         replacing: Sha256.optional(),
+        thumbnail: Bytes.refine((bytes) => bytes.byteLength <= MAX_THUMBNAIL_BYTES, {
+          message: `at most ${MAX_THUMBNAIL_BYTES} bytes`,
+        }).optional(),
       })
       .strict(),
     output: DraftView,
@@ -73,9 +78,10 @@ export const intakeMethods = {
     input: z.object({ id: DraftId, materialId: MaterialId, certified: z.boolean() }).strict(),
     output: DraftView,
   }),
+  /** A file of the draft; `thumbnail`: its small picture where it has one (else the file itself). */
   'drafts.fileContent': method({
     access: ['clerk'],
-    input: z.object({ id: DraftId, sha256: Sha256 }).strict(),
+    input: z.object({ id: DraftId, sha256: Sha256, thumbnail: z.boolean().optional() }).strict(),
     output: FileContent,
   }),
   /**

@@ -60,6 +60,7 @@ const errors = {
   'intake.notReceivable':
     '本窗口不收此件：{reasons}。不出具任何文书；草稿已保留，可改正后重新审查，或放弃草稿并引导申请人向有权部门或其他通办窗口申请。',
   'intake.unsupportedFile': '文件“{name}”不是图片或 PDF，未收取。请扫描或上传图片、PDF 文件。',
+  'intake.badThumbnail': '“{name}”的缩略图无法使用，此页未收取。请重拍或重新上传此页。',
   'intake.certifyNotApplicable':
     '“{material}”没有高拍仪拍摄的页面，或本事项不收它的原件和复印件，无法加注“此件经与原件核对无误”。',
   'intake.pageUnreadable': '“{material}”的第{page}页（{name}）无法读取，未封装。请重拍或删除这一页后再封装。',

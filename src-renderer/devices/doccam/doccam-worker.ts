@@ -11,6 +11,7 @@
 // grey or black and white in plain JavaScript) — capture goes on without auto-crop.
 // Without the barcode reader (never handed over, or it failed to start): pages come back
 // with `codes: null` and file as ever.
+import { THUMBNAIL_LONG_SIDE } from '../../../src-main/common/thumbnails.ts';
 import type { PageCode } from '../../../src-main/common/page-codes.ts';
 import { type CodeReader, loadCodeReader } from '../../../src-main/devices/doccam/barcodes.ts';
 import { detectDocument } from '../../../src-main/devices/doccam/detect.ts';
@@ -21,8 +22,6 @@ import { type ColourMode, rectify, type Rotation } from '../../../src-main/devic
 import { fitWithin, fullFrameQuad, scaleQuad, type Size } from './geometry.ts';
 import type { DoccamReply, DoccamRequest, DoccamResult, RectifiedPage, StillTaken } from './protocol.ts';
 
-/** The long side of the thumbnail stored with a page for the pages list (shown 3 × 4 rem). */
-const THUMBNAIL_SIZE = 160;
 const JPEG_QUALITY = 0.9;
 
 interface WorkerScope {
@@ -137,7 +136,7 @@ async function straighten(
     .putImageData(new ImageData(page.data as Uint8ClampedArray<ArrayBuffer>, page.width, page.height), 0, 0);
   const mediaType = mode === 'bw' ? 'image/png' : 'image/jpeg';
   const blob = await canvas.convertToBlob({ type: mediaType, quality: JPEG_QUALITY });
-  const small = fitWithin(page, THUMBNAIL_SIZE);
+  const small = fitWithin(page, THUMBNAIL_LONG_SIDE);
   const thumbnailCanvas = new OffscreenCanvas(small.width, small.height);
   const context = thumbnailCanvas.getContext('2d')!;
   context.imageSmoothingQuality = 'high';

@@ -243,6 +243,7 @@ export function CapturePanel({ material, retake, pageCount, file, codeFill, onCl
     const failure = await file({
       name: pageName(material.name, place, page.mediaType),
       content: new Blob([page.bytes], { type: page.mediaType }),
+      thumbnail: new Uint8Array(page.thumbnail),
       capture: pageCapture({
         frame: taken.frame,
         corners: taken.whole ? null : taken.corners,

@@ -17,7 +17,7 @@ import { describeError } from '../../app/errors.ts';
 import { FilePreview, useObjectUrl, usePreviewToggle } from '../../components/FileView.tsx';
 import { errorMessage, t } from '../../../src-main/common/i18n/index.ts';
 import { CapturePanel } from './CapturePanel.tsx';
-import type { CapturedFile } from './captured-file.ts';
+import { type CapturedFile, imageThumbnail } from './captured-file.ts';
 import { type CodeFill, codeFillFields, fillFromCode } from './code-fill.ts';
 import type { StepProps } from './step-props.ts';
 import {
@@ -214,6 +214,7 @@ function MaterialCard({
         continue;
       }
       try {
+        const thumbnail = file.thumbnail ?? (await imageThumbnail(file.content));
         const uploadId = await uploadBlob(api, file.content, {
           target: { purpose: 'material', draftId },
           name,
@@ -225,6 +226,7 @@ function MaterialCard({
           uploadId,
           ...(file.capture ? { capture: file.capture } : {}),
           ...(file.replacing ? { replacing: file.replacing } : {}),
+          ...(thumbnail ? { thumbnail } : {}),
         });
         latest = view.files;
         onFiles(view.files);
@@ -594,10 +596,12 @@ function FileContentPreview({ draftId, file }: { draftId: string; file: DraftFil
   );
 }
 
-/** A page's thumbnail: the stored image itself, drawn small. */
+/** A page's thumbnail: the small picture stored with it (a page stored without one: the page itself, drawn small). */
 function PageThumbnail({ draftId, file, place }: { draftId: string; file: DraftFile; place: number }) {
   const api = useApi();
-  const content = useObjectUrl(file.sha256, () => api.call('drafts.fileContent', { id: draftId, sha256: file.sha256 }));
+  const content = useObjectUrl(`${file.sha256}:thumbnail`, () =>
+    api.call('drafts.fileContent', { id: draftId, sha256: file.sha256, thumbnail: true }),
+  );
   if (content.kind !== 'ready') return <span className="page-thumbnail" aria-hidden="true" />;
   return <img className="page-thumbnail" src={content.url} alt={t('intake.materials.thumbnail', { place })} />;
 }
