@@ -44,6 +44,7 @@ import { SessionOwners, type SessionHolder } from './session-owners.ts';
 import { Uploads } from './uploads.ts';
 import { Downloads } from './downloads.ts';
 import { SessionBundles } from '../recording/evidence-bundle.ts';
+import { RecordingRetention } from '../recording/retention.ts';
 import { createFileLogger, type Logger } from './log.ts';
 import { type Clock, type KeyProvider, type Platform, systemClock } from './platform.ts';
 
@@ -265,6 +266,15 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     }, DUTY_SWEEP_MS);
     dutySweep.unref();
     const downloads = new Downloads();
+    // Recordings past their retention lose their bytes (never their events): now, then daily.
+    const stopRetention = new RecordingRetention({
+      db,
+      events,
+      blobs,
+      clock,
+      logger,
+      retention: config.retention,
+    }).schedule();
     const dispatcher = createDispatcher<ConnectionContext>({
       handlers: createHandlers({
         info,
@@ -379,6 +389,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       async close() {
         coreClosed = true;
         clearInterval(dutySweep);
+        stopRetention();
         for (const timer of idleTimers) clearInterval(timer);
         idleTimers.clear();
         cards.close();
