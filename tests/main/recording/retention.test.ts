@@ -108,6 +108,7 @@ describe('the retention purge', () => {
     expect(purgeEvents()).toHaveLength(2);
     clock.advance(60 * DAY);
     hall = await bootTestCore({ dataDir, clock });
+    expect(hall.log.text).toContain('recordings purged under retention');
     expect(purgeEvents().map((e) => e.payload['track'])).toEqual(['camera', 'camera', 'screen', 'screen']);
     expect(hashes.some((h) => blobs.has(h))).toBe(false);
     // The packet's own documents are untouched by a recording's retention.
