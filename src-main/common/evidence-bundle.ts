@@ -97,6 +97,7 @@ export const FINDING_CODES = [
   'segment.altered',
   'segment.reordered',
   'segment.indexGap',
+  'segment.eventMissing',
   'file.inserted',
   'file.duplicate',
   'manifest.filesMismatch',

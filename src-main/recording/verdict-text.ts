@@ -43,6 +43,8 @@ const EN = {
     'segment.reordered': 'Segment {path} holds the bytes of {holds} (event seq {seq}): segments were reordered.',
     'segment.indexGap':
       'Segment numbers of the {track} track are not continuous: expected {index}, the event says {found}.',
+    'segment.eventMissing':
+      'Segment {path} is in the signed manifest, but the event naming it is gone: the event was removed.',
     'file.inserted': '{path} is no segment any event names: inserted.',
     'file.duplicate': '{path} appears more than once in the archive: inserted.',
     'manifest.filesMismatch': 'The signed manifest’s entry for {path} does not agree with the event chain.',

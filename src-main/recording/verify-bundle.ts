@@ -221,14 +221,25 @@ export async function verifyBundle(source: RandomAccess, options: VerifyOptions 
     }
   }
   for (const file of manifest.files) {
-    if (file.path !== EVENTS_PATH && !expectedPaths.has(file.path))
+    // One whose file is there is told below, as a segment whose event is missing.
+    if (file.path !== EVENTS_PATH && !expectedPaths.has(file.path) && !byName.has(file.path)) {
       findings.add('manifest.filesMismatch', { path: file.path });
+    }
   }
+  const signatureHolds = !findings.list.some(
+    (f) => f.code.startsWith('signature') || f.code.startsWith('signer.finger'),
+  );
   for (const entry of entries) {
     const known = entry.name === MANIFEST_PATH || entry.name === SIGNATURE_PATH || entry.name === EVENTS_PATH;
-    if (!known && !expectedPaths.has(entry.name) && !entry.name.endsWith('/')) {
-      findings.add('file.inserted', { path: entry.name });
+    if (known || expectedPaths.has(entry.name) || entry.name.endsWith('/')) continue;
+    // A file the signed manifest vouches for, whose event is gone: the event was removed, not the file put in.
+    const vouched = signatureHolds ? listed.get(entry.name) : undefined;
+    const actual = vouched && (await hashEntry(source, entry));
+    if (vouched && actual && actual.sha256 === vouched.sha256 && actual.bytes === vouched.bytes) {
+      findings.add('segment.eventMissing', { path: entry.name });
+      continue;
     }
+    findings.add('file.inserted', { path: entry.name });
   }
 
   return done({

@@ -972,6 +972,7 @@ export const zhCN = {
       'segment.altered': '片段 {path} 的内容与第 {seq} 号事件记载的哈希不符：被改动。',
       'segment.reordered': '片段 {path} 中是 {holds} 的内容（第 {seq} 号事件）：片段顺序被调换。',
       'segment.indexGap': '{track} 轨的片段编号不连续：应为 {index}，事件记载为 {found}。',
+      'segment.eventMissing': '片段 {path} 在签名清单中，但记载它的事件已缺失：事件被删除。',
       'file.inserted': '{path} 不属于任何事件记载的片段：被插入。',
       'file.duplicate': '{path} 在压缩包中出现不止一次：被插入。',
       'manifest.filesMismatch': '签名清单中 {path} 的记载与事件链不符。',

@@ -261,6 +261,29 @@ describe('evidence bundle: the verifier names each kind of tampering', () => {
     ]);
   });
 
+  it('a removed segment event: its file stays, vouched for by the signed manifest', async () => {
+    const { bundle } = await sessionBundle();
+    let seq = 0;
+    const verdict = await verify(
+      tamper(bundle, (files) => {
+        const lines = eventLines(files);
+        const at = lines.findIndex(
+          (l) => l.kind === 'recording.segment' && l.payload['track'] === 'screen' && l.payload['index'] === 1,
+        );
+        seq = lines[at]!.seq;
+        writeLines(
+          files,
+          lines.filter((_, i) => i !== at),
+        );
+      }),
+    );
+    expect(verdict.findings.map((f) => [f.code, f.params])).toEqual([
+      ['event.missing', { from: seq, to: seq }],
+      ['segment.indexGap', { track: 'screen', index: 1, found: 2 }],
+      ['segment.eventMissing', { path: 'segments/screen/000001.json' }],
+    ]);
+  });
+
   it('a removed last event (the chain cut short)', async () => {
     const { bundle } = await sessionBundle();
     const verdict = await verify(
