@@ -86,6 +86,7 @@ export const ERROR_CODES = [
   // the event log
   'eventLog.streamUnknown',
   'recording.sessionUnknown',
+  'recording.chainBroken',
   'download.unknown',
   'download.wrongOffset',
   // sync with the approving department (报送): calls, and why a packet waits or is blocked

@@ -216,6 +216,16 @@ export class SessionBundles {
     if (events.length === 0) {
       throw new AppError('recording.sessionUnknown', `no event stream ${stream}`, { draftId });
     }
+    // The window's signature must never launder a chain rewritten in the database (one
+    // recomputed without the head key would otherwise export as intact): it signs only a
+    // chain whose links and sealed head hold. A broken one is for the supervisor's report.
+    const checked = this.deps.events.verify(stream);
+    if (!checked.ok) {
+      throw new AppError('recording.chainBroken', `${stream} fails verification at seq ${checked.firstBadSeq}`, {
+        draftId,
+        seq: checked.firstBadSeq,
+      });
+    }
     const { blobs } = this.deps;
     return {
       name: `evidence-${draftId}.zip`,

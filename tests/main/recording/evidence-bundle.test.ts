@@ -149,6 +149,29 @@ describe('evidence bundle: export', () => {
     expect(problems(verdict)).toEqual(['signer.unexpected']);
   });
 
+  it('refuses to sign a chain that was rewritten in the database', async () => {
+    const { core, dataDir } = await bootTestCore();
+    const clerk = await clerkOn(core);
+    const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    await recordSession(dataDir, draft.id, { camera: 1, screen: 1 });
+    const { db } = openCoreStore(dataDir);
+    // Someone with the opened database recomputes an event's hash after changing it (not the head's MAC).
+    db.exec('DROP TRIGGER IF EXISTS event_log_append_only_update');
+    const stream = `session:${draft.id}`;
+    const last = [...new EventLog(db, new TestClock(), Buffer.alloc(32)).read(stream)].at(-1)!;
+    const forged = { ...last, payload: { reason: 'forged' } };
+    db.prepare('UPDATE event_log SET payload = ?, hash = ? WHERE stream = ? AND seq = ?').run(
+      JSON.stringify(forged.payload),
+      eventHash(forged),
+      stream,
+      last.seq,
+    );
+    db.prepare('UPDATE event_streams SET head_hash = ? WHERE stream = ?').run(eventHash(forged), stream);
+    const supervisor = await clerkOn(core, 'lead01', 'supervisor');
+    const error = await supervisor.fail('recording.exportBundle', { draftId: draft.id });
+    expect(error).toMatchObject({ code: 'recording.chainBroken', params: { seq: last.seq } });
+  });
+
   it('refuses a session that was never recorded, and a clerk', async () => {
     const { core } = await bootTestCore();
     const supervisor = await clerkOn(core, 'lead01', 'supervisor');
