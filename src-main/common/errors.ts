@@ -87,6 +87,7 @@ export const ERROR_CODES = [
   'eventLog.streamUnknown',
   'recording.sessionUnknown',
   'recording.chainBroken',
+  'recording.bundleTooLarge',
   'download.unknown',
   'download.wrongOffset',
   // sync with the approving department (报送): calls, and why a packet waits or is blocked

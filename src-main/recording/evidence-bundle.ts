@@ -34,6 +34,12 @@ import type { BlobStore } from '../store/blob-store.ts';
 import { keyIdOf, signManifest, type SigningKey } from '../sync/signing.ts';
 import { genesisHash, type EventLog, type LoggedEvent } from './event-log.ts';
 
+/**
+ * fflate writes no ZIP64, so every size and offset must stay under 4 GiB; the files may
+ * take that less a margin for headers and the manifest (hours of 720p video fit).
+ */
+export const MAX_BUNDLE_BYTES = 2 ** 32 - 64 * 2 ** 20;
+
 /** One event as events.jsonl holds it: every field the hash covers but the stream (in the manifest), and the hash. */
 export function eventLine(event: LoggedEvent): string {
   return canonicalJson({
@@ -86,6 +92,12 @@ export async function* writeBundle(input: BundleInput): AsyncGenerator<Uint8Arra
     },
     ...segments,
   ];
+  const total = files.reduce((sum, file) => sum + file.bytes, 0);
+  if (total > MAX_BUNDLE_BYTES) {
+    throw new AppError('recording.bundleTooLarge', `${total} bytes of files, more than a ZIP without ZIP64 holds`, {
+      draftId: input.draftId,
+    });
+  }
   const started = events.find((e) => e.kind === 'intake.started');
   const itemCode = started && typeof started.payload['itemCode'] === 'string' ? started.payload['itemCode'] : null;
   const manifest: BundleManifest = {

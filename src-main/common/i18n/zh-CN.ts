@@ -90,6 +90,7 @@ const errors = {
   'review.notOverridable': '该审查意见不允许忽略。',
   'eventLog.streamUnknown': '没有名为“{stream}”的记录链：它从未写入，或已被删除。如确有此次办件，请立即报告督查人员。',
   'recording.sessionUnknown': '没有办件 {draftId} 的过程记录，无法导出证据包。',
+  'recording.bundleTooLarge': '办件 {draftId} 的录像超过单个证据包的上限（4 GB），无法导出为一个文件。',
   'recording.chainBroken':
     '办件 {draftId} 的过程记录从第 {seq} 号事件起核验未通过（可能被改动），不能以本窗口名义签发证据包。请立即报告督查人员。',
   'download.unknown': '下载已失效（超时未继续或连接已断开），请重新导出。',

@@ -11,6 +11,7 @@ import {
   SCREEN_MEDIA_TYPE,
   type RecordingSegment,
 } from '../../../src-main/common/recording.ts';
+import type { ResultMessage } from '../../../src-main/api/wire.ts';
 import { EventLog } from '../../../src-main/recording/event-log.ts';
 import { recordBlob } from '../../../src-main/store/blob-records.ts';
 import { deriveStoreKeys } from '../../../src-main/store/keys.ts';
@@ -59,6 +60,7 @@ export async function recordSession(
   draftId: string,
   counts: { camera: number; screen: number },
   clock = new TestClock(),
+  cameraSize = 40_000,
 ): Promise<RecordingSegment[]> {
   const { db, blobs } = openCoreStore(dataDir);
   const keys = deriveStoreKeys(readFileSync(join(dataDir, 'keys', 'master.key')));
@@ -75,7 +77,7 @@ export async function recordSession(
   for (let index = 0; index < max; index++) {
     for (const track of ['camera', 'screen'] as const) {
       if (index >= counts[track]) continue;
-      const bytes = track === 'camera' ? cameraBytes(index) : screenBytes(index);
+      const bytes = track === 'camera' ? cameraBytes(index, cameraSize) : screenBytes(index);
       const put = await blobs.put(bytes);
       recordBlob(db, put, clock.now());
       blobs.settle(put.sha256);
@@ -96,15 +98,20 @@ export async function recordSession(
   return segments;
 }
 
-/** Reads a download of the contract to its end, chunk by chunk. */
+/**
+ * Reads a download of the contract to its end, chunk by chunk, through the client's raw
+ * call (its `call` prints each answer into the assertion's message: megabytes of bytes).
+ */
 export async function readDownload(
-  call: <T>(method: string, input: unknown) => Promise<T>,
+  raw: (method: string, input: unknown) => Promise<ResultMessage>,
   downloadId: string,
 ): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let offset = 0;
   for (;;) {
-    const { bytes, done } = await call<{ bytes: Uint8Array; done: boolean }>('downloads.chunk', { downloadId, offset });
+    const result = await raw('downloads.chunk', { downloadId, offset });
+    if (!result.ok) throw new Error(`downloads.chunk failed: ${result.error.code}`);
+    const { bytes, done } = result.value as { bytes: Uint8Array; done: boolean };
     parts.push(bytes);
     offset += bytes.length;
     if (done) break;

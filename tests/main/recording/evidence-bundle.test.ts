@@ -13,6 +13,7 @@ import {
   genesisHash,
   type LoggedEvent,
 } from '../../../src-main/recording/event-log.ts';
+import { writeBundle } from '../../../src-main/recording/evidence-bundle.ts';
 import { verifyBundle } from '../../../src-main/recording/verify-bundle.ts';
 import { verdictLines } from '../../../src-main/recording/verdict-text.ts';
 import { bufferAccess } from '../../../src-main/recording/zip-reader.ts';
@@ -46,7 +47,7 @@ function sessionBundle(): Promise<Exported> {
       { draftId: draft.id },
     );
     expect(opened).toMatchObject({ name: `evidence-${draft.id}.zip`, mediaType: 'application/zip' });
-    const bundle = await readDownload(supervisor.call, opened.downloadId);
+    const bundle = await readDownload(supervisor.raw, opened.downloadId);
     const manifest = JSON.parse(text(unzipSync(bundle)['manifest.json'])) as BundleManifest;
     const installer = client(core.openConnection(() => undefined));
     await installer.call('auth.login', { username: 'admin', password: STRONG });
@@ -147,6 +148,46 @@ describe('evidence bundle: export', () => {
     const other = keyIdOf(generateSigningKey('ed25519').publicKey);
     const verdict = await verify(bundle, other);
     expect(problems(verdict)).toEqual(['signer.unexpected']);
+  });
+
+  it('streams a session larger than a chunk through several chunks, and verifies it', async () => {
+    const { core, dataDir } = await bootTestCore();
+    const clerk = await clerkOn(core);
+    const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    await recordSession(dataDir, draft.id, { camera: 2, screen: 1 }, new TestClock(), 5 * 1024 * 1024);
+    const supervisor = await clerkOn(core, 'lead01', 'supervisor');
+    const { downloadId, chunkBytes } = await supervisor.call<{ downloadId: string; chunkBytes: number }>(
+      'recording.exportBundle',
+      { draftId: draft.id },
+    );
+    let chunks = 0;
+    const counting = (method: string, input: unknown) => {
+      chunks++;
+      return supervisor.raw(method, input);
+    };
+    const bundle = await readDownload(counting, downloadId);
+    expect(bundle.length).toBeGreaterThan(10 * 1024 * 1024);
+    expect(chunks).toBe(Math.ceil(bundle.length / chunkBytes));
+    const verdict = await verify(bundle);
+    expect(verdict).toMatchObject({ status: 'intact', findings: [], session: { segments: 3 } });
+  });
+
+  it('refuses a session too large for one ZIP before writing a byte', async () => {
+    const { sampleSession, sampleKey } = await import('../../fixtures/evidence/make-sample.ts');
+    const { events } = sampleSession();
+    const segment = events.find((e) => e.kind === 'recording.segment')!;
+    const huge = { ...segment, payload: { ...segment.payload, bytes: 5 * 2 ** 30 } };
+    const stream = 'session:x';
+    const bytes = writeBundle({
+      draftId: 'x',
+      stream,
+      events: [huge],
+      windowId: 'W01',
+      signer: sampleKey(),
+      createdAtMs: Date.UTC(2026, 0, 1),
+      segment: () => (async function* () {})(),
+    });
+    await expect(bytes.next()).rejects.toMatchObject({ code: 'recording.bundleTooLarge' });
   });
 
   it('refuses to sign a chain that was rewritten in the database', async () => {

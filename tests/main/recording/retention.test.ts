@@ -92,7 +92,7 @@ describe('the retention purge', () => {
       },
     );
     const opened = await supervisor.call<{ downloadId: string }>('recording.exportBundle', { draftId });
-    const verdict = await verifyBundle(bufferAccess(await readDownload(supervisor.call, opened.downloadId)));
+    const verdict = await verifyBundle(bufferAccess(await readDownload(supervisor.raw, opened.downloadId)));
     expect(verdict.status).toBe('intact');
     expect(verdict.findings.map((f) => [f.code, f.severity, f.params['path']])).toEqual([
       ['segment.purged', 'note', 'segments/camera/000000.webm'],
