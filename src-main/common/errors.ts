@@ -86,6 +86,11 @@ export const ERROR_CODES = [
   'review.notOverridable',
   // the event log
   'eventLog.streamUnknown',
+  'recording.sessionUnknown',
+  'recording.chainBroken',
+  'recording.bundleTooLarge',
+  'download.unknown',
+  'download.wrongOffset',
   // sync with the approving department (报送): calls, and why a packet waits or is blocked
   'sync.manifestInvalid',
   'sync.departmentUnknown',

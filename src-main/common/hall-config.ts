@@ -173,9 +173,12 @@ const PrintedText = (max: number, example: string) =>
     });
 
 /** A phone printed for applicants to call: digits, with - ( ) spaces or 转 for an extension. */
-const PrintedPhone = PrintedText(30, '12345 or 010-12345678').refine((phone) => /^[0-9()（）\- 转]{3,30}$/.test(phone), {
-  message: 'must be a phone number applicants can dial: digits, optionally with - ( ) spaces or 转 (extension)',
-});
+const PrintedPhone = PrintedText(30, '12345 or 010-12345678').refine(
+  (phone) => /^[0-9()（）\- 转]{3,30}$/.test(phone),
+  {
+    message: 'must be a phone number applicants can dial: digits, optionally with - ( ) spaces or 转 (extension)',
+  },
+);
 
 /** Where the department's decisions may be challenged, when the catalog names none for a department. */
 export const ConfigRemedies = z
@@ -197,6 +200,30 @@ const Department = z.object({
   credential: z.string().optional(),
   signature: z.enum(['ed25519', 'sm2']).default('ed25519'),
 });
+
+/** The event log is kept at least six months (183 days), whatever a hall configures. */
+export const MIN_EVENT_LOG_DAYS = 183;
+export const RETENTION_DEFAULTS = { videoDays: 180, screenDays: 180, eventLogDays: 3 * 365 };
+
+/**
+ * Retention per kind of record (保存期限). Video and screen segments past theirs are purged
+ * (their events stay on the chain, with the purge); the event log is never shorter than
+ * the segments it vouches for, and never under six months.
+ */
+const Retention = z
+  .object({
+    /** The counter camera's segments. */
+    videoDays: z.number().int().min(1).max(36_500).default(RETENTION_DEFAULTS.videoDays),
+    /** The clerk's screen, as rrweb events. */
+    screenDays: z.number().int().min(1).max(36_500).default(RETENTION_DEFAULTS.screenDays),
+    /** The hash-chained event log of sessions (today nothing deletes events: this is the least kept). */
+    eventLogDays: z.number().int().min(MIN_EVENT_LOG_DAYS).max(36_500).default(RETENTION_DEFAULTS.eventLogDays),
+  })
+  .strict()
+  .refine((r) => r.eventLogDays >= Math.max(r.videoDays, r.screenDays), {
+    path: ['eventLogDays'],
+    message: 'must be at least videoDays and screenDays: the events vouch for the segments',
+  });
 
 export const HallConfig = z
   .object({
@@ -231,21 +258,22 @@ export const HallConfig = z
     security: z
       .object({
         maxFailedAttempts: z.number().int().min(3).max(10).default(5),
-        lockoutMinutes: z.number().int().min(1).max(24 * 60).default(15),
+        lockoutMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(15),
         idleLockMinutes: z.number().int().min(1).max(120).default(10),
       })
       .default({ maxFailedAttempts: 5, lockoutMinutes: 15, idleLockMinutes: 10 }),
-    logs: z
-      .object({ keepFiles: z.number().int().min(7).max(400).default(200) })
-      .default({ keepFiles: 200 }),
+    logs: z.object({ keepFiles: z.number().int().min(7).max(400).default(200) }).default({ keepFiles: 200 }),
     /** Keys whose signed catalog files this hall accepts, besides the shipped catalog's. */
     catalog: z.object({ trustedKeys: z.array(TrustedKey).default([]) }).default({ trustedKeys: [] }),
     /** Local holidays and make-up workdays on top of the shipped national arrangement. */
     calendar: CalendarOverrides.optional(),
     /** 补正期限 in working days when an item sets none. */
-    review: z
-      .object({ correctionDays: z.number().int().min(1).max(60).default(5) })
-      .default({ correctionDays: 5 }),
+    review: z.object({ correctionDays: z.number().int().min(1).max(60).default(5) }).default({ correctionDays: 5 }),
     /**
      * A draft's files together may not pass this many bytes (default 1 GiB): one applicant's
      * packet must fit the window's disk and the department's inbox, and travel in hours.
@@ -274,8 +302,17 @@ export const HallConfig = z
      * Stated to the clerk before an upload and refused before its first byte.
      */
     uploads: z
-      .object({ maxFileMiB: z.number().int().min(1).max(16 * 1024).default(1024) })
+      .object({
+        maxFileMiB: z
+          .number()
+          .int()
+          .min(1)
+          .max(16 * 1024)
+          .default(1024),
+      })
       .default({ maxFileMiB: 1024 }),
+    /** How long each kind of a session's record is kept, in days. */
+    retention: Retention.default(RETENTION_DEFAULTS),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -297,7 +334,11 @@ export const HallConfig = z
     const ids = config.departments.map((d) => d.id);
     ids.forEach((id, index) => {
       if (ids.indexOf(id) !== index) {
-        ctx.addIssue({ code: 'custom', path: ['departments', index, 'id'], message: `department id ${id} is listed twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['departments', index, 'id'],
+          message: `department id ${id} is listed twice`,
+        });
       }
     });
   });
@@ -313,7 +354,12 @@ export function demoConfig(): HallConfig {
     window: { id: 'W01', name: '跨省通办专窗 1 号' },
     regionCode: '110105',
     departments: [
-      { id: 'demo-dept', name: '演示审批部门', regionCodes: ['11', '12', '13', '31', '44', '51', '15'], endpoint: 'embedded' },
+      {
+        id: 'demo-dept',
+        name: '演示审批部门',
+        regionCodes: ['11', '12', '13', '31', '44', '51', '15'],
+        endpoint: 'embedded',
+      },
     ],
     devices: {
       idCardReader: { transport: 'simulated' },

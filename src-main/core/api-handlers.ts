@@ -6,7 +6,10 @@ import type { Handlers } from '../api/dispatcher.ts';
 import { AppError } from '../common/errors.ts';
 import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { IntakeService } from '../intake/intake-service.ts';
-import type { EventLog } from '../recording/event-log.ts';
+import { AUDIT_STREAM, type EventLog } from '../recording/event-log.ts';
+import { DOWNLOAD_CHUNK_BYTES } from '../api/contract/recording.ts';
+import type { SessionBundles } from '../recording/evidence-bundle.ts';
+import type { Downloads } from './downloads.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { DutyBoardService } from '../packets/duty-board.ts';
 import type { Handovers } from '../packets/handovers.ts';
@@ -50,6 +53,8 @@ export interface HandlerServices {
   devices: DeviceRegistry;
   cards: IdCardDesk;
   printQueue: PrintQueue;
+  bundles: SessionBundles;
+  downloads: Downloads;
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
@@ -71,6 +76,8 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     devices,
     cards,
     printQueue,
+    bundles,
+    downloads,
   } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   const simulator = () => {
@@ -210,6 +217,23 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     },
 
     'eventLog.verify': ({ stream }) => events.verify(stream),
+    'recording.exportBundle': ({ draftId }, ctx) => {
+      const bundle = bundles.open(draftId);
+      const user = clerk(ctx);
+      events.append({
+        stream: AUDIT_STREAM,
+        actor: user.username,
+        kind: 'recording.bundleExported',
+        payload: { draftId },
+      });
+      return {
+        downloadId: downloads.open(user.id, bundle.bytes),
+        name: bundle.name,
+        mediaType: bundle.mediaType,
+        chunkBytes: DOWNLOAD_CHUNK_BYTES,
+      };
+    },
+    'downloads.chunk': ({ downloadId, offset }, ctx) => downloads.chunk(clerk(ctx).id, downloadId, offset),
 
     'idCard.state': () => cards.state(),
     'demo.idCard.deck': () => {

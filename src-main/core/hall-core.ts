@@ -42,6 +42,9 @@ import { DeviceRegistry, type DeviceRegistryOptions } from './devices.ts';
 import { IdCardDesk } from './id-card-desk.ts';
 import { SessionOwners, type SessionHolder } from './session-owners.ts';
 import { Uploads } from './uploads.ts';
+import { Downloads } from './downloads.ts';
+import { SessionBundles } from '../recording/evidence-bundle.ts';
+import { RecordingRetention } from '../recording/retention.ts';
 import { createFileLogger, type Logger } from './log.ts';
 import { type Clock, type KeyProvider, type Platform, systemClock } from './platform.ts';
 
@@ -262,6 +265,16 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       }
     }, DUTY_SWEEP_MS);
     dutySweep.unref();
+    const downloads = new Downloads();
+    // Recordings past their retention lose their bytes (never their events): now, then daily.
+    const stopRetention = new RecordingRetention({
+      db,
+      events,
+      blobs,
+      clock,
+      logger,
+      retention: config.retention,
+    }).schedule();
     const dispatcher = createDispatcher<ConnectionContext>({
       handlers: createHandlers({
         info,
@@ -281,6 +294,8 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         devices,
         cards,
         printQueue,
+        bundles: new SessionBundles({ events, blobs, keys: sync.keys, windowId: config.window.id, clock }),
+        downloads,
       }),
       caller: ({ session }) => auth.caller(session),
       onUserCall: ({ session }) => auth.touch(session),
@@ -374,6 +389,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       async close() {
         coreClosed = true;
         clearInterval(dutySweep);
+        stopRetention();
         for (const timer of idleTimers) clearInterval(timer);
         idleTimers.clear();
         cards.close();
@@ -382,6 +398,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         await notices.close();
         // Before the store closes: half-received files leave no temp file behind.
         await uploads.closeAll();
+        await downloads.closeAll();
         try {
           events.append({ stream: AUDIT_STREAM, actor: 'system', kind: 'app.stopped', payload: {} });
         } catch (error) {

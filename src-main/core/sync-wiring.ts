@@ -54,6 +54,8 @@ export interface HallSync {
   readonly runner: SyncRunner;
   /** The embedded demo inbox's base URL while it runs. */
   embeddedUrl(): string | undefined;
+  /** The window's signing keys: packets' manifests and the evidence bundles. */
+  readonly keys: WindowKeys;
 }
 
 export function wireSync(deps: SyncWiringDeps): HallSync {
@@ -150,5 +152,5 @@ export function wireSync(deps: SyncWiringDeps): HallSync {
     events: deps.events,
     onTokenSet: (departmentId) => runner.tokenSet(departmentId),
   });
-  return { sealing, queue, feed: feedStore, enrolment, runner, embeddedUrl: () => departments.embeddedBaseUrl() };
+  return { sealing, queue, feed: feedStore, enrolment, runner, keys, embeddedUrl: () => departments.embeddedBaseUrl() };
 }

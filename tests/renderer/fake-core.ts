@@ -345,7 +345,9 @@ export class FakeCore {
       // As the core: the queue's packets carry their sync view.
       'packets.list': async (input, ctx) => {
         const { packets } = await intake['packets.list']({ scope: 'all', limit: 200 }, ctx);
-        const withIds = this.sync.decorate(packets).map((packet) => ({ ...packet, idNumbers: this.intake.idNumbersOf(packet.packetId, packet.version) }));
+        const withIds = this.sync
+          .decorate(packets)
+          .map((packet) => ({ ...packet, idNumbers: this.intake.idNumbersOf(packet.packetId, packet.version) }));
         return fakeQueuePage(withIds, input, startOfHallDay(this.now()));
       },
       ...this.sync.handlers(),
@@ -377,6 +379,14 @@ export class FakeCore {
         decision: this.sync.decorate([{ packetId, version }])[0]?.sync?.decision ?? null,
       }),
       'eventLog.verify': (input) => ({ ok: true, stream: input.stream, count: 0, headHash: '' }),
+      'recording.exportBundle': (input) => {
+        throw new AppError('recording.sessionUnknown', 'no recorded sessions in the fake core', {
+          draftId: input.draftId,
+        });
+      },
+      'downloads.chunk': (input) => {
+        throw new AppError('download.unknown', `no download ${input.downloadId}`);
+      },
       'idCard.state': () => this.cards,
       'drafts.useIdCard': async ({ id, who, readId }, ctx) => {
         const reading = this.cards.reading;
