@@ -7,6 +7,8 @@ import { AppError } from '../common/errors.ts';
 import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { IntakeService } from '../intake/intake-service.ts';
 import type { EventLog } from '../recording/event-log.ts';
+import type { SessionIndex } from '../recording/sessions.ts';
+import { DEFAULT_SESSION_PAGE } from '../api/contract/recording.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { DutyBoardService } from '../packets/duty-board.ts';
 import type { Handovers } from '../packets/handovers.ts';
@@ -37,6 +39,7 @@ export interface HandlerServices {
   auth: AuthService;
   health: HealthBoard;
   events: EventLog;
+  sessions: SessionIndex;
   catalog: CatalogStore;
   intake: IntakeService;
   blobs: BlobStore;
@@ -58,6 +61,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     auth,
     health,
     events,
+    sessions,
     catalog,
     intake,
     packets,
@@ -208,6 +212,12 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     },
 
     'eventLog.verify': ({ stream }) => events.verify(stream),
+    'sessions.list': ({ limit, ...query }) => sessions.list({ ...query, limit: limit ?? DEFAULT_SESSION_PAGE }),
+    'sessions.facets': () => sessions.facets(),
+    'sessions.get': ({ draftId }) => sessions.get(draftId),
+    'sessions.comment': ({ draftId, text }, { session }) => sessions.comment(auth.actorOf(session), draftId, text),
+    'sessions.signOff': ({ draftId, verdict, comment }, { session }) =>
+      sessions.signOff(auth.actorOf(session), draftId, verdict, comment),
 
     'idCard.state': () => cards.state(),
     'demo.idCard.deck': () => {

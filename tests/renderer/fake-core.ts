@@ -377,6 +377,18 @@ export class FakeCore {
         decision: this.sync.decorate([{ packetId, version }])[0]?.sync?.decision ?? null,
       }),
       'eventLog.verify': (input) => ({ ok: true, stream: input.stream, count: 0, headHash: '' }),
+      // No counter sessions recorded: the supervisor's list is empty (the real index: tests/main/recording).
+      'sessions.list': () => ({ sessions: [], nextCursor: null, total: 0, totalCapped: false }),
+      'sessions.facets': () => ({ clerks: [], items: [] }),
+      'sessions.get': ({ draftId }) => {
+        throw new AppError('supervision.sessionNotFound', `no session ${draftId}`);
+      },
+      'sessions.comment': ({ draftId }) => {
+        throw new AppError('supervision.sessionNotFound', `no session ${draftId}`);
+      },
+      'sessions.signOff': ({ draftId }) => {
+        throw new AppError('supervision.sessionNotFound', `no session ${draftId}`);
+      },
       'idCard.state': () => this.cards,
       'drafts.useIdCard': async ({ id, who, readId }, ctx) => {
         const reading = this.cards.reading;

@@ -89,6 +89,12 @@ const errors = {
   'review.overrideReasonTooShort': '忽略审查意见须写明理由，至少 {min} 个字。',
   'review.notOverridable': '该审查意见不允许忽略。',
   'eventLog.streamUnknown': '没有名为“{stream}”的记录链：它从未写入，或已被删除。如确有此次办件，请立即报告督查人员。',
+  'supervision.sessionNotFound': '找不到该办件过程记录，请刷新列表后重试。',
+  'supervision.sessionOpen': '该办件仍在窗口办理中，办结（封装或放弃）后才能签署督查意见。可以先添加批注。',
+  'supervision.alreadySignedOff':
+    '该办件已由 {by} 于 {at} 签署督查意见，不能重复签署。如有补充意见，请添加批注（批注同样记入过程记录）。',
+  'supervision.chainBroken':
+    '该办件的过程记录校验未通过（已被改动），不能签署“无异常”。请签署“有问题”并写明情况，同时报告运维人员。',
   'sync.manifestInvalid':
     '收件包不符合报送格式（{fields}），未封装，草稿保持不变。请修正后重新封装；如反复出现，请联系运维人员。',
   'sync.departmentUnknown':

@@ -16,6 +16,7 @@ import { handovers } from './013-handovers.ts';
 import { printJobs } from './014-print-jobs.ts';
 import { pageOrder } from './015-page-order.ts';
 import { pageSource } from './016-page-source.ts';
+import { counterSessions } from './017-counter-sessions.ts';
 
 export const migrations: Migration[] = [
   initial,
@@ -34,4 +35,5 @@ export const migrations: Migration[] = [
   printJobs,
   pageOrder,
   pageSource,
+  counterSessions,
 ];
