@@ -262,7 +262,7 @@ export function SessionDetailPane({
             <legend>{t('supervision.session.signOffTitle')}</legend>
             <div role="radiogroup" aria-label={t('supervision.session.verdict')} className="verdicts">
               {(['ok', 'issues'] as const).map((value) => (
-                <label key={value}>
+                <label key={value} className="radio">
                   <input
                     type="radio"
                     name="verdict"
