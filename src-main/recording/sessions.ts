@@ -47,8 +47,8 @@ import type { EventLog, LoggedEvent } from './event-log.ts';
 /** A counter session's stream is `session:<draftId>` (intake-service.ts `sessionStream`). */
 export const SESSION_STREAM_PREFIX = 'session:';
 
-/** Counting the filter's sessions stops here: "over 10,000" is all a page needs to say. */
-export const TOTAL_CAP = 10_000;
+/** Counting the filter's sessions stops here (a few years at one window): "over 50,000" is all a page needs to say. */
+export const TOTAL_CAP = 50_000;
 
 export interface SessionQuery {
   /** Hall days, inclusive. */
@@ -139,11 +139,11 @@ export class SessionIndex {
           record = foldSessionEvent(record ?? newSessionRecord(draftId, event.wallMs), event);
         }
         if (!record) continue;
-        this.write(record);
+        this.write(record, before);
         if (justFinished(before ?? newSessionRecord(draftId, record.startedAt), record)) finished.push(record);
       }
       // Judged once every row is in: each against the sessions of its item finished before it.
-      for (const record of finished) this.write(this.judged(record));
+      for (const record of finished) this.write(this.judged(record), record);
     })();
     return behind.length;
   }
@@ -310,10 +310,11 @@ export class SessionIndex {
 
   private fold(event: LoggedEvent): void {
     const draftId = event.stream.slice(SESSION_STREAM_PREFIX.length);
-    const before = this.record(draftId) ?? newSessionRecord(draftId, event.wallMs);
+    const stored = this.record(draftId);
+    const before = stored ?? newSessionRecord(draftId, event.wallMs);
     const after = foldSessionEvent(before, event);
     if (after === before) return;
-    this.write(justFinished(before, after) ? this.judged(after) : after);
+    this.write(justFinished(before, after) ? this.judged(after) : after, stored);
   }
 
   /** The record with its duration judged against the item's sessions finished before it. */
@@ -334,7 +335,7 @@ export class SessionIndex {
     const chain = this.events.verify(SESSION_STREAM_PREFIX + draftId);
     const record = this.record(draftId);
     const found = chain.ok ? 'ok' : 'broken';
-    if (record && record.chain !== found) this.write({ ...record, chain: found });
+    if (record && record.chain !== found) this.write({ ...record, chain: found }, record);
     return chain;
   }
 
@@ -351,7 +352,20 @@ export class SessionIndex {
     return row;
   }
 
-  private write(record: SessionRecord): void {
+  /**
+   * Writes the record's row. Most events (a form change, a video segment) move only the
+   * fold's state: then the indexed columns stay as they are and only the record is
+   * rewritten, which leaves the seven indexes alone.
+   */
+  private write(record: SessionRecord, previous?: SessionRecord): void {
+    const columns = columnsOf(record);
+    const record_ = JSON.stringify(record);
+    if (previous && sameColumns(columnsOf(previous), columns)) {
+      this.cached<[number, string, string], never>(
+        'UPDATE counter_sessions SET last_seq = ?, record = ? WHERE draft_id = ?',
+      ).run(record.lastSeq, record_, record.draftId);
+      return;
+    }
     this.cached<Record<string, string | number | null>, never>(
       `INSERT INTO counter_sessions (draft_id, clerk, item_code, started_at, ended_at, duration_ms, outcome, flags,
          reviewed, last_seq, record)
@@ -361,19 +375,7 @@ export class SessionIndex {
          started_at = excluded.started_at, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms,
          outcome = excluded.outcome, flags = excluded.flags, reviewed = excluded.reviewed,
          last_seq = excluded.last_seq, record = excluded.record`,
-    ).run({
-      draftId: record.draftId,
-      clerk: record.clerk,
-      itemCode: record.itemCode,
-      startedAt: record.startedAt,
-      endedAt: record.endedAt,
-      durationMs: record.endedAt === null ? null : record.endedAt - record.startedAt,
-      outcome: record.outcome,
-      flags: flagBits(flagsOf(record)),
-      reviewed: record.signedAt === null ? 0 : 1,
-      lastSeq: record.lastSeq,
-      record: JSON.stringify(record),
-    });
+    ).run({ draftId: record.draftId, ...columns, lastSeq: record.lastSeq, record: record_ });
   }
 
   private summaries(rows: readonly Row[]): SessionSummary[] {
@@ -409,6 +411,24 @@ export class SessionIndex {
     }
     return statement as unknown as Statement<P, R>;
   }
+}
+
+/** The columns the list filters and sorts by, as the record gives them. */
+function columnsOf(record: SessionRecord) {
+  return {
+    clerk: record.clerk,
+    itemCode: record.itemCode,
+    startedAt: record.startedAt,
+    endedAt: record.endedAt,
+    durationMs: record.endedAt === null ? null : record.endedAt - record.startedAt,
+    outcome: record.outcome,
+    flags: flagBits(flagsOf(record)),
+    reviewed: record.signedAt === null ? 0 : 1,
+  };
+}
+
+function sameColumns(a: ReturnType<typeof columnsOf>, b: ReturnType<typeof columnsOf>): boolean {
+  return (Object.keys(a) as Array<keyof typeof a>).every((key) => a[key] === b[key]);
 }
 
 /** Midnight of a hall day (`YYYY-MM-DD`), epoch ms. */
