@@ -11,6 +11,7 @@ import { benchPages } from './pages.ts';
 import { benchPrinter } from './printer.ts';
 import { benchQueue } from './queue.ts';
 import { benchRegions } from './regions.ts';
+import { benchSessions } from './sessions.ts';
 import { benchSoak } from './soak.ts';
 import { printFigures } from './support.ts';
 import { benchSync } from './sync.ts';
@@ -31,6 +32,7 @@ const areas: Record<string, () => Promise<void>> = {
   doccam: benchDoccam,
   pages: benchPages,
   capture: benchCapture,
+  sessions: benchSessions,
 };
 const chosen = process.argv.slice(2).filter((a) => a in areas);
 for (const name of chosen.length > 0 ? chosen : Object.keys(areas)) await areas[name]!();

@@ -91,6 +91,11 @@ export const ERROR_CODES = [
   'recording.bundleTooLarge',
   'download.unknown',
   'download.wrongOffset',
+  // the supervisor's review of counter sessions (会话抽查)
+  'supervision.sessionNotFound',
+  'supervision.sessionOpen',
+  'supervision.alreadySignedOff',
+  'supervision.chainBroken',
   // sync with the approving department (报送): calls, and why a packet waits or is blocked
   'sync.manifestInvalid',
   'sync.departmentUnknown',

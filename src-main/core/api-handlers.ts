@@ -7,8 +7,9 @@ import { AppError } from '../common/errors.ts';
 import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { IntakeService } from '../intake/intake-service.ts';
 import { AUDIT_STREAM, type EventLog } from '../recording/event-log.ts';
-import { DOWNLOAD_CHUNK_BYTES } from '../api/contract/recording.ts';
+import { DEFAULT_SESSION_PAGE, DOWNLOAD_CHUNK_BYTES } from '../api/contract/recording.ts';
 import type { SessionBundles } from '../recording/evidence-bundle.ts';
+import type { SessionIndex } from '../recording/sessions.ts';
 import type { Downloads } from './downloads.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { DutyBoardService } from '../packets/duty-board.ts';
@@ -40,6 +41,7 @@ export interface HandlerServices {
   auth: AuthService;
   health: HealthBoard;
   events: EventLog;
+  sessions: SessionIndex;
   catalog: CatalogStore;
   intake: IntakeService;
   blobs: BlobStore;
@@ -63,6 +65,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     auth,
     health,
     events,
+    sessions,
     catalog,
     intake,
     packets,
@@ -234,6 +237,12 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       };
     },
     'downloads.chunk': ({ downloadId, offset }, ctx) => downloads.chunk(clerk(ctx).id, downloadId, offset),
+    'sessions.list': ({ limit, ...query }) => sessions.list({ ...query, limit: limit ?? DEFAULT_SESSION_PAGE }),
+    'sessions.facets': () => sessions.facets(),
+    'sessions.get': ({ draftId }) => sessions.get(draftId),
+    'sessions.comment': ({ draftId, text }, { session }) => sessions.comment(auth.actorOf(session), draftId, text),
+    'sessions.signOff': ({ draftId, verdict, comment }, { session }) =>
+      sessions.signOff(auth.actorOf(session), draftId, verdict, comment),
 
     'idCard.state': () => cards.state(),
     'demo.idCard.deck': () => {

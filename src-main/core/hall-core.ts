@@ -15,6 +15,7 @@ import { IntakeService } from '../intake/intake-service.ts';
 import { type NoticeRendererOptions, PdfNoticeRenderer } from '../intake/notice-renderer.ts';
 import { DepartmentDocuments } from '../sync/department-documents.ts';
 import { AUDIT_STREAM, EventLog } from '../recording/event-log.ts';
+import { SessionIndex } from '../recording/sessions.ts';
 import { BlobStore } from '../store/blob-store.ts';
 import { type Database, mapStoreError, openDatabase } from '../store/database.ts';
 import { checkBlobIntegrity } from '../store/integrity.ts';
@@ -158,6 +159,27 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
 
     const auth = new AuthService(db, events, clock, config.security);
     const catalog = openCatalog(db, config, clock, events);
+    const users = new UserStore(db);
+    // The supervisor's session list follows every session event from here on, in the
+    // event's transaction; what was logged before (older data, this start's first steps,
+    // a fold that failed) is folded from the log now. Names come from accounts and catalog.
+    const sessions = new SessionIndex(
+      db,
+      events,
+      {
+        clerk: (username) => users.byUsername(username)?.displayName,
+        item: (code) => {
+          try {
+            return catalog.item(code).name;
+          } catch {
+            return undefined; // no catalog yet, or the item left it: the list shows the code
+          }
+        },
+      },
+      (error, stream) => logger.error({ err: error, stream }, 'session index: fold failed, caught up at next start'),
+    );
+    const sessionsFolded = sessions.catchUp();
+    if (sessionsFolded > 0) logger.info({ sessions: sessionsFolded }, 'session index caught up');
     const calendar = loadWorkingCalendar(join(assetsDir(), 'calendar'), config.calendar);
     const packets = new PacketStore(db, keys.searchKey);
     // Packets sealed before the search index existed are indexed once, here: its key is not the migration's.
@@ -244,7 +266,6 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     const cards = new IdCardDesk(devices);
     // The duty board records each warning once when first seen; a sweep every few minutes
     // records them even when no supervisor has the board open.
-    const users = new UserStore(db);
     const duties = new DutyBoardService({
       db,
       packets,
@@ -281,6 +302,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         auth,
         health,
         events,
+        sessions,
         catalog,
         intake,
         packets,

@@ -15,6 +15,7 @@ import type { HallConfig } from '../common/hall-config.ts';
 import { startOfHallDay } from '../common/hall-time.ts';
 import type { Clock } from '../common/hall-time.ts';
 import type { EventLog, JsonValue } from '../recording/event-log.ts';
+import { SESSION_STREAM_PREFIX } from '../recording/sessions.ts';
 import {
   assertCountersigned,
   assertNoWindowFixes,
@@ -109,7 +110,7 @@ interface DraftRow {
 }
 
 /** The counter session's stream in the event log. */
-export const sessionStream = (draftId: string): string => `session:${draftId}`;
+export const sessionStream = (draftId: string): string => `${SESSION_STREAM_PREFIX}${draftId}`;
 
 export class IntakeService {
   private readonly packets: PacketStore;

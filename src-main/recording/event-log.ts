@@ -73,9 +73,16 @@ export function eventHash(event: Omit<LoggedEvent, 'hash'>): string {
 /** The audit event that registers a new stream (its first event was just written). */
 export const STREAM_OPENED = 'eventLog.streamOpened';
 
+/**
+ * Told of each event inside the transaction that appends it, so what it keeps beside the
+ * log (the session index) commits or rolls back with the event. It must not append.
+ */
+export type AppendObserver = (event: LoggedEvent) => void;
+
 export class EventLog {
   private readonly runId = randomUUID();
   private readonly appendTx: (event: NewEvent) => LoggedEvent;
+  private readonly observers: AppendObserver[] = [];
 
   /** `headKey` seals stream heads (store/keys.ts `evidenceKey`). */
   constructor(
@@ -124,6 +131,7 @@ export class EventLog {
       const event: LoggedEvent = { ...partial, hash: eventHash(partial) };
       insert.run(toRow(event));
       moveHead.run(event.stream, event.seq, event.hash, this.headMac(event.stream, event.seq, event.hash));
+      for (const observer of this.observers) observer(event);
       return event;
     };
     this.appendTx = db.transaction((input: NewEvent): LoggedEvent => {
@@ -149,6 +157,11 @@ export class EventLog {
       if (typeof stream === 'string' && !present.has(stream)) missing.add(stream);
     }
     return [...missing];
+  }
+
+  /** Adds an observer of every append (see AppendObserver). */
+  observe(observer: AppendObserver): void {
+    this.observers.push(observer);
   }
 
   append(event: NewEvent): LoggedEvent {

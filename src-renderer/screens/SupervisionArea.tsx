@@ -1,9 +1,10 @@
-// 督查: the duty board (时限看板), session review for supervisors (the list and player
-// come in later issues), and the switch that pauses the hall's sending.
-import { EmptyState } from '../components/Notice.tsx';
+// 督查: the session review (会话抽查: the list of counter sessions, a session opened,
+// comment and sign-off; the player comes with the recorder), the duty board (时限看板),
+// and the switch that pauses the hall's sending.
 import { t } from '../../src-main/common/i18n/index.ts';
 import { DutyBoard } from './DutyBoard.tsx';
 import { SyncPauseControl } from './queue/SyncBar.tsx';
+import { SessionReview } from './supervision/SessionReview.tsx';
 
 export function SupervisionArea() {
   return (
@@ -12,8 +13,8 @@ export function SupervisionArea() {
         {t('areas.supervision')}
       </h2>
       <SyncPauseControl />
+      <SessionReview />
       <DutyBoard />
-      <EmptyState title={t('supervision.empty')} hint={t('supervision.emptyHint')} />
     </section>
   );
 }

@@ -387,6 +387,18 @@ export class FakeCore {
       'downloads.chunk': (input) => {
         throw new AppError('download.unknown', `no download ${input.downloadId}`);
       },
+      // No counter sessions recorded: the supervisor's list is empty (the real index: tests/main/recording).
+      'sessions.list': () => ({ sessions: [], nextCursor: null, total: 0, totalCapped: false }),
+      'sessions.facets': () => ({ clerks: [], items: [] }),
+      'sessions.get': ({ draftId }) => {
+        throw new AppError('supervision.sessionNotFound', `no session ${draftId}`);
+      },
+      'sessions.comment': ({ draftId }) => {
+        throw new AppError('supervision.sessionNotFound', `no session ${draftId}`);
+      },
+      'sessions.signOff': ({ draftId }) => {
+        throw new AppError('supervision.sessionNotFound', `no session ${draftId}`);
+      },
       'idCard.state': () => this.cards,
       'drafts.useIdCard': async ({ id, who, readId }, ctx) => {
         const reading = this.cards.reading;

@@ -26,7 +26,8 @@ describe('Shell', () => {
     const nav = await navigation();
     expect(nav.getByRole('button', { name: '督查' }).getAttribute('aria-current')).toBe('page');
     expect(nav.queryByRole('button', { name: '用户管理' })).toBeNull();
-    expect(screen.getByText('暂无待督查的办件')).toBeTruthy();
+    expect(screen.getByRole('heading', { name: '会话抽查', level: 3 })).toBeTruthy();
+    expect(await screen.findByText('暂无待督查的办件')).toBeTruthy();
   });
 
   it('gives an installer 部署与设备 and 用户管理, switched with Alt+1 and Alt+2', async () => {

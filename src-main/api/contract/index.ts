@@ -72,6 +72,17 @@ export type { UploadLimits, UploadPurpose } from './uploads.ts';
 export type { CatalogHit } from './catalog.ts';
 export type { CardDeskState, CardPhoto, CardReading, DemoCard } from './devices.ts';
 export type { QueuedPacket } from './packets.ts';
+export { DEFAULT_SESSION_PAGE } from './recording.ts';
+export type {
+  SessionDetail,
+  SessionFacets,
+  SessionFlag,
+  SessionOutcome,
+  SessionSummary,
+  SignOffVerdict,
+  SupervisionNote,
+  VideoGap,
+} from '../../common/supervision.ts';
 export type { PrintJob, PrintQueueSummary } from '../../common/printing.ts';
 export type { CatalogSummary } from '../../common/catalog.ts';
 export type { DeadlineStatus } from '../../common/deadline-status.ts';

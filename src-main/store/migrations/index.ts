@@ -17,6 +17,7 @@ import { printJobs } from './014-print-jobs.ts';
 import { pageOrder } from './015-page-order.ts';
 import { pageSource } from './016-page-source.ts';
 import { pageThumbnails } from './017-page-thumbnails.ts';
+import { counterSessions } from './018-counter-sessions.ts';
 
 export const migrations: Migration[] = [
   initial,
@@ -36,4 +37,5 @@ export const migrations: Migration[] = [
   pageOrder,
   pageSource,
   pageThumbnails,
+  counterSessions,
 ];

@@ -1,0 +1,293 @@
+// One counter session opened by the supervisor: who, what and how it ended, its chain
+// verified just now (完整 / 已被改动), its flags with what raised them, the place of the
+// player, its steps in time, and the comments and sign-off — both of which the core
+// logs into the session's own chain.
+import { useState } from 'react';
+import type { SessionDetail, SignOffVerdict } from '../../../src-main/api/contract/index.ts';
+import { hallDateTime } from '../../../src-main/common/hall-time.ts';
+import { t, tryT, type MessageKey } from '../../../src-main/common/i18n/index.ts';
+import { MAX_COMMENT } from '../../../src-main/common/supervision.ts';
+import { useApi } from '../../app/api-context.tsx';
+import { useAction } from '../../app/use-action.ts';
+import { ErrorNotice, StatusNotice } from '../../components/Notice.tsx';
+import { durationParts, hallClock, offsetLabel } from './session-model.ts';
+
+function durationText(ms: number): string {
+  return t('supervision.sessions.duration', durationParts(ms));
+}
+
+/** A chapter's subject in words where the catalog has them (who, an outcome), else as logged. */
+function subjectText(kind: string, subject: string | undefined): string {
+  if (subject === undefined) return '';
+  if (kind === 'review' || kind === 'seal') return tryT(`outcomes.${subject}`) ?? subject;
+  return tryT(`supervision.session.subjects.${subject}`) ?? subject;
+}
+
+export function SessionDetailPane({
+  detail,
+  onChanged,
+}: {
+  detail: SessionDetail;
+  /** The core's answer after a comment or sign-off: the pane and the list row show it. */
+  onChanged: (detail: SessionDetail) => void;
+}) {
+  const api = useApi();
+  const { session, chain } = detail;
+  const action = useAction();
+  const [comment, setComment] = useState('');
+  const [verdict, setVerdict] = useState<SignOffVerdict | null>(null);
+  const [remark, setRemark] = useState('');
+  const [done, setDone] = useState<string | null>(null);
+  const draftId = session.draftId;
+
+  const addComment = () =>
+    void action.run(
+      async () => {
+        onChanged(await api.call('sessions.comment', { draftId, text: comment }));
+        setComment('');
+        setDone(t('supervision.session.commentAdded'));
+      },
+      { tag: 'comment' },
+    );
+  const signOff = () => {
+    if (!verdict) return;
+    void action.run(
+      async () => {
+        onChanged(
+          await api.call('sessions.signOff', { draftId, verdict, ...(remark.trim() ? { comment: remark } : {}) }),
+        );
+        setDone(t('supervision.session.signedOffDone'));
+      },
+      { tag: 'signOff' },
+    );
+  };
+
+  const flagLines = session.flags.map((flag) => {
+    switch (flag) {
+      case 'videoGap':
+        return detail.recorded
+          ? t('supervision.session.flagDetail.videoGap', { count: detail.gaps.length })
+          : t('supervision.session.flagDetail.notRecorded');
+      case 'missingSteps':
+        return t('supervision.session.flagDetail.missingSteps', {
+          steps: detail.missing.map((kind) => t(`supervision.session.chapterKinds.${kind}`)).join('、'),
+        });
+      case 'override':
+        return t('supervision.session.flagDetail.override', { rules: detail.overrides.join('、') });
+      case 'long':
+        return session.durationMs !== null && detail.usualMs !== null
+          ? t('supervision.session.flagDetail.long', {
+              duration: durationText(session.durationMs),
+              usual: durationText(detail.usualMs),
+            })
+          : t('supervision.session.flagDetail.longUnjudged');
+      case 'chainBroken':
+        return t('supervision.session.flagDetail.chainBroken');
+    }
+  });
+
+  return (
+    <section className="panel session-detail" aria-labelledby="session-detail-title">
+      <div className="area-head">
+        <h3 id="session-detail-title" tabIndex={-1}>
+          {t('supervision.session.heading', {
+            item: session.itemName ?? session.itemCode ?? '',
+            clerk: session.clerkName ?? session.clerk ?? '',
+          })}
+        </h3>
+        {chain.ok ? (
+          <span className="chain-badge chain-ok" title={t('supervision.session.chainOkDetail', { count: chain.count })}>
+            {t('supervision.session.chainOk')}
+          </span>
+        ) : (
+          <span className="chain-badge chain-broken">{t('supervision.session.chainBroken')}</span>
+        )}
+      </div>
+      {!chain.ok && (
+        <p className="notice notice-error" role="alert">
+          {t('supervision.session.chainBrokenDetail', {
+            seq: chain.firstBadSeq,
+            reason: t(`supervision.session.chainReasons.${chain.reason}`),
+          })}
+        </p>
+      )}
+      <dl className="session-facts">
+        <div>
+          <dt>{t('supervision.session.startedAt')}</dt>
+          <dd>{hallDateTime(session.startedAt)}</dd>
+        </div>
+        <div>
+          <dt>{t('supervision.session.duration')}</dt>
+          <dd>{session.durationMs === null ? t('supervision.sessions.running') : durationText(session.durationMs)}</dd>
+        </div>
+        <div>
+          <dt>{t('supervision.session.outcome')}</dt>
+          <dd>{t(`supervision.sessions.outcomes.${session.outcome}`)}</dd>
+        </div>
+      </dl>
+
+      {/* The player (camera video and screen replay on one clock, chapters as markers) goes here. */}
+      <div className="player-slot" data-slot="player" role="region" aria-label={t('supervision.session.player')}>
+        <p className="muted">{t('supervision.session.playerPending')}</p>
+      </div>
+
+      <h4>{t('supervision.session.flagsTitle')}</h4>
+      {session.flags.length === 0 ? (
+        <p className="muted">{t('supervision.session.noFlags')}</p>
+      ) : (
+        <ul className="flag-lines">
+          {session.flags.map((flag, i) => (
+            <li key={flag}>
+              <span className={`flag-badge flag-${flag}`}>{t(`supervision.sessions.flags.${flag}`)}</span>{' '}
+              {flagLines[i]}
+            </li>
+          ))}
+          {detail.gaps.map((gap) => {
+            const params = {
+              track: t(`supervision.session.tracks.${gap.track}`),
+              from: offsetLabel(gap.fromMs),
+              length: gap.toMs === null ? '' : durationText(gap.toMs - gap.fromMs),
+              reason: tryT(`supervision.session.gapReasons.${gap.reason}`) ?? gap.reason,
+            };
+            return (
+              <li key={`${gap.track}-${gap.fromMs}`} className="muted">
+                {gap.toMs === null ? t('supervision.session.gapOpen', params) : t('supervision.session.gap', params)}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+
+      <h4 id="session-chapters-title">{t('supervision.session.chaptersTitle')}</h4>
+      {detail.chapters.length === 0 ? (
+        <p className="muted">{t('supervision.session.noChapters')}</p>
+      ) : (
+        <table className="table compact" aria-label={t('supervision.session.chaptersTable')}>
+          <thead>
+            <tr>
+              <th scope="col">{t('supervision.session.col.time')}</th>
+              <th scope="col">{t('supervision.session.col.kind')}</th>
+              <th scope="col">{t('supervision.session.col.subject')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {detail.chapters.map((chapter) => (
+              <tr key={`${chapter.seq}-${chapter.kind}-${chapter.subject ?? ''}`}>
+                <td className="mono">
+                  {hallClock(chapter.at)} <span className="muted">{offsetLabel(chapter.at - session.startedAt)}</span>
+                </td>
+                <td>{t(`supervision.session.chapterKinds.${chapter.kind}` as MessageKey)}</td>
+                <td>{subjectText(chapter.kind, chapter.subject)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h4>{t('supervision.session.notesTitle')}</h4>
+      {detail.notes.length === 0 ? (
+        <p className="muted">{t('supervision.session.noNotes')}</p>
+      ) : (
+        <ul className="session-notes">
+          {detail.notes.map((note) => (
+            <li key={note.seq}>
+              <span className="muted">{hallDateTime(note.at)}</span>{' '}
+              <strong>
+                {note.kind === 'comment'
+                  ? t('supervision.session.comment', { by: note.by })
+                  : t('supervision.session.signedOff', {
+                      by: note.by,
+                      verdict: t(`supervision.session.verdicts.${note.verdict ?? 'ok'}`),
+                    })}
+              </strong>
+              {note.text && <span className="note-text">{note.text}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <ErrorNotice message={action.error} />
+      {done && <StatusNotice message={done} />}
+
+      <form
+        className="comment-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          addComment();
+        }}
+      >
+        <label htmlFor="session-comment">{t('supervision.session.commentLabel')}</label>
+        <textarea
+          id="session-comment"
+          rows={2}
+          maxLength={MAX_COMMENT}
+          value={comment}
+          aria-describedby="session-comment-hint"
+          onChange={(event) => setComment(event.target.value)}
+          onKeyDown={(event) => {
+            // Ctrl+Enter adds it, as in a chat box; Enter alone is a new line.
+            if (event.key === 'Enter' && event.ctrlKey) {
+              event.preventDefault();
+              if (comment.trim()) addComment();
+            }
+          }}
+        />
+        <p id="session-comment-hint" className="muted">
+          {t('supervision.session.commentHint')}
+        </p>
+        <button type="submit" disabled={!comment.trim() || action.busyWith('comment')}>
+          {t('supervision.session.addComment')}
+        </button>
+      </form>
+
+      {session.signOff ? (
+        <p className="signed-off">
+          {t('supervision.session.alreadySigned', {
+            by: session.signOff.by,
+            at: hallDateTime(session.signOff.at),
+            verdict: t(`supervision.session.verdicts.${session.signOff.verdict}`),
+          })}
+        </p>
+      ) : session.outcome === 'open' ? (
+        <p className="muted">{t('supervision.session.openSession')}</p>
+      ) : (
+        <form
+          className="sign-off-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            signOff();
+          }}
+        >
+          <fieldset>
+            <legend>{t('supervision.session.signOffTitle')}</legend>
+            <div role="radiogroup" aria-label={t('supervision.session.verdict')} className="verdicts">
+              {(['ok', 'issues'] as const).map((value) => (
+                <label key={value} className="radio">
+                  <input
+                    type="radio"
+                    name="verdict"
+                    value={value}
+                    checked={verdict === value}
+                    onChange={() => setVerdict(value)}
+                  />
+                  {t(`supervision.session.verdicts.${value}`)}
+                </label>
+              ))}
+            </div>
+            <label htmlFor="session-sign-off-comment">{t('supervision.session.signOffComment')}</label>
+            <textarea
+              id="session-sign-off-comment"
+              rows={2}
+              maxLength={MAX_COMMENT}
+              value={remark}
+              onChange={(event) => setRemark(event.target.value)}
+            />
+            <button type="submit" className="primary" disabled={!verdict || action.busyWith('signOff')}>
+              {t('supervision.session.signOff')}
+            </button>
+          </fieldset>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,120 @@
+// A supervisor reviews the window's sessions in Chromium against the real core: a clerk
+// seals one intake and leaves another open; the supervisor opens 会话抽查, filters it,
+// opens the sealed session by keyboard, sees its steps and its chain verified, comments
+// and signs it off by keyboard alone — at the window's 1366×768.
+import { pngBytes } from '../fixtures/files.ts';
+import { expect, test } from './browser-host.ts';
+import {
+  fillForm,
+  handIn,
+  INSTALLER_PASSWORD,
+  review,
+  seal,
+  signInNewClerk,
+  startSocialSecurityCard,
+  typeApplicant,
+} from './flows.ts';
+
+const SUPERVISOR_PASSWORD = 'Super#2026a';
+
+test('a supervisor filters the sessions, opens one, comments and signs it off by keyboard', async ({ page, host }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await signInNewClerk(page, host.url);
+  // One session sealed as 收件 …
+  await startSocialSecurityCard(page);
+  await typeApplicant(page);
+  await fillForm(page, '13812345678');
+  await handIn(page, '申请人居民身份证', { name: '身份证正反面.png', buffer: Buffer.from(pngBytes(40, 25, 120)) });
+  await handIn(page, '近期免冠彩色证件照片', { name: '证件照.png', buffer: Buffer.from(pngBytes(36, 44, 200)) });
+  await review(page, '收件');
+  await seal(page);
+  await expect(page.getByText(/回执已打印（/)).toBeVisible({ timeout: 15_000 });
+  // … and one still open at the window.
+  await page.getByRole('button', { name: '返回今日队列' }).click();
+  await startSocialSecurityCard(page);
+  await page.getByRole('button', { name: '退出登录' }).click();
+
+  // The installer opens a supervisor's account.
+  await page.getByLabel('用户名').fill('admin');
+  await page.getByLabel('密码').fill(INSTALLER_PASSWORD);
+  await page.getByLabel('密码').press('Enter');
+  await page.getByRole('button', { name: '用户管理' }).click();
+  await page.getByLabel('用户名').fill('super01');
+  await page.getByLabel('姓名').fill('刘督查');
+  await page.getByLabel('岗位角色').selectOption({ label: '审核督查' });
+  await page.getByLabel('初始密码').fill(SUPERVISOR_PASSWORD);
+  await page.getByRole('button', { name: '创建用户' }).click();
+  await expect(page.getByText('已创建用户 super01')).toBeVisible();
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await page.getByLabel('用户名').fill('super01');
+  await page.getByLabel('密码').fill(SUPERVISOR_PASSWORD);
+  await page.getByLabel('密码').press('Enter');
+
+  const review_ = page.getByRole('region', { name: '会话抽查' });
+  const list = page.getByRole('table', { name: '办件过程记录列表' });
+  await expect(list.getByRole('row')).toHaveCount(3); // the header and two sessions
+  await expect(review_.getByText('共 2 个办件')).toBeVisible();
+  await expect(review_.getByText(/快捷键：Alt\+↓/)).toBeVisible();
+  await expect(list.getByRole('row').nth(1)).toContainText('办理中');
+  await expect(list.getByRole('row').nth(2)).toContainText('已收件');
+  // Nothing recorded it yet (the recorder is not in this build): flagged, as is the card never read.
+  await expect(list.getByRole('row').nth(2)).toContainText('录像中断');
+
+  // Filter: only sessions that ended in 收件.
+  await review_.getByLabel('办理结果').selectOption({ label: '已收件' });
+  await expect(list.getByRole('row')).toHaveCount(2);
+  await expect(review_.getByText('共 1 个办件')).toBeVisible();
+  await review_.getByLabel('督查状态').selectOption({ label: '未签署' });
+  await expect(list.getByRole('row')).toHaveCount(2);
+
+  // Alt+↓ opens the first session of the list; its steps and its verified chain show.
+  await page.keyboard.press('Alt+ArrowDown');
+  const detail = page.getByRole('region', { name: /社会保障卡申领 · 张窗口/ });
+  await expect(detail.getByText('记录完整')).toBeVisible();
+  const chapters = detail.getByRole('table', { name: '办理步骤列表' });
+  await expect(chapters).toContainText('开始办件');
+  await expect(chapters).toContainText('填写表单');
+  await expect(chapters).toContainText('收取材料');
+  await expect(chapters).toContainText('形式审查');
+  await expect(chapters).toContainText('封装');
+  await expect(chapters).toContainText('打印回执');
+  await expect(detail.getByRole('region', { name: '录像与屏幕回放' })).toBeVisible();
+  await expect(detail.getByText(/缺少步骤：读取身份证/)).toBeVisible();
+  // The row opened by keyboard holds the focus.
+  await expect(list.getByRole('button', { name: /^打开 .* 张窗口 的办件$/ })).toBeFocused();
+  // Alt+Shift+↓: no flagged session after it.
+  await page.keyboard.press('Alt+Shift+ArrowDown');
+  await expect(review_.getByText('后面没有有标记的办件了。')).toBeVisible();
+
+  // A comment by keyboard: Tab into the box, type, Ctrl+Enter.
+  await detail.getByLabel('批注', { exact: true }).focus();
+  await page.keyboard.type('未读取身份证，已口头提醒窗口人员。');
+  await page.keyboard.press('Control+Enter');
+  await expect(detail.getByText('已添加批注。')).toBeVisible();
+  await expect(detail.getByText('super01 批注')).toBeVisible();
+
+  // The sign-off by keyboard: the verdict's radios with the arrows, Tab to the remark and the button.
+  await detail.getByRole('radio', { name: '无异常' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(detail.getByRole('radio', { name: '有问题' })).toBeChecked();
+  await page.keyboard.press('Tab');
+  await expect(detail.getByLabel('意见说明（可选）')).toBeFocused();
+  await page.keyboard.type('身份核验步骤缺失。');
+  await page.keyboard.press('Tab');
+  await expect(detail.getByRole('button', { name: '签署' })).toBeFocused();
+  await page.screenshot({ path: test.info().outputPath('supervision-session-1366x768.png') });
+  await page.keyboard.press('Enter');
+  await expect(detail.getByText('已签署督查意见。')).toBeVisible();
+  await expect(detail.getByText(/已由 super01 于 .* 签署：有问题。/)).toBeVisible();
+  await expect(detail.getByText('super01 签署：有问题')).toBeVisible();
+  // The list's row shows it signed; the chain, with both entries, still verifies whole.
+  await expect(list.getByRole('row').nth(1)).toContainText('已签署');
+  await expect(detail.getByText('记录完整')).toBeVisible();
+
+  // Signed sessions leave the 未签署 filter (read again from the core).
+  await review_.getByLabel('督查状态').selectOption({ label: '已签署' });
+  await expect(review_.getByText('共 1 个办件')).toBeVisible();
+  await review_.getByLabel('督查状态').selectOption({ label: '未签署' });
+  await expect(review_.getByText('共 0 个办件')).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('supervision-list-1366x768.png') });
+});
