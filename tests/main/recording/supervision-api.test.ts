@@ -95,7 +95,7 @@ describe('session review through the contract', () => {
     expect((await supervisor.fail('sessions.signOff', { draftId: open, verdict: 'ok' })).code).toBe(
       'supervision.sessionOpen',
     );
-    expect((await supervisor.fail('sessions.get', { draftId: 'no-such-session' })).code).toBe(
+    expect((await supervisor.fail('sessions.get', { draftId: '00000000-0000-4000-8000-000000000000' })).code).toBe(
       'supervision.sessionNotFound',
     );
 
