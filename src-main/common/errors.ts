@@ -85,6 +85,10 @@ export const ERROR_CODES = [
   'review.notOverridable',
   // the event log
   'eventLog.streamUnknown',
+  // the counter session's recording (全过程记录)
+  'recording.notStarted',
+  'recording.hashMismatch',
+  'recording.badSpan',
   // sync with the approving department (报送): calls, and why a packet waits or is blocked
   'sync.manifestInvalid',
   'sync.departmentUnknown',

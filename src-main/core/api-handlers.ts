@@ -7,6 +7,7 @@ import { AppError } from '../common/errors.ts';
 import type { CatalogStore } from '../catalog/catalog-store.ts';
 import type { IntakeService } from '../intake/intake-service.ts';
 import type { EventLog } from '../recording/event-log.ts';
+import type { SessionRecorder } from '../recording/session-recorder.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { DutyBoardService } from '../packets/duty-board.ts';
 import type { Handovers } from '../packets/handovers.ts';
@@ -50,6 +51,7 @@ export interface HandlerServices {
   devices: DeviceRegistry;
   cards: IdCardDesk;
   printQueue: PrintQueue;
+  recorder: SessionRecorder;
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
@@ -71,8 +73,13 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     devices,
     cards,
     printQueue,
+    recorder,
   } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
+  const recordingActor = (ctx: ConnectionContext) => {
+    const user = clerk(ctx);
+    return { userId: user.id, username: user.username };
+  };
   const simulator = () => {
     const reader = devices.idCardSimulator;
     if (!reader) throw new AppError('demo.notAvailable', 'no simulated ID card reader (demo profile only)');
@@ -198,7 +205,9 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
 
     'uploads.limits': ({ purpose }) => uploads.limits(purpose),
     'uploads.begin': (input, ctx) => {
-      intake.getDraft(clerk(ctx), input.draftId); // refused now, not after the last chunk, when it is sealed or gone
+      // Refused now, not after the last chunk: a material's draft sealed or gone, a recording not running.
+      if (input.purpose === 'recording') recorder.assertRunning(clerk(ctx).id, input.draftId);
+      else intake.getDraft(clerk(ctx), input.draftId);
       return ctx.uploads.begin(clerk(ctx).id, input);
     },
     'uploads.chunk': ({ uploadId, offset, bytes }, ctx) => ctx.uploads.chunk(clerk(ctx).id, uploadId, offset, bytes),
@@ -208,6 +217,32 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     },
 
     'eventLog.verify': ({ stream }) => events.verify(stream),
+    'recording.start': ({ draftId, ...payload }, ctx) => {
+      intake.getDraft(clerk(ctx), draftId); // an open draft of this clerk's
+      recorder.start(recordingActor(ctx), draftId, payload);
+      return {};
+    },
+    'recording.segment': async ({ draftId, uploadId, ...segment }, ctx) => {
+      const file = ctx.uploads.take(clerk(ctx).id, uploadId, 'recording');
+      try {
+        if (file.draftId !== draftId) {
+          throw new AppError('request.invalidInput', `upload ${uploadId} was begun for another draft`, {
+            fields: 'uploadId',
+          });
+        }
+        return await recorder.addSegment(recordingActor(ctx), draftId, segment, file);
+      } finally {
+        file.discard();
+      }
+    },
+    'recording.gap': ({ draftId, ...gap }, ctx) => {
+      recorder.gap(recordingActor(ctx), draftId, gap);
+      return {};
+    },
+    'recording.stop': ({ draftId, reason }, ctx) => {
+      recorder.stop(recordingActor(ctx), draftId, reason);
+      return {};
+    },
 
     'idCard.state': () => cards.state(),
     'demo.idCard.deck': () => {

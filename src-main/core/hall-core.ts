@@ -11,10 +11,12 @@ import type { EventMessage, ResultMessage } from '../api/wire.ts';
 import { loadWorkingCalendar } from '../calendar/calendar-files.ts';
 import { parseTrustedKeys } from '../catalog/catalog-file.ts';
 import { CatalogStore } from '../catalog/catalog-store.ts';
-import { IntakeService } from '../intake/intake-service.ts';
+import { IntakeService, sessionStream } from '../intake/intake-service.ts';
 import { type NoticeRendererOptions, PdfNoticeRenderer } from '../intake/notice-renderer.ts';
 import { DepartmentDocuments } from '../sync/department-documents.ts';
 import { AUDIT_STREAM, EventLog } from '../recording/event-log.ts';
+import { SessionRecorder } from '../recording/session-recorder.ts';
+import { MAX_SEGMENT_BYTES } from '../api/contract/recording.ts';
 import { BlobStore } from '../store/blob-store.ts';
 import { type Database, mapStoreError, openDatabase } from '../store/database.ts';
 import { checkBlobIntegrity } from '../store/integrity.ts';
@@ -204,7 +206,10 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     };
     const uploads = new Uploads({
       blobs,
-      limits: { material: { maxBytes: config.uploads.maxFileMiB * 1024 * 1024 } },
+      limits: {
+        material: { maxBytes: config.uploads.maxFileMiB * 1024 * 1024 },
+        recording: { maxBytes: MAX_SEGMENT_BYTES },
+      },
     });
     // The devices of the config (polled, reconnected in the background), before the services
     // that use them: the receipt printer's queue is filled by the seal.
@@ -237,6 +242,8 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         departmentDocuments.correctionDue(packetId, version, itemCode),
       printQueue,
     });
+    // The counter session's recording: segments and gaps from the clerk's window into the session's stream.
+    const recorder = new SessionRecorder({ db, blobs, events, clock, health, streamOf: sessionStream });
     // The card desk keeps what the ID card reader read for the clerk's screens.
     const cards = new IdCardDesk(devices);
     // The duty board records each warning once when first seen; a sweep every few minutes
@@ -281,6 +288,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         devices,
         cards,
         printQueue,
+        recorder,
       }),
       caller: ({ session }) => auth.caller(session),
       onUserCall: ({ session }) => auth.touch(session),
@@ -380,6 +388,11 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         await devices.close();
         await sync.runner.stop();
         await notices.close();
+        try {
+          recorder.stopAll('coreStopped');
+        } catch (error) {
+          logger.warn({ err: error }, 'could not record the recordings stopped');
+        }
         // Before the store closes: half-received files leave no temp file behind.
         await uploads.closeAll();
         try {

@@ -65,10 +65,13 @@ export class Uploads {
     await Promise.all([...this.#open].map((upload) => upload.drop()));
   }
 
-  /** Uploads for this draft still receiving or handed over but not stored yet: a seal waits for none. */
+  /**
+   * Material uploads for this draft still receiving or handed over but not stored yet: a
+   * seal waits for none. A recording's segments never hold a seal back.
+   */
   inProgressFor(draftId: string): number {
     let count = 0;
-    for (const upload of this.#open) if (upload.draftId === draftId) count++;
+    for (const upload of this.#open) if (upload.draftId === draftId && upload.purpose === 'material') count++;
     return count;
   }
 

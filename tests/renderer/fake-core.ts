@@ -377,6 +377,13 @@ export class FakeCore {
         decision: this.sync.decorate([{ packetId, version }])[0]?.sync?.decision ?? null,
       }),
       'eventLog.verify': (input) => ({ ok: true, stream: input.stream, count: 0, headHash: '' }),
+      // jsdom has no MediaRecorder, so the wizard records nothing here (the real recording: tests/e2e/recording.spec.ts).
+      'recording.start': () => ({}),
+      'recording.segment': () => {
+        throw new AppError('recording.notStarted', 'the fake core records nothing');
+      },
+      'recording.gap': () => ({}),
+      'recording.stop': () => ({}),
       'idCard.state': () => this.cards,
       'drafts.useIdCard': async ({ id, who, readId }, ctx) => {
         const reading = this.cards.reading;

@@ -88,6 +88,9 @@ const errors = {
   'upload.tooMany': '同时上传的文件过多，请等当前文件上传完成后再继续。',
   'review.overrideReasonTooShort': '忽略审查意见须写明理由，至少 {min} 个字。',
   'review.notOverridable': '该审查意见不允许忽略。',
+  'recording.notStarted': '本次办件的录制未在进行（可能程序已重新启动），录像片段未保存。录制将自动重新开始。',
+  'recording.hashMismatch': '录像片段在传送中损坏（校验值不符），未保存，已记为录像中断。',
+  'recording.badSpan': '录像片段的起止时间有误，未保存，已记为录像中断。',
   'eventLog.streamUnknown': '没有名为“{stream}”的记录链：它从未写入，或已被删除。如确有此次办件，请立即报告督查人员。',
   'sync.manifestInvalid':
     '收件包不符合报送格式（{fields}），未封装，草稿保持不变。请修正后重新封装；如反复出现，请联系运维人员。',
@@ -1093,6 +1096,10 @@ export const zhCN = {
       rejected: '接收方拒收',
       uploading: '正在上传',
       paused: '报送已由值班负责人或运维人员暂停，收件包暂存本机；恢复后继续报送',
+      recording: '正在录制',
+      notRecording: '未录制',
+      cameraEnded: '摄像头画面中断（已拔出或被其他程序占用），正在重试',
+      recorderFault: '录像故障，正在重试',
     },
   },
   /** The ID card reader: card kinds, what review says about a card, the installers' terminal test. */
