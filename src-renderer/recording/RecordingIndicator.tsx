@@ -88,7 +88,7 @@ export function RecordingIndicator({
 
   const current = status.camera.kind === 'recording' ? status.camera.label : '';
   return (
-    <div className={`recording-state recording-${shown}`}>
+    <div className={`recording-state recording-${shown}`} aria-live="polite">
       <button
         type="button"
         aria-expanded={open}
@@ -97,7 +97,7 @@ export function RecordingIndicator({
         onClick={() => setOpen((was) => !was)}
       >
         <span className="recording-dot" aria-hidden="true" />
-        <span role="status">{label}</span>
+        {label}
       </button>
       {open && (
         <div id="recording-details" className="recording-details">
