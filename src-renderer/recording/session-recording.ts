@@ -50,6 +50,11 @@ export interface RecordingStatus {
   pending: number;
 }
 
+/** What waits to go to the core, in order: a gap goes after the segments recorded before it. */
+type Item =
+  | ({ kind: 'segment' } & Pending)
+  | { kind: 'gap'; track: RecordingTrack; fromMs: number; toMs: number | null; reason: GapReason };
+
 interface Pending {
   segmentId: string;
   track: RecordingTrack;
@@ -83,7 +88,7 @@ export class SessionRecording {
   #cameraTries = 0;
   #cameraTimer: ReturnType<typeof setTimeout> | undefined;
   #screen: ScreenRecorder | null = null;
-  #queue: Pending[] = [];
+  #queue: Item[] = [];
   #queuedBytes = 0;
   /** Spans dropped while the core was away, per track, to be logged as gaps. */
   #dropped: Partial<Record<RecordingTrack, { fromMs: number; toMs: number }>> = {};
@@ -92,6 +97,7 @@ export class SessionRecording {
   #sendTimer: ReturnType<typeof setTimeout> | undefined;
   #cameraFormat: CameraFormat | null = null;
   #draftGone = false;
+  #starting: Promise<void> | null = null;
 
   constructor(options: SessionRecordingOptions) {
     this.#o = options;
@@ -121,9 +127,6 @@ export class SessionRecording {
         }),
     });
     this.#screen.start();
-    // A camera that failed before the start was logged: its gap now.
-    if (this.#status.camera.kind === 'fault')
-      this.#logGap('camera', this.#now(), null, gapReasonOf(this.#status.camera.fault));
     this.#kick();
   }
 
@@ -208,10 +211,8 @@ export class SessionRecording {
   #cameraFailed(fault: CounterCameraFault): void {
     const was = this.#status.camera;
     this.#update({ camera: { kind: 'fault', fault } });
-    // Logged once per fault, not at every try; before the core's start, start() logs it.
-    if (this.#started && !(was.kind === 'fault')) {
-      this.#logGap('camera', this.#now(), null, gapReasonOf(fault));
-    }
+    // Logged once per fault, not at every try.
+    if (was.kind !== 'fault') this.#logGap('camera', this.#now(), null, gapReasonOf(fault));
     if (this.#stopped) return;
     const wait = CAMERA_RETRY_MS[Math.min(this.#cameraTries, CAMERA_RETRY_MS.length - 1)]!;
     this.#cameraTries += 1;
@@ -240,7 +241,14 @@ export class SessionRecording {
 
   // ── to the core ────────────────────────────────────────────────────────────
 
-  async #startOnCore(): Promise<void> {
+  /** One start at a time: the sender and start() may both ask for it. */
+  #startOnCore(): Promise<void> {
+    if (this.#started) return Promise.resolve();
+    this.#starting ??= this.#sendStart().finally(() => (this.#starting = null));
+    return this.#starting;
+  }
+
+  async #sendStart(): Promise<void> {
     try {
       await this.#o.api.call('recording.start', {
         draftId: this.#o.draftId,
@@ -263,10 +271,12 @@ export class SessionRecording {
 
   #enqueue(segment: Pending): void {
     if (this.#draftGone) return;
-    this.#queue.push(segment);
+    this.#queue.push({ kind: 'segment', ...segment });
     this.#queuedBytes += segment.blob.size;
-    while (this.#queuedBytes > MAX_PENDING_BYTES && this.#queue.length > 1) {
-      const dropped = this.#queue.shift()!;
+    while (this.#queuedBytes > MAX_PENDING_BYTES) {
+      const at = this.#queue.findIndex((item) => item.kind === 'segment');
+      if (at < 0 || at === this.#queue.length - 1) break;
+      const dropped = this.#queue.splice(at, 1)[0] as Pending;
       this.#queuedBytes -= dropped.blob.size;
       const span = this.#dropped[dropped.track];
       this.#dropped[dropped.track] = {
@@ -274,7 +284,7 @@ export class SessionRecording {
         toMs: Math.max(span?.toMs ?? 0, dropped.endMs),
       };
     }
-    this.#update({ pending: this.#queue.length });
+    this.#update({ pending: this.#segmentsWaiting() });
     this.#kick();
   }
 
@@ -295,12 +305,16 @@ export class SessionRecording {
           if (!this.#started) throw new Error('recording not started on the core');
         }
         await this.#flushDropped();
-        const segment = this.#queue[0]!;
-        await this.#send(segment);
+        const item = this.#queue[0]!;
+        if (item.kind === 'segment') await this.#send(item);
+        else {
+          const { kind: _gap, ...gap } = item;
+          await this.#o.api.call('recording.gap', { draftId: this.#o.draftId, ...gap });
+        }
         this.#queue.shift();
-        this.#queuedBytes -= segment.blob.size;
+        if (item.kind === 'segment') this.#queuedBytes -= item.blob.size;
         this.#sendTries = 0;
-        this.#update({ pending: this.#queue.length });
+        this.#update({ pending: this.#segmentsWaiting() });
       } catch (error) {
         if (isApiCallError(error) && error.code === 'recording.notStarted') {
           this.#started = false;
@@ -308,9 +322,18 @@ export class SessionRecording {
         }
         if (isApiCallError(error) && isRefusal(error.code)) {
           // The core will not store this one (damaged on the way, a full disk): a gap, and on.
-          const segment = this.#queue.shift()!;
-          this.#queuedBytes -= segment.blob.size;
-          this.#logGap(segment.track, segment.startMs, segment.endMs, 'storeFailed');
+          const item = this.#queue.shift()!;
+          if (item.kind === 'segment') {
+            this.#queuedBytes -= item.blob.size;
+            const { track, startMs, endMs } = item;
+            this.#queue.unshift({
+              kind: 'gap',
+              track,
+              fromMs: Math.round(startMs),
+              toMs: Math.round(endMs),
+              reason: 'storeFailed',
+            });
+          }
           continue;
         }
         // The link is down, or the core busy: try again later, the segment kept.
@@ -357,16 +380,14 @@ export class SessionRecording {
   }
 
   #logGap(track: RecordingTrack, fromMs: number, toMs: number | null, reason: GapReason): void {
-    if (!this.#started || this.#draftGone) return;
-    this.#o.api
-      .call('recording.gap', {
-        draftId: this.#o.draftId,
-        track,
-        fromMs: Math.round(fromMs),
-        toMs: toMs === null ? null : Math.round(toMs),
-        reason,
-      })
-      .catch(() => undefined);
+    if (this.#draftGone) return;
+    const to = toMs === null ? null : Math.round(toMs);
+    this.#queue.push({ kind: 'gap', track, fromMs: Math.round(fromMs), toMs: to, reason });
+    this.#kick();
+  }
+
+  #segmentsWaiting(): number {
+    return this.#queue.filter((item) => item.kind === 'segment').length;
   }
 
   #update(change: Partial<RecordingStatus>): void {

@@ -153,3 +153,74 @@ test('a session recorded: camera segments that each play alone, no hole between 
     store.db.close();
   }
 });
+
+test('the camera fails mid-session: a gap is logged and shown, the screen goes on, the camera comes back', async ({
+  page,
+  host,
+}) => {
+  test.setTimeout(150_000);
+  // Stands in for the camera being unplugged and plugged back: the live track reports `ended`
+  // (as Chromium does when a device goes), and opening it fails until the test says so.
+  await page.addInitScript(() => {
+    const w = window as unknown as { cameraTracks: MediaStreamTrack[]; cameraAway: boolean };
+    w.cameraTracks = [];
+    w.cameraAway = false;
+    const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      if (w.cameraAway) throw new DOMException('Could not start video source', 'NotReadableError');
+      const stream = await open(constraints);
+      w.cameraTracks.push(...stream.getVideoTracks());
+      return stream;
+    };
+  });
+  await signInNewClerk(page, host.url);
+  await startSocialSecurityCard(page);
+  const indicator = page.locator('.recording-state');
+  await expect(indicator.getByRole('button', { name: '录制中' })).toBeVisible({ timeout: 20_000 });
+  const store = hostStore(host.dataDir);
+  try {
+    await expect
+      .poll(() => store.segments().filter((s) => s.track === 'camera').length, { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(1);
+    const unplugged = Date.now();
+    await page.evaluate(() => {
+      const w = window as unknown as { cameraTracks: MediaStreamTrack[]; cameraAway: boolean };
+      w.cameraAway = true;
+      for (const track of w.cameraTracks) track.dispatchEvent(new Event('ended'));
+    });
+    const fault = indicator.getByRole('button', { name: '录制暂停·摄像头故障' });
+    await expect(fault).toBeVisible();
+    await fault.click();
+    await expect(page.getByRole('alert').filter({ hasText: '摄像头画面中断' })).toContainText('屏幕操作仍在记录');
+    // The status bar says it too, from the core's health board.
+    await expect(page.getByText('摄像头画面中断（已拔出或被其他程序占用），正在重试')).toBeVisible();
+    await page.screenshot({ path: 'test-results/e2e/recording-camera-fault.png' });
+    await expect.poll(() => store.kinds(), { timeout: 10_000 }).toContain('recording.gap');
+    const gap = store.db
+      .prepare<[], { payload: string }>("SELECT payload FROM event_log WHERE kind = 'recording.gap'")
+      .get()!;
+    expect(JSON.parse(gap.payload)).toMatchObject({ track: 'camera', toMs: null, reason: 'cameraEnded' });
+    expect(JSON.parse(gap.payload).fromMs).toBeGreaterThanOrEqual(unplugged - 1000);
+
+    // The clerk goes on working; the screen is recorded meanwhile.
+    const screenBefore = store.segments().filter((s) => s.track === 'screen').length;
+    await typeApplicant(page);
+    await expect
+      .poll(() => store.segments().filter((s) => s.track === 'screen').length, { timeout: 20_000 })
+      .toBeGreaterThan(screenBefore);
+
+    // Plugged back: the next try opens it, and the camera's indexes go on.
+    const cameraBefore = store.segments().filter((s) => s.track === 'camera');
+    await page.evaluate(() => ((window as unknown as { cameraAway: boolean }).cameraAway = false));
+    await expect(indicator.getByRole('button', { name: '录制中' })).toBeVisible({ timeout: 40_000 });
+    await expect
+      .poll(() => store.segments().filter((s) => s.track === 'camera').length, { timeout: 30_000 })
+      .toBeGreaterThan(cameraBefore.length);
+    const camera = store.segments().filter((s) => s.track === 'camera');
+    expect(camera.map((s) => s.index)).toEqual(camera.map((_, i) => i));
+    // The first segment after the gap starts after the gap began.
+    expect(camera[cameraBefore.length]!.startMs).toBeGreaterThan(JSON.parse(gap.payload).fromMs);
+  } finally {
+    store.db.close();
+  }
+});
