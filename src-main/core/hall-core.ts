@@ -291,7 +291,10 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         recorder,
       }),
       caller: ({ session }) => auth.caller(session),
-      onUserCall: ({ session }) => auth.touch(session),
+      // A recording's segments go up every few seconds on their own: not the clerk's activity.
+      onUserCall: (ctx, method, input) => {
+        if (!isRecordingUpload(ctx, method, input)) auth.touch(ctx.session);
+      },
       onInternalError: (method, error) => logger.error({ err: error, method }, 'handler failed'),
     });
     // Background: the embedded inbox (demo), then the worker and the change feeds.
@@ -413,6 +416,14 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     // A full disk at any start-up write (migration, audit, catalog) reads as one clear message.
     throw mapStoreError(error);
   }
+}
+
+/** An `uploads.*` call for a recording's segment (the recording's own methods are `background`). */
+function isRecordingUpload(ctx: ConnectionContext, method: string, input: unknown): boolean {
+  if (!method.startsWith('uploads.')) return false;
+  const { purpose, uploadId } = input as { purpose?: unknown; uploadId?: unknown };
+  if (purpose !== undefined) return purpose === 'recording';
+  return typeof uploadId === 'string' && ctx.uploads.purposeOf(uploadId) === 'recording';
 }
 
 /**

@@ -119,6 +119,11 @@ export class ConnectionUploads {
     await this.#find(userId, uploadId).drop();
   }
 
+  /** The purpose of an upload of this connection, or undefined for none (ended, unknown). */
+  purposeOf(uploadId: string): UploadPurpose | undefined {
+    return this.#uploads.get(uploadId)?.purpose;
+  }
+
   /** Hands a finished upload to its taker; it is no longer this connection's either way. */
   take(userId: number, uploadId: string, purpose: UploadPurpose): ReceivedFile {
     const upload = this.#find(userId, uploadId);

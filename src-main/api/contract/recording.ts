@@ -1,6 +1,8 @@
 // The hash-chained event log: supervisors and installers verify its streams. The counter
 // session's recording: the clerk's window starts it for an open draft, hands each segment
 // over as a finished upload (`uploads.*`, purpose `recording`), logs the gaps, and stops it.
+// All of it runs on its own, every few seconds: none of it is the clerk's activity for the
+// idle lock (nor are the uploads of its segments, see core/hall-core.ts).
 import { z } from 'zod';
 import { ChainVerification } from '../../common/event-chain.ts';
 import { DraftId } from '../../common/draft.ts';
@@ -25,6 +27,7 @@ export const recordingMethods = {
    */
   'recording.start': method({
     access: ['clerk'],
+    background: true,
     input: z
       .object({
         draftId: DraftId,
@@ -47,6 +50,7 @@ export const recordingMethods = {
    */
   'recording.segment': method({
     access: ['clerk'],
+    background: true,
     input: z
       .object({
         draftId: DraftId,
@@ -69,6 +73,7 @@ export const recordingMethods = {
   /** A track stopped (the camera failed, segments were lost): the gap is logged and recording goes on. */
   'recording.gap': method({
     access: ['clerk'],
+    background: true,
     input: z
       .object({
         draftId: DraftId,
@@ -82,6 +87,7 @@ export const recordingMethods = {
   }),
   'recording.stop': method({
     access: ['clerk'],
+    background: true,
     input: z.object({ draftId: DraftId, reason: z.enum(['sealed', 'discarded', 'left']) }).strict(),
     output: z.object({}),
   }),

@@ -316,4 +316,26 @@ describe('recording a counter session', () => {
       RECORDING_STOPPED,
     ]);
   }, 60_000);
+
+  it('is not the clerk’s activity: a session sending segments still locks when the clerk is idle', async () => {
+    const { core, clock } = await bootTestCore();
+    const clerk = await clerkOn(core);
+    const draft = await clerk.call<DraftView>('drafts.create', { itemCode: SOCIAL_CARD });
+    await clerk.call('recording.start', { draftId: draft.id, segmentMs: 4000, camera: null, screen: true });
+    // Nine and a half minutes of segments, every 30 s here, without a keystroke.
+    for (let i = 0; i < 19; i++) {
+      clock.advance(30_000);
+      expect(
+        await sendSegment(clerk, draft.id, {
+          track: 'screen',
+          bytes: Buffer.from(`[${i}]`),
+          startMs: clock.wall - 30_000,
+          endMs: clock.wall,
+        }),
+      ).toMatchObject({ ok: true });
+    }
+    clock.advance(31_000);
+    // Ten minutes (the default idle lock) since the clerk last did anything.
+    expect(await clerk.fail('drafts.get', { id: draft.id })).toMatchObject({ code: 'auth.locked' });
+  }, 60_000);
 });
