@@ -13,8 +13,8 @@ export const MASK_CLASS = 'rr-mask';
 /** The class that keeps an element out of the stored screen altogether (rrweb's blockClass): the card photo. */
 export const BLOCK_CLASS = 'rr-block';
 
-/** Seven digits or more, perhaps with an X (ID numbers end with one), spaces or dashes between. */
-const DIGIT_RUN = /\d(?:[\s-]?\d){6,}[Xx]?/g;
+/** Seven digits or more, perhaps with an X (ID numbers end with one) and spaces between (139 1234 5678); not dates. */
+const DIGIT_RUN = /\d(?:\s?\d){6,}[Xx]?/g;
 
 /** The personal strings of a draft: names, ID numbers, phones and addresses, as typed or read. */
 export function sensitiveTexts(state: DraftState, item: Pick<ServiceItem, 'fields'> | null): string[] {
