@@ -168,9 +168,15 @@ function DraftEditor({
 
   // The session is recorded while the draft is open here, and after its seal until the clerk leaves.
   const stopReason = useRef<StopReason>('left');
+  // Asked for every text node the screen recorder stores: worked out once per change of the draft.
+  const sensitive = useRef<{ of: DraftState; texts: string[] } | null>(null);
   const recording = useSessionRecording(
     draft.id,
-    () => sensitiveTexts(stateRef.current, item),
+    () => {
+      const now = stateRef.current;
+      if (sensitive.current?.of !== now) sensitive.current = { of: now, texts: sensitiveTexts(now, item) };
+      return sensitive.current.texts;
+    },
     () => stopReason.current,
   );
 
