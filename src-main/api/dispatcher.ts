@@ -20,8 +20,11 @@ type MethodOutputOfInput<M extends MethodName> = z.output<(typeof methods)[M]['i
 export interface DispatcherOptions<Ctx> {
   handlers: Handlers<Ctx>;
   caller: (ctx: Ctx) => Caller;
-  /** After each successful call the user made: a method not marked `background` (the idle lock's activity). */
-  onUserCall?: (ctx: Ctx) => void;
+  /**
+   * After each successful call of a method not marked `background` (the idle lock's
+   * activity); the host may tell apart calls of one method by their input.
+   */
+  onUserCall?: (ctx: Ctx, method: MethodName, input: unknown) => void;
   /** Called for failures that are not AppErrors: bugs, to be logged with their stack. */
   onInternalError: (method: string, error: unknown) => void;
 }
@@ -52,7 +55,7 @@ export function createDispatcher<Ctx>(options: DispatcherOptions<Ctx>): Dispatch
       }
       const handler = handlers[name] as (input: unknown, ctx: Ctx) => unknown;
       const value = spec.output.parse(await handler(parsed.data, ctx));
-      if (!('background' in spec && spec.background)) onUserCall?.(ctx);
+      if (!('background' in spec && spec.background)) onUserCall?.(ctx, name, parsed.data);
       return { type: 'result', id, ok: true, value };
     } catch (error) {
       if (isAppError(error)) return failure(id, error);

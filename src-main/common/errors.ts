@@ -96,6 +96,10 @@ export const ERROR_CODES = [
   'supervision.sessionOpen',
   'supervision.alreadySignedOff',
   'supervision.chainBroken',
+  // the counter session's recording (全过程记录)
+  'recording.notStarted',
+  'recording.hashMismatch',
+  'recording.badSpan',
   // sync with the approving department (报送): calls, and why a packet waits or is blocked
   'sync.manifestInvalid',
   'sync.departmentUnknown',

@@ -10,8 +10,8 @@ import {
   RECORDING_GAP,
   RECORDING_SEGMENT,
   RECORDING_STARTED,
-  RecordingGap,
-  RecordingSegment,
+  RecordingGapPayload,
+  RecordingSegmentPayload,
   RecordingTrack,
 } from './recording.ts';
 import { type ChapterKind, EXPECTED_STEPS, sessionChapters, type SessionEvent } from './session-chapters.ts';
@@ -143,7 +143,7 @@ export function newSessionRecord(draftId: string, at: number): SessionRecord {
 /** Whether a camera segment leaves a hole after the one before it (a skipped index, or over a second apart). */
 export function holeBefore(
   previous: { index: number; endMs: number } | null,
-  segment: Pick<RecordingSegment, 'index' | 'startMs'>,
+  segment: Pick<RecordingSegmentPayload, 'index' | 'startMs'>,
 ): boolean {
   if (!previous) return false;
   return segment.index !== previous.index + 1 || segment.startMs - previous.endMs > SEGMENT_HOLE_MS;
@@ -181,7 +181,7 @@ export function foldSessionEvent(record: SessionRecord, event: FoldedEvent): Ses
       next.gapSeen = true;
       break;
     case RECORDING_SEGMENT: {
-      const segment = RecordingSegment.safeParse(payload);
+      const segment = RecordingSegmentPayload.safeParse(payload);
       if (!segment.success || segment.data.track !== 'camera') break;
       const previous =
         next.cameraIndex === null || next.cameraEndMs === null
@@ -265,11 +265,11 @@ export function videoGaps(events: readonly SessionEvent[]): VideoGap[] {
   for (const event of events) {
     if (event.kind === RECORDING_STARTED) previous = null;
     if (event.kind === RECORDING_GAP) {
-      const gap = RecordingGap.safeParse(event.payload);
+      const gap = RecordingGapPayload.safeParse(event.payload);
       if (gap.success) gaps.push(gap.data);
     }
     if (event.kind === RECORDING_SEGMENT) {
-      const segment = RecordingSegment.safeParse(event.payload);
+      const segment = RecordingSegmentPayload.safeParse(event.payload);
       if (!segment.success || segment.data.track !== 'camera') continue;
       if (holeBefore(previous, segment.data)) {
         gaps.push({ track: 'camera', fromMs: previous!.endMs, toMs: segment.data.startMs, reason: 'hole' });

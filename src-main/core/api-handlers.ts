@@ -10,6 +10,7 @@ import { AUDIT_STREAM, type EventLog } from '../recording/event-log.ts';
 import { DEFAULT_SESSION_PAGE, DOWNLOAD_CHUNK_BYTES } from '../api/contract/recording.ts';
 import type { SessionBundles } from '../recording/evidence-bundle.ts';
 import type { SessionIndex } from '../recording/sessions.ts';
+import type { SessionRecorder } from '../recording/session-recorder.ts';
 import type { Downloads } from './downloads.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { DutyBoardService } from '../packets/duty-board.ts';
@@ -57,6 +58,7 @@ export interface HandlerServices {
   printQueue: PrintQueue;
   bundles: SessionBundles;
   downloads: Downloads;
+  recorder: SessionRecorder;
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
@@ -81,8 +83,13 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     printQueue,
     bundles,
     downloads,
+    recorder,
   } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
+  const recordingActor = (ctx: ConnectionContext) => {
+    const user = clerk(ctx);
+    return { userId: user.id, username: user.username };
+  };
   const simulator = () => {
     const reader = devices.idCardSimulator;
     if (!reader) throw new AppError('demo.notAvailable', 'no simulated ID card reader (demo profile only)');
@@ -210,7 +217,9 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
 
     'uploads.limits': ({ purpose }) => uploads.limits(purpose),
     'uploads.begin': (input, ctx) => {
-      intake.getDraft(clerk(ctx), input.draftId); // refused now, not after the last chunk, when it is sealed or gone
+      // Refused now, not after the last chunk: a material's draft sealed or gone, a recording not running.
+      if (input.purpose === 'recording') recorder.assertRunning(clerk(ctx).id, input.draftId);
+      else intake.getDraft(clerk(ctx), input.draftId);
       return ctx.uploads.begin(clerk(ctx).id, input);
     },
     'uploads.chunk': ({ uploadId, offset, bytes }, ctx) => ctx.uploads.chunk(clerk(ctx).id, uploadId, offset, bytes),
@@ -243,6 +252,32 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'sessions.comment': ({ draftId, text }, { session }) => sessions.comment(auth.actorOf(session), draftId, text),
     'sessions.signOff': ({ draftId, verdict, comment }, { session }) =>
       sessions.signOff(auth.actorOf(session), draftId, verdict, comment),
+    'recording.start': ({ draftId, ...payload }, ctx) => {
+      intake.getDraft(clerk(ctx), draftId); // an open draft of this clerk's
+      recorder.start(recordingActor(ctx), draftId, payload);
+      return {};
+    },
+    'recording.segment': async ({ draftId, uploadId, ...segment }, ctx) => {
+      const file = ctx.uploads.take(clerk(ctx).id, uploadId, 'recording');
+      try {
+        if (file.draftId !== draftId) {
+          throw new AppError('request.invalidInput', `upload ${uploadId} was begun for another draft`, {
+            fields: 'uploadId',
+          });
+        }
+        return await recorder.addSegment(recordingActor(ctx), draftId, segment, file);
+      } finally {
+        file.discard();
+      }
+    },
+    'recording.gap': ({ draftId, ...gap }, ctx) => {
+      recorder.gap(recordingActor(ctx), draftId, gap);
+      return {};
+    },
+    'recording.stop': ({ draftId, reason }, ctx) => {
+      recorder.stop(recordingActor(ctx), draftId, reason);
+      return {};
+    },
 
     'idCard.state': () => cards.state(),
     'demo.idCard.deck': () => {

@@ -11,11 +11,13 @@ import type { EventMessage, ResultMessage } from '../api/wire.ts';
 import { loadWorkingCalendar } from '../calendar/calendar-files.ts';
 import { parseTrustedKeys } from '../catalog/catalog-file.ts';
 import { CatalogStore } from '../catalog/catalog-store.ts';
-import { IntakeService } from '../intake/intake-service.ts';
+import { IntakeService, sessionStream } from '../intake/intake-service.ts';
 import { type NoticeRendererOptions, PdfNoticeRenderer } from '../intake/notice-renderer.ts';
 import { DepartmentDocuments } from '../sync/department-documents.ts';
 import { AUDIT_STREAM, EventLog } from '../recording/event-log.ts';
 import { SessionIndex } from '../recording/sessions.ts';
+import { SessionRecorder } from '../recording/session-recorder.ts';
+import { MAX_SEGMENT_BYTES } from '../api/contract/recording.ts';
 import { BlobStore } from '../store/blob-store.ts';
 import { type Database, mapStoreError, openDatabase } from '../store/database.ts';
 import { checkBlobIntegrity } from '../store/integrity.ts';
@@ -229,7 +231,10 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     };
     const uploads = new Uploads({
       blobs,
-      limits: { material: { maxBytes: config.uploads.maxFileMiB * 1024 * 1024 } },
+      limits: {
+        material: { maxBytes: config.uploads.maxFileMiB * 1024 * 1024 },
+        recording: { maxBytes: MAX_SEGMENT_BYTES },
+      },
     });
     // The devices of the config (polled, reconnected in the background), before the services
     // that use them: the receipt printer's queue is filled by the seal.
@@ -262,6 +267,8 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         departmentDocuments.correctionDue(packetId, version, itemCode),
       printQueue,
     });
+    // The counter session's recording: segments and gaps from the clerk's window into the session's stream.
+    const recorder = new SessionRecorder({ db, blobs, events, clock, health, streamOf: sessionStream });
     // The card desk keeps what the ID card reader read for the clerk's screens.
     const cards = new IdCardDesk(devices);
     // The duty board records each warning once when first seen; a sweep every few minutes
@@ -318,9 +325,13 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         printQueue,
         bundles: new SessionBundles({ events, blobs, keys: sync.keys, windowId: config.window.id, clock }),
         downloads,
+        recorder,
       }),
       caller: ({ session }) => auth.caller(session),
-      onUserCall: ({ session }) => auth.touch(session),
+      // A recording's segments go up every few seconds on their own: not the clerk's activity.
+      onUserCall: (ctx, method, input) => {
+        if (!isRecordingUpload(ctx, method, input)) auth.touch(ctx.session);
+      },
       onInternalError: (method, error) => logger.error({ err: error, method }, 'handler failed'),
     });
     // Background: the embedded inbox (demo), then the worker and the change feeds.
@@ -418,6 +429,11 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         await devices.close();
         await sync.runner.stop();
         await notices.close();
+        try {
+          recorder.stopAll('coreStopped');
+        } catch (error) {
+          logger.warn({ err: error }, 'could not record the recordings stopped');
+        }
         // Before the store closes: half-received files leave no temp file behind.
         await uploads.closeAll();
         await downloads.closeAll();
@@ -439,6 +455,14 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     // A full disk at any start-up write (migration, audit, catalog) reads as one clear message.
     throw mapStoreError(error);
   }
+}
+
+/** An `uploads.*` call for a recording's segment (the recording's own methods are `background`). */
+function isRecordingUpload(ctx: ConnectionContext, method: string, input: unknown): boolean {
+  if (!method.startsWith('uploads.')) return false;
+  const { purpose, uploadId } = input as { purpose?: unknown; uploadId?: unknown };
+  if (purpose !== undefined) return purpose === 'recording';
+  return typeof uploadId === 'string' && ctx.uploads.purposeOf(uploadId) === 'recording';
 }
 
 /**

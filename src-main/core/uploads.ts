@@ -65,10 +65,13 @@ export class Uploads {
     await Promise.all([...this.#open].map((upload) => upload.drop()));
   }
 
-  /** Uploads for this draft still receiving or handed over but not stored yet: a seal waits for none. */
+  /**
+   * Material uploads for this draft still receiving or handed over but not stored yet: a
+   * seal waits for none. A recording's segments never hold a seal back.
+   */
   inProgressFor(draftId: string): number {
     let count = 0;
-    for (const upload of this.#open) if (upload.draftId === draftId) count++;
+    for (const upload of this.#open) if (upload.draftId === draftId && upload.purpose === 'material') count++;
     return count;
   }
 
@@ -114,6 +117,11 @@ export class ConnectionUploads {
 
   async abort(userId: number, uploadId: string): Promise<void> {
     await this.#find(userId, uploadId).drop();
+  }
+
+  /** The purpose of an upload of this connection, or undefined for none (ended, unknown). */
+  purposeOf(uploadId: string): UploadPurpose | undefined {
+    return this.#uploads.get(uploadId)?.purpose;
   }
 
   /** Hands a finished upload to its taker; it is no longer this connection's either way. */

@@ -149,7 +149,10 @@ export class EventLog {
    */
   missingStreams(): string[] {
     const present = new Set(
-      this.db.prepare<[], { stream: string }>('SELECT stream FROM event_streams').all().map((row) => row.stream),
+      this.db
+        .prepare<[], { stream: string }>('SELECT stream FROM event_streams')
+        .all()
+        .map((row) => row.stream),
     );
     const missing = new Set<string>();
     for (const event of this.read(AUDIT_STREAM)) {
@@ -188,7 +191,9 @@ export class EventLog {
   /** Where a stream's chain ends now: its last sequence number and hash, or undefined for a stream never written. */
   head(stream: string): { seq: number; hash: string } | undefined {
     const row = this.db
-      .prepare<[string], { head_seq: number; head_hash: string }>('SELECT head_seq, head_hash FROM event_streams WHERE stream = ?')
+      .prepare<[string], { head_seq: number; head_hash: string }>(
+        'SELECT head_seq, head_hash FROM event_streams WHERE stream = ?',
+      )
       .get(stream);
     return row && { seq: row.head_seq, hash: row.head_hash };
   }
@@ -199,7 +204,9 @@ export class EventLog {
    * fine": it is an error, so a removed session cannot pass for one that never happened.
    */
   verify(stream: string): ChainVerification {
-    const known = this.db.prepare('SELECT 1 FROM event_streams WHERE stream = ? UNION SELECT 1 FROM event_log WHERE stream = ? LIMIT 1').get(stream, stream);
+    const known = this.db
+      .prepare('SELECT 1 FROM event_streams WHERE stream = ? UNION SELECT 1 FROM event_log WHERE stream = ? LIMIT 1')
+      .get(stream, stream);
     if (!known) throw new AppError('eventLog.streamUnknown', `no event stream ${stream}`, { stream });
     let expectedSeq = 1;
     let prevHash = genesisHash(stream);

@@ -28,7 +28,12 @@ import {
 } from '../common/evidence-bundle.ts';
 import { AppError } from '../common/errors.ts';
 import type { Clock } from '../common/hall-time.ts';
-import { RECORDING_PURGED, RECORDING_SEGMENT, RecordingPurged, RecordingSegment } from '../common/recording.ts';
+import {
+  RECORDING_PURGED,
+  RECORDING_SEGMENT,
+  RecordingPurgedPayload,
+  RecordingSegmentPayload,
+} from '../common/recording.ts';
 import type { SignatureScheme } from '../common/sync-protocol.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import { keyIdOf, signManifest, type SigningKey } from '../sync/signing.ts';
@@ -174,14 +179,14 @@ function plannedSegments(events: readonly LoggedEvent[], held: (sha256: string) 
   const purged = new Set<number>();
   for (const event of events) {
     if (event.kind !== RECORDING_PURGED) continue;
-    const parsed = RecordingPurged.safeParse(event.payload);
+    const parsed = RecordingPurgedPayload.safeParse(event.payload);
     if (parsed.success) purged.add(parsed.data.segmentSeq);
   }
   const paths = new Set<string>();
   const planned: PlannedSegment[] = [];
   for (const event of events) {
     if (event.kind !== RECORDING_SEGMENT || purged.has(event.seq)) continue;
-    const parsed = RecordingSegment.safeParse(event.payload);
+    const parsed = RecordingSegmentPayload.safeParse(event.payload);
     if (!parsed.success) continue;
     const { track, index, sha256, bytes, mediaType } = parsed.data;
     const path = segmentPath(track, index, mediaType);

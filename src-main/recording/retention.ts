@@ -14,7 +14,12 @@
 // - events are never deleted (the log's triggers refuse it anyway).
 import type { Clock } from '../common/hall-time.ts';
 import type { Logger } from '../common/logger.ts';
-import { RECORDING_PURGED, RECORDING_SEGMENT, RecordingSegment, type RecordingTrack } from '../common/recording.ts';
+import {
+  RECORDING_PURGED,
+  RECORDING_SEGMENT,
+  RecordingSegmentPayload,
+  type RecordingTrack,
+} from '../common/recording.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import { isRecorded } from '../store/blob-records.ts';
 import type { Database } from '../store/database.ts';
@@ -69,14 +74,14 @@ export class RecordingRetention {
       if (typeof segmentSeq === 'number') purged.add(`${row.stream}#${segmentSeq}`);
     }
     // Every segment event: the expired to purge, the rest to know which hashes are still needed.
-    const expired: Array<{ stream: string; seq: number; segment: RecordingSegment }> = [];
+    const expired: Array<{ stream: string; seq: number; segment: RecordingSegmentPayload }> = [];
     const liveHashes = new Set<string>();
     for (const row of db
       .prepare<[string], SegmentRow>(
         'SELECT stream, seq, wall_ms, payload FROM event_log WHERE kind = ? ORDER BY wall_ms',
       )
       .iterate(RECORDING_SEGMENT)) {
-      const parsed = RecordingSegment.safeParse(JSON.parse(row.payload));
+      const parsed = RecordingSegmentPayload.safeParse(JSON.parse(row.payload));
       if (!parsed.success || purged.has(`${row.stream}#${row.seq}`)) continue;
       if (row.wall_ms < oldest && row.wall_ms < cutoff(parsed.data.track)) {
         expired.push({ stream: row.stream, seq: row.seq, segment: parsed.data });

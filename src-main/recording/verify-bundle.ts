@@ -25,7 +25,12 @@ import {
   segmentPath,
   verdictStatus,
 } from '../common/evidence-bundle.ts';
-import { RECORDING_PURGED, RECORDING_SEGMENT, RecordingPurged, RecordingSegment } from '../common/recording.ts';
+import {
+  RECORDING_PURGED,
+  RECORDING_SEGMENT,
+  RecordingPurgedPayload,
+  RecordingSegmentPayload,
+} from '../common/recording.ts';
 import { ManifestSignature } from '../common/sync-protocol.ts';
 import { keyIdOf, verifyManifest } from '../sync/signing.ts';
 import { eventHash, genesisHash, type LoggedEvent } from './event-log.ts';
@@ -160,7 +165,7 @@ export async function verifyBundle(source: RandomAccess, options: VerifyOptions 
   const purgedSeqs = new Map<number, number>();
   for (const event of chain) {
     if (event.kind !== RECORDING_PURGED) continue;
-    const purge = RecordingPurged.safeParse(event.payload);
+    const purge = RecordingPurgedPayload.safeParse(event.payload);
     if (purge.success) purgedSeqs.set(purge.data.segmentSeq, event.seq);
   }
   interface Expected {
@@ -175,7 +180,7 @@ export async function verifyBundle(source: RandomAccess, options: VerifyOptions 
   const indexes = new Map<string, number[]>();
   for (const event of chain) {
     if (event.kind !== RECORDING_SEGMENT) continue;
-    const segment = RecordingSegment.safeParse(event.payload);
+    const segment = RecordingSegmentPayload.safeParse(event.payload);
     if (!segment.success) continue;
     const { track, index, sha256, bytes, mediaType } = segment.data;
     indexes.set(track, [...(indexes.get(track) ?? []), index]);

@@ -399,6 +399,13 @@ export class FakeCore {
       'sessions.signOff': ({ draftId }) => {
         throw new AppError('supervision.sessionNotFound', `no session ${draftId}`);
       },
+      // jsdom has no MediaRecorder, so the wizard records nothing here (the real recording: tests/e2e/recording.spec.ts).
+      'recording.start': () => ({}),
+      'recording.segment': () => {
+        throw new AppError('recording.notStarted', 'the fake core records nothing');
+      },
+      'recording.gap': () => ({}),
+      'recording.stop': () => ({}),
       'idCard.state': () => this.cards,
       'drafts.useIdCard': async ({ id, who, readId }, ctx) => {
         const reading = this.cards.reading;

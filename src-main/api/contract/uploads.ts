@@ -1,8 +1,9 @@
 // Files larger than one message travel in chunks: `uploads.begin` states the size and
 // is refused before any byte is sent when it is above the limit; `uploads.chunk` sends
 // the bytes in order; the finished upload is then handed by its id to the method that
-// takes it (`drafts.addFile` today, recordings later). An upload belongs to the
-// connection and user that began it and ends with the connection.
+// takes it (`drafts.addFile` for a material, `recording.segment` for a recording's
+// segment). An upload belongs to the connection and user that began it and ends with
+// the connection.
 import { z } from 'zod';
 import { DraftId } from '../../common/draft.ts';
 import { Bytes, method } from './method.ts';
@@ -14,7 +15,7 @@ import { Bytes, method } from './method.ts';
 export const UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** What an upload is for; each purpose has its own limit and its own taker. */
-export const UploadPurpose = z.enum(['material']);
+export const UploadPurpose = z.enum(['material', 'recording']);
 export type UploadPurpose = z.infer<typeof UploadPurpose>;
 
 export const UploadId = z.uuid();
@@ -40,13 +41,15 @@ export const uploadMethods = {
   }),
   /**
    * A material's upload names its draft: the draft must be open, and it cannot be
-   * sealed while the upload is under way (`intake.uploadInProgress`).
+   * sealed while the upload is under way (`intake.uploadInProgress`). A recording's
+   * segment names the draft whose recording runs (`recording.notStarted` otherwise); it
+   * holds no seal back.
    */
   'uploads.begin': method({
     access: ['clerk'],
     input: z
       .object({
-        purpose: z.literal('material'),
+        purpose: UploadPurpose,
         draftId: DraftId,
         name: z.string().min(1).max(255),
         size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),

@@ -41,7 +41,7 @@ export function CardPanel({
   const validTo = card ? (card.validTo === LONG_TERM ? t('idCard.longTerm') : card.validTo) : '';
 
   return (
-    <div className="id-card" ref={ref} data-testid={`id-card-${who}`}>
+    <div className="id-card rr-mask" ref={ref} data-testid={`id-card-${who}`}>
       <CardPhotoView photo={photo} />
       <div className="id-card-body">
         <dl className="id-card-fields">
@@ -135,7 +135,7 @@ function CardPhotoView({ photo }: { photo: CardPhoto | undefined }) {
     if (url) URL.revokeObjectURL(url);
   }, [url]);
 
-  if (url) return <img className="id-card-photo" src={url} alt={t('idCard.panel.photo')} width={102} height={126} />;
+  if (url) return <img className="id-card-photo rr-block" src={url} alt={t('idCard.panel.photo')} width={102} height={126} />;
   // The box says it briefly; why (a decoder's problem can be long) is its accessible name and tooltip.
   const [short, why] = !photo
     ? [t('idCard.panel.photoOnlyWhileRead'), t('idCard.panel.photoOnlyWhileRead')]

@@ -37,6 +37,8 @@ import { REVIEW_SHORTCUT, type ReviewCommands, SEAL_SHORTCUT, stepOfKey, stepSho
 import { EMPTY_PERSON, isEmptyPerson, needsGuardian, stepAfter } from './wizard-model.ts';
 import { stepProblems } from './checks.ts';
 import { SupplementRequest } from './SupplementRequest.tsx';
+import { RecordingIndicator, type StopReason, useSessionRecording } from '../../recording/RecordingIndicator.tsx';
+import { sensitiveTexts } from '../../recording/masking.ts';
 
 const FIELD_SELECTOR =
   'input:not([type="hidden"]):not([type="file"]):not(:disabled), select:not(:disabled), textarea:not(:disabled)';
@@ -163,6 +165,20 @@ function DraftEditor({
   useEffect(() => {
     stateRef.current = state;
   }, [state]);
+
+  // The session is recorded while the draft is open here, and after its seal until the clerk leaves.
+  const stopReason = useRef<StopReason>('left');
+  // Asked for every text node the screen recorder stores: worked out once per change of the draft.
+  const sensitive = useRef<{ of: DraftState; texts: string[] } | null>(null);
+  const recording = useSessionRecording(
+    draft.id,
+    () => {
+      const now = stateRef.current;
+      if (sensitive.current?.of !== now) sensitive.current = { of: now, texts: sensitiveTexts(now, item) };
+      return sensitive.current.texts;
+    },
+    () => stopReason.current,
+  );
 
   useEffect(() => {
     const saver = new DraftSaver(
@@ -356,11 +372,13 @@ function DraftEditor({
     action.run(async () => {
       await saverRef.current?.dispose();
       await api.call('drafts.discard', { id: draft.id });
+      stopReason.current = 'discarded';
       openDraft.clear();
       onExit();
     });
 
   const onSealed = (packet: SealedPacket) => {
+    stopReason.current = 'sealed';
     openDraft.clear();
     setSealed(packet);
   };
@@ -373,7 +391,10 @@ function DraftEditor({
         </h2>
         <p className="muted">{t('intake.itemLine', { code: item.code })}</p>
       </div>
-      {!sealed && <SaveIndicator status={saveStatus} onRetry={() => void flush()} />}
+      <div className="area-head-states">
+        <RecordingIndicator status={recording.status} onSwitchCamera={recording.switchCamera} />
+        {!sealed && <SaveIndicator status={saveStatus} onRetry={() => void flush()} />}
+      </div>
     </div>
   );
 

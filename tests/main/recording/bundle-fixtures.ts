@@ -9,7 +9,7 @@ import {
   RECORDING_STARTED,
   RECORDING_STOPPED,
   SCREEN_MEDIA_TYPE,
-  type RecordingSegment,
+  type RecordingSegmentPayload,
 } from '../../../src-main/common/recording.ts';
 import type { ResultMessage } from '../../../src-main/api/wire.ts';
 import { EventLog } from '../../../src-main/recording/event-log.ts';
@@ -61,7 +61,7 @@ export async function recordSession(
   counts: { camera: number; screen: number },
   clock = new TestClock(),
   cameraSize = 40_000,
-): Promise<RecordingSegment[]> {
+): Promise<RecordingSegmentPayload[]> {
   const { db, blobs } = openCoreStore(dataDir);
   const keys = deriveStoreKeys(readFileSync(join(dataDir, 'keys', 'master.key')));
   const log = new EventLog(db, clock, keys.evidenceKey);
@@ -72,7 +72,7 @@ export async function recordSession(
     kind: RECORDING_STARTED,
     payload: { segmentMs: 4000, camera: { mediaType: CAMERA_TYPE, width: 1280, height: 720 }, screen: true },
   });
-  const segments: RecordingSegment[] = [];
+  const segments: RecordingSegmentPayload[] = [];
   const max = Math.max(counts.camera, counts.screen);
   for (let index = 0; index < max; index++) {
     for (const track of ['camera', 'screen'] as const) {
@@ -81,7 +81,7 @@ export async function recordSession(
       const put = await blobs.put(bytes);
       recordBlob(db, put, clock.now());
       blobs.settle(put.sha256);
-      const segment: RecordingSegment = {
+      const segment: RecordingSegmentPayload = {
         track,
         index,
         sha256: put.sha256,
