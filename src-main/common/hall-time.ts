@@ -27,6 +27,14 @@ const timeFormat = new Intl.DateTimeFormat('zh-CN', {
   hour12: false,
 });
 
+const clockFormat = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: HALL_TIME_ZONE,
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
 /** The hall's calendar date of an instant, `YYYY-MM-DD`. */
 export function hallDate(at: number = Date.now()): string {
   return dateFormat.format(at);
@@ -41,6 +49,11 @@ export function hallTime(at: number, now: number = Date.now()): string {
 /** `YYYY-MM-DD HH:MM` in the hall's zone, the date always shown (lists of past events). */
 export function hallDateTime(at: number): string {
   return `${hallDate(at)} ${timeFormat.format(at)}`;
+}
+
+/** `HH:MM:SS` in the hall's zone: a step's time within its session. */
+export function hallClock(at: number): string {
+  return clockFormat.format(at);
 }
 
 /** Midnight of the hall's day that contains `now`, epoch milliseconds. */

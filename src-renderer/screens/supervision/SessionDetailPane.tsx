@@ -10,7 +10,8 @@ import { MAX_COMMENT } from '../../../src-main/common/supervision.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { useAction } from '../../app/use-action.ts';
 import { ErrorNotice, StatusNotice } from '../../components/Notice.tsx';
-import { durationParts, hallClock, offsetLabel } from './session-model.ts';
+import { hallClock } from '../../../src-main/common/hall-time.ts';
+import { durationParts, offsetLabel } from './session-model.ts';
 
 function durationText(ms: number): string {
   return t('supervision.sessions.duration', durationParts(ms));

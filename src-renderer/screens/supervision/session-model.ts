@@ -2,7 +2,6 @@
 // the supervisor set them, where the keyboard's next / previous / next flagged lands on
 // a page, and how times and durations read. Which sessions a filter holds is the core's.
 import type { MethodInput, SessionFlag, SessionOutcome, SessionSummary } from '../../../src-main/api/contract/index.ts';
-import { HALL_TIME_ZONE } from '../../../src-main/common/hall-time.ts';
 
 export interface SessionFilters {
   from: string;
@@ -73,15 +72,3 @@ export function offsetLabel(ms: number): string {
   return `+${minutes}:${String(seconds).padStart(2, '0')}`;
 }
 
-const clockFormat = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: HALL_TIME_ZONE,
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
-
-/** `HH:MM:SS` in the hall's zone: a step's time within its session. */
-export function hallClock(at: number): string {
-  return clockFormat.format(at);
-}
