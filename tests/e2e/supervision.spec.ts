@@ -57,8 +57,9 @@ test('a supervisor filters the sessions, opens one, comments and signs it off by
   await expect(review_.getByText(/快捷键：Alt\+↓/)).toBeVisible();
   await expect(list.getByRole('row').nth(1)).toContainText('办理中');
   await expect(list.getByRole('row').nth(2)).toContainText('已收件');
-  // Nothing recorded it yet (the recorder is not in this build): flagged, as is the card never read.
-  await expect(list.getByRole('row').nth(2)).toContainText('录像中断');
+  // Recorded on the fake camera without a break: no video flag; the card never read is a missing step.
+  await expect(list.getByRole('row').nth(2)).toContainText('缺少步骤');
+  await expect(list.getByRole('row').nth(2)).not.toContainText('录像中断');
 
   // Filter: only sessions that ended in 收件.
   await review_.getByLabel('办理结果').selectOption({ label: '已收件' });
