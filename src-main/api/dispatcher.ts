@@ -5,7 +5,14 @@
 import type { z } from 'zod';
 import { AppError, isAppError } from '../common/errors.ts';
 import type { Caller } from '../common/users.ts';
-import { type Access, type MethodInput, type MethodName, type MethodOutput, isMethodName, methods } from './contract/index.ts';
+import {
+  type Access,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+  isMethodName,
+  methods,
+} from './contract/index.ts';
 import { CallMessage, type ResultMessage } from './wire.ts';
 
 export type { Caller } from '../common/users.ts';

@@ -104,14 +104,17 @@ export class ConnectionUploads {
     if (this.#uploads.size >= MAX_OPEN_PER_CONNECTION) {
       throw new AppError('upload.tooMany', `${this.#uploads.size} uploads are open on this connection`);
     }
-    const upload = this.registry.start(userId, input, (gone) =>
-      this.#uploads.delete(gone.id),
-    );
+    const upload = this.registry.start(userId, input, (gone) => this.#uploads.delete(gone.id));
     this.#uploads.set(upload.id, upload);
     return { uploadId: upload.id, ...this.registry.limits(input.purpose) };
   }
 
-  chunk(userId: number, uploadId: string, offset: number, bytes: Uint8Array): Promise<{ received: number; complete: boolean }> {
+  chunk(
+    userId: number,
+    uploadId: string,
+    offset: number,
+    bytes: Uint8Array,
+  ): Promise<{ received: number; complete: boolean }> {
     return this.#find(userId, uploadId).chunk(offset, bytes);
   }
 
@@ -128,7 +131,9 @@ export class ConnectionUploads {
   take(userId: number, uploadId: string, purpose: UploadPurpose): ReceivedFile {
     const upload = this.#find(userId, uploadId);
     if (upload.purpose !== purpose) {
-      throw new AppError('request.invalidInput', `upload is for ${upload.purpose}, not ${purpose}`, { fields: 'uploadId' });
+      throw new AppError('request.invalidInput', `upload is for ${upload.purpose}, not ${purpose}`, {
+        fields: 'uploadId',
+      });
     }
     return upload.take();
   }

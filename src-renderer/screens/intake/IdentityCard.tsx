@@ -76,7 +76,12 @@ export function CardPanel({
             <span className="mono" data-testid={`id-number-${who}`}>
               {numberShown ? person.idNumber : maskIdNumber(person.idNumber)}
             </span>{' '}
-            <button type="button" className="link-button" aria-pressed={numberShown} onClick={() => setNumberShown((v) => !v)}>
+            <button
+              type="button"
+              className="link-button"
+              aria-pressed={numberShown}
+              onClick={() => setNumberShown((v) => !v)}
+            >
               {numberShown ? t('idCard.panel.hideNumber') : t('idCard.panel.showNumber')}
             </button>
           </dd>
@@ -106,16 +111,17 @@ export function CardPanel({
         ) : (
           <ul className="id-card-findings">
             {findings.map((finding) => (
-              <li key={finding.key} className={finding.severity === 'blocking' ? 'notice notice-error' : 'notice notice-warn'}>
+              <li
+                key={finding.key}
+                className={finding.severity === 'blocking' ? 'notice notice-error' : 'notice notice-warn'}
+              >
                 {finding.message}
               </li>
             ))}
           </ul>
         )}
         <div className="reader-row">
-          <span className="muted">
-            {t('idCard.panel.source', { time: card ? hallTime(card.readAt) : '' })}
-          </span>
+          <span className="muted">{t('idCard.panel.source', { time: card ? hallTime(card.readAt) : '' })}</span>
           <button type="button" onClick={onTypeByHand}>
             {t('idCard.panel.typeByHand')}
           </button>
@@ -131,11 +137,15 @@ function CardPhotoView({ photo }: { photo: CardPhoto | undefined }) {
     if (!image) return undefined;
     return URL.createObjectURL(new Blob([image.bytes as Uint8Array<ArrayBuffer>], { type: image.mediaType }));
   }, [image]);
-  useEffect(() => () => {
-    if (url) URL.revokeObjectURL(url);
-  }, [url]);
+  useEffect(
+    () => () => {
+      if (url) URL.revokeObjectURL(url);
+    },
+    [url],
+  );
 
-  if (url) return <img className="id-card-photo rr-block" src={url} alt={t('idCard.panel.photo')} width={102} height={126} />;
+  if (url)
+    return <img className="id-card-photo rr-block" src={url} alt={t('idCard.panel.photo')} width={102} height={126} />;
   // The box says it briefly; why (a decoder's problem can be long) is its accessible name and tooltip.
   const [short, why] = !photo
     ? [t('idCard.panel.photoOnlyWhileRead'), t('idCard.panel.photoOnlyWhileRead')]
@@ -167,10 +177,13 @@ export function CardOffer({
   return (
     <div className="card-offer">
       <div className="reader-row">
-        <span>
-          {t('idCard.panel.offer', { name, cardType: t(`idCard.cardTypes.${reading.identity.cardType}`) })}
-        </span>
-        <button type="button" className="primary" disabled={busy} onClick={() => void run(() => fill(who, reading.readId))}>
+        <span>{t('idCard.panel.offer', { name, cardType: t(`idCard.cardTypes.${reading.identity.cardType}`) })}</span>
+        <button
+          type="button"
+          className="primary"
+          disabled={busy}
+          onClick={() => void run(() => fill(who, reading.readId))}
+        >
           {busy ? t('idCard.panel.filling') : t(`idCard.panel.fill.${who}`)}
         </button>
       </div>

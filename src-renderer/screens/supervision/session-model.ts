@@ -71,4 +71,3 @@ export function offsetLabel(ms: number): string {
   const { minutes, seconds } = durationParts(ms);
   return `+${minutes}:${String(seconds).padStart(2, '0')}`;
 }
-
