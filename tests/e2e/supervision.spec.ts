@@ -2,6 +2,9 @@
 // seals one intake and leaves another open; the supervisor opens 会话抽查, filters it,
 // opens the sealed session by keyboard, sees its steps and its chain verified, comments
 // and signs it off by keyboard alone — at the window's 1366×768.
+import { readFileSync } from 'node:fs';
+import { verifyBundle } from '../../src-main/recording/verify-bundle.ts';
+import { bufferAccess } from '../../src-main/recording/zip-reader.ts';
 import { pngBytes } from '../fixtures/files.ts';
 import { expect, test } from './browser-host.ts';
 import {
@@ -111,6 +114,20 @@ test('a supervisor filters the sessions, opens one, comments and signs it off by
   // The list's row shows it signed; the chain, with both entries, still verifies whole.
   await expect(list.getByRole('row').nth(1)).toContainText('已签署');
   await expect(detail.getByText('记录完整')).toBeVisible();
+
+  // The evidence bundle: exported through the UI, saved by the browser, and intact to the
+  // offline verifier — the recorded segments, the screen, the chain with the sign-off.
+  const downloading = page.waitForEvent('download');
+  await detail.getByRole('button', { name: '导出证据包' }).click();
+  const download = await downloading;
+  await expect(detail.getByText(/^已导出证据包“.+\.zip”（.+）。$/)).toBeVisible();
+  const bundle = readFileSync(await download.path());
+  const verdict = await verifyBundle(bufferAccess(new Uint8Array(bundle)));
+  expect(verdict.findings).toEqual([]);
+  expect(verdict.status).toBe('intact');
+  // Camera and screen segments of the fake camera's recording, in the chain with the steps and notes.
+  expect(verdict.session?.segments).toBeGreaterThan(1);
+  expect(verdict.session?.events).toBeGreaterThan(10);
 
   // Signed sessions leave the 未签署 filter (read again from the core).
   await review_.getByLabel('督查状态').selectOption({ label: '已签署' });

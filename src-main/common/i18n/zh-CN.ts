@@ -1053,6 +1053,10 @@ export const zhCN = {
       },
       player: '录像与屏幕回放',
       playerPending: '录像回放将在此处显示（摄像头画面与屏幕操作同步播放，章节可跳转）。',
+      exportBundle: '导出证据包',
+      bundleHint: '录像、屏幕记录与记录链打包为一个文件，由本窗口签名，任何人可离线核验。',
+      bundleProgress: '正在导出证据包…已读取 {size}',
+      bundleSaved: '已导出证据包“{name}”（{size}）。',
       flagsTitle: '标记',
       noFlags: '无标记。',
       flagDetail: {

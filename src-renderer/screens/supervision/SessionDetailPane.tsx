@@ -11,6 +11,8 @@ import { useApi } from '../../app/api-context.tsx';
 import { useAction } from '../../app/use-action.ts';
 import { ErrorNotice, StatusNotice } from '../../components/Notice.tsx';
 import { hallClock } from '../../../src-main/common/hall-time.ts';
+import { formatByteSize } from '../../../src-main/common/byte-size.ts';
+import { readDownload, saveFile } from '../../api/download.ts';
 import { durationParts, offsetLabel } from './session-model.ts';
 
 function durationText(ms: number): string {
@@ -39,7 +41,27 @@ export function SessionDetailPane({
   const [verdict, setVerdict] = useState<SignOffVerdict | null>(null);
   const [remark, setRemark] = useState('');
   const [done, setDone] = useState<string | null>(null);
+  /** Bytes of the evidence bundle read so far while it is exported (null: not exporting). */
+  const [exported, setExported] = useState<number | null>(null);
   const draftId = session.draftId;
+
+  /** 导出证据包: the signed bundle read in chunks (progress shown) and saved under its name. */
+  const exportBundle = () =>
+    void action.run(
+      async () => {
+        setDone(null);
+        setExported(0);
+        try {
+          const start = await api.call('recording.exportBundle', { draftId });
+          const bundle = await readDownload(api, start, setExported);
+          saveFile(bundle, start.name);
+          setDone(t('supervision.session.bundleSaved', { name: start.name, size: formatByteSize(bundle.size) }));
+        } finally {
+          setExported(null);
+        }
+      },
+      { tag: 'bundle' },
+    );
 
   const addComment = () =>
     void action.run(
@@ -130,6 +152,17 @@ export function SessionDetailPane({
       {/* The player (camera video and screen replay on one clock, chapters as markers) goes here. */}
       <div className="player-slot" data-slot="player" role="region" aria-label={t('supervision.session.player')}>
         <p className="muted">{t('supervision.session.playerPending')}</p>
+      </div>
+
+      <div className="bundle-export">
+        <button type="button" disabled={action.busyWith('bundle')} onClick={exportBundle}>
+          {t('supervision.session.exportBundle')}
+        </button>{' '}
+        <span className="muted" role="status">
+          {exported !== null
+            ? t('supervision.session.bundleProgress', { size: formatByteSize(exported) })
+            : t('supervision.session.bundleHint')}
+        </span>
       </div>
 
       <h4>{t('supervision.session.flagsTitle')}</h4>
