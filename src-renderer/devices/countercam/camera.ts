@@ -2,6 +2,7 @@
 // facing the applicant, chosen among the PC's cameras and remembered on this window's PC
 // (by label, as the document camera's is), opened with the default microphone at a size
 // that records well on a hall PC. The document camera is passed over when choosing.
+import { cameraFault, rememberCameraLabel, rememberedCameraLabel } from '../camera-choice.ts';
 import { rememberedLabel as rememberedDocumentCamera } from '../doccam/camera.ts';
 
 const REMEMBERED = 'tongban.countercam.camera';
@@ -15,25 +16,12 @@ export const MIME_PREFERENCE = ['video/webm;codecs=vp9,opus', 'video/webm;codecs
 /** Why the counter camera is not recording; an i18n key under `intake.recording.faults`. */
 export type CounterCameraFault = 'noCamera' | 'denied' | 'busy' | 'ended' | 'recorder' | 'failed';
 
-export function rememberedCounterCamera(
-  storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage,
-): string | null {
-  try {
-    return storage?.getItem(REMEMBERED) ?? null;
-  } catch {
-    return null;
-  }
+export function rememberedCounterCamera(storage?: Pick<Storage, 'getItem'>): string | null {
+  return rememberedCameraLabel(REMEMBERED, storage);
 }
 
-export function rememberCounterCamera(
-  label: string,
-  storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage,
-): void {
-  try {
-    storage?.setItem(REMEMBERED, label);
-  } catch {
-    // private mode or full: the choice is simply not remembered
-  }
+export function rememberCounterCamera(label: string, storage?: Pick<Storage, 'setItem'>): void {
+  rememberCameraLabel(REMEMBERED, label, storage);
 }
 
 /**
@@ -86,14 +74,8 @@ export async function openCounterCamera(deviceId: string | undefined): Promise<M
   }
 }
 
-/** getUserMedia's DOMException names, as the fault the clerk is told of. */
-export function counterCameraFault(error: unknown): CounterCameraFault {
-  const name = (error as { name?: string } | null)?.name;
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'denied';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'noCamera';
-  if (name === 'NotReadableError' || name === 'AbortError') return 'busy';
-  return 'failed';
-}
+/** getUserMedia's DOMException names, as the fault the clerk is told of (as for the 高拍仪). */
+export const counterCameraFault: (error: unknown) => CounterCameraFault = cameraFault;
 
 /** The gap's reason in the session's log (common/recording.ts GAP_REASONS). */
 export function gapReasonOf(

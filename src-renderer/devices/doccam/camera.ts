@@ -2,6 +2,7 @@
 // resolution it grants, the one chosen remembered on this window's PC (by label: device ids
 // change between browser profiles), stills at full resolution, and the faults named.
 import type { RgbaImage } from '../../../src-main/devices/doccam/image.ts';
+import { rememberCameraLabel, rememberedCameraLabel } from '../camera-choice.ts';
 import { fitWithin, type Size } from './geometry.ts';
 import type { StillSource } from './protocol.ts';
 
@@ -12,27 +13,14 @@ export const IDEAL_HEIGHT = 2160;
 /** ImageCapture.takePhoto may reconfigure a camera; past this the frame on screen is taken. */
 const PHOTO_TIMEOUT_MS = 3000;
 
-export type CameraFault = 'noCamera' | 'denied' | 'busy' | 'failed';
+export { cameraFault, type CameraFault } from '../camera-choice.ts';
 
-export function rememberedLabel(
-  storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage,
-): string | null {
-  try {
-    return storage?.getItem(REMEMBERED) ?? null;
-  } catch {
-    return null;
-  }
+export function rememberedLabel(storage?: Pick<Storage, 'getItem'>): string | null {
+  return rememberedCameraLabel(REMEMBERED, storage);
 }
 
-export function rememberLabel(
-  label: string,
-  storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage,
-): void {
-  try {
-    storage?.setItem(REMEMBERED, label);
-  } catch {
-    // private mode or full: the choice is simply not remembered
-  }
+export function rememberLabel(label: string, storage?: Pick<Storage, 'setItem'>): void {
+  rememberCameraLabel(REMEMBERED, label, storage);
 }
 
 /** The video input to open: the remembered one when present, else a 高拍仪-looking one, else the first. */
@@ -68,15 +56,6 @@ export async function openCamera(deviceId: string | undefined): Promise<MediaStr
       resizeMode: 'none',
     } as MediaTrackConstraints,
   });
-}
-
-/** getUserMedia's DOMException names, as the fault the clerk is told of. */
-export function cameraFault(error: unknown): CameraFault {
-  const name = (error as { name?: string } | null)?.name;
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'denied';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'noCamera';
-  if (name === 'NotReadableError' || name === 'AbortError') return 'busy';
-  return 'failed';
 }
 
 interface ImageCaptureLike {
