@@ -7,7 +7,7 @@
 //
 // Without --port the host takes the port it had last time when free (host-port.ts).
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -63,7 +63,12 @@ async function main(): Promise<number> {
       : await startBrowserHost({ core, rendererDir: rendererDir(), port: Number(values.port) });
   rememberPort(core.paths.root, Number(new URL(host.origin).port));
   // For automation: a code of its own, in an owner-only file, for whoever starts us.
-  if (values['url-file']) writeFileSync(values['url-file'], host.openUrl(), { mode: 0o600 });
+  // Written beside and renamed in, so whoever waits for the file never reads it empty.
+  if (values['url-file']) {
+    const partial = `${values['url-file']}.partial`;
+    writeFileSync(partial, host.openUrl(), { mode: 0o600 });
+    renameSync(partial, values['url-file']);
+  }
   console.log(`Tongban Desk browser host on ${host.origin} (data: ${core.paths.root})`);
   const opening = values.open && !values['no-open'];
   offerPage(host, opening);
