@@ -227,7 +227,7 @@ async function shoot(page: Page): Promise<Sample> {
   return page.evaluate((n) => (window as unknown as BenchWindow).__bench.samples[n]!, before.samples);
 }
 
-interface Memory {
+export interface Memory {
   heap: number;
   renderer: number;
   chromium: number;
@@ -235,7 +235,7 @@ interface Memory {
 }
 
 /** The page's JS heap after a GC (of the page and its workers), the renderers' and the browser process's RSS, the core's RSS. */
-async function memory(page: Page, browser: Browser, hostPid: number): Promise<Memory> {
+export async function memory(page: Page, browser: Browser, hostPid: number): Promise<Memory> {
   const session = await page.context().newCDPSession(page);
   await session.send('Performance.enable');
   await session.send('HeapProfiler.collectGarbage');

@@ -10,6 +10,7 @@ import { benchIntake } from './intake.ts';
 import { benchPages } from './pages.ts';
 import { benchPrinter } from './printer.ts';
 import { benchQueue } from './queue.ts';
+import { benchRecording } from './recording.ts';
 import { benchRegions } from './regions.ts';
 import { benchSessions } from './sessions.ts';
 import { benchSoak } from './soak.ts';
@@ -33,6 +34,7 @@ const areas: Record<string, () => Promise<void>> = {
   pages: benchPages,
   capture: benchCapture,
   sessions: benchSessions,
+  recording: benchRecording,
 };
 const chosen = process.argv.slice(2).filter((a) => a in areas);
 for (const name of chosen.length > 0 ? chosen : Object.keys(areas)) await areas[name]!();
