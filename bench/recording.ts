@@ -342,7 +342,7 @@ async function recordSource(dataDir: string, video: string): Promise<void> {
   try {
     page.on('pageerror', (error) => console.log('[pageerror]', error.message));
     await openDraft(page);
-    const pause = () => sleep((SOURCE_SECONDS * 1000) / 6);
+    const pause = () => sleep((SOURCE_SECONDS * 1000) / 5);
     await typeApplicant(page);
     await pause();
     await page.getByRole('button', { name: '下一步' }).click();
@@ -455,9 +455,9 @@ async function buildHour(dataDir: string): Promise<HourSession> {
     const items: Item[] = [];
     const draftId = randomUUID();
     const actor = { userId: 2, username: steps[0]!.actor };
-    // The intake's steps spread evenly over the hour, the first at its start and the last 3 s
-    // before its end, so each chapter has its own place on the timeline. The demo's card reader
-    // is not driven here: a reading is logged after the start, as IntakeService.useCard logs it.
+    // The intake's steps spread evenly over the hour, the first at its start, so each chapter
+    // has its own place on the timeline. The demo's card reader is not driven here: a reading
+    // is logged after the start, as IntakeService.useCard logs it.
     const logged = steps.map((e) => ({ actor: e.actor, kind: e.kind, payload: e.payload }));
     logged.splice(1, 0, {
       actor: steps[0]!.actor,
@@ -472,9 +472,10 @@ async function buildHour(dataDir: string): Promise<HourSession> {
         findings: [],
       },
     });
-    const stepEvery = (HOUR_MS - 3000) / (logged.length - 1);
+    // The one before last (the seal) 5 s before the hour's end, the last (the receipt) 2 s after it.
+    const stepEvery = (HOUR_MS - 5000) / (logged.length - 2);
     for (const [i, step] of logged.entries()) {
-      const at = startMs + Math.round(i * stepEvery);
+      const at = startMs + (i === logged.length - 1 ? HOUR_MS - 3000 : Math.round(i * stepEvery));
       if (step.kind === 'identity.cardRead') step.payload = { ...step.payload, readAt: at };
       items.push({
         at,
