@@ -105,6 +105,8 @@ const errors = {
     '该办件已由 {by} 于 {at} 签署督查意见，不能重复签署。如有补充意见，请添加批注（批注同样记入过程记录）。',
   'supervision.chainBroken':
     '该办件的过程记录校验未通过（已被改动），不能签署“无异常”。请签署“有问题”并写明情况，同时报告运维人员。',
+  'supervision.segmentNotFound': '该办件的过程记录中没有这段录像，请重新打开办件后再试。',
+  'supervision.segmentPurged': '这段录像已按保存期限清除（清除已记入过程记录），无法播放。',
   'sync.manifestInvalid':
     '收件包不符合报送格式（{fields}），未封装，草稿保持不变。请修正后重新封装；如反复出现，请联系运维人员。',
   'sync.departmentUnknown':
