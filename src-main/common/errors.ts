@@ -96,6 +96,8 @@ export const ERROR_CODES = [
   'supervision.sessionOpen',
   'supervision.alreadySignedOff',
   'supervision.chainBroken',
+  'supervision.segmentNotFound',
+  'supervision.segmentPurged',
   // the counter session's recording (全过程记录)
   'recording.notStarted',
   'recording.hashMismatch',

@@ -345,3 +345,28 @@ export const SessionFacets = z.object({
   items: z.array(z.object({ code: z.string(), name: z.string() })),
 });
 export type SessionFacets = z.infer<typeof SessionFacets>;
+
+/**
+ * A recorded segment on the player's timeline: its event's facts and whether its bytes
+ * are still here (`purged` under retention, `missing` when the store lost them).
+ */
+export const TimelineSegment = z.object({
+  seq: z.number(),
+  track: RecordingTrack,
+  index: z.number(),
+  sha256: z.string(),
+  bytes: z.number(),
+  mediaType: z.string(),
+  startMs: z.number(),
+  endMs: z.number(),
+  state: z.enum(['held', 'purged', 'missing']),
+});
+export type TimelineSegment = z.infer<typeof TimelineSegment>;
+
+/** A stored segment that fails its event's hash (`altered`) or is gone without a purge (`missing`). */
+export const SegmentProblem = z.object({
+  track: RecordingTrack,
+  index: z.number(),
+  problem: z.enum(['missing', 'altered']),
+});
+export type SegmentProblem = z.infer<typeof SegmentProblem>;

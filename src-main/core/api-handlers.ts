@@ -11,6 +11,7 @@ import { DEFAULT_SESSION_PAGE, DOWNLOAD_CHUNK_BYTES } from '../api/contract/reco
 import type { SessionBundles } from '../recording/evidence-bundle.ts';
 import type { SessionIndex } from '../recording/sessions.ts';
 import type { SessionRecorder } from '../recording/session-recorder.ts';
+import type { SessionMedia } from '../recording/session-media.ts';
 import type { Downloads } from './downloads.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { DutyBoardService } from '../packets/duty-board.ts';
@@ -59,6 +60,7 @@ export interface HandlerServices {
   bundles: SessionBundles;
   downloads: Downloads;
   recorder: SessionRecorder;
+  media: SessionMedia;
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
@@ -84,6 +86,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     bundles,
     downloads,
     recorder,
+    media,
   } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   const recordingActor = (ctx: ConnectionContext) => {
@@ -249,6 +252,10 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'sessions.list': ({ limit, ...query }) => sessions.list({ ...query, limit: limit ?? DEFAULT_SESSION_PAGE }),
     'sessions.facets': () => sessions.facets(),
     'sessions.get': ({ draftId }) => sessions.get(draftId),
+    'sessions.timeline': ({ draftId }) => ({ segments: media.timeline(draftId) }),
+    'sessions.segment': ({ draftId, track, index, offset }) =>
+      media.segmentBytes(draftId, track, index, offset, DOWNLOAD_CHUNK_BYTES),
+    'sessions.checkSegments': ({ draftId, from }) => media.check(draftId, from),
     'sessions.comment': ({ draftId, text }, { session }) => sessions.comment(auth.actorOf(session), draftId, text),
     'sessions.signOff': ({ draftId, verdict, comment }, { session }) =>
       sessions.signOff(auth.actorOf(session), draftId, verdict, comment),

@@ -16,6 +16,7 @@ import { type NoticeRendererOptions, PdfNoticeRenderer } from '../intake/notice-
 import { DepartmentDocuments } from '../sync/department-documents.ts';
 import { AUDIT_STREAM, EventLog } from '../recording/event-log.ts';
 import { SessionIndex } from '../recording/sessions.ts';
+import { SessionMedia } from '../recording/session-media.ts';
 import { SessionRecorder } from '../recording/session-recorder.ts';
 import { MAX_SEGMENT_BYTES } from '../api/contract/recording.ts';
 import { BlobStore } from '../store/blob-store.ts';
@@ -326,6 +327,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         bundles: new SessionBundles({ events, blobs, keys: sync.keys, windowId: config.window.id, clock }),
         downloads,
         recorder,
+        media: new SessionMedia(events, blobs),
       }),
       caller: ({ session }) => auth.caller(session),
       // A recording's segments go up every few seconds on their own: not the clerk's activity.

@@ -4,7 +4,9 @@
 // through `maskText`: wholly masked inside an element marked `rr-mask` (the identity
 // panels), elsewhere with the draft's own personal strings and any long run of digits
 // (ID numbers, phones) starred out — a name typed into a field shows again in a summary,
-// a finding, a heading.
+// a finding, a heading. rrweb masks no attribute, so the words an element carries in its
+// attributes (a receipt image's alt text, a title, an aria-label) go through the same
+// `maskText` in `maskAttributes`, on every event before it is kept.
 import type { ServiceItem } from '../../src-main/common/catalog.ts';
 import type { DraftState } from '../../src-main/common/draft.ts';
 
@@ -52,4 +54,42 @@ export function maskText(text: string, sensitive: readonly string[], whole: bool
     if (masked.includes(value)) masked = masked.split(value).join('*'.repeat(value.length));
   }
   return masked.replace(DIGIT_RUN, (run) => '*'.repeat(run.length));
+}
+
+/** Attributes that carry words people read or hear (rrweb stores them as they are). */
+const WORDED_ATTRIBUTES = new Set(['alt', 'title', 'placeholder', 'label', 'value', 'summary', 'content']);
+
+const worded = (name: string) => WORDED_ATTRIBUTES.has(name) || name.startsWith('aria-');
+
+interface SerializedNode {
+  attributes?: Record<string, unknown>;
+  childNodes?: SerializedNode[];
+}
+
+function maskNode(node: SerializedNode, sensitive: readonly string[]): void {
+  const { attributes } = node;
+  if (attributes) {
+    for (const [name, value] of Object.entries(attributes)) {
+      if (typeof value === 'string' && worded(name)) attributes[name] = maskText(value, sensitive, false);
+    }
+  }
+  for (const child of node.childNodes ?? []) maskNode(child, sensitive);
+}
+
+/**
+ * An rrweb event with its worded attributes masked, in place: the full snapshot's nodes,
+ * and a mutation's added nodes and changed attributes. rrweb's event types: 2 full
+ * snapshot, 3 incremental (source 0: a mutation).
+ */
+export function maskAttributes<E>(event: E, sensitive: readonly string[]): E {
+  const { type, data } = event as { type?: number; data?: Record<string, unknown> };
+  if (!data) return event;
+  if (type === 2 && data['node']) maskNode(data['node'] as SerializedNode, sensitive);
+  if (type === 3 && data['source'] === 0) {
+    for (const add of (data['adds'] as { node?: SerializedNode }[] | undefined) ?? []) {
+      if (add.node) maskNode(add.node, sensitive);
+    }
+    for (const change of (data['attributes'] as SerializedNode[] | undefined) ?? []) maskNode(change, sensitive);
+  }
+  return event;
 }

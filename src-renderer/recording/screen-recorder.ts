@@ -4,7 +4,7 @@
 // next), and a full snapshot starts a segment at least once a minute, so a player can
 // begin near any point without reading the session from its start. Masking: see masking.ts.
 import { record } from '@rrweb/record';
-import { BLOCK_CLASS, MASK_CLASS, maskText } from './masking.ts';
+import { BLOCK_CLASS, MASK_CLASS, maskAttributes, maskText } from './masking.ts';
 
 /** A full snapshot at least this often (one opens every recording). */
 export const CHECKOUT_MS = 60_000;
@@ -56,6 +56,14 @@ export class ScreenRecorder {
       inlineImages: false,
       // Mouse moves are sampled: enough to follow the pointer, not a flood.
       sampling: { mousemove: 100, scroll: 150, input: 'last' },
+      // Words in attributes (alt, title, aria-label …) masked like the text (masking.ts).
+      plugins: [
+        {
+          name: 'tongban/mask-attributes',
+          options: {},
+          eventProcessor: (event) => maskAttributes(event, sensitive()) as never,
+        },
+      ],
     });
     this.#timer = setInterval(() => this.#cut(), this.#options.segmentMs);
   }

@@ -1,13 +1,16 @@
 // A supervisor reviews the window's sessions in Chromium against the real core: a clerk
 // seals one intake and leaves another open; the supervisor opens 会话抽查, filters it,
-// opens the sealed session by keyboard, sees its steps and its chain verified, comments
-// and signs it off by keyboard alone — at the window's 1366×768.
+// opens the sealed session by keyboard, sees its steps and its chain verified, plays its
+// recording (camera and screen on one clock, a jump to a step by its marker, the next
+// step and play / pause by keyboard), comments and signs it off by keyboard alone — at
+// the window's 1366×768.
 import { readFileSync } from 'node:fs';
 import { verifyBundle } from '../../src-main/recording/verify-bundle.ts';
-import { bufferAccess } from '../../src-main/recording/zip-reader.ts';
+import { bufferAccess, readZipDirectory, readZipEntryBytes } from '../../src-main/recording/zip-reader.ts';
 import { pngBytes } from '../fixtures/files.ts';
 import { expect, test } from './browser-host.ts';
 import {
+  APPLICANT_ID,
   fillForm,
   handIn,
   INSTALLER_PASSWORD,
@@ -21,6 +24,8 @@ import {
 const SUPERVISOR_PASSWORD = 'Super#2026a';
 
 test('a supervisor filters the sessions, opens one, comments and signs it off by keyboard', async ({ page, host }) => {
+  // A whole intake, then the review with its replay: longer than the default minute on a busy machine.
+  test.setTimeout(150_000);
   await page.setViewportSize({ width: 1366, height: 768 });
   await signInNewClerk(page, host.url);
   // One session sealed as 收件 …
@@ -82,8 +87,50 @@ test('a supervisor filters the sessions, opens one, comments and signs it off by
   await expect(chapters).toContainText('形式审查');
   await expect(chapters).toContainText('封装');
   await expect(chapters).toContainText('打印回执');
-  await expect(detail.getByRole('region', { name: '录像与屏幕回放' })).toBeVisible();
   await expect(detail.getByText(/缺少步骤：读取身份证/)).toBeVisible();
+
+  // The player: the fake camera's video and the replayed screen side by side, the steps as
+  // markers, every stored segment checked against its hash.
+  const player = detail.getByRole('region', { name: '录像回放' });
+  await expect(player).toHaveAttribute('data-ready', 'true', { timeout: 15_000 });
+  await expect(detail.getByText(/^录像 \d+ 段均未改动$/)).toBeVisible({ timeout: 15_000 });
+  const markers = player.getByRole('button', { name: /^跳到 / });
+  await expect(markers).toHaveCount((await chapters.getByRole('row').count()) - 1);
+  const video = player.getByLabel('柜台摄像头录像');
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState >= 2 && v.videoWidth > 0)).toBe(true);
+  const screen = player.locator('.player-screen iframe').contentFrame();
+  await expect(screen.getByText('社会保障卡申领').first()).toBeAttached();
+  await expect(player.locator('.player-note')).toHaveCount(0);
+
+  // A jump to the review step: both views go there, and the step is the current one.
+  const seekDone = async () => Number(await player.getAttribute('data-seek-done'));
+  const before = await seekDone();
+  await player.getByRole('button', { name: /^跳到 .* 形式审查/ }).click();
+  await expect.poll(seekDone).toBeGreaterThan(before);
+  await expect(player.locator('.player-chapter')).toHaveText('形式审查');
+  await expect(screen.getByRole('heading', { name: '形式审查' })).toBeAttached();
+  await expect(video).toBeVisible();
+  // By keyboard: the next step (Alt+→), then play and pause (Alt+P): the clock moves on.
+  await page.keyboard.press('Alt+ArrowRight');
+  await expect(player.locator('.player-chapter')).not.toHaveText('形式审查');
+  const at = await player.locator('.player-time').textContent();
+  await page.keyboard.press('Alt+P');
+  await expect(player.getByRole('button', { name: '暂停' })).toBeVisible();
+  await expect(player.locator('.player-time')).not.toHaveText(at ?? '');
+  await page.keyboard.press('Alt+P');
+  await expect(player.getByRole('button', { name: '播放' })).toBeVisible();
+  // Both views show their picture (nothing over them: no gap, no loading).
+  await expect(player.locator('.player-note')).toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath('supervision-player-1366x768.png') });
+  // 放大回放: the player across the whole width, the list set aside until it is pressed again.
+  await player.getByRole('button', { name: '放大回放' }).click();
+  await expect(list).toBeHidden();
+  await expect(player.getByRole('button', { name: '放大回放' })).toHaveAttribute('aria-pressed', 'true');
+  await page.screenshot({ path: test.info().outputPath('supervision-player-wide-1366x768.png') });
+  await player.getByRole('button', { name: '放大回放' }).click();
+  await expect(list).toBeVisible();
+  // Alt+↓ would have moved the list: give the focus back to the opened row.
+  await list.getByRole('button', { name: /^打开 .* 张窗口 的办件$/ }).focus();
   // The row opened by keyboard holds the focus.
   await expect(list.getByRole('button', { name: /^打开 .* 张窗口 的办件$/ })).toBeFocused();
   // Alt+Shift+↓: no flagged session after it.
@@ -128,6 +175,18 @@ test('a supervisor filters the sessions, opens one, comments and signs it off by
   // Camera and screen segments of the fake camera's recording, in the chain with the steps and notes.
   expect(verdict.session?.segments).toBeGreaterThan(1);
   expect(verdict.session?.events).toBeGreaterThan(10);
+  // The stored screen — through the seal, the receipt printed with the applicant's name on
+  // it (its image's alt text) — holds none of the applicant's data.
+  const zip = bufferAccess(new Uint8Array(bundle));
+  const screenEntries = (await readZipDirectory(zip)).filter((entry) => entry.name.includes('screen'));
+  expect(screenEntries.length).toBeGreaterThan(0);
+  const stored = (await Promise.all(screenEntries.map((entry) => readZipEntryBytes(zip, entry, 64 * 1024 * 1024))))
+    .map((bytes) => Buffer.from(bytes).toString('utf8'))
+    .join('\n');
+  expect(stored).toContain('模拟回执打印机');
+  for (const secret of ['李小梅', APPLICANT_ID, '13812345678', '红星路一段']) {
+    expect(stored.includes(secret), `the stored screen holds “${secret}”`).toBe(false);
+  }
 
   // Signed sessions leave the 未签署 filter (read again from the core).
   await review_.getByLabel('督查状态').selectOption({ label: '已签署' });

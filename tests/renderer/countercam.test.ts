@@ -9,7 +9,7 @@ import {
   counterCameraFault,
   gapReasonOf,
 } from '../../src-renderer/devices/countercam/camera.ts';
-import { maskText, sensitiveTexts } from '../../src-renderer/recording/masking.ts';
+import { maskAttributes, maskText, sensitiveTexts } from '../../src-renderer/recording/masking.ts';
 
 const camera = (label: string, deviceId = label) =>
   ({ kind: 'videoinput', label, deviceId, groupId: '' }) as MediaDeviceInfo;
@@ -95,5 +95,55 @@ describe('masking the stored screen', () => {
     );
     // An identity panel (rr-mask): everything but spaces.
     expect(maskText('姓名 张三', [], true)).toBe('** **');
+  });
+
+  it('masks the words in attributes too: a receipt image’s alt text, titles, aria labels — in snapshots and mutations', () => {
+    const sensitive = sensitiveTexts(state, item);
+    const snapshot = {
+      type: 2,
+      timestamp: 1,
+      data: {
+        node: {
+          type: 0,
+          childNodes: [
+            {
+              type: 2,
+              tagName: 'img',
+              attributes: { class: 'slip-image', alt: '申请人：李小梅 电话 13812345678', src: 'blob:x' },
+              childNodes: [],
+            },
+            {
+              type: 2,
+              tagName: 'button',
+              attributes: { 'aria-label': '移除李小梅的照片', title: '王大力' },
+              childNodes: [],
+            },
+          ],
+        },
+      },
+    };
+    const text = JSON.stringify(maskAttributes(structuredClone(snapshot), sensitive));
+    for (const secret of ['李小梅', '王大力', '13812345678']) expect(text).not.toContain(secret);
+    expect(text).toContain('"alt":"申请人：*** 电话 ***********"');
+    expect(text).toContain('"class":"slip-image"');
+    expect(text).toContain('"src":"blob:x"');
+
+    const mutation = {
+      type: 3,
+      timestamp: 2,
+      data: {
+        source: 0,
+        texts: [],
+        removes: [],
+        adds: [{ parentId: 1, nextId: null, node: { type: 2, tagName: 'img', attributes: { alt: '李小梅' } } }],
+        attributes: [{ id: 7, attributes: { title: '代理人王大力', class: 'x' } }],
+      },
+    };
+    const changed = JSON.stringify(maskAttributes(structuredClone(mutation), sensitive));
+    expect(changed).not.toContain('李小梅');
+    expect(changed).toContain('"title":"代理人***"');
+    // Other events pass as they are.
+    const input = { type: 3, timestamp: 3, data: { source: 5, text: '***', id: 4 } };
+    expect(maskAttributes(structuredClone(input), sensitive)).toEqual(input);
   });
 });

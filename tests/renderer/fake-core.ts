@@ -393,6 +393,15 @@ export class FakeCore {
       'sessions.get': ({ draftId }) => {
         throw new AppError('supervision.sessionNotFound', `no session ${draftId}`);
       },
+      'sessions.timeline': ({ draftId }) => {
+        throw new AppError('supervision.sessionNotFound', `no session ${draftId}`);
+      },
+      'sessions.segment': ({ draftId }) => {
+        throw new AppError('supervision.sessionNotFound', `no session ${draftId}`);
+      },
+      'sessions.checkSegments': ({ draftId }) => {
+        throw new AppError('supervision.sessionNotFound', `no session ${draftId}`);
+      },
       'sessions.comment': ({ draftId }) => {
         throw new AppError('supervision.sessionNotFound', `no session ${draftId}`);
       },

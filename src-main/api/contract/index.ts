@@ -72,8 +72,9 @@ export type { UploadLimits, UploadPurpose } from './uploads.ts';
 export type { CatalogHit } from './catalog.ts';
 export type { CardDeskState, CardPhoto, CardReading, DemoCard } from './devices.ts';
 export type { QueuedPacket } from './packets.ts';
-export { DEFAULT_SESSION_PAGE } from './recording.ts';
+export { DEFAULT_SESSION_PAGE, DOWNLOAD_CHUNK_BYTES } from './recording.ts';
 export type {
+  SegmentProblem,
   SessionDetail,
   SessionFacets,
   SessionFlag,
@@ -81,6 +82,7 @@ export type {
   SessionSummary,
   SignOffVerdict,
   SupervisionNote,
+  TimelineSegment,
   VideoGap,
 } from '../../common/supervision.ts';
 export type { PrintJob, PrintQueueSummary } from '../../common/printing.ts';

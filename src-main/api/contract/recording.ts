@@ -16,8 +16,10 @@ import {
   SessionFacets,
   SessionFlag,
   SessionOutcome,
+  SegmentProblem,
   SessionSummary,
   SignOffVerdict,
+  TimelineSegment,
 } from '../../common/supervision.ts';
 import { CameraFormat, GAP_REASONS, RecordingTrack, SEGMENT_MS } from '../../common/recording.ts';
 import { Bytes, method, Sha256 } from './method.ts';
@@ -106,6 +108,37 @@ export const recordingMethods = {
     access: ['supervisor'],
     input: z.object({ draftId: DraftId }).strict(),
     output: SessionDetail,
+  }),
+  /** The player's timeline: every camera and screen segment the session's log names, in order. */
+  'sessions.timeline': method({
+    access: ['supervisor'],
+    input: z.object({ draftId: DraftId }).strict(),
+    output: z.object({ segments: z.array(TimelineSegment) }),
+  }),
+  /**
+   * A segment's bytes for the player, from `offset` (at most DOWNLOAD_CHUNK_BYTES a call;
+   * `done` with the last). Only segments the session's log names.
+   */
+  'sessions.segment': method({
+    access: ['supervisor'],
+    input: z
+      .object({
+        draftId: DraftId,
+        track: RecordingTrack,
+        index: z.number().int().min(0),
+        offset: z.number().int().min(0).max(MAX_SEGMENT_BYTES),
+      })
+      .strict(),
+    output: z.object({ bytes: Bytes, done: z.boolean() }),
+  }),
+  /**
+   * The verification badge's second half: stored segments checked against their events'
+   * hashes, a slice at a time from position `from` (`next` to go on, null when done).
+   */
+  'sessions.checkSegments': method({
+    access: ['supervisor'],
+    input: z.object({ draftId: DraftId, from: z.number().int().min(0) }).strict(),
+    output: z.object({ next: z.number().nullable(), total: z.number(), problems: z.array(SegmentProblem) }),
   }),
   /** 批注: logged in the session's stream as `supervision.commented`. */
   'sessions.comment': method({

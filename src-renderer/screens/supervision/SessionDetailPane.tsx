@@ -1,8 +1,9 @@
 // One counter session opened by the supervisor: who, what and how it ended, its chain
-// verified just now (完整 / 已被改动), its flags with what raised them, the place of the
-// player, its steps in time, and the comments and sign-off — both of which the core
-// logs into the session's own chain.
-import { useState } from 'react';
+// verified just now (完整 / 已被改动) and its stored segments checked against their
+// hashes, the player, its flags with what raised them, its steps in time (each one a
+// jump in the player), and the comments and sign-off — both of which the core logs into
+// the session's own chain.
+import { useRef, useState } from 'react';
 import type { SessionDetail, SignOffVerdict } from '../../../src-main/api/contract/index.ts';
 import { hallDateTime } from '../../../src-main/common/hall-time.ts';
 import { t, tryT, type MessageKey } from '../../../src-main/common/i18n/index.ts';
@@ -14,6 +15,8 @@ import { hallClock } from '../../../src-main/common/hall-time.ts';
 import { formatByteSize } from '../../../src-main/common/byte-size.ts';
 import { readDownload, saveFile } from '../../api/download.ts';
 import { durationParts, offsetLabel } from './session-model.ts';
+import { SessionPlayer, type PlayerHandle } from './SessionPlayer.tsx';
+import { useSessionMedia, type SegmentCheckState } from './use-session-media.ts';
 
 function durationText(ms: number): string {
   return t('supervision.sessions.duration', durationParts(ms));
@@ -29,10 +32,15 @@ function subjectText(kind: string, subject: string | undefined): string {
 export function SessionDetailPane({
   detail,
   onChanged,
+  wide,
+  onWide,
 }: {
   detail: SessionDetail;
   /** The core's answer after a comment or sign-off: the pane and the list row show it. */
   onChanged: (detail: SessionDetail) => void;
+  /** Whether the pane has the whole width (the player's 放大回放). */
+  wide: boolean;
+  onWide: (wide: boolean) => void;
 }) {
   const api = useApi();
   const { session, chain } = detail;
@@ -44,6 +52,8 @@ export function SessionDetailPane({
   /** Bytes of the evidence bundle read so far while it is exported (null: not exporting). */
   const [exported, setExported] = useState<number | null>(null);
   const draftId = session.draftId;
+  const media = useSessionMedia(draftId);
+  const player = useRef<PlayerHandle>(null);
 
   /** 导出证据包: the signed bundle read in chunks (progress shown) and saved under its name. */
   const exportBundle = () =>
@@ -125,7 +135,26 @@ export function SessionDetailPane({
         ) : (
           <span className="chain-badge chain-broken">{t('supervision.session.chainBroken')}</span>
         )}
+        <SegmentBadge check={media.check} />
       </div>
+      {media.check.problems.length > 0 && (
+        <ul className="notice notice-error segment-problems" role="alert">
+          {media.check.problems.map((problem) => (
+            <li key={`${problem.track}-${problem.index}`}>
+              {t('supervision.session.segmentsBadDetail', {
+                track: t(`supervision.session.tracks.${problem.track}`),
+                index: problem.index + 1,
+                problem: t(`supervision.session.segmentProblems.${problem.problem}`),
+              })}
+            </li>
+          ))}
+        </ul>
+      )}
+      {media.check.error && (
+        <p className="notice notice-error" role="alert">
+          {t('supervision.session.segmentsCheckFailed', { message: media.check.error })}
+        </p>
+      )}
       {!chain.ok && (
         <p className="notice notice-error" role="alert">
           {t('supervision.session.chainBrokenDetail', {
@@ -149,10 +178,17 @@ export function SessionDetailPane({
         </div>
       </dl>
 
-      {/* The player (camera video and screen replay on one clock, chapters as markers) goes here. */}
-      <div className="player-slot" data-slot="player" role="region" aria-label={t('supervision.session.player')}>
-        <p className="muted">{t('supervision.session.playerPending')}</p>
-      </div>
+      {media.error ? (
+        <ErrorNotice message={media.error} />
+      ) : media.segments === null ? (
+        <p className="muted" role="status">
+          {t('supervision.session.playerLoading')}
+        </p>
+      ) : media.segments.length === 0 ? (
+        <p className="muted">{t('supervision.session.playerNotRecorded')}</p>
+      ) : (
+        <SessionPlayer detail={detail} segments={media.segments} handle={player} wide={wide} onWide={onWide} />
+      )}
 
       <div className="bundle-export">
         <button type="button" disabled={action.busyWith('bundle')} onClick={exportBundle}>
@@ -179,7 +215,7 @@ export function SessionDetailPane({
           {detail.gaps.map((gap) => {
             const params = {
               track: t(`supervision.session.tracks.${gap.track}`),
-              from: offsetLabel(gap.fromMs),
+              from: offsetLabel(gap.fromMs - session.startedAt),
               length: gap.toMs === null ? '' : durationText(gap.toMs - gap.fromMs),
               reason: tryT(`supervision.session.gapReasons.${gap.reason}`) ?? gap.reason,
             };
@@ -208,7 +244,19 @@ export function SessionDetailPane({
             {detail.chapters.map((chapter) => (
               <tr key={`${chapter.seq}-${chapter.kind}-${chapter.subject ?? ''}`}>
                 <td className="mono">
-                  {hallClock(chapter.at)} <span className="muted">{offsetLabel(chapter.at - session.startedAt)}</span>
+                  {media.segments && media.segments.length > 0 ? (
+                    <button
+                      type="button"
+                      className="link-button"
+                      title={t('supervision.session.jumpTo')}
+                      onClick={() => player.current?.seek(chapter.at)}
+                    >
+                      {hallClock(chapter.at)}
+                    </button>
+                  ) : (
+                    hallClock(chapter.at)
+                  )}{' '}
+                  <span className="muted">{offsetLabel(chapter.at - session.startedAt)}</span>
                 </td>
                 <td>{t(`supervision.session.chapterKinds.${chapter.kind}` as MessageKey)}</td>
                 <td>{subjectText(chapter.kind, chapter.subject)}</td>
@@ -323,5 +371,31 @@ export function SessionDetailPane({
         </form>
       )}
     </section>
+  );
+}
+
+/** The second half of the verification badge: the stored segments against their hashes, with progress. */
+function SegmentBadge({ check }: { check: SegmentCheckState }) {
+  if (!check.done) {
+    return (
+      <span className="chain-badge chain-checking" role="status">
+        {t('supervision.session.segmentsChecking', { checked: check.checked, total: check.total || '…' })}
+      </span>
+    );
+  }
+  if (check.error) return null;
+  if (check.problems.length > 0) {
+    return (
+      <span className="chain-badge chain-broken">
+        {t('supervision.session.segmentsBad', { count: check.problems.length })}
+      </span>
+    );
+  }
+  return (
+    <span className="chain-badge chain-ok">
+      {check.total === 0
+        ? t('supervision.session.segmentsNone')
+        : t('supervision.session.segmentsOk', { total: check.total })}
+    </span>
   );
 }

@@ -41,6 +41,8 @@ export function SessionReview() {
   const [page, setPage] = useState<Page | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [detail, setDetail] = useState<SessionDetail | null>(null);
+  /** The player given the whole width (the list set aside while watching). */
+  const [wide, setWide] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const pending = useRef<Pending>(null);
   // Set when the keyboard (or a turned page) chose the session: its row then takes the focus.
@@ -220,7 +222,7 @@ export function SessionReview() {
       <p className="keys-hint" id="session-review-keys">
         {t('supervision.sessions.keys')}
       </p>
-      <div className="session-review-body">
+      <div className={wide ? 'session-review-body wide' : 'session-review-body'}>
         <div className="session-list">
           <fieldset className="session-filters">
             <legend>{t('supervision.sessions.filters')}</legend>
@@ -408,7 +410,13 @@ export function SessionReview() {
               {t('supervision.session.loading')}
             </p>
           ) : (
-            <SessionDetailPane key={detail.session.draftId} detail={detail} onChanged={changed} />
+            <SessionDetailPane
+              key={detail.session.draftId}
+              detail={detail}
+              onChanged={changed}
+              wide={wide}
+              onWide={setWide}
+            />
           )}
         </div>
       </div>

@@ -13,7 +13,6 @@ import {
   RECORDING_STARTED,
   RECORDING_STOPPED,
   RecordingSegmentPayload,
-  SCREEN_MEDIA_TYPE,
 } from '../../../src-main/common/recording.ts';
 import { EventLog, type LoggedEvent } from '../../../src-main/recording/event-log.ts';
 import { checkBlobIntegrity } from '../../../src-main/store/integrity.ts';
@@ -21,42 +20,8 @@ import { deriveStoreKeys } from '../../../src-main/store/keys.ts';
 import { bootTestCore, openCoreStore, TestClock } from '../helpers.ts';
 import { clerkOn, readyDraft, SOCIAL_CARD } from '../intake/fixtures.ts';
 import { readFileSync } from 'node:fs';
+import { sendSegment, VIDEO } from './recording-fixtures.ts';
 import { join } from 'node:path';
-
-type Clerk = Awaited<ReturnType<typeof clerkOn>>;
-const VIDEO = 'video/webm;codecs=vp9,opus';
-
-/** One segment as the window sends it: upload, then recording.segment. */
-async function sendSegment(
-  clerk: Clerk,
-  draftId: string,
-  segment: {
-    track: 'camera' | 'screen';
-    bytes: Uint8Array;
-    startMs: number;
-    endMs: number;
-    sha256?: string;
-    segmentId?: string;
-  },
-) {
-  const { uploadId } = await clerk.call<{ uploadId: string }>('uploads.begin', {
-    purpose: 'recording',
-    draftId,
-    name: `${segment.track}.seg`,
-    size: segment.bytes.byteLength,
-  });
-  await clerk.call('uploads.chunk', { uploadId, offset: 0, bytes: segment.bytes });
-  return clerk.raw('recording.segment', {
-    draftId,
-    uploadId,
-    segmentId: segment.segmentId ?? randomUUID(),
-    track: segment.track,
-    mediaType: segment.track === 'camera' ? VIDEO : SCREEN_MEDIA_TYPE,
-    startMs: segment.startMs,
-    endMs: segment.endMs,
-    ...(segment.sha256 ? { sha256: segment.sha256 } : {}),
-  });
-}
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

@@ -1,0 +1,160 @@
+// The recorded media of a counter session, as the supervisor's player reads it: the
+// timeline of its camera and screen segments (from the session's stream, the one record
+// of what was recorded), a segment's bytes in chunks, and the check of every stored
+// segment against the hash its event carries (the player's verification badge).
+//
+// Invariants:
+// - A segment is named by (track, index) of its `recording.segment` event: the player can
+//   only ask for bytes the session's log names, never for an arbitrary blob.
+// - The timeline is read once per session and then extended with the events appended
+//   since (a stream only grows): a jump's dozen segment reads do not each re-read the log.
+// - Checking is done in slices of a few hundred milliseconds, so the core answers other
+//   calls between them and the window shows progress over an hour of video.
+import { AppError } from '../common/errors.ts';
+import {
+  RECORDING_PURGED,
+  RECORDING_SEGMENT,
+  RecordingPurgedPayload,
+  RecordingSegmentPayload,
+  type RecordingTrack,
+} from '../common/recording.ts';
+import type { SegmentProblem, TimelineSegment } from '../common/supervision.ts';
+import type { BlobStore } from '../store/blob-store.ts';
+import type { EventLog } from './event-log.ts';
+import { SESSION_STREAM_PREFIX } from './sessions.ts';
+
+/** Timelines kept in memory: the sessions a supervisor has open or just had. */
+const CACHED_TIMELINES = 8;
+/** A check answers after about this long, with how far it got. */
+const CHECK_SLICE_MS = 250;
+
+interface Timeline {
+  lastSeq: number;
+  segments: TimelineSegment[];
+  byKey: Map<string, TimelineSegment>;
+}
+
+export interface SegmentCheck {
+  /** Where the next call goes on (a position in the timeline), or null when all are checked. */
+  next: number | null;
+  total: number;
+  problems: SegmentProblem[];
+}
+
+const keyOf = (track: RecordingTrack, index: number) => `${track}/${index}`;
+
+export class SessionMedia {
+  readonly #timelines = new Map<string, Timeline>();
+
+  constructor(
+    private readonly events: EventLog,
+    private readonly blobs: BlobStore,
+  ) {}
+
+  /** Every segment the session's log names, in the order recorded, with whether its bytes are still held. */
+  timeline(draftId: string): TimelineSegment[] {
+    return this.#timeline(draftId).segments.map((segment) =>
+      segment.state === 'purged' ? segment : { ...segment, state: this.blobs.has(segment.sha256) ? 'held' : 'missing' },
+    );
+  }
+
+  /** Up to `maxBytes` of a segment from `offset`; `done` with its last byte. */
+  async segmentBytes(
+    draftId: string,
+    track: RecordingTrack,
+    index: number,
+    offset: number,
+    maxBytes: number,
+  ): Promise<{ bytes: Uint8Array; done: boolean }> {
+    const segment = this.#timeline(draftId).byKey.get(keyOf(track, index));
+    if (!segment) {
+      throw new AppError('supervision.segmentNotFound', `session ${draftId} has no ${track} segment ${index}`);
+    }
+    if (segment.state === 'purged') {
+      throw new AppError('supervision.segmentPurged', `${track} segment ${index} of ${draftId} was purged`);
+    }
+    if (offset > segment.bytes) throw new AppError('download.wrongOffset', `offset ${offset} past ${segment.bytes}`);
+    const end = Math.min(segment.bytes, offset + maxBytes);
+    const pieces: Buffer[] = [];
+    for await (const piece of this.blobs.openRange(segment.sha256, offset, end)) pieces.push(Buffer.from(piece));
+    return { bytes: Buffer.concat(pieces), done: end === segment.bytes };
+  }
+
+  /**
+   * Checks stored segments against their events, from position `from` of the timeline, for
+   * about CHECK_SLICE_MS: each one must be held and its bytes hash to the logged SHA-256 with
+   * the logged size. A purged segment is no problem (its purge is in the log).
+   */
+  async check(draftId: string, from: number): Promise<SegmentCheck> {
+    const { segments } = this.#timeline(draftId);
+    const problems: SegmentProblem[] = [];
+    const started = Date.now();
+    let at = Math.max(0, from);
+    while (at < segments.length && Date.now() - started < CHECK_SLICE_MS) {
+      const segment = segments[at++]!;
+      if (segment.state === 'purged') continue;
+      const problem = await this.#problemOf(segment);
+      if (problem) problems.push({ track: segment.track, index: segment.index, problem });
+    }
+    return { next: at < segments.length ? at : null, total: segments.length, problems };
+  }
+
+  async #problemOf(segment: TimelineSegment): Promise<SegmentProblem['problem'] | null> {
+    if (!this.blobs.has(segment.sha256)) return 'missing';
+    try {
+      if (this.blobs.size(segment.sha256) !== segment.bytes) return 'altered';
+      await this.blobs.verify(segment.sha256);
+      return null;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'store.blobMissing') return 'missing';
+      if (error instanceof AppError && error.code === 'store.blobCorrupt') return 'altered';
+      throw error;
+    }
+  }
+
+  #timeline(draftId: string): Timeline {
+    const stream = SESSION_STREAM_PREFIX + draftId;
+    let timeline = this.#timelines.get(draftId);
+    if (!timeline) {
+      if (!this.events.head(stream)) {
+        throw new AppError('supervision.sessionNotFound', `no counter session ${draftId}`);
+      }
+      timeline = { lastSeq: 0, segments: [], byKey: new Map() };
+    }
+    // Most recently used last, so the first key is the one to drop.
+    this.#timelines.delete(draftId);
+    this.#timelines.set(draftId, timeline);
+    if (this.#timelines.size > CACHED_TIMELINES) this.#timelines.delete(this.#timelines.keys().next().value!);
+
+    for (const event of this.events.read(stream, timeline.lastSeq)) {
+      timeline.lastSeq = event.seq;
+      if (event.kind === RECORDING_SEGMENT) {
+        const parsed = RecordingSegmentPayload.safeParse(event.payload);
+        if (!parsed.success) continue;
+        const { track, index, sha256, bytes, mediaType, startMs, endMs } = parsed.data;
+        const segment: TimelineSegment = {
+          seq: event.seq,
+          track,
+          index,
+          sha256,
+          bytes,
+          mediaType,
+          startMs,
+          endMs,
+          state: 'held',
+        };
+        // A repeated index (a log written by another version) keeps the first, as the bundle does.
+        if (timeline.byKey.has(keyOf(track, index))) continue;
+        timeline.segments.push(segment);
+        timeline.byKey.set(keyOf(track, index), segment);
+      }
+      if (event.kind === RECORDING_PURGED) {
+        const parsed = RecordingPurgedPayload.safeParse(event.payload);
+        if (!parsed.success) continue;
+        const segment = timeline.byKey.get(keyOf(parsed.data.track, parsed.data.index));
+        if (segment && segment.seq === parsed.data.segmentSeq) segment.state = 'purged';
+      }
+    }
+    return timeline;
+  }
+}
