@@ -26,6 +26,7 @@ import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { decodeMessage } from '../src-main/api/wire.ts';
 import { idCheckCharacter } from '../src-main/common/review/identifiers.ts';
 import {
   RECORDING_GAP,
@@ -579,6 +580,53 @@ function watchPlayer(selector: string): void {
   });
 }
 
+interface Call {
+  method: string;
+  sentAt: number;
+  answeredAt?: number;
+  bytes?: number;
+}
+
+/** The page's contract calls over the host's WebSocket, with when each went and came back (Node's clock). */
+function watchCalls(page: Page): Call[] {
+  const calls: Call[] = [];
+  const open = new Map<number, Call>();
+  page.on('websocket', (socket) => {
+    socket.on('framesent', ({ payload }) => {
+      if (typeof payload === 'string') return;
+      const message = decodeMessage(payload) as { type?: string; id?: number; method?: string };
+      if (message.type !== 'call' || message.id === undefined) return;
+      const call: Call = { method: message.method ?? '?', sentAt: Date.now() };
+      calls.push(call);
+      open.set(message.id, call);
+    });
+    socket.on('framereceived', ({ payload }) => {
+      if (typeof payload === 'string') return;
+      const message = decodeMessage(payload) as { type?: string; id?: number };
+      const call = message.type === 'result' && message.id !== undefined ? open.get(message.id) : undefined;
+      if (!call) return;
+      open.delete(message.id!);
+      call.answeredAt = Date.now();
+      call.bytes = payload.length;
+    });
+  });
+  return calls;
+}
+
+/** The calls of a span, by method: how many, the bytes answered, when the first went and the last came back (ms from `from`). */
+function callsBetween(calls: Call[], from: number, to: number): string {
+  const within = calls.filter((c) => c.sentAt >= from && c.sentAt <= to);
+  const methods = [...new Set(within.map((c) => c.method))];
+  return methods
+    .map((method) => {
+      const these = within.filter((c) => c.method === method);
+      const bytes = these.reduce((sum, c) => sum + (c.bytes ?? 0), 0);
+      const last = Math.max(...these.map((c) => c.answeredAt ?? Number.NaN));
+      return `${method} ×${these.length} (${(bytes / 1024).toFixed(0)} KiB) +${these[0]!.sentAt - from}→+${Number.isNaN(last) ? '?' : last - from} ms`;
+    })
+    .join('; ');
+}
+
 const readWatch = (page: Page) => page.evaluate(() => (window as unknown as { __player: PlayerWatch }).__player);
 
 async function benchPlayer(dir: string, video: string): Promise<void> {
@@ -596,11 +644,13 @@ async function benchPlayer(dir: string, video: string): Promise<void> {
   const { page, close } = await hostPage(dataDir);
   try {
     page.on('pageerror', (error) => console.log('[pageerror]', error.message));
+    const calls = watchCalls(page);
     await signIn(page, 'super01', SUPERVISOR_PASSWORD);
     const open = page.locator(`button[data-draft="${hour.draftId}"]`);
     await open.waitFor({ timeout: 30_000 });
     await page.evaluate('globalThis.__name = (f) => f');
     await page.evaluate(watchPlayer, PLAYER);
+    const clickedAt = Date.now();
     await open.click();
     const player = page.locator(PLAYER);
     try {
@@ -614,10 +664,16 @@ async function benchPlayer(dir: string, video: string): Promise<void> {
       return;
     }
     const opened = await readWatch(page);
+    // Ready means both views show their first picture "or why not": say which.
+    const notes = await player.locator('.player-note').evaluateAll((found) => found.map((n) => n.className));
     record(
       'player: open a one-hour session → first frame and screen shown',
       `${(opened.readyAt! - opened.clickAt!).toFixed(0)} ms`,
-      'target < 1 s; click on the session in the list to data-ready="true"',
+      `target < 1 s; click on the session in the list to data-ready="true"; ${notes.length === 0 ? 'both views showing a picture' : `notes shown: ${notes.join(', ')}`}`,
+    );
+    record(
+      "player: the calls of the open, from the click (Node's clock, ±10 ms)",
+      callsBetween(calls, clickedAt, clickedAt + (opened.readyAt! - opened.clickAt!) + 50),
     );
     const markers = player.locator('button[data-chapter-index]');
     const count = await markers.count();
@@ -627,11 +683,12 @@ async function benchPlayer(dir: string, video: string): Promise<void> {
     }
     // Across the hour, forwards and backwards: last, first, middle, second, one before last …
     const order = [count - 1, 0, Math.floor(count / 2), 1, count - 2, Math.floor(count / 3), count - 1, 2 % count];
-    const jumps: { index: number; ms: number }[] = [];
+    const jumps: { index: number; ms: number; calls: number }[] = [];
     for (const index of order) {
       const before = await readWatch(page);
       const seekCount = before.seeks.at(-1)?.count ?? -1;
       // Dispatched on the marker itself: markers of steps close in time may overlap on the bar.
+      const jumpedAt = Date.now();
       await player.locator(`button[data-chapter-index="${index}"]`).evaluate((button: HTMLElement) => button.click());
       await page.waitForFunction(
         ([n, seen]) => {
@@ -643,14 +700,16 @@ async function benchPlayer(dir: string, video: string): Promise<void> {
       );
       const after = await readWatch(page);
       const done = after.seeks.slice(before.seeks.length).find((s) => s.count > seekCount)!;
-      jumps.push({ index, ms: done.at - after.clickAt! });
+      const ms = done.at - after.clickAt!;
+      const reads = calls.filter((c) => c.sentAt >= jumpedAt && c.sentAt <= jumpedAt + ms + 20).length;
+      jumps.push({ index, ms, calls: reads });
       await sleep(500);
     }
     const times = jumps.map((j) => j.ms);
     record(
       'player: jump to a chapter → video and screen at the target',
       `median ${median(times).toFixed(0)} ms, worst ${Math.max(...times).toFixed(0)} ms`,
-      `target < 300 ms; ${count} markers; each (marker: ms): ${jumps.map((j) => `${j.index}: ${j.ms.toFixed(0)}`).join(', ')}`,
+      `target < 300 ms; ${count} markers; each (marker: ms, calls made meanwhile): ${jumps.map((j) => `${j.index}: ${j.ms.toFixed(0)}, ${j.calls}`).join('; ')}`,
     );
   } finally {
     await close();
