@@ -351,10 +351,8 @@ export type SessionFacets = z.infer<typeof SessionFacets>;
  * are still here (`purged` under retention, `missing` when the store lost them).
  */
 export const TimelineSegment = z.object({
-  seq: z.number(),
   track: RecordingTrack,
   index: z.number(),
-  sha256: z.string(),
   bytes: z.number(),
   mediaType: z.string(),
   startMs: z.number(),

@@ -28,10 +28,16 @@ const CACHED_TIMELINES = 8;
 /** A check answers after about this long, with how far it got. */
 const CHECK_SLICE_MS = 250;
 
+/** A segment as the core knows it: the timeline's facts, and the event and blob they came from. */
+interface LoggedSegment extends TimelineSegment {
+  seq: number;
+  sha256: string;
+}
+
 interface Timeline {
   lastSeq: number;
-  segments: TimelineSegment[];
-  byKey: Map<string, TimelineSegment>;
+  segments: LoggedSegment[];
+  byKey: Map<string, LoggedSegment>;
 }
 
 export interface SegmentCheck {
@@ -53,8 +59,16 @@ export class SessionMedia {
 
   /** Every segment the session's log names, in the order recorded, with whether its bytes are still held. */
   timeline(draftId: string): TimelineSegment[] {
-    return this.#timeline(draftId).segments.map((segment) =>
-      segment.state === 'purged' ? segment : { ...segment, state: this.blobs.has(segment.sha256) ? 'held' : 'missing' },
+    return this.#timeline(draftId).segments.map(
+      ({ track, index, bytes, mediaType, startMs, endMs, state, sha256 }) => ({
+        track,
+        index,
+        bytes,
+        mediaType,
+        startMs,
+        endMs,
+        state: state === 'purged' ? state : this.blobs.has(sha256) ? 'held' : 'missing',
+      }),
     );
   }
 
@@ -99,7 +113,7 @@ export class SessionMedia {
     return { next: at < segments.length ? at : null, total: segments.length, problems };
   }
 
-  async #problemOf(segment: TimelineSegment): Promise<SegmentProblem['problem'] | null> {
+  async #problemOf(segment: LoggedSegment): Promise<SegmentProblem['problem'] | null> {
     if (!this.blobs.has(segment.sha256)) return 'missing';
     try {
       if (this.blobs.size(segment.sha256) !== segment.bytes) return 'altered';
@@ -132,7 +146,7 @@ export class SessionMedia {
         const parsed = RecordingSegmentPayload.safeParse(event.payload);
         if (!parsed.success) continue;
         const { track, index, sha256, bytes, mediaType, startMs, endMs } = parsed.data;
-        const segment: TimelineSegment = {
+        const segment: LoggedSegment = {
           seq: event.seq,
           track,
           index,

@@ -15,10 +15,8 @@ const T0 = 1_800_000_000_000;
 
 function segment(track: 'camera' | 'screen', index: number, startMs: number, endMs: number): TimelineSegment {
   return {
-    seq: index + 1,
     track,
     index,
-    sha256: '0'.repeat(64),
     bytes: 1000,
     mediaType: 'video/webm',
     startMs,

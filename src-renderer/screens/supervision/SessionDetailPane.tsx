@@ -16,7 +16,7 @@ import { formatByteSize } from '../../../src-main/common/byte-size.ts';
 import { readDownload, saveFile } from '../../api/download.ts';
 import { durationParts, offsetLabel } from './session-model.ts';
 import { SessionPlayer, type PlayerHandle } from './SessionPlayer.tsx';
-import { useSessionMedia, type SegmentCheckState } from './use-session-media.ts';
+import { useSegmentCheck, type SegmentCheckState, type SessionTimeline } from './use-session-media.ts';
 
 function durationText(ms: number): string {
   return t('supervision.sessions.duration', durationParts(ms));
@@ -32,12 +32,15 @@ function subjectText(kind: string, subject: string | undefined): string {
 export function SessionDetailPane({
   detail,
   onChanged,
+  timeline,
   wide,
   onWide,
 }: {
   detail: SessionDetail;
   /** The core's answer after a comment or sign-off: the pane and the list row show it. */
   onChanged: (detail: SessionDetail) => void;
+  /** The session's segments, read beside its detail (null while they are read). */
+  timeline: SessionTimeline | null;
   /** Whether the pane has the whole width (the player's 放大回放). */
   wide: boolean;
   onWide: (wide: boolean) => void;
@@ -52,8 +55,11 @@ export function SessionDetailPane({
   /** Bytes of the evidence bundle read so far while it is exported (null: not exporting). */
   const [exported, setExported] = useState<number | null>(null);
   const draftId = session.draftId;
-  const media = useSessionMedia(draftId);
+  const segments = timeline?.segments ?? null;
   const player = useRef<PlayerHandle>(null);
+  // The segment check waits for the player's first picture (it would slow the open), or runs at once without one.
+  const [playerReady, setPlayerReady] = useState(false);
+  const check = useSegmentCheck(draftId, playerReady || segments?.length === 0 || Boolean(timeline?.error));
 
   /** 导出证据包: the signed bundle read in chunks (progress shown) and saved under its name. */
   const exportBundle = () =>
@@ -135,11 +141,11 @@ export function SessionDetailPane({
         ) : (
           <span className="chain-badge chain-broken">{t('supervision.session.chainBroken')}</span>
         )}
-        <SegmentBadge check={media.check} />
+        <SegmentBadge check={check} />
       </div>
-      {media.check.problems.length > 0 && (
+      {check.problems.length > 0 && (
         <ul className="notice notice-error segment-problems" role="alert">
-          {media.check.problems.map((problem) => (
+          {check.problems.map((problem) => (
             <li key={`${problem.track}-${problem.index}`}>
               {t('supervision.session.segmentsBadDetail', {
                 track: t(`supervision.session.tracks.${problem.track}`),
@@ -150,9 +156,9 @@ export function SessionDetailPane({
           ))}
         </ul>
       )}
-      {media.check.error && (
+      {check.error && (
         <p className="notice notice-error" role="alert">
-          {t('supervision.session.segmentsCheckFailed', { message: media.check.error })}
+          {t('supervision.session.segmentsCheckFailed', { message: check.error })}
         </p>
       )}
       {!chain.ok && (
@@ -178,16 +184,23 @@ export function SessionDetailPane({
         </div>
       </dl>
 
-      {media.error ? (
-        <ErrorNotice message={media.error} />
-      ) : media.segments === null ? (
+      {timeline?.error ? (
+        <ErrorNotice message={timeline.error} />
+      ) : segments === null ? (
         <p className="muted" role="status">
           {t('supervision.session.playerLoading')}
         </p>
-      ) : media.segments.length === 0 ? (
+      ) : segments.length === 0 ? (
         <p className="muted">{t('supervision.session.playerNotRecorded')}</p>
       ) : (
-        <SessionPlayer detail={detail} segments={media.segments} handle={player} wide={wide} onWide={onWide} />
+        <SessionPlayer
+          detail={detail}
+          segments={segments}
+          handle={player}
+          wide={wide}
+          onWide={onWide}
+          onReady={() => setPlayerReady(true)}
+        />
       )}
 
       <div className="bundle-export">
@@ -244,7 +257,7 @@ export function SessionDetailPane({
             {detail.chapters.map((chapter) => (
               <tr key={`${chapter.seq}-${chapter.kind}-${chapter.subject ?? ''}`}>
                 <td className="mono">
-                  {media.segments && media.segments.length > 0 ? (
+                  {segments && segments.length > 0 ? (
                     <button
                       type="button"
                       className="link-button"

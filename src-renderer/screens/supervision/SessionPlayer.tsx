@@ -58,12 +58,15 @@ export function SessionPlayer({
   handle,
   wide,
   onWide,
+  onReady,
 }: {
   detail: SessionDetail;
   segments: readonly TimelineSegment[];
   handle?: Ref<PlayerHandle>;
   wide: boolean;
   onWide: (wide: boolean) => void;
+  /** Both views show their first picture. */
+  onReady?: () => void;
 }) {
   const api = useApi();
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -133,6 +136,11 @@ export function SessionPlayer({
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
   }, [chapters]);
+
+  const ready = state?.ready ?? false;
+  useEffect(() => {
+    if (ready) onReady?.();
+  }, [ready, onReady]);
 
   const current = chapters.findLastIndex((c) => c.at <= position);
   const percent = (ms: number) => `${(((ms - span.fromMs) / length) * 100).toFixed(3)}%`;

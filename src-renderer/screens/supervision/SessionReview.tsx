@@ -16,6 +16,7 @@ import { useApi } from '../../app/api-context.tsx';
 import { useAction } from '../../app/use-action.ts';
 import { EmptyState, ErrorNotice } from '../../components/Notice.tsx';
 import { SessionDetailPane } from './SessionDetailPane.tsx';
+import { useSessionTimeline } from './use-session-media.ts';
 import { durationParts, nextFlagged, NO_FILTERS, queryOf, type SessionFilters, stepFrom } from './session-model.ts';
 
 interface Page {
@@ -43,6 +44,8 @@ export function SessionReview() {
   const [detail, setDetail] = useState<SessionDetail | null>(null);
   /** The player given the whole width (the list set aside while watching). */
   const [wide, setWide] = useState(false);
+  // Read beside the detail, not after it: the player needs both to open.
+  const timeline = useSessionTimeline(selected);
   const [notice, setNotice] = useState<string | null>(null);
   const pending = useRef<Pending>(null);
   // Set when the keyboard (or a turned page) chose the session: its row then takes the focus.
@@ -414,6 +417,7 @@ export function SessionReview() {
               key={detail.session.draftId}
               detail={detail}
               onChanged={changed}
+              timeline={timeline?.draftId === detail.session.draftId ? timeline : null}
               wide={wide}
               onWide={setWide}
             />

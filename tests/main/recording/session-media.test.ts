@@ -86,9 +86,9 @@ describe("the supervisor's player reads a recorded session", () => {
       'camera/2',
       'screen/2',
     ]);
-    expect(segments[0]).toMatchObject({
+    expect(segments[0]).toEqual({
       track: 'camera',
-      sha256: sha256(camera[0]!),
+      index: 0,
       bytes: camera[0]!.byteLength,
       mediaType: VIDEO,
       startMs: T0,
