@@ -125,3 +125,30 @@ export const RECORDING_PAYLOADS = {
 
 /** The recorder's segment length: short enough to lose little, long enough to keep per-segment overhead small. */
 export const SEGMENT_MS = 4000;
+
+/** A logged segment: its event's payload and seq. */
+export type LoggedSegment = RecordingSegmentPayload & { seq: number };
+
+/**
+ * The segments a run of a stream's events logs, in order, and the purges among them (a
+ * purge names its segment by `segmentSeq`, and by track and index). A payload that does
+ * not parse is passed over. The one reading of these two kinds: the player's timeline
+ * and the evidence bundle both start here, and each decides what a repeat means to it.
+ */
+export function readSegmentEvents(events: Iterable<{ seq: number; kind: string; payload: unknown }>): {
+  segments: LoggedSegment[];
+  purged: RecordingPurgedPayload[];
+} {
+  const segments: LoggedSegment[] = [];
+  const purged: RecordingPurgedPayload[] = [];
+  for (const event of events) {
+    if (event.kind === RECORDING_SEGMENT) {
+      const parsed = RecordingSegmentPayload.safeParse(event.payload);
+      if (parsed.success) segments.push({ ...parsed.data, seq: event.seq });
+    } else if (event.kind === RECORDING_PURGED) {
+      const parsed = RecordingPurgedPayload.safeParse(event.payload);
+      if (parsed.success) purged.push(parsed.data);
+    }
+  }
+  return { segments, purged };
+}

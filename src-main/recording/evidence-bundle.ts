@@ -28,12 +28,7 @@ import {
 } from '../common/evidence-bundle.ts';
 import { AppError } from '../common/errors.ts';
 import type { Clock } from '../common/hall-time.ts';
-import {
-  RECORDING_PURGED,
-  RECORDING_SEGMENT,
-  RecordingPurgedPayload,
-  RecordingSegmentPayload,
-} from '../common/recording.ts';
+import { readSegmentEvents } from '../common/recording.ts';
 import type { SignatureScheme } from '../common/sync-protocol.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import { keyIdOf, signManifest, type SigningKey } from '../sync/signing.ts';
@@ -176,19 +171,12 @@ export async function* writeBundle(input: BundleInput): AsyncGenerator<Uint8Arra
 
 /** The segments the events name, in the order they were recorded, less the purged and the absent. */
 function plannedSegments(events: readonly LoggedEvent[], held: (sha256: string) => boolean): PlannedSegment[] {
-  const purged = new Set<number>();
-  for (const event of events) {
-    if (event.kind !== RECORDING_PURGED) continue;
-    const parsed = RecordingPurgedPayload.safeParse(event.payload);
-    if (parsed.success) purged.add(parsed.data.segmentSeq);
-  }
+  const logged = readSegmentEvents(events);
+  const purged = new Set(logged.purged.map((purge) => purge.segmentSeq));
   const paths = new Set<string>();
   const planned: PlannedSegment[] = [];
-  for (const event of events) {
-    if (event.kind !== RECORDING_SEGMENT || purged.has(event.seq)) continue;
-    const parsed = RecordingSegmentPayload.safeParse(event.payload);
-    if (!parsed.success) continue;
-    const { track, index, sha256, bytes, mediaType } = parsed.data;
+  for (const { seq, track, index, sha256, bytes, mediaType } of logged.segments) {
+    if (purged.has(seq)) continue;
     const path = segmentPath(track, index, mediaType);
     if (paths.has(path) || !held(sha256)) continue;
     paths.add(path);

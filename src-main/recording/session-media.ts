@@ -11,13 +11,7 @@
 // - Checking is done in slices of a few hundred milliseconds, so the core answers other
 //   calls between them and the window shows progress over an hour of video.
 import { AppError } from '../common/errors.ts';
-import {
-  RECORDING_PURGED,
-  RECORDING_SEGMENT,
-  RecordingPurgedPayload,
-  RecordingSegmentPayload,
-  type RecordingTrack,
-} from '../common/recording.ts';
+import { readSegmentEvents, type RecordingTrack } from '../common/recording.ts';
 import type { SegmentProblem, TimelineSegment } from '../common/supervision.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { EventLog } from './event-log.ts';
@@ -29,15 +23,15 @@ const CACHED_TIMELINES = 8;
 const CHECK_SLICE_MS = 250;
 
 /** A segment as the core knows it: the timeline's facts, and the event and blob they came from. */
-interface LoggedSegment extends TimelineSegment {
+interface KnownSegment extends TimelineSegment {
   seq: number;
   sha256: string;
 }
 
 interface Timeline {
   lastSeq: number;
-  segments: LoggedSegment[];
-  byKey: Map<string, LoggedSegment>;
+  segments: KnownSegment[];
+  byKey: Map<string, KnownSegment>;
 }
 
 export interface SegmentCheck {
@@ -113,7 +107,7 @@ export class SessionMedia {
     return { next: at < segments.length ? at : null, total: segments.length, problems };
   }
 
-  async #problemOf(segment: LoggedSegment): Promise<SegmentProblem['problem'] | null> {
+  async #problemOf(segment: KnownSegment): Promise<SegmentProblem['problem'] | null> {
     if (!this.blobs.has(segment.sha256)) return 'missing';
     try {
       if (this.blobs.size(segment.sha256) !== segment.bytes) return 'altered';
@@ -140,34 +134,19 @@ export class SessionMedia {
     this.#timelines.set(draftId, timeline);
     if (this.#timelines.size > CACHED_TIMELINES) this.#timelines.delete(this.#timelines.keys().next().value!);
 
-    for (const event of this.events.read(stream, timeline.lastSeq)) {
-      timeline.lastSeq = event.seq;
-      if (event.kind === RECORDING_SEGMENT) {
-        const parsed = RecordingSegmentPayload.safeParse(event.payload);
-        if (!parsed.success) continue;
-        const { track, index, sha256, bytes, mediaType, startMs, endMs } = parsed.data;
-        const segment: LoggedSegment = {
-          seq: event.seq,
-          track,
-          index,
-          sha256,
-          bytes,
-          mediaType,
-          startMs,
-          endMs,
-          state: 'held',
-        };
-        // A repeated index (a log written by another version) keeps the first, as the bundle does.
-        if (timeline.byKey.has(keyOf(track, index))) continue;
-        timeline.segments.push(segment);
-        timeline.byKey.set(keyOf(track, index), segment);
-      }
-      if (event.kind === RECORDING_PURGED) {
-        const parsed = RecordingPurgedPayload.safeParse(event.payload);
-        if (!parsed.success) continue;
-        const segment = timeline.byKey.get(keyOf(parsed.data.track, parsed.data.index));
-        if (segment && segment.seq === parsed.data.segmentSeq) segment.state = 'purged';
-      }
+    const added = [...this.events.read(stream, timeline.lastSeq)];
+    timeline.lastSeq = added.at(-1)?.seq ?? timeline.lastSeq;
+    const logged = readSegmentEvents(added);
+    for (const { seq, track, index, sha256, bytes, mediaType, startMs, endMs } of logged.segments) {
+      // A repeated index (a log written by another version) keeps the first, as the bundle does.
+      if (timeline.byKey.has(keyOf(track, index))) continue;
+      const segment: KnownSegment = { seq, track, index, sha256, bytes, mediaType, startMs, endMs, state: 'held' };
+      timeline.segments.push(segment);
+      timeline.byKey.set(keyOf(track, index), segment);
+    }
+    for (const purge of logged.purged) {
+      const segment = timeline.byKey.get(keyOf(purge.track, purge.index));
+      if (segment && segment.seq === purge.segmentSeq) segment.state = 'purged';
     }
     return timeline;
   }
