@@ -10,10 +10,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { idCheckCharacter } from '../src-main/common/review/identifiers.ts';
 import { writeDocumentVideo } from '../tests/e2e/fake-camera.ts';
-import { caller, PASSWORD, scannedPage } from './desk.ts';
-import { bootCore, hostPage, MiB, record, workDir } from './support.ts';
+import { scannedPage } from './desk.ts';
+import { fillForm, openSocialSecurityCard, seedAccounts, toMaterials, typeApplicant } from './desk-page.ts';
+import { hostPage, median, MiB, record, workDir } from './support.ts';
 
 const WIDTH = 3264;
 const HEIGHT = 2448;
@@ -62,47 +62,12 @@ function resetPeak(pid: number): void {
 
 const mib = (bytes: number) => (bytes / MiB).toFixed(0);
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-/** An installer and a clerk in a new data directory, made through the contract. */
-async function seed(dataDir: string): Promise<void> {
-  const core = await bootCore(dataDir);
-  const admin = caller(core.openConnection(() => undefined));
-  await admin('auth.createFirstInstaller', { username: 'admin', displayName: '运维', password: PASSWORD });
-  await admin('users.create', { username: 'clerk', displayName: '窗口', role: 'clerk', password: PASSWORD });
-  await core.close();
-}
-
-/** Signs the clerk in and walks a new 社会保障卡申领 to 收取材料, as tests/e2e/flows.ts does. */
-async function toMaterials(page: Page): Promise<void> {
-  await page.getByLabel('用户名').fill('clerk');
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByLabel('密码').press('Enter');
-  await page.getByRole('button', { name: '新建收件' }).click();
-  await page.getByLabel('搜索事项').fill('sbk');
-  await page.getByRole('listbox', { name: '事项搜索结果' }).getByRole('option').first().waitFor();
-  await page.getByLabel('搜索事项').press('Enter');
-  await page.getByRole('heading', { level: 2, name: '社会保障卡申领' }).waitFor();
-  await page.getByLabel('姓名', { exact: true }).fill('李小梅');
-  await page.getByLabel('公民身份号码').fill(`51010419900307124${idCheckCharacter('51010419900307124')}`);
-  await page.getByLabel('性别').selectOption({ label: '女' });
-  await page.getByLabel('出生日期').fill('1990-03-07');
-  await page.getByLabel('民族').selectOption({ label: '汉族' });
-  await page.getByLabel('住址').fill('四川省成都市锦江区红星路一段1号');
-  await page.getByLabel('业务属地行政区划代码').fill('510104');
-  await page.getByRole('button', { name: '下一步' }).click();
-  await page.getByRole('heading', { level: 3, name: '填写表单' }).waitFor();
-  await page.getByLabel('联系电话').fill('13812345678');
-  await page.getByLabel('性别').selectOption({ label: '女' });
-  await page.getByLabel('参保地').fill('510104');
-  await page.getByLabel('申请人未满16周岁').selectOption({ label: '否' });
-  await page.getByLabel('开通金融账户功能').selectOption({ label: '否' });
-  await page.getByLabel('送达方式').selectOption({ label: '窗口领取' });
-  await page.getByRole('button', { name: '下一步' }).click();
-  await page.getByRole('heading', { level: 3, name: '收取材料' }).waitFor();
+/** The clerk signed in and a new 社会保障卡申领 walked to 收取材料, as tests/e2e/flows.ts does. */
+async function openMaterials(page: Page): Promise<void> {
+  await openSocialSecurityCard(page);
+  await typeApplicant(page);
+  await fillForm(page);
+  await toMaterials(page);
 }
 
 /**
@@ -271,7 +236,7 @@ export async function benchCapture(): Promise<void> {
   const video = writeDocumentVideo(join(dir, 'page.y4m'), { width: WIDTH, height: HEIGHT, frames: 2 });
   const videoSeconds = (performance.now() - started) / 1000;
   const dataDir = join(dir, 'data');
-  await seed(dataDir);
+  await seedAccounts(dataDir);
   const { page, browser, hostPid, close } = await hostPage(dataDir, [
     '--use-fake-ui-for-media-stream',
     '--use-fake-device-for-media-stream',
@@ -281,7 +246,7 @@ export async function benchCapture(): Promise<void> {
   ]);
   try {
     page.on('pageerror', (error) => console.log('[pageerror]', error.message));
-    await toMaterials(page);
+    await openMaterials(page);
     const material = page.getByRole('group', { name: '申请人居民身份证' });
     await material.getByRole('button', { name: '用高拍仪拍摄“申请人居民身份证”' }).click();
     const dialog = page.getByRole('dialog', { name: '高拍仪拍摄：申请人居民身份证' });

@@ -10,12 +10,7 @@ import { heapBytes, loadOpenCv } from '../src-main/devices/doccam/opencv.ts';
 import { assessQuality } from '../src-main/devices/doccam/quality.ts';
 import { rectify } from '../src-main/devices/doccam/rectify.ts';
 import { paintCode, placePage, renderScene } from '../tests/main/devices/doccam/scenes.ts';
-import { MiB, record } from './support.ts';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
+import { median, MiB, record } from './support.ts';
 
 function time(runs: number, body: () => void): number {
   const times: number[] = [];

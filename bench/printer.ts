@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { demoConfig, type HallConfig } from '../src-main/common/hall-config.ts';
 import { PrinterSimulator } from '../src-main/devices/printer/simulator.ts';
 import { addScannedPages, openDesk, startDraft } from './desk.ts';
-import { bootCore, record, workDir } from './support.ts';
+import { bootCore, median, record, workDir } from './support.ts';
 
 const ROUNDS = 5;
 
@@ -50,7 +50,6 @@ export async function benchPrinter(): Promise<void> {
     afterPress.push(at - pressed);
     afterAnswer.push(at - answered);
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   record(
     'seal pressed → first receipt byte at the printer (TCP)',
     `${median(afterPress).toFixed(0)} ms`,

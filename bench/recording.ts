@@ -27,7 +27,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { decodeMessage } from '../src-main/api/wire.ts';
-import { idCheckCharacter } from '../src-main/common/review/identifiers.ts';
 import {
   RECORDING_GAP,
   RECORDING_SEGMENT,
@@ -45,8 +44,9 @@ import { openDatabase, type Database } from '../src-main/store/database.ts';
 import { deriveStoreKeys } from '../src-main/store/keys.ts';
 import { writeDocumentVideo } from '../tests/e2e/fake-camera.ts';
 import { memory, type Memory } from './capture.ts';
-import { caller, PASSWORD, scannedPage } from './desk.ts';
-import { bootCore, hostPage, MiB, record, workDir } from './support.ts';
+import { PASSWORD, scannedPage } from './desk.ts';
+import { fillForm, openSocialSecurityCard, seedAccounts, signIn, toMaterials, typeApplicant } from './desk-page.ts';
+import { hostPage, median, MiB, record, workDir } from './support.ts';
 
 const MINUTES = Number(process.env.BENCH_RECORDING_MINUTES ?? 10);
 const SOURCE_SECONDS = Number(process.env.BENCH_RECORDING_SOURCE_SECONDS ?? 90);
@@ -62,11 +62,6 @@ const PLAYER = 'section[aria-label="录像回放"]';
 
 const mib = (bytes: number) => (bytes / MiB).toFixed(0);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 /**
  * A second of 1280×720 video at 15 frames a second: the desk scene of the document camera's
@@ -175,40 +170,10 @@ function loggedKinds(db: Database, kind: string): { stream: string; payload: str
     .all(kind);
 }
 
-/** An installer and a clerk in a new data directory, made through the contract. */
-async function seed(dataDir: string): Promise<void> {
-  const core = await bootCore(dataDir);
-  const admin = caller(core.openConnection(() => undefined));
-  await admin('auth.createFirstInstaller', { username: 'admin', displayName: '运维', password: PASSWORD });
-  await admin('users.create', { username: 'clerk', displayName: '张窗口', role: 'clerk', password: PASSWORD });
-  await core.close();
-}
-
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(password);
-  await page.getByLabel('密码').press('Enter');
-}
-
-/** The clerk signed in and a new 社会保障卡申领 opened (tests/e2e/flows.ts), recording. */
+/** The clerk signed in and a new 社会保障卡申领 opened, recording. */
 async function openDraft(page: Page): Promise<void> {
-  await signIn(page, 'clerk', PASSWORD);
-  await page.getByRole('button', { name: '新建收件' }).click();
-  await page.getByLabel('搜索事项').fill('sbk');
-  await page.getByRole('listbox', { name: '事项搜索结果' }).getByRole('option').first().waitFor();
-  await page.getByLabel('搜索事项').press('Enter');
-  await page.getByRole('heading', { level: 2, name: '社会保障卡申领' }).waitFor();
+  await openSocialSecurityCard(page);
   await page.locator('.recording-state').getByRole('button', { name: '录制中' }).waitFor({ timeout: 30_000 });
-}
-
-async function typeApplicant(page: Page): Promise<void> {
-  await page.getByLabel('姓名', { exact: true }).fill('李小梅');
-  await page.getByLabel('公民身份号码').fill(`51010419900307124${idCheckCharacter('51010419900307124')}`);
-  await page.getByLabel('性别').selectOption({ label: '女' });
-  await page.getByLabel('出生日期').fill('1990-03-07');
-  await page.getByLabel('民族').selectOption({ label: '汉族' });
-  await page.getByLabel('住址').fill('四川省成都市锦江区红星路一段1号');
-  await page.getByLabel('业务属地行政区划代码').fill('510104');
 }
 
 const gcFlags = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--js-flags=--expose-gc'];
@@ -217,7 +182,7 @@ const gcFlags = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-
 
 async function benchLive(dir: string, video: string): Promise<void> {
   const dataDir = join(dir, 'live');
-  await seed(dataDir);
+  await seedAccounts(dataDir);
   const { page, browser, hostPid, close } = await hostPage(dataDir, [
     ...gcFlags,
     `--use-file-for-fake-video-capture=${video}`,
@@ -346,17 +311,9 @@ async function recordSource(dataDir: string, video: string): Promise<void> {
     const pause = () => sleep((SOURCE_SECONDS * 1000) / 5);
     await typeApplicant(page);
     await pause();
-    await page.getByRole('button', { name: '下一步' }).click();
-    await page.getByRole('heading', { level: 3, name: '填写表单' }).waitFor();
-    await page.getByLabel('联系电话').fill('13812345678');
-    await page.getByLabel('性别').selectOption({ label: '女' });
-    await page.getByLabel('参保地').fill('510104');
-    await page.getByLabel('申请人未满16周岁').selectOption({ label: '否' });
-    await page.getByLabel('开通金融账户功能').selectOption({ label: '否' });
-    await page.getByLabel('送达方式').selectOption({ label: '窗口领取' });
+    await fillForm(page);
     await pause();
-    await page.getByRole('button', { name: '下一步' }).click();
-    await page.getByRole('heading', { level: 3, name: '收取材料' }).waitFor();
+    await toMaterials(page);
     for (const [i, [material, name]] of [
       ['申请人居民身份证', '身份证正反面.png'],
       ['近期免冠彩色证件照片', '证件照.png'],
@@ -631,7 +588,7 @@ const readWatch = (page: Page) => page.evaluate(() => (window as unknown as { __
 
 async function benchPlayer(dir: string, video: string): Promise<void> {
   const dataDir = join(dir, 'player');
-  await seed(dataDir);
+  await seedAccounts(dataDir);
   await recordSource(dataDir, video);
   const hour = await buildHour(dataDir);
   const blobsBytes = dirBytes(join(dataDir, 'blobs'));

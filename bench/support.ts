@@ -20,6 +20,12 @@ export interface Figure {
 export const figures: Figure[] = [];
 export const MiB = 1024 * 1024;
 
+/** The middle value (the upper of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 export function record(name: string, value: string, note?: string): void {
   figures.push(note ? { name, value, note } : { name, value });
 }

@@ -8,21 +8,36 @@ export interface DownloadStart {
   mediaType: string;
 }
 
+/**
+ * A file the core hands out in chunks, read from offset 0 until the chunk that says
+ * `done`; `onProgress` gets the bytes read so far after each chunk.
+ */
+export async function readChunks(
+  next: (offset: number) => Promise<{ bytes: Uint8Array; done: boolean }>,
+  onProgress: (bytesRead: number) => void = () => {},
+): Promise<Uint8Array<ArrayBuffer>[]> {
+  const parts: Uint8Array<ArrayBuffer>[] = [];
+  let offset = 0;
+  for (;;) {
+    const { bytes, done } = await next(offset);
+    parts.push(new Uint8Array(bytes));
+    offset += bytes.byteLength;
+    onProgress(offset);
+    if (done) return parts;
+  }
+}
+
 /** Reads the download to its end; `onProgress` gets the bytes read so far after each chunk. */
 export async function readDownload(
   api: Pick<ApiClient, 'call'>,
   start: DownloadStart,
   onProgress: (bytesRead: number) => void,
 ): Promise<Blob> {
-  const parts: Uint8Array<ArrayBuffer>[] = [];
-  let offset = 0;
-  for (;;) {
-    const { bytes, done } = await api.call('downloads.chunk', { downloadId: start.downloadId, offset });
-    parts.push(new Uint8Array(bytes));
-    offset += bytes.byteLength;
-    onProgress(offset);
-    if (done) return new Blob(parts, { type: start.mediaType });
-  }
+  const parts = await readChunks(
+    (offset) => api.call('downloads.chunk', { downloadId: start.downloadId, offset }),
+    onProgress,
+  );
+  return new Blob(parts, { type: start.mediaType });
 }
 
 /** Hands a file to the browser's (or Electron's) save: the usual download, under its name. */

@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import type { TimelineSegment } from '../../src-main/api/contract/index.ts';
 import {
   chapterFrom,
-  clockText,
   playerSpan,
   replayStartIn,
   segmentAt,
   trackSegments,
 } from '../../src-renderer/screens/supervision/player-model.ts';
+import { clockText } from '../../src-renderer/screens/supervision/session-model.ts';
 
 const T0 = 1_800_000_000_000;
 

@@ -13,7 +13,8 @@ import { useApi } from '../../app/api-context.tsx';
 import { ErrorNotice } from '../../components/Notice.tsx';
 import { describeError } from '../../app/errors.ts';
 import { PlayerEngine, type PlayerState, type ViewNote } from './player-engine.ts';
-import { chapterFrom, clockText, playerSpan, trackSegments } from './player-model.ts';
+import { chapterFrom, playerSpan, trackSegments } from './player-model.ts';
+import { clockText } from './session-model.ts';
 import { SegmentSource } from './segment-source.ts';
 
 export interface PlayerHandle {
@@ -96,7 +97,7 @@ export function SessionPlayer({
       video,
       screenRoot,
       source: new SegmentSource(api, draftId),
-      segments: [...trackSegments(segments, 'camera'), ...trackSegments(segments, 'screen')],
+      segments,
       fromMs: span.fromMs,
       toMs: span.toMs,
       moments: chapterMoments,
@@ -117,11 +118,7 @@ export function SessionPlayer({
   const step = (direction: 1 | -1) => stepTo(engineRef.current, chapters, direction, setError);
   const toggle = () => engineRef.current?.toggle();
 
-  useImperativeHandle(handle, () => ({
-    seek: (ms: number) => {
-      engineRef.current?.seek(ms).catch((failure: unknown) => setError(describeError(failure)));
-    },
-  }));
+  useImperativeHandle(handle, () => ({ seek }));
 
   // Alt+P, Alt+→ / Alt+← anywhere on the review screen (the list's keys are Alt+↑ / Alt+↓).
   useEffect(() => {

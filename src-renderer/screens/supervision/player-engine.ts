@@ -14,7 +14,14 @@
 import { Replayer } from '@rrweb/replay';
 import '@rrweb/replay/dist/style.css';
 import type { TimelineSegment } from '../../../src-main/api/contract/index.ts';
-import { lastStartingBefore, parseScreenEvents, replayStartIn, segmentAt, type ScreenEvent } from './player-model.ts';
+import {
+  lastStartingBefore,
+  parseScreenEvents,
+  replayStartIn,
+  segmentAt,
+  trackSegments,
+  type ScreenEvent,
+} from './player-model.ts';
 import type { SegmentSource } from './segment-source.ts';
 
 /** Why a view shows no picture at the clock's moment. */
@@ -94,8 +101,8 @@ export class PlayerEngine {
 
   constructor(options: PlayerEngineOptions) {
     this.#o = options;
-    this.#camera = options.segments.filter((s) => s.track === 'camera');
-    this.#screen = options.segments.filter((s) => s.track === 'screen');
+    this.#camera = trackSegments(options.segments, 'camera');
+    this.#screen = trackSegments(options.segments, 'screen');
     this.#anchorMs = options.fromMs;
     this.#state = {
       positionMs: options.fromMs,

@@ -112,12 +112,3 @@ export function replayStartIn(events: readonly ScreenEvent[], ms: number, first 
   const meta = events[found - 1];
   return meta && meta.type === RRWEB_META ? found - 1 : found;
 }
-
-/** `m:ss` (or `h:mm:ss` past an hour) of a span from the session's start. */
-export function clockText(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = String(total % 60).padStart(2, '0');
-  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
-}

@@ -3,6 +3,7 @@
 // cache so playing on, jumping back and replaying a step do not read it again, and
 // dropped oldest-first past a memory bound (an hour of 720p video does not fit in a tab).
 import type { ApiClient } from '../../api/client.ts';
+import { readChunks } from '../../api/download.ts';
 import type { RecordingTrack } from '../../../src-main/common/recording.ts';
 import type { TimelineSegment } from '../../../src-main/api/contract/index.ts';
 
@@ -29,7 +30,7 @@ export class SegmentSource {
       this.#cache.set(key, known);
       return known;
     }
-    const reading = this.#read(segment.track, segment.index, segment.bytes);
+    const reading = this.#read(segment.track, segment.index);
     this.#cache.set(key, reading);
     reading.then(
       () => this.#account(key, segment.bytes),
@@ -38,15 +39,18 @@ export class SegmentSource {
     return reading;
   }
 
-  async #read(track: RecordingTrack, index: number, size: number): Promise<Uint8Array<ArrayBuffer>> {
-    const whole = new Uint8Array(size);
-    let offset = 0;
-    for (;;) {
-      const chunk = await this.api.call('sessions.segment', { draftId: this.draftId, track, index, offset });
-      whole.set(chunk.bytes, offset);
-      offset += chunk.bytes.byteLength;
-      if (chunk.done) return offset === size ? whole : whole.slice(0, offset);
+  async #read(track: RecordingTrack, index: number): Promise<Uint8Array<ArrayBuffer>> {
+    const parts = await readChunks((offset) =>
+      this.api.call('sessions.segment', { draftId: this.draftId, track, index, offset }),
+    );
+    if (parts.length === 1) return parts[0]!;
+    const whole = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+    let at = 0;
+    for (const part of parts) {
+      whole.set(part, at);
+      at += part.byteLength;
     }
+    return whole;
   }
 
   #account(key: string, size: number): void {

@@ -66,8 +66,16 @@ export function durationParts(ms: number): { minutes: number; seconds: number } 
   return { minutes: Math.floor(total / 60), seconds: total % 60 };
 }
 
-/** `+m:ss` from the session's start: where a chapter sits on the player's timeline. */
+/** `m:ss` (or `h:mm:ss` past an hour) of a span from the session's start: the player's clock. */
+export function clockText(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = String(total % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}
+
+/** `+m:ss` from the session's start: where a chapter sits on the player's timeline, as the player reads it. */
 export function offsetLabel(ms: number): string {
-  const { minutes, seconds } = durationParts(ms);
-  return `+${minutes}:${String(seconds).padStart(2, '0')}`;
+  return `+${clockText(ms)}`;
 }
