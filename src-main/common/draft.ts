@@ -2,6 +2,7 @@
 // even when it is wrong: validity is formal review's finding, not a reason to
 // refuse a save, so a crash or a bad value never loses work.
 import { z } from 'zod';
+import { FaceConsent, IdentityCheck } from './identity-check.ts';
 import { ServiceObject } from './catalog.ts';
 import { type ApplicationDraft, CompanyIdentity, Guardian, OperatorRole, PersonIdentity } from './application.ts';
 import { CalendarDateSchema } from './dates.ts';
@@ -88,6 +89,10 @@ export const DraftState = z
     certifiedCopies: capped(CopyCertification).optional(),
     /** 办理结果送达方式, once chosen. */
     delivery: DeliveryChoice.optional(),
+    /** 人证核验 of the person at the counter (`drafts.identityCheck`): written by the core only. */
+    identityCheck: IdentityCheck.optional(),
+    /** The applicant's consent to face recognition, as answered on the applicant screen: written by the core only. */
+    faceConsent: FaceConsent.optional(),
   })
   .strict();
 export type DraftState = z.infer<typeof DraftState>;

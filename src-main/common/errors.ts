@@ -174,6 +174,10 @@ export const ERROR_CODES = [
   // the document camera (高拍仪): a still that holds no page, a file that is not an image
   'doccam.noPage',
   'doccam.imageUnreadable',
+  // 人证核验: the check of the person at the counter against the card
+  'intake.identityCheckNoPerson',
+  'intake.identityCheckNoCard',
+  'intake.faceConsentMissing',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -10,6 +10,7 @@ import { CompanyIdentity, Guardian, OperatorRole, PersonIdentity } from './appli
 import { canonicalJson } from './canonical-json.ts';
 import { OriginalHandling, ServiceObject } from './catalog.ts';
 import { DeliveryChoice } from './delivery.ts';
+import { ManifestIdentityCheck } from './identity-check.ts';
 import { isTrackingCode } from './tracking-code.ts';
 
 export const MANIFEST_FORMAT = 'tongban-packet/1';
@@ -209,6 +210,11 @@ const WINDOW_FIELDS = {
   lateSupplement: z.object({ due: z.string(), reason: z.string() }).optional(),
   /** 办理结果送达方式 as chosen at the window (absent in packets sealed before windows asked). */
   delivery: DeliveryChoice.optional(),
+  /**
+   * 人证核验 of the person at the counter (absent when none was made): the face match's outcome and
+   * scores, or the clerk's comparison by eye, with the clerk's verdict and reason. Never a face image.
+   */
+  identityCheck: ManifestIdentityCheck.optional(),
 };
 
 /** The rules of the protocol between the fields: versions and their lineage, one size per file. */

@@ -12,7 +12,8 @@ export interface SessionEvent {
   payload: { readonly [key: string]: unknown };
 }
 
-export type ChapterKind = 'started' | 'identity' | 'form' | 'material' | 'review' | 'override' | 'seal' | 'receipt';
+export type ChapterKind =
+  'started' | 'identity' | 'identityCheck' | 'form' | 'material' | 'review' | 'override' | 'seal' | 'receipt';
 
 export interface Chapter {
   kind: ChapterKind;
@@ -48,6 +49,13 @@ export function sessionChapters(events: readonly SessionEvent[]): { chapters: Ch
         break;
       case 'identity.cardRead':
         mark(event, 'identity', payload['who']);
+        break;
+      // 人证核验: the face match's outcome, or the clerk's comparison by eye.
+      case 'identity.faceMatch':
+        mark(event, 'identityCheck', payload['outcome']);
+        break;
+      case 'identity.visualCheck':
+        mark(event, 'identityCheck', 'visual');
         break;
       case 'intake.stepChanged':
         // The first time the clerk goes on from the form; going back and forth later is not a new chapter.

@@ -71,6 +71,7 @@ const CHAPTER_BITS: Readonly<Record<ChapterKind, number>> = {
   override: 32,
   seal: 64,
   receipt: 128,
+  identityCheck: 256,
 };
 
 /** A session as the index keeps it: one row, folded from the stream's events in order. */
@@ -283,7 +284,7 @@ export function videoGaps(events: readonly SessionEvent[]): VideoGap[] {
 // ── what the contract carries ───────────────────────────────────────────────
 
 export const ChapterView = z.object({
-  kind: z.enum(['started', 'identity', 'form', 'material', 'review', 'override', 'seal', 'receipt']),
+  kind: z.enum(['started', 'identity', 'identityCheck', 'form', 'material', 'review', 'override', 'seal', 'receipt']),
   seq: z.number(),
   at: z.number(),
   subject: z.string().optional(),

@@ -168,6 +168,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       cards.markUsed(readId, id);
       return view;
     },
+    'drafts.identityCheck': ({ id, who, check }, ctx) => intake.recordIdentityCheck(clerk(ctx), id, who, check),
     'drafts.review': ({ id }, ctx) => intake.review(clerk(ctx), id),
     'drafts.countersign': async ({ id, findingKey, username, password }, ctx) => {
       const supervisor = await auth.countersigner(ctx.session, username, password);

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { type IdentityHolder, type PersonIdentity, personFromCard } from '../common/application.ts';
+import { type IdentityCheck, type IdentityCheckInput } from '../common/identity-check.ts';
 import { canonicalJson } from '../common/canonical-json.ts';
 import type { CardIdentity } from '../common/id-card.ts';
 import { AppError } from '../common/errors.ts';
@@ -251,6 +252,60 @@ export class IntakeService {
         findings: card.findingRules,
       });
       if (changed.length > 0) this.log(clerk, id, 'intake.draftChanged', { changed, values: valuesOf(next, changed) });
+      return this.view(this.row(clerk, id));
+    });
+  }
+
+  /**
+   * Records the 人证核验 of the person at the counter: the face match's outcome (only after the
+   * applicant's consent on their screen), or the clerk's comparison by eye, with the clerk's
+   * verdict and reason where the match did not pass. Each outcome and each verdict is an event
+   * of the session; no face image or embedding is kept or logged.
+   */
+  recordIdentityCheck(clerk: Clerk, id: string, who: IdentityHolder, check: IdentityCheckInput): Promise<DraftView> {
+    return this.write(clerk, id, (row) => {
+      const state = DraftState.parse(JSON.parse(row.state));
+      const person = who === 'guardian' ? state.guardian?.person : state[who];
+      if (!person || person.idNumber.trim() === '') {
+        throw new AppError('intake.identityCheckNoPerson', `draft ${id} has no ${who} identity to check`, { who });
+      }
+      if (check.method === 'face' && person.source !== 'idCard') {
+        // The chip photo is the reference: a typed identity has none.
+        throw new AppError('intake.identityCheckNoCard', `${who} of draft ${id} was not read from a card`);
+      }
+      if (check.method === 'face' && state.faceConsent?.granted !== true) {
+        throw new AppError('intake.faceConsentMissing', `no face-recognition consent recorded for draft ${id}`);
+      }
+      const now = this.deps.clock.now();
+      const identityCheck: IdentityCheck = { who, check, idNumber: person.idNumber, clerk: clerk.username, at: now };
+      this.deps.db
+        .prepare('UPDATE drafts SET state = ?, updated_at = ? WHERE id = ?')
+        .run(JSON.stringify({ ...state, identityCheck }), now, id);
+      if (check.method === 'face') {
+        this.log(clerk, id, 'identity.faceMatch', {
+          who,
+          outcome: check.outcome,
+          similarity: round3(check.similarity),
+          live: round3(check.live),
+          real: round3(check.real),
+          frames: check.frames,
+        });
+        if (check.verdict) {
+          this.log(clerk, id, 'identity.clerkVerdict', {
+            who,
+            outcome: check.outcome,
+            verdict: check.verdict,
+            reason: check.reason ?? '',
+          });
+        }
+      } else {
+        this.log(clerk, id, 'identity.visualCheck', {
+          who,
+          cause: check.cause,
+          verdict: check.verdict,
+          reason: check.reason ?? '',
+        });
+      }
       return this.view(this.row(clerk, id));
     });
   }
@@ -1030,6 +1085,11 @@ export interface CardReadingFacts {
  * A person as a save may store it: `idCard` only for exactly the identity the card filled
  * in (the UI resending it unchanged); anything else is typed by hand, whatever it claims.
  */
+/** Scores as the log keeps them: three decimals say all a reader needs. */
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
 function asSaved(person: PersonIdentity, stored: PersonIdentity | undefined): PersonIdentity {
   if (person.source === 'idCard' && stored?.source === 'idCard' && canonicalJson(person) === canonicalJson(stored)) {
     return person;

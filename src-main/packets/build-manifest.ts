@@ -2,6 +2,7 @@
 // place that knows how a draft, its review and its notices become the manifest.
 import type { ServiceItem } from '../common/catalog.ts';
 import { deliveryInEffect } from '../common/delivery.ts';
+import { type ManifestIdentityCheck, manifestIdentityCheck } from '../common/identity-check.ts';
 import type { DraftFile, DraftState } from '../common/draft.ts';
 import type { HallConfig } from '../common/hall-config.ts';
 import { MANIFEST_FORMAT, type Manifest, type NoticeKind } from '../common/manifest.ts';
@@ -143,7 +144,17 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
     deadline: deadlineOf(review),
     ...(delivery ? { delivery } : {}),
     ...(state.lateSupplement ? { lateSupplement: state.lateSupplement } : {}),
+    ...identityCheckOf(state),
   };
+}
+
+/** The 人证核验 when it checked the person the draft names now (a card replaced since voids it). */
+function identityCheckOf(state: NewPacket['state']): { identityCheck?: ManifestIdentityCheck } {
+  const stored = state.identityCheck;
+  if (!stored) return {};
+  const person = stored.who === 'guardian' ? state.guardian?.person : state[stored.who];
+  const check = manifestIdentityCheck(stored, person);
+  return check ? { identityCheck: check } : {};
 }
 
 function countersignOf(by: CountersignedBy): { username: string; displayName: string; at: string } {
@@ -169,7 +180,9 @@ export function previousReviewOf(manifest: Pick<Manifest, 'version' | 'review'>)
 }
 
 /** The originals this packet version sends by post, material by material. */
-export function postedOriginals(manifest: Pick<Manifest, 'materials'>): Array<{ materialId: string; name: string; count: number }> {
+export function postedOriginals(
+  manifest: Pick<Manifest, 'materials'>,
+): Array<{ materialId: string; name: string; count: number }> {
   return manifest.materials
     .filter((m) => m.originalHandling === 'posted' && m.original > 0)
     .map((m) => ({ materialId: m.materialId, name: m.name, count: m.original }));

@@ -126,6 +126,7 @@ type IntakeMethods =
   | 'drafts.moveFile'
   | 'drafts.certifyCopy'
   | 'drafts.fileContent'
+  | 'drafts.identityCheck'
   | 'drafts.review'
   | 'drafts.countersign'
   | 'drafts.seal'
@@ -349,6 +350,20 @@ export class FakeIntake {
         const blob = this.blobs.get(sha256);
         if (!file || !blob) throw new AppError('store.blobMissing', `no file ${sha256.slice(0, 12)}`);
         return { bytes: blob.bytes, mediaType: file.mediaType, name: file.name };
+      },
+      // As the core records it (tests/main/intake/identity-check.test.ts has the refusals).
+      'drafts.identityCheck': ({ id, who, check }) => {
+        const draft = this.draft(clerk(), id);
+        const person = who === 'guardian' ? draft.state.guardian?.person : draft.state[who];
+        if (!person) throw new AppError('intake.identityCheckNoPerson', `no ${who}`, { who });
+        if (check.method === 'face' && draft.state.faceConsent?.granted !== true) {
+          throw new AppError('intake.faceConsentMissing', 'no consent');
+        }
+        draft.state = {
+          ...draft.state,
+          identityCheck: { who, check, idNumber: person.idNumber, clerk: clerk().username, at: Date.now() },
+        };
+        return this.view(draft);
       },
       'drafts.review': ({ id }) => this.review(this.draft(clerk(), id)),
       'drafts.countersign': ({ id, findingKey, username, password }) => {

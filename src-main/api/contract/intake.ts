@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { IDENTITY_HOLDERS } from '../../common/application.ts';
 import { DraftId, DraftPatch, DraftView, PageCapture } from '../../common/draft.ts';
+import { IdentityCheckInput } from '../../common/identity-check.ts';
 import { MAX_THUMBNAIL_BYTES } from '../../common/thumbnails.ts';
 import { PacketId } from '../../common/manifest.ts';
 import { SealedPacket } from '../../common/packets.ts';
@@ -91,6 +92,16 @@ export const intakeMethods = {
   'drafts.useIdCard': method({
     access: ['clerk'],
     input: z.object({ id: DraftId, who: z.enum(IDENTITY_HOLDERS), readId: CardReadId }).strict(),
+    output: DraftView,
+  }),
+  /**
+   * 人证核验 of the person at the counter (`who`): the face match's outcome on the clerk's screen
+   * (after the applicant's consent on theirs) or the clerk's comparison by eye; an uncertain or
+   * failed match, and a mismatch, carry the clerk's verdict and reason. Logged in the session.
+   */
+  'drafts.identityCheck': method({
+    access: ['clerk'],
+    input: z.object({ id: DraftId, who: z.enum(IDENTITY_HOLDERS), check: IdentityCheckInput }).strict(),
     output: DraftView,
   }),
   'drafts.review': method({ access: ['clerk'], input: byId, output: ReviewResult }),

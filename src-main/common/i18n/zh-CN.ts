@@ -202,6 +202,11 @@ const errors = {
   'doccam.noPage':
     '图像中没有找到材料页面。请把材料平放在高拍仪下方的深色台面上，四边都在画面内、不要被手或其他物品遮住，再拍一次。',
   'doccam.imageUnreadable': '无法读取图像文件 {file}：文件不存在、无法打开，或不是 PNG、JPEG 图像（也可能已损坏）。',
+  'intake.identityCheckNoPerson': '还没有填写要核验的人的身份信息，请先读取其身份证。',
+  'intake.identityCheckNoCard':
+    '人脸比对要用身份证芯片中的照片，手工录入的身份没有照片。请在读卡器上读取身份证，或改为人工核验。',
+  'intake.faceConsentMissing':
+    '申请人还没有在申请人屏幕上同意人脸识别，不能进行人脸比对。请申请人在屏幕上作出选择；不同意时改为人工核验。',
 } as const satisfies Record<ErrorCode, string>;
 
 /** The kinds of card, named once: the identity panel, the device CLI and the card errors' {cardType}. */
@@ -1122,6 +1127,7 @@ export const zhCN = {
       chapterKinds: {
         started: '开始办件',
         identity: '读取身份证',
+        identityCheck: '人证核验',
         form: '填写表单',
         material: '收取材料',
         review: '形式审查',
@@ -1135,6 +1141,10 @@ export const zhCN = {
         guardian: '监护人',
         receipt: '收件回执',
         correction: '补正告知单',
+        pass: '人脸比对通过',
+        uncertain: '人脸比对存疑',
+        fail: '人脸比对未通过',
+        visual: '人工核验',
       },
       notesTitle: '督查意见与批注',
       noNotes: '暂无批注。',
