@@ -4,7 +4,7 @@
 // reader (the card panel) or is typed by hand with its document's kind, number, issuing
 // authority and expiry; its `source` says which, and the core keeps `idCard` only for
 // exactly what the card said.
-import { useId, useRef } from 'react';
+import { type ReactNode, useId, useRef } from 'react';
 import type { CardPhoto, CardReading } from '../../../src-main/api/contract/index.ts';
 import {
   documentOf,
@@ -25,6 +25,7 @@ import { ageOf } from '../../../src-main/common/review/rules.ts';
 import { nationalityOf } from '../../../src-main/common/nationalities.ts';
 import { errorMessage, t } from '../../../src-main/common/i18n/index.ts';
 import { CardPanel, CardOffer, DemoCardReader } from './IdentityCard.tsx';
+import { IdentityCheckPanel, type IdentityCheckSources } from './IdentityCheckPanel.tsx';
 import { DemoReceiptPrinter } from '../printing/DemoReceiptPrinter.tsx';
 import {
   creditCodeProblem,
@@ -51,7 +52,8 @@ export function ApplicantStep({
   today,
   showAll,
   cards,
-}: StepProps & { cards: CardSources }) {
+  identityCheck,
+}: StepProps & { cards: CardSources; identityCheck?: IdentityCheckSources }) {
   const agentId = useId();
   // Once the clerk tried to move on: every problem of the step, by where it is.
   const problems: ReadonlyMap<string, string> = showAll
@@ -87,6 +89,21 @@ export function ApplicantStep({
       ? reading
       : null;
   const photoFor = (person: PersonIdentity) => (reading && isFromReading(person, reading) ? reading.photo : undefined);
+  // 人证核验 of a person with an ID number; the draft's check shows when it checked this very person.
+  const checkFor = (who: Who, person: PersonIdentity) =>
+    identityCheck && person.idNumber.trim() !== '' ? (
+      <IdentityCheckPanel
+        who={who}
+        photo={photoFor(person)}
+        check={
+          state.identityCheck?.who === who && state.identityCheck.idNumber === person.idNumber
+            ? state.identityCheck
+            : undefined
+        }
+        consent={state.faceConsent}
+        sources={identityCheck}
+      />
+    ) : undefined;
   // A minor applicant acts through a guardian; one recorded stays shown until removed.
   const applicantAge = isCompany ? undefined : ageOf(state.applicant, today);
   const minor = applicantAge !== undefined && applicantAge < ADULT_AGE;
@@ -180,6 +197,7 @@ export function ApplicantStep({
         photo={photoFor(state.applicant)}
         fill={cards.fill}
         problems={problems}
+        check={checkFor('applicant', state.applicant)}
         onChange={(applicant, when) => update({ applicant }, when)}
         onLeave={() => void flush()}
       />
@@ -221,6 +239,7 @@ export function ApplicantStep({
             photo={photoFor(guardian.person)}
             fill={cards.fill}
             problems={problems}
+            check={checkFor('guardian', guardian.person)}
             onChange={(person, when) => update({ guardian: { ...guardian, person } }, when)}
             onLeave={() => void flush()}
           />
@@ -275,6 +294,7 @@ export function ApplicantStep({
                   photo={photoFor(state.agent)}
                   fill={cards.fill}
                   problems={problems}
+                  check={checkFor('agent', state.agent)}
                   onChange={(agent, when) => {
                     lastAgent.current = agent;
                     update({ agent }, when);
@@ -343,11 +363,14 @@ function PersonFields({
   photo,
   fill,
   problems,
+  check,
   onChange,
   onLeave,
 }: {
   who: Who;
   title?: string;
+  /** 人证核验 of this person (IdentityCheckPanel), where the wizard offers it. */
+  check?: ReactNode;
   person: PersonIdentity;
   today: string;
   /** A card on the reader that could fill this identity. */
@@ -377,6 +400,7 @@ function PersonFields({
       <>
         {offer && <CardOffer reading={offer} who={who} fill={fill} />}
         <CardPanel who={who} person={person} today={today} photo={photo} onTypeByHand={() => edit({}, 'now')} />
+        {check}
       </>
     );
     return title ? (
@@ -533,6 +557,7 @@ function PersonFields({
           <label htmlFor={longTermId}>{t('intake.applicant.longTerm')}</label>
         </div>
       </div>
+      {check}
     </>
   );
 

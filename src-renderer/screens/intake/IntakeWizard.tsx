@@ -4,10 +4,11 @@
 // with the same values. Alt+←/Alt+→ and Alt+1…4 move between steps, Alt+R reviews
 // and Alt+S seals (after a confirmation), from any field; Enter moves to the next
 // field, and from the last field to the next step.
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { DraftView, SealedPacket } from '../../../src-main/api/contract/index.ts';
 import type { ServiceItem } from '../../../src-main/common/catalog.ts';
 import type { IdentityHolder } from '../../../src-main/common/application.ts';
+import type { IdentityCheckInput } from '../../../src-main/common/identity-check.ts';
 import {
   applyPatch,
   type DraftFile,
@@ -23,6 +24,7 @@ import { useAction } from '../../app/use-action.ts';
 import { ErrorNotice } from '../../components/Notice.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
 import { ApplicantStep } from './ApplicantStep.tsx';
+import type { IdentityCheckSources } from './IdentityCheckPanel.tsx';
 import { ConfirmPanel } from './ConfirmPanel.tsx';
 import { DraftSaver, type SaveStatus } from './draft-saver.ts';
 import { FormStep } from './FormStep.tsx';
@@ -271,6 +273,22 @@ function DraftEditor({
   }, [desk, locked, fillFromCard, runAutoFill, today]);
   const cards: CardSources = { desk, fill: fillFromCard, demo };
 
+  // 人证核验: recorded by the core, which alone writes the check into the draft.
+  const recordIdentityCheck = useCallback(
+    async (who: IdentityHolder, check: IdentityCheckInput) => {
+      const view = await api.call('drafts.identityCheck', { id: draft.id, who, check });
+      const next = { ...stateRef.current, identityCheck: view.state.identityCheck };
+      stateRef.current = next;
+      setState(next);
+      bumpRevision();
+    },
+    [api, draft.id, bumpRevision],
+  );
+  const identityCheck: IdentityCheckSources = useMemo(
+    () => ({ record: recordIdentityCheck, consent: { screen: false, ask: async () => {} }, matcher: null }),
+    [recordIdentityCheck],
+  );
+
   // Steps the clerk tried to leave with something to fix: their problems all show.
   const [checked, setChecked] = useState<ReadonlySet<WizardStep>>(() => new Set());
   // Counts up on each refused move, so the focus goes to the first problem each time.
@@ -444,7 +462,7 @@ function DraftEditor({
         <h3 id="intake-step" tabIndex={-1}>
           {t(`intake.steps.${step}`)}
         </h3>
-        {step === 'applicant' && <ApplicantStep {...stepProps} cards={cards} />}
+        {step === 'applicant' && <ApplicantStep {...stepProps} cards={cards} identityCheck={identityCheck} />}
         {step === 'form' && <FormStep {...stepProps} />}
         {step === 'materials' && (
           <MaterialsStep
