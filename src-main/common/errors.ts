@@ -174,6 +174,11 @@ export const ERROR_CODES = [
   // the document camera (高拍仪): a still that holds no page, a file that is not an image
   'doccam.noPage',
   'doccam.imageUnreadable',
+  // 好差评: the applicant's rating of a visit, and its follow-up
+  'rating.alreadyGiven',
+  'rating.packetNotFound',
+  'rating.notFound',
+  'rating.notBad',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
