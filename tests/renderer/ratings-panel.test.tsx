@@ -66,7 +66,7 @@ function coreWith(ratings: RatingView[]): FakeCore {
 
 async function ratingRows() {
   const table = await screen.findByRole('table', { name: '评价' });
-  return within(table).getAllByRole('row').slice(1);
+  return within(table).getAllByRole<HTMLTableRowElement>('row').slice(1);
 }
 
 describe('评价 (the supervisor’s ratings panel)', () => {
