@@ -1,7 +1,10 @@
 // 好差评 on their way to the department: the same outbox as packets (leases, backoff,
 // Retry-After, holds), a real inbox on 127.0.0.1 behind a proxy that misbehaves on
 // purpose. After each fault: the rating arrives, once, with the bytes the window kept.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { enrolWindow } from '../../../dept-inbox/src/admin.ts';
 import { main as inboxCli } from '../../../dept-inbox/src/cli.ts';
 import type { Inbox } from '../../../dept-inbox/src/server.ts';
 import type { RatingReport } from '../../../src-main/common/rating-report.ts';
@@ -9,6 +12,7 @@ import type { RatingInput } from '../../../src-main/common/rating.ts';
 import { Hall, inboxBehind, startInbox, tempDir, until } from './helpers.ts';
 import { answer, startFaultProxy } from './peers.ts';
 import { STRONG } from '../intake/fixtures.ts';
+import { writeHallConfig } from './process-harness.ts';
 
 const RATINGS = /^\/v1\/ratings$/;
 const BAD: RatingInput = { overall: 1, efficiency: 2, skill: 3, attitude: 1, category: 'attitude', text: '态度生硬' };
@@ -151,6 +155,42 @@ describe('ratings travel through the outbox', () => {
     await hall.installer.call('sync.setDepartmentToken', { departmentId: 'demo-dept', token });
     await ratingSync(hall, rating.ratingId, 'sent');
     expect(ratingsAt(inbox).map((r) => r.ratingId)).toEqual([rating.ratingId]);
+  });
+});
+
+describe('a configured ratings endpoint', () => {
+  it('sends every rating to the department named by ratings.endpoint, packets to their own', async () => {
+    const departmentInbox = await startInbox();
+    const ratingsInbox = await startInbox();
+    const dataDir = tempDir();
+    writeHallConfig(dataDir, departmentInbox.url);
+    const config = JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')) as {
+      departments: Array<Record<string, unknown>>;
+    };
+    writeFileSync(
+      join(dataDir, 'config.json'),
+      JSON.stringify({
+        ...config,
+        departments: [
+          ...config.departments,
+          // The region's 好差评 system, enrolled as a department that no item routes to.
+          { id: 'haochaping', name: '北京市西城区政务服务管理局', regionCodes: ['99'], endpoint: ratingsInbox.url },
+        ],
+        ratings: { endpoint: 'haochaping' },
+      }),
+    );
+    const hall = await Hall.open({}, dataDir);
+    const { publicKey } = await hall.enrolAt(departmentInbox);
+    const { token } = enrolWindow(ratingsInbox.db, { windowId: 'W01', scheme: 'ed25519', publicKey });
+    await hall.installer.call('sync.setDepartmentToken', { departmentId: 'haochaping', token });
+
+    const sealed = await hall.sealReceived();
+    await hall.reach(sealed.packetId, 'delivered');
+    const rating = hall.core.ratings.record(BAD, { packetId: sealed.packetId, sessionStream: null });
+    await ratingSync(hall, rating.ratingId, 'sent');
+    expect(ratingsAt(ratingsInbox).map((r) => [r.ratingId, r.departmentId])).toEqual([[rating.ratingId, 'demo-dept']]);
+    expect(ratingsAt(departmentInbox)).toEqual([]);
+    expect(ratingsInbox.db.sqlite.prepare('SELECT count(*) AS n FROM packets').get()).toEqual({ n: 0 });
   });
 });
 
