@@ -33,7 +33,7 @@ const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide |
   enroll-approver  --name NAME
   decide <packetId> accept|correction|refuse|approve|close [--item TEXT]... [--reason TEXT] [--supply-by YYYY-MM-DD] [--waybill NO] [--version N] [--by NAME]
   list             [--state receiving|delivered|accepted|correction_required|refused|approved|closed]
-  ratings          [--bad]  (好差评 the windows sent, newest first; --bad: 差评 only)
+  ratings          [--bad]  (the ratings windows sent, newest first; --bad: the bad ones only)
 every command      [--data-dir DIR] [--key-file FILE]  (FILE: the key the inbox is encrypted with)`;
 
 /**

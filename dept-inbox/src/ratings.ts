@@ -5,6 +5,7 @@
 import { RatingReport, type RatingReceipt } from '../../src-main/common/rating-report.ts';
 import type { InboxDb, RatingRow, WindowRow } from './db.ts';
 import { InboxError } from './errors.ts';
+import { zh } from './i18n.ts';
 import { invalid } from './packets.ts';
 
 export function receiveRating(db: InboxDb, window: WindowRow, body: unknown, now: () => number): RatingReceipt {
@@ -46,7 +47,7 @@ export function ratingLine(row: RatingRow): string {
     report.itemCode,
     report.clerk.displayName,
     levels,
-    row.bad ? `差评:${report.category ?? '-'}` : '-',
+    row.bad ? `${zh.ratings.bad}:${report.category ?? '-'}` : '-',
     report.text ? JSON.stringify(report.text) : '',
   ]
     .join('  ')
