@@ -14,7 +14,8 @@ import {
   type ApproverSession as Session,
   type ThrottlePolicy,
 } from './approver-sessions.ts';
-import type { InboxDb, PacketRow } from './db.ts';
+import type { RatingReport } from '../../src-main/common/rating-report.ts';
+import type { InboxDb, PacketRow, RatingRow } from './db.ts';
 import { InboxError } from './errors.ts';
 import { zh } from './i18n.ts';
 import type { InboxStorage } from './storage.ts';
@@ -119,6 +120,12 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
       const stateParam = (request.query as Record<string, unknown>).state;
       const state = INBOX_STATES.includes(stateParam as InboxState) ? (stateParam as InboxState) : undefined;
       return html(reply, listPage(db.listPackets({ state, limit: 500 }), state, found));
+    });
+
+    scope.get('/approver/ratings', async (request, reply) => {
+      const found = requireSession(request);
+      const badOnly = (request.query as Record<string, unknown>).bad === '1';
+      return html(reply, ratingsPage(db.listRatings({ badOnly, limit: 500 }), badOnly, found));
     });
 
     scope.post('/approver/login', async (request, reply) => {
@@ -303,6 +310,7 @@ function listPage(rows: PacketRow[], state: InboxState | undefined, found: Sessi
   const filters = [
     `<a href="/approver/">${zh.list.all}</a>`,
     ...INBOX_STATES.map((s) => `<a href="/approver/?state=${s}">${zh.states[s]}</a>`),
+    `<a href="/approver/ratings">${zh.ratings.link}</a>`,
   ];
   const body = rows
     .map(
@@ -317,6 +325,34 @@ function listPage(rows: PacketRow[], state: InboxState | undefined, found: Sessi
     `${zh.list.title}${state ? ` · ${zh.states[state]}` : ''}`,
     `<nav>${filters.join('')}</nav><table><thead><tr>${zh.list.columns.map((c) => `<th>${c}</th>`).join('')}</tr></thead>` +
       `<tbody>${body || `<tr><td colspan="${zh.list.columns.length}">${zh.list.empty}</td></tr>`}</tbody></table>`,
+    found,
+  );
+}
+
+/** 好差评 as the windows sent them (ratings.ts keeps one per visit), newest first. */
+function ratingsPage(rows: RatingRow[], badOnly: boolean, found: Session): string {
+  const filters = [
+    `<a href="/approver/">${zh.page.backToList}</a>`,
+    `<a href="/approver/ratings">${zh.ratings.all}</a>`,
+    `<a href="/approver/ratings?bad=1">${zh.ratings.badOnly}</a>`,
+  ];
+  const body = rows
+    .map((row) => {
+      const r = JSON.parse(row.report) as RatingReport;
+      const levels = [r.overall, r.efficiency, r.skill, r.attitude]
+        .map((level) => zh.ratings.levels[level])
+        .join(' / ');
+      return (
+        `<tr><td>${cst(Date.parse(r.givenAt))}</td><td>${esc(row.window_id)}</td><td><code>${esc(r.trackingCode ?? r.packetId)}</code></td>` +
+        `<td>${esc(r.itemName)}</td><td>${esc(r.clerk.displayName)}</td><td>${row.bad ? `<span class="error">${zh.ratings.bad}</span> ` : ''}${esc(levels)}</td>` +
+        `<td>${esc(r.category ? zh.ratings.categories[r.category] : '')}</td><td>${esc(r.text ?? '')}</td></tr>`
+      );
+    })
+    .join('');
+  return page(
+    `${zh.ratings.title}${badOnly ? ` · ${zh.ratings.badOnly}` : ''}`,
+    `<nav>${filters.join('')}</nav><table><thead><tr>${zh.ratings.columns.map((c) => `<th>${c}</th>`).join('')}</tr></thead>` +
+      `<tbody>${body || `<tr><td colspan="${zh.ratings.columns.length}">${zh.ratings.empty}</td></tr>`}</tbody></table>`,
     found,
   );
 }

@@ -7,6 +7,7 @@
 //   npx tsx dept-inbox/src/cli.ts decide <packetId> accept | correction --item "…" [--item …] | refuse --reason "…"
 //                                      | approve [--waybill EMS…] | close   [--version N] [--by NAME]
 //   npx tsx dept-inbox/src/cli.ts list [--state STATE]
+//   npx tsx dept-inbox/src/cli.ts ratings [--bad]
 //
 // Every command takes --data-dir (default ./dept-inbox-data, or $TONGBAN_INBOX_DIR), and
 // --key-file FILE for an inbox encrypted at rest (32 bytes, raw or hex, mode 0600). The
@@ -20,10 +21,11 @@ import { decide, enrolApprover, enrolWindow, listPackets, type Decision } from '
 import { deriveAtRestKeys, readKeyFile } from './at-rest.ts';
 import { InboxAtRestError, InboxDb } from './db.ts';
 import { InboxError } from './errors.ts';
+import { ratingLine } from './ratings.ts';
 import { createInbox } from './server.ts';
 import type { StorageConfig } from './storage.ts';
 
-const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide | list> [options]
+const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide | list | ratings> [options]
   serve            --data-dir DIR --port N [--host 127.0.0.1] [--upload-expiry-hours 168]
                    [--public-url URL]  (required unless --host is a loopback address)
                    [--s3-bucket B [--s3-endpoint URL] [--s3-region R]]  (S3 keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)
@@ -31,6 +33,7 @@ const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide |
   enroll-approver  --name NAME
   decide <packetId> accept|correction|refuse|approve|close [--item TEXT]... [--reason TEXT] [--supply-by YYYY-MM-DD] [--waybill NO] [--version N] [--by NAME]
   list             [--state receiving|delivered|accepted|correction_required|refused|approved|closed]
+  ratings          [--bad]  (the ratings windows sent, newest first; --bad: the bad ones only)
 every command      [--data-dir DIR] [--key-file FILE]  (FILE: the key the inbox is encrypted with)`;
 
 /**
@@ -65,6 +68,7 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
       version: { type: 'string' },
       by: { type: 'string' },
       state: { type: 'string' },
+      bad: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -167,6 +171,12 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
             ].join('  '),
           );
         }
+        return 0;
+      }
+      case 'ratings': {
+        const rows = db.listRatings({ badOnly: values.bad });
+        if (rows.length === 0) console.log('no ratings');
+        for (const row of rows) console.log(ratingLine(row));
         return 0;
       }
       default:

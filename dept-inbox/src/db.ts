@@ -166,11 +166,47 @@ const MIGRATIONS: Migration[] = [
       db.exec('ALTER TABLE changes ADD COLUMN supply_by TEXT;');
     },
   },
+  {
+    version: 5,
+    name: 'ratings',
+    up(db) {
+      // 好差评 the windows send: one per packet version and window (一次一评); a retried
+      // send carries the same rating id and finds the row it made.
+      db.exec(`
+        CREATE TABLE ratings (
+          rating_id   TEXT PRIMARY KEY,
+          window_id   TEXT NOT NULL REFERENCES windows (window_id),
+          packet_id   TEXT NOT NULL,
+          version     INTEGER NOT NULL,
+          overall     INTEGER NOT NULL,
+          bad         INTEGER NOT NULL CHECK (bad IN (0, 1)),
+          given_at    TEXT NOT NULL,
+          report      TEXT NOT NULL,
+          received_at TEXT NOT NULL,
+          UNIQUE (window_id, packet_id, version)
+        ) STRICT;
+        CREATE INDEX ratings_by_time ON ratings (given_at);
+      `);
+    },
+  },
 ];
 
 /** SQL for the manifest's `trackingCode` when it is a string (the protocol checked its form). */
 function trackingCodeOf(manifest: string): string {
   return `CASE WHEN json_type(${manifest}, '$.trackingCode') = 'text' THEN json_extract(${manifest}, '$.trackingCode') END`;
+}
+
+export interface RatingRow {
+  rating_id: string;
+  window_id: string;
+  packet_id: string;
+  version: number;
+  overall: number;
+  bad: 0 | 1;
+  given_at: string;
+  /** The window's RatingReport as JSON. */
+  report: string;
+  received_at: string;
 }
 
 export interface WindowRow {
@@ -412,6 +448,35 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
     return this.sqlite.prepare('SELECT * FROM windows WHERE window_id = ?').get(windowId) as WindowRow | undefined;
   }
 
+  /** Stores a rating unless the window already sent one for the packet version; returns the one kept. */
+  insertRating(row: RatingRow): RatingRow {
+    return this.sqlite.transaction(() => {
+      this.sqlite
+        .prepare(
+          `INSERT INTO ratings (rating_id, window_id, packet_id, version, overall, bad, given_at, report, received_at)
+           VALUES (@rating_id, @window_id, @packet_id, @version, @overall, @bad, @given_at, @report, @received_at)
+           ON CONFLICT DO NOTHING`,
+        )
+        .run(row);
+      return this.sqlite
+        .prepare('SELECT * FROM ratings WHERE window_id = ? AND packet_id = ? AND version = ?')
+        .get(row.window_id, row.packet_id, row.version) as RatingRow;
+    })();
+  }
+
+  ratingById(ratingId: string): RatingRow | undefined {
+    return this.sqlite.prepare('SELECT * FROM ratings WHERE rating_id = ?').get(ratingId) as RatingRow | undefined;
+  }
+
+  /** Newest first; `badOnly` for the 差评 a department must follow up. */
+  listRatings(options: { badOnly?: boolean; limit?: number } = {}): RatingRow[] {
+    return this.sqlite
+      .prepare(
+        `SELECT * FROM ratings ${options.badOnly ? 'WHERE bad = 1' : ''} ORDER BY given_at DESC, rating_id LIMIT ?`,
+      )
+      .all(options.limit ?? 1000) as RatingRow[];
+  }
+
   listWindows(): WindowRow[] {
     return this.sqlite.prepare('SELECT * FROM windows ORDER BY window_id').all() as WindowRow[];
   }
@@ -444,7 +509,10 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
    * Inserts the version and its file list; a duplicate (packet_id, version) throws
    * SQLITE_CONSTRAINT_UNIQUE. The 查询号 is read from the manifest.
    */
-  insertPacket(row: Omit<PacketRow, 'seq' | 'tracking_code'>, files: Array<Omit<PacketFileRow, 'packet_id' | 'version'>>): void {
+  insertPacket(
+    row: Omit<PacketRow, 'seq' | 'tracking_code'>,
+    files: Array<Omit<PacketFileRow, 'packet_id' | 'version'>>,
+  ): void {
     this.sqlite
       .prepare(
         `INSERT INTO packets (packet_id, version, previous_version, window_id, item_code, manifest_hash, manifest, signature,
@@ -468,16 +536,16 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
   packetIdsByTrackingCode(code: string): string[] {
     return (
       this.sqlite
-        .prepare(
-          `SELECT packet_id FROM packets WHERE tracking_code = ? GROUP BY packet_id ORDER BY min(seq) LIMIT 2`,
-        )
+        .prepare(`SELECT packet_id FROM packets WHERE tracking_code = ? GROUP BY packet_id ORDER BY min(seq) LIMIT 2`)
         .all(code) as Array<{ packet_id: string }>
     ).map((r) => r.packet_id);
   }
 
   /** Every registered version of a packet, first first. */
   versionsOf(packetId: string): PacketRow[] {
-    return this.sqlite.prepare('SELECT * FROM packets WHERE packet_id = ? ORDER BY version').all(packetId) as PacketRow[];
+    return this.sqlite
+      .prepare('SELECT * FROM packets WHERE packet_id = ? ORDER BY version')
+      .all(packetId) as PacketRow[];
   }
 
   packetFiles(packetId: string, version: number): PacketFileRow[] {

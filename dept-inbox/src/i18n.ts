@@ -122,6 +122,26 @@ export const zh = {
     } satisfies Record<InboxState, { label: string; detail: string }>,
   },
 
+  /** 好差评 the windows sent: every rating of a visit, 差评 to follow up within 15 working days. */
+  ratings: {
+    title: '好差评',
+    link: '好差评',
+    badOnly: '仅差评',
+    all: '全部评价',
+    columns: ['评价时间', '窗口', '查询号', '事项', '窗口人员', '总体/效率/水平/态度', '差评原因', '申请人意见'],
+    levels: { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '非常不满意' } as Record<number, string>,
+    categories: {
+      slow: '等候或办理时间长',
+      attitude: '服务态度差',
+      unclear: '告知不清，未一次性告知',
+      repeatedVisits: '多次跑动、反复提交材料',
+      process: '办事流程繁琐',
+      other: '其他',
+    } as Record<string, string>,
+    bad: '差评',
+    empty: '暂无评价',
+  },
+
   errors: {
     signInFirst: '请先登录',
     formExpired: '表单已过期，请刷新页面后重试',

@@ -15,6 +15,7 @@ import {
   WHOAMI_PATH,
   type ChangesAnswer,
 } from '../../src-main/common/sync-protocol.ts';
+import { RATINGS_PATH } from '../../src-main/common/rating-report.ts';
 import { hashToken } from './admin.ts';
 import { deriveAtRestKeys, ownerOnlyDirectory } from './at-rest.ts';
 import { registerApproverPage } from './approver-page.ts';
@@ -24,6 +25,7 @@ import { ChangeNotifier, changeToWire } from './change-feed.ts';
 import { InboxDb, type WindowRow } from './db.ts';
 import { InboxError, transientCode } from './errors.ts';
 import { invalid, PacketService, parsePacketKey } from './packets.ts';
+import { receiveRating } from './ratings.ts';
 import { createStorage, type InboxStorage, type StorageConfig } from './storage.ts';
 import { createTusServer, sweepExpiredUploads, TUS_PATH } from './tus.ts';
 
@@ -192,6 +194,11 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   app.post('/v1/packets/:packetId/versions/:version/commit', async (request) => {
     const window = auth(request);
     return packets.commit(window, parsePacketKey(request.params), request.body);
+  });
+
+  app.post(RATINGS_PATH, async (request) => {
+    const window = auth(request);
+    return receiveRating(db, window, request.body, now);
   });
 
   app.get(CHANGES_PATH, async (request, reply): Promise<ChangesAnswer> => {

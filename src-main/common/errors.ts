@@ -178,6 +178,11 @@ export const ERROR_CODES = [
   'intake.identityCheckNoPerson',
   'intake.identityCheckNoCard',
   'intake.faceConsentMissing',
+  // 好差评: the applicant's rating of a visit, and its follow-up
+  'rating.alreadyGiven',
+  'rating.packetNotFound',
+  'rating.notFound',
+  'rating.notBad',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

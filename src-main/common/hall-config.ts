@@ -313,9 +313,26 @@ export const HallConfig = z
       .default({ maxFileMiB: 1024 }),
     /** How long each kind of a session's record is kept, in days. */
     retention: Retention.default(RETENTION_DEFAULTS),
+    /**
+     * 好差评: where the applicants' ratings are sent. By default each goes to the inbox of
+     * its packet's department; `endpoint` names one department of `departments` (its URL,
+     * token and window enrolment) that takes every rating instead, e.g. the region's
+     * 好差评 system enrolled as a department.
+     */
+    ratings: z
+      .object({ endpoint: z.string().min(1).max(64).optional() })
+      .strict()
+      .default({}),
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (config.ratings.endpoint !== undefined && !config.departments.some((d) => d.id === config.ratings.endpoint)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ratings', 'endpoint'],
+        message: "must be the id of one of `departments` (ratings go to that department's inbox)",
+      });
+    }
     // The window id is what departments enrol and what every manifest names.
     if (config.departments.length > 0 && !WindowId.safeParse(config.window.id).success) {
       ctx.addIssue({

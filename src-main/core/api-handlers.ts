@@ -27,6 +27,7 @@ import type { DeviceRegistry } from './devices.ts';
 import type { IdCardDesk } from './id-card-desk.ts';
 import { DECK } from '../devices/idcard/deck.ts';
 import type { PrintQueue } from '../packets/print-queue.ts';
+import type { Ratings } from '../packets/ratings.ts';
 
 import type { DepartmentDocuments } from '../sync/department-documents.ts';
 
@@ -61,6 +62,7 @@ export interface HandlerServices {
   downloads: Downloads;
   recorder: SessionRecorder;
   media: SessionMedia;
+  ratings: Ratings;
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
@@ -87,6 +89,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     downloads,
     recorder,
     media,
+    ratings,
   } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   const recordingActor = (ctx: ConnectionContext) => {
@@ -206,6 +209,12 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       return { day: day ?? today, today, entries: mailing.list(day ?? today) };
     },
     'duties.board': () => duties.board(),
+    'ratings.list': ({ filter, limit }) => ({ ratings: ratings.list({ filter, limit }) }),
+    'ratings.followUp': ({ ratingId, action, closes }, ctx) => {
+      const user = clerk(ctx);
+      return ratings.followUp(ratingId, { username: user.username, displayName: user.displayName }, action, closes);
+    },
+
     'packets.handOver': ({ packetId, version, how }, ctx) =>
       handovers.record({ packetId, version }, how, clerk(ctx).username),
     'mailing.recordWaybill': ({ packetId, version, waybill }, ctx) =>

@@ -27,6 +27,7 @@ import { startEmbeddedInbox } from '../demo/embedded-inbox.ts';
 import { UserStore } from '../auth/user-store.ts';
 import { DutyBoardService } from '../packets/duty-board.ts';
 import { Handovers } from '../packets/handovers.ts';
+import { Ratings } from '../packets/ratings.ts';
 import { MailingList } from '../packets/mailing-list.ts';
 import { PacketStore } from '../packets/packet-store.ts';
 import { PrintQueue } from '../packets/print-queue.ts';
@@ -74,6 +75,8 @@ export interface HallCore {
   readonly sync: SyncRunner;
   /** The hall's devices (the ID card reader; the demo profile's simulator is reached through it). */
   readonly devices: DeviceRegistry;
+  /** 好差评: the applicant screen's `applicant.rate` records through it (tests reach it here too). */
+  readonly ratings: Ratings;
   /** `send` receives the core's events for this connection. */
   openConnection(send: (event: EventMessage) => void): Connection;
   close(): Promise<void>;
@@ -294,6 +297,20 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       }
     }, DUTY_SWEEP_MS);
     dutySweep.unref();
+    const ratings = new Ratings({
+      db,
+      packets,
+      events,
+      calendar,
+      clock,
+      logger,
+      outbox: sync.ratingOutbox,
+      windowId: config.window.id,
+      regionCode: config.regionCode,
+      departmentName: (id) => sync.departmentName(id),
+      ratingsDepartment: config.ratings.endpoint,
+      onRecorded: () => sync.wake(),
+    });
     const downloads = new Downloads();
     // Recordings past their retention lose their bytes (never their events): now, then daily.
     const stopRetention = new RecordingRetention({
@@ -328,6 +345,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         downloads,
         recorder,
         media: new SessionMedia(events, blobs),
+        ratings,
       }),
       caller: ({ session }) => auth.caller(session),
       // A recording's segments go up every few seconds on their own: not the clerk's activity.
@@ -356,6 +374,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       logger,
       sync: sync.runner,
       devices,
+      ratings,
       openConnection(send) {
         const ctx: ConnectionContext & SessionHolder = {
           session: new Session(),

@@ -8,6 +8,7 @@ import type { Clock } from '../common/hall-time.ts';
 import type { HealthReporter } from '../common/health.ts';
 import type { Logger } from '../common/logger.ts';
 import type { PacketStore } from '../packets/packet-store.ts';
+import type { RatingOutbox } from '../packets/ratings.ts';
 import type { EventLog } from '../recording/event-log.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { Database } from '../store/database.ts';
@@ -56,6 +57,12 @@ export interface HallSync {
   embeddedUrl(): string | undefined;
   /** The window's signing keys: packets' manifests and the evidence bundles. */
   readonly keys: WindowKeys;
+  /** 好差评: the outbox rows ratings are sent from (packets/ratings.ts writes them in its transaction). */
+  readonly ratingOutbox: RatingOutbox;
+  /** A department's name by its id, from the config. */
+  departmentName(departmentId: string): string | undefined;
+  /** There is something new to send (a rating stored). */
+  wake(): void;
 }
 
 export function wireSync(deps: SyncWiringDeps): HallSync {
@@ -152,5 +159,16 @@ export function wireSync(deps: SyncWiringDeps): HallSync {
     events: deps.events,
     onTokenSet: (departmentId) => runner.tokenSet(departmentId),
   });
-  return { sealing, queue, feed: feedStore, enrolment, runner, keys, embeddedUrl: () => departments.embeddedBaseUrl() };
+  return {
+    sealing,
+    queue,
+    feed: feedStore,
+    enrolment,
+    runner,
+    keys,
+    embeddedUrl: () => departments.embeddedBaseUrl(),
+    ratingOutbox: store,
+    departmentName: (departmentId) => departments.info(departmentId)?.name,
+    wake: () => worker.wake(),
+  };
 }

@@ -20,6 +20,7 @@ import {
   WhoAmI,
   type PutPacketRequest,
 } from '../common/sync-protocol.ts';
+import { RATINGS_PATH, RatingReceipt, type RatingReport } from '../common/rating-report.ts';
 
 /**
  * Connection pools of this core only (JSON calls and tus uploads share them), so a
@@ -100,6 +101,11 @@ export class DepartmentClient {
   ): Promise<ChangesAnswer> {
     const path = `${CHANGES_PATH}?after=${query.after}&wait=${query.wait}&limit=${query.limit}`;
     return this.call(endpoint, 'GET', path, ChangesAnswer, { signal, extraTimeoutMs: query.wait * 1000 });
+  }
+
+  /** 好差评: the department keeps one rating per id (and per packet version); a retry answers the same receipt. */
+  postRating(endpoint: DepartmentEndpoint, report: RatingReport, signal?: AbortSignal): Promise<RatingReceipt> {
+    return this.call(endpoint, 'POST', RATINGS_PATH, RatingReceipt, { body: report, signal });
   }
 
   whoami(endpoint: DepartmentEndpoint, signal?: AbortSignal): Promise<WhoAmI> {

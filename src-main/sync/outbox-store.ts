@@ -12,9 +12,10 @@ import type { PacketStore } from '../packets/packet-store.ts';
 
 export type { OutboxStep } from '../common/sync.ts';
 import type { CommitReceipt, PacketStatus } from '../common/sync-protocol.ts';
+import type { RatingReceipt, RatingSync } from '../common/rating-report.ts';
+import type { RatingOutbox } from '../packets/ratings.ts';
 
 export type Lane = 'small' | 'bulk';
-
 
 const STEP_STATE: Record<OutboxStep, SendingState | 'delivered'> = {
   register: 'sealed',
@@ -62,9 +63,29 @@ export interface OutboxFileRow {
   lease_until: number | null;
 }
 
+/** A 好差评 to send (POST /v1/ratings): one request, the same leases and backoff as a packet's steps. */
+export interface OutboxRatingRow {
+  seq: number;
+  rating_id: string;
+  department_id: string;
+  body: string;
+  blocked: 0 | 1;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error_code: string | null;
+  last_error: string | null;
+  last_error_at: number | null;
+  received_at: string | null;
+  enqueued_at: number;
+  done_at: number | null;
+}
+
 export type Task =
   | { kind: 'register' | 'commit'; packet: OutboxPacketRow }
-  | { kind: 'file'; packet: OutboxPacketRow; file: OutboxFileRow };
+  | { kind: 'file'; packet: OutboxPacketRow; file: OutboxFileRow }
+  | { kind: 'rating'; rating: OutboxRatingRow };
 
 export interface Problem {
   code: ErrorCode;
@@ -92,7 +113,7 @@ export interface PacketSyncRow {
   files: OutboxFileRow[];
 }
 
-export class OutboxStore {
+export class OutboxStore implements RatingOutbox {
   constructor(
     private readonly db: Database,
     private readonly packets: PacketStore,
@@ -141,6 +162,26 @@ export class OutboxStore {
   claim(lane: Lane, owner: string, leaseMs: number, exclude: ReadonlySet<string>): Task | undefined {
     return this.db.transaction((): Task | undefined => {
       const now = this.now();
+      // A rating is one small request: it goes before the packets' steps, and waits on its own backoff.
+      const rating =
+        lane === 'small'
+          ? this.db
+              .prepare<[number, number], OutboxRatingRow>(
+                `SELECT * FROM outbox_ratings
+                 WHERE done_at IS NULL AND blocked = 0 AND next_attempt_at <= ?
+                   AND (lease_until IS NULL OR lease_until <= ?)
+                 ORDER BY seq LIMIT 20`,
+              )
+              .all(now, now)
+              .find((row) => !exclude.has(ratingKey(row)))
+          : undefined;
+      if (rating) {
+        const until = now + leaseMs;
+        this.db
+          .prepare('UPDATE outbox_ratings SET lease_owner = ?, lease_until = ? WHERE seq = ?')
+          .run(owner, until, rating.seq);
+        return { kind: 'rating', rating: { ...rating, lease_owner: owner, lease_until: until } };
+      }
       const packetTask =
         lane === 'small'
           ? this.db
@@ -206,13 +247,26 @@ export class OutboxStore {
          WHERE p.step = 'upload' AND p.blocked = 0 AND f.lane = ? AND f.state IN ('pending', 'uploading')`,
       )
       .get(lane)?.at;
-    const candidates = [packets, files].filter((value): value is number => typeof value === 'number');
+    const ratings =
+      lane === 'small'
+        ? this.db
+            .prepare<[], { at: number | null }>(
+              `SELECT min(max(next_attempt_at, coalesce(lease_until, 0))) AS at FROM outbox_ratings
+               WHERE done_at IS NULL AND blocked = 0`,
+            )
+            .get()?.at
+        : null;
+    const candidates = [packets, files, ratings].filter((value): value is number => typeof value === 'number');
     return candidates.length > 0 ? Math.min(...candidates) : undefined;
   }
 
   renew(task: Task, owner: string, leaseMs: number): void {
     const until = this.now() + leaseMs;
-    if (task.kind === 'file') {
+    if (task.kind === 'rating') {
+      this.db
+        .prepare('UPDATE outbox_ratings SET lease_until = ? WHERE seq = ? AND lease_owner = ?')
+        .run(until, task.rating.seq, owner);
+    } else if (task.kind === 'file') {
       this.db
         .prepare(
           'UPDATE outbox_files SET lease_until = ? WHERE packet_id = ? AND version = ? AND sha256 = ? AND lease_owner = ?',
@@ -226,7 +280,11 @@ export class OutboxStore {
   }
 
   release(task: Task, owner: string): void {
-    if (task.kind === 'file') {
+    if (task.kind === 'rating') {
+      this.db
+        .prepare('UPDATE outbox_ratings SET lease_owner = NULL, lease_until = NULL WHERE seq = ? AND lease_owner = ?')
+        .run(task.rating.seq, owner);
+    } else if (task.kind === 'file') {
       this.db
         .prepare(
           `UPDATE outbox_files SET lease_owner = NULL, lease_until = NULL
@@ -256,7 +314,12 @@ export class OutboxStore {
           'UPDATE outbox_files SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL AND lease_owner != ?',
         )
         .run(owner).changes;
-      return a + b;
+      const c = this.db
+        .prepare(
+          'UPDATE outbox_ratings SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL AND lease_owner != ?',
+        )
+        .run(owner).changes;
+      return a + b + c;
     })();
   }
 
@@ -519,13 +582,22 @@ export class OutboxStore {
   /** Makes packets waiting after one of `codes` due now (the cause went away, e.g. the network is back). */
   releaseBackoff(departmentId: string, codes: readonly ErrorCode[]): number {
     const now = this.now();
-    return this.db
+    const marks = codes.map(() => '?').join(', ');
+    const packets = this.db
       .prepare(
         `UPDATE outbox_packets SET next_attempt_at = ?
          WHERE department_id = ? AND blocked = 0 AND step != 'done' AND next_attempt_at > ?
-           AND last_error_code IN (${codes.map(() => '?').join(', ')})`,
+           AND last_error_code IN (${marks})`,
       )
       .run(now, departmentId, now, ...codes).changes;
+    const ratings = this.db
+      .prepare(
+        `UPDATE outbox_ratings SET next_attempt_at = ?
+         WHERE department_id = ? AND blocked = 0 AND done_at IS NULL AND next_attempt_at > ?
+           AND last_error_code IN (${marks})`,
+      )
+      .run(now, departmentId, now, ...codes).changes;
+    return packets + ratings;
   }
 
   /** Releases packets blocked for one of `codes` (their cause was fixed), for one department or all. */
@@ -536,8 +608,84 @@ export class OutboxStore {
         .all()
         .filter((row) => codes.includes(row.last_error_code as ErrorCode))
         .filter((row) => departmentId === undefined || row.department_id === departmentId);
+      this.db
+        .prepare(
+          `UPDATE outbox_ratings SET blocked = 0, attempts = 0, next_attempt_at = ?
+           WHERE blocked = 1 AND done_at IS NULL AND last_error_code IN (${codes.map(() => '?').join(', ')})
+             AND (? IS NULL OR department_id = ?)`,
+        )
+        .run(this.now(), ...codes, departmentId ?? null, departmentId ?? null);
       return rows.flatMap((row) => this.unblockRow(row));
     })();
+  }
+
+  // ── ratings (好差评) ──────────────────────────────────────────────────────
+
+  /** Writes the rating's outbox row; called inside the rating's transaction (packets/ratings.ts). */
+  enqueueRating(entry: { ratingId: string; departmentId: string; body: string }): void {
+    const now = this.now();
+    this.db
+      .prepare(
+        `INSERT INTO outbox_ratings (rating_id, department_id, body, next_attempt_at, enqueued_at) VALUES (?, ?, ?, ?, ?)`,
+      )
+      .run(entry.ratingId, entry.departmentId, entry.body, now, now);
+  }
+
+  /** Where each rating's sending stands, for the supervisor's list. */
+  ratingSync(ratingIds: readonly string[]): Map<string, RatingSync> {
+    const out = new Map<string, RatingSync>();
+    const select = this.db.prepare<[string], OutboxRatingRow>('SELECT * FROM outbox_ratings WHERE rating_id = ?');
+    for (const id of ratingIds) {
+      const row = select.get(id);
+      if (!row) continue;
+      out.set(id, {
+        state: row.done_at !== null ? 'sent' : row.blocked === 1 ? 'held' : 'waiting',
+        attempts: row.attempts,
+        lastErrorCode: row.last_error_code,
+        nextAttemptAt: row.done_at === null && row.blocked === 0 ? row.next_attempt_at : null,
+        sentAt: row.done_at,
+      });
+    }
+    return out;
+  }
+
+  rating(ratingId: string): OutboxRatingRow | undefined {
+    return this.db.prepare<[string], OutboxRatingRow>('SELECT * FROM outbox_ratings WHERE rating_id = ?').get(ratingId);
+  }
+
+  /** The inbox holds the rating. */
+  recordRatingSent(rating: OutboxRatingRow, receipt: RatingReceipt): void {
+    this.db
+      .prepare(
+        `UPDATE outbox_ratings SET done_at = ?, received_at = ?, attempts = 0, last_error_code = NULL, last_error = NULL,
+           last_error_at = NULL, lease_owner = NULL, lease_until = NULL
+         WHERE seq = ?`,
+      )
+      .run(this.now(), receipt.receivedAt, rating.seq);
+  }
+
+  /** A transient failure: send again at `now + delayMs`. */
+  recordRatingRetry(rating: OutboxRatingRow, problem: Problem, delayMs: number): void {
+    const now = this.now();
+    this.db
+      .prepare(
+        `UPDATE outbox_ratings SET attempts = attempts + 1, next_attempt_at = ?, last_error_code = ?, last_error = ?,
+           last_error_at = ?
+         WHERE seq = ?`,
+      )
+      .run(now + delayMs, problem.code, problem.detail, now, rating.seq);
+  }
+
+  /** Needs a person (no such department, no token, refused): held until the cause is fixed. */
+  recordRatingBlocked(rating: OutboxRatingRow, problem: Problem): void {
+    const now = this.now();
+    this.db
+      .prepare(
+        `UPDATE outbox_ratings SET blocked = 1, attempts = attempts + 1, last_error_code = ?, last_error = ?,
+           last_error_at = ?
+         WHERE seq = ?`,
+      )
+      .run(problem.code, problem.detail, now, rating.seq);
   }
 
   /**
@@ -549,7 +697,9 @@ export class OutboxStore {
     const outbox = this.packet(packetId, version);
     if (outbox && outbox.step !== 'done' && (outbox.step !== 'commit' || outbox.blocked === 1)) {
       this.db
-        .prepare(`UPDATE outbox_packets SET step = 'commit', blocked = 0, next_attempt_at = ?, attempts = 0 WHERE seq = ?`)
+        .prepare(
+          `UPDATE outbox_packets SET step = 'commit', blocked = 0, next_attempt_at = ?, attempts = 0 WHERE seq = ?`,
+        )
         .run(this.now(), outbox.seq);
     }
   }
@@ -590,7 +740,13 @@ export class OutboxStore {
   }
 
   /** Moves the visible state while the packet is still on its way; never over a department's state. */
-  private show(packetId: string, version: number, state: PacketState, reason: string | null, at: number): PacketStateChange[] {
+  private show(
+    packetId: string,
+    version: number,
+    state: PacketState,
+    reason: string | null,
+    at: number,
+  ): PacketStateChange[] {
     const current = this.packets.state(packetId, version);
     // Department states (delivered and later) are never overwritten by sending states.
     if (current === undefined || !isSendingState(current) || current === state) return [];
@@ -600,7 +756,12 @@ export class OutboxStore {
 }
 
 export function taskKey(task: Task): string {
+  if (task.kind === 'rating') return ratingKey(task.rating);
   return task.kind === 'file' ? fileKey(task.file) : `packet/${task.packet.packet_id}#${task.packet.version}`;
+}
+
+function ratingKey(rating: { rating_id: string }): string {
+  return `rating/${rating.rating_id}`;
 }
 
 function fileKey(file: { packet_id: string; version: number; sha256: string }): string {

@@ -11,9 +11,10 @@ import type { BlobStore } from '../store/blob-store.ts';
 import { backoffDelay, type BackoffPolicy, type Timers } from './backoff.ts';
 import type { DepartmentClient, DepartmentEndpoint, HttpAgents } from './department-client.ts';
 import { requireDepartmentOrigin, type Departments } from './departments.ts';
-import { blockError, classify, DepartmentError, Halt, isAbort } from './failures.ts';
+import { blockError, classify, DepartmentError, Halt, isAbort, type Verdict } from './failures.ts';
 import type { PacketStateChange, UploadProgress } from '../common/sync.ts';
-import { taskKey, type Lane, type OutboxStore, type Task } from './outbox-store.ts';
+import { taskKey, type Lane, type OutboxRatingRow, type OutboxStore, type Task } from './outbox-store.ts';
+import type { RatingReport } from '../common/rating-report.ts';
 import type { ManifestSignature } from '../common/sync-protocol.ts';
 import type { Manifest } from '../common/manifest.ts';
 import type { WindowKeys } from './secrets.ts';
@@ -21,14 +22,24 @@ import { signManifest } from './signing.ts';
 import { tusUpload } from './tus-upload.ts';
 
 /** Where a test may play a crash: just after the department answered, before it is recorded, and the like. */
+/** A step of a packet version (register, upload, commit), as opposed to a rating. */
+type PacketTask = Exclude<Task, { kind: 'rating' }>;
+
 export type SyncPoint =
-  'put.answered' | 'upload.urlStored' | 'upload.chunk' | 'upload.finished' | 'commit.answered' | 'changes.answered';
+  | 'put.answered'
+  | 'upload.urlStored'
+  | 'upload.chunk'
+  | 'upload.finished'
+  | 'commit.answered'
+  | 'changes.answered'
+  | 'rating.answered';
 
 export interface SyncPointInfo {
   departmentId: string;
   packetId?: string;
   version?: number;
   sha256?: string;
+  ratingId?: string;
   bytes?: number;
   /** changes.answered: how many changes the answer carried. */
   changes?: number;
@@ -38,7 +49,6 @@ export interface SyncPointInfo {
 export interface SyncHooks {
   at?(point: SyncPoint, info: SyncPointInfo): void;
 }
-
 
 export interface OutboxWorkerOptions {
   store: OutboxStore;
@@ -203,6 +213,10 @@ export class OutboxWorker {
   // ── the steps ─────────────────────────────────────────────────────────────
 
   private async perform(task: Task, signal: AbortSignal): Promise<void> {
+    if (task.kind === 'rating') {
+      await this.sendRating(task, signal);
+      return;
+    }
     const endpoint = this.o.departments.endpoint(task.packet.department_id);
     if (task.kind === 'file') await this.upload(task, endpoint, signal);
     else if (task.kind === 'commit') await this.commit(task, endpoint, signal);
@@ -210,7 +224,7 @@ export class OutboxWorker {
   }
 
   /** PUT the signed manifest; the answer says which files the department still needs. */
-  private async register(task: Task, endpoint: DepartmentEndpoint, signal: AbortSignal): Promise<void> {
+  private async register(task: PacketTask, endpoint: DepartmentEndpoint, signal: AbortSignal): Promise<void> {
     const { packet } = task;
     const manifest = JSON.parse(this.o.store.manifestText(packet.packet_id, packet.version)) as Manifest;
     const department = this.o.departments.info(packet.department_id)!;
@@ -330,7 +344,7 @@ export class OutboxWorker {
   }
 
   /** Commit: the department checks signature and every byte, and answers with its receipt. */
-  private async commit(task: Task, endpoint: DepartmentEndpoint, signal: AbortSignal): Promise<void> {
+  private async commit(task: PacketTask, endpoint: DepartmentEndpoint, signal: AbortSignal): Promise<void> {
     const { packet } = task;
     const bytes = this.o.store.files(packet.packet_id, packet.version).reduce((sum, file) => sum + file.size, 0);
     let receipt;
@@ -362,10 +376,28 @@ export class OutboxWorker {
     this.o.onChanges(this.o.store.recordDelivered(packet, receipt));
   }
 
+  /** 好差评: one POST, idempotent at the department by the rating's id (the same body every time). */
+  private async sendRating(task: Extract<Task, { kind: 'rating' }>, signal: AbortSignal): Promise<void> {
+    const { rating } = task;
+    const endpoint = this.o.departments.endpoint(rating.department_id);
+    const receipt = await this.o.client.postRating(endpoint, JSON.parse(rating.body) as RatingReport, signal);
+    if (receipt.ratingId !== rating.rating_id) {
+      // The department holds another rating for this visit: ours was given a second time
+      // somewhere (a restored backup); a person looks, nothing is sent again.
+      throw blockError('sync.conflict', `department holds rating ${receipt.ratingId} for this packet version`);
+    }
+    this.hook('rating.answered', { departmentId: rating.department_id, ratingId: rating.rating_id });
+    this.o.store.recordRatingSent(rating, receipt);
+  }
+
   // ── failures ──────────────────────────────────────────────────────────────
 
   private fail(task: Task, error: unknown): void {
     const verdict = classify(error);
+    if (task.kind === 'rating') {
+      this.failRating(task.rating, verdict);
+      return;
+    }
     const { packet } = task;
     const fields = { packetId: packet.packet_id, version: packet.version, code: verdict.code, detail: verdict.detail };
     if (verdict.action === 'retry') {
@@ -375,6 +407,18 @@ export class OutboxWorker {
     } else {
       this.o.logger.warn(fields, 'outbox: packet held for a person');
       this.o.onChanges(this.o.store.recordBlocked(packet, verdict));
+    }
+  }
+
+  private failRating(rating: OutboxRatingRow, verdict: Verdict): void {
+    const fields = { ratingId: rating.rating_id, code: verdict.code, detail: verdict.detail };
+    if (verdict.action === 'retry') {
+      const delay = verdict.retryAfterMs ?? backoffDelay(rating.attempts + 1, this.o.random, this.o.backoff);
+      this.o.logger.warn({ ...fields, delayMs: delay }, 'outbox: sending a rating failed; will retry');
+      this.o.store.recordRatingRetry(rating, verdict, delay);
+    } else {
+      this.o.logger.warn(fields, 'outbox: rating held for a person');
+      this.o.store.recordRatingBlocked(rating, verdict);
     }
   }
 

@@ -1,9 +1,11 @@
 // 督查: the session review (会话抽查: the list of counter sessions, a session opened,
 // comment and sign-off; the player comes with the recorder), the duty board (时限看板),
-// and the switch that pauses the hall's sending.
+// the applicants' ratings (评价, 差评 with their follow-up clock), and the switch that
+// pauses the hall's sending.
 import { t } from '../../src-main/common/i18n/index.ts';
 import { DutyBoard } from './DutyBoard.tsx';
 import { SyncPauseControl } from './queue/SyncBar.tsx';
+import { RatingsPanel } from './supervision/RatingsPanel.tsx';
 import { SessionReview } from './supervision/SessionReview.tsx';
 
 export function SupervisionArea() {
@@ -15,6 +17,7 @@ export function SupervisionArea() {
       <SyncPauseControl />
       <SessionReview />
       <DutyBoard />
+      <RatingsPanel />
     </section>
   );
 }

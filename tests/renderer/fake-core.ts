@@ -21,6 +21,7 @@ import type { CardDeskState } from '../../src-main/api/contract/devices.ts';
 import { personFromCard } from '../../src-main/common/application.ts';
 import { checkCard } from '../../src-main/common/review/card-checks.ts';
 import { DECK } from '../../src-main/devices/idcard/deck.ts';
+import { FakeRatings } from './fake-ratings.ts';
 import { FakeSync, type FakeSyncOptions } from './fake-sync.ts';
 import { FakePrinter, type FakePrinterOptions } from './fake-printer.ts';
 import { type MailingEntry, normaliseWaybill, waybillProblem } from '../../src-main/common/mailing.ts';
@@ -88,6 +89,8 @@ export class FakeCore {
   mailing: MailingEntry[] = [];
   /** The 时限看板 the core would compute (specs set it). */
   dutyBoard: DutyBoard = { today: '2026-12-07', clerks: [] };
+  /** 好差评 the core would list (specs put ratings in). */
+  readonly ratings: FakeRatings;
   private placed: number | null = null;
   private nextReadId = 1;
 
@@ -100,6 +103,10 @@ export class FakeCore {
     const now = options.now ?? (() => INTAKE_NOW);
     this.now = now;
     this.intake = new FakeIntake(now);
+    this.ratings = new FakeRatings(now, () => {
+      const user = this.currentUser();
+      return { username: user?.username ?? 'system', displayName: user?.displayName ?? 'system' };
+    });
     this.sync = new FakeSync(this.intake, now, (name, payload) => this.emit(name, payload), options.sync);
     this.printer = options.printer
       ? new FakePrinter(
@@ -352,6 +359,7 @@ export class FakeCore {
       },
       ...this.sync.handlers(),
       'duties.board': () => this.dutyBoard,
+      ...this.ratings.handlers(),
       'mailing.list': ({ day }) => ({ day: day ?? '2026-12-07', today: '2026-12-07', entries: this.mailing }),
       'mailing.recordWaybill': ({ packetId, version, waybill }) => {
         const entry = this.mailing.find((e) => e.packetId === packetId && e.version === version);

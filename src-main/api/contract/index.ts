@@ -17,6 +17,7 @@ import { intakeMethods } from './intake.ts';
 import type { MethodSpec } from './method.ts';
 import { packetMethods } from './packets.ts';
 import { printingMethods } from './printing.ts';
+import { ratingMethods } from './ratings.ts';
 import { recordingMethods } from './recording.ts';
 import { syncMethods } from './sync.ts';
 import { uploadMethods } from './uploads.ts';
@@ -32,6 +33,7 @@ export const methods = {
   ...uploadMethods,
   ...deviceMethods,
   ...printingMethods,
+  ...ratingMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Methods = typeof methods;
@@ -86,6 +88,7 @@ export type {
   VideoGap,
 } from '../../common/supervision.ts';
 export type { PrintJob, PrintQueueSummary } from '../../common/printing.ts';
+export type { RatingFilter, RatingView } from '../../common/rating-report.ts';
 export type { CatalogSummary } from '../../common/catalog.ts';
 export type { DeadlineStatus } from '../../common/deadline-status.ts';
 export type { DraftView } from '../../common/draft.ts';

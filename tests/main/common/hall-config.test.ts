@@ -37,9 +37,9 @@ describe('hall config: printed text', () => {
     const config = parseConfig(JSON.stringify(base));
     expect(config.hall.remedies).toBeUndefined();
     expect(config.hall.phone).toBe('010-66012345');
-    expect(parseConfig(JSON.stringify({ ...base, hall: { id: 'h', name: '北京市朝阳区政务服务中心' } })).hall.phone).toBe(
-      '12345',
-    );
+    expect(
+      parseConfig(JSON.stringify({ ...base, hall: { id: 'h', name: '北京市朝阳区政务服务中心' } })).hall.phone,
+    ).toBe('12345');
   });
 
   it('refuses the old placeholder remedies, saying where and what to write instead', () => {
@@ -78,5 +78,20 @@ describe('hall config: printed text', () => {
     expect(placeholderIn('本机关的本级人民政府')).toBe('本机关');
     expect(placeholderIn('xx区人民法院')).toBe('XX');
     expect(placeholderIn('北京市西城区人民政府')).toBeUndefined();
+  });
+});
+
+describe('hall config: where ratings go', () => {
+  it('sends ratings to each packet’s department by default, or to one named department', () => {
+    expect(parseConfig(JSON.stringify(base)).ratings).toEqual({});
+    expect(parseConfig(JSON.stringify({ ...base, ratings: { endpoint: 'cd-jj-ybj' } })).ratings).toEqual({
+      endpoint: 'cd-jj-ybj',
+    });
+  });
+
+  it('refuses a ratings endpoint that names no configured department', () => {
+    expect(problemsOf({ ...base, ratings: { endpoint: 'haochaping' } })).toContain(
+      'ratings.endpoint: must be the id of one of `departments`',
+    );
   });
 });
