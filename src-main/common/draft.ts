@@ -7,6 +7,7 @@ import { type ApplicationDraft, CompanyIdentity, Guardian, OperatorRole, PersonI
 import { CalendarDateSchema } from './dates.ts';
 import { DeliveryChoice } from './delivery.ts';
 import { Countersign } from './review/findings.ts';
+import { Confirmation, FaceConsent } from './applicant.ts';
 
 /** A draft's id (a UUIDv7, so drafts sort by when they were started). */
 export const DraftId = z.uuid();
@@ -88,6 +89,10 @@ export const DraftState = z
     certifiedCopies: capped(CopyCertification).optional(),
     /** 办理结果送达方式, once chosen. */
     delivery: DeliveryChoice.optional(),
+    /** 人脸识别单独同意, as the applicant answered on their screen: written by the core's applicant desk only. */
+    faceConsent: FaceConsent.optional(),
+    /** The applicant's confirmation of what was shown (or the clerk's record of why none): the core's only. */
+    confirmation: Confirmation.optional(),
   })
   .strict();
 export type DraftState = z.infer<typeof DraftState>;

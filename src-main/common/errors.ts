@@ -174,6 +174,14 @@ export const ERROR_CODES = [
   // the document camera (高拍仪): a still that holds no page, a file that is not an image
   'doccam.noPage',
   'doccam.imageUnreadable',
+  // the applicant screen (申请人屏): pairing, its stages, the confirmation a seal needs
+  'applicant.notAvailable',
+  'applicant.notPaired',
+  'applicant.ticketRefused',
+  'applicant.notApplicant',
+  'applicant.wrongStage',
+  'applicant.viewChanged',
+  'intake.notConfirmed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -209,6 +209,16 @@ const WINDOW_FIELDS = {
   lateSupplement: z.object({ due: z.string(), reason: z.string() }).optional(),
   /** 办理结果送达方式 as chosen at the window (absent in packets sealed before windows asked). */
   delivery: DeliveryChoice.optional(),
+  /**
+   * The applicant's confirmation on the applicant screen (at, ISO 8601; the hash of what they
+   * saw), or why the clerk recorded none (absent in packets sealed without an applicant screen).
+   */
+  applicantConfirmation: z
+    .union([
+      z.object({ at: z.string(), viewHash: Sha256Hex }),
+      z.object({ waived: z.literal(true), reason: z.string() }),
+    ])
+    .optional(),
 };
 
 /** The rules of the protocol between the fields: versions and their lineage, one size per file. */

@@ -1,6 +1,7 @@
 // Builds the manifest (收件清单) of a packet version from the sealed draft: the one
 // place that knows how a draft, its review and its notices become the manifest.
 import type { ServiceItem } from '../common/catalog.ts';
+import type { Confirmation } from '../common/applicant.ts';
 import { deliveryInEffect } from '../common/delivery.ts';
 import type { DraftFile, DraftState } from '../common/draft.ts';
 import type { HallConfig } from '../common/hall-config.ts';
@@ -143,7 +144,14 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
     deadline: deadlineOf(review),
     ...(delivery ? { delivery } : {}),
     ...(state.lateSupplement ? { lateSupplement: state.lateSupplement } : {}),
+    ...(state.confirmation ? { applicantConfirmation: confirmationOf(state.confirmation) } : {}),
   };
+}
+
+function confirmationOf(confirmation: Confirmation): NonNullable<Manifest['applicantConfirmation']> {
+  return 'waived' in confirmation
+    ? { waived: true, reason: confirmation.reason }
+    : { at: new Date(confirmation.at).toISOString(), viewHash: confirmation.viewHash };
 }
 
 function countersignOf(by: CountersignedBy): { username: string; displayName: string; at: string } {
@@ -169,7 +177,9 @@ export function previousReviewOf(manifest: Pick<Manifest, 'version' | 'review'>)
 }
 
 /** The originals this packet version sends by post, material by material. */
-export function postedOriginals(manifest: Pick<Manifest, 'materials'>): Array<{ materialId: string; name: string; count: number }> {
+export function postedOriginals(
+  manifest: Pick<Manifest, 'materials'>,
+): Array<{ materialId: string; name: string; count: number }> {
   return manifest.materials
     .filter((m) => m.originalHandling === 'posted' && m.original > 0)
     .map((m) => ({ materialId: m.materialId, name: m.name, count: m.original }));
