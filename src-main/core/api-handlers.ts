@@ -366,10 +366,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       }
       return ctx.attachApplicant(ticket);
     },
-    'applicant.screen': (_input, ctx) => {
-      screenOf(ctx);
-      return applicant.screen();
-    },
+    'applicant.screen': (_input, ctx) => applicant.screenFor(screenOf(ctx)),
     'applicant.consent': ({ granted }, ctx) => applicant.consent(screenOf(ctx), granted),
     'applicant.confirm': ({ viewHash }, ctx) => applicant.confirm(screenOf(ctx), viewHash),
     'applicant.requestCorrection': ({ note }, ctx) => applicant.requestCorrection(screenOf(ctx), note ?? ''),

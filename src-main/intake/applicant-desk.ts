@@ -231,6 +231,14 @@ export class ApplicantDesk {
 
   // ── what the applicant does ───────────────────────────────────────────────
 
+  /** What `link` shows now; a page superseded by a newer pairing is told it is no longer the screen. */
+  screenFor(link: ApplicantLink): ApplicantScreen {
+    if (!this.isCurrent(link)) {
+      throw new AppError('applicant.ticketRefused', 'this page is no longer the applicant screen');
+    }
+    return this.screen();
+  }
+
   screen(): ApplicantScreen {
     const base = { hallName: this.deps.hallName, windowName: this.deps.windowName };
     const showing = this.showing;

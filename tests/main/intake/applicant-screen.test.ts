@@ -104,6 +104,16 @@ describe('pairing the applicant screen', () => {
     expect(stale.code).toBe('applicant.ticketRefused');
     expect(errorMessage(stale.code)).toContain('配对码');
   });
+
+  it('keeps one screen: a newer pairing supersedes the older page, whose calls and close change nothing', async () => {
+    const { core, clerk } = await setUp();
+    const older = await pairScreen(core, clerk);
+    const newer = await pairScreen(core, clerk);
+    expect((await older.screen.fail('applicant.screen')).code).toBe('applicant.ticketRefused');
+    older.screen.connection.close();
+    expect(await clerk.call<ApplicantStatus>('applicant.status')).toMatchObject({ paired: true, lost: false });
+    await newer.screen.call('applicant.screen');
+  });
 });
 
 describe('who may call what', () => {
