@@ -4,7 +4,7 @@
 // what the clerk's panel shows of them. The pairing's HTTP leg is tested on a real host
 // (tests/main/host/applicant-pairing.test.ts); here the connector's request is checked.
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src-renderer/api/client.ts';
 import { ApiProvider } from '../../src-renderer/app/api-context.tsx';
