@@ -6,8 +6,8 @@ import type { z } from 'zod';
 import { AppError, isAppError } from '../common/errors.ts';
 import type { Caller } from '../common/users.ts';
 import {
-  type Access,
   type MethodInput,
+  type MethodSpec,
   type MethodName,
   type MethodOutput,
   isMethodName,
@@ -53,7 +53,7 @@ export function createDispatcher<Ctx>(options: DispatcherOptions<Ctx>): Dispatch
     try {
       if (!isMethodName(name)) throw new AppError('request.unknownMethod', `unknown method ${truncate(name)}`);
       const spec = methods[name];
-      checkAccess(spec.access, caller(ctx));
+      checkAccess(spec, caller(ctx));
       const parsed = spec.input.safeParse(input);
       if (!parsed.success) {
         throw new AppError('request.invalidInput', describeIssues(parsed.error), {
@@ -74,7 +74,14 @@ export function createDispatcher<Ctx>(options: DispatcherOptions<Ctx>): Dispatch
   return { dispatch };
 }
 
-function checkAccess(access: Access, caller: Caller): void {
+function checkAccess(spec: Pick<MethodSpec, 'access' | 'applicantToo'>, caller: Caller): void {
+  const { access } = spec;
+  // The applicant screen faces the public: its methods and a few harmless reads, nothing of staff's.
+  if (caller.applicant) {
+    if (access === 'applicant' || (access === 'public' && spec.applicantToo)) return;
+    throw new AppError('applicant.notApplicant', 'the applicant screen may not call staff methods');
+  }
+  if (access === 'applicant') throw new AppError('applicant.notApplicant', 'only the applicant screen calls this');
   if (access === 'public') return;
   if (caller.role === null) throw new AppError('auth.required', 'sign in first');
   if (access === 'session') return;

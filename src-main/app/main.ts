@@ -4,7 +4,19 @@
 import './before-ready.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  type WebContents,
+  type WebPreferences,
+} from 'electron';
 import { errorMessage, t } from '../common/i18n/index.ts';
 import { type ErrorCode, isAppError } from '../common/errors.ts';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type ResultMessage } from '../api/wire.ts';
@@ -14,6 +26,8 @@ import type { Logger } from '../core/log.ts';
 import {
   APP_SCHEME,
   RENDERER_ENTRY_URL,
+  applicantDisplay,
+  applicantUrl,
   checkIpcSender,
   exceedsMessageLimit,
   isAllowedNavigation,
@@ -29,6 +43,8 @@ const PRELOAD_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pr
 /** Our windows' webContents, each with its one core connection. */
 const connections = new Map<WebContents, Connection>();
 let mainWindow: BrowserWindow | null = null;
+/** The applicant screen (申请人屏) on the second display, when there is one. */
+let applicantWindow: BrowserWindow | null = null;
 
 if (app.requestSingleInstanceLock()) {
   app.on('second-instance', () => {
@@ -67,6 +83,9 @@ async function start(): Promise<void> {
   serveIpc(core.logger);
   closeCoreOnQuit(core);
   mainWindow = createWindow(core);
+  // The applicant screen goes with the clerk's window (so the app quits when it closes).
+  mainWindow.once('closed', () => applicantWindow?.destroy());
+  followApplicantDisplay(core);
 }
 
 /** The clerk sees the Chinese message; the English detail is for the installer. */
@@ -179,22 +198,41 @@ function createWindow(core: HallCore): BrowserWindow {
     minHeight: 700,
     backgroundColor: '#ffffff',
     autoHideMenuBar: true,
-    webPreferences: {
-      preload: PRELOAD_PATH,
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-      navigateOnDragDrop: false,
-      safeDialogs: true,
-      devTools: !app.isPackaged,
-    },
+    webPreferences: lockedDownPreferences(),
   });
   const contents = window.webContents;
+  connect(contents, core);
+  window.once('ready-to-show', () => {
+    window.maximize();
+    window.show();
+  });
+  reloadAfterCrash(contents, core.logger);
+  window
+    .loadURL(RENDERER_ENTRY_URL)
+    .catch((error: unknown) => core.logger.error({ err: error }, 'loading the renderer failed'));
+  return window;
+}
+
+/** Every window of ours: sandboxed, isolated, our preload and nothing else. */
+function lockedDownPreferences(): WebPreferences {
+  return {
+    preload: PRELOAD_PATH,
+    sandbox: true,
+    contextIsolation: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    spellcheck: false,
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+    devTools: !app.isPackaged,
+  };
+}
+
+/** One core connection per window, closed with it (the core hears a closed applicant screen as lost). */
+function connect(contents: WebContents, core: HallCore): void {
   connections.set(
     contents,
     core.openConnection((event) => {
@@ -205,14 +243,56 @@ function createWindow(core: HallCore): BrowserWindow {
     connections.get(contents)?.close();
     connections.delete(contents);
   });
-  window.once('ready-to-show', () => {
-    window.maximize();
-    window.show();
+}
+
+/**
+ * The applicant screen follows the displays: a second display gets a full-screen kiosk
+ * window with the applicant's page, paired directly (the shell is trusted, no code);
+ * a display unplugged takes its window away (the core tells the clerk the screen was
+ * lost). No second display: no window, and the clerk's panel says 没有申请人屏幕.
+ */
+function followApplicantDisplay(core: HallCore): void {
+  const place = () => {
+    const display = applicantDisplay(screen.getAllDisplays(), screen.getPrimaryDisplay().id);
+    if (!display) {
+      applicantWindow?.destroy();
+      applicantWindow = null;
+      return;
+    }
+    if (applicantWindow && !applicantWindow.isDestroyed()) {
+      applicantWindow.setBounds(display.bounds);
+      return;
+    }
+    applicantWindow = createApplicantWindow(core, display.bounds);
+  };
+  place();
+  screen.on('display-added', place);
+  screen.on('display-removed', place);
+  screen.on('display-metrics-changed', place);
+}
+
+function createApplicantWindow(core: HallCore, bounds: Electron.Rectangle): BrowserWindow {
+  const window = new BrowserWindow({
+    title: t('applicant.pairing.title'),
+    ...bounds,
+    show: false,
+    fullscreen: true,
+    kiosk: true,
+    frame: false,
+    backgroundColor: '#ffffff',
+    autoHideMenuBar: true,
+    webPreferences: lockedDownPreferences(),
+  });
+  const contents = window.webContents;
+  connect(contents, core);
+  window.once('ready-to-show', () => window.showInactive());
+  window.once('closed', () => {
+    if (applicantWindow === window) applicantWindow = null;
   });
   reloadAfterCrash(contents, core.logger);
   window
-    .loadURL(RENDERER_ENTRY_URL)
-    .catch((error: unknown) => core.logger.error({ err: error }, 'loading the renderer failed'));
+    .loadURL(applicantUrl(core.applicantPairing.pairDisplay()))
+    .catch((error: unknown) => core.logger.error({ err: error }, 'loading the applicant screen failed'));
   return window;
 }
 

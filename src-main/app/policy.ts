@@ -11,6 +11,8 @@ export const APP_SCHEME = 'app';
 export const RENDERER_HOST = 'renderer';
 export const RENDERER_ORIGIN = `${APP_SCHEME}://${RENDERER_HOST}`;
 export const RENDERER_ENTRY_URL = `${RENDERER_ORIGIN}/index.html`;
+/** The applicant screen's page: the same bundle at the route its entry point picks (src-renderer/main.tsx). */
+export const APPLICANT_ENTRY_URL = `${RENDERER_ORIGIN}/applicant`;
 
 /**
  * Sent with every response of the app scheme. The renderer needs no network
@@ -293,4 +295,28 @@ function callIdOf(message: unknown): number {
     if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) return id;
   }
   return 0;
+}
+
+/** A display as Electron's `screen` module describes it (the fields this decision reads). */
+export interface DisplayInfo {
+  id: number;
+  bounds: { x: number; y: number; width: number; height: number };
+}
+
+/**
+ * Where the applicant screen goes: the first display that is not the clerk's (the
+ * primary one). None: the window has no applicant display, and the clerk records why
+ * the applicant could not confirm.
+ */
+export function applicantDisplay(displays: readonly DisplayInfo[], primaryId: number): DisplayInfo | null {
+  return displays.find((display) => display.id !== primaryId) ?? null;
+}
+
+/**
+ * The applicant page's URL with the pairing ticket the core gave the shell. In the
+ * fragment, so it is in no request; the page moves it into its sessionStorage and
+ * takes it out of the address at once.
+ */
+export function applicantUrl(ticket: string): string {
+  return `${APPLICANT_ENTRY_URL}#ticket=${encodeURIComponent(ticket)}`;
 }

@@ -2,12 +2,13 @@
 // even when it is wrong: validity is formal review's finding, not a reason to
 // refuse a save, so a crash or a bad value never loses work.
 import { z } from 'zod';
-import { FaceConsent, IdentityCheck } from './identity-check.ts';
+import { IdentityCheck } from './identity-check.ts';
 import { ServiceObject } from './catalog.ts';
 import { type ApplicationDraft, CompanyIdentity, Guardian, OperatorRole, PersonIdentity } from './application.ts';
 import { CalendarDateSchema } from './dates.ts';
 import { DeliveryChoice } from './delivery.ts';
 import { Countersign } from './review/findings.ts';
+import { Confirmation, FaceConsent } from './applicant.ts';
 
 /** A draft's id (a UUIDv7, so drafts sort by when they were started). */
 export const DraftId = z.uuid();
@@ -91,8 +92,10 @@ export const DraftState = z
     delivery: DeliveryChoice.optional(),
     /** 人证核验 of the person at the counter (`drafts.identityCheck`): written by the core only. */
     identityCheck: IdentityCheck.optional(),
-    /** The applicant's consent to face recognition, as answered on the applicant screen: written by the core only. */
+    /** 人脸识别单独同意, as the applicant answered on their screen: written by the core's applicant desk only. */
     faceConsent: FaceConsent.optional(),
+    /** The applicant's confirmation of what was shown (or the clerk's record of why none): the core's only. */
+    confirmation: Confirmation.optional(),
   })
   .strict();
 export type DraftState = z.infer<typeof DraftState>;

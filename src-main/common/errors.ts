@@ -183,6 +183,14 @@ export const ERROR_CODES = [
   'rating.packetNotFound',
   'rating.notFound',
   'rating.notBad',
+  // the applicant screen (申请人屏): pairing, its stages, the confirmation a seal needs
+  'applicant.notAvailable',
+  'applicant.notPaired',
+  'applicant.ticketRefused',
+  'applicant.notApplicant',
+  'applicant.wrongStage',
+  'applicant.viewChanged',
+  'intake.notConfirmed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

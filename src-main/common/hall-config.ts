@@ -225,6 +225,8 @@ const Retention = z
     message: 'must be at least videoDays and screenDays: the events vouch for the segments',
   });
 
+export const APPLICANT_DEFAULTS = { confirmation: 'whenPaired' as const, faceRetentionDays: 30 };
+
 export const HallConfig = z
   .object({
     profile: z.enum(['demo', 'configured']).default('configured'),
@@ -323,6 +325,20 @@ export const HallConfig = z
       .object({ endpoint: z.string().min(1).max(64).optional() })
       .strict()
       .default({}),
+    /**
+     * The applicant screen (申请人屏). `confirmation`: `whenPaired` (default) — a seal needs
+     * the applicant's confirmation, or the clerk's recorded reason why none, once an
+     * applicant screen has been paired with this window since the app started; `required`
+     * — always (a hall whose windows all have one). `faceRetentionDays`: how long face
+     * images and their features are kept, as the consent notice tells the applicant.
+     */
+    applicant: z
+      .object({
+        confirmation: z.enum(['required', 'whenPaired']).default('whenPaired'),
+        faceRetentionDays: z.number().int().min(1).max(3650).default(APPLICANT_DEFAULTS.faceRetentionDays),
+      })
+      .strict()
+      .default(APPLICANT_DEFAULTS),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -92,21 +92,6 @@ export function identityVerified(check: IdentityCheckInput): boolean {
   return check.verdict === 'match';
 }
 
-/**
- * The applicant's separate consent to face recognition (单独同意), given on the applicant
- * screen after reading its purpose, what is kept and for how long. Refused: the clerk
- * compares by eye (`consentRefused`).
- */
-export const FaceConsent = z
-  .object({
-    granted: z.boolean(),
-    at: z.number(),
-    /** The consent text's version the applicant read. */
-    noticeVersion: z.string().max(32),
-  })
-  .strict();
-export type FaceConsent = z.infer<typeof FaceConsent>;
-
 /** The check as the manifest carries it: outcome, scores and verdicts, never a face image. */
 export const ManifestIdentityCheck = z.intersection(
   IdentityCheckInput,

@@ -215,6 +215,16 @@ const WINDOW_FIELDS = {
    * scores, or the clerk's comparison by eye, with the clerk's verdict and reason. Never a face image.
    */
   identityCheck: ManifestIdentityCheck.optional(),
+  /**
+   * The applicant's confirmation on the applicant screen (at, ISO 8601; the hash of what they
+   * saw), or why the clerk recorded none (absent in packets sealed without an applicant screen).
+   */
+  applicantConfirmation: z
+    .union([
+      z.object({ at: z.string(), viewHash: Sha256Hex }),
+      z.object({ waived: z.literal(true), reason: z.string() }),
+    ])
+    .optional(),
 };
 
 /** The rules of the protocol between the fields: versions and their lineage, one size per file. */

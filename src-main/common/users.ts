@@ -29,4 +29,6 @@ export type SessionInfo = z.infer<typeof SessionInfo>;
 export interface Caller {
   role: Role | null;
   locked: boolean;
+  /** The connection is the applicant screen (申请人屏): never a staff member, whatever else holds. */
+  applicant?: boolean;
 }

@@ -30,9 +30,15 @@ import type { PrintQueue } from '../packets/print-queue.ts';
 import type { Ratings } from '../packets/ratings.ts';
 
 import type { DepartmentDocuments } from '../sync/department-documents.ts';
+import type { ApplicantDesk, ApplicantLink } from '../intake/applicant-desk.ts';
+import type { ApplicantScreen } from '../common/applicant.ts';
 
 export interface ConnectionContext {
   session: Session;
+  /** Set once the connection is the applicant screen (applicant.attach); such a connection is never staff. */
+  applicantLink: ApplicantLink | null;
+  /** Makes this connection the applicant screen with a pairing's (or its last attach's) ticket. */
+  attachApplicant(ticket: string): { ticket: string; screen: ApplicantScreen };
   /** Makes `session` this connection's, taking it from the connection that held it (auth.resume). */
   adopt(session: Session): void;
   /** The chunked uploads begun on this connection; they end with it. */
@@ -63,6 +69,7 @@ export interface HandlerServices {
   recorder: SessionRecorder;
   media: SessionMedia;
   ratings: Ratings;
+  applicant: ApplicantDesk;
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
@@ -90,11 +97,17 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     recorder,
     media,
     ratings,
+    applicant,
   } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   const recordingActor = (ctx: ConnectionContext) => {
     const user = clerk(ctx);
     return { userId: user.id, username: user.username };
+  };
+  // The dispatcher lets only the applicant screen's connection call its methods.
+  const screenOf = ({ applicantLink }: ConnectionContext): ApplicantLink => {
+    if (!applicantLink) throw new AppError('applicant.notApplicant', 'not the applicant screen');
+    return applicantLink;
   };
   const simulator = () => {
     const reader = devices.idCardSimulator;
@@ -347,5 +360,27 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
           : null,
       };
     },
+
+    'applicant.status': () => applicant.status(),
+    'applicant.pairingCode': (_input, ctx) => applicant.issueCode(clerk(ctx)),
+    'applicant.askConsent': ({ draftId }, ctx) => applicant.askConsent(clerk(ctx), draftId),
+    'applicant.showForConfirmation': ({ draftId }, ctx) => applicant.showForConfirmation(clerk(ctx), draftId),
+    'applicant.askSignature': ({ draftId }, ctx) => applicant.askSignature(clerk(ctx), draftId),
+    'applicant.askRating': ({ packetId }, ctx) => applicant.askRating(clerk(ctx), packetId),
+    'applicant.clear': () => applicant.clear(),
+    'applicant.waiveConfirmation': ({ draftId, reason }, ctx) =>
+      applicant.waiveConfirmation(clerk(ctx), draftId, reason),
+    'applicant.attach': ({ ticket }, ctx) => {
+      if (ctx.session.userId !== null) {
+        throw new AppError('applicant.notApplicant', 'a signed-in staff connection cannot become the applicant screen');
+      }
+      return ctx.attachApplicant(ticket);
+    },
+    'applicant.screen': (_input, ctx) => applicant.screenFor(screenOf(ctx)),
+    'applicant.consent': ({ granted }, ctx) => applicant.consent(screenOf(ctx), granted),
+    'applicant.confirm': ({ viewHash }, ctx) => applicant.confirm(screenOf(ctx), viewHash),
+    'applicant.requestCorrection': ({ note }, ctx) => applicant.requestCorrection(screenOf(ctx), note ?? ''),
+    'applicant.sign': (input, ctx) => applicant.sign(screenOf(ctx), input),
+    'applicant.rate': (input, ctx) => applicant.rate(screenOf(ctx), input),
   };
 }

@@ -12,6 +12,7 @@ import { loadWorkingCalendar } from '../calendar/calendar-files.ts';
 import { parseTrustedKeys } from '../catalog/catalog-file.ts';
 import { CatalogStore } from '../catalog/catalog-store.ts';
 import { IntakeService, sessionStream } from '../intake/intake-service.ts';
+import { ApplicantDesk, type ApplicantLink, type PairingResult } from '../intake/applicant-desk.ts';
 import { type NoticeRendererOptions, PdfNoticeRenderer } from '../intake/notice-renderer.ts';
 import { DepartmentDocuments } from '../sync/department-documents.ts';
 import { AUDIT_STREAM, EventLog } from '../recording/event-log.ts';
@@ -38,6 +39,7 @@ import { createHandlers, type ConnectionContext } from './api-handlers.ts';
 import { appVersion, assetsDir } from './app-paths.ts';
 import { AuthService, Session } from '../auth/auth-service.ts';
 import { CONFIG_FILE, type HallConfig } from '../common/hall-config.ts';
+import { FACE_CONSENT_NOTICE_VERSION } from '../common/applicant.ts';
 import { resolveTrackingTemplate } from '../common/tracking-code.ts';
 import { loadConfig } from './config.ts';
 import { guardProfile } from './hall-profile.ts';
@@ -77,6 +79,12 @@ export interface HallCore {
   readonly devices: DeviceRegistry;
   /** 好差评: the applicant screen's `applicant.rate` records through it (tests reach it here too). */
   readonly ratings: Ratings;
+  /**
+   * Pairing the applicant screen: the browser host redeems the page's code; the Electron
+   * shell pairs its window on the second display directly. Either answers a ticket the
+   * page presents with `applicant.attach`.
+   */
+  readonly applicantPairing: { redeem(code: string): PairingResult; pairDisplay(): string };
   /** `send` receives the core's events for this connection. */
   openConnection(send: (event: EventMessage) => void): Connection;
   close(): Promise<void>;
@@ -270,6 +278,27 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       departmentCorrectionDue: (packetId, version, itemCode) =>
         departmentDocuments.correctionDue(packetId, version, itemCode),
       printQueue,
+      confirmationRequired: (): boolean => applicant.confirmationRequired(),
+    });
+    // The applicant screen of this window. The signature and the rating are stored by
+    // services that land separately; until then the screen says so instead of losing them.
+    const applicant = new ApplicantDesk({
+      intake,
+      events,
+      now: () => clock.now(),
+      hallName: config.hall.name,
+      windowName: config.window.name,
+      consentNotice: {
+        noticeVersion: FACE_CONSENT_NOTICE_VERSION,
+        retentionDays: config.applicant.faceRetentionDays,
+      },
+      confirmation: config.applicant.confirmation,
+      sign: () => Promise.reject(new AppError('applicant.notAvailable', 'no signature store is wired yet')),
+      // One rating per visit, logged in the session the packet's manifest names.
+      rate: (packetId, input) => {
+        ratings.record(input, { packetId, sessionStream: null });
+      },
+      onError: (error) => logger.error({ err: error }, 'applicant screen listener failed'),
     });
     // The counter session's recording: segments and gaps from the clerk's window into the session's stream.
     const recorder = new SessionRecorder({ db, blobs, events, clock, health, streamOf: sessionStream });
@@ -346,8 +375,11 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         recorder,
         media: new SessionMedia(events, blobs),
         ratings,
+        applicant,
       }),
-      caller: ({ session }) => auth.caller(session),
+      // The applicant screen is nobody's session: it may call only its own methods.
+      caller: ({ session, applicantLink }) =>
+        applicantLink ? { role: null, locked: false, applicant: true } : auth.caller(session),
       // A recording's segments go up every few seconds on their own: not the clerk's activity.
       onUserCall: (ctx, method, input) => {
         if (!isRecordingUpload(ctx, method, input)) auth.touch(ctx.session);
@@ -375,9 +407,24 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       sync: sync.runner,
       devices,
       ratings,
+      applicantPairing: {
+        redeem: (code) => applicant.redeemCode(code),
+        pairDisplay: () => applicant.pairDisplay(),
+      },
       openConnection(send) {
         const ctx: ConnectionContext & SessionHolder = {
           session: new Session(),
+          applicantLink: null,
+          attachApplicant: (ticket) => {
+            const link: ApplicantLink = ctx.applicantLink ?? {
+              show: (screen) => {
+                if (!coreClosed) send({ type: 'event', name: 'applicant.screen', payload: screen });
+              },
+            };
+            const attached = applicant.attach(ticket, link);
+            ctx.applicantLink = link;
+            return attached;
+          },
           uploads: uploads.forConnection(),
           adopt: (session) => owners.hand(session, ctx),
           // Resumed elsewhere (this one shows sign-in), or the account was disabled or changed role.
@@ -414,6 +461,13 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
           if (caller.role === 'clerk' && !caller.locked)
             send({ type: 'event', name: 'idCard.changed', payload: state });
         });
+        // The applicant screen's status to clerks at work (a locked screen asks again on unlocking).
+        const unsubscribeApplicant = applicant.subscribe((status) => {
+          if (ctx.session.userId === null || coreClosed) return;
+          const caller = auth.caller(ctx.session);
+          if (caller.role === 'clerk' && !caller.locked)
+            send({ type: 'event', name: 'applicant.changed', payload: status });
+        });
         return {
           async handle(message) {
             checkIdle();
@@ -428,7 +482,16 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
             unsubscribeSync();
             unsubscribeCards();
             unsubscribePrinting();
+            unsubscribeApplicant();
             if (coreClosed) return;
+            // The applicant's page closed or lost its connection: the clerk is told at once.
+            if (ctx.applicantLink) {
+              try {
+                applicant.detach(ctx.applicantLink);
+              } catch (error) {
+                logger.warn({ err: error }, 'could not record the applicant screen lost');
+              }
+            }
             ctx.uploads
               .close()
               .catch((error: unknown) =>

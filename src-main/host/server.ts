@@ -5,11 +5,19 @@
 // trades for the token over a same-origin POST. A URL lands in the opener's command
 // line (readable by every local user while the browser runs), in shell history and
 // in logs; a code found there is spent or stale.
+//
+// The applicant's page (`/applicant`, a second screen facing the applicant) has no link
+// to open with: it POSTs the six-digit pairing code the clerk's screen shows to the same
+// path (`{ pairing }`, same Origin, type and size checks), and the core answers a ticket
+// with the token. The ticket turns its WebSocket into the applicant screen, which may
+// call only the applicant's methods; the code's limits (2 minutes, once, 5 wrong tries)
+// are the core's (src-main/intake/applicant-desk.ts).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import sirv from 'sirv';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { PairingCode } from '../common/applicant.ts';
 import { AppError } from '../common/errors.ts';
 import { DOCCAM_WORKER_CONTENT_SECURITY_POLICY, isDoccamWorkerPath } from '../common/doccam-worker-policy.ts';
 import {
@@ -23,7 +31,7 @@ import {
 import type { HallCore } from '../core/hall-core.ts';
 
 export const API_PATH = '/api';
-/** POST `{ code }` here, get `{ token }` back once. */
+/** POST `{ code }` here, get `{ token }` back once; or `{ pairing }` (the applicant's page), get `{ token, ticket }`. */
 export const SESSION_PATH = '/api/session';
 /** Long enough for a browser to start and load the page, short enough that a leaked code is stale. */
 export const OPEN_CODE_TTL_MS = 30_000;
@@ -84,7 +92,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return;
     }
     if (new URL(req.url ?? '/', 'http://placeholder').pathname === SESSION_PATH) {
-      exchangeCode(req, res, codes, token, allowedOrigins());
+      exchangeCode(req, res, codes, token, allowedOrigins(), core);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -183,6 +191,7 @@ function exchangeCode(
   codes: OpenCodes,
   token: string,
   origins: Set<string>,
+  core: Pick<HallCore, 'applicantPairing'>,
 ): void {
   const answer = (status: number, body: unknown, extra: Record<string, string> = {}) => {
     res
@@ -209,10 +218,19 @@ function exchangeCode(
   req.on('end', () => {
     if (tooLarge) return answer(413, { error: 'size' });
     let code: unknown;
+    let pairing: unknown;
     try {
-      code = (JSON.parse(body) as { code?: unknown } | null)?.code;
+      const parsed = JSON.parse(body) as { code?: unknown; pairing?: unknown } | null;
+      code = parsed?.code;
+      pairing = parsed?.pairing;
     } catch {
       code = undefined;
+    }
+    if (typeof pairing === 'string' && code === undefined) {
+      if (!PairingCode.safeParse(pairing).success) return answer(400, { error: 'pairing' });
+      const paired = core.applicantPairing.redeem(pairing);
+      if (!paired.ok) return answer(410, { refused: paired.refused });
+      return answer(200, { token, ticket: paired.ticket });
     }
     if (typeof code !== 'string' || code === '') return answer(400, { error: 'code' });
     const verdict = codes.redeem(code);

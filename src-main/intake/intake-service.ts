@@ -56,6 +56,14 @@ import type { PacketStore, PageCursor, PageQuery } from '../packets/packet-store
 import { isRecorded, recordBlob } from '../store/blob-records.ts';
 import { isBindable, PageUnreadable, type PageToBind } from '../documents/render-protocol.ts';
 import { KeyedQueue } from '../common/one-at-a-time.ts';
+import {
+  type Confirmation,
+  type ConfirmationView,
+  FACE_CONSENT_NOTICE_VERSION,
+  type FaceConsent,
+  viewHashOf,
+} from '../common/applicant.ts';
+import { confirmationView } from './confirmation-view.ts';
 
 /** A file received in full but not stored yet (a finished chunked upload). */
 export interface IncomingFile {
@@ -95,6 +103,11 @@ export interface IntakeDeps {
   departmentCorrectionDue?: (packetId: string, version: number, itemCode: string) => CalendarDate | null;
   /** The receipt printer's queue: the seal's slips are queued with it and printed after it. */
   printQueue?: Pick<PrintQueue, 'enqueue' | 'kick'>;
+  /**
+   * Whether a seal needs the applicant's confirmation (or the clerk's recorded waiver) now:
+   * the applicant desk's word (config and whether a screen was paired). Absent: never.
+   */
+  confirmationRequired?: () => boolean;
 }
 
 interface DraftRow {
@@ -112,6 +125,9 @@ interface DraftRow {
 
 /** The counter session's stream in the event log. */
 export const sessionStream = (draftId: string): string => `${SESSION_STREAM_PREFIX}${draftId}`;
+
+/** The actor of what the applicant did on their screen (consent, confirmation) in the session log. */
+export const APPLICANT_ACTOR = 'applicant';
 
 export class IntakeService {
   private readonly packets: PacketStore;
@@ -622,6 +638,88 @@ export class IntakeService {
     });
   }
 
+  /** What the applicant screen shows for this draft as it stands now (its review run afresh), with its hash. */
+  applicantView(clerk: Clerk, id: string): Promise<{ view: ConfirmationView; viewHash: string }> {
+    return this.write(clerk, id, (row) => this.currentView(clerk, row));
+  }
+
+  /** 人脸识别单独同意 as the applicant answered it on their screen (granted or refused), logged. */
+  recordFaceConsent(clerk: Clerk, id: string, granted: boolean): Promise<FaceConsent> {
+    return this.write(clerk, id, (row) => {
+      const consent: FaceConsent = { granted, at: this.deps.clock.now(), noticeVersion: FACE_CONSENT_NOTICE_VERSION };
+      this.updateState(row, (state) => ({ ...state, faceConsent: consent }));
+      this.deps.events.append({
+        stream: sessionStream(id),
+        actor: APPLICANT_ACTOR,
+        kind: 'applicant.consent',
+        payload: { granted, noticeVersion: consent.noticeVersion, clerk: clerk.username },
+      });
+      return consent;
+    });
+  }
+
+  /**
+   * The applicant confirmed the view whose hash is `viewHash`: recorded only when it is
+   * still the draft's view (the clerk may have changed the draft since it was shown).
+   */
+  recordConfirmation(clerk: Clerk, id: string, viewHash: string): Promise<void> {
+    return this.write(clerk, id, (row) => {
+      const current = this.currentView(clerk, row);
+      if (current.viewHash !== viewHash) {
+        throw new AppError('applicant.viewChanged', `draft ${id} changed since its view was shown`);
+      }
+      const confirmation: Confirmation = { by: 'applicant', at: this.deps.clock.now(), viewHash };
+      this.updateState(row, (state) => ({ ...state, confirmation }));
+      this.deps.events.append({
+        stream: sessionStream(id),
+        actor: APPLICANT_ACTOR,
+        kind: 'applicant.confirmed',
+        payload: { viewHash, clerk: clerk.username },
+      });
+    });
+  }
+
+  /** The clerk records why the applicant could not confirm (no screen, cannot read, screen broken …). */
+  waiveConfirmation(clerk: Clerk, id: string, reason: string): Promise<void> {
+    return this.write(clerk, id, (row) => {
+      const confirmation: Confirmation = { waived: true, reason, clerk: clerk.username, at: this.deps.clock.now() };
+      this.updateState(row, (state) => ({ ...state, confirmation }));
+      this.log(clerk, id, 'applicant.confirmationWaived', { reason });
+    });
+  }
+
+  private currentView(clerk: Clerk, row: DraftRow): { view: ConfirmationView; viewHash: string } {
+    const item = this.deps.catalog.item(row.item_code);
+    const state = DraftState.parse(JSON.parse(row.state));
+    const view = confirmationView(row.id, item, state, this.files(row.id), this.runReview(clerk, row, item));
+    return { view, viewHash: viewHashOf(view) };
+  }
+
+  private updateState(row: DraftRow, change: (state: DraftState) => DraftState): void {
+    const next = DraftState.parse(change(DraftState.parse(JSON.parse(row.state))));
+    this.deps.db
+      .prepare('UPDATE drafts SET state = ?, updated_at = ? WHERE id = ?')
+      .run(JSON.stringify(next), this.deps.clock.now(), row.id);
+  }
+
+  /**
+   * No seal of what the applicant has not confirmed: when the desk requires it, the
+   * draft must hold a waiver or an applicant's confirmation of the view it gives now; a
+   * confirmation that no longer matches is refused whether required or not (it would
+   * vouch for something the applicant never saw).
+   */
+  private assertConfirmed(clerk: Clerk, row: DraftRow, state: DraftState): void {
+    const confirmation = state.confirmation;
+    if (confirmation && 'waived' in confirmation) return;
+    if (!confirmation) {
+      if (this.deps.confirmationRequired?.() !== true) return;
+      throw new AppError('intake.notConfirmed', `draft ${row.id} was not confirmed by the applicant`);
+    }
+    if (this.currentView(clerk, row).viewHash !== confirmation.viewHash) {
+      throw new AppError('intake.notConfirmed', `draft ${row.id} changed after the applicant confirmed it`);
+    }
+  }
+
   discard(clerk: Clerk, id: string): Promise<void> {
     return this.write(clerk, id, () => {
       this.deps.db.prepare('DELETE FROM drafts WHERE id = ?').run(id);
@@ -669,6 +767,8 @@ export class IntakeService {
     const unprintable = unprintableOf(review.findings);
     this.checkConfirmed(unprintable, confirmUnprintable);
     const state = DraftState.parse(JSON.parse(row.state));
+    // What the applicant confirmed is what is sealed (or the clerk recorded why they could not).
+    this.assertConfirmed(clerk, row, state);
     const files = this.files(id);
     const packetId = row.previous_packet_id ?? id;
     const version = (row.previous_version ?? 0) + 1;

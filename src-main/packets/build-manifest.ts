@@ -1,6 +1,7 @@
 // Builds the manifest (收件清单) of a packet version from the sealed draft: the one
 // place that knows how a draft, its review and its notices become the manifest.
 import type { ServiceItem } from '../common/catalog.ts';
+import type { Confirmation } from '../common/applicant.ts';
 import { deliveryInEffect } from '../common/delivery.ts';
 import { type ManifestIdentityCheck, manifestIdentityCheck } from '../common/identity-check.ts';
 import type { DraftFile, DraftState } from '../common/draft.ts';
@@ -145,6 +146,7 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
     ...(delivery ? { delivery } : {}),
     ...(state.lateSupplement ? { lateSupplement: state.lateSupplement } : {}),
     ...identityCheckOf(state),
+    ...(state.confirmation ? { applicantConfirmation: confirmationOf(state.confirmation) } : {}),
   };
 }
 
@@ -155,6 +157,12 @@ function identityCheckOf(state: NewPacket['state']): { identityCheck?: ManifestI
   const person = stored.who === 'guardian' ? state.guardian?.person : state[stored.who];
   const check = manifestIdentityCheck(stored, person);
   return check ? { identityCheck: check } : {};
+}
+
+function confirmationOf(confirmation: Confirmation): NonNullable<Manifest['applicantConfirmation']> {
+  return 'waived' in confirmation
+    ? { waived: true, reason: confirmation.reason }
+    : { at: new Date(confirmation.at).toISOString(), viewHash: confirmation.viewHash };
 }
 
 function countersignOf(by: CountersignedBy): { username: string; displayName: string; at: string } {

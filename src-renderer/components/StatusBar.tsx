@@ -1,6 +1,6 @@
 // The strip along the bottom: one entry per device and service (state colour,
 // Chinese name, state and reason), kept current by the core's `health.changed`.
-import { useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import type { HealthEntry } from '../../src-main/api/contract/index.ts';
 import { useApi } from '../app/api-context.tsx';
 import { t } from '../../src-main/common/i18n/index.ts';
@@ -39,7 +39,13 @@ export function useHealth(): HealthEntry[] | null {
 export function StatusBar({
   alert,
   printQueue,
-}: { alert?: string | undefined; printQueue?: { waiting: number; open: () => void } | undefined } = {}) {
+  extra,
+}: {
+  alert?: string | undefined;
+  printQueue?: { waiting: number; open: () => void } | undefined;
+  /** An item of the user's work beside the devices (a clerk's: the applicant screen). */
+  extra?: ReactNode;
+} = {}) {
   const entries = useHealth();
   return (
     <footer className="status-bar" aria-label={t('health.title')}>
@@ -56,6 +62,7 @@ export function StatusBar({
           {t('printing.statusButton', { count: printQueue.waiting })}
         </button>
       )}
+      {extra}
       {entries && entries.length === 0 && <span className="status-bar-none">{t('health.none')}</span>}
       <ul>
         {entries?.map((entry) => {

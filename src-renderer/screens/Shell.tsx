@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, Role, UserSummary } from '../../src-main/api/contract/index.ts';
 import { useIdleLock } from '../app/use-idle-lock.ts';
 import { StatusBar } from '../components/StatusBar.tsx';
+import { ApplicantStatusItem } from './applicant/ApplicantScreenPanel.tsx';
 import { t } from '../../src-main/common/i18n/index.ts';
 import { ClerkQueue } from './ClerkQueue.tsx';
 import { DeploymentArea } from './DeploymentArea.tsx';
@@ -142,6 +143,7 @@ export function Shell({ info, user, idleLockMinutes, locked, onLock, onSignOut }
       <StatusBar
         alert={attention !== null && attention > 0 ? t('queue.attention.alert', { count: attention }) : undefined}
         printQueue={printing.enabled ? { waiting: printing.waiting, open: openPrintQueue } : undefined}
+        extra={user.role === 'clerk' && !locked ? <ApplicantStatusItem /> : undefined}
       />
     </div>
   );

@@ -14,6 +14,7 @@ import {
   encodeMessage,
 } from '../../src-main/api/wire.ts';
 import type { Transport } from '../../src-renderer/api/client.ts';
+import { FakeApplicant } from './fake-applicant.ts';
 import { FakeIntake } from './fake-intake.ts';
 import { fakeQueuePage } from './fake-queue.ts';
 import { startOfHallDay } from '../../src-main/common/hall-time.ts';
@@ -81,6 +82,8 @@ export class FakeCore {
   readonly sync: FakeSync;
   /** The receipt printer's queue in the printer mode; null: a window without one (the default). */
   readonly printer: FakePrinter | null;
+  /** The applicant screen's side (fake-applicant.ts): once attached, this connection is the applicant's page. */
+  readonly applicant: FakeApplicant;
   private readonly listeners = new Set<(event: EventMessage) => void>();
   private nextUserId = 1;
   /** The card desk (the demo reader's deck places cards on it). */
@@ -107,6 +110,7 @@ export class FakeCore {
       const user = this.currentUser();
       return { username: user?.username ?? 'system', displayName: user?.displayName ?? 'system' };
     });
+    this.applicant = new FakeApplicant(now, (name, payload) => this.emit(name, payload));
     this.sync = new FakeSync(this.intake, now, (name, payload) => this.emit(name, payload), options.sync);
     this.printer = options.printer
       ? new FakePrinter(
@@ -134,6 +138,7 @@ export class FakeCore {
     const dispatcher = createDispatcher<null>({
       handlers: this.handlers(),
       caller: () => {
+        if (this.applicant.attached) return { role: null, locked: false, applicant: true };
         const user = this.currentUser();
         return { role: user?.role ?? null, locked: user ? this.session.locked : false };
       },
@@ -348,6 +353,7 @@ export class FakeCore {
         return summary(user);
       },
       'health.snapshot': () => this.health,
+      ...this.applicant.handlers(),
       ...intake,
       // As the core: the queue's packets carry their sync view.
       'packets.list': async (input, ctx) => {

@@ -13,6 +13,6 @@ export const AppInfo = z.object({
 export type AppInfo = z.infer<typeof AppInfo>;
 
 export const appMethods = {
-  'app.info': method({ access: 'public', background: true, input: none, output: AppInfo }),
+  'app.info': method({ access: 'public', background: true, applicantToo: true, input: none, output: AppInfo }),
   'health.snapshot': method({ access: 'user', background: true, input: none, output: HealthSnapshot }),
 };

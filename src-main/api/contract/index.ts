@@ -9,7 +9,9 @@ import { HealthSnapshot } from '../../common/health.ts';
 import { PrintQueueSummary } from '../../common/printing.ts';
 import { PacketStateChange, UploadProgress } from '../../common/sync.ts';
 import { SessionInfo } from '../../common/users.ts';
+import { ApplicantScreen, ApplicantStatus } from '../../common/applicant.ts';
 import { appMethods } from './app.ts';
+import { applicantMethods } from './applicant.ts';
 import { authMethods } from './auth.ts';
 import { catalogMethods } from './catalog.ts';
 import { CardDeskState, deviceMethods } from './devices.ts';
@@ -34,6 +36,7 @@ export const methods = {
   ...deviceMethods,
   ...printingMethods,
   ...ratingMethods,
+  ...applicantMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Methods = typeof methods;
@@ -59,6 +62,10 @@ export const events = {
   'idCard.changed': CardDeskState,
   /** The print queue changed (a slip queued, printed, failed or given up): how many the printer owes. */
   'printing.changed': PrintQueueSummary,
+  /** To the applicant screen only: what it shows now. */
+  'applicant.screen': ApplicantScreen,
+  /** To signed-in clerks: the applicant screen's status (paired, stage, the applicant's last answer). */
+  'applicant.changed': ApplicantStatus,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;
@@ -98,3 +105,12 @@ export type { PacketSummary, QueueCounts, QueueFilter, SealedPacket } from '../.
 export type { ReviewResult } from '../../common/review/review.ts';
 export type { EnrolmentInfo, PacketStateChange, PacketSync, SyncStatus, UploadProgress } from '../../common/sync.ts';
 export type { Role, SessionInfo, UserSummary } from '../../common/users.ts';
+export type {
+  ApplicantAnswer,
+  ApplicantScreen,
+  ApplicantStage,
+  ApplicantStatus,
+  ConfirmationView,
+  PairingRefusal,
+  SignatureInput,
+} from '../../common/applicant.ts';

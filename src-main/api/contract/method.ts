@@ -4,11 +4,12 @@ import { z } from 'zod';
 import type { Role } from '../../common/users.ts';
 
 /**
- * Who may call: `public` anyone on the connection; `session` a signed-in user even
- * while idle-locked (to unlock or sign out); `user` a signed-in, unlocked user of
- * any role; a role list restricts further.
+ * Who may call: `public` anyone on the connection (but an applicant screen only where
+ * `applicantToo`); `session` a signed-in user even while idle-locked (to unlock or
+ * sign out); `user` a signed-in, unlocked user of any role; a role list restricts
+ * further; `applicant` the connection paired as the applicant screen, and no one else.
  */
-export type Access = 'public' | 'session' | 'user' | readonly Role[];
+export type Access = 'public' | 'session' | 'user' | 'applicant' | readonly Role[];
 
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   access: Access;
@@ -17,12 +18,15 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
    * the user's request: it does not count as activity for the idle lock.
    */
   background?: true;
+  /** A `public` method the applicant screen may call too (harmless reads); every other public one is staff's. */
+  applicantToo?: true;
   input: I;
   output: O;
 }
 
 /** Whether a signed-in, unlocked user of `role` may call a method with this access (the UI's buttons ask). */
 export function roleMayCall(access: Access, role: Role): boolean {
+  if (access === 'applicant') return false;
   return typeof access === 'string' || access.includes(role);
 }
 

@@ -3,8 +3,22 @@
 // touch the DOM or React. `{name}` marks a parameter filled in by `t` / `errorMessage`.
 import type { ErrorCode } from '../errors.ts';
 
+/** The applicant screen's errors (issue 15), kept together. */
+const applicantErrors = {
+  'applicant.notAvailable': '此功能尚未接入申请人屏幕（如签名板或评价）。请按纸质方式办理，并在记录中注明。',
+  'applicant.notPaired':
+    '申请人屏幕未连接。请在申请人屏幕上输入本屏显示的配对码重新连接；确实无法使用时，请记录无法确认的原因。',
+  'applicant.ticketRefused': '申请人屏幕的连接已失效，请在本屏输入窗口屏幕上显示的新配对码。',
+  'applicant.notApplicant': '此连接不是申请人屏幕，不能进行此操作。',
+  'applicant.wrongStage': '屏幕内容已变化，请按当前屏幕上的提示操作。',
+  'applicant.viewChanged': '窗口人员刚修改了内容，请重新核对屏幕上显示的最新信息。',
+  'intake.notConfirmed':
+    '申请人尚未在申请人屏幕上确认本次收件内容（或确认后内容又有修改），不能封装。请申请人在其屏幕上确认；确实无法确认时（如没有申请人屏幕、申请人无法阅读），请记录原因后再封装。',
+} as const;
+
 /** One message per error code; a code without a message does not compile. */
 const errors = {
+  ...applicantErrors,
   'request.malformed': '请求格式错误，操作未执行。请重试；如反复出现，请联系运维人员。',
   'request.unknownMethod': '核心服务不支持此操作，可能是程序版本不一致，请联系运维人员。',
   'request.invalidInput': '输入有误：{fields}',
@@ -1723,6 +1737,121 @@ export const zhCN = {
       recorded: '已保存整改回访记录。',
       needAction: '请填写所做的工作。',
       keys: '快捷键：↑ / ↓ 选择评价，Enter 打开详情。',
+    },
+  },
+  /** The applicant screen (申请人屏, issue 15): the applicant's page and the clerk's panel. */
+  applicant: {
+    pairing: {
+      title: '申请人屏幕',
+      prompt: '请输入窗口屏幕上显示的 6 位配对码',
+      digit: '数字 {digit}',
+      clear: '清除',
+      backspace: '退格',
+      submit: '连接',
+      connecting: '正在连接…',
+      refused: {
+        wrong: '配对码不正确，请核对后重新输入。',
+        expired: '配对码已过期，请窗口人员重新生成配对码。',
+        used: '该配对码已使用过，请窗口人员重新生成配对码。',
+        voided: '输错次数过多，该配对码已作废，请窗口人员重新生成配对码。',
+        failed: '无法连接窗口，请稍后重试或请窗口人员协助。',
+      },
+    },
+    lost: '与窗口的连接已断开，正在重新连接…',
+    idle: {
+      welcome: '欢迎办理',
+      wait: '请稍候，窗口人员正在为您办理。',
+    },
+    consent: {
+      title: '人脸识别单独同意',
+      purpose: '用途：将您本人与所持身份证件的照片进行比对，核验您是否为证件持有人。',
+      kept: '保存内容：现场拍摄的人脸图像及由其计算的特征数据，只保存在本窗口电脑上，不随申请材料报送。',
+      retention: '保存期限：{days} 天，期满自动删除。',
+      choice: '是否同意进行人脸识别，由您自行决定。不同意的，窗口人员将人工核对您与证件，不影响办理。',
+      version: '告知版本 {version}',
+      grant: '同意',
+      refuse: '不同意',
+    },
+    confirm: {
+      title: '请核对以下信息',
+      identity: '身份信息',
+      item: '办理事项',
+      answers: '申请表内容',
+      materials: '已收取的材料',
+      counts: '原件 {original} 份，复印件 {copy} 份，电子件 {electronic} 份，拍摄 {pages} 页',
+      outcome: '收件结论',
+      notice: '告知内容',
+      deadline: '期限：{date}',
+      none: '（无）',
+      yes: '是',
+      no: '否',
+      ok: '确认无误',
+      correct: '需要更正',
+      notePrompt: '请简要说明需要更正的内容（可不填）',
+      notePlaceholder: '例如：电话号码有误',
+      sendCorrection: '提交更正要求',
+      back: '返回核对',
+      roles: {
+        applicant: '申请人',
+        agent: '代办人',
+        guardian: '监护人',
+        company: '申请单位',
+      },
+    },
+    signature: {
+      title: '请在下方签名',
+      placeholder: '签名板由窗口另行接入',
+    },
+    rating: {
+      title: '请对本次服务进行评价',
+      placeholder: '评价表由窗口另行接入',
+    },
+    thanks: {
+      title: '感谢您的评价',
+      body: '本次办理已完成，请带好您的证件和材料。',
+    },
+    panel: {
+      title: '申请人屏幕',
+      noScreen: '没有申请人屏幕',
+      notPaired: '申请人屏幕未连接',
+      paired: '申请人屏幕已连接',
+      lost: '申请人屏幕已断开：请重新配对，或记录无法确认的原因',
+      newCode: '生成配对码',
+      code: '配对码 {code}',
+      codeHint: '请在申请人屏幕上输入此配对码（{minutes} 分钟内有效，仅可使用一次）',
+      stage: '当前显示：{stage}',
+      stages: {
+        idle: '欢迎页',
+        consent: '人脸识别同意',
+        confirm: '信息确认',
+        signature: '签名',
+        rating: '服务评价',
+        thanks: '致谢',
+      },
+      askConsent: '请申请人同意人脸识别',
+      showConfirm: '请申请人确认',
+      askSignature: '请申请人签名',
+      clear: '回到欢迎页',
+      waive: '记录无法确认的原因',
+      waiveReason: '无法确认的原因',
+      waivePlaceholder: '例如：没有申请人屏幕；申请人无法阅读，已当面读给其听',
+      waiveSubmit: '记录原因',
+      answers: {
+        consentGranted: '申请人同意人脸识别',
+        consentRefused: '申请人不同意人脸识别：请人工核对本人与证件并记录',
+        confirmed: '申请人已确认无误',
+        correctionRequested: '申请人要求更正：{note}',
+        noNote: '（未填写说明）',
+        signed: '申请人已签名',
+        rated: '申请人已评价',
+      },
+      required: '封装前须由申请人确认（或记录无法确认的原因）',
+      confirmedReady: '申请人已确认，可以封装',
+    },
+    status: {
+      paired: '申请人屏：已连接',
+      unpaired: '申请人屏：未连接',
+      lost: '申请人屏：已断开',
     },
   },
   dialog: {

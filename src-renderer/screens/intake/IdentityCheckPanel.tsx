@@ -9,12 +9,12 @@ import type { CardPhoto } from '../../../src-main/api/contract/index.ts';
 import type { IdentityHolder } from '../../../src-main/common/application.ts';
 import {
   type ClerkVerdict,
-  type FaceConsent,
   type IdentityCheck,
   type IdentityCheckInput,
   MAX_CHECK_REASON,
   type VisualCheckCause,
 } from '../../../src-main/common/identity-check.ts';
+import type { FaceConsent } from '../../../src-main/common/applicant.ts';
 import { t } from '../../../src-main/common/i18n/index.ts';
 import { useAction } from '../../app/use-action.ts';
 import { chooseCounterCamera, rememberedCounterCamera } from '../../devices/countercam/camera.ts';

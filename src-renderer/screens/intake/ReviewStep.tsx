@@ -23,6 +23,7 @@ import { TextAreaField } from '../../components/Field.tsx';
 import { ErrorNotice } from '../../components/Notice.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
 import { ConfirmPanel } from './ConfirmPanel.tsx';
+import { ApplicantScreenPanel } from '../applicant/ApplicantScreenPanel.tsx';
 import { REVIEW_SHORTCUT, type ReviewCommands, SEAL_SHORTCUT } from './shortcuts.ts';
 import type { StepProps } from './step-props.ts';
 
@@ -214,6 +215,8 @@ export function ReviewStep({
           {t('intake.review.awaitingCountersign', { count: awaiting })}
         </p>
       )}
+      {/* What the applicant checks on their screen before the seal (or why they could not). */}
+      {result && !stale && isSealable(result) && <ApplicantScreenPanel draftId={draftId} />}
       {/* A declined application is not received: nothing to seal, no document to issue. */}
       {result && !stale && isSealable(result) && (
         <div className="seal-row">

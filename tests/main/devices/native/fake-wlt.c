@@ -8,7 +8,10 @@
  *   red   = bmpSave + x + y
  *
  * Built with -DWITHOUT_UNPACK it has no unpack at all (a library that is not a decoder).
+ * Built with -DFACE_BGR_FILE='"/path"' it gives that file's 102×126 BGR pixels instead: a card
+ * whose photo shows a face, for the face match's end-to-end test.
  */
+#include <stdio.h>
 #include <unistd.h>
 
 #ifndef WITHOUT_UNPACK
@@ -17,6 +20,13 @@ int unpack(char *src, char *dst, int bmpSave) {
   unsigned char *out = (unsigned char *)dst;
   if (in[0] == 0xEE) return -5;
   if (in[0] == 0xDD) usleep(2000 * 1000);
+#ifdef FACE_BGR_FILE
+  FILE *face = fopen(FACE_BGR_FILE, "rb");
+  if (!face) return -2;
+  size_t got = fread(out, 1, 102 * 126 * 3, face);
+  fclose(face);
+  return got == 102 * 126 * 3 ? 1 : -3;
+#endif
   for (int y = 0; y < 126; y++) {
     for (int x = 0; x < 102; x++) {
       unsigned char *pixel = out + (y * 102 + x) * 3;

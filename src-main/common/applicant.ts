@@ -1,0 +1,184 @@
+// The applicant screen (申请人屏): the second screen the applicant faces, bound to the
+// hall core's one window. The clerk puts a stage on it (consent, confirmation,
+// signature, rating); the applicant answers there. These are the shapes the core, the
+// applicant's page and the clerk's panel agree on.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { z } from 'zod';
+import { canonicalJson } from './canonical-json.ts';
+import { ReviewOutcome } from './manifest.ts';
+
+/** What the applicant screen shows: welcome, face consent, the confirmation, the pad, the rating, thanks. */
+export const APPLICANT_STAGES = ['idle', 'consent', 'confirm', 'signature', 'rating', 'thanks'] as const;
+export const ApplicantStage = z.enum(APPLICANT_STAGES);
+export type ApplicantStage = z.infer<typeof ApplicantStage>;
+
+// ── pairing ──────────────────────────────────────────────────────────────────
+
+/** The pairing code the clerk's screen shows and the applicant's page takes: six digits. */
+export const PAIRING_CODE_DIGITS = 6;
+export const PairingCode = z.string().regex(/^\d{6}$/);
+/** Long enough to walk to the applicant's screen and type it, short enough that a code seen is soon stale. */
+export const PAIRING_CODE_TTL_MS = 2 * 60_000;
+/** Wrong codes tried against one issued code before it is void (10^6 codes: guessing stays hopeless). */
+export const PAIRING_MAX_TRIES = 5;
+/** Why a pairing code was not taken; the applicant's page says which in Chinese. */
+export const PairingRefusal = z.enum(['wrong', 'expired', 'used', 'voided']);
+export type PairingRefusal = z.infer<typeof PairingRefusal>;
+/** The applicant connection's resume ticket (32 random bytes, base64url), kept in the tab's sessionStorage. */
+export const ApplicantTicket = z.string().min(16).max(128);
+
+// ── what the applicant checks (确认) ──────────────────────────────────────────
+
+/**
+ * Exactly what the confirmation stage shows. Its SHA-256 over canonical JSON is the
+ * `viewHash` the applicant confirms: a draft that changes afterwards yields another
+ * view, so the confirmation no longer matches it.
+ */
+export const ConfirmationView = z.object({
+  draftId: z.string(),
+  item: z.object({ code: z.string(), name: z.string() }),
+  /** Who applies; the ID number masked as on paper (the applicant checks it, the screen shows no more). */
+  identity: z.array(
+    z.object({ role: z.enum(['applicant', 'agent', 'guardian', 'company']), name: z.string(), idNumber: z.string() }),
+  ),
+  /** The form's answers in effect, with their labels, as the applicant reads them. */
+  answers: z.array(z.object({ label: z.string(), value: z.string() })),
+  /** Materials received, with counts (原件, 复印件, 电子件) and pages captured. */
+  materials: z.array(
+    z.object({ name: z.string(), original: z.number(), copy: z.number(), electronic: z.number(), pages: z.number() }),
+  ),
+  outcome: ReviewOutcome,
+  /** The gist of the notice the outcome issues: what to supply (补正) or why not here (不收件). */
+  notice: z.array(z.string()),
+  /** 办理期限 or 补正期限, as a date (YYYY-MM-DD), when the outcome has one. */
+  deadline: z.string().nullable(),
+});
+export type ConfirmationView = z.infer<typeof ConfirmationView>;
+
+export const ViewHash = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** SHA-256 (hex) of the view's canonical JSON: what the applicant's confirmation is bound to. */
+export function viewHashOf(view: ConfirmationView): string {
+  return bytesToHex(sha256(utf8ToBytes(canonicalJson(view))));
+}
+export const MAX_CORRECTION_NOTE = 200;
+export const MAX_WAIVE_REASON = 300;
+
+// ── records in the draft (set by the core only) ──────────────────────────────
+
+/** Which consent text was shown: a new wording gets a new version, so a record says which the applicant read. */
+export const FACE_CONSENT_NOTICE_VERSION = '2026-12-1';
+
+/** 人脸识别单独同意: given or refused on the applicant screen. */
+export const FaceConsent = z.object({ granted: z.boolean(), at: z.number(), noticeVersion: z.string() }).strict();
+export type FaceConsent = z.infer<typeof FaceConsent>;
+
+/** The applicant confirmed this view on their screen, or the clerk recorded why no confirmation was possible. */
+export const Confirmation = z.union([
+  z.object({ by: z.literal('applicant'), at: z.number(), viewHash: ViewHash }).strict(),
+  z
+    .object({
+      waived: z.literal(true),
+      reason: z.string().min(1).max(MAX_WAIVE_REASON),
+      clerk: z.string().max(64),
+      at: z.number(),
+    })
+    .strict(),
+]);
+export type Confirmation = z.infer<typeof Confirmation>;
+
+// ── what the applicant screen shows (event `applicant.screen`) ───────────────
+
+export const ConsentNotice = z.object({
+  noticeVersion: z.string(),
+  /** How many days face images and their features are kept on this machine. */
+  retentionDays: z.number(),
+});
+export type ConsentNotice = z.infer<typeof ConsentNotice>;
+
+export const ApplicantScreen = z.discriminatedUnion('stage', [
+  z.object({ stage: z.literal('idle'), hallName: z.string(), windowName: z.string() }),
+  z.object({ stage: z.literal('consent'), hallName: z.string(), windowName: z.string(), notice: ConsentNotice }),
+  z.object({
+    stage: z.literal('confirm'),
+    hallName: z.string(),
+    windowName: z.string(),
+    view: ConfirmationView,
+    viewHash: ViewHash,
+  }),
+  z.object({ stage: z.literal('signature'), hallName: z.string(), windowName: z.string(), draftId: z.string() }),
+  z.object({ stage: z.literal('rating'), hallName: z.string(), windowName: z.string(), packetId: z.string() }),
+  z.object({ stage: z.literal('thanks'), hallName: z.string(), windowName: z.string() }),
+]);
+export type ApplicantScreen = z.infer<typeof ApplicantScreen>;
+
+// ── what the clerk sees of it (event `applicant.changed`) ────────────────────
+
+/** The applicant's last answer on their screen, for the clerk's panel. */
+export const ApplicantAnswer = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('consent'), draftId: z.string(), granted: z.boolean(), at: z.number() }),
+  z.object({ kind: z.literal('confirmed'), draftId: z.string(), viewHash: ViewHash, at: z.number() }),
+  z.object({
+    kind: z.literal('correctionRequested'),
+    draftId: z.string(),
+    note: z.string(),
+    at: z.number(),
+  }),
+  z.object({ kind: z.literal('signed'), draftId: z.string(), at: z.number() }),
+  z.object({ kind: z.literal('rated'), packetId: z.string(), at: z.number() }),
+]);
+export type ApplicantAnswer = z.infer<typeof ApplicantAnswer>;
+
+export const ApplicantStatus = z.object({
+  paired: z.boolean(),
+  /** The screen dropped mid-session (page closed, connection lost): re-pair or waive. */
+  lost: z.boolean(),
+  stage: ApplicantStage,
+  /** The draft (or packet, for a rating) the stage is about. */
+  subject: z.string().nullable(),
+  answer: ApplicantAnswer.nullable(),
+  /** Whether a seal needs the applicant's confirmation now (see `confirmationRequired`). */
+  confirmationRequired: z.boolean(),
+});
+export type ApplicantStatus = z.infer<typeof ApplicantStatus>;
+
+// ── the signature (drawn on the applicant screen; stored by IntakeService.attachSignature) ──
+
+/** A pad's points: x, y in CSS pixels of the pad, pressure 0–1 (0.5 where the device gives none), ms since the first point. */
+export const MAX_SIGNATURE_STROKES = 200;
+export const MAX_SIGNATURE_POINTS = 20_000;
+export const MAX_SIGNATURE_PNG_BYTES = 2 * 1024 * 1024;
+const Coordinate = z.number().finite().min(0).max(10_000);
+export const SignaturePoint = z.tuple([
+  Coordinate,
+  Coordinate,
+  z.number().finite().min(0).max(1),
+  z.number().finite().min(0).max(600_000),
+]);
+export const SignatureStrokes = z
+  .array(z.array(SignaturePoint).min(1).max(MAX_SIGNATURE_POINTS))
+  .min(1)
+  .max(MAX_SIGNATURE_STROKES)
+  .refine((strokes) => strokes.reduce((n, s) => n + s.length, 0) <= MAX_SIGNATURE_POINTS, {
+    message: `at most ${MAX_SIGNATURE_POINTS} points in all`,
+  });
+export type SignatureStrokes = z.infer<typeof SignatureStrokes>;
+
+export const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] as const;
+
+export const SignatureInput = z
+  .object({
+    strokes: SignatureStrokes,
+    png: z.custom<Uint8Array>(
+      (value) =>
+        value instanceof Uint8Array &&
+        value.byteLength <= MAX_SIGNATURE_PNG_BYTES &&
+        PNG_MAGIC.every((byte, i) => value[i] === byte),
+      'must be a PNG image of at most 2 MiB',
+    ),
+    width: z.number().int().min(50).max(4000),
+    height: z.number().int().min(50).max(4000),
+  })
+  .strict();
+export type SignatureInput = z.infer<typeof SignatureInput>;
