@@ -7,6 +7,7 @@ import { type ApplicationDraft, CompanyIdentity, Guardian, OperatorRole, PersonI
 import { CalendarDateSchema } from './dates.ts';
 import { DeliveryChoice } from './delivery.ts';
 import { Countersign } from './review/findings.ts';
+import { DraftSignature } from './signature.ts';
 
 /** A draft's id (a UUIDv7, so drafts sort by when they were started). */
 export const DraftId = z.uuid();
@@ -88,6 +89,8 @@ export const DraftState = z
     certifiedCopies: capped(CopyCertification).optional(),
     /** 办理结果送达方式, once chosen. */
     delivery: DeliveryChoice.optional(),
+    /** 申请人签名: set by the core only (`IntakeService.attachSignature` / `.signatureUnavailable`), never by a save. */
+    signature: DraftSignature.optional(),
   })
   .strict();
 export type DraftState = z.infer<typeof DraftState>;

@@ -174,6 +174,13 @@ export const ERROR_CODES = [
   // the document camera (高拍仪): a still that holds no page, a file that is not an image
   'doccam.noPage',
   'doccam.imageUnreadable',
+  // the applicant's e-signature (申请人签名)
+  'signature.tooShort',
+  'signature.invalid',
+  'signature.badImage',
+  'signature.tooLarge',
+  'signature.notGiven',
+  'signature.reasonMissing',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -10,6 +10,7 @@ import { CompanyIdentity, Guardian, OperatorRole, PersonIdentity } from './appli
 import { canonicalJson } from './canonical-json.ts';
 import { OriginalHandling, ServiceObject } from './catalog.ts';
 import { DeliveryChoice } from './delivery.ts';
+import { ManifestSignature, SignatureFileRole } from './signature.ts';
 import { isTrackingCode } from './tracking-code.ts';
 
 export const MANIFEST_FORMAT = 'tongban-packet/1';
@@ -96,6 +97,8 @@ export const ManifestFile = z.looseObject({
   /** Which material it belongs to, or which notice it is. */
   materialId: z.string().optional(),
   document: NoticeKind.optional(),
+  /** The applicant's e-signature: its PNG (`image`) or its strokes as JSON (`strokes`, common/signature.ts SignatureInk). */
+  signature: SignatureFileRole.optional(),
 });
 export type ManifestFile = z.infer<typeof ManifestFile>;
 
@@ -209,6 +212,12 @@ const WINDOW_FIELDS = {
   lateSupplement: z.object({ due: z.string(), reason: z.string() }).optional(),
   /** 办理结果送达方式 as chosen at the window (absent in packets sealed before windows asked). */
   delivery: DeliveryChoice.optional(),
+  /**
+   * 申请人签名: the hashes of the signature's image and strokes (both among `files`, with
+   * `signature` set), or `onPaper` when the applicant signs the printed documents by hand.
+   * Absent when neither was recorded (and in packets sealed before windows asked).
+   */
+  applicantSignature: ManifestSignature.optional(),
 };
 
 /** The rules of the protocol between the fields: versions and their lineage, one size per file. */

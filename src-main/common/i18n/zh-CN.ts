@@ -202,6 +202,13 @@ const errors = {
   'doccam.noPage':
     '图像中没有找到材料页面。请把材料平放在高拍仪下方的深色台面上，四边都在画面内、不要被手或其他物品遮住，再拍一次。',
   'doccam.imageUnreadable': '无法读取图像文件 {file}：文件不存在、无法打开，或不是 PNG、JPEG 图像（也可能已损坏）。',
+  // 申请人签名 (common/signature.ts)
+  'signature.tooShort': '签名太短（只有一点或几笔）。请点“清除”，在签名框中用手指或笔写下完整姓名后再确认。',
+  'signature.invalid': '签名笔迹数据有误（{fields}），未保存。请点“清除”后重新签名。',
+  'signature.badImage': '签名图像不是有效的 PNG 图片，未保存。请点“清除”后重新签名；如反复出现，请让申请人在打印的凭证上手写签名。',
+  'signature.tooLarge': '签名图像过大（超过 {limitKB} KB），未保存。请点“清除”后重新签名。',
+  'signature.notGiven': '申请人尚未在屏幕上签名。',
+  'signature.reasonMissing': '请写明申请人无法在屏幕上签名的原因（例如签名板不可用），再改为在打印的凭证上手写签名。',
 } as const satisfies Record<ErrorCode, string>;
 
 /** The kinds of card, named once: the identity panel, the device CLI and the card errors' {cardType}. */
@@ -1596,6 +1603,26 @@ export const zhCN = {
       paper: '模拟打印机打出的纸，可用方向键滚动',
       text: '回执上的文字',
     },
+  },
+  // 申请人签名: the applicant screen's signature pad and the clerk's view of the signature.
+  signature: {
+    title: '请在下方框内签名',
+    hint: '用手指或笔在框内写下您的姓名，写好后点“确认签名”。',
+    padLabel: '签名框',
+    padDescription:
+      '签名框只能用手指、笔或鼠标书写，无法用键盘操作。如无法在屏幕上签名，请点“无法在屏幕签名”，改为在打印的凭证上手写签名。',
+    clear: '清除',
+    submit: '确认签名',
+    submitting: '正在保存签名…',
+    unable: '无法在屏幕签名',
+    empty: '请先在框内签名。',
+    tooShort: '签名太短，请写下完整姓名。',
+    // The clerk's review step
+    reviewTitle: '申请人签名',
+    reviewSigned: '申请人已于 {time} 在屏幕上签名',
+    reviewOnPaper: '申请人将在打印的凭证上手写签名（{reason}）',
+    reviewNone: '申请人尚未签名；未签名时凭证上的签字处留空，由申请人手写签名。',
+    imageAlt: '申请人签名图像',
   },
   dialog: {
     close: '关闭',
