@@ -33,6 +33,7 @@ import {
   type Lineage,
   type NewPacket,
   postedOriginals,
+  signatureFiles,
 } from './build-manifest.ts';
 import { SearchTerms, type Searchable } from './packet-search.ts';
 
@@ -230,6 +231,9 @@ export class PacketStore {
         'application/pdf',
         notice.size,
       );
+    }
+    for (const file of signatureFiles(input.signature)) {
+      insertFile.run(input.packetId, input.version, file.sha256, 'signature', null, null, file.name, file.mediaType, file.size);
     }
     this.index(input.packetId, input.version, manifest);
     const state = INITIAL_STATE[review.outcome];

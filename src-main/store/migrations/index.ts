@@ -18,6 +18,7 @@ import { pageOrder } from './015-page-order.ts';
 import { pageSource } from './016-page-source.ts';
 import { pageThumbnails } from './017-page-thumbnails.ts';
 import { counterSessions } from './018-counter-sessions.ts';
+import { signatureFiles } from './019-signature-files.ts';
 
 export const migrations: Migration[] = [
   initial,
@@ -38,4 +39,5 @@ export const migrations: Migration[] = [
   pageSource,
   pageThumbnails,
   counterSessions,
+  signatureFiles,
 ];
