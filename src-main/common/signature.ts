@@ -25,7 +25,11 @@ export const SIGNATURE_LIMITS = {
 export const MIN_SIGNATURE_POINTS = 10;
 export const MIN_SIGNATURE_EXTENT = 40;
 
-const Coordinate = z.number().finite().min(-SIGNATURE_LIMITS.padSide).max(2 * SIGNATURE_LIMITS.padSide);
+const Coordinate = z
+  .number()
+  .finite()
+  .min(-SIGNATURE_LIMITS.padSide)
+  .max(2 * SIGNATURE_LIMITS.padSide);
 
 /**
  * One point of a stroke: x, y in CSS px of the pad (origin top left), pressure 0–1 (the
@@ -35,7 +39,11 @@ export const SignaturePoint = z.tuple([
   Coordinate,
   Coordinate,
   z.number().finite().min(0).max(1),
-  z.number().finite().min(0).max(24 * 3600 * 1000),
+  z
+    .number()
+    .finite()
+    .min(0)
+    .max(24 * 3600 * 1000),
 ]);
 export type SignaturePoint = z.infer<typeof SignaturePoint>;
 

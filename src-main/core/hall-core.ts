@@ -74,6 +74,11 @@ export interface HallCore {
   readonly sync: SyncRunner;
   /** The hall's devices (the ID card reader; the demo profile's simulator is reached through it). */
   readonly devices: DeviceRegistry;
+  /**
+   * The intake: the applicant screen's calls that act on a draft by its pairing, not a clerk's
+   * session (`attachSignature`), are handed to it; tests reach them here.
+   */
+  readonly intake: Pick<IntakeService, 'attachSignature'>;
   /** `send` receives the core's events for this connection. */
   openConnection(send: (event: EventMessage) => void): Connection;
   close(): Promise<void>;
@@ -356,6 +361,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       logger,
       sync: sync.runner,
       devices,
+      intake,
       openConnection(send) {
         const ctx: ConnectionContext & SessionHolder = {
           session: new Session(),

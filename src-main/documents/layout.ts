@@ -338,10 +338,7 @@ export function pngSize(png: Uint8Array): { width: number; height: number } {
 }
 
 /** The images the pages draw, embedded once each (embedding is asynchronous, painting is not). */
-export async function embedImages(
-  doc: PDFDocument,
-  pages: readonly LaidOutPage[],
-): Promise<Map<Uint8Array, PDFImage>> {
+export async function embedImages(doc: PDFDocument, pages: readonly LaidOutPage[]): Promise<Map<Uint8Array, PDFImage>> {
   const images = new Map<Uint8Array, PDFImage>();
   for (const page of pages) {
     for (const op of page.ops) {

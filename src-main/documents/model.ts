@@ -251,7 +251,8 @@ export function modelTexts(
   out: Array<{ path: string; text: string }> = [],
 ): Array<{ path: string; text: string }> {
   if (typeof value === 'string') out.push({ path, text: value });
-  else if (ArrayBuffer.isView(value)) return out; // an image's bytes (the signature), no text
+  else if (ArrayBuffer.isView(value))
+    return out; // an image's bytes (the signature), no text
   else if (Array.isArray(value)) value.forEach((v, i) => modelTexts(v, `${path}[${i}]`, out));
   else if (value !== null && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) modelTexts(v, path === '' ? key : `${path}.${key}`, out);

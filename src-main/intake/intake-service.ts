@@ -534,7 +534,9 @@ export class IntakeService {
       const parsed = SignatureInk.safeParse({ width: capture.width, height: capture.height, strokes: capture.strokes });
       if (!parsed.success) {
         const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(input)'))].join(', ');
-        throw new AppError('signature.invalid', `signature of draft ${draftId} fails its schema: ${fields}`, { fields });
+        throw new AppError('signature.invalid', `signature of draft ${draftId} fails its schema: ${fields}`, {
+          fields,
+        });
       }
       const ink = parsed.data;
       assertSignatureLongEnough(ink.strokes);
@@ -550,7 +552,13 @@ export class IntakeService {
         recordBlob(this.deps.db, strokes, now);
         const state = DraftState.parse(JSON.parse(row.state));
         const before = state.signature;
-        const signature = { image: image.sha256, strokes: strokes.sha256, width: ink.width, height: ink.height, at: now };
+        const signature = {
+          image: image.sha256,
+          strokes: strokes.sha256,
+          width: ink.width,
+          height: ink.height,
+          at: now,
+        };
         this.deps.db
           .prepare('UPDATE drafts SET state = ?, updated_at = ? WHERE id = ?')
           .run(JSON.stringify({ ...state, signature }), now, draftId);
@@ -845,9 +853,7 @@ export class IntakeService {
   }
 
   /** The draft's signature as the seal takes it: the packet's record, and the PNG the documents print. */
-  private async signatureToSeal(
-    state: DraftState,
-  ): Promise<{ packet: PacketSignature; png?: Uint8Array } | undefined> {
+  private async signatureToSeal(state: DraftState): Promise<{ packet: PacketSignature; png?: Uint8Array } | undefined> {
     const signature = state.signature;
     if (!signature) return undefined;
     if ('onPaper' in signature) return { packet: { onPaper: true } };

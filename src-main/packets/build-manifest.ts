@@ -42,8 +42,7 @@ export interface NewPacket {
 
 /** The applicant's e-signature as a packet holds it: the PNG and the strokes JSON as blobs, or on paper. */
 export type PacketSignature =
-  | { image: { sha256: string; size: number }; strokes: { sha256: string; size: number } }
-  | { onPaper: true };
+  { image: { sha256: string; size: number }; strokes: { sha256: string; size: number } } | { onPaper: true };
 
 /** The signature's files of a packet, as the manifest and packet_files list them. */
 export function signatureFiles(
@@ -196,7 +195,9 @@ export function previousReviewOf(manifest: Pick<Manifest, 'version' | 'review'>)
 }
 
 /** The originals this packet version sends by post, material by material. */
-export function postedOriginals(manifest: Pick<Manifest, 'materials'>): Array<{ materialId: string; name: string; count: number }> {
+export function postedOriginals(
+  manifest: Pick<Manifest, 'materials'>,
+): Array<{ materialId: string; name: string; count: number }> {
   return manifest.materials
     .filter((m) => m.originalHandling === 'posted' && m.original > 0)
     .map((m) => ({ materialId: m.materialId, name: m.name, count: m.original }));

@@ -205,7 +205,8 @@ const errors = {
   // 申请人签名 (common/signature.ts)
   'signature.tooShort': '签名太短（只有一点或几笔）。请点“清除”，在签名框中用手指或笔写下完整姓名后再确认。',
   'signature.invalid': '签名笔迹数据有误（{fields}），未保存。请点“清除”后重新签名。',
-  'signature.badImage': '签名图像不是有效的 PNG 图片，未保存。请点“清除”后重新签名；如反复出现，请让申请人在打印的凭证上手写签名。',
+  'signature.badImage':
+    '签名图像不是有效的 PNG 图片，未保存。请点“清除”后重新签名；如反复出现，请让申请人在打印的凭证上手写签名。',
   'signature.tooLarge': '签名图像过大（超过 {limitKB} KB），未保存。请点“清除”后重新签名。',
   'signature.notGiven': '申请人尚未在屏幕上签名。',
   'signature.reasonMissing': '请写明申请人无法在屏幕上签名的原因（例如签名板不可用），再改为在打印的凭证上手写签名。',
