@@ -23,6 +23,7 @@ import { TextAreaField } from '../../components/Field.tsx';
 import { ErrorNotice } from '../../components/Notice.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
 import { ConfirmPanel } from './ConfirmPanel.tsx';
+import { SignatureSummary } from './SignatureSummary.tsx';
 import { REVIEW_SHORTCUT, type ReviewCommands, SEAL_SHORTCUT } from './shortcuts.ts';
 import type { StepProps } from './step-props.ts';
 
@@ -214,6 +215,7 @@ export function ReviewStep({
           {t('intake.review.awaitingCountersign', { count: awaiting })}
         </p>
       )}
+      <SignatureSummary draftId={draftId} signature={state.signature} />
       {/* A declined application is not received: nothing to seal, no document to issue. */}
       {result && !stale && isSealable(result) && (
         <div className="seal-row">
