@@ -27,7 +27,7 @@ beforeAll(() => {
   proto.getContext = (() => context) as unknown as typeof proto.getContext;
   proto.toBlob = function toBlob(callback: BlobCallback) {
     blobs += 1;
-    callback(new Blob([PNG], { type: 'image/png' }));
+    callback(new Blob([PNG as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
   };
   proto.getBoundingClientRect = () => ({ left: 0, top: 0, width: 800, height: 300 }) as DOMRect;
   const globals = globalThis as unknown as Record<string, unknown>;

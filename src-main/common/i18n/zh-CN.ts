@@ -1624,6 +1624,10 @@ export const zhCN = {
     reviewOnPaper: '申请人将在打印的凭证上手写签名（{reason}）',
     reviewNone: '申请人尚未签名；未签名时凭证上的签字处留空，由申请人手写签名。',
     imageAlt: '申请人签名图像',
+    onPaper: '改为在纸上签名',
+    onPaperReason: '无法在屏幕上签名的原因',
+    onPaperHint: '例如：申请人屏幕未连接、签名板不可用、申请人无法书写。原因记入办件过程记录。',
+    onPaperSave: '记录并改为纸上签名',
   },
   dialog: {
     close: '关闭',

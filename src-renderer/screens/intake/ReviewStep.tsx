@@ -24,6 +24,7 @@ import { ErrorNotice } from '../../components/Notice.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
 import { ConfirmPanel } from './ConfirmPanel.tsx';
 import { SignatureSummary } from './SignatureSummary.tsx';
+import type { DraftSignature } from '../../../src-main/common/signature.ts';
 import { REVIEW_SHORTCUT, type ReviewCommands, SEAL_SHORTCUT } from './shortcuts.ts';
 import type { StepProps } from './step-props.ts';
 
@@ -41,6 +42,8 @@ interface ReviewProps extends StepProps {
   commandsRef: RefObject<ReviewCommands | null>;
   /** True once when Alt+R brought the clerk here from another step. */
   consumeReviewOnArrival: () => boolean;
+  /** The core wrote the applicant's signature (drafts.signOnPaper here; applicant.sign from the applicant screen). */
+  onSignature: (signature: DraftSignature | undefined) => void;
 }
 
 const reasonLength = (reason: string) => [...reason.trim()].length;
@@ -57,6 +60,7 @@ export function ReviewStep({
   onSealed,
   commandsRef,
   consumeReviewOnArrival,
+  onSignature,
 }: ReviewProps) {
   const api = useApi();
   const [review, setReview] = useState<{ result: ReviewResult; revision: number } | null>(null);
@@ -215,7 +219,7 @@ export function ReviewStep({
           {t('intake.review.awaitingCountersign', { count: awaiting })}
         </p>
       )}
-      <SignatureSummary draftId={draftId} signature={state.signature} />
+      <SignatureSummary draftId={draftId} signature={state.signature} onSignature={onSignature} />
       {/* A declined application is not received: nothing to seal, no document to issue. */}
       {result && !stale && isSealable(result) && (
         <div className="seal-row">
