@@ -70,6 +70,18 @@ export interface SignatureCapture extends SignatureInk {
   png: Uint8Array;
 }
 
+/**
+ * The same as a schema, for the contract method that carries it from the applicant screen
+ * (`applicant.sign`): the PNG's size is capped here, its content is checked by the core.
+ */
+export const SignatureSubmission = SignatureInk.extend({
+  png: z
+    .custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be bytes')
+    .refine((png) => png.byteLength >= 1 && png.byteLength <= SIGNATURE_LIMITS.imageBytes, {
+      message: `at most ${SIGNATURE_LIMITS.imageBytes} bytes`,
+    }),
+}).strict();
+
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 
 /**

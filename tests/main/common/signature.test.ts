@@ -13,6 +13,7 @@ import {
   SIGNATURE_LIMITS,
   SignatureInk,
   SignatureStrokes,
+  SignatureSubmission,
   type SignatureStroke,
 } from '../../../src-main/common/signature.ts';
 import { DraftState, emptyDraftState } from '../../../src-main/common/draft.ts';
@@ -50,6 +51,18 @@ describe('SignatureStrokes', () => {
     expect(SignatureInk.safeParse({ width: 0, height: 400, strokes: [] }).success).toBe(false);
     expect(SignatureInk.safeParse({ width: 800.5, height: 400, strokes: [] }).success).toBe(false);
     expect(SignatureInk.safeParse({ width: 800, height: 400, strokes: [], png: 'x' }).success).toBe(false);
+  });
+});
+
+describe('SignatureSubmission (the applicant screen’s call)', () => {
+  it('takes the ink with PNG bytes of at most 1 MiB', () => {
+    const ink = { width: 800, height: 300, strokes: [line(20, 100)] };
+    expect(SignatureSubmission.safeParse({ ...ink, png: new Uint8Array(100) }).success).toBe(true);
+    expect(
+      SignatureSubmission.safeParse({ ...ink, png: new Uint8Array(SIGNATURE_LIMITS.imageBytes + 1) }).success,
+    ).toBe(false);
+    expect(SignatureSubmission.safeParse({ ...ink, png: 'iVBORw0KGgo=' }).success).toBe(false);
+    expect(SignatureSubmission.safeParse(ink).success).toBe(false);
   });
 });
 
