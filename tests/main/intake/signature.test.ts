@@ -50,18 +50,16 @@ function eventsOf(dataDir: string, draftId: string, kind: string): Array<Record<
 /** The images a PDF embeds (its image XObjects), by their pixel size. */
 async function pdfImages(bytes: Uint8Array): Promise<Array<{ width: number; height: number }>> {
   const pdf = await PDFDocument.load(bytes);
-  return pdf.context
-    .enumerateIndirectObjects()
-    .flatMap(([, object]) =>
-      object instanceof PDFRawStream && object.dict.get(PDFName.of('Subtype')) === PDFName.of('Image')
-        ? [
-            {
-              width: Number(object.dict.get(PDFName.of('Width'))),
-              height: Number(object.dict.get(PDFName.of('Height'))),
-            },
-          ]
-        : [],
-    );
+  return pdf.context.enumerateIndirectObjects().flatMap(([, object]) =>
+    object instanceof PDFRawStream && object.dict.get(PDFName.of('Subtype')) === PDFName.of('Image')
+      ? [
+          {
+            width: Number(object.dict.get(PDFName.of('Width'))),
+            height: Number(object.dict.get(PDFName.of('Height'))),
+          },
+        ]
+      : [],
+  );
 }
 
 describe('attaching the applicant’s signature', () => {
