@@ -6,6 +6,7 @@ import { App } from './App.tsx';
 import { OpenLinkRefused } from './screens/OpenLinkRefused.tsx';
 import { ApplicantApp } from './screens/applicant/ApplicantApp.tsx';
 import { applicantConnector } from './screens/applicant/applicant-connection.ts';
+import { applicantSlots } from './screens/applicant/applicant-slots.tsx';
 import { isApplicantPath } from './screens/applicant/applicant-route.ts';
 
 const element = document.getElementById('root');
@@ -16,7 +17,7 @@ if (isApplicantPath(location.pathname)) {
   // The applicant's screen: it pairs by code (browser host) or by the shell's ticket (Electron).
   root.render(
     <StrictMode>
-      <ApplicantApp connector={applicantConnector()} />
+      <ApplicantApp connector={applicantConnector()} slots={applicantSlots} />
     </StrictMode>,
   );
 } else {

@@ -5,6 +5,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
+import { type SignatureCapture, SignatureSubmission } from './signature.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { ReviewOutcome } from './manifest.ts';
 
@@ -145,40 +146,6 @@ export type ApplicantStatus = z.infer<typeof ApplicantStatus>;
 
 // ── the signature (drawn on the applicant screen; stored by IntakeService.attachSignature) ──
 
-/** A pad's points: x, y in CSS pixels of the pad, pressure 0–1 (0.5 where the device gives none), ms since the first point. */
-export const MAX_SIGNATURE_STROKES = 200;
-export const MAX_SIGNATURE_POINTS = 20_000;
-export const MAX_SIGNATURE_PNG_BYTES = 2 * 1024 * 1024;
-const Coordinate = z.number().finite().min(0).max(10_000);
-export const SignaturePoint = z.tuple([
-  Coordinate,
-  Coordinate,
-  z.number().finite().min(0).max(1),
-  z.number().finite().min(0).max(600_000),
-]);
-export const SignatureStrokes = z
-  .array(z.array(SignaturePoint).min(1).max(MAX_SIGNATURE_POINTS))
-  .min(1)
-  .max(MAX_SIGNATURE_STROKES)
-  .refine((strokes) => strokes.reduce((n, s) => n + s.length, 0) <= MAX_SIGNATURE_POINTS, {
-    message: `at most ${MAX_SIGNATURE_POINTS} points in all`,
-  });
-export type SignatureStrokes = z.infer<typeof SignatureStrokes>;
-
-export const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] as const;
-
-export const SignatureInput = z
-  .object({
-    strokes: SignatureStrokes,
-    png: z.custom<Uint8Array>(
-      (value) =>
-        value instanceof Uint8Array &&
-        value.byteLength <= MAX_SIGNATURE_PNG_BYTES &&
-        PNG_MAGIC.every((byte, i) => value[i] === byte),
-      'must be a PNG image of at most 2 MiB',
-    ),
-    width: z.number().int().min(50).max(4000),
-    height: z.number().int().min(50).max(4000),
-  })
-  .strict();
-export type SignatureInput = z.infer<typeof SignatureInput>;
+/** What the applicant screen sends: the pad's ink and its PNG (common/signature.ts has its rules). */
+export const SignatureInput = SignatureSubmission;
+export type SignatureInput = SignatureCapture;

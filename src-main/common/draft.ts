@@ -9,6 +9,7 @@ import { CalendarDateSchema } from './dates.ts';
 import { DeliveryChoice } from './delivery.ts';
 import { Countersign } from './review/findings.ts';
 import { Confirmation, FaceConsent } from './applicant.ts';
+import { DraftSignature } from './signature.ts';
 
 /** A draft's id (a UUIDv7, so drafts sort by when they were started). */
 export const DraftId = z.uuid();
@@ -96,6 +97,8 @@ export const DraftState = z
     faceConsent: FaceConsent.optional(),
     /** The applicant's confirmation of what was shown (or the clerk's record of why none): the core's only. */
     confirmation: Confirmation.optional(),
+    /** 申请人签名: set by the core only (`IntakeService.attachSignature` / `.signatureUnavailable`), never by a save. */
+    signature: DraftSignature.optional(),
   })
   .strict();
 export type DraftState = z.infer<typeof DraftState>;

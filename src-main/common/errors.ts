@@ -191,6 +191,13 @@ export const ERROR_CODES = [
   'applicant.wrongStage',
   'applicant.viewChanged',
   'intake.notConfirmed',
+  // the applicant's e-signature (申请人签名)
+  'signature.tooShort',
+  'signature.invalid',
+  'signature.badImage',
+  'signature.tooLarge',
+  'signature.notGiven',
+  'signature.reasonMissing',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -11,6 +11,7 @@ import { canonicalJson } from './canonical-json.ts';
 import { OriginalHandling, ServiceObject } from './catalog.ts';
 import { DeliveryChoice } from './delivery.ts';
 import { ManifestIdentityCheck } from './identity-check.ts';
+import { ManifestSignature, SignatureFileRole } from './signature.ts';
 import { isTrackingCode } from './tracking-code.ts';
 
 export const MANIFEST_FORMAT = 'tongban-packet/1';
@@ -97,6 +98,8 @@ export const ManifestFile = z.looseObject({
   /** Which material it belongs to, or which notice it is. */
   materialId: z.string().optional(),
   document: NoticeKind.optional(),
+  /** The applicant's e-signature: its PNG (`image`) or its strokes as JSON (`strokes`, common/signature.ts SignatureInk). */
+  signature: SignatureFileRole.optional(),
 });
 export type ManifestFile = z.infer<typeof ManifestFile>;
 
@@ -225,6 +228,12 @@ const WINDOW_FIELDS = {
       z.object({ waived: z.literal(true), reason: z.string() }),
     ])
     .optional(),
+  /**
+   * 申请人签名: the hashes of the signature's image and strokes (both among `files`, with
+   * `signature` set), or `onPaper` when the applicant signs the printed documents by hand.
+   * Absent when neither was recorded (and in packets sealed before windows asked).
+   */
+  applicantSignature: ManifestSignature.optional(),
 };
 
 /** The rules of the protocol between the fields: versions and their lineage, one size per file. */

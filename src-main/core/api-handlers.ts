@@ -173,6 +173,8 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
       intake.certifyCopy(clerk(ctx), id, materialId, certified),
     'drafts.fileContent': ({ id, sha256, thumbnail }, ctx) =>
       intake.fileBytes(clerk(ctx), id, sha256, { thumbnail: thumbnail ?? false }),
+    'drafts.signature': ({ id }, ctx) => intake.signatureImage(clerk(ctx), id),
+    'drafts.signOnPaper': ({ id, reason }, ctx) => intake.signatureUnavailable(clerk(ctx), id, reason),
     'drafts.useIdCard': async ({ id, who, readId }, ctx) => {
       const reading = cards.held(readId);
       const view = await intake.useCard(clerk(ctx), id, who, {

@@ -85,6 +85,11 @@ export interface HallCore {
    * page presents with `applicant.attach`.
    */
   readonly applicantPairing: { redeem(code: string): PairingResult; pairDisplay(): string };
+  /**
+   * The intake: the applicant screen's calls that act on a draft by its pairing, not a clerk's
+   * session (`attachSignature`), are handed to it; tests reach them here.
+   */
+  readonly intake: Pick<IntakeService, 'attachSignature'>;
   /** `send` receives the core's events for this connection. */
   openConnection(send: (event: EventMessage) => void): Connection;
   close(): Promise<void>;
@@ -280,8 +285,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       printQueue,
       confirmationRequired: (): boolean => applicant.confirmationRequired(),
     });
-    // The applicant screen of this window. The signature and the rating are stored by
-    // services that land separately; until then the screen says so instead of losing them.
+    // The applicant screen of this window: the signature goes into the draft, the rating to the ratings store.
     const applicant = new ApplicantDesk({
       intake,
       events,
@@ -293,7 +297,9 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         retentionDays: config.applicant.faceRetentionDays,
       },
       confirmation: config.applicant.confirmation,
-      sign: () => Promise.reject(new AppError('applicant.notAvailable', 'no signature store is wired yet')),
+      sign: async (draftId, input) => {
+        await intake.attachSignature(draftId, input);
+      },
       // One rating per visit, logged in the session the packet's manifest names.
       rate: (packetId, input) => {
         ratings.record(input, { packetId, sessionStream: null });
@@ -411,6 +417,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         redeem: (code) => applicant.redeemCode(code),
         pairDisplay: () => applicant.pairDisplay(),
       },
+      intake,
       openConnection(send) {
         const ctx: ConnectionContext & SessionHolder = {
           session: new Session(),

@@ -2,7 +2,7 @@
 // composer measures with the embedded fonts and records what goes where on which
 // page (so a layout can be tried and thrown away, as the two-up receipt does),
 // then `paint` draws the recorded pages with pdf-lib and numbers them.
-import { grayscale, type PDFDocument, type PDFPage } from 'pdf-lib';
+import { grayscale, type PDFDocument, type PDFImage, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { wrapText } from './line-break.ts';
 import type { Typeface } from './typeface.ts';
@@ -48,7 +48,8 @@ type Op =
   | { op: 'text'; x: number; y: number; text: string; size: number; face: Face }
   | { op: 'line'; x1: number; y1: number; x2: number; y2: number; width: number; dash?: number[] }
   | { op: 'fill'; x: number; y: number; width: number; height: number; gray: number }
-  | { op: 'qr'; x: number; y: number; size: number; payload: string };
+  | { op: 'qr'; x: number; y: number; size: number; payload: string }
+  | { op: 'image'; x: number; y: number; width: number; height: number; png: Uint8Array };
 
 export interface LaidOutPage {
   ops: Op[];
@@ -201,6 +202,17 @@ export class Composer {
     this.page.ops.push({ op: 'qr', x, y: top, size, payload });
   }
 
+  /**
+   * A PNG (the applicant's signature) fitted into the box whose bottom-left corner is
+   * (x, bottom), keeping its proportions, standing on the box's bottom at its left.
+   */
+  image(png: Uint8Array, x: number, bottom: number, maxWidth: number, maxHeight: number): void {
+    const { width, height } = pngSize(png);
+    const scale = Math.min(maxWidth / width, maxHeight / height);
+    if (!(scale > 0)) return;
+    this.page.ops.push({ op: 'image', x, y: bottom, width: width * scale, height: height * scale, png });
+  }
+
   wrap(text: string, width: number, style: TextStyle): string[] {
     return wrapText(text, width, (s) => this.width(s, style));
   }
@@ -318,14 +330,37 @@ export class Composer {
   }
 }
 
+/** A PNG's size in px, from its IHDR chunk (always first: width and height at bytes 16 and 20). */
+export function pngSize(png: Uint8Array): { width: number; height: number } {
+  if (png.byteLength < 24) return { width: 0, height: 0 };
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/** The images the pages draw, embedded once each (embedding is asynchronous, painting is not). */
+export async function embedImages(doc: PDFDocument, pages: readonly LaidOutPage[]): Promise<Map<Uint8Array, PDFImage>> {
+  const images = new Map<Uint8Array, PDFImage>();
+  for (const page of pages) {
+    for (const op of page.ops) {
+      if (op.op === 'image' && !images.has(op.png)) images.set(op.png, await doc.embedPng(op.png));
+    }
+  }
+  return images;
+}
+
 /** The recorded pages drawn into `doc`, each numbered 第 x 页 共 y 页 within its section. */
-export function paint(doc: PDFDocument, fonts: Fonts, pages: readonly LaidOutPage[]): void {
+export function paint(
+  doc: PDFDocument,
+  fonts: Fonts,
+  pages: readonly LaidOutPage[],
+  images: ReadonlyMap<Uint8Array, PDFImage> = new Map(),
+): void {
   const counts = new Map<number, number>();
   for (const p of pages) counts.set(p.section, (counts.get(p.section) ?? 0) + 1);
   const seen = new Map<number, number>();
   for (const laid of pages) {
     const page = doc.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
-    for (const op of laid.ops) drawOp(page, fonts, op);
+    for (const op of laid.ops) drawOp(page, fonts, op, images);
     const n = (seen.get(laid.section) ?? 0) + 1;
     seen.set(laid.section, n);
     const pageNumber = `第 ${n} 页 共 ${counts.get(laid.section)} 页`;
@@ -335,7 +370,7 @@ export function paint(doc: PDFDocument, fonts: Fonts, pages: readonly LaidOutPag
   }
 }
 
-function drawOp(page: PDFPage, fonts: Fonts, op: Op): void {
+function drawOp(page: PDFPage, fonts: Fonts, op: Op, images: ReadonlyMap<Uint8Array, PDFImage>): void {
   switch (op.op) {
     case 'text':
       fonts[op.face].draw(page, op.text, { x: op.x, y: op.y, size: op.size });
@@ -354,6 +389,12 @@ function drawOp(page: PDFPage, fonts: Fonts, op: Op): void {
     case 'qr':
       drawQr(page, op.payload, op.x, op.y, op.size);
       return;
+    case 'image': {
+      const image = images.get(op.png);
+      if (!image) throw new Error('an image drawn before it was embedded (embedImages)');
+      page.drawImage(image, { x: op.x, y: op.y, width: op.width, height: op.height });
+      return;
+    }
   }
 }
 

@@ -7,6 +7,15 @@ import { CalendarDateSchema } from '../common/dates.ts';
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
+/**
+ * 申请人签名: the applicant's e-signature as a PNG (common/signature.ts), drawn on the
+ * 申请人（签字） line; absent, the line stays blank for a hand signature. Bytes, not text:
+ * `modelTexts` passes over it, and the receipt printer's slip model leaves it out.
+ */
+const SignatureImage = z
+  .custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be bytes')
+  .refine((png) => png.byteLength >= 24 && png.byteLength <= 1024 * 1024, 'must be a PNG of at most 1 MiB');
+
 /** A person named on a document. The full ID number comes in; the renderer masks it. */
 export const Person = z
   .object({
@@ -123,6 +132,7 @@ export const ReceiptModel = z
     consultPhone: Text(30),
     /** 救济途径 against the department's decision, when the catalog or the hall names the bodies. */
     remedies: Remedies.optional(),
+    applicantSignature: SignatureImage.optional(),
   })
   .strict();
 export type ReceiptModel = z.output<typeof ReceiptModel>;
@@ -164,6 +174,7 @@ export const CorrectionModel = z
     /** 补正期限 */
     supplyBy: DueDate,
     contact: Contact,
+    applicantSignature: SignatureImage.optional(),
   })
   .strict();
 export type CorrectionModel = z.output<typeof CorrectionModel>;
@@ -240,6 +251,8 @@ export function modelTexts(
   out: Array<{ path: string; text: string }> = [],
 ): Array<{ path: string; text: string }> {
   if (typeof value === 'string') out.push({ path, text: value });
+  else if (ArrayBuffer.isView(value))
+    return out; // an image's bytes (the signature), no text
   else if (Array.isArray(value)) value.forEach((v, i) => modelTexts(v, `${path}[${i}]`, out));
   else if (value !== null && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) modelTexts(v, path === '' ? key : `${path}.${key}`, out);

@@ -18,6 +18,7 @@ import {
   numberLine,
   numbered,
   salutation,
+  APPLICANT_SIGNS,
   sealArea,
   signatures,
   title,
@@ -78,7 +79,7 @@ export function layoutCorrection(c: Composer, m: CorrectionModel): void {
   else m.toSupply.forEach((s, i) => numbered(c, i + 1, sentence(s)));
   body(c, correctionDeadlineSentence(m.supplyBy));
   contactLine(c, m.contact);
-  signatures(c, ['窗口工作人员（签字）：', '申请人（签字）：'], '签收日期：');
+  signatures(c, ['窗口工作人员（签字）：', APPLICANT_SIGNS], '签收日期：', BODY, m.applicantSignature);
   sealArea(c, m.office.name, m.issuedOn);
 }
 

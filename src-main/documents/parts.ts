@@ -86,7 +86,12 @@ export function materialsTable(c: Composer, materials: readonly MaterialRow[], s
  * The issuing office's name with （盖章） and the date, at the right, where the
  * seal is pressed over them (骑年盖月). Kept on one page with room for the seal.
  */
-export function sealArea(c: Composer, officeName: string, date: string, style: TextStyle = BODY): void {
+export function sealArea(
+  c: Composer,
+  officeName: string,
+  date: string,
+  style: TextStyle = BODY,
+): { top: number; left: number } {
   const lines = [`${officeName}（盖章）`, formatDate(date)];
   const lh = c.lineHeight(style.size);
   const gap = style.size * 1.5;
@@ -95,11 +100,17 @@ export function sealArea(c: Composer, officeName: string, date: string, style: T
   const widths = lines.map((l) => c.width(l, style));
   const blockWidth = Math.max(...widths);
   const blockRight = c.right - style.size * 2;
+  const top = c.y;
   lines.forEach((line, i) => {
     c.textAt(line, blockRight - blockWidth + (blockWidth - widths[i]!) / 2, c.y, style);
     c.y -= lh;
   });
+  // Where the block stands, so a signature line can share its height at the left.
+  return { top, left: blockRight - blockWidth };
 }
+
+/** The label of the applicant's signature line (the receipt's and the notices'). */
+export const APPLICANT_SIGNS = '申请人（签字）：';
 
 /**
  * 窗口工作人员 and 申请人 sign side by side on ruled blanks; under the applicant's,
@@ -110,6 +121,7 @@ export function signatures(
   signers: readonly [string, string],
   dateLabel: string,
   style: TextStyle = BODY,
+  applicantSignature?: Uint8Array,
 ): void {
   const lh = c.lineHeight(style.size);
   c.ensure(lh * 2.6);
@@ -118,11 +130,14 @@ export function signatures(
   const rule = (x1: number, x2: number) => {
     const y = c.y - lh + (lh - style.size) / 2 + style.size * 0.05;
     c.line(x1, y, x2, y, 0.5);
+    return y;
   };
   signers.forEach((label, i) => {
     const x = c.left + i * cell;
     c.textAt(label, x, c.y, style);
-    rule(x + c.width(label, style) + 2, x + cell - style.size);
+    const from = x + c.width(label, style) + 2;
+    const y = rule(from, x + cell - style.size);
+    if (i === 1 && applicantSignature) signatureOnRule(c, applicantSignature, from, x + cell - style.size, y, lh);
   });
   c.y -= lh;
 
@@ -141,4 +156,33 @@ export function signatures(
     x += c.width(unit, style) + 2;
   }
   c.y -= lh;
+}
+
+/**
+ * The applicant's e-signature standing on its rule (from x1 to x2 at y), as a pen's would:
+ * a little below the rule and up to one and a half lines tall, into the space above.
+ */
+export function signatureOnRule(c: Composer, png: Uint8Array, x1: number, x2: number, y: number, lh: number): void {
+  c.image(png, x1 + 2, y - lh * 0.15, x2 - x1 - 4, lh * 1.5);
+}
+
+/**
+ * 申请人（签字）： with its rule on the line box at `top`, from `x` to `right`, and the
+ * e-signature on it when given (else blank for a hand signature).
+ */
+export function signatureLine(
+  c: Composer,
+  label: string,
+  x: number,
+  right: number,
+  top: number,
+  style: TextStyle,
+  applicantSignature?: Uint8Array,
+): void {
+  const lh = c.lineHeight(style.size);
+  c.textAt(label, x, top, style);
+  const from = x + c.width(label, style) + 2;
+  const y = top - lh + (lh - style.size) / 2 + style.size * 0.05;
+  c.line(from, y, right, y, 0.5);
+  if (applicantSignature) signatureOnRule(c, applicantSignature, from, right, y, lh);
 }

@@ -4,7 +4,7 @@
 import { WIDE_SPACE, describePerson, formatDate, formatDueDate } from './format.ts';
 import { Composer, FULL_PAGE, type Fonts, PAGE_HEIGHT, PAGE_WIDTH, type Region, type TextStyle } from './layout.ts';
 import { DOCUMENT_TITLES, type ReceiptModel, type Remedies } from './model.ts';
-import { materialsTable, sealArea } from './parts.ts';
+import { APPLICANT_SIGNS, materialsTable, sealArea, signatureLine } from './parts.ts';
 
 export const RECEIPT_COPIES = ['第一联　申请人留存', '第二联　窗口存档'] as const;
 export const CUT_LINE_LABEL = '沿此线剪开';
@@ -101,7 +101,34 @@ function layoutCopy(c: Composer, m: ReceiptModel, copy: string): void {
   // One paragraph, so that a short receipt still fits twice on a sheet.
   const keep = m.tracking.url ? KEEP_NOTE.url : KEEP_NOTE.code;
   c.paragraph(m.remedies ? `${keep}${remediesNote(m.remedies)}` : keep, SMALL);
-  sealArea(c, m.office.name, m.issuedOn, FIELD);
+  applicantSignsBesideSeal(c, m);
+}
+
+/**
+ * 申请人（签字） at the left of the seal, on the office's line (no extra height, so a
+ * short receipt still fits twice on a sheet): the e-signature on it, or blank for a
+ * hand signature. A long office name leaves no room there: then it has its own line above.
+ */
+function applicantSignsBesideSeal(c: Composer, m: ReceiptModel): void {
+  const lh = c.lineHeight(FIELD.size);
+  const room = (left: number) => left - FIELD.size * 2 - c.left - c.width(APPLICANT_SIGNS, FIELD);
+  const trial = sealAreaLeft(c, m);
+  if (room(trial) < FIELD.size * 8) {
+    c.ensure(lh * 1.6);
+    c.space(lh * 0.6);
+    signatureLine(c, APPLICANT_SIGNS, c.left, c.left + c.contentWidth / 2, c.y, FIELD, m.applicantSignature);
+    c.y -= lh;
+  }
+  const seal = sealArea(c, m.office.name, m.issuedOn, FIELD);
+  if (room(seal.left) >= FIELD.size * 8) {
+    signatureLine(c, APPLICANT_SIGNS, c.left, seal.left - FIELD.size * 2, seal.top, FIELD, m.applicantSignature);
+  }
+}
+
+/** Where sealArea's block would start at the left (as it computes it). */
+function sealAreaLeft(c: Composer, m: ReceiptModel): number {
+  const widths = [`${m.office.name}（盖章）`, formatDate(m.issuedOn)].map((l) => c.width(l, FIELD));
+  return c.right - FIELD.size * 2 - Math.max(...widths);
 }
 
 /** 社会保障卡，邮寄送达（address masked）; only the delivery when the catalog names no result. */

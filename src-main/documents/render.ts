@@ -3,7 +3,7 @@
 // Runs in the render worker (render-worker.ts), never in the core.
 import { PDFDocument } from 'pdf-lib';
 import { documentFontkit, loadFontBytes } from './fonts.ts';
-import { Composer, type Fonts, paint } from './layout.ts';
+import { Composer, embedImages, type Fonts, paint } from './layout.ts';
 import { DOCUMENT_TITLES, type DocumentInput, DocumentModel, modelTexts } from './model.ts';
 import { layoutAcceptance, layoutCorrection, layoutRefusal } from './notices.ts';
 import { layoutReceipt } from './receipt.ts';
@@ -64,7 +64,7 @@ export async function renderDocumentWithReport(input: DocumentInput): Promise<Re
       layoutDepartmentDocument(c, model);
       break;
   }
-  paint(doc, fonts, c.pages);
+  paint(doc, fonts, c.pages, await embedImages(doc, c.pages));
 
   const issued = new Date(`${model.issuedOn}T00:00:00+08:00`);
   const documentTitle = model.kind === 'department' ? model.title : DOCUMENT_TITLES[model.kind];

@@ -64,6 +64,14 @@ import {
   viewHashOf,
 } from '../common/applicant.ts';
 import { confirmationView } from './confirmation-view.ts';
+import {
+  assertSignatureLongEnough,
+  pointCount,
+  SIGNATURE_LIMITS,
+  type SignatureCapture,
+  SignatureInk,
+} from '../common/signature.ts';
+import type { PacketSignature } from '../packets/build-manifest.ts';
 
 /** A file received in full but not stored yet (a finished chunked upload). */
 export interface IncomingFile {
@@ -583,6 +591,111 @@ export class IntakeService {
     return { bytes: await this.deps.blobs.read(sha256), mediaType: file.media_type, name: file.name };
   }
 
+  /**
+   * 申请人签名 from the applicant screen (the paired page's `applicant.sign`; the pairing says
+   * which draft, so no clerk is asked for). Checked — the strokes within their caps and not
+   * a dot, the image a real PNG of sane size — then stored as two blobs, the PNG and the
+   * strokes as canonical JSON, recorded in the draft's state and logged with hashes only.
+   * A new signature replaces the old. The applicant signs after confirming what the clerk
+   * entered, so a later change of the draft does not void it: the confirmation is where
+   * they check, the signature is their mark on it.
+   */
+  attachSignature(draftId: string, capture: SignatureCapture): Promise<DraftView> {
+    return this.writers.run(draftId, async () => {
+      const parsed = SignatureInk.safeParse({ width: capture.width, height: capture.height, strokes: capture.strokes });
+      if (!parsed.success) {
+        const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(input)'))].join(', ');
+        throw new AppError('signature.invalid', `signature of draft ${draftId} fails its schema: ${fields}`, {
+          fields,
+        });
+      }
+      const ink = parsed.data;
+      assertSignatureLongEnough(ink.strokes);
+      await checkSignatureImage(capture.png);
+      const row = this.draftRow(draftId);
+      const image = await this.deps.blobs.put(capture.png);
+      const strokes = await this.deps.blobs
+        .put(new TextEncoder().encode(canonicalJson(ink)))
+        .catch(this.forgetting([image]));
+      return this.recordStored([image, strokes], () => {
+        const now = this.deps.clock.now();
+        recordBlob(this.deps.db, image, now);
+        recordBlob(this.deps.db, strokes, now);
+        const state = DraftState.parse(JSON.parse(row.state));
+        const before = state.signature;
+        const signature = {
+          image: image.sha256,
+          strokes: strokes.sha256,
+          width: ink.width,
+          height: ink.height,
+          at: now,
+        };
+        this.deps.db
+          .prepare('UPDATE drafts SET state = ?, updated_at = ? WHERE id = ?')
+          .run(JSON.stringify({ ...state, signature }), now, draftId);
+        this.deps.events.append({
+          stream: sessionStream(draftId),
+          actor: 'applicant',
+          kind: 'applicant.signed',
+          payload: {
+            image: image.sha256,
+            imageSize: image.size,
+            strokes: strokes.sha256,
+            strokeCount: ink.strokes.length,
+            points: pointCount(ink.strokes),
+            width: ink.width,
+            height: ink.height,
+            ...(before ? { replaced: 'onPaper' in before ? 'onPaper' : before.image } : {}),
+          },
+        });
+        return this.view(this.draftRow(draftId));
+      });
+    });
+  }
+
+  /**
+   * The applicant cannot sign on the screen (no applicant display, the pad unusable, the
+   * applicant unable): they sign the printed documents by hand, and the clerk says why.
+   * Replaces a screen signature given before; logged.
+   */
+  signatureUnavailable(clerk: Clerk, id: string, reason: string): Promise<DraftView> {
+    return this.write(clerk, id, (row) => {
+      const why = reason.trim();
+      if (why === '') throw new AppError('signature.reasonMissing', `draft ${id}: no reason for signing on paper`);
+      const state = DraftState.parse(JSON.parse(row.state));
+      const before = state.signature;
+      const now = this.deps.clock.now();
+      const signature = { onPaper: true as const, reason: why.slice(0, 500), at: now };
+      this.deps.db
+        .prepare('UPDATE drafts SET state = ?, updated_at = ? WHERE id = ?')
+        .run(JSON.stringify({ ...state, signature }), now, id);
+      this.log(clerk, id, 'applicant.signatureOnPaper', {
+        reason: signature.reason,
+        ...(before && !('onPaper' in before) ? { replaced: before.image } : {}),
+      });
+      return this.view(this.row(clerk, id));
+    });
+  }
+
+  /** The applicant's signature image for the clerk's review (`signature.notGiven` when there is none on screen). */
+  async signatureImage(
+    clerk: Clerk,
+    id: string,
+  ): Promise<{ bytes: Buffer; mediaType: 'image/png'; width: number; height: number; at: number }> {
+    const state = DraftState.parse(JSON.parse(this.row(clerk, id).state));
+    const signature = state.signature;
+    if (!signature || 'onPaper' in signature) {
+      throw new AppError('signature.notGiven', `draft ${id} has no signature given on screen`);
+    }
+    return {
+      bytes: await this.deps.blobs.read(signature.image),
+      mediaType: 'image/png',
+      width: signature.width,
+      height: signature.height,
+      at: signature.at,
+    };
+  }
+
   /** Formal review as of now; changes nothing in the draft, and is logged to the session. */
   review(clerk: Clerk, id: string): Promise<ReviewResult> {
     return this.write(clerk, id, (row) => {
@@ -778,6 +891,8 @@ export class IntakeService {
     // Before anything is rendered or numbered: what the department would refuse stays a draft.
     if (travels(review.outcome)) this.deps.outbox?.check({ itemCode: item.code, files });
 
+    // 申请人签名: drawn where the applicant signs, and its files travel with the packet.
+    const signature = await this.signatureToSeal(state);
     // The 查询号 the receipt prints and the manifest carries; kept for a seal tried again.
     const trackingCode = this.packets.trackingCode(packetId, now);
     // Blobs this seal stores (bound pages, notices): removed again if it fails before the packet is recorded.
@@ -797,6 +912,7 @@ export class IntakeService {
         clerk,
         config: this.deps.config,
         sealedAt: now,
+        ...(signature?.png ? { applicantSignature: signature.png } : {}),
         numbers: (kinds) =>
           this.packets.nextDocumentNumbers(
             { hallId: this.deps.config.hall.id, windowId: this.deps.config.window.id },
@@ -846,6 +962,7 @@ export class IntakeService {
         sealedAt: now,
         trackingCode,
         session: head ? { stream: sessionStream(id), ...head } : null,
+        ...(signature ? { signature: signature.packet } : {}),
       });
       // Signed manifest and outbox rows in the same transaction as the packet.
       this.deps.outbox?.enqueue({
@@ -878,6 +995,9 @@ export class IntakeService {
         ...missedOf(review),
         documents: storedNotices.map((n) => ({ kind: n.kind, number: n.number, sha256: n.sha256 })),
         ...(unprintable.length > 0 ? { unprintableConfirmed: unprintable.map(codePointLabel) } : {}),
+        ...(signature
+          ? { applicantSignature: 'onPaper' in signature.packet ? 'onPaper' : signature.packet.image.sha256 }
+          : {}),
       });
       return sealed;
     });
@@ -885,6 +1005,22 @@ export class IntakeService {
     // The packet is safe: the receipt prints now, and the seal does not wait for it.
     this.deps.printQueue?.kick();
     return result;
+  }
+
+  /** The draft's signature as the seal takes it: the packet's record, and the PNG the documents print. */
+  private async signatureToSeal(state: DraftState): Promise<{ packet: PacketSignature; png?: Uint8Array } | undefined> {
+    const signature = state.signature;
+    if (!signature) return undefined;
+    if ('onPaper' in signature) return { packet: { onPaper: true } };
+    const png = await this.deps.blobs.read(signature.image);
+    const strokes = await this.deps.blobs.read(signature.strokes);
+    return {
+      packet: {
+        image: { sha256: signature.image, size: png.byteLength },
+        strokes: { sha256: signature.strokes, size: strokes.byteLength },
+      },
+      png,
+    };
   }
 
   /**
@@ -1093,6 +1229,18 @@ export class IntakeService {
     return this.writers.run(id, async () => this.deps.db.transaction(() => change(this.row(clerk, id)))());
   }
 
+  /** A draft by id alone (the applicant screen's calls: its pairing named the draft); gone as in `row`. */
+  private draftRow(id: string): DraftRow {
+    const row = this.deps.db.prepare<[string], DraftRow>('SELECT * FROM drafts WHERE id = ?').get(id);
+    if (row) return row;
+    const last = this.deps.events.last(sessionStream(id));
+    if (last?.kind === 'intake.sealed') {
+      const packetId = String(last.payload['packetId']);
+      throw new AppError('intake.draftSealed', `draft ${id} was sealed into packet ${packetId}`, { packetId });
+    }
+    throw new AppError('intake.draftNotFound', `no draft ${id}`);
+  }
+
   private row(clerk: Clerk, id: string): DraftRow {
     const row = this.deps.db
       .prepare<[string, number], DraftRow>('SELECT * FROM drafts WHERE id = ? AND clerk_id = ?')
@@ -1287,5 +1435,29 @@ async function checkThumbnail(
         name,
       },
     );
+  }
+}
+
+/** The widest or tallest signature image taken, in px (a 1920 px pad at device pixel ratio 2, with room). */
+const MAX_SIGNATURE_IMAGE_SIDE = 8192;
+
+/** `signature.tooLarge` / `signature.badImage` unless the bytes are a PNG within the limits. */
+async function checkSignatureImage(png: Uint8Array): Promise<void> {
+  if (png.byteLength > SIGNATURE_LIMITS.imageBytes) {
+    throw new AppError('signature.tooLarge', `signature image of ${png.byteLength} bytes`, {
+      limitKB: SIGNATURE_LIMITS.imageBytes / 1024,
+    });
+  }
+  const { fileTypeFromBuffer } = await import('file-type');
+  const type = await fileTypeFromBuffer(png);
+  if (type?.mime !== 'image/png' || png.byteLength < 33) {
+    throw new AppError('signature.badImage', `signature image is ${type?.mime ?? 'of no known type'}, not a PNG`);
+  }
+  // IHDR, always the first chunk: width and height as 32-bit big-endian at bytes 16 and 20.
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  if (width < 1 || height < 1 || width > MAX_SIGNATURE_IMAGE_SIDE || height > MAX_SIGNATURE_IMAGE_SIDE) {
+    throw new AppError('signature.badImage', `signature image of ${width}×${height} px`);
   }
 }

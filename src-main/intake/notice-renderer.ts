@@ -50,7 +50,16 @@ export class PdfNoticeRenderer implements NoticeRenderer {
       for (const kind of kinds) {
         const model = buildModel(kind, numbers[kind], input, input.tracking);
         const { bytes, unprintable } = await this.thread.render(model);
-        rendered.push({ kind, number: numbers[kind], title: DOCUMENT_TITLES[kind], bytes, unprintable, model });
+        // The slip the receipt printer prints (and its queue stores) has no signature line: the model goes without the image.
+        const { applicantSignature: _image, ...slipModel } = model as DocumentInput & { applicantSignature?: unknown };
+        rendered.push({
+          kind,
+          number: numbers[kind],
+          title: DOCUMENT_TITLES[kind],
+          bytes,
+          unprintable,
+          model: slipModel as DocumentInput,
+        });
       }
       return rendered;
     } finally {
@@ -133,6 +142,8 @@ function buildModel(
     issuedOn: review.receivedOn,
   };
   const contact = { clerk: clerk.displayName, phone: config.hall.phone };
+  // Where the applicant signs: the 收件凭证 and the 补正 notice.
+  const signature = input.applicantSignature ? { applicantSignature: input.applicantSignature } : {};
   switch (kind) {
     case 'receipt': {
       const decision = review.decision!;
@@ -154,6 +165,7 @@ function buildModel(
         fees: item.fees.charged ? item.fees.description : NO_FEES,
         consultPhone: department?.consultPhone ?? item.contact?.consultPhone ?? config.hall.phone,
         ...(remedies ? { remedies } : {}),
+        ...signature,
       };
     }
     case 'acceptance': {
@@ -178,6 +190,7 @@ function buildModel(
         toSupply: [...new Set(review.correction!.items.map((i) => i.supply).filter((s): s is string => Boolean(s)))],
         supplyBy: review.correction!.deadline,
         contact,
+        ...signature,
       };
     case 'refusal':
       // Only old packets list a 不予受理通知书; the window issues none now (收受分离).

@@ -35,6 +35,8 @@ export interface NoticeInput {
   clerk: { username: string; displayName: string };
   config: HallConfig;
   sealedAt: number;
+  /** 申请人签名 as a PNG, drawn on the 申请人（签字） lines; without it they stay blank for a hand signature. */
+  applicantSignature?: Uint8Array;
   /** Allocates the documents' numbers, only for the kinds actually issued. */
   numbers(kinds: readonly NoticeKind[]): Record<NoticeKind, string>;
 }

@@ -10,6 +10,7 @@ import { MANIFEST_FORMAT, type Manifest, type NoticeKind } from '../common/manif
 import type { CountersignedBy } from '../common/review/findings.ts';
 import { isWindowFinding, type ReviewRuleId } from '../common/review/rules.ts';
 import type { PreviousReview, ReviewResult, SealableReview } from '../common/review/review.ts';
+import { SIGNATURE_FILE_NAMES, type SignatureFileRole } from '../common/signature.ts';
 
 export interface StoredNotice {
   kind: NoticeKind;
@@ -37,6 +38,23 @@ export interface NewPacket {
   trackingCode: string;
   /** The head of the counter session's event chain at sealing (see Manifest.session). */
   session: { stream: string; seq: number; hash: string } | null;
+  /** 申请人签名: its two stored files, or signed on paper; absent when neither was recorded. */
+  signature?: PacketSignature;
+}
+
+/** The applicant's e-signature as a packet holds it: the PNG and the strokes JSON as blobs, or on paper. */
+export type PacketSignature =
+  { image: { sha256: string; size: number }; strokes: { sha256: string; size: number } } | { onPaper: true };
+
+/** The signature's files of a packet, as the manifest and packet_files list them. */
+export function signatureFiles(
+  signature: PacketSignature | undefined,
+): Array<{ sha256: string; size: number; mediaType: string; name: string; signature: SignatureFileRole }> {
+  if (!signature || 'onPaper' in signature) return [];
+  return [
+    { ...signature.image, mediaType: 'image/png', name: SIGNATURE_FILE_NAMES.image, signature: 'image' },
+    { ...signature.strokes, mediaType: 'application/json', name: SIGNATURE_FILE_NAMES.strokes, signature: 'strokes' },
+  ];
 }
 
 /**
@@ -108,6 +126,7 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
         name: `${n.number}.pdf`,
         document: n.kind,
       })),
+      ...signatureFiles(input.signature),
     ],
     review: {
       outcome: review.outcome,
@@ -147,6 +166,7 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
     ...(state.lateSupplement ? { lateSupplement: state.lateSupplement } : {}),
     ...identityCheckOf(state),
     ...(state.confirmation ? { applicantConfirmation: confirmationOf(state.confirmation) } : {}),
+    ...(input.signature ? { applicantSignature: manifestSignatureOf(input.signature) } : {}),
   };
 }
 
@@ -163,6 +183,12 @@ function confirmationOf(confirmation: Confirmation): NonNullable<Manifest['appli
   return 'waived' in confirmation
     ? { waived: true, reason: confirmation.reason }
     : { at: new Date(confirmation.at).toISOString(), viewHash: confirmation.viewHash };
+}
+
+function manifestSignatureOf(signature: PacketSignature): NonNullable<Manifest['applicantSignature']> {
+  return 'onPaper' in signature
+    ? { onPaper: true }
+    : { image: signature.image.sha256, strokes: signature.strokes.sha256 };
 }
 
 function countersignOf(by: CountersignedBy): { username: string; displayName: string; at: string } {

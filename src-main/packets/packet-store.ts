@@ -33,6 +33,7 @@ import {
   type Lineage,
   type NewPacket,
   postedOriginals,
+  signatureFiles,
 } from './build-manifest.ts';
 import { SearchTerms, type Searchable } from './packet-search.ts';
 
@@ -231,6 +232,19 @@ export class PacketStore {
         notice.size,
       );
     }
+    for (const file of signatureFiles(input.signature)) {
+      insertFile.run(
+        input.packetId,
+        input.version,
+        file.sha256,
+        'signature',
+        null,
+        null,
+        file.name,
+        file.mediaType,
+        file.size,
+      );
+    }
     this.index(input.packetId, input.version, manifest);
     const state = INITIAL_STATE[review.outcome];
     this.moveTo(input.packetId, input.version, state, null, input.sealedAt);
@@ -352,7 +366,9 @@ export class PacketStore {
       held: JSON.stringify(query.held.map((h) => [h.packetId, h.version])),
       terms: JSON.stringify(search.terms),
       code: search.trackingCode,
-      ...(query.after ? { afterAt: query.after.sealedAt, afterId: query.after.packetId, afterVersion: query.after.version } : {}),
+      ...(query.after
+        ? { afterAt: query.after.sealedAt, afterId: query.after.packetId, afterVersion: query.after.version }
+        : {}),
       limit: query.limit + 1,
     };
     // A search drives from its hits; without one the filter's index does.
@@ -539,5 +555,7 @@ export function decodeCursor(text: string): PageCursor {
   ) {
     return { sealedAt: value[0] as number, packetId: value[1], version: value[2] as number };
   }
-  throw new AppError('request.invalidInput', 'packets.list: the cursor is not one this core gave', { fields: 'cursor' });
+  throw new AppError('request.invalidInput', 'packets.list: the cursor is not one this core gave', {
+    fields: 'cursor',
+  });
 }

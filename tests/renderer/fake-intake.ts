@@ -127,6 +127,8 @@ type IntakeMethods =
   | 'drafts.certifyCopy'
   | 'drafts.fileContent'
   | 'drafts.identityCheck'
+  | 'drafts.signature'
+  | 'drafts.signOnPaper'
   | 'drafts.review'
   | 'drafts.countersign'
   | 'drafts.seal'
@@ -365,6 +367,19 @@ export class FakeIntake {
         };
         return this.view(draft);
       },
+      // As IntakeService.signatureImage / .signatureUnavailable.
+      'drafts.signature': ({ id }) => {
+        const signature = this.draft(clerk(), id).state.signature;
+        const blob = signature && !('onPaper' in signature) ? this.blobs.get(signature.image) : undefined;
+        if (!signature || 'onPaper' in signature || !blob) throw new AppError('signature.notGiven', `draft ${id}`);
+        const { width, height, at } = signature;
+        return { bytes: blob.bytes, mediaType: 'image/png' as const, width, height, at };
+      },
+      'drafts.signOnPaper': ({ id, reason }) => {
+        const draft = this.draft(clerk(), id);
+        draft.state = { ...draft.state, signature: { onPaper: true, reason, at: this.now() } };
+        return this.view(draft);
+      },
       'drafts.review': ({ id }) => this.review(this.draft(clerk(), id)),
       'drafts.countersign': ({ id, findingKey, username, password }) => {
         const draft = this.draft(clerk(), id);
@@ -488,6 +503,15 @@ export class FakeIntake {
     const upload = this.uploads.get(id);
     if (!upload || upload.clerkId !== clerk.id) throw new AppError('upload.notFound', `no upload ${id}`);
     return upload;
+  }
+
+  /** As IntakeService.attachSignature, from the applicant screen (tests of the clerk's view give one). */
+  giveSignature(id: string, png: Uint8Array, pad = { width: 800, height: 300 }): void {
+    const draft = this.drafts.get(id);
+    if (!draft) throw new AppError('intake.draftNotFound', `no draft ${id}`);
+    const image = this.put(png, 'image/png', 'signature.png');
+    const strokes = this.put(new TextEncoder().encode('{}'), 'application/json', 'strokes.json');
+    draft.state = { ...draft.state, signature: { image, strokes, ...pad, at: this.now() } };
   }
 
   private draft(clerk: Clerk, id: string): FakeDraft {

@@ -104,6 +104,30 @@ export const intakeMethods = {
     input: z.object({ id: DraftId, who: z.enum(IDENTITY_HOLDERS), check: IdentityCheckInput }).strict(),
     output: DraftView,
   }),
+  /**
+   * 申请人签名 for the clerk's review: the image the applicant gave on the applicant screen,
+   * its pad's size and when (`signature.notGiven` when none was given on screen).
+   */
+  'drafts.signature': method({
+    access: ['clerk'],
+    input: byId,
+    output: z.object({
+      bytes: Bytes,
+      mediaType: z.literal('image/png'),
+      width: z.number(),
+      height: z.number(),
+      at: z.number(),
+    }),
+  }),
+  /**
+   * The applicant cannot sign on the screen (no applicant display, the pad unusable): they
+   * sign the printed receipt by hand, and the clerk records why (logged; the manifest says so).
+   */
+  'drafts.signOnPaper': method({
+    access: ['clerk'],
+    input: z.object({ id: DraftId, reason: z.string().trim().min(1).max(500) }).strict(),
+    output: DraftView,
+  }),
   'drafts.review': method({ access: ['clerk'], input: byId, output: ReviewResult }),
   /**
    * 主管会签: a supervisor at the window countersigns one finding awaiting it (review's

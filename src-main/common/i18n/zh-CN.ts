@@ -225,6 +225,14 @@ const errors = {
   'rating.packetNotFound': '找不到本次办事的收件包，暂不能评价。请窗口人员确认收件包已封包后再请申请人评价。',
   'rating.notFound': '找不到这条评价，请刷新列表后重试。',
   'rating.notBad': '这条评价不是差评，无需整改回访。',
+  // 申请人签名 (common/signature.ts)
+  'signature.tooShort': '签名太短（只有一点或几笔）。请点“清除”，在签名框中用手指或笔写下完整姓名后再确认。',
+  'signature.invalid': '签名笔迹数据有误（{fields}），未保存。请点“清除”后重新签名。',
+  'signature.badImage':
+    '签名图像不是有效的 PNG 图片，未保存。请点“清除”后重新签名；如反复出现，请让申请人在打印的凭证上手写签名。',
+  'signature.tooLarge': '签名图像过大（超过 {limitKB} KB），未保存。请点“清除”后重新签名。',
+  'signature.notGiven': '申请人尚未在屏幕上签名。',
+  'signature.reasonMissing': '请写明申请人无法在屏幕上签名的原因（例如签名板不可用），再改为在打印的凭证上手写签名。',
 } as const satisfies Record<ErrorCode, string>;
 
 /** The kinds of card, named once: the identity panel, the device CLI and the card errors' {cardType}. */
@@ -1853,6 +1861,31 @@ export const zhCN = {
       unpaired: '申请人屏：未连接',
       lost: '申请人屏：已断开',
     },
+  },
+  // 申请人签名: the applicant screen's signature pad and the clerk's view of the signature.
+  signature: {
+    title: '请在下方框内签名',
+    hint: '用手指或笔在框内写下您的姓名，写好后点“确认签名”。',
+    padLabel: '签名框',
+    padDescription:
+      '签名框只能用手指、笔或鼠标书写，无法用键盘操作。如无法在屏幕上签名，请点“无法在屏幕签名”，改为在打印的凭证上手写签名。',
+    clear: '清除',
+    submit: '确认签名',
+    submitting: '正在保存签名…',
+    unable: '无法在屏幕签名',
+    unableNote: '好的。请告知窗口工作人员，您将在打印出的凭证上手写签名。',
+    empty: '请先在框内签名。',
+    tooShort: '签名太短，请写下完整姓名。',
+    // The clerk's review step
+    reviewTitle: '申请人签名',
+    reviewSigned: '申请人已于 {time} 在屏幕上签名',
+    reviewOnPaper: '申请人将在打印的凭证上手写签名（{reason}）',
+    reviewNone: '申请人尚未签名；未签名时凭证上的签字处留空，由申请人手写签名。',
+    imageAlt: '申请人签名图像',
+    onPaper: '改为在纸上签名',
+    onPaperReason: '无法在屏幕上签名的原因',
+    onPaperHint: '例如：申请人屏幕未连接、签名板不可用、申请人无法书写。原因记入办件过程记录。',
+    onPaperSave: '记录并改为纸上签名',
   },
   dialog: {
     close: '关闭',

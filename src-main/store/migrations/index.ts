@@ -19,6 +19,7 @@ import { pageSource } from './016-page-source.ts';
 import { pageThumbnails } from './017-page-thumbnails.ts';
 import { counterSessions } from './018-counter-sessions.ts';
 import { ratings } from './019-ratings.ts';
+import { signatureFiles } from './020-signature-files.ts';
 
 export const migrations: Migration[] = [
   initial,
@@ -40,4 +41,5 @@ export const migrations: Migration[] = [
   pageThumbnails,
   counterSessions,
   ratings,
+  signatureFiles,
 ];

@@ -236,6 +236,14 @@ function DraftEditor({
     [bumpRevision],
   );
 
+  // Written by the core alone (drafts.signOnPaper, applicant.sign): taken as it says. Review does not read it.
+  const onSignature = useCallback((signature: DraftState['signature']) => {
+    const { signature: _before, ...rest } = stateRef.current;
+    const next = signature ? { ...rest, signature } : rest;
+    stateRef.current = next;
+    setState(next);
+  }, []);
+
   const flush = useCallback(async () => (await saverRef.current?.flush()) ?? false, []);
 
   // The ID card reader: a card read fills the identity through the core (which logs the
@@ -486,6 +494,7 @@ function DraftEditor({
             onSealed={onSealed}
             commandsRef={reviewCommands}
             consumeReviewOnArrival={consumeReviewOnArrival}
+            onSignature={onSignature}
           />
         )}
       </div>

@@ -24,6 +24,8 @@ import { ErrorNotice } from '../../components/Notice.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
 import { ConfirmPanel } from './ConfirmPanel.tsx';
 import { ApplicantScreenPanel } from '../applicant/ApplicantScreenPanel.tsx';
+import { SignatureSummary } from './SignatureSummary.tsx';
+import type { DraftSignature } from '../../../src-main/common/signature.ts';
 import { REVIEW_SHORTCUT, type ReviewCommands, SEAL_SHORTCUT } from './shortcuts.ts';
 import type { StepProps } from './step-props.ts';
 
@@ -41,6 +43,8 @@ interface ReviewProps extends StepProps {
   commandsRef: RefObject<ReviewCommands | null>;
   /** True once when Alt+R brought the clerk here from another step. */
   consumeReviewOnArrival: () => boolean;
+  /** The core wrote the applicant's signature (drafts.signOnPaper here; applicant.sign from the applicant screen). */
+  onSignature: (signature: DraftSignature | undefined) => void;
 }
 
 const reasonLength = (reason: string) => [...reason.trim()].length;
@@ -57,6 +61,7 @@ export function ReviewStep({
   onSealed,
   commandsRef,
   consumeReviewOnArrival,
+  onSignature,
 }: ReviewProps) {
   const api = useApi();
   const [review, setReview] = useState<{ result: ReviewResult; revision: number } | null>(null);
@@ -217,6 +222,7 @@ export function ReviewStep({
       )}
       {/* What the applicant checks on their screen before the seal (or why they could not). */}
       {result && !stale && isSealable(result) && <ApplicantScreenPanel draftId={draftId} />}
+      <SignatureSummary draftId={draftId} signature={state.signature} onSignature={onSignature} />
       {/* A declined application is not received: nothing to seal, no document to issue. */}
       {result && !stale && isSealable(result) && (
         <div className="seal-row">
