@@ -174,6 +174,10 @@ export const ERROR_CODES = [
   // the document camera (高拍仪): a still that holds no page, a file that is not an image
   'doccam.noPage',
   'doccam.imageUnreadable',
+  // 人证比对 (the face matcher): a picture without a single face, models that cannot load
+  'face.noFace',
+  'face.multipleFaces',
+  'face.modelsUnavailable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 import { CalendarOverrides } from './calendar-data.ts';
+import { DEFAULT_FACE_THRESHOLDS, FACE_SETTINGS_DEFAULTS, FaceThresholds } from './face.ts';
 import { TrustedKey } from './catalog.ts';
 import { WindowId } from './sync-protocol.ts';
 
@@ -225,6 +226,19 @@ const Retention = z
     message: 'must be at least videoDays and screenDays: the events vouch for the segments',
   });
 
+const FaceConfig = z
+  .object({
+    thresholds: FaceThresholds.default(DEFAULT_FACE_THRESHOLDS),
+    keepFrames: z.boolean().default(false),
+    keepDays: z.number().int().min(1).max(3650).default(FACE_SETTINGS_DEFAULTS.keepDays),
+    sendWithPacket: z.boolean().default(false),
+  })
+  .strict()
+  .refine((face) => !face.sendWithPacket || face.keepFrames, {
+    path: ['sendWithPacket'],
+    message: 'needs keepFrames: a face image that is not kept cannot travel with the packet',
+  });
+
 export const HallConfig = z
   .object({
     profile: z.enum(['demo', 'configured']).default('configured'),
@@ -313,6 +327,12 @@ export const HallConfig = z
       .default({ maxFileMiB: 1024 }),
     /** How long each kind of a session's record is kept, in days. */
     retention: Retention.default(RETENTION_DEFAULTS),
+    /**
+     * 人证比对: the thresholds of the face match, and what is kept of faces. Face images and
+     * embeddings stay on this machine and are not stored at all unless keepFrames is on
+     * (then for keepDays); the packet carries the outcome, a face image only with sendWithPacket.
+     */
+    face: FaceConfig.default(FACE_SETTINGS_DEFAULTS),
   })
   .strict()
   .superRefine((config, ctx) => {

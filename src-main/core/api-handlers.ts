@@ -29,6 +29,7 @@ import { DECK } from '../devices/idcard/deck.ts';
 import type { PrintQueue } from '../packets/print-queue.ts';
 
 import type { DepartmentDocuments } from '../sync/department-documents.ts';
+import type { FaceSettings } from '../common/face.ts';
 
 export interface ConnectionContext {
   session: Session;
@@ -61,6 +62,8 @@ export interface HandlerServices {
   downloads: Downloads;
   recorder: SessionRecorder;
   media: SessionMedia;
+  /** The hall's face settings (config.face). */
+  face: FaceSettings;
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
@@ -87,6 +90,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     downloads,
     recorder,
     media,
+    face,
   } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   const recordingActor = (ctx: ConnectionContext) => {
@@ -100,6 +104,8 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
   };
   return {
     'app.info': () => info,
+
+    'face.settings': () => face,
 
     'auth.session': (_input, { session }) => auth.info(session),
     'auth.setupState': () => ({ needsFirstInstaller: auth.needsFirstInstaller() }),

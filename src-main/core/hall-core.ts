@@ -328,6 +328,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         downloads,
         recorder,
         media: new SessionMedia(events, blobs),
+        face: config.face,
       }),
       caller: ({ session }) => auth.caller(session),
       // A recording's segments go up every few seconds on their own: not the clerk's activity.

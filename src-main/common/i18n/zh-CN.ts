@@ -202,6 +202,10 @@ const errors = {
   'doccam.noPage':
     '图像中没有找到材料页面。请把材料平放在高拍仪下方的深色台面上，四边都在画面内、不要被手或其他物品遮住，再拍一次。',
   'doccam.imageUnreadable': '无法读取图像文件 {file}：文件不存在、无法打开，或不是 PNG、JPEG 图像（也可能已损坏）。',
+  'face.noFace': '图像 {file} 中没有找到人脸。请换一张正面、清晰、光线均匀的人像照片再试。',
+  'face.multipleFaces': '图像 {file} 中有 {count} 张人脸，无法确定比对哪一张。请换一张只有一个人的照片再试。',
+  'face.modelsUnavailable':
+    '人脸比对模型未能加载，无法进行人证比对。请由窗口人员当面核对申请人与证件照片并记录；如反复出现，请联系运维人员。',
 } as const satisfies Record<ErrorCode, string>;
 
 /** The kinds of card, named once: the identity panel, the device CLI and the card errors' {cardType}. */
@@ -1511,6 +1515,29 @@ export const zhCN = {
       noCodes: '页面上没有读到条码或二维码',
       codesUnavailable: '条码识别不可用，未读取页面上的条码',
     },
+    /** `npm run device -- face compare` */
+    face: {
+      similarity: '相似度：{similarity}（通过线 {pass}，人工核对线 {uncertain}）',
+      liveness: '活体检测：活体 {live}，防伪 {real}',
+      outcome: '比对结果',
+    },
+  },
+  // 人证比对: the face matcher's outcomes and problems, for the clerk's flow and the device CLI (#15).
+  face: {
+    outcomes: {
+      pass: '通过：现场人像与证件照片一致',
+      uncertain: '待人工核对：相似度不足以自动判定，请窗口人员当面核对申请人与证件照片，并记录核对结论和理由',
+      fail: '不通过：现场人像与证件照片不一致。请窗口人员当面核对，并记录理由',
+    },
+    problems: {
+      noFace: '画面中没有检测到人脸。请申请人正对柜台摄像头、摘下帽子和口罩，稍候自动重试。',
+      multipleFaces: '画面中有多张人脸。请只让申请人本人在摄像头前，其他人稍微让开，稍候自动重试。',
+      notLive:
+        '未通过活体检测：画面中的人脸可能是照片或屏幕翻拍。请申请人本人正对摄像头重试，或由窗口人员当面核对并记录。',
+      noCardFace: '证件照片中没有可识别的人脸，无法自动比对。请窗口人员当面核对申请人与证件照片，并记录核对结论。',
+    },
+    loading: '正在加载人脸比对模型…',
+    loaded: '人脸比对模型已就绪（加载用时 {ms} 毫秒）',
   },
   // 回执打印: the thermal receipt printer's queue (the core's print queue, #12).
   printing: {
