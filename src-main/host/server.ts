@@ -12,6 +12,7 @@ import sirv from 'sirv';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AppError } from '../common/errors.ts';
 import { DOCCAM_WORKER_CONTENT_SECURITY_POLICY, isDoccamWorkerPath } from '../common/doccam-worker-policy.ts';
+import { FACE_WORKER_CONTENT_SECURITY_POLICY, isFaceWorkerPath } from '../common/face-worker-policy.ts';
 import {
   CLOSE_STALE_TOKEN,
   MAX_MESSAGE_BYTES,
@@ -94,7 +95,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const pathname = new URL(req.url ?? '/', 'http://placeholder').pathname;
     res.setHeader(
       'content-security-policy',
-      isDoccamWorkerPath(pathname) ? DOCCAM_WORKER_CONTENT_SECURITY_POLICY : contentSecurityPolicy(port),
+      isDoccamWorkerPath(pathname)
+        ? DOCCAM_WORKER_CONTENT_SECURITY_POLICY
+        : isFaceWorkerPath(pathname)
+          ? FACE_WORKER_CONTENT_SECURITY_POLICY
+          : contentSecurityPolicy(port),
     );
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');

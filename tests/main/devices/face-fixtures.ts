@@ -141,3 +141,41 @@ export function emptyScene(width = 640, height = 480): RgbaImage {
 export function twoFaces(): RgbaImage {
   return cut(samplePhoto(4), 860, 60, 720, 480);
 }
+
+/** `picture` laid on a 1280×720 frame (the counter camera's size) at (x, y). */
+export function counterFrame(picture: RgbaImage, x = 320, y = 40): RgbaImage {
+  const frame = emptyScene(1280, 720);
+  for (let row = 0; row < Math.min(picture.height, frame.height - y); row++) {
+    const width = Math.min(picture.width, frame.width - x);
+    const from = row * picture.width * 4;
+    frame.data.set(picture.data.subarray(from, from + width * 4), ((y + row) * frame.width + x) * 4);
+  }
+  return frame;
+}
+
+/** A 24-bit BMP, bottom-up: how a card reader's photo decoder hands the chip photo over (CardPhoto is image/bmp). */
+export function encodeBmp(image: RgbaImage): Uint8Array {
+  const rowBytes = Math.ceil((image.width * 3) / 4) * 4;
+  const size = 54 + rowBytes * image.height;
+  const bmp = new Uint8Array(size);
+  const view = new DataView(bmp.buffer);
+  bmp.set([0x42, 0x4d]);
+  view.setUint32(2, size, true);
+  view.setUint32(10, 54, true);
+  view.setUint32(14, 40, true);
+  view.setInt32(18, image.width, true);
+  view.setInt32(22, image.height, true);
+  view.setUint16(26, 1, true);
+  view.setUint16(28, 24, true);
+  view.setUint32(34, rowBytes * image.height, true);
+  for (let y = 0; y < image.height; y++) {
+    const row = 54 + (image.height - 1 - y) * rowBytes;
+    for (let x = 0; x < image.width; x++) {
+      const i = (y * image.width + x) * 4;
+      bmp[row + x * 3] = image.data[i + 2]!;
+      bmp[row + x * 3 + 1] = image.data[i + 1]!;
+      bmp[row + x * 3 + 2] = image.data[i]!;
+    }
+  }
+  return bmp;
+}
