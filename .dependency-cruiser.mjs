@@ -21,10 +21,18 @@ const DOMAIN = '(catalog|calendar|documents|intake|packets|sync|recording|auth)'
 /**
  * The pure document detector (#13): opencv.js, the barcode reader (zxing-wasm) and
  * arithmetic, no Node. The renderer's detection worker runs these very files, so the
- * renderer may import them (and only them of src-main/devices), and they must stay free
+ * renderer may import them (and, beside FACE_PURE below, only them of src-main/devices), and they must stay free
  * of Node (rules below).
  */
 const DOCCAM_PURE = 'src-main/devices/doccam/(detect|rectify|quality|barcodes|image|opencv)\\.ts$';
+
+/**
+ * The pure face matcher (#15): Human's detection, liveness, embedding and the similarity
+ * judged by common/face.ts. The renderer's face worker runs this file on Human's browser
+ * build, the device CLI on its Node build (node-matcher.ts, not pure), so like the
+ * document detector it may be imported by the renderer and must stay free of Node.
+ */
+const FACE_PURE = 'src-main/devices/face/matcher\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
@@ -192,7 +200,7 @@ export default {
       from: { path: `${TREE}src-renderer/` },
       to: {
         dependencyTypes: ['local'],
-        pathNot: `^$1(src-renderer/|src-main/(api|common)/|${DOCCAM_PURE})`,
+        pathNot: `^$1(src-renderer/|src-main/(api|common)/|${DOCCAM_PURE}|${FACE_PURE})`,
       },
     },
     {
@@ -211,6 +219,22 @@ export default {
       comment: 'See doccam-detector-stays-pure: what these files import, the renderer imports too.',
       from: { path: `${TREE}${DOCCAM_PURE}` },
       to: { dependencyTypes: ['local'], pathNot: `^$1(${DOCCAM_PURE}|src-main/common/)` },
+    },
+    {
+      name: 'face-matcher-stays-pure',
+      severity: 'error',
+      comment:
+        "The face matcher runs in Node for the CLI, the tests and the bench, and in the renderer's face worker: " +
+        'the renderer may import it, so it may import no Node builtin and nothing local but common.',
+      from: { path: `${TREE}${FACE_PURE}` },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'face-matcher-imports-only-common',
+      severity: 'error',
+      comment: 'See face-matcher-stays-pure: what this file imports, the renderer imports too.',
+      from: { path: `${TREE}${FACE_PURE}` },
+      to: { dependencyTypes: ['local'], pathNot: `^$1src-main/common/` },
     },
     {
       name: 'renderer-no-node-builtins',

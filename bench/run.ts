@@ -3,6 +3,7 @@
 import { benchCapture } from './capture.ts';
 import { benchDoccam } from './doccam.ts';
 import { benchEscpos } from './escpos.ts';
+import { benchFace } from './face.ts';
 import { benchFoundation } from './foundation.ts';
 import { benchIdCard } from './idcard.ts';
 import { benchFuzz } from './fuzz.ts';
@@ -35,6 +36,7 @@ const areas: Record<string, () => Promise<void>> = {
   capture: benchCapture,
   sessions: benchSessions,
   recording: benchRecording,
+  face: benchFace,
 };
 const chosen = process.argv.slice(2).filter((a) => a in areas);
 for (const name of chosen.length > 0 ? chosen : Object.keys(areas)) await areas[name]!();

@@ -2,6 +2,7 @@
 // Fetch API Request/Response, no `electron` import, so tests run it under Node.
 import { readFile, stat } from 'node:fs/promises';
 import { DOCCAM_WORKER_CONTENT_SECURITY_POLICY, isDoccamWorkerPath } from '../common/doccam-worker-policy.ts';
+import { FACE_WORKER_CONTENT_SECURITY_POLICY, isFaceWorkerPath } from '../common/face-worker-policy.ts';
 import { CONTENT_SECURITY_POLICY, isAllowedInitiator, resolveRendererFile } from './policy.ts';
 
 /** What the handler reads from a request; Electron adds `initiatorOrigin` to Request. */
@@ -34,9 +35,9 @@ export function createRendererHandler(rendererRoot: string): (request: RendererR
       const info = await stat(resolved.filePath);
       if (!info.isFile()) return plain(404, 'not found');
       const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Content-Type': resolved.mimeType };
-      if (isDoccamWorkerPath(new URL(request.url).pathname)) {
-        headers['Content-Security-Policy'] = DOCCAM_WORKER_CONTENT_SECURITY_POLICY;
-      }
+      const pathname = new URL(request.url).pathname;
+      if (isDoccamWorkerPath(pathname)) headers['Content-Security-Policy'] = DOCCAM_WORKER_CONTENT_SECURITY_POLICY;
+      if (isFaceWorkerPath(pathname)) headers['Content-Security-Policy'] = FACE_WORKER_CONTENT_SECURITY_POLICY;
       if (request.method === 'HEAD') return new Response(null, { status: 200, headers });
       const body = await readFile(resolved.filePath);
       return new Response(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), { status: 200, headers });

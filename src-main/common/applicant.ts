@@ -93,7 +93,7 @@ export type Confirmation = z.infer<typeof Confirmation>;
 
 export const ConsentNotice = z.object({
   noticeVersion: z.string(),
-  /** How many days face images and their features are kept on this machine. */
+  /** How many days face images and their features are kept on this machine; 0: none is kept (the default). */
   retentionDays: z.number(),
 });
 export type ConsentNotice = z.infer<typeof ConsentNotice>;

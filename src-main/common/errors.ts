@@ -198,6 +198,10 @@ export const ERROR_CODES = [
   'signature.tooLarge',
   'signature.notGiven',
   'signature.reasonMissing',
+  // 人证比对 (the face matcher): a picture without a single face, models that cannot load
+  'face.noFace',
+  'face.multipleFaces',
+  'face.modelsUnavailable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 import { CalendarOverrides } from './calendar-data.ts';
+import { DEFAULT_FACE_THRESHOLDS, FACE_SETTINGS_DEFAULTS, FaceThresholds } from './face.ts';
 import { TrustedKey } from './catalog.ts';
 import { WindowId } from './sync-protocol.ts';
 
@@ -225,7 +226,19 @@ const Retention = z
     message: 'must be at least videoDays and screenDays: the events vouch for the segments',
   });
 
-export const APPLICANT_DEFAULTS = { confirmation: 'whenPaired' as const, faceRetentionDays: 30 };
+export const APPLICANT_DEFAULTS = { confirmation: 'whenPaired' as const };
+const FaceConfig = z
+  .object({
+    thresholds: FaceThresholds.default(DEFAULT_FACE_THRESHOLDS),
+    keepFrames: z.boolean().default(false),
+    keepDays: z.number().int().min(1).max(3650).default(FACE_SETTINGS_DEFAULTS.keepDays),
+    sendWithPacket: z.boolean().default(false),
+  })
+  .strict()
+  .refine((face) => !face.sendWithPacket || face.keepFrames, {
+    path: ['sendWithPacket'],
+    message: 'needs keepFrames: a face image that is not kept cannot travel with the packet',
+  });
 
 export const HallConfig = z
   .object({
@@ -329,16 +342,21 @@ export const HallConfig = z
      * The applicant screen (申请人屏). `confirmation`: `whenPaired` (default) — a seal needs
      * the applicant's confirmation, or the clerk's recorded reason why none, once an
      * applicant screen has been paired with this window since the app started; `required`
-     * — always (a hall whose windows all have one). `faceRetentionDays`: how long face
-     * images and their features are kept, as the consent notice tells the applicant.
+     * — always (a hall whose windows all have one). What is kept of faces, as the consent
+     * notice tells the applicant, is `face` below.
      */
     applicant: z
       .object({
         confirmation: z.enum(['required', 'whenPaired']).default('whenPaired'),
-        faceRetentionDays: z.number().int().min(1).max(3650).default(APPLICANT_DEFAULTS.faceRetentionDays),
       })
       .strict()
       .default(APPLICANT_DEFAULTS),
+    /**
+     * 人证比对: the thresholds of the face match, and what is kept of faces. Face images and
+     * embeddings stay on this machine and are not stored at all unless keepFrames is on
+     * (then for keepDays); the packet carries the outcome, a face image only with sendWithPacket.
+     */
+    face: FaceConfig.default(FACE_SETTINGS_DEFAULTS),
   })
   .strict()
   .superRefine((config, ctx) => {

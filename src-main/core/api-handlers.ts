@@ -32,6 +32,7 @@ import type { Ratings } from '../packets/ratings.ts';
 import type { DepartmentDocuments } from '../sync/department-documents.ts';
 import type { ApplicantDesk, ApplicantLink } from '../intake/applicant-desk.ts';
 import type { ApplicantScreen } from '../common/applicant.ts';
+import type { FaceSettings } from '../common/face.ts';
 
 export interface ConnectionContext {
   session: Session;
@@ -70,6 +71,8 @@ export interface HandlerServices {
   media: SessionMedia;
   ratings: Ratings;
   applicant: ApplicantDesk;
+  /** The hall's face settings (config.face). */
+  face: FaceSettings;
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
@@ -98,6 +101,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     media,
     ratings,
     applicant,
+    face,
   } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   const recordingActor = (ctx: ConnectionContext) => {
@@ -116,6 +120,8 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
   };
   return {
     'app.info': () => info,
+
+    'face.settings': () => face,
 
     'auth.session': (_input, { session }) => auth.info(session),
     'auth.setupState': () => ({ needsFirstInstaller: auth.needsFirstInstaller() }),

@@ -294,7 +294,8 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       windowName: config.window.name,
       consentNotice: {
         noticeVersion: FACE_CONSENT_NOTICE_VERSION,
-        retentionDays: config.applicant.faceRetentionDays,
+        // Face images and features are kept only when the hall turned keepFrames on.
+        retentionDays: config.face.keepFrames ? config.face.keepDays : 0,
       },
       confirmation: config.applicant.confirmation,
       sign: async (draftId, input) => {
@@ -382,6 +383,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         media: new SessionMedia(events, blobs),
         ratings,
         applicant,
+        face: config.face,
       }),
       // The applicant screen is nobody's session: it may call only its own methods.
       caller: ({ session, applicantLink }) =>

@@ -12,6 +12,7 @@
 //   npm run device -- printer status (--tcp HOST[:PORT] | --serial PATH [--baud N] | --usb PATH) [--json]
 //   npm run device -- printer simulate [--tcp PORT] [--pty] [--state S] [--width 58|80] [--out PREFIX]
 //   npm run device -- doccam rectify IN.(jpg|png) OUT.png [--mode colour|grey|bw] [--rotate 0|90|180|270] [--json]
+//   npm run device -- face compare CARD.(jpg|png) FRAME.(jpg|png) [--json] [--pass X] [--uncertain Y]
 //
 // With --json, stdout carries one JSON object (use `npm run -s device …` to keep npm's own
 // lines out of it); prompts and messages go to stderr.
@@ -46,6 +47,8 @@ import { readImageFile, writePngFile } from './doccam/image-file.ts';
 import { loadOpenCv } from './doccam/opencv.ts';
 import { assessQuality } from './doccam/quality.ts';
 import { COLOUR_MODES, type ColourMode, rectify, type Rotation } from './doccam/rectify.ts';
+import { DEFAULT_FACE_THRESHOLDS, FaceThresholds } from '../common/face.ts';
+import { loadNodeFaceMatcher } from './face/node-matcher.ts';
 import type { VendorSdkReader } from './idcard/vendor-sdk.ts';
 import { openPtyPair } from './pty-pair.ts';
 import { DEFAULT_BAUD_RATE, listPorts, openSerialTransport } from './serial-transport.ts';
@@ -60,6 +63,7 @@ const USAGE = `usage:
   npm run device -- printer status (--tcp HOST[:PORT] | --serial PATH [--baud N] | --usb PATH) [--json]
   npm run device -- printer simulate [--tcp PORT] [--pty] [--state paper-out|cover-open|near-end|offline] [--width 58|80] [--out PREFIX]
   npm run device -- doccam rectify IN.(jpg|png) OUT.png [--mode colour|grey|bw] [--rotate 0|90|180|270] [--json]
+  npm run device -- face compare CARD.(jpg|png) FRAME.(jpg|png) [--json] [--pass X] [--uncertain Y]
 faults: ${['no-card', 'checksum', 'torn', 'slow', 'silent', 'garbage', 'stale', 'unplug', 'sam-failure'].join(', ')}`;
 
 /** A command line that is not understood: exit 2. */
@@ -99,6 +103,8 @@ const options = {
   out: { type: 'string' },
   mode: { type: 'string' },
   rotate: { type: 'string' },
+  pass: { type: 'string' },
+  uncertain: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -603,6 +609,80 @@ async function doccamRectify(values: Options, files: readonly string[], io: Outp
   }
 }
 
+/** A similarity level from the command line: a number from 0 to 1. */
+function level(text: string | undefined, name: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new UsageError(`--${name} must be a number from 0 to 1, not ${text}`);
+  }
+  return value;
+}
+
+/**
+ * The face matcher the counter runs (人证比对), on two files: CARD is taken as the card's
+ * photo (its largest face), FRAME as the camera's frame (exactly one face). Prints the
+ * similarity, liveness and outcome: exit 0 for any comparison made, whatever its outcome;
+ * exit 1 for a file that is no image, a picture with no face, a frame with several.
+ */
+async function faceCompare(values: Options, files: readonly string[], io: Output): Promise<void> {
+  const [cardFile, frameFile, ...extra] = files;
+  if (cardFile === undefined || frameFile === undefined || extra.length > 0) {
+    throw new UsageError('face compare needs CARD.(jpg|png) and FRAME.(jpg|png)');
+  }
+  const pass = level(values.pass, 'pass', DEFAULT_FACE_THRESHOLDS.pass);
+  const uncertain = level(values.uncertain, 'uncertain', Math.min(pass, DEFAULT_FACE_THRESHOLDS.uncertain));
+  const thresholds = FaceThresholds.safeParse({ ...DEFAULT_FACE_THRESHOLDS, pass, uncertain });
+  if (!thresholds.success) throw new UsageError(`--uncertain (${uncertain}) must not be above --pass (${pass})`);
+
+  const card = await readImageFile(cardFile);
+  const frame = await readImageFile(frameFile);
+  const started = performance.now();
+  const matcher = await loadNodeFaceMatcher();
+  const loaded = performance.now();
+  const reference = await matcher.reference(card);
+  if (!reference) throw new AppError('face.noFace', `no face in ${cardFile}`, { file: cardFile });
+  const comparison = await matcher.compare(reference, frame, thresholds.data);
+  const compared = performance.now();
+  if (comparison.problem === 'noFace')
+    throw new AppError('face.noFace', `no face in ${frameFile}`, { file: frameFile });
+  if (comparison.problem === 'multipleFaces') {
+    throw new AppError('face.multipleFaces', `${comparison.faces} faces in ${frameFile}`, {
+      file: frameFile,
+      count: comparison.faces,
+    });
+  }
+  const round = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
+  if (values.json) {
+    io.out(
+      JSON.stringify({
+        card: cardFile,
+        frame: frameFile,
+        similarity: round(comparison.similarity),
+        live: round(comparison.live),
+        real: round(comparison.real),
+        outcome: comparison.outcome,
+        problem: comparison.problem,
+        thresholds: thresholds.data,
+        ms: { load: Math.round(loaded - started), compare: Math.round(compared - loaded) },
+      }),
+    );
+    return;
+  }
+  const percent = (x: number | null) => `${Math.round((x ?? 0) * 100)}%`;
+  io.out(
+    t('deviceCli.face.similarity', {
+      similarity: percent(comparison.similarity),
+      pass: percent(thresholds.data.pass),
+      uncertain: percent(thresholds.data.uncertain),
+    }),
+  );
+  io.out(t('deviceCli.face.liveness', { live: percent(comparison.live), real: percent(comparison.real) }));
+  const outcome = t(`face.outcomes.${comparison.outcome ?? 'fail'}`);
+  io.out(`${t('deviceCli.face.outcome')}：${outcome}`);
+  if (comparison.problem === 'notLive') io.out(t('face.problems.notLive'));
+}
+
 /** Runs one command line; answers the exit code. */
 export async function runDeviceCli(argv: readonly string[], io: Output = consoleOutput): Promise<number> {
   try {
@@ -620,6 +700,7 @@ export async function runDeviceCli(argv: readonly string[], io: Output = console
     else if (device === 'printer' && action === 'test') await printerTest(values, io);
     else if (device === 'printer' && action === 'simulate') await printerSimulate(values, io);
     else if (device === 'doccam' && action === 'rectify') await doccamRectify(values, positionals.slice(2), io);
+    else if (device === 'face' && action === 'compare') await faceCompare(values, positionals.slice(2), io);
     else throw new UsageError(`unknown command: ${positionals.join(' ')}`);
     return 0;
   } catch (error) {

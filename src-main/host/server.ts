@@ -20,6 +20,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { PairingCode } from '../common/applicant.ts';
 import { AppError } from '../common/errors.ts';
 import { DOCCAM_WORKER_CONTENT_SECURITY_POLICY, isDoccamWorkerPath } from '../common/doccam-worker-policy.ts';
+import { FACE_WORKER_CONTENT_SECURITY_POLICY, isFaceWorkerPath } from '../common/face-worker-policy.ts';
 import {
   CLOSE_STALE_TOKEN,
   MAX_MESSAGE_BYTES,
@@ -102,7 +103,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const pathname = new URL(req.url ?? '/', 'http://placeholder').pathname;
     res.setHeader(
       'content-security-policy',
-      isDoccamWorkerPath(pathname) ? DOCCAM_WORKER_CONTENT_SECURITY_POLICY : contentSecurityPolicy(port),
+      isDoccamWorkerPath(pathname)
+        ? DOCCAM_WORKER_CONTENT_SECURITY_POLICY
+        : isFaceWorkerPath(pathname)
+          ? FACE_WORKER_CONTENT_SECURITY_POLICY
+          : contentSecurityPolicy(port),
     );
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');

@@ -3,6 +3,7 @@
 // output schemas), and every message crosses as MessagePack as on the browser
 // host; only the handlers behind it are small stand-ins for the services of
 // src-main/core (intake: fake-intake.ts).
+import { FACE_SETTINGS_DEFAULTS } from '../../src-main/common/face.ts';
 import type { HealthSnapshot, Role, SessionInfo, UserSummary } from '../../src-main/api/contract/index.ts';
 import { createDispatcher, type Handlers } from '../../src-main/api/dispatcher.ts';
 import { AppError } from '../../src-main/common/errors.ts';
@@ -279,6 +280,10 @@ export class FakeCore {
         profile: 'demo',
         host: 'browser',
       }),
+      'face.settings': () => {
+        signedIn();
+        return FACE_SETTINGS_DEFAULTS;
+      },
       'auth.session': () => this.sessionInfo(),
       'auth.setupState': () => ({ needsFirstInstaller: this.users.length === 0 }),
       'auth.createFirstInstaller': (input) => {

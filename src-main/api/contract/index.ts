@@ -15,6 +15,7 @@ import { applicantMethods } from './applicant.ts';
 import { authMethods } from './auth.ts';
 import { catalogMethods } from './catalog.ts';
 import { CardDeskState, deviceMethods } from './devices.ts';
+import { faceMethods } from './face.ts';
 import { intakeMethods } from './intake.ts';
 import type { MethodSpec } from './method.ts';
 import { packetMethods } from './packets.ts';
@@ -37,6 +38,7 @@ export const methods = {
   ...printingMethods,
   ...ratingMethods,
   ...applicantMethods,
+  ...faceMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Methods = typeof methods;
@@ -80,6 +82,7 @@ export { UPLOAD_CHUNK_BYTES } from './uploads.ts';
 export type { UploadLimits, UploadPurpose } from './uploads.ts';
 export type { CatalogHit } from './catalog.ts';
 export type { CardDeskState, CardPhoto, CardReading, DemoCard } from './devices.ts';
+export type { FaceComparison, FaceOutcome, FaceProblem, FaceSettings, FaceThresholds } from '../../common/face.ts';
 export type { QueuedPacket } from './packets.ts';
 export { DEFAULT_SESSION_PAGE, DOWNLOAD_CHUNK_BYTES } from './recording.ts';
 export type {

@@ -233,6 +233,10 @@ const errors = {
   'signature.tooLarge': '签名图像过大（超过 {limitKB} KB），未保存。请点“清除”后重新签名。',
   'signature.notGiven': '申请人尚未在屏幕上签名。',
   'signature.reasonMissing': '请写明申请人无法在屏幕上签名的原因（例如签名板不可用），再改为在打印的凭证上手写签名。',
+  'face.noFace': '图像 {file} 中没有找到人脸。请换一张正面、清晰、光线均匀的人像照片再试。',
+  'face.multipleFaces': '图像 {file} 中有 {count} 张人脸，无法确定比对哪一张。请换一张只有一个人的照片再试。',
+  'face.modelsUnavailable':
+    '人脸比对模型未能加载，无法进行人证比对。请由窗口人员当面核对申请人与证件照片并记录；如反复出现，请联系运维人员。',
 } as const satisfies Record<ErrorCode, string>;
 
 /** The kinds of card, named once: the identity panel, the device CLI and the card errors' {cardType}. */
@@ -1597,6 +1601,29 @@ export const zhCN = {
       noCodes: '页面上没有读到条码或二维码',
       codesUnavailable: '条码识别不可用，未读取页面上的条码',
     },
+    /** `npm run device -- face compare` */
+    face: {
+      similarity: '相似度：{similarity}（通过线 {pass}，人工核对线 {uncertain}）',
+      liveness: '活体检测：活体 {live}，防伪 {real}',
+      outcome: '比对结果',
+    },
+  },
+  // 人证比对: the face matcher's outcomes and problems, for the clerk's flow and the device CLI (#15).
+  face: {
+    outcomes: {
+      pass: '通过：现场人像与证件照片一致',
+      uncertain: '待人工核对：相似度不足以自动判定，请窗口人员当面核对申请人与证件照片，并记录核对结论和理由',
+      fail: '不通过：现场人像与证件照片不一致。请窗口人员当面核对，并记录理由',
+    },
+    problems: {
+      noFace: '画面中没有检测到人脸。请申请人正对柜台摄像头、摘下帽子和口罩，稍候自动重试。',
+      multipleFaces: '画面中有多张人脸。请只让申请人本人在摄像头前，其他人稍微让开，稍候自动重试。',
+      notLive:
+        '未通过活体检测：画面中的人脸可能是照片或屏幕翻拍。请申请人本人正对摄像头重试，或由窗口人员当面核对并记录。',
+      noCardFace: '证件照片中没有可识别的人脸，无法自动比对。请窗口人员当面核对申请人与证件照片，并记录核对结论。',
+    },
+    loading: '正在加载人脸比对模型…',
+    loaded: '人脸比对模型已就绪（加载用时 {ms} 毫秒）',
   },
   // 回执打印: the thermal receipt printer's queue (the core's print queue, #12).
   printing: {
@@ -1775,6 +1802,8 @@ export const zhCN = {
       purpose: '用途：将您本人与所持身份证件的照片进行比对，核验您是否为证件持有人。',
       kept: '保存内容：现场拍摄的人脸图像及由其计算的特征数据，只保存在本窗口电脑上，不随申请材料报送。',
       retention: '保存期限：{days} 天，期满自动删除。',
+      keptNone:
+        '保存内容：只保存比对结果（通过、存疑或未通过及相似度），不保存现场拍摄的人脸图像和特征数据；比对在本窗口电脑上完成，不向外传送。',
       choice: '是否同意进行人脸识别，由您自行决定。不同意的，窗口人员将人工核对您与证件，不影响办理。',
       version: '告知版本 {version}',
       grant: '同意',

@@ -46,8 +46,14 @@ export function ApplicantStage({
           <h1 id="consent-title">{t('applicant.consent.title')}</h1>
           <ul className="applicant-text">
             <li>{t('applicant.consent.purpose')}</li>
-            <li>{t('applicant.consent.kept')}</li>
-            <li>{t('applicant.consent.retention', { days: screen.notice.retentionDays })}</li>
+            {screen.notice.retentionDays > 0 ? (
+              <>
+                <li>{t('applicant.consent.kept')}</li>
+                <li>{t('applicant.consent.retention', { days: screen.notice.retentionDays })}</li>
+              </>
+            ) : (
+              <li>{t('applicant.consent.keptNone')}</li>
+            )}
           </ul>
           <p className="applicant-lead">{t('applicant.consent.choice')}</p>
           <div className="applicant-buttons">

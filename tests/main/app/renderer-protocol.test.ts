@@ -8,6 +8,7 @@ import {
   DOCCAM_WORKER_CONTENT_SECURITY_POLICY,
   isDoccamWorkerPath,
 } from '../../../src-main/common/doccam-worker-policy.ts';
+import { FACE_WORKER_CONTENT_SECURITY_POLICY, isFaceWorkerPath } from '../../../src-main/common/face-worker-policy.ts';
 import { createRendererHandler, type RendererRequest } from '../../../src-main/app/renderer-protocol.ts';
 import { tempDir } from '../helpers.ts';
 
@@ -23,6 +24,9 @@ beforeEach(() => {
   writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>通办专窗</title>');
   writeFileSync(path.join(root, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(path.join(root, 'assets', 'doccam-worker-AbC_12-x.js'), 'onmessage = () => {}');
+  writeFileSync(path.join(root, 'assets', 'face-worker-Xy_9.js'), 'onmessage = () => {}');
+  mkdirSync(path.join(root, 'face', 'models'), { recursive: true });
+  writeFileSync(path.join(root, 'face', 'models', 'faceres.bin'), new Uint8Array([1, 2, 3]));
   writeFileSync(outside, 'not for the renderer');
   handle = createRendererHandler(root);
 });
@@ -55,6 +59,21 @@ describe('app:// handler', () => {
       '/assets/opencv-worker-x.js',
     ]) {
       expect(isDoccamWorkerPath(other), other).toBe(false);
+    }
+  });
+
+  it('sends the face worker a policy of its own: wasm, and fetches from the app only', async () => {
+    const worker = await get('app://renderer/assets/face-worker-Xy_9.js', { initiatorOrigin: 'app://renderer' });
+    expect(worker.status).toBe(200);
+    expect(worker.headers.get('content-security-policy')).toBe(FACE_WORKER_CONTENT_SECURITY_POLICY);
+    expect(FACE_WORKER_CONTENT_SECURITY_POLICY).toContain("connect-src 'self'");
+    expect(FACE_WORKER_CONTENT_SECURITY_POLICY).not.toContain("'unsafe-eval'");
+    const model = await get('app://renderer/face/models/faceres.bin', { initiatorOrigin: 'app://renderer' });
+    expect(model.status).toBe(200);
+    expect(model.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(isFaceWorkerPath('/assets/face-worker-Xy_9.js')).toBe(true);
+    for (const other of ['/face-worker-x.js', '/assets/face-worker-x.js.map', '/assets/doccam-worker-x.js']) {
+      expect(isFaceWorkerPath(other), other).toBe(false);
     }
   });
 

@@ -2,12 +2,19 @@
 // and the built CLI as a process: the page is opened with a one-time code, never
 // with the token.
 import { DOCCAM_WORKER_CONTENT_SECURITY_POLICY } from '../../../src-main/common/doccam-worker-policy.ts';
+import { FACE_WORKER_CONTENT_SECURITY_POLICY } from '../../../src-main/common/face-worker-policy.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { CLOSE_STALE_TOKEN, MAX_MESSAGE_BYTES, decodeMessage, encodeMessage, type ResultMessage } from '../../../src-main/api/wire.ts';
+import {
+  CLOSE_STALE_TOKEN,
+  MAX_MESSAGE_BYTES,
+  decodeMessage,
+  encodeMessage,
+  type ResultMessage,
+} from '../../../src-main/api/wire.ts';
 import { OPEN_CODE_TTL_MS, startBrowserHost, type BrowserHost } from '../../../src-main/host/server.ts';
 import { bootTestCore, tempDir } from '../helpers.ts';
 import { redeemOpenUrl, startApp } from '../sync/process-harness.ts';
@@ -24,6 +31,7 @@ async function startHost(options: { now?: () => number } = {}): Promise<TestHost
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>通办</title>');
   mkdirSync(join(rendererDir, 'assets'));
   writeFileSync(join(rendererDir, 'assets', 'doccam-worker-Ab1_2.js'), 'onmessage = () => {};');
+  writeFileSync(join(rendererDir, 'assets', 'face-worker-Cd3_4.js'), 'onmessage = () => {};');
   writeFileSync(join(rendererDir, 'assets', 'index-Ab1_2.js'), 'console.log(1);');
   const host = await startBrowserHost({ core, rendererDir, ...options });
   const traded = await redeemOpenUrl(host.openUrl());
@@ -31,7 +39,10 @@ async function startHost(options: { now?: () => number } = {}): Promise<TestHost
   return Object.assign(host, { token: traded.body.token as string });
 }
 
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers }, (res) => {
       let body = '';
@@ -98,6 +109,9 @@ describe('browser host', () => {
     const worker = await get(`${host.origin}/assets/doccam-worker-Ab1_2.js`);
     expect(worker.status).toBe(200);
     expect(worker.headers['content-security-policy']).toBe(DOCCAM_WORKER_CONTENT_SECURITY_POLICY);
+    const face = await get(`${host.origin}/assets/face-worker-Cd3_4.js`);
+    expect(face.status).toBe(200);
+    expect(face.headers['content-security-policy']).toBe(FACE_WORKER_CONTENT_SECURITY_POLICY);
     const script = await get(`${host.origin}/assets/index-Ab1_2.js`);
     expect(String(script.headers['content-security-policy'])).not.toContain('unsafe-eval');
     const page = await get(`${host.origin}/`);
@@ -148,7 +162,14 @@ describe('browser host', () => {
     expect(await answer).toMatchObject({ ok: false, error: { code: 'request.malformed' } });
 
     answer = nextResult(ws);
-    ws.send(encodeMessage({ type: 'call', id: 11, method: 'auth.login', input: { blob: new Uint8Array(MAX_MESSAGE_BYTES + 1) } }));
+    ws.send(
+      encodeMessage({
+        type: 'call',
+        id: 11,
+        method: 'auth.login',
+        input: { blob: new Uint8Array(MAX_MESSAGE_BYTES + 1) },
+      }),
+    );
     expect(await answer).toMatchObject({ id: 11, ok: false, error: { code: 'request.tooLarge' } });
 
     answer = nextResult(ws);
@@ -163,16 +184,28 @@ describe('browser host', () => {
     const ws = await connect(apiUrl(host), host.origin);
     // MessagePack allows any key; the decoder refuses `__proto__` (prototype pollution) wholesale.
     let answer = nextResult(ws);
-    ws.send(encodeMessage(JSON.parse('{"type":"call","id":21,"method":"auth.setupState","input":{"__proto__":{"x":1}}}')));
+    ws.send(
+      encodeMessage(JSON.parse('{"type":"call","id":21,"method":"auth.setupState","input":{"__proto__":{"x":1}}}')),
+    );
     expect(await answer).toMatchObject({ id: 21, ok: false, error: { code: 'request.malformed' } });
 
     answer = nextResult(ws);
-    ws.send(Buffer.concat([encodeMessage({ type: 'call', id: 22, method: 'auth.setupState', input: {} }), Buffer.from([0x00])]));
+    ws.send(
+      Buffer.concat([
+        encodeMessage({ type: 'call', id: 22, method: 'auth.setupState', input: {} }),
+        Buffer.from([0x00]),
+      ]),
+    );
     expect(await answer).toMatchObject({ id: 22, ok: false, error: { code: 'request.malformed' } });
 
     // The id comes after a value nested deeper than any decoder recursion would go.
     answer = nextResult(ws);
-    const deep = Buffer.concat([Buffer.from([0x82, 0xa5]), Buffer.from('input'), Buffer.alloc(100_000, 0x91), Buffer.from([0xc1])]);
+    const deep = Buffer.concat([
+      Buffer.from([0x82, 0xa5]),
+      Buffer.from('input'),
+      Buffer.alloc(100_000, 0x91),
+      Buffer.from([0xc1]),
+    ]);
     ws.send(Buffer.concat([deep, Buffer.from([0xa2]), Buffer.from('id'), Buffer.from([0x17])]));
     expect(await answer).toMatchObject({ id: 0, ok: false, error: { code: 'request.malformed' } }); // 0xc1 is no value: no id to be had
     ws.close();

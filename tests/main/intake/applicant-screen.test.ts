@@ -149,7 +149,7 @@ describe('consent and confirmation on the applicant screen', () => {
 
     await clerk.call('applicant.askConsent', { draftId });
     const consentScreen = screen.of<ApplicantScreen>('applicant.screen').at(-1)!;
-    expect(consentScreen).toMatchObject({ stage: 'consent', notice: { retentionDays: 30 } });
+    expect(consentScreen).toMatchObject({ stage: 'consent', notice: { retentionDays: 0 } });
     await screen.call('applicant.consent', { granted: false });
     const status = await clerk.call<ApplicantStatus>('applicant.status');
     expect(status.answer).toMatchObject({ kind: 'consent', granted: false, draftId });
