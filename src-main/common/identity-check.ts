@@ -5,10 +5,11 @@
 // and records it. The packet carries the outcome; face images and embeddings never do.
 import { z } from 'zod';
 import { IDENTITY_HOLDERS } from './application.ts';
+import { FaceOutcome } from './face.ts';
 
-export const FACE_OUTCOMES = ['pass', 'uncertain', 'fail'] as const;
-export const FaceMatchOutcome = z.enum(FACE_OUTCOMES);
-export type FaceMatchOutcome = z.infer<typeof FaceMatchOutcome>;
+/** The face match's outcome, as the matcher's rule (common/face.ts `judge`) gives it. */
+export const FaceMatchOutcome = FaceOutcome;
+export type FaceMatchOutcome = FaceOutcome;
 
 /** Why the clerk compared by eye instead of the face match deciding. */
 export const VISUAL_CHECK_CAUSES = [

@@ -5,7 +5,7 @@
 // and Alt+S seals (after a confirmation), from any field; Enter moves to the next
 // field, and from the last field to the next step.
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import type { DraftView, SealedPacket } from '../../../src-main/api/contract/index.ts';
+import type { ApplicantStatus, DraftView, SealedPacket } from '../../../src-main/api/contract/index.ts';
 import type { ServiceItem } from '../../../src-main/common/catalog.ts';
 import type { IdentityHolder } from '../../../src-main/common/application.ts';
 import type { IdentityCheckInput } from '../../../src-main/common/identity-check.ts';
@@ -24,7 +24,9 @@ import { useAction } from '../../app/use-action.ts';
 import { ErrorNotice } from '../../components/Notice.tsx';
 import { t } from '../../../src-main/common/i18n/index.ts';
 import { ApplicantStep } from './ApplicantStep.tsx';
-import type { IdentityCheckSources } from './IdentityCheckPanel.tsx';
+import type { FaceMatcherPort, IdentityCheckSources } from './IdentityCheckPanel.tsx';
+import { useApplicantStatus } from '../applicant/use-applicant-status.ts';
+import { useFaceMatcher } from '../../devices/face/use-face-matcher.ts';
 import { ConfirmPanel } from './ConfirmPanel.tsx';
 import { DraftSaver, type SaveStatus } from './draft-saver.ts';
 import { FormStep } from './FormStep.tsx';
@@ -292,9 +294,64 @@ function DraftEditor({
     },
     [api, draft.id, bumpRevision],
   );
+  // The applicant's consent is answered on their screen and written into the draft by the core:
+  // when the screen says it was answered for this draft, the draft's consent is read again.
+  const takeConsent = useCallback(
+    (status: ApplicantStatus) => {
+      if (status.answer?.kind !== 'consent' || status.answer.draftId !== draft.id) return;
+      void api.call('drafts.get', { id: draft.id }).then(
+        (view) => {
+          const next = { ...stateRef.current, faceConsent: view.state.faceConsent };
+          stateRef.current = next;
+          setState(next);
+          bumpRevision();
+        },
+        () => {}, // a lost link: the clerk asks again or compares by eye
+      );
+    },
+    [api, draft.id, bumpRevision],
+  );
+  const [applicantStatus] = useApplicantStatus(takeConsent);
+  // The face models load once the wizard is open, off the critical path of the first screen.
+  const face = useFaceMatcher();
+  const loadFace = face.load;
+  useEffect(() => {
+    loadFace().catch(() => {}); // unavailable: the panel offers the comparison by eye
+  }, [loadFace]);
+  const faceUnavailable = face.status === 'unavailable';
+  const { setReference, matchFrame } = face;
+  const matcher: FaceMatcherPort | null = useMemo(
+    () =>
+      faceUnavailable
+        ? null
+        : {
+            setReference: async (photo) => 'ok' in (await setReference(photo)),
+            matchFrame: async (frame) => {
+              const r = await matchFrame(frame);
+              return {
+                outcome: r.outcome,
+                problem: r.problem,
+                similarity: r.similarity ?? 0,
+                live: r.live ?? 0,
+                real: r.real ?? 0,
+              };
+            },
+          },
+    [faceUnavailable, setReference, matchFrame],
+  );
+  const paired = applicantStatus?.paired === true && !applicantStatus.lost;
   const identityCheck: IdentityCheckSources = useMemo(
-    () => ({ record: recordIdentityCheck, consent: { screen: false, ask: async () => {} }, matcher: null }),
-    [recordIdentityCheck],
+    () => ({
+      record: recordIdentityCheck,
+      consent: {
+        screen: paired,
+        ask: async () => {
+          await api.call('applicant.askConsent', { draftId: draft.id });
+        },
+      },
+      matcher,
+    }),
+    [recordIdentityCheck, paired, api, draft.id, matcher],
   );
 
   // Steps the clerk tried to leave with something to fix: their problems all show.
@@ -407,6 +464,8 @@ function DraftEditor({
     stopReason.current = 'sealed';
     openDraft.clear();
     setSealed(packet);
+    // 一次一评: the visit is over, the applicant's screen asks for the rating.
+    if (paired) api.call('applicant.askRating', { packetId: packet.packetId }).catch(() => {});
   };
 
   const heading = (
