@@ -38,6 +38,16 @@ export function writeDocumentVideo(
   return { file, width, height, corners, qrText };
 }
 
+/** A still picture as a camera video (the counter camera's applicant, say): `frames` equal frames. */
+export function writeImageVideo(file: string, image: RgbaImage, frames = 10): void {
+  const header = Buffer.from(`YUV4MPEG2 W${image.width} H${image.height} F10:1 Ip A1:1 C420jpeg\n`);
+  const marker = Buffer.from('FRAME\n');
+  const frame = toI420(image);
+  const parts: Buffer[] = [header];
+  for (let i = 0; i < frames; i++) parts.push(marker, frame);
+  writeFileSync(file, Buffer.concat(parts));
+}
+
 /** The QR code's modules painted on the page (with its white quiet zone). */
 function drawQr(image: RgbaImage, corners: Quad, text: string): void {
   const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });

@@ -1854,6 +1854,7 @@ export const zhCN = {
       paired: '申请人屏幕已连接',
       lost: '申请人屏幕已断开：请重新配对，或记录无法确认的原因',
       newCode: '生成配对码',
+      pageAddress: '申请人屏幕的页面地址：{address}',
       code: '配对码 {code}',
       codeHint: '请在申请人屏幕上输入此配对码（{minutes} 分钟内有效，仅可使用一次）',
       stage: '当前显示：{stage}',

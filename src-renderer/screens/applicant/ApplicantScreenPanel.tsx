@@ -5,21 +5,18 @@
 // was possible when there is no screen or the applicant cannot use it.
 import { useEffect, useState } from 'react';
 import type { ApplicantAnswer, ApplicantStatus, AppInfo } from '../../../src-main/api/contract/index.ts';
-import { MAX_WAIVE_REASON, PAIRING_CODE_TTL_MS } from '../../../src-main/common/applicant.ts';
+import { MAX_WAIVE_REASON } from '../../../src-main/common/applicant.ts';
 import { t } from '../../../src-main/common/i18n/index.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { useAction } from '../../app/use-action.ts';
 import { ErrorNotice } from '../../components/Notice.tsx';
+import { PairingCode } from './PairingCode.tsx';
 import { useApplicantStatus } from './use-applicant-status.ts';
 
 export function ApplicantScreenPanel({ draftId }: { draftId: string }) {
   const api = useApi();
   const action = useAction();
-  const [code, setCode] = useState<{ code: string; expiresAt: number } | null>(null);
-  // Paired: the code has done its work (and must not show again if the screen is lost).
-  const [status, setStatus] = useApplicantStatus((pushed) => {
-    if (pushed.paired) setCode(null);
-  });
+  const [status, setStatus] = useApplicantStatus();
   const [host, setHost] = useState<AppInfo['host'] | null>(null);
   const [waiving, setWaiving] = useState(false);
   const [reason, setReason] = useState('');
@@ -63,28 +60,8 @@ export function ApplicantScreenPanel({ draftId }: { draftId: string }) {
       {status.confirmationRequired && answer?.kind !== 'confirmed' && (
         <p className="field-hint">{t('applicant.panel.required')}</p>
       )}
-      {code && !status.paired && (
-        <div className="applicant-code-box">
-          <p className="applicant-pairing-code" aria-label={t('applicant.panel.code', { code: code.code })}>
-            {code.code}
-          </p>
-          <p className="field-hint">
-            {t('applicant.panel.codeHint', { minutes: Math.round(PAIRING_CODE_TTL_MS / 60_000) })}
-          </p>
-        </div>
-      )}
+      {host === 'browser' && <PairingCode paired={status.paired} />}
       <div className="button-row">
-        {!status.paired && host === 'browser' && (
-          <button
-            type="button"
-            disabled={action.busy}
-            onClick={() =>
-              void action.run(async () => setCode(await api.call('applicant.pairingCode', {})), { tag: 'code' })
-            }
-          >
-            {t('applicant.panel.newCode')}
-          </button>
-        )}
         {status.paired && (
           <>
             <button

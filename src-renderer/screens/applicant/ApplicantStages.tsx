@@ -91,8 +91,9 @@ export function ApplicantStage({
       break;
     case 'signature':
       body = (
-        <section aria-labelledby="signature-title">
-          <h1 id="signature-title">{t('applicant.signature.title')}</h1>
+        // The pad and the form carry their own heading; only the placeholder needs this one.
+        <section aria-label={t('applicant.signature.title')}>
+          {!slots.signature && <h1>{t('applicant.signature.title')}</h1>}
           {slots.signature ? (
             slots.signature({
               draftId: screen.draftId,
@@ -106,8 +107,8 @@ export function ApplicantStage({
       break;
     case 'rating':
       body = (
-        <section aria-labelledby="rating-title">
-          <h1 id="rating-title">{t('applicant.rating.title')}</h1>
+        <section aria-label={t('applicant.rating.title')}>
+          {!slots.rating && <h1>{t('applicant.rating.title')}</h1>}
           {slots.rating ? (
             slots.rating({
               packetId: screen.packetId,

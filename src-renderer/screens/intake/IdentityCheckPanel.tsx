@@ -4,7 +4,7 @@
 // (face-match-model decides when to stop). A pass is recorded at once; an uncertain or
 // failed match waits for the clerk's own verdict and reason. Without consent, screen,
 // camera or photo the clerk compares by eye and records it: never a dead end.
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { CardPhoto } from '../../../src-main/api/contract/index.ts';
 import type { IdentityHolder } from '../../../src-main/common/application.ts';
 import {
@@ -33,6 +33,8 @@ export interface ConsentSource {
   screen: boolean;
   /** Asks the applicant, on their screen, for consent to face recognition. */
   ask: () => Promise<void>;
+  /** How to pair a screen from here (a pairing code in the browser host), while none is. */
+  pairing?: ReactNode;
 }
 
 export interface IdentityCheckSources {
@@ -228,6 +230,7 @@ export function IdentityCheckPanel({
               {faceBlocked}
             </p>
           )}
+          {photoBytes && !sources.consent.screen && sources.consent.pairing}
         </>
       )}
       {phase.kind === 'consent' && (

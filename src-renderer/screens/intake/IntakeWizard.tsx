@@ -26,6 +26,7 @@ import { t } from '../../../src-main/common/i18n/index.ts';
 import { ApplicantStep } from './ApplicantStep.tsx';
 import type { FaceMatcherPort, IdentityCheckSources } from './IdentityCheckPanel.tsx';
 import { useApplicantStatus } from '../applicant/use-applicant-status.ts';
+import { PairingCode } from '../applicant/PairingCode.tsx';
 import { useFaceMatcher } from '../../devices/face/use-face-matcher.ts';
 import { ConfirmPanel } from './ConfirmPanel.tsx';
 import { DraftSaver, type SaveStatus } from './draft-saver.ts';
@@ -294,24 +295,24 @@ function DraftEditor({
     },
     [api, draft.id, bumpRevision],
   );
-  // The applicant's consent is answered on their screen and written into the draft by the core:
-  // when the screen says it was answered for this draft, the draft's consent is read again.
-  const takeConsent = useCallback(
+  // The applicant answers on their screen (consent, confirmation, signature) and the core writes
+  // it into the draft: when the screen says it answered for this draft, those are read again.
+  const takeApplicantAnswer = useCallback(
     (status: ApplicantStatus) => {
-      if (status.answer?.kind !== 'consent' || status.answer.draftId !== draft.id) return;
+      const answer = status.answer;
+      if (!answer || !('draftId' in answer) || answer.draftId !== draft.id) return;
       void api.call('drafts.get', { id: draft.id }).then(
-        (view) => {
-          const next = { ...stateRef.current, faceConsent: view.state.faceConsent };
+        ({ state: { faceConsent, confirmation, signature } }) => {
+          const next = { ...stateRef.current, faceConsent, confirmation, signature };
           stateRef.current = next;
           setState(next);
-          bumpRevision();
         },
         () => {}, // a lost link: the clerk asks again or compares by eye
       );
     },
-    [api, draft.id, bumpRevision],
+    [api, draft.id],
   );
-  const [applicantStatus] = useApplicantStatus(takeConsent);
+  const [applicantStatus] = useApplicantStatus(takeApplicantAnswer);
   // The face models load once the wizard is open, off the critical path of the first screen.
   const face = useFaceMatcher();
   const loadFace = face.load;
@@ -348,6 +349,7 @@ function DraftEditor({
         ask: async () => {
           await api.call('applicant.askConsent', { draftId: draft.id });
         },
+        pairing: <PairingCode paired={paired} />,
       },
       matcher,
     }),

@@ -280,7 +280,7 @@ describe('when no confirmation is possible', () => {
     expect(back.kinds(AUDIT_STREAM)).toEqual(expect.arrayContaining(['applicant.paired', 'applicant.unpaired']));
   });
 
-  it('says plainly that the signature pad and the rating are not connected yet, keeping the stage', async () => {
+  it('refuses a rating of a visit with no sealed packet in plain words, keeping the stage', async () => {
     const { core, clerk, draftId } = await setUp();
     const { screen } = await pairScreen(core, clerk);
     await clerk.call('applicant.askRating', { packetId: draftId });
@@ -290,7 +290,8 @@ describe('when no confirmation is possible', () => {
       skill: 5,
       attitude: 5,
     });
-    expect(refused.code).toBe('applicant.notAvailable');
+    // The rating is wired to the ratings store: a draft is no packet to rate (the e2e test rates a sealed one).
+    expect(refused.code).toBe('rating.packetNotFound');
     expect((await screen.call<ApplicantScreen>('applicant.screen')).stage).toBe('rating');
   });
 });
