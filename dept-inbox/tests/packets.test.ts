@@ -170,10 +170,10 @@ describe('what a window learns about other windows', () => {
     await uploadAll(before, window, p);
     await before.close();
     const old = new BetterSqlite3(join(dataDir, 'inbox.db'));
-    // Back to schema 1: without what schemas 2 (window_files), 3 (tracking_code) and 4 (supply_by) added.
+    // Back to schema 1: without what schemas 2 (window_files), 3 (tracking_code), 4 (supply_by) and 5 (ratings) added.
     old.exec(
       'DROP TABLE window_files; DROP INDEX packets_tracking_code; ALTER TABLE packets DROP COLUMN tracking_code; ' +
-        'ALTER TABLE changes DROP COLUMN supply_by; PRAGMA user_version = 1;',
+        'ALTER TABLE changes DROP COLUMN supply_by; DROP TABLE ratings; PRAGMA user_version = 1;',
     );
     old.close();
 
