@@ -51,7 +51,8 @@ describe('the public status page (/track/:code)', () => {
     expect(sending.text).toContain('2026-11-25 09:30'); // China time
     expect(sending.text).toContain('报送中');
     expect(sending.text).toContain('2026-12-09');
-    for (const personal of ['李小梅', '510104199003071245', p.manifest.packetId]) expect(sending.text).not.toContain(personal);
+    for (const personal of ['李小梅', '510104199003071245', p.manifest.packetId])
+      expect(sending.text).not.toContain(personal);
 
     await uploadAll(inbox, window, p);
     await commit(inbox, window, p);
