@@ -101,7 +101,7 @@ export function judge(
 /** The hall's face settings as the clerk's screen needs them (`face.settings`). */
 export const FaceSettings = z.object({
   thresholds: FaceThresholds,
-  /** Face images and embeddings are kept on this machine only when this is on (off by default). */
+  /** Whether face images and embeddings are kept on this machine: always off in this version (config refuses it). */
   keepFrames: z.boolean(),
   /** How long kept face data stays, in days (only with keepFrames). */
   keepDays: z.number().int().min(1).max(3650),

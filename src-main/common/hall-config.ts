@@ -235,9 +235,15 @@ const FaceConfig = z
     sendWithPacket: z.boolean().default(false),
   })
   .strict()
-  .refine((face) => !face.sendWithPacket || face.keepFrames, {
+  // This version keeps no face image or embedding at all (the packet carries the outcome and
+  // scores): a hall cannot turn keeping on and be told something the app does not do.
+  .refine((face) => !face.keepFrames, {
+    path: ['keepFrames'],
+    message: 'this version keeps no face images: keepFrames must stay false',
+  })
+  .refine((face) => !face.sendWithPacket, {
     path: ['sendWithPacket'],
-    message: 'needs keepFrames: a face image that is not kept cannot travel with the packet',
+    message: 'this version keeps no face images, so none can travel with the packet: sendWithPacket must stay false',
   });
 
 export const HallConfig = z
@@ -353,8 +359,8 @@ export const HallConfig = z
       .default(APPLICANT_DEFAULTS),
     /**
      * 人证比对: the thresholds of the face match, and what is kept of faces. Face images and
-     * embeddings stay on this machine and are not stored at all unless keepFrames is on
-     * (then for keepDays); the packet carries the outcome, a face image only with sendWithPacket.
+     * embeddings are not stored at all (keepFrames and sendWithPacket must stay off in this
+     * version); the packet carries the outcome and the scores.
      */
     face: FaceConfig.default(FACE_SETTINGS_DEFAULTS),
   })

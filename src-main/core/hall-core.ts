@@ -294,8 +294,8 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       windowName: config.window.name,
       consentNotice: {
         noticeVersion: FACE_CONSENT_NOTICE_VERSION,
-        // Face images and features are kept only when the hall turned keepFrames on.
-        retentionDays: config.face.keepFrames ? config.face.keepDays : 0,
+        // No face image or feature is kept (config refuses keepFrames): the notice says so.
+        retentionDays: 0,
       },
       confirmation: config.applicant.confirmation,
       sign: async (draftId, input) => {

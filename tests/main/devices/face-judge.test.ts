@@ -63,11 +63,14 @@ describe('face thresholds and settings', () => {
     expect(config.face).toEqual({ thresholds: t, keepFrames: false, keepDays: 30, sendWithPacket: false });
   });
 
-  it('take a hall’s own thresholds, and refuse sending a face image that is not kept', () => {
+  it('take a hall’s own thresholds, and refuse keeping or sending face images (this version keeps none)', () => {
     const own = HallConfig.parse({ ...base, face: { thresholds: { ...t, pass: 0.7 } } });
     expect(own.face.thresholds.pass).toBe(0.7);
     const refused = HallConfig.safeParse({ ...base, face: { sendWithPacket: true } });
     expect(refused.success).toBe(false);
     expect(JSON.stringify(refused.error?.issues)).toContain('sendWithPacket');
+    const keeping = HallConfig.safeParse({ ...base, face: { keepFrames: true } });
+    expect(keeping.success).toBe(false);
+    expect(JSON.stringify(keeping.error?.issues)).toContain('keeps no face images');
   });
 });
