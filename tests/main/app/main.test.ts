@@ -116,6 +116,12 @@ vi.mock('electron', async () => {
       getSelectedStorageBackend: () => 'gnome_libsecret',
     },
     session: { defaultSession: ses },
+    // One display, as on the CI machine: no applicant window (tests/main/app/applicant-window.test.ts has the choice).
+    screen: {
+      getAllDisplays: () => [{ id: 1, bounds: { x: 0, y: 0, width: 1366, height: 768 } }],
+      getPrimaryDisplay: () => ({ id: 1, bounds: { x: 0, y: 0, width: 1366, height: 768 } }),
+      on: vi.fn(),
+    },
   };
 });
 
@@ -335,15 +341,28 @@ describe('Electron main', () => {
     });
     for (let offset = 0; offset < file.length; offset += chunkBytes) {
       // A fresh buffer per chunk, as the renderer's File slices are (structured clone copies the whole buffer).
-      await call('uploads.chunk', { uploadId, offset, bytes: Uint8Array.from(file.subarray(offset, offset + chunkBytes)) });
+      await call('uploads.chunk', {
+        uploadId,
+        offset,
+        bytes: Uint8Array.from(file.subarray(offset, offset + chunkBytes)),
+      });
     }
     const view = await call<DraftView>('drafts.addFile', { id: draft.id, materialId: 'applicant-id-card', uploadId });
     expect(view.files).toEqual([
       expect.objectContaining({ size: file.length, sha256: createHash('sha256').update(file).digest('hex') }),
     ]);
 
-    const half = await call<{ uploadId: string }>('uploads.begin', { purpose: 'material', draftId: draft.id, name: '照片.png', size: file.length });
-    await call('uploads.chunk', { uploadId: half.uploadId, offset: 0, bytes: Uint8Array.from(file.subarray(0, chunkBytes)) });
+    const half = await call<{ uploadId: string }>('uploads.begin', {
+      purpose: 'material',
+      draftId: draft.id,
+      name: '照片.png',
+      size: file.length,
+    });
+    await call('uploads.chunk', {
+      uploadId: half.uploadId,
+      offset: 0,
+      bytes: Uint8Array.from(file.subarray(0, chunkBytes)),
+    });
     const tmp = path.join(s.userData as string, 'blobs', 'tmp');
     expect(readdirSync(tmp)).toHaveLength(1);
     window().webContents.destroy();
