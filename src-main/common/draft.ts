@@ -4,7 +4,14 @@
 import { z } from 'zod';
 import { IdentityCheck } from './identity-check.ts';
 import { ServiceObject } from './catalog.ts';
-import { type ApplicationDraft, CompanyIdentity, Guardian, OperatorRole, PersonIdentity } from './application.ts';
+import {
+  type ApplicationDraft,
+  CompanyIdentity,
+  Guardian,
+  type IdentityHolder,
+  OperatorRole,
+  PersonIdentity,
+} from './application.ts';
 import { CalendarDateSchema } from './dates.ts';
 import { DeliveryChoice } from './delivery.ts';
 import { Countersign } from './review/findings.ts';
@@ -177,6 +184,11 @@ export const DraftView = z.object({
   updatedAt: z.number(),
 });
 export type DraftView = z.infer<typeof DraftView>;
+
+/** The identity of the applicant, the guardian or the agent as the draft holds it (a guardian's is inside the guardian). */
+export function personOf(state: DraftState, who: IdentityHolder): PersonIdentity | undefined {
+  return who === 'guardian' ? state.guardian?.person : state[who];
+}
 
 export function emptyDraftState(applicantKind: 'person' | 'company'): DraftState {
   return {

@@ -42,6 +42,7 @@ import {
   emptyDraftState,
   type LateSupplement,
   type PageCapture,
+  personOf,
   type WizardStep,
 } from '../common/draft.ts';
 import { type NoticeRenderer, trackingOf } from './notices.ts';
@@ -289,7 +290,7 @@ export class IntakeService {
   recordIdentityCheck(clerk: Clerk, id: string, who: IdentityHolder, check: IdentityCheckInput): Promise<DraftView> {
     return this.write(clerk, id, (row) => {
       const state = DraftState.parse(JSON.parse(row.state));
-      const person = who === 'guardian' ? state.guardian?.person : state[who];
+      const person = personOf(state, who);
       if (!person || person.idNumber.trim() === '') {
         throw new AppError('intake.identityCheckNoPerson', `draft ${id} has no ${who} identity to check`, { who });
       }

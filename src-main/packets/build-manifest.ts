@@ -4,7 +4,7 @@ import type { ServiceItem } from '../common/catalog.ts';
 import type { Confirmation } from '../common/applicant.ts';
 import { deliveryInEffect } from '../common/delivery.ts';
 import { type ManifestIdentityCheck, manifestIdentityCheck } from '../common/identity-check.ts';
-import type { DraftFile, DraftState } from '../common/draft.ts';
+import { type DraftFile, type DraftState, personOf } from '../common/draft.ts';
 import type { HallConfig } from '../common/hall-config.ts';
 import { MANIFEST_FORMAT, type Manifest, type NoticeKind } from '../common/manifest.ts';
 import type { CountersignedBy } from '../common/review/findings.ts';
@@ -174,8 +174,7 @@ export function buildManifest(input: NewPacket, lineage: Lineage): Manifest {
 function identityCheckOf(state: NewPacket['state']): { identityCheck?: ManifestIdentityCheck } {
   const stored = state.identityCheck;
   if (!stored) return {};
-  const person = stored.who === 'guardian' ? state.guardian?.person : state[stored.who];
-  const check = manifestIdentityCheck(stored, person);
+  const check = manifestIdentityCheck(stored, personOf(state, stored.who));
   return check ? { identityCheck: check } : {};
 }
 

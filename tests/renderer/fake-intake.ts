@@ -31,6 +31,7 @@ import {
   type DraftPatch,
   DraftState,
   emptyDraftState,
+  personOf,
   type WizardStep,
 } from '../../src-main/common/draft.ts';
 import type { NoticeKind } from '../../src-main/common/manifest.ts';
@@ -356,7 +357,7 @@ export class FakeIntake {
       // As the core records it (tests/main/intake/identity-check.test.ts has the refusals).
       'drafts.identityCheck': ({ id, who, check }) => {
         const draft = this.draft(clerk(), id);
-        const person = who === 'guardian' ? draft.state.guardian?.person : draft.state[who];
+        const person = personOf(draft.state, who);
         if (!person) throw new AppError('intake.identityCheckNoPerson', `no ${who}`, { who });
         if (check.method === 'face' && draft.state.faceConsent?.granted !== true) {
           throw new AppError('intake.faceConsentMissing', 'no consent');

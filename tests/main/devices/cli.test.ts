@@ -4,7 +4,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runDeviceCli, type Output } from '../../../src-main/devices/cli.ts';
+import { runDeviceCli } from '../../../src-main/devices/cli.ts';
+import { capture } from './cli-run.ts';
 import { DECK } from '../../../src-main/devices/idcard/deck.ts';
 import { IdCardReader } from '../../../src-main/devices/idcard/driver.ts';
 import { bmpFromBgr } from '../../../src-main/devices/idcard/photo.ts';
@@ -40,12 +41,6 @@ function device(args: string[]): Promise<Run> {
 /** The one JSON object among npm's own lines. */
 const jsonOf = (stdout: string) =>
   JSON.parse(stdout.split('\n').find((line) => line.startsWith('{'))!) as Record<string, unknown>;
-
-function capture(): Output & { outLines: string[]; errLines: string[] } {
-  const outLines: string[] = [];
-  const errLines: string[] = [];
-  return { outLines, errLines, out: (line) => outLines.push(line), err: (line) => errLines.push(line) };
-}
 
 describe('npm run device', () => {
   it('idcard read --port PTY --json reads each card of the deck', async () => {
@@ -109,7 +104,17 @@ describe('npm run device', () => {
     const decoder = compileLibrary('fake-wlt');
     const out = join(tempDir(), 'photo.bmp');
     emulator.place(2);
-    const run = await device(['idcard', 'read', '--port', port, '--json', '--photo-decoder', decoder, '--photo-out', out]);
+    const run = await device([
+      'idcard',
+      'read',
+      '--port',
+      port,
+      '--json',
+      '--photo-decoder',
+      decoder,
+      '--photo-out',
+      out,
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(jsonOf(run.stdout).photo).toEqual({ present: true, decoded: true });
     expect(run.stderr).toContain(`照片已保存到 ${out}`);
@@ -140,7 +145,9 @@ describe('npm run device', () => {
     expect(existsSync(out)).toBe(false);
 
     io = capture();
-    expect(await runDeviceCli(['idcard', 'read', '--port', port, '--photo-decoder', '/nonexistent/libwlt.so'], io)).toBe(1);
+    expect(
+      await runDeviceCli(['idcard', 'read', '--port', port, '--photo-decoder', '/nonexistent/libwlt.so'], io),
+    ).toBe(1);
     expect(io.errLines[0]).toMatch(/^失败：证件照片解码库无法使用/);
     expect(io.errLines[1]).toMatch(/^error: idcard\.photoDecoderMissing: .*device\.libraryLoadFailed/);
   });

@@ -3,32 +3,14 @@
 // command in process for the Chinese lines, the thresholds given on the command line, and
 // the exits for a frame with no face, a frame with several, a file that is no image and a
 // command line that is not understood.
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type Output, runDeviceCli } from '../../../src-main/devices/cli.ts';
+import { runDeviceCli } from '../../../src-main/devices/cli.ts';
+import { capture, device } from './cli-run.ts';
 import { encodeJpeg, encodePng } from '../../../src-main/devices/doccam/image-file.ts';
 import { tempDir } from '../helpers.ts';
 import { cardPhoto, emptyScene, liveFace, samplePath } from './face-fixtures.ts';
-
-function device(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src-main/devices/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function capture(): Output & { outLines: string[]; errLines: string[] } {
-  const outLines: string[] = [];
-  const errLines: string[] = [];
-  return { outLines, errLines, out: (line) => outLines.push(line), err: (line) => errLines.push(line) };
-}
 
 // tempDir's folders go after each test: each test writes its files afresh.
 let dir = '';

@@ -2,40 +2,15 @@
 // test writes (a JPEG and a PNG still drawn by scenes.ts), the corners and size it prints,
 // the PNG it writes, the codes it reads on the page, and the exits for a frame with no
 // page and a file that is no image.
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Output, runDeviceCli } from '../../../../src-main/devices/cli.ts';
+import { runDeviceCli } from '../../../../src-main/devices/cli.ts';
+import { capture, device } from '../cli-run.ts';
 import { decodeImage, encodeJpeg, encodePng } from '../../../../src-main/devices/doccam/image-file.ts';
 import QRCode from 'qrcode';
 import { tempDir } from '../../helpers.ts';
 import { A4, type Modules, paintCode, placePage, renderScene } from './scenes.ts';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `npx tsx src-main/devices/cli.ts …args`, to its end. */
-function device(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src-main/devices/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function capture(): Output & { outLines: string[]; errLines: string[] } {
-  const outLines: string[] = [];
-  const errLines: string[] = [];
-  return { outLines, errLines, out: (line) => outLines.push(line), err: (line) => errLines.push(line) };
-}
 
 const page = placePage({ width: 1600, height: 1200, angle: 8, tilt: 0.1 });
 

@@ -2,7 +2,8 @@
 // and a device file: the test page's content, the status, and what a fault prints.
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Output, runDeviceCli } from '../../../../src-main/devices/cli.ts';
+import { runDeviceCli } from '../../../../src-main/devices/cli.ts';
+import { capture } from '../cli-run.ts';
 import { printedLines } from '../../../../src-main/devices/printer/escpos-reader.ts';
 import { PrinterSimulator } from '../../../../src-main/devices/printer/simulator.ts';
 import { asciiRuler, cjkRuler } from '../../../../src-main/devices/printer/test-page.ts';
@@ -11,12 +12,6 @@ const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!().catch(() => undefined);
 });
-
-function capture(): Output & { outLines: string[]; errLines: string[] } {
-  const outLines: string[] = [];
-  const errLines: string[] = [];
-  return { outLines, errLines, out: (line) => outLines.push(line), err: (line) => errLines.push(line) };
-}
 
 async function simulator(options: ConstructorParameters<typeof PrinterSimulator>[0] = {}) {
   const sim = new PrinterSimulator(options);
