@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   'auth.countersignSelf',
   // start-up and store
   'config.invalid',
+  'setup.rolloutDemo',
+  'setup.rolloutInvalid',
   'config.unreadable',
   'config.profileMismatch',
   'store.cannotOpen',

@@ -67,7 +67,7 @@ const Paper = z.union([z.literal(58), z.literal(80)]).default(80);
  * or a USB one through its printer device file (`/dev/usb/lp0` on Linux). The Windows
  * spooler path is designed for in docs/devices.md, not built.
  */
-const ReceiptPrinterDevice = z.discriminatedUnion('transport', [
+export const ReceiptPrinterDevice = z.discriminatedUnion('transport', [
   z.object({ transport: z.literal('simulated'), paper: Paper }),
   z.object({
     transport: z.literal('tcp'),
@@ -190,7 +190,7 @@ export const ConfigRemedies = z
   .strict();
 
 /** An approving department (业务属地审批部门) this window forwards packets to. */
-const Department = z.object({
+export const Department = z.object({
   id: z.string().min(1).max(64),
   name: PrintedText(80, '成都市锦江区医疗保障局'),
   /** Region codes (or prefixes) whose items route to this department. */

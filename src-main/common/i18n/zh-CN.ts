@@ -41,6 +41,8 @@ const errors = {
   'auth.notSupervisor': '该账户不是在岗的审核督查人员，不能会签。请由审核督查岗位的人员输入其用户名和密码。',
   'auth.countersignSelf': '不能由窗口人员本人会签，请由在场的审核督查人员输入其用户名和密码。',
   'config.invalid': '配置文件内容有误，程序未启动。请联系运维人员检查配置文件。',
+  'setup.rolloutDemo': '本机仍是演示模式，没有可推广的大厅配置。请先用设置向导完成本窗口的配置。',
+  'setup.rolloutInvalid': '所选文件不是通办专窗导出的大厅配置文件（或已损坏）。请在已配置好的窗口上重新导出。',
   'config.unreadable': '无法读取配置文件，请联系运维人员检查文件是否存在及其访问权限。',
   'config.profileMismatch':
     '本机数据记录的运行方式（演示模式或正式配置）与当前配置不一致：常见原因是正式窗口的配置文件（{file}）丢失或被替换，程序若照常启动会进入演示模式，把收件包发往内置的演示审批部门。为此程序未启动，未做任何修改。请运维人员恢复原配置文件后重新启动；如确要改变本机用途（如演示机转为正式使用），请将原数据目录整体移出留存，再以新的数据目录启动。',
@@ -1916,6 +1918,33 @@ export const zhCN = {
     onPaperReason: '无法在屏幕上签名的原因',
     onPaperHint: '例如：申请人屏幕未连接、签名板不可用、申请人无法书写。原因记入办件过程记录。',
     onPaperSave: '记录并改为纸上签名',
+  },
+  /** The installer's checks (setup wizard, doctor): labels and findings (issue 16). */
+  checks: {
+    department: {
+      reach: '审批部门「{name}」连接与证书',
+      protocol: '审批部门「{name}」协议版本',
+      clock: '审批部门「{name}」时钟',
+      token: '审批部门「{name}」接入令牌',
+      embedded: '演示用内置审批部门，运行在本机，无需检查网络。',
+      reachedTls: '已连接，证书有效（https）。',
+      reachedLoopback: '已连接（本机地址，未加密）。',
+      unreachable: '无法连接。请检查地址是否正确、本机网络与防火墙，或向审批部门确认服务是否在运行。',
+      tlsFailed:
+        '连接被拒绝：对方证书不受本机信任（过期、自签名或域名不符）。请核对地址，或请审批部门更换有效证书；不要关闭证书校验。',
+      notInbox: '该地址有应答，但不是审批部门收件服务。请核对地址（含路径）是否正确。',
+      protocolOk: '协议版本一致（第 {version} 版）。',
+      protocolMismatch: '协议版本不一致：对方为第 {theirs} 版，本机为第 {ours} 版。请升级本机程序或联系审批部门。',
+      clockOk: '本机时钟与审批部门一致。',
+      clockWarn: '本机时钟与审批部门相差约 {seconds} 秒。请检查本机的时间同步（NTP）设置。',
+      clockFail: '本机时钟与审批部门相差约 {seconds} 秒，期限与签名时间会出错。请先校准本机时间（开启时间同步）。',
+      clockUnknown: '审批部门未提供时间，无法比对时钟。',
+      tokenNotSet: '尚未填写本窗口在该部门的接入令牌。请向审批部门索取后填写。',
+      tokenRefused: '审批部门拒绝了此接入令牌（无效或已吊销）。请向审批部门重新索取。',
+      tokenMismatch:
+        '此令牌属于窗口 {window}，与本窗口或本机密钥不符。请把本窗口的公钥交给审批部门重新登记，并使用为本窗口签发的令牌。',
+      tokenOk: '令牌有效，审批部门已登记本窗口（{window}）及其公钥。',
+    },
   },
   dialog: {
     close: '关闭',
