@@ -16,8 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve('.');
-const electronVersion = (JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')) as { version: string })
-  .version;
+const electronVersion = (
+  JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')) as { version: string }
+).version;
 
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 /**
@@ -114,11 +115,7 @@ describe('the packaged app (linux x64, --dir)', () => {
     const outside = files.filter((file) => !file.startsWith('/node_modules/') && !file.startsWith('/dist/'));
     // …and our addon's directory, when it was built.
     const addon = /^\/native(\/build(\/Release(\/[^/]+\.node)?)?)?$/;
-    expect(outside.filter((file) => !addon.test(file)).sort()).toEqual([
-      '/dist',
-      '/node_modules',
-      '/package.json',
-    ]);
+    expect(outside.filter((file) => !addon.test(file)).sort()).toEqual(['/dist', '/node_modules', '/package.json']);
     expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
     expect(files.filter((file) => /^\/dist\/.*\.tsx?$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
     // The notices embed Noto Serif SC 400 and 700 only; the fallback face is HanaMinB and A's compatibility block.
@@ -129,9 +126,9 @@ describe('the packaged app (linux x64, --dir)', () => {
     ]);
     expect(files.filter((file) => /\/hanamin\/HanaMinA\.CJK-Unified/.test(file))).toEqual([]);
     // better-sqlite3's C sources and objects stay behind; its addon goes.
-    expect(files.filter((file) => /better-sqlite3-multiple-ciphers\/(deps|src|build\/Release\/obj)/.test(file))).toEqual(
-      [],
-    );
+    expect(
+      files.filter((file) => /better-sqlite3-multiple-ciphers\/(deps|src|build\/Release\/obj)/.test(file)),
+    ).toEqual([]);
     // Human's models beyond the matcher's five, and its demo.
     expect(files).not.toContain('/node_modules/@vladmandic/human/models/handtrack.bin');
     expect(files.some((file) => file.startsWith('/node_modules/@vladmandic/human/demo/'))).toBe(false);
