@@ -2,7 +2,7 @@
 // thin inner rule, like a seal — and writes assets/icons/<n>x<n>.png for Linux (the
 // sizes the freedesktop icon theme uses) and assets/icons/icon.ico for Windows (PNG
 // entries, 16–256). The icons are committed: packaging needs no canvas.
-// tests/main/app/icons.test.ts reads the files back.
+// tests/main/app/electron-builder-config.test.ts reads them back.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
