@@ -23,6 +23,7 @@ import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type ResultMessage } from '../api/
 import { rendererDir } from '../core/app-paths.ts';
 import { bootHallCore, type Connection, type HallCore } from '../core/hall-core.ts';
 import type { Logger } from '../core/log.ts';
+import { applyStartAtLogin } from './autostart.ts';
 import {
   APP_SCHEME,
   RENDERER_ENTRY_URL,
@@ -82,10 +83,29 @@ async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, createRendererHandler(rendererDir()));
   serveIpc(core.logger);
   closeCoreOnQuit(core);
+  followStartAtLogin(core);
   mainWindow = createWindow(core);
   // The applicant screen goes with the clerk's window (so the app quits when it closes).
   mainWindow.once('closed', () => applicantWindow?.destroy());
   followApplicantDisplay(core);
+}
+
+/**
+ * Start at login as the hall config says (`app.startAtLogin`). Only the packaged app: a
+ * development Electron has no executable of its own to start. A failure is logged, not fatal.
+ */
+function followStartAtLogin(core: HallCore): void {
+  if (!app.isPackaged) return;
+  try {
+    applyStartAtLogin(core.config.app.startAtLogin, {
+      platform: process.platform,
+      executable: process.env.APPIMAGE ?? process.execPath,
+      configDir: app.getPath('appData'),
+      setLoginItem: (openAtLogin) => app.setLoginItemSettings({ openAtLogin }),
+    });
+  } catch (error) {
+    core.logger.warn({ err: error }, 'setting start at login failed');
+  }
 }
 
 /** The clerk sees the Chinese message; the English detail is for the installer. */
@@ -189,6 +209,8 @@ function closeCoreOnQuit(core: HallCore): void {
 }
 
 function createWindow(core: HallCore): BrowserWindow {
+  // Kiosk mode (hall config `app.kiosk`): full screen, and no leaving it but quitting.
+  const { kiosk } = core.config.app;
   const window = new BrowserWindow({
     title: t('app.name'),
     show: false,
@@ -198,12 +220,13 @@ function createWindow(core: HallCore): BrowserWindow {
     minHeight: 700,
     backgroundColor: '#ffffff',
     autoHideMenuBar: true,
+    kiosk,
     webPreferences: lockedDownPreferences(),
   });
   const contents = window.webContents;
   connect(contents, core);
   window.once('ready-to-show', () => {
-    window.maximize();
+    if (!kiosk) window.maximize();
     window.show();
   });
   reloadAfterCrash(contents, core.logger);

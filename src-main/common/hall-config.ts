@@ -227,6 +227,21 @@ const Retention = z
   });
 
 export const APPLICANT_DEFAULTS = { confirmation: 'whenPaired' as const };
+export const APP_DEFAULTS = { startAtLogin: false, kiosk: false };
+
+/**
+ * The desktop app on this PC (the Electron shell; the browser host ignores it).
+ * `startAtLogin`: the app starts when the user logs in (Windows: the user's login item;
+ * Linux: ~/.config/autostart/tongban-desk.desktop), set or removed at each start of the
+ * packaged app. `kiosk`: the clerk's window fills the screen in kiosk mode, with no way
+ * out of it but quitting the app (a hall whose PCs run nothing else). Both off by default.
+ */
+const AppSettings = z
+  .object({
+    startAtLogin: z.boolean().default(APP_DEFAULTS.startAtLogin),
+    kiosk: z.boolean().default(APP_DEFAULTS.kiosk),
+  })
+  .strict();
 const FaceConfig = z
   .object({
     thresholds: FaceThresholds.default(DEFAULT_FACE_THRESHOLDS),
@@ -363,6 +378,8 @@ export const HallConfig = z
      * version); the packet carries the outcome and the scores.
      */
     face: FaceConfig.default(FACE_SETTINGS_DEFAULTS),
+    /** Start at login and kiosk mode of the desktop app. */
+    app: AppSettings.default(APP_DEFAULTS),
   })
   .strict()
   .superRefine((config, ctx) => {

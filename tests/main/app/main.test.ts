@@ -3,7 +3,7 @@
 // what the window is allowed, who may call the core, and that quitting closes it.
 import type { EventEmitter } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ResultMessage } from '../../../src-main/api/wire.ts';
@@ -61,20 +61,30 @@ vi.mock('electron', async () => {
     loadURL = async (url: string) => {
       this.loaded.push(url);
     };
+    minimized = false;
+    maximized = false;
+    focused = 0;
     isDestroyed = () => false;
-    isMinimized = () => false;
-    maximize = () => undefined;
+    isMinimized = () => this.minimized;
+    maximize = () => {
+      this.maximized = true;
+    };
     show = () => undefined;
-    focus = () => undefined;
-    restore = () => undefined;
+    focus = () => {
+      this.focused++;
+    };
+    restore = () => {
+      this.minimized = false;
+    };
   }
 
   const app = Object.assign(new Emitter(), {
-    isPackaged: false,
     enableSandbox: vi.fn(),
     requestSingleInstanceLock: vi.fn(() => s.lock as boolean),
     whenReady: () => Promise.resolve(),
-    getPath: (name: string) => (name === 'userData' ? (s.userData as string) : '/nonexistent'),
+    getPath: (name: string) =>
+      name === 'userData' ? (s.userData as string) : name === 'appData' ? (s.appData as string) : '/nonexistent',
+    setLoginItemSettings: vi.fn(),
     quit: vi.fn(() => {
       const event = { defaultPrevented: false, preventDefault: () => (event.defaultPrevented = true) };
       app.emit('before-quit', event);
@@ -82,6 +92,8 @@ vi.mock('electron', async () => {
     }),
     exit: vi.fn(),
   });
+  // Read at each start, as Electron's is: a test may play the packaged app.
+  Object.defineProperty(app, 'isPackaged', { get: () => s.packaged === true });
   s.app = app;
   s.windows = [];
   s.ipcHandlers = new Map<string, Handler>();
@@ -125,10 +137,13 @@ vi.mock('electron', async () => {
   };
 });
 
-interface FakeWindow {
-  options: { title: string; webPreferences: Record<string, unknown> };
+interface FakeWindow extends EventEmitter {
+  options: { title: string; kiosk?: boolean; webPreferences: Record<string, unknown> };
   loaded: string[];
   webContents: FakeContents;
+  minimized: boolean;
+  maximized: boolean;
+  focused: number;
 }
 interface FakeContents extends EventEmitter {
   sent: unknown[][];
@@ -143,9 +158,13 @@ const until = async (check: () => boolean): Promise<void> => {
   expect(check()).toBe(true);
 };
 
-async function startMain(options: { lock?: boolean; userData?: string } = {}): Promise<void> {
+async function startMain(
+  options: { lock?: boolean; userData?: string; packaged?: boolean; appData?: string } = {},
+): Promise<void> {
   s.lock = options.lock ?? true;
   s.userData = options.userData ?? tempDir();
+  s.packaged = options.packaged ?? false;
+  s.appData = options.appData ?? tempDir();
   s.quitted = false;
   await import('../../../src-main/app/main.ts');
 }
@@ -166,11 +185,25 @@ function ipcCall(message: unknown, sender: { contents?: unknown; frame?: unknown
 
 const infoCall = { type: 'call', id: 1, method: 'app.info', input: {} };
 
+/** A data directory whose config.json sets the hall config's `app` section. */
+function configured(app: { kiosk?: boolean; startAtLogin?: boolean }): string {
+  const userData = tempDir();
+  writeFileSync(
+    path.join(userData, 'config.json'),
+    JSON.stringify({
+      hall: { id: 'test-hall', name: '测试政务服务中心' },
+      window: { id: 'W01', name: '跨省通办专窗 1 号' },
+      regionCode: '110105',
+      app,
+    }),
+  );
+  return userData;
+}
+
 const signalListeners = new Map<string, unknown[]>();
 
-beforeEach(() => {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) signalListeners.set(signal, process.listeners(signal));
-  // The stand-in module is created once; main.ts is loaded afresh for every test.
+/** The stand-in module is created once; main.ts is loaded afresh for every start. */
+function resetStandIn(): void {
   vi.resetModules();
   vi.clearAllMocks();
   if (s.app) (s.app as EventEmitter).removeAllListeners();
@@ -178,6 +211,18 @@ beforeEach(() => {
   (s.ipcHandlers as Map<string, Handler> | undefined)?.clear();
   for (const key of ['errorBox', 'privileged', 'protocolHandler', 'permissionRequest', 'permissionCheck'])
     delete s[key];
+}
+
+/** Quits the running main (closing its core) and makes ready for the next start: a restart of the app. */
+async function quitMain(): Promise<void> {
+  (s.app as { quit(): void }).quit();
+  await until(() => s.quitted === true);
+  resetStandIn();
+}
+
+beforeEach(() => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) signalListeners.set(signal, process.listeners(signal));
+  resetStandIn();
 });
 
 afterEach(async () => {
@@ -394,6 +439,55 @@ describe('Electron main', () => {
     expect(box.content).toContain('找不到数据加密密钥');
     expect(box.content).toContain('database exists but no master key was found');
     expect(s.windows).toEqual([]);
+  });
+
+  it('brings its window forward, restored, when the app is started a second time', async () => {
+    await startMain();
+    await until(() => (s.windows as unknown[]).length === 1);
+    window().minimized = true;
+    (s.app as EventEmitter).emit('second-instance', {}, ['tongban-desk'], '/');
+    expect(window().minimized).toBe(false);
+    expect(window().focused).toBe(1);
+  });
+
+  it('opens the clerk’s window maximized, or in kiosk mode when the hall config asks', async () => {
+    await startMain();
+    await until(() => (s.windows as unknown[]).length === 1);
+    expect(window().options.kiosk).toBe(false);
+    window().emit('ready-to-show');
+    expect(window().maximized).toBe(true);
+    await quitMain();
+    await startMain({ userData: configured({ kiosk: true }) });
+    await until(() => (s.windows as unknown[]).length === 1);
+    expect(window().options.kiosk).toBe(true);
+    window().emit('ready-to-show');
+    expect(window().maximized).toBe(false);
+  });
+
+  it('starts at login when the packaged app’s hall config says so, and stops when it no longer does', async () => {
+    const appData = tempDir();
+    const autostart = path.join(appData, 'autostart', 'tongban-desk.desktop');
+    const app = s.app as { setLoginItemSettings: ReturnType<typeof vi.fn> };
+    await startMain({ packaged: true, appData, userData: configured({ startAtLogin: true }) });
+    await until(() => (s.windows as unknown[]).length === 1);
+    if (process.platform === 'linux') {
+      expect(readFileSync(autostart, 'utf8')).toContain(`Exec=${process.execPath}`);
+    } else {
+      expect(app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true });
+    }
+    await quitMain();
+    await startMain({ packaged: true, appData });
+    await until(() => (s.windows as unknown[]).length === 1);
+    if (process.platform === 'linux') expect(existsSync(autostart)).toBe(false);
+    else expect(app.setLoginItemSettings).toHaveBeenLastCalledWith({ openAtLogin: false });
+  });
+
+  it('leaves start at login alone when run unpackaged (development Electron has no executable of its own)', async () => {
+    const appData = tempDir();
+    await startMain({ appData, userData: configured({ startAtLogin: true }) });
+    await until(() => (s.windows as unknown[]).length === 1);
+    expect(existsSync(path.join(appData, 'autostart'))).toBe(false);
+    expect((s.app as { setLoginItemSettings: ReturnType<typeof vi.fn> }).setLoginItemSettings).not.toHaveBeenCalled();
   });
 
   it('leaves the data to the instance that holds the lock', async () => {

@@ -95,3 +95,19 @@ describe('hall config: where ratings go', () => {
     );
   });
 });
+
+describe('hall config: the desktop app', () => {
+  it('neither starts at login nor runs in kiosk mode unless the hall says so', () => {
+    expect(parseConfig(JSON.stringify(base)).app).toEqual({ startAtLogin: false, kiosk: false });
+    expect(demoConfig().app).toEqual({ startAtLogin: false, kiosk: false });
+    expect(parseConfig(JSON.stringify({ ...base, app: { kiosk: true } })).app).toEqual({
+      startAtLogin: false,
+      kiosk: true,
+    });
+  });
+
+  it('refuses a setting that is not a yes or no, and one it does not know, naming it', () => {
+    expect(problemsOf({ ...base, app: { startAtLogin: 'yes' } })).toContain('app.startAtLogin');
+    expect(problemsOf({ ...base, app: { autostart: true } })).toMatch(/app: .*autostart/);
+  });
+});
