@@ -29,6 +29,8 @@ export const PERSONAL_FIELDS: ReadonlySet<string> = new Set([
   'password',
   'passwordhash',
   'token',
+  // pino stamps every line with the PC's name, which can name its user.
+  'hostname',
 ]);
 
 const REDACTED = '[redacted]';

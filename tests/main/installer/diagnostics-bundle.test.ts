@@ -7,6 +7,7 @@
 // any file, in UTF-8, UTF-16 or GB18030.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import iconv from 'iconv-lite';
@@ -224,6 +225,9 @@ describe('the diagnostics bundle', () => {
     expect(logNames.length).toBeGreaterThan(1);
     const allLogs = logNames.map((path) => Buffer.from(files[path]!).toString('utf8')).join('\n');
     expect(allLogs).toContain('hall core started');
+    // pino names the PC on every line; the bundle does not.
+    expect(allLogs).toContain('"hostname":"[redacted]"');
+    expect(allLogs).not.toContain(`"hostname":"${hostname()}"`);
     const planted = Buffer.from(files['logs/tongban.0.log']!).toString('utf8').split('\n');
     expect(JSON.parse(planted[0]!)).toMatchObject({ msg: 'intake saved', applicant: { name: '[redacted]' } });
     expect(JSON.parse(planted[1]!).msg).toBe('could not print for [zh] ([id-number]), call [phone]');
