@@ -15,7 +15,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
-import { diagnosticsBundleName, type DiagnosticsHealth } from '../common/diagnostics.ts';
+import {
+  type DiagnosticEntry,
+  diagnosticsBundleName,
+  type DiagnosticsHealth,
+  type HealthIncident,
+} from '../common/diagnostics.ts';
 import { CONFIG_FILE, type HallConfig } from '../common/hall-config.ts';
 import { appVersion } from '../core/app-paths.ts';
 import type { DataPaths } from '../core/data-dir.ts';
@@ -141,8 +146,16 @@ async function serialPorts(list: DiagnosticsDeps['listPorts']) {
   return ports.map((port) => redactValue(port));
 }
 
+/** The board with its details scrubbed and its times readable (ISO, UTC) for support. */
 function healthPart(health: DiagnosticsHealth) {
-  return redactValue(health) as DiagnosticsHealth;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    entries: health.entries.map((entry) => ({
+      ...(redactValue(entry) as DiagnosticEntry),
+      since: iso(entry.since),
+      recent: entry.recent.map((incident) => ({ ...(redactValue(incident) as HealthIncident), at: iso(incident.at) })),
+    })),
+  };
 }
 
 interface Count {

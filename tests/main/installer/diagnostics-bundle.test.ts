@@ -207,7 +207,10 @@ describe('the diagnostics bundle', () => {
     const printer = devices.health.find((entry: { id: string }) => entry.id === 'device.receiptPrinter');
     expect(printer.state).not.toBe('ready');
     expect(printer.recent.length).toBeGreaterThan(0);
-    expect(printer.recent[0]).toMatchObject({ reason: expect.any(String), at: expect.any(Number) });
+    expect(printer.recent[0]).toMatchObject({
+      reason: expect.any(String),
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
 
     const queue = jsonOf(files, 'queue.json');
     const packets = Object.values(queue.packetsByState as Record<string, number>).reduce((a, b) => a + b, 0);
