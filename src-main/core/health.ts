@@ -25,7 +25,9 @@ export class HealthBoard implements HealthReporter {
     if (unchanged) return;
     const since = this.clock.now();
     this.entries.set(entry.id, { ...entry, since });
-    if (isIncident(entry)) this.remember(entry.id, { ...incidentOf(entry), at: since });
+    // An entry's first report is where it starts (a device "connecting", a store found
+    // broken at start), shown as its state; what goes wrong after that is remembered.
+    if (previous && isIncident(entry)) this.remember(entry.id, { ...incidentOf(entry), at: since });
     const snapshot = this.snapshot();
     for (const listener of this.listeners) listener(snapshot);
   }

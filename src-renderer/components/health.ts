@@ -26,3 +26,10 @@ export function reasonText(reason: string | undefined, detail?: string): string 
   if (!reason) return '';
   return tryT(`health.reasons.${reason}`) ?? detail ?? reason;
 }
+
+const URGENCY: Record<HealthEntry['state'], number> = { error: 0, absent: 1, paused: 2, busy: 3, ready: 4 };
+
+/** What needs the installer first: broken, then gone, paused, working, ready; the board's order within each. */
+export function byUrgency<E extends Pick<HealthEntry, 'state'>>(entries: readonly E[]): E[] {
+  return [...entries].sort((a, b) => URGENCY[a.state] - URGENCY[b.state]);
+}

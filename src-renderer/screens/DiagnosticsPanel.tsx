@@ -11,7 +11,7 @@ import { useApi } from '../app/api-context.tsx';
 import { describeError } from '../app/errors.ts';
 import { useAction } from '../app/use-action.ts';
 import { EmptyState, ErrorNotice, StatusNotice } from '../components/Notice.tsx';
-import { healthLabel, healthRemedy, healthStateLabel, reasonText } from '../components/health.ts';
+import { byUrgency, healthLabel, healthRemedy, healthStateLabel, reasonText } from '../components/health.ts';
 
 /** The entries, read again whenever the board changes (`health.changed` carries no recent errors). */
 function useDiagnostics(): { entries: DiagnosticEntry[] | null; error: string | null } {
@@ -51,9 +51,7 @@ export function DiagnosticsPanel() {
       <ErrorNotice message={error} />
       {!entries && !error && <p className="muted">{t('diagnostics.loading')}</p>}
       {entries && entries.length === 0 && <EmptyState title={t('diagnostics.empty')} />}
-      {entries?.map((entry) => (
-        <EntryCard key={entry.id} entry={entry} />
-      ))}
+      {entries && byUrgency(entries).map((entry) => <EntryCard key={entry.id} entry={entry} />)}
     </section>
   );
 }
@@ -63,58 +61,64 @@ function EntryCard({ entry }: { entry: DiagnosticEntry }) {
   const remedy = entry.state === 'ready' ? undefined : healthRemedy(entry.reason);
   return (
     <section className="panel diagnostics-entry" aria-labelledby={titleId} data-state={entry.state}>
-      <h4 id={titleId}>
-        <span className={`health health-${entry.state}`}>
-          <span className="health-dot" aria-hidden="true" />
-          <span className="health-label">{healthLabel(entry)}</span>
-          <span className="health-state">{healthStateLabel(entry)}</span>
-        </span>
-      </h4>
-      <p className="muted">{t('diagnostics.since', { time: hallDateTime(entry.since) })}</p>
-      <dl className="facts">
-        {entry.reason && (
-          <>
-            <dt>{t('diagnostics.reason')}</dt>
-            <dd>{reasonText(entry.reason, entry.detail)}</dd>
-          </>
-        )}
-        {remedy && (
-          <>
-            <dt>{t('diagnostics.remedy')}</dt>
-            <dd className="diagnostics-remedy">{remedy}</dd>
-          </>
-        )}
-        {entry.detail && (
-          <>
-            <dt>{t('diagnostics.detail')}</dt>
-            <dd className="mono">{entry.detail}</dd>
-          </>
-        )}
-      </dl>
-      <h5 id={`${titleId}-recent`}>{t('diagnostics.recentTitle')}</h5>
+      <div className="diagnostics-entry-head">
+        <h4 id={titleId}>
+          <span className={`health health-${entry.state}`}>
+            <span className="health-dot" aria-hidden="true" />
+            <span className="health-label">{healthLabel(entry)}</span>
+            <span className="health-state">{healthStateLabel(entry)}</span>
+          </span>
+        </h4>
+        <span className="muted">{t('diagnostics.since', { time: hallDateTime(entry.since) })}</span>
+      </div>
+      {(entry.reason || entry.detail) && (
+        <dl className="facts">
+          {entry.reason && (
+            <>
+              <dt>{t('diagnostics.reason')}</dt>
+              <dd>{reasonText(entry.reason, entry.detail)}</dd>
+            </>
+          )}
+          {remedy && (
+            <>
+              <dt>{t('diagnostics.remedy')}</dt>
+              <dd className="diagnostics-remedy">{remedy}</dd>
+            </>
+          )}
+          {entry.detail && (
+            <>
+              <dt>{t('diagnostics.detail')}</dt>
+              <dd className="mono">{entry.detail}</dd>
+            </>
+          )}
+        </dl>
+      )}
       {entry.recent.length === 0 ? (
         <p className="muted">{t('diagnostics.recentNone')}</p>
       ) : (
-        <table className="table" aria-labelledby={`${titleId}-recent`}>
-          <thead>
-            <tr>
-              <th scope="col">{t('diagnostics.recentTime')}</th>
-              <th scope="col">{t('diagnostics.recentReason')}</th>
-              <th scope="col">{t('diagnostics.remedy')}</th>
-              <th scope="col">{t('diagnostics.recentDetail')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entry.recent.map((incident, i) => (
-              <tr key={`${incident.at}-${i}`}>
-                <td>{hallDateTime(incident.at)}</td>
-                <td>{reasonText(incident.reason, incident.detail) || healthStateLabel(incident)}</td>
-                <td>{healthRemedy(incident.reason) ?? ''}</td>
-                <td className="mono">{incident.detail ?? ''}</td>
+        <>
+          <h5 id={`${titleId}-recent`}>{t('diagnostics.recentTitle')}</h5>
+          <table className="table" aria-labelledby={`${titleId}-recent`}>
+            <thead>
+              <tr>
+                <th scope="col">{t('diagnostics.recentTime')}</th>
+                <th scope="col">{t('diagnostics.recentReason')}</th>
+                <th scope="col">{t('diagnostics.remedy')}</th>
+                <th scope="col">{t('diagnostics.recentDetail')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {entry.recent.map((incident, i) => (
+                <tr key={`${incident.at}-${i}`}>
+                  <td>{hallDateTime(incident.at)}</td>
+                  <td>{reasonText(incident.reason, incident.detail) || healthStateLabel(incident)}</td>
+                  <td>{healthRemedy(incident.reason) ?? ''}</td>
+                  <td className="mono">{incident.detail ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
     </section>
   );

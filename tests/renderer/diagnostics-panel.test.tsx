@@ -58,6 +58,12 @@ describe('DiagnosticsPanel (部署与设备 → 设备与服务诊断)', () => {
   it('shows each device and service: its state, why, what to do, and its recent errors with their times', async () => {
     const view = await panel(installerCore());
     const printer = within(await view.findByRole('region', { name: /回执打印机/ }));
+    // What needs the installer comes first: the two broken entries, then the working store.
+    expect(view.getAllByRole('region').map((region) => region.getAttribute('aria-labelledby'))).toEqual([
+      'diagnostics-device.receiptPrinter',
+      'diagnostics-sync',
+      'diagnostics-store',
+    ]);
     expect(printer.getByRole('heading', { level: 4 }).textContent).toContain('故障');
     expect(printer.getAllByText('缺纸').length).toBeGreaterThan(0);
     expect(
@@ -84,12 +90,12 @@ describe('DiagnosticsPanel (部署与设备 → 设备与服务诊断)', () => {
   it('reads the entries again when the board changes', async () => {
     const core = installerCore();
     const view = await panel(core);
-    expect(await view.findByRole('region', { name: /回执打印机故障/ })).toBeTruthy();
+    expect(await view.findByRole('region', { name: /回执打印机\s*故障/ })).toBeTruthy();
     core.diagnostics = {
       entries: [{ ...HEALTH.entries[1]!, state: 'ready', reason: undefined, detail: undefined, since: AT + 1000 }],
     } as DiagnosticsHealth;
     act(() => core.emit('health.changed', { entries: [] }));
-    const printer = within(await view.findByRole('region', { name: /回执打印机正常/ }));
+    const printer = within(await view.findByRole('region', { name: /回执打印机\s*正常/ }));
     // Its errors stay listed after it recovered.
     expect(within(printer.getByRole('table', { name: '最近的故障' })).getAllByRole('row')).toHaveLength(3);
     expect(view.queryByRole('region', { name: /本地数据库/ })).toBeNull();

@@ -1,5 +1,6 @@
 // The health board keeps each entry's last few errors for the health page: broken or
-// gone, newest first, at most RECENT_ERRORS; working, paused and not-configured are states.
+// gone, newest first, at most RECENT_ERRORS; working, paused and not-configured are states,
+// and so is whatever an entry first reports (where it starts).
 import { describe, expect, it } from 'vitest';
 import { RECENT_ERRORS } from '../../../src-main/common/diagnostics.ts';
 import { HealthBoard } from '../../../src-main/core/health.ts';
@@ -19,7 +20,10 @@ describe('the health board’s recent errors', () => {
     }
     clock.advance(1000);
     board.report({ ...printer, state: 'ready' });
+    board.report({ id: 'sync', kind: 'sync', state: 'ready' });
     board.report({ id: 'sync', kind: 'sync', state: 'paused', reason: 'paused' });
+    // The state an entry starts in is its state, not an error that happened.
+    board.report({ id: 'device.idCardReader', kind: 'device', state: 'absent', reason: 'notConnected' });
 
     const { entries } = board.diagnostics();
     const entry = entries.find((e) => e.id === printer.id)!;
@@ -33,6 +37,7 @@ describe('the health board’s recent errors', () => {
     });
     expect(entry.recent.map((incident) => incident.detail).at(-1)).toBe('try 2');
     expect(entries.find((e) => e.id === 'sync')!.recent).toEqual([]);
+    expect(entries.find((e) => e.id === 'device.idCardReader')).toMatchObject({ state: 'absent', recent: [] });
     // The status bar's snapshot is unchanged: no recent errors in it.
     expect(board.snapshot().entries.every((e) => !('recent' in e))).toBe(true);
   });
