@@ -33,6 +33,8 @@ import type { DepartmentDocuments } from '../sync/department-documents.ts';
 import type { ApplicantDesk, ApplicantLink } from '../intake/applicant-desk.ts';
 import type { ApplicantScreen } from '../common/applicant.ts';
 import type { FaceSettings } from '../common/face.ts';
+import type { DiagnosticsHealth } from '../common/diagnostics.ts';
+import type { DiagnosticsBundle } from '../installer/diagnostics-bundle.ts';
 
 export interface ConnectionContext {
   session: Session;
@@ -73,6 +75,8 @@ export interface HandlerServices {
   applicant: ApplicantDesk;
   /** The hall's face settings (config.face). */
   face: FaceSettings;
+  /** The health page and the diagnostics bundle (installer/diagnostics-bundle.ts). */
+  diagnostics: { health(): DiagnosticsHealth; bundle(): Promise<DiagnosticsBundle> };
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
@@ -102,6 +106,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     ratings,
     applicant,
     face,
+    diagnostics,
   } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   const recordingActor = (ctx: ConnectionContext) => {
@@ -279,6 +284,23 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
         chunkBytes: DOWNLOAD_CHUNK_BYTES,
       };
     },
+    'diagnostics.health': () => diagnostics.health(),
+    'diagnostics.export': async (_input, ctx) => {
+      const user = clerk(ctx);
+      const bundle = await diagnostics.bundle();
+      events.append({
+        stream: AUDIT_STREAM,
+        actor: user.username,
+        kind: 'diagnostics.exported',
+        payload: { name: bundle.name, bytes: bundle.bytes.length },
+      });
+      return {
+        downloadId: downloads.open(user.id, oneChunk(bundle.bytes)),
+        name: bundle.name,
+        mediaType: 'application/zip',
+        chunkBytes: DOWNLOAD_CHUNK_BYTES,
+      };
+    },
     'downloads.chunk': ({ downloadId, offset }, ctx) => downloads.chunk(clerk(ctx).id, downloadId, offset),
     'sessions.list': ({ limit, ...query }) => sessions.list({ ...query, limit: limit ?? DEFAULT_SESSION_PAGE }),
     'sessions.facets': () => sessions.facets(),
@@ -391,4 +413,9 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'applicant.sign': (input, ctx) => applicant.sign(screenOf(ctx), input),
     'applicant.rate': (input, ctx) => applicant.rate(screenOf(ctx), input),
   };
+}
+
+/** A file made whole in memory, as a download's producer. */
+async function* oneChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array, void, undefined> {
+  yield bytes;
 }

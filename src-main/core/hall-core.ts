@@ -53,6 +53,7 @@ import { Downloads } from './downloads.ts';
 import { SessionBundles } from '../recording/evidence-bundle.ts';
 import { RecordingRetention } from '../recording/retention.ts';
 import { createFileLogger, type Logger } from './log.ts';
+import { buildDiagnosticsBundle, type DiagnosticsDeps } from '../installer/diagnostics-bundle.ts';
 import { type Clock, type KeyProvider, type Platform, systemClock } from './platform.ts';
 
 /** How often each connection checks its session's idle lock (at most this late). */
@@ -107,6 +108,8 @@ export interface BootOptions {
   devices?: Pick<DeviceRegistryOptions, 'pollMs' | 'presence' | 'reader' | 'portPresent' | 'printer'>;
   /** The render worker's idle time and timeout, and a test seam; defaults are the product's. */
   documents?: NoticeRendererOptions;
+  /** The serial port list of the diagnostics bundle (tests); default node-serialport's. */
+  diagnostics?: Pick<DiagnosticsDeps, 'listPorts'>;
 }
 
 /** Opens everything in order; throws an AppError an installer can act on, having changed nothing it should not. */
@@ -121,6 +124,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     const master = masterKey(options.platform.keys, paths);
     const keys = deriveStoreKeys(master);
     db = openDatabase({ file: paths.database, key: keys.databaseKey, backupDir: paths.backups, now: clock.now });
+    const openDb = db;
     // Before anything else writes (the integrity repair, the audit): a mismatch changes no file.
     guardProfile(db, config, join(paths.root, CONFIG_FILE), clock.now());
     const blobs = new BlobStore(paths.blobs, keys.blobKey);
@@ -384,6 +388,19 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         ratings,
         applicant,
         face: config.face,
+        diagnostics: {
+          health: () => health.diagnostics(),
+          bundle: () =>
+            buildDiagnosticsBundle({
+              paths,
+              db: openDb,
+              config,
+              now: clock.now,
+              host: options.platform.host,
+              health: health.diagnostics(),
+              listPorts: options.diagnostics?.listPorts,
+            }),
+        },
       }),
       // The applicant screen is nobody's session: it may call only its own methods.
       caller: ({ session, applicantLink }) =>
@@ -402,7 +419,6 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     auth.onAccountChanged((userId) => {
       for (const holder of owners.holdersOf(userId)) holder.sessionChanged();
     });
-    const openDb = db;
     // Connections may outlive the core (a socket closing after shutdown, a test's leftovers):
     // once it closes, their timers stop and their ends touch nothing.
     let coreClosed = false;

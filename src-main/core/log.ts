@@ -6,24 +6,24 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-export const REDACTED_FIELDS = [
+/** Field names that carry personal data or secrets (the diagnostics bundle redacts the same names again, at any depth). */
+const PERSONAL_FIELDS = [
   'password',
   'passwordHash',
   'token',
   'idNumber',
+  'applicantIdNumber',
   'name',
+  'applicantName',
   'address',
   'photo',
   'phone',
-  '*.password',
-  '*.passwordHash',
-  '*.token',
-  '*.idNumber',
-  '*.name',
-  '*.address',
-  '*.photo',
-  '*.phone',
+  'mobile',
+  'birthDate',
 ];
+
+/** Up to three levels deep (`{ draft: { applicant: { name } } }`); deeper is caught by the bundle's redaction. */
+export const REDACTED_FIELDS = PERSONAL_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);
 
 export interface LogOptions {
   dir: string;

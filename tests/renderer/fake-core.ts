@@ -4,7 +4,13 @@
 // host; only the handlers behind it are small stand-ins for the services of
 // src-main/core (intake: fake-intake.ts).
 import { FACE_SETTINGS_DEFAULTS } from '../../src-main/common/face.ts';
-import type { HealthSnapshot, Role, SessionInfo, UserSummary } from '../../src-main/api/contract/index.ts';
+import type {
+  DiagnosticsHealth,
+  HealthSnapshot,
+  Role,
+  SessionInfo,
+  UserSummary,
+} from '../../src-main/api/contract/index.ts';
 import { createDispatcher, type Handlers } from '../../src-main/api/dispatcher.ts';
 import { AppError } from '../../src-main/common/errors.ts';
 import {
@@ -52,6 +58,10 @@ export interface FakeCoreOptions {
   locked?: boolean;
   idleLockMinutes?: number;
   health?: HealthSnapshot;
+  /** What `diagnostics.health` answers; by default the health entries with no recent errors. */
+  diagnostics?: DiagnosticsHealth;
+  /** The bytes `diagnostics.export` hands out (in 4-byte chunks, to show progress), or its failure. */
+  diagnosticsBundle?: { name: string; bytes: Uint8Array } | AppError;
   /** The core's clock for intake (review dates, today's packets); fixed unless given. */
   now?: () => number;
   /** The approving departments and this window's id (default: the embedded demo department). */
@@ -79,6 +89,10 @@ export class FakeCore {
   readonly calls: CallMessage[] = [];
   idleLockMinutes: number;
   health: HealthSnapshot;
+  diagnostics: DiagnosticsHealth | undefined;
+  diagnosticsBundle: FakeCoreOptions['diagnosticsBundle'];
+  /** The one download open (diagnostics.export): its id and bytes. */
+  private download: { id: string; bytes: Uint8Array } | null = null;
   readonly intake: FakeIntake;
   readonly sync: FakeSync;
   /** The receipt printer's queue in the printer mode; null: a window without one (the default). */
@@ -104,6 +118,8 @@ export class FakeCore {
   constructor(options: FakeCoreOptions = {}) {
     this.idleLockMinutes = options.idleLockMinutes ?? 10;
     this.health = options.health ?? { entries: [] };
+    this.diagnostics = options.diagnostics;
+    this.diagnosticsBundle = options.diagnosticsBundle;
     const now = options.now ?? (() => INTAKE_NOW);
     this.now = now;
     this.intake = new FakeIntake(now);
@@ -403,8 +419,21 @@ export class FakeCore {
           draftId: input.draftId,
         });
       },
+      'diagnostics.health': () =>
+        this.diagnostics ?? { entries: this.health.entries.map((entry) => ({ ...entry, recent: [] })) },
+      'diagnostics.export': () => {
+        const bundle = this.diagnosticsBundle ?? { name: 'tongban-diagnostics.zip', bytes: new Uint8Array(0) };
+        if (bundle instanceof AppError) throw bundle;
+        this.download = { id: crypto.randomUUID(), bytes: bundle.bytes };
+        return { downloadId: this.download.id, name: bundle.name, mediaType: 'application/zip', chunkBytes: 4 };
+      },
       'downloads.chunk': (input) => {
-        throw new AppError('download.unknown', `no download ${input.downloadId}`);
+        const download = this.download;
+        if (!download || download.id !== input.downloadId) {
+          throw new AppError('download.unknown', `no download ${input.downloadId}`);
+        }
+        const bytes = download.bytes.slice(input.offset, input.offset + 4);
+        return { bytes, done: input.offset + bytes.length >= download.bytes.length };
       },
       // No counter sessions recorded: the supervisor's list is empty (the real index: tests/main/recording).
       'sessions.list': () => ({ sessions: [], nextCursor: null, total: 0, totalCapped: false }),

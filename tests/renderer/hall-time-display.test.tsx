@@ -47,8 +47,8 @@ describe('displayed times are the hall’s whatever the PC’s zone', () => {
       signedIn: INSTALLER.username,
       health: { entries: [{ id: 'store', kind: 'store', state: 'ready', since: HEALTH_SINCE }] },
     });
-    const health = await screen.findByRole('cell', { name: '2026-03-11 01:30' });
-    expect(health.closest('table')).toBeTruthy();
+    const health = await screen.findByText('状态开始于 2026-03-11 01:30');
+    expect(health.closest('section')!.getAttribute('aria-labelledby')).toBe('diagnostics-store');
     // The fake catalog was installed at 2026-03-10 00:00 UTC: 08:00 in the hall.
     const catalogs = await screen.findByRole('table', { name: '已安装的事项目录' });
     expect(within(catalogs).getByRole('cell', { name: '2026-03-10 08:00' })).toBeTruthy();

@@ -15,6 +15,7 @@ import { applicantMethods } from './applicant.ts';
 import { authMethods } from './auth.ts';
 import { catalogMethods } from './catalog.ts';
 import { CardDeskState, deviceMethods } from './devices.ts';
+import { diagnosticsMethods } from './diagnostics.ts';
 import { faceMethods } from './face.ts';
 import { intakeMethods } from './intake.ts';
 import type { MethodSpec } from './method.ts';
@@ -39,6 +40,7 @@ export const methods = {
   ...ratingMethods,
   ...applicantMethods,
   ...faceMethods,
+  ...diagnosticsMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Methods = typeof methods;
@@ -104,6 +106,7 @@ export type { DeadlineStatus } from '../../common/deadline-status.ts';
 export type { DraftView } from '../../common/draft.ts';
 export type { ChainVerification } from '../../common/event-chain.ts';
 export type { HealthEntry, HealthSnapshot, HealthState } from '../../common/health.ts';
+export type { DiagnosticEntry, DiagnosticsHealth, HealthIncident } from '../../common/diagnostics.ts';
 export type { PacketSummary, QueueCounts, QueueFilter, SealedPacket } from '../../common/packets.ts';
 export type { ReviewResult } from '../../common/review/review.ts';
 export type { EnrolmentInfo, PacketStateChange, PacketSync, SyncStatus, UploadProgress } from '../../common/sync.ts';
