@@ -278,8 +278,10 @@ export class SetupService {
     const problems = [...judged.problems];
     const config = judged.config;
     const secrets: Array<{ name: string; secret: string }> = [];
+    // Tokens are judged against a config that parsed: otherwise its departments are unknown.
     tokens.forEach(({ departmentId, token }, index) => {
-      const department = config?.departments.find((d) => d.id === departmentId);
+      if (!config) return;
+      const department = config.departments.find((d) => d.id === departmentId);
       if (!department) {
         problems.push({ path: `tokens.${index}.departmentId`, message: `no department ${departmentId} in the config` });
       } else {
