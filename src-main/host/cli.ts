@@ -45,7 +45,8 @@ async function main(): Promise<number> {
     );
   }
 
-  let host: BrowserHost | undefined;
+  /** Set once the host listens; a restart before that has no pages to close. */
+  const serving: { host?: BrowserHost } = {};
   let core: HallCore;
   let restarting: Promise<void> | undefined;
   const boot = () =>
@@ -61,17 +62,17 @@ async function main(): Promise<number> {
   /** The setup wizard saved a config: the same host serves a new core on it. */
   const restart = async () => {
     console.log('Restarting the hall core on the saved config');
-    await host?.suspend();
+    await serving.host?.suspend();
     await core.close();
     try {
       core = await boot();
     } catch (error) {
       // The saved config does not start (it was validated, so rarely): as at start-up.
       reportStartupFailure(error);
-      await host?.close();
+      await serving.host?.close();
       process.exit(1);
     }
-    host?.resume(core);
+    serving.host?.resume(core);
     console.log(`Tongban Desk hall core restarted (${core.info.profile}: ${core.info.hallName})`);
   };
   try {
@@ -82,13 +83,13 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  host =
+  const started =
     values.port === undefined
       ? await onPreferredPort(rememberedPort(core.paths.root), (port) =>
           startBrowserHost({ core, rendererDir: rendererDir(), port }),
         )
       : await startBrowserHost({ core, rendererDir: rendererDir(), port: Number(values.port) });
-  const started = host;
+  serving.host = started;
   rememberPort(core.paths.root, Number(new URL(started.origin).port));
   // For automation: a code of its own, in an owner-only file, for whoever starts us.
   // Written beside and renamed in, so whoever waits for the file never reads it empty.
