@@ -2,7 +2,7 @@
 // directory: a real department inbox on 127.0.0.1, the card-reader simulator on a pty,
 // the printer simulator on TCP. Nothing is mocked.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -227,6 +227,22 @@ describe('setup.save', () => {
     });
     expect(stray).toMatchObject({ saved: false, problems: [{ path: 'tokens.0.departmentId' }] });
     expect(existsSync(join(dataDir, 'config.json'))).toBe(false);
+  });
+
+  it('says so when config.json cannot be replaced, leaves no temp file, and does not restart', async () => {
+    let restarts = 0;
+    const { installer, dataDir } = await installerOn({ onRestartRequested: () => restarts++ });
+    // A directory where the file goes: the rename cannot replace it.
+    mkdirSync(join(dataDir, 'config.json'));
+    const error = await installer.fail('setup.save', {
+      config: hallDraft('https://dept.example.cn/inbox'),
+      tokens: [],
+    });
+    expect(error.code).toBe('setup.saveFailed');
+    expect(errorMessage(error.code)).toContain('原配置');
+    expect(readdirSync(dataDir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(restarts).toBe(0);
   });
 
   it('writes config.json (0600) and the tokens, asks for the restart, and the next core runs on them', async () => {
