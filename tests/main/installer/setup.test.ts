@@ -72,6 +72,10 @@ describe('setup.state and setup.validate', () => {
     expect((state.config.tracking as Record<string, unknown>).urlTemplate).toBeUndefined();
     // The starting draft is one the wizard could save as it is.
     expect(await installer.call('setup.validate', { config: state.config })).toEqual({ problems: [] });
+    // The system's serial ports (pseudo-terminals are not listed: the installer types those).
+    const { ports } = await installer.call<{ ports: Array<{ path: string }> }>('setup.serialPorts');
+    expect(Array.isArray(ports)).toBe(true);
+    for (const port of ports) expect(port.path).not.toMatch(/^\/dev\/pts\//);
   });
 
   it('names each problem by its field, and refuses what the schema cannot judge', async () => {
