@@ -40,7 +40,7 @@ import { fsyncDirSync } from '../store/fs-sync.ts';
 import { credentialName } from '../sync/departments.ts';
 import type { Credentials, WindowKeys } from '../sync/secrets.ts';
 import { checkDepartmentEndpoint } from './endpoint-check.ts';
-import { exportRollout, importRollout } from './rollout.ts';
+import { exportRollout, rolloutDraft } from './rollout.ts';
 
 type DepartmentConfig = z.infer<typeof Department>;
 
@@ -353,15 +353,17 @@ export class SetupService {
     } catch {
       throw new AppError('setup.rolloutInvalid', 'the file is not UTF-8 text');
     }
-    try {
-      return { config: plain(importRollout(text, window)) };
-    } catch (error) {
-      // The hall's config inside did not pass the schema: the file, not this PC's config, is wrong.
-      if (isAppError(error) && error.code === 'config.invalid') {
-        throw new AppError('setup.rolloutInvalid', error.detail);
-      }
-      throw error;
+    const draft = rolloutDraft(text, window);
+    const parsed = HallConfig.safeParse(draft);
+    if (parsed.success) return { config: plain(parsed.data) };
+    // The hall inside the file is wrong: the file is. A window name or id the installer typed
+    // that the schema refuses is theirs to correct: the draft comes back, and validate says where.
+    const hallProblems = parsed.error.issues.filter((issue) => issue.path[0] !== 'window');
+    if (hallProblems.length > 0) {
+      const problems = hallProblems.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      throw new AppError('setup.rolloutInvalid', `the hall's config in the file: ${problems.join('; ')}`);
     }
+    return { config: plain(draft) };
   }
 }
 

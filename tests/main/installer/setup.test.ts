@@ -429,6 +429,16 @@ describe('roll-out through the contract', () => {
     });
     expect(await installer.call('setup.validate', { config: imported.config })).toEqual({ problems: [] });
 
+    // A window name the schema refuses is the installer's to correct: the draft comes back, validate says where.
+    const placeholder = await installer.call<{ config: Record<string, unknown> }>('setup.importRollout', {
+      bytes: file.bytes,
+      window: { id: 'W08', name: '示例窗口' },
+    });
+    expect(placeholder.config).toMatchObject({ window: { id: 'W08', name: '示例窗口' }, hall: { id: 'xc-hall' } });
+    expect(await installer.call('setup.validate', { config: placeholder.config })).toEqual({
+      problems: [{ path: 'window.name', message: expect.stringContaining('placeholder') }],
+    });
+
     const garbage = await installer.fail('setup.importRollout', {
       bytes: new Uint8Array(Buffer.from('{"format":"something else"}')),
       window: { id: 'W08', name: '跨省通办专窗 8 号' },
