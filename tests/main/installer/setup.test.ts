@@ -345,7 +345,7 @@ describe('setup.probeCardReader on a pty', () => {
   });
 
   it('asks through the configured reader when it holds the port, which keeps working', async () => {
-    const { port } = await simulatorOnPty();
+    const { port, emulator } = await simulatorOnPty();
     const dataDir = tempDir();
     writeFileSync(
       join(dataDir, 'config.json'),
@@ -355,16 +355,16 @@ describe('setup.probeCardReader on a pty', () => {
         }),
       ),
     );
-    const { installer, core } = await installerOn({ dataDir, devices: { pollMs: 50, presence: { intervalMs: 40 } } });
+    const { installer } = await installerOn({ dataDir, devices: { pollMs: 50, presence: { intervalMs: 40 } } });
     const readerState = async () =>
       (
         await installer.call<{ entries: Array<{ id: string; state: string; reason?: string }> }>('health.snapshot')
       ).entries.find((e) => e.id === ID_CARD_READER);
     await until(async () => (await readerState())?.state === 'ready');
     expect(await installer.call('setup.probeCardReader', { path: port })).toEqual({ samId: SIMULATOR_SAM_ID });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await readerState()).toMatchObject({ state: 'ready' });
-    expect(core.devices).toBeDefined();
+    // The reader kept its port and its loop: a card placed now is read.
+    emulator.place(1);
+    await until(async () => (await readerState())?.reason === 'cardPresent');
   });
 });
 
