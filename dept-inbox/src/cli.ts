@@ -3,6 +3,7 @@
 //   npx tsx dept-inbox/src/cli.ts serve [--data-dir DIR] [--port N] [--host H] [--upload-expiry-hours N]
 //                                       [--public-url URL] [--s3-bucket B --s3-endpoint URL --s3-region R]
 //   npx tsx dept-inbox/src/cli.ts enroll-window --window-id W01 --public-key HEX --scheme ed25519|sm2 [--label TEXT] [--replace]
+//   npx tsx dept-inbox/src/cli.ts enroll-window --file enrolment-W01.json [--replace]   (the window's setup wizard's file)
 //   npx tsx dept-inbox/src/cli.ts enroll-approver --name 张三
 //   npx tsx dept-inbox/src/cli.ts decide <packetId> accept | correction --item "…" [--item …] | refuse --reason "…"
 //                                      | approve [--waybill EMS…] | close   [--version N] [--by NAME]
@@ -13,6 +14,7 @@
 // --key-file FILE for an inbox encrypted at rest (32 bytes, raw or hex, mode 0600). The
 // admin commands work while the server runs: SQLite WAL lets both write, and the
 // server's long polls notice the change.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -30,6 +32,7 @@ const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide |
                    [--public-url URL]  (required unless --host is a loopback address)
                    [--s3-bucket B [--s3-endpoint URL] [--s3-region R]]  (S3 keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)
   enroll-window    --window-id W01 --public-key KEY --scheme ed25519|sm2 [--label TEXT] [--replace]
+  enroll-window    --file enrolment-W01.json [--replace]  (the file the window's setup wizard exports)
   enroll-approver  --name NAME
   decide <packetId> accept|correction|refuse|approve|close [--item TEXT]... [--reason TEXT] [--supply-by YYYY-MM-DD] [--waybill NO] [--version N] [--by NAME]
   list             [--state receiving|delivered|accepted|correction_required|refused|approved|closed]
@@ -57,6 +60,7 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
       's3-region': { type: 'string' },
       'window-id': { type: 'string' },
       'public-key': { type: 'string' },
+      file: { type: 'string' },
       scheme: { type: 'string', default: 'ed25519' },
       label: { type: 'string' },
       replace: { type: 'boolean', default: false },
@@ -121,13 +125,14 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
   try {
     switch (command) {
       case 'enroll-window': {
-        if (!values['window-id'] || !values['public-key'])
-          throw new InboxError('request.invalid', '--window-id and --public-key are required');
+        const request = values.file ? enrolmentFile(values.file) : undefined;
+        if (!request && (!values['window-id'] || !values['public-key']))
+          throw new InboxError('request.invalid', '--window-id and --public-key (or --file) are required');
         const enrolled = enrolWindow(db, {
-          windowId: values['window-id'],
-          publicKey: values['public-key'],
-          scheme: values.scheme ?? 'ed25519',
-          label: values.label,
+          windowId: request?.windowId ?? values['window-id'] ?? '',
+          publicKey: request?.publicKey ?? values['public-key'] ?? '',
+          scheme: request?.scheme ?? values.scheme ?? 'ed25519',
+          label: values.label ?? request?.label,
           replace: values.replace,
         });
         console.log(`window ${enrolled.windowId} enrolled (${enrolled.scheme}, key ${enrolled.keyId.slice(0, 16)}…)`);
@@ -186,6 +191,26 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
   } finally {
     db.close();
   }
+}
+
+/** The enrolment file a window's setup wizard exports (format tongban-enrolment/1): no secret in it. */
+function enrolmentFile(path: string): { windowId: string; publicKey: string; scheme: string; label?: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new InboxError('request.invalid', `${path} is not an enrolment file: ${(error as Error).message}`);
+  }
+  const file = json as Record<string, unknown> | null;
+  const text = (key: string) => (typeof file?.[key] === 'string' ? (file[key] as string) : undefined);
+  const windowId = text('windowId');
+  const publicKey = text('publicKey');
+  const scheme = text('scheme');
+  if (text('format') !== 'tongban-enrolment/1' || !windowId || !publicKey || !scheme) {
+    throw new InboxError('request.invalid', `${path} is not a tongban-enrolment/1 file (windowId, scheme, publicKey)`);
+  }
+  const label = text('label');
+  return { windowId, publicKey, scheme, ...(label ? { label } : {}) };
 }
 
 function decisionFrom(

@@ -1,6 +1,9 @@
 // The Electron main process: a thin shell around the hall core. It boots the core,
 // serves the renderer from app://renderer, locks the window down, and relays
 // contract messages over one IPC channel. Every decision lives in policy.ts.
+// When the setup wizard saves a config the core restarts in this process: every window's
+// connection closes, a new core boots on the same data directory, and each window is
+// connected to it and reloaded (its page starts afresh: sign-in).
 import './before-ready.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +25,6 @@ import { type ErrorCode, isAppError } from '../common/errors.ts';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type ResultMessage } from '../api/wire.ts';
 import { rendererDir } from '../core/app-paths.ts';
 import { bootHallCore, type Connection, type HallCore } from '../core/hall-core.ts';
-import type { Logger } from '../core/log.ts';
 import { applyStartAtLogin } from './autostart.ts';
 import {
   APP_SCHEME,
@@ -46,6 +48,12 @@ const connections = new Map<WebContents, Connection>();
 let mainWindow: BrowserWindow | null = null;
 /** The applicant screen (申请人屏) on the second display, when there is one. */
 let applicantWindow: BrowserWindow | null = null;
+/** The hall core served now (replaced when the setup wizard's save restarts it). */
+let core: HallCore;
+/** Contents whose `destroyed` listener is set (a restart connects them again). */
+const everConnected = new WeakSet<WebContents>();
+/** A restart under way (the quit waits for it). */
+let restarting: Promise<void> | undefined;
 
 if (app.requestSingleInstanceLock()) {
   app.on('second-instance', () => {
@@ -65,13 +73,20 @@ if (app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   await app.whenReady();
   const dataDir = app.getPath('userData');
-
-  let core: HallCore;
-  try {
-    core = await bootHallCore({
+  const keys = new SafeStorageKeyProvider(dataDir, safeStorage);
+  const boot = () =>
+    bootHallCore({
       dataDir,
-      platform: { host: 'electron', keys: new SafeStorageKeyProvider(dataDir, safeStorage) },
+      platform: { host: 'electron', keys },
+      onRestartRequested: () => {
+        restarting ??= restartCore(boot).finally(() => {
+          restarting = undefined;
+        });
+      },
     });
+
+  try {
+    core = await boot();
   } catch (error) {
     reportBootFailure(error);
     app.exit(1);
@@ -81,13 +96,42 @@ async function start(): Promise<void> {
   if (app.isPackaged) Menu.setApplicationMenu(null);
   lockDownSession();
   protocol.handle(APP_SCHEME, createRendererHandler(rendererDir()));
-  serveIpc(core.logger);
-  closeCoreOnQuit(core);
+  serveIpc();
+  closeCoreOnQuit();
   followStartAtLogin(core);
-  mainWindow = createWindow(core);
+  mainWindow = createWindow();
   // The applicant screen goes with the clerk's window (so the app quits when it closes).
   mainWindow.once('closed', () => applicantWindow?.destroy());
-  followApplicantDisplay(core);
+  followApplicantDisplay();
+}
+
+/** The setup wizard saved a config: the windows' connections close, a new core boots, the windows reload on it. */
+async function restartCore(boot: () => Promise<HallCore>): Promise<void> {
+  const windows = [...connections.keys()];
+  for (const connection of connections.values()) connection.close();
+  connections.clear();
+  await core.close();
+  try {
+    core = await boot();
+  } catch (error) {
+    reportBootFailure(error);
+    app.exit(1);
+    return;
+  }
+  // The saved config may have turned start at login on or off.
+  followStartAtLogin(core);
+  for (const contents of windows) {
+    if (contents.isDestroyed()) continue;
+    connect(contents);
+    if (applicantWindow && contents === applicantWindow.webContents) {
+      // The old core's pairing went with it: the applicant's page is paired with the new one.
+      contents
+        .loadURL(applicantUrl(core.applicantPairing.pairDisplay()))
+        .catch((error: unknown) => core.logger.error({ err: error }, 'loading the applicant screen failed'));
+    } else {
+      contents.reload();
+    }
+  }
 }
 
 /**
@@ -163,7 +207,7 @@ function harden(contents: WebContents): void {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-function serveIpc(logger: Logger): void {
+function serveIpc(): void {
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, message: unknown): Promise<ResultMessage> => {
     const contents = event.sender;
     const connection = contents.isDestroyed() ? undefined : connections.get(contents);
@@ -178,7 +222,7 @@ function serveIpc(logger: Logger): void {
     });
     if (!verdict.ok || !connection) {
       const reason = verdict.ok ? 'no connection' : verdict.reason;
-      logger.warn({ reason }, 'IPC call refused');
+      core.logger.warn({ reason }, 'IPC call refused');
       throw new Error(`call refused: ${reason}`);
     }
     if (exceedsMessageLimit(message)) return tooLargeResult(message);
@@ -186,17 +230,20 @@ function serveIpc(logger: Logger): void {
   });
 }
 
-function closeCoreOnQuit(core: HallCore): void {
+function closeCoreOnQuit(): void {
   let state: 'open' | 'closing' | 'closed' = 'open';
   app.on('before-quit', (event) => {
     if (state === 'closed') return;
     event.preventDefault();
     if (state === 'closing') return;
     state = 'closing';
-    for (const connection of connections.values()) connection.close();
-    connections.clear();
-    core
-      .close()
+    const closing = async () => {
+      await restarting;
+      for (const connection of connections.values()) connection.close();
+      connections.clear();
+      await core.close();
+    };
+    closing()
       .catch((error: unknown) => {
         // The logger is closed with the core; stderr is what is left.
         console.error('tongban: closing the core failed:', error);
@@ -208,7 +255,7 @@ function closeCoreOnQuit(core: HallCore): void {
   });
 }
 
-function createWindow(core: HallCore): BrowserWindow {
+function createWindow(): BrowserWindow {
   // Kiosk mode (hall config `app.kiosk`): full screen, and no leaving it but quitting.
   const { kiosk } = core.config.app;
   const window = new BrowserWindow({
@@ -224,12 +271,12 @@ function createWindow(core: HallCore): BrowserWindow {
     webPreferences: lockedDownPreferences(),
   });
   const contents = window.webContents;
-  connect(contents, core);
+  connect(contents);
   window.once('ready-to-show', () => {
     if (!kiosk) window.maximize();
     window.show();
   });
-  reloadAfterCrash(contents, core.logger);
+  reloadAfterCrash(contents);
   window
     .loadURL(RENDERER_ENTRY_URL)
     .catch((error: unknown) => core.logger.error({ err: error }, 'loading the renderer failed'));
@@ -255,13 +302,16 @@ function lockedDownPreferences(): WebPreferences {
 }
 
 /** One core connection per window, closed with it (the core hears a closed applicant screen as lost). */
-function connect(contents: WebContents, core: HallCore): void {
+function connect(contents: WebContents): void {
+  const first = !everConnected.has(contents);
+  everConnected.add(contents);
   connections.set(
     contents,
     core.openConnection((event) => {
       if (!contents.isDestroyed()) contents.send(IPC_EVENT_CHANNEL, event);
     }),
   );
+  if (!first) return;
   contents.once('destroyed', () => {
     connections.get(contents)?.close();
     connections.delete(contents);
@@ -274,7 +324,7 @@ function connect(contents: WebContents, core: HallCore): void {
  * a display unplugged takes its window away (the core tells the clerk the screen was
  * lost). No second display: no window, and the clerk's panel says 没有申请人屏幕.
  */
-function followApplicantDisplay(core: HallCore): void {
+function followApplicantDisplay(): void {
   const place = () => {
     const display = applicantDisplay(screen.getAllDisplays(), screen.getPrimaryDisplay().id);
     if (!display) {
@@ -286,7 +336,7 @@ function followApplicantDisplay(core: HallCore): void {
       applicantWindow.setBounds(display.bounds);
       return;
     }
-    applicantWindow = createApplicantWindow(core, display.bounds);
+    applicantWindow = createApplicantWindow(display.bounds);
   };
   place();
   screen.on('display-added', place);
@@ -294,7 +344,7 @@ function followApplicantDisplay(core: HallCore): void {
   screen.on('display-metrics-changed', place);
 }
 
-function createApplicantWindow(core: HallCore, bounds: Electron.Rectangle): BrowserWindow {
+function createApplicantWindow(bounds: Electron.Rectangle): BrowserWindow {
   const window = new BrowserWindow({
     title: t('applicant.pairing.title'),
     ...bounds,
@@ -307,12 +357,12 @@ function createApplicantWindow(core: HallCore, bounds: Electron.Rectangle): Brow
     webPreferences: lockedDownPreferences(),
   });
   const contents = window.webContents;
-  connect(contents, core);
+  connect(contents);
   window.once('ready-to-show', () => window.showInactive());
   window.once('closed', () => {
     if (applicantWindow === window) applicantWindow = null;
   });
-  reloadAfterCrash(contents, core.logger);
+  reloadAfterCrash(contents);
   window
     .loadURL(applicantUrl(core.applicantPairing.pairDisplay()))
     .catch((error: unknown) => core.logger.error({ err: error }, 'loading the applicant screen failed'));
@@ -320,10 +370,10 @@ function createApplicantWindow(core: HallCore, bounds: Electron.Rectangle): Brow
 }
 
 /** A crashed renderer comes back by itself, but a crash loop is left for the installer to see. */
-function reloadAfterCrash(contents: WebContents, logger: Logger): void {
+function reloadAfterCrash(contents: WebContents): void {
   const recent: number[] = [];
   contents.on('render-process-gone', (_event, details) => {
-    logger.error({ reason: details.reason, exitCode: details.exitCode }, 'renderer process gone');
+    core.logger.error({ reason: details.reason, exitCode: details.exitCode }, 'renderer process gone');
     if (details.reason === 'clean-exit' || contents.isDestroyed()) return;
     const now = Date.now();
     while (recent.length > 0 && now - (recent[0] ?? now) > 60_000) recent.shift();

@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'config.invalid',
   'setup.rolloutDemo',
   'setup.rolloutInvalid',
+  'setup.saveFailed',
   'config.unreadable',
   'config.profileMismatch',
   'store.cannotOpen',

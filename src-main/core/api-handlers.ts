@@ -35,6 +35,7 @@ import type { ApplicantScreen } from '../common/applicant.ts';
 import type { FaceSettings } from '../common/face.ts';
 import type { DiagnosticsHealth } from '../common/diagnostics.ts';
 import type { DiagnosticsBundle } from '../installer/diagnostics-bundle.ts';
+import type { SetupService } from '../installer/setup-service.ts';
 
 export interface ConnectionContext {
   session: Session;
@@ -73,6 +74,8 @@ export interface HandlerServices {
   media: SessionMedia;
   ratings: Ratings;
   applicant: ApplicantDesk;
+  /** The setup wizard's backend (installer only). */
+  setup: SetupService;
   /** The hall's face settings (config.face). */
   face: FaceSettings;
   /** The health page and the diagnostics bundle (installer/diagnostics-bundle.ts). */
@@ -105,6 +108,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     media,
     ratings,
     applicant,
+    setup,
     face,
     diagnostics,
   } = services;
@@ -412,6 +416,18 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'applicant.requestCorrection': ({ note }, ctx) => applicant.requestCorrection(screenOf(ctx), note ?? ''),
     'applicant.sign': (input, ctx) => applicant.sign(screenOf(ctx), input),
     'applicant.rate': (input, ctx) => applicant.rate(screenOf(ctx), input),
+
+    'setup.state': () => setup.state(),
+    'setup.serialPorts': () => setup.serialPorts(),
+    'setup.probeCardReader': ({ path, baudRate }) => setup.probeCardReader(path, baudRate),
+    'setup.testPrint': ({ printer }) => setup.testPrint(printer),
+    'setup.checkDepartment': ({ department, windowId, token }) => setup.checkDepartment(department, windowId, token),
+    'setup.enrolment': ({ windowId, scheme }) => setup.enrolment(windowId, scheme),
+    'setup.validate': ({ config }) => setup.validate(config),
+    'setup.save': ({ config, tokens }, { session }) => setup.save(auth.actorOf(session), config, tokens),
+    'setup.check': () => setup.check(),
+    'setup.exportRollout': () => setup.exportRollout(),
+    'setup.importRollout': ({ bytes, window }) => setup.importRollout(bytes, window),
   };
 }
 

@@ -14,7 +14,7 @@
 // Invariants (tests/main/core/devices.test.ts): every state change reaches the board;
 // a reader that vanishes mid-read is `absent` at once and comes back by itself; after
 // `close` no timer is left and nothing is reported.
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { AppError, type ErrorCode, type WireError } from '../common/errors.ts';
 import type { HallConfig, IdCardReaderConfig } from '../common/hall-config.ts';
 import { type Clock, hallDate } from '../common/hall-time.ts';
@@ -125,6 +125,16 @@ async function systemPortPresent(path: string): Promise<boolean> {
   }
 }
 
+/** The same port by two names (a /dev/serial/by-id link and its tty), when both are there. */
+function samePort(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
 /** One ID card reader and its life: connect, probe, watch for cards, notice it going. */
 class IdCardReaderSlot {
   private reader: SlotReader | undefined;
@@ -132,6 +142,8 @@ class IdCardReaderSlot {
   private running: Promise<void> | undefined;
   private connecting = false;
   private closed = false;
+  /** Someone else (the setup wizard's probe) uses the port: the poll leaves it alone. */
+  private lent = false;
   /** What lies on the reader, as the health board says it between reads. */
   private card: 'none' | 'read' | 'unreadable' = 'none';
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -241,9 +253,30 @@ class IdCardReaderSlot {
     }
   }
 
+  /**
+   * Runs `use` on the serial port at `path` without fighting this slot for it: with the
+   * running reader when this slot holds that port (its commands queue between the presence
+   * loop's), else with none while the slot leaves the port alone until `use` ends.
+   */
+  async usePort<T>(path: string, use: (reader: IdCardReader | undefined) => Promise<T>): Promise<T> {
+    if (this.config.transport !== 'serial' || !samePort(this.config.serial.path, path)) return use(undefined);
+    this.lent = true;
+    try {
+      // A connection under way settles first: then the reader runs, or the port is free.
+      for (let waited = 0; this.connecting && waited < 5000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const reader = this.reader;
+      return await use(reader instanceof IdCardReader && reader.connected ? reader : undefined);
+    } finally {
+      this.lent = false;
+    }
+  }
+
   /** One poll: connect when the port is there and nothing runs, drop the reader when it is gone. */
   private async check(): Promise<void> {
     if (this.closed || this.connecting) return;
+    if (this.lent && !this.running) return;
     if (this.config.transport === 'vendor-sdk') return this.openSdk(this.config.vendorSdk);
     if (this.config.transport !== 'serial') return;
     const { path, baudRate } = this.config.serial;
@@ -400,6 +433,14 @@ export class DeviceRegistry {
   /** Cards read, removed or unreadable at the ID card reader. */
   onIdCard(listener: (event: IdCardEvent) => void): () => void {
     return this.idCard.on(listener);
+  }
+
+  /**
+   * Runs `use` on the serial port at `path` (the setup wizard's probe): with the configured
+   * reader when it holds that port, else with none while the configured reader keeps off it.
+   */
+  useIdCardPort<T>(path: string, use: (reader: IdCardReader | undefined) => Promise<T>): Promise<T> {
+    return this.idCard.usePort(path, use);
   }
 
   /** The demo profile's card-reader simulator (place and remove cards); undefined with a real reader. */

@@ -35,6 +35,7 @@ import { PrintQueue } from '../packets/print-queue.ts';
 import type { SyncOptions } from '../sync/sync-options.ts';
 import type { SyncRunner } from '../sync/sync-runner.ts';
 import { wireSync } from './sync-wiring.ts';
+import { credentialName } from '../sync/departments.ts';
 import { createHandlers, type ConnectionContext } from './api-handlers.ts';
 import { appVersion, assetsDir } from './app-paths.ts';
 import { AuthService, Session } from '../auth/auth-service.ts';
@@ -42,7 +43,9 @@ import { CONFIG_FILE, type HallConfig } from '../common/hall-config.ts';
 import { FACE_CONSENT_NOTICE_VERSION } from '../common/applicant.ts';
 import { resolveTrackingTemplate } from '../common/tracking-code.ts';
 import { loadConfig } from './config.ts';
-import { guardProfile } from './hall-profile.ts';
+import { guardProfile, profileRefusal } from './hall-profile.ts';
+import { SetupService } from '../installer/setup-service.ts';
+import { checkRunningWindow } from '../installer/running-checks.ts';
 import { prepareDataDir, type DataPaths } from './data-dir.ts';
 import { HealthBoard } from './health.ts';
 import { DeviceRegistry, type DeviceRegistryOptions } from './devices.ts';
@@ -110,6 +113,12 @@ export interface BootOptions {
   documents?: NoticeRendererOptions;
   /** The serial port list of the diagnostics bundle (tests); default node-serialport's. */
   diagnostics?: Pick<DiagnosticsDeps, 'listPorts'>;
+  /**
+   * The setup wizard saved a new config: the host closes its connections and this core,
+   * and boots a new one on the same data directory. Called after the answer has gone.
+   * Without it (tests) the new config waits for the next start.
+   */
+  onRestartRequested?: () => void;
 }
 
 /** Opens everything in order; throws an AppError an installer can act on, having changed nothing it should not. */
@@ -126,7 +135,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
     db = openDatabase({ file: paths.database, key: keys.databaseKey, backupDir: paths.backups, now: clock.now });
     const openDb = db;
     // Before anything else writes (the integrity repair, the audit): a mismatch changes no file.
-    guardProfile(db, config, join(paths.root, CONFIG_FILE), clock.now());
+    const profileChange = guardProfile(db, config, join(paths.root, CONFIG_FILE), clock.now());
     const blobs = new BlobStore(paths.blobs, keys.blobKey);
     const integrity = checkBlobIntegrity(db, blobs, { repair: true });
 
@@ -138,6 +147,16 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       host: options.platform.host,
     };
     const events = new EventLog(db, clock, keys.evidenceKey);
+    if (profileChange) {
+      // A fresh demo PC became a hall's window (the setup wizard's first save).
+      events.append({
+        stream: AUDIT_STREAM,
+        actor: 'system',
+        kind: 'hall.profileChanged',
+        payload: { ...profileChange },
+      });
+      logger.info({ ...profileChange }, 'data directory changed profile');
+    }
     // A stream the audit register names but the log no longer holds was deleted whole.
     const streamsMissing = events.missingStreams();
     events.append({
@@ -352,6 +371,39 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       onRecorded: () => sync.wake(),
     });
     const downloads = new Downloads();
+    const setup = new SetupService({
+      config,
+      dataDir: paths.root,
+      keys: sync.keys,
+      credentials: sync.credentials,
+      events,
+      clock,
+      logger,
+      useIdCardPort: (path, use) => devices.useIdCardPort(path, use),
+      printer: { config: config.devices.receiptPrinter, print: (document) => devices.printer.print(document) },
+      profileRefusal: (next) => profileRefusal(openDb, next),
+      check: () =>
+        checkRunningWindow({
+          config,
+          dataDir: paths.root,
+          health: () => health.snapshot(),
+          keyPresent: () => options.platform.keys.load() !== null,
+          tokenOf: (departmentId) => {
+            const department = config.departments.find((d) => d.id === departmentId);
+            return department && department.endpoint !== 'embedded'
+              ? sync.credentials.get(credentialName(department))
+              : undefined;
+          },
+          keyIdOf: (scheme) => sync.keys.get(scheme).keyId,
+          now: clock.now,
+        }),
+      restart: () => {
+        if (options.onRestartRequested) options.onRestartRequested();
+        else logger.info('config saved; it takes effect at the next start');
+      },
+      ...(options.devices?.reader ? { reader: options.devices.reader } : {}),
+      ...(options.devices?.printer ? { printerOptions: options.devices.printer } : {}),
+    });
     // Recordings past their retention lose their bytes (never their events): now, then daily.
     const stopRetention = new RecordingRetention({
       db,
@@ -387,6 +439,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         media: new SessionMedia(events, blobs),
         ratings,
         applicant,
+        setup,
         face: config.face,
         diagnostics: {
           health: () => health.diagnostics(),

@@ -57,6 +57,8 @@ export interface HallSync {
   embeddedUrl(): string | undefined;
   /** The window's signing keys: packets' manifests and the evidence bundles. */
   readonly keys: WindowKeys;
+  /** The sealed department tokens by credential name (the setup wizard stores a new config's here). */
+  readonly credentials: Credentials;
   /** 好差评: the outbox rows ratings are sent from (packets/ratings.ts writes them in its transaction). */
   readonly ratingOutbox: RatingOutbox;
   /** A department's name by its id, from the config. */
@@ -71,7 +73,8 @@ export function wireSync(deps: SyncWiringDeps): HallSync {
   const { db, logger } = deps;
   const box = new SecretBox(deriveSyncKey(deps.masterKey));
   const keys = new WindowKeys(db, box, now);
-  const departments = new Departments(deps.config, new Credentials(db, box, now));
+  const credentials = new Credentials(db, box, now);
+  const departments = new Departments(deps.config, credentials);
   const store = new OutboxStore(db, deps.packets, now);
   const feedStore = new ChangeFeedStore(db, deps.packets, store, now);
   const health = new DepartmentHealth(departments, deps.health);
@@ -166,6 +169,7 @@ export function wireSync(deps: SyncWiringDeps): HallSync {
     enrolment,
     runner,
     keys,
+    credentials,
     embeddedUrl: () => departments.embeddedBaseUrl(),
     ratingOutbox: store,
     departmentName: (departmentId) => departments.info(departmentId)?.name,

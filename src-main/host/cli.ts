@@ -6,6 +6,9 @@
 //   node dist/src-main/host/cli.js [--data-dir DIR] [--key-file FILE] [--port N] [--no-open] [--url-file FILE]
 //
 // Without --port the host takes the port it had last time when free (host-port.ts).
+// When the setup wizard saves a config the core restarts in this process: the pages'
+// sockets close, a new core boots on the same data directory, the host serves it on the
+// same port with the same token, and the pages reconnect.
 import { spawn } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { isAppError } from '../common/errors.ts';
 import { rendererDir } from '../core/app-paths.ts';
-import { bootHallCore } from '../core/hall-core.ts';
+import { bootHallCore, type HallCore } from '../core/hall-core.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import { errorMessage, t } from '../common/i18n/index.ts';
 import { onPreferredPort, rememberPort, rememberedPort } from './host-port.ts';
@@ -42,48 +45,84 @@ async function main(): Promise<number> {
     );
   }
 
-  let core;
-  try {
-    core = await bootHallCore({
+  /** Set once the host listens; a restart before that has no pages to close. */
+  const serving: { host?: BrowserHost } = {};
+  let core: HallCore;
+  let restarting: Promise<void> | undefined;
+  const boot = () =>
+    bootHallCore({
       dataDir,
       platform: { host: 'browser', keys },
+      onRestartRequested: () => {
+        restarting ??= restart().finally(() => {
+          restarting = undefined;
+        });
+      },
     });
+  /** The setup wizard saved a config: the same host serves a new core on it. */
+  const restart = async () => {
+    console.log('Restarting the hall core on the saved config');
+    await serving.host?.suspend();
+    await core.close();
+    try {
+      core = await boot();
+    } catch (error) {
+      // The saved config does not start (it was validated, so rarely): as at start-up.
+      reportStartupFailure(error);
+      await serving.host?.close();
+      process.exit(1);
+    }
+    serving.host?.resume(core);
+    console.log(`Tongban Desk hall core restarted (${core.info.profile}: ${core.info.hallName})`);
+  };
+  try {
+    core = await boot();
   } catch (error) {
     if (!isAppError(error)) throw error;
-    console.error(`${t('app.startupFailed')}：${errorMessage(error.code, error.params)}`);
-    console.error(`(${error.code}) ${error.detail}`);
+    reportStartupFailure(error);
     return 1;
   }
 
-  const host =
+  const started =
     values.port === undefined
       ? await onPreferredPort(rememberedPort(core.paths.root), (port) =>
           startBrowserHost({ core, rendererDir: rendererDir(), port }),
         )
       : await startBrowserHost({ core, rendererDir: rendererDir(), port: Number(values.port) });
-  rememberPort(core.paths.root, Number(new URL(host.origin).port));
+  serving.host = started;
+  rememberPort(core.paths.root, Number(new URL(started.origin).port));
   // For automation: a code of its own, in an owner-only file, for whoever starts us.
   // Written beside and renamed in, so whoever waits for the file never reads it empty.
   if (values['url-file']) {
     const partial = `${values['url-file']}.partial`;
-    writeFileSync(partial, host.openUrl(), { mode: 0o600 });
+    writeFileSync(partial, started.openUrl(), { mode: 0o600 });
     renameSync(partial, values['url-file']);
   }
-  console.log(`Tongban Desk browser host on ${host.origin} (data: ${core.paths.root})`);
+  console.log(`Tongban Desk browser host on ${started.origin} (data: ${core.paths.root})`);
   const opening = values.open && !values['no-open'];
-  offerPage(host, opening);
+  offerPage(started, opening);
   if (process.stdin.isTTY) {
     const lines = createInterface({ input: process.stdin });
-    lines.on('line', () => offerPage(host, opening));
+    lines.on('line', () => offerPage(started, opening));
   }
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await host.close();
+  await restarting;
+  await started.close();
   await core.close();
   return 0;
+}
+
+function reportStartupFailure(error: unknown): void {
+  if (!isAppError(error)) {
+    console.error(error);
+    return;
+  }
+  console.error(`${t('app.startupFailed')}：${errorMessage(error.code, error.params)}`);
+  console.error(`(${error.code}) ${error.detail}`);
 }
 
 /** Prints (and opens) a fresh page URL: a spent or stale code is all a reader of the terminal or `ps` can find. */

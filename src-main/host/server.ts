@@ -12,6 +12,11 @@
 // with the token. The ticket turns its WebSocket into the applicant screen, which may
 // call only the applicant's methods; the code's limits (2 minutes, once, 5 wrong tries)
 // are the core's (src-main/intake/applicant-desk.ts).
+//
+// The core can be swapped under a running host (the setup wizard saved a new config):
+// `suspend` closes every socket with 1012 (service restart) and refuses new ones with
+// 503 until `resume` hands over the new core. The token and the port stay: the pages
+// reconnect by themselves and resume or sign in again.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -38,6 +43,10 @@ export const SESSION_PATH = '/api/session';
 export const OPEN_CODE_TTL_MS = 30_000;
 /** A code's body is `{"code":"<22 chars>"}`; anything much bigger is not one. */
 const SESSION_BODY_LIMIT = 1024;
+/** WebSocket close code for "the server is restarting; reconnect" (RFC 6455 registry). */
+export const CLOSE_SERVICE_RESTART = 1012;
+/** How long pages get to finish their close handshake before their sockets are cut. */
+const SUSPEND_GRACE_MS = 1000;
 /** Frames above MAX_MESSAGE_BYTES get a typed refusal; above this the socket is closed. */
 const HARD_FRAME_LIMIT = 2 * MAX_MESSAGE_BYTES;
 
@@ -54,6 +63,10 @@ export interface BrowserHost {
   origin: string;
   /** A fresh page URL with a one-time code (`/#code=…`): one exchange, within OPEN_CODE_TTL_MS. */
   openUrl(): string;
+  /** Closes every page's socket (1012) and refuses new ones until `resume`; resolves once they are closed. */
+  suspend(): Promise<void>;
+  /** Serves `core` from now on (the same token, port and codes). */
+  resume(core: HallCore): void;
   close(): Promise<void>;
 }
 
@@ -78,7 +91,8 @@ export function contentSecurityPolicy(port: number): string {
 }
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
-  const { core } = options;
+  /** The core served now; none while it restarts. */
+  let core: HallCore | undefined = options.core;
   const token = randomBytes(32).toString('base64url');
   const codes = new OpenCodes(options.now ?? Date.now);
   const serveStatic = sirv(options.rendererDir, { single: true, dev: false, etag: true, gzip: false });
@@ -129,11 +143,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       sockets.handleUpgrade(req, socket, head, (ws) => ws.close(CLOSE_STALE_TOKEN, 'token of another start'));
       return;
     }
-    if (refusal) {
-      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const serving = core;
+    const refused = refusal ?? (serving ? null : '503 Service Unavailable');
+    if (refused || !serving) {
+      socket.end(`HTTP/1.1 ${refused}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    sockets.handleUpgrade(req, socket, head, (ws) => attach(ws, core));
+    sockets.handleUpgrade(req, socket, head, (ws) => attach(ws, serving));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -146,6 +162,27 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   return {
     origin,
     openUrl: () => `${origin}/#code=${codes.issue()}`,
+    async suspend() {
+      core = undefined;
+      const open = [...sockets.clients];
+      await Promise.all(
+        open.map(
+          (ws) =>
+            new Promise<void>((resolve) => {
+              if (ws.readyState === ws.CLOSED) return resolve();
+              const cut = setTimeout(() => ws.terminate(), SUSPEND_GRACE_MS);
+              ws.once('close', () => {
+                clearTimeout(cut);
+                resolve();
+              });
+              ws.close(CLOSE_SERVICE_RESTART, 'core restarting');
+            }),
+        ),
+      );
+    },
+    resume(next) {
+      core = next;
+    },
     async close() {
       for (const client of sockets.clients) client.terminate();
       sockets.close();
@@ -196,7 +233,7 @@ function exchangeCode(
   codes: OpenCodes,
   token: string,
   origins: Set<string>,
-  core: Pick<HallCore, 'applicantPairing'>,
+  core: Pick<HallCore, 'applicantPairing'> | undefined,
 ): void {
   const answer = (status: number, body: unknown, extra: Record<string, string> = {}) => {
     res
@@ -233,6 +270,7 @@ function exchangeCode(
     }
     if (typeof pairing === 'string' && code === undefined) {
       if (!PairingCode.safeParse(pairing).success) return answer(400, { error: 'pairing' });
+      if (!core) return answer(503, { error: 'restarting' });
       const paired = core.applicantPairing.redeem(pairing);
       if (!paired.ok) return answer(410, { refused: paired.refused });
       return answer(200, { token, ticket: paired.ticket });

@@ -33,6 +33,15 @@ export function exportRollout(config: HallConfig, now: number): string {
 
 /** The config for a new window from a roll-out file; throws setup.rolloutInvalid or config.invalid. */
 export function importRollout(text: string, window: { id: string; name: string }): HallConfig {
+  return parseConfig(JSON.stringify(rolloutDraft(text, window)), 'roll-out file');
+}
+
+/**
+ * The roll-out file's hall with this window, not yet judged (the setup wizard judges the
+ * whole draft, and shows a window name it refuses beside that field); throws
+ * setup.rolloutInvalid for a file that is not a roll-out file.
+ */
+export function rolloutDraft(text: string, window: { id: string; name: string }): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -43,5 +52,5 @@ export function importRollout(text: string, window: { id: string; name: string }
   if (!file.success) {
     throw new AppError('setup.rolloutInvalid', `not a ${ROLLOUT_FORMAT} file: ${file.error.issues[0]?.message ?? ''}`);
   }
-  return parseConfig(JSON.stringify({ ...file.data.config, window }), 'roll-out file');
+  return { ...file.data.config, window };
 }

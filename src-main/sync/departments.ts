@@ -43,6 +43,11 @@ export function requireDepartmentOrigin(url: string, endpoint: DepartmentEndpoin
   return url;
 }
 
+/** The name a department's token is stored under: its config's `credential`, else `department/<id>`. */
+export function credentialName(department: { id: string; credential?: string | undefined }): string {
+  return department.credential ?? `department/${department.id}`;
+}
+
 export class Departments {
   private readonly byId = new Map<string, DepartmentInfo>();
   private readonly tokens = new Map<string, string>();
@@ -59,7 +64,7 @@ export class Departments {
         name: department.name,
         endpoint: department.endpoint,
         scheme: department.signature,
-        credential: department.credential ?? `department/${department.id}`,
+        credential: credentialName(department),
       });
     }
   }

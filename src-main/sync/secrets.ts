@@ -131,6 +131,16 @@ export class Credentials {
     return this.db.prepare('SELECT 1 FROM sync_credentials WHERE name = ?').get(name) !== undefined;
   }
 
+  /**
+   * Several secrets at once, all or none (the setup wizard's save: the tokens of a config
+   * not yet in effect, by the credential names that config gives its departments).
+   */
+  setAll(secrets: ReadonlyArray<{ name: string; secret: string }>, setBy: string): void {
+    this.db.transaction(() => {
+      for (const { name, secret } of secrets) this.set(name, secret, setBy);
+    })();
+  }
+
   set(name: string, secret: string, setBy: string): void {
     this.db
       .prepare(

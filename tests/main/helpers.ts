@@ -64,6 +64,7 @@ export async function bootTestCore(
     clock?: TestClock;
     documents?: BootOptions['documents'];
     devices?: BootOptions['devices'];
+    onRestartRequested?: BootOptions['onRestartRequested'];
   } = {},
 ): Promise<TestCore> {
   const dataDir = options.dataDir ?? tempDir();
@@ -76,6 +77,7 @@ export async function bootTestCore(
     platform: { host: 'browser', keys: new KeyFileProvider(join(dataDir, 'keys')) },
     ...(options.documents ? { documents: options.documents } : {}),
     ...(options.devices ? { devices: options.devices } : {}),
+    ...(options.onRestartRequested ? { onRestartRequested: options.onRestartRequested } : {}),
   });
   let closed = false;
   const close = core.close.bind(core);

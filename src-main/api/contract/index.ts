@@ -23,6 +23,7 @@ import { packetMethods } from './packets.ts';
 import { printingMethods } from './printing.ts';
 import { ratingMethods } from './ratings.ts';
 import { recordingMethods } from './recording.ts';
+import { setupMethods } from './setup.ts';
 import { syncMethods } from './sync.ts';
 import { uploadMethods } from './uploads.ts';
 
@@ -41,6 +42,7 @@ export const methods = {
   ...applicantMethods,
   ...faceMethods,
   ...diagnosticsMethods,
+  ...setupMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Methods = typeof methods;

@@ -43,6 +43,8 @@ const errors = {
   'config.invalid': '配置文件内容有误，程序未启动。请联系运维人员检查配置文件。',
   'setup.rolloutDemo': '本机仍是演示模式，没有可推广的大厅配置。请先用设置向导完成本窗口的配置。',
   'setup.rolloutInvalid': '所选文件不是通办专窗导出的大厅配置文件（或已损坏）。请在已配置好的窗口上重新导出。',
+  'setup.saveFailed':
+    '配置未能写入（磁盘已满、无写入权限或文件被占用），本机仍按原配置运行。请检查数据目录所在磁盘后重新保存。',
   'config.unreadable': '无法读取配置文件，请联系运维人员检查文件是否存在及其访问权限。',
   'config.profileMismatch':
     '本机数据记录的运行方式（演示模式或正式配置）与当前配置不一致：常见原因是正式窗口的配置文件（{file}）丢失或被替换，程序若照常启动会进入演示模式，把收件包发往内置的演示审批部门。为此程序未启动，未做任何修改。请运维人员恢复原配置文件后重新启动；如确要改变本机用途（如演示机转为正式使用），请将原数据目录整体移出留存，再以新的数据目录启动。',
@@ -1992,6 +1994,34 @@ export const zhCN = {
         '此令牌属于窗口 {window}，与本窗口或本机密钥不符。请把本窗口的公钥交给审批部门重新登记，并使用为本窗口签发的令牌。',
       tokenOk: '令牌有效，审批部门已登记本窗口（{window}）及其公钥。',
     },
+  },
+  /** The setup wizard's backend: the running window's check, the test page, the enrolment (issue 16). */
+  setupChecks: {
+    labels: {
+      database: '本地数据库',
+      key: '数据加密密钥',
+      disk: '磁盘空间',
+      'device.idCardReader': '身份证阅读器',
+      'device.receiptPrinter': '回执打印机',
+    },
+    databaseOk: '数据库正常，已保存的文件完整。',
+    databaseFault: '数据库有问题：{reason}。请联系运维人员检查数据完整性。',
+    keyOk: '密钥已加载，本机数据加密正常。',
+    keyMissing: '找不到数据加密密钥。请恢复密钥文件，否则无法读取本机数据。',
+    diskOk: '可用空间 {free}。',
+    diskLow: '可用空间仅剩 {free}，请尽快清理磁盘或更换更大的磁盘。',
+    diskFull: '可用空间仅剩 {free}，已无法可靠保存收件材料和录像。请立即清理磁盘。',
+    diskUnknown: '无法读取磁盘空间。',
+    deviceOk: '工作正常。',
+    deviceBusy: '正在工作（{reason}）。',
+    deviceNotConfigured: '未配置此设备。',
+    deviceFault: '{reason}。请检查设备连接、电源和设置，或在设置向导中重新测试。',
+    deviceUnknown: '尚无状态，请稍后再检查。',
+    printed: '测试页已打印，打印机状态正常。请查看纸上的中文、标尺和二维码是否清晰完整。',
+    printedNearEnd: '测试页已打印，但纸将用尽，请准备换纸。',
+    printerNone: '未选择打印机的连接方式。',
+    printFailed: '测试页未打印：{reason}',
+    simulatedPrinter: '演示用模拟打印机，不能在真实窗口使用。',
   },
   dialog: {
     close: '关闭',

@@ -426,6 +426,32 @@ describe('Electron main', () => {
     await until(() => s.quitted === true);
   });
 
+  it('restarts the core on a config the setup wizard saved: the window is connected to the new one and reloaded', async () => {
+    await startMain();
+    await until(() => (s.windows as unknown[]).length === 1);
+    let id = 500;
+    const call = async <T>(method: string, input: unknown): Promise<T> => {
+      const result = await ipcCall({ type: 'call', id: ++id, method, input });
+      expect(result, method).toMatchObject({ ok: true });
+      return (result as { value: T }).value;
+    };
+    await call('auth.createFirstInstaller', { username: 'admin', displayName: '运维', password: STRONG });
+    const contents = window().webContents as FakeContents & { reload: () => void };
+    let reloads = 0;
+    contents.reload = () => reloads++;
+    const hall = {
+      profile: 'configured',
+      hall: { id: 'xc-hall', name: '北京市西城区政务服务中心' },
+      window: { id: 'W07', name: '跨省通办专窗 7 号' },
+      regionCode: '110102',
+    };
+    expect(await call('setup.save', { config: hall, tokens: [] })).toEqual({ saved: true, problems: [] });
+    await until(() => reloads === 1);
+    expect(await call('app.info', {})).toMatchObject({ profile: 'configured', hallName: '北京市西城区政务服务中心' });
+    // A new core: the page signs in again.
+    expect(await call('auth.session', {})).toMatchObject({ user: null });
+  });
+
   it('shows the Chinese message and the English detail when start-up fails, and exits non-zero', async () => {
     const userData = tempDir();
     mkdirSync(path.join(userData, 'db'), { recursive: true });

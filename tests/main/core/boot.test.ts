@@ -12,7 +12,7 @@ import { KeyFileProvider } from '../../../src-main/host/key-file.ts';
 import { deriveStoreKeys } from '../../../src-main/store/keys.ts';
 import { openDatabase } from '../../../src-main/store/database.ts';
 import { LogCapture, bootTestCore, tempDir } from '../helpers.ts';
-import { client, STRONG } from '../intake/fixtures.ts';
+import { client, clerkOn, SOCIAL_CARD, STRONG } from '../intake/fixtures.ts';
 import { writeHallConfig } from '../sync/process-harness.ts';
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -147,8 +147,12 @@ describe('boot', () => {
     expect(again.core.info.profile).toBe('configured');
   });
 
-  it('stops with config.profileMismatch when a demo data directory is given a hall config', async () => {
-    const { dataDir } = await usedDataDir();
+  it('stops with config.profileMismatch when a demo data directory with demo work is given a hall config', async () => {
+    // A demo that was worked in (a draft): its data is never carried into a hall.
+    const { core, dataDir } = await bootTestCore();
+    const clerk = await clerkOn(core);
+    await clerk.call('drafts.create', { itemCode: SOCIAL_CARD });
+    await core.close();
     writeHallConfig(dataDir, 'https://dept.example.cn/inbox');
     const before = snapshot(dataDir);
     const error = await bootError(dataDir);
@@ -181,7 +185,12 @@ describe('boot', () => {
       method: 'auth.createFirstInstaller',
       input: { username: 'admin', displayName: '王运维', password: 'Secret#2026' },
     });
-    await connection.handle({ type: 'call', id: 2, method: 'auth.login', input: { username: 'admin', password: 'Wrong#2026x' } });
+    await connection.handle({
+      type: 'call',
+      id: 2,
+      method: 'auth.login',
+      input: { username: 'admin', password: 'Wrong#2026x' },
+    });
     expect(log.text).toContain('hall core started');
     expect(log.text).not.toContain('Secret#2026');
     expect(log.text).not.toContain('Wrong#2026x');

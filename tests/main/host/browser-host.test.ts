@@ -15,7 +15,12 @@ import {
   encodeMessage,
   type ResultMessage,
 } from '../../../src-main/api/wire.ts';
-import { OPEN_CODE_TTL_MS, startBrowserHost, type BrowserHost } from '../../../src-main/host/server.ts';
+import {
+  CLOSE_SERVICE_RESTART,
+  OPEN_CODE_TTL_MS,
+  startBrowserHost,
+  type BrowserHost,
+} from '../../../src-main/host/server.ts';
 import { bootTestCore, tempDir } from '../helpers.ts';
 import { redeemOpenUrl, startApp } from '../sync/process-harness.ts';
 
@@ -146,6 +151,24 @@ describe('browser host', () => {
     ws.send(encodeMessage({ type: 'call', id: 7, method: 'auth.setupState', input: {} }));
     expect(await answer).toEqual({ type: 'result', id: 7, ok: true, value: { needsFirstInstaller: true } });
     ws.close();
+    await host.close();
+  });
+
+  it('swaps its core: pages are closed with 1012, refused with 503 meanwhile, and served by the new core with the same token', async () => {
+    const host = await startHost();
+    const page = await connect(apiUrl(host), host.origin);
+    const closed = new Promise<number>((resolve) => page.once('close', (code) => resolve(code)));
+    await host.suspend();
+    expect(await closed).toBe(CLOSE_SERVICE_RESTART);
+    await expect(connect(apiUrl(host), host.origin)).rejects.toThrow('HTTP 503');
+
+    const { core } = await bootTestCore();
+    host.resume(core);
+    const again = await connect(apiUrl(host), host.origin);
+    const answer = nextResult(again);
+    again.send(encodeMessage({ type: 'call', id: 8, method: 'auth.setupState', input: {} }));
+    expect(await answer).toMatchObject({ id: 8, ok: true });
+    again.close();
     await host.close();
   });
 
