@@ -142,7 +142,15 @@ function configImport(values: Options, files: readonly string[], io: Output, hos
     return 1;
   }
   // Validated in full before anything is written.
-  const config = importRollout(text, { id: windowId, name: windowName });
+  let config;
+  try {
+    config = importRollout(text, { id: windowId, name: windowName });
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'config.invalid')) throw error;
+    io.err(`${t('doctor.cli.failed')}：${t('doctor.cli.importInvalid')}`);
+    io.err(`error: ${error.code}: ${error.detail}`);
+    return 1;
+  }
   const target = join(dataDirOf(values, host), CONFIG_FILE);
   if (!writeFileAtomic(target, `${JSON.stringify(config, null, 2)}\n`, { force: values.force === true })) {
     io.err(`${t('doctor.cli.failed')}：${t('doctor.cli.exists', { file: target })}`);
