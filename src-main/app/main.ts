@@ -22,6 +22,7 @@ import { type ErrorCode, isAppError } from '../common/errors.ts';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type ResultMessage } from '../api/wire.ts';
 import { rendererDir } from '../core/app-paths.ts';
 import { bootHallCore, type Connection, type HallCore } from '../core/hall-core.ts';
+import { runTongbanCli } from '../installer/cli.ts';
 import type { Logger } from '../core/log.ts';
 import {
   APP_SCHEME,
@@ -46,7 +47,10 @@ let mainWindow: BrowserWindow | null = null;
 /** The applicant screen (申请人屏) on the second display, when there is one. */
 let applicantWindow: BrowserWindow | null = null;
 
-if (app.requestSingleInstanceLock()) {
+if (process.argv.includes('--doctor')) {
+  // Checks only: no window, no core, no lock (the doctor reads while a running app holds the data).
+  void runDoctorAndExit();
+} else if (app.requestSingleInstanceLock()) {
   app.on('second-instance', () => {
     if (!mainWindow || mainWindow.isDestroyed()) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
@@ -59,6 +63,18 @@ if (app.requestSingleInstanceLock()) {
 } else {
   // Another instance owns the data directory; it has been asked to come forward.
   app.quit();
+}
+
+/** `tongban-desk --doctor [--json]`: the doctor's report on this app's data directory, then exit. */
+async function runDoctorAndExit(): Promise<void> {
+  // safeStorage decrypts the master key only once the app is ready.
+  await app.whenReady();
+  const dataDir = app.getPath('userData');
+  const code = await runTongbanCli(['doctor', ...(process.argv.includes('--json') ? ['--json'] : [])], undefined, {
+    dataDir,
+    keys: () => new SafeStorageKeyProvider(dataDir, safeStorage),
+  });
+  app.exit(code);
 }
 
 async function start(): Promise<void> {
