@@ -27,6 +27,7 @@ import { openTcpTransport } from '../devices/tcp-transport.ts';
 import type { ByteTransport } from '../devices/transport.ts';
 import { openDeviceFileTransport } from '../devices/usb-file-transport.ts';
 import type { Database } from '../store/database.ts';
+import { BlobStore } from '../store/blob-store.ts';
 import { deriveStoreKeys } from '../store/keys.ts';
 import { migrations } from '../store/migrations/index.ts';
 import { isWrongKey, keySqlite } from '../store/sqlite-cipher.ts';
@@ -103,7 +104,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckReport> {
     opened.db = result.db;
   }
   try {
-    lines.push(checkBlobs(dataDir, opened.db));
+    lines.push(checkBlobs(dataDir, opened.db, masterKey));
     lines.push(await checkDisk(dataDir, { ...DISK_DEFAULTS, ...options.disk }));
     lines.push(checkClock(now()));
     if (config) {
@@ -211,7 +212,10 @@ function checkKey(dataDir: string, keys: KeyProvider): { line: CheckLine; master
 
 // ── database and blobs ──
 
-/** Opens the database read-only with the derived key: never migrated, never written. */
+/**
+ * Opens the database read-only with the derived key: never migrated, never written. (SQLite
+ * makes the empty -wal and -shm files a reader of a WAL database needs, when absent.)
+ */
 function openReadOnly(dataDir: string, masterKey: Buffer | undefined): { line: CheckLine; db: Database | undefined } {
   const base = { id: 'database', label: t('doctor.database.label') };
   const file = databaseFile(dataDir);
@@ -315,31 +319,36 @@ function databaseLine(db: Database): CheckLine {
   }
 }
 
-/** Blob files on disk against the database's rows (sizes and contents are the core's start-up check). */
-function checkBlobs(dataDir: string, db: Database | undefined): CheckLine {
+/** Every blob the database lists has its file (sizes and contents are the core's start-up check). */
+function checkBlobs(dataDir: string, db: Database | undefined, masterKey: Buffer | undefined): CheckLine {
   const base = { id: 'blobs', label: t('doctor.blobs.label') };
   const dir = join(dataDir, 'blobs');
   if (!existsSync(dir)) return { ...base, state: 'warn', message: t('doctor.blobs.notYet'), detail: dir };
-  const files = countFiles(dir);
-  let detail = `${files} files under ${dir}`;
-  if (db) {
-    try {
-      const rows = Number((db.prepare('SELECT count(*) AS n FROM blobs').get() as { n: number }).n);
-      detail += `, ${rows} rows in the database`;
-    } catch {
-      // the database line has said what is wrong with it
+  if (!db || !masterKey) {
+    return { ...base, state: 'skipped', message: t('doctor.database.noKey'), detail: dir };
+  }
+  // The directory exists, so the store's constructor creates nothing.
+  const blobs = new BlobStore(dir, deriveStoreKeys(masterKey).blobKey);
+  const stored = new Set(blobs.listFileNames());
+  const quarantined = [...blobs.listQuarantinedFileNames()].length;
+  let rows = 0;
+  let missing = 0;
+  try {
+    for (const row of db.prepare('SELECT sha256 FROM blobs').iterate() as Iterable<{ sha256: string }>) {
+      rows += 1;
+      // Files of older versions are named by their id until the core renames them.
+      const present =
+        stored.has(blobs.fileNameOf(row.sha256)) || existsSync(join(dir, row.sha256.slice(0, 2), row.sha256));
+      if (!present) missing += 1;
     }
+  } catch (error) {
+    return { ...base, state: 'skipped', message: t('doctor.database.noKey'), detail: String(error) };
   }
-  return { ...base, state: 'ok', message: t('doctor.blobs.ok', { count: files }), detail };
-}
-
-function countFiles(dir: string): number {
-  let count = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) count += countFiles(join(dir, entry.name));
-    else if (entry.isFile() && !entry.name.endsWith('.tmp')) count += 1;
+  const detail = `${rows} blobs listed, ${stored.size} files stored, ${missing} missing, ${quarantined} in quarantine`;
+  if (missing > 0) {
+    return { ...base, state: 'fail', message: t('doctor.blobs.missing', { missing, rows }), detail };
   }
-  return count;
+  return { ...base, state: 'ok', message: t('doctor.blobs.ok', { count: rows }), detail };
 }
 
 // ── disk and clock ──

@@ -1984,8 +1984,10 @@ export const zhCN = {
     },
     blobs: {
       label: '文件存储',
-      ok: '共 {count} 个加密文件。',
+      ok: '共 {count} 个加密文件，均在。',
       notYet: '尚未创建：首次启动程序时会自动创建。',
+      missing:
+        '数据库登记的 {rows} 个文件中有 {missing} 个不在磁盘上。请停止删除任何文件，联系运维人员从备份恢复 blobs 目录。',
     },
     disk: {
       label: '磁盘空间',

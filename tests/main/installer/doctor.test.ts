@@ -11,6 +11,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -198,14 +199,25 @@ describe('tongban doctor', () => {
     expect(io.outLines.at(-1)).toBe('检查通过。');
   });
 
-  it('never writes to the data directory', async () => {
+  it('never writes to the data directory (the database is opened read-only)', async () => {
     const dir = copyOfHealthy();
-    const db = join(dir, 'db', 'tongban.db');
-    const before = { size: statSync(db).size, mtime: statSync(db).mtimeMs, bytes: readFileSync(db) };
+    /** Every folder, and every file with its mtime and bytes. */
+    const tree = () =>
+      readdirSync(dir, { recursive: true, withFileTypes: true }).map((entry) => {
+        const path = join(entry.parentPath, entry.name);
+        const stat = statSync(path);
+        // A folder's mtime moves with the sidecars below; files are compared to the byte.
+        return entry.isFile() ? { path, mtime: stat.mtimeMs, bytes: readFileSync(path) } : { path };
+      });
+    const before = tree();
     const { code } = await doctorCli(dir);
     expect(code).toBe(0);
-    expect(readFileSync(db).equals(before.bytes)).toBe(true);
-    expect(statSync(db).mtimeMs).toBe(before.mtime);
+    // A read-only reader of a WAL database leaves SQLite's (empty) sidecar files, as any reader does.
+    const sidecars = [join(dir, 'db', 'tongban.db-wal'), join(dir, 'db', 'tongban.db-shm')];
+    const after = tree();
+    const rest = (entries: typeof after) => entries.filter((entry) => !sidecars.includes(entry.path));
+    expect(rest(after)).toEqual(rest(before));
+    expect(after.find((entry) => entry.path === sidecars[0])?.bytes?.length ?? 0).toBe(0);
   });
 
   it('fails on a missing key and says to restore it', async () => {
@@ -257,6 +269,18 @@ describe('tongban doctor', () => {
       '数据库已损坏（完整性检查未通过）。请停止使用本机，联系运维人员从 backups 目录恢复数据库。',
     );
     expect(byId(report, 'database').detail).toMatch(/page/);
+  });
+
+  it('fails when a file the database lists is gone from the blob store', async () => {
+    const dir = copyOfHealthy();
+    const blobs = join(dir, 'blobs');
+    const prefix = readdirSync(blobs).find((name) => /^[0-9a-f]{2}$/.test(name))!;
+    const name = readdirSync(join(blobs, prefix))[0]!;
+    unlinkSync(join(blobs, prefix, name));
+    const { code, report } = await doctorCli(dir);
+    expect(code).toBe(1);
+    expect(failed(report)).toEqual(['blobs']);
+    expect(byId(report, 'blobs').message).toMatch(/^数据库登记的 3 个文件中有 1 个不在磁盘上/);
   });
 
   it('fails when the disk is (nearly) full', async () => {
