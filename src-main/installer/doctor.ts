@@ -66,6 +66,11 @@ export interface DoctorOptions {
   devices?: 'probe' | ((slot: DeviceSlot, device: SlotDevice) => CheckLine | Promise<CheckLine>);
   /** The running app's open database: checked as it is, never closed here. */
   db?: Database;
+  /**
+   * `full` (default): PRAGMA integrity_check; `quick`: quick_check, which skips the index
+   * cross-checks — for the running app, whose one connection the check holds meanwhile.
+   */
+  integrity?: 'full' | 'quick';
   disk?: Partial<DiskThresholds>;
   /** Time box of each device and endpoint check. */
   timeoutMs?: number;
@@ -88,17 +93,18 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckReport> {
 
   const dir = checkDataDir(dataDir, options.platform ?? process.platform);
   lines.push(dir);
-  const { line: configLine, config } = checkConfig(dataDir, dir.state !== 'fail');
+  const { line: configLine, config } = checkConfig(dataDir, existsSync(dataDir));
   lines.push(configLine);
   const { line: keyLine, masterKey } = checkKey(dataDir, options.keys);
   lines.push(keyLine);
 
   const opened: Opened = { db: options.db, masterKey };
   let ownDb: Database | undefined;
+  const integrity = options.integrity ?? 'full';
   if (options.db) {
-    lines.push(databaseLine(options.db));
+    lines.push(databaseLine(options.db, integrity));
   } else {
-    const result = openReadOnly(dataDir, masterKey);
+    const result = openReadOnly(dataDir, masterKey, integrity);
     lines.push(result.line);
     ownDb = result.db;
     opened.db = result.db;
@@ -216,7 +222,11 @@ function checkKey(dataDir: string, keys: KeyProvider): { line: CheckLine; master
  * Opens the database read-only with the derived key: never migrated, never written. (SQLite
  * makes the empty -wal and -shm files a reader of a WAL database needs, when absent.)
  */
-function openReadOnly(dataDir: string, masterKey: Buffer | undefined): { line: CheckLine; db: Database | undefined } {
+function openReadOnly(
+  dataDir: string,
+  masterKey: Buffer | undefined,
+  integrity: 'full' | 'quick',
+): { line: CheckLine; db: Database | undefined } {
   const base = { id: 'database', label: t('doctor.database.label') };
   const file = databaseFile(dataDir);
   if (!hasDatabase(dataDir)) {
@@ -256,7 +266,7 @@ function openReadOnly(dataDir: string, masterKey: Buffer | undefined): { line: C
       db: undefined,
     };
   }
-  const line = databaseLine(db);
+  const line = databaseLine(db, integrity);
   if (line.state === 'fail') {
     db.close();
     return { line, db: undefined };
@@ -265,7 +275,7 @@ function openReadOnly(dataDir: string, masterKey: Buffer | undefined): { line: C
 }
 
 /** Integrity and schema version of an open database, with counts of what it holds. */
-function databaseLine(db: Database): CheckLine {
+function databaseLine(db: Database, integrity: 'full' | 'quick'): CheckLine {
   const base = { id: 'database', label: t('doctor.database.label') };
   try {
     const version = Number(db.pragma('user_version', { simple: true }));
@@ -278,8 +288,9 @@ function databaseLine(db: Database): CheckLine {
       };
     }
     // At most ten problems: enough to tell damage, never a scan of every page's complaint.
-    const problems = (db.pragma('integrity_check(10)') as Array<{ integrity_check: string }>)
-      .flatMap((row) => row.integrity_check.split('\n'))
+    const pragma = integrity === 'full' ? 'integrity_check' : 'quick_check';
+    const problems = (db.pragma(`${pragma}(10)`) as Array<Record<string, string>>)
+      .flatMap((row) => String(Object.values(row)[0]).split('\n'))
       .filter((text) => text.trim() !== '' && !text.startsWith('***'));
     if (problems.length !== 1 || problems[0] !== 'ok') {
       // SQLite's own words name pages and trees, never row contents.
@@ -303,7 +314,7 @@ function databaseLine(db: Database): CheckLine {
         blocked: count(`SELECT count(*) AS n FROM outbox_packets WHERE step != 'done' AND blocked = 1`),
         drafts: count('SELECT count(*) AS n FROM drafts'),
       }),
-      detail: `integrity_check ok, schema version ${version}`,
+      detail: `${pragma} ok, schema version ${version}`,
     };
   } catch (error) {
     const code = (error as { code?: string }).code ?? 'ERROR';

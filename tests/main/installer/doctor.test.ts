@@ -359,6 +359,7 @@ describe('tongban doctor', () => {
         dataDir: dir,
         keys: new KeyFileProvider(join(dir, 'keys')),
         db: hall.openDb(),
+        integrity: 'quick',
         disk: ROOMY,
         videoDir,
         platform: 'linux',
@@ -370,6 +371,7 @@ describe('tongban doctor', () => {
       expect(failed(report)).toEqual([]);
       expect(asked).toEqual(['idCardReader', 'receiptPrinter', 'documentCamera']);
       expect(byId(report, 'department.demo-dept.token').state).toBe('ok');
+      expect(byId(report, 'database').detail).toMatch(/^quick_check ok/);
     } finally {
       await hall.close();
     }
