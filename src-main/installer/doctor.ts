@@ -199,6 +199,13 @@ function checkKey(dataDir: string, keys: KeyProvider): { line: CheckLine; master
     if (masterKey) {
       return { line: { ...base, state: 'ok', message: t('doctor.key.ok', { where: keys.description }) }, masterKey };
     }
+    // The desktop app's key, sealed by the OS keyring: a provider that found nothing is not that one.
+    if (existsSync(join(dataDir, 'keys', 'master.key.safe'))) {
+      return {
+        line: { ...base, state: 'fail', message: t('doctor.key.desktopKey'), detail: `no key in ${keys.description}` },
+        masterKey,
+      };
+    }
     if (hasDatabase(dataDir)) {
       return {
         line: { ...base, state: 'fail', message: t('doctor.key.missing'), detail: `no key in ${keys.description}` },

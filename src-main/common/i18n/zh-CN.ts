@@ -1969,6 +1969,8 @@ export const zhCN = {
       missing:
         '找不到数据加密密钥，而本机已有加密数据库。请从备份恢复密钥文件（keys/master.key），或用 --key-file 指明其位置；切勿删除数据库重新开始。',
       unreadable: '密钥无法读取：{message}',
+      desktopKey:
+        '此数据目录的密钥由桌面程序通过系统钥匙串保管，终端无法读取。请在本机以运行程序的账户执行 tongban-desk --doctor 检查。',
     },
     database: {
       label: '数据库完整性',

@@ -235,6 +235,15 @@ describe('tongban doctor', () => {
     });
   });
 
+  it("points to tongban-desk --doctor for the desktop app's keyring-sealed key", async () => {
+    const dir = copyOfHealthy();
+    unlinkSync(join(dir, 'keys', 'master.key'));
+    writeFileSync(join(dir, 'keys', 'master.key.safe'), randomBytes(60), { mode: 0o600 });
+    const { code, report } = await doctorCli(dir);
+    expect(code).toBe(1);
+    expect(byId(report, 'key').message).toMatch(/tongban-desk --doctor/);
+  });
+
   it('takes the key from --key-file', async () => {
     const dir = copyOfHealthy();
     const elsewhere = join(freshDir(), 'master.key');
