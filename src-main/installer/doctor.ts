@@ -214,10 +214,9 @@ function checkKey(dataDir: string, keys: KeyProvider): { line: CheckLine; master
     }
     return { line: { ...base, state: 'warn', message: t('doctor.key.notYet'), detail: keys.description }, masterKey };
   } catch (error) {
-    const message = isAppError(error) ? errorMessage(error.code, error.params) : String(error);
     const detail = isAppError(error) ? error.detail : String(error);
     return {
-      line: { ...base, state: 'fail', message: t('doctor.key.unreadable', { message }), detail },
+      line: { ...base, state: 'fail', message: t('doctor.key.unreadable'), detail },
       masterKey: undefined,
     };
   }

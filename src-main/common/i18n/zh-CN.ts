@@ -1968,7 +1968,8 @@ export const zhCN = {
       notYet: '尚未生成：首次启动程序时会自动生成。',
       missing:
         '找不到数据加密密钥，而本机已有加密数据库。请从备份恢复密钥文件（keys/master.key），或用 --key-file 指明其位置；切勿删除数据库重新开始。',
-      unreadable: '密钥无法读取：{message}',
+      unreadable:
+        '密钥文件无法使用（其他账户可读、长度不对或无法读取）。请按下方英文说明处理，例如执行 chmod 600 收紧权限；切勿新建密钥。',
       desktopKey:
         '此数据目录的密钥由桌面程序通过系统钥匙串保管，终端无法读取。请在本机以运行程序的账户执行 tongban-desk --doctor 检查。',
     },

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   cpSync,
   mkdirSync,
   mkdtempSync,
@@ -242,6 +243,15 @@ describe('tongban doctor', () => {
     const { code, report } = await doctorCli(dir);
     expect(code).toBe(1);
     expect(byId(report, 'key').message).toMatch(/tongban-desk --doctor/);
+  });
+
+  it('fails on a key file others can read, saying how to tighten it', async () => {
+    const dir = copyOfHealthy();
+    chmodSync(join(dir, 'keys', 'master.key'), 0o644);
+    const { code, report } = await doctorCli(dir);
+    expect(code).toBe(1);
+    expect(byId(report, 'key')).toMatchObject({ state: 'fail', detail: expect.stringMatching(/chmod 600/) });
+    expect(byId(report, 'key').message).toMatch(/^密钥文件无法使用/);
   });
 
   it('takes the key from --key-file', async () => {
