@@ -118,6 +118,23 @@ describe('checkDepartmentEndpoint', () => {
     expect(line(lines, 'reach').message).toMatch(/^无法连接/);
   });
 
+  it('fails an address that takes the connection and never answers, within its time box', async () => {
+    const silent = createTcpServer(() => undefined);
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    closers.push(() => new Promise<void>((done) => silent.close(() => done())));
+    const sockets: Array<{ destroy(): void }> = [];
+    silent.on('connection', (socket) => sockets.push(socket));
+    closers.push(async () => sockets.forEach((socket) => socket.destroy()));
+    const lines = await check(`http://127.0.0.1:${(silent.address() as { port: number }).port}`, 'token', {
+      timeoutMs: 500,
+    });
+    expect(line(lines, 'reach')).toMatchObject({
+      state: 'fail',
+      detail: expect.stringMatching(/ECONNABORTED|timeout/),
+    });
+    expect(line(lines, 'reach').message).toMatch(/^无法连接/);
+  });
+
   it('fails a server that is no inbox (garbage, a web page, a 404)', async () => {
     for (const answer of [
       (_: unknown, res: Parameters<RequestListener>[1]) => res.end('\u0000\u00ffgarbage'),
