@@ -26,6 +26,7 @@ import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type ResultMessage } from '../api/
 import { rendererDir } from '../core/app-paths.ts';
 import { bootHallCore, type Connection, type HallCore } from '../core/hall-core.ts';
 import { applyStartAtLogin } from './autostart.ts';
+import { runTongbanCli } from '../installer/cli.ts';
 import {
   APP_SCHEME,
   RENDERER_ENTRY_URL,
@@ -55,7 +56,10 @@ const everConnected = new WeakSet<WebContents>();
 /** A restart under way (the quit waits for it). */
 let restarting: Promise<void> | undefined;
 
-if (app.requestSingleInstanceLock()) {
+if (process.argv.includes('--doctor')) {
+  // Checks only: no window, no core, no lock (the doctor reads while a running app holds the data).
+  void runDoctorAndExit();
+} else if (app.requestSingleInstanceLock()) {
   app.on('second-instance', () => {
     if (!mainWindow || mainWindow.isDestroyed()) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
@@ -68,6 +72,18 @@ if (app.requestSingleInstanceLock()) {
 } else {
   // Another instance owns the data directory; it has been asked to come forward.
   app.quit();
+}
+
+/** `tongban-desk --doctor [--json]`: the doctor's report on this app's data directory, then exit. */
+async function runDoctorAndExit(): Promise<void> {
+  // safeStorage decrypts the master key only once the app is ready.
+  await app.whenReady();
+  const dataDir = app.getPath('userData');
+  const code = await runTongbanCli(['doctor', ...(process.argv.includes('--json') ? ['--json'] : [])], undefined, {
+    dataDir,
+    keys: () => new SafeStorageKeyProvider(dataDir, safeStorage),
+  });
+  app.exit(code);
 }
 
 async function start(): Promise<void> {

@@ -2023,6 +2023,101 @@ export const zhCN = {
     printFailed: '测试页未打印：{reason}',
     simulatedPrinter: '演示用模拟打印机，不能在真实窗口使用。',
   },
+  /** `tongban doctor` and `tongban config` (issue 16, part 4 and the roll-out's command line). */
+  doctor: {
+    dataDir: {
+      label: '数据目录',
+      ok: '存在，可写入，仅本机账户可访问。',
+      missing: '数据目录不存在。请核对 --data-dir 是否正确；首次启动程序时会自动创建。',
+      notWritable: '数据目录不可写入。请检查该目录的所有者与权限（应为运行本程序的账户）。',
+      openToOthers: '数据目录可被其他账户访问。请执行 chmod 700 收紧权限。',
+    },
+    config: {
+      label: '配置文件',
+      ok: '配置有效：{hall}，{window}，{departments} 个审批部门。',
+      demo: '未找到 config.json，本机以演示模式运行（模拟设备、内置演示审批部门）。正式使用前请用设置向导完成配置。',
+      invalid: '配置文件有误，程序无法启动。请按下方说明修改 config.json，或用设置向导重新保存。',
+      unreadable: '无法读取配置文件。请检查 config.json 的访问权限。',
+    },
+    key: {
+      label: '数据加密密钥',
+      ok: '已找到，可读取（{where}）。',
+      notYet: '尚未生成：首次启动程序时会自动生成。',
+      missing:
+        '找不到数据加密密钥，而本机已有加密数据库。请从备份恢复密钥文件（keys/master.key），或用 --key-file 指明其位置；切勿删除数据库重新开始。',
+      unreadable:
+        '密钥文件无法使用（其他账户可读、长度不对或无法读取）。请按下方英文说明处理，例如执行 chmod 600 收紧权限；切勿新建密钥。',
+      desktopKey:
+        '此数据目录的密钥由桌面程序通过系统钥匙串保管，终端无法读取。请在本机以运行程序的账户执行 tongban-desk --doctor 检查。',
+    },
+    database: {
+      label: '数据库完整性',
+      ok: '完整性检查通过：{packets} 个收件包，{waiting} 个待发送，{blocked} 个待处理，{drafts} 个在办草稿。',
+      notYet: '尚未创建：首次启动程序时会自动创建。',
+      noKey: '没有可用的密钥，无法检查数据库。',
+      wrongKey:
+        '数据库无法用此密钥打开：密钥不匹配，或数据库文件已损坏。请恢复正确的密钥文件，或从 backups 目录恢复数据库。',
+      corrupt: '数据库已损坏（完整性检查未通过）。请停止使用本机，联系运维人员从 backups 目录恢复数据库。',
+      newer: '数据库由更新版本的程序创建。请安装新版本的程序。',
+      older: '数据库将在下次启动时升级（升级前自动备份）。',
+      cannotOpen: '数据库无法打开：{message}',
+    },
+    blobs: {
+      label: '文件存储',
+      ok: '共 {count} 个加密文件，均在。',
+      notYet: '尚未创建：首次启动程序时会自动创建。',
+      missing:
+        '数据库登记的 {rows} 个文件中有 {missing} 个不在磁盘上。请停止删除任何文件，联系运维人员从备份恢复 blobs 目录。',
+    },
+    disk: {
+      label: '磁盘空间',
+      ok: '数据目录所在磁盘剩余 {free}（{percent}%）。',
+      low: '数据目录所在磁盘仅剩 {free}（{percent}%）。请尽快清理磁盘或更换更大的磁盘。',
+      full: '数据目录所在磁盘仅剩 {free}（{percent}%），新的收件与录像可能无法保存。请立即清理磁盘。',
+      unknown: '无法读取磁盘剩余空间。',
+    },
+    clock: {
+      label: '本机时钟',
+      ok: '本机时间：{time}。',
+      wrong: '本机时间为 {time}，明显有误。请校准本机日期与时间（开启时间同步）后再使用。',
+    },
+    devices: {
+      idCardReader: '身份证阅读器',
+      receiptPrinter: '回执打印机',
+      documentCamera: '高拍仪',
+      counterCamera: '柜台摄像头',
+      none: '未配置此设备。',
+      simulated: '使用模拟设备（演示），无需检查。',
+      samOk: '阅读器应答正常，安全模块编号 {samId}。',
+      sdkOk: '厂商接口已打开，阅读器应答正常。',
+      printerReady: '打印机就绪。',
+      printerNearEnd: '打印机就绪，但纸将用尽。请备好新纸卷。',
+      failed: '检查未通过：{message}',
+      timedOut: '{seconds} 秒内没有应答。请检查设备电源、连线与端口设置。',
+      camerasFound: '找到 {count} 个视频设备（{devices}）。请在设置向导中确认画面。',
+      camerasAbsent: '未找到任何视频设备（/dev/video*）。请检查摄像头连线，或换一个 USB 接口。',
+      cameraElsewhere: '检查请在设置向导中进行。',
+      notCheckable: '此连接方式无法在此检查，请在设置向导中测试。',
+    },
+    department: {
+      noDatabase: '数据库无法读取，未检查接入令牌。',
+      timedOut: '{seconds} 秒内没有应答。请检查网络，或向审批部门确认服务是否在运行。',
+    },
+    cli: {
+      summary: '共 {total} 项：{ok} 项正常，{warn} 项需留意，{fail} 项未通过，{skipped} 项未检查。',
+      allWell: '检查通过。',
+      notWell: '有检查未通过，请按上面的说明处理后重新运行 tongban doctor。',
+      usage: '命令有误。用法如下：',
+      failed: '失败',
+      exported: '已导出大厅配置（不含任何密钥与令牌）：{file}',
+      imported: '已写入配置：{file}（窗口 {windowId}「{windowName}」）。',
+      enrolmentTodo:
+        '本窗口尚未在审批部门登记：请启动程序，在设置向导的“审批部门”一步导出本窗口公钥交给审批部门，并填写为本窗口签发的接入令牌；完成后运行 tongban doctor 检查。',
+      exists: '{file} 已存在，未做任何修改。如确要替换，请加 --force。',
+      unreadableFile: '无法读取文件 {file}。',
+      importInvalid: '导入后的配置有误（见下方说明），未写入任何文件。请检查窗口编号与名称，或在原窗口上重新导出。',
+    },
+  },
   dialog: {
     close: '关闭',
     closeHint: '按 Esc 关闭',

@@ -524,4 +524,47 @@ describe('Electron main', () => {
     expect(s.windows).toEqual([]);
     expect((s.ipcHandlers as Map<string, Handler>).size).toBe(0);
   });
+
+  it('runs the doctor with --doctor on its data directory and safeStorage key, and exits with its code', async () => {
+    const userData = tempDir();
+    // A data directory the app has run on: its master key is kept by safeStorage.
+    const { safeStorage } = await import('electron');
+    const { bootHallCore } = await import('../../../src-main/core/hall-core.ts');
+    const { SafeStorageKeyProvider } = await import('../../../src-main/app/safe-storage-keys.ts');
+    const { createStreamLogger } = await import('../../../src-main/core/log.ts');
+    const { LogCapture } = await import('../helpers.ts');
+    const core = await bootHallCore({
+      dataDir: userData,
+      logger: createStreamLogger(new LogCapture()),
+      platform: { host: 'electron', keys: new SafeStorageKeyProvider(userData, safeStorage) },
+    });
+    await core.close();
+
+    const argv = process.argv;
+    const printed: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    process.argv = [...argv, '--doctor', '--json'];
+    try {
+      await startMain({ userData });
+      const app = s.app as { exit: ReturnType<typeof vi.fn>; requestSingleInstanceLock: ReturnType<typeof vi.fn> };
+      await until(() => app.exit.mock.calls.length > 0);
+      const { CheckReport } = await import('../../../src-main/common/doctor.ts');
+      const report = CheckReport.parse(JSON.parse(printed.join('')));
+      expect(app.exit).toHaveBeenCalledWith(report.ok ? 0 : 1);
+      const line = (id: string) => report.lines.find((l) => l.id === id);
+      expect(line('dataDir')?.detail).toBe(userData);
+      expect(line('key')).toMatchObject({ state: 'ok', message: expect.stringContaining('Electron safeStorage') });
+      expect(line('database')?.state).toBe('ok');
+      // Nothing of the app started: no lock taken, no core, no window.
+      expect(app.requestSingleInstanceLock).not.toHaveBeenCalled();
+      expect(s.windows).toEqual([]);
+      expect((s.ipcHandlers as Map<string, Handler>).size).toBe(0);
+    } finally {
+      process.argv = argv;
+      write.mockRestore();
+    }
+  });
 });
