@@ -35,7 +35,6 @@ import { PrintQueue } from '../packets/print-queue.ts';
 import type { SyncOptions } from '../sync/sync-options.ts';
 import type { SyncRunner } from '../sync/sync-runner.ts';
 import { wireSync } from './sync-wiring.ts';
-import { credentialName } from '../sync/departments.ts';
 import { createHandlers, type ConnectionContext } from './api-handlers.ts';
 import { appVersion, assetsDir } from './app-paths.ts';
 import { AuthService, Session } from '../auth/auth-service.ts';
@@ -384,17 +383,10 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       profileRefusal: (next) => profileRefusal(openDb, next),
       check: () =>
         checkRunningWindow({
-          config,
           dataDir: paths.root,
+          keys: options.platform.keys,
+          db: openDb,
           health: () => health.snapshot(),
-          keyPresent: () => options.platform.keys.load() !== null,
-          tokenOf: (departmentId) => {
-            const department = config.departments.find((d) => d.id === departmentId);
-            return department && department.endpoint !== 'embedded'
-              ? sync.credentials.get(credentialName(department))
-              : undefined;
-          },
-          keyIdOf: (scheme) => sync.keys.get(scheme).keyId,
           now: clock.now,
         }),
       restart: () => {

@@ -296,7 +296,7 @@ async function installerOnExisting(dataDir: string) {
 }
 
 describe('setup.check', () => {
-  it('reports the store, key, disk, devices from the health board, and each department', async () => {
+  it("runs the doctor's checks: the store, key, disk, devices from the health board, and each department", async () => {
     const dataDir = tempDir();
     writeFileSync(
       join(dataDir, 'config.json'),
@@ -309,10 +309,10 @@ describe('setup.check', () => {
     const { installer } = await installerOn({ dataDir });
     const report = await installer.call<CheckReport>('setup.check');
     expect(report.ok).toBe(false);
-    expect(lineOf(report, 'database')).toMatchObject({ state: 'ok', label: '本地数据库' });
+    expect(lineOf(report, 'database')).toMatchObject({ state: 'ok', label: '数据库完整性' });
     expect(lineOf(report, 'key')).toMatchObject({ state: 'ok' });
     expect(['ok', 'warn', 'fail']).toContain(lineOf(report, 'disk')?.state);
-    expect(lineOf(report, 'disk')?.message).toMatch(/GiB/);
+    expect(lineOf(report, 'config')).toMatchObject({ state: 'ok' });
     expect(lineOf(report, 'device.idCardReader')).toMatchObject({ state: 'skipped', label: '身份证阅读器' });
     expect(lineOf(report, 'device.receiptPrinter')).toMatchObject({ state: 'fail', label: '回执打印机' });
     expect(lineOf(report, 'department.cd-hrss.reach')).toMatchObject({ state: 'fail' });
