@@ -112,10 +112,7 @@ export function CameraChooser({
         if (!live) return stop(opened);
         stream = opened;
         setOpening(false);
-        if (video) {
-          video.srcObject = opened;
-          void video.play?.()?.catch(() => {}); // muted: plays; a refusal leaves the frame still
-        }
+        if (video) video.srcObject = opened; // muted and autoPlay: it plays by itself
         setGranted(resolutionText(opened.getVideoTracks()[0]?.getSettings() ?? {}));
       },
       (error: unknown) => {

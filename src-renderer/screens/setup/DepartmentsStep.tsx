@@ -123,8 +123,9 @@ function DepartmentCard({
     <section className="panel department" aria-labelledby={titleId}>
       <div className="panel-head">
         <h4 id={titleId}>
-          {t('setupWizard.departments.title', { number })}
-          {department.name.trim() && <span className="muted"> · {department.name.trim()}</span>}
+          {department.name.trim()
+            ? t('setupWizard.departments.titleNamed', { number, name: department.name.trim() })
+            : t('setupWizard.departments.title', { number })}
         </h4>
         <button
           type="button"

@@ -74,7 +74,7 @@ export function RolloutImport({ change }: { change: (next: (state: WizardState) 
       </div>
       <div className="actions">
         <button type="submit" disabled={busy}>
-          {t('setupWizard.rollout.import')}
+          {t('setupWizard.rollout.importButton')}
         </button>
       </div>
       {busy && <StatusNotice message={t('setupWizard.rollout.importing')} />}

@@ -99,7 +99,8 @@ function WizardSteps({ setup, onClose, onSaved }: { setup: SetupState; onClose: 
   const [step, setStep] = useState<SetupStep>('hall');
   const [confirmLeave, setConfirmLeave] = useState(false);
   const bodyRef = useRef<HTMLDivElement>(null);
-  const focusStep = useRef(false);
+  // Opening the wizard lands in its first step, as does every step change.
+  const focusStep = useRef(true);
   const problems = useMemo(() => [...draftProblems(state.draft), ...tokenProblems(state)], [state]);
 
   const change = useCallback((next: (state: WizardState) => WizardState) => setState(next), []);
