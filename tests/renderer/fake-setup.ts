@@ -89,11 +89,24 @@ export class FakeSetup {
     return this.config.profile === 'demo' ? 'demo' : 'configured';
   }
 
+  /** As the core starts the wizard: the config in effect, or the demo's without its embedded inbox. */
+  private startingDraft(): Record<string, unknown> {
+    if (this.profile === 'configured') return this.config;
+    const demo = this.config as { departments?: Array<{ endpoint: string }>; tracking?: Record<string, unknown> };
+    const { urlTemplate: _embedded, ...tracking } = demo.tracking ?? {};
+    return {
+      ...this.config,
+      profile: 'configured',
+      departments: (demo.departments ?? []).filter((d) => d.endpoint !== 'embedded'),
+      tracking,
+    };
+  }
+
   handlers(): Pick<Handlers<null>, SetupMethods> {
     return {
       'setup.state': () => ({
         profile: this.profile,
-        config: this.config,
+        config: this.startingDraft(),
         configFile: `${DATA_DIR}/config.json`,
         dataDir: DATA_DIR,
         tokensSet: this.tokensSet,
@@ -106,7 +119,7 @@ export class FakeSetup {
         }
         return { samId };
       },
-      'setup.testPrint': () => this.options.testPrint ?? { printed: true, message: '打印机正常。' },
+      'setup.testPrint': () => this.options.testPrint ?? { printed: true, message: '测试页已打印，打印机状态正常。' },
       'setup.checkDepartment': ({ department, windowId, token }) => {
         const name = department.name;
         const lines: CheckLine[] = [

@@ -190,7 +190,7 @@ describe('设置向导', () => {
     expect((printer.getByLabelText('端口') as HTMLInputElement).value).toBe('9100');
     await user.selectOptions(printer.getByLabelText('纸宽'), '58 毫米');
     await user.click(printer.getByRole('button', { name: '打印测试页' }));
-    expect(await printer.findByText('测试页已打印：打印机正常。')).toBeTruthy();
+    expect(await printer.findByText('测试页已打印，打印机状态正常。')).toBeTruthy();
     expect(core.calls.find((c) => c.method === 'setup.testPrint')?.input).toEqual({
       printer: { transport: 'tcp', host: '127.0.0.1', port: 9100, paper: 58 },
     });
@@ -313,6 +313,48 @@ describe('设置向导', () => {
     expect(core.setup.saved).toEqual([]);
     await user.keyboard('{Alt>}1{/Alt}');
     expect(((await screen.findByLabelText('窗口名称')) as HTMLInputElement).value).toBe('跨省通办专窗 5 号');
+  }, 30_000);
+
+  it('adds and removes departments, and checks one only once its fields are right', async () => {
+    const { user, core } = await openWizard({});
+    await user.keyboard('{Alt>}2{/Alt}');
+    await expectStep('审批部门');
+    // The demo's embedded inbox does not travel into a hall's config.
+    expect(screen.getByText('尚未添加审批部门。')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: '添加审批部门' }));
+    const first = within(screen.getByRole('region', { name: '审批部门 1' }));
+    await user.click(first.getByRole('button', { name: '检测连接' }));
+    expect(first.getByText('请先改正此部门标出的问题，再检测连接。')).toBeTruthy();
+    expect(core.methodsCalled()).not.toContain('setup.checkDepartment');
+
+    await user.type(first.getByLabelText('部门编号'), 'sc-ybj');
+    await user.type(first.getByLabelText('部门名称'), '成都市医疗保障局');
+    await user.type(first.getByLabelText('受理地区代码'), '51, 5101');
+    await user.clear(first.getByLabelText('接入地址'));
+    await user.type(first.getByLabelText('接入地址'), 'https://ybj.example.gov.cn/inbox');
+    await user.selectOptions(first.getByLabelText('签名算法'), 'SM2（国密，SM3 摘要）');
+    const named = within(screen.getByRole('region', { name: '审批部门 1：成都市医疗保障局' }));
+    await user.click(named.getByRole('button', { name: '检测连接' }));
+    const token = (await named.findByText('审批部门「成都市医疗保障局」接入令牌')).closest('li')!;
+    expect(token.getAttribute('data-state')).toBe('fail');
+    expect(token.textContent).toContain('未通过');
+    expect(core.calls.find((c) => c.method === 'setup.checkDepartment')?.input).toEqual({
+      department: {
+        id: 'sc-ybj',
+        name: '成都市医疗保障局',
+        regionCodes: ['51', '5101'],
+        endpoint: 'https://ybj.example.gov.cn/inbox',
+        signature: 'sm2',
+      },
+      windowId: 'W01',
+    });
+
+    await user.click(screen.getByRole('button', { name: '添加审批部门' }));
+    await user.type(within(screen.getByRole('region', { name: '审批部门 2' })).getByLabelText('部门编号'), 'sc-rsj');
+    await user.click(screen.getByRole('button', { name: '删除审批部门 1' }));
+    const remaining = within(screen.getByRole('region', { name: '审批部门 1' }));
+    expect((remaining.getByLabelText('部门编号') as HTMLInputElement).value).toBe('sc-rsj');
+    expect((remaining.getByLabelText('受理地区代码') as HTMLInputElement).value).toBe('');
   }, 30_000);
 
   it('leaves without saving only after asking', async () => {

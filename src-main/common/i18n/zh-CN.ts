@@ -2109,8 +2109,6 @@ export const zhCN = {
         },
         test: '打印测试页',
         testing: '正在打印测试页…',
-        printed: '测试页已打印：{message}',
-        failed: '测试页未能打印：{message}',
         incomplete: '请先填写完整打印机的连接信息（地址、端口、串口或设备文件）。',
       },
       documentCamera: {

@@ -305,12 +305,9 @@ function PrinterPanel({
         </div>
       )}
       {test.busy && <StatusNotice message={t('setupWizard.devices.printer.testing')} />}
+      {/* The core's words already say what happened and what to do. */}
       {result &&
-        (result.printed ? (
-          <StatusNotice message={t('setupWizard.devices.printer.printed', { message: result.message })} />
-        ) : (
-          <ErrorNotice message={t('setupWizard.devices.printer.failed', { message: result.message })} />
-        ))}
+        (result.printed ? <StatusNotice message={result.message} /> : <ErrorNotice message={result.message} />)}
       <ErrorNotice message={refused ?? test.error} />
     </fieldset>
   );
