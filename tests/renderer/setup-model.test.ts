@@ -14,6 +14,7 @@ import {
   parseRegionCodes,
   portLabel,
   problemAt,
+  problemText,
   problemsOfStep,
   removeDepartment,
   saveInput,
@@ -96,6 +97,21 @@ describe('the setup draft', () => {
     );
     expect(problemAt(problems, 'retention.eventLogDays')?.message).toMatch(/183/);
     expect(problemsOfStep(problems, 'departments')).toEqual([]);
+  });
+
+  it('says the schema’s commonest findings in Chinese, and the rest as the schema says it', () => {
+    const state = withDraft(configured(), (d) => ({
+      ...d,
+      hall: { ...d.hall, name: '' },
+      retention: { videoDays: Number.NaN, screenDays: 0, eventLogDays: 40_000 },
+    }));
+    const problems = draftProblems(state.draft);
+    const text = (path: string) => problemText(problemAt(problems, path)!.message);
+    expect(text('hall.name')).toBe('必填，请填写。');
+    expect(text('retention.videoDays')).toBe('请填写整数。');
+    expect(text('retention.screenDays')).toBe('不能小于 1。');
+    expect(text('retention.eventLogDays')).toBe('不能大于 36500。');
+    expect(problemText('no such port: /dev/ttyUSB9')).toBe('no such port: /dev/ttyUSB9');
   });
 
   it('maps each path to the step that edits it', () => {

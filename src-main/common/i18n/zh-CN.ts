@@ -1982,6 +1982,12 @@ export const zhCN = {
       start: '开始设置向导',
       keepDemo: '继续使用演示模式',
     },
+    problems: {
+      required: '必填，请填写。',
+      wholeNumber: '请填写整数。',
+      min: '不能小于 {min}。',
+      max: '不能大于 {max}。',
+    },
     fields: {
       department: '审批部门 {number}（{name}）',
       ratings: '评价接收部门',

@@ -2,7 +2,7 @@
 // each kind of record is kept, with the schema's minimums said beside the fields.
 import { t } from '../../../src-main/common/i18n/index.ts';
 import { Field } from '../../components/Field.tsx';
-import { numberText, problemAt, RETENTION_RULES, type SetupDraft, wholeNumber, withDraft } from './setup-model.ts';
+import { numberText, fieldProblem, RETENTION_RULES, type SetupDraft, wholeNumber, withDraft } from './setup-model.ts';
 import type { SetupStepProps } from './step-props.ts';
 
 type RetentionKey = keyof SetupDraft['retention'];
@@ -18,7 +18,7 @@ export function DataStep({ state, change, problems, showProblems, setup }: Setup
       inputMode="numeric"
       requiredMark
       value={numberText(retention[key])}
-      problem={showProblems ? problemAt(problems, `retention.${key}`)?.message : undefined}
+      problem={showProblems ? fieldProblem(problems, `retention.${key}`) : undefined}
       onChange={(e) => set(key, e.target.value)}
     />
   );

@@ -19,7 +19,7 @@ import {
   addDepartment,
   type DepartmentDraft,
   parseRegionCodes,
-  problemAt,
+  fieldProblem,
   removeDepartment,
   type Scheme,
   setToken,
@@ -56,7 +56,7 @@ export function DepartmentsStep(props: SetupStepProps) {
         hint={t('setupWizard.departments.trackingHint')}
         spellCheck={false}
         value={draft.tracking.urlTemplate ?? ''}
-        problem={showProblems ? problemAt(problems, 'tracking.urlTemplate')?.message : undefined}
+        problem={showProblems ? fieldProblem(problems, 'tracking.urlTemplate') : undefined}
         onChange={(e) => {
           const urlTemplate = e.target.value.trim();
           change((s) =>
@@ -85,7 +85,7 @@ function DepartmentCard({
   const number = index + 1;
   const titleId = `setup-department-${index}`;
   const path = `departments.${index}`;
-  const problem = (field: string) => (showProblems ? problemAt(problems, `${path}.${field}`)?.message : undefined);
+  const problem = (field: string) => (showProblems ? fieldProblem(problems, `${path}.${field}`) : undefined);
   const token = state.tokens[index] ?? '';
   const tokenKept = department.id !== '' && setup.tokensSet.includes(department.id);
   // The codes as typed (commas and all); the draft holds them split.

@@ -16,7 +16,7 @@ import {
   type CameraSlot,
   numberText,
   portLabel,
-  problemAt,
+  fieldProblem,
   type SetupDraft,
   wholeNumber,
   withDraft,
@@ -48,7 +48,7 @@ export function DevicesStep({ state, change, problems, showProblems }: SetupStep
   const devices = state.draft.devices;
   const setDevice = <K extends keyof Devices>(slot: K, device: Devices[K]) =>
     change((s) => withDraft(s, (d) => ({ ...d, devices: { ...d.devices, [slot]: device } })));
-  const problem = (slot: keyof Devices) => (showProblems ? problemAt(problems, `devices.${slot}`)?.message : undefined);
+  const problem = (slot: keyof Devices) => (showProblems ? fieldProblem(problems, `devices.${slot}`) : undefined);
 
   return (
     <>

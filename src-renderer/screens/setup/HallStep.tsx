@@ -3,13 +3,13 @@
 import { t } from '../../../src-main/common/i18n/index.ts';
 import { Field } from '../../components/Field.tsx';
 import { RegionField } from '../../components/RegionField.tsx';
-import { problemAt, withDraft } from './setup-model.ts';
+import { fieldProblem, withDraft } from './setup-model.ts';
 import { RolloutImport } from './Rollout.tsx';
 import type { SetupStepProps } from './step-props.ts';
 
 export function HallStep({ state, change, problems, showProblems }: SetupStepProps) {
   const { draft } = state;
-  const problem = (path: string) => (showProblems ? problemAt(problems, path)?.message : undefined);
+  const problem = (path: string) => (showProblems ? fieldProblem(problems, path) : undefined);
   const setHall = (part: Partial<typeof draft.hall>) =>
     change((s) => withDraft(s, (d) => ({ ...d, hall: { ...d.hall, ...part } })));
   const setWindow = (part: Partial<typeof draft.window>) =>

@@ -11,6 +11,7 @@ import {
   configOf,
   fieldName,
   problemsOfStep,
+  problemText,
   saveInput,
   SETUP_STEPS,
   type SetupStep,
@@ -94,7 +95,8 @@ export function ReviewStep({
                 <ul>
                   {problems.map((problem, index) => (
                     <li key={`${problem.path}-${index}`}>
-                      <strong>{fieldName(problem.path, state.draft)}</strong>：<span>{problem.message}</span>
+                      <strong>{fieldName(problem.path, state.draft)}</strong>：
+                      <span>{problemText(problem.message)}</span>
                     </li>
                   ))}
                 </ul>

@@ -248,6 +248,27 @@ export function problemAt(problems: readonly ConfigProblem[], path: string): Con
   return problems.find((problem) => problem.path === path || problem.path.startsWith(`${path}.`));
 }
 
+/**
+ * A problem as the installer reads it: the schema's commonest findings (left blank, not a
+ * whole number, under or over a bound) in Chinese; the rest as the schema says it, in
+ * English, beside the field's Chinese name.
+ */
+export function problemText(message: string): string {
+  if (/^Too small: expected string to have >=1 characters?$/.test(message)) return t('setupWizard.problems.required');
+  if (/expected (number|int), received NaN/.test(message)) return t('setupWizard.problems.wholeNumber');
+  const min = /^Too small: expected number to be >=(\d+)$/.exec(message)?.[1];
+  if (min !== undefined) return t('setupWizard.problems.min', { min });
+  const max = /^Too big: expected number to be <=(\d+)$/.exec(message)?.[1];
+  if (max !== undefined) return t('setupWizard.problems.max', { max });
+  return message;
+}
+
+/** The message a field shows for its problem, if any. */
+export function fieldProblem(problems: readonly ConfigProblem[], path: string): string | undefined {
+  const problem = problemAt(problems, path);
+  return problem && problemText(problem.message);
+}
+
 export function stepMark(state: WizardState, step: SetupStep, problems: readonly ConfigProblem[]): StepMark {
   if (step === 'review') return 'todo';
   const wrong = problemsOfStep(problems, step).length > 0;
