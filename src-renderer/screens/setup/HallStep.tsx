@@ -16,6 +16,8 @@ export function HallStep({ state, change, problems, showProblems }: SetupStepPro
     change((s) => withDraft(s, (d) => ({ ...d, window: { ...d.window, ...part } })));
   return (
     <>
+      {/* First: on the next window of a hall, importing is where the work starts. */}
+      <RolloutImport change={change} />
       <div className="form-grid">
         <Field
           label={t('setupWizard.hall.hallId')}
@@ -71,7 +73,6 @@ export function HallStep({ state, change, problems, showProblems }: SetupStepPro
           onChange={(code) => change((s) => withDraft(s, (d) => ({ ...d, regionCode: code })))}
         />
       </div>
-      <RolloutImport change={change} />
     </>
   );
 }
