@@ -135,7 +135,7 @@ export function Shell({ info, user, idleLockMinutes, locked, onLock, onSignOut }
             {area === 'mailing' && <MailingList />}
             {area === 'printing' && <PrintQueuePanel demo={info?.profile === 'demo'} />}
             {area === 'supervision' && <SupervisionArea />}
-            {area === 'deployment' && <DeploymentArea />}
+            {area === 'deployment' && <DeploymentArea demo={info?.profile === 'demo'} />}
             {area === 'users' && <UserManagement currentUserId={user.id} />}
           </PrintingProvider>
         </main>

@@ -20,7 +20,7 @@ import {
   decodeMessage,
   encodeMessage,
 } from '../../src-main/api/wire.ts';
-import type { Transport } from '../../src-renderer/api/client.ts';
+import type { ConnectionState, Transport } from '../../src-renderer/api/client.ts';
 import { FakeApplicant } from './fake-applicant.ts';
 import { FakeIntake } from './fake-intake.ts';
 import { fakeQueuePage } from './fake-queue.ts';
@@ -32,6 +32,7 @@ import { DECK } from '../../src-main/devices/idcard/deck.ts';
 import { FakeRatings } from './fake-ratings.ts';
 import { FakeSync, type FakeSyncOptions } from './fake-sync.ts';
 import { FakePrinter, type FakePrinterOptions } from './fake-printer.ts';
+import { FakeSetup, type FakeSetupOptions } from './fake-setup.ts';
 import { type MailingEntry, normaliseWaybill, waybillProblem } from '../../src-main/common/mailing.ts';
 import type { DutyBoard } from '../../src-main/common/duty-board.ts';
 import { HANDED_OVER_STATES } from '../../src-main/common/packets.ts';
@@ -68,6 +69,8 @@ export interface FakeCoreOptions {
   sync?: FakeSyncOptions;
   /** A thermal receipt printer at the window, with its print queue (fake-printer.ts); by default none. */
   printer?: FakePrinterOptions;
+  /** The setup wizard's side: the config in effect (default: the demo's), ports, reader, printer (fake-setup.ts). */
+  setup?: FakeSetupOptions;
 }
 
 const NOW = Date.UTC(2025, 0, 6, 1, 0, 0);
@@ -99,7 +102,10 @@ export class FakeCore {
   readonly printer: FakePrinter | null;
   /** The applicant screen's side (fake-applicant.ts): once attached, this connection is the applicant's page. */
   readonly applicant: FakeApplicant;
+  /** The setup wizard's side (fake-setup.ts): its save restarts this core (the link drops and comes back). */
+  readonly setup: FakeSetup;
   private readonly listeners = new Set<(event: EventMessage) => void>();
+  private readonly connectionListeners = new Set<(state: ConnectionState) => void>();
   private nextUserId = 1;
   /** The card desk (the demo reader's deck places cards on it). */
   cards: CardDeskState = { reading: null, onReader: false, unreadable: null };
@@ -146,6 +152,11 @@ export class FakeCore {
         printer.sealed(packet);
       };
     }
+    this.setup = new FakeSetup(
+      (scheme) => this.sync.key(scheme),
+      () => this.restart(),
+      options.setup,
+    );
     for (const user of options.users ?? []) this.addUser(user);
     if (options.signedIn) {
       this.session.userId = this.byUsername(options.signedIn)?.id ?? null;
@@ -175,7 +186,26 @@ export class FakeCore {
           this.listeners.delete(listener);
         };
       },
+      onConnectionChange: (listener) => {
+        this.connectionListeners.add(listener);
+        return () => {
+          this.connectionListeners.delete(listener);
+        };
+      },
     };
+  }
+
+  /** Tells the UI the link is down or up again, as a transport that can lose it does. */
+  connection(state: ConnectionState): void {
+    for (const listener of [...this.connectionListeners]) listener(state);
+  }
+
+  /** After answering a save: the core restarts, the link drops and comes back (the session resumed). */
+  private restart(): void {
+    setTimeout(() => {
+      this.connection('down');
+      setTimeout(() => this.connection('up'), 20);
+    }, 0);
   }
 
   /** Pushes an event to the UI as the core would. */
@@ -293,7 +323,7 @@ export class FakeCore {
         version: '0.1.0-test',
         hallName: '杭州市西湖区政务服务中心',
         windowName: '跨省通办 3 号窗口',
-        profile: 'demo',
+        profile: this.setup.profile,
         host: 'browser',
       }),
       'face.settings': () => {
@@ -385,6 +415,7 @@ export class FakeCore {
         return fakeQueuePage(withIds, input, startOfHallDay(this.now()));
       },
       ...this.sync.handlers(),
+      ...this.setup.handlers(),
       'duties.board': () => this.dutyBoard,
       ...this.ratings.handlers(),
       'mailing.list': ({ day }) => ({ day: day ?? '2026-12-07', today: '2026-12-07', entries: this.mailing }),
