@@ -12,6 +12,7 @@ import { statfs } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { type CheckLine, type CheckReport, reportOf } from '../common/doctor.ts';
+import { Catalog } from '../common/catalog.ts';
 import { isAppError } from '../common/errors.ts';
 import { formatByteSize } from '../common/byte-size.ts';
 import type { DeviceConfig, HallConfig, IdCardReaderConfig, ReceiptPrinterConfig } from '../common/hall-config.ts';
@@ -116,6 +117,8 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckReport> {
     if (config) {
       lines.push(...(await checkDevices(config, options)));
       lines.push(...(await checkDepartments(config, opened, options.timeoutMs ?? 5000, now)));
+      const routing = checkRouting(config, opened.db);
+      if (routing) lines.push(routing);
     }
   } finally {
     ownDb?.close();
@@ -400,6 +403,31 @@ function checkClock(now: number): CheckLine {
     return { ...base, state: 'fail', message: t('doctor.clock.wrong', { time }), detail: `year ${year}` };
   }
   return { ...base, state: 'ok', message: t('doctor.clock.ok', { time }) };
+}
+
+/**
+ * The catalog routes each item to a department by its id (the departments issue it):
+ * an id the config does not name leaves those items' packets with nowhere to go.
+ */
+function checkRouting(config: HallConfig, db: Database | undefined): CheckLine | undefined {
+  if (!db) return undefined;
+  const base = { id: 'routing', label: t('doctor.routing.label') };
+  const row = db.prepare<[], { content: string }>('SELECT content FROM catalogs WHERE active = 1').get();
+  if (!row) return { ...base, state: 'warn', message: t('doctor.routing.noCatalog') };
+  const catalog = Catalog.safeParse((JSON.parse(row.content) as { catalog: unknown }).catalog);
+  if (!catalog.success) return { ...base, state: 'fail', message: t('doctor.routing.unreadable') };
+  const configured = new Set(config.departments.map((department) => department.id));
+  const routed = new Map<string, number>();
+  for (const item of catalog.data.items) {
+    for (const id of new Set(item.routing.map((route) => route.departmentId)))
+      routed.set(id, (routed.get(id) ?? 0) + 1);
+  }
+  const missing = [...routed].filter(([id]) => !configured.has(id));
+  const detail = `catalog routes to ${[...routed].map(([id, items]) => `${id} (${items} items)`).join(', ')}`;
+  if (missing.length === 0) return { ...base, state: 'ok', message: t('doctor.routing.ok'), detail };
+  const ids = missing.map(([id]) => id).join('、');
+  const state = missing.length === routed.size ? 'fail' : 'warn';
+  return { ...base, state, message: t(`doctor.routing.${state === 'fail' ? 'none' : 'some'}`, { ids }), detail };
 }
 
 // ── devices ──

@@ -2010,6 +2010,14 @@ export const zhCN = {
   },
   /** `tongban doctor` and `tongban config` (issue 16, part 4 and the roll-out's command line). */
   doctor: {
+    routing: {
+      label: '事项目录的报送部门',
+      ok: '事项目录中各事项的审批部门都已配置。',
+      noCatalog: '尚未安装事项目录，首次启动程序时会安装随程序提供的目录。',
+      unreadable: '本机的事项目录无法读取。请重新安装审批部门下发的事项目录。',
+      none: '事项目录把事项报送给部门 {ids}，而本窗口一个也没有配置：收件后无法报送。请在设置向导的“审批部门”中按目录中的部门编号配置。',
+      some: '事项目录中部门 {ids} 的事项本窗口未配置，这些事项收件后无法报送。如本窗口需要办理，请在设置向导中添加这些部门。',
+    },
     dataDir: {
       label: '数据目录',
       ok: '存在，可写入，仅本机账户可访问。',

@@ -176,6 +176,7 @@ describe('tongban doctor', () => {
       'department.demo-dept.protocol',
       'department.demo-dept.clock',
       'department.demo-dept.token',
+      'routing',
     ]);
     expect(byId(report, 'device.counterCamera').state).toBe('skipped');
     expect(byId(report, 'database').message).toMatch(/1 个收件包/);
@@ -196,7 +197,7 @@ describe('tongban doctor', () => {
     expect(code).toBe(0);
     expect(io.outLines[0]).toBe('✔ 数据目录：存在，可写入，仅本机账户可访问。');
     expect(io.outLines).toContain('– 柜台摄像头：未配置此设备。');
-    expect(io.outLines.at(-2)).toBe('共 15 项：14 项正常，0 项需留意，0 项未通过，1 项未检查。');
+    expect(io.outLines.at(-2)).toBe('共 16 项：15 项正常，0 项需留意，0 项未通过，1 项未检查。');
     expect(io.outLines.at(-1)).toBe('检查通过。');
   });
 
@@ -321,6 +322,16 @@ describe('tongban doctor', () => {
     expect(code).toBe(1);
     expect(failed(report)).toEqual(['department.demo-dept.reach']);
     expect(byId(report, 'department.demo-dept.reach').message).toMatch(/^无法连接/);
+  });
+
+  it("fails when no department the catalog routes to is configured: its items' packets could go nowhere", async () => {
+    const dir = copyOfHealthy();
+    const config = hallConfig();
+    writeConfig(dir, { ...config, departments: [{ ...config.departments[0], id: 'cd-hrss' }] });
+    const report = await doctor(dir);
+    expect(byId(report, 'routing')).toMatchObject({ state: 'fail' });
+    expect(byId(report, 'routing').message).toContain('demo-dept');
+    expect(byId(report, 'routing').detail).toMatch(/demo-dept \(\d+ items\)/);
   });
 
   it('fails on absent devices: a serial port that is not there, a printer that does not answer', async () => {
