@@ -52,6 +52,7 @@ import { loadNodeFaceMatcher } from './face/node-matcher.ts';
 import type { VendorSdkReader } from './idcard/vendor-sdk.ts';
 import { openPtyPair } from './pty-pair.ts';
 import { DEFAULT_BAUD_RATE, listPorts, openSerialTransport } from './serial-transport.ts';
+import { consoleOutput, type Output, reportFailure, UsageError } from './cli-support.ts';
 
 const USAGE = `usage:
   npm run device -- list [--json]
@@ -65,20 +66,6 @@ const USAGE = `usage:
   npm run device -- doccam rectify IN.(jpg|png) OUT.png [--mode colour|grey|bw] [--rotate 0|90|180|270] [--json]
   npm run device -- face compare CARD.(jpg|png) FRAME.(jpg|png) [--json] [--pass X] [--uncertain Y]
 faults: ${['no-card', 'checksum', 'torn', 'slow', 'silent', 'garbage', 'stale', 'unplug', 'sam-failure'].join(', ')}`;
-
-/** A command line that is not understood: exit 2. */
-class UsageError extends Error {}
-
-/** Where the CLI writes; the tests and the wizard can hand their own. */
-export interface Output {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-const consoleOutput: Output = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
 
 const options = {
   port: { type: 'string' },
@@ -704,19 +691,7 @@ export async function runDeviceCli(argv: readonly string[], io: Output = console
     else throw new UsageError(`unknown command: ${positionals.join(' ')}`);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(t('deviceCli.usage'));
-      io.err(`error: ${(error as Error).message}\n${USAGE}`);
-      return 2;
-    }
-    if (error instanceof AppError) {
-      io.err(`${t('deviceCli.failed')}：${errorMessage(error.code, error.params)}`);
-      io.err(`error: ${error.code}: ${error.detail}`);
-      return 1;
-    }
-    io.err(`${t('deviceCli.failed')}：${errorMessage('internal')}`);
-    io.err(`error: ${(error as Error).stack ?? String(error)}`);
-    return 1;
+    return reportFailure(error, io, { usage: t('deviceCli.usage'), failed: t('deviceCli.failed'), usageLines: USAGE });
   }
 }
 

@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import type { CheckLine, CheckReport } from '../common/doctor.ts';
 import { AppError } from '../common/errors.ts';
 import { CONFIG_FILE } from '../common/hall-config.ts';
-import { errorMessage, t } from '../common/i18n/index.ts';
+import { t } from '../common/i18n/index.ts';
 import { loadConfig } from '../core/config.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import type { KeyProvider } from '../core/platform.ts';
@@ -32,22 +32,12 @@ import { KeyFileProvider } from '../host/key-file.ts';
 import { fsyncDirSync } from '../store/fs-sync.ts';
 import { type DoctorOptions, runDoctor } from './doctor.ts';
 import { exportRollout, importRollout } from './rollout.ts';
+import { consoleOutput, type Output, reportFailure, UsageError } from '../devices/cli-support.ts';
 
 const USAGE = `usage:
   tongban doctor [--data-dir DIR] [--key-file FILE] [--json]
   tongban config export [--data-dir DIR] [--out FILE]
   tongban config import FILE --window-id ID --window-name NAME [--data-dir DIR] [--force]`;
-
-/** Where the CLI writes; tests and the Electron shell hand their own. */
-export interface Output {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-const consoleOutput: Output = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
 
 /** What the host running the CLI decides: the packaged app passes its data directory and key keeper. */
 export interface CliHost {
@@ -57,9 +47,6 @@ export interface CliHost {
   doctor?: Partial<Omit<DoctorOptions, 'dataDir' | 'keys'>>;
   now?: () => number;
 }
-
-/** A command line that is not understood: exit 2. */
-class UsageError extends Error {}
 
 const options = {
   'data-dir': { type: 'string' },
@@ -208,18 +195,10 @@ export async function runTongbanCli(
     if (command === 'config' && action === 'import') return configImport(values, positionals.slice(2), io, host);
     throw new UsageError(`unknown command: ${positionals.join(' ')}`);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(t('doctor.cli.usage'));
-      io.err(`error: ${(error as Error).message}\n${USAGE}`);
-      return 2;
-    }
-    if (error instanceof AppError) {
-      io.err(`${t('doctor.cli.failed')}：${errorMessage(error.code, error.params)}`);
-      io.err(`error: ${error.code}: ${error.detail}`);
-      return 1;
-    }
-    io.err(`${t('doctor.cli.failed')}：${errorMessage('internal')}`);
-    io.err(`error: ${(error as Error).stack ?? String(error)}`);
-    return 1;
+    return reportFailure(error, io, {
+      usage: t('doctor.cli.usage'),
+      failed: t('doctor.cli.failed'),
+      usageLines: USAGE,
+    });
   }
 }

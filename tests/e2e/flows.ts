@@ -1,6 +1,6 @@
 // Steps several end-to-end tests share, done through the UI as people do them.
 import { expect, type Page } from '@playwright/test';
-import { idNumber } from '../fixtures/files.ts';
+import { idNumber, pngBytes } from '../fixtures/files.ts';
 
 export const INSTALLER_PASSWORD = 'Install#2026';
 export const CLERK_PASSWORD = 'Clerk#2026a';
@@ -13,6 +13,11 @@ export async function signInNewClerk(page: Page, url: string): Promise<void> {
   await page.getByLabel('密码', { exact: true }).fill(INSTALLER_PASSWORD);
   await page.getByLabel('确认密码').fill(INSTALLER_PASSWORD);
   await page.getByLabel('确认密码').press('Enter');
+  await addClerkAndSignIn(page);
+}
+
+/** From a signed-in installer: a clerk account (clerk01), then the clerk signed in at home. */
+export async function addClerkAndSignIn(page: Page): Promise<void> {
   await page.getByRole('button', { name: '用户管理' }).click();
   await page.getByLabel('用户名').fill('clerk01');
   await page.getByLabel('姓名').fill('张窗口');
@@ -90,4 +95,15 @@ export async function seal(page: Page): Promise<void> {
   await page.getByRole('button', { name: '封装', exact: true }).click();
   await page.getByRole('button', { name: '确认封装' }).click();
   await expect(page.getByRole('heading', { name: '已封装' })).toBeVisible();
+}
+
+/** From the clerk's home: 社会保障卡申领 for the typed applicant, with both materials, reviewed as 收件 and sealed. */
+export async function sealSocialSecurityCard(page: Page): Promise<void> {
+  await startSocialSecurityCard(page);
+  await typeApplicant(page);
+  await fillForm(page, '13812345678');
+  await handIn(page, '申请人居民身份证', { name: '身份证正反面.png', buffer: Buffer.from(pngBytes(40, 25, 120)) });
+  await handIn(page, '近期免冠彩色证件照片', { name: '证件照.png', buffer: Buffer.from(pngBytes(36, 44, 200)) });
+  await review(page, '收件');
+  await seal(page);
 }

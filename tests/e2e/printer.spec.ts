@@ -12,18 +12,8 @@ import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import { demoConfig } from '../../src-main/common/hall-config.ts';
 import { PrinterSimulator } from '../../src-main/devices/printer/simulator.ts';
-import { pngBytes } from '../fixtures/files.ts';
 import { expect, type RunningHost, startHost, test } from './browser-host.ts';
-import {
-  APPLICANT_ID,
-  fillForm,
-  handIn,
-  review,
-  seal,
-  signInNewClerk,
-  startSocialSecurityCard,
-  typeApplicant,
-} from './flows.ts';
+import { APPLICANT_ID, sealSocialSecurityCard, signInNewClerk } from './flows.ts';
 
 const jsQR = jsqr.default;
 
@@ -46,13 +36,7 @@ async function hostWithPrinter(printer: PrinterSimulator): Promise<RunningHost> 
 }
 
 async function sealApplication(page: Page): Promise<string> {
-  await startSocialSecurityCard(page);
-  await typeApplicant(page);
-  await fillForm(page, '13812345678');
-  await handIn(page, '申请人居民身份证', { name: '身份证正反面.png', buffer: Buffer.from(pngBytes(40, 25, 120)) });
-  await handIn(page, '近期免冠彩色证件照片', { name: '证件照.png', buffer: Buffer.from(pngBytes(36, 44, 200)) });
-  await review(page, '收件');
-  await seal(page);
+  await sealSocialSecurityCard(page);
   return (await page.locator('.tracking-code').textContent())!.trim();
 }
 

@@ -1,7 +1,7 @@
 // Running the device CLI from the tests as installers do: as a child process to its end, or
 // in process with its lines captured (one pair of helpers for every device's CLI test).
 import { spawn } from 'node:child_process';
-import type { Output } from '../../../src-main/devices/cli.ts';
+import type { Output } from '../../../src-main/devices/cli-support.ts';
 
 export interface Run {
   code: number | null;
