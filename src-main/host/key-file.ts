@@ -3,7 +3,8 @@
 // keep it elsewhere (another disk, a removable key, a path only the service account
 // reaches) names the file with --key-file, so a copy of the data directory alone reads
 // nothing. Electron uses safeStorage instead.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { writeFileDurably } from '../store/fs-sync.ts';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, relative, resolve } from 'node:path';
 import { AppError } from '../common/errors.ts';
@@ -52,13 +53,7 @@ export class KeyFileProvider implements KeyProvider {
     const key = randomBytes(MASTER_KEY_BYTES);
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     const temp = `${this.file}.tmp`;
-    const fd = openSync(temp, 'w', 0o600);
-    try {
-      writeSync(fd, key);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeFileDurably(temp, key, 'w');
     // link-free exclusive create: refuse to replace a key that appeared meanwhile
     try {
       statSync(this.file);

@@ -8,17 +8,7 @@
 //   tongban config import FILE --window-id W02 --window-name "跨省通办专窗 2 号" [--data-dir DIR] [--force]
 //
 // With --json, stdout carries one JSON object (the CheckReport); everything else goes to stderr.
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CheckLine, CheckReport } from '../common/doctor.ts';
@@ -29,7 +19,7 @@ import { loadConfig } from '../core/config.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import type { KeyProvider } from '../core/platform.ts';
 import { KeyFileProvider } from '../host/key-file.ts';
-import { fsyncDirSync } from '../store/fs-sync.ts';
+import { fsyncDirSync, writeFileDurably } from '../store/fs-sync.ts';
 import { type DoctorOptions, runDoctor } from './doctor.ts';
 import { exportRollout, importRollout } from './rollout.ts';
 import { consoleOutput, type Output, reportFailure, UsageError } from '../devices/cli-support.ts';
@@ -158,13 +148,7 @@ function writeFileAtomic(file: string, text: string, options: { force: boolean }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const temp = `${file}.${process.pid}.tmp`;
   try {
-    const fd = openSync(temp, 'w', 0o600);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeFileDurably(temp, text, 'w');
     renameSync(temp, file);
   } catch (error) {
     rmSync(temp, { force: true });

@@ -9,7 +9,7 @@
 // transaction, before the rename), or says which step failed; no token ever leaves the
 // core or reaches the audit; a port the configured reader holds is asked through it.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
 import type { z } from 'zod';
@@ -36,7 +36,7 @@ import { openTcpTransport } from '../devices/tcp-transport.ts';
 import type { ByteTransport } from '../devices/transport.ts';
 import { openDeviceFileTransport } from '../devices/usb-file-transport.ts';
 import { AUDIT_STREAM, type EventLog } from '../recording/event-log.ts';
-import { fsyncDirSync } from '../store/fs-sync.ts';
+import { fsyncDirSync, writeFileDurably } from '../store/fs-sync.ts';
 import { credentialName } from '../sync/departments.ts';
 import type { Credentials, WindowKeys } from '../sync/secrets.ts';
 import { checkDepartmentEndpoint } from './endpoint-check.ts';
@@ -293,7 +293,7 @@ export class SetupService {
     const file = this.configFile;
     const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      writeDurably(temp, `${JSON.stringify(config, null, 2)}\n`);
+      writeFileDurably(temp, `${JSON.stringify(config, null, 2)}\n`);
     } catch (error) {
       rmSync(temp, { force: true });
       throw new AppError('setup.saveFailed', `writing ${temp}: ${(error as Error).message}; nothing was changed`);
@@ -392,16 +392,5 @@ async function openPrinterTransport(printer: ReceiptPrinterConfig): Promise<Byte
       return openDeviceFileTransport(printer.path);
     default:
       throw new AppError('printer.notConfigured', `no printer transport ${printer.transport}`);
-  }
-}
-
-/** Writes a new owner-only file and flushes it to disk. */
-function writeDurably(file: string, text: string): void {
-  const fd = openSync(file, 'wx', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }

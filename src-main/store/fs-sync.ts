@@ -1,6 +1,6 @@
 // Durability helpers: a rename or a new file is only crash-safe once the directory
 // entry itself is flushed.
-import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 // Windows cannot open a directory as a file; NTFS journals metadata, so skip there.
@@ -23,6 +23,21 @@ export async function fsyncDir(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Writes an owner-only file and flushes its content: `wx` refuses a file that exists
+ * (a temp name someone else took), `w` replaces one. The caller renames it into place.
+ */
+export function writeFileDurably(file: string, data: string | Uint8Array, flag: 'w' | 'wx' = 'wx'): void {
+  const fd = openSync(file, flag, 0o600);
+  try {
+    if (typeof data === 'string') writeSync(fd, data);
+    else writeSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 
