@@ -28,6 +28,7 @@ import type { Clock } from '../common/hall-time.ts';
 import { errorMessage, t } from '../common/i18n/index.ts';
 import type { Logger } from '../common/logger.ts';
 import type { SignatureScheme } from '../common/sync-protocol.ts';
+import { asJsonObject, type Json } from '../common/json.ts';
 import { IdCardReader } from '../devices/idcard/driver.ts';
 import type { ReceiptPrinter, PrintOutcome } from '../devices/printer/driver.ts';
 import type { PrintDocument } from '../devices/printer/escpos.ts';
@@ -84,16 +85,12 @@ export interface SetupDeps {
 
 /** The config as the wizard starts from it: the one in effect, or the demo's made into a hall's. */
 export function startingDraft(config: HallConfig): Record<string, unknown> {
-  if (config.profile === 'configured') return plain(config);
-  const demo = plain(demoConfig());
+  if (config.profile === 'configured') return asJsonObject(config);
+  const demo = asJsonObject(demoConfig());
   const departments = (demo.departments as Array<{ endpoint: string }>).filter((d) => d.endpoint !== 'embedded');
   const tracking = { ...(demo.tracking as Record<string, unknown>) };
   delete tracking.urlTemplate; // `embedded` needs the demo's inbox
   return { ...demo, profile: 'configured', departments, tracking };
-}
-
-function plain(value: unknown): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }
 
 /** The schema's problems, then what it cannot judge: the profile, embedded inboxes, one port for two devices. */
@@ -146,7 +143,7 @@ export class SetupService {
     const departments = HallConfig.safeParse(draft).success ? HallConfig.parse(draft).departments : [];
     return {
       profile: config.profile,
-      config: draft,
+      config: asJsonObject(draft),
       configFile: this.configFile,
       dataDir: this.deps.dataDir,
       tokensSet: departments
@@ -346,7 +343,7 @@ export class SetupService {
     };
   }
 
-  importRollout(bytes: Uint8Array, window: { id: string; name: string }): { config: Record<string, unknown> } {
+  importRollout(bytes: Uint8Array, window: { id: string; name: string }): { config: Record<string, Json> } {
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -355,7 +352,7 @@ export class SetupService {
     }
     const draft = rolloutDraft(text, window);
     const parsed = HallConfig.safeParse(draft);
-    if (parsed.success) return { config: plain(parsed.data) };
+    if (parsed.success) return { config: asJsonObject(parsed.data) };
     // The hall inside the file is wrong: the file is. A window name or id the installer typed
     // that the schema refuses is theirs to correct: the draft comes back, and validate says where.
     const hallProblems = parsed.error.issues.filter((issue) => issue.path[0] !== 'window');
@@ -363,7 +360,7 @@ export class SetupService {
       const problems = hallProblems.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
       throw new AppError('setup.rolloutInvalid', `the hall's config in the file: ${problems.join('; ')}`);
     }
-    return { config: plain(draft) };
+    return { config: asJsonObject(draft) };
   }
 }
 

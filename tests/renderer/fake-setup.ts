@@ -10,6 +10,7 @@ import { type CheckLine, reportOf } from '../../src-main/common/doctor.ts';
 import { AppError, type ErrorCode } from '../../src-main/common/errors.ts';
 import { demoConfig, HallConfig } from '../../src-main/common/hall-config.ts';
 import { t } from '../../src-main/common/i18n/index.ts';
+import { asJsonObject } from '../../src-main/common/json.ts';
 import { exportRollout, importRollout } from '../../src-main/installer/rollout.ts';
 
 type SetupMethods =
@@ -106,7 +107,7 @@ export class FakeSetup {
     return {
       'setup.state': () => ({
         profile: this.profile,
-        config: this.startingDraft(),
+        config: asJsonObject(this.startingDraft()),
         configFile: `${DATA_DIR}/config.json`,
         dataDir: DATA_DIR,
         tokensSet: this.tokensSet,
@@ -187,7 +188,7 @@ export class FakeSetup {
         return { bytes: utf8(text), mediaType: 'application/json', name: 'hall-rollout.json' };
       },
       'setup.importRollout': ({ bytes, window }) => ({
-        config: importRollout(new TextDecoder().decode(bytes), window) as unknown as Record<string, unknown>,
+        config: asJsonObject(importRollout(new TextDecoder().decode(bytes), window)),
       }),
     };
   }

@@ -5,13 +5,17 @@
 import { z } from 'zod';
 import { CheckReport } from '../../common/doctor.ts';
 import { Department, ReceiptPrinterDevice } from '../../common/hall-config.ts';
+import { Json } from '../../common/json.ts';
 import { SignatureScheme, WindowId } from '../../common/sync-protocol.ts';
 import { Bytes, FileContent, method, none } from './method.ts';
 
 const installer = ['installer'] as const;
 
-/** A config as the wizard holds it: any JSON object, judged by the core against the hall's schema. */
-const ConfigDraft = z.record(z.string(), z.unknown());
+/**
+ * A config as the wizard holds it: a JSON object, judged by the core against the hall's schema
+ * (config.json holds no secret: the departments' tokens live encrypted in the database).
+ */
+const ConfigDraft = z.record(z.string(), Json);
 
 /** A token the installer typed for a department (stored encrypted at save, never in config.json). */
 const Token = z
