@@ -101,13 +101,7 @@ async function start(): Promise<void> {
       },
     });
 
-  try {
-    core = await boot();
-  } catch (error) {
-    reportBootFailure(error);
-    app.exit(1);
-    return;
-  }
+  if (!(await bootOrExit(boot))) return;
 
   if (app.isPackaged) Menu.setApplicationMenu(null);
   lockDownSession();
@@ -121,19 +115,25 @@ async function start(): Promise<void> {
   followApplicantDisplay();
 }
 
+/** Boots a core into `core`; a core that cannot start is said in a dialog and the app exits. */
+async function bootOrExit(boot: () => Promise<HallCore>): Promise<boolean> {
+  try {
+    core = await boot();
+    return true;
+  } catch (error) {
+    reportBootFailure(error);
+    app.exit(1);
+    return false;
+  }
+}
+
 /** The setup wizard saved a config: the windows' connections close, a new core boots, the windows reload on it. */
 async function restartCore(boot: () => Promise<HallCore>): Promise<void> {
   const windows = [...connections.keys()];
   for (const connection of connections.values()) connection.close();
   connections.clear();
   await core.close();
-  try {
-    core = await boot();
-  } catch (error) {
-    reportBootFailure(error);
-    app.exit(1);
-    return;
-  }
+  if (!(await bootOrExit(boot))) return;
   // The saved config may have turned start at login on or off.
   followStartAtLogin(core);
   for (const contents of windows) {

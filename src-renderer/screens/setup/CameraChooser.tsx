@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { t } from '../../../src-main/common/i18n/index.ts';
 import { cameraFault, type CameraFault } from '../../devices/camera-choice.ts';
-import { IDEAL_HEIGHT, IDEAL_WIDTH } from '../../devices/countercam/camera.ts';
+import { openCounterCamera } from '../../devices/countercam/camera.ts';
 import { openCamera, videoInputs } from '../../devices/doccam/camera.ts';
 import { SelectField } from '../../components/Field.tsx';
 import { ErrorNotice, StatusNotice } from '../../components/Notice.tsx';
@@ -20,19 +20,9 @@ async function listCameras(): Promise<MediaDeviceInfo[]> {
   return videoInputs();
 }
 
+/** Each camera opened as its own screen opens it, so the preview grants what work will get. */
 function openFor(slot: CameraSlot, deviceId: string | undefined): Promise<MediaStream> {
-  if (slot === 'documentCamera') return openCamera(deviceId);
-  if (!navigator.mediaDevices?.getUserMedia) {
-    return Promise.reject(Object.assign(new Error('no mediaDevices'), { name: 'NotFoundError' }));
-  }
-  return navigator.mediaDevices.getUserMedia({
-    audio: false,
-    video: {
-      ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
-      width: { ideal: IDEAL_WIDTH },
-      height: { ideal: IDEAL_HEIGHT },
-    },
-  });
+  return slot === 'documentCamera' ? openCamera(deviceId) : openCounterCamera(deviceId);
 }
 
 const stop = (stream: MediaStream | null) => {
