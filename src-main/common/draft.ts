@@ -138,6 +138,8 @@ export type DraftPatch = z.infer<typeof DraftPatch>;
 export const PageCapture = z
   .object({
     source: z.enum(['documentCamera', 'file']),
+    /** A still the approver asked for in a 视频会商 call (common/call-protocol.ts), taken at full resolution. */
+    callId: z.uuid().optional(),
     frame: z
       .object({ width: z.number().int().min(1).max(20_000), height: z.number().int().min(1).max(20_000) })
       .strict()

@@ -205,6 +205,8 @@ export const ERROR_CODES = [
   'face.noFace',
   'face.multipleFaces',
   'face.modelsUnavailable',
+  // 视频会商 (#17)
+  'calls.unavailable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

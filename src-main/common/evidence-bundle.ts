@@ -20,7 +20,7 @@ const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 export function segmentPath(track: RecordingTrack, index: number, mediaType: string): string {
   const name = String(index).padStart(6, '0');
   if (track === 'screen') return `segments/screen/${name}.json`;
-  return `segments/camera/${name}.${/^video\/mp4\b/i.test(mediaType) ? 'mp4' : 'webm'}`;
+  return `segments/${track}/${name}.${/^video\/mp4\b/i.test(mediaType) ? 'mp4' : 'webm'}`;
 }
 
 export const BundleFile = z.strictObject({

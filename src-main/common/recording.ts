@@ -35,7 +35,12 @@ export type RecordingEventKind = (typeof RECORDING_EVENT_KINDS)[number];
 /** A screen segment's bytes: the UTF-8 JSON array of the rrweb events of its span. */
 export const SCREEN_MEDIA_TYPE = 'application/vnd.rrweb.events+json';
 
-export const RecordingTrack = z.enum(['camera', 'screen']);
+/**
+ * `camera` and `screen` run the whole session. During a 视频会商 call two more run:
+ * `callSent`, what the window sent (its microphone and the camera it showed), and
+ * `callReceived`, what came from the approver.
+ */
+export const RecordingTrack = z.enum(['camera', 'screen', 'callSent', 'callReceived']);
 export type RecordingTrack = z.infer<typeof RecordingTrack>;
 
 /** Why a track has a gap. The payload takes any string; these are the ones the app writes. */

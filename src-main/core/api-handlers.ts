@@ -417,6 +417,16 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'applicant.sign': (input, ctx) => applicant.sign(screenOf(ctx), input),
     'applicant.rate': (input, ctx) => applicant.rate(screenOf(ctx), input),
 
+    // 视频会商 (#17): declared in the contract; the core's side lands next.
+    'calls.place': callsUnavailable,
+    'calls.incoming': () => ({ calls: [] }),
+    'calls.answer': callsUnavailable,
+    'calls.signal': callsUnavailable,
+    'calls.record': callsUnavailable,
+    'calls.end': callsUnavailable,
+    'calls.current': () => ({ calls: [] }),
+    'calls.get': callsUnavailable,
+
     'setup.state': () => setup.state(),
     'setup.serialPorts': () => setup.serialPorts(),
     'setup.probeCardReader': ({ path, baudRate }) => setup.probeCardReader(path, baudRate),
@@ -434,4 +444,8 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
 /** A file made whole in memory, as a download's producer. */
 async function* oneChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array, void, undefined> {
   yield bytes;
+}
+
+function callsUnavailable(): never {
+  throw new AppError('calls.unavailable', 'video consultation is not built yet');
 }

@@ -28,7 +28,7 @@ import {
 } from '../common/evidence-bundle.ts';
 import { AppError } from '../common/errors.ts';
 import type { Clock } from '../common/hall-time.ts';
-import { readSegmentEvents } from '../common/recording.ts';
+import { readSegmentEvents, type RecordingTrack } from '../common/recording.ts';
 import type { SignatureScheme } from '../common/sync-protocol.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import { keyIdOf, signManifest, type SigningKey } from '../sync/signing.ts';
@@ -68,7 +68,7 @@ export interface BundleInput {
 }
 
 interface PlannedSegment extends BundleFile {
-  track: 'camera' | 'screen';
+  track: RecordingTrack;
   index: number;
 }
 

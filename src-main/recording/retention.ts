@@ -62,7 +62,13 @@ export class RecordingRetention {
   purge(): PurgeReport {
     const { db, events, blobs, clock, logger, retention } = this.deps;
     const now = clock.now();
-    const days: Record<RecordingTrack, number> = { camera: retention.videoDays, screen: retention.screenDays };
+    // A call's video is video: it is kept as long as the counter camera's.
+    const days: Record<RecordingTrack, number> = {
+      camera: retention.videoDays,
+      screen: retention.screenDays,
+      callSent: retention.videoDays,
+      callReceived: retention.videoDays,
+    };
     const cutoff = (track: RecordingTrack) => now - days[track] * DAY_MS;
     const oldest = Math.max(cutoff('camera'), cutoff('screen'));
 

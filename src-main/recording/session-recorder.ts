@@ -228,7 +228,7 @@ export class SessionRecorder {
 
   /** The next index of each track: one past the last logged in the stream. */
   #nextIndexes(draftId: string): Record<RecordingTrack, number> {
-    const next: Record<RecordingTrack, number> = { camera: 0, screen: 0 };
+    const next: Record<RecordingTrack, number> = { camera: 0, screen: 0, callSent: 0, callReceived: 0 };
     for (const event of this.#deps.events.read(this.#deps.streamOf(draftId))) {
       if (event.kind !== RECORDING_SEGMENT) continue;
       const parsed = RecordingSegmentPayload.safeParse(event.payload);

@@ -450,6 +450,22 @@ export class FakeCore {
           draftId: input.draftId,
         });
       },
+      'calls.place': () => {
+        throw new AppError('calls.unavailable', 'no calls in the fake core');
+      },
+      'calls.incoming': () => ({ calls: [] }),
+      'calls.answer': () => {
+        throw new AppError('calls.unavailable', 'no calls in the fake core');
+      },
+      'calls.signal': () => ({}),
+      'calls.record': () => ({}),
+      'calls.end': () => {
+        throw new AppError('calls.unavailable', 'no calls in the fake core');
+      },
+      'calls.current': () => ({ calls: [] }),
+      'calls.get': () => {
+        throw new AppError('calls.unavailable', 'no calls in the fake core');
+      },
       'diagnostics.health': () =>
         this.diagnostics ?? { entries: this.health.entries.map((entry) => ({ ...entry, recent: [] })) },
       'diagnostics.export': () => {

@@ -5,6 +5,7 @@
 // Electron IPC and the browser host's WebSocket, carry exactly these messages. The
 // contract imports only common/: the shapes it carries are the domain's own.
 import { z } from 'zod';
+import { CallId, CallSignal } from '../../common/call-protocol.ts';
 import { HealthSnapshot } from '../../common/health.ts';
 import { PrintQueueSummary } from '../../common/printing.ts';
 import { PacketStateChange, UploadProgress } from '../../common/sync.ts';
@@ -13,6 +14,7 @@ import { ApplicantScreen, ApplicantStatus } from '../../common/applicant.ts';
 import { appMethods } from './app.ts';
 import { applicantMethods } from './applicant.ts';
 import { authMethods } from './auth.ts';
+import { callMethods, WindowCall } from './calls.ts';
 import { catalogMethods } from './catalog.ts';
 import { CardDeskState, deviceMethods } from './devices.ts';
 import { diagnosticsMethods } from './diagnostics.ts';
@@ -43,6 +45,7 @@ export const methods = {
   ...faceMethods,
   ...diagnosticsMethods,
   ...setupMethods,
+  ...callMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Methods = typeof methods;
@@ -72,6 +75,10 @@ export const events = {
   'applicant.screen': ApplicantScreen,
   /** To signed-in clerks: the applicant screen's status (paired, stage, the applicant's last answer). */
   'applicant.changed': ApplicantStatus,
+  /** To signed-in clerks: a 视频会商 call changed (answered, ended, an approver's call arrived or went). */
+  'calls.changed': WindowCall,
+  /** To signed-in clerks: a signal from the other side of a call, in the order it was sent. */
+  'calls.signal': z.object({ callId: CallId, signal: CallSignal }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;
@@ -82,6 +89,7 @@ export type EventPayload<E extends EventName> = z.output<Events[E]>;
 export type { Access, FileContent, MethodSpec } from './method.ts';
 export { roleMayCall } from './method.ts';
 export type { AppInfo } from './app.ts';
+export type { WindowCall } from './calls.ts';
 export { UPLOAD_CHUNK_BYTES } from './uploads.ts';
 export type { UploadLimits, UploadPurpose } from './uploads.ts';
 export type { CatalogHit } from './catalog.ts';

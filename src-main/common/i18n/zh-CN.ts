@@ -40,6 +40,7 @@ const errors = {
   'auth.resumeRefused': '登录已失效，请重新登录。',
   'auth.notSupervisor': '该账户不是在岗的审核督查人员，不能会签。请由审核督查岗位的人员输入其用户名和密码。',
   'auth.countersignSelf': '不能由窗口人员本人会签，请由在场的审核督查人员输入其用户名和密码。',
+  'calls.unavailable': '本版本尚不能发起视频会商。',
   'config.invalid': '配置文件内容有误，程序未启动。请联系运维人员检查配置文件。',
   'setup.rolloutDemo': '本机仍是演示模式，没有可推广的大厅配置。请先用设置向导完成本窗口的配置。',
   'setup.rolloutInvalid': '所选文件不是通办专窗导出的大厅配置文件（或已损坏）。请在已配置好的窗口上重新导出。',
@@ -1196,6 +1197,8 @@ export const zhCN = {
       tracks: {
         camera: '摄像头',
         screen: '屏幕',
+        callSent: '会商（本窗口）',
+        callReceived: '会商（审批人）',
       },
       gapReasons: {
         hole: '片段之间有空缺',
