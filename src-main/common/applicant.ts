@@ -9,8 +9,12 @@ import { type SignatureCapture, SignatureSubmission } from './signature.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { ReviewOutcome } from './manifest.ts';
 
-/** What the applicant screen shows: welcome, face consent, the confirmation, the pad, the rating, thanks. */
-export const APPLICANT_STAGES = ['idle', 'consent', 'confirm', 'signature', 'rating', 'thanks'] as const;
+/**
+ * What the applicant screen shows: welcome, face consent, the confirmation, the pad, the
+ * rating, thanks; and, while a 视频会商 call about their application is on, that it is
+ * on and recorded.
+ */
+export const APPLICANT_STAGES = ['idle', 'consent', 'confirm', 'signature', 'rating', 'thanks', 'call'] as const;
 export const ApplicantStage = z.enum(APPLICANT_STAGES);
 export type ApplicantStage = z.infer<typeof ApplicantStage>;
 
@@ -111,6 +115,14 @@ export const ApplicantScreen = z.discriminatedUnion('stage', [
   z.object({ stage: z.literal('signature'), hallName: z.string(), windowName: z.string(), draftId: z.string() }),
   z.object({ stage: z.literal('rating'), hallName: z.string(), windowName: z.string(), packetId: z.string() }),
   z.object({ stage: z.literal('thanks'), hallName: z.string(), windowName: z.string() }),
+  /** A 视频会商 call with the approving department is on (or waiting): it is recorded, sound and picture. */
+  z.object({
+    stage: z.literal('call'),
+    hallName: z.string(),
+    windowName: z.string(),
+    draftId: z.string(),
+    departmentName: z.string(),
+  }),
 ]);
 export type ApplicantScreen = z.infer<typeof ApplicantScreen>;
 

@@ -61,10 +61,13 @@ export const callMethods = {
     input: none,
     output: z.object({ calls: z.array(WindowCall) }),
   }),
-  /** Answers a call an approver placed; `draftId` is the session it is recorded in (the applicant at the counter). */
+  /**
+   * Answers a call an approver placed. It is recorded in the session of `draftId` (the
+   * draft open at the counter), or without it in the session of the call's packet.
+   */
   'calls.answer': method({
     access: ['clerk'],
-    input: z.object({ callId: CallId, draftId: DraftId }).strict(),
+    input: z.object({ callId: CallId, draftId: DraftId.optional() }).strict(),
     output: WindowCall,
   }),
   /** Hands a signal to the other side (through the inbox); waits until the inbox took it. */

@@ -1919,6 +1919,7 @@ export const zhCN = {
         signature: '签名',
         rating: '服务评价',
         thanks: '致谢',
+        call: '视频会商',
       },
       askConsent: '请申请人同意人脸识别',
       showConfirm: '请申请人确认',
