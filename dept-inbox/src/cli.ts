@@ -33,7 +33,7 @@ const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide |
   serve            --data-dir DIR --port N [--host 127.0.0.1] [--upload-expiry-hours 168]
                    [--public-url URL]  (required unless --host is a loopback address)
                    [--s3-bucket B [--s3-endpoint URL] [--s3-region R]]  (S3 keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)
-                   [--stun-url URL]... [--turn-url URL]... [--turn-secret-file FILE]  (视频会商 ICE servers;
+                   [--stun-url URL]... [--turn-url URL]... [--turn-secret-file FILE]  (video call ICE servers;
                    FILE: coturn's static-auth-secret, for use-auth-secret credentials)
   enroll-window    --window-id W01 --public-key KEY --scheme ed25519|sm2 [--label TEXT] [--replace]
   enroll-window    --file enrolment-W01.json [--replace]  (the file the window's setup wizard exports)
