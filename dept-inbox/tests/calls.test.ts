@@ -517,3 +517,29 @@ describe('视频会商 in the inbox', () => {
     expect(callsOptionsFrom({})).toEqual({});
   });
 });
+
+describe('the calls command', () => {
+  it('lists calls and their records, as JSON too', async () => {
+    const dataDir = tempDir();
+    const inbox = await startInbox({ dataDir });
+    const window = enrol(inbox);
+    const { callId } = await place(inbox, window);
+    await call(inbox, 'POST', callRecordPath(callId), {
+      token: window.token,
+      body: { entry: { kind: 'source', source: 'document' } },
+    });
+    await call(inbox, 'POST', callEndPath(callId), { token: window.token, body: { reason: 'withdrawn' } });
+    const cli = ['--import', 'tsx', 'dept-inbox/src/cli.ts', 'calls', '--data-dir', dataDir];
+    const { stdout } = await run(process.execPath, cli);
+    expect(stdout).toContain(callId);
+    expect(stdout).toContain('withdrawn');
+    const json = JSON.parse((await run(process.execPath, [...cli, '--json'])).stdout) as Array<{
+      call_id: string;
+      records: Array<{ entry: unknown }>;
+    }>;
+    expect(json.map((c) => c.call_id)).toEqual([callId]);
+    expect(json[0]!.records.map((r) => r.entry)).toEqual([{ kind: 'source', source: 'document' }]);
+    const none = await run(process.execPath, [...cli, '--packet', '0190f3d2-0000-7000-8000-000000000000']);
+    expect(none.stdout.trim()).toBe('no calls');
+  });
+});
