@@ -454,9 +454,17 @@ function callsSection(db: InboxDb, packetId: string): string {
     const subject = JSON.parse(call.subject) as CallSubject;
     const materialName = (code: string) => subject.materials?.find((m) => m.code === code)?.name ?? code;
     const entries = db.callRecords(call.call_id).map((r) => JSON.parse(r.entry) as CallRecordEntry);
-    const cuts = entries
+    // Both ends log a cut they both saw: overlapping gaps are one cut.
+    const gaps = entries
       .filter((e): e is Extract<CallRecordEntry, { kind: 'restored' }> => e.kind === 'restored')
-      .map((e) => zh.calls.cut(Math.round((e.toMs - e.fromMs) / 1000)));
+      .sort((a, b) => a.fromMs - b.fromMs);
+    const cuts: string[] = [];
+    let lastEnd = -Infinity;
+    for (const gap of gaps) {
+      if (gap.fromMs <= lastEnd) continue;
+      cuts.push(zh.calls.cut(Math.round((gap.toMs - gap.fromMs) / 1000)));
+      lastEnd = gap.toMs;
+    }
     // Both sides may report the same still; it is one still.
     const stills = new Map<string, string>();
     for (const e of entries) {

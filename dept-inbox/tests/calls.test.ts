@@ -522,6 +522,13 @@ describe('视频会商 in the inbox', () => {
       call(inbox, 'POST', callRecordPath(callId), { token: window.token, body: { entry } });
     expect((await record({ kind: 'connected', approver: { id: '1', name: '王审批' } })).status).toBe(204);
     expect((await record({ kind: 'restored', fromMs: 1_000, toMs: 8_000 })).status).toBe(204);
+    // The approver saw the same cut (a little later), and one more.
+    for (const entry of [
+      { kind: 'restored', fromMs: 1_500, toMs: 8_200 },
+      { kind: 'restored', fromMs: 60_000, toMs: 63_000 },
+    ]) {
+      expect((await api(inbox, wang, 'POST', `${callId}/record`, { entry })).status).toBe(204);
+    }
     expect((await record({ kind: 'still', materialCode: 'M01', sha256: sha, width: 4000, height: 3000 })).status).toBe(
       204,
     );
@@ -557,6 +564,8 @@ describe('视频会商 in the inbox', () => {
     expect(inbox.db.callRecords(callId).map((r) => [r.side, JSON.parse(r.entry).kind])).toEqual([
       ['window', 'connected'],
       ['window', 'restored'],
+      ['approver', 'restored'],
+      ['approver', 'restored'],
       ['window', 'still'],
       ['approver', 'still'],
       ['window', 'sealedAs'],
@@ -566,7 +575,8 @@ describe('视频会商 in the inbox', () => {
     expect(section).toContain(`data-call-id="${callId}"`);
     expect(section).toContain('王审批');
     expect(section).toContain('挂断');
-    expect(section).toContain('中断 7 秒');
+    expect(section.split('中断 7 秒')).toHaveLength(2); // one cut, told by both sides
+    expect(section).toContain('中断 3 秒');
     expect(section.split('户口簿：abababababab…（4000×3000）')).toHaveLength(2); // one still, told by both sides
   });
 
