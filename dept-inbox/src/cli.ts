@@ -2,6 +2,7 @@
 //
 //   npx tsx dept-inbox/src/cli.ts serve [--data-dir DIR] [--port N] [--host H] [--upload-expiry-hours N]
 //                                       [--public-url URL] [--s3-bucket B --s3-endpoint URL --s3-region R]
+//                                       [--stun-url URL]... [--turn-url URL]... [--turn-secret-file FILE]
 //   npx tsx dept-inbox/src/cli.ts enroll-window --window-id W01 --public-key HEX --scheme ed25519|sm2 [--label TEXT] [--replace]
 //   npx tsx dept-inbox/src/cli.ts enroll-window --file enrolment-W01.json [--replace]   (the window's setup wizard's file)
 //   npx tsx dept-inbox/src/cli.ts enroll-approver --name 张三
@@ -9,6 +10,7 @@
 //                                      | approve [--waybill EMS…] | close   [--version N] [--by NAME]
 //   npx tsx dept-inbox/src/cli.ts list [--state STATE]
 //   npx tsx dept-inbox/src/cli.ts ratings [--bad]
+//   npx tsx dept-inbox/src/cli.ts calls [--packet P] [--json]
 //
 // Every command takes --data-dir (default ./dept-inbox-data, or $TONGBAN_INBOX_DIR), and
 // --key-file FILE for an inbox encrypted at rest (32 bytes, raw or hex, mode 0600). The
@@ -23,20 +25,24 @@ import { decide, enrolApprover, enrolWindow, listPackets, type Decision } from '
 import { deriveAtRestKeys, readKeyFile } from './at-rest.ts';
 import { InboxAtRestError, InboxDb } from './db.ts';
 import { InboxError } from './errors.ts';
+import type { CallsOptions } from './calls.ts';
 import { ratingLine } from './ratings.ts';
 import { createInbox } from './server.ts';
 import type { StorageConfig } from './storage.ts';
 
-const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide | list | ratings> [options]
+const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide | list | ratings | calls> [options]
   serve            --data-dir DIR --port N [--host 127.0.0.1] [--upload-expiry-hours 168]
                    [--public-url URL]  (required unless --host is a loopback address)
                    [--s3-bucket B [--s3-endpoint URL] [--s3-region R]]  (S3 keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)
+                   [--stun-url URL]... [--turn-url URL]... [--turn-secret-file FILE]  (video call ICE servers;
+                   FILE: coturn's static-auth-secret, for use-auth-secret credentials)
   enroll-window    --window-id W01 --public-key KEY --scheme ed25519|sm2 [--label TEXT] [--replace]
   enroll-window    --file enrolment-W01.json [--replace]  (the file the window's setup wizard exports)
   enroll-approver  --name NAME
   decide <packetId> accept|correction|refuse|approve|close [--item TEXT]... [--reason TEXT] [--supply-by YYYY-MM-DD] [--waybill NO] [--version N] [--by NAME]
   list             [--state receiving|delivered|accepted|correction_required|refused|approved|closed]
   ratings          [--bad]  (the ratings windows sent, newest first; --bad: the bad ones only)
+  calls            [--packet P] [--json]  (video calls and their records, newest first)
 every command      [--data-dir DIR] [--key-file FILE]  (FILE: the key the inbox is encrypted with)`;
 
 /**
@@ -58,6 +64,9 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
       's3-bucket': { type: 'string' },
       's3-endpoint': { type: 'string' },
       's3-region': { type: 'string' },
+      'stun-url': { type: 'string', multiple: true },
+      'turn-url': { type: 'string', multiple: true },
+      'turn-secret-file': { type: 'string' },
       'window-id': { type: 'string' },
       'public-key': { type: 'string' },
       file: { type: 'string' },
@@ -73,6 +82,8 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
       by: { type: 'string' },
       state: { type: 'string' },
       bad: { type: 'boolean', default: false },
+      packet: { type: 'string' },
+      json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -108,6 +119,7 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
       ...(expiryHours ? { uploadExpiryMs: expiryHours * 3600_000 } : {}),
       ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
       ...(atRestKey ? { atRest: { key: atRestKey } } : {}),
+      calls: callsOptionsFrom(values),
     });
     const reach = values['public-url']?.replace(/\/+$/, '') ?? inbox.url;
     console.log(`Department inbox on ${inbox.url} (data: ${dataDir}); approver page ${reach}/approver/`);
@@ -184,6 +196,38 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
         for (const row of rows) console.log(ratingLine(row));
         return 0;
       }
+      case 'calls': {
+        const rows = db.listCalls({ packetId: values.packet });
+        const withRecords = rows.map((row) => ({
+          ...row,
+          subject: JSON.parse(row.subject) as unknown,
+          records: db.callRecords(row.call_id).map((r) => ({ ...r, entry: JSON.parse(r.entry) as unknown })),
+        }));
+        if (values.json) {
+          console.log(JSON.stringify(withRecords, null, 2));
+          return 0;
+        }
+        if (rows.length === 0) console.log('no calls');
+        for (const call of withRecords) {
+          const at = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
+          console.log(
+            [
+              call.call_id,
+              call.window_id,
+              `by ${call.placed_by}`,
+              call.approver_name ?? '-',
+              call.state,
+              call.end_reason ?? '-',
+              `placed ${at(call.placed_at)}`,
+              `answered ${at(call.answered_at)}`,
+              `ended ${at(call.ended_at)}`,
+              call.packet_id ?? '-',
+            ].join('  '),
+          );
+          for (const r of call.records) console.log(`    ${r.seq} ${r.side} ${at(r.at)} ${JSON.stringify(r.entry)}`);
+        }
+        return 0;
+      }
       default:
         console.error(USAGE);
         return 2;
@@ -191,6 +235,40 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
   } finally {
     db.close();
   }
+}
+
+/**
+ * The ICE servers of 视频会商 from the serve flags: STUN URLs as one server; TURN URLs with
+ * coturn's shared secret (`use-auth-secret`), read from a file so it is not in `ps`.
+ */
+export function callsOptionsFrom(values: {
+  'stun-url'?: string[] | undefined;
+  'turn-url'?: string[] | undefined;
+  'turn-secret-file'?: string | undefined;
+}): CallsOptions {
+  const stun = values['stun-url'] ?? [];
+  const turn = values['turn-url'] ?? [];
+  for (const url of [...stun, ...turn]) {
+    if (!/^(stuns?|turns?):[^\s]+$/.test(url)) {
+      throw new InboxError('config.invalid', `${url} is not a stun:, stuns:, turn: or turns: URL`);
+    }
+  }
+  let secret: string | undefined;
+  if (values['turn-secret-file']) {
+    try {
+      secret = readFileSync(values['turn-secret-file'], 'utf8').trim();
+    } catch (error) {
+      throw new InboxError('config.invalid', `cannot read --turn-secret-file: ${(error as Error).message}`);
+    }
+    if (!secret) throw new InboxError('config.invalid', `${values['turn-secret-file']} is empty`);
+  }
+  if (turn.length > 0 && !secret) {
+    throw new InboxError('config.invalid', '--turn-url needs --turn-secret-file (coturn static-auth-secret)');
+  }
+  return {
+    ...(stun.length > 0 ? { iceServers: [{ urls: stun }] } : {}),
+    ...(turn.length > 0 && secret ? { turn: { urls: turn, secret } } : {}),
+  };
 }
 
 /** The enrolment file a window's setup wizard exports (format tongban-enrolment/1): no secret in it. */
