@@ -83,7 +83,7 @@ export class CallClient {
   }
 
   async record(departmentId: string, callId: string, entry: CallRecordEntry): Promise<void> {
-    await this.exchange(departmentId, 'POST', callRecordPath(callId), Anything, { body: entry });
+    await this.exchange(departmentId, 'POST', callRecordPath(callId), Anything, { body: { entry } });
   }
 
   private async exchange<S extends z.ZodType>(
@@ -118,7 +118,7 @@ export function isAborted(error: unknown): boolean {
 
 /**
  * What a failed exchange means to the clerk. 401/403: the inbox no longer accepts this
- * window's enrolment. 404: no such call (any more). 409/410: the call is over, or another
+ * window's enrolment (a 403 about one call is that call's). 404: no such call (any more). 409/410: the call is over, or another
  * took it. Anything else (network, timeout, 5xx, a body that is not the protocol's): the
  * department cannot be reached now.
  */
@@ -135,6 +135,8 @@ export function callError(error: unknown, departmentId: string): Error {
   const detail = error.message;
   const { status, code } = error.details;
   if (error.kind === 'http' && status !== undefined) {
+    // 403 `call.forbidden` is about one call (not this side's to do), not the window's enrolment.
+    if (status === 403 && code === 'call.forbidden') return new AppError('calls.notFound', detail, { departmentId });
     if (status === 401 || status === 403) return new AppError('calls.refused', detail, { departmentId });
     if (status === 404) return new AppError('calls.notFound', detail, { departmentId });
     if (status === 409 || status === 410) {
