@@ -14,6 +14,7 @@ import {
   type ApproverSession as Session,
   type ThrottlePolicy,
 } from './approver-sessions.ts';
+import type { CallRecordEntry, CallSubject } from '../../src-main/common/call-protocol.ts';
 import type { RatingReport } from '../../src-main/common/rating-report.ts';
 import type { InboxDb, PacketRow, RatingRow } from './db.ts';
 import { InboxError } from './errors.ts';
@@ -37,6 +38,8 @@ export interface ApproverPageOptions {
 
 export interface ApproverPage {
   readonly sessions: ApproverSessions;
+  /** The signed-in approver behind a request's cookie (the call console's API uses it). */
+  sessionOf(request: FastifyRequest): Session | undefined;
 }
 
 export async function registerApproverPage(app: FastifyInstance, options: ApproverPageOptions): Promise<ApproverPage> {
@@ -203,7 +206,7 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
         .send(await storage.open(file.path));
     });
   });
-  return { sessions };
+  return { sessions, sessionOf: session };
 }
 
 function packetFrom(db: InboxDb, params: unknown): PacketRow {
@@ -311,6 +314,7 @@ function listPage(rows: PacketRow[], state: InboxState | undefined, found: Sessi
     `<a href="/approver/">${zh.list.all}</a>`,
     ...INBOX_STATES.map((s) => `<a href="/approver/?state=${s}">${zh.states[s]}</a>`),
     `<a href="/approver/ratings">${zh.ratings.link}</a>`,
+    `<a href="/approver/calls/">${zh.calls.link}</a>`,
   ];
   const body = rows
     .map(
@@ -432,12 +436,51 @@ function detailPage(db: InboxDb, packet: PacketRow, found: Session): string {
       ` · ${zh.detail.itemCode} ${esc(packet.item_code)}` +
       `${packet.previous_version ? ` · ${zh.detail.corrects(packet.previous_version)}` : ''}</p>` +
       (delivery ? `<p>${zh.detail.delivery} ${delivery}</p>` : '') +
+      `<form method="get" action="/approver/calls/"><input type="hidden" name="windowId" value="${esc(packet.window_id)}">` +
+      `<input type="hidden" name="packetId" value="${esc(packet.packet_id)}"><button>${zh.calls.placeButton}</button></form>` +
       `<h2>${zh.detail.decideHeading}</h2>${forms || `<p>${zh.detail.noActions}</p>`}` +
       `<h2>${zh.detail.filesHeading}</h2><table><thead><tr>${zh.detail.fileColumns.map((c) => `<th>${c}</th>`).join('')}</tr></thead>` +
       `<tbody>${files || `<tr><td colspan="${zh.detail.fileColumns.length}">${zh.detail.noFiles}</td></tr>`}</tbody></table>` +
       `<h2>${zh.detail.historyHeading}</h2><ul>${history || `<li>${zh.detail.noHistory}</li>`}</ul>` +
+      callsSection(db, packet.packet_id) +
       `<h2>${zh.detail.manifestHeading}</h2><pre>${esc(manifest)}</pre>`,
     found,
+  );
+}
+
+/** 视频会商记录: the packet's calls and what either side recorded of them. */
+function callsSection(db: InboxDb, packetId: string): string {
+  const rows = db.callsOfPacket(packetId).map((call) => {
+    const subject = JSON.parse(call.subject) as CallSubject;
+    const materialName = (code: string) => subject.materials?.find((m) => m.code === code)?.name ?? code;
+    const entries = db.callRecords(call.call_id).map((r) => JSON.parse(r.entry) as CallRecordEntry);
+    const cuts = entries
+      .filter((e): e is Extract<CallRecordEntry, { kind: 'restored' }> => e.kind === 'restored')
+      .map((e) => zh.calls.cut(Math.round((e.toMs - e.fromMs) / 1000)));
+    // Both sides may report the same still; it is one still.
+    const stills = new Map<string, string>();
+    for (const e of entries) {
+      if (e.kind === 'still' && !stills.has(e.sha256)) {
+        stills.set(e.sha256, zh.calls.still(materialName(e.materialCode), e.sha256.slice(0, 12), e.width, e.height));
+      }
+    }
+    const list = (items: string[]) =>
+      items.length > 0 ? `<ul>${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>` : zh.calls.none;
+    const start = call.answered_at ?? call.placed_at;
+    const duration =
+      call.answered_at !== null && call.ended_at !== null
+        ? zh.calls.duration(Math.round((call.ended_at - call.answered_at) / 1000))
+        : '—';
+    return (
+      `<tr data-call-id="${esc(call.call_id)}"><td>${zh.calls.placedBy[call.placed_by]}</td><td>${esc(call.approver_name ?? '—')}</td>` +
+      `<td>${cst(start)}</td><td>${cst(call.ended_at)}</td><td>${esc(duration)}</td>` +
+      `<td>${esc(call.end_reason ? (zh.calls.endReasons[call.end_reason] ?? call.end_reason) : '—')}</td>` +
+      `<td>${list(cuts)}</td><td>${list([...stills.values()])}</td></tr>`
+    );
+  });
+  return (
+    `<h2>${zh.calls.recordsHeading}</h2><table><thead><tr>${zh.calls.recordColumns.map((c) => `<th>${c}</th>`).join('')}</tr></thead>` +
+    `<tbody>${rows.join('') || `<tr><td colspan="${zh.calls.recordColumns.length}">${zh.calls.noRecords}</td></tr>`}</tbody></table>`
   );
 }
 

@@ -2,6 +2,7 @@
 //
 //   npx tsx dept-inbox/src/cli.ts serve [--data-dir DIR] [--port N] [--host H] [--upload-expiry-hours N]
 //                                       [--public-url URL] [--s3-bucket B --s3-endpoint URL --s3-region R]
+//                                       [--stun-url URL]... [--turn-url URL]... [--turn-secret-file FILE]
 //   npx tsx dept-inbox/src/cli.ts enroll-window --window-id W01 --public-key HEX --scheme ed25519|sm2 [--label TEXT] [--replace]
 //   npx tsx dept-inbox/src/cli.ts enroll-window --file enrolment-W01.json [--replace]   (the window's setup wizard's file)
 //   npx tsx dept-inbox/src/cli.ts enroll-approver --name 张三
@@ -23,6 +24,7 @@ import { decide, enrolApprover, enrolWindow, listPackets, type Decision } from '
 import { deriveAtRestKeys, readKeyFile } from './at-rest.ts';
 import { InboxAtRestError, InboxDb } from './db.ts';
 import { InboxError } from './errors.ts';
+import type { CallsOptions } from './calls.ts';
 import { ratingLine } from './ratings.ts';
 import { createInbox } from './server.ts';
 import type { StorageConfig } from './storage.ts';
@@ -31,6 +33,8 @@ const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide |
   serve            --data-dir DIR --port N [--host 127.0.0.1] [--upload-expiry-hours 168]
                    [--public-url URL]  (required unless --host is a loopback address)
                    [--s3-bucket B [--s3-endpoint URL] [--s3-region R]]  (S3 keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)
+                   [--stun-url URL]... [--turn-url URL]... [--turn-secret-file FILE]  (视频会商 ICE servers;
+                   FILE: coturn's static-auth-secret, for use-auth-secret credentials)
   enroll-window    --window-id W01 --public-key KEY --scheme ed25519|sm2 [--label TEXT] [--replace]
   enroll-window    --file enrolment-W01.json [--replace]  (the file the window's setup wizard exports)
   enroll-approver  --name NAME
@@ -58,6 +62,9 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
       's3-bucket': { type: 'string' },
       's3-endpoint': { type: 'string' },
       's3-region': { type: 'string' },
+      'stun-url': { type: 'string', multiple: true },
+      'turn-url': { type: 'string', multiple: true },
+      'turn-secret-file': { type: 'string' },
       'window-id': { type: 'string' },
       'public-key': { type: 'string' },
       file: { type: 'string' },
@@ -108,6 +115,7 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
       ...(expiryHours ? { uploadExpiryMs: expiryHours * 3600_000 } : {}),
       ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
       ...(atRestKey ? { atRest: { key: atRestKey } } : {}),
+      calls: callsOptionsFrom(values),
     });
     const reach = values['public-url']?.replace(/\/+$/, '') ?? inbox.url;
     console.log(`Department inbox on ${inbox.url} (data: ${dataDir}); approver page ${reach}/approver/`);
@@ -191,6 +199,40 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
   } finally {
     db.close();
   }
+}
+
+/**
+ * The ICE servers of 视频会商 from the serve flags: STUN URLs as one server; TURN URLs with
+ * coturn's shared secret (`use-auth-secret`), read from a file so it is not in `ps`.
+ */
+export function callsOptionsFrom(values: {
+  'stun-url'?: string[] | undefined;
+  'turn-url'?: string[] | undefined;
+  'turn-secret-file'?: string | undefined;
+}): CallsOptions {
+  const stun = values['stun-url'] ?? [];
+  const turn = values['turn-url'] ?? [];
+  for (const url of [...stun, ...turn]) {
+    if (!/^(stuns?|turns?):[^\s]+$/.test(url)) {
+      throw new InboxError('config.invalid', `${url} is not a stun:, stuns:, turn: or turns: URL`);
+    }
+  }
+  let secret: string | undefined;
+  if (values['turn-secret-file']) {
+    try {
+      secret = readFileSync(values['turn-secret-file'], 'utf8').trim();
+    } catch (error) {
+      throw new InboxError('config.invalid', `cannot read --turn-secret-file: ${(error as Error).message}`);
+    }
+    if (!secret) throw new InboxError('config.invalid', `${values['turn-secret-file']} is empty`);
+  }
+  if (turn.length > 0 && !secret) {
+    throw new InboxError('config.invalid', '--turn-url needs --turn-secret-file (coturn static-auth-secret)');
+  }
+  return {
+    ...(stun.length > 0 ? { iceServers: [{ urls: stun }] } : {}),
+    ...(turn.length > 0 && secret ? { turn: { urls: turn, secret } } : {}),
+  };
 }
 
 /** The enrolment file a window's setup wizard exports (format tongban-enrolment/1): no secret in it. */

@@ -189,6 +189,41 @@ const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'calls',
+    up(db) {
+      // 视频会商 (calls.ts): each call a window and an approver held or tried, and the facts
+      // either side reported of it. The signals themselves are never stored.
+      db.exec(`
+        CREATE TABLE calls (
+          call_id       TEXT PRIMARY KEY,
+          window_id     TEXT NOT NULL REFERENCES windows (window_id),
+          placed_by     TEXT NOT NULL CHECK (placed_by IN ('window', 'approver')),
+          subject       TEXT NOT NULL,
+          state         TEXT NOT NULL CHECK (state IN ('waiting', 'active', 'ended')),
+          approver_id   TEXT,
+          approver_name TEXT,
+          placed_at     INTEGER NOT NULL,
+          answered_at   INTEGER,
+          ended_at      INTEGER,
+          end_reason    TEXT,
+          packet_id     TEXT
+        ) STRICT;
+        CREATE INDEX calls_open ON calls (state, placed_at) WHERE state != 'ended';
+        CREATE INDEX calls_packet ON calls (packet_id, placed_at) WHERE packet_id IS NOT NULL;
+
+        CREATE TABLE call_records (
+          call_id TEXT NOT NULL REFERENCES calls (call_id),
+          seq     INTEGER NOT NULL,
+          side    TEXT NOT NULL CHECK (side IN ('window', 'approver')),
+          at      INTEGER NOT NULL,
+          entry   TEXT NOT NULL,
+          PRIMARY KEY (call_id, seq)
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 /** SQL for the manifest's `trackingCode` when it is a string (the protocol checked its form). */
@@ -207,6 +242,31 @@ export interface RatingRow {
   /** The window's RatingReport as JSON. */
   report: string;
   received_at: string;
+}
+
+export interface CallRow {
+  call_id: string;
+  window_id: string;
+  placed_by: 'window' | 'approver';
+  /** The CallSubject as JSON. */
+  subject: string;
+  state: 'waiting' | 'active' | 'ended';
+  approver_id: string | null;
+  approver_name: string | null;
+  placed_at: number;
+  answered_at: number | null;
+  ended_at: number | null;
+  end_reason: string | null;
+  packet_id: string | null;
+}
+
+export interface CallRecordRow {
+  call_id: string;
+  seq: number;
+  side: 'window' | 'approver';
+  at: number;
+  /** The CallRecordEntry as JSON. */
+  entry: string;
 }
 
 export interface WindowRow {
@@ -490,6 +550,113 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow] }> {
   approverByTokenHash(tokenHash: string): ApproverRow | undefined {
     return this.sqlite.prepare('SELECT * FROM approvers WHERE token_hash = ?').get(tokenHash) as
       ApproverRow | undefined;
+  }
+
+  approverByName(name: string): ApproverRow | undefined {
+    return this.sqlite.prepare('SELECT * FROM approvers WHERE name = ?').get(name) as ApproverRow | undefined;
+  }
+
+  // ── calls (视频会商) ─────────────────────────────────────────────────────────
+
+  /** Inserts a call unless its id is taken; returns the row kept under that id. */
+  insertCall(row: CallRow): CallRow {
+    return this.sqlite.transaction(() => {
+      this.sqlite
+        .prepare(
+          `INSERT INTO calls (call_id, window_id, placed_by, subject, state, approver_id, approver_name,
+             placed_at, answered_at, ended_at, end_reason, packet_id)
+           VALUES (@call_id, @window_id, @placed_by, @subject, @state, @approver_id, @approver_name,
+             @placed_at, @answered_at, @ended_at, @end_reason, @packet_id)
+           ON CONFLICT DO NOTHING`,
+        )
+        .run(row);
+      return this.call(row.call_id) as CallRow;
+    })();
+  }
+
+  call(callId: string): CallRow | undefined {
+    return this.sqlite.prepare('SELECT * FROM calls WHERE call_id = ?').get(callId) as CallRow | undefined;
+  }
+
+  /** Answers a waiting call; false when it was no longer waiting. */
+  answerCall(callId: string, at: number, approver?: { id: string; name: string }): boolean {
+    return (
+      this.sqlite
+        .prepare(
+          `UPDATE calls SET state = 'active', answered_at = @at,
+             approver_id = coalesce(@id, approver_id), approver_name = coalesce(@name, approver_name)
+           WHERE call_id = @callId AND state = 'waiting'`,
+        )
+        .run({ callId, at, id: approver?.id ?? null, name: approver?.name ?? null }).changes === 1
+    );
+  }
+
+  /** Ends a call that is in one of `from`; false when it was not. */
+  endCall(callId: string, from: Array<'waiting' | 'active'>, at: number, reason: string): boolean {
+    return (
+      this.sqlite
+        .prepare(
+          `UPDATE calls SET state = 'ended', ended_at = ?, end_reason = ?
+           WHERE call_id = ? AND state IN (${from.map(() => '?').join(', ')})`,
+        )
+        .run(at, reason, callId, ...from).changes === 1
+    );
+  }
+
+  /** Ends every call still open (a restart lost their mailboxes); returns their ids. */
+  endOpenCalls(at: number, reason: string): string[] {
+    return this.write(() => {
+      const ids = (this.sqlite.prepare(`SELECT call_id FROM calls WHERE state != 'ended'`).all() as CallRow[]).map(
+        (row) => row.call_id,
+      );
+      this.sqlite
+        .prepare(`UPDATE calls SET state = 'ended', ended_at = ?, end_reason = ? WHERE state != 'ended'`)
+        .run(at, reason);
+      return ids;
+    });
+  }
+
+  openCalls(): CallRow[] {
+    return this.sqlite.prepare(`SELECT * FROM calls WHERE state != 'ended' ORDER BY placed_at`).all() as CallRow[];
+  }
+
+  setCallPacket(callId: string, packetId: string): void {
+    this.sqlite.prepare('UPDATE calls SET packet_id = ? WHERE call_id = ?').run(packetId, callId);
+  }
+
+  /** The calls about a packet, oldest first. */
+  callsOfPacket(packetId: string): CallRow[] {
+    return this.sqlite
+      .prepare('SELECT * FROM calls WHERE packet_id = ? ORDER BY placed_at, call_id')
+      .all(packetId) as CallRow[];
+  }
+
+  /** Newest first; `packetId` narrows to one packet's. */
+  listCalls(options: { packetId?: string | undefined; limit?: number } = {}): CallRow[] {
+    const where = options.packetId === undefined ? '' : 'WHERE packet_id = @packetId';
+    return this.sqlite.prepare(`SELECT * FROM calls ${where} ORDER BY placed_at DESC, call_id LIMIT @limit`).all({
+      limit: options.limit ?? 1000,
+      ...(options.packetId === undefined ? {} : { packetId: options.packetId }),
+    }) as CallRow[];
+  }
+
+  /** Appends a fact to a call's record; returns its seq. */
+  insertCallRecord(callId: string, side: 'window' | 'approver', at: number, entry: string): number {
+    return this.write(() => {
+      const { next } = this.sqlite
+        .prepare('SELECT coalesce(max(seq), 0) + 1 AS next FROM call_records WHERE call_id = ?')
+        .get(callId) as { next: number };
+      this.sqlite
+        .prepare('INSERT INTO call_records (call_id, seq, side, at, entry) VALUES (?, ?, ?, ?, ?)')
+        .run(callId, next, side, at, entry);
+      return next;
+    });
+  }
+
+  callRecords(callId: string): CallRecordRow[] {
+    return this.sqlite
+      .prepare('SELECT * FROM call_records WHERE call_id = ? ORDER BY seq')
+      .all(callId) as CallRecordRow[];
   }
 
   // ── packets ────────────────────────────────────────────────────────────────

@@ -15,9 +15,25 @@ export const ADMIN_ERRORS = {
   'config.invalid': 500,
 } as const satisfies Record<string, number>;
 
-export type InboxErrorCode = ProtocolErrorCode | keyof typeof ADMIN_ERRORS;
+/** 视频会商 (calls.ts): answers to both the window's and the approver console's call requests. */
+export const CALL_ERRORS = {
+  'call.notFound': 404,
+  /** The call has ended: nothing more can be done on it but read it. */
+  'call.ended': 409,
+  /** Answering, withdrawing or declining a call that is no longer waiting. */
+  'call.notWaiting': 409,
+  /** Another approver answered first. */
+  'call.taken': 409,
+  /** Not this side's to do (answer its own call, another approver's call, a signal of the other side's kind). */
+  'call.forbidden': 403,
+  /** The request contradicts the call as it stands (a call id reused, a signal before the call is answered). */
+  'call.conflict': 409,
+  'call.invalid': 400,
+} as const satisfies Record<string, number>;
 
-const STATUS: Record<InboxErrorCode, number> = { ...PROTOCOL_ERRORS, ...ADMIN_ERRORS };
+export type InboxErrorCode = ProtocolErrorCode | keyof typeof ADMIN_ERRORS | keyof typeof CALL_ERRORS;
+
+const STATUS: Record<InboxErrorCode, number> = { ...PROTOCOL_ERRORS, ...ADMIN_ERRORS, ...CALL_ERRORS };
 
 export class InboxError extends Error {
   override readonly name = 'InboxError';

@@ -19,6 +19,8 @@ import { RATINGS_PATH } from '../../src-main/common/rating-report.ts';
 import { hashToken } from './admin.ts';
 import { deriveAtRestKeys, ownerOnlyDirectory } from './at-rest.ts';
 import { registerApproverPage } from './approver-page.ts';
+import { registerCallConsole } from './approver-call/console.ts';
+import { CallService, registerWindowCallRoutes, type CallsOptions } from './calls.ts';
 import { registerTrackPage } from './track-page.ts';
 import type { ApproverSessions, ThrottlePolicy } from './approver-sessions.ts';
 import { ChangeNotifier, changeToWire } from './change-feed.ts';
@@ -71,6 +73,8 @@ export interface InboxOptions {
   now?: () => number;
   /** Throttling of failed lookups on the public status page (/track); default TRACK_THROTTLE. */
   trackThrottle?: ThrottlePolicy | undefined;
+  /** 视频会商: the STUN/TURN servers handed out with every call (calls.ts), and test timings. */
+  calls?: CallsOptions | undefined;
 }
 
 export interface Inbox {
@@ -82,6 +86,8 @@ export interface Inbox {
   app: FastifyInstance;
   /** Who is signed in on the approver page (in memory; a restart signs everyone out). */
   approverSessions: ApproverSessions;
+  /** 视频会商: the calls' state, mailboxes and sweep. */
+  calls: CallService;
   /** Removes expired unfinished uploads now (also runs on a timer). */
   sweepExpired(): Promise<number>;
   close(): Promise<void>;
@@ -257,6 +263,12 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     secureCookies: configuredUrl?.startsWith('https:') ?? false,
   });
 
+  // 视频会商: calls left open by a previous run are ended (their mailboxes are gone).
+  const calls = new CallService(db, now, options.calls);
+  calls.start();
+  registerWindowCallRoutes(app, calls, authenticate);
+  registerCallConsole(app, { db, calls, approverPage });
+
   // The public 办理进度查询 page: the receipts' QR codes and typed 查询号 land here.
   await registerTrackPage(app, { db, now, throttle: options.trackThrottle });
 
@@ -275,6 +287,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     await app.listen({ port: options.port ?? 0, host: listenHost });
   } catch (error) {
     clearInterval(sweepTimer);
+    calls.close();
     notifier.close();
     await app.close();
     db.close();
@@ -293,12 +306,14 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     storage,
     app,
     approverSessions: approverPage.sessions,
+    calls,
     sweepExpired,
     close() {
       closed ??= (async () => {
         closing = true;
         clearInterval(sweepTimer);
         notifier.close(); // long polls answer now instead of holding the close
+        calls.close();
         // In-flight requests get a moment to finish; then every connection goes, so a
         // keep-alive socket that turns idle after close began cannot hold it for 72 s.
         const force = setTimeout(() => app.server.closeAllConnections(), 2000);

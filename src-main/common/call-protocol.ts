@@ -244,5 +244,7 @@ export const CallRecordEntry = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('source'), source: CallSource }).strict(),
+  /** The draft the call was about was sealed as this packet (the window sends it then): links the call to the packet. */
+  z.object({ kind: z.literal('sealedAs'), packetId: PacketId }).strict(),
 ]);
 export type CallRecordEntry = z.infer<typeof CallRecordEntry>;
