@@ -468,8 +468,10 @@ export class CallService {
       } catch (error) {
         if (signal.aborted || isAborted(error)) return;
         failures += 1;
-        const log = failures === 1 ? this.deps.logger.warn : this.deps.logger.debug;
-        log({ err: error, departmentId, failures }, 'calls: incoming-calls poll failed; retrying');
+        const fields = { err: error, departmentId, failures };
+        // Said once per outage; the tries after it only in the debug log.
+        if (failures === 1) this.deps.logger.warn(fields, 'calls: incoming-calls poll failed; retrying');
+        else this.deps.logger.debug(fields, 'calls: incoming-calls poll failed; retrying');
         await sleep(this.timers, this.backoff(failures), signal);
       }
     }
