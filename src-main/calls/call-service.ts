@@ -5,7 +5,8 @@
 //
 // Invariants:
 // - Every fact of a call that the window knows is one event of the session's stream
-//   (`session:<draftId>`, the recorder's chain): placed, answered, each record entry, ended
+//   (`session:<draftId>`, the recorder's chain), naming the call (`callId`: a session may
+//   hold several): placed, answered, each record entry, ended
 //   — ended exactly once, whichever of the clerk, the inbox or a refusal ends it first.
 // - Signals from the other side reach the UI in the inbox's order, each once (`after`
 //   only grows); our own signals never come back.
@@ -202,7 +203,7 @@ export class CallService {
     const live = this.require(callId);
     const { kind, ...facts } = entry;
     if (kind === 'connected' && live.startedAt === null) live.startedAt = this.deps.now();
-    this.log(live, clerk.username, `call.${kind}`, json(facts) as { [key: string]: JsonValue });
+    this.log(live, clerk.username, `call.${kind}`, { callId, ...(json(facts) as { [key: string]: JsonValue }) });
     this.post(live.departmentId, callId, entry);
   }
 
@@ -384,13 +385,13 @@ export class CallService {
     live.call = next;
     if (previous.approver === null && next.approver !== null && next.state !== 'waiting') {
       live.startedAt ??= this.deps.now();
-      this.log(live, actor, 'call.answered', { approver: json(next.approver) });
+      this.log(live, actor, 'call.answered', { callId: next.callId, approver: json(next.approver) });
     }
     if (next.state === 'ended') {
       live.ended = true;
       live.abort.abort();
       const durationMs = live.startedAt === null ? 0 : Math.max(0, this.deps.now() - live.startedAt);
-      this.log(live, actor, 'call.ended', { reason: next.endReason ?? 'hangup', durationMs });
+      this.log(live, actor, 'call.ended', { callId: next.callId, reason: next.endReason ?? 'hangup', durationMs });
       if (live.atCounter) this.deps.applicant.endCall(live.draftId);
       const forget = this.timers.setTimeout(() => {
         if (this.live.get(next.callId) === live) this.live.delete(next.callId);

@@ -1230,6 +1230,7 @@ export const zhCN = {
         material: '收取材料',
         review: '形式审查',
         override: '越过审查规则',
+        call: '视频会商',
         seal: '封装',
         receipt: '打印回执',
       },

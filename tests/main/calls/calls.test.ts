@@ -131,7 +131,7 @@ describe('a call about the draft at the counter', () => {
       subject: { applicant: '李*梅', itemCode: 'KSTB-RS-0001' },
     });
     expect(events.find((e) => e.kind === 'call.answered')?.payload).toMatchObject({ approver: { name: '王审批' } });
-    expect(events.find((e) => e.kind === 'call.restored')?.payload).toEqual({ fromMs: 12_000, toMs: 15_500 });
+    expect(events.find((e) => e.kind === 'call.restored')?.payload).toEqual({ callId, fromMs: 12_000, toMs: 15_500 });
     expect(events.find((e) => e.kind === 'call.still')?.payload).toMatchObject({ materialCode: 'applicant-id-card' });
     const end = events.find((e) => e.kind === 'call.ended')!;
     expect(end.payload).toMatchObject({ reason: 'hangup' });
@@ -177,7 +177,7 @@ describe('a call about the draft at the counter', () => {
     await changedTo(hall, callId, 'ended', 'expired');
     const { events, verified } = session(hall, draftId);
     expect(verified.ok).toBe(true);
-    expect(events.find((e) => e.kind === 'call.ended')?.payload).toEqual({ reason: 'expired', durationMs: 0 });
+    expect(events.find((e) => e.kind === 'call.ended')?.payload).toEqual({ callId, reason: 'expired', durationMs: 0 });
     expect((await hall.clerk.call<ApplicantStatus>('applicant.status')).stage).toBe('idle');
   });
 });
