@@ -284,7 +284,18 @@ export function videoGaps(events: readonly SessionEvent[]): VideoGap[] {
 // ── what the contract carries ───────────────────────────────────────────────
 
 export const ChapterView = z.object({
-  kind: z.enum(['started', 'identity', 'identityCheck', 'form', 'material', 'review', 'override', 'seal', 'receipt']),
+  kind: z.enum([
+    'started',
+    'identity',
+    'identityCheck',
+    'form',
+    'material',
+    'review',
+    'override',
+    'call',
+    'seal',
+    'receipt',
+  ]),
   seq: z.number(),
   at: z.number(),
   subject: z.string().optional(),
