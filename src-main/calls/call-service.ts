@@ -98,6 +98,8 @@ interface Incoming {
 const KEEP_ENDED_MS = 5 * 60_000;
 /** A record entry the inbox did not take is tried this many times in all. */
 const RECORD_ATTEMPTS = 4;
+/** The longest pause between incoming-calls polls after failures. */
+const MAX_WATCH_RETRY_MS = 4000;
 /** An incoming-calls poll that answers at once with nothing new waits this long before the next. */
 const MIN_POLL_GAP_MS = 1000;
 
@@ -473,7 +475,8 @@ export class CallService {
         // Said once per outage; the tries after it only in the debug log.
         if (failures === 1) this.deps.logger.warn(fields, 'calls: incoming-calls poll failed; retrying');
         else this.deps.logger.debug(fields, 'calls: incoming-calls poll failed; retrying');
-        await sleep(this.timers, this.backoff(failures), signal);
+        // An approver's call must not wait long for a department that is back: at most a few seconds.
+        await sleep(this.timers, Math.min(this.backoff(failures), MAX_WATCH_RETRY_MS), signal);
       }
     }
   }

@@ -8,6 +8,7 @@ import type { WindowCall } from '../../../src-main/api/contract/index.ts';
 import type { ApplicantStatus } from '../../../src-main/common/applicant.ts';
 import type { CallRecordEntry, CallView } from '../../../src-main/common/call-protocol.ts';
 import { zhCN } from '../../../src-main/common/i18n/zh-CN.ts';
+import type { EmbeddedInbox } from '../../../src-main/demo/embedded-inbox.ts';
 import { Hall, startInbox, until } from '../sync/helpers.ts';
 import {
   answerSdp,
@@ -306,5 +307,25 @@ describe("an approver's call to the window", () => {
     await consoleApi(inbox, wang, 'POST', `${withdrawnId}/end`, { reason: 'withdrawn' });
     await changedTo(hall, withdrawnId, 'ended', 'withdrawn');
     expect((await hall.clerk.call<{ calls: WindowCall[] }>('calls.incoming')).calls).toEqual([]);
+  });
+});
+
+describe('the demo profile', () => {
+  it('places a call to the embedded inbox, where an approver answers it on the console', async () => {
+    const hall = await Hall.open();
+    const inbox = (hall.core.sync.embeddedInbox as EmbeddedInbox).inbox;
+    const draftId = await openDraft(hall);
+    const callId = randomUUID();
+    const placed = await hall.clerk.call<WindowCall>('calls.place', { callId, draftId });
+    expect(placed).toMatchObject({ departmentId: 'demo-dept', departmentName: '演示审批部门' });
+
+    const demo = await signInApprover(inbox, '演示审批');
+    const waiting = await consoleApi<{ calls: CallView[] }>(inbox, demo, 'GET', 'waiting?wait=0');
+    expect(waiting.body.calls.map((c) => c.callId)).toEqual([callId]);
+    expect((await consoleApi(inbox, demo, 'POST', `${callId}/answer`, {})).status).toBe(200);
+    await changedTo(hall, callId, 'active');
+    await hall.clerk.call('calls.end', { callId, reason: 'hangup' });
+    expect(inbox.db.call(callId)).toMatchObject({ state: 'ended', end_reason: 'hangup' });
+    expect(session(hall, draftId).verified.ok).toBe(true);
   });
 });
