@@ -72,6 +72,7 @@ const CHAPTER_BITS: Readonly<Record<ChapterKind, number>> = {
   seal: 64,
   receipt: 128,
   identityCheck: 256,
+  call: 512,
 };
 
 /** A session as the index keeps it: one row, folded from the stream's events in order. */
