@@ -151,6 +151,26 @@ export default {
       from: { path: `${TREE}dept-inbox/src/` },
       to: { path: '^$1src-main/', pathNot: '^$1src-main/(common/|sync/signing\\.ts$|store/sqlite-cipher\\.ts$)' },
     },
+    {
+      name: 'dept-inbox-not-to-renderer-but-the-call-peer',
+      severity: 'error',
+      comment:
+        "dept-inbox/src takes nothing of the window's renderer, with one exception: the approver's call page " +
+        '(approver-call/call-page.ts, bundled for the browser) runs the very CallPeer the window runs, because ' +
+        'both ends of a call must negotiate alike.',
+      from: { path: `${TREE}dept-inbox/src/` },
+      to: {
+        path: '^$1src-renderer/',
+        pathNot: '^$1src-renderer/calls/call-peer\\.ts$',
+      },
+    },
+    {
+      name: 'only-the-call-page-imports-the-call-peer',
+      severity: 'error',
+      comment: 'The exception above is for the browser script alone; the server never loads renderer code.',
+      from: { path: `${TREE}dept-inbox/src/`, pathNot: '(^|/)dept-inbox/src/approver-call/call-page\\.ts$' },
+      to: { path: '^$1src-renderer/' },
+    },
 
     // ── core/ and the shells ──
     {

@@ -6,6 +6,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { IncomingCalls } from '../../src-main/common/call-protocol.ts';
 import {
   APPROVER_PRESENCE_MS,
   CALL_MAX_WAIT_SECONDS,
@@ -25,7 +26,6 @@ import {
   type CallTicket,
   type CallView,
   type IceServer,
-  IncomingCalls,
   type SignalEnvelope,
   type SignalPoll,
 } from '../../src-main/common/call-protocol.ts';

@@ -10,6 +10,7 @@
 //                                      | approve [--waybill EMS…] | close   [--version N] [--by NAME]
 //   npx tsx dept-inbox/src/cli.ts list [--state STATE]
 //   npx tsx dept-inbox/src/cli.ts ratings [--bad]
+//   npx tsx dept-inbox/src/cli.ts calls [--packet P] [--json]
 //
 // Every command takes --data-dir (default ./dept-inbox-data, or $TONGBAN_INBOX_DIR), and
 // --key-file FILE for an inbox encrypted at rest (32 bytes, raw or hex, mode 0600). The
@@ -29,11 +30,11 @@ import { ratingLine } from './ratings.ts';
 import { createInbox } from './server.ts';
 import type { StorageConfig } from './storage.ts';
 
-const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide | list | ratings> [options]
+const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide | list | ratings | calls> [options]
   serve            --data-dir DIR --port N [--host 127.0.0.1] [--upload-expiry-hours 168]
                    [--public-url URL]  (required unless --host is a loopback address)
                    [--s3-bucket B [--s3-endpoint URL] [--s3-region R]]  (S3 keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)
-                   [--stun-url URL]... [--turn-url URL]... [--turn-secret-file FILE]  (视频会商 ICE servers;
+                   [--stun-url URL]... [--turn-url URL]... [--turn-secret-file FILE]  (video call ICE servers;
                    FILE: coturn's static-auth-secret, for use-auth-secret credentials)
   enroll-window    --window-id W01 --public-key KEY --scheme ed25519|sm2 [--label TEXT] [--replace]
   enroll-window    --file enrolment-W01.json [--replace]  (the file the window's setup wizard exports)
@@ -41,6 +42,7 @@ const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide |
   decide <packetId> accept|correction|refuse|approve|close [--item TEXT]... [--reason TEXT] [--supply-by YYYY-MM-DD] [--waybill NO] [--version N] [--by NAME]
   list             [--state receiving|delivered|accepted|correction_required|refused|approved|closed]
   ratings          [--bad]  (the ratings windows sent, newest first; --bad: the bad ones only)
+  calls            [--packet P] [--json]  (video calls and their records, newest first)
 every command      [--data-dir DIR] [--key-file FILE]  (FILE: the key the inbox is encrypted with)`;
 
 /**
@@ -80,6 +82,8 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
       by: { type: 'string' },
       state: { type: 'string' },
       bad: { type: 'boolean', default: false },
+      packet: { type: 'string' },
+      json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -190,6 +194,38 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
         const rows = db.listRatings({ badOnly: values.bad });
         if (rows.length === 0) console.log('no ratings');
         for (const row of rows) console.log(ratingLine(row));
+        return 0;
+      }
+      case 'calls': {
+        const rows = db.listCalls({ packetId: values.packet });
+        const withRecords = rows.map((row) => ({
+          ...row,
+          subject: JSON.parse(row.subject) as unknown,
+          records: db.callRecords(row.call_id).map((r) => ({ ...r, entry: JSON.parse(r.entry) as unknown })),
+        }));
+        if (values.json) {
+          console.log(JSON.stringify(withRecords, null, 2));
+          return 0;
+        }
+        if (rows.length === 0) console.log('no calls');
+        for (const call of withRecords) {
+          const at = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
+          console.log(
+            [
+              call.call_id,
+              call.window_id,
+              `by ${call.placed_by}`,
+              call.approver_name ?? '-',
+              call.state,
+              call.end_reason ?? '-',
+              `placed ${at(call.placed_at)}`,
+              `answered ${at(call.answered_at)}`,
+              `ended ${at(call.ended_at)}`,
+              call.packet_id ?? '-',
+            ].join('  '),
+          );
+          for (const r of call.records) console.log(`    ${r.seq} ${r.side} ${at(r.at)} ${JSON.stringify(r.entry)}`);
+        }
         return 0;
       }
       default:

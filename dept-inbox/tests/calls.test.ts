@@ -16,6 +16,7 @@ import {
   CallTicket,
   CallView,
   IncomingCalls,
+  MAX_PENDING_SIGNALS,
   SignalPoll,
   type CallSignal,
   type CallSubject,
@@ -122,9 +123,18 @@ describe('视频会商 in the inbox', () => {
     expect(CallTicket.parse(again.body).call.placedAt).toBe(ticket.call.placedAt);
 
     const wang = await signInApprover(inbox, '王审批');
+    const newer = await place(inbox, enrol(inbox, 'W03'));
     const list = await api<{ calls: CallView[]; version: number }>(inbox, wang, 'GET', 'waiting');
-    expect(list.body.calls.map((c) => c.callId)).toEqual([callId]);
-    expect(list.body.calls[0]!.subject.note).toBe(SUBJECT.note);
+    expect(list.body.calls.map((c) => c.callId)).toEqual([newer.callId, callId]); // newest first
+    expect(list.body.calls[1]!.subject.note).toBe(SUBJECT.note);
+    // Nothing changed since: the console's poll waits (here: 1 s) and answers the same list.
+    const same = await api<{ calls: CallView[]; version: number }>(
+      inbox,
+      wang,
+      'GET',
+      `waiting?wait=1&since=${list.body.version}`,
+    );
+    expect(same.body.version).toBe(list.body.version);
     // The approver is online now: the window's view says so.
     const view = await call(inbox, 'GET', callPath(callId), { token: window.token });
     expect(CallView.parse(view.body).approversOnline).toBe(1);
@@ -214,6 +224,25 @@ describe('视频会商 in the inbox', () => {
     expect(wrong.body.error.code).toBe('call.forbidden');
     expect((await api(inbox, wang, 'POST', `${callId}/signals`, { signal: stillRequest })).status).toBe(204);
     expect((await api(inbox, wang, 'POST', `${callId}/signals`, { signal: source })).status).toBe(403);
+  });
+
+  it('refuses signals beyond MAX_PENDING_SIGNALS the other side has not read', async () => {
+    const inbox = await startInbox();
+    const window = enrol(inbox);
+    const wang = await signInApprover(inbox, '王审批');
+    const { callId } = await place(inbox, window);
+    await api(inbox, wang, 'POST', `${callId}/answer`);
+    const send = () =>
+      call(inbox, 'POST', callSignalsPath(callId), { token: window.token, body: { signal: candidate(1) } });
+    for (let i = 0; i < MAX_PENDING_SIGNALS; i++) expect((await send()).status).toBe(204);
+    const over = await send();
+    expect(over.status).toBe(409);
+    expect(over.body.error.code).toBe('call.conflict');
+    // Once the approver has read them, the window may go on.
+    const read = await api<{ signals: Array<{ seq: number }> }>(inbox, wang, 'GET', `${callId}/signals?after=0`);
+    expect(read.body.signals).toHaveLength(MAX_PENDING_SIGNALS);
+    await api(inbox, wang, 'GET', `${callId}/signals?after=${read.body.signals.at(-1)!.seq}`);
+    expect((await send()).status).toBe(204);
   });
 
   it('ends calls by the rules: withdraw, decline, hang up, and an ended call stays ended', async () => {
@@ -515,5 +544,31 @@ describe('视频会商 in the inbox', () => {
     });
     expect(() => callsOptionsFrom({ 'turn-url': ['turn:t:3478'] })).toThrow(/--turn-secret-file/);
     expect(callsOptionsFrom({})).toEqual({});
+  });
+});
+
+describe('the calls command', () => {
+  it('lists calls and their records, as JSON too', async () => {
+    const dataDir = tempDir();
+    const inbox = await startInbox({ dataDir });
+    const window = enrol(inbox);
+    const { callId } = await place(inbox, window);
+    await call(inbox, 'POST', callRecordPath(callId), {
+      token: window.token,
+      body: { entry: { kind: 'source', source: 'document' } },
+    });
+    await call(inbox, 'POST', callEndPath(callId), { token: window.token, body: { reason: 'withdrawn' } });
+    const cli = ['--import', 'tsx', 'dept-inbox/src/cli.ts', 'calls', '--data-dir', dataDir];
+    const { stdout } = await run(process.execPath, cli);
+    expect(stdout).toContain(callId);
+    expect(stdout).toContain('withdrawn');
+    const json = JSON.parse((await run(process.execPath, [...cli, '--json'])).stdout) as Array<{
+      call_id: string;
+      records: Array<{ entry: unknown }>;
+    }>;
+    expect(json.map((c) => c.call_id)).toEqual([callId]);
+    expect(json[0]!.records.map((r) => r.entry)).toEqual([{ kind: 'source', source: 'document' }]);
+    const none = await run(process.execPath, [...cli, '--packet', '0190f3d2-0000-7000-8000-000000000000']);
+    expect(none.stdout.trim()).toBe('no calls');
   });
 });

@@ -173,7 +173,7 @@ describe('what a window learns about other windows', () => {
     // Back to schema 1: without what schemas 2 (window_files), 3 (tracking_code), 4 (supply_by) and 5 (ratings) added.
     old.exec(
       'DROP TABLE window_files; DROP INDEX packets_tracking_code; ALTER TABLE packets DROP COLUMN tracking_code; ' +
-        'ALTER TABLE changes DROP COLUMN supply_by; DROP TABLE ratings; PRAGMA user_version = 1;',
+        'ALTER TABLE changes DROP COLUMN supply_by; DROP TABLE ratings; DROP TABLE call_records; DROP TABLE calls; PRAGMA user_version = 1;',
     );
     old.close();
 

@@ -135,7 +135,7 @@ describe('the public status page (/track/:code)', () => {
     const old = InboxDb.open(join(dataDir, 'inbox.db'));
     old.sqlite.exec(
       'DROP INDEX packets_tracking_code; ALTER TABLE packets DROP COLUMN tracking_code; ' +
-        'ALTER TABLE changes DROP COLUMN supply_by; DROP TABLE ratings; PRAGMA user_version = 2',
+        'ALTER TABLE changes DROP COLUMN supply_by; DROP TABLE ratings; DROP TABLE call_records; DROP TABLE calls; PRAGMA user_version = 2',
     );
     old.close();
 

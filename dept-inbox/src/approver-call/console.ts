@@ -3,6 +3,7 @@
 // with the approver page's session cookie; every POST carries the session's CSRF token in
 // `x-csrf-token` (the page hands it to the script in a meta tag).
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -125,14 +126,17 @@ const STYLE = `
   .notice { color: #9a6700; } .error { color: #b42318; } button { font-size: 1rem; padding: .3rem .9rem; }
   [hidden] { display: none !important; }`;
 
-/** The console's script, bundled from call-page.ts (or the compiled call-page.js beside this module). */
+/**
+ * The console's script: call-page.ts bundled now (running from source), or the call-page.js
+ * that `npm run build:main` bundles beside the compiled module (running from dist/, where
+ * no esbuild binary need run).
+ */
 async function bundleScript(): Promise<string> {
   const ts = fileURLToPath(new URL('./call-page.ts', import.meta.url));
-  const js = fileURLToPath(new URL('./call-page.js', import.meta.url));
-  const entry = existsSync(ts) ? ts : js;
+  if (!existsSync(ts)) return readFile(fileURLToPath(new URL('./call-page.js', import.meta.url)), 'utf8');
   const { build } = await import('esbuild');
   const result = await build({
-    entryPoints: [entry],
+    entryPoints: [ts],
     bundle: true,
     write: false,
     format: 'esm',

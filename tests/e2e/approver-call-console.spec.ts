@@ -1,0 +1,120 @@
+// The approver's call console (/approver/calls/) in Chromium with a fake camera: its
+// bundled script loads under the page's strict CSP, lists a window's waiting request,
+// answers it, and holds a call with a stand-in window (call-console/window-stub.ts, the
+// same CallPeer) through the inbox's signalling: moving video each way, the quality
+// indicator, a still request filed, hang up. The full two-browser call with the real
+// window is the HARNESS test's.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { build } from 'esbuild';
+import { generateSigningKey } from '../../src-main/sync/signing.ts';
+import { enrolApprover, enrolWindow } from '../../dept-inbox/src/admin.ts';
+import { createInbox, type Inbox } from '../../dept-inbox/src/server.ts';
+
+let inbox: Inbox;
+let dataDir: string;
+
+test.beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'tongban-call-console-'));
+  inbox = await createInbox({ dataDir, logger: false });
+});
+test.afterAll(async () => {
+  await inbox?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Frames a video element has shown so far (moving video keeps counting). */
+async function frames(page: Page, selector: string): Promise<number> {
+  return page.locator(selector).evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
+}
+
+test('the console answers a waiting request and holds the call with the window', async ({ browser }) => {
+  const key = generateSigningKey('ed25519');
+  const { token: windowToken } = enrolWindow(inbox.db, {
+    windowId: 'W01',
+    scheme: 'ed25519',
+    publicKey: key.publicKey,
+    label: '北区 3 号窗口',
+  });
+  const { token } = enrolApprover(inbox.db, '王审批');
+  const callId = randomUUID();
+  const placed = await fetch(`${inbox.url}/v1/calls`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${windowToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      callId,
+      subject: {
+        draftId: 'D-1',
+        itemCode: '11100000MB0317012X-001',
+        itemName: '户籍迁移',
+        applicant: '张*三',
+        note: '户口簿原件有涂改',
+        materials: [{ code: 'M01', name: '户口簿' }],
+      },
+    }),
+  });
+  expect(placed.status).toBe(201);
+
+  const context = await browser.newContext();
+  const approver = await context.newPage();
+  const problems: string[] = [];
+  approver.on('console', (message) => {
+    // The browser asks for /favicon.ico on its own; the inbox has none.
+    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) {
+      problems.push(`${message.text()} ${message.location().url}`);
+    }
+  });
+  approver.on('pageerror', (error) => problems.push(error.message));
+  await approver.goto(`${inbox.url}/approver/`);
+  await approver.getByLabel('审批人令牌').fill(token);
+  await approver.getByRole('button', { name: '登录' }).click();
+  await approver.getByRole('link', { name: '视频会商' }).click();
+  await expect(approver).toHaveURL(/\/approver\/calls\/$/);
+  const request = approver.getByRole('listitem').filter({ hasText: '北区 3 号窗口' });
+  await expect(request).toContainText('户籍迁移');
+  await expect(request).toContainText('户口簿原件有涂改');
+  await request.getByRole('button', { name: '接听' }).click();
+
+  // The window's end, served on the inbox's origin so its fetches reach the window API.
+  const stub = await build({
+    entryPoints: [join(import.meta.dirname, 'call-console', 'window-stub.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+  });
+  const windowPage = await context.newPage();
+  await windowPage.route(`${inbox.url}/window-stub/**`, (route) =>
+    route.request().url().endsWith('.js')
+      ? route.fulfill({ contentType: 'text/javascript', body: stub.outputFiles[0]!.text })
+      : route.fulfill({
+          contentType: 'text/html',
+          body: '<!doctype html><video autoplay muted playsinline></video><script type="module" src="/window-stub/app.js"></script>',
+        }),
+  );
+  await windowPage.goto(`${inbox.url}/window-stub/?callId=${callId}&token=${encodeURIComponent(windowToken)}`);
+
+  await expect(windowPage.locator('body')).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+  const main = 'video[data-call="remote-main"]';
+  await expect.poll(() => frames(approver, main), { timeout: 15_000 }).toBeGreaterThan(5);
+  const before = await frames(approver, main);
+  await expect.poll(() => frames(approver, main)).toBeGreaterThan(before);
+  await expect.poll(() => frames(windowPage, 'video')).toBeGreaterThan(5); // the approver's camera reaches the window
+  await expect(approver.locator('video[data-call="local"]')).toBeVisible();
+  await expect(approver.getByRole('status', { name: /^通话质量：/ })).toBeVisible({ timeout: 10_000 });
+
+  await approver.getByLabel('材料').selectOption('M01');
+  await approver.getByRole('button', { name: '请求拍照' }).click();
+  await expect(approver.getByText('已归档：户口簿（4000×3000）')).toBeVisible();
+
+  await approver.getByRole('button', { name: '挂断' }).click();
+  await expect(approver.getByText('通话已结束（挂断）')).toBeVisible();
+  await expect(windowPage.locator('body')).toHaveAttribute('data-ended', 'hangup');
+  expect(inbox.db.callRecords(callId).map((r) => JSON.parse(r.entry).kind)).toContain('still');
+  expect(problems.filter((text) => /Content Security Policy|Refused/.test(text))).toEqual([]);
+  expect(problems).toEqual([]);
+  await context.close();
+});
