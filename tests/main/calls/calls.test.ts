@@ -2,6 +2,8 @@
 // the clerk on the contract, the approver on the inbox's console API. Each call's facts
 // land in the counter session's chain (which still verifies) and in the department's record.
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { enrolWindow } from '../../../dept-inbox/src/admin.ts';
 import type { WindowCall } from '../../../src-main/api/contract/index.ts';
@@ -9,7 +11,7 @@ import type { ApplicantStatus } from '../../../src-main/common/applicant.ts';
 import type { CallRecordEntry, CallView } from '../../../src-main/common/call-protocol.ts';
 import { zhCN } from '../../../src-main/common/i18n/zh-CN.ts';
 import type { EmbeddedInbox } from '../../../src-main/demo/embedded-inbox.ts';
-import { Hall, startInbox, until } from '../sync/helpers.ts';
+import { Hall, startInbox, tempDir, until } from '../sync/helpers.ts';
 import {
   answerSdp,
   approverSignals,
@@ -327,5 +329,37 @@ describe('the demo profile', () => {
     await hall.clerk.call('calls.end', { callId, reason: 'hangup' });
     expect(inbox.db.call(callId)).toMatchObject({ state: 'ended', end_reason: 'hangup' });
     expect(session(hall, draftId).verified.ok).toBe(true);
+  });
+});
+
+describe('ICE servers', () => {
+  it("are the hall's (config `calls`) and the ones the inbox hands out with the ticket, with the hall's policy", async () => {
+    const inbox = await startInbox({ calls: { iceServers: [{ urls: 'stun:stun.dept.example:3478' }] } });
+    const dataDir = tempDir();
+    writeFileSync(
+      join(dataDir, 'config.json'),
+      JSON.stringify({
+        profile: 'configured',
+        hall: { id: 'test-hall', name: '测试政务服务中心' },
+        window: { id: 'W01', name: '跨省通办专窗 1 号' },
+        regionCode: '110105',
+        departments: [{ id: 'demo-dept', name: '成都市人社局', regionCodes: ['51'], endpoint: inbox.url }],
+        calls: {
+          iceServers: [{ urls: ['turn:turn.hall.example:3478'], username: 'hall', credential: 'secret' }],
+          iceTransportPolicy: 'relay',
+        },
+      }),
+    );
+    const hall = await Hall.open({}, dataDir);
+    await hall.enrolAt(inbox);
+    const placed = await hall.clerk.call<WindowCall>('calls.place', {
+      callId: randomUUID(),
+      draftId: await openDraft(hall),
+    });
+    expect(placed.iceTransportPolicy).toBe('relay');
+    expect(placed.iceServers).toEqual([
+      { urls: ['turn:turn.hall.example:3478'], username: 'hall', credential: 'secret' },
+      { urls: 'stun:stun.dept.example:3478' },
+    ]);
   });
 });
