@@ -614,9 +614,18 @@ export class CallService {
       departmentName: this.deps.departments.info(departmentId)?.name ?? departmentId,
       iceServers: this.deps.ice.iceServers,
       iceTransportPolicy: this.deps.ice.iceTransportPolicy,
-      // Known once answered: the draft at the counter, or the packet's session.
-      draftId: call.subject.draftId ?? '',
+      // Where it would be recorded unanswered: the packet's session (answering names a draft at the counter instead).
+      draftId: call.subject.draftId ?? this.sessionOfPacket(call.subject.packetId),
     };
+  }
+
+  private sessionOfPacket(packetId: string | undefined): string {
+    if (packetId === undefined) return '';
+    try {
+      return this.packetSession(packetId);
+    } catch {
+      return ''; // a packet this window does not hold (another window's, a database restored)
+    }
   }
 
   private log(live: Live, actor: string, kind: string, payload: { [key: string]: JsonValue }): void {

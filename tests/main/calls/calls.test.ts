@@ -261,7 +261,7 @@ describe("an approver's call to the window", () => {
     const { callId } = placed.body.call;
 
     const ringing = await changedTo(hall, callId, 'waiting');
-    expect(ringing.call).toMatchObject({ placedBy: 'approver', subject: { packetId: sealed.packetId } });
+    expect(ringing).toMatchObject({ draftId, call: { placedBy: 'approver', subject: { packetId: sealed.packetId } } });
     const incoming = await hall.clerk.call<{ calls: WindowCall[] }>('calls.incoming');
     expect(incoming.calls.map((c) => c.call.callId)).toEqual([callId]);
 
