@@ -201,6 +201,34 @@ describe('faults', () => {
     expect((await hall.clerk.call<ApplicantStatus>('applicant.status')).stage).toBe('idle');
   });
 
+  it('an inbox gone mid-call: records and the end are still logged, the clerk gets no error, the draft stays', async () => {
+    const inbox = await startInbox();
+    const hall = await hallAt(inbox);
+    const draftId = await openDraft(hall);
+    const callId = randomUUID();
+    await hall.clerk.call('calls.place', { callId, draftId });
+    const wang = await signInApprover(inbox, '王审批');
+    await consoleApi(inbox, wang, 'POST', `${callId}/answer`, {});
+    const active = await changedTo(hall, callId, 'active');
+    await inbox.close();
+
+    await hall.clerk.call('calls.record', { callId, entry: { kind: 'connected', approver: active.call.approver } });
+    await hall.clerk.call('calls.record', { callId, entry: { kind: 'interrupted', atMs: 3000 } });
+    const ended = await hall.clerk.call<CallView>('calls.end', { callId, reason: 'lost' });
+    expect(ended).toMatchObject({ state: 'ended', endReason: 'lost' });
+    await changedTo(hall, callId, 'ended', 'lost');
+    const { kinds, verified } = session(hall, draftId);
+    expect(verified.ok).toBe(true);
+    expect(kinds.filter((k) => k.startsWith('call.'))).toEqual([
+      'call.placed',
+      'call.answered',
+      'call.connected',
+      'call.interrupted',
+      'call.ended',
+    ]);
+    expect(await hall.clerk.call('drafts.get', { id: draftId })).toMatchObject({ id: draftId });
+  });
+
   it('a revoked enrolment: a live call ends `refused`, a new one is refused with why', async () => {
     const inbox = await startInbox();
     const hall = await hallAt(inbox);
