@@ -154,7 +154,7 @@ export const zh = {
     placedBy: { window: '窗口发起', approver: '审批人发起' },
     endReasons: {
       hangup: '挂断',
-      withdrawn: '窗口撤回请求',
+      withdrawn: '发起方撤回了请求',
       declined: '被拒绝',
       expired: '无人接听，请求已过期',
       lost: '连接中断，未能恢复',

@@ -1,9 +1,10 @@
 // 视频会商 through a real inbox on 127.0.0.1: the window with its token, the approver's
 // console API with a real session cookie and CSRF header; the sweep driven by an
 // injected clock.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
@@ -38,6 +39,17 @@ import {
 } from './helpers.ts';
 
 const run = promisify(execFile);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 const SUBJECT: CallSubject = {
   draftId: 'D-20261207-001',
@@ -431,6 +443,73 @@ describe('视频会商 in the inbox', () => {
     const answered = CallTicket.parse((await api(inbox, wang, 'POST', `${ticket.call.callId}/answer`)).body);
     expect(answered.iceServers[1]!.username).toMatch(/^\d+:1$/);
   });
+
+  it('hands out TURN credentials a real coturn (use-auth-secret) allocates with', async () => {
+    const port = await freePort();
+    const secret = randomUUID();
+    const turn = spawn(
+      '/usr/bin/turnserver',
+      [
+        '-n',
+        '--listening-ip=127.0.0.1',
+        '--relay-ip=127.0.0.1',
+        `--listening-port=${port}`,
+        '--use-auth-secret',
+        `--static-auth-secret=${secret}`,
+        '--realm=hall.test',
+        '--no-tls',
+        '--no-dtls',
+        '--no-cli',
+        '--fingerprint',
+        '--allow-loopback-peers',
+        '--log-file=stdout',
+      ],
+      { stdio: 'ignore' },
+    );
+    try {
+      const inbox = await startInbox({ calls: { turn: { urls: [`turn:127.0.0.1:${port}`], secret } } });
+      const { ticket } = await place(inbox, enrol(inbox));
+      const { username, credential } = ticket.iceServers[0]!;
+      const allocate = async (password: string) => {
+        const args = [
+          '-p',
+          String(port),
+          '-u',
+          username!,
+          '-w',
+          password,
+          '-n',
+          '1',
+          '-m',
+          '1',
+          '-y',
+          '-c',
+          '127.0.0.1',
+        ];
+        for (let attempt = 0; ; attempt++) {
+          const { stdout, stderr } = await run('/usr/bin/turnutils_uclient', args, { timeout: 15_000 }).catch(
+            (error: { stdout?: string; stderr?: string }) => ({
+              stdout: error.stdout ?? '',
+              stderr: error.stderr ?? '',
+            }),
+          );
+          const out = stdout + stderr;
+          // The server may still be starting: try again a few times while nothing answers.
+          if (attempt < 10 && !/Allocation|tot_recv_bytes/.test(out)) {
+            await new Promise((r) => setTimeout(r, 300));
+            continue;
+          }
+          return out;
+        }
+      };
+      const good = await allocate(credential!);
+      expect(good).not.toContain('Cannot complete Allocation');
+      expect(good).toMatch(/tot_recv_bytes ~ [1-9]/);
+      expect(await allocate(`${credential!.slice(0, -2)}AA`)).toContain('Cannot complete Allocation');
+    } finally {
+      turn.kill();
+    }
+  }, 60_000);
 
   it('keeps both sides’ records, links a draft call to its packet when sealed, and shows them on the packet page', async () => {
     const inbox = await startInbox();

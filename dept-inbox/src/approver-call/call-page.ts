@@ -204,7 +204,7 @@ async function callMode(ticket: CallTicket): Promise<void> {
   let ended = false;
   let peer: CallPeer | undefined;
   let media: MediaStream | null = null;
-  let pendingStill: { requestId: string; name: string } | undefined;
+  let pendingStill: { requestId: string; code: string; name: string } | undefined;
   const queue: CallSignal[] = [];
   let sending = false;
 
@@ -323,7 +323,7 @@ async function callMode(ticket: CallTicket): Promise<void> {
           stillLine.textContent = t.stillFiled(pendingStill.name, signal.width ?? 0, signal.height ?? 0);
           record({
             kind: 'still',
-            materialCode: select.value,
+            materialCode: pendingStill.code,
             sha256: signal.sha256,
             width: signal.width ?? 0,
             height: signal.height ?? 0,
@@ -340,7 +340,7 @@ async function callMode(ticket: CallTicket): Promise<void> {
   stillButton.addEventListener('click', () => {
     const material = materials.find((m) => m.code === select.value);
     if (!material || !peer) return;
-    pendingStill = { requestId: uuid(), name: material.name };
+    pendingStill = { requestId: uuid(), code: material.code, name: material.name };
     stillButton.disabled = true;
     stillLine.textContent = t.stillWaiting;
     send({ type: 'stillRequest', requestId: pendingStill.requestId, materialCode: material.code });

@@ -17,6 +17,9 @@ const send = (signal: CallSignal) => {
 };
 
 async function run(): Promise<void> {
+  // A call the approver placed: the window answers it first.
+  if (params.get('answer') === '1')
+    await fetch(`${base}/answer`, { method: 'POST', headers: { authorization: headers.authorization } });
   const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
   const peer = new CallPeer({
     polite: true,
