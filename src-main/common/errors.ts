@@ -205,8 +205,15 @@ export const ERROR_CODES = [
   'face.noFace',
   'face.multipleFaces',
   'face.modelsUnavailable',
-  // 视频会商 (#17)
+  // 视频会商 (#17); `calls.unavailable` stays while the renderer's fake core answers with it
   'calls.unavailable',
+  'calls.departmentUnreachable',
+  'calls.refused',
+  'calls.ended',
+  'calls.taken',
+  'calls.noDepartment',
+  'calls.notFound',
+  'calls.noDraft',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

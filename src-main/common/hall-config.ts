@@ -8,6 +8,7 @@ import { CalendarOverrides } from './calendar-data.ts';
 import { DEFAULT_FACE_THRESHOLDS, FACE_SETTINGS_DEFAULTS, FaceThresholds } from './face.ts';
 import { TrustedKey } from './catalog.ts';
 import { WindowId } from './sync-protocol.ts';
+import { IceServer, IceTransportPolicy } from './call-protocol.ts';
 
 const RegionCode = z.string().regex(/^\d{6}$/, 'must be a 6-digit administrative region code (GB/T 2260)');
 
@@ -228,6 +229,7 @@ const Retention = z
 
 export const APPLICANT_DEFAULTS = { confirmation: 'whenPaired' as const };
 export const APP_DEFAULTS = { startAtLogin: false, kiosk: false };
+export const CALLS_DEFAULTS = { iceServers: [], iceTransportPolicy: 'all' as const };
 
 /**
  * The desktop app on this PC (the Electron shell; the browser host ignores it).
@@ -380,6 +382,18 @@ export const HallConfig = z
     face: FaceConfig.default(FACE_SETTINGS_DEFAULTS),
     /** Start at login and kiosk mode of the desktop app. */
     app: AppSettings.default(APP_DEFAULTS),
+    /**
+     * 视频会商: the hall's STUN/TURN servers (added to those a department's inbox hands out
+     * with each call), and `relay` to send media only through TURN (a hall whose network
+     * lets no peer-to-peer UDP out).
+     */
+    calls: z
+      .object({
+        iceServers: z.array(IceServer).max(10).default([]),
+        iceTransportPolicy: IceTransportPolicy.default('all'),
+      })
+      .strict()
+      .default(CALLS_DEFAULTS),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -1,6 +1,6 @@
 // The steps of a counter session, read from its event log (`session:<draftId>`): the
 // chapters of the supervisor's timeline — identity read, form filled, each material
-// captured, review and its outcome, overrides, seal, receipt printed — each at the time
+// captured, review and its outcome, overrides, a 视频会商 call connected, seal, receipt printed — each at the time
 // its event was logged, and which expected steps a sealed session lacks. Pure: the core
 // and the renderer's player read the same chapters from the same events.
 
@@ -13,7 +13,7 @@ export interface SessionEvent {
 }
 
 export type ChapterKind =
-  'started' | 'identity' | 'identityCheck' | 'form' | 'material' | 'review' | 'override' | 'seal' | 'receipt';
+  'started' | 'identity' | 'identityCheck' | 'form' | 'material' | 'review' | 'override' | 'call' | 'seal' | 'receipt';
 
 export interface Chapter {
   kind: ChapterKind;
@@ -41,6 +41,7 @@ export function sessionChapters(events: readonly SessionEvent[]): { chapters: Ch
     });
   let formFilled = false;
   const overridden = new Set<string>();
+  const calls = new Set<string>();
   for (const event of events) {
     const { payload } = event;
     switch (event.kind) {
@@ -84,6 +85,15 @@ export function sessionChapters(events: readonly SessionEvent[]): { chapters: Ch
       case 'intake.countersigned':
         mark(event, 'override', payload['findingKey']);
         break;
+      // 视频会商: the call's media flowed, named by its approver; each call once (connected again is no new chapter).
+      case 'call.connected': {
+        const callId = String(payload['callId'] ?? event.seq);
+        if (calls.has(callId)) break;
+        calls.add(callId);
+        const approver = payload['approver'] as { name?: unknown } | null | undefined;
+        mark(event, 'call', approver?.name);
+        break;
+      }
       case 'intake.sealed':
         mark(event, 'seal', payload['outcome']);
         break;

@@ -72,6 +72,7 @@ const CHAPTER_BITS: Readonly<Record<ChapterKind, number>> = {
   seal: 64,
   receipt: 128,
   identityCheck: 256,
+  call: 512,
 };
 
 /** A session as the index keeps it: one row, folded from the stream's events in order. */
@@ -284,7 +285,18 @@ export function videoGaps(events: readonly SessionEvent[]): VideoGap[] {
 // ── what the contract carries ───────────────────────────────────────────────
 
 export const ChapterView = z.object({
-  kind: z.enum(['started', 'identity', 'identityCheck', 'form', 'material', 'review', 'override', 'seal', 'receipt']),
+  kind: z.enum([
+    'started',
+    'identity',
+    'identityCheck',
+    'form',
+    'material',
+    'review',
+    'override',
+    'call',
+    'seal',
+    'receipt',
+  ]),
   seq: z.number(),
   at: z.number(),
   subject: z.string().optional(),

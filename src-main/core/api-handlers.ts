@@ -36,6 +36,7 @@ import type { FaceSettings } from '../common/face.ts';
 import type { DiagnosticsHealth } from '../common/diagnostics.ts';
 import type { DiagnosticsBundle } from '../installer/diagnostics-bundle.ts';
 import type { SetupService } from '../installer/setup-service.ts';
+import type { CallService } from '../calls/call-service.ts';
 
 export interface ConnectionContext {
   session: Session;
@@ -80,6 +81,8 @@ export interface HandlerServices {
   face: FaceSettings;
   /** The health page and the diagnostics bundle (installer/diagnostics-bundle.ts). */
   diagnostics: { health(): DiagnosticsHealth; bundle(): Promise<DiagnosticsBundle> };
+  /** 视频会商: the window's side of its calls (calls/). */
+  calls: CallService;
 }
 
 export function createHandlers(services: HandlerServices): Handlers<ConnectionContext> {
@@ -111,6 +114,7 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     setup,
     face,
     diagnostics,
+    calls,
   } = services;
   const clerk = ({ session }: ConnectionContext) => auth.userOf(session);
   const recordingActor = (ctx: ConnectionContext) => {
@@ -417,15 +421,21 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'applicant.sign': (input, ctx) => applicant.sign(screenOf(ctx), input),
     'applicant.rate': (input, ctx) => applicant.rate(screenOf(ctx), input),
 
-    // 视频会商 (#17): declared in the contract; the core's side lands next.
-    'calls.place': callsUnavailable,
-    'calls.incoming': () => ({ calls: [] }),
-    'calls.answer': callsUnavailable,
-    'calls.signal': callsUnavailable,
-    'calls.record': callsUnavailable,
-    'calls.end': callsUnavailable,
-    'calls.current': () => ({ calls: [] }),
-    'calls.get': callsUnavailable,
+    // 视频会商 (#17)
+    'calls.place': (input, ctx) => calls.place(clerk(ctx), input),
+    'calls.incoming': () => ({ calls: calls.incomingCalls() }),
+    'calls.answer': (input, ctx) => calls.answer(clerk(ctx), input),
+    'calls.signal': async ({ callId, signal }) => {
+      await calls.signal(callId, signal);
+      return {};
+    },
+    'calls.record': ({ callId, entry }, ctx) => {
+      calls.record(clerk(ctx), callId, entry);
+      return {};
+    },
+    'calls.end': ({ callId, reason }, ctx) => calls.end(clerk(ctx), callId, reason),
+    'calls.current': () => ({ calls: calls.current() }),
+    'calls.get': ({ callId }) => calls.get(callId),
 
     'setup.state': () => setup.state(),
     'setup.serialPorts': () => setup.serialPorts(),
@@ -444,8 +454,4 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
 /** A file made whole in memory, as a download's producer. */
 async function* oneChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array, void, undefined> {
   yield bytes;
-}
-
-function callsUnavailable(): never {
-  throw new AppError('calls.unavailable', 'video consultation is not built yet');
 }

@@ -35,6 +35,8 @@ import { PrintQueue } from '../packets/print-queue.ts';
 import type { SyncOptions } from '../sync/sync-options.ts';
 import type { SyncRunner } from '../sync/sync-runner.ts';
 import { wireSync } from './sync-wiring.ts';
+import { CallClient } from '../calls/call-client.ts';
+import { CallService } from '../calls/call-service.ts';
 import { createHandlers, type ConnectionContext } from './api-handlers.ts';
 import { appVersion, assetsDir } from './app-paths.ts';
 import { AuthService, Session } from '../auth/auth-service.ts';
@@ -329,6 +331,19 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
       },
       onError: (error) => logger.error({ err: error }, 'applicant screen listener failed'),
     });
+    // 视频会商: the calls go through the department's inbox the way sync reaches it, and into the session's chain.
+    const calls = new CallService({
+      client: new CallClient(sync.reach),
+      departments: sync.reach.departments,
+      intake,
+      catalog,
+      packets,
+      events,
+      applicant,
+      ice: config.calls,
+      now: clock.now,
+      logger,
+    });
     // The counter session's recording: segments and gaps from the clerk's window into the session's stream.
     const recorder = new SessionRecorder({ db, blobs, events, clock, health, streamOf: sessionStream });
     // The card desk keeps what the ID card reader read for the clerk's screens.
@@ -433,6 +448,7 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         applicant,
         setup,
         face: config.face,
+        calls,
         diagnostics: {
           health: () => health.diagnostics(),
           bundle: () =>
@@ -538,11 +554,18 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
           if (caller.role === 'clerk' && !caller.locked)
             send({ type: 'event', name: 'applicant.changed', payload: status });
         });
+        // 视频会商: signals and call changes to clerks only (a locked screen too: a call outlives the idle lock).
+        const isClerk = () => ctx.session.userId !== null && auth.caller(ctx.session).role === 'clerk';
+        const unsubscribeCalls = calls.subscribe((event) => {
+          if (!coreClosed && isClerk()) send({ type: 'event', name: event.name, payload: event.payload });
+        });
         return {
           async handle(message) {
             checkIdle();
             const result = await dispatcher.dispatch(message, ctx);
             if (ctx.session.userId !== null) warmUpClerkPath();
+            // While a clerk is signed in somewhere, the departments are asked for their approvers' calls.
+            if (!coreClosed) calls.clerkPresent(ctx, isClerk());
             return result;
           },
           close() {
@@ -553,7 +576,9 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
             unsubscribeCards();
             unsubscribePrinting();
             unsubscribeApplicant();
+            unsubscribeCalls();
             if (coreClosed) return;
+            calls.clerkPresent(ctx, false);
             // The applicant's page closed or lost its connection: the clerk is told at once.
             if (ctx.applicantLink) {
               try {
@@ -581,6 +606,8 @@ export async function bootHallCore(options: BootOptions): Promise<HallCore> {
         idleTimers.clear();
         cards.close();
         await devices.close();
+        // Before sync's connection pools close: a call still on is ended at the inbox and in its session.
+        await calls.close();
         await sync.runner.stop();
         await notices.close();
         try {

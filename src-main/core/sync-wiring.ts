@@ -65,6 +65,12 @@ export interface HallSync {
   departmentName(departmentId: string): string | undefined;
   /** There is something new to send (a rating stored). */
   wake(): void;
+  /**
+   * How this window reaches its departments — their inboxes' URLs (the embedded one's
+   * too), its tokens, and the client over the core's connection pools: 视频会商 (calls/)
+   * speaks to the same inbox the same way.
+   */
+  readonly reach: { departments: Pick<Departments, 'list' | 'info' | 'endpoint'>; client: DepartmentClient };
 }
 
 export function wireSync(deps: SyncWiringDeps): HallSync {
@@ -174,5 +180,6 @@ export function wireSync(deps: SyncWiringDeps): HallSync {
     ratingOutbox: store,
     departmentName: (departmentId) => departments.info(departmentId)?.name,
     wake: () => worker.wake(),
+    reach: { departments, client },
   };
 }

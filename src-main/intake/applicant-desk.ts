@@ -79,7 +79,8 @@ type Showing =
   | { stage: 'consent'; clerk: Clerk; draftId: string }
   | { stage: 'confirm'; clerk: Clerk; draftId: string; view: ConfirmationView; viewHash: string }
   | { stage: 'signature'; clerk: Clerk; draftId: string }
-  | { stage: 'rating'; clerk: Clerk; packetId: string };
+  | { stage: 'rating'; clerk: Clerk; packetId: string }
+  | { stage: 'call'; draftId: string; departmentName: string; before: Showing };
 
 export class ApplicantDesk {
   private code: IssuedCode | null = null;
@@ -221,6 +222,25 @@ export class ApplicantDesk {
     return this.put({ stage: 'idle' });
   }
 
+  /**
+   * 视频会商: while a call about the draft open at the counter waits or runs, the screen
+   * tells the applicant it is on and recorded (with or without a paired screen: one
+   * paired later shows it too).
+   */
+  showCall(draftId: string, departmentName: string): ApplicantStatus {
+    const showing = this.showing;
+    if (showing.stage === 'call' && showing.draftId === draftId) return this.status();
+    const before = showing.stage === 'call' ? showing.before : showing;
+    return this.put({ stage: 'call', draftId, departmentName, before });
+  }
+
+  /** The call about `draftId` ended: the screen goes back to what it showed before. */
+  endCall(draftId: string): ApplicantStatus {
+    const showing = this.showing;
+    if (showing.stage !== 'call' || showing.draftId !== draftId) return this.status();
+    return this.put(showing.before);
+  }
+
   /** The clerk records why the applicant could not confirm; the screen, if any, goes back to welcome. */
   async waiveConfirmation(clerk: Clerk, draftId: string, reason: string): Promise<ApplicantStatus> {
     await this.deps.intake.waiveConfirmation(clerk, draftId, reason);
@@ -251,6 +271,8 @@ export class ApplicantDesk {
         return { stage: 'signature', ...base, draftId: showing.draftId };
       case 'rating':
         return { stage: 'rating', ...base, packetId: showing.packetId };
+      case 'call':
+        return { stage: 'call', ...base, draftId: showing.draftId, departmentName: showing.departmentName };
       default:
         return { stage: showing.stage, ...base };
     }
@@ -328,8 +350,12 @@ export class ApplicantDesk {
   private put(showing: Showing): ApplicantStatus {
     const previous = this.showing;
     this.showing = showing;
-    // A new question clears the last answer; an answer (back to idle) keeps it for the clerk.
-    if (showing.stage !== 'idle' && showing.stage !== 'thanks' && previous !== showing) this.answer = null;
+    // A new question clears the last answer; an answer (back to idle) keeps it for the clerk,
+    // and so does a call shown over what the screen showed, and taken off it again.
+    const aroundCall = showing.stage === 'call' || previous.stage === 'call';
+    if (showing.stage !== 'idle' && showing.stage !== 'thanks' && previous !== showing && !aroundCall) {
+      this.answer = null;
+    }
     this.link?.show(this.screen());
     this.changed();
     return this.status();

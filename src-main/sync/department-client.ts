@@ -112,6 +112,20 @@ export class DepartmentClient {
     return this.call(endpoint, 'GET', WHOAMI_PATH, WhoAmI, { signal });
   }
 
+  /**
+   * Any other JSON exchange of the window's protocol with its department (the 视频会商
+   * calls of common/call-protocol.ts): the same token, agents, timeouts and checks.
+   */
+  request<S extends z.ZodType>(
+    endpoint: DepartmentEndpoint,
+    method: 'GET' | 'PUT' | 'POST',
+    path: string,
+    schema: S,
+    options: { body?: unknown; signal?: AbortSignal | undefined; extraTimeoutMs?: number } = {},
+  ): Promise<z.output<S>> {
+    return this.call(endpoint, method, path, schema, options);
+  }
+
   private async call<S extends z.ZodType>(
     endpoint: DepartmentEndpoint,
     method: 'GET' | 'PUT' | 'POST',

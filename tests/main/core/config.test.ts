@@ -41,7 +41,10 @@ describe('config', () => {
     writeFileSync(join(dir, 'config.json'), JSON.stringify(valid));
     const config = loadConfig(dir);
     expect(config.profile).toBe('configured');
-    expect(config.devices.idCardReader).toEqual({ transport: 'serial', serial: { path: '/dev/ttyACM0', baudRate: 115200 } });
+    expect(config.devices.idCardReader).toEqual({
+      transport: 'serial',
+      serial: { path: '/dev/ttyACM0', baudRate: 115200 },
+    });
     expect(config.devices.receiptPrinter).toEqual({ transport: 'none' });
     expect(config.security).toEqual({ maxFailedAttempts: 5, lockoutMinutes: 15, idleLockMinutes: 10 });
     expect(config.departments[0]?.signature).toBe('ed25519');
@@ -97,7 +100,10 @@ describe('config', () => {
       join(dir, 'config.json'),
       JSON.stringify(withReader({ transport: 'serial', serial: { path: 'COM3', baudRate: 9600 } })),
     );
-    expect(loadConfig(dir).devices.idCardReader).toEqual({ transport: 'serial', serial: { path: 'COM3', baudRate: 9600 } });
+    expect(loadConfig(dir).devices.idCardReader).toEqual({
+      transport: 'serial',
+      serial: { path: 'COM3', baudRate: 9600 },
+    });
     for (const wrong of [
       { transport: 'uvc' },
       { transport: 'tcp', host: 'x', port: 9100 },
@@ -115,7 +121,11 @@ describe('config', () => {
     const sdk = { transport: 'vendor-sdk', vendorSdk: { library: 'C:\\termb\\termb.dll', port: 1001 } };
     writeFileSync(join(dir, 'config.json'), JSON.stringify(withReader(sdk)));
     expect(loadConfig(dir).devices.idCardReader).toEqual(sdk);
-    const decoded = { transport: 'serial', serial: { path: '/dev/ttyACM0' }, photoDecoder: { library: '/opt/wlt/libwlt.so' } };
+    const decoded = {
+      transport: 'serial',
+      serial: { path: '/dev/ttyACM0' },
+      photoDecoder: { library: '/opt/wlt/libwlt.so' },
+    };
     writeFileSync(join(dir, 'config.json'), JSON.stringify(withReader(decoded)));
     expect(loadConfig(dir).devices.idCardReader).toEqual({
       transport: 'serial',
@@ -152,6 +162,25 @@ describe('config', () => {
       expect(error.code, template).toBe('config.invalid');
       expect(error.detail, template).toContain(`tracking.urlTemplate: ${message}`);
     }
+  });
+
+  it('takes 视频会商 STUN/TURN servers and a transport policy, by default none and all', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(valid));
+    expect(loadConfig(dir).calls).toEqual({ iceServers: [], iceTransportPolicy: 'all' });
+    const calls = {
+      iceServers: [
+        { urls: 'stun:stun.example.cn:3478' },
+        { urls: ['turn:turn.example.cn:3478?transport=udp'], username: 'tongban', credential: 'secret' },
+      ],
+      iceTransportPolicy: 'relay',
+    };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...valid, calls }));
+    expect(loadConfig(dir).calls).toEqual(calls);
+    const error = configError({ ...valid, calls: { iceServers: [{ url: 'turn:x' }], iceTransportPolicy: 'direct' } });
+    expect(error.code).toBe('config.invalid');
+    expect(error.detail).toContain('calls.iceServers.0');
+    expect(error.detail).toContain('calls.iceTransportPolicy');
   });
 
   it('says so when the file is not JSON', () => {

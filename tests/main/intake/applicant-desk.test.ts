@@ -85,6 +85,35 @@ describe('the applicant desk', () => {
     );
   });
 
+  it('shows a 视频会商 call over what the screen showed, and goes back to it when the call ends', async () => {
+    const { d, link, shown } = desk();
+    d.attach(d.pairDisplay(), link);
+    d.askSignature(CLERK, DRAFT);
+    d.showCall(DRAFT, '成都市人社局');
+    expect(shown.at(-1)).toEqual({
+      stage: 'call',
+      hallName: '演示政务服务中心',
+      windowName: '1 号窗口',
+      draftId: DRAFT,
+      departmentName: '成都市人社局',
+    });
+    // The applicant cannot sign while the call is on; afterwards the pad is back.
+    await expect(
+      d.sign(link, { strokes: [[[1, 1, 0.5, 0]]], png: new Uint8Array(8), width: 400, height: 200 }),
+    ).rejects.toSatisfy((e) => codeOf(e) === 'applicant.wrongStage');
+    d.showCall(DRAFT, '成都市人社局'); // placed again (a retried click): still one call on screen
+    d.endCall('0190a0a0-0000-7000-8000-000000000009'); // another draft's call: not this one
+    expect(d.status().stage).toBe('call');
+    d.endCall(DRAFT);
+    expect(shown.at(-1)).toMatchObject({ stage: 'signature', draftId: DRAFT });
+    // Without a screen paired, the desk still knows (a screen paired during the call shows it).
+    const alone = desk().d;
+    alone.showCall(DRAFT, '成都市人社局');
+    expect(alone.status()).toMatchObject({ stage: 'call', subject: DRAFT });
+    alone.endCall(DRAFT);
+    expect(alone.status().stage).toBe('idle');
+  });
+
   it('hands the signature and the rating to their stores, and the rating ends with thanks', async () => {
     const signed: string[] = [];
     const { d, link } = desk({

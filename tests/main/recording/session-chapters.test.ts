@@ -107,4 +107,34 @@ describe('session chapters', () => {
     ]);
     expect(done.missing).toEqual(['identity', 'form', 'material']);
   });
+
+  it('marks a 视频会商 call once, when it connected, by its approver', () => {
+    let seq = 0;
+    const event = (kind: string, payload: SessionEvent['payload'] = {}): SessionEvent => ({
+      seq: ++seq,
+      kind,
+      wallMs: 1_000 * seq,
+      payload,
+    });
+    const callId = '6f1c2a38-64f4-4a7e-9c55-2d35c3b1a001';
+    const approver = { id: '7', name: '王审批' };
+    const { chapters } = sessionChapters([
+      event('intake.started', { itemCode: 'X' }),
+      event('call.placed', { callId, departmentId: 'd', placedBy: 'window' }),
+      event('call.answered', { callId, approver }),
+      event('call.connected', { callId, approver }),
+      event('call.interrupted', { callId, atMs: 5_000 }),
+      event('call.restored', { callId, fromMs: 5_000, toMs: 7_000 }),
+      event('call.connected', { callId, approver }),
+      event('call.ended', { callId, reason: 'hangup', durationMs: 60_000 }),
+      event('call.connected', {
+        callId: '6f1c2a38-64f4-4a7e-9c55-2d35c3b1a002',
+        approver: { id: '8', name: '李审批' },
+      }),
+    ]);
+    expect(chapters.filter((c) => c.kind === 'call')).toEqual([
+      { kind: 'call', seq: 4, at: 4_000, subject: '王审批' },
+      { kind: 'call', seq: 9, at: 9_000, subject: '李审批' },
+    ]);
+  });
 });
