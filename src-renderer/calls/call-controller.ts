@@ -283,7 +283,7 @@ export class CallController {
       mediaFault: media.fault,
       sources: availableSources(devices),
       source,
-      ...this.#previews(source),
+      ...this.#previews(source, devices),
     });
     return media;
   }
@@ -364,6 +364,11 @@ export class CallController {
     const media = this.#media!;
     await peer.setTrack('audio', media.microphone);
     if (this.#snapshot.source) await this.#applySource(this.#snapshot.source);
+    else {
+      // No camera: an audio-only call.
+      await peer.setTrack('video', null);
+      await peer.setTrack('second', null);
+    }
     this.#startSentRecording();
     const early = this.#early;
     this.#early = [];
@@ -453,9 +458,8 @@ export class CallController {
     this.#api.call('calls.record', { callId, entry }).catch(() => undefined);
   }
 
-  #previews(source: CallSource | null): Pick<CallSnapshot, 'local' | 'localSecond'> {
+  #previews(source: CallSource | null, devices = this.#snapshot.devices): Pick<CallSnapshot, 'local' | 'localSecond'> {
     const media = this.#media;
-    const devices = this.#snapshot.devices;
     if (!media || !devices || !source) return { local: null, localSecond: null };
     const plan = slotsFor(source, devices);
     const video = plan.video ? media[plan.video] : null;
