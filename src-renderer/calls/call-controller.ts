@@ -317,7 +317,11 @@ export class CallController {
       return;
     }
     this.#update({ call: changed, phase: phaseOf(call, this.#peerState) });
-    if (call.state === 'active' && !this.#peer && this.#media) void this.#startPeer(changed);
+    if (call.state === 'active' && !this.#peer && this.#media) {
+      void this.#startPeer(changed).catch((error: unknown) =>
+        this.#update({ fault: t('calls.faults.media', { detail: messageOf(error) }) }),
+      );
+    }
   }
 
   #teardown(): void {
@@ -341,7 +345,33 @@ export class CallController {
     const outbox = this.#outbox;
     if (!outbox) return;
     const createPeer = this.#o.createPeer ?? ((options: CallPeerOptions) => new CallPeer(options));
-    const peer = createPeer({
+    let peer: PeerPort;
+    try {
+      peer = this.#peerOf(createPeer, call, outbox);
+    } catch (error) {
+      // No WebRTC here (an old browser, a locked-down profile): the call cannot carry media.
+      this.#update({ fault: t('calls.faults.noWebRtc', { detail: messageOf(error) }) });
+      void this.#end('lost');
+      return;
+    }
+    this.#peer = peer;
+    this.#peerState = 'connecting';
+    const media = this.#media!;
+    await peer.setTrack('audio', media.microphone);
+    if (this.#snapshot.source) await this.#applySource(this.#snapshot.source);
+    else {
+      // No camera: an audio-only call.
+      await peer.setTrack('video', null);
+      await peer.setTrack('second', null);
+    }
+    this.#startSentRecording();
+    const early = this.#early;
+    this.#early = [];
+    for (const signal of early) await this.#incoming(signal);
+  }
+
+  #peerOf(createPeer: (options: CallPeerOptions) => PeerPort, call: WindowCall, outbox: SignalOutbox): PeerPort {
+    return createPeer({
       polite: true,
       iceServers: call.iceServers,
       iceTransportPolicy: call.iceTransportPolicy,
@@ -359,20 +389,6 @@ export class CallController {
       },
       now: this.#now,
     });
-    this.#peer = peer;
-    this.#peerState = 'connecting';
-    const media = this.#media!;
-    await peer.setTrack('audio', media.microphone);
-    if (this.#snapshot.source) await this.#applySource(this.#snapshot.source);
-    else {
-      // No camera: an audio-only call.
-      await peer.setTrack('video', null);
-      await peer.setTrack('second', null);
-    }
-    this.#startSentRecording();
-    const early = this.#early;
-    this.#early = [];
-    for (const signal of early) await this.#incoming(signal);
   }
 
   async #applySource(source: CallSource): Promise<void> {
@@ -543,6 +559,10 @@ export class CallController {
     this.#snapshot = { ...this.#snapshot, ...change };
     for (const listener of [...this.#listeners]) listener();
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function hex(digest: ArrayBuffer): string {

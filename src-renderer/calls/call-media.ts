@@ -24,7 +24,7 @@ export async function openCallMedia(): Promise<CallMedia> {
   const cameras = (await devices?.enumerateDevices?.().catch(() => []))?.filter((d) => d.kind === 'videoinput') ?? [];
   const tracks: MediaStreamTrack[] = [];
   let counter: MediaStreamTrack | null = null;
-  let microphone: MediaStreamTrack | null = null;
+  let microphone: MediaStreamTrack | null;
   let fault: CameraFault | null = null;
   const chosen = chooseCounterCamera(cameras, rememberedCounterCamera());
   try {

@@ -2372,6 +2372,7 @@ export const zhCN = {
   calls: {
     open: '视频会商',
     openHint: '与审批部门视频会商（{keys}）',
+    openAbout: '就“{item}”与审批部门视频会商',
     panelTitle: '视频会商',
     subjectDraft: '本次收件：{item}',
     subjectPacket: '收件包：{item}',
@@ -2450,6 +2451,8 @@ export const zhCN = {
       turnUnreachable: '无法连接中继服务器（TURN），请联系运维人员检查会商网络设置。',
       neverConnected: '未能与审批人建立音视频连接，请检查网络后重新发起。',
       signal: '与部门收件服务的联系中断，正在重试…',
+      media: '未能把摄像头或麦克风接入通话（{detail}），请挂断后重新发起。',
+      noWebRtc: '本机浏览器不支持音视频通话，会商无法进行（{detail}）。请联系运维人员。',
       start: '会商未能发起：{detail}',
     },
     incoming: {
