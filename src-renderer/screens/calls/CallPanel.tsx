@@ -10,7 +10,7 @@ import { useEffect, useId, useRef, useState, useSyncExternalStore, type Keyboard
 import { t } from '../../../src-main/common/i18n/index.ts';
 import type { CallController, CallSnapshot } from '../../calls/call-controller.ts';
 import { endMessage, mediaNotice, qualityKey, waitingMessage } from '../../calls/call-model.ts';
-import type { CallTopic } from './calls-context.tsx';
+import type { CallTopic } from './call-topic.ts';
 
 const RESTORED_SHOWN_MS = 5000;
 

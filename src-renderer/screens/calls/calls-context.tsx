@@ -7,10 +7,9 @@ import { useApi } from '../../app/api-context.tsx';
 import { CallController, type CallDraft, type CallRecorder } from '../../calls/call-controller.ts';
 import { CallPanel } from './CallPanel.tsx';
 import { IncomingCall } from './IncomingCall.tsx';
+import type { CallTopic } from './call-topic.ts';
 
-/** What the panel is about before a call exists: the open draft, or a packet of the queue. */
-export type CallTopic =
-  { kind: 'draft'; draftId: string; itemName: string } | { kind: 'packet'; packetId: string; itemName: string };
+export type { CallTopic };
 
 export interface CallsApi {
   controller: CallController;
