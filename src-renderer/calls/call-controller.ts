@@ -135,6 +135,8 @@ export class CallController {
   #recorder: CallRecorder | null = null;
   #ending = false;
   #disposed = false;
+  /** Counts place/answer attempts: media that open for an abandoned one are closed, not used. */
+  #attempt = 0;
 
   constructor(options: CallControllerOptions) {
     this.#o = options;
@@ -239,11 +241,14 @@ export class CallController {
     this.#turnErrors = 0;
     this.#early = [];
     this.#update({ ...IDLE, phase: 'starting' });
-    const media = this.#openMedia();
+    const attempt = ++this.#attempt;
+    const media = this.#openMedia(attempt);
     let call: WindowCall;
     try {
       call = await open();
     } catch (error) {
+      // Not placed: the cameras opened for it close again, whenever they finish opening.
+      this.#attempt++;
       void media.then((opened) => opened.stop());
       this.#media = null;
       this.#update({ ...IDLE, phase: 'idle', fault: t('calls.faults.start', { detail: describeError(error) }) });
@@ -259,7 +264,7 @@ export class CallController {
     this.#changed(this.#snapshot.call ?? call);
   }
 
-  async #openMedia(): Promise<CallMedia> {
+  async #openMedia(attempt: number): Promise<CallMedia> {
     const media = await (this.#o.openMedia ?? openCallMedia)().catch((): CallMedia => ({
       counter: null,
       document: null,
@@ -267,7 +272,7 @@ export class CallController {
       fault: 'failed',
       stop: () => {},
     }));
-    if (this.#disposed) {
+    if (this.#disposed || attempt !== this.#attempt) {
       media.stop();
       return media;
     }
