@@ -93,6 +93,11 @@ export interface CallControllerOptions {
   openMedia?: () => Promise<CallMedia>;
   createPeer?: (options: CallPeerOptions) => PeerPort;
   grabStill?: (track: MediaStreamTrack) => Promise<Still>;
+  /**
+   * Where a call is recorded when no draft is open at the counter (a packet's call): the
+   * session the core names in the ticket (`WindowCall.draftId`). Stopped when the call ends.
+   */
+  sessionRecorder?: (draftId: string) => CallRecorder & { stop(): Promise<void> };
   now?: () => number;
 }
 
@@ -133,6 +138,8 @@ export class CallController {
   #received: CallTrackRecording | null = null;
   #draft: CallDraft | null = null;
   #recorder: CallRecorder | null = null;
+  /** The recording this controller started for a call without a draft at the counter. */
+  #ownRecording: (CallRecorder & { stop(): Promise<void> }) | null = null;
   #ending = false;
   #disposed = false;
   /** Counts place/answer attempts: media that open for an abandoned one are closed, not used. */
@@ -339,6 +346,11 @@ export class CallController {
     void this.#received?.stop();
     this.#sent = null;
     this.#received = null;
+    if (this.#ownRecording) {
+      void this.#ownRecording.stop();
+      if (this.#recorder === this.#ownRecording) this.#recorder = null;
+      this.#ownRecording = null;
+    }
     this.#media?.stop();
     this.#media = null;
     this.#early = [];
@@ -368,6 +380,10 @@ export class CallController {
       // No camera: an audio-only call.
       await peer.setTrack('video', null);
       await peer.setTrack('second', null);
+    }
+    if (!this.#recorder && this.#o.sessionRecorder) {
+      this.#ownRecording = this.#o.sessionRecorder(call.draftId);
+      this.#recorder = this.#ownRecording;
     }
     this.#startSentRecording();
     const early = this.#early;

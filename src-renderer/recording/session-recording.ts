@@ -81,6 +81,11 @@ export interface SessionRecordingOptions {
   sensitive: () => readonly string[];
   onStatus: (status: RecordingStatus) => void;
   now?: () => number;
+  /**
+   * False for a recording of a call's tracks alone (a call about a packet, no draft open at
+   * the counter): `recording.start` then says no screen is recorded. Default true.
+   */
+  screen?: boolean;
 }
 
 /** Whether this platform can record at all (jsdom, an old browser: no). */
@@ -334,7 +339,7 @@ export class SessionRecording {
         draftId: this.#o.draftId,
         segmentMs: this.#o.segmentMs,
         camera: this.#status.camera.kind === 'recording' ? this.#cameraFormat : null,
-        screen: true,
+        screen: this.#o.screen ?? true,
       });
       this.#started = true;
     } catch (error) {

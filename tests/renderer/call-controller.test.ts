@@ -156,6 +156,44 @@ describe('a call the window places', () => {
   });
 });
 
+describe('a call about a packet', () => {
+  it('is recorded in the session the core names, its recording stopped with the call', async () => {
+    const core = new FakeCore({ users: [CLERK], signedIn: CLERK.username });
+    const sessions: Array<{ draftId: string; tracks: string[]; stopped: boolean }> = [];
+    const peers: FakePeer[] = [];
+    const controller = new CallController({
+      api: createApiClient(core.transport),
+      openMedia: async () => fakeMedia(),
+      createPeer: (o) => {
+        const peer = new FakePeer(o);
+        peers.push(peer);
+        return peer;
+      },
+      sessionRecorder: (draftId) => {
+        const session = { draftId, tracks: [] as string[], stopped: false };
+        sessions.push(session);
+        return {
+          recordCall: (track) => {
+            session.tracks.push(track);
+            return { replace: async () => {}, stop: async () => {} };
+          },
+          stop: async () => void (session.stopped = true),
+        };
+      },
+    });
+    await controller.place({ packetId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' });
+    const call = controller.snapshot.call!;
+    core.consult.answerAsApprover(call.call.callId);
+    await waitFor(() => expect(sessions).toHaveLength(1));
+    await waitFor(() => expect(sessions[0]!.tracks).toEqual(['callSent']));
+    expect(sessions[0]!.draftId).toBe(call.draftId);
+    peers[0]!.options.onRemoteTracks([fakeMedia().counter!]);
+    expect(sessions[0]!.tracks).toEqual(['callSent', 'callReceived']);
+    core.consult.endByApprover(call.call.callId);
+    expect(sessions[0]!.stopped).toBe(true);
+  });
+});
+
 describe('what the window shows', () => {
   it('switches the senders, tells the approver and records the source', async () => {
     const { core, controller, peer, media, recorded } = await connected();

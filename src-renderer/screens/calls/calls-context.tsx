@@ -5,6 +5,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useApi } from '../../app/api-context.tsx';
 import { CallController, type CallDraft, type CallRecorder } from '../../calls/call-controller.ts';
+import { SEGMENT_MS } from '../../../src-main/common/recording.ts';
+import { SessionRecording } from '../../recording/session-recording.ts';
 import { CallPanel } from './CallPanel.tsx';
 import { IncomingCall } from './IncomingCall.tsx';
 import type { CallTopic } from './call-topic.ts';
@@ -29,7 +31,28 @@ export function useCalls(): CallsApi | null {
 /** Options for tests: the controller (with its media and peer played). */
 export function CallsProvider({ children, controller: given }: { children: ReactNode; controller?: CallController }) {
   const api = useApi();
-  const [controller] = useState(() => given ?? new CallController({ api }));
+  const [controller] = useState(
+    () =>
+      given ??
+      new CallController({
+        api,
+        // A packet's call, no draft open: its tracks alone, in the session the core names.
+        sessionRecorder: (draftId) => {
+          const recording = new SessionRecording({
+            api,
+            draftId,
+            segmentMs: SEGMENT_MS,
+            sensitive: () => [],
+            onStatus: () => {},
+            screen: false,
+          });
+          return {
+            recordCall: (track, stream) => recording.recordCall(track, stream),
+            stop: () => recording.stop('left'),
+          };
+        },
+      }),
+  );
   const [topic, setTopic] = useState<CallTopic | null>(null);
   const [draft, setDraft] = useState<(CallDraft & { itemName: string }) | null>(null);
   const [panelOpen, setPanelOpen] = useState(false);
