@@ -6,7 +6,7 @@ import { useApi } from '../app/api-context.tsx';
 import { t } from '../../src-main/common/i18n/index.ts';
 import { SEGMENT_MS } from '../../src-main/common/recording.ts';
 import { rememberCounterCamera } from '../devices/countercam/camera.ts';
-import { canRecord, type RecordingStatus, SessionRecording } from './session-recording.ts';
+import { type CallTrackRecording, canRecord, type RecordingStatus, SessionRecording } from './session-recording.ts';
 
 export type StopReason = 'sealed' | 'discarded' | 'left';
 
@@ -18,7 +18,12 @@ export function useSessionRecording(
   draftId: string,
   sensitive: () => readonly string[],
   stopReason: () => StopReason,
-): { status: RecordingStatus; switchCamera: () => void } {
+): {
+  status: RecordingStatus;
+  switchCamera: () => void;
+  /** Records a 视频会商 call's track into this session (nothing where the platform cannot record). */
+  recordCall: (track: 'callSent' | 'callReceived', stream: MediaStream) => CallTrackRecording;
+} {
   const api = useApi();
   const [status, setStatus] = useState<RecordingStatus>(() =>
     canRecord() ? { active: true, camera: { kind: 'starting' }, pending: 0 } : inactive,
@@ -49,8 +54,15 @@ export function useSessionRecording(
   }, [api, draftId]);
 
   const switchCamera = useCallback(() => void recording.current?.switchCamera(), []);
-  return { status, switchCamera };
+  const recordCall = useCallback(
+    (track: 'callSent' | 'callReceived', stream: MediaStream) =>
+      recording.current?.recordCall(track, stream) ?? notRecorded,
+    [],
+  );
+  return { status, switchCamera, recordCall };
 }
+
+const notRecorded: CallTrackRecording = { replace: async () => {}, stop: async () => {} };
 
 const inactive: RecordingStatus = { active: false, camera: { kind: 'starting' }, pending: 0 };
 

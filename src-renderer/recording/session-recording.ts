@@ -10,13 +10,17 @@
 // - A core that no longer knows the recording (it restarted) is asked to start it again.
 // - The window sends its own SHA-256 of each segment: the core checks it against what
 //   arrived, so damage on the way is found, not stored.
+// - During a 视频会商 call two more tracks run (recordCall): what the window sends
+//   (`callSent`) and what it receives (`callReceived`), into the same queue. They have
+//   gaps only while the call runs: a recorder that fails mid-call is a gap until the
+//   stream is replaced or the call ends; outside a call those tracks are simply absent.
 import type { ApiClient } from '../api/client.ts';
 import { isApiCallError } from '../api/client.ts';
 import { uploadBlob } from '../api/upload.ts';
 import {
   type CameraFormat,
   type GapReason,
-  type RecordingTrack,
+  RecordingTrack,
   SCREEN_MEDIA_TYPE,
 } from '../../src-main/common/recording.ts';
 import {
@@ -30,6 +34,12 @@ import {
 } from '../devices/countercam/camera.ts';
 import { type CameraSegment, SegmentRecorder } from '../devices/countercam/segment-recorder.ts';
 import { ScreenRecorder } from './screen-recorder.ts';
+
+/** A call track being recorded; a new stream (the source switched, a remote track added) replaces the one recorded. */
+export interface CallTrackRecording {
+  replace(stream: MediaStream): Promise<void>;
+  stop(): Promise<void>;
+}
 
 /** Segments held while the core cannot be reached; past this the oldest go (and become a gap). */
 export const MAX_PENDING_BYTES = 48 * 1024 * 1024;
@@ -71,6 +81,11 @@ export interface SessionRecordingOptions {
   sensitive: () => readonly string[];
   onStatus: (status: RecordingStatus) => void;
   now?: () => number;
+  /**
+   * False for a recording of a call's tracks alone (a call about a packet, no draft open at
+   * the counter): `recording.start` then says no screen is recorded. Default true.
+   */
+  screen?: boolean;
 }
 
 /** Whether this platform can record at all (jsdom, an old browser: no). */
@@ -98,6 +113,8 @@ export class SessionRecording {
   #cameraFormat: CameraFormat | null = null;
   #draftGone = false;
   #starting: Promise<void> | null = null;
+  /** The call tracks being recorded (stopped with the session). */
+  readonly #calls = new Set<CallTrackRecording>();
 
   constructor(options: SessionRecordingOptions) {
     this.#o = options;
@@ -137,13 +154,81 @@ export class SessionRecording {
     await this.#openCamera();
   }
 
+  /**
+   * Records `stream` as the call track `track` into the session's queue until stopped (the
+   * call ended) or the session stops. A recorder that fails mid-call is a gap from then
+   * until the next stream records or the call ends, logged with both ends.
+   */
+  recordCall(track: 'callSent' | 'callReceived', stream: MediaStream): CallTrackRecording {
+    const mimeType = chooseMimeType();
+    let current: SegmentRecorder | null = null;
+    let ended = false;
+    /** When the track's recorder failed; the gap is logged closed, once recording goes on or the call ends. */
+    let failedAt: number | null = null;
+    const failed = (recorder: SegmentRecorder) => {
+      if (current === recorder) current = null;
+      failedAt ??= this.#now();
+    };
+    const closeGap = () => {
+      if (failedAt === null) return;
+      this.#logGap(track, failedAt, Math.max(failedAt, this.#now()), 'recorderError');
+      failedAt = null;
+    };
+    const begin = async (next: MediaStream) => {
+      if (ended || this.#stopped || !mimeType || next.getTracks().length === 0) return;
+      const recorder: SegmentRecorder = new SegmentRecorder({
+        stream: next,
+        mimeType,
+        segmentMs: this.#o.segmentMs,
+        now: this.#now,
+        onSegment: (segment) =>
+          this.#enqueue({
+            segmentId: crypto.randomUUID(),
+            track,
+            blob: segment.blob,
+            mediaType: segment.mediaType,
+            startMs: segment.startMs,
+            endMs: segment.endMs,
+          }),
+        onError: () => failed(recorder),
+      });
+      current = recorder;
+      try {
+        await recorder.start();
+        closeGap();
+      } catch {
+        failed(recorder);
+      }
+    };
+    const end = async () => {
+      const recorder = current;
+      current = null;
+      await recorder?.stop();
+    };
+    const recording: CallTrackRecording = {
+      replace: async (next) => {
+        await end();
+        await begin(next);
+      },
+      stop: async () => {
+        ended = true;
+        this.#calls.delete(recording);
+        await end();
+        closeGap();
+      },
+    };
+    this.#calls.add(recording);
+    void begin(stream);
+    return recording;
+  }
+
   /** Stops both tracks, sends what is left (briefly), and logs the stop. */
   async stop(reason: 'sealed' | 'discarded' | 'left'): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearTimeout(this.#cameraTimer);
     this.#screen?.stop();
-    await this.#closeCamera();
+    await Promise.all([this.#closeCamera(), ...[...this.#calls].map((call) => call.stop())]);
     this.#kick();
     // The last segments go before the stop, unless the core is away: then the stop is lost too.
     const deadline = this.#now() + 5000;
@@ -254,7 +339,7 @@ export class SessionRecording {
         draftId: this.#o.draftId,
         segmentMs: this.#o.segmentMs,
         camera: this.#status.camera.kind === 'recording' ? this.#cameraFormat : null,
-        screen: true,
+        screen: this.#o.screen ?? true,
       });
       this.#started = true;
     } catch (error) {
@@ -365,7 +450,7 @@ export class SessionRecording {
   }
 
   async #flushDropped(): Promise<void> {
-    for (const track of ['camera', 'screen'] as const) {
+    for (const track of RecordingTrack.options) {
       const span = this.#dropped[track];
       if (!span) continue;
       await this.#o.api.call('recording.gap', {

@@ -16,6 +16,7 @@ import { UserManagement } from './UserManagement.tsx';
 import { PrintQueuePanel } from './printing/PrintQueuePanel.tsx';
 import { PrintingProvider, usePrintingStatus } from './printing/printing-context.tsx';
 import { useAttentionCount } from './queue/use-attention.ts';
+import { CallsProvider } from './calls/calls-context.tsx';
 
 export type AreaId = 'queue' | 'mailing' | 'printing' | 'supervision' | 'deployment' | 'users';
 
@@ -84,7 +85,7 @@ export function Shell({ info, user, idleLockMinutes, locked, onLock, onSignOut }
     mainRef.current?.querySelector<HTMLElement>('h2')?.focus();
   }, [area]);
 
-  return (
+  const shell = (
     <div className="shell">
       <header className="shell-header">
         <div className="shell-place">
@@ -147,4 +148,6 @@ export function Shell({ info, user, idleLockMinutes, locked, onLock, onSignOut }
       />
     </div>
   );
+  // 视频会商: a clerk's call lives above the areas, so it goes on while the clerk moves between them.
+  return user.role === 'clerk' ? <CallsProvider>{shell}</CallsProvider> : shell;
 }

@@ -169,6 +169,21 @@ describe('the applicant page’s stages', () => {
     expect(await screen.findByText('rating form for P-1')).toBeTruthy();
   });
 
+  it('tells the applicant while a 视频会商 call is on that it is recorded, sound and picture', async () => {
+    const { core } = await pairedPage();
+    act(() =>
+      core.applicant.show({
+        stage: 'call',
+        hallName: 'h',
+        windowName: 'w',
+        draftId: SAMPLE_VIEW.draftId,
+        departmentName: '北京市西城区人力资源和社会保障局',
+      }),
+    );
+    await screen.findByRole('heading', { name: '正在与北京市西城区人力资源和社会保障局视频会商' });
+    expect(screen.getByText('本次会商全程录音录像，用于办件留存。')).toBeTruthy();
+  });
+
   it('refuses a confirm of a view the core no longer shows, and says so in Chinese', async () => {
     const { core, user } = await pairedPage();
     act(() => core.applicant.showConfirmation());

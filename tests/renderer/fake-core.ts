@@ -33,6 +33,7 @@ import { FakeRatings } from './fake-ratings.ts';
 import { FakeSync, type FakeSyncOptions } from './fake-sync.ts';
 import { FakePrinter, type FakePrinterOptions } from './fake-printer.ts';
 import { FakeSetup, type FakeSetupOptions } from './fake-setup.ts';
+import { FakeCalls, type FakeCallsOptions } from './fake-calls.ts';
 import { type MailingEntry, normaliseWaybill, waybillProblem } from '../../src-main/common/mailing.ts';
 import type { DutyBoard } from '../../src-main/common/duty-board.ts';
 import { HANDED_OVER_STATES } from '../../src-main/common/packets.ts';
@@ -71,6 +72,8 @@ export interface FakeCoreOptions {
   printer?: FakePrinterOptions;
   /** The setup wizard's side: the config in effect (default: the demo's), ports, reader, printer (fake-setup.ts). */
   setup?: FakeSetupOptions;
+  /** The 视频会商 side: approvers online, ICE servers (fake-calls.ts). */
+  calls?: FakeCallsOptions;
 }
 
 const NOW = Date.UTC(2025, 0, 6, 1, 0, 0);
@@ -104,6 +107,8 @@ export class FakeCore {
   readonly applicant: FakeApplicant;
   /** The setup wizard's side (fake-setup.ts): its save restarts this core (the link drops and comes back). */
   readonly setup: FakeSetup;
+  /** The 视频会商 side (fake-calls.ts): the spec plays the approver. */
+  readonly consult: FakeCalls;
   private readonly listeners = new Set<(event: EventMessage) => void>();
   private readonly connectionListeners = new Set<(state: ConnectionState) => void>();
   private nextUserId = 1;
@@ -152,6 +157,7 @@ export class FakeCore {
         printer.sealed(packet);
       };
     }
+    this.consult = new FakeCalls(this.intake, now, (name, payload) => this.emit(name, payload), options.calls);
     this.setup = new FakeSetup(
       (scheme) => this.sync.key(scheme),
       () => this.restart(),
@@ -450,22 +456,7 @@ export class FakeCore {
           draftId: input.draftId,
         });
       },
-      'calls.place': () => {
-        throw new AppError('calls.unavailable', 'no calls in the fake core');
-      },
-      'calls.incoming': () => ({ calls: [] }),
-      'calls.answer': () => {
-        throw new AppError('calls.unavailable', 'no calls in the fake core');
-      },
-      'calls.signal': () => ({}),
-      'calls.record': () => ({}),
-      'calls.end': () => {
-        throw new AppError('calls.unavailable', 'no calls in the fake core');
-      },
-      'calls.current': () => ({ calls: [] }),
-      'calls.get': () => {
-        throw new AppError('calls.unavailable', 'no calls in the fake core');
-      },
+      ...this.consult.handlers(),
       'diagnostics.health': () =>
         this.diagnostics ?? { entries: this.health.entries.map((entry) => ({ ...entry, recent: [] })) },
       'diagnostics.export': () => {

@@ -120,6 +120,16 @@ export function ApplicantStage({
         </section>
       );
       break;
+    case 'call':
+      // 视频会商: the applicant is told the call is on and recorded, sound and picture.
+      body = (
+        <section aria-labelledby="call-title" className="applicant-call">
+          <h1 id="call-title">{t('calls.applicant.title', { department: screen.departmentName })}</h1>
+          <p className="applicant-lead">{t('calls.applicant.recorded')}</p>
+          <p className="applicant-text">{t('calls.applicant.wait')}</p>
+        </section>
+      );
+      break;
     case 'thanks':
       body = (
         <>

@@ -38,7 +38,15 @@ import { SealedView } from './SealedView.tsx';
 import { DemoReceiptPrinter } from '../printing/DemoReceiptPrinter.tsx';
 import type { CardSources, StepProps } from './step-props.ts';
 import { useCardDesk } from './use-card-desk.ts';
-import { REVIEW_SHORTCUT, type ReviewCommands, SEAL_SHORTCUT, stepOfKey, stepShortcut } from './shortcuts.ts';
+import {
+  CALL_SHORTCUT,
+  REVIEW_SHORTCUT,
+  type ReviewCommands,
+  SEAL_SHORTCUT,
+  stepOfKey,
+  stepShortcut,
+} from './shortcuts.ts';
+import { useCalls } from '../calls/calls-context.tsx';
 import { EMPTY_PERSON, isEmptyPerson, needsGuardian, stepAfter } from './wizard-model.ts';
 import { stepProblems } from './checks.ts';
 import { SupplementRequest } from './SupplementRequest.tsx';
@@ -249,6 +257,32 @@ function DraftEditor({
 
   const flush = useCallback(async () => (await saverRef.current?.flush()) ?? false, []);
 
+  // 视频会商: a call made or answered while this draft is open is recorded in its session,
+  // and a still the approver asks for is filed into it.
+  const calls = useCalls();
+  const attachDraft = calls?.attachDraft;
+  const { recordCall } = recording;
+  useEffect(() => {
+    if (!attachDraft || sealed) return;
+    attachDraft(
+      {
+        draftId: draft.id,
+        itemName: draft.itemName,
+        materials: item.materials.map((m) => ({ id: m.id, name: m.name })),
+        onFiled: (view) => {
+          onFiles(view.files);
+          onCertified(view.state.certifiedCopies);
+        },
+      },
+      { recordCall },
+    );
+    return () => attachDraft(null, null);
+  }, [attachDraft, sealed, draft.id, draft.itemName, item, onFiles, onCertified, recordCall]);
+  const openCall = useCallback(
+    () => calls?.open({ kind: 'draft', draftId: draft.id, itemName: draft.itemName }),
+    [calls, draft.id, draft.itemName],
+  );
+
   // The ID card reader: a card read fills the identity through the core (which logs the
   // reading); what was typed is saved first so the card's identity lands on top of it.
   const desk = useCardDesk(locked);
@@ -417,13 +451,15 @@ function DraftEditor({
       } else if (event.code === SEAL_SHORTCUT.code) {
         if (step === 'review') reviewCommands.current?.seal();
         else goTo('review');
+      } else if (event.code === CALL_SHORTCUT.code && calls) {
+        openCall();
       } else return;
       // Taken here, before the shell's Alt+digit (areas) sees it.
       event.preventDefault();
     };
     window.addEventListener('keydown', onKeyDown, true);
     return () => window.removeEventListener('keydown', onKeyDown, true);
-  }, [locked, sealed, step, goTo]);
+  }, [locked, sealed, step, goTo, calls, openCall]);
 
   /** Enter moves to the next field; from the step's last field to the next step. */
   const onStepKeyDown = (event: ReactKeyboardEvent<HTMLDivElement>) => {
@@ -479,6 +515,18 @@ function DraftEditor({
         <p className="muted">{t('intake.itemLine', { code: item.code })}</p>
       </div>
       <div className="area-head-states">
+        {calls && !sealed && (
+          <button
+            type="button"
+            className="call-open"
+            aria-keyshortcuts={CALL_SHORTCUT.label}
+            title={t('calls.openHint', { keys: CALL_SHORTCUT.label })}
+            onClick={openCall}
+          >
+            {t('calls.open')}
+            <kbd aria-hidden="true">{CALL_SHORTCUT.label}</kbd>
+          </button>
+        )}
         <RecordingIndicator status={recording.status} onSwitchCamera={recording.switchCamera} />
         {!sealed && <SaveIndicator status={saveStatus} onRetry={() => void flush()} />}
       </div>

@@ -16,6 +16,8 @@ export function stepOfKey(code: string): WizardStep | undefined {
 /** 开始审查 (review) and 封装 (seal): Alt and a letter, by physical key. */
 export const REVIEW_SHORTCUT = { code: 'KeyR', label: 'Alt+R' } as const;
 export const SEAL_SHORTCUT = { code: 'KeyS', label: 'Alt+S' } as const;
+/** 视频会商 (V for video): opens the call panel about this draft. */
+export const CALL_SHORTCUT = { code: 'KeyV', label: 'Alt+V' } as const;
 
 /** What the review step does on a key pressed anywhere in the draft. */
 export interface ReviewCommands {

@@ -36,6 +36,7 @@ import {
   type QueueScope,
 } from './queue-model.ts';
 import { SyncBar } from './SyncBar.tsx';
+import { useCalls } from '../calls/calls-context.tsx';
 import { useHallToday, useQueue } from './use-queue.ts';
 
 const SCOPES: readonly QueueScope[] = QUEUE_FILTERS;
@@ -79,6 +80,8 @@ export function PacketQueue({
   onSupplement: (packetId: string) => void;
 }) {
   const api = useApi();
+  // 视频会商 about a packet its department holds (no stills: a sealed packet is immutable).
+  const calls = useCalls();
   const [scope, setScope] = useState<QueueScope>('today');
   // The search asked (on Enter) and the text being typed; the cursors of the pages before this one.
   const [query, setQuery] = useState('');
@@ -433,6 +436,18 @@ export function PacketQueue({
                           onClick={() => handOver(packet)}
                         >
                           {t(packet.sync?.decision?.waybill ? 'queue.handOver.posted' : 'queue.handOver.window')}
+                        </button>
+                      )}
+                      {calls && isLatest && (
+                        <button
+                          type="button"
+                          data-focus-key={`${key}/call`}
+                          title={t('calls.openAbout', { item: packet.itemName })}
+                          onClick={() =>
+                            calls.open({ kind: 'packet', packetId: packet.packetId, itemName: packet.itemName })
+                          }
+                        >
+                          {t('calls.open')}
                         </button>
                       )}
                       {supplementable && (

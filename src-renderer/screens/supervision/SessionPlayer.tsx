@@ -16,6 +16,7 @@ import { PlayerEngine, type PlayerState, type ViewNote } from './player-engine.t
 import { chapterFrom, playerSpan, trackSegments } from './player-model.ts';
 import { clockText } from './session-model.ts';
 import { SegmentSource } from './segment-source.ts';
+import { callAt, CallTrackFollower } from './call-pip.ts';
 
 export interface PlayerHandle {
   /** Both views to this wall-clock moment of the session. */
@@ -73,6 +74,15 @@ export function SessionPlayer({
   const videoRef = useRef<HTMLVideoElement>(null);
   const screenRef = useRef<HTMLDivElement>(null);
   const engineRef = useRef<PlayerEngine | null>(null);
+  // 视频会商: the call's two tracks in a picture beside the camera, while the clock is in a call.
+  const receivedRef = useRef<HTMLVideoElement>(null);
+  const sentRef = useRef<HTMLVideoElement>(null);
+  const followers = useRef<CallTrackFollower[]>([]);
+  const callTracks = useMemo(
+    () => ({ received: trackSegments(segments, 'callReceived'), sent: trackSegments(segments, 'callSent') }),
+    [segments],
+  );
+  const hasCall = callTracks.received.length > 0 || callTracks.sent.length > 0;
   const [state, setState] = useState<PlayerState | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { chapters } = detail;
@@ -111,7 +121,28 @@ export function SessionPlayer({
     };
   }, [api, draftId, segments, span, chapterMoments]);
 
+  useEffect(() => {
+    const received = receivedRef.current;
+    const sent = sentRef.current;
+    if (!hasCall || !received || !sent) return;
+    const source = new SegmentSource(api, draftId);
+    const made = [
+      new CallTrackFollower(received, source, callTracks.received),
+      new CallTrackFollower(sent, source, callTracks.sent),
+    ];
+    followers.current = made;
+    return () => {
+      for (const follower of made) follower.destroy();
+      followers.current = [];
+    };
+  }, [api, draftId, hasCall, callTracks]);
+  useEffect(() => {
+    if (!state) return;
+    for (const follower of followers.current) follower.follow(state);
+  }, [state]);
+
   const position = state?.positionMs ?? span.fromMs;
+  const inCall = hasCall && callAt(callTracks.received, callTracks.sent, position);
   const seek = (ms: number) => {
     engineRef.current?.seek(ms).catch((failure: unknown) => setError(describeError(failure)));
   };
@@ -163,6 +194,26 @@ export function SessionPlayer({
           <div className="player-frame">
             <video ref={videoRef} playsInline preload="auto" aria-label={t('supervision.session.playerVideo')} />
             <ViewNoteText note={state ? state.camera : 'loading'} />
+            {hasCall && (
+              <div className="player-call" hidden={!inCall} data-in-call={inCall ? 'true' : 'false'}>
+                <video
+                  ref={receivedRef}
+                  playsInline
+                  preload="auto"
+                  data-track="callReceived"
+                  aria-label={t('supervision.session.tracks.callReceived')}
+                />
+                <video
+                  ref={sentRef}
+                  playsInline
+                  muted
+                  preload="auto"
+                  data-track="callSent"
+                  aria-label={t('supervision.session.tracks.callSent')}
+                />
+                <span className="player-call-label">{t('supervision.session.chapterKinds.call')}</span>
+              </div>
+            )}
           </div>
           <figcaption>{t('supervision.session.playerCamera')}</figcaption>
         </figure>
