@@ -40,6 +40,21 @@ export interface Dispatcher<Ctx> {
   dispatch(message: unknown, ctx: Ctx): Promise<ResultMessage>;
 }
 
+/** No input of the contract is nested anywhere near this deep; a deeper one is refused unread. */
+export const MAX_INPUT_DEPTH = 64;
+
+/** Whether arrays and objects in `value` nest at most `max` levels (iteratively: no stack to overflow). */
+function nestedWithin(value: unknown, max: number): boolean {
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (typeof next.value !== 'object' || next.value === null || ArrayBuffer.isView(next.value)) continue;
+    if (next.depth >= max) return false;
+    for (const member of Object.values(next.value)) pending.push({ value: member, depth: next.depth + 1 });
+  }
+  return true;
+}
+
 export function createDispatcher<Ctx>(options: DispatcherOptions<Ctx>): Dispatcher<Ctx> {
   const { handlers, caller, onUserCall, onInternalError } = options;
 
@@ -54,6 +69,10 @@ export function createDispatcher<Ctx>(options: DispatcherOptions<Ctx>): Dispatch
       if (!isMethodName(name)) throw new AppError('request.unknownMethod', `unknown method ${truncate(name)}`);
       const spec = methods[name];
       checkAccess(spec, caller(ctx));
+      // Recursive schemas (a config draft is any JSON) would recurse as deep as the input goes.
+      if (!nestedWithin(input, MAX_INPUT_DEPTH)) {
+        throw new AppError('request.invalidInput', `input nested deeper than ${MAX_INPUT_DEPTH} levels`);
+      }
       const parsed = spec.input.safeParse(input);
       if (!parsed.success) {
         throw new AppError('request.invalidInput', describeIssues(parsed.error), {

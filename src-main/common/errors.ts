@@ -205,8 +205,7 @@ export const ERROR_CODES = [
   'face.noFace',
   'face.multipleFaces',
   'face.modelsUnavailable',
-  // 视频会商 (#17); `calls.unavailable` stays while the renderer's fake core answers with it
-  'calls.unavailable',
+  // 视频会商 (#17)
   'calls.departmentUnreachable',
   'calls.refused',
   'calls.ended',

@@ -109,14 +109,14 @@ export class FakeCalls {
       'calls.answer': ({ callId, draftId }) => {
         this.#fault('calls.answer');
         const call = this.#get(callId);
-        if (call.call.state !== 'waiting') throw new AppError('calls.unavailable', `${callId} is ${call.call.state}`);
+        if (call.call.state !== 'waiting') throw new AppError('calls.ended', `${callId} is ${call.call.state}`);
         if (draftId) call.draftId = draftId;
         return this.#change(callId, { state: 'active', answeredAt: this.now() }, false);
       },
       'calls.signal': ({ callId, signal }) => {
         this.#fault('calls.signal');
         const call = this.#get(callId);
-        if (call.call.state === 'ended') throw new AppError('calls.unavailable', 'the call has ended');
+        if (call.call.state === 'ended') throw new AppError('calls.ended', 'the call has ended');
         this.sent.push({ callId, signal });
         return {};
       },
@@ -192,7 +192,7 @@ export class FakeCalls {
 
   #get(callId: string): WindowCall {
     const call = this.calls.get(callId);
-    if (!call) throw new AppError('calls.unavailable', `no call ${callId}`);
+    if (!call) throw new AppError('calls.notFound', `no call ${callId}`);
     return call;
   }
 

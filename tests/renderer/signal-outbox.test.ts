@@ -69,7 +69,7 @@ describe('the signal outbox', () => {
   it('tells what is worth sending again', () => {
     expect(isRetriable(new ApiCallError('transport.disconnected', ''))).toBe(true);
     expect(isRetriable(new ApiCallError('internal', ''))).toBe(true);
-    expect(isRetriable(new ApiCallError('calls.unavailable', ''))).toBe(false);
+    expect(isRetriable(new ApiCallError('calls.ended', ''))).toBe(false);
     expect(isRetriable(new Error('a thrown error that is no answer'))).toBe(true);
   });
 

@@ -41,7 +41,6 @@ const errors = {
   'auth.notSupervisor': '该账户不是在岗的审核督查人员，不能会签。请由审核督查岗位的人员输入其用户名和密码。',
   'auth.countersignSelf': '不能由窗口人员本人会签，请由在场的审核督查人员输入其用户名和密码。',
   // 视频会商 (#17)
-  'calls.unavailable': '本版本尚不能发起视频会商。',
   'calls.departmentUnreachable':
     '连不上审批部门的系统，视频会商未能接通。办件不受影响，请检查网络后重试，或稍后再发起。',
   'calls.refused':
@@ -1233,7 +1232,6 @@ export const zhCN = {
         call: '视频会商',
         seal: '封装',
         receipt: '打印回执',
-        call: '视频会商',
       },
       subjects: {
         applicant: '申请人',

@@ -19,17 +19,36 @@ describe('dispatcher', () => {
       error: { code: 'request.unknownMethod' },
     });
     expect(await connection.handle('garbage')).toMatchObject({ ok: false, error: { code: 'request.malformed' } });
-    expect(await connection.handle({ type: 'call', id: 2, method: 'auth.login', input: { username: 5 } })).toMatchObject({
+    expect(
+      await connection.handle({ type: 'call', id: 2, method: 'auth.login', input: { username: 5 } }),
+    ).toMatchObject({
       id: 2,
       ok: false,
       error: { code: 'request.invalidInput', params: { fields: 'username, password' } },
     });
     expect(
-      await connection.handle({ type: 'call', id: 3, method: 'auth.login', input: { username: 'a'.repeat(10_000), password: 'x' } }),
+      await connection.handle({
+        type: 'call',
+        id: 3,
+        method: 'auth.login',
+        input: { username: 'a'.repeat(10_000), password: 'x' },
+      }),
     ).toMatchObject({ ok: false, error: { code: 'request.invalidInput' } });
     expect(
       await connection.handle({ type: 'call', id: 4, method: 'auth.setupState', input: { extra: true } }),
     ).toMatchObject({ ok: false, error: { code: 'request.invalidInput' } });
+  });
+
+  it('refuses input nested deeper than any method takes, before a recursive schema could overflow the stack', async () => {
+    const { core } = await bootTestCore();
+    const connection = core.openConnection(() => undefined);
+    let deep: unknown = 'bottom';
+    for (let level = 0; level < 20_000; level++) deep = { a: [deep] };
+    expect(await connection.handle({ type: 'call', id: 5, method: 'auth.login', input: deep })).toMatchObject({
+      ok: false,
+      error: { code: 'request.invalidInput', detail: expect.stringContaining('nested deeper') },
+    });
+    expect(await connection.handle({ type: 'call', id: 6, method: 'app.info', input: {} })).toMatchObject({ ok: true });
   });
 
   it('does not treat inherited property names as methods', async () => {
@@ -46,10 +65,23 @@ describe('dispatcher', () => {
   it('survives thousands of random payloads with a typed answer for each', async () => {
     const { core } = await bootTestCore();
     const connection = core.openConnection(() => undefined);
-    const anyInput = fc.anything({ maxDepth: 3, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true });
+    const anyInput = fc.anything({
+      maxDepth: 3,
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withTypedArray: true,
+      withNullPrototype: true,
+    });
     const message = fc.oneof(
       anyInput,
-      fc.record({ type: fc.constant('call'), id: fc.oneof(fc.nat(), fc.double(), fc.string()), method: fc.constantFrom(...methodNames), input: anyInput }),
+      fc.record({
+        type: fc.constant('call'),
+        id: fc.oneof(fc.nat(), fc.double(), fc.string()),
+        method: fc.constantFrom(...methodNames),
+        input: anyInput,
+      }),
       fc.record({ type: fc.constant('call'), id: fc.nat(), method: fc.string({ maxLength: 120 }), input: anyInput }),
     );
     const seenCodes = new Set<string>();
