@@ -281,8 +281,18 @@ export class CallPeer {
     let lost = 0;
     let received = 0;
     let remoteLoss = 0;
+    // The pair in use is the transport's selected one: after an ICE restart the pairs of
+    // the old generation stay in the report, nominated and succeeded, with their last
+    // (stale) figures, and a stale low estimate would keep video paused for good.
+    let selected: unknown;
     report.forEach((stat: Record<string, unknown>) => {
-      if (stat['type'] === 'candidate-pair' && stat['nominated'] === true && stat['state'] === 'succeeded') {
+      if (stat['type'] === 'transport' && typeof stat['selectedCandidatePairId'] === 'string')
+        selected = stat['selectedCandidatePairId'];
+    });
+    report.forEach((stat: Record<string, unknown>) => {
+      const inUse =
+        selected === undefined ? stat['nominated'] === true && stat['state'] === 'succeeded' : stat['id'] === selected;
+      if (stat['type'] === 'candidate-pair' && inUse) {
         if (typeof stat['currentRoundTripTime'] === 'number') rttMs = stat['currentRoundTripTime'] * 1000;
         if (typeof stat['availableOutgoingBitrate'] === 'number') availableBps = stat['availableOutgoingBitrate'];
       }
