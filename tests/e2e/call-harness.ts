@@ -512,6 +512,7 @@ export interface CallPageApi {
   /** The RTCPeerConnection's own states, for a failure's message. */
   connection(): { signaling: string; iceConnection: string; iceGathering: string; connection: string } | null;
   selectedPair(): Promise<SelectedPair | null>;
+  localCandidates(): Promise<Array<{ address: string; port: number; protocol: string }>>;
   media(): Promise<MediaFigures>;
   /** Wall-clock ms of start() and of the first remote video frame presented (requestVideoFrameCallback). */
   timings(): { startedAt: number | null; firstRemoteFrameAt: number | null };

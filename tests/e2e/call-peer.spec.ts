@@ -182,7 +182,7 @@ test.describe('through coturn', () => {
   });
 });
 
-test('a cut of a direct call: UDP of its candidate pair dropped by iptables for a few seconds, then restored', async () => {
+test('a cut of a direct call: its sockets dropped by iptables for a few seconds, then restored', async () => {
   const iptables = iptablesUsable();
   test.skip(iptables !== true, String(iptables));
   const call = await placeCall({ iceServers: [], iceTransportPolicy: 'all', timing: FAST });
@@ -190,13 +190,15 @@ test('a cut of a direct call: UDP of its candidate pair dropped by iptables for 
   try {
     await expectConnected(call);
     await expectMoving(call.window, 'before the cut');
-    const pair = await callPage(call.window, 'selectedPair');
-    if (!pair) throw new Error('no selected candidate pair');
-    // Only this call's two sockets: other tests on this machine keep their UDP. The pair
-    // may be IPv6 (host candidates on fd00::/8 rank first), which ip6tables filters.
-    const command = pair.local.address.includes(':') ? 'ip6tables' : 'iptables';
-    for (const port of [pair.local.port, pair.remote.port]) {
-      const rule = ['INPUT', '-i', 'lo', '-p', 'udp', '--dport', String(port), '-j', 'DROP'];
+    // Every socket of this call, IPv4 (iptables) and IPv6 (ip6tables), UDP and TCP: ICE
+    // would otherwise move to another pair without a cut. Other tests keep their traffic.
+    const candidates = [
+      ...(await callPage(call.window, 'localCandidates')),
+      ...(await callPage(call.approver, 'localCandidates')),
+    ].filter((candidate) => candidate.port !== 9); // 9: an active TCP candidate, no socket of its own
+    for (const { address, port, protocol } of candidates) {
+      const command = address.includes(':') ? 'ip6tables' : 'iptables';
+      const rule = ['INPUT', '-i', 'lo', '-p', protocol, '--dport', String(port), '-j', 'DROP'];
       execFileSync(command, ['-I', ...rule]);
       rules.push({ command, rule });
     }

@@ -96,6 +96,16 @@ async function selectedPair(): Promise<SelectedPair | null> {
   };
 }
 
+/** This side's ICE candidates as getStats lists them (all generations so far). */
+async function localCandidates(): Promise<Array<{ address: string; port: number; protocol: string }>> {
+  const found: Array<{ address: string; port: number; protocol: string }> = [];
+  (await peer?.pc.getStats())?.forEach((stat: Record<string, unknown>) => {
+    if (stat['type'] === 'local-candidate')
+      found.push({ address: String(stat['address']), port: Number(stat['port']), protocol: String(stat['protocol']) });
+  });
+  return found;
+}
+
 /** Cumulative counters of the video and audio RTP streams, as getStats gives them now. */
 async function media(): Promise<MediaFigures> {
   const figures: MediaFigures = {
@@ -142,6 +152,7 @@ const api: CallPageApi = {
         }
       : null,
   selectedPair,
+  localCandidates,
   media,
   timings: () => ({ startedAt, firstRemoteFrameAt }),
   close: () => {
