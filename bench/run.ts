@@ -1,5 +1,6 @@
 // `npm run bench`: speed and memory figures measured on the real parts. Prints a
 // table; targets are read by people, not asserted. `npm run bench -- intake` runs one area.
+import { benchCall } from './call.ts';
 import { benchCapture } from './capture.ts';
 import { benchDoccam } from './doccam.ts';
 import { benchEscpos } from './escpos.ts';
@@ -37,6 +38,7 @@ const areas: Record<string, () => Promise<void>> = {
   sessions: benchSessions,
   recording: benchRecording,
   face: benchFace,
+  call: benchCall,
 };
 const chosen = process.argv.slice(2).filter((a) => a in areas);
 for (const name of chosen.length > 0 ? chosen : Object.keys(areas)) await areas[name]!();

@@ -4,7 +4,8 @@
 // dept-inbox/tests/s3-storage.test.ts), socat (the pseudo-terminal pairs between the
 // ID card reader's driver and its simulator), a C/C++ compiler (build-essential: the
 // native addon and the stand-in vendor libraries the device tests compile), faketime (an
-// end-to-end test restarts the host weeks later) and a CJK font (without one the end-to-end
+// end-to-end test restarts the host weeks later), coturn (the TURN server a call is relayed
+// through in the 视频会商 tests) and a CJK font (without one the end-to-end
 // screenshots show the UI's Chinese as boxes). Everything else the tests use comes with
 // `npm install`. As root on a Debian-family system the missing packages are installed
 // with apt-get, as CI needs; anywhere else the run stops at once with one message naming
@@ -76,6 +77,11 @@ export const REQUIREMENTS: readonly Requirement[] = [
     debian: 'faketime',
     purpose: 'libfaketime: an end-to-end test restarts the browser host weeks later (a 补正 that lapses into 视为放弃)',
     present: (system) => system.which('faketime') !== undefined,
+  },
+  {
+    debian: 'coturn',
+    purpose: 'the TURN server (turnserver) the 视频会商 tests relay a call through (tests/e2e/call-harness.ts)',
+    present: (system) => system.which('turnserver') !== undefined,
   },
   {
     debian: 'fonts-noto-cjk',

@@ -24,6 +24,8 @@ export const STATS_MS = 2000;
 /** A disconnection this short is often over by itself (a Wi-Fi hiccup): no restart yet. */
 export const CUT_GRACE_MS = 2000;
 export const RESTART_EVERY_MS = 5000;
+/** How long the polite side waits for the other side's first offer before it offers itself. */
+export const FIRST_OFFER_WAIT_MS = 3000;
 
 export type PeerState = 'connecting' | 'connected' | 'interrupted' | 'failed' | 'closed';
 
@@ -56,10 +58,15 @@ export class CallPeer {
   readonly #now: () => number;
   readonly #timing: { statsMs: number; cutGraceMs: number; restartEveryMs: number; giveUpMs: number };
   #makingOffer = false;
+  /** The polite side's first offer waits for the other side's (see #offer). */
+  #firstOfferTimer: ReturnType<typeof setTimeout> | undefined;
+  #mayOfferFirst: boolean;
   #ignoreOffer = false;
   #state: PeerState = 'connecting';
   #cutAt: number | null = null;
   #cutTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Gives up a call whose media never flowed (no TURN server reachable, say). */
+  #connectTimer: ReturnType<typeof setTimeout> | undefined;
   #restartTimer: ReturnType<typeof setInterval> | undefined;
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   #budget: VideoBudget = INITIAL_BUDGET;
@@ -110,6 +117,18 @@ export class CallPeer {
     });
     this.pc.addEventListener('iceconnectionstatechange', () => this.#iceChanged());
     this.#statsTimer = setInterval(() => void this.#measure(), this.#timing.statsMs);
+    // ICE stays `new` or `checking` when no candidate pair can ever form (relay only and
+    // the TURN server unreachable): without this the call would say 连接中 for ever.
+    this.#connectTimer = setTimeout(() => {
+      if (this.#state === 'connecting') this.#setState('failed');
+    }, this.#timing.giveUpMs);
+    this.#mayOfferFirst = !options.polite;
+    if (options.polite) {
+      this.#firstOfferTimer = setTimeout(() => {
+        this.#mayOfferFirst = true;
+        if (this.pc.remoteDescription === null && this.#senders.size > 0) void this.#offer();
+      }, FIRST_OFFER_WAIT_MS);
+    }
   }
 
   get state(): PeerState {
@@ -160,6 +179,8 @@ export class CallPeer {
   }
 
   close(): void {
+    clearTimeout(this.#firstOfferTimer);
+    clearTimeout(this.#connectTimer);
     clearTimeout(this.#cutTimer);
     clearInterval(this.#restartTimer);
     clearInterval(this.#statsTimer);
@@ -168,6 +189,12 @@ export class CallPeer {
   }
 
   async #offer(): Promise<void> {
+    // Both sides add their tracks at once when a call is answered, so both offer at once,
+    // and the polite side rolls its first offer back. Chromium (156) then never gathers
+    // candidates on that side again (found by tests/e2e/call-peer.spec.ts): so the polite
+    // side answers the other's first offer instead (its tracks go in the answer), and
+    // offers first only when none came within FIRST_OFFER_WAIT_MS.
+    if (!this.#mayOfferFirst && this.pc.remoteDescription === null) return;
     try {
       this.#makingOffer = true;
       await this.pc.setLocalDescription();
@@ -189,6 +216,7 @@ export class CallPeer {
     const ice = this.pc.iceConnectionState;
     if (this.#state === 'closed' || this.#state === 'failed') return;
     if (ice === 'connected' || ice === 'completed') {
+      clearTimeout(this.#connectTimer);
       clearTimeout(this.#cutTimer);
       clearInterval(this.#restartTimer);
       this.#restartTimer = undefined;
@@ -253,8 +281,18 @@ export class CallPeer {
     let lost = 0;
     let received = 0;
     let remoteLoss = 0;
+    // The pair in use is the transport's selected one: after an ICE restart the pairs of
+    // the old generation stay in the report, nominated and succeeded, with their last
+    // (stale) figures, and a stale low estimate would keep video paused for good.
+    let selected: unknown;
     report.forEach((stat: Record<string, unknown>) => {
-      if (stat['type'] === 'candidate-pair' && stat['nominated'] === true && stat['state'] === 'succeeded') {
+      if (stat['type'] === 'transport' && typeof stat['selectedCandidatePairId'] === 'string')
+        selected = stat['selectedCandidatePairId'];
+    });
+    report.forEach((stat: Record<string, unknown>) => {
+      const inUse =
+        selected === undefined ? stat['nominated'] === true && stat['state'] === 'succeeded' : stat['id'] === selected;
+      if (stat['type'] === 'candidate-pair' && inUse) {
         if (typeof stat['currentRoundTripTime'] === 'number') rttMs = stat['currentRoundTripTime'] * 1000;
         if (typeof stat['availableOutgoingBitrate'] === 'number') availableBps = stat['availableOutgoingBitrate'];
       }

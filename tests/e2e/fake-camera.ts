@@ -56,7 +56,7 @@ function drawQr(image: RgbaImage, corners: Quad, text: string): void {
 }
 
 /** RGBA to planar YUV 4:2:0 (BT.601, studio range, as Chromium reads it back). */
-function toI420(image: RgbaImage): Buffer {
+export function toI420(image: RgbaImage): Buffer {
   const { width, height, data } = image;
   const cw = width / 2;
   const ch = height / 2;

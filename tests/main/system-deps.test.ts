@@ -11,7 +11,7 @@ interface Fake extends System {
 /**
  * A machine with these executables; python3 can import Swift when `swift` is true,
  * fontconfig lists a Chinese font unless `fonts` is false, and gcc, g++ and make are there
- * unless `compiler` is false.
+ * unless `compiler` is false, and coturn's turnserver unless `coturn` is false.
  * `install` (the fake apt-get) adds executables and may bring Swift.
  */
 function fakeSystem(options: {
@@ -19,12 +19,17 @@ function fakeSystem(options: {
   swift: boolean;
   fonts?: boolean;
   compiler?: boolean;
+  coturn?: boolean;
   isRoot: boolean;
   env?: NodeJS.ProcessEnv;
   aptExit?: number;
   install?: { executables?: string[]; swift?: boolean; fonts?: boolean };
 }): Fake {
-  const executables = new Set([...options.executables, ...(options.compiler === false ? [] : ['gcc', 'g++', 'make'])]);
+  const executables = new Set([
+    ...options.executables,
+    ...(options.compiler === false ? [] : ['gcc', 'g++', 'make']),
+    ...(options.coturn === false ? [] : ['turnserver']),
+  ]);
   let swift = options.swift;
   let fonts = options.fonts ?? true;
   const fake: Fake = {
@@ -106,6 +111,22 @@ describe('system dependencies check', () => {
     expect(ensureSystemDeps(system)).toBe(1);
     expect(system.printed[0]).toContain('build-essential (a C and C++ compiler: the native addon');
     expect(system.printed[0]).toMatch(/sudo apt-get install -y build-essential$/);
+  });
+
+  it('asks for coturn when turnserver is missing, and as root installs it', () => {
+    const user = fakeSystem({ executables: everything, swift: true, coturn: false, isRoot: false });
+    expect(ensureSystemDeps(user)).toBe(1);
+    expect(user.printed[0]).toContain('coturn (the TURN server (turnserver) the 视频会商 tests relay a call through');
+    expect(user.printed[0]).toMatch(/sudo apt-get install -y coturn$/);
+    const root = fakeSystem({
+      executables: everything,
+      swift: true,
+      coturn: false,
+      isRoot: true,
+      install: { executables: ['turnserver'] },
+    });
+    expect(ensureSystemDeps(root)).toBe(0);
+    expect(root.ran.map((r) => r.args.join(' '))).toContain('install -y -qq coturn');
   });
 
   it('asks for socat alone when only the card-reader tests would miss it', () => {

@@ -160,7 +160,7 @@ function lifecycle(child: ChildProcess, output: () => string): Lifecycle {
   };
 }
 
-const INBOX_CLI = ['--import', 'tsx', 'dept-inbox/src/cli.ts'];
+export const INBOX_CLI = ['--import', 'tsx', 'dept-inbox/src/cli.ts'];
 
 export interface DepartmentProcess extends Lifecycle {
   pid: number;
@@ -173,13 +173,14 @@ export interface DepartmentProcess extends Lifecycle {
 /**
  * The department inbox as its own process on 127.0.0.1; `port` 0 picks a free one (pass the
  * old one to restart in place). `publicUrl`: where windows reach it, when that is a link in front.
+ * `args`: more `serve` options (the call tests' TURN and STUN flags).
  */
 export async function startDepartment(
   dataDir: string,
   port = 0,
-  options: { publicUrl?: string; timeoutMs?: number } = {},
+  options: { publicUrl?: string; timeoutMs?: number; args?: readonly string[] } = {},
 ): Promise<DepartmentProcess> {
-  const { publicUrl, timeoutMs = 20_000 } = options;
+  const { publicUrl, timeoutMs = 20_000, args = [] } = options;
   const child = spawnWatched(
     [
       ...INBOX_CLI,
@@ -189,6 +190,7 @@ export async function startDepartment(
       '--port',
       String(port),
       ...(publicUrl ? ['--public-url', publicUrl] : []),
+      ...args,
     ],
     { LOG_LEVEL: 'warn' },
   );
