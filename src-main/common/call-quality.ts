@@ -50,7 +50,12 @@ export function qualityOf(sample: LineSample): CallQuality {
   return 'good';
 }
 
-/** The next budget from the last one and a new sample. */
+/**
+ * The next budget from the last one and a new sample. On a clean line the cap is the
+ * ceiling: the browser's own congestion control moves the bitrate beneath it, and a cap
+ * at its estimate would keep the estimate from ever growing. Heavy loss brings the cap
+ * down to what the estimate leaves after speech; too little for that pauses video.
+ */
 export function nextBudget(last: VideoBudget, sample: LineSample): VideoBudget {
   const quality = qualityOf(sample);
   // Without an estimate, the cap follows loss alone: halve on heavy loss, else the ceiling.
@@ -63,5 +68,6 @@ export function nextBudget(last: VideoBudget, sample: LineSample): VideoBudget {
     return { quality, videoBps: Math.max(VIDEO_FLOOR_BPS, share), roomy: 0 };
   }
   if (share < VIDEO_FLOOR_BPS || sample.loss > 0.25) return { quality, videoBps: 0, roomy: 0 };
-  return { quality, videoBps: share, roomy: 0 };
+  if (sample.loss > 0.1) return { quality, videoBps: share, roomy: 0 };
+  return { quality, videoBps: VIDEO_CEILING_BPS, roomy: 0 };
 }

@@ -5,6 +5,8 @@ import {
   nextBudget,
   RESUME_SAMPLES,
   VIDEO_FLOOR_BPS,
+  VIDEO_CEILING_BPS,
+  AUDIO_RESERVE_BPS,
   type LineSample,
   type VideoBudget,
 } from '../../../src-main/common/call-quality.ts';
@@ -16,6 +18,13 @@ const line = (availableBps: number | null, loss = 0, rttMs: number | null = 20):
 });
 
 describe('call quality', () => {
+  it('leaves a clean line to the congestion control under the ceiling, and caps to the estimate on heavy loss', () => {
+    expect(nextBudget(INITIAL_BUDGET, line(400_000))).toMatchObject({ videoBps: VIDEO_CEILING_BPS, quality: 'good' });
+    const lossy = nextBudget(INITIAL_BUDGET, line(600_000, 0.15));
+    expect(lossy).toMatchObject({ videoBps: Math.floor(600_000 * 0.85 - AUDIO_RESERVE_BPS), quality: 'poor' });
+    expect(nextBudget(INITIAL_BUDGET, line(100_000))).toMatchObject({ videoBps: 0 });
+  });
+
   it('pauses video on heavy loss, audio goes on', () => {
     expect(nextBudget(INITIAL_BUDGET, line(1_000_000, 0.3))).toMatchObject({ videoBps: 0, quality: 'poor' });
   });
