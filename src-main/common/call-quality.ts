@@ -21,7 +21,7 @@ export interface VideoBudget {
   quality: CallQuality;
   /** The video sender's cap in bits/s; 0 pauses video (audio only). */
   videoBps: number;
-  /** Samples in a row the line has had room for video again (resumes after RESUME_SAMPLES). */
+  /** Clean samples in a row since video was paused (it resumes after RESUME_SAMPLES). */
   roomy: number;
 }
 
@@ -29,45 +29,49 @@ export interface VideoBudget {
 export const VIDEO_CEILING_BPS = 1_500_000;
 /** What Opus needs for speech, kept out of the video's share. */
 export const AUDIO_RESERVE_BPS = 48_000;
-/** Below this, video is paused: a frozen 80 kbps picture is worth less than clear speech. */
+/** The least video is capped to under loss: a frozen 80 kbps picture is worth less than clear speech. */
 export const VIDEO_FLOOR_BPS = 120_000;
-/**
- * Video resumes once this much is available for RESUME_SAMPLES samples in a row. While video
- * is paused only audio flows, and the sender's estimate does not climb much above what it
- * carries (~300 kbit/s, often less after a cut): a higher bar would keep video paused for
- * good (seen in tests/e2e/call-peer.spec.ts). It restarts at the floor and grows from there.
- */
-export const VIDEO_RESUME_BPS = 200_000;
+/** Loss above this, or a round trip above PAUSE_RTT_MS, pauses video: the line cannot carry it beside speech. */
+export const PAUSE_LOSS = 0.25;
+export const PAUSE_RTT_MS = 1000;
+/** Clean samples (loss ≤ 5 %, round trip under 400 ms) in a row before paused video resumes. */
 export const RESUME_SAMPLES = 3;
 
 export const INITIAL_BUDGET: VideoBudget = { quality: 'good', videoBps: VIDEO_CEILING_BPS, roomy: 0 };
 
+/**
+ * The indicator's reading, from loss and round trip: the signs of a line in trouble. The
+ * sender's estimate is no such sign: it stays low while little is sent (a paused video, the
+ * first seconds of a call), on a line with room to spare.
+ */
 export function qualityOf(sample: LineSample): CallQuality {
   const rtt = sample.rttMs ?? 0;
-  const narrow = sample.availableBps !== null && sample.availableBps < VIDEO_FLOOR_BPS + AUDIO_RESERVE_BPS;
-  if (sample.loss > 0.1 || rtt > 600 || narrow) return 'poor';
+  if (sample.loss > 0.1 || rtt > 600) return 'poor';
   if (sample.loss > 0.02 || rtt > 250) return 'fair';
   return 'good';
 }
 
 /**
  * The next budget from the last one and a new sample. On a clean line the cap is the
- * ceiling: the browser's own congestion control moves the bitrate beneath it, and a cap
- * at its estimate would keep the estimate from ever growing. Heavy loss brings the cap
- * down to what the estimate leaves after speech; too little for that pauses video.
+ * ceiling: the browser's own congestion control moves the bitrate beneath it (a cap at
+ * its estimate would keep the estimate from ever growing). Heavy loss brings the cap down
+ * to what the estimate leaves after speech; a line losing a quarter of its packets, or a
+ * second behind, pauses video, and it comes back after a few clean samples.
  */
 export function nextBudget(last: VideoBudget, sample: LineSample): VideoBudget {
   const quality = qualityOf(sample);
-  // Without an estimate, the cap follows loss alone: halve on heavy loss, else the ceiling.
-  const available = sample.availableBps ?? (sample.loss > 0.1 ? last.videoBps / 2 : VIDEO_CEILING_BPS);
-  const share = Math.min(VIDEO_CEILING_BPS, Math.floor(available * 0.85 - AUDIO_RESERVE_BPS));
+  const rtt = sample.rttMs ?? 0;
   if (last.videoBps === 0) {
-    // Paused: resume only after the line has had room for a while.
-    const roomy = available >= VIDEO_RESUME_BPS && sample.loss <= 0.05 ? last.roomy + 1 : 0;
+    const roomy = sample.loss <= 0.05 && rtt < 400 ? last.roomy + 1 : 0;
     if (roomy < RESUME_SAMPLES) return { quality, videoBps: 0, roomy };
-    return { quality, videoBps: Math.max(VIDEO_FLOOR_BPS, share), roomy: 0 };
+    return { quality, videoBps: VIDEO_CEILING_BPS, roomy: 0 };
   }
-  if (share < VIDEO_FLOOR_BPS || sample.loss > 0.25) return { quality, videoBps: 0, roomy: 0 };
-  if (sample.loss > 0.1) return { quality, videoBps: share, roomy: 0 };
+  if (sample.loss > PAUSE_LOSS || rtt > PAUSE_RTT_MS) return { quality, videoBps: 0, roomy: 0 };
+  if (sample.loss > 0.1) {
+    // Without an estimate, halve what was allowed.
+    const available = sample.availableBps ?? (last.videoBps + AUDIO_RESERVE_BPS) / 0.85 / 2;
+    const share = Math.floor(available * 0.85 - AUDIO_RESERVE_BPS);
+    return { quality, videoBps: Math.min(VIDEO_CEILING_BPS, Math.max(VIDEO_FLOOR_BPS, share)), roomy: 0 };
+  }
   return { quality, videoBps: VIDEO_CEILING_BPS, roomy: 0 };
 }

@@ -225,7 +225,10 @@ export class CallController {
       this.#record({ kind: 'source', source });
     } catch (error) {
       this.#update({ fault: t('calls.source.failed', { detail: describeError(error) }) });
+      return;
     }
+    // The recording of what was sent follows; the approver need not wait for its recorder.
+    void this.#sent?.replace(this.#sentStream()).catch(() => undefined);
   }
 
   /** Back to idle after an ended call (the panel closes). */
@@ -421,7 +424,6 @@ export class CallController {
     const trackOf = (camera: 'counter' | 'document' | null) => (camera ? media[camera] : null);
     await peer.setTrack('video', trackOf(plan.video));
     await peer.setTrack('second', trackOf(plan.second));
-    await this.#sent?.replace(this.#sentStream());
   }
 
   #peerChanged(state: PeerState): void {

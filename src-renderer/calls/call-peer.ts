@@ -24,6 +24,8 @@ export const STATS_MS = 2000;
 /** A disconnection this short is often over by itself (a Wi-Fi hiccup): no restart yet. */
 export const CUT_GRACE_MS = 2000;
 export const RESTART_EVERY_MS = 5000;
+/** The longest side of a picture sent: 1920 (1080p) reads a page well enough live. */
+export const MAX_SENT_PIXELS = 1920;
 /** How long the polite side waits for the other side's first offer before it offers itself. */
 export const FIRST_OFFER_WAIT_MS = 3000;
 
@@ -143,7 +145,7 @@ export class CallPeer {
     const sender = this.#senders.get(slot);
     if (sender) {
       await sender.replaceTrack(track);
-      if (track && slot !== 'audio') await this.#applyBudget(sender);
+      if (track && slot !== 'audio') await this.#applyBudget(sender, track);
       return;
     }
     if (!track) return;
@@ -152,6 +154,7 @@ export class CallPeer {
     const added = this.pc.addTrack(track, stream);
     this.#senders.set(slot, added);
     if (slot === 'audio') await this.#prioritise(added);
+    else await this.#applyBudget(added, track);
   }
 
   /** A signal from the other side: descriptions and candidates; the rest is the caller's. */
@@ -241,7 +244,10 @@ export class CallPeer {
       this.#setState('interrupted');
     }
     if (this.#restartTimer !== undefined) return;
-    this.pc.restartIce();
+    // Both sides see the cut: the impolite one restarts at once, the polite one only if no
+    // restart came from the other side by its first round (two restarts at once collide,
+    // and Chromium gathers nothing more on the side whose offer is rolled back).
+    if (!this.#o.polite) this.pc.restartIce();
     this.#restartTimer = setInterval(() => {
       if (this.#cutAt !== null && this.#now() - this.#cutAt >= this.#timing.giveUpMs) {
         clearInterval(this.#restartTimer);
@@ -303,7 +309,10 @@ export class CallPeer {
         lost += Math.max(0, now.lost - before.lost);
         received += Math.max(0, now.received - before.received);
       }
-      if (stat['type'] === 'remote-inbound-rtp' && typeof stat['fractionLost'] === 'number') {
+      // While video is paused its last report stays as it was (no packets, no reports):
+      // only audio's tells how the line is now.
+      const paused = this.#budget.videoBps === 0 && stat['kind'] === 'video';
+      if (stat['type'] === 'remote-inbound-rtp' && typeof stat['fractionLost'] === 'number' && !paused) {
         remoteLoss = Math.max(remoteLoss, stat['fractionLost']);
       }
     });
@@ -311,13 +320,26 @@ export class CallPeer {
     return { rttMs, availableBps, loss: Math.max(inboundLoss, remoteLoss) };
   }
 
-  async #applyBudget(sender: RTCRtpSender): Promise<void> {
+  /**
+   * Caps a video sender to the budget, and to at most MAX_SENT_PIXELS across: a 高拍仪 opens
+   * at up to 4K for its stills, which a call needs not carry (and a 4K key frame may never
+   * fit a narrow line); the still itself is taken from the camera at full size.
+   */
+  async #applyBudget(sender: RTCRtpSender, track: MediaStreamTrack | null = sender.track): Promise<void> {
     const parameters = sender.getParameters();
     const encoding = parameters.encodings[0];
     if (!encoding) return;
     const active = this.#budget.videoBps > 0;
-    if (encoding.active === active && (!active || encoding.maxBitrate === this.#budget.videoBps)) return;
+    const { width = 0, height = 0 } = track?.getSettings() ?? {};
+    const scale = Math.max(1, Math.max(width, height) / MAX_SENT_PIXELS);
+    if (
+      encoding.active === active &&
+      (encoding.scaleResolutionDownBy ?? 1) === scale &&
+      (!active || encoding.maxBitrate === this.#budget.videoBps)
+    )
+      return;
     encoding.active = active;
+    encoding.scaleResolutionDownBy = scale;
     if (active) encoding.maxBitrate = this.#budget.videoBps;
     await sender.setParameters(parameters).catch(() => undefined);
   }

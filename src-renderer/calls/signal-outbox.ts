@@ -69,6 +69,10 @@ export class SignalOutbox {
     void this.#drain().finally(() => {
       this.#running = false;
       if (this.#queue.length === 0) this.#settle();
+      // A signal pushed after the loop found the queue empty, before this ran, would
+      // otherwise wait for the next push (found by tests/e2e/consultation.spec.ts: the
+      // approver never learnt the window had switched to the 高拍仪).
+      else if (this.#timer === undefined) this.#kick();
     });
   }
 
@@ -83,7 +87,10 @@ export class SignalOutbox {
           if (this.#tries === 0) this.#o.onStalled?.(true);
           const wait = this.#retryMs[Math.min(this.#tries, this.#retryMs.length - 1)]!;
           this.#tries += 1;
-          this.#timer = setTimeout(() => this.#kick(), wait);
+          this.#timer = setTimeout(() => {
+            this.#timer = undefined;
+            this.#kick();
+          }, wait);
           return;
         }
         this.#o.onDropped?.(signal, error);

@@ -9,7 +9,7 @@
 //   inbox's CLI and signed in on its page, and a window enrolled there (process-harness.ts).
 // Used by call-peer.spec.ts, bench/call.ts and the full window ↔ approver call test.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -306,17 +306,22 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * media from `video`, and permission prompts answered yes.
  */
 export async function launchCallBrowser(
-  video: MovingVideo | string,
+  video: MovingVideo | string | { cameras: number },
   extraArgs: readonly string[] = [],
 ): Promise<CallBrowser> {
-  const file = typeof video === 'string' ? video : video.file;
-  const flag = `--use-file-for-fake-video-capture=${file}`;
+  // Chromium fakes one camera from a file, or several of its own (a moving test pattern each):
+  // a window with both a counter camera and a 高拍仪 needs the latter.
+  const cameras = typeof video === 'object' && 'cameras' in video ? video.cameras : undefined;
+  const file = typeof video === 'string' ? video : 'file' in video ? video.file : undefined;
+  const flag = file ? `--use-file-for-fake-video-capture=${file}` : `--tongban-call-browser=${randomUUID()}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
       ...new Set([
-        ...chromiumArgs,
-        '--use-fake-device-for-media-stream',
+        ...chromiumArgs.filter((arg) => cameras === undefined || arg !== '--use-fake-device-for-media-stream'),
+        cameras === undefined
+          ? '--use-fake-device-for-media-stream'
+          : `--use-fake-device-for-media-stream=device-count=${cameras}`,
         '--use-fake-ui-for-media-stream',
         flag,
         ...extraArgs,
@@ -451,10 +456,15 @@ export async function videoIsMoving(
 }
 
 /** Polls videoIsMoving until it says moving or `timeoutMs` passes; answers the last check. */
-export async function waitForMovingVideo(page: Page, selector: string, timeoutMs = 20_000): Promise<MovingVideoCheck> {
+export async function waitForMovingVideo(
+  page: Page,
+  selector: string,
+  timeoutMs = 20_000,
+  options: Parameters<typeof videoIsMoving>[2] = {},
+): Promise<MovingVideoCheck> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const check = await videoIsMoving(page, selector).catch(() => undefined);
+    const check = await videoIsMoving(page, selector, options).catch(() => undefined);
     if (check?.moving || Date.now() > deadline) {
       return check ?? { moving: false, luma: [0, 0], difference: 0, rgb: [0, 0, 0], width: 0, height: 0 };
     }

@@ -29,6 +29,18 @@ describe('the signal outbox', () => {
     expect(most).toBe(1);
   });
 
+  it('sends a signal pushed just as the last one went, whatever the microtask it lands in', async () => {
+    for (let ticks = 0; ticks < 8; ticks++) {
+      const sent: CallSignal[] = [];
+      const outbox = new SignalOutbox({ send: async (signal) => void sent.push(signal) });
+      outbox.push(source('document'));
+      for (let i = 0; i < ticks; i++) await Promise.resolve();
+      outbox.push(source('both'));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(sent, `pushed ${ticks} microtasks later`).toEqual([source('document'), source('both')]);
+    }
+  });
+
   it('holds the rest while one fails on the way, and sends it again', async () => {
     const sent: CallSignal[] = [];
     const stalls: boolean[] = [];

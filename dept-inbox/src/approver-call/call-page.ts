@@ -254,7 +254,8 @@ async function callMode(ticket: CallTicket): Promise<void> {
       play(remoteMain);
     }
     const second = videos[1];
-    secondFigure.hidden = !second;
+    // The second picture is the document camera beside the counter's; it stays (frozen) when the window stops sending it.
+    secondFigure.hidden = !second || source !== 'both';
     if (second && (remoteSecond.srcObject as MediaStream | null)?.getTracks()[0] !== second) {
       remoteSecond.srcObject = new MediaStream([second]);
       play(remoteSecond);
