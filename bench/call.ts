@@ -6,20 +6,27 @@
 //   presented at the window (requestVideoFrameCallback), median of RUNS;
 // - an ongoing 720p call: the CPU of both Chromium process trees over CPU_SECONDS (/proc), as
 //   % of one core and of the machine, with the sent and received video bitrate and frame rate.
-// The app's own flow (click 发起会商 → first remote frame) is `benchAppCallSetup`, below.
+// - the app's own flow: click 发起会商 → first remote frame at the window (`benchAppCallSetup`).
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { startHost } from '../tests/e2e/browser-host.ts';
 import {
   callPage,
   type CallBrowser,
   type CallPageStart,
+  enrolApproverByCli,
   launchCallBrowser,
   type MediaFigures,
+  prepareEnrolledWindow,
   processTreeCpuMs,
   relaySignals,
   serveCallPage,
+  signInApprover,
+  signInClerk,
+  startCallInbox,
   writeMovingVideo,
 } from '../tests/e2e/call-harness.ts';
+import { startSocialSecurityCard, typeApplicant } from '../tests/e2e/flows.ts';
 import { median, record, workDir } from './support.ts';
 
 const RUNS = 5;
@@ -129,21 +136,52 @@ function rate(
 }
 
 /**
- * HOOK for the lead: the app's own call set-up, click "发起会商" at the window → the first
- * remote frame in `video[data-call="remote"]`, once the window's and the inbox's call sides
- * have landed. With tests/e2e/call-harness.ts: startCoturn (optional), startCallInbox,
- * enrolApproverByCli, prepareEnrolledWindow, then browser-host.ts startHost({ dataDir }) in a
- * launchCallBrowser whose page signs in (signInClerk) and opens a draft's 视频会商 panel; the
- * approver's launchCallBrowser page signs in (signInApprover) and waits on /approver/calls/.
- * Time from the click to requestVideoFrameCallback on the remote video (the approver answers
- * by clicking 接听 as soon as the call is listed, so the figure includes the inbox's long poll).
+ * The app's own call set-up: the built app's browser host (a configured hall, enrolled at
+ * the reference inbox run as its own process) in one Chromium, the inbox's call console in
+ * another; the clerk opens an intake and clicks 发起会商, the approver clicks 接听 as soon as
+ * the request is listed. Figures: click → the first remote frame at the window (which
+ * includes the inbox's long polls and the approver's click), and 接听 → that frame.
  */
 async function benchAppCallSetup(): Promise<void> {
-  record(
-    'call set-up in the app, click 发起会商 → first remote frame',
-    'not measured',
-    'bench/call.ts benchAppCallSetup: wired once the app flow lands',
-  );
+  const dir = workDir();
+  const inbox = await startCallInbox(join(dir, 'inbox'));
+  const closers: Array<() => Promise<unknown>> = [() => inbox.stop()];
+  try {
+    const token = await enrolApproverByCli(inbox.dataDir, '李审批');
+    const appDir = join(dir, 'window');
+    await prepareEnrolledWindow(appDir, inbox);
+    const host = await startHost({ dataDir: appDir });
+    closers.push(() => host.stop());
+    const windowSide = await launchCallBrowser(writeMovingVideo(join(dir, 'app-window.y4m'), 'window'));
+    closers.push(() => windowSide.close());
+    const approverSide = await launchCallBrowser(writeMovingVideo(join(dir, 'app-approver.y4m'), 'approver'));
+    closers.push(() => approverSide.close());
+    const { page } = windowSide;
+    await signInClerk(page, host.url);
+    await signInApprover(approverSide.page, inbox.url, token);
+    await startSocialSecurityCard(page);
+    await typeApplicant(page);
+    await page.getByRole('button', { name: '视频会商' }).click();
+    const clicked = Date.now();
+    await page.getByRole('button', { name: '发起会商' }).click();
+    await approverSide.page.getByRole('button', { name: '接听' }).click({ timeout: 30_000 });
+    const answered = Date.now();
+    const remote = page.locator('video[data-call="remote"]');
+    await remote.waitFor({ timeout: 30_000 });
+    const deadline = Date.now() + 30_000;
+    while ((await remote.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames)) === 0) {
+      if (Date.now() > deadline) throw new Error('no remote frame at the window within 30 s of 接听');
+      await sleep(20);
+    }
+    const firstFrame = Date.now();
+    record(
+      'call set-up in the app, click 发起会商 → first remote frame',
+      `${firstFrame - clicked} ms`,
+      `of which 接听 → first frame ${firstFrame - answered} ms; browser host and the inbox's console in two Chromiums, the inbox its own process, polled every 20 ms`,
+    );
+  } finally {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  }
 }
 
 function sleep(ms: number): Promise<void> {

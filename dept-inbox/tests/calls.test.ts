@@ -22,9 +22,9 @@ import {
   type CallSignal,
   type CallSubject,
 } from '../../src-main/common/call-protocol.ts';
-import { enrolApprover } from '../src/admin.ts';
 import type { Inbox } from '../src/server.ts';
 import { callsOptionsFrom } from '../src/cli.ts';
+import { candidate, consoleApi as api, signInApprover } from './console-client.ts';
 import {
   bytes,
   call,
@@ -60,49 +60,6 @@ const SUBJECT: CallSubject = {
   materials: [{ code: 'M01', name: '户口簿' }],
 };
 
-interface Approver {
-  name: string;
-  cookie: string;
-  csrf: string;
-}
-
-async function signInApprover(inbox: Inbox, name: string): Promise<Approver> {
-  const { token } = enrolApprover(inbox.db, name);
-  const login = await fetch(`${inbox.url}/approver/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token }),
-    redirect: 'manual',
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const page = await fetch(`${inbox.url}/approver/calls/`, { headers: { cookie } });
-  expect(page.status).toBe(200);
-  const csrf = /name="csrf-token" content="([^"]+)"/.exec(await page.text())![1]!;
-  return { name, cookie, csrf };
-}
-
-/** The console's JSON API, as its script calls it. */
-async function api<T = Record<string, unknown>>(
-  inbox: Inbox,
-  who: Approver,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-  options: { csrf?: string | null } = {},
-): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = { cookie: who.cookie };
-  const csrf = options.csrf === undefined ? who.csrf : options.csrf;
-  if (method === 'POST' && csrf !== null) headers['x-csrf-token'] = csrf;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${inbox.url}/approver/calls/api/${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
 async function place(inbox: Inbox, window: TestWindow, subject: CallSubject = SUBJECT) {
   const callId = randomUUID();
   const answer = await call(inbox, 'POST', CALLS_PATH, { token: window.token, body: { callId, subject } });
@@ -111,15 +68,6 @@ async function place(inbox: Inbox, window: TestWindow, subject: CallSubject = SU
 }
 
 const offer: CallSignal = { type: 'description', description: { type: 'offer', sdp: 'v=0\r\n' } };
-const candidate = (n: number): CallSignal => ({
-  type: 'candidate',
-  candidate: {
-    candidate: `candidate:${n} 1 udp 1 127.0.0.1 ${5000 + n} typ host`,
-    sdpMid: '0',
-    sdpMLineIndex: 0,
-    usernameFragment: null,
-  },
-});
 
 describe('视频会商 in the inbox', () => {
   it('a window places a call that waits, an approver answers, and a second approver finds it taken', async () => {

@@ -2,8 +2,6 @@
 // the clerk on the contract, the approver on the inbox's console API. Each call's facts
 // land in the counter session's chain (which still verifies) and in the department's record.
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { enrolWindow } from '../../../dept-inbox/src/admin.ts';
 import type { WindowCall } from '../../../src-main/api/contract/index.ts';
@@ -12,6 +10,7 @@ import type { CallRecordEntry, CallView } from '../../../src-main/common/call-pr
 import { zhCN } from '../../../src-main/common/i18n/zh-CN.ts';
 import type { EmbeddedInbox } from '../../../src-main/demo/embedded-inbox.ts';
 import { Hall, startInbox, tempDir, until } from '../sync/helpers.ts';
+import { writeHallConfig } from '../sync/process-harness.ts';
 import {
   answerSdp,
   approverSignals,
@@ -364,20 +363,12 @@ describe('ICE servers', () => {
   it("are the hall's (config `calls`) and the ones the inbox hands out with the ticket, with the hall's policy", async () => {
     const inbox = await startInbox({ calls: { iceServers: [{ urls: 'stun:stun.dept.example:3478' }] } });
     const dataDir = tempDir();
-    writeFileSync(
-      join(dataDir, 'config.json'),
-      JSON.stringify({
-        profile: 'configured',
-        hall: { id: 'test-hall', name: '测试政务服务中心' },
-        window: { id: 'W01', name: '跨省通办专窗 1 号' },
-        regionCode: '110105',
-        departments: [{ id: 'demo-dept', name: '成都市人社局', regionCodes: ['51'], endpoint: inbox.url }],
-        calls: {
-          iceServers: [{ urls: ['turn:turn.hall.example:3478'], username: 'hall', credential: 'secret' }],
-          iceTransportPolicy: 'relay',
-        },
-      }),
-    );
+    writeHallConfig(dataDir, inbox.url, 'ed25519', {
+      calls: {
+        iceServers: [{ urls: ['turn:turn.hall.example:3478'], username: 'hall', credential: 'secret' }],
+        iceTransportPolicy: 'relay',
+      },
+    });
     const hall = await Hall.open({}, dataDir);
     await hall.enrolAt(inbox);
     const placed = await hall.clerk.call<WindowCall>('calls.place', {

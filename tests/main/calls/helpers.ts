@@ -4,10 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { enrolApprover } from '../../../dept-inbox/src/admin.ts';
 import type { Inbox } from '../../../dept-inbox/src/server.ts';
 import type { DraftView, SealedPacket, WindowCall } from '../../../src-main/api/contract/index.ts';
 import type { CallSignal } from '../../../src-main/common/call-protocol.ts';
+import { type Approver, consoleApi } from '../../../dept-inbox/tests/console-client.ts';
 import { EventLog } from '../../../src-main/recording/event-log.ts';
 import { deriveStoreKeys } from '../../../src-main/store/keys.ts';
 import { addFileBytes } from '../../fixtures/uploads.ts';
@@ -15,46 +15,7 @@ import { completeSocialCardPatch, SOCIAL_CARD } from '../intake/fixtures.ts';
 import { TestClock } from '../helpers.ts';
 import { type Hall, uniquePng, until } from '../sync/helpers.ts';
 
-export interface Approver {
-  name: string;
-  cookie: string;
-  csrf: string;
-}
-
-export async function signInApprover(inbox: Inbox, name: string): Promise<Approver> {
-  const { token } = enrolApprover(inbox.db, name);
-  const login = await fetch(`${inbox.url}/approver/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token }),
-    redirect: 'manual',
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const page = await fetch(`${inbox.url}/approver/calls/`, { headers: { cookie } });
-  expect(page.status).toBe(200);
-  const csrf = /name="csrf-token" content="([^"]+)"/.exec(await page.text())![1]!;
-  return { name, cookie, csrf };
-}
-
-/** The approver console's JSON API. */
-export async function consoleApi<T = Record<string, unknown>>(
-  inbox: Inbox,
-  who: Approver,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = { cookie: who.cookie };
-  if (method === 'POST') headers['x-csrf-token'] = who.csrf;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${inbox.url}/approver/calls/api/${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+export { type Approver, consoleApi, signInApprover } from '../../../dept-inbox/tests/console-client.ts';
 
 /** The approver's signals from the window after `after` (no wait). */
 export async function approverSignals(inbox: Inbox, who: Approver, callId: string, after = 0) {
@@ -133,12 +94,4 @@ export const answerSdp: CallSignal = {
   type: 'description',
   description: { type: 'answer', sdp: 'v=0\r\no=approver\r\n' },
 };
-export const candidate = (n: number): CallSignal => ({
-  type: 'candidate',
-  candidate: {
-    candidate: `candidate:${n} 1 udp 1 127.0.0.1 ${5000 + n} typ host`,
-    sdpMid: '0',
-    sdpMLineIndex: 0,
-    usernameFragment: null,
-  },
-});
+export { candidate } from '../../../dept-inbox/tests/console-client.ts';

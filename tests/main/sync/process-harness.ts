@@ -22,8 +22,16 @@ export interface AppProcess {
   stop(ms?: number): Promise<void>;
 }
 
-/** A configured hall (not the demo profile) whose one department for region 51 is at `endpoint`. */
-export function writeHallConfig(dataDir: string, endpoint: string, signature: 'ed25519' | 'sm2' = 'ed25519'): void {
+/**
+ * A configured hall (not the demo profile) whose one department for region 51 is at
+ * `endpoint`; `more`: further sections of config.json (`calls`, say).
+ */
+export function writeHallConfig(
+  dataDir: string,
+  endpoint: string,
+  signature: 'ed25519' | 'sm2' = 'ed25519',
+  more: Record<string, unknown> = {},
+): void {
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(
     join(dataDir, 'config.json'),
@@ -33,6 +41,7 @@ export function writeHallConfig(dataDir: string, endpoint: string, signature: 'e
       window: { id: 'W01', name: '跨省通办专窗 1 号' },
       regionCode: '110105',
       departments: [{ id: 'demo-dept', name: '成都市人社局', regionCodes: ['51'], endpoint, signature }],
+      ...more,
     }),
   );
 }
