@@ -228,6 +228,11 @@ export class CallService {
     return live.call;
   }
 
+  /** Whether a call not yet ended is recorded in this session (a packet's, once sealed, takes only its call tracks). */
+  recordsInto(draftId: string): boolean {
+    return [...this.live.values()].some((live) => live.call.state !== 'ended' && this.view(live).draftId === draftId);
+  }
+
   /** The calls this window is in, and those that ended lately. */
   current(): WindowCallView[] {
     return [...this.live.values()].map((live) => this.view(live));

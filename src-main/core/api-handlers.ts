@@ -321,7 +321,8 @@ export function createHandlers(services: HandlerServices): Handlers<ConnectionCo
     'sessions.signOff': ({ draftId, verdict, comment }, { session }) =>
       sessions.signOff(auth.actorOf(session), draftId, verdict, comment),
     'recording.start': ({ draftId, ...payload }, ctx) => {
-      intake.getDraft(clerk(ctx), draftId); // an open draft of this clerk's
+      // An open draft of this clerk's, or the session of a packet a call is about now (its call tracks).
+      if (!calls.recordsInto(draftId)) intake.getDraft(clerk(ctx), draftId);
       recorder.start(recordingActor(ctx), draftId, payload);
       return {};
     },

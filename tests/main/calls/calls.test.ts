@@ -299,8 +299,13 @@ describe("an approver's call to the window", () => {
     // The approver offers; the window hears it.
     await consoleApi(inbox, wang, 'POST', `${callId}/signals`, { signal: offer });
     await until(() => signalsHeard(hall, callId).length === 1, 15_000, 'offer heard');
+    // The sealed packet's session takes the call's tracks while the call is on …
+    const callTracks = { draftId, segmentMs: 4000, camera: null, screen: false };
+    await hall.clerk.call('recording.start', callTracks);
 
     await hall.clerk.call('calls.end', { callId, reason: 'hangup' });
+    // … and no recording once it is over.
+    expect((await hall.clerk.fail('recording.start', callTracks)).code).toBe('intake.draftNotFound');
     expect(inbox.db.call(callId)).toMatchObject({ state: 'ended', end_reason: 'hangup' });
     const { events, verified } = session(hall, draftId);
     expect(verified.ok).toBe(true);
