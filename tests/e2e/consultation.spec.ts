@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { verifyBundle } from '../../src-main/recording/verify-bundle.ts';
-import { bufferAccess, readZipDirectory } from '../../src-main/recording/zip-reader.ts';
+import { EVENTS_PATH } from '../../src-main/common/evidence-bundle.ts';
+import { bufferAccess, readZipDirectory, readZipEntryBytes } from '../../src-main/recording/zip-reader.ts';
 import { connectApp, INBOX_CLI, startApp } from '../main/sync/process-harness.ts';
 import { startHost, type RunningHost } from './browser-host.ts';
 import {
@@ -219,9 +220,22 @@ test('a consultation from a draft: video both ways, the document camera, a still
     const verdict = await verifyBundle(bufferAccess(bundle));
     expect(verdict.findings).toEqual([]);
     expect(verdict.status).toBe('intact');
-    const names = (await readZipDirectory(bufferAccess(bundle))).map((entry) => entry.name);
+    const entries = await readZipDirectory(bufferAccess(bundle));
+    const names = entries.map((entry) => entry.name);
     expect(names.some((name) => name.startsWith('segments/callSent/'))).toBe(true);
     expect(names.some((name) => name.startsWith('segments/callReceived/'))).toBe(true);
+    // The still is a page of the draft's material, taken in the call, and the call's own record says so.
+    const eventsEntry = entries.find((entry) => entry.name === EVENTS_PATH)!;
+    const logged = new TextDecoder()
+      .decode(await readZipEntryBytes(bufferAccess(bundle), eventsEntry, 64 * 1024 * 1024))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind: string; payload: Record<string, unknown> });
+    const still = logged.find((event) => event.kind === 'call.still')!;
+    const filed = logged.find((event) => event.kind === 'intake.materialAdded')!;
+    expect(filed.payload).toMatchObject({ capture: { source: 'documentCamera' } });
+    expect(filed.payload['sha256']).toBe(still.payload['sha256']);
+    expect((filed.payload['capture'] as { callId?: string }).callId).toBe(still.payload['callId']);
   } finally {
     await scene.close();
   }
