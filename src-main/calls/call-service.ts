@@ -230,7 +230,7 @@ export class CallService {
 
   /** Whether a call not yet ended is recorded in this session (a packet's, once sealed, takes only its call tracks). */
   recordsInto(draftId: string): boolean {
-    return [...this.live.values()].some((live) => live.call.state !== 'ended' && this.view(live).draftId === draftId);
+    return [...this.live.values()].some((live) => live.call.state !== 'ended' && live.draftId === draftId);
   }
 
   /** The calls this window is in, and those that ended lately. */

@@ -8,10 +8,9 @@ import { waitFor } from '@testing-library/react';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src-renderer/api/client.ts';
 import { CallController, type CallRecorder } from '../../src-renderer/calls/call-controller.ts';
-import type { CallPeerOptions } from '../../src-renderer/calls/call-peer.ts';
 import { FakeCore } from './fake-core.ts';
 import { APPROVER } from './fake-calls.ts';
-import { fakeMedia, FakePeer, installMediaStream } from './fake-media.ts';
+import { fakeController, fakeMedia, FakePeer, installMediaStream } from './fake-media.ts';
 import { completeSocialCard, pngBytes, SOCIAL_CARD } from './intake-fixtures.ts';
 import { CLERK } from './render-app.tsx';
 
@@ -42,7 +41,6 @@ function setUp(options: { media?: Parameters<typeof fakeMedia>[0]; approversOnli
   const draft = core.intake.seedDraft(clerk, SOCIAL_CARD, completeSocialCard());
   const api = createApiClient(core.transport);
   const media = fakeMedia(options.media);
-  const peers: FakePeer[] = [];
   const recorded: Array<{ track: string; streams: MediaStream[]; stopped: boolean }> = [];
   const recorder: CallRecorder = {
     recordCall: (track, stream) => {
@@ -54,14 +52,7 @@ function setUp(options: { media?: Parameters<typeof fakeMedia>[0]; approversOnli
       };
     },
   };
-  const controller = new CallController({
-    api,
-    openMedia: async () => media,
-    createPeer: (o: CallPeerOptions) => {
-      const peer = new FakePeer(o);
-      peers.push(peer);
-      return peer;
-    },
+  const { controller, peers } = fakeController(api, media, {
     grabStill: async () => ({ blob: new Blob([pngBytes() as BlobPart], { type: 'image/png' }), width: 4, height: 4 }),
   });
   const filed: unknown[] = [];

@@ -8,12 +8,10 @@ import { userEvent } from '@testing-library/user-event';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src-renderer/api/client.ts';
 import { ApiProvider } from '../../src-renderer/app/api-context.tsx';
-import { CallController } from '../../src-renderer/calls/call-controller.ts';
-import type { CallPeerOptions } from '../../src-renderer/calls/call-peer.ts';
 import { CallsProvider, useCalls } from '../../src-renderer/screens/calls/calls-context.tsx';
 import { FakeCore } from './fake-core.ts';
 import { APPROVER } from './fake-calls.ts';
-import { fakeMedia, FakePeer, installMediaStream } from './fake-media.ts';
+import { fakeController, fakeMedia, installMediaStream } from './fake-media.ts';
 import { completeSocialCard, SOCIAL_CARD } from './intake-fixtures.ts';
 import { CLERK, renderOn } from './render-app.tsx';
 
@@ -28,17 +26,8 @@ function setUp(options: { approversOnline?: number; media?: Parameters<typeof fa
   const clerk = core.byUsername(CLERK.username)!;
   const draft = core.intake.seedDraft(clerk, SOCIAL_CARD, completeSocialCard());
   const api = createApiClient(core.transport);
-  const peers: FakePeer[] = [];
   const media = fakeMedia(options.media);
-  const controller = new CallController({
-    api,
-    openMedia: async () => media,
-    createPeer: (o: CallPeerOptions) => {
-      const peer = new FakePeer(o);
-      peers.push(peer);
-      return peer;
-    },
-  });
+  const { controller, peers } = fakeController(api, media);
   return { core, draft, api, controller, peers, media };
 }
 

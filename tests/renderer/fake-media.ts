@@ -5,7 +5,7 @@
 import type { CallSignal } from '../../src-main/common/call-protocol.ts';
 import type { CallPeerOptions, PeerState } from '../../src-renderer/calls/call-peer.ts';
 import type { CallMedia } from '../../src-renderer/calls/call-media.ts';
-import type { PeerPort } from '../../src-renderer/calls/call-controller.ts';
+import { CallController, type CallControllerOptions, type PeerPort } from '../../src-renderer/calls/call-controller.ts';
 
 export class FakeTrack extends EventTarget {
   readyState: 'live' | 'ended' = 'live';
@@ -91,4 +91,24 @@ export class FakePeer implements PeerPort {
   send(signal: CallSignal): void {
     this.options.send(signal);
   }
+}
+
+/** A CallController on `api` with `media` for its cameras and FakePeers (kept in `peers`) for its peer. */
+export function fakeController(
+  api: CallControllerOptions['api'],
+  media: CallMedia,
+  more: Partial<CallControllerOptions> = {},
+): { controller: CallController; peers: FakePeer[] } {
+  const peers: FakePeer[] = [];
+  const controller = new CallController({
+    api,
+    openMedia: async () => media,
+    createPeer: (options) => {
+      const peer = new FakePeer(options);
+      peers.push(peer);
+      return peer;
+    },
+    ...more,
+  });
+  return { controller, peers };
 }
