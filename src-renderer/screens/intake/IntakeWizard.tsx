@@ -4,7 +4,15 @@
 // with the same values. Alt+←/Alt+→ and Alt+1…4 move between steps, Alt+R reviews
 // and Alt+S seals (after a confirmation), from any field; Enter moves to the next
 // field, and from the last field to the next step.
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent as ReactKeyboardEvent,
+} from 'react';
 import type { ApplicantStatus, DraftView, SealedPacket } from '../../../src-main/api/contract/index.ts';
 import type { ServiceItem } from '../../../src-main/common/catalog.ts';
 import type { IdentityHolder } from '../../../src-main/common/application.ts';
@@ -433,7 +441,9 @@ function DraftEditor({
     (first ?? body?.querySelector<HTMLElement>('h3'))?.focus();
   }, [step]);
 
-  useEffect(() => {
+  // A layout effect: the keys are live from the first paint of the step, so an Alt+3 pressed
+  // as soon as the item's title shows never falls through to the shell's area keys.
+  useLayoutEffect(() => {
     if (locked || sealed) return;
     const onKeyDown = (event: KeyboardEvent) => {
       if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || event.isComposing) return;
