@@ -44,6 +44,30 @@ export default tseslint.config(
     rules: noElectronOutsideShell,
   },
   {
+    // The inbox's records are async (SQLite or PostgreSQL behind one interface): a missed
+    // `await` would read a Promise as a row, so these files are checked with types.
+    files: [
+      'dept-inbox/**/*.ts',
+      'src-main/demo/embedded-inbox.ts',
+      'tests/main/sync/**/*.ts',
+      'tests/main/calls/**/*.ts',
+      'tests/main/installer/**/*.ts',
+      'tests/e2e/approver-call-console.spec.ts',
+      'tests/e2e/applicant-side.spec.ts',
+    ],
+    languageOptions: { parserOptions: { projectService: true } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true, allowNullish: true, allowAny: true, allowNever: true },
+      ],
+      '@typescript-eslint/restrict-plus-operands': ['error', { allowNumberAndString: true, allowAny: true }],
+    },
+  },
+  {
     files: ['src-main/app/preload.cts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

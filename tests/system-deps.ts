@@ -5,7 +5,8 @@
 // ID card reader's driver and its simulator), a C/C++ compiler (build-essential: the
 // native addon and the stand-in vendor libraries the device tests compile), faketime (an
 // end-to-end test restarts the host weeks later), coturn (the TURN server a call is relayed
-// through in the 视频会商 tests) and a CJK font (without one the end-to-end
+// through in the 视频会商 tests), PostgreSQL and HAProxy (the department inbox on several
+// replicas behind a balancer) and a CJK font (without one the end-to-end
 // screenshots show the UI's Chinese as boxes). Everything else the tests use comes with
 // `npm install`. As root on a Debian-family system the missing packages are installed
 // with apt-get, as CI needs; anywhere else the run stops at once with one message naming
@@ -82,6 +83,16 @@ export const REQUIREMENTS: readonly Requirement[] = [
     debian: 'coturn',
     purpose: 'the TURN server (turnserver) the 视频会商 tests relay a call through (tests/e2e/call-harness.ts)',
     present: (system) => system.which('turnserver') !== undefined,
+  },
+  {
+    debian: 'postgresql',
+    purpose: 'PostgreSQL for the department inbox on several replicas (dept-inbox/tests/postgres-server.ts)',
+    present: (system) => system.succeeds('sh', ['-c', 'ls /usr/lib/postgresql/*/bin/initdb']),
+  },
+  {
+    debian: 'haproxy',
+    purpose: 'the load balancer in front of the inbox replicas (dept-inbox/tests/replicas.test.ts)',
+    present: (system) => system.which('haproxy') !== undefined,
   },
   {
     debian: 'fonts-noto-cjk',

@@ -17,7 +17,7 @@ import {
 import { CalendarDateSchema } from '../../src-main/common/dates.ts';
 import { hallDate } from '../../src-main/common/hall-time.ts';
 import { KeyFormatError, keyIdOf, normalizePublicKey } from '../../src-main/sync/signing.ts';
-import type { ChangeRow, InboxDb, PacketRow } from './db.ts';
+import { isUniqueViolation, type ChangeRow, type InboxDb, type PacketRow } from './db.ts';
 import { InboxError } from './errors.ts';
 
 /** Tokens are 256-bit random; only their SHA-256 is stored, so a stolen database holds no token. */
@@ -46,7 +46,7 @@ export interface EnrolledWindow {
   token: string;
 }
 
-export function enrolWindow(db: InboxDb, input: EnrolWindowInput, now = Date.now()): EnrolledWindow {
+export async function enrolWindow(db: InboxDb, input: EnrolWindowInput, now = Date.now()): Promise<EnrolledWindow> {
   const windowId = WindowId.safeParse(input.windowId);
   if (!windowId.success)
     throw new InboxError(
@@ -73,30 +73,34 @@ export function enrolWindow(db: InboxDb, input: EnrolWindowInput, now = Date.now
     label: input.label ?? null,
     enrolled_at: now,
   };
-  db.write(() => {
-    if (db.windowById(row.window_id)) {
+  await db.write(async () => {
+    if (await db.windowById(row.window_id)) {
       if (!input.replace)
         throw new InboxError(
           'window.exists',
           `window ${row.window_id} is already enrolled (use --replace to re-enrol it)`,
         );
-      db.replaceWindowCredentials(row);
+      await db.replaceWindowCredentials(row);
     } else {
-      db.insertWindow(row);
+      await db.insertWindow(row);
     }
   });
   return { windowId: row.window_id, scheme: row.scheme, keyId: row.key_id, token };
 }
 
-export function enrolApprover(db: InboxDb, name: string, now = Date.now()): { name: string; token: string } {
+export async function enrolApprover(
+  db: InboxDb,
+  name: string,
+  now = Date.now(),
+): Promise<{ name: string; token: string }> {
   const trimmed = name.trim();
   if (trimmed.length === 0 || trimmed.length > 64)
     throw new InboxError('decision.invalid', 'approver name must be 1–64 characters');
   const token = newToken('tba');
   try {
-    db.write(() => db.insertApprover({ name: trimmed, token_hash: hashToken(token), created_at: now }));
+    await db.insertApprover({ name: trimmed, token_hash: hashToken(token), created_at: now });
   } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    if (isUniqueViolation(error)) {
       throw new InboxError('approver.exists', `approver ${trimmed} already exists`);
     }
     throw error;
@@ -149,7 +153,7 @@ export interface DecideInput {
   decidedBy: string;
 }
 
-export function decide(db: InboxDb, input: DecideInput, now = Date.now()): ChangeRow {
+export async function decide(db: InboxDb, input: DecideInput, now = Date.now()): Promise<ChangeRow> {
   const decision = Decision.safeParse(input.decision);
   if (!decision.success) {
     const issue = decision.error.issues[0];
@@ -163,9 +167,11 @@ export function decide(db: InboxDb, input: DecideInput, now = Date.now()): Chang
     throw new InboxError('decision.invalid', `supplyBy ${d.supplyBy} is before today (${hallDate(now)})`);
   }
   const to = TARGET[d.kind];
-  return db.write(() => {
+  return db.write(async () => {
     const packet =
-      input.version === undefined ? db.latestVersion(input.packetId) : db.packet(input.packetId, input.version);
+      input.version === undefined
+        ? await db.latestVersion(input.packetId)
+        : await db.packet(input.packetId, input.version);
     if (!packet)
       throw new InboxError(
         'packet.notFound',
@@ -179,7 +185,7 @@ export function decide(db: InboxDb, input: DecideInput, now = Date.now()): Chang
         { state: packet.state },
       );
     }
-    db.setState(packet.packet_id, packet.version, packet.state, to, now);
+    await db.setState(packet.packet_id, packet.version, packet.state, to, now);
     return db.appendChange(
       packet,
       {
@@ -209,20 +215,21 @@ export interface PacketSummary {
   files: number;
 }
 
-export function listPackets(
+export async function listPackets(
   db: InboxDb,
   filter: { state?: string | undefined; limit?: number | undefined } = {},
-): PacketSummary[] {
+): Promise<PacketSummary[]> {
   let state: InboxState | undefined;
   if (filter.state !== undefined) {
     const parsed = InboxState.safeParse(filter.state);
     if (!parsed.success) throw new InboxError('decision.invalid', `unknown state ${filter.state}`);
     state = parsed.data;
   }
-  return db.listPackets({ state, limit: filter.limit }).map((row) => summarize(db, row));
+  const rows = await db.listPackets({ state, limit: filter.limit });
+  return Promise.all(rows.map((row) => summarize(db, row)));
 }
 
-export function summarize(db: InboxDb, row: PacketRow): PacketSummary {
+export async function summarize(db: InboxDb, row: PacketRow): Promise<PacketSummary> {
   return {
     packetId: row.packet_id,
     version: row.version,
@@ -232,6 +239,6 @@ export function summarize(db: InboxDb, row: PacketRow): PacketSummary {
     registeredAt: new Date(row.registered_at).toISOString(),
     receivedAt: row.received_at === null ? undefined : new Date(row.received_at).toISOString(),
     departmentReference: row.department_reference ?? undefined,
-    files: db.packetFiles(row.packet_id, row.version).length,
+    files: (await db.packetFiles(row.packet_id, row.version)).length,
   };
 }

@@ -122,13 +122,13 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
       }
       const stateParam = (request.query as Record<string, unknown>).state;
       const state = INBOX_STATES.includes(stateParam as InboxState) ? (stateParam as InboxState) : undefined;
-      return html(reply, listPage(db.listPackets({ state, limit: 500 }), state, found));
+      return html(reply, listPage(await db.listPackets({ state, limit: 500 }), state, found));
     });
 
     scope.get('/approver/ratings', async (request, reply) => {
       const found = requireSession(request);
       const badOnly = (request.query as Record<string, unknown>).bad === '1';
-      return html(reply, ratingsPage(db.listRatings({ badOnly, limit: 500 }), badOnly, found));
+      return html(reply, ratingsPage(await db.listRatings({ badOnly, limit: 500 }), badOnly, found));
     });
 
     scope.post('/approver/login', async (request, reply) => {
@@ -147,7 +147,7 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
           loginPage(zh.login.tooManyAttempts(minutes), { next }),
         );
       }
-      const approver = token ? db.approverByTokenHash(hashToken(token)) : undefined;
+      const approver = token ? await db.approverByTokenHash(hashToken(token)) : undefined;
       if (!approver) {
         throttle.failed(from);
         return html(reply.status(401), loginPage(zh.login.invalidToken, { next }));
@@ -170,16 +170,16 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
 
     scope.get('/approver/packets/:packetId/:version', async (request, reply) => {
       const found = requireSession(request);
-      const packet = packetFrom(db, request.params);
-      return html(reply, detailPage(db, packet, found));
+      const packet = await packetFrom(db, request.params);
+      return html(reply, await detailPage(db, packet, found));
     });
 
     scope.post('/approver/packets/:packetId/:version/decide', async (request, reply) => {
       const found = requireSession(request);
       checkCsrf(request, found);
-      const packet = packetFrom(db, request.params);
+      const packet = await packetFrom(db, request.params);
       const form = (request.body ?? {}) as Record<string, unknown>;
-      decide(
+      await decide(
         db,
         {
           packetId: packet.packet_id,
@@ -194,10 +194,10 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
 
     scope.get('/approver/packets/:packetId/:version/files/:position', async (request, reply) => {
       requireSession(request);
-      const packet = packetFrom(db, request.params);
+      const packet = await packetFrom(db, request.params);
       const position = Number((request.params as Record<string, string>).position);
-      const entry = db.packetFiles(packet.packet_id, packet.version).find((f) => f.position === position);
-      const file = entry ? db.file(entry.sha256) : undefined;
+      const entry = (await db.packetFiles(packet.packet_id, packet.version)).find((f) => f.position === position);
+      const file = entry ? await db.file(entry.sha256) : undefined;
       if (!entry || !file) throw new InboxError('upload.notFound', zh.errors.fileNotReceived);
       // Sent chunked: a stream with a fixed Content-Length kept its socket out of the idle set and held close() up.
       return reply
@@ -209,9 +209,9 @@ export async function registerApproverPage(app: FastifyInstance, options: Approv
   return { sessions, sessionOf: session };
 }
 
-function packetFrom(db: InboxDb, params: unknown): PacketRow {
+async function packetFrom(db: InboxDb, params: unknown): Promise<PacketRow> {
   const { packetId, version } = params as Record<string, string>;
-  const packet = /^[1-9][0-9]{0,5}$/.test(version ?? '') ? db.packet(packetId ?? '', Number(version)) : undefined;
+  const packet = /^[1-9][0-9]{0,5}$/.test(version ?? '') ? await db.packet(packetId ?? '', Number(version)) : undefined;
   if (!packet) throw new InboxError('packet.notFound', zh.errors.noSuchPacket);
   return packet;
 }
@@ -361,19 +361,19 @@ function ratingsPage(rows: RatingRow[], badOnly: boolean, found: Session): strin
   );
 }
 
-function detailPage(db: InboxDb, packet: PacketRow, found: Session): string {
-  const files = db
-    .packetFiles(packet.packet_id, packet.version)
+async function detailPage(db: InboxDb, packet: PacketRow, found: Session): Promise<string> {
+  const listed = await db.packetFiles(packet.packet_id, packet.version);
+  const held = new Set<string>();
+  for (const f of listed) if ((await db.file(f.sha256)) !== undefined) held.add(f.sha256);
+  const files = listed
     .map((f) => {
-      const held = db.file(f.sha256) !== undefined;
-      const name = held
+      const name = held.has(f.sha256)
         ? `<a href="/approver/packets/${esc(packet.packet_id)}/${packet.version}/files/${f.position}">${esc(f.name)}</a>`
         : `${esc(f.name)}${zh.detail.notReceived}`;
       return `<tr><td>${name}</td><td>${esc(f.media_type)}</td><td>${zh.detail.bytes(f.size)}</td><td><code>${esc(f.sha256.slice(0, 16))}…</code></td></tr>`;
     })
     .join('');
-  const history = db
-    .changesOfPacket(packet.packet_id)
+  const history = (await db.changesOfPacket(packet.packet_id))
     .filter((c) => c.version === packet.version)
     .map((c) => {
       const items = c.correction_items
@@ -442,18 +442,20 @@ function detailPage(db: InboxDb, packet: PacketRow, found: Session): string {
       `<h2>${zh.detail.filesHeading}</h2><table><thead><tr>${zh.detail.fileColumns.map((c) => `<th>${c}</th>`).join('')}</tr></thead>` +
       `<tbody>${files || `<tr><td colspan="${zh.detail.fileColumns.length}">${zh.detail.noFiles}</td></tr>`}</tbody></table>` +
       `<h2>${zh.detail.historyHeading}</h2><ul>${history || `<li>${zh.detail.noHistory}</li>`}</ul>` +
-      callsSection(db, packet.packet_id) +
+      (await callsSection(db, packet.packet_id)) +
       `<h2>${zh.detail.manifestHeading}</h2><pre>${esc(manifest)}</pre>`,
     found,
   );
 }
 
 /** 视频会商记录: the packet's calls and what either side recorded of them. */
-function callsSection(db: InboxDb, packetId: string): string {
-  const rows = db.callsOfPacket(packetId).map((call) => {
+async function callsSection(db: InboxDb, packetId: string): Promise<string> {
+  const calls = await db.callsOfPacket(packetId);
+  const records = await Promise.all(calls.map((call) => db.callRecords(call.call_id)));
+  const rows = calls.map((call, index) => {
     const subject = JSON.parse(call.subject) as CallSubject;
     const materialName = (code: string) => subject.materials?.find((m) => m.code === code)?.name ?? code;
-    const entries = db.callRecords(call.call_id).map((r) => JSON.parse(r.entry) as CallRecordEntry);
+    const entries = (records[index] ?? []).map((r) => JSON.parse(r.entry) as CallRecordEntry);
     // Both ends log a cut they both saw: overlapping gaps are one cut.
     const gaps = entries
       .filter((e): e is Extract<CallRecordEntry, { kind: 'restored' }> => e.kind === 'restored')

@@ -1,6 +1,6 @@
 // 视频会商: the inbox's side of a call between a window and an approver
 // (src-main/common/call-protocol.ts, docs/video-consultation.md). The inbox keeps each
-// call's state and record in SQLite and relays the two sides' signals through in-memory
+// call's state and record in its database and relays the two sides' signals through in-memory
 // mailboxes, answered by long polls; the media never pass through here. A restart loses
 // the mailboxes, so calls open at the start are ended `refused`.
 import { createHmac, randomUUID } from 'node:crypto';
@@ -47,6 +47,13 @@ export interface CallsOptions {
   ringMs?: number | undefined;
   lostMs?: number | undefined;
   sweepMs?: number | undefined;
+  /**
+   * Other inbox processes share the database (PostgreSQL): calls open at start may be
+   * theirs, and so may active calls this process has no mailbox of — neither is ended here.
+   */
+  sharedDatabase?: boolean | undefined;
+  /** Where a failed sweep is told (the server's log). */
+  warn?: ((message: string, fields?: Record<string, unknown>) => void) | undefined;
 }
 
 /** Who asks: a window (by its token) or an approver (by the console's session). */
@@ -119,9 +126,11 @@ export class CallService {
   }
 
   /** Ends the calls a previous run left open, and starts the sweep. */
-  start(): void {
-    this.#db.endOpenCalls(this.#now(), 'refused');
-    this.#timer = setInterval(() => this.sweep(), this.#options.sweepMs ?? SWEEP_MS);
+  async start(): Promise<void> {
+    if (!this.#options.sharedDatabase) await this.#db.endOpenCalls(this.#now(), 'refused');
+    this.#timer = setInterval(() => {
+      this.sweep().catch((error: unknown) => this.#options.warn?.('call sweep failed', { error: String(error) }));
+    }, this.#options.sweepMs ?? SWEEP_MS);
     this.#timer.unref();
   }
 
@@ -136,16 +145,16 @@ export class CallService {
   }
 
   /** Ends unanswered calls past their ring time and active calls one side fell silent on. */
-  sweep(): number {
+  async sweep(): Promise<number> {
     const now = this.#now();
     let ended = 0;
-    for (const row of this.#db.openCalls()) {
+    for (const row of await this.#db.openCalls()) {
       if (row.state === 'waiting' && now - row.placed_at >= this.#ringMs) {
-        if (this.#finish(row, ['waiting'], 'expired')) ended += 1;
-      } else if (row.state === 'active') {
+        if (await this.#finish(row, ['waiting'], 'expired')) ended += 1;
+      } else if (row.state === 'active' && (this.#mailboxes.has(row.call_id) || !this.#options.sharedDatabase)) {
         const box = this.#mailbox(row.call_id);
         if (now - Math.min(box.polledAt.window, box.polledAt.approver) >= this.#lostMs) {
-          if (this.#finish(row, ['active'], 'lost')) ended += 1;
+          if (await this.#finish(row, ['active'], 'lost')) ended += 1;
         }
       }
     }
@@ -165,10 +174,10 @@ export class CallService {
   // ── placing and answering ──────────────────────────────────────────────────
 
   /** The window places a call; the same id from the same window again finds it (`created` false). */
-  placeByWindow(window: WindowRow, body: unknown): { created: boolean; ticket: CallTicket } {
+  async placeByWindow(window: WindowRow, body: unknown): Promise<{ created: boolean; ticket: CallTicket }> {
     const request = parse(PlaceCallRequest, body);
-    const existed = this.#db.call(request.callId) !== undefined;
-    const row = this.#db.insertCall({
+    const existed = (await this.#db.call(request.callId)) !== undefined;
+    const row = await this.#db.insertCall({
       call_id: request.callId,
       window_id: window.window_id,
       placed_by: 'window',
@@ -190,13 +199,13 @@ export class CallService {
       this.#mailbox(row.call_id);
       this.#changed(row);
     }
-    return { created, ticket: this.#ticket(row, window.window_id) };
+    return { created, ticket: await this.#ticket(row, window.window_id) };
   }
 
   /** An approver calls a window about a packet that window sent. */
-  placeByApprover(approver: CallParty, body: unknown): CallTicket {
+  async placeByApprover(approver: CallParty, body: unknown): Promise<CallTicket> {
     const request = parse(z.object({ windowId: z.string().min(1).max(64), packetId: z.string().min(1).max(64) }), body);
-    const packet = this.#db.latestVersion(request.packetId);
+    const packet = await this.#db.latestVersion(request.packetId);
     if (!packet || packet.window_id !== request.windowId) {
       throw new InboxError('call.notFound', 'no packet of that window by that id');
     }
@@ -208,7 +217,7 @@ export class CallService {
       itemName: text(manifest.itemName, 200) || packet.item_code,
       applicant: maskName(text(applicant.name, 64)),
     });
-    const row = this.#db.insertCall({
+    const row = await this.#db.insertCall({
       call_id: randomUUID(),
       window_id: packet.window_id,
       placed_by: 'approver',
@@ -227,8 +236,8 @@ export class CallService {
     return this.#ticket(row, approver.id);
   }
 
-  answer(actor: CallActor, callId: string): CallTicket {
-    const row = this.#get(actor, callId);
+  async answer(actor: CallActor, callId: string): Promise<CallTicket> {
+    const row = await this.#get(actor, callId);
     const who = actor.side === 'window' ? actor.window.window_id : actor.approver.id;
     if (row.state === 'ended') throw new InboxError('call.ended', `the call ended (${row.end_reason})`);
     if (row.placed_by === actor.side) throw new InboxError('call.forbidden', 'a side cannot answer its own call');
@@ -238,41 +247,41 @@ export class CallService {
       throw new InboxError('call.taken', 'another approver answered this call');
     }
     const party = actor.side === 'approver' ? actor.approver : undefined;
-    if (!this.#db.answerCall(row.call_id, this.#now(), party)) {
+    if (!(await this.#db.answerCall(row.call_id, this.#now(), party))) {
       return this.answer(actor, callId); // it changed meanwhile: answer as it stands now
     }
     const box = this.#mailbox(row.call_id);
     box.polledAt = { window: this.#now(), approver: this.#now() };
-    const answered = this.#db.call(row.call_id) as CallRow;
+    const answered = (await this.#db.call(row.call_id)) as CallRow;
     this.#changed(answered);
     return this.#ticket(answered, who);
   }
 
   // ── reading ────────────────────────────────────────────────────────────────
 
-  view(actor: CallActor, callId: string): CallView {
-    return this.#view(this.#get(actor, callId));
+  async view(actor: CallActor, callId: string): Promise<CallView> {
+    return this.#view(await this.#get(actor, callId));
   }
 
   /** Approver-placed calls to this window still waiting; waits while they are what it was last told. */
   async incoming(window: WindowRow, query: unknown, gone: AbortSignal): Promise<z.infer<typeof IncomingCalls>> {
     const { wait } = parse(WaitQuery, query);
     const deadline = Date.now() + wait * 1000;
-    const list = () =>
-      this.#db
-        .openCalls()
-        .filter((row) => row.window_id === window.window_id && row.placed_by === 'approver' && row.state === 'waiting');
-    let calls = list();
+    const list = async () =>
+      (await this.#db.openCalls()).filter(
+        (row) => row.window_id === window.window_id && row.placed_by === 'approver' && row.state === 'waiting',
+      );
+    let calls = await list();
     const key = calls.map((row) => row.call_id).join(',');
     while (key === (this.#told.get(window.window_id) ?? '') && !gone.aborted && !this.#closed) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
       await this.#waiters.wait([`window:${window.window_id}`], remaining, gone);
-      calls = list();
+      calls = await list();
       if (calls.map((row) => row.call_id).join(',') !== key) break;
     }
     this.#told.set(window.window_id, calls.map((row) => row.call_id).join(','));
-    return { calls: calls.map((row) => this.#view(row)) };
+    return { calls: await Promise.all(calls.map((row) => this.#view(row))) };
   }
 
   /** The console's list: windows' calls still waiting, newest first. Marks the approver present. */
@@ -290,11 +299,8 @@ export class CallService {
       await this.#waiters.wait(['approvers'], remaining, gone);
     }
     this.#present(approver.id);
-    const calls = this.#db
-      .openCalls()
-      .filter((row) => row.placed_by === 'window' && row.state === 'waiting')
-      .reverse()
-      .map((row) => this.#view(row));
+    const open = (await this.#db.openCalls()).filter((row) => row.placed_by === 'window' && row.state === 'waiting');
+    const calls = await Promise.all(open.reverse().map((row) => this.#view(row)));
     return { calls, version: this.#version };
   }
 
@@ -303,8 +309,8 @@ export class CallService {
   /** The other side's signals after `after`, and the call; waits for one or for a change of the call. */
   async poll(actor: CallActor, callId: string, query: unknown, gone: AbortSignal): Promise<SignalPoll> {
     const { after, wait } = parse(WaitQuery.extend({ after: z.coerce.number().int().nonnegative().default(0) }), query);
-    let row = this.#participant(actor, callId);
-    if (row.state === 'ended') return { signals: [], call: this.#view(row) };
+    let row = await this.#participant(actor, callId);
+    if (row.state === 'ended') return { signals: [], call: await this.#view(row) };
     const box = this.#mailbox(row.call_id);
     const side = actor.side;
     // What this side has read is no longer kept for it.
@@ -313,15 +319,15 @@ export class CallService {
     box.polledAt[side] = this.#now();
     if (pending().length === 0 && wait > 0 && !this.#closed) {
       await this.#waiters.wait([`call:${row.call_id}`, `call:${row.call_id}:${side}`], wait * 1000, gone);
-      row = this.#db.call(row.call_id) as CallRow;
+      row = (await this.#db.call(row.call_id)) as CallRow;
     }
     box.polledAt[side] = this.#now();
-    return { signals: pending(), call: this.#view(row) };
+    return { signals: pending(), call: await this.#view(row) };
   }
 
-  send(actor: CallActor, callId: string, body: unknown): void {
+  async send(actor: CallActor, callId: string, body: unknown): Promise<void> {
     const { signal } = parse(SendSignalRequest, body);
-    const row = this.#participant(actor, callId);
+    const row = await this.#participant(actor, callId);
     if (row.state === 'ended') throw new InboxError('call.ended', `the call ended (${row.end_reason})`);
     if (row.state !== 'active') throw new InboxError('call.conflict', 'the call has not been answered yet');
     if (!mayPut(actor.side, signal)) {
@@ -338,9 +344,9 @@ export class CallService {
 
   // ── ending and the record ──────────────────────────────────────────────────
 
-  end(actor: CallActor, callId: string, body: unknown): CallView {
+  async end(actor: CallActor, callId: string, body: unknown): Promise<CallView> {
     const { reason } = parse(EndCallRequest, body);
-    const row = this.#get(actor, callId);
+    const row = await this.#get(actor, callId);
     if (row.state === 'ended') return this.#view(row);
     const own = row.placed_by === actor.side;
     if (actor.side === 'approver' && row.approver_id !== null && row.approver_id !== actor.approver.id) {
@@ -366,29 +372,29 @@ export class CallService {
       default:
         throw new InboxError('call.invalid', `${reason} is the inbox's to decide`);
     }
-    if (!this.#finish(row, [row.state], final)) return this.end(actor, callId, body);
-    return this.#view(this.#db.call(row.call_id) as CallRow);
+    if (!(await this.#finish(row, [row.state], final))) return this.end(actor, callId, body);
+    return this.#view((await this.#db.call(row.call_id)) as CallRow);
   }
 
-  record(actor: CallActor, callId: string, body: unknown): void {
+  async record(actor: CallActor, callId: string, body: unknown): Promise<void> {
     const { entry } = parse(z.object({ entry: CallRecordEntry }).strict(), body);
-    const row = this.#participant(actor, callId);
+    const row = await this.#participant(actor, callId);
     if (entry.kind === 'sealedAs') {
       if (actor.side !== 'window') throw new InboxError('call.forbidden', 'only the window seals a draft');
-      this.#db.setCallPacket(row.call_id, entry.packetId);
+      await this.#db.setCallPacket(row.call_id, entry.packetId);
     }
-    this.#db.insertCallRecord(row.call_id, actor.side, this.#now(), JSON.stringify(entry));
+    await this.#db.insertCallRecord(row.call_id, actor.side, this.#now(), JSON.stringify(entry));
   }
 
-  records(callId: string): CallRecordRow[] {
+  records(callId: string): Promise<CallRecordRow[]> {
     return this.#db.callRecords(callId);
   }
 
   // ── inside ─────────────────────────────────────────────────────────────────
 
   /** A call the actor may see: its window's, or (for an approver) any. Others are not found. */
-  #get(actor: CallActor, callId: string): CallRow {
-    const row = CallId.safeParse(callId).success ? this.#db.call(callId) : undefined;
+  async #get(actor: CallActor, callId: string): Promise<CallRow> {
+    const row = CallId.safeParse(callId).success ? await this.#db.call(callId) : undefined;
     if (!row || (actor.side === 'window' && row.window_id !== actor.window.window_id)) {
       throw new InboxError('call.notFound', 'no such call');
     }
@@ -396,16 +402,16 @@ export class CallService {
   }
 
   /** A call the actor takes part in: the window's own; for an approver, the one who placed or answered it. */
-  #participant(actor: CallActor, callId: string): CallRow {
-    const row = this.#get(actor, callId);
+  async #participant(actor: CallActor, callId: string): Promise<CallRow> {
+    const row = await this.#get(actor, callId);
     if (actor.side === 'approver' && row.approver_id !== actor.approver.id) {
       throw new InboxError('call.forbidden', 'not your call');
     }
     return row;
   }
 
-  #finish(row: CallRow, from: Array<'waiting' | 'active'>, reason: CallEndReason): boolean {
-    if (!this.#db.endCall(row.call_id, from, this.#now(), reason)) return false;
+  async #finish(row: CallRow, from: Array<'waiting' | 'active'>, reason: CallEndReason): Promise<boolean> {
+    if (!(await this.#db.endCall(row.call_id, from, this.#now(), reason))) return false;
     this.#changed(row);
     // The mailbox goes once both sides had a last chance to read the end (the call row says it).
     this.#mailboxes.delete(row.call_id);
@@ -433,8 +439,8 @@ export class CallService {
     this.#presence.set(approverId, this.#now());
   }
 
-  #view(row: CallRow): CallView {
-    const window = this.#db.windowById(row.window_id);
+  async #view(row: CallRow): Promise<CallView> {
+    const window = await this.#db.windowById(row.window_id);
     return {
       callId: row.call_id,
       windowId: row.window_id,
@@ -451,8 +457,8 @@ export class CallService {
     };
   }
 
-  #ticket(row: CallRow, user: string): CallTicket {
-    return { call: this.#view(row), iceServers: iceServersFor(this.#options, user, this.#now()) };
+  async #ticket(row: CallRow, user: string): Promise<CallTicket> {
+    return { call: await this.#view(row), iceServers: iceServersFor(this.#options, user, this.#now()) };
   }
 }
 
@@ -519,36 +525,36 @@ export function maskName(name: string): string {
 export function registerWindowCallRoutes(
   app: FastifyInstance,
   calls: CallService,
-  authenticate: (authorization: string | undefined) => WindowRow,
+  authenticate: (authorization: string | undefined) => Promise<WindowRow>,
 ): void {
-  const actor = (request: FastifyRequest): CallActor => ({
+  const actor = async (request: FastifyRequest): Promise<CallActor> => ({
     side: 'window',
-    window: authenticate(request.headers.authorization),
+    window: await authenticate(request.headers.authorization),
   });
   const id = (request: FastifyRequest) => (request.params as { callId: string }).callId;
 
   app.post(CALLS_PATH, async (request, reply) => {
-    const window = authenticate(request.headers.authorization);
-    const { created, ticket } = calls.placeByWindow(window, request.body);
+    const window = await authenticate(request.headers.authorization);
+    const { created, ticket } = await calls.placeByWindow(window, request.body);
     return reply.status(created ? 201 : 200).send(ticket);
   });
   app.get(CALLS_PATH, async (request, reply) => {
-    const window = authenticate(request.headers.authorization);
+    const window = await authenticate(request.headers.authorization);
     return longPoll(reply, (gone) => calls.incoming(window, request.query, gone));
   });
-  app.get(`${CALLS_PATH}/:callId`, async (request) => calls.view(actor(request), id(request)));
-  app.post(`${CALLS_PATH}/:callId/answer`, async (request) => calls.answer(actor(request), id(request)));
+  app.get(`${CALLS_PATH}/:callId`, async (request) => calls.view(await actor(request), id(request)));
+  app.post(`${CALLS_PATH}/:callId/answer`, async (request) => calls.answer(await actor(request), id(request)));
   app.get(`${CALLS_PATH}/:callId/signals`, async (request, reply) => {
-    const who = actor(request);
+    const who = await actor(request);
     return longPoll(reply, (gone) => calls.poll(who, id(request), request.query, gone));
   });
   app.post(`${CALLS_PATH}/:callId/signals`, async (request, reply) => {
-    calls.send(actor(request), id(request), request.body);
+    await calls.send(await actor(request), id(request), request.body);
     return reply.status(204).send();
   });
-  app.post(`${CALLS_PATH}/:callId/end`, async (request) => calls.end(actor(request), id(request), request.body));
+  app.post(`${CALLS_PATH}/:callId/end`, async (request) => calls.end(await actor(request), id(request), request.body));
   app.post(`${CALLS_PATH}/:callId/record`, async (request, reply) => {
-    calls.record(actor(request), id(request), request.body);
+    await calls.record(await actor(request), id(request), request.body);
     return reply.status(204).send();
   });
 }

@@ -1,7 +1,7 @@
 // Wakes long polls of the change feed. Changes written through this process's
-// connection are heard at once; changes written by another process (the CLI deciding
-// while the server runs) are noticed through SQLite's data_version, checked only while
-// someone is waiting.
+// connection are heard at once; changes written by another process are heard through
+// PostgreSQL's notifications (another inbox replica), or noticed through SQLite's
+// data_version (the CLI deciding while the server runs), checked only while someone waits.
 import type { Change } from '../../src-main/common/sync-protocol.ts';
 import type { ChangeRow, InboxDb } from './db.ts';
 
@@ -17,6 +17,7 @@ export class ChangeNotifier {
     private readonly pollMs = 200,
   ) {
     db.on('change', this.onChange);
+    db.on('external', this.onChange);
   }
 
   /** Resolves on the next change anywhere, after `ms`, on abort, or at close. */
@@ -40,6 +41,7 @@ export class ChangeNotifier {
   close(): void {
     this.closed = true;
     this.db.off('change', this.onChange);
+    this.db.off('external', this.onChange);
     this.wakeAll();
     this.stopPolling();
   }

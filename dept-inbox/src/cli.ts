@@ -13,9 +13,11 @@
 //   npx tsx dept-inbox/src/cli.ts calls [--packet P] [--json]
 //
 // Every command takes --data-dir (default ./dept-inbox-data, or $TONGBAN_INBOX_DIR), and
-// --key-file FILE for an inbox encrypted at rest (32 bytes, raw or hex, mode 0600). The
-// admin commands work while the server runs: SQLite WAL lets both write, and the
-// server's long polls notice the change.
+// --key-file FILE for an inbox encrypted at rest (32 bytes, raw or hex, mode 0600), and
+// --database-url postgres://… (or $TONGBAN_INBOX_DATABASE_URL) to keep the records on
+// PostgreSQL instead of <data-dir>/inbox.db. The admin commands work while the server
+// runs: SQLite WAL lets both write, PostgreSQL notifies, and the server's long polls
+// notice the change.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -43,7 +45,9 @@ const USAGE = `usage: cli.ts <serve | enroll-window | enroll-approver | decide |
   list             [--state receiving|delivered|accepted|correction_required|refused|approved|closed]
   ratings          [--bad]  (the ratings windows sent, newest first; --bad: the bad ones only)
   calls            [--packet P] [--json]  (video calls and their records, newest first)
-every command      [--data-dir DIR] [--key-file FILE]  (FILE: the key the inbox is encrypted with)`;
+every command      [--data-dir DIR] [--key-file FILE]  (FILE: the key the inbox is encrypted with)
+                   [--database-url postgres://USER@HOST:PORT/DB]  (or $TONGBAN_INBOX_DATABASE_URL; password from
+                   PGPASSWORD or ~/.pgpass: records on PostgreSQL, shared by several inbox processes)`;
 
 /**
  * `atRestKey`: the key of an inbox encrypted at rest, given by a program that holds it
@@ -61,6 +65,7 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
       'upload-expiry-hours': { type: 'string' },
       'public-url': { type: 'string' },
       'key-file': { type: 'string' },
+      'database-url': { type: 'string' },
       's3-bucket': { type: 'string' },
       's3-endpoint': { type: 'string' },
       's3-region': { type: 'string' },
@@ -93,6 +98,7 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
   }
   const dataDir = resolve(values['data-dir'] ?? process.env.TONGBAN_INBOX_DIR ?? 'dept-inbox-data');
   const atRestKey = values['key-file'] ? readKeyFile(values['key-file']) : given.atRestKey;
+  const databaseUrl = values['database-url'] ?? process.env.TONGBAN_INBOX_DATABASE_URL;
 
   if (command === 'serve') {
     const storage: StorageConfig = values['s3-bucket']
@@ -119,6 +125,7 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
       ...(expiryHours ? { uploadExpiryMs: expiryHours * 3600_000 } : {}),
       ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
       ...(atRestKey ? { atRest: { key: atRestKey } } : {}),
+      ...(databaseUrl ? { postgres: { url: databaseUrl } } : {}),
       calls: callsOptionsFrom(values),
     });
     const reach = values['public-url']?.replace(/\/+$/, '') ?? inbox.url;
@@ -131,16 +138,18 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
     return 0;
   }
 
-  const db = InboxDb.open(`${dataDir}/inbox.db`, {
-    key: atRestKey ? deriveAtRestKeys(atRestKey).database : undefined,
-  });
+  const db = databaseUrl
+    ? await InboxDb.openPostgres({ url: databaseUrl, poolSize: 2 })
+    : InboxDb.openSqlite(`${dataDir}/inbox.db`, {
+        key: atRestKey ? deriveAtRestKeys(atRestKey).database : undefined,
+      });
   try {
     switch (command) {
       case 'enroll-window': {
         const request = values.file ? enrolmentFile(values.file) : undefined;
         if (!request && (!values['window-id'] || !values['public-key']))
           throw new InboxError('request.invalid', '--window-id and --public-key (or --file) are required');
-        const enrolled = enrolWindow(db, {
+        const enrolled = await enrolWindow(db, {
           windowId: request?.windowId ?? values['window-id'] ?? '',
           publicKey: request?.publicKey ?? values['public-key'] ?? '',
           scheme: request?.scheme ?? values.scheme ?? 'ed25519',
@@ -154,7 +163,7 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
       }
       case 'enroll-approver': {
         if (!values.name) throw new InboxError('request.invalid', '--name is required');
-        const approver = enrolApprover(db, values.name);
+        const approver = await enrolApprover(db, values.name);
         console.log(`approver ${approver.name} enrolled; sign in at /approver/ with this token (shown once):`);
         console.log(approver.token);
         return 0;
@@ -162,7 +171,7 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
       case 'decide': {
         const [packetId, kind] = positionals;
         if (!packetId || !kind) throw new InboxError('request.invalid', 'decide needs <packetId> and a decision');
-        const change = decide(db, {
+        const change = await decide(db, {
           packetId,
           version: values.version === undefined ? undefined : Number(values.version),
           decision: decisionFrom(kind, values),
@@ -172,7 +181,7 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
         return 0;
       }
       case 'list': {
-        const rows = listPackets(db, { state: values.state });
+        const rows = await listPackets(db, { state: values.state });
         if (rows.length === 0) console.log('no packets');
         for (const p of rows) {
           console.log(
@@ -191,18 +200,20 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
         return 0;
       }
       case 'ratings': {
-        const rows = db.listRatings({ badOnly: values.bad });
+        const rows = await db.listRatings({ badOnly: values.bad });
         if (rows.length === 0) console.log('no ratings');
         for (const row of rows) console.log(ratingLine(row));
         return 0;
       }
       case 'calls': {
-        const rows = db.listCalls({ packetId: values.packet });
-        const withRecords = rows.map((row) => ({
-          ...row,
-          subject: JSON.parse(row.subject) as unknown,
-          records: db.callRecords(row.call_id).map((r) => ({ ...r, entry: JSON.parse(r.entry) as unknown })),
-        }));
+        const rows = await db.listCalls({ packetId: values.packet });
+        const withRecords = await Promise.all(
+          rows.map(async (row) => ({
+            ...row,
+            subject: JSON.parse(row.subject) as unknown,
+            records: (await db.callRecords(row.call_id)).map((r) => ({ ...r, entry: JSON.parse(r.entry) as unknown })),
+          })),
+        );
         if (values.json) {
           console.log(JSON.stringify(withRecords, null, 2));
           return 0;
@@ -233,7 +244,7 @@ export async function main(argv: string[], given: { atRestKey?: Buffer } = {}): 
         return 2;
     }
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

@@ -54,18 +54,22 @@ export class InboxError extends Error {
   }
 }
 
-/** SQLite or file-system codes that mean "try again later" rather than "you are wrong". */
+/** SQLite, PostgreSQL or file-system codes that mean "try again later" rather than "you are wrong". */
 export function transientCode(
   error: unknown,
 ): { code: 'unavailable' | 'storage.full'; retryAfter: number; message: string } | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return undefined;
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || code === '53100') {
     return {
       code: 'storage.full',
       retryAfter: 60,
       message: "the department's storage is full; retry later (what was received so far is kept)",
     };
+  }
+  if (code === 'DB_UNAVAILABLE') {
+    // PostgreSQL down or restarting (store/postgres-driver.ts): the pool reconnects by itself.
+    return { code: 'unavailable', retryAfter: 5, message: 'the department database is restarting; retry later' };
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code === 'EMFILE' || code === 'EAGAIN') {
     return { code: 'unavailable', retryAfter: 1, message: 'temporarily unavailable; retry later' };

@@ -12,7 +12,7 @@ import {
   type PacketStatus,
 } from '../../src-main/common/sync-protocol.ts';
 import { verifyManifest } from '../../src-main/sync/signing.ts';
-import type { InboxDb, PacketRow, WindowRow } from './db.ts';
+import { isUniqueViolation, type InboxDb, type PacketRow, type WindowRow } from './db.ts';
 import { InboxError } from './errors.ts';
 import { STORED_BYTES_ALTERED } from './sealed-file-store.ts';
 import type { InboxStorage } from './storage.ts';
@@ -46,7 +46,7 @@ export class PacketService {
   constructor(private readonly options: PacketServiceOptions) {}
 
   /** PUT /v1/packets/{packetId}/versions/{version} */
-  register(window: WindowRow, key: PacketKey, body: unknown, uploadEndpoint: string): PacketStatus {
+  async register(window: WindowRow, key: PacketKey, body: unknown, uploadEndpoint: string): Promise<PacketStatus> {
     const { db, now } = this.options;
     const parsed = PutPacketRequest.safeParse(body);
     if (!parsed.success) throw invalid(parsed.error.issues);
@@ -63,7 +63,7 @@ export class PacketService {
     // Hash what was sent, not the parsed copy: the signature covers the client's bytes.
     const hash = manifestHash((body as { manifest: unknown }).manifest);
 
-    const existing = db.packet(key.packetId, key.version);
+    const existing = await db.packet(key.packetId, key.version);
     if (existing) return this.replay(existing, hash, uploadEndpoint);
 
     const verdict = verifyManifest((body as { manifest: unknown }).manifest, signature, {
@@ -74,17 +74,15 @@ export class PacketService {
 
     const at = now();
     try {
-      db.write(() => {
-        const other = db.latestVersion(key.packetId);
+      await db.write(async () => {
+        const other = await db.latestVersion(key.packetId);
         if (other && other.window_id !== window.window_id) {
           throw new InboxError('packet.conflict', 'this packet id belongs to another window');
         }
         if (manifest.previousVersion === undefined) {
           // Without previousVersion a version is the department's first sight of the packet
           // (version 1, or the answer to a 补正 issued at the window): only one may be.
-          const registered = db.sqlite
-            .prepare('SELECT version FROM packets WHERE packet_id = ? AND version != ? ORDER BY version LIMIT 1')
-            .get(key.packetId, key.version) as { version: number } | undefined;
+          const registered = await db.otherVersion(key.packetId, key.version);
           if (registered) {
             throw manifest.windowCorrectionOf !== undefined
               ? new InboxError(
@@ -99,7 +97,7 @@ export class PacketService {
                 );
           }
         } else {
-          const previous = db.packet(key.packetId, manifest.previousVersion);
+          const previous = await db.packet(key.packetId, manifest.previousVersion);
           if (!previous) {
             throw new InboxError(
               'packet.previousVersionMissing',
@@ -112,9 +110,7 @@ export class PacketService {
               `version ${previous.version} is ${previous.state}; a new version may only answer correction_required`,
             );
           }
-          const rival = db.sqlite
-            .prepare('SELECT version FROM packets WHERE packet_id = ? AND previous_version = ?')
-            .get(key.packetId, manifest.previousVersion) as { version: number } | undefined;
+          const rival = await db.versionCorrecting(key.packetId, manifest.previousVersion);
           if (rival) {
             throw new InboxError(
               'packet.conflict',
@@ -122,7 +118,7 @@ export class PacketService {
             );
           }
         }
-        db.insertPacket(
+        await db.insertPacket(
           {
             packet_id: key.packetId,
             version: key.version,
@@ -149,8 +145,8 @@ export class PacketService {
       });
     } catch (error) {
       // A concurrent PUT of the same key won the insert: answer as for a replay.
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        const winner = db.packet(key.packetId, key.version);
+      if (isUniqueViolation(error)) {
+        const winner = await db.packet(key.packetId, key.version);
         if (winner) return this.replay(winner, hash, uploadEndpoint);
       }
       throw error;
@@ -159,8 +155,8 @@ export class PacketService {
   }
 
   /** GET /v1/packets/{packetId}/versions/{version}: the same answer as PUT, without a body. */
-  status(window: WindowRow, key: PacketKey, uploadEndpoint: string): PacketStatus {
-    const packet = this.owned(window, key);
+  async status(window: WindowRow, key: PacketKey, uploadEndpoint: string): Promise<PacketStatus> {
+    const packet = await this.owned(window, key);
     return this.answer(packet, uploadEndpoint);
   }
 
@@ -169,7 +165,7 @@ export class PacketService {
     const { db, storage, now } = this.options;
     const parsed = CommitRequest.safeParse(body ?? {});
     if (!parsed.success) throw invalid(parsed.error.issues);
-    const packet = this.owned(window, key);
+    const packet = await this.owned(window, key);
     if (parsed.data.manifestHash !== undefined && parsed.data.manifestHash !== packet.manifest_hash) {
       throw new InboxError('packet.conflict', 'this version was registered with another manifest');
     }
@@ -186,7 +182,7 @@ export class PacketService {
     const missing: string[] = [];
     for (const { sha256, size } of distinctFiles(manifest)) {
       // Only what this window sent: committing would otherwise tell it what others hold.
-      const file = db.fileSentBy(window.window_id, sha256);
+      const file = await db.fileSentBy(window.window_id, sha256);
       if (!file || file.size !== size) {
         missing.push(sha256);
         continue;
@@ -203,7 +199,7 @@ export class PacketService {
       }
       if (actual.sha256 !== sha256 || actual.size !== size) {
         this.options.warn('stored file lost or altered; dropped so the window uploads it again', { sha256 });
-        db.write(() => db.deleteFile(sha256));
+        await db.deleteFile(sha256);
         await storage.discard(file.path);
         missing.push(sha256);
       }
@@ -219,20 +215,20 @@ export class PacketService {
     }
 
     const at = now();
-    db.write(() => {
+    await db.write(async () => {
       const reference = departmentReference(this.options.referencePrefix, at, packet.seq);
-      const moved = db.setState(key.packetId, key.version, 'receiving', 'delivered', at, {
+      const moved = await db.setState(key.packetId, key.version, 'receiving', 'delivered', at, {
         received_at: at,
         department_reference: reference,
       });
-      if (moved === 1) db.appendChange(packet, { state: 'delivered' }, at);
+      if (moved === 1) await db.appendChange(packet, { state: 'delivered' }, at);
     });
     // A concurrent commit may have won: either way the stored receipt is the answer.
-    return receipt(db.packet(key.packetId, key.version) as PacketRow);
+    return receipt((await db.packet(key.packetId, key.version)) as PacketRow);
   }
 
-  private owned(window: WindowRow, key: PacketKey): PacketRow {
-    const packet = this.options.db.packet(key.packetId, key.version);
+  private async owned(window: WindowRow, key: PacketKey): Promise<PacketRow> {
+    const packet = await this.options.db.packet(key.packetId, key.version);
     if (!packet)
       throw new InboxError('packet.notFound', `packet ${key.packetId} version ${key.version} was never registered`);
     if (packet.window_id !== window.window_id)
@@ -240,7 +236,7 @@ export class PacketService {
     return packet;
   }
 
-  private replay(existing: PacketRow, hash: string, uploadEndpoint: string): PacketStatus {
+  private replay(existing: PacketRow, hash: string, uploadEndpoint: string): Promise<PacketStatus> {
     if (existing.manifest_hash !== hash) {
       throw new InboxError(
         'packet.conflict',
@@ -250,13 +246,13 @@ export class PacketService {
     return this.answer(existing, uploadEndpoint);
   }
 
-  private answer(packet: PacketRow, uploadEndpoint: string): PacketStatus {
+  private async answer(packet: PacketRow, uploadEndpoint: string): Promise<PacketStatus> {
     return {
       packetId: packet.packet_id,
       version: packet.version,
       manifestHash: packet.manifest_hash,
       state: packet.state,
-      missingFiles: this.options.db.missingFiles(packet.packet_id, packet.version),
+      missingFiles: await this.options.db.missingFiles(packet.packet_id, packet.version),
       uploadEndpoint,
     };
   }

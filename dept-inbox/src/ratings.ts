@@ -8,7 +8,12 @@ import { InboxError } from './errors.ts';
 import { zh } from './i18n.ts';
 import { invalid } from './packets.ts';
 
-export function receiveRating(db: InboxDb, window: WindowRow, body: unknown, now: () => number): RatingReceipt {
+export async function receiveRating(
+  db: InboxDb,
+  window: WindowRow,
+  body: unknown,
+  now: () => number,
+): Promise<RatingReceipt> {
   const parsed = RatingReport.safeParse(body);
   if (!parsed.success) throw invalid(parsed.error.issues);
   const report = parsed.data;
@@ -18,11 +23,11 @@ export function receiveRating(db: InboxDb, window: WindowRow, body: unknown, now
       `the rating names window ${report.windowId}, the token is window ${window.window_id}'s`,
     );
   }
-  const known = db.ratingById(report.ratingId);
+  const known = await db.ratingById(report.ratingId);
   if (known && known.window_id !== window.window_id) {
     throw new InboxError('auth.windowMismatch', `rating ${report.ratingId} came from another window`);
   }
-  const kept = db.insertRating({
+  const kept = await db.insertRating({
     rating_id: report.ratingId,
     window_id: window.window_id,
     packet_id: report.packetId,

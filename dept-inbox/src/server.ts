@@ -25,6 +25,8 @@ import { registerTrackPage } from './track-page.ts';
 import type { ApproverSessions, ThrottlePolicy } from './approver-sessions.ts';
 import { ChangeNotifier, changeToWire } from './change-feed.ts';
 import { InboxDb, type WindowRow } from './db.ts';
+import type { PostgresOptions } from './store/postgres-driver.ts';
+import { PostgresLocker } from './store/postgres-locker.ts';
 import { InboxError, transientCode } from './errors.ts';
 import { invalid, PacketService, parsePacketKey } from './packets.ts';
 import { receiveRating } from './ratings.ts';
@@ -75,6 +77,11 @@ export interface InboxOptions {
   trackThrottle?: ThrottlePolicy | undefined;
   /** 视频会商: the STUN/TURN servers handed out with every call (calls.ts), and test timings. */
   calls?: CallsOptions | undefined;
+  /**
+   * Keep the records on PostgreSQL instead of `<dataDir>/inbox.db`: several inbox processes
+   * (replicas behind a load balancer) may then share them, with S3 storage for the files.
+   */
+  postgres?: PostgresOptions | undefined;
 }
 
 export interface Inbox {
@@ -113,17 +120,21 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     throw new InboxError('config.invalid', 'an at-rest key applies to file storage; encrypt an S3 bucket server-side');
   }
   if (atRest) ownerOnlyDirectory(options.dataDir);
-  const db = InboxDb.open(join(options.dataDir, 'inbox.db'), {
-    busyTimeoutMs: options.busyTimeoutMs,
-    key: atRest?.database,
-  });
+  const db = options.postgres
+    ? await InboxDb.openPostgres(options.postgres)
+    : InboxDb.openSqlite(join(options.dataDir, 'inbox.db'), {
+        busyTimeoutMs: options.busyTimeoutMs,
+        key: atRest?.database,
+      });
   let storage: InboxStorage;
   try {
     storage = await createStorage(options.storage ?? 'file', options.dataDir, uploadExpiryMs, atRest?.files);
   } catch (error) {
-    db.close();
+    await db.close();
     throw error;
   }
+  // Replicas write the same uploads: the lock must hold across processes.
+  const locker = options.postgres ? new PostgresLocker(options.postgres.url) : undefined;
 
   const app = Fastify({
     ...(options.logger === false
@@ -140,11 +151,11 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   app.removeContentTypeParser('text/plain');
   const warn = (message: string, fields: Record<string, unknown> = {}) => app.log.warn(fields, message);
 
-  const authenticate = (authorization: string | null | undefined): WindowRow => {
+  const authenticate = async (authorization: string | null | undefined): Promise<WindowRow> => {
     if (!authorization) throw new InboxError('auth.missingToken', 'Authorization: Bearer <window token> is required');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw new InboxError('auth.invalidToken', 'Authorization must be "Bearer <token>"');
-    const window = db.windowByTokenHash(hashToken(match[1] as string));
+    const window = await db.windowByTokenHash(hashToken(match[1] as string));
     if (!window) throw new InboxError('auth.invalidToken', 'unknown or revoked window token');
     return window;
   };
@@ -163,6 +174,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     maxOpenUploads: options.maxOpenUploadsPerWindow ?? 16,
     origin: () => origin,
     warn,
+    locker,
   });
 
   let closing = false;
@@ -183,36 +195,36 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   app.get(HEALTH_PATH, async () => ({ ok: true, protocol: PROTOCOL_VERSION }));
 
   app.get(WHOAMI_PATH, async (request) => {
-    const window = auth(request);
+    const window = await auth(request);
     return { windowId: window.window_id, scheme: window.scheme, keyId: window.key_id };
   });
 
   app.put('/v1/packets/:packetId/versions/:version', async (request) => {
-    const window = auth(request);
+    const window = await auth(request);
     return packets.register(window, parsePacketKey(request.params), request.body, `${origin}${FILES_PATH}`);
   });
 
   app.get('/v1/packets/:packetId/versions/:version', async (request) => {
-    const window = auth(request);
+    const window = await auth(request);
     return packets.status(window, parsePacketKey(request.params), `${origin}${FILES_PATH}`);
   });
 
   app.post('/v1/packets/:packetId/versions/:version/commit', async (request) => {
-    const window = auth(request);
+    const window = await auth(request);
     return packets.commit(window, parsePacketKey(request.params), request.body);
   });
 
   app.post(RATINGS_PATH, async (request) => {
-    const window = auth(request);
+    const window = await auth(request);
     return receiveRating(db, window, request.body, now);
   });
 
   app.get(CHANGES_PATH, async (request, reply): Promise<ChangesAnswer> => {
-    const window = auth(request);
+    const window = await auth(request);
     const query = ChangesQuery.safeParse(request.query);
     if (!query.success) throw invalid(query.error.issues);
     const { after, wait, limit } = query.data;
-    let rows = db.changesFor(window.window_id, after, limit + 1);
+    let rows = await db.changesFor(window.window_id, after, limit + 1);
     if (rows.length === 0 && wait > 0) {
       // Long poll: answer as soon as a change for this window lands, or empty at the deadline.
       const gone = new AbortController();
@@ -225,7 +237,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
           if (remaining <= 0) break;
           await notifier.wait(remaining, gone.signal);
           if (closing) break;
-          rows = db.changesFor(window.window_id, after, limit + 1);
+          rows = await db.changesFor(window.window_id, after, limit + 1);
         }
       } finally {
         reply.raw.off('close', onClose);
@@ -264,8 +276,8 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   });
 
   // 视频会商: calls left open by a previous run are ended (their mailboxes are gone).
-  const calls = new CallService(db, now, options.calls);
-  calls.start();
+  const calls = new CallService(db, now, { warn, sharedDatabase: options.postgres !== undefined, ...options.calls });
+  await calls.start();
   registerWindowCallRoutes(app, calls, authenticate);
   registerCallConsole(app, { db, calls, approverPage });
 
@@ -290,7 +302,8 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     calls.close();
     notifier.close();
     await app.close();
-    db.close();
+    await locker?.close();
+    await db.close();
     throw error;
   }
   const address = app.server.address();
@@ -322,7 +335,8 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
         } finally {
           clearTimeout(force);
         }
-        db.close();
+        await locker?.close();
+        await db.close();
       })();
       return closed;
     },

@@ -56,16 +56,20 @@ export async function registerTrackPage(app: FastifyInstance, options: TrackPage
       if (lockedMs > 0) {
         return html(
           reply.status(429).header('retry-after', String(Math.ceil(lockedMs / 1000))),
-          page(zh.track.title, `<p class="error" role="alert">${esc(zh.track.tooMany(Math.ceil(lockedMs / 60_000)))}</p>`),
+          page(
+            zh.track.title,
+            `<p class="error" role="alert">${esc(zh.track.tooMany(Math.ceil(lockedMs / 60_000)))}</p>`,
+          ),
         );
       }
       const parsed = parseTrackingCode(String((request.params as Record<string, unknown>).code ?? ''));
       if (!parsed.ok) return notFound(request, reply, zh.track.malformed, from);
-      const ids = db.packetIdsByTrackingCode(parsed.code);
+      const ids = await db.packetIdsByTrackingCode(parsed.code);
       if (ids.length === 0) return notFound(request, reply, zh.track.unknown, from, parsed.code);
       // Two windows drew the same code: show neither applicant the other's application.
-      if (ids.length > 1) return html(reply, page(zh.track.title, `<p>${esc(zh.track.ambiguous)}</p>${form(parsed.code)}`));
-      return html(reply, page(zh.track.title, status(parsed.code, db.versionsOf(ids[0]!))));
+      if (ids.length > 1)
+        return html(reply, page(zh.track.title, `<p>${esc(zh.track.ambiguous)}</p>${form(parsed.code)}`));
+      return html(reply, page(zh.track.title, status(parsed.code, await db.versionsOf(ids[0]!))));
     });
   });
 
@@ -94,7 +98,8 @@ function status(code: string, versions: PacketRow[]): string {
   const firstManifest = JSON.parse(first.manifest) as Record<string, unknown>;
   const itemName = typeof manifest.itemName === 'string' ? manifest.itemName : latest.item_code;
   const receivedAt = Date.parse(String(firstManifest.receivedAt ?? ''));
-  const deadline = typeof manifest.deadline === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(manifest.deadline) ? manifest.deadline : null;
+  const deadline =
+    typeof manifest.deadline === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(manifest.deadline) ? manifest.deadline : null;
   const state = zh.track.states[latest.state];
   const row = (label: string, value: string) => `<tr><th scope="row">${label}</th><td>${value}</td></tr>`;
   return (

@@ -5,6 +5,7 @@
 // mismatch refused (tus 460) and deleted.
 import type { ServerResponse } from 'node:http';
 import { MemoryLocker, Server, type Upload } from '@tus/server';
+import type { Locker } from '@tus/utils';
 import { PacketId, Sha256Hex, UPLOAD_METADATA } from '../../src-main/common/sync-protocol.ts';
 import type { InboxDb, UploadRow, WindowRow } from './db.ts';
 import { InboxError, transientCode } from './errors.ts';
@@ -16,7 +17,7 @@ export const TUS_PATH = '/v1/files';
 export interface TusOptions {
   db: InboxDb;
   storage: InboxStorage;
-  authenticate: (authorization: string | null | undefined) => WindowRow;
+  authenticate: (authorization: string | null | undefined) => Promise<WindowRow>;
   now: () => number;
   uploadExpiryMs: number;
   maxFileBytes: number;
@@ -25,6 +26,11 @@ export interface TusOptions {
   /** Where windows reach the inbox (public URL or loopback listen address); upload URLs start with it. */
   origin: () => string;
   warn: (message: string, fields?: Record<string, unknown>) => void;
+  /**
+   * Holds an upload while a request writes to it. In memory by default; inbox processes
+   * sharing one database need one across them (store/postgres-locker.ts).
+   */
+  locker?: Locker | undefined;
 }
 
 /** What the tus server sends for a thrown object. */
@@ -47,7 +53,7 @@ export function createTusServer(options: TusOptions): Server {
     });
     if (actual.sha256 !== row.sha256 || actual.size !== row.size) {
       await storage.discard(row.upload_id);
-      db.write(() => db.setUploadState(row.upload_id, 'open', 'refused'));
+      await db.setUploadState(row.upload_id, 'open', 'refused');
       options.warn('upload refused: stored bytes do not hash to the declared sha256', {
         uploadId: row.upload_id,
         declared: row.sha256,
@@ -58,22 +64,22 @@ export function createTusServer(options: TusOptions): Server {
           'the upload was deleted — send the file again from an intact copy',
       );
     }
-    db.write(() => {
-      const fresh = db.insertFileIfAbsent({
+    await db.write(async () => {
+      const fresh = await db.insertFileIfAbsent({
         sha256: row.sha256,
         size: row.size,
         path: row.upload_id,
         received_at: now(),
       });
       // A duplicate keeps its bytes so its URL still answers HEAD as complete.
-      db.setUploadState(row.upload_id, 'open', fresh ? 'complete' : 'duplicate');
-      db.insertWindowFile(row.window_id, row.sha256, now());
+      await db.setUploadState(row.upload_id, 'open', fresh ? 'complete' : 'duplicate');
+      await db.insertWindowFile(row.window_id, row.sha256, now());
     });
   }
 
   /** The upload row behind an id, if this window may touch it and it is not gone. */
-  function reachable(window: WindowRow, uploadId: string): UploadRow {
-    const row = db.upload(uploadId);
+  async function reachable(window: WindowRow, uploadId: string): Promise<UploadRow> {
+    const row = await db.upload(uploadId);
     if (!row) throw new InboxError('upload.notFound', 'no such upload');
     if (row.window_id !== window.window_id)
       throw new InboxError('auth.windowMismatch', 'this upload belongs to another window');
@@ -88,7 +94,7 @@ export function createTusServer(options: TusOptions): Server {
   return new Server({
     path: TUS_PATH,
     datastore: storage.datastore,
-    locker: new MemoryLocker(),
+    locker: options.locker ?? new MemoryLocker(),
     maxSize: options.maxFileBytes,
     disableTerminationForFinishedUploads: true,
     // Windows are programs, not web pages: no CORS header at all.
@@ -98,9 +104,9 @@ export function createTusServer(options: TusOptions): Server {
     generateUrl: (_req, { path, id }) => `${options.origin()}${path}/${encodeURIComponent(id)}`,
 
     onIncomingRequest: guard(async (req, uploadId) => {
-      const window = authenticate(req.headers.get('authorization'));
+      const window = await authenticate(req.headers.get('authorization'));
       if (req.method === 'POST') return; // creation: checked in onUploadCreate
-      const row = reachable(window, uploadId);
+      const row = await reachable(window, uploadId);
       // A HEAD on a complete upload that was never settled (the server stopped while
       // hashing): settle it now, so the client's "already done" is true here too.
       if (req.method === 'HEAD' && row.state === 'open') {
@@ -110,7 +116,7 @@ export function createTusServer(options: TusOptions): Server {
     }),
 
     onUploadCreate: guard(async (req, upload: Upload) => {
-      const window = authenticate(req.headers.get('authorization'));
+      const window = await authenticate(req.headers.get('authorization'));
       const sha256 = Sha256Hex.safeParse(upload.metadata?.[UPLOAD_METADATA.sha256]);
       const packetId = PacketId.safeParse(upload.metadata?.[UPLOAD_METADATA.packetId]);
       if (!sha256.success || !packetId.success) {
@@ -118,7 +124,7 @@ export function createTusServer(options: TusOptions): Server {
       }
       if (upload.size === undefined)
         throw new InboxError('upload.lengthRequired', 'Upload-Length is required (no deferred length)');
-      const listed = db.listedSize(window.window_id, packetId.data, sha256.data);
+      const listed = await db.listedSize(window.window_id, packetId.data, sha256.data);
       if (listed === undefined) {
         throw new InboxError(
           'upload.notInManifest',
@@ -132,10 +138,10 @@ export function createTusServer(options: TusOptions): Server {
         );
       }
       const at = now();
-      db.write(() => {
-        // Counted and inserted in one write transaction: parallel creations cannot slip past.
+      await db.write(async () => {
+        // Counted and inserted in one (serializable) transaction: parallel creations cannot slip past.
         // Each open upload holds a file (or a multipart upload) until it finishes or expires.
-        if (db.openUploadCount(window.window_id, at) >= options.maxOpenUploads) {
+        if ((await db.openUploadCount(window.window_id, at)) >= options.maxOpenUploads) {
           throw new InboxError(
             'upload.tooManyOpen',
             `this window already has ${options.maxOpenUploads} unfinished uploads; finish them or retry later ` +
@@ -143,7 +149,7 @@ export function createTusServer(options: TusOptions): Server {
             { retryAfter: 60 },
           );
         }
-        db.insertUpload({
+        await db.insertUpload({
           upload_id: upload.id,
           window_id: window.window_id,
           packet_id: packetId.data,
@@ -158,7 +164,7 @@ export function createTusServer(options: TusOptions): Server {
     }),
 
     onUploadFinish: guard(async (_req, upload: Upload) => {
-      const row = db.upload(upload.id);
+      const row = await db.upload(upload.id);
       if (row?.state === 'open') await settle(row);
       return {};
     }),
@@ -230,11 +236,15 @@ function toTusFailure(error: unknown): TusFailure | unknown {
 
 /** Removes uploads that expired unfinished; the rows stay so their URLs answer 410. */
 export async function sweepExpiredUploads(db: InboxDb, storage: InboxStorage, now: number): Promise<number> {
-  let swept = 0;
-  for (const row of db.expiredOpenUploads(now)) {
-    await storage.discard(row.upload_id);
-    db.write(() => db.setUploadState(row.upload_id, 'open', 'expired'));
-    swept += 1;
-  }
-  return swept;
+  // One inbox process at a time: the others skip this round.
+  const swept = await db.exclusively('uploadSweep', async () => {
+    let count = 0;
+    for (const row of await db.expiredOpenUploads(now)) {
+      await storage.discard(row.upload_id);
+      await db.setUploadState(row.upload_id, 'open', 'expired');
+      count += 1;
+    }
+    return count;
+  });
+  return swept ?? 0;
 }

@@ -63,7 +63,7 @@ describe('approver sign-in is rate-limited per remote address', () => {
   it('locks an address after 5 failures, with a growing delay; other addresses and a later try get through', async () => {
     const clock = { now: Date.UTC(2026, 11, 1) };
     const inbox = await startInbox({ now: () => clock.now });
-    const { token } = enrolApprover(inbox.db, '王审批');
+    const { token } = await enrolApprover(inbox.db, '王审批');
 
     // One answer for every failure: nothing tells a well-formed guess from garbage.
     const failures = [await signIn(inbox, guess()), await signIn(inbox, 'x')];
@@ -104,7 +104,7 @@ describe('approver sessions', () => {
   it('are dropped once expired: at the next sign-in and when their cookie comes back', async () => {
     const clock = { now: Date.UTC(2026, 11, 1) };
     const inbox = await startInbox({ now: () => clock.now });
-    const { token } = enrolApprover(inbox.db, '王审批');
+    const { token } = await enrolApprover(inbox.db, '王审批');
     const cookies: string[] = [];
     for (let i = 0; i < 3; i++) cookies.push((await signIn(inbox, token)).setCookie!.split(';')[0]!);
     expect(inbox.approverSessions.size).toBe(3);
@@ -122,7 +122,7 @@ describe('approver sessions', () => {
 describe('approver cookies', () => {
   it('are Secure when the public URL is https', async () => {
     const inbox = await startInbox({ publicUrl: 'https://inbox.example.gov.cn' });
-    const { token } = enrolApprover(inbox.db, '王审批');
+    const { token } = await enrolApprover(inbox.db, '王审批');
     const login = await signIn(inbox, token);
     expect(login.setCookie).toMatch(/^tb_approver=[^;]+; Path=\/approver; HttpOnly; SameSite=Strict; Secure;/);
     const cookie = login.setCookie!.split(';')[0]!;
@@ -135,7 +135,7 @@ describe('approver cookies', () => {
 
   it('are not Secure on plain http (loopback, the demo)', async () => {
     const inbox = await startInbox();
-    const { token } = enrolApprover(inbox.db, '王审批');
+    const { token } = await enrolApprover(inbox.db, '王审批');
     expect((await signIn(inbox, token)).setCookie).not.toContain('Secure');
   });
 });

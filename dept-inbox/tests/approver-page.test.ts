@@ -26,7 +26,7 @@ async function signIn(inbox: Inbox, token: string): Promise<string> {
 describe('approver page', () => {
   it('is closed without a token and decides through forms with one', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const p = packet(window, [bytes(500)], { extra: { applicant: { name: '<script>alert(1)</script>' } } });
     await putPacket(inbox, window, p);
     await uploadAll(inbox, window, p);
@@ -44,7 +44,7 @@ describe('approver page', () => {
     });
     expect(badLogin.status).toBe(401);
 
-    const { token } = enrolApprover(inbox.db, '王审批');
+    const { token } = await enrolApprover(inbox.db, '王审批');
     const cookie = await signIn(inbox, token);
     const list = await (await fetch(`${inbox.url}/approver/`, { headers: { cookie } })).text();
     expect(list).toContain(p.manifest.packetId);
@@ -63,7 +63,7 @@ describe('approver page', () => {
       redirect: 'manual',
     });
     expect(forged.status).toBe(403);
-    expect(inbox.db.packet(p.manifest.packetId, 1)!.state).toBe('delivered');
+    expect((await inbox.db.packet(p.manifest.packetId, 1))!.state).toBe('delivered');
 
     const decide = (form: Record<string, string>) =>
       fetch(`${inbox.url}${detailPath}/decide`, {
@@ -94,12 +94,12 @@ describe('approver page across a restart of the inbox', () => {
   it('says the sign-in ran out and that a submitted decision was not made, then returns to the packet', async () => {
     const dataDir = tempDir();
     const first = await startInbox({ dataDir });
-    const window = enrol(first);
+    const window = await enrol(first);
     const p = packet(window, [bytes(100)]);
     await putPacket(first, window, p);
     await uploadAll(first, window, p);
     await commit(first, window, p);
-    const { token } = enrolApprover(first.db, '王审批');
+    const { token } = await enrolApprover(first.db, '王审批');
     const cookie = await signIn(first, token);
     const detailPath = `/approver/packets/${p.manifest.packetId}/1`;
     const csrf = /name="csrf" value="([^"]+)"/.exec(
@@ -126,7 +126,7 @@ describe('approver page across a restart of the inbox', () => {
     const decideText = await decide.text();
     expect(decideText).toContain('刚才提交的操作未执行');
     expect(decideText).toContain(`name="next" value="${detailPath}"`);
-    expect(second.db.packet(p.manifest.packetId, 1)!.state).toBe('delivered');
+    expect((await second.db.packet(p.manifest.packetId, 1))!.state).toBe('delivered');
 
     const login = await fetch(`${second.url}/approver/login`, {
       method: 'POST',

@@ -47,7 +47,7 @@ describe('an inbox with a key', () => {
   it('stores sealed chunks, resumes uploads cut anywhere, and gives the exact bytes back', async () => {
     const dataDir = tempDir();
     const inbox = await startInbox({ dataDir, atRest: { key: randomBytes(32) } });
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const big = bytes(300_000); // several 64 KiB chunks, the last one short
     const odd = bytes(150_001); // sent in PATCHes that never end on a chunk boundary
     const exact = bytes(64 * 1024);
@@ -63,7 +63,7 @@ describe('an inbox with a key', () => {
     expect((await commit(inbox, window, p)).body.state).toBe('delivered');
 
     for (const data of [big, odd, exact]) {
-      const stored = inbox.db.file(sha256(data))!;
+      const stored = (await inbox.db.file(sha256(data)))!;
       expect(await inbox.storage.digest(stored.path)).toEqual({ sha256: sha256(data), size: data.length });
       expect(holding(dataDir, data.subarray(70_000 % data.length, (70_000 % data.length) + 32))).toEqual([]);
       expect(holding(dataDir, data.subarray(data.length - 32))).toEqual([]);
@@ -80,7 +80,7 @@ describe('an inbox with a key', () => {
   it('a record torn by a crash does not count: HEAD reports what was sealed whole, and the upload resumes from there', async () => {
     const dataDir = tempDir();
     const inbox = await startInbox({ dataDir, atRest: { key: randomBytes(32) } });
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const data = bytes(200_000);
     const p = packet(window, [data]);
     await putPacket(inbox, window, p);
@@ -98,11 +98,11 @@ describe('an inbox with a key', () => {
   it('finds a stored file altered on its disk at commit and asks for it again', async () => {
     const dataDir = tempDir();
     const inbox = await startInbox({ dataDir, atRest: { key: randomBytes(32) } });
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const p = packet(window, [bytes(100_000)]);
     await putPacket(inbox, window, p);
     await uploadAll(inbox, window, p);
-    const path = join(dataDir, 'uploads', inbox.db.file(sha256(p.files[0]!))!.path);
+    const path = join(dataDir, 'uploads', (await inbox.db.file(sha256(p.files[0]!)))!.path);
     const sealed = readFileSync(path);
     sealed[70_000]! ^= 0x01;
     writeFileSync(path, sealed);

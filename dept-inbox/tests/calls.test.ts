@@ -72,7 +72,7 @@ const offer: CallSignal = { type: 'description', description: { type: 'offer', s
 describe('视频会商 in the inbox', () => {
   it('a window places a call that waits, an approver answers, and a second approver finds it taken', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const { callId, ticket } = await place(inbox, window);
     expect(ticket.call).toMatchObject({ state: 'waiting', placedBy: 'window', approversOnline: 0, approver: null });
     expect(ticket.iceServers).toEqual([]);
@@ -83,7 +83,7 @@ describe('视频会商 in the inbox', () => {
     expect(CallTicket.parse(again.body).call.placedAt).toBe(ticket.call.placedAt);
 
     const wang = await signInApprover(inbox, '王审批');
-    const newer = await place(inbox, enrol(inbox, 'W03'));
+    const newer = await place(inbox, await enrol(inbox, 'W03'));
     const list = await api<{ calls: CallView[]; version: number }>(inbox, wang, 'GET', 'waiting');
     expect(list.body.calls.map((c) => c.callId)).toEqual([newer.callId, callId]); // newest first
     expect(list.body.calls[1]!.subject.note).toBe(SUBJECT.note);
@@ -113,7 +113,7 @@ describe('视频会商 in the inbox', () => {
     expect((await api(inbox, li, 'GET', `${callId}/signals`)).status).toBe(403);
 
     // Another window's token does not find the call at all.
-    const other = enrol(inbox, 'W02');
+    const other = await enrol(inbox, 'W02');
     const foreign = await call(inbox, 'GET', callPath(callId), { token: other.token });
     expect(foreign.status).toBe(404);
     expect(foreign.body.error.code).toBe('call.notFound');
@@ -122,7 +122,7 @@ describe('视频会商 in the inbox', () => {
 
   it('relays signals both ways in order, and a waiting poll wakes at once', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const wang = await signInApprover(inbox, '王审批');
     const { callId } = await place(inbox, window);
 
@@ -188,7 +188,7 @@ describe('视频会商 in the inbox', () => {
 
   it('refuses signals beyond MAX_PENDING_SIGNALS the other side has not read', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const wang = await signInApprover(inbox, '王审批');
     const { callId } = await place(inbox, window);
     await api(inbox, wang, 'POST', `${callId}/answer`);
@@ -207,7 +207,7 @@ describe('视频会商 in the inbox', () => {
 
   it('ends calls by the rules: withdraw, decline, hang up, and an ended call stays ended', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const wang = await signInApprover(inbox, '王审批');
     const end = (callId: string, reason: string) =>
       call(inbox, 'POST', callEndPath(callId), { token: window.token, body: { reason } });
@@ -251,7 +251,7 @@ describe('视频会商 in the inbox', () => {
 
   it('an approver calls a window about a packet it sent; the window sees it, answers or declines', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const p = packet(window, [bytes(300)], { extra: { itemName: '户籍迁移', applicant: { name: '张小三' } } });
     await putPacket(inbox, window, p);
     await uploadAll(inbox, window, p);
@@ -298,7 +298,7 @@ describe('视频会商 in the inbox', () => {
   it('expires unanswered calls and ends active calls a side fell silent on', async () => {
     let clock = Date.parse('2026-12-07T09:00:00Z');
     const inbox = await startInbox({ now: () => clock, calls: { ringMs: 60_000, lostMs: 30_000, sweepMs: 3600_000 } });
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const wang = await signInApprover(inbox, '王审批');
     const a = await place(inbox, window);
     const b = await place(inbox, window);
@@ -306,15 +306,15 @@ describe('视频会商 in the inbox', () => {
 
     clock += 20_000;
     await call(inbox, 'GET', callSignalsPath(b.callId), { token: window.token }); // the window keeps polling
-    expect(inbox.calls.sweep()).toBe(0);
+    expect(await inbox.calls.sweep()).toBe(0);
     clock += 15_000; // the approver has been silent for 35 s
     await call(inbox, 'GET', callSignalsPath(b.callId), { token: window.token });
-    expect(inbox.calls.sweep()).toBe(1);
+    expect(await inbox.calls.sweep()).toBe(1);
     const lost = CallView.parse((await call(inbox, 'GET', callPath(b.callId), { token: window.token })).body);
     expect(lost).toMatchObject({ state: 'ended', endReason: 'lost' });
 
     clock += 30_000; // a has rung 65 s
-    expect(inbox.calls.sweep()).toBe(1);
+    expect(await inbox.calls.sweep()).toBe(1);
     const expired = CallView.parse((await call(inbox, 'GET', callPath(a.callId), { token: window.token })).body);
     expect(expired).toMatchObject({ state: 'ended', endReason: 'expired' });
   });
@@ -322,7 +322,7 @@ describe('视频会商 in the inbox', () => {
   it('ends calls left open by a restart as refused', async () => {
     const dataDir = tempDir();
     const first = await startInbox({ dataDir });
-    const window = enrol(first);
+    const window = await enrol(first);
     const { callId } = await place(first, window);
     await first.close();
     const second = await startInbox({ dataDir });
@@ -332,7 +332,7 @@ describe('视频会商 in the inbox', () => {
 
   it('refuses garbage with 400 and a code', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const malformed = await call(inbox, 'POST', CALLS_PATH, { token: window.token, raw: '{"callId":' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe('request.malformedJson');
@@ -372,7 +372,7 @@ describe('视频会商 in the inbox', () => {
         turn: { urls: ['turn:turn.example.gov.cn:3478?transport=udp'], secret: 'north-hall-secret', ttlSeconds: 600 },
       },
     });
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const { ticket } = await place(inbox, window);
     expect(ticket.iceServers[0]).toEqual({ urls: 'stun:stun.example.gov.cn:3478' });
     const turn = ticket.iceServers[1]!;
@@ -416,7 +416,7 @@ describe('视频会商 in the inbox', () => {
     );
     try {
       const inbox = await startInbox({ calls: { turn: { urls: [`turn:127.0.0.1:${port}`], secret } } });
-      const { ticket } = await place(inbox, enrol(inbox));
+      const { ticket } = await place(inbox, await enrol(inbox));
       const { username, credential } = ticket.iceServers[0]!;
       const allocate = async (password: string) => {
         const args = [
@@ -461,7 +461,7 @@ describe('视频会商 in the inbox', () => {
 
   it('keeps both sides’ records, links a draft call to its packet when sealed, and shows them on the packet page', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const wang = await signInApprover(inbox, '王审批');
     const { callId } = await place(inbox, window);
     await api(inbox, wang, 'POST', `${callId}/answer`);
@@ -508,8 +508,8 @@ describe('视频会商 in the inbox', () => {
     expect(before).toContain('发起视频会商');
 
     expect((await record({ kind: 'sealedAs', packetId: p.manifest.packetId })).status).toBe(204);
-    expect(inbox.db.call(callId)!.packet_id).toBe(p.manifest.packetId);
-    expect(inbox.db.callRecords(callId).map((r) => [r.side, JSON.parse(r.entry).kind])).toEqual([
+    expect((await inbox.db.call(callId))!.packet_id).toBe(p.manifest.packetId);
+    expect((await inbox.db.callRecords(callId)).map((r) => [r.side, JSON.parse(r.entry).kind])).toEqual([
       ['window', 'connected'],
       ['window', 'restored'],
       ['approver', 'restored'],
@@ -530,7 +530,7 @@ describe('视频会商 in the inbox', () => {
 
   it('refuses a console POST without its CSRF header, and the console without a session', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const wang = await signInApprover(inbox, '王审批');
     const { callId } = await place(inbox, window);
     for (const csrf of [null, 'guess']) {
@@ -540,7 +540,7 @@ describe('视频会商 in the inbox', () => {
       expect(forged.status).toBe(403);
       expect(forged.body.error.code).toBe('approver.badCsrf');
     }
-    expect(inbox.db.call(callId)!.state).toBe('waiting');
+    expect((await inbox.db.call(callId))!.state).toBe('waiting');
     const anonymous = await fetch(`${inbox.url}/approver/calls/api/waiting`);
     expect(anonymous.status).toBe(401);
     const page = await fetch(`${inbox.url}/approver/calls/`, { redirect: 'manual' });
@@ -588,7 +588,7 @@ describe('the calls command', () => {
   it('lists calls and their records, as JSON too', async () => {
     const dataDir = tempDir();
     const inbox = await startInbox({ dataDir });
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const { callId } = await place(inbox, window);
     await call(inbox, 'POST', callRecordPath(callId), {
       token: window.token,

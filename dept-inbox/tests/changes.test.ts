@@ -43,15 +43,19 @@ async function changes(inbox: Inbox, window: TestWindow, query = '') {
 describe('change feed', () => {
   it('lists a window’s changes in order, decisions included, and resumes from a cursor', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox, 'W01');
-    const other = enrol(inbox, 'W02');
+    const window = await enrol(inbox, 'W01');
+    const other = await enrol(inbox, 'W02');
     const p = await delivered(inbox, window);
     await delivered(inbox, other);
     const id = p.manifest.packetId;
 
-    decide(inbox.db, { packetId: id, decision: { kind: 'accept' }, decidedBy: '王审批' });
-    decide(inbox.db, { packetId: id, decision: { kind: 'approve', waybill: 'EA123456789CN' }, decidedBy: '王审批' });
-    decide(inbox.db, { packetId: id, decision: { kind: 'close' }, decidedBy: '王审批' });
+    await decide(inbox.db, { packetId: id, decision: { kind: 'accept' }, decidedBy: '王审批' });
+    await decide(inbox.db, {
+      packetId: id,
+      decision: { kind: 'approve', waybill: 'EA123456789CN' },
+      decidedBy: '王审批',
+    });
+    await decide(inbox.db, { packetId: id, decision: { kind: 'close' }, decidedBy: '王审批' });
 
     const all = await changes(inbox, window);
     expect(all.changes.map((c) => c.state)).toEqual(['delivered', 'accepted', 'approved', 'closed']);
@@ -76,30 +80,30 @@ describe('change feed', () => {
 
   it('refuses decisions out of order and keeps the feed unchanged', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const p = await delivered(inbox, window);
     const id = p.manifest.packetId;
-    expect(() => decide(inbox.db, { packetId: id, decision: { kind: 'approve' }, decidedBy: 'x' })).toThrow(
+    await expect(decide(inbox.db, { packetId: id, decision: { kind: 'approve' }, decidedBy: 'x' })).rejects.toThrow(
       expect.objectContaining({ code: 'decision.notAllowed' }),
     );
-    expect(() =>
+    await expect(
       decide(inbox.db, { packetId: id, decision: { kind: 'correction', items: [] }, decidedBy: 'x' }),
-    ).toThrow(expect.objectContaining({ code: 'decision.invalid' }));
-    expect(() => decide(inbox.db, { packetId: id, decision: { kind: 'refuse', reason: ' ' }, decidedBy: 'x' })).toThrow(
-      expect.objectContaining({ code: 'decision.invalid' }),
-    );
+    ).rejects.toThrow(expect.objectContaining({ code: 'decision.invalid' }));
+    await expect(
+      decide(inbox.db, { packetId: id, decision: { kind: 'refuse', reason: ' ' }, decidedBy: 'x' }),
+    ).rejects.toThrow(expect.objectContaining({ code: 'decision.invalid' }));
     // A 补正's own last day must be a real date, not before the day it is decided on (China time).
     const decidedAt = Date.UTC(2026, 11, 6, 17, 0); // 2026-12-07 01:00 in China
     for (const supplyBy of ['2026-12-06', '2026-02-30', '12/20/2026']) {
-      expect(() =>
+      await expect(
         decide(
           inbox.db,
           { packetId: id, decision: { kind: 'correction', items: ['户口簿首页'], supplyBy }, decidedBy: 'x' },
           decidedAt,
         ),
-      ).toThrow(expect.objectContaining({ code: 'decision.invalid' }));
+      ).rejects.toThrow(expect.objectContaining({ code: 'decision.invalid' }));
     }
-    decide(
+    await decide(
       inbox.db,
       {
         packetId: id,
@@ -108,7 +112,7 @@ describe('change feed', () => {
       },
       decidedAt,
     );
-    expect(() => decide(inbox.db, { packetId: id, decision: { kind: 'accept' }, decidedBy: 'x' })).toThrow(
+    await expect(decide(inbox.db, { packetId: id, decision: { kind: 'accept' }, decidedBy: 'x' })).rejects.toThrow(
       expect.objectContaining({ code: 'decision.notAllowed' }),
     );
     const feed = await changes(inbox, window);
@@ -120,7 +124,7 @@ describe('change feed', () => {
 
   it('a long poll answers as soon as a change lands, and empty at its deadline', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const p = await delivered(inbox, window);
     const { cursor } = await changes(inbox, window);
 
@@ -132,7 +136,7 @@ describe('change feed', () => {
     const polling = changes(inbox, window, `?after=${cursor}&wait=20`);
     await new Promise((r) => setTimeout(r, 200));
     const decidedAt = Date.now();
-    decide(inbox.db, { packetId: p.manifest.packetId, decision: { kind: 'accept' }, decidedBy: '王审批' });
+    await decide(inbox.db, { packetId: p.manifest.packetId, decision: { kind: 'accept' }, decidedBy: '王审批' });
     const woke = await polling;
     expect(woke.changes.map((c) => c.state)).toEqual(['accepted']);
     expect(Date.now() - decidedAt).toBeLessThan(1_000);
@@ -146,7 +150,7 @@ describe('change feed', () => {
   it('a long poll wakes for a decision made by the CLI in another process', async () => {
     const dataDir = tempDir();
     const inbox = await startInbox({ dataDir });
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const p = await delivered(inbox, window);
     const { cursor } = await changes(inbox, window);
 
@@ -179,10 +183,10 @@ describe('change feed', () => {
   it('restarts on the same data directory with packets, files, uploads, changes and tokens kept', async () => {
     const dataDir = tempDir();
     const first = await startInbox({ dataDir });
-    const window = enrol(first);
+    const window = await enrol(first);
     const p = await delivered(first, window);
-    decide(first.db, { packetId: p.manifest.packetId, decision: { kind: 'accept' }, decidedBy: '王审批' });
-    const { token: approverToken } = enrolApprover(first.db, '王审批');
+    await decide(first.db, { packetId: p.manifest.packetId, decision: { kind: 'accept' }, decidedBy: '王审批' });
+    const { token: approverToken } = await enrolApprover(first.db, '王审批');
     // A second packet with an upload cut half-way.
     const big = bytes(3 * 64 * 1024);
     const q = packet(window, [big]);

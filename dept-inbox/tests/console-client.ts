@@ -14,7 +14,7 @@ export interface Approver {
 
 /** Enrols an approver and signs them in; the CSRF token is read from the console page. */
 export async function signInApprover(inbox: Inbox, name: string): Promise<Approver> {
-  const { token } = enrolApprover(inbox.db, name);
+  const { token } = await enrolApprover(inbox.db, name);
   const login = await fetch(`${inbox.url}/approver/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

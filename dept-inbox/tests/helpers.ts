@@ -45,9 +45,9 @@ export interface TestWindow {
   token: string;
 }
 
-export function enrol(inbox: Inbox, windowId = 'W01', scheme: SignatureScheme = 'ed25519'): TestWindow {
+export async function enrol(inbox: Inbox, windowId = 'W01', scheme: SignatureScheme = 'ed25519'): Promise<TestWindow> {
   const key = generateSigningKey(scheme);
-  const { token } = enrolWindow(inbox.db, { windowId, scheme, publicKey: key.publicKey });
+  const { token } = await enrolWindow(inbox.db, { windowId, scheme, publicKey: key.publicKey });
   return { windowId, key, token };
 }
 

@@ -25,7 +25,7 @@ import {
 describe('delivering a packet', () => {
   it('enrol, PUT, upload, commit → delivered with a department reference', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const p = packet(window, [bytes(40_000), bytes(1_000)]);
 
     const put = await putPacket(inbox, window, p);
@@ -55,38 +55,38 @@ describe('delivering a packet', () => {
     // A second commit replays the receipt.
     expect((await commit(inbox, window, p)).body).toEqual(committed.body);
     // The whole manifest, passthrough fields included, is kept as sent.
-    const row = inbox.db.packet(p.manifest.packetId, 1)!;
+    const row = (await inbox.db.packet(p.manifest.packetId, 1))!;
     expect(JSON.parse(row.manifest)).toEqual(p.manifest);
     expect(row.state).toBe('delivered');
   });
 
   it('replays a PUT with an identical answer and stores one packet', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const p = packet(window, [bytes(10)]);
     const first = await putPacket(inbox, window, p);
     const second = await putPacket(inbox, window, p);
     expect(second.status).toBe(first.status);
     expect(second.body).toEqual(first.body);
-    expect(inbox.db.listPackets()).toHaveLength(1);
+    expect(await inbox.db.listPackets()).toHaveLength(1);
   });
 
   it('answers 409 for the same packet version with a different manifest', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const p = packet(window, [bytes(10)]);
     await putPacket(inbox, window, p);
     const changed = packet(window, [bytes(10)], { packetId: p.manifest.packetId });
     const answer = await putPacket(inbox, window, changed);
     expect(answer.status).toBe(409);
     expect(answer.body.error.code).toBe('packet.conflict');
-    expect(inbox.db.packet(p.manifest.packetId, 1)!.manifest_hash).not.toBe(undefined);
-    expect(JSON.parse(inbox.db.packet(p.manifest.packetId, 1)!.manifest)).toEqual(p.manifest);
+    expect((await inbox.db.packet(p.manifest.packetId, 1))!.manifest_hash).not.toBe(undefined);
+    expect(JSON.parse((await inbox.db.packet(p.manifest.packetId, 1))!.manifest)).toEqual(p.manifest);
   });
 
   it('counts a file received in any packet as present (content-addressed)', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const shared = bytes(5_000);
     const first = packet(window, [shared]);
     await putPacket(inbox, window, first);
@@ -98,15 +98,15 @@ describe('delivering a packet', () => {
 
   it('commit with a file missing → 409 packet.filesMissing naming it; nothing delivered', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const p = packet(window, [bytes(100), bytes(200)]);
     await putPacket(inbox, window, p);
     await upload(inbox, window.token, p.files[0]!, p.manifest.packetId);
     const answer = await commit(inbox, window, p);
     expect(answer.status).toBe(409);
     expect(answer.body.error).toMatchObject({ code: 'packet.filesMissing', missingFiles: [sha256(p.files[1]!)] });
-    expect(inbox.db.packet(p.manifest.packetId, 1)!.state).toBe('receiving');
-    expect(inbox.db.changesFor(window.windowId, 0, 10)).toEqual([]);
+    expect((await inbox.db.packet(p.manifest.packetId, 1))!.state).toBe('receiving');
+    expect(await inbox.db.changesFor(window.windowId, 0, 10)).toEqual([]);
 
     const unknown = await call(inbox, 'POST', commitPath(newPacketId(), 1), { token: window.token });
     expect(unknown.status).toBe(404);
@@ -116,11 +116,11 @@ describe('delivering a packet', () => {
   it('commit finds a stored file altered on the department disk and asks for it again', async () => {
     const dataDir = tempDir();
     const inbox = await startInbox({ dataDir });
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const p = packet(window, [bytes(1_000)]);
     await putPacket(inbox, window, p);
     await uploadAll(inbox, window, p);
-    const stored = inbox.db.file(sha256(p.files[0]!))!;
+    const stored = (await inbox.db.file(sha256(p.files[0]!)))!;
     writeFileSync(join(dataDir, 'uploads', stored.path), bytes(1_000));
     const answer = await commit(inbox, window, p);
     expect(answer.status).toBe(409);
@@ -134,8 +134,8 @@ describe('delivering a packet', () => {
 describe('what a window learns about other windows', () => {
   it('a file another window uploaded counts as missing until this window uploads it itself', async () => {
     const inbox = await startInbox();
-    const w1 = enrol(inbox, 'W01');
-    const w2 = enrol(inbox, 'W02');
+    const w1 = await enrol(inbox, 'W01');
+    const w2 = await enrol(inbox, 'W02');
     const shared = bytes(5_000);
     const first = packet(w1, [shared]);
     await putPacket(inbox, w1, first);
@@ -164,7 +164,7 @@ describe('what a window learns about other windows', () => {
   it('an inbox upgraded from schema 1 keeps counting what each window had sent', async () => {
     const dataDir = tempDir();
     const before = await startInbox({ dataDir });
-    const window = enrol(before);
+    const window = await enrol(before);
     const p = packet(window, [bytes(300), bytes(400)]);
     await putPacket(before, window, p);
     await uploadAll(before, window, p);
@@ -185,8 +185,8 @@ describe('what a window learns about other windows', () => {
   it('a stored file found altered at commit is asked for again from every window that had sent it', async () => {
     const dataDir = tempDir();
     const inbox = await startInbox({ dataDir });
-    const w1 = enrol(inbox, 'W01');
-    const w2 = enrol(inbox, 'W02');
+    const w1 = await enrol(inbox, 'W01');
+    const w2 = await enrol(inbox, 'W02');
     const shared = bytes(2_000);
     const a = packet(w1, [shared]);
     const b = packet(w2, [shared]);
@@ -197,7 +197,7 @@ describe('what a window learns about other windows', () => {
       await putPacket(inbox, w, p);
       await uploadAll(inbox, w, p);
     }
-    const stored = inbox.db.file(sha256(shared))!;
+    const stored = (await inbox.db.file(sha256(shared)))!;
     writeFileSync(join(dataDir, 'uploads', stored.path), bytes(2_000));
     expect((await commit(inbox, w1, a)).body.error.missingFiles).toEqual([sha256(shared)]);
     // W02's copy went with it: W02 is asked again too, and a W01 upload does not count for W02.
@@ -212,7 +212,7 @@ describe('signatures', () => {
   for (const scheme of ['ed25519', 'sm2'] as const) {
     it(`a bad ${scheme} signature → 422 signature.invalid and nothing stored`, async () => {
       const inbox = await startInbox();
-      const window = enrol(inbox, 'W01', scheme);
+      const window = await enrol(inbox, 'W01', scheme);
       const p = packet(window, [bytes(10)]);
       // The applicant's name changed after signing.
       const tampered = { ...p.body, manifest: { ...p.manifest, applicant: { name: '李四' } } };
@@ -222,8 +222,8 @@ describe('signatures', () => {
       });
       expect(answer.status).toBe(422);
       expect(answer.body.error.code).toBe('signature.invalid');
-      expect(inbox.db.listPackets()).toEqual([]);
-      expect(inbox.db.packetFiles(p.manifest.packetId, 1)).toEqual([]);
+      expect(await inbox.db.listPackets()).toEqual([]);
+      expect(await inbox.db.packetFiles(p.manifest.packetId, 1)).toEqual([]);
       // And the genuine one still goes through.
       expect((await putPacket(inbox, window, p)).status).toBe(200);
     });
@@ -231,8 +231,8 @@ describe('signatures', () => {
 
   it('an SM2 window accepts SM2 signatures and refuses Ed25519 ones (scheme mismatch)', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox, 'W02', 'sm2');
-    const other = enrol(inbox, 'W03', 'ed25519');
+    const window = await enrol(inbox, 'W02', 'sm2');
+    const other = await enrol(inbox, 'W03', 'ed25519');
     const p = packet(window, [bytes(10)]);
     const wrongScheme = { ...p.body, signature: signManifest(p.manifest, other.key) };
     const answer = await call(inbox, 'PUT', packetVersionPath(p.manifest.packetId, 1), {
@@ -241,13 +241,13 @@ describe('signatures', () => {
     });
     expect(answer.status).toBe(422);
     expect(answer.body.error.code).toBe('signature.schemeMismatch');
-    expect(inbox.db.listPackets()).toEqual([]);
+    expect(await inbox.db.listPackets()).toEqual([]);
   });
 
   it('a signature by another key of the same scheme → 422 signature.unknownKey', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox, 'W01');
-    const stranger = enrol(inbox, 'W09');
+    const window = await enrol(inbox, 'W01');
+    const stranger = await enrol(inbox, 'W09');
     const p = packet(window, [bytes(10)]);
     const answer = await call(inbox, 'PUT', packetVersionPath(p.manifest.packetId, 1), {
       token: window.token,
@@ -261,8 +261,8 @@ describe('signatures', () => {
 describe('who may do what', () => {
   it('no token → 401, a wrong token → 401, another window’s token → 403', async () => {
     const inbox = await startInbox();
-    const w1 = enrol(inbox, 'W01');
-    const w2 = enrol(inbox, 'W02');
+    const w1 = await enrol(inbox, 'W01');
+    const w2 = await enrol(inbox, 'W02');
     const p = packet(w1, [bytes(10)]);
     const path = packetVersionPath(p.manifest.packetId, 1);
 
@@ -272,7 +272,7 @@ describe('who may do what', () => {
     expect([wrong.status, wrong.body.error.code]).toEqual([401, 'auth.invalidToken']);
     const foreign = await putPacket(inbox, w1, p, w2.token);
     expect([foreign.status, foreign.body.error.code]).toEqual([403, 'auth.windowMismatch']);
-    expect(inbox.db.listPackets()).toEqual([]);
+    expect(await inbox.db.listPackets()).toEqual([]);
 
     await putPacket(inbox, w1, p);
     const peek = await call(inbox, 'GET', path, { token: w2.token });
@@ -287,7 +287,7 @@ describe('who may do what', () => {
 describe('bad input', () => {
   it('garbage bodies → 400 with a code; nothing stored', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const p = packet(window, [bytes(10)]);
     const path = packetVersionPath(p.manifest.packetId, 1);
     const cases: Array<[{ raw?: string; body?: unknown; contentType?: string }, number, string]> = [
@@ -317,14 +317,14 @@ describe('bad input', () => {
     expect([otherPath.status, otherPath.body.error.code]).toEqual([400, 'manifest.pathMismatch']);
     const nowhere = await call(inbox, 'GET', '/v1/nothing', { token: window.token });
     expect([nowhere.status, nowhere.body.error.code]).toEqual([404, 'route.notFound']);
-    expect(inbox.db.listPackets()).toEqual([]);
+    expect(await inbox.db.listPackets()).toEqual([]);
   });
 });
 
 describe('corrections (补正)', () => {
   it('a new version may answer correction_required, once, and only that', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const v1 = packet(window, [bytes(10)]);
     await putPacket(inbox, window, v1);
     await uploadAll(inbox, window, v1);
@@ -338,7 +338,7 @@ describe('corrections (补正)', () => {
     const dangling = packet(window, [bytes(10)], { packetId: newPacketId(), version: 2, previousVersion: 1 });
     expect((await putPacket(inbox, window, dangling)).body.error.code).toBe('packet.previousVersionMissing');
 
-    decide(inbox.db, {
+    await decide(inbox.db, {
       packetId: id,
       decision: { kind: 'correction', items: ['身份证复印件不清晰'] },
       decidedBy: '王审批',
@@ -351,12 +351,12 @@ describe('corrections (补正)', () => {
 
     const v3 = packet(window, [bytes(10)], { packetId: id, version: 3, previousVersion: 1 });
     expect((await putPacket(inbox, window, v3)).body.error.code).toBe('packet.conflict');
-    expect(inbox.db.packet(id, 2)!.previous_version).toBe(1);
+    expect((await inbox.db.packet(id, 2))!.previous_version).toBe(1);
   });
 
   it('a version answering a 补正 issued at the window is taken only as the first version the department sees', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const versions = (id: string) =>
       inbox.db.sqlite.prepare('SELECT version FROM packets WHERE packet_id = ? ORDER BY version').pluck().all(id);
 
@@ -366,7 +366,7 @@ describe('corrections (补正)', () => {
     const put = await putPacket(inbox, window, first);
     expect([put.status, put.body.state]).toEqual([200, 'receiving']);
     expect(await putPacket(inbox, window, first)).toMatchObject({ status: 200, body: put.body }); // replayed
-    expect(inbox.db.packet(id, 2)!.previous_version).toBeNull();
+    expect((await inbox.db.packet(id, 2))!.previous_version).toBeNull();
 
     // Another window correction of the same packet would be a second first sight: refused, nothing stored.
     const second = packet(window, [bytes(10)], { packetId: id, version: 3, extra: { windowCorrectionOf: 2 } });
@@ -393,7 +393,11 @@ describe('corrections (补正)', () => {
     // after a window correction in between (windowCorrectionOf as well).
     await uploadAll(inbox, window, v1);
     await commit(inbox, window, v1);
-    decide(inbox.db, { packetId: other, decision: { kind: 'correction', items: ['户口簿首页'] }, decidedBy: '王审批' });
+    await decide(inbox.db, {
+      packetId: other,
+      decision: { kind: 'correction', items: ['户口簿首页'] },
+      decidedBy: '王审批',
+    });
     expect((await putPacket(inbox, window, late)).body.error.code).toBe('packet.windowCorrectionConflict');
     const answer = packet(window, [bytes(10)], {
       packetId: other,
@@ -407,7 +411,7 @@ describe('corrections (补正)', () => {
 
   it('windowCorrectionOf names the version just before, above any previousVersion (else 400)', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const cases: Array<{ version: number; previousVersion?: number; windowCorrectionOf: number }> = [
       { version: 3, windowCorrectionOf: 1 },
       { version: 2, windowCorrectionOf: 2 },
@@ -425,7 +429,7 @@ describe('corrections (补正)', () => {
         'request.invalid',
       ]);
     }
-    expect(inbox.db.listPackets()).toEqual([]);
+    expect(await inbox.db.listPackets()).toEqual([]);
   });
 });
 
@@ -433,7 +437,7 @@ describe('transient trouble', () => {
   it('answers 503 with Retry-After while another writer holds the database, and loses nothing', async () => {
     const dataDir = tempDir();
     const inbox = await startInbox({ dataDir, busyTimeoutMs: 50 });
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const p = packet(window, [bytes(10)]);
     // The CLI (another connection) in the middle of a long write.
     const other = new BetterSqlite3(join(dataDir, 'inbox.db'));

@@ -70,7 +70,7 @@ async function uploadUrls(inbox: Inbox, window: TestWindow, p: TestPacket) {
 describe('upload URLs', () => {
   it('on loopback come from the listen address, whatever Host the request names', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const urls = await uploadUrls(inbox, window, packet(window, [bytes(100)]));
     expect(urls.put).toBe(`${inbox.url}${FILES_PATH}`);
     expect(urls.status).toBe(`${inbox.url}${FILES_PATH}`);
@@ -79,7 +79,7 @@ describe('upload URLs', () => {
 
   it('behind a proxy come from --public-url, whatever Host the request names', async () => {
     const inbox = await startInbox({ publicUrl: 'https://inbox.example.gov.cn/tongban/' });
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const urls = await uploadUrls(inbox, window, packet(window, [bytes(100)]));
     expect(urls.put).toBe('https://inbox.example.gov.cn/tongban/v1/files/');
     expect(urls.status).toBe('https://inbox.example.gov.cn/tongban/v1/files/');

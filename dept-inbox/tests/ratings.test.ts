@@ -34,7 +34,7 @@ function report(windowId: string, patch: Partial<RatingReport> = {}): RatingRepo
 }
 
 async function signIn(inbox: Inbox): Promise<string> {
-  const { token } = enrolApprover(inbox.db, '王审批');
+  const { token } = await enrolApprover(inbox.db, '王审批');
   const answer = await fetch(`${inbox.url}/approver/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -47,7 +47,7 @@ async function signIn(inbox: Inbox): Promise<string> {
 describe('ratings at the department inbox', () => {
   it('keeps one rating per visit: a retry and a second rating answer the first one’s receipt', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const first = report(window.windowId);
     const answer = await call<{ ratingId: string; receivedAt: string }>(inbox, 'POST', '/v1/ratings', {
       token: window.token,
@@ -62,13 +62,13 @@ describe('ratings at the department inbox', () => {
       body: { ...first, ratingId: randomUUID(), overall: 1 },
     });
     expect(second.body).toEqual(answer.body);
-    expect(inbox.db.listRatings().map((row) => row.overall)).toEqual([5]);
+    expect((await inbox.db.listRatings()).map((row) => row.overall)).toEqual([5]);
   });
 
   it('refuses what is not a rating report, and a rating in another window’s name', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
-    const other = enrol(inbox, 'W02');
+    const window = await enrol(inbox);
+    const other = await enrol(inbox, 'W02');
     expect((await call(inbox, 'POST', '/v1/ratings', { body: report('W01') })).status).toBe(401);
     const noCategory = await call(inbox, 'POST', '/v1/ratings', {
       token: window.token,
@@ -79,12 +79,12 @@ describe('ratings at the department inbox', () => {
     expect(garbage.status).toBe(400);
     const impostor = await call(inbox, 'POST', '/v1/ratings', { token: other.token, body: report('W01') });
     expect([impostor.status, impostor.body.error.code]).toEqual([403, 'auth.windowMismatch']);
-    expect(inbox.db.listRatings()).toEqual([]);
+    expect(await inbox.db.listRatings()).toEqual([]);
   });
 
   it('shows the approver every rating, 差评 on their own, the applicant’s words escaped', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const good = report(window.windowId);
     const bad = report(window.windowId, {
       overall: 2,

@@ -178,7 +178,7 @@ function startAndCut(
 describe.skipIf(!server)('S3-compatible storage (OpenStack Swift s3api)', () => {
   it('stores a multi-part tus upload, resumed after a cut, as exactly its bytes', async () => {
     const { inbox, bucket } = await s3Inbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const data = bytes(12 * MiB + 4321); // parts of 5 + 5 + 2 MiB
     const p = packet(window, [data]);
     await putPacket(inbox, window, p);
@@ -199,7 +199,7 @@ describe.skipIf(!server)('S3-compatible storage (OpenStack Swift s3api)', () => 
     // Only what came after the cut was sent again.
     expect(accepted).toEqual([6 * MiB, 9 * MiB, 12 * MiB, data.length]);
 
-    const stored = inbox.db.file(sha256(data))!;
+    const stored = (await inbox.db.file(sha256(data)))!;
     expect(stored).toMatchObject({ size: data.length, path: id });
     // One object assembled from several parts (S3's multipart ETag ends in -<parts>).
     const object = await server!.client.headObject({ Bucket: bucket, Key: id });
@@ -215,7 +215,7 @@ describe.skipIf(!server)('S3-compatible storage (OpenStack Swift s3api)', () => 
 
   it('resumes an upload whose connection was cut in the middle of a PATCH', async () => {
     const { inbox, bucket } = await s3Inbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const data = bytes(11 * MiB + 77);
     const p = packet(window, [data]);
     await putPacket(inbox, window, p);
@@ -226,14 +226,14 @@ describe.skipIf(!server)('S3-compatible storage (OpenStack Swift s3api)', () => 
 
     const resentFrom = await resumeUpload(inbox, window, p, data, url);
     expect(resentFrom).toBe(offset);
-    const stored = inbox.db.file(sha256(data))!;
+    const stored = (await inbox.db.file(sha256(data)))!;
     expect(await inbox.storage.digest(stored.path)).toEqual({ sha256: sha256(data), size: data.length });
     expect(await keys(bucket)).toEqual([stored.path, `${stored.path}.info`]);
   });
 
   it('refuses bytes that do not hash to the declared sha256 and leaves nothing of them in the bucket', async () => {
     const { inbox, bucket } = await s3Inbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const real = bytes(PART + 1000);
     const p = packet(window, [real]);
     await putPacket(inbox, window, p);
@@ -243,27 +243,29 @@ describe.skipIf(!server)('S3-compatible storage (OpenStack Swift s3api)', () => 
       metadata: { sha256: sha256(real), packetId: p.manifest.packetId },
     }).catch((e: unknown) => e);
     expect(tusFailure(error)).toEqual({ status: 460, code: 'upload.hashMismatch' });
-    expect(inbox.db.file(sha256(real))).toBeUndefined();
+    expect(await inbox.db.file(sha256(real))).toBeUndefined();
     expect(await keys(bucket)).toEqual([]);
     expect(await openMultipartUploads(bucket)).toEqual([]);
     expect((await putPacket(inbox, window, p)).body.missingFiles).toEqual([sha256(real)]);
 
     // The right bytes then go through.
     await upload(inbox, window.token, real, p.manifest.packetId);
-    const stored = inbox.db.file(sha256(real))!;
+    const stored = (await inbox.db.file(sha256(real)))!;
     expect(await inbox.storage.digest(stored.path)).toEqual({ sha256: sha256(real), size: real.length });
   });
 
   it('commit re-hashes what the bucket holds: an altered or lost object is asked for again', async () => {
     const { inbox, bucket } = await s3Inbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const p = packet(window, [bytes(PART + 12_345), bytes(40_000), bytes(1_000)]);
     const put = await putPacket(inbox, window, p);
     expect(put.body.missingFiles).toEqual(p.files.map(sha256));
     for (const data of p.files) await upload(inbox, window.token, data, p.manifest.packetId);
     expect((await putPacket(inbox, window, p)).body.missingFiles).toEqual([]);
 
-    const [altered, lost] = p.files.slice(0, 2).map((data) => inbox.db.file(sha256(data))!.path) as [string, string];
+    const [altered, lost] = (await Promise.all(
+      p.files.slice(0, 2).map(async (data) => (await inbox.db.file(sha256(data)))!.path),
+    )) as [string, string];
     await server!.client.putObject({ Bucket: bucket, Key: altered, Body: bytes(PART + 12_345) });
     await server!.client.deleteObject({ Bucket: bucket, Key: lost });
 
@@ -274,15 +276,15 @@ describe.skipIf(!server)('S3-compatible storage (OpenStack Swift s3api)', () => 
     // The altered object is gone from the bucket with its tus record; the intact file stays.
     const left = await keys(bucket);
     expect(left.filter((k) => k.startsWith(altered))).toEqual([]);
-    expect(inbox.db.file(sha256(p.files[2]!))).toBeDefined();
-    expect(left).toContain(inbox.db.file(sha256(p.files[2]!))!.path);
+    expect(await inbox.db.file(sha256(p.files[2]!))).toBeDefined();
+    expect(left).toContain((await inbox.db.file(sha256(p.files[2]!)))!.path);
 
     expect((await putPacket(inbox, window, p)).body.missingFiles).toEqual([sha256(p.files[0]!), sha256(p.files[1]!)]);
     for (const data of p.files.slice(0, 2)) await upload(inbox, window.token, data, p.manifest.packetId);
     const delivered = await commit(inbox, window, p);
     expect([delivered.status, delivered.body.state]).toEqual([200, 'delivered']);
     for (const data of p.files) {
-      expect(await inbox.storage.digest(inbox.db.file(sha256(data))!.path)).toEqual({
+      expect(await inbox.storage.digest((await inbox.db.file(sha256(data)))!.path)).toEqual({
         sha256: sha256(data),
         size: data.length,
       });
@@ -293,7 +295,7 @@ describe.skipIf(!server)('S3-compatible storage (OpenStack Swift s3api)', () => 
     // The inbox's clock jumps past the expiry; the sweep timer (every 30 s here) stays out of the way.
     let skew = 0;
     const { inbox, bucket } = await s3Inbox({ uploadExpiryMs: 60_000, now: () => Date.now() + skew });
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const data = bytes(PART + 3 * MiB);
     const p = packet(window, [data]);
     await putPacket(inbox, window, p);

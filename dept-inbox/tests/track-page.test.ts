@@ -20,7 +20,7 @@ async function track(inbox: Inbox, path: string): Promise<{ status: number; text
 
 /** A registered packet with the fields this project's windows send. */
 async function registered(inbox: Inbox, trackingCode: string) {
-  const window = enrol(inbox);
+  const window = await enrol(inbox);
   const p = packet(window, [bytes(300)], {
     extra: {
       trackingCode,
@@ -57,7 +57,12 @@ describe('the public status page (/track/:code)', () => {
     await uploadAll(inbox, window, p);
     await commit(inbox, window, p);
     expect((await track(inbox, `/track/${tracking}`)).text).toContain('已接收');
-    decide(inbox.db, { packetId: p.manifest.packetId, version: 1, decision: { kind: 'accept' }, decidedBy: '王审批' });
+    await decide(inbox.db, {
+      packetId: p.manifest.packetId,
+      version: 1,
+      decision: { kind: 'accept' },
+      decidedBy: '王审批',
+    });
     const accepted = await track(inbox, `/track/${tracking}`);
     expect(accepted.text).toContain('已受理');
     expect(accepted.text).not.toContain('王审批');
@@ -118,7 +123,7 @@ describe('the public status page (/track/:code)', () => {
 
   it('refuses a manifest whose 查询号 fails its check', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const p = packet(window, [bytes(10)], { extra: { trackingCode: 'ABCD-EFGH-JKMN' } });
     const answer = await putPacket(inbox, window, p);
     expect(answer.status).toBe(400);
@@ -132,15 +137,15 @@ describe('the public status page (/track/:code)', () => {
     await registered(first, tracking);
     await first.close();
     // Back to schema 2, as an inbox of the earlier version left it: the manifest has the code, no column does.
-    const old = InboxDb.open(join(dataDir, 'inbox.db'));
+    const old = InboxDb.openSqlite(join(dataDir, 'inbox.db'));
     old.sqlite.exec(
       'DROP INDEX packets_tracking_code; ALTER TABLE packets DROP COLUMN tracking_code; ' +
         'ALTER TABLE changes DROP COLUMN supply_by; DROP TABLE ratings; DROP TABLE call_records; DROP TABLE calls; PRAGMA user_version = 2',
     );
-    old.close();
+    await old.close();
 
     const again = await startInbox({ dataDir });
-    expect(again.db.packetIdsByTrackingCode(tracking)).toHaveLength(1);
+    expect(await again.db.packetIdsByTrackingCode(tracking)).toHaveLength(1);
     expect((await track(again, `/track/${tracking}`)).status).toBe(200);
   });
 });

@@ -75,7 +75,7 @@ describe('tus uploads', () => {
   it('refuses bytes that do not hash to the declared sha256, and keeps none of them', async () => {
     const dataDir = tempDir();
     const inbox = await startInbox({ dataDir });
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const real = bytes(50_000);
     const p = packet(window, [real]);
     await putPacket(inbox, window, p);
@@ -85,18 +85,18 @@ describe('tus uploads', () => {
       metadata: { sha256: sha256(real), packetId: p.manifest.packetId },
     }).catch((e: unknown) => e);
     expect(tusFailure(error)).toEqual({ status: 460, code: 'upload.hashMismatch' });
-    expect(inbox.db.file(sha256(real))).toBeUndefined();
+    expect(await inbox.db.file(sha256(real))).toBeUndefined();
     expect(readdirSync(join(dataDir, 'uploads'))).toEqual([]);
     expect((await putPacket(inbox, window, p)).body.missingFiles).toEqual([sha256(real)]);
 
     // The right bytes then go through.
     await upload(inbox, window.token, real, p.manifest.packetId);
-    expect(inbox.db.file(sha256(real))).toMatchObject({ size: real.length });
+    expect(await inbox.db.file(sha256(real))).toMatchObject({ size: real.length });
   });
 
   it('resumes an upload cut after its first chunk from the stored offset', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const data = bytes(5 * CHUNK - 1000);
     const p = packet(window, [data]);
     await putPacket(inbox, window, p);
@@ -112,14 +112,14 @@ describe('tus uploads', () => {
     });
     // Only the chunks after the cut were sent again.
     expect(accepted).toEqual([2 * CHUNK, 3 * CHUNK, 4 * CHUNK, data.length]);
-    expect(inbox.db.file(sha256(data))).toMatchObject({ size: data.length });
-    expect((await inbox.storage.digest(inbox.db.file(sha256(data))!.path)).sha256).toBe(sha256(data));
+    expect(await inbox.db.file(sha256(data))).toMatchObject({ size: data.length });
+    expect((await inbox.storage.digest((await inbox.db.file(sha256(data)))!.path)).sha256).toBe(sha256(data));
     expect((await commit(inbox, window, p)).body.state).toBe('delivered');
   });
 
   it('resumes an upload whose connection was cut in the middle of a request', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const data = bytes(1024 * 1024);
     const p = packet(window, [data]);
     await putPacket(inbox, window, p);
@@ -130,7 +130,7 @@ describe('tus uploads', () => {
 
     const resentFrom = await resumeUpload(inbox, window, p, data, url);
     expect(resentFrom).toBe(offset);
-    const stored = inbox.db.file(sha256(data))!;
+    const stored = (await inbox.db.file(sha256(data)))!;
     expect(stored.size).toBe(data.length);
     expect((await inbox.storage.digest(stored.path)).sha256).toBe(sha256(data));
   });
@@ -138,7 +138,7 @@ describe('tus uploads', () => {
   it('answers 410 for an expired upload, before and after it is swept', async () => {
     const dataDir = tempDir();
     const inbox = await startInbox({ dataDir, uploadExpiryMs: 400 });
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const data = bytes(3 * CHUNK);
     const p = packet(window, [data]);
     await putPacket(inbox, window, p);
@@ -156,13 +156,13 @@ describe('tus uploads', () => {
 
     // The client restarts the file with a new upload.
     await upload(inbox, window.token, data, p.manifest.packetId, { chunkSize: CHUNK });
-    expect(inbox.db.file(sha256(data))).toBeDefined();
+    expect(await inbox.db.file(sha256(data))).toBeDefined();
   });
 
   it('only an enrolled window may upload, only files its manifest lists, only to its own uploads', async () => {
     const inbox = await startInbox();
-    const w1 = enrol(inbox, 'W01');
-    const w2 = enrol(inbox, 'W02');
+    const w1 = await enrol(inbox, 'W01');
+    const w2 = await enrol(inbox, 'W02');
     const data = bytes(3 * CHUNK);
     const p = packet(w1, [data]);
     await putPacket(inbox, w1, p);
@@ -200,7 +200,7 @@ describe('storage choice', () => {
 
   it('does not serve uploads back over the protocol', async () => {
     const inbox = await startInbox();
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const answer = await fetch(`${inbox.url}/v1/files/abc`, { headers: { authorization: `Bearer ${window.token}` } });
     expect(answer.status).toBe(405);
     expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('route.methodNotAllowed');
@@ -211,8 +211,8 @@ describe('open uploads per window', () => {
   it('are capped at 16: the next creation answers 429 upload.tooManyOpen; finished and expired ones do not count', async () => {
     let now = Date.now();
     const inbox = await startInbox({ uploadExpiryMs: 60_000, now: () => now });
-    const w1 = enrol(inbox, 'W01');
-    const w2 = enrol(inbox, 'W02');
+    const w1 = await enrol(inbox, 'W01');
+    const w2 = await enrol(inbox, 'W02');
     const files = Array.from({ length: 20 }, () => bytes(100));
     const p = packet(w1, files);
     await putPacket(inbox, w1, p);

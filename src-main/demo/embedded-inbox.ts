@@ -68,8 +68,8 @@ export async function startEmbeddedInbox(options: EmbeddedInboxOptions): Promise
     inbox = await start();
   }
   try {
-    inbox.db.continueChangesAfter(options.feedCursor);
-    const enrolled = inbox.db.windowById(options.windowId);
+    await inbox.db.continueChangesAfter(options.feedCursor);
+    const enrolled = await inbox.db.windowById(options.windowId);
     const keyId = keyIdOf(options.publicKey);
     let token = options.storedToken;
     const stillValid =
@@ -79,13 +79,15 @@ export async function startEmbeddedInbox(options: EmbeddedInboxOptions): Promise
       enrolled.scheme === options.scheme &&
       enrolled.key_id === keyId;
     if (!stillValid) {
-      token = enrolWindow(inbox.db, {
-        windowId: options.windowId,
-        scheme: options.scheme,
-        publicKey: options.publicKey,
-        label: 'demo window (enrolled automatically)',
-        replace: enrolled !== undefined,
-      }).token;
+      token = (
+        await enrolWindow(inbox.db, {
+          windowId: options.windowId,
+          scheme: options.scheme,
+          publicKey: options.publicKey,
+          label: 'demo window (enrolled automatically)',
+          replace: enrolled !== undefined,
+        })
+      ).token;
     }
     const started = inbox;
     return {

@@ -135,7 +135,9 @@ test('consent, face match, confirmation, signature and rating on the applicantâ€
     // The rating travels through the outbox to the reference inbox (the demo's, in the host).
     const master = readFileSync(join(dataDir, 'keys', 'master.key'));
     const inboxKey = deriveAtRestKeys(deriveStoreKeys(master).demoInboxKey).database;
-    await expect.poll(() => inboxRatings(dataDir, inboxKey).map((r) => r.overall), { timeout: 30_000 }).toEqual([5]);
+    await expect
+      .poll(async () => (await inboxRatings(dataDir, inboxKey)).map((r) => r.overall), { timeout: 30_000 })
+      .toEqual([5]);
   } catch (error) {
     console.log(host.output().slice(-6000));
     throw error;
@@ -227,11 +229,11 @@ function bgrOf(image: RgbaImage): Buffer {
   return out;
 }
 
-function inboxRatings(dataDir: string, key: Buffer): Array<{ overall: number }> {
-  const db = InboxDb.open(join(embeddedInboxDir(dataDir), 'inbox.db'), { key });
+async function inboxRatings(dataDir: string, key: Buffer): Promise<Array<{ overall: number }>> {
+  const db = InboxDb.openSqlite(join(embeddedInboxDir(dataDir), 'inbox.db'), { key });
   try {
-    return db.listRatings().map((r) => ({ overall: r.overall }));
+    return (await db.listRatings()).map((r) => ({ overall: r.overall }));
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -62,13 +62,13 @@ async function signIn(page: Page, token: string): Promise<void> {
 
 test('the console answers a waiting request and holds the call with the window', async ({ browser }) => {
   const key = generateSigningKey('ed25519');
-  const { token: windowToken } = enrolWindow(inbox.db, {
+  const { token: windowToken } = await enrolWindow(inbox.db, {
     windowId: 'W01',
     scheme: 'ed25519',
     publicKey: key.publicKey,
     label: '北区 3 号窗口',
   });
-  const { token } = enrolApprover(inbox.db, '王审批');
+  const { token } = await enrolApprover(inbox.db, '王审批');
   const callId = randomUUID();
   const placed = await fetch(`${inbox.url}/v1/calls`, {
     method: 'POST',
@@ -123,7 +123,7 @@ test('the console answers a waiting request and holds the call with the window',
   await approver.getByRole('button', { name: '挂断' }).click();
   await expect(approver.getByText('通话已结束（挂断）')).toBeVisible();
   await expect(windowPage.locator('body')).toHaveAttribute('data-ended', 'hangup');
-  expect(inbox.db.callRecords(callId).map((r) => JSON.parse(r.entry).kind)).toContain('still');
+  expect((await inbox.db.callRecords(callId)).map((r) => JSON.parse(r.entry).kind)).toContain('still');
   expect(problems.filter((text) => /Content Security Policy|Refused/.test(text))).toEqual([]);
   expect(problems).toEqual([]);
   await context.close();
@@ -131,12 +131,12 @@ test('the console answers a waiting request and holds the call with the window',
 
 test('a packet page calls the window that sent it, and the window answers', async ({ browser }) => {
   const key = generateSigningKey('ed25519');
-  const { token: windowToken } = enrolWindow(inbox.db, {
+  const { token: windowToken } = await enrolWindow(inbox.db, {
     windowId: 'W02',
     scheme: 'ed25519',
     publicKey: key.publicKey,
   });
-  const { token } = enrolApprover(inbox.db, '李审批');
+  const { token } = await enrolApprover(inbox.db, '李审批');
   // A packet W02 sent (no files: registered and committed through the protocol).
   const packetId = '0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b';
   const manifest = {

@@ -11,7 +11,8 @@ interface Fake extends System {
 /**
  * A machine with these executables; python3 can import Swift when `swift` is true,
  * fontconfig lists a Chinese font unless `fonts` is false, and gcc, g++ and make are there
- * unless `compiler` is false, and coturn's turnserver unless `coturn` is false.
+ * unless `compiler` is false, coturn's turnserver unless `coturn` is false, and PostgreSQL
+ * (its initdb) and haproxy unless `inbox` is false.
  * `install` (the fake apt-get) adds executables and may bring Swift.
  */
 function fakeSystem(options: {
@@ -20,16 +21,19 @@ function fakeSystem(options: {
   fonts?: boolean;
   compiler?: boolean;
   coturn?: boolean;
+  inbox?: boolean;
   isRoot: boolean;
   env?: NodeJS.ProcessEnv;
   aptExit?: number;
-  install?: { executables?: string[]; swift?: boolean; fonts?: boolean };
+  install?: { executables?: string[]; swift?: boolean; fonts?: boolean; postgres?: boolean };
 }): Fake {
   const executables = new Set([
     ...options.executables,
     ...(options.compiler === false ? [] : ['gcc', 'g++', 'make']),
     ...(options.coturn === false ? [] : ['turnserver']),
+    ...(options.inbox === false ? [] : ['haproxy']),
   ]);
+  let postgres = options.inbox !== false;
   let swift = options.swift;
   let fonts = options.fonts ?? true;
   const fake: Fake = {
@@ -40,6 +44,7 @@ function fakeSystem(options: {
     succeeds: (command, args) => {
       const line = args.join(' ');
       if (line.includes('fc-list')) return fonts;
+      if (line.includes('/usr/lib/postgresql')) return postgres;
       return executables.has(command) && line.includes('swift') && swift;
     },
     isRoot: options.isRoot,
@@ -50,6 +55,7 @@ function fakeSystem(options: {
         for (const added of options.install?.executables ?? []) executables.add(added);
         swift ||= options.install?.swift ?? false;
         fonts ||= options.install?.fonts ?? false;
+        postgres ||= options.install?.postgres ?? false;
       }
       return 0;
     },
@@ -127,6 +133,22 @@ describe('system dependencies check', () => {
     });
     expect(ensureSystemDeps(root)).toBe(0);
     expect(root.ran.map((r) => r.args.join(' '))).toContain('install -y -qq coturn');
+  });
+
+  it('asks for PostgreSQL and HAProxy when the inbox replica tests would miss them, and as root installs them', () => {
+    const user = fakeSystem({ executables: everything, swift: true, inbox: false, isRoot: false });
+    expect(ensureSystemDeps(user)).toBe(1);
+    expect(user.printed[0]).toContain('postgresql (PostgreSQL for the department inbox on several replicas');
+    expect(user.printed[0]).toMatch(/sudo apt-get install -y postgresql haproxy$/);
+    const root = fakeSystem({
+      executables: everything,
+      swift: true,
+      inbox: false,
+      isRoot: true,
+      install: { executables: ['haproxy'], postgres: true },
+    });
+    expect(ensureSystemDeps(root)).toBe(0);
+    expect(root.ran.map((r) => r.args.join(' '))).toContain('install -y -qq postgresql haproxy');
   });
 
   it('asks for socat alone when only the card-reader tests would miss it', () => {

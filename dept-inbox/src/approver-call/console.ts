@@ -37,15 +37,15 @@ export function registerCallConsole(
 ): void {
   const { db, calls, approverPage } = options;
 
-  const approverOf = (request: FastifyRequest): { party: CallParty; csrf: string } => {
+  const approverOf = async (request: FastifyRequest): Promise<{ party: CallParty; csrf: string }> => {
     const session = approverPage.sessionOf(request);
-    const row = session ? db.approverByName(session.approver) : undefined;
+    const row = session ? await db.approverByName(session.approver) : undefined;
     if (!session || !row) throw new InboxError('approver.unauthorized', zh.errors.signInFirst);
     return { party: { id: String(row.approver_id), name: row.name }, csrf: session.csrf };
   };
   /** A POST's approver, its CSRF header checked. */
-  const poster = (request: FastifyRequest): CallActor => {
-    const { party, csrf } = approverOf(request);
+  const poster = async (request: FastifyRequest): Promise<CallActor> => {
+    const { party, csrf } = await approverOf(request);
     const sent = Buffer.from(String(request.headers['x-csrf-token'] ?? ''));
     const expected = Buffer.from(csrf);
     if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
@@ -53,7 +53,10 @@ export function registerCallConsole(
     }
     return { side: 'approver', approver: party };
   };
-  const reader = (request: FastifyRequest): CallActor => ({ side: 'approver', approver: approverOf(request).party });
+  const reader = async (request: FastifyRequest): Promise<CallActor> => ({
+    side: 'approver',
+    approver: (await approverOf(request)).party,
+  });
   const id = (request: FastifyRequest) => (request.params as { callId: string }).callId;
 
   app.get('/approver/calls', async (_request, reply) => reply.redirect(CONSOLE_PATH, 303));
@@ -77,27 +80,27 @@ export function registerCallConsole(
   });
 
   app.get(`${API}/waiting`, async (request, reply) => {
-    const { party } = approverOf(request);
+    const { party } = await approverOf(request);
     return longPoll(reply, (gone) => calls.waiting(party, request.query, gone));
   });
   app.post(`${API}/place`, async (request, reply) => {
-    const actor = poster(request);
+    const actor = await poster(request);
     if (actor.side !== 'approver') throw new InboxError('call.forbidden', 'approvers only');
-    return reply.status(201).send(calls.placeByApprover(actor.approver, request.body));
+    return reply.status(201).send(await calls.placeByApprover(actor.approver, request.body));
   });
-  app.get(`${API}/:callId`, async (request) => calls.view(reader(request), id(request)));
-  app.post(`${API}/:callId/answer`, async (request) => calls.answer(poster(request), id(request)));
+  app.get(`${API}/:callId`, async (request) => calls.view(await reader(request), id(request)));
+  app.post(`${API}/:callId/answer`, async (request) => calls.answer(await poster(request), id(request)));
   app.get(`${API}/:callId/signals`, async (request, reply) => {
-    const actor = reader(request);
+    const actor = await reader(request);
     return longPoll(reply, (gone) => calls.poll(actor, id(request), request.query, gone));
   });
   app.post(`${API}/:callId/signals`, async (request, reply) => {
-    calls.send(poster(request), id(request), request.body);
+    await calls.send(await poster(request), id(request), request.body);
     return reply.status(204).send();
   });
-  app.post(`${API}/:callId/end`, async (request) => calls.end(poster(request), id(request), request.body));
+  app.post(`${API}/:callId/end`, async (request) => calls.end(await poster(request), id(request), request.body));
   app.post(`${API}/:callId/record`, async (request, reply) => {
-    calls.record(poster(request), id(request), request.body);
+    await calls.record(await poster(request), id(request), request.body);
     return reply.status(204).send();
   });
 }

@@ -96,9 +96,13 @@ describe('a call about the draft at the counter', () => {
       { kind: 'still', materialCode: 'applicant-id-card', sha256: 'a'.repeat(64), width: 4000, height: 3000 },
     ];
     for (const entry of entries) await hall.clerk.call('calls.record', { callId, entry });
-    await until(() => inbox.db.callRecords(callId).length === entries.length, 15_000, 'records at the inbox');
-    expect(inbox.db.callRecords(callId).map((r) => JSON.parse(r.entry) as CallRecordEntry)).toEqual(entries);
-    expect(inbox.db.callRecords(callId).every((r) => r.side === 'window')).toBe(true);
+    await until(
+      async () => (await inbox.db.callRecords(callId)).length === entries.length,
+      15_000,
+      'records at the inbox',
+    );
+    expect((await inbox.db.callRecords(callId)).map((r) => JSON.parse(r.entry) as CallRecordEntry)).toEqual(entries);
+    expect((await inbox.db.callRecords(callId)).every((r) => r.side === 'window')).toBe(true);
 
     // The approver hangs up: the clerk hears it, the screen goes back, the session says how long.
     expect((await consoleApi(inbox, wang, 'POST', `${callId}/end`, { reason: 'hangup' })).status).toBe(200);
@@ -150,20 +154,21 @@ describe('a call about the draft at the counter', () => {
     const view = await hall.clerk.call<CallView>('calls.end', { callId, reason: 'withdrawn' });
     expect(view).toMatchObject({ state: 'ended', endReason: 'withdrawn' });
     await changedTo(hall, callId, 'ended', 'withdrawn');
-    expect(inbox.db.call(callId)).toMatchObject({ state: 'ended', end_reason: 'withdrawn' });
+    expect(await inbox.db.call(callId)).toMatchObject({ state: 'ended', end_reason: 'withdrawn' });
     expect((await hall.clerk.call<ApplicantStatus>('applicant.status')).stage).toBe('idle');
 
     const sealed = await sealDraft(hall, draftId);
     await until(
-      () => inbox.db.callRecords(callId).some((r) => (JSON.parse(r.entry) as { kind: string }).kind === 'sealedAs'),
+      async () =>
+        (await inbox.db.callRecords(callId)).some((r) => (JSON.parse(r.entry) as { kind: string }).kind === 'sealedAs'),
       15_000,
       'sealedAs at the inbox',
     );
-    expect(JSON.parse(inbox.db.callRecords(callId).at(-1)!.entry)).toEqual({
+    expect(JSON.parse((await inbox.db.callRecords(callId)).at(-1)!.entry)).toEqual({
       kind: 'sealedAs',
       packetId: sealed.packetId,
     });
-    expect(inbox.db.call(callId)?.packet_id).toBe(sealed.packetId);
+    expect((await inbox.db.call(callId))?.packet_id).toBe(sealed.packetId);
     const { kinds, verified } = session(hall, draftId);
     expect(verified.ok).toBe(true);
     expect(kinds).toEqual(expect.arrayContaining(['call.placed', 'call.ended', 'intake.sealed']));
@@ -236,7 +241,7 @@ describe('faults', () => {
     await hall.clerk.call('calls.place', { callId, draftId });
 
     // The department enrols the window again (a new token the window does not have): the old one is void.
-    enrolWindow(inbox.db, { windowId: 'W01', scheme: 'ed25519', publicKey: hall.publicKey, replace: true });
+    await enrolWindow(inbox.db, { windowId: 'W01', scheme: 'ed25519', publicKey: hall.publicKey, replace: true });
 
     await changedTo(hall, callId, 'ended', 'refused');
     const error = await hall.clerk.fail('calls.place', { callId: randomUUID(), draftId });
@@ -306,7 +311,7 @@ describe("an approver's call to the window", () => {
     await hall.clerk.call('calls.end', { callId, reason: 'hangup' });
     // … and no recording once it is over.
     expect((await hall.clerk.fail('recording.start', callTracks)).code).toBe('intake.draftNotFound');
-    expect(inbox.db.call(callId)).toMatchObject({ state: 'ended', end_reason: 'hangup' });
+    expect(await inbox.db.call(callId)).toMatchObject({ state: 'ended', end_reason: 'hangup' });
     const { events, verified } = session(hall, draftId);
     expect(verified.ok).toBe(true);
     expect(events.find((e) => e.kind === 'call.placed')?.payload).toMatchObject({ callId, placedBy: 'approver' });
@@ -330,7 +335,7 @@ describe("an approver's call to the window", () => {
     await changedTo(hall, declinedId, 'waiting');
     const declined = await hall.clerk.call<CallView>('calls.end', { callId: declinedId, reason: 'declined' });
     expect(declined).toMatchObject({ state: 'ended', endReason: 'declined' });
-    expect(inbox.db.call(declinedId)).toMatchObject({ end_reason: 'declined' });
+    expect(await inbox.db.call(declinedId)).toMatchObject({ end_reason: 'declined' });
 
     const second = await consoleApi<{ call: CallView }>(inbox, wang, 'POST', 'place', {
       windowId: 'W01',
@@ -359,7 +364,7 @@ describe('the demo profile', () => {
     expect((await consoleApi(inbox, demo, 'POST', `${callId}/answer`, {})).status).toBe(200);
     await changedTo(hall, callId, 'active');
     await hall.clerk.call('calls.end', { callId, reason: 'hangup' });
-    expect(inbox.db.call(callId)).toMatchObject({ state: 'ended', end_reason: 'hangup' });
+    expect(await inbox.db.call(callId)).toMatchObject({ state: 'ended', end_reason: 'hangup' });
     expect(session(hall, draftId).verified.ok).toBe(true);
   });
 });

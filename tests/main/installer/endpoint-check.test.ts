@@ -70,7 +70,7 @@ const line = (lines: CheckLine[], aspect: string) => lines.find((l) => l.id === 
 describe('checkDepartmentEndpoint', () => {
   it('passes a reference inbox where this window and key are enrolled', async () => {
     const inbox = await startInbox();
-    const { token } = enrolWindow(inbox.db, { windowId: 'W01', scheme: 'ed25519', publicKey: window.publicKey });
+    const { token } = await enrolWindow(inbox.db, { windowId: 'W01', scheme: 'ed25519', publicKey: window.publicKey });
     const lines = await check(inbox.url, token);
     expect(states(lines)).toEqual({ reach: 'ok', protocol: 'ok', clock: 'ok', token: 'ok' });
     expect(line(lines, 'reach')).toMatchObject({ label: '审批部门「成都市人社局」连接与证书' });
@@ -81,7 +81,7 @@ describe('checkDepartmentEndpoint', () => {
 
   it('fails a token the inbox refuses, and one it has not got', async () => {
     const inbox = await startInbox();
-    enrolWindow(inbox.db, { windowId: 'W01', scheme: 'ed25519', publicKey: window.publicKey });
+    await enrolWindow(inbox.db, { windowId: 'W01', scheme: 'ed25519', publicKey: window.publicKey });
     const refused = await check(inbox.url, 'not-a-token-of-this-inbox');
     expect(line(refused, 'token')).toMatchObject({ state: 'fail', detail: `GET ${WHOAMI_PATH}: 401` });
     expect(line(refused, 'token').message).toMatch(/拒绝了此接入令牌/);
@@ -91,7 +91,7 @@ describe('checkDepartmentEndpoint', () => {
 
   it("fails another window's token, and a token for another key of this window", async () => {
     const inbox = await startInbox();
-    const other = enrolWindow(inbox.db, {
+    const other = await enrolWindow(inbox.db, {
       windowId: 'W07',
       scheme: 'ed25519',
       publicKey: generateSigningKey('ed25519').publicKey,
@@ -99,7 +99,7 @@ describe('checkDepartmentEndpoint', () => {
     const lines = await check(inbox.url, other.token);
     expect(line(lines, 'token')).toMatchObject({ state: 'fail' });
     expect(line(lines, 'token').message).toMatch(/^此令牌属于窗口 W07/);
-    const oldKey = enrolWindow(inbox.db, {
+    const oldKey = await enrolWindow(inbox.db, {
       windowId: 'W01',
       scheme: 'ed25519',
       publicKey: generateSigningKey('ed25519').publicKey,

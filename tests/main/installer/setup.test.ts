@@ -52,7 +52,7 @@ async function closedPort(): Promise<number> {
 
 async function enrolledToken(installer: Installer, inbox: Awaited<ReturnType<typeof startInbox>>, windowId = 'W07') {
   const enrolment = await installer.call<WindowEnrolment>('setup.enrolment', { windowId, scheme: 'ed25519' });
-  return enrolWindow(inbox.db, { windowId, scheme: 'ed25519', publicKey: enrolment.publicKey }).token;
+  return (await enrolWindow(inbox.db, { windowId, scheme: 'ed25519', publicKey: enrolment.publicKey })).token;
 }
 
 const lineOf = (report: CheckReport, id: string) => report.lines.find((line) => line.id === id);

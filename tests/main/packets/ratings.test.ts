@@ -255,6 +255,6 @@ describe('ratings: the 差评 follow-up clock', () => {
       const { ratings } = await supervisor.call<{ ratings: RatingView[] }>('ratings.list', {});
       return ratings[0]?.sync?.state === 'sent';
     });
-    expect(inbox.db.listRatings().map((row) => row.rating_id)).toEqual([view.ratingId]);
+    expect((await inbox.db.listRatings()).map((row) => row.rating_id)).toEqual([view.ratingId]);
   });
 });

@@ -23,7 +23,7 @@ describe('evidence anchored at the department', () => {
     const sealed = await hall.sealReceived();
     await hall.reach(sealed.packetId, 'delivered');
 
-    const atDepartment = JSON.parse(inbox.db.packet(sealed.packetId, 1)!.manifest) as Manifest;
+    const atDepartment = JSON.parse((await inbox.db.packet(sealed.packetId, 1))!.manifest) as Manifest;
     const anchor = atDepartment.session!;
     expect(anchor.stream).toMatch(/^session:/);
 

@@ -26,17 +26,17 @@ describe('decisions that need the clerk', () => {
     const attention = () => hall.clerk.call<Page>('packets.list', { scope: 'attention' });
     expect((await attention()).counts.attention).toBe(0);
 
-    decide(inbox.db, {
+    await decide(inbox.db, {
       packetId: corrected.packetId,
       decision: { kind: 'correction', items: ['户口簿首页', '近期免冠照片'], reason: '照片不清晰' },
       decidedBy: '王审批',
     });
-    decide(inbox.db, {
+    await decide(inbox.db, {
       packetId: refused.packetId,
       decision: { kind: 'refuse', reason: '不属于本部门职权范围' },
       decidedBy: '王审批',
     });
-    decide(inbox.db, { packetId: accepted.packetId, decision: { kind: 'accept' }, decidedBy: '王审批' });
+    await decide(inbox.db, { packetId: accepted.packetId, decision: { kind: 'accept' }, decidedBy: '王审批' });
     await hall.reach(corrected.packetId, 'correction_required');
     await hall.reach(refused.packetId, 'refused');
     await hall.reach(accepted.packetId, 'accepted');
@@ -105,7 +105,7 @@ describe('decisions that need the clerk', () => {
     ]);
 
     // A result handed over is its own record: the approval after 受理 needs the clerk again.
-    decide(inbox.db, { packetId: accepted.packetId, decision: { kind: 'approve' }, decidedBy: '王审批' });
+    await decide(inbox.db, { packetId: accepted.packetId, decision: { kind: 'approve' }, decidedBy: '王审批' });
     await hall.reach(accepted.packetId, 'approved');
     expect((await attention()).packets.map((p) => p.packetId)).toEqual([accepted.packetId]);
     await hall.clerk.call('packets.handOver', { packetId: accepted.packetId, version: 1, how: 'window' });

@@ -52,8 +52,8 @@ describe('sync: decisions come back', () => {
     const sealed = await hall.sealReceived();
     await hall.reach(sealed.packetId, 'delivered');
 
-    decide(inbox.db, { packetId: sealed.packetId, decision: { kind: 'accept' }, decidedBy: '王审批' });
-    decide(inbox.db, {
+    await decide(inbox.db, { packetId: sealed.packetId, decision: { kind: 'accept' }, decidedBy: '王审批' });
+    await decide(inbox.db, {
       packetId: sealed.packetId,
       decision: { kind: 'approve', waybill: 'EA123456789CN' },
       decidedBy: '王审批',
@@ -69,7 +69,7 @@ describe('sync: decisions come back', () => {
       'approved',
     ]);
 
-    const lastCursor = inbox.db.changesFor('W01', 0, 100).at(-1)!.cursor;
+    const lastCursor = (await inbox.db.changesFor('W01', 0, 100)).at(-1)!.cursor;
     const stored = () => {
       const db = hall.openDb();
       const row = db
@@ -82,7 +82,11 @@ describe('sync: decisions come back', () => {
     expect(stored()).toEqual({ cursor: lastCursor, applied: 3 });
 
     await hall.restart();
-    decide(inbox.db, { packetId: sealed.packetId, decision: { kind: 'close', reason: '已邮寄' }, decidedBy: '王审批' });
+    await decide(inbox.db, {
+      packetId: sealed.packetId,
+      decision: { kind: 'close', reason: '已邮寄' },
+      decidedBy: '王审批',
+    });
     const closed = await hall.reach(sealed.packetId, 'closed');
     expect(closed.reason).toBe('已邮寄');
     // Nothing applied twice across the restart.
@@ -106,7 +110,7 @@ describe('sync: decisions come back', () => {
     const sealed = await hall.sealReceived();
     await hall.reach(sealed.packetId, 'delivered');
 
-    decide(inbox.db, {
+    await decide(inbox.db, {
       packetId: sealed.packetId,
       decision: { kind: 'correction', items: ['户口簿首页', '近期免冠照片'], reason: '照片不清晰' },
       decidedBy: '王审批',
@@ -126,7 +130,7 @@ describe('sync: decisions come back', () => {
     expect(copy?.row).toMatchObject({ state: 'delivered', previous_version: 1, manifest_hash: v2.manifestHash });
     for (const digest of copy!.digests) expect(digest.sha256).toBe(digest.listed);
     // Version 1 is answered at the department by version 2.
-    expect(inbox.db.packet(sealed.packetId, 1)?.state).toBe('correction_required');
+    expect((await inbox.db.packet(sealed.packetId, 1))?.state).toBe('correction_required');
   });
 
   it('after a 补正 issued at the window, the resubmission is the department’s first sight of the packet', async () => {
@@ -136,8 +140,8 @@ describe('sync: decisions come back', () => {
     const { v1 } = await correctionThenResubmission(hall);
 
     await hall.reach(v1.packetId, 'delivered', 2);
-    expect(inbox.db.packet(v1.packetId, 1)).toBeUndefined();
-    const row = inbox.db.packet(v1.packetId, 2)!;
+    expect(await inbox.db.packet(v1.packetId, 1)).toBeUndefined();
+    const row = (await inbox.db.packet(v1.packetId, 2))!;
     expect(row.previous_version).toBeNull();
     expect(JSON.parse(row.manifest)).toMatchObject({ version: 2, windowCorrectionOf: 1 });
     expect(JSON.parse(row.manifest).previousVersion).toBeUndefined();
@@ -158,7 +162,7 @@ describe('sync: decisions come back', () => {
       .get(v1.packetId)!;
     db.close();
     const at = Date.now();
-    inbox.db.insertPacket(
+    await inbox.db.insertPacket(
       {
         packet_id: v1.packetId,
         version: 1,
@@ -187,13 +191,13 @@ describe('sync: decisions come back', () => {
     });
     expect(shown).toContain('成都市人社局');
     expect(shown).toContain('已收到该件的其他版本');
-    expect(inbox.db.packet(v1.packetId, 2)).toBeUndefined();
+    expect(await inbox.db.packet(v1.packetId, 2)).toBeUndefined();
     // Held for a person: no timer sends it again.
     await hall.core.sync.idle();
     hall.timers.advance(9 * 60_000);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await hall.packet(v1.packetId, 2)).state).toBe('blocked');
-    expect(inbox.db.packet(v1.packetId, 2)).toBeUndefined();
+    expect(await inbox.db.packet(v1.packetId, 2)).toBeUndefined();
   });
 });
 
@@ -265,7 +269,7 @@ describe('sync: demo profile', () => {
     // The same enrolment and port after a restart: stored upload URLs keep working.
     expect(hall.core.sync.embeddedInbox!.token).toBe(token);
     expect(hall.core.sync.embeddedInbox!.port).toBe(port);
-    decide((hall.core.sync.embeddedInbox! as EmbeddedInbox).inbox.db, {
+    await decide((hall.core.sync.embeddedInbox! as EmbeddedInbox).inbox.db, {
       packetId: sealed.packetId,
       decision: { kind: 'accept' },
       decidedBy: '演示审批',

@@ -29,7 +29,7 @@ function walk(dir: string): Array<{ path: string; dir: boolean; mode: number }> 
 
 /** An approver's session on the inbox's page. */
 async function approverCookie(inbox: Inbox): Promise<string> {
-  const { token } = enrolApprover(inbox.db, '演示审批');
+  const { token } = await enrolApprover(inbox.db, '演示审批');
   const login = await fetch(`${inbox.url}/approver/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -60,7 +60,7 @@ describe('the demo inbox at rest', () => {
       await fetch(`${inbox.url}/approver/packets/${sealed.packetId}/1`, { headers: { cookie } })
     ).text();
     expect(detail).toContain('办理结果送达方式： 窗口领取（原收件窗口）');
-    const files = inbox.db.packetFiles(sealed.packetId, 1);
+    const files = await inbox.db.packetFiles(sealed.packetId, 1);
     const plain: Buffer[] = [];
     for (const file of files) {
       const answer = await fetch(`${inbox.url}/approver/packets/${sealed.packetId}/1/files/${file.position}`, {
@@ -73,7 +73,7 @@ describe('the demo inbox at rest', () => {
     }
 
     // What must not be found in any file under the inbox's folder.
-    const manifest = inbox.db.packet(sealed.packetId, 1)!.manifest;
+    const manifest = (await inbox.db.packet(sealed.packetId, 1))!.manifest;
     const secrets = [
       Buffer.from(sealed.packetId),
       Buffer.from('李小梅'),
@@ -108,7 +108,7 @@ describe('the demo inbox at rest', () => {
     const first = await hall.sealReceived();
     await hall.reach(first.packetId, 'delivered');
     const embedded = () => (hall.core.sync.embeddedInbox as EmbeddedInbox).inbox;
-    decide(embedded().db, { packetId: first.packetId, decision: { kind: 'accept' }, decidedBy: '演示审批' });
+    await decide(embedded().db, { packetId: first.packetId, decision: { kind: 'accept' }, decidedBy: '演示审批' });
     await hall.reach(first.packetId, 'accepted'); // the window has read the feed up to cursor 2
     await hall.close();
 
@@ -135,7 +135,7 @@ describe('the demo inbox at rest', () => {
     // The fresh inbox's feed goes on after what the window has read, so its decisions are not skipped.
     const second = await hall.sealReceived();
     await hall.reach(second.packetId, 'delivered');
-    decide(embedded().db, { packetId: second.packetId, decision: { kind: 'accept' }, decidedBy: '演示审批' });
+    await decide(embedded().db, { packetId: second.packetId, decision: { kind: 'accept' }, decidedBy: '演示审批' });
     await hall.reach(second.packetId, 'accepted');
   });
 

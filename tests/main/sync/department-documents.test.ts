@@ -44,8 +44,8 @@ describe('the department’s documents printed at the window', () => {
     // Nothing decided yet, nothing of the department's to print.
     expect((await hall.packet(sealed.packetId)).departmentDocuments).toEqual([]);
 
-    decide(sealed.packetId, { kind: 'accept' });
-    decide(sealed.packetId, { kind: 'approve', waybill: 'EA123456789CN' });
+    await decide(sealed.packetId, { kind: 'accept' });
+    await decide(sealed.packetId, { kind: 'approve', waybill: 'EA123456789CN' });
     await hall.reach(sealed.packetId, 'approved');
     const packet = await hall.packet(sealed.packetId);
     // 社会保障卡申领 is a public service: 办结, never 准予许可.
@@ -72,8 +72,8 @@ describe('the department’s documents printed at the window', () => {
     const { hall, decide } = await enrolledHall();
     const sealed = await hall.sealReceived();
     await hall.reach(sealed.packetId, 'delivered');
-    decide(sealed.packetId, { kind: 'accept' });
-    decide(sealed.packetId, { kind: 'refuse', reason: '申请人已在参保地持有有效社会保障卡' });
+    await decide(sealed.packetId, { kind: 'accept' });
+    await decide(sealed.packetId, { kind: 'refuse', reason: '申请人已在参保地持有有效社会保障卡' });
     await hall.reach(sealed.packetId, 'refused');
     const packet = await hall.packet(sealed.packetId);
     expect(packet.departmentDocuments?.map((d) => d.title)).toEqual(['受理通知书', '不予办理通知书']);
@@ -93,7 +93,7 @@ describe('the department’s documents printed at the window', () => {
     const { hall, decide } = await enrolledHall();
     const first = await hall.sealReceived();
     await hall.reach(first.packetId, 'delivered');
-    decide(first.packetId, {
+    await decide(first.packetId, {
       kind: 'correction',
       items: ['照片背景不是白色', '缺少参保证明'],
       reason: '材料不符合制卡要求',
@@ -111,7 +111,7 @@ describe('the department’s documents printed at the window', () => {
 
     const second = await hall.sealReceived();
     await hall.reach(second.packetId, 'delivered');
-    decide(second.packetId, { kind: 'refuse', reason: '申请事项不属于本机关职权范围' });
+    await decide(second.packetId, { kind: 'refuse', reason: '申请事项不属于本机关职权范围' });
     await hall.reach(second.packetId, 'refused');
     const refused = await hall.packet(second.packetId);
     expect(refused.departmentDocuments?.map((d) => d.kind)).toEqual(['refusal']);
@@ -126,7 +126,7 @@ describe('the department’s documents printed at the window', () => {
     const sealed = await hall.sealReceived();
     await hall.reach(sealed.packetId, 'delivered');
     // The hall's day is Wednesday 2026-11-25; the department gives until Monday the 30th.
-    decide(sealed.packetId, { kind: 'correction', items: ['缺少参保证明'], supplyBy: '2026-11-30' });
+    await decide(sealed.packetId, { kind: 'correction', items: ['缺少参保证明'], supplyBy: '2026-11-30' });
     const asked = await hall.reach(sealed.packetId, 'correction_required');
     expect(asked.sync?.decision?.supplyBy).toBe('2026-11-30');
     expect(asked.deadline).toBe('2026-11-30');
@@ -158,7 +158,7 @@ describe('the department’s documents printed at the window', () => {
     const { hall, decide } = await enrolledHall();
     const sealed = await hall.sealReceived();
     await hall.reach(sealed.packetId, 'delivered');
-    decide(sealed.packetId, { kind: 'correction', items: ['缺少参保证明'] });
+    await decide(sealed.packetId, { kind: 'correction', items: ['缺少参保证明'] });
     const asked = await hall.reach(sealed.packetId, 'correction_required');
     expect(asked.sync?.decision?.supplyBy).toBeNull();
     // 5 working days from Wednesday 2026-11-25.

@@ -159,7 +159,7 @@ describe.skipIf(mountError !== undefined)('sync: the department’s disk fills (
     });
     expect(shown).toContain('成都市人社局');
     expect(shown).toContain('存储空间已满');
-    expect(inbox.db.packet(sealed.packetId, 1)?.state).toBe('receiving');
+    expect((await inbox.db.packet(sealed.packetId, 1))?.state).toBe('receiving');
 
     // Not a moment before Retry-After.
     await hall.core.sync.idle();
@@ -212,7 +212,9 @@ describe.skipIf(mountError !== undefined)('sync: the window’s disk fills (tmpf
     'filled at %s: no crash, the rows stay as they were (%s); after space is freed the packet is delivered once',
     async (point, stateBefore) => {
       const inbox = await startInbox();
-      const hall = await Hall.open({ endpoint: inbox.url }, onMount(mounts.hall, 'hall'));
+      // No long poll of the change feed: its `delivered` may reach the window before the
+      // commit's answer, and the point under test is the window's own recording of that answer.
+      const hall = await Hall.open({ endpoint: inbox.url, sync: { pollWaitSeconds: 0 } }, onMount(mounts.hall, 'hall'));
       await hall.enrolAt(inbox);
       const filler = join(mounts.hall, 'filler');
       let filled = false;
@@ -303,7 +305,7 @@ describe.skipIf(mountError !== undefined)('sync: the window’s disk fills (tmpf
     const failures = () => hall.log.lines.filter((l) => l.includes('change feed failed') && l.includes('SQLITE_FULL'));
 
     const filler = fillDisk(join(mounts.hall, 'filler'));
-    decide(inbox.db, { packetId: sealed.packetId, decision: { kind: 'accept' }, decidedBy: '王审批' });
+    await decide(inbox.db, { packetId: sealed.packetId, decision: { kind: 'accept' }, decidedBy: '王审批' });
     // The feed reads the decision but cannot store it (nor its cursor); it backs off.
     await untilAdvancing(hall, () => answered > 0, 'the decision read by the feed');
     expect(failures().length).toBeGreaterThan(0);

@@ -229,7 +229,7 @@ describe('sync faults: the department limits the window', () => {
     const first = await hall.sealReceived();
     await hall.reach(first.packetId, 'delivered');
     // Two uploads of this window that nobody will finish (as after lost upload URLs) fill its allowance.
-    for (const file of inbox.db.packetFiles(first.packetId, 1).slice(0, 2)) {
+    for (const file of (await inbox.db.packetFiles(first.packetId, 1)).slice(0, 2)) {
       const created = await fetch(`${inbox.url}/v1/files/`, {
         method: 'POST',
         headers: {
@@ -289,7 +289,7 @@ describe('sync faults: crashes at every step boundary', () => {
     if (point === 'changes.answered') {
       // The feed's answer was lost before it was applied: read again from the stored cursor, applied once.
       const { decide } = await import('../../../dept-inbox/src/admin.ts');
-      decide(inbox.db, { packetId: sealed.packetId, decision: { kind: 'accept' }, decidedBy: '王审批' });
+      await decide(inbox.db, { packetId: sealed.packetId, decision: { kind: 'accept' }, decidedBy: '王审批' });
       await hall.reach(sealed.packetId, 'accepted');
       const db = hall.openDb();
       expect(db.prepare('SELECT state FROM sync_changes ORDER BY cursor').all()).toEqual([
@@ -330,7 +330,7 @@ describe('sync faults: what is caught at the window', () => {
     expect(blocked.sync).toMatchObject({ blocked: true, lastError: { code: 'sync.blobDamaged' } });
     await hall.reach(good.packetId, 'delivered');
     await expectIntactAtDepartment(inbox, good.packetId, good.manifestHash);
-    expect(inbox.db.packet(bad.packetId, 1)).toBeUndefined();
+    expect(await inbox.db.packet(bad.packetId, 1)).toBeUndefined();
     expect(proxy.seen.filter((s) => s.url.includes(bad.packetId))).toEqual([]);
   });
 
@@ -361,8 +361,8 @@ describe('sync faults: what is caught at the window', () => {
     // The department holds a part of the file at most, never the whole of it, and no delivered packet.
     const uploads = inbox.db.sqlite.prepare('SELECT state FROM uploads WHERE sha256 = ?').pluck().all(sha256);
     expect(uploads).toEqual(['open']);
-    expect(inbox.db.file(sha256)).toBeUndefined();
-    expect(inbox.db.packet(sealed.packetId, 1)?.state).toBe('receiving');
+    expect(await inbox.db.file(sha256)).toBeUndefined();
+    expect((await inbox.db.packet(sealed.packetId, 1))?.state).toBe('receiving');
   });
 
   it('a cut in the middle of a large chunk leaves no blob file open', async () => {
@@ -402,9 +402,9 @@ describe('sync faults: what is caught at the window', () => {
     const inbox = await startInbox();
     const hall = await Hall.open({ endpoint: inbox.url });
     await hall.enrolAt(inbox);
-    const enrolled = inbox.db.windowById('W01')!;
+    const enrolled = (await inbox.db.windowById('W01'))!;
     const other = generateSigningKey('ed25519');
-    inbox.db.replaceWindowCredentials({ ...enrolled, public_key: other.publicKey, key_id: other.keyId });
+    await inbox.db.replaceWindowCredentials({ ...enrolled, public_key: other.publicKey, key_id: other.keyId });
 
     const sealed = await hall.sealReceived();
     const blocked = await hall.reach(sealed.packetId, 'blocked');
@@ -412,7 +412,7 @@ describe('sync faults: what is caught at the window', () => {
       code: 'sync.signatureRejected',
       params: { code: 'signature.unknownKey' },
     });
-    expect(inbox.db.packet(sealed.packetId, 1)).toBeUndefined();
+    expect(await inbox.db.packet(sealed.packetId, 1)).toBeUndefined();
 
     // A blocked packet stays blocked: no timer brings it back.
     await hall.core.sync.idle();
@@ -420,7 +420,7 @@ describe('sync faults: what is caught at the window', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await hall.packet(sealed.packetId)).state).toBe('blocked');
 
-    inbox.db.replaceWindowCredentials(enrolled);
+    await inbox.db.replaceWindowCredentials(enrolled);
     const retried = await hall.clerk.call<PacketSync>('sync.retryNow', { packetId: sealed.packetId, version: 1 });
     expect(retried.blocked).toBe(false);
     await hall.reach(sealed.packetId, 'delivered');
@@ -444,7 +444,7 @@ describe('sync faults: what is caught at the window', () => {
         token: 'tbw_not-a-real-token-at-all',
       }),
     ).toMatchObject({ code: 'sync.tokenRejected' });
-    const foreign = enrolWindow(inbox.db, {
+    const foreign = await enrolWindow(inbox.db, {
       windowId: 'W01',
       scheme: 'ed25519',
       publicKey: generateSigningKey().publicKey,

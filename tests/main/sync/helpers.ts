@@ -208,7 +208,7 @@ export class Hall {
       departments: Array<{ scheme: SignatureScheme; publicKey: string }>;
     }>('sync.enrolment');
     const department = info.departments[0]!;
-    const { token } = enrolWindow(inbox.db, {
+    const { token } = await enrolWindow(inbox.db, {
       windowId: info.windowId,
       scheme: department.scheme,
       publicKey: department.publicKey,
@@ -303,12 +303,12 @@ export function uniquePng(extra: number): Uint8Array {
 
 /** What the department holds of a packet version: every file present, bytes hashing to their names. */
 export async function departmentCopy(inbox: Inbox, packetId: string, version = 1) {
-  const row = inbox.db.packet(packetId, version);
+  const row = await inbox.db.packet(packetId, version);
   if (!row) return undefined;
-  const files = inbox.db.packetFiles(packetId, version);
+  const files = await inbox.db.packetFiles(packetId, version);
   const digests = await Promise.all(
     files.map(async (file) => {
-      const stored = inbox.db.file(file.sha256);
+      const stored = await inbox.db.file(file.sha256);
       return stored
         ? { listed: file.sha256, ...(await inbox.storage.digest(stored.path)) }
         : { listed: file.sha256, sha256: '', size: -1 };

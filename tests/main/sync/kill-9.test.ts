@@ -169,6 +169,8 @@ describe('kill -9 of the app alone at exact moments, the department process runn
 
   it('after the department committed, before its answer reached the window', async () => {
     const held = link.hold('answer', /^POST \/v1\/packets\/\S+\/commit /);
+    // The change feed would tell the window `delivered` too: its answer is held as well.
+    void link.hold('answer', /^GET \/v1\/changes/);
     const sealed = await sealBig(clerk, [1 * MIB, 256 * 1024]);
     await held;
     await waitFor(() => departmentState(sealed.packetId) === 'delivered');

@@ -307,11 +307,11 @@ export async function readDepartment(departmentDir: string, packets: QueuedPacke
   const payloadByPacket: Record<string, number> = {};
   try {
     for (const packet of packets) {
-      const files = inbox.db.packetFiles(packet.packetId, packet.version);
+      const files = await inbox.db.packetFiles(packet.packetId, packet.version);
       for (const file of files) {
         payload.set(file.sha256, file.size);
         payloadByPacket[packet.packetId] = (payloadByPacket[packet.packetId] ?? 0) + file.size;
-        const stored = inbox.db.file(file.sha256);
+        const stored = await inbox.db.file(file.sha256);
         const actual = stored ? await inbox.storage.digest(stored.path) : undefined;
         if (actual?.sha256 !== file.sha256 || actual.size !== file.size)
           hashMismatches.push(

@@ -17,8 +17,8 @@ import { writeHallConfig } from './process-harness.ts';
 const RATINGS = /^\/v1\/ratings$/;
 const BAD: RatingInput = { overall: 1, efficiency: 2, skill: 3, attitude: 1, category: 'attitude', text: '态度生硬' };
 
-function ratingsAt(inbox: Inbox): RatingReport[] {
-  return inbox.db.listRatings().map((row) => JSON.parse(row.report) as RatingReport);
+async function ratingsAt(inbox: Inbox): Promise<RatingReport[]> {
+  return (await inbox.db.listRatings()).map((row) => JSON.parse(row.report) as RatingReport);
 }
 
 /** Waits until the rating's sending reached `state` with `attempts` tries, and returns its sync view. */
@@ -77,7 +77,7 @@ describe('ratings travel through the outbox', () => {
     await toNextAttempt(hall, rating.ratingId);
     sync = await ratingSync(hall, rating.ratingId, 'waiting', 4);
     expect(sync.lastErrorCode).toBe('sync.unreachable');
-    expect(ratingsAt(inbox)).toEqual([]);
+    expect(await ratingsAt(inbox)).toEqual([]);
 
     up = true;
     await toNextAttempt(hall, rating.ratingId);
@@ -85,7 +85,7 @@ describe('ratings travel through the outbox', () => {
     expect(sync).toMatchObject({ attempts: 0, lastErrorCode: null, sentAt: hall.clock.now() });
 
     // One rating at the department, exactly as the window kept it.
-    const [kept, ...more] = ratingsAt(inbox);
+    const [kept, ...more] = await ratingsAt(inbox);
     expect(more).toEqual([]);
     expect(kept).toMatchObject({
       ratingId: rating.ratingId,
@@ -122,14 +122,14 @@ describe('ratings travel through the outbox', () => {
     };
     const rating = hall.core.ratings.record(BAD, { packetId: sealed.packetId, sessionStream: null });
     await until(() => hall.core.sync.halted, 15_000, 'halt at rating.answered');
-    expect(ratingsAt(inbox).map((r) => r.ratingId)).toEqual([rating.ratingId]);
+    expect((await ratingsAt(inbox)).map((r) => r.ratingId)).toEqual([rating.ratingId]);
     expect(hall.core.ratings.get(rating.ratingId)?.sync?.state).toBe('waiting');
 
     hall.hooks.at = undefined;
     await hall.restart();
     await ratingSync(hall, rating.ratingId, 'sent');
-    expect(inbox.db.listRatings()).toHaveLength(1);
-    expect(ratingsAt(inbox)[0]!.ratingId).toBe(rating.ratingId);
+    expect(await inbox.db.listRatings()).toHaveLength(1);
+    expect((await ratingsAt(inbox))[0]!.ratingId).toBe(rating.ratingId);
   });
 
   it('a token the department refuses (401) holds the rating for a person; a new token releases it', async () => {
@@ -149,12 +149,12 @@ describe('ratings travel through the outbox', () => {
     // Held means held: time passing sends nothing.
     hall.timers.advance(3_600_000);
     await hall.core.sync.idle();
-    expect(ratingsAt(inbox)).toEqual([]);
+    expect(await ratingsAt(inbox)).toEqual([]);
 
     await hall.installer.call('auth.unlock', { password: STRONG }); // the idle lock closed the screen meanwhile
     await hall.installer.call('sync.setDepartmentToken', { departmentId: 'demo-dept', token });
     await ratingSync(hall, rating.ratingId, 'sent');
-    expect(ratingsAt(inbox).map((r) => r.ratingId)).toEqual([rating.ratingId]);
+    expect((await ratingsAt(inbox)).map((r) => r.ratingId)).toEqual([rating.ratingId]);
   });
 });
 
@@ -181,15 +181,17 @@ describe('a configured ratings endpoint', () => {
     );
     const hall = await Hall.open({}, dataDir);
     const { publicKey } = await hall.enrolAt(departmentInbox);
-    const { token } = enrolWindow(ratingsInbox.db, { windowId: 'W01', scheme: 'ed25519', publicKey });
+    const { token } = await enrolWindow(ratingsInbox.db, { windowId: 'W01', scheme: 'ed25519', publicKey });
     await hall.installer.call('sync.setDepartmentToken', { departmentId: 'haochaping', token });
 
     const sealed = await hall.sealReceived();
     await hall.reach(sealed.packetId, 'delivered');
     const rating = hall.core.ratings.record(BAD, { packetId: sealed.packetId, sessionStream: null });
     await ratingSync(hall, rating.ratingId, 'sent');
-    expect(ratingsAt(ratingsInbox).map((r) => [r.ratingId, r.departmentId])).toEqual([[rating.ratingId, 'demo-dept']]);
-    expect(ratingsAt(departmentInbox)).toEqual([]);
+    expect((await ratingsAt(ratingsInbox)).map((r) => [r.ratingId, r.departmentId])).toEqual([
+      [rating.ratingId, 'demo-dept'],
+    ]);
+    expect(await ratingsAt(departmentInbox)).toEqual([]);
     expect(ratingsInbox.db.sqlite.prepare('SELECT count(*) AS n FROM packets').get()).toEqual({ n: 0 });
   });
 });
@@ -203,7 +205,7 @@ describe('the inbox takes ratings', () => {
     const sealed = await hall.sealReceived();
     const rating = hall.core.ratings.record(BAD, { packetId: sealed.packetId, sessionStream: null });
     await ratingSync(hall, rating.ratingId, 'sent');
-    const report = ratingsAt(inbox)[0]!;
+    const report = (await ratingsAt(inbox))[0]!;
     const post = (body: unknown, auth: string | null = `Bearer ${token}`) =>
       fetch(`${inbox.url}/v1/ratings`, {
         method: 'POST',
@@ -228,8 +230,8 @@ describe('the inbox takes ratings', () => {
       ratingId: string;
     };
     expect(second.ratingId).toBe(report.ratingId);
-    expect(inbox.db.listRatings()).toHaveLength(1);
-    expect(ratingsAt(inbox)[0]!.overall).toBe(1);
+    expect(await inbox.db.listRatings()).toHaveLength(1);
+    expect((await ratingsAt(inbox))[0]!.overall).toBe(1);
 
     // The department's CLI lists them.
     const lines: string[] = [];

@@ -32,7 +32,12 @@ describe('tracking a demo packet', () => {
     expect(page).toContain('已接收');
     expect(page).not.toContain('李小梅');
 
-    decide(inbox.db, { packetId: sealed.packetId, version: 1, decision: { kind: 'accept' }, decidedBy: '演示审批' });
+    await decide(inbox.db, {
+      packetId: sealed.packetId,
+      version: 1,
+      decision: { kind: 'accept' },
+      decidedBy: '演示审批',
+    });
     expect(await (await fetch(url!)).text()).toContain('已受理');
   });
 });

@@ -41,7 +41,7 @@ describe('upload URLs stay on the department origin', () => {
     });
     expect(trap.seen).toEqual([]);
     // The department has the manifest (the PUT went to its own origin) and not one byte of a file.
-    expect(inbox.db.packet(sealed.packetId, 1)?.state).toBe('receiving');
+    expect((await inbox.db.packet(sealed.packetId, 1))?.state).toBe('receiving');
     expect(inbox.db.sqlite.prepare('SELECT count(*) FROM uploads').pluck().get()).toBe(0);
   });
 
