@@ -1,0 +1,156 @@
+// An inbox deployment the load generator drives: where windows reach it, how many inbox
+// processes serve it, how windows are enrolled on it, and how its records are read back
+// for verify.ts. The SQLite single-process one is here; a PostgreSQL one with replicas
+// behind a balancer implements the same interface.
+//
+// Every call into the inbox's admin and database modules of the load tools is in this
+// file and verify.ts, inside async functions, so that the store turning async is one
+// `await` per call here.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { generateSigningKey, type SigningKey } from '../../src-main/sync/signing.ts';
+import { enrolWindow } from '../src/admin.ts';
+import { InboxDb } from '../src/db.ts';
+import { createStorage, type InboxStorage } from '../src/storage.ts';
+
+/** A simulated window: what a real one holds after enrolment (its id, signing key and token). */
+export interface LoadWindow {
+  windowId: string;
+  token: string;
+  key: SigningKey;
+}
+
+/** The inbox's records and stored bytes, opened with the inbox's own modules (for verify.ts). */
+export interface InboxRecords {
+  db: InboxDb;
+  storage: InboxStorage;
+  close(): Promise<void>;
+}
+
+export interface InboxDeployment {
+  /** How the bench names it, e.g. "SQLite, 1 process". */
+  readonly name: string;
+  /** Where windows reach it (the balancer, when there is one). */
+  readonly url: string;
+  /** Inbox processes serving it. */
+  readonly replicas: number;
+  /** Processes whose CPU time the bench reports (inbox replicas, database, balancer). */
+  readonly pids: readonly number[];
+  /** Enrols `n` new windows (fresh ids and keys) and answers them with their tokens. */
+  enrolWindows(n: number): Promise<LoadWindow[]>;
+  /** Opens the records for verify.ts; close them before `stop`. */
+  openRecords(): Promise<InboxRecords>;
+  stop(): Promise<void>;
+}
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const INBOX_CLI = join(ROOT, 'dept-inbox/src/cli.ts');
+const UPLOAD_EXPIRY_MS = 7 * 24 * 3600_000;
+
+export interface SqliteDeploymentOptions {
+  /** Default: a new temp directory, removed at stop. */
+  dataDir?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  startTimeoutMs?: number;
+  /** Window ids are `${prefix}0001`…; default `LOAD`. */
+  windowPrefix?: string;
+}
+
+export interface SqliteDeployment extends InboxDeployment {
+  readonly dataDir: string;
+}
+
+/**
+ * The reference inbox as one process (`cli.ts serve`, its SQLite file and upload folder
+ * in `dataDir`); windows are enrolled in this process through the inbox's admin module
+ * on the same database file (SQLite lets a second connection write while the server
+ * runs), since hundreds of CLI runs would take minutes.
+ */
+export async function startSqliteDeployment(options: SqliteDeploymentOptions = {}): Promise<SqliteDeployment> {
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tongban-inbox-load-'));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', INBOX_CLI, 'serve', '--data-dir', dataDir, '--port', String(options.port ?? 0)],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
+  );
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > 100_000) output = output.slice(-50_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const stopChild = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(killer);
+    }
+  };
+  let url: string;
+  try {
+    url = await started(child, () => output, options.startTimeoutMs ?? 30_000);
+  } catch (error) {
+    await stopChild();
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const prefix = options.windowPrefix ?? 'LOAD';
+  let enrolled = 0;
+  const databaseFile = join(dataDir, 'inbox.db');
+  return {
+    name: 'SQLite, 1 process',
+    url,
+    replicas: 1,
+    pids: [child.pid!],
+    dataDir,
+    async enrolWindows(n) {
+      const db = InboxDb.open(databaseFile);
+      try {
+        const windows: LoadWindow[] = [];
+        for (let i = 0; i < n; i++) {
+          enrolled += 1;
+          const key = generateSigningKey('ed25519');
+          const windowId = `${prefix}${String(enrolled).padStart(4, '0')}`;
+          const { token } = enrolWindow(db, { windowId, scheme: key.scheme, publicKey: key.publicKey, label: 'load' });
+          windows.push({ windowId, token, key });
+        }
+        return windows;
+      } finally {
+        db.close();
+      }
+    },
+    async openRecords() {
+      const db = InboxDb.open(databaseFile);
+      try {
+        const storage = await createStorage('file', dataDir, UPLOAD_EXPIRY_MS);
+        return { db, storage, close: async () => db.close() };
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+    },
+    async stop() {
+      await stopChild();
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits for the serve command's "Department inbox on URL" line. */
+async function started(child: ChildProcess, output: () => string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const url = /Department inbox on (http:\/\/\S+)/.exec(output())?.[1];
+    if (url) return url;
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the inbox exited early:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`the inbox did not start within ${timeoutMs} ms:\n${output()}`);
+    await new Promise((done) => setTimeout(done, 25));
+  }
+}
