@@ -103,44 +103,60 @@ export async function startSqliteDeployment(options: SqliteDeploymentOptions = {
   }
   const prefix = options.windowPrefix ?? 'LOAD';
   let enrolled = 0;
-  const databaseFile = join(dataDir, 'inbox.db');
   return {
     name: 'SQLite, 1 process',
     url,
     replicas: 1,
     pids: [child.pid!],
     dataDir,
-    async enrolWindows(n) {
-      const db = InboxDb.open(databaseFile);
-      try {
-        const windows: LoadWindow[] = [];
-        for (let i = 0; i < n; i++) {
-          enrolled += 1;
-          const key = generateSigningKey('ed25519');
-          const windowId = `${prefix}${String(enrolled).padStart(4, '0')}`;
-          const { token } = enrolWindow(db, { windowId, scheme: key.scheme, publicKey: key.publicKey, label: 'load' });
-          windows.push({ windowId, token, key });
-        }
-        return windows;
-      } finally {
-        db.close();
-      }
+    enrolWindows(n) {
+      const first = enrolled;
+      enrolled += n;
+      return enrolSqliteWindows(dataDir, n, prefix, first);
     },
-    async openRecords() {
-      const db = InboxDb.open(databaseFile);
-      try {
-        const storage = await createStorage('file', dataDir, UPLOAD_EXPIRY_MS);
-        return { db, storage, close: async () => db.close() };
-      } catch (error) {
-        db.close();
-        throw error;
-      }
-    },
+    openRecords: () => openSqliteRecords(dataDir),
     async stop() {
       await stopChild();
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Enrols `n` windows `${prefix}${first + 1}`… (fresh Ed25519 keys) on the SQLite inbox in
+ * `dataDir`, through the inbox's admin module; the inbox may be running.
+ */
+export async function enrolSqliteWindows(
+  dataDir: string,
+  n: number,
+  prefix = 'LOAD',
+  first = 0,
+): Promise<LoadWindow[]> {
+  const db = InboxDb.open(join(dataDir, 'inbox.db'));
+  try {
+    const windows: LoadWindow[] = [];
+    for (let i = first + 1; i <= first + n; i++) {
+      const key = generateSigningKey('ed25519');
+      const windowId = `${prefix}${String(i).padStart(4, '0')}`;
+      const { token } = enrolWindow(db, { windowId, scheme: key.scheme, publicKey: key.publicKey, label: 'load' });
+      windows.push({ windowId, token, key });
+    }
+    return windows;
+  } finally {
+    db.close();
+  }
+}
+
+/** The SQLite inbox's records and stored bytes in `dataDir` (file storage). */
+export async function openSqliteRecords(dataDir: string): Promise<InboxRecords> {
+  const db = InboxDb.open(join(dataDir, 'inbox.db'));
+  try {
+    const storage = await createStorage('file', dataDir, UPLOAD_EXPIRY_MS);
+    return { db, storage, close: async () => db.close() };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }
 
 /** Waits for the serve command's "Department inbox on URL" line. */

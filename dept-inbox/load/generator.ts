@@ -111,8 +111,11 @@ export interface LoadResult {
   feedProblems: string[];
   /** Long polls answered (with or without changes). */
   polls: number;
-  /** This process: CPU seconds used during the run, resident memory at the end (MiB). */
-  client: { cpuSeconds: number; rssMiB: number };
+  /**
+   * This process: CPU seconds used during the run; resident memory (MiB) when it began
+   * and its peak during the run (sampled each 500 ms) — the growth is the generator's.
+   */
+  client: { cpuSeconds: number; rssStartMiB: number; rssPeakMiB: number };
 }
 
 /** An answer that ends the packet: not retryable, not one the flow handles. */
@@ -131,7 +134,11 @@ interface ProtocolError {
 }
 
 /** Runs the scenario against the inbox at `url` with these enrolled windows. */
-export async function runLoad(url: string, windows: LoadWindow[], given: Partial<LoadScenario> = {}): Promise<LoadResult> {
+export async function runLoad(
+  url: string,
+  windows: LoadWindow[],
+  given: Partial<LoadScenario> = {},
+): Promise<LoadResult> {
   const scenario: LoadScenario = { ...DEFAULT_SCENARIO, ...given };
   if (scenario.uploaders > windows.length) throw new RangeError('more uploaders than windows');
   const base = url.replace(/\/+$/, '');
@@ -157,9 +164,9 @@ export async function runLoad(url: string, windows: LoadWindow[], given: Partial
     errors[kind] = (errors[kind] ?? 0) + 1;
   };
   const kindOf = (step: string, answer: Answer) => {
-    let code = '';
+    let code: string;
     try {
-      code = (JSON.parse(answer.text) as ProtocolError).error?.code ?? '';
+      code = answer.text ? ((JSON.parse(answer.text) as ProtocolError).error?.code ?? '') : '';
     } catch {
       code = 'non-protocol body';
     }
@@ -203,7 +210,7 @@ export async function runLoad(url: string, windows: LoadWindow[], given: Partial
     let location: string | undefined;
     let offset = 0;
     let ask = false; // HEAD for the offset before the next PATCH
-    for (let attempt = 0; ; ) {
+    for (let attempt = 0; ;) {
       let answer: Answer | undefined;
       try {
         if (location === undefined) {
@@ -343,15 +350,23 @@ export async function runLoad(url: string, windows: LoadWindow[], given: Partial
       const error = (JSON.parse(answer.text) as ProtocolError).error;
       if (answer.status === 404 && error?.code === 'packet.notFound') {
         const again = await put();
-        await uploadAll(state, packetId, again.missingFiles.map((sha) => byHash.get(sha)!));
+        await uploadAll(
+          state,
+          packetId,
+          again.missingFiles.map((sha) => byHash.get(sha)!),
+        );
       } else if (error?.code === 'packet.filesMissing') {
-        await uploadAll(state, packetId, (error.missingFiles ?? []).map((sha) => byHash.get(sha)!));
+        await uploadAll(
+          state,
+          packetId,
+          (error.missingFiles ?? []).map((sha) => byHash.get(sha)!),
+        );
       } else throw new Refused(kindOf('commit', answer));
     }
   }
 
   async function poll(state: WindowState): Promise<void> {
-    for (let attempt = 0; !stopPolls.signal.aborted; ) {
+    for (let attempt = 0; !stopPolls.signal.aborted;) {
       let answer: Answer | undefined;
       try {
         answer = await http.request(
@@ -386,6 +401,9 @@ export async function runLoad(url: string, windows: LoadWindow[], given: Partial
   }
 
   const cpu0 = process.cpuUsage();
+  const rssStart = process.memoryUsage.rss();
+  let rssPeak = rssStart;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 500);
   const pollers = states.map((state) => poll(state));
   const t0 = performance.now();
   const stopAt = Date.now() + scenario.durationMs;
@@ -410,12 +428,14 @@ export async function runLoad(url: string, windows: LoadWindow[], given: Partial
   stopPolls.abort();
   await Promise.all(pollers);
   http.close();
+  clearInterval(sampler);
   const cpu = process.cpuUsage(cpu0);
 
   const feedProblems: string[] = [];
   for (const p of committed) {
     const times = deliveredSeen.get(`${p.packetId}/${p.version}`) ?? 0;
-    if (times !== 1) feedProblems.push(`${p.windowId} ${p.packetId} v${p.version}: delivered change seen ${times} times`);
+    if (times !== 1)
+      feedProblems.push(`${p.windowId} ${p.packetId} v${p.version}: delivered change seen ${times} times`);
   }
   const bytes = committed.reduce((sum, p) => sum + p.bytes, 0);
   return {
@@ -437,7 +457,7 @@ export async function runLoad(url: string, windows: LoadWindow[], given: Partial
     committed,
     feedProblems,
     polls,
-    client: { cpuSeconds: (cpu.user + cpu.system) / 1e6, rssMiB: process.memoryUsage.rss() / MiB },
+    client: { cpuSeconds: (cpu.user + cpu.system) / 1e6, rssStartMiB: rssStart / MiB, rssPeakMiB: rssPeak / MiB },
   };
 }
 

@@ -23,7 +23,8 @@ export class PayloadPool {
 
   /** A file of `size` bytes (≥ 32) whose salt is derived from `saltText` (e.g. packet id and position). */
   file(size: number, saltText: string): PayloadFile {
-    if (!Number.isInteger(size) || size < SALT_BYTES) throw new RangeError(`a load file has at least ${SALT_BYTES} bytes`);
+    if (!Number.isInteger(size) || size < SALT_BYTES)
+      throw new RangeError(`a load file has at least ${SALT_BYTES} bytes`);
     const salt = createHash('sha256').update(saltText).digest();
     const sha256 = this.prefixHash(size - SALT_BYTES)
       .copy()

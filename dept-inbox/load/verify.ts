@@ -47,7 +47,9 @@ export async function verifyDelivered(
     if (!states.has(row.state)) problems.push(`${where}: state ${row.state}, expected ${[...states].join(' or ')}`);
     if (row.manifest_hash !== p.manifestHash) problems.push(`${where}: manifest hash differs from the one signed`);
     if (row.department_reference !== p.departmentReference) {
-      problems.push(`${where}: department reference ${row.department_reference}, the window was told ${p.departmentReference}`);
+      problems.push(
+        `${where}: department reference ${row.department_reference}, the window was told ${p.departmentReference}`,
+      );
     }
     const listed = db.packetFiles(p.packetId, p.version);
     const same =
@@ -55,7 +57,8 @@ export async function verifyDelivered(
       listed.every((f, i) => f.sha256 === p.files[i]!.sha256 && f.size === p.files[i]!.size);
     if (!same) problems.push(`${where}: the inbox lists ${listed.length} files, not the ${p.files.length} sent`);
     const delivered = db.changesOfPacket(p.packetId).filter((c) => c.version === p.version && c.state === 'delivered');
-    if (delivered.length !== 1) problems.push(`${where}: ${delivered.length} delivered changes in the feed, expected 1`);
+    if (delivered.length !== 1)
+      problems.push(`${where}: ${delivered.length} delivered changes in the feed, expected 1`);
 
     for (const file of p.files) {
       if (toHash.has(file.sha256)) continue;
@@ -64,7 +67,8 @@ export async function verifyDelivered(
         problems.push(`${where}: file ${file.sha256} is not stored for this window`);
         continue;
       }
-      if (stored.size !== file.size) problems.push(`${where}: file ${file.sha256} recorded with ${stored.size} bytes, not ${file.size}`);
+      if (stored.size !== file.size)
+        problems.push(`${where}: file ${file.sha256} recorded with ${stored.size} bytes, not ${file.size}`);
       toHash.set(file.sha256, { path: stored.path, size: file.size, where });
     }
   }
@@ -75,7 +79,9 @@ export async function verifyDelivered(
     for (const row of db.listPackets({ limit: Number.MAX_SAFE_INTEGER })) {
       if (!theirs.has(row.window_id) || row.state === 'receiving') continue;
       if (!known.has(`${row.packet_id}/${row.version}`)) {
-        problems.push(`${row.window_id} ${row.packet_id} v${row.version}: ${row.state} on the inbox, never confirmed to the window`);
+        problems.push(
+          `${row.window_id} ${row.packet_id} v${row.version}: ${row.state} on the inbox, never confirmed to the window`,
+        );
       }
     }
   }
@@ -88,7 +94,9 @@ export async function verifyDelivered(
       try {
         const actual = await storage.digest(path);
         if (actual.sha256 !== sha256 || actual.size !== size) {
-          problems.push(`${where}: stored file ${path} hashes to ${actual.sha256} (${actual.size} bytes), not ${sha256} (${size})`);
+          problems.push(
+            `${where}: stored file ${path} hashes to ${actual.sha256} (${actual.size} bytes), not ${sha256} (${size})`,
+          );
         }
       } catch (error) {
         problems.push(`${where}: stored file ${path} unreadable: ${(error as Error).message}`);
