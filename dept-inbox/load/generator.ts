@@ -99,6 +99,12 @@ export interface LoadResult {
   bytes: number;
   packetsPerSecond: number;
   mibPerSecond: number;
+  /**
+   * File bytes the inbox accepted (PATCH answered 204) while every sender was busy (until
+   * the first one had no packet left to send), per second of that time: free of the tail
+   * where the last packets finish (a packet of ~10 MiB takes tens of seconds when 50 send).
+   */
+  busyMiBPerSecond: number;
   /** Milliseconds. `feed`: from the inbox recording a `delivered` change (its `at`) to the window holding the poll's answer. */
   latency: { register: LatencyStats; upload: LatencyStats; commit: LatencyStats; feed: LatencyStats };
   /** Every answer or failure that was not the protocol's success, by `step status code` (retried or not). */
@@ -152,6 +158,9 @@ export async function runLoad(
   let started = 0;
   let largePackets = 0;
   let polls = 0;
+  // Until the first sender has no packet left to send, every sender is busy.
+  let busyBytes = 0;
+  let busyUntil: number | undefined;
   const stopPolls = new AbortController();
   setMaxListeners(0, stopPolls.signal); // one listener per open long poll
   const states: WindowState[] = windows.map((window) => ({
@@ -245,7 +254,9 @@ export async function runLoad(
             timeoutMs: 120_000,
           });
           if (answer.status === 204) {
+            const from = offset;
             offset = Number(answer.headers['upload-offset'] ?? end);
+            if (busyUntil === undefined) busyBytes += offset - from;
             if (offset >= file.size) break;
             attempt = 0;
             continue;
@@ -417,6 +428,7 @@ export async function runLoad(
         if (!(error instanceof Refused)) count(`packet ${(error as Error).message}`);
       }
     }
+    busyUntil ??= performance.now();
   });
   await Promise.all(senders);
   const seconds = (performance.now() - t0) / 1000;
@@ -445,6 +457,7 @@ export async function runLoad(
     bytes,
     packetsPerSecond: committed.length / seconds,
     mibPerSecond: bytes / MiB / seconds,
+    busyMiBPerSecond: busyBytes / MiB / (((busyUntil ?? performance.now()) - t0) / 1000),
     latency: {
       register: stats(latency.register),
       upload: stats(latency.upload),
