@@ -61,6 +61,11 @@ export interface SqliteDeploymentOptions {
 
 export interface SqliteDeployment extends InboxDeployment {
   readonly dataDir: string;
+  /**
+   * A power cut: the inbox process is killed with SIGKILL mid-whatever, then started
+   * again on the same data directory and port (so upload URLs held by windows stay good).
+   */
+  crashAndRestart(downMs?: number): Promise<void>;
 }
 
 /**
@@ -72,9 +77,56 @@ export interface SqliteDeployment extends InboxDeployment {
 export async function startSqliteDeployment(options: SqliteDeploymentOptions = {}): Promise<SqliteDeployment> {
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tongban-inbox-load-'));
+  const timeoutMs = options.startTimeoutMs ?? 30_000;
+  let inbox: InboxProcess;
+  try {
+    inbox = await startInboxProcess(dataDir, options.port ?? 0, timeoutMs);
+  } catch (error) {
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const url = inbox.url;
+  const port = Number(new URL(url).port);
+  const prefix = options.windowPrefix ?? 'LOAD';
+  let enrolled = 0;
+  return {
+    name: 'SQLite, 1 process',
+    url,
+    replicas: 1,
+    get pids() {
+      return [inbox.pid];
+    },
+    dataDir,
+    enrolWindows(n) {
+      const first = enrolled;
+      enrolled += n;
+      return enrolSqliteWindows(dataDir, n, prefix, first);
+    },
+    openRecords: () => openSqliteRecords(dataDir),
+    async crashAndRestart(downMs = 0) {
+      await inbox.stop('SIGKILL');
+      await new Promise((done) => setTimeout(done, downMs));
+      inbox = await startInboxProcess(dataDir, port, timeoutMs);
+    },
+    async stop() {
+      await inbox.stop('SIGTERM');
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface InboxProcess {
+  url: string;
+  pid: number;
+  /** SIGTERM (SIGKILL after 5 s) or SIGKILL; resolves once the process is gone. */
+  stop(signal: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+}
+
+/** `cli.ts serve` on `dataDir`, once it prints the address it listens on. */
+async function startInboxProcess(dataDir: string, port: number, timeoutMs: number): Promise<InboxProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', INBOX_CLI, 'serve', '--data-dir', dataDir, '--port', String(options.port ?? 0)],
+    ['--import', 'tsx', INBOX_CLI, 'serve', '--data-dir', dataDir, '--port', String(port)],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
   );
   let output = '';
@@ -85,41 +137,21 @@ export async function startSqliteDeployment(options: SqliteDeploymentOptions = {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const stopChild = async () => {
+  const stop = async (signal: 'SIGTERM' | 'SIGKILL') => {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
+      child.kill(signal);
       const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(killer);
     }
   };
-  let url: string;
   try {
-    url = await started(child, () => output, options.startTimeoutMs ?? 30_000);
+    const url = await started(child, () => output, timeoutMs);
+    return { url, pid: child.pid!, stop };
   } catch (error) {
-    await stopChild();
-    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    await stop('SIGKILL');
     throw error;
   }
-  const prefix = options.windowPrefix ?? 'LOAD';
-  let enrolled = 0;
-  return {
-    name: 'SQLite, 1 process',
-    url,
-    replicas: 1,
-    pids: [child.pid!],
-    dataDir,
-    enrolWindows(n) {
-      const first = enrolled;
-      enrolled += n;
-      return enrolSqliteWindows(dataDir, n, prefix, first);
-    },
-    openRecords: () => openSqliteRecords(dataDir),
-    async stop() {
-      await stopChild();
-      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /**

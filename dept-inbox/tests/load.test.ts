@@ -74,7 +74,9 @@ describe('inbox load generator', () => {
       expect(problems.filter((p) => p.includes(file.sha256))).toHaveLength(1);
       // The inbox's side is checked, not the run's: a packet missing from the run's list is found too.
       const missing = await verifyDelivered(records, result.committed.slice(1), { windowIds });
-      expect(missing).toContainEqual(`${victim.windowId} ${victim.packetId} v1: delivered on the inbox, never confirmed to the window`);
+      expect(missing).toContainEqual(
+        `${victim.windowId} ${victim.packetId} v1: delivered on the inbox, never confirmed to the window`,
+      );
     } finally {
       await records.close();
     }
@@ -91,4 +93,47 @@ describe('load payload pool', () => {
     expect(sha256(Buffer.concat(pool.slices(a, 0, 5000).concat(pool.slices(a, 5000, a.size))))).toBe(a.sha256);
     expect(sha256(pool.bytes(pool.file(40, 'tiny')))).toBe(pool.file(40, 'tiny').sha256);
   });
+});
+
+describe('inbox load generator through a crash of the inbox', () => {
+  let deployment: SqliteDeployment;
+
+  afterAll(async () => {
+    await deployment?.stop();
+  });
+
+  it('retries as windows do: after a kill -9 and restart mid-run every packet is delivered once, hashes equal', async () => {
+    deployment = await startSqliteDeployment();
+    const windows = await deployment.enrolWindows(10);
+    const run = runLoad(deployment.url, windows, {
+      uploaders: 4,
+      durationMs: 6000,
+      pages: 10,
+      pageBytes: 20 * 1024,
+      // Large files in small PATCHes, so that the kill is likely to cut one.
+      largeEvery: 2,
+      largeBytes: 3 * 1024 * 1024,
+      chunkBytes: 128 * 1024,
+      waitSeconds: 5,
+      drainMs: 15_000,
+      backoffBaseMs: 100,
+      backoffCapMs: 1000,
+    });
+    await new Promise((done) => setTimeout(done, 2000));
+    await deployment.crashAndRestart(300);
+    const result = await run;
+
+    expect(result.errorCount).toBeGreaterThan(0); // the crash was felt…
+    expect(result.failedPackets).toBe(0); // …and got over
+    expect(result.packets).toBeGreaterThanOrEqual(4);
+    expect(result.feedProblems).toEqual([]);
+    const records = await deployment.openRecords();
+    try {
+      expect(await verifyDelivered(records, result.committed, { windowIds: windows.map((w) => w.windowId) })).toEqual(
+        [],
+      );
+    } finally {
+      await records.close();
+    }
+  }, 90_000);
 });
