@@ -221,6 +221,7 @@ export async function runLoad(
     let ask = false; // HEAD for the offset before the next PATCH
     for (let attempt = 0; ;) {
       let answer: Answer | undefined;
+      const method = location === undefined ? 'POST' : ask ? 'HEAD' : 'PATCH';
       try {
         if (location === undefined) {
           answer = await http.request('POST', `${base}${FILES_PATH}`, {
@@ -271,7 +272,7 @@ export async function runLoad(
         if (answer.status !== 409 && !isRetryableStatus(answer.status)) throw new Refused(kindOf('upload', answer));
       } catch (error) {
         if (error instanceof Refused) throw error;
-        count(`upload ${(error as { code?: string }).code ?? (error as Error).message}`);
+        count(`upload ${method} ${(error as { code?: string }).code ?? (error as Error).message}`);
       }
       if (location !== undefined) ask = true;
       if (Date.now() > giveUpAt) throw new Refused(`upload: gave up after ${scenario.giveUpMs} ms`);
