@@ -8,6 +8,7 @@
 // LOAD_SECONDS (default 45 for A, 20 for each B run) sets how long packets are started;
 // the packets under way then finish, and verify.ts re-reads every stored byte.
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { startSqliteDeployment, type InboxDeployment } from '../dept-inbox/load/deployment.ts';
 import { runLoad, type LatencyStats, type LoadResult, type LoadScenario } from '../dept-inbox/load/generator.ts';
 import { verifyDelivered } from '../dept-inbox/load/verify.ts';
@@ -82,9 +83,11 @@ async function measured(deployment: InboxDeployment, run: () => Promise<LoadResu
   const result = await run();
   const wall = (performance.now() - t0) / 1000;
   const used = cpuSeconds(deployment.pids) - before;
+  // Other work on the machine shows in every figure: its load is printed with them.
+  const load = `load average ${loadavg()[0]!.toFixed(1)} at the end`;
   return {
     result,
-    inboxCpu: `${used.toFixed(0)} s over ${wall.toFixed(0)} s (${((used / wall) * 100).toFixed(0)} % of a core)`,
+    inboxCpu: `${used.toFixed(0)} s over ${wall.toFixed(0)} s (${((used / wall) * 100).toFixed(0)} % of a core); ${load}`,
   };
 }
 

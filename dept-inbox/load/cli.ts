@@ -4,7 +4,8 @@
 //       (a SQLite inbox, running or not: enrols the windows and writes their ids, keys and tokens)
 //   npx tsx dept-inbox/load/cli.ts run --url URL --windows-file windows.json [--uploaders 50] [--seconds 60]
 //       [--pages 50] [--page-kib 200] [--large-every 0] [--large-mib 100] [--concurrency 4] [--wait 30]
-//       [--committed-file committed.json]
+//       [--interval-ms 0] [--committed-file committed.json]
+//       (--interval-ms: each sender starts a packet at most that often; 0 sends back to back)
 //   npx tsx dept-inbox/load/cli.ts verify --data-dir DIR --committed-file committed.json
 //       (a SQLite inbox: every committed packet once, its stored bytes hashing as listed)
 //
@@ -18,7 +19,8 @@ import { verifyDelivered } from './verify.ts';
 
 const USAGE = `usage: cli.ts enrol --data-dir DIR --count N --windows-file FILE [--prefix LOAD]
        cli.ts run --url URL --windows-file FILE [--uploaders 50] [--seconds 60] [--pages 50] [--page-kib 200]
-                  [--large-every 0] [--large-mib 100] [--concurrency 4] [--wait 30] [--committed-file FILE]
+                  [--large-every 0] [--large-mib 100] [--concurrency 4] [--wait 30] [--interval-ms 0]
+                  [--committed-file FILE]
        cli.ts verify --data-dir DIR --committed-file FILE`;
 
 async function main(argv: string[]): Promise<number> {
@@ -40,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
       'large-mib': { type: 'string', default: '100' },
       concurrency: { type: 'string', default: '4' },
       wait: { type: 'string', default: '30' },
+      'interval-ms': { type: 'string', default: '0' },
     },
   });
   const need = (name: keyof typeof values): string => {
@@ -70,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
         largeBytes: number('large-mib') * 1024 * 1024,
         uploadConcurrency: Math.max(1, number('concurrency')),
         waitSeconds: number('wait'),
+        packetIntervalMs: number('interval-ms'),
       });
       if (values['committed-file']) writeFileSync(values['committed-file'], JSON.stringify(committed));
       console.log(JSON.stringify(result, null, 2));

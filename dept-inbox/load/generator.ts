@@ -33,6 +33,12 @@ export interface LoadScenario {
   durationMs: number;
   /** Or stop starting packets once this many were started (whichever comes first). */
   maxPackets: number;
+  /**
+   * A sender starts a packet at most this often, the first one at a random moment within
+   * it (0: back to back from the start, the inbox saturated). Paced senders measure
+   * latency at a load below saturation.
+   */
+  packetIntervalMs: number;
   /** Pages (files) of a packet. */
   pages: number;
   /** Average page size; pages vary ±10 % around it. */
@@ -58,6 +64,7 @@ export const DEFAULT_SCENARIO: LoadScenario = {
   uploaders: 50,
   durationMs: 60_000,
   maxPackets: Number.POSITIVE_INFINITY,
+  packetIntervalMs: 0,
   pages: 50,
   pageBytes: 200 * KiB,
   largeEvery: 0,
@@ -100,8 +107,8 @@ export interface LoadResult {
   packetsPerSecond: number;
   mibPerSecond: number;
   /**
-   * File bytes the inbox accepted (PATCH answered 204) while every sender was busy (until
-   * the first one had no packet left to send), per second of that time: free of the tail
+   * File bytes the inbox accepted (PATCH answered 204) until the first sender had no
+   * packet left to send (back to back: while every sender was busy), per second: free of the tail
    * where the last packets finish (a packet of ~10 MiB takes tens of seconds when 50 send).
    */
   busyMiBPerSecond: number;
@@ -420,7 +427,11 @@ export async function runLoad(
   const t0 = performance.now();
   const stopAt = Date.now() + scenario.durationMs;
   const senders = states.slice(0, scenario.uploaders).map(async (state) => {
-    while (Date.now() < stopAt && started < scenario.maxPackets) {
+    const first = Date.now() + Math.random() * scenario.packetIntervalMs;
+    for (let next = first; Date.now() < stopAt && started < scenario.maxPackets;) {
+      if (next >= stopAt) break;
+      if (next > Date.now()) await sleep(next - Date.now());
+      next = Date.now() + scenario.packetIntervalMs;
       const serial = started++;
       try {
         await sendPacket(state, serial);
