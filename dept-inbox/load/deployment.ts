@@ -4,8 +4,8 @@
 // behind a balancer implements the same interface.
 //
 // Every call into the inbox's admin and database modules of the load tools is in this
-// file and verify.ts, inside async functions, so that the store turning async is one
-// `await` per call here.
+// file and verify.ts, each awaited already (a sync answer awaits as itself), so that the
+// store turning async changes at most the types here.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -164,29 +164,34 @@ export async function enrolSqliteWindows(
   prefix = 'LOAD',
   first = 0,
 ): Promise<LoadWindow[]> {
-  const db = InboxDb.open(join(dataDir, 'inbox.db'));
+  const db = await InboxDb.open(join(dataDir, 'inbox.db'));
   try {
     const windows: LoadWindow[] = [];
     for (let i = first + 1; i <= first + n; i++) {
       const key = generateSigningKey('ed25519');
       const windowId = `${prefix}${String(i).padStart(4, '0')}`;
-      const { token } = enrolWindow(db, { windowId, scheme: key.scheme, publicKey: key.publicKey, label: 'load' });
+      const { token } = await enrolWindow(db, {
+        windowId,
+        scheme: key.scheme,
+        publicKey: key.publicKey,
+        label: 'load',
+      });
       windows.push({ windowId, token, key });
     }
     return windows;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
 /** The SQLite inbox's records and stored bytes in `dataDir` (file storage). */
 export async function openSqliteRecords(dataDir: string): Promise<InboxRecords> {
-  const db = InboxDb.open(join(dataDir, 'inbox.db'));
+  const db = await InboxDb.open(join(dataDir, 'inbox.db'));
   try {
     const storage = await createStorage('file', dataDir, UPLOAD_EXPIRY_MS);
     return { db, storage, close: async () => db.close() };
   } catch (error) {
-    db.close();
+    await db.close();
     throw error;
   }
 }

@@ -3,7 +3,8 @@
 // version, state delivered, the manifest the window signed, one `delivered` change in
 // the feed — and each of its files' stored bytes hash to the manifest's SHA-256. Read
 // through the inbox's own modules on its database and storage, never through its API.
-// Answers the problems found, one line each; none means all is well.
+// Answers the problems found, one line each; none means all is well. Every database
+// call is awaited already, so the store turning async changes nothing here.
 import type { InboxState } from '../../src-main/common/sync-protocol.ts';
 import type { InboxRecords } from './deployment.ts';
 import type { CommittedPacket } from './generator.ts';
@@ -33,7 +34,7 @@ export async function verifyDelivered(
 
   for (const p of committed) {
     const where = `${p.windowId} ${p.packetId} v${p.version}`;
-    const versions = db.versionsOf(p.packetId);
+    const versions = await db.versionsOf(p.packetId);
     if (versions.length !== 1) {
       problems.push(`${where}: ${versions.length} versions on the inbox, expected 1`);
       if (versions.length === 0) continue;
@@ -51,18 +52,20 @@ export async function verifyDelivered(
         `${where}: department reference ${row.department_reference}, the window was told ${p.departmentReference}`,
       );
     }
-    const listed = db.packetFiles(p.packetId, p.version);
+    const listed = await db.packetFiles(p.packetId, p.version);
     const same =
       listed.length === p.files.length &&
       listed.every((f, i) => f.sha256 === p.files[i]!.sha256 && f.size === p.files[i]!.size);
     if (!same) problems.push(`${where}: the inbox lists ${listed.length} files, not the ${p.files.length} sent`);
-    const delivered = db.changesOfPacket(p.packetId).filter((c) => c.version === p.version && c.state === 'delivered');
+    const delivered = (await db.changesOfPacket(p.packetId)).filter(
+      (c) => c.version === p.version && c.state === 'delivered',
+    );
     if (delivered.length !== 1)
       problems.push(`${where}: ${delivered.length} delivered changes in the feed, expected 1`);
 
     for (const file of p.files) {
       if (toHash.has(file.sha256)) continue;
-      const stored = db.fileSentBy(p.windowId, file.sha256);
+      const stored = await db.fileSentBy(p.windowId, file.sha256);
       if (!stored) {
         problems.push(`${where}: file ${file.sha256} is not stored for this window`);
         continue;
@@ -76,7 +79,7 @@ export async function verifyDelivered(
   if (options.windowIds) {
     const theirs = new Set(options.windowIds);
     const known = new Set(committed.map((p) => `${p.packetId}/${p.version}`));
-    for (const row of db.listPackets({ limit: Number.MAX_SAFE_INTEGER })) {
+    for (const row of await db.listPackets({ limit: Number.MAX_SAFE_INTEGER })) {
       if (!theirs.has(row.window_id) || row.state === 'receiving') continue;
       if (!known.has(`${row.packet_id}/${row.version}`)) {
         problems.push(

@@ -64,7 +64,7 @@ describe('inbox load generator', () => {
     try {
       const victim = result.committed[0]!;
       const file = victim.files[2]!;
-      const path = records.db.fileSentBy(victim.windowId, file.sha256)!.path;
+      const path = (await records.db.fileSentBy(victim.windowId, file.sha256))!.path;
       const stored = join(deployment.dataDir, 'uploads', path);
       const bytes = readFileSync(stored);
       bytes[100] = bytes[100]! ^ 0xff;
