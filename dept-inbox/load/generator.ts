@@ -313,8 +313,9 @@ export async function runLoad(
       files: files.map((file, i) => ({
         sha256: file.sha256,
         size: file.size,
-        mediaType: 'image/jpeg',
-        name: i < scenario.pages ? `第${i + 1}页.jpg` : '档案扫描件.pdf',
+        ...(i < scenario.pages
+          ? { mediaType: 'image/jpeg', name: `第${i + 1}页.jpg` }
+          : { mediaType: 'application/pdf', name: '档案扫描件.pdf' }),
       })),
       applicant: { name: '张三', idNumberMasked: '1101**********1234' },
       form: { purpose: '负载测试' },
