@@ -8,6 +8,7 @@ import { benchFace } from './face.ts';
 import { benchFoundation } from './foundation.ts';
 import { benchIdCard } from './idcard.ts';
 import { benchFuzz } from './fuzz.ts';
+import { benchInboxLoad } from './inbox-load.ts';
 import { benchIntake } from './intake.ts';
 import { benchPages } from './pages.ts';
 import { benchPrinter } from './printer.ts';
@@ -39,6 +40,7 @@ const areas: Record<string, () => Promise<void>> = {
   recording: benchRecording,
   face: benchFace,
   call: benchCall,
+  'inbox-load': benchInboxLoad,
 };
 const chosen = process.argv.slice(2).filter((a) => a in areas);
 for (const name of chosen.length > 0 ? chosen : Object.keys(areas)) await areas[name]!();
