@@ -115,7 +115,7 @@ export async function startSqliteDeployment(options: SqliteDeploymentOptions = {
   };
 }
 
-interface InboxProcess {
+export interface InboxProcess {
   url: string;
   pid: number;
   /** SIGTERM (SIGKILL after 5 s) or SIGKILL; resolves once the process is gone. */
@@ -123,11 +123,16 @@ interface InboxProcess {
 }
 
 /** `cli.ts serve` on `dataDir`, once it prints the address it listens on. */
-async function startInboxProcess(dataDir: string, port: number, timeoutMs: number): Promise<InboxProcess> {
+export async function startInboxProcess(
+  dataDir: string,
+  port: number,
+  timeoutMs: number,
+  more: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<InboxProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', INBOX_CLI, 'serve', '--data-dir', dataDir, '--port', String(port)],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
+    ['--import', 'tsx', INBOX_CLI, 'serve', '--data-dir', dataDir, '--port', String(port), ...(more.args ?? [])],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn', ...more.env } },
   );
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -164,7 +169,7 @@ export async function enrolSqliteWindows(
   prefix = 'LOAD',
   first = 0,
 ): Promise<LoadWindow[]> {
-  const db = await InboxDb.open(join(dataDir, 'inbox.db'));
+  const db = InboxDb.openSqlite(join(dataDir, 'inbox.db'));
   try {
     const windows: LoadWindow[] = [];
     for (let i = first + 1; i <= first + n; i++) {
@@ -186,7 +191,7 @@ export async function enrolSqliteWindows(
 
 /** The SQLite inbox's records and stored bytes in `dataDir` (file storage). */
 export async function openSqliteRecords(dataDir: string): Promise<InboxRecords> {
-  const db = await InboxDb.open(join(dataDir, 'inbox.db'));
+  const db = InboxDb.openSqlite(join(dataDir, 'inbox.db'));
   try {
     const storage = await createStorage('file', dataDir, UPLOAD_EXPIRY_MS);
     return { db, storage, close: async () => db.close() };

@@ -21,6 +21,9 @@ export class DatabaseUnavailableError extends Error {
   readonly code = 'DB_UNAVAILABLE';
 }
 
+/** Pool clients given an error listener of their own (once each). */
+const listened = new WeakSet<pg.PoolClient>();
+
 const MIGRATION_LOCK = 0x7462_6d67; // 'tbmg': one process migrates at a time
 const MAX_ATTEMPTS = 8;
 
@@ -167,11 +170,19 @@ export class PostgresDriver implements SqlDriver {
   }
 
   private async connect(): Promise<pg.PoolClient> {
+    let client: pg.PoolClient;
     try {
-      return await this.pool.connect();
+      client = await this.pool.connect();
     } catch (error) {
       throw unavailableOr(error);
     }
+    // A checked-out client whose connection drops (a restart) emits 'error' with no pool
+    // listener on it: unheard, that would end the process. Its query fails instead.
+    if (!listened.has(client)) {
+      listened.add(client);
+      client.on('error', () => {});
+    }
+    return client;
   }
 }
 
