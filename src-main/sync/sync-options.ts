@@ -12,6 +12,8 @@ export interface SyncOptions {
   chunkBytes?: number;
   /** Files larger than this go to the bulk lane. Default 8 MiB. */
   bulkThresholdBytes?: number;
+  /** Tasks the small lane runs at once (small files, PUTs, commits of different packets). Default 4. */
+  smallLaneConcurrency?: number;
   /** Default 60 s. */
   leaseMs?: number;
   /** Abort an upload after this long without progress. Default 60 s. */
@@ -39,6 +41,7 @@ export function resolveSyncOptions(given: SyncOptions = {}): ResolvedSyncOptions
     backoff: { ...DEFAULT_BACKOFF, ...given.backoff },
     chunkBytes: given.chunkBytes ?? DEFAULT_CHUNK_BYTES,
     bulkThresholdBytes: given.bulkThresholdBytes ?? 8 * 1024 * 1024,
+    smallLaneConcurrency: given.smallLaneConcurrency ?? 4,
     leaseMs: given.leaseMs ?? 60_000,
     stallMs: given.stallMs ?? 60_000,
     requestTimeoutMs: given.requestTimeoutMs ?? 30_000,
