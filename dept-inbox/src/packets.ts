@@ -188,9 +188,11 @@ export class PacketService {
         continue;
       }
       // Every byte once more before `delivered`: the disk may have lost what the upload checked.
+      // Unless this process hashed it when its upload finished and the file has not been
+      // written, replaced or removed since (storage.remembered: one stat).
       let actual: { sha256: string; size: number };
       try {
-        actual = await storage.digest(file.path);
+        actual = (await storage.remembered(file.path)) ?? (await storage.digest(file.path));
       } catch (error) {
         const { code, status_code: status } = error as { code?: string; status_code?: number };
         // Gone, or (encrypted at rest) failing authentication: as good as altered.

@@ -5,6 +5,8 @@
 // the upload that brought it; the `files` table maps content (sha256) to that key.
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { stat, utimes } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -40,6 +42,17 @@ export interface InboxStorage {
   readonly datastore: DataStore;
   /** SHA-256 hex and byte count of the stored object. */
   digest(key: string): Promise<{ sha256: string; size: number }>;
+  /**
+   * digest(), remembered (in this process) while the stored file stays as it is, so a
+   * commit right after the upload need not read every byte again: see `remembered`.
+   */
+  digestAndRemember(key: string): Promise<{ sha256: string; size: number }>;
+  /**
+   * What digestAndRemember found, if the stored file has not been written, replaced or
+   * removed since (one stat, no read); otherwise undefined and the caller reads it all.
+   * Always undefined for S3 and after a restart or on another replica.
+   */
+  remembered(key: string): Promise<{ sha256: string; size: number } | undefined>;
   open(key: string): Promise<Readable>;
   /** Removes an upload's bytes and its tus record; a missing one is not an error. */
   discard(key: string): Promise<void>;
@@ -96,13 +109,17 @@ export async function createStorage(
 ): Promise<InboxStorage> {
   if (config === 'file' && fileKey) {
     const directory = join(dataDir, 'uploads');
-    return wrap('file', new SealedFileStore({ directory, fileKey, expirationPeriodInMilliseconds: expiryMs }));
+    return wrap(
+      'file',
+      new SealedFileStore({ directory, fileKey, expirationPeriodInMilliseconds: expiryMs }),
+      directory,
+    );
   }
   if (fileKey) throw new Error('an at-rest key applies to file storage only; encrypt the bucket server-side');
   if (config === 'file') {
     const directory = join(dataDir, 'uploads');
     const store = new FileStoreWithSyncDirectory({ directory, expirationPeriodInMilliseconds: expiryMs });
-    return wrap('file', store);
+    return wrap('file', store, directory);
   }
   let module: S3StoreModule;
   try {
@@ -184,7 +201,19 @@ function createS3Store(module: S3StoreModule, options: S3StoreOptions): Readable
   return new InboxS3Store(options);
 }
 
-function wrap(kind: 'file' | 's3', store: ReadableStore): InboxStorage {
+/** Digests remembered at most; a commit comes seconds after its uploads, so old ones are rarely asked for. */
+const REMEMBERED_MAX = 10_000;
+
+interface Remembered {
+  digest: { sha256: string; size: number };
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+/** `directory`: where a file store keeps each key as a file of that name (none for S3). */
+function wrap(kind: 'file' | 's3', store: ReadableStore, directory?: string): InboxStorage {
   const open = async (key: string): Promise<Readable> => {
     try {
       return await store.read(key);
@@ -197,20 +226,71 @@ function wrap(kind: 'file' | 's3', store: ReadableStore): InboxStorage {
       throw error;
     }
   };
+  const digest = async (key: string) => {
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of await open(key)) {
+      hash.update(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+    return { sha256: hash.digest('hex'), size };
+  };
+  const remembered = new Map<string, Remembered>();
+  // The stored file by its key; the stores refuse keys that leave their directory, and
+  // every key here was one of theirs.
+  const pathOf = (key: string) =>
+    directory && !key.includes('/') && !key.includes('\\') ? join(directory, key) : undefined;
   return {
     kind,
     datastore: store,
     open,
-    async digest(key) {
-      const hash = createHash('sha256');
-      let size = 0;
-      for await (const chunk of await open(key)) {
-        hash.update(chunk as Buffer);
-        size += (chunk as Buffer).length;
+    digest,
+    async digestAndRemember(key) {
+      const path = pathOf(key);
+      remembered.delete(key);
+      if (!path) return digest(key);
+      const before = await stat(path, { bigint: true });
+      const found = await digest(key);
+      const after = await stat(path, { bigint: true });
+      // Written while being hashed: not remembered (the commit reads it again).
+      if (!sameFile(before, after) || before.mtimeNs !== after.mtimeNs || before.ctimeNs !== after.ctimeNs)
+        return found;
+      // File times tick coarsely (a few ms): a write in the same tick as the upload's last
+      // one would keep its mtime. So the hashed file gets an mtime two seconds in the past,
+      // which any later write replaces with the present.
+      const mtime = new Date(Number(after.mtimeMs) - 2000);
+      await utimes(path, new Date(Number(after.atimeMs)), mtime);
+      const marked = await stat(path, { bigint: true });
+      if (!sameFile(after, marked)) return found;
+      if (remembered.size >= REMEMBERED_MAX) remembered.delete(remembered.keys().next().value as string);
+      remembered.set(key, {
+        digest: found,
+        ino: marked.ino,
+        size: marked.size,
+        mtimeNs: marked.mtimeNs,
+        ctimeNs: marked.ctimeNs,
+      });
+      return found;
+    },
+    async remembered(key) {
+      const known = remembered.get(key);
+      const path = pathOf(key);
+      if (!known || !path) return undefined;
+      const now = await stat(path, { bigint: true }).catch(() => undefined);
+      if (
+        now &&
+        now.ino === known.ino &&
+        now.size === known.size &&
+        now.mtimeNs === known.mtimeNs &&
+        now.ctimeNs === known.ctimeNs
+      ) {
+        return known.digest;
       }
-      return { sha256: hash.digest('hex'), size };
+      remembered.delete(key);
+      return undefined;
     },
     async discard(key) {
+      remembered.delete(key);
       try {
         await store.remove(key);
       } catch (error) {
@@ -220,4 +300,8 @@ function wrap(kind: 'file' | 's3', store: ReadableStore): InboxStorage {
       }
     },
   };
+}
+
+function sameFile(a: BigIntStats, b: BigIntStats): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size;
 }

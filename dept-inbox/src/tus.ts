@@ -46,7 +46,8 @@ export function createTusServer(options: TusOptions): Server {
 
   /** Records a fully written upload: hashes it, keeps it or refuses and deletes it. */
   async function settle(row: UploadRow): Promise<void> {
-    const actual = await storage.digest(row.upload_id).catch((error: unknown) => {
+    // Remembered while the file stays as it is: the commit then need not read it again.
+    const actual = await storage.digestAndRemember(row.upload_id).catch((error: unknown) => {
       // Stored encrypted and failing authentication: refused as a mismatch is.
       if ((error as { code?: string }).code === STORED_BYTES_ALTERED) return { sha256: '', size: -1 };
       throw error;

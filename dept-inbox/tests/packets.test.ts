@@ -129,6 +129,33 @@ describe('delivering a packet', () => {
     await uploadAll(inbox, window, p);
     expect((await commit(inbox, window, p)).status).toBe(200);
   });
+
+  it('commit right after the uploads reads no stored file again; one written since is read, refused and asked for', async () => {
+    const dataDir = tempDir();
+    const inbox = await startInbox({ dataDir });
+    const window = enrol(inbox);
+    const p = packet(window, [bytes(1_000), bytes(2_000)]);
+    await putPacket(inbox, window, p);
+    await uploadAll(inbox, window, p);
+    const read: string[] = [];
+    const digest = inbox.storage.digest;
+    inbox.storage.digest = (key) => {
+      read.push(key);
+      return digest(key);
+    };
+    // Written at once, within the same tick of the file clock as the upload's last write.
+    const altered = inbox.db.file(sha256(p.files[1]!))!;
+    writeFileSync(join(dataDir, 'uploads', altered.path), bytes(2_000));
+    const answer = await commit(inbox, window, p);
+    expect(answer.status).toBe(409);
+    expect(answer.body.error.missingFiles).toEqual([sha256(p.files[1]!)]);
+    expect(read).toEqual([altered.path]); // the intact file was not read again
+
+    await uploadAll(inbox, window, p);
+    read.length = 0;
+    expect((await commit(inbox, window, p)).body.state).toBe('delivered');
+    expect(read).toEqual([]);
+  });
 });
 
 describe('what a window learns about other windows', () => {

@@ -106,6 +106,7 @@ export function wireSync(deps: SyncWiringDeps): HallSync {
     leaseMs: options.leaseMs,
     chunkSize: options.chunkBytes,
     stallMs: options.stallMs,
+    smallLaneConcurrency: options.smallLaneConcurrency,
     runId: randomUUID(),
     logger,
     hooks: options.hooks,

@@ -2,7 +2,9 @@
 // through the protocol — PUT the signed manifest, upload every missing file over tus,
 // commit — recording each answer before the next step. Two lanes: `small` (PUTs,
 // commits, and files up to the bulk threshold) and `bulk` (large files), so a video
-// uploading for an hour never holds up the next applicant's small packet. A failing
+// uploading for an hour never holds up the next applicant's small packet. The small
+// lane runs a few tasks at once (a 50-page packet is 50 small files, each mostly round
+// trips); leases and the in-flight set keep any task in one hand at a time. A failing
 // packet waits on its own backoff or is held for a person; the lanes move on to the
 // others. It wakes at start, on its timer (the earliest due item), after each seal,
 // when the network comes back, and on resume or "retry now".
@@ -65,6 +67,8 @@ export interface OutboxWorkerOptions {
   leaseMs: number;
   chunkSize: number;
   stallMs: number;
+  /** Tasks the small lane runs at once (the bulk lane runs one). */
+  smallLaneConcurrency: number;
   runId: string;
   logger: Logger;
   hooks?: SyncHooks | undefined;
@@ -91,7 +95,10 @@ export class OutboxWorker {
   private halted = false;
 
   constructor(private readonly o: OutboxWorkerOptions) {
-    this.lanes = { small: new LaneRunner('small', this), bulk: new LaneRunner('bulk', this) };
+    this.lanes = {
+      small: new LaneRunner('small', this, Math.max(1, o.smallLaneConcurrency)),
+      bulk: new LaneRunner('bulk', this, 1),
+    };
   }
 
   /** Leases of dead runs are released, then both lanes look for work. */
@@ -274,7 +281,8 @@ export class OutboxWorker {
       this.o.onChanges(this.o.store.recordNotRegistered(packet));
       return;
     }
-    await this.verifyBlob(file.sha256);
+    // No whole-blob pass before the first byte: each piece is authenticated as it is read
+    // and the whole is hashed on the way (tusUpload), and the department hashes what it got.
     const liveKey = `${packet.packet_id}#${packet.version}/${file.sha256}`;
     // Checked before the token leaves: the creation URL, a stored URL, and (in tusUpload) the Location.
     const uploadEndpoint = requireDepartmentOrigin(
@@ -284,6 +292,7 @@ export class OutboxWorker {
     const storedUrl = file.upload_url
       ? requireDepartmentOrigin(this.o.departments.rebase(packet.department_id, file.upload_url), endpoint)
       : null;
+    let renewedAt = this.o.now();
     try {
       await tusUpload({
         agent: this.o.agents.for(uploadEndpoint),
@@ -304,14 +313,26 @@ export class OutboxWorker {
           this.hook('upload.urlStored', info);
         },
         onChunk: (bytes) => {
-          this.o.store.recordChunk(file, bytes, this.o.runId, this.o.leaseMs);
+          // The last chunk is recorded with the file (recordFileDone, next): one disk sync fewer
+          // per small file. A crash in between resumes at the stored URL, which answers complete.
+          if (bytes < file.size) this.o.store.recordChunk(file, bytes, this.o.runId, this.o.leaseMs);
           this.hook('upload.chunk', { ...info, bytes });
         },
         onProgress: (bytes) => {
           this.live.set(liveKey, bytes);
+          // A chunk may outlast a lease on a slow line: the lease is kept while bytes move.
+          if (this.o.now() - renewedAt > this.o.leaseMs / 3) {
+            renewedAt = this.o.now();
+            try {
+              this.o.store.renew(task, this.o.runId, this.o.leaseMs);
+            } catch (error) {
+              this.logLocal(error); // the next chunk's record renews it too
+            }
+          }
           this.progress(packet.packet_id, packet.version, false);
         },
         onRead: (bytes) => this.o.onBytesRead?.(bytes),
+        hashWhileSending: !this.verified.has(file.sha256),
       });
     } catch (error) {
       this.live.delete(liveKey);
@@ -319,6 +340,12 @@ export class OutboxWorker {
         if (error.status === 410 || error.status === 404) {
           // Expired or swept at the department: start this file again from the local blob.
           this.o.onChanges(this.o.store.recordUploadGone(file, { code: 'sync.uploadGone', detail: error.message }));
+          return;
+        }
+        if (error.status === 429 && error.code === 'upload.tooManyOpen' && this.lanes[file.lane].narrow()) {
+          // The department caps this window's open uploads and ours in flight fill it: this
+          // file waits, unrecorded, for one of them to finish, and the lane runs one fewer at once.
+          this.o.logger.info({ lane: file.lane }, 'outbox: the department caps open uploads; sending fewer at once');
           return;
         }
         if (error.status === 460) {
@@ -464,11 +491,15 @@ export class OutboxWorker {
   }
 }
 
-/** One lane: claims and runs its tasks one at a time; sleeps on the timer until the next one is due. */
+/**
+ * One lane: up to `slots` loops, each claiming and running one task after another;
+ * sleeps on the timer until the next task is due once no loop runs. A kick fills the
+ * free slots; a loop that finds nothing due ends.
+ */
 class LaneRunner {
-  current: Promise<void> = Promise.resolve();
-  private running = false;
-  private again = false;
+  private readonly loops = new Set<Promise<void>>();
+  /** Loops allowed now: `slots`, fewer after the department refused more open uploads. */
+  private width: number;
   private timer: unknown;
   private localFailures = 0;
   private coolUntil = 0;
@@ -476,28 +507,43 @@ class LaneRunner {
   constructor(
     private readonly lane: Lane,
     private readonly worker: OutboxWorker,
-  ) {}
+    private readonly slots: number,
+  ) {
+    this.width = slots;
+  }
+
+  /** Settles once every loop running now has ended. */
+  get current(): Promise<void> {
+    return Promise.all([...this.loops]).then(() => undefined);
+  }
 
   kick(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
     this.cancelTimer();
-    this.running = true;
-    this.current = this.run().finally(() => {
-      this.running = false;
-      this.schedule();
-    });
+    while (this.loops.size < this.width) {
+      const loop: Promise<void> = this.run().finally(() => {
+        this.loops.delete(loop);
+        if (this.loops.size > 0) return;
+        this.width = this.slots; // all quiet: the next burst may try the full width again
+        this.schedule();
+      });
+      this.loops.add(loop);
+    }
   }
 
   busy(): boolean {
-    if (this.running) return true;
+    if (this.loops.size > 0) return true;
     if (!this.worker.canWork()) return false;
     const now = this.worker.now();
     if (this.coolUntil > now) return false;
     const due = this.safeNextDue();
     return due !== undefined && due <= now;
+  }
+
+  /** One loop fewer (the calling one ends after its task); false when it is the only one. */
+  narrow(): boolean {
+    if (this.loops.size <= 1) return false;
+    this.width = Math.min(this.width, this.loops.size - 1);
+    return true;
   }
 
   cancelTimer(): void {
@@ -506,30 +552,30 @@ class LaneRunner {
   }
 
   private async run(): Promise<void> {
-    do {
-      this.again = false;
-      while (this.worker.canWork() && this.coolUntil <= this.worker.now()) {
-        let task: Task | undefined;
-        try {
-          task = this.worker.claim(this.lane);
-          this.localFailures = 0;
-        } catch (error) {
-          this.cool(error);
-          break;
-        }
-        if (!task) break;
-        try {
-          await this.worker.execute(task);
-        } catch (error) {
-          // Recording the outcome failed (disk full, database busy): the rows are as they
-          // were before the step, so it is simply done again after a pause.
-          this.cool(error);
-          break;
-        }
-        // Let timers, sockets and UI calls in between tasks.
-        await new Promise((resolve) => setImmediate(resolve));
+    // Started from kick(): let the caller finish first (a kick from inside a step's finally).
+    await Promise.resolve();
+    while (this.worker.canWork() && this.coolUntil <= this.worker.now()) {
+      let task: Task | undefined;
+      try {
+        task = this.worker.claim(this.lane);
+        this.localFailures = 0;
+      } catch (error) {
+        this.cool(error);
+        break;
       }
-    } while (this.again && this.worker.canWork());
+      if (!task) break;
+      try {
+        await this.worker.execute(task);
+      } catch (error) {
+        // Recording the outcome failed (disk full, database busy): the rows are as they
+        // were before the step, so it is simply done again after a pause.
+        this.cool(error);
+        break;
+      }
+      if (this.loops.size > this.width) break; // narrowed: this loop is one too many
+      // Let timers, sockets and UI calls in between tasks.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   private cool(error: unknown): void {

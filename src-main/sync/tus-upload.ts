@@ -3,12 +3,15 @@
 // the whole file in memory and never a one-shot stream that cannot be re-read after a
 // cut. The upload URL is handed to the caller synchronously as soon as the server
 // creates it, before the first PATCH byte, so the caller can store it and a restarted
-// app resumes instead of starting over.
+// app resumes instead of starting over. An upload that streams from the first byte
+// hashes the file on the way and stops before its last piece if the whole does not
+// match: no separate verification pass before the first byte.
+import { createHash, type Hash } from 'node:crypto';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type * as Tus from 'tus-js-client';
 import type { DetailedError, UploadOptions } from 'tus-js-client';
-import { isAppError } from '../common/errors.ts';
+import { AppError, isAppError } from '../common/errors.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import { parseRetryAfter } from './backoff.ts';
 import { NodeTusStack, type StreamedBody } from './tus-http.ts';
@@ -35,6 +38,12 @@ export interface TusUploadInput {
   onProgress(bytesSent: number): void;
   /** Bytes handed to the transport, counted per chunk read (re-sent bytes count again). */
   onRead?(bytes: number): void;
+  /**
+   * Hash the blob as it is sent and refuse (store.blobCorrupt) before its last piece when
+   * it does not match its id. Only possible when this upload sends every byte, in order;
+   * a resumed upload relies on the pieces' authentication and the department's hash.
+   */
+  hashWhileSending?: boolean;
   signal: AbortSignal;
   /** Abort when no byte moves for this long. */
   stallMs: number;
@@ -144,7 +153,9 @@ export async function tusUpload(input: TusUploadInput): Promise<void> {
  * tus-js-client's file reader over the blob store. Each slice is the decrypted,
  * authenticated 64 KiB pieces of its range, read as the request sends them, with its
  * length for Content-Length: a PATCH starts sending at once and memory stays small
- * whatever the chunk size. Each piece goes back to the blob store once the socket has
+ * whatever the chunk size. With `hashWhileSending`, the pieces are hashed in order as
+ * they go and the last one is held back when the whole does not match the blob's id
+ * (another valid blob of the store in its place passes the pieces' authentication). Each piece goes back to the blob store once the socket has
  * taken it (see tus-http.ts), so a large file leaves no garbage behind. A piece that
  * fails to read (a blob damaged under way) ends the upload with that error.
  */
@@ -152,9 +163,28 @@ function blobReader(
   input: TusUploadInput,
   onReadFailure: (error: unknown) => void,
 ): { fileReader: NonNullable<UploadOptions['fileReader']>; release(): void } {
+  let whole: Hash | undefined = input.hashWhileSending && input.size > 0 ? createHash('sha256') : undefined;
+  let hashedTo = 0;
   async function* pieces(start: number, end: number): AsyncGenerator<Buffer> {
     try {
+      // A range that does not continue the hashed bytes (resumed after a HEAD): no whole hash.
+      if (start !== hashedTo) whole = undefined;
+      let at = start;
       for await (const piece of input.blobs.openRange(input.sha256, start, end)) {
+        at += piece.length;
+        if (whole) {
+          whole.update(piece);
+          hashedTo = at;
+          const wrong = at === input.size && whole.digest('hex') !== input.sha256;
+          if (at === input.size) whole = undefined;
+          if (wrong) {
+            throw new AppError(
+              'store.blobCorrupt',
+              'blob is damaged: content does not match its id (found while sending)',
+              { sha256: input.sha256.slice(0, 12) },
+            );
+          }
+        }
         input.onRead?.(piece.length);
         yield piece;
       }

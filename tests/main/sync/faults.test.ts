@@ -2,11 +2,12 @@
 // silence; cut connections; expired uploads; crashes at every step boundary; local
 // damage and database errors. After each: nothing lost, nothing twice at the
 // department, the same bytes on both sides.
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DraftView, PacketSync } from '../../../src-main/api/contract/index.ts';
+import { errorMessage } from '../../../src-main/common/i18n/index.ts';
 import { generateSigningKey } from '../../../src-main/sync/signing.ts';
 import type { SyncPoint } from '../../../src-main/sync/outbox-worker.ts';
 import { SOCIAL_CARD, completeSocialCardPatch } from '../intake/fixtures.ts';
@@ -195,7 +196,8 @@ describe('sync faults: the department misbehaves', () => {
   it('an expired upload (410) is started again from the local blob: upload_gone, then delivered', async () => {
     let inboxNow = Date.now();
     const inbox = await startInbox({ uploadExpiryMs: 60_000, now: () => inboxNow });
-    const hall = await Hall.open({ endpoint: inbox.url });
+    // One file in flight when the power goes, so the test knows which upload was cut.
+    const hall = await Hall.open({ endpoint: inbox.url, sync: { smallLaneConcurrency: 1 } });
     await hall.enrolAt(inbox);
     let crashed = false;
     hall.hooks.at = (point, info) => {
@@ -265,7 +267,9 @@ describe('sync faults: crashes at every step boundary', () => {
   ];
   it.each(points)('restarting after %s repeats only what is idempotent, and delivers once', async (point) => {
     const inbox = await startInbox();
-    const hall = await Hall.open({ endpoint: inbox.url });
+    // One step in flight at the crash, as these boundaries mean; crashes amid parallel
+    // uploads are the kill -9 soak's (kill-9.test.ts) and the small lane's own test's.
+    const hall = await Hall.open({ endpoint: inbox.url, sync: { smallLaneConcurrency: 1 } });
     await hall.enrolAt(inbox);
     let crashed = false;
     hall.hooks.at = (at, info) => {
@@ -363,6 +367,39 @@ describe('sync faults: what is caught at the window', () => {
     expect(uploads).toEqual(['open']);
     expect(await inbox.db.file(sha256)).toBeUndefined();
     expect((await inbox.db.packet(sealed.packetId, 1))?.state).toBe('receiving');
+  });
+
+  it('a large file replaced on disk by another intact blob is stopped before its last byte: held, told why, nothing delivered', async () => {
+    const inbox = await startInbox();
+    const hall = await Hall.open({ endpoint: inbox.url });
+    await hall.enrolAt(inbox);
+    await hall.installer.call('sync.pause');
+    // Two bulk files of one size; no whole-blob check runs before a bulk file's first byte.
+    const bad = await hall.sealReceived({ idCardExtra: 1024 * 1024 });
+    const good = await hall.sealReceived({ idCardExtra: 1024 * 1024 });
+    const db = hall.openDb();
+    const bulkFile = (packetId: string) =>
+      db
+        .prepare<[string], { sha256: string }>("SELECT sha256 FROM outbox_files WHERE packet_id = ? AND lane = 'bulk'")
+        .get(packetId)!.sha256;
+    const [target, donor] = [bulkFile(bad.packetId), bulkFile(good.packetId)];
+    db.close();
+    // Sealed with the same key, so every piece authenticates: only the whole's hash differs.
+    writeFileSync(hall.blobFile(target), readFileSync(hall.blobFile(donor)));
+
+    await hall.installer.call('sync.resume');
+    const blocked = await hall.reach(bad.packetId, 'blocked');
+    expect(blocked.sync).toMatchObject({ blocked: true, lastError: { code: 'sync.blobDamaged' } });
+    expect(errorMessage('sync.blobDamaged')).toContain('校验未通过');
+    // Hashed on the way and stopped before the last piece: the department never had the whole file.
+    expect(inbox.db.sqlite.prepare('SELECT state FROM uploads WHERE sha256 = ?').pluck().all(target)).toEqual(['open']);
+    expect(inbox.db.file(target)).toBeUndefined();
+    expect(inbox.db.packet(bad.packetId, 1)?.state).toBe('receiving');
+    // The packet is kept, held for a person, its file still in the store; the other goes on.
+    expect(existsSync(hall.blobFile(target))).toBe(true);
+    await hall.reach(good.packetId, 'delivered');
+    await expectIntactAtDepartment(inbox, good.packetId, good.manifestHash);
+    expect((await hall.packet(bad.packetId)).state).toBe('blocked');
   });
 
   it('a cut in the middle of a large chunk leaves no blob file open', async () => {
@@ -574,3 +611,29 @@ function openBlobFiles(hall: Hall): string[] {
     })
     .filter((target) => target.startsWith(blobs));
 }
+
+describe('sync: the small lane sends several files at once', () => {
+  it('four packets sealed while paused: files overlap on the wire, each arrives once with its bytes', async () => {
+    const inbox = await startInbox();
+    const hall = await Hall.open({ endpoint: inbox.url, sync: { smallLaneConcurrency: 4 } });
+    await hall.enrolAt(inbox);
+    let uploading = 0;
+    let most = 0;
+    hall.hooks.at = (point) => {
+      if (point === 'upload.urlStored') most = Math.max(most, ++uploading);
+      if (point === 'upload.finished') uploading -= 1;
+    };
+    await hall.installer.call('sync.pause');
+    const sealed = [];
+    for (let i = 0; i < 4; i++) sealed.push(await hall.sealReceived({ idCardExtra: 100_000 + i }));
+    await hall.installer.call('sync.resume');
+    for (const packet of sealed) {
+      await hall.reach(packet.packetId, 'delivered');
+      await expectIntactAtDepartment(inbox, packet.packetId, packet.manifestHash);
+      const uploads = uploadsOf(inbox, packet.packetId);
+      expect(new Set(uploads.map((u) => u.sha256)).size).toBe(uploads.length);
+      expect(uploads.every((u) => u.state === 'complete' || u.state === 'duplicate')).toBe(true);
+    }
+    expect(most).toBeGreaterThan(1);
+  });
+});
