@@ -19,6 +19,7 @@ import {
   type ReceivedManifest,
 } from '../../src-main/common/sync-protocol.ts';
 import { signManifest } from '../../src-main/sync/signing.ts';
+import { DEFAULT_CHUNK_BYTES } from '../../src-main/sync/sync-options.ts';
 import type { LoadWindow } from './deployment.ts';
 import { LoadHttp, type Answer } from './http.ts';
 import { PayloadPool, type PayloadFile } from './payload.ts';
@@ -48,7 +49,7 @@ export interface LoadScenario {
   largeBytes: number;
   /** Files one window sends at once (the inbox allows 16 unfinished uploads per window). */
   uploadConcurrency: number;
-  /** PATCH size (the window sends 16 MiB chunks). */
+  /** PATCH size (the window's, DEFAULT_CHUNK_BYTES of src-main/sync/sync-options.ts). */
   chunkBytes: number;
   /** Long-poll wait of the change feed, seconds (≤ 30). */
   waitSeconds: number;
@@ -70,7 +71,7 @@ export const DEFAULT_SCENARIO: LoadScenario = {
   largeEvery: 0,
   largeBytes: 100 * MiB,
   uploadConcurrency: 4,
-  chunkBytes: 16 * MiB,
+  chunkBytes: DEFAULT_CHUNK_BYTES,
   waitSeconds: 30,
   drainMs: 30_000,
   backoffBaseMs: 200,

@@ -4,7 +4,6 @@
 // On one machine the replicas share a data directory; across machines they share S3.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSigningKey } from '../../src-main/sync/signing.ts';
@@ -12,6 +11,7 @@ import { enrolWindow } from '../src/admin.ts';
 import { InboxDb } from '../src/db.ts';
 import { createStorage } from '../src/storage.ts';
 import { startInboxProcess, type InboxDeployment, type InboxProcess, type LoadWindow } from './deployment.ts';
+import { freePort } from './free-port.ts';
 
 export interface ReplicatedDeployment extends InboxDeployment {
   readonly dataDir: string;
@@ -49,7 +49,7 @@ export async function startReplicatedDeployment(options: {
   let balancer: ChildProcess | undefined;
   const stopAll = async () => {
     balancer?.kill('SIGTERM');
-    await Promise.all(processes.map((p) => p?.stop('SIGTERM')));
+    await Promise.all(processes.flatMap((p) => (p ? [p.stop('SIGTERM')] : [])));
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
@@ -155,15 +155,4 @@ async function startHaproxy(dir: string, port: number, replicas: number[]): Prom
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

@@ -67,6 +67,10 @@ export function transientCode(
       message: "the department's storage is full; retry later (what was received so far is kept)",
     };
   }
+  if (code === '40001' || code === '40P01') {
+    // A PostgreSQL transaction that kept losing serialization races to concurrent ones.
+    return { code: 'unavailable', retryAfter: 1, message: 'busy with concurrent requests; retry shortly' };
+  }
   if (code === 'DB_UNAVAILABLE') {
     // PostgreSQL down or restarting (store/postgres-driver.ts): the pool reconnects by itself.
     return { code: 'unavailable', retryAfter: 5, message: 'the department database is restarting; retry later' };

@@ -10,6 +10,7 @@ import { runLoad, type LoadResult } from '../load/generator.ts';
 import { PayloadPool } from '../load/payload.ts';
 import { verifyDelivered } from '../load/verify.ts';
 import { sha256 } from './helpers.ts';
+import { FAULT_LOAD } from './fault-load.ts';
 
 describe('inbox load generator', () => {
   let deployment: SqliteDeployment;
@@ -105,20 +106,7 @@ describe('inbox load generator through a crash of the inbox', () => {
   it('retries as windows do: after a kill -9 and restart mid-run every packet is delivered once, hashes equal', async () => {
     deployment = await startSqliteDeployment();
     const windows = await deployment.enrolWindows(10);
-    const run = runLoad(deployment.url, windows, {
-      uploaders: 4,
-      durationMs: 6000,
-      pages: 10,
-      pageBytes: 20 * 1024,
-      // Large files in small PATCHes, so that the kill is likely to cut one.
-      largeEvery: 2,
-      largeBytes: 3 * 1024 * 1024,
-      chunkBytes: 128 * 1024,
-      waitSeconds: 5,
-      drainMs: 15_000,
-      backoffBaseMs: 100,
-      backoffCapMs: 1000,
-    });
+    const run = runLoad(deployment.url, windows, FAULT_LOAD);
     await new Promise((done) => setTimeout(done, 2000));
     await deployment.crashAndRestart(300);
     const result = await run;

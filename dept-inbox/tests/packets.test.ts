@@ -133,7 +133,7 @@ describe('delivering a packet', () => {
   it('commit right after the uploads reads no stored file again; one written since is read, refused and asked for', async () => {
     const dataDir = tempDir();
     const inbox = await startInbox({ dataDir });
-    const window = enrol(inbox);
+    const window = await enrol(inbox);
     const p = packet(window, [bytes(1_000), bytes(2_000)]);
     await putPacket(inbox, window, p);
     await uploadAll(inbox, window, p);
@@ -144,7 +144,7 @@ describe('delivering a packet', () => {
       return digest(key);
     };
     // Written at once, within the same tick of the file clock as the upload's last write.
-    const altered = inbox.db.file(sha256(p.files[1]!))!;
+    const altered = (await inbox.db.file(sha256(p.files[1]!)))!;
     writeFileSync(join(dataDir, 'uploads', altered.path), bytes(2_000));
     const answer = await commit(inbox, window, p);
     expect(answer.status).toBe(409);

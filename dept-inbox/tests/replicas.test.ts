@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runLoad, type LoadResult } from '../load/generator.ts';
 import { startReplicatedDeployment, type ReplicatedDeployment } from '../load/replicated.ts';
 import { verifyDelivered } from '../load/verify.ts';
+import { FAULT_LOAD } from './fault-load.ts';
 import { startPostgres, type PostgresServer } from './postgres-server.ts';
 
 const started = await startPostgres();
@@ -19,21 +20,6 @@ else if (!haproxy) console.warn('replica tests skipped: HAProxy is not installed
 afterAll(async () => {
   await server?.stop();
 });
-
-const LOAD = {
-  uploaders: 4,
-  durationMs: 7000,
-  pages: 10,
-  pageBytes: 20 * 1024,
-  // Large files in small PATCHes, so that a kill is likely to cut one.
-  largeEvery: 2,
-  largeBytes: 3 * 1024 * 1024,
-  chunkBytes: 128 * 1024,
-  waitSeconds: 5,
-  drainMs: 25_000,
-  backoffBaseMs: 100,
-  backoffCapMs: 1000,
-};
 
 async function expectEveryPacketOnce(deployment: ReplicatedDeployment, result: LoadResult, windowIds: string[]) {
   expect(result.failedPackets).toBe(0);
@@ -56,7 +42,7 @@ describe.skipIf(!server || !haproxy)('inbox replicas behind HAProxy on PostgreSQ
   it('kill -9 of one replica mid-load: every packet still arrives exactly once with equal hashes', async () => {
     deployment = await startReplicatedDeployment({ replicas: 2, databaseUrl: await server!.createDatabase() });
     const windows = await deployment.enrolWindows(12);
-    const run = runLoad(deployment.url, windows, LOAD);
+    const run = runLoad(deployment.url, windows, { ...FAULT_LOAD, durationMs: 7000 });
     await new Promise((done) => setTimeout(done, 2500));
     await deployment.killReplica(0);
     const result = await run;
@@ -72,7 +58,7 @@ describe.skipIf(!server || !haproxy)('inbox replicas behind HAProxy on PostgreSQ
   it('PostgreSQL restarted under load: 503 with Retry-After meanwhile, then recovered by itself', async () => {
     deployment = await startReplicatedDeployment({ replicas: 2, databaseUrl: await server!.createDatabase() });
     const windows = await deployment.enrolWindows(12);
-    const run = runLoad(deployment.url, windows, LOAD);
+    const run = runLoad(deployment.url, windows, { ...FAULT_LOAD, durationMs: 7000 });
     await new Promise((done) => setTimeout(done, 2500));
     await server!.restart({ downMs: 1500 });
     const result = await run;

@@ -25,7 +25,7 @@ export class DatabaseUnavailableError extends Error {
 const listened = new WeakSet<pg.PoolClient>();
 
 const MIGRATION_LOCK = 0x7462_6d67; // 'tbmg': one process migrates at a time
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 12;
 
 /** BIGINT columns (times in ms, sizes, cursors) fit a double: read them as numbers. */
 const types = {
@@ -97,7 +97,7 @@ export class PostgresDriver implements SqlDriver {
           broken = true;
         });
         if (isSerializationFailure(error) && attempt < MAX_ATTEMPTS) {
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 6)));
           continue;
         }
         throw unavailableOr(error);
