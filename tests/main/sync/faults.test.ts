@@ -393,8 +393,8 @@ describe('sync faults: what is caught at the window', () => {
     expect(errorMessage('sync.blobDamaged')).toContain('校验未通过');
     // Hashed on the way and stopped before the last piece: the department never had the whole file.
     expect(inbox.db.sqlite.prepare('SELECT state FROM uploads WHERE sha256 = ?').pluck().all(target)).toEqual(['open']);
-    expect(inbox.db.file(target)).toBeUndefined();
-    expect(inbox.db.packet(bad.packetId, 1)?.state).toBe('receiving');
+    expect(await inbox.db.file(target)).toBeUndefined();
+    expect((await inbox.db.packet(bad.packetId, 1))?.state).toBe('receiving');
     // The packet is kept, held for a person, its file still in the store; the other goes on.
     expect(existsSync(hall.blobFile(target))).toBe(true);
     await hall.reach(good.packetId, 'delivered');
