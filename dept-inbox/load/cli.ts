@@ -1,19 +1,30 @@
 // The load generator by hand, against any inbox a department runs:
 //
 //   npx tsx dept-inbox/load/cli.ts enrol --data-dir DIR --count 500 --windows-file windows.json [--prefix LOAD]
-//       (a SQLite inbox, running or not: enrols the windows and writes their ids, keys and tokens)
+//       (an inbox, running or not: enrols the windows and writes their ids, keys and tokens)
 //   npx tsx dept-inbox/load/cli.ts run --url URL --windows-file windows.json [--uploaders 50] [--seconds 60]
 //       [--pages 50] [--page-kib 200] [--large-every 0] [--large-mib 100] [--concurrency 4] [--wait 30]
 //       [--interval-ms 0] [--committed-file committed.json]
 //       (--interval-ms: each sender starts a packet at most that often; 0 sends back to back)
 //   npx tsx dept-inbox/load/cli.ts verify --data-dir DIR --committed-file committed.json
-//       (a SQLite inbox: every committed packet once, its stored bytes hashing as listed)
+//       (every committed packet once, its stored bytes hashing as listed)
+//
+// On an inbox that keeps its records on PostgreSQL, enrol and verify also take
+// --database-url (or $TONGBAN_INBOX_DATABASE_URL), as the inbox's own CLI does; --data-dir
+// is then where its files are (file storage).
 //
 // The windows file holds private keys and tokens: keep it to the test machine.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { enrolSqliteWindows, openSqliteRecords, type LoadWindow } from './deployment.ts';
+import { InboxDb } from '../src/db.ts';
+import {
+  enrolSqliteWindows,
+  enrolWindowsOn,
+  openPostgresRecords,
+  openSqliteRecords,
+  type LoadWindow,
+} from './deployment.ts';
 import { runLoad, type CommittedPacket } from './generator.ts';
 import { verifyDelivered } from './verify.ts';
 
@@ -21,7 +32,8 @@ const USAGE = `usage: cli.ts enrol --data-dir DIR --count N --windows-file FILE 
        cli.ts run --url URL --windows-file FILE [--uploaders 50] [--seconds 60] [--pages 50] [--page-kib 200]
                   [--large-every 0] [--large-mib 100] [--concurrency 4] [--wait 30] [--interval-ms 0]
                   [--committed-file FILE]
-       cli.ts verify --data-dir DIR --committed-file FILE`;
+       cli.ts verify --data-dir DIR --committed-file FILE
+enrol, verify   [--database-url postgres://…]  (or $TONGBAN_INBOX_DATABASE_URL: records on PostgreSQL)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -29,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
     args: rest,
     options: {
       'data-dir': { type: 'string' },
+      'database-url': { type: 'string' },
       count: { type: 'string' },
       prefix: { type: 'string', default: 'LOAD' },
       url: { type: 'string' },
@@ -55,9 +68,20 @@ async function main(argv: string[]): Promise<number> {
     if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number ≥ 0`);
     return value;
   };
+  const databaseUrl = values['database-url'] ?? process.env.TONGBAN_INBOX_DATABASE_URL;
   switch (command) {
     case 'enrol': {
-      const windows = await enrolSqliteWindows(resolve(need('data-dir')), number('count'), values.prefix);
+      let windows: LoadWindow[];
+      if (databaseUrl) {
+        const db = await InboxDb.openPostgres({ url: databaseUrl, poolSize: 2 });
+        try {
+          windows = await enrolWindowsOn(db, number('count'), values.prefix);
+        } finally {
+          await db.close();
+        }
+      } else {
+        windows = await enrolSqliteWindows(resolve(need('data-dir')), number('count'), values.prefix);
+      }
       writeFileSync(need('windows-file'), JSON.stringify(windows), { mode: 0o600 });
       console.log(`${windows.length} windows enrolled, written to ${values['windows-file']}`);
       return 0;
@@ -81,7 +105,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'verify': {
       const committed = JSON.parse(readFileSync(need('committed-file'), 'utf8')) as CommittedPacket[];
-      const records = await openSqliteRecords(resolve(need('data-dir')));
+      const records = databaseUrl
+        ? await openPostgresRecords(databaseUrl, resolve(need('data-dir')))
+        : await openSqliteRecords(resolve(need('data-dir')));
       try {
         const problems = await verifyDelivered(records, committed);
         for (const problem of problems) console.log(problem);

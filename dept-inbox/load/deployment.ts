@@ -171,21 +171,33 @@ export async function enrolSqliteWindows(
 ): Promise<LoadWindow[]> {
   const db = InboxDb.openSqlite(join(dataDir, 'inbox.db'));
   try {
-    const windows: LoadWindow[] = [];
-    for (let i = first + 1; i <= first + n; i++) {
-      const key = generateSigningKey('ed25519');
-      const windowId = `${prefix}${String(i).padStart(4, '0')}`;
-      const { token } = await enrolWindow(db, {
-        windowId,
-        scheme: key.scheme,
-        publicKey: key.publicKey,
-        label: 'load',
-      });
-      windows.push({ windowId, token, key });
-    }
-    return windows;
+    return await enrolWindowsOn(db, n, prefix, first);
   } finally {
     await db.close();
+  }
+}
+
+/** Enrols `n` windows `${prefix}${first + 1}`… (fresh Ed25519 keys) on an inbox's records. */
+export async function enrolWindowsOn(db: InboxDb, n: number, prefix = 'LOAD', first = 0): Promise<LoadWindow[]> {
+  const windows: LoadWindow[] = [];
+  for (let i = first + 1; i <= first + n; i++) {
+    const key = generateSigningKey('ed25519');
+    const windowId = `${prefix}${String(i).padStart(4, '0')}`;
+    const { token } = await enrolWindow(db, { windowId, scheme: key.scheme, publicKey: key.publicKey, label: 'load' });
+    windows.push({ windowId, token, key });
+  }
+  return windows;
+}
+
+/** The records of an inbox on PostgreSQL, and its stored bytes in `dataDir` (file storage). */
+export async function openPostgresRecords(databaseUrl: string, dataDir: string): Promise<InboxRecords> {
+  const db = await InboxDb.openPostgres({ url: databaseUrl, poolSize: 4 });
+  try {
+    const storage = await createStorage('file', dataDir, UPLOAD_EXPIRY_MS);
+    return { db, storage, close: () => db.close() };
+  } catch (error) {
+    await db.close();
+    throw error;
   }
 }
 

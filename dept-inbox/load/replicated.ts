@@ -6,11 +6,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSigningKey } from '../../src-main/sync/signing.ts';
-import { enrolWindow } from '../src/admin.ts';
 import { InboxDb } from '../src/db.ts';
-import { createStorage } from '../src/storage.ts';
-import { startInboxProcess, type InboxDeployment, type InboxProcess, type LoadWindow } from './deployment.ts';
+import {
+  enrolWindowsOn,
+  openPostgresRecords,
+  startInboxProcess,
+  type InboxDeployment,
+  type InboxProcess,
+} from './deployment.ts';
 import { freePort } from './free-port.ts';
 
 export interface ReplicatedDeployment extends InboxDeployment {
@@ -20,8 +23,6 @@ export interface ReplicatedDeployment extends InboxDeployment {
   /** Starts a killed replica again on its port. */
   restartReplica(index: number): Promise<void>;
 }
-
-const UPLOAD_EXPIRY_MS = 7 * 24 * 3600_000;
 
 /**
  * `replicas` inbox processes on `databaseUrl` behind HAProxy. The replicas' upload URLs
@@ -74,24 +75,14 @@ export async function startReplicatedDeployment(options: {
     async enrolWindows(n) {
       const db = await InboxDb.openPostgres({ url: options.databaseUrl, poolSize: 2 });
       try {
-        const windows: LoadWindow[] = [];
-        for (let i = enrolled + 1; i <= enrolled + n; i += 1) {
-          const key = generateSigningKey('ed25519');
-          const windowId = `${prefix}${String(i).padStart(4, '0')}`;
-          const { token } = await enrolWindow(db, { windowId, scheme: key.scheme, publicKey: key.publicKey });
-          windows.push({ windowId, token, key });
-        }
+        const windows = await enrolWindowsOn(db, n, prefix, enrolled);
         enrolled += n;
         return windows;
       } finally {
         await db.close();
       }
     },
-    async openRecords() {
-      const db = await InboxDb.openPostgres({ url: options.databaseUrl, poolSize: 4 });
-      const storage = await createStorage('file', dataDir, UPLOAD_EXPIRY_MS);
-      return { db, storage, close: () => db.close() };
-    },
+    openRecords: () => openPostgresRecords(options.databaseUrl, dataDir),
     async killReplica(index) {
       await processes[index]?.stop('SIGKILL');
       processes[index] = undefined;
