@@ -1,8 +1,8 @@
 // The reference department inbox (部门收件箱): Fastify 5 serving the sync protocol
 // (src-main/common/sync-protocol.ts, docs/sync-protocol.md) — packet registration, tus file
-// uploads, commit, and the long-poll change feed — plus the approver page. One SQLite
-// file and one upload store per data directory; restarting on the same directory
-// keeps everything, including half-finished uploads.
+// uploads, commit, and the long-poll change feed — plus the approver page. Records in a
+// SQLite file of the data directory, or on PostgreSQL shared by several inbox processes;
+// files in the data directory or S3; restarting keeps everything, half-finished uploads too.
 import { join } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
