@@ -6,7 +6,7 @@
 // UPDATEs, never on read-then-write outside a transaction.
 import { EventEmitter } from 'node:events';
 import type { DepartmentState, InboxState, SignatureScheme } from '../../src-main/common/sync-protocol.ts';
-import type { SqlDriver, SqlValue } from './store/sql.ts';
+import type { SqlDriver, SqlValue, TransactionOptions } from './store/sql.ts';
 import { TransactionScope } from './store/sql.ts';
 import { trackingCodeOf } from './store/sqlite-schema.ts';
 import { postgresTrackingCode } from './store/postgres-schema.ts';
@@ -203,13 +203,13 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow]; external: [] }>
    * may run again when PostgreSQL retries a lost serialization race, so it only touches
    * the database. Nested calls run in the outer transaction.
    */
-  async write<T>(fn: () => Promise<T>): Promise<T> {
+  async write<T>(fn: () => Promise<T>, options?: TransactionOptions): Promise<T> {
     if (this.driver.inTransaction()) return fn();
     let appended: ChangeRow[] = [];
     const result = await this.driver.transaction(() => {
       appended = [];
       return this.pendingChanges.run(appended, fn);
-    });
+    }, options);
     for (const row of appended) this.emit('change', row);
     return result;
   }
@@ -654,6 +654,26 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow]; external: [] }>
     );
   }
 
+  /**
+   * Inserts an upload unless its window already holds `maxOpen` open, unexpired ones
+   * (false then): counted and inserted atomically, so parallel creations cannot slip past.
+   * On PostgreSQL under a lock of the window's own at READ COMMITTED: SERIALIZABLE made
+   * different windows' creations fail each other under load.
+   */
+  insertUploadIfRoom(row: UploadRow, maxOpen: number): Promise<boolean> {
+    return this.write(
+      async () => {
+        if (this.driver.dialect === 'postgres') {
+          await this.driver.get('SELECT pg_advisory_xact_lock(?, hashtext(?))', [UPLOAD_ROOM_LOCK, row.window_id]);
+        }
+        if ((await this.openUploadCount(row.window_id, row.created_at)) >= maxOpen) return false;
+        await this.insertUpload(row);
+        return true;
+      },
+      { isolation: 'read committed' },
+    );
+  }
+
   upload(uploadId: string): Promise<UploadRow | undefined> {
     return this.driver.get<UploadRow>('SELECT * FROM uploads WHERE upload_id = ?', [uploadId]);
   }
@@ -732,6 +752,9 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow]; external: [] }>
 
 /** Advisory lock keys of work one inbox process at a time does. */
 const EXCLUSIVE_WORK = { uploadSweep: 0x7462_7377 } as const;
+
+/** The advisory-lock namespace (with the window id's hash) of counting a window's open uploads. */
+const UPLOAD_ROOM_LOCK = 0x7462_7572;
 
 /** The transaction-level advisory lock that orders change-feed appends on PostgreSQL. */
 const CHANGE_FEED_LOCK = 0x7462_6366; // 'tbcf'

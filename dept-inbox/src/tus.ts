@@ -139,28 +139,28 @@ export function createTusServer(options: TusOptions): Server {
         );
       }
       const at = now();
-      await db.write(async () => {
-        // Counted and inserted in one (serializable) transaction: parallel creations cannot slip past.
-        // Each open upload holds a file (or a multipart upload) until it finishes or expires.
-        if ((await db.openUploadCount(window.window_id, at)) >= options.maxOpenUploads) {
-          throw new InboxError(
-            'upload.tooManyOpen',
-            `this window already has ${options.maxOpenUploads} unfinished uploads; finish them or retry later ` +
-              '(an unfinished upload stops counting when it expires)',
-            { retryAfter: 60 },
-          );
-        }
-        await db.insertUpload({
+      // Each open upload holds a file (or a multipart upload) until it finishes or expires.
+      const room = await db.insertUploadIfRoom(
+        {
           upload_id: upload.id,
           window_id: window.window_id,
           packet_id: packetId.data,
           sha256: sha256.data,
-          size: upload.size as number,
+          size: upload.size,
           created_at: at,
           expires_at: at + options.uploadExpiryMs,
           state: 'open',
-        });
-      });
+        },
+        options.maxOpenUploads,
+      );
+      if (!room) {
+        throw new InboxError(
+          'upload.tooManyOpen',
+          `this window already has ${options.maxOpenUploads} unfinished uploads; finish them or retry later ` +
+            '(an unfinished upload stops counting when it expires)',
+          { retryAfter: 60 },
+        );
+      }
       return { metadata: upload.metadata };
     }),
 

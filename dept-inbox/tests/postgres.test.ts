@@ -16,6 +16,7 @@ import {
   bytes,
   call,
   commit,
+  createUpload,
   enrol,
   packet,
   putPacket,
@@ -75,6 +76,23 @@ describe.skipIf(!server)('the inbox on PostgreSQL, two replicas', () => {
     expect(await a.db.versionsOf(p.manifest.packetId)).toHaveLength(1);
     const delivered = (await a.db.changesOfPacket(p.manifest.packetId)).filter((c) => c.state === 'delivered');
     expect(delivered).toHaveLength(1);
+  });
+
+  it("caps a window's unfinished uploads across replicas, however many it creates at once", async () => {
+    const [a, b] = (await replicas(2, { maxOpenUploadsPerWindow: 3 })) as [Inbox, Inbox];
+    const window = await enrol(a);
+    const other = await enrol(a, 'W02');
+    const files = Array.from({ length: 6 }, () => bytes(1_000));
+    const p = packet(window, files);
+    const q = packet(other, [bytes(1_000)]);
+    await putPacket(a, window, p);
+    await putPacket(a, other, q);
+    const created = await Promise.all(
+      files.map((data, i) => createUpload(i % 2 === 0 ? a : b, window, p.manifest.packetId, data)),
+    );
+    expect(created.map((answer) => answer.status).sort()).toEqual([201, 201, 201, 429, 429, 429]);
+    // Another window's room is its own.
+    expect((await createUpload(b, other, q.manifest.packetId, q.files[0]!)).status).toBe(201);
   });
 
   it('wakes a long poll on one replica when the other commits (LISTEN/NOTIFY)', async () => {

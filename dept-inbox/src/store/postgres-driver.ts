@@ -5,7 +5,7 @@
 // answers 503 with Retry-After, and the pool reconnects by itself.
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.ts';
-import { TransactionScope, type SqlDriver, type SqlValue } from './sql.ts';
+import { TransactionScope, type SqlDriver, type SqlValue, type TransactionOptions } from './sql.ts';
 import { NewerSchemaError } from './sqlite-driver.ts';
 
 export interface PostgresOptions {
@@ -82,13 +82,15 @@ export class PostgresDriver implements SqlDriver {
     return this.scope.current() !== undefined;
   }
 
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+  async transaction<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.inTransaction()) return fn();
     for (let attempt = 1; ; attempt += 1) {
       const client = await this.connect();
       let broken = false;
       try {
-        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+        await client.query(
+          `BEGIN ISOLATION LEVEL ${options.isolation === 'read committed' ? 'READ COMMITTED' : 'SERIALIZABLE'}`,
+        );
         const result = await this.scope.run(client, fn);
         await client.query('COMMIT');
         return result;

@@ -15,6 +15,15 @@ export interface SqlExecutor {
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
+export interface TransactionOptions {
+  /**
+   * PostgreSQL only (SQLite's single writer is serializable anyway): `read committed` for a
+   * transaction that takes its own lock for what it must serialize, so that concurrent
+   * transactions touching neighbouring rows do not fail each other as SERIALIZABLE would.
+   */
+  isolation?: 'serializable' | 'read committed';
+}
+
 export interface SqlDriver extends SqlExecutor {
   readonly dialect: SqlDialect;
   /**
@@ -23,7 +32,7 @@ export interface SqlDriver extends SqlExecutor {
    * it), so callers need no handle. `fn` may run more than once (PostgreSQL retries a
    * transaction that lost a serialization race): it must only touch the database.
    */
-  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  transaction<T>(fn: () => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** True inside `transaction`'s callback. */
   inTransaction(): boolean;
   close(): Promise<void>;

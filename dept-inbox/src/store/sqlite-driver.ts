@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { isPlaintextSqlite, isWrongKey, keySqlite } from '../../../src-main/store/sqlite-cipher.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
-import { TransactionScope, type SqlDriver, type SqlValue } from './sql.ts';
+import { TransactionScope, type SqlDriver, type SqlValue, type TransactionOptions } from './sql.ts';
 
 export type Sqlite = BetterSqlite3.Database;
 
@@ -128,7 +128,7 @@ export class SqliteDriver implements SqlDriver {
     return this.scope.current() !== undefined;
   }
 
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+  async transaction<T>(fn: () => Promise<T>, _options?: TransactionOptions): Promise<T> {
     if (this.inTransaction()) return fn();
     while (this.busy) await this.busy;
     let settle!: () => void;
