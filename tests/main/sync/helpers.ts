@@ -202,7 +202,7 @@ export class Hall {
   }
 
   /** Installer's enrolment: the window's key goes to the inbox, the token comes back. */
-  async enrolAt(inbox: Inbox): Promise<{ token: string; publicKey: string }> {
+  async enrolAt(inbox: Pick<Inbox, 'db'>): Promise<{ token: string; publicKey: string }> {
     const info = await this.installer.call<{
       windowId: string;
       departments: Array<{ scheme: SignatureScheme; publicKey: string }>;
