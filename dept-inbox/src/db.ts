@@ -6,10 +6,8 @@
 // UPDATEs, never on read-then-write outside a transaction.
 import { EventEmitter } from 'node:events';
 import type { DepartmentState, InboxState, SignatureScheme } from '../../src-main/common/sync-protocol.ts';
-import type { SqlDriver, SqlValue, TransactionOptions } from './store/sql.ts';
+import type { SqlDriver, TransactionOptions } from './store/sql.ts';
 import { TransactionScope } from './store/sql.ts';
-import { trackingCodeOf } from './store/sqlite-schema.ts';
-import { postgresTrackingCode } from './store/postgres-schema.ts';
 import { openSqlite, type SqliteDriver, type SqliteOptions } from './store/sqlite-driver.ts';
 import { listenForChanges, openPostgres, type PostgresDriver, type PostgresOptions } from './store/postgres-driver.ts';
 
@@ -484,18 +482,17 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow]; external: [] }>
 
   /**
    * Inserts the version and its file list; a duplicate (packet_id, version) throws a
-   * unique violation (isUniqueViolation). The 查询号 is read from the manifest.
+   * unique violation (isUniqueViolation).
    */
   async insertPacket(
-    row: Omit<PacketRow, 'seq' | 'tracking_code'>,
+    row: Omit<PacketRow, 'seq'>,
     files: Array<Omit<PacketFileRow, 'packet_id' | 'version'>>,
   ): Promise<void> {
-    const trackingCode = this.driver.dialect === 'sqlite' ? trackingCodeOf('?') : postgresTrackingCode('?');
     await this.write(async () => {
       await this.driver.run(
         `INSERT INTO packets (packet_id, version, previous_version, window_id, item_code, manifest_hash, manifest, signature,
            state, registered_at, received_at, department_reference, updated_at, tracking_code)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${trackingCode})`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           row.packet_id,
           row.version,
@@ -510,8 +507,7 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow]; external: [] }>
           row.received_at,
           row.department_reference,
           row.updated_at,
-          // The fragment reads the manifest as often as it names it.
-          ...Array<SqlValue>(countPlaceholders(trackingCode)).fill(row.manifest),
+          row.tracking_code,
         ],
       );
       for (const file of files) {
@@ -758,7 +754,3 @@ const UPLOAD_ROOM_LOCK = 0x7462_7572;
 
 /** The transaction-level advisory lock that orders change-feed appends on PostgreSQL. */
 const CHANGE_FEED_LOCK = 0x7462_6366; // 'tbcf'
-
-function countPlaceholders(sql: string): number {
-  return sql.split('?').length - 1;
-}

@@ -133,6 +133,7 @@ export class PacketService {
             received_at: null,
             department_reference: null,
             updated_at: at,
+            tracking_code: manifest.trackingCode ?? null,
           },
           manifest.files.map((file, position) => ({
             position,

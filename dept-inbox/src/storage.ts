@@ -206,10 +206,8 @@ const REMEMBERED_MAX = 10_000;
 
 interface Remembered {
   digest: { sha256: string; size: number };
-  ino: bigint;
-  size: bigint;
-  mtimeNs: bigint;
-  ctimeNs: bigint;
+  /** The file as it was once hashed and marked. */
+  stats: BigIntStats;
 }
 
 /** `directory`: where a file store keeps each key as a file of that name (none for S3). */
@@ -253,8 +251,7 @@ function wrap(kind: 'file' | 's3', store: ReadableStore, directory?: string): In
       const found = await digest(key);
       const after = await stat(path, { bigint: true });
       // Written while being hashed: not remembered (the commit reads it again).
-      if (!sameFile(before, after) || before.mtimeNs !== after.mtimeNs || before.ctimeNs !== after.ctimeNs)
-        return found;
+      if (!unchanged(before, after)) return found;
       // File times tick coarsely (a few ms): a write in the same tick as the upload's last
       // one would keep its mtime. So the hashed file gets an mtime two seconds in the past,
       // which any later write replaces with the present.
@@ -263,13 +260,7 @@ function wrap(kind: 'file' | 's3', store: ReadableStore, directory?: string): In
       const marked = await stat(path, { bigint: true });
       if (!sameFile(after, marked)) return found;
       if (remembered.size >= REMEMBERED_MAX) remembered.delete(remembered.keys().next().value as string);
-      remembered.set(key, {
-        digest: found,
-        ino: marked.ino,
-        size: marked.size,
-        mtimeNs: marked.mtimeNs,
-        ctimeNs: marked.ctimeNs,
-      });
+      remembered.set(key, { digest: found, stats: marked });
       return found;
     },
     async remembered(key) {
@@ -277,15 +268,7 @@ function wrap(kind: 'file' | 's3', store: ReadableStore, directory?: string): In
       const path = pathOf(key);
       if (!known || !path) return undefined;
       const now = await stat(path, { bigint: true }).catch(() => undefined);
-      if (
-        now &&
-        now.ino === known.ino &&
-        now.size === known.size &&
-        now.mtimeNs === known.mtimeNs &&
-        now.ctimeNs === known.ctimeNs
-      ) {
-        return known.digest;
-      }
+      if (now && unchanged(known.stats, now)) return known.digest;
       remembered.delete(key);
       return undefined;
     },
@@ -304,4 +287,9 @@ function wrap(kind: 'file' | 's3', store: ReadableStore, directory?: string): In
 
 function sameFile(a: BigIntStats, b: BigIntStats): boolean {
   return a.dev === b.dev && a.ino === b.ino && a.size === b.size;
+}
+
+/** The same file, not written (mtime) nor replaced or changed otherwise (ctime) since `a`. */
+function unchanged(a: BigIntStats, b: BigIntStats): boolean {
+  return sameFile(a, b) && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }

@@ -162,8 +162,3 @@ export const POSTGRES_MIGRATIONS: PostgresMigration[] = [
     `,
   },
 ];
-
-/** The manifest's `trackingCode` when it is a string (the protocol checked its form). */
-export function postgresTrackingCode(manifest: string): string {
-  return `CASE WHEN jsonb_typeof((${manifest})::jsonb -> 'trackingCode') = 'string' THEN (${manifest})::jsonb ->> 'trackingCode' END`;
-}

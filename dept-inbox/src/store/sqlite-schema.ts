@@ -219,6 +219,6 @@ export const SQLITE_MIGRATIONS: SqliteMigration[] = [
 ];
 
 /** SQL for the manifest's `trackingCode` when it is a string (the protocol checked its form). */
-export function trackingCodeOf(manifest: string): string {
+function trackingCodeOf(manifest: string): string {
   return `CASE WHEN json_type(${manifest}, '$.trackingCode') = 'text' THEN json_extract(${manifest}, '$.trackingCode') END`;
 }

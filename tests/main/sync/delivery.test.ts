@@ -177,6 +177,7 @@ describe('sync: decisions come back', () => {
         received_at: null,
         department_reference: null,
         updated_at: at,
+        tracking_code: (JSON.parse(sealed.manifest) as { trackingCode?: string }).trackingCode ?? null,
       },
       [],
     );
