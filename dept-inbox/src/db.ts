@@ -145,10 +145,11 @@ export interface NewChange {
 
 /**
  * Typed, async calls on the inbox's records. Emits 'change' once a change row is committed
- * (by this process), and 'external' when another process may have written (PostgreSQL's
- * notifications; for SQLite the change feed polls `dataVersion`).
+ * (by this process), and 'external' when another process may have written a change: for
+ * the window named, or for any window when undefined (PostgreSQL's notifications name it;
+ * for SQLite the change feed polls `dataVersion`).
  */
-export class InboxDb extends EventEmitter<{ change: [ChangeRow]; external: [] }> {
+export class InboxDb extends EventEmitter<{ change: [ChangeRow]; external: [windowId: string | undefined] }> {
   /** The change rows a transaction appended, announced once it commits. */
   private readonly pendingChanges = new TransactionScope<ChangeRow[]>();
 
@@ -167,7 +168,7 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow]; external: [] }>
    */
   static async openPostgres(options: PostgresOptions): Promise<InboxDb> {
     const db = new InboxDb(await openPostgres(options));
-    db.listener = listenForChanges(options.url, () => db.heardExternalChange());
+    db.listener = listenForChanges(options.url, (windowId) => db.emit('external', windowId));
     return db;
   }
 
@@ -238,20 +239,11 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow]; external: [] }>
   }
 
   /**
-   * Bumped by changes other processes commit: SQLite's data_version (the CLI deciding
-   * while the server runs); on PostgreSQL the count of notifications heard.
+   * SQLite's data_version, bumped by changes other processes commit (the CLI deciding
+   * while the server runs); undefined on PostgreSQL, whose changes are announced instead.
    */
-  dataVersion(): number {
-    return this.driver.dialect === 'sqlite' ? (this.driver as SqliteDriver).dataVersion() : this.heard;
-  }
-
-  /** Notifications heard from other processes (PostgreSQL's LISTEN; see postgres-driver.ts). */
-  private heard = 0;
-
-  /** Another process committed a change: long polls here re-read the feed. */
-  heardExternalChange(): void {
-    this.heard += 1;
-    this.emit('external');
+  dataVersion(): number | undefined {
+    return this.driver.dialect === 'sqlite' ? (this.driver as SqliteDriver).dataVersion() : undefined;
   }
 
   // ── windows and approvers ──────────────────────────────────────────────────
@@ -510,11 +502,21 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow]; external: [] }>
           row.tracking_code,
         ],
       );
-      for (const file of files) {
+      // Many rows per statement: on PostgreSQL each statement is a round trip, and a
+      // serializable transaction held open longer loses more races.
+      for (const batch of batches(files, ROWS_PER_INSERT)) {
         await this.driver.run(
           `INSERT INTO packet_files (packet_id, version, position, sha256, size, media_type, name)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          [row.packet_id, row.version, file.position, file.sha256, file.size, file.media_type, file.name],
+           VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          batch.flatMap((file) => [
+            row.packet_id,
+            row.version,
+            file.position,
+            file.sha256,
+            file.size,
+            file.media_type,
+            file.name,
+          ]),
         );
       }
     });
@@ -634,12 +636,22 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow]; external: [] }>
   }
 
   /** The stored file of this content, if this window has sent it itself. */
-  fileSentBy(windowId: string, sha256: string): Promise<FileRow | undefined> {
-    return this.driver.get<FileRow>(
-      `SELECT f.* FROM files f JOIN window_files wf ON wf.sha256 = f.sha256
-       WHERE wf.window_id = ? AND f.sha256 = ?`,
-      [windowId, sha256],
-    );
+  async fileSentBy(windowId: string, sha256: string): Promise<FileRow | undefined> {
+    return (await this.filesSentBy(windowId, [sha256])).get(sha256);
+  }
+
+  /** The stored files of these contents that this window has sent itself, by sha256. */
+  async filesSentBy(windowId: string, sha256s: readonly string[]): Promise<Map<string, FileRow>> {
+    const found = new Map<string, FileRow>();
+    for (const batch of batches(sha256s, ROWS_PER_INSERT)) {
+      const rows = await this.driver.all<FileRow>(
+        `SELECT f.* FROM files f JOIN window_files wf ON wf.sha256 = f.sha256
+         WHERE wf.window_id = ? AND f.sha256 IN (${batch.map(() => '?').join(', ')})`,
+        [windowId, ...batch],
+      );
+      for (const row of rows) found.set(row.sha256, row);
+    }
+    return found;
   }
 
   async insertUpload(row: UploadRow): Promise<void> {
@@ -754,3 +766,15 @@ const UPLOAD_ROOM_LOCK = 0x7462_7572;
 
 /** The transaction-level advisory lock that orders change-feed appends on PostgreSQL. */
 const CHANGE_FEED_LOCK = 0x7462_6366; // 'tbcf'
+
+/**
+ * Rows (or values) per statement: well inside both engines' limits on bound parameters
+ * (SQLite 32,766, PostgreSQL 65,535) at seven parameters a row.
+ */
+const ROWS_PER_INSERT = 500;
+
+function batches<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

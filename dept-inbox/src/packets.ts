@@ -181,9 +181,14 @@ export class PacketService {
     if (!verdict.ok) throw new InboxError(verdict.code, verdict.message);
 
     const missing: string[] = [];
-    for (const { sha256, size } of distinctFiles(manifest)) {
-      // Only what this window sent: committing would otherwise tell it what others hold.
-      const file = await db.fileSentBy(window.window_id, sha256);
+    const listed = distinctFiles(manifest);
+    // Only what this window sent: committing would otherwise tell it what others hold.
+    const sent = await db.filesSentBy(
+      window.window_id,
+      listed.map((file) => file.sha256),
+    );
+    for (const { sha256, size } of listed) {
+      const file = sent.get(sha256);
       if (!file || file.size !== size) {
         missing.push(sha256);
         continue;

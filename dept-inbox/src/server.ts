@@ -235,7 +235,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
         while (rows.length === 0 && !gone.signal.aborted && !closing) {
           const remaining = deadline - Date.now();
           if (remaining <= 0) break;
-          await notifier.wait(remaining, gone.signal);
+          await notifier.wait(window.window_id, remaining, gone.signal);
           if (closing) break;
           rows = await db.changesFor(window.window_id, after, limit + 1);
         }

@@ -223,11 +223,14 @@ export function unavailableOr(error: unknown): unknown {
 }
 
 /**
- * Hears the changes other inbox processes commit (`NOTIFY inbox_changes`) on a
- * connection of its own, reconnecting after a restart; `heard` is also called once on
- * each reconnection, for what was committed while it was away.
+ * Hears the changes inbox processes commit (`NOTIFY inbox_changes`, the payload naming
+ * the window) on a connection of its own, reconnecting after a restart; `heard` is also
+ * called once on each reconnection, naming no window, for what was committed while it was away.
  */
-export function listenForChanges(url: string, heard: () => void): { close(): Promise<void> } {
+export function listenForChanges(
+  url: string,
+  heard: (windowId: string | undefined) => void,
+): { close(): Promise<void> } {
   let closed = false;
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
@@ -244,11 +247,11 @@ export function listenForChanges(url: string, heard: () => void): { close(): Pro
     };
     next.on('error', lost);
     next.on('end', lost);
-    next.on('notification', () => heard());
+    next.on('notification', (message) => heard(message.payload || undefined));
     try {
       await next.connect();
       await next.query('LISTEN inbox_changes');
-      if (again) heard();
+      if (again) heard(undefined);
     } catch {
       lost();
     }
