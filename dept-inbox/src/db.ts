@@ -678,7 +678,8 @@ export class InboxDb extends EventEmitter<{ change: [ChangeRow]; external: [wind
         await this.insertUpload(row);
         return true;
       },
-      { isolation: 'read committed' },
+      // Lost to a power cut, the upload answers 404 and the window starts the file again.
+      { isolation: 'read committed', durable: false },
     );
   }
 

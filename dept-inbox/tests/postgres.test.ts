@@ -6,6 +6,7 @@
 // through both (the advisory-lock locker), expiry swept once, and a database restart
 // answered 503 with Retry-After and recovered from without a hand. Skipped, with a
 // warning, only when PostgreSQL cannot be started (apt-get install postgresql).
+import pg from 'pg';
 import { Upload } from 'tus-js-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHANGES_PATH } from '../../src-main/common/sync-protocol.ts';
@@ -61,6 +62,21 @@ describe.skipIf(!server)('the inbox on PostgreSQL, two replicas', () => {
     expect((await call(b, 'GET', `${CHANGES_PATH}?after=0`, { token: window.token })).body.changes).toEqual(
       feed.body.changes,
     );
+  });
+
+  it('commits an upload’s records without waiting for the WAL flush, and everything else with it', async () => {
+    // The test cluster turns synchronous commits off for speed; this database turns them on.
+    const url = await server!.createDatabase();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`ALTER DATABASE "${new URL(url).pathname.slice(1)}" SET synchronous_commit = on`);
+    await admin.end();
+    const inbox = await startInbox({ dataDir: tempDir(), postgres: { url } });
+    const setting = async () =>
+      (await inbox.db.driver.get<{ synchronous_commit: string }>('SHOW synchronous_commit'))?.synchronous_commit;
+    expect(await inbox.db.write(setting, { durable: false })).toBe('off');
+    expect(await inbox.db.write(setting)).toBe('on');
+    expect(await setting()).toBe('on'); // SET LOCAL ended with its transaction
   });
 
   it('stays idempotent when a window retries register and commit on both replicas at once', async () => {

@@ -89,7 +89,9 @@ export class PostgresDriver implements SqlDriver {
       let broken = false;
       try {
         await client.query(
-          `BEGIN ISOLATION LEVEL ${options.isolation === 'read committed' ? 'READ COMMITTED' : 'SERIALIZABLE'}`,
+          `BEGIN ISOLATION LEVEL ${options.isolation === 'read committed' ? 'READ COMMITTED' : 'SERIALIZABLE'}` +
+            // The commit answers before its WAL is flushed; a later synchronous commit flushes it.
+            (options.durable === false ? '; SET LOCAL synchronous_commit = off' : ''),
         );
         const result = await this.scope.run(client, fn);
         await client.query('COMMIT');

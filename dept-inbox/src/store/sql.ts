@@ -22,6 +22,14 @@ export interface TransactionOptions {
    * transactions touching neighbouring rows do not fail each other as SERIALIZABLE would.
    */
   isolation?: 'serializable' | 'read committed';
+  /**
+   * false: the commit returns before it reaches the disk, so a power loss may undo it (a
+   * later durable commit carries it to disk with its own). Only for records the protocol
+   * recovers from when they are lost: an upload's creation and its settling — the window's
+   * next request then finds the upload gone or the file missing and sends it again. A
+   * commit's `delivered`, a decision, an enrolment stay durable (the default).
+   */
+  durable?: boolean;
 }
 
 export interface SqlDriver extends SqlExecutor {

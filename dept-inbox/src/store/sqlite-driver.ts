@@ -128,12 +128,16 @@ export class SqliteDriver implements SqlDriver {
     return this.scope.current() !== undefined;
   }
 
-  async transaction<T>(fn: () => Promise<T>, _options?: TransactionOptions): Promise<T> {
+  async transaction<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.inTransaction()) return fn();
     while (this.busy) await this.busy;
     let settle!: () => void;
     this.busy = new Promise((resolve) => (settle = resolve));
+    // In WAL mode NORMAL skips the commit's fsync, which runs on the event loop; the next
+    // FULL commit syncs the log with this one in it. Set per transaction, under the gate.
+    const lax = options.durable === false;
     try {
+      if (lax) this.sqlite.exec('PRAGMA synchronous = NORMAL');
       // IMMEDIATE: another process (the CLI) may write too; take the write lock first.
       this.sqlite.exec('BEGIN IMMEDIATE');
       try {
@@ -145,6 +149,7 @@ export class SqliteDriver implements SqlDriver {
         throw error;
       }
     } finally {
+      if (lax && this.sqlite.open) this.sqlite.exec('PRAGMA synchronous = FULL');
       this.busy = undefined;
       settle();
     }
