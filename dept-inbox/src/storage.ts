@@ -3,12 +3,12 @@
 // reads the inbox needs on top — hashing what was stored, streaming it to an approver,
 // and discarding a refused or expired upload. A received file keeps the storage key of
 // the upload that brought it; the `files` table maps content (sha256) to that key.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { stat, utimes } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileStore } from '@tus/file-store';
 import { ERRORS, type DataStore } from '@tus/server';
@@ -43,8 +43,10 @@ export interface InboxStorage {
   /** SHA-256 hex and byte count of the stored object. */
   digest(key: string): Promise<{ sha256: string; size: number }>;
   /**
-   * digest(), remembered (in this process) while the stored file stays as it is, so a
-   * commit right after the upload need not read every byte again: see `remembered`.
+   * The digest of a finished upload — from its bytes as they arrived when every write of
+   * it went through this process one after another, else read from the store — remembered
+   * (in this process) while the stored file stays as it is, so a commit right after the
+   * upload need not read every byte again: see `remembered`.
    */
   digestAndRemember(key: string): Promise<{ sha256: string; size: number }>;
   /**
@@ -234,10 +236,60 @@ function wrap(kind: 'file' | 's3', store: ReadableStore, directory?: string): In
     return { sha256: hash.digest('hex'), size };
   };
   const remembered = new Map<string, Remembered>();
+
   // The stored file by its key; the stores refuse keys that leave their directory, and
   // every key here was one of theirs.
   const pathOf = (key: string) =>
     directory && !key.includes('/') && !key.includes('\\') ? join(directory, key) : undefined;
+  // Uploads hashed as their bytes arrive, by key: the SHA-256 state of bytes [0, at). The
+  // last PATCH's finish then needs no read of the whole file. Kept only while writes
+  // continue one another in this process; any other write (resumed elsewhere, after a
+  // restart, a failed or short write) drops it, and the finish reads the file as before.
+  const arriving = new Map<string, { hash: Hash; at: number; stats?: BigIntStats | undefined }>();
+  const write = store.write.bind(store);
+  store.write = async (readable: Readable, id: string, offset: number): Promise<number> => {
+    const continued = offset === 0 ? { hash: createHash('sha256'), at: 0 } : arriving.get(id);
+    arriving.delete(id);
+    if (!continued || continued.at !== offset) return write(readable, id, offset);
+    const path = pathOf(id);
+    if (offset > 0 && path) {
+      // Touched since the last write marked it: what it holds is no longer what arrived.
+      const now = await stat(path, { bigint: true }).catch(() => undefined);
+      if (!now || !continued.stats || !unchanged(continued.stats, now)) return write(readable, id, offset);
+    }
+    const running = continued;
+    let seen = offset;
+    async function* hashed(): AsyncGenerator<Buffer> {
+      for await (const chunk of readable) {
+        running.hash.update(chunk as Buffer);
+        seen += (chunk as Buffer).length;
+        yield chunk as Buffer;
+      }
+    }
+    const written = await write(Readable.from(hashed(), { objectMode: false }), id, offset);
+    if (written === seen) {
+      running.at = written;
+      // The file as this write left it, marked (see `mark`): touched by anything else
+      // before the next write or the finish, it is read back instead.
+      if (path) {
+        running.stats = await mark(path).catch(() => undefined);
+        if (!running.stats) return written;
+      }
+      if (arriving.size >= REMEMBERED_MAX) arriving.delete(arriving.keys().next().value as string);
+      arriving.set(id, running);
+    }
+    return written;
+  };
+  /**
+   * What arrived of an upload, hashed on the way, if every byte of it came through this
+   * process's writes and the stored file is as the last one left it (`now`: its stats).
+   */
+  const arrived = (key: string, now?: BigIntStats) => {
+    const running = arriving.get(key);
+    arriving.delete(key);
+    if (!running || (now && !(running.stats && unchanged(running.stats, now)))) return undefined;
+    return { sha256: running.hash.digest('hex'), size: running.at };
+  };
   return {
     kind,
     datastore: store,
@@ -246,22 +298,23 @@ function wrap(kind: 'file' | 's3', store: ReadableStore, directory?: string): In
     async digestAndRemember(key) {
       const path = pathOf(key);
       remembered.delete(key);
-      if (!path) return digest(key);
+      if (!path) return arrived(key) ?? digest(key);
+      const remember = (digest: { sha256: string; size: number }, stats: BigIntStats) => {
+        if (remembered.size >= REMEMBERED_MAX) remembered.delete(remembered.keys().next().value as string);
+        remembered.set(key, { digest, stats });
+        return digest;
+      };
       const before = await stat(path, { bigint: true });
+      // Hashed as it arrived and untouched since its last write marked it.
+      const hashedOnArrival = arrived(key, before);
+      if (hashedOnArrival) return remember(hashedOnArrival, before);
       const found = await digest(key);
       const after = await stat(path, { bigint: true });
       // Written while being hashed: not remembered (the commit reads it again).
       if (!unchanged(before, after)) return found;
-      // File times tick coarsely (a few ms): a write in the same tick as the upload's last
-      // one would keep its mtime. So the hashed file gets an mtime two seconds in the past,
-      // which any later write replaces with the present.
-      const mtime = new Date(Number(after.mtimeMs) - 2000);
-      await utimes(path, new Date(Number(after.atimeMs)), mtime);
-      const marked = await stat(path, { bigint: true });
+      const marked = await mark(path);
       if (!sameFile(after, marked)) return found;
-      if (remembered.size >= REMEMBERED_MAX) remembered.delete(remembered.keys().next().value as string);
-      remembered.set(key, { digest: found, stats: marked });
-      return found;
+      return remember(found, marked);
     },
     async remembered(key) {
       const known = remembered.get(key);
@@ -274,6 +327,7 @@ function wrap(kind: 'file' | 's3', store: ReadableStore, directory?: string): In
     },
     async discard(key) {
       remembered.delete(key);
+      arriving.delete(key);
       try {
         await store.remove(key);
       } catch (error) {
@@ -283,6 +337,17 @@ function wrap(kind: 'file' | 's3', store: ReadableStore, directory?: string): In
       }
     },
   };
+}
+
+/**
+ * File times tick coarsely (a few ms): a write in the same tick as the upload's last one
+ * would keep its mtime. So a hashed file gets an mtime two seconds in the past, which any
+ * later write replaces with the present; answers the file's stats after that.
+ */
+async function mark(path: string): Promise<BigIntStats> {
+  const now = await stat(path, { bigint: true });
+  await utimes(path, new Date(Number(now.atimeMs)), new Date(Number(now.mtimeMs) - 2000));
+  return stat(path, { bigint: true });
 }
 
 function sameFile(a: BigIntStats, b: BigIntStats): boolean {

@@ -1,7 +1,9 @@
-// Files over tus: the inbox hashes what it stored and refuses a mismatch, resumes a
+// Files over tus: the inbox hashes what it stored (as it arrives, or read back when a
+// write came from elsewhere or the file changed since) and refuses a mismatch, resumes a
 // cut upload from its offset, answers 410 for an expired one, and lets only the
 // window that listed a file upload it.
 import { readdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Upload } from 'tus-js-client';
 import { describe, expect, it } from 'vitest';
@@ -114,6 +116,30 @@ describe('tus uploads', () => {
     expect(accepted).toEqual([2 * CHUNK, 3 * CHUNK, 4 * CHUNK, data.length]);
     expect(await inbox.db.file(sha256(data))).toMatchObject({ size: data.length });
     expect((await inbox.storage.digest((await inbox.db.file(sha256(data)))!.path)).sha256).toBe(sha256(data));
+    expect((await commit(inbox, window, p)).body.state).toBe('delivered');
+  });
+
+  it('hashes bytes as they arrive, yet a stored file altered between two PATCHes is refused at the finish', async () => {
+    const dataDir = tempDir();
+    const inbox = await startInbox({ dataDir });
+    const window = await enrol(inbox);
+    const data = bytes(3 * CHUNK);
+    const p = packet(window, [data]);
+    await putPacket(inbox, window, p);
+    const url = await startAndCut(inbox, window, data, p.manifest.packetId, { chunkSize: CHUNK, cutAt: CHUNK });
+    // The disk loses a byte of the first chunk after the inbox hashed it on arrival.
+    const stored = join(dataDir, 'uploads', decodeURIComponent(url.split('/').at(-1)!));
+    const handle = await open(stored, 'r+');
+    await handle.write(Buffer.from([data[100]! ^ 0xff]), 0, 1, 100);
+    await handle.close();
+    const error = await upload(inbox, window.token, data, p.manifest.packetId, { uploadUrl: url, chunkSize: CHUNK }).catch(
+      (e: unknown) => e,
+    );
+    expect(tusFailure(error)).toEqual({ status: 460, code: 'upload.hashMismatch' });
+    expect(await inbox.db.file(sha256(data))).toBeUndefined();
+    // Sent again whole (a new upload, every byte through this process), it is kept.
+    await upload(inbox, window.token, data, p.manifest.packetId, { chunkSize: CHUNK });
+    expect(await inbox.db.file(sha256(data))).toMatchObject({ size: data.length });
     expect((await commit(inbox, window, p)).body.state).toBe('delivered');
   });
 
