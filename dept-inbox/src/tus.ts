@@ -65,19 +65,22 @@ export function createTusServer(options: TusOptions): Server {
           'the upload was deleted — send the file again from an intact copy',
       );
     }
-    await db.write(async () => {
-      const fresh = await db.insertFileIfAbsent({
-        sha256: row.sha256,
-        size: row.size,
-        path: row.upload_id,
-        received_at: now(),
-      });
-      // A duplicate keeps its bytes so its URL still answers HEAD as complete.
-      await db.setUploadState(row.upload_id, 'open', fresh ? 'complete' : 'duplicate');
-      await db.insertWindowFile(row.window_id, row.sha256, now());
-      // Lost to a power cut, the commit finds the file missing and the window sends it again;
-      // the commit's own durable write carries this one to disk before any `delivered`.
-    }, { durable: false });
+    await db.write(
+      async () => {
+        const fresh = await db.insertFileIfAbsent({
+          sha256: row.sha256,
+          size: row.size,
+          path: row.upload_id,
+          received_at: now(),
+        });
+        // A duplicate keeps its bytes so its URL still answers HEAD as complete.
+        await db.setUploadState(row.upload_id, 'open', fresh ? 'complete' : 'duplicate');
+        await db.insertWindowFile(row.window_id, row.sha256, now());
+        // Lost to a power cut, the commit finds the file missing and the window sends it again;
+        // the commit's own durable write carries this one to disk before any `delivered`.
+      },
+      { durable: false },
+    );
   }
 
   /** The upload row behind an id, if this window may touch it and it is not gone. */

@@ -132,9 +132,10 @@ describe('tus uploads', () => {
     const handle = await open(stored, 'r+');
     await handle.write(Buffer.from([data[100]! ^ 0xff]), 0, 1, 100);
     await handle.close();
-    const error = await upload(inbox, window.token, data, p.manifest.packetId, { uploadUrl: url, chunkSize: CHUNK }).catch(
-      (e: unknown) => e,
-    );
+    const error = await upload(inbox, window.token, data, p.manifest.packetId, {
+      uploadUrl: url,
+      chunkSize: CHUNK,
+    }).catch((e: unknown) => e);
     expect(tusFailure(error)).toEqual({ status: 460, code: 'upload.hashMismatch' });
     expect(await inbox.db.file(sha256(data))).toBeUndefined();
     // Sent again whole (a new upload, every byte through this process), it is kept.
