@@ -299,10 +299,10 @@ function wrap(kind: 'file' | 's3', store: ReadableStore, directory?: string): In
       const path = pathOf(key);
       remembered.delete(key);
       if (!path) return arrived(key) ?? digest(key);
-      const remember = (digest: { sha256: string; size: number }, stats: BigIntStats) => {
+      const remember = (found: { sha256: string; size: number }, stats: BigIntStats) => {
         if (remembered.size >= REMEMBERED_MAX) remembered.delete(remembered.keys().next().value as string);
-        remembered.set(key, { digest, stats });
-        return digest;
+        remembered.set(key, { digest: found, stats });
+        return found;
       };
       const before = await stat(path, { bigint: true });
       // Hashed as it arrived and untouched since its last write marked it.
@@ -312,7 +312,7 @@ function wrap(kind: 'file' | 's3', store: ReadableStore, directory?: string): In
       const after = await stat(path, { bigint: true });
       // Written while being hashed: not remembered (the commit reads it again).
       if (!unchanged(before, after)) return found;
-      const marked = await mark(path);
+      const marked = await mark(path, after);
       if (!sameFile(after, marked)) return found;
       return remember(found, marked);
     },
@@ -342,10 +342,11 @@ function wrap(kind: 'file' | 's3', store: ReadableStore, directory?: string): In
 /**
  * File times tick coarsely (a few ms): a write in the same tick as the upload's last one
  * would keep its mtime. So a hashed file gets an mtime two seconds in the past, which any
- * later write replaces with the present; answers the file's stats after that.
+ * later write replaces with the present; answers the file's stats after that. `now`: its
+ * stats just taken, if the caller has them.
  */
-async function mark(path: string): Promise<BigIntStats> {
-  const now = await stat(path, { bigint: true });
+async function mark(path: string, now?: BigIntStats): Promise<BigIntStats> {
+  now ??= await stat(path, { bigint: true });
   await utimes(path, new Date(Number(now.atimeMs)), new Date(Number(now.mtimeMs) - 2000));
   return stat(path, { bigint: true });
 }

@@ -76,9 +76,9 @@ export function createTusServer(options: TusOptions): Server {
         // A duplicate keeps its bytes so its URL still answers HEAD as complete.
         await db.setUploadState(row.upload_id, 'open', fresh ? 'complete' : 'duplicate');
         await db.insertWindowFile(row.window_id, row.sha256, now());
-        // Lost to a power cut, the commit finds the file missing and the window sends it again;
-        // the commit's own durable write carries this one to disk before any `delivered`.
       },
+      // Lost to a power cut, the commit finds the file missing and the window sends it again;
+      // the commit's own durable write carries this one to disk before any `delivered`.
       { durable: false },
     );
   }
